@@ -1,0 +1,51 @@
+import { decodeCompact, encodeCompact } from './compact.js';
+import type { ConsensusParams } from './params.js';
+
+/** What the retarget rule needs to know about the chain behind the new block. */
+export interface RetargetContext {
+  /** Height of the block whose bits are being computed. */
+  height: number;
+  /** bits of its parent. */
+  prevBits: number;
+  /** Timestamp of the ancestor at a given height (must be ≤ height - 1). */
+  timeAt(height: number): number;
+}
+
+export function powLimit(params: ConsensusParams): bigint {
+  return decodeCompact(params.powLimitBits).target;
+}
+
+/**
+ * Required bits for the block at ctx.height. Every retargetInterval blocks the
+ * target is scaled by actual/expected time over the window, clamped to a
+ * factor of maxRetargetFactor either way like Bitcoin. The window spans the
+ * interval - 1 gaps between its first and last block, and the expected time
+ * uses the same count, which avoids Bitcoin's off-by-one bias.
+ */
+export function nextWorkRequired(ctx: RetargetContext, params: ConsensusParams): number {
+  if (params.noRetargeting) return ctx.prevBits;
+  const interval = params.retargetInterval;
+  if (ctx.height === 0 || ctx.height % interval !== 0) return ctx.prevBits;
+
+  const last = ctx.height - 1;
+  const first = ctx.height - interval;
+  const gaps = interval - 1;
+  const expected = gaps * params.targetSpacing;
+  let actual = ctx.timeAt(last) - ctx.timeAt(first);
+  const factor = params.maxRetargetFactor;
+  if (actual < expected / factor) actual = Math.ceil(expected / factor);
+  if (actual > expected * factor) actual = expected * factor;
+
+  const limit = powLimit(params);
+  let target = (decodeCompact(ctx.prevBits).target * BigInt(actual)) / BigInt(expected);
+  if (target > limit) target = limit;
+  if (target === 0n) target = 1n;
+  return encodeCompact(target);
+}
+
+/** Median of the last medianTimeSpan timestamps: a new block's time must exceed it. */
+export function medianTimePast(times: readonly number[]): number {
+  if (times.length === 0) return 0;
+  const sorted = [...times].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}

@@ -1,0 +1,47 @@
+import { concatBytes } from '../encoding/bytes.js';
+import { sha256d } from '../crypto/hash.js';
+
+/**
+ * Bitcoin's merkle root over txids (internal byte order): pairs are hashed with
+ * double SHA-256 and an odd last element is paired with itself.
+ */
+export function merkleRoot(hashes: readonly Uint8Array[]): Uint8Array {
+  if (hashes.length === 0) return new Uint8Array(32);
+  let level = hashes.slice();
+  while (level.length > 1) {
+    const next: Uint8Array[] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      const left = level[i]!;
+      const right = level[i + 1] ?? left;
+      next.push(sha256d(concatBytes(left, right)));
+    }
+    level = next;
+  }
+  return level[0]!;
+}
+
+/**
+ * The branch a Stratum miner needs to recompute the root from the coinbase
+ * (leaf 0): the sibling at every level, bottom up.
+ */
+export function coinbaseMerkleBranch(hashes: readonly Uint8Array[]): Uint8Array[] {
+  const branch: Uint8Array[] = [];
+  let level = hashes.slice();
+  while (level.length > 1) {
+    branch.push(level[1] ?? level[0]!);
+    const next: Uint8Array[] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      const left = level[i]!;
+      const right = level[i + 1] ?? left;
+      next.push(sha256d(concatBytes(left, right)));
+    }
+    level = next;
+  }
+  return branch;
+}
+
+export function rootFromBranch(leaf: Uint8Array, branch: readonly Uint8Array[]): Uint8Array {
+  let h = leaf;
+  for (const sibling of branch) h = sha256d(concatBytes(h, sibling));
+  return h;
+}

@@ -1,0 +1,93 @@
+/**
+ * Every consensus constant of HackCoin lives here. Changing any value of an
+ * existing network is a hard fork.
+ */
+export type NetworkName = 'main' | 'test' | 'regtest';
+
+export const COIN = 100_000_000n;
+
+export interface GenesisSpec {
+  time: number;
+  bits: number;
+  nonce: number;
+  /** Message carried in the genesis coinbase's extra field, like Bitcoin's headline. */
+  message: string;
+}
+
+export interface ConsensusParams {
+  readonly network: NetworkName;
+  /** Signed into every transaction: a transaction for one network is invalid on the others. */
+  readonly chainId: number;
+  /** Highest (easiest) allowed target, as compact bits. */
+  readonly powLimitBits: number;
+  readonly targetSpacing: number;
+  readonly retargetInterval: number;
+  /** Regtest keeps its difficulty fixed so tests and demos mine instantly. */
+  readonly noRetargeting: boolean;
+  readonly maxRetargetFactor: number;
+  readonly medianTimeSpan: number;
+  readonly maxFutureBlockTime: number;
+  readonly initialSubsidy: bigint;
+  readonly halvingInterval: number;
+  readonly maxBlockSize: number;
+  readonly maxBlockTxs: number;
+  readonly maxTxDataSize: number;
+  readonly maxCoinbaseExtra: number;
+  readonly blockVersion: number;
+  readonly genesis: GenesisSpec;
+}
+
+const GENESIS_MESSAGE = 'HackCoin genesis: correct consensus first, then speed';
+
+const COMMON = {
+  retargetInterval: 10,
+  maxRetargetFactor: 4,
+  medianTimeSpan: 11,
+  maxFutureBlockTime: 2 * 60 * 60,
+  initialSubsidy: 50n * COIN,
+  maxBlockSize: 2_000_000,
+  maxBlockTxs: 10_000,
+  maxTxDataSize: 65_536,
+  maxCoinbaseExtra: 100,
+  blockVersion: 1,
+} as const;
+
+export const NETWORKS: Readonly<Record<NetworkName, ConsensusParams>> = {
+  main: {
+    ...COMMON,
+    network: 'main',
+    chainId: 0x4843_0001,
+    powLimitBits: 0x1f00ffff,
+    targetSpacing: 60,
+    noRetargeting: false,
+    halvingInterval: 210_000,
+    genesis: { time: 1_795_000_000, bits: 0x1f00ffff, nonce: 162_832, message: GENESIS_MESSAGE },
+  },
+  test: {
+    ...COMMON,
+    network: 'test',
+    chainId: 0x4843_0002,
+    powLimitBits: 0x1f00ffff,
+    targetSpacing: 30,
+    noRetargeting: false,
+    halvingInterval: 210_000,
+    genesis: { time: 1_795_000_001, bits: 0x1f00ffff, nonce: 43_060, message: GENESIS_MESSAGE },
+  },
+  regtest: {
+    ...COMMON,
+    network: 'regtest',
+    chainId: 0x4843_0003,
+    powLimitBits: 0x207fffff,
+    targetSpacing: 1,
+    noRetargeting: true,
+    halvingInterval: 150,
+    genesis: { time: 1_795_000_002, bits: 0x207fffff, nonce: 1, message: GENESIS_MESSAGE },
+  },
+};
+
+export function getParams(network: string): ConsensusParams {
+  if (network !== 'main' && network !== 'test' && network !== 'regtest') {
+    throw new Error(`unknown network "${network}" (expected main, test or regtest)`);
+  }
+  return NETWORKS[network];
+}

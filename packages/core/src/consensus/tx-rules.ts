@@ -1,0 +1,46 @@
+import { reject } from './errors.js';
+import type { ConsensusParams } from './params.js';
+import {
+  txSender,
+  txSize,
+  verifyTransferSignature,
+  type TransferTx,
+} from '../primitives/transaction.js';
+import type { SignatureBackend } from '../crypto/keys.js';
+import type { Account } from '../state/account.js';
+
+const U64_MAX = (1n << 64n) - 1n;
+
+/** Checks that need no chain state. Signature checking is separate: it is the expensive part. */
+export function checkTransferSanity(tx: TransferTx, params: ConsensusParams): void {
+  if (tx.chainId !== params.chainId) reject('bad-txns-chainid', `chainId ${tx.chainId} is not ${params.chainId}`);
+  if (tx.data.length > params.maxTxDataSize) reject('bad-txns-data-length');
+  if (txSize(tx) > params.maxBlockSize / 10) reject('bad-txns-oversize');
+  if (tx.amount + tx.fee > U64_MAX) reject('bad-txns-amount-overflow');
+}
+
+export function checkTransferSignature(tx: TransferTx, backend: SignatureBackend): Uint8Array {
+  let sender: Uint8Array;
+  try {
+    sender = txSender(tx, backend);
+  } catch {
+    reject('bad-txns-sig', 'invalid public key');
+  }
+  if (!verifyTransferSignature(tx, backend)) reject('bad-txns-sig', 'signature does not verify');
+  return sender;
+}
+
+/**
+ * The state transition of one transfer. `recipient` is the same object as
+ * `sender` for a payment to oneself, which then only costs the fee.
+ */
+export function applyTransfer(tx: TransferTx, sender: Account, recipient: Account): void {
+  if (tx.nonce < sender.nonce) reject('bad-txns-nonce-too-low', `expected ${sender.nonce}, got ${tx.nonce}`, 0);
+  if (tx.nonce > sender.nonce) reject('bad-txns-nonce-gap', `expected ${sender.nonce}, got ${tx.nonce}`, 0);
+  const cost = tx.amount + tx.fee;
+  if (sender.balance < cost) reject('bad-txns-insufficient-funds', `needs ${cost}, has ${sender.balance}`, 0);
+  sender.balance -= cost;
+  sender.nonce += 1n;
+  recipient.balance += tx.amount;
+  if (recipient.balance > U64_MAX) reject('bad-txns-amount-overflow');
+}

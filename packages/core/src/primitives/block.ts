@@ -1,0 +1,44 @@
+import { BufferReader, DecodeError } from '../encoding/reader.js';
+import { BufferWriter } from '../encoding/writer.js';
+import { encodeHeader, readHeader, headerHash, type BlockHeader } from './header.js';
+import { encodeTx, readTx, txHash, type CoinbaseTx, type Transaction } from './transaction.js';
+import { merkleRoot } from '../consensus/merkle.js';
+
+export interface Block {
+  header: BlockHeader;
+  txs: Transaction[];
+}
+
+/** Upper bound on transactions a decoder will even try to read, before consensus limits. */
+const MAX_DECODE_TXS = 100_000;
+
+export function encodeBlock(block: Block): Uint8Array {
+  const w = new BufferWriter(1024);
+  w.bytes(encodeHeader(block.header)).varint(block.txs.length);
+  for (const tx of block.txs) w.bytes(encodeTx(tx));
+  return w.finish();
+}
+
+export function decodeBlock(bytes: Uint8Array): Block {
+  const r = new BufferReader(bytes);
+  const header = readHeader(r);
+  const count = r.varint();
+  if (count > MAX_DECODE_TXS) throw new DecodeError('too many transactions');
+  const txs: Transaction[] = [];
+  for (let i = 0; i < count; i++) txs.push(readTx(r));
+  r.done();
+  return { header, txs };
+}
+
+export function blockHash(block: Block): Uint8Array {
+  return headerHash(block.header);
+}
+
+export function computeMerkleRoot(txs: readonly Transaction[]): Uint8Array {
+  return merkleRoot(txs.map(txHash));
+}
+
+export function blockCoinbase(block: Block): CoinbaseTx | undefined {
+  const first = block.txs[0];
+  return first?.kind === 'coinbase' ? first : undefined;
+}
