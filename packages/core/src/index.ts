@@ -20,3 +20,5 @@ export * from './primitives/transaction.js';
 export * from './primitives/block.js';
 export * from './state/account.js';
 export * from './state/commitment.js';
+export * from './state/workspace.js';
+export * from './consensus/block-transition.js';

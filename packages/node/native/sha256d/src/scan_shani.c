@@ -3,15 +3,16 @@
  * called after CPUID reports SHA, so the rest of the addon stays runnable on
  * any x86-64 CPU.
  *
- * Two nonces are hashed side by side: sha256rnds2 has a latency of several
+ * Four nonces are hashed side by side: sha256rnds2 has a latency of several
  * cycles, and a single chain of dependent rounds leaves the SHA unit idle
- * most of the time.
+ * most of the time (measured on this AMD EPYC: 1 lane ~17 M/s, 2 lanes ~26 M/s,
+ * 4 lanes ~30 M/s per core).
  */
 #include <immintrin.h>
 #include <string.h>
 #include "sha256d.h"
 
-#define LANES 2
+#define LANES 4
 
 /* SHA-NI keeps the state as {A,B,E,F} and {C,D,G,H}; see Intel's SHA extensions paper. */
 static void to_abef_cdgh(const uint32_t s[8], __m128i *abef, __m128i *cdgh) {

@@ -1,0 +1,51 @@
+/**
+ * LevelDB key layout. One-byte prefixes keep each table contiguous; heights
+ * are big-endian so they iterate in order.
+ */
+export const Prefix = {
+  /** block hash → index entry (header, height, chain work, status) */
+  entry: 0x01,
+  /** block hash → raw block */
+  block: 0x02,
+  /** block hash → undo data for disconnecting it */
+  undo: 0x03,
+  /** height (BE) → main-chain block hash */
+  height: 0x04,
+  /** address → account */
+  account: 0x05,
+  /** tx hash → location in the main chain */
+  tx: 0x06,
+  /** address ‖ height (BE) ‖ index (BE) → tx hash */
+  addressTx: 0x07,
+  /** tx hash → mempool transaction */
+  mempool: 0x08,
+  /** name → value (tip, version) */
+  meta: 0x09,
+} as const;
+
+export function key(prefix: number, ...parts: Uint8Array[]): Uint8Array {
+  let len = 1;
+  for (const p of parts) len += p.length;
+  const out = new Uint8Array(len);
+  out[0] = prefix;
+  let pos = 1;
+  for (const p of parts) {
+    out.set(p, pos);
+    pos += p.length;
+  }
+  return out;
+}
+
+export function u32be(n: number): Uint8Array {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, n, false);
+  return b;
+}
+
+export function readU32be(b: Uint8Array, offset: number): number {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(offset, false);
+}
+
+export const META_TIP = new TextEncoder().encode('tip');
+export const META_VERSION = new TextEncoder().encode('version');
+export const META_NETWORK = new TextEncoder().encode('network');
