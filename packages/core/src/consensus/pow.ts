@@ -30,7 +30,6 @@ export function workFromBits(bits: number): bigint {
 export function difficultyFromBits(bits: number): number {
   const { target } = decodeCompact(bits);
   if (target === 0n) return 0;
-  const diff1 = 0xffffn << 208n;
-  // Scale before dividing so small difficulties keep their fractional digits.
-  return Number((diff1 * 1_000_000n) / target) / 1_000_000;
+  // Both fit a double's exponent range; the ratio only needs display precision.
+  return Number(0xffffn << 208n) / Number(target);
 }

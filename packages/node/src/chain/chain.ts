@@ -103,6 +103,11 @@ export class Chain extends TypedEmitter<ChainEvents> {
     return this.main[0]!;
   }
 
+  /** Templates derive senders exactly as validation will. */
+  get backendForTemplates(): SignatureBackend {
+    return this.backend;
+  }
+
   getEntry(id: string): ChainEntry | undefined {
     return this.index.get(id);
   }

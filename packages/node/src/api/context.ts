@@ -1,0 +1,18 @@
+import type { ConsensusParams, SignatureBackend } from '@hackcoin/core';
+import type { Chain } from '../chain/chain.js';
+import type { Mempool } from '../mempool/mempool.js';
+import type { Miner } from '../mining/miner.js';
+import type { Logger } from '../util/logger.js';
+
+/** What the HTTP routes may use; the composition root builds it. */
+export interface ApiContext {
+  chain: Chain;
+  mempool: Mempool;
+  miner: Miner;
+  params: ConsensusParams;
+  backend: SignatureBackend;
+  log: Logger;
+  token: string;
+  version: string;
+  defaultMiningAddress?: Uint8Array;
+}

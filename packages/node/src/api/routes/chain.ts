@@ -1,0 +1,116 @@
+import type { FastifyInstance } from 'fastify';
+import { hexToHash, formatAddress, hashToHex, txHash, type Block } from '@hackcoin/core';
+import type { ApiContext } from '../context.js';
+import { HttpError, parse } from '../http-error.js';
+import { addressParam, hashOrHeight, paging, txIdParam } from '../schemas.js';
+import { blockJson, headerJson, txJson } from '../serialize.js';
+import type { ChainEntry } from '../../chain/entry.js';
+
+export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const { chain, mempool, backend } = ctx;
+
+  const confirmations = (e: ChainEntry): number | null => (chain.isMain(e) ? chain.height - e.height + 1 : null);
+  const next = (e: ChainEntry): string | null => chain.getEntryByHeight(e.height + 1)?.id ?? null;
+  const loadBlock = async (e: ChainEntry): Promise<Block> => {
+    const b = await chain.getBlock(e);
+    if (!b) throw new HttpError(404, 'block data not found', 'not-found');
+    return b;
+  };
+
+  app.get('/api/node/info', async () => ({
+    name: 'hackcoin',
+    version: ctx.version,
+    network: ctx.params.network,
+    chainId: ctx.params.chainId,
+    genesis: chain.genesis.id,
+    height: chain.height,
+    bestHash: chain.tip.id,
+    chainWork: chain.tip.chainWork.toString(16),
+    difficulty: headerJson(chain.tip, 1).difficulty,
+    mempool: { size: mempool.size, bytes: mempool.bytes },
+    mining: ctx.miner.running,
+  }));
+
+  app.get('/api/blocks', async (req) => {
+    const { page, limit } = parse(paging, req.query, 'query');
+    const top = chain.height - (page - 1) * limit;
+    const blocks = [];
+    for (let h = top; h >= 0 && h > top - limit; h--) {
+      const e = chain.getEntryByHeight(h)!;
+      const b = await loadBlock(e);
+      blocks.push({ ...headerJson(e, confirmations(e)), txCount: b.txs.length });
+    }
+    return { page, limit, total: chain.height + 1, blocks };
+  });
+
+  app.get('/api/blocks/:id', async (req) => {
+    const { id } = parse(hashOrHeight, req.params, 'id');
+    const e = id.length === 64 ? chain.getEntry(id.toLowerCase()) : chain.getEntryByHeight(Number(id));
+    if (!e) throw new HttpError(404, `block ${id} not found`, 'not-found');
+    return blockJson(e, await loadBlock(e), confirmations(e), next(e), backend);
+  });
+
+  // The seed's route: the whole active chain. O(chain length); explorers should page /api/blocks.
+  app.get('/api/blockchain/full', async () => {
+    const out = [];
+    for (let h = 0; h <= chain.height; h++) {
+      const e = chain.getEntryByHeight(h)!;
+      out.push(blockJson(e, await loadBlock(e), confirmations(e), next(e), backend));
+    }
+    return { length: out.length, chain: out };
+  });
+
+  app.get('/api/tx/:id', async (req) => {
+    const { id } = parse(txIdParam, req.params, 'id');
+    const pending = mempool.get(id.toLowerCase());
+    if (pending) return { ...txJson(pending.tx, backend), status: 'pending', confirmations: 0, blockHash: null, blockHeight: null };
+    const loc = await chain.getTxLocation(hexToHash(id));
+    if (!loc) throw new HttpError(404, `transaction ${id} not found`, 'not-found');
+    const block = await loadBlock(loc.entry);
+    const tx = block.txs[loc.index]!;
+    return {
+      ...txJson(tx, backend),
+      status: 'confirmed',
+      confirmations: chain.height - loc.entry.height + 1,
+      blockHash: loc.entry.id,
+      blockHeight: loc.entry.height,
+      index: loc.index,
+    };
+  });
+
+  app.get('/api/address/:address', async (req) => {
+    const { address } = parse(addressParam, req.params, 'address');
+    const { page, limit } = parse(paging, req.query, 'query');
+    const account = await chain.getAccount(address);
+    const pending = mempool.pendingFor(address);
+    const me = formatAddress(address);
+    let pendingDelta = 0n;
+    for (const p of pending) {
+      if (formatAddress(p.sender) === me) pendingDelta -= p.tx.amount + p.tx.fee;
+      if (formatAddress(p.tx.to) === me) pendingDelta += p.tx.amount;
+    }
+    const rows = await chain.addressTxs(address, (page - 1) * limit, limit);
+    const history = [];
+    for (const r of rows) {
+      const e = chain.getEntryByHeight(r.height);
+      if (!e) continue;
+      const block = await loadBlock(e);
+      const tx = block.txs[r.index];
+      if (!tx || hashToHex(txHash(tx)) !== hashToHex(r.hash)) continue;
+      const j = txJson(tx, backend);
+      history.push({ ...j, direction: j.to === me && j.from !== me ? 'in' : 'out', blockHeight: r.height, blockHash: e.id, confirmations: chain.height - r.height + 1 });
+    }
+    return {
+      address: me,
+      balance: account.balance.toString(),
+      pendingBalance: (account.balance + pendingDelta).toString(),
+      nonce: account.nonce.toString(),
+      nextNonce: mempool.nextNonce(address, account.nonce).toString(),
+      pending: pending.map((p) => ({ ...txJson(p.tx, backend), direction: formatAddress(p.tx.to) === me ? 'in' : 'out', confirmations: 0 })),
+      page,
+      limit,
+      history,
+    };
+  });
+}
+

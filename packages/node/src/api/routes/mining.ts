@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiContext } from '../context.js';
+import { HttpError, parse } from '../http-error.js';
+import { generate, miningStart } from '../schemas.js';
+import { requireToken } from '../auth.js';
+
+export function miningRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const auth = requireToken(ctx.token);
+
+  app.get('/api/mining/status', async () => ctx.miner.status());
+
+  app.post('/api/mining/start', { preHandler: auth }, async (req) => {
+    const { address } = parse(miningStart, req.body, 'body');
+    const to = address ?? ctx.defaultMiningAddress;
+    if (!to) throw new HttpError(400, 'invalid address: required (no MINING_ADDRESS configured)', 'bad-request');
+    ctx.miner.start(to);
+    return ctx.miner.status();
+  });
+
+  app.post('/api/mining/stop', { preHandler: auth }, async () => {
+    await ctx.miner.stop();
+    return ctx.miner.status();
+  });
+
+  app.post('/api/mining/generate', { preHandler: auth }, async (req) => {
+    if (ctx.params.network !== 'regtest') throw new HttpError(403, 'generate is only available on regtest', 'forbidden');
+    const { count, address } = parse(generate, req.body, 'body');
+    const blocks = await ctx.miner.generate(count, address);
+    return { blocks, height: ctx.chain.height };
+  });
+}

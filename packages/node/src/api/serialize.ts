@@ -1,0 +1,67 @@
+import {
+  bytesToHex,
+  difficultyFromBits,
+  encodeHeader,
+  encodeTx,
+  formatAddress,
+  hashToHex,
+  txId,
+  txSender,
+  type Block,
+  type SignatureBackend,
+  type Transaction,
+} from '@hackcoin/core';
+import type { ChainEntry } from '../chain/entry.js';
+
+/** JSON shapes of the API. Amounts are decimal strings of base units: JSON numbers lose precision. */
+export function txJson(tx: Transaction, backend: SignatureBackend): Record<string, unknown> {
+  const common = { id: txId(tx), size: encodeTx(tx).length, to: formatAddress(tx.to), amount: tx.amount.toString() };
+  if (tx.kind === 'coinbase') {
+    return { ...common, type: 'coinbase', chainId: tx.chainId, height: tx.height, stateRoot: bytesToHex(tx.stateRoot), extra: bytesToHex(tx.extra) };
+  }
+  return {
+    ...common,
+    type: 'transfer',
+    chainId: tx.chainId,
+    from: formatAddress(txSender(tx, backend)),
+    nonce: tx.nonce.toString(),
+    fee: tx.fee.toString(),
+    data: bytesToHex(tx.data),
+    publicKey: bytesToHex(tx.publicKey),
+    signature: bytesToHex(tx.signature),
+  };
+}
+
+export function headerJson(entry: ChainEntry, confirmations: number | null): Record<string, unknown> {
+  const h = entry.header;
+  return {
+    hash: entry.id,
+    height: entry.height,
+    version: h.version,
+    previousHash: hashToHex(h.prevHash),
+    merkleRoot: hashToHex(h.merkleRoot),
+    time: h.time,
+    bits: `0x${h.bits.toString(16).padStart(8, '0')}`,
+    nonce: h.nonce,
+    difficulty: difficultyFromBits(h.bits),
+    chainWork: entry.chainWork.toString(16),
+    stateRoot: bytesToHex(entry.stateRoot),
+    confirmations,
+    rawHeader: bytesToHex(encodeHeader(h)),
+  };
+}
+
+export function blockJson(
+  entry: ChainEntry,
+  block: Block,
+  confirmations: number | null,
+  nextHash: string | null,
+  backend: SignatureBackend,
+): Record<string, unknown> {
+  return {
+    ...headerJson(entry, confirmations),
+    nextHash,
+    txCount: block.txs.length,
+    transactions: block.txs.map((tx) => txJson(tx, backend)),
+  };
+}

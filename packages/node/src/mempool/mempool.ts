@@ -1,0 +1,298 @@
+import {
+  RuleError,
+  reject,
+  addressKey,
+  checkTransferSanity,
+  checkTransferSignature,
+  decodeTx,
+  encodeTx,
+  hashToHex,
+  txHash,
+  txSender,
+  type Account,
+  type Block,
+  type ConsensusParams,
+  type SignatureBackend,
+  type TransferTx,
+} from '@hackcoin/core';
+import type { Chain } from '../chain/chain.js';
+import type { Database, BatchOp } from '../store/db.js';
+import { Prefix, key } from '../store/keys.js';
+import type { Logger } from '../util/logger.js';
+import { MaxHeap } from '../util/heap.js';
+import { SerialQueue } from '../util/serial-queue.js';
+import { TypedEmitter } from '../util/typed-emitter.js';
+import { makeMempoolEntry, type MempoolEntry } from './entry.js';
+
+export type RemovalReason = 'block' | 'replaced' | 'evicted' | 'invalid';
+
+export interface MempoolEvents extends Record<string, unknown[]> {
+  'tx:added': [entry: MempoolEntry];
+  'tx:removed': [entry: MempoolEntry, reason: RemovalReason];
+}
+
+export interface MempoolOptions {
+  chain: Chain;
+  db: Database;
+  params: ConsensusParams;
+  backend: SignatureBackend;
+  log: Logger;
+  maxTxs: number;
+  /** Base units per byte. */
+  minFeeRate: bigint;
+  maxPendingPerSender?: number;
+}
+
+/**
+ * Fee-ordered pool of valid transfers waiting for a block. Per sender it
+ * holds a gap-free run of nonces starting at the account's next nonce whose
+ * total cost the balance covers, so any prefix of a sender's run is valid in
+ * the next block. Persisted under its own key prefix so it survives restarts.
+ */
+export class Mempool extends TypedEmitter<MempoolEvents> {
+  private readonly byId = new Map<string, MempoolEntry>();
+  private readonly bySender = new Map<string, Map<bigint, MempoolEntry>>();
+  private readonly queue = new SerialQueue();
+  private readonly returned: TransferTx[] = [];
+  private readonly touched = new Set<string>();
+  private totalBytes = 0;
+  private readonly maxPending: number;
+
+  constructor(private readonly o: MempoolOptions) {
+    super();
+    this.maxPending = o.maxPendingPerSender ?? 64;
+    o.chain.on('block:connected', (_e, block) => this.onConnected(block));
+    o.chain.on('block:disconnected', (_e, block) => {
+      for (const tx of block.txs) if (tx.kind === 'transfer') this.returned.push(tx);
+    });
+    o.chain.on('tip', () => void this.queue.run(() => this.afterTipChange()));
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
+  get(id: string): MempoolEntry | undefined {
+    return this.byId.get(id);
+  }
+
+  entries(): MempoolEntry[] {
+    return [...this.byId.values()].sort((a, b) => b.feeRate - a.feeRate);
+  }
+
+  pendingFor(address: Uint8Array): MempoolEntry[] {
+    const k = addressKey(address);
+    const out: MempoolEntry[] = [];
+    for (const e of this.byId.values()) if (e.senderKey === k || addressKey(e.tx.to) === k) out.push(e);
+    return out.sort((a, b) => (a.tx.nonce < b.tx.nonce ? -1 : 1));
+  }
+
+  /** Next nonce a sender should use, counting its pending transactions. */
+  nextNonce(address: Uint8Array, confirmed: bigint): bigint {
+    const run = this.bySender.get(addressKey(address));
+    let n = confirmed;
+    while (run?.has(n)) n++;
+    return n;
+  }
+
+  add(tx: TransferTx): Promise<MempoolEntry> {
+    return this.queue.run(() => this.addInner(tx, true));
+  }
+
+  async load(): Promise<void> {
+    const txs: TransferTx[] = [];
+    const stale: Uint8Array[] = [];
+    for await (const [k, v] of this.o.db.iterator({ gte: key(Prefix.mempool), lt: key(Prefix.mempool + 1) })) {
+      try {
+        const tx = decodeTx(v);
+        if (tx.kind === 'transfer') txs.push(tx);
+        else stale.push(k);
+      } catch {
+        stale.push(k);
+      }
+    }
+    await this.o.db.batch(stale.map((k) => ({ type: 'del' as const, key: k })));
+    txs.sort((a, b) => (a.nonce < b.nonce ? -1 : a.nonce > b.nonce ? 1 : 0));
+    await this.queue.run(async () => {
+      for (const tx of txs) {
+        try {
+          await this.addInner(tx, false);
+        } catch (e) {
+          if (!(e instanceof RuleError)) throw e;
+          await this.o.db.del(key(Prefix.mempool, txHash(tx)));
+        }
+      }
+    });
+    if (txs.length > 0) this.o.log.info(`mempool: restored ${this.size} of ${txs.length} saved transaction(s)`);
+  }
+
+  /**
+   * Transactions for a block template: highest fee rate first, each sender's
+   * in nonce order (a heap over every sender's next transaction).
+   */
+  select(maxTxs: number, maxBytes: number): TransferTx[] {
+    const heap = new MaxHeap<MempoolEntry>((a, b) => a.feeRate > b.feeRate);
+    const runs = new Map<string, MempoolEntry[]>();
+    for (const [k, run] of this.bySender) {
+      const sorted = [...run.values()].sort((a, b) => (a.tx.nonce < b.tx.nonce ? -1 : 1));
+      runs.set(k, sorted);
+      heap.push(sorted[0]!);
+    }
+    const out: TransferTx[] = [];
+    const cursor = new Map<string, number>();
+    let bytes = 0;
+    while (heap.size > 0 && out.length < maxTxs) {
+      const e = heap.pop()!;
+      if (bytes + e.size > maxBytes) continue;
+      out.push(e.tx);
+      bytes += e.size;
+      const i = (cursor.get(e.senderKey) ?? 0) + 1;
+      cursor.set(e.senderKey, i);
+      const next = runs.get(e.senderKey)![i];
+      if (next) heap.push(next);
+    }
+    return out;
+  }
+
+  private async addInner(tx: TransferTx, persist: boolean): Promise<MempoolEntry> {
+    const { params, backend, chain, minFeeRate } = this.o;
+    checkTransferSanity(tx, params);
+    const id = hashToHex(txHash(tx));
+    if (this.byId.has(id)) reject('txn-already-known', '', 0);
+    checkTransferSignature(tx, backend);
+    const entry = makeMempoolEntry(tx, backend, Math.floor(Date.now() / 1000));
+    const minFee = minFeeRate * BigInt(entry.size);
+    if (tx.fee < minFee) reject('min-fee-not-met', `fee ${tx.fee} below ${minFee} (${minFeeRate}/byte)`, 0);
+
+    const account = await chain.getAccount(entry.sender);
+    if (tx.nonce < account.nonce) {
+      if (await chain.getTxLocation(entry.hash)) reject('txn-in-chain', '', 0);
+      reject('bad-txns-nonce-too-low', `account nonce is ${account.nonce}`, 0);
+    }
+    const run = this.bySender.get(entry.senderKey) ?? new Map<bigint, MempoolEntry>();
+    const existing = run.get(tx.nonce);
+    if (existing) {
+      const bump = existing.tx.fee / 10n > minFee ? existing.tx.fee / 10n : minFee;
+      if (tx.fee < existing.tx.fee + bump) {
+        reject('txn-replace-fee-too-low', `needs a fee of at least ${existing.tx.fee + bump}`, 0);
+      }
+    } else {
+      let expected = account.nonce;
+      while (run.has(expected)) expected++;
+      if (tx.nonce > expected) reject('bad-txns-nonce-gap', `next nonce is ${expected}`, 0);
+      if (run.size >= this.maxPending) reject('too-many-pending', `at most ${this.maxPending} per sender`, 0);
+    }
+    let spent = 0n;
+    for (const e of run.values()) if (e.tx.nonce < tx.nonce) spent += e.tx.amount + e.tx.fee;
+    const cost = tx.amount + tx.fee;
+    if (account.balance < spent + cost) {
+      reject('bad-txns-insufficient-funds', `balance ${account.balance}, pending ${spent}, needs ${cost}`, 0);
+    }
+    if (!existing && this.byId.size >= this.o.maxTxs) await this.evictFor(entry);
+
+    const ops: BatchOp[] = [];
+    if (existing) {
+      this.removeEntry(existing, 'replaced', ops);
+      // A richer replacement may leave later nonces unaffordable.
+      this.bySender.set(entry.senderKey, run);
+    }
+    run.set(tx.nonce, entry);
+    this.bySender.set(entry.senderKey, run);
+    this.byId.set(entry.id, entry);
+    this.totalBytes += entry.size;
+    if (persist) ops.push({ type: 'put', key: key(Prefix.mempool, entry.hash), value: encodeTx(tx) });
+    if (existing) this.trimSender(entry.senderKey, account, ops);
+    await this.o.db.batch(ops);
+    this.o.log.debug('accepted tx %s', entry.id);
+    this.emit('tx:added', entry);
+    return entry;
+  }
+
+  /** Makes room by dropping the cheapest sender-run tail, if it pays less than the newcomer. */
+  private async evictFor(entry: MempoolEntry): Promise<void> {
+    let worst: MempoolEntry | undefined;
+    for (const run of this.bySender.values()) {
+      let tail: MempoolEntry | undefined;
+      for (const e of run.values()) if (!tail || e.tx.nonce > tail.tx.nonce) tail = e;
+      if (tail && (!worst || tail.feeRate < worst.feeRate)) worst = tail;
+    }
+    if (!worst || worst.feeRate >= entry.feeRate) reject('mempool-full', 'fee rate too low for a full mempool', 0);
+    const ops: BatchOp[] = [];
+    this.removeEntry(worst, 'evicted', ops);
+    await this.o.db.batch(ops);
+  }
+
+  private removeEntry(e: MempoolEntry, reason: RemovalReason, ops: BatchOp[]): void {
+    if (!this.byId.delete(e.id)) return;
+    this.totalBytes -= e.size;
+    const run = this.bySender.get(e.senderKey);
+    if (run?.get(e.tx.nonce) === e) run.delete(e.tx.nonce);
+    if (run && run.size === 0) this.bySender.delete(e.senderKey);
+    ops.push({ type: 'del', key: key(Prefix.mempool, e.hash) });
+    this.emit('tx:removed', e, reason);
+  }
+
+  /** Keeps the longest gap-free, affordable run of a sender's nonces from the account's nonce. */
+  private trimSender(senderKey: string, account: Account, ops: BatchOp[]): void {
+    const run = this.bySender.get(senderKey);
+    if (!run) return;
+    let balance = account.balance;
+    let expected = account.nonce;
+    const sorted = [...run.values()].sort((a, b) => (a.tx.nonce < b.tx.nonce ? -1 : 1));
+    for (const e of sorted) {
+      const cost = e.tx.amount + e.tx.fee;
+      const ok = e.tx.nonce === expected && cost <= balance;
+      if (ok) {
+        balance -= cost;
+        expected++;
+      } else {
+        this.removeEntry(e, 'invalid', ops);
+      }
+    }
+  }
+
+  private onConnected(block: Block): void {
+    const ops: BatchOp[] = [];
+    for (const tx of block.txs) {
+      if (tx.kind !== 'transfer') continue;
+      const e = this.byId.get(hashToHex(txHash(tx)));
+      if (e) {
+        this.touched.add(e.senderKey);
+        this.removeEntry(e, 'block', ops);
+      }
+    }
+    for (const tx of block.txs) {
+      if (tx.kind === 'transfer') this.touched.add(addressKey(txSender(tx, this.o.backend)));
+    }
+    if (ops.length > 0) void this.queue.run(() => this.o.db.batch(ops));
+  }
+
+  /**
+   * After the tip moves: return the transactions of disconnected blocks that
+   * the new chain did not include, then re-check every sender whose account
+   * may have changed (all of them after a reorg).
+   */
+  private async afterTipChange(): Promise<void> {
+    const reorged = this.returned.length > 0;
+    const back = this.returned.splice(0);
+    for (const tx of back) {
+      try {
+        await this.addInner(tx, true);
+      } catch (e) {
+        if (!(e instanceof RuleError)) throw e;
+      }
+    }
+    const senders = reorged ? [...this.bySender.keys()] : [...this.touched].filter((k) => this.bySender.has(k));
+    this.touched.clear();
+    if (senders.length === 0) return;
+    const accounts = await this.o.chain.getAccounts(senders);
+    const ops: BatchOp[] = [];
+    for (const k of senders) this.trimSender(k, accounts.get(k) ?? { balance: 0n, nonce: 0n }, ops);
+    await this.o.db.batch(ops);
+    if (back.length > 0) this.o.log.info(`mempool: ${back.length} transaction(s) from disconnected blocks considered, ${this.size} pending`);
+  }
+}

@@ -1,0 +1,89 @@
+import {
+  addressKey,
+  assembleBlockState,
+  computeMerkleRoot,
+  decodeCompact,
+  txSender,
+  type BlockHeader,
+  type CoinbaseTx,
+  type Transaction,
+  type TransferTx,
+} from '@hackcoin/core';
+import type { Chain } from '../chain/chain.js';
+import type { ChainEntry } from '../chain/entry.js';
+import type { Mempool } from '../mempool/mempool.js';
+
+export interface BlockTemplate {
+  parent: ChainEntry;
+  height: number;
+  header: BlockHeader;
+  coinbase: CoinbaseTx;
+  txs: Transaction[];
+  target: bigint;
+  fees: bigint;
+  createdAt: number;
+}
+
+/** Coinbase and header bytes reserved for the block's fixed parts when filling it. */
+const RESERVED_BYTES = 1_000;
+
+/**
+ * A block ready for proof of work: the best-paying valid mempool transactions
+ * on top of the current tip, the coinbase paying subsidy plus fees to
+ * `miner`, and the state root the coinbase must commit to.
+ */
+export async function createTemplate(
+  chain: Chain,
+  mempool: Mempool,
+  miner: Uint8Array,
+  extra: Uint8Array,
+  nowSeconds: number = Math.floor(Date.now() / 1000),
+): Promise<BlockTemplate> {
+  const { params } = chain;
+  const parent = chain.tip;
+  const height = parent.height + 1;
+  const candidates: TransferTx[] = mempool.select(params.maxBlockTxs - 1, params.maxBlockSize - RESERVED_BYTES);
+  const keys = new Set<string>([addressKey(miner)]);
+  for (const tx of candidates) {
+    keys.add(addressKey(txSender(tx, chain.backendForTemplates)));
+    keys.add(addressKey(tx.to));
+  }
+  const accounts = await chain.getAccounts([...keys]);
+  const state = assembleBlockState(
+    candidates,
+    height,
+    parent.stateRoot,
+    miner,
+    (k) => accounts.get(k),
+    params,
+    chain.backendForTemplates,
+  );
+  const coinbase: CoinbaseTx = {
+    kind: 'coinbase',
+    chainId: params.chainId,
+    height,
+    to: miner,
+    amount: state.reward,
+    stateRoot: state.stateRoot,
+    extra,
+  };
+  const txs: Transaction[] = [coinbase, ...state.included];
+  const bits = chain.nextBits(parent);
+  return {
+    parent,
+    height,
+    header: {
+      version: params.blockVersion,
+      prevHash: parent.hash,
+      merkleRoot: computeMerkleRoot(txs),
+      time: Math.max(nowSeconds, chain.medianTimePast(parent) + 1),
+      bits,
+      nonce: 0,
+    },
+    coinbase,
+    txs,
+    target: decodeCompact(bits).target,
+    fees: state.fees,
+    createdAt: Date.now(),
+  };
+}

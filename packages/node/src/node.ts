@@ -1,0 +1,84 @@
+import { getParams, parseAddress, difficultyFromBits } from '@hackcoin/core';
+import type { NodeConfig } from './config/config.js';
+import { Chain } from './chain/chain.js';
+import { Mempool } from './mempool/mempool.js';
+import { Miner } from './mining/miner.js';
+import { openDatabase, type Database } from './store/db.js';
+import { loadSignatureBackend } from './crypto/native-backend.js';
+import { createApiServer } from './api/server.js';
+import { loadOrCreateToken } from './api/auth.js';
+import type { Logger } from './util/logger.js';
+import type { FastifyInstance } from 'fastify';
+import { join } from 'node:path';
+
+export const VERSION = '0.1.0';
+
+/** The composition root: builds every subsystem and hands each what it needs. */
+export class FullNode {
+  private constructor(
+    readonly config: NodeConfig,
+    readonly chain: Chain,
+    readonly mempool: Mempool,
+    readonly miner: Miner,
+    readonly api: FastifyInstance,
+    readonly token: string,
+    private readonly db: Database,
+    private readonly log: Logger,
+  ) {}
+
+  static async create(config: NodeConfig, log: Logger): Promise<FullNode> {
+    const params = getParams(config.network);
+    const { name, backend } = loadSignatureBackend();
+    log.info(`HackCoin ${VERSION} on ${params.network}, data in ${config.dataDir}, signatures: ${name}`);
+    const db = await openDatabase(join(config.dataDir, 'chain'));
+    try {
+      const chain = await Chain.open({ db, params, backend, log: log.child('chain'), reindex: config.reindex });
+      chain.on('block:connected', (e, block) => {
+        log.info(`block ${e.height} ${e.id} txs=${block.txs.length} diff=${difficultyFromBits(e.header.bits)}`);
+      });
+      const mempool = new Mempool({
+        chain,
+        db,
+        params,
+        backend,
+        log: log.child('mempool'),
+        maxTxs: config.mempoolMaxTxs,
+        minFeeRate: config.minFeeRate,
+      });
+      await mempool.load();
+      const miner = new Miner(chain, mempool, log.child('miner'));
+      const token = loadOrCreateToken(config.dataDir, config.apiToken);
+      const miningAddress = config.miningAddress ? parseAddress(config.miningAddress) : undefined;
+      const api = createApiServer({
+        chain,
+        mempool,
+        miner,
+        params,
+        backend,
+        log: log.child('api'),
+        token,
+        version: VERSION,
+        defaultMiningAddress: miningAddress,
+      });
+      const node = new FullNode(config, chain, mempool, miner, api, token, db, log);
+      if (miningAddress) miner.start(miningAddress);
+      return node;
+    } catch (e) {
+      await db.close();
+      throw e;
+    }
+  }
+
+  async listen(): Promise<string> {
+    const url = await this.api.listen({ host: this.config.host, port: this.config.port });
+    const port = (this.api.server.address() as { port: number }).port;
+    this.log.info(`HTTP API listening on http://${this.config.host}:${port}`);
+    return url;
+  }
+
+  async stop(): Promise<void> {
+    await this.miner.stop();
+    await this.api.close();
+    await this.db.close();
+  }
+}
