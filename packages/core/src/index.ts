@@ -22,3 +22,4 @@ export * from './state/account.js';
 export * from './state/commitment.js';
 export * from './state/workspace.js';
 export * from './consensus/block-transition.js';
+export * from './wallet/index.js';

@@ -94,8 +94,10 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): NodeConfig {
     if (e !== undefined && e !== '') fromEnv[key] = e;
   }
 
+  // `npm start` runs in the package folder; npm's INIT_CWD is where the user typed it.
+  const base = env.INIT_CWD ?? process.cwd();
   const network = fromFlags.NETWORK ?? fromEnv.NETWORK ?? 'main';
-  const dataDirGuess = resolve(fromFlags.DATA_DIR ?? fromEnv.DATA_DIR ?? join('data', network));
+  const dataDirGuess = resolve(base, fromFlags.DATA_DIR ?? fromEnv.DATA_DIR ?? join('data', network));
   const confPath = typeof values.config === 'string' ? resolve(values.config) : join(dataDirGuess, 'hackcoin.conf');
   if (typeof values.config === 'string' && !existsSync(confPath)) throw new ConfigError(`config file not found: ${confPath}`);
   const fromFile = existsSync(confPath) ? parseConfFile(confPath) : {};
@@ -111,7 +113,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): NodeConfig {
   return {
     host: c.HOST,
     port: c.PORT,
-    dataDir: resolve(c.DATA_DIR ?? join('data', c.NETWORK)),
+    dataDir: resolve(base, c.DATA_DIR ?? join('data', c.NETWORK)),
     network: c.NETWORK,
     miningAddress: c.MINING_ADDRESS,
     apiToken: c.API_TOKEN,

@@ -14,7 +14,7 @@ import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { Logger } from '../util/logger.js';
 import { createTemplate, type BlockTemplate } from './template.js';
-import type { FromWorker, ToWorker } from './pow-worker.js';
+import type { FromWorker, ToWorker } from './worker-protocol.js';
 
 export interface MinerStatus {
   running: boolean;
@@ -68,7 +68,7 @@ export class Miner {
   start(address: Uint8Array): void {
     this.address = address;
     if (!this.worker) {
-      this.worker = new Worker(new URL('./pow-worker.ts', import.meta.url), { execArgv: ['--import', 'tsx'] });
+      this.worker = new Worker(new URL('./pow-worker.mjs', import.meta.url));
       this.worker.on('message', (m: FromWorker) => this.onWorkerMessage(m));
       this.worker.on('error', (e) => this.log.error(`miner worker failed: ${e.message}`));
       this.refreshTimer = setInterval(() => void this.refresh(), TEMPLATE_REFRESH_MS);

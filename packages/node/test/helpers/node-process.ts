@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = resolve(fileURLToPath(import.meta.url), '../../../src/main.ts');
-const TSX = resolve(fileURLToPath(import.meta.url), '../../../../../node_modules/tsx/dist/cli.mjs');
+const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../../../../..');
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 
 export interface TestNode {
@@ -34,7 +34,10 @@ export interface StartOptions {
  */
 export async function startNode(opts: StartOptions = {}): Promise<TestNode> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'hackcoin-test-'));
-  const proc = spawn(process.execPath, [TSX, MAIN, ...(opts.args ?? [])], {
+  // `node --import tsx` keeps the node in this one process: the tsx CLI would fork
+  // a child that survives a SIGKILL sent to its parent.
+  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, ...(opts.args ?? [])], {
+    cwd: REPO_ROOT,
     env: {
       ...process.env,
       HOST: '127.0.0.1',

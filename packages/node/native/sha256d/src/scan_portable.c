@@ -27,9 +27,11 @@ const uint32_t sha256d_iv[8] = {
 void sha256d_compress(uint32_t state[8], const uint32_t w_in[16]) {
   uint32_t w[64];
   for (int i = 0; i < 16; i++) w[i] = w_in[i];
+#pragma GCC unroll 48
   for (int i = 16; i < 64; i++) w[i] = s1(w[i - 2]) + w[i - 7] + s0(w[i - 15]) + w[i - 16];
   uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
   uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
+#pragma GCC unroll 64
   for (int i = 0; i < 64; i++) {
     uint32_t t1 = h + S1(e) + CH(e, f, g) + sha256d_k[i] + w[i];
     uint32_t t2 = S0(a) + MAJ(a, b, c);

@@ -1,0 +1,10 @@
+export * from './errors.js';
+export * from './mnemonic.js';
+export * from './derivation.js';
+export * from './keystore-types.js';
+export { parseMeta as parseKeystoreMeta } from './keystore-schema.js';
+export * from './keystore.js';
+export * from './wallet.js';
+export * from './nonce.js';
+export * from './builder.js';
+export * from './balance.js';

@@ -1,1 +1,0 @@
-cmd_Release/obj.target/sha256d.node := g++ -o Release/obj.target/sha256d.node -shared -pthread -rdynamic -m64  -Wl,-soname=sha256d.node -Wl,--start-group Release/obj.target/sha256d/src/addon.o Release/obj.target/sha256d/src/scan_portable.o Release/obj.target/sha256d_shani.a -Wl,--end-group 

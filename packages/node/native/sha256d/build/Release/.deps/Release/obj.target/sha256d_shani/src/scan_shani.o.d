@@ -1,5 +1,0 @@
-cmd_Release/obj.target/sha256d_shani/src/scan_shani.o := cc -o Release/obj.target/sha256d_shani/src/scan_shani.o ../src/scan_shani.c '-DNODE_GYP_MODULE_NAME=sha256d_shani' '-DUSING_UV_SHARED=1' '-DUSING_V8_SHARED=1' '-DV8_DEPRECATION_WARNINGS=1' '-D_GLIBCXX_USE_CXX11_ABI=1' '-D_FILE_OFFSET_BITS=64' '-D_LARGEFILE_SOURCE' '-D__STDC_FORMAT_MACROS' '-DOPENSSL_NO_PINSHARED' '-DOPENSSL_THREADS' '-DSHA256D_HAVE_SHANI' -I/usr/include/node -I/usr/src -I/usr/deps/openssl/config -I/usr/deps/openssl/openssl/include -I/usr/deps/uv/include -I/usr/deps/zlib -I/usr/deps/v8/include  -fPIC -pthread -Wall -Wextra -Wno-unused-parameter -O3 -fPIC -msha -mssse3 -msse4.1 -m64 -O3 -fno-omit-frame-pointer -std=c11 -MMD -MF ./Release/.deps/Release/obj.target/sha256d_shani/src/scan_shani.o.d.raw   -c
-Release/obj.target/sha256d_shani/src/scan_shani.o: ../src/scan_shani.c \
- ../src/sha256d.h
-../src/scan_shani.c:
-../src/sha256d.h:

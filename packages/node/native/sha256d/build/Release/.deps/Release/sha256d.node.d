@@ -1,1 +1,0 @@
-cmd_Release/sha256d.node := ln -f "Release/obj.target/sha256d.node" "Release/sha256d.node" 2>/dev/null || (rm -rf "Release/sha256d.node" && cp -af "Release/obj.target/sha256d.node" "Release/sha256d.node")

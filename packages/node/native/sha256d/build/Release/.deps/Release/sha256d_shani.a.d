@@ -1,1 +1,0 @@
-cmd_Release/sha256d_shani.a := ln -f "Release/obj.target/sha256d_shani.a" "Release/sha256d_shani.a" 2>/dev/null || (rm -rf "Release/sha256d_shani.a" && cp -af "Release/obj.target/sha256d_shani.a" "Release/sha256d_shani.a")
