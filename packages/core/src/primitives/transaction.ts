@@ -92,6 +92,9 @@ export function encodeTx(tx: Transaction): Uint8Array {
 
 /** The digest a transfer's signature covers: sha256d of everything but the key and signature. */
 export function transferSigHash(tx: UnsignedTransfer): Uint8Array {
+  // A decoded or encoded transfer already holds these bytes: all but the key and signature.
+  const raw = rawCache.get(tx as TransferTx);
+  if (raw) return sha256d(raw.subarray(0, raw.length - PUBKEY_SIZE - SIGNATURE_SIZE));
   const w = new BufferWriter(128);
   writeUnsigned(w, tx);
   return sha256d(w.finish());

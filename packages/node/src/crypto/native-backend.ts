@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { nobleBackend, type SignatureBackend } from '@hackcoin/core';
+import { installNativeSha256 } from './native-hash.js';
 
 interface NativeSecp256k1 {
   ecdsaVerify(sig: Uint8Array, msg32: Uint8Array, publicKey: Uint8Array): boolean;
@@ -19,6 +20,7 @@ export interface LoadedBackend {
  * high-S signatures exactly as noble's lowS mode does.
  */
 export function loadSignatureBackend(): LoadedBackend {
+  installNativeSha256();
   try {
     const require = createRequire(import.meta.url);
     const native = require('secp256k1/bindings') as NativeSecp256k1;
