@@ -7,6 +7,8 @@ import { openDatabase, type Database } from './store/db.js';
 import { loadSignatureBackend } from './crypto/native-backend.js';
 import { createApiServer } from './api/server.js';
 import { loadOrCreateToken } from './api/auth.js';
+import { RealtimeHub } from './api/realtime.js';
+import { wireRealtime } from './api/events.js';
 import type { Logger } from './util/logger.js';
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
@@ -22,8 +24,10 @@ export class FullNode {
     readonly miner: Miner,
     readonly api: FastifyInstance,
     readonly token: string,
+    readonly hub: RealtimeHub,
     private readonly db: Database,
     private readonly log: Logger,
+    private readonly unwire: () => void,
   ) {}
 
   static async create(config: NodeConfig, log: Logger): Promise<FullNode> {
@@ -49,7 +53,10 @@ export class FullNode {
       const miner = new Miner(chain, mempool, log.child('miner'));
       const token = loadOrCreateToken(config.dataDir, config.apiToken);
       const miningAddress = config.miningAddress ? parseAddress(config.miningAddress) : undefined;
-      const api = createApiServer({
+      const hub = new RealtimeHub(log.child('ws'));
+      const unwire = wireRealtime(hub, chain, mempool, miner, backend);
+      const api = await createApiServer({
+        hub,
         chain,
         mempool,
         miner,
@@ -60,7 +67,7 @@ export class FullNode {
         version: VERSION,
         defaultMiningAddress: miningAddress,
       });
-      const node = new FullNode(config, chain, mempool, miner, api, token, db, log);
+      const node = new FullNode(config, chain, mempool, miner, api, token, hub, db, log, unwire);
       if (miningAddress) miner.start(miningAddress);
       return node;
     } catch (e) {
@@ -77,6 +84,7 @@ export class FullNode {
   }
 
   async stop(): Promise<void> {
+    this.unwire();
     await this.miner.stop();
     await this.api.close();
     await this.db.close();

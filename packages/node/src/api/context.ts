@@ -3,6 +3,7 @@ import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { Miner } from '../mining/miner.js';
 import type { Logger } from '../util/logger.js';
+import type { RealtimeHub } from './realtime.js';
 
 /** What the HTTP routes may use; the composition root builds it. */
 export interface ApiContext {
@@ -12,6 +13,7 @@ export interface ApiContext {
   params: ConsensusParams;
   backend: SignatureBackend;
   log: Logger;
+  hub: RealtimeHub;
   token: string;
   version: string;
   defaultMiningAddress?: Uint8Array;

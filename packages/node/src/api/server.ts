@@ -1,16 +1,20 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import fastifyWebsocket from '@fastify/websocket';
 import { RuleError } from '@hackcoin/core';
 import type { ApiContext } from './context.js';
 import { HttpError } from './http-error.js';
 import { chainRoutes } from './routes/chain.js';
 import { transactionRoutes } from './routes/transactions.js';
 import { miningRoutes } from './routes/mining.js';
+import { registerWebApp } from './static.js';
 
 /** Large enough for a transaction carrying a 64 KiB contract as hex, small enough to refuse floods. */
 export const BODY_LIMIT = 512 * 1024;
 
-export function createApiServer(ctx: ApiContext): FastifyInstance {
+export async function createApiServer(ctx: ApiContext): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, return503OnClosing: true });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  const hasWebApp = await registerWebApp(app);
 
   app.setErrorHandler((err: FastifyError | Error, _req, reply) => {
     if (err instanceof HttpError) return reply.status(err.status).send({ error: err.code ?? 'error', message: err.message });
@@ -27,11 +31,14 @@ export function createApiServer(ctx: ApiContext): FastifyInstance {
   });
 
   app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0]!;
+    if (hasWebApp && req.method === 'GET' && !path.startsWith('/api/') && path !== '/ws') return reply.sendFile('index.html');
     reply.status(404).send({ error: 'not-found', message: `no route ${req.method} ${req.url.split('?')[0]}` });
   });
 
   chainRoutes(app, ctx);
   transactionRoutes(app, ctx);
   miningRoutes(app, ctx);
+  ctx.hub.register(app);
   return app;
 }
