@@ -1,0 +1,47 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, ConfigError } from './config.js';
+
+function dirWithConf(lines: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hackcoin-conf-'));
+  writeFileSync(join(dir, 'hackcoin.conf'), lines);
+  return dir;
+}
+
+describe('configuration precedence: flag > env > file > default', () => {
+  it('uses defaults', () => {
+    const c = loadConfig([], {});
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.port).toBe(3001);
+    expect(c.network).toBe('main');
+    expect(c.dataDir).toMatch(/data[/\\]main$/);
+  });
+
+  it('layers file, env and flags', () => {
+    const dir = dirWithConf('# comment\nPORT=4000\nHOST=127.0.0.2\nNETWORK=regtest\n');
+    const fileOnly = loadConfig([], { DATA_DIR: dir });
+    expect(fileOnly.port).toBe(4000);
+    expect(fileOnly.host).toBe('127.0.0.2');
+    expect(fileOnly.network).toBe('regtest');
+    const env = loadConfig([], { DATA_DIR: dir, PORT: '5000' });
+    expect(env.port).toBe(5000);
+    expect(env.host).toBe('127.0.0.2');
+    const flag = loadConfig(['--port', '6000'], { DATA_DIR: dir, PORT: '5000' });
+    expect(flag.port).toBe(6000);
+  });
+
+  it('reads --config FILE', () => {
+    const dir = dirWithConf('MIN_FEE_RATE=7\n');
+    expect(loadConfig(['--config', join(dir, 'hackcoin.conf')], {}).minFeeRate).toBe(7n);
+  });
+
+  it('rejects bad values naming the key', () => {
+    expect(() => loadConfig(['--port', 'abc'], {})).toThrow(/PORT/);
+    expect(() => loadConfig([], { NETWORK: 'moon' })).toThrow(/NETWORK/);
+    expect(() => loadConfig([], { MINING_ADDRESS: '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD' })).toThrow(/MINING_ADDRESS.*checksum/);
+    expect(() => loadConfig(['--bogus'], {})).toThrow(ConfigError);
+    expect(() => loadConfig([], { DATA_DIR: dirWithConf('NOPE=1\n') })).toThrow(/unknown key NOPE/);
+  });
+});
