@@ -43,7 +43,13 @@ export const signedTx = z.union([
     .strict(),
 ]);
 
-export const miningStart = z.object({ address: address.optional() }).strict();
+export const miningStart = z
+  .object({
+    address: address.optional(),
+    threads: z.number().int().min(1).max(256).optional(),
+    intensity: z.union([z.enum(['low', 'medium', 'high']), z.number().int().min(1).max(100)]).optional(),
+  })
+  .strict();
 
 export const generate = z
   .object({

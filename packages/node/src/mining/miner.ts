@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import {
   RuleError,
@@ -8,101 +9,208 @@ import {
   formatAddress,
   hashMeetsTarget,
   headerHash,
+  workFromTarget,
   type Block,
 } from '@hackcoin/core';
 import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { Logger } from '../util/logger.js';
 import { createTemplate, type BlockTemplate } from './template.js';
-import type { FromWorker, ToWorker } from './worker-protocol.js';
+import { scanWorkerFile, scanWorkerSpec } from './hasher/worker-spec.js';
+import { dutyCycle, restAfter, type Intensity } from './intensity.js';
+import { RateMeter } from './rate.js';
+import { estimateNetworkHashrate } from './network-hashrate.js';
+
+export interface MinerSettings {
+  threads: number;
+  intensity: Intensity;
+}
 
 export interface MinerStatus {
   running: boolean;
   address: string | null;
+  backend: string;
   threads: number;
+  intensity: Intensity;
   hashrate: number;
+  threadHashrates: number[];
   blocksFound: number;
   height: number;
   difficulty: number;
   target: string;
   templateAgeMs: number | null;
   templateTxs: number;
+  /** Seconds to find a block at the current rate, on average; null while idle. */
+  expectedSecondsPerBlock: number | null;
+  networkHashrate: number;
 }
 
 /** How far ahead of the clock a template may stamp itself before the miner waits. */
 const MAX_AHEAD_SECONDS = 60;
 const TEMPLATE_REFRESH_MS = 10_000;
+/** Chunks are sized to about this long, so new work reaches every thread well within 100 ms. */
+const CHUNK_TARGET_MS = 40;
+const NONCE_SPACE = 0x1_0000_0000;
+
+export function defaultThreads(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
+interface ScanResult {
+  nonce: number;
+  hashes: number;
+  ms: number;
+}
+
+/** One mining thread: scans chunks of the current job's nonce space. */
+class MiningThread {
+  readonly meter = new RateMeter();
+  chunk = 1 << 16;
+  private busy = false;
+  private resting: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly worker: Worker,
+    private readonly onResult: (t: MiningThread, jobId: number, r: ScanResult) => void,
+  ) {}
+
+  run(jobId: number, header: Uint8Array, target: Uint8Array, start: number, count: number): void {
+    this.busy = true;
+    this.worker.once('message', (r: ScanResult) => {
+      this.busy = false;
+      this.meter.add(r.hashes, r.ms);
+      // Aim each chunk at CHUNK_TARGET_MS so job switches stay fast whatever the hash rate.
+      if (r.ms > 0 && r.nonce < 0) this.chunk = Math.max(1 << 12, Math.min(1 << 28, Math.round((this.chunk * CHUNK_TARGET_MS) / r.ms)));
+      this.onResult(this, jobId, r);
+    });
+    this.worker.postMessage({ header, target, start, count });
+  }
+
+  get idle(): boolean {
+    return !this.busy && this.resting === null;
+  }
+
+  rest(ms: number, then: () => void): void {
+    this.resting = setTimeout(() => {
+      this.resting = null;
+      then();
+    }, ms);
+  }
+
+  async stop(): Promise<void> {
+    if (this.resting) clearTimeout(this.resting);
+    this.resting = null;
+    await this.worker.terminate();
+  }
+}
 
 /**
- * Single-threaded CPU miner: one worker thread scans nonces while the main
- * thread builds templates, so the HTTP server is never blocked. New work is
- * sent whenever the tip changes, and periodically to pick up new transactions.
+ * Multi-threaded CPU miner. Worker threads scan disjoint chunks of the nonce
+ * space with the fastest SHA-256 available (native SHA-NI midstate loop, or
+ * its fallbacks); the main thread builds templates and hands out chunks, so
+ * the HTTP server is never blocked. New work goes out on every tip change and
+ * periodically for new transactions; a result for an old job is dropped, so
+ * stale work is never submitted.
  */
 export class Miner {
-  private worker: Worker | null = null;
+  private threads: MiningThread[] = [];
+  /** Workers still loading their hashing backend. */
+  private pending: Worker[] = [];
+  private settings: MinerSettings;
   private template: BlockTemplate | null = null;
+  private header: Uint8Array | null = null;
+  private target: Uint8Array | null = null;
   private address: Uint8Array | null = null;
   private jobId = 0;
+  private nextNonce = 0;
   private blocksFound = 0;
-  private hashWindow: { t: number; n: number }[] = [];
   private refreshTimer: NodeJS.Timeout | null = null;
   private refreshing = false;
   private refreshAgain = false;
   private extraNonce = 0;
   private readonly tag = randomBytes(4);
+  private readonly spec = scanWorkerSpec();
 
   constructor(
     private readonly chain: Chain,
     private readonly mempool: Mempool,
     private readonly log: Logger,
+    settings: Partial<MinerSettings> = {},
   ) {
+    this.settings = { threads: settings.threads ?? defaultThreads(), intensity: settings.intensity ?? 'high' };
+    dutyCycle(this.settings.intensity);
     chain.on('tip', () => {
-      if (this.worker) void this.refresh();
+      if (this.running) void this.refresh();
     });
   }
 
   get running(): boolean {
-    return this.worker !== null;
+    return this.threads.length > 0;
   }
 
-  start(address: Uint8Array): void {
+  get backend(): string {
+    return this.spec.backend;
+  }
+
+  /** Starts, or retunes a running miner, without losing its place. */
+  start(address: Uint8Array, settings: Partial<MinerSettings> = {}): void {
     this.address = address;
-    if (!this.worker) {
-      this.worker = new Worker(new URL('./pow-worker.mjs', import.meta.url));
-      this.worker.on('message', (m: FromWorker) => this.onWorkerMessage(m));
-      this.worker.on('error', (e) => this.log.error(`miner worker failed: ${e.message}`));
+    this.configure(settings);
+    if (!this.refreshTimer) {
       this.refreshTimer = setInterval(() => void this.refresh(), TEMPLATE_REFRESH_MS);
-      this.log.info(`mining started to ${formatAddress(address)}`);
+      const reason = this.spec.fallbackReason ? ` (${this.spec.fallbackReason})` : '';
+      this.log.info(`mining to ${formatAddress(address)}: ${this.settings.threads} thread(s), intensity ${this.settings.intensity}, ${this.spec.backend} hashing${reason}`);
     }
     void this.refresh();
   }
 
+  configure(settings: Partial<MinerSettings>): void {
+    if (settings.intensity !== undefined) {
+      dutyCycle(settings.intensity);
+      this.settings.intensity = settings.intensity;
+    }
+    if (settings.threads !== undefined) {
+      if (!Number.isInteger(settings.threads) || settings.threads < 1 || settings.threads > 256) throw new RangeError('threads must be 1–256');
+      this.settings.threads = settings.threads;
+    }
+    if (this.refreshTimer || this.threads.length > 0) this.resize();
+  }
+
   async stop(): Promise<void> {
-    if (!this.worker) return;
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     this.refreshTimer = null;
-    const w = this.worker;
-    this.worker = null;
+    const threads = this.threads;
+    const pending = this.pending;
+    this.threads = [];
+    this.pending = [];
     this.template = null;
-    this.hashWindow = [];
-    await w.terminate();
-    this.log.info('mining stopped');
+    this.jobId++;
+    await Promise.all([...threads.map((t) => t.stop()), ...pending.map((w) => w.terminate())]);
+    if (threads.length > 0) this.log.info('mining stopped');
   }
 
   status(): MinerStatus {
     const tip = this.chain.tip;
     const bits = this.chain.nextBits(tip);
+    const rates = this.threads.map((t) => Math.round(t.meter.value()));
+    const total = rates.reduce((a, b) => a + b, 0);
+    const target = this.template?.target;
     return {
       running: this.running,
       address: this.address ? formatAddress(this.address) : null,
-      threads: this.running ? 1 : 0,
-      hashrate: this.hashrate(),
+      backend: this.spec.backend,
+      threads: this.settings.threads,
+      intensity: this.settings.intensity,
+      hashrate: total,
+      threadHashrates: rates,
       blocksFound: this.blocksFound,
       height: tip.height,
       difficulty: difficultyFromBits(bits),
       target: `0x${bits.toString(16).padStart(8, '0')}`,
       templateAgeMs: this.template ? Date.now() - this.template.createdAt : null,
       templateTxs: this.template ? this.template.txs.length - 1 : 0,
+      expectedSecondsPerBlock: total > 0 && target !== undefined ? Number(workFromTarget(target)) / total : null,
+      networkHashrate: estimateNetworkHashrate(this.chain),
     };
   }
 
@@ -119,12 +227,29 @@ export class Miner {
         header.nonce++;
         if (header.nonce > 0xffffffff) throw new Error('nonce space exhausted');
       }
-      const block: Block = { header, txs: t.txs };
-      const result = await this.chain.processBlock(block);
+      const result = await this.chain.processBlock({ header, txs: t.txs });
       if (result.entry) ids.push(result.entry.id);
       this.blocksFound++;
     }
     return ids;
+  }
+
+  private resize(): void {
+    while (this.threads.length > this.settings.threads) void this.threads.pop()!.stop();
+    while (this.threads.length + this.pending.length < this.settings.threads) {
+      const worker = new Worker(scanWorkerFile, { workerData: this.spec.workerData });
+      this.pending.push(worker);
+      worker.on('error', (e) => this.log.error(`mining thread failed: ${e.message}`));
+      // scan-worker.mjs announces itself once it has loaded its hashing backend.
+      worker.once('message', () => {
+        const i = this.pending.indexOf(worker);
+        if (i < 0) return;
+        this.pending.splice(i, 1);
+        const t = new MiningThread(worker, (th, jobId, r) => this.onResult(th, jobId, r));
+        this.threads.push(t);
+        this.dispatch(t);
+      });
+    }
   }
 
   private nextExtra(): Uint8Array {
@@ -135,17 +260,8 @@ export class Miner {
     return extra;
   }
 
-  private hashrate(): number {
-    const now = Date.now();
-    this.hashWindow = this.hashWindow.filter((s) => now - s.t < 10_000);
-    if (this.hashWindow.length === 0) return 0;
-    const total = this.hashWindow.reduce((a, s) => a + s.n, 0);
-    const span = Math.max(1, now - this.hashWindow[0]!.t + 500) / 1000;
-    return Math.round(total / span);
-  }
-
   private async refresh(): Promise<void> {
-    if (!this.worker || !this.address) return;
+    if (!this.refreshTimer || !this.address) return;
     if (this.refreshing) {
       this.refreshAgain = true;
       return;
@@ -155,14 +271,21 @@ export class Miner {
       const t = await createTemplate(this.chain, this.mempool, this.address, this.nextExtra());
       const ahead = t.header.time - Math.floor(Date.now() / 1000);
       if (ahead > MAX_AHEAD_SECONDS) {
+        // Regtest can outrun the clock; waiting keeps our blocks inside the 2-hour rule.
+        this.template = null;
+        this.jobId++;
         setTimeout(() => void this.refresh(), 1000);
         return;
       }
-      if (!this.worker) return;
+      // The tip moved while the template was built; the tip's own refresh follows.
+      if (!this.refreshTimer || t.parent !== this.chain.tip) return;
       this.template = t;
+      this.header = encodeHeader(t.header);
+      this.target = bigIntToBytesLE(t.target, 32);
+      this.nextNonce = 0;
       this.jobId++;
-      const msg: ToWorker = { type: 'job', jobId: this.jobId, header: encodeHeader(t.header), target: bigIntToBytesLE(t.target, 32) };
-      this.worker.postMessage(msg);
+      if (this.threads.length + this.pending.length === 0) this.resize();
+      for (const th of this.threads) if (th.idle) this.dispatch(th);
     } catch (e) {
       this.log.error(`could not build a block template: ${(e as Error).message}`);
     } finally {
@@ -174,25 +297,35 @@ export class Miner {
     }
   }
 
-  private onWorkerMessage(m: FromWorker): void {
-    if (m.type === 'hashes') {
-      this.hashWindow.push({ t: Date.now(), n: m.count });
-      return;
-    }
-    if (m.type === 'exhausted') {
+  private dispatch(t: MiningThread): void {
+    if (!this.template || !this.header || !this.target || !this.threads.includes(t) || !t.idle) return;
+    if (this.nextNonce >= NONCE_SPACE) {
+      // Nonce space exhausted: a fresh template rolls the coinbase extranonce.
       void this.refresh();
       return;
     }
-    const t = this.template;
-    if (!t || m.jobId !== this.jobId || t.parent !== this.chain.tip) return;
-    const block: Block = { header: { ...t.header, nonce: m.nonce }, txs: t.txs };
-    void this.submit(block);
+    const start = this.nextNonce;
+    const count = Math.min(t.chunk, NONCE_SPACE - start);
+    this.nextNonce += count;
+    t.run(this.jobId, this.header, this.target, start, count);
+  }
+
+  private onResult(t: MiningThread, jobId: number, r: ScanResult): void {
+    if (jobId === this.jobId && r.nonce >= 0 && this.template && this.template.parent === this.chain.tip) {
+      const block: Block = { header: { ...this.template.header, nonce: r.nonce }, txs: this.template.txs };
+      this.template = null;
+      this.jobId++;
+      void this.submit(block);
+    }
+    const rest = restAfter(r.ms, dutyCycle(this.settings.intensity));
+    if (rest > 0) t.rest(rest, () => this.dispatch(t));
+    else this.dispatch(t);
   }
 
   private async submit(block: Block): Promise<void> {
     try {
-      await this.chain.processBlock(block);
-      this.blocksFound++;
+      const r = await this.chain.processBlock(block);
+      if (r.status === 'connected') this.blocksFound++;
     } catch (e) {
       if (!(e instanceof RuleError)) throw e;
       this.log.warn(`mined block rejected: ${e.message}`);
@@ -200,4 +333,3 @@ export class Miner {
     await this.refresh();
   }
 }
-

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { parseAddress } from '@hackcoin/core';
 import type { ApiContext } from '../context.js';
 import { HttpError, parse } from '../http-error.js';
 import { generate, miningStart } from '../schemas.js';
@@ -10,10 +11,10 @@ export function miningRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get('/api/mining/status', async () => ctx.miner.status());
 
   app.post('/api/mining/start', { preHandler: auth }, async (req) => {
-    const { address } = parse(miningStart, req.body, 'body');
-    const to = address ?? ctx.defaultMiningAddress;
+    const { address, threads, intensity } = parse(miningStart, req.body, 'body');
+    const to = address ?? ctx.miner.status().address ?? ctx.defaultMiningAddress;
     if (!to) throw new HttpError(400, 'invalid address: required (no MINING_ADDRESS configured)', 'bad-request');
-    ctx.miner.start(to);
+    ctx.miner.start(typeof to === 'string' ? parseAddress(to) : to, { threads, intensity });
     return ctx.miner.status();
   });
 

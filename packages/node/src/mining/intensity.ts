@@ -1,0 +1,26 @@
+/**
+ * Intensity is a duty cycle per mining thread: after each chunk of hashing
+ * the thread rests so that it works `duty` of the time, keeping a desktop
+ * responsive. Presets mirror what desktop miners offer.
+ */
+export type Intensity = 'low' | 'medium' | 'high' | number;
+
+export function dutyCycle(intensity: Intensity): number {
+  if (intensity === 'low') return 0.25;
+  if (intensity === 'medium') return 0.5;
+  if (intensity === 'high') return 1;
+  if (!Number.isFinite(intensity) || intensity < 1 || intensity > 100) throw new RangeError('custom intensity must be a percentage from 1 to 100');
+  return intensity / 100;
+}
+
+export function parseIntensity(v: string | number): Intensity {
+  if (v === 'low' || v === 'medium' || v === 'high') return v;
+  const n = typeof v === 'number' ? v : Number(v);
+  dutyCycle(n);
+  return n;
+}
+
+/** Rest after a chunk that took `workMs`, so that work / (work + rest) = duty. */
+export function restAfter(workMs: number, duty: number): number {
+  return duty >= 1 ? 0 : (workMs * (1 - duty)) / duty;
+}
