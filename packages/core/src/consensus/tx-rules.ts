@@ -39,8 +39,10 @@ export function applyTransfer(tx: TransferTx, sender: Account, recipient: Accoun
   if (tx.nonce > sender.nonce) reject('bad-txns-nonce-gap', `expected ${sender.nonce}, got ${tx.nonce}`, 0);
   const cost = tx.amount + tx.fee;
   if (sender.balance < cost) reject('bad-txns-insufficient-funds', `needs ${cost}, has ${sender.balance}`, 0);
+  // Checked before any mutation so a rejected transfer leaves both accounts untouched.
+  const recipientBefore = recipient === sender ? sender.balance - cost : recipient.balance;
+  if (recipientBefore + tx.amount > U64_MAX) reject('bad-txns-amount-overflow');
   sender.balance -= cost;
   sender.nonce += 1n;
   recipient.balance += tx.amount;
-  if (recipient.balance > U64_MAX) reject('bad-txns-amount-overflow');
 }

@@ -1,0 +1,139 @@
+import { describe, it, expect } from 'vitest';
+import { applyTransfer, checkTransferSanity, checkTransferSignature } from './tx-rules.js';
+import { RuleError, type RejectCode } from './errors.js';
+import { NETWORKS } from './params.js';
+import { signTransfer, type TransferTx, type UnsignedTransfer } from '../primitives/transaction.js';
+import { hexToBytes } from '../encoding/bytes.js';
+import { formatAddress, parseAddress } from '../primitives/address.js';
+import { nobleBackend } from '../crypto/keys.js';
+import type { Account } from '../state/account.js';
+
+const params = NETWORKS.regtest;
+const PRIV = hexToBytes('4646464646464646464646464646464646464646464646464646464646464646');
+const TO = parseAddress('0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359');
+const U64_MAX = (1n << 64n) - 1n;
+
+function transfer(over: Partial<UnsignedTransfer> = {}): TransferTx {
+  return signTransfer(
+    { kind: 'transfer', chainId: params.chainId, nonce: 0n, fee: 100n, to: TO, amount: 1_000n, data: new Uint8Array(0), ...over },
+    PRIV,
+  );
+}
+
+function expectReject(fn: () => unknown, code: RejectCode, score?: number): RuleError {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught, `expected RuleError ${code}`).toBeInstanceOf(RuleError);
+  const err = caught as RuleError;
+  expect(err.code).toBe(code);
+  if (score !== undefined) expect(err.score).toBe(score);
+  return err;
+}
+
+describe('checkTransferSanity', () => {
+  it('accepts a well-formed transfer', () => {
+    expect(checkTransferSanity(transfer(), params)).toBeUndefined();
+  });
+
+  it("rejects another network's chainId with bad-txns-chainid", () => {
+    const err = expectReject(() => checkTransferSanity(transfer({ chainId: NETWORKS.main.chainId }), params), 'bad-txns-chainid', 100);
+    expect(err.message).toMatch(/^bad-txns-chainid: /);
+    expect(err.name).toBe('RuleError');
+    expectReject(() => checkTransferSanity(transfer(), NETWORKS.main), 'bad-txns-chainid');
+  });
+
+  it('rejects data over maxTxDataSize (boundary is inclusive)', () => {
+    expect(() => checkTransferSanity(transfer({ data: new Uint8Array(params.maxTxDataSize) }), params)).not.toThrow();
+    expectReject(() => checkTransferSanity(transfer({ data: new Uint8Array(params.maxTxDataSize + 1) }), params), 'bad-txns-data-length');
+  });
+
+  it('rejects amount + fee above u64', () => {
+    expectReject(() => checkTransferSanity(transfer({ amount: U64_MAX, fee: 1n }), params), 'bad-txns-amount-overflow');
+    expect(() => checkTransferSanity(transfer({ amount: U64_MAX - 5n, fee: 5n }), params)).not.toThrow();
+  });
+});
+
+describe('checkTransferSignature', () => {
+  it('returns the sender address for a valid signature', () => {
+    const sender = checkTransferSignature(transfer(), nobleBackend);
+    expect(formatAddress(sender)).toBe('0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F');
+  });
+
+  it('rejects a bad signature and an invalid public key with bad-txns-sig', () => {
+    const tx = transfer();
+    const sig = tx.signature.slice();
+    sig[10]! ^= 0xff;
+    expectReject(() => checkTransferSignature({ ...tx, signature: sig }, nobleBackend), 'bad-txns-sig');
+    const badKey = new Uint8Array(33);
+    badKey[0] = 2;
+    badKey[32] = 5; // x = 5 is not on the curve
+    expectReject(() => checkTransferSignature({ ...tx, publicKey: badKey }, nobleBackend), 'bad-txns-sig');
+    expectReject(() => checkTransferSignature({ ...tx, amount: tx.amount + 1n }, nobleBackend), 'bad-txns-sig');
+  });
+});
+
+describe('applyTransfer', () => {
+  it('moves amount, burns nothing but the fee, and bumps the nonce', () => {
+    const sender: Account = { balance: 10_000n, nonce: 0n };
+    const recipient: Account = { balance: 5n, nonce: 3n };
+    applyTransfer(transfer(), sender, recipient);
+    expect(sender).toEqual({ balance: 10_000n - 1_000n - 100n, nonce: 1n });
+    expect(recipient).toEqual({ balance: 1_005n, nonce: 3n });
+  });
+
+  it('a payment to oneself costs only the fee', () => {
+    const me: Account = { balance: 10_000n, nonce: 4n };
+    applyTransfer(transfer({ nonce: 4n, amount: 9_000n }), me, me);
+    expect(me).toEqual({ balance: 9_900n, nonce: 5n });
+  });
+
+  it('allows spending the exact balance', () => {
+    const sender: Account = { balance: 1_100n, nonce: 0n };
+    const recipient: Account = { balance: 0n, nonce: 0n };
+    applyTransfer(transfer(), sender, recipient);
+    expect(sender.balance).toBe(0n);
+    expect(recipient.balance).toBe(1_000n);
+  });
+
+  it('rejects a replayed nonce with bad-txns-nonce-too-low (score 0)', () => {
+    const sender: Account = { balance: 10_000n, nonce: 2n };
+    expectReject(() => applyTransfer(transfer({ nonce: 1n }), sender, { balance: 0n, nonce: 0n }), 'bad-txns-nonce-too-low', 0);
+  });
+
+  it('rejects a future nonce with bad-txns-nonce-gap (score 0)', () => {
+    const sender: Account = { balance: 10_000n, nonce: 2n };
+    expectReject(() => applyTransfer(transfer({ nonce: 3n }), sender, { balance: 0n, nonce: 0n }), 'bad-txns-nonce-gap', 0);
+  });
+
+  it('rejects amount + fee above the balance with bad-txns-insufficient-funds', () => {
+    const sender: Account = { balance: 1_099n, nonce: 0n };
+    expectReject(() => applyTransfer(transfer(), sender, { balance: 0n, nonce: 0n }), 'bad-txns-insufficient-funds', 0);
+    // Fee alone counts: amount fits, amount + fee does not.
+    const exact: Account = { balance: 1_000n, nonce: 0n };
+    expectReject(() => applyTransfer(transfer(), exact, exact), 'bad-txns-insufficient-funds');
+  });
+
+  it('leaves both accounts untouched when it rejects', () => {
+    const cases: Array<[TransferTx, Account, Account, RejectCode]> = [
+      [transfer({ nonce: 0n }), { balance: 10_000n, nonce: 1n }, { balance: 0n, nonce: 0n }, 'bad-txns-nonce-too-low'],
+      [transfer({ nonce: 5n }), { balance: 10_000n, nonce: 1n }, { balance: 0n, nonce: 0n }, 'bad-txns-nonce-gap'],
+      [transfer(), { balance: 10n, nonce: 0n }, { balance: 0n, nonce: 0n }, 'bad-txns-insufficient-funds'],
+      [transfer(), { balance: 10_000n, nonce: 0n }, { balance: U64_MAX - 999n, nonce: 0n }, 'bad-txns-amount-overflow'],
+    ];
+    for (const [tx, sender, recipient, code] of cases) {
+      const before = [{ ...sender }, { ...recipient }];
+      expectReject(() => applyTransfer(tx, sender, recipient), code);
+      expect([sender, recipient], code).toEqual(before);
+    }
+  });
+
+  it('a recipient balance reaching exactly u64 max is fine', () => {
+    const recipient: Account = { balance: U64_MAX - 1_000n, nonce: 0n };
+    applyTransfer(transfer(), { balance: 10_000n, nonce: 0n }, recipient);
+    expect(recipient.balance).toBe(U64_MAX);
+  });
+});

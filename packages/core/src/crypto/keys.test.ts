@@ -1,0 +1,108 @@
+import { describe, it, expect } from 'vitest';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import {
+  PUBKEY_SIZE,
+  SIGNATURE_SIZE,
+  addressFromPublicKey,
+  addressFromUncompressed,
+  generatePrivateKey,
+  isValidPrivateKey,
+  nobleBackend,
+  publicKeyFromPrivate,
+  signDigest,
+} from './keys.js';
+import { sha256 } from './hash.js';
+import { bigIntToBytesLE, bytesToHex, hexToBytes, reverseBytes, utf8ToBytes } from '../encoding/bytes.js';
+import { formatAddress } from '../primitives/address.js';
+
+const N = secp256k1.Point.CURVE().n;
+const be32 = (n: bigint): Uint8Array => reverseBytes(bigIntToBytesLE(n, 32));
+const beToBig = (b: Uint8Array): bigint => BigInt('0x' + bytesToHex(b));
+
+describe('keys', () => {
+  it('private key 1 gives the generator point G (compressed)', () => {
+    const pub = publicKeyFromPrivate(be32(1n));
+    expect(pub.length).toBe(PUBKEY_SIZE);
+    expect(bytesToHex(pub)).toBe('0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798');
+    expect(bytesToHex(nobleBackend.decompress(pub))).toBe(
+      '0479be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798' +
+        '483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8',
+    );
+  });
+
+  it('EIP-155 example key 0x4646… derives address 0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F', () => {
+    const priv = hexToBytes('4646464646464646464646464646464646464646464646464646464646464646');
+    const addr = addressFromPublicKey(publicKeyFromPrivate(priv));
+    expect(addr.length).toBe(20);
+    expect(formatAddress(addr)).toBe('0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F');
+  });
+
+  it('addressFromUncompressed requires a 65-byte 0x04 key', () => {
+    expect(() => addressFromUncompressed(new Uint8Array(64))).toThrow('expected an uncompressed public key');
+    const bad = new Uint8Array(65);
+    bad[0] = 2;
+    expect(() => addressFromUncompressed(bad)).toThrow('expected an uncompressed public key');
+  });
+
+  it('decompress throws on a point not on the curve', () => {
+    const bogus = new Uint8Array(33);
+    bogus[0] = 2;
+    bogus[32] = 5; // x = 5 has no point on secp256k1
+    expect(() => nobleBackend.decompress(bogus)).toThrow();
+  });
+
+  it('validates private keys: 0 and n are invalid, 1 and n-1 are valid', () => {
+    expect(isValidPrivateKey(be32(0n))).toBe(false);
+    expect(isValidPrivateKey(be32(N))).toBe(false);
+    expect(isValidPrivateKey(be32(1n))).toBe(true);
+    expect(isValidPrivateKey(be32(N - 1n))).toBe(true);
+    const k = generatePrivateKey();
+    expect(k.length).toBe(32);
+    expect(isValidPrivateKey(k)).toBe(true);
+  });
+
+  it('signs deterministically per RFC 6979 (key 1, sha256("Satoshi Nakamoto"))', () => {
+    const digest = sha256(utf8ToBytes('Satoshi Nakamoto'));
+    const sig = signDigest(digest, be32(1n));
+    expect(sig.length).toBe(SIGNATURE_SIZE);
+    expect(bytesToHex(sig)).toBe(
+      '934b1ea10a4b3c1757e2b0c017d0b6143ce3c9a7e6a4a49860d7a6ab210ee3d8' +
+        '2442ce9d2b916064108014783e923ec36b49743e2ffa1c4496f01a512aafd9e5',
+    );
+    expect(nobleBackend.verify(digest, sig, publicKeyFromPrivate(be32(1n)))).toBe(true);
+  });
+
+  it('always produces low-S signatures', () => {
+    for (let i = 1; i <= 20; i++) {
+      const digest = sha256(utf8ToBytes(`message ${i}`));
+      const sig = signDigest(digest, be32(BigInt(i) * 0x1234567n));
+      expect(beToBig(sig.subarray(32)) <= N / 2n).toBe(true);
+    }
+  });
+
+  it('nobleBackend.verify rejects the high-S twin of a valid signature', () => {
+    const priv = hexToBytes('4646464646464646464646464646464646464646464646464646464646464646');
+    const pub = publicKeyFromPrivate(priv);
+    const digest = sha256(utf8ToBytes('pay 1 HCK'));
+    const sig = signDigest(digest, priv);
+    const s = beToBig(sig.subarray(32));
+    const high = new Uint8Array(64);
+    high.set(sig.subarray(0, 32), 0);
+    high.set(be32(N - s), 32);
+    expect(nobleBackend.verify(digest, sig, pub)).toBe(true);
+    // The twin is mathematically valid ECDSA...
+    expect(secp256k1.verify(high, digest, pub, { prehash: false, lowS: false, format: 'compact' })).toBe(true);
+    // ...but consensus rejects it (malleability).
+    expect(nobleBackend.verify(digest, high, pub)).toBe(false);
+  });
+
+  it('nobleBackend.verify returns false (not throws) on garbage', () => {
+    const digest = new Uint8Array(32).fill(1);
+    const pub = publicKeyFromPrivate(be32(7n));
+    expect(nobleBackend.verify(digest, new Uint8Array(64), pub)).toBe(false);
+    expect(nobleBackend.verify(digest, new Uint8Array(63), pub)).toBe(false);
+    expect(nobleBackend.verify(digest, signDigest(digest, be32(7n)), new Uint8Array(33))).toBe(false);
+    // Right signature, wrong key.
+    expect(nobleBackend.verify(digest, signDigest(digest, be32(7n)), publicKeyFromPrivate(be32(8n)))).toBe(false);
+  });
+});

@@ -1,0 +1,65 @@
+import { describe, it, expect } from 'vitest';
+import { blockCoinbase, blockHash, computeMerkleRoot, decodeBlock, encodeBlock, type Block } from './block.js';
+import { encodeHeader, headerHash } from './header.js';
+import { encodeTx, signTransfer, txHash, type CoinbaseTx } from './transaction.js';
+import { merkleRoot } from '../consensus/merkle.js';
+import { NETWORKS } from '../consensus/params.js';
+import { BufferWriter } from '../encoding/writer.js';
+import { bytesToHex, concatBytes, hexToBytes } from '../encoding/bytes.js';
+import { DecodeError } from '../encoding/reader.js';
+
+const params = NETWORKS.regtest;
+const cb: CoinbaseTx = {
+  kind: 'coinbase',
+  chainId: params.chainId,
+  height: 9,
+  to: new Uint8Array(20).fill(1),
+  amount: 5_000_000_000n,
+  stateRoot: new Uint8Array(32).fill(2),
+  extra: hexToBytes('00ff'),
+};
+const t1 = signTransfer(
+  { kind: 'transfer', chainId: params.chainId, nonce: 0n, fee: 1n, to: new Uint8Array(20).fill(3), amount: 5n, data: hexToBytes('6869') },
+  hexToBytes('11'.repeat(32)),
+);
+const txs = [cb, t1];
+const block: Block = {
+  header: { version: 1, prevHash: new Uint8Array(32).fill(4), merkleRoot: computeMerkleRoot(txs), time: 1_800_000_000, bits: 0x207fffff, nonce: 42 },
+  txs,
+};
+
+describe('block encoding', () => {
+  it('is header ‖ varint(count) ‖ transactions', () => {
+    const raw = encodeBlock(block);
+    expect(bytesToHex(raw)).toBe(bytesToHex(concatBytes(encodeHeader(block.header), new Uint8Array([2]), encodeTx(cb), encodeTx(t1))));
+  });
+
+  it('round-trips through decodeBlock', () => {
+    const decoded = decodeBlock(encodeBlock(block));
+    expect(decoded).toEqual(block);
+    expect(blockHash(decoded)).toEqual(headerHash(block.header));
+    expect(decoded.txs.map(txHash)).toEqual(txs.map(txHash));
+  });
+
+  it('computeMerkleRoot is merkleRoot over the tx hashes', () => {
+    expect(computeMerkleRoot(txs)).toEqual(merkleRoot([txHash(cb), txHash(t1)]));
+  });
+
+  it('rejects trailing bytes and truncation', () => {
+    const raw = encodeBlock(block);
+    expect(() => decodeBlock(concatBytes(raw, new Uint8Array([0])))).toThrow('trailing bytes');
+    expect(() => decodeBlock(raw.subarray(0, raw.length - 1))).toThrow(DecodeError);
+    expect(() => decodeBlock(raw.subarray(0, 80))).toThrow(DecodeError);
+  });
+
+  it('refuses absurd transaction counts before reading them', () => {
+    const raw = new BufferWriter().bytes(encodeHeader(block.header)).varint(100_001).finish();
+    expect(() => decodeBlock(raw)).toThrow('too many transactions');
+  });
+
+  it('blockCoinbase returns the first tx only if it is a coinbase', () => {
+    expect(blockCoinbase(block)).toBe(cb);
+    expect(blockCoinbase({ ...block, txs: [t1] })).toBeUndefined();
+    expect(blockCoinbase({ ...block, txs: [] })).toBeUndefined();
+  });
+});
