@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { prepareContract } from './instrument.js';
+
+describe('prepareContract', () => {
+  it('lists exported functions and charges function entries and loop iterations', () => {
+    const prepared = prepareContract(`const x = 1;
+      export function a() { for (let i = 0; i < 3; i++) {} }
+      export function b() { return [1].map((v) => ({ v })); }`);
+    expect(prepared.exports).toEqual(['a', 'b']);
+    expect(prepared.code).not.toContain('export ');
+    expect(prepared.code.match(/__hc_g -= /g)?.length).toBe(5);
+  });
+
+  it.each([
+    ['syntax errors', 'export function (', /bad-contract-source/],
+    ['no exports', 'function a() {}', /no exported functions/],
+    ['reserved identifiers', 'export function a() { let __hcx = 1; }', /reserved identifier __hcx/],
+    ['reserved property names', 'export function a(o) { return o.__hc_g; }', /reserved identifier/],
+    ['imports', "import x from 'y'; export function a() {}", /imports are not supported/],
+    ['default exports', 'export default function () {}', /only `export function/],
+    ['exported constants', 'export const a = 1;', /only `export function/],
+    ['BigInt literals', 'export function a() { return 1n; }', /BigInt/],
+    ['dynamic import', "export function a() { return import('x'); }", /dynamic import/],
+    ['top-level await', 'await 1; export function a() {}', /top-level await/],
+    ['with statements (strict mode)', 'export function a(o) { with (o) {} }', /bad-contract-source/],
+    ['array rest patterns', 'export function a(x) { const [h, ...t] = x; }', /array rest/],
+  ])('rejects %s', (_name, source, error) => {
+    expect(() => prepareContract(source)).toThrow(error);
+  });
+});

@@ -1,0 +1,339 @@
+import { parse, type Node } from 'acorn';
+import { ContractError } from './errors.js';
+import { GAS, LIMITS } from './gas-schedule.js';
+import type { PreparedContract } from './types.js';
+
+/**
+ * Deploy-time instrumentation. The contract source (an ES module whose API is
+ * its `export function` declarations) becomes a function expression that the
+ * sandbox prelude calls to obtain the exports. Injected code refers only to
+ * prelude closure bindings named `__hc*`; contracts may not use that prefix,
+ * so they can neither read nor reset the gas counter.
+ */
+
+export const RESERVED_PREFIX = '__hc';
+const MAX_SOURCE_LENGTH = 256 * 1024;
+
+type AnyNode = Node & Record<string, unknown>;
+
+interface Insertion {
+  pos: number;
+  text: string;
+  /**
+   * Among insertions at one position: closing text (negative), then charges
+   * (zero), then opening text (positive), so wrappers nest properly.
+   */
+  order: number;
+  seq: number;
+}
+
+const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+const LOOP_TYPES = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
+
+function fail(reason: string): never {
+  throw new ContractError(`bad-contract-source: ${reason}`);
+}
+
+function charge(gas: number): string {
+  return `if ((__hc_g -= ${gas}) < 0) __hc_oog();`;
+}
+
+function childNodes(node: AnyNode): AnyNode[] {
+  const out: AnyNode[] = [];
+  for (const key of Object.keys(node)) {
+    if (key === 'loc' || key === 'range') continue;
+    const value = node[key];
+    if (Array.isArray(value)) {
+      for (const item of value) if (isNode(item)) out.push(item);
+    } else if (isNode(value)) {
+      out.push(value);
+    }
+  }
+  return out;
+}
+
+function isNode(value: unknown): value is AnyNode {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+/** Static size of the code one entry (or one iteration) may run before the next charge point. */
+function staticWeight(root: AnyNode): number {
+  let count = 0;
+  const visit = (node: AnyNode): void => {
+    count++;
+    for (const child of childNodes(node)) {
+      if (FUNCTION_TYPES.has(child.type) || LOOP_TYPES.has(child.type)) {
+        count++;
+        continue;
+      }
+      visit(child);
+    }
+  };
+  visit(root);
+  return count;
+}
+
+function loopWeight(loop: AnyNode): number {
+  let count = 1;
+  for (const key of ['test', 'update', 'body']) {
+    const part = loop[key];
+    if (isNode(part)) count += staticWeight(part);
+  }
+  return count;
+}
+
+class Instrumenter {
+  private readonly insertions: Insertion[] = [];
+  private readonly exports: string[] = [];
+  private readonly untouchedTemplates = new WeakSet<AnyNode>();
+  private functionDepth = 0;
+  private source: string;
+
+  constructor(
+    source: string,
+    private readonly arrows: number[],
+  ) {
+    this.source = source;
+  }
+
+  private insert(pos: number, text: string, order: number): void {
+    this.insertions.push({ pos, text, order, seq: this.insertions.length });
+  }
+
+  run(program: AnyNode): PreparedContract {
+    for (const statement of program.body as AnyNode[]) this.topLevel(statement);
+    if (this.exports.length === 0) fail('no exported functions');
+    const body = this.apply();
+    const table = this.exports.map((name) => `[${JSON.stringify(name)}]: ${name}`).join(', ');
+    const code =
+      `(function () {\n"use strict";\n${charge(GAS.callBase + staticWeight(program))}\n` +
+      `${body}\n;return { __proto__: null, ${table} };\n})`;
+    return { code, exports: [...this.exports] };
+  }
+
+  private topLevel(statement: AnyNode): void {
+    switch (statement.type) {
+      case 'ImportDeclaration':
+        fail('imports are not supported');
+      case 'ExportDefaultDeclaration':
+      case 'ExportAllDeclaration':
+        fail('only `export function name(...) {}` exports are supported');
+      case 'ExportNamedDeclaration': {
+        const declaration = statement.declaration as AnyNode | null;
+        if (!declaration || declaration.type !== 'FunctionDeclaration') {
+          fail('only `export function name(...) {}` exports are supported');
+        }
+        const name = (declaration.id as { name: string }).name;
+        if (this.exports.includes(name)) fail(`duplicate export ${name}`);
+        this.exports.push(name);
+        // Blank out `export` in place so that every AST offset stays valid.
+        const width = declaration.start - statement.start;
+        this.source = this.source.slice(0, statement.start) + ' '.repeat(width) + this.source.slice(declaration.start);
+        this.visit(declaration);
+        return;
+      }
+      default:
+        this.visit(statement);
+    }
+  }
+
+  private visit(node: AnyNode): void {
+    this.check(node);
+    const isFunction = FUNCTION_TYPES.has(node.type);
+    if (isFunction) {
+      this.instrumentFunction(node);
+      this.functionDepth++;
+    }
+    if (LOOP_TYPES.has(node.type)) this.instrumentLoop(node);
+    this.instrumentExpression(node);
+    for (const child of childNodes(node)) this.visit(child);
+    if (isFunction) this.functionDepth--;
+  }
+
+  private check(node: AnyNode): void {
+    switch (node.type) {
+      case 'Identifier':
+      case 'PrivateIdentifier':
+        if ((node.name as string).startsWith(RESERVED_PREFIX)) fail(`reserved identifier ${String(node.name)}`);
+        return;
+      case 'Literal':
+        if (node.bigint !== undefined) fail('BigInt is not available in contracts (amounts are decimal strings)');
+        return;
+      case 'ImportExpression':
+        fail('dynamic import is not supported');
+      case 'MetaProperty':
+        if ((node.meta as { name: string }).name === 'import') fail('import.meta is not supported');
+        return;
+      case 'ImportDeclaration':
+      case 'ExportNamedDeclaration':
+      case 'ExportDefaultDeclaration':
+      case 'ExportAllDeclaration':
+        fail('imports and exports must be at the top level');
+      case 'AwaitExpression':
+        if (this.functionDepth === 0) fail('top-level await is not supported');
+        return;
+      case 'ForOfStatement':
+        if (node.await === true && this.functionDepth === 0) fail('top-level await is not supported');
+        return;
+      case 'ArrayPattern':
+        // A rest element would drain an iterator natively, without gas.
+        for (const element of node.elements as (AnyNode | null)[]) {
+          if (element?.type === 'RestElement') fail('array rest patterns are not supported; use slice()');
+        }
+        return;
+      case 'CatchClause':
+        if (node.param && (node.param as AnyNode).type !== 'Identifier') {
+          fail('catch parameters must be plain identifiers');
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private instrumentFunction(fn: AnyNode): void {
+    const body = fn.body as AnyNode;
+    const gas = GAS.callBase + staticWeight(body);
+    if (body.type === 'BlockStatement') {
+      this.insert(body.start + 1, charge(gas), 0);
+    } else {
+      // Wrap from just after `=>` so that a parenthesised body stays inside.
+      const arrow = this.arrowBefore(body.start);
+      this.wrapRange(arrow + 2, fn.end, `{ ${charge(gas)} return (`, '); }');
+    }
+  }
+
+  private arrowBefore(pos: number): number {
+    let best = -1;
+    for (const start of this.arrows) if (start < pos && start > best) best = start;
+    return best;
+  }
+
+  private instrumentLoop(loop: AnyNode): void {
+    const body = loop.body as AnyNode;
+    const gas = GAS.loopBase + loopWeight(loop);
+    if (body.type === 'BlockStatement') {
+      this.insert(body.start + 1, charge(gas), 0);
+    } else {
+      this.wrap(body, `{ ${charge(gas)} `, ' }');
+    }
+    if (loop.type === 'ForInStatement') this.wrap(loop.right as AnyNode, '__hc_fi(', ')');
+  }
+
+  private instrumentExpression(node: AnyNode): void {
+    switch (node.type) {
+      case 'BinaryExpression':
+        if (node.operator === '+') this.capString(node);
+        return;
+      case 'AssignmentExpression':
+        if (node.operator === '+=') this.capString(node);
+        return;
+      case 'TemplateLiteral':
+        if ((node.expressions as AnyNode[]).length > 0 && !this.untouchedTemplates.has(node)) this.capString(node);
+        return;
+      case 'TaggedTemplateExpression':
+        // The tag receives the parts, not a concatenation: nothing to cap.
+        this.untouchedTemplates.add(node.quasi as AnyNode);
+        return;
+      case 'ArrayExpression':
+        this.meterSpreads(node.elements as (AnyNode | null)[], '__hc_it(');
+        return;
+      case 'CallExpression':
+      case 'NewExpression':
+        this.meterSpreads(node.arguments as AnyNode[], '__hc_it(');
+        return;
+      case 'ObjectExpression':
+        this.meterSpreads(node.properties as AnyNode[], '__hc_os(');
+        return;
+      case 'CatchClause': {
+        const body = node.body as AnyNode;
+        const param = node.param as AnyNode | null;
+        if (param) {
+          this.insert(body.start + 1, `__hc_ck(${String(param.name)});`, -0.5);
+        } else {
+          this.insert(body.start, '(__hc_e) ', 0);
+          this.insert(body.start + 1, '__hc_ck(__hc_e);', -0.5);
+        }
+        return;
+      }
+      case 'TryStatement': {
+        // Out-of-gas and out-of-memory must not be swallowed by contract code:
+        // every catch re-checks, and a bare finally gets a catch that does.
+        if (!node.handler) {
+          this.insert((node.block as AnyNode).end, ' catch (__hc_e) { __hc_ck(__hc_e); throw __hc_e; } ', 0);
+        }
+        const finalizer = node.finalizer as AnyNode | null;
+        if (finalizer) this.insert(finalizer.start + 1, 'if (__hc_g < 0) __hc_oog();', -0.5);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Spreading drains an iterator (or copies own properties) natively: meter by size first. */
+  private meterSpreads(items: (AnyNode | null)[], helper: string): void {
+    for (const item of items) {
+      if (item?.type === 'SpreadElement') this.wrap(item.argument as AnyNode, helper, ')');
+    }
+  }
+
+  /** Ropes make concatenation O(1), so length, not work, is what must be bounded. */
+  private capString(node: AnyNode): void {
+    this.wrap(
+      node,
+      '(__hc_v = (',
+      `), typeof __hc_v === "string" && __hc_v.length > ${LIMITS.maxStringLength} && __hc_big(), __hc_v)`,
+    );
+  }
+
+  private wrap(node: AnyNode, before: string, after: string): void {
+    this.wrapRange(node.start, node.end, before, after);
+  }
+
+  private wrapRange(start: number, end: number, before: string, after: string): void {
+    // Outer (larger) wrappers open first and close last; for equal ranges the
+    // one registered first is the outer one.
+    const size = end - start;
+    this.insert(start, before, 1 + 1 / (size + 1));
+    this.insert(end, after, -1 - 1 / (size + 1));
+  }
+
+  private apply(): string {
+    const sorted = [...this.insertions].sort((a, b) => {
+      if (a.pos !== b.pos) return a.pos - b.pos;
+      if (a.order !== b.order) return a.order - b.order;
+      return a.order < 0 ? b.seq - a.seq : a.seq - b.seq;
+    });
+    let out = '';
+    let cursor = 0;
+    for (const insertion of sorted) {
+      out += this.source.slice(cursor, insertion.pos) + insertion.text;
+      cursor = insertion.pos;
+    }
+    return out + this.source.slice(cursor);
+  }
+}
+
+/**
+ * Validate and instrument contract source. The result's `code` is what the
+ * chain stores and later passes to execute(); never pass unprepared text there.
+ */
+export function prepareContract(source: string): PreparedContract {
+  if (typeof source !== 'string') fail('source must be a string');
+  if (source.length > MAX_SOURCE_LENGTH) fail(`source longer than ${MAX_SOURCE_LENGTH} characters`);
+  let program: AnyNode;
+  const arrows: number[] = [];
+  try {
+    program = parse(source, {
+      ecmaVersion: 2022,
+      sourceType: 'module',
+      onToken: (token) => {
+        if (token.type.label === '=>') arrows.push(token.start);
+      },
+    }) as unknown as AnyNode;
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  return new Instrumenter(source, arrows).run(program);
+}

@@ -1,0 +1,211 @@
+import type { QuickJSContext, QuickJSHandle, QuickJSWASMModule } from 'quickjs-emscripten';
+import { GAS, LIMITS } from './gas-schedule.js';
+import { sandboxScript } from './sandbox-prelude.js';
+import type { ContractEvent, ExecutionRequest, ExecutionResult, Transfer } from './types.js';
+
+/** Mutable bookkeeping for one call; nothing here touches the host's state. */
+interface CallState {
+  readonly writes: Map<string, string | null>;
+  readonly transfers: Transfer[];
+  readonly events: ContractEvent[];
+  /** Own balance + msg.value - transfers so far; read from the host lazily. */
+  available: bigint | undefined;
+  /** Open regex executions, innermost last: interrupt polls counted and allowed. */
+  readonly regex: { polls: number; allowed: number }[];
+  polls: number;
+  readonly killPolls: number;
+  /** Set when the interrupt handler stopped the VM: the call is out of gas. */
+  stopped: boolean;
+}
+
+function outOfGas(gasLimit: number): ExecutionResult {
+  return { status: 'out-of-gas', gasUsed: gasLimit, storageWrites: new Map(), transfers: [], events: [] };
+}
+
+/** Host functions must not let guest code run: check the type before reading anything. */
+function stringArg(ctx: QuickJSContext, handle: QuickJSHandle | undefined, what: string): string {
+  if (handle === undefined || ctx.typeof(handle) !== 'string') throw new TypeError(`${what} must be a string`);
+  return ctx.getString(handle);
+}
+
+function numberArg(ctx: QuickJSContext, handle: QuickJSHandle | undefined, what: string): number {
+  if (handle === undefined || ctx.typeof(handle) !== 'number') throw new TypeError(`${what} must be a number`);
+  return ctx.getNumber(handle);
+}
+
+function available(req: ExecutionRequest, state: CallState): bigint {
+  state.available ??= req.host.balanceOf(req.contractAddress) + req.value;
+  return state.available;
+}
+
+function writable(req: ExecutionRequest): void {
+  if (req.readOnly) throw new Error('state change in a read-only call');
+}
+
+type HostFunction = (...args: QuickJSHandle[]) => QuickJSHandle | undefined;
+
+function hostFunctions(
+  quickjs: QuickJSWASMModule,
+  ctx: QuickJSContext,
+  req: ExecutionRequest,
+  state: CallState,
+  depth: number,
+): Record<string, HostFunction> {
+  return {
+    sget: (key) => {
+      const k = stringArg(ctx, key, 'storage key');
+      const json = state.writes.has(k) ? state.writes.get(k) : req.host.storageGet(req.contractAddress, k);
+      return json === undefined || json === null ? ctx.undefined : ctx.newString(json);
+    },
+    sset: (key, value) => {
+      writable(req);
+      state.writes.set(stringArg(ctx, key, 'storage key'), stringArg(ctx, value, 'storage value'));
+      return undefined;
+    },
+    sdel: (key) => {
+      writable(req);
+      state.writes.set(stringArg(ctx, key, 'storage key'), null);
+      return undefined;
+    },
+    balance: () => ctx.newString(available(req, state).toString()),
+    transfer: (to, amount) => {
+      writable(req);
+      const recipient = stringArg(ctx, to, 'recipient');
+      const units = BigInt(stringArg(ctx, amount, 'amount'));
+      if (units > available(req, state)) throw new Error('insufficient contract balance');
+      state.available = available(req, state) - units;
+      state.transfers.push({ to: recipient, amount: units });
+      return undefined;
+    },
+    emit: (name, data) => {
+      writable(req);
+      state.events.push({ name: stringArg(ctx, name, 'event name'), data: JSON.parse(stringArg(ctx, data, 'event data')) });
+      return undefined;
+    },
+    call: (address, fn, args, budget) => {
+      const target = stringArg(ctx, address, 'contract address');
+      const name = stringArg(ctx, fn, 'function name');
+      const argsJson = stringArg(ctx, args, 'call arguments');
+      const gasLimit = Math.floor(numberArg(ctx, budget, 'gas budget'));
+      if (depth + 1 > LIMITS.maxCallDepth) throw new Error('call depth limit reached');
+      const code = req.host.codeOf(target);
+      if (code === undefined) throw new Error(`no contract at ${target}`);
+      const sub = runCall(
+        quickjs,
+        {
+          code, fn: name, args: JSON.parse(argsJson) as unknown[], sender: req.contractAddress, value: 0n,
+          contractAddress: target, block: req.block, gasLimit, readOnly: true, host: req.host,
+        },
+        depth + 1,
+      );
+      const payload =
+        sub.status === 'success'
+          ? sub.returnValue === undefined ? '' : JSON.stringify(sub.returnValue)
+          : sub.revertReason ?? '';
+      const tag = sub.status === 'success' ? 'S' : sub.status === 'reverted' ? 'R' : 'O';
+      return ctx.newString(`${tag}${sub.gasUsed}|${payload}`);
+    },
+    rxBegin: (budget) => {
+      const gasLeft = numberArg(ctx, budget, 'regex budget');
+      state.regex.push({ polls: 0, allowed: Math.floor(gasLeft / GAS.regexPerPoll) });
+      return undefined;
+    },
+    rxEnd: () => ctx.newNumber(state.regex.pop()?.polls ?? 0),
+  };
+}
+
+function parseReply(reply: string, gasLimit: number, state: CallState): ExecutionResult {
+  if (reply[0] === 'O') return outOfGas(gasLimit);
+  const bar = reply.indexOf('|');
+  const gasLeft = Number(reply.slice(1, bar));
+  const payload = reply.slice(bar + 1);
+  const gasUsed = gasLimit - gasLeft;
+  if (reply[0] === 'S') {
+    return {
+      status: 'success',
+      gasUsed,
+      ...(payload === '' ? {} : { returnValue: JSON.parse(payload) as unknown }),
+      storageWrites: state.writes,
+      transfers: state.transfers,
+      events: state.events,
+    };
+  }
+  return { status: 'reverted', gasUsed, revertReason: payload, storageWrites: new Map(), transfers: [], events: [] };
+}
+
+function stackBytes(depth: number): number {
+  return Math.floor(LIMITS.maxStackBytes / 2 ** depth);
+}
+
+/** One contract call in a fresh QuickJS runtime and context. */
+export function runCall(quickjs: QuickJSWASMModule, req: ExecutionRequest, depth: number): ExecutionResult {
+  const state: CallState = {
+    writes: new Map(),
+    transfers: [],
+    events: [],
+    available: undefined,
+    regex: [],
+    polls: 0,
+    killPolls: LIMITS.killPollsBase + Math.ceil(req.gasLimit * LIMITS.killPollsPerGas),
+    stopped: false,
+  };
+  const input = JSON.stringify({
+    fn: req.fn,
+    args: req.args,
+    sender: req.sender,
+    value: req.value.toString(),
+    contract: req.contractAddress,
+    height: req.block.height,
+    time: req.block.time,
+    deploying: req.deploying === true,
+  });
+
+  const runtime = quickjs.newRuntime();
+  runtime.setMemoryLimit(LIMITS.memoryBytes);
+  runtime.setMaxStackSize(stackBytes(depth));
+  runtime.setInterruptHandler(() => {
+    const regex = state.regex[state.regex.length - 1];
+    if (regex !== undefined) {
+      regex.polls++;
+      if (regex.polls > regex.allowed) state.stopped = true;
+    } else if (++state.polls > state.killPolls) {
+      state.stopped = true;
+    }
+    return state.stopped;
+  });
+  const ctx = runtime.newContext();
+  const handles: QuickJSHandle[] = [];
+  try {
+    const hostObject = ctx.newObject();
+    handles.push(hostObject);
+    for (const [name, fn] of Object.entries(hostFunctions(quickjs, ctx, req, state, depth))) {
+      const handle = ctx.newFunction(name, fn);
+      ctx.setProp(hostObject, name, handle);
+      handle.dispose();
+    }
+    const entry = ctx.evalCode(sandboxScript(req.code), 'contract.js');
+    if (entry.error) {
+      entry.error.dispose();
+      return outOfGas(req.gasLimit);
+    }
+    handles.push(entry.value);
+    const limit = ctx.newNumber(req.gasLimit);
+    handles.push(limit);
+    const inputHandle = ctx.newString(input);
+    handles.push(inputHandle);
+    const reply = ctx.callFunction(entry.value, ctx.undefined, hostObject, limit, inputHandle);
+    // Errors escaping the prelude are interrupts, memory exhaustion or stack
+    // overflow outside contract code: all treated as running out of gas.
+    if (reply.error) {
+      reply.error.dispose();
+      return outOfGas(req.gasLimit);
+    }
+    handles.push(reply.value);
+    if (state.stopped || ctx.typeof(reply.value) !== 'string') return outOfGas(req.gasLimit);
+    return parseReply(ctx.getString(reply.value), req.gasLimit, state);
+  } finally {
+    for (const handle of handles) handle.dispose();
+    ctx.dispose();
+    runtime.dispose();
+  }
+}

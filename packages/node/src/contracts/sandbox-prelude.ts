@@ -1,0 +1,605 @@
+import { GAS, LIMITS } from './gas-schedule.js';
+
+/**
+ * JavaScript evaluated inside QuickJS on every call, around the instrumented
+ * contract. It owns the gas counter (`__hc_g`, a closure variable: cheap for
+ * the injected checks and unreachable by name from contract code), removes
+ * nondeterministic and code-generating globals, replaces native built-ins
+ * whose work grows with their input by wrappers that charge first, and
+ * exposes the contract API over the raw host functions in `__hc_host`.
+ *
+ * Everything here captures the primordials it uses before contract code runs,
+ * because contract code may overwrite any prototype method afterwards.
+ *
+ * Result protocol (a string, read by the engine): `S<gasLeft>|<json or empty>`,
+ * `R<gasLeft>|<reason>` or `O` (out of gas, or a resource cap was hit).
+ */
+
+const CONSTANTS = JSON.stringify({ ...GAS, ...LIMITS, killPollsPerGas: undefined });
+
+const PRELUDE_HEAD = `(function (__hc_host, __hc_limit, __hc_input) {
+"use strict";
+let __hc_g = __hc_limit;
+let __hc_v;
+const __hc_rt = (function () {
+const K = ${CONSTANTS};
+const G = globalThis;
+const O = Object, R = Reflect;
+const apply = R.apply, construct = R.construct, ownKeys = R.ownKeys;
+const defineProperty = O.defineProperty, getOwnPropertyDescriptor = O.getOwnPropertyDescriptor;
+const getOwnPropertyNames = O.getOwnPropertyNames, getPrototypeOf = O.getPrototypeOf, freeze = O.freeze, hasOwn = O.hasOwn;
+const isArray = Array.isArray, ceil = Math.ceil, log2 = Math.log2, isSafeInteger = Number.isSafeInteger;
+const jsonParse = JSON.parse, jsonStringify = JSON.stringify, NumberCtor = Number;
+const stringSlice = String.prototype.slice, stringIndexOf = String.prototype.indexOf, charCodeAt = String.prototype.charCodeAt;
+const StringCtor = String, ErrorCtor = Error, TypeErrorCtor = TypeError, RangeErrorCtor = RangeError;
+const InternalErrorProto = G.InternalError.prototype;
+const errorProtos = [Error, TypeError, RangeError, SyntaxError, ReferenceError, URIError, EvalError, G.InternalError, AggregateError]
+  .map(function (C) { return C.prototype; });
+const WeakSetCtor = WeakSet, weakSetAdd = WeakSet.prototype.add, weakSetHas = WeakSet.prototype.has;
+const setSizeGetter = getOwnPropertyDescriptor(Set.prototype, 'size').get;
+const mapSizeGetter = getOwnPropertyDescriptor(Map.prototype, 'size').get;
+const TypedArrayProto = getPrototypeOf(Uint8Array.prototype);
+const taLength = getOwnPropertyDescriptor(TypedArrayProto, 'length').get;
+const abByteLength = getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
+const regexSource = getOwnPropertyDescriptor(RegExp.prototype, 'source').get;
+const symbolIterator = Symbol.iterator;
+const host = __hc_host;
+const OOG = freeze({ __proto__: null });
+
+function __hc_oog() { __hc_g = -1; throw OOG; }
+function __hc_big() { __hc_oog(); }
+function charge(n) { if ((__hc_g -= n) < 0) __hc_oog(); }
+function isOom(e) {
+  if (e === null || typeof e !== 'object' || getPrototypeOf(e) !== InternalErrorProto) return false;
+  const d = getOwnPropertyDescriptor(e, 'message');
+  return d !== undefined && d.value === 'out of memory';
+}
+function __hc_ck(e) { if (__hc_g < 0 || isOom(e)) __hc_oog(); }
+function chargeChars(len) { charge(K.builtinBase + ceil(len / K.charsPerGas)); }
+function chargeElements(len) { charge(K.builtinBase + len * K.perElement); }
+function capString(s) { if (typeof s === 'string' && s.length > K.maxStringLength) __hc_big(); return s; }
+function capNewLength(n) {
+  if (!(n <= K.maxArrayLength)) throw new RangeErrorCtor('length exceeds the contract limit of ' + K.maxArrayLength);
+}
+function toStr(x) {
+  if (x === undefined || x === null) fail(TypeErrorCtor, 'cannot convert ' + x + ' to a string');
+  return typeof x === 'string' ? x : StringCtor(x);
+}
+function fail(C, message) { throw new C(message); }
+
+const proxies = new WeakSetCtor();
+function isProxy(x) { return apply(weakSetHas, proxies, [x]); }
+function isPlainArray(x) { return isArray(x) && !isProxy(x); }
+function typedLength(x) { return apply(taLength, x, []); }
+function isTyped(x) {
+  if (x === null || typeof x !== 'object' || isProxy(x)) return false;
+  try { typedLength(x); return true; } catch (e) { return false; }
+}
+function isArrayBuffer(x) {
+  if (x === null || typeof x !== 'object' || isProxy(x)) return false;
+  try { apply(abByteLength, x, []); return true; } catch (e) { return false; }
+}
+function sizeOf(x) {
+  if (typeof x === 'string') return x.length;
+  if (x === null || (typeof x !== 'object' && typeof x !== 'function')) return 0;
+  if (isPlainArray(x)) return x.length;
+  if (isTyped(x)) return typedLength(x);
+  return ownKeys(x).length;
+}
+
+/* Spread, Array.from, collection constructors: drain iterators under metering. */
+const arrayValues = Array.prototype.values;
+function __hc_it(x) {
+  if (typeof x === 'string') { chargeChars(x.length); return x; }
+  if (isPlainArray(x) && !hasOwn(x, symbolIterator)) { chargeElements(x.length); return x; }
+  if (x === null || x === undefined) fail(TypeErrorCtor, 'value is not iterable');
+  const iterator = apply(x[symbolIterator], x, []);
+  if (iterator === null || typeof iterator !== 'object') fail(TypeErrorCtor, 'iterator is not an object');
+  const next = iterator.next;
+  const out = [];
+  for (;;) {
+    charge(K.builtinBase + K.perElement);
+    const step = apply(next, iterator, []);
+    if (step === null || typeof step !== 'object') fail(TypeErrorCtor, 'iterator result is not an object');
+    if (step.done) return out;
+    capNewLength(out.length + 1);
+    out[out.length] = step.value;
+  }
+}
+function __hc_os(x) { chargeElements(sizeOf(x)); return x; }
+function __hc_fi(x) { chargeElements(sizeOf(x)); return x; }
+
+function setMethod(target, name, fn) {
+  const d = getOwnPropertyDescriptor(target, name);
+  d.value = fn;
+  defineProperty(target, name, d);
+}
+function lockProperty(target, key) {
+  defineProperty(target, key, { value: target[key], writable: false, configurable: false, enumerable: false });
+}
+
+/* Remove nondeterminism and code generation. Eval stays an intrinsic because
+   the host's own evalCode needs it; only the sandbox's bindings go. */
+for (const name of ['Date', 'WeakRef', 'FinalizationRegistry', 'eval', 'Function', 'SharedArrayBuffer', 'Atomics',
+  'Iterator', 'BigInt', 'BigInt64Array', 'BigUint64Array']) {
+  delete G[name];
+}
+delete Math.random;
+delete String.raw;
+delete DataView.prototype.getBigInt64; delete DataView.prototype.setBigInt64;
+delete DataView.prototype.getBigUint64; delete DataView.prototype.setBigUint64;
+function noCodeGeneration() { throw new TypeErrorCtor('code generation is disabled in contracts'); }
+for (const fn of [function () {}, function* () {}, async function () {}, async function* () {}]) {
+  const proto = getPrototypeOf(fn);
+  defineProperty(proto, 'constructor', { value: noCodeGeneration, writable: false, configurable: false });
+}
+const IteratorProto = getPrototypeOf(getPrototypeOf([][symbolIterator]()));
+for (const name of getOwnPropertyNames(IteratorProto)) {
+  if (name !== 'constructor' && typeof getOwnPropertyDescriptor(IteratorProto, name).value === 'function') {
+    delete IteratorProto[name];
+  }
+}
+/* The fast path of __hc_it trusts these natives: keep contracts from swapping them. */
+lockProperty(Array.prototype, symbolIterator);
+lockProperty(getPrototypeOf([][symbolIterator]()), 'next');
+lockProperty(String.prototype, symbolIterator);
+lockProperty(getPrototypeOf(''[symbolIterator]()), 'next');
+
+/* Proxies are tracked so array wrappers can refuse them: a length trap could
+   report a small length to the meter and a huge one to the native method. */
+const ProxyCtor = Proxy, proxyRevocable = Proxy.revocable;
+defineProperty(ProxyCtor, 'revocable', { value: function revocable(target, handler) {
+  const r = proxyRevocable(target, handler);
+  apply(weakSetAdd, proxies, [r.proxy]);
+  return r;
+}, writable: false, configurable: false });
+const proxyWrapper = new ProxyCtor(ProxyCtor, {
+  construct: function (t, args, newTarget) {
+    const p = construct(t, args, newTarget === proxyWrapper ? t : newTarget);
+    apply(weakSetAdd, proxies, [p]);
+    return p;
+  },
+});
+G.Proxy = proxyWrapper;
+
+/* Arrays: charge by length before the native loop runs. */
+const ArrayProto = Array.prototype;
+const arrayConstant = { at: 1, pop: 1, push: 1, entries: 1, keys: 1, values: 1, constructor: 1 };
+function requireArray(self, name) {
+  if (!isPlainArray(self)) fail(TypeErrorCtor, 'Array.prototype.' + name + ' requires a real array in contracts');
+}
+for (const name of getOwnPropertyNames(ArrayProto)) {
+  const original = getOwnPropertyDescriptor(ArrayProto, name).value;
+  if (typeof original !== 'function' || hasOwn(arrayConstant, name)) continue;
+  let wrapped;
+  if (name === 'sort' || name === 'toSorted') {
+    wrapped = function () {
+      requireArray(this, name);
+      const n = this.length;
+      chargeElements(n * ceil(log2(n + 2)) * 4);
+      return apply(original, this, arguments);
+    };
+  } else if (name === 'concat') {
+    wrapped = function () {
+      requireArray(this, name);
+      let n = this.length;
+      const args = [];
+      for (let i = 0; i < arguments.length; i++) {
+        const a = arguments[i];
+        if (isPlainArray(a)) { n += a.length; args[i] = a; }
+        else if (a !== null && typeof a === 'object') { n += 1; args[i] = [a]; }
+        else { n += 1; args[i] = a; }
+      }
+      chargeElements(n);
+      capNewLength(n);
+      return apply(original, this, args);
+    };
+  } else if (name === 'flat' || name === 'flatMap') {
+    wrapped = name === 'flat' ? meteredFlat : meteredFlatMap;
+  } else if (name === 'fill') {
+    wrapped = function () {
+      requireArray(this, name);
+      capNewLength(this.length);
+      chargeElements(this.length);
+      return apply(original, this, arguments);
+    };
+  } else {
+    wrapped = function () {
+      requireArray(this, name);
+      chargeElements(this.length);
+      return capString(apply(original, this, arguments));
+    };
+  }
+  setMethod(ArrayProto, name, wrapped);
+}
+function flatInto(out, source, depth) {
+  for (let i = 0; i < source.length; i++) {
+    charge(K.perElement);
+    if (!(i in source)) continue;
+    const v = source[i];
+    if (depth > 0 && isArray(v)) {
+      if (isProxy(v)) fail(TypeErrorCtor, 'cannot flatten a proxy');
+      flatInto(out, v, depth - 1);
+    } else {
+      capNewLength(out.length + 1);
+      out[out.length] = v;
+    }
+  }
+}
+function meteredFlat(depth) {
+  requireArray(this, 'flat');
+  const out = [];
+  flatInto(out, this, depth === undefined ? 1 : NumberCtor(depth));
+  return out;
+}
+function meteredFlatMap(fn, thisArg) {
+  requireArray(this, 'flatMap');
+  if (typeof fn !== 'function') fail(TypeErrorCtor, 'flatMap callback is not a function');
+  const out = [];
+  for (let i = 0; i < this.length; i++) {
+    charge(K.perElement);
+    if (!(i in this)) continue;
+    flatInto(out, [apply(fn, thisArg, [this[i], i, this])], 1);
+  }
+  return out;
+}
+const arrayFrom = Array.from;
+setMethod(Array, 'from', function from(items, mapFn, thisArg) {
+  const source = __hc_it(items);
+  return mapFn === undefined ? apply(arrayFrom, Array, [source]) : apply(arrayFrom, Array, [source, mapFn, thisArg]);
+});
+
+/* Typed arrays and buffers: allocation and every whole-array method by length. */
+const typedConstant = { at: 1, entries: 1, keys: 1, values: 1, subarray: 1, constructor: 1 };
+for (const name of getOwnPropertyNames(TypedArrayProto)) {
+  const d = getOwnPropertyDescriptor(TypedArrayProto, name);
+  const original = d.value;
+  if (typeof original !== 'function' || hasOwn(typedConstant, name)) continue;
+  setMethod(TypedArrayProto, name, function () {
+    let n = typedLength(this);
+    if (name === 'set') {
+      const src = arguments[0];
+      if (isPlainArray(src)) n += src.length;
+      else if (isTyped(src)) n += typedLength(src);
+      else fail(TypeErrorCtor, 'TypedArray.prototype.set needs an array or typed array in contracts');
+    }
+    if (name === 'sort' || name === 'toSorted') n = n * ceil(log2(n + 2)) * 4;
+    chargeElements(n);
+    return capString(apply(original, this, arguments));
+  });
+}
+function typedSourceLength(x) {
+  if (typeof x === 'number') return x;
+  if (x === undefined) return 0;
+  if (isPlainArray(x)) return x.length;
+  if (isTyped(x)) return typedLength(x);
+  if (isArrayBuffer(x)) return 0;
+  return -1;
+}
+function meterConstructor(C, measure) {
+  const wrapper = new ProxyCtor(C, {
+    construct: function (t, args, newTarget) {
+      return construct(t, measure(args), newTarget === wrapper ? t : newTarget);
+    },
+    apply: function (t, thisArg, args) { return apply(t, thisArg, measure(args)); },
+  });
+  C.prototype.constructor = wrapper;
+  G[C.name] = wrapper;
+  return wrapper;
+}
+for (const C of [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+  G.Float16Array, Float32Array, Float64Array]) {
+  if (C === undefined) continue;
+  const typedFrom = C.from;
+  const wrapper = meterConstructor(C, function (args) {
+    let n = typedSourceLength(args[0]);
+    if (n < 0) { args = [__hc_it(args[0])]; n = args[0].length; }
+    capNewLength(n);
+    chargeElements(n);
+    return args;
+  });
+  defineProperty(C, 'from', { value: function from(items, mapFn, thisArg) {
+    const source = __hc_it(items);
+    capNewLength(source.length);
+    return apply(typedFrom, wrapper, mapFn === undefined ? [source] : [source, mapFn, thisArg]);
+  }, writable: true, configurable: true });
+}
+meterConstructor(ArrayBuffer, function (args) {
+  let n = typeof args[0] === 'number' ? args[0] : 0;
+  const options = args[1];
+  if (options !== null && typeof options === 'object') {
+    const max = options.maxByteLength;
+    n = typeof max === 'number' && max > n ? max : n;
+    args = [args[0], { maxByteLength: max }];
+  }
+  capNewLength(n);
+  chargeChars(n);
+  return args;
+});
+for (const name of ['slice', 'resize', 'transfer', 'transferToFixedLength']) {
+  const original = ArrayBuffer.prototype[name];
+  if (typeof original !== 'function') continue;
+  setMethod(ArrayBuffer.prototype, name, function () {
+    const n = apply(abByteLength, this, []);
+    const requested = typeof arguments[0] === 'number' ? arguments[0] : 0;
+    capNewLength(requested);
+    chargeChars(n + requested);
+    return apply(original, this, arguments);
+  });
+}
+
+/* Collections built from iterables. */
+for (const C of [Map, Set, WeakMap, WeakSet]) {
+  meterConstructor(C, function (args) { return args[0] === undefined || args[0] === null ? args : [__hc_it(args[0])]; });
+}
+for (const name of ['union', 'intersection', 'difference', 'symmetricDifference', 'isSubsetOf', 'isSupersetOf', 'isDisjointFrom']) {
+  const original = Set.prototype[name];
+  if (typeof original !== 'function') continue;
+  setMethod(Set.prototype, name, function (other) {
+    let n = apply(setSizeGetter, this, []);
+    try { n += apply(setSizeGetter, other, []); } catch (e) { __hc_ck(e); }
+    chargeElements(n);
+    return apply(original, this, [other]);
+  });
+}
+for (const [C, sizeGetter] of [[Map, mapSizeGetter], [Set, setSizeGetter]]) {
+  const clear = C.prototype.clear;
+  setMethod(C.prototype, 'clear', function () { chargeElements(apply(sizeGetter, this, [])); return apply(clear, this, []); });
+}
+
+/* Object enumeration: charge by the number of keys. */
+for (const [target, names] of [[Object, ['keys', 'values', 'entries', 'assign', 'getOwnPropertyNames',
+  'getOwnPropertyDescriptors', 'getOwnPropertySymbols', 'freeze', 'seal', 'isFrozen', 'isSealed', 'preventExtensions']],
+  [Reflect, ['ownKeys']]]) {
+  for (const name of names) {
+    const original = target[name];
+    setMethod(target, name, function () {
+      let n = 0;
+      for (let i = 0; i < arguments.length; i++) n += sizeOf(arguments[i]);
+      chargeElements(n);
+      return apply(original, target, arguments);
+    });
+  }
+}
+for (const [target, name] of [[Object, 'fromEntries'], [Object, 'groupBy'], [Map, 'groupBy']]) {
+  const original = target[name];
+  if (typeof original !== 'function') continue;
+  setMethod(target, name, function (items, fn) { return apply(original, target, [__hc_it(items), fn]); });
+}
+
+/* Strings: charge by the length of the receiver and string arguments; creation is capped. */
+const StringProto = String.prototype;
+const stringConstant = { at: 1, charAt: 1, charCodeAt: 1, codePointAt: 1, valueOf: 1, toString: 1, constructor: 1 };
+for (const name of getOwnPropertyNames(StringProto)) {
+  const original = getOwnPropertyDescriptor(StringProto, name).value;
+  if (typeof original !== 'function' || hasOwn(stringConstant, name)) continue;
+  let wrapped;
+  if (name === 'repeat') {
+    wrapped = function (count) {
+      const s = toStr(this);
+      const n = s.length * Number(count);
+      if (n > K.maxStringLength) fail(RangeErrorCtor, 'string exceeds the contract limit of ' + K.maxStringLength);
+      chargeChars(n);
+      return apply(original, s, [count]);
+    };
+  } else if (name === 'padStart' || name === 'padEnd') {
+    wrapped = function (length, filler) {
+      const s = toStr(this);
+      const n = Number(length);
+      if (n > K.maxStringLength) fail(RangeErrorCtor, 'string exceeds the contract limit of ' + K.maxStringLength);
+      chargeChars(s.length + n);
+      return apply(original, s, [length, filler]);
+    };
+  } else {
+    wrapped = function () {
+      const s = toStr(this);
+      let n = s.length;
+      for (let i = 0; i < arguments.length; i++) if (typeof arguments[i] === 'string') n += arguments[i].length;
+      chargeChars(n);
+      return capString(apply(original, s, arguments));
+    };
+  }
+  setMethod(StringProto, name, wrapped);
+}
+for (const name of ['parseInt', 'parseFloat', 'escape', 'unescape', 'encodeURI', 'encodeURIComponent', 'decodeURI',
+  'decodeURIComponent', 'isNaN', 'isFinite']) {
+  const original = G[name];
+  G[name] = function () {
+    const s = arguments[0];
+    chargeChars(typeof s === 'string' ? s.length : 0);
+    return capString(apply(original, undefined, arguments));
+  };
+}
+for (const name of ['fromCharCode', 'fromCodePoint']) {
+  const original = String[name];
+  setMethod(String, name, function () { chargeChars(arguments.length); return apply(original, String, arguments); });
+}
+
+/* JSON: parse by input length, stringify per value visited (the replacer hook) and by output length. */
+function meteredParse(text, reviver) {
+  const s = toStr(text);
+  charge(K.builtinBase + s.length);
+  return reviver === undefined ? jsonParse(s) : jsonParse(s, reviver);
+}
+function meteredStringify(value, replacer, space) {
+  if (replacer !== undefined && replacer !== null && typeof replacer !== 'function') {
+    fail(TypeErrorCtor, 'JSON.stringify array replacers are not supported in contracts');
+  }
+  charge(K.builtinBase);
+  const hook = function (key, v) {
+    charge(K.jsonPerValue);
+    return typeof replacer === 'function' ? apply(replacer, this, [key, v]) : v;
+  };
+  const out = jsonStringify(value, hook, space);
+  if (out !== undefined) { chargeChars(out.length); capString(out); }
+  return out;
+}
+setMethod(JSON, 'parse', function parse(text, reviver) { return meteredParse(text, reviver); });
+setMethod(JSON, 'stringify', function stringify(v, r, s) { return meteredStringify(v, r, s); });
+
+/* RegExp: QuickJS polls the interrupt handler every 10,000 matcher steps, a
+   deterministic count. The host counts those polls between rxBegin/rxEnd,
+   stops the matcher once they exceed the gas left, and the wrapper charges
+   them. Backtracking-heavy patterns are allowed and pay for every step. */
+const RegExpCtor = RegExp, regexpExec = RegExp.prototype.exec;
+setMethod(RegExp.prototype, 'exec', function exec(input) {
+  const s = toStr(input);
+  chargeChars(s.length);
+  charge(K.regexBase);
+  host.rxBegin(__hc_g);
+  let polls = 0;
+  try {
+    return apply(regexpExec, this, [s]);
+  } finally {
+    polls = host.rxEnd();
+    charge(polls * K.regexPerPoll);
+  }
+});
+function regexpSourceOf(p) {
+  if (p === null || typeof p !== 'object' || isProxy(p)) return undefined;
+  try { return apply(regexSource, p, []); } catch (e) { __hc_ck(e); return undefined; }
+}
+meterConstructor(RegExpCtor, function (args) {
+  const p = args[0];
+  const regexpSource = regexpSourceOf(p);
+  const source = regexpSource !== undefined ? regexpSource : p === undefined ? '' : toStr(p);
+  chargeChars(source.length * 8);
+  return [regexpSource !== undefined ? p : source, args[1]];
+});
+
+/* Contract API. */
+function describe(e) {
+  if (typeof e === 'string') return e;
+  if (e === null || typeof e !== 'object' || isProxy(e)) return 'non-error value thrown';
+  const proto = getPrototypeOf(e);
+  const d = getOwnPropertyDescriptor(e, 'message');
+  const message = d !== undefined && typeof d.value === 'string' ? d.value : 'error';
+  for (let i = 0; i < errorProtos.length; i++) {
+    if (proto === errorProtos[i] && i > 0) return getOwnPropertyDescriptor(proto, 'name').value + ': ' + message;
+  }
+  return message;
+}
+function checkString(value, what, max) {
+  if (typeof value !== 'string') fail(TypeErrorCtor, what + ' must be a string');
+  if (value.length > max) fail(RangeErrorCtor, what + ' longer than ' + max);
+  return value;
+}
+function toJsonText(value, what, max) {
+  const json = meteredStringify(value);
+  if (json === undefined) fail(TypeErrorCtor, what + ' is not JSON-serialisable');
+  if (json.length > max) fail(RangeErrorCtor, what + ' longer than ' + max + ' characters of JSON');
+  return json;
+}
+function isDecimal(s) {
+  if (s.length === 0 || s.length > 40 || (s.length > 1 && apply(charCodeAt, s, [0]) === 48)) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = apply(charCodeAt, s, [i]);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+function toAmount(amount) {
+  if (typeof amount === 'number' && isSafeInteger(amount) && amount >= 0) return StringCtor(amount);
+  if (typeof amount === 'string' && isDecimal(amount)) return amount;
+  fail(TypeErrorCtor, 'amount must be a non-negative safe integer or a decimal string');
+}
+const storage = freeze({
+  get: function get(key) {
+    checkString(key, 'storage key', K.maxStorageKeyLength);
+    charge(K.storageReadBase + key.length * K.storagePerByte);
+    const json = host.sget(key);
+    if (json === undefined) return undefined;
+    charge(json.length * K.storagePerByte);
+    return jsonParse(json);
+  },
+  set: function set(key, value) {
+    checkString(key, 'storage key', K.maxStorageKeyLength);
+    const json = toJsonText(value, 'storage value', K.maxStorageValueLength);
+    charge(K.storageWriteBase + (key.length + json.length) * K.storagePerByte);
+    host.sset(key, json);
+  },
+  delete: function (key) {
+    checkString(key, 'storage key', K.maxStorageKeyLength);
+    charge(K.storageDeleteBase + key.length * K.storagePerByte);
+    host.sdel(key);
+  },
+});
+function balance() { charge(K.hostBase); return host.balance(); }
+function transfer(to, amount) {
+  checkString(to, 'recipient address', 128);
+  const units = toAmount(amount);
+  charge(K.transferBase);
+  host.transfer(to, units);
+}
+function emit(name, data) {
+  checkString(name, 'event name', K.maxEventNameLength);
+  const json = toJsonText(data === undefined ? null : data, 'event data', K.maxEventDataLength);
+  charge(K.eventBase + (name.length + json.length) * K.eventPerByte);
+  host.emit(name, json);
+}
+function require(condition, message) {
+  if (!condition) throw new ErrorCtor(message === undefined ? 'require failed' : toStr(message));
+}
+function call(address, fn, args) {
+  checkString(address, 'contract address', 128);
+  checkString(fn, 'function name', 64);
+  if (args !== undefined && !isPlainArray(args)) fail(TypeErrorCtor, 'call arguments must be an array');
+  const json = toJsonText(args === undefined ? [] : args, 'call arguments', K.maxEventDataLength);
+  charge(K.nestedCallBase);
+  const reply = host.call(address, fn, json, __hc_g);
+  const bar = apply(stringIndexOf, reply, ['|']);
+  charge(NumberCtor(apply(stringSlice, reply, [1, bar])));
+  if (reply[0] === 'O') __hc_oog();
+  const payload = apply(stringSlice, reply, [bar + 1]);
+  if (reply[0] === 'R') throw new ErrorCtor('call reverted: ' + payload);
+  return payload === '' ? undefined : jsonParse(payload);
+}
+
+charge(K.builtinBase + ceil(__hc_input.length / K.charsPerGas));
+const input = jsonParse(__hc_input);
+function global(name, value) { defineProperty(G, name, { value: value, writable: false, configurable: false, enumerable: false }); }
+global('msg', freeze({ sender: input.sender, value: input.value, contract: input.contract }));
+global('block', freeze({ height: input.height, time: input.time }));
+global('storage', storage);
+for (const [name, fn] of [['balance', balance], ['transfer', transfer], ['emit', emit], ['require', require], ['call', call]]) {
+  global(name, fn);
+}
+
+function run(factory) {
+try {
+  const exports = factory();
+  const fn = input.fn;
+  let result;
+  if (!hasOwn(exports, fn) || typeof exports[fn] !== 'function') {
+    if (!(fn === 'init' && input.deploying)) fail(ErrorCtor, 'unknown function ' + fn);
+  } else {
+    if (fn === 'init' && !input.deploying) fail(ErrorCtor, 'init can only run at deploy');
+    result = apply(exports[fn], undefined, input.args);
+  }
+  const out = result === undefined ? '' : meteredStringify(result);
+  if (__hc_g < 0) return 'O';
+  if (out === undefined) fail(TypeErrorCtor, 'return value is not JSON-serialisable');
+  return 'S' + __hc_g + '|' + out;
+} catch (e) {
+  if (__hc_g < 0 || isOom(e)) return 'O';
+  let reason;
+  try { reason = describe(e); } catch (e2) { reason = 'error'; }
+  if (__hc_g < 0) return 'O';
+  const cut = reason.length > K.maxRevertReasonLength ? apply(stringSlice, reason, [0, K.maxRevertReasonLength]) : reason;
+  return 'R' + __hc_g + '|' + cut;
+}
+}
+
+return { oog: __hc_oog, big: __hc_big, ck: __hc_ck, it: __hc_it, os: __hc_os, fi: __hc_fi, run: run };
+})();
+const __hc_oog = __hc_rt.oog, __hc_big = __hc_rt.big, __hc_ck = __hc_rt.ck;
+const __hc_it = __hc_rt.it, __hc_os = __hc_rt.os, __hc_fi = __hc_rt.fi;
+return __hc_rt.run(`;
+
+const PRELUDE_TAIL = `);
+})`;
+
+/** The full script for one call: evaluates to the entry function. */
+export function sandboxScript(instrumentedCode: string): string {
+  return PRELUDE_HEAD + instrumentedCode + PRELUDE_TAIL;
+}
