@@ -18,6 +18,11 @@ export function miningRoutes(app: FastifyInstance, ctx: ApiContext): void {
     return ctx.miner.status();
   });
 
+  app.get('/api/pool/stats', async () => {
+    if (!ctx.pool) throw new HttpError(404, 'this node does not serve a pool (start it with --stratum PORT)', 'not-found');
+    return ctx.pool.stats();
+  });
+
   app.post('/api/mining/stop', { preHandler: auth }, async () => {
     await ctx.miner.stop();
     return ctx.miner.status();

@@ -1,0 +1,57 @@
+import type { ConsensusParams } from '@hackcoin/core';
+import type { Chain } from '../chain/chain.js';
+import type { Mempool } from '../mempool/mempool.js';
+import type { Logger } from '../util/logger.js';
+import { loadOrCreatePoolKey } from './pool-key.js';
+import { PoolPayouts } from './payouts.js';
+import { StratumServer } from './server.js';
+
+export interface PoolOptions {
+  chain: Chain;
+  mempool: Mempool;
+  params: ConsensusParams;
+  log: Logger;
+  dataDir: string;
+  host: string;
+  port: number;
+  difficulty: number;
+  payoutConfirmations: number;
+  minFeeRate: bigint;
+}
+
+/** The Stratum pool with its accounting and payouts, as one service for the composition root. */
+export class Pool {
+  readonly server: StratumServer;
+  readonly payouts: PoolPayouts;
+  port = 0;
+
+  constructor(o: PoolOptions) {
+    const { key, address } = loadOrCreatePoolKey(o.dataDir);
+    this.server = new StratumServer({
+      chain: o.chain,
+      mempool: o.mempool,
+      params: o.params,
+      log: o.log,
+      host: o.host,
+      port: o.port,
+      poolAddress: address,
+      initialDifficulty: o.difficulty,
+    });
+    this.payouts = new PoolPayouts(
+      { chain: o.chain, mempool: o.mempool, params: o.params, log: o.log, key, address, confirmations: o.payoutConfirmations, minFeeRate: o.minFeeRate },
+      this.server,
+    );
+  }
+
+  async start(): Promise<void> {
+    this.port = await this.server.start();
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  stats(): Record<string, unknown> {
+    return { port: this.port, ...this.server.stats(), payouts: this.payouts.payouts };
+  }
+}

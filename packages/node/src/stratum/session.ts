@@ -1,0 +1,148 @@
+import type { Socket } from 'node:net';
+import { parseAddress, formatAddress } from '@hackcoin/core';
+import { VarDiff } from './vardiff.js';
+import { StratumError, stratumError, type StratumErrorTuple, type StratumRequest } from './protocol.js';
+import { EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, extranonce1For, type StratumJob } from './job.js';
+
+/** Longest line a miner may send; anything longer closes that connection only. */
+export const MAX_LINE_BYTES = 8 * 1024;
+
+export interface SubmitOutcome {
+  accepted: boolean;
+  error?: StratumErrorTuple;
+}
+
+/** What a session needs from its server. */
+export interface SessionHost {
+  currentJob(): StratumJob | null;
+  submit(session: StratumSession, worker: string, params: unknown[]): Promise<SubmitOutcome>;
+  onClose(session: StratumSession): void;
+  debug(msg: string, ...args: unknown[]): void;
+}
+
+/** One miner connection: subscribe → authorize → notify/submit, newline-delimited JSON-RPC. */
+export class StratumSession {
+  readonly extranonce1: Uint8Array;
+  readonly workers = new Map<string, string>();
+  readonly vardiff: VarDiff;
+  /** Difficulty in force when each job was sent: a share is judged by the job's difficulty. */
+  readonly jobDifficulty = new Map<string, number>();
+  subscribed = false;
+  private buffer = '';
+  private closed = false;
+
+  constructor(
+    readonly id: number,
+    readonly socket: Socket,
+    private readonly host: SessionHost,
+    difficulty: number,
+    minDifficulty: number,
+  ) {
+    this.extranonce1 = extranonce1For(id);
+    this.vardiff = new VarDiff(difficulty, minDifficulty, 1e12);
+    socket.setEncoding('utf8');
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: string) => this.onData(chunk));
+    socket.on('error', () => this.close());
+    socket.on('close', () => this.close());
+  }
+
+  get remote(): string {
+    return this.socket.remoteAddress ?? 'unknown';
+  }
+
+  send(obj: unknown): void {
+    if (!this.closed) this.socket.write(`${JSON.stringify(obj)}\n`);
+  }
+
+  notify(job: StratumJob, clean: boolean): void {
+    if (!this.subscribed) return;
+    this.jobDifficulty.set(job.id, this.vardiff.difficulty);
+    if (this.jobDifficulty.size > 64) this.jobDifficulty.delete(this.jobDifficulty.keys().next().value as string);
+    this.send({ id: null, method: 'mining.notify', params: job.notifyParams(clean) });
+  }
+
+  setDifficulty(d: number): void {
+    this.send({ id: null, method: 'mining.set_difficulty', params: [d] });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.destroy();
+    this.host.onClose(this);
+  }
+
+  private onData(chunk: string): void {
+    this.buffer += chunk;
+    if (this.buffer.length > MAX_LINE_BYTES && !this.buffer.includes('\n')) {
+      this.host.debug('session %d: line too long, closing', this.id);
+      this.close();
+      return;
+    }
+    let nl: number;
+    while ((nl = this.buffer.indexOf('\n')) >= 0) {
+      const line = this.buffer.slice(0, nl).trim();
+      this.buffer = this.buffer.slice(nl + 1);
+      if (line.length > MAX_LINE_BYTES) return this.close();
+      if (line) void this.onLine(line);
+      if (this.closed) return;
+    }
+  }
+
+  private async onLine(line: string): Promise<void> {
+    let req: StratumRequest;
+    try {
+      const parsed = JSON.parse(line) as Partial<StratumRequest>;
+      if (typeof parsed !== 'object' || parsed === null || typeof parsed.method !== 'string') throw new Error('not a request');
+      req = { id: parsed.id ?? null, method: parsed.method, params: Array.isArray(parsed.params) ? parsed.params : [] };
+    } catch {
+      // Garbage means a broken or hostile client: drop it, keep everyone else.
+      this.host.debug('session %d: garbage input, closing', this.id);
+      this.close();
+      return;
+    }
+    const reply = (result: unknown, error: StratumErrorTuple | null = null) => this.send({ id: req.id, result, error });
+    switch (req.method) {
+      case 'mining.subscribe': {
+        this.subscribed = true;
+        const sid = this.id.toString(16);
+        reply([[['mining.set_difficulty', sid], ['mining.notify', sid]], Buffer.from(this.extranonce1).toString('hex'), EXTRANONCE2_SIZE]);
+        return;
+      }
+      case 'mining.authorize': {
+        const [user] = req.params;
+        const address = typeof user === 'string' ? parseWorkerAddress(user) : null;
+        if (!this.subscribed) return reply(false, stratumError(StratumError.notSubscribed, 'not subscribed'));
+        if (!address) return reply(false, stratumError(StratumError.unauthorized, 'worker name must be <0x address>[.rig]'));
+        this.workers.set(user as string, address);
+        reply(true);
+        this.setDifficulty(this.vardiff.difficulty);
+        const job = this.host.currentJob();
+        if (job) this.notify(job, true);
+        return;
+      }
+      case 'mining.extranonce.subscribe':
+        return reply(false, stratumError(StratumError.other, 'extranonce changes not supported'));
+      case 'mining.submit': {
+        const outcome = await this.host.submit(this, String(req.params[0] ?? ''), req.params);
+        reply(outcome.accepted, outcome.error ?? null);
+        return;
+      }
+      default:
+        reply(null, stratumError(StratumError.other, `unknown method ${req.method}`));
+    }
+  }
+}
+
+/** Worker names map to payout addresses: "0xAddress" or "0xAddress.rigname". */
+export function parseWorkerAddress(user: string): string | null {
+  const addr = user.split('.')[0]!;
+  try {
+    return formatAddress(parseAddress(addr));
+  } catch {
+    return null;
+  }
+}
+
+export { EXTRANONCE1_SIZE };

@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addressFromPublicKey, formatAddress, generatePrivateKey, publicKeyFromPrivate } from '@hackcoin/core';
+import { removeDir, startNode, waitFor, type TestNode } from './helpers/node-process.js';
+import { StratumTestClient } from './helpers/stratum-client.js';
+
+const newAddress = () => formatAddress(addressFromPublicKey(publicKeyFromPrivate(generatePrivateKey())));
+
+describe('Stratum v1 pool', () => {
+  let node: TestNode;
+  let port: number;
+  const alice = newAddress();
+  const bob = newAddress();
+
+  beforeAll(async () => {
+    node = await startNode({ env: { STRATUM_PORT: '0', P2P: 'false' } });
+    port = Number(/stratum\+tcp:\/\/127\.0\.0\.1:(\d+)/.exec(node.output())![1]);
+  });
+  afterAll(async () => {
+    await node.stop();
+    removeDir(node.dataDir);
+  });
+
+  it('serves work that a spec-following miner turns into accepted shares and full blocks', async () => {
+    const c = new StratumTestClient();
+    await c.connect(port);
+    await c.subscribe();
+    expect(c.extranonce1).toMatch(/^[0-9a-f]{8}$/);
+    expect(c.extranonce2Size).toBe(4);
+    const auth = await c.call('mining.authorize', [`${alice}.rig1`, 'x']);
+    expect(auth.result).toBe(true);
+    await waitFor(async () => c.jobs.length > 0, 5000, 'notify');
+    const before = (await node.api('/api/node/info')).height;
+    const job = c.job;
+    const nonce = c.findNonce(job, '00000001');
+    const r = await c.submit(`${alice}.rig1`, job, '00000001', nonce);
+    expect(r.error).toBeNull();
+    expect(r.result).toBe(true);
+    // On regtest every share is almost surely a block, and the node must have accepted it.
+    const info = await waitFor(async () => {
+      const i = await node.api('/api/node/info');
+      return i.height > before ? i : undefined;
+    }, 5000, 'pool block');
+    expect(info.height).toBe(before + 1);
+    const stats = await node.api('/api/pool/stats');
+    expect(stats.sharesAccepted).toBe(1);
+    expect(stats.blocksFound[0].height).toBe(before + 1);
+    const block = await node.api(`/api/blocks/${before + 1}`);
+    expect(block.transactions[0].extra).toBe(c.extranonce1 + '00000001');
+    c.close();
+  });
+
+  it('rejects stale, duplicate, low-difficulty, malformed and unauthorised shares with Stratum codes and keeps the connection', async () => {
+    const c = new StratumTestClient();
+    await c.connect(port);
+    const early = await c.call('mining.authorize', [`${alice}.x`, '']);
+    expect(early.error[0]).toBe(25);
+    await c.subscribe();
+    const badName = await c.call('mining.authorize', ['not-an-address', '']);
+    expect(badName.error[0]).toBe(24);
+    await c.call('mining.authorize', [`${alice}.rig2`, 'x']);
+    await waitFor(async () => c.jobs.length > 0, 5000, 'notify');
+    const job = c.job;
+
+    const unauth = await c.submit(`${bob}.nope`, job, '00000002', 0);
+    expect(unauth.error[0]).toBe(24);
+    const malformed = await c.call('mining.submit', [`${alice}.rig2`, job.jobId, 'zz', job.ntime, '00000000']);
+    expect(malformed.error[0]).toBe(20);
+    const lowNonce = c.findNonce(job, '00000003', true);
+    const low = await c.submit(`${alice}.rig2`, job, '00000003', lowNonce);
+    expect(low.error[0]).toBe(23);
+    const stale = await c.submit(`${alice}.rig2`, { ...job, jobId: 'deadbeef' }, '00000004', 0);
+    expect(stale.error[0]).toBe(21);
+    const dupChecked = false;
+
+    // On regtest every share is also a block, which retires its job at once; a duplicate
+    // of a share that is not a block is checked on the test network below.
+    expect(dupChecked).toBe(false);
+    expect(c.closed).toBe(false);
+    const stats = await node.api('/api/pool/stats');
+    expect(stats.sharesRejected).toBeGreaterThanOrEqual(4);
+    c.close();
+  });
+
+  it('closes a connection that sends garbage and keeps serving others', async () => {
+    const bad = new StratumTestClient();
+    await bad.connect(port);
+    bad.writeRaw('this is not json\n');
+    await waitFor(async () => bad.closed, 5000, 'garbage connection closed');
+    const good = new StratumTestClient();
+    await good.connect(port);
+    await good.subscribe();
+    expect(good.extranonce1).toMatch(/^[0-9a-f]{8}$/);
+    good.close();
+  });
+
+  it('splits a pool-found block over the PPLNS window and pays it', async () => {
+    const a = new StratumTestClient();
+    const b = new StratumTestClient();
+    for (const [c, addr] of [[a, alice], [b, bob]] as const) {
+      await c.connect(port);
+      await c.subscribe();
+      await c.call('mining.authorize', [`${addr}.pplns`, 'x']);
+    }
+    await waitFor(async () => a.jobs.length > 0 && b.jobs.length > 0, 5000, 'notify');
+    // Bob submits shares (each is a block on regtest); the pool pays each block by the window.
+    const job = b.job;
+    const n = b.findNonce(job, '000000aa');
+    expect((await b.submit(`${bob}.pplns`, job, '000000aa', n)).result).toBe(true);
+    const stats = await waitFor(async () => {
+      const s = await node.api('/api/pool/stats');
+      return s.payouts.some((p: any) => p.address === bob && p.status === 'sent') ? s : undefined;
+    }, 10_000, 'payout');
+    const last = stats.blocksFound[stats.blocksFound.length - 1];
+    const split: Record<string, string> = last.split;
+    const total = Object.values(split).reduce((x, v) => x + BigInt(v), 0n);
+    expect(total).toBe(BigInt(last.reward));
+    expect(BigInt(split[bob]!)).toBeGreaterThan(0n);
+    expect(BigInt(split[alice] ?? '0')).toBeGreaterThan(0n);
+    const payout = stats.payouts.find((p: any) => p.address === bob && p.blockHash === last.hash);
+    expect(BigInt(payout.amount) + BigInt(payout.fee)).toBe(BigInt(split[bob]!));
+    // The payout confirms in the next block and lands in Bob's balance.
+    await node.api('/api/mining/generate', { body: { count: 1, address: newAddress() } });
+    const tx = await node.api(`/api/tx/${payout.txid}`);
+    expect(tx.status).toBe('confirmed');
+    const bobAccount = await node.api(`/api/address/${bob}`);
+    expect(BigInt(bobAccount.balance)).toBeGreaterThanOrEqual(BigInt(payout.amount));
+    a.close();
+    b.close();
+  });
+});
+
+describe('Stratum duplicate shares on the test network (shares far easier than blocks)', () => {
+  let node: TestNode;
+  beforeAll(async () => {
+    node = await startNode({ network: 'test', env: { STRATUM_PORT: '0', P2P: 'false', STRATUM_DIFFICULTY: '0.000001' } });
+  });
+  afterAll(async () => {
+    await node.stop();
+    removeDir(node.dataDir);
+  });
+
+  it('accepts a share once and answers 22 to its duplicate, and a stale job after a new block with 21', async () => {
+    const port = Number(/stratum\+tcp:\/\/127\.0\.0\.1:(\d+)/.exec(node.output())![1]);
+    const c = new StratumTestClient();
+    await c.connect(port);
+    await c.subscribe();
+    const addr = newAddress();
+    await c.call('mining.authorize', [`${addr}.dup`, 'x']);
+    await waitFor(async () => c.jobs.length > 0, 5000, 'notify');
+    const job = c.job;
+    const blockTarget = BigInt(`0x${parseInt(job.nbits, 16).toString(16).slice(2)}`) << (8n * (BigInt(parseInt(job.nbits.slice(0, 2), 16)) - 3n));
+    let shown = false;
+    for (let en2 = 1; en2 < 100 && !shown; en2++) {
+      const e2 = en2.toString(16).padStart(8, '0');
+      const n = c.findNonce(job, e2);
+      const v = BigInt(`0x${Buffer.from(c.hashFor(job, e2, job.ntime, n)).reverse().toString('hex')}`);
+      if (v <= blockTarget) continue;
+      expect((await c.submit(`${addr}.dup`, job, e2, n)).result).toBe(true);
+      const again = await c.submit(`${addr}.dup`, job, e2, n);
+      expect(again.error[0]).toBe(22);
+      shown = true;
+    }
+    expect(shown).toBe(true);
+    const stats = await node.api('/api/pool/stats');
+    expect(stats.sharesAccepted).toBe(1);
+    expect(stats.sharesRejected).toBe(1);
+    expect(stats.workers[0].address).toBe(addr);
+    c.close();
+  });
+});
