@@ -7,6 +7,8 @@ import { openDatabase, type Database } from './store/db.js';
 import { loadSignatureBackend } from './crypto/native-backend.js';
 import { createApiServer } from './api/server.js';
 import { loadOrCreateToken } from './api/auth.js';
+import { Network } from './p2p/index.js';
+import { Pool } from './stratum/pool.js';
 import { RealtimeHub } from './api/realtime.js';
 import { wireRealtime } from './api/events.js';
 import type { Logger } from './util/logger.js';
@@ -25,6 +27,8 @@ export class FullNode {
     readonly api: FastifyInstance,
     readonly token: string,
     readonly hub: RealtimeHub,
+    readonly network: Network | undefined,
+    readonly pool: Pool | undefined,
     private readonly db: Database,
     private readonly log: Logger,
     private readonly unwire: () => void,
@@ -35,6 +39,8 @@ export class FullNode {
     const { name, backend } = loadSignatureBackend();
     log.info(`HackCoin ${VERSION} on ${params.network}, data in ${config.dataDir}, signatures: ${name}`);
     const db = await openDatabase(join(config.dataDir, 'chain'));
+    let network: Network | undefined;
+    let pool: Pool | undefined;
     try {
       const chain = await Chain.open({ db, params, backend, log: log.child('chain'), reindex: config.reindex });
       chain.on('block:connected', (e, block) => {
@@ -50,9 +56,41 @@ export class FullNode {
         minFeeRate: config.minFeeRate,
       });
       await mempool.load();
-      const miner = new Miner(chain, mempool, log.child('miner'));
+      const miner = new Miner(chain, mempool, log.child('miner'), { threads: config.threads, intensity: config.intensity });
+      if (config.stratumPort !== undefined) {
+        pool = new Pool({
+          chain,
+          mempool,
+          params,
+          log: log.child('stratum'),
+          dataDir: config.dataDir,
+          host: config.host,
+          port: config.stratumPort,
+          difficulty: config.stratumDifficulty,
+          payoutConfirmations: config.poolPayoutConfirmations,
+          minFeeRate: config.minFeeRate,
+        });
+        await pool.start();
+      }
       const token = loadOrCreateToken(config.dataDir, config.apiToken);
       const miningAddress = config.miningAddress ? parseAddress(config.miningAddress) : undefined;
+      if (config.p2p) {
+        network = new Network({
+          chain,
+          mempool,
+          params,
+          log: log.child('p2p'),
+          dataDir: config.dataDir,
+          host: config.host,
+          port: config.p2pPort,
+          bootstrap: config.bootstrap,
+          maxOutbound: config.maxOutbound,
+          maxInbound: config.maxInbound,
+          banTimeMs: config.banTime * 1000,
+          agent: `hackcoin/${VERSION}`,
+        });
+        await network.start();
+      }
       const hub = new RealtimeHub(log.child('ws'));
       const unwire = wireRealtime(hub, chain, mempool, miner, backend);
       const api = await createApiServer({
@@ -66,11 +104,16 @@ export class FullNode {
         token,
         version: VERSION,
         defaultMiningAddress: miningAddress,
+        minFeeRate: config.minFeeRate,
+        network,
+        pool,
       });
-      const node = new FullNode(config, chain, mempool, miner, api, token, hub, db, log, unwire);
+      const node = new FullNode(config, chain, mempool, miner, api, token, hub, network, pool, db, log, unwire);
       if (miningAddress) miner.start(miningAddress);
       return node;
     } catch (e) {
+      await network?.stop().catch(() => undefined);
+      await pool?.stop().catch(() => undefined);
       await db.close();
       throw e;
     }
@@ -86,6 +129,8 @@ export class FullNode {
   async stop(): Promise<void> {
     this.unwire();
     await this.miner.stop();
+    await this.pool?.stop();
+    await this.network?.stop();
     await this.api.close();
     await this.db.close();
   }

@@ -3,6 +3,8 @@ import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { Miner } from '../mining/miner.js';
 import type { Logger } from '../util/logger.js';
+import type { Network } from '../p2p/index.js';
+import type { Pool } from '../stratum/pool.js';
 import type { RealtimeHub } from './realtime.js';
 
 /** What the HTTP routes may use; the composition root builds it. */
@@ -17,4 +19,10 @@ export interface ApiContext {
   token: string;
   version: string;
   defaultMiningAddress?: Uint8Array;
+  /** Mempool relay floor in base units per byte; fee estimates never go below it. */
+  minFeeRate: bigint;
+  /** Absent when P2P is disabled; network routes then answer 503. */
+  network?: Network;
+  /** Present when the node serves a Stratum pool. */
+  pool?: Pool;
 }

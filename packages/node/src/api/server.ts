@@ -6,6 +6,8 @@ import { HttpError } from './http-error.js';
 import { chainRoutes } from './routes/chain.js';
 import { transactionRoutes } from './routes/transactions.js';
 import { miningRoutes } from './routes/mining.js';
+import { networkRoutes } from './routes/network.js';
+import { walletRoutes } from './routes/wallet.js';
 import { registerWebApp } from './static.js';
 
 /** Large enough for a transaction carrying a 64 KiB contract as hex, small enough to refuse floods. */
@@ -39,6 +41,15 @@ export async function createApiServer(ctx: ApiContext): Promise<FastifyInstance>
   chainRoutes(app, ctx);
   transactionRoutes(app, ctx);
   miningRoutes(app, ctx);
+  networkRoutes(app, ctx);
+  walletRoutes(app, ctx);
   ctx.hub.register(app);
+
+  // Peers and scripts find our libp2p addresses in node info (BOOTSTRAP_NODES=http://host:port relies on it).
+  app.addHook('preSerialization', async (req, _reply, payload) => {
+    if (req.routeOptions.url !== '/api/node/info' || !payload || typeof payload !== 'object') return payload;
+    const net = ctx.network;
+    return { ...payload, p2p: net ? { peerId: net.peerId, addrs: net.addrs() } : null };
+  });
   return app;
 }

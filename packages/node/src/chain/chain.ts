@@ -329,7 +329,6 @@ export class Chain extends TypedEmitter<ChainEvents> {
           if (!(err instanceof RuleError)) throw err;
           this.log.warn(`block ${e.id} at height ${e.height} is invalid: ${err.message}`);
           if (e === candidate) candidateError = err;
-          await this.markInvalid(e);
           failed = true;
           break;
         }
@@ -337,8 +336,10 @@ export class Chain extends TypedEmitter<ChainEvents> {
       if (!failed) break;
       target = this.findBest();
     }
-    if (this.tip === start) return candidateError;
-    if (disconnected.length > 0) {
+    // After a failed reorg that came back to `start`, listeners still need to hear about the
+    // disconnected blocks (the mempool must take back their transactions).
+    if (this.tip === start && disconnected.length === 0) return candidateError;
+    if (disconnected.length > 0 && this.tip !== start) {
       const finalFork = this.findFork(start, this.tip);
       this.log.info(`reorg: ${start.id} (${start.height}) → ${this.tip.id} (${this.tip.height}), fork at ${finalFork.height}, ${disconnected.length} block(s) disconnected`);
       this.emit('reorg', { from: start, to: this.tip, fork: finalFork, disconnected, connected: this.tip.height - finalFork.height });
@@ -433,9 +434,13 @@ export class Chain extends TypedEmitter<ChainEvents> {
     if (!g) throw new Error(`data directory has a different genesis block than ${this.params.network}`);
 
     if (reindex) {
+      const oldTipHash = await this.db.get(key(Prefix.meta, META_TIP));
       await this.wipeState();
       this.main = [g];
       this.log.info('reindex: state and indexes cleared, reconnecting stored blocks');
+      // Reconnect the previous tip first, so an equal-work side branch cannot win the tie.
+      const oldTip = oldTipHash ? this.index.get(hashToHex(oldTipHash)) : undefined;
+      if (oldTip && oldTip !== g) await this.activateBestChain(oldTip);
     } else {
       const tipHash = await this.db.get(key(Prefix.meta, META_TIP));
       const tip = tipHash ? this.index.get(hashToHex(tipHash)) : undefined;

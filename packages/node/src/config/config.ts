@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { getParams, parseAddress, type NetworkName } from '@hackcoin/core';
+import { parseIntensity, type Intensity } from '../mining/intensity.js';
 
 /**
  * Every setting has one key, usable as an environment variable, as a
@@ -18,6 +19,17 @@ const KEYS = {
   API_TOKEN: 'api-token',
   MEMPOOL_MAX_TXS: 'mempool-max-txs',
   MIN_FEE_RATE: 'min-fee-rate',
+  THREADS: 'threads',
+  INTENSITY: 'intensity',
+  STRATUM_PORT: 'stratum',
+  STRATUM_DIFFICULTY: 'stratum-difficulty',
+  POOL_PAYOUT_CONFIRMATIONS: 'pool-payout-confirmations',
+  P2P: 'p2p',
+  P2P_PORT: 'p2p-port',
+  BOOTSTRAP_NODES: 'bootstrap-nodes',
+  MAX_OUTBOUND: 'max-outbound',
+  MAX_INBOUND: 'max-inbound',
+  BAN_TIME: 'ban-time',
 } as const;
 
 type Key = keyof typeof KEYS;
@@ -33,6 +45,23 @@ export interface NodeConfig {
   /** Minimum relay fee in base units per byte of encoded transaction. */
   minFeeRate: bigint;
   reindex: boolean;
+  /** Mining threads; default cores − 1. */
+  threads?: number;
+  intensity: Intensity;
+  /** Stratum v1 pool port; off when undefined. */
+  stratumPort?: number;
+  stratumDifficulty: number;
+  poolPayoutConfirmations: number;
+  /** Peer-to-peer networking; off only for isolated single-node runs. */
+  p2p: boolean;
+  /** Default PORT + 3000; with PORT=0 (tests) also 0, i.e. any free port. */
+  p2pPort: number;
+  /** `http://host:port` API URLs or multiaddrs with /p2p/<id>. */
+  bootstrap: string[];
+  maxOutbound: number;
+  maxInbound: number;
+  /** Seconds a misbehaving peer stays banned. */
+  banTime: number;
 }
 
 const schema = z.object({
@@ -54,6 +83,27 @@ const schema = z.object({
   API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   MEMPOOL_MAX_TXS: z.coerce.number().int().min(10).default(50_000),
   MIN_FEE_RATE: z.coerce.bigint().min(0n).default(1n),
+  THREADS: z.coerce.number().int().min(1).max(256).optional(),
+  INTENSITY: z
+    .string()
+    .default('high')
+    .refine((v) => {
+      try {
+        parseIntensity(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be low, medium, high or a percentage 1–100'),
+  STRATUM_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  STRATUM_DIFFICULTY: z.coerce.number().positive().optional(),
+  POOL_PAYOUT_CONFIRMATIONS: z.coerce.number().int().min(1).optional(),
+  P2P: z.enum(['true', 'false', '1', '0']).default('true'),
+  P2P_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  BOOTSTRAP_NODES: z.string().optional(),
+  MAX_OUTBOUND: z.coerce.number().int().min(0).max(64).default(8),
+  MAX_INBOUND: z.coerce.number().int().min(0).max(1000).default(64),
+  BAN_TIME: z.coerce.number().int().min(1).default(24 * 3600),
 });
 
 export class ConfigError extends Error {
@@ -76,7 +126,12 @@ function parseConfFile(path: string): Partial<Record<Key, string>> {
 }
 
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): NodeConfig {
-  const options: Record<string, { type: 'string' | 'boolean' }> = { config: { type: 'string' }, reindex: { type: 'boolean' } };
+  const options: Record<string, { type: 'string' | 'boolean' }> = {
+    config: { type: 'string' },
+    reindex: { type: 'boolean' },
+    // The seed's spelling of --bootstrap-nodes.
+    bootstrap: { type: 'string' },
+  };
   for (const flag of Object.values(KEYS)) options[flag] = { type: 'string' };
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -90,6 +145,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): NodeConfig {
   for (const [key, flag] of Object.entries(KEYS) as [Key, string][]) {
     const v = values[flag];
     if (typeof v === 'string') fromFlags[key] = v;
+    if (key === 'BOOTSTRAP_NODES' && typeof values.bootstrap === 'string') fromFlags[key] = values.bootstrap;
     const e = env[key];
     if (e !== undefined && e !== '') fromEnv[key] = e;
   }
@@ -120,5 +176,20 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): NodeConfig {
     mempoolMaxTxs: c.MEMPOOL_MAX_TXS,
     minFeeRate: c.MIN_FEE_RATE,
     reindex: values.reindex === true,
+    threads: c.THREADS,
+    intensity: parseIntensity(c.INTENSITY),
+    stratumPort: c.STRATUM_PORT,
+    // Regtest blocks need ~2 hashes: shares must be easy there too.
+    stratumDifficulty: c.STRATUM_DIFFICULTY ?? (c.NETWORK === 'regtest' ? 1e-9 : 0.01),
+    poolPayoutConfirmations: c.POOL_PAYOUT_CONFIRMATIONS ?? (c.NETWORK === 'regtest' ? 1 : 10),
+    p2p: c.P2P === 'true' || c.P2P === '1',
+    p2pPort: c.P2P_PORT ?? (c.PORT === 0 || c.PORT + 3000 > 65535 ? 0 : c.PORT + 3000),
+    bootstrap: (c.BOOTSTRAP_NODES ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x.length > 0),
+    maxOutbound: c.MAX_OUTBOUND,
+    maxInbound: c.MAX_INBOUND,
+    banTime: c.BAN_TIME,
   };
 }

@@ -55,6 +55,8 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
   private readonly queue = new SerialQueue();
   private readonly returned: TransferTx[] = [];
   private readonly touched = new Set<string>();
+  /** A block was disconnected since the last tip change: every sender's balance may have dropped. */
+  private disconnected = false;
   private totalBytes = 0;
   private readonly maxPending: number;
 
@@ -63,6 +65,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     this.maxPending = o.maxPendingPerSender ?? 64;
     o.chain.on('block:connected', (_e, block) => this.onConnected(block));
     o.chain.on('block:disconnected', (_e, block) => {
+      this.disconnected = true;
       for (const tx of block.txs) if (tx.kind === 'transfer') this.returned.push(tx);
     });
     o.chain.on('tip', () => void this.queue.run(() => this.afterTipChange()));
@@ -215,7 +218,9 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
   /** Makes room by dropping the cheapest sender-run tail, if it pays less than the newcomer. */
   private async evictFor(entry: MempoolEntry): Promise<void> {
     let worst: MempoolEntry | undefined;
-    for (const run of this.bySender.values()) {
+    for (const [sender, run] of this.bySender) {
+      // Evicting the newcomer's own earlier nonce would leave a gap before it.
+      if (sender === entry.senderKey) continue;
       let tail: MempoolEntry | undefined;
       for (const e of run.values()) if (!tail || e.tx.nonce > tail.tx.nonce) tail = e;
       if (tail && (!worst || tail.feeRate < worst.feeRate)) worst = tail;
@@ -277,8 +282,11 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
    * may have changed (all of them after a reorg).
    */
   private async afterTipChange(): Promise<void> {
-    const reorged = this.returned.length > 0;
-    const back = this.returned.splice(0);
+    // Even a reorg that disconnects only coinbases can leave pending spends unaffordable.
+    const reorged = this.disconnected;
+    this.disconnected = false;
+    // Blocks are disconnected tip first: re-add in nonce order, or a sender's later nonces would hit a gap.
+    const back = this.returned.splice(0).sort((a, b) => (a.nonce < b.nonce ? -1 : a.nonce > b.nonce ? 1 : 0));
     for (const tx of back) {
       try {
         await this.addInner(tx, true);

@@ -1,0 +1,59 @@
+import { CliError, EXIT } from './errors.js';
+
+const TIMEOUT_MS = 30_000;
+
+/** Thin JSON client for the node's HTTP API; turns every failure into one readable CliError. */
+export class NodeClient {
+  constructor(readonly baseUrl: string) {}
+
+  get<T>(path: string): Promise<T> {
+    return this.request<T>('GET', path);
+  }
+
+  post<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('POST', path, body);
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(this.baseUrl + path, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+    } catch (e) {
+      throw new CliError(`cannot reach the node at ${this.baseUrl} (${reason(e)}): is it running? choose another with --node URL`, EXIT.node);
+    }
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new CliError(`unexpected answer from ${this.baseUrl}${path} (HTTP ${res.status}, not JSON): is --node a HackCoin node?`, EXIT.node);
+    }
+    if (!res.ok) {
+      const err = json as { error?: string; message?: string };
+      throw new NodeApiError(res.status, err.error ?? 'error', err.message ?? `HTTP ${res.status}`);
+    }
+    return json as T;
+  }
+}
+
+/** A well-formed refusal from the node (bad input, rejected transaction). */
+export class NodeApiError extends CliError {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    detail: string,
+  ) {
+    super(status === 400 && code !== 'bad-request' ? `node rejected it: ${code}${detail && detail !== code ? ` (${detail})` : ''}` : `node: ${detail}`, EXIT.error);
+  }
+}
+
+function reason(e: unknown): string {
+  const err = e as Error & { cause?: { code?: string; message?: string } };
+  if (err.name === 'TimeoutError') return `no answer within ${TIMEOUT_MS / 1000} s`;
+  return err.cause?.code ?? err.cause?.message ?? err.message;
+}

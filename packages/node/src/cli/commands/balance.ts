@@ -1,0 +1,33 @@
+import { formatHck, type BalanceSummary } from '@hackcoin/core';
+import { addressState } from '../chain-info.js';
+import type { CommandContext } from '../context.js';
+import { takeArgs } from '../options.js';
+import { table } from '../output.js';
+import { selectedAddresses } from '../own-addresses.js';
+import { readKeystore } from '../store.js';
+
+const hck = (b: BalanceSummary) => ({
+  confirmed: formatHck(b.confirmed),
+  pendingIncoming: formatHck(b.pendingIncoming),
+  pendingOutgoing: formatHck(b.pendingOutgoing),
+  available: formatHck(b.available),
+});
+
+export async function balanceCommand(ctx: CommandContext): Promise<void> {
+  const { opts, out, node } = ctx;
+  takeArgs(opts, 2, []);
+  const file = readKeystore(opts.dataDir, opts.walletName);
+  const rows = [];
+  const total: BalanceSummary = { confirmed: 0n, pendingIncoming: 0n, pendingOutgoing: 0n, available: 0n };
+  for (const a of selectedAddresses(file, opts.flags.address, opts.walletName)) {
+    const s = await addressState(node, a.address);
+    for (const k of Object.keys(total) as (keyof BalanceSummary)[]) total[k] += s.balance[k];
+    rows.push({ address: a.address, label: a.label, ...hck(s.balance), pendingTxs: s.pending.length });
+  }
+  const lines = table([
+    ['address', 'confirmed', 'pending in', 'pending out', 'available', 'label'],
+    ...rows.map((r) => [r.address, r.confirmed, r.pendingIncoming, r.pendingOutgoing, r.available, r.label]),
+    ...(rows.length > 1 ? [['total', ...Object.values(hck(total)), '']] : []),
+  ]);
+  out.result({ wallet: opts.walletName, unit: 'HCK', addresses: rows, total: hck(total) }, [...lines, '(amounts in HCK; pending out includes fees)']);
+}

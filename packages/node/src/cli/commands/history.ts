@@ -1,0 +1,60 @@
+import { formatHck } from '@hackcoin/core';
+import type { CommandContext } from '../context.js';
+import { intFlag, takeArgs } from '../options.js';
+import { table } from '../output.js';
+import { selectedAddresses } from '../own-addresses.js';
+import { readKeystore } from '../store.js';
+
+interface Entry {
+  id: string;
+  status: 'pending' | 'confirmed';
+  type: string;
+  direction: 'in' | 'out' | 'self';
+  counterparty: string | null;
+  amount: string;
+  fee: string;
+  nonce: string | null;
+  blockHeight: number | null;
+  confirmations: number;
+  time: number;
+}
+
+interface HistoryJson {
+  page: number;
+  limit: number;
+  hasMore: boolean;
+  entries: Entry[];
+}
+
+export async function historyCommand(ctx: CommandContext): Promise<void> {
+  const { opts, out, node } = ctx;
+  takeArgs(opts, 2, []);
+  const page = intFlag(opts.flags.page, 'page', 1, 1_000_000, 1);
+  const limit = intFlag(opts.flags.limit, 'limit', 1, 100, 20);
+  const file = readKeystore(opts.dataDir, opts.walletName);
+  const results = [];
+  const lines: string[] = [];
+  for (const a of selectedAddresses(file, opts.flags.address, opts.walletName)) {
+    const h = await node.get<HistoryJson>(`/api/address/${a.address}/history?page=${page}&limit=${limit}`);
+    const entries = h.entries.map((e) => ({ ...e, amount: formatHck(BigInt(e.amount)), fee: formatHck(BigInt(e.fee)) }));
+    results.push({ address: a.address, label: a.label, page, limit, hasMore: h.hasMore, entries });
+    lines.push(`${a.address}${a.label ? ` (${a.label})` : ''}`);
+    if (entries.length === 0) lines.push('  no transactions' + (page > 1 ? ' on this page' : ''));
+    else {
+      lines.push(
+        ...table(
+          entries.map((e) => [
+            '  ' + new Date(e.time * 1000).toISOString().replace('T', ' ').slice(0, 19),
+            e.direction === 'in' ? 'IN ' : e.direction === 'out' ? 'OUT' : 'SELF',
+            (e.direction === 'in' ? '+' : e.direction === 'out' ? '-' : '') + e.amount,
+            e.type === 'coinbase' ? 'mined' : e.counterparty ?? '',
+            e.status === 'pending' ? 'pending' : `${e.confirmations} conf`,
+            e.id,
+          ]),
+        ),
+      );
+    }
+    if (h.hasMore) lines.push(`  more: --page ${page + 1}`);
+  }
+  out.result({ wallet: opts.walletName, unit: 'HCK', addresses: results }, lines);
+}

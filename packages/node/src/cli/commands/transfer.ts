@@ -1,0 +1,119 @@
+import {
+  buildSignedTransfer,
+  bytesToHex,
+  encodeTx,
+  feeForSize,
+  formatHck,
+  parseHck,
+  signedTransferSize,
+  txId,
+  type FeeChoice,
+} from '@hackcoin/core';
+import { addressState, feeEstimate, networkParams, userAddress, type AddressState } from '../chain-info.js';
+import type { CommandContext } from '../context.js';
+import { CliError, EXIT, usageError } from '../errors.js';
+import { ownAddress, ownAddresses } from '../own-addresses.js';
+import { confirm, interactive } from '../prompt.js';
+import { existingPassword } from '../secrets.js';
+import { readKeystore, unlockWallet } from '../store.js';
+
+export interface TransferSpec {
+  to: string;
+  /** Decimal HCK text as the user typed it. */
+  amount: string;
+  data?: Uint8Array;
+  /** Shown in the confirmation prompt, e.g. "deploy contract". */
+  what: string;
+}
+
+export function parseAmount(text: string, what = 'amount'): bigint {
+  try {
+    return parseHck(text);
+  } catch {
+    throw usageError(`invalid ${what} "${text}": a decimal HCK amount with at most 8 decimals, e.g. 1.5`);
+  }
+}
+
+function parseFee(text: string | undefined): FeeChoice {
+  const v = text ?? 'normal';
+  if (v === 'slow' || v === 'normal' || v === 'fast') return v;
+  // A number is the total fee in base units (the node prices per byte; see `hackcoin wallet send --help`).
+  if (/^\d{1,20}$/.test(v)) return { custom: BigInt(v) };
+  throw usageError(`invalid --fee "${v}": slow, normal, fast, or a total fee in base units`);
+}
+
+/** Picks the sender: --from, or the first address whose spendable balance covers amount + fee. */
+async function chooseSender(ctx: CommandContext, fileAddrs: { address: string }[], fromFlag: string | undefined, cost: bigint, fee: bigint) {
+  const { node } = ctx;
+  const candidates = fromFlag === undefined ? fileAddrs : [{ address: fromFlag }];
+  let best: AddressState | undefined;
+  for (const c of candidates) {
+    const s = await addressState(node, c.address);
+    if (s.balance.available >= cost) return s;
+    if (!best || s.balance.available > best.balance.available) best = s;
+  }
+  const where = fromFlag === undefined ? (candidates.length > 1 ? 'the most available at one address' : 'available') : `available at ${fromFlag}`;
+  throw new CliError(
+    `insufficient funds: needs ${formatHck(cost)} HCK (amount + fee ${formatHck(fee)}), ${where} is ${formatHck(best?.balance.available ?? 0n)} HCK`,
+    EXIT.error,
+  );
+}
+
+export async function sendTransfer(ctx: CommandContext, spec: TransferSpec): Promise<void> {
+  const { opts, out, node } = ctx;
+  const file = readKeystore(opts.dataDir, opts.walletName);
+  const to = userAddress(spec.to, 'invalid recipient address');
+  const amount = parseAmount(spec.amount);
+  const choice = parseFee(opts.flags.fee);
+  const from = opts.flags.from === undefined ? undefined : ownAddress(file, opts.flags.from, opts.walletName, 'from').address;
+  const data = spec.data ?? new Uint8Array(0);
+
+  const params = await networkParams(node);
+  const estimate = typeof choice === 'string' ? await feeEstimate(node) : undefined;
+  const fee = feeForSize(choice, signedTransferSize(data.length), estimate);
+  const addrs = ownAddresses(file);
+  if (addrs.length === 0) throw usageError(`wallet "${opts.walletName}" has no addresses`);
+  const sender = await chooseSender(ctx, addrs, from, amount + fee, fee);
+  const dryRun = opts.flags['dry-run'] === true;
+
+  if (!dryRun && !opts.json && opts.flags.yes !== true && interactive()) {
+    const q = `${spec.what}: ${formatHck(amount)} HCK from ${sender.address} to ${to}, fee ${formatHck(fee)} HCK. Send?`;
+    if (!(await confirm(q))) throw new CliError('cancelled; nothing was sent', EXIT.cancelled);
+  }
+
+  // The password is asked for only now, after every check that needs no key has passed.
+  const wallet = await unlockWallet(file, await existingPassword(opts, opts.walletName), opts.walletName);
+  let raw: string;
+  let id: string;
+  try {
+    const key = wallet.keyFor(sender.address);
+    try {
+      // The node's nextNonce counts this sender's pending transfers, so back-to-back sends chain correctly.
+      const tx = buildSignedTransfer({ params, to, amount, data, fee: { custom: fee }, nonce: sender.nextNonce }, key);
+      raw = bytesToHex(encodeTx(tx));
+      id = txId(tx);
+    } finally {
+      key.fill(0);
+    }
+  } finally {
+    wallet.wipe();
+  }
+
+  const result = {
+    txid: id,
+    from: sender.address,
+    to,
+    amount: formatHck(amount),
+    fee: formatHck(fee),
+    nonce: sender.nextNonce.toString(),
+    dataBytes: data.length,
+    status: dryRun ? 'not-sent' : 'pending',
+    ...(dryRun ? { raw } : {}),
+  };
+  if (dryRun) {
+    out.result(result, [`Signed but not sent (--dry-run): ${id}`, raw]);
+    return;
+  }
+  const res = await node.post<{ id: string }>('/api/transactions', { raw });
+  out.result({ ...result, txid: res.id }, [`Sent ${formatHck(amount)} HCK to ${to} (fee ${formatHck(fee)} HCK, nonce ${sender.nextNonce})`, `txid ${res.id}`]);
+}

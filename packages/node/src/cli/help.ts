@@ -1,0 +1,35 @@
+export const HELP = `hackcoin wallet <command> [options]
+
+Keys stay on this machine: the node only ever receives signed transactions.
+
+Commands
+  create                       new HD wallet; shows the recovery words once and asks for 3 of them back
+  import                       recovery words or a hex private key (from the terminal, --secret-file or stdin)
+  list                         wallets and their addresses (--verify checks them against the keys)
+  address new                  derive the next receive address [--label TEXT] [--account N]
+  balance                      confirmed / pending in / pending out / available [--address A]
+  send <to> <amount>           amount in HCK, e.g. 1.5 [--fee slow|normal|fast|<total base units>] [--from A]
+  history                      newest first, pending first [--address A] [--page N] [--limit N]
+  export                       encrypted keystore to stdout or --out FILE
+                               --unsafe-raw-key [--address A] | --unsafe-mnemonic: plain secrets (password needed)
+  contract deploy <file.js>    PREVIEW: transfer carrying {type:"deploy", code, args} [--args JSON] [--value HCK]
+  contract call|execute <contract> <function>
+                               PREVIEW: transfer carrying {type:"execute", contract, fn, args}
+
+Options
+  --wallet NAME        keystore DATA_DIR/wallets/NAME.json (default "default"; env HACKCOIN_WALLET)
+  --data-dir DIR       default $DATA_DIR, else ./data/main
+  --node URL           node API (default http://127.0.0.1:3001; env HACKCOIN_NODE)
+  --json               one JSON document on stdout (amounts as decimal HCK strings)
+  --password-file F    read the password from F (first line); or env HACKCOIN_PASSWORD
+  --yes, -y            do not ask before sending
+  --dry-run            sign but do not broadcast (send, contract)
+  --yes-i-saved-it     create: skip the recovery-word check (scripts; env HACKCOIN_YES_I_SAVED_IT=1)
+  --words 12|24        create: mnemonic length (default 24)
+  --bip39-passphrase   create/import: also use a BIP39 passphrase (prompt or env HACKCOIN_BIP39_PASSPHRASE)
+  --addresses N        import: derive N addresses from imported words (default 1)
+
+Exit codes: 0 ok, 1 refused (e.g. insufficient funds, rejected transaction), 2 bad input
+(unknown address, bad checksum, bad amount), 3 node unreachable or not a HackCoin node,
+4 wrong password or unreadable keystore, 130 cancelled. See docs/cli.md.
+`;

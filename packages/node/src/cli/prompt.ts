@@ -1,0 +1,47 @@
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { CliError, EXIT } from './errors.js';
+
+/** Prompts go to stderr so stdout stays clean for results and --json. */
+export const interactive = (): boolean => process.stdin.isTTY === true && process.stderr.isTTY === true;
+
+function ask(question: string, hidden: boolean): Promise<string> {
+  if (!process.stdin.isTTY) throw new CliError('this needs a terminal (stdin is not a TTY); see --help for the script options', EXIT.usage);
+  // A hidden prompt hands readline a sink as output, so typed characters are never echoed anywhere.
+  const output = hidden ? new Writable({ write: (_chunk, _enc, cb) => cb() }) : process.stderr;
+  process.stderr.write(question);
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
+  return new Promise<string>((resolve, reject) => {
+    let done = false;
+    rl.on('SIGINT', () => {
+      done = true;
+      rl.close();
+      process.stderr.write('\n');
+      reject(new CliError('cancelled', EXIT.cancelled));
+    });
+    rl.on('close', () => {
+      if (!done) reject(new CliError('cancelled (end of input)', EXIT.cancelled));
+    });
+    rl.question('', (answer) => {
+      done = true;
+      rl.close();
+      if (hidden) process.stderr.write('\n');
+      resolve(answer);
+    });
+  });
+}
+
+export const promptHidden = (question: string): Promise<string> => ask(question, true);
+export const promptLine = (question: string): Promise<string> => ask(question, false);
+
+export async function confirm(question: string): Promise<boolean> {
+  const a = (await promptLine(`${question} [y/N] `)).trim().toLowerCase();
+  return a === 'y' || a === 'yes';
+}
+
+/** Reads all of a piped stdin (for `import < phrase.txt`). */
+export async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,5 @@
+export { Network, type NetworkOptions, type NetworkEvents } from './network.js';
+export type { PeerSummary } from './peer-state.js';
+export type { SyncProgress, SyncResult } from './sync.js';
+export type { Ban } from './ban-list.js';
+export { splitList } from './bootstrap.js';

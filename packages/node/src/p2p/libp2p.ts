@@ -1,0 +1,253 @@
+/**
+ * The only module that imports js-libp2p. Its majors break APIs yearly, so
+ * the rest of the node talks to the small `Host` interface below and an
+ * upgrade touches this file alone.
+ */
+import './shim.js';
+import { createLibp2p, type Libp2p } from 'libp2p';
+import { tcp } from '@libp2p/tcp';
+import { noise } from '@chainsafe/libp2p-noise';
+import { yamux } from '@chainsafe/libp2p-yamux';
+import { identify } from '@libp2p/identify';
+import { gossipsub, TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub';
+import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
+import type { Connection, PeerId, Stream } from '@libp2p/interface';
+import { sha256 } from '@hackcoin/core';
+import { FrameAssembler, FrameError, encodeFrame } from './frames.js';
+
+export type Validation = 'accept' | 'ignore' | 'reject';
+export type Direction = 'inbound' | 'outbound';
+
+export interface ConnInfo {
+  peerId: string;
+  address: string;
+  direction: Direction;
+  openedAt: number;
+  /** Round-trip time measured by libp2p's connection monitor, if any yet. */
+  rttMs?: number;
+}
+
+export interface HostOptions {
+  /** Protobuf-encoded private key; a fresh Ed25519 key when absent. */
+  privateKey?: Uint8Array;
+  listen: string[];
+  maxConnections: number;
+  /** Largest gossip message (a whole block) accepted. */
+  maxGossipBytes: number;
+  isBanned: (peerId: string) => boolean;
+  agent: string;
+  /** Tunes gossipsub heartbeats; tests and benches want fast meshes. */
+  heartbeatMs?: number;
+}
+
+/** One request/response exchange on a fresh stream. */
+export interface Exchange {
+  peerId: string;
+  /** Reads the single request frame; FrameError on limit, timeout or garbage. */
+  read(maxBytes: number, timeoutMs: number): Promise<Uint8Array>;
+  write(payload: Uint8Array): Promise<void>;
+  /** Writes raw bytes, unframed (the hostile-peer tests need this). */
+  writeRaw(bytes: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+  abort(reason: string): void;
+}
+
+export type StreamHandler = (ex: Exchange) => Promise<void>;
+
+export interface Host {
+  readonly peerId: string;
+  addrs(): string[];
+  dial(address: string, timeoutMs?: number): Promise<string>;
+  hangUp(peerId: string): Promise<void>;
+  connections(): ConnInfo[];
+  isConnected(peerId: string): boolean;
+  handle(protocol: string, handler: StreamHandler, maxInboundStreams?: number): Promise<void>;
+  open(peerId: string, protocol: string, timeoutMs: number): Promise<Exchange>;
+  subscribe(topic: string, validate: (from: string, data: Uint8Array) => Promise<Validation>): void;
+  publish(topic: string, data: Uint8Array): Promise<number>;
+  topicPeers(topic: string): string[];
+  onConnect(fn: (info: ConnInfo) => void): void;
+  onDisconnect(fn: (peerId: string) => void): void;
+  stop(): Promise<void>;
+}
+
+export async function newPrivateKey(): Promise<Uint8Array> {
+  return privateKeyToProtobuf(await generateKeyPair('Ed25519'));
+}
+
+export function isMultiaddr(s: string): boolean {
+  try {
+    multiaddr(s);
+    return s.startsWith('/');
+  } catch {
+    return false;
+  }
+}
+
+/** The peer id carried in a multiaddr's /p2p component, if any. */
+export function multiaddrPeer(s: string): string | undefined {
+  try {
+    return multiaddr(s).getComponents().find((c) => c.name === 'p2p')?.value;
+  } catch {
+    return undefined;
+  }
+}
+
+function toChunk(v: Uint8Array | { subarray(): Uint8Array }): Uint8Array {
+  return v instanceof Uint8Array ? v : v.subarray();
+}
+
+function wrap(stream: Stream, peerId: string): Exchange {
+  const iterator = stream[Symbol.asyncIterator]();
+  const send = async (bytes: Uint8Array): Promise<void> => {
+    if (!stream.send(bytes)) await stream.onDrain();
+  };
+  return {
+    peerId,
+    async read(maxBytes, timeoutMs) {
+      const asm = new FrameAssembler(maxBytes);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, rej) => {
+        timer = setTimeout(() => rej(new FrameError('timeout', `no complete frame within ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        for (;;) {
+          const next = await Promise.race([iterator.next(), timeout]);
+          if (next.done) {
+            throw new FrameError(asm.buffered === 0 ? 'closed' : 'malformed', 'stream ended before a complete frame');
+          }
+          const frame = asm.push(toChunk(next.value));
+          if (frame) return frame;
+        }
+      } catch (e) {
+        if (e instanceof FrameError) {
+          if (e.kind !== 'closed') stream.abort(e);
+          throw e;
+        }
+        throw new FrameError('closed', (e as Error).message);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    write: (payload) => send(encodeFrame(payload)),
+    writeRaw: (bytes) => send(bytes),
+    async close() {
+      try {
+        await stream.close({ signal: AbortSignal.timeout(5_000) });
+      } catch {
+        stream.abort(new Error('close timed out'));
+      }
+    },
+    abort: (reason) => stream.abort(new Error(reason)),
+  };
+}
+
+function connInfo(c: Connection): ConnInfo {
+  return {
+    peerId: c.remotePeer.toString(),
+    address: c.remoteAddr.toString(),
+    direction: c.direction,
+    openedAt: c.timeline.open,
+    rttMs: c.rtt,
+  };
+}
+
+export async function createHost(opts: HostOptions): Promise<Host> {
+  const privateKey = opts.privateKey ? privateKeyFromProtobuf(opts.privateKey) : await generateKeyPair('Ed25519');
+  const banned = (p: PeerId): boolean => opts.isBanned(p.toString());
+  const node: Libp2p<{ identify: unknown; pubsub: GossipSub }> = await createLibp2p({
+    privateKey,
+    addresses: { listen: opts.listen },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    nodeInfo: { userAgent: opts.agent },
+    connectionManager: {
+      maxConnections: opts.maxConnections,
+      dialTimeout: 10_000,
+      // Our peer manager does the reconnecting, with its own backoff and address book.
+      reconnectRetries: 0,
+    },
+    connectionGater: {
+      denyDialPeer: banned,
+      denyInboundEncryptedConnection: banned,
+      denyOutboundConnection: banned,
+      // Loopback and private addresses are what devnets and tests use.
+      denyDialMultiaddr: () => false,
+    },
+    services: {
+      identify: identify(),
+      pubsub: gossipsub({
+        globalSignaturePolicy: 'StrictNoSign',
+        // Content-addressed ids: the same block published by two nodes is one message.
+        msgIdFn: (msg) => sha256(msg.data),
+        allowPublishToZeroTopicPeers: true,
+        ignoreDuplicatePublishError: true,
+        floodPublish: true,
+        emitSelf: false,
+        maxInboundDataLength: opts.maxGossipBytes + 64 * 1024,
+        heartbeatInterval: opts.heartbeatMs ?? 700,
+        D: 6,
+        Dlo: 4,
+        Dhi: 10,
+      }),
+    },
+  });
+  const pubsub = node.services.pubsub;
+  const validators = new Map<string, (from: string, data: Uint8Array) => Promise<Validation>>();
+  const RESULT: Record<Validation, TopicValidatorResult> = {
+    accept: TopicValidatorResult.Accept,
+    ignore: TopicValidatorResult.Ignore,
+    reject: TopicValidatorResult.Reject,
+  };
+
+  const host: Host = {
+    peerId: node.peerId.toString(),
+    addrs: () => node.getMultiaddrs().map((m: Multiaddr) => m.toString()),
+    async dial(address, timeoutMs = 10_000) {
+      const target = address.startsWith('/') ? multiaddr(address) : peerIdFromString(address);
+      const conn = await node.dial(target, { signal: AbortSignal.timeout(timeoutMs) });
+      return conn.remotePeer.toString();
+    },
+    async hangUp(peerId) {
+      await node.hangUp(peerIdFromString(peerId)).catch(() => undefined);
+    },
+    connections: () => node.getConnections().filter((c) => c.status === 'open').map(connInfo),
+    isConnected: (peerId) => node.getConnections(peerIdFromString(peerId)).some((c) => c.status === 'open'),
+    async handle(protocol, handler, maxInboundStreams = 32) {
+      await node.handle(
+        protocol,
+        (stream, connection) => {
+          handler(wrap(stream, connection.remotePeer.toString())).catch(() => stream.abort(new Error('handler failed')));
+        },
+        { maxInboundStreams, maxOutboundStreams: maxInboundStreams },
+      );
+    },
+    async open(peerId, protocol, timeoutMs) {
+      const stream = await node.dialProtocol(peerIdFromString(peerId), protocol, { signal: AbortSignal.timeout(timeoutMs) });
+      return wrap(stream, peerId);
+    },
+    subscribe(topic, validate) {
+      validators.set(topic, validate);
+      pubsub.topicValidators.set(topic, async (peer, msg) => RESULT[await validate(peer.toString(), msg.data)]);
+      pubsub.subscribe(topic);
+    },
+    async publish(topic, data) {
+      const r = await pubsub.publish(topic, data);
+      return r.recipients.length;
+    },
+    topicPeers: (topic) => pubsub.getSubscribers(topic).map((p) => p.toString()),
+    onConnect(fn) {
+      node.addEventListener('connection:open', (evt) => fn(connInfo(evt.detail)));
+    },
+    onDisconnect(fn) {
+      node.addEventListener('peer:disconnect', (evt) => fn(evt.detail.toString()));
+    },
+    async stop() {
+      await node.stop();
+    },
+  };
+  return host;
+}

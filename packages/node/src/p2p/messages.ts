@@ -1,0 +1,180 @@
+import { BufferReader, BufferWriter, DecodeError } from '@hackcoin/core';
+import { LIMITS } from './protocol.js';
+
+/** The handshake both sides send on connect and again periodically. */
+export interface StatusMessage {
+  network: string;
+  chainId: number;
+  genesis: Uint8Array;
+  bestHash: Uint8Array;
+  height: number;
+  chainWork: bigint;
+  agent: string;
+  listenAddrs: string[];
+}
+
+export interface PeerRecord {
+  peerId: string;
+  addrs: string[];
+}
+
+export type SyncRequest =
+  | { type: 'headers'; locator: Uint8Array[]; max: number }
+  | { type: 'blocks'; hashes: Uint8Array[] };
+
+const enc = new TextEncoder();
+const dec = new TextDecoder('utf-8', { fatal: true });
+
+function str(w: BufferWriter, s: string): void {
+  w.varBytes(enc.encode(s));
+}
+
+function readStr(r: BufferReader, max: number): string {
+  try {
+    return dec.decode(r.varBytes(max));
+  } catch (e) {
+    if (e instanceof DecodeError) throw e;
+    throw new DecodeError('invalid utf-8');
+  }
+}
+
+function bigToBytes(n: bigint): Uint8Array {
+  const hex = n.toString(16);
+  const padded = hex.length % 2 ? `0${hex}` : hex;
+  return Uint8Array.from(padded.match(/../g)!.map((b) => parseInt(b, 16)));
+}
+
+function bytesToBig(b: Uint8Array): bigint {
+  let n = 0n;
+  for (const x of b) n = (n << 8n) | BigInt(x);
+  return n;
+}
+
+function count(r: BufferReader, max: number, what: string): number {
+  const n = r.varint();
+  if (n > max) throw new DecodeError(`too many ${what}: ${n}`);
+  return n;
+}
+
+export function encodeStatus(s: StatusMessage): Uint8Array {
+  const w = new BufferWriter(256);
+  str(w, s.network);
+  w.u32(s.chainId).fixed(s.genesis, 32).fixed(s.bestHash, 32).u32(s.height).varBytes(bigToBytes(s.chainWork));
+  str(w, s.agent.slice(0, 64));
+  const addrs = s.listenAddrs.slice(0, LIMITS.maxListenAddrs);
+  w.varint(addrs.length);
+  for (const a of addrs) str(w, a);
+  return w.finish();
+}
+
+export function decodeStatus(b: Uint8Array): StatusMessage {
+  const r = new BufferReader(b);
+  const network = readStr(r, 16);
+  const chainId = r.u32();
+  const genesis = r.bytes(32).slice();
+  const bestHash = r.bytes(32).slice();
+  const height = r.u32();
+  const chainWork = bytesToBig(r.varBytes(64));
+  const agent = readStr(r, 256);
+  const n = count(r, LIMITS.maxListenAddrs, 'addresses');
+  const listenAddrs: string[] = [];
+  for (let i = 0; i < n; i++) listenAddrs.push(readStr(r, 256));
+  r.done();
+  return { network, chainId, genesis, bestHash, height, chainWork, agent, listenAddrs };
+}
+
+export function encodeSyncRequest(req: SyncRequest): Uint8Array {
+  const w = new BufferWriter(64);
+  if (req.type === 'headers') {
+    w.u8(1).varint(req.max).varint(req.locator.length);
+    for (const h of req.locator) w.fixed(h, 32);
+  } else {
+    w.u8(2).varint(req.hashes.length);
+    for (const h of req.hashes) w.fixed(h, 32);
+  }
+  return w.finish();
+}
+
+export function decodeSyncRequest(b: Uint8Array): SyncRequest {
+  const r = new BufferReader(b);
+  const tag = r.u8();
+  let out: SyncRequest;
+  if (tag === 1) {
+    const max = Math.min(r.varint(), LIMITS.maxHeaders);
+    const n = count(r, LIMITS.maxLocator, 'locator hashes');
+    const locator: Uint8Array[] = [];
+    for (let i = 0; i < n; i++) locator.push(r.bytes(32).slice());
+    out = { type: 'headers', locator, max };
+  } else if (tag === 2) {
+    const n = count(r, LIMITS.maxBlocksPerRequest, 'block hashes');
+    const hashes: Uint8Array[] = [];
+    for (let i = 0; i < n; i++) hashes.push(r.bytes(32).slice());
+    out = { type: 'blocks', hashes };
+  } else {
+    throw new DecodeError(`unknown sync request ${tag}`);
+  }
+  r.done();
+  return out;
+}
+
+/** Headers response: 80-byte headers, concatenated after a count. */
+export function encodeHeaders(headers: Uint8Array[]): Uint8Array {
+  const w = new BufferWriter(8 + headers.length * 80);
+  w.varint(headers.length);
+  for (const h of headers) w.fixed(h, 80);
+  return w.finish();
+}
+
+export function decodeHeaders(b: Uint8Array): Uint8Array[] {
+  const r = new BufferReader(b);
+  const n = count(r, LIMITS.maxHeaders, 'headers');
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) out.push(r.bytes(80));
+  r.done();
+  return out;
+}
+
+/** Blocks response: raw encoded blocks; the requester decodes and validates them. */
+export function encodeBlocks(blocks: Uint8Array[]): Uint8Array {
+  const w = new BufferWriter(blocks.reduce((s, b) => s + b.length + 5, 8));
+  w.varint(blocks.length);
+  for (const b of blocks) w.varBytes(b);
+  return w.finish();
+}
+
+export function decodeBlocks(b: Uint8Array, maxBlockSize: number): Uint8Array[] {
+  const r = new BufferReader(b);
+  const n = count(r, LIMITS.maxBlocksPerRequest, 'blocks');
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) out.push(r.varBytes(maxBlockSize));
+  r.done();
+  return out;
+}
+
+export function encodePeers(peers: PeerRecord[]): Uint8Array {
+  const w = new BufferWriter(256);
+  const list = peers.slice(0, LIMITS.maxPxPeers);
+  w.varint(list.length);
+  for (const p of list) {
+    str(w, p.peerId);
+    const addrs = p.addrs.slice(0, LIMITS.maxListenAddrs);
+    w.varint(addrs.length);
+    for (const a of addrs) str(w, a);
+  }
+  return w.finish();
+}
+
+export function decodePeers(b: Uint8Array): PeerRecord[] {
+  const r = new BufferReader(b);
+  const n = count(r, LIMITS.maxPxPeers, 'peers');
+  const out: PeerRecord[] = [];
+  for (let i = 0; i < n; i++) {
+    const peerId = readStr(r, 128);
+    const m = count(r, LIMITS.maxListenAddrs, 'addresses');
+    const addrs: string[] = [];
+    for (let j = 0; j < m; j++) addrs.push(readStr(r, 256));
+    out.push({ peerId, addrs });
+  }
+  r.done();
+  return out;
+}

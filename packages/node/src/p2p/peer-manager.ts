@@ -1,0 +1,119 @@
+import { resolveAddress } from './bootstrap.js';
+import { askPeers } from './peer-exchange.js';
+import type { Network } from './network.js';
+import { short } from './network.js';
+import type { PeerState } from './peer-state.js';
+import type { BookEntry } from './address-book.js';
+
+const TICK_MS = 1_000;
+const PX_INTERVAL_MS = 20_000;
+const SAVE_INTERVAL_MS = 30_000;
+
+/**
+ * Keeps the node connected: resolves bootstrap entries, dials address-book
+ * peers until the outbound target is met (libp2p 3 does not do this for
+ * us), asks peers for more peers, and saves the address book.
+ */
+export class PeerManager {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly dialing = new Set<string>();
+  private readonly pendingBootstrap: { entry: string; retryAt: number; failures: number }[];
+  private lastPx = 0;
+  private lastSave = Date.now();
+  private stopped = false;
+
+  constructor(private readonly net: Network) {
+    this.pendingBootstrap = net.o.bootstrap.map((entry) => ({ entry, retryAt: 0, failures: 0 }));
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearInterval(this.timer);
+  }
+
+  /** First contact with a peer: learn its peers right away rather than at the next round. */
+  onReady(p: PeerState): void {
+    void askPeers(this.net, p.peerId)
+      .then((n) => {
+        if (n > 0) void this.fillOutbound();
+      })
+      .catch((e: Error) => this.net.log.debug('peer exchange with %s failed: %s', short(p.peerId), e.message));
+  }
+
+  /** Dials a URL or multiaddr on request (API, bootstrap); resolves to the peer id. */
+  async connect(address: string, source: BookEntry['source'] = 'manual'): Promise<string> {
+    const r = await resolveAddress(address);
+    if (r.peerId === this.net.peerId) throw new Error('that address is this node');
+    if (this.net.bans.isBanned(r.peerId)) throw new Error(`peer ${r.peerId} is banned`);
+    this.net.book.add(r.peerId, r.addrs, source);
+    if (!this.net.peers.has(r.peerId)) await this.dial(this.net.book.get(r.peerId)!);
+    return r.peerId;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    await this.resolveBootstrap();
+    await this.fillOutbound();
+    const now = Date.now();
+    if (now - this.lastPx > PX_INTERVAL_MS) {
+      this.lastPx = now;
+      const ready = this.net.readyPeers();
+      const p = ready[Math.floor(Math.random() * ready.length)];
+      if (p) void askPeers(this.net, p.peerId).catch(() => undefined);
+    }
+    if (now - this.lastSave > SAVE_INTERVAL_MS) {
+      this.lastSave = now;
+      this.net.book.save();
+    }
+  }
+
+  private async resolveBootstrap(): Promise<void> {
+    const now = Date.now();
+    for (const b of [...this.pendingBootstrap]) {
+      if (b.retryAt > now) continue;
+      try {
+        await this.connect(b.entry, 'bootstrap');
+        this.pendingBootstrap.splice(this.pendingBootstrap.indexOf(b), 1);
+        this.net.log.info(`bootstrap ${b.entry} reached`);
+      } catch (e) {
+        b.failures++;
+        b.retryAt = now + Math.min(60_000, 1_000 * 2 ** b.failures);
+        this.net.log.debug('bootstrap %s failed: %s', b.entry, (e as Error).message);
+        if (b.failures === 1 || b.failures % 10 === 0) this.net.log.warn(`bootstrap ${b.entry} unreachable: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  private async fillOutbound(): Promise<void> {
+    const need = this.net.o.maxOutbound - this.net.countDirection('outbound') - this.dialing.size;
+    if (need <= 0) return;
+    const exclude = (id: string) => this.net.peers.has(id) || this.dialing.has(id) || this.net.bans.isBanned(id);
+    await Promise.all(this.net.book.candidates(exclude, need).map((e) => this.dial(e).catch(() => undefined)));
+  }
+
+  private async dial(e: BookEntry): Promise<void> {
+    if (this.dialing.has(e.peerId)) return;
+    this.dialing.add(e.peerId);
+    try {
+      let lastErr: Error | undefined;
+      for (const addr of e.addrs) {
+        try {
+          await this.net.host.dial(addr.includes('/p2p/') ? addr : `${addr}/p2p/${e.peerId}`);
+          return;
+        } catch (err) {
+          lastErr = err as Error;
+        }
+      }
+      this.net.book.markFailed(e.peerId);
+      throw lastErr ?? new Error('no addresses');
+    } finally {
+      this.dialing.delete(e.peerId);
+    }
+  }
+}

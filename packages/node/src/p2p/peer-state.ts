@@ -1,0 +1,77 @@
+import { hashToHex } from '@hackcoin/core';
+import { BanScore } from './ban-score.js';
+import type { Direction } from './libp2p.js';
+import type { StatusMessage } from './messages.js';
+
+/** What we know about one connected peer. */
+export class PeerState {
+  status: StatusMessage | undefined;
+  statusAt = 0;
+  latencyMs: number | undefined;
+  bytesIn = 0;
+  bytesOut = 0;
+  readonly score = new BanScore();
+  /** Best hash for which this peer had nothing more to give us; skip it until its status changes. */
+  exhaustedAt: string | undefined;
+  /** After a timeout the peer is rested rather than punished: slow is not dishonest. */
+  syncBackoffUntil = 0;
+  private requests: number[] = [];
+
+  constructor(
+    readonly peerId: string,
+    readonly direction: Direction,
+    readonly address: string,
+    readonly connectedAt: number,
+  ) {}
+
+  get ready(): boolean {
+    return this.status !== undefined;
+  }
+
+  get bestId(): string | undefined {
+    return this.status ? hashToHex(this.status.bestHash) : undefined;
+  }
+
+  /** True when this peer claims more work than `work` and has not already come up empty for that claim. */
+  offersMoreThan(work: bigint): boolean {
+    return !!this.status && this.status.chainWork > work && this.exhaustedAt !== this.bestId && this.syncBackoffUntil <= Date.now();
+  }
+
+  /** Counts served requests in a sliding 10 s window; returns how many are in it now. */
+  noteRequest(): number {
+    const now = Date.now();
+    this.requests.push(now);
+    while (this.requests.length > 0 && this.requests[0]! < now - 10_000) this.requests.shift();
+    return this.requests.length;
+  }
+}
+
+export interface PeerSummary {
+  id: string;
+  address: string;
+  direction: Direction;
+  latencyMs: number | null;
+  bestHeight: number | null;
+  bestHash: string | null;
+  agent: string | null;
+  connectedSince: string;
+  bytesIn: number;
+  bytesOut: number;
+  banScore: number;
+}
+
+export function summarize(p: PeerState): PeerSummary {
+  return {
+    id: p.peerId,
+    address: p.address,
+    direction: p.direction,
+    latencyMs: p.latencyMs ?? null,
+    bestHeight: p.status?.height ?? null,
+    bestHash: p.bestId ?? null,
+    agent: p.status?.agent ?? null,
+    connectedSince: new Date(p.connectedAt).toISOString(),
+    bytesIn: p.bytesIn,
+    bytesOut: p.bytesOut,
+    banScore: p.score.value,
+  };
+}

@@ -1,0 +1,381 @@
+/**
+ * Test fixture: a real regtest Chain + Mempool over a classic-level database
+ * in a temp directory (no mocks), deterministic wallets, a template-based
+ * miner and a hand-built block factory (Branch) for side branches, forks and
+ * deliberately broken blocks with controllable timestamps and bits.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  NETWORKS,
+  StateWorkspace,
+  addressFromPublicKey,
+  addressKey,
+  applyTransfer,
+  blockSubsidy,
+  computeMerkleRoot,
+  decodeAccount,
+  decodeCompact,
+  hashMeetsTarget,
+  headerHash,
+  medianTimePast,
+  nextStateRoot,
+  nextWorkRequired,
+  publicKeyFromPrivate,
+  signTransfer,
+  txSender,
+  utf8ToBytes,
+  type Account,
+  type Block,
+  type BlockHeader,
+  type CoinbaseTx,
+  type ConsensusParams,
+  type SignatureBackend,
+  type TransferTx,
+} from '@hackcoin/core';
+import { Chain } from '../chain/chain.js';
+import { Mempool } from '../mempool/mempool.js';
+import { createTemplate } from '../mining/template.js';
+import { openDatabase, type Database } from '../store/db.js';
+import { Prefix, key } from '../store/keys.js';
+import { createLogger, type Logger } from '../util/logger.js';
+import { loadSignatureBackend } from '../crypto/native-backend.js';
+import type { SerialQueue } from '../util/serial-queue.js';
+
+export const REGTEST = NETWORKS.regtest;
+
+/**
+ * Regtest with retargeting switched on: every 10 blocks, 30 s spacing, the
+ * regtest proof-of-work limit (≈2 hashes per block) and the regtest genesis.
+ */
+export const RETARGET_PARAMS: ConsensusParams = { ...NETWORKS.regtest, noRetargeting: false, targetSpacing: 30 };
+
+export interface Wallet {
+  name: string;
+  privateKey: Uint8Array;
+  publicKey: Uint8Array;
+  address: Uint8Array;
+}
+
+function makeWallet(name: string, fill: number): Wallet {
+  const privateKey = new Uint8Array(32).fill(fill);
+  const publicKey = publicKeyFromPrivate(privateKey);
+  return { name, privateKey, publicKey, address: addressFromPublicKey(publicKey) };
+}
+
+/** Fixed keys, so failures reproduce. */
+export const W = {
+  minerA: makeWallet('minerA', 0x0a),
+  minerB: makeWallet('minerB', 0x0b),
+  alice: makeWallet('alice', 0x11),
+  bob: makeWallet('bob', 0x22),
+  carol: makeWallet('carol', 0x33),
+  dave: makeWallet('dave', 0x44),
+} as const;
+export const ALL_WALLETS: readonly Wallet[] = Object.values(W);
+
+export interface TxOptions {
+  nonce?: bigint;
+  fee?: bigint;
+  chainId?: number;
+  data?: Uint8Array;
+}
+
+export interface FixtureOptions {
+  params?: ConsensusParams;
+  maxTxs?: number;
+  minFeeRate?: bigint;
+  maxPendingPerSender?: number;
+  /** Initial value of the chain's clock (seconds). Default: genesis time + 1,000,000. */
+  now?: number;
+}
+
+let extraCounter = 0;
+function uniqueExtra(tag: string): Uint8Array {
+  return utf8ToBytes(`${tag}:${++extraCounter}`);
+}
+
+export function quietLogger(): Logger {
+  return createLogger('hackcoin:test', true);
+}
+
+export class ChainFixture {
+  readonly dir: string;
+  readonly params: ConsensusParams;
+  readonly backend: SignatureBackend;
+  readonly log = quietLogger();
+  /** The chain's clock; tests move it by assigning clock.now. */
+  readonly clock: { now: number };
+  db!: Database;
+  chain!: Chain;
+  mempool!: Mempool;
+  private closed = false;
+
+  private constructor(private readonly opts: FixtureOptions) {
+    this.params = opts.params ?? REGTEST;
+    this.backend = loadSignatureBackend().backend;
+    this.clock = { now: opts.now ?? this.params.genesis.time + 1_000_000 };
+    this.dir = mkdtempSync(join(tmpdir(), 'hackcoin-chain-test-'));
+  }
+
+  static async create(opts: FixtureOptions = {}): Promise<ChainFixture> {
+    const fx = new ChainFixture(opts);
+    await fx.open({});
+    return fx;
+  }
+
+  private async open(o: { reindex?: boolean; loadMempool?: boolean }): Promise<void> {
+    this.db = await openDatabase(this.dir);
+    this.chain = await Chain.open({
+      db: this.db,
+      params: this.params,
+      backend: this.backend,
+      log: this.log,
+      now: () => this.clock.now,
+      reindex: o.reindex === true,
+    });
+    this.mempool = this.newMempool();
+    if (o.loadMempool !== false) await this.mempool.load();
+  }
+
+  newMempool(): Mempool {
+    return new Mempool({
+      chain: this.chain,
+      db: this.db,
+      params: this.params,
+      backend: this.backend,
+      log: this.log,
+      maxTxs: this.opts.maxTxs ?? 1_000,
+      minFeeRate: this.opts.minFeeRate ?? 1n,
+      maxPendingPerSender: this.opts.maxPendingPerSender,
+    });
+  }
+
+  /** Closes the database and opens it again with a fresh Chain (and Mempool unless loadMempool is false, then call mempool.load()). */
+  async reopen(o: { reindex?: boolean; loadMempool?: boolean } = {}): Promise<void> {
+    await this.settle();
+    await this.db.close();
+    await this.open(o);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.settle();
+    } finally {
+      await this.db.close();
+      rmSync(this.dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Waits until every queued mempool task (block removals, post-tip re-checks) has run. */
+  async settle(): Promise<void> {
+    const queue = (this.mempool as unknown as { queue: SerialQueue }).queue;
+    await queue.run(async () => undefined);
+  }
+
+  /** A signed transfer (nonce 0 and fee 1,000 unless given). */
+  tx(from: Wallet, to: Wallet | Uint8Array, amount: bigint, o: TxOptions = {}): TransferTx {
+    return signTransfer(
+      {
+        kind: 'transfer',
+        chainId: o.chainId ?? this.params.chainId,
+        nonce: o.nonce ?? 0n,
+        fee: o.fee ?? 1_000n,
+        to: to instanceof Uint8Array ? to : to.address,
+        amount,
+        data: o.data ?? new Uint8Array(0),
+      },
+      from.privateKey,
+    );
+  }
+
+  /**
+   * Mines `count` blocks on the tip with createTemplate (mempool transactions
+   * included) and a nonce loop. Block times default to parent time + 1.
+   */
+  async mine(count = 1, o: { miner?: Wallet; time?: number } = {}): Promise<Block[]> {
+    const blocks: Block[] = [];
+    for (let i = 0; i < count; i++) {
+      const tip = this.chain.tip;
+      const t = await createTemplate(
+        this.chain,
+        this.mempool,
+        (o.miner ?? W.minerA).address,
+        uniqueExtra('mine'),
+        o.time ?? tip.header.time + 1,
+      );
+      const header = { ...t.header };
+      while (!hashMeetsTarget(headerHash(header), t.target)) header.nonce++;
+      const block: Block = { header, txs: t.txs };
+      const res = await this.chain.processBlock(block);
+      if (res.status !== 'connected') throw new Error(`mined block was not connected: ${res.status}`);
+      await this.settle();
+      blocks.push(block);
+    }
+    return blocks;
+  }
+
+  async account(w: Wallet | Uint8Array): Promise<Account> {
+    return this.chain.getAccount(w instanceof Uint8Array ? w : w.address);
+  }
+
+  async balance(w: Wallet | Uint8Array): Promise<bigint> {
+    return (await this.account(w)).balance;
+  }
+
+  /** Every wallet's account, read synchronously from the database (usable inside chain event listeners). */
+  accountsSync(): Record<string, Account> {
+    const out: Record<string, Account> = {};
+    for (const w of ALL_WALLETS) {
+      const raw = this.db.getSync(key(Prefix.account, w.address));
+      out[w.name] = raw ? decodeAccount(raw) : { balance: 0n, nonce: 0n };
+    }
+    return out;
+  }
+
+  async accounts(): Promise<Record<string, Account>> {
+    const out: Record<string, Account> = {};
+    for (const w of ALL_WALLETS) out[w.name] = await this.account(w);
+    return out;
+  }
+
+  /** All key/value pairs under a store prefix, hex-encoded, for exact comparisons. */
+  async dump(prefix: number): Promise<[string, string][]> {
+    const out: [string, string][] = [];
+    for await (const [k, v] of this.db.iterator({ gte: key(prefix), lt: key(prefix + 1) })) {
+      out.push([Buffer.from(k).toString('hex'), Buffer.from(v).toString('hex')]);
+    }
+    return out;
+  }
+
+  /** A hand-built block factory starting at the current tip (state snapshot of all fixture wallets). */
+  async branch(): Promise<Branch> {
+    const tip = this.chain.tip;
+    const headers: BlockHeader[] = [];
+    const hashes: Uint8Array[] = [];
+    for (let h = 0; h <= tip.height; h++) {
+      const e = this.chain.getEntryByHeight(h)!;
+      headers.push(e.header);
+      hashes.push(e.hash);
+    }
+    const keys = ALL_WALLETS.map((w) => addressKey(w.address));
+    const accounts = await this.chain.getAccounts(keys);
+    return new Branch(this.params, this.backend, headers, hashes, tip.stateRoot, accounts);
+  }
+}
+
+export interface BlockSpec {
+  /** Transfers, included exactly as given (no filtering). */
+  txs?: TransferTx[];
+  miner?: Wallet;
+  time?: number;
+  bits?: number;
+  coinbaseAmount?: bigint;
+  coinbaseHeight?: number;
+  stateRoot?: Uint8Array;
+  merkleRoot?: Uint8Array;
+  extra?: Uint8Array;
+  /** 'fail' picks a nonce whose hash is above the target. */
+  pow?: 'ok' | 'fail';
+}
+
+/**
+ * Builds blocks by hand on top of a given chain of headers, tracking the
+ * account state of the fixture wallets so valid blocks carry the right state
+ * root. next() always advances, so children of deliberately broken blocks can
+ * be built; clone() forks the builder.
+ */
+export class Branch {
+  constructor(
+    readonly params: ConsensusParams,
+    private readonly backend: SignatureBackend,
+    readonly headers: BlockHeader[],
+    readonly hashes: Uint8Array[],
+    public stateRoot: Uint8Array,
+    public accounts: Map<string, Account>,
+  ) {}
+
+  get height(): number {
+    return this.headers.length - 1;
+  }
+
+  get tipHeader(): BlockHeader {
+    return this.headers[this.height]!;
+  }
+
+  clone(): Branch {
+    const accounts = new Map<string, Account>();
+    for (const [k, a] of this.accounts) accounts.set(k, { ...a });
+    return new Branch(this.params, this.backend, [...this.headers], [...this.hashes], this.stateRoot, accounts);
+  }
+
+  account(w: Wallet): Account {
+    return this.accounts.get(addressKey(w.address)) ?? { balance: 0n, nonce: 0n };
+  }
+
+  medianTimePast(): number {
+    return medianTimePast(this.headers.slice(-this.params.medianTimeSpan).map((h) => h.time));
+  }
+
+  expectedBits(): number {
+    const height = this.height + 1;
+    return nextWorkRequired(
+      { height, prevBits: this.tipHeader.bits, timeAt: (h) => this.headers[h]!.time },
+      this.params,
+    );
+  }
+
+  next(spec: BlockSpec = {}): Block {
+    const height = this.height + 1;
+    const txs = spec.txs ?? [];
+    const miner = (spec.miner ?? W.minerB).address;
+    const bits = spec.bits ?? this.expectedBits();
+    const time = spec.time ?? Math.max(this.tipHeader.time + 1, this.medianTimePast() + 1);
+
+    const ws = new StateWorkspace((k) => this.accounts.get(k));
+    let fees = 0n;
+    for (const tx of txs) {
+      try {
+        applyTransfer(tx, ws.get(txSender(tx, this.backend)), ws.get(tx.to));
+        fees += tx.fee;
+      } catch {
+        // deliberately invalid transaction: the block will be rejected anyway
+      }
+    }
+    const amount = spec.coinbaseAmount ?? blockSubsidy(height, this.params) + fees;
+    ws.get(miner).balance += amount;
+    const coinbase: CoinbaseTx = {
+      kind: 'coinbase',
+      chainId: this.params.chainId,
+      height: spec.coinbaseHeight ?? height,
+      to: miner,
+      amount,
+      stateRoot: spec.stateRoot ?? nextStateRoot(this.stateRoot, height, ws.changes()),
+      extra: spec.extra ?? uniqueExtra('branch'),
+    };
+    const all = [coinbase, ...txs];
+    const header: BlockHeader = {
+      version: this.params.blockVersion,
+      prevHash: this.hashes[this.height]!,
+      merkleRoot: spec.merkleRoot ?? computeMerkleRoot(all),
+      time,
+      bits,
+      nonce: 0,
+    };
+    const target = decodeCompact(bits).target;
+    const want = spec.pow !== 'fail';
+    while (hashMeetsTarget(headerHash(header), target) !== want) header.nonce++;
+
+    this.headers.push(header);
+    this.hashes.push(headerHash(header));
+    this.stateRoot = coinbase.stateRoot;
+    const accounts = new Map<string, Account>();
+    for (const [k, a] of this.accounts) accounts.set(k, { ...a });
+    for (const [k, c] of ws.changes()) accounts.set(k, { ...c.account });
+    this.accounts = accounts;
+    return { header, txs: all };
+  }
+}

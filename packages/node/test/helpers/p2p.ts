@@ -1,0 +1,52 @@
+import { NETWORKS, addressFromPublicKey, bytesToHex, encodeTx, formatAddress, generatePrivateKey, publicKeyFromPrivate, signTransfer } from '@hackcoin/core';
+import { startNode, waitFor, type StartOptions, type TestNode } from './node-process.js';
+
+export const params = NETWORKS.regtest;
+
+/** Regtest node with P2P on a random port, fast status refreshes for quick tests. */
+export function startP2PNode(bootstrap: string[] = [], opts: StartOptions = {}): Promise<TestNode> {
+  return startNode({ ...opts, env: { BOOTSTRAP_NODES: bootstrap.join(','), ...opts.env } });
+}
+
+export interface Wallet {
+  key: Uint8Array;
+  address: Uint8Array;
+  addr: string;
+  nonce: bigint;
+}
+
+export function newWallet(): Wallet {
+  const key = generatePrivateKey();
+  const address = addressFromPublicKey(publicKeyFromPrivate(key));
+  return { key, address, addr: formatAddress(address), nonce: 0n };
+}
+
+export function transferHex(from: Wallet, to: Wallet, amount: bigint): { raw: string } {
+  const tx = signTransfer({ kind: 'transfer', chainId: params.chainId, nonce: from.nonce++, fee: 1000n, to: to.address, amount, data: new Uint8Array() }, from.key);
+  return { raw: bytesToHex(encodeTx(tx)) };
+}
+
+export async function tip(n: TestNode): Promise<{ height: number; bestHash: string }> {
+  const i = await n.api('/api/node/info');
+  return { height: i.height, bestHash: i.bestHash };
+}
+
+export async function sameTip(nodes: TestNode[], timeoutMs = 20_000, minHeight = 0): Promise<{ height: number; bestHash: string }> {
+  return waitFor(
+    async () => {
+      const tips = await Promise.all(nodes.map(tip));
+      const first = tips[0]!;
+      return first.height >= minHeight && tips.every((t) => t.bestHash === first.bestHash) ? first : undefined;
+    },
+    timeoutMs,
+    'all nodes on the same tip',
+  );
+}
+
+export async function peers(n: TestNode): Promise<{ id: string; direction: string; bestHeight: number | null }[]> {
+  return (await n.api('/api/network/peers')).peers;
+}
+
+export async function peerId(n: TestNode): Promise<string> {
+  return (await n.api('/api/node/info')).p2p.peerId;
+}
