@@ -109,7 +109,8 @@ export class FullNode {
         pool,
       });
       const node = new FullNode(config, chain, mempool, miner, api, token, hub, network, pool, db, log, unwire);
-      if (miningAddress) miner.start(miningAddress);
+      if (config.poolUrl && config.poolWorker) miner.startPool(config.poolUrl, config.poolWorker);
+      else if (miningAddress) miner.start(miningAddress);
       return node;
     } catch (e) {
       await network?.stop().catch(() => undefined);

@@ -168,3 +168,31 @@ describe('Stratum duplicate shares on the test network (shares far easier than b
     c.close();
   });
 });
+
+describe("the node's miner mining for a remote pool", () => {
+  let pool: TestNode;
+  let miner: TestNode;
+  afterAll(async () => {
+    await miner?.stop();
+    await pool?.stop();
+    if (miner) removeDir(miner.dataDir);
+    if (pool) removeDir(pool.dataDir);
+  });
+
+  it('submits shares that the pool accepts and turns into blocks', async () => {
+    pool = await startNode({ env: { STRATUM_PORT: '0', P2P: 'false' } });
+    const port = Number(/stratum\+tcp:\/\/127\.0\.0\.1:(\d+)/.exec(pool.output())![1]);
+    const worker = `${newAddress()}.rig1`;
+    miner = await startNode({ env: { P2P: 'false', POOL_URL: `stratum+tcp://127.0.0.1:${port}`, POOL_WORKER: worker, THREADS: '1', INTENSITY: '25' } });
+    const stats = await waitFor(async () => {
+      const s = await pool.api('/api/pool/stats');
+      return s.sharesAccepted >= 3 && s.blocksFound.length >= 1 ? s : undefined;
+    }, 30_000, 'shares from the remote miner');
+    expect(stats.workers.some((w: { worker: string }) => w.worker === worker)).toBe(true);
+    const status = await miner.api('/api/mining/status');
+    expect(status.pool.worker).toBe(worker);
+    expect(status.pool.accepted).toBeGreaterThanOrEqual(3);
+    // The miner's own chain stays untouched: it mines the pool's blocks, not its own.
+    expect((await miner.api('/api/node/info')).height).toBe(0);
+  });
+});

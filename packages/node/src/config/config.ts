@@ -24,6 +24,8 @@ const KEYS = {
   STRATUM_PORT: 'stratum',
   STRATUM_DIFFICULTY: 'stratum-difficulty',
   POOL_PAYOUT_CONFIRMATIONS: 'pool-payout-confirmations',
+  POOL_URL: 'pool',
+  POOL_WORKER: 'worker',
   P2P: 'p2p',
   P2P_PORT: 'p2p-port',
   BOOTSTRAP_NODES: 'bootstrap-nodes',
@@ -52,6 +54,9 @@ export interface NodeConfig {
   stratumPort?: number;
   stratumDifficulty: number;
   poolPayoutConfirmations: number;
+  /** Mine for this remote Stratum pool (stratum+tcp://host:port) instead of solo. */
+  poolUrl?: string;
+  poolWorker?: string;
   /** Peer-to-peer networking; off only for isolated single-node runs. */
   p2p: boolean;
   /** Default PORT + 3000; with PORT=0 (tests) also 0, i.e. any free port. */
@@ -98,6 +103,8 @@ const schema = z.object({
   STRATUM_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   STRATUM_DIFFICULTY: z.coerce.number().positive().optional(),
   POOL_PAYOUT_CONFIRMATIONS: z.coerce.number().int().min(1).optional(),
+  POOL_URL: z.string().regex(/^stratum\+tcp:\/\/[^:/]+:\d+\/?$/, 'must look like stratum+tcp://host:port').optional(),
+  POOL_WORKER: z.string().regex(/^0x[0-9a-fA-F]{40}(\.[\w-]{1,32})?$/, 'must be <0x address>[.rigname]').optional(),
   P2P: z.enum(['true', 'false', '1', '0']).default('true'),
   P2P_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   BOOTSTRAP_NODES: z.string().optional(),
@@ -165,6 +172,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): NodeConfig {
     throw new ConfigError(`invalid ${String(issue.path[0])}: ${issue.message}`);
   }
   const c = parsed.data;
+  if (c.POOL_URL && !(c.POOL_WORKER ?? c.MINING_ADDRESS)) throw new ConfigError('invalid POOL_WORKER: --pool needs --worker 0xADDR.rig (or MINING_ADDRESS)');
   getParams(c.NETWORK);
   return {
     host: c.HOST,
@@ -182,6 +190,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): NodeConfig {
     // Regtest blocks need ~2 hashes: shares must be easy there too.
     stratumDifficulty: c.STRATUM_DIFFICULTY ?? (c.NETWORK === 'regtest' ? 1e-9 : 0.01),
     poolPayoutConfirmations: c.POOL_PAYOUT_CONFIRMATIONS ?? (c.NETWORK === 'regtest' ? 1 : 10),
+    poolUrl: c.POOL_URL,
+    poolWorker: c.POOL_WORKER ?? (c.POOL_URL && c.MINING_ADDRESS ? c.MINING_ADDRESS : undefined),
     p2p: c.P2P === 'true' || c.P2P === '1',
     p2pPort: c.P2P_PORT ?? (c.PORT === 0 || c.PORT + 3000 > 65535 ? 0 : c.PORT + 3000),
     bootstrap: (c.BOOTSTRAP_NODES ?? '')

@@ -20,6 +20,7 @@ import { scanWorkerFile, scanWorkerSpec } from './hasher/worker-spec.js';
 import { dutyCycle, restAfter, type Intensity } from './intensity.js';
 import { RateMeter } from './rate.js';
 import { estimateNetworkHashrate } from './network-hashrate.js';
+import { PoolClient, type PoolWork } from './pool-client.js';
 
 export interface MinerSettings {
   threads: number;
@@ -43,6 +44,8 @@ export interface MinerStatus {
   /** Seconds to find a block at the current rate, on average; null while idle. */
   expectedSecondsPerBlock: number | null;
   networkHashrate: number;
+  /** Set when mining for a remote Stratum pool instead of solo. */
+  pool: { url: string; worker: string; accepted: number; rejected: number } | null;
 }
 
 /** How far ahead of the clock a template may stamp itself before the miner waits. */
@@ -130,6 +133,8 @@ export class Miner {
   private extraNonce = 0;
   private readonly tag = randomBytes(4);
   private readonly spec = scanWorkerSpec();
+  private pool: { client: PoolClient; url: string; worker: string } | null = null;
+  private poolWork: PoolWork | null = null;
 
   constructor(
     private readonly chain: Chain,
@@ -145,7 +150,31 @@ export class Miner {
   }
 
   get running(): boolean {
-    return this.threads.length > 0;
+    return this.threads.length > 0 || this.pending.length > 0;
+  }
+
+  /**
+   * Mines shares for a remote Stratum pool: the pool decides the block
+   * template and the payout address comes from the worker name.
+   */
+  startPool(url: string, worker: string, settings: Partial<MinerSettings> = {}): void {
+    if (this.refreshTimer) throw new Error('solo mining is running; stop it first');
+    const client = new PoolClient(url, worker, this.log);
+    this.pool = { client, url, worker };
+    this.configure(settings);
+    client.on('work', (w) => this.setPoolWork(w));
+    client.start();
+    this.resize();
+    this.log.info(`mining for pool ${url} as ${worker}: ${this.settings.threads} thread(s), ${this.spec.backend} hashing`);
+  }
+
+  private setPoolWork(w: PoolWork): void {
+    this.poolWork = w;
+    this.header = w.header;
+    this.target = w.target;
+    this.nextNonce = 0;
+    this.jobId++;
+    for (const th of this.threads) if (th.idle) this.dispatch(th);
   }
 
   get backend(): string {
@@ -160,6 +189,7 @@ export class Miner {
       this.refreshTimer = setInterval(() => void this.refresh(), TEMPLATE_REFRESH_MS);
       const reason = this.spec.fallbackReason ? ` (${this.spec.fallbackReason})` : '';
       this.log.info(`mining to ${formatAddress(address)}: ${this.settings.threads} thread(s), intensity ${this.settings.intensity}, ${this.spec.backend} hashing${reason}`);
+      this.resize();
     }
     void this.refresh();
   }
@@ -173,12 +203,15 @@ export class Miner {
       if (!Number.isInteger(settings.threads) || settings.threads < 1 || settings.threads > 256) throw new RangeError('threads must be 1–256');
       this.settings.threads = settings.threads;
     }
-    if (this.refreshTimer || this.threads.length > 0) this.resize();
+    if (this.refreshTimer || this.pool || this.threads.length > 0) this.resize();
   }
 
   async stop(): Promise<void> {
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     this.refreshTimer = null;
+    this.pool?.client.stop();
+    this.pool = null;
+    this.poolWork = null;
     const threads = this.threads;
     const pending = this.pending;
     this.threads = [];
@@ -211,6 +244,7 @@ export class Miner {
       templateTxs: this.template ? this.template.txs.length - 1 : 0,
       expectedSecondsPerBlock: total > 0 && target !== undefined ? Number(workFromTarget(target)) / total : null,
       networkHashrate: estimateNetworkHashrate(this.chain),
+      pool: this.pool ? { url: this.pool.url, worker: this.pool.worker, accepted: this.pool.client.accepted, rejected: this.pool.client.rejected } : null,
     };
   }
 
@@ -298,7 +332,17 @@ export class Miner {
   }
 
   private dispatch(t: MiningThread): void {
-    if (!this.template || !this.header || !this.target || !this.threads.includes(t) || !t.idle) return;
+    if (!this.threads.includes(t) || !t.idle) return;
+    if (this.pool) {
+      if (!this.poolWork) return;
+      if (this.nextNonce >= NONCE_SPACE) {
+        const w = this.pool.client.nextWork();
+        if (!w) return;
+        this.setPoolWork(w);
+        return;
+      }
+    } else if (!this.template) return;
+    if (!this.header || !this.target) return;
     if (this.nextNonce >= NONCE_SPACE) {
       // Nonce space exhausted: a fresh template rolls the coinbase extranonce.
       void this.refresh();
@@ -311,7 +355,9 @@ export class Miner {
   }
 
   private onResult(t: MiningThread, jobId: number, r: ScanResult): void {
-    if (jobId === this.jobId && r.nonce >= 0 && this.template && this.template.parent === this.chain.tip) {
+    if (this.pool && jobId === this.jobId && r.nonce >= 0 && this.poolWork && this.pool.client.isCurrent(this.poolWork)) {
+      this.pool.client.submit(this.poolWork, r.nonce);
+    } else if (!this.pool && jobId === this.jobId && r.nonce >= 0 && this.template && this.template.parent === this.chain.tip) {
       const block: Block = { header: { ...this.template.header, nonce: r.nonce }, txs: this.template.txs };
       this.template = null;
       this.jobId++;
