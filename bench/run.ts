@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { runConnectBlockBench } from './connect-block.js';
 import { runRssBench } from './rss-10k.js';
+import { runStratumBench } from './stratum.js';
 
 type Bench = () => Promise<Record<string, number | string>>;
 
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   const benches: [string, Bench][] = [
     ['connect-block', runConnectBlockBench],
     ['memory', runRssBench],
+    ['stratum', runStratumBench],
   ];
   for (const [name, file, fn] of optional) {
     if (!existsSync(file)) continue;

@@ -39,7 +39,18 @@ export function stratumPrevHash(internal: Uint8Array): string {
 /** Difficulty 1 is Bitcoin's 0xffff·2^208; a share at difficulty d must be ≤ that / d. */
 export const DIFF1_TARGET = 0xffffn << 208n;
 
+const targetCache = new Map<number, bigint>();
+
 export function targetForDifficulty(difficulty: number): bigint {
+  const cached = targetCache.get(difficulty);
+  if (cached !== undefined) return cached;
+  if (targetCache.size > 1024) targetCache.clear();
+  const t = computeTarget(difficulty);
+  targetCache.set(difficulty, t);
+  return t;
+}
+
+function computeTarget(difficulty: number): bigint {
   // Scaled integer division keeps fractional difficulties (common on test networks) exact enough.
   const scale = 1_000_000_000n;
   const d = BigInt(Math.max(1, Math.round(difficulty * 1e9)));

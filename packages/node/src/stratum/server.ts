@@ -33,6 +33,8 @@ export interface StratumOptions {
   windowDifficulty?: number;
   /** Notify is re-sent at least this often so miners never sit idle or reconnect. */
   notifyIntervalMs?: number;
+  /** Per-connection variable difficulty (default on); benchmarks pin the difficulty. */
+  varDiff?: boolean;
 }
 
 export interface FoundBlock {
@@ -248,7 +250,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
 
     if (value <= job.template.target) await this.submitBlock(job, session, en2, header, worker);
 
-    const next = session.vardiff.onShare();
+    const next = this.o.varDiff === false ? null : session.vardiff.onShare();
     if (next !== null) {
       session.setDifficulty(next);
       if (this.job) session.notify(this.job, false);

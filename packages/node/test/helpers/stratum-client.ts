@@ -31,6 +31,8 @@ export class StratumTestClient {
   difficulty = 1;
   jobs: Notify[] = [];
   closed = false;
+  /** Answers received, including to requests written raw. */
+  responses = 0;
 
   async connect(port: number): Promise<void> {
     this.socket = createConnection({ host: '127.0.0.1', port });
@@ -51,7 +53,8 @@ export class StratumTestClient {
       else if (msg.method === 'mining.notify') {
         const [jobId, prevhash, coinb1, coinb2, branch, version, nbits, ntime, clean] = msg.params;
         this.jobs.push({ jobId, prevhash, coinb1, coinb2, branch, version, nbits, ntime, clean });
-      } else if (msg.id !== null && this.pending.has(msg.id)) {
+      } else if (msg.id !== null) this.responses++;
+      if (msg.id !== null && this.pending.has(msg.id)) {
         this.pending.get(msg.id)!(msg);
         this.pending.delete(msg.id);
       }
