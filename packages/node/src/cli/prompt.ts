@@ -9,8 +9,10 @@ function ask(question: string, hidden: boolean): Promise<string> {
   if (!process.stdin.isTTY) throw new CliError('this needs a terminal (stdin is not a TTY); see --help for the script options', EXIT.usage);
   // A hidden prompt hands readline a sink as output, so typed characters are never echoed anywhere.
   const output = hidden ? new Writable({ write: (_chunk, _enc, cb) => cb() }) : process.stderr;
-  process.stderr.write(question);
   const rl = createInterface({ input: process.stdin, output, terminal: true });
+  // Only now, with the terminal in raw mode, is a hidden prompt shown: keys typed earlier would be echoed by the TTY itself.
+  // A visible prompt goes through readline, which redraws the line and would otherwise erase it.
+  if (hidden) process.stderr.write(question);
   return new Promise<string>((resolve, reject) => {
     let done = false;
     rl.on('SIGINT', () => {
@@ -22,7 +24,7 @@ function ask(question: string, hidden: boolean): Promise<string> {
     rl.on('close', () => {
       if (!done) reject(new CliError('cancelled (end of input)', EXIT.cancelled));
     });
-    rl.question('', (answer) => {
+    rl.question(hidden ? '' : question, (answer) => {
       done = true;
       rl.close();
       if (hidden) process.stderr.write('\n');

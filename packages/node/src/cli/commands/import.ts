@@ -1,6 +1,6 @@
 import { Wallet, hexToBytes, normalizeMnemonic, validateMnemonic, WalletError } from '@hackcoin/core';
 import type { CommandContext } from '../context.js';
-import { usageError } from '../errors.js';
+import { CliError, usageError } from '../errors.js';
 import { intFlag, takeArgs } from '../options.js';
 import { promptHidden, readStdin } from '../prompt.js';
 import { bip39Passphrase, existingPassword, newPassword, readSecretFile } from '../secrets.js';
@@ -40,6 +40,7 @@ export async function importCommand(ctx: CommandContext): Promise<void> {
         created = [wallet.list()[0]!.address];
       }
     } catch (e) {
+      if (e instanceof CliError) throw e;
       // Never echo the input: the message names the problem only.
       if (e instanceof WalletError) throw usageError(e.message);
       throw usageError('that is not a valid secp256k1 private key');
