@@ -98,7 +98,8 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const tx = block.txs[r.index];
       if (!tx || hashToHex(txHash(tx)) !== hashToHex(r.hash)) continue;
       const j = txJson(tx, backend);
-      history.push({ ...j, direction: j.to === me && j.from !== me ? 'in' : 'out', blockHeight: r.height, blockHash: e.id, confirmations: chain.height - r.height + 1 });
+      const direction = j.from === me && j.to === me ? 'self' : j.to === me ? 'in' : 'out';
+      history.push({ ...j, direction, blockHeight: r.height, blockHash: e.id, confirmations: chain.height - r.height + 1 });
     }
     return {
       address: me,
@@ -106,7 +107,12 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
       pendingBalance: (account.balance + pendingDelta).toString(),
       nonce: account.nonce.toString(),
       nextNonce: mempool.nextNonce(address, account.nonce).toString(),
-      pending: pending.map((p) => ({ ...txJson(p.tx, backend), direction: formatAddress(p.tx.to) === me ? 'in' : 'out', confirmations: 0 })),
+      pending: pending.map((p) => {
+        const from = formatAddress(p.sender);
+        const to = formatAddress(p.tx.to);
+        const direction = from === me && to === me ? 'self' : to === me ? 'in' : 'out';
+        return { ...txJson(p.tx, backend), direction, confirmations: 0 };
+      }),
       page,
       limit,
       history,
