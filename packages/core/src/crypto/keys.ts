@@ -30,6 +30,8 @@ export interface SignatureBackend {
   verify(digest: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean;
   /** Uncompressed 65-byte form of a compressed key; throws on an invalid point. */
   decompress(publicKey: Uint8Array): Uint8Array;
+  /** Optional shortcut for addressFromPublicKey, e.g. a cache of recently seen senders. */
+  address?(publicKey: Uint8Array): Uint8Array;
 }
 
 export const nobleBackend: SignatureBackend = {
@@ -52,5 +54,6 @@ export function addressFromUncompressed(uncompressed: Uint8Array): Uint8Array {
 }
 
 export function addressFromPublicKey(publicKey: Uint8Array, backend: SignatureBackend = nobleBackend): Uint8Array {
+  if (backend.address) return backend.address(publicKey);
   return addressFromUncompressed(backend.decompress(publicKey));
 }
