@@ -5,8 +5,18 @@ import { startNode, removeDir, waitFor, type TestNode } from '../../packages/nod
  * from up to three random earlier nodes, and with MAX_OUTBOUND=4 plus peer
  * exchange each ends with about eight peers, a random graph.
  */
-export async function startCluster(count: number, maxOutbound = 4, batch = 4): Promise<TestNode[]> {
+export async function startCluster(count: number, maxOutbound = 4, batch = 2): Promise<TestNode[]> {
   const nodes: TestNode[] = [await startNode({ env: { MAX_OUTBOUND: String(maxOutbound) } })];
+  try {
+    await grow(nodes, count, maxOutbound, batch);
+  } catch (e) {
+    await stopCluster(nodes);
+    throw e;
+  }
+  return nodes;
+}
+
+async function grow(nodes: TestNode[], count: number, maxOutbound: number, batch: number): Promise<void> {
   while (nodes.length < count) {
     const n = Math.min(batch, count - nodes.length);
     const started = await Promise.all(
@@ -25,7 +35,6 @@ export async function startCluster(count: number, maxOutbound = 4, batch = 4): P
     60_000,
     'cluster connectivity',
   );
-  return nodes;
 }
 
 export async function stopCluster(nodes: TestNode[]): Promise<void> {

@@ -7,7 +7,7 @@ import { openDatabase, type Database } from './store/db.js';
 import { loadSignatureBackend } from './crypto/native-backend.js';
 import { createApiServer } from './api/server.js';
 import { loadOrCreateToken } from './api/auth.js';
-import { Network } from './p2p/index.js';
+import { Network, publishNetworkEvents } from './p2p/index.js';
 import { Pool } from './stratum/pool.js';
 import { RealtimeHub } from './api/realtime.js';
 import { wireRealtime } from './api/events.js';
@@ -92,7 +92,12 @@ export class FullNode {
         await network.start();
       }
       const hub = new RealtimeHub(log.child('ws'));
-      const unwire = wireRealtime(hub, chain, mempool, miner, backend);
+      const unwireCore = wireRealtime(hub, chain, mempool, miner, backend);
+      const unwireNet = network ? publishNetworkEvents(network, (m) => hub.publish('network', m)) : () => undefined;
+      const unwire = () => {
+        unwireCore();
+        unwireNet();
+      };
       const api = await createApiServer({
         hub,
         chain,

@@ -89,6 +89,7 @@ describe('a hostile peer', () => {
   }, 60_000);
 
   afterAll(async () => {
+    if (process.env.DUMP) process.stderr.write(node?.output() ?? '');
     await Promise.all(hosts.map((h) => h.stop().catch(() => undefined)));
     await Promise.all([node?.stop(), honest?.stop()]);
     removeDir(node.dataDir);

@@ -167,6 +167,9 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     connectionManager: {
       maxConnections: opts.maxConnections,
       dialTimeout: 10_000,
+      // The default (5 per second per IP) throttles devnets and tests, where every peer is 127.0.0.1.
+      inboundConnectionThreshold: 100,
+      maxIncomingPendingConnections: 32,
       // Our peer manager does the reconnecting, with its own backoff and address book.
       reconnectRetries: 0,
     },

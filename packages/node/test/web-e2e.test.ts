@@ -1,0 +1,235 @@
+/// <reference lib="dom" />
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { removeDir, startNode, TEST_TOKEN, type TestNode } from './helpers/node-process.js';
+
+/**
+ * The web app in a real browser (Debian's Chromium, no downloads) against a
+ * real regtest node serving packages/web/dist.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = resolve(fileURLToPath(import.meta.url), '../../../..');
+const WEB = resolve(ROOT, 'packages/web');
+const SHOTS = resolve(ROOT, 'test-artifacts/screenshots');
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const PASSWORD = 'correct horse battery';
+
+function ensureWebBuild(): void {
+  if (existsSync(resolve(WEB, 'dist/index.html'))) return;
+  execFileSync(process.execPath, [resolve(ROOT, 'node_modules/vite/bin/vite.js'), 'build'], { cwd: WEB, stdio: 'pipe' });
+}
+
+const hasChromium = existsSync(CHROMIUM);
+
+if (!hasChromium) {
+  describe('web app end-to-end', () => {
+    it.skip(`skipped: ${CHROMIUM} is absent (install it with: apt-get install -y chromium)`, () => undefined);
+  });
+} else {
+  describe('web app end-to-end (Chromium + regtest node)', () => {
+    let node: TestNode;
+    let browser: Browser;
+    let page: Page;
+    const initialJs = new Map<string, number>();
+    let addrA = '';
+    let addrB = '';
+    let txId = '';
+
+    const shot = async (name: string) => page.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
+    const go = async (path: string) => {
+      await page.goto(node.url + path);
+      await page.getByRole('main').waitFor();
+    };
+    const successToast = () => page.getByTestId('toast-success').last();
+
+    beforeAll(async () => {
+      ensureWebBuild();
+      mkdirSync(SHOTS, { recursive: true });
+      node = await startNode();
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+    }, 90_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      if (node) {
+        await node.stop();
+        removeDir(node.dataDir);
+      }
+    });
+
+    it('loads the dashboard live, under 300 KB of gzipped JS, and keeps the ?token=', async () => {
+      page.on('response', async (res) => {
+        if (res.url().endsWith('.js') && !initialJs.has(res.url())) initialJs.set(res.url(), gzipSync(await res.body()).length);
+      });
+      await page.goto(`${node.url}/?token=${TEST_TOKEN}`);
+      await expect.poll(() => page.getByTestId('connection').textContent()).toContain('Live');
+      await expect.poll(() => page.getByTestId('stat-height').textContent()).toBe('0');
+      expect(new URL(page.url()).search).toBe('');
+      expect(await page.evaluate(() => localStorage.getItem('hackcoin.nodeToken'))).toBe(TEST_TOKEN);
+      await page.waitForLoadState('networkidle');
+      page.removeAllListeners('response');
+      const total = [...initialJs.values()].reduce((a, b) => a + b, 0);
+      expect(total).toBeLessThan(300 * 1024);
+      expect([...initialJs.keys()].some((u) => /CodeEditor|WalletPage/.test(u))).toBe(false);
+      // Keyboard users land on the skip link first.
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    });
+
+    it('creates a wallet: mnemonic shown once, confirmed by picking words, encrypted in localStorage', async () => {
+      await go('/wallet');
+      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await page.getByLabel('Repeat password').fill(PASSWORD);
+      await page.getByLabel('Recovery phrase length').selectOption('12');
+      await page.getByRole('button', { name: 'Generate recovery phrase' }).click();
+      const words: string[] = [];
+      for (let i = 1; i <= 12; i++) words.push((await page.getByTestId(`mnemonic-word-${i}`).textContent())!.trim());
+      await shot('wallet-mnemonic-1280');
+      await page.getByRole('button', { name: 'I have written it down' }).click();
+      const challenges = page.getByTestId('challenge');
+      await challenges.first().waitFor();
+      for (const c of await challenges.all()) {
+        const pos = Number(await c.getAttribute('data-position'));
+        await c.getByRole('button', { name: words[pos - 1]!, exact: true }).click();
+      }
+      await page.getByRole('button', { name: 'Create wallet' }).click();
+      addrA = (await page.getByTestId('receive-address').textContent({ timeout: 30_000 }))!.trim();
+      expect(addrA).toMatch(/^0x[0-9a-fA-F]{40}$/);
+      const stored = JSON.parse((await page.evaluate(() => localStorage.getItem('hackcoin.keystore.v1')))!);
+      expect(stored.format).toBe('hackcoin-keystore');
+      expect(JSON.stringify(stored)).not.toContain(words.join(' '));
+
+      await page.getByLabel('New address label').fill('savings');
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+      await expect.poll(() => page.getByTestId('wallet-address').count()).toBe(2);
+      addrB = (await page.getByTestId('wallet-address').nth(1).getAttribute('data-address'))!;
+      expect(addrB).not.toBe(addrA);
+      await page.getByTestId('wallet-address').first().click();
+    });
+
+    it('shows mined coins live, sends to the second address, and the node rejection rule in a toast', async () => {
+      await node.api('/api/mining/generate', { body: { count: 3, address: addrA } });
+      await expect.poll(() => page.getByTestId('balance-confirmed').textContent()).toContain('150 HCK');
+
+      await page.getByLabel('Recipient address').fill(addrB);
+      await page.getByLabel('Amount (HCK)').fill('12.5');
+      await page.getByRole('button', { name: 'Sign and send' }).click();
+      await expect.poll(() => successToast().textContent()).toContain('Sent 12.5 HCK');
+      const pendingRow = page.getByTestId('wallet-history').locator('tr[data-txid]').first();
+      await expect.poll(() => pendingRow.textContent()).toContain('pending');
+      txId = (await pendingRow.getAttribute('data-txid'))!;
+      expect(txId).toMatch(/^[0-9a-f]{64}$/);
+      await shot('wallet-1280');
+
+      // Too much: signed in the browser, refused by the node with its rule code.
+      await page.getByLabel('Recipient address').fill(addrB);
+      await page.getByLabel('Amount (HCK)').fill('1000');
+      await page.getByRole('button', { name: 'Sign and send' }).click();
+      await expect.poll(() => page.getByTestId('toast-error').last().textContent()).toContain('bad-txns-insufficient-funds');
+    });
+
+    it('watches the transfer confirm in the explorer', async () => {
+      await go(`/explorer/tx/${txId}`);
+      await expect.poll(() => page.getByTestId('tx-status').textContent()).toContain('pending');
+      await node.api('/api/mining/generate', { body: { count: 1, address: addrA } });
+      await expect.poll(() => page.getByTestId('tx-status').textContent()).toContain('1 confirmation');
+      await node.api('/api/mining/generate', { body: { count: 1, address: addrA } });
+      await expect.poll(() => page.getByTestId('tx-confirmations').textContent()).toBe('2');
+      await shot('tx-1280');
+    });
+
+    it('searches a height, a block hash, a tx id and an address', async () => {
+      const search = async (q: string) => {
+        await page.getByLabel(/Search by block height/).fill(q);
+        await page.getByLabel(/Search by block height/).press('Enter');
+      };
+      await go('/explorer');
+      await shot('explorer-1280');
+      await search('2');
+      await page.waitForURL('**/explorer/block/2');
+      await expect.poll(() => page.getByTestId('block-height').textContent()).toBe('#2');
+      const block3 = await node.api('/api/blocks/3');
+      await search(block3.hash);
+      await page.waitForURL(`**/explorer/block/${block3.hash}`);
+      await expect.poll(() => page.getByTestId('block-height').textContent()).toBe('#3');
+      await shot('block-1280');
+      await search(txId);
+      await page.waitForURL(`**/explorer/tx/${txId}`);
+      await search(addrB);
+      await page.waitForURL(`**/explorer/address/${addrB}`);
+      await expect.poll(() => page.getByTestId('address-balance').textContent()).toContain('12.5 HCK');
+      await expect.poll(() => page.getByTestId('address-history').textContent()).toContain('IN');
+      await shot('address-1280');
+      await go('/explorer/mempool');
+      await page.getByTestId('mempool-size').waitFor();
+      await shot('mempool-1280');
+    });
+
+    it('starts and stops mining from the UI', async () => {
+      await go('/mining');
+      await expect.poll(() => page.getByTestId('mining-state').textContent()).toBe('Stopped');
+      await page.getByLabel('Reward address').selectOption(addrB);
+      await page.getByRole('button', { name: 'Start mining' }).click();
+      await expect.poll(() => page.getByTestId('mining-state').textContent()).toBe('Running');
+      await expect.poll(() => successToast().textContent()).toContain('Mining started');
+      await expect.poll(async () => Number(await page.getByTestId('blocks-found').textContent()), { timeout: 20_000 }).toBeGreaterThan(0);
+      await shot('mining-1280');
+      await page.getByRole('button', { name: 'Stop mining' }).click();
+      await expect.poll(() => page.getByTestId('mining-state').textContent()).toBe('Stopped');
+      expect((await node.api('/api/mining/status')).running).toBe(false);
+    });
+
+    it('shows the network monitor and the contract IDE, degrading while routes are missing', async () => {
+      await go('/network');
+      await page.getByText(/Peers|not available on this node yet|disabled/).first().waitFor();
+      await shot('network-1280');
+      await go('/contracts');
+      await page.locator('.cm-editor').waitFor();
+      expect(await page.locator('.cm-content').textContent()).toContain('export function transfer');
+      const contracts = await node.request('/api/contracts');
+      if (contracts.status === 404) await page.getByTestId('unavailable').waitFor();
+      await shot('contracts-1280');
+      await go('/');
+      await expect.poll(() => page.getByTestId('latest-blocks').locator('li').count()).toBeGreaterThan(3);
+      await page.getByRole('img', { name: /^Block time/ }).waitFor();
+      await shot('dashboard-1280');
+    });
+
+    it('fits a 375 px screen on every page', async () => {
+      await page.setViewportSize({ width: 375, height: 812 });
+      const pages: [string, string][] = [
+        ['dashboard', '/'],
+        ['wallet', '/wallet'],
+        ['mining', '/mining'],
+        ['explorer', '/explorer'],
+        ['block', '/explorer/block/3'],
+        ['tx', `/explorer/tx/${txId}`],
+        ['address', `/explorer/address/${addrB}`],
+        ['mempool', '/explorer/mempool'],
+        ['network', '/network'],
+        ['contracts', '/contracts'],
+      ];
+      for (const [name, path] of pages) {
+        await go(path);
+        if (name === 'wallet') {
+          await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+          await page.getByRole('button', { name: 'Unlock' }).click();
+          await page.getByTestId('receive-qr').waitFor({ timeout: 30_000 });
+        }
+        if (name === 'dashboard') await page.getByRole('img', { name: /^Block time/ }).waitFor();
+        await page.waitForLoadState('networkidle');
+        await shot(`${name}-375`);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, `${name} overflows horizontally by ${overflow}px`).toBeLessThanOrEqual(0);
+      }
+    });
+  });
+}

@@ -1,0 +1,56 @@
+import { lazy, useMemo } from 'react';
+import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { Layout } from './components/Layout';
+import { Notice } from './components/Notice';
+import { RealtimeClient, defaultSocketUrl } from './lib/realtime';
+import { NodeInfoProvider } from './state/node-info';
+import { RealtimeProvider } from './state/realtime';
+import { ToastProvider } from './state/toast';
+import { WalletProvider } from './state/wallet';
+import Dashboard from './pages/dashboard/DashboardPage';
+
+// Every other page is its own chunk: the first load only fetches the shell and the dashboard.
+const WalletPage = lazy(() => import('./pages/wallet/WalletPage'));
+const MiningPage = lazy(() => import('./pages/mining/MiningPage'));
+const ExplorerHome = lazy(() => import('./pages/explorer/ExplorerHome'));
+const BlockPage = lazy(() => import('./pages/explorer/BlockPage'));
+const TxPage = lazy(() => import('./pages/explorer/TxPage'));
+const AddressPage = lazy(() => import('./pages/explorer/AddressPage'));
+const MempoolPage = lazy(() => import('./pages/explorer/MempoolPage'));
+const NetworkPage = lazy(() => import('./pages/network/NetworkPage'));
+const ContractsPage = lazy(() => import('./pages/contracts/ContractsPage'));
+
+function NotFound() {
+  return <Notice tone="warn" title="Page not found">There is nothing at this address. Use the navigation above.</Notice>;
+}
+
+export function App() {
+  const client = useMemo(() => new RealtimeClient(defaultSocketUrl()), []);
+  return (
+    <ToastProvider>
+      <RealtimeProvider client={client}>
+        <NodeInfoProvider>
+          <WalletProvider>
+            <BrowserRouter>
+              <Layout>
+                <Routes>
+                  <Route path="/" element={<Dashboard />} />
+                  <Route path="/wallet" element={<WalletPage />} />
+                  <Route path="/mining" element={<MiningPage />} />
+                  <Route path="/explorer" element={<ExplorerHome />} />
+                  <Route path="/explorer/mempool" element={<MempoolPage />} />
+                  <Route path="/explorer/block/:id" element={<BlockPage />} />
+                  <Route path="/explorer/tx/:id" element={<TxPage />} />
+                  <Route path="/explorer/address/:address" element={<AddressPage />} />
+                  <Route path="/network" element={<NetworkPage />} />
+                  <Route path="/contracts" element={<ContractsPage />} />
+                  <Route path="*" element={<NotFound />} />
+                </Routes>
+              </Layout>
+            </BrowserRouter>
+          </WalletProvider>
+        </NodeInfoProvider>
+      </RealtimeProvider>
+    </ToastProvider>
+  );
+}

@@ -1,0 +1,77 @@
+import { Suspense, type ReactNode } from 'react';
+import { NavLink } from 'react-router-dom';
+import { useRealtime } from '../state/realtime';
+import { useNodeInfo } from '../state/node-info';
+import { Loading } from './Notice';
+
+const NAV = [
+  ['/', 'Dashboard'],
+  ['/wallet', 'Wallet'],
+  ['/mining', 'Mining'],
+  ['/explorer', 'Explorer'],
+  ['/network', 'Network'],
+  ['/contracts', 'Contracts'],
+] as const;
+
+function ConnectionBadge() {
+  const { state } = useRealtime();
+  const { data } = useNodeInfo();
+  const dot = state === 'open' ? 'bg-emerald-400' : state === 'connecting' ? 'bg-amber-400 animate-pulse' : 'bg-rose-500';
+  const text = state === 'open' ? 'Live' : state === 'connecting' ? 'Connecting' : 'Offline';
+  return (
+    <div className="flex items-center gap-3 text-xs text-slate-300">
+      {data && (
+        <span className="hidden rounded bg-slate-800 px-2 py-0.5 font-mono sm:inline" title="Network and chain height">
+          {data.network} · #{data.height}
+        </span>
+      )}
+      <span className="flex items-center gap-1.5" role="status" aria-label={`Real-time connection: ${text}`} data-testid="connection">
+        <span className={`h-2 w-2 rounded-full ${dot}`} aria-hidden />
+        {text}
+      </span>
+    </div>
+  );
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  return (
+    <div className="min-h-screen">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-amber-500 focus:px-3 focus:py-1 focus:text-slate-950">
+        Skip to content
+      </a>
+      <header className="sticky top-0 z-40 border-b border-slate-800 bg-slate-950/90 backdrop-blur">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-2">
+          <NavLink to="/" className="flex items-center gap-2 font-bold text-amber-400">
+            <span className="flex h-7 w-7 items-center justify-center rounded-full bg-amber-500 text-sm text-slate-950" aria-hidden>
+              H
+            </span>
+            HackCoin
+          </NavLink>
+          <div className="ml-auto md:order-last">
+            <ConnectionBadge />
+          </div>
+          <nav aria-label="Main" className="w-full md:w-auto md:flex-1">
+            <ul className="grid grid-cols-3 gap-1 text-center whitespace-nowrap md:flex md:text-left">
+              {NAV.map(([to, label]) => (
+                <li key={to}>
+                  <NavLink
+                    to={to}
+                    end={to === '/'}
+                    className={({ isActive }) =>
+                      `block rounded-md px-3 py-1.5 text-sm font-medium ${isActive ? 'bg-slate-800 text-amber-300' : 'text-slate-300 hover:bg-slate-900 hover:text-white'}`
+                    }
+                  >
+                    {label}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 focus:outline-none">
+        <Suspense fallback={<Loading />}>{children}</Suspense>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+import { getToken } from './token';
+
+/** An error answer of the node: `{error: <code or rule>, message}` plus the HTTP status. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST';
+  body?: unknown;
+  /** Sends the stored node token as a bearer token (control routes). */
+  auth?: boolean;
+  signal?: AbortSignal;
+}
+
+export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.auth) {
+    const token = getToken();
+    if (token) headers.authorization = `Bearer ${token}`;
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: opts.method ?? (opts.body !== undefined ? 'POST' : 'GET'),
+      headers,
+      body: opts.body !== undefined ? JSON.stringify(opts.body) : null,
+      signal: opts.signal ?? null,
+    });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiError(0, 'network-error', `cannot reach the node: ${(e as Error).message}`);
+  }
+  const text = await res.text();
+  let body: unknown = undefined;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (!res.ok) {
+    const b = (body ?? {}) as { error?: unknown; message?: unknown };
+    throw new ApiError(
+      res.status,
+      typeof b.error === 'string' ? b.error : `http-${res.status}`,
+      typeof b.message === 'string' ? b.message : text.slice(0, 200) || res.statusText,
+    );
+  }
+  return body as T;
+}
+
+/**
+ * True when the route itself is missing or switched off (a node without
+ * networking or contracts yet), as opposed to a missing block or tx.
+ */
+export function isUnavailable(e: unknown): boolean {
+  if (!(e instanceof ApiError)) return false;
+  if (e.status === 404) return e.message.startsWith('no route');
+  return e.status === 501 || e.status === 503;
+}
+
+/** The text a toast shows: the node's rule code and its message. */
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) {
+    if (e.code === 'network-error') return e.message;
+    return `${e.code}: ${e.message}`;
+  }
+  if (e instanceof Error) return e.message;
+  return String(e);
+}

@@ -1,0 +1,74 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RealtimeClient, type RealtimeMessage } from './realtime';
+import { nodeSocket, startFakeHub, until } from '../test/ws-server';
+
+const ADDR = '0xBA046D37298cC337Aa0536557c9f3C5B8F1DB865';
+
+describe('RealtimeClient', () => {
+  let hub: Awaited<ReturnType<typeof startFakeHub>>;
+  let client: RealtimeClient;
+  beforeEach(async () => {
+    hub = await startFakeHub();
+    client = new RealtimeClient(hub.url, { factory: nodeSocket, minDelayMs: 20, maxDelayMs: 100 });
+  });
+  afterEach(async () => {
+    client.stop();
+    await hub.close();
+  });
+
+  it('subscribes, dispatches by topic (address case-insensitively) and resubscribes after a reconnect', async () => {
+    const blocks: RealtimeMessage[] = [];
+    const mine: RealtimeMessage[] = [];
+    const states: string[] = [];
+    client.onState((s) => states.push(s));
+    client.subscribe('blocks', (m) => blocks.push(m));
+    client.start();
+    // Subscribing while connected sends an op right away; lowercase input still matches EIP-55 pushes.
+    await until(() => client.state === 'open');
+    const offAddr = client.subscribe(`address:${ADDR.toLowerCase()}`, (m) => mine.push(m));
+    await until(() => hub.subscriptions()[0]?.length === 2);
+
+    hub.publish('blocks', { type: 'block', block: { height: 1 } });
+    hub.publish(`address:${ADDR}`, { type: 'address', event: 'pending' });
+    hub.publish('mempool', { type: 'tx' });
+    await until(() => blocks.length === 1 && mine.length === 1);
+
+    hub.dropAll();
+    await until(() => client.connects === 2 && client.state === 'open');
+    await until(() => hub.subscriptions()[0]?.length === 2);
+    expect(hub.subscriptions()).toEqual([['address:' + ADDR.toLowerCase(), 'blocks']]);
+    expect(states).toContain('closed');
+
+    hub.publish('blocks', { type: 'block', block: { height: 2 } });
+    await until(() => blocks.length === 2);
+    expect(blocks[1]).toMatchObject({ topic: 'blocks', block: { height: 2 } });
+
+    offAddr();
+    await until(() => hub.subscriptions()[0]?.length === 1);
+    const last = hub.received[hub.received.length - 1]!.msg;
+    expect(last).toEqual({ op: 'unsubscribe', topics: [`address:${ADDR.toLowerCase()}`] });
+  });
+
+  it('keeps retrying while the server is down and recovers when it returns', async () => {
+    let attempts = 0;
+    client = new RealtimeClient(hub.url, {
+      factory: (url) => {
+        attempts += 1;
+        return nodeSocket(url);
+      },
+      minDelayMs: 10,
+      maxDelayMs: 40,
+    });
+    client.subscribe('mining', () => undefined);
+    client.start();
+    await until(() => client.state === 'open');
+    const port = hub.port;
+    await hub.close();
+    await until(() => attempts >= 4);
+    expect(client.connects).toBe(1);
+    hub = await startFakeHub(port);
+    await until(() => client.state === 'open' && hub.subscriptions()[0]?.length === 1);
+    expect(client.connects).toBe(2);
+    expect(hub.subscriptions()).toEqual([['mining']]);
+  });
+});

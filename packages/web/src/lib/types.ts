@@ -1,0 +1,167 @@
+/** JSON shapes of the node API (docs/api.md). Amounts are decimal strings of base units. */
+export interface NodeInfo {
+  name: string;
+  version: string;
+  network: 'main' | 'test' | 'regtest';
+  chainId: number;
+  genesis: string;
+  height: number;
+  bestHash: string;
+  chainWork: string;
+  difficulty: number;
+  mempool: { size: number; bytes: number };
+  mining: boolean;
+}
+
+export interface BlockHeader {
+  hash: string;
+  height: number;
+  version: number;
+  previousHash: string;
+  merkleRoot: string;
+  time: number;
+  bits: string;
+  nonce: number;
+  difficulty: number;
+  chainWork: string;
+  stateRoot: string;
+  confirmations: number | null;
+  rawHeader: string;
+  txCount: number;
+}
+
+export interface TxJson {
+  id: string;
+  type: 'coinbase' | 'transfer';
+  size: number;
+  chainId: number;
+  to: string;
+  amount: string;
+  from?: string;
+  nonce?: string;
+  fee?: string;
+  data?: string;
+  publicKey?: string;
+  signature?: string;
+  height?: number;
+  stateRoot?: string;
+  extra?: string;
+}
+
+export interface BlockDetail extends BlockHeader {
+  nextHash: string | null;
+  transactions: TxJson[];
+}
+
+export interface BlocksPage {
+  page: number;
+  limit: number;
+  total: number;
+  blocks: BlockHeader[];
+}
+
+export interface ContractReceipt {
+  status: 'success' | 'reverted' | 'out-of-gas';
+  gasUsed: number;
+  returnValue?: unknown;
+  revertReason?: string;
+  events?: { name: string; data: unknown }[];
+}
+
+export interface TxDetail extends TxJson {
+  status: 'pending' | 'confirmed';
+  confirmations: number;
+  blockHash: string | null;
+  blockHeight: number | null;
+  index?: number;
+  receipt?: ContractReceipt;
+}
+
+export interface MempoolTx extends TxJson {
+  feeRate: number;
+  time: number;
+}
+
+export interface MempoolInfo {
+  size: number;
+  bytes: number;
+  transactions: MempoolTx[];
+}
+
+export interface AddressTx extends TxJson {
+  direction: 'in' | 'out';
+  confirmations: number;
+  blockHeight?: number;
+  blockHash?: string;
+}
+
+export interface AddressInfoJson {
+  address: string;
+  balance: string;
+  pendingBalance: string;
+  nonce: string;
+  nextNonce: string;
+  pending: AddressTx[];
+  page: number;
+  limit: number;
+  history: AddressTx[];
+}
+
+export interface MiningStatus {
+  running: boolean;
+  address: string | null;
+  threads: number;
+  hashrate: number;
+  blocksFound: number;
+  height: number;
+  difficulty: number;
+  target: string;
+  templateAgeMs: number | null;
+  templateTxs: number;
+}
+
+/** Issue 3's shapes (GET /api/network/*). */
+export interface SyncState {
+  state: 'synced' | 'syncing' | 'stalled';
+  height: number;
+  targetHeight: number;
+  progress: number;
+  peer: string | null;
+}
+
+export interface NetworkStatus {
+  peerId: string;
+  addrs: string[];
+  peers: { inbound: number; outbound: number; total: number };
+  sync: SyncState;
+  height: number;
+  bestHash: string;
+  bestKnownHeight: number;
+  hashRate: number;
+  difficulty: number;
+  lastBlockAgeSeconds: number;
+  addressBook?: number;
+  bans?: number;
+}
+
+export interface PeerSummary {
+  id: string;
+  address: string;
+  direction: 'inbound' | 'outbound';
+  latencyMs: number | null;
+  bestHeight: number | null;
+  bestHash: string | null;
+  agent: string | null;
+  connectedSince: string;
+  bytesIn: number;
+  bytesOut: number;
+  banScore: number;
+}
+
+export interface BanEntry {
+  peerId: string;
+  address?: string;
+  reason: string;
+  since: string;
+  until: string;
+}

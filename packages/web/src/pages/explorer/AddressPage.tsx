@@ -1,0 +1,48 @@
+import { useState } from 'react';
+import { useParams } from 'react-router-dom';
+import { Amount } from '../../components/Amount';
+import { Card, PageTitle, Stat } from '../../components/Card';
+import { ApiErrorNotice, Loading } from '../../components/Notice';
+import { Pager } from '../../components/Pager';
+import { SearchBox } from '../../components/SearchBox';
+import { TxTable } from '../../components/TxTable';
+import { useApi } from '../../hooks/useApi';
+import type { Topic } from '../../lib/realtime';
+import type { AddressInfoJson } from '../../lib/types';
+
+const LIMIT = 20;
+
+export default function AddressPage() {
+  const { address = '' } = useParams();
+  const [page, setPage] = useState(1);
+  const topics: Topic[] = ['blocks', `address:${address}`];
+  const res = useApi<AddressInfoJson>(`/api/address/${encodeURIComponent(address)}?page=${page}&limit=${LIMIT}`, { refreshOn: topics });
+  const a = res.data;
+  return (
+    <div className="space-y-4">
+      <SearchBox />
+      {res.error !== undefined && !a && <ApiErrorNotice error={res.error} feature="Address" />}
+      {!a ? (
+        res.error === undefined && <Loading />
+      ) : (
+        <>
+          <PageTitle sub={<span className="font-mono break-all" data-testid="address-text">{a.address}</span>}>Address</PageTitle>
+          <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
+            <Stat label="Balance (confirmed)" value={<Amount units={a.balance} />} testId="address-balance" />
+            <Stat label="Including pending" value={<Amount units={a.pendingBalance} />} />
+            <Stat label="Nonce" value={a.nonce} hint={`next: ${a.nextNonce}`} />
+          </div>
+          {a.pending.length > 0 && (
+            <Card title={`Pending (${a.pending.length})`}>
+              <TxTable txs={a.pending} show={{ direction: true, confirmations: true }} />
+            </Card>
+          )}
+          <Card title="History">
+            <TxTable txs={a.history} show={{ direction: true, block: true, confirmations: true }} empty="No confirmed transactions on this page." testId="address-history" />
+            <Pager page={page} hasNext={a.history.length === LIMIT} onPage={setPage} label="History pages" />
+          </Card>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+import { Card, KeyValue } from '../../components/Card';
+import type { ContractReceipt } from '../../lib/types';
+
+/** Contract receipt (issue 5): status, gas, return value, events. */
+export function Receipt({ receipt }: { receipt: ContractReceipt }) {
+  const tone = receipt.status === 'success' ? 'text-emerald-300' : 'text-rose-300';
+  return (
+    <Card title="Contract receipt">
+      <KeyValue
+        rows={[
+          ['Status', <span className={tone}>{receipt.status}{receipt.revertReason ? `: ${receipt.revertReason}` : ''}</span>],
+          ['Gas used', receipt.gasUsed.toLocaleString('en-US')],
+          ['Return value', <code className="text-xs">{JSON.stringify(receipt.returnValue ?? null)}</code>],
+        ]}
+      />
+      {receipt.events && receipt.events.length > 0 && (
+        <ul className="mt-3 space-y-1 text-sm">
+          {receipt.events.map((e, i) => (
+            <li key={i} className="rounded bg-slate-950/60 px-2 py-1">
+              <span className="font-semibold text-amber-300">{e.name}</span> <code className="text-xs break-all">{JSON.stringify(e.data)}</code>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}

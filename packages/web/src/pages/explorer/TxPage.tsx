@@ -1,0 +1,69 @@
+import type { ReactNode } from 'react';
+import { useParams } from 'react-router-dom';
+import { Amount } from '../../components/Amount';
+import { Card, KeyValue, PageTitle } from '../../components/Card';
+import { AddressLink, BlockLink } from '../../components/Links';
+import { ApiErrorNotice, Loading } from '../../components/Notice';
+import { SearchBox } from '../../components/SearchBox';
+import { useApi } from '../../hooks/useApi';
+import type { TxDetail } from '../../lib/types';
+import { Receipt } from './Receipt';
+
+function Status({ tx }: { tx: TxDetail }) {
+  if (tx.status === 'pending') return <span className="rounded bg-amber-500/15 px-2 py-0.5 text-amber-300" data-testid="tx-status">pending (in mempool)</span>;
+  return (
+    <span className="rounded bg-emerald-500/15 px-2 py-0.5 text-emerald-300" data-testid="tx-status">
+      confirmed · <span data-testid="tx-confirmations">{tx.confirmations}</span> confirmation{tx.confirmations === 1 ? '' : 's'}
+    </span>
+  );
+}
+
+export default function TxPage() {
+  const { id = '' } = useParams();
+  const res = useApi<TxDetail>(`/api/tx/${encodeURIComponent(id)}`, { refreshOn: ['blocks', 'mempool'] });
+  const tx = res.data;
+  return (
+    <div className="space-y-4">
+      <SearchBox />
+      {res.error !== undefined && !tx && <ApiErrorNotice error={res.error} feature="Transaction" />}
+      {!tx ? (
+        res.error === undefined && <Loading />
+      ) : (
+        <>
+          <PageTitle sub={<span className="font-mono break-all">{tx.id}</span>}>{tx.type === 'coinbase' ? 'Coinbase transaction' : 'Transaction'}</PageTitle>
+          <Card title="Status">
+            <KeyValue
+              rows={[
+                ['Status', <Status tx={tx} />],
+                ['Block', tx.blockHeight !== null && tx.blockHash ? <BlockLink id={tx.blockHash} label={`#${tx.blockHeight} · ${tx.blockHash.slice(0, 16)}…`} /> : '—'],
+                ['Position in block', tx.index ?? '—'],
+              ]}
+            />
+          </Card>
+          <Card title="Details">
+            <KeyValue
+              rows={[
+                ['From', tx.from ? <AddressLink address={tx.from} full /> : 'coinbase (new coins)'],
+                ['To', <AddressLink address={tx.to} full />],
+                ['Amount', <Amount units={tx.amount} />],
+                ...(tx.type === 'transfer'
+                  ? ([
+                      ['Fee', <Amount units={tx.fee ?? '0'} />],
+                      ['Nonce', tx.nonce ?? '—'],
+                      ['Data', tx.data ? <span className="font-mono text-xs">{tx.data.length > 200 ? `${tx.data.slice(0, 200)}… (${tx.data.length / 2} bytes)` : tx.data}</span> : 'none'],
+                    ] as [string, ReactNode][])
+                  : ([
+                      ['Height', tx.height ?? '—'],
+                      ['Extra', <span className="font-mono text-xs">{tx.extra || '—'}</span>],
+                    ] as [string, ReactNode][])),
+                ['Size', `${tx.size} bytes`],
+                ['Chain id', tx.chainId],
+              ]}
+            />
+          </Card>
+          {tx.receipt && <Receipt receipt={tx.receipt} />}
+        </>
+      )}
+    </div>
+  );
+}
