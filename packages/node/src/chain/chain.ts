@@ -329,6 +329,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
           if (!(err instanceof RuleError)) throw err;
           this.log.warn(`block ${e.id} at height ${e.height} is invalid: ${err.message}`);
           if (e === candidate) candidateError = err;
+          // Without this, findBest() picks the same failed block again and activation never ends.
+          await this.markInvalid(e);
           failed = true;
           break;
         }
