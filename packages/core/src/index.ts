@@ -21,5 +21,8 @@ export * from './primitives/block.js';
 export * from './state/account.js';
 export * from './state/commitment.js';
 export * from './state/workspace.js';
+export * from './state/contract-workspace.js';
+export * from './consensus/contracts.js';
+export * from './consensus/contract-tx.js';
 export * from './consensus/block-transition.js';
 export * from './wallet/index.js';

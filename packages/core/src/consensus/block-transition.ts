@@ -9,12 +9,25 @@ import type { SignatureBackend } from '../crypto/keys.js';
 import { addressKey, nextStateRoot } from '../state/commitment.js';
 import { StateWorkspace } from '../state/workspace.js';
 import type { Account } from '../state/account.js';
+import { ContractWorkspace } from '../state/contract-workspace.js';
+import { contractAddress, contractPayload, type Receipt } from './contracts.js';
+import { applyContractTx, type ContractContext } from './contract-tx.js';
+
+const NO_CONTRACT_STATE = { storageGet: () => undefined, codeOf: () => undefined };
 
 export interface BlockTransition {
   fees: bigint;
   stateRoot: Uint8Array;
   changes: Map<string, { address: Uint8Array; account: Account }>;
   previous: Map<string, Account | null>;
+  /** Contract code and storage the block changed (empty for a block without contract transactions). */
+  contracts: ContractWorkspace;
+  /** Receipts of the block's contract transactions, by transaction index. */
+  receipts: Map<number, Receipt>;
+}
+
+function noExecutor(): never {
+  throw new Error('block has contract transactions but no contract executor was given');
 }
 
 /**
@@ -24,7 +37,13 @@ export interface BlockTransition {
 export function blockAccountKeys(block: Block, backend: SignatureBackend): string[] {
   const keys = new Set<string>();
   for (const tx of block.txs) {
-    if (tx.kind === 'transfer') keys.add(addressKey(checkTransferSignature(tx, backend)));
+    if (tx.kind === 'transfer') {
+      const sender = checkTransferSignature(tx, backend);
+      keys.add(addressKey(sender));
+      // A deploy creates the account at its contract address. Accounts that
+      // contract code pays are not known in advance: the node loads them on demand.
+      if (tx.data.length > 0 && tx.to.every((b) => b === 0)) keys.add(addressKey(contractAddress(sender, tx.nonce)));
+    }
     keys.add(addressKey(tx.to));
   }
   return [...keys];
@@ -43,24 +62,37 @@ export function applyBlock(
   load: (key: string) => Account | undefined,
   params: ConsensusParams,
   backend: SignatureBackend,
+  contracts?: ContractContext,
 ): BlockTransition {
   const coinbase = block.txs[0];
   if (!coinbase || coinbase.kind !== 'coinbase') reject('bad-cb-missing');
   if (coinbase.height !== height) reject('bad-cb-height', `coinbase says ${coinbase.height}, block is at ${height}`);
   const ws = new StateWorkspace(load);
+  const cws = new ContractWorkspace(contracts?.state ?? NO_CONTRACT_STATE);
+  const receipts = new Map<number, Receipt>();
+  const info = { height, time: contracts?.time ?? 0 };
   let fees = 0n;
+  let gas = 0;
   for (let i = 1; i < block.txs.length; i++) {
     const tx = block.txs[i] as TransferTx;
-    const sender = ws.get(txSender(tx, backend));
-    applyTransfer(tx, sender, ws.get(tx.to));
-    fees += tx.fee;
+    if (tx.data.length === 0) {
+      const sender = ws.get(txSender(tx, backend));
+      applyTransfer(tx, sender, ws.get(tx.to));
+      fees += tx.fee;
+      continue;
+    }
+    gas += contractPayload(tx, params).gasLimit;
+    if (gas > params.maxBlockGas) reject('bad-blk-gas', `contract gas limits exceed ${params.maxBlockGas}`);
+    const r = applyContractTx(tx, txSender(tx, backend), ws, cws, contracts?.executor ?? noExecutor(), params, info);
+    receipts.set(i, r.receipt);
+    fees += r.fee;
   }
   const maxReward = blockSubsidy(height, params) + fees;
   if (coinbase.amount > maxReward) reject('bad-cb-amount', `pays ${coinbase.amount}, allowed ${maxReward}`);
   ws.get(coinbase.to).balance += coinbase.amount;
-  const stateRoot = nextStateRoot(prevStateRoot, height, ws.changes());
+  const stateRoot = nextStateRoot(prevStateRoot, height, ws.changes(), cws);
   if (!equalBytes(stateRoot, coinbase.stateRoot)) reject('bad-state-root');
-  return { fees, stateRoot, changes: ws.changes(), previous: ws.previous() };
+  return { fees, stateRoot, changes: ws.changes(), previous: ws.previous(), contracts: cws, receipts };
 }
 
 export interface AssembledState {
@@ -83,19 +115,31 @@ export function assembleBlockState(
   load: (key: string) => Account | undefined,
   params: ConsensusParams,
   backend: SignatureBackend,
+  contracts?: ContractContext,
 ): AssembledState {
   const ws = new StateWorkspace(load);
+  const cws = new ContractWorkspace(contracts?.state ?? NO_CONTRACT_STATE);
   const included: TransferTx[] = [];
   let fees = 0n;
+  let gas = 0;
   for (const tx of candidates) {
     const from = txSender(tx, backend);
     const snap = ws.snapshot([from, tx.to]);
     try {
       checkTransferSanity(tx, params);
-      const sender = ws.get(from);
-      applyTransfer(tx, sender, ws.get(tx.to));
+      if (tx.data.length === 0) {
+        const sender = ws.get(from);
+        applyTransfer(tx, sender, ws.get(tx.to));
+        fees += tx.fee;
+      } else {
+        // Without an executor (or over the block's gas) a contract transaction simply waits.
+        if (!contracts) continue;
+        const limit = contractPayload(tx, params).gasLimit;
+        if (gas + limit > params.maxBlockGas) continue;
+        fees += applyContractTx(tx, from, ws, cws, contracts.executor, params, { height, time: contracts.time }).fee;
+        gas += limit;
+      }
       included.push(tx);
-      fees += tx.fee;
     } catch (e) {
       if (!(e instanceof RuleError)) throw e;
       ws.restore(snap);
@@ -103,5 +147,5 @@ export function assembleBlockState(
   }
   const reward = blockSubsidy(height, params) + fees;
   ws.get(miner).balance += reward;
-  return { included, fees, reward, stateRoot: nextStateRoot(prevStateRoot, height, ws.changes()) };
+  return { included, fees, reward, stateRoot: nextStateRoot(prevStateRoot, height, ws.changes(), cws) };
 }

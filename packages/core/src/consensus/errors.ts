@@ -26,6 +26,7 @@ export type RejectCode =
   | 'bad-state-root'
   | 'bad-txns-duplicate'
   | 'bad-blk-decode'
+  | 'bad-blk-gas'
   // transactions
   | 'bad-txns-decode'
   | 'bad-txns-version'
@@ -37,6 +38,9 @@ export type RejectCode =
   | 'bad-txns-amount-overflow'
   | 'bad-txns-data-length'
   | 'bad-txns-oversize'
+  | 'bad-txns-contract-payload'
+  | 'bad-txns-contract-fee'
+  | 'bad-txns-contract-gas'
   // mempool policy
   | 'txn-already-known'
   | 'min-fee-not-met'

@@ -33,6 +33,14 @@ export interface ConsensusParams {
   readonly maxBlockTxs: number;
   readonly maxTxDataSize: number;
   readonly maxCoinbaseExtra: number;
+  /** Highest gasLimit one contract transaction may declare. */
+  readonly maxTxGas: number;
+  /** Highest sum of the gasLimits of a block's contract transactions. */
+  readonly maxBlockGas: number;
+  /** Intrinsic gas of every contract transaction, charged before any code runs. */
+  readonly contractTxBaseGas: number;
+  /** Intrinsic gas per byte of a contract transaction's data (payload). */
+  readonly contractDataGasPerByte: number;
   readonly blockVersion: number;
   readonly genesis: GenesisSpec;
 }
@@ -49,6 +57,10 @@ const COMMON = {
   maxBlockTxs: 10_000,
   maxTxDataSize: 65_536,
   maxCoinbaseExtra: 100,
+  maxTxGas: 50_000_000,
+  maxBlockGas: 200_000_000,
+  contractTxBaseGas: 20_000,
+  contractDataGasPerByte: 16,
   blockVersion: 1,
 } as const;
 

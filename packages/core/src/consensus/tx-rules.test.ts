@@ -3,7 +3,7 @@ import { applyTransfer, checkTransferSanity, checkTransferSignature } from './tx
 import { RuleError, type RejectCode } from './errors.js';
 import { NETWORKS } from './params.js';
 import { signTransfer, type TransferTx, type UnsignedTransfer } from '../primitives/transaction.js';
-import { hexToBytes } from '../encoding/bytes.js';
+import { hexToBytes, utf8ToBytes } from '../encoding/bytes.js';
 import { formatAddress, parseAddress } from '../primitives/address.js';
 import { nobleBackend } from '../crypto/keys.js';
 import type { Account } from '../state/account.js';
@@ -47,8 +47,15 @@ describe('checkTransferSanity', () => {
   });
 
   it('rejects data over maxTxDataSize (boundary is inclusive)', () => {
-    expect(() => checkTransferSanity(transfer({ data: new Uint8Array(params.maxTxDataSize) }), params)).not.toThrow();
-    expectReject(() => checkTransferSanity(transfer({ data: new Uint8Array(params.maxTxDataSize + 1) }), params), 'bad-txns-data-length');
+    // Non-empty data is a contract payload: pad a valid call payload to an exact size.
+    const sized = (n: number): Partial<UnsignedTransfer> => {
+      const head = '{"type":"call","fn":"f","args":["';
+      const tail = '"],"gasLimit":2000000,"gasPrice":"1"}';
+      return { fee: 2_000_000n, data: utf8ToBytes(head + 'x'.repeat(n - head.length - tail.length) + tail) };
+    };
+    expect(() => checkTransferSanity(transfer(sized(params.maxTxDataSize)), params)).not.toThrow();
+    expectReject(() => checkTransferSanity(transfer(sized(params.maxTxDataSize + 1)), params), 'bad-txns-data-length');
+    expectReject(() => checkTransferSanity(transfer({ data: new Uint8Array(10) }), params), 'bad-txns-contract-payload');
   });
 
   it('rejects amount + fee above u64', () => {

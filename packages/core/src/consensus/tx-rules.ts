@@ -8,6 +8,7 @@ import {
 } from '../primitives/transaction.js';
 import type { SignatureBackend } from '../crypto/keys.js';
 import type { Account } from '../state/account.js';
+import { contractPayload } from './contracts.js';
 
 const U64_MAX = (1n << 64n) - 1n;
 
@@ -17,6 +18,8 @@ export function checkTransferSanity(tx: TransferTx, params: ConsensusParams): vo
   if (tx.data.length > params.maxTxDataSize) reject('bad-txns-data-length');
   if (txSize(tx) > params.maxBlockSize / 10) reject('bad-txns-oversize');
   if (tx.amount + tx.fee > U64_MAX) reject('bad-txns-amount-overflow');
+  // Non-empty data is a contract payload, and must be a valid one.
+  if (tx.data.length > 0) contractPayload(tx, params);
 }
 
 export function checkTransferSignature(tx: TransferTx, backend: SignatureBackend): Uint8Array {

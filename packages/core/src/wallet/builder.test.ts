@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NETWORKS } from '../consensus/params.js';
-import { bytesToHex, hexToBytes } from '../encoding/bytes.js';
+import { bytesToHex, hexToBytes, utf8ToBytes } from '../encoding/bytes.js';
 import { formatAddress } from '../primitives/address.js';
 import { decodeTx, encodeTx, txSender, txSize, verifyTransferSignature } from '../primitives/transaction.js';
 import { buildSignedTransfer, buildTransfer, feeForSize, signedTransferSize, type FeeEstimate } from './builder.js';
@@ -35,12 +35,15 @@ describe('transfer builder', () => {
 
   it('carries a contract payload and prices it by size', async () => {
     const { key } = await sender();
-    const data = hexToBytes('deadbeef'.repeat(100));
-    const tx = buildSignedTransfer({ params, to: TO, amount: 0n, data, fee: 'fast', feeEstimate: RATES, nonce: 3n }, key);
+    // Non-empty data must be a contract payload whose fee is gasLimit × gasPrice (docs/consensus.md).
+    const data = utf8ToBytes(JSON.stringify({ type: 'call', fn: 'f', args: ['deadbeef'.repeat(100)], gasLimit: 100_000, gasPrice: '1' }));
+    const tx = buildSignedTransfer({ params, to: TO, amount: 0n, data, fee: { custom: 100_000n }, nonce: 3n }, key);
     expect(bytesToHex(tx.data)).toBe(bytesToHex(data));
     expect(txSize(tx)).toBe(signedTransferSize(data.length));
-    expect(tx.fee).toBe(20n * BigInt(txSize(tx)));
+    expect(tx.fee).toBe(100_000n);
     expect(verifyTransferSignature(tx)).toBe(true);
+    // A size-priced fee cannot match gasLimit × gasPrice, and the builder's sanity check says so.
+    expect(() => buildSignedTransfer({ params, to: TO, amount: 0n, data, fee: 'fast', feeEstimate: RATES, nonce: 3n }, key)).toThrow(/bad-txns-contract-fee/);
   });
 
   it('a tampered signed transfer no longer verifies', async () => {

@@ -8,6 +8,7 @@ import { transactionRoutes } from './routes/transactions.js';
 import { miningRoutes } from './routes/mining.js';
 import { networkRoutes } from './routes/network.js';
 import { walletRoutes } from './routes/wallet.js';
+import { contractRoutes } from './routes/contracts.js';
 import { registerWebApp } from './static.js';
 
 /** Large enough for a transaction carrying a 64 KiB contract as hex, small enough to refuse floods. */
@@ -43,6 +44,7 @@ export async function createApiServer(ctx: ApiContext): Promise<FastifyInstance>
   miningRoutes(app, ctx);
   networkRoutes(app, ctx);
   walletRoutes(app, ctx);
+  contractRoutes(app, ctx);
   ctx.hub.register(app);
 
   // Peers and scripts find our libp2p addresses in node info (BOOTSTRAP_NODES=http://host:port relies on it).

@@ -199,8 +199,12 @@ describe('Chain: block rejections', () => {
 
   it("'bad-cb-height': coinbase claiming another height", async () => {
     const b = await fx.branch();
-    await expectRejected(fx, b.clone().next({ coinbaseHeight: 7 }), 'bad-cb-height');
-    await expectRejected(fx, b.clone().next({ coinbaseHeight: 5 }), 'bad-cb-height');
+    for (const coinbaseHeight of [7, 5]) {
+      const block = b.clone().next({ coinbaseHeight });
+      await expectRejected(fx, block, 'bad-cb-height');
+      // caught before the block is stored
+      expect(fx.chain.getEntry(idOf(block))).toBeUndefined();
+    }
   });
 
   it("'bad-state-root': wrong state commitment; the block is then known invalid", async () => {
@@ -240,6 +244,17 @@ describe('Chain: block rejections', () => {
     const ok = b.clone().next({ time: mtp + 1 });
     expect(ok.header.time).toBeLessThan(fx.chain.tip.header.time);
     expect((await fx.chain.processBlock(ok)).status).toBe('connected');
+  });
+
+  it("'time-too-old' looks at exactly the last 11 blocks", async () => {
+    await fx.mine(7); // heights 0..12 at g, g+1 … g+12
+    const g = fx.params.genesis.time;
+    expect(fx.chain.tip.header.time).toBe(g + 12);
+    // median of g+2 … g+12
+    expect(fx.chain.medianTimePast(fx.chain.tip)).toBe(g + 7);
+    const b = await fx.branch();
+    await expectRejected(fx, b.clone().next({ time: g + 7 }), 'time-too-old');
+    expect((await fx.chain.processBlock(b.clone().next({ time: g + 8 }))).status).toBe('connected');
   });
 
   it("'time-too-new': more than 2 h ahead of the node's clock, accepted once the clock catches up", async () => {

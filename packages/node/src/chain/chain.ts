@@ -28,7 +28,12 @@ import type { Logger } from '../util/logger.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { Status, ancestorAt, decodeEntry, encodeEntry, makeEntry, type ChainEntry } from './entry.js';
-import { decodeUndo, encodeUndo } from './undo.js';
+import { decodeFullUndo, encodeUndo } from './undo.js';
+import { withAccounts } from './account-loader.js';
+import { ContractChainState } from '../contracts/chain-state.js';
+import { QuickJsExecutor } from '../contracts/executor.js';
+import { loadContractEngine } from '../contracts/engine.js';
+import type { ContractExecutor } from '@hackcoin/core';
 import { indexOps } from './indexes.js';
 import { OrphanPool } from './orphans.js';
 
@@ -75,6 +80,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
   private readonly queue = new SerialQueue();
   private readonly orphans = new OrphanPool(100);
   private main: ChainEntry[] = [];
+  private contractState!: ContractChainState;
+  private contractExecutor: ContractExecutor | undefined;
 
   private constructor(opts: ChainOptions) {
     super();
@@ -101,6 +108,17 @@ export class Chain extends TypedEmitter<ChainEvents> {
 
   get genesis(): ChainEntry {
     return this.main[0]!;
+  }
+
+  /** Committed contract code and storage (mirrors LevelDB), receipts and events. */
+  get contracts(): ContractChainState {
+    return this.contractState;
+  }
+
+  /** The contract VM, loaded on first use so chains of plain transfers never pay for it. */
+  async executor(): Promise<ContractExecutor> {
+    this.contractExecutor ??= new QuickJsExecutor(await loadContractEngine());
+    return this.contractExecutor;
   }
 
   /** Templates derive senders exactly as validation will. */
@@ -363,17 +381,29 @@ export class Chain extends TypedEmitter<ChainEvents> {
 
   private async connectTip(entry: ChainEntry, block: Block): Promise<void> {
     const keys = blockAccountKeys(block, this.backend);
-    const accounts = await this.getAccounts(keys);
-    const t = applyBlock(block, entry.height, this.tip.stateRoot, (k) => accounts.get(k), this.params, this.backend);
+    const hasContracts = block.txs.some((tx) => tx.kind === 'transfer' && tx.data.length > 0);
+    let t;
+    if (!hasContracts) {
+      const accounts = await this.getAccounts(keys);
+      t = applyBlock(block, entry.height, this.tip.stateRoot, (k) => accounts.get(k), this.params, this.backend);
+    } else {
+      const contracts = { executor: await this.executor(), state: this.contractState, time: this.tip.header.time };
+      t = await withAccounts(keys, (k) => this.getAccounts(k), (load) =>
+        applyBlock(block, entry.height, this.tip.stateRoot, load, this.params, this.backend, contracts),
+      );
+    }
     const ops: BatchOp[] = [];
     for (const { address, account } of t.changes.values()) {
       ops.push({ type: 'put', key: key(Prefix.account, address), value: encodeAccount(account) });
     }
-    ops.push({ type: 'put', key: key(Prefix.undo, entry.hash), value: encodeUndo(t.previous) });
+    const c = hasContracts ? this.contractState.connect(t, block, entry.height, this.backend) : undefined;
+    if (c) ops.push(...c.ops);
+    ops.push({ type: 'put', key: key(Prefix.undo, entry.hash), value: encodeUndo(t.previous, c?.undo) });
     ops.push(...indexOps(block, entry.hash, entry.height, this.backend, false));
     ops.push({ type: 'put', key: key(Prefix.height, u32be(entry.height)), value: entry.hash });
     ops.push({ type: 'put', key: key(Prefix.meta, META_TIP), value: entry.hash });
     await this.db.batch(ops);
+    c?.apply();
     this.main.push(entry);
     this.emit('block:connected', entry, block);
   }
@@ -386,7 +416,10 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const rawUndo = await this.db.get(key(Prefix.undo, entry.hash));
     if (!block || !rawUndo) throw new Error(`missing block or undo data for ${entry.id}`);
     const ops: BatchOp[] = [];
-    for (const [k, prev] of decodeUndo(rawUndo)) {
+    const undo = decodeFullUndo(rawUndo);
+    const c = this.contractState.disconnect(block, undo.contracts);
+    ops.push(...c.ops);
+    for (const [k, prev] of undo.accounts) {
       const accKey = key(Prefix.account, hexToBytes(k));
       ops.push(prev ? { type: 'put', key: accKey, value: encodeAccount(prev) } : { type: 'del', key: accKey });
     }
@@ -395,12 +428,14 @@ export class Chain extends TypedEmitter<ChainEvents> {
     ops.push({ type: 'del', key: key(Prefix.height, u32be(entry.height)) });
     ops.push({ type: 'put', key: key(Prefix.meta, META_TIP), value: parent.hash });
     await this.db.batch(ops);
+    c.apply();
     this.main.pop();
     this.emit('block:disconnected', entry, block);
     return block;
   }
 
   private async load(reindex: boolean): Promise<void> {
+    this.contractState = await ContractChainState.load(this.db);
     const network = await this.db.get(key(Prefix.meta, META_NETWORK));
     const netName = new TextEncoder().encode(this.params.network);
     if (network && new TextDecoder().decode(network) !== this.params.network) {
@@ -469,7 +504,9 @@ export class Chain extends TypedEmitter<ChainEvents> {
   }
 
   private async wipeState(): Promise<void> {
-    for (const prefix of [Prefix.account, Prefix.undo, Prefix.tx, Prefix.addressTx, Prefix.height]) {
+    this.contractState.clear();
+    for (const prefix of [Prefix.account, Prefix.undo, Prefix.tx, Prefix.addressTx, Prefix.height,
+      Prefix.contractCode, Prefix.contractStorage, Prefix.receipt, Prefix.contractEvent]) {
       await this.db.clear({ gte: key(prefix), lt: key(prefix + 1) });
     }
     for (const e of this.index.values()) {

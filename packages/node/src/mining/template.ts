@@ -12,6 +12,7 @@ import {
 import type { Chain } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/entry.js';
 import type { Mempool } from '../mempool/mempool.js';
+import { withAccounts } from '../chain/account-loader.js';
 
 export interface BlockTemplate {
   parent: ChainEntry;
@@ -48,15 +49,11 @@ export async function createTemplate(
     keys.add(addressKey(txSender(tx, chain.backendForTemplates)));
     keys.add(addressKey(tx.to));
   }
-  const accounts = await chain.getAccounts([...keys]);
-  const state = assembleBlockState(
-    candidates,
-    height,
-    parent.stateRoot,
-    miner,
-    (k) => accounts.get(k),
-    params,
-    chain.backendForTemplates,
+  const contracts = candidates.some((tx) => tx.data.length > 0)
+    ? { executor: await chain.executor(), state: chain.contracts, time: parent.header.time }
+    : undefined;
+  const state = await withAccounts([...keys], (k) => chain.getAccounts(k), (load) =>
+    assembleBlockState(candidates, height, parent.stateRoot, miner, load, params, chain.backendForTemplates, contracts),
   );
   const coinbase: CoinbaseTx = {
     kind: 'coinbase',

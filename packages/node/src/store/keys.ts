@@ -21,6 +21,14 @@ export const Prefix = {
   mempool: 0x08,
   /** name → value (tip, version) */
   meta: 0x09,
+  /** contract address → deployment record (height, deployer, tx hash, instrumented code) */
+  contractCode: 0x0a,
+  /** contract address ‖ UTF-8 key → JSON value (UTF-8) */
+  contractStorage: 0x0b,
+  /** tx hash → receipt of a main-chain contract transaction (UTF-8 JSON) */
+  receipt: 0x0c,
+  /** contract address ‖ height (BE) ‖ tx index (BE) ‖ event index (BE) → event (UTF-8 JSON) */
+  contractEvent: 0x0d,
 } as const;
 
 export function key(prefix: number, ...parts: Uint8Array[]): Uint8Array {

@@ -68,8 +68,10 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
     if (!loc) throw new HttpError(404, `transaction ${id} not found`, 'not-found');
     const block = await loadBlock(loc.entry);
     const tx = block.txs[loc.index]!;
+    const receipt = tx.kind === 'transfer' && tx.data.length > 0 ? await chain.contracts.receipt(txHash(tx)) : undefined;
     return {
       ...txJson(tx, backend),
+      ...(receipt ? { receipt } : {}),
       status: 'confirmed',
       confirmations: chain.height - loc.entry.height + 1,
       blockHash: loc.entry.id,

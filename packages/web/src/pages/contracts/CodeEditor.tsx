@@ -1,29 +1,8 @@
 import { useEffect, useRef } from 'react';
-import { EditorView, drawSelection, highlightActiveLine, highlightActiveLineGutter, highlightSpecialChars, lineNumbers } from '@codemirror/view';
-import { EditorState } from '@codemirror/state';
-import { bracketMatching, foldGutter, indentOnInput } from '@codemirror/language';
-import { autocompletion, closeBrackets } from '@codemirror/autocomplete';
+import { EditorView } from '@codemirror/view';
+import { basicSetup } from 'codemirror';
 import { javascript } from '@codemirror/lang-javascript';
 import { oneDark } from '@codemirror/theme-one-dark';
-
-/**
- * The pinned `codemirror@6.65.7` is the legacy CodeMirror 5 build, not the CM6
- * meta package, so the editor is assembled from the CM6 packages that
- * @codemirror/lang-javascript brings (no @codemirror/commands: no undo keymap).
- */
-const setup = [
-  lineNumbers(),
-  highlightActiveLineGutter(),
-  highlightSpecialChars(),
-  foldGutter(),
-  drawSelection(),
-  EditorState.allowMultipleSelections.of(true),
-  indentOnInput(),
-  bracketMatching(),
-  closeBrackets(),
-  autocompletion(),
-  highlightActiveLine(),
-];
 
 /**
  * CodeMirror 6 with JavaScript highlighting. Loaded with React.lazy from the
@@ -42,7 +21,7 @@ export default function CodeEditor({ value, onChange, label }: { value: string; 
       doc: value,
       parent: host.current,
       extensions: [
-        setup,
+        basicSetup,
         javascript(),
         oneDark,
         EditorView.updateListener.of((u) => {

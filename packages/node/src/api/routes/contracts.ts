@@ -1,0 +1,230 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import {
+  DecodeError,
+  addressKey,
+  bytesToHex,
+  contractAddress,
+  contractPayload,
+  decodeTx,
+  formatAddress,
+  hexToBytes,
+  intrinsicGas,
+  txSender,
+  utf8ToBytes,
+  type Account,
+  type TransferTx,
+} from '@hackcoin/core';
+import type { ApiContext } from '../context.js';
+import { HttpError, parse } from '../http-error.js';
+import { address, paging, signedTx } from '../schemas.js';
+import { withAccounts } from '../../chain/account-loader.js';
+import { loadContractEngine } from '../../contracts/engine.js';
+import { ContractError } from '../../contracts/errors.js';
+import { engineHost, keyOf } from '../../contracts/executor.js';
+import { prepareContract } from '../../contracts/instrument.js';
+
+/** Gas cap of read-only calls and estimates (also the default). */
+const CALL_GAS_CAP = 10_000_000;
+const VIEWER = '0x0000000000000000000000000000000000000000';
+
+const args = z.array(z.unknown()).max(64).default([]);
+const gasLimit = z.number().int().min(1).max(CALL_GAS_CAP).default(CALL_GAS_CAP);
+const fnName = z.string().regex(/^[A-Za-z_$][\w$]{0,63}$/, 'must be a function name');
+
+const callBody = z
+  .object({ contractAddress: address, functionName: fnName, parameters: args, from: address.optional(), gasLimit })
+  .strict();
+
+const estimateBody = z.union([
+  z
+    .object({
+      type: z.literal('deploy'),
+      from: address,
+      contractCode: z.string().min(1).max(65_536),
+      initData: args,
+      value: z.string().regex(/^\d{1,20}$/, 'must be a decimal string of base units').default('0'),
+      gasPrice: z.string().regex(/^(0|[1-9]\d{0,19})$/, 'must be a decimal string').default('1'),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('call').default('call'),
+      from: address,
+      contractAddress: address,
+      functionName: fnName,
+      parameters: args,
+      value: z.string().regex(/^\d{1,20}$/, 'must be a decimal string of base units').default('0'),
+      gasPrice: z.string().regex(/^(0|[1-9]\d{0,19})$/, 'must be a decimal string').default('1'),
+    })
+    .strict(),
+]);
+
+function toTransfer(body: z.output<typeof signedTx>): TransferTx {
+  if ('raw' in body) {
+    let tx;
+    try {
+      tx = decodeTx(hexToBytes(body.raw));
+    } catch (e) {
+      if (e instanceof DecodeError || e instanceof Error) throw new HttpError(400, `bad-txns-decode: ${e.message}`, 'bad-txns-decode');
+      throw e;
+    }
+    if (tx.kind !== 'transfer') throw new HttpError(400, 'bad-txns-decode: a coinbase cannot be submitted', 'bad-txns-decode');
+    return tx;
+  }
+  return { kind: 'transfer', ...body, data: hexToBytes(body.data ?? ''), publicKey: hexToBytes(body.publicKey), signature: hexToBytes(body.signature) };
+}
+
+/**
+ * Contract routes. Deploy and execute take signed transactions (the same body
+ * as POST /api/transactions): the node never signs for anyone. call and
+ * estimate-gas run against the tip's committed state and change nothing.
+ */
+export function contractRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const { chain, mempool, params, backend } = ctx;
+
+  const submit = async (body: unknown, type: 'deploy' | 'call') => {
+    const tx = toTransfer(parse(signedTx, body, 'body'));
+    if (tx.data.length === 0) throw new HttpError(400, `invalid data: must carry a ${type} payload`, 'bad-txns-contract-payload');
+    const payload = contractPayload(tx, params);
+    if (payload.type !== type) throw new HttpError(400, `invalid data: this route takes a ${type} payload, not ${payload.type}`, 'bad-txns-contract-payload');
+    if (payload.type === 'deploy') {
+      try {
+        prepareContract(payload.code);
+      } catch (e) {
+        if (e instanceof ContractError) throw new HttpError(400, e.message, 'bad-contract-source');
+        throw e;
+      }
+    }
+    const entry = await mempool.add(tx);
+    const out: Record<string, unknown> = { id: entry.id, accepted: true };
+    if (payload.type === 'deploy') out.contractAddress = formatAddress(contractAddress(txSender(tx, backend), tx.nonce));
+    else out.contractAddress = formatAddress(tx.to);
+    return out;
+  };
+  app.post('/api/contracts/deploy', async (req) => submit(req.body, 'deploy'));
+  app.post('/api/contracts/execute', async (req) => submit(req.body, 'call'));
+
+  /** Runs the engine against the tip; accounts are read on demand like block validation does. */
+  const run = async (req: {
+    code: string; fn: string; args: unknown[]; sender: string; value: bigint; contract: string;
+    gasLimit: number; readOnly: boolean; deploying?: boolean;
+  }) => {
+    const engine = await loadContractEngine();
+    const tip = chain.tip;
+    const contractKey = keyOf(req.contract)!;
+    return withAccounts([contractKey], (k) => chain.getAccounts(k), (load) => {
+      const host = engineHost({
+        balanceOf: (k) => load(k)?.balance ?? 0n,
+        storageGet: (a, k) => chain.contracts.storageGet(a, k),
+        codeOf: (a) => chain.contracts.codeOf(a),
+      });
+      return engine.execute({
+        code: req.code, fn: req.fn, args: req.args, sender: req.sender, value: req.value, contractAddress: req.contract,
+        block: { height: tip.height + 1, time: tip.header.time }, gasLimit: req.gasLimit, readOnly: req.readOnly,
+        host, ...(req.deploying ? { deploying: true } : {}),
+      });
+    });
+  };
+
+  const codeAt = (addr: Uint8Array): string => {
+    const code = chain.contracts.codeOf(addressKey(addr));
+    if (code === undefined) throw new HttpError(404, `no contract at ${formatAddress(addr)}`, 'not-found');
+    return code;
+  };
+
+  app.post('/api/contracts/call', async (req) => {
+    const body = parse(callBody, req.body, 'body');
+    const r = await run({
+      code: codeAt(body.contractAddress), fn: body.functionName, args: body.parameters,
+      sender: body.from ? formatAddress(body.from) : VIEWER, value: 0n, contract: formatAddress(body.contractAddress),
+      gasLimit: body.gasLimit, readOnly: true,
+    });
+    return {
+      status: r.status, gasUsed: r.gasUsed, height: chain.height,
+      ...(r.returnValue !== undefined ? { returnValue: r.returnValue } : {}),
+      ...(r.revertReason !== undefined ? { revertReason: r.revertReason } : {}),
+    };
+  });
+
+  app.post('/api/contracts/estimate-gas', async (req) => {
+    const body = parse(estimateBody, req.body, 'body');
+    const from = formatAddress(body.from);
+    let account: Account = await chain.getAccount(body.from);
+    const value = BigInt(body.value);
+    let r;
+    let payload: Record<string, unknown>;
+    let contract: string;
+    if (body.type === 'deploy') {
+      let code: string;
+      try {
+        code = prepareContract(body.contractCode).code;
+      } catch (e) {
+        if (e instanceof ContractError) throw new HttpError(400, e.message, 'bad-contract-source');
+        throw e;
+      }
+      contract = formatAddress(contractAddress(body.from, mempool.nextNonce(body.from, account.nonce)));
+      payload = { type: 'deploy', code: body.contractCode, init: body.initData };
+      r = await run({ code, fn: 'init', args: body.initData, sender: from, value, contract, gasLimit: CALL_GAS_CAP, readOnly: false, deploying: true });
+    } else {
+      contract = formatAddress(body.contractAddress);
+      payload = { type: 'call', fn: body.functionName, args: body.parameters };
+      r = await run({
+        code: codeAt(body.contractAddress), fn: body.functionName, args: body.parameters, sender: from, value, contract,
+        gasLimit: CALL_GAS_CAP, readOnly: false,
+      });
+    }
+    // Intrinsic gas depends on the payload's size, which includes the gas fields themselves: size them at their widest.
+    const data = utf8ToBytes(JSON.stringify({ ...payload, gasLimit: params.maxTxGas, gasPrice: '9'.repeat(20) }));
+    const intrinsic = intrinsicGas({ data } as TransferTx, params);
+    const gasUsed = intrinsic + r.gasUsed;
+    const suggested = Math.min(params.maxTxGas, Math.ceil(gasUsed * 1.2) + 1_000);
+    account = await chain.getAccount(body.from);
+    return {
+      status: r.status,
+      gasUsed,
+      intrinsicGas: intrinsic,
+      executionGas: r.gasUsed,
+      suggestedGasLimit: suggested,
+      fee: (BigInt(suggested) * BigInt(body.gasPrice)).toString(),
+      contractAddress: contract,
+      balance: account.balance.toString(),
+      ...(r.revertReason !== undefined ? { revertReason: r.revertReason } : {}),
+    };
+  });
+
+  app.get('/api/contracts', async (req) => {
+    const { page, limit } = parse(paging, req.query, 'query');
+    const all = chain.contracts.list();
+    const slice = all.slice().reverse().slice((page - 1) * limit, page * limit);
+    const accounts = await chain.getAccounts(slice.map((d) => d.address));
+    return {
+      page, limit, total: all.length,
+      contracts: slice.map((d) => ({
+        address: formatAddress(hexToBytes(d.address)), deployer: formatAddress(hexToBytes(d.deployer)), height: d.height,
+        txId: bytesToHex(hexToBytes(d.txId).reverse()), balance: (accounts.get(d.address)?.balance ?? 0n).toString(),
+        storageEntries: chain.contracts.storageEntries(d.address).length,
+      })),
+    };
+  });
+
+  app.get('/api/contracts/:address', async (req) => {
+    const { address: addr } = parse(z.object({ address }), req.params, 'address');
+    const q = parse(z.object({ events: z.coerce.number().int().min(0).max(500).default(50), storage: z.coerce.number().int().min(0).max(10_000).default(1000) }), req.query, 'query');
+    const d = chain.contracts.deployment(addressKey(addr));
+    if (!d) throw new HttpError(404, `no contract at ${formatAddress(addr)}`, 'not-found');
+    const account = await chain.getAccount(addr);
+    const entries = chain.contracts.storageEntries(d.address);
+    return {
+      address: formatAddress(addr),
+      deployer: formatAddress(hexToBytes(d.deployer)),
+      height: d.height,
+      txId: bytesToHex(hexToBytes(d.txId).reverse()),
+      balance: account.balance.toString(),
+      code: d.code,
+      storageCount: entries.length,
+      storage: Object.fromEntries(entries.slice(0, q.storage).map(([k, v]) => [k, JSON.parse(v) as unknown])),
+      events: await chain.contracts.events(addr, q.events),
+    };
+  });
+}

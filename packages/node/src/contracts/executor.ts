@@ -1,0 +1,111 @@
+import {
+  addressKey,
+  formatAddress,
+  parseAddress,
+  type ContractCall,
+  type ContractExecutor,
+  type ContractOutcome,
+  type ContractView,
+} from '@hackcoin/core';
+import type { ContractEngine } from './engine.js';
+import { ContractError } from './errors.js';
+import { prepareContract } from './instrument.js';
+import type { ContractHost, ExecutionResult } from './types.js';
+
+/** Lowercase hex key of an address string, or undefined when it is not an address. */
+export function keyOf(address: string): string | undefined {
+  try {
+    return addressKey(parseAddress(address));
+  } catch {
+    return undefined;
+  }
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function reverted(reason: string, gasUsed: number): ContractOutcome {
+  return { status: 'reverted', gasUsed, revertReason: reason, storageWrites: new Map(), transfers: [], events: [] };
+}
+
+/** A chain-state view as the engine's (string-addressed, read-only) host. */
+export function engineHost(view: ContractView): ContractHost {
+  return {
+    storageGet: (contract, key) => {
+      const k = keyOf(contract);
+      return k === undefined ? undefined : view.storageGet(k, key);
+    },
+    balanceOf: (address) => {
+      const k = keyOf(address);
+      return k === undefined ? 0n : view.balanceOf(k);
+    },
+    codeOf: (address) => {
+      const k = keyOf(address);
+      return k === undefined ? undefined : view.codeOf(k);
+    },
+  };
+}
+
+/**
+ * core's ContractExecutor over the QuickJS engine. Addresses cross into
+ * contracts as EIP-55 strings (msg.sender, msg.contract). A successful
+ * result is checked before the chain applies it: every transfer must go to a
+ * valid address and every storage key must be well-formed Unicode (keys are
+ * stored as UTF-8, where lone surrogates would collide); otherwise the call
+ * reverts, still charging the gas it used.
+ */
+export class QuickJsExecutor implements ContractExecutor {
+  constructor(private readonly engine: ContractEngine) {}
+
+  execute(call: ContractCall, view: ContractView): ContractOutcome {
+    let code = call.code;
+    if (call.kind === 'deploy') {
+      try {
+        code = prepareContract(call.code).code;
+      } catch (e) {
+        if (e instanceof ContractError) return reverted(e.message, 0);
+        throw e;
+      }
+    }
+    const result: ExecutionResult = this.engine.execute({
+      code,
+      fn: call.fn,
+      args: call.args,
+      sender: formatAddress(call.sender),
+      value: call.value,
+      contractAddress: formatAddress(call.contract),
+      block: call.block,
+      gasLimit: call.gasLimit,
+      readOnly: false,
+      host: engineHost(view),
+      deploying: call.kind === 'deploy',
+    });
+    if (result.status !== 'success') {
+      const out: ContractOutcome = { status: result.status, gasUsed: result.gasUsed, storageWrites: new Map(), transfers: [], events: [] };
+      if (result.revertReason !== undefined) out.revertReason = result.revertReason;
+      return out;
+    }
+    const transfers: { to: Uint8Array; amount: bigint }[] = [];
+    for (const t of result.transfers) {
+      let to: Uint8Array;
+      try {
+        to = parseAddress(t.to);
+      } catch {
+        return reverted(`transfer to an invalid address: ${t.to.slice(0, 64)}`, result.gasUsed);
+      }
+      transfers.push({ to, amount: t.amount });
+    }
+    for (const key of result.storageWrites.keys()) {
+      if (LONE_SURROGATE.test(key)) return reverted('storage key is not well-formed Unicode', result.gasUsed);
+    }
+    const out: ContractOutcome = {
+      status: 'success',
+      gasUsed: result.gasUsed,
+      storageWrites: result.storageWrites,
+      transfers,
+      events: result.events,
+    };
+    if (call.kind === 'deploy') out.code = code;
+    if (result.returnValue !== undefined) out.returnValue = result.returnValue;
+    return out;
+  }
+}
