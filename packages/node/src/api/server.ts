@@ -46,12 +46,5 @@ export async function createApiServer(ctx: ApiContext): Promise<FastifyInstance>
   walletRoutes(app, ctx);
   contractRoutes(app, ctx);
   ctx.hub.register(app);
-
-  // Peers and scripts find our libp2p addresses in node info (BOOTSTRAP_NODES=http://host:port relies on it).
-  app.addHook('preSerialization', async (req, _reply, payload) => {
-    if (req.routeOptions.url !== '/api/node/info' || !payload || typeof payload !== 'object') return payload;
-    const net = ctx.network;
-    return { ...payload, p2p: net ? { peerId: net.peerId, addrs: net.addrs() } : null };
-  });
   return app;
 }

@@ -29,6 +29,8 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
     difficulty: headerJson(chain.tip, 1).difficulty,
     mempool: { size: mempool.size, bytes: mempool.bytes },
     mining: ctx.miner.running,
+    // Peers and scripts find our libp2p addresses here (BOOTSTRAP_NODES=http://host:port relies on it).
+    p2p: ctx.network ? { peerId: ctx.network.peerId, addrs: ctx.network.addrs() } : null,
   }));
 
   app.get('/api/blocks', async (req) => {
