@@ -189,9 +189,12 @@ describe("the node's miner mining for a remote pool", () => {
       return s.sharesAccepted >= 3 && s.blocksFound.length >= 1 ? s : undefined;
     }, 30_000, 'shares from the remote miner');
     expect(stats.workers.some((w: { worker: string }) => w.worker === worker)).toBe(true);
-    const status = await miner.api('/api/mining/status');
+    // The miner counts a share when the pool's answer arrives, which may trail the pool's own count.
+    const status = await waitFor(async () => {
+      const s = await miner.api('/api/mining/status');
+      return s.pool.accepted >= 3 ? s : undefined;
+    }, 10_000, 'answers to the miner');
     expect(status.pool.worker).toBe(worker);
-    expect(status.pool.accepted).toBeGreaterThanOrEqual(3);
     // The miner's own chain stays untouched: it mines the pool's blocks, not its own.
     expect((await miner.api('/api/node/info')).height).toBe(0);
   });

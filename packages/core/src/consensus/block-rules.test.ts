@@ -148,11 +148,11 @@ describe('checkBlockSanity', () => {
     expectReject(() => checkBlockSanity(buildBlock([coinbase({ chainId: NETWORKS.main.chainId })]), params), 'bad-cb-chainid');
   });
 
-  it('bad-cb-height for a coinbase extra over maxCoinbaseExtra', () => {
+  it('bad-cb-extra for a coinbase extra over maxCoinbaseExtra', () => {
     expect(() => checkBlockSanity(buildBlock([coinbase({ extra: new Uint8Array(params.maxCoinbaseExtra) })]), params)).not.toThrow();
     expectReject(
       () => checkBlockSanity(buildBlock([coinbase({ extra: new Uint8Array(params.maxCoinbaseExtra + 1) })]), params),
-      'bad-cb-height',
+      'bad-cb-extra',
     );
   });
 

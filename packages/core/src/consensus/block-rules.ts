@@ -45,7 +45,7 @@ export function checkBlockSanity(block: Block, params: ConsensusParams): void {
   const coinbase = txs[0]!;
   if (coinbase.kind !== 'coinbase') reject('bad-cb-missing', 'first transaction is not a coinbase');
   if (coinbase.chainId !== params.chainId) reject('bad-cb-chainid');
-  if (coinbase.extra.length > params.maxCoinbaseExtra) reject('bad-cb-height', 'coinbase extra too long');
+  if (coinbase.extra.length > params.maxCoinbaseExtra) reject('bad-cb-extra', 'coinbase extra too long');
   const seen = new Set<string>();
   for (let i = 0; i < txs.length; i++) {
     const tx = txs[i]!;

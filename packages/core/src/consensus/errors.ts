@@ -21,6 +21,7 @@ export type RejectCode =
   | 'bad-cb-missing'
   | 'bad-cb-multiple'
   | 'bad-cb-height'
+  | 'bad-cb-extra'
   | 'bad-cb-amount'
   | 'bad-cb-chainid'
   | 'bad-state-root'

@@ -53,7 +53,8 @@ export interface ChainEvents extends Record<string, unknown[]> {
   reorg: [info: ReorgInfo];
 }
 
-export type BlockStatus = 'connected' | 'side' | 'orphan' | 'duplicate';
+/** `ignored`: an unsolicited block with less work than the tip, dropped without being stored. */
+export type BlockStatus = 'connected' | 'side' | 'orphan' | 'duplicate' | 'ignored';
 
 export interface ChainOptions {
   db: Database;
@@ -231,11 +232,11 @@ export class Chain extends TypedEmitter<ChainEvents> {
    * Validates and stores a block, then switches to the most-work chain if it
    * changed. Rejections throw a RuleError naming the rule.
    */
-  processBlock(block: Block): Promise<{ status: BlockStatus; entry?: ChainEntry }> {
-    return this.queue.run(() => this.processBlockInner(block));
+  processBlock(block: Block, opts: { unsolicited?: boolean } = {}): Promise<{ status: BlockStatus; entry?: ChainEntry }> {
+    return this.queue.run(() => this.processBlockInner(block, opts.unsolicited === true));
   }
 
-  private async processBlockInner(block: Block): Promise<{ status: BlockStatus; entry?: ChainEntry }> {
+  private async processBlockInner(block: Block, unsolicited: boolean): Promise<{ status: BlockStatus; entry?: ChainEntry }> {
     const hash = blockHash(block);
     const id = hashToHex(hash);
     const known = this.index.get(id);
@@ -250,6 +251,12 @@ export class Chain extends TypedEmitter<ChainEvents> {
       this.orphans.add(id, block);
       this.log.debug('orphan block %s (parent unknown)', id);
       return { status: 'orphan' };
+    }
+    // Like Bitcoin Core, a block nobody asked for is stored only if its chain has at least the
+    // tip's work: otherwise cheap blocks on old low-difficulty forks could fill the disk.
+    if (unsolicited && parent.chainWork + workFromBits(block.header.bits) < this.tip.chainWork) {
+      this.log.debug('ignoring unsolicited low-work block %s', hashToHex(hash));
+      return { status: 'ignored' };
     }
     const entry = await this.acceptBlock(block, parent);
     const failure = await this.activateBestChain(entry, block);
@@ -487,7 +494,13 @@ export class Chain extends TypedEmitter<ChainEvents> {
       this.main = main.reverse();
       await this.checkConsistency();
     }
-    await this.activateBestChain(null);
+    try {
+      await this.activateBestChain(null);
+    } catch (e) {
+      // A stored block that cannot be connected for a non-consensus reason must not stop the node
+      // from starting on the chain it has; the next block or restart retries.
+      this.log.error(`could not move to the best stored chain: ${(e as Error).message}`);
+    }
     this.log.info(`chain ready: height ${this.height}, tip ${this.tip.id}, ${this.index.size} blocks known`);
   }
 

@@ -93,15 +93,17 @@ export class Relay {
     const id = hashToHex(blockHash(block));
     if (this.net.chain.getEntry(id)) return 'ignore';
     this.fromNetwork.add(id);
+    const t0 = performance.now();
     try {
-      const r = await this.net.chain.processBlock(block);
+      const r = await this.net.chain.processBlock(block, { unsolicited: true });
+      if (r.status === 'connected') this.net.log.debug('block %s via gossip from %s, validated in %d ms', id, short(from), Math.round(performance.now() - t0));
       if (r.status === 'orphan') {
         // Gossip cannot be trusted to deliver every block: fetch the gap from the sender.
         this.net.log.debug('orphan block %s from %s: fetching ancestors', id, short(from));
         this.net.syncer.onOrphan(from);
         return 'ignore';
       }
-      return r.status === 'duplicate' ? 'ignore' : 'accept';
+      return r.status === 'duplicate' || r.status === 'ignored' ? 'ignore' : 'accept';
     } catch (e) {
       if (!(e instanceof RuleError)) throw e;
       if (blockFaultScore(e) > 0) {

@@ -3,6 +3,7 @@ import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { Logger } from '../util/logger.js';
 import type { FoundBlock, StratumServer } from './server.js';
+import { SerialQueue } from '../util/serial-queue.js';
 
 export interface Payout {
   blockHeight: number;
@@ -23,6 +24,8 @@ export interface Payout {
 export class PoolPayouts {
   readonly payouts: Payout[] = [];
   private readonly waiting: FoundBlock[] = [];
+  // Runs one pass at a time: overlapping passes could pay a block twice and reuse nonces.
+  private readonly queue = new SerialQueue();
 
   constructor(
     private readonly o: {
@@ -39,9 +42,9 @@ export class PoolPayouts {
   ) {
     server.on('block', (b) => {
       this.waiting.push(b);
-      void this.process();
+      void this.queue.run(() => this.process());
     });
-    o.chain.on('tip', () => void this.process());
+    o.chain.on('tip', () => void this.queue.run(() => this.process()));
   }
 
   private async process(): Promise<void> {
@@ -50,15 +53,20 @@ export class PoolPayouts {
       const entry = chain.getEntry(b.hash);
       if (!entry || !chain.isMain(entry)) {
         if (entry && chain.height - entry.height > 100) {
-          this.waiting.splice(this.waiting.indexOf(b), 1);
+          this.take(b);
           this.payouts.push({ blockHeight: b.height, blockHash: b.hash, address: '', amount: '0', fee: '0', txid: null, status: 'orphaned' });
         }
         continue;
       }
       if (chain.height - entry.height + 1 < this.o.confirmations) continue;
-      this.waiting.splice(this.waiting.indexOf(b), 1);
+      this.take(b);
       await this.pay(b);
     }
+  }
+
+  private take(b: FoundBlock): void {
+    const i = this.waiting.indexOf(b);
+    if (i >= 0) this.waiting.splice(i, 1);
   }
 
   private async pay(b: FoundBlock): Promise<void> {

@@ -63,6 +63,7 @@ export interface StratumEvents extends Record<string, unknown[]> {
 
 const MAX_JOBS = 16;
 const HASHRATE_WINDOW_MS = 10 * 60 * 1000;
+const MAX_WORKERS = 10_000;
 
 /**
  * A Stratum v1 pool server in front of the node: jobs from the node's own
@@ -209,11 +210,8 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     if (!session.subscribed) return this.reject(undefined, StratumError.notSubscribed, 'not subscribed');
     const address = session.workers.get(worker);
     if (!address) return this.reject(undefined, StratumError.unauthorized, 'unauthorized worker');
-    let stats = this.workerStats.get(worker);
-    if (!stats) {
-      stats = { worker, address, accepted: 0, rejected: 0, difficultySum: 0, firstShare: 0, lastShare: 0 };
-      this.workerStats.set(worker, stats);
-    }
+    // Stats exist only for workers with an accepted share, so junk worker names cost nothing.
+    const stats = this.workerStats.get(worker);
     const [, jobId, en2Hex, ntimeHex, nonceHex] = params;
     const ntime = parseU32Hex(ntimeHex);
     const nonce = parseU32Hex(nonceHex);
@@ -240,29 +238,41 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
 
     seen.add(key);
     this.totals.accepted++;
-    stats.accepted++;
-    stats.difficultySum += difficulty;
-    stats.lastShare = Date.now();
-    if (!stats.firstShare) stats.firstShare = stats.lastShare;
-    this.recentShares.push({ t: stats.lastShare, d: difficulty });
-    this.window.add({ address, worker, difficulty, time: stats.lastShare });
+    const st = stats ?? this.newWorkerStats(worker, address);
+    st.accepted++;
+    st.difficultySum += difficulty;
+    st.lastShare = Date.now();
+    if (!st.firstShare) st.firstShare = st.lastShare;
+    this.recentShares.push({ t: st.lastShare, d: difficulty });
+    while (this.recentShares.length > 0 && st.lastShare - this.recentShares[0]!.t > HASHRATE_WINDOW_MS) this.recentShares.shift();
+    this.window.add({ address, worker, difficulty, time: st.lastShare });
     this.emit('share', worker, difficulty);
 
     if (value <= job.template.target) await this.submitBlock(job, session, en2, header, worker);
 
     const next = this.o.varDiff === false ? null : session.vardiff.onShare();
-    if (next !== null) {
+    if (next !== null && this.job) {
+      // A new job id for the new difficulty: shares already in flight keep their old job's difficulty.
+      const clone = new StratumJob((++this.jobCounter).toString(16), this.job.template);
+      this.jobs.set(clone.id, clone);
       session.setDifficulty(next);
-      if (this.job) session.notify(this.job, false);
+      session.notify(clone, false);
     }
     return { accepted: true };
+  }
+
+  private newWorkerStats(worker: string, address: string): WorkerStats {
+    const st: WorkerStats = { worker, address, accepted: 0, rejected: 0, difficultySum: 0, firstShare: 0, lastShare: 0 };
+    if (this.workerStats.size >= MAX_WORKERS) this.workerStats.delete(this.workerStats.keys().next().value as string);
+    this.workerStats.set(worker, st);
+    return st;
   }
 
   private async submitBlock(job: StratumJob, session: StratumSession, en2: Uint8Array, header: ReturnType<StratumJob['header']>, worker: string): Promise<void> {
     const block = job.block(header, session.extranonce1, en2);
     try {
       const r = await this.o.chain.processBlock(block);
-      if (!r.entry) return;
+      if (!r.entry || r.status !== 'connected') return;
       const found: FoundBlock = {
         height: r.entry.height,
         hash: r.entry.id,

@@ -6,6 +6,7 @@ import { EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, extranonce1For, type StratumJob } f
 
 /** Longest line a miner may send; anything longer closes that connection only. */
 export const MAX_LINE_BYTES = 8 * 1024;
+const MAX_WORKERS_PER_SESSION = 64;
 
 export interface SubmitOutcome {
   accepted: boolean;
@@ -115,6 +116,9 @@ export class StratumSession {
         const address = typeof user === 'string' ? parseWorkerAddress(user) : null;
         if (!this.subscribed) return reply(false, stratumError(StratumError.notSubscribed, 'not subscribed'));
         if (!address) return reply(false, stratumError(StratumError.unauthorized, 'worker name must be <0x address>[.rig]'));
+        if (this.workers.size >= MAX_WORKERS_PER_SESSION && !this.workers.has(user as string)) {
+          return reply(false, stratumError(StratumError.unauthorized, `at most ${MAX_WORKERS_PER_SESSION} workers per connection`));
+        }
         this.workers.set(user as string, address);
         reply(true);
         this.setDifficulty(this.vardiff.difficulty);
@@ -125,8 +129,13 @@ export class StratumSession {
       case 'mining.extranonce.subscribe':
         return reply(false, stratumError(StratumError.other, 'extranonce changes not supported'));
       case 'mining.submit': {
-        const outcome = await this.host.submit(this, String(req.params[0] ?? ''), req.params);
-        reply(outcome.accepted, outcome.error ?? null);
+        try {
+          const outcome = await this.host.submit(this, String(req.params[0] ?? ''), req.params);
+          reply(outcome.accepted, outcome.error ?? null);
+        } catch (e) {
+          this.host.debug('session %d: submit failed: %s', this.id, (e as Error).message);
+          reply(false, stratumError(StratumError.other, 'internal error'));
+        }
         return;
       }
       default:

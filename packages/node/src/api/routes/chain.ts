@@ -6,6 +6,9 @@ import { addressParam, hashOrHeight, paging, txIdParam } from '../schemas.js';
 import { blockJson, headerJson, txJson } from '../serialize.js';
 import type { ChainEntry } from '../../chain/entry.js';
 
+/** Upper bound on blocks served by /api/blockchain/full, so one request cannot exhaust memory. */
+const FULL_CHAIN_MAX_BLOCKS = 1000;
+
 export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { chain, mempool, backend } = ctx;
 
@@ -52,14 +55,16 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
     return blockJson(e, await loadBlock(e), confirmations(e), next(e), backend);
   });
 
-  // The seed's route: the whole active chain. O(chain length); explorers should page /api/blocks.
+  // The seed's route, bounded: the whole chain while it is small, else its newest blocks
+  // (`truncated` says so). Explorers should page /api/blocks.
   app.get('/api/blockchain/full', async () => {
     const out = [];
-    for (let h = 0; h <= chain.height; h++) {
+    const from = Math.max(0, chain.height + 1 - FULL_CHAIN_MAX_BLOCKS);
+    for (let h = from; h <= chain.height; h++) {
       const e = chain.getEntryByHeight(h)!;
       out.push(blockJson(e, await loadBlock(e), confirmations(e), next(e), backend));
     }
-    return { length: out.length, chain: out };
+    return { length: chain.height + 1, truncated: from > 0, chain: out };
   });
 
   app.get('/api/tx/:id', async (req) => {
