@@ -555,6 +555,30 @@ describe('Chain: orphan blocks', () => {
   });
 });
 
+describe('Chain: unsolicited low-work blocks', () => {
+  it('drops a gossiped block whose chain has less work than the tip, but stores an equal-work competitor', async () => {
+    const fx = await fixture();
+    await fx.mine(1);
+    const fork1 = await fx.branch();
+    await fx.mine(1);
+    const fork2 = await fx.branch();
+    await fx.mine(1);
+    const stale = fork1.next();
+    const before = fx.chain.blockCount;
+    expect((await fx.chain.processBlock(stale, { unsolicited: true })).status).toBe('ignored');
+    expect(fx.chain.blockCount).toBe(before);
+    expect(fx.chain.getEntry(idOf(stale))).toBeUndefined();
+
+    // A sibling of the tip has the same work: a real competing tip, kept for a possible reorg.
+    const sibling = fork2.next();
+    expect((await fx.chain.processBlock(sibling, { unsolicited: true })).status).toBe('side');
+    expect(fx.chain.blockCount).toBe(before + 1);
+    // Asked for (sync), even a low-work block is stored.
+    expect((await fx.chain.processBlock(stale)).status).toBe('side');
+    expect(fx.chain.blockCount).toBe(before + 2);
+  });
+});
+
 describe('Chain: persistence and reindex', () => {
   /** A chain with transfers, an equal-work side tip and a heavier side branch holding an invalid block. */
   async function populated(): Promise<{ fx: ChainFixture; txs: { hash: Uint8Array; height: number; index: number }[]; invalid: Block }> {
