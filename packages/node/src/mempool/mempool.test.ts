@@ -185,6 +185,20 @@ describe('Mempool limits and selection', () => {
     expect(fx.mempool.size).toBe(0);
   });
 
+  it('keeps the pool under its byte bound by evicting the lowest fee rate', async () => {
+    const fx = await funded({ maxBytes: 3 * 147 });
+    const b0 = fx.tx(W.bob, W.alice, COIN, { fee: 1_000n });
+    const c0 = fx.tx(W.carol, W.alice, COIN, { fee: 2_000n });
+    const d0 = fx.tx(W.dave, W.alice, COIN, { fee: 3_000n });
+    for (const tx of [b0, c0, d0]) await fx.mempool.add(tx);
+    expect(fx.mempool.bytes).toBe(3 * 147);
+    await rejected(fx, fx.tx(W.alice, W.bob, COIN, { fee: 900n }), 'mempool-full');
+    const a0 = fx.tx(W.alice, W.bob, COIN, { fee: 4_000n });
+    await fx.mempool.add(a0);
+    expect(poolIds(fx)).toEqual(new Set([id(a0), id(c0), id(d0)]));
+    expect(fx.mempool.bytes).toBeLessThanOrEqual(3 * 147);
+  });
+
   it("evicts a sender's last nonce, not an earlier one", async () => {
     const fx = await funded({ maxTxs: 3 });
     const a0 = fx.tx(W.alice, W.bob, COIN, { nonce: 0n, fee: 5_000n });

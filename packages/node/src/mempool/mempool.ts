@@ -24,6 +24,9 @@ import { SerialQueue } from '../util/serial-queue.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { makeMempoolEntry, type MempoolEntry } from './entry.js';
 
+/** 300 MB, like Bitcoin Core's default -maxmempool. */
+const DEFAULT_MAX_BYTES = 300 * 1024 * 1024;
+
 export type RemovalReason = 'block' | 'replaced' | 'evicted' | 'invalid';
 
 export interface MempoolEvents extends Record<string, unknown[]> {
@@ -38,6 +41,8 @@ export interface MempoolOptions {
   backend: SignatureBackend;
   log: Logger;
   maxTxs: number;
+  /** Bound on the encoded size of all pending transactions (contract payloads can be large). */
+  maxBytes?: number;
   /** Base units per byte. */
   minFeeRate: bigint;
   maxPendingPerSender?: number;
@@ -195,7 +200,9 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     if (account.balance < spent + cost) {
       reject('bad-txns-insufficient-funds', `balance ${account.balance}, pending ${spent}, needs ${cost}`, 0);
     }
+    const maxBytes = this.o.maxBytes ?? DEFAULT_MAX_BYTES;
     if (!existing && this.byId.size >= this.o.maxTxs) await this.evictFor(entry);
+    while (this.byId.size > 0 && this.totalBytes + entry.size - (existing?.size ?? 0) > maxBytes) await this.evictFor(entry);
 
     const ops: BatchOp[] = [];
     if (existing) {

@@ -85,6 +85,7 @@ export interface TxOptions {
 export interface FixtureOptions {
   params?: ConsensusParams;
   maxTxs?: number;
+  maxBytes?: number;
   minFeeRate?: bigint;
   maxPendingPerSender?: number;
   /** Initial value of the chain's clock (seconds). Default: genesis time + 1,000,000. */
@@ -147,6 +148,7 @@ export class ChainFixture {
       backend: this.backend,
       log: this.log,
       maxTxs: this.opts.maxTxs ?? 1_000,
+      maxBytes: this.opts.maxBytes,
       minFeeRate: this.opts.minFeeRate ?? 1n,
       maxPendingPerSender: this.opts.maxPendingPerSender,
     });
