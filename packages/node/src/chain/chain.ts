@@ -8,6 +8,7 @@ import {
   checkBlockSanity,
   checkHeaderContext,
   decodeAccount,
+  decodeCompact,
   decodeBlock,
   encodeAccount,
   encodeBlock,
@@ -248,6 +249,12 @@ export class Chain extends TypedEmitter<ChainEvents> {
     checkBlockSanity(block, this.params);
     const parent = this.index.get(hashToHex(block.header.prevHash));
     if (!parent) {
+      // An orphan's difficulty cannot be checked yet; one retarget step easier than the tip is the
+      // most an honest block ahead of us can be, so cheaper ones are not worth holding.
+      const tipTarget = decodeCompact(this.tip.header.bits).target;
+      if (decodeCompact(block.header.bits).target > tipTarget * BigInt(this.params.maxRetargetFactor)) {
+        return { status: 'ignored' };
+      }
       this.orphans.add(id, block);
       this.log.debug('orphan block %s (parent unknown)', id);
       return { status: 'orphan' };
