@@ -21,10 +21,15 @@ export const address = z.string().transform((s, ctx) => {
   }
 });
 
-export const paging = z.object({
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-});
+/** Deepest row a page may start at: history pages skip rows in the index, so depth costs time. */
+export const MAX_PAGE_OFFSET = 100_000;
+
+export const paging = z
+  .object({
+    page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .refine((p) => (p.page - 1) * p.limit <= MAX_PAGE_OFFSET, { message: `must start within the first ${MAX_PAGE_OFFSET} rows`, path: ['page'] });
 
 /** A signed transfer, either raw (hex of the canonical encoding) or field by field. */
 export const signedTx = z.union([
