@@ -16,15 +16,18 @@ export function wireRealtime(hub: RealtimeHub, chain: Chain, mempool: Mempool, m
   const partiesOf = (tx: Parameters<typeof txJson>[0]): string[] =>
     tx.kind === 'transfer' ? [formatAddress(txSender(tx, backend)), formatAddress(tx.to)] : [formatAddress(tx.to)];
 
+  // JSON is built only for topics someone listens to: this runs inside every block connect.
   chain.on('block:connected', (entry, block) => {
-    hub.publish('blocks', { type: 'block', block: { ...headerJson(entry, 1), txCount: block.txs.length } });
+    if (hub.hasSubscribers('blocks')) hub.publish('blocks', { type: 'block', block: { ...headerJson(entry, 1), txCount: block.txs.length } });
+    if (!hub.watchesAddresses) return;
     for (const tx of block.txs) {
-      hub.publishAddresses(partiesOf(tx), { type: 'address', event: 'confirmed', tx: txJson(tx, backend), blockHeight: entry.height, blockHash: entry.id });
+      hub.publishAddresses(partiesOf(tx), () => ({ type: 'address', event: 'confirmed', tx: txJson(tx, backend), blockHeight: entry.height, blockHash: entry.id }));
     }
   });
   chain.on('block:disconnected', (entry, block) => {
+    if (!hub.watchesAddresses) return;
     for (const tx of block.txs) {
-      hub.publishAddresses(partiesOf(tx), { type: 'address', event: 'unconfirmed', tx: txJson(tx, backend), blockHeight: entry.height });
+      hub.publishAddresses(partiesOf(tx), () => ({ type: 'address', event: 'unconfirmed', tx: txJson(tx, backend), blockHeight: entry.height }));
     }
   });
   chain.on('reorg', (info) => {
@@ -37,9 +40,8 @@ export function wireRealtime(hub: RealtimeHub, chain: Chain, mempool: Mempool, m
     });
   });
   mempool.on('tx:added', (e) => {
-    const tx = txJson(e.tx, backend);
-    hub.publish('mempool', { type: 'tx', tx, feeRate: e.feeRate });
-    hub.publishAddresses(partiesOf(e.tx), { type: 'address', event: 'pending', tx });
+    if (hub.hasSubscribers('mempool')) hub.publish('mempool', { type: 'tx', tx: txJson(e.tx, backend), feeRate: e.feeRate });
+    if (hub.watchesAddresses) hub.publishAddresses(partiesOf(e.tx), () => ({ type: 'address', event: 'pending', tx: txJson(e.tx, backend) }));
   });
   mempool.on('tx:removed', (e, reason) => {
     hub.publish('mempool', { type: 'tx-removed', id: e.id, reason });

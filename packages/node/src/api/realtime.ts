@@ -46,6 +46,12 @@ export class RealtimeHub {
     return (this.subs.get(topic)?.size ?? 0) > 0;
   }
 
+  /** Lets publishers skip per-address work entirely while nobody watches an address. */
+  get watchesAddresses(): boolean {
+    for (const t of this.subs.keys()) if (t.startsWith('address:')) return true;
+    return false;
+  }
+
   publish(topic: Topic, message: RealtimeMessage): void {
     const set = this.subs.get(topic);
     if (!set || set.size === 0) return;
@@ -60,8 +66,14 @@ export class RealtimeHub {
   }
 
   /** Publishes to the address topic of every address given (EIP-55 formatted). */
-  publishAddresses(addresses: Iterable<string>, message: RealtimeMessage): void {
-    for (const a of new Set(addresses)) this.publish(`address:${a}`, message);
+  publishAddresses(addresses: Iterable<string>, message: RealtimeMessage | (() => RealtimeMessage)): void {
+    let built: RealtimeMessage | undefined;
+    for (const a of new Set(addresses)) {
+      const topic: Topic = `address:${a}`;
+      if (!this.hasSubscribers(topic)) continue;
+      built ??= typeof message === 'function' ? message() : message;
+      this.publish(topic, built);
+    }
   }
 
   register(app: FastifyInstance): void {
