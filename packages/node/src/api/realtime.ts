@@ -16,6 +16,7 @@ export interface RealtimeMessage {
 }
 
 const MAX_SUBSCRIPTIONS = 200;
+const MAX_CLIENTS = 1_000;
 const MAX_CLIENT_MESSAGE = 16 * 1024;
 /** A slow client whose send buffer grows past this is dropped rather than buffering without limit. */
 const MAX_BUFFERED = 4 * 1024 * 1024;
@@ -81,6 +82,10 @@ export class RealtimeHub {
   }
 
   private accept(ws: WebSocket): void {
+    if (this.clients.size >= MAX_CLIENTS) {
+      ws.close(1013, 'too many real-time clients');
+      return;
+    }
     const topics = new Set<Topic>();
     this.clients.set(ws, topics);
     ws.on('message', (raw: Buffer, isBinary: boolean) => {
