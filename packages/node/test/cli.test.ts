@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runCli } from './helpers/cli-process.js';
 import { removeDir, startNode, type TestNode } from './helpers/node-process.js';
 
 const PASSWORD = 'correct horse battery staple';
+const TOKEN_SOURCE = resolve(fileURLToPath(import.meta.url), '../../src/contracts/examples/token.js');
 
 /** CLI end to end against a real regtest node: create, mine, send, pending → confirmed, history. */
 // Every CLI run is a fresh process (tsx start plus a 0.35 s scrypt unlock), hence the generous timeout.
@@ -171,12 +173,55 @@ describe('hackcoin wallet CLI end to end', { timeout: 180_000 }, () => {
     expect(bad.stderr).not.toContain('not a real phrase');
   });
 
-  it('contract commands are thin wrappers: a transfer whose data is the JSON payload', async () => {
-    const contract = bob;
-    const r = await ok(['wallet', 'contract', 'execute', contract, 'increment', '--args', '[2]', '--wallet', 'alice']);
-    const tx = await node.api(`/api/tx/${r.txid}`);
-    const payload = JSON.parse(Buffer.from(tx.data, 'hex').toString('utf8'));
-    expect(payload).toEqual({ type: 'execute', contract, fn: 'increment', args: [2] });
+  it('contract commands deploy the token, execute transfer, call balanceOf and show receipts', async () => {
+    // The canonical payload: deploy with the example token, gas limit from the node's estimate, fee = gasLimit × gasPrice.
+    const deployed = await ok(['wallet', 'contract', 'deploy', TOKEN_SOURCE, '--args', '["Hack","HCK",8,1000]', '--wallet', 'alice']);
+    expect(deployed).toMatchObject({ type: 'deploy', from: alice, status: 'pending', value: '0' });
+    const token = deployed.contractAddress as string;
+    expect(token).toMatch(/^0x[0-9a-fA-F]{40}$/);
+    expect(deployed.gasLimit).toBeGreaterThan(deployed.estimatedGas);
+    const deployTx = await node.api(`/api/tx/${deployed.txid}`);
+    const deployPayload = JSON.parse(Buffer.from(deployTx.data, 'hex').toString('utf8'));
+    expect(deployPayload).toEqual({ type: 'deploy', code: readFileSync(TOKEN_SOURCE, 'utf8'), init: ['Hack', 'HCK', 8, 1000], gasLimit: deployed.gasLimit, gasPrice: deployed.gasPrice });
+    expect(deployTx.to).toBe('0x0000000000000000000000000000000000000000');
+    expect(BigInt(deployTx.fee)).toBe(BigInt(deployed.gasLimit) * BigInt(deployed.gasPrice));
+    expect((await ok(['wallet', 'contract', 'receipt', deployed.txid])).status).toBe('pending');
+    await mine(1, bob);
+    const deployReceipt = await ok(['wallet', 'contract', 'receipt', deployed.txid]);
+    expect(deployReceipt).toMatchObject({ status: 'confirmed', receipt: { status: 'success', contractAddress: token } });
+    expect(deployReceipt.receipt.gasUsed).toBeLessThanOrEqual(deployed.gasLimit);
+
+    const sent = await ok(['wallet', 'contract', 'execute', token, 'transfer', '--args', JSON.stringify([bob, 250]), '--wallet', 'alice', '--gas-price', '2']);
+    expect(sent).toMatchObject({ type: 'call', function: 'transfer', contractAddress: token, gasPrice: '2', status: 'pending' });
+    const callTx = await node.api(`/api/tx/${sent.txid}`);
+    expect(JSON.parse(Buffer.from(callTx.data, 'hex').toString('utf8'))).toEqual({ type: 'call', fn: 'transfer', args: [bob, 250], gasLimit: sent.gasLimit, gasPrice: '2' });
+    expect(callTx.to).toBe(token);
+    await mine(1, bob);
+    const callReceipt = await ok(['wallet', 'contract', 'receipt', sent.txid]);
+    expect(callReceipt.receipt).toMatchObject({ status: 'success', returnValue: true, gasPrice: '2', events: [{ name: 'Transfer', data: { from: alice, to: bob, amount: 250 } }] });
+    expect(callReceipt.receipt.fee).toBe(String(callReceipt.receipt.gasUsed * 2));
+    const text = await cli(['wallet', 'contract', 'receipt', sent.txid]);
+    expect(text.stdout).toMatch(/^success in block \d+/);
+    expect(text.stdout).toContain('event Transfer');
+
+    // Read-only: no wallet, no transaction.
+    const pool = (await node.api('/api/mempool')).size;
+    expect(await ok(['wallet', 'contract', 'call', token, 'balanceOf', '--args', JSON.stringify([bob])])).toMatchObject({ status: 'success', returnValue: 250 });
+    expect((await ok(['wallet', 'contract', 'call', token, 'balanceOf', '--args', JSON.stringify([alice])])).returnValue).toBe(750);
+    expect((await cli(['wallet', 'contract', 'call', token, 'symbol'])).stdout.trim()).toBe('"HCK"');
+    expect((await node.api('/api/mempool')).size).toBe(pool);
+
+    // A transfer that would revert is refused before signing, unless a gas limit is forced.
+    const refused = await cli(['wallet', 'contract', 'execute', token, 'transfer', '--args', JSON.stringify([bob, 5000]), '--wallet', 'alice']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/would fail \(reverted: insufficient balance\)/);
+    const forced = await ok(['wallet', 'contract', 'execute', token, 'transfer', '--args', JSON.stringify([bob, 5000]), '--wallet', 'alice', '--gas-limit', '100000', '--gas-price', '1']);
+    await mine(1, bob);
+    expect((await ok(['wallet', 'contract', 'receipt', forced.txid])).receipt).toMatchObject({ status: 'reverted', revertReason: 'insufficient balance', events: [] });
+    const failedCall = await cli(['wallet', 'contract', 'call', token, 'transferFrom', '--args', JSON.stringify([alice, bob, 1])]);
+    expect(failedCall.code).toBe(1);
+    expect(failedCall.stderr).toMatch(/reverted: allowance exceeded/);
+    expect((await cli(['wallet', 'contract', 'execute', token, 'transfer', '--wallet', 'alice', '--fee', '5000'])).code).toBe(2);
   });
 
   it('never lets the mnemonic or a private key reach the node, its logs or its API', async () => {

@@ -203,6 +203,61 @@ if (!hasChromium) {
       await shot('dashboard-1280');
     });
 
+    it('deploys the token from the browser wallet, transfers tokens, and shows the receipts and the new balanceOf', async () => {
+      // The unlocked wallet lives in memory only: unlock, then move on inside the app.
+      await go('/wallet');
+      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await page.getByRole('button', { name: 'Unlock' }).click();
+      await page.getByTestId('receive-qr').waitFor({ timeout: 30_000 });
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Contracts' }).click();
+      await page.locator('.cm-editor').waitFor();
+      const mine = () => node.api('/api/mining/generate', { body: { count: 1, address: addrA } });
+      const receipts = page.getByTestId('receipt');
+      const latestStatus = () => receipts.first().getByTestId('receipt-status').textContent();
+
+      // Deploy the token template (from packages/node/src/contracts/examples/token.js) with the default init arguments;
+      // gas limit from the node's estimate, gas price from its fee estimate.
+      await page.getByRole('button', { name: 'Estimate gas' }).first().click();
+      await expect.poll(() => page.getByTestId('deploy-estimate').textContent()).toMatch(/^Estimate · gas [\d,]+/);
+      expect(Number(await page.getByLabel('Gas limit').first().inputValue())).toBeGreaterThan(20_000);
+      await page.getByRole('button', { name: 'Sign and deploy' }).click();
+      await expect.poll(() => successToast().textContent()).toContain('Deploy transaction');
+      const token = await page.getByLabel('Contract address').inputValue();
+      expect(token).toMatch(/^0x[0-9a-fA-F]{40}$/);
+      await expect.poll(latestStatus).toBe('pending');
+      await mine();
+      await expect.poll(latestStatus).toBe('success');
+      const deployId = (await receipts.first().getAttribute('data-txid'))!;
+      const deployTx = await node.api(`/api/tx/${deployId}`);
+      expect(JSON.parse(Buffer.from(deployTx.data, 'hex').toString('utf8'))).toMatchObject({ type: 'deploy', init: ['HackToken', 'HACK', 2, 1000000] });
+      expect(deployTx.receipt).toMatchObject({ status: 'success', contractAddress: token });
+      await expect.poll(() => page.getByTestId('storage-table').locator(`tr[data-key="balance:${addrA}"]`).textContent()).toContain('1000000');
+
+      // transfer(to, amount) from its generated form, signed in the browser.
+      const transfer = page.getByTestId('fn-transfer');
+      await transfer.locator('summary').click();
+      await transfer.getByLabel('to', { exact: true }).fill(addrB);
+      await transfer.getByLabel('amount', { exact: true }).fill('250');
+      await transfer.getByRole('button', { name: 'Send transaction' }).click();
+      await expect.poll(() => successToast().textContent()).toContain('transfer sent');
+      await expect.poll(() => receipts.count()).toBe(2);
+      await expect.poll(latestStatus).toBe('pending');
+      await mine();
+      await expect.poll(latestStatus).toBe('success');
+      expect(await receipts.first().getByTestId('receipt-events').textContent()).toContain(`"to":"${addrB}","amount":250`);
+      expect(await receipts.first().textContent()).toContain('returned true');
+
+      // balanceOf through the read-only call route; storage and events follow the new block.
+      const balanceOf = page.getByTestId('fn-balanceOf');
+      await balanceOf.locator('summary').click();
+      await balanceOf.getByLabel('owner', { exact: true }).fill(addrB);
+      await balanceOf.getByRole('button', { name: 'Call (read-only)' }).click();
+      await expect.poll(() => page.getByTestId('call-result').textContent()).toContain('→ 250');
+      await expect.poll(() => page.getByTestId('storage-table').locator(`tr[data-key="balance:${addrA}"]`).textContent()).toContain('999750');
+      await expect.poll(() => page.getByTestId('contract-events').textContent()).toContain('"amount":250');
+      await shot('contracts-token-1280');
+    });
+
     it('fits a 375 px screen on every page', async () => {
       await page.setViewportSize({ width: 375, height: 812 });
       const pages: [string, string][] = [

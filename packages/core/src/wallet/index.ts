@@ -8,3 +8,4 @@ export * from './wallet.js';
 export * from './nonce.js';
 export * from './builder.js';
 export * from './balance.js';
+export * from './contract.js';

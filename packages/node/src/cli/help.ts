@@ -12,9 +12,14 @@ Commands
   history                      newest first, pending first [--address A] [--page N] [--limit N]
   export                       encrypted keystore to stdout or --out FILE
                                --unsafe-raw-key [--address A] | --unsafe-mnemonic: plain secrets (password needed)
-  contract deploy <file.js>    PREVIEW: transfer carrying {type:"deploy", code, args} [--args JSON] [--value HCK]
-  contract call|execute <contract> <function>
-                               PREVIEW: transfer carrying {type:"execute", contract, fn, args}
+  contract deploy <file.js>    deploy a contract; init arguments with --args JSON, msg.value with --value HCK
+  contract execute <contract> <function>
+                               signed call of an exported function [--args JSON] [--value HCK]
+                               gas: --gas-limit N (default: the node's estimate + margin), --gas-price N
+                               (base units per gas; default from --fee slow|normal|fast); fee = limit × price
+  contract call <contract> <function>
+                               read-only call, nothing is signed or sent [--args JSON] [--from A]
+  contract receipt <txid>      status, gas used, fee, return value and events of a mined contract transaction
 
 Options
   --wallet NAME        keystore DATA_DIR/wallets/NAME.json (default "default"; env HACKCOIN_WALLET)
@@ -23,7 +28,7 @@ Options
   --json               one JSON document on stdout (amounts as decimal HCK strings)
   --password-file F    read the password from F (first line); or env HACKCOIN_PASSWORD
   --yes, -y            do not ask before sending
-  --dry-run            sign but do not broadcast (send, contract)
+  --dry-run            sign but do not broadcast (send, contract deploy/execute)
   --yes-i-saved-it     create: skip the recovery-word check (scripts; env HACKCOIN_YES_I_SAVED_IT=1)
   --words 12|24        create: mnemonic length (default 24)
   --bip39-passphrase   create/import: also use a BIP39 passphrase (prompt or env HACKCOIN_BIP39_PASSPHRASE)

@@ -34,6 +34,8 @@ const OPTIONS = {
   // contract
   args: { type: 'string' },
   value: { type: 'string' },
+  'gas-limit': { type: 'string' },
+  'gas-price': { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>['values'];

@@ -62,7 +62,11 @@ export interface BlocksPage {
 
 export interface ContractReceipt {
   status: 'success' | 'reverted' | 'out-of-gas';
+  /** Total gas charged (intrinsic included); fee = gasUsed × gasPrice. */
   gasUsed: number;
+  gasPrice?: string;
+  fee?: string;
+  contractAddress?: string;
   returnValue?: unknown;
   revertReason?: string;
   events?: { name: string; data: unknown }[];

@@ -1,16 +1,32 @@
 import { readFileSync } from 'node:fs';
-import { ZERO_ADDRESS, formatAddress, utf8ToBytes } from '@hackcoin/core';
+import {
+  buildSignedContractTransfer,
+  contractAddress,
+  contractFee,
+  formatAddress,
+  formatHck,
+  gasPriceForFeeRate,
+  parseAddress,
+  type ContractAction,
+} from '@hackcoin/core';
 import type { CommandContext } from '../context.js';
-import { usageError } from '../errors.js';
-import { takeArgs } from '../options.js';
-import { userAddress } from '../chain-info.js';
-import { sendTransfer } from './transfer.js';
+import { CliError, EXIT, usageError } from '../errors.js';
+import { intFlag, takeArgs } from '../options.js';
+import { addressState, feeEstimate, networkParams, userAddress, type AddressState } from '../chain-info.js';
+import { ownAddress, ownAddresses } from '../own-addresses.js';
+import { readKeystore } from '../store.js';
+import { confirmAndSign, parseAmount, parseFee } from './transfer.js';
 
 /**
- * PREVIEW. The contract engine is not yet part of block validation: these
- * commands only put a JSON payload into an ordinary transfer's `data`, so
- * the transfer confirms (amount and fee move) but no code runs yet.
+ * Contract commands. deploy and execute sign a contract transaction with the
+ * canonical payload (docs/consensus.md, "Contract transactions"; built by
+ * core's buildSignedContractTransfer): fee = gasLimit × gasPrice, amount =
+ * --value. call is read-only (POST /api/contracts/call): nothing is signed.
  */
+const USAGE =
+  'usage: hackcoin wallet contract deploy <file.js> | execute <contract> <function> | call <contract> <function> | receipt <txid> ' +
+  '[--args JSON] [--value HCK] [--gas-limit N] [--gas-price N]';
+
 function parseArgsFlag(text: string | undefined): unknown[] {
   if (text === undefined) return [];
   let v: unknown;
@@ -23,32 +39,194 @@ function parseArgsFlag(text: string | undefined): unknown[] {
   return v;
 }
 
-const encode = (payload: Record<string, unknown>): Uint8Array => utf8ToBytes(JSON.stringify(payload));
+function functionName(fn: string): string {
+  if (!/^[A-Za-z_$][\w$]{0,63}$/.test(fn)) throw usageError(`invalid function name "${fn}"`);
+  return fn;
+}
+
+interface Estimate {
+  status: string;
+  gasUsed: number;
+  suggestedGasLimit: number;
+  contractAddress: string;
+  revertReason?: string;
+}
+
+interface CallAnswer {
+  status: string;
+  gasUsed: number;
+  height: number;
+  returnValue?: unknown;
+  revertReason?: string;
+}
+
+const failure = (r: { status: string; revertReason?: string }) => `${r.status}${r.revertReason ? `: ${r.revertReason}` : ''}`;
+
+/** The sender: --from, or the first address that can pay `cost` (the richest one when none can; checked again once the fee is known). */
+async function pickSender(ctx: CommandContext, candidates: { address: string }[], cost: bigint): Promise<AddressState> {
+  let best: AddressState | undefined;
+  for (const c of candidates) {
+    const s = await addressState(ctx.node, c.address);
+    if (s.balance.available >= cost) return s;
+    if (!best || s.balance.available > best.balance.available) best = s;
+  }
+  return best!;
+}
+
+async function sendContractTx(ctx: CommandContext, action: ContractAction, what: string): Promise<void> {
+  const { opts, out, node } = ctx;
+  const file = readKeystore(opts.dataDir, opts.walletName);
+  const value = parseAmount(opts.flags.value ?? '0', 'value');
+  const choice = parseFee(opts.flags.fee);
+  if (typeof choice !== 'string') throw usageError('a contract transaction pays gasLimit × gasPrice: use --gas-limit and --gas-price instead of a numeric --fee');
+  const params = await networkParams(node);
+  const gasLimitFlag = opts.flags['gas-limit'] === undefined ? undefined : intFlag(opts.flags['gas-limit'], 'gas-limit', 1, params.maxTxGas, 0);
+  const gasPriceFlag = opts.flags['gas-price'];
+  if (gasPriceFlag !== undefined && !/^(0|[1-9]\d{0,19})$/.test(gasPriceFlag)) throw usageError(`invalid --gas-price "${gasPriceFlag}": base units per gas, a whole number`);
+  const addrs = opts.flags.from === undefined ? ownAddresses(file) : [ownAddress(file, opts.flags.from, opts.walletName, 'from')];
+  if (addrs.length === 0) throw usageError(`wallet "${opts.walletName}" has no addresses`);
+
+  // Gas price: --gas-price, else the node's per-byte fee rate for the --fee preset (default normal) turned into a price per gas.
+  const gasPrice = gasPriceFlag !== undefined ? BigInt(gasPriceFlag) : gasPriceForFeeRate((await feeEstimate(node))[choice], params);
+  const sender = await pickSender(ctx, addrs, value + (gasLimitFlag === undefined ? 0n : contractFee(gasLimitFlag, gasPrice)));
+
+  // Gas limit: --gas-limit, else the node's estimate (gas used plus a 20 % + 1,000 margin) for this sender, value and payload.
+  let gasLimit = gasLimitFlag;
+  let estimated: Estimate | undefined;
+  if (gasLimit === undefined) {
+    const common = { from: sender.address, value: value.toString(), gasPrice: gasPrice.toString() };
+    estimated = await node.post<Estimate>(
+      '/api/contracts/estimate-gas',
+      action.type === 'deploy'
+        ? { type: 'deploy', contractCode: action.code, initData: action.init ?? [], ...common }
+        : { type: 'call', contractAddress: formatAddress(parseAddress(action.contract as string)), functionName: action.fn, parameters: action.args ?? [], ...common },
+    );
+    if (estimated.status !== 'success') {
+      throw new CliError(`${what} would fail (${failure(estimated)}); nothing was sent (give --gas-limit to send it anyway)`, EXIT.error);
+    }
+    gasLimit = estimated.suggestedGasLimit;
+  }
+  const maxFee = contractFee(gasLimit, gasPrice);
+  const cost = value + maxFee;
+  if (sender.balance.available < cost) {
+    throw new CliError(
+      `insufficient funds: needs ${formatHck(cost)} HCK (value + max fee ${formatHck(maxFee)}), available at ${sender.address} is ${formatHck(sender.balance.available)} HCK`,
+      EXIT.error,
+    );
+  }
+
+  const target = action.type === 'deploy' ? formatAddress(contractAddress(parseAddress(sender.address), sender.nextNonce)) : (action.contract as string);
+  const { raw, id } = await confirmAndSign(ctx, {
+    file,
+    sender,
+    question: `${what} from ${sender.address}${value > 0n ? ` with ${formatHck(value)} HCK` : ''}: gas limit ${gasLimit} × ${gasPrice} = max fee ${formatHck(maxFee)} HCK (unused gas is refunded)`,
+    build: (key, nonce) => buildSignedContractTransfer({ params, action, gasLimit: gasLimit!, gasPrice, value, nonce }, key),
+  });
+  const dryRun = opts.flags['dry-run'] === true;
+  const result: Record<string, unknown> = {
+    txid: id,
+    type: action.type,
+    from: sender.address,
+    contractAddress: target,
+    ...(action.type === 'call' ? { function: action.fn, args: action.args ?? [] } : {}),
+    value: formatHck(value),
+    gasLimit,
+    gasPrice: gasPrice.toString(),
+    maxFee: formatHck(maxFee),
+    ...(estimated ? { estimatedGas: estimated.gasUsed } : {}),
+    nonce: sender.nextNonce.toString(),
+    status: dryRun ? 'not-sent' : 'pending',
+    ...(dryRun ? { raw } : {}),
+  };
+  if (dryRun) {
+    out.result(result, [`Signed but not sent (--dry-run): ${id}`, raw]);
+    return;
+  }
+  const res = await node.post<{ id: string; contractAddress: string }>(action.type === 'deploy' ? '/api/contracts/deploy' : '/api/contracts/execute', { raw });
+  result.txid = res.id;
+  result.contractAddress = res.contractAddress;
+  out.result(result, [
+    `${what} sent${action.type === 'deploy' ? `: contract ${res.contractAddress}` : ''}`,
+    `txid ${res.id} (gas limit ${gasLimit} × ${gasPrice}, max fee ${formatHck(maxFee)} HCK, nonce ${sender.nextNonce})`,
+    `receipt once mined: hackcoin wallet contract receipt ${res.id}`,
+  ]);
+}
+
+async function readOnlyCall(ctx: CommandContext, contract: string, fn: string, args: unknown[]): Promise<void> {
+  const { opts, out, node } = ctx;
+  const from = opts.flags.from === undefined ? undefined : userAddress(opts.flags.from, 'invalid --from');
+  const gasLimit = opts.flags['gas-limit'] === undefined ? undefined : intFlag(opts.flags['gas-limit'], 'gas-limit', 1, 10_000_000, 0);
+  if (opts.flags.value !== undefined) throw usageError('a read-only call carries no value: use `contract execute` to send HCK');
+  const r = await node.post<CallAnswer>('/api/contracts/call', {
+    contractAddress: contract,
+    functionName: fn,
+    parameters: args,
+    ...(from ? { from } : {}),
+    ...(gasLimit !== undefined ? { gasLimit } : {}),
+  });
+  if (r.status !== 'success') throw new CliError(`${fn} ${failure(r)} (read-only call, nothing was sent)`, EXIT.error);
+  out.result(
+    { contractAddress: contract, function: fn, args, status: r.status, returnValue: r.returnValue ?? null, gasUsed: r.gasUsed, height: r.height },
+    JSON.stringify(r.returnValue ?? null),
+  );
+}
+
+interface TxAnswer {
+  id: string;
+  status: 'pending' | 'confirmed';
+  blockHeight: number | null;
+  confirmations: number;
+  data?: string;
+  receipt?: { status: string; gasUsed: number; gasPrice: string; fee: string; contractAddress: string; returnValue?: unknown; revertReason?: string; events: { name: string; data: unknown }[] };
+}
+
+async function receipt(ctx: CommandContext, txid: string): Promise<void> {
+  const { out, node } = ctx;
+  if (!/^[0-9a-fA-F]{64}$/.test(txid)) throw usageError(`invalid txid "${txid}": 64 hex digits`);
+  const tx = await node.get<TxAnswer>(`/api/tx/${txid.toLowerCase()}`);
+  if (tx.status === 'confirmed' && !tx.receipt) throw usageError(`${tx.id} is not a contract transaction (it has no receipt)`);
+  const r = tx.receipt;
+  const lines =
+    tx.status === 'pending' || !r
+      ? [`${tx.id} is pending: the receipt appears once it is mined`]
+      : [
+          `${failure(r)} in block ${tx.blockHeight} (${tx.confirmations} confirmation${tx.confirmations === 1 ? '' : 's'})`,
+          `contract ${r.contractAddress}, gas used ${r.gasUsed} × ${r.gasPrice} = fee ${formatHck(BigInt(r.fee))} HCK`,
+          ...(r.returnValue !== undefined ? [`returned ${JSON.stringify(r.returnValue)}`] : []),
+          ...r.events.map((e) => `event ${e.name} ${JSON.stringify(e.data)}`),
+        ];
+  out.result({ txid: tx.id, status: tx.status, blockHeight: tx.blockHeight, confirmations: tx.confirmations, receipt: r ?? null }, lines);
+}
 
 export async function contractCommand(ctx: CommandContext): Promise<void> {
   const { opts } = ctx;
   const sub = opts.positionals[2];
-  const args = parseArgsFlag(opts.flags.args);
-  const value = opts.flags.value ?? '0';
-  ctx.out.note('note: contracts are a preview; the chain does not execute contract code yet (see docs/cli.md).');
   if (sub === 'deploy') {
     const [path] = takeArgs(opts, 3, ['file.js']);
+    const init = parseArgsFlag(opts.flags.args);
     let code: string;
     try {
       code = readFileSync(path!, 'utf8');
     } catch (e) {
       throw usageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    // No recipient exists before deployment; the zero address marks a deploy, as Ethereum's empty `to` does.
-    await sendTransfer(ctx, { to: formatAddress(ZERO_ADDRESS), amount: value, data: encode({ type: 'deploy', code, args }), what: 'Deploy contract' });
+    if (code.trim() === '') throw usageError(`${path} is empty`);
+    await sendContractTx(ctx, { type: 'deploy', code, init }, 'Deploy contract');
     return;
   }
-  if (sub === 'call' || sub === 'execute') {
+  if (sub === 'execute' || sub === 'call') {
     const [contract, fn] = takeArgs(opts, 3, ['contract', 'function']);
     const to = userAddress(contract!, 'invalid contract address');
-    if (!/^[A-Za-z_$][\w$]{0,63}$/.test(fn!)) throw usageError(`invalid function name "${fn}"`);
-    await sendTransfer(ctx, { to, amount: value, data: encode({ type: 'execute', contract: to, fn, args }), what: `Call ${fn}` });
+    const args = parseArgsFlag(opts.flags.args);
+    const name = functionName(fn!);
+    if (sub === 'call') await readOnlyCall(ctx, to, name, args);
+    else await sendContractTx(ctx, { type: 'call', contract: to, fn: name, args }, `Execute ${name}`);
     return;
   }
-  throw usageError('usage: hackcoin wallet contract deploy <file.js> | call|execute <contract> <function> [--args JSON] [--value HCK]');
+  if (sub === 'receipt') {
+    const [txid] = takeArgs(opts, 3, ['txid']);
+    await receipt(ctx, txid!);
+    return;
+  }
+  throw usageError(USAGE);
 }

@@ -8,6 +8,8 @@ import {
   signedTransferSize,
   txId,
   type FeeChoice,
+  type KeystoreFile,
+  type TransferTx,
 } from '@hackcoin/core';
 import { addressState, feeEstimate, networkParams, userAddress, type AddressState } from '../chain-info.js';
 import type { CommandContext } from '../context.js';
@@ -34,7 +36,7 @@ export function parseAmount(text: string, what = 'amount'): bigint {
   }
 }
 
-function parseFee(text: string | undefined): FeeChoice {
+export function parseFee(text: string | undefined): FeeChoice {
   const v = text ?? 'normal';
   if (v === 'slow' || v === 'normal' || v === 'fast') return v;
   // A number is the total fee in base units (the node prices per byte; see `hackcoin wallet send --help`).
@@ -43,7 +45,7 @@ function parseFee(text: string | undefined): FeeChoice {
 }
 
 /** Picks the sender: --from, or the first address whose spendable balance covers amount + fee. */
-async function chooseSender(ctx: CommandContext, fileAddrs: { address: string }[], fromFlag: string | undefined, cost: bigint, fee: bigint) {
+export async function chooseSender(ctx: CommandContext, fileAddrs: { address: string }[], fromFlag: string | undefined, cost: bigint, fee: bigint): Promise<AddressState> {
   const { node } = ctx;
   const candidates = fromFlag === undefined ? fileAddrs : [{ address: fromFlag }];
   let best: AddressState | undefined;
@@ -57,6 +59,42 @@ async function chooseSender(ctx: CommandContext, fileAddrs: { address: string }[
     `insufficient funds: needs ${formatHck(cost)} HCK (amount + fee ${formatHck(fee)}), ${where} is ${formatHck(best?.balance.available ?? 0n)} HCK`,
     EXIT.error,
   );
+}
+
+export interface SignedSpec {
+  /** The wallet file (already read) holding the sender's key. */
+  file: KeystoreFile;
+  sender: AddressState;
+  /** The confirmation question (without "Send?"). */
+  question: string;
+  /** Builds and signs the transaction with the sender's key and nonce. */
+  build: (key: Uint8Array, nonce: bigint) => TransferTx;
+}
+
+/**
+ * Asks (when interactive), unlocks, signs with the sender's next nonce and
+ * wipes the key. Returns the raw hex and id; broadcasting is the caller's.
+ */
+export async function confirmAndSign(ctx: CommandContext, spec: SignedSpec): Promise<{ raw: string; id: string }> {
+  const { opts } = ctx;
+  const dryRun = opts.flags['dry-run'] === true;
+  if (!dryRun && !opts.json && opts.flags.yes !== true && interactive()) {
+    if (!(await confirm(`${spec.question}. Send?`))) throw new CliError('cancelled; nothing was sent', EXIT.cancelled);
+  }
+  // The password is asked for only now, after every check that needs no key has passed.
+  const wallet = await unlockWallet(spec.file, await existingPassword(opts, opts.walletName), opts.walletName);
+  try {
+    const key = wallet.keyFor(spec.sender.address);
+    try {
+      // The node's nextNonce counts this sender's pending transfers, so back-to-back sends chain correctly.
+      const tx = spec.build(key, spec.sender.nextNonce);
+      return { raw: bytesToHex(encodeTx(tx)), id: txId(tx) };
+    } finally {
+      key.fill(0);
+    }
+  } finally {
+    wallet.wipe();
+  }
 }
 
 export async function sendTransfer(ctx: CommandContext, spec: TransferSpec): Promise<void> {
@@ -76,28 +114,12 @@ export async function sendTransfer(ctx: CommandContext, spec: TransferSpec): Pro
   const sender = await chooseSender(ctx, addrs, from, amount + fee, fee);
   const dryRun = opts.flags['dry-run'] === true;
 
-  if (!dryRun && !opts.json && opts.flags.yes !== true && interactive()) {
-    const q = `${spec.what}: ${formatHck(amount)} HCK from ${sender.address} to ${to}, fee ${formatHck(fee)} HCK. Send?`;
-    if (!(await confirm(q))) throw new CliError('cancelled; nothing was sent', EXIT.cancelled);
-  }
-
-  // The password is asked for only now, after every check that needs no key has passed.
-  const wallet = await unlockWallet(file, await existingPassword(opts, opts.walletName), opts.walletName);
-  let raw: string;
-  let id: string;
-  try {
-    const key = wallet.keyFor(sender.address);
-    try {
-      // The node's nextNonce counts this sender's pending transfers, so back-to-back sends chain correctly.
-      const tx = buildSignedTransfer({ params, to, amount, data, fee: { custom: fee }, nonce: sender.nextNonce }, key);
-      raw = bytesToHex(encodeTx(tx));
-      id = txId(tx);
-    } finally {
-      key.fill(0);
-    }
-  } finally {
-    wallet.wipe();
-  }
+  const { raw, id } = await confirmAndSign(ctx, {
+    file,
+    sender,
+    question: `${spec.what}: ${formatHck(amount)} HCK from ${sender.address} to ${to}, fee ${formatHck(fee)} HCK`,
+    build: (key, nonce) => buildSignedTransfer({ params, to, amount, data, fee: { custom: fee }, nonce }, key),
+  });
 
   const result = {
     txid: id,

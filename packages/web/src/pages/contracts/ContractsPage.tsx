@@ -1,20 +1,30 @@
 import { lazy, Suspense, useState } from 'react';
+import { Button } from '../../components/Button';
 import { Card, PageTitle } from '../../components/Card';
 import { SelectField } from '../../components/Field';
 import { ApiErrorNotice, Loading } from '../../components/Notice';
 import { useApi } from '../../hooks/useApi';
+import type { SentTx } from './contract-tx';
 import { DeployPanel } from './DeployPanel';
 import { InteractPanel } from './InteractPanel';
+import { ReceiptList } from './ReceiptList';
 import { TEMPLATES } from './templates';
 
 const CodeEditor = lazy(() => import('./CodeEditor'));
 
+interface ContractList {
+  total: number;
+  contracts: { address: string; deployer: string; height: number; storageEntries: number }[];
+}
+
 export default function ContractsPage() {
-  const list = useApi<unknown>('/api/contracts?limit=20');
+  const list = useApi<ContractList>('/api/contracts?limit=20', { refreshOn: ['blocks'] });
   const [templateId, setTemplateId] = useState(TEMPLATES[0]!.id);
   const template = TEMPLATES.find((t) => t.id === templateId) ?? TEMPLATES[0]!;
   const [source, setSource] = useState(template.source);
   const [address, setAddress] = useState('');
+  const [sent, setSent] = useState<SentTx[]>([]);
+  const track = (s: SentTx) => setSent((old) => [s, ...old.filter((o) => o.id !== s.id)].slice(0, 20));
   const pick = (id: string) => {
     const t = TEMPLATES.find((x) => x.id === id);
     if (!t) return;
@@ -26,24 +36,54 @@ export default function ContractsPage() {
       <PageTitle sub="Write JavaScript contracts, deploy them signed by your browser wallet, and call their functions.">Contract IDE</PageTitle>
       {list.error !== undefined && <ApiErrorNotice error={list.error} feature="Smart contracts" />}
       <div className="grid gap-4 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
-        <Card title="Source" actions={
-          <div className="w-48">
-            <SelectField label="Template" value={templateId} onChange={(e) => pick(e.target.value)}>
-              {TEMPLATES.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                </option>
-              ))}
-            </SelectField>
-          </div>
-        }>
-          <Suspense fallback={<Loading label="Loading editor…" />}>
-            <CodeEditor value={source} onChange={setSource} label="Contract source code" />
-          </Suspense>
-        </Card>
         <div className="min-w-0 space-y-4">
-          <DeployPanel source={source} initArgs={template.initArgs} onDeployed={setAddress} />
-          <InteractPanel source={source} address={address} onAddress={setAddress} />
+          <Card
+            title="Source"
+            actions={
+              <div className="w-48">
+                <SelectField label="Template" value={templateId} onChange={(e) => pick(e.target.value)}>
+                  {TEMPLATES.map((t) => (
+                    <option key={t.id} value={t.id}>
+                      {t.name}
+                    </option>
+                  ))}
+                </SelectField>
+              </div>
+            }
+          >
+            <Suspense fallback={<Loading label="Loading editor…" />}>
+              <CodeEditor value={source} onChange={setSource} label="Contract source code" />
+            </Suspense>
+          </Card>
+          <ReceiptList sent={sent} />
+          {list.data && list.data.total > 0 && (
+            <Card title={`Deployed contracts (${list.data.total})`}>
+              <ul className="space-y-1 text-xs" data-testid="contract-list">
+                {list.data.contracts.map((c) => (
+                  <li key={c.address} className="flex flex-wrap items-center gap-2">
+                    <span className="font-mono break-all">{c.address}</span>
+                    <span className="text-slate-500">
+                      block {c.height} · {c.storageEntries} storage entr{c.storageEntries === 1 ? 'y' : 'ies'}
+                    </span>
+                    <Button variant="ghost" className="ml-auto text-xs" onClick={() => setAddress(c.address)}>
+                      Open
+                    </Button>
+                  </li>
+                ))}
+              </ul>
+            </Card>
+          )}
+        </div>
+        <div className="min-w-0 space-y-4">
+          <DeployPanel
+            source={source}
+            initArgs={template.initArgs}
+            onDeployed={(a, s) => {
+              setAddress(a);
+              track(s);
+            }}
+          />
+          <InteractPanel source={source} address={address} onAddress={setAddress} onSent={track} />
         </div>
       </div>
     </div>

@@ -4,20 +4,22 @@ import type { FunctionSig } from './abi';
 import { parseArg } from './abi';
 import { ArgsFields } from './ArgsFields';
 
-export function FunctionForm({ fn, readOnly, canSend, onCall, onSend }: { fn: FunctionSig; readOnly: boolean; canSend: boolean; onCall: (args: unknown[]) => Promise<void>; onSend: (args: unknown[]) => Promise<void> }) {
+type Action = 'call' | 'estimate' | 'send';
+
+/** A form generated for one exported function: read-only call, gas estimate, or a signed transaction. */
+export function FunctionForm({ fn, readOnly, canSend, canEstimate, onRun }: { fn: FunctionSig; readOnly: boolean; canSend: boolean; canEstimate: boolean; onRun: (what: Action, args: unknown[]) => Promise<void> }) {
   const [values, setValues] = useState<string[]>(() => fn.params.map(() => ''));
-  const [busy, setBusy] = useState<'call' | 'send' | null>(null);
-  const args = () => fn.params.map((_, i) => parseArg(values[i] ?? ''));
-  const go = async (what: 'call' | 'send') => {
+  const [busy, setBusy] = useState<Action | null>(null);
+  const go = async (what: Action) => {
     setBusy(what);
     try {
-      await (what === 'call' ? onCall(args()) : onSend(args()));
+      await onRun(what, fn.params.map((_, i) => parseArg(values[i] ?? '')));
     } finally {
       setBusy(null);
     }
   };
   return (
-    <details className="rounded-lg border border-slate-800 p-2 open:bg-slate-950/40">
+    <details className="rounded-lg border border-slate-800 p-2 open:bg-slate-950/40" data-testid={`fn-${fn.name}`}>
       <summary className="cursor-pointer font-mono text-sm">
         <span className={readOnly ? 'text-sky-300' : 'text-amber-300'}>{fn.name}</span>({fn.params.join(', ')}) {readOnly && <span className="ml-1 text-xs text-slate-500">view</span>}
       </summary>
@@ -26,6 +28,9 @@ export function FunctionForm({ fn, readOnly, canSend, onCall, onSend }: { fn: Fu
         <div className="flex flex-wrap gap-2">
           <Button variant="secondary" className="text-xs" busy={busy === 'call'} onClick={() => go('call')}>
             Call (read-only)
+          </Button>
+          <Button variant="secondary" className="text-xs" busy={busy === 'estimate'} disabled={!canEstimate} onClick={() => go('estimate')}>
+            Estimate gas
           </Button>
           <Button className="text-xs" busy={busy === 'send'} disabled={!canSend} onClick={() => go('send')}>
             Send transaction

@@ -1,33 +1,58 @@
 import { TextField } from '../../components/Field';
 import { formatHckAmount, parseAmountInput } from '../../lib/amount';
 
+/** Text of the gas inputs; a blank gas limit or price is filled in when signing (estimate / fee estimate). */
 export interface GasForm {
   gasLimit: string;
   gasPrice: string;
   value: string;
 }
 
-export const DEFAULT_GAS: GasForm = { gasLimit: '1000000', gasPrice: '1', value: '0' };
+export const DEFAULT_GAS: GasForm = { gasLimit: '', gasPrice: '', value: '0' };
 
-export function readGas(g: GasForm): { gasLimit: number; gasPrice: bigint; value: bigint } | { error: string } {
-  const gasLimit = Number(g.gasLimit);
-  if (!Number.isSafeInteger(gasLimit) || gasLimit <= 0) return { error: 'Gas limit must be a positive integer' };
-  if (!/^\d+$/.test(g.gasPrice.trim())) return { error: 'Gas price is a whole number of base units per gas' };
+export interface ReadGas {
+  gasLimit?: number;
+  gasPrice?: bigint;
+  value: bigint;
+}
+
+export function readGas(g: GasForm): ReadGas | { error: string } {
+  const out: ReadGas = { value: 0n };
+  const limit = g.gasLimit.trim();
+  if (limit !== '') {
+    const n = Number(limit);
+    if (!/^\d+$/.test(limit) || !Number.isSafeInteger(n) || n <= 0) return { error: 'Gas limit must be a positive whole number (or blank: estimate)' };
+    out.gasLimit = n;
+  }
+  const price = g.gasPrice.trim();
+  if (price !== '') {
+    if (!/^(0|[1-9]\d{0,19})$/.test(price)) return { error: 'Gas price is a whole number of base units per gas (or blank: from the fee estimate)' };
+    out.gasPrice = BigInt(price);
+  }
   const value = parseAmountInput(g.value || '0', { allowZero: true });
   if (!value.ok) return { error: `Value: ${value.error}` };
-  return { gasLimit, gasPrice: BigInt(g.gasPrice.trim()), value: value.units };
+  out.value = value.units;
+  return out;
 }
 
 export function GasFields({ gas, onChange, idPrefix }: { gas: GasForm; onChange: (g: GasForm) => void; idPrefix: string }) {
   const r = readGas(gas);
+  const note =
+    'error' in r
+      ? r.error
+      : r.gasLimit !== undefined && r.gasPrice !== undefined
+        ? `Maximum fee ${formatHckAmount(BigInt(r.gasLimit) * r.gasPrice)} (gas limit × price; unused gas is refunded)`
+        : 'Blank gas limit: the node’s estimate plus a margin. Blank price: from the node’s fee estimate.';
   return (
     <div className="space-y-1">
       <div className="grid grid-cols-1 gap-2 sm:grid-cols-3">
-        <TextField id={`${idPrefix}-gas-limit`} label="Gas limit" inputMode="numeric" value={gas.gasLimit} onChange={(e) => onChange({ ...gas, gasLimit: e.target.value })} />
-        <TextField id={`${idPrefix}-gas-price`} label="Gas price (units/gas)" inputMode="numeric" value={gas.gasPrice} onChange={(e) => onChange({ ...gas, gasPrice: e.target.value })} />
+        <TextField id={`${idPrefix}-gas-limit`} label="Gas limit" inputMode="numeric" placeholder="auto (estimate)" value={gas.gasLimit} onChange={(e) => onChange({ ...gas, gasLimit: e.target.value })} />
+        <TextField id={`${idPrefix}-gas-price`} label="Gas price (units/gas)" inputMode="numeric" placeholder="auto (fee estimate)" value={gas.gasPrice} onChange={(e) => onChange({ ...gas, gasPrice: e.target.value })} />
         <TextField id={`${idPrefix}-value`} label="Value (HCK)" inputMode="decimal" value={gas.value} onChange={(e) => onChange({ ...gas, value: e.target.value })} />
       </div>
-      <p className={`text-xs ${'error' in r ? 'text-rose-300' : 'text-slate-400'}`}>{'error' in r ? r.error : `Maximum fee ${formatHckAmount(BigInt(r.gasLimit) * r.gasPrice)}`}</p>
+      <p className={`text-xs ${'error' in r ? 'text-rose-300' : 'text-slate-400'}`} data-testid={`${idPrefix}-gas-note`}>
+        {note}
+      </p>
     </div>
   );
 }

@@ -1,79 +1,86 @@
-import { useState, type FormEvent } from 'react';
-import { Button } from '../../components/Button';
+import { useState } from 'react';
 import { Card } from '../../components/Card';
 import { TextField } from '../../components/Field';
-import { api } from '../../lib/api';
+import { Notice } from '../../components/Notice';
+import { useApi } from '../../hooks/useApi';
+import { ApiError, errorText } from '../../lib/api';
 import { useNodeInfo } from '../../state/node-info';
 import { useToast } from '../../state/toast';
 import { useWallet } from '../../state/wallet';
 import { exportedFunctions, looksReadOnly } from './abi';
-import { execute, readOnlyCall } from './contract-tx';
+import { estimateCall, execute, readOnlyCall, resolveGas, suggestedGasPrice, type SentTx } from './contract-tx';
 import { FunctionForm } from './FunctionForm';
 import { DEFAULT_GAS, GasFields, readGas } from './GasFields';
 import { SenderSelect } from './SenderSelect';
 import { StoragePanel, type ContractDetail } from './StoragePanel';
 
-export function InteractPanel({ source, address, onAddress }: { source: string; address: string; onAddress: (a: string) => void }) {
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+
+export function InteractPanel({ source, address, onAddress, onSent }: { source: string; address: string; onAddress: (a: string) => void; onSent: (s: SentTx) => void }) {
   const { wallet } = useWallet();
   const { data: node } = useNodeInfo();
   const toast = useToast();
-  const [detail, setDetail] = useState<ContractDetail | null>(null);
+  const contract = address.trim();
+  const valid = ADDRESS.test(contract);
+  // Storage, balance, code and events; refreshed with every block.
+  const detail = useApi<ContractDetail>(valid ? `/api/contracts/${contract}` : null, { refreshOn: ['blocks'] });
   const [result, setResult] = useState<string>('');
   const [gas, setGas] = useState(DEFAULT_GAS);
   const [from, setFrom] = useState('');
   const sender = from || wallet?.list()[0]?.address || '';
-  const code = detail?.source ?? source;
+  // The deployed code once the contract exists, else the editor's source (e.g. right after sending the deploy).
+  const code = detail.data?.code ?? source;
   const fns = exportedFunctions(code).filter((f) => f.name !== 'init');
+  const missing = detail.error instanceof ApiError && detail.error.status === 404;
 
-  const load = async (e?: FormEvent) => {
-    e?.preventDefault();
+  const run = async (what: 'call' | 'estimate' | 'send', name: string, args: unknown[]) => {
+    const shown = `${name}(${args.map((a) => JSON.stringify(a)).join(', ')})`;
     try {
-      setDetail(await api<ContractDetail>(`/api/contracts/${address.trim()}`));
+      if (what === 'call') {
+        const r = await readOnlyCall(contract, name, args, sender || undefined);
+        setResult(r.status === 'success' ? `${shown} → ${JSON.stringify(r.returnValue ?? null)}  [gas ${r.gasUsed}]` : `${shown} ${r.status}${r.revertReason ? `: ${r.revertReason}` : ''}  [gas ${r.gasUsed}]`);
+        return;
+      }
+      const g = readGas(gas);
+      if ('error' in g) throw new Error(g.error);
+      if (!node) throw new Error('Waiting for the node');
+      if (!sender) throw new Error('Unlock your wallet first');
+      const est = (price: bigint) => estimateCall(sender, contract, name, args, g.value, price);
+      if (what === 'estimate') {
+        const price = g.gasPrice ?? (await suggestedGasPrice(node.network));
+        const r = await est(price);
+        setResult(
+          `${shown} estimate: ${r.status}${r.revertReason ? ` (${r.revertReason})` : ''} · gas ${r.gasUsed} (intrinsic ${r.intrinsicGas}) · suggested limit ${r.suggestedGasLimit} × ${price}`,
+        );
+        return;
+      }
+      if (!wallet) throw new Error('Unlock your wallet first');
+      const r = await resolveGas(g, node.network, est);
+      const res = await execute(wallet, node.network, sender, { contract, fn: name, args, ...r });
+      toast.success(`${name} sent as transaction ${res.id.slice(0, 16)}…`);
+      setResult(`${shown} → transaction ${res.id} (gas limit ${r.gasLimit} × ${r.gasPrice}); its receipt appears below once mined`);
+      onSent({ id: res.id, label: shown, contract });
     } catch (err) {
-      setDetail(null);
-      toast.error(err, 'Could not load the contract');
-    }
-  };
-
-  const call = async (name: string, args: unknown[]) => {
-    try {
-      const r = await readOnlyCall(address.trim(), name, args, sender || undefined);
-      setResult(`${name}(${args.map((a) => JSON.stringify(a)).join(', ')}) → ${JSON.stringify(r.returnValue ?? r, null, 1)}${r.gasUsed !== undefined ? `  [gas ${r.gasUsed}]` : ''}`);
-    } catch (err) {
-      toast.error(err, `${name} failed`);
-    }
-  };
-
-  const send = async (name: string, args: unknown[]) => {
-    const g = readGas(gas);
-    if ('error' in g) return toast.error(new Error(g.error));
-    try {
-      if (!wallet || !node) throw new Error('Unlock your wallet first');
-      const r = await execute(wallet, node.network, sender, { contractAddress: address.trim(), functionName: name, parameters: args, ...g });
-      toast.success(`${name} sent as transaction ${r.id.slice(0, 16)}…`);
-      setResult(`${name} → transaction ${r.id} (see its receipt in the explorer once mined)`);
-    } catch (err) {
-      toast.error(err, `${name} was rejected`);
+      toast.error(err, what === 'send' ? `${name} was not sent` : `${name} failed`);
     }
   };
 
   return (
     <div className="space-y-4">
       <Card title="Interact">
-        <form onSubmit={load} className="flex items-end gap-2">
-          <div className="min-w-0 flex-1">
-            <TextField label="Contract address" value={address} onChange={(e) => onAddress(e.target.value)} placeholder="0x…" spellCheck={false} className="font-mono" />
+        <TextField label="Contract address" value={address} onChange={(e) => onAddress(e.target.value)} placeholder="0x…" spellCheck={false} className="font-mono" error={contract && !valid ? 'A 0x address of 40 hex digits' : undefined} />
+        {valid && missing && (
+          <div className="mt-2">
+            <Notice tone="info">No contract at this address yet: a deploy shows up once its block is mined.</Notice>
           </div>
-          <Button type="submit" variant="secondary" disabled={!address.trim()}>
-            Load
-          </Button>
-        </form>
+        )}
+        {valid && detail.error !== undefined && !missing && <p className="mt-2 text-xs text-rose-300">{errorText(detail.error)}</p>}
         <div className="mt-3 space-y-3">
           <SenderSelect wallet={wallet} value={sender} onChange={setFrom} />
           <GasFields gas={gas} onChange={setGas} idPrefix="exec" />
           <div className="space-y-2">
             {fns.map((f) => (
-              <FunctionForm key={`${code.length}-${f.name}`} fn={f} readOnly={looksReadOnly(f, code)} canSend={!!wallet && !!address.trim()} onCall={(a) => call(f.name, a)} onSend={(a) => send(f.name, a)} />
+              <FunctionForm key={`${code.length}-${f.name}`} fn={f} readOnly={looksReadOnly(f, code)} canSend={!!wallet && valid} canEstimate={!!sender && valid} onRun={(w, a) => run(w, f.name, a)} />
             ))}
           </div>
           {result && (
@@ -83,7 +90,7 @@ export function InteractPanel({ source, address, onAddress }: { source: string; 
           )}
         </div>
       </Card>
-      {detail && <StoragePanel contract={detail} />}
+      {detail.data && <StoragePanel contract={detail.data} />}
     </div>
   );
 }

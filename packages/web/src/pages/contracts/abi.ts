@@ -4,15 +4,34 @@ export interface FunctionSig {
   params: string[];
 }
 
+const NAME = '[A-Za-z_$][\\w$]*';
+
+function paramsOf(list: string): string[] {
+  return list
+    .split(',')
+    .map((p) => p.replace(/=.*$/s, '').replace(/^\.\.\./, '').trim())
+    .filter(Boolean);
+}
+
+/**
+ * The exported functions of a contract: `export function` declarations in a
+ * source, or, in deployed code (GET /api/contracts/:address → code, as the
+ * node's instrumenter stores it: `export` blanked out, an export table
+ * `;return { __proto__: null, ["name"]: local, … }` at the end), the
+ * functions that table names.
+ */
 export function exportedFunctions(source: string): FunctionSig[] {
   const out: FunctionSig[] = [];
-  const re = /export\s+function\s+([A-Za-z_$][\w$]*)\s*\(([^)]*)\)/g;
-  for (let m = re.exec(source); m; m = re.exec(source)) {
-    const params = m[2]!
-      .split(',')
-      .map((p) => p.replace(/=.*$/s, '').replace(/^\.\.\./, '').trim())
-      .filter(Boolean);
-    out.push({ name: m[1]!, params });
+  const re = new RegExp(`export\\s+function\\s+(${NAME})\\s*\\(([^)]*)\\)`, 'g');
+  for (let m = re.exec(source); m; m = re.exec(source)) out.push({ name: m[1]!, params: paramsOf(m[2]!) });
+  if (out.length > 0) return out;
+  const table = source.lastIndexOf(';return { __proto__: null');
+  if (table < 0) return out;
+  const entry = new RegExp(`\\["(${NAME})"\\]:\\s*(${NAME})`, 'g');
+  const tail = source.slice(table);
+  for (let m = entry.exec(tail); m; m = entry.exec(tail)) {
+    const decl = new RegExp(`function\\s+${m[2]!.replace(/\$/g, '\\$')}\\s*\\(([^)]*)\\)`).exec(source);
+    out.push({ name: m[1]!, params: decl ? paramsOf(decl[1]!) : [] });
   }
   return out;
 }
@@ -21,8 +40,9 @@ export function exportedFunctions(source: string): FunctionSig[] {
 export function looksReadOnly(fn: FunctionSig, source: string): boolean {
   const at = new RegExp(`function\\s+${fn.name.replace(/\$/g, '\\$')}\\s*\\(`).exec(source);
   const body = at ? source.slice(at.index) : '';
-  const end = body.indexOf('\nexport ');
-  const text = end > 0 ? body.slice(0, end) : body;
+  // Up to the next top-level function (`export` is blanked out in deployed code).
+  const next = /\n\s*(export\s+)?function\s/.exec(body.slice(1));
+  const text = next ? body.slice(0, next.index + 1) : body;
   return !/storage\.(set|delete)|transfer\(|emit\(|\bmove\(/.test(text);
 }
 

@@ -1,13 +1,22 @@
-import { ZERO_ADDRESS, formatAddress, utf8ToBytes, type NetworkName, type Wallet } from '@hackcoin/core';
+import {
+  NETWORKS,
+  buildSignedContractTransfer,
+  bytesToHex,
+  contractFee,
+  encodeTx,
+  gasPriceForFeeRate,
+  type ContractAction,
+  type NetworkName,
+  type Wallet,
+} from '@hackcoin/core';
 import { api } from '../../lib/api';
-import { DEFAULT_FEES, signTransfer } from '../wallet/tx';
+import type { AddressInfoJson, TxDetail } from '../../lib/types';
 
 /**
- * PROVISIONAL encoding of contract transactions (issue 5 decides the final
- * one): the transfer's data field carries UTF-8 JSON in the seed's shapes,
- * a deploy goes to the zero address, an execute to the contract, value is the
- * transfer amount, and the fee is the maximum gasLimit × gasPrice. Only this
- * file needs to change when the chain integration lands.
+ * Contract transactions from the browser wallet. The payload is the canonical
+ * one of docs/consensus.md, encoded and checked by core
+ * (buildSignedContractTransfer): a transfer to the zero address (deploy) or
+ * the contract (call), amount = msg.value, fee = gasLimit × gasPrice.
  */
 export interface GasOptions {
   gasLimit: number;
@@ -15,58 +24,107 @@ export interface GasOptions {
   value: bigint;
 }
 
-export interface DeployInput extends GasOptions {
-  code: string;
-  initData: unknown[];
-}
-
-export interface ExecuteInput extends GasOptions {
+export interface Submitted {
+  id: string;
+  accepted: boolean;
   contractAddress: string;
-  functionName: string;
-  parameters: unknown[];
 }
 
-export function deployData(d: DeployInput): Uint8Array {
-  return utf8ToBytes(JSON.stringify({ type: 'deploy', contractCode: d.code, initData: d.initData, gasLimit: d.gasLimit, gasPrice: d.gasPrice.toString() }));
-}
-
-export function executeData(e: ExecuteInput): Uint8Array {
-  return utf8ToBytes(JSON.stringify({ type: 'execute', functionName: e.functionName, parameters: e.parameters, gasLimit: e.gasLimit, gasPrice: e.gasPrice.toString() }));
-}
-
-async function submit(wallet: Wallet, network: NetworkName, from: string, to: string, data: Uint8Array, gas: GasOptions, path: string) {
-  const { raw } = await signTransfer(wallet, {
-    network,
-    from,
-    to,
-    amount: gas.value,
-    fee: { custom: BigInt(gas.gasLimit) * gas.gasPrice },
-    feeEstimate: DEFAULT_FEES,
-    data,
-  });
-  return api<{ id: string; contractAddress?: string; accepted?: boolean }>(path, { body: { raw } });
-}
-
-export function deploy(wallet: Wallet, network: NetworkName, from: string, d: DeployInput) {
-  return submit(wallet, network, from, formatAddress(ZERO_ADDRESS), deployData(d), d, '/api/contracts/deploy');
-}
-
-export function execute(wallet: Wallet, network: NetworkName, from: string, e: ExecuteInput) {
-  return submit(wallet, network, from, e.contractAddress, executeData(e), e, '/api/contracts/execute');
+export interface EstimateResult {
+  status: 'success' | 'reverted' | 'out-of-gas';
+  gasUsed: number;
+  intrinsicGas: number;
+  executionGas: number;
+  suggestedGasLimit: number;
+  fee: string;
+  contractAddress: string;
+  balance: string;
+  revertReason?: string;
 }
 
 export interface CallResult {
-  status?: string;
+  status: 'success' | 'reverted' | 'out-of-gas';
+  gasUsed: number;
+  height: number;
   returnValue?: unknown;
-  gasUsed?: number;
   revertReason?: string;
-  [k: string]: unknown;
+}
+
+/** Signs in the browser with the node's `nextNonce` (which counts pending sends) and posts only the signed bytes. */
+async function submit(wallet: Wallet, network: NetworkName, from: string, action: ContractAction, gas: GasOptions, path: string): Promise<Submitted> {
+  const info = await api<AddressInfoJson>(`/api/address/${from}?limit=1`);
+  const key = wallet.keyFor(from);
+  let raw: string;
+  try {
+    const tx = buildSignedContractTransfer(
+      { params: NETWORKS[network], action, gasLimit: gas.gasLimit, gasPrice: gas.gasPrice, value: gas.value, nonce: BigInt(info.nextNonce) },
+      key,
+    );
+    raw = bytesToHex(encodeTx(tx));
+  } finally {
+    key.fill(0);
+  }
+  return api<Submitted>(path, { body: { raw } });
+}
+
+export function deploy(wallet: Wallet, network: NetworkName, from: string, d: { code: string; init: unknown[] } & GasOptions) {
+  return submit(wallet, network, from, { type: 'deploy', code: d.code, init: d.init }, d, '/api/contracts/deploy');
+}
+
+export function execute(wallet: Wallet, network: NetworkName, from: string, e: { contract: string; fn: string; args: unknown[] } & GasOptions) {
+  return submit(wallet, network, from, { type: 'call', contract: e.contract, fn: e.fn, args: e.args }, e, '/api/contracts/execute');
 }
 
 export function readOnlyCall(contractAddress: string, functionName: string, parameters: unknown[], from?: string) {
   return api<CallResult>('/api/contracts/call', { body: { contractAddress, functionName, parameters, ...(from ? { from } : {}) } });
 }
 
-export function estimateGas(body: Record<string, unknown>) {
-  return api<{ gasUsed?: number; gas?: number; gasEstimate?: number; [k: string]: unknown }>('/api/contracts/estimate-gas', { body });
+export function estimateDeploy(from: string, code: string, init: unknown[], value: bigint, gasPrice?: bigint) {
+  return api<EstimateResult>('/api/contracts/estimate-gas', {
+    body: { type: 'deploy', from, contractCode: code, initData: init, value: value.toString(), ...(gasPrice !== undefined ? { gasPrice: gasPrice.toString() } : {}) },
+  });
+}
+
+export function estimateCall(from: string, contract: string, fn: string, args: unknown[], value: bigint, gasPrice?: bigint) {
+  return api<EstimateResult>('/api/contracts/estimate-gas', {
+    body: { type: 'call', from, contractAddress: contract, functionName: fn, parameters: args, value: value.toString(), ...(gasPrice !== undefined ? { gasPrice: gasPrice.toString() } : {}) },
+  });
+}
+
+/** The node's "normal" per-byte fee rate as a price per gas (core's gasPriceForFeeRate). */
+export async function suggestedGasPrice(network: NetworkName): Promise<bigint> {
+  const est = await api<{ normal: string }>('/api/fees/estimate');
+  return gasPriceForFeeRate(BigInt(est.normal), NETWORKS[network]);
+}
+
+export { contractFee };
+
+export function fetchTx(id: string) {
+  return api<TxDetail>(`/api/tx/${id}`);
+}
+
+/**
+ * Fills what the user left blank: the gas price from the fee estimate, the
+ * gas limit from the node's estimate (its suggestedGasLimit adds a margin).
+ * An estimate that reverts stops here, before anything is signed.
+ */
+export async function resolveGas(
+  g: { gasLimit?: number; gasPrice?: bigint; value: bigint },
+  network: NetworkName,
+  estimate: (gasPrice: bigint) => Promise<EstimateResult>,
+): Promise<GasOptions & { estimate?: EstimateResult }> {
+  const gasPrice = g.gasPrice ?? (await suggestedGasPrice(network));
+  if (g.gasLimit !== undefined) return { gasLimit: g.gasLimit, gasPrice, value: g.value };
+  const est = await estimate(gasPrice);
+  if (est.status !== 'success') {
+    throw new Error(`It would fail (${est.status}${est.revertReason ? `: ${est.revertReason}` : ''}); nothing was sent. Enter a gas limit to send it anyway.`);
+  }
+  return { gasLimit: est.suggestedGasLimit, gasPrice, value: g.value, estimate: est };
+}
+
+/** A contract transaction this page sent, followed until its receipt shows up. */
+export interface SentTx {
+  id: string;
+  label: string;
+  contract: string;
 }

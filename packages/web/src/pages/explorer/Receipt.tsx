@@ -1,7 +1,10 @@
+import type { ReactNode } from 'react';
+import { Amount } from '../../components/Amount';
 import { Card, KeyValue } from '../../components/Card';
+import { AddressLink } from '../../components/Links';
 import type { ContractReceipt } from '../../lib/types';
 
-/** Contract receipt (issue 5): status, gas, return value, events. */
+/** Contract receipt: status, gas, fee, contract, return value, events. */
 export function Receipt({ receipt }: { receipt: ContractReceipt }) {
   const tone = receipt.status === 'success' ? 'text-emerald-300' : 'text-rose-300';
   return (
@@ -9,7 +12,9 @@ export function Receipt({ receipt }: { receipt: ContractReceipt }) {
       <KeyValue
         rows={[
           ['Status', <span className={tone}>{receipt.status}{receipt.revertReason ? `: ${receipt.revertReason}` : ''}</span>],
-          ['Gas used', receipt.gasUsed.toLocaleString('en-US')],
+          ['Gas used', `${receipt.gasUsed.toLocaleString('en-US')}${receipt.gasPrice !== undefined ? ` × ${receipt.gasPrice} units/gas` : ''}`],
+          ...(receipt.fee !== undefined ? ([['Fee paid', <Amount units={receipt.fee} />]] as [string, ReactNode][]) : []),
+          ...(receipt.contractAddress ? ([['Contract', <AddressLink address={receipt.contractAddress} full />]] as [string, ReactNode][]) : []),
           ['Return value', <code className="text-xs">{JSON.stringify(receipt.returnValue ?? null)}</code>],
         ]}
       />

@@ -1,0 +1,72 @@
+import { Link } from 'react-router-dom';
+import { Amount } from '../../components/Amount';
+import { Card } from '../../components/Card';
+import { useApi } from '../../hooks/useApi';
+import { errorText } from '../../lib/api';
+import type { TxDetail } from '../../lib/types';
+import type { SentTx } from './contract-tx';
+
+/** One sent transaction: pending until mined, then its receipt (GET /api/tx/:id → receipt). */
+function ReceiptRow({ sent }: { sent: SentTx }) {
+  const tx = useApi<TxDetail>(`/api/tx/${sent.id}`, { refreshOn: ['blocks'] });
+  const r = tx.data?.receipt;
+  const state = !tx.data ? (tx.error !== undefined ? 'error' : 'loading') : tx.data.status === 'pending' || !r ? 'pending' : r.status;
+  const tone = state === 'success' ? 'text-emerald-300' : state === 'pending' || state === 'loading' ? 'text-amber-300' : 'text-rose-300';
+  return (
+    <li className="rounded-lg border border-slate-800 px-3 py-2 text-xs" data-testid="receipt" data-txid={sent.id}>
+      <div className="flex flex-wrap items-baseline gap-x-2">
+        <span className="font-mono text-slate-200">{sent.label}</span>
+        <span className={`font-semibold ${tone}`} data-testid="receipt-status">
+          {state}
+          {r?.revertReason ? `: ${r.revertReason}` : ''}
+        </span>
+        <Link to={`/explorer/tx/${sent.id}`} className="ml-auto font-mono text-sky-300 underline">
+          {sent.id.slice(0, 12)}…
+        </Link>
+      </div>
+      {tx.error !== undefined && !tx.data && <p className="text-rose-300">{errorText(tx.error)}</p>}
+      {r && (
+        <div className="mt-1 space-y-1 text-slate-300">
+          <p>
+            block {tx.data?.blockHeight} · gas {r.gasUsed.toLocaleString('en-US')}
+            {r.gasPrice !== undefined ? ` × ${r.gasPrice}` : ''}
+            {r.fee !== undefined && (
+              <>
+                {' '}
+                = <Amount units={r.fee} />
+              </>
+            )}
+            {r.returnValue !== undefined && (
+              <>
+                {' '}
+                · returned <code>{JSON.stringify(r.returnValue)}</code>
+              </>
+            )}
+          </p>
+          {r.events && r.events.length > 0 && (
+            <ul data-testid="receipt-events">
+              {r.events.map((e, i) => (
+                <li key={i} className="break-all">
+                  <span className="font-semibold text-amber-300">{e.name}</span> <code>{JSON.stringify(e.data)}</code>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}
+
+export function ReceiptList({ sent }: { sent: SentTx[] }) {
+  if (sent.length === 0) return null;
+  return (
+    <Card title="Receipts">
+      <ul className="space-y-2" aria-live="polite">
+        {sent.map((s) => (
+          <ReceiptRow key={s.id} sent={s} />
+        ))}
+      </ul>
+    </Card>
+  );
+}

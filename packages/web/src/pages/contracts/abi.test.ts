@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { exportedFunctions, looksReadOnly } from './abi';
+import token from '../../../../node/src/contracts/examples/token.js?raw';
+
+// What the node's instrumenter stores for a contract (GET /api/contracts/:address → code), abridged.
+const DEPLOYED = `(function () {
+"use strict";
+function balanceKey(owner) {if ((__hc_g -= 9) < 0) __hc_oog(); return 'balance:' + owner; }
+       function balanceOf(owner) {if ((__hc_g -= 9) < 0) __hc_oog(); return storage.get(balanceKey(owner)) ?? 0; }
+       function transfer(to, amount) {if ((__hc_g -= 9) < 0) __hc_oog();
+  storage.set(balanceKey(to), amount);
+  return true;
+}
+;return { __proto__: null, ["balanceOf"]: balanceOf, ["transfer"]: transfer };
+})`;
+
+describe('contract ABI from source', () => {
+  it('lists the exported functions of a source with their parameters', () => {
+    const fns = exportedFunctions(token);
+    expect(fns.map((f) => f.name)).toEqual(['init', 'name', 'symbol', 'decimals', 'totalSupply', 'balanceOf', 'allowance', 'transfer', 'approve', 'transferFrom']);
+    expect(fns.find((f) => f.name === 'transfer')!.params).toEqual(['to', 'amount']);
+    expect(looksReadOnly(fns.find((f) => f.name === 'balanceOf')!, token)).toBe(true);
+    expect(looksReadOnly(fns.find((f) => f.name === 'approve')!, token)).toBe(false);
+  });
+
+  it('reads the export table of deployed (instrumented) code', () => {
+    const fns = exportedFunctions(DEPLOYED);
+    expect(fns).toEqual([
+      { name: 'balanceOf', params: ['owner'] },
+      { name: 'transfer', params: ['to', 'amount'] },
+    ]);
+    expect(looksReadOnly(fns[0]!, DEPLOYED)).toBe(true);
+    expect(looksReadOnly(fns[1]!, DEPLOYED)).toBe(false);
+  });
+});
