@@ -163,8 +163,11 @@ if (!hasChromium) {
       await shot('block-1280');
       await search(txId);
       await page.waitForURL(`**/explorer/tx/${txId}`);
+      // Let the transaction page settle before the next search, so no late answer races it.
+      await page.getByTestId('tx-status').waitFor({ timeout: 20_000 });
       await search(addrB);
-      await page.waitForURL(`**/explorer/address/${addrB}`);
+      await page.waitForURL(`**/explorer/address/${addrB}`, { timeout: 20_000 });
+      await page.getByTestId('address-text').waitFor({ timeout: 20_000 });
       await expect.poll(() => page.getByTestId('address-balance').textContent()).toContain('12.5 HCK');
       await expect.poll(() => page.getByTestId('address-history').textContent()).toContain('IN');
       await shot('address-1280');

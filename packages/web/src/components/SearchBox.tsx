@@ -38,7 +38,8 @@ export function SearchBox({ autoFocus }: { autoFocus?: boolean }) {
       const r = await resolveSearch(value, { block: (h) => exists(`/api/blocks/${h}`), tx: (id) => exists(`/api/tx/${id}`) });
       if ('path' in r) {
         navigate(r.path);
-        setQ('');
+        // Clear only what was searched: the user may already be typing the next query.
+        setQ((cur) => (cur === value ? '' : cur));
       } else toast.error(new Error(r.error));
     } catch (err) {
       toast.error(err, 'Search failed');
