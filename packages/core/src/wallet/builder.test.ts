@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NETWORKS } from '../consensus/params.js';
-import { bytesToHex, hexToBytes, utf8ToBytes } from '../encoding/bytes.js';
+import { bytesToHex, utf8ToBytes } from '../encoding/bytes.js';
 import { formatAddress } from '../primitives/address.js';
 import { decodeTx, encodeTx, txSender, txSize, verifyTransferSignature } from '../primitives/transaction.js';
 import { buildSignedTransfer, buildTransfer, feeForSize, signedTransferSize, type FeeEstimate } from './builder.js';

@@ -1,12 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
-  DecodeError,
   addressKey,
   bytesToHex,
   contractAddress,
   contractPayload,
-  decodeTx,
   formatAddress,
   hexToBytes,
   intrinsicGas,
@@ -17,6 +15,7 @@ import {
 } from '@hackcoin/core';
 import type { ApiContext } from '../context.js';
 import { HttpError, parse } from '../http-error.js';
+import { toTransfer } from '../signed-tx.js';
 import { address, paging, signedTx } from '../schemas.js';
 import { withAccounts } from '../../chain/account-loader.js';
 import { loadContractEngine } from '../../contracts/engine.js';
@@ -59,21 +58,6 @@ const estimateBody = z.union([
     })
     .strict(),
 ]);
-
-function toTransfer(body: z.output<typeof signedTx>): TransferTx {
-  if ('raw' in body) {
-    let tx;
-    try {
-      tx = decodeTx(hexToBytes(body.raw));
-    } catch (e) {
-      if (e instanceof DecodeError || e instanceof Error) throw new HttpError(400, `bad-txns-decode: ${e.message}`, 'bad-txns-decode');
-      throw e;
-    }
-    if (tx.kind !== 'transfer') throw new HttpError(400, 'bad-txns-decode: a coinbase cannot be submitted', 'bad-txns-decode');
-    return tx;
-  }
-  return { kind: 'transfer', ...body, data: hexToBytes(body.data ?? ''), publicKey: hexToBytes(body.publicKey), signature: hexToBytes(body.signature) };
-}
 
 /**
  * Contract routes. Deploy and execute take signed transactions (the same body
