@@ -1,22 +1,21 @@
 import { concatBytes } from '../encoding/bytes.js';
 import { sha256d } from '../crypto/hash.js';
 
-/**
- * Bitcoin's merkle root over txids (internal byte order): pairs are hashed with
- * double SHA-256 and an odd last element is paired with itself.
- */
+/** One level up Bitcoin's tree: pairs hashed with sha256d, an odd last node paired with itself. */
+function parentLevel(level: readonly Uint8Array[]): Uint8Array[] {
+  const next: Uint8Array[] = [];
+  for (let i = 0; i < level.length; i += 2) {
+    const left = level[i]!;
+    next.push(sha256d(concatBytes(left, level[i + 1] ?? left)));
+  }
+  return next;
+}
+
+/** Bitcoin's merkle root over txids (internal byte order). */
 export function merkleRoot(hashes: readonly Uint8Array[]): Uint8Array {
   if (hashes.length === 0) return new Uint8Array(32);
-  let level = hashes.slice();
-  while (level.length > 1) {
-    const next: Uint8Array[] = [];
-    for (let i = 0; i < level.length; i += 2) {
-      const left = level[i]!;
-      const right = level[i + 1] ?? left;
-      next.push(sha256d(concatBytes(left, right)));
-    }
-    level = next;
-  }
+  let level: readonly Uint8Array[] = hashes;
+  while (level.length > 1) level = parentLevel(level);
   return level[0]!;
 }
 
@@ -26,16 +25,10 @@ export function merkleRoot(hashes: readonly Uint8Array[]): Uint8Array {
  */
 export function coinbaseMerkleBranch(hashes: readonly Uint8Array[]): Uint8Array[] {
   const branch: Uint8Array[] = [];
-  let level = hashes.slice();
+  let level: readonly Uint8Array[] = hashes;
   while (level.length > 1) {
     branch.push(level[1] ?? level[0]!);
-    const next: Uint8Array[] = [];
-    for (let i = 0; i < level.length; i += 2) {
-      const left = level[i]!;
-      const right = level[i + 1] ?? left;
-      next.push(sha256d(concatBytes(left, right)));
-    }
-    level = next;
+    level = parentLevel(level);
   }
   return branch;
 }
