@@ -33,6 +33,7 @@ if (!hasChromium) {
 } else {
   describe('web app end-to-end (Chromium + regtest node)', () => {
     let node: TestNode;
+    let second: TestNode | undefined;
     let browser: Browser;
     let page: Page;
     const initialJs = new Map<string, number>();
@@ -50,7 +51,8 @@ if (!hasChromium) {
     beforeAll(async () => {
       ensureWebBuild();
       mkdirSync(SHOTS, { recursive: true });
-      node = await startNode();
+      // A pool on a random Stratum port, so the mining page shows its stats card.
+      node = await startNode({ env: { STRATUM_PORT: '0' } });
       browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       page = await context.newPage();
@@ -59,6 +61,10 @@ if (!hasChromium) {
 
     afterAll(async () => {
       await browser?.close();
+      if (second) {
+        await second.stop();
+        removeDir(second.dataDir);
+      }
       if (node) {
         await node.stop();
         removeDir(node.dataDir);
@@ -176,24 +182,72 @@ if (!hasChromium) {
       await shot('mempool-1280');
     });
 
-    it('starts and stops mining from the UI', async () => {
+    it('starts mining from the UI, retunes threads and intensity live, shows pool stats, and stops', async () => {
       await go('/mining');
       await expect.poll(() => page.getByTestId('mining-state').textContent()).toBe('Stopped');
+      expect((await page.getByTestId('mining-backend').textContent())!.trim()).not.toBe('');
+      // This node serves a pool (STRATUM_PORT=0): its card shows, with nothing mined for it yet.
+      await expect.poll(() => page.getByTestId('pool-accepted').textContent()).toBe('0');
       await page.getByLabel('Reward address').selectOption(addrB);
+      await page.getByLabel('Threads', { exact: true }).fill('1');
+      await page.getByLabel('Intensity', { exact: true }).selectOption('high');
       await page.getByRole('button', { name: 'Start mining' }).click();
       await expect.poll(() => page.getByTestId('mining-state').textContent()).toBe('Running');
       await expect.poll(() => successToast().textContent()).toContain('Mining started');
+      await expect.poll(() => page.getByTestId('mining-tuning').textContent()).toBe('1 thread · high (100 %)');
       await expect.poll(async () => Number(await page.getByTestId('blocks-found').textContent()), { timeout: 20_000 }).toBeGreaterThan(0);
+
+      // Retune the running miner: two threads at a custom 40 %, without a restart.
+      const before = await node.api('/api/mining/status');
+      await page.getByLabel('Threads', { exact: true }).fill('2');
+      await page.getByLabel('Intensity', { exact: true }).selectOption({ label: 'Custom…' });
+      await page.getByLabel('Custom intensity (%)').fill('40');
+      await page.getByRole('button', { name: 'Apply to running miner' }).click();
+      await expect.poll(() => successToast().textContent()).toContain('Miner retuned: 2 threads, intensity 40 %');
+      await expect.poll(() => page.getByTestId('mining-tuning').textContent()).toBe('2 threads · 40 %');
+      const after = await node.api('/api/mining/status');
+      expect(after).toMatchObject({ running: true, threads: 2, intensity: 40, address: before.address });
+      await expect.poll(() => page.getByTestId('thread-rate').count(), { timeout: 20_000 }).toBe(2);
+      // A duration once the miner has a template and a rate. Regtest outruns the clock, and the node
+      // then holds its template back (more than 60 s ahead): the card says so instead.
+      await expect
+        .poll(async () => {
+          const shown = await page.getByTestId('expected-time').textContent();
+          if (/^(< 1s|\d+s|\d+m \d+s|\d+h \d+m)$/.test(shown!)) return 'estimate';
+          return (await page.getByTestId('expected-time-hint').textContent()) === 'waiting for a block template' ? 'estimate' : shown;
+        }, { timeout: 20_000 })
+        .toBe('estimate');
+      expect(await page.getByTestId('network-hashrate').textContent()).toMatch(/H\/s$/);
+
+      // A preset applies the same way.
+      await page.getByLabel('Intensity', { exact: true }).selectOption('low');
+      await page.getByRole('button', { name: 'Apply to running miner' }).click();
+      await expect.poll(() => page.getByTestId('mining-tuning').textContent()).toBe('2 threads · low (25 %)');
+      expect((await node.api('/api/mining/status')).intensity).toBe('low');
       await shot('mining-1280');
+
       await page.getByRole('button', { name: 'Stop mining' }).click();
       await expect.poll(() => page.getByTestId('mining-state').textContent()).toBe('Stopped');
       expect((await node.api('/api/mining/status')).running).toBe(false);
     });
 
-    it('shows the network monitor and the contract IDE, degrading while routes are missing', async () => {
+    it('shows a second node in the network monitor live, without a reload', async () => {
       await go('/network');
-      await page.getByText(/Peers|not available on this node yet|disabled/).first().waitFor();
+      await page.getByTestId('peer-count').waitFor();
+      await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+      second = await startNode({ env: { P2P: 'true', BOOTSTRAP_NODES: node.url } });
+      const info = await second.api('/api/node/info');
+      const peerId: string = info.p2p.peerId;
+      expect(peerId).toBeTruthy();
+      const row = page.locator(`tr[data-peer-id="${peerId}"]`);
+      await expect.poll(() => row.count(), { timeout: 30_000 }).toBe(1);
+      expect(await row.locator('td').nth(2).textContent()).toBe('in');
+      expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+      await expect.poll(async () => Number(await page.getByTestId('peer-count').textContent())).toBeGreaterThan(0);
       await shot('network-1280');
+    }, 60_000);
+
+    it('shows the contract IDE, degrading while routes are missing', async () => {
       await go('/contracts');
       await page.locator('.cm-editor').waitFor();
       expect(await page.locator('.cm-content').textContent()).toContain('export function transfer');

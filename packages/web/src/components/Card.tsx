@@ -25,7 +25,7 @@ export function Stat({ label, value, hint, testId }: { label: string; value: Rea
       <div className="mt-1 truncate text-xl font-semibold text-slate-50 tabular-nums" data-testid={testId}>
         {value}
       </div>
-      {hint && <div className="mt-0.5 truncate text-xs text-slate-400">{hint}</div>}
+      {hint && <div className="mt-0.5 text-xs break-words text-slate-400">{hint}</div>}
     </div>
   );
 }

@@ -111,17 +111,41 @@ export interface AddressInfoJson {
   history: AddressTx[];
 }
 
+export type Intensity = 'low' | 'medium' | 'high' | number;
+
 export interface MiningStatus {
   running: boolean;
   address: string | null;
+  /** Hashing backend of the mining threads (native, wasm, js…). */
+  backend: string;
   threads: number;
+  intensity: Intensity;
   hashrate: number;
+  threadHashrates: number[];
   blocksFound: number;
   height: number;
   difficulty: number;
   target: string;
   templateAgeMs: number | null;
   templateTxs: number;
+  /** Seconds to find a block at the current rate, on average; null while idle. */
+  expectedSecondsPerBlock: number | null;
+  networkHashrate: number;
+  /** Set when the node mines for a remote Stratum pool instead of solo. */
+  pool: { url: string; worker: string; accepted: number; rejected: number } | null;
+}
+
+/** GET /api/pool/stats (404 when the node serves no pool). */
+export interface PoolStats {
+  port: number;
+  connections: number;
+  poolAddress: string;
+  hashrate: number;
+  sharesAccepted: number;
+  sharesRejected: number;
+  workers: { worker: string; address: string; accepted: number; rejected: number; hashrate: number; lastShare: string | null }[];
+  blocksFound: { height: number; hash: string; reward: string; worker: string; time: string; split: Record<string, string> }[];
+  payouts: { blockHeight: number; blockHash: string; address: string; amount: string; fee: string; txid: string | null; status: 'sent' | 'failed' | 'orphaned' }[];
 }
 
 /** Issue 3's shapes (GET /api/network/*). */

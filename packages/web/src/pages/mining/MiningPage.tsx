@@ -6,10 +6,13 @@ import { AddressLink } from '../../components/Links';
 import { Button } from '../../components/Button';
 import { useApi } from '../../hooks/useApi';
 import { useToken } from '../../hooks/useToken';
-import { formatDifficulty, formatHashrate } from '../../lib/format';
+import { formatDifficulty, formatDuration, formatHashrate } from '../../lib/format';
 import type { MiningStatus } from '../../lib/types';
 import { useTopics } from '../../state/realtime';
+import { describeIntensity } from './intensity';
 import { MiningControls } from './MiningControls';
+import { PoolCard } from './PoolCard';
+import { ThreadRates } from './ThreadRates';
 
 const LineChart = lazy(() => import('../../components/charts/LineChart').then((m) => ({ default: m.LineChart })));
 
@@ -45,12 +48,29 @@ export default function MiningPage() {
         res.error === undefined && <Loading />
       ) : (
         <>
-          <div className="grid grid-cols-2 gap-3 lg:grid-cols-5">
-            <Stat label="Miner" testId="mining-state" value={<span className={status.running ? 'text-emerald-400' : 'text-slate-300'}>{status.running ? 'Running' : 'Stopped'}</span>} hint={`${status.threads} thread${status.threads === 1 ? '' : 's'}`} />
-            <Stat label="Hash rate" value={formatHashrate(status.hashrate)} />
+          <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+            <Stat
+              label="Miner"
+              testId="mining-state"
+              value={<span className={status.running ? 'text-emerald-400' : 'text-slate-300'}>{status.running ? 'Running' : 'Stopped'}</span>}
+              hint={<span data-testid="mining-tuning">{`${status.threads} thread${status.threads === 1 ? '' : 's'} · ${describeIntensity(status.intensity)}`}</span>}
+            />
+            <Stat label="Hash rate" testId="mining-hashrate" value={formatHashrate(status.hashrate)} hint={`${status.threadHashrates.length} thread${status.threadHashrates.length === 1 ? '' : 's'} hashing`} />
             <Stat label="Blocks found" testId="blocks-found" value={status.blocksFound} hint="since the node started" />
+            <Stat
+              label="Expected time to a block"
+              testId="expected-time"
+              value={status.expectedSecondsPerBlock === null ? '—' : status.expectedSecondsPerBlock < 1 ? '< 1s' : formatDuration(status.expectedSecondsPerBlock)}
+              hint={
+                <span data-testid="expected-time-hint">
+                  {!status.running ? 'start the miner to estimate' : status.expectedSecondsPerBlock !== null ? 'on average, at this hash rate' : status.templateAgeMs === null ? 'waiting for a block template' : 'measuring the hash rate…'}
+                </span>
+              }
+            />
+            <Stat label="Network hash rate" testId="network-hashrate" value={formatHashrate(status.networkHashrate)} hint="estimated from recent blocks" />
             <Stat label="Height" value={status.height} />
             <Stat label="Next difficulty" value={formatDifficulty(status.difficulty)} hint={`bits ${status.target}`} />
+            <Stat label="Hashing backend" testId="mining-backend" value={<span className="text-base break-all whitespace-normal sm:text-xl">{status.backend}</span>} hint="used by every mining thread" />
           </div>
           {status.address && (
             <p className="text-sm break-all text-slate-300">
@@ -58,16 +78,22 @@ export default function MiningPage() {
               {status.templateAgeMs !== null && ` · template ${Math.round(status.templateAgeMs / 1000)}s old with ${status.templateTxs} tx`}
             </p>
           )}
-          {token ? <MiningControls status={status} onChange={onChange} /> : <TokenForm purpose="Starting and stopping the miner" />}
-          <Card title="Hash rate (live)">
-            <Suspense fallback={<Loading label="Loading chart…" />}>
-              <LineChart title="Hashes per second" points={samples} formatY={formatHashrate} formatX={clock} color="#34d399" />
-            </Suspense>
-            <p className="mt-2 text-xs text-slate-500">Sampled every 2 s from the node's mining topic while this page is open.</p>
-          </Card>
-          <Card title="Pool">
-            <p className="text-sm text-slate-400">This node does not serve a mining pool.</p>
-          </Card>
+          {status.pool && (
+            <p className="text-sm break-all text-slate-300" data-testid="remote-pool">
+              Mining for the pool <span className="font-mono">{status.pool.url}</span> as <span className="font-mono">{status.pool.worker}</span> · shares {status.pool.accepted} accepted, {status.pool.rejected} rejected
+            </p>
+          )}
+          {token ? <MiningControls status={status} onChange={onChange} /> : <TokenForm purpose="Starting, stopping and tuning the miner" />}
+          <div className="grid gap-4 lg:grid-cols-[2fr_1fr]">
+            <Card title="Hash rate (live)">
+              <Suspense fallback={<Loading label="Loading chart…" />}>
+                <LineChart title="Hashes per second" points={samples} formatY={formatHashrate} formatX={clock} color="#34d399" />
+              </Suspense>
+              <p className="mt-2 text-xs text-slate-500">Sampled every 2 s from the node's mining topic while this page is open.</p>
+            </Card>
+            <ThreadRates rates={status.threadHashrates} running={status.running} />
+          </div>
+          <PoolCard />
         </>
       )}
       {token && (
