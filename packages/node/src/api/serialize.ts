@@ -13,8 +13,21 @@ import {
 } from '@hackcoin/core';
 import type { ChainEntry } from '../chain/entry.js';
 
+// Transactions are immutable once built, so their JSON (two checksummed addresses, an id) is
+// computed once: the mempool and explorer routes serve the same objects again and again.
+const txJsonCache = new WeakMap<Transaction, Record<string, unknown>>();
+
 /** JSON shapes of the API. Amounts are decimal strings of base units: JSON numbers lose precision. */
 export function txJson(tx: Transaction, backend: SignatureBackend): Record<string, unknown> {
+  let j = txJsonCache.get(tx);
+  if (!j) {
+    j = buildTxJson(tx, backend);
+    txJsonCache.set(tx, j);
+  }
+  return j;
+}
+
+function buildTxJson(tx: Transaction, backend: SignatureBackend): Record<string, unknown> {
   const common = { id: txId(tx), size: encodeTx(tx).length, to: formatAddress(tx.to), amount: tx.amount.toString() };
   if (tx.kind === 'coinbase') {
     return { ...common, type: 'coinbase', chainId: tx.chainId, height: tx.height, stateRoot: bytesToHex(tx.stateRoot), extra: bytesToHex(tx.extra) };

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.js';
 import { parse } from '../http-error.js';
 import { toTransfer } from '../signed-tx.js';
-import { signedTx } from '../schemas.js';
+import { paging, signedTx } from '../schemas.js';
 import { txJson } from '../serialize.js';
 
 export function transactionRoutes(app: FastifyInstance, ctx: ApiContext): void {
@@ -15,12 +15,15 @@ export function transactionRoutes(app: FastifyInstance, ctx: ApiContext): void {
   // The seed's route name.
   app.post('/api/transaction', async (req) => submit(req.body));
 
-  app.get('/api/mempool', async () => {
+  app.get('/api/mempool', async (req) => {
+    const { page, limit } = parse(paging, req.query, 'query');
     const entries = ctx.mempool.entries();
     return {
       size: entries.length,
       bytes: ctx.mempool.bytes,
-      transactions: entries.slice(0, 1000).map((e) => ({ ...txJson(e.tx, ctx.backend), feeRate: e.feeRate, time: e.time })),
+      page,
+      limit,
+      transactions: entries.slice((page - 1) * limit, page * limit).map((e) => ({ ...txJson(e.tx, ctx.backend), feeRate: e.feeRate, time: e.time })),
     };
   });
 }

@@ -6,7 +6,7 @@ import { formatBytes } from '../../lib/format';
 import type { MempoolInfo } from '../../lib/types';
 
 export default function MempoolPage() {
-  const res = useApi<MempoolInfo>('/api/mempool', { refreshOn: ['mempool', 'blocks'], throttleMs: 1000 });
+  const res = useApi<MempoolInfo>('/api/mempool?limit=100', { refreshOn: ['mempool', 'blocks'], throttleMs: 1000 });
   const m = res.data;
   return (
     <div className="space-y-4">
