@@ -55,6 +55,8 @@ export interface ChainEvents extends Record<string, unknown[]> {
 }
 
 /** `ignored`: an unsolicited block with less work than the tip, dropped without being stored. */
+const BLOCK_CACHE_SIZE = 32;
+
 export type BlockStatus = 'connected' | 'side' | 'orphan' | 'duplicate' | 'ignored';
 
 export interface ChainOptions {
@@ -82,6 +84,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
   private readonly queue = new SerialQueue();
   private readonly orphans = new OrphanPool(100);
   private main: ChainEntry[] = [];
+  private readonly blockCache = new Map<string, Block>();
   private contractState!: ContractChainState;
   private contractExecutor: ContractExecutor | undefined;
 
@@ -148,9 +151,16 @@ export class Chain extends TypedEmitter<ChainEvents> {
     return this.orphans.size;
   }
 
+  /** Decoded blocks are immutable and explorers ask for the same recent ones repeatedly. */
   async getBlock(entry: ChainEntry): Promise<Block | null> {
+    const cached = this.blockCache.get(entry.id);
+    if (cached) return cached;
     const raw = await this.db.get(key(Prefix.block, entry.hash));
-    return raw ? decodeBlock(raw) : null;
+    if (!raw) return null;
+    const block = decodeBlock(raw);
+    if (this.blockCache.size >= BLOCK_CACHE_SIZE) this.blockCache.delete(this.blockCache.keys().next().value as string);
+    this.blockCache.set(entry.id, block);
+    return block;
   }
 
   async getRawBlock(entry: ChainEntry): Promise<Uint8Array | null> {
