@@ -1,8 +1,7 @@
-import type { QuickJSWASMModule } from 'quickjs-emscripten';
 import { ContractError } from './errors.js';
-import { loadQuickJS } from './quickjs-module.js';
 import { runCall } from './run-call.js';
 import type { ExecutionRequest, ExecutionResult } from './types.js';
+import { VmPool, type VmPoolOptions } from './vm-pool.js';
 
 const MAX_GAS_LIMIT = 1_000_000_000;
 const MAX_FUNCTION_NAME = 64;
@@ -26,20 +25,34 @@ function validate(req: ExecutionRequest): void {
   }
 }
 
-/** Synchronous, deterministic contract execution over one shared QuickJS module. */
+/**
+ * Synchronous, deterministic contract execution. Every call starts from the
+ * contract's snapshotted ready state in a QuickJS instance of its own (see
+ * vm-pool.ts), so no call can observe another.
+ */
 export class ContractEngine {
-  constructor(private readonly quickjs: QuickJSWASMModule) {}
+  constructor(private readonly pool: VmPool) {}
 
   execute(req: ExecutionRequest): ExecutionResult {
     validate(req);
-    return runCall(this.quickjs, req, 0);
+    return runCall(this.pool, req, 0);
   }
+
+  /** Snapshot cache figures (for monitoring and tests). */
+  snapshotStats(): { snapshots: number; bytes: number } {
+    return this.pool.stats();
+  }
+}
+
+/** A new, independent engine (own wasm instances and snapshot cache); most code wants loadContractEngine(). */
+export async function createContractEngine(options: VmPoolOptions = {}): Promise<ContractEngine> {
+  return new ContractEngine(await VmPool.create(options));
 }
 
 let engine: Promise<ContractEngine> | undefined;
 
 /** Load (once per process) and verify the QuickJS wasm, then hand out the engine. */
 export function loadContractEngine(): Promise<ContractEngine> {
-  engine ??= loadQuickJS().then((quickjs) => new ContractEngine(quickjs));
+  engine ??= createContractEngine();
   return engine;
 }

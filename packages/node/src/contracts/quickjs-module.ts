@@ -18,25 +18,138 @@ import { ContractError } from './errors.js';
 export const QUICKJS_WASM_SHA256 = '105c3bed22d457e43e3d1c3c1c6959fda62a8fe06f0fc8a985303c3a2be72232';
 
 let loading: Promise<QuickJSWASMModule> | undefined;
+let verified: Promise<Uint8Array<ArrayBuffer>> | undefined;
+let compiled: Promise<WebAssembly.Module> | undefined;
 
 function wasmPath(): string {
   const fromQuickjs = createRequire(createRequire(import.meta.url).resolve('quickjs-emscripten'));
   return fromQuickjs.resolve('@jitl/quickjs-wasmfile-release-sync/wasm');
 }
 
+/** The wasm bytes, read once and checked against the pinned sha256. */
+function verifiedBytes(): Promise<Uint8Array<ArrayBuffer>> {
+  verified ??= Promise.resolve().then(() => {
+    const path = wasmPath();
+    const bytes = readFileSync(path);
+    const digest = createHash('sha256').update(bytes).digest('hex');
+    if (digest !== QUICKJS_WASM_SHA256) {
+      throw new ContractError(
+        `quickjs-wasm-mismatch: ${path} has sha256 ${digest}, expected ${QUICKJS_WASM_SHA256}; ` +
+          'reinstall quickjs-emscripten 0.32.0 exactly',
+      );
+    }
+    return new Uint8Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+  });
+  return verified;
+}
+
 async function load(): Promise<QuickJSWASMModule> {
-  const path = wasmPath();
-  const bytes = readFileSync(path);
-  const digest = createHash('sha256').update(bytes).digest('hex');
-  if (digest !== QUICKJS_WASM_SHA256) {
-    throw new ContractError(
-      `quickjs-wasm-mismatch: ${path} has sha256 ${digest}, expected ${QUICKJS_WASM_SHA256}; ` +
-        'reinstall quickjs-emscripten 0.32.0 exactly',
-    );
-  }
+  const bytes = await verifiedBytes();
   // Hand Emscripten the very bytes that were hashed, so nothing is re-read.
-  const wasmBinary = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  return newQuickJSWASMModuleFromVariant(newVariant(RELEASE_SYNC, { wasmBinary }));
+  return newQuickJSWASMModuleFromVariant(newVariant(RELEASE_SYNC, { wasmBinary: bytes.buffer }));
+}
+
+/**
+ * Memory layout of the pinned build, read from the verified binary: one
+ * mutable global (`__stack_pointer`, whose initial value is the top of the
+ * 5 MiB downward-growing stack); static data and bss below the stack; the
+ * malloc heap (grown with sbrk) above it.
+ */
+export interface QuickJSLayout {
+  /** Initial stack pointer: stack top, and start of the heap. */
+  readonly stackTop: number;
+  /** Lowest stack address; [0, staticEnd) is static data and bss. */
+  readonly staticEnd: number;
+}
+
+/** A QuickJS wasm instance of its own (own linear memory and stack). */
+export interface QuickJSInstance {
+  readonly quickjs: QuickJSWASMModule;
+  readonly memory: WebAssembly.Memory;
+  readonly layout: QuickJSLayout;
+  /** Emscripten's stackSave/stackRestore exports (to repair the stack pointer after a trap). */
+  readonly stackSave: () => number;
+  readonly stackRestore: (sp: number) => void;
+  /** Emscripten's malloc/free exports (used once, to locate the sbrk pointer). */
+  readonly malloc: (size: number) => number;
+  readonly free: (ptr: number) => void;
+}
+
+const STACK_BYTES = 5 * 1024 * 1024;
+
+function readLayout(bytes: Uint8Array): QuickJSLayout {
+  let p = 8;
+  const leb = (): number => {
+    let result = 0;
+    let shift = 0;
+    let byte: number;
+    do {
+      byte = bytes[p++] as number;
+      result += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return result;
+  };
+  while (p < bytes.length) {
+    const id = bytes[p++];
+    const size = leb();
+    const end = p + size;
+    if (id === 6) {
+      const count = leb();
+      // i32, mutable, i32.const <sp>, end
+      if (count !== 1 || bytes[p] !== 0x7f || bytes[p + 1] !== 1 || bytes[p + 2] !== 0x41) break;
+      p += 3;
+      const stackTop = leb();
+      return { stackTop, staticEnd: stackTop - STACK_BYTES };
+    }
+    p = end;
+  }
+  throw new ContractError('quickjs-wasm-mismatch: unexpected global section');
+}
+
+/**
+ * A fresh, separate instance of the verified wasm (compiled once per process).
+ * Each has its own memory, so the engine can snapshot and restore it.
+ */
+export async function newQuickJSInstance(): Promise<QuickJSInstance> {
+  const bytes = await verifiedBytes();
+  compiled ??= WebAssembly.compile(bytes);
+  const wasmModule = await compiled;
+  let exports: WebAssembly.Exports | undefined;
+  const quickjs = await newQuickJSWASMModuleFromVariant(
+    newVariant(RELEASE_SYNC, {
+      emscriptenModule: {
+        instantiateWasm: (imports: WebAssembly.Imports, onSuccess: (instance: WebAssembly.Instance) => void) => {
+          const instance = new WebAssembly.Instance(wasmModule, imports);
+          exports = instance.exports;
+          onSuccess(instance);
+          return instance.exports;
+        },
+      },
+    } as Parameters<typeof newVariant>[1]),
+  );
+  const layout = readLayout(bytes);
+  // Minified export names of the pinned build (emscripten-module.mjs: _malloc = b.v, _free = b.M,
+  // stackRestore = b.Ma, stackSave = b.Oa).
+  const stackRestore = exports?.['Ma'];
+  const stackSave = exports?.['Oa'];
+  const malloc = exports?.['v'];
+  const free = exports?.['M'];
+  if (typeof stackSave !== 'function' || typeof stackRestore !== 'function' || typeof malloc !== 'function' ||
+    typeof free !== 'function') {
+    throw new ContractError('quickjs-wasm-mismatch: stack exports not found');
+  }
+  const save = stackSave as () => number;
+  if (save() !== layout.stackTop) throw new ContractError('quickjs-wasm-mismatch: unexpected stack pointer');
+  return {
+    quickjs,
+    memory: quickjs.getWasmMemory(),
+    layout,
+    stackSave: save,
+    stackRestore: stackRestore as (sp: number) => void,
+    malloc: malloc as (size: number) => number,
+    free: free as (ptr: number) => void,
+  };
 }
 
 /** The process-wide QuickJS module (synchronous release build), loaded and verified once. */

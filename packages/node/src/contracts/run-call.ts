@@ -1,7 +1,7 @@
-import type { QuickJSContext, QuickJSHandle, QuickJSWASMModule } from 'quickjs-emscripten';
+import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten';
 import { GAS, LIMITS } from './gas-schedule.js';
-import { sandboxScript } from './sandbox-prelude.js';
 import type { ContractEvent, ExecutionRequest, ExecutionResult, Transfer } from './types.js';
+import type { HostFunctionName, VmPool } from './vm-pool.js';
 
 /** Mutable bookkeeping for one call; nothing here touches the host's state. */
 interface CallState {
@@ -45,12 +45,12 @@ function writable(req: ExecutionRequest): void {
 type HostFunction = (...args: QuickJSHandle[]) => QuickJSHandle | undefined;
 
 function hostFunctions(
-  quickjs: QuickJSWASMModule,
+  pool: VmPool,
   ctx: QuickJSContext,
   req: ExecutionRequest,
   state: CallState,
   depth: number,
-): Record<string, HostFunction> {
+): Record<HostFunctionName, HostFunction> {
   return {
     sget: (key) => {
       const k = stringArg(ctx, key, 'storage key');
@@ -91,7 +91,7 @@ function hostFunctions(
       const code = req.host.codeOf(target);
       if (code === undefined) throw new Error(`no contract at ${target}`);
       const sub = runCall(
-        quickjs,
+        pool,
         {
           code, fn: name, args: JSON.parse(argsJson) as unknown[], sender: req.contractAddress, value: 0n,
           contractAddress: target, block: req.block, gasLimit, readOnly: true, host: req.host,
@@ -137,8 +137,11 @@ function stackBytes(depth: number): number {
   return Math.floor(LIMITS.maxStackBytes / 2 ** depth);
 }
 
-/** One contract call in a fresh QuickJS runtime and context. */
-export function runCall(quickjs: QuickJSWASMModule, req: ExecutionRequest, depth: number): ExecutionResult {
+/**
+ * One contract call, in the instance for its depth restored to the contract's
+ * ready snapshot (see vm-pool.ts): identical starting memory for every call.
+ */
+export function runCall(pool: VmPool, req: ExecutionRequest, depth: number): ExecutionResult {
   const state: CallState = {
     writes: new Map(),
     transfers: [],
@@ -160,52 +163,36 @@ export function runCall(quickjs: QuickJSWASMModule, req: ExecutionRequest, depth
     deploying: req.deploying === true,
   });
 
-  const runtime = quickjs.newRuntime();
-  runtime.setMemoryLimit(LIMITS.memoryBytes);
-  runtime.setMaxStackSize(stackBytes(depth));
-  runtime.setInterruptHandler(() => {
-    const regex = state.regex[state.regex.length - 1];
-    if (regex !== undefined) {
-      regex.polls++;
-      if (regex.polls > regex.allowed) state.stopped = true;
-    } else if (++state.polls > state.killPolls) {
-      state.stopped = true;
-    }
-    return state.stopped;
-  });
-  const ctx = runtime.newContext();
-  const handles: QuickJSHandle[] = [];
+  const slot = pool.enter(depth, req.code);
+  if (slot === undefined) return outOfGas(req.gasLimit);
+  const { ctx } = slot;
+  state.polls = slot.ready?.setupPolls ?? 0;
+  // From here on the memory differs from every snapshot until the next restore.
+  slot.clean = undefined;
+  slot.runtime.setMaxStackSize(stackBytes(depth));
+  slot.frame = {
+    fns: hostFunctions(pool, ctx, req, state, depth),
+    interrupt: () => {
+      const regex = state.regex[state.regex.length - 1];
+      if (regex !== undefined) {
+        regex.polls++;
+        if (regex.polls > regex.allowed) state.stopped = true;
+      } else if (++state.polls > state.killPolls) {
+        state.stopped = true;
+      }
+      return state.stopped;
+    },
+  };
+  // Handles made here are not disposed: the next restore discards them with the memory.
   try {
-    const hostObject = ctx.newObject();
-    handles.push(hostObject);
-    for (const [name, fn] of Object.entries(hostFunctions(quickjs, ctx, req, state, depth))) {
-      const handle = ctx.newFunction(name, fn);
-      ctx.setProp(hostObject, name, handle);
-      handle.dispose();
-    }
-    const entry = ctx.evalCode(sandboxScript(req.code), 'contract.js');
-    if (entry.error) {
-      entry.error.dispose();
-      return outOfGas(req.gasLimit);
-    }
-    handles.push(entry.value);
-    const limit = ctx.newNumber(req.gasLimit);
-    handles.push(limit);
-    const inputHandle = ctx.newString(input);
-    handles.push(inputHandle);
-    const reply = ctx.callFunction(entry.value, ctx.undefined, hostObject, limit, inputHandle);
+    const entry = ctx.getProp(slot.holder, 'entry');
+    const reply = ctx.callFunction(entry, ctx.undefined, ctx.newNumber(req.gasLimit), ctx.newString(input));
     // Errors escaping the prelude are interrupts, memory exhaustion or stack
     // overflow outside contract code: all treated as running out of gas.
-    if (reply.error) {
-      reply.error.dispose();
-      return outOfGas(req.gasLimit);
-    }
-    handles.push(reply.value);
+    if (reply.error) return outOfGas(req.gasLimit);
     if (state.stopped || ctx.typeof(reply.value) !== 'string') return outOfGas(req.gasLimit);
     return parseReply(ctx.getString(reply.value), req.gasLimit, state);
   } finally {
-    for (const handle of handles) handle.dispose();
-    ctx.dispose();
-    runtime.dispose();
+    slot.frame = undefined;
   }
 }

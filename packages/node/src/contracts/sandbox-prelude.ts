@@ -1,9 +1,11 @@
 import { GAS, LIMITS } from './gas-schedule.js';
 
 /**
- * JavaScript evaluated inside QuickJS on every call, around the instrumented
- * contract. It owns the gas counter (`__hc_g`, a closure variable: cheap for
- * the injected checks and unreachable by name from contract code), removes
+ * JavaScript evaluated inside QuickJS around the instrumented contract, once
+ * per contract before the engine snapshots the VM (see vm-pool.ts); each call
+ * then only runs the returned entry function from a restored snapshot. It
+ * owns the gas counter (`__hc_g`, a closure variable: cheap for the injected
+ * checks and unreachable by name from contract code), removes
  * nondeterministic and code-generating globals, replaces native built-ins
  * whose work grows with their input by wrappers that charge first, and
  * exposes the contract API over the raw host functions in `__hc_host`.
@@ -17,9 +19,9 @@ import { GAS, LIMITS } from './gas-schedule.js';
 
 const CONSTANTS = JSON.stringify({ ...GAS, ...LIMITS, killPollsPerGas: undefined });
 
-const PRELUDE_HEAD = `(function (__hc_host, __hc_limit, __hc_input) {
+const PRELUDE_HEAD = `(function (__hc_host) {
 "use strict";
-let __hc_g = __hc_limit;
+let __hc_g = 0;
 let __hc_v;
 const __hc_rt = (function () {
 const K = ${CONSTANTS};
@@ -555,17 +557,19 @@ function call(address, fn, args) {
   return payload === '' ? undefined : jsonParse(payload);
 }
 
-charge(K.builtinBase + ceil(__hc_input.length / K.charsPerGas));
-const input = jsonParse(__hc_input);
 function global(name, value) { defineProperty(G, name, { value: value, writable: false, configurable: false, enumerable: false }); }
+
+const apiGlobals = [['storage', storage], ['balance', balance], ['transfer', transfer], ['emit', emit], ['require', require], ['call', call]];
+
+/* Per call (everything above ran once, before the engine's snapshot). The
+   shape of run() is part of the stack-parity measurement below: keep it. */
+function run(factory, limit, text) {
+__hc_g = limit;
+charge(K.builtinBase + ceil(text.length / K.charsPerGas));
+const input = jsonParse(text);
 global('msg', freeze({ sender: input.sender, value: input.value, contract: input.contract }));
 global('block', freeze({ height: input.height, time: input.time }));
-global('storage', storage);
-for (const [name, fn] of [['balance', balance], ['transfer', transfer], ['emit', emit], ['require', require], ['call', call]]) {
-  global(name, fn);
-}
-
-function run(factory) {
+for (let i = 0; i < apiGlobals.length; i++) global(apiGlobals[i][0], apiGlobals[i][1]);
 try {
   const exports = factory();
   const fn = input.fn;
@@ -593,13 +597,29 @@ try {
 return { oog: __hc_oog, big: __hc_big, ck: __hc_ck, it: __hc_it, os: __hc_os, fi: __hc_fi, run: run };
 })();
 const __hc_oog = __hc_rt.oog, __hc_big = __hc_rt.big, __hc_ck = __hc_rt.ck;
-const __hc_it = __hc_rt.it, __hc_os = __hc_rt.os, __hc_fi = __hc_rt.fi;
-return __hc_rt.run(`;
+const __hc_it = __hc_rt.it, __hc_os = __hc_rt.os, __hc_fi = __hc_rt.fi, __hc_run = __hc_rt.run;
+const __hc_factory = `;
 
-const PRELUDE_TAIL = `);
+/**
+ * Stack parity: before snapshots, the entry was the big setup function itself,
+ * whose QuickJS frame held the prelude's locals. The stack depth at which a
+ * contract overflows (and so its gas) depends on those frames, so the small
+ * per-call entry carries 14 unused locals: measured to reproduce the old frame
+ * sizes exactly (frames are 16-byte aligned; 12 and 15 both differ), so
+ * overflow depths are unchanged at every call depth (see snapshot.test.ts).
+ */
+const STACK_PARITY_PADDING = Array.from({ length: 14 }, (_, i) => ` let __hc_p${i};`).join('');
+const PRELUDE_TAIL = `;
+return function (__hc_limit, __hc_input) {${STACK_PARITY_PADDING} return __hc_run(__hc_factory, __hc_limit, __hc_input); };
 })`;
 
-/** The full script for one call: evaluates to the entry function. */
+/**
+ * The full script for one contract: evaluates to a setup function that takes
+ * the host object, runs all one-time setup (captures primordials, installs the
+ * metered wrappers, creates the contract's factory without running it) and
+ * returns the per-call entry `(gasLimit, inputJson) => reply`. The engine runs
+ * the setup once per contract and snapshots the VM right after it.
+ */
 export function sandboxScript(instrumentedCode: string): string {
   return PRELUDE_HEAD + instrumentedCode + PRELUDE_TAIL;
 }
