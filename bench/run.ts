@@ -14,6 +14,9 @@ const optional: [string, string, string][] = [
   ['mining hash rate', join(root, '../packages/node/src/mining/hasher/bench-hasher.ts'), 'runHasherBench'],
   ['contracts', join(root, '../packages/node/src/contracts/bench-contracts.ts'), 'runContractBench'],
   ['block propagation', join(root, 'p2p/propagation.ts'), 'runPropagationBench'],
+  ['initial sync', join(root, 'p2p/initial-sync.ts'), 'runInitialSyncBench'],
+  ['idle memory', join(root, 'p2p/idle-memory.ts'), 'runIdleMemoryBench'],
+  ['explorer', join(root, 'explorer.ts'), 'runExplorerBench'],
 ];
 
 const only = process.argv.slice(2);

@@ -1,10 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { formatAddress, generatePrivateKey, publicKeyFromPrivate, addressFromPublicKey } from '@hackcoin/core';
 import { startCluster, stopCluster, watchBlocks } from './cluster.js';
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))]!;
-}
+import { loadAverage, percentile } from './proc.js';
 
 /**
  * Block propagation on loopback: NODES real node processes in a random graph
@@ -18,6 +15,7 @@ export async function runPropagationBench(opts: { nodes?: number; blocks?: numbe
   const t0 = Date.now();
   const nodes = await startCluster(count);
   const startupMs = Date.now() - t0;
+  const loadStart = loadAverage();
   try {
     const peerCounts = await Promise.all(nodes.map(async (n) => (await n.api('/api/network/status')).peers.total as number));
     const seen = new Map<string, Map<number, number>>();
@@ -57,6 +55,7 @@ export async function runPropagationBench(opts: { nodes?: number; blocks?: numbe
       p95PerNodeMs: Math.round(percentile(perNode, 0.95)),
       missedDeliveries: missing,
       clusterStartupMs: startupMs,
+      'load average at start / end': `${loadStart} → ${loadAverage()}`,
     };
   } finally {
     await stopCluster(nodes);

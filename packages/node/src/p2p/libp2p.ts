@@ -68,6 +68,9 @@ export interface Host {
   subscribe(topic: string, validate: (from: string, data: Uint8Array) => Promise<Validation>): void;
   publish(topic: string, data: Uint8Array): Promise<number>;
   topicPeers(topic: string): string[];
+  /** Gossipsub's view: mesh members of a topic and each peer's score (diagnostics). */
+  meshPeers(topic: string): string[];
+  gossipScore(peerId: string): number;
   onConnect(fn: (info: ConnInfo) => void): void;
   onDisconnect(fn: (peerId: string) => void): void;
   stop(): Promise<void>;
@@ -195,10 +198,21 @@ export async function createHost(opts: HostOptions): Promise<Host> {
         D: 6,
         Dlo: 4,
         Dhi: 10,
+        scoreParams: {
+          // Off: the default (-5 × (peers on one IP - 10)²) scores every peer on a shared IP
+          // negative once a node has more than 10 of them. On a devnet or test cluster all peers
+          // are 127.0.0.1, so a well-connected node pruned its whole mesh, and at 14+ peers it
+          // fell below the publish and graylist thresholds: it neither published nor accepted
+          // gossip (20-node propagation took seconds, via the status refresh). Misbehaviour is
+          // scored by our own ban score, by peer id; IP-based limits belong in front of a node.
+          IPColocationFactorWeight: 0,
+        },
       }),
     },
   });
   const pubsub = node.services.pubsub;
+  // The implementation has these; the exported interface does not list them.
+  const internals = pubsub as unknown as { getMeshPeers(topic: string): string[]; getScore(peerId: string): number };
   const validators = new Map<string, (from: string, data: Uint8Array) => Promise<Validation>>();
   const RESULT: Record<Validation, TopicValidatorResult> = {
     accept: TopicValidatorResult.Accept,
@@ -242,6 +256,8 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       return r.recipients.length;
     },
     topicPeers: (topic) => pubsub.getSubscribers(topic).map((p) => p.toString()),
+    meshPeers: (topic) => internals.getMeshPeers(topic),
+    gossipScore: (peerId) => internals.getScore(peerId),
     onConnect(fn) {
       node.addEventListener('connection:open', (evt) => fn(connInfo(evt.detail)));
     },

@@ -61,6 +61,9 @@ export class Network extends TypedEmitter<NetworkEvents> {
   manager!: PeerManager;
   private statusTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Peers with a tip announcement in flight; true when another is due once it returns. */
+  private readonly announcing = new Map<string, boolean>();
+  private readonly onTip = () => this.announceTip();
 
   constructor(readonly o: NetworkOptions) {
     super();
@@ -107,6 +110,7 @@ export class Network extends TypedEmitter<NetworkEvents> {
     await this.host.handle(this.ids.px, (ex) => servePeerExchange(this, ex), 4);
     this.relay.start();
     this.manager.start();
+    this.chain.on('tip', this.onTip);
     this.statusTimer = setInterval(() => this.refreshStatuses(), this.o.statusIntervalMs ?? 10_000);
     this.statusTimer.unref();
     this.log.info(`P2P listening as ${this.host.peerId} on ${this.addrs().join(', ')}`);
@@ -115,6 +119,7 @@ export class Network extends TypedEmitter<NetworkEvents> {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.statusTimer);
+    this.chain.off('tip', this.onTip);
     this.manager?.stop();
     this.relay?.stop();
     this.syncer?.stop();
@@ -211,6 +216,8 @@ export class Network extends TypedEmitter<NetworkEvents> {
       const status = decodeStatus(raw);
       const p = this.peers.get(ex.peerId);
       if (p) p.bytesIn += raw.length + 4;
+      // Statuses come every 10 s and on new tips; hundreds in 10 s is a flood.
+      if (p && p.noteRequest() > 200) this.misbehave(ex.peerId, 'requestFlood', 'too many status messages');
       const out = encodeStatus(this.localStatus());
       const ok = this.acceptStatus(ex.peerId, status);
       await ex.write(out);
@@ -235,6 +242,7 @@ export class Network extends TypedEmitter<NetworkEvents> {
     const p = this.peers.get(peerId);
     if (!p) return false;
     const first = !p.ready;
+    const prevBest = p.bestId;
     const changed = p.bestId !== hashToHex(s.bestHash);
     p.status = s;
     p.statusAt = Date.now();
@@ -246,8 +254,52 @@ export class Network extends TypedEmitter<NetworkEvents> {
       this.emit('peer:connected', summarize(p));
       this.manager.onReady(p);
     }
-    if (p.offersMoreThan(this.chain.tip.chainWork)) this.syncer.trigger();
+    if (p.offersMoreThan(this.chain.tip.chainWork)) {
+      // One block ahead of us with a tip we lack: an announcement; fetch that block at once.
+      if (!first && prevBest !== p.bestId && s.height === this.chain.height + 1) this.syncer.fetchAnnounced(p, s.bestHash);
+      else this.syncer.trigger();
+    }
     return true;
+  }
+
+  /**
+   * Fast path next to gossip, like Bitcoin's headers announcements: on a new
+   * tip, push our status to the peers gossip will not reach promptly, and a
+   * peer that lacks the block fetches it from us at once (one round trip).
+   * When gossip carries the block (we validated it from gossip, or published
+   * it), that is the peers outside our mesh, which would otherwise wait for
+   * IHAVE at the next heartbeat; when it came by sync or fetch, gossip does
+   * not forward it, so every peer. Peers known to have it are skipped. At
+   * most one announcement per peer is in flight; tips that arrive meanwhile
+   * are folded into one follow-up.
+   */
+  private announceTip(): void {
+    if (this.stopped) return;
+    const tip = this.chain.tip;
+    const mesh = this.relay.gossiped.has(tip.id) ? new Set(this.host.meshPeers(this.ids.blocks)) : undefined;
+    for (const p of this.readyPeers()) {
+      if (mesh?.has(p.peerId) || p.knownBlock === tip.id || !this.lacksTip(p)) continue;
+      this.announceTo(p.peerId);
+    }
+  }
+
+  /** Whether a peer may not have our tip yet, as far as its last status tells. */
+  private lacksTip(p: PeerState): boolean {
+    return !p.status || p.status.chainWork < this.chain.tip.chainWork;
+  }
+
+  private announceTo(peerId: string): void {
+    if (this.announcing.has(peerId)) {
+      this.announcing.set(peerId, true);
+      return;
+    }
+    this.announcing.set(peerId, false);
+    void this.exchangeStatus(peerId).finally(() => {
+      const again = this.announcing.get(peerId);
+      this.announcing.delete(peerId);
+      const p = this.peers.get(peerId);
+      if (again && !this.stopped && p?.ready && this.lacksTip(p) && p.knownBlock !== this.chain.tip.id) this.announceTo(peerId);
+    });
   }
 
   private onConnection(c: ConnInfo): void {
@@ -327,10 +379,13 @@ export class Network extends TypedEmitter<NetworkEvents> {
 
   summaries(): PeerSummary[] {
     const rtt = new Map(this.host.connections().map((c) => [c.peerId, c.rttMs]));
+    const mesh = new Set(this.host.meshPeers(this.ids.blocks));
     return [...this.peers.values()].map((p) => {
       const s = summarize(p);
       const r = rtt.get(p.peerId);
       if (r !== undefined) s.latencyMs = r;
+      s.gossipScore = Math.round(this.host.gossipScore(p.peerId) * 100) / 100;
+      s.inBlockMesh = mesh.has(p.peerId);
       return s;
     });
   }

@@ -15,6 +15,8 @@ export class PeerState {
   exhaustedAt: string | undefined;
   /** After a timeout the peer is rested rather than punished: slow is not dishonest. */
   syncBackoffUntil = 0;
+  /** The last block this peer delivered to us (gossip or fetch): no need to announce it back. */
+  knownBlock: string | undefined;
   private requests: number[] = [];
 
   constructor(
@@ -58,6 +60,10 @@ export interface PeerSummary {
   bytesIn: number;
   bytesOut: number;
   banScore: number;
+  /** Gossipsub's score for the peer (negative: gossip from or to it is cut back). */
+  gossipScore?: number;
+  /** Whether the peer is in our gossipsub mesh for the blocks topic. */
+  inBlockMesh?: boolean;
 }
 
 export function summarize(p: PeerState): PeerSummary {

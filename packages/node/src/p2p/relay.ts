@@ -25,6 +25,9 @@ class RecentSet {
   has(id: string): boolean {
     return this.set.has(id);
   }
+  delete(id: string): void {
+    this.set.delete(id);
+  }
 }
 
 /**
@@ -35,6 +38,12 @@ class RecentSet {
  */
 export class Relay {
   readonly fromNetwork = new RecentSet(4_096);
+  /**
+   * Blocks gossipsub itself carries onwards: accepted by our validator (forwarded to the mesh)
+   * or published here (flood-published to every subscriber). The tip announcer only needs to
+   * cover the peers gossip does not reach for these.
+   */
+  readonly gossiped = new RecentSet(256);
   private readonly txsFromNetwork = new RecentSet(20_000);
   private readonly onBlock = (e: ChainEntry, block: Block) => this.publishBlock(e, block);
   private readonly onTx = (e: MempoolEntry) => this.publishTx(e);
@@ -56,6 +65,7 @@ export class Relay {
   private publishBlock(e: ChainEntry, block: Block): void {
     if (this.fromNetwork.has(e.id)) return;
     this.fromNetwork.add(e.id);
+    this.gossiped.add(e.id);
     const data = encodeBlock(block);
     this.net.host.publish(this.net.ids.blocks, data).then(
       (n) => {
@@ -93,6 +103,8 @@ export class Relay {
     const id = hashToHex(blockHash(block));
     if (this.net.chain.getEntry(id)) return 'ignore';
     this.fromNetwork.add(id);
+    this.gossiped.add(id);
+    if (peer) peer.knownBlock = id;
     const t0 = performance.now();
     try {
       const r = await this.net.chain.processBlock(block, { unsolicited: true });

@@ -1,9 +1,10 @@
-import { RuleError, checkProofOfWork, decodeHeader, equalBytes, hashToHex, headerHash, hexToHash, type BlockHeader } from '@hackcoin/core';
+import { RuleError, blockHash, checkProofOfWork, decodeBlock, decodeHeader, equalBytes, hashToHex, headerHash, hexToHash, type BlockHeader } from '@hackcoin/core';
 import type { Network } from './network.js';
 import { short } from './network.js';
 import type { PeerState } from './peer-state.js';
-import { decodeHeaders, encodeSyncRequest } from './messages.js';
-import { LIMITS } from './protocol.js';
+import { decodeBlocks, decodeHeaders, encodeSyncRequest } from './messages.js';
+import { LIMITS, blocksResponseMax } from './protocol.js';
+import { blockFaultScore } from './relay.js';
 import { BlockDownload } from './block-download.js';
 
 export interface SyncProgress {
@@ -40,6 +41,8 @@ export class Syncer {
   private startHeight = 0;
   private lastProgressAt = Date.now();
   private readonly statusInFlight = new Set<string>();
+  /** Announced block ids being fetched directly, so two announcers cost one download. */
+  private readonly fetching = new Set<string>();
 
   constructor(private readonly net: Network) {}
 
@@ -74,6 +77,68 @@ export class Syncer {
     const p = this.net.peers.get(peerId);
     if (p) p.exhaustedAt = undefined;
     void this.net.exchangeStatus(peerId).finally(() => this.statusInFlight.delete(peerId));
+  }
+
+  /**
+   * A peer announced a tip one block above ours: ask it for that block alone
+   * (one round trip instead of headers, then bodies). Anything unexpected —
+   * a sync already running, an unknown parent, a failed request — falls back
+   * to the headers-first sync.
+   */
+  fetchAnnounced(peer: PeerState, hash: Uint8Array): void {
+    const id = hashToHex(hash);
+    if (this.net.chain.getEntry(id) || this.fetching.has(id)) return;
+    if (this.running) {
+      void this.trigger();
+      return;
+    }
+    this.fetching.add(id);
+    void this.fetchOne(peer, hash, id)
+      .then(
+        (ok) => {
+          if (!ok && !this.stopped) void this.trigger();
+        },
+        (e: Error) => this.net.log.warn(`announced block ${id.slice(0, 16)} from ${short(peer.peerId)} failed: ${e.message}`),
+      )
+      .finally(() => this.fetching.delete(id));
+  }
+
+  private async fetchOne(peer: PeerState, hash: Uint8Array, id: string): Promise<boolean> {
+    const { chain } = this.net;
+    let raws: Uint8Array[];
+    try {
+      const req = encodeSyncRequest({ type: 'blocks', hashes: [hash] });
+      const resp = await this.net.request(peer.peerId, this.net.ids.sync, req, blocksResponseMax(chain.params.maxBlockSize), LIMITS.blocksMs);
+      raws = decodeBlocks(resp, chain.params.maxBlockSize);
+    } catch (e) {
+      if ((e as Error).name === 'DecodeError') this.net.misbehave(peer.peerId, 'malformed', `blocks: ${(e as Error).message}`);
+      return !!chain.getEntry(id);
+    }
+    if (raws.length !== 1) return !!chain.getEntry(id);
+    let block;
+    try {
+      block = decodeBlock(raws[0]!);
+    } catch (e) {
+      this.net.misbehave(peer.peerId, 'malformed', `announced block: ${(e as Error).message}`);
+      return false;
+    }
+    if (!equalBytes(blockHash(block), hash)) {
+      this.net.misbehave(peer.peerId, 'malformed', 'announced block: other than requested');
+      return false;
+    }
+    this.net.relay.fromNetwork.add(id);
+    // If this copy connects first, gossip's copy is ignored and not forwarded: announce to every peer.
+    this.net.relay.gossiped.delete(id);
+    peer.knownBlock = id;
+    try {
+      const r = await chain.processBlock(block, { unsolicited: true });
+      if (r.status === 'connected') this.net.log.debug('block %s via announcement from %s', id, short(peer.peerId));
+      return r.status !== 'orphan' && r.status !== 'ignored';
+    } catch (e) {
+      if (!(e instanceof RuleError)) throw e;
+      if (blockFaultScore(e) > 0) this.net.misbehave(peer.peerId, 'invalidBlock', `block ${id.slice(0, 16)}: ${e.message}`);
+      return false;
+    }
   }
 
   onPeerGone(peerId: string): void {
