@@ -26,3 +26,4 @@ export * from './consensus/contracts.js';
 export * from './consensus/contract-tx.js';
 export * from './consensus/block-transition.js';
 export * from './wallet/index.js';
+export type * from './api-types.js';

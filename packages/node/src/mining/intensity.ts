@@ -3,7 +3,9 @@
  * the thread rests so that it works `duty` of the time, keeping a desktop
  * responsive. Presets mirror what desktop miners offer.
  */
-export type Intensity = 'low' | 'medium' | 'high' | number;
+import type { Intensity } from '@hackcoin/core';
+
+export type { Intensity };
 
 export function dutyCycle(intensity: Intensity): number {
   if (intensity === 'low') return 0.25;

@@ -11,6 +11,7 @@ import {
   headerHash,
   workFromTarget,
   type Block,
+  type MinerStatus,
 } from '@hackcoin/core';
 import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
@@ -25,27 +26,6 @@ import { PoolClient, type PoolWork } from './pool-client.js';
 export interface MinerSettings {
   threads: number;
   intensity: Intensity;
-}
-
-export interface MinerStatus {
-  running: boolean;
-  address: string | null;
-  backend: string;
-  threads: number;
-  intensity: Intensity;
-  hashrate: number;
-  threadHashrates: number[];
-  blocksFound: number;
-  height: number;
-  difficulty: number;
-  target: string;
-  templateAgeMs: number | null;
-  templateTxs: number;
-  /** Seconds to find a block at the current rate, on average; null while idle. */
-  expectedSecondsPerBlock: number | null;
-  networkHashrate: number;
-  /** Set when mining for a remote Stratum pool instead of solo. */
-  pool: { url: string; worker: string; accepted: number; rejected: number } | null;
 }
 
 /** How far ahead of the clock a template may stamp itself before the miner waits. */

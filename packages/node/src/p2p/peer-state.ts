@@ -1,3 +1,4 @@
+import type { PeerSummary } from '@hackcoin/core';
 import { hashToHex } from '@hackcoin/core';
 import { BanScore } from './ban-score.js';
 import type { Direction } from './libp2p.js';
@@ -48,23 +49,7 @@ export class PeerState {
   }
 }
 
-export interface PeerSummary {
-  id: string;
-  address: string;
-  direction: Direction;
-  latencyMs: number | null;
-  bestHeight: number | null;
-  bestHash: string | null;
-  agent: string | null;
-  connectedSince: string;
-  bytesIn: number;
-  bytesOut: number;
-  banScore: number;
-  /** Gossipsub's score for the peer (negative: gossip from or to it is cut back). */
-  gossipScore?: number;
-  /** Whether the peer is in our gossipsub mesh for the blocks topic. */
-  inBlockMesh?: boolean;
-}
+export type { PeerSummary };
 
 export function summarize(p: PeerState): PeerSummary {
   return {

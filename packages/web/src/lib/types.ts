@@ -1,4 +1,9 @@
 /** JSON shapes of the node API (docs/api.md). Amounts are decimal strings of base units. */
+import type { Intensity, MinerStatus, PeerSummary } from '@hackcoin/core';
+
+export type { Intensity, PeerSummary };
+export type MiningStatus = MinerStatus;
+
 export interface NodeInfo {
   name: string;
   version: string;
@@ -111,29 +116,6 @@ export interface AddressInfoJson {
   history: AddressTx[];
 }
 
-export type Intensity = 'low' | 'medium' | 'high' | number;
-
-export interface MiningStatus {
-  running: boolean;
-  address: string | null;
-  /** Hashing backend of the mining threads (native, wasm, js…). */
-  backend: string;
-  threads: number;
-  intensity: Intensity;
-  hashrate: number;
-  threadHashrates: number[];
-  blocksFound: number;
-  height: number;
-  difficulty: number;
-  target: string;
-  templateAgeMs: number | null;
-  templateTxs: number;
-  /** Seconds to find a block at the current rate, on average; null while idle. */
-  expectedSecondsPerBlock: number | null;
-  networkHashrate: number;
-  /** Set when the node mines for a remote Stratum pool instead of solo. */
-  pool: { url: string; worker: string; accepted: number; rejected: number } | null;
-}
 
 /** GET /api/pool/stats (404 when the node serves no pool). */
 export interface PoolStats {
@@ -170,20 +152,6 @@ export interface NetworkStatus {
   lastBlockAgeSeconds: number;
   addressBook?: number;
   bans?: number;
-}
-
-export interface PeerSummary {
-  id: string;
-  address: string;
-  direction: 'inbound' | 'outbound';
-  latencyMs: number | null;
-  bestHeight: number | null;
-  bestHash: string | null;
-  agent: string | null;
-  connectedSince: string;
-  bytesIn: number;
-  bytesOut: number;
-  banScore: number;
 }
 
 export interface BanEntry {
