@@ -69,6 +69,7 @@ export class FullNode {
           difficulty: config.stratumDifficulty,
           payoutConfirmations: config.poolPayoutConfirmations,
           minFeeRate: config.minFeeRate,
+          db,
         });
         await pool.start();
       }

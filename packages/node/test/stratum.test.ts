@@ -199,3 +199,43 @@ describe("the node's miner mining for a remote pool", () => {
     expect((await miner.api('/api/node/info')).height).toBe(0);
   });
 });
+
+describe('pool payouts survive a restart', () => {
+  let node: TestNode | undefined;
+  afterAll(async () => {
+    await node?.stop();
+    if (node) removeDir(node.dataDir);
+  });
+
+  it('pays a block found before the restart once it has enough confirmations', async () => {
+    const env = { STRATUM_PORT: '0', P2P: 'false', POOL_PAYOUT_CONFIRMATIONS: '3' };
+    node = await startNode({ env });
+    const port = Number(/stratum\+tcp:\/\/127\.0\.0\.1:(\d+)/.exec(node.output())![1]);
+    const miner = newAddress();
+    const c = new StratumTestClient();
+    await c.connect(port);
+    await c.subscribe();
+    await c.call('mining.authorize', [`${miner}.r`, 'x']);
+    await waitFor(async () => c.jobs.length > 0, 5000, 'notify');
+    const job = c.job;
+    expect((await c.submit(`${miner}.r`, job, '00000001', c.findNonce(job, '00000001'))).result).toBe(true);
+    const found = await waitFor(async () => {
+      const s = await node!.api('/api/pool/stats');
+      return s.blocksFound.length === 1 ? s.blocksFound[0] : undefined;
+    }, 5000, 'pool block');
+    expect((await node.api('/api/pool/stats')).payouts).toEqual([]);
+    c.close();
+
+    await node.stop();
+    node = await startNode({ dataDir: node.dataDir, env });
+    expect(node.output()).toMatch(/1 found block\(s\) still to pay/);
+    await node.api('/api/mining/generate', { body: { count: 2, address: newAddress() } });
+    const paid = await waitFor(async () => {
+      const s = await node!.api('/api/pool/stats');
+      return s.payouts.find((p: { address: string }) => p.address === miner);
+    }, 10_000, 'payout after restart');
+    expect(paid.blockHash).toBe(found.hash);
+    expect(paid.status).toBe('sent');
+    expect(BigInt(paid.amount) + BigInt(paid.fee)).toBe(BigInt(found.reward));
+  });
+});

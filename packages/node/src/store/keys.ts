@@ -29,6 +29,8 @@ export const Prefix = {
   receipt: 0x0c,
   /** contract address ‖ height (BE) ‖ tx index (BE) ‖ event index (BE) → event (UTF-8 JSON) */
   contractEvent: 0x0d,
+  /** pool block hash → a pool-found block whose PPLNS payout is still due (UTF-8 JSON) */
+  poolPending: 0x0e,
 } as const;
 
 export function key(prefix: number, ...parts: Uint8Array[]): Uint8Array {

@@ -4,6 +4,8 @@ import type { Mempool } from '../mempool/mempool.js';
 import type { Logger } from '../util/logger.js';
 import type { FoundBlock, StratumServer } from './server.js';
 import { SerialQueue } from '../util/serial-queue.js';
+import type { Database } from '../store/db.js';
+import { Prefix, key } from '../store/keys.js';
 
 export interface Payout {
   blockHeight: number;
@@ -37,12 +39,16 @@ export class PoolPayouts {
       address: string;
       confirmations: number;
       minFeeRate: bigint;
+      db: Database;
     },
     server: StratumServer,
   ) {
     server.on('block', (b) => {
       this.waiting.push(b);
-      void this.queue.run(() => this.process());
+      void this.queue.run(async () => {
+        await this.o.db.put(pendingKey(b.hash), encodePending(b));
+        await this.process();
+      });
     });
     o.chain.on('tip', () => void this.queue.run(() => this.process()));
   }
@@ -54,6 +60,7 @@ export class PoolPayouts {
       if (!entry || !chain.isMain(entry)) {
         if (entry && chain.height - entry.height > 100) {
           this.take(b);
+          await this.o.db.del(pendingKey(b.hash));
           this.payouts.push({ blockHeight: b.height, blockHash: b.hash, address: '', amount: '0', fee: '0', txid: null, status: 'orphaned' });
         }
         continue;
@@ -61,7 +68,18 @@ export class PoolPayouts {
       if (chain.height - entry.height + 1 < this.o.confirmations) continue;
       this.take(b);
       await this.pay(b);
+      // Deleted only once the payout transactions are in the (persisted) mempool.
+      await this.o.db.del(pendingKey(b.hash));
     }
+  }
+
+  /** Blocks found before a restart are still owed to their miners. */
+  async load(): Promise<void> {
+    for await (const [, v] of this.o.db.iterator({ gte: key(Prefix.poolPending), lt: key(Prefix.poolPending + 1) })) {
+      this.waiting.push(decodePending(v));
+    }
+    if (this.waiting.length > 0) this.o.log.info(`pool: ${this.waiting.length} found block(s) still to pay`);
+    await this.queue.run(() => this.process());
   }
 
   private take(b: FoundBlock): void {
@@ -105,4 +123,18 @@ export class PoolPayouts {
     }
     this.o.log.info(`pool paid block ${b.height}: ${b.split.size} miner(s)`);
   }
+}
+
+function pendingKey(hash: string): Uint8Array {
+  return key(Prefix.poolPending, new TextEncoder().encode(hash));
+}
+
+function encodePending(b: FoundBlock): Uint8Array {
+  const json = { ...b, reward: b.reward.toString(), split: [...b.split].map(([a, v]) => [a, v.toString()]) };
+  return new TextEncoder().encode(JSON.stringify(json));
+}
+
+function decodePending(bytes: Uint8Array): FoundBlock {
+  const j = JSON.parse(new TextDecoder().decode(bytes)) as Omit<FoundBlock, 'reward' | 'split'> & { reward: string; split: [string, string][] };
+  return { ...j, reward: BigInt(j.reward), split: new Map(j.split.map(([a, v]) => [a, BigInt(v)])) };
 }

@@ -2,6 +2,7 @@ import type { ConsensusParams } from '@hackcoin/core';
 import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { Logger } from '../util/logger.js';
+import type { Database } from '../store/db.js';
 import { loadOrCreatePoolKey } from './pool-key.js';
 import { PoolPayouts } from './payouts.js';
 import { StratumServer } from './server.js';
@@ -17,6 +18,7 @@ export interface PoolOptions {
   difficulty: number;
   payoutConfirmations: number;
   minFeeRate: bigint;
+  db: Database;
 }
 
 /** The Stratum pool with its accounting and payouts, as one service for the composition root. */
@@ -38,12 +40,13 @@ export class Pool {
       initialDifficulty: o.difficulty,
     });
     this.payouts = new PoolPayouts(
-      { chain: o.chain, mempool: o.mempool, params: o.params, log: o.log, key, address, confirmations: o.payoutConfirmations, minFeeRate: o.minFeeRate },
+      { chain: o.chain, mempool: o.mempool, params: o.params, log: o.log, key, address, confirmations: o.payoutConfirmations, minFeeRate: o.minFeeRate, db: o.db },
       this.server,
     );
   }
 
   async start(): Promise<void> {
+    await this.payouts.load();
     this.port = await this.server.start();
   }
 
