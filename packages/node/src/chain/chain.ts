@@ -85,6 +85,11 @@ export class Chain extends TypedEmitter<ChainEvents> {
   private readonly orphans = new OrphanPool(100);
   private main: ChainEntry[] = [];
   private readonly blockCache = new Map<string, Block>();
+  /**
+   * Blocks that extend the tip are written in the same batch that connects them (one LevelDB
+   * write per block instead of two); until then they wait here.
+   */
+  private readonly unstored = new Map<string, Block>();
   private contractState!: ContractChainState;
   private contractExecutor: ContractExecutor | undefined;
 
@@ -153,7 +158,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
 
   /** Decoded blocks are immutable and explorers ask for the same recent ones repeatedly. */
   async getBlock(entry: ChainEntry): Promise<Block | null> {
-    const cached = this.blockCache.get(entry.id);
+    const cached = this.blockCache.get(entry.id) ?? this.unstored.get(entry.id);
     if (cached) return cached;
     const raw = await this.db.get(key(Prefix.block, entry.hash));
     if (!raw) return null;
@@ -292,10 +297,14 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const coinbase = blockCoinbase(block)!;
     if (coinbase.height !== parent.height + 1) reject('bad-cb-height', `coinbase says ${coinbase.height}`);
     const entry = makeEntry(block.header, parent, workFromBits(block.header.bits), Status.haveData, coinbase.stateRoot);
-    await this.db.batch([
-      { type: 'put', key: key(Prefix.entry, entry.hash), value: encodeEntry(entry) },
-      { type: 'put', key: key(Prefix.block, entry.hash), value: encodeBlock(block) },
-    ]);
+    if (parent === this.tip) {
+      this.unstored.set(entry.id, block);
+    } else {
+      await this.db.batch([
+        { type: 'put', key: key(Prefix.entry, entry.hash), value: encodeEntry(entry) },
+        { type: 'put', key: key(Prefix.block, entry.hash), value: encodeBlock(block) },
+      ]);
+    }
     this.index.set(entry.id, entry);
     return entry;
   }
@@ -397,6 +406,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
     for (const e of this.index.values()) {
       if (ancestorAt(e, entry.height) === entry) {
         e.status |= Status.invalid;
+        // An invalid block that was never written keeps only its header entry, without data.
+        if (this.unstored.delete(e.id)) e.status &= ~Status.haveData;
         ops.push({ type: 'put', key: key(Prefix.entry, e.hash), value: encodeEntry(e) });
       }
     }
@@ -417,6 +428,10 @@ export class Chain extends TypedEmitter<ChainEvents> {
       );
     }
     const ops: BatchOp[] = [];
+    if (this.unstored.has(entry.id)) {
+      ops.push({ type: 'put', key: key(Prefix.entry, entry.hash), value: encodeEntry(entry) });
+      ops.push({ type: 'put', key: key(Prefix.block, entry.hash), value: encodeBlock(block) });
+    }
     for (const { address, account } of t.changes.values()) {
       ops.push({ type: 'put', key: key(Prefix.account, address), value: encodeAccount(account) });
     }
@@ -427,6 +442,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     ops.push({ type: 'put', key: key(Prefix.height, u32be(entry.height)), value: entry.hash });
     ops.push({ type: 'put', key: key(Prefix.meta, META_TIP), value: entry.hash });
     await this.db.batch(ops);
+    this.unstored.delete(entry.id);
     c?.apply();
     this.main.push(entry);
     this.emit('block:connected', entry, block);
