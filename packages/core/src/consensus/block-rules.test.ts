@@ -1,6 +1,5 @@
 import { describe, it, expect } from 'vitest';
 import { checkBlockSanity, checkHeaderContext, checkProofOfWork, type HeaderContext } from './block-rules.js';
-import { RuleError, type RejectCode } from './errors.js';
 import { NETWORKS, type ConsensusParams } from './params.js';
 import { hashMeetsTarget, targetFromBits } from './pow.js';
 import { powLimit } from './difficulty.js';
@@ -10,23 +9,12 @@ import { signTransfer, type CoinbaseTx, type Transaction, type TransferTx } from
 import { hexToBytes } from '../encoding/bytes.js';
 import { parseAddress } from '../primitives/address.js';
 import { genesisBlock } from './genesis.js';
+import { expectReject } from '../test-support/expect-reject.js';
 
 const params = NETWORKS.regtest;
 const PRIV = hexToBytes('4646464646464646464646464646464646464646464646464646464646464646');
 const MINER = parseAddress('0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB');
 const TO = parseAddress('0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb');
-
-function expectReject(fn: () => unknown, code: RejectCode): RuleError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, `expected RuleError ${code}`).toBeInstanceOf(RuleError);
-  expect((caught as RuleError).code).toBe(code);
-  return caught as RuleError;
-}
 
 function coinbase(over: Partial<CoinbaseTx> = {}): CoinbaseTx {
   return {

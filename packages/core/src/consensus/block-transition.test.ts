@@ -1,6 +1,5 @@
 import { describe, it, expect } from 'vitest';
 import { applyBlock, assembleBlockState, blockAccountKeys } from './block-transition.js';
-import { RuleError, type RejectCode } from './errors.js';
 import { COIN, NETWORKS } from './params.js';
 import { signTransfer, type CoinbaseTx, type TransferTx } from '../primitives/transaction.js';
 import type { Block } from '../primitives/block.js';
@@ -10,6 +9,7 @@ import { parseAddress } from '../primitives/address.js';
 import { nobleBackend } from '../crypto/keys.js';
 import { addressKey, nextStateRoot } from '../state/commitment.js';
 import type { Account } from '../state/account.js';
+import { expectReject } from '../test-support/expect-reject.js';
 
 const params = NETWORKS.regtest;
 const PRIV = hexToBytes('4646464646464646464646464646464646464646464646464646464646464646');
@@ -17,17 +17,6 @@ const SENDER = parseAddress('0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F');
 const TO = parseAddress('0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359');
 const MINER = parseAddress('0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB');
 const ZERO_ROOT = new Uint8Array(32);
-
-function expectReject(fn: () => unknown, code: RejectCode): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, `expected RuleError ${code}`).toBeInstanceOf(RuleError);
-  expect((caught as RuleError).code).toBe(code);
-}
 
 const transfer = (nonce: bigint, amount: bigint, to = TO): TransferTx =>
   signTransfer({ kind: 'transfer', chainId: params.chainId, nonce, fee: 100n, to, amount, data: new Uint8Array(0) }, PRIV);

@@ -1,12 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import { applyTransfer, checkTransferSanity, checkTransferSignature } from './tx-rules.js';
-import { RuleError, type RejectCode } from './errors.js';
+import type { RejectCode } from './errors.js';
 import { NETWORKS } from './params.js';
 import { signTransfer, type TransferTx, type UnsignedTransfer } from '../primitives/transaction.js';
 import { hexToBytes, utf8ToBytes } from '../encoding/bytes.js';
 import { formatAddress, parseAddress } from '../primitives/address.js';
 import { nobleBackend } from '../crypto/keys.js';
 import type { Account } from '../state/account.js';
+import { expectReject } from '../test-support/expect-reject.js';
 
 const params = NETWORKS.regtest;
 const PRIV = hexToBytes('4646464646464646464646464646464646464646464646464646464646464646');
@@ -18,20 +19,6 @@ function transfer(over: Partial<UnsignedTransfer> = {}): TransferTx {
     { kind: 'transfer', chainId: params.chainId, nonce: 0n, fee: 100n, to: TO, amount: 1_000n, data: new Uint8Array(0), ...over },
     PRIV,
   );
-}
-
-function expectReject(fn: () => unknown, code: RejectCode, score?: number): RuleError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, `expected RuleError ${code}`).toBeInstanceOf(RuleError);
-  const err = caught as RuleError;
-  expect(err.code).toBe(code);
-  if (score !== undefined) expect(err.score).toBe(score);
-  return err;
 }
 
 describe('checkTransferSanity', () => {
