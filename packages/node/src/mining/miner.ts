@@ -20,7 +20,7 @@ import { createTemplate, type BlockTemplate } from './template.js';
 import { scanWorkerFile, scanWorkerSpec } from './hasher/worker-spec.js';
 import { dutyCycle, restAfter, type Intensity } from './intensity.js';
 import { RateMeter } from './rate.js';
-import { estimateNetworkHashrate } from './network-hashrate.js';
+import { estimateHashRate } from '../chain/hashrate.js';
 import { PoolClient, type PoolWork } from './pool-client.js';
 
 export interface MinerSettings {
@@ -223,7 +223,7 @@ export class Miner {
       templateAgeMs: this.template ? Date.now() - this.template.createdAt : null,
       templateTxs: this.template ? this.template.txs.length - 1 : 0,
       expectedSecondsPerBlock: total > 0 && target !== undefined ? Number(workFromTarget(target)) / total : null,
-      networkHashrate: estimateNetworkHashrate(this.chain),
+      networkHashrate: estimateHashRate(this.chain) ?? 0,
       pool: this.pool ? { url: this.pool.url, worker: this.pool.worker, accepted: this.pool.client.accepted, rejected: this.pool.client.rejected } : null,
     };
   }

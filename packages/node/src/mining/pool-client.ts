@@ -1,6 +1,7 @@
 import { createConnection, type Socket } from 'node:net';
 import { concatBytes, hexToBytes, rootFromBranch, sha256d, bigIntToBytesLE, encodeHeader } from '@hackcoin/core';
 import type { Logger } from '../util/logger.js';
+import { targetForDifficulty } from '../stratum/protocol.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 
 /** A unit of pool work as the miner threads need it. */
@@ -30,7 +31,6 @@ interface Job {
   ntime: string;
 }
 
-const DIFF1 = 0xffffn << 208n;
 const RECONNECT_MS = 5_000;
 
 /**
@@ -101,8 +101,7 @@ export class PoolClient extends TypedEmitter<PoolClientEvents> {
       bits: parseInt(job.nbits, 16),
       nonce: 0,
     });
-    const d = BigInt(Math.max(1, Math.round(this.difficulty * 1e9)));
-    const target = (DIFF1 * 1_000_000_000n) / d;
+    const target = targetForDifficulty(this.difficulty);
     return { jobId: job.id, extranonce2: en2, ntime: job.ntime, header: concatBytes(header), target: bigIntToBytesLE(target > (1n << 256n) - 1n ? (1n << 256n) - 1n : target, 32) };
   }
 

@@ -18,7 +18,7 @@ import { Relay } from './relay.js';
 import { Syncer, type SyncProgress, type SyncResult } from './sync.js';
 import { serveSync } from './serve.js';
 import { servePeerExchange } from './peer-exchange.js';
-import { estimateHashRate } from './hashrate.js';
+import { estimateHashRate } from '../chain/hashrate.js';
 
 export interface NetworkOptions {
   chain: Chain;
