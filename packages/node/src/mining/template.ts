@@ -26,7 +26,7 @@ export interface BlockTemplate {
 }
 
 /** Coinbase and header bytes reserved for the block's fixed parts when filling it. */
-const RESERVED_BYTES = 1_000;
+export const TEMPLATE_RESERVED_BYTES = 1_000;
 
 /**
  * A block ready for proof of work: the best-paying valid mempool transactions
@@ -43,7 +43,7 @@ export async function createTemplate(
   const { params } = chain;
   const parent = chain.tip;
   const height = parent.height + 1;
-  const candidates: TransferTx[] = mempool.select(params.maxBlockTxs - 1, params.maxBlockSize - RESERVED_BYTES);
+  const candidates: TransferTx[] = mempool.select(params.maxBlockTxs - 1, params.maxBlockSize - TEMPLATE_RESERVED_BYTES);
   const keys = new Set<string>([addressKey(miner)]);
   for (const tx of candidates) {
     keys.add(addressKey(txSender(tx, chain.backendForTemplates)));

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { hexToHash, formatAddress, hashToHex, txHash, type Block } from '@hackcoin/core';
+import { addressKey, hexToHash, formatAddress, txHash, type Block } from '@hackcoin/core';
 import type { ApiContext } from '../context.js';
 import { HttpError, parse } from '../http-error.js';
 import { addressParam, hashOrHeight, paging, txIdParam } from '../schemas.js';
 import { blockJson, headerJson, txJson } from '../serialize.js';
+import { confirmedAddressTxs, directionOf } from '../address-txs.js';
 import type { ChainEntry } from '../../chain/entry.js';
 
 /** Upper bound on blocks served by /api/blockchain/full, so one request cannot exhaust memory. */
@@ -92,36 +93,27 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const { page, limit } = parse(paging, req.query, 'query');
     const account = await chain.getAccount(address);
     const pending = mempool.pendingFor(address);
-    const me = formatAddress(address);
+    const me = addressKey(address);
     let pendingDelta = 0n;
     for (const p of pending) {
-      if (formatAddress(p.sender) === me) pendingDelta -= p.tx.amount + p.tx.fee;
-      if (formatAddress(p.tx.to) === me) pendingDelta += p.tx.amount;
+      if (p.senderKey === me) pendingDelta -= p.tx.amount + p.tx.fee;
+      if (addressKey(p.tx.to) === me) pendingDelta += p.tx.amount;
     }
-    const rows = await chain.addressTxs(address, (page - 1) * limit, limit);
-    const history = [];
-    for (const r of rows) {
-      const e = chain.getEntryByHeight(r.height);
-      if (!e) continue;
-      const block = await loadBlock(e);
-      const tx = block.txs[r.index];
-      if (!tx || hashToHex(txHash(tx)) !== hashToHex(r.hash)) continue;
-      const j = txJson(tx, backend);
-      const direction = j.from === me && j.to === me ? 'self' : j.to === me ? 'in' : 'out';
-      history.push({ ...j, direction, blockHeight: r.height, blockHash: e.id, confirmations: chain.height - r.height + 1 });
-    }
+    const { items } = await confirmedAddressTxs(chain, address, (page - 1) * limit, limit);
+    const history = items.map(({ tx, entry }) => ({
+      ...txJson(tx, backend),
+      direction: directionOf(tx, me, backend),
+      blockHeight: entry.height,
+      blockHash: entry.id,
+      confirmations: chain.height - entry.height + 1,
+    }));
     return {
-      address: me,
+      address: formatAddress(address),
       balance: account.balance.toString(),
       pendingBalance: (account.balance + pendingDelta).toString(),
       nonce: account.nonce.toString(),
       nextNonce: mempool.nextNonce(address, account.nonce).toString(),
-      pending: pending.map((p) => {
-        const from = formatAddress(p.sender);
-        const to = formatAddress(p.tx.to);
-        const direction = from === me && to === me ? 'self' : to === me ? 'in' : 'out';
-        return { ...txJson(p.tx, backend), direction, confirmations: 0 };
-      }),
+      pending: pending.map((p) => ({ ...txJson(p.tx, backend), direction: directionOf(p.tx, me, backend), confirmations: 0 })),
       page,
       limit,
       history,

@@ -1,17 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { addressKey, formatAddress, hashToHex, txHash, txId, txSender, txSize, type Block, type Transaction } from '@hackcoin/core';
+import { addressKey, formatAddress, txId, txSender, txSize, type Transaction } from '@hackcoin/core';
 import type { ApiContext } from '../context.js';
 import { parse } from '../http-error.js';
 import { addressParam, paging } from '../schemas.js';
-import type { ChainEntry } from '../../chain/entry.js';
+import { confirmedAddressTxs, directionOf, type Direction } from '../address-txs.js';
+import { TEMPLATE_RESERVED_BYTES } from '../../mining/template.js';
 import { estimateFees } from './fee-estimate.js';
 
 /** Blocks whose transfers feed the fee estimate: recent enough to track demand, enough to smooth one odd block. */
 export const FEE_WINDOW_BLOCKS = 20;
-/** Block bytes the template reserves for header and coinbase (mining/template.ts keeps 1,000). */
-const TEMPLATE_RESERVED_BYTES = 1_000;
-
-type Direction = 'in' | 'out' | 'self';
 
 /**
  * Wallet-facing read routes. They take addresses only: nothing here (or
@@ -62,11 +59,8 @@ export function walletRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const me = addressKey(address);
     const describe = (tx: Transaction) => {
       if (tx.kind === 'coinbase') return { type: 'coinbase', direction: 'in' as Direction, counterparty: null, nonce: null, fee: '0' };
-      const from = txSender(tx, backend);
-      const fromMe = addressKey(from) === me;
-      const toMe = addressKey(tx.to) === me;
-      const direction: Direction = fromMe && toMe ? 'self' : fromMe ? 'out' : 'in';
-      const counterparty = formatAddress(direction === 'in' ? from : tx.to);
+      const direction = directionOf(tx, me, backend);
+      const counterparty = formatAddress(direction === 'in' ? txSender(tx, backend) : tx.to);
       return { type: 'transfer', direction, counterparty, nonce: tx.nonce.toString(), fee: tx.fee.toString() };
     };
 
@@ -81,30 +75,19 @@ export function walletRoutes(app: FastifyInstance, ctx: ApiContext): void {
     }
     // One row more than needed tells whether another page exists without counting the whole index.
     const want = limit - entries.length;
-    const rows = await chain.addressTxs(address, Math.max(0, offset - pending.length), want + 1);
-    const blocks = new Map<number, { entry: ChainEntry; block: Block | null }>();
-    for (const r of rows.slice(0, want)) {
-      let b = blocks.get(r.height);
-      if (!b) {
-        const entry = chain.getEntryByHeight(r.height);
-        if (!entry) continue;
-        b = { entry, block: await chain.getBlock(entry) };
-        blocks.set(r.height, b);
-      }
-      const tx = b.block?.txs[r.index];
-      // The index may briefly lag a reorg; a row that no longer matches its block is skipped, not misreported.
-      if (!tx || hashToHex(txHash(tx)) !== hashToHex(r.hash)) continue;
+    const confirmed = await confirmedAddressTxs(chain, address, Math.max(0, offset - pending.length), want + 1);
+    for (const { tx, entry } of confirmed.items.slice(0, want)) {
       entries.push({
         id: txId(tx),
         status: 'confirmed',
         ...describe(tx),
         amount: tx.amount.toString(),
-        blockHeight: r.height,
-        blockHash: b.entry.id,
-        confirmations: chain.height - r.height + 1,
-        time: b.entry.header.time,
+        blockHeight: entry.height,
+        blockHash: entry.id,
+        confirmations: chain.height - entry.height + 1,
+        time: entry.header.time,
       });
     }
-    return { address: formatAddress(address), page, limit, pendingCount: pending.length, hasMore: rows.length > want, entries };
+    return { address: formatAddress(address), page, limit, pendingCount: pending.length, hasMore: confirmed.rows > want, entries };
   });
 }
