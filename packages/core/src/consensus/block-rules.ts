@@ -3,7 +3,7 @@ import type { ConsensusParams } from './params.js';
 import { targetFromBits, hashMeetsTarget } from './pow.js';
 import { powLimit } from './difficulty.js';
 import { equalBytes, bytesToHex } from '../encoding/bytes.js';
-import { encodeBlock, computeMerkleRoot, type Block } from '../primitives/block.js';
+import { blockSize, computeMerkleRoot, type Block } from '../primitives/block.js';
 import { headerHash, type BlockHeader } from '../primitives/header.js';
 import { txHash } from '../primitives/transaction.js';
 import { checkTransferSanity } from './tx-rules.js';
@@ -41,7 +41,7 @@ export function checkBlockSanity(block: Block, params: ConsensusParams): void {
   const { txs } = block;
   if (txs.length === 0) reject('bad-cb-missing', 'block has no transactions');
   if (txs.length > params.maxBlockTxs) reject('bad-blk-txns', `${txs.length} transactions`);
-  if (encodeBlock(block).length > params.maxBlockSize) reject('bad-blk-length');
+  if (blockSize(block) > params.maxBlockSize) reject('bad-blk-length');
   const coinbase = txs[0]!;
   if (coinbase.kind !== 'coinbase') reject('bad-cb-missing', 'first transaction is not a coinbase');
   if (coinbase.chainId !== params.chainId) reject('bad-cb-chainid');

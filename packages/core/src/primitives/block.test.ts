@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { blockCoinbase, blockHash, computeMerkleRoot, decodeBlock, encodeBlock, type Block } from './block.js';
+import { blockCoinbase, blockHash, blockSize, computeMerkleRoot, decodeBlock, encodeBlock, type Block } from './block.js';
+import { genesisBlock } from '../consensus/genesis.js';
 import { encodeHeader, headerHash } from './header.js';
 import { encodeTx, signTransfer, txHash, type CoinbaseTx } from './transaction.js';
 import { merkleRoot } from '../consensus/merkle.js';
@@ -61,5 +62,14 @@ describe('block encoding', () => {
     expect(blockCoinbase(block)).toBe(cb);
     expect(blockCoinbase({ ...block, txs: [t1] })).toBeUndefined();
     expect(blockCoinbase({ ...block, txs: [] })).toBeUndefined();
+  });
+});
+
+describe('blockSize', () => {
+  it('equals the length of the encoding', () => {
+    for (const p of Object.values(NETWORKS)) {
+      const b = genesisBlock(p);
+      expect(blockSize(b)).toBe(encodeBlock(b).length);
+    }
   });
 });

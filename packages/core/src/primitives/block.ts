@@ -1,6 +1,6 @@
 import { BufferReader, DecodeError } from '../encoding/reader.js';
 import { BufferWriter } from '../encoding/writer.js';
-import { encodeHeader, readHeader, headerHash, type BlockHeader } from './header.js';
+import { HEADER_SIZE, encodeHeader, readHeader, headerHash, type BlockHeader } from './header.js';
 import { encodeTx, readTx, txHash, type CoinbaseTx, type Transaction } from './transaction.js';
 import { merkleRoot } from '../consensus/merkle.js';
 
@@ -28,6 +28,14 @@ export function decodeBlock(bytes: Uint8Array): Block {
   for (let i = 0; i < count; i++) txs.push(readTx(r));
   r.done();
   return { header, txs };
+}
+
+/** Encoded size without building the encoding: validation checks it before anything is stored. */
+export function blockSize(block: Block): number {
+  const n = block.txs.length;
+  let size = HEADER_SIZE + (n < 0xfd ? 1 : n <= 0xffff ? 3 : n <= 0xffffffff ? 5 : 9);
+  for (const tx of block.txs) size += encodeTx(tx).length;
+  return size;
 }
 
 export function blockHash(block: Block): Uint8Array {
