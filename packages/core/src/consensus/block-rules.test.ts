@@ -159,7 +159,7 @@ describe('checkBlockSanity', () => {
 
 describe('checkHeaderContext', () => {
   const header = VALID.header;
-  const ok: HeaderContext = { expectedBits: header.bits, medianTimePast: header.time - 1, now: header.time };
+  const ok: HeaderContext = { expectedBits: header.bits, medianTimePast: header.time - 1, now: header.time, height: 1, prevTime: header.time - 1 };
 
   it('accepts a header that fits its context', () => {
     expect(checkHeaderContext(header, ok, params)).toBeUndefined();
@@ -184,6 +184,18 @@ describe('checkHeaderContext', () => {
   it('bad-diffbits when bits differ from the expected value', () => {
     expectReject(() => checkHeaderContext(header, { ...ok, expectedBits: 0x1d00ffff }, params), 'bad-diffbits');
     expectReject(() => checkHeaderContext({ ...header, bits: header.bits - 1 }, ok, params), 'bad-diffbits');
+  });
+
+  it('time-timewarp-attack: the first block of a retarget window at most maxTimewarp before its parent', () => {
+    const main = NETWORKS.main;
+    const h = { ...header, bits: main.powLimitBits };
+    const start: HeaderContext = { ...ok, expectedBits: h.bits, medianTimePast: h.time - 5_000, height: 20, prevTime: h.time + main.maxTimewarp };
+    expect(main.maxTimewarp).toBe(600);
+    expect(() => checkHeaderContext(h, start, main)).not.toThrow();
+    expectReject(() => checkHeaderContext(h, { ...start, prevTime: start.prevTime + 1 }, main), 'time-timewarp-attack');
+    // Inside a window, and on regtest (no retargeting), only the median-time-past rule bounds a step back.
+    expect(() => checkHeaderContext(h, { ...start, height: 21, prevTime: start.prevTime + 1 }, main)).not.toThrow();
+    expect(() => checkHeaderContext(header, { ...start, expectedBits: header.bits, prevTime: start.prevTime + 1 }, params)).not.toThrow();
   });
 
   it('bad-version below the network block version', () => {

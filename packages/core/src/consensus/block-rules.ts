@@ -21,6 +21,10 @@ export interface HeaderContext {
   medianTimePast: number;
   /** The node's clock in seconds. */
   now: number;
+  /** Height of the block being checked. */
+  height: number;
+  /** Timestamp of its parent. */
+  prevTime: number;
 }
 
 export function checkHeaderContext(header: BlockHeader, ctx: HeaderContext, params: ConsensusParams): void {
@@ -32,6 +36,12 @@ export function checkHeaderContext(header: BlockHeader, ctx: HeaderContext, para
   if (header.time > ctx.now + params.maxFutureBlockTime) {
     // A peer may simply have a fast clock: worth rejecting, not banning.
     reject('time-too-new', `time ${header.time} more than 2 h ahead`, 0);
+  }
+  // BIP94: the first block of a retarget window may not step far back behind the last block of
+  // the previous one, so a window cannot open on a timestamp that undoes the previous window's.
+  const windowStart = ctx.height > 0 && ctx.height % params.retargetInterval === 0;
+  if (!params.noRetargeting && windowStart && header.time < ctx.prevTime - params.maxTimewarp) {
+    reject('time-timewarp-attack', `time ${header.time} more than ${params.maxTimewarp} s before its parent's ${ctx.prevTime}`);
   }
 }
 

@@ -49,10 +49,19 @@ describe('nextWorkRequired', () => {
     expect(nextWorkRequired(ctx(150, 0x1e00ffff, 1, 0.001).c, regtest)).toBe(0x1e00ffff);
   });
 
-  it('at a boundary reads the first and last block of the window', () => {
-    const { c, read } = ctx(20, D1, 60, 1);
-    nextWorkRequired(c, main);
-    expect(new Set(read)).toEqual(new Set([10, 19]));
+  it('measures each window from the last block of the previous one (the first window from genesis)', () => {
+    const second = ctx(20, D1, 60, 1);
+    nextWorkRequired(second.c, main);
+    expect(new Set(second.read)).toEqual(new Set([9, 19]));
+    const first = ctx(10, D1, 60, 1);
+    nextWorkRequired(first.c, main);
+    expect(new Set(first.read)).toEqual(new Set([0, 9]));
+  });
+
+  it('counts the gap between windows: a slow last gap eases the next window', () => {
+    // Blocks 10..19 on schedule, block 9 → 10 took 600 s more than it should: 1,200 s over 10 gaps of 60 s.
+    const c: RetargetContext = { height: 20, prevBits: D1, timeAt: (h) => 1_800_000_000 + h * 60 + (h >= 10 ? 600 : 0) };
+    expect(decodeCompact(nextWorkRequired(c, main)).target).toBe(T1 * 2n);
   });
 
   it('exactly on schedule keeps the target', () => {

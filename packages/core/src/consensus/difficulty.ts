@@ -17,10 +17,15 @@ export function powLimit(params: ConsensusParams): bigint {
 
 /**
  * Required bits for the block at ctx.height. Every retargetInterval blocks the
- * target is scaled by actual/expected time over the window, clamped to a
- * factor of maxRetargetFactor either way like Bitcoin. The window spans the
- * interval - 1 gaps between its first and last block, and the expected time
- * uses the same count, which avoids Bitcoin's off-by-one bias.
+ * target is scaled by actual/expected time, clamped to a factor of
+ * maxRetargetFactor either way like Bitcoin. Unlike Bitcoin, consecutive
+ * windows overlap: each is measured from the last block of the previous
+ * window (the first window from genesis), so every gap between blocks is
+ * counted exactly once and the timestamps of successive windows telescope.
+ * Bitcoin skips the gap between windows, which is what lets a time-warp
+ * attacker lower the difficulty at will; here the total easing is bounded by
+ * how far the chain's timestamps really advance (see also the
+ * time-timewarp-attack rule in checkHeaderContext).
  */
 export function nextWorkRequired(ctx: RetargetContext, params: ConsensusParams): number {
   if (params.noRetargeting) return ctx.prevBits;
@@ -28,8 +33,8 @@ export function nextWorkRequired(ctx: RetargetContext, params: ConsensusParams):
   if (ctx.height === 0 || ctx.height % interval !== 0) return ctx.prevBits;
 
   const last = ctx.height - 1;
-  const first = ctx.height - interval;
-  const gaps = interval - 1;
+  const first = Math.max(0, ctx.height - interval - 1);
+  const gaps = last - first;
   const expected = gaps * params.targetSpacing;
   let actual = ctx.timeAt(last) - ctx.timeAt(first);
   const factor = params.maxRetargetFactor;

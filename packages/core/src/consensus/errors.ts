@@ -10,6 +10,7 @@ export type RejectCode =
   | 'bad-diffbits'
   | 'time-too-old'
   | 'time-too-new'
+  | 'time-timewarp-attack'
   | 'bad-version'
   | 'bad-prevblk'
   | 'duplicate'

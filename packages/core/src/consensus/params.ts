@@ -27,6 +27,12 @@ export interface ConsensusParams {
   readonly maxRetargetFactor: number;
   readonly medianTimeSpan: number;
   readonly maxFutureBlockTime: number;
+  /**
+   * BIP94-style time-warp bound (seconds): the first block of a retarget
+   * window may not be earlier than its parent (the last block of the previous
+   * window) by more than this.
+   */
+  readonly maxTimewarp: number;
   readonly initialSubsidy: bigint;
   readonly halvingInterval: number;
   readonly maxBlockSize: number;
@@ -52,6 +58,7 @@ const COMMON = {
   maxRetargetFactor: 4,
   medianTimeSpan: 11,
   maxFutureBlockTime: 2 * 60 * 60,
+  maxTimewarp: 600,
   initialSubsidy: 50n * COIN,
   maxBlockSize: 2_000_000,
   maxBlockTxs: 10_000,

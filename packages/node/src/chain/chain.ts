@@ -30,7 +30,7 @@ import { SerialQueue } from '../util/serial-queue.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { Status, ancestorAt, decodeEntry, encodeEntry, makeEntry, type ChainEntry } from './entry.js';
 import { decodeFullUndo, encodeUndo } from './undo.js';
-import { withAccounts } from './account-loader.js';
+import { accountLoader } from './account-loader.js';
 import { ContractChainState } from '../contracts/chain-state.js';
 import { QuickJsExecutor } from '../contracts/executor.js';
 import { loadContractEngine } from '../contracts/engine.js';
@@ -66,6 +66,8 @@ export interface ChainOptions {
   log: Logger;
   /** Seconds; injectable so tests can move the clock. */
   now?: () => number;
+  /** The contract VM; by default the QuickJS engine, loaded on first use. */
+  executor?: ContractExecutor;
 }
 
 /**
@@ -100,6 +102,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     this.backend = opts.backend;
     this.log = opts.log;
     this.now = opts.now ?? (() => Math.floor(Date.now() / 1000));
+    this.contractExecutor = opts.executor;
   }
 
   static async open(opts: ChainOptions & { reindex?: boolean }): Promise<Chain> {
@@ -175,6 +178,14 @@ export class Chain extends TypedEmitter<ChainEvents> {
   async getAccount(address: Uint8Array): Promise<Account> {
     const raw = await this.db.get(key(Prefix.account, address));
     return raw ? decodeAccount(raw) : { balance: 0n, nonce: 0n };
+  }
+
+  /**
+   * Synchronous account reads for state transitions: `keys` are batch-read
+   * first, any other account a contract reaches is read on demand.
+   */
+  async accountReader(keys: readonly string[]): Promise<(k: string) => Account | undefined> {
+    return accountLoader(this.db, keys, await this.getAccounts(keys));
   }
 
   /** Batch read keyed by lowercase hex address; absent accounts are omitted. */
@@ -291,7 +302,13 @@ export class Chain extends TypedEmitter<ChainEvents> {
     if (parent.status & Status.invalid) reject('invalid-ancestor');
     checkHeaderContext(
       block.header,
-      { expectedBits: this.nextBits(parent), medianTimePast: this.medianTimePast(parent), now: this.now() },
+      {
+        expectedBits: this.nextBits(parent),
+        medianTimePast: this.medianTimePast(parent),
+        now: this.now(),
+        height: parent.height + 1,
+        prevTime: parent.header.time,
+      },
       this.params,
     );
     const coinbase = blockCoinbase(block)!;
@@ -417,16 +434,11 @@ export class Chain extends TypedEmitter<ChainEvents> {
   private async connectTip(entry: ChainEntry, block: Block): Promise<void> {
     const keys = blockAccountKeys(block, this.backend);
     const hasContracts = block.txs.some((tx) => tx.kind === 'transfer' && tx.data.length > 0);
-    let t;
-    if (!hasContracts) {
-      const accounts = await this.getAccounts(keys);
-      t = applyBlock(block, entry.height, this.tip.stateRoot, (k) => accounts.get(k), this.params, this.backend);
-    } else {
-      const contracts = { executor: await this.executor(), state: this.contractState, time: this.tip.header.time };
-      t = await withAccounts(keys, (k) => this.getAccounts(k), (load) =>
-        applyBlock(block, entry.height, this.tip.stateRoot, load, this.params, this.backend, contracts),
-      );
-    }
+    const contracts = hasContracts
+      ? { executor: await this.executor(), state: this.contractState, time: this.tip.header.time }
+      : undefined;
+    const load = await this.accountReader(keys);
+    const t = applyBlock(block, entry.height, this.tip.stateRoot, load, this.params, this.backend, contracts);
     const ops: BatchOp[] = [];
     if (this.unstored.has(entry.id)) {
       ops.push({ type: 'put', key: key(Prefix.entry, entry.hash), value: encodeEntry(entry) });
