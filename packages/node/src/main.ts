@@ -12,12 +12,12 @@ async function main(): Promise<void> {
   // The control URL carries the token, so it goes to the terminal once and never through the logger.
   process.stdout.write(`Control URL: http://${config.host}:${port}/?token=${node.token}\n`);
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: string, code = 0) => {
     if (stopping) return;
     stopping = true;
     log.info(`${signal} received, shutting down`);
     node.stop().then(
-      () => process.exit(0),
+      () => process.exit(code),
       (e: Error) => {
         log.error(`shutdown failed: ${e.message}`);
         process.exit(1);
@@ -26,6 +26,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // The chain could not return to a consistent tip after a storage failure: stop, and let the
+  // next start continue from the last tip written.
+  node.chain.on('halt', () => shutdown('chain halt', 1));
 }
 
 main().catch((e: Error) => {

@@ -52,12 +52,30 @@ export interface ChainEvents extends Record<string, unknown[]> {
   /** Fired once per activation, after all connects and disconnects. */
   tip: [entry: ChainEntry];
   reorg: [info: ReorgInfo];
+  /**
+   * The chain could not get back to a tip it had after a local failure: it accepts no more
+   * blocks, and the node must stop. The database still holds a consistent chain (every
+   * connect and disconnect is one batch), which the next start continues from.
+   */
+  halt: [reason: string];
 }
 
-/** `ignored`: an unsolicited block with less work than the tip, dropped without being stored. */
+interface Activation {
+  /** The rule the candidate block broke. */
+  error?: RuleError;
+  /** A local (non-rule) failure stopped the activation and the previous tip was restored. */
+  deferred?: boolean;
+}
+
 const BLOCK_CACHE_SIZE = 32;
 
-export type BlockStatus = 'connected' | 'side' | 'orphan' | 'duplicate' | 'ignored';
+/**
+ * `ignored`: an unsolicited block with less work than the tip, dropped without being stored.
+ * `deferred`: the block was not judged because of a local failure (I/O, a bug); it is neither
+ * invalid nor connected, stays known when it could be stored, and the next activation (or
+ * restart) tries it again.
+ */
+export type BlockStatus = 'connected' | 'side' | 'orphan' | 'duplicate' | 'ignored' | 'deferred';
 
 export interface ChainOptions {
   db: Database;
@@ -93,6 +111,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
    */
   private readonly unstored = new Map<string, Block>();
   private contractState!: ContractChainState;
+  private halted: string | undefined;
   private contractExecutor: ContractExecutor | undefined;
 
   private constructor(opts: ChainOptions) {
@@ -255,12 +274,27 @@ export class Chain extends TypedEmitter<ChainEvents> {
     return out;
   }
 
+  /** Why the chain stopped accepting blocks, if it did (see the `halt` event). */
+  get haltReason(): string | undefined {
+    return this.halted;
+  }
+
   /**
    * Validates and stores a block, then switches to the most-work chain if it
-   * changed. Rejections throw a RuleError naming the rule.
+   * changed. Rejections throw a RuleError naming the rule; nothing else is
+   * thrown: a local failure answers `deferred`.
    */
   processBlock(block: Block, opts: { unsolicited?: boolean } = {}): Promise<{ status: BlockStatus; entry?: ChainEntry }> {
-    return this.queue.run(() => this.processBlockInner(block, opts.unsolicited === true));
+    return this.queue.run(async () => {
+      if (this.halted) return { status: 'deferred' };
+      try {
+        return await this.processBlockInner(block, opts.unsolicited === true);
+      } catch (e) {
+        if (e instanceof RuleError) throw e;
+        this.log.error(`block ${hashToHex(blockHash(block))} could not be processed (local failure, not judged): ${describe(e)}`);
+        return { status: 'deferred' };
+      }
+    });
   }
 
   private async processBlockInner(block: Block, unsolicited: boolean): Promise<{ status: BlockStatus; entry?: ChainEntry }> {
@@ -292,10 +326,11 @@ export class Chain extends TypedEmitter<ChainEvents> {
       return { status: 'ignored' };
     }
     const entry = await this.acceptBlock(block, parent);
-    const failure = await this.activateBestChain(entry, block);
-    if (failure) throw failure;
+    const activation = await this.activateBestChain(entry, block);
+    if (activation.error) throw activation.error;
     await this.processOrphans(entry);
-    return { status: this.isMain(entry) ? 'connected' : 'side', entry };
+    if (this.isMain(entry)) return { status: 'connected', entry };
+    return { status: activation.deferred ? 'deferred' : 'side', entry };
   }
 
   private async acceptBlock(block: Block, parent: ChainEntry): Promise<ChainEntry> {
@@ -337,8 +372,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
           await this.activateBestChain(entry, block);
           if (!(entry.status & Status.invalid)) pending.push(entry);
         } catch (e) {
-          if (!(e instanceof RuleError)) throw e;
-          this.log.debug('orphan %s rejected: %s', hashToHex(blockHash(block)), e.message);
+          if (e instanceof RuleError) this.log.debug('orphan %s rejected: %s', hashToHex(blockHash(block)), e.message);
+          else this.log.error(`orphan ${hashToHex(blockHash(block))} could not be stored (local failure): ${describe(e)}`);
         }
       }
     }
@@ -372,17 +407,41 @@ export class Chain extends TypedEmitter<ChainEvents> {
    * Moves the active chain to the most-work valid block, like Bitcoin Core's
    * ActivateBestChain: when a block of the new branch fails, it and its
    * descendants are marked invalid and the search restarts, which may lead
-   * back to the old chain.
+   * back to the old chain. Any other failure (I/O, a bug) judges no block:
+   * the chain goes back to the tip it started from, or halts if it cannot.
    */
-  private async activateBestChain(candidate: ChainEntry | null, candidateBlock?: Block): Promise<RuleError | undefined> {
+  private async activateBestChain(candidate: ChainEntry | null, candidateBlock?: Block): Promise<Activation> {
     const start = this.tip;
     let candidateError: RuleError | undefined;
     const disconnected: Block[] = [];
     let target: ChainEntry = candidate ?? this.findBest();
-    let fork: ChainEntry = start;
+    let deferred = false;
+    try {
+      candidateError = await this.moveTo(target, candidate, candidateBlock, disconnected);
+    } catch (err) {
+      deferred = true;
+      this.log.error(`could not move the chain towards ${target.id} (height ${target.height}): ${describe(err)}; returning to ${start.id} (height ${start.height})`);
+      await this.restoreTip(start, disconnected);
+    }
+    // After a failed reorg that came back to `start`, listeners still need to hear about the
+    // disconnected blocks (the mempool must take back their transactions).
+    if (this.tip === start && disconnected.length === 0) return { error: candidateError, deferred };
+    if (disconnected.length > 0 && this.tip !== start) {
+      const finalFork = this.findFork(start, this.tip);
+      this.log.info(`reorg: ${start.id} (${start.height}) → ${this.tip.id} (${this.tip.height}), fork at ${finalFork.height}, ${disconnected.length} block(s) disconnected`);
+      this.emit('reorg', { from: start, to: this.tip, fork: finalFork, disconnected, connected: this.tip.height - finalFork.height });
+    }
+    this.emit('tip', this.tip);
+    return { error: candidateError, deferred };
+  }
+
+  /** The activation loop proper; rule failures are handled here, anything else is thrown. */
+  private async moveTo(first: ChainEntry, candidate: ChainEntry | null, candidateBlock: Block | undefined, disconnected: Block[]): Promise<RuleError | undefined> {
+    let candidateError: RuleError | undefined;
+    let target = first;
     for (;;) {
       if (target.chainWork <= this.tip.chainWork) break;
-      fork = this.findFork(this.tip, target);
+      const fork = this.findFork(this.tip, target);
       while (this.tip !== fork) disconnected.push(await this.disconnectTip());
       const path: ChainEntry[] = [];
       for (let e: ChainEntry | null = target; e && e !== fork; e = e.parent) path.push(e);
@@ -406,16 +465,45 @@ export class Chain extends TypedEmitter<ChainEvents> {
       if (!failed) break;
       target = this.findBest();
     }
-    // After a failed reorg that came back to `start`, listeners still need to hear about the
-    // disconnected blocks (the mempool must take back their transactions).
-    if (this.tip === start && disconnected.length === 0) return candidateError;
-    if (disconnected.length > 0 && this.tip !== start) {
-      const finalFork = this.findFork(start, this.tip);
-      this.log.info(`reorg: ${start.id} (${start.height}) → ${this.tip.id} (${this.tip.height}), fork at ${finalFork.height}, ${disconnected.length} block(s) disconnected`);
-      this.emit('reorg', { from: start, to: this.tip, fork: finalFork, disconnected, connected: this.tip.height - finalFork.height });
-    }
-    this.emit('tip', this.tip);
     return candidateError;
+  }
+
+  /**
+   * Puts back the tip activation started from after a local failure, then
+   * writes blocks that were waiting to be stored with their connect, so a
+   * block that was not judged is not lost. If even that fails the storage
+   * cannot be trusted: the chain halts.
+   */
+  private async restoreTip(start: ChainEntry, disconnected: Block[]): Promise<void> {
+    try {
+      const known = new Map<string, Block>();
+      for (const b of disconnected) known.set(hashToHex(blockHash(b)), b);
+      const fork = this.findFork(this.tip, start);
+      while (this.tip !== fork) disconnected.push(await this.disconnectTip());
+      const path: ChainEntry[] = [];
+      for (let e: ChainEntry | null = start; e && e !== fork; e = e.parent) path.push(e);
+      for (const e of path.reverse()) {
+        const block = known.get(e.id) ?? (await this.getBlock(e));
+        if (!block) throw new Error(`block data missing for ${e.id}`);
+        await this.connectTip(e, block);
+      }
+      for (const [id, block] of this.unstored) {
+        const e = this.index.get(id)!;
+        await this.db.batch([
+          { type: 'put', key: key(Prefix.entry, e.hash), value: encodeEntry(e) },
+          { type: 'put', key: key(Prefix.block, e.hash), value: encodeBlock(block) },
+        ]);
+        this.unstored.delete(id);
+      }
+    } catch (err) {
+      this.halt(`could not restore tip ${start.id} (height ${start.height}) after a local failure: ${describe(err)}`);
+    }
+  }
+
+  private halt(reason: string): void {
+    this.halted = reason;
+    this.log.error(`chain halted: ${reason}. The stored chain is consistent at its last written tip (height ${this.height}); restart the node to continue from it.`);
+    this.emit('halt', reason);
   }
 
   private async markInvalid(entry: ChainEntry): Promise<void> {
@@ -539,13 +627,10 @@ export class Chain extends TypedEmitter<ChainEvents> {
       this.main = main.reverse();
       await this.checkConsistency();
     }
-    try {
-      await this.activateBestChain(null);
-    } catch (e) {
-      // A stored block that cannot be connected for a non-consensus reason must not stop the node
-      // from starting on the chain it has; the next block or restart retries.
-      this.log.error(`could not move to the best stored chain: ${(e as Error).message}`);
-    }
+    // A stored block that cannot be connected for a local reason leaves the node on the chain it
+    // has (the next block or restart retries); only a storage that cannot get back stops it.
+    await this.activateBestChain(null);
+    if (this.halted) throw new Error(`chain halted at start-up: ${this.halted}`);
     this.log.info(`chain ready: height ${this.height}, tip ${this.tip.id}, ${this.index.size} blocks known`);
   }
 
@@ -579,4 +664,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
       { type: 'put', key: key(Prefix.meta, META_TIP), value: g.hash },
     ]);
   }
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

@@ -1,0 +1,181 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { COIN, blockHash, hashToHex, type Block } from '@hackcoin/core';
+import type { ReorgInfo } from './chain.js';
+import { Status } from './entry.js';
+import { Prefix, key, META_TIP } from '../store/keys.js';
+import type { BatchOp, Database } from '../store/db.js';
+import { ChainFixture, W } from '../test-support/chain-fixture.js';
+
+const fixtures: ChainFixture[] = [];
+async function fixture(): Promise<ChainFixture> {
+  const fx = await ChainFixture.create();
+  fixtures.push(fx);
+  return fx;
+}
+afterEach(async () => {
+  for (const fx of fixtures.splice(0)) await fx.close();
+});
+
+const TIP_KEY = Buffer.from(key(Prefix.meta, META_TIP));
+const movesTip = (ops: BatchOp[]) => ops.some((op) => op.type === 'put' && TIP_KEY.equals(op.key));
+const storesSideBlock = (ops: BatchOp[]) => !movesTip(ops) && ops.some((op) => op.key[0] === Prefix.block);
+
+/**
+ * Makes the real database fail like a dying disk: the nth batch that matches
+ * (counted from now) fails, and with `from`, every matching batch after it too.
+ */
+function failBatches(db: Database, match: (ops: BatchOp[]) => boolean, nth: number, mode: 'once' | 'from' = 'once') {
+  const target = db as unknown as { batch: (ops: BatchOp[]) => Promise<void> };
+  const real = target.batch.bind(db);
+  const state = { seen: 0, failed: 0, healed: false };
+  target.batch = async (ops: BatchOp[]) => {
+    if (!state.healed && match(ops)) {
+      state.seen++;
+      if (state.seen === nth || (mode === 'from' && state.seen > nth)) {
+        state.failed++;
+        throw new Error('EIO: simulated write failure');
+      }
+    }
+    return real(ops);
+  };
+  return state;
+}
+
+function record(fx: ChainFixture) {
+  const ev = { connected: [] as number[], disconnected: [] as number[], tips: [] as string[], reorgs: [] as ReorgInfo[], halts: [] as string[] };
+  fx.chain.on('block:connected', (e) => ev.connected.push(e.height));
+  fx.chain.on('block:disconnected', (e) => ev.disconnected.push(e.height));
+  fx.chain.on('tip', (e) => ev.tips.push(e.id));
+  fx.chain.on('reorg', (info) => ev.reorgs.push(info));
+  fx.chain.on('halt', (reason) => ev.halts.push(reason));
+  return ev;
+}
+
+const id = (b: Block) => hashToHex(blockHash(b));
+
+/** A main chain of 5 blocks (a transfer in block 4) and a heavier side branch forking after block 2. */
+async function forked(fx: ChainFixture) {
+  await fx.mine(2);
+  const side = await fx.branch();
+  await fx.mine(1);
+  await fx.mempool.add(fx.tx(W.minerA, W.alice, 5n * COIN));
+  await fx.mine(2);
+  const oldTip = fx.chain.tip;
+  const B = [side.next({ txs: [fx.tx(W.minerA, W.bob, 7n * COIN)] }), side.next(), side.next(), side.next()];
+  for (const b of B.slice(0, 3)) expect((await fx.chain.processBlock(b)).status).toBe('side');
+  return { side, oldTip, B };
+}
+
+describe('Chain: local failures judge no block and leave no half-applied reorg', () => {
+  it('a failed connect of a block on the tip keeps the tip and state, marks nothing invalid, stores the block and connects it later', async () => {
+    const fx = await fixture();
+    await fx.mine(2);
+    const before = fx.chain.tip;
+    const accounts = await fx.dump(Prefix.account);
+    const branch = await fx.branch();
+    const b1 = branch.next({ txs: [fx.tx(W.minerA, W.alice, 3n * COIN)] });
+    const ev = record(fx);
+    const disk = failBatches(fx.db, movesTip, 1);
+
+    const r = await fx.chain.processBlock(b1);
+    expect(r.status).toBe('deferred');
+    expect(disk.failed).toBe(1);
+    expect(fx.chain.tip).toBe(before);
+    expect(await fx.dump(Prefix.account)).toEqual(accounts);
+    const entry = fx.chain.getEntry(id(b1))!;
+    expect(entry.status & Status.invalid).toBe(0);
+    expect(await fx.chain.getRawBlock(entry)).not.toBeNull();
+    expect(ev).toMatchObject({ connected: [], disconnected: [], tips: [], reorgs: [], halts: [] });
+
+    // Its child connects both.
+    const r2 = await fx.chain.processBlock(branch.next());
+    expect(r2.status).toBe('connected');
+    expect(fx.chain.height).toBe(4);
+    expect(ev.connected).toEqual([3, 4]);
+    expect(await fx.balance(W.alice)).toBe(3n * COIN);
+  });
+
+  it('a block not judged because of a failure is connected by the next start', async () => {
+    const fx = await fixture();
+    await fx.mine(1);
+    const b = (await fx.branch()).next({ txs: [fx.tx(W.minerA, W.carol, 2n * COIN)] });
+    failBatches(fx.db, movesTip, 1);
+    expect((await fx.chain.processBlock(b)).status).toBe('deferred');
+    expect(fx.chain.height).toBe(1);
+    await fx.reopen();
+    expect(fx.chain.tip.id).toBe(id(b));
+    expect(await fx.balance(W.carol)).toBe(2n * COIN);
+  });
+
+  it('a reorg that fails half-way restores the old tip and its state, with events that add up, and succeeds once the disk heals', async () => {
+    const fx = await fixture();
+    const { oldTip, B, side } = await forked(fx);
+    const accounts = await fx.dump(Prefix.account);
+    const heights = await fx.dump(Prefix.height);
+    const ev = record(fx);
+    // Disconnect 5, 4, 3, connect B3, then the connect of B4 fails.
+    const disk = failBatches(fx.db, movesTip, 5);
+
+    const r = await fx.chain.processBlock(B[3]!);
+    expect(r.status).toBe('deferred');
+    expect(disk.failed).toBe(1);
+    expect(fx.chain.tip).toBe(oldTip);
+    expect(await fx.dump(Prefix.account)).toEqual(accounts);
+    expect(await fx.dump(Prefix.height)).toEqual(heights);
+    expect(ev.disconnected).toEqual([5, 4, 3, 3]);
+    expect(ev.connected).toEqual([3, 3, 4, 5]);
+    expect(ev.reorgs).toEqual([]);
+    expect(ev.tips).toEqual([oldTip.id]);
+    for (const b of B) expect(fx.chain.getEntry(id(b))!.status & Status.invalid).toBe(0);
+    await fx.settle();
+    expect(await fx.balance(W.alice)).toBe(5n * COIN);
+
+    disk.healed = true;
+    const r5 = await fx.chain.processBlock(side.next());
+    expect(r5.status).toBe('connected');
+    expect(fx.chain.height).toBe(7);
+    expect(ev.reorgs).toHaveLength(1);
+    expect(await fx.balance(W.alice)).toBe(0n);
+    expect(await fx.balance(W.bob)).toBe(7n * COIN);
+  });
+
+  it('when the disk dies mid-reorg the chain halts with a reason, refuses work, and restarts onto a consistent chain', async () => {
+    const fx = await fixture();
+    const { B, side } = await forked(fx);
+    const minerB = side.account(W.minerB);
+    const ev = record(fx);
+    // Disconnect 5 and 4 succeed, then every chain write fails, the way back included.
+    const disk = failBatches(fx.db, movesTip, 3, 'from');
+
+    const r = await fx.chain.processBlock(B[3]!);
+    expect(r.status).toBe('deferred');
+    expect(ev.halts).toHaveLength(1);
+    expect(ev.halts[0]).toMatch(/could not restore tip .* EIO: simulated write failure/);
+    expect(fx.chain.haltReason).toBe(ev.halts[0]);
+    const more = side.next();
+    expect(await fx.chain.processBlock(more)).toEqual({ status: 'deferred' });
+    for (const b of B) expect(fx.chain.getEntry(id(b))!.status & Status.invalid).toBe(0);
+
+    disk.healed = true;
+    await fx.reopen();
+    // The stored tip was block 3; the start-up consistency check passes and the heavier branch connects.
+    expect(fx.chain.tip.id).toBe(id(B[3]!));
+    expect(fx.chain.haltReason).toBeUndefined();
+    expect(await fx.balance(W.bob)).toBe(7n * COIN);
+    expect(await fx.balance(W.alice)).toBe(0n);
+    expect(await fx.account(W.minerB)).toEqual(minerB);
+  });
+
+  it('a side block whose write fails is answered deferred, not thrown, and is accepted when sent again', async () => {
+    const fx = await fixture();
+    await fx.mine(2);
+    const side = (await fx.branch()).clone();
+    await fx.mine(1);
+    const s3 = side.next();
+    const disk = failBatches(fx.db, storesSideBlock, 1);
+    expect(await fx.chain.processBlock(s3)).toEqual({ status: 'deferred' });
+    expect(fx.chain.getEntry(id(s3))).toBeUndefined();
+    expect(disk.failed).toBe(1);
+    expect((await fx.chain.processBlock(s3)).status).toBe('side');
+  });
+});
