@@ -17,6 +17,7 @@ const optional: [string, string, string][] = [
   ['initial sync', join(root, 'p2p/initial-sync.ts'), 'runInitialSyncBench'],
   ['idle memory', join(root, 'p2p/idle-memory.ts'), 'runIdleMemoryBench'],
   ['explorer', join(root, 'explorer.ts'), 'runExplorerBench'],
+  ['start-up', join(root, 'startup.ts'), 'runStartupBench'],
 ];
 
 const only = process.argv.slice(2);

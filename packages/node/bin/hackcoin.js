@@ -1,6 +1,14 @@
 #!/usr/bin/env node
-// The CLI is TypeScript run without a build step: register tsx, then load the entry.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI (packages/node/dist, built at `npm install` and by `npm run build`) when it
+// matches the sources; otherwise — or with HACKCOIN_NODE_ENTRY=src — the TypeScript sources through
+// tsx, so an edited checkout never runs stale code.
+import { isFresh } from '../../../scripts/build-stamp.mjs';
 
-register();
-await import('../src/cli/main.ts');
+const entry = process.env.HACKCOIN_NODE_ENTRY;
+if (entry === 'dist' || (entry !== 'src' && isFresh('node'))) {
+  await import('../dist/cli/main.js');
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/main.ts');
+}

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_ENTRY } from './node-process.js';
 
 const BIN = resolve(fileURLToPath(import.meta.url), '../../../bin/hackcoin.js');
 
@@ -15,7 +16,8 @@ export interface CliResult {
 /** Runs `hackcoin` as a real process with a piped (non-TTY) stdin, as a script would. */
 export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; input?: string } = {}): Promise<CliResult> {
   return new Promise((res, rej) => {
-    const env = { ...process.env, ...opts.env };
+    // The same entry as the node processes (see node-process.ts): sources unless HACKCOIN_NODE_ENTRY=dist.
+    const env: Record<string, string | undefined> = { ...process.env, HACKCOIN_NODE_ENTRY: NODE_ENTRY, ...opts.env };
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
     const p = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';

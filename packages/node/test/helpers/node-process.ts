@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = resolve(fileURLToPath(import.meta.url), '../../../src/main.ts');
+/**
+ * HACKCOIN_NODE_ENTRY=dist runs the compiled node (build first: `node scripts/build.mjs node`);
+ * the default runs the TypeScript sources, so tests see work in progress without a build.
+ */
+export const NODE_ENTRY = process.env.HACKCOIN_NODE_ENTRY === 'dist' ? 'dist' : 'src';
+const MAIN = resolve(fileURLToPath(import.meta.url), NODE_ENTRY === 'dist' ? '../../../dist/main.js' : '../../../src/main.ts');
 const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../../../../..');
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 
@@ -29,14 +34,15 @@ export interface StartOptions {
 }
 
 /**
- * Starts a real node process (tsx src/main.ts) on 127.0.0.1 with PORT=0 and
+ * Starts a real node process (src/main.ts through tsx, or dist/main.js) on 127.0.0.1 with PORT=0 and
  * learns the port from its log line. Data dirs are temp dirs unless given.
  */
 export async function startNode(opts: StartOptions = {}): Promise<TestNode> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'hackcoin-test-'));
   // `node --import tsx` keeps the node in this one process: the tsx CLI would fork
   // a child that survives a SIGKILL sent to its parent.
-  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, ...(opts.args ?? [])], {
+  const loader = NODE_ENTRY === 'dist' ? [] : ['--import', 'tsx'];
+  const proc = spawn(process.execPath, [...loader, MAIN, ...(opts.args ?? [])], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

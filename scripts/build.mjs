@@ -1,0 +1,148 @@
+/**
+ * Production build: core + node compiled to JavaScript by esbuild (one output
+ * file per source file, so paths relative to import.meta.url keep working), and
+ * the web app built by Vite.
+ *
+ *   node scripts/build.mjs [--if-stale] [node] [web]     (no target = both)
+ *
+ * Each build goes to a fresh directory `dist-<id>` beside the package's `dist`,
+ * which is then switched atomically to the new build by renaming a symlink over
+ * it: a running node keeps serving (and lazily importing) the files it started
+ * with, and nodes started together (start-distributed, devnet) never see a
+ * half-written tree. A lock directory makes concurrent builders wait for the
+ * first; with --if-stale a target is rebuilt only when its sources changed.
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import { build } from 'esbuild';
+import { ROOT, STAMP_FILE, TARGETS, fingerprint, builtFingerprint } from './build-stamp.mjs';
+
+/** Builds a running node may still be using: older ones are deleted. */
+const KEEP_BUILDS = 3;
+const LOCK_STALE_MS = 10 * 60_000;
+
+const args = process.argv.slice(2);
+const ifStale = args.includes('--if-stale');
+const named = args.filter((a) => !a.startsWith('--'));
+for (const t of named) if (!(t in TARGETS)) throw new Error(`unknown build target ${t} (node, web)`);
+const targets = named.length > 0 ? named : Object.keys(TARGETS);
+
+function sourceFiles(dir) {
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...sourceFiles(p));
+    else if (!/\.test\.tsx?$/.test(entry.name)) out.push(p);
+  }
+  return out;
+}
+
+/** Node imports core by package name; compiled, it imports the core copy shipped inside its own build. */
+function pointCoreImports(outDir) {
+  for (const file of sourceFiles(outDir)) {
+    if (!file.endsWith('.js') || file.startsWith(join(outDir, '_core') + sep)) continue;
+    const src = readFileSync(file, 'utf8');
+    let rel = relative(dirname(file), join(outDir, '_core', 'index.js')).split(sep).join('/');
+    if (!rel.startsWith('.')) rel = `./${rel}`;
+    const next = src.replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)"@hackcoin\/core"/g, `$1"${rel}"`);
+    if (next !== src) writeFileSync(file, next);
+  }
+}
+
+async function compileTree(srcDir, outDir) {
+  const files = sourceFiles(srcDir);
+  await build({
+    entryPoints: files.filter((f) => f.endsWith('.ts')),
+    outdir: outDir,
+    outbase: srcDir,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+  // Plain JavaScript (worker entries, example contracts) ships as it is.
+  for (const f of files.filter((x) => !x.endsWith('.ts'))) {
+    const to = join(outDir, relative(srcDir, f));
+    mkdirSync(dirname(to), { recursive: true });
+    writeFileSync(to, readFileSync(f));
+  }
+}
+
+async function buildNode(outDir) {
+  await compileTree(join(ROOT, 'packages/core/src'), join(outDir, '_core'));
+  await compileTree(join(ROOT, 'packages/node/src'), outDir);
+  pointCoreImports(outDir);
+}
+
+function buildWeb(outDir) {
+  const vite = join(ROOT, 'node_modules/vite/bin/vite.js');
+  const r = spawnSync(process.execPath, [vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
+    cwd: join(ROOT, 'packages/web'),
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status})`);
+}
+
+/** Points `link` at `outDir` in one rename; a real directory left by an older build is moved aside first. */
+function switchTo(link, outDir) {
+  const tmp = `${link}.tmp-${process.pid}`;
+  rmSync(tmp, { force: true });
+  symlinkSync(basename(outDir), tmp, process.platform === 'win32' ? 'junction' : 'dir');
+  try {
+    if (!lstatSync(link).isSymbolicLink()) renameSync(link, `${link}-old-${Date.now()}`);
+  } catch {
+    // no previous build
+  }
+  renameSync(tmp, link);
+}
+
+function pruneOldBuilds(link) {
+  const dir = dirname(link);
+  const prefix = `${basename(link)}-`;
+  const builds = readdirSync(dir)
+    .filter((n) => n.startsWith(prefix))
+    .map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs }))
+    .sort((a, b) => b.t - a.t);
+  for (const { n } of builds.slice(KEEP_BUILDS)) rmSync(join(dir, n), { recursive: true, force: true });
+}
+
+async function withLock(name, fn) {
+  const lock = join(ROOT, 'node_modules', `.hackcoin-build-${name}.lock`);
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      if (Date.now() - statSync(lock).mtimeMs > LOCK_STALE_MS) rmSync(lock, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+for (const target of targets) {
+  const { link: relLink } = TARGETS[target];
+  const link = join(ROOT, relLink);
+  await withLock(target, async () => {
+    const print = fingerprint(target);
+    if (ifStale && builtFingerprint(target) === print) return;
+    const started = Date.now();
+    const outDir = `${link}-${Date.now().toString(36)}-${process.pid}`;
+    if (existsSync(outDir)) rmSync(outDir, { recursive: true, force: true });
+    if (target === 'node') await buildNode(outDir);
+    else buildWeb(outDir);
+    writeFileSync(join(outDir, STAMP_FILE), `${print}\n`);
+    switchTo(link, outDir);
+    pruneOldBuilds(link);
+    process.stderr.write(`built ${target} → ${relative(ROOT, outDir)} in ${Date.now() - started} ms\n`);
+  });
+}
