@@ -113,7 +113,7 @@ export class FullNode {
         minFeeRate: config.minFeeRate,
         network,
         pool,
-      });
+      }, { rateLimit: config.rateLimit });
       const node = new FullNode(config, chain, mempool, miner, api, token, hub, network, pool, db, log, unwire);
       if (config.poolUrl && config.poolWorker) miner.startPool(config.poolUrl, config.poolWorker);
       else if (miningAddress) miner.start(miningAddress);

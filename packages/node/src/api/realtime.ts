@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { parseAddress, formatAddress } from '@hackcoin/core';
 import type { Logger } from '../util/logger.js';
+import { jsonTooDeep } from './json-depth.js';
 
 /**
  * Topics a client can subscribe to over the one WebSocket at /ws:
@@ -15,15 +16,28 @@ export interface RealtimeMessage {
   [field: string]: unknown;
 }
 
-const MAX_SUBSCRIPTIONS = 200;
-const MAX_CLIENTS = 1_000;
-const MAX_CLIENT_MESSAGE = 16 * 1024;
+/** Limits on what one stranger can make the hub hold or do; docs/api.md lists them. */
+export const REALTIME_LIMITS = {
+  subscriptionsPerClient: 200,
+  clients: 1_000,
+  messageBytes: 16 * 1024,
+  /** A subscription message is `{op, topics: [...]}`: two levels. */
+  messageDepth: 4,
+  /** `address:` and a 0x address are 50 characters. */
+  topicLength: 64,
+  /** Messages a client may send per window before it is disconnected. */
+  messagesPerWindow: 100,
+  windowMs: 10_000,
+} as const;
+
 /** A slow client whose send buffer grows past this is dropped rather than buffering without limit. */
 const MAX_BUFFERED = 4 * 1024 * 1024;
+const KNOWN = ['blocks', 'mempool', 'mining', 'network', 'address:<0x…>'];
+const USAGE = 'expected {"op": "subscribe"|"unsubscribe", "topics": [...]}';
 
-function normaliseTopic(t: unknown): Topic | null {
+function normaliseTopic(t: string): Topic | null {
   if (t === 'blocks' || t === 'mempool' || t === 'mining' || t === 'network') return t;
-  if (typeof t === 'string' && t.startsWith('address:')) {
+  if (t.startsWith('address:')) {
     try {
       return `address:${formatAddress(parseAddress(t.slice(8)))}`;
     } catch {
@@ -33,14 +47,33 @@ function normaliseTopic(t: unknown): Topic | null {
   return null;
 }
 
+/** How a refused topic is named back to the client: its text if it is a short string, never the value itself. */
+function describeRejected(t: unknown): string {
+  if (typeof t !== 'string') return `<${t === null ? 'null' : Array.isArray(t) ? 'array' : typeof t}>`;
+  return t.length > REALTIME_LIMITS.topicLength ? `${t.slice(0, REALTIME_LIMITS.topicLength)}…` : t;
+}
+
+interface Client {
+  topics: Set<Topic>;
+  windowStart: number;
+  messages: number;
+}
+
 export class RealtimeHub {
   private readonly subs = new Map<Topic, Set<WebSocket>>();
-  private readonly clients = new Map<WebSocket, Set<Topic>>();
+  private readonly clients = new Map<WebSocket, Client>();
+  /** Live address topics, so publishers learn whether anyone watches an address without walking every topic. */
+  private addressTopics = 0;
 
   constructor(private readonly log: Logger) {}
 
   get clientCount(): number {
     return this.clients.size;
+  }
+
+  /** Topics with at least one subscriber; empty ones are removed as soon as they empty. */
+  get topicCount(): number {
+    return this.subs.size;
   }
 
   hasSubscribers(topic: Topic): boolean {
@@ -49,8 +82,7 @@ export class RealtimeHub {
 
   /** Lets publishers skip per-address work entirely while nobody watches an address. */
   get watchesAddresses(): boolean {
-    for (const t of this.subs.keys()) if (t.startsWith('address:')) return true;
-    return false;
+    return this.addressTopics > 0;
   }
 
   publish(topic: Topic, message: RealtimeMessage): void {
@@ -82,66 +114,101 @@ export class RealtimeHub {
   }
 
   private accept(ws: WebSocket): void {
-    if (this.clients.size >= MAX_CLIENTS) {
+    if (this.clients.size >= REALTIME_LIMITS.clients) {
       ws.close(1013, 'too many real-time clients');
       return;
     }
-    const topics = new Set<Topic>();
-    this.clients.set(ws, topics);
+    const client: Client = { topics: new Set(), windowStart: Date.now(), messages: 0 };
+    this.clients.set(ws, client);
+    // An exception escaping a socket listener would reach the process: each message fails alone.
     ws.on('message', (raw: Buffer, isBinary: boolean) => {
-      if (isBinary || raw.length > MAX_CLIENT_MESSAGE) return this.reply(ws, { type: 'error', message: 'messages must be JSON text under 16 KiB' });
-      let msg: { op?: unknown; topics?: unknown };
       try {
-        msg = JSON.parse(raw.toString('utf8'));
-      } catch {
-        return this.reply(ws, { type: 'error', message: 'malformed JSON' });
+        this.onMessage(ws, client, raw, isBinary);
+      } catch (e) {
+        this.log.error(`real-time message handler failed: ${(e as Error).stack ?? String(e)}`);
+        this.reply(ws, { type: 'error', message: 'internal error' });
       }
-      if ((msg.op !== 'subscribe' && msg.op !== 'unsubscribe') || !Array.isArray(msg.topics)) {
-        return this.reply(ws, { type: 'error', message: 'expected {"op": "subscribe"|"unsubscribe", "topics": [...]}' });
-      }
-      const bad: unknown[] = [];
-      for (const t of msg.topics) {
-        const topic = normaliseTopic(t);
-        if (!topic) {
-          bad.push(t);
-          continue;
-        }
-        if (msg.op === 'subscribe') {
-          if (topics.size >= MAX_SUBSCRIPTIONS) {
-            bad.push(t);
-            continue;
-          }
-          topics.add(topic);
-          let set = this.subs.get(topic);
-          if (!set) this.subs.set(topic, (set = new Set()));
-          set.add(ws);
-        } else {
-          topics.delete(topic);
-          this.subs.get(topic)?.delete(ws);
-        }
-      }
-      this.reply(ws, { type: 'subscriptions', topics: [...topics], ...(bad.length ? { rejected: bad } : {}) });
     });
     ws.on('close', () => this.drop(ws));
     ws.on('error', (e) => {
       this.log.debug('websocket error: %s', e.message);
       this.drop(ws);
     });
-    this.reply(ws, { type: 'hello', topics: ['blocks', 'mempool', 'mining', 'network', 'address:<0x…>'] });
+    this.reply(ws, { type: 'hello', topics: KNOWN });
   }
 
+  private onMessage(ws: WebSocket, client: Client, raw: Buffer, isBinary: boolean): void {
+    const now = Date.now();
+    if (now - client.windowStart >= REALTIME_LIMITS.windowMs) {
+      client.windowStart = now;
+      client.messages = 0;
+    }
+    if (++client.messages > REALTIME_LIMITS.messagesPerWindow) {
+      ws.close(1008, 'too many messages');
+      return;
+    }
+    if (isBinary || raw.length > REALTIME_LIMITS.messageBytes) {
+      return this.reply(ws, { type: 'error', message: `messages must be JSON text under ${REALTIME_LIMITS.messageBytes / 1024} KiB` });
+    }
+    const text = raw.toString('utf8');
+    if (jsonTooDeep(text, REALTIME_LIMITS.messageDepth)) {
+      return this.reply(ws, { type: 'error', message: `invalid message: JSON nested deeper than ${REALTIME_LIMITS.messageDepth} levels` });
+    }
+    let msg: unknown;
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      return this.reply(ws, { type: 'error', message: 'invalid message: malformed JSON' });
+    }
+    if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) return this.reply(ws, { type: 'error', message: `invalid message: ${USAGE}` });
+    const { op, topics } = msg as { op?: unknown; topics?: unknown };
+    if (op !== 'subscribe' && op !== 'unsubscribe') return this.reply(ws, { type: 'error', message: `invalid op: ${USAGE}` });
+    if (!Array.isArray(topics)) return this.reply(ws, { type: 'error', message: `invalid topics: ${USAGE}` });
+    if (topics.length > REALTIME_LIMITS.subscriptionsPerClient) {
+      return this.reply(ws, { type: 'error', message: `invalid topics: at most ${REALTIME_LIMITS.subscriptionsPerClient} per message` });
+    }
+    const rejected: string[] = [];
+    for (const t of topics as unknown[]) {
+      const topic = typeof t === 'string' && t.length <= REALTIME_LIMITS.topicLength ? normaliseTopic(t) : null;
+      if (!topic) rejected.push(describeRejected(t));
+      else if (op === 'unsubscribe') this.unsubscribe(ws, client, topic);
+      else if (!this.subscribe(ws, client, topic)) rejected.push(describeRejected(t));
+    }
+    this.reply(ws, { type: 'subscriptions', topics: [...client.topics], ...(rejected.length ? { rejected } : {}) });
+  }
+
+  private subscribe(ws: WebSocket, client: Client, topic: Topic): boolean {
+    if (client.topics.has(topic)) return true;
+    if (client.topics.size >= REALTIME_LIMITS.subscriptionsPerClient) return false;
+    client.topics.add(topic);
+    let set = this.subs.get(topic);
+    if (!set) {
+      this.subs.set(topic, (set = new Set()));
+      if (topic.startsWith('address:')) this.addressTopics++;
+    }
+    set.add(ws);
+    return true;
+  }
+
+  private unsubscribe(ws: WebSocket, client: Client, topic: Topic): void {
+    client.topics.delete(topic);
+    const set = this.subs.get(topic);
+    if (!set) return;
+    set.delete(ws);
+    if (set.size > 0) return;
+    this.subs.delete(topic);
+    if (topic.startsWith('address:')) this.addressTopics--;
+  }
+
+  /** Only the hub's own messages are serialised here: nothing a client sent is echoed except short strings. */
   private reply(ws: WebSocket, message: RealtimeMessage): void {
-    ws.send(JSON.stringify(message));
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   }
 
   private drop(ws: WebSocket): void {
-    const topics = this.clients.get(ws);
-    if (!topics) return;
-    for (const t of topics) {
-      const set = this.subs.get(t);
-      set?.delete(ws);
-      if (set && set.size === 0) this.subs.delete(t);
-    }
+    const client = this.clients.get(ws);
+    if (!client) return;
+    for (const t of [...client.topics]) this.unsubscribe(ws, client, t);
     this.clients.delete(ws);
   }
 }

@@ -32,6 +32,13 @@ describe('configuration precedence: flag > env > file > default', () => {
     expect(flag.port).toBe(6000);
   });
 
+  it('takes RATE_LIMIT as remote (default), all or off', () => {
+    expect(loadConfig([], {}).rateLimit).toBe('remote');
+    expect(loadConfig(['--rate-limit', 'all'], {}).rateLimit).toBe('all');
+    expect(loadConfig([], { RATE_LIMIT: 'off' }).rateLimit).toBe('off');
+    expect(() => loadConfig([], { RATE_LIMIT: 'some' })).toThrow(/invalid RATE_LIMIT/);
+  });
+
   it('reads --config FILE', () => {
     const dir = dirWithConf('MIN_FEE_RATE=7\n');
     expect(loadConfig(['--config', join(dir, 'hackcoin.conf')], {}).minFeeRate).toBe(7n);

@@ -32,9 +32,14 @@ const KEYS = {
   MAX_OUTBOUND: 'max-outbound',
   MAX_INBOUND: 'max-inbound',
   BAN_TIME: 'ban-time',
+  RATE_LIMIT: 'rate-limit',
 } as const;
 
 type Key = keyof typeof KEYS;
+
+/** Who the public API rate limits apply to: clients other than loopback (default), everyone, or nobody. */
+export const RATE_LIMIT_MODES = ['remote', 'all', 'off'] as const;
+export type RateLimitMode = (typeof RATE_LIMIT_MODES)[number];
 
 export interface NodeConfig {
   host: string;
@@ -67,6 +72,7 @@ export interface NodeConfig {
   maxInbound: number;
   /** Seconds a misbehaving peer stays banned. */
   banTime: number;
+  rateLimit: RateLimitMode;
 }
 
 const schema = z.object({
@@ -111,6 +117,7 @@ const schema = z.object({
   MAX_OUTBOUND: z.coerce.number().int().min(0).max(64).default(8),
   MAX_INBOUND: z.coerce.number().int().min(0).max(1000).default(64),
   BAN_TIME: z.coerce.number().int().min(1).default(24 * 3600),
+  RATE_LIMIT: z.enum(RATE_LIMIT_MODES).default('remote'),
 });
 
 export class ConfigError extends Error {
@@ -201,5 +208,6 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): NodeConfig {
     maxOutbound: c.MAX_OUTBOUND,
     maxInbound: c.MAX_INBOUND,
     banTime: c.BAN_TIME,
+    rateLimit: c.RATE_LIMIT,
   };
 }

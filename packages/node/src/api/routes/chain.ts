@@ -5,10 +5,15 @@ import { HttpError, parse } from '../http-error.js';
 import { addressParam, hashOrHeight, paging, txIdParam } from '../schemas.js';
 import { blockJson, headerJson, txJson } from '../serialize.js';
 import { confirmedAddressTxs, directionOf } from '../address-txs.js';
+import { newestWithin } from '../newest-within.js';
 import type { ChainEntry } from '../../chain/entry.js';
 
-/** Upper bound on blocks served by /api/blockchain/full, so one request cannot exhaust memory. */
-const FULL_CHAIN_MAX_BLOCKS = 1000;
+/**
+ * Bounds on /api/blockchain/full, so one request cannot exhaust memory or the event loop: a count, and
+ * bytes of JSON (a full block is about 4.5 MB of it, so the newest block always fits).
+ */
+export const FULL_CHAIN_MAX_BLOCKS = 1000;
+export const FULL_CHAIN_MAX_BYTES = 8 * 1024 * 1024;
 
 export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { chain, mempool, backend } = ctx;
@@ -33,6 +38,8 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
     difficulty: headerJson(chain.tip, 1).difficulty,
     mempool: { size: mempool.size, bytes: mempool.bytes },
     mining: ctx.miner.running,
+    // Lets the web app show pool stats only when there is a pool, instead of polling a 404.
+    pool: ctx.pool !== undefined,
     // Peers and scripts find our libp2p addresses here (BOOTSTRAP_NODES=http://host:port relies on it).
     p2p: ctx.network ? { peerId: ctx.network.peerId, addrs: ctx.network.addrs() } : null,
   }));
@@ -56,16 +63,17 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
     return blockJson(e, await loadBlock(e), confirmations(e), next(e), backend);
   });
 
-  // The seed's route, bounded: the whole chain while it is small, else its newest blocks
-  // (`truncated` says so). Explorers should page /api/blocks.
-  app.get('/api/blockchain/full', async () => {
-    const out = [];
-    const from = Math.max(0, chain.height + 1 - FULL_CHAIN_MAX_BLOCKS);
-    for (let h = from; h <= chain.height; h++) {
+  // The seed's route, bounded: the whole chain while it is small, else its newest blocks up to a
+  // count and a byte budget (`truncated` says so, `from` where it starts). Explorers should page /api/blocks.
+  // Each block is serialised once and the answer is assembled from those pieces.
+  app.get('/api/blockchain/full', async (_req, reply) => {
+    const render = async (h: number): Promise<string> => {
       const e = chain.getEntryByHeight(h)!;
-      out.push(blockJson(e, await loadBlock(e), confirmations(e), next(e), backend));
-    }
-    return { length: chain.height + 1, truncated: from > 0, chain: out };
+      return JSON.stringify(blockJson(e, await loadBlock(e), confirmations(e), next(e), backend));
+    };
+    const { pieces, from } = await newestWithin(chain.height, render, { maxItems: FULL_CHAIN_MAX_BLOCKS, maxBytes: FULL_CHAIN_MAX_BYTES });
+    const head = { length: chain.height + 1, truncated: from > 0, from, maxBlocks: FULL_CHAIN_MAX_BLOCKS, maxBytes: FULL_CHAIN_MAX_BYTES };
+    return reply.type('application/json').send(`${JSON.stringify(head).slice(0, -1)},"chain":[${pieces.join(',')}]}`);
   });
 
   app.get('/api/tx/:id', async (req) => {

@@ -1,0 +1,21 @@
+export interface Budget {
+  maxItems: number;
+  maxBytes: number;
+}
+
+/**
+ * Renders heights from `top` down until the count or the byte budget would be exceeded (the first
+ * always fits), and returns the pieces oldest first with the lowest height rendered.
+ */
+export async function newestWithin(top: number, render: (height: number) => Promise<string>, budget: Budget): Promise<{ pieces: string[]; from: number }> {
+  const pieces: string[] = [];
+  let bytes = 0;
+  let h = top;
+  for (; h >= 0 && pieces.length < budget.maxItems; h--) {
+    const piece = await render(h);
+    if (pieces.length > 0 && bytes + piece.length + 1 > budget.maxBytes) break;
+    pieces.push(piece);
+    bytes += piece.length + 1;
+  }
+  return { pieces: pieces.reverse(), from: h + 1 };
+}

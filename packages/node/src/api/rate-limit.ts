@@ -1,0 +1,64 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { RateLimitMode } from '../config/config.js';
+import { HttpError } from './http-error.js';
+
+type RateClass = 'read' | 'submit' | 'run';
+
+/** Requests per client IP per minute, per class; docs/api.md lists them. */
+export const RATE_LIMITS: Record<RateClass, number> = {
+  /** Every other /api route and the /ws upgrade: generous, an explorer page makes a few. */
+  read: 1_200,
+  /** Transactions and contract deploys/calls into the mempool: each is verified and may be relayed. */
+  submit: 120,
+  /** Read-only contract calls and gas estimates: each runs the contract engine. */
+  run: 60,
+};
+const WINDOW_MS = 60_000;
+
+const SUBMIT = new Set(['/api/transactions', '/api/transaction', '/api/contracts/deploy', '/api/contracts/execute']);
+const RUN = new Set(['/api/contracts/call', '/api/contracts/estimate-gas']);
+
+function classOf(method: string | string[], url: string): RateClass | null {
+  if (!url.startsWith('/api/') && url !== '/ws') return null;
+  const post = method === 'POST' || (Array.isArray(method) && method.includes('POST'));
+  if (post && SUBMIT.has(url)) return 'submit';
+  if (post && RUN.has(url)) return 'run';
+  return 'read';
+}
+
+export function isLoopback(ip: string): boolean {
+  return ip.startsWith('127.') || ip === '::1' || ip.startsWith('::ffff:127.');
+}
+
+/**
+ * Rate limits per client IP and class, one counter per class across its routes. `remote` exempts
+ * loopback clients, so the web app and tools on the node's own host are never throttled; `all`
+ * limits them too (behind a reverse proxy on the same host every client looks like loopback). Must be installed
+ * before the routes: it attaches itself to each route as it is added.
+ */
+export async function installRateLimits(app: FastifyInstance, mode: RateLimitMode): Promise<void> {
+  if (mode === 'off') return;
+  await app.register(rateLimit, {
+    global: false,
+    ...(mode === 'remote' ? { allowList: (req: FastifyRequest) => isLoopback(req.ip) } : {}),
+  });
+  const hooks = {} as Record<RateClass, onRequestAsyncHookHandler>;
+  for (const cls of Object.keys(RATE_LIMITS) as RateClass[]) {
+    const check = app.createRateLimit({ max: RATE_LIMITS[cls], timeWindow: WINDOW_MS });
+    hooks[cls] = async (req: FastifyRequest, reply: FastifyReply) => {
+      const r = await check(req);
+      if (r.isAllowed) return;
+      reply.header('x-ratelimit-limit', r.max).header('x-ratelimit-remaining', r.remaining);
+      if (!r.isExceeded) return;
+      reply.header('retry-after', r.ttlInSeconds);
+      throw new HttpError(429, `rate limit exceeded: at most ${r.max} ${cls} requests a minute from one address; retry in ${r.ttlInSeconds} s`, 'rate-limited');
+    };
+  }
+  app.addHook('onRoute', (route) => {
+    const cls = classOf(route.method, route.url ?? '');
+    if (!cls) return;
+    const existing = route.onRequest;
+    route.onRequest = [...(Array.isArray(existing) ? existing : existing ? [existing] : []), hooks[cls]];
+  });
+}

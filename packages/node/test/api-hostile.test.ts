@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { addressFromPublicKey, formatAddress, generatePrivateKey, publicKeyFromPrivate } from '@hackcoin/core';
+import { removeDir, startNode, type TestNode } from './helpers/node-process.js';
+import { RATE_LIMITS } from '../src/api/rate-limit.js';
+
+const nested = (depth: number, open = '[', close = ']'): string => open.repeat(depth) + close.repeat(depth);
+
+/** Sends one text frame and resolves with the first reply, or with the close code if the socket closes first. */
+function wsExchange(url: string, text: string): Promise<{ reply?: any; closed?: number }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    let greeted = false;
+    ws.on('message', (d) => {
+      if (!greeted) {
+        greeted = true;
+        ws.send(text);
+        return;
+      }
+      resolve({ reply: JSON.parse(d.toString()) });
+      ws.close();
+    });
+    ws.on('close', (code) => resolve({ closed: code }));
+    ws.on('error', reject);
+  });
+}
+
+describe('hostile API input (regressions for issue 10)', () => {
+  let node: TestNode;
+  beforeAll(async () => {
+    node = await startNode({ env: { P2P: 'false' } });
+  });
+  afterAll(async () => {
+    await node.stop();
+    removeDir(node.dataDir);
+  });
+
+  it('answers a WebSocket message of arrays nested 5,000 deep with an error and stays up', async () => {
+    const url = `ws://127.0.0.1:${node.port}/ws`;
+    const bare = await wsExchange(url, nested(5_000));
+    expect(bare.reply).toEqual({ type: 'error', message: expect.stringMatching(/nested deeper than \d+/) });
+    // A deep topic used to be echoed back in `rejected` through JSON.stringify, overflowing the stack outside any handler.
+    const topic = await wsExchange(url, `{"op":"subscribe","topics":[${nested(5_000)}]}`);
+    expect(topic.reply).toEqual({ type: 'error', message: expect.stringMatching(/nested deeper than \d+/) });
+    expect(node.proc.exitCode).toBeNull();
+    expect((await node.api('/api/node/info')).height).toBe(0);
+  });
+
+  it('answers 400 naming the body to JSON nested 10,000 deep on every JSON route', async () => {
+    const from = formatAddress(addressFromPublicKey(publicKeyFromPrivate(generatePrivateKey())));
+    const source = 'export function init(x) { return 1; }';
+    const deploy = await node.request('/api/contracts/estimate-gas', {
+      rawBody: `{"type":"deploy","from":"${from}","contractCode":${JSON.stringify(source)},"initData":[${nested(10_000)}]}`,
+    });
+    expect(deploy.status).toBe(400);
+    expect(deploy.body.error).toBe('json-too-deep');
+    for (const path of ['/api/contracts/estimate-gas', '/api/contracts/call', '/api/transactions']) {
+      const r = await node.request(path, { rawBody: `{"parameters":${nested(10_000)}}` });
+      expect(r.status).toBe(400);
+      expect(r.body).toEqual({ error: 'json-too-deep', message: expect.stringMatching(/^invalid body: JSON nested deeper than \d+ levels/) });
+    }
+    const objects = await node.request('/api/contracts/estimate-gas', { rawBody: nested(10_000, '{"a":', '}') });
+    expect(objects.status).toBe(400);
+    expect(objects.body.error).toBe('json-too-deep');
+    expect(node.proc.exitCode).toBeNull();
+  });
+});
+
+describe('rate limits', () => {
+  let strict: TestNode;
+  let exempt: TestNode;
+  beforeAll(async () => {
+    [strict, exempt] = await Promise.all([startNode({ env: { P2P: 'false', RATE_LIMIT: 'all' } }), startNode({ env: { P2P: 'false' } })]);
+  });
+  afterAll(async () => {
+    await Promise.all([strict.stop(), exempt.stop()]);
+    removeDir(strict.dataDir);
+    removeDir(exempt.dataDir);
+  });
+
+  const post = (node: TestNode, path: string) =>
+    fetch(node.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+
+  it('throttles contract calls and estimates per client, with retry-after, while reads go on', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < RATE_LIMITS.run; i++) statuses.push((await post(strict, i % 2 ? '/api/contracts/call' : '/api/contracts/estimate-gas')).status);
+    expect(new Set(statuses)).toEqual(new Set([400]));
+    const over = await post(strict, '/api/contracts/call');
+    expect(over.status).toBe(429);
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await over.json()).toEqual({ error: 'rate-limited', message: expect.stringMatching(/^rate limit exceeded: at most 60 run requests a minute/) });
+    expect((await post(strict, '/api/transactions')).status).toBe(400);
+    expect((await strict.api('/api/node/info')).height).toBe(0);
+  });
+
+  it('exempts loopback clients by default (RATE_LIMIT=remote)', async () => {
+    const statuses = new Set<number>();
+    for (let i = 0; i < RATE_LIMITS.run + 20; i++) statuses.add((await post(exempt, '/api/contracts/call')).status);
+    expect(statuses).toEqual(new Set([400]));
+  });
+});
