@@ -49,8 +49,8 @@ async function receipt(f: ChainFixture, tx: TransferTx) {
   return f.chain.contracts.receipt(txHash(tx));
 }
 
-function storage(f: ChainFixture, c: Uint8Array): Record<string, unknown> {
-  return Object.fromEntries(f.chain.contracts.storageEntries(addressKey(c)).map(([k, v]) => [k, JSON.parse(v)]));
+async function storage(f: ChainFixture, c: Uint8Array): Promise<Record<string, unknown>> {
+  return Object.fromEntries((await f.chain.contracts.storageEntries(addressKey(c), 10_000)).map(([k, v]) => [k, JSON.parse(v)]));
 }
 
 /** Funds alice and bob from minerA's coinbases. */
@@ -79,13 +79,13 @@ describe('contracts in the chain (real LevelDB, blocks from templates)', () => {
     expect(r.gasUsed).toBeLessThan(GAS);
     expect(await f.balance(W.alice)).toBe(before - BigInt(r.gasUsed));
     expect(f.chain.contracts.codeOf(addressKey(tok))).toContain('__hc_g');
-    expect(storage(f, tok)[`balance:${formatAddress(W.alice.address)}`]).toBe(1_000_000);
+    expect((await storage(f, tok))[`balance:${formatAddress(W.alice.address)}`]).toBe(1_000_000);
 
     const t = call(f, W.alice, 1n, tok, 'transfer', [formatAddress(W.bob.address), 250]);
     await f.mempool.add(t);
     await f.mine(1);
     expect((await receipt(f, t))!).toMatchObject({ status: 'success', returnValue: true });
-    expect(storage(f, tok)[`balance:${formatAddress(W.bob.address)}`]).toBe(250);
+    expect((await storage(f, tok))[`balance:${formatAddress(W.bob.address)}`]).toBe(250);
   });
 
   it('a revert and an out-of-gas charge gas, undo state and keep the block valid', async () => {
@@ -93,7 +93,7 @@ describe('contracts in the chain (real LevelDB, blocks from templates)', () => {
     const tok = contractAddress(W.alice.address, 0n);
     await f.mempool.add(deploy(f, W.alice, 0n, 'token', ['Hack', 'HCK', 8, 1_000]));
     await f.mine(1);
-    const s0 = storage(f, tok);
+    const s0 = await storage(f, tok);
     const bobBefore = await f.balance(W.bob);
     // bob holds no tokens: reverts. Sends value, which must come back.
     const bad = call(f, W.bob, 0n, tok, 'transfer', [formatAddress(W.alice.address), 5], { amount: 777n });
@@ -109,7 +109,7 @@ describe('contracts in the chain (real LevelDB, blocks from templates)', () => {
     const ro = (await receipt(f, oogTx))!;
     expect(ro.status).toBe('out-of-gas');
     expect(ro.gasUsed).toBe(20_000 + 16 * 120 + 100);
-    expect(storage(f, tok)).toEqual(s0);
+    expect(await storage(f, tok)).toEqual(s0);
     expect((await f.account(W.alice)).nonce).toBe(2n);
   });
 
@@ -158,7 +158,7 @@ describe('contracts in the chain (real LevelDB, blocks from templates)', () => {
     expect((await receipt(f, exec))!.status).toBe('success');
     expect(await f.balance(W.dave)).toBe(3_000n);
     expect(await f.balance(wallet)).toBe(2_000n);
-    expect(storage(f, vote).votes).toEqual([2, 0]);
+    expect((await storage(f, vote)).votes).toEqual([2, 0]);
     // Deadline and end height reached: carol (funded) claims the winning bid once.
     await f.mempool.add(f.tx(W.minerA, W.carol, 1_000_000_000n, { nonce: 2n }));
     await f.mine(1);
@@ -200,7 +200,7 @@ describe('contracts in the chain (real LevelDB, blocks from templates)', () => {
     expect(a.chain.tip.id).toBe(b.chain.tip.id);
     expect(bytesToHex(a.chain.tip.stateRoot)).toBe(bytesToHex(b.chain.tip.stateRoot));
     expect(a.chain.contracts.codeOf(addressKey(tok))).toBeUndefined();
-    expect(a.chain.contracts.list()).toEqual([]);
+    expect(await a.chain.contracts.list()).toEqual([]);
     for (const p of [Prefix.contractCode, Prefix.contractStorage, Prefix.receipt, Prefix.contractEvent]) expect(await a.dump(p)).toEqual([]);
     expect(await a.balance(W.dave)).toBe(0n);
     expect(await a.balance(wallet)).toBe(0n);
@@ -211,7 +211,7 @@ describe('contracts in the chain (real LevelDB, blocks from templates)', () => {
     await a.mine(1);
     expect(a.mempool.size).toBe(0);
     expect(await a.balance(W.dave)).toBe(1_500n);
-    expect(storage(a, tok)[`balance:${formatAddress(W.bob.address)}`]).toBe(10);
+    expect((await storage(a, tok))[`balance:${formatAddress(W.bob.address)}`]).toBe(10);
   });
 
   it('contract state survives a restart, and two chains connecting the same blocks reach identical state', async () => {
@@ -233,7 +233,7 @@ describe('contracts in the chain (real LevelDB, blocks from templates)', () => {
     await a.reopen();
     expect(bytesToHex(a.chain.tip.stateRoot)).toBe(root);
     expect(await dumps(a)).toEqual(before);
-    expect(storage(a, tok)[`balance:${formatAddress(W.bob.address)}`]).toBe(21);
+    expect((await storage(a, tok))[`balance:${formatAddress(W.bob.address)}`]).toBe(21);
     const t = call(a, W.bob, 1n, tok, 'transfer', [formatAddress(W.carol.address), 1]);
     await a.mempool.add(t);
     await a.mine(1);

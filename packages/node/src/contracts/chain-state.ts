@@ -15,16 +15,20 @@ import {
 import type { BatchOp, Database } from '../store/db.js';
 import { Prefix, key, readU32be, u32be } from '../store/keys.js';
 import type { ContractUndo } from '../chain/undo.js';
+import { ByteLru } from '../util/byte-lru.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-export interface Deployment {
+export interface DeploymentInfo {
   address: string;
-  code: string;
   deployer: string;
   height: number;
   txId: string;
+}
+
+export interface Deployment extends DeploymentInfo {
+  code: string;
 }
 
 export interface ReceiptJson {
@@ -69,67 +73,133 @@ function encodeDeployment(d: Deployment): Uint8Array {
   return out;
 }
 
-function decodeDeployment(address: string, v: Uint8Array): Deployment {
-  return {
-    address,
-    height: readU32be(v, 0),
-    deployer: bytesToHex(v.subarray(4, 24)),
-    txId: bytesToHex(v.subarray(24, 56)),
-    code: dec.decode(v.subarray(56)),
-  };
+function decodeDeploymentInfo(address: string, v: Uint8Array): DeploymentInfo {
+  return { address, height: readU32be(v, 0), deployer: bytesToHex(v.subarray(4, 24)), txId: bytesToHex(v.subarray(24, 56)) };
 }
+
+function decodeDeployment(address: string, v: Uint8Array): Deployment {
+  return { ...decodeDeploymentInfo(address, v), code: dec.decode(v.subarray(56)) };
+}
+
+/** Bytes of cache each kind of contract state may hold (LRU); the rest stays on disk. */
+export interface ContractCacheLimits {
+  storageBytes: number;
+  codeBytes: number;
+}
+
+export const DEFAULT_CACHE_LIMITS: ContractCacheLimits = { storageBytes: 64 * 1024 * 1024, codeBytes: 32 * 1024 * 1024 };
+
+/** Approximate heap cost of a cached entry: UTF-16 strings plus map and object overhead. */
+const ENTRY_OVERHEAD = 96;
 
 /**
  * Committed contract code and storage. LevelDB is the record (written in the
- * chain's atomic connect/disconnect batches); this class mirrors it in memory
- * because contract execution is synchronous and may read any key. The mirror
- * is changed only after a batch has been written (`apply` callbacks).
+ * chain's atomic connect/disconnect batches) and nothing is loaded at
+ * start-up: contract execution is synchronous, so reads go through
+ * byte-bounded LRU caches to `getSync`. The caches are updated only after a
+ * batch has been written (`apply` callbacks), so they never hold state the
+ * database does not; absent slots are cached too (as null).
  */
 export class ContractChainState implements ContractStateBase {
-  private readonly codes = new Map<string, Deployment>();
-  private readonly storage = new Map<string, Map<string, string>>();
+  private readonly codes: ByteLru<Deployment | null>;
+  private readonly slots: ByteLru<string | null>;
+  /** Reads that went to LevelDB (cache misses), for tests and monitoring. */
+  diskReads = 0;
 
-  private constructor(private readonly db: Database) {}
+  private constructor(private readonly db: Database, limits: ContractCacheLimits) {
+    this.codes = new ByteLru(limits.codeBytes);
+    this.slots = new ByteLru(limits.storageBytes);
+  }
 
-  static async load(db: Database): Promise<ContractChainState> {
-    const s = new ContractChainState(db);
-    for await (const [k, v] of db.iterator({ gte: key(Prefix.contractCode), lt: key(Prefix.contractCode + 1) })) {
-      const address = bytesToHex(k.subarray(1, 21));
-      s.codes.set(address, decodeDeployment(address, v));
-    }
-    for await (const [k, v] of db.iterator({ gte: key(Prefix.contractStorage), lt: key(Prefix.contractStorage + 1) })) {
-      const address = bytesToHex(k.subarray(1, 21));
-      let slots = s.storage.get(address);
-      if (!slots) s.storage.set(address, (slots = new Map()));
-      slots.set(dec.decode(k.subarray(21)), dec.decode(v));
-    }
-    return s;
+  /** Opens the state over `db`; reads nothing until a contract runs. */
+  static async load(db: Database, limits: ContractCacheLimits = DEFAULT_CACHE_LIMITS): Promise<ContractChainState> {
+    return new ContractChainState(db, limits);
   }
 
   clear(): void {
     this.codes.clear();
-    this.storage.clear();
+    this.slots.clear();
+  }
+
+  /** Heap held by the caches (bytes, as estimated for the LRU bound). */
+  cacheBytes(): number {
+    return this.codes.bytes + this.slots.bytes;
   }
 
   storageGet(address: string, k: string): string | undefined {
-    return this.storage.get(address)?.get(k);
+    const id = address + k;
+    let v = this.slots.get(id);
+    if (v === undefined) {
+      this.diskReads++;
+      const raw = this.db.getSync(key(Prefix.contractStorage, hexToBytes(address), enc.encode(k)));
+      v = raw === undefined ? null : dec.decode(raw);
+      this.cacheSlot(id, v);
+    }
+    return v ?? undefined;
   }
 
   codeOf(address: string): string | undefined {
-    return this.codes.get(address)?.code;
+    return this.deployment(address)?.code;
   }
 
   deployment(address: string): Deployment | undefined {
-    return this.codes.get(address);
+    let d = this.codes.get(address);
+    if (d === undefined) {
+      if (!/^[0-9a-f]{40}$/.test(address)) return undefined;
+      this.diskReads++;
+      const raw = this.db.getSync(key(Prefix.contractCode, hexToBytes(address)));
+      d = raw === undefined ? null : decodeDeployment(address, raw);
+      this.cacheCode(address, d);
+    }
+    return d ?? undefined;
   }
 
-  /** Deployed contracts, oldest first. */
-  list(): Deployment[] {
-    return [...this.codes.values()].sort((a, b) => a.height - b.height || (a.address < b.address ? -1 : 1));
+  /** Deployed contracts without their code, oldest first (one pass over the code table). */
+  async list(): Promise<DeploymentInfo[]> {
+    const out: DeploymentInfo[] = [];
+    for await (const [k, v] of this.db.iterator({ gte: key(Prefix.contractCode), lt: key(Prefix.contractCode + 1) })) {
+      out.push(decodeDeploymentInfo(bytesToHex(k.subarray(1, 21)), v));
+    }
+    return out.sort((a, b) => a.height - b.height || (a.address < b.address ? -1 : 1));
   }
 
-  storageEntries(address: string): [string, string][] {
-    return [...(this.storage.get(address) ?? new Map<string, string>())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  /** Up to `limit` of a contract's storage entries, in key byte order. */
+  async storageEntries(address: string, limit: number): Promise<[string, string][]> {
+    const out: [string, string][] = [];
+    if (limit <= 0) return out;
+    for await (const [k, v] of this.db.iterator(this.slotRange(address))) {
+      out.push([dec.decode(k.subarray(21)), dec.decode(v)]);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  /** Number of a contract's storage entries, counting at most `cap`. */
+  async storageCount(address: string, cap: number): Promise<number> {
+    let n = 0;
+    for await (const _ of this.db.keys(this.slotRange(address))) {
+      if (++n >= cap) break;
+    }
+    return n;
+  }
+
+  private slotRange(address: string): { gte: Uint8Array; lt: Uint8Array } {
+    const a = hexToBytes(address);
+    const upper = key(Prefix.contractStorage, a);
+    // Bump the last address byte with carry: every key of this contract sorts below it.
+    let i = upper.length - 1;
+    while (i > 0 && upper[i] === 0xff) upper[i--] = 0;
+    if (i === 0) return { gte: key(Prefix.contractStorage, a), lt: key(Prefix.contractStorage + 1) };
+    upper[i]! += 1;
+    return { gte: key(Prefix.contractStorage, a), lt: upper };
+  }
+
+  private cacheSlot(id: string, v: string | null): void {
+    this.slots.set(id, v, 2 * (id.length + (v?.length ?? 0)) + ENTRY_OVERHEAD);
+  }
+
+  private cacheCode(address: string, d: Deployment | null): void {
+    this.codes.set(address, d, 2 * (d?.code.length ?? 0) + ENTRY_OVERHEAD * 2);
   }
 
   async receipt(hash: Uint8Array): Promise<ReceiptJson | undefined> {
@@ -179,8 +249,8 @@ export class ContractChainState implements ContractStateBase {
       undo.storage.push({ address: slot.address, key: slot.key, value: previous.get(id) ?? null });
     }
     const apply = (): void => {
-      for (const d of deployments) this.codes.set(d.address, d);
-      for (const slot of t.contracts.storageChanges().values()) this.setSlot(slot.address, slot.key, slot.value);
+      for (const d of deployments) this.cacheCode(d.address, d);
+      for (const slot of t.contracts.storageChanges().values()) this.cacheSlot(slot.address + slot.key, slot.value);
     };
     return { ops, undo, apply };
   }
@@ -198,20 +268,9 @@ export class ContractChainState implements ContractStateBase {
       ops.push(s.value === null ? { type: 'del', key: k } : { type: 'put', key: k, value: enc.encode(s.value) });
     }
     const apply = (): void => {
-      for (const a of undo.deployed) this.codes.delete(a);
-      for (const s of undo.storage) this.setSlot(s.address, s.key, s.value);
+      for (const a of undo.deployed) this.cacheCode(a, null);
+      for (const s of undo.storage) this.cacheSlot(s.address + s.key, s.value);
     };
     return { ops, apply };
-  }
-
-  private setSlot(address: string, k: string, value: string | null): void {
-    let slots = this.storage.get(address);
-    if (value === null) {
-      slots?.delete(k);
-      if (slots && slots.size === 0) this.storage.delete(address);
-      return;
-    }
-    if (!slots) this.storage.set(address, (slots = new Map()));
-    slots.set(k, value);
   }
 }

@@ -24,11 +24,34 @@ export const GAS = {
   regexPerPoll: 60_000,
   /** Host calls. */
   hostBase: 100,
-  storageReadBase: 200,
-  storageWriteBase: 1_000,
-  storageDeleteBase: 300,
-  /** Per byte of key and value crossing the host boundary (UTF-16 code units). */
+  /**
+   * State access, modelled on EIP-2929. The prelude charges the warm price
+   * (100) before every storage read, write or delete; the host adds the cold
+   * surcharge the first time a transaction touches a slot (2,100 in all) or
+   * an account other than the sender and the called contract (2,600 in all).
+   */
+  storageReadBase: 100,
+  storageWriteBase: 100,
+  storageDeleteBase: 100,
+  coldSlotExtra: 2_000,
+  warmAccount: 100,
+  coldAccount: 2_600,
+  /** Per byte of key and value crossing the host boundary (UTF-16 code units): marshalling only. */
   storagePerByte: 4,
+  /**
+   * Permanent disk growth, modelled on EIP-2200: writing a slot that did not
+   * exist costs 20,000 in all (this plus the warm price), which covers 32
+   * bytes of UTF-8 key and value; every byte a write adds beyond what the slot
+   * held (or beyond those 32 bytes) costs storageGrowthPerByte (20,000 / 32).
+   * Changing or deleting an existing slot costs 2,900 in all. Nothing is
+   * refunded for deleting.
+   */
+  storageNewSlot: 19_900,
+  storageModify: 2_800,
+  storageGrowthPerByte: 625,
+  storageSlotFreeBytes: 32,
+  /** A contract transfer that makes a new account (recipient balance 0), once per recipient and transaction. */
+  newAccount: 25_000,
   eventBase: 200,
   eventPerByte: 2,
   transferBase: 2_000,

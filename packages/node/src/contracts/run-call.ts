@@ -1,4 +1,5 @@
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten';
+import { AccessSet, storageWriteGas } from './access-set.js';
 import { GAS, LIMITS } from './gas-schedule.js';
 import type { ContractEvent, ExecutionRequest, ExecutionResult, Transfer } from './types.js';
 import type { HostFunctionName, VmPool } from './vm-pool.js';
@@ -42,6 +43,13 @@ function writable(req: ExecutionRequest): void {
   if (req.readOnly) throw new Error('state change in a read-only call');
 }
 
+/** A slot's value as this call sees it: its own writes first, then the host. */
+function current(req: ExecutionRequest, state: CallState, key: string): string | undefined {
+  const own = state.writes.get(key);
+  if (own !== undefined) return own ?? undefined;
+  return state.writes.has(key) ? undefined : req.host.storageGet(req.contractAddress, key);
+}
+
 type HostFunction = (...args: QuickJSHandle[]) => QuickJSHandle | undefined;
 
 function hostFunctions(
@@ -50,22 +58,29 @@ function hostFunctions(
   req: ExecutionRequest,
   state: CallState,
   depth: number,
+  access: AccessSet,
 ): Record<HostFunctionName, HostFunction> {
+  // Storage replies carry the access gas the prelude must charge: `cost|json` (json empty when absent).
   return {
     sget: (key) => {
       const k = stringArg(ctx, key, 'storage key');
-      const json = state.writes.has(k) ? state.writes.get(k) : req.host.storageGet(req.contractAddress, k);
-      return json === undefined || json === null ? ctx.undefined : ctx.newString(json);
+      const cold = access.slot(req.contractAddress, k);
+      return ctx.newString(`${cold}|${current(req, state, k) ?? ''}`);
     },
     sset: (key, value) => {
       writable(req);
-      state.writes.set(stringArg(ctx, key, 'storage key'), stringArg(ctx, value, 'storage value'));
-      return undefined;
+      const k = stringArg(ctx, key, 'storage key');
+      const json = stringArg(ctx, value, 'storage value');
+      const cost = access.slot(req.contractAddress, k) + storageWriteGas(k, current(req, state, k), json);
+      state.writes.set(k, json);
+      return ctx.newNumber(cost);
     },
     sdel: (key) => {
       writable(req);
-      state.writes.set(stringArg(ctx, key, 'storage key'), null);
-      return undefined;
+      const k = stringArg(ctx, key, 'storage key');
+      const cost = access.slot(req.contractAddress, k) + storageWriteGas(k, current(req, state, k), null);
+      state.writes.set(k, null);
+      return ctx.newNumber(cost);
     },
     balance: () => ctx.newString(available(req, state).toString()),
     transfer: (to, amount) => {
@@ -75,7 +90,7 @@ function hostFunctions(
       if (units > available(req, state)) throw new Error('insufficient contract balance');
       state.available = available(req, state) - units;
       state.transfers.push({ to: recipient, amount: units });
-      return undefined;
+      return ctx.newNumber(access.account(recipient) + access.payee(recipient, req.host.balanceOf(recipient)));
     },
     emit: (name, data) => {
       writable(req);
@@ -88,22 +103,26 @@ function hostFunctions(
       const argsJson = stringArg(ctx, args, 'call arguments');
       const gasLimit = Math.floor(numberArg(ctx, budget, 'gas budget'));
       if (depth + 1 > LIMITS.maxCallDepth) throw new Error('call depth limit reached');
+      const cost = access.account(target);
+      if (cost > gasLimit) return ctx.newString(`O${gasLimit}|`);
       const code = req.host.codeOf(target);
       if (code === undefined) throw new Error(`no contract at ${target}`);
       const sub = runCall(
         pool,
         {
           code, fn: name, args: JSON.parse(argsJson) as unknown[], sender: req.contractAddress, value: 0n,
-          contractAddress: target, block: req.block, gasLimit, readOnly: true, host: req.host,
+          contractAddress: target, block: req.block, gasLimit: gasLimit - cost, readOnly: true, host: req.host,
+          ...(req.deadline === undefined ? {} : { deadline: req.deadline }),
         },
         depth + 1,
+        access,
       );
       const payload =
         sub.status === 'success'
           ? sub.returnValue === undefined ? '' : JSON.stringify(sub.returnValue)
           : sub.revertReason ?? '';
       const tag = sub.status === 'success' ? 'S' : sub.status === 'reverted' ? 'R' : 'O';
-      return ctx.newString(`${tag}${sub.gasUsed}|${payload}`);
+      return ctx.newString(`${tag}${sub.gasUsed + cost}|${payload}`);
     },
     rxBegin: (budget) => {
       const gasLeft = numberArg(ctx, budget, 'regex budget');
@@ -141,7 +160,12 @@ function stackBytes(depth: number): number {
  * One contract call, in the instance for its depth restored to the contract's
  * ready snapshot (see vm-pool.ts): identical starting memory for every call.
  */
-export function runCall(pool: VmPool, req: ExecutionRequest, depth: number): ExecutionResult {
+export function runCall(
+  pool: VmPool,
+  req: ExecutionRequest,
+  depth: number,
+  access: AccessSet = new AccessSet([req.sender, req.contractAddress]),
+): ExecutionResult {
   const state: CallState = {
     writes: new Map(),
     transfers: [],
@@ -171,7 +195,7 @@ export function runCall(pool: VmPool, req: ExecutionRequest, depth: number): Exe
   slot.clean = undefined;
   slot.runtime.setMaxStackSize(stackBytes(depth));
   slot.frame = {
-    fns: hostFunctions(pool, ctx, req, state, depth),
+    fns: hostFunctions(pool, ctx, req, state, depth, access),
     interrupt: () => {
       const regex = state.regex[state.regex.length - 1];
       if (regex !== undefined) {
@@ -180,6 +204,7 @@ export function runCall(pool: VmPool, req: ExecutionRequest, depth: number): Exe
       } else if (++state.polls > state.killPolls) {
         state.stopped = true;
       }
+      if (req.deadline !== undefined && Date.now() > req.deadline) state.stopped = true;
       return state.stopped;
     },
   };

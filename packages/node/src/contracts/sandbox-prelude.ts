@@ -509,8 +509,11 @@ const storage = freeze({
   get: function get(key) {
     checkString(key, 'storage key', K.maxStorageKeyLength);
     charge(K.storageReadBase + key.length * K.storagePerByte);
-    const json = host.sget(key);
-    if (json === undefined) return undefined;
+    const reply = host.sget(key);
+    const bar = apply(stringIndexOf, reply, ['|']);
+    charge(NumberCtor(apply(stringSlice, reply, [0, bar])));
+    if (bar === reply.length - 1) return undefined;
+    const json = apply(stringSlice, reply, [bar + 1]);
     charge(json.length * K.storagePerByte);
     return jsonParse(json);
   },
@@ -518,12 +521,12 @@ const storage = freeze({
     checkString(key, 'storage key', K.maxStorageKeyLength);
     const json = toJsonText(value, 'storage value', K.maxStorageValueLength);
     charge(K.storageWriteBase + (key.length + json.length) * K.storagePerByte);
-    host.sset(key, json);
+    charge(host.sset(key, json));
   },
   delete: function (key) {
     checkString(key, 'storage key', K.maxStorageKeyLength);
     charge(K.storageDeleteBase + key.length * K.storagePerByte);
-    host.sdel(key);
+    charge(host.sdel(key));
   },
 });
 function balance() { charge(K.hostBase); return host.balance(); }
@@ -531,7 +534,7 @@ function transfer(to, amount) {
   checkString(to, 'recipient address', 128);
   const units = toAmount(amount);
   charge(K.transferBase);
-  host.transfer(to, units);
+  charge(host.transfer(to, units));
 }
 function emit(name, data) {
   checkString(name, 'event name', K.maxEventNameLength);

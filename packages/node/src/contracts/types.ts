@@ -32,6 +32,12 @@ export interface ExecutionRequest {
   host: ContractHost;
   /** True only for the `init` call made at deploy; `init` is not callable otherwise. */
   deploying?: boolean;
+  /**
+   * Wall-clock limit (Date.now() milliseconds) for calls outside consensus
+   * (API calls and estimates): past it the call stops as out-of-gas at the
+   * next interrupt poll. Never set when validating or building blocks.
+   */
+  deadline?: number;
 }
 
 export interface Transfer {

@@ -12,7 +12,6 @@ import {
 import type { Chain } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/entry.js';
 import type { Mempool } from '../mempool/mempool.js';
-import { withAccounts } from '../chain/account-loader.js';
 
 export interface BlockTemplate {
   parent: ChainEntry;
@@ -52,9 +51,8 @@ export async function createTemplate(
   const contracts = candidates.some((tx) => tx.data.length > 0)
     ? { executor: await chain.executor(), state: chain.contracts, time: parent.header.time }
     : undefined;
-  const state = await withAccounts([...keys], (k) => chain.getAccounts(k), (load) =>
-    assembleBlockState(candidates, height, parent.stateRoot, miner, load, params, chain.backendForTemplates, contracts),
-  );
+  const load = await chain.accountReader([...keys]);
+  const state = assembleBlockState(candidates, height, parent.stateRoot, miner, load, params, chain.backendForTemplates, contracts);
   const coinbase: CoinbaseTx = {
     kind: 'coinbase',
     chainId: params.chainId,

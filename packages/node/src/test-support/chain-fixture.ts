@@ -28,6 +28,7 @@ import {
   utf8ToBytes,
   type Account,
   type Block,
+  type ContractExecutor,
   type BlockHeader,
   type CoinbaseTx,
   type ConsensusParams,
@@ -90,6 +91,8 @@ export interface FixtureOptions {
   maxPendingPerSender?: number;
   /** Initial value of the chain's clock (seconds). Default: genesis time + 1,000,000. */
   now?: number;
+  /** Contract VM for the chain (default: the QuickJS engine). */
+  executor?: ContractExecutor;
 }
 
 let extraCounter = 0;
@@ -135,6 +138,7 @@ export class ChainFixture {
       log: this.log,
       now: () => this.clock.now,
       reindex: o.reindex === true,
+      ...(this.opts.executor ? { executor: this.opts.executor } : {}),
     });
     this.mempool = this.newMempool();
     if (o.loadMempool !== false) await this.mempool.load();

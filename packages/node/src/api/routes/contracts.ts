@@ -17,7 +17,6 @@ import type { ApiContext } from '../context.js';
 import { HttpError, parse } from '../http-error.js';
 import { toTransfer } from '../signed-tx.js';
 import { address, paging, signedTx } from '../schemas.js';
-import { withAccounts } from '../../chain/account-loader.js';
 import { loadContractEngine } from '../../contracts/engine.js';
 import { ContractError } from '../../contracts/errors.js';
 import { engineHost, keyOf } from '../../contracts/executor.js';
@@ -25,6 +24,14 @@ import { prepareContract } from '../../contracts/instrument.js';
 
 /** Gas cap of read-only calls and estimates (also the default). */
 const CALL_GAS_CAP = 10_000_000;
+/**
+ * Wall-time cap of one call or estimate (the engine's kill switch stops it as
+ * out-of-gas). With the gas cap this bounds the CPU an unauthenticated
+ * request can take; state reads are synchronous, so nothing re-runs.
+ */
+const CALL_TIME_LIMIT_MS = 1_000;
+/** Storage entries counted for a contract listing; more shows as this number. */
+const STORAGE_COUNT_CAP = 10_000;
 const VIEWER = '0x0000000000000000000000000000000000000000';
 
 const args = z.array(z.unknown()).max(64).default([]);
@@ -89,25 +96,23 @@ export function contractRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post('/api/contracts/deploy', async (req) => submit(req.body, 'deploy'));
   app.post('/api/contracts/execute', async (req) => submit(req.body, 'call'));
 
-  /** Runs the engine against the tip; accounts are read on demand like block validation does. */
+  /** Runs the engine once against the tip; accounts are read on demand like block validation does. */
   const run = async (req: {
     code: string; fn: string; args: unknown[]; sender: string; value: bigint; contract: string;
     gasLimit: number; readOnly: boolean; deploying?: boolean;
   }) => {
     const engine = await loadContractEngine();
     const tip = chain.tip;
-    const contractKey = keyOf(req.contract)!;
-    return withAccounts([contractKey], (k) => chain.getAccounts(k), (load) => {
-      const host = engineHost({
-        balanceOf: (k) => load(k)?.balance ?? 0n,
-        storageGet: (a, k) => chain.contracts.storageGet(a, k),
-        codeOf: (a) => chain.contracts.codeOf(a),
-      });
-      return engine.execute({
-        code: req.code, fn: req.fn, args: req.args, sender: req.sender, value: req.value, contractAddress: req.contract,
-        block: { height: tip.height + 1, time: tip.header.time }, gasLimit: req.gasLimit, readOnly: req.readOnly,
-        host, ...(req.deploying ? { deploying: true } : {}),
-      });
+    const load = await chain.accountReader([keyOf(req.contract)!]);
+    const host = engineHost({
+      balanceOf: (k) => load(k)?.balance ?? 0n,
+      storageGet: (a, k) => chain.contracts.storageGet(a, k),
+      codeOf: (a) => chain.contracts.codeOf(a),
+    });
+    return engine.execute({
+      code: req.code, fn: req.fn, args: req.args, sender: req.sender, value: req.value, contractAddress: req.contract,
+      block: { height: tip.height + 1, time: tip.header.time }, gasLimit: req.gasLimit, readOnly: req.readOnly,
+      host, deadline: Date.now() + CALL_TIME_LIMIT_MS, ...(req.deploying ? { deploying: true } : {}),
     });
   };
 
@@ -179,15 +184,16 @@ export function contractRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get('/api/contracts', async (req) => {
     const { page, limit } = parse(paging, req.query, 'query');
-    const all = chain.contracts.list();
+    const all = await chain.contracts.list();
     const slice = all.slice().reverse().slice((page - 1) * limit, page * limit);
     const accounts = await chain.getAccounts(slice.map((d) => d.address));
+    const counts = await Promise.all(slice.map((d) => chain.contracts.storageCount(d.address, STORAGE_COUNT_CAP)));
     return {
       page, limit, total: all.length,
-      contracts: slice.map((d) => ({
+      contracts: slice.map((d, i) => ({
         address: formatAddress(hexToBytes(d.address)), deployer: formatAddress(hexToBytes(d.deployer)), height: d.height,
         txId: bytesToHex(hexToBytes(d.txId).reverse()), balance: (accounts.get(d.address)?.balance ?? 0n).toString(),
-        storageEntries: chain.contracts.storageEntries(d.address).length,
+        storageEntries: counts[i]!,
       })),
     };
   });
@@ -198,7 +204,8 @@ export function contractRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const d = chain.contracts.deployment(addressKey(addr));
     if (!d) throw new HttpError(404, `no contract at ${formatAddress(addr)}`, 'not-found');
     const account = await chain.getAccount(addr);
-    const entries = chain.contracts.storageEntries(d.address);
+    const entries = await chain.contracts.storageEntries(d.address, q.storage);
+    const storageCount = await chain.contracts.storageCount(d.address, STORAGE_COUNT_CAP);
     return {
       address: formatAddress(addr),
       deployer: formatAddress(hexToBytes(d.deployer)),
@@ -206,8 +213,8 @@ export function contractRoutes(app: FastifyInstance, ctx: ApiContext): void {
       txId: bytesToHex(hexToBytes(d.txId).reverse()),
       balance: account.balance.toString(),
       code: d.code,
-      storageCount: entries.length,
-      storage: Object.fromEntries(entries.slice(0, q.storage).map(([k, v]) => [k, JSON.parse(v) as unknown])),
+      storageCount,
+      storage: Object.fromEntries(entries.map(([k, v]) => [k, JSON.parse(v) as unknown])),
       events: await chain.contracts.events(addr, q.events),
     };
   });

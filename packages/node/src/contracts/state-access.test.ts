@@ -1,0 +1,191 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  addressKey,
+  contractAddress,
+  formatAddress,
+  headerHash,
+  hashMeetsTarget,
+  signTransfer,
+  txHash,
+  utf8ToBytes,
+  ZERO_ADDRESS,
+  type Block,
+  type ContractExecutor,
+  type TransferTx,
+} from '@hackcoin/core';
+import { ChainFixture, W, type Wallet } from '../test-support/chain-fixture.js';
+import { createTemplate } from '../mining/template.js';
+import { QuickJsExecutor } from './executor.js';
+import { loadContractEngine } from './engine.js';
+import { MemoryChain } from './memory-chain.js';
+import { GAS } from './gas-schedule.js';
+import { storageWriteGas } from './access-set.js';
+
+const fixtures: ChainFixture[] = [];
+afterEach(async () => {
+  for (const f of fixtures.splice(0)) await f.close();
+});
+
+/** Counts contract executions: one per contract transaction per template or validation, if nothing re-runs. */
+function counting(inner: ContractExecutor, counter: { n: number }): ContractExecutor {
+  const wrapped = Object.create(inner) as ContractExecutor;
+  wrapped.execute = (call, view) => {
+    counter.n++;
+    return inner.execute(call, view);
+  };
+  return wrapped;
+}
+
+async function fixture(counter = { n: 0 }): Promise<ChainFixture> {
+  const executor = counting(new QuickJsExecutor(await loadContractEngine()), counter);
+  const f = await ChainFixture.create({ executor, maxTxs: 3_000, maxPendingPerSender: 2_000 });
+  fixtures.push(f);
+  await f.mine(2);
+  await f.mempool.add(f.tx(W.minerA, W.alice, 3_000_000_000n, { nonce: 0n }));
+  await f.mempool.add(f.tx(W.minerA, W.bob, 3_000_000_000n, { nonce: 1n }));
+  await f.mine(1);
+  return f;
+}
+
+function contractTx(f: ChainFixture, from: Wallet, nonce: bigint, to: Uint8Array, payload: object, gasLimit: number, amount = 0n): TransferTx {
+  const data = utf8ToBytes(JSON.stringify({ ...payload, gasLimit, gasPrice: '1' }));
+  return signTransfer({ kind: 'transfer', chainId: f.params.chainId, nonce, fee: BigInt(gasLimit), to, amount, data }, from.privateKey);
+}
+
+const LEAF = `export function poke() { require(balance() === '5', 'unfunded'); return 1; }`;
+const FAN = `
+export function register(i, addrs) { storage.set('list' + i, addrs); }
+export function fan(lists) {
+  let n = 0;
+  for (let i = 0; i < lists; i++) {
+    const addrs = storage.get('list' + i);
+    for (let j = 0; j < addrs.length; j++) n += call(addrs[j], 'poke', []);
+  }
+  return n;
+}`;
+
+async function mineBlock(f: ChainFixture, counter: { n: number }): Promise<{ block: Block; templateRuns: number; connectRuns: number }> {
+  const before = counter.n;
+  const t = await createTemplate(f.chain, f.mempool, W.minerA.address, utf8ToBytes(`x${f.chain.height}`), f.chain.tip.header.time + 1);
+  const templateRuns = counter.n - before;
+  const header = { ...t.header };
+  while (!hashMeetsTarget(headerHash(header), t.target)) header.nonce++;
+  const block: Block = { header, txs: t.txs };
+  const mid = counter.n;
+  expect((await f.chain.processBlock(block)).status).toBe('connected');
+  await f.settle();
+  return { block, templateRuns, connectRuns: counter.n - mid };
+}
+
+describe('state access is linear: no transition re-runs to load accounts', () => {
+  it('a transaction calling 1,000 funded contracts in turn runs once when templated and once when validated', async () => {
+    const counter = { n: 0 };
+    const f = await fixture(counter);
+    const leaves: Uint8Array[] = [];
+    for (let i = 0; i < 1_000; i++) {
+      leaves.push(contractAddress(W.alice.address, BigInt(i)));
+      await f.mempool.add(contractTx(f, W.alice, BigInt(i), ZERO_ADDRESS, { type: 'deploy', code: LEAF, init: [] }, 60_000, 5n));
+    }
+    await f.mine(1);
+    expect(f.mempool.size).toBe(0);
+    const fan = contractAddress(W.bob.address, 0n);
+    await f.mempool.add(contractTx(f, W.bob, 0n, ZERO_ADDRESS, { type: 'deploy', code: FAN, init: [] }, 200_000));
+    for (let i = 0; i < 4; i++) {
+      const addrs = leaves.slice(i * 250, (i + 1) * 250).map(formatAddress);
+      await f.mempool.add(contractTx(f, W.bob, BigInt(1 + i), fan, { type: 'call', fn: 'register', args: [i, addrs] }, 10_000_000));
+    }
+    await f.mine(1);
+    const fanTx = contractTx(f, W.bob, 5n, fan, { type: 'call', fn: 'fan', args: [4] }, 20_000_000);
+    await f.mempool.add(fanTx);
+    const { templateRuns, connectRuns } = await mineBlock(f, counter);
+
+    expect([templateRuns, connectRuns]).toEqual([1, 1]);
+    const r = (await f.chain.contracts.receipt(txHash(fanTx)))!;
+    expect(r.status).toBe('success');
+    expect(r.returnValue).toBe(1_000);
+    // Every leaf is a distinct cold account: at least 1,000 × (nested call + cold account) of gas.
+    expect(r.gasUsed).toBeGreaterThan(1_000 * (GAS.nestedCallBase + GAS.coldAccount));
+    for (const leaf of [leaves[0]!, leaves[499]!, leaves[999]!]) expect(await f.balance(leaf)).toBe(5n);
+  }, 120_000);
+});
+
+describe('contract storage lives in LevelDB', () => {
+  it('survives a restart without being loaded at start-up, and is read lazily', async () => {
+    const f = await fixture();
+    const c = contractAddress(W.alice.address, 0n);
+    await f.mempool.add(contractTx(f, W.alice, 0n, ZERO_ADDRESS, {
+      type: 'deploy', code: `export function init() { storage.set('greeting', 'hello'); } export function set(v) { storage.set('greeting', v); }`, init: [],
+    }, 200_000));
+    await f.mine(1);
+    await f.reopen();
+    expect(f.chain.contracts.cacheBytes()).toBe(0);
+    expect(f.chain.contracts.diskReads).toBe(0);
+    expect(f.chain.contracts.storageGet(addressKey(c), 'greeting')).toBe('"hello"');
+    expect(f.chain.contracts.diskReads).toBe(1);
+    expect(f.chain.contracts.storageGet(addressKey(c), 'greeting')).toBe('"hello"');
+    expect(f.chain.contracts.diskReads).toBe(1);
+    expect(f.chain.contracts.storageGet(addressKey(c), 'absent')).toBeUndefined();
+  });
+
+  it('a reorg restores the cached value of a slot the disconnected block changed', async () => {
+    const a = await fixture();
+    const b = await ChainFixture.create();
+    fixtures.push(b);
+    for (let h = 1; h <= a.chain.height; h++) await b.chain.processBlock((await a.chain.getBlock(a.chain.getEntryByHeight(h)!))!);
+    const c = contractAddress(W.alice.address, 0n);
+    await a.mempool.add(contractTx(a, W.alice, 0n, ZERO_ADDRESS, {
+      type: 'deploy', code: `export function init() { storage.set('v', 1); } export function set(v) { storage.set('v', v); }`, init: [],
+    }, 200_000));
+    await a.mine(1);
+    for (let h = a.chain.height; h <= a.chain.height; h++) await b.chain.processBlock((await a.chain.getBlock(a.chain.getEntryByHeight(h)!))!);
+    await a.mempool.add(contractTx(a, W.alice, 1n, c, { type: 'call', fn: 'set', args: [2] }, 200_000));
+    await a.mine(1);
+    expect(a.chain.contracts.storageGet(addressKey(c), 'v')).toBe('2');
+    const side = await b.mine(2, { miner: W.minerB });
+    for (const blk of side) await a.chain.processBlock(blk);
+    await a.settle();
+    expect(a.chain.tip.id).toBe(b.chain.tip.id);
+    expect(a.chain.contracts.storageGet(addressKey(c), 'v')).toBe('1');
+  });
+});
+
+describe('EIP-2929 style access pricing, visible in gasUsed', () => {
+  it('charges a cold slot 2,000 more than a warm one, and a cold account 2,500 more than a warm one', async () => {
+    const chain = new MemoryChain(await loadContractEngine());
+    chain.balances.set('c', 100n);
+    chain.balances.set('x', 1n);
+    chain.balances.set('y', 1n);
+    chain.deploy('leaf1', 'export function ping() { return 1; }', 'alice');
+    chain.deploy('leaf2', 'export function ping() { return 1; }', 'alice');
+    chain.deploy('c', `
+      export function reads(a, b) { storage.get(a); storage.get(b); }
+      export function pays(a, b) { transfer(a, 1); transfer(b, 1); }
+      export function calls(a, b) { call(a, 'ping', []); call(b, 'ping', []); }`, 'alice');
+    const gas = (fn: string, a: string, b: string): number => {
+      const r = chain.call('c', fn, [a, b], 'alice');
+      expect(r.status).toBe('success');
+      return r.gasUsed;
+    };
+    expect(gas('reads', 'k1', 'k2') - gas('reads', 'k1', 'k1')).toBe(GAS.coldSlotExtra);
+    expect(gas('pays', 'x', 'y') - gas('pays', 'x', 'x')).toBe(GAS.coldAccount - GAS.warmAccount);
+    expect(gas('calls', 'leaf1', 'leaf2') - gas('calls', 'leaf1', 'leaf1')).toBe(GAS.coldAccount - GAS.warmAccount);
+  });
+
+  it('charges a new slot 20,000 (up to 32 bytes), a change 2,900, and 625 per byte of growth', async () => {
+    expect(storageWriteGas('k', undefined, '1') + GAS.storageWriteBase).toBe(20_000);
+    expect(storageWriteGas('k', '1', '2') + GAS.storageWriteBase).toBe(2_900);
+    expect(storageWriteGas('k', '1', null) + GAS.storageDeleteBase).toBe(2_900);
+    expect(storageWriteGas('k', undefined, null)).toBe(0);
+    expect(storageWriteGas('k', undefined, 'x'.repeat(131))).toBe(GAS.storageNewSlot + 625 * 100);
+    expect(storageWriteGas('k', 'x'.repeat(131), 'x'.repeat(231))).toBe(GAS.storageModify + 625 * 100);
+    expect(storageWriteGas('k', 'x'.repeat(231), 'x'.repeat(131))).toBe(GAS.storageModify);
+    // Bytes on disk are UTF-8: a three-byte character counts three.
+    expect(storageWriteGas('k', undefined, '€'.repeat(20))).toBe(GAS.storageNewSlot + 625 * (1 + 60 - 32));
+
+    const chain = new MemoryChain(await loadContractEngine());
+    chain.deploy('c', `export function w(v) { storage.set('k', v); }`, 'alice');
+    const first = chain.call('c', 'w', [1], 'alice');
+    const second = chain.call('c', 'w', [2], 'alice');
+    expect(first.gasUsed - second.gasUsed).toBe(GAS.storageNewSlot - GAS.storageModify);
+  });
+});
