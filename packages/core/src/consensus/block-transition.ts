@@ -95,6 +95,22 @@ export function applyBlock(
   return { fees, stateRoot, changes: ws.changes(), previous: ws.previous(), contracts: cws, receipts };
 }
 
+/**
+ * A candidate transaction failed during template assembly with something
+ * other than a rule violation (a host error, a bug): the caller must leave
+ * it out, like Bitcoin Core's CreateNewBlock does, and assemble again, since
+ * the workspace may hold a partial change.
+ */
+export class CandidateFailure extends Error {
+  override name = 'CandidateFailure';
+  constructor(
+    readonly tx: TransferTx,
+    override readonly cause: unknown,
+  ) {
+    super(`candidate transaction failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
 export interface AssembledState {
   included: TransferTx[];
   fees: bigint;
@@ -123,9 +139,10 @@ export function assembleBlockState(
   let fees = 0n;
   let gas = 0;
   for (const tx of candidates) {
-    const from = txSender(tx, backend);
-    const snap = ws.snapshot([from, tx.to]);
+    let snap: Map<string, Account | undefined> | undefined;
     try {
+      const from = txSender(tx, backend);
+      snap = ws.snapshot([from, tx.to]);
       checkTransferSanity(tx, params);
       if (tx.data.length === 0) {
         const sender = ws.get(from);
@@ -141,8 +158,8 @@ export function assembleBlockState(
       }
       included.push(tx);
     } catch (e) {
-      if (!(e instanceof RuleError)) throw e;
-      ws.restore(snap);
+      if (!(e instanceof RuleError)) throw new CandidateFailure(tx, e);
+      if (snap) ws.restore(snap);
     }
   }
   const reward = blockSubsidy(height, params) + fees;

@@ -4,9 +4,12 @@ import {
   addressKey,
   checkTransferSanity,
   checkTransferSignature,
+  contractPayload,
   decodeTx,
   encodeTx,
+  formatHck,
   hashToHex,
+  isContractTx,
   txHash,
   txSender,
   type Account,
@@ -166,15 +169,35 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     return out;
   }
 
+  /**
+   * Drops a transaction that failed while a block template was assembled
+   * (not under a rule, so it cannot be judged and would stop every template),
+   * with the same sender's later nonces, which it leaves behind a gap.
+   */
+  evictFailed(tx: TransferTx, why: string): Promise<number> {
+    return this.queue.run(async () => {
+      const failed = this.byId.get(hashToHex(txHash(tx)));
+      if (!failed) return 0;
+      this.o.log.warn(`mempool: evicting ${failed.id}, which failed while a block template was built: ${why}`);
+      const ops: BatchOp[] = [];
+      const run = [...(this.bySender.get(failed.senderKey)?.values() ?? [])];
+      for (const e of run) if (e.tx.nonce >= failed.tx.nonce) this.removeEntry(e, 'invalid', ops);
+      await this.o.db.batch(ops);
+      return ops.length;
+    });
+  }
+
   private async addInner(tx: TransferTx, persist: boolean): Promise<MempoolEntry> {
     const { params, backend, chain, minFeeRate } = this.o;
     checkTransferSanity(tx, params);
     const id = hashToHex(txHash(tx));
     if (this.byId.has(id)) reject('txn-already-known', '', 0);
     checkTransferSignature(tx, backend);
+    // The VM's static rules, exactly as a block applies them: never admit what a block must reject.
+    if (isContractTx(tx)) (await chain.executor()).checkPayload?.(contractPayload(tx, params));
     const entry = makeMempoolEntry(tx, backend, Math.floor(Date.now() / 1000));
     const minFee = minFeeRate * BigInt(entry.size);
-    if (tx.fee < minFee) reject('min-fee-not-met', `fee ${tx.fee} below ${minFee} (${minFeeRate}/byte)`, 0);
+    if (tx.fee < minFee) reject('min-fee-not-met', `fee ${formatHck(tx.fee)} HCK below ${formatHck(minFee)} HCK (${minFeeRate} base units/byte)`, 0);
 
     const account = await chain.getAccount(entry.sender);
     if (tx.nonce < account.nonce) {
@@ -186,7 +209,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     if (existing) {
       const bump = existing.tx.fee / 10n > minFee ? existing.tx.fee / 10n : minFee;
       if (tx.fee < existing.tx.fee + bump) {
-        reject('txn-replace-fee-too-low', `needs a fee of at least ${existing.tx.fee + bump}`, 0);
+        reject('txn-replace-fee-too-low', `needs a fee of at least ${formatHck(existing.tx.fee + bump)} HCK`, 0);
       }
     } else {
       let expected = account.nonce;
@@ -198,7 +221,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     for (const e of run.values()) if (e.tx.nonce < tx.nonce) spent += e.tx.amount + e.tx.fee;
     const cost = tx.amount + tx.fee;
     if (account.balance < spent + cost) {
-      reject('bad-txns-insufficient-funds', `balance ${account.balance}, pending ${spent}, needs ${cost}`, 0);
+      reject('bad-txns-insufficient-funds', `balance ${formatHck(account.balance)} HCK, pending ${formatHck(spent)} HCK, needs ${formatHck(cost)} HCK`, 0);
     }
     const maxBytes = this.o.maxBytes ?? DEFAULT_MAX_BYTES;
     if (!existing && this.byId.size >= this.o.maxTxs) await this.evictFor(entry);

@@ -1,9 +1,11 @@
 import {
   addressKey,
+  CandidateFailure,
   assembleBlockState,
   computeMerkleRoot,
   decodeCompact,
   txSender,
+  type AssembledState,
   type BlockHeader,
   type CoinbaseTx,
   type Transaction,
@@ -42,17 +44,16 @@ export async function createTemplate(
   const { params } = chain;
   const parent = chain.tip;
   const height = parent.height + 1;
-  const candidates: TransferTx[] = mempool.select(params.maxBlockTxs - 1, params.maxBlockSize - TEMPLATE_RESERVED_BYTES);
-  const keys = new Set<string>([addressKey(miner)]);
-  for (const tx of candidates) {
-    keys.add(addressKey(txSender(tx, chain.backendForTemplates)));
-    keys.add(addressKey(tx.to));
+  let state: AssembledState | undefined;
+  // Each failure evicts a transaction, so this ends within the mempool's size.
+  while (!state) {
+    try {
+      state = await assemble(chain, mempool, miner, parent, height);
+    } catch (e) {
+      if (!(e instanceof CandidateFailure)) throw e;
+      await mempool.evictFailed(e.tx, e.message);
+    }
   }
-  const contracts = candidates.some((tx) => tx.data.length > 0)
-    ? { executor: await chain.executor(), state: chain.contracts, time: parent.header.time }
-    : undefined;
-  const load = await chain.accountReader([...keys]);
-  const state = assembleBlockState(candidates, height, parent.stateRoot, miner, load, params, chain.backendForTemplates, contracts);
   const coinbase: CoinbaseTx = {
     kind: 'coinbase',
     chainId: params.chainId,
@@ -81,4 +82,19 @@ export async function createTemplate(
     fees: state.fees,
     createdAt: Date.now(),
   };
+}
+
+async function assemble(chain: Chain, mempool: Mempool, miner: Uint8Array, parent: ChainEntry, height: number): Promise<AssembledState> {
+  const { params } = chain;
+  const candidates: TransferTx[] = mempool.select(params.maxBlockTxs - 1, params.maxBlockSize - TEMPLATE_RESERVED_BYTES);
+  const keys = new Set<string>([addressKey(miner)]);
+  for (const tx of candidates) {
+    keys.add(addressKey(txSender(tx, chain.backendForTemplates)));
+    keys.add(addressKey(tx.to));
+  }
+  const contracts = candidates.some((tx) => tx.data.length > 0)
+    ? { executor: await chain.executor(), state: chain.contracts, time: parent.header.time }
+    : undefined;
+  const load = await chain.accountReader([...keys]);
+  return assembleBlockState(candidates, height, parent.stateRoot, miner, load, params, chain.backendForTemplates, contracts);
 }
