@@ -27,3 +27,4 @@ export * from './consensus/contract-tx.js';
 export * from './consensus/block-transition.js';
 export * from './wallet/index.js';
 export type * from './api-types.js';
+export * from './policy/fees.js';

@@ -11,43 +11,9 @@ import {
   keyInfoFromPrivateKey,
   signedTransferSize,
 } from '@hackcoin/core';
-import { estimateFees } from '../src/api/routes/fee-estimate.js';
 import { removeDir, startNode, type TestNode } from './helpers/node-process.js';
 
 const params = NETWORKS.regtest;
-
-describe('fee estimator (pure)', () => {
-  const base = { blockRates: [], mempool: [], blockBytes: 1000, blockTxs: 100, minFeeRate: 1n };
-
-  it('falls back to the node minimum with no data', () => {
-    expect(estimateFees(base)).toEqual({ slow: 1n, normal: 1n, fast: 1n });
-    expect(estimateFees({ ...base, minFeeRate: 7n })).toEqual({ slow: 7n, normal: 7n, fast: 7n });
-  });
-
-  it('takes percentiles of recent block fee rates, rounded up, never below the minimum', () => {
-    const rates = Array.from({ length: 100 }, (_, i) => i + 0.5); // 0.5 … 99.5
-    const est = estimateFees({ ...base, blockRates: rates, minFeeRate: 30n });
-    expect(est.slow).toBe(30n); // p25 = 24.5 → 25, raised to the floor
-    expect(est.normal).toBe(50n); // p50 = 49.5
-    expect(est.fast).toBe(90n); // p90 = 89.5
-  });
-
-  it('raises the rates when the mempool holds more than a block, most for fast', () => {
-    // 10 blocks' worth of 100-byte transactions at rates 200, 199, …
-    const mempool = Array.from({ length: 100 }, (_, i) => ({ feeRate: 200 - i, size: 100 }));
-    const est = estimateFees({ ...base, blockRates: [2, 2, 2], mempool });
-    expect(est.fast).toBe(191n); // the 11th transaction (rate 190) misses the first block
-    expect(est.normal).toBe(181n);
-    expect(est.slow).toBe(161n);
-    // Less than a block of mempool leaves the history-based values alone.
-    expect(estimateFees({ ...base, blockRates: [2], mempool: mempool.slice(0, 5) }).fast).toBe(2n);
-  });
-
-  it('keeps slow ≤ normal ≤ fast', () => {
-    const est = estimateFees({ ...base, blockRates: [5, 5, 5, 5, 1000] });
-    expect(est.slow <= est.normal && est.normal <= est.fast).toBe(true);
-  });
-});
 
 describe('wallet routes on a real regtest node', () => {
   let node: TestNode;

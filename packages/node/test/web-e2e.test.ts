@@ -1,30 +1,18 @@
 /// <reference lib="dom" />
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, ConsoleWatch, SHOTS, ensureWebBuild, hasChromium } from './helpers/browser.js';
 import { removeDir, startNode, TEST_TOKEN, type TestNode } from './helpers/node-process.js';
 
 /**
  * The web app in a real browser (Debian's Chromium, no downloads) against a
- * real regtest node serving packages/web/dist.
+ * real regtest node serving packages/web/dist. Any console error or uncaught
+ * page error fails the case it happened in.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = resolve(fileURLToPath(import.meta.url), '../../../..');
-const WEB = resolve(ROOT, 'packages/web');
-const SHOTS = resolve(ROOT, 'test-artifacts/screenshots');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PASSWORD = 'correct horse battery';
-
-function ensureWebBuild(): void {
-  if (existsSync(resolve(WEB, 'dist/index.html'))) return;
-  execFileSync(process.execPath, [resolve(ROOT, 'node_modules/vite/bin/vite.js'), 'build'], { cwd: WEB, stdio: 'pipe' });
-}
-
-const hasChromium = existsSync(CHROMIUM);
 
 if (!hasChromium) {
   describe('web app end-to-end', () => {
@@ -36,6 +24,7 @@ if (!hasChromium) {
     let second: TestNode | undefined;
     let browser: Browser;
     let page: Page;
+    const watch = new ConsoleWatch();
     const initialJs = new Map<string, number>();
     let addrA = '';
     let addrB = '';
@@ -53,11 +42,16 @@ if (!hasChromium) {
       mkdirSync(SHOTS, { recursive: true });
       // A pool on a random Stratum port, so the mining page shows its stats card.
       node = await startNode({ env: { STRATUM_PORT: '0' } });
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       page = await context.newPage();
       page.setDefaultTimeout(15_000);
+      watch.attach(page);
     }, 90_000);
+
+    afterEach(() => {
+      expect(watch.take()).toEqual([]);
+    });
 
     afterAll(async () => {
       await browser?.close();
@@ -127,7 +121,8 @@ if (!hasChromium) {
 
       await page.getByLabel('Recipient address').fill(addrB);
       await page.getByLabel('Amount (HCK)').fill('12.5');
-      await page.getByRole('button', { name: 'Sign and send' }).click();
+      await page.getByRole('button', { name: 'Review send' }).click();
+      await page.getByRole('button', { name: 'Confirm and send' }).click();
       await expect.poll(() => successToast().textContent()).toContain('Sent 12.5 HCK');
       const pendingRow = page.getByTestId('wallet-history').locator('tr[data-txid]').first();
       await expect.poll(() => pendingRow.textContent()).toContain('pending');
@@ -135,11 +130,12 @@ if (!hasChromium) {
       expect(txId).toMatch(/^[0-9a-f]{64}$/);
       await shot('wallet-1280');
 
-      // Too much: signed in the browser, refused by the node with its rule code.
+      // Too much: caught before anything is signed.
       await page.getByLabel('Recipient address').fill(addrB);
       await page.getByLabel('Amount (HCK)').fill('1000');
-      await page.getByRole('button', { name: 'Sign and send' }).click();
-      await expect.poll(() => page.getByTestId('toast-error').last().textContent()).toContain('bad-txns-insufficient-funds');
+      await expect.poll(() => page.getByTestId('send-over-balance').textContent()).toContain('Nothing will be signed');
+      expect(await page.getByRole('button', { name: 'Review send' }).isDisabled()).toBe(true);
+      await page.getByLabel('Amount (HCK)').fill('');
     });
 
     it('watches the transfer confirm in the explorer', async () => {

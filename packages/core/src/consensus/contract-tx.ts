@@ -10,6 +10,7 @@ import {
   type Receipt,
 } from './contracts.js';
 import { hexToBytes } from '../encoding/bytes.js';
+import { formatHck } from '../primitives/amount.js';
 import type { TransferTx } from '../primitives/transaction.js';
 import { addressKey } from '../state/commitment.js';
 import type { ContractStateBase, ContractWorkspace } from '../state/contract-workspace.js';
@@ -55,7 +56,7 @@ export function applyContractTx(
   if (tx.nonce < sender.nonce) reject('bad-txns-nonce-too-low', `expected ${sender.nonce}, got ${tx.nonce}`, 0);
   if (tx.nonce > sender.nonce) reject('bad-txns-nonce-gap', `expected ${sender.nonce}, got ${tx.nonce}`, 0);
   const cost = tx.amount + tx.fee;
-  if (sender.balance < cost) reject('bad-txns-insufficient-funds', `needs ${cost}, has ${sender.balance}`, 0);
+  if (sender.balance < cost) reject('bad-txns-insufficient-funds', `needs ${formatHck(cost)} HCK, has ${formatHck(sender.balance)} HCK`, 0);
   sender.balance -= cost;
   sender.nonce += 1n;
 

@@ -8,6 +8,7 @@ import {
 } from '../primitives/transaction.js';
 import type { SignatureBackend } from '../crypto/keys.js';
 import type { Account } from '../state/account.js';
+import { formatHck } from '../primitives/amount.js';
 import { contractPayload } from './contracts.js';
 
 const U64_MAX = (1n << 64n) - 1n;
@@ -41,7 +42,7 @@ export function applyTransfer(tx: TransferTx, sender: Account, recipient: Accoun
   if (tx.nonce < sender.nonce) reject('bad-txns-nonce-too-low', `expected ${sender.nonce}, got ${tx.nonce}`, 0);
   if (tx.nonce > sender.nonce) reject('bad-txns-nonce-gap', `expected ${sender.nonce}, got ${tx.nonce}`, 0);
   const cost = tx.amount + tx.fee;
-  if (sender.balance < cost) reject('bad-txns-insufficient-funds', `needs ${cost}, has ${sender.balance}`, 0);
+  if (sender.balance < cost) reject('bad-txns-insufficient-funds', `needs ${formatHck(cost)} HCK, has ${formatHck(sender.balance)} HCK`, 0);
   // Checked before any mutation so a rejected transfer leaves both accounts untouched.
   const recipientBefore = recipient === sender ? sender.balance - cost : recipient.balance;
   if (recipientBefore + tx.amount > U64_MAX) reject('bad-txns-amount-overflow');

@@ -27,13 +27,13 @@ export function formatAddress(addr: Uint8Array): string {
  */
 export function parseAddress(text: string): Uint8Array {
   if (typeof text !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(text)) {
-    throw new AddressError('invalid address: expected 0x followed by 40 hex digits');
+    throw new AddressError('expected 0x followed by 40 hex digits');
   }
   const body = text.slice(2);
   const bytes = hexToBytes(body);
   const mixed = body !== body.toLowerCase() && body !== body.toUpperCase();
   if (mixed && formatAddress(bytes) !== text) {
-    throw new AddressError('invalid address checksum (EIP-55): check for a typo');
+    throw new AddressError('checksum mismatch (EIP-55): check for a typo');
   }
   return bytes;
 }

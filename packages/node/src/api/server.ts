@@ -6,6 +6,7 @@ import { transactionRoutes } from './routes/transactions.js';
 import { miningRoutes } from './routes/mining.js';
 import { networkRoutes } from './routes/network.js';
 import { walletRoutes } from './routes/wallet.js';
+import { feeEstimateRoutes } from './routes/fee-estimate.js';
 import { contractRoutes } from './routes/contracts.js';
 import { registerWebApp } from './static.js';
 import { BODY_LIMIT, installErrorHandler, installJsonBodyParser } from './request-guards.js';
@@ -39,6 +40,7 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
   miningRoutes(app, ctx);
   networkRoutes(app, ctx);
   walletRoutes(app, ctx);
+  feeEstimateRoutes(app, ctx);
   contractRoutes(app, ctx);
   ctx.hub.register(app);
   return app;

@@ -5,7 +5,8 @@ import {
   parseAddress,
   type BalanceSummary,
   type ConsensusParams,
-  type FeeEstimate,
+  parseFeeEstimate,
+  type FeePolicyEstimate,
   type PendingTxInfo,
 } from '@hackcoin/core';
 import type { NodeClient } from './client.js';
@@ -69,7 +70,12 @@ export async function networkParams(client: NodeClient): Promise<ConsensusParams
   return params;
 }
 
-export async function feeEstimate(client: NodeClient): Promise<FeeEstimate> {
-  const j = await client.get<{ slow: string; normal: string; fast: string }>('/api/fees/estimate');
-  return { slow: BigInt(j.slow), normal: BigInt(j.normal), fast: BigInt(j.fast) };
+/** The node's answer under core's fee policy: per-byte rates for transfers, gas prices for contract transactions. */
+export async function feeEstimate(client: NodeClient): Promise<FeePolicyEstimate> {
+  try {
+    return parseFeeEstimate(await client.get<unknown>('/api/fees/estimate'));
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw new CliError((e as Error).message, EXIT.node);
+  }
 }

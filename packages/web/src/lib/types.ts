@@ -16,6 +16,8 @@ export interface NodeInfo {
   difficulty: number;
   mempool: { size: number; bytes: number };
   mining: boolean;
+  /** Whether this node serves a Stratum pool (GET /api/pool/stats answers). */
+  pool?: boolean;
 }
 
 export interface BlockHeader {

@@ -1,73 +1,63 @@
-/** Fee-rate estimation from recent blocks and the mempool; pure so it can be tested without a chain. */
+import type { FastifyInstance } from 'fastify';
+import { estimateFees, feeEstimateJson, gasPriceForFeeRate, paidRate, txHash, isContractTx } from '@hackcoin/core';
+import type { ApiContext } from '../context.js';
+import { TEMPLATE_RESERVED_BYTES } from '../../mining/template.js';
 
-export interface FeeRates {
-  slow: bigint;
-  normal: bigint;
-  fast: bigint;
-}
+/** Blocks whose transactions feed the fee estimate: recent enough to track demand, enough to smooth one odd block. */
+export const FEE_WINDOW_BLOCKS = 20;
 
-export interface PendingRate {
-  /** Base units per byte. */
-  feeRate: number;
-  size: number;
-}
-
-export interface FeeInput {
-  /** Fee rates (base units per byte) of the transfers in the last few main-chain blocks. */
-  blockRates: number[];
-  /** The mempool, highest fee rate first (Mempool.entries() order). */
-  mempool: PendingRate[];
-  /** Transfer bytes and count one block can take. */
-  blockBytes: number;
-  blockTxs: number;
-  minFeeRate: bigint;
-}
-
-/** Percentiles of recently confirmed rates: what got into blocks lately at each urgency. */
-const PERCENTILE = { slow: 0.25, normal: 0.5, fast: 0.9 } as const;
-/** Blocks within which each preset aims to confirm when the mempool is congested. */
-export const TARGET_BLOCKS = { slow: 4, normal: 2, fast: 1 } as const;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  // Nearest-rank: always an observed rate, never an interpolation between two.
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
-  return sorted[rank]!;
+interface Samples {
+  byteRates: number[];
+  gasPrices: number[];
 }
 
 /**
- * The rate needed to be among the first `blocks` blocks' worth of the
- * mempool: just above the rate of the first transaction that would not fit.
- * 0 when the whole mempool fits, since then any valid fee confirms in time.
+ * GET /api/fees/estimate: core's fee policy (packages/core/src/policy/fees.ts)
+ * fed with what the last FEE_WINDOW_BLOCKS main-chain blocks paid and with
+ * the live mempool. Transfers are measured per byte, contract transactions
+ * per gas used (from their receipts).
  */
-function congestionRate(mempool: PendingRate[], blocks: number, blockBytes: number, blockTxs: number): number {
-  const maxBytes = blocks * blockBytes;
-  const maxTxs = blocks * blockTxs;
-  let bytes = 0;
-  for (let i = 0; i < mempool.length; i++) {
-    const e = mempool[i]!;
-    bytes += e.size;
-    if (bytes > maxBytes || i + 1 > maxTxs) return Math.floor(e.feeRate) + 1;
-  }
-  return 0;
-}
+export function feeEstimateRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const { chain, mempool, params } = ctx;
+  let cached: { tip: string; samples: Samples } | undefined;
 
-const ceil = (rate: number): bigint => BigInt(Math.ceil(rate));
-
-export function estimateFees(input: FeeInput): FeeRates {
-  const sorted = [...input.blockRates].filter((r) => Number.isFinite(r) && r >= 0).sort((a, b) => a - b);
-  const pick = (preset: keyof FeeRates): bigint => {
-    const fromBlocks = ceil(percentile(sorted, PERCENTILE[preset]));
-    const fromMempool = ceil(congestionRate(input.mempool, TARGET_BLOCKS[preset], input.blockBytes, input.blockTxs));
-    let r = fromBlocks > fromMempool ? fromBlocks : fromMempool;
-    if (r < input.minFeeRate) r = input.minFeeRate;
-    return r;
+  // Confirmed rates change only with the tip, so they are cached per tip; the mempool part is always live.
+  const recent = async (): Promise<Samples> => {
+    if (cached?.tip === chain.tip.id) return cached.samples;
+    const tip = chain.tip.id;
+    const samples: Samples = { byteRates: [], gasPrices: [] };
+    for (let h = chain.height; h > 0 && h > chain.height - FEE_WINDOW_BLOCKS; h--) {
+      const e = chain.getEntryByHeight(h);
+      const block = e ? await chain.getBlock(e) : null;
+      for (const tx of block?.txs ?? []) {
+        if (tx.kind !== 'transfer') continue;
+        const r = isContractTx(tx) ? await chain.contracts.receipt(txHash(tx)) : undefined;
+        const paid = paidRate(tx, r && { gasUsed: r.gasUsed, gasPrice: BigInt(r.gasPrice) });
+        if (paid?.unit === 'byte') samples.byteRates.push(paid.rate);
+        else if (paid) samples.gasPrices.push(paid.rate);
+      }
+    }
+    cached = { tip, samples };
+    return samples;
   };
-  const slow = pick('slow');
-  let normal = pick('normal');
-  let fast = pick('fast');
-  // A more urgent preset must never be cheaper than a less urgent one.
-  if (normal < slow) normal = slow;
-  if (fast < normal) fast = normal;
-  return { slow, normal, fast };
+
+  app.get('/api/fees/estimate', async () => {
+    const pool = mempool.entries();
+    const samples = await recent();
+    const est = estimateFees({
+      ...samples,
+      mempool: pool.map((e) => ({ feeRate: e.feeRate, size: e.size, contract: isContractTx(e.tx) })),
+      blockBytes: params.maxBlockSize - TEMPLATE_RESERVED_BYTES,
+      blockTxs: params.maxBlockTxs - 1,
+      minFeeRate: ctx.minFeeRate,
+      minGasPrice: gasPriceForFeeRate(ctx.minFeeRate, params),
+    });
+    return feeEstimateJson(est, ctx.minFeeRate, {
+      blocks: Math.min(FEE_WINDOW_BLOCKS, chain.height),
+      samples: samples.byteRates.length,
+      contractSamples: samples.gasPrices.length,
+      mempoolTxs: pool.length,
+      mempoolBytes: mempool.bytes,
+    });
+  });
 }

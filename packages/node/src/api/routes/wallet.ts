@@ -1,14 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { addressKey, formatAddress, txId, txSender, txSize, type Transaction } from '@hackcoin/core';
+import { addressKey, formatAddress, txId, txSender, type Transaction } from '@hackcoin/core';
 import type { ApiContext } from '../context.js';
 import { parse } from '../http-error.js';
 import { addressParam, paging } from '../schemas.js';
 import { confirmedAddressTxs, directionOf, type Direction } from '../address-txs.js';
-import { TEMPLATE_RESERVED_BYTES } from '../../mining/template.js';
-import { estimateFees } from './fee-estimate.js';
-
-/** Blocks whose transfers feed the fee estimate: recent enough to track demand, enough to smooth one odd block. */
-export const FEE_WINDOW_BLOCKS = 20;
 
 /**
  * Wallet-facing read routes. They take addresses only: nothing here (or
@@ -16,43 +11,7 @@ export const FEE_WINDOW_BLOCKS = 20;
  * leave the client.
  */
 export function walletRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const { chain, mempool, backend, params } = ctx;
-  let cached: { tip: string; rates: number[] } | undefined;
-
-  // Confirmed rates change only with the tip, so they are cached per tip; the mempool part is always live.
-  const recentRates = async (): Promise<number[]> => {
-    if (cached?.tip === chain.tip.id) return cached.rates;
-    const tip = chain.tip.id;
-    const rates: number[] = [];
-    for (let h = chain.height; h > 0 && h > chain.height - FEE_WINDOW_BLOCKS; h--) {
-      const e = chain.getEntryByHeight(h);
-      const block = e ? await chain.getBlock(e) : null;
-      for (const tx of block?.txs ?? []) if (tx.kind === 'transfer') rates.push(Number(tx.fee) / txSize(tx));
-    }
-    cached = { tip, rates };
-    return rates;
-  };
-
-  app.get('/api/fees/estimate', async () => {
-    const pool = mempool.entries();
-    const blockRates = await recentRates();
-    const est = estimateFees({
-      blockRates,
-      mempool: pool,
-      blockBytes: params.maxBlockSize - TEMPLATE_RESERVED_BYTES,
-      blockTxs: params.maxBlockTxs - 1,
-      minFeeRate: ctx.minFeeRate,
-    });
-    return {
-      unit: 'base units per byte',
-      slow: est.slow.toString(),
-      normal: est.normal.toString(),
-      fast: est.fast.toString(),
-      minFeeRate: ctx.minFeeRate.toString(),
-      basis: { blocks: Math.min(FEE_WINDOW_BLOCKS, chain.height), samples: blockRates.length, mempoolTxs: pool.length, mempoolBytes: mempool.bytes },
-    };
-  });
-
+  const { chain, mempool, backend } = ctx;
   app.get('/api/address/:address/history', async (req) => {
     const { address } = parse(addressParam, req.params, 'address');
     const { page, limit } = parse(paging, req.query, 'query');

@@ -5,7 +5,6 @@ import {
   contractFee,
   formatAddress,
   formatHck,
-  gasPriceForFeeRate,
   parseAddress,
   type ContractAction,
 } from '@hackcoin/core';
@@ -86,8 +85,8 @@ async function sendContractTx(ctx: CommandContext, action: ContractAction, what:
   const addrs = opts.flags.from === undefined ? ownAddresses(file) : [ownAddress(file, opts.flags.from, opts.walletName, 'from')];
   if (addrs.length === 0) throw usageError(`wallet "${opts.walletName}" has no addresses`);
 
-  // Gas price: --gas-price, else the node's per-byte fee rate for the --fee preset (default normal) turned into a price per gas.
-  const gasPrice = gasPriceFlag !== undefined ? BigInt(gasPriceFlag) : gasPriceForFeeRate((await feeEstimate(node))[choice], params);
+  // Gas price: --gas-price, else the node's gas-price estimate for the --fee preset (default normal).
+  const gasPrice = gasPriceFlag !== undefined ? BigInt(gasPriceFlag) : (await feeEstimate(node)).gasPrice[choice];
   const sender = await pickSender(ctx, addrs, value + (gasLimitFlag === undefined ? 0n : contractFee(gasLimitFlag, gasPrice)));
 
   // Gas limit: --gas-limit, else the node's estimate (gas used plus a 20 % + 1,000 margin) for this sender, value and payload.

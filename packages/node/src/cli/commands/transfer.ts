@@ -107,7 +107,7 @@ export async function sendTransfer(ctx: CommandContext, spec: TransferSpec): Pro
   const data = spec.data ?? new Uint8Array(0);
 
   const params = await networkParams(node);
-  const estimate = typeof choice === 'string' ? await feeEstimate(node) : undefined;
+  const estimate = typeof choice === 'string' ? (await feeEstimate(node)).perByte : undefined;
   const fee = feeForSize(choice, signedTransferSize(data.length), estimate);
   const addrs = ownAddresses(file);
   if (addrs.length === 0) throw usageError(`wallet "${opts.walletName}" has no addresses`);

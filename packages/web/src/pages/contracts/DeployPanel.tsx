@@ -39,13 +39,13 @@ export function DeployPanel({ source, initArgs, onDeployed }: { source: string; 
       if (!sender) throw new Error('Unlock your wallet first: the estimate runs as its address');
       const est = (price: bigint) => estimateDeploy(sender, source, init, g.value, price);
       if (what === 'estimate') {
-        const price = g.gasPrice ?? (await suggestedGasPrice(node.network));
+        const price = g.gasPrice ?? (await suggestedGasPrice());
         const r = await est(price);
         setEstimate(r);
         if (r.status === 'success') setGas({ ...gas, gasLimit: String(r.suggestedGasLimit), gasPrice: price.toString() });
       } else {
         if (!wallet) throw new Error('Unlock your wallet first');
-        const r = await resolveGas(g, node.network, est);
+        const r = await resolveGas(g, est);
         const res = await deploy(wallet, node.network, sender, { code: source, init, ...r });
         toast.success(`Deploy transaction ${res.id.slice(0, 16)}… sent · contract ${res.contractAddress}`);
         onDeployed(res.contractAddress, { id: res.id, label: 'deploy', contract: res.contractAddress });

@@ -47,7 +47,7 @@ export function InteractPanel({ source, address, onAddress, onSent }: { source: 
       if (!sender) throw new Error('Unlock your wallet first');
       const est = (price: bigint) => estimateCall(sender, contract, name, args, g.value, price);
       if (what === 'estimate') {
-        const price = g.gasPrice ?? (await suggestedGasPrice(node.network));
+        const price = g.gasPrice ?? (await suggestedGasPrice());
         const r = await est(price);
         setResult(
           `${shown} estimate: ${r.status}${r.revertReason ? ` (${r.revertReason})` : ''} · gas ${r.gasUsed} (intrinsic ${r.intrinsicGas}) · suggested limit ${r.suggestedGasLimit} × ${price}`,
@@ -55,7 +55,7 @@ export function InteractPanel({ source, address, onAddress, onSent }: { source: 
         return;
       }
       if (!wallet) throw new Error('Unlock your wallet first');
-      const r = await resolveGas(g, node.network, est);
+      const r = await resolveGas(g, est);
       const res = await execute(wallet, node.network, sender, { contract, fn: name, args, ...r });
       toast.success(`${name} sent as transaction ${res.id.slice(0, 16)}…`);
       setResult(`${shown} → transaction ${res.id} (gas limit ${r.gasLimit} × ${r.gasPrice}); its receipt appears below once mined`);

@@ -4,7 +4,7 @@ import {
   bytesToHex,
   contractFee,
   encodeTx,
-  gasPriceForFeeRate,
+  parseFeeEstimate,
   type ContractAction,
   type NetworkName,
   type Wallet,
@@ -91,10 +91,9 @@ export function estimateCall(from: string, contract: string, fn: string, args: u
   });
 }
 
-/** The node's "normal" per-byte fee rate as a price per gas (core's gasPriceForFeeRate). */
-export async function suggestedGasPrice(network: NetworkName): Promise<bigint> {
-  const est = await api<{ normal: string }>('/api/fees/estimate');
-  return gasPriceForFeeRate(BigInt(est.normal), NETWORKS[network]);
+/** The node's "normal" gas price under core's fee policy (what recent contract transactions paid per gas used). */
+export async function suggestedGasPrice(): Promise<bigint> {
+  return parseFeeEstimate(await api<unknown>('/api/fees/estimate')).gasPrice.normal;
 }
 
 export { contractFee };
@@ -110,10 +109,9 @@ export function fetchTx(id: string) {
  */
 export async function resolveGas(
   g: { gasLimit?: number; gasPrice?: bigint; value: bigint },
-  network: NetworkName,
   estimate: (gasPrice: bigint) => Promise<EstimateResult>,
 ): Promise<GasOptions & { estimate?: EstimateResult }> {
-  const gasPrice = g.gasPrice ?? (await suggestedGasPrice(network));
+  const gasPrice = g.gasPrice ?? (await suggestedGasPrice());
   if (g.gasLimit !== undefined) return { gasLimit: g.gasLimit, gasPrice, value: g.value };
   const est = await estimate(gasPrice);
   if (est.status !== 'success') {

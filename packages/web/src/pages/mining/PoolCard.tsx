@@ -4,14 +4,15 @@ import { Card, Stat } from '../../components/Card';
 import { AddressLink, BlockLink, TxLink } from '../../components/Links';
 import { ApiErrorNotice } from '../../components/Notice';
 import { useApi } from '../../hooks/useApi';
-import { ApiError } from '../../lib/api';
+import { useNodeInfo } from '../../state/node-info';
 import { formatHashrate, timeAgo } from '../../lib/format';
 import type { PoolStats } from '../../lib/types';
 
-/** Stats of the Stratum pool this node serves; nothing at all when it serves none (404). */
+/** Stats of the Stratum pool this node serves; nothing, and no request, when node info says it serves none. */
 export function PoolCard() {
-  const res = useApi<PoolStats>('/api/pool/stats', { refreshOn: ['blocks'], intervalMs: 5000 });
-  if (res.error instanceof ApiError && res.error.status === 404) return null;
+  const { data: node } = useNodeInfo();
+  const res = useApi<PoolStats>(node?.pool ? '/api/pool/stats' : null, { refreshOn: ['blocks'], intervalMs: 5000 });
+  if (!node?.pool) return null;
   const p = res.data;
   if (!p) return res.error !== undefined ? <ApiErrorNotice error={res.error} feature="Pool stats" /> : null;
   const seconds = (iso: string) => Date.parse(iso) / 1000;

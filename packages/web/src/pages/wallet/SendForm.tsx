@@ -1,21 +1,26 @@
 import { useState, type FormEvent } from 'react';
-import { isAddress, signedTransferSize, feeForSize, type FeeChoice, type FeePreset, type Wallet } from '@hackcoin/core';
+import { isAddress, signedTransferSize, feeForSize, type FeeChoice, type FeeEstimate, type FeePreset, type Wallet } from '@hackcoin/core';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { TextField } from '../../components/Field';
-import { useApi } from '../../hooks/useApi';
+import { useFeeEstimate } from '../../hooks/useFeeEstimate';
 import { formatHckAmount, formatUnits, parseAmountInput } from '../../lib/amount';
-import type { MempoolInfo } from '../../lib/types';
 import { useNodeInfo } from '../../state/node-info';
 import { useToast } from '../../state/toast';
-import { feeEstimateFrom, sendTransfer } from './tx';
+import { sendTransfer } from './tx';
 import { balanceOf, useAddressInfo } from './useAddressInfo';
+import { SendReview, type ReviewedSend } from './SendReview';
 
 const PRESETS: FeePreset[] = ['slow', 'normal', 'fast'];
 
+/**
+ * Send, MetaMask style: fill in, review (recipient, amount, fee, total), then
+ * sign and broadcast. The balance is checked before anything is signed; the
+ * fee comes from the node's estimate (core's fee policy), never a local guess.
+ */
 export function SendForm({ wallet, from }: { wallet: Wallet; from: string }) {
   const { data: node } = useNodeInfo();
-  const mempool = useApi<MempoolInfo>('/api/mempool', { refreshOn: ['blocks'], throttleMs: 2000 });
+  const { estimate: fees, basis } = useFeeEstimate();
   const info = useAddressInfo(from, 1, 1);
   const toast = useToast();
   const [to, setTo] = useState('');
@@ -24,11 +29,12 @@ export function SendForm({ wallet, from }: { wallet: Wallet; from: string }) {
   const [customFee, setCustomFee] = useState('');
   const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [review, setReview] = useState<ReviewedSend | null>(null);
 
-  const estimate = feeEstimateFrom(mempool.data);
+  const estimate: FeeEstimate | undefined = fees?.perByte;
   const size = signedTransferSize(0);
   const custom = parseAmountInput(customFee, { allowZero: true });
-  const choice: FeeChoice | null = preset === 'custom' ? (custom.ok ? { custom: custom.units } : null) : preset;
+  const choice: FeeChoice | null = preset === 'custom' ? (custom.ok ? { custom: custom.units } : null) : estimate ? preset : null;
   const fee = choice ? feeForSize(choice, size, estimate) : null;
   const parsed = parseAmountInput(amount);
   const available = info.data ? balanceOf(info.data).available : null;
@@ -41,17 +47,23 @@ export function SendForm({ wallet, from }: { wallet: Wallet; from: string }) {
     setAmount(available > fee ? formatUnits(available - fee) : '0');
   };
 
-  const submit = async (e: FormEvent) => {
+  const toReview = (e: FormEvent) => {
     e.preventDefault();
     setTouched(true);
-    if (!node || !parsed.ok || !choice || !isAddress(to.trim())) return;
+    if (!node || !parsed.ok || !choice || fee === null || !isAddress(to.trim()) || available === null || over) return;
+    setReview({ to: to.trim(), amount: parsed.units, fee, choice, estimate, size, network: node.network });
+  };
+
+  const confirm = async () => {
+    if (!review) return;
     setBusy(true);
     try {
-      const r = await sendTransfer(wallet, { network: node.network, from, to: to.trim(), amount: parsed.units, fee: choice, feeEstimate: estimate });
-      toast.success(`Sent ${formatHckAmount(parsed.units)} · tx ${r.id.slice(0, 16)}…`);
+      const r = await sendTransfer(wallet, { network: review.network, from, to: review.to, amount: review.amount, fee: review.choice, feeEstimate: review.estimate });
+      toast.success(`Sent ${formatHckAmount(review.amount)} · tx ${r.id.slice(0, 16)}…`);
       setAmount('');
       setTo('');
       setTouched(false);
+      setReview(null);
       info.reload();
     } catch (err) {
       toast.error(err, 'Transaction rejected');
@@ -60,9 +72,17 @@ export function SendForm({ wallet, from }: { wallet: Wallet; from: string }) {
     }
   };
 
+  if (review) {
+    return (
+      <Card title="Review send">
+        <SendReview from={from} send={review} available={available} busy={busy} onBack={() => setReview(null)} onConfirm={() => void confirm()} />
+      </Card>
+    );
+  }
+
   return (
     <Card title="Send">
-      <form onSubmit={submit} className="space-y-3" noValidate>
+      <form onSubmit={toReview} className="space-y-3" noValidate>
         <TextField label="Recipient address" name="to" placeholder="0x…" value={to} onChange={(e) => setTo(e.target.value)} spellCheck={false} autoComplete="off" className="font-mono" error={toError} />
         <div className="flex items-end gap-2">
           <div className="min-w-0 flex-1">
@@ -79,18 +99,29 @@ export function SendForm({ wallet, from }: { wallet: Wallet; from: string }) {
               <label key={p} className={`flex cursor-pointer flex-col rounded-lg border px-2 py-1.5 text-xs has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-amber-400 ${preset === p ? 'border-amber-400 bg-amber-500/10' : 'border-slate-700'}`}>
                 <input type="radio" name="fee" value={p} checked={preset === p} onChange={() => setPreset(p)} className="sr-only" />
                 <span className="font-semibold capitalize">{p}</span>
-                <span className="text-slate-400">{p === 'custom' ? 'set total' : `${estimate[p]} u/B · ${formatUnits(feeForSize(p, size, estimate))}`}</span>
+                <span className="text-slate-400" data-testid={`fee-preset-${p}`}>
+                  {p === 'custom' ? 'set total' : estimate ? `${estimate[p]} u/B · ${formatUnits(feeForSize(p, size, estimate))}` : '…'}
+                </span>
               </label>
             ))}
           </div>
+          {basis && (
+            <p className="mt-1 text-xs text-slate-500" data-testid="fee-basis">
+              The node's estimate from the last {basis.blocks} blocks ({basis.samples} transfers, {basis.contractSamples} contract transactions priced per gas apart) and {basis.mempoolTxs} waiting
+            </p>
+          )}
         </fieldset>
         {preset === 'custom' && <TextField label="Custom fee (HCK)" inputMode="decimal" value={customFee} onChange={(e) => setCustomFee(e.target.value)} error={!custom.ok && customFee ? custom.error : null} />}
         <p className="text-xs text-slate-400">
           Fee {fee === null ? '—' : formatHckAmount(fee)} for {size} bytes{parsed.ok && fee !== null ? ` · total ${formatHckAmount(parsed.units + fee)}` : ''}
         </p>
-        {over && <p className="text-xs text-amber-300">More than the available balance: the node will reject this transfer.</p>}
-        <Button type="submit" busy={busy} disabled={!node}>
-          Sign and send
+        {over && (
+          <p className="text-xs text-rose-400" role="alert" data-testid="send-over-balance">
+            Amount plus fee is {formatHckAmount(parsed.units + fee!)}, more than the available {formatHckAmount(available!)}. Nothing will be signed.
+          </p>
+        )}
+        <Button type="submit" disabled={!node || over || available === null}>
+          Review send
         </Button>
       </form>
     </Card>

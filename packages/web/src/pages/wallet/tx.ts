@@ -9,7 +9,7 @@ import {
   type Wallet,
 } from '@hackcoin/core';
 import { api } from '../../lib/api';
-import type { AddressInfoJson, MempoolInfo } from '../../lib/types';
+import type { AddressInfoJson } from '../../lib/types';
 
 export interface SendRequest {
   network: NetworkName;
@@ -17,22 +17,9 @@ export interface SendRequest {
   to: string;
   amount: bigint;
   fee: FeeChoice;
-  feeEstimate: FeeEstimate;
+  /** Needed for a preset fee. */
+  feeEstimate?: FeeEstimate | undefined;
   data?: Uint8Array;
-}
-
-/** The fallback rates (base units per byte) when the mempool says nothing; the node's minimum is 1. */
-export const DEFAULT_FEES: FeeEstimate = { slow: 1n, normal: 2n, fast: 5n };
-
-/** Fee presets from the mempool: outbid what is waiting for "fast", match the median for "normal". */
-export function feeEstimateFrom(mempool: MempoolInfo | undefined): FeeEstimate {
-  const rates = (mempool?.transactions ?? []).map((t) => Math.ceil(t.feeRate)).sort((a, b) => a - b);
-  if (rates.length === 0) return DEFAULT_FEES;
-  const median = BigInt(rates[Math.floor(rates.length / 2)]!);
-  const top = BigInt(rates[rates.length - 1]!);
-  const normal = median > DEFAULT_FEES.normal ? median : DEFAULT_FEES.normal;
-  const fast = top + 1n > DEFAULT_FEES.fast ? top + 1n : DEFAULT_FEES.fast;
-  return { slow: DEFAULT_FEES.slow, normal, fast: fast > normal ? fast : normal + 1n };
 }
 
 /**
@@ -49,7 +36,7 @@ export async function signTransfer(wallet: Wallet, req: SendRequest): Promise<{ 
         to: req.to,
         amount: req.amount,
         fee: req.fee,
-        feeEstimate: req.feeEstimate,
+        ...(req.feeEstimate ? { feeEstimate: req.feeEstimate } : {}),
         nonce: BigInt(info.nextNonce),
         ...(req.data ? { data: req.data } : {}),
       },

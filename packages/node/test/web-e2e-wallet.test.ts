@@ -1,0 +1,164 @@
+/// <reference lib="dom" />
+import { mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import {
+  NETWORKS,
+  Wallet,
+  buildSignedContractTransfer,
+  bytesToHex,
+  encodeTx,
+  generatePrivateKey,
+  keyInfoFromPrivateKey,
+  type ContractAction,
+} from '@hackcoin/core';
+import { CHROMIUM, CHROMIUM_ARGS, ConsoleWatch, SHOTS, ensureWebBuild, hasChromium } from './helpers/browser.js';
+import { removeDir, startNode, type TestNode } from './helpers/node-process.js';
+
+/**
+ * The wallet-facing fixes of issue 12 in a real browser against one regtest
+ * node: the node's fee policy in the Send form, the review step, contract
+ * payouts in history, resilience to a node restart, no console errors.
+ */
+const PASSWORD = 'correct horse battery';
+const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+const params = NETWORKS.regtest;
+const example = (name: string) => readFileSync(resolve(import.meta.dirname, `../src/contracts/examples/${name}.js`), 'utf8');
+
+if (!hasChromium) {
+  describe('web wallet end-to-end', () => {
+    it.skip(`skipped: ${CHROMIUM} is absent (install it with: apt-get install -y chromium)`, () => undefined);
+  });
+} else {
+  describe('web wallet end-to-end (Chromium + regtest node)', () => {
+    let node: TestNode;
+    let browser: Browser;
+    let page: Page;
+    const watch = new ConsoleWatch();
+    // The wallet the browser imports: two addresses of a known phrase.
+    let mine0 = '';
+    let mine1 = '';
+    // A key the test signs contract transactions with, outside the browser.
+    const botKey = generatePrivateKey();
+    const bot = keyInfoFromPrivateKey(botKey).addressText;
+    let botNonce = 0n;
+
+    const shot = async (name: string) => page.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
+    const go = async (path: string) => {
+      await page.goto(node.url + path);
+      await page.getByRole('main').waitFor();
+    };
+    const mine = (count: number, address = bot) => node.api('/api/mining/generate', { body: { count, address } });
+    const botContract = async (action: ContractAction, gasLimit = 1_500_000, value = 0n) => {
+      const tx = buildSignedContractTransfer({ params, action, gasLimit, gasPrice: 3n, value, nonce: botNonce++ }, botKey);
+      return (await node.api('/api/transactions', { body: { raw: bytesToHex(encodeTx(tx)) } })).id as string;
+    };
+
+    beforeAll(async () => {
+      ensureWebBuild();
+      mkdirSync(SHOTS, { recursive: true });
+      const w = await Wallet.fromMnemonic(MNEMONIC);
+      mine0 = w.newAddress().address;
+      mine1 = w.newAddress().address;
+      node = await startNode({ env: { P2P: 'false' } });
+      await mine(3, mine0);
+      await mine(3, bot);
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      watch.attach(page);
+    }, 90_000);
+
+    afterEach(() => {
+      expect(watch.take()).toEqual([]);
+    });
+
+    afterAll(async () => {
+      await browser?.close();
+      if (node) {
+        await node.stop();
+        removeDir(node.dataDir);
+      }
+    });
+
+    it('imports a wallet of two addresses from its recovery phrase', async () => {
+      await go('/wallet');
+      await page.getByRole('tab', { name: 'Import a wallet' }).click();
+      await page.getByLabel('Recovery phrase or private key').fill(MNEMONIC);
+      await page.getByLabel('Addresses to restore').fill('2');
+      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await page.getByLabel('Repeat password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Import wallet' }).click();
+      await expect.poll(() => page.getByTestId('wallet-address').count(), { timeout: 30_000 }).toBe(2);
+      expect(await page.getByTestId('wallet-address').first().getAttribute('data-address')).toBe(mine0);
+      await expect.poll(() => page.getByTestId('balance-confirmed').textContent()).toContain('150 HCK');
+    });
+
+    it("prices sends with the node's fee policy, unmoved by a burst of contract calls", async () => {
+      const normal = page.getByTestId('fee-preset-normal');
+      await expect.poll(() => normal.textContent()).toMatch(/^\d+ u\/B · /);
+      const before = await normal.textContent();
+      const api = await node.api('/api/fees/estimate');
+      expect(before).toContain(`${api.normal} u/B`);
+
+      // A token deployed and called five times, with a gas limit far above what the calls use.
+      const deploy = await botContract({ type: 'deploy', code: example('token'), init: ['Hack', 'HCK', 0, 1_000_000] });
+      await mine(1);
+      const token = (await node.api(`/api/tx/${deploy}`)).receipt.contractAddress as string;
+      for (let i = 0; i < 5; i++) await botContract({ type: 'call', contract: token, fn: 'transfer', args: [mine0, 10 + i] });
+      expect((await node.api('/api/fees/estimate')).normal).toBe(api.normal);
+      await mine(1);
+      const after = await node.api('/api/fees/estimate');
+      expect(after.normal).toBe(api.normal);
+      expect(after.basis.contractSamples).toBe(6);
+      // The form refetched with the new block and still shows the same price.
+      await expect.poll(() => page.getByTestId('fee-basis').textContent(), { timeout: 20_000 }).toContain('6 contract transactions');
+      expect(await normal.textContent()).toBe(before);
+      await shot('wallet-send-1280');
+    });
+
+    it('reviews a send before signing it, refuses more than the balance before signing, and shows a node rule once, in HCK', async () => {
+      await page.getByLabel('Recipient address').fill(mine1);
+      await page.getByLabel('Amount (HCK)').fill('12.5');
+      await page.getByRole('button', { name: 'Review send' }).click();
+      await page.getByTestId('send-review').waitFor();
+      expect(await page.getByTestId('review-to').textContent()).toBe(mine1);
+      expect(await page.getByTestId('review-amount').textContent()).toBe('12.5 HCK');
+      const feeText = (await page.getByTestId('review-fee').textContent())!;
+      const fee = /^([\d.]+) HCK \(normal: \d+ base units\/byte × \d+ bytes\)$/.exec(feeText);
+      expect(fee, feeText).not.toBeNull();
+      const total = (12.5 + Number(fee![1])).toFixed(8).replace(/0+$/, '');
+      expect(await page.getByTestId('review-total').textContent()).toBe(`${total} HCK`);
+      // Nothing is signed or sent until the user confirms.
+      expect((await node.api(`/api/address/${mine0}`)).pending).toHaveLength(0);
+      await shot('wallet-review-1280');
+      await page.getByRole('button', { name: 'Confirm and send' }).click();
+      await expect.poll(() => page.getByTestId('toast-success').last().textContent()).toContain('Sent 12.5 HCK');
+      expect((await node.api(`/api/address/${mine0}`)).pending).toHaveLength(1);
+
+      // More than the balance: said before anything is signed, and the review cannot be opened.
+      await page.getByLabel('Recipient address').fill(mine1);
+      await page.getByLabel('Amount (HCK)').fill('1000');
+      await expect.poll(() => page.getByTestId('send-over-balance').textContent()).toContain('more than the available');
+      expect(await page.getByRole('button', { name: 'Review send' }).isDisabled()).toBe(true);
+
+      // A rule only the node applies (its fee floor): the rule once, amounts in HCK.
+      await page.getByLabel('Amount (HCK)').fill('1');
+      await page.locator('input[name="fee"][value="custom"]').check({ force: true });
+      await page.getByLabel('Custom fee (HCK)').fill('0');
+      await page.getByRole('button', { name: 'Review send' }).click();
+      watch.allow(/status of 400/);
+      await page.getByRole('button', { name: 'Confirm and send' }).click();
+      const error = page.getByTestId('toast-error').last();
+      await expect.poll(() => error.textContent()).toContain('min-fee-not-met');
+      const text = (await error.textContent())!;
+      expect(text.match(/min-fee-not-met/g)).toHaveLength(1);
+      expect(text).toMatch(/fee 0 HCK below [\d.]+ HCK/);
+      await page.getByRole('button', { name: 'Back', exact: true }).click();
+      await page.locator('input[name="fee"][value="normal"]').check({ force: true });
+      await page.getByLabel('Amount (HCK)').fill('');
+    });
+  });
+}
