@@ -40,14 +40,59 @@ function sourceFiles(dir) {
   return out;
 }
 
-/** Node imports core by package name; compiled, it imports the core copy shipped inside its own build. */
-function pointCoreImports(outDir) {
-  for (const file of sourceFiles(outDir)) {
-    if (!file.endsWith('.js') || file.startsWith(join(outDir, '_core') + sep)) continue;
+/**
+ * Pure-ESM dependency trees (libp2p's is hundreds of small modules) are bundled into
+ * dist/_vendor, one entry per imported specifier with the shared code split into common
+ * chunks, so each package exists once: loading them file by file cost more than half
+ * of start-up (measured with bench/startup.ts). CommonJS packages, native addons and
+ * packages that locate files beside their own modules (quickjs-emscripten) stay in
+ * node_modules.
+ */
+const VENDORED = /^(libp2p|@libp2p\/|@chainsafe\/|@multiformats\/|multiformats|uint8arrays|@noble\/|@scure\/)/;
+const SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)"([^"]+)"/g;
+
+function vendorName(specifier) {
+  return specifier.replace(/\.js$/, '').replace(/[^a-zA-Z0-9]+/g, '_');
+}
+
+function compiledFiles(outDir) {
+  return sourceFiles(outDir).filter((f) => f.endsWith('.js') && !f.startsWith(join(outDir, '_vendor') + sep));
+}
+
+async function bundleVendored(outDir) {
+  const specifiers = new Set();
+  for (const file of compiledFiles(outDir)) {
+    for (const m of readFileSync(file, 'utf8').matchAll(SPECIFIER)) if (VENDORED.test(m[2])) specifiers.add(m[2]);
+  }
+  await build({
+    entryPoints: Object.fromEntries([...specifiers].map((s) => [vendorName(s), s])),
+    absWorkingDir: join(ROOT, 'packages/node'),
+    outdir: join(outDir, '_vendor'),
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // CommonJS inside the bundle (e.g. debug) requires Node built-ins.
+    banner: { js: "import { createRequire as __hcRequire } from 'node:module'; const require = __hcRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  return specifiers;
+}
+
+/** Core is imported by package name and vendored trees by theirs; compiled, both point into the build. */
+function pointImports(outDir, vendored) {
+  for (const file of compiledFiles(outDir)) {
     const src = readFileSync(file, 'utf8');
-    let rel = relative(dirname(file), join(outDir, '_core', 'index.js')).split(sep).join('/');
-    if (!rel.startsWith('.')) rel = `./${rel}`;
-    const next = src.replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)"@hackcoin\/core"/g, `$1"${rel}"`);
+    const to = (target) => {
+      const rel = relative(dirname(file), target).split(sep).join('/');
+      return rel.startsWith('.') ? rel : `./${rel}`;
+    };
+    const next = src.replace(SPECIFIER, (all, head, spec) => {
+      if (spec === '@hackcoin/core') return `${head}"${to(join(outDir, '_core', 'index.js'))}"`;
+      if (vendored.has(spec)) return `${head}"${to(join(outDir, '_vendor', `${vendorName(spec)}.js`))}"`;
+      return all;
+    });
     if (next !== src) writeFileSync(file, next);
   }
 }
@@ -75,7 +120,7 @@ async function compileTree(srcDir, outDir) {
 async function buildNode(outDir) {
   await compileTree(join(ROOT, 'packages/core/src'), join(outDir, '_core'));
   await compileTree(join(ROOT, 'packages/node/src'), outDir);
-  pointCoreImports(outDir);
+  pointImports(outDir, await bundleVendored(outDir));
 }
 
 function buildWeb(outDir) {
