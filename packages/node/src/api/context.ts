@@ -3,7 +3,7 @@ import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { Miner } from '../mining/miner.js';
 import type { Logger } from '../util/logger.js';
-import type { Network } from '../p2p/index.js';
+import type { NetworkControl } from '../p2p/index.js';
 import type { Pool } from '../stratum/pool.js';
 import type { RealtimeHub } from './realtime.js';
 
@@ -22,7 +22,7 @@ export interface ApiContext {
   /** Mempool relay floor in base units per byte; fee estimates never go below it. */
   minFeeRate: bigint;
   /** Absent when P2P is disabled; network routes then answer 503. */
-  network?: Network;
+  network?: NetworkControl;
   /** Present when the node serves a Stratum pool. */
   pool?: Pool;
 }

@@ -49,6 +49,11 @@ export const PENALTY = {
   malformed: { persistent: 100, transient: 0 },
   wrongNetwork: { persistent: 100, transient: 0 },
   badHeaders: { persistent: 50, transient: 0 },
+  invalidHeader: { persistent: 100, transient: 0 },
+  /** Its status claimed more work than the headers it then sent add up to: honest peers' work only grows. */
+  lowWork: { persistent: 100, transient: 0 },
+  /** A sync round that told us nothing new (headers we already had): the peer is dropped from sync. */
+  noProgress: { persistent: 50, transient: 0 },
   unsolicited: { persistent: 0, transient: 5 },
   requestFlood: { persistent: 0, transient: 2 },
 } as const;

@@ -1,153 +1,197 @@
-import { RuleError, blockHash, decodeBlock, equalBytes, hashToHex, type Block } from '@hackcoin/core';
-import type { Network } from './network.js';
-import { short } from './network.js';
+import type { Block } from '@hackcoin/core';
+import type { Logger } from '../util/logger.js';
+import type { BlockIntake } from './block-intake.js';
+import type { PeerSet } from './peer-set.js';
+import { short } from './peer-set.js';
 import type { PeerState } from './peer-state.js';
-import type { Syncer } from './sync.js';
-import { decodeBlocks, encodeSyncRequest } from './messages.js';
-import { LIMITS, blocksResponseMax } from './protocol.js';
-import { blockFaultScore } from './relay.js';
+import type { SyncClient } from './sync-client.js';
 
-const CHUNK = 16;
-/** How far ahead of the connect point downloads may run, in chunks: bounds memory. */
-const WINDOW = 16;
-const PER_PEER = 2;
+/** Bitcoin Core's figures: 16 blocks in flight per peer, a 1,024-block window ahead of the connect point. */
+export const DOWNLOAD = {
+  chunk: 8,
+  chunksPerPeer: 2,
+  windowBlocks: 1_024,
+  /** The peer holding up the window's first chunk this long is rotated out; doubles on each stall. */
+  stallMs: 2_000,
+  /** Rest for a peer that timed out or stalled before it serves sync again. */
+  backoffMs: 5_000,
+} as const;
 
-interface Task {
+export interface DownloadDeps {
+  peers: PeerSet;
+  client: SyncClient;
+  intake: BlockIntake;
+  log: Logger;
+  onConnected: () => void;
+}
+
+interface Chunk {
   index: number;
   hashes: Uint8Array[];
   blocks: Block[];
+  peer?: string;
+  since?: number;
 }
 
 /**
- * Fetches block bodies for known-good headers from several peers at once,
- * and connects them in order. A peer that times out is rotated out and its
- * chunk goes to another peer; a peer that lacks the blocks is dropped from
- * this download; a peer that sends other blocks than asked is penalised.
+ * Fetches the bodies of headers already shown to beat the tip, from several
+ * peers at once within a moving window, and hands them to the block intake
+ * in order. A peer that times out or holds up the front of the window is
+ * rotated out and its chunks go to others; a peer that lacks the blocks is
+ * dropped from this download; bad data is penalised by the client and intake.
  */
 export class BlockDownload {
-  private readonly queue: Task[] = [];
-  private readonly done = new Map<number, { blocks: Block[]; from: string }>();
+  private readonly chunks: Chunk[] = [];
+  private readonly pending: number[] = [];
+  private readonly inFlight = new Map<string, number>();
+  private readonly dropped = new Set<string>();
+  private readonly done = new Map<number, string>();
   private next = 0;
   private connected = 0;
   private failed = false;
-  private waiters: (() => void)[] = [];
-  private pumping: Promise<void> = Promise.resolve();
-  private readonly total: number;
+  private stallMs: number;
+  private pumping = false;
+  private finish!: (n: number) => void;
+  private stallTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly net: Network,
-    private readonly syncer: Syncer,
-    hashes: Uint8Array[],
-    private readonly primary: PeerState,
+    private readonly deps: DownloadDeps,
+    hashes: readonly Uint8Array[],
+    private readonly sources: () => PeerState[],
+    stallMs: number = DOWNLOAD.stallMs,
   ) {
-    for (let i = 0; i * CHUNK < hashes.length; i++) this.queue.push({ index: i, hashes: hashes.slice(i * CHUNK, (i + 1) * CHUNK), blocks: [] });
-    this.total = this.queue.length;
-  }
-
-  async run(): Promise<number> {
-    const work = this.net.chain.tip.chainWork;
-    // Peers that may have the blocks: the one that sent the headers, and any claiming at least our work.
-    const sources = [this.primary, ...this.net.readyPeers().filter((p) => p !== this.primary && p.status && p.status.chainWork >= work)];
-    const workers: Promise<void>[] = [];
-    for (const p of sources) for (let i = 0; i < PER_PEER; i++) workers.push(this.worker(p));
-    await Promise.all(workers);
-    await this.pumping;
-    return this.connected;
-  }
-
-  private signal(): void {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const fn of w) fn();
-  }
-
-  private async worker(peer: PeerState): Promise<void> {
-    while (!this.failed && this.next < this.total) {
-      const task = this.queue[0];
-      if (!task) {
-        // Everything is taken; stay around in case a slower peer's chunk comes back.
-        await new Promise<void>((r) => this.waiters.push(r));
-        continue;
-      }
-      if (task.index >= this.next + WINDOW) {
-        await new Promise<void>((r) => this.waiters.push(r));
-        continue;
-      }
-      this.queue.shift();
-      const ok = await this.fetch(peer, task);
-      if (!ok) return;
+    this.stallMs = stallMs;
+    for (let i = 0; i * DOWNLOAD.chunk < hashes.length; i++) {
+      this.chunks.push({ index: i, hashes: hashes.slice(i * DOWNLOAD.chunk, (i + 1) * DOWNLOAD.chunk), blocks: [] });
+      this.pending.push(i);
     }
   }
 
-  /** Returns false when this peer should stop serving this download. */
-  private async fetch(peer: PeerState, task: Task): Promise<boolean> {
-    const requeue = () => {
-      this.queue.unshift(task);
-      this.queue.sort((a, b) => a.index - b.index);
-      this.signal();
-    };
-    let raws: Uint8Array[];
+  /** Resolves to the number of blocks connected (all of them unless a peer failed us or a block was invalid). */
+  run(): Promise<number> {
+    if (this.chunks.length === 0) return Promise.resolve(0);
+    const result = new Promise<number>((r) => (this.finish = r));
+    this.stallTimer = setInterval(() => this.checkStall(), Math.max(20, this.stallMs / 4));
+    this.stallTimer.unref();
+    this.schedule();
+    return result;
+  }
+
+  private get windowEnd(): number {
+    return this.next + Math.ceil(DOWNLOAD.windowBlocks / DOWNLOAD.chunk);
+  }
+
+  private usable(): PeerState[] {
+    return this.sources().filter((p) => !this.dropped.has(p.peerId) && this.deps.peers.get(p.peerId) === p);
+  }
+
+  private schedule(): void {
+    if (this.failed) return this.end();
+    const peers = this.usable();
+    for (const p of peers) {
+      while ((this.inFlight.get(p.peerId) ?? 0) < DOWNLOAD.chunksPerPeer && this.pending.length > 0 && this.pending[0]! < this.windowEnd) {
+        const idx = this.pending.shift()!;
+        void this.fetch(p, this.chunks[idx]!);
+      }
+    }
+    if (this.next >= this.chunks.length) return this.end();
+    const busy = [...this.inFlight.values()].some((n) => n > 0);
+    if (!busy && !this.pumping && (peers.length === 0 || this.pending.length === 0) && !this.done.has(this.next)) this.end();
+  }
+
+  private end(): void {
+    clearInterval(this.stallTimer);
+    this.finish?.(this.connected);
+  }
+
+  private async fetch(peer: PeerState, chunk: Chunk): Promise<void> {
+    const id = peer.peerId;
+    chunk.peer = id;
+    chunk.since = Date.now();
+    this.inFlight.set(id, (this.inFlight.get(id) ?? 0) + 1);
+    let blocks: Block[] | undefined;
     try {
-      const req = encodeSyncRequest({ type: 'blocks', hashes: task.hashes });
-      const maxBlock = this.net.chain.params.maxBlockSize;
-      const resp = await this.net.request(peer.peerId, this.net.ids.sync, req, blocksResponseMax(maxBlock), LIMITS.blocksMs);
-      raws = decodeBlocks(resp, maxBlock);
+      blocks = await this.deps.client.blocks(id, chunk.hashes);
     } catch (e) {
-      const err = e as Error;
-      if (err.name === 'DecodeError') this.net.misbehave(peer.peerId, 'malformed', `blocks: ${err.message}`);
-      else this.net.log.info(`peer ${short(peer.peerId)} stalled on blocks (${err.message}); rotating it out`);
-      peer.syncBackoffUntil = Date.now() + 5_000;
-      requeue();
-      return false;
+      this.deps.log.debug('blocks from %s failed: %s', short(id), (e as Error).message);
+      this.drop(peer);
     }
-    if (raws.length === 0) {
-      requeue();
-      return false;
+    this.inFlight.set(id, (this.inFlight.get(id) ?? 1) - 1);
+    if (chunk.peer !== id) return this.schedule(); // reassigned after a stall: this answer comes too late
+    chunk.peer = undefined;
+    if (!blocks || blocks.length === 0) {
+      if (blocks) this.dropped.add(id); // it lacks them: no fault, but no use to this download
+      this.requeue(chunk.index);
+      return this.schedule();
     }
-    try {
-      for (let i = 0; i < raws.length; i++) {
-        const block = decodeBlock(raws[i]!);
-        if (!equalBytes(blockHash(block), task.hashes[i]!)) throw new Error('block other than requested');
-        task.blocks.push(block);
+    chunk.blocks.push(...blocks);
+    chunk.hashes = chunk.hashes.slice(blocks.length);
+    if (chunk.hashes.length > 0) this.requeue(chunk.index); // the response hit its size cap
+    else this.done.set(chunk.index, id);
+    void this.pump();
+    this.schedule();
+  }
+
+  private drop(peer: PeerState): void {
+    if (this.dropped.has(peer.peerId)) return;
+    this.dropped.add(peer.peerId);
+    peer.syncBackoffUntil = Date.now() + DOWNLOAD.backoffMs;
+    for (const c of this.chunks) {
+      if (c.peer === peer.peerId) {
+        c.peer = undefined;
+        this.requeue(c.index);
       }
-    } catch (e) {
-      this.net.misbehave(peer.peerId, 'malformed', `blocks: ${(e as Error).message}`);
-      task.blocks = [];
-      requeue();
-      return false;
     }
-    if (raws.length < task.hashes.length) {
-      // The response hit its size cap: the rest of this chunk is asked again.
-      task.hashes = task.hashes.slice(raws.length);
-      requeue();
-      return true;
+  }
+
+  private requeue(index: number): void {
+    if (this.pending.includes(index)) return;
+    this.pending.push(index);
+    this.pending.sort((a, b) => a - b);
+  }
+
+  /** Core's staller rule: the peer holding the window's first chunk while the rest wait on it is rotated out. */
+  private checkStall(): void {
+    const front = this.chunks[this.next];
+    if (!front?.peer || front.since === undefined || Date.now() - front.since < this.stallMs) return;
+    const windowFull = this.pending.length === 0 || this.pending[0]! >= this.windowEnd;
+    const others = this.usable().some((p) => p.peerId !== front.peer);
+    if (!windowFull && !others) return;
+    const peer = this.deps.peers.get(front.peer);
+    this.deps.log.info(`peer ${short(front.peer)} stalled the block download for ${this.stallMs} ms; rotating it out`);
+    this.stallMs *= 2;
+    if (peer) this.drop(peer);
+    else {
+      front.peer = undefined;
+      this.requeue(front.index);
     }
-    this.done.set(task.index, { blocks: task.blocks, from: peer.peerId });
-    this.pumping = this.pumping.then(() => this.pump());
-    return true;
+    this.schedule();
   }
 
   /** Connects finished chunks strictly in order. */
   private async pump(): Promise<void> {
-    for (let d = this.done.get(this.next); d && !this.failed; d = this.done.get(this.next)) {
-      this.done.delete(this.next);
-      for (const block of d.blocks) {
-        const id = hashToHex(blockHash(block));
-        this.net.relay.fromNetwork.add(id);
-        try {
-          await this.net.chain.processBlock(block);
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (let from = this.done.get(this.next); from !== undefined && !this.failed; from = this.done.get(this.next)) {
+        this.done.delete(this.next);
+        const chunk = this.chunks[this.next]!;
+        for (const block of chunk.blocks) {
+          const r = await this.deps.intake.accept(from, block, { unsolicited: false });
+          if (r.status === 'invalid' || r.status === 'ignored' || r.status === 'orphan') {
+            this.deps.log.debug('download stopped at block %s (%s)', r.id.slice(0, 16), r.status);
+            this.failed = true;
+            break;
+          }
           this.connected++;
-        } catch (e) {
-          if (!(e instanceof RuleError)) throw e;
-          this.failed = true;
-          if (blockFaultScore(e) > 0) this.net.misbehave(d.from, 'invalidBlock', `block ${id.slice(0, 16)}: ${e.message}`);
-          break;
         }
+        chunk.blocks = [];
+        this.next++;
+        this.deps.onConnected();
       }
-      this.next++;
-      this.syncer.noteProgress();
-      this.signal();
+    } finally {
+      this.pumping = false;
     }
-    if (this.failed) this.signal();
+    this.schedule();
   }
 }

@@ -1,9 +1,22 @@
+import type { Logger } from '../util/logger.js';
 import { resolveAddress } from './bootstrap.js';
-import { askPeers } from './peer-exchange.js';
-import type { Network } from './network.js';
-import { short } from './network.js';
+import type { AddressBook, BookEntry } from './address-book.js';
+import type { PeerTable } from './peer-set.js';
+import { short } from './peer-set.js';
 import type { PeerState } from './peer-state.js';
-import type { BookEntry } from './address-book.js';
+
+export interface PeerManagerDeps {
+  book: AddressBook;
+  peers: Pick<PeerTable, 'has' | 'ready' | 'count'>;
+  /** Dials a multiaddr; resolves to the remote peer id. */
+  dial: (address: string) => Promise<string>;
+  self: string;
+  isBanned: (peerId: string) => boolean;
+  bootstrap: string[];
+  maxOutbound: number;
+  log: Logger;
+  askPeers: (peerId: string) => Promise<number>;
+}
 
 const TICK_MS = 1_000;
 const PX_INTERVAL_MS = 20_000;
@@ -22,8 +35,8 @@ export class PeerManager {
   private lastSave = Date.now();
   private stopped = false;
 
-  constructor(private readonly net: Network) {
-    this.pendingBootstrap = net.o.bootstrap.map((entry) => ({ entry, retryAt: 0, failures: 0 }));
+  constructor(private readonly d: PeerManagerDeps) {
+    this.pendingBootstrap = d.bootstrap.map((entry) => ({ entry, retryAt: 0, failures: 0 }));
   }
 
   start(): void {
@@ -39,20 +52,22 @@ export class PeerManager {
 
   /** First contact with a peer: learn its peers right away rather than at the next round. */
   onReady(p: PeerState): void {
-    void askPeers(this.net, p.peerId)
+    void this.d.askPeers(p.peerId)
       .then((n) => {
         if (n > 0) void this.fillOutbound();
       })
-      .catch((e: Error) => this.net.log.debug('peer exchange with %s failed: %s', short(p.peerId), e.message));
+      .catch((e: Error) => this.d.log.debug('peer exchange with %s failed: %s', short(p.peerId), e.message));
   }
 
   /** Dials a URL or multiaddr on request (API, bootstrap); resolves to the peer id. */
   async connect(address: string, source: BookEntry['source'] = 'manual'): Promise<string> {
     const r = await resolveAddress(address);
-    if (r.peerId === this.net.peerId) throw new Error('that address is this node');
-    if (this.net.bans.isBanned(r.peerId)) throw new Error(`peer ${r.peerId} is banned`);
-    this.net.book.add(r.peerId, r.addrs, source);
-    if (!this.net.peers.has(r.peerId)) await this.dial(this.net.book.get(r.peerId)!);
+    if (r.peerId === this.d.self) throw new Error('that address is this node');
+    if (this.d.isBanned(r.peerId)) throw new Error(`peer ${r.peerId} is banned`);
+    this.d.book.add(r.peerId, r.addrs, source);
+    const entry = this.d.book.get(r.peerId);
+    if (!entry) throw new Error(`no usable address for ${r.peerId}`);
+    if (!this.d.peers.has(r.peerId)) await this.dial(entry);
     return r.peerId;
   }
 
@@ -63,13 +78,13 @@ export class PeerManager {
     const now = Date.now();
     if (now - this.lastPx > PX_INTERVAL_MS) {
       this.lastPx = now;
-      const ready = this.net.readyPeers();
+      const ready = this.d.peers.ready();
       const p = ready[Math.floor(Math.random() * ready.length)];
-      if (p) void askPeers(this.net, p.peerId).catch(() => undefined);
+      if (p) void this.d.askPeers(p.peerId).catch(() => undefined);
     }
     if (now - this.lastSave > SAVE_INTERVAL_MS) {
       this.lastSave = now;
-      this.net.book.save();
+      this.d.book.save();
     }
   }
 
@@ -80,21 +95,21 @@ export class PeerManager {
       try {
         await this.connect(b.entry, 'bootstrap');
         this.pendingBootstrap.splice(this.pendingBootstrap.indexOf(b), 1);
-        this.net.log.info(`bootstrap ${b.entry} reached`);
+        this.d.log.info(`bootstrap ${b.entry} reached`);
       } catch (e) {
         b.failures++;
         b.retryAt = now + Math.min(60_000, 1_000 * 2 ** b.failures);
-        this.net.log.debug('bootstrap %s failed: %s', b.entry, (e as Error).message);
-        if (b.failures === 1 || b.failures % 10 === 0) this.net.log.warn(`bootstrap ${b.entry} unreachable: ${(e as Error).message}`);
+        this.d.log.debug('bootstrap %s failed: %s', b.entry, (e as Error).message);
+        if (b.failures === 1 || b.failures % 10 === 0) this.d.log.warn(`bootstrap ${b.entry} unreachable: ${(e as Error).message}`);
       }
     }
   }
 
   private async fillOutbound(): Promise<void> {
-    const need = this.net.o.maxOutbound - this.net.countDirection('outbound') - this.dialing.size;
+    const need = this.d.maxOutbound - this.d.peers.count('outbound') - this.dialing.size;
     if (need <= 0) return;
-    const exclude = (id: string) => this.net.peers.has(id) || this.dialing.has(id) || this.net.bans.isBanned(id);
-    await Promise.all(this.net.book.candidates(exclude, need).map((e) => this.dial(e).catch(() => undefined)));
+    const exclude = (id: string) => this.d.peers.has(id) || this.dialing.has(id) || this.d.isBanned(id);
+    await Promise.all(this.d.book.candidates(exclude, need).map((e) => this.dial(e).catch(() => undefined)));
   }
 
   private async dial(e: BookEntry): Promise<void> {
@@ -104,13 +119,13 @@ export class PeerManager {
       let lastErr: Error | undefined;
       for (const addr of e.addrs) {
         try {
-          await this.net.host.dial(addr.includes('/p2p/') ? addr : `${addr}/p2p/${e.peerId}`);
+          await this.d.dial(addr.includes('/p2p/') ? addr : `${addr}/p2p/${e.peerId}`);
           return;
         } catch (err) {
           lastErr = err as Error;
         }
       }
-      this.net.book.markFailed(e.peerId);
+      this.d.book.markFailed(e.peerId);
       throw lastErr ?? new Error('no addresses');
     } finally {
       this.dialing.delete(e.peerId);

@@ -3,6 +3,7 @@ import { hashToHex } from '@hackcoin/core';
 import { BanScore } from './ban-score.js';
 import type { Direction } from './libp2p.js';
 import type { StatusMessage } from './messages.js';
+import { LIMITS } from './protocol.js';
 
 /** What we know about one connected peer. */
 export class PeerState {
@@ -18,6 +19,9 @@ export class PeerState {
   syncBackoffUntil = 0;
   /** The last block this peer delivered to us (gossip or fetch): no need to announce it back. */
   knownBlock: string | undefined;
+  /** When this peer last gave us a new block / transaction: inbound eviction protects useful peers. */
+  lastBlockAt = 0;
+  lastTxAt = 0;
   private requests: number[] = [];
 
   constructor(
@@ -40,12 +44,12 @@ export class PeerState {
     return !!this.status && this.status.chainWork > work && this.exhaustedAt !== this.bestId && this.syncBackoffUntil <= Date.now();
   }
 
-  /** Counts served requests in a sliding 10 s window; returns how many are in it now. */
-  noteRequest(): number {
+  /** Counts a served request; true when this peer sent more than LIMITS.floodRequests in the last 10 s. */
+  flooding(): boolean {
     const now = Date.now();
     this.requests.push(now);
     while (this.requests.length > 0 && this.requests[0]! < now - 10_000) this.requests.shift();
-    return this.requests.length;
+    return this.requests.length > LIMITS.floodRequests;
   }
 }
 

@@ -35,11 +35,20 @@ export const LIMITS = {
   blocksResponseSoftBytes: 8 * 1024 * 1024,
   maxPxPeers: 32,
   maxListenAddrs: 8,
+  /** Requests served to one peer in 10 s before it counts as flooding. */
+  floodRequests: 200,
   handshakeMs: 10_000,
   requestMs: 5_000,
-  headersMs: 15_000,
+  headersMs: 8_000,
   blocksMs: 20_000,
 } as const;
+
+/**
+ * Work a header chain must exceed before any of its bodies is fetched, besides
+ * beating the tip (Bitcoin Core's nMinimumChainWork). Zero while a network is
+ * young; raise it with each release to the work of a recent block.
+ */
+export const MIN_CHAIN_WORK: Record<NetworkName, bigint> = { main: 0n, test: 0n, regtest: 0n };
 
 /** Hard cap for a blocks response: the soft cap plus one maximum-size block. */
 export function blocksResponseMax(maxBlockSize: number): number {

@@ -1,7 +1,7 @@
-import type { Network } from './network.js';
+import type { NetworkEmitter } from './events.js';
 
 /** Forwards network events as plain JSON messages (the WebSocket hub's 'network' topic). */
-export function publishNetworkEvents(net: Network, publish: (msg: { type: string; [k: string]: unknown }) => void): () => void {
+export function publishNetworkEvents(net: NetworkEmitter, publish: (msg: { type: string; [k: string]: unknown }) => void): () => void {
   let lastProgress = 0;
   const handlers = {
     'peer:connected': (peer: unknown) => publish({ type: 'peer:connected', peer }),

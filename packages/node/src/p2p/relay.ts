@@ -1,155 +1,157 @@
-import { RuleError, decodeBlock, decodeTx, encodeBlock, encodeTx, hashToHex, blockHash, txId, type Block } from '@hackcoin/core';
+import { RuleError, decodeTx, encodeBlock, encodeTx, hashToHex, blockHash, txId, type Block, type TransferTx } from '@hackcoin/core';
+import type { Chain } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/entry.js';
+import type { Mempool } from '../mempool/mempool.js';
 import type { MempoolEntry } from '../mempool/entry.js';
+import type { Logger } from '../util/logger.js';
+import type { BlockIntake } from './block-intake.js';
 import type { Validation } from './libp2p.js';
-import type { Network } from './network.js';
-import { short } from './network.js';
+import type { PeerSet } from './peer-set.js';
+import { RecentSet } from './recent-set.js';
 
-/**
- * Transaction rules carry score 0 because a stale nonce is innocent in the
- * mempool; inside a block, whose PoW the sender vouched for, any broken rule
- * is the sender's fault. Only a fast clock is forgiven.
- */
-export function blockFaultScore(e: RuleError): number {
-  return e.code === 'time-too-new' ? 0 : Math.max(e.score, 100);
+/** The gossip half of the host. */
+export interface Gossip {
+  subscribe(topic: string, validate: (from: string, data: Uint8Array) => Promise<Validation>): void;
+  publish(topic: string, data: Uint8Array): Promise<number>;
 }
 
-/** Remembers recent ids; old ones fall out so memory stays flat. */
-class RecentSet {
-  private readonly set = new Set<string>();
-  constructor(private readonly max: number) {}
-  add(id: string): void {
-    this.set.add(id);
-    if (this.set.size > this.max) this.set.delete(this.set.values().next().value as string);
+export interface RelayDeps {
+  gossip: Gossip;
+  topics: { blocks: string; txs: string };
+  chain: Pick<Chain, 'on' | 'off' | 'getEntry'>;
+  mempool: Pick<Mempool, 'on' | 'off' | 'get' | 'add'>;
+  peers: PeerSet;
+  intake: BlockIntake;
+  txIntake: TxIntake;
+  log: Logger;
+  /** A gossiped block whose parent we lack came from this peer. */
+  onOrphan: (peerId: string) => void;
+}
+
+/**
+ * Transactions from peers, by gossip or from a mempool exchange: decode,
+ * remember as seen (not published back), add to the mempool, and penalise
+ * a rule broken on purpose (a stale nonce is innocent).
+ */
+export class TxIntake {
+  readonly seen = new RecentSet(20_000);
+
+  constructor(
+    private readonly mempool: Pick<Mempool, 'get' | 'add'>,
+    private readonly peers: PeerSet,
+  ) {}
+
+  async accept(from: string, data: Uint8Array): Promise<Validation> {
+    const peer = this.peers.get(from);
+    let tx;
+    try {
+      tx = decodeTx(data);
+    } catch (e) {
+      this.peers.misbehave(from, 'malformed', `undecodable transaction: ${(e as Error).message}`);
+      return 'reject';
+    }
+    if (tx.kind !== 'transfer') {
+      this.peers.misbehave(from, 'malformed', 'coinbase relayed as a transaction');
+      return 'reject';
+    }
+    const id = txId(tx);
+    if (this.mempool.get(id)) return 'ignore';
+    this.seen.add(id);
+    const v = await this.add(from, tx);
+    if (v === 'accept' && peer) peer.lastTxAt = Date.now();
+    return v;
   }
-  has(id: string): boolean {
-    return this.set.has(id);
-  }
-  delete(id: string): void {
-    this.set.delete(id);
+
+  private async add(from: string, tx: TransferTx): Promise<Validation> {
+    try {
+      await this.mempool.add(tx);
+      return 'accept';
+    } catch (e) {
+      if (!(e instanceof RuleError)) throw e;
+      if (e.score <= 0) return 'ignore';
+      this.peers.misbehave(from, 'invalidTx', e.message, Math.max(0, e.score - 10));
+      return 'reject';
+    }
   }
 }
 
 /**
  * Block and transaction gossip. Validators run the full chain or mempool
  * checks before gossipsub forwards anything, so invalid data stops at the
- * first honest node and its sender is penalised. Objects that arrived from
- * the network are remembered so only locally made ones are published.
+ * first honest node and its sender is penalised. Only objects made here are
+ * published; those from the network were forwarded by gossipsub already.
  */
 export class Relay {
-  readonly fromNetwork = new RecentSet(4_096);
   /**
    * Blocks gossipsub itself carries onwards: accepted by our validator (forwarded to the mesh)
    * or published here (flood-published to every subscriber). The tip announcer only needs to
    * cover the peers gossip does not reach for these.
    */
   readonly gossiped = new RecentSet(256);
-  private readonly txsFromNetwork = new RecentSet(20_000);
   private readonly onBlock = (e: ChainEntry, block: Block) => this.publishBlock(e, block);
   private readonly onTx = (e: MempoolEntry) => this.publishTx(e);
 
-  constructor(private readonly net: Network) {}
+  constructor(private readonly d: RelayDeps) {}
 
   start(): void {
-    this.net.host.subscribe(this.net.ids.blocks, (from, data) => this.validateBlock(from, data));
-    this.net.host.subscribe(this.net.ids.txs, (from, data) => this.validateTx(from, data));
-    this.net.chain.on('block:connected', this.onBlock);
-    this.net.o.mempool.on('tx:added', this.onTx);
+    this.d.gossip.subscribe(this.d.topics.blocks, (from, data) => this.validateBlock(from, data));
+    this.d.gossip.subscribe(this.d.topics.txs, (from, data) => {
+      const p = this.d.peers.get(from);
+      if (p) p.bytesIn += data.length;
+      return this.d.txIntake.accept(from, data);
+    });
+    this.d.chain.on('block:connected', this.onBlock);
+    this.d.mempool.on('tx:added', this.onTx);
   }
 
   stop(): void {
-    this.net.chain.off('block:connected', this.onBlock);
-    this.net.o.mempool.off('tx:added', this.onTx);
+    this.d.chain.off('block:connected', this.onBlock);
+    this.d.mempool.off('tx:added', this.onTx);
   }
 
   private publishBlock(e: ChainEntry, block: Block): void {
-    if (this.fromNetwork.has(e.id)) return;
-    this.fromNetwork.add(e.id);
+    if (this.d.intake.seen.has(e.id)) return;
+    this.d.intake.seen.add(e.id);
     this.gossiped.add(e.id);
     const data = encodeBlock(block);
-    this.net.host.publish(this.net.ids.blocks, data).then(
+    this.d.gossip.publish(this.d.topics.blocks, data).then(
       (n) => {
         this.countOut(data.length);
-        this.net.log.debug('published block %s to %d peers', e.id, n);
+        this.d.log.debug('published block %s to %d peers', e.id, n);
       },
-      (err: Error) => this.net.log.debug('publish block %s failed: %s', e.id, err.message),
+      (err: Error) => this.d.log.debug('publish block %s failed: %s', e.id, err.message),
     );
   }
 
   private publishTx(e: MempoolEntry): void {
-    if (this.txsFromNetwork.has(e.id)) return;
-    this.txsFromNetwork.add(e.id);
+    if (this.d.txIntake.seen.has(e.id)) return;
+    this.d.txIntake.seen.add(e.id);
     const data = encodeTx(e.tx);
-    this.net.host.publish(this.net.ids.txs, data).then(
+    this.d.gossip.publish(this.d.topics.txs, data).then(
       () => this.countOut(data.length),
-      (err: Error) => this.net.log.debug('publish tx %s failed: %s', e.id, err.message),
+      (err: Error) => this.d.log.debug('publish tx %s failed: %s', e.id, err.message),
     );
   }
 
   private countOut(bytes: number): void {
-    for (const p of this.net.readyPeers()) p.bytesOut += bytes;
+    for (const p of this.d.peers.ready()) p.bytesOut += bytes;
   }
 
   private async validateBlock(from: string, data: Uint8Array): Promise<Validation> {
-    const peer = this.net.peers.get(from);
+    const peer = this.d.peers.get(from);
     if (peer) peer.bytesIn += data.length;
-    let block: Block;
-    try {
-      block = decodeBlock(data);
-    } catch (e) {
-      this.net.misbehave(from, 'malformed', `undecodable block: ${(e as Error).message}`);
-      return 'reject';
-    }
+    const block = this.d.intake.decode(from, data);
+    if (!block) return 'reject';
     const id = hashToHex(blockHash(block));
-    if (this.net.chain.getEntry(id)) return 'ignore';
-    this.fromNetwork.add(id);
+    if (this.d.chain.getEntry(id)) return 'ignore';
     this.gossiped.add(id);
-    if (peer) peer.knownBlock = id;
-    const t0 = performance.now();
-    try {
-      const r = await this.net.chain.processBlock(block, { unsolicited: true });
-      if (r.status === 'connected') this.net.log.debug('block %s via gossip from %s, validated in %d ms', id, short(from), Math.round(performance.now() - t0));
-      if (r.status === 'orphan') {
-        // Gossip cannot be trusted to deliver every block: fetch the gap from the sender.
-        this.net.log.debug('orphan block %s from %s: fetching ancestors', id, short(from));
-        this.net.syncer.onOrphan(from);
-        return 'ignore';
-      }
-      return r.status === 'duplicate' || r.status === 'ignored' ? 'ignore' : 'accept';
-    } catch (e) {
-      if (!(e instanceof RuleError)) throw e;
-      if (blockFaultScore(e) > 0) {
-        const pow = e.code === 'high-hash' || e.code === 'bad-diffbits';
-        this.net.misbehave(from, pow ? 'invalidPow' : 'invalidBlock', `block ${id.slice(0, 16)}: ${e.message}`);
-        return 'reject';
-      }
+    const r = await this.d.intake.accept(from, block, { unsolicited: true });
+    if (r.status === 'orphan') {
+      // Gossip cannot be trusted to deliver every block: fetch the gap from the sender.
+      this.d.onOrphan(from);
       return 'ignore';
     }
-  }
-
-  private async validateTx(from: string, data: Uint8Array): Promise<Validation> {
-    const peer = this.net.peers.get(from);
-    if (peer) peer.bytesIn += data.length;
-    let id: string;
-    try {
-      const tx = decodeTx(data);
-      if (tx.kind !== 'transfer') {
-        this.net.misbehave(from, 'malformed', 'coinbase relayed as a transaction');
-        return 'reject';
-      }
-      id = txId(tx);
-      if (this.net.o.mempool.get(id)) return 'ignore';
-      this.txsFromNetwork.add(id);
-      await this.net.o.mempool.add(tx);
-      return 'accept';
-    } catch (e) {
-      if (e instanceof RuleError) {
-        if (e.score <= 0) return 'ignore';
-        this.net.misbehave(from, 'invalidTx', e.message, Math.max(0, e.score - 10));
-        return 'reject';
-      }
-      this.net.misbehave(from, 'malformed', `undecodable transaction: ${(e as Error).message}`);
-      return 'reject';
-    }
+    if (r.status === 'invalid') return 'reject';
+    return r.status === 'connected' || r.status === 'side' ? 'accept' : 'ignore';
   }
 }

@@ -1,11 +1,14 @@
-import { RuleError, blockHash, checkProofOfWork, decodeBlock, decodeHeader, equalBytes, hashToHex, headerHash, hexToHash, type BlockHeader } from '@hackcoin/core';
-import type { Network } from './network.js';
-import { short } from './network.js';
+import { hashToHex, headerHash, hexToHash, type BlockHeader } from '@hackcoin/core';
+import type { ChainEntry } from '../chain/entry.js';
+import type { Logger } from '../util/logger.js';
+import type { BlockIntake } from './block-intake.js';
+import { BlockDownload, DOWNLOAD } from './block-download.js';
+import { HeaderFault, HeaderTrail, matchesCommitment, type HeaderRules } from './header-trail.js';
+import type { PeerSet } from './peer-set.js';
+import { short } from './peer-set.js';
 import type { PeerState } from './peer-state.js';
-import { decodeBlocks, decodeHeaders, encodeSyncRequest } from './messages.js';
-import { LIMITS, blocksResponseMax } from './protocol.js';
-import { blockFaultScore } from './relay.js';
-import { BlockDownload } from './block-download.js';
+import { LIMITS } from './protocol.js';
+import type { SyncClient } from './sync-client.js';
 
 export interface SyncProgress {
   state: 'synced' | 'syncing' | 'stalled';
@@ -24,244 +27,316 @@ export interface SyncResult {
   error?: string;
 }
 
+/** What sync reads of the chain. */
+export interface SyncChain extends HeaderRules {
+  readonly tip: ChainEntry;
+  readonly height: number;
+  locator(): string[];
+  isMain(entry: ChainEntry): boolean;
+}
+
+export interface SyncDeps {
+  chain: SyncChain;
+  peers: PeerSet;
+  client: SyncClient;
+  intake: BlockIntake;
+  log: Logger;
+  /** Work a header chain must exceed, besides the tip's, before any of its bodies is fetched. */
+  minChainWork: bigint;
+  /** Asks a peer for its status again (its best chain changed under us). */
+  refreshStatus: (peerId: string) => void;
+  onProgress: (p: SyncProgress) => void;
+  onDone: (r: SyncResult) => void;
+  now?: () => number;
+  /** Smaller figures let unit tests reach the PRESYNC/REDOWNLOAD and staller paths with short chains. */
+  tuning?: { hold?: number; commitEvery?: number; stallMs?: number };
+}
+
 const STALL_MS = 15_000;
-const BACKOFF_MS = 5_000;
+/** Header sessions run side by side, one per peer, so one slow or lying peer cannot hold up the others. */
+const MAX_SESSIONS = 4;
+const COMMIT_EVERY = 256;
+
+type Outcome = 'done' | 'behind' | 'failed';
 
 /**
- * Headers-first sync. Whenever a peer claims more cumulative work than our
- * tip, ask it for headers after our locator, check their linkage and proof
- * of work, then fetch the bodies in parallel from every peer that can serve
- * them and connect them in order.
+ * Headers-first sync, as Bitcoin Core does it. For each peer claiming more
+ * work than our tip, a session downloads its headers and checks them in
+ * context as they arrive (HeaderTrail), summing their work; the peer's
+ * claimed work is only a reason to ask. Bodies are fetched only for a header
+ * chain whose own work beats the tip and the network's minimum: if it fitted
+ * in memory, at once; otherwise its headers are downloaded again and must
+ * match the commitments made the first time. Every round must extend what we
+ * know; a peer whose chain ends short of its claim, or that replays what we
+ * have, is penalised and dropped from sync. Bodies come through one
+ * BlockDownload at a time, spread over every peer that can serve them.
  */
 export class Syncer {
-  private running: Promise<SyncResult> | undefined;
-  private again = false;
+  private readonly sessions = new Map<string, Promise<void>>();
+  private downloads: Promise<unknown> = Promise.resolve();
+  private idleWaiters: (() => void)[] = [];
   private stopped = false;
-  private current: PeerState | undefined;
   private startHeight = 0;
+  private blocks = 0;
+  private lastPeer: string | null = null;
   private lastProgressAt = Date.now();
-  private readonly statusInFlight = new Set<string>();
   /** Announced block ids being fetched directly, so two announcers cost one download. */
   private readonly fetching = new Set<string>();
 
-  constructor(private readonly net: Network) {}
+  constructor(private readonly d: SyncDeps) {}
 
   stop(): void {
     this.stopped = true;
+    this.wakeIdle();
   }
 
   get active(): boolean {
-    return this.running !== undefined;
+    return this.sessions.size > 0;
   }
 
-  trigger(): Promise<SyncResult> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
+  /** Starts sessions with peers offering more work than our tip, up to the limit. */
+  trigger(): void {
+    if (this.stopped) return;
+    const work = this.d.chain.tip.chainWork;
+    const candidates = this.d.peers
+      .ready()
+      .filter((p) => !this.sessions.has(p.peerId) && p.offersMoreThan(work))
+      .sort((a, b) => (b.status!.chainWork > a.status!.chainWork ? 1 : -1));
+    for (const p of candidates) {
+      if (this.sessions.size >= MAX_SESSIONS) break;
+      this.startSession(p);
     }
-    const run = this.run().finally(() => {
-      this.running = undefined;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        void this.trigger();
-      }
-    });
-    this.running = run;
-    return run;
+  }
+
+  /** Resolves when no session is running. */
+  whenIdle(): Promise<void> {
+    if (this.sessions.size === 0) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  private wakeIdle(): void {
+    const w = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const fn of w) fn();
   }
 
   /** A gossiped block whose parent we lack: the sender has a chain we have not seen, so ask for its status. */
   onOrphan(peerId: string): void {
-    if (this.statusInFlight.has(peerId)) return;
-    this.statusInFlight.add(peerId);
-    const p = this.net.peers.get(peerId);
+    const p = this.d.peers.get(peerId);
     if (p) p.exhaustedAt = undefined;
-    void this.net.exchangeStatus(peerId).finally(() => this.statusInFlight.delete(peerId));
+    this.d.refreshStatus(peerId);
   }
 
   /**
    * A peer announced a tip one block above ours: ask it for that block alone
-   * (one round trip instead of headers, then bodies). Anything unexpected —
-   * a sync already running, an unknown parent, a failed request — falls back
-   * to the headers-first sync.
+   * (one round trip instead of headers, then bodies). It goes through the
+   * intake as unsolicited, so it is stored only if it has at least the tip's
+   * work; anything unexpected falls back to headers-first sync.
    */
   fetchAnnounced(peer: PeerState, hash: Uint8Array): void {
     const id = hashToHex(hash);
-    if (this.net.chain.getEntry(id) || this.fetching.has(id)) return;
-    if (this.running) {
-      void this.trigger();
-      return;
-    }
+    if (this.d.chain.getEntry(id) || this.fetching.has(id)) return;
     this.fetching.add(id);
-    void this.fetchOne(peer, hash, id)
+    void this.fetchOne(peer, hash)
       .then(
         (ok) => {
-          if (!ok && !this.stopped) void this.trigger();
+          if (!ok) this.trigger();
         },
-        (e: Error) => this.net.log.warn(`announced block ${id.slice(0, 16)} from ${short(peer.peerId)} failed: ${e.message}`),
+        (e: Error) => {
+          this.d.log.debug('announced block %s from %s failed: %s', id.slice(0, 16), short(peer.peerId), e.message);
+          this.trigger();
+        },
       )
       .finally(() => this.fetching.delete(id));
   }
 
-  private async fetchOne(peer: PeerState, hash: Uint8Array, id: string): Promise<boolean> {
-    const { chain } = this.net;
-    let raws: Uint8Array[];
-    try {
-      const req = encodeSyncRequest({ type: 'blocks', hashes: [hash] });
-      const resp = await this.net.request(peer.peerId, this.net.ids.sync, req, blocksResponseMax(chain.params.maxBlockSize), LIMITS.blocksMs);
-      raws = decodeBlocks(resp, chain.params.maxBlockSize);
-    } catch (e) {
-      if ((e as Error).name === 'DecodeError') this.net.misbehave(peer.peerId, 'malformed', `blocks: ${(e as Error).message}`);
-      return !!chain.getEntry(id);
-    }
-    if (raws.length !== 1) return !!chain.getEntry(id);
-    let block;
-    try {
-      block = decodeBlock(raws[0]!);
-    } catch (e) {
-      this.net.misbehave(peer.peerId, 'malformed', `announced block: ${(e as Error).message}`);
-      return false;
-    }
-    if (!equalBytes(blockHash(block), hash)) {
-      this.net.misbehave(peer.peerId, 'malformed', 'announced block: other than requested');
-      return false;
-    }
-    this.net.relay.fromNetwork.add(id);
-    // If this copy connects first, gossip's copy is ignored and not forwarded: announce to every peer.
-    this.net.relay.gossiped.delete(id);
-    peer.knownBlock = id;
-    try {
-      const r = await chain.processBlock(block, { unsolicited: true });
-      if (r.status === 'connected') this.net.log.debug('block %s via announcement from %s', id, short(peer.peerId));
-      return r.status !== 'orphan' && r.status !== 'ignored';
-    } catch (e) {
-      if (!(e instanceof RuleError)) throw e;
-      if (blockFaultScore(e) > 0) this.net.misbehave(peer.peerId, 'invalidBlock', `block ${id.slice(0, 16)}: ${e.message}`);
-      return false;
-    }
-  }
-
-  onPeerGone(peerId: string): void {
-    if (this.current?.peerId === peerId) this.lastProgressAt = 0;
+  private async fetchOne(peer: PeerState, hash: Uint8Array): Promise<boolean> {
+    const blocks = await this.d.client.blocks(peer.peerId, [hash]);
+    if (blocks.length !== 1) return false;
+    const r = await this.d.intake.accept(peer.peerId, blocks[0]!, { unsolicited: true });
+    return r.status === 'connected' || r.status === 'side' || r.status === 'duplicate';
   }
 
   progress(): SyncProgress {
-    const height = this.net.chain.height;
-    const work = this.net.chain.tip.chainWork;
-    const better = this.net.readyPeers().filter((p) => p.status && p.status.chainWork > work);
+    const height = this.d.chain.height;
+    const work = this.d.chain.tip.chainWork;
+    const better = this.d.peers.ready().filter((p) => p.status && p.status.chainWork > work);
     const targetHeight = better.reduce((m, p) => Math.max(m, p.status!.height), height);
-    if (!this.running && better.every((p) => !p.offersMoreThan(work))) {
+    if (this.sessions.size === 0 && better.every((p) => !p.offersMoreThan(work))) {
       return { state: 'synced', height, targetHeight: Math.max(targetHeight, height), progress: 1, peer: null };
     }
     const span = Math.max(1, targetHeight - this.startHeight);
-    const stalled = Date.now() - this.lastProgressAt > STALL_MS;
     return {
-      state: stalled ? 'stalled' : 'syncing',
+      state: Date.now() - this.lastProgressAt > STALL_MS ? 'stalled' : 'syncing',
       height,
       targetHeight,
       progress: Math.min(1, Math.max(0, (height - this.startHeight) / span)),
-      peer: this.current?.peerId ?? null,
+      peer: this.lastPeer,
     };
   }
 
-  noteProgress(): void {
+  private noteProgress(): void {
     this.lastProgressAt = Date.now();
-    this.net.emit('sync:progress', this.progress());
+    this.d.onProgress(this.progress());
   }
 
-  private bestPeer(): PeerState | undefined {
-    const work = this.net.chain.tip.chainWork;
-    let best: PeerState | undefined;
-    for (const p of this.net.readyPeers()) {
-      if (p.offersMoreThan(work) && (!best || p.status!.chainWork > best.status!.chainWork)) best = p;
+  private startSession(p: PeerState): void {
+    if (this.sessions.size === 0) {
+      this.startHeight = this.d.chain.height;
+      this.blocks = 0;
+      this.lastProgressAt = Date.now();
     }
-    return best;
+    this.lastPeer = p.peerId;
+    const run = this.session(p)
+      .catch((e: Error) => {
+        this.d.log.debug('sync from %s failed: %s', short(p.peerId), e.message);
+        p.syncBackoffUntil = Date.now() + DOWNLOAD.backoffMs;
+        return 'failed' as Outcome;
+      })
+      .then((outcome) => {
+        // This claim has been tried; a new status re-arms the peer.
+        if (outcome !== 'behind' && p.offersMoreThan(this.d.chain.tip.chainWork)) p.exhaustedAt = p.bestId;
+      })
+      .finally(() => {
+        this.sessions.delete(p.peerId);
+        this.trigger();
+        if (this.sessions.size === 0) this.finished();
+      });
+    this.sessions.set(p.peerId, run);
   }
 
-  private async run(): Promise<SyncResult> {
-    const startHeight = this.net.chain.height;
-    this.startHeight = startHeight;
-    this.lastProgressAt = Date.now();
-    let blocks = 0;
-    let last: PeerState | undefined;
-    let error: string | undefined;
-    for (let p = this.bestPeer(); p && !this.stopped; p = this.bestPeer()) {
-      last = p;
-      this.current = p;
+  private finished(): void {
+    const result: SyncResult = { peer: this.lastPeer, startHeight: this.startHeight, endHeight: this.d.chain.height, blocks: this.blocks };
+    if (this.blocks > 0) this.d.log.info(`sync: ${this.blocks} block(s), height ${this.startHeight} → ${result.endHeight}`);
+    this.d.onDone(result);
+    this.d.onProgress(this.progress());
+    this.wakeIdle();
+  }
+
+  /** Rounds with one peer until it has nothing more to give us. 'behind' means go again: the peer still has more. */
+  private async session(peer: PeerState): Promise<Outcome> {
+    for (;;) {
+      if (this.stopped || this.d.peers.get(peer.peerId) !== peer) return 'failed';
+      const outcome = await this.round(peer);
+      if (outcome !== 'behind') return outcome;
+    }
+  }
+
+  /** PRESYNC the peer's chain from where it forks off ours, then fetch bodies if it beats the tip. */
+  private async round(peer: PeerState): Promise<Outcome> {
+    const trail = await this.presync(peer);
+    if (!trail) return 'done';
+    const before = this.d.chain.tip;
+    const got = await this.fetchBodies(peer, trail);
+    if (got === undefined) return 'failed';
+    this.noteProgress();
+    // Another round only if this one moved our tip and the peer still claims more.
+    return this.d.chain.tip !== before && peer.offersMoreThan(this.d.chain.tip.chainWork) ? 'behind' : 'done';
+  }
+
+  private fault(peer: PeerState, e: unknown): undefined {
+    if (!(e instanceof HeaderFault)) throw e;
+    if (e.offence) this.d.peers.misbehave(peer.peerId, e.offence, e.message);
+    else this.d.log.debug('headers from %s set aside: %s', short(peer.peerId), e.message);
+    peer.syncBackoffUntil = Date.now() + DOWNLOAD.backoffMs;
+    return undefined;
+  }
+
+  /** Downloads and checks headers until their chain beats the tip (returned) or ends without doing so (undefined). */
+  private async presync(peer: PeerState): Promise<HeaderTrail | undefined> {
+    const chain = this.d.chain;
+    const claimed = peer.status?.chainWork ?? 0n;
+    let trail: HeaderTrail | undefined;
+    for (;;) {
+      const locator = trail ? [trail.tip.hash] : chain.locator().map(hexToHash);
+      const headers = await this.d.client.headers(peer.peerId, locator);
+      if (headers.length === 0 && !trail) return undefined;
       try {
-        blocks += await this.syncFrom(p);
+        if (!trail) trail = this.openTrail(headers[0]!);
+        trail.append(headers);
       } catch (e) {
-        error = (e as Error).message;
-        this.net.log.debug('sync from %s failed: %s', short(p.peerId), error);
-        p.syncBackoffUntil = Date.now() + BACKOFF_MS;
+        return this.fault(peer, e);
       }
-      // Whatever happened, this peer's current claim has been tried; a new status re-arms it.
-      if (p.offersMoreThan(this.net.chain.tip.chainWork)) p.exhaustedAt = p.bestId;
+      const target = chain.tip.chainWork > this.d.minChainWork ? chain.tip.chainWork : this.d.minChainWork;
+      if (trail.work > target) return trail;
+      const tipEntry = chain.getEntry(trail.tip.id);
+      if (tipEntry && chain.isMain(tipEntry)) {
+        this.d.peers.misbehave(peer.peerId, 'noProgress', `sent ${headers.length} headers we already have`);
+        peer.syncBackoffUntil = Date.now() + DOWNLOAD.backoffMs;
+        return undefined;
+      }
+      if (headers.length < LIMITS.maxHeaders) {
+        // Its chain ended. Honest peers' work only grows, so less than the status claimed is a lie.
+        if (trail.work < claimed) this.d.peers.misbehave(peer.peerId, 'lowWork', `claimed work ${claimed.toString(16)}, headers add up to ${trail.work.toString(16)}`);
+        return undefined;
+      }
+      this.noteProgress();
     }
-    this.current = undefined;
-    const result: SyncResult = { peer: last?.peerId ?? null, startHeight, endHeight: this.net.chain.height, blocks, error };
-    if (blocks > 0) this.net.log.info(`sync: ${blocks} block(s) from ${last ? short(last.peerId) : 'peers'}, height ${startHeight} → ${result.endHeight}`);
-    this.net.emit('sync:done', result);
-    this.net.emit('sync:progress', this.progress());
-    return result;
   }
 
-  private async syncFrom(peer: PeerState): Promise<number> {
-    const { chain } = this.net;
+  private openTrail(first: BlockHeader): HeaderTrail {
+    const fork = this.d.chain.getEntry(hashToHex(first.prevHash));
+    if (!fork) throw new HeaderFault('badHeaders', 'first header does not connect to our locator');
+    const now = Math.floor((this.d.now ?? Date.now)() / 1000);
+    return new HeaderTrail(fork, this.d.chain, { hold: this.d.tuning?.hold ?? LIMITS.maxHeaders, commitEvery: this.d.tuning?.commitEvery ?? COMMIT_EVERY, now });
+  }
+
+  /** Fetches the bodies of a trail that beat the tip; resolves to the blocks connected, undefined on failure. */
+  private async fetchBodies(peer: PeerState, trail: HeaderTrail): Promise<number | undefined> {
+    const held = trail.headers;
+    if (held) return this.download(peer, held);
+    return this.redownload(peer, trail);
+  }
+
+  /** REDOWNLOAD: the headers again from the fork, each matching the commitments, bodies fetched up to each match. */
+  private async redownload(peer: PeerState, trail: HeaderTrail): Promise<number | undefined> {
+    let lastHash = trail.fork.hash;
+    let height = trail.fork.height;
+    let buffer: BlockHeader[] = [];
     let total = 0;
-    let continueFrom: Uint8Array | undefined;
-    while (!this.stopped && peer.offersMoreThan(chain.tip.chainWork) && this.net.peers.get(peer.peerId) === peer) {
-      const locator = chain.locator().map(hexToHash).slice(0, LIMITS.maxLocator - 1);
-      if (continueFrom) locator.unshift(continueFrom);
-      const req = encodeSyncRequest({ type: 'headers', locator, max: LIMITS.maxHeaders });
-      const raw = await this.net.request(peer.peerId, this.net.ids.sync, req, 16 + LIMITS.maxHeaders * 80, LIMITS.headersMs);
-      const headers = this.checkHeaders(peer, raw);
-      if (!headers || headers.length === 0) break;
-      const hashes = headers.map(headerHash);
-      const needed = hashes.filter((h) => !chain.getEntry(hashToHex(h)));
-      this.noteProgress();
-      if (needed.length > 0) {
-        const dl = new BlockDownload(this.net, this, needed, peer);
-        const got = await dl.run();
-        total += got;
-        if (got < needed.length) break;
+    while (height < trail.height) {
+      const headers = await this.d.client.headers(peer.peerId, [lastHash]);
+      if (headers.length === 0) return undefined;
+      for (const h of headers) {
+        if (hashToHex(h.prevHash) !== hashToHex(lastHash) || !matchesCommitment(trail, height + 1, h)) {
+          this.d.log.info(`peer ${short(peer.peerId)} sent other headers than it first did; sync from it abandoned`);
+          return undefined;
+        }
+        height++;
+        lastHash = headerHash(h);
+        buffer.push(h);
+        const end = height === trail.height;
+        if (end && hashToHex(lastHash) !== trail.tip.id) return undefined;
+        if (end || trail.commitmentAt(height) !== undefined) {
+          const got = await this.download(peer, buffer);
+          if (got === undefined) return undefined;
+          total += got;
+          buffer = [];
+        }
+        if (end) break;
       }
-      if (headers.length < LIMITS.maxHeaders) break;
-      continueFrom = hashes[hashes.length - 1];
+      this.noteProgress();
     }
     return total;
   }
 
-  /** Decodes and checks a headers response; penalises and returns undefined when it is bad. */
-  private checkHeaders(peer: PeerState, raw: Uint8Array): BlockHeader[] | undefined {
-    let headers: BlockHeader[];
-    try {
-      headers = decodeHeaders(raw).map(decodeHeader);
-    } catch (e) {
-      this.net.misbehave(peer.peerId, 'malformed', `headers: ${(e as Error).message}`);
-      return undefined;
-    }
-    if (headers.length === 0) return headers;
-    if (!this.net.chain.getEntry(hashToHex(headers[0]!.prevHash))) {
-      this.net.misbehave(peer.peerId, 'badHeaders', 'first header does not connect to our locator');
-      return undefined;
-    }
-    for (let i = 0; i < headers.length; i++) {
-      const h = headers[i]!;
-      if (i > 0 && !equalBytes(h.prevHash, headerHash(headers[i - 1]!))) {
-        this.net.misbehave(peer.peerId, 'badHeaders', 'headers do not form a chain');
-        return undefined;
-      }
-      try {
-        checkProofOfWork(h, this.net.chain.params);
-      } catch (e) {
-        if (e instanceof RuleError) {
-          this.net.misbehave(peer.peerId, 'invalidPow', `header ${i}: ${e.message}`);
-          return undefined;
-        }
-        throw e;
-      }
-    }
-    return headers;
+  /** One BlockDownload at a time, over the peer that sent the headers and every other peer that may have the blocks. */
+  private download(peer: PeerState, headers: readonly BlockHeader[]): Promise<number | undefined> {
+    const run = this.downloads.then(async () => {
+      const hashes = headers.map(headerHash).filter((h) => !this.d.chain.getEntry(hashToHex(h)));
+      if (hashes.length === 0) return 0;
+      const sources = () => {
+        const work = this.d.chain.tip.chainWork;
+        const others = this.d.peers.ready().filter((p) => p !== peer && p.status !== undefined && p.status.chainWork >= work && p.syncBackoffUntil <= Date.now());
+        return [peer, ...others];
+      };
+      const deps = { peers: this.d.peers, client: this.d.client, intake: this.d.intake, log: this.d.log, onConnected: () => this.noteProgress() };
+      const dl = new BlockDownload(deps, hashes, sources, this.d.tuning?.stallMs);
+      const got = await dl.run();
+      this.blocks += got;
+      return got < hashes.length ? undefined : got;
+    });
+    this.downloads = run.catch(() => undefined);
+    return run;
   }
 }

@@ -1,0 +1,81 @@
+import { RuleError, blockHash, decodeBlock, hashToHex, type Block } from '@hackcoin/core';
+import type { BlockStatus } from '../chain/chain.js';
+import type { ChainEntry } from '../chain/entry.js';
+import type { Logger } from '../util/logger.js';
+import type { PeerSet } from './peer-set.js';
+import { short } from './peer-set.js';
+import { RecentSet } from './recent-set.js';
+
+/** What the intake needs of the chain. */
+export interface BlockSink {
+  getEntry(id: string): ChainEntry | undefined;
+  processBlock(block: Block, opts?: { unsolicited?: boolean }): Promise<{ status: BlockStatus; entry?: ChainEntry }>;
+}
+
+export type IntakeStatus = BlockStatus | 'invalid';
+
+export interface IntakeResult {
+  id: string;
+  status: IntakeStatus;
+}
+
+/**
+ * Transaction rules carry score 0 because a stale nonce is innocent in the
+ * mempool; inside a block, whose PoW the sender vouched for, any broken rule
+ * is the sender's fault. Only a fast clock is forgiven.
+ */
+export function blockFaultScore(e: RuleError): number {
+  return e.code === 'time-too-new' ? 0 : Math.max(e.score, 100);
+}
+
+/**
+ * The one way a block from a peer enters the node, whether gossiped,
+ * announced or downloaded by sync: decode, remember it as seen (so relay
+ * does not publish it back), process it, and turn a broken rule into a
+ * penalty for the peer that sent it.
+ */
+export class BlockIntake {
+  /** Blocks that came from the network: relay publishes only the ones made here. */
+  readonly seen = new RecentSet(4_096);
+
+  constructor(
+    private readonly chain: BlockSink,
+    private readonly peers: PeerSet,
+    private readonly log: Logger,
+  ) {}
+
+  /** Decodes a block sent by `from`; a block that does not decode is the sender's fault. */
+  decode(from: string, raw: Uint8Array): Block | undefined {
+    try {
+      return decodeBlock(raw);
+    } catch (e) {
+      this.peers.misbehave(from, 'malformed', `undecodable block: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /**
+   * Processes a block from `from`. `unsolicited` blocks (gossip, announcements)
+   * are stored only when their chain has at least the tip's work; sync asks
+   * only for blocks of a header chain already shown to beat the tip.
+   */
+  async accept(from: string, block: Block, opts: { unsolicited: boolean }): Promise<IntakeResult> {
+    const id = hashToHex(blockHash(block));
+    this.seen.add(id);
+    const peer = this.peers.get(from);
+    if (peer) peer.knownBlock = id;
+    const t0 = performance.now();
+    try {
+      const r = await this.chain.processBlock(block, { unsolicited: opts.unsolicited });
+      if (r.status === 'connected' && peer) peer.lastBlockAt = Date.now();
+      if (r.status === 'connected') this.log.debug('block %s from %s connected in %d ms', id, short(from), Math.round(performance.now() - t0));
+      return { id, status: r.status };
+    } catch (e) {
+      if (!(e instanceof RuleError)) throw e;
+      if (blockFaultScore(e) === 0) return { id, status: 'ignored' };
+      const pow = e.code === 'high-hash' || e.code === 'bad-diffbits';
+      this.peers.misbehave(from, pow ? 'invalidPow' : 'invalidBlock', `block ${id.slice(0, 16)}: ${e.message}`);
+      return { id, status: 'invalid' };
+    }
+  }
+}

@@ -1,0 +1,16 @@
+/** Remembers recent ids; old ones fall out so memory stays flat. */
+export class RecentSet {
+  private readonly set = new Set<string>();
+  constructor(private readonly max: number) {}
+  add(id: string): void {
+    this.set.delete(id);
+    this.set.add(id);
+    if (this.set.size > this.max) this.set.delete(this.set.values().next().value as string);
+  }
+  has(id: string): boolean {
+    return this.set.has(id);
+  }
+  delete(id: string): void {
+    this.set.delete(id);
+  }
+}

@@ -1,0 +1,160 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodeCompact, decodeCompact, headerHash, type Block, type BlockHeader } from '@hackcoin/core';
+import { ChainFixture, W } from '../test-support/chain-fixture.js';
+import { BlockIntake } from './block-intake.js';
+import { Syncer, type SyncDeps } from './sync.js';
+import { ChainsClient, FakePeers, testLog, type Behaviour } from './test-peers.js';
+
+const fixtures: ChainFixture[] = [];
+async function fixture(): Promise<ChainFixture> {
+  const fx = await ChainFixture.create();
+  fixtures.push(fx);
+  return fx;
+}
+afterEach(async () => {
+  for (const fx of fixtures.splice(0)) await fx.close();
+});
+
+/** A local node (real chain in LevelDB) syncing from remote chains through the real Syncer, intake and download. */
+function harness(local: ChainFixture, remotes: Record<string, { fx: ChainFixture; claim?: bigint; behaviour?: Behaviour }>, tuning?: SyncDeps['tuning']) {
+  const peers = new FakePeers();
+  const client = new ChainsClient(new Map(Object.entries(remotes).map(([id, r]) => [id, { chain: r.fx.chain, behaviour: r.behaviour }])));
+  const intake = new BlockIntake(local.chain, peers, testLog);
+  const syncer = new Syncer({
+    chain: local.chain,
+    peers,
+    client,
+    intake,
+    log: testLog,
+    minChainWork: 0n,
+    refreshStatus: () => undefined,
+    onProgress: () => undefined,
+    onDone: () => undefined,
+    now: () => local.clock.now * 1000,
+    tuning,
+  });
+  for (const [id, r] of Object.entries(remotes)) {
+    peers.add(id, { chainWork: r.claim ?? r.fx.chain.tip.chainWork, height: r.fx.chain.height, bestHash: r.fx.chain.tip.hash });
+  }
+  const run = async () => {
+    syncer.trigger();
+    await syncer.whenIdle();
+  };
+  return { peers, client, syncer, run };
+}
+
+/** A second chain sharing the first `shared` blocks of `from`. */
+async function copyOf(from: Block[], shared: number): Promise<ChainFixture> {
+  const fx = await fixture();
+  for (const b of from.slice(0, shared)) await fx.chain.processBlock(b);
+  return fx;
+}
+
+describe('Syncer: headers-first with anti-DoS', () => {
+  it('syncs a longer chain from an honest peer, bodies for exactly the missing blocks', async () => {
+    const remote = await fixture();
+    const blocks = await remote.mine(30);
+    const local = await copyOf(blocks, 5);
+    const h = harness(local, { honest: { fx: remote } });
+    await h.run();
+    expect(local.chain.tip.id).toBe(remote.chain.tip.id);
+    expect(h.client.served.get('honest')).toEqual({ headers: 25, blocks: 25 });
+    expect(h.peers.offences).toEqual([]);
+  });
+
+  it('stores no block of a low-work fork from genesis and penalises the peer that claimed more work', async () => {
+    const local = await fixture();
+    await local.mine(30);
+    const attacker = await fixture();
+    await attacker.mine(10, { miner: W.minerB });
+    const before = local.chain.blockCount;
+    const h = harness(local, { attacker: { fx: attacker, claim: 10n ** 30n } });
+    await h.run();
+    expect(local.chain.blockCount).toBe(before);
+    expect(local.chain.height).toBe(30);
+    expect(h.client.served.get('attacker')!.blocks).toBe(0);
+    expect(h.peers.offencesOf('attacker')).toEqual(['lowWork']);
+    expect(h.peers.banned.has('attacker')).toBe(true);
+  });
+
+  it('drops a peer that replays headers we have, and still syncs from the honest one', async () => {
+    const honest = await fixture();
+    const blocks = await honest.mine(40);
+    const local = await copyOf(blocks, 20);
+    const known = blocks.slice(0, 20).map((b) => b.header);
+    const h = harness(local, {
+      replayer: { fx: local, claim: 10n ** 30n, behaviour: { headers: async () => known } },
+      honest: { fx: honest },
+    });
+    await h.run();
+    expect(local.chain.tip.id).toBe(honest.chain.tip.id);
+    expect(h.peers.offencesOf('replayer')).toEqual(['noProgress']);
+    expect(h.peers.offencesOf('honest')).toEqual([]);
+    expect(h.peers.get('replayer')!.offersMoreThan(local.chain.tip.chainWork)).toBe(false);
+  });
+
+  it('rejects headers whose bits are not what the retarget rule expects, before any body', async () => {
+    const local = await fixture();
+    const blocks = await local.mine(5);
+    const attacker = await copyOf(blocks, 5);
+    const branch = await attacker.branch();
+    const harder = encodeCompact(decodeCompact(branch.tipHeader.bits).target / 4n);
+    const forged: BlockHeader[] = [];
+    for (let i = 0; i < 3; i++) forged.push(branch.next({ bits: harder }).header);
+    const h = harness(local, { attacker: { fx: attacker, claim: 10n ** 30n, behaviour: { headers: async () => forged } } });
+    await h.run();
+    expect(h.peers.offencesOf('attacker')).toEqual(['invalidHeader']);
+    expect(h.client.served.get('attacker')!.blocks).toBe(0);
+    expect(local.chain.height).toBe(5);
+  });
+
+  it('a chain longer than the header hold is redownloaded and must match the first download', async () => {
+    const remote = await fixture();
+    const blocks = await remote.mine(40);
+    const local = await copyOf(blocks, 2);
+    const h = harness(local, { honest: { fx: remote } }, { hold: 10, commitEvery: 8 });
+    await h.run();
+    expect(local.chain.tip.id).toBe(remote.chain.tip.id);
+    // Every header twice (PRESYNC, REDOWNLOAD), every body once.
+    expect(h.client.served.get('honest')).toEqual({ headers: 76, blocks: 38 });
+  });
+
+  it('stores nothing when the redownloaded headers differ from the ones first shown', async () => {
+    const remote = await fixture();
+    const blocks = await remote.mine(30);
+    const local = await copyOf(blocks, 2);
+    const other = await copyOf(blocks, 2);
+    const fake = await other.mine(40, { miner: W.minerB });
+    let calls = 0;
+    const honestHeaders = blocks.slice(2).map((b) => b.header);
+    const h = harness(
+      local,
+      { switcher: { fx: other, behaviour: { headers: async () => (calls++ === 0 ? honestHeaders : fake.map((b) => b.header)) } } },
+      { hold: 10, commitEvery: 8 },
+    );
+    await h.run();
+    expect(local.chain.height).toBe(2);
+    expect(h.client.served.get('switcher')!.blocks).toBe(0);
+  });
+
+  it('rotates out a peer that stalls the block download; the others finish it', async () => {
+    const remote = await fixture();
+    const blocks = await remote.mine(40);
+    const local = await copyOf(blocks, 1);
+    const staller = await copyOf(blocks, 40);
+    const h = harness(
+      local,
+      {
+        staller: { fx: staller, claim: 10n ** 30n, behaviour: { blocks: () => new Promise<Block[]>(() => undefined) } },
+        honest: { fx: remote },
+      },
+      { stallMs: 100 },
+    );
+    const t0 = Date.now();
+    await h.run();
+    expect(local.chain.tip.id).toBe(remote.chain.tip.id);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(h.peers.get('staller')!.syncBackoffUntil).toBeGreaterThan(Date.now());
+    expect(headerHash(local.chain.tip.header)).toEqual(remote.chain.tip.hash);
+  });
+});
