@@ -200,6 +200,16 @@ export class Chain extends TypedEmitter<ChainEvents> {
   }
 
   /**
+   * The account as stored right now. Read in the same tick as the mempool, it
+   * gives one consistent view: a block's state is readable before its
+   * `block:connected` event lets the mempool drop the block's transactions.
+   */
+  getAccountSync(address: Uint8Array): Account {
+    const raw = this.db.getSync(key(Prefix.account, address));
+    return raw ? decodeAccount(raw) : { balance: 0n, nonce: 0n };
+  }
+
+  /**
    * Synchronous account reads for state transitions: `keys` are batch-read
    * first, any other account a contract reaches is read on demand.
    */

@@ -102,6 +102,28 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     return out.sort((a, b) => (a.tx.nonce < b.tx.nonce ? -1 : 1));
   }
 
+  /**
+   * An address as a wallet sees it: the confirmed account, the pending
+   * transactions still ahead of it and the next nonce to use, read in one
+   * synchronous step so the three always agree. Between a block's state
+   * becoming readable and its transactions leaving the mempool, entries the
+   * confirmed nonces have passed are skipped.
+   */
+  accountView(address: Uint8Array): { account: Account; pending: MempoolEntry[]; nextNonce: bigint } {
+    const { chain } = this.o;
+    const account = chain.getAccountSync(address);
+    const nonces = new Map<string, bigint>([[addressKey(address), account.nonce]]);
+    const live = (e: MempoolEntry): boolean => {
+      let n = nonces.get(e.senderKey);
+      if (n === undefined) {
+        n = chain.getAccountSync(e.sender).nonce;
+        nonces.set(e.senderKey, n);
+      }
+      return e.tx.nonce >= n;
+    };
+    return { account, pending: this.pendingFor(address).filter(live), nextNonce: this.nextNonce(address, account.nonce) };
+  }
+
   /** Next nonce a sender should use, counting its pending transactions. */
   nextNonce(address: Uint8Array, confirmed: bigint): bigint {
     const run = this.bySender.get(addressKey(address));
@@ -199,7 +221,8 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     const minFee = minFeeRate * BigInt(entry.size);
     if (tx.fee < minFee) reject('min-fee-not-met', `fee ${formatHck(tx.fee)} HCK below ${formatHck(minFee)} HCK (${minFeeRate} base units/byte)`, 0);
 
-    const account = await chain.getAccount(entry.sender);
+    // Read in the same tick as the sender's run below, so the two agree (see Chain.getAccountSync).
+    const account = chain.getAccountSync(entry.sender);
     if (tx.nonce < account.nonce) {
       if (await chain.getTxLocation(entry.hash)) reject('txn-in-chain', '', 0);
       reject('bad-txns-nonce-too-low', `account nonce is ${account.nonce}`, 0);
@@ -218,7 +241,8 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
       if (run.size >= this.maxPending) reject('too-many-pending', `at most ${this.maxPending} per sender`, 0);
     }
     let spent = 0n;
-    for (const e of run.values()) if (e.tx.nonce < tx.nonce) spent += e.tx.amount + e.tx.fee;
+    // Entries below the account's nonce are confirmed and only wait for their block's event.
+    for (const e of run.values()) if (e.tx.nonce < tx.nonce && e.tx.nonce >= account.nonce) spent += e.tx.amount + e.tx.fee;
     const cost = tx.amount + tx.fee;
     if (account.balance < spent + cost) {
       reject('bad-txns-insufficient-funds', `balance ${formatHck(account.balance)} HCK, pending ${formatHck(spent)} HCK, needs ${formatHck(cost)} HCK`, 0);

@@ -99,8 +99,8 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get('/api/address/:address', async (req) => {
     const { address } = parse(addressParam, req.params, 'address');
     const { page, limit } = parse(paging, req.query, 'query');
-    const account = await chain.getAccount(address);
-    const pending = mempool.pendingFor(address);
+    // One synchronous view of account and mempool: a wallet that follows it is never told a used nonce.
+    const { account, pending, nextNonce } = mempool.accountView(address);
     const me = addressKey(address);
     let pendingDelta = 0n;
     for (const p of pending) {
@@ -120,7 +120,7 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
       balance: account.balance.toString(),
       pendingBalance: (account.balance + pendingDelta).toString(),
       nonce: account.nonce.toString(),
-      nextNonce: mempool.nextNonce(address, account.nonce).toString(),
+      nextNonce: nextNonce.toString(),
       pending: pending.map((p) => ({ ...txJson(p.tx, backend), direction: directionOf(p.tx, me, backend), confirmations: 0 })),
       page,
       limit,

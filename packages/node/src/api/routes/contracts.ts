@@ -152,7 +152,7 @@ export function contractRoutes(app: FastifyInstance, ctx: ApiContext): void {
         if (e instanceof ContractError) throw new HttpError(400, e.message, 'bad-contract-source');
         throw e;
       }
-      contract = formatAddress(contractAddress(body.from, mempool.nextNonce(body.from, account.nonce)));
+      contract = formatAddress(contractAddress(body.from, mempool.accountView(body.from).nextNonce));
       payload = { type: 'deploy', code: body.contractCode, init: body.initData };
       r = await run({ code, fn: 'init', args: body.initData, sender: from, value, contract, gasLimit: CALL_GAS_CAP, readOnly: false, deploying: true });
     } else {
