@@ -31,6 +31,8 @@ export const Prefix = {
   contractEvent: 0x0d,
   /** pool block hash → a pool-found block whose PPLNS payout is still due (UTF-8 JSON) */
   poolPending: 0x0e,
+  /** sequence (BE u64) → one share in the pool's PPLNS window (UTF-8 JSON) */
+  poolShare: 0x0f,
 } as const;
 
 export function key(prefix: number, ...parts: Uint8Array[]): Uint8Array {

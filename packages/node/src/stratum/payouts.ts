@@ -2,10 +2,15 @@ import { RuleError, encodeTx, parseAddress, signTransfer, txId, type ConsensusPa
 import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { Logger } from '../util/logger.js';
-import type { FoundBlock, StratumServer } from './server.js';
+import type { FoundBlock } from './server.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import type { Database } from '../store/db.js';
 import { Prefix, key } from '../store/keys.js';
+
+/** Where found blocks come from (the Stratum server). */
+export interface FoundBlockSource {
+  on(event: 'block', fn: (found: FoundBlock) => void): unknown;
+}
 
 export interface Payout {
   blockHeight: number;
@@ -19,12 +24,24 @@ export interface Payout {
 }
 
 /**
+ * Payout transactions the pool keeps in the mempool at once: under the
+ * mempool's per-sender limit (64), so a block with hundreds of miners is
+ * paid in batches across the next blocks instead of failing.
+ */
+export const PAYOUT_BATCH = 48;
+/** A payout refused for another reason is retried on later blocks this many times. */
+const MAX_ATTEMPTS = 5;
+const MAX_RECORDS = 10_000;
+
+/**
  * Pays each PPLNS share of a pool-found block from the pool's key once the
  * block has `confirmations` confirmations and is still in the main chain; a
- * block lost to a reorg pays nothing.
+ * block lost to a reorg pays nothing. What is still owed stays in the
+ * database until paid, across restarts.
  */
 export class PoolPayouts {
   readonly payouts: Payout[] = [];
+  private readonly attempts = new Map<string, number>();
   private readonly waiting: FoundBlock[] = [];
   // Runs one pass at a time: overlapping passes could pay a block twice and reuse nonces.
   private readonly queue = new SerialQueue();
@@ -41,16 +58,26 @@ export class PoolPayouts {
       minFeeRate: bigint;
       db: Database;
     },
-    server: StratumServer,
+    server: FoundBlockSource,
   ) {
-    server.on('block', (b) => {
+    server.on('block', (found) => {
+      // A copy: what is still owed shrinks as it is paid, while the pool's own record keeps the full split.
+      const b = { ...found, split: new Map(found.split) };
       this.waiting.push(b);
       void this.queue.run(async () => {
         await this.o.db.put(pendingKey(b.hash), encodePending(b));
         await this.process();
       });
     });
-    o.chain.on('tip', () => void this.queue.run(() => this.process()));
+    o.chain.on('tip', this.onTip);
+  }
+
+  private readonly onTip = () => void this.queue.run(() => this.process());
+
+  /** Resolves once the pass under way (if any) has finished writing. */
+  async stop(): Promise<void> {
+    this.o.chain.off('tip', this.onTip);
+    await this.queue.run(async () => undefined);
   }
 
   private async process(): Promise<void> {
@@ -66,10 +93,15 @@ export class PoolPayouts {
         continue;
       }
       if (chain.height - entry.height + 1 < this.o.confirmations) continue;
-      this.take(b);
+      const before = b.split.size;
       await this.pay(b);
-      // Deleted only once the payout transactions are in the (persisted) mempool.
-      await this.o.db.del(pendingKey(b.hash));
+      // Each owed share leaves the record only once its transaction is in the (persisted) mempool.
+      if (b.split.size === 0) {
+        this.take(b);
+        await this.o.db.del(pendingKey(b.hash));
+      } else if (b.split.size !== before) {
+        await this.o.db.put(pendingKey(b.hash), encodePending(b));
+      }
     }
   }
 
@@ -87,41 +119,57 @@ export class PoolPayouts {
     if (i >= 0) this.waiting.splice(i, 1);
   }
 
+  private record(p: Payout): void {
+    this.payouts.push(p);
+    if (this.payouts.length > MAX_RECORDS) this.payouts.shift();
+  }
+
+  /** Pays as much of `b.split` as the batch allows, removing what is settled (paid or finally failed). */
   private async pay(b: FoundBlock): Promise<void> {
     const { chain, mempool, params, key, address } = this.o;
     const from = parseAddress(address);
+    let budget = PAYOUT_BATCH - mempool.pendingFor(from).length;
+    if (budget <= 0) return;
     const account = await chain.getAccount(from);
     let nonce = mempool.nextNonce(from, account.nonce);
-    for (const [to, share] of b.split) {
+    let paid = 0;
+    for (const [to, share] of [...b.split]) {
+      if (budget <= 0) break;
       const draft: UnsignedTransfer = { kind: 'transfer', chainId: params.chainId, nonce, fee: 0n, to: parseAddress(to), amount: 0n, data: new Uint8Array() };
       const fee = this.o.minFeeRate * BigInt(encodeTx(signTransfer(draft, key)).length);
-      const record: Payout = { blockHeight: b.height, blockHash: b.hash, address: to, amount: (share - fee).toString(), fee: fee.toString(), txid: null, status: 'sent' };
-      if (share <= fee) {
-        record.status = 'failed';
-        record.error = 'share smaller than the fee';
-        record.amount = '0';
-        this.payouts.push(record);
+      const base = { blockHeight: b.height, blockHash: b.hash, address: to };
+      if (to === address) {
+        b.split.delete(to);
+        this.record({ ...base, amount: share.toString(), fee: '0', txid: null, status: 'sent' });
         continue;
       }
-      if (to === address) {
-        record.fee = '0';
-        record.amount = share.toString();
-        this.payouts.push(record);
+      if (share <= fee) {
+        b.split.delete(to);
+        this.record({ ...base, amount: '0', fee: fee.toString(), txid: null, status: 'failed', error: 'share smaller than the fee' });
         continue;
       }
       try {
         const tx = signTransfer({ ...draft, fee, amount: share - fee }, key);
         await mempool.add(tx);
-        record.txid = txId(tx);
+        b.split.delete(to);
+        this.record({ ...base, amount: (share - fee).toString(), fee: fee.toString(), txid: txId(tx), status: 'sent' });
         nonce++;
+        budget--;
+        paid++;
       } catch (e) {
         if (!(e instanceof RuleError)) throw e;
-        record.status = 'failed';
-        record.error = e.code;
+        // The sender limit only says "later": the rest of this block waits for the next one.
+        if (e.code === 'too-many-pending') break;
+        const id = `${b.hash}:${to}`;
+        const n = (this.attempts.get(id) ?? 0) + 1;
+        this.attempts.set(id, n);
+        if (n < MAX_ATTEMPTS) continue;
+        this.attempts.delete(id);
+        b.split.delete(to);
+        this.record({ ...base, amount: '0', fee: fee.toString(), txid: null, status: 'failed', error: e.code });
       }
-      this.payouts.push(record);
     }
-    this.o.log.info(`pool paid block ${b.height}: ${b.split.size} miner(s)`);
+    this.o.log.info(`pool paid block ${b.height}: ${paid} payout(s) sent, ${b.split.size} still owed`);
   }
 }
 

@@ -6,6 +6,7 @@ import type { Database } from '../store/db.js';
 import { loadOrCreatePoolKey } from './pool-key.js';
 import { PoolPayouts } from './payouts.js';
 import { StratumServer } from './server.js';
+import { PplnsStore } from './pplns-store.js';
 
 export interface PoolOptions {
   chain: Chain;
@@ -16,6 +17,8 @@ export interface PoolOptions {
   host: string;
   port: number;
   difficulty: number;
+  /** Seconds between one miner's shares that vardiff aims at. */
+  shareIntervalSeconds?: number;
   payoutConfirmations: number;
   minFeeRate: bigint;
   db: Database;
@@ -38,6 +41,8 @@ export class Pool {
       port: o.port,
       poolAddress: address,
       initialDifficulty: o.difficulty,
+      shareIntervalSeconds: o.shareIntervalSeconds,
+      windowStore: new PplnsStore(o.db),
     });
     this.payouts = new PoolPayouts(
       { chain: o.chain, mempool: o.mempool, params: o.params, log: o.log, key, address, confirmations: o.payoutConfirmations, minFeeRate: o.minFeeRate, db: o.db },
@@ -50,8 +55,9 @@ export class Pool {
     this.port = await this.server.start();
   }
 
-  stop(): Promise<void> {
-    return this.server.stop();
+  async stop(): Promise<void> {
+    await this.server.stop();
+    await this.payouts.stop();
   }
 
   stats(): Record<string, unknown> {

@@ -11,25 +11,61 @@ export interface ShareRecord {
   time: number;
 }
 
+/** What one `add` changed, so a store can mirror the window exactly. */
+export interface WindowChange {
+  added: { seq: number; share: ShareRecord };
+  evicted: number[];
+}
+
 export class PplnsWindow {
-  private readonly shares: ShareRecord[] = [];
+  private readonly shares: { seq: number; share: ShareRecord }[] = [];
   private total = 0;
+  private nextSeq = 0;
 
-  constructor(private readonly windowDifficulty: number) {}
+  /**
+   * @param windowDifficulty N, in units of share difficulty.
+   * @param maxShares hard bound on the records kept (and persisted), whatever the difficulties.
+   */
+  constructor(
+    private readonly windowDifficulty: number,
+    private readonly maxShares = 100_000,
+  ) {}
 
-  add(share: ShareRecord): void {
-    this.shares.push(share);
-    this.total += share.difficulty;
-    while (this.shares.length > 1 && this.total - this.shares[0]!.difficulty >= this.windowDifficulty) {
-      this.total -= this.shares.shift()!.difficulty;
+  /** Restores persisted records (in sequence order) after a restart. */
+  restore(records: { seq: number; share: ShareRecord }[]): number[] {
+    for (const r of records) {
+      this.shares.push(r);
+      this.total += r.share.difficulty;
+      this.nextSeq = Math.max(this.nextSeq, r.seq + 1);
     }
+    return this.trim();
+  }
+
+  add(share: ShareRecord): WindowChange {
+    const added = { seq: this.nextSeq++, share };
+    this.shares.push(added);
+    this.total += share.difficulty;
+    return { added, evicted: this.trim() };
+  }
+
+  private trim(): number[] {
+    const evicted: number[] = [];
+    while (
+      this.shares.length > 1 &&
+      (this.shares.length > this.maxShares || this.total - this.shares[0]!.share.difficulty >= this.windowDifficulty)
+    ) {
+      const old = this.shares.shift()!;
+      this.total -= old.share.difficulty;
+      evicted.push(old.seq);
+    }
+    return evicted;
   }
 
   /** Integer split of `reward` by address; rounding dust goes to the largest contributor. */
   split(reward: bigint): Map<string, bigint> {
     const weight = new Map<string, bigint>();
-    for (const s of this.shares) {
-      weight.set(s.address, (weight.get(s.address) ?? 0n) + BigInt(Math.max(1, Math.round(s.difficulty * 1e6))));
+    for (const { share } of this.shares) {
+      weight.set(share.address, (weight.get(share.address) ?? 0n) + weightOf(share.difficulty));
     }
     const out = new Map<string, bigint>();
     let total = 0n;
@@ -50,4 +86,9 @@ export class PplnsWindow {
   get size(): number {
     return this.shares.length;
   }
+}
+
+/** Integer weights keep the split exact; relative precision is what matters, so scale by the exponent. */
+function weightOf(difficulty: number): bigint {
+  return BigInt(Math.max(1, Math.round(difficulty * 2 ** 60)));
 }

@@ -51,10 +51,12 @@ export function targetForDifficulty(difficulty: number): bigint {
 }
 
 function computeTarget(difficulty: number): bigint {
-  // Scaled integer division keeps fractional difficulties (common on test networks) exact enough.
-  const scale = 1_000_000_000n;
-  const d = BigInt(Math.max(1, Math.round(difficulty * 1e9)));
-  return (DIFF1_TARGET * scale) / d;
+  if (!(difficulty > 0) || !Number.isFinite(difficulty)) throw new RangeError('difficulty must be a positive finite number');
+  // difficulty = n / 2^k exactly, with n a 53-bit integer: the division below is exact to the last bit
+  // even for regtest's ~5e-10, where a fixed decimal scale would round the share target past the block's.
+  const k = 52 - Math.floor(Math.log2(difficulty));
+  const n = BigInt(Math.round(difficulty * 2 ** k));
+  return k >= 0 ? (DIFF1_TARGET << BigInt(k)) / n : DIFF1_TARGET / (n << BigInt(-k));
 }
 
 export interface StratumRequest {

@@ -13,9 +13,13 @@ import { createTemplate } from '../mining/template.js';
 import type { Logger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, StratumJob } from './job.js';
+import { JobBook } from './job-book.js';
 import { PplnsWindow } from './pplns.js';
-import { StratumError, parseU32Hex, stratumError, targetForDifficulty } from './protocol.js';
+import type { PplnsStore } from './pplns-store.js';
+import { DIFF1_TARGET, StratumError, parseU32Hex, stratumError, targetForDifficulty } from './protocol.js';
 import { StratumSession, type SessionHost, type SubmitOutcome } from './session.js';
+import { VarDiff } from './vardiff.js';
+import { SHARE_OUTCOMES, WorkerBook, type ShareOutcome } from './worker-stats.js';
 
 export interface StratumOptions {
   chain: Chain;
@@ -28,11 +32,17 @@ export interface StratumOptions {
   poolAddress: string;
   initialDifficulty: number;
   minDifficulty?: number;
+  /** Seconds between one connection's shares that vardiff aims at. */
+  shareIntervalSeconds?: number;
   maxConnectionsPerIp?: number;
   /** PPLNS window, in units of share difficulty. */
   windowDifficulty?: number;
+  /** Persists the PPLNS window; without it the window lives in memory only. */
+  windowStore?: PplnsStore;
   /** Notify is re-sent at least this often so miners never sit idle or reconnect. */
   notifyIntervalMs?: number;
+  /** How long a job replaced by a template refresh on the same tip still earns shares. */
+  refreshGraceMs?: number;
   /** Per-connection variable difficulty (default on); benchmarks pin the difficulty. */
   varDiff?: boolean;
 }
@@ -46,24 +56,19 @@ export interface FoundBlock {
   split: Map<string, bigint>;
 }
 
-export interface WorkerStats {
-  worker: string;
-  address: string;
-  accepted: number;
-  rejected: number;
-  difficultySum: number;
-  firstShare: number;
-  lastShare: number;
-}
-
 export interface StratumEvents extends Record<string, unknown[]> {
   block: [found: FoundBlock];
-  share: [worker: string, difficulty: number];
+  share: [worker: string, difficulty: number, outcome: ShareOutcome];
 }
 
-const MAX_JOBS = 16;
 const HASHRATE_WINDOW_MS = 10 * 60 * 1000;
-const MAX_WORKERS = 10_000;
+export const DEFAULT_SHARE_INTERVAL_SECONDS = 5;
+const REVIEW_SECONDS = 15;
+
+/** Difficulty of a block target, on the share-difficulty scale miners see. */
+export function difficultyOfTarget(target: bigint): number {
+  return Number(DIFF1_TARGET) / Number(target);
+}
 
 /**
  * A Stratum v1 pool server in front of the node: jobs from the node's own
@@ -74,48 +79,66 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   private readonly server: Server;
   private readonly sessions = new Set<StratumSession>();
   private readonly perIp = new Map<string, number>();
-  private readonly jobs = new Map<string, StratumJob>();
-  private readonly seen = new Map<string, Set<string>>();
+  private readonly jobs: JobBook;
   private readonly window: PplnsWindow;
-  private readonly workerStats = new Map<string, WorkerStats>();
+  private readonly workers = new WorkerBook();
   private readonly recentShares: { t: number; d: number }[] = [];
   readonly blocks: FoundBlock[] = [];
   private job: StratumJob | null = null;
   private nextSessionId = 1;
   private jobCounter = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private timers: NodeJS.Timeout[] = [];
   private building: Promise<void> | null = null;
-  private totals = { accepted: 0, rejected: 0 };
+  private accepting = true;
   private readonly poolAddressBytes: Uint8Array;
+  private readonly onTip = () => void this.refreshJob(true);
 
   constructor(private readonly o: StratumOptions) {
     super();
     this.poolAddressBytes = parseAddress(o.poolAddress);
+    this.jobs = new JobBook(o.refreshGraceMs ?? 10_000);
     this.window = new PplnsWindow(o.windowDifficulty ?? 1_000 * o.initialDifficulty);
     this.server = createServer((socket) => this.onConnection(socket));
-    o.chain.on('tip', () => void this.refreshJob(true));
+    o.chain.on('tip', this.onTip);
   }
 
   async start(): Promise<number> {
+    if (this.o.windowStore) {
+      const restored = await this.o.windowStore.load();
+      await this.o.windowStore.forget(this.window.restore(restored));
+      if (restored.length > 0) this.o.log.info(`pool: PPLNS window restored (${this.window.size} share(s))`);
+    }
     await this.refreshJob(true);
     await new Promise<void>((res, rej) => {
       this.server.once('error', rej);
       this.server.listen(this.o.port, this.o.host, () => res());
     });
-    this.timer = setInterval(() => void this.refreshJob(false), this.o.notifyIntervalMs ?? 30_000);
+    this.timers = [
+      setInterval(() => void this.refreshJob(false), this.o.notifyIntervalMs ?? 30_000),
+      setInterval(() => this.reviewIdle(), (REVIEW_SECONDS * 1000) / 3),
+    ];
     const port = (this.server.address() as { port: number }).port;
     this.o.log.info(`stratum pool listening on stratum+tcp://${this.o.host}:${port}`);
     return port;
   }
 
+  /** Stops taking shares and connections; the PPLNS window is on disk when this resolves. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.accepting = false;
+    this.o.chain.off('tip', this.onTip);
+    for (const t of this.timers) clearInterval(t);
     for (const s of this.sessions) s.close();
     await new Promise<void>((res) => this.server.close(() => res()));
+    await this.building;
+    await this.o.windowStore?.flush();
   }
 
   currentJob(): StratumJob | null {
     return this.job;
+  }
+
+  blockDifficulty(job: StratumJob): number {
+    return difficultyOfTarget(job.template.target);
   }
 
   debug(msg: string, ...args: unknown[]): void {
@@ -129,23 +152,44 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     else this.perIp.set(session.remote, n);
   }
 
-  stats(): Record<string, unknown> {
-    const now = Date.now();
+  get connections(): number {
+    return this.sessions.size;
+  }
+
+  shareTotals(): Readonly<Record<ShareOutcome, number>> {
+    return this.workers.totals;
+  }
+
+  /** Pool hash rate from accepted share difficulty over the last ten minutes. */
+  hashrate(now = Date.now()): number {
     while (this.recentShares.length > 0 && now - this.recentShares[0]!.t > HASHRATE_WINDOW_MS) this.recentShares.shift();
     const span = this.recentShares.length > 0 ? Math.max(1, (now - this.recentShares[0]!.t) / 1000) : 1;
-    const poolRate = (this.recentShares.reduce((a, s) => a + s.d, 0) * 2 ** 32) / span;
+    return (this.recentShares.reduce((a, s) => a + s.d, 0) * 2 ** 32) / span;
+  }
+
+  stats(): Record<string, unknown> {
+    const now = Date.now();
+    const t = this.workers.totals;
     return {
       connections: this.sessions.size,
       poolAddress: this.o.poolAddress,
-      hashrate: Math.round(poolRate),
-      sharesAccepted: this.totals.accepted,
-      sharesRejected: this.totals.rejected,
-      workers: [...this.workerStats.values()].map((w) => ({
+      hashrate: Math.round(this.hashrate(now)),
+      blockDifficulty: this.job ? this.blockDifficulty(this.job) : null,
+      sharesAccepted: t.accepted,
+      sharesRejected: SHARE_OUTCOMES.reduce((a, k) => a + (k === 'accepted' ? 0 : t[k]), 0),
+      shares: { ...t },
+      pplnsShares: this.window.size,
+      workers: [...this.workers.values()].map((w) => ({
         worker: w.worker,
         address: w.address,
         accepted: w.accepted,
-        rejected: w.rejected,
-        hashrate: Math.round((w.difficultySum * 2 ** 32) / Math.max(1, (w.lastShare - w.firstShare) / 1000 || span)),
+        rejected: w.stale + w.duplicate + w.lowDifficulty + w.invalid,
+        stale: w.stale,
+        duplicate: w.duplicate,
+        lowDifficulty: w.lowDifficulty,
+        invalid: w.invalid,
+        difficulty: w.difficulty,
+        hashrate: Math.round((w.difficultySum * 2 ** 32) / Math.max(1, (w.lastShare - w.firstShare) / 1000)),
         lastShare: w.lastShare ? new Date(w.lastShare).toISOString() : null,
       })),
       blocksFound: this.blocks.map((b) => ({
@@ -162,12 +206,17 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   private onConnection(socket: Socket): void {
     const ip = socket.remoteAddress ?? 'unknown';
     const count = this.perIp.get(ip) ?? 0;
-    if (count >= (this.o.maxConnectionsPerIp ?? 64)) {
+    if (!this.accepting || count >= (this.o.maxConnectionsPerIp ?? 64)) {
       socket.destroy();
       return;
     }
     this.perIp.set(ip, count + 1);
-    const s = new StratumSession(this.nextSessionId++, socket, this, this.o.initialDifficulty, this.o.minDifficulty ?? this.o.initialDifficulty / 1024);
+    const vardiff = new VarDiff(this.o.initialDifficulty, {
+      min: this.o.minDifficulty ?? this.o.initialDifficulty / 1024,
+      targetSeconds: this.o.shareIntervalSeconds ?? DEFAULT_SHARE_INTERVAL_SECONDS,
+      reviewSeconds: REVIEW_SECONDS,
+    });
+    const s = new StratumSession(this.nextSessionId++, socket, this, vardiff);
     this.sessions.add(s);
     socket.setTimeout(10 * 60 * 1000, () => s.close());
   }
@@ -177,20 +226,13 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     this.building = (async () => {
       try {
         const t = await createTemplate(this.o.chain, this.o.mempool, this.poolAddressBytes, new Uint8Array(EXTRANONCE1_SIZE + EXTRANONCE2_SIZE));
-        const id = (++this.jobCounter).toString(16);
-        const job = new StratumJob(id, t);
-        if (clean) {
-          this.jobs.clear();
-          this.seen.clear();
-        }
-        this.jobs.set(id, job);
-        if (this.jobs.size > MAX_JOBS) {
-          const oldest = this.jobs.keys().next().value as string;
-          this.jobs.delete(oldest);
-          this.seen.delete(oldest);
-        }
+        if (!this.accepting) return;
+        // A timer refresh that lands on a new tip retires the old jobs like the tip event would.
+        const retire = clean || this.job === null || this.job.template.parent !== t.parent;
+        const job = new StratumJob((++this.jobCounter).toString(16), t);
+        this.jobs.add(job, retire);
         this.job = job;
-        for (const s of this.sessions) s.notify(job, clean);
+        for (const s of this.sessions) s.notify(job, retire);
       } catch (e) {
         this.o.log.error(`stratum: could not build a job: ${(e as Error).message}`);
       } finally {
@@ -200,72 +242,72 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     return this.building;
   }
 
-  private reject(stats: WorkerStats | undefined, code: number, message: string): SubmitOutcome {
-    this.totals.rejected++;
-    if (stats) stats.rejected++;
+  private reject(worker: string | null, address: string | null, outcome: ShareOutcome, difficulty: number, code: number, message: string): SubmitOutcome {
+    this.workers.count(worker, address, outcome, difficulty);
+    this.emit('share', worker ?? '', difficulty, outcome);
     return { accepted: false, error: stratumError(code, message) };
   }
 
   async submit(session: StratumSession, worker: string, params: unknown[]): Promise<SubmitOutcome> {
-    if (!session.subscribed) return this.reject(undefined, StratumError.notSubscribed, 'not subscribed');
+    const d = session.vardiff.difficulty;
+    if (!session.subscribed) return this.reject(null, null, 'invalid', d, StratumError.notSubscribed, 'not subscribed');
     const address = session.workers.get(worker);
-    if (!address) return this.reject(undefined, StratumError.unauthorized, 'unauthorized worker');
-    // Stats exist only for workers with an accepted share, so junk worker names cost nothing.
-    const stats = this.workerStats.get(worker);
+    // Only authorised workers get counts, so junk worker names cost nothing.
+    if (!address) return this.reject(null, null, 'invalid', d, StratumError.unauthorized, 'unauthorized worker');
+    if (!this.accepting) return this.reject(worker, address, 'stale', d, StratumError.jobNotFound, 'pool shutting down');
     const [, jobId, en2Hex, ntimeHex, nonceHex] = params;
     const ntime = parseU32Hex(ntimeHex);
     const nonce = parseU32Hex(nonceHex);
     if (typeof jobId !== 'string' || typeof en2Hex !== 'string' || !/^[0-9a-fA-F]+$/.test(en2Hex) || en2Hex.length !== EXTRANONCE2_SIZE * 2 || ntime === null || nonce === null) {
-      return this.reject(stats, StratumError.other, 'malformed params');
+      return this.reject(worker, address, 'invalid', d, StratumError.other, 'malformed params');
     }
-    const job = this.jobs.get(jobId);
-    if (!job || job.template.parent !== this.o.chain.tip) return this.reject(stats, StratumError.jobNotFound, 'job not found (stale)');
+    const found = this.jobs.lookup(jobId, this.o.chain.tip);
+    if ('stale' in found) return this.reject(worker, address, 'stale', d, StratumError.jobNotFound, found.stale);
+    const { job } = found;
+    const difficulty = session.jobDifficulty.get(jobId) ?? d;
     const mtp = this.o.chain.medianTimePast(job.template.parent);
     if (ntime <= mtp || ntime > Math.floor(Date.now() / 1000) + this.o.params.maxFutureBlockTime) {
-      return this.reject(stats, StratumError.other, 'ntime out of range');
+      return this.reject(worker, address, 'invalid', difficulty, StratumError.other, 'ntime out of range');
     }
     const key = `${Buffer.from(session.extranonce1).toString('hex')}:${en2Hex.toLowerCase()}:${ntime}:${nonce}`;
-    let seen = this.seen.get(jobId);
-    if (!seen) this.seen.set(jobId, (seen = new Set()));
-    if (seen.has(key)) return this.reject(stats, StratumError.duplicate, 'duplicate share');
+    if (this.jobs.hasSeen(jobId, key)) return this.reject(worker, address, 'duplicate', difficulty, StratumError.duplicate, 'duplicate share');
 
     const en2 = hexToBytes(en2Hex);
     const header = job.header(session.extranonce1, en2, ntime, nonce);
-    const hash = headerHash(header);
-    const value = bytesToBigIntLE(hash);
-    const difficulty = session.jobDifficulty.get(jobId) ?? session.vardiff.difficulty;
-    if (value > targetForDifficulty(difficulty)) return this.reject(stats, StratumError.lowDifficulty, 'low difficulty share');
+    const value = bytesToBigIntLE(headerHash(header));
+    // A hash that meets the block target is always a good share, whatever rounding did to the share target.
+    const shareTarget = targetForDifficulty(difficulty);
+    if (value > shareTarget && value > job.template.target) {
+      return this.reject(worker, address, 'lowDifficulty', difficulty, StratumError.lowDifficulty, 'low difficulty share');
+    }
 
-    seen.add(key);
-    this.totals.accepted++;
-    const st = stats ?? this.newWorkerStats(worker, address);
-    st.accepted++;
-    st.difficultySum += difficulty;
-    st.lastShare = Date.now();
-    if (!st.firstShare) st.firstShare = st.lastShare;
-    this.recentShares.push({ t: st.lastShare, d: difficulty });
-    while (this.recentShares.length > 0 && st.lastShare - this.recentShares[0]!.t > HASHRATE_WINDOW_MS) this.recentShares.shift();
-    this.window.add({ address, worker, difficulty, time: st.lastShare });
-    this.emit('share', worker, difficulty);
+    this.jobs.markSeen(jobId, key);
+    const now = Date.now();
+    this.workers.count(worker, address, 'accepted', difficulty, now);
+    this.recentShares.push({ t: now, d: difficulty });
+    if (this.recentShares.length > 100_000) this.recentShares.shift();
+    const change = this.window.add({ address, worker, difficulty, time: now });
+    void this.o.windowStore?.record(change).catch((e: Error) => this.o.log.error(`pool: could not persist a share: ${e.message}`));
+    this.emit('share', worker, difficulty, 'accepted');
 
     if (value <= job.template.target) await this.submitBlock(job, session, en2, header, worker);
-
-    const next = this.o.varDiff === false ? null : session.vardiff.onShare();
-    if (next !== null && this.job) {
-      // A new job id for the new difficulty: shares already in flight keep their old job's difficulty.
-      const clone = new StratumJob((++this.jobCounter).toString(16), this.job.template);
-      this.jobs.set(clone.id, clone);
-      session.setDifficulty(next);
-      session.notify(clone, false);
-    }
+    else if (this.o.varDiff !== false) this.retune(session, session.vardiff.onShare(this.blockDifficulty(job), now));
     return { accepted: true };
   }
 
-  private newWorkerStats(worker: string, address: string): WorkerStats {
-    const st: WorkerStats = { worker, address, accepted: 0, rejected: 0, difficultySum: 0, firstShare: 0, lastShare: 0 };
-    if (this.workerStats.size >= MAX_WORKERS) this.workerStats.delete(this.workerStats.keys().next().value as string);
-    this.workerStats.set(worker, st);
-    return st;
+  /** Re-issues the current work at a new difficulty: shares in flight keep their old job's difficulty. */
+  private retune(session: StratumSession, next: number | null): void {
+    if (next === null || !this.job) return;
+    const clone = new StratumJob((++this.jobCounter).toString(16), this.job.template);
+    this.jobs.add(clone, false, true);
+    session.notify(clone, false);
+  }
+
+  /** Eases down connections that have gone quiet: vardiff otherwise reviews only when a share arrives. */
+  private reviewIdle(): void {
+    if (this.o.varDiff === false || !this.job) return;
+    const ceiling = this.blockDifficulty(this.job);
+    for (const s of this.sessions) if (s.workers.size > 0) this.retune(s, s.vardiff.review(ceiling));
   }
 
   private async submitBlock(job: StratumJob, session: StratumSession, en2: Uint8Array, header: ReturnType<StratumJob['header']>, worker: string): Promise<void> {
@@ -282,6 +324,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
         split: this.window.split(job.template.coinbase.amount),
       };
       this.blocks.push(found);
+      if (this.blocks.length > 1000) this.blocks.shift();
       this.o.log.info(`pool found block ${found.height} ${found.hash} (worker ${worker})`);
       this.emit('block', found);
     } catch (e) {

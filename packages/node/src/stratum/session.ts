@@ -16,6 +16,8 @@ export interface SubmitOutcome {
 /** What a session needs from its server. */
 export interface SessionHost {
   currentJob(): StratumJob | null;
+  /** Difficulty of the block the job builds: no share target may be harder. */
+  blockDifficulty(job: StratumJob): number;
   submit(session: StratumSession, worker: string, params: unknown[]): Promise<SubmitOutcome>;
   onClose(session: StratumSession): void;
   debug(msg: string, ...args: unknown[]): void;
@@ -29,6 +31,7 @@ export class StratumSession {
   /** Difficulty in force when each job was sent: a share is judged by the job's difficulty. */
   readonly jobDifficulty = new Map<string, number>();
   subscribed = false;
+  private sentDifficulty = 0;
   private buffer = '';
   private closed = false;
 
@@ -36,11 +39,10 @@ export class StratumSession {
     readonly id: number,
     readonly socket: Socket,
     private readonly host: SessionHost,
-    difficulty: number,
-    minDifficulty: number,
+    vardiff: VarDiff,
   ) {
     this.extranonce1 = extranonce1For(id);
-    this.vardiff = new VarDiff(difficulty, minDifficulty, 1e12);
+    this.vardiff = vardiff;
     socket.setEncoding('utf8');
     socket.setNoDelay(true);
     socket.on('data', (chunk: string) => this.onData(chunk));
@@ -56,15 +58,17 @@ export class StratumSession {
     if (!this.closed) this.socket.write(`${JSON.stringify(obj)}\n`);
   }
 
+  /** Sends a job; a changed share difficulty goes first, since miners apply it at the next notify. */
   notify(job: StratumJob, clean: boolean): void {
-    if (!this.subscribed) return;
-    this.jobDifficulty.set(job.id, this.vardiff.difficulty);
+    if (!this.subscribed || this.workers.size === 0) return;
+    const d = this.vardiff.clamp(this.host.blockDifficulty(job));
+    if (d !== this.sentDifficulty) {
+      this.sentDifficulty = d;
+      this.send({ id: null, method: 'mining.set_difficulty', params: [d] });
+    }
+    this.jobDifficulty.set(job.id, d);
     if (this.jobDifficulty.size > 64) this.jobDifficulty.delete(this.jobDifficulty.keys().next().value as string);
     this.send({ id: null, method: 'mining.notify', params: job.notifyParams(clean) });
-  }
-
-  setDifficulty(d: number): void {
-    this.send({ id: null, method: 'mining.set_difficulty', params: [d] });
   }
 
   close(): void {
@@ -119,11 +123,11 @@ export class StratumSession {
         if (this.workers.size >= MAX_WORKERS_PER_SESSION && !this.workers.has(user as string)) {
           return reply(false, stratumError(StratumError.unauthorized, `at most ${MAX_WORKERS_PER_SESSION} workers per connection`));
         }
+        const first = this.workers.size === 0;
         this.workers.set(user as string, address);
         reply(true);
-        this.setDifficulty(this.vardiff.difficulty);
         const job = this.host.currentJob();
-        if (job) this.notify(job, true);
+        if (job && first) this.notify(job, true);
         return;
       }
       case 'mining.extranonce.subscribe':

@@ -1,32 +1,69 @@
+export interface VarDiffOptions {
+  /** Floor for the share difficulty (the block difficulty still wins when it is lower). */
+  min: number;
+  /** Aimed-at seconds between one connection's shares. */
+  targetSeconds: number;
+  /** Seconds of shares (or silence) between reviews. */
+  reviewSeconds: number;
+}
+
+/** A burst this large is a reliable rate estimate: review at once instead of waiting out the window. */
+const BURST_SHARES = 16;
+/** Largest step per review: one lucky or unlucky window cannot swing the difficulty wildly. */
+const MAX_STEP = 4;
+
 /**
- * Per-connection variable difficulty: aims for one share every
- * `targetSeconds`, re-evaluated every `windowSeconds`, moving at most 4× at a
- * time so a burst of luck does not swing it wildly.
+ * Per-connection variable difficulty. It aims at one share every
+ * `targetSeconds`, moves up and down by at most 4× per review, and never
+ * exceeds the block difficulty it is given: a share that meets the block
+ * target is a block, so a harder share target would only hide blocks.
  */
 export class VarDiff {
   private shares = 0;
-  private windowStart = Date.now();
+  private windowStart: number;
 
   constructor(
-    public difficulty: number,
-    private readonly min: number,
-    private readonly max: number,
-    private readonly targetSeconds = 10,
-    private readonly windowSeconds = 30,
-  ) {}
+    private current: number,
+    private readonly o: VarDiffOptions,
+    now = Date.now(),
+  ) {
+    this.windowStart = now;
+  }
+
+  get difficulty(): number {
+    return this.current;
+  }
+
+  /** Brings the difficulty within [min, ceiling], the ceiling (block difficulty) winning; returns it. */
+  clamp(ceiling: number): number {
+    this.current = Math.min(ceiling, Math.max(this.o.min, this.current));
+    return this.current;
+  }
 
   /** Records an accepted share; returns a new difficulty when it should change. */
-  onShare(now = Date.now()): number | null {
+  onShare(ceiling: number, now = Date.now()): number | null {
     this.shares++;
+    return this.review(ceiling, now);
+  }
+
+  /**
+   * Re-evaluates the rate: after a burst, or once a review window has passed
+   * (also with no shares at all, so a miner that finds nothing is eased down).
+   */
+  review(ceiling: number, now = Date.now()): number | null {
     const elapsed = (now - this.windowStart) / 1000;
-    if (elapsed < this.windowSeconds && this.shares < 4 * (this.windowSeconds / this.targetSeconds)) return null;
-    const rate = this.shares / Math.max(elapsed, 1);
-    const wanted = this.difficulty * rate * this.targetSeconds;
-    const next = Math.min(this.max, Math.max(this.min, Math.min(this.difficulty * 4, Math.max(this.difficulty / 4, wanted))));
+    if (this.shares < BURST_SHARES && elapsed < this.o.reviewSeconds) {
+      const before = this.current;
+      return this.clamp(ceiling) === before ? null : this.current;
+    }
+    const wanted = this.shares === 0 ? this.current / MAX_STEP : this.current * (this.shares / Math.max(elapsed, 0.001)) * this.o.targetSeconds;
+    const stepped = Math.min(this.current * MAX_STEP, Math.max(this.current / MAX_STEP, wanted));
     this.shares = 0;
     this.windowStart = now;
-    if (Math.abs(next - this.difficulty) / this.difficulty < 0.2) return null;
-    this.difficulty = next;
+    const next = Math.min(ceiling, Math.max(this.o.min, stepped));
+    // Small corrections are noise; resending work for them would only cost the miner.
+    if (Math.abs(next - this.current) / this.current < 0.2 && this.current <= ceiling) return null;
+    this.current = next;
     return next;
   }
 }

@@ -99,8 +99,7 @@ export class StratumTestClient {
   }
 
   shareTarget(): bigint {
-    const scale = 1_000_000_000n;
-    return ((0xffffn << 208n) * scale) / BigInt(Math.max(1, Math.round(this.difficulty * 1e9)));
+    return shareTargetFor(this.difficulty);
   }
 
   /** Searches nonces for a hash that meets (or, with `fail`, misses) the share target. */
@@ -119,4 +118,12 @@ export class StratumTestClient {
   close(): void {
     this.socket.destroy();
   }
+}
+
+/** diff1 / difficulty, computed exactly from the double (regtest difficulties are ~5e-10). */
+export function shareTargetFor(difficulty: number): bigint {
+  const k = 52 - Math.floor(Math.log2(difficulty));
+  const n = BigInt(Math.round(difficulty * 2 ** k));
+  const diff1 = 0xffffn << 208n;
+  return k >= 0 ? (diff1 << BigInt(k)) / n : diff1 / (n << BigInt(-k));
 }

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { decodeCompact, NETWORKS } from '@hackcoin/core';
+import type { ChainEntry } from '../chain/entry.js';
+import type { BlockTemplate } from '../mining/template.js';
+import { JobBook } from './job-book.js';
+import type { StratumJob } from './job.js';
+import { targetForDifficulty } from './protocol.js';
+import { difficultyOfTarget } from './server.js';
+
+const tipA = { id: 'a' } as ChainEntry;
+const tipB = { id: 'b' } as ChainEntry;
+const job = (id: string, parent: ChainEntry, template = { parent } as BlockTemplate) => ({ id, template }) as StratumJob;
+
+describe('JobBook stale-share policy', () => {
+  it('retires every job at once on a tip change (clean_jobs=true)', () => {
+    const book = new JobBook(10_000);
+    book.add(job('1', tipA), true, false, 0);
+    expect(book.lookup('1', tipA, 1)).toHaveProperty('job');
+    book.add(job('2', tipB), true, false, 2);
+    expect(book.lookup('1', tipB, 3)).toEqual({ stale: 'job not found (stale)' });
+    expect(book.lookup('2', tipB, 3)).toHaveProperty('job');
+  });
+
+  it('answers stale for a job whose parent is no longer the tip, before the new job is even built', () => {
+    const book = new JobBook(10_000);
+    book.add(job('1', tipA), true, false, 0);
+    expect(book.lookup('1', tipB, 1)).toEqual({ stale: 'stale job (the chain tip has moved)' });
+  });
+
+  it('keeps a job replaced by a template refresh on the same tip valid for the grace window only', () => {
+    const book = new JobBook(10_000);
+    book.add(job('1', tipA), true, false, 0);
+    book.add(job('2', tipA), false, false, 5_000);
+    expect(book.lookup('1', tipA, 14_000)).toHaveProperty('job');
+    expect(book.lookup('1', tipA, 15_001)).toEqual({ stale: 'stale job (replaced by a newer template)' });
+    expect(book.lookup('2', tipA, 60_000)).toHaveProperty('job');
+  });
+
+  it('does not age a job when only the difficulty was re-issued', () => {
+    const book = new JobBook(10_000);
+    const first = job('1', tipA);
+    book.add(first, true, false, 0);
+    book.add(job('2', tipA, first.template), false, true, 1_000);
+    expect(book.lookup('1', tipA, 60_000)).toHaveProperty('job');
+  });
+
+  it('remembers shares per job for duplicate detection', () => {
+    const book = new JobBook(10_000);
+    book.add(job('1', tipA), true, false, 0);
+    expect(book.hasSeen('1', 'k')).toBe(false);
+    expect(book.markSeen('1', 'k')).toBe(true);
+    expect(book.hasSeen('1', 'k')).toBe(true);
+    expect(book.markSeen('1', 'k')).toBe(false);
+  });
+});
+
+describe('share targets', () => {
+  it('at the block difficulty equal the block target to within float precision (regtest, test and main limits)', () => {
+    for (const net of [NETWORKS.regtest, NETWORKS.test, NETWORKS.main]) {
+      const blockTarget = decodeCompact(net.powLimitBits).target;
+      const share = targetForDifficulty(difficultyOfTarget(blockTarget));
+      const diff = share > blockTarget ? share - blockTarget : blockTarget - share;
+      expect(Number(diff) / Number(blockTarget)).toBeLessThan(1e-12);
+    }
+  });
+});

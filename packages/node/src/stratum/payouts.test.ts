@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { addressFromPublicKey, formatAddress, publicKeyFromPrivate } from '@hackcoin/core';
+import { ChainFixture, W } from '../test-support/chain-fixture.js';
+import { TypedEmitter } from '../util/typed-emitter.js';
+import { PAYOUT_BATCH, PoolPayouts } from './payouts.js';
+import type { FoundBlock } from './server.js';
+
+const addressOf = (i: number) => {
+  const k = new Uint8Array(32);
+  new DataView(k.buffer).setUint32(28, 1000 + i);
+  return formatAddress(addressFromPublicKey(publicKeyFromPrivate(k)));
+};
+
+describe('pool payouts to many workers', () => {
+  let fx: ChainFixture | undefined;
+  afterEach(async () => {
+    await fx?.close();
+  });
+
+  it('pays 150 workers in batches across blocks under the 64-per-sender mempool limit, and after a restart', async () => {
+    fx = await ChainFixture.create({ maxTxs: 10_000 });
+    const pool = W.minerA;
+    await fx.mine(3, { miner: pool });
+    const found = fx.chain.tip;
+    const workers = Array.from({ length: 150 }, (_, i) => addressOf(i));
+    const each = 1_000_000n;
+    const block: FoundBlock = { height: found.height, hash: found.id, reward: each * 150n, worker: 'w', time: 0, split: new Map(workers.map((a) => [a, each])) };
+    const source = new TypedEmitter<{ block: [FoundBlock] }>();
+    const make = () =>
+      new PoolPayouts(
+        { chain: fx!.chain, mempool: fx!.mempool, params: fx!.params, log: fx!.log, key: pool.privateKey, address: formatAddress(pool.address), confirmations: 1, minFeeRate: 1n, db: fx!.db },
+        source,
+      );
+    let payouts = make();
+    const sent = new Set<string>();
+    const collect = () => payouts.payouts.filter((p) => p.status === 'sent').forEach((p) => sent.add(p.address));
+    source.emit('block', block);
+    await payouts.stop();
+    expect(fx.mempool.pendingFor(pool.address).length).toBe(PAYOUT_BATCH);
+    collect();
+    expect(sent.size).toBe(PAYOUT_BATCH);
+
+    // A restart in the middle: what is still owed comes back from the database.
+    await fx.reopen();
+    payouts = make();
+    await payouts.load();
+    for (let i = 0; i < 6 && sent.size < workers.length; i++) {
+      await fx.mine(1, { miner: W.minerB });
+      await payouts.stop();
+      collect();
+      payouts = make();
+      await payouts.load();
+    }
+    await fx.mine(1, { miner: W.minerB });
+    expect(sent.size).toBe(workers.length);
+    expect(fx.mempool.pendingFor(pool.address).length).toBe(0);
+    for (const a of workers) {
+      const balance = await fx.balance(Uint8Array.from(Buffer.from(a.slice(2), 'hex')));
+      expect(balance).toBeGreaterThan(each - 1_000n);
+      expect(balance).toBeLessThan(each);
+    }
+  });
+});
