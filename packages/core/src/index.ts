@@ -1,6 +1,7 @@
 export * from './encoding/bytes.js';
 export * from './encoding/reader.js';
 export * from './encoding/writer.js';
+export * from './encoding/json-depth.js';
 export * from './crypto/hash.js';
 export * from './crypto/keys.js';
 export * from './consensus/params.js';

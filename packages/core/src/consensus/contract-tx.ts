@@ -52,6 +52,7 @@ export function applyContractTx(
   block: { height: number; time: number },
 ): { fee: bigint; receipt: Receipt } {
   const payload = contractPayload(tx, params);
+  executor.checkPayload?.(payload);
   const sender = ws.get(from);
   if (tx.nonce < sender.nonce) reject('bad-txns-nonce-too-low', `expected ${sender.nonce}, got ${tx.nonce}`, 0);
   if (tx.nonce > sender.nonce) reject('bad-txns-nonce-gap', `expected ${sender.nonce}, got ${tx.nonce}`, 0);

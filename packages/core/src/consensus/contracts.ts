@@ -1,8 +1,9 @@
 import { reject } from './errors.js';
-import type { ConsensusParams } from './params.js';
+import { CONTRACT_LIMITS, type ConsensusParams } from './params.js';
 import { keccak256 } from '../crypto/hash.js';
 import { BufferWriter } from '../encoding/writer.js';
 import { equalBytes } from '../encoding/bytes.js';
+import { jsonDepth } from '../encoding/json-depth.js';
 import { ZERO_ADDRESS } from '../primitives/address.js';
 import type { TransferTx } from '../primitives/transaction.js';
 
@@ -54,16 +55,29 @@ export function isContractTx(tx: TransferTx): boolean {
  * Parses and checks a contract payload without chain state. Rejections:
  * `bad-txns-contract-payload` (shape, recipient), `bad-txns-contract-gas`
  * (limit out of range or below the intrinsic gas), `bad-txns-contract-fee`
- * (fee ≠ gasLimit × gasPrice).
+ * (fee ≠ gasLimit × gasPrice), `bad-txns-contract-args-too-deep` (nesting,
+ * measured on the text before it is parsed) and `bad-txns-contract-source-size`
+ * (CONTRACT_LIMITS).
  */
 export function contractPayload(tx: TransferTx, params: ConsensusParams): ContractPayload {
   const cached = payloadCache.get(tx);
   if (cached) return cached;
+  let text: string;
+  try {
+    text = decoder.decode(tx.data);
+  } catch {
+    bad('data is not UTF-8');
+  }
+  // The payload object is one level; only args/init may nest below it.
+  const depth = jsonDepth(text);
+  if (depth > 1 + CONTRACT_LIMITS.maxArgsDepth) {
+    reject('bad-txns-contract-args-too-deep', `payload nests ${depth} levels, arguments may nest ${CONTRACT_LIMITS.maxArgsDepth}`);
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(decoder.decode(tx.data));
+    raw = JSON.parse(text);
   } catch {
-    bad('data is not UTF-8 JSON');
+    bad('data is not JSON');
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) bad('payload must be a JSON object');
   const o = raw as Record<string, unknown>;
@@ -81,6 +95,9 @@ export function contractPayload(tx: TransferTx, params: ConsensusParams): Contra
   let payload: ContractPayload;
   if (o.type === 'deploy') {
     if (typeof o.code !== 'string' || o.code.length === 0) bad('code must be a non-empty string');
+    if (o.code.length > CONTRACT_LIMITS.maxSourceLength) {
+      reject('bad-txns-contract-source-size', `source of ${o.code.length} characters, at most ${CONTRACT_LIMITS.maxSourceLength}`);
+    }
     if (!Array.isArray(o.init)) bad('init must be an array');
     if (!equalBytes(tx.to, ZERO_ADDRESS)) bad('a deploy is sent to the zero address');
     payload = { type: 'deploy', code: o.code, init: o.init, gasLimit, gasPrice };
@@ -152,6 +169,13 @@ export interface ContractOutcome {
 
 /** The VM, as core sees it: deterministic, synchronous, read-only on the view. */
 export interface ContractExecutor {
+  /**
+   * The VM's static rules on a payload (for a deploy: the source's size,
+   * nesting and exports), without chain state. Throws a RuleError, and
+   * nothing else, for a transaction no block may contain; the mempool runs
+   * the same check at admission.
+   */
+  checkPayload?(payload: ContractPayload): void;
   execute(call: ContractCall, view: ContractView): ContractOutcome;
 }
 

@@ -43,6 +43,10 @@ export type RejectCode =
   | 'bad-txns-contract-payload'
   | 'bad-txns-contract-fee'
   | 'bad-txns-contract-gas'
+  | 'bad-txns-contract-args-too-deep'
+  | 'bad-txns-contract-source-size'
+  | 'bad-txns-contract-too-deep'
+  | 'bad-txns-contract-exports'
   // mempool policy
   | 'txn-already-known'
   | 'min-fee-not-met'

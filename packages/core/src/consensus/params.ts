@@ -51,6 +51,38 @@ export interface ConsensusParams {
   readonly genesis: GenesisSpec;
 }
 
+/**
+ * Structural limits of contract transactions and of what contract code may
+ * hand back to the chain (see docs/contracts.md). They exist so that every
+ * step from a transaction's bytes to its receipt does bounded work with
+ * bounded host stack: all are checked by code that does not recurse before
+ * the thing they bound is parsed, walked or executed. The same on every
+ * network; changing one is a hard fork.
+ */
+export const CONTRACT_LIMITS = {
+  /** UTF-16 code units of a deploy's source. */
+  maxSourceLength: 49_152,
+  /**
+   * Nesting of the source as the parser sees it: at most this many of the
+   * parser's recursive productions (statement, assignment expression, unary
+   * and binary operator, atom, binding pattern, regex group) may be open at
+   * once. A chain `a + b + c` counts one per operator.
+   */
+  maxParseDepth: 128,
+  /** Depth of the syntax tree (the program node is 1); bounds `a.b.c…` chains, which parse by a loop. */
+  maxSyntaxDepth: 128,
+  /** Exported functions of one contract. */
+  maxExports: 64,
+  /** JSON nesting of a call's `args` or a deploy's `init` (the array itself is 1); their size is bounded by maxTxDataSize. */
+  maxArgsDepth: 32,
+  /** JSON nesting of every value contract code hands out: return value, event data, storage value, nested-call arguments. */
+  maxValueDepth: 32,
+  /** JSON text length of a call's return value. */
+  maxReturnLength: 16_384,
+  /** Events one contract transaction may emit (nested calls are read-only and emit none). */
+  maxEvents: 64,
+} as const;
+
 const GENESIS_MESSAGE = 'HackCoin genesis: correct consensus first, then speed';
 
 const COMMON = {

@@ -1,16 +1,19 @@
 import {
+  CONTRACT_LIMITS,
   addressKey,
   formatAddress,
   parseAddress,
   type ContractCall,
   type ContractExecutor,
   type ContractOutcome,
+  type ContractPayload,
   type ContractView,
+  valueDepthExceeds,
 } from '@hackcoin/core';
 import type { ContractEngine } from './engine.js';
 import { ContractError } from './errors.js';
 import { prepareContract } from './instrument.js';
-import type { ContractHost, ExecutionResult } from './types.js';
+import type { ContractHost, ExecutionResult, PreparedContract } from './types.js';
 
 /** Lowercase hex key of an address string, or undefined when it is not an address. */
 export function keyOf(address: string): string | undefined {
@@ -22,6 +25,9 @@ export function keyOf(address: string): string | undefined {
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Recently prepared sources: a deploy is checked at admission, in the template and in the block. */
+const PREPARED_CACHE_ENTRIES = 32;
 
 function reverted(reason: string, gasUsed: number): ContractOutcome {
   return { status: 'reverted', gasUsed, revertReason: reason, storageWrites: new Map(), transfers: [], events: [] };
@@ -54,17 +60,36 @@ export function engineHost(view: ContractView): ContractHost {
  * reverts, still charging the gas it used.
  */
 export class QuickJsExecutor implements ContractExecutor {
+  private readonly prepared = new Map<string, PreparedContract | ContractError>();
+
   constructor(private readonly engine: ContractEngine) {}
+
+  /** Consensus limits on a deploy's source (RuleError); an unacceptable but well-bounded source only reverts later. */
+  checkPayload(payload: ContractPayload): void {
+    if (payload.type === 'deploy') this.prepare(payload.code);
+  }
+
+  private prepare(source: string): PreparedContract | ContractError {
+    const cached = this.prepared.get(source);
+    if (cached !== undefined) return cached;
+    let result: PreparedContract | ContractError;
+    try {
+      result = prepareContract(source);
+    } catch (e) {
+      if (!(e instanceof ContractError)) throw e;
+      result = e;
+    }
+    if (this.prepared.size >= PREPARED_CACHE_ENTRIES) this.prepared.delete(this.prepared.keys().next().value as string);
+    this.prepared.set(source, result);
+    return result;
+  }
 
   execute(call: ContractCall, view: ContractView): ContractOutcome {
     let code = call.code;
     if (call.kind === 'deploy') {
-      try {
-        code = prepareContract(call.code).code;
-      } catch (e) {
-        if (e instanceof ContractError) return reverted(e.message, 0);
-        throw e;
-      }
+      const prepared = this.prepare(call.code);
+      if (prepared instanceof ContractError) return reverted(prepared.message, 0);
+      code = prepared.code;
     }
     const result: ExecutionResult = this.engine.execute({
       code,
@@ -96,6 +121,12 @@ export class QuickJsExecutor implements ContractExecutor {
     }
     for (const key of result.storageWrites.keys()) {
       if (LONE_SURROGATE.test(key)) return reverted('storage key is not well-formed Unicode', result.gasUsed);
+    }
+    // The sandbox enforces these; checked again so that receipts can be encoded whatever the VM returned.
+    const { maxEvents, maxValueDepth } = CONTRACT_LIMITS;
+    if (result.events.length > maxEvents) return reverted(`more than ${maxEvents} events`, result.gasUsed);
+    if (valueDepthExceeds(result.returnValue, maxValueDepth) || result.events.some((e) => valueDepthExceeds(e.data, maxValueDepth))) {
+      return reverted(`a value nests deeper than ${maxValueDepth}`, result.gasUsed);
     }
     const out: ContractOutcome = {
       status: 'success',

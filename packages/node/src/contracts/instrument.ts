@@ -1,6 +1,6 @@
-import { parse, type Node } from 'acorn';
 import { ContractError } from './errors.js';
 import { GAS, LIMITS } from './gas-schedule.js';
+import { childNodes, isNode, parseContractSource, type AnyNode } from './source-limits.js';
 import type { PreparedContract } from './types.js';
 
 /**
@@ -12,9 +12,6 @@ import type { PreparedContract } from './types.js';
  */
 
 export const RESERVED_PREFIX = '__hc';
-const MAX_SOURCE_LENGTH = 256 * 1024;
-
-type AnyNode = Node & Record<string, unknown>;
 
 interface Insertion {
   pos: number;
@@ -36,24 +33,6 @@ function fail(reason: string): never {
 
 function charge(gas: number): string {
   return `if ((__hc_g -= ${gas}) < 0) __hc_oog();`;
-}
-
-function childNodes(node: AnyNode): AnyNode[] {
-  const out: AnyNode[] = [];
-  for (const key of Object.keys(node)) {
-    if (key === 'loc' || key === 'range') continue;
-    const value = node[key];
-    if (Array.isArray(value)) {
-      for (const item of value) if (isNode(item)) out.push(item);
-    } else if (isNode(value)) {
-      out.push(value);
-    }
-  }
-  return out;
-}
-
-function isNode(value: unknown): value is AnyNode {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }
 
 /** Static size of the code one entry (or one iteration) may run before the next charge point. */
@@ -318,22 +297,14 @@ class Instrumenter {
 /**
  * Validate and instrument contract source. The result's `code` is what the
  * chain stores and later passes to execute(); never pass unprepared text there.
+ * Throws a RuleError when the source breaks a consensus limit (see
+ * source-limits.ts), a ContractError when it is not an acceptable contract.
  */
 export function prepareContract(source: string): PreparedContract {
   if (typeof source !== 'string') fail('source must be a string');
-  if (source.length > MAX_SOURCE_LENGTH) fail(`source longer than ${MAX_SOURCE_LENGTH} characters`);
-  let program: AnyNode;
   const arrows: number[] = [];
-  try {
-    program = parse(source, {
-      ecmaVersion: 2022,
-      sourceType: 'module',
-      onToken: (token) => {
-        if (token.type.label === '=>') arrows.push(token.start);
-      },
-    }) as unknown as AnyNode;
-  } catch (error) {
-    fail((error as Error).message);
-  }
+  const program = parseContractSource(source, (token) => {
+    if (token.type.label === '=>') arrows.push(token.start);
+  });
   return new Instrumenter(source, arrows).run(program);
 }

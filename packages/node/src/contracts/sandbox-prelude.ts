@@ -1,3 +1,4 @@
+import { CONTRACT_LIMITS } from '@hackcoin/core';
 import { GAS, LIMITS } from './gas-schedule.js';
 
 /**
@@ -17,7 +18,8 @@ import { GAS, LIMITS } from './gas-schedule.js';
  * `R<gasLeft>|<reason>` or `O` (out of gas, or a resource cap was hit).
  */
 
-const CONSTANTS = JSON.stringify({ ...GAS, ...LIMITS, killPollsPerGas: undefined });
+const { maxValueDepth, maxReturnLength, maxEvents } = CONTRACT_LIMITS;
+const CONSTANTS = JSON.stringify({ ...GAS, ...LIMITS, maxValueDepth, maxReturnLength, maxEvents, killPollsPerGas: undefined });
 
 const PRELUDE_HEAD = `(function (__hc_host) {
 "use strict";
@@ -38,6 +40,7 @@ const InternalErrorProto = G.InternalError.prototype;
 const errorProtos = [Error, TypeError, RangeError, SyntaxError, ReferenceError, URIError, EvalError, G.InternalError, AggregateError]
   .map(function (C) { return C.prototype; });
 const WeakSetCtor = WeakSet, weakSetAdd = WeakSet.prototype.add, weakSetHas = WeakSet.prototype.has;
+const MapCtor = Map, mapGet = Map.prototype.get, mapSet = Map.prototype.set;
 const setSizeGetter = getOwnPropertyDescriptor(Set.prototype, 'size').get;
 const mapSizeGetter = getOwnPropertyDescriptor(Map.prototype, 'size').get;
 const TypedArrayProto = getPrototypeOf(Uint8Array.prototype);
@@ -486,8 +489,24 @@ function checkString(value, what, max) {
   if (value.length > max) fail(RangeErrorCtor, what + ' longer than ' + max);
   return value;
 }
+/* Values leaving the VM (return value, event data, storage values, nested-call
+   arguments) are nested at most K.maxValueDepth deep, so the host never walks
+   deeper ones. The hook runs before each value is serialised, with its holder
+   as this: a value's depth is its holder's plus one. */
+function boundedStringify(value, what) {
+  const depths = new MapCtor();
+  return meteredStringify(value, function (key, v) {
+    if (v !== null && typeof v === 'object') {
+      const parent = apply(mapGet, depths, [this]);
+      const depth = (parent === undefined ? 0 : parent) + 1;
+      if (depth > K.maxValueDepth) fail(RangeErrorCtor, what + ' nests deeper than ' + K.maxValueDepth);
+      apply(mapSet, depths, [v, depth]);
+    }
+    return v;
+  });
+}
 function toJsonText(value, what, max) {
-  const json = meteredStringify(value);
+  const json = boundedStringify(value, what);
   if (json === undefined) fail(TypeErrorCtor, what + ' is not JSON-serialisable');
   if (json.length > max) fail(RangeErrorCtor, what + ' longer than ' + max + ' characters of JSON');
   return json;
@@ -536,11 +555,14 @@ function transfer(to, amount) {
   charge(K.transferBase);
   charge(host.transfer(to, units));
 }
+let eventsEmitted = 0;
 function emit(name, data) {
+  if (eventsEmitted >= K.maxEvents) fail(RangeErrorCtor, 'more than ' + K.maxEvents + ' events');
   checkString(name, 'event name', K.maxEventNameLength);
   const json = toJsonText(data === undefined ? null : data, 'event data', K.maxEventDataLength);
   charge(K.eventBase + (name.length + json.length) * K.eventPerByte);
   host.emit(name, json);
+  eventsEmitted++;
 }
 function require(condition, message) {
   if (!condition) throw new ErrorCtor(message === undefined ? 'require failed' : toStr(message));
@@ -583,9 +605,8 @@ try {
     if (fn === 'init' && !input.deploying) fail(ErrorCtor, 'init can only run at deploy');
     result = apply(exports[fn], undefined, input.args);
   }
-  const out = result === undefined ? '' : meteredStringify(result);
+  const out = result === undefined ? '' : toJsonText(result, 'return value', K.maxReturnLength);
   if (__hc_g < 0) return 'O';
-  if (out === undefined) fail(TypeErrorCtor, 'return value is not JSON-serialisable');
   return 'S' + __hc_g + '|' + out;
 } catch (e) {
   if (__hc_g < 0 || isOom(e)) return 'O';
