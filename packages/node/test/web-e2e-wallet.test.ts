@@ -160,5 +160,42 @@ if (!hasChromium) {
       await page.locator('input[name="fee"][value="normal"]').check({ force: true });
       await page.getByLabel('Amount (HCK)').fill('');
     });
+
+    it('keeps the header and says the node is unreachable while it restarts, then loads the page it could not fetch', async () => {
+      await go('/');
+      await expect.poll(() => page.getByTestId('connection').textContent()).toContain('Live');
+      // Chromium logs every refused request and the failed page import: expected while the node is down.
+      watch.allow(/ERR_CONNECTION_REFUSED|WebSocket connection|dynamically imported module|ChunkLoadError/);
+      const port = node.port;
+      const dataDir = node.dataDir;
+      await node.stop();
+      await page.getByTestId('offline-banner').waitFor({ timeout: 20_000 });
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Mining' }).click();
+      await expect.poll(() => page.getByTestId('route-error').textContent(), { timeout: 20_000 }).toContain('The node is not answering');
+      expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(true);
+      await shot('restart-offline-1280');
+      node = await startNode({ dataDir, env: { P2P: 'false', PORT: String(port) } });
+      // Back: the page reloads itself and shows the mining page; the banner is gone.
+      await page.getByTestId('mining-state').waitFor({ timeout: 30_000 });
+      expect(new URL(page.url()).pathname).toBe('/mining');
+      await expect.poll(() => page.getByTestId('offline-banner').count()).toBe(0);
+    }, 90_000);
+
+    it('logs no console error on any page of a node without a pool or peer-to-peer networking', async () => {
+      const block = await node.api('/api/blocks/2');
+      const tx = (await node.api(`/api/address/${mine0}/history?limit=1`)).entries[0].id as string;
+      const pages = ['/', '/wallet', '/mining', '/explorer', '/explorer/mempool', `/explorer/block/${block.hash}`, `/explorer/tx/${tx}`, `/explorer/address/${mine0}`, '/network', '/contracts', '/no-such-page'];
+      for (const path of pages) {
+        await go(path);
+        await page.waitForLoadState('networkidle');
+      }
+      // The mining page used to poll pool stats into 404s every 5 s: stay past one period.
+      await go('/mining');
+      await page.getByTestId('mining-state').waitFor();
+      await page.waitForTimeout(5500);
+      expect(await page.getByTestId('pool-card').count()).toBe(0);
+      await go('/network');
+      await page.getByTestId('p2p-off').waitFor();
+    }, 60_000);
   });
 }

@@ -1,7 +1,8 @@
-import { lazy, useMemo } from 'react';
+import { useMemo } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { Layout } from './components/Layout';
 import { Notice } from './components/Notice';
+import { lazyRoute } from './lib/lazy-route';
 import { RealtimeClient, defaultSocketUrl } from './lib/realtime';
 import { NodeInfoProvider } from './state/node-info';
 import { RealtimeProvider } from './state/realtime';
@@ -10,15 +11,16 @@ import { WalletProvider } from './state/wallet';
 import Dashboard from './pages/dashboard/DashboardPage';
 
 // Every other page is its own chunk: the first load only fetches the shell and the dashboard.
-const WalletPage = lazy(() => import('./pages/wallet/WalletPage'));
-const MiningPage = lazy(() => import('./pages/mining/MiningPage'));
-const ExplorerHome = lazy(() => import('./pages/explorer/ExplorerHome'));
-const BlockPage = lazy(() => import('./pages/explorer/BlockPage'));
-const TxPage = lazy(() => import('./pages/explorer/TxPage'));
-const AddressPage = lazy(() => import('./pages/explorer/AddressPage'));
-const MempoolPage = lazy(() => import('./pages/explorer/MempoolPage'));
-const NetworkPage = lazy(() => import('./pages/network/NetworkPage'));
-const ContractsPage = lazy(() => import('./pages/contracts/ContractsPage'));
+// A chunk that fails to load (node restarted) is retried, then the tab reloads once the node is back.
+const WalletPage = lazyRoute(() => import('./pages/wallet/WalletPage'));
+const MiningPage = lazyRoute(() => import('./pages/mining/MiningPage'));
+const ExplorerHome = lazyRoute(() => import('./pages/explorer/ExplorerHome'));
+const BlockPage = lazyRoute(() => import('./pages/explorer/BlockPage'));
+const TxPage = lazyRoute(() => import('./pages/explorer/TxPage'));
+const AddressPage = lazyRoute(() => import('./pages/explorer/AddressPage'));
+const MempoolPage = lazyRoute(() => import('./pages/explorer/MempoolPage'));
+const NetworkPage = lazyRoute(() => import('./pages/network/NetworkPage'));
+const ContractsPage = lazyRoute(() => import('./pages/contracts/ContractsPage'));
 
 function NotFound() {
   return <Notice tone="warn" title="Page not found">There is nothing at this address. Use the navigation above.</Notice>;

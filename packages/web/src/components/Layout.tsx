@@ -1,8 +1,9 @@
-import { Suspense, type ReactNode } from 'react';
-import { NavLink } from 'react-router-dom';
+import { Suspense, useEffect, useState, type ReactNode } from 'react';
+import { NavLink, useLocation } from 'react-router-dom';
 import { useRealtime } from '../state/realtime';
 import { useNodeInfo } from '../state/node-info';
 import { Loading } from './Notice';
+import { RouteErrorBoundary } from './RouteErrorBoundary';
 
 const NAV = [
   ['/', 'Dashboard'],
@@ -33,7 +34,37 @@ function ConnectionBadge() {
   );
 }
 
+function useBrowserOnline(): boolean {
+  const [online, setOnline] = useState(() => navigator.onLine);
+  useEffect(() => {
+    const on = () => setOnline(true);
+    const off = () => setOnline(false);
+    window.addEventListener('online', on);
+    window.addEventListener('offline', off);
+    return () => {
+      window.removeEventListener('online', on);
+      window.removeEventListener('offline', off);
+    };
+  }, []);
+  return online;
+}
+
+/** Said once, above every page, while the node cannot be reached; pages keep their last data meanwhile. */
+function OfflineBanner({ nodeLost, browserOnline }: { nodeLost: boolean; browserOnline: boolean }) {
+  if (!nodeLost && browserOnline) return null;
+  return (
+    <div role="status" data-testid="offline-banner" className="border-b border-amber-700/60 bg-amber-950/60 px-4 py-2 text-center text-sm text-amber-100">
+      {browserOnline ? 'The node is not answering. Pages show the last data they had; reconnecting…' : 'This browser is offline. Pages show the last data they had.'}
+    </div>
+  );
+}
+
 export function Layout({ children }: { children: ReactNode }) {
+  const { pathname } = useLocation();
+  const { state, client } = useRealtime();
+  const browserOnline = useBrowserOnline();
+  // Lost means it had been connected: the first connection attempt is not an outage.
+  const nodeLost = state !== 'open' && client.connects > 0;
   return (
     <div className="min-h-screen">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-amber-500 focus:px-3 focus:py-1 focus:text-slate-950">
@@ -69,8 +100,11 @@ export function Layout({ children }: { children: ReactNode }) {
           </nav>
         </div>
       </header>
+      <OfflineBanner nodeLost={nodeLost} browserOnline={browserOnline} />
       <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 focus:outline-none">
-        <Suspense fallback={<Loading />}>{children}</Suspense>
+        <RouteErrorBoundary resetKey={pathname} online={state === 'open' && browserOnline}>
+          <Suspense fallback={<Loading />}>{children}</Suspense>
+        </RouteErrorBoundary>
       </main>
     </div>
   );

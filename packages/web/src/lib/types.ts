@@ -18,6 +18,8 @@ export interface NodeInfo {
   mining: boolean;
   /** Whether this node serves a Stratum pool (GET /api/pool/stats answers). */
   pool?: boolean;
+  /** Null when the node runs without peer-to-peer networking (the /api/network routes then answer 503). */
+  p2p?: { peerId: string; addrs: string[] } | null;
 }
 
 export interface BlockHeader {

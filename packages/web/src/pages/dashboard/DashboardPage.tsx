@@ -16,11 +16,12 @@ const Charts = lazy(() => import('./Charts'));
 export default function DashboardPage() {
   const info = useNodeInfo();
   const recent = useApi<BlocksPage>('/api/blocks?limit=60', { refreshOn: ['blocks'] });
-  const net = useApi<NetworkStatus>('/api/network/status', { refreshOn: ['network', 'blocks'], intervalMs: 10_000 });
+  const d = info.data;
+  // Only asked of a node that runs peer-to-peer networking; others answer 503.
+  const net = useApi<NetworkStatus>(d?.p2p ? '/api/network/status' : null, { refreshOn: ['network', 'blocks'], intervalMs: 10_000 });
   const blocks = recent.data?.blocks ?? [];
   const fromMonitor = net.data?.hashRate ? net.data.hashRate : null;
   const hashRate = fromMonitor ?? hashRateFromBlocks(blocks.slice(0, 20));
-  const d = info.data;
   return (
     <div className="space-y-6">
       <PageTitle sub={d ? `${d.name} ${d.version} · ${d.network} · chain id ${d.chainId}` : 'Connecting to the node…'}>Dashboard</PageTitle>
@@ -29,7 +30,7 @@ export default function DashboardPage() {
         <Stat label="Height" testId="stat-height" value={d ? d.height.toLocaleString('en-US') : '—'} hint={d ? <Link className="font-mono hover:underline" to={`/explorer/block/${d.bestHash}`}>{d.bestHash.slice(0, 16)}…</Link> : undefined} />
         <Stat label="Difficulty" value={formatDifficulty(d?.difficulty)} />
         <Stat label="Network hash rate" value={formatHashrate(hashRate)} hint={fromMonitor !== null ? 'from the network monitor' : 'estimated from the last 20 blocks'} />
-        <Stat label="Peers" testId="stat-peers" value={net.data ? net.data.peers.total : '—'} hint={net.data ? `${net.data.peers.outbound} out · ${net.data.peers.inbound} in` : net.error !== undefined ? 'not available on this node yet' : ''} />
+        <Stat label="Peers" testId="stat-peers" value={net.data ? net.data.peers.total : '—'} hint={net.data ? `${net.data.peers.outbound} out · ${net.data.peers.inbound} in` : d && !d.p2p ? 'peer-to-peer is off on this node' : net.error !== undefined ? 'not available on this node yet' : ''} />
         <Stat label="Mempool" testId="stat-mempool" value={d ? `${d.mempool.size} tx` : '—'} hint={d ? formatBytes(d.mempool.bytes) : undefined} />
       </div>
       <SearchBox />

@@ -1,5 +1,5 @@
 import { Card, KeyValue, PageTitle, Stat } from '../../components/Card';
-import { ApiErrorNotice, Loading } from '../../components/Notice';
+import { ApiErrorNotice, Loading, Notice } from '../../components/Notice';
 import { TokenForm } from '../../components/TokenForm';
 import { useApi } from '../../hooks/useApi';
 import { useToken } from '../../hooks/useToken';
@@ -8,15 +8,29 @@ import type { BanEntry, NetworkStatus, PeerSummary } from '../../lib/types';
 import { BansTable } from './BansTable';
 import { ConnectForm } from './ConnectForm';
 import { PeersTable } from './PeersTable';
+import { useNodeInfo } from '../../state/node-info';
 import { SyncBar } from './SyncBar';
 
 const LIVE = { refreshOn: ['network' as const], intervalMs: 5000 };
 
 export default function NetworkPage() {
+  const { data: node } = useNodeInfo();
+  // A node without peer-to-peer networking answers 503 on every /api/network route: ask only one that has it.
+  const p2p = node?.p2p ? '/api/network' : null;
   const [token] = useToken();
-  const status = useApi<NetworkStatus>('/api/network/status', { ...LIVE, refreshOn: ['network', 'blocks'] });
-  const peers = useApi<{ count: number; peers: PeerSummary[] }>('/api/network/peers', LIVE);
-  const bans = useApi<{ count: number; bans: BanEntry[] }>('/api/network/bans', LIVE);
+  const status = useApi<NetworkStatus>(p2p && `${p2p}/status`, { ...LIVE, refreshOn: ['network', 'blocks'] });
+  const peers = useApi<{ count: number; peers: PeerSummary[] }>(p2p && `${p2p}/peers`, LIVE);
+  const bans = useApi<{ count: number; bans: BanEntry[] }>(p2p && `${p2p}/bans`, LIVE);
+  if (node && !node.p2p) {
+    return (
+      <div className="space-y-4">
+        <PageTitle sub="Peers, sync progress and bans of this node's peer-to-peer network.">Network</PageTitle>
+        <Notice title="Peer-to-peer networking is off on this node" testId="p2p-off">
+          It was started with P2P=false, so it has no peers. Start it without that setting to join a network.
+        </Notice>
+      </div>
+    );
+  }
   const s = status.data;
   const reload = () => {
     status.reload();
