@@ -110,7 +110,13 @@ export class RealtimeHub {
   }
 
   register(app: FastifyInstance): void {
-    app.get('/ws', { websocket: true }, (socket) => this.accept(socket));
+    app.route({
+      method: 'GET',
+      url: '/ws',
+      handler: async (_req, reply) =>
+        reply.status(426).header('upgrade', 'websocket').send({ error: 'upgrade-required', message: 'invalid request: /ws takes a WebSocket upgrade' }),
+      wsHandler: (socket) => this.accept(socket),
+    });
   }
 
   private accept(ws: WebSocket): void {

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RuleError } from '@hackcoin/core';
 import type { Logger } from '../util/logger.js';
 import { ContractError } from '../contracts/errors.js';
@@ -29,6 +29,21 @@ export function installJsonBodyParser(app: FastifyInstance): void {
     if (jsonTooDeep(body as string, MAX_JSON_DEPTH)) return done(new HttpError(400, tooDeepMessage('body'), 'json-too-deep'), undefined);
     parseJson(req, body as string, done);
   });
+}
+
+/** Longest path parameter the router matches; addresses are 42 characters and hashes 64. */
+export const MAX_PARAM_LENGTH = 100;
+
+/**
+ * Errors the router raises before any route or error handler runs (Fastify's `frameworkErrors`
+ * option). Without this its own answers would echo the whole URL back.
+ */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    reply.status(414).send({ error: 'uri-too-long', message: `invalid url: a path parameter is longer than ${MAX_PARAM_LENGTH} characters` });
+  } else {
+    reply.status(400).send({ error: 'bad-request', message: 'invalid url: not a valid URL' });
+  }
 }
 
 /**

@@ -9,8 +9,9 @@ import { walletRoutes } from './routes/wallet.js';
 import { feeEstimateRoutes } from './routes/fee-estimate.js';
 import { contractRoutes } from './routes/contracts.js';
 import { registerWebApp } from './static.js';
-import { BODY_LIMIT, installErrorHandler, installJsonBodyParser } from './request-guards.js';
+import { BODY_LIMIT, MAX_PARAM_LENGTH, frameworkErrors, installErrorHandler, installJsonBodyParser } from './request-guards.js';
 import { installRateLimits } from './rate-limit.js';
+import { recordRoutes } from './route-list.js';
 import type { RateLimitMode } from '../config/config.js';
 
 /** WebSocket frames past this close the connection; the hub refuses messages past its own smaller limit. */
@@ -21,7 +22,8 @@ export interface ApiServerOptions {
 }
 
 export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = { rateLimit: 'remote' }): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, return503OnClosing: true });
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, return503OnClosing: true, maxParamLength: MAX_PARAM_LENGTH, frameworkErrors });
+  recordRoutes(app);
   installErrorHandler(app, ctx.log);
   installJsonBodyParser(app);
   // Before any route: the limits attach to each route as it is added.
