@@ -20,7 +20,11 @@ export interface PeerRecord {
 
 export type SyncRequest =
   | { type: 'headers'; locator: Uint8Array[]; max: number }
-  | { type: 'blocks'; hashes: Uint8Array[] };
+  | { type: 'blocks'; hashes: Uint8Array[] }
+  /** Bitcoin's `mempool`: the ids of the peer's pending transactions (an inv), best fee rate first. */
+  | { type: 'mempool' }
+  /** Bitcoin's `getdata` for transactions. */
+  | { type: 'txs'; ids: Uint8Array[] };
 
 const enc = new TextEncoder();
 const dec = new TextDecoder('utf-8', { fatal: true });
@@ -88,9 +92,14 @@ export function encodeSyncRequest(req: SyncRequest): Uint8Array {
   if (req.type === 'headers') {
     w.u8(1).varint(req.max).varint(req.locator.length);
     for (const h of req.locator) w.fixed(h, 32);
-  } else {
+  } else if (req.type === 'blocks') {
     w.u8(2).varint(req.hashes.length);
     for (const h of req.hashes) w.fixed(h, 32);
+  } else if (req.type === 'mempool') {
+    w.u8(3);
+  } else {
+    w.u8(4).varint(req.ids.length);
+    for (const h of req.ids) w.fixed(h, 32);
   }
   return w.finish();
 }
@@ -110,6 +119,13 @@ export function decodeSyncRequest(b: Uint8Array): SyncRequest {
     const hashes: Uint8Array[] = [];
     for (let i = 0; i < n; i++) hashes.push(r.bytes(32).slice());
     out = { type: 'blocks', hashes };
+  } else if (tag === 3) {
+    out = { type: 'mempool' };
+  } else if (tag === 4) {
+    const n = count(r, LIMITS.maxTxsPerRequest, 'transaction ids');
+    const ids: Uint8Array[] = [];
+    for (let i = 0; i < n; i++) ids.push(r.bytes(32).slice());
+    out = { type: 'txs', ids };
   } else {
     throw new DecodeError(`unknown sync request ${tag}`);
   }
@@ -175,6 +191,33 @@ export function decodePeers(b: Uint8Array): PeerRecord[] {
     for (let j = 0; j < m; j++) addrs.push(readStr(r, 256));
     out.push({ peerId, addrs });
   }
+  r.done();
+  return out;
+}
+
+/** A list of 32-byte hashes (the answer to a mempool request). */
+export function encodeHashes(hashes: Uint8Array[]): Uint8Array {
+  const w = new BufferWriter(8 + hashes.length * 32);
+  w.varint(hashes.length);
+  for (const h of hashes) w.fixed(h, 32);
+  return w.finish();
+}
+
+export function decodeHashes(b: Uint8Array, max: number): Uint8Array[] {
+  const r = new BufferReader(b);
+  const n = count(r, max, 'hashes');
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) out.push(r.bytes(32).slice());
+  r.done();
+  return out;
+}
+
+/** Raw transactions, each length-prefixed. */
+export function decodeRawList(b: Uint8Array, max: number, maxItemBytes: number): Uint8Array[] {
+  const r = new BufferReader(b);
+  const n = count(r, max, 'items');
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) out.push(r.varBytes(maxItemBytes));
   r.done();
   return out;
 }

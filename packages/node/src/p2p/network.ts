@@ -13,6 +13,7 @@ import type { NetworkEvents } from './events.js';
 import { Handshake } from './handshake.js';
 import { loadOrCreateIdentity } from './identity.js';
 import type { StatusMessage } from './messages.js';
+import { pullMempool } from './mempool-exchange.js';
 import { askPeers, servePeerExchange } from './peer-exchange.js';
 import { PeerManager } from './peer-manager.js';
 import { PeerTable, short } from './peer-set.js';
@@ -90,6 +91,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
   private syncer!: Syncer;
   private relay!: Relay;
   private manager!: PeerManager;
+  private txIntake!: TxIntake;
   private handshake!: Handshake;
   private announcer!: TipAnnouncer;
   private statusTimer: NodeJS.Timeout | undefined;
@@ -128,6 +130,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     this.wire = new Wire(this.host, peers);
     const intake = new BlockIntake(chain, peers, log);
     const txIntake = new TxIntake(mempool, peers);
+    this.txIntake = txIntake;
     const client = new WireSyncClient(this.wire, this.ids.sync, peers, intake, this.o.params.maxBlockSize);
     this.handshake = new Handshake({
       wire: this.wire,
@@ -186,7 +189,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     this.host.onConnect((c) => this.onConnection(c));
     this.host.onDisconnect((id) => this.onDisconnect(id));
     await this.host.handle(this.ids.status, (ex) => this.handshake.serve(ex), 8);
-    await this.host.handle(this.ids.sync, (ex) => serveSync({ chain, peers, wire: this.wire }, ex), 16);
+    await this.host.handle(this.ids.sync, (ex) => serveSync({ chain, mempool, peers, wire: this.wire }, ex), 16);
     await this.host.handle(this.ids.px, (ex) => servePeerExchange({ peers, book: this.book, wire: this.wire }, ex), 4);
     this.relay.start();
     this.manager.start();
@@ -249,11 +252,29 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
       this.o.log.info(`peer ${short(p.peerId)} ${p.direction} ${p.address} height ${s.height} (${s.agent})`);
       this.emit('peer:connected', summarize(p));
       this.manager.onReady(p);
+      this.pullMempool(p.peerId);
     }
     if (!p.offersMoreThan(this.o.chain.tip.chainWork)) return;
     // One block ahead of us with a tip we lack: an announcement; fetch that block at once.
     if (!first && prevBest !== p.bestId && s.height === this.o.chain.height + 1) this.syncer.fetchAnnounced(p, s.bestHash);
     else this.syncer.trigger();
+  }
+
+  private pullMempool(peerId: string): void {
+    const deps = {
+      wire: this.wire,
+      protocol: this.ids.sync,
+      peers: this.table,
+      has: (id: string) => this.o.mempool.get(id) !== undefined,
+      accept: (from: string, raw: Uint8Array) => this.txIntake.accept(from, raw),
+      maxTxBytes: this.o.params.maxTxDataSize + 1024,
+    };
+    pullMempool(deps, peerId).then(
+      (n) => {
+        if (n > 0) this.o.log.info(`${n} transaction(s) from the mempool of ${short(peerId)}`);
+      },
+      (e: Error) => this.o.log.debug('mempool exchange with %s failed: %s', short(peerId), e.message),
+    );
   }
 
   private onConnection(c: ConnInfo): void {

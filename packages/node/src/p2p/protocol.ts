@@ -34,6 +34,10 @@ export const LIMITS = {
   /** A blocks response stops growing past this; the requester asks again for the rest. */
   blocksResponseSoftBytes: 8 * 1024 * 1024,
   maxPxPeers: 32,
+  /** Ids in a mempool answer: the best-paying this many. */
+  maxMempoolIds: 5_000,
+  maxTxsPerRequest: 256,
+  txsResponseBytes: 2 * 1024 * 1024,
   maxListenAddrs: 8,
   /** Requests served to one peer in 10 s before it counts as flooding. */
   floodRequests: 200,

@@ -1,7 +1,8 @@
-import { encodeHeader, hashToHex } from '@hackcoin/core';
+import { encodeHeader, encodeTx, hashToHex } from '@hackcoin/core';
 import type { ChainEntry } from '../chain/entry.js';
+import type { MempoolEntry } from '../mempool/entry.js';
 import type { Exchange } from './libp2p.js';
-import { decodeSyncRequest, encodeBlocks, encodeHeaders } from './messages.js';
+import { decodeSyncRequest, encodeBlocks, encodeHashes, encodeHeaders, type SyncRequest } from './messages.js';
 import type { PeerSet } from './peer-set.js';
 import { LIMITS } from './protocol.js';
 import type { Wire } from './wire.js';
@@ -16,8 +17,15 @@ export interface ServedChain {
   getRawBlock(entry: ChainEntry): Promise<Uint8Array | null>;
 }
 
+/** What serving the mempool exchange reads. */
+export interface ServedMempool {
+  entries(): MempoolEntry[];
+  get(id: string): MempoolEntry | undefined;
+}
+
 export interface ServeDeps {
   chain: ServedChain;
+  mempool: ServedMempool;
   peers: PeerSet;
   wire: Pick<Wire, 'penalise'>;
 }
@@ -37,7 +45,7 @@ export async function serveSync(d: ServeDeps, ex: Exchange): Promise<void> {
       d.peers.misbehave(ex.peerId, 'malformed', (e as Error).message);
       return;
     }
-    const out = req.type === 'headers' ? headersAfter(d.chain, req.locator, req.max) : await blocksByHash(d.chain, req.hashes);
+    const out = await answer(d, req);
     await ex.write(out);
     peer.bytesOut += out.length + 4;
   } catch (e) {
@@ -45,6 +53,43 @@ export async function serveSync(d: ServeDeps, ex: Exchange): Promise<void> {
   } finally {
     await ex.close();
   }
+}
+
+async function answer(d: ServeDeps, req: SyncRequest): Promise<Uint8Array> {
+  switch (req.type) {
+    case 'headers':
+      return headersAfter(d.chain, req.locator, req.max);
+    case 'blocks':
+      return blocksByHash(d.chain, req.hashes);
+    case 'mempool':
+      return mempoolIds(d.mempool);
+    case 'txs':
+      return txsById(d.mempool, req.ids);
+  }
+}
+
+function mempoolIds(mempool: ServedMempool): Uint8Array {
+  const best = mempool
+    .entries()
+    .sort((a, b) => b.feeRate - a.feeRate)
+    .slice(0, LIMITS.maxMempoolIds)
+    // Arrival order, and nonce order per sender, so the asker can add them as they come.
+    .sort((a, b) => a.time - b.time || (a.senderKey === b.senderKey ? Number(a.tx.nonce - b.tx.nonce) : 0));
+  return encodeHashes(best.map((e) => e.hash));
+}
+
+function txsById(mempool: ServedMempool, ids: Uint8Array[]): Uint8Array {
+  const out: Uint8Array[] = [];
+  let bytes = 0;
+  for (const h of ids) {
+    const e = mempool.get(hashToHex(h));
+    if (!e) continue;
+    const raw = encodeTx(e.tx);
+    if (bytes + raw.length > LIMITS.txsResponseBytes - 1024) break;
+    out.push(raw);
+    bytes += raw.length;
+  }
+  return encodeBlocks(out);
 }
 
 export function headersAfter(chain: ServedChain, locator: Uint8Array[], max: number): Uint8Array {
