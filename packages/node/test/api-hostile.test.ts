@@ -64,6 +64,14 @@ describe('hostile API input (regressions for issue 10)', () => {
     expect(objects.body.error).toBe('json-too-deep');
     expect(node.proc.exitCode).toBeNull();
   });
+
+  it('answers 400 naming the address to a peer address that is neither a multiaddr with a peer id nor host:port', async () => {
+    for (const address of ['abc', '/ip4/1.2.3.4/tcp/1', 'http://', 'x'.repeat(600)]) {
+      const r = await node.request('/api/network/connect', { body: { address } });
+      expect(r.status).toBe(400);
+      expect(r.body.message).toMatch(/^invalid address: /);
+    }
+  });
 });
 
 describe('rate limits', () => {

@@ -7,7 +7,15 @@ import { requireToken } from '../auth.js';
 import type { NetworkControl } from '../../p2p/index.js';
 import { estimateHashRate } from '../../chain/hashrate.js';
 
-const connectBody = z.object({ address: z.string().min(3).max(512) }).strict();
+/** A multiaddr naming its peer, or the host:port of a node's HTTP API (which reports its multiaddrs). */
+const peerAddress = z
+  .string()
+  .max(512)
+  .regex(
+    /^(\/(ip4|ip6|dns|dns4|dns6)\/[^/\s]+\/tcp\/\d{1,5}(\/[^/\s]+)*\/p2p\/[1-9A-HJ-NP-Za-km-z]{10,128}|(https?:\/\/)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}\/?)$/,
+    'must be a multiaddr ending in /p2p/<peer id>, or host:port of a node',
+  );
+const connectBody = z.object({ address: peerAddress }).strict();
 const disconnectBody = z
   .object({ peerId: z.string().min(10).max(128), ban: z.boolean().optional() })
   .strict();
