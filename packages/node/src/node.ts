@@ -5,6 +5,8 @@ import { Mempool } from './mempool/mempool.js';
 import { Miner } from './mining/miner.js';
 import { openDatabase, type Database } from './store/db.js';
 import { loadSignatureBackend } from './crypto/native-backend.js';
+import { VerifyPool } from './verify/verify-pool.js';
+import { SignatureVerifier, verifyThreads } from './verify/signature-verifier.js';
 import { createApiServer } from './api/server.js';
 import { loadOrCreateToken } from './api/auth.js';
 import { Network, publishNetworkEvents } from './p2p/index.js';
@@ -32,17 +34,22 @@ export class FullNode {
     private readonly db: Database,
     private readonly log: Logger,
     private readonly unwire: () => void,
+    private readonly verifyPool: VerifyPool | undefined,
   ) {}
 
   static async create(config: NodeConfig, log: Logger): Promise<FullNode> {
     const params = getParams(config.network);
     const { name, backend } = loadSignatureBackend();
     log.info(`HackCoin ${VERSION} on ${params.network}, data in ${config.dataDir}, signatures: ${name}`);
+    const threads = verifyThreads(process.env);
+    const verifyPool = threads > 0 ? new VerifyPool(threads, log.child('verify')) : undefined;
+    const verifier = new SignatureVerifier(backend, verifyPool);
+    log.info(`signature checks: ${threads > 0 ? `${threads} worker thread(s)` : 'main thread'} (VERIFY_THREADS)`);
     const db = await openDatabase(join(config.dataDir, 'chain'));
     let network: Network | undefined;
     let pool: Pool | undefined;
     try {
-      const chain = await Chain.open({ db, params, backend, log: log.child('chain'), reindex: config.reindex });
+      const chain = await Chain.open({ db, params, backend, verifier, log: log.child('chain'), reindex: config.reindex });
       chain.on('block:connected', (e, block) => {
         log.info(`block ${e.height} ${e.id} txs=${block.txs.length} diff=${difficultyFromBits(e.header.bits)}`);
       });
@@ -114,7 +121,7 @@ export class FullNode {
         network,
         pool,
       }, { rateLimit: config.rateLimit });
-      const node = new FullNode(config, chain, mempool, miner, api, token, hub, network, pool, db, log, unwire);
+      const node = new FullNode(config, chain, mempool, miner, api, token, hub, network, pool, db, log, unwire, verifyPool);
       if (config.poolUrl && config.poolWorker) miner.startPool(config.poolUrl, config.poolWorker);
       else if (miningAddress) miner.start(miningAddress);
       return node;
@@ -122,6 +129,7 @@ export class FullNode {
       await network?.stop().catch(() => undefined);
       await pool?.stop().catch(() => undefined);
       await db.close();
+      await verifyPool?.close();
       throw e;
     }
   }
@@ -140,5 +148,6 @@ export class FullNode {
     await this.network?.stop();
     await this.api.close();
     await this.db.close();
+    await this.verifyPool?.close();
   }
 }

@@ -9,6 +9,8 @@ import {
   checkHeaderContext,
   decodeAccount,
   decodeCompact,
+  hashMeetsTarget,
+  headerHash,
   decodeBlock,
   encodeAccount,
   encodeBlock,
@@ -37,6 +39,7 @@ import { loadContractEngine } from '../contracts/engine.js';
 import type { ContractExecutor } from '@hackcoin/core';
 import { indexOps } from './indexes.js';
 import { OrphanPool } from './orphans.js';
+import type { SignatureVerifier } from '../verify/signature-verifier.js';
 
 export interface ReorgInfo {
   from: ChainEntry;
@@ -86,6 +89,8 @@ export interface ChainOptions {
   now?: () => number;
   /** The contract VM; by default the QuickJS engine, loaded on first use. */
   executor?: ContractExecutor;
+  /** Checks blocks' signatures on worker threads; without it they are checked inline. */
+  verifier?: SignatureVerifier;
 }
 
 /**
@@ -98,6 +103,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
   readonly params: ConsensusParams;
   private readonly db: Database;
   private readonly backend: SignatureBackend;
+  private readonly verifier: SignatureVerifier | undefined;
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly index = new Map<string, ChainEntry>();
@@ -119,6 +125,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     this.db = opts.db;
     this.params = opts.params;
     this.backend = opts.backend;
+    this.verifier = opts.verifier;
     this.log = opts.log;
     this.now = opts.now ?? (() => Math.floor(Date.now() / 1000));
     this.contractExecutor = opts.executor;
@@ -295,6 +302,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
    * thrown: a local failure answers `deferred`.
    */
   processBlock(block: Block, opts: { unsolicited?: boolean } = {}): Promise<{ status: BlockStatus; entry?: ChainEntry }> {
+    this.prefetchSignatures(block);
     return this.queue.run(async () => {
       if (this.halted) return { status: 'deferred' };
       try {
@@ -529,14 +537,32 @@ export class Chain extends TypedEmitter<ChainEvents> {
     await this.db.batch(ops);
   }
 
+  /**
+   * Starts a block's signature checks on the verify pool while the blocks queued before it
+   * connect. Only for a header with real work (the orphan pool's bar), so a stranger cannot
+   * make us verify junk for free.
+   */
+  private prefetchSignatures(block: Block): void {
+    if (!this.verifier) return;
+    try {
+      const target = decodeCompact(block.header.bits).target;
+      if (target > decodeCompact(this.tip.header.bits).target * BigInt(this.params.maxRetargetFactor)) return;
+      if (!hashMeetsTarget(headerHash(block.header), target)) return;
+    } catch {
+      return; // judged, with its rule name, in the queue
+    }
+    this.verifier.forBlock(block).catch(() => undefined);
+  }
+
   private async connectTip(entry: ChainEntry, block: Block): Promise<void> {
-    const keys = blockAccountKeys(block, this.backend);
+    const backend = this.verifier ? await this.verifier.forBlock(block) : this.backend;
+    const keys = blockAccountKeys(block, backend);
     const hasContracts = block.txs.some((tx) => tx.kind === 'transfer' && tx.data.length > 0);
     const contracts = hasContracts
       ? { executor: await this.executor(), state: this.contractState, time: this.tip.header.time }
       : undefined;
     const load = await this.accountReader(keys);
-    const t = applyBlock(block, entry.height, this.tip.stateRoot, load, this.params, this.backend, contracts);
+    const t = applyBlock(block, entry.height, this.tip.stateRoot, load, this.params, backend, contracts);
     const ops: BatchOp[] = [];
     if (this.unstored.has(entry.id)) {
       ops.push({ type: 'put', key: key(Prefix.entry, entry.hash), value: encodeEntry(entry) });

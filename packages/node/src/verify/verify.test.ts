@@ -1,0 +1,166 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  RuleError,
+  bytesToHex,
+  checkTransferSignature,
+  generatePrivateKey,
+  nobleBackend,
+  signTransfer,
+  type SignatureBackend,
+  type TransferTx,
+} from '@hackcoin/core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSignatureBackend } from '../crypto/native-backend.js';
+import { Chain } from '../chain/chain.js';
+import { openDatabase } from '../store/db.js';
+import { ChainFixture, W, quietLogger } from '../test-support/chain-fixture.js';
+import { VerifyPool } from './verify-pool.js';
+import { SignatureVerifier } from './signature-verifier.js';
+
+const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+
+function transfer(nonce: number, key = generatePrivateKey()): TransferTx {
+  return signTransfer(
+    { kind: 'transfer', chainId: 3, nonce: BigInt(nonce), fee: 10n, to: new Uint8Array(20).fill(nonce & 0xff), amount: 5n, data: new Uint8Array() },
+    key,
+  );
+}
+
+/** The same signature with s replaced by n - s: valid ECDSA, refused by the low-S rule. */
+function highS(tx: TransferTx): TransferTx {
+  const s = BigInt(`0x${bytesToHex(tx.signature.subarray(32))}`);
+  const signature = tx.signature.slice();
+  signature.set(Buffer.from((N - s).toString(16).padStart(64, '0'), 'hex'), 32);
+  return { ...tx, signature };
+}
+
+function corpus(): { name: string; tx: TransferTx }[] {
+  const out: { name: string; tx: TransferTx }[] = [];
+  const shared = generatePrivateKey();
+  for (let i = 0; i < 40; i++) {
+    const tx = transfer(i, i % 4 === 0 ? shared : undefined);
+    out.push({ name: `valid ${i}`, tx });
+    if (i % 5 === 0) {
+      const flipped = tx.signature.slice();
+      flipped[10]! ^= 1;
+      out.push({ name: `bit-flipped signature ${i}`, tx: { ...tx, signature: flipped } });
+      out.push({ name: `high-S ${i}`, tx: highS(tx) });
+      out.push({ name: `other key ${i}`, tx: { ...tx, publicKey: transfer(0).publicKey } });
+      out.push({ name: `changed amount ${i}`, tx: { ...tx, amount: tx.amount + 1n } });
+      // x = 5 is not the x-coordinate of any secp256k1 point.
+      const offCurve = new Uint8Array(33);
+      offCurve[0] = 2;
+      offCurve[32] = 5;
+      out.push({ name: `key off the curve ${i}`, tx: { ...tx, publicKey: offCurve } });
+      out.push({ name: `zero signature ${i}`, tx: { ...tx, signature: new Uint8Array(64) } });
+      const rTooBig = tx.signature.slice();
+      rTooBig.fill(0xff, 0, 32);
+      out.push({ name: `r ≥ n ${i}`, tx: { ...tx, signature: rTooBig } });
+    }
+  }
+  return out;
+}
+
+/** What the serial path concludes: the sender's address, or the rule and message it rejects with. */
+function outcome(tx: TransferTx, backend: SignatureBackend): string {
+  try {
+    return `ok ${bytesToHex(checkTransferSignature(tx, backend))}`;
+  } catch (e) {
+    if (!(e instanceof RuleError)) throw e;
+    return `${e.code}: ${e.message}`;
+  }
+}
+
+const pools: VerifyPool[] = [];
+afterAll(() => Promise.all(pools.map((p) => p.close())));
+
+describe('parallel signature verification', () => {
+  const cases = corpus();
+
+  for (const [label, base] of [
+    ['native libsecp256k1', loadSignatureBackend().backend],
+    ['noble', nobleBackend],
+  ] as const) {
+    it(`gives the serial verdict for every valid, invalid and high-S signature (${label} on the main thread)`, async () => {
+      const pool = new VerifyPool(2);
+      pools.push(pool);
+      const backend = await new SignatureVerifier(base, pool).prepare(cases.map((c) => c.tx));
+      const parallel = cases.map((c) => `${c.name} → ${outcome(c.tx, backend)}`);
+      const serial = cases.map((c) => `${c.name} → ${outcome(c.tx, base)}`);
+      expect(parallel).toEqual(serial);
+      // The corpus exercises every kind of answer.
+      expect(serial.filter((s) => s.includes('→ ok')).length).toBe(40);
+      expect(serial.filter((s) => s.includes('signature does not verify')).length).toBe(6 * 8);
+      expect(serial.filter((s) => s.includes('invalid public key')).length).toBe(8);
+    });
+  }
+
+  it('answers from the pool: a verdict it computed wins over the base backend', async () => {
+    const tx = transfer(1);
+    let baseCalls = 0;
+    const counting: SignatureBackend = {
+      verify: (d, s, p) => (baseCalls++, nobleBackend.verify(d, s, p)),
+      decompress: (p) => (baseCalls++, nobleBackend.decompress(p)),
+    };
+    const pool = new VerifyPool(1);
+    pools.push(pool);
+    const backend = await new SignatureVerifier(counting, pool).prepare([tx]);
+    expect(outcome(tx, backend)).toBe(outcome(tx, nobleBackend));
+    expect(baseCalls).toBe(0);
+  });
+
+  it('checks on the calling thread, with the same verdicts, once the pool is closed', async () => {
+    const pool = new VerifyPool(2);
+    await pool.close();
+    const base = loadSignatureBackend().backend;
+    const backend = await new SignatureVerifier(base, pool).prepare(cases.map((c) => c.tx));
+    expect(cases.map((c) => outcome(c.tx, backend))).toEqual(cases.map((c) => outcome(c.tx, base)));
+  });
+});
+
+describe('a chain checking signatures on the verify pool', () => {
+  it('connects and rejects exactly the blocks the serial chain does, with the same rule, even pipelined', async () => {
+    const fx = await ChainFixture.create();
+    const dirs: string[] = [];
+    try {
+      const history = await fx.mine(2, { miner: W.alice });
+      const branch = await fx.branch();
+      const pay = (n: number, to: typeof W.bob) => fx.tx(W.alice, to, 1_000n, { nonce: BigInt(n) });
+      const good = branch.next({ txs: Array.from({ length: 12 }, (_, i) => pay(i, W.bob)) });
+      const sibling = branch.clone();
+      const badTxs = Array.from({ length: 12 }, (_, i) => pay(12 + i, W.carol));
+      badTxs[5] = highS(badTxs[5]!);
+      const bad = branch.next({ txs: badTxs });
+      const after = sibling.next({ txs: [pay(12, W.dave)] });
+
+      const run = async (verifier: SignatureVerifier | undefined) => {
+        const dir = mkdtempSync(join(tmpdir(), 'hackcoin-verify-test-'));
+        dirs.push(dir);
+        const db = await openDatabase(dir);
+        const chain = await Chain.open({ db, params: fx.params, backend: fx.backend, log: quietLogger(), now: () => fx.clock.now, ...(verifier ? { verifier } : {}) });
+        try {
+          for (const b of history) await chain.processBlock(b);
+          // Submitted together, as a sync that downloads ahead does: later blocks are checked while earlier ones connect.
+          const results = await Promise.allSettled([good, bad, after].map((b) => chain.processBlock(b)));
+          const outcomes = results.map((r) => (r.status === 'fulfilled' ? r.value.status : String((r.reason as RuleError).message)));
+          const accounts = await chain.getAccounts([W.alice, W.bob, W.carol, W.dave].map((w) => bytesToHex(w.address)));
+          return { outcomes, tip: chain.tip.id, height: chain.height, accounts: [...accounts].map(([k, a]) => `${k} ${a.balance} ${a.nonce}`) };
+        } finally {
+          await db.close();
+        }
+      };
+      const pool = new VerifyPool(2);
+      pools.push(pool);
+      const parallel = await run(new SignatureVerifier(fx.backend, pool));
+      const serial = await run(undefined);
+      expect(parallel).toEqual(serial);
+      expect(serial.outcomes).toEqual(['connected', 'bad-txns-sig: signature does not verify', 'connected']);
+      expect(serial.height).toBe(4);
+    } finally {
+      await fx.close();
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
