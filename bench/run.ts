@@ -18,6 +18,9 @@ const optional: [string, string, string][] = [
   ['idle memory', join(root, 'p2p/idle-memory.ts'), 'runIdleMemoryBench'],
   ['explorer', join(root, 'explorer.ts'), 'runExplorerBench'],
   ['start-up', join(root, 'startup.ts'), 'runStartupBench'],
+  ['verify threads', join(root, 'verify-threads.ts'), 'runVerifyThreadsBench'],
+  ['contract worst block', join(root, 'contract-worst-block.ts'), 'runContractWorstBlockBench'],
+  ['contract storage memory', join(root, 'contract-storage-rss.ts'), 'runContractStorageRssBench'],
 ];
 
 const only = process.argv.slice(2);

@@ -1,0 +1,133 @@
+import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { decodeBlock, encodeBlock, transferSigHash, type Block, type TransferTx } from '@hackcoin/core';
+import { Chain } from '../packages/node/src/chain/chain.js';
+import { openDatabase } from '../packages/node/src/store/db.js';
+import { createLogger } from '../packages/node/src/util/logger.js';
+import { VerifyPool } from '../packages/node/src/verify/verify-pool.js';
+import { SignatureVerifier } from '../packages/node/src/verify/signature-verifier.js';
+import { BlockFactory, fastSign, keyPair, params, signer } from './fixture.js';
+import { loadAverage } from './p2p/proc.js';
+
+const TXS_PER_BLOCK = 1000;
+const BLOCKS = Number(process.env.BENCH_VERIFY_BLOCKS ?? 12);
+
+interface NativeVerify {
+  ecdsaVerify(sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): boolean;
+}
+
+function rawVerifyRate(samples: TransferTx[]): number {
+  const native = createRequire(import.meta.url)('secp256k1/bindings') as NativeVerify;
+  const prepared = samples.map((tx) => ({ sig: tx.signature, msg: transferSigHash(tx), pub: tx.publicKey }));
+  const n = 20_000;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const p = prepared[i % prepared.length]!;
+    if (!native.ecdsaVerify(p.sig, p.msg, p.pub)) throw new Error('verify failed');
+  }
+  return n / ((performance.now() - t0) / 1000);
+}
+
+/** The setup blocks (funding 1,000 senders) and BLOCKS blocks of 1,000 transfers, encoded as a peer sends them. */
+function buildBlocks(genesisTip: Chain['tip']): { setup: Block[]; wire: Uint8Array[]; sample: TransferTx[] } {
+  const faucet = keyPair(1_000_000);
+  const senders = Array.from({ length: TXS_PER_BLOCK }, (_, i) => keyPair(i));
+  const factory = new BlockFactory(genesisTip);
+  const setup: Block[] = [];
+  for (let i = 0; i < 30; i++) setup.push(factory.next([], faucet.address));
+  const fund = senders.map((s, i) =>
+    fastSign({ kind: 'transfer', chainId: params.chainId, nonce: BigInt(i), fee: 200n, to: s.address, amount: 100_000_000n, data: new Uint8Array() }, faucet.key, faucet.pub),
+  );
+  setup.push(factory.next(fund, faucet.address));
+  const blocks: Block[] = [];
+  for (let b = 0; b < BLOCKS; b++) {
+    const txs = senders.map((s) =>
+      fastSign({ kind: 'transfer', chainId: params.chainId, nonce: BigInt(b), fee: 200n, to: randomBytes(20), amount: 1000n, data: new Uint8Array() }, s.key, s.pub),
+    );
+    blocks.push(factory.next(txs, faucet.address));
+  }
+  return { setup, wire: blocks.map(encodeBlock), sample: blocks[0]!.txs.slice(1) as TransferTx[] };
+}
+
+/** tx/s connecting the blocks into a fresh LevelDB chain with `threads` verify workers (0: inline). */
+async function connectRate(threads: number, pipelined: boolean): Promise<{ rate: number; backend: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'hackcoin-bench-verify-'));
+  const db = await openDatabase(dir);
+  const pool = threads > 0 ? new VerifyPool(threads) : undefined;
+  try {
+    const chain = await Chain.open({
+      db,
+      params,
+      backend: signer.backend,
+      log: createLogger('hackcoin:bench', true),
+      ...(pool ? { verifier: new SignatureVerifier(signer.backend, pool) } : {}),
+    });
+    const { setup, wire } = buildBlocks(chain.tip);
+    for (const b of setup) await chain.processBlock(b);
+    // Warm the workers (module load, JIT) outside the timed run.
+    if (pool) await pool.check(new Uint8Array(0));
+    const t0 = performance.now();
+    // Decoded fresh, as a peer's block would arrive: no cached hashes or senders.
+    if (pipelined) await Promise.all(wire.map((raw) => chain.processBlock(decodeBlock(raw))));
+    else for (const raw of wire) await chain.processBlock(decodeBlock(raw));
+    const seconds = (performance.now() - t0) / 1000;
+    if (chain.height !== setup.length + BLOCKS) throw new Error('bench blocks did not all connect');
+    return { rate: (BLOCKS * TXS_PER_BLOCK) / seconds, backend: pool?.backend ?? signer.name };
+  } finally {
+    await pool?.close();
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Connect-block with 0 (inline), 1 and 2 verify worker threads, awaiting each block
+ * (a block relayed alone) and submitting them all at once (a sync that downloads
+ * ahead), beside the raw one-thread verify rate of the same library.
+ */
+export async function runVerifyThreadsBench(): Promise<Record<string, number | string>> {
+  const loadStart = loadAverage();
+  const sample = buildBlocks((await freshTip()).tip).sample;
+  const rawBefore = rawVerifyRate(sample);
+  const out: Record<string, number | string> = { 'signature backend (main thread)': signer.name };
+  let backend = '';
+  const figures: [string, number][] = [];
+  for (const [threads, pipelined] of [[0, false], [1, false], [2, false], [0, true], [1, true], [2, true]] as const) {
+    const r = await connectRate(threads, pipelined);
+    if (threads > 0) backend = r.backend;
+    figures.push([`connect-block, ${threads === 0 ? 'inline' : `${threads} verify thread(s)`}, ${pipelined ? 'pipelined' : 'one at a time'}, tx/s`, r.rate]);
+  }
+  const raw = (rawBefore + rawVerifyRate(sample)) / 2;
+  out['signature backend (verify workers)'] = backend;
+  out['raw secp256k1 verify, one thread, sig/s'] = Math.round(raw);
+  for (const [k, v] of figures) out[k] = `${Math.round(v)} (${(v / raw).toFixed(2)}× raw)`;
+  out['goal'] = 'with 2 threads ≥ 1.6× raw';
+  out['load average at start / end'] = `${loadStart} → ${loadAverage()} (machine shared with other work)`;
+  return out;
+}
+
+async function freshTip(): Promise<{ tip: Chain['tip'] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'hackcoin-bench-verify-'));
+  const db = await openDatabase(dir);
+  try {
+    const chain = await Chain.open({ db, params, backend: signer.backend, log: createLogger('hackcoin:bench', true) });
+    return { tip: chain.tip };
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  runVerifyThreadsBench().then(
+    (r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`),
+    (e: Error) => {
+      process.stderr.write(`${e.stack ?? e.message}\n`);
+      process.exit(1);
+    },
+  );
+}
