@@ -68,7 +68,14 @@ export const CONTRACT_LIMITS = {
    * and binary operator, atom, binding pattern, regex group) may be open at
    * once. A chain `a + b + c` counts one per operator.
    */
-  maxParseDepth: 128,
+  maxParseDepth: 96,
+  /**
+   * The same measure on the instrumented code QuickJS compiles (metering
+   * wraps some expressions in a few more levels). QuickJS's parser recurses
+   * on the host's native stack without noticing, about 0.75 KB per level
+   * measured here, so this bounds its stack use at deploy.
+   */
+  maxInstrumentedDepth: 160,
   /** Depth of the syntax tree (the program node is 1); bounds `a.b.c…` chains, which parse by a loop. */
   maxSyntaxDepth: 128,
   /** Exported functions of one contract. */

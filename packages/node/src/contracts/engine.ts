@@ -35,7 +35,13 @@ export class ContractEngine {
 
   execute(req: ExecutionRequest): ExecutionResult {
     validate(req);
-    return runCall(this.pool, req, 0);
+    let result: ExecutionResult;
+    try {
+      result = runCall(this.pool, req, 0);
+    } finally {
+      this.pool.rethrowHostFault();
+    }
+    return result;
   }
 
   /** Snapshot cache figures (for monitoring and tests). */

@@ -1,6 +1,6 @@
 import { ContractError } from './errors.js';
 import { GAS, LIMITS } from './gas-schedule.js';
-import { childNodes, isNode, parseContractSource, type AnyNode } from './source-limits.js';
+import { checkInstrumentedDepth, childNodes, isNode, parseContractSource, type AnyNode } from './source-limits.js';
 import type { PreparedContract } from './types.js';
 
 /**
@@ -65,6 +65,8 @@ class Instrumenter {
   private readonly insertions: Insertion[] = [];
   private readonly exports: string[] = [];
   private readonly untouchedTemplates = new WeakSet<AnyNode>();
+  /** Left operands of a `+` chain: capping the chain's result caps them (concatenation only grows). */
+  private readonly chainedSums = new WeakSet<AnyNode>();
   private functionDepth = 0;
   private source: string;
 
@@ -201,9 +203,14 @@ class Instrumenter {
 
   private instrumentExpression(node: AnyNode): void {
     switch (node.type) {
-      case 'BinaryExpression':
-        if (node.operator === '+') this.capString(node);
+      case 'BinaryExpression': {
+        if (node.operator !== '+') return;
+        const left = node.left as AnyNode;
+        if (left.type === 'BinaryExpression' && left.operator === '+') this.chainedSums.add(left);
+        // One wrapper per chain, not per operator: wrappers nest, and QuickJS compiles nesting recursively.
+        if (!this.chainedSums.has(node)) this.capString(node);
         return;
+      }
       case 'AssignmentExpression':
         if (node.operator === '+=') this.capString(node);
         return;
@@ -306,5 +313,7 @@ export function prepareContract(source: string): PreparedContract {
   const program = parseContractSource(source, (token) => {
     if (token.type.label === '=>') arrows.push(token.start);
   });
-  return new Instrumenter(source, arrows).run(program);
+  const prepared = new Instrumenter(source, arrows).run(program);
+  checkInstrumentedDepth(prepared.code);
+  return prepared;
 }

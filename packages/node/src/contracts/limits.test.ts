@@ -69,7 +69,7 @@ const DEEP: [string, (n: number) => string][] = [
 describe('contract source limits (consensus, independent of the host stack)', () => {
   it.each(DEEP)('rejects deep %s as bad-txns-contract-too-deep', (_name, make) => {
     expect(ruleOf(() => prepareContract(make(widest(make))))).toBe('bad-txns-contract-too-deep');
-    expect(ruleOf(() => prepareContract(make(CONTRACT_LIMITS.maxParseDepth)))).toBe('bad-txns-contract-too-deep');
+    expect(ruleOf(() => prepareContract(make(Math.max(CONTRACT_LIMITS.maxParseDepth, CONTRACT_LIMITS.maxSyntaxDepth))))).toBe('bad-txns-contract-too-deep');
     // Honest code nests a few levels.
     expect(ruleOf(() => prepareContract(make(8)))).not.toMatch(/^bad-txns/);
   });
@@ -201,5 +201,28 @@ describe('deep transactions in the chain', () => {
     }
     await f.mine(1);
     expect(f.chain.height).toBe(3);
+  });
+});
+
+describe('instrumented nesting (what QuickJS compiles on the host stack)', () => {
+  let engine: ContractEngine;
+  beforeAll(async () => {
+    engine = await createContractEngine();
+  });
+
+  it('caps a `+` chain once, so a long honest concatenation deploys and an oversized one still runs out of gas', () => {
+    const terms = 80;
+    const chain = new MemoryChain(engine);
+    const source = `export function cat(a) { return 'x'${" + a + '-'".repeat(terms / 2)}; }
+      export function big() { const s = 'x'.repeat(40000); return (s + '') + s + 'y'; }`;
+    expect(chain.deploy('c', source, 'alice').status).toBe('success');
+    expect(chain.call('c', 'cat', ['a'], 'alice').returnValue).toBe(`x${'a-'.repeat(terms / 2)}`);
+    expect(chain.call('c', 'big', [], 'alice').status).toBe('out-of-gas');
+  });
+
+  it('rejects nesting that only metering adds (a `+=` chain) under the instrumented limit', () => {
+    const chain = (n: number) => `export function f(a) { let x = ''; return ${'x += '.repeat(n)}a; }`;
+    expect(ruleOf(() => prepareContract(chain(4)))).toBe('none');
+    expect(ruleOf(() => prepareContract(chain(40)))).toBe('bad-txns-contract-too-deep');
   });
 });

@@ -38,7 +38,7 @@ interface Counting {
 
 type Method = (this: Counting, ...args: unknown[]) => unknown;
 
-function countingParser(): typeof Parser {
+function countingParser(limit: number): typeof Parser {
   const Counted = class extends Parser {};
   const base = Parser.prototype as unknown as Record<string, Method>;
   const proto = Counted.prototype as unknown as Record<string, Method>;
@@ -47,7 +47,7 @@ function countingParser(): typeof Parser {
     if (typeof original !== 'function') throw new Error(`acorn has no ${name}: the pinned version changed`);
     proto[name] = function (this: Counting, ...args: unknown[]): unknown {
       this.depth = (this.depth ?? 0) + 1;
-      if (this.depth > CONTRACT_LIMITS.maxParseDepth) throw new TooDeep();
+      if (this.depth > limit) throw new TooDeep();
       try {
         return original.apply(this, args);
       } finally {
@@ -58,7 +58,8 @@ function countingParser(): typeof Parser {
   return Counted;
 }
 
-const CountedParser = countingParser();
+const SourceParser = countingParser(CONTRACT_LIMITS.maxParseDepth);
+const InstrumentedParser = countingParser(CONTRACT_LIMITS.maxInstrumentedDepth);
 
 export type AnyNode = Node & Record<string, unknown>;
 
@@ -105,7 +106,7 @@ export function parseContractSource(source: string, onToken?: (token: { type: { 
   }
   let program: AnyNode;
   try {
-    program = CountedParser.parse(source, onToken ? { ...PARSE_OPTIONS, onToken } : PARSE_OPTIONS) as unknown as AnyNode;
+    program = SourceParser.parse(source, onToken ? { ...PARSE_OPTIONS, onToken } : PARSE_OPTIONS) as unknown as AnyNode;
   } catch (error) {
     if (error instanceof TooDeep) {
       reject('bad-txns-contract-too-deep', `source nests deeper than ${CONTRACT_LIMITS.maxParseDepth} parser levels`);
@@ -125,4 +126,20 @@ export function parseContractSource(source: string, onToken?: (token: { type: { 
     reject('bad-txns-contract-exports', `${exports} exports, at most ${CONTRACT_LIMITS.maxExports}`);
   }
   return program;
+}
+
+/**
+ * The instrumented code's nesting, measured by the same counting parser
+ * (`bad-txns-contract-too-deep` beyond maxInstrumentedDepth): it bounds how
+ * deep QuickJS's own parser recurses on the host stack when it compiles the code.
+ */
+export function checkInstrumentedDepth(code: string): void {
+  try {
+    InstrumentedParser.parse(code, { ecmaVersion: 2022, sourceType: 'script' });
+  } catch (error) {
+    if (error instanceof TooDeep) {
+      reject('bad-txns-contract-too-deep', `instrumented code nests deeper than ${CONTRACT_LIMITS.maxInstrumentedDepth} parser levels`);
+    }
+    throw error;
+  }
 }

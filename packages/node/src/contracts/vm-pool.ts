@@ -72,6 +72,21 @@ export interface Snapshot {
   readonly setupPolls: number;
 }
 
+/**
+ * A failure of the host itself during a call (its native stack ran out under
+ * QuickJS): quickjs-emscripten would hand an exception thrown in a host
+ * function to the guest, which could catch it and carry on, so the verdict
+ * would depend on the host's stack. Recorded here instead; the guest is
+ * interrupted and the engine rethrows it as a host error (no verdict).
+ */
+export interface HostFaults {
+  error: unknown;
+}
+
+function isHostStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
 let sbrkAddress: number | undefined;
 
 /**
@@ -123,11 +138,13 @@ export class Slot {
   constructor(
     readonly instance: QuickJSInstance,
     private readonly sbrk: number,
+    faults: HostFaults,
   ) {
     const runtime = instance.quickjs.newRuntime();
     runtime.setMemoryLimit(LIMITS.memoryBytes);
     runtime.setMaxStackSize(LIMITS.maxStackBytes);
     runtime.setInterruptHandler(() => {
+      if (faults.error !== undefined) return true;
       if (this.frame !== undefined) return this.frame.interrupt();
       this.idlePolls++;
       return false;
@@ -138,7 +155,12 @@ export class Slot {
       const handle = ctx.newFunction(name, (...args) => {
         const frame = this.frame;
         if (frame === undefined) throw new Error('no call in progress');
-        return frame.fns[name](...args);
+        try {
+          return frame.fns[name](...args);
+        } catch (e) {
+          if (isHostStackOverflow(e)) faults.error ??= e;
+          throw e;
+        }
       });
       ctx.setProp(host, name, handle);
       handle.dispose();
@@ -244,15 +266,25 @@ export class VmPool {
     private readonly slots: Slot[],
     private readonly base: Snapshot,
     private readonly maxSnapshotBytes: number,
+    private readonly faults: HostFaults,
   ) {}
+
+  /** Throws (and clears) a host failure recorded during the last call, if any. */
+  rethrowHostFault(): void {
+    const { error } = this.faults;
+    if (error === undefined) return;
+    this.faults.error = undefined;
+    throw error;
+  }
 
   static async create(options: VmPoolOptions = {}): Promise<VmPool> {
     const slots: Slot[] = [];
+    const faults: HostFaults = { error: undefined };
     // Locate sbrk on a throwaway instance, so the probe's block is not in every snapshot.
     const sbrk = sbrkAddress ?? locateSbrk(await newQuickJSInstance());
     for (let depth = 0; depth <= LIMITS.maxCallDepth; depth++) {
       const instance = await newQuickJSInstance();
-      const slot = new Slot(instance, sbrk);
+      const slot = new Slot(instance, sbrk, faults);
       const brk = slot.brk();
       if (brk < instance.layout.stackTop || brk > instance.memory.buffer.byteLength) {
         throw new ContractError('quickjs-wasm-mismatch: implausible sbrk');
@@ -269,7 +301,7 @@ export class VmPool {
     const first = slots[0] as Slot;
     const base = first.take();
     first.clean = base;
-    return new VmPool(slots, base, options.snapshotBytes ?? DEFAULT_SNAPSHOT_BYTES);
+    return new VmPool(slots, base, options.snapshotBytes ?? DEFAULT_SNAPSHOT_BYTES, faults);
   }
 
   /** Cached snapshots and their total bytes (for tests and monitoring). */
