@@ -40,6 +40,8 @@ export interface ReceiptJson {
   returnValue?: unknown;
   revertReason?: string;
   events: { name: string; data: unknown }[];
+  /** Coins the contract paid out ("internal transactions"), base units as decimal strings. */
+  transfers?: { from: string; to: string; amount: string }[];
 }
 
 export interface StoredEvent {
@@ -60,6 +62,7 @@ export function receiptJson(r: Receipt): ReceiptJson {
   };
   if (r.returnValue !== undefined) out.returnValue = r.returnValue;
   if (r.revertReason !== undefined) out.revertReason = r.revertReason;
+  if (r.transfers) out.transfers = r.transfers.map((t) => ({ from: out.contractAddress, to: formatAddress(t.to), amount: t.amount.toString() }));
   return out;
 }
 
@@ -87,7 +90,7 @@ export interface ContractCacheLimits {
   codeBytes: number;
 }
 
-export const DEFAULT_CACHE_LIMITS: ContractCacheLimits = { storageBytes: 64 * 1024 * 1024, codeBytes: 32 * 1024 * 1024 };
+export const DEFAULT_CACHE_LIMITS: ContractCacheLimits = { storageBytes: 32 * 1024 * 1024, codeBytes: 16 * 1024 * 1024 };
 
 /** Approximate heap cost of a cached entry: UTF-16 strings plus map and object overhead. */
 const ENTRY_OVERHEAD = 96;

@@ -35,17 +35,27 @@ function reverted(reason: string, gasUsed: number): ContractOutcome {
 
 /** A chain-state view as the engine's (string-addressed, read-only) host. */
 export function engineHost(view: ContractView): ContractHost {
+  // Parsing an EIP-55 address hashes it (keccak), and contracts name the same few addresses on
+  // every storage access: remember them for this host's transaction. Each distinct address string
+  // costs the transaction at least a warm access, which bounds the map.
+  const keys = new Map<string, string | undefined>();
+  const keyFor = (address: string): string | undefined => {
+    if (keys.has(address)) return keys.get(address);
+    const k = keyOf(address);
+    keys.set(address, k);
+    return k;
+  };
   return {
     storageGet: (contract, key) => {
-      const k = keyOf(contract);
+      const k = keyFor(contract);
       return k === undefined ? undefined : view.storageGet(k, key);
     },
     balanceOf: (address) => {
-      const k = keyOf(address);
+      const k = keyFor(address);
       return k === undefined ? 0n : view.balanceOf(k);
     },
     codeOf: (address) => {
-      const k = keyOf(address);
+      const k = keyFor(address);
       return k === undefined ? undefined : view.codeOf(k);
     },
   };

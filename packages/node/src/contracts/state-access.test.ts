@@ -189,3 +189,21 @@ describe('EIP-2929 style access pricing, visible in gasUsed', () => {
     expect(first.gasUsed - second.gasUsed).toBe(GAS.storageNewSlot - GAS.storageModify);
   });
 });
+
+describe('calls outside consensus are bounded in wall time', () => {
+  it('a call past its deadline stops as out-of-gas at the next interrupt poll, whatever gas is left', async () => {
+    const engine = await loadContractEngine();
+    const chain = new MemoryChain(engine);
+    chain.deploy('spin', 'export function spin() { for (;;) {} }', 'alice');
+    const code = chain.codeOf('spin')!;
+    const req = {
+      code, fn: 'spin', args: [], sender: 'alice', value: 0n, contractAddress: 'spin', block: chain.block,
+      gasLimit: 1_000_000_000, readOnly: true, host: chain,
+    };
+    const r = engine.execute({ ...req, deadline: Date.now() - 1 });
+    expect([r.status, r.gasUsed]).toEqual(['out-of-gas', 1_000_000_000]);
+    // Without a deadline the same loop runs on until its gas is gone (shown here with a small limit).
+    const small = engine.execute({ ...req, gasLimit: 100_000 });
+    expect([small.status, small.gasUsed]).toEqual(['out-of-gas', 100_000]);
+  });
+});
