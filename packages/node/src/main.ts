@@ -1,10 +1,21 @@
 import { loadConfig, ConfigError } from './config/config.js';
 import { FullNode } from './node.js';
-import { createLogger } from './util/logger.js';
+import { createLogger, parseLogFormat, type LogFormat } from './util/logger.js';
 
-const log = createLogger('hackcoin');
+/** Supervisors (systemd, Docker, Kubernetes) wait about 10 s before SIGKILL; we promise 5. */
+const SHUTDOWN_DEADLINE_MS = 4_500;
+
+let format: LogFormat = 'text';
+let formatError: string | undefined;
+try {
+  format = parseLogFormat(process.env.LOG_FORMAT);
+} catch (e) {
+  formatError = (e as Error).message;
+}
+const log = createLogger('hackcoin', false, format);
 
 async function main(): Promise<void> {
+  if (formatError) throw new ConfigError(formatError);
   const config = loadConfig(process.argv.slice(2), process.env);
   const node = await FullNode.create(config, log);
   await node.listen();
@@ -12,12 +23,20 @@ async function main(): Promise<void> {
   // The control URL carries the token, so it goes to the terminal once and never through the logger.
   process.stdout.write(`Control URL: http://${config.host}:${port}/?token=${node.token}\n`);
   let stopping = false;
-  const shutdown = (signal: string, code = 0) => {
+  const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    const started = Date.now();
     log.info(`${signal} received, shutting down`);
+    setTimeout(() => {
+      log.error(`shutdown took over ${SHUTDOWN_DEADLINE_MS} ms; exiting without a clean close`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     node.stop().then(
-      () => process.exit(code),
+      () => {
+        log.info(`shut down cleanly in ${Date.now() - started} ms`);
+        process.exit(0);
+      },
       (e: Error) => {
         log.error(`shutdown failed: ${e.message}`);
         process.exit(1);
@@ -26,9 +45,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
-  // The chain could not return to a consistent tip after a storage failure: stop, and let the
-  // next start continue from the last tip written.
-  node.chain.on('halt', () => shutdown('chain halt', 1));
 }
 
 main().catch((e: Error) => {

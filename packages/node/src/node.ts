@@ -14,6 +14,9 @@ import { Pool } from './stratum/pool.js';
 import { RealtimeHub } from './api/realtime.js';
 import { wireRealtime } from './api/events.js';
 import type { Logger } from './util/logger.js';
+import { wireMetrics } from './metrics/wire.js';
+import { observeApi } from './metrics/api-hook.js';
+import { MetricsServer } from './metrics/server.js';
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 
@@ -35,6 +38,7 @@ export class FullNode {
     private readonly log: Logger,
     private readonly unwire: () => void,
     private readonly verifyPool: VerifyPool | undefined,
+    private readonly metricsServer: MetricsServer | undefined,
   ) {}
 
   static async create(config: NodeConfig, log: Logger): Promise<FullNode> {
@@ -74,6 +78,7 @@ export class FullNode {
           host: config.host,
           port: config.stratumPort,
           difficulty: config.stratumDifficulty,
+          shareIntervalSeconds: config.stratumShareInterval,
           payoutConfirmations: config.poolPayoutConfirmations,
           minFeeRate: config.minFeeRate,
           db,
@@ -121,7 +126,20 @@ export class FullNode {
         network,
         pool,
       }, { rateLimit: config.rateLimit });
-      const node = new FullNode(config, chain, mempool, miner, api, token, hub, network, pool, db, log, unwire, verifyPool);
+      let metricsServer: MetricsServer | undefined;
+      let unwireMetrics = (): void => undefined;
+      if (config.metricsPort !== undefined) {
+        const wired = wireMetrics({ chain, mempool, miner, network, pool, wsClients: () => hub.clientCount });
+        unwireMetrics = wired.unwire;
+        observeApi(api, wired.metrics);
+        metricsServer = new MetricsServer(wired.metrics, log.child('metrics'));
+        await metricsServer.listen(config.host, config.metricsPort);
+      }
+      const unwireAll = () => {
+        unwire();
+        unwireMetrics();
+      };
+      const node = new FullNode(config, chain, mempool, miner, api, token, hub, network, pool, db, log, unwireAll, verifyPool, metricsServer);
       if (config.poolUrl && config.poolWorker) miner.startPool(config.poolUrl, config.poolWorker);
       else if (miningAddress) miner.start(miningAddress);
       return node;
@@ -141,12 +159,17 @@ export class FullNode {
     return url;
   }
 
+  /**
+   * Graceful shutdown: stop taking work (miner, pool, API, peers), let the
+   * block being connected finish, then close the database.
+   */
   async stop(): Promise<void> {
-    this.unwire();
     await this.miner.stop();
     await this.pool?.stop();
-    await this.network?.stop();
-    await this.api.close();
+    await Promise.all([this.network?.stop(), this.api.close()]);
+    await this.chain.drain();
+    this.unwire();
+    await this.metricsServer?.close();
     await this.db.close();
     await this.verifyPool?.close();
   }

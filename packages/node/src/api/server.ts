@@ -8,6 +8,7 @@ import { networkRoutes } from './routes/network.js';
 import { walletRoutes } from './routes/wallet.js';
 import { feeEstimateRoutes } from './routes/fee-estimate.js';
 import { contractRoutes } from './routes/contracts.js';
+import { healthRoutes } from './routes/health.js';
 import { registerWebApp } from './static.js';
 import { BODY_LIMIT, MAX_PARAM_LENGTH, frameworkErrors, installErrorHandler, installJsonBodyParser } from './request-guards.js';
 import { installRateLimits } from './rate-limit.js';
@@ -44,6 +45,7 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
   walletRoutes(app, ctx);
   feeEstimateRoutes(app, ctx);
   contractRoutes(app, ctx);
+  healthRoutes(app, ctx);
   ctx.hub.register(app);
   return app;
 }

@@ -55,6 +55,8 @@ export interface ChainEvents extends Record<string, unknown[]> {
   /** Fired once per activation, after all connects and disconnects. */
   tip: [entry: ChainEntry];
   reorg: [info: ReorgInfo];
+  /** Milliseconds a connected block took to validate and connect (for the metrics). */
+  'block:processed': [ms: number];
   /**
    * The chain could not get back to a tip it had after a local failure: it accepts no more
    * blocks, and the node must stop. The database still holds a consistent chain (every
@@ -301,12 +303,20 @@ export class Chain extends TypedEmitter<ChainEvents> {
    * changed. Rejections throw a RuleError naming the rule; nothing else is
    * thrown: a local failure answers `deferred`.
    */
+  /** Resolves once the block being processed (and any queued before this call) is done; for shutdown. */
+  drain(): Promise<void> {
+    return this.queue.run(async () => undefined);
+  }
+
   processBlock(block: Block, opts: { unsolicited?: boolean } = {}): Promise<{ status: BlockStatus; entry?: ChainEntry }> {
     this.prefetchSignatures(block);
     return this.queue.run(async () => {
       if (this.halted) return { status: 'deferred' };
       try {
-        return await this.processBlockInner(block, opts.unsolicited === true);
+        const started = performance.now();
+        const result = await this.processBlockInner(block, opts.unsolicited === true);
+        if (result.status === 'connected') this.emit('block:processed', performance.now() - started);
+        return result;
       } catch (e) {
         if (e instanceof RuleError) throw e;
         this.log.error(`block ${hashToHex(blockHash(block))} could not be processed (local failure, not judged): ${describe(e)}`);

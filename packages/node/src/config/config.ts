@@ -23,6 +23,8 @@ const KEYS = {
   INTENSITY: 'intensity',
   STRATUM_PORT: 'stratum',
   STRATUM_DIFFICULTY: 'stratum-difficulty',
+  STRATUM_SHARE_INTERVAL: 'stratum-share-interval',
+  METRICS_PORT: 'metrics-port',
   POOL_PAYOUT_CONFIRMATIONS: 'pool-payout-confirmations',
   POOL_URL: 'pool',
   POOL_WORKER: 'worker',
@@ -58,6 +60,10 @@ export interface NodeConfig {
   /** Stratum v1 pool port; off when undefined. */
   stratumPort?: number;
   stratumDifficulty: number;
+  /** Seconds between one miner's shares that the pool's vardiff aims at. */
+  stratumShareInterval: number;
+  /** Prometheus /metrics port; off when undefined. */
+  metricsPort?: number;
   poolPayoutConfirmations: number;
   /** Mine for this remote Stratum pool (stratum+tcp://host:port) instead of solo. */
   poolUrl?: string;
@@ -108,6 +114,8 @@ const schema = z.object({
     }, 'must be low, medium, high or a percentage 1–100'),
   STRATUM_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   STRATUM_DIFFICULTY: z.coerce.number().positive().optional(),
+  STRATUM_SHARE_INTERVAL: z.coerce.number().min(0.1).max(3600).default(5),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   POOL_PAYOUT_CONFIRMATIONS: z.coerce.number().int().min(1).optional(),
   POOL_URL: z.string().regex(/^stratum\+tcp:\/\/[^:/]+:\d+\/?$/, 'must look like stratum+tcp://host:port').optional(),
   POOL_WORKER: z.string().regex(/^0x[0-9a-fA-F]{40}(\.[\w-]{1,32})?$/, 'must be <0x address>[.rigname]').optional(),
@@ -196,6 +204,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): NodeConfig {
     stratumPort: c.STRATUM_PORT,
     // Regtest blocks need ~2 hashes: shares must be easy there too.
     stratumDifficulty: c.STRATUM_DIFFICULTY ?? (c.NETWORK === 'regtest' ? 1e-9 : 0.01),
+    stratumShareInterval: c.STRATUM_SHARE_INTERVAL,
+    metricsPort: c.METRICS_PORT,
     poolPayoutConfirmations: c.POOL_PAYOUT_CONFIRMATIONS ?? (c.NETWORK === 'regtest' ? 1 : 10),
     poolUrl: c.POOL_URL,
     poolWorker: c.POOL_WORKER ?? (c.POOL_URL && c.MINING_ADDRESS ? c.MINING_ADDRESS : undefined),

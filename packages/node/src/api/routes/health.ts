@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiContext } from '../context.js';
+
+/** How a supervisor should treat the node right now. */
+export interface Health {
+  status: 'ok' | 'syncing' | 'stalled' | 'halted';
+  synced: boolean;
+  reason: string | null;
+  height: number;
+  bestKnownHeight: number;
+  tipAgeSeconds: number;
+  peers: number | null;
+}
+
+/** Synced means: not halted, and no peer offers more work than we have (or P2P is off and we are on our own). */
+export function health(ctx: Pick<ApiContext, 'chain' | 'network'>, now = Date.now()): Health {
+  const { chain, network } = ctx;
+  const base = {
+    height: chain.height,
+    bestKnownHeight: chain.height,
+    tipAgeSeconds: Math.max(0, Math.floor(now / 1000) - chain.tip.header.time),
+    peers: null as number | null,
+  };
+  const halted = chain.haltReason;
+  if (halted !== undefined) return { ...base, status: 'halted', synced: false, reason: `chain halted: ${halted}` };
+  if (!network) return { ...base, status: 'ok', synced: true, reason: null };
+  const o = network.overview();
+  const view = { ...base, bestKnownHeight: o.bestKnownHeight, peers: o.peers.total };
+  if (o.sync.state === 'syncing') {
+    return { ...view, status: 'syncing', synced: false, reason: `syncing: height ${o.sync.height} of ${o.sync.targetHeight}` };
+  }
+  if (o.sync.state === 'stalled') {
+    return { ...view, status: 'stalled', synced: false, reason: `sync stalled at height ${o.sync.height} of ${o.sync.targetHeight} (no progress from peers)` };
+  }
+  return { ...view, status: 'ok', synced: true, reason: null };
+}
+
+export function healthRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.get('/api/health', async (_req, reply) => {
+    const h = health(ctx);
+    return reply.status(h.synced ? 200 : 503).send(h);
+  });
+}

@@ -1,0 +1,49 @@
+import { createServer, type Server } from 'node:http';
+import type { Logger } from '../util/logger.js';
+import type { NodeMetrics } from './metrics.js';
+
+/**
+ * Serves GET /metrics on its own port, so the scrape endpoint can be bound
+ * and firewalled apart from the API (operators usually keep it private).
+ */
+export class MetricsServer {
+  private readonly server: Server;
+
+  constructor(
+    private readonly metrics: NodeMetrics,
+    private readonly log: Logger,
+  ) {
+    this.server = createServer((req, res) => {
+      if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: metrics are at GET /metrics\n');
+        return;
+      }
+      this.metrics.render().then(
+        (body) => res.writeHead(200, { 'content-type': this.metrics.contentType() }).end(body),
+        (e: Error) => {
+          this.log.error(`metrics: ${e.message}`);
+          res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics failed\n');
+        },
+      );
+    });
+    // Scrapes are short; a slow or idle client must not hold a socket for long.
+    this.server.requestTimeout = 10_000;
+    this.server.headersTimeout = 5_000;
+    this.server.maxConnections = 32;
+  }
+
+  async listen(host: string, port: number): Promise<number> {
+    await new Promise<void>((res, rej) => {
+      this.server.once('error', rej);
+      this.server.listen(port, host, () => res());
+    });
+    const bound = (this.server.address() as { port: number }).port;
+    this.log.info(`metrics listening on http://${host}:${bound}/metrics`);
+    return bound;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((res) => this.server.close(() => res()));
+  }
+}

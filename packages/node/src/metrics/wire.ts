@@ -1,0 +1,63 @@
+import { difficultyFromBits } from '@hackcoin/core';
+import type { Chain } from '../chain/chain.js';
+import { estimateHashRate } from '../chain/hashrate.js';
+import type { Mempool } from '../mempool/mempool.js';
+import type { Miner } from '../mining/miner.js';
+import type { NetworkOverview } from '../p2p/index.js';
+import type { Pool } from '../stratum/pool.js';
+import { NodeMetrics } from './metrics.js';
+
+export interface MetricSubsystems {
+  chain: Chain;
+  mempool: Mempool;
+  miner: Miner;
+  network?: { overview(): NetworkOverview };
+  pool?: Pool;
+  wsClients: () => number;
+}
+
+/** Builds the node's metrics from the subsystems' public getters and events; returns them with an unwire function. */
+export function wireMetrics(s: MetricSubsystems): { metrics: NodeMetrics; unwire: () => void } {
+  const { chain } = s;
+  const metrics = new NodeMetrics({
+    chain: () => ({
+      height: chain.height,
+      tipTime: chain.tip.header.time,
+      blocksStored: chain.blockCount,
+      difficulty: difficultyFromBits(chain.tip.header.bits),
+      networkHashrate: estimateHashRate(chain) ?? 0,
+    }),
+    mempool: () => ({ size: s.mempool.size, bytes: s.mempool.bytes }),
+    network: () => {
+      if (!s.network) return null;
+      const n = s.network.overview();
+      return { inbound: n.peers.inbound, outbound: n.peers.outbound, bans: n.bans, syncState: n.sync.state, bestKnownHeight: n.bestKnownHeight };
+    },
+    miner: () => {
+      const m = s.miner.status();
+      return { running: m.running, hashrate: m.hashrate, blocksFound: m.blocksFound };
+    },
+    pool: () => (s.pool ? { connections: s.pool.server.connections, hashrate: s.pool.server.hashrate(), shares: s.pool.server.shareTotals() } : null),
+    wsClients: s.wsClients,
+  });
+  const onConnected = () => metrics.blocksConnected.inc();
+  const onDisconnected = () => metrics.blocksDisconnected.inc();
+  const onReorg = (info: { disconnected: readonly unknown[] }) => {
+    metrics.reorgs.inc();
+    metrics.reorgDepth.observe(info.disconnected.length);
+  };
+  const onProcessed = (ms: number) => metrics.blockProcessSeconds.observe(ms / 1000);
+  chain.on('block:connected', onConnected);
+  chain.on('block:disconnected', onDisconnected);
+  chain.on('reorg', onReorg);
+  chain.on('block:processed', onProcessed);
+  return {
+    metrics,
+    unwire: () => {
+      chain.off('block:connected', onConnected);
+      chain.off('block:disconnected', onDisconnected);
+      chain.off('reorg', onReorg);
+      chain.off('block:processed', onProcessed);
+    },
+  };
+}
