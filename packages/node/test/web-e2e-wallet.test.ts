@@ -161,11 +161,38 @@ if (!hasChromium) {
       await page.getByLabel('Amount (HCK)').fill('');
     });
 
+    it('shows a multisig payout (an internal transaction) in the wallet, the address page and the transaction page', async () => {
+      // A one-owner multisig holding 20 HCK pays 5 HCK to the wallet's second address.
+      const deploy = await botContract({ type: 'deploy', code: example('multisig'), init: [[bot], 1] }, 1_500_000, 20n * 100_000_000n);
+      await mine(1);
+      const multisig = (await node.api(`/api/tx/${deploy}`)).receipt.contractAddress as string;
+      await botContract({ type: 'call', contract: multisig, fn: 'submit', args: [mine1, 500_000_000] });
+      const execute = await botContract({ type: 'call', contract: multisig, fn: 'execute', args: [0] });
+      await mine(1);
+      expect((await node.api(`/api/tx/${execute}`)).receipt.transfers).toEqual([{ from: multisig, to: mine1, amount: '500000000' }]);
+
+      await page.getByTestId('wallet-address').nth(1).click();
+      const row = page.getByTestId('wallet-history').locator(`tr[data-txid="${execute}"]`);
+      await expect.poll(() => row.getByTestId('internal-amount').textContent(), { timeout: 20_000 }).toContain('5 HCK');
+      expect(await row.textContent()).toContain('IN');
+      // The 12.5 HCK send of the review step and the 5 HCK payout, both confirmed.
+      await expect.poll(() => page.getByTestId('balance-confirmed').textContent()).toContain('17.5 HCK');
+      await shot('wallet-internal-1280');
+
+      await go(`/explorer/address/${mine1}`);
+      await expect.poll(() => page.getByTestId('address-history').locator(`tr[data-txid="${execute}"]`).getByTestId('internal-amount').textContent()).toContain('5 HCK');
+      await go(`/explorer/tx/${execute}`);
+      await expect.poll(() => page.getByTestId('internal-transfers').textContent()).toContain('5 HCK');
+      await shot('tx-internal-1280');
+      const history = await node.api(`/api/address/${mine1}/history`);
+      expect(history.entries.find((e: { id: string }) => e.id === execute)).toMatchObject({ type: 'contract', direction: 'in', internalReceived: '500000000' });
+    });
+
     it('keeps the header and says the node is unreachable while it restarts, then loads the page it could not fetch', async () => {
       await go('/');
       await expect.poll(() => page.getByTestId('connection').textContent()).toContain('Live');
-      // Chromium logs every refused request and the failed page import: expected while the node is down.
-      watch.allow(/ERR_CONNECTION_REFUSED|WebSocket connection|dynamically imported module|ChunkLoadError/);
+      // Chromium logs every refused request, the 503s of a node shutting down and the failed page import: expected here.
+      watch.allow(/ERR_CONNECTION_REFUSED|WebSocket connection|dynamically imported module|ChunkLoadError|status of 503/);
       const port = node.port;
       const dataDir = node.dataDir;
       await node.stop();

@@ -122,5 +122,6 @@ export function applyContractTx(
   };
   if (outcome.status === 'success' && outcome.returnValue !== undefined) receipt.returnValue = outcome.returnValue;
   if (outcome.revertReason !== undefined) receipt.revertReason = outcome.revertReason;
+  if (outcome.status === 'success' && outcome.transfers.length > 0) receipt.transfers = outcome.transfers.map((t) => ({ to: t.to, amount: t.amount }));
   return { fee, receipt };
 }

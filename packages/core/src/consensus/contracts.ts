@@ -188,4 +188,6 @@ export interface Receipt {
   returnValue?: unknown;
   revertReason?: string;
   events: { name: string; data: unknown }[];
+  /** Coins the contract paid out during a successful call ("internal transactions"); absent when none. */
+  transfers?: { to: Uint8Array; amount: bigint }[];
 }

@@ -1,4 +1,4 @@
-import { addressKey, hashToHex, txHash, txSender, type SignatureBackend, type Transaction } from '@hackcoin/core';
+import { addressKey, hashToHex, isContractTx, txHash, txSender, type SignatureBackend, type Transaction } from '@hackcoin/core';
 import type { Chain } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/entry.js';
 
@@ -12,6 +12,31 @@ export function directionOf(tx: Transaction, me: string, backend: SignatureBacke
   return fromMe && toMe ? 'self' : fromMe ? 'out' : 'in';
 }
 
+/** Coins a contract paid out in a transaction (Etherscan's "internal transactions"), base units as strings. */
+export interface InternalTransfer {
+  from: string;
+  to: string;
+  amount: string;
+}
+
+export interface ConfirmedAddressTx {
+  tx: Transaction;
+  entry: ChainEntry;
+  /** Present when the transaction is a contract call that paid coins out. */
+  internal?: InternalTransfer[];
+}
+
+/**
+ * What an internal transfer means for one address: the coins it received from
+ * contracts in the transaction (an address that is neither sender nor
+ * recipient is in the history only for these).
+ */
+export function internalReceived(internal: InternalTransfer[] | undefined, me: string): bigint {
+  let sum = 0n;
+  for (const t of internal ?? []) if (t.to.toLowerCase() === `0x${me}`) sum += BigInt(t.amount);
+  return sum;
+}
+
 /**
  * Main-chain transactions of an address, newest first, read through the
  * address index. `rows` counts index rows read, so callers can ask for one
@@ -22,16 +47,17 @@ export async function confirmedAddressTxs(
   address: Uint8Array,
   offset: number,
   limit: number,
-): Promise<{ rows: number; items: { tx: Transaction; entry: ChainEntry }[] }> {
+): Promise<{ rows: number; items: ConfirmedAddressTx[] }> {
   const rows = await chain.addressTxs(address, offset, limit);
-  const items: { tx: Transaction; entry: ChainEntry }[] = [];
+  const items: ConfirmedAddressTx[] = [];
   for (const r of rows) {
     const entry = chain.getEntryByHeight(r.height);
     const block = entry ? await chain.getBlock(entry) : null;
     const tx = block?.txs[r.index];
     // The index may briefly lag a reorg; a row that no longer matches its block is skipped, not misreported.
     if (!entry || !tx || hashToHex(txHash(tx)) !== hashToHex(r.hash)) continue;
-    items.push({ tx, entry });
+    const receipt = tx.kind === 'transfer' && isContractTx(tx) ? await chain.contracts.receipt(r.hash) : undefined;
+    items.push(receipt?.transfers ? { tx, entry, internal: receipt.transfers } : { tx, entry });
   }
   return { rows: rows.length, items };
 }

@@ -37,7 +37,7 @@ import { ContractChainState } from '../contracts/chain-state.js';
 import { QuickJsExecutor } from '../contracts/executor.js';
 import { loadContractEngine } from '../contracts/engine.js';
 import type { ContractExecutor } from '@hackcoin/core';
-import { indexOps } from './indexes.js';
+import { indexOps, storedReceipts } from './indexes.js';
 import { OrphanPool } from './orphans.js';
 import type { SignatureVerifier } from '../verify/signature-verifier.js';
 
@@ -584,7 +584,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const c = hasContracts ? this.contractState.connect(t, block, entry.height, this.backend) : undefined;
     if (c) ops.push(...c.ops);
     ops.push({ type: 'put', key: key(Prefix.undo, entry.hash), value: encodeUndo(t.previous, c?.undo) });
-    ops.push(...indexOps(block, entry.hash, entry.height, this.backend, false));
+    ops.push(...indexOps(block, entry.hash, entry.height, this.backend, false, t.receipts));
     ops.push({ type: 'put', key: key(Prefix.height, u32be(entry.height)), value: entry.hash });
     ops.push({ type: 'put', key: key(Prefix.meta, META_TIP), value: entry.hash });
     await this.db.batch(ops);
@@ -603,6 +603,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
     if (!block || !rawUndo) throw new Error(`missing block or undo data for ${entry.id}`);
     const ops: BatchOp[] = [];
     const undo = decodeFullUndo(rawUndo);
+    // Read before the batch deletes them: the receipts name the internal-transfer index rows to remove.
+    const receipts = await storedReceipts(block, (hash) => this.contractState.receipt(hash));
     const c = this.contractState.disconnect(block, undo.contracts);
     ops.push(...c.ops);
     for (const [k, prev] of undo.accounts) {
@@ -610,7 +612,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
       ops.push(prev ? { type: 'put', key: accKey, value: encodeAccount(prev) } : { type: 'del', key: accKey });
     }
     ops.push({ type: 'del', key: key(Prefix.undo, entry.hash) });
-    ops.push(...indexOps(block, entry.hash, entry.height, this.backend, true));
+    ops.push(...indexOps(block, entry.hash, entry.height, this.backend, true, receipts));
     ops.push({ type: 'del', key: key(Prefix.height, u32be(entry.height)) });
     ops.push({ type: 'put', key: key(Prefix.meta, META_TIP), value: parent.hash });
     await this.db.batch(ops);

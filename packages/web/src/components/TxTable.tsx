@@ -5,6 +5,7 @@ import type { AddressTx, TxJson } from '../lib/types';
 
 export interface TxRow extends TxJson {
   direction?: AddressTx['direction'];
+  internalReceived?: string;
   confirmations?: number;
   blockHeight?: number;
   feeRate?: number;
@@ -53,7 +54,14 @@ export function TxTable({ txs, show = {}, empty = 'No transactions.', testId }: 
                 {tx.from ? <AddressLink address={tx.from} /> : <span className="text-slate-500">coinbase</span>} <span className="text-slate-500">→</span> <AddressLink address={tx.to} />
               </td>
               <td className="py-2 pr-3 text-right">
-                <Amount units={tx.amount} />
+                {tx.internalReceived && BigInt(tx.internalReceived) > 0n ? (
+                  <span className="inline-flex flex-col items-end" data-testid="internal-amount" title="Paid out by the contract this transaction called (an internal transaction)">
+                    <Amount units={tx.internalReceived} />
+                    <span className="text-[10px] text-slate-400 uppercase">from contract</span>
+                  </span>
+                ) : (
+                  <Amount units={tx.amount} />
+                )}
               </td>
               {show.feeRate && <td className="py-2 pr-3 text-right font-mono text-xs">{tx.feeRate ?? '—'} u/B</td>}
               {show.block && <td className="py-2 pr-3">{tx.blockHeight !== undefined && tx.blockHeight !== null ? <BlockLink id={tx.blockHeight} /> : '—'}</td>}

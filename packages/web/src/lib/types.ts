@@ -79,6 +79,15 @@ export interface ContractReceipt {
   returnValue?: unknown;
   revertReason?: string;
   events?: { name: string; data: unknown }[];
+  /** Coins the contract paid out in this transaction (Etherscan's internal transactions). */
+  transfers?: InternalTransfer[];
+}
+
+export interface InternalTransfer {
+  from: string;
+  to: string;
+  /** Base units. */
+  amount: string;
 }
 
 export interface TxDetail extends TxJson {
@@ -104,6 +113,9 @@ export interface MempoolInfo {
 export interface AddressTx extends TxJson {
   direction: 'in' | 'out';
   confirmations: number;
+  /** Contract payouts in this transaction, and the part of them this address received (base units). */
+  internal?: InternalTransfer[];
+  internalReceived?: string;
   blockHeight?: number;
   blockHash?: string;
 }

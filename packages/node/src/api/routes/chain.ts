@@ -4,7 +4,7 @@ import type { ApiContext } from '../context.js';
 import { HttpError, parse } from '../http-error.js';
 import { addressParam, hashOrHeight, paging, txIdParam } from '../schemas.js';
 import { blockJson, headerJson, txJson } from '../serialize.js';
-import { confirmedAddressTxs, directionOf } from '../address-txs.js';
+import { confirmedAddressTxs, directionOf, internalReceived } from '../address-txs.js';
 import { newestWithin } from '../newest-within.js';
 import type { ChainEntry } from '../../chain/entry.js';
 
@@ -108,9 +108,11 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
       if (addressKey(p.tx.to) === me) pendingDelta += p.tx.amount;
     }
     const { items } = await confirmedAddressTxs(chain, address, (page - 1) * limit, limit);
-    const history = items.map(({ tx, entry }) => ({
+    const history = items.map(({ tx, entry, internal }) => ({
       ...txJson(tx, backend),
       direction: directionOf(tx, me, backend),
+      // Contract payouts in this transaction, and how much of them came to this address.
+      ...(internal ? { internal, internalReceived: internalReceived(internal, me).toString() } : {}),
       blockHeight: entry.height,
       blockHash: entry.id,
       confirmations: chain.height - entry.height + 1,

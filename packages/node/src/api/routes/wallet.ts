@@ -3,7 +3,7 @@ import { addressKey, formatAddress, txId, txSender, type Transaction } from '@ha
 import type { ApiContext } from '../context.js';
 import { parse } from '../http-error.js';
 import { addressParam, paging } from '../schemas.js';
-import { confirmedAddressTxs, directionOf, type Direction } from '../address-txs.js';
+import { confirmedAddressTxs, directionOf, internalReceived, type Direction } from '../address-txs.js';
 
 /**
  * Wallet-facing read routes. They take addresses only: nothing here (or
@@ -35,11 +35,13 @@ export function walletRoutes(app: FastifyInstance, ctx: ApiContext): void {
     // One row more than needed tells whether another page exists without counting the whole index.
     const want = limit - entries.length;
     const confirmed = await confirmedAddressTxs(chain, address, Math.max(0, offset - pending.length), want + 1);
-    for (const { tx, entry } of confirmed.items.slice(0, want)) {
+    for (const { tx, entry, internal } of confirmed.items.slice(0, want)) {
+      const received = internalReceived(internal, me);
       entries.push({
         id: txId(tx),
         status: 'confirmed',
         ...describe(tx),
+        ...(internal ? { type: 'contract', internal, internalReceived: received.toString() } : {}),
         amount: tx.amount.toString(),
         blockHeight: entry.height,
         blockHash: entry.id,

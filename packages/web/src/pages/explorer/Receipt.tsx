@@ -4,7 +4,7 @@ import { Card, KeyValue } from '../../components/Card';
 import { AddressLink } from '../../components/Links';
 import type { ContractReceipt } from '../../lib/types';
 
-/** Contract receipt: status, gas, fee, contract, return value, events. */
+/** Contract receipt: status, gas, fee, contract, return value, internal transfers, events. */
 export function Receipt({ receipt }: { receipt: ContractReceipt }) {
   const tone = receipt.status === 'success' ? 'text-emerald-300' : 'text-rose-300';
   return (
@@ -18,6 +18,18 @@ export function Receipt({ receipt }: { receipt: ContractReceipt }) {
           ['Return value', <code className="text-xs">{JSON.stringify(receipt.returnValue ?? null)}</code>],
         ]}
       />
+      {receipt.transfers && receipt.transfers.length > 0 && (
+        <div className="mt-3">
+          <h3 className="mb-1 text-xs font-semibold tracking-wide text-slate-400 uppercase">Internal transfers (paid by the contract)</h3>
+          <ul className="space-y-1 text-sm" data-testid="internal-transfers">
+            {receipt.transfers.map((t, i) => (
+              <li key={i} className="flex flex-wrap items-center gap-x-2 rounded bg-slate-950/60 px-2 py-1">
+                <AddressLink address={t.from} /> <span className="text-slate-500">→</span> <AddressLink address={t.to} /> <Amount units={t.amount} />
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {receipt.events && receipt.events.length > 0 && (
         <ul className="mt-3 space-y-1 text-sm">
           {receipt.events.map((e, i) => (
