@@ -33,6 +33,8 @@ export class StratumTestClient {
   closed = false;
   /** Answers received, including to requests written raw. */
   responses = 0;
+  /** Called on every notify with the share difficulty in force for it (set_difficulty precedes notify). */
+  onNotify: ((job: Notify, difficulty: number) => void) | undefined;
 
   async connect(port: number): Promise<void> {
     this.socket = createConnection({ host: '127.0.0.1', port });
@@ -53,6 +55,8 @@ export class StratumTestClient {
       else if (msg.method === 'mining.notify') {
         const [jobId, prevhash, coinb1, coinb2, branch, version, nbits, ntime, clean] = msg.params;
         this.jobs.push({ jobId, prevhash, coinb1, coinb2, branch, version, nbits, ntime, clean });
+        if (this.jobs.length > 64) this.jobs.shift();
+        this.onNotify?.(this.job, this.difficulty);
       } else if (msg.id !== null) this.responses++;
       if (msg.id !== null && this.pending.has(msg.id)) {
         this.pending.get(msg.id)!(msg);
@@ -81,8 +85,8 @@ export class StratumTestClient {
     return this.jobs[this.jobs.length - 1]!;
   }
 
-  /** Header hash for a candidate share, per the protocol's byte orders. */
-  hashFor(job: Notify, extranonce2: string, ntime: string, nonce: number): Buffer {
+  /** The 80-byte header a miner hashes for this job, per the protocol's byte orders. */
+  headerFor(job: Notify, extranonce2: string, ntime: string, nonce: number): Buffer {
     const coinbase = Buffer.from(job.coinb1 + this.extranonce1 + extranonce2 + job.coinb2, 'hex');
     let root = sha256d(coinbase);
     for (const b of job.branch) root = sha256d(Buffer.concat([root, Buffer.from(b, 'hex')]));
@@ -95,7 +99,12 @@ export class StratumTestClient {
     header.writeUInt32LE(parseInt(ntime, 16), 68);
     header.writeUInt32LE(parseInt(job.nbits, 16), 72);
     header.writeUInt32LE(nonce, 76);
-    return sha256d(header);
+    return header;
+  }
+
+  /** Header hash for a candidate share. */
+  hashFor(job: Notify, extranonce2: string, ntime: string, nonce: number): Buffer {
+    return sha256d(this.headerFor(job, extranonce2, ntime, nonce));
   }
 
   shareTarget(): bigint {
