@@ -97,7 +97,9 @@ export async function runHasherBench(seconds = 2): Promise<Record<string, number
   }
   const js = createJsHasher();
   out[`js_${js.kernel}_hashes_per_s`] = rate(js.scan, seconds, 1 << 19);
+  if (js.kernel === 'wasm-simd') out['js_unrolled_hashes_per_s'] = rate(createJsHasher({ noWasm: true }).scan, seconds / 2, 1 << 18);
   out['js_loop_hashes_per_s'] = rate(createJsHasher({ loopKernel: true }).scan, seconds / 2, 1 << 17);
+  out['js_fallback_goal'] = '≥ 3,000,000 per thread';
   out['openssl_sha256_1core_header_hashes_per_s'] = opensslHeaderRate();
 
   const spec: WorkerSpec = addon
@@ -110,6 +112,12 @@ export async function runHasherBench(seconds = 2): Promise<Record<string, number
   out['threads_backend'] = best.backend;
   out['threads_1_total_hashes_per_s'] = await threadedRate(spec, 1, perThread);
   out['threads_2_total_hashes_per_s'] = await threadedRate(spec, 2, perThread);
+  if (best.backend !== 'js') {
+    // The fallback's scaling too, on the path the miner uses when the addon is missing.
+    const jsSpec: WorkerSpec = { data: { jsModuleUrl: new URL('./js-hasher.ts', import.meta.url).href } };
+    const jsPerThread = Math.floor(Number(out[`js_${js.kernel}_hashes_per_s`]) * seconds);
+    out[`threads_2_js_${js.kernel}_total_hashes_per_s`] = await threadedRate(jsSpec, 2, jsPerThread);
+  }
   return out;
 }
 

@@ -37,8 +37,11 @@ const native = loadNativeAddon();
 const nativeError = (native.error ?? 'addon not built').split('\n')[0];
 const skipReason = native.addon ? '' : ` (skipped: ${nativeError})`;
 
+const wasmHasher = createJsHasher();
+
 const backends: { name: string; scan: Scan | undefined; reason: string }[] = [
-  { name: 'js unrolled kernel', scan: createJsHasher().scan, reason: '' },
+  { name: 'js wasm-simd kernel', scan: wasmHasher.kernel === 'wasm-simd' ? wasmHasher.scan : undefined, reason: wasmHasher.kernel === 'wasm-simd' ? '' : ' (skipped: no WebAssembly SIMD)' },
+  { name: 'js unrolled kernel', scan: createJsHasher({ noWasm: true }).scan, reason: '' },
   { name: 'js loop kernel', scan: createJsHasher({ loopKernel: true }).scan, reason: '' },
   { name: 'native portable', scan: native.addon?.scanPortable, reason: skipReason },
   {

@@ -1,26 +1,34 @@
 /**
  * Pure-JS sha256d nonce scanner: the fallback when the native addon is not
  * built. Per template (header bytes 0..75) it computes the midstate and the
- * kernel parameters once; per nonce nothing is allocated (see js-kernel.ts).
+ * kernel parameters once; per nonce nothing is allocated. The hot loop is the
+ * WebAssembly SIMD kernel (four nonces at once, js-wasm-kernel.ts) where the
+ * runtime has SIMD, else the generated JS kernel (js-kernel.ts).
  */
 import { checkScanArgs, type Hasher, type ScanResult } from './types.js';
 import { IV, bswap32, compress, expand, readBE, readLE, rounds } from './sha256-js.js';
 import {
   createLoopKernel, createUnrolledKernel, P_MID, P_PRE, P_SIZE, P_T7, P_TAIL, P_W16, type Kernel,
 } from './js-kernel.js';
+import { createWasmSimdKernel } from './js-wasm-kernel.js';
+
+export type JsKernelName = 'wasm-simd' | 'unrolled' | 'loop';
 
 // Kernel calls are cut into chunks so its loop counter stays a small integer.
 const CHUNK = 1 << 24;
 
 export interface JsHasherOptions {
-  /** Use the loop kernel even where generated code is allowed (tests compare both). */
+  /** Use the loop kernel even where generated code is allowed (tests compare all kernels). */
   loopKernel?: boolean;
+  /** Use a JS kernel even where WebAssembly SIMD is available. */
+  noWasm?: boolean;
 }
 
 /** Creates an independent scanner; its buffers are its own, so use one per thread or caller. */
-export function createJsHasher(options: JsHasherOptions = {}): Hasher & { readonly kernel: 'unrolled' | 'loop' } {
-  const unrolled = options.loopKernel ? null : createUnrolledKernel();
-  const kernel: Kernel = unrolled ?? createLoopKernel();
+export function createJsHasher(options: JsHasherOptions = {}): Hasher & { readonly kernel: JsKernelName } {
+  const wasm = options.loopKernel || options.noWasm ? null : createWasmSimdKernel();
+  const unrolled = wasm || options.loopKernel ? null : createUnrolledKernel();
+  const kernel: Kernel = wasm ?? unrolled ?? createLoopKernel();
   const head = new Uint8Array(76);
   let headValid = false;
   const p = new Int32Array(P_SIZE);
@@ -95,7 +103,7 @@ export function createJsHasher(options: JsHasherOptions = {}): Hasher & { readon
     return { nonce: -1, hashes: n };
   }
 
-  return { backend: 'js', kernel: unrolled ? 'unrolled' : 'loop', scan };
+  return { backend: 'js', kernel: wasm ? 'wasm-simd' : unrolled ? 'unrolled' : 'loop', scan };
 }
 
 /** Shared instance for callers on one thread. */
