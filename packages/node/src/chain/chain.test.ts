@@ -734,4 +734,19 @@ describe('Chain: difficulty retargeting', () => {
     const [b20] = await fx.mine(1);
     expect(b20!.header.bits).toBe(limitBits);
   });
+
+  it('time-timewarp-attack: the first block of a window may step back at most 600 s behind its parent', async () => {
+    const fx = await fixture({ params: RETARGET_PARAMS });
+    const g = fx.params.genesis.time;
+    for (let h = 1; h <= 8; h++) await fx.mine(1, { time: g + 30 * h });
+    const [b9] = await fx.mine(1, { time: g + 5_000 });
+    const t9 = b9!.header.time;
+    const b = await fx.branch();
+    // Within median-time-past and the 2-hour rule, but 601 s behind the last block of the previous window.
+    await expectRejected(fx, b.clone().next({ time: t9 - 601 }), 'time-timewarp-attack');
+    expect((await fx.chain.processBlock(b.clone().next({ time: t9 - 600 }))).status).toBe('connected');
+    expect(fx.chain.height).toBe(10);
+    // Inside a window only the median-time-past rule bounds a step back.
+    expect((await fx.chain.processBlock((await fx.branch()).next({ time: t9 - 1_000 }))).status).toBe('connected');
+  });
 });
