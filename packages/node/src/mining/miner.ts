@@ -14,6 +14,7 @@ import {
   type MinerStatus,
 } from '@hackcoin/core';
 import type { Chain } from '../chain/chain.js';
+import type { ChainEntry } from '../chain/entry.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { Logger } from '../util/logger.js';
 import { createTemplate, type BlockTemplate } from './template.js';
@@ -101,6 +102,11 @@ export class Miner {
   private pending: Worker[] = [];
   private settings: MinerSettings;
   private template: BlockTemplate | null = null;
+  /**
+   * Parent of the block we found and are still connecting: no new work may
+   * build on it, or our own next find would be a competing sibling.
+   */
+  private foundOn: ChainEntry | null = null;
   private header: Uint8Array | null = null;
   private target: Uint8Array | null = null;
   private address: Uint8Array | null = null;
@@ -291,8 +297,9 @@ export class Miner {
         setTimeout(() => void this.refresh(), 1000);
         return;
       }
-      // The tip moved while the template was built; the tip's own refresh follows.
-      if (!this.refreshTimer || t.parent !== this.chain.tip) return;
+      // The tip moved while the template was built, or our own block on this parent is
+      // still connecting: the tip's own refresh follows.
+      if (!this.refreshTimer || t.parent !== this.chain.tip || t.parent === this.foundOn) return;
       this.template = t;
       this.header = encodeHeader(t.header);
       this.target = bigIntToBytesLE(t.target, 32);
@@ -337,8 +344,11 @@ export class Miner {
   private onResult(t: MiningThread, jobId: number, r: ScanResult): void {
     if (this.pool && jobId === this.jobId && r.nonce >= 0 && this.poolWork && this.pool.client.isCurrent(this.poolWork)) {
       this.pool.client.submit(this.poolWork, r.nonce);
-    } else if (!this.pool && jobId === this.jobId && r.nonce >= 0 && this.template && this.template.parent === this.chain.tip) {
+    } else if (!this.pool && jobId === this.jobId && r.nonce >= 0 && this.template && this.template.parent === this.chain.tip && this.foundOn === null) {
       const block: Block = { header: { ...this.template.header, nonce: r.nonce }, txs: this.template.txs };
+      // First find wins: the job is retired at once, so every other thread's result for it is dropped
+      // and no thread gets work again until a template on the new tip exists.
+      this.foundOn = this.template.parent;
       this.template = null;
       this.jobId++;
       void this.submit(block);
@@ -355,6 +365,8 @@ export class Miner {
     } catch (e) {
       if (!(e instanceof RuleError)) throw e;
       this.log.warn(`mined block rejected: ${e.message}`);
+    } finally {
+      this.foundOn = null;
     }
     await this.refresh();
   }
