@@ -1,0 +1,49 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const NODE_DIR = fileURLToPath(new URL('..', import.meta.url));
+const SEQUENCE = fileURLToPath(new URL('./contract-differential/sequence.ts', import.meta.url));
+const HOST_FAULT = fileURLToPath(new URL('./contract-differential/host-fault.ts', import.meta.url));
+/** CONTRACT_DIFF_SEEDS=1,2,3,… and CONTRACT_DIFF_BLOCKS=N make a longer run. */
+const SEEDS = (process.env.CONTRACT_DIFF_SEEDS ?? '11,23').split(',').map(Number);
+const BLOCKS = Number(process.env.CONTRACT_DIFF_BLOCKS ?? 14);
+
+async function script(stackKb: number, path: string, args: string[] = []): Promise<string> {
+  const { stdout } = await run(process.execPath, [`--stack-size=${stackKb}`, '--import', 'tsx', path, ...args], {
+    cwd: NODE_DIR,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+describe('contract execution does not depend on the host stack or JIT state (separate processes)', () => {
+  it.each(SEEDS)('seed %i: fresh 400 KB, fresh 2000 KB and warmed 400 KB processes agree on every verdict, receipt and state root', async (seed) => {
+    const [small, large, warmed] = await Promise.all([
+      script(400, SEQUENCE, [String(seed), String(BLOCKS)]),
+      script(2000, SEQUENCE, [String(seed), String(BLOCKS)]),
+      script(400, SEQUENCE, [String(seed), String(BLOCKS), '--warm']),
+    ]);
+    expect(large).toBe(small);
+    expect(warmed).toBe(small);
+    const lines = small.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const roots = lines.filter((l) => typeof l.stateRoot === 'string');
+    expect(roots).toHaveLength(BLOCKS);
+    // Whatever the mempool refused, a block carrying it is refused under the same rule.
+    const rules = lines.filter((l) => typeof l.rule === 'string').map((l) => l.rule);
+    const blockRules = lines.filter((l) => 'blockWithRejected' in l).map((l) => l.blockWithRejected);
+    expect(blockRules).toEqual(rules);
+    const statuses = new Set(lines.map((l) => (l.receipt as { status?: string } | null | undefined)?.status).filter(Boolean));
+    expect(statuses).toEqual(new Set(['success', 'reverted']));
+  }, 120_000);
+
+  it('a host stack that runs out under a nested call ends in no verdict, never in a value the caller can catch', async () => {
+    const [reference, ...smaller] = await Promise.all([2000, 400, 130, 100].map((kb) => script(kb, HOST_FAULT)));
+    expect(JSON.parse(reference!)).toMatchObject({ status: 'success', returnValue: 'call reverted: InternalError: stack overflow' });
+    for (const out of smaller) expect([reference, 'host-error: RangeError\n']).toContain(out);
+    // Before the fix, 100 KB answered "Maximum call stack size exceeded" as the caught value.
+    expect(smaller[2]).toBe('host-error: RangeError\n');
+  }, 120_000);
+});
