@@ -252,11 +252,11 @@ function section(id: number, content: number[]): number[] {
 const name = (s: string): number[] => [...uleb(s.length), ...new TextEncoder().encode(s)];
 
 /** The module: one memory page (exported as "mem", p at offset 0) and scan(start, count). */
-export function wasmKernelBytes(): Uint8Array {
+export function wasmKernelBytes(): Uint8Array<ArrayBuffer> {
   const { code, v128Locals } = kernelBody();
   const locals = [2, ...uleb(1), OP.i32, ...uleb(v128Locals), OP.v128];
   const fn = [...locals, ...code];
-  return Uint8Array.from([
+  return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [1, 0x60, 2, OP.i32, OP.i32, 1, OP.i32]),
     ...section(3, [1, 0]),
