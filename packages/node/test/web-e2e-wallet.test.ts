@@ -183,7 +183,14 @@ if (!hasChromium) {
       await expect.poll(() => page.getByTestId('address-history').locator(`tr[data-txid="${execute}"]`).getByTestId('internal-amount').textContent()).toContain('5 HCK');
       await go(`/explorer/tx/${execute}`);
       await expect.poll(() => page.getByTestId('internal-transfers').textContent()).toContain('5 HCK');
+      // Read as on Etherscan: the decoded call, the maximum fee apart from the fee paid.
+      expect(await page.getByTestId('tx-call').textContent()).toBe('execute(0)');
+      expect(await page.getByText('Max fee', { exact: true }).count()).toBe(1);
+      expect(await page.getByText('Fee paid', { exact: true }).count()).toBe(1);
       await shot('tx-internal-1280');
+      await go(`/explorer/tx/${deploy}`);
+      await expect.poll(() => page.getByTestId('tx-to').textContent()).toBe(`Contract creation · ${multisig}`);
+      expect(await page.getByTestId('tx-call').textContent()).toMatch(/^deploy [\d,]+ bytes of code, init\(\[/);
       const history = await node.api(`/api/address/${mine1}/history`);
       expect(history.entries.find((e: { id: string }) => e.id === execute)).toMatchObject({ type: 'contract', direction: 'in', internalReceived: '500000000' });
     });

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { useParams } from 'react-router-dom';
 import { Amount } from '../../components/Amount';
 import { Card, KeyValue, PageTitle } from '../../components/Card';
@@ -6,6 +6,7 @@ import { AddressLink, BlockLink } from '../../components/Links';
 import { ApiErrorNotice, Loading } from '../../components/Notice';
 import { SearchBox } from '../../components/SearchBox';
 import { useApi } from '../../hooks/useApi';
+import { decodeCallData } from '../../lib/call-data';
 import type { TxDetail } from '../../lib/types';
 import { Receipt } from './Receipt';
 
@@ -18,10 +19,20 @@ function Status({ tx }: { tx: TxDetail }) {
   );
 }
 
+const ZERO = /^0x0{40}$/i;
+
+function RawData({ hex }: { hex: string }) {
+  return <span className="font-mono text-xs break-all">{hex.length > 200 ? `${hex.slice(0, 200)}… (${hex.length / 2} bytes)` : hex}</span>;
+}
+
 export default function TxPage() {
   const { id = '' } = useParams();
   const res = useApi<TxDetail>(`/api/tx/${encodeURIComponent(id)}`, { refreshOn: ['blocks', 'mempool'] });
   const tx = res.data;
+  const call = decodeCallData(tx?.data);
+  useEffect(() => {
+    document.title = `Transaction ${id.slice(0, 12)}… · HackCoin`;
+  }, [id]);
   return (
     <div className="space-y-4">
       <SearchBox />
@@ -44,13 +55,48 @@ export default function TxPage() {
             <KeyValue
               rows={[
                 ['From', tx.from ? <AddressLink address={tx.from} full /> : 'coinbase (new coins)'],
-                ['To', <AddressLink address={tx.to} full />],
+                [
+                  'To',
+                  call?.type === 'deploy' ? (
+                    <span data-testid="tx-to">
+                      Contract creation{tx.receipt?.contractAddress ? <> · <AddressLink address={tx.receipt.contractAddress} full /></> : null}
+                    </span>
+                  ) : ZERO.test(tx.to) && tx.data ? (
+                    <span data-testid="tx-to">Contract creation</span>
+                  ) : (
+                    <AddressLink address={tx.to} full />
+                  ),
+                ],
                 ['Amount', <Amount units={tx.amount} />],
                 ...(tx.type === 'transfer'
                   ? ([
-                      ['Fee', <Amount units={tx.fee ?? '0'} />],
+                      call
+                        ? [
+                            'Max fee',
+                            <span>
+                              <Amount units={tx.fee ?? '0'} /> <span className="text-xs text-slate-400">(gas limit {call.gasLimit.toLocaleString('en-US')} × {call.gasPrice} units/gas; the receipt shows the fee paid)</span>
+                            </span>,
+                          ]
+                        : ['Fee', <Amount units={tx.fee ?? '0'} />],
                       ['Nonce', tx.nonce ?? '—'],
-                      ['Data', tx.data ? <span className="font-mono text-xs">{tx.data.length > 200 ? `${tx.data.slice(0, 200)}… (${tx.data.length / 2} bytes)` : tx.data}</span> : 'none'],
+                      [
+                        call ? 'Input' : 'Data',
+                        call ? (
+                          <div className="space-y-1">
+                            <code className="text-sm text-amber-200" data-testid="tx-call">
+                              {call.type === 'deploy' ? `deploy ${call.codeBytes.toLocaleString('en-US')} bytes of code, ${call.text}` : call.text}
+                            </code>
+                            <details className="text-xs text-slate-400">
+                              <summary className="cursor-pointer">Raw data</summary>
+                              <RawData hex={tx.data!} />
+                            </details>
+                          </div>
+                        ) : tx.data ? (
+                          <RawData hex={tx.data} />
+                        ) : (
+                          'none'
+                        ),
+                      ],
                     ] as [string, ReactNode][])
                   : ([
                       ['Height', tx.height ?? '—'],
