@@ -1,14 +1,43 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { COIN, blockHash, hashToHex, type Block } from '@hackcoin/core';
+import {
+  COIN,
+  ZERO_ADDRESS,
+  blockHash,
+  decodeCompact,
+  hashMeetsTarget,
+  hashToHex,
+  headerHash,
+  signTransfer,
+  txHash,
+  utf8ToBytes,
+  type Block,
+  type ContractCall,
+  type ContractExecutor,
+  type ContractOutcome,
+  type ContractView,
+} from '@hackcoin/core';
+import { QuickJsExecutor } from '../contracts/executor.js';
+import { loadContractEngine } from '../contracts/engine.js';
+import { createTemplate } from '../mining/template.js';
 import type { ReorgInfo } from './chain.js';
 import { Status } from './entry.js';
 import { Prefix, key, META_TIP } from '../store/keys.js';
 import type { BatchOp, Database } from '../store/db.js';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 
+/** The real VM, which can be made to fail the way a host does (a stack overflow outside QuickJS). */
+class FlakyExecutor implements ContractExecutor {
+  failing = false;
+  constructor(private readonly real: ContractExecutor) {}
+  execute(call: ContractCall, view: ContractView): ContractOutcome {
+    if (this.failing) throw new RangeError('Maximum call stack size exceeded');
+    return this.real.execute(call, view);
+  }
+}
+
 const fixtures: ChainFixture[] = [];
-async function fixture(): Promise<ChainFixture> {
-  const fx = await ChainFixture.create();
+async function fixture(executor?: ContractExecutor): Promise<ChainFixture> {
+  const fx = await ChainFixture.create(executor ? { executor } : {});
   fixtures.push(fx);
   return fx;
 }
@@ -164,6 +193,36 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     expect(await fx.balance(W.bob)).toBe(7n * COIN);
     expect(await fx.balance(W.alice)).toBe(0n);
     expect(await fx.account(W.minerB)).toEqual(minerB);
+  });
+
+  it('a block whose contract execution throws a host error is neither invalid nor connected, and connects where the host does not fail', async () => {
+    const executor = new FlakyExecutor(new QuickJsExecutor(await loadContractEngine()));
+    const fx = await fixture(executor);
+    await fx.mine(2);
+    const before = fx.chain.tip;
+    const gas = 300_000;
+    const data = utf8ToBytes(JSON.stringify({ type: 'deploy', code: 'export function init() { storage.set("a", 1); }', init: [], gasLimit: gas, gasPrice: '1' }));
+    const deploy = signTransfer({ kind: 'transfer', chainId: fx.params.chainId, nonce: 0n, fee: BigInt(gas), to: ZERO_ADDRESS, amount: 0n, data }, W.minerA.privateKey);
+    await fx.mempool.add(deploy);
+    const t = await createTemplate(fx.chain, fx.mempool, W.minerB.address, utf8ToBytes('x'), before.header.time + 1);
+    const header = { ...t.header };
+    while (!hashMeetsTarget(headerHash(header), decodeCompact(header.bits).target)) header.nonce++;
+    const block: Block = { header, txs: t.txs };
+    const ev = record(fx);
+
+    executor.failing = true;
+    expect((await fx.chain.processBlock(block)).status).toBe('deferred');
+    expect(fx.chain.tip).toBe(before);
+    expect(fx.chain.getEntry(id(block))!.status & Status.invalid).toBe(0);
+    expect(ev).toMatchObject({ connected: [], disconnected: [], tips: [], halts: [] });
+    await fx.settle();
+    expect(fx.mempool.size).toBe(1);
+
+    executor.failing = false;
+    await fx.reopen();
+    expect(fx.chain.tip.id).toBe(id(block));
+    expect((await fx.chain.contracts.receipt(txHash(deploy)))?.status).toBe('success');
+    expect(fx.mempool.size).toBe(0);
   });
 
   it('a side block whose write fails is answered deferred, not thrown, and is accepted when sent again', async () => {
