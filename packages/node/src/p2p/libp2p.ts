@@ -5,7 +5,7 @@
  */
 import './shim.js';
 import { createLibp2p, type Libp2p } from 'libp2p';
-import { tcp } from '@libp2p/tcp';
+import { tcp, type TCPSocketOptions } from '@libp2p/tcp';
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { identify } from '@libp2p/identify';
@@ -13,7 +13,7 @@ import { gossipsub, TopicValidatorResult, type GossipSub } from '@libp2p/gossips
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
-import type { Connection, PeerId, Stream } from '@libp2p/interface';
+import type { Connection, MultiaddrConnection, PeerId, Stream } from '@libp2p/interface';
 import { sha256 } from '@hackcoin/core';
 import { FrameAssembler, FrameError, encodeFrame } from './frames.js';
 
@@ -37,6 +37,14 @@ export interface HostOptions {
   /** Largest gossip message (a whole block) accepted. */
   maxGossipBytes: number;
   isBanned: (peerId: string) => boolean;
+  /**
+   * Called for every inbound TCP connection before any handshake, with the
+   * remote IP and how many inbound connections from it are open already.
+   * False refuses it at once (per-IP limits, address bans).
+   */
+  admitInbound?: (ip: string, openFromIp: number) => boolean;
+  /** Source address for outgoing dials, so a node bound to 127.0.0.5 is seen as 127.0.0.5. */
+  localAddress?: string;
   agent: string;
   /** Tunes gossipsub heartbeats; tests and benches want fast meshes. */
   heartbeatMs?: number;
@@ -84,6 +92,17 @@ export function isMultiaddr(s: string): boolean {
   try {
     multiaddr(s);
     return s.startsWith('/');
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a string is a well-formed libp2p peer id. */
+export function isPeerId(s: string): boolean {
+  if (s.length < 10 || s.length > 128) return false;
+  try {
+    peerIdFromString(s);
+    return true;
   } catch {
     return false;
   }
@@ -147,6 +166,11 @@ function wrap(stream: Stream, peerId: string): Exchange {
   };
 }
 
+/** @libp2p/tcp passes dialOpts to net.connect, which takes localAddress; its type does not list it. */
+function bindTo(localAddress: string): TCPSocketOptions {
+  return { localAddress } as unknown as TCPSocketOptions;
+}
+
 function connInfo(c: Connection): ConnInfo {
   return {
     peerId: c.remotePeer.toString(),
@@ -160,10 +184,27 @@ function connInfo(c: Connection): ConnInfo {
 export async function createHost(opts: HostOptions): Promise<Host> {
   const privateKey = opts.privateKey ? privateKeyFromProtobuf(opts.privateKey) : await generateKeyPair('Ed25519');
   const banned = (p: PeerId): boolean => opts.isBanned(p.toString());
+  const openInbound = new Map<string, number>();
+  const admit = (maConn: MultiaddrConnection): boolean => {
+    const ip = maConn.remoteAddr.getComponents().find((c) => c.name === 'ip4' || c.name === 'ip6')?.value ?? maConn.remoteAddr.toString();
+    const open = openInbound.get(ip) ?? 0;
+    if (opts.admitInbound && !opts.admitInbound(ip, open)) return false;
+    openInbound.set(ip, open + 1);
+    maConn.addEventListener(
+      'close',
+      () => {
+        const n = (openInbound.get(ip) ?? 1) - 1;
+        if (n <= 0) openInbound.delete(ip);
+        else openInbound.set(ip, n);
+      },
+      { once: true },
+    );
+    return true;
+  };
   const node: Libp2p<{ identify: unknown; pubsub: GossipSub }> = await createLibp2p({
     privateKey,
     addresses: { listen: opts.listen },
-    transports: [tcp()],
+    transports: [tcp(opts.localAddress ? { dialOpts: bindTo(opts.localAddress) } : {})],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     nodeInfo: { userAgent: opts.agent },
@@ -177,6 +218,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       reconnectRetries: 0,
     },
     connectionGater: {
+      denyInboundConnection: (maConn) => !admit(maConn),
       denyDialPeer: banned,
       denyInboundEncryptedConnection: banned,
       denyOutboundConnection: banned,

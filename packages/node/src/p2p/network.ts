@@ -1,11 +1,13 @@
 import { join } from 'node:path';
-import type { ConsensusParams } from '@hackcoin/core';
+import { sha256, type ConsensusParams } from '@hackcoin/core';
 import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { Logger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { createHost, type ConnInfo, type Host } from './libp2p.js';
-import { AddressBook } from './address-book.js';
+import { AddrMan } from './addrman.js';
+import { INBOUND, selectEviction } from './eviction.js';
+import { SHARED_LOOPBACK, groupOf, ipOf, netgroup } from './netgroup.js';
 import { TipAnnouncer } from './announcer.js';
 import { BanList, type Ban } from './ban-list.js';
 import { BlockIntake } from './block-intake.js';
@@ -86,7 +88,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
   private readonly table: PeerTable;
   private readonly banList: BanList;
   private host!: Host;
-  private book!: AddressBook;
+  private book!: AddrMan;
   private wire!: Wire;
   private syncer!: Syncer;
   private relay!: Relay;
@@ -123,10 +125,13 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
       maxConnections: this.o.maxInbound + this.o.maxOutbound + 8,
       maxGossipBytes: this.o.params.maxBlockSize,
       isBanned: (id) => this.banList.isBanned(id),
+      admitInbound: (ip, open) => this.admitInbound(ip, open),
+      // A node on its own loopback address (simulations, tests) dials from it too, so peers see distinct IPs.
+      localAddress: /^127\.\d+\.\d+\.\d+$/.test(this.o.host) && this.o.host !== '127.0.0.1' ? this.o.host : undefined,
       agent: this.o.agent,
     });
     const peers = this.table;
-    this.book = new AddressBook(join(this.o.dataDir, 'p2p', 'peers.json'), this.host.peerId);
+    this.book = new AddrMan(join(this.o.dataDir, 'p2p', 'addrman.json'), this.host.peerId);
     this.wire = new Wire(this.host, peers);
     const intake = new BlockIntake(chain, peers, log);
     const txIntake = new TxIntake(mempool, peers);
@@ -180,6 +185,10 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
       dial: (addr) => this.host.dial(addr),
       self: this.host.peerId,
       isBanned: (id) => this.banList.isBanned(id),
+      isDiscouraged: (addr) => {
+        const ip = ipOf(addr);
+        return ip !== undefined && this.banList.isDiscouraged(ip);
+      },
       bootstrap: this.o.bootstrap,
       maxOutbound: this.o.maxOutbound,
       log,
@@ -225,28 +234,40 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     };
   }
 
-  private ban(peerId: string, reason: string, address: string | undefined): Ban {
-    const ban = this.banList.ban(peerId, reason, address);
+  private ban(peerId: string, reason: string, address: string | undefined, hard = false): Ban {
+    const ban = this.banList.ban(peerId, reason, address, hard);
     this.book.remove(peerId);
+    const ip = address === undefined ? undefined : ipOf(address);
+    if (hard && ip !== undefined) {
+      this.book.removeIp(ip);
+      for (const p of this.table.all()) if (ipOf(p.address) === ip) void this.host.hangUp(p.peerId);
+    }
     this.emit('peer:banned', ban);
     void this.host.hangUp(peerId);
     return ban;
   }
 
+  /** Addresses from a peer's exchange answer, within its rate allowance (Core: 0.1 a second per peer). */
   private learn(source: string, records: { peerId: string; addrs: string[] }[]): number {
+    const p = this.table.get(source);
+    if (!p) return 0;
     let added = 0;
+    let dropped = 0;
     for (const r of records) {
       if (r.peerId === this.host.peerId || this.banList.isBanned(r.peerId)) continue;
-      if (!this.book.get(r.peerId)) added++;
-      this.book.add(r.peerId, r.addrs, 'px');
+      if (!p.pxAllowance.take()) {
+        dropped++;
+        continue;
+      }
+      if (this.book.add(r.peerId, r.addrs, { kind: 'px', from: p.address })) added++;
     }
-    this.o.log.debug('learnt %d new address(es) from %s', added, short(source));
+    this.o.log.debug('learnt %d new address(es) from %s, %d over its allowance', added, short(source), dropped);
     return added;
   }
 
   private onStatus(p: PeerState, first: boolean, prevBest: string | undefined): void {
     const s = p.status!;
-    if (s.listenAddrs.length > 0) this.book.add(p.peerId, s.listenAddrs, p.direction === 'outbound' ? 'manual' : 'inbound');
+    if (s.listenAddrs.length > 0) this.book.add(p.peerId, s.listenAddrs, { kind: p.direction === 'outbound' ? 'manual' : 'inbound' });
     if (p.direction === 'outbound') this.book.markConnected(p.peerId);
     if (first) {
       this.o.log.info(`peer ${short(p.peerId)} ${p.direction} ${p.address} height ${s.height} (${s.agent})`);
@@ -277,10 +298,54 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     );
   }
 
+  /** Before any handshake: refuse banned addresses, and more than the per-IP and per-netgroup inbound limits. */
+  private admitInbound(ip: string, openFromIp: number): boolean {
+    if (this.stopped || this.banList.isBannedIp(ip)) return false;
+    if (ip === SHARED_LOOPBACK) return true;
+    if (openFromIp >= INBOUND.perIp) {
+      this.o.log.debug('refusing another inbound connection from %s (%d open)', ip, openFromIp);
+      return false;
+    }
+    const group = netgroup(ip);
+    const inbound = this.table.all().filter((p) => p.direction === 'inbound');
+    if (inbound.filter((p) => groupOf(p.address) === group).length >= INBOUND.perGroup) return false;
+    return !this.banList.isDiscouraged(ip) || inbound.length < this.o.maxInbound / 2;
+  }
+
+  /** Inbound slots full: evict the least useful inbound peer (Core's rule), or refuse the newcomer. */
+  private makeRoomInbound(): boolean {
+    const inbound = this.table.all().filter((p) => p.direction === 'inbound');
+    if (inbound.length < this.o.maxInbound) return true;
+    const victim = selectEviction(
+      inbound.map((p) => {
+        const ip = ipOf(p.address);
+        return {
+          peerId: p.peerId,
+          group: groupOf(p.address),
+          latencyMs: p.latencyMs,
+          connectedAt: p.connectedAt,
+          lastBlockAt: p.lastBlockAt,
+          lastTxAt: p.lastTxAt,
+          discouraged: ip !== undefined && this.banList.isDiscouraged(ip),
+        };
+      }),
+      (g) => this.groupRank(g),
+    );
+    if (!victim) return false;
+    this.o.log.info(`inbound slots full: evicting ${short(victim)}`);
+    void this.host.hangUp(victim);
+    return true;
+  }
+
+  private groupRank(group: string): number {
+    const h = sha256(new TextEncoder().encode(`${this.host.peerId}|${group}`));
+    return ((h[0]! << 24) | (h[1]! << 16) | (h[2]! << 8) | h[3]!) >>> 0;
+  }
+
   private onConnection(c: ConnInfo): void {
     if (this.stopped || this.table.has(c.peerId)) return;
-    if (c.direction === 'inbound' && this.table.count('inbound') >= this.o.maxInbound) {
-      this.o.log.debug('inbound limit reached, refusing %s', short(c.peerId));
+    if (c.direction === 'inbound' && !this.makeRoomInbound()) {
+      this.o.log.debug('inbound slots full and every peer protected, refusing %s', short(c.peerId));
       void this.host.hangUp(c.peerId);
       return;
     }
@@ -358,7 +423,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
 
   async disconnect(peerId: string, ban: boolean): Promise<boolean> {
     const known = this.table.has(peerId);
-    if (ban) this.ban(peerId, 'banned by operator', this.table.get(peerId)?.address);
+    if (ban) this.ban(peerId, 'banned by operator', this.table.get(peerId)?.address, true);
     else await this.host.hangUp(peerId);
     return known;
   }

@@ -1,4 +1,4 @@
-import type { AddressBook } from './address-book.js';
+import type { AddrMan } from './addrman.js';
 import type { Exchange } from './libp2p.js';
 import { decodePeers, encodePeers, type PeerRecord } from './messages.js';
 import type { PeerSet } from './peer-set.js';
@@ -8,7 +8,7 @@ import type { Wire } from './wire.js';
 
 export interface PxServeDeps {
   peers: PeerSet;
-  book: Pick<AddressBook, 'sample'>;
+  book: Pick<AddrMan, 'sample'>;
   wire: Pick<Wire, 'penalise'>;
 }
 

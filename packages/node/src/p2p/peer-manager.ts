@@ -1,17 +1,20 @@
 import type { Logger } from '../util/logger.js';
 import { resolveAddress } from './bootstrap.js';
-import type { AddressBook, BookEntry } from './address-book.js';
+import type { AddrMan, AddrSource, BookEntry } from './addrman.js';
+import { groupOf } from './netgroup.js';
 import type { PeerTable } from './peer-set.js';
 import { short } from './peer-set.js';
 import type { PeerState } from './peer-state.js';
 
 export interface PeerManagerDeps {
-  book: AddressBook;
-  peers: Pick<PeerTable, 'has' | 'ready' | 'count'>;
+  book: AddrMan;
+  peers: Pick<PeerTable, 'has' | 'ready' | 'count' | 'all'>;
   /** Dials a multiaddr; resolves to the remote peer id. */
   dial: (address: string) => Promise<string>;
   self: string;
   isBanned: (peerId: string) => boolean;
+  /** Addresses on a discouraged IP are not dialled. */
+  isDiscouraged: (address: string) => boolean;
   bootstrap: string[];
   maxOutbound: number;
   log: Logger;
@@ -60,11 +63,11 @@ export class PeerManager {
   }
 
   /** Dials a URL or multiaddr on request (API, bootstrap); resolves to the peer id. */
-  async connect(address: string, source: BookEntry['source'] = 'manual'): Promise<string> {
+  async connect(address: string, source: AddrSource = 'manual'): Promise<string> {
     const r = await resolveAddress(address);
     if (r.peerId === this.d.self) throw new Error('that address is this node');
     if (this.d.isBanned(r.peerId)) throw new Error(`peer ${r.peerId} is banned`);
-    this.d.book.add(r.peerId, r.addrs, source);
+    this.d.book.add(r.peerId, r.addrs, { kind: source });
     const entry = this.d.book.get(r.peerId);
     if (!entry) throw new Error(`no usable address for ${r.peerId}`);
     if (!this.d.peers.has(r.peerId)) await this.dial(entry);
@@ -108,8 +111,14 @@ export class PeerManager {
   private async fillOutbound(): Promise<void> {
     const need = this.d.maxOutbound - this.d.peers.count('outbound') - this.dialing.size;
     if (need <= 0) return;
-    const exclude = (id: string) => this.d.peers.has(id) || this.dialing.has(id) || this.d.isBanned(id);
-    await Promise.all(this.d.book.candidates(exclude, need).map((e) => this.dial(e).catch(() => undefined)));
+    const exclude = (id: string) => this.d.peers.has(id) || this.dialing.has(id) || this.d.isBanned(id) || this.d.book.get(id)!.addrs.some(this.d.isDiscouraged);
+    // One outbound connection per netgroup while there are others to choose from (Core's rule).
+    const busy = new Set(this.d.peers.all().filter((p) => p.direction === 'outbound').map((p) => groupOf(p.address)));
+    for (const id of this.dialing) {
+      const e = this.d.book.get(id);
+      if (e) busy.add(e.group);
+    }
+    await Promise.all(this.d.book.candidates(exclude, need, busy).map((e) => this.dial(e).catch(() => undefined)));
   }
 
   private async dial(e: BookEntry): Promise<void> {

@@ -22,6 +22,8 @@ export class PeerState {
   /** When this peer last gave us a new block / transaction: inbound eviction protects useful peers. */
   lastBlockAt = 0;
   lastTxAt = 0;
+  /** Addresses this peer may still add to our address manager. */
+  readonly pxAllowance = new TokenBucket(64, 0.1);
   private requests: number[] = [];
 
   constructor(
@@ -69,4 +71,28 @@ export function summarize(p: PeerState): PeerSummary {
     bytesOut: p.bytesOut,
     banScore: p.score.value,
   };
+}
+
+/** A token bucket: `capacity` at once, refilled at `perSecond`. */
+export class TokenBucket {
+  private tokens: number;
+  private at: number;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly perSecond: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.tokens = capacity;
+    this.at = now();
+  }
+
+  take(): boolean {
+    const t = this.now();
+    this.tokens = Math.min(this.capacity, this.tokens + ((t - this.at) / 1000) * this.perSecond);
+    this.at = t;
+    if (this.tokens < 1) return false;
+    this.tokens--;
+    return true;
+  }
 }

@@ -58,13 +58,16 @@ export async function startNode(opts: StartOptions = {}): Promise<TestNode> {
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  // HOST may be any loopback address (127.0.0.2, …): nodes then appear to each other as distinct IPs.
+  let apiHost = '127.0.0.1';
   const port = await new Promise<number>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`node did not start:\n${out}`)), 30_000);
     const check = () => {
-      const m = /HTTP API listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      const m = /HTTP API listening on http:\/\/(127\.\d+\.\d+\.\d+):(\d+)/.exec(out);
       if (m) {
         clearTimeout(timer);
-        res(Number(m[1]));
+        apiHost = m[1]!;
+        res(Number(m[2]));
       }
     };
     proc.stderr!.on('data', check);
@@ -73,7 +76,7 @@ export async function startNode(opts: StartOptions = {}): Promise<TestNode> {
       rej(new Error(`node exited with ${code}:\n${out}`));
     });
   });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${apiHost}:${port}`;
   const request: TestNode['request'] = async (path, init = {}) => {
     const headers: Record<string, string> = {};
     if (init.body !== undefined || init.rawBody !== undefined) headers['content-type'] = 'application/json';

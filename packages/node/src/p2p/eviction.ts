@@ -1,0 +1,47 @@
+/** What inbound eviction knows of a connected inbound peer. */
+export interface EvictionCandidate {
+  peerId: string;
+  group: string;
+  latencyMs: number | undefined;
+  connectedAt: number;
+  lastBlockAt: number;
+  lastTxAt: number;
+  /** Its address is discouraged (a peer behind it misbehaved). */
+  discouraged: boolean;
+}
+
+/** Per-IP and per-netgroup inbound limits, checked before any handshake. */
+export const INBOUND = { perIp: 4, perGroup: 8 } as const;
+
+function protect(list: EvictionCandidate[], n: number, better: (a: EvictionCandidate, b: EvictionCandidate) => number, keep?: (c: EvictionCandidate) => boolean): EvictionCandidate[] {
+  const ranked = [...list].filter((c) => !keep || keep(c)).sort(better);
+  const saved = new Set(ranked.slice(0, n));
+  return list.filter((c) => !saved.has(c));
+}
+
+/**
+ * Bitcoin Core's inbound eviction: when the inbound slots are full, protect
+ * the peers an attacker cannot cheaply imitate — 4 from distinct netgroups
+ * (by a keyed hash the attacker cannot aim at), the 8 with the lowest
+ * latency, the 4 that most recently sent a new transaction and the 4 that
+ * most recently sent a new block, then the older half of the rest — and
+ * evict the newest peer of the netgroup with the most connections among
+ * what remains (discouraged peers first). Undefined when all are protected.
+ */
+export function selectEviction(candidates: EvictionCandidate[], groupRank: (group: string) => number): string | undefined {
+  let rest = protect(candidates, 4, (a, b) => groupRank(a.group) - groupRank(b.group));
+  rest = protect(rest, 8, (a, b) => (a.latencyMs ?? Infinity) - (b.latencyMs ?? Infinity), (c) => c.latencyMs !== undefined);
+  rest = protect(rest, 4, (a, b) => b.lastTxAt - a.lastTxAt, (c) => c.lastTxAt > 0);
+  rest = protect(rest, 4, (a, b) => b.lastBlockAt - a.lastBlockAt, (c) => c.lastBlockAt > 0);
+  rest = protect(rest, Math.floor(rest.length / 2), (a, b) => a.connectedAt - b.connectedAt);
+  if (rest.length === 0) return undefined;
+  if (rest.some((c) => c.discouraged)) rest = rest.filter((c) => c.discouraged);
+  const byGroup = new Map<string, EvictionCandidate[]>();
+  for (const c of rest) byGroup.set(c.group, [...(byGroup.get(c.group) ?? []), c]);
+  let worst: EvictionCandidate[] = [];
+  for (const g of byGroup.values()) {
+    const newest = (l: EvictionCandidate[]) => Math.max(...l.map((c) => c.connectedAt));
+    if (g.length > worst.length || (g.length === worst.length && newest(g) > newest(worst))) worst = g;
+  }
+  return worst.reduce((a, b) => (b.connectedAt > a.connectedAt ? b : a)).peerId;
+}

@@ -1,0 +1,131 @@
+import { connect, type Socket } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { NETWORKS, genesisBlock, headerHash } from '@hackcoin/core';
+import { generateKeyPair } from '@libp2p/crypto/keys';
+import { peerIdFromPrivateKey } from '@libp2p/peer-id';
+import { createHost, type Host } from '../src/p2p/libp2p.js';
+import { decodeStatus, encodePeers, encodeStatus } from '../src/p2p/messages.js';
+import { LIMITS, protocolIds } from '../src/p2p/protocol.js';
+import { INBOUND } from '../src/p2p/eviction.js';
+import { removeDir, waitFor, type TestNode } from './helpers/node-process.js';
+import { peerId, startP2PNode } from './helpers/p2p.js';
+
+const params = NETWORKS.regtest;
+const ids = protocolIds('regtest');
+const genesisHash = headerHash(genesisBlock(params).header);
+
+function on(ip: string, env: Record<string, string> = {}, bootstrap: string[] = []): Promise<TestNode> {
+  return startP2PNode(bootstrap, { env: { HOST: ip, ...env } });
+}
+
+/** A libp2p client on `ip` that handshakes with `target` and answers peer exchange with `px()`. */
+async function client(ip: string, target: { addr: string; peerId: string }, px?: () => Uint8Array): Promise<Host> {
+  const h = await createHost({ listen: [`/ip4/${ip}/tcp/0`], localAddress: ip, maxConnections: 8, maxGossipBytes: params.maxBlockSize, isBanned: () => false, agent: 'client/1.0' });
+  if (px) {
+    await h.handle(ids.px, async (ex) => {
+      await ex.read(LIMITS.requestBytes, 5_000).catch(() => undefined);
+      await ex.write(px()).catch(() => undefined);
+      await ex.close();
+    });
+  }
+  await h.handle(ids.status, async (ex) => {
+    await ex.read(LIMITS.statusBytes, 5_000).catch(() => undefined);
+    await ex.write(status()).catch(() => undefined);
+    await ex.close();
+  });
+  await h.dial(target.addr);
+  const ex = await h.open(target.peerId, ids.status, 5_000);
+  await ex.write(status());
+  decodeStatus(await ex.read(LIMITS.statusBytes, 5_000));
+  await ex.close();
+  return h;
+}
+
+function status(): Uint8Array {
+  return encodeStatus({ network: 'regtest', chainId: params.chainId, genesis: genesisHash, bestHash: genesisHash, height: 0, chainWork: 1n, agent: 'client/1.0', listenAddrs: [] });
+}
+
+async function target(n: TestNode): Promise<{ addr: string; peerId: string }> {
+  const info = await n.api('/api/node/info');
+  return { addr: info.p2p.addrs[0], peerId: info.p2p.peerId };
+}
+
+describe('address manager and inbound limits on distinct loopback IPs', () => {
+  const nodes: TestNode[] = [];
+  const hosts: Host[] = [];
+  const sockets: Socket[] = [];
+
+  afterAll(async () => {
+    for (const s of sockets) s.destroy();
+    await Promise.all(hosts.map((h) => h.stop().catch(() => undefined)));
+    await Promise.all(nodes.map((n) => n.stop()));
+    for (const n of nodes) removeDir(n.dataDir);
+  });
+
+  it('after an address flood from one source, at least half the outbound slots still go to honest addresses', async () => {
+    const honest = await Promise.all(['127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6'].map((ip) => on(ip, { MAX_OUTBOUND: '0' })));
+    nodes.push(...honest);
+    const victim = await on('127.0.0.2', { MAX_OUTBOUND: '4' }, honest.map((h) => h.url));
+    nodes.push(victim);
+    const honestIds = new Set(await Promise.all(honest.map(peerId)));
+    const outbound = async () => ((await victim.api('/api/network/peers')).peers as { id: string; direction: string }[]).filter((p) => p.direction === 'outbound');
+    await waitFor(async () => (await outbound()).length === 4, 20_000, 'victim dialled the honest nodes');
+
+    // Twenty identities on one IP, each answering peer exchange with 32 fresh addresses on that IP.
+    const t = await target(victim);
+    const fresh = async () => {
+      const recs = await Promise.all(Array.from({ length: 32 }, async (_, i) => ({ peerId: peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString(), addrs: [`/ip4/127.0.0.9/tcp/${20_000 + i}`] })));
+      return encodePeers(recs);
+    };
+    const pool = await Promise.all(Array.from({ length: 8 }, fresh));
+    let served = 0;
+    const attempts = await Promise.allSettled(Array.from({ length: 20 }, () => client('127.0.0.9', t, () => pool[served++ % pool.length]!)));
+    for (const a of attempts) if (a.status === 'fulfilled') hosts.push(a.value);
+    const admitted = attempts.filter((a) => a.status === 'fulfilled').length;
+    expect(admitted).toBeGreaterThan(0);
+    expect(admitted).toBeLessThanOrEqual(INBOUND.perIp);
+    await waitFor(async () => served >= admitted, 10_000, 'victim asked the attackers for peers');
+
+    // Every outbound connection drops; the victim refills its slots from its address manager.
+    for (const p of await outbound()) await victim.api('/api/network/disconnect', { body: { peerId: p.id } });
+    const refilled = await waitFor(
+      async () => {
+        const out = await outbound();
+        return out.filter((p) => honestIds.has(p.id)).length >= 2 ? out : undefined;
+      },
+      20_000,
+      'outbound slots refilled with honest peers',
+    );
+    expect(refilled.filter((p) => honestIds.has(p.id)).length).toBeGreaterThanOrEqual(2);
+    const status = await victim.api('/api/network/status');
+    expect(status.addressBook).toBeLessThan(4 + 20 * 32);
+  });
+
+  it('100 inbound connection attempts from one IP are held to the per-IP limit while other IPs still connect', async () => {
+    const node = await on('127.0.0.12');
+    nodes.push(node);
+    const t = await target(node);
+    const port = Number(/\/tcp\/(\d+)/.exec(t.addr)![1]);
+    const open = new Set<Socket>();
+    await Promise.all(
+      Array.from({ length: 100 }, () => new Promise<void>((res) => {
+        const s = connect({ host: '127.0.0.12', port, localAddress: '127.0.0.20' }, () => res());
+        sockets.push(s);
+        open.add(s);
+        s.on('error', () => res());
+        s.on('close', () => {
+          open.delete(s);
+          res();
+        });
+      })),
+    );
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(open.size).toBeLessThanOrEqual(INBOUND.perIp);
+
+    const other = await client('127.0.0.21', t);
+    hosts.push(other);
+    await waitFor(async () => ((await node.api('/api/network/peers')).peers as { id: string }[]).some((p) => p.id === other.peerId), 10_000, 'a peer from another IP connected');
+    const peers = (await node.api('/api/network/peers')).peers as { address: string }[];
+    expect(peers.some((p) => p.address.includes('/ip4/127.0.0.21/'))).toBe(true);
+  });
+});
