@@ -62,6 +62,7 @@ export class FullNode {
         db,
         params,
         backend,
+        verifier,
         log: log.child('mempool'),
         maxTxs: config.mempoolMaxTxs,
         minFeeRate: config.minFeeRate,

@@ -28,6 +28,7 @@ import { MaxHeap } from '../util/heap.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { makeMempoolEntry, type MempoolEntry } from './entry.js';
+import type { SignatureVerifier } from '../verify/signature-verifier.js';
 
 /** 300 MB, like Bitcoin Core's default -maxmempool. */
 const DEFAULT_MAX_BYTES = 300 * 1024 * 1024;
@@ -51,6 +52,8 @@ export interface MempoolOptions {
   /** Base units per byte. */
   minFeeRate: bigint;
   maxPendingPerSender?: number;
+  /** Checks signatures on worker threads, so a flood of transactions does not stall the API; else inline. */
+  verifier?: SignatureVerifier;
 }
 
 /**
@@ -135,7 +138,19 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
   }
 
   add(tx: TransferTx): Promise<MempoolEntry> {
-    return this.queue.run(() => this.addInner(tx, true));
+    const checked = this.checkAhead(tx);
+    return this.queue.run(async () => this.addInner(tx, true, await checked));
+  }
+
+  /** Starts the signature check on a worker while the transactions queued before it are admitted; a known one costs none. */
+  private checkAhead(tx: TransferTx): Promise<SignatureBackend | undefined> | undefined {
+    if (!this.o.verifier) return undefined;
+    try {
+      if (this.byId.has(hashToHex(txHash(tx)))) return undefined;
+    } catch {
+      return undefined; // judged, with its rule name, in the queue
+    }
+    return this.o.verifier.prepare([tx]).catch(() => undefined);
   }
 
   async load(): Promise<void> {
@@ -211,12 +226,12 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     });
   }
 
-  private async addInner(tx: TransferTx, persist: boolean): Promise<MempoolEntry> {
+  private async addInner(tx: TransferTx, persist: boolean, checked?: SignatureBackend): Promise<MempoolEntry> {
     const { params, backend, chain, minFeeRate } = this.o;
     checkTransferSanity(tx, params);
     const id = hashToHex(txHash(tx));
     if (this.byId.has(id)) reject('txn-already-known', '', 0);
-    checkTransferSignature(tx, backend);
+    checkTransferSignature(tx, checked ?? backend);
     // The VM's static rules, exactly as a block applies them: never admit what a block must reject.
     if (isContractTx(tx)) (await chain.executor()).checkPayload?.(contractPayload(tx, params));
     // The VM's static rules, exactly as a block applies them: never admit what a block must reject.

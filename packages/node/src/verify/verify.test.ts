@@ -16,6 +16,7 @@ import { loadSignatureBackend } from '../crypto/native-backend.js';
 import { Chain } from '../chain/chain.js';
 import { openDatabase } from '../store/db.js';
 import { ChainFixture, W, quietLogger } from '../test-support/chain-fixture.js';
+import { Mempool } from '../mempool/mempool.js';
 import { VerifyPool } from './verify-pool.js';
 import { SignatureVerifier } from './signature-verifier.js';
 
@@ -161,6 +162,32 @@ describe('a chain checking signatures on the verify pool', () => {
     } finally {
       await fx.close();
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a mempool checking signatures on the verify pool', () => {
+  it('admits and refuses exactly what the serial mempool does', async () => {
+    const fx = await ChainFixture.create();
+    try {
+      await fx.mine(1, { miner: W.alice });
+      const pool = new VerifyPool(2);
+      pools.push(pool);
+      const parallel = new Mempool({
+        chain: fx.chain, db: fx.db, params: fx.params, backend: fx.backend, log: quietLogger(), maxTxs: 100, minFeeRate: 1n,
+        verifier: new SignatureVerifier(fx.backend, pool),
+      });
+      const good = Array.from({ length: 6 }, (_, i) => fx.tx(W.alice, W.bob, 1_000n, { nonce: BigInt(i) }));
+      const flipped = good[3]!.signature.slice();
+      flipped[7]! ^= 1;
+      const offered = [good[0]!, highS(good[1]!), good[1]!, { ...good[2]!, signature: flipped }, good[2]!, good[0]!];
+      const judge = (m: Mempool) =>
+        Promise.all(offered.map((tx) => m.add(tx).then((e) => `admitted ${e.id}`, (e: RuleError) => e.message)));
+      const [serial, checked] = [await judge(fx.mempool), await judge(parallel)];
+      expect(checked).toEqual(serial);
+      expect(serial.map((s) => s.split(' ')[0])).toEqual(['admitted', 'bad-txns-sig:', 'admitted', 'bad-txns-sig:', 'admitted', 'txn-already-known']);
+    } finally {
+      await fx.close();
     }
   });
 });
