@@ -126,12 +126,12 @@ export class PoolPayouts {
 
   /** Pays as much of `b.split` as the batch allows, removing what is settled (paid or finally failed). */
   private async pay(b: FoundBlock): Promise<void> {
-    const { chain, mempool, params, key, address } = this.o;
+    const { mempool, params, key, address } = this.o;
     const from = parseAddress(address);
     let budget = PAYOUT_BATCH - mempool.pendingFor(from).length;
     if (budget <= 0) return;
-    const account = await chain.getAccount(from);
-    let nonce = mempool.nextNonce(from, account.nonce);
+    // Account and pending transactions read in one step: the next nonce is never one already used.
+    let nonce = mempool.accountView(from).nextNonce;
     let paid = 0;
     for (const [to, share] of [...b.split]) {
       if (budget <= 0) break;
