@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { addressFromPublicKey, formatAddress, generatePrivateKey, publicKeyFromPrivate } from '@hackcoin/core';
 import { removeDir, startNode, type TestNode } from './helpers/node-process.js';
@@ -72,6 +73,21 @@ describe('hostile API input (regressions for issue 10)', () => {
       expect(r.body.message).toMatch(/^invalid address: /);
     }
   });
+});
+
+describe('shutdown', () => {
+  it('is not held open by a client that stops reading a large response', async () => {
+    const node = await startNode({ env: { P2P: 'false' } });
+    const socket = connect(node.port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    socket.write('GET /api/docs/static/swagger-ui-bundle.js HTTP/1.1\r\nHost: x\r\n\r\n');
+    await new Promise((r) => socket.once('data', r));
+    socket.pause();
+    await node.stop();
+    expect(node.proc.exitCode).toBe(0);
+    socket.destroy();
+    removeDir(node.dataDir);
+  }, 30_000);
 });
 
 describe('rate limits', () => {

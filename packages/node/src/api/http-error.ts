@@ -16,5 +16,6 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, where: str
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
   const field = issue.path.length > 0 ? issue.path.join('.') : where;
-  throw new HttpError(400, `invalid ${field}: ${issue.message}`, 'bad-request');
+  // Cut, because some validators quote the value they were given.
+  throw new HttpError(400, `invalid ${field.slice(0, 100)}: ${issue.message.slice(0, 300)}`, 'bad-request');
 }

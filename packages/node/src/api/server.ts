@@ -13,10 +13,14 @@ import { registerWebApp } from './static.js';
 import { BODY_LIMIT, MAX_PARAM_LENGTH, frameworkErrors, installErrorHandler, installJsonBodyParser } from './request-guards.js';
 import { installRateLimits } from './rate-limit.js';
 import { recordRoutes } from './route-list.js';
+import { installApiDocs } from './openapi.js';
 import type { RateLimitMode } from '../config/config.js';
 
 /** WebSocket frames past this close the connection; the hub refuses messages past its own smaller limit. */
 const WS_MAX_PAYLOAD = 64 * 1024;
+
+/** How long requests in flight may take to finish once the node shuts down. */
+const SHUTDOWN_GRACE_MS = 2_000;
 
 export interface ApiServerOptions {
   rateLimit: RateLimitMode;
@@ -25,10 +29,16 @@ export interface ApiServerOptions {
 export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = { rateLimit: 'remote' }): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, return503OnClosing: true, maxParamLength: MAX_PARAM_LENGTH, frameworkErrors });
   recordRoutes(app);
+  // A client that stops reading its response would otherwise hold the node's shutdown open forever.
+  app.addHook('preClose', (done) => {
+    setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+    done();
+  });
   installErrorHandler(app, ctx.log);
   installJsonBodyParser(app);
   // Before any route: the limits attach to each route as it is added.
   await installRateLimits(app, opts.rateLimit);
+  await installApiDocs(app, ctx.version);
   await app.register(fastifyWebsocket, { options: { maxPayload: WS_MAX_PAYLOAD } });
   const hasWebApp = await registerWebApp(app);
 

@@ -15,12 +15,12 @@ const peerAddress = z
     /^(\/(ip4|ip6|dns|dns4|dns6)\/[^/\s]+\/tcp\/\d{1,5}(\/[^/\s]+)*\/p2p\/[1-9A-HJ-NP-Za-km-z]{10,128}|(https?:\/\/)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}\/?)$/,
     'must be a multiaddr ending in /p2p/<peer id>, or host:port of a node',
   );
-const connectBody = z.object({ address: peerAddress }).strict();
-const disconnectBody = z
+export const connectBody = z.object({ address: peerAddress }).strict();
+export const disconnectBody = z
   .object({ peerId: z.string().min(10).max(128), ban: z.boolean().optional() })
   .strict();
-const unbanBody = z.object({ peerId: z.string().min(10).max(128) }).strict();
-const syncBody = z.object({ timeoutMs: z.number().int().min(100).max(120_000).optional() }).strict();
+export const unbanBody = z.object({ peerId: z.string().min(10).max(128) }).strict();
+export const syncBody = z.object({ timeoutMs: z.number().int().min(100).max(120_000).optional() }).strict();
 
 export function networkRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const auth = requireToken(ctx.token);
