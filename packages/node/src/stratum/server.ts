@@ -8,6 +8,7 @@ import {
   type ConsensusParams,
 } from '@hackcoin/core';
 import type { Chain } from '../chain/chain.js';
+import type { ChainEntry } from '../chain/entry.js';
 import type { Mempool } from '../mempool/mempool.js';
 import { createTemplate } from '../mining/template.js';
 import type { Logger } from '../util/logger.js';
@@ -90,6 +91,8 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   private timers: NodeJS.Timeout[] = [];
   private building: Promise<void> | null = null;
   private accepting = true;
+  /** Parent of the block a share just solved, while the chain connects it: work on that parent is already stale. */
+  private solvedParent: ChainEntry | null = null;
   private readonly poolAddressBytes: Uint8Array;
   private readonly onTip = () => void this.refreshJob(true);
 
@@ -264,6 +267,9 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     const found = this.jobs.lookup(jobId, this.o.chain.tip);
     if ('stale' in found) return this.reject(worker, address, 'stale', d, StratumError.jobNotFound, found.stale);
     const { job } = found;
+    if (job.template.parent === this.solvedParent) {
+      return this.reject(worker, address, 'stale', d, StratumError.jobNotFound, 'stale job (a block on this parent was just found)');
+    }
     const difficulty = session.jobDifficulty.get(jobId) ?? d;
     const mtp = this.o.chain.medianTimePast(job.template.parent);
     if (ntime <= mtp || ntime > Math.floor(Date.now() / 1000) + this.o.params.maxFutureBlockTime) {
@@ -290,7 +296,14 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     void this.o.windowStore?.record(change).catch((e: Error) => this.o.log.error(`pool: could not persist a share: ${e.message}`));
     this.emit('share', worker, difficulty, 'accepted');
 
-    if (value <= job.template.target) await this.submitBlock(job, session, en2, header, worker);
+    if (value <= job.template.target) {
+      this.solvedParent = job.template.parent;
+      try {
+        await this.submitBlock(job, session, en2, header, worker);
+      } finally {
+        this.solvedParent = null;
+      }
+    }
     else if (this.o.varDiff !== false) this.retune(session, session.vardiff.onShare(this.blockDifficulty(job), now));
     return { accepted: true };
   }
