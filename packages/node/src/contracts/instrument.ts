@@ -184,10 +184,16 @@ class Instrumenter {
     }
   }
 
+  /** The last `=>` before `pos`; arrows arrive in token order, so a binary search (a linear scan per arrow was quadratic). */
   private arrowBefore(pos: number): number {
-    let best = -1;
-    for (const start of this.arrows) if (start < pos && start > best) best = start;
-    return best;
+    let lo = 0;
+    let hi = this.arrows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.arrows[mid] as number) < pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 ? (this.arrows[lo - 1] as number) : -1;
   }
 
   private instrumentLoop(loop: AnyNode): void {
