@@ -11,6 +11,8 @@ const JOB_URL = new URL(`./verify-job${SOURCE_EXT}`, import.meta.url).href;
 /** Chunks small enough to balance the threads, large enough that a message costs little beside its checks. */
 const MIN_CHUNK = 16;
 const CHUNKS_PER_THREAD = 4;
+/** Workers start on the first check and stop after this long without one: an idle node keeps no isolates. */
+const IDLE_STOP_MS = 60_000;
 
 interface Chunk {
   items: Uint8Array;
@@ -27,18 +29,37 @@ interface Slot {
  * CCheckQueue, bcoin's worker pool). A batch is cut into chunks that idle
  * workers take in turn. If a worker dies, its chunk and everything after are
  * checked on the calling thread with the same backend: slower, never a
- * different answer.
+ * different answer. Workers start with the first check and stop when idle.
  */
 export class VerifyPool {
   private readonly slots: Slot[] = [];
   private readonly waiting: Chunk[] = [];
   private inline: ReturnType<typeof createVerifyJob> | undefined;
   private closed = false;
+  private running = false;
+  private idleTimer: NodeJS.Timeout | undefined;
   /** The signature backend the workers loaded, once the first one reported. */
   backend: string | undefined;
 
-  constructor(readonly threads: number, private readonly log?: Logger) {
-    for (let i = 0; i < threads; i++) this.spawn();
+  constructor(readonly threads: number, private readonly log?: Logger) {}
+
+  private start(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    if (this.running || this.closed) return;
+    this.running = true;
+    for (let i = 0; i < this.threads; i++) this.spawn();
+  }
+
+  private stopWhenIdle(): void {
+    if (this.idleTimer || !this.running) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.waiting.length > 0 || this.slots.some((s) => s.busy)) return;
+      this.running = false;
+      for (const s of this.slots.splice(0)) void s.worker.terminate();
+    }, IDLE_STOP_MS);
+    this.idleTimer.unref();
   }
 
   private spawn(): void {
@@ -78,7 +99,11 @@ export class VerifyPool {
     const n = items.length / ITEM_SIZE;
     if (!Number.isInteger(n)) throw new RangeError('packed items must be a multiple of ITEM_SIZE bytes');
     const out = new Uint8Array(n * RESULT_SIZE);
-    if (n === 0) return Promise.resolve(out);
+    this.start();
+    if (n === 0) {
+      this.dispatch();
+      return Promise.resolve(out);
+    }
     const per = Math.max(MIN_CHUNK, Math.ceil(n / (Math.max(1, this.slots.length) * CHUNKS_PER_THREAD)));
     const chunks = Math.ceil(n / per);
     return new Promise((resolve) => {
@@ -101,6 +126,7 @@ export class VerifyPool {
 
   private dispatch(): void {
     if (this.slots.length === 0 || this.closed) {
+      if (this.waiting.length === 0) return;
       this.inline ??= createVerifyJob();
       for (let c = this.waiting.shift(); c; c = this.waiting.shift()) c.done(this.inline.run(c.items));
       return;
@@ -117,10 +143,12 @@ export class VerifyPool {
       if (slot.busy) slot.worker.ref();
       else slot.worker.unref();
     }
+    if (this.waiting.length === 0 && this.slots.every((s) => !s.busy)) this.stopWhenIdle();
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.idleTimer);
     const slots = this.slots.splice(0);
     for (const s of slots) {
       if (s.busy) this.waiting.unshift(s.busy);
