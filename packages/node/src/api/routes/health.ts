@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import type { Chain } from '../../chain/chain.js';
+import type { NetworkOverview } from '../../p2p/index.js';
 import type { ApiContext } from '../context.js';
 
 /** How a supervisor should treat the node right now. */
@@ -13,7 +15,12 @@ export interface Health {
 }
 
 /** Synced means: not halted, and no peer offers more work than we have (or P2P is off and we are on our own). */
-export function health(ctx: Pick<ApiContext, 'chain' | 'network'>, now = Date.now()): Health {
+export interface HealthSources {
+  chain: Pick<Chain, 'height' | 'tip' | 'haltReason'>;
+  network?: { overview(): NetworkOverview };
+}
+
+export function health(ctx: HealthSources, now = Date.now()): Health {
   const { chain, network } = ctx;
   const base = {
     height: chain.height,

@@ -1,0 +1,34 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { NetworkOverview, SyncProgress } from '../../p2p/index.js';
+import { ChainFixture } from '../../test-support/chain-fixture.js';
+import { health } from './health.js';
+
+function overview(sync: SyncProgress, bestKnownHeight: number): NetworkOverview {
+  return { peerId: 'me', addrs: [], peers: { inbound: 1, outbound: 2, total: 3 }, sync, bestKnownHeight, addressBook: 0, bans: 0 };
+}
+
+describe('GET /api/health verdicts', () => {
+  let fx: ChainFixture | undefined;
+  afterEach(async () => {
+    await fx?.close();
+  });
+
+  it('is healthy when P2P is off or no peer offers more work, and unhealthy with the reason while syncing or stalled', async () => {
+    fx = await ChainFixture.create();
+    await fx.mine(2);
+    const chain = fx.chain;
+    const now = (chain.tip.header.time + 30) * 1000;
+    expect(health({ chain }, now)).toEqual({ status: 'ok', synced: true, reason: null, height: 2, bestKnownHeight: 2, tipAgeSeconds: 30, peers: null });
+
+    const synced = health({ chain, network: { overview: () => overview({ state: 'synced', height: 2, targetHeight: 2, progress: 1, peer: null }, 2) } }, now);
+    expect(synced.status).toBe('ok');
+    expect(synced.peers).toBe(3);
+
+    const syncing = health({ chain, network: { overview: () => overview({ state: 'syncing', height: 2, targetHeight: 40, progress: 0.05, peer: 'p' }, 40) } }, now);
+    expect(syncing).toMatchObject({ status: 'syncing', synced: false, reason: 'syncing: height 2 of 40', bestKnownHeight: 40 });
+
+    const stalled = health({ chain, network: { overview: () => overview({ state: 'stalled', height: 2, targetHeight: 40, progress: 0.05, peer: 'p' }, 40) } }, now);
+    expect(stalled.status).toBe('stalled');
+    expect(stalled.reason).toMatch(/stalled at height 2 of 40/);
+  });
+});
