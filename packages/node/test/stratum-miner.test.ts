@@ -49,3 +49,32 @@ describe('a spec-following Stratum miner at native hashing speed on regtest', ()
     await waitFor(async () => (await peer!.api('/api/node/info')).bestHash === tip.bestHash, 60_000, 'the second node to reach the pool tip');
   }, (SECONDS + 150) * 1000);
 });
+
+describe('the same miner on the test network, across retargets', () => {
+  let pool: TestNode | undefined;
+  let miner: StratumTestMiner | undefined;
+  afterAll(async () => {
+    miner?.close();
+    await pool?.stop();
+    if (pool) removeDir(pool.dataDir);
+  });
+
+  it('keeps the share difficulty at or under the block difficulty as the network difficulty rises, with >= 90 % accepted', async () => {
+    // Genesis difficulty 1.5e-5 and a retarget every 10 blocks: a native-speed miner crosses several retargets in seconds.
+    pool = await startNode({ network: 'test', env: { STRATUM_PORT: '0', P2P: 'false', STRATUM_SHARE_INTERVAL: '1' } });
+    const port = Number(/stratum\+tcp:\/\/127\.0\.0\.1:(\d+)/.exec(pool.output())![1]);
+    miner = new StratumTestMiner();
+    await miner.connect(port, `${newAddress()}.cpu0`);
+    const report = await miner.mine(SECONDS);
+    const ratio = report.accepted / report.submitted;
+    process.stderr.write(
+      `test-network miner: ${report.submitted} submitted, ${(ratio * 100).toFixed(1)} % accepted, rejected ${JSON.stringify(report.rejected)}, ${report.blocks} blocks, ` +
+        `${(report.hashes / report.seconds / 1e6).toFixed(2)} MH/s, block targets ${report.nbits.join(' ')}, ${report.difficulties.length} share difficulties, max share/block ${report.maxDifficultyRatio}\n`,
+    );
+    expect(report.nbits.length).toBeGreaterThanOrEqual(2);
+    expect(report.maxDifficultyRatio).toBeLessThanOrEqual(1);
+    expect(ratio).toBeGreaterThanOrEqual(0.9);
+    const info = await pool.api('/api/node/info');
+    expect(info.height).toBeGreaterThanOrEqual(10);
+  }, (SECONDS + 90) * 1000);
+});

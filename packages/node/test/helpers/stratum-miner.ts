@@ -31,6 +31,10 @@ export interface MinerReport {
   maxDifficultyRatio: number;
   jobs: number;
   cleanJobs: number;
+  /** Distinct block targets (nbits) seen: more than one means a retarget was crossed. */
+  nbits: string[];
+  /** Distinct share difficulties the pool set. */
+  difficulties: number[];
 }
 
 /**
@@ -44,7 +48,7 @@ export class StratumTestMiner {
   readonly client = new StratumTestClient();
   private readonly hasher = loadHasher();
   private running = false;
-  private readonly report: MinerReport = { seconds: 0, submitted: 0, accepted: 0, rejected: {}, blocks: 0, hashes: 0, maxDifficultyRatio: 0, jobs: 0, cleanJobs: 0 };
+  private readonly report: MinerReport = { seconds: 0, submitted: 0, accepted: 0, rejected: {}, blocks: 0, hashes: 0, maxDifficultyRatio: 0, jobs: 0, cleanJobs: 0, nbits: [], difficulties: [] };
   private readonly inFlight = new Set<Promise<unknown>>();
 
   get backend(): string {
@@ -57,6 +61,8 @@ export class StratumTestMiner {
       if (job.clean) this.report.cleanJobs++;
       const ratio = difficulty / difficultyOfTarget(targetFromNbits(job.nbits));
       this.report.maxDifficultyRatio = Math.max(this.report.maxDifficultyRatio, ratio);
+      if (!this.report.nbits.includes(job.nbits)) this.report.nbits.push(job.nbits);
+      if (!this.report.difficulties.includes(difficulty) && this.report.difficulties.length < 1000) this.report.difficulties.push(difficulty);
     };
     await this.client.connect(port);
     await this.client.subscribe();
