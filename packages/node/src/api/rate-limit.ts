@@ -27,7 +27,7 @@ function classOf(method: string | string[], url: string): RateClass | null {
   return 'read';
 }
 
-export function isLoopback(ip: string): boolean {
+function isLoopback(ip: string): boolean {
   return ip.startsWith('127.') || ip === '::1' || ip.startsWith('::ffff:127.');
 }
 
