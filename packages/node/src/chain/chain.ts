@@ -442,7 +442,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const start = this.tip;
     let candidateError: RuleError | undefined;
     const disconnected: Block[] = [];
-    let target: ChainEntry = candidate ?? this.findBest();
+    const target: ChainEntry = candidate ?? this.findBest();
     let deferred = false;
     try {
       candidateError = await this.moveTo(target, candidate, candidateBlock, disconnected);
