@@ -78,6 +78,9 @@ describe('Stratum v1 pool', () => {
     expect(c.closed).toBe(false);
     const stats = await node.api('/api/pool/stats');
     expect(stats.sharesRejected).toBeGreaterThanOrEqual(4);
+    const rig2 = stats.workers.find((w: { worker: string }) => w.worker === `${alice}.rig2`);
+    expect(rig2).toMatchObject({ accepted: 0, stale: 1, duplicate: 0, lowDifficulty: 1, invalid: 1, rejected: 3 });
+    expect(stats.shares.stale).toBeGreaterThanOrEqual(1);
     c.close();
   });
 
@@ -229,6 +232,9 @@ describe('pool payouts survive a restart', () => {
     await node.stop();
     node = await startNode({ dataDir: node.dataDir, env });
     expect(node.output()).toMatch(/1 found block\(s\) still to pay/);
+    // The PPLNS window came back too: the share before the restart still counts for the next block.
+    expect(node.output()).toMatch(/PPLNS window restored \(1 share\(s\)\)/);
+    expect((await node.api('/api/pool/stats')).pplnsShares).toBe(1);
     await node.api('/api/mining/generate', { body: { count: 2, address: newAddress() } });
     const paid = await waitFor(async () => {
       const s = await node!.api('/api/pool/stats');
