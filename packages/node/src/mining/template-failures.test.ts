@@ -16,6 +16,7 @@ import { ChainFixture, W, type Wallet } from '../test-support/chain-fixture.js';
 import { QuickJsExecutor } from '../contracts/executor.js';
 import { loadContractEngine } from '../contracts/engine.js';
 import { Miner } from './miner.js';
+import { createTemplate } from './template.js';
 import type { RemovalReason } from '../mempool/mempool.js';
 
 const MARK = 'HOST_FAILURE';
@@ -88,5 +89,25 @@ describe('block templates survive any mempool', () => {
     await miner.generate(1, W.minerA.address);
     expect(f.chain.height).toBe(5);
     expect(await f.balance(W.carol)).toBe(1n * COIN);
+  });
+
+  it('a storage error while the template is built fails that template only and evicts nothing', async () => {
+    const f = await ChainFixture.create();
+    fixtures.push(f);
+    await f.mine(2);
+    const d = deploy(f, W.minerA, 0n, 'export function init() { storage.set("k", 1); }');
+    await f.mempool.add(d);
+    // A deploy creates the account at its contract address, read on demand while the block is assembled.
+    const db = f.db as unknown as { getSync: (k: Uint8Array) => Uint8Array | undefined };
+    const real = db.getSync.bind(f.db);
+    db.getSync = () => {
+      throw Object.assign(new Error('IO error: simulated'), { code: 'LEVEL_IO_ERROR' });
+    };
+    const failed = await createTemplate(f.chain, f.mempool, W.minerA.address, new Uint8Array(1)).then(() => null, (e: unknown) => e);
+    db.getSync = real;
+    expect((failed as { code?: string }).code).toBe('LEVEL_IO_ERROR');
+    expect(f.mempool.get(id(d))).toBeDefined();
+    const t = await createTemplate(f.chain, f.mempool, W.minerA.address, new Uint8Array(1));
+    expect(t.txs.slice(1).map((tx) => id(tx as TransferTx))).toEqual([id(d)]);
   });
 });

@@ -51,6 +51,8 @@ export async function createTemplate(
       state = await assemble(chain, mempool, miner, parent, height);
     } catch (e) {
       if (!(e instanceof CandidateFailure)) throw e;
+      // A storage error is the node's fault, not the transaction's: evicting would empty the mempool.
+      if (isStorageFailure(e.cause)) throw e.cause;
       await mempool.evictFailed(e.tx, e.message);
     }
   }
@@ -97,4 +99,10 @@ async function assemble(chain: Chain, mempool: Mempool, miner: Uint8Array, paren
     : undefined;
   const load = await chain.accountReader([...keys]);
   return assembleBlockState(candidates, height, parent.stateRoot, miner, load, params, chain.backendForTemplates, contracts);
+}
+
+/** classic-level names its errors LEVEL_* (I/O, corruption, database not open). */
+function isStorageFailure(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('LEVEL_');
 }
