@@ -11,7 +11,7 @@ import {
   valueDepthExceeds,
 } from '@hackcoin/core';
 import type { ContractEngine } from './engine.js';
-import { ContractError } from './errors.js';
+import { ContractError, HostFailure } from './errors.js';
 import { prepareContract } from './instrument.js';
 import type { ContractHost, ExecutionResult, PreparedContract } from './types.js';
 
@@ -33,6 +33,15 @@ function reverted(reason: string, gasUsed: number): ContractOutcome {
   return { status: 'reverted', gasUsed, revertReason: reason, storageWrites: new Map(), transfers: [], events: [] };
 }
 
+/** Chain state read for a contract: whatever goes wrong there is the host's failure, never the contract's. */
+function guarded<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    throw new HostFailure(`chain state read failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
 /** A chain-state view as the engine's (string-addressed, read-only) host. */
 export function engineHost(view: ContractView): ContractHost {
   // Parsing an EIP-55 address hashes it (keccak), and contracts name the same few addresses on
@@ -48,15 +57,15 @@ export function engineHost(view: ContractView): ContractHost {
   return {
     storageGet: (contract, key) => {
       const k = keyFor(contract);
-      return k === undefined ? undefined : view.storageGet(k, key);
+      return k === undefined ? undefined : guarded(() => view.storageGet(k, key));
     },
     balanceOf: (address) => {
       const k = keyFor(address);
-      return k === undefined ? 0n : view.balanceOf(k);
+      return k === undefined ? 0n : guarded(() => view.balanceOf(k));
     },
     codeOf: (address) => {
       const k = keyFor(address);
-      return k === undefined ? undefined : view.codeOf(k);
+      return k === undefined ? undefined : guarded(() => view.codeOf(k));
     },
   };
 }

@@ -7,11 +7,14 @@ import {
   contractPayload,
   signTransfer,
   utf8ToBytes,
+  type ContractView,
   type RejectCode,
   type TransferTx,
 } from '@hackcoin/core';
 import { ChainFixture, W, type Wallet } from '../test-support/chain-fixture.js';
 import { createContractEngine, type ContractEngine } from './engine.js';
+import { HostFailure } from './errors.js';
+import { QuickJsExecutor } from './executor.js';
 import { prepareContract } from './instrument.js';
 import { MemoryChain } from './memory-chain.js';
 import { exampleSource } from './test-support.js';
@@ -224,5 +227,27 @@ describe('instrumented nesting (what QuickJS compiles on the host stack)', () =>
     const chain = (n: number) => `export function f(a) { let x = ''; return ${'x += '.repeat(n)}a; }`;
     expect(ruleOf(() => prepareContract(chain(4)))).toBe('none');
     expect(ruleOf(() => prepareContract(chain(40)))).toBe('bad-txns-contract-too-deep');
+  });
+});
+
+describe('host failures are not verdicts', () => {
+  it('a chain-state read that fails reaches the chain as HostFailure, not the contract as a catchable error', async () => {
+    const executor = new QuickJsExecutor(await createContractEngine());
+    const contract = new Uint8Array(20).fill(5);
+    const block = { height: 1, time: 1 };
+    const code = prepareContract(`export function f() { try { return storage.get('k'); } catch (e) { return 'caught'; } }
+      export function g() { try { return balance(); } catch (e) { return 'caught'; } }`).code;
+    const failing: ContractView = {
+      balanceOf: () => { throw new Error('disk gone'); },
+      storageGet: () => { throw new Error('disk gone'); },
+      codeOf: () => undefined,
+    };
+    for (const fn of ['f', 'g']) {
+      const call = { kind: 'call' as const, contract, sender: contract, value: 0n, code, fn, args: [], gasLimit: 1_000_000, block };
+      expect(() => executor.execute(call, failing)).toThrow(HostFailure);
+      // The engine is usable afterwards, and a healthy read gives the normal result.
+      const healthy: ContractView = { balanceOf: () => 7n, storageGet: () => '"v"', codeOf: () => undefined };
+      expect(executor.execute(call, healthy).returnValue).toBe(fn === 'f' ? 'v' : '7');
+    }
   });
 });

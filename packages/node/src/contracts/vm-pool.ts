@@ -1,5 +1,5 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten';
-import { ContractError } from './errors.js';
+import { ContractError, HostFailure } from './errors.js';
 import { LIMITS } from './gas-schedule.js';
 import { newQuickJSInstance, type QuickJSInstance } from './quickjs-module.js';
 import { sandboxScript } from './sandbox-prelude.js';
@@ -74,17 +74,17 @@ export interface Snapshot {
 
 /**
  * A failure of the host itself during a call (its native stack ran out under
- * QuickJS): quickjs-emscripten would hand an exception thrown in a host
- * function to the guest, which could catch it and carry on, so the verdict
- * would depend on the host's stack. Recorded here instead; the guest is
- * interrupted and the engine rethrows it as a host error (no verdict).
+ * QuickJS, or chain state could not be read): quickjs-emscripten would hand
+ * an exception thrown in a host function to the guest, which could catch it
+ * and carry on, so the verdict would depend on the host. Recorded here
+ * instead; the guest is interrupted and the engine rethrows it (no verdict).
  */
 export interface HostFaults {
   error: unknown;
 }
 
-function isHostStackOverflow(e: unknown): boolean {
-  return e instanceof RangeError && /call stack/i.test(e.message);
+function isHostFault(e: unknown): boolean {
+  return e instanceof HostFailure || (e instanceof RangeError && /call stack/i.test(e.message));
 }
 
 let sbrkAddress: number | undefined;
@@ -158,7 +158,7 @@ export class Slot {
         try {
           return frame.fns[name](...args);
         } catch (e) {
-          if (isHostStackOverflow(e)) faults.error ??= e;
+          if (isHostFault(e)) faults.error ??= e;
           throw e;
         }
       });
