@@ -25,8 +25,8 @@ const TX_GAS = 50_000_000;
 /** Slots one fill transaction writes and one read transaction reads, each within TX_GAS. */
 const FILL_PER_TX = 2_200;
 const READ_PER_TX = 21_000;
-const NEW_ACCOUNTS_PER_TX = 1_620;
-const PAY_PER_TX = 10_000;
+const NEW_ACCOUNTS_PER_TX = 1_300;
+const PAY_PER_TX = 4_000;
 const DISTINCT_CONTRACTS = 400;
 
 const WORKER = `

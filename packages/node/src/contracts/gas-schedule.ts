@@ -15,6 +15,12 @@ export const GAS = {
   charsPerGas: 16,
   /** Native work on arrays and typed arrays: gas per element visited. */
   perElement: 2,
+  /**
+   * String.prototype.split, per code unit of the receiver: it may make one
+   * string per code unit, measured here at about 50 ns each (the charge per
+   * character alone undercharged it about 100-fold).
+   */
+  splitPerChar: 12,
   /** Fixed part of every wrapped built-in call. */
   builtinBase: 2,
   /** JSON.stringify: per value visited (the replacer hook counts them). */
@@ -54,7 +60,8 @@ export const GAS = {
   newAccount: 25_000,
   eventBase: 200,
   eventPerByte: 2,
-  transferBase: 2_000,
+  /** A contract transfer (Ethereum's value-transfer price): the recipient's account is read, changed and written. */
+  transferBase: 9_000,
   nestedCallBase: 5_000,
 } as const;
 

@@ -387,6 +387,13 @@ for (const name of getOwnPropertyNames(StringProto)) {
       chargeChars(n);
       return apply(original, s, [count]);
     };
+  } else if (name === 'split') {
+    // Up to one new string per code unit of the receiver (split('')): charged as that many elements.
+    wrapped = function () {
+      const s = toStr(this);
+      charge(K.builtinBase + s.length * K.splitPerChar);
+      return apply(original, s, arguments);
+    };
   } else if (name === 'padStart' || name === 'padEnd') {
     wrapped = function (length, filler) {
       const s = toStr(this);

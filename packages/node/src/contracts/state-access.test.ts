@@ -207,3 +207,15 @@ describe('calls outside consensus are bounded in wall time', () => {
     expect([small.status, small.gasUsed]).toEqual(['out-of-gas', 100_000]);
   });
 });
+
+describe('built-ins priced for their work (found by the worst-case block benchmark)', () => {
+  it('String.prototype.split pays per code unit of the receiver, as it may make one string for each', async () => {
+    const chain = new MemoryChain(await loadContractEngine());
+    chain.deploy('s', `export function once(n) { const s = 'x'.repeat(n); return s.split('').length; }`, 'alice');
+    const small = chain.call('s', 'once', [10], 'alice');
+    const big = chain.call('s', 'once', [60_010], 'alice');
+    expect([small.returnValue, big.returnValue]).toEqual([10, 60_010]);
+    // 60,000 more code units: split's per-unit price plus repeat's per-character price for building them.
+    expect(big.gasUsed - small.gasUsed).toBe(60_000 * GAS.splitPerChar + 60_000 / GAS.charsPerGas);
+  });
+});
