@@ -79,7 +79,7 @@ export class StratumTestMiner {
     const started = Date.now();
     let job: Notify | undefined;
     let en2 = 0;
-    let header = Buffer.alloc(80);
+    let header: Buffer = Buffer.alloc(80);
     let nonce = 0;
     let done = false;
     let en2Hex = '';
