@@ -136,6 +136,21 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     expect(await fx.balance(W.carol)).toBe(2n * COIN);
   });
 
+  it('after a local failure the next block processed, whatever it is, retries the best chain', async () => {
+    const fx = await fixture();
+    await fx.mine(1);
+    const branch = await fx.branch();
+    const b = branch.clone().next({ txs: [fx.tx(W.minerA, W.dave, 4n * COIN)] });
+    failBatches(fx.db, movesTip, 1);
+    expect((await fx.chain.processBlock(b)).status).toBe('deferred');
+    expect(fx.chain.height).toBe(1);
+    // A competing block of the same height: the unjudged block came first and is connected now.
+    const rival = branch.clone().next({ miner: W.carol });
+    expect((await fx.chain.processBlock(rival)).status).toBe('side');
+    expect(fx.chain.tip.id).toBe(id(b));
+    expect(await fx.balance(W.dave)).toBe(4n * COIN);
+  });
+
   it('a reorg that fails half-way restores the old tip and its state, with events that add up, and succeeds once the disk heals', async () => {
     const fx = await fixture();
     const { oldTip, B, side } = await forked(fx);

@@ -120,6 +120,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
   private readonly unstored = new Map<string, Block>();
   private contractState!: ContractChainState;
   private halted: string | undefined;
+  /** A local failure left a block unjudged: the next activation looks for the best chain again. */
+  private retryBest = false;
   private contractExecutor: ContractExecutor | undefined;
 
   private constructor(opts: ChainOptions) {
@@ -442,12 +444,14 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const start = this.tip;
     let candidateError: RuleError | undefined;
     const disconnected: Block[] = [];
-    const target: ChainEntry = candidate ?? this.findBest();
+    const target: ChainEntry = candidate && !this.retryBest ? candidate : this.findBest();
     let deferred = false;
     try {
       candidateError = await this.moveTo(target, candidate, candidateBlock, disconnected);
+      this.retryBest = false;
     } catch (err) {
       deferred = true;
+      this.retryBest = true;
       this.log.error(`could not move the chain towards ${target.id} (height ${target.height}): ${describe(err)}; returning to ${start.id} (height ${start.height})`);
       await this.restoreTip(start, disconnected);
     }
