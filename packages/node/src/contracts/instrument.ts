@@ -38,17 +38,15 @@ function charge(gas: number): string {
 /** Static size of the code one entry (or one iteration) may run before the next charge point. */
 function staticWeight(root: AnyNode): number {
   let count = 0;
-  const visit = (node: AnyNode): void => {
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
     count++;
     for (const child of childNodes(node)) {
-      if (FUNCTION_TYPES.has(child.type) || LOOP_TYPES.has(child.type)) {
-        count++;
-        continue;
-      }
-      visit(child);
+      if (FUNCTION_TYPES.has(child.type) || LOOP_TYPES.has(child.type)) count++;
+      else stack.push(child);
     }
-  };
-  visit(root);
+  }
   return count;
 }
 
@@ -67,7 +65,6 @@ class Instrumenter {
   private readonly untouchedTemplates = new WeakSet<AnyNode>();
   /** Left operands of a `+` chain: capping the chain's result caps them (concatenation only grows). */
   private readonly chainedSums = new WeakSet<AnyNode>();
-  private functionDepth = 0;
   private source: string;
 
   constructor(
@@ -118,20 +115,24 @@ class Instrumenter {
     }
   }
 
-  private visit(node: AnyNode): void {
-    this.check(node);
-    const isFunction = FUNCTION_TYPES.has(node.type);
-    if (isFunction) {
-      this.instrumentFunction(node);
-      this.functionDepth++;
+  /** Pre-order walk with an explicit stack (insertion order, and so the output, is that of a recursive walk). */
+  private visit(root: AnyNode): void {
+    const stack: { node: AnyNode; insideFunction: boolean }[] = [{ node: root, insideFunction: false }];
+    while (stack.length > 0) {
+      const { node, insideFunction } = stack.pop()!;
+      this.check(node, insideFunction);
+      const isFunction = FUNCTION_TYPES.has(node.type);
+      if (isFunction) this.instrumentFunction(node);
+      if (LOOP_TYPES.has(node.type)) this.instrumentLoop(node);
+      this.instrumentExpression(node);
+      const children = childNodes(node);
+      for (let i = children.length - 1; i >= 0; i--) {
+        stack.push({ node: children[i] as AnyNode, insideFunction: insideFunction || isFunction });
+      }
     }
-    if (LOOP_TYPES.has(node.type)) this.instrumentLoop(node);
-    this.instrumentExpression(node);
-    for (const child of childNodes(node)) this.visit(child);
-    if (isFunction) this.functionDepth--;
   }
 
-  private check(node: AnyNode): void {
+  private check(node: AnyNode, insideFunction: boolean): void {
     switch (node.type) {
       case 'Identifier':
       case 'PrivateIdentifier':
@@ -151,10 +152,10 @@ class Instrumenter {
       case 'ExportAllDeclaration':
         fail('imports and exports must be at the top level');
       case 'AwaitExpression':
-        if (this.functionDepth === 0) fail('top-level await is not supported');
+        if (!insideFunction) fail('top-level await is not supported');
         return;
       case 'ForOfStatement':
-        if (node.await === true && this.functionDepth === 0) fail('top-level await is not supported');
+        if (node.await === true && !insideFunction) fail('top-level await is not supported');
         return;
       case 'ArrayPattern':
         // A rest element would drain an iterator natively, without gas.
