@@ -5,12 +5,15 @@ import {
   RuleError,
   ZERO_ADDRESS,
   contractPayload,
+  encodeTx,
   signTransfer,
+  txHash,
   utf8ToBytes,
   type ContractView,
   type RejectCode,
   type TransferTx,
 } from '@hackcoin/core';
+import { Prefix, key } from '../store/keys.js';
 import { ChainFixture, W, type Wallet } from '../test-support/chain-fixture.js';
 import { createContractEngine, type ContractEngine } from './engine.js';
 import { HostFailure } from './errors.js';
@@ -204,6 +207,14 @@ describe('deep transactions in the chain', () => {
     }
     await f.mine(1);
     expect(f.chain.height).toBe(3);
+
+    // A node that persisted them before this rule drops them at restart and keeps mining.
+    for (const t of [deepDeploy, deepCall]) await f.db.put(key(Prefix.mempool, txHash(t)), encodeTx(t));
+    await f.reopen();
+    expect(f.mempool.size).toBe(0);
+    expect(await f.db.get(key(Prefix.mempool, txHash(deepDeploy)))).toBeUndefined();
+    await f.mine(1);
+    expect(f.chain.height).toBe(4);
   });
 });
 
