@@ -195,6 +195,58 @@ if (!hasChromium) {
       expect(history.entries.find((e: { id: string }) => e.id === execute)).toMatchObject({ type: 'contract', direction: 'in', internalReceived: '500000000' });
     });
 
+    it('stays unlocked across a reload of the tab, with the secret only encrypted under a non-extractable key, until idle or locked', async () => {
+      await go('/wallet');
+      await expect.poll(() => page.getByTestId('wallet-address').count()).toBe(2);
+      await page.reload();
+      await expect.poll(() => page.getByTestId('wallet-address').count(), { timeout: 20_000 }).toBe(2);
+      expect(await page.getByLabel('Password', { exact: true }).count()).toBe(0);
+      const stored = await page.evaluate(async () => {
+        const blob = sessionStorage.getItem('hackcoin.session.wallet') ?? '';
+        const db = await new Promise<IDBDatabase>((res, rej) => {
+          const r = indexedDB.open('hackcoin-session');
+          r.onsuccess = () => res(r.result);
+          r.onerror = () => rej(r.error);
+        });
+        const key = await new Promise<CryptoKey>((res) => {
+          const r = db.transaction('keys').objectStore('keys').get('wallet-session');
+          r.onsuccess = () => res(r.result as CryptoKey);
+        });
+        const exported = await crypto.subtle.exportKey('raw', key).then(() => 'exported', (e: Error) => e.name);
+        return { blob, extractable: key.extractable, exported, local: JSON.stringify(localStorage) };
+      });
+      expect(stored.blob).toMatch(/"ct":"[0-9a-f]+"/);
+      for (const word of ['abandon', 'about']) {
+        expect(stored.blob).not.toContain(word);
+        expect(stored.local).not.toContain(word);
+      }
+      expect(stored.extractable).toBe(false);
+      expect(stored.exported).toBe('InvalidAccessError');
+      await shot('wallet-reloaded-1280');
+
+      // Idle past the timeout (the deadline moved into the past): the next load asks for the password again.
+      await page.evaluate(() => {
+        const b = JSON.parse(sessionStorage.getItem('hackcoin.session.wallet')!);
+        sessionStorage.setItem('hackcoin.session.wallet', JSON.stringify({ ...b, expiresAt: Date.now() - 1 }));
+      });
+      await page.reload();
+      await page.getByRole('button', { name: 'Unlock' }).waitFor();
+      expect(await page.evaluate(() => sessionStorage.getItem('hackcoin.session.wallet'))).toBeNull();
+      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await page.getByRole('button', { name: 'Unlock' }).click();
+      await expect.poll(() => page.getByTestId('wallet-address').count(), { timeout: 30_000 }).toBe(2);
+
+      await expect.poll(() => page.evaluate(() => sessionStorage.getItem('hackcoin.session.wallet') !== null)).toBe(true);
+      // Locking ends the session at once.
+      await page.getByRole('button', { name: 'Lock wallet' }).click();
+      await page.reload();
+      await page.getByRole('button', { name: 'Unlock' }).waitFor();
+      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await page.getByRole('button', { name: 'Unlock' }).click();
+      await expect.poll(() => page.getByTestId('wallet-address').count(), { timeout: 30_000 }).toBe(2);
+      await expect.poll(() => page.evaluate(() => sessionStorage.getItem('hackcoin.session.wallet') !== null)).toBe(true);
+    });
+
     it('keeps the header and says the node is unreachable while it restarts, then loads the page it could not fetch', async () => {
       await go('/');
       await expect.poll(() => page.getByTestId('connection').textContent()).toContain('Live');
@@ -213,6 +265,9 @@ if (!hasChromium) {
       await page.getByTestId('mining-state').waitFor({ timeout: 30_000 });
       expect(new URL(page.url()).pathname).toBe('/mining');
       await expect.poll(() => page.getByTestId('offline-banner').count()).toBe(0);
+      // The automatic reload kept the wallet of this tab unlocked.
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Wallet' }).click();
+      await expect.poll(() => page.getByTestId('wallet-address').count(), { timeout: 20_000 }).toBe(2);
     }, 90_000);
 
     it('logs no console error on any page of a node without a pool or peer-to-peer networking', async () => {

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { PageTitle } from '../../components/Card';
 import { Button } from '../../components/Button';
+import { Loading } from '../../components/Notice';
 import { useWallet } from '../../state/wallet';
 import { CreateWallet } from './CreateWallet';
 import { ImportWallet } from './ImportWallet';
@@ -24,11 +25,11 @@ function Onboarding() {
 }
 
 export default function WalletPage() {
-  const { wallet, keystore } = useWallet();
+  const { wallet, keystore, restoring } = useWallet();
   return (
     <div className="space-y-4">
       <PageTitle sub="Keys stay in this browser, encrypted with your password. Transactions are signed here; the node only sees signed transactions.">Wallet</PageTitle>
-      {wallet ? <WalletHome wallet={wallet} /> : keystore ? <UnlockForm keystore={keystore} /> : <Onboarding />}
+      {wallet ? <WalletHome wallet={wallet} /> : restoring ? <Loading label="Reopening the wallet of this tab…" /> : keystore ? <UnlockForm keystore={keystore} /> : <Onboarding />}
     </div>
   );
 }
