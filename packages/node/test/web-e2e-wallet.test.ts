@@ -270,6 +270,33 @@ if (!hasChromium) {
       await expect.poll(() => page.getByTestId('wallet-address').count(), { timeout: 20_000 }).toBe(2);
     }, 90_000);
 
+    it("deploys the voting, auction and multisig templates with their defaults: deadlines after the tip, the wallet's own addresses", async () => {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Contracts' }).click();
+      await page.locator('.cm-editor').waitFor();
+      const receipts = page.getByTestId('receipt');
+      const height = (await node.api('/api/node/info')).height as number;
+      const deployed: Record<string, string> = {};
+      for (const [id, name] of [['voting', 'Voting'], ['auction', 'Auction'], ['multisig', 'Multi-signature wallet']] as const) {
+        await page.getByLabel('Template').selectOption({ label: name });
+        await expect.poll(() => page.getByTestId('init-hint').textContent()).toMatch(id === 'multisig' ? /your wallet's first 2 address/ : /tip #\d+ \+ 100 blocks/);
+        await page.getByRole('button', { name: 'Estimate gas' }).first().click();
+        await expect.poll(() => page.getByTestId('deploy-estimate').textContent()).toMatch(/^Estimate · gas/);
+        const before = await receipts.count();
+        await page.getByRole('button', { name: 'Sign and deploy' }).click();
+        await expect.poll(() => receipts.count()).toBe(before + 1);
+        deployed[id] = await page.getByLabel('Contract address').inputValue();
+        await mine(1);
+        await expect.poll(() => receipts.first().getByTestId('receipt-status').textContent(), { timeout: 20_000 }).toBe('success');
+      }
+      const call = (contract: string, fn: string) => node.api('/api/contracts/call', { body: { contractAddress: contract, functionName: fn, parameters: [] } });
+      expect((await call(deployed.multisig!, 'owners')).returnValue).toEqual([mine0, mine1]);
+      expect((await call(deployed.multisig!, 'threshold')).returnValue).toBe(2);
+      const auction = await node.api(`/api/contracts/${deployed.auction}`);
+      expect(auction.storage.beneficiary).toBe(mine0);
+      expect(auction.storage.end).toBeGreaterThan(height + 90);
+      await shot('contracts-templates-1280');
+    }, 90_000);
+
     it('logs no console error on any page of a node without a pool or peer-to-peer networking', async () => {
       const block = await node.api('/api/blocks/2');
       const tx = (await node.api(`/api/address/${mine0}/history?limit=1`)).entries[0].id as string;

@@ -8,7 +8,9 @@ import type { SentTx } from './contract-tx';
 import { DeployPanel } from './DeployPanel';
 import { InteractPanel } from './InteractPanel';
 import { ReceiptList } from './ReceiptList';
-import { TEMPLATES } from './templates';
+import { TEMPLATES, type TemplateContext } from './templates';
+import { useNodeInfo } from '../../state/node-info';
+import { useWallet } from '../../state/wallet';
 
 const CodeEditor = lazy(() => import('./CodeEditor'));
 
@@ -24,12 +26,22 @@ export default function ContractsPage() {
   const [source, setSource] = useState(template.source);
   const [address, setAddress] = useState('');
   const [sent, setSent] = useState<SentTx[]>([]);
+  // Defaults follow the chain and wallet as they are when a template is picked, not every new block,
+  // so arguments being edited are not reset under the user.
+  const { data: node } = useNodeInfo();
+  const { wallet, addresses: stored } = useWallet();
+  const own = (wallet ? wallet.list().map((a) => a.address) : stored.map((a) => a.address)).join(',');
+  const [pickedAt, setPickedAt] = useState<number | null>(null);
+  if (pickedAt === null && node) setPickedAt(node.height);
+  const ctx: TemplateContext = { height: pickedAt ?? 0, addresses: own ? own.split(',') : [] };
+  const initArgs = JSON.stringify(template.initArgs(ctx));
   const track = (s: SentTx) => setSent((old) => [s, ...old.filter((o) => o.id !== s.id)].slice(0, 20));
   const pick = (id: string) => {
     const t = TEMPLATES.find((x) => x.id === id);
     if (!t) return;
     setTemplateId(id);
     setSource(t.source);
+    if (node) setPickedAt(node.height);
   };
   return (
     <div className="space-y-4">
@@ -77,13 +89,20 @@ export default function ContractsPage() {
         <div className="min-w-0 space-y-4">
           <DeployPanel
             source={source}
-            initArgs={template.initArgs}
+            initArgs={initArgs}
+            initHint={template.hint(ctx)}
             onDeployed={(a, s) => {
               setAddress(a);
               track(s);
             }}
           />
-          <InteractPanel source={source} address={address} onAddress={setAddress} onSent={track} />
+          <InteractPanel
+            source={source}
+            address={address}
+            deployTx={sent.find((s) => s.label === 'deploy' && s.contract.toLowerCase() === address.trim().toLowerCase())?.id}
+            onAddress={setAddress}
+            onSent={track}
+          />
         </div>
       </div>
     </div>

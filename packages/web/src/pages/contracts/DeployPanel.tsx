@@ -11,7 +11,7 @@ import { deploy, estimateDeploy, resolveGas, suggestedGasPrice, type EstimateRes
 import { DEFAULT_GAS, GasFields, readGas } from './GasFields';
 import { SenderSelect } from './SenderSelect';
 
-export function DeployPanel({ source, initArgs, onDeployed }: { source: string; initArgs: string; onDeployed: (address: string, sent: SentTx) => void }) {
+export function DeployPanel({ source, initArgs, initHint, onDeployed }: { source: string; initArgs: string; initHint?: string; onDeployed: (address: string, sent: SentTx) => void }) {
   const { wallet } = useWallet();
   const { data: node } = useNodeInfo();
   const toast = useToast();
@@ -64,6 +64,11 @@ export function DeployPanel({ source, initArgs, onDeployed }: { source: string; 
         <div>
           <h3 className="mb-1 text-sm font-medium text-slate-300">init({params.join(', ')})</h3>
           {init ? <ArgsFields fn="init" params={params} values={args} onChange={setArgs} /> : <p className="text-xs text-slate-500">No init function: nothing runs at deploy.</p>}
+          {init && initHint && (
+            <p className="mt-1 text-xs text-slate-400" data-testid="init-hint">
+              Defaults: {initHint}
+            </p>
+          )}
         </div>
         <GasFields gas={gas} onChange={setGas} idPrefix="deploy" />
         {estimate && (

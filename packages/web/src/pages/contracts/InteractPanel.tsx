@@ -13,17 +13,21 @@ import { FunctionForm } from './FunctionForm';
 import { DEFAULT_GAS, GasFields, readGas } from './GasFields';
 import { SenderSelect } from './SenderSelect';
 import { StoragePanel, type ContractDetail } from './StoragePanel';
+import type { TxDetail } from '../../lib/types';
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
-export function InteractPanel({ source, address, onAddress, onSent }: { source: string; address: string; onAddress: (a: string) => void; onSent: (s: SentTx) => void }) {
+export function InteractPanel({ source, address, deployTx, onAddress, onSent }: { source: string; address: string; deployTx?: string | undefined; onAddress: (a: string) => void; onSent: (s: SentTx) => void }) {
   const { wallet } = useWallet();
   const { data: node } = useNodeInfo();
   const toast = useToast();
   const contract = address.trim();
   const valid = ADDRESS.test(contract);
+  // A contract this page just deployed is asked about only once its deploy succeeded (before, the node answers 404).
+  const deploy = useApi<TxDetail>(valid && deployTx ? `/api/tx/${deployTx}` : null, { refreshOn: ['blocks'] });
+  const deployed = !deployTx || deploy.data?.receipt?.status === 'success';
   // Storage, balance, code and events; refreshed with every block.
-  const detail = useApi<ContractDetail>(valid ? `/api/contracts/${contract}` : null, { refreshOn: ['blocks'] });
+  const detail = useApi<ContractDetail>(valid && deployed ? `/api/contracts/${contract}` : null, { refreshOn: ['blocks'] });
   const [result, setResult] = useState<string>('');
   const [gas, setGas] = useState(DEFAULT_GAS);
   const [from, setFrom] = useState('');
@@ -69,6 +73,11 @@ export function InteractPanel({ source, address, onAddress, onSent }: { source: 
     <div className="space-y-4">
       <Card title="Interact">
         <TextField label="Contract address" value={address} onChange={(e) => onAddress(e.target.value)} placeholder="0x…" spellCheck={false} className="font-mono" error={contract && !valid ? 'A 0x address of 40 hex digits' : undefined} />
+        {valid && !deployed && (
+          <div className="mt-2">
+            <Notice tone="info">{deploy.data?.receipt ? `The deploy ${deploy.data.receipt.status === 'out-of-gas' ? 'ran out of gas' : 'reverted'}: there is no contract here.` : 'Deploy sent: the contract appears once its block is mined.'}</Notice>
+          </div>
+        )}
         {valid && missing && (
           <div className="mt-2">
             <Notice tone="info">No contract at this address yet: a deploy shows up once its block is mined.</Notice>
