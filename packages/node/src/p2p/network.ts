@@ -1,13 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { sha256, type ConsensusParams } from '@hackcoin/core';
+import type { ConsensusParams } from '@hackcoin/core';
 import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { Logger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { createHost, type ConnInfo, type Host } from './libp2p.js';
 import { AddrMan } from './addrman.js';
-import { INBOUND, selectEviction } from './eviction.js';
-import { SHARED_LOOPBACK, groupOf, ipOf, netgroup } from './netgroup.js';
+import { InboundGate } from './inbound-gate.js';
+import { ipOf } from './netgroup.js';
 import { TipAnnouncer } from './announcer.js';
 import { BanList, type Ban } from './ban-list.js';
 import { BlockIntake } from './block-intake.js';
@@ -96,6 +97,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
   private txIntake!: TxIntake;
   private handshake!: Handshake;
   private announcer!: TipAnnouncer;
+  private readonly gate: InboundGate;
   private statusTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly onTip = () => this.announcer.announce();
@@ -105,6 +107,14 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     this.ids = protocolIds(o.params.network);
     this.banList = new BanList(join(o.dataDir, 'p2p', 'bans.json'), o.banTimeMs);
     this.table = new PeerTable({ isBanned: (id) => this.banList.isBanned(id), ban: (id, reason, address) => this.ban(id, reason, address) }, o.log);
+    this.gate = new InboundGate({
+      peers: this.table,
+      bans: this.banList,
+      maxInbound: o.maxInbound,
+      secret: randomBytes(16).toString('hex'),
+      hangUp: (id) => void this.host.hangUp(id),
+      log: o.log,
+    });
   }
 
   get peerId(): string {
@@ -125,7 +135,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
       maxConnections: this.o.maxInbound + this.o.maxOutbound + 8,
       maxGossipBytes: this.o.params.maxBlockSize,
       isBanned: (id) => this.banList.isBanned(id),
-      admitInbound: (ip, open) => this.admitInbound(ip, open),
+      admitInbound: (ip, open) => !this.stopped && this.gate.admit(ip, open),
       // A node on its own loopback address (simulations, tests) dials from it too, so peers see distinct IPs.
       localAddress: /^127\.\d+\.\d+\.\d+$/.test(this.o.host) && this.o.host !== '127.0.0.1' ? this.o.host : undefined,
       agent: this.o.agent,
@@ -298,53 +308,9 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     );
   }
 
-  /** Before any handshake: refuse banned addresses, and more than the per-IP and per-netgroup inbound limits. */
-  private admitInbound(ip: string, openFromIp: number): boolean {
-    if (this.stopped || this.banList.isBannedIp(ip)) return false;
-    if (ip === SHARED_LOOPBACK) return true;
-    if (openFromIp >= INBOUND.perIp) {
-      this.o.log.debug('refusing another inbound connection from %s (%d open)', ip, openFromIp);
-      return false;
-    }
-    const group = netgroup(ip);
-    const inbound = this.table.all().filter((p) => p.direction === 'inbound');
-    if (inbound.filter((p) => groupOf(p.address) === group).length >= INBOUND.perGroup) return false;
-    return !this.banList.isDiscouraged(ip) || inbound.length < this.o.maxInbound / 2;
-  }
-
-  /** Inbound slots full: evict the least useful inbound peer (Core's rule), or refuse the newcomer. */
-  private makeRoomInbound(): boolean {
-    const inbound = this.table.all().filter((p) => p.direction === 'inbound');
-    if (inbound.length < this.o.maxInbound) return true;
-    const victim = selectEviction(
-      inbound.map((p) => {
-        const ip = ipOf(p.address);
-        return {
-          peerId: p.peerId,
-          group: groupOf(p.address),
-          latencyMs: p.latencyMs,
-          connectedAt: p.connectedAt,
-          lastBlockAt: p.lastBlockAt,
-          lastTxAt: p.lastTxAt,
-          discouraged: ip !== undefined && this.banList.isDiscouraged(ip),
-        };
-      }),
-      (g) => this.groupRank(g),
-    );
-    if (!victim) return false;
-    this.o.log.info(`inbound slots full: evicting ${short(victim)}`);
-    void this.host.hangUp(victim);
-    return true;
-  }
-
-  private groupRank(group: string): number {
-    const h = sha256(new TextEncoder().encode(`${this.host.peerId}|${group}`));
-    return ((h[0]! << 24) | (h[1]! << 16) | (h[2]! << 8) | h[3]!) >>> 0;
-  }
-
   private onConnection(c: ConnInfo): void {
     if (this.stopped || this.table.has(c.peerId)) return;
-    if (c.direction === 'inbound' && !this.makeRoomInbound()) {
+    if (c.direction === 'inbound' && !this.gate.makeRoom()) {
       this.o.log.debug('inbound slots full and every peer protected, refusing %s', short(c.peerId));
       void this.host.hangUp(c.peerId);
       return;

@@ -261,7 +261,8 @@ export class Syncer {
       if (trail.work > target) return trail;
       const tipEntry = chain.getEntry(trail.tip.id);
       if (tipEntry && chain.isMain(tipEntry)) {
-        this.d.peers.misbehave(peer.peerId, 'noProgress', `sent ${headers.length} headers we already have`);
+        // Only a peer still claiming more than our tip is wasting our time; one we overtook meanwhile is merely behind.
+        if (claimed > chain.tip.chainWork) this.d.peers.misbehave(peer.peerId, 'noProgress', `sent ${headers.length} headers we already have`);
         peer.syncBackoffUntil = Date.now() + DOWNLOAD.backoffMs;
         return undefined;
       }

@@ -1,0 +1,70 @@
+import { sha256 } from '@hackcoin/core';
+import type { Logger } from '../util/logger.js';
+import type { BanList } from './ban-list.js';
+import { INBOUND, selectEviction } from './eviction.js';
+import { SHARED_LOOPBACK, groupOf, ipOf, netgroup } from './netgroup.js';
+import type { PeerTable } from './peer-set.js';
+import { short } from './peer-set.js';
+
+export interface InboundGateDeps {
+  peers: Pick<PeerTable, 'all'>;
+  bans: Pick<BanList, 'isBannedIp' | 'isDiscouraged'>;
+  maxInbound: number;
+  /** Keys the netgroup ranking, so an attacker cannot aim at the protected groups. */
+  secret: string;
+  hangUp: (peerId: string) => void;
+  log: Logger;
+}
+
+/** Who may connect inbound: per-IP and per-netgroup limits, address bans, and eviction when full. */
+export class InboundGate {
+  constructor(private readonly d: InboundGateDeps) {}
+
+  /** Before any handshake: refuse banned addresses, and more than the per-IP and per-netgroup limits. */
+  admit(ip: string, openFromIp: number): boolean {
+    if (this.d.bans.isBannedIp(ip)) return false;
+    if (ip === SHARED_LOOPBACK) return true;
+    if (openFromIp >= INBOUND.perIp) {
+      this.d.log.debug('refusing another inbound connection from %s (%d open)', ip, openFromIp);
+      return false;
+    }
+    const group = netgroup(ip);
+    const inbound = this.inbound();
+    if (inbound.filter((p) => groupOf(p.address) === group).length >= INBOUND.perGroup) return false;
+    return !this.d.bans.isDiscouraged(ip) || inbound.length < this.d.maxInbound / 2;
+  }
+
+  /** Inbound slots full: evict the least useful inbound peer (Core's rule); false when all are protected. */
+  makeRoom(): boolean {
+    const inbound = this.inbound();
+    if (inbound.length < this.d.maxInbound) return true;
+    const victim = selectEviction(
+      inbound.map((p) => {
+        const ip = ipOf(p.address);
+        return {
+          peerId: p.peerId,
+          group: groupOf(p.address),
+          latencyMs: p.latencyMs,
+          connectedAt: p.connectedAt,
+          lastBlockAt: p.lastBlockAt,
+          lastTxAt: p.lastTxAt,
+          discouraged: ip !== undefined && this.d.bans.isDiscouraged(ip),
+        };
+      }),
+      (g) => this.rank(g),
+    );
+    if (!victim) return false;
+    this.d.log.info(`inbound slots full: evicting ${short(victim)}`);
+    this.d.hangUp(victim);
+    return true;
+  }
+
+  private inbound() {
+    return this.d.peers.all().filter((p) => p.direction === 'inbound');
+  }
+
+  private rank(group: string): number {
+    const h = sha256(new TextEncoder().encode(`${this.d.secret}|${group}`));
+    return ((h[0]! << 24) | (h[1]! << 16) | (h[2]! << 8) | h[3]!) >>> 0;
+  }
+}
