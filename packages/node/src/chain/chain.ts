@@ -701,7 +701,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
   private async wipeState(): Promise<void> {
     this.contractState.clear();
     for (const prefix of [Prefix.account, Prefix.undo, Prefix.tx, Prefix.addressTx, Prefix.height,
-      Prefix.contractCode, Prefix.contractStorage, Prefix.receipt, Prefix.contractEvent]) {
+      Prefix.contractCode, Prefix.contractStorage, Prefix.receipt, Prefix.contractEvent, Prefix.contractIndex]) {
       await this.db.clear({ gte: key(prefix), lt: key(prefix + 1) });
     }
     for (const e of this.index.values()) {

@@ -200,7 +200,7 @@ describe('contracts in the chain (real LevelDB, blocks from templates)', () => {
     expect(a.chain.tip.id).toBe(b.chain.tip.id);
     expect(bytesToHex(a.chain.tip.stateRoot)).toBe(bytesToHex(b.chain.tip.stateRoot));
     expect(a.chain.contracts.codeOf(addressKey(tok))).toBeUndefined();
-    expect(await a.chain.contracts.list()).toEqual([]);
+    expect(await a.chain.contracts.list(0, 10)).toEqual({ total: 0, items: [] });
     for (const p of [Prefix.contractCode, Prefix.contractStorage, Prefix.receipt, Prefix.contractEvent]) expect(await a.dump(p)).toEqual([]);
     expect(await a.balance(W.dave)).toBe(0n);
     expect(await a.balance(wallet)).toBe(0n);

@@ -1,5 +1,6 @@
 import {
   addressKey,
+  blockCoinbase,
   bytesToHex,
   formatAddress,
   hashToHex,
@@ -80,6 +81,16 @@ function decodeDeploymentInfo(address: string, v: Uint8Array): DeploymentInfo {
   return { address, height: readU32be(v, 0), deployer: bytesToHex(v.subarray(4, 24)), txId: bytesToHex(v.subarray(24, 56)) };
 }
 
+const COUNT_KEY = key(Prefix.contractIndex);
+
+/** Deployment index entry: newest-first listing without reading any code. */
+function indexPut(d: DeploymentInfo): BatchOp {
+  const value = new Uint8Array(52);
+  value.set(hexToBytes(d.deployer), 0);
+  value.set(hexToBytes(d.txId), 20);
+  return { type: 'put', key: key(Prefix.contractIndex, u32be(d.height), hexToBytes(d.address)), value };
+}
+
 function decodeDeployment(address: string, v: Uint8Array): Deployment {
   return { ...decodeDeploymentInfo(address, v), code: dec.decode(v.subarray(56)) };
 }
@@ -106,6 +117,8 @@ const ENTRY_OVERHEAD = 96;
 export class ContractChainState implements ContractStateBase {
   private readonly codes: ByteLru<Deployment | null>;
   private readonly slots: ByteLru<string | null>;
+  /** Deployed contracts on the main chain (mirrors the count stored under the index prefix). */
+  private count = 0;
   /** Reads that went to LevelDB (cache misses), for tests and monitoring. */
   diskReads = 0;
 
@@ -114,14 +127,32 @@ export class ContractChainState implements ContractStateBase {
     this.slots = new ByteLru(limits.storageBytes);
   }
 
-  /** Opens the state over `db`; reads nothing until a contract runs. */
+  /**
+   * Opens the state over `db`: reads the contract count and nothing else. A
+   * database written before the deployment index existed gets it built once.
+   */
   static async load(db: Database, limits: ContractCacheLimits = DEFAULT_CACHE_LIMITS): Promise<ContractChainState> {
-    return new ContractChainState(db, limits);
+    const s = new ContractChainState(db, limits);
+    const stored = await db.get(COUNT_KEY);
+    if (stored !== undefined) {
+      s.count = readU32be(stored, 0);
+      return s;
+    }
+    const ops: BatchOp[] = [];
+    for await (const [k, v] of db.iterator({ gte: key(Prefix.contractCode), lt: key(Prefix.contractCode + 1) })) {
+      ops.push(indexPut(decodeDeploymentInfo(bytesToHex(k.subarray(1, 21)), v)));
+    }
+    s.count = ops.length;
+    ops.push({ type: 'put', key: COUNT_KEY, value: u32be(s.count) });
+    await db.batch(ops);
+    return s;
   }
 
+  /** Forgets everything cached; the caller clears the tables (reindex). */
   clear(): void {
     this.codes.clear();
     this.slots.clear();
+    this.count = 0;
   }
 
   /** Heap held by the caches (bytes, as estimated for the LRU bound). */
@@ -157,13 +188,17 @@ export class ContractChainState implements ContractStateBase {
     return d ?? undefined;
   }
 
-  /** Deployed contracts without their code, oldest first (one pass over the code table). */
-  async list(): Promise<DeploymentInfo[]> {
-    const out: DeploymentInfo[] = [];
-    for await (const [k, v] of this.db.iterator({ gte: key(Prefix.contractCode), lt: key(Prefix.contractCode + 1) })) {
-      out.push(decodeDeploymentInfo(bytesToHex(k.subarray(1, 21)), v));
+  /** Deployed contracts without their code, newest first, from the deployment index. */
+  async list(offset: number, limit: number): Promise<{ total: number; items: DeploymentInfo[] }> {
+    const items: DeploymentInfo[] = [];
+    let skipped = 0;
+    const range = { gt: COUNT_KEY, lt: key(Prefix.contractIndex + 1), reverse: true };
+    for await (const [k, v] of this.db.iterator(range)) {
+      if (items.length >= limit) break;
+      if (skipped++ < offset) continue;
+      items.push({ address: bytesToHex(k.subarray(5, 25)), height: readU32be(k, 1), deployer: bytesToHex(v.subarray(0, 20)), txId: bytesToHex(v.subarray(20, 52)) });
     }
-    return out.sort((a, b) => a.height - b.height || (a.address < b.address ? -1 : 1));
+    return { total: this.count, items };
   }
 
   /** Up to `limit` of a contract's storage entries, in key byte order. */
@@ -242,6 +277,7 @@ export class ContractChainState implements ContractStateBase {
         const d: Deployment = { address, code, deployer: addressKey(txSender(tx, backend)), height, txId: bytesToHex(hash) };
         deployments.push(d);
         ops.push({ type: 'put', key: key(Prefix.contractCode, r.contract), value: encodeDeployment(d) });
+        ops.push(indexPut(d));
         undo.deployed.push(address);
       }
     }
@@ -251,7 +287,9 @@ export class ContractChainState implements ContractStateBase {
       ops.push(slot.value === null ? { type: 'del', key: k } : { type: 'put', key: k, value: enc.encode(slot.value) });
       undo.storage.push({ address: slot.address, key: slot.key, value: previous.get(id) ?? null });
     }
+    if (deployments.length > 0) ops.push({ type: 'put', key: COUNT_KEY, value: u32be(this.count + deployments.length) });
     const apply = (): void => {
+      this.count += deployments.length;
       for (const d of deployments) this.cacheCode(d.address, d);
       for (const slot of t.contracts.storageChanges().values()) this.cacheSlot(slot.address + slot.key, slot.value);
     };
@@ -265,12 +303,18 @@ export class ContractChainState implements ContractStateBase {
       if (tx.kind === 'transfer' && tx.data.length > 0) ops.push({ type: 'del', key: key(Prefix.receipt, txHash(tx)) });
     }
     for (const k of undo.eventKeys) ops.push({ type: 'del', key: k });
-    for (const a of undo.deployed) ops.push({ type: 'del', key: key(Prefix.contractCode, hexToBytes(a)) });
+    const height = blockCoinbase(block)!.height;
+    for (const a of undo.deployed) {
+      ops.push({ type: 'del', key: key(Prefix.contractCode, hexToBytes(a)) });
+      ops.push({ type: 'del', key: key(Prefix.contractIndex, u32be(height), hexToBytes(a)) });
+    }
+    if (undo.deployed.length > 0) ops.push({ type: 'put', key: COUNT_KEY, value: u32be(this.count - undo.deployed.length) });
     for (const s of undo.storage) {
       const k = key(Prefix.contractStorage, hexToBytes(s.address), enc.encode(s.key));
       ops.push(s.value === null ? { type: 'del', key: k } : { type: 'put', key: k, value: enc.encode(s.value) });
     }
     const apply = (): void => {
+      this.count -= undo.deployed.length;
       for (const a of undo.deployed) this.cacheCode(a, null);
       for (const s of undo.storage) this.cacheSlot(s.address + s.key, s.value);
     };

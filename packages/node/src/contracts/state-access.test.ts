@@ -14,6 +14,7 @@ import {
   type TransferTx,
 } from '@hackcoin/core';
 import { ChainFixture, W, type Wallet } from '../test-support/chain-fixture.js';
+import { Prefix } from '../store/keys.js';
 import { createTemplate } from '../mining/template.js';
 import { QuickJsExecutor } from './executor.js';
 import { loadContractEngine } from './engine.js';
@@ -125,6 +126,27 @@ describe('contract storage lives in LevelDB', () => {
     expect(f.chain.contracts.storageGet(addressKey(c), 'greeting')).toBe('"hello"');
     expect(f.chain.contracts.diskReads).toBe(1);
     expect(f.chain.contracts.storageGet(addressKey(c), 'absent')).toBeUndefined();
+  });
+
+  it('lists deployments newest first from an index, without reading code; an old database gets the index built once', async () => {
+    const f = await fixture();
+    const deployed: string[] = [];
+    for (let n = 0n; n < 3n; n++) {
+      await f.mempool.add(contractTx(f, W.alice, n, ZERO_ADDRESS, { type: 'deploy', code: `export function v() { return ${n}; }`, init: [] }, 200_000));
+      await f.mine(1);
+      deployed.push(addressKey(contractAddress(W.alice.address, n)));
+    }
+    const page = async (offset: number, limit: number) => {
+      const { total, items } = await f.chain.contracts.list(offset, limit);
+      return { total, addresses: items.map((d) => d.address), heights: items.map((d) => d.height) };
+    };
+    const h = f.chain.height;
+    expect(await page(0, 2)).toEqual({ total: 3, addresses: [deployed[2], deployed[1]], heights: [h, h - 1] });
+    expect(await page(2, 2)).toEqual({ total: 3, addresses: [deployed[0]], heights: [h - 2] });
+
+    await f.db.clear({ gte: Uint8Array.of(Prefix.contractIndex), lt: Uint8Array.of(Prefix.contractIndex + 1) });
+    await f.reopen();
+    expect(await page(0, 10)).toEqual({ total: 3, addresses: [...deployed].reverse(), heights: [h, h - 1, h - 2] });
   });
 
   it('a reorg restores the cached value of a slot the disconnected block changed', async () => {

@@ -33,6 +33,8 @@ export const Prefix = {
   poolPending: 0x0e,
   /** sequence (BE u64) → one share in the pool's PPLNS window (UTF-8 JSON) */
   poolShare: 0x0f,
+  /** height (BE) ‖ contract address → deployer ‖ deploy tx hash; the bare prefix key holds the count (u32 BE) */
+  contractIndex: 0x10,
 } as const;
 
 export function key(prefix: number, ...parts: Uint8Array[]): Uint8Array {

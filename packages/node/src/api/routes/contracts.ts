@@ -184,12 +184,11 @@ export function contractRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get('/api/contracts', async (req) => {
     const { page, limit } = parse(paging, req.query, 'query');
-    const all = await chain.contracts.list();
-    const slice = all.slice().reverse().slice((page - 1) * limit, page * limit);
+    const { total, items: slice } = await chain.contracts.list((page - 1) * limit, limit);
     const accounts = await chain.getAccounts(slice.map((d) => d.address));
     const counts = await Promise.all(slice.map((d) => chain.contracts.storageCount(d.address, STORAGE_COUNT_CAP)));
     return {
-      page, limit, total: all.length,
+      page, limit, total,
       contracts: slice.map((d, i) => ({
         address: formatAddress(hexToBytes(d.address)), deployer: formatAddress(hexToBytes(d.deployer)), height: d.height,
         txId: bytesToHex(hexToBytes(d.txId).reverse()), balance: (accounts.get(d.address)?.balance ?? 0n).toString(),
