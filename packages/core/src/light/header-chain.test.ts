@@ -1,0 +1,129 @@
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { HeaderChain } from './header-chain.js';
+import { NETWORKS, type ConsensusParams } from '../consensus/params.js';
+import { genesisBlock } from '../consensus/genesis.js';
+import { nextWorkRequired, medianTimePast } from '../consensus/difficulty.js';
+import { targetFromBits, hashMeetsTarget, workFromBits } from '../consensus/pow.js';
+import { encodeHeader, headerHash, type BlockHeader } from '../primitives/header.js';
+import { expectReject } from '../test-support/expect-reject.js';
+
+/** The test network's rules with an easy limit, so headers mine in a few hashes and retargets still run. */
+const params: ConsensusParams = {
+  ...NETWORKS.test,
+  powLimitBits: 0x207fffff,
+  genesis: { ...NETWORKS.test.genesis, bits: 0x207fffff },
+};
+const LIMIT = targetFromBits(0x207fffff, 1n << 256n)!;
+const NOW = params.genesis.time + 1_000_000;
+
+function mine(h: BlockHeader): BlockHeader {
+  const target = targetFromBits(h.bits, LIMIT)!;
+  const out = { ...h };
+  while (!hashMeetsTarget(headerHash(out), target)) out.nonce++;
+  return out;
+}
+
+/** Honest headers after `base` (a list that starts at genesis), one per gap from `gaps` seconds. */
+function extend(base: readonly BlockHeader[], gaps: readonly number[], tag = 0): BlockHeader[] {
+  const chain = [...base];
+  for (const gap of gaps) {
+    const height = chain.length;
+    const parent = chain[height - 1]!;
+    const bits = nextWorkRequired({ height, prevBits: parent.bits, timeAt: (h) => chain[h]!.time }, params);
+    const mtp = medianTimePast(chain.slice(-params.medianTimeSpan).map((x) => x.time));
+    const time = Math.max(mtp + 1, parent.time + gap);
+    chain.push(mine({ version: 1, prevHash: headerHash(parent), merkleRoot: new Uint8Array(32).fill(tag), time, bits, nonce: 0 }));
+  }
+  return chain.slice(base.length);
+}
+
+const GENESIS = genesisBlock(params).header;
+const gapsArb = fc.array(fc.integer({ min: 0, max: 200 }), { minLength: 1, maxLength: 30 });
+
+describe('HeaderChain', () => {
+  it('accepts an honest chain across retargets and sums its work', () => {
+    fc.assert(
+      fc.property(gapsArb, (gaps) => {
+        const headers = extend([GENESIS], gaps);
+        const chain = HeaderChain.fromGenesis(params);
+        expect(chain.submit(headers.map(encodeHeader), 1, NOW)).toBe(true);
+        expect(chain.height).toBe(gaps.length);
+        const work = [GENESIS, ...headers].reduce((s, h) => s + workFromBits(h.bits), 0n);
+        expect(chain.tip.chainWork).toBe(work);
+        expect(chain.tip.hash).toEqual(headerHash(headers[headers.length - 1]!));
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('rejects a header whose bits are not what the retarget rule demands', () => {
+    const headers = extend([GENESIS], new Array(12).fill(1));
+    // Fast blocks: the retarget at height 10 must make the target harder.
+    expect(headers[9]!.bits).not.toBe(headers[8]!.bits);
+    const forged = [...headers.slice(0, 9), mine({ ...headers[9]!, bits: headers[8]!.bits })];
+    expectReject(() => HeaderChain.fromGenesis(params).submit(forged.map(encodeHeader), 1, NOW), 'bad-diffbits');
+  });
+
+  it('rejects insufficient proof of work, a broken link, a stale time and a time warp', () => {
+    const headers = extend([GENESIS], new Array(12).fill(30));
+    const raw = headers.map(encodeHeader);
+    let bad = { ...headers[3]! };
+    while (hashMeetsTarget(headerHash(bad), targetFromBits(bad.bits, LIMIT)!)) bad = { ...bad, nonce: bad.nonce + 1 };
+    expectReject(() => HeaderChain.fromGenesis(params).submit([...raw.slice(0, 3), encodeHeader(bad)], 1, NOW), 'high-hash');
+
+    const unlinked = mine({ ...headers[2]!, prevHash: new Uint8Array(32).fill(7) });
+    expectReject(() => HeaderChain.fromGenesis(params).submit([raw[0]!, raw[1]!, encodeHeader(unlinked)], 1, NOW), 'bad-prevblk');
+
+    const old = mine({ ...headers[5]!, time: GENESIS.time });
+    expectReject(() => HeaderChain.fromGenesis(params).submit([...raw.slice(0, 5), encodeHeader(old)], 1, NOW), 'time-too-old');
+
+    const future = mine({ ...headers[0]!, time: NOW + params.maxFutureBlockTime + 1 });
+    expectReject(() => HeaderChain.fromGenesis(params).submit([encodeHeader(future)], 1, NOW), 'time-too-new');
+
+    // Height 10 opens a window: it may not step back more than maxTimewarp behind height 9.
+    const leap = extend([GENESIS], [...new Array(8).fill(30), 2_000]);
+    const warped = extend([GENESIS, ...leap], [0])[0]!;
+    const back = mine({ ...warped, time: leap[8]!.time - params.maxTimewarp - 1 });
+    const mtp = medianTimePast([GENESIS, ...leap].slice(-11).map((h) => h.time));
+    expect(back.time).toBeGreaterThan(mtp);
+    expectReject(() => HeaderChain.fromGenesis(params).submit([...leap, back].map(encodeHeader), 1, NOW), 'time-timewarp-attack');
+  });
+
+  it('starts from its own network genesis only', () => {
+    const other = extend([genesisBlock(NETWORKS.regtest).header], [1, 1]);
+    expectReject(() => HeaderChain.fromGenesis(params).submit(other.map(encodeHeader), 1, NOW), 'bad-prevblk');
+  });
+
+  it('follows the branch with the most work whatever order branches arrive in', () => {
+    fc.assert(
+      fc.property(gapsArb, gapsArb, fc.integer({ min: 0, max: 10 }), fc.boolean(), (gapsA, gapsB, forkAt, aFirst) => {
+        const trunk = extend([GENESIS], new Array(forkAt).fill(60));
+        const a = extend([GENESIS, ...trunk], gapsA, 1);
+        const b = extend([GENESIS, ...trunk], gapsB, 2);
+        const chain = HeaderChain.fromGenesis(params);
+        chain.submit(trunk.map(encodeHeader), 1, NOW);
+        const from = trunk.length + 1;
+        const order = aFirst ? [a, b] : [b, a];
+        for (const branch of order) chain.submit(branch.map(encodeHeader), from, NOW);
+        const work = (br: BlockHeader[]): bigint => br.reduce((s, h) => s + workFromBits(h.bits), 0n);
+        const [first, second] = order;
+        const expected = work(second!) > work(first!) ? second! : first!;
+        expect(chain.tip.hash).toEqual(headerHash(expected[expected.length - 1]!));
+        expect(chain.height).toBe(trunk.length + expected.length);
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('keeps its chain when a batch fails part way', () => {
+    const headers = extend([GENESIS], [60, 60, 60]);
+    const chain = HeaderChain.fromGenesis(params);
+    chain.submit(headers.slice(0, 1).map(encodeHeader), 1, NOW);
+    const broken = [...headers.slice(1).map(encodeHeader)];
+    broken[1] = new Uint8Array(80);
+    expectReject(() => chain.submit(broken, 2, NOW), 'bad-prevblk');
+    expect(chain.height).toBe(1);
+    expectReject(() => chain.submit([new Uint8Array(79)], 2, NOW), 'bad-blk-length');
+  });
+});
