@@ -144,7 +144,7 @@ export class HeaderTrail {
   }
 }
 
-export function commitment(hash: Uint8Array): number {
+function commitment(hash: Uint8Array): number {
   return ((hash[0]! << 24) | (hash[1]! << 16) | (hash[2]! << 8) | hash[3]!) >>> 0;
 }
 
