@@ -1,0 +1,137 @@
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { sha256 } from '../crypto/hash.js';
+import { bytesToHex, concatBytes, hexToBytes } from '../encoding/bytes.js';
+import {
+  EMPTY_ROOT,
+  ProofError,
+  TreeWriter,
+  encodeSmtProof,
+  verifySmtProofBytes,
+  type TrieNodeReader,
+} from './smt.js';
+
+/** The tree's definition, written directly: the root of a set of (path, value) pairs. */
+function referenceRoot(entries: ReadonlyMap<string, Uint8Array>): Uint8Array {
+  const items = [...entries].map(([p, v]) => ({ path: hexToBytes(p), value: v }));
+  const bitAt = (p: Uint8Array, d: number): number => (p[d >> 3]! >> (7 - (d & 7))) & 1;
+  const go = (depth: number, set: typeof items): Uint8Array => {
+    if (set.length === 0) return EMPTY_ROOT;
+    if (set.length === 1) return sha256(concatBytes(new Uint8Array([0]), set[0]!.path, sha256(set[0]!.value)));
+    const left = set.filter((i) => bitAt(i.path, depth) === 0);
+    const right = set.filter((i) => bitAt(i.path, depth) === 1);
+    return sha256(concatBytes(new Uint8Array([1]), go(depth + 1, left), go(depth + 1, right)));
+  };
+  return go(0, items);
+}
+
+class MemoryNodes implements TrieNodeReader {
+  readonly map = new Map<string, Uint8Array>();
+  node(hash: Uint8Array): Uint8Array | undefined {
+    return this.map.get(bytesToHex(hash));
+  }
+  persist(w: TreeWriter): void {
+    for (const [k, v] of w.created) this.map.set(k, v);
+  }
+}
+
+/** Paths drawn from a small pool, some sharing long prefixes, so leaves split deep and merge back. */
+const pathArb = fc.oneof(
+  fc.integer({ min: 0, max: 40 }).map((i) => sha256(new Uint8Array([i]))),
+  fc.integer({ min: 0, max: 255 }).map((i) => {
+    const p = new Uint8Array(32).fill(0xab);
+    p[31] = i;
+    return p;
+  }),
+);
+const opArb = fc.record({ path: pathArb, value: fc.option(fc.uint8Array({ minLength: 1, maxLength: 40 }), { nil: null, freq: 3 }) });
+const batchesArb = fc.array(fc.array(opArb, { maxLength: 12 }), { minLength: 1, maxLength: 6 });
+
+function dedupe(ops: { path: Uint8Array; value: Uint8Array | null }[]): { path: Uint8Array; value: Uint8Array | null }[] {
+  const m = new Map<string, { path: Uint8Array; value: Uint8Array | null }>();
+  for (const o of ops) m.set(bytesToHex(o.path), o);
+  return [...m.values()];
+}
+
+describe('sparse Merkle tree', () => {
+  it('after any batches of inserts, updates and deletes its root is the definition of the final map, and every old root still answers', () => {
+    fc.assert(
+      fc.property(batchesArb, (batches) => {
+        const store = new MemoryNodes();
+        const model = new Map<string, Uint8Array>();
+        const history: { root: Uint8Array; snapshot: Map<string, Uint8Array> }[] = [];
+        let root = EMPTY_ROOT;
+        for (const batch of batches) {
+          const ops = dedupe(batch);
+          const w = new TreeWriter(store);
+          root = w.update(root, ops.map((o) => ({ path: o.path, apply: () => o.value })));
+          store.persist(w);
+          for (const o of ops) {
+            if (o.value) model.set(bytesToHex(o.path), o.value);
+            else model.delete(bytesToHex(o.path));
+          }
+          expect(bytesToHex(root)).toBe(bytesToHex(referenceRoot(model)));
+          history.push({ root, snapshot: new Map(model) });
+        }
+        const reader = new TreeWriter(store);
+        for (const { root: old, snapshot } of history) {
+          for (const [p, v] of snapshot) expect(reader.get(old, hexToBytes(p))).toEqual(v);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('hands apply() the committed value', () => {
+    const store = new MemoryNodes();
+    const path = sha256(new Uint8Array([1]));
+    let w = new TreeWriter(store);
+    const r1 = w.update(EMPTY_ROOT, [{ path, apply: (old) => (expect(old).toBeNull(), new Uint8Array([5])) }]);
+    store.persist(w);
+    w = new TreeWriter(store);
+    const seen: (Uint8Array | null)[] = [];
+    w.update(r1, [{ path, apply: (old) => (seen.push(old), null) }]);
+    expect(seen).toEqual([new Uint8Array([5])]);
+  });
+
+  it('proves presence and absence of random keys, and any changed byte of a proof fails', () => {
+    fc.assert(
+      fc.property(
+        fc.array(opArb, { minLength: 0, maxLength: 30 }),
+        pathArb,
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        (ops, probe, at, xor) => {
+          const store = new MemoryNodes();
+          const w = new TreeWriter(store);
+          const entries = dedupe(ops).filter((o) => o.value);
+          const root = w.update(EMPTY_ROOT, entries.map((o) => ({ path: o.path, apply: () => o.value })));
+          const expected = entries.find((o) => bytesToHex(o.path) === bytesToHex(probe))?.value ?? null;
+          const bytes = encodeSmtProof(w.prove(root, probe));
+          expect(verifySmtProofBytes(root, probe, bytes)).toEqual(expected);
+          const bad = bytes.slice();
+          bad[at % bad.length]! ^= xor;
+          expect(() => verifySmtProofBytes(root, probe, bad)).toThrow(ProofError);
+          expect(() => verifySmtProofBytes(root, probe, concatBytes(bytes, new Uint8Array([0])))).toThrow(ProofError);
+          if (entries.length > 0) {
+            const otherRoot = sha256(root);
+            expect(() => verifySmtProofBytes(otherRoot, probe, bytes)).toThrow(ProofError);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('rejects a proof of one key presented for another', () => {
+    const store = new MemoryNodes();
+    const w = new TreeWriter(store);
+    const a = sha256(new Uint8Array([1]));
+    const b = sha256(new Uint8Array([2]));
+    const root = w.update(EMPTY_ROOT, [
+      { path: a, apply: () => new Uint8Array([1]) },
+      { path: b, apply: () => new Uint8Array([2]) },
+    ]);
+    expect(() => verifySmtProofBytes(root, b, encodeSmtProof(w.prove(root, a)))).toThrow(ProofError);
+  });
+});

@@ -1,0 +1,320 @@
+import { sha256 } from '../crypto/hash.js';
+import { BufferReader } from '../encoding/reader.js';
+import { BufferWriter } from '../encoding/writer.js';
+import { bytesToHex, equalBytes } from '../encoding/bytes.js';
+
+/**
+ * A sparse Merkle tree over 256-bit key paths with compressed leaves
+ * (the layout of Diem's/Aptos's "jellyfish" binary tree):
+ *  - an empty subtree hashes to 32 zero bytes;
+ *  - a subtree holding exactly one key is that key's leaf, at whatever depth
+ *    its path first differs from every other key's:
+ *      leaf = sha256(0x00 ‖ path ‖ sha256(value));
+ *  - a subtree holding two or more keys is an internal node:
+ *      node = sha256(0x01 ‖ left ‖ right), left = paths with bit 0 at this depth.
+ * The shape depends only on the set of keys, so the root is a function of
+ * the map alone, and a path is about log2(n) nodes deep. Nodes are stored by
+ * hash (content-addressed): an update adds nodes and never changes one, so
+ * every earlier root stays readable and provable as long as its nodes are kept.
+ */
+export const EMPTY_ROOT: Uint8Array = new Uint8Array(32);
+
+const LEAF = 0x00;
+const INTERNAL = 0x01;
+/** Record size before a leaf's value: tag ‖ 32 ‖ 32. */
+const HEAD = 65;
+export const MAX_DEPTH = 256;
+/** Largest value a proof may carry (an account is 80 bytes; a storage value is bounded by a transaction's data). */
+const MAX_PROOF_VALUE = 1 << 20;
+
+/**
+ * Stored records by node hash: internal `0x01 ‖ left ‖ right`, leaf
+ * `0x00 ‖ path ‖ valueHash ‖ value` (the hash covers the first 65 bytes; the
+ * value rides along so a proof can be served from the tree alone).
+ */
+export interface TrieNodeReader {
+  node(hash: Uint8Array): Uint8Array | undefined;
+}
+
+/** A change to one key: `apply` maps the committed value (null = absent) to the new one (null = delete). */
+export interface TreeUpdate {
+  path: Uint8Array;
+  apply(old: Uint8Array | null): Uint8Array | null;
+}
+
+export function isEmptyRoot(hash: Uint8Array): boolean {
+  return equalBytes(hash, EMPTY_ROOT);
+}
+
+function bit(path: Uint8Array, depth: number): number {
+  return (path[depth >> 3]! >> (7 - (depth & 7))) & 1;
+}
+
+function leafHash(path: Uint8Array, value: Uint8Array): Uint8Array {
+  const head = new Uint8Array(HEAD);
+  head[0] = LEAF;
+  head.set(path, 1);
+  head.set(sha256(value), 33);
+  return sha256(head);
+}
+
+function internalHash(left: Uint8Array, right: Uint8Array): Uint8Array {
+  const rec = new Uint8Array(HEAD);
+  rec[0] = INTERNAL;
+  rec.set(left, 1);
+  rec.set(right, 33);
+  return sha256(rec);
+}
+
+type Kind = 'empty' | 'leaf' | 'internal' | 'unknown';
+interface Sub {
+  hash: Uint8Array;
+  kind: Kind;
+}
+const EMPTY: Sub = { hash: EMPTY_ROOT, kind: 'empty' };
+
+interface Item {
+  path: Uint8Array;
+  value: Uint8Array;
+}
+
+/**
+ * Applies updates to trees in one store: the new nodes collect in `created`
+ * (hex hash → record) for the caller to persist with the block that made
+ * them, and are readable through the same instance meanwhile.
+ */
+export class TreeWriter {
+  readonly created = new Map<string, Uint8Array>();
+
+  constructor(private readonly store: TrieNodeReader) {}
+
+  read(hash: Uint8Array): Uint8Array {
+    const rec = this.created.get(bytesToHex(hash)) ?? this.store.node(hash);
+    if (!rec) throw new Error(`state trie node ${bytesToHex(hash)} is missing`);
+    return rec;
+  }
+
+  /** New root after `updates` (paths must be distinct). */
+  update(root: Uint8Array, updates: readonly TreeUpdate[]): Uint8Array {
+    if (updates.length === 0) return root;
+    const sorted = [...updates].sort((a, b) => comparePaths(a.path, b.path));
+    for (let i = 1; i < sorted.length; i++) {
+      if (comparePaths(sorted[i - 1]!.path, sorted[i]!.path) === 0) throw new Error('duplicate path in a tree update');
+    }
+    return this.updateSub({ hash: root, kind: isEmptyRoot(root) ? 'empty' : 'unknown' }, 0, sorted, 0, sorted.length).hash;
+  }
+
+  /** The value under `path` in the tree at `root`, or null. */
+  get(root: Uint8Array, path: Uint8Array): Uint8Array | null {
+    let hash = root;
+    for (let depth = 0; depth <= MAX_DEPTH; depth++) {
+      if (isEmptyRoot(hash)) return null;
+      const rec = this.read(hash);
+      if (rec[0] === LEAF) return equalBytes(rec.subarray(1, 33), path) ? rec.slice(HEAD) : null;
+      hash = bit(path, depth) ? rec.subarray(33, 65) : rec.subarray(1, 33);
+    }
+    throw new Error('state trie deeper than 256 levels');
+  }
+
+  private updateSub(sub: Sub, depth: number, ups: readonly TreeUpdate[], lo: number, hi: number): Sub {
+    if (lo === hi) return sub;
+    if (sub.kind === 'empty') return this.build(depth, this.applyAll(ups, lo, hi, null));
+    const rec = this.read(sub.hash);
+    if (rec[0] === LEAF) {
+      const path = rec.subarray(1, 33);
+      const items = this.applyAll(ups, lo, hi, { path, value: rec.subarray(HEAD) });
+      return this.build(depth, items);
+    }
+    let mid = lo;
+    while (mid < hi && bit(ups[mid]!.path, depth) === 0) mid++;
+    const left = this.updateSub(kindOf(rec.subarray(1, 33)), depth + 1, ups, lo, mid);
+    const right = this.updateSub(kindOf(rec.subarray(33, 65)), depth + 1, ups, mid, hi);
+    return this.combine(left, right);
+  }
+
+  /** The sorted leaves of a subtree that held at most `existing`, after the updates. */
+  private applyAll(ups: readonly TreeUpdate[], lo: number, hi: number, existing: Item | null): Item[] {
+    const items: Item[] = [];
+    let pending = existing;
+    for (let i = lo; i < hi; i++) {
+      const u = ups[i]!;
+      if (pending) {
+        const c = comparePaths(pending.path, u.path);
+        if (c < 0) {
+          items.push(pending);
+          pending = null;
+        } else if (c === 0) {
+          const value = u.apply(pending.value.slice());
+          if (value) items.push({ path: u.path, value });
+          pending = null;
+          continue;
+        }
+      }
+      const value = u.apply(null);
+      if (value) items.push({ path: u.path, value });
+    }
+    if (pending) items.push(pending);
+    return items;
+  }
+
+  private build(depth: number, items: readonly Item[]): Sub {
+    if (items.length === 0) return EMPTY;
+    if (items.length === 1) return this.leaf(items[0]!);
+    let mid = 0;
+    while (mid < items.length && bit(items[mid]!.path, depth) === 0) mid++;
+    return this.combine(this.build(depth + 1, items.slice(0, mid)), this.build(depth + 1, items.slice(mid)));
+  }
+
+  private leaf(item: Item): Sub {
+    const valueHash = sha256(item.value);
+    const rec = new Uint8Array(HEAD + item.value.length);
+    rec[0] = LEAF;
+    rec.set(item.path, 1);
+    rec.set(valueHash, 33);
+    rec.set(item.value, HEAD);
+    const hash = sha256(rec.subarray(0, HEAD));
+    this.created.set(bytesToHex(hash), rec);
+    return { hash, kind: 'leaf' };
+  }
+
+  /** A parent of two subtrees; one that would hold a single leaf is that leaf (compression). */
+  private combine(left: Sub, right: Sub): Sub {
+    if (left.kind === 'empty' && right.kind === 'empty') return EMPTY;
+    if (left.kind === 'empty' && this.resolve(right) === 'leaf') return right;
+    if (right.kind === 'empty' && this.resolve(left) === 'leaf') return left;
+    const rec = new Uint8Array(HEAD);
+    rec[0] = INTERNAL;
+    rec.set(left.hash, 1);
+    rec.set(right.hash, 33);
+    const hash = sha256(rec);
+    this.created.set(bytesToHex(hash), rec);
+    return { hash, kind: 'internal' };
+  }
+
+  private resolve(sub: Sub): Kind {
+    if (sub.kind === 'unknown') sub.kind = this.read(sub.hash)[0] === LEAF ? 'leaf' : 'internal';
+    return sub.kind;
+  }
+
+  /** Proof for `path` in the tree at `root` (of presence or of absence). */
+  prove(root: Uint8Array, path: Uint8Array): SmtProof {
+    const siblings: Uint8Array[] = [];
+    let hash = root;
+    for (let depth = 0; depth <= MAX_DEPTH; depth++) {
+      if (isEmptyRoot(hash)) return { siblings, leaf: null };
+      const rec = this.read(hash);
+      if (rec[0] === LEAF) return { siblings, leaf: { path: rec.slice(1, 33), value: rec.slice(HEAD) } };
+      const b = bit(path, depth);
+      siblings.push(rec.slice(b ? 1 : 33, b ? 33 : 65));
+      hash = b ? rec.subarray(33, 65) : rec.subarray(1, 33);
+    }
+    throw new Error('state trie deeper than 256 levels');
+  }
+}
+
+function kindOf(hash: Uint8Array): Sub {
+  return { hash, kind: isEmptyRoot(hash) ? 'empty' : 'unknown' };
+}
+
+export function comparePaths(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
+}
+
+/**
+ * The siblings along a key's path, top down, and what the path ends at: the
+ * leaf of some key (this key: presence; another key sharing the prefix:
+ * absence) or an empty subtree (absence).
+ */
+export interface SmtProof {
+  siblings: Uint8Array[];
+  leaf: { path: Uint8Array; value: Uint8Array } | null;
+}
+
+/** A proof that does not hold; `reason` says which check failed. */
+export class ProofError extends Error {
+  override name = 'ProofError';
+}
+
+/**
+ * Wire form: CompactSize depth ‖ bitmap of non-empty siblings (ceil(depth/8) bytes,
+ * most significant bit first = top) ‖ the non-empty siblings, 32 bytes each,
+ * top down ‖ u8 terminal (0 empty, 1 leaf) ‖ for a leaf: path(32) ‖ varBytes(value).
+ */
+export function encodeSmtProof(p: SmtProof): Uint8Array {
+  const depth = p.siblings.length;
+  const bitmap = new Uint8Array(Math.ceil(depth / 8));
+  const full: Uint8Array[] = [];
+  p.siblings.forEach((s, i) => {
+    if (isEmptyRoot(s)) return;
+    bitmap[i >> 3]! |= 0x80 >> (i & 7);
+    full.push(s);
+  });
+  const w = new BufferWriter(3 + bitmap.length + full.length * 32 + 40);
+  w.varint(depth).fixed(bitmap, bitmap.length);
+  for (const s of full) w.fixed(s, 32);
+  if (p.leaf) w.u8(1).fixed(p.leaf.path, 32).varBytes(p.leaf.value);
+  else w.u8(0);
+  return w.finish();
+}
+
+export function readSmtProof(r: BufferReader): SmtProof {
+  const depth = r.varint();
+  if (depth > MAX_DEPTH) throw new ProofError(`proof depth ${depth} exceeds ${MAX_DEPTH}`);
+  const bitmap = r.bytes(Math.ceil(depth / 8));
+  const siblings: Uint8Array[] = [];
+  if (depth % 8 !== 0 && (bitmap[bitmap.length - 1]! & (0xff >> depth % 8)) !== 0) throw new ProofError('proof bitmap padding is not zero');
+  for (let i = 0; i < depth; i++) {
+    if (!(bitmap[i >> 3]! & (0x80 >> (i & 7)))) {
+      siblings.push(EMPTY_ROOT);
+      continue;
+    }
+    const s = r.bytes(32).slice();
+    // One encoding per proof: an empty sibling is only ever a cleared bitmap bit.
+    if (isEmptyRoot(s)) throw new ProofError('proof spells out an empty sibling');
+    siblings.push(s);
+  }
+  const terminal = r.u8();
+  if (terminal > 1) throw new ProofError(`unknown proof terminal ${terminal}`);
+  return { siblings, leaf: terminal === 1 ? { path: r.bytes(32).slice(), value: r.varBytes(MAX_PROOF_VALUE).slice() } : null };
+}
+
+/**
+ * Checks a proof for `path` against `root` and returns the value under the
+ * path (null: the key is absent), or throws ProofError. Sound whatever the
+ * prover sends: if the recomputed root matches, each hash on the way is the
+ * real node at its position (sha256 collision resistance, tags 0x00/0x01
+ * keeping leaves and internal nodes apart).
+ */
+export function verifySmtProof(root: Uint8Array, path: Uint8Array, proof: SmtProof): Uint8Array | null {
+  const depth = proof.siblings.length;
+  if (depth > MAX_DEPTH) throw new ProofError('proof deeper than 256 levels');
+  let hash = EMPTY_ROOT;
+  let value: Uint8Array | null = null;
+  if (proof.leaf) {
+    const other = proof.leaf.path;
+    for (let i = 0; i < depth; i++) if (bit(other, i) !== bit(path, i)) throw new ProofError('proof leaf is off the key path');
+    hash = leafHash(other, proof.leaf.value);
+    if (equalBytes(other, path)) value = proof.leaf.value;
+  }
+  for (let i = depth - 1; i >= 0; i--) {
+    const sibling = proof.siblings[i]!;
+    hash = bit(path, i) ? internalHash(sibling, hash) : internalHash(hash, sibling);
+  }
+  if (!equalBytes(hash, root)) throw new ProofError('proof does not lead to the committed root');
+  return value;
+}
+
+/** verifySmtProof over the wire form; a malformed encoding is a failed proof too. */
+export function verifySmtProofBytes(root: Uint8Array, path: Uint8Array, bytes: Uint8Array): Uint8Array | null {
+  let proof: SmtProof;
+  try {
+    const r = new BufferReader(bytes);
+    proof = readSmtProof(r);
+    r.done();
+  } catch (e) {
+    if (e instanceof ProofError) throw e;
+    throw new ProofError(`malformed proof: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return verifySmtProof(root, path, proof);
+}
