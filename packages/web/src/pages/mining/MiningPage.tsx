@@ -10,6 +10,7 @@ import { formatDifficulty, formatDuration, formatHashrate } from '../../lib/form
 import type { MiningStatus } from '../../lib/types';
 import { useTopics } from '../../state/realtime';
 import { describeIntensity } from './intensity';
+import { expectedSeconds } from './expected';
 import { MiningControls } from './MiningControls';
 import { PoolCard } from './PoolCard';
 import { ThreadRates } from './ThreadRates';
@@ -35,6 +36,8 @@ export default function MiningPage() {
     setSamples((old) => [...old, { x: Date.now(), y: s.hashrate }].slice(-MAX_SAMPLES));
   });
   const status = live && res.data && live.blocksFound >= res.data.blocksFound ? live : (res.data ?? live);
+  // From the next block's target and the measured rate, so it does not blank out between templates.
+  const expected = status && status.hashrate > 0 ? expectedSeconds(status.target, status.hashrate) : null;
   const onChange = (s: MiningStatus) => {
     setLive(s);
     res.reload();
@@ -60,18 +63,30 @@ export default function MiningPage() {
             <Stat
               label="Expected time to a block"
               testId="expected-time"
-              value={status.expectedSecondsPerBlock === null ? '—' : status.expectedSecondsPerBlock < 1 ? '< 1s' : formatDuration(status.expectedSecondsPerBlock)}
+              value={expected === null ? '—' : expected < 1 ? '< 1s' : formatDuration(expected)}
               hint={
                 <span data-testid="expected-time-hint">
-                  {!status.running ? 'start the miner to estimate' : status.expectedSecondsPerBlock !== null ? 'on average, at this hash rate' : status.templateAgeMs === null ? 'waiting for a block template' : 'measuring the hash rate…'}
+                  {!status.running
+                    ? 'start the miner to estimate'
+                    : expected === null
+                      ? 'measuring the hash rate…'
+                      : expected < 1
+                        ? `about ${Math.round(1 / expected).toLocaleString('en-US')} blocks a second at this hash rate`
+                        : 'on average, at this hash rate and difficulty'}
                 </span>
               }
             />
-            <Stat label="Network hash rate" testId="network-hashrate" value={formatHashrate(status.networkHashrate)} hint="estimated from recent blocks" />
+            <Stat label="Network hash rate" testId="network-hashrate" value={formatHashrate(status.networkHashrate)} hint="whole network, from recent blocks" />
             <Stat label="Height" value={status.height} />
             <Stat label="Next difficulty" value={formatDifficulty(status.difficulty)} hint={`bits ${status.target}`} />
             <Stat label="Hashing backend" testId="mining-backend" value={<span className="text-base break-all whitespace-normal sm:text-xl">{status.backend}</span>} hint="used by every mining thread" />
           </div>
+          {status.running && status.hashrate > 0 && (
+            <p className="text-xs text-slate-400" data-testid="rate-explainer">
+              The local rate is counted by this node's mining threads. The network rate is the work of recent blocks divided by the time their timestamps span: timestamps count
+              whole seconds and may not run far ahead of the clock, so while blocks come faster than one a second (regtest) it reads far below what is really hashed.
+            </p>
+          )}
           {status.address && (
             <p className="text-sm break-all text-slate-300">
               Paying to <AddressLink address={status.address} full />
