@@ -74,7 +74,7 @@ async function bundleVendored(outDir) {
     platform: 'node',
     target: 'node20',
     // CommonJS inside the bundle (e.g. debug) requires Node built-ins.
-    banner: { js: "import { createRequire as __hcRequire } from 'node:module'; const require = __hcRequire(import.meta.url);" },
+    banner: { js: CJS_BANNER },
     logLevel: 'warning',
   });
   return specifiers;
@@ -117,10 +117,60 @@ async function compileTree(srcDir, outDir) {
   }
 }
 
+const CJS_BANNER = "import { createRequire as __hcRequire } from 'node:module'; const require = __hcRequire(import.meta.url);";
+
+/**
+ * The node and the CLI are each one bundle (their own code, core and the vendored trees):
+ * the ESM loader's per-module cost was most of the remaining start-up. A source file's
+ * import.meta.url is rewritten to the URL its per-file output has beside the bundle, so
+ * paths built from it (the web app, the native addon, worker files) still resolve; the
+ * per-file outputs stay for the workers that import them.
+ */
+async function bundleEntry(outDir, entry) {
+  const srcDir = join(ROOT, 'packages/node/src');
+  const outfile = join(outDir, entry.replace(/\.ts$/, '.js'));
+  await build({
+    entryPoints: [join(srcDir, entry)],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: 'linked',
+    banner: { js: CJS_BANNER },
+    logLevel: 'warning',
+    plugins: [
+      {
+        name: 'hackcoin-layout',
+        setup(b) {
+          // Our imports of non-vendored packages stay imports; inside a vendored tree everything is bundled.
+          b.onResolve({ filter: /^[^./#]/ }, (args) =>
+            args.importer.includes(`${sep}node_modules${sep}`) || args.path === '@hackcoin/core' || VENDORED.test(args.path)
+              ? undefined
+              : { path: args.path, external: true },
+          );
+          b.onLoad({ filter: /\.ts$/ }, (args) => {
+            let contents = readFileSync(args.path, 'utf8');
+            if (args.path.startsWith(srcDir + sep) && contents.includes('import.meta.url')) {
+              const own = join(outDir, relative(srcDir, args.path)).replace(/\.ts$/, '.js');
+              let rel = relative(dirname(outfile), own).split(sep).join('/');
+              if (!rel.startsWith('.')) rel = `./${rel}`;
+              contents = contents.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`);
+            }
+            return { contents, loader: 'ts' };
+          });
+        },
+      },
+    ],
+  });
+}
+
 async function buildNode(outDir) {
   await compileTree(join(ROOT, 'packages/core/src'), join(outDir, '_core'));
   await compileTree(join(ROOT, 'packages/node/src'), outDir);
   pointImports(outDir, await bundleVendored(outDir));
+  await bundleEntry(outDir, 'main.ts');
+  await bundleEntry(outDir, 'cli/main.ts');
 }
 
 function buildWeb(outDir) {

@@ -106,5 +106,10 @@ export function createJsHasher(options: JsHasherOptions = {}): Hasher & { readon
   return { backend: 'js', kernel: wasm ? 'wasm-simd' : unrolled ? 'unrolled' : 'loop', scan };
 }
 
-/** Shared instance for callers on one thread. */
-export const jsHasher: Hasher = createJsHasher();
+let shared: Hasher | undefined;
+
+/** Shared instance for callers on one thread, built on first use (the SIMD kernel is assembled then, not at import). */
+export const jsHasher: Hasher = {
+  backend: 'js',
+  scan: (header, target, startNonce, count) => (shared ??= createJsHasher()).scan(header, target, startNonce, count),
+};
