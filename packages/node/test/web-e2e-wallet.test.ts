@@ -14,7 +14,7 @@ import {
   type ContractAction,
 } from '@hackcoin/core';
 import { CHROMIUM, CHROMIUM_ARGS, ConsoleWatch, SHOTS, ensureWebBuild, hasChromium } from './helpers/browser.js';
-import { removeDir, startNode, type TestNode } from './helpers/node-process.js';
+import { removeDir, startNode, TEST_TOKEN, type TestNode } from './helpers/node-process.js';
 
 /**
  * The wallet-facing fixes of issue 12 in a real browser against one regtest
@@ -296,6 +296,20 @@ if (!hasChromium) {
       expect(auction.storage.end).toBeGreaterThan(height + 90);
       await shot('contracts-templates-1280');
     }, 90_000);
+
+    it('mines N blocks from the Mining page on regtest, with the node token', async () => {
+      await go(`/mining?token=${TEST_TOKEN}`);
+      const card = page.locator('#generate');
+      await card.waitFor();
+      const before = (await node.api('/api/node/info')).height as number;
+      const balance = BigInt((await node.api(`/api/address/${mine1}`)).balance);
+      await card.getByLabel('Blocks').fill('3');
+      await card.getByLabel('Reward to').selectOption(mine1);
+      await card.getByRole('button', { name: 'Mine 3 blocks' }).click();
+      await expect.poll(() => page.getByTestId('toast-success').last().textContent()).toBe(`Mined 3 blocks · height ${before + 3}×`);
+      expect(BigInt((await node.api(`/api/address/${mine1}`)).balance) - balance).toBe(150n * 100_000_000n);
+      await shot('mining-generate-1280');
+    });
 
     it('logs no console error on any page of a node without a pool or peer-to-peer networking', async () => {
       const block = await node.api('/api/blocks/2');

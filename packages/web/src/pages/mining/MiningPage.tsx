@@ -13,6 +13,8 @@ import { describeIntensity } from './intensity';
 import { expectedSeconds } from './expected';
 import { MiningControls } from './MiningControls';
 import { PoolCard } from './PoolCard';
+import { GenerateCard } from './GenerateCard';
+import { useNodeInfo } from '../../state/node-info';
 import { ThreadRates } from './ThreadRates';
 
 const LineChart = lazy(() => import('../../components/charts/LineChart').then((m) => ({ default: m.LineChart })));
@@ -26,6 +28,7 @@ const MAX_SAMPLES = 90;
 
 export default function MiningPage() {
   const [token] = useToken();
+  const { data: node } = useNodeInfo();
   const res = useApi<MiningStatus>('/api/mining/status');
   const [live, setLive] = useState<MiningStatus | null>(null);
   const [samples, setSamples] = useState<Sample[]>([]);
@@ -99,6 +102,7 @@ export default function MiningPage() {
             </p>
           )}
           {token ? <MiningControls status={status} onChange={onChange} /> : <TokenForm purpose="Starting, stopping and tuning the miner" />}
+          {token && node?.network === 'regtest' && <GenerateCard defaultAddress={status.address} />}
           <div className="grid gap-4 lg:grid-cols-[2fr_1fr]">
             <Card title="Hash rate (live)">
               <Suspense fallback={<Loading label="Loading chart…" />}>
