@@ -17,4 +17,5 @@ exit /b 2
 :run
 if "%DATA_DIR%"=="" set DATA_DIR=data\node-%PORT%
 cd /d "%~dp0"
-node node_modules\tsx\dist\cli.mjs packages\node\src\main.ts
+node scripts\build.mjs --if-stale || exit /b 1
+node packages\node\dist\main.js

@@ -27,4 +27,6 @@ export DATA_DIR="${DATA_DIR:-data/node-$PORT}"
 [[ -n "$BOOTSTRAP" ]] && export BOOTSTRAP_NODES="$BOOTSTRAP"
 [[ -n "$MINER" ]] && export MINING_ADDRESS="$MINER"
 [[ -n "$P2P_PORT" ]] && export P2P_PORT
-exec node node_modules/tsx/dist/cli.mjs packages/node/src/main.ts
+# Compiled once for all the nodes started from this checkout (only when sources changed; see scripts/build.mjs).
+node scripts/build.mjs --if-stale
+exec node packages/node/dist/main.js

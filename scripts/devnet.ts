@@ -4,7 +4,7 @@
  * Node i gets HTTP port base+i, P2P port base+3000+i and data dir
  * data/devnet/node-i; nodes 2..n bootstrap from node 1. Ctrl-C stops all.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,10 @@ const miners = Math.min(count, Number(values.miners));
 const base = Number(values['base-port']);
 if (!Number.isInteger(count) || count < 1 || !Number.isInteger(base)) throw new Error('--nodes and --base-port must be integers');
 
+// The nodes run compiled: built here once, and only if the sources changed since the last build.
+const built = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--if-stale', 'node'], { stdio: 'inherit' });
+if (built.status !== 0) throw new Error('build failed');
+
 const procs: ChildProcess[] = [];
 for (let i = 0; i < count; i++) {
   const port = base + i;
@@ -35,7 +39,7 @@ for (let i = 0; i < count; i++) {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NETWORK: values.network };
   if (i > 0) env.BOOTSTRAP_NODES = `http://127.0.0.1:${base}`;
   if (i < miners) env.MINING_ADDRESS = formatAddress(addressFromPublicKey(publicKeyFromPrivate(generatePrivateKey())));
-  const p = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'packages/node/src/main.ts')], { env, stdio: ['ignore', 'inherit', 'pipe'] });
+  const p = spawn(process.execPath, [join(root, 'packages/node/dist/main.js')], { env, stdio: ['ignore', 'inherit', 'pipe'] });
   p.stderr!.on('data', (d: Buffer) => {
     for (const line of d.toString().split('\n')) if (line.trim()) process.stderr.write(`[node-${i + 1}] ${line}\n`);
   });
