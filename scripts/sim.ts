@@ -146,13 +146,16 @@ async function hostilePeer(k: number, behaviour: Behaviour, targets: TestNode[])
 async function startHonest(o: SimOptions, nodes: TestNode[]): Promise<void> {
   while (nodes.length < o.nodes) {
     const n = Math.min(o.batch, o.nodes - nodes.length);
-    const started = await Promise.all(
-      Array.from({ length: n }, (_, j) => {
-        const seeds = [...nodes].sort(() => Math.random() - 0.5).slice(0, 3).map((x) => x.url);
-        return startNode({ env: { HOST: ipOf(nodes.length + j), MAX_OUTBOUND: '4', BOOTSTRAP_NODES: seeds.join(',') } });
-      }),
+    const base = nodes.length;
+    const seeds = [...nodes].sort(() => Math.random() - 0.5).slice(0, 3).map((x) => x.url);
+    const results = await Promise.allSettled(
+      Array.from({ length: n }, (_, j) => startNode({ env: { HOST: ipOf(base + j), MAX_OUTBOUND: '4', BOOTSTRAP_NODES: seeds.join(',') } })),
     );
-    nodes.push(...started);
+    for (const r of results) if (r.status === 'fulfilled') nodes.push(r.value);
+    // A start can time out on a loaded machine: each address gets one more try.
+    for (const [j, r] of results.entries()) {
+      if (r.status === 'rejected') nodes.push(await startNode({ env: { HOST: ipOf(base + j), MAX_OUTBOUND: '4', BOOTSTRAP_NODES: seeds.join(',') } }));
+    }
     o.print(`started ${nodes.length}/${o.nodes} nodes`);
   }
 }

@@ -61,7 +61,11 @@ export async function startNode(opts: StartOptions = {}): Promise<TestNode> {
   // HOST may be any loopback address (127.0.0.2, …): nodes then appear to each other as distinct IPs.
   let apiHost = '127.0.0.1';
   const port = await new Promise<number>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`node did not start:\n${out}`)), 30_000);
+    const timer = setTimeout(() => {
+      // A node that did not come up in time must not outlive the test that gave up on it.
+      proc.kill('SIGKILL');
+      rej(new Error(`node did not start:\n${out}`));
+    }, 30_000);
     const check = () => {
       const m = /HTTP API listening on http:\/\/(127\.\d+\.\d+\.\d+):(\d+)/.exec(out);
       if (m) {
