@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { blockHash, hashToHex, type Block } from '@hackcoin/core';
+import { ChainFixture } from '../test-support/chain-fixture.js';
+import { BlockDownload, DOWNLOAD } from './block-download.js';
+import { BlockIntake } from './block-intake.js';
+import type { SyncClient } from './sync-client.js';
+import { FakePeers, testLog } from './test-peers.js';
+
+const fixtures: ChainFixture[] = [];
+afterEach(async () => {
+  for (const fx of fixtures.splice(0)) await fx.close();
+});
+
+describe('BlockDownload', () => {
+  it('spreads chunks over peers, keeps at most two in flight per peer, and connects in order whatever order answers come in', async () => {
+    const remote = await ChainFixture.create();
+    const local = await ChainFixture.create();
+    fixtures.push(remote, local);
+    const blocks = await remote.mine(60);
+    const byId = new Map(blocks.map((b) => [hashToHex(blockHash(b)), b]));
+    const peers = new FakePeers();
+    const sources = ['a', 'b', 'c'].map((id) => peers.add(id, { chainWork: remote.chain.tip.chainWork }));
+    const inFlight = new Map<string, number>();
+    let maxInFlight = 0;
+    const served = new Map<string, number>();
+    const client: SyncClient = {
+      headers: async () => [],
+      async blocks(peerId, hashes) {
+        inFlight.set(peerId, (inFlight.get(peerId) ?? 0) + 1);
+        maxInFlight = Math.max(maxInFlight, inFlight.get(peerId)!);
+        await new Promise((r) => setTimeout(r, Math.random() * 20));
+        inFlight.set(peerId, inFlight.get(peerId)! - 1);
+        served.set(peerId, (served.get(peerId) ?? 0) + hashes.length);
+        return hashes.map((h) => byId.get(hashToHex(h))!);
+      },
+    };
+    const connected: number[] = [];
+    local.chain.on('block:connected', (e) => connected.push(e.height));
+    const dl = new BlockDownload({ peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, onConnected: () => undefined }, blocks.map(blockHash), () => sources);
+    expect(await dl.run()).toBe(60);
+    expect(local.chain.tip.id).toBe(remote.chain.tip.id);
+    expect(connected).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(maxInFlight).toBeLessThanOrEqual(DOWNLOAD.chunksPerPeer);
+    expect(served.size).toBe(3);
+  });
+
+  it('drops a peer that lacks the blocks, and stops at an invalid block, penalising its sender', async () => {
+    const remote = await ChainFixture.create();
+    const local = await ChainFixture.create();
+    fixtures.push(remote, local);
+    const blocks = await remote.mine(20);
+    const byId = new Map(blocks.map((b) => [hashToHex(blockHash(b)), b]));
+    const broken: Block = { ...blocks[10]!, txs: blocks[10]!.txs.slice(0, 0) };
+    const peers = new FakePeers();
+    const sources = [peers.add('empty', { chainWork: 1n }), peers.add('forger', { chainWork: 1n })];
+    const client: SyncClient = {
+      headers: async () => [],
+      async blocks(peerId, hashes) {
+        if (peerId === 'empty') return [];
+        return hashes.map((h) => (hashToHex(h) === hashToHex(blockHash(blocks[10]!)) ? broken : byId.get(hashToHex(h))!));
+      },
+    };
+    const dl = new BlockDownload({ peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, onConnected: () => undefined }, blocks.map(blockHash), () => sources);
+    const got = await dl.run();
+    expect(got).toBe(10);
+    expect(local.chain.height).toBe(10);
+    expect(peers.offencesOf('forger')).toEqual(['invalidBlock']);
+    expect(peers.offencesOf('empty')).toEqual([]);
+  });
+});
