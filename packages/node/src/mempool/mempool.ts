@@ -5,12 +5,10 @@ import {
   checkTransferSanity,
   checkTransferSignature,
   contractPayload,
-  contractPayload,
   decodeTx,
   encodeTx,
   formatHck,
   hashToHex,
-  isContractTx,
   isContractTx,
   txHash,
   txSender,
@@ -232,8 +230,6 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     const id = hashToHex(txHash(tx));
     if (this.byId.has(id)) reject('txn-already-known', '', 0);
     checkTransferSignature(tx, checked ?? backend);
-    // The VM's static rules, exactly as a block applies them: never admit what a block must reject.
-    if (isContractTx(tx)) (await chain.executor()).checkPayload?.(contractPayload(tx, params));
     // The VM's static rules, exactly as a block applies them: never admit what a block must reject.
     if (isContractTx(tx)) (await chain.executor()).checkPayload?.(contractPayload(tx, params));
     const entry = makeMempoolEntry(tx, backend, Math.floor(Date.now() / 1000));
