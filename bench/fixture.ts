@@ -7,6 +7,7 @@ import {
   addressFromPublicKey,
   addressKey,
   assembleBlockState,
+  bytesToHex,
   computeMerkleRoot,
   hashMeetsTarget,
   headerHash,
@@ -19,6 +20,7 @@ import {
   type CoinbaseTx,
   type TransferTx,
   type UnsignedTransfer,
+  type TrieNodeReader,
 } from '@hackcoin/core';
 import { Chain } from '../packages/node/src/chain/chain.js';
 import { openDatabase, type Database } from '../packages/node/src/store/db.js';
@@ -72,7 +74,13 @@ export class BlockFactory {
   private height: number;
   private time: number;
 
-  constructor(tip: { hash: Uint8Array; stateRoot: Uint8Array; height: number; header: { time: number } }) {
+  /** State-tree nodes of the factory's blocks over the chain's (content-addressed, so one map serves every fork). */
+  private readonly nodes = new Map<string, Uint8Array>();
+
+  constructor(
+    tip: { hash: Uint8Array; stateRoot: Uint8Array; height: number; header: { time: number } },
+    private readonly base: TrieNodeReader = { node: () => undefined },
+  ) {
     this.prevHash = tip.hash;
     this.stateRoot = tip.stateRoot;
     this.height = tip.height;
@@ -81,7 +89,9 @@ export class BlockFactory {
 
   next(txs: TransferTx[], miner: Uint8Array): Block {
     const height = this.height + 1;
-    const state = assembleBlockState(txs, height, this.stateRoot, miner, (k) => this.accounts.get(k), params, signer.backend);
+    const nodes = { node: (h: Uint8Array) => this.nodes.get(bytesToHex(h)) ?? this.base.node(h) };
+    const state = assembleBlockState(txs, height, { root: this.stateRoot, nodes }, miner, (k) => this.accounts.get(k), params, signer.backend);
+    for (const [k, rec] of state.trieNodes) this.nodes.set(k, rec);
     if (state.included.length !== txs.length) throw new Error('bench block contains an invalid transaction');
     for (const tx of txs) {
       const from = this.accounts.get(addressKey(txSender(tx, signer.backend)))!;

@@ -21,6 +21,8 @@ export * from './primitives/transaction.js';
 export * from './primitives/block.js';
 export * from './state/account.js';
 export * from './state/commitment.js';
+export * from './state/smt.js';
+export * from './state/state-tree.js';
 export * from './state/workspace.js';
 export * from './state/contract-workspace.js';
 export * from './consensus/contracts.js';

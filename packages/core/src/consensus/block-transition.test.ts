@@ -7,7 +7,9 @@ import { computeMerkleRoot } from '../primitives/block.js';
 import { hexToBytes } from '../encoding/bytes.js';
 import { parseAddress } from '../primitives/address.js';
 import { nobleBackend } from '../crypto/keys.js';
-import { addressKey, nextStateRoot } from '../state/commitment.js';
+import { addressKey } from '../state/commitment.js';
+import { commitState } from '../state/state-tree.js';
+import { TreeWriter } from '../state/smt.js';
 import type { Account } from '../state/account.js';
 import { expectReject } from '../test-support/expect-reject.js';
 
@@ -17,6 +19,8 @@ const SENDER = parseAddress('0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F');
 const TO = parseAddress('0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359');
 const MINER = parseAddress('0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB');
 const ZERO_ROOT = new Uint8Array(32);
+const NO_NODES = { node: () => undefined };
+const EMPTY_STATE = { root: ZERO_ROOT, nodes: NO_NODES };
 
 const transfer = (nonce: bigint, amount: bigint, to = TO): TransferTx =>
   signTransfer({ kind: 'transfer', chainId: params.chainId, nonce, fee: 100n, to, amount, data: new Uint8Array(0) }, PRIV);
@@ -46,7 +50,7 @@ function block(txs: TransferTx[], cb: Partial<CoinbaseTx>): Block {
 describe('assembleBlockState + applyBlock', () => {
   const candidates = [transfer(0n, 1_000n), transfer(5n, 1n), transfer(1n, 1_001n), transfer(2n, 1_000_000n)];
   const store = makeStore();
-  const assembled = assembleBlockState(candidates, 1, ZERO_ROOT, MINER, (k) => store.get(k), params, nobleBackend);
+  const assembled = assembleBlockState(candidates, 1, EMPTY_STATE, MINER, (k) => store.get(k), params, nobleBackend);
 
   it('includes only the transfers that apply, in order', () => {
     expect(assembled.included).toEqual([candidates[0], candidates[2]]);
@@ -60,7 +64,7 @@ describe('assembleBlockState + applyBlock', () => {
       [addressKey(TO), { address: TO, account: { balance: 2_001n, nonce: 0n } }],
       [addressKey(MINER), { address: MINER, account: { balance: 50n * COIN + 200n, nonce: 0n } }],
     ]);
-    expect(assembled.stateRoot).toEqual(nextStateRoot(ZERO_ROOT, 1, expected));
+    expect(assembled.stateRoot).toEqual(commitState(new TreeWriter(NO_NODES), ZERO_ROOT, expected));
   });
 
   it('does not modify the loaded accounts', () => {
@@ -70,7 +74,7 @@ describe('assembleBlockState + applyBlock', () => {
   it('applyBlock accepts the assembled block and reproduces its root', () => {
     const b = block(assembled.included, { amount: assembled.reward, stateRoot: assembled.stateRoot });
     expect(blockAccountKeys(b, nobleBackend).sort()).toEqual([SENDER, TO, MINER].map(addressKey).sort());
-    const t = applyBlock(b, 1, ZERO_ROOT, (k) => store.get(k), params, nobleBackend);
+    const t = applyBlock(b, 1, EMPTY_STATE, (k) => store.get(k), params, nobleBackend);
     expect(t.fees).toBe(200n);
     expect(t.stateRoot).toEqual(assembled.stateRoot);
     expect(t.changes.get(addressKey(SENDER))!.account).toEqual({ balance: 7_799n, nonce: 2n });
@@ -83,7 +87,7 @@ describe('assembleBlockState + applyBlock', () => {
   it('a coinbase may pay less than allowed (with the matching root), never more', () => {
     const load = (k: string) => store.get(k);
     expectReject(
-      () => applyBlock(block(assembled.included, { amount: assembled.reward + 1n, stateRoot: assembled.stateRoot }), 1, ZERO_ROOT, load, params, nobleBackend),
+      () => applyBlock(block(assembled.included, { amount: assembled.reward + 1n, stateRoot: assembled.stateRoot }), 1, EMPTY_STATE, load, params, nobleBackend),
       'bad-cb-amount',
     );
   });
@@ -92,14 +96,14 @@ describe('assembleBlockState + applyBlock', () => {
     const load = (k: string) => store.get(k);
     const root = assembled.stateRoot.slice();
     root[0]! ^= 1;
-    expectReject(() => applyBlock(block(assembled.included, { amount: assembled.reward, stateRoot: root }), 1, ZERO_ROOT, load, params, nobleBackend), 'bad-state-root');
+    expectReject(() => applyBlock(block(assembled.included, { amount: assembled.reward, stateRoot: root }), 1, EMPTY_STATE, load, params, nobleBackend), 'bad-state-root');
     expectReject(
-      () => applyBlock(block(assembled.included, { amount: assembled.reward, stateRoot: assembled.stateRoot }), 2, ZERO_ROOT, load, params, nobleBackend),
+      () => applyBlock(block(assembled.included, { amount: assembled.reward, stateRoot: assembled.stateRoot }), 2, EMPTY_STATE, load, params, nobleBackend),
       'bad-cb-height',
     );
-    expectReject(() => applyBlock({ ...block([], {}), txs: [] }, 1, ZERO_ROOT, load, params, nobleBackend), 'bad-cb-missing');
+    expectReject(() => applyBlock({ ...block([], {}), txs: [] }, 1, EMPTY_STATE, load, params, nobleBackend), 'bad-cb-missing');
     expectReject(
-      () => applyBlock(block([candidates[2]!], { amount: 0n }), 1, ZERO_ROOT, load, params, nobleBackend),
+      () => applyBlock(block([candidates[2]!], { amount: 0n }), 1, EMPTY_STATE, load, params, nobleBackend),
       'bad-txns-nonce-gap',
     );
   });

@@ -6,7 +6,9 @@ import { equalBytes } from '../encoding/bytes.js';
 import type { Block } from '../primitives/block.js';
 import { txSender, type TransferTx } from '../primitives/transaction.js';
 import type { SignatureBackend } from '../crypto/keys.js';
-import { addressKey, nextStateRoot } from '../state/commitment.js';
+import { addressKey } from '../state/commitment.js';
+import { commitState } from '../state/state-tree.js';
+import { TreeWriter, type TrieNodeReader } from '../state/smt.js';
 import { StateWorkspace } from '../state/workspace.js';
 import type { Account } from '../state/account.js';
 import { ContractWorkspace } from '../state/contract-workspace.js';
@@ -15,9 +17,17 @@ import { applyContractTx, type ContractContext } from './contract-tx.js';
 
 const NO_CONTRACT_STATE = { storageGet: () => undefined, codeOf: () => undefined };
 
+/** The committed state a block builds on: its root and the store holding the tree's nodes. */
+export interface StateBase {
+  root: Uint8Array;
+  nodes: TrieNodeReader;
+}
+
 export interface BlockTransition {
   fees: bigint;
   stateRoot: Uint8Array;
+  /** State-tree nodes the block created (hex hash → record), to store with the block. */
+  trieNodes: ReadonlyMap<string, Uint8Array>;
   changes: Map<string, { address: Uint8Array; account: Account }>;
   previous: Map<string, Account | null>;
   /** Contract code and storage the block changed (empty for a block without contract transactions). */
@@ -58,7 +68,7 @@ export function blockAccountKeys(block: Block, backend: SignatureBackend): strin
 export function applyBlock(
   block: Block,
   height: number,
-  prevStateRoot: Uint8Array,
+  prev: StateBase,
   load: (key: string) => Account | undefined,
   params: ConsensusParams,
   backend: SignatureBackend,
@@ -90,9 +100,10 @@ export function applyBlock(
   const maxReward = blockSubsidy(height, params) + fees;
   if (coinbase.amount > maxReward) reject('bad-cb-amount', `pays ${coinbase.amount}, allowed ${maxReward}`);
   ws.get(coinbase.to).balance += coinbase.amount;
-  const stateRoot = nextStateRoot(prevStateRoot, height, ws.changes(), cws);
+  const writer = new TreeWriter(prev.nodes);
+  const stateRoot = commitState(writer, prev.root, ws.changes(), cws);
   if (!equalBytes(stateRoot, coinbase.stateRoot)) reject('bad-state-root');
-  return { fees, stateRoot, changes: ws.changes(), previous: ws.previous(), contracts: cws, receipts };
+  return { fees, stateRoot, trieNodes: writer.created, changes: ws.changes(), previous: ws.previous(), contracts: cws, receipts };
 }
 
 /**
@@ -116,6 +127,8 @@ export interface AssembledState {
   fees: bigint;
   reward: bigint;
   stateRoot: Uint8Array;
+  /** State-tree nodes under stateRoot that the parent's tree lacks. */
+  trieNodes: ReadonlyMap<string, Uint8Array>;
 }
 
 /**
@@ -126,7 +139,7 @@ export interface AssembledState {
 export function assembleBlockState(
   candidates: readonly TransferTx[],
   height: number,
-  prevStateRoot: Uint8Array,
+  prev: StateBase,
   miner: Uint8Array,
   load: (key: string) => Account | undefined,
   params: ConsensusParams,
@@ -164,5 +177,7 @@ export function assembleBlockState(
   }
   const reward = blockSubsidy(height, params) + fees;
   ws.get(miner).balance += reward;
-  return { included, fees, reward, stateRoot: nextStateRoot(prevStateRoot, height, ws.changes(), cws) };
+  const writer = new TreeWriter(prev.nodes);
+  const stateRoot = commitState(writer, prev.root, ws.changes(), cws);
+  return { included, fees, reward, stateRoot, trieNodes: writer.created };
 }

@@ -24,6 +24,7 @@ import {
   type Block,
   type ConsensusParams,
   type SignatureBackend,
+  type TrieNodeReader,
 } from '@hackcoin/core';
 import type { Database, BatchOp } from '../store/db.js';
 import { Prefix, key, u32be, META_TIP, META_NETWORK } from '../store/keys.js';
@@ -39,6 +40,7 @@ import { loadContractEngine } from '../contracts/engine.js';
 import type { ContractExecutor } from '@hackcoin/core';
 import { indexOps, storedReceipts } from './indexes.js';
 import { OrphanPool } from './orphans.js';
+import { TrieNodeStore } from './trie-store.js';
 import type { SignatureVerifier } from '../verify/signature-verifier.js';
 
 export interface ReorgInfo {
@@ -82,6 +84,9 @@ const BLOCK_CACHE_SIZE = 32;
  */
 export type BlockStatus = 'connected' | 'side' | 'orphan' | 'duplicate' | 'ignored' | 'deferred';
 
+/** State-tree nodes kept in memory: the levels every block walks (a 100,000-account tree has ~200,000 nodes of ~100 bytes). */
+const TRIE_CACHE_BYTES = 48 * 1024 * 1024;
+
 export interface ChainOptions {
   db: Database;
   params: ConsensusParams;
@@ -119,6 +124,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
    */
   private readonly unstored = new Map<string, Block>();
   private contractState!: ContractChainState;
+  private readonly trie: TrieNodeStore;
   private halted: string | undefined;
   /** A local failure left a block unjudged: the next activation looks for the best chain again. */
   private retryBest = false;
@@ -133,6 +139,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     this.log = opts.log;
     this.now = opts.now ?? (() => Math.floor(Date.now() / 1000));
     this.contractExecutor = opts.executor;
+    this.trie = new TrieNodeStore(opts.db, TRIE_CACHE_BYTES);
   }
 
   static async open(opts: ChainOptions & { reindex?: boolean }): Promise<Chain> {
@@ -151,6 +158,11 @@ export class Chain extends TypedEmitter<ChainEvents> {
 
   get genesis(): ChainEntry {
     return this.main[0]!;
+  }
+
+  /** The state tree's nodes: the committed state at any stored block's root, for proofs and templates. */
+  get stateNodes(): TrieNodeReader {
+    return this.trie;
   }
 
   /** Committed contract code and storage (mirrors LevelDB), receipts and events. */
@@ -576,7 +588,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
       ? { executor: await this.executor(), state: this.contractState, time: this.tip.header.time }
       : undefined;
     const load = await this.accountReader(keys);
-    const t = applyBlock(block, entry.height, this.tip.stateRoot, load, this.params, backend, contracts);
+    const t = applyBlock(block, entry.height, { root: this.tip.stateRoot, nodes: this.trie }, load, this.params, backend, contracts);
     const ops: BatchOp[] = [];
     if (this.unstored.has(entry.id)) {
       ops.push({ type: 'put', key: key(Prefix.entry, entry.hash), value: encodeEntry(entry) });
@@ -587,12 +599,14 @@ export class Chain extends TypedEmitter<ChainEvents> {
     }
     const c = hasContracts ? this.contractState.connect(t, block, entry.height, this.backend) : undefined;
     if (c) ops.push(...c.ops);
+    ops.push(...this.trie.ops(t.trieNodes));
     ops.push({ type: 'put', key: key(Prefix.undo, entry.hash), value: encodeUndo(t.previous, c?.undo) });
     ops.push(...indexOps(block, entry.hash, entry.height, this.backend, false, t.receipts));
     ops.push({ type: 'put', key: key(Prefix.height, u32be(entry.height)), value: entry.hash });
     ops.push({ type: 'put', key: key(Prefix.meta, META_TIP), value: entry.hash });
     await this.db.batch(ops);
     this.unstored.delete(entry.id);
+    this.trie.remember(t.trieNodes);
     c?.apply();
     this.main.push(entry);
     this.emit('block:connected', entry, block);

@@ -98,7 +98,7 @@ async function assemble(chain: Chain, mempool: Mempool, miner: Uint8Array, paren
     ? { executor: await chain.executor(), state: chain.contracts, time: parent.header.time }
     : undefined;
   const load = await chain.accountReader([...keys]);
-  return assembleBlockState(candidates, height, parent.stateRoot, miner, load, params, chain.backendForTemplates, contracts);
+  return assembleBlockState(candidates, height, { root: parent.stateRoot, nodes: chain.stateNodes }, miner, load, params, chain.backendForTemplates, contracts);
 }
 
 /** classic-level names its errors LEVEL_* (I/O, corruption, database not open). */

@@ -35,6 +35,8 @@ export const Prefix = {
   poolShare: 0x0f,
   /** height (BE) ‖ contract address → deployer ‖ deploy tx hash; the bare prefix key holds the count (u32 BE) */
   contractIndex: 0x10,
+  /** node hash → state-tree node record (content-addressed, never rewritten; see core state/smt.ts) */
+  trieNode: 0x11,
 } as const;
 
 export function key(prefix: number, ...parts: Uint8Array[]): Uint8Array {

@@ -20,7 +20,9 @@ import {
   hashMeetsTarget,
   headerHash,
   medianTimePast,
-  nextStateRoot,
+  TreeWriter,
+  bytesToHex,
+  commitState,
   nextWorkRequired,
   publicKeyFromPrivate,
   signTransfer,
@@ -34,6 +36,7 @@ import {
   type ConsensusParams,
   type SignatureBackend,
   type TransferTx,
+  type TrieNodeReader,
 } from '@hackcoin/core';
 import { Chain } from '../chain/chain.js';
 import { Mempool } from '../mempool/mempool.js';
@@ -269,7 +272,16 @@ export class ChainFixture {
     }
     const keys = ALL_WALLETS.map((w) => addressKey(w.address));
     const accounts = await this.chain.getAccounts(keys);
-    return new Branch(this.params, this.backend, headers, hashes, tip.stateRoot, accounts);
+    return new Branch(this.params, this.backend, headers, hashes, tip.stateRoot, accounts, new FixtureNodes(this.chain.stateNodes));
+  }
+}
+
+/** The chain's state-tree nodes plus those a fixture's hand-built blocks created (shared by clones: nodes are content-addressed). */
+class FixtureNodes implements TrieNodeReader {
+  readonly own = new Map<string, Uint8Array>();
+  constructor(private readonly base: TrieNodeReader) {}
+  node(hash: Uint8Array): Uint8Array | undefined {
+    return this.own.get(bytesToHex(hash)) ?? this.base.node(hash);
   }
 }
 
@@ -302,6 +314,7 @@ export class Branch {
     readonly hashes: Uint8Array[],
     public stateRoot: Uint8Array,
     public accounts: Map<string, Account>,
+    private readonly nodes: FixtureNodes,
   ) {}
 
   get height(): number {
@@ -315,7 +328,7 @@ export class Branch {
   clone(): Branch {
     const accounts = new Map<string, Account>();
     for (const [k, a] of this.accounts) accounts.set(k, { ...a });
-    return new Branch(this.params, this.backend, [...this.headers], [...this.hashes], this.stateRoot, accounts);
+    return new Branch(this.params, this.backend, [...this.headers], [...this.hashes], this.stateRoot, accounts, this.nodes);
   }
 
   account(w: Wallet): Account {
@@ -353,13 +366,16 @@ export class Branch {
     }
     const amount = spec.coinbaseAmount ?? blockSubsidy(height, this.params) + fees;
     ws.get(miner).balance += amount;
+    const writer = new TreeWriter(this.nodes);
+    const trueRoot = commitState(writer, this.stateRoot, ws.changes());
+    for (const [k, rec] of writer.created) this.nodes.own.set(k, rec);
     const coinbase: CoinbaseTx = {
       kind: 'coinbase',
       chainId: this.params.chainId,
       height: spec.coinbaseHeight ?? height,
       to: miner,
       amount,
-      stateRoot: spec.stateRoot ?? nextStateRoot(this.stateRoot, height, ws.changes()),
+      stateRoot: spec.stateRoot ?? trueRoot,
       extra: spec.extra ?? uniqueExtra('branch'),
     };
     const all = [coinbase, ...txs];
@@ -377,7 +393,8 @@ export class Branch {
 
     this.headers.push(header);
     this.hashes.push(headerHash(header));
-    this.stateRoot = coinbase.stateRoot;
+    // Children of a block with a forged root build on the state it should have had.
+    this.stateRoot = trueRoot;
     const accounts = new Map<string, Account>();
     for (const [k, a] of this.accounts) accounts.set(k, { ...a });
     for (const [k, c] of ws.changes()) accounts.set(k, { ...c.account });
