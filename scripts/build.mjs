@@ -117,6 +117,14 @@ async function compileTree(srcDir, outDir) {
   }
 }
 
+/**
+ * CommonJS packages also bundled into the node and CLI entries (loading them file by file is
+ * the next largest start-up cost). Only packages that never locate files beside their own
+ * code (__dirname, require.resolve): @fastify/swagger(-ui), classic-level, secp256k1 and
+ * quickjs-emscripten do, and stay in node_modules.
+ */
+const INLINED = /^(fastify|@fastify\/(websocket|static|rate-limit)|prom-client|zod|acorn|debug|ws)(\/|$)/;
+
 const CJS_BANNER = "import { createRequire as __hcRequire } from 'node:module'; const require = __hcRequire(import.meta.url);";
 
 /**
@@ -145,7 +153,7 @@ async function bundleEntry(outDir, entry) {
         setup(b) {
           // Our imports of non-vendored packages stay imports; inside a vendored tree everything is bundled.
           b.onResolve({ filter: /^[^./#]/ }, (args) =>
-            args.importer.includes(`${sep}node_modules${sep}`) || args.path === '@hackcoin/core' || VENDORED.test(args.path)
+            args.importer.includes(`${sep}node_modules${sep}`) || args.path === '@hackcoin/core' || VENDORED.test(args.path) || INLINED.test(args.path)
               ? undefined
               : { path: args.path, external: true },
           );
