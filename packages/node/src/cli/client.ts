@@ -4,7 +4,15 @@ const TIMEOUT_MS = 30_000;
 
 /** Thin JSON client for the node's HTTP API; turns every failure into one readable CliError. */
 export class NodeClient {
-  constructor(readonly baseUrl: string) {}
+  /** `token` authorises the node's control routes (e.g. generate); reads never need it. */
+  constructor(
+    readonly baseUrl: string,
+    private readonly token?: string,
+  ) {}
+
+  get hasToken(): boolean {
+    return this.token !== undefined && this.token !== '';
+  }
 
   get<T>(path: string): Promise<T> {
     return this.request<T>('GET', path);
@@ -19,7 +27,10 @@ export class NodeClient {
     try {
       res = await fetch(this.baseUrl + path, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(this.hasToken ? { authorization: `Bearer ${this.token}` } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });

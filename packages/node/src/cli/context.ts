@@ -10,5 +10,5 @@ export interface CommandContext {
 }
 
 export function makeContext(opts: CliOptions): CommandContext {
-  return { opts, out: new Output(opts.json), node: new NodeClient(opts.nodeUrl) };
+  return { opts, out: new Output(opts.json), node: new NodeClient(opts.nodeUrl, opts.token) };
 }

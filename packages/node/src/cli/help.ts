@@ -1,4 +1,5 @@
 export const HELP = `hackcoin wallet <command> [options]
+hackcoin <chain command> [args] [options]
 
 Keys stay on this machine: the node only ever receives signed transactions.
 
@@ -21,7 +22,15 @@ Commands
                                read-only call, nothing is signed or sent [--args JSON] [--from A]
   contract receipt <txid>      status, gas used, fee, return value and events of a mined contract transaction
 
+Chain commands (bitcoin-cli style)
+  generate <n> [address]       regtest: mine n blocks now, to address or the wallet's first (needs --token)
+  getblock <hash|height>       header fields and transactions of a block
+  getbalance [address]         confirmed balance of an address, else of the whole wallet, in HCK
+  getpeerinfo                  the node's peer-to-peer connections
+  getmempoolinfo               waiting transactions, their bytes, and the fee estimate (per byte and per gas)
+
 Options
+  --token TOKEN        the node's API token for control routes (env HACKCOIN_TOKEN; printed by the node at start)
   --wallet NAME        keystore DATA_DIR/wallets/NAME.json (default "default"; env HACKCOIN_WALLET)
   --data-dir DIR       default $DATA_DIR, else ./data/main
   --node URL           node API (default http://127.0.0.1:3001; env HACKCOIN_NODE)

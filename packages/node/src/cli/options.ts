@@ -7,6 +7,7 @@ const OPTIONS = {
   wallet: { type: 'string' },
   'data-dir': { type: 'string' },
   node: { type: 'string' },
+  token: { type: 'string' },
   json: { type: 'boolean' },
   'password-file': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -48,6 +49,8 @@ export interface CliOptions {
   walletExplicit: boolean;
   dataDir: string;
   nodeUrl: string;
+  /** The node's API token (control routes): --token, else env HACKCOIN_TOKEN. */
+  token?: string;
   json: boolean;
   env: NodeJS.ProcessEnv;
 }
@@ -78,6 +81,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv, cwd: string): C
     walletExplicit: flags.wallet !== undefined || env.HACKCOIN_WALLET !== undefined,
     dataDir: isAbsolute(dir) ? dir : resolve(base, dir),
     nodeUrl,
+    ...((flags.token ?? env.HACKCOIN_TOKEN) ? { token: flags.token ?? env.HACKCOIN_TOKEN } : {}),
     json: flags.json === true,
     env,
   };

@@ -11,6 +11,7 @@ import { sendCommand } from './commands/send.js';
 import { historyCommand } from './commands/history.js';
 import { exportCommand } from './commands/export.js';
 import { contractCommand } from './commands/contract.js';
+import { CHAIN_COMMANDS } from './commands/chain.js';
 
 const COMMANDS: Record<string, (ctx: CommandContext) => Promise<void>> = {
   create: createCommand,
@@ -33,7 +34,12 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       process.stdout.write(HELP);
       return group === undefined && opts.flags.help !== true ? EXIT.usage : 0;
     }
-    if (group !== 'wallet') throw usageError(`unknown command "${group}": try hackcoin wallet --help`);
+    const chain = CHAIN_COMMANDS[group];
+    if (chain) {
+      await chain(makeContext(opts));
+      return 0;
+    }
+    if (group !== 'wallet') throw usageError(`unknown command "${group}": try hackcoin --help`);
     const run = COMMANDS[command!];
     if (!run) throw usageError(`unknown wallet command "${command}": try hackcoin wallet --help`);
     await run(makeContext(opts));

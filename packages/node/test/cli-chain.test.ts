@@ -1,0 +1,64 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './helpers/cli-process.js';
+import { removeDir, startNode, TEST_TOKEN, type TestNode } from './helpers/node-process.js';
+
+/** bitcoin-cli style chain commands against a real regtest node without P2P. */
+describe('hackcoin chain commands', { timeout: 120_000 }, () => {
+  let node: TestNode;
+  let dataDir: string;
+  let me = '';
+  const cli = (args: string[], env: Record<string, string | undefined> = {}) =>
+    runCli(args, { env: { DATA_DIR: dataDir, HACKCOIN_NODE: node.url, HACKCOIN_PASSWORD: 'correct horse battery staple', HACKCOIN_WALLET: undefined, HACKCOIN_TOKEN: undefined, ...env } });
+  const ok = async (args: string[], env?: Record<string, string | undefined>) => {
+    const r = await cli([...args, '--json'], env);
+    if (r.code !== 0) throw new Error(`hackcoin ${args.join(' ')} → ${r.code}: ${r.stderr}`);
+    return r.json();
+  };
+
+  beforeAll(async () => {
+    node = await startNode({ env: { P2P: 'false' } });
+    dataDir = mkdtempSync(join(tmpdir(), 'hackcoin-cli-chain-'));
+    me = (await ok(['wallet', 'create', '--yes-i-saved-it', '--words', '12'])).address;
+  });
+  afterAll(async () => {
+    await node.stop();
+    removeDir(node.dataDir);
+    removeDir(dataDir);
+  });
+
+  it('generate mines to the wallet with the node token, and refuses without it', async () => {
+    const r = await ok(['generate', '3', '--token', TEST_TOKEN]);
+    expect(r).toMatchObject({ height: 3, address: me });
+    expect(r.blocks).toHaveLength(3);
+    const other = '0x' + '22'.repeat(20);
+    expect((await ok(['generate', '1', other], { HACKCOIN_TOKEN: TEST_TOKEN })).height).toBe(4);
+    const refused = await cli(['generate', '1']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/needs the node token/);
+    const bad = await cli(['generate', '0', '--token', TEST_TOKEN]);
+    expect(bad.code).toBe(2);
+  });
+
+  it('getbalance, getblock and getmempoolinfo read the chain in HCK', async () => {
+    expect(await ok(['getbalance'])).toMatchObject({ unit: 'HCK', balance: '150' });
+    expect((await cli(['getbalance', me])).stdout.trim()).toBe('150 HCK');
+    const block = await ok(['getblock', '2']);
+    expect(block).toMatchObject({ height: 2, txCount: 1 });
+    expect((await ok(['getblock', block.hash])).height).toBe(2);
+    const text = await cli(['getblock', '2']);
+    expect(text.stdout).toContain(`hash           ${block.hash}`);
+    expect(text.stdout).toContain('50 HCK');
+    expect(await ok(['getmempoolinfo'])).toMatchObject({ size: 0, bytes: 0, feeRate: { slow: '1', normal: '1', fast: '1' } });
+    expect((await cli(['getblock', '99'])).code).toBe(1);
+  });
+
+  it('getpeerinfo explains a node without peer-to-peer networking', async () => {
+    const r = await cli(['getpeerinfo']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: node: peer-to-peer networking is disabled/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
