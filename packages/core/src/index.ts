@@ -29,6 +29,7 @@ export * from './consensus/contracts.js';
 export * from './consensus/contract-tx.js';
 export * from './consensus/block-transition.js';
 export * from './light/header-chain.js';
+export * from './light/state-proof.js';
 export * from './wallet/index.js';
 export type * from './api-types.js';
 export * from './policy/fees.js';
