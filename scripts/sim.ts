@@ -149,12 +149,12 @@ async function startHonest(o: SimOptions, nodes: TestNode[]): Promise<void> {
     const base = nodes.length;
     const seeds = [...nodes].sort(() => Math.random() - 0.5).slice(0, 3).map((x) => x.url);
     const results = await Promise.allSettled(
-      Array.from({ length: n }, (_, j) => startNode({ env: { HOST: ipOf(base + j), MAX_OUTBOUND: '4', BOOTSTRAP_NODES: seeds.join(',') } })),
+      Array.from({ length: n }, (_, j) => startNode({ env: { HOST: ipOf(base + j), MAX_OUTBOUND: '4', BOOTSTRAP_NODES: seeds.join(',') }, startTimeoutMs: 120_000 })),
     );
     for (const r of results) if (r.status === 'fulfilled') nodes.push(r.value);
     // A start can time out on a loaded machine: each address gets one more try.
     for (const [j, r] of results.entries()) {
-      if (r.status === 'rejected') nodes.push(await startNode({ env: { HOST: ipOf(base + j), MAX_OUTBOUND: '4', BOOTSTRAP_NODES: seeds.join(',') } }));
+      if (r.status === 'rejected') nodes.push(await startNode({ env: { HOST: ipOf(base + j), MAX_OUTBOUND: '4', BOOTSTRAP_NODES: seeds.join(',') }, startTimeoutMs: 120_000 }));
     }
     o.print(`started ${nodes.length}/${o.nodes} nodes`);
   }

@@ -31,6 +31,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   args?: string[];
   network?: string;
+  /** How long to wait for the API to listen (default 30 s; simulations on a loaded machine need more). */
+  startTimeoutMs?: number;
 }
 
 /**
@@ -65,7 +67,7 @@ export async function startNode(opts: StartOptions = {}): Promise<TestNode> {
       // A node that did not come up in time must not outlive the test that gave up on it.
       proc.kill('SIGKILL');
       rej(new Error(`node did not start:\n${out}`));
-    }, 30_000);
+    }, opts.startTimeoutMs ?? 30_000);
     const check = () => {
       const m = /HTTP API listening on http:\/\/(127\.\d+\.\d+\.\d+):(\d+)/.exec(out);
       if (m) {
