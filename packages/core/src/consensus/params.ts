@@ -88,6 +88,8 @@ export const CONTRACT_LIMITS = {
   maxReturnLength: 16_384,
   /** Events one contract transaction may emit (nested calls are read-only and emit none). */
   maxEvents: 64,
+  /** JSON nesting JSON.stringify serialises inside the VM (QuickJS recurses natively per level). */
+  maxJsonDepth: 256,
 } as const;
 
 const GENESIS_MESSAGE = 'HackCoin genesis: correct consensus first, then speed';

@@ -69,11 +69,14 @@ export const LIMITS = {
   memoryBytes: 32 * 1024 * 1024,
   /**
    * QuickJS stack for a top-level call; each nested call gets half its
-   * caller's. Every QuickJS frame also uses Node's native stack, and measured
-   * here 1 MiB of QuickJS stack overflowed Node's first (aborting the wasm
-   * module), so the sum over all nesting levels stays at a quarter of that.
+   * caller's. QuickJS measures only its shadow stack in wasm memory, while
+   * its frames also use Node's native stack, several times more for
+   * recursion through natives (bound-function chains, toString, JSON.parse:
+   * up to ~8x, measured). At 32 KiB every such recursion, at all call depths
+   * together, stops by QuickJS's own deterministic check within ~300 KB of
+   * native stack, far inside Node's default 984 KB (see docs/consensus.md).
    */
-  maxStackBytes: 128 * 1024,
+  maxStackBytes: 32 * 1024,
   /**
    * Longest string any metered path may produce (concatenation, built-ins,
    * JSON). Comparing or hashing a string is native O(length) work charged as

@@ -165,6 +165,12 @@ describe('values leaving the VM', () => {
     expect(over.gasUsed).toBeGreaterThan(0);
   });
 
+  it('caps JSON.stringify nesting inside the VM (QuickJS recurses natively per level)', () => {
+    const nest = (n: number) => run(`${deep(n)} return JSON.stringify(v).length;`);
+    expect(nest(CONTRACT_LIMITS.maxJsonDepth).returnValue).toBe(2 * CONTRACT_LIMITS.maxJsonDepth + 1);
+    expect(nest(CONTRACT_LIMITS.maxJsonDepth + 1).revertReason).toBe(`RangeError: JSON nests deeper than ${CONTRACT_LIMITS.maxJsonDepth}`);
+  });
+
   it('bounds the number of events and the length of the return value', () => {
     const events = (n: number) => run(`for (let i = 0; i < ${n}; i++) emit('E', i);`);
     expect(events(CONTRACT_LIMITS.maxEvents).events).toHaveLength(CONTRACT_LIMITS.maxEvents);

@@ -18,8 +18,8 @@ import { GAS, LIMITS } from './gas-schedule.js';
  * `R<gasLeft>|<reason>` or `O` (out of gas, or a resource cap was hit).
  */
 
-const { maxValueDepth, maxReturnLength, maxEvents } = CONTRACT_LIMITS;
-const CONSTANTS = JSON.stringify({ ...GAS, ...LIMITS, maxValueDepth, maxReturnLength, maxEvents, killPollsPerGas: undefined });
+const { maxValueDepth, maxReturnLength, maxEvents, maxJsonDepth } = CONTRACT_LIMITS;
+const CONSTANTS = JSON.stringify({ ...GAS, ...LIMITS, maxValueDepth, maxReturnLength, maxEvents, maxJsonDepth, killPollsPerGas: undefined });
 
 const PRELUDE_HEAD = `(function (__hc_host) {
 "use strict";
@@ -438,9 +438,21 @@ function meteredStringify(value, replacer, space) {
     fail(TypeErrorCtor, 'JSON.stringify array replacers are not supported in contracts');
   }
   charge(K.builtinBase);
+  /* QuickJS serialises nested values by native recursion that its stack check
+     underestimates (several times more host stack than it counts): nesting is
+     capped here, deterministically, before it gets deep. The hook runs before
+     each value is serialised, with its holder as this. */
+  const depths = new MapCtor();
   const hook = function (key, v) {
     charge(K.jsonPerValue);
-    return typeof replacer === 'function' ? apply(replacer, this, [key, v]) : v;
+    const out = typeof replacer === 'function' ? apply(replacer, this, [key, v]) : v;
+    if (out !== null && typeof out === 'object') {
+      const parent = apply(mapGet, depths, [this]);
+      const depth = (parent === undefined ? 0 : parent) + 1;
+      if (depth > K.maxJsonDepth) fail(RangeErrorCtor, 'JSON nests deeper than ' + K.maxJsonDepth);
+      apply(mapSet, depths, [out, depth]);
+    }
+    return out;
   };
   const out = jsonStringify(value, hook, space);
   if (out !== undefined) { chargeChars(out.length); capString(out); }

@@ -61,6 +61,12 @@ function edgeSource(rng: Rng): string {
     () => `export function f(k) { let v = 1; for (let i = 0; i < ${int(rng, 28, 36)}; i++) v = [v]; storage.set('k', v); emit('E', v); return v; }`,
     () => `export function f() { for (let i = 0; i < ${int(rng, 60, 70)}; i++) emit('E', i); }`,
     () => `export function f(a) { return JSON.stringify(a) + /(a+)+$/.test('a'.repeat(${int(rng, 5, 18)}) + 'b'); }`,
+    // Recursion through natives, which uses several times more host stack than QuickJS counts.
+    () => `export function f() { return JSON.parse('['.repeat(${int(rng, 100, 30_000)}) + ']'.repeat(${int(rng, 100, 30_000)})).length; }`,
+    () => `export function f() { let v = 1; for (let i = 0; i < ${int(rng, 200, 20_000)}; i++) v = [v]; return [JSON.stringify(v).length, String(v).length]; }`,
+    () => `export function f() { let g = function () { return 1; }; for (let i = 0; i < ${int(rng, 100, 20_000)}; i++) g = g.bind(null); return g(); }\nexport function g() { try { return call(msg.contract, 'f', []); } catch (e) { return String(e.message); } }`,
+    () => `export function f() { let p = {}; for (let i = 0; i < ${int(rng, 100, 20_000)}; i++) p = new Proxy(p, {}); return p.x === undefined; }`,
+    () => `export function f() { const o = { get x() { return this.x; }, toString() { return String(this); } }; try { return o.x; } catch (e) { return String(o); } }`,
   ];
   return pick(rng, kinds)();
 }
