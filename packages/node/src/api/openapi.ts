@@ -4,6 +4,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { z } from 'zod';
 import { addressParam, generate, hashOrHeight, miningStart, paging, signedTx, txIdParam } from './schemas.js';
 import { connectBody, disconnectBody, syncBody, unbanBody } from './routes/network.js';
+import { blockQuery, headersQuery, storageParams } from './routes/proofs.js';
 
 /** Where the interactive reference is served; its JSON is at `${DOCS_PREFIX}/json`. */
 export const DOCS_PREFIX = '/api/docs';
@@ -32,6 +33,9 @@ const ROUTE_SCHEMAS: Record<string, Parts> = {
   'POST /api/network/disconnect': { body: disconnectBody },
   'POST /api/network/unban': { body: unbanBody },
   'POST /api/blockchain/sync': { body: syncBody },
+  'GET /api/proof/account/:address': { params: addressParam, querystring: blockQuery },
+  'GET /api/proof/storage/:contract/:key': { params: storageParams, querystring: blockQuery },
+  'GET /api/headers': { querystring: headersQuery },
 };
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {

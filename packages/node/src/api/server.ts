@@ -9,6 +9,7 @@ import { walletRoutes } from './routes/wallet.js';
 import { feeEstimateRoutes } from './routes/fee-estimate.js';
 import { contractRoutes } from './routes/contracts.js';
 import { healthRoutes } from './routes/health.js';
+import { proofRoutes } from './routes/proofs.js';
 import { registerWebApp } from './static.js';
 import { BODY_LIMIT, MAX_PARAM_LENGTH, frameworkErrors, installErrorHandler, installJsonBodyParser } from './request-guards.js';
 import { installRateLimits } from './rate-limit.js';
@@ -56,6 +57,7 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
   feeEstimateRoutes(app, ctx);
   contractRoutes(app, ctx);
   healthRoutes(app, ctx);
+  proofRoutes(app, ctx);
   ctx.hub.register(app);
   return app;
 }

@@ -1,0 +1,132 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import {
+  TreeWriter,
+  accountPath,
+  blockCoinbase,
+  bytesToHex,
+  coinbaseMerkleBranch,
+  decodeStateAccount,
+  encodeHeader,
+  encodeStateProof,
+  formatAddress,
+  storagePath,
+  txHash,
+  EMPTY_ROOT,
+  type CommittedAccount,
+} from '@hackcoin/core';
+import type { ApiContext } from '../context.js';
+import { HttpError, parse } from '../http-error.js';
+import { address, addressParam } from '../schemas.js';
+import type { ChainEntry } from '../../chain/entry.js';
+
+/** Most headers one /api/headers call returns (as Bitcoin's `headers` message). */
+export const MAX_HEADERS_PER_CALL = 2_000;
+
+export const blockQuery = z
+  .object({ block: z.string().regex(/^(\d{1,10}|[0-9a-fA-F]{64})$/, 'must be a block height or a 64-hex-digit block hash').optional() })
+  .strict();
+export const headersQuery = z
+  .object({
+    from: z.coerce.number().int().min(0).max(0xffff_ffff),
+    count: z.coerce.number().int().min(1).max(MAX_HEADERS_PER_CALL).default(MAX_HEADERS_PER_CALL),
+    format: z.enum(['hex', 'binary']).default('hex'),
+  })
+  .strict();
+export const storageParams = z.object({ contract: address, key: z.string().min(1).max(1024) });
+
+function accountJson(a: CommittedAccount): Record<string, string> {
+  return { balance: a.balance.toString(), nonce: a.nonce.toString(), codeHash: bytesToHex(a.codeHash), storageRoot: bytesToHex(a.storageRoot) };
+}
+
+/**
+ * Proofs a light client checks against headers it verified itself (see core
+ * light/*): raw headers, and account or storage proofs at any stored block.
+ * The decoded fields beside each proof are a convenience for people; a
+ * client must use only what verifyStateProof returns.
+ */
+export function proofRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const { chain } = ctx;
+
+  const entryFor = (block: string | undefined): ChainEntry => {
+    const e = block === undefined ? chain.tip : block.length === 64 ? chain.getEntry(block.toLowerCase()) : chain.getEntryByHeight(Number(block));
+    if (!e) throw new HttpError(404, `block ${block} not found`, 'not-found');
+    return e;
+  };
+
+  /** The block with its coinbase and the coinbase's merkle branch. */
+  const stateAt = async (e: ChainEntry) => {
+    const block = await chain.getBlock(e);
+    const coinbase = block && blockCoinbase(block);
+    if (!block || !coinbase) throw new HttpError(404, `block ${e.id} data not found`, 'not-found');
+    const nodes = new TreeWriter(chain.stateNodes);
+    return { block, coinbase, nodes, branch: coinbaseMerkleBranch(block.txs.map(txHash)) };
+  };
+
+  const prove = async (e: ChainEntry, who: Uint8Array, key?: string) => {
+    const { block, coinbase, nodes, branch } = await stateAt(e);
+    let account;
+    let storage = null;
+    let committed: CommittedAccount;
+    let storageValue: Uint8Array | null = null;
+    try {
+      account = nodes.prove(e.stateRoot, accountPath(who));
+      const raw = nodes.get(e.stateRoot, accountPath(who));
+      committed = raw ? decodeStateAccount(raw) : { balance: 0n, nonce: 0n, codeHash: EMPTY_ROOT, storageRoot: EMPTY_ROOT };
+      if (key !== undefined) {
+        storage = { key, proof: nodes.prove(committed.storageRoot, storagePath(key)) };
+        storageValue = nodes.get(committed.storageRoot, storagePath(key));
+      }
+    } catch (err) {
+      // A side-chain block this node stored but never connected has no state tree.
+      ctx.log.debug('no state tree for a proof at %s: %s', e.id, err instanceof Error ? err.message : String(err));
+      throw new HttpError(404, `no state is stored for block ${e.id}`, 'not-found');
+    }
+    const proof = encodeStateProof({ header: block.header, coinbase, branch, account, storage });
+    return { proof, committed, storageValue };
+  };
+
+  app.get('/api/proof/account/:address', async (req) => {
+    const { address: who } = parse(addressParam, req.params, 'address');
+    const { block } = parse(blockQuery, req.query, 'query');
+    const e = entryFor(block);
+    const { proof, committed } = await prove(e, who);
+    return {
+      block: e.id,
+      height: e.height,
+      address: formatAddress(who),
+      account: accountJson(committed),
+      size: proof.length,
+      proof: bytesToHex(proof),
+    };
+  });
+
+  app.get('/api/proof/storage/:contract/:key', async (req) => {
+    const { contract, key } = parse(storageParams, req.params, 'params');
+    const { block } = parse(blockQuery, req.query, 'query');
+    const e = entryFor(block);
+    const { proof, committed, storageValue } = await prove(e, contract, key);
+    return {
+      block: e.id,
+      height: e.height,
+      contract: formatAddress(contract),
+      key,
+      value: storageValue ? new TextDecoder().decode(storageValue) : null,
+      account: accountJson(committed),
+      size: proof.length,
+      proof: bytesToHex(proof),
+    };
+  });
+
+  app.get('/api/headers', async (req, reply) => {
+    const { from, count, format } = parse(headersQuery, req.query, 'query');
+    if (from > chain.height) throw new HttpError(404, `from ${from} is above the tip (${chain.height})`, 'not-found');
+    const n = Math.min(count, chain.height - from + 1);
+    const out = new Uint8Array(n * 80);
+    for (let i = 0; i < n; i++) out.set(encodeHeader(chain.getEntryByHeight(from + i)!.header), i * 80);
+    if (format === 'binary') return reply.type('application/octet-stream').header('x-tip-height', String(chain.height)).send(Buffer.from(out));
+    const headers: string[] = [];
+    for (let i = 0; i < n; i++) headers.push(bytesToHex(out.subarray(i * 80, i * 80 + 80)));
+    return { from, count: n, tipHeight: chain.height, tipHash: chain.tip.id, chainWork: chain.tip.chainWork.toString(16), headers };
+  });
+}
