@@ -14,6 +14,12 @@ import type { VerifyPool } from './verify-pool.js';
 /** Below this many transfers a block is checked on the main thread: a round trip to a worker costs more. */
 export const INLINE_BELOW = 8;
 const MAX_THREADS = 64;
+/**
+ * Requests smaller than this (the mempool's single transactions) arriving in the same turn of
+ * the event loop go to the pool as one batch: a message per transaction would cost the main
+ * thread about what checking it there does.
+ */
+const COALESCE_BELOW = 64;
 
 interface Verdict {
   digest: Uint8Array;
@@ -29,8 +35,14 @@ interface Verdict {
  * not change: only where the curve arithmetic ran does. A question it holds
  * no verdict for (another digest, key or signature) goes to the base backend.
  */
+interface Batch {
+  txs: TransferTx[];
+  waiters: { resolve: (b: SignatureBackend) => void; reject: (e: unknown) => void }[];
+}
+
 export class SignatureVerifier {
   private readonly blocks = new WeakMap<Block, Promise<SignatureBackend>>();
+  private batch: Batch | undefined;
 
   constructor(
     private readonly base: SignatureBackend,
@@ -52,6 +64,27 @@ export class SignatureVerifier {
       (tx): tx is TransferTx => tx.kind === 'transfer' && tx.signature.length === SIG_SIZE && tx.publicKey.length === PUB_SIZE,
     );
     if (!this.pool || checks.length === 0 || checks.length < inlineBelow) return this.base;
+    return checks.length < COALESCE_BELOW ? this.coalesce(this.pool, checks) : this.check(this.pool, checks);
+  }
+
+  private coalesce(pool: VerifyPool, checks: TransferTx[]): Promise<SignatureBackend> {
+    let batch = this.batch;
+    if (!batch) {
+      const b: Batch = { txs: [], waiters: [] };
+      batch = this.batch = b;
+      setImmediate(() => {
+        this.batch = undefined;
+        this.check(pool, b.txs).then(
+          (backend) => b.waiters.forEach((w) => w.resolve(backend)),
+          (e: unknown) => b.waiters.forEach((w) => w.reject(e)),
+        );
+      });
+    }
+    batch.txs.push(...checks);
+    return new Promise((resolve, reject) => batch.waiters.push({ resolve, reject }));
+  }
+
+  private async check(pool: VerifyPool, checks: TransferTx[]): Promise<SignatureBackend> {
     const items = new Uint8Array(checks.length * ITEM_SIZE);
     const digests = checks.map((tx, i) => {
       const d = transferSigHash(tx);
@@ -60,7 +93,7 @@ export class SignatureVerifier {
       items.set(tx.publicKey, i * ITEM_SIZE + DIGEST_SIZE + SIG_SIZE);
       return d;
     });
-    const results = await this.pool.check(items);
+    const results = await pool.check(items);
     const verdicts = new WeakMap<Uint8Array, Verdict>();
     const senders = new WeakMap<Uint8Array, Uint8Array | null>();
     checks.forEach((tx, i) => {

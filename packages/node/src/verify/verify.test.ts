@@ -112,6 +112,19 @@ describe('parallel signature verification', () => {
     expect(baseCalls).toBe(0);
   });
 
+  it('sends single transactions that arrive in the same turn to the pool as one batch, with the same verdicts', async () => {
+    const pool = new VerifyPool(2);
+    pools.push(pool);
+    const batches: number[] = [];
+    const check = pool.check.bind(pool);
+    pool.check = (items) => (batches.push(items.length), check(items));
+    const base = loadSignatureBackend().backend;
+    const verifier = new SignatureVerifier(base, pool);
+    const backends = await Promise.all(cases.map((c) => verifier.prepare([c.tx])));
+    expect(cases.map((c, i) => outcome(c.tx, backends[i]!))).toEqual(cases.map((c) => outcome(c.tx, base)));
+    expect(batches.length).toBe(1);
+  });
+
   it('checks on the calling thread, with the same verdicts, once the pool is closed', async () => {
     const pool = new VerifyPool(2);
     await pool.close();
