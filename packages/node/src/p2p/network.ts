@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { ConsensusParams } from '@hackcoin/core';
+import { decodeCompact, type ConsensusParams } from '@hackcoin/core';
 import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { Logger } from '../util/logger.js';
@@ -12,6 +12,9 @@ import { ipOf } from './netgroup.js';
 import { TipAnnouncer } from './announcer.js';
 import { BanList, type Ban } from './ban-list.js';
 import { BlockIntake } from './block-intake.js';
+import { CompactRelay, type CompactStats } from './compact/compact-relay.js';
+import { RecentBlocks } from './compact/recent-blocks.js';
+import { serveBlockTxn } from './compact/serve.js';
 import type { NetworkEvents } from './events.js';
 import { Handshake } from './handshake.js';
 import { loadOrCreateIdentity } from './identity.js';
@@ -78,6 +81,8 @@ export interface NetworkOverview {
   bestKnownHeight: number;
   addressBook: number;
   bans: number;
+  /** How compact blocks crossed: rebuilt from the mempool, transactions requested, full-block fallbacks. */
+  compact: CompactStats;
 }
 
 /**
@@ -93,6 +98,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
   private wire!: Wire;
   private syncer!: Syncer;
   private relay!: Relay;
+  private compact!: CompactRelay;
   private manager!: PeerManager;
   private txIntake!: TxIntake;
   private handshake!: Handshake;
@@ -171,9 +177,26 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
       onProgress: (p) => this.emit('sync:progress', p),
       onDone: (r) => this.emit('sync:done', r),
     });
+    const recent = new RecentBlocks(chain);
+    this.compact = new CompactRelay({
+      chain,
+      pool: () => mempool.entries(),
+      peers,
+      requester: this.wire,
+      protocol: this.ids.cmpct,
+      fullBlock: (id, hash) => client.blocks(id, [hash]).then((b) => b[0], () => undefined),
+      recent,
+      maxTxs: this.o.params.maxBlockTxs,
+      maxBlockSize: this.o.params.maxBlockSize,
+      powLimit: decodeCompact(this.o.params.powLimitBits).target,
+      log,
+      onOrphan: (id) => this.syncer.onOrphan(id),
+    });
+    const compact = this.compact;
     this.relay = new Relay({
       gossip: this.host,
       topics: { blocks: this.ids.blocks, txs: this.ids.txs },
+      compact: { topic: this.ids.cmpctBlocks, encode: (b) => compact.encode(b), receive: (from, data, accept) => compact.receive(from, data, accept) },
       chain,
       mempool,
       peers,
@@ -186,7 +209,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
       chain,
       peers,
       gossiped: (id) => this.relay.gossiped.has(id),
-      meshPeers: () => this.host.meshPeers(this.ids.blocks),
+      meshPeers: () => this.host.meshPeers(this.ids.cmpctBlocks),
       exchange: (id) => this.handshake.exchange(id),
     });
     this.manager = new PeerManager({
@@ -209,6 +232,11 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     this.host.onDisconnect((id) => this.onDisconnect(id));
     await this.host.handle(this.ids.status, (ex) => this.handshake.serve(ex), 8);
     await this.host.handle(this.ids.sync, (ex) => serveSync({ chain, mempool, peers, wire: this.wire }, ex), 16);
+    await this.host.handle(
+      this.ids.cmpct,
+      (ex) => serveBlockTxn({ peers, wire: this.wire, block: (h) => recent.get(h), maxTxs: this.o.params.maxBlockTxs }, ex),
+      16,
+    );
     await this.host.handle(this.ids.px, (ex) => servePeerExchange({ peers, book: this.book, wire: this.wire }, ex), 4);
     this.relay.start();
     this.manager.start();
@@ -356,6 +384,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
       bestKnownHeight: this.table.ready().reduce((m, p) => Math.max(m, p.status?.height ?? 0), tipHeight),
       addressBook: this.book.size,
       bans: this.banList.list().length,
+      compact: this.compact.stats(),
     };
   }
 
@@ -365,7 +394,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
 
   peers(): PeerSummary[] {
     const rtt = new Map(this.host.connections().map((c) => [c.peerId, c.rttMs]));
-    const mesh = new Set(this.host.meshPeers(this.ids.blocks));
+    const mesh = new Set(this.host.meshPeers(this.ids.cmpctBlocks));
     return this.table.all().map((p) => {
       const s = summarize(p);
       const r = rtt.get(p.peerId);

@@ -11,6 +11,9 @@ export interface ProtocolIds {
   px: string;
   blocks: string;
   txs: string;
+  /** Compact block relay (BIP152): getblocktxn requests, and the gossip topic carrying compact blocks. */
+  cmpct: string;
+  cmpctBlocks: string;
 }
 
 export function protocolIds(network: NetworkName): ProtocolIds {
@@ -20,6 +23,8 @@ export function protocolIds(network: NetworkName): ProtocolIds {
     px: `/hackcoin/${network}/px/1.0.0`,
     blocks: `/hackcoin/${network}/blocks/1`,
     txs: `/hackcoin/${network}/txs/1`,
+    cmpct: `/hackcoin/${network}/cmpct/1.0.0`,
+    cmpctBlocks: `/hackcoin/${network}/cmpctblocks/1`,
   };
 }
 

@@ -15,9 +15,18 @@ export interface Gossip {
   publish(topic: string, data: Uint8Array): Promise<number>;
 }
 
+/** A compact encoding for block gossip (BIP152): what to publish, and how to rebuild what arrives. */
+export interface CompactCodec {
+  topic: string;
+  encode(block: Block): Uint8Array;
+  receive(from: string, data: Uint8Array, accept: (block: Block) => Promise<Validation>): Promise<Validation>;
+}
+
 export interface RelayDeps {
   gossip: Gossip;
   topics: { blocks: string; txs: string };
+  /** When present, new blocks are published compact on its topic instead of whole. */
+  compact?: CompactCodec;
   chain: Pick<Chain, 'on' | 'off' | 'getEntry'>;
   mempool: Pick<Mempool, 'on' | 'off' | 'get' | 'add'>;
   peers: PeerSet;
@@ -94,7 +103,16 @@ export class Relay {
   constructor(private readonly d: RelayDeps) {}
 
   start(): void {
+    // Whole blocks are still accepted from peers that send them; only what we publish is compact.
     this.d.gossip.subscribe(this.d.topics.blocks, (from, data) => this.validateBlock(from, data));
+    const compact = this.d.compact;
+    if (compact) {
+      this.d.gossip.subscribe(compact.topic, (from, data) => {
+        const p = this.d.peers.get(from);
+        if (p) p.bytesIn += data.length;
+        return compact.receive(from, data, (block) => this.acceptBlock(from, block));
+      });
+    }
     this.d.gossip.subscribe(this.d.topics.txs, (from, data) => {
       const p = this.d.peers.get(from);
       if (p) p.bytesIn += data.length;
@@ -113,8 +131,8 @@ export class Relay {
     if (this.d.intake.seen.has(e.id)) return;
     this.d.intake.seen.add(e.id);
     this.gossiped.add(e.id);
-    const data = encodeBlock(block);
-    this.d.gossip.publish(this.d.topics.blocks, data).then(
+    const data = this.d.compact ? this.d.compact.encode(block) : encodeBlock(block);
+    this.d.gossip.publish(this.d.compact?.topic ?? this.d.topics.blocks, data).then(
       (n) => {
         this.countOut(data.length);
         this.d.log.debug('published block %s to %d peers', e.id, n);
@@ -142,6 +160,10 @@ export class Relay {
     if (peer) peer.bytesIn += data.length;
     const block = this.d.intake.decode(from, data);
     if (!block) return 'reject';
+    return this.acceptBlock(from, block);
+  }
+
+  private async acceptBlock(from: string, block: Block): Promise<Validation> {
     const id = hashToHex(blockHash(block));
     if (this.d.chain.getEntry(id)) return 'ignore';
     this.gossiped.add(id);

@@ -1,0 +1,204 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { blockHash, decodeBlock, decodeCompact, hashMeetsTarget, signTransfer, hashToHex, headerHash, targetFromBits, txHash, type Block, type TransferTx } from '@hackcoin/core';
+import { ChainFixture, REGTEST, W } from '../../test-support/chain-fixture.js';
+import { BlockIntake } from '../block-intake.js';
+import { FrameError } from '../frames.js';
+import type { Exchange, Validation } from '../libp2p.js';
+import type { Requester } from '../sync-client.js';
+import { FakePeers, testLog } from '../test-peers.js';
+import { CompactRelay } from './compact-relay.js';
+import { encodeBlockTxn, encodeBlockTxnRequest, encodeCompactBlock, type CompactBlock } from './messages.js';
+import { reconstruct, toCompact } from './reconstruct.js';
+import { RecentBlocks } from './recent-blocks.js';
+import { serveBlockTxn, type BlockTxnServeDeps } from './serve.js';
+import { shortId, shortIdKey } from './short-id.js';
+
+const POW_LIMIT = decodeCompact(REGTEST.powLimitBits).target;
+const fixtures: ChainFixture[] = [];
+afterEach(async () => {
+  for (const fx of fixtures.splice(0)) await fx.close();
+});
+
+/** Runs the real getblocktxn server in memory: the request goes in as the stream's frame, its answer comes back. */
+function loopback(server: BlockTxnServeDeps, asker: string, log: { requests: number }): Requester {
+  return {
+    async request(_peer, _protocol, payload) {
+      log.requests++;
+      let out: Uint8Array | undefined;
+      const ex: Exchange = {
+        peerId: asker,
+        read: async () => payload,
+        write: async (b) => void (out = b),
+        writeRaw: async () => undefined,
+        close: async () => undefined,
+        abort: () => undefined,
+      };
+      await serveBlockTxn(server, ex);
+      if (!out) throw new FrameError('closed', 'no answer');
+      return out;
+    },
+  };
+}
+
+/**
+ * Sender A and receiver B share a funded chain; A holds `count` transfers in its
+ * mempool and mines them into `block`; B's mempool holds the first `inPool`.
+ */
+async function setup(count: number, inPool: number, opts: { requester?: Requester; extraPool?: TransferTx[] } = {}) {
+  const a = await ChainFixture.create();
+  const b = await ChainFixture.create();
+  fixtures.push(a, b);
+  for (const blk of await a.mine(2)) await b.chain.processBlock(blk);
+  const txs = Array.from({ length: count }, (_, i) => a.tx(W.minerA, W.bob, 10n, { nonce: BigInt(i) }));
+  for (const tx of txs) await a.mempool.add(tx);
+  for (const tx of txs.slice(0, inPool)) await b.mempool.add(tx);
+  const [block] = (await a.mine(1)) as [Block];
+  const senderPeers = new FakePeers();
+  senderPeers.add('B', { chainWork: 0n });
+  const senderRecent = new RecentBlocks(a.chain);
+  const served = { requests: 0 };
+  const server: BlockTxnServeDeps = { peers: senderPeers, wire: { penalise: () => undefined }, block: (h) => senderRecent.get(h), maxTxs: REGTEST.maxBlockTxs };
+  const peers = new FakePeers();
+  peers.add('A', { chainWork: 0n });
+  const full = { fetched: 0 };
+  const orphans: string[] = [];
+  const extra = (opts.extraPool ?? []).map((tx) => ({ hash: txHash(tx), tx }));
+  const relay = new CompactRelay({
+    chain: b.chain,
+    pool: () => [...b.mempool.entries(), ...extra],
+    peers,
+    requester: opts.requester ?? loopback(server, 'B', served),
+    protocol: '/test/cmpct',
+    fullBlock: async (_id, hash) => {
+      full.fetched++;
+      const raw = await a.chain.getRawBlock(a.chain.getEntry(hashToHex(hash))!);
+      return raw ? decodeBlock(raw) : undefined;
+    },
+    recent: new RecentBlocks(b.chain),
+    maxTxs: REGTEST.maxBlockTxs,
+    maxBlockSize: REGTEST.maxBlockSize,
+    powLimit: POW_LIMIT,
+    log: testLog,
+    onOrphan: (id) => orphans.push(id),
+  });
+  const intake = new BlockIntake(b.chain, peers, testLog);
+  const accept = async (blk: Block): Promise<Validation> => ((await intake.accept('A', blk, { unsolicited: true })).status === 'connected' ? 'accept' : 'ignore');
+  const receive = (cb: CompactBlock) => relay.receive('A', encodeCompactBlock(cb), accept);
+  return { a, b, block, txs, relay, peers, senderPeers, served, full, orphans, server, receive, accept };
+}
+
+const nonce = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
+
+/** A signed transfer that is in no block and no mempool. */
+function strangerTx(): TransferTx {
+  return signTransfer({ kind: 'transfer', chainId: REGTEST.chainId, nonce: 0n, fee: 1000n, to: W.bob.address, amount: 1n, data: new Uint8Array() }, W.alice.privateKey);
+}
+
+/** Grinds the header nonce until its proof of work is `valid` (regtest: about every other hash). */
+function regrind(cb: CompactBlock, valid: boolean): CompactBlock {
+  const header = { ...cb.header };
+  const target = targetFromBits(header.bits, POW_LIMIT)!;
+  do header.nonce++;
+  while (hashMeetsTarget(headerHash(header), target) !== valid);
+  return { ...cb, header };
+}
+
+describe('compact block relay', () => {
+  it('rebuilds a block wholly from the mempool without a round trip', async () => {
+    const s = await setup(20, 20);
+    expect(await s.receive(toCompact(s.block, nonce))).toBe('accept');
+    expect(s.b.chain.tip.id).toBe(hashToHex(blockHash(s.block)));
+    expect(s.relay.stats()).toMatchObject({ received: 1, fromPoolOnly: 1, roundTrips: 0, txsFromPool: 20, txsRequested: 0, fullFallbacks: 0 });
+    expect(s.served.requests).toBe(0);
+  });
+
+  it('asks only for the missing transactions, by index, in one round trip', async () => {
+    const s = await setup(20, 8);
+    expect(await s.receive(toCompact(s.block, nonce))).toBe('accept');
+    expect(s.b.chain.tip.id).toBe(hashToHex(blockHash(s.block)));
+    expect(s.relay.stats()).toMatchObject({ roundTrips: 1, txsFromPool: 8, txsRequested: 12, fullFallbacks: 0 });
+    expect(s.served.requests).toBe(1);
+  });
+
+  it('with an empty mempool asks for every transaction but the coinbase', async () => {
+    const s = await setup(10, 0);
+    const r = reconstruct(toCompact(s.block, nonce), s.b.mempool.entries());
+    expect(r.kind === 'partial' && r.partial.missing).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+    expect(await s.receive(toCompact(s.block, nonce))).toBe('accept');
+    expect(s.relay.stats()).toMatchObject({ roundTrips: 1, txsFromPool: 0, txsRequested: 10 });
+  });
+
+  it('two equal short ids in the block: fetches the full block, blames nobody', async () => {
+    const s = await setup(6, 6);
+    const cb = toCompact(s.block, nonce);
+    cb.shortIds[1] = cb.shortIds[0]!;
+    expect(await s.receive(cb)).toBe('accept');
+    expect(s.relay.stats().fullFallbacks).toBe(1);
+    expect(s.full.fetched).toBe(1);
+    expect(s.peers.offences).toEqual([]);
+  });
+
+  it('a mempool transaction colliding with a block transaction: merkle mismatch, full block, nobody blamed', async () => {
+    const stranger = strangerTx();
+    const s = await setup(6, 6, { extraPool: [stranger] });
+    const cb = toCompact(s.block, nonce);
+    // From the receiver's side a collision looks exactly like this: a slot's short id matches a pool transaction that is not the block's.
+    cb.shortIds[2] = shortId(shortIdKey(cb.header, cb.nonce), txHash(stranger));
+    expect(await s.receive(cb)).toBe('accept');
+    expect(s.b.chain.tip.id).toBe(hashToHex(blockHash(s.block)));
+    expect(s.relay.stats()).toMatchObject({ fullFallbacks: 1 });
+    expect(s.peers.offences).toEqual([]);
+  });
+
+  it('a slow or failing getblocktxn falls back to the full block without penalty', async () => {
+    const s = await setup(5, 2, {
+      requester: {
+        request: async () => {
+          throw new FrameError('timeout', 'no answer in time');
+        },
+      },
+    });
+    expect(await s.receive(toCompact(s.block, nonce))).toBe('accept');
+    expect(s.relay.stats()).toMatchObject({ roundTrips: 1, fullFallbacks: 1 });
+    expect(s.peers.offences).toEqual([]);
+  });
+
+  it('blocktxn with transactions other than the announced ones is the sender’s fault', async () => {
+    const other = strangerTx();
+    const s = await setup(5, 2, {
+      requester: { request: async (_p, _pr, _payload) => encodeBlockTxn({ blockHash: blockHash(s.block), txs: [other, other, other] }) },
+    });
+    expect(await s.receive(toCompact(s.block, nonce))).toBe('ignore');
+    expect(s.peers.offencesOf('A')).toEqual(['malformed']);
+    expect(s.b.chain.height).toBe(2);
+  });
+
+  it('hostile compact blocks: garbage, bad proof of work, unknown parent', async () => {
+    const s = await setup(3, 3);
+    expect(await s.relay.receive('A', new Uint8Array([1, 2, 3]), s.accept)).toBe('reject');
+    expect(s.peers.offencesOf('A')).toEqual(['malformed']);
+    s.peers.add('C', { chainWork: 0n });
+    expect(await s.relay.receive('C', encodeCompactBlock(regrind(toCompact(s.block, nonce), false)), s.accept)).toBe('reject');
+    expect(s.peers.offencesOf('C')).toEqual(['invalidPow']);
+    const cb = toCompact(s.block, nonce);
+    const orphan = regrind({ ...cb, header: { ...cb.header, prevHash: new Uint8Array(32).fill(7) } }, true);
+    s.peers.add('D', { chainWork: 0n });
+    expect(await s.relay.receive('D', encodeCompactBlock(orphan), s.accept)).toBe('ignore');
+    expect(s.orphans).toEqual(['D']);
+    expect(s.peers.offencesOf('D')).toEqual([]);
+    expect(s.served.requests).toBe(0);
+  });
+
+  it('the server refuses an index past the block’s end and penalises the asker', async () => {
+    const s = await setup(3, 0);
+    const ask = loopback(s.server, 'B', s.served);
+    const id = blockHash(s.block);
+    await expect(ask.request('A', 'x', encodeBlockTxnRequest({ blockHash: id, indexes: [1, 9] }), 1e6, 1000)).rejects.toThrow(FrameError);
+    expect(s.senderPeers.offencesOf('B')).toEqual(['malformed']);
+    // An unknown block gets an empty answer: the asker falls back to a full fetch, nobody is blamed.
+    s.senderPeers.add('E', { chainWork: 0n });
+    const raw = await loopback(s.server, 'E', s.served).request('A', 'x', encodeBlockTxnRequest({ blockHash: new Uint8Array(32), indexes: [1] }), 1e6, 1000);
+    expect(raw.length).toBe(33);
+    expect(s.senderPeers.offencesOf('E')).toEqual([]);
+  });
+});

@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { blockHash, equalBytes, hashMeetsTarget, hashToHex, headerHash, targetFromBits, type Block } from '@hackcoin/core';
+import type { Chain } from '../../chain/chain.js';
+import type { Logger } from '../../util/logger.js';
+import type { Validation } from '../libp2p.js';
+import type { PeerSet } from '../peer-set.js';
+import { short } from '../peer-set.js';
+import type { Requester } from '../sync-client.js';
+import { decodeBlockTxn, decodeCompactBlock, encodeBlockTxnRequest, encodeCompactBlock } from './messages.js';
+import { fill, reconstruct, toCompact, type PartialBlock, type PoolTx } from './reconstruct.js';
+import type { RecentBlocks } from './recent-blocks.js';
+
+/** getblocktxn is small and answered from memory: a peer slower than this is asked for the full block instead. */
+export const BLOCKTXN_TIMEOUT_MS = 3_000;
+
+export interface CompactRelayDeps {
+  chain: Pick<Chain, 'getEntry'>;
+  /** Transactions we hold, to rebuild from (the mempool). */
+  pool(): Iterable<PoolTx>;
+  peers: PeerSet;
+  requester: Requester;
+  /** The compact-block request/response protocol id (getblocktxn). */
+  protocol: string;
+  /** The whole block from a peer, by hash (the sync protocol); undefined when it cannot be had. */
+  fullBlock(peerId: string, hash: Uint8Array): Promise<Block | undefined>;
+  recent: RecentBlocks;
+  maxTxs: number;
+  maxBlockSize: number;
+  powLimit: bigint;
+  log: Logger;
+  /** A compact block whose parent we lack came from this peer. */
+  onOrphan(peerId: string): void;
+}
+
+/** Counters for the status route: how blocks crossed. */
+export interface CompactStats {
+  received: number;
+  /** Rebuilt from the mempool alone, no round trip. */
+  fromPoolOnly: number;
+  /** getblocktxn round trips made. */
+  roundTrips: number;
+  txsFromPool: number;
+  txsRequested: number;
+  /** Compact blocks we gave up on and fetched whole (collision, timeout, merkle mismatch). */
+  fullFallbacks: number;
+}
+
+/**
+ * BIP152's compact block relay over gossip. The announcer sends the header,
+ * a nonce, 6-byte short ids and the coinbase; the receiver rebuilds the block
+ * from its mempool, asks the sender only for the transactions it lacks by
+ * index, and on any failure fetches the whole block. A collision is never
+ * held against the sender: only messages no honest node sends are.
+ */
+export class CompactRelay {
+  private readonly counters: CompactStats = { received: 0, fromPoolOnly: 0, roundTrips: 0, txsFromPool: 0, txsRequested: 0, fullFallbacks: 0 };
+
+  constructor(private readonly d: CompactRelayDeps) {}
+
+  stats(): CompactStats {
+    return { ...this.counters };
+  }
+
+  /** The gossip payload for a block made here. */
+  encode(block: Block): Uint8Array {
+    this.d.recent.add(hashToHex(blockHash(block)), block);
+    return encodeCompactBlock(toCompact(block, randomBytes(8)));
+  }
+
+  /**
+   * A compact block from `from`: rebuilt, then handed to `accept` (the block
+   * intake) whose verdict gossip acts on.
+   */
+  async receive(from: string, data: Uint8Array, accept: (block: Block) => Promise<Validation>): Promise<Validation> {
+    const decoded = decodeCompactBlock(data, this.d.maxTxs);
+    if (!decoded.ok) {
+      this.d.peers.misbehave(from, 'malformed', `${decoded.rule}: ${decoded.detail}`);
+      return 'reject';
+    }
+    const cb = decoded.value;
+    const hash = headerHash(cb.header);
+    const id = hashToHex(hash);
+    if (this.d.chain.getEntry(id)) return 'ignore';
+    // Proof of work first: nobody makes us rebuild or request anything for a header that cost nothing.
+    const target = targetFromBits(cb.header.bits, this.d.powLimit);
+    if (target === null || !hashMeetsTarget(hash, target)) {
+      this.d.peers.misbehave(from, 'invalidPow', `compact block ${id.slice(0, 16)}: high-hash`);
+      return 'reject';
+    }
+    if (!this.d.chain.getEntry(hashToHex(cb.header.prevHash))) {
+      this.d.onOrphan(from);
+      return 'ignore';
+    }
+    this.counters.received++;
+    const block = await this.rebuild(from, cb, hash);
+    if (!block) return 'ignore';
+    this.d.recent.add(id, block);
+    return accept(block);
+  }
+
+  private async rebuild(from: string, cb: Parameters<typeof reconstruct>[0], hash: Uint8Array): Promise<Block | undefined> {
+    const first = reconstruct(cb, this.d.pool());
+    if (first.kind === 'complete') {
+      this.counters.fromPoolOnly++;
+      this.counters.txsFromPool += first.fromPool;
+      return first.block;
+    }
+    if (first.kind === 'fallback') return this.full(from, hash, first.reason);
+    const missing = await this.requestMissing(from, hash, first.partial);
+    if (missing === undefined) return this.full(from, hash, 'no usable blocktxn');
+    const done = fill(first.partial, missing);
+    if (done.kind === 'complete') {
+      this.counters.txsFromPool += first.partial.fromPool;
+      return done.block;
+    }
+    if (done.kind === 'peer-fault') {
+      this.d.peers.misbehave(from, 'malformed', `${done.rule}: ${done.detail}`);
+      return undefined;
+    }
+    return this.full(from, hash, done.kind === 'fallback' ? done.reason : 'incomplete');
+  }
+
+  private async requestMissing(from: string, hash: Uint8Array, partial: PartialBlock) {
+    this.counters.roundTrips++;
+    this.counters.txsRequested += partial.missing.length;
+    let raw: Uint8Array;
+    try {
+      const req = encodeBlockTxnRequest({ blockHash: hash, indexes: partial.missing });
+      raw = await this.d.requester.request(from, this.d.protocol, req, this.d.maxBlockSize + 1024, BLOCKTXN_TIMEOUT_MS);
+    } catch (e) {
+      this.d.log.debug('getblocktxn to %s failed: %s', short(from), (e as Error).message);
+      return undefined;
+    }
+    const msg = decodeBlockTxn(raw, this.d.maxTxs);
+    if (!msg.ok) {
+      this.d.peers.misbehave(from, 'malformed', `${msg.rule}: ${msg.detail}`);
+      return undefined;
+    }
+    if (!equalBytes(msg.value.blockHash, hash)) {
+      this.d.peers.misbehave(from, 'malformed', 'cmpct-blocktxn-other-block: answer names another block');
+      return undefined;
+    }
+    // An empty answer: the peer no longer has the block (honest after a reorg); a wrong count is checked by fill().
+    return msg.value.txs.length === 0 ? undefined : msg.value.txs;
+  }
+
+  private async full(from: string, hash: Uint8Array, why: string): Promise<Block | undefined> {
+    this.counters.fullFallbacks++;
+    this.d.log.debug('compact block %s from %s: %s, fetching it whole', hashToHex(hash).slice(0, 16), short(from), why);
+    return this.d.fullBlock(from, hash);
+  }
+}
