@@ -27,13 +27,14 @@ const RECURSIVE_PRODUCTIONS = [
   'regexp_disjunction',
 ] as const;
 
-export const PARSE_OPTIONS: Options = { ecmaVersion: 2022, sourceType: 'module' };
+const PARSE_OPTIONS: Options = { ecmaVersion: 2022, sourceType: 'module' };
 
 /** Thrown inside acorn; its message must not look like a stack overflow (acorn rewrites those). */
 class TooDeep extends Error {}
 
+/** The counter lives on the parser instance under a name acorn does not use. */
 interface Counting {
-  depth: number;
+  contractNesting?: number;
 }
 
 type Method = (this: Counting, ...args: unknown[]) => unknown;
@@ -46,12 +47,13 @@ function countingParser(limit: number): typeof Parser {
     const original = base[name];
     if (typeof original !== 'function') throw new Error(`acorn has no ${name}: the pinned version changed`);
     proto[name] = function (this: Counting, ...args: unknown[]): unknown {
-      this.depth = (this.depth ?? 0) + 1;
-      if (this.depth > limit) throw new TooDeep();
+      const depth = (this.contractNesting ?? 0) + 1;
+      if (depth > limit) throw new TooDeep();
+      this.contractNesting = depth;
       try {
         return original.apply(this, args);
       } finally {
-        this.depth--;
+        this.contractNesting = depth - 1;
       }
     };
   }
