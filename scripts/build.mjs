@@ -201,13 +201,21 @@ function buildWeb(outDir) {
 function switchTo(link, outDir) {
   const tmp = `${link}.tmp-${process.pid}`;
   rmSync(tmp, { force: true });
-  symlinkSync(basename(outDir), tmp, process.platform === 'win32' ? 'junction' : 'dir');
+  // Windows junctions need an absolute target (and cannot always be renamed over one another).
+  const windows = process.platform === 'win32';
+  symlinkSync(windows ? outDir : basename(outDir), tmp, windows ? 'junction' : 'dir');
   try {
     if (!lstatSync(link).isSymbolicLink()) renameSync(link, `${link}-old-${Date.now()}`);
   } catch {
     // no previous build
   }
-  renameSync(tmp, link);
+  try {
+    renameSync(tmp, link);
+  } catch (e) {
+    if (!windows) throw e;
+    rmSync(link, { force: true });
+    renameSync(tmp, link);
+  }
 }
 
 function pruneOldBuilds(link) {
