@@ -190,7 +190,7 @@ async function buildNode(outDir) {
 
 function buildWeb(outDir) {
   const vite = join(ROOT, 'node_modules/vite/bin/vite.js');
-  const r = spawnSync(process.execPath, [vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
+  const r = spawnSync(process.execPath, [vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], {
     cwd: join(ROOT, 'packages/web'),
     stdio: 'inherit',
   });
