@@ -1,17 +1,59 @@
 import { fileURLToPath } from 'node:url';
-import { formatAddress, generatePrivateKey, publicKeyFromPrivate, addressFromPublicKey } from '@hackcoin/core';
+import {
+  NETWORKS,
+  addressFromPublicKey,
+  bytesToHex,
+  encodeTx,
+  formatAddress,
+  generatePrivateKey,
+  publicKeyFromPrivate,
+  signTransfer,
+} from '@hackcoin/core';
+import type { TestNode } from '../../packages/node/test/helpers/node-process.js';
 import { startCluster, stopCluster, watchBlocks } from './cluster.js';
 import { loadAverage, percentile } from './proc.js';
+
+/** Pending transactions one sender may have in a mempool (the mempool's per-sender limit is 64). */
+const PER_SENDER = 50;
+
+interface Sender {
+  key: Uint8Array;
+  address: Uint8Array;
+  addr: string;
+  nonce: bigint;
+}
+
+interface Compact {
+  received: number;
+  fromPoolOnly: number;
+  roundTrips: number;
+  txsFromPool: number;
+  txsRequested: number;
+  fullFallbacks: number;
+}
+
+function newSender(): Sender {
+  const key = generatePrivateKey();
+  const address = addressFromPublicKey(publicKeyFromPrivate(key));
+  return { key, address, addr: formatAddress(address), nonce: 0n };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Block propagation on loopback: NODES real node processes in a random graph
  * (about eight peers each), one miner. For each block, the time from the
  * miner connecting it to the last node connecting it, taken from each node's
- * log line as it arrives on the pipe.
+ * log line as it arrives on the pipe. Two series: empty blocks, then blocks of
+ * BENCH_BLOCK_TXS transfers that every node already holds (relayed first, from
+ * senders spread over the nodes), which compact relay should carry in about
+ * one round trip of small messages.
  */
-export async function runPropagationBench(opts: { nodes?: number; blocks?: number } = {}): Promise<Record<string, number | string>> {
+export async function runPropagationBench(opts: { nodes?: number; blocks?: number; txBlocks?: number; blockTxs?: number } = {}): Promise<Record<string, number | string>> {
   const count = opts.nodes ?? Number(process.env.BENCH_NODES ?? 20);
   const blocks = opts.blocks ?? Number(process.env.BENCH_BLOCKS ?? 20);
+  const txBlocks = opts.txBlocks ?? Number(process.env.BENCH_TX_BLOCKS ?? 5);
+  const blockTxs = opts.blockTxs ?? Number(process.env.BENCH_BLOCK_TXS ?? 1_000);
   const t0 = Date.now();
   const nodes = await startCluster(count);
   const startupMs = Date.now() - t0;
@@ -25,41 +67,115 @@ export async function runPropagationBench(opts: { nodes?: number; blocks?: numbe
       if (!m.has(i)) m.set(i, performance.now());
     });
     const miner = nodes[0]!;
-    const to = formatAddress(addressFromPublicKey(publicKeyFromPrivate(generatePrivateKey())));
-    const worst: number[] = [];
-    const perNode: number[] = [];
-    let missing = 0;
-    for (let b = 0; b < blocks; b++) {
-      const { blocks: ids } = await miner.api('/api/mining/generate', { body: { count: 1, address: to } });
+    const sink = newSender();
+
+    /** Mines one block on node 0 and waits (≤ 5 s) until every node logged it. */
+    const mineOne = async (address: string): Promise<{ worst: number; perNode: number[]; missing: number }> => {
+      const { blocks: ids } = await miner.api('/api/mining/generate', { body: { count: 1, address } });
       const id = ids[0] as string;
       const end = Date.now() + 5_000;
-      while ((seen.get(id)?.size ?? 0) < count && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+      while ((seen.get(id)?.size ?? 0) < count && Date.now() < end) await sleep(5);
       const m = seen.get(id)!;
       const created = m.get(0)!;
-      if (m.size < count) missing += count - m.size;
-      const delays = [...m.entries()].filter(([i]) => i !== 0).map(([, t]) => t - created);
-      perNode.push(...delays);
-      worst.push(Math.max(...delays));
-      await new Promise((r) => setTimeout(r, 250));
-    }
+      const perNode = [...m.entries()].filter(([i]) => i !== 0).map(([, t]) => t - created);
+      return { worst: Math.max(...perNode), perNode, missing: count - m.size };
+    };
+
+    const series = async (n: number, prepare: () => Promise<void>) => {
+      const worst: number[] = [];
+      const perNode: number[] = [];
+      let missing = 0;
+      for (let b = 0; b < n; b++) {
+        await prepare();
+        const r = await mineOne(sink.addr);
+        worst.push(r.worst);
+        perNode.push(...r.perNode);
+        missing += r.missing;
+        await sleep(250);
+      }
+      worst.sort((a, b) => a - b);
+      perNode.sort((a, b) => a - b);
+      return {
+        medianBlockToAllMs: Math.round(percentile(worst, 0.5)),
+        worstBlockToAllMs: Math.round(worst[worst.length - 1]!),
+        medianPerNodeMs: Math.round(percentile(perNode, 0.5)),
+        p95PerNodeMs: Math.round(percentile(perNode, 0.95)),
+        missedDeliveries: missing,
+      };
+    };
+
+    const empty = await series(blocks, async () => undefined);
+
+    // Fund the senders (one block each, which also warms the meshes), then fill every mempool before each block.
+    const senders = Array.from({ length: Math.ceil(blockTxs / PER_SENDER) }, newSender);
+    for (const s of senders) await mineOne(s.addr);
+    const compactBefore = await compactTotals(nodes);
+    let fillMs = 0;
+    const full = await series(txBlocks, async () => {
+      const f0 = Date.now();
+      await submitAll(nodes, senders, sink.address, blockTxs);
+      await waitForMempools(nodes, blockTxs);
+      fillMs += Date.now() - f0;
+    });
+    const compactAfter = await compactTotals(nodes);
+    const delta = (k: keyof Compact) => compactAfter[k] - compactBefore[k];
     stop();
-    worst.sort((a, b) => a - b);
-    perNode.sort((a, b) => a - b);
     return {
       nodes: count,
-      blocks,
       avgPeers: Math.round((peerCounts.reduce((s, x) => s + x, 0) / count) * 10) / 10,
-      medianBlockToAllMs: Math.round(percentile(worst, 0.5)),
-      worstBlockToAllMs: Math.round(worst[worst.length - 1]!),
-      medianPerNodeMs: Math.round(percentile(perNode, 0.5)),
-      p95PerNodeMs: Math.round(percentile(perNode, 0.95)),
-      missedDeliveries: missing,
+      'empty blocks': blocks,
+      'empty: median block-to-all ms (goal < 150)': empty.medianBlockToAllMs,
+      'empty: worst block-to-all ms': empty.worstBlockToAllMs,
+      'empty: median / p95 per node ms': `${empty.medianPerNodeMs} / ${empty.p95PerNodeMs}`,
+      'empty: missed deliveries': empty.missedDeliveries,
+      [`${blockTxs}-tx blocks`]: txBlocks,
+      [`${blockTxs}-tx: median block-to-all ms (goal < 300)`]: full.medianBlockToAllMs,
+      [`${blockTxs}-tx: worst block-to-all ms`]: full.worstBlockToAllMs,
+      [`${blockTxs}-tx: median / p95 per node ms`]: `${full.medianPerNodeMs} / ${full.p95PerNodeMs}`,
+      [`${blockTxs}-tx: missed deliveries`]: full.missedDeliveries,
+      [`${blockTxs}-tx: compact received / from mempool alone / round trips / full fallbacks`]: `${delta('received')} / ${delta('fromPoolOnly')} / ${delta('roundTrips')} / ${delta('fullFallbacks')}`,
+      [`${blockTxs}-tx: txs from mempools / requested`]: `${delta('txsFromPool')} / ${delta('txsRequested')}`,
+      [`${blockTxs}-tx: mempool fill per block ms (not timed)`]: Math.round(fillMs / Math.max(1, txBlocks)),
       clusterStartupMs: startupMs,
       'load average at start / end': `${loadStart} → ${loadAverage()}`,
+      note: 'shared 2-core machine: other engineers were running builds, tests and benches at the same time',
     };
   } finally {
     await stopCluster(nodes);
   }
+}
+
+async function compactTotals(nodes: TestNode[]): Promise<Compact> {
+  const all = await Promise.all(nodes.map(async (n) => (await n.api('/api/network/status')).compact as Compact));
+  const out: Compact = { received: 0, fromPoolOnly: 0, roundTrips: 0, txsFromPool: 0, txsRequested: 0, fullFallbacks: 0 };
+  for (const c of all) for (const k of Object.keys(out) as (keyof Compact)[]) out[k] += c?.[k] ?? 0;
+  return out;
+}
+
+/** `total` transfers, PER_SENDER per sender in nonce order, each sender submitting to its own node. */
+async function submitAll(nodes: TestNode[], senders: Sender[], to: Uint8Array, total: number): Promise<void> {
+  let left = total;
+  await Promise.all(
+    senders.map(async (s, i) => {
+      const n = Math.min(PER_SENDER, left);
+      left -= n;
+      const node = nodes[i % nodes.length]!;
+      for (let k = 0; k < n; k++) {
+        const tx = signTransfer({ kind: 'transfer', chainId: NETWORKS.regtest.chainId, nonce: s.nonce++, fee: 2_000n, to, amount: 1n, data: new Uint8Array() }, s.key);
+        await node.api('/api/transactions', { body: { raw: bytesToHex(encodeTx(tx)) } });
+      }
+    }),
+  );
+}
+
+async function waitForMempools(nodes: TestNode[], size: number): Promise<void> {
+  const end = Date.now() + 120_000;
+  while (Date.now() < end) {
+    const sizes = await Promise.all(nodes.map(async (n) => (await n.api('/api/node/info')).mempool.size as number));
+    if (sizes.every((s) => s >= size)) return;
+    await sleep(200);
+  }
+  throw new Error(`mempools did not all reach ${size} transactions within 120 s`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
