@@ -565,15 +565,19 @@ export class Chain extends TypedEmitter<ChainEvents> {
 
   /**
    * Starts a block's signature checks on the verify pool while the blocks queued before it
-   * connect. Only for a header with real work (the orphan pool's bar), so a stranger cannot
-   * make us verify junk for free.
+   * connect. Only for a new block whose header carries real work (the orphan pool's bar), so a
+   * stranger cannot make us verify junk or repeats for free.
    */
   private prefetchSignatures(block: Block): void {
     if (!this.verifier) return;
     try {
       const target = decodeCompact(block.header.bits).target;
       if (target > decodeCompact(this.tip.header.bits).target * BigInt(this.params.maxRetargetFactor)) return;
-      if (!hashMeetsTarget(headerHash(block.header), target)) return;
+      const hash = headerHash(block.header);
+      if (!hashMeetsTarget(hash, target)) return;
+      // A block sent again costs nothing more than it did before the pool.
+      const id = hashToHex(hash);
+      if (this.index.has(id) || this.orphans.has(id)) return;
     } catch {
       return; // judged, with its rule name, in the queue
     }
