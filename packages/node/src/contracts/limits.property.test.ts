@@ -133,8 +133,10 @@ describe('the VM takes any deploy or argument to a receipt', () => {
   const sender = new Uint8Array(20).fill(1);
   const block = { height: 10, time: 1_800_000_000 };
 
+  const statuses = new Map<string, number>();
   function checkOutcome(out: ContractOutcome): void {
     expect(['success', 'reverted', 'out-of-gas']).toContain(out.status);
+    statuses.set(out.status, (statuses.get(out.status) ?? 0) + 1);
     expect(Number.isSafeInteger(out.gasUsed)).toBe(true);
     // Receipts must always be encodable.
     expect(typeof JSON.stringify({ r: out.returnValue, e: out.events, s: [...out.storageWrites] })).toBe('string');
@@ -200,5 +202,7 @@ describe('the VM takes any deploy or argument to a receipt', () => {
       ),
       { numRuns: VM_RUNS },
     );
+    // Calls really ran, to every kind of end.
+    expect([...statuses.keys()].sort()).toEqual(['out-of-gas', 'reverted', 'success']);
   });
 });
