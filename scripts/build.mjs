@@ -20,8 +20,12 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import { build } from 'esbuild';
 import { ROOT, STAMP_FILE, TARGETS, fingerprint, builtFingerprint } from './build-stamp.mjs';
 
-/** Builds a running node may still be using: older ones are deleted. */
+/**
+ * Builds a running node may still load files from (worker entries are read when mining or
+ * verification starts): the newest few and any made in the last hour are kept.
+ */
 const KEEP_BUILDS = 3;
+const KEEP_RECENT_MS = 60 * 60_000;
 const LOCK_STALE_MS = 10 * 60_000;
 
 const args = process.argv.slice(2);
@@ -225,7 +229,9 @@ function pruneOldBuilds(link) {
     .filter((n) => n.startsWith(prefix))
     .map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs }))
     .sort((a, b) => b.t - a.t);
-  for (const { n } of builds.slice(KEEP_BUILDS)) rmSync(join(dir, n), { recursive: true, force: true });
+  for (const { n, t } of builds.slice(KEEP_BUILDS)) {
+    if (Date.now() - t > KEEP_RECENT_MS) rmSync(join(dir, n), { recursive: true, force: true });
+  }
 }
 
 async function withLock(name, fn) {
