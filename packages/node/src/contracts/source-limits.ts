@@ -63,6 +63,13 @@ function countingParser(limit: number): typeof Parser {
 const SourceParser = countingParser(CONTRACT_LIMITS.maxParseDepth);
 const InstrumentedParser = countingParser(CONTRACT_LIMITS.maxInstrumentedDepth);
 
+function parseFailure(error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  // Within the limits acorn needs a fraction of any sane stack: running out is this host's fault, not a verdict.
+  if (/Not enough stack space/.test(message)) return new Error(`host stack too small to parse a contract: ${message}`);
+  return new ContractError(`bad-contract-source: ${message}`);
+}
+
 export type AnyNode = Node & Record<string, unknown>;
 
 export function isNode(value: unknown): value is AnyNode {
@@ -113,10 +120,7 @@ export function parseContractSource(source: string, onToken?: (token: { type: { 
     if (error instanceof TooDeep) {
       reject('bad-txns-contract-too-deep', `source nests deeper than ${CONTRACT_LIMITS.maxParseDepth} parser levels`);
     }
-    const message = error instanceof Error ? error.message : String(error);
-    // Within the limits acorn needs a fraction of any sane stack: running out is this host's fault, not a verdict.
-    if (/Not enough stack space/.test(message)) throw new Error(`host stack too small to parse a contract: ${message}`);
-    throw new ContractError(`bad-contract-source: ${message}`);
+    throw parseFailure(error);
   }
   const depth = treeDepth(program, CONTRACT_LIMITS.maxSyntaxDepth);
   if (depth > CONTRACT_LIMITS.maxSyntaxDepth) {
@@ -142,6 +146,7 @@ export function checkInstrumentedDepth(code: string): void {
     if (error instanceof TooDeep) {
       reject('bad-txns-contract-too-deep', `instrumented code nests deeper than ${CONTRACT_LIMITS.maxInstrumentedDepth} parser levels`);
     }
-    throw error;
+    // Unreachable unless the instrumenter emits invalid code: still the same verdict on every node.
+    throw parseFailure(error);
   }
 }
