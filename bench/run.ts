@@ -21,6 +21,7 @@ const optional: [string, string, string][] = [
   ['verify threads', join(root, 'verify-threads.ts'), 'runVerifyThreadsBench'],
   ['contract worst block', join(root, 'contract-worst-block.ts'), 'runContractWorstBlockBench'],
   ['contract storage memory', join(root, 'contract-storage-rss.ts'), 'runContractStorageRssBench'],
+  ['state-tree', join(root, 'state-tree.ts'), 'runStateTreeBench'],
 ];
 
 const only = process.argv.slice(2);

@@ -30,6 +30,8 @@ export * from './consensus/contract-tx.js';
 export * from './consensus/block-transition.js';
 export * from './light/header-chain.js';
 export * from './light/state-proof.js';
+export * from './light/light-client.js';
+export * from './light/http-source.js';
 export * from './wallet/index.js';
 export type * from './api-types.js';
 export * from './policy/fees.js';

@@ -1,0 +1,108 @@
+import type { ConsensusParams } from '../consensus/params.js';
+import { RuleError } from '../consensus/errors.js';
+import { HeaderChain, MAX_HEADER_BATCH, type HeaderEntry } from './header-chain.js';
+import { verifyStateProof, type VerifiedState } from './state-proof.js';
+import { ProofError } from '../state/smt.js';
+
+/** What a light client asks a node for (HTTP in the CLI and the browser; anything in tests). */
+export interface ProofSource {
+  /** Main-chain headers from height `from` (at most 2,000) and the work the node claims for its tip. */
+  headers(from: number): Promise<{ headers: Uint8Array[]; chainWork: bigint }>;
+  /** A state proof at a block (display id), with the figures the node reports beside it. */
+  accountProof(address: Uint8Array, blockId: string): Promise<{ proof: Uint8Array; claimed: { balance: bigint; nonce: bigint } }>;
+  storageProof(contract: Uint8Array, key: string, blockId: string): Promise<{ proof: Uint8Array; claimed: string | null }>;
+}
+
+/** The node sent something its own chain cannot back: a proof that fails, bad headers, or figures that differ from its proofs. */
+export class UntrustworthyNode extends Error {
+  override name = 'UntrustworthyNode';
+}
+
+export interface VerifiedAccount {
+  balance: bigint;
+  nonce: bigint;
+  /** The header the figures were proven against. */
+  height: number;
+  blockId: string;
+}
+
+/**
+ * A wallet's trust-minimised view of one node: headers are checked from
+ * genesis by HeaderChain, and balances, nonces and storage are read only
+ * through proofs against the best header that has `confirmations`
+ * confirmations. Anything that does not add up raises UntrustworthyNode.
+ */
+export class LightClient {
+  readonly headers: HeaderChain;
+
+  constructor(
+    private readonly source: ProofSource,
+    params: ConsensusParams,
+    private readonly confirmations: number,
+    private readonly now: () => number = () => Math.floor(Date.now() / 1000),
+  ) {
+    if (!Number.isSafeInteger(confirmations) || confirmations < 1) throw new Error('confirmations must be at least 1');
+    this.headers = HeaderChain.fromGenesis(params);
+  }
+
+  /** Catches up with the node's main chain, following reorgs up to 2,000 blocks deep. */
+  async sync(): Promise<void> {
+    let claimed = 0n;
+    let back = 0;
+    for (;;) {
+      const from = Math.max(1, this.headers.height + 1 - back);
+      const res = await this.source.headers(from);
+      claimed = res.chainWork;
+      if (res.headers.length === 0) break;
+      try {
+        this.headers.submit(res.headers, from, this.now());
+        back = 0;
+      } catch (e) {
+        if (!(e instanceof RuleError)) throw e;
+        // A reorg below our tip shows up as a first header that does not link: look further back.
+        const unlinked = e.code === 'bad-prevblk' && e.detail.includes(`height ${from} `);
+        if (!unlinked || from === 1 || back >= MAX_HEADER_BATCH) throw new UntrustworthyNode(`node served invalid headers (${e.message})`);
+        back = Math.min(MAX_HEADER_BATCH, Math.max(8, back * 2));
+        continue;
+      }
+      if (res.headers.length < MAX_HEADER_BATCH) break;
+    }
+    if (claimed > this.headers.tip.chainWork) {
+      throw new UntrustworthyNode(`node claims chain work ${claimed.toString(16)} but its headers prove only ${this.headers.tip.chainWork.toString(16)}`);
+    }
+  }
+
+  /** The header proofs are checked against: `confirmations - 1` below the best verified header. */
+  get anchor(): HeaderEntry {
+    return this.headers.at(Math.max(0, this.headers.height - (this.confirmations - 1)))!;
+  }
+
+  async account(address: Uint8Array): Promise<VerifiedAccount> {
+    const at = this.anchor;
+    const { proof, claimed } = await this.source.accountProof(address, at.id);
+    const v = this.check(() => verifyStateProof(proof, { blockHash: at.hash, height: at.height, address }));
+    if (claimed.balance !== v.account.balance || claimed.nonce !== v.account.nonce) {
+      throw new UntrustworthyNode(
+        `node reports balance ${claimed.balance} and nonce ${claimed.nonce} at height ${at.height}, its proof says ${v.account.balance} and ${v.account.nonce}`,
+      );
+    }
+    return { balance: v.account.balance, nonce: v.account.nonce, height: at.height, blockId: at.id };
+  }
+
+  async storage(contract: Uint8Array, key: string): Promise<{ value: string | null; height: number; blockId: string }> {
+    const at = this.anchor;
+    const { proof, claimed } = await this.source.storageProof(contract, key, at.id);
+    const v = this.check(() => verifyStateProof(proof, { blockHash: at.hash, height: at.height, address: contract, storageKey: key }));
+    if (claimed !== v.storageValue) throw new UntrustworthyNode(`node reports ${key} = ${claimed} at height ${at.height}, its proof says ${v.storageValue}`);
+    return { value: v.storageValue ?? null, height: at.height, blockId: at.id };
+  }
+
+  private check(verify: () => VerifiedState): VerifiedState {
+    try {
+      return verify();
+    } catch (e) {
+      if (e instanceof ProofError) throw new UntrustworthyNode(`node sent a false proof: ${e.message}`);
+      throw e;
+    }
+  }
+}
