@@ -1,0 +1,125 @@
+import { describe, it, expect } from 'vitest';
+import { LightClient, UntrustworthyNode, type ProofSource } from './light-client.js';
+import { NETWORKS } from '../consensus/params.js';
+import { genesisBlock } from '../consensus/genesis.js';
+import { coinbaseMerkleBranch, merkleRoot } from '../consensus/merkle.js';
+import { targetFromBits, hashMeetsTarget } from '../consensus/pow.js';
+import { bytesToHex, hashToHex } from '../encoding/bytes.js';
+import { encodeHeader, headerHash, type BlockHeader } from '../primitives/header.js';
+import { txHash, type CoinbaseTx } from '../primitives/transaction.js';
+import { TreeWriter } from '../state/smt.js';
+import { accountPath, commitState } from '../state/state-tree.js';
+import { addressKey } from '../state/commitment.js';
+import { encodeStateProof } from './state-proof.js';
+
+const params = NETWORKS.regtest;
+const ALICE = new Uint8Array(20).fill(0xa1);
+
+interface Blk {
+  header: BlockHeader;
+  coinbase: CoinbaseTx;
+  id: string;
+}
+
+/**
+ * A node in memory: blocks on any branch, one shared tree store, and a main
+ * chain that a test can switch, so the client sees a reorg.
+ */
+class FakeNode implements ProofSource {
+  readonly nodes = new Map<string, Uint8Array>();
+  readonly blocks = new Map<string, Blk>();
+  main: Blk[] = [];
+  private readonly store = { node: (h: Uint8Array) => this.nodes.get(bytesToHex(h)) };
+
+  constructor() {
+    const g = genesisBlock(params);
+    const cb = g.txs[0] as CoinbaseTx;
+    const blk = { header: g.header, coinbase: cb, id: hashToHex(headerHash(g.header)) };
+    this.blocks.set(blk.id, blk);
+    this.main = [blk];
+  }
+
+  /** Extends `base` (a list from genesis) with blocks that set alice's balance to the given values. */
+  extend(base: Blk[], balances: bigint[]): Blk[] {
+    const chain = [...base];
+    for (const balance of balances) {
+      const parent = chain[chain.length - 1]!;
+      const w = new TreeWriter(this.store);
+      const root = commitState(w, parent.coinbase.stateRoot, new Map([[addressKey(ALICE), { account: { balance, nonce: BigInt(chain.length) } }]]));
+      for (const [k, v] of w.created) this.nodes.set(k, v);
+      const coinbase: CoinbaseTx = { kind: 'coinbase', chainId: params.chainId, height: chain.length, to: ALICE, amount: 0n, stateRoot: root, extra: new Uint8Array([Number(balance % 256n)]) };
+      const header: BlockHeader = { version: 1, prevHash: headerHash(parent.header), merkleRoot: merkleRoot([txHash(coinbase)]), time: parent.header.time + 1, bits: params.powLimitBits, nonce: 0 };
+      const target = targetFromBits(header.bits, targetFromBits(params.powLimitBits, 1n << 256n)!)!;
+      while (!hashMeetsTarget(headerHash(header), target)) header.nonce++;
+      const blk = { header, coinbase, id: hashToHex(headerHash(header)) };
+      this.blocks.set(blk.id, blk);
+      chain.push(blk);
+    }
+    return chain;
+  }
+
+  async headers(from: number) {
+    return { headers: this.main.slice(from, from + 2000).map((b) => encodeHeader(b.header)), chainWork: 0n };
+  }
+
+  async accountProof(address: Uint8Array, blockId: string) {
+    const b = this.blocks.get(blockId)!;
+    const w = new TreeWriter(this.store);
+    const proof = encodeStateProof({ header: b.header, coinbase: b.coinbase, branch: coinbaseMerkleBranch([txHash(b.coinbase)]), account: w.prove(b.coinbase.stateRoot, accountPath(address)), storage: null });
+    const leaf = w.get(b.coinbase.stateRoot, accountPath(address));
+    const balance = leaf ? new DataView(leaf.buffer, leaf.byteOffset).getBigUint64(0, true) : 0n;
+    const nonce = leaf ? new DataView(leaf.buffer, leaf.byteOffset).getBigUint64(8, true) : 0n;
+    return { proof, claimed: { balance, nonce } };
+  }
+
+  async storageProof(): Promise<never> {
+    throw new Error('not used');
+  }
+}
+
+describe('LightClient', () => {
+  it('moves the verified mark back and forward with a reorg, at N confirmations', async () => {
+    const node = new FakeNode();
+    const a = node.extend(node.main, [10n, 20n, 30n, 40n]);
+    node.main = a;
+    const client = new LightClient(node, params, 2);
+    await client.sync();
+    // Tip 4, two confirmations: proven at height 3.
+    expect(await client.account(ALICE)).toMatchObject({ balance: 30n, height: 3, blockId: a[3]!.id });
+
+    // The node reorganises to a heavier branch forking after height 2.
+    const b = node.extend(a.slice(0, 3), [21n, 22n, 23n, 24n]);
+    node.main = b;
+    await client.sync();
+    expect(client.headers.tip.id).toBe(b[6]!.id);
+    expect(await client.account(ALICE)).toMatchObject({ balance: 23n, height: 5, blockId: b[5]!.id });
+
+    // And back to branch a once it grows heavier still.
+    const a2 = node.extend(a, [50n, 60n, 70n, 80n]);
+    node.main = a2;
+    await client.sync();
+    expect(await client.account(ALICE)).toMatchObject({ balance: 70n, height: 7, blockId: a2[7]!.id });
+  });
+
+  it('does not follow a node that serves a lighter branch as its main chain', async () => {
+    const node = new FakeNode();
+    const a = node.extend(node.main, [1n, 2n, 3n, 4n]);
+    node.main = a;
+    const client = new LightClient(node, params, 1);
+    await client.sync();
+    node.main = node.extend(a.slice(0, 2), [9n]);
+    await client.sync();
+    expect(client.headers.tip.id).toBe(a[4]!.id);
+    expect((await client.account(ALICE)).balance).toBe(4n);
+  });
+
+  it('refuses a header chain that breaks the rules', async () => {
+    const node = new FakeNode();
+    const a = node.extend(node.main, [1n, 2n]);
+    const forged = { ...a[2]!, header: { ...a[2]!.header, bits: 0x1d00ffff } };
+    node.main = [a[0]!, a[1]!, forged];
+    const err = await new LightClient(node, params, 1).sync().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UntrustworthyNode);
+    expect((err as Error).message).toMatch(/bad-diffbits|high-hash/);
+  });
+});
