@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { blockHash, equalBytes, hashMeetsTarget, hashToHex, headerHash, targetFromBits, type Block } from '@hackcoin/core';
+import { blockHash, equalBytes, hashMeetsTarget, hashToHex, headerHash, targetFromBits, type Block, type Transaction } from '@hackcoin/core';
 import type { Chain } from '../../chain/chain.js';
 import type { Logger } from '../../util/logger.js';
 import type { Validation } from '../libp2p.js';
 import type { PeerSet } from '../peer-set.js';
 import { short } from '../peer-set.js';
 import type { Requester } from '../sync-client.js';
-import { decodeBlockTxn, decodeCompactBlock, encodeBlockTxnRequest, encodeCompactBlock } from './messages.js';
+import { decodeBlockTxn, decodeCompactBlock, encodeBlockTxnRequest, encodeCompactBlock, type CompactBlock } from './messages.js';
 import { fill, reconstruct, toCompact, type PartialBlock, type PoolTx } from './reconstruct.js';
 import type { RecentBlocks } from './recent-blocks.js';
 
@@ -98,7 +98,7 @@ export class CompactRelay {
     return accept(block);
   }
 
-  private async rebuild(from: string, cb: Parameters<typeof reconstruct>[0], hash: Uint8Array): Promise<Block | undefined> {
+  private async rebuild(from: string, cb: CompactBlock, hash: Uint8Array): Promise<Block | undefined> {
     const first = reconstruct(cb, this.d.pool());
     if (first.kind === 'complete') {
       this.counters.fromPoolOnly++;
@@ -120,7 +120,7 @@ export class CompactRelay {
     return this.full(from, hash, done.kind === 'fallback' ? done.reason : 'incomplete');
   }
 
-  private async requestMissing(from: string, hash: Uint8Array, partial: PartialBlock) {
+  private async requestMissing(from: string, hash: Uint8Array, partial: PartialBlock): Promise<Transaction[] | undefined> {
     this.counters.roundTrips++;
     this.counters.txsRequested += partial.missing.length;
     let raw: Uint8Array;
