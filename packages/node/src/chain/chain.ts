@@ -197,6 +197,21 @@ export class Chain extends TypedEmitter<ChainEvents> {
     return this.index.size;
   }
 
+  /**
+   * Stored valid blocks off the best chain with no more work than the tip: forks that lost.
+   * A block still being connected (or deferred by a local failure) has more work than the
+   * tip and is a candidate, not a side block.
+   */
+  get sideBlockCount(): number {
+    const tip = this.tip;
+    let n = 0;
+    for (const e of this.index.values()) {
+      if (e.status & Status.invalid || !(e.status & Status.haveData) || e.chainWork > tip.chainWork) continue;
+      if (!this.isMain(e)) n++;
+    }
+    return n;
+  }
+
   get orphanCount(): number {
     return this.orphans.size;
   }

@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 /** What the gauges read at scrape time; each subsystem's own public getters, wired by the composition root. */
 export interface MetricReaders {
-  chain(): { height: number; tipTime: number; blocksStored: number; difficulty: number; networkHashrate: number };
+  chain(): { height: number; tipTime: number; sideBlocks: number; difficulty: number; networkHashrate: number };
   mempool(): { size: number; bytes: number };
   /** Null when P2P is off. */
   network(): { inbound: number; outbound: number; bans: number; syncState: string; bestKnownHeight: number } | null;
@@ -60,10 +60,7 @@ export class NodeMetrics {
 
     gauge('chain_height', 'Height of the best chain', (g) => g.set(readers.chain().height));
     gauge('chain_tip_age_seconds', 'Seconds since the timestamp of the best block', (g) => g.set(Math.max(0, Date.now() / 1000 - readers.chain().tipTime)));
-    gauge('chain_side_blocks', 'Stored blocks that are not on the best chain', (g) => {
-      const c = readers.chain();
-      g.set(Math.max(0, c.blocksStored - c.height - 1));
-    });
+    gauge('chain_side_blocks', 'Stored valid blocks off the best chain with no more work than its tip', (g) => g.set(readers.chain().sideBlocks));
     gauge('chain_difficulty', 'Difficulty of the best block', (g) => g.set(readers.chain().difficulty));
     gauge('network_hashrate', 'Network hash rate estimated from chain work (hashes per second)', (g) => g.set(readers.chain().networkHashrate));
     gauge('mempool_transactions', 'Transactions in the mempool', (g) => g.set(readers.mempool().size));

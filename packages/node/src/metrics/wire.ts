@@ -23,7 +23,7 @@ export function wireMetrics(s: MetricSubsystems): { metrics: NodeMetrics; unwire
     chain: () => ({
       height: chain.height,
       tipTime: chain.tip.header.time,
-      blocksStored: chain.blockCount,
+      sideBlocks: chain.sideBlockCount,
       difficulty: difficultyFromBits(chain.tip.header.bits),
       networkHashrate: estimateHashRate(chain) ?? 0,
     }),
