@@ -135,7 +135,7 @@ if (!hasChromium) {
       expect((await node.api(`/api/address/${mine0}`)).pending).toHaveLength(0);
       await shot('wallet-review-1280');
       await page.getByRole('button', { name: 'Confirm and send' }).click();
-      await expect.poll(() => page.getByTestId('toast-success').last().textContent()).toContain('Sent 12.5 HCK');
+      await expect.poll(() => page.getByTestId('toast-success').last().textContent(), { timeout: 15_000 }).toContain('Sent 12.5 HCK');
       expect((await node.api(`/api/address/${mine0}`)).pending).toHaveLength(1);
 
       // More than the balance: said before anything is signed, and the review cannot be opened.
@@ -152,7 +152,7 @@ if (!hasChromium) {
       watch.allow(/status of 400/);
       await page.getByRole('button', { name: 'Confirm and send' }).click();
       const error = page.getByTestId('toast-error').last();
-      await expect.poll(() => error.textContent()).toContain('min-fee-not-met');
+      await expect.poll(() => error.textContent(), { timeout: 15_000 }).toContain('min-fee-not-met');
       const text = (await error.textContent())!;
       expect(text.match(/min-fee-not-met/g)).toHaveLength(1);
       expect(text).toMatch(/fee 0 HCK below [\d.]+ HCK/);

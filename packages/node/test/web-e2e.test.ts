@@ -123,7 +123,8 @@ if (!hasChromium) {
       await page.getByLabel('Amount (HCK)').fill('12.5');
       await page.getByRole('button', { name: 'Review send' }).click();
       await page.getByRole('button', { name: 'Confirm and send' }).click();
-      await expect.poll(() => successToast().textContent()).toContain('Sent 12.5 HCK');
+      // Signing loads the wallet's crypto and asks the node for the nonce: slower than one poll second on a busy machine.
+      await expect.poll(() => successToast().textContent(), { timeout: 15_000 }).toContain('Sent 12.5 HCK');
       const pendingRow = page.getByTestId('wallet-history').locator('tr[data-txid]').first();
       await expect.poll(() => pendingRow.textContent()).toContain('pending');
       txId = (await pendingRow.getAttribute('data-txid'))!;

@@ -7,6 +7,7 @@ import { miningRoutes } from './routes/mining.js';
 import { networkRoutes } from './routes/network.js';
 import { walletRoutes } from './routes/wallet.js';
 import { feeEstimateRoutes } from './routes/fee-estimate.js';
+import { searchRoutes } from './routes/search.js';
 import { contractRoutes } from './routes/contracts.js';
 import { healthRoutes } from './routes/health.js';
 import { proofRoutes } from './routes/proofs.js';
@@ -55,6 +56,7 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
   networkRoutes(app, ctx);
   walletRoutes(app, ctx);
   feeEstimateRoutes(app, ctx);
+  searchRoutes(app, ctx);
   contractRoutes(app, ctx);
   healthRoutes(app, ctx);
   proofRoutes(app, ctx);

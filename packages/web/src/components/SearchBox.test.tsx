@@ -30,12 +30,10 @@ describe('SearchBox', () => {
     vi.unstubAllGlobals();
   });
 
-  it('is labelled, hints the kind, and resolves a tx id through the node', async () => {
+  it('is labelled, hints the kind, and resolves a tx id through the node (one search lookup, no 404)', async () => {
     vi.stubGlobal(
       'fetch',
-      vi.fn(async (url: string) =>
-        url.startsWith('/api/blocks/') ? new Response(JSON.stringify({ error: 'not-found', message: 'block not found' }), { status: 404 }) : new Response(JSON.stringify({ id: TX }), { status: 200 }),
-      ),
+      vi.fn(async (url: string) => new Response(JSON.stringify(url === `/api/search/${TX}` ? { id: TX, type: 'tx' } : { error: 'not-found', message: 'no route' }), { status: url === `/api/search/${TX}` ? 200 : 404 })),
     );
     renderBox();
     const input = screen.getByLabelText(/Search by block height/);

@@ -1,18 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, ApiError } from '../lib/api';
+import { api } from '../lib/api';
 import { detectSearchKind, resolveSearch } from '../lib/search';
 import { useToast } from '../state/toast';
 import { Button } from './Button';
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await api(path);
-    return true;
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 404) return false;
-    throw e;
-  }
+/** What the node knows by this id (GET /api/search/:id answers 200 either way, so nothing logs a 404). */
+function lookup(id: string): Promise<'block' | 'tx' | null> {
+  return api<{ type: 'block' | 'tx' | null }>(`/api/search/${id}`).then((r) => r.type);
 }
 
 const HINT: Record<string, string> = {
@@ -35,7 +30,9 @@ export function SearchBox({ autoFocus }: { autoFocus?: boolean }) {
     const value = String(new FormData(e.currentTarget as HTMLFormElement).get('q') ?? q);
     setBusy(true);
     try {
-      const r = await resolveSearch(value, { block: (h) => exists(`/api/blocks/${h}`), tx: (id) => exists(`/api/tx/${id}`) });
+      const kind = new Map<string, Promise<'block' | 'tx' | null>>();
+      const known = (id: string) => kind.get(id) ?? kind.set(id, lookup(id)).get(id)!;
+      const r = await resolveSearch(value, { block: async (h) => (await known(h)) === 'block', tx: async (id) => (await known(id)) === 'tx' });
       if ('path' in r) {
         navigate(r.path);
         // Clear only what was searched: the user may already be typing the next query.
