@@ -58,8 +58,12 @@ export class BlockIntake {
    * Processes a block from `from`. `unsolicited` blocks (gossip, announcements)
    * are stored only when their chain has at least the tip's work; sync asks
    * only for blocks of a header chain already shown to beat the tip.
+   * `blame: false` is for a compact block relayed onwards before it was
+   * validated (BIP152's high-bandwidth relay): honest forwarders then pass on
+   * invalid blocks too, so, as in Bitcoin Core, a broken rule other than the
+   * header's (checked before forwarding) is not held against the sender.
    */
-  async accept(from: string, block: Block, opts: { unsolicited: boolean }): Promise<IntakeResult> {
+  async accept(from: string, block: Block, opts: { unsolicited: boolean; blame?: boolean }): Promise<IntakeResult> {
     const id = hashToHex(blockHash(block));
     this.seen.add(id);
     const peer = this.peers.get(from);
@@ -73,6 +77,10 @@ export class BlockIntake {
     } catch (e) {
       if (!(e instanceof RuleError)) throw e;
       if (blockFaultScore(e) === 0) return { id, status: 'ignored' };
+      if (opts.blame === false) {
+        this.log.warn(`block ${id.slice(0, 16)} relayed before validation by ${short(from)} is invalid: ${e.message}`);
+        return { id, status: 'invalid' };
+      }
       const pow = e.code === 'high-hash' || e.code === 'bad-diffbits';
       this.peers.misbehave(from, pow ? 'invalidPow' : 'invalidBlock', `block ${id.slice(0, 16)}: ${e.message}`);
       return { id, status: 'invalid' };

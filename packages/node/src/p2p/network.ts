@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { decodeCompact, type ConsensusParams } from '@hackcoin/core';
+import type { ConsensusParams } from '@hackcoin/core';
 import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { Logger } from '../util/logger.js';
@@ -186,9 +186,8 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
       protocol: this.ids.cmpct,
       fullBlock: (id, hash) => client.blocks(id, [hash]).then((b) => b[0], () => undefined),
       recent,
-      maxTxs: this.o.params.maxBlockTxs,
-      maxBlockSize: this.o.params.maxBlockSize,
-      powLimit: decodeCompact(this.o.params.powLimitBits).target,
+      params: this.o.params,
+      now: () => Math.floor(Date.now() / 1000),
       log,
       onOrphan: (id) => this.syncer.onOrphan(id),
     });

@@ -19,7 +19,8 @@ export interface Gossip {
 export interface CompactCodec {
   topic: string;
   encode(block: Block): Uint8Array;
-  receive(from: string, data: Uint8Array, accept: (block: Block) => Promise<Validation>): Promise<Validation>;
+  /** `accept` processes the rebuilt block; `blame: false` when it was relayed onwards before validation. */
+  receive(from: string, data: Uint8Array, accept: (block: Block, opts: { blame: boolean }) => Promise<Validation>): Promise<Validation>;
 }
 
 export interface RelayDeps {
@@ -110,7 +111,7 @@ export class Relay {
       this.d.gossip.subscribe(compact.topic, (from, data) => {
         const p = this.d.peers.get(from);
         if (p) p.bytesIn += data.length;
-        return compact.receive(from, data, (block) => this.acceptBlock(from, block));
+        return compact.receive(from, data, (block, o) => this.acceptBlock(from, block, o.blame));
       });
     }
     this.d.gossip.subscribe(this.d.topics.txs, (from, data) => {
@@ -163,11 +164,11 @@ export class Relay {
     return this.acceptBlock(from, block);
   }
 
-  private async acceptBlock(from: string, block: Block): Promise<Validation> {
+  private async acceptBlock(from: string, block: Block, blame = true): Promise<Validation> {
     const id = hashToHex(blockHash(block));
     if (this.d.chain.getEntry(id)) return 'ignore';
     this.gossiped.add(id);
-    const r = await this.d.intake.accept(from, block, { unsolicited: true });
+    const r = await this.d.intake.accept(from, block, { unsolicited: true, blame });
     if (r.status === 'orphan') {
       // Gossip cannot be trusted to deliver every block: fetch the gap from the sender.
       this.d.onOrphan(from);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { blockHash, decodeBlock, decodeCompact, hashMeetsTarget, signTransfer, hashToHex, headerHash, targetFromBits, txHash, type Block, type TransferTx } from '@hackcoin/core';
+import { blockHash, computeMerkleRoot, decodeBlock, decodeCompact, hashMeetsTarget, signTransfer, type CoinbaseTx, hashToHex, headerHash, targetFromBits, txHash, type Block, type TransferTx } from '@hackcoin/core';
 import { ChainFixture, REGTEST, W } from '../../test-support/chain-fixture.js';
 import { BlockIntake } from '../block-intake.js';
 import { FrameError } from '../frames.js';
@@ -71,20 +71,30 @@ async function setup(count: number, inPool: number, opts: { requester?: Requeste
     protocol: '/test/cmpct',
     fullBlock: async (_id, hash) => {
       full.fetched++;
-      const raw = await a.chain.getRawBlock(a.chain.getEntry(hashToHex(hash))!);
+      const e = a.chain.getEntry(hashToHex(hash));
+      const raw = e && (await a.chain.getRawBlock(e));
       return raw ? decodeBlock(raw) : undefined;
     },
     recent: new RecentBlocks(b.chain),
-    maxTxs: REGTEST.maxBlockTxs,
-    maxBlockSize: REGTEST.maxBlockSize,
-    powLimit: POW_LIMIT,
+    params: REGTEST,
+    now: () => b.clock.now,
     log: testLog,
     onOrphan: (id) => orphans.push(id),
   });
   const intake = new BlockIntake(b.chain, peers, testLog);
-  const accept = async (blk: Block): Promise<Validation> => ((await intake.accept('A', blk, { unsolicited: true })).status === 'connected' ? 'accept' : 'ignore');
-  const receive = (cb: CompactBlock) => relay.receive('A', encodeCompactBlock(cb), accept);
-  return { a, b, block, txs, relay, peers, senderPeers, served, full, orphans, server, receive, accept };
+  /** Every intake verdict, including those of blocks relayed on before validation. */
+  const verdicts: Promise<string>[] = [];
+  const accept = (blk: Block, o: { blame: boolean }): Promise<Validation> => {
+    const r = intake.accept('A', blk, { unsolicited: true, blame: o.blame }).then((x) => x.status);
+    verdicts.push(r);
+    return r.then((st) => (st === 'connected' ? 'accept' : 'ignore'));
+  };
+  const receive = async (cb: CompactBlock) => {
+    const v = await relay.receive('A', encodeCompactBlock(cb), accept);
+    await Promise.all(verdicts);
+    return v;
+  };
+  return { a, b, block, txs, relay, peers, senderPeers, served, full, orphans, server, receive, accept, verdicts };
 }
 
 const nonce = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
@@ -187,6 +197,35 @@ describe('compact block relay', () => {
     expect(s.orphans).toEqual(['D']);
     expect(s.peers.offencesOf('D')).toEqual([]);
     expect(s.served.requests).toBe(0);
+  });
+
+  it('relays a block extending the tip before validating it, and validates it behind', async () => {
+    const s = await setup(5, 5);
+    const v = await s.relay.receive('A', encodeCompactBlock(toCompact(s.block, nonce)), s.accept);
+    expect(v).toBe('accept');
+    expect(s.relay.stats().forwardedEarly).toBe(1);
+    expect(await Promise.all(s.verdicts)).toEqual(['connected']);
+    expect(s.b.chain.tip.id).toBe(hashToHex(blockHash(s.block)));
+  });
+
+  it('a block relayed before validation that turns out invalid is refused without blaming its sender', async () => {
+    const s = await setup(3, 3);
+    const coinbase = { ...(s.block.txs[0] as CoinbaseTx), amount: (s.block.txs[0] as CoinbaseTx).amount + 1n };
+    const txs = [coinbase, ...s.block.txs.slice(1)];
+    const header = regrind(toCompact({ header: { ...s.block.header, merkleRoot: computeMerkleRoot(txs) }, txs }, nonce), true).header;
+    expect(await s.receive(toCompact({ header, txs }, nonce))).toBe('accept');
+    expect(await Promise.all(s.verdicts)).toEqual(['invalid']);
+    expect(s.b.chain.height).toBe(2);
+    expect(s.peers.offences).toEqual([]);
+  });
+
+  it('a header breaking a contextual rule is refused before anything is relayed', async () => {
+    const s = await setup(2, 2);
+    const cb = toCompact(s.block, nonce);
+    const header = regrind({ ...cb, header: { ...cb.header, bits: 0x2000ffff } }, true).header;
+    expect(await s.receive(toCompact({ header, txs: s.block.txs }, nonce))).toBe('reject');
+    expect(s.peers.offencesOf('A')).toEqual(['invalidHeader']);
+    expect(s.relay.stats().forwardedEarly).toBe(0);
   });
 
   it('the server refuses an index past the block’s end and penalises the asker', async () => {

@@ -1,6 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { blockHash, equalBytes, hashMeetsTarget, hashToHex, headerHash, targetFromBits, type Block, type Transaction } from '@hackcoin/core';
+import {
+  RuleError,
+  blockHash,
+  checkHeaderContext,
+  decodeCompact,
+  equalBytes,
+  hashMeetsTarget,
+  hashToHex,
+  headerHash,
+  targetFromBits,
+  type Block,
+  type BlockHeader,
+  type ConsensusParams,
+  type Transaction,
+} from '@hackcoin/core';
 import type { Chain } from '../../chain/chain.js';
+import type { ChainEntry } from '../../chain/entry.js';
+import { blockFaultScore } from '../block-intake.js';
 import type { Logger } from '../../util/logger.js';
 import type { Validation } from '../libp2p.js';
 import type { PeerSet } from '../peer-set.js';
@@ -14,7 +30,10 @@ import type { RecentBlocks } from './recent-blocks.js';
 export const BLOCKTXN_TIMEOUT_MS = 3_000;
 
 export interface CompactRelayDeps {
-  chain: Pick<Chain, 'getEntry'>;
+  chain: Pick<Chain, 'getEntry' | 'tip' | 'nextBits' | 'medianTimePast'>;
+  params: ConsensusParams;
+  /** Unix seconds, for the header's future-time rule. */
+  now(): number;
   /** Transactions we hold, to rebuild from (the mempool). */
   pool(): Iterable<PoolTx>;
   peers: PeerSet;
@@ -24,9 +43,6 @@ export interface CompactRelayDeps {
   /** The whole block from a peer, by hash (the sync protocol); undefined when it cannot be had. */
   fullBlock(peerId: string, hash: Uint8Array): Promise<Block | undefined>;
   recent: RecentBlocks;
-  maxTxs: number;
-  maxBlockSize: number;
-  powLimit: bigint;
   log: Logger;
   /** A compact block whose parent we lack came from this peer. */
   onOrphan(peerId: string): void;
@@ -43,6 +59,8 @@ export interface CompactStats {
   txsRequested: number;
   /** Compact blocks we gave up on and fetched whole (collision, timeout, merkle mismatch). */
   fullFallbacks: number;
+  /** Relayed onwards as soon as rebuilt, before the block's transactions were validated. */
+  forwardedEarly: number;
 }
 
 /**
@@ -53,9 +71,12 @@ export interface CompactStats {
  * held against the sender: only messages no honest node sends are.
  */
 export class CompactRelay {
-  private readonly counters: CompactStats = { received: 0, fromPoolOnly: 0, roundTrips: 0, txsFromPool: 0, txsRequested: 0, fullFallbacks: 0 };
+  private readonly counters: CompactStats = { received: 0, fromPoolOnly: 0, roundTrips: 0, txsFromPool: 0, txsRequested: 0, fullFallbacks: 0, forwardedEarly: 0 };
+  private readonly powLimit: bigint;
 
-  constructor(private readonly d: CompactRelayDeps) {}
+  constructor(private readonly d: CompactRelayDeps) {
+    this.powLimit = decodeCompact(d.params.powLimitBits).target;
+  }
 
   stats(): CompactStats {
     return { ...this.counters };
@@ -69,10 +90,14 @@ export class CompactRelay {
 
   /**
    * A compact block from `from`: rebuilt, then handed to `accept` (the block
-   * intake) whose verdict gossip acts on.
+   * intake). A block extending our tip whose header passes every contextual
+   * rule is relayed on at once and validated behind it (BIP152's
+   * high-bandwidth mode): each hop then costs a rebuild, not a full
+   * validation. Any other block is validated first and gossip acts on the
+   * verdict.
    */
-  async receive(from: string, data: Uint8Array, accept: (block: Block) => Promise<Validation>): Promise<Validation> {
-    const decoded = decodeCompactBlock(data, this.d.maxTxs);
+  async receive(from: string, data: Uint8Array, accept: (block: Block, opts: { blame: boolean }) => Promise<Validation>): Promise<Validation> {
+    const decoded = decodeCompactBlock(data, this.d.params.maxBlockTxs);
     if (!decoded.ok) {
       this.d.peers.misbehave(from, 'malformed', `${decoded.rule}: ${decoded.detail}`);
       return 'reject';
@@ -82,20 +107,43 @@ export class CompactRelay {
     const id = hashToHex(hash);
     if (this.d.chain.getEntry(id)) return 'ignore';
     // Proof of work first: nobody makes us rebuild or request anything for a header that cost nothing.
-    const target = targetFromBits(cb.header.bits, this.d.powLimit);
+    const target = targetFromBits(cb.header.bits, this.powLimit);
     if (target === null || !hashMeetsTarget(hash, target)) {
       this.d.peers.misbehave(from, 'invalidPow', `compact block ${id.slice(0, 16)}: high-hash`);
       return 'reject';
     }
-    if (!this.d.chain.getEntry(hashToHex(cb.header.prevHash))) {
+    const parent = this.d.chain.getEntry(hashToHex(cb.header.prevHash));
+    if (!parent) {
       this.d.onOrphan(from);
       return 'ignore';
     }
     this.counters.received++;
     const block = await this.rebuild(from, cb, hash);
-    if (!block) return 'ignore';
+    if (!block || this.d.chain.getEntry(id)) return 'ignore';
     this.d.recent.add(id, block);
-    return accept(block);
+    if (parent !== this.d.chain.tip) return accept(block, { blame: true });
+    const refused = this.checkHeader(from, cb.header, parent, id);
+    if (refused) return refused;
+    this.counters.forwardedEarly++;
+    accept(block, { blame: false }).catch((e: Error) => this.d.log.warn(`compact block ${id.slice(0, 16)}: ${e.message}`));
+    return 'accept';
+  }
+
+  /** The header rules the chain would apply (bits, median time, future time), before anything is forwarded. */
+  private checkHeader(from: string, header: BlockHeader, parent: ChainEntry, id: string): Validation | undefined {
+    try {
+      checkHeaderContext(
+        header,
+        { expectedBits: this.d.chain.nextBits(parent), medianTimePast: this.d.chain.medianTimePast(parent), now: this.d.now(), height: parent.height + 1, prevTime: parent.header.time },
+        this.d.params,
+      );
+      return undefined;
+    } catch (e) {
+      if (!(e instanceof RuleError)) throw e;
+      if (blockFaultScore(e) === 0) return 'ignore';
+      this.d.peers.misbehave(from, 'invalidHeader', `compact block ${id.slice(0, 16)}: ${e.message}`);
+      return 'reject';
+    }
   }
 
   private async rebuild(from: string, cb: CompactBlock, hash: Uint8Array): Promise<Block | undefined> {
@@ -126,12 +174,12 @@ export class CompactRelay {
     let raw: Uint8Array;
     try {
       const req = encodeBlockTxnRequest({ blockHash: hash, indexes: partial.missing });
-      raw = await this.d.requester.request(from, this.d.protocol, req, this.d.maxBlockSize + 1024, BLOCKTXN_TIMEOUT_MS);
+      raw = await this.d.requester.request(from, this.d.protocol, req, this.d.params.maxBlockSize + 1024, BLOCKTXN_TIMEOUT_MS);
     } catch (e) {
       this.d.log.debug('getblocktxn to %s failed: %s', short(from), (e as Error).message);
       return undefined;
     }
-    const msg = decodeBlockTxn(raw, this.d.maxTxs);
+    const msg = decodeBlockTxn(raw, this.d.params.maxBlockTxs);
     if (!msg.ok) {
       this.d.peers.misbehave(from, 'malformed', `${msg.rule}: ${msg.detail}`);
       return undefined;
