@@ -188,8 +188,13 @@ if (!hasChromium) {
       expect(await page.getByText('Max fee', { exact: true }).count()).toBe(1);
       expect(await page.getByText('Fee paid', { exact: true }).count()).toBe(1);
       await shot('tx-internal-1280');
+      expect(await page.title()).toBe(`Transaction ${execute.slice(0, 10)}… · HackCoin`);
+      // Copy buttons beside every full id and address.
+      await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+      await page.getByRole('button', { name: `Copy transaction id: ${execute}` }).click();
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(execute);
       await go(`/explorer/tx/${deploy}`);
-      await expect.poll(() => page.getByTestId('tx-to').textContent()).toBe(`Contract creation · ${multisig}`);
+      await expect.poll(() => page.getByTestId('tx-to').textContent()).toContain(`Contract creation · ${multisig}`);
       expect(await page.getByTestId('tx-call').textContent()).toMatch(/^deploy [\d,]+ bytes of code, init\(\[/);
       const history = await node.api(`/api/address/${mine1}/history`);
       expect(history.entries.find((e: { id: string }) => e.id === execute)).toMatchObject({ type: 'contract', direction: 'in', internalReceived: '500000000' });

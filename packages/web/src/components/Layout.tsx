@@ -59,8 +59,23 @@ function OfflineBanner({ nodeLost, browserOnline }: { nodeLost: boolean; browser
   );
 }
 
+/** A title per page, so tabs and history entries say where they lead. */
+function titleFor(pathname: string): string {
+  const [, a, b, c] = pathname.split('/');
+  const short = (s = '') => (s.length > 16 ? `${s.slice(0, 10)}…` : s);
+  if (a === 'explorer' && b === 'block') return `Block ${/^\d+$/.test(c ?? '') ? `#${c}` : short(c)}`;
+  if (a === 'explorer' && b === 'tx') return `Transaction ${short(c)}`;
+  if (a === 'explorer' && b === 'address') return `Address ${short(c)}`;
+  if (a === 'explorer' && b === 'mempool') return 'Mempool';
+  const top = NAV.find(([to]) => to === `/${a ?? ''}`);
+  return top ? top[1] : 'Not found';
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   const { pathname } = useLocation();
+  useEffect(() => {
+    document.title = `${titleFor(pathname)} · HackCoin`;
+  }, [pathname]);
   const { state, client } = useRealtime();
   const browserOnline = useBrowserOnline();
   // Lost means it had been connected: the first connection attempt is not an outage.

@@ -6,6 +6,7 @@ import { ApiErrorNotice, Loading } from '../../components/Notice';
 import { Pager } from '../../components/Pager';
 import { SearchBox } from '../../components/SearchBox';
 import { TxTable } from '../../components/TxTable';
+import { CopyButton } from '../../components/CopyButton';
 import { useApi } from '../../hooks/useApi';
 import type { Topic } from '../../lib/realtime';
 import type { AddressInfoJson } from '../../lib/types';
@@ -26,7 +27,7 @@ export default function AddressPage() {
         res.error === undefined && <Loading />
       ) : (
         <>
-          <PageTitle sub={<span className="font-mono break-all" data-testid="address-text">{a.address}</span>}>Address</PageTitle>
+          <PageTitle sub={<><span className="font-mono break-all" data-testid="address-text">{a.address}</span><CopyButton text={a.address} label="Copy address" /></>}>Address</PageTitle>
           <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
             <Stat label="Balance (confirmed)" value={<Amount units={a.balance} />} testId="address-balance" />
             <Stat label="Including pending" value={<Amount units={a.pendingBalance} />} />

@@ -1,5 +1,6 @@
 import { Link, useParams } from 'react-router-dom';
 import { Card, KeyValue, PageTitle } from '../../components/Card';
+import { CopyButton } from '../../components/CopyButton';
 import { BlockLink } from '../../components/Links';
 import { ApiErrorNotice, Loading } from '../../components/Notice';
 import { SearchBox } from '../../components/SearchBox';
@@ -22,7 +23,7 @@ export default function BlockPage() {
         res.error === undefined && <Loading />
       ) : (
         <>
-          <PageTitle sub={<span className="font-mono break-all">{b.hash}</span>}>
+          <PageTitle sub={<><span className="font-mono break-all">{b.hash}</span><CopyButton text={b.hash} label="Copy block hash" /></>}>
             Block <span data-testid="block-height">#{b.height}</span>
           </PageTitle>
           <nav aria-label="Adjacent blocks" className="flex justify-between gap-2">

@@ -1,4 +1,4 @@
-import { useEffect, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { useParams } from 'react-router-dom';
 import { Amount } from '../../components/Amount';
 import { Card, KeyValue, PageTitle } from '../../components/Card';
@@ -9,6 +9,7 @@ import { useApi } from '../../hooks/useApi';
 import { decodeCallData } from '../../lib/call-data';
 import type { TxDetail } from '../../lib/types';
 import { Receipt } from './Receipt';
+import { CopyButton } from '../../components/CopyButton';
 
 function Status({ tx }: { tx: TxDetail }) {
   if (tx.status === 'pending') return <span className="rounded bg-amber-500/15 px-2 py-0.5 text-amber-300" data-testid="tx-status">pending (in mempool)</span>;
@@ -30,9 +31,6 @@ export default function TxPage() {
   const res = useApi<TxDetail>(`/api/tx/${encodeURIComponent(id)}`, { refreshOn: ['blocks', 'mempool'] });
   const tx = res.data;
   const call = decodeCallData(tx?.data);
-  useEffect(() => {
-    document.title = `Transaction ${id.slice(0, 12)}… · HackCoin`;
-  }, [id]);
   return (
     <div className="space-y-4">
       <SearchBox />
@@ -41,7 +39,7 @@ export default function TxPage() {
         res.error === undefined && <Loading />
       ) : (
         <>
-          <PageTitle sub={<span className="font-mono break-all">{tx.id}</span>}>{tx.type === 'coinbase' ? 'Coinbase transaction' : 'Transaction'}</PageTitle>
+          <PageTitle sub={<><span className="font-mono break-all">{tx.id}</span><CopyButton text={tx.id} label="Copy transaction id" /></>}>{tx.type === 'coinbase' ? 'Coinbase transaction' : 'Transaction'}</PageTitle>
           <Card title="Status">
             <KeyValue
               rows={[
