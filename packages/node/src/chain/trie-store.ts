@@ -1,4 +1,4 @@
-import { bytesToHex, hexToBytes, type TrieNodeReader } from '@hackcoin/core';
+import { bytesToHex, type TrieNodeReader } from '@hackcoin/core';
 import type { BatchOp, Database } from '../store/db.js';
 import { Prefix, key } from '../store/keys.js';
 import { ByteLru } from '../util/byte-lru.js';
@@ -33,10 +33,10 @@ export class TrieNodeStore implements TrieNodeReader {
     return raw;
   }
 
-  /** Batch puts for the nodes a block created (idempotent: same hash, same record). */
+  /** Batch puts for the nodes a block created (idempotent: same hash, same record); Buffer decodes the hex natively, without core's regex check. */
   ops(created: ReadonlyMap<string, Uint8Array>): BatchOp[] {
     const ops: BatchOp[] = [];
-    for (const [id, rec] of created) ops.push({ type: 'put', key: key(Prefix.trieNode, hexToBytes(id)), value: rec });
+    for (const [id, rec] of created) ops.push({ type: 'put', key: key(Prefix.trieNode, Buffer.from(id, 'hex')), value: rec });
     return ops;
   }
 
