@@ -69,7 +69,7 @@ async function connectRate(threads: number, pipelined: boolean): Promise<{ rate:
     const { setup, wire } = buildBlocks(chain.tip);
     for (const b of setup) await chain.processBlock(b);
     // Warm the workers (module load, JIT) outside the timed run.
-    if (pool) await pool.check(new Uint8Array(0));
+    if (pool) await pool.whenReady();
     const t0 = performance.now();
     // Decoded fresh, as a peer's block would arrive: no cached hashes or senders.
     if (pipelined) await Promise.all(wire.map((raw) => chain.processBlock(decodeBlock(raw))));

@@ -21,6 +21,8 @@ interface Chunk {
 
 interface Slot {
   worker: Worker;
+  /** Loaded its backend: a starting worker (seconds through tsx on a busy machine) gets no work. */
+  ready: boolean;
   busy: Chunk | undefined;
 }
 
@@ -29,7 +31,9 @@ interface Slot {
  * CCheckQueue, bcoin's worker pool). A batch is cut into chunks that idle
  * workers take in turn. If a worker dies, its chunk and everything after are
  * checked on the calling thread with the same backend: slower, never a
- * different answer. Workers start with the first check and stop when idle.
+ * different answer. Workers start with the first check and stop when idle;
+ * until one is ready, checks run on the calling thread, so starting costs no
+ * latency.
  */
 export class VerifyPool {
   private readonly slots: Slot[] = [];
@@ -38,6 +42,7 @@ export class VerifyPool {
   private closed = false;
   private running = false;
   private idleTimer: NodeJS.Timeout | undefined;
+  private readyWaiters: (() => void)[] = [];
   /** The signature backend the workers loaded, once the first one reported. */
   backend: string | undefined;
 
@@ -64,11 +69,14 @@ export class VerifyPool {
 
   private spawn(): void {
     const worker = new Worker(WORKER_FILE, { workerData: { jobModuleUrl: JOB_URL } });
-    const slot: Slot = { worker, busy: undefined };
+    const slot: Slot = { worker, ready: false, busy: undefined };
     worker.unref();
     worker.on('message', (m: { ready?: boolean; backend?: string; results?: Uint8Array }) => {
       if (m.ready) {
         this.backend ??= m.backend;
+        slot.ready = true;
+        this.notifyReady();
+        this.dispatch();
         return;
       }
       const chunk = slot.busy;
@@ -85,10 +93,25 @@ export class VerifyPool {
     this.slots.push(slot);
   }
 
+  /** Starts the workers and resolves once each has loaded (or failed): a warm pool for benchmarks and tests. */
+  whenReady(): Promise<void> {
+    this.start();
+    return new Promise((resolve) => {
+      this.readyWaiters.push(resolve);
+      this.notifyReady();
+    });
+  }
+
+  private notifyReady(): void {
+    if (this.slots.some((s) => !s.ready)) return;
+    for (const w of this.readyWaiters.splice(0)) w();
+  }
+
   private retire(slot: Slot): void {
     const at = this.slots.indexOf(slot);
     if (at < 0) return;
     this.slots.splice(at, 1);
+    this.notifyReady();
     if (slot.busy) this.waiting.unshift(slot.busy);
     slot.busy = undefined;
     this.dispatch();
@@ -125,14 +148,14 @@ export class VerifyPool {
   }
 
   private dispatch(): void {
-    if (this.slots.length === 0 || this.closed) {
+    if (this.closed || !this.slots.some((s) => s.ready)) {
       if (this.waiting.length === 0) return;
       this.inline ??= createVerifyJob();
       for (let c = this.waiting.shift(); c; c = this.waiting.shift()) c.done(this.inline.run(c.items));
       return;
     }
     for (const slot of this.slots) {
-      if (slot.busy) continue;
+      if (slot.busy || !slot.ready) continue;
       const chunk = this.waiting.shift();
       if (!chunk) break;
       slot.busy = chunk;

@@ -87,6 +87,8 @@ describe('parallel signature verification', () => {
     it(`gives the serial verdict for every valid, invalid and high-S signature (${label} on the main thread)`, async () => {
       const pool = new VerifyPool(2);
       pools.push(pool);
+      await pool.whenReady();
+      expect(pool.backend).toBe(loadSignatureBackend().name);
       const backend = await new SignatureVerifier(base, pool).prepare(cases.map((c) => c.tx));
       const parallel = cases.map((c) => `${c.name} → ${outcome(c.tx, backend)}`);
       const serial = cases.map((c) => `${c.name} → ${outcome(c.tx, base)}`);
@@ -107,6 +109,7 @@ describe('parallel signature verification', () => {
     };
     const pool = new VerifyPool(1);
     pools.push(pool);
+    await pool.whenReady();
     const backend = await new SignatureVerifier(counting, pool).prepare([tx]);
     expect(outcome(tx, backend)).toBe(outcome(tx, nobleBackend));
     expect(baseCalls).toBe(0);
@@ -115,6 +118,7 @@ describe('parallel signature verification', () => {
   it('sends single transactions that arrive in the same turn to the pool as one batch, with the same verdicts', async () => {
     const pool = new VerifyPool(2);
     pools.push(pool);
+    await pool.whenReady();
     const batches: number[] = [];
     const check = pool.check.bind(pool);
     pool.check = (items) => (batches.push(items.length), check(items));
@@ -167,6 +171,7 @@ describe('a chain checking signatures on the verify pool', () => {
       };
       const pool = new VerifyPool(2);
       pools.push(pool);
+      await pool.whenReady();
       const parallel = await run(new SignatureVerifier(fx.backend, pool));
       const serial = await run(undefined);
       expect(parallel).toEqual(serial);
@@ -186,6 +191,7 @@ describe('a mempool checking signatures on the verify pool', () => {
       await fx.mine(1, { miner: W.alice });
       const pool = new VerifyPool(2);
       pools.push(pool);
+      await pool.whenReady();
       const parallel = new Mempool({
         chain: fx.chain, db: fx.db, params: fx.params, backend: fx.backend, log: quietLogger(), maxTxs: 100, minFeeRate: 1n,
         verifier: new SignatureVerifier(fx.backend, pool),
