@@ -10,6 +10,7 @@ interface CompactStats {
   txsFromPool: number;
   txsRequested: number;
   fullFallbacks: number;
+  forwardedEarly: number;
 }
 
 const compactStats = async (n: TestNode): Promise<CompactStats> => (await n.api('/api/network/status')).compact;
@@ -66,6 +67,8 @@ describe('compact block relay between node processes', () => {
       expect(s.txsRequested - before[i]!.txsRequested).toBe(0);
       expect(s.roundTrips - before[i]!.roundTrips).toBe(0);
       expect(s.fullFallbacks).toBe(0);
+      // It extended each node's tip: relayed on as soon as rebuilt, validated behind.
+      expect(s.forwardedEarly - before[i]!.forwardedEarly).toBe(1);
     }
   }, 90_000);
 
