@@ -5,6 +5,39 @@ import { StratumTestMiner, type MinerReport } from './helpers/stratum-miner.js';
 
 /** STRATUM_MINER_SECONDS=30 for the full run the issue asks for; npm test uses a shorter one. */
 const SECONDS = Number(process.env.STRATUM_MINER_SECONDS ?? 10);
+/** Upper bounds for the catch-up wait: regtest pools find up to ~120 blocks/s; a loaded 2-core host syncs >= 10 blocks/s. */
+const MAX_BLOCKS_PER_SECOND = 150;
+const SYNC_MS_PER_BLOCK = 100;
+/** A peer whose height does not move for this long is stuck, not slow: that is a relay bug to report. */
+const STALL_MS = 30_000;
+
+/**
+ * Waits for `node` to reach `tip`, for as long as it keeps making progress (up to SYNC_MS_PER_BLOCK
+ * per block), so a slow host is not mistaken for lost blocks while a stuck sync still fails fast.
+ */
+async function catchUp(node: TestNode, tip: { height: number; bestHash: string }): Promise<{ height: number; bestHash: string; trace: string }> {
+  const started = Date.now();
+  const end = started + 30_000 + tip.height * SYNC_MS_PER_BLOCK;
+  let last = { height: -1, at: started };
+  const trace: string[] = [];
+  for (;;) {
+    const info = (await node.api('/api/node/info')) as { height: number; bestHash: string };
+    const now = Date.now();
+    if (info.height !== last.height) {
+      last = { height: info.height, at: now };
+      if (trace.length < 40) trace.push(`${info.height}@${((now - started) / 1000).toFixed(1)}s`);
+    }
+    if (info.bestHash === tip.bestHash || now > end || now - last.at > STALL_MS) {
+      if (info.bestHash !== tip.bestHash) {
+        const sync = await node.api('/api/network/status').catch((e: Error) => e.message);
+        trace.push(`gave up at ${info.height} of ${tip.height} (${now - last.at > STALL_MS ? 'stalled' : 'too slow'}); network ${JSON.stringify(sync).slice(0, 600)}`);
+      }
+      return { ...info, trace: trace.join(' ') };
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 const newAddress = () => formatAddress(addressFromPublicKey(publicKeyFromPrivate(generatePrivateKey())));
 
 describe('a spec-following Stratum miner at native hashing speed on regtest', () => {
@@ -43,11 +76,21 @@ describe('a spec-following Stratum miner at native hashing speed on regtest', ()
     const stats = await pool.api('/api/pool/stats');
     expect(stats.workers[0].accepted).toBe(report.accepted);
     expect(stats.workers[0].stale + stats.workers[0].duplicate + stats.workers[0].lowDifficulty + stats.workers[0].invalid).toBe(report.submitted - report.accepted);
-    // Every block the pool found is on the main chain of the second node.
+    // The miner has stopped, so the pool's tip is final: every block the pool found is on the main chain of
+    // the second node once it has caught up (equal tips mean equal chains down to genesis).
     const tip = (await pool.api('/api/node/info')) as { height: number; bestHash: string };
     expect(tip.height).toBeGreaterThanOrEqual(report.blocks);
-    await waitFor(async () => (await peer!.api('/api/node/info')).bestHash === tip.bestHash, 60_000, 'the second node to reach the pool tip');
-  }, (SECONDS + 150) * 1000);
+    const reached = await catchUp(peer, tip);
+    process.stderr.write(`second node: ${reached.trace}\n`);
+    if (reached.bestHash !== tip.bestHash) {
+      const peerLines = (n: TestNode) => n.output().split('\n').filter((l) => /peer|disconnect|ban|sync|dial|connect/i.test(l)).slice(-15).join('\n');
+      process.stderr.write(`second node log:\n${peerLines(peer)}\npool log:\n${peerLines(pool)}\n`);
+    }
+    // An honest peer relaying a fast chain must not look like a flood to the pool.
+    expect((await pool.api('/api/network/status')).bans, 'bans by the pool').toBe(0);
+    expect(reached.bestHash).toBe(tip.bestHash);
+    expect(reached.height).toBe(tip.height);
+  }, (SECONDS * (1 + MAX_BLOCKS_PER_SECOND * SYNC_MS_PER_BLOCK / 1000) + 150) * 1000);
 });
 
 describe('the same miner on the test network, across retargets', () => {
