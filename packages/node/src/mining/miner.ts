@@ -21,6 +21,7 @@ import { createTemplate, type BlockTemplate } from './template.js';
 import { scanWorkerFile, scanWorkerSpec } from './hasher/worker-spec.js';
 import { dutyCycle, restAfter, type Intensity } from './intensity.js';
 import { RateMeter } from './rate.js';
+import { HOLD_RETRY_MS, tooFarAhead } from './clock-guard.js';
 import { estimateHashRate } from '../chain/hashrate.js';
 import { PoolClient, type PoolWork } from './pool-client.js';
 
@@ -29,8 +30,6 @@ export interface MinerSettings {
   intensity: Intensity;
 }
 
-/** How far ahead of the clock a template may stamp itself before the miner waits. */
-const MAX_AHEAD_SECONDS = 60;
 const TEMPLATE_REFRESH_MS = 10_000;
 /** Chunks are sized to about this long, so new work reaches every thread well within 100 ms. */
 const CHUNK_TARGET_MS = 40;
@@ -289,12 +288,10 @@ export class Miner {
     this.refreshing = true;
     try {
       const t = await createTemplate(this.chain, this.mempool, this.address, this.nextExtra());
-      const ahead = t.header.time - Math.floor(Date.now() / 1000);
-      if (ahead > MAX_AHEAD_SECONDS) {
-        // Regtest can outrun the clock; waiting keeps our blocks inside the 2-hour rule.
+      if (tooFarAhead(t.header.time, Math.floor(Date.now() / 1000))) {
         this.template = null;
         this.jobId++;
-        setTimeout(() => void this.refresh(), 1000);
+        setTimeout(() => void this.refresh(), HOLD_RETRY_MS);
         return;
       }
       // The tip moved while the template was built, or our own block on this parent is

@@ -11,6 +11,7 @@ import type { Chain } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/entry.js';
 import type { Mempool } from '../mempool/mempool.js';
 import { createTemplate } from '../mining/template.js';
+import { HOLD_RETRY_MS, tooFarAhead } from '../mining/clock-guard.js';
 import type { Logger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, StratumJob } from './job.js';
@@ -46,6 +47,8 @@ export interface StratumOptions {
   refreshGraceMs?: number;
   /** Per-connection variable difficulty (default on); benchmarks pin the difficulty. */
   varDiff?: boolean;
+  /** The pool's clock in milliseconds; injectable so tests can move it. */
+  now?: () => number;
 }
 
 export interface FoundBlock {
@@ -89,6 +92,8 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   private nextSessionId = 1;
   private jobCounter = 0;
   private timers: NodeJS.Timeout[] = [];
+  /** Set while templates run too far ahead of the clock: the next look at it. */
+  private holdTimer: NodeJS.Timeout | null = null;
   private building: Promise<void> | null = null;
   private accepting = true;
   /** Parent of the block a share just solved, while the chain connects it: work on that parent is already stale. */
@@ -130,6 +135,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     this.accepting = false;
     this.o.chain.off('tip', this.onTip);
     for (const t of this.timers) clearInterval(t);
+    if (this.holdTimer) clearTimeout(this.holdTimer);
     for (const s of this.sessions) s.close();
     await new Promise<void>((res) => this.server.close(() => res()));
     await this.building;
@@ -228,8 +234,15 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     if (this.building) return this.building.then(() => this.refreshJob(clean));
     this.building = (async () => {
       try {
-        const t = await createTemplate(this.o.chain, this.o.mempool, this.poolAddressBytes, new Uint8Array(EXTRANONCE1_SIZE + EXTRANONCE2_SIZE));
+        const nowSeconds = Math.floor(this.now() / 1000);
+        const t = await createTemplate(this.o.chain, this.o.mempool, this.poolAddressBytes, new Uint8Array(EXTRANONCE1_SIZE + EXTRANONCE2_SIZE), nowSeconds);
         if (!this.accepting) return;
+        if (tooFarAhead(t.header.time, nowSeconds)) {
+          // Miners answered stale for a while lose less than blocks the 2-hour rule would refuse.
+          if (this.job && this.job.template.parent !== t.parent) this.job = null;
+          this.holdBack(t.header.time - nowSeconds);
+          return;
+        }
         // A timer refresh that lands on a new tip retires the old jobs like the tip event would.
         const retire = clean || this.job === null || this.job.template.parent !== t.parent;
         const job = new StratumJob((++this.jobCounter).toString(16), t);
@@ -243,6 +256,19 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
       }
     })();
     return this.building;
+  }
+
+  private holdBack(aheadSeconds: number): void {
+    if (this.holdTimer) return;
+    this.o.log.debug('stratum: templates are %d s ahead of the clock; holding work back', aheadSeconds);
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = null;
+      void this.refreshJob(true);
+    }, HOLD_RETRY_MS);
+  }
+
+  private now(): number {
+    return this.o.now ? this.o.now() : Date.now();
   }
 
   private reject(worker: string | null, address: string | null, outcome: ShareOutcome, difficulty: number, code: number, message: string): SubmitOutcome {
@@ -272,7 +298,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     }
     const difficulty = session.jobDifficulty.get(jobId) ?? d;
     const mtp = this.o.chain.medianTimePast(job.template.parent);
-    if (ntime <= mtp || ntime > Math.floor(Date.now() / 1000) + this.o.params.maxFutureBlockTime) {
+    if (ntime <= mtp || ntime > Math.floor(this.now() / 1000) + this.o.params.maxFutureBlockTime) {
       return this.reject(worker, address, 'invalid', difficulty, StratumError.other, 'ntime out of range');
     }
     const key = `${Buffer.from(session.extranonce1).toString('hex')}:${en2Hex.toLowerCase()}:${ntime}:${nonce}`;
