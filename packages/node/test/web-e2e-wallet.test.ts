@@ -159,6 +159,16 @@ if (!hasChromium) {
       await page.getByRole('button', { name: 'Back', exact: true }).click();
       await page.locator('input[name="fee"][value="normal"]').check({ force: true });
       await page.getByLabel('Amount (HCK)').fill('');
+
+      // The waiting send in the mempool's fee-rate histogram (uPlot: canvas, axes, hover legend).
+      await go('/explorer/mempool');
+      await page.getByTestId('fee-histogram').locator('canvas').waitFor();
+      await page.getByTestId('fee-histogram').hover();
+      // The hover legend is the tooltip: the bucket, its bytes and transactions.
+      await expect.poll(() => page.getByTestId('fee-histogram').textContent()).toMatch(/fee rate\s*1 u\/B\s*waiting\s*\d+ B in 1 tx/);
+      await shot('mempool-histogram-1280');
+      await go('/wallet');
+      await expect.poll(() => page.getByTestId('wallet-address').count(), { timeout: 20_000 }).toBe(2);
     });
 
     it('shows a multisig payout (an internal transaction) in the wallet, the address page and the transaction page', async () => {
