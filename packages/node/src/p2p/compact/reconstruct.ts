@@ -56,17 +56,18 @@ export function reconstruct(cb: CompactBlock, pool: Iterable<PoolTx>): Rebuilt {
   }
   const collided = new Set<number>();
   let fromPool = 0;
+  // Like Core, stop once every slot is filled: a large mempool costs only until the block is complete.
   for (const t of pool) {
-    if (slotOf.size === 0) break;
+    if (fromPool === slotOf.size) break;
     const id = shortId(key, t.hash);
     const i = slotOf.get(id);
-    if (i === undefined) continue;
-    if (slots[i] && !collided.has(i)) {
+    if (i === undefined || collided.has(i)) continue;
+    if (slots[i]) {
       if (equalBytes(txHash(slots[i]!), t.hash)) continue;
       collided.add(i);
       slots[i] = undefined;
       fromPool--;
-    } else if (!collided.has(i)) {
+    } else {
       slots[i] = t.tx;
       fromPool++;
     }
