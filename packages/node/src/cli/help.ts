@@ -9,6 +9,8 @@ Commands
   list                         wallets and their addresses (--verify checks them against the keys)
   address new                  derive the next receive address [--label TEXT] [--account N]
   balance                      confirmed / pending in / pending out / available [--address A]
+                               --verify: check the node's headers from genesis and prove each balance
+                               and nonce against them (--confirmations N, default 1 on regtest, 6 elsewhere)
   send <to> <amount>           amount in HCK, e.g. 1.5 [--fee slow|normal|fast|<total base units>] [--from A]
   history                      newest first, pending first [--address A] [--page N] [--limit N]
   export                       encrypted keystore to stdout or --out FILE

@@ -29,6 +29,7 @@ const OPTIONS = {
   page: { type: 'string' },
   limit: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  confirmations: { type: 'string' },
   out: { type: 'string' },
   'unsafe-raw-key': { type: 'boolean' },
   'unsafe-mnemonic': { type: 'boolean' },

@@ -5,6 +5,7 @@ import { takeArgs } from '../options.js';
 import { table } from '../output.js';
 import { selectedAddresses } from '../own-addresses.js';
 import { readKeystore } from '../store.js';
+import { verifiedAccounts } from '../verified.js';
 
 const hck = (b: BalanceSummary) => ({
   confirmed: formatHck(b.confirmed),
@@ -19,15 +20,22 @@ export async function balanceCommand(ctx: CommandContext): Promise<void> {
   const file = readKeystore(opts.dataDir, opts.walletName);
   const rows = [];
   const total: BalanceSummary = { confirmed: 0n, pendingIncoming: 0n, pendingOutgoing: 0n, available: 0n };
-  for (const a of selectedAddresses(file, opts.flags.address, opts.walletName)) {
+  const selected = selectedAddresses(file, opts.flags.address, opts.walletName);
+  const verified = opts.flags.verify === true ? await verifiedAccounts(ctx, selected.map((a) => a.address)) : undefined;
+  for (const a of selected) {
     const s = await addressState(node, a.address);
     for (const k of Object.keys(total) as (keyof BalanceSummary)[]) total[k] += s.balance[k];
-    rows.push({ address: a.address, label: a.label, ...hck(s.balance), pendingTxs: s.pending.length });
+    const v = verified?.get(a.address);
+    const proven = v ? { verified: { balance: formatHck(v.balance), nonce: v.nonce.toString(), height: v.height, block: v.blockId } } : {};
+    rows.push({ address: a.address, label: a.label, ...hck(s.balance), pendingTxs: s.pending.length, ...proven });
   }
   const lines = table([
     ['address', 'confirmed', 'pending in', 'pending out', 'available', 'label'],
     ...rows.map((r) => [r.address, r.confirmed, r.pendingIncoming, r.pendingOutgoing, r.available, r.label]),
     ...(rows.length > 1 ? [['total', ...Object.values(hck(total)), '']] : []),
   ]);
-  out.result({ wallet: opts.walletName, unit: 'HCK', addresses: rows, total: hck(total) }, [...lines, '(amounts in HCK; pending out includes fees)']);
+  const proofLines = rows.flatMap((r) =>
+    r.verified ? [`${r.address}: ${r.verified.balance} HCK, nonce ${r.verified.nonce}, verified at height ${r.verified.height} (${r.verified.block})`] : [],
+  );
+  out.result({ wallet: opts.walletName, unit: 'HCK', addresses: rows, total: hck(total) }, [...lines, '(amounts in HCK; pending out includes fees)', ...proofLines]);
 }

@@ -1,0 +1,30 @@
+import { LightClient, UntrustworthyNode, httpProofSource, parseAddress, type VerifiedAccount } from '@hackcoin/core';
+import { networkParams } from './chain-info.js';
+import type { CommandContext } from './context.js';
+import { CliError, EXIT, usageError } from './errors.js';
+
+/** Confirmations the proven header needs: 1 on regtest, where blocks are mined on demand, 6 elsewhere. */
+function confirmations(flag: string | undefined, network: string): number {
+  if (flag === undefined) return network === 'regtest' ? 1 : 6;
+  if (!/^\d{1,4}$/.test(flag) || Number(flag) < 1) throw usageError(`invalid --confirmations "${flag}": expected 1–9999`);
+  return Number(flag);
+}
+
+/**
+ * `--verify`: the node's headers are checked from genesis and each address's
+ * balance and nonce are read only through proofs against them, so a node
+ * that lies is named instead of believed.
+ */
+export async function verifiedAccounts(ctx: CommandContext, addresses: readonly string[]): Promise<Map<string, VerifiedAccount>> {
+  const params = await networkParams(ctx.node);
+  const client = new LightClient(httpProofSource(ctx.opts.nodeUrl), params, confirmations(ctx.opts.flags.confirmations, params.network));
+  const out = new Map<string, VerifiedAccount>();
+  try {
+    await client.sync();
+    for (const a of addresses) out.set(a, await client.account(parseAddress(a)));
+  } catch (e) {
+    if (e instanceof UntrustworthyNode) throw new CliError(`node ${ctx.opts.nodeUrl} is untrustworthy: ${e.message}`, EXIT.node);
+    throw e;
+  }
+  return out;
+}
