@@ -2,6 +2,7 @@ import { Amount } from '../../components/Amount';
 import { Stat } from '../../components/Card';
 import { ApiErrorNotice } from '../../components/Notice';
 import { balanceOf, useAddressInfo } from './useAddressInfo';
+import { VerifiedBalance } from './VerifiedBalance';
 
 export function BalanceCard({ address }: { address: string }) {
   const info = useAddressInfo(address, 1, 1);
@@ -13,6 +14,9 @@ export function BalanceCard({ address }: { address: string }) {
       <Stat label="Confirmed" testId="balance-confirmed" value={v(b?.confirmed)} />
       <Stat label="Pending" testId="balance-pending" value={b ? <span className="text-base">+{v(b.pendingIncoming)} / −{v(b.pendingOutgoing)}</span> : '…'} />
       <Stat label="Available" testId="balance-available" value={v(b?.available)} hint="confirmed minus pending outgoing" />
+      <div className="sm:col-span-3">
+        <VerifiedBalance address={address} />
+      </div>
     </div>
   );
 }
