@@ -45,6 +45,17 @@ interface ScanResult {
   ms: number;
 }
 
+/**
+ * What a mining thread needs of its worker (scan-worker.mjs on a worker_threads Worker in the
+ * node): it announces itself with one message once loaded, then answers each job with a ScanResult.
+ */
+export interface ScanWorker {
+  postMessage(job: { header: Uint8Array; target: Uint8Array; start: number; count: number }): void;
+  once(event: 'message', listener: (m: ScanResult) => void): unknown;
+  on(event: 'error', listener: (e: Error) => void): unknown;
+  terminate(): Promise<number>;
+}
+
 /** One mining thread: scans chunks of the current job's nonce space. */
 class MiningThread {
   readonly meter = new RateMeter();
@@ -53,7 +64,7 @@ class MiningThread {
   private resting: NodeJS.Timeout | null = null;
 
   constructor(
-    readonly worker: Worker,
+    readonly worker: ScanWorker,
     private readonly onResult: (t: MiningThread, jobId: number, r: ScanResult) => void,
   ) {}
 
@@ -98,7 +109,7 @@ class MiningThread {
 export class Miner {
   private threads: MiningThread[] = [];
   /** Workers still loading their hashing backend. */
-  private pending: Worker[] = [];
+  private pending: ScanWorker[] = [];
   private settings: MinerSettings;
   private template: BlockTemplate | null = null;
   /**
@@ -126,6 +137,8 @@ export class Miner {
     private readonly mempool: Mempool,
     private readonly log: Logger,
     settings: Partial<MinerSettings> = {},
+    /** Starts one mining thread's worker; tests pass workers whose answers they control. */
+    private readonly spawnWorker: () => ScanWorker = () => new Worker(scanWorkerFile, { workerData: scanWorkerSpec().workerData }),
   ) {
     this.settings = { threads: settings.threads ?? defaultThreads(), intensity: settings.intensity ?? 'high' };
     dutyCycle(this.settings.intensity);
@@ -256,7 +269,7 @@ export class Miner {
   private resize(): void {
     while (this.threads.length > this.settings.threads) void this.threads.pop()!.stop();
     while (this.threads.length + this.pending.length < this.settings.threads) {
-      const worker = new Worker(scanWorkerFile, { workerData: this.spec.workerData });
+      const worker = this.spawnWorker();
       this.pending.push(worker);
       worker.on('error', (e) => this.log.error(`mining thread failed: ${e.message}`));
       // scan-worker.mjs announces itself once it has loaded its hashing backend.
