@@ -17,6 +17,8 @@ export class PeerState {
   exhaustedAt: string | undefined;
   /** After a timeout the peer is rested rather than punished: slow is not dishonest. */
   syncBackoffUntil = 0;
+  /** Sync sessions with this peer that failed in a row (timeouts, bad bodies); lengthens the rest. */
+  syncFailures = 0;
   /** The last block this peer delivered to us (gossip or fetch): no need to announce it back. */
   knownBlock: string | undefined;
   /** When this peer last gave us a new block / transaction: inbound eviction protects useful peers. */

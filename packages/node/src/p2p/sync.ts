@@ -56,6 +56,7 @@ const STALL_MS = 15_000;
 /** Header sessions run side by side, one per peer, so one slow or lying peer cannot hold up the others. */
 const MAX_SESSIONS = 4;
 const COMMIT_EVERY = 256;
+const MAX_BACKOFF_MS = 5 * 60_000;
 
 type Outcome = 'done' | 'behind' | 'failed';
 
@@ -101,7 +102,7 @@ export class Syncer {
     const candidates = this.d.peers
       .ready()
       .filter((p) => !this.sessions.has(p.peerId) && p.offersMoreThan(work))
-      .sort((a, b) => (b.status!.chainWork > a.status!.chainWork ? 1 : -1));
+      .sort((a, b) => a.syncFailures - b.syncFailures || (b.status!.chainWork > a.status!.chainWork ? 1 : -1));
     for (const p of candidates) {
       if (this.sessions.size >= MAX_SESSIONS) break;
       this.startSession(p);
@@ -190,12 +191,19 @@ export class Syncer {
     const run = this.session(p)
       .catch((e: Error) => {
         this.d.log.debug('sync from %s failed: %s', short(p.peerId), e.message);
-        p.syncBackoffUntil = Date.now() + DOWNLOAD.backoffMs;
         return 'failed' as Outcome;
       })
       .then((outcome) => {
+        if (outcome === 'failed') {
+          // Slow is not dishonest: try again after a rest that doubles with each failure in a row,
+          // so a peer that keeps failing yields its session slot to the others.
+          p.syncFailures++;
+          p.syncBackoffUntil = Date.now() + Math.min(MAX_BACKOFF_MS, DOWNLOAD.backoffMs * 2 ** (p.syncFailures - 1));
+          return;
+        }
+        p.syncFailures = 0;
         // This claim has been tried; a new status re-arms the peer.
-        if (outcome !== 'behind' && p.offersMoreThan(this.d.chain.tip.chainWork)) p.exhaustedAt = p.bestId;
+        if (p.offersMoreThan(this.d.chain.tip.chainWork)) p.exhaustedAt = p.bestId;
       })
       .finally(() => {
         this.sessions.delete(p.peerId);
