@@ -24,6 +24,8 @@ import { removeDir, startNode, TEST_TOKEN, type TestNode } from './helpers/node-
 const PASSWORD = 'correct horse battery';
 const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
 const params = NETWORKS.regtest;
+/** Pages update over the network on a shared, busy machine: each expectation gets a realistic window (vitest's default is 1 s). */
+const poll = <T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}) => expect.poll(fn, { timeout: 15_000, ...opts });
 const example = (name: string) => readFileSync(resolve(import.meta.dirname, `../src/contracts/examples/${name}.js`), 'utf8');
 
 if (!hasChromium) {
@@ -91,14 +93,14 @@ if (!hasChromium) {
       await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
       await page.getByLabel('Repeat password').fill(PASSWORD);
       await page.getByRole('button', { name: 'Import wallet' }).click();
-      await expect.poll(() => page.getByTestId('wallet-address').count(), { timeout: 30_000 }).toBe(2);
+      await poll(() => page.getByTestId('wallet-address').count(), { timeout: 30_000 }).toBe(2);
       expect(await page.getByTestId('wallet-address').first().getAttribute('data-address')).toBe(mine0);
-      await expect.poll(() => page.getByTestId('balance-confirmed').textContent()).toContain('150 HCK');
+      await poll(() => page.getByTestId('balance-confirmed').textContent()).toContain('150 HCK');
     });
 
     it("prices sends with the node's fee policy, unmoved by a burst of contract calls", async () => {
       const normal = page.getByTestId('fee-preset-normal');
-      await expect.poll(() => normal.textContent()).toMatch(/^\d+ u\/B · /);
+      await poll(() => normal.textContent()).toMatch(/^\d+ u\/B · /);
       const before = await normal.textContent();
       const api = await node.api('/api/fees/estimate');
       expect(before).toContain(`${api.normal} u/B`);
@@ -114,7 +116,7 @@ if (!hasChromium) {
       expect(after.normal).toBe(api.normal);
       expect(after.basis.contractSamples).toBe(6);
       // The form refetched with the new block and still shows the same price.
-      await expect.poll(() => page.getByTestId('fee-basis').textContent(), { timeout: 20_000 }).toContain('6 contract transactions');
+      await poll(() => page.getByTestId('fee-basis').textContent(), { timeout: 20_000 }).toContain('6 contract transactions');
       expect(await normal.textContent()).toBe(before);
       await shot('wallet-send-1280');
     });
@@ -135,13 +137,13 @@ if (!hasChromium) {
       expect((await node.api(`/api/address/${mine0}`)).pending).toHaveLength(0);
       await shot('wallet-review-1280');
       await page.getByRole('button', { name: 'Confirm and send' }).click();
-      await expect.poll(() => page.getByTestId('toast-success').last().textContent(), { timeout: 15_000 }).toContain('Sent 12.5 HCK');
+      await poll(() => page.getByTestId('toast-success').last().textContent(), { timeout: 15_000 }).toContain('Sent 12.5 HCK');
       expect((await node.api(`/api/address/${mine0}`)).pending).toHaveLength(1);
 
       // More than the balance: said before anything is signed, and the review cannot be opened.
       await page.getByLabel('Recipient address').fill(mine1);
       await page.getByLabel('Amount (HCK)').fill('1000');
-      await expect.poll(() => page.getByTestId('send-over-balance').textContent()).toContain('more than the available');
+      await poll(() => page.getByTestId('send-over-balance').textContent()).toContain('more than the available');
       expect(await page.getByRole('button', { name: 'Review send' }).isDisabled()).toBe(true);
 
       // A rule only the node applies (its fee floor): the rule once, amounts in HCK.
@@ -152,7 +154,7 @@ if (!hasChromium) {
       watch.allow(/status of 400/);
       await page.getByRole('button', { name: 'Confirm and send' }).click();
       const error = page.getByTestId('toast-error').last();
-      await expect.poll(() => error.textContent(), { timeout: 15_000 }).toContain('min-fee-not-met');
+      await poll(() => error.textContent(), { timeout: 15_000 }).toContain('min-fee-not-met');
       const text = (await error.textContent())!;
       expect(text.match(/min-fee-not-met/g)).toHaveLength(1);
       expect(text).toMatch(/fee 0 HCK below [\d.]+ HCK/);
@@ -165,10 +167,10 @@ if (!hasChromium) {
       await page.getByTestId('fee-histogram').locator('canvas').waitFor();
       await page.getByTestId('fee-histogram').hover();
       // The hover legend is the tooltip: the bucket, its bytes and transactions.
-      await expect.poll(() => page.getByTestId('fee-histogram').textContent()).toMatch(/fee rate\s*1 u\/B\s*waiting\s*\d+ B in 1 tx/);
+      await poll(() => page.getByTestId('fee-histogram').textContent()).toMatch(/fee rate\s*1 u\/B\s*waiting\s*\d+ B in 1 tx/);
       await shot('mempool-histogram-1280');
       await go('/wallet');
-      await expect.poll(() => page.getByTestId('wallet-address').count(), { timeout: 20_000 }).toBe(2);
+      await poll(() => page.getByTestId('wallet-address').count(), { timeout: 20_000 }).toBe(2);
     });
 
     it('shows a multisig payout (an internal transaction) in the wallet, the address page and the transaction page', async () => {
@@ -183,16 +185,16 @@ if (!hasChromium) {
 
       await page.getByTestId('wallet-address').nth(1).click();
       const row = page.getByTestId('wallet-history').locator(`tr[data-txid="${execute}"]`);
-      await expect.poll(() => row.getByTestId('internal-amount').textContent(), { timeout: 20_000 }).toContain('5 HCK');
+      await poll(() => row.getByTestId('internal-amount').textContent(), { timeout: 20_000 }).toContain('5 HCK');
       expect(await row.textContent()).toContain('IN');
       // The 12.5 HCK send of the review step and the 5 HCK payout, both confirmed.
-      await expect.poll(() => page.getByTestId('balance-confirmed').textContent()).toContain('17.5 HCK');
+      await poll(() => page.getByTestId('balance-confirmed').textContent()).toContain('17.5 HCK');
       await shot('wallet-internal-1280');
 
       await go(`/explorer/address/${mine1}`);
-      await expect.poll(() => page.getByTestId('address-history').locator(`tr[data-txid="${execute}"]`).getByTestId('internal-amount').textContent()).toContain('5 HCK');
+      await poll(() => page.getByTestId('address-history').locator(`tr[data-txid="${execute}"]`).getByTestId('internal-amount').textContent()).toContain('5 HCK');
       await go(`/explorer/tx/${execute}`);
-      await expect.poll(() => page.getByTestId('internal-transfers').textContent()).toContain('5 HCK');
+      await poll(() => page.getByTestId('internal-transfers').textContent()).toContain('5 HCK');
       // Read as on Etherscan: the decoded call, the maximum fee apart from the fee paid.
       expect(await page.getByTestId('tx-call').textContent()).toBe('execute(0)');
       expect(await page.getByText('Max fee', { exact: true }).count()).toBe(1);
@@ -204,7 +206,7 @@ if (!hasChromium) {
       await page.getByRole('button', { name: `Copy transaction id: ${execute}` }).click();
       expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(execute);
       await go(`/explorer/tx/${deploy}`);
-      await expect.poll(() => page.getByTestId('tx-to').textContent()).toContain(`Contract creation · ${multisig}`);
+      await poll(() => page.getByTestId('tx-to').textContent()).toContain(`Contract creation · ${multisig}`);
       expect(await page.getByTestId('tx-call').textContent()).toMatch(/^deploy [\d,]+ bytes of code, init\(\[/);
       const history = await node.api(`/api/address/${mine1}/history`);
       expect(history.entries.find((e: { id: string }) => e.id === execute)).toMatchObject({ type: 'contract', direction: 'in', internalReceived: '500000000' });
@@ -212,9 +214,9 @@ if (!hasChromium) {
 
     it('stays unlocked across a reload of the tab, with the secret only encrypted under a non-extractable key, until idle or locked', async () => {
       await go('/wallet');
-      await expect.poll(() => page.getByTestId('wallet-address').count()).toBe(2);
+      await poll(() => page.getByTestId('wallet-address').count()).toBe(2);
       await page.reload();
-      await expect.poll(() => page.getByTestId('wallet-address').count(), { timeout: 20_000 }).toBe(2);
+      await poll(() => page.getByTestId('wallet-address').count(), { timeout: 20_000 }).toBe(2);
       expect(await page.getByLabel('Password', { exact: true }).count()).toBe(0);
       const stored = await page.evaluate(async () => {
         const blob = sessionStorage.getItem('hackcoin.session.wallet') ?? '';
@@ -249,22 +251,22 @@ if (!hasChromium) {
       expect(await page.evaluate(() => sessionStorage.getItem('hackcoin.session.wallet'))).toBeNull();
       await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
       await page.getByRole('button', { name: 'Unlock' }).click();
-      await expect.poll(() => page.getByTestId('wallet-address').count(), { timeout: 30_000 }).toBe(2);
+      await poll(() => page.getByTestId('wallet-address').count(), { timeout: 30_000 }).toBe(2);
 
-      await expect.poll(() => page.evaluate(() => sessionStorage.getItem('hackcoin.session.wallet') !== null)).toBe(true);
+      await poll(() => page.evaluate(() => sessionStorage.getItem('hackcoin.session.wallet') !== null)).toBe(true);
       // Locking ends the session at once.
       await page.getByRole('button', { name: 'Lock wallet' }).click();
       await page.reload();
       await page.getByRole('button', { name: 'Unlock' }).waitFor();
       await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
       await page.getByRole('button', { name: 'Unlock' }).click();
-      await expect.poll(() => page.getByTestId('wallet-address').count(), { timeout: 30_000 }).toBe(2);
-      await expect.poll(() => page.evaluate(() => sessionStorage.getItem('hackcoin.session.wallet') !== null)).toBe(true);
+      await poll(() => page.getByTestId('wallet-address').count(), { timeout: 30_000 }).toBe(2);
+      await poll(() => page.evaluate(() => sessionStorage.getItem('hackcoin.session.wallet') !== null)).toBe(true);
     });
 
     it('keeps the header and says the node is unreachable while it restarts, then loads the page it could not fetch', async () => {
       await go('/');
-      await expect.poll(() => page.getByTestId('connection').textContent()).toContain('Live');
+      await poll(() => page.getByTestId('connection').textContent()).toContain('Live');
       // Chromium logs every refused request, the 503s of a node shutting down and the failed page import: expected here.
       watch.allow(/ERR_CONNECTION_REFUSED|WebSocket connection|dynamically imported module|ChunkLoadError|status of 503/);
       const port = node.port;
@@ -272,17 +274,17 @@ if (!hasChromium) {
       await node.stop();
       await page.getByTestId('offline-banner').waitFor({ timeout: 20_000 });
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Mining' }).click();
-      await expect.poll(() => page.getByTestId('route-error').textContent(), { timeout: 20_000 }).toContain('The node is not answering');
+      await poll(() => page.getByTestId('route-error').textContent(), { timeout: 20_000 }).toContain('The node is not answering');
       expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(true);
       await shot('restart-offline-1280');
       node = await startNode({ dataDir, env: { P2P: 'false', PORT: String(port) } });
       // Back: the page reloads itself and shows the mining page; the banner is gone.
       await page.getByTestId('mining-state').waitFor({ timeout: 30_000 });
       expect(new URL(page.url()).pathname).toBe('/mining');
-      await expect.poll(() => page.getByTestId('offline-banner').count()).toBe(0);
+      await poll(() => page.getByTestId('offline-banner').count()).toBe(0);
       // The automatic reload kept the wallet of this tab unlocked.
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Wallet' }).click();
-      await expect.poll(() => page.getByTestId('wallet-address').count(), { timeout: 20_000 }).toBe(2);
+      await poll(() => page.getByTestId('wallet-address').count(), { timeout: 20_000 }).toBe(2);
     }, 90_000);
 
     it("deploys the voting, auction and multisig templates with their defaults: deadlines after the tip, the wallet's own addresses", async () => {
@@ -293,18 +295,18 @@ if (!hasChromium) {
       const deployed: Record<string, string> = {};
       for (const [id, name] of [['voting', 'Voting'], ['auction', 'Auction'], ['multisig', 'Multi-signature wallet']] as const) {
         await page.getByLabel('Template').selectOption({ label: name });
-        await expect.poll(() => page.getByTestId('init-hint').textContent()).toMatch(id === 'multisig' ? /your wallet's first 2 address/ : /tip #\d+ \+ 100 blocks/);
+        await poll(() => page.getByTestId('init-hint').textContent()).toMatch(id === 'multisig' ? /your wallet's first 2 address/ : /tip #\d+ \+ 100 blocks/);
         await page.getByRole('button', { name: 'Estimate gas' }).first().click();
-        await expect.poll(() => page.getByTestId('deploy-estimate').textContent(), { timeout: 20_000 }).toMatch(/^Estimate · gas/);
+        await poll(() => page.getByTestId('deploy-estimate').textContent(), { timeout: 20_000 }).toMatch(/^Estimate · gas/);
         // A fixed, ample limit: this case is about the arguments, not about the node's gas estimate.
         await page.getByLabel('Gas limit').first().fill('1500000');
         const before = await receipts.count();
         await page.getByRole('button', { name: 'Sign and deploy' }).click();
         // The first contract work after the restart loads the node's VM: allow it a moment.
-        await expect.poll(() => receipts.count(), { timeout: 20_000 }).toBe(before + 1);
+        await poll(() => receipts.count(), { timeout: 20_000 }).toBe(before + 1);
         deployed[id] = await page.getByLabel('Contract address').inputValue();
         await mine(1);
-        await expect.poll(() => receipts.first().getByTestId('receipt-status').textContent(), { timeout: 20_000 }).toBe('success');
+        await poll(() => receipts.first().getByTestId('receipt-status').textContent(), { timeout: 20_000 }).toBe('success');
       }
       const call = (contract: string, fn: string) => node.api('/api/contracts/call', { body: { contractAddress: contract, functionName: fn, parameters: [] } });
       expect((await call(deployed.multisig!, 'owners')).returnValue).toEqual([mine0, mine1]);
@@ -324,7 +326,7 @@ if (!hasChromium) {
       await card.getByLabel('Blocks').fill('3');
       await card.getByLabel('Reward to').selectOption(mine1);
       await card.getByRole('button', { name: 'Mine 3 blocks' }).click();
-      await expect.poll(() => page.getByTestId('toast-success').last().textContent()).toBe(`Mined 3 blocks · height ${before + 3}×`);
+      await poll(() => page.getByTestId('toast-success').last().textContent()).toBe(`Mined 3 blocks · height ${before + 3}×`);
       // Three subsidies, plus the fees of whatever was waiting in the mempool.
       const gained = BigInt((await node.api(`/api/address/${mine1}`)).balance) - balance;
       expect(gained >= 150n * 100_000_000n && gained < 151n * 100_000_000n).toBe(true);

@@ -1,5 +1,15 @@
 import { useState } from 'react';
 
+/** Two overlapping sheets, drawn (not a font glyph, which not every system has). */
+function CopyIcon() {
+  return (
+    <svg viewBox="0 0 16 16" width="12" height="12" fill="none" stroke="currentColor" strokeWidth="1.5" aria-hidden>
+      <rect x="5" y="5" width="9" height="9" rx="1.5" />
+      <path d="M11 5V3.5A1.5 1.5 0 0 0 9.5 2h-6A1.5 1.5 0 0 0 2 3.5v6A1.5 1.5 0 0 0 3.5 11H5" />
+    </svg>
+  );
+}
+
 /** Copies an id or address to the clipboard; says so for a moment (and to screen readers). */
 export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
   const [done, setDone] = useState<'copied' | 'failed' | null>(null);
@@ -21,7 +31,7 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
       data-testid="copy-button"
       className="ml-1 inline-flex h-6 min-w-6 items-center justify-center rounded px-1 align-middle text-xs text-slate-400 hover:bg-slate-800 hover:text-slate-100"
     >
-      <span aria-live="polite">{done === 'copied' ? '✓' : done === 'failed' ? '✗' : '⧉'}</span>
+      <span aria-live="polite">{done === 'copied' ? '✓' : done === 'failed' ? '✗' : <CopyIcon />}</span>
     </button>
   );
 }
