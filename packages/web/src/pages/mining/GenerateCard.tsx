@@ -63,7 +63,7 @@ export function GenerateCard({ defaultAddress }: { defaultAddress: string | null
           Mine {countError ? 'N' : n} block{n === 1 ? '' : 's'}
         </Button>
       </form>
-      <p className="mt-2 text-xs text-slate-400">Blocks are mined on the spot at regtest's minimal difficulty; the reward matures like any other.</p>
+      <p className="mt-2 text-xs text-slate-400">Mined on the spot at regtest's minimal difficulty, with the waiting transactions, like bitcoind's generatetoaddress.</p>
     </Card>
   );
 }
