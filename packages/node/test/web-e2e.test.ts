@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, ConsoleWatch, SHOTS, ensureWebBuild, hasChromium } from './helpers/browser.js';
 import { removeDir, startNode, TEST_TOKEN, type TestNode } from './helpers/node-process.js';
 
@@ -13,6 +13,8 @@ import { removeDir, startNode, TEST_TOKEN, type TestNode } from './helpers/node-
  * page error fails the case it happened in.
  */
 const PASSWORD = 'correct horse battery';
+/** Pages update over the network on a shared, busy machine: each expectation gets a realistic window. */
+const poll = <T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}) => expect.poll(fn, { timeout: 15_000, ...opts });
 
 if (!hasChromium) {
   describe('web app end-to-end', () => {
@@ -93,9 +95,39 @@ if (!hasChromium) {
       const words: string[] = [];
       for (let i = 1; i <= 12; i++) words.push((await page.getByTestId(`mnemonic-word-${i}`).textContent())!.trim());
       await shot('wallet-mnemonic-1280');
+      // A copy and a download of the phrase, word for word.
+      await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+      await page.getByRole('button', { name: /^Copy recovery phrase/ }).click();
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(words.join(' '));
+      const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('mnemonic-download').click()]);
+      expect(file.suggestedFilename()).toBe('hackcoin-recovery-phrase.txt');
+      expect(readFileSync((await file.path())!, 'utf8')).toBe(`${words.join(' ')}\n`);
       await page.getByRole('button', { name: 'I have written it down' }).click();
       const challenges = page.getByTestId('challenge');
       await challenges.first().waitFor();
+      // Wrong picks look like right ones; only the check of all picks gives one verdict, then new positions.
+      const look = async (b: Locator) => [await b.getAttribute('class'), await b.getAttribute('aria-pressed')];
+      let rightLook: (string | null)[] = [];
+      let wrongLook: (string | null)[] = [];
+      for (const [i, c] of (await challenges.all()).entries()) {
+        const right = words[Number(await c.getAttribute('data-position')) - 1]!;
+        const options = c.getByRole('button');
+        const wrong = (await options.allTextContents()).find((w) => w !== right)!;
+        if (i === 0) {
+          await c.getByRole('button', { name: right, exact: true }).click();
+          rightLook = await look(c.getByRole('button', { name: right, exact: true }));
+        } else {
+          await c.getByRole('button', { name: wrong, exact: true }).click();
+          wrongLook = await look(c.getByRole('button', { name: wrong, exact: true }));
+        }
+      }
+      expect(wrongLook).toEqual(rightLook);
+      expect(await page.getByRole('alert').count()).toBe(0);
+      await shot('wallet-confirm-picked-1280');
+      await page.getByRole('button', { name: 'Create wallet' }).click();
+      await poll(() => page.getByTestId('confirm-verdict').textContent()).toContain('do not all match');
+      expect(await page.locator('[data-testid="challenge"] [aria-pressed="true"]').count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Create wallet' }).isDisabled()).toBe(true);
       for (const c of await challenges.all()) {
         const pos = Number(await c.getAttribute('data-position'));
         await c.getByRole('button', { name: words[pos - 1]!, exact: true }).click();

@@ -3,6 +3,7 @@ import { generateMnemonic, Wallet } from '@hackcoin/core';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { SelectField } from '../../components/Field';
+import { CopyButton } from '../../components/CopyButton';
 import { Notice } from '../../components/Notice';
 import { useToast } from '../../state/toast';
 import { useWallet } from '../../state/wallet';
@@ -46,6 +47,15 @@ export function CreateWallet() {
   return <ConfirmMnemonic mnemonic={mnemonic} password={password} onBack={() => setStep('show')} />;
 }
 
+function download(mnemonic: string): void {
+  const url = URL.createObjectURL(new Blob([`${mnemonic}\n`], { type: 'text/plain' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = 'hackcoin-recovery-phrase.txt';
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
 function ShowMnemonic({ mnemonic, onNext }: { mnemonic: string; onNext: () => void }) {
   const words = mnemonic.split(' ');
   return (
@@ -61,22 +71,44 @@ function ShowMnemonic({ mnemonic, onNext }: { mnemonic: string; onNext: () => vo
           </li>
         ))}
       </ol>
+      <div className="mb-4 flex flex-wrap items-center gap-2 text-sm text-slate-300">
+        <span>
+          Copy
+          <CopyButton text={mnemonic} label="Copy recovery phrase" />
+        </span>
+        <Button variant="secondary" onClick={() => download(mnemonic)} data-testid="mnemonic-download">
+          Download as a text file
+        </Button>
+        <span className="text-xs text-slate-500">A copy or file is as secret as the paper: keep it offline, delete it from the clipboard and downloads.</span>
+      </div>
       <Button onClick={onNext}>I have written it down</Button>
     </Card>
   );
 }
 
+/**
+ * Says only "all right" or "not all right", once every word is picked: a
+ * verdict per pick would let anyone try options until each one turns green.
+ * A failed check draws new positions, so the old picks teach nothing.
+ */
 function ConfirmMnemonic({ mnemonic, password, onBack }: { mnemonic: string; password: string; onBack: () => void }) {
   const words = useMemo(() => mnemonic.split(' '), [mnemonic]);
-  const challenges = useMemo(() => makeChallenges(words), [words]);
+  const [round, setRound] = useState(0);
+  const challenges = useMemo(() => makeChallenges(words), [words, round]);
   const [answers, setAnswers] = useState<(string | null)[]>(() => challenges.map(() => null));
+  const [failed, setFailed] = useState(false);
   const [busy, setBusy] = useState(false);
   const { saveKeystore, setUnlocked } = useWallet();
   const toast = useToast();
-  const allRight = challenges.every((c, i) => answers[i] === words[c.position]);
-  const anyWrong = challenges.some((c, i) => answers[i] !== null && answers[i] !== words[c.position]);
+  const allPicked = answers.every((a) => a !== null);
 
   const finish = async () => {
+    if (!challenges.every((c, i) => answers[i] === words[c.position])) {
+      setFailed(true);
+      setRound((r) => r + 1);
+      setAnswers(challenges.map(() => null));
+      return;
+    }
     setBusy(true);
     try {
       const wallet = await Wallet.fromMnemonic(mnemonic);
@@ -92,15 +124,15 @@ function ConfirmMnemonic({ mnemonic, password, onBack }: { mnemonic: string; pas
 
   return (
     <Card title="3 · Confirm your recovery phrase">
-      <p className="mb-4 text-sm text-slate-300">Pick the right word for each position.</p>
+      <p className="mb-4 text-sm text-slate-300">Pick the word for each position, then check them together.</p>
       <div className="space-y-4">
         {challenges.map((c, i) => (
-          <fieldset key={c.position} data-testid="challenge" data-position={c.position + 1}>
+          <fieldset key={`${round}-${c.position}`} data-testid="challenge" data-position={c.position + 1}>
             <legend className="mb-2 text-sm font-medium">Word #{c.position + 1}</legend>
             <div className="flex flex-wrap gap-2">
               {c.options.map((w) => {
                 const chosen = answers[i] === w;
-                const tone = chosen ? (w === words[c.position] ? 'border-emerald-400 bg-emerald-950 text-emerald-100' : 'border-rose-400 bg-rose-950 text-rose-100') : 'border-slate-700 bg-slate-950 hover:border-slate-500';
+                const tone = chosen ? 'border-amber-400 bg-slate-800 text-amber-100' : 'border-slate-700 bg-slate-950 hover:border-slate-500';
                 return (
                   <button key={w} type="button" aria-pressed={chosen} onClick={() => setAnswers((a) => a.map((x, j) => (j === i ? w : x)))} className={`rounded-lg border px-3 py-1.5 font-mono text-sm ${tone}`}>
                     {w}
@@ -111,12 +143,16 @@ function ConfirmMnemonic({ mnemonic, password, onBack }: { mnemonic: string; pas
           </fieldset>
         ))}
       </div>
-      {anyWrong && <p className="mt-3 text-sm text-rose-300" role="alert">A word does not match. Check your notes, or go back to see the phrase again.</p>}
+      {failed && (
+        <p className="mt-3 text-sm text-rose-300" role="alert" data-testid="confirm-verdict">
+          The words do not all match. Check your notes and pick again (new positions), or go back to see the phrase.
+        </p>
+      )}
       <div className="mt-4 flex flex-wrap gap-2">
         <Button variant="secondary" onClick={onBack}>
           Back
         </Button>
-        <Button disabled={!allRight} busy={busy} onClick={finish}>
+        <Button disabled={!allPicked} busy={busy} onClick={finish}>
           Create wallet
         </Button>
       </div>
