@@ -64,6 +64,8 @@ describe('proof routes on a regtest node', () => {
     const bin = await fetch(`${node.url}/api/headers?from=0&count=3&format=binary`);
     expect(bin.headers.get('content-type')).toBe('application/octet-stream');
     expect((await bin.arrayBuffer()).byteLength).toBe(240);
+    const upToDate = await node.api(`/api/headers?from=${info.height + 1}`);
+    expect(upToDate).toMatchObject({ count: 0, headers: [], tipHeight: info.height });
   });
 
   it('proves balances and nonces at the tip and at an old block', async () => {

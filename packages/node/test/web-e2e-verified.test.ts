@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { COIN, Wallet } from '@hackcoin/core';
-import { CHROMIUM, CHROMIUM_ARGS, ensureWebBuild, hasChromium } from './helpers/browser.js';
+import { CHROMIUM, CHROMIUM_ARGS, ConsoleWatch, ensureWebBuild, hasChromium } from './helpers/browser.js';
 import { removeDir, startNode, type TestNode } from './helpers/node-process.js';
 
 const PASSWORD = 'correct horse battery';
@@ -53,6 +53,7 @@ if (!hasChromium) {
     let browser: Browser;
     let page: Page;
     let mine0 = '';
+    const watch = new ConsoleWatch();
 
     beforeAll(async () => {
       ensureWebBuild();
@@ -63,6 +64,7 @@ if (!hasChromium) {
       browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
       page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
       page.setDefaultTimeout(20_000);
+      watch.attach(page);
     }, 90_000);
 
     afterAll(async () => {
@@ -108,6 +110,8 @@ if (!hasChromium) {
       expect(text).toContain('This node is untrustworthy');
       expect(text).toMatch(/reports balance 120000000000 .*its proof says 20000000000/);
       expect(await page.getByTestId('verified-balance').count()).toBe(0);
+      // Nothing on the way logged an error: an up-to-date header poll is an empty answer, not a 404.
+      expect(watch.take()).toEqual([]);
     });
   });
 }

@@ -120,7 +120,8 @@ export function proofRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get('/api/headers', async (req, reply) => {
     const { from, count, format } = parse(headersQuery, req.query, 'query');
-    if (from > chain.height) throw new HttpError(404, `from ${from} is above the tip (${chain.height})`, 'not-found');
+    // from = tip + 1 is a client that is up to date: an empty answer, not an error its browser would log.
+    if (from > chain.height + 1) throw new HttpError(404, `from ${from} is above the tip (${chain.height})`, 'not-found');
     const n = Math.min(count, chain.height - from + 1);
     const out = new Uint8Array(n * 80);
     for (let i = 0; i < n; i++) out.set(encodeHeader(chain.getEntryByHeight(from + i)!.header), i * 80);
