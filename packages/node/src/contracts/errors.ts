@@ -11,3 +11,21 @@ export class ContractError extends Error {
 export class HostFailure extends Error {
   override readonly name = 'HostFailure';
 }
+
+const guestVisible = new WeakSet<Error>();
+
+/**
+ * An error a host function raises on purpose for the contract to see (bad
+ * argument, read-only call, insufficient balance...): the guest gets it as a
+ * catchable exception, the same on every node. Any other exception thrown in
+ * a host function is a host failure (see vm-pool.ts).
+ */
+export function guestError(C: ErrorConstructor | TypeErrorConstructor, message: string): Error {
+  const e = new C(message);
+  guestVisible.add(e);
+  return e;
+}
+
+export function isGuestError(e: unknown): boolean {
+  return e instanceof Error && guestVisible.has(e);
+}

@@ -11,20 +11,38 @@ export const GAS = {
   callBase: 4,
   /** Charged on every loop iteration, plus one per AST node of the loop. */
   loopBase: 2,
-  /** Native work on strings: one gas per this many code units. */
-  charsPerGas: 16,
+  /**
+   * Native work on strings: one gas per this many code units (a scan such as
+   * indexOf measured ~2.3 ns per code unit; 16 undercharged it ~5-fold).
+   */
+  charsPerGas: 4,
   /** Native work on arrays and typed arrays: gas per element visited. */
   perElement: 2,
   /**
-   * String.prototype.split, per code unit of the receiver: it may make one
-   * string per code unit, measured here at about 50 ns each (the charge per
-   * character alone undercharged it about 100-fold).
+   * Enumerating own keys of an object (Object.keys and friends, for-in,
+   * object spread): ~100 ns per key measured (metering reads the keys too).
+   */
+  perKey: 16,
+  /** Map/Set/WeakMap/WeakSet construction, Object.fromEntries, groupBy: hashing, ~130 ns per element measured. */
+  collectionPerElement: 20,
+  /**
+   * String.prototype.split, replace and replaceAll, and spreading or
+   * iterating a string, per code unit of the receiver: each may make one
+   * string or replacement per code unit, measured at about 50 ns each (the
+   * charge per character alone undercharged them 100-fold or more).
    */
   splitPerChar: 12,
   /** Fixed part of every wrapped built-in call. */
   builtinBase: 2,
-  /** JSON.stringify: per value visited (the replacer hook counts them). */
-  jsonPerValue: 8,
+  /**
+   * JSON.stringify: per value visited (the metering hook runs in the VM for
+   * each: ~500-950 ns measured, 8 gas undercharged it ~15-fold) and per code
+   * unit of output (escaped output measured ~19 ns per code unit).
+   */
+  jsonPerValue: 120,
+  jsonStringifyPerChar: 3,
+  /** JSON.parse (and storage values, nested-call results), per code unit of input: ~40 ns measured. */
+  jsonParsePerChar: 6,
   /** RegExp: fixed part of each exec, then per 10,000 matcher steps (one QuickJS poll). */
   regexBase: 20,
   regexPerPoll: 60_000,

@@ -267,4 +267,23 @@ describe('host failures are not verdicts', () => {
       expect(executor.execute(call, healthy).returnValue).toBe(fn === 'f' ? 'v' : '7');
     }
   });
+
+  it('any exception a host function throws, other than a deliberate contract error, is a HostFailure', async () => {
+    const engine = await createContractEngine();
+    const code = prepareContract(`export function f(to) { try { transfer(to, 1); return 'paid'; } catch (e) { return String(e); } }`).code;
+    const block = { height: 1, time: 1 };
+    const req = { code, fn: 'f', sender: 'a', value: 0n, contractAddress: 'c', block, gasLimit: 1_000_000, readOnly: false };
+    // A host that breaks (a bug, not chain state) while the contract is running.
+    const broken = {
+      balanceOf: (a: string): bigint => { if (a === 'c') return 10n; throw new TypeError('bug'); },
+      storageGet: () => undefined,
+      codeOf: () => undefined,
+    };
+    const bug = (): unknown => engine.execute({ ...req, args: ['d'], host: broken });
+    expect(bug).toThrow(HostFailure);
+    // Deliberate errors stay catchable reverts of the contract's own making, the same on every node.
+    const healthy = { balanceOf: (a: string): bigint => (a === 'c' ? 0n : 5n), storageGet: () => undefined, codeOf: () => undefined };
+    expect(engine.execute({ ...req, args: ['d'], host: healthy }).returnValue).toBe('Error: insufficient contract balance');
+    expect(engine.execute({ ...req, args: ['d'], host: broken, readOnly: true }).returnValue).toBe('Error: state change in a read-only call');
+  });
 });

@@ -1,5 +1,6 @@
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten';
 import { AccessSet, storageWriteGas } from './access-set.js';
+import { guestError } from './errors.js';
 import { GAS, LIMITS } from './gas-schedule.js';
 import type { ContractEvent, ExecutionRequest, ExecutionResult, Transfer } from './types.js';
 import type { HostFunctionName, VmPool } from './vm-pool.js';
@@ -25,12 +26,12 @@ function outOfGas(gasLimit: number): ExecutionResult {
 
 /** Host functions must not let guest code run: check the type before reading anything. */
 function stringArg(ctx: QuickJSContext, handle: QuickJSHandle | undefined, what: string): string {
-  if (handle === undefined || ctx.typeof(handle) !== 'string') throw new TypeError(`${what} must be a string`);
+  if (handle === undefined || ctx.typeof(handle) !== 'string') throw guestError(TypeError, `${what} must be a string`);
   return ctx.getString(handle);
 }
 
 function numberArg(ctx: QuickJSContext, handle: QuickJSHandle | undefined, what: string): number {
-  if (handle === undefined || ctx.typeof(handle) !== 'number') throw new TypeError(`${what} must be a number`);
+  if (handle === undefined || ctx.typeof(handle) !== 'number') throw guestError(TypeError, `${what} must be a number`);
   return ctx.getNumber(handle);
 }
 
@@ -40,7 +41,7 @@ function available(req: ExecutionRequest, state: CallState): bigint {
 }
 
 function writable(req: ExecutionRequest): void {
-  if (req.readOnly) throw new Error('state change in a read-only call');
+  if (req.readOnly) throw guestError(Error, 'state change in a read-only call');
 }
 
 /** A slot's value as this call sees it: its own writes first, then the host. */
@@ -86,8 +87,9 @@ function hostFunctions(
     transfer: (to, amount) => {
       writable(req);
       const recipient = stringArg(ctx, to, 'recipient');
+      // The prelude passes only decimal strings: anything else is a host bug (BigInt throws a host failure).
       const units = BigInt(stringArg(ctx, amount, 'amount'));
-      if (units > available(req, state)) throw new Error('insufficient contract balance');
+      if (units > available(req, state)) throw guestError(Error, 'insufficient contract balance');
       state.available = available(req, state) - units;
       state.transfers.push({ to: recipient, amount: units });
       return ctx.newNumber(access.account(recipient) + access.payee(recipient, req.host.balanceOf(recipient)));
@@ -102,11 +104,11 @@ function hostFunctions(
       const name = stringArg(ctx, fn, 'function name');
       const argsJson = stringArg(ctx, args, 'call arguments');
       const gasLimit = Math.floor(numberArg(ctx, budget, 'gas budget'));
-      if (depth + 1 > LIMITS.maxCallDepth) throw new Error('call depth limit reached');
+      if (depth + 1 > LIMITS.maxCallDepth) throw guestError(Error, 'call depth limit reached');
       const cost = access.account(target);
       if (cost > gasLimit) return ctx.newString(`O${gasLimit}|`);
       const code = req.host.codeOf(target);
-      if (code === undefined) throw new Error(`no contract at ${target}`);
+      if (code === undefined) throw guestError(Error, `no contract at ${target}`);
       const sub = runCall(
         pool,
         {
@@ -187,6 +189,8 @@ export function runCall(
     deploying: req.deploying === true,
   });
 
+  // Interrupt polls alone would let a view calling many uncached contracts overrun its deadline by a build per call.
+  if (req.deadline !== undefined && Date.now() > req.deadline) return outOfGas(req.gasLimit);
   const slot = pool.enter(depth, req.code);
   if (slot === undefined) return outOfGas(req.gasLimit);
   const { ctx } = slot;

@@ -2,11 +2,12 @@ import { CONTRACT_LIMITS } from '@hackcoin/core';
 import { GAS, LIMITS } from './gas-schedule.js';
 
 /**
- * JavaScript evaluated inside QuickJS around the instrumented contract, once
- * per contract before the engine snapshots the VM (see vm-pool.ts); each call
- * then only runs the returned entry function from a restored snapshot. It
- * owns the gas counter (`__hc_g`, a closure variable: cheap for the injected
- * checks and unreachable by name from contract code), removes
+ * JavaScript evaluated inside QuickJS once per engine, into the base snapshot
+ * every contract's snapshot is built on (see vm-pool.ts); each contract's
+ * script then binds to it and each call only runs the returned entry function
+ * from a restored snapshot. Each contract script owns its gas counter
+ * (`__hc_g`, a closure variable: cheap for the injected checks and unreachable
+ * by name from contract code). The prelude removes
  * nondeterministic and code-generating globals, replaces native built-ins
  * whose work grows with their input by wrappers that charge first, and
  * exposes the contract API over the raw host functions in `__hc_host`.
@@ -21,11 +22,8 @@ import { GAS, LIMITS } from './gas-schedule.js';
 const { maxValueDepth, maxReturnLength, maxEvents, maxJsonDepth } = CONTRACT_LIMITS;
 const CONSTANTS = JSON.stringify({ ...GAS, ...LIMITS, maxValueDepth, maxReturnLength, maxEvents, maxJsonDepth, killPollsPerGas: undefined });
 
-const PRELUDE_HEAD = `(function (__hc_host) {
+const PRELUDE = `(function (__hc_host) {
 "use strict";
-let __hc_g = 0;
-let __hc_v;
-const __hc_rt = (function () {
 const K = ${CONSTANTS};
 const G = globalThis;
 const O = Object, R = Reflect;
@@ -51,15 +49,19 @@ const symbolIterator = Symbol.iterator;
 const host = __hc_host;
 const OOG = freeze({ __proto__: null });
 
-function __hc_oog() { __hc_g = -1; throw OOG; }
+/* The gas counter is a closure variable of each contract's script (the
+   injected checks read it by name); bind() hands the prelude its accessors. */
+let charge, gasLeft, setGas, __hc_oog;
+function bind(chargeFn, gasLeftFn, setGasFn, oogFn) {
+  charge = chargeFn; gasLeft = gasLeftFn; setGas = setGasFn; __hc_oog = oogFn;
+}
 function __hc_big() { __hc_oog(); }
-function charge(n) { if ((__hc_g -= n) < 0) __hc_oog(); }
 function isOom(e) {
   if (e === null || typeof e !== 'object' || getPrototypeOf(e) !== InternalErrorProto) return false;
   const d = getOwnPropertyDescriptor(e, 'message');
   return d !== undefined && d.value === 'out of memory';
 }
-function __hc_ck(e) { if (__hc_g < 0 || isOom(e)) __hc_oog(); }
+function __hc_ck(e) { if (gasLeft() < 0 || isOom(e)) __hc_oog(); }
 function chargeChars(len) { charge(K.builtinBase + ceil(len / K.charsPerGas)); }
 function chargeElements(len) { charge(K.builtinBase + len * K.perElement); }
 function capString(s) { if (typeof s === 'string' && s.length > K.maxStringLength) __hc_big(); return s; }
@@ -95,7 +97,7 @@ function sizeOf(x) {
 /* Spread, Array.from, collection constructors: drain iterators under metering. */
 const arrayValues = Array.prototype.values;
 function __hc_it(x) {
-  if (typeof x === 'string') { chargeChars(x.length); return x; }
+  if (typeof x === 'string') { charge(K.builtinBase + x.length * K.splitPerChar); return x; }
   if (isPlainArray(x) && !hasOwn(x, symbolIterator)) { chargeElements(x.length); return x; }
   if (x === null || x === undefined) fail(TypeErrorCtor, 'value is not iterable');
   const iterator = apply(x[symbolIterator], x, []);
@@ -111,8 +113,20 @@ function __hc_it(x) {
     out[out.length] = step.value;
   }
 }
-function __hc_os(x) { chargeElements(sizeOf(x)); return x; }
-function __hc_fi(x) { chargeElements(sizeOf(x)); return x; }
+/* Enumerating an object's own keys costs several times more per key than visiting an array element. */
+function enumCost(x) {
+  if (x !== null && (typeof x === 'object' || typeof x === 'function') && !isPlainArray(x) && !isTyped(x)) {
+    return ownKeys(x).length * K.perKey;
+  }
+  return sizeOf(x) * K.perElement;
+}
+function __hc_os(x) { charge(K.builtinBase + enumCost(x)); return x; }
+function __hc_fi(x) { charge(K.builtinBase + enumCost(x)); return x; }
+function collected(items) {
+  const out = __hc_it(items);
+  charge(out.length * K.collectionPerElement);
+  return out;
+}
 
 function setMethod(target, name, fn) {
   const d = getOwnPropertyDescriptor(target, name);
@@ -335,7 +349,7 @@ for (const name of ['slice', 'resize', 'transfer', 'transferToFixedLength']) {
 
 /* Collections built from iterables. */
 for (const C of [Map, Set, WeakMap, WeakSet]) {
-  meterConstructor(C, function (args) { return args[0] === undefined || args[0] === null ? args : [__hc_it(args[0])]; });
+  meterConstructor(C, function (args) { return args[0] === undefined || args[0] === null ? args : [collected(args[0])]; });
 }
 for (const name of ['union', 'intersection', 'difference', 'symmetricDifference', 'isSubsetOf', 'isSupersetOf', 'isDisjointFrom']) {
   const original = Set.prototype[name];
@@ -359,9 +373,9 @@ for (const [target, names] of [[Object, ['keys', 'values', 'entries', 'assign', 
   for (const name of names) {
     const original = target[name];
     setMethod(target, name, function () {
-      let n = 0;
-      for (let i = 0; i < arguments.length; i++) n += sizeOf(arguments[i]);
-      chargeElements(n);
+      let n = K.builtinBase;
+      for (let i = 0; i < arguments.length; i++) n += enumCost(arguments[i]);
+      charge(n);
       return apply(original, target, arguments);
     });
   }
@@ -369,7 +383,7 @@ for (const [target, names] of [[Object, ['keys', 'values', 'entries', 'assign', 
 for (const [target, name] of [[Object, 'fromEntries'], [Object, 'groupBy'], [Map, 'groupBy']]) {
   const original = target[name];
   if (typeof original !== 'function') continue;
-  setMethod(target, name, function (items, fn) { return apply(original, target, [__hc_it(items), fn]); });
+  setMethod(target, name, function (items, fn) { return apply(original, target, [collected(items), fn]); });
 }
 
 /* Strings: charge by the length of the receiver and string arguments; creation is capped. */
@@ -387,8 +401,8 @@ for (const name of getOwnPropertyNames(StringProto)) {
       chargeChars(n);
       return apply(original, s, [count]);
     };
-  } else if (name === 'split') {
-    // Up to one new string per code unit of the receiver (split('')): charged as that many elements.
+  } else if (name === 'split' || name === 'replace' || name === 'replaceAll') {
+    // Up to one new string (split('')) or replacement (replaceAll) per code unit of the receiver.
     wrapped = function () {
       const s = toStr(this);
       charge(K.builtinBase + s.length * K.splitPerChar);
@@ -430,7 +444,7 @@ for (const name of ['fromCharCode', 'fromCodePoint']) {
 /* JSON: parse by input length, stringify per value visited (the replacer hook) and by output length. */
 function meteredParse(text, reviver) {
   const s = toStr(text);
-  charge(K.builtinBase + s.length);
+  charge(K.builtinBase + s.length * K.jsonParsePerChar);
   return reviver === undefined ? jsonParse(s) : jsonParse(s, reviver);
 }
 function meteredStringify(value, replacer, space) {
@@ -455,7 +469,7 @@ function meteredStringify(value, replacer, space) {
     return out;
   };
   const out = jsonStringify(value, hook, space);
-  if (out !== undefined) { chargeChars(out.length); capString(out); }
+  if (out !== undefined) { charge(out.length * K.jsonStringifyPerChar); capString(out); }
   return out;
 }
 setMethod(JSON, 'parse', function parse(text, reviver) { return meteredParse(text, reviver); });
@@ -470,7 +484,7 @@ setMethod(RegExp.prototype, 'exec', function exec(input) {
   const s = toStr(input);
   chargeChars(s.length);
   charge(K.regexBase);
-  host.rxBegin(__hc_g);
+  host.rxBegin(gasLeft());
   let polls = 0;
   try {
     return apply(regexpExec, this, [s]);
@@ -552,7 +566,7 @@ const storage = freeze({
     charge(NumberCtor(apply(stringSlice, reply, [0, bar])));
     if (bar === reply.length - 1) return undefined;
     const json = apply(stringSlice, reply, [bar + 1]);
-    charge(json.length * K.storagePerByte);
+    charge(json.length * (K.storagePerByte + K.jsonParsePerChar));
     return jsonParse(json);
   },
   set: function set(key, value) {
@@ -592,12 +606,13 @@ function call(address, fn, args) {
   if (args !== undefined && !isPlainArray(args)) fail(TypeErrorCtor, 'call arguments must be an array');
   const json = toJsonText(args === undefined ? [] : args, 'call arguments', K.maxEventDataLength);
   charge(K.nestedCallBase);
-  const reply = host.call(address, fn, json, __hc_g);
+  const reply = host.call(address, fn, json, gasLeft());
   const bar = apply(stringIndexOf, reply, ['|']);
   charge(NumberCtor(apply(stringSlice, reply, [1, bar])));
   if (reply[0] === 'O') __hc_oog();
   const payload = apply(stringSlice, reply, [bar + 1]);
   if (reply[0] === 'R') throw new ErrorCtor('call reverted: ' + payload);
+  charge(payload.length * K.jsonParsePerChar);
   return payload === '' ? undefined : jsonParse(payload);
 }
 
@@ -608,7 +623,7 @@ const apiGlobals = [['storage', storage], ['balance', balance], ['transfer', tra
 /* Per call (everything above ran once, before the engine's snapshot). The
    shape of run() is part of the stack-parity measurement below: keep it. */
 function run(factory, limit, text) {
-__hc_g = limit;
+setGas(limit);
 charge(K.builtinBase + ceil(text.length / K.charsPerGas));
 const input = jsonParse(text);
 global('msg', freeze({ sender: input.sender, value: input.value, contract: input.contract }));
@@ -625,21 +640,35 @@ try {
     result = apply(exports[fn], undefined, input.args);
   }
   const out = result === undefined ? '' : toJsonText(result, 'return value', K.maxReturnLength);
-  if (__hc_g < 0) return 'O';
-  return 'S' + __hc_g + '|' + out;
+  if (gasLeft() < 0) return 'O';
+  return 'S' + gasLeft() + '|' + out;
 } catch (e) {
-  if (__hc_g < 0 || isOom(e)) return 'O';
+  if (gasLeft() < 0 || isOom(e)) return 'O';
   let reason;
   try { reason = describe(e); } catch (e2) { reason = 'error'; }
-  if (__hc_g < 0) return 'O';
+  if (gasLeft() < 0) return 'O';
   const cut = reason.length > K.maxRevertReasonLength ? apply(stringSlice, reason, [0, K.maxRevertReasonLength]) : reason;
-  return 'R' + __hc_g + '|' + cut;
+  return 'R' + gasLeft() + '|' + cut;
 }
 }
 
-return { oog: __hc_oog, big: __hc_big, ck: __hc_ck, it: __hc_it, os: __hc_os, fi: __hc_fi, run: run };
-})();
-const __hc_oog = __hc_rt.oog, __hc_big = __hc_rt.big, __hc_ck = __hc_rt.ck;
+return freeze({ OOG: OOG, isOom: isOom, bind: bind, it: __hc_it, os: __hc_os, fi: __hc_fi, run: run });
+})`;
+
+/**
+ * Per contract: evaluates to a function that takes the runtime the prelude
+ * returned, owns the contract's gas counter and returns the per-call entry.
+ */
+const CONTRACT_HEAD = `(function (__hc_rt) {
+"use strict";
+let __hc_g = 0;
+let __hc_v;
+const __hc_OOG = __hc_rt.OOG, __hc_isOom = __hc_rt.isOom;
+function __hc_oog() { __hc_g = -1; throw __hc_OOG; }
+function __hc_big() { __hc_oog(); }
+function __hc_ck(e) { if (__hc_g < 0 || __hc_isOom(e)) __hc_oog(); }
+__hc_rt.bind(function (n) { if ((__hc_g -= n) < 0) __hc_oog(); }, function () { return __hc_g; },
+  function (v) { __hc_g = v; }, __hc_oog);
 const __hc_it = __hc_rt.it, __hc_os = __hc_rt.os, __hc_fi = __hc_rt.fi, __hc_run = __hc_rt.run;
 const __hc_factory = `;
 
@@ -652,17 +681,26 @@ const __hc_factory = `;
  * overflow depths are unchanged at every call depth (see snapshot.test.ts).
  */
 const STACK_PARITY_PADDING = Array.from({ length: 14 }, (_, i) => ` let __hc_p${i};`).join('');
-const PRELUDE_TAIL = `;
+const CONTRACT_TAIL = `;
 return function (__hc_limit, __hc_input) {${STACK_PARITY_PADDING} return __hc_run(__hc_factory, __hc_limit, __hc_input); };
 })`;
 
 /**
- * The full script for one contract: evaluates to a setup function that takes
- * the host object, runs all one-time setup (captures primordials, installs the
- * metered wrappers, creates the contract's factory without running it) and
- * returns the per-call entry `(gasLimit, inputJson) => reply`. The engine runs
- * the setup once per contract and snapshots the VM right after it.
+ * The sandbox prelude: evaluates to a setup function that takes the host
+ * object, captures primordials, installs the metered wrappers and returns the
+ * runtime object a contract script binds to. The engine runs it once, into
+ * the base snapshot every contract's snapshot starts from.
  */
-export function sandboxScript(instrumentedCode: string): string {
-  return PRELUDE_HEAD + instrumentedCode + PRELUDE_TAIL;
+export function preludeScript(): string {
+  return PRELUDE;
+}
+
+/**
+ * The script for one contract, evaluated on top of the base snapshot: a
+ * function that takes the prelude's runtime, creates the contract's factory
+ * without running it and returns the per-call entry
+ * `(gasLimit, inputJson) => reply`. The engine snapshots the VM right after.
+ */
+export function contractScript(instrumentedCode: string): string {
+  return CONTRACT_HEAD + instrumentedCode + CONTRACT_TAIL;
 }

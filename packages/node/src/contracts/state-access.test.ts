@@ -231,13 +231,27 @@ describe('calls outside consensus are bounded in wall time', () => {
 });
 
 describe('built-ins priced for their work (found by the worst-case block benchmark)', () => {
+  it('JSON.stringify pays per value and per output code unit, JSON.parse per input code unit', async () => {
+    const chain = new MemoryChain(await loadContractEngine());
+    // Gas is charged per function body on entry, so the branch taken or not differs only by the built-in's price.
+    chain.deploy('j', `export function str(n, on) { const a = []; for (let i = 0; i < n; i++) a.push(0); if (on) JSON.stringify(a); }
+      export function parse(n, on) { const s = '[' + '0,'.repeat(n) + '0]'; if (on) JSON.parse(s); }`, 'alice');
+    const cost = (fn: string, n: number): number =>
+      chain.call('j', fn, [n, 1], 'alice').gasUsed - chain.call('j', fn, [n, 0], 'alice').gasUsed;
+    // n zeros: n + 1 values (the array too) and 2n + 1 code units of output.
+    expect(cost('str', 1_000)).toBe(GAS.builtinBase + 1_001 * GAS.jsonPerValue + 2_001 * GAS.jsonStringifyPerChar);
+    // n + 1 zeros: 2n + 3 code units of input.
+    expect(cost('parse', 1_000)).toBe(GAS.builtinBase + 2_003 * GAS.jsonParsePerChar);
+  });
+
   it('String.prototype.split pays per code unit of the receiver, as it may make one string for each', async () => {
     const chain = new MemoryChain(await loadContractEngine());
     chain.deploy('s', `export function once(n) { const s = 'x'.repeat(n); return s.split('').length; }`, 'alice');
     const small = chain.call('s', 'once', [10], 'alice');
     const big = chain.call('s', 'once', [60_010], 'alice');
     expect([small.returnValue, big.returnValue]).toEqual([10, 60_010]);
-    // 60,000 more code units: split's per-unit price plus repeat's per-character price for building them.
-    expect(big.gasUsed - small.gasUsed).toBe(60_000 * GAS.splitPerChar + 60_000 / GAS.charsPerGas);
+    // 60,000 more code units: split's per-unit price plus repeat's per-character price for building them;
+    // the returned JSON is 3 characters longer and so is the call input (one more gas at 4 characters per gas).
+    expect(big.gasUsed - small.gasUsed).toBe(60_000 * GAS.splitPerChar + 60_000 / GAS.charsPerGas + 3 * GAS.jsonStringifyPerChar + 1);
   });
 });

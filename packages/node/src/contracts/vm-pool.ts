@@ -1,16 +1,17 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten';
-import { ContractError, HostFailure } from './errors.js';
+import { ContractError, HostFailure, isGuestError } from './errors.js';
 import { LIMITS } from './gas-schedule.js';
 import { newQuickJSInstance, type QuickJSInstance } from './quickjs-module.js';
-import { sandboxScript } from './sandbox-prelude.js';
+import { contractScript, preludeScript } from './sandbox-prelude.js';
 
 /**
  * Snapshot/restore of whole QuickJS wasm instances.
  *
- * Parsing the sandbox prelude and the contract costs milliseconds, so each
- * contract's "ready" VM (runtime, context, host functions, prelude setup done
- * and the contract's factory created, no call made) is built once from a
- * pristine base state and snapshotted. Every call restores that snapshot's
+ * Parsing and running the sandbox prelude costs milliseconds, so it runs once
+ * per pool, into the base snapshot (runtime, context, host functions, prelude
+ * setup done, its runtime object on the host-only holder). Each contract's
+ * "ready" VM (the contract's script bound to that runtime and its factory
+ * created, no call made) is built once from the base and snapshotted. Every call restores that snapshot's
  * bytes into an instance first, so it starts from exactly the same memory,
  * whatever earlier calls did: globals, prototypes and module variables written
  * by one call are gone for the next.
@@ -73,18 +74,22 @@ export interface Snapshot {
 }
 
 /**
- * A failure of the host itself during a call (its native stack ran out under
- * QuickJS, or chain state could not be read): quickjs-emscripten would hand
- * an exception thrown in a host function to the guest, which could catch it
- * and carry on, so the verdict would depend on the host. Recorded here
- * instead; the guest is interrupted and the engine rethrows it (no verdict).
+ * A failure of the host itself during a call: any exception a host function
+ * throws other than a deliberate guest error (errors.ts guestError): its
+ * native stack ran out under QuickJS, chain state could not be read, a bug.
+ * quickjs-emscripten would hand it to the guest, which could catch it and
+ * carry on, so the verdict would depend on the host. Recorded here instead
+ * (as a HostFailure); the guest is interrupted and the engine rethrows it
+ * (no verdict).
  */
 export interface HostFaults {
   error: unknown;
 }
 
-function isHostFault(e: unknown): boolean {
-  return e instanceof HostFailure || (e instanceof RangeError && /call stack/i.test(e.message));
+/** The host's own stack overflow stays a RangeError (the chain treats it as a non-rule failure); anything else becomes a HostFailure. */
+function asHostFailure(e: unknown): unknown {
+  if (e instanceof HostFailure || (e instanceof RangeError && /call stack/i.test(e.message))) return e;
+  return new HostFailure(`contract host function failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
 }
 
 let sbrkAddress: number | undefined;
@@ -158,7 +163,8 @@ export class Slot {
         try {
           return frame.fns[name](...args);
         } catch (e) {
-          if (isHostFault(e)) faults.error ??= e;
+          if (isGuestError(e)) throw e;
+          faults.error ??= asHostFailure(e);
           throw e;
         }
       });
@@ -174,6 +180,18 @@ export class Slot {
     this.holder = holder;
     const pointers = ctx as unknown as { ctx: { value: number }; rt: { value: number } };
     this.signature = [pointers.rt.value, pointers.ctx.value, host.value, holder.value, this.brk()].join(',');
+  }
+
+  /** Evaluates the sandbox prelude and keeps its runtime object on the holder (once, before the base snapshot). */
+  runPrelude(): void {
+    const { ctx } = this;
+    const setup = ctx.evalCode(preludeScript(), 'prelude.js');
+    if (setup.error) throw new ContractError(`sandbox prelude failed: ${JSON.stringify(ctx.dump(setup.error))}`);
+    const rt = ctx.callFunction(setup.value, ctx.undefined, this.host);
+    setup.value.dispose();
+    if (rt.error) throw new ContractError(`sandbox prelude setup failed: ${JSON.stringify(ctx.dump(rt.error))}`);
+    ctx.setProp(this.holder, 'rt', rt.value);
+    rt.value.dispose();
   }
 
   polls(): number {
@@ -197,10 +215,7 @@ export class Slot {
     const { staticEnd } = this.instance.layout;
     const start = this.windowStart();
     const brk = this.brk();
-    let zeroPrefix = 0;
-    const words = new Int32Array(heap.buffer, start, STACK_WINDOW >>> 2);
-    while (zeroPrefix < words.length && words[zeroPrefix] === 0) zeroPrefix++;
-    zeroPrefix *= 4;
+    const zeroPrefix = zeroRun(heap, start, STACK_WINDOW);
     const low = heap.slice(0, staticEnd);
     const high = heap.slice(start + zeroPrefix, brk);
     return { low, high, zeroPrefix, brk, bytes: low.byteLength + high.byteLength, setupPolls };
@@ -234,6 +249,21 @@ export class Slot {
       isZero(heap, snap.brk, heap.byteLength)
     );
   }
+}
+
+const ZERO_PAGE = Buffer.alloc(4096);
+
+/** Bytes from `from` (4-aligned) that are zero, a multiple of 4, at most `length`: whole pages compared natively first. */
+function zeroRun(heap: Uint8Array, from: number, length: number): number {
+  const bytes = Buffer.from(heap.buffer, from, length);
+  let run = 0;
+  while (run + ZERO_PAGE.length <= length && bytes.compare(ZERO_PAGE, 0, ZERO_PAGE.length, run, run + ZERO_PAGE.length) === 0) {
+    run += ZERO_PAGE.length;
+  }
+  const words = new Int32Array(heap.buffer, from + run, (length - run) >>> 2);
+  let i = 0;
+  while (i < words.length && words[i] === 0) i++;
+  return run + i * 4;
 }
 
 function isZero(heap: Uint8Array, from: number, to: number): boolean {
@@ -299,7 +329,8 @@ export class VmPool {
       slots.push(slot);
     }
     const first = slots[0] as Slot;
-    const base = first.take();
+    first.runPrelude();
+    const base = first.take(first.polls());
     first.clean = base;
     return new VmPool(slots, base, options.snapshotBytes ?? DEFAULT_SNAPSHOT_BYTES, faults);
   }
@@ -358,14 +389,16 @@ export class VmPool {
     slot.frame = undefined;
     const { ctx } = slot;
     const pollsBefore = slot.polls();
-    const setup = ctx.evalCode(sandboxScript(code), 'contract.js');
+    const setup = ctx.evalCode(contractScript(code), 'contract.js');
     if (setup.error) return undefined;
-    const entry = ctx.callFunction(setup.value, ctx.undefined, slot.host);
+    const rt = ctx.getProp(slot.holder, 'rt');
+    const entry = ctx.callFunction(setup.value, ctx.undefined, rt);
     if (entry.error) return undefined;
+    rt.dispose();
     setup.value.dispose();
     ctx.setProp(slot.holder, 'entry', entry.value);
     entry.value.dispose();
-    const snap = slot.take(slot.polls() - pollsBefore);
+    const snap = slot.take(this.base.setupPolls + slot.polls() - pollsBefore);
     slot.clean = snap;
     return snap;
   }
