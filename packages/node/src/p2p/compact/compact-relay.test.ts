@@ -208,6 +208,16 @@ describe('compact block relay', () => {
     expect(s.b.chain.tip.id).toBe(hashToHex(blockHash(s.block)));
   });
 
+  it('a child arriving while its parent (relayed early) is still being validated is queued behind it, not orphaned', async () => {
+    const s = await setup(4, 4);
+    const [child] = (await s.a.mine(1)) as [Block];
+    expect(await s.relay.receive('A', encodeCompactBlock(toCompact(s.block, nonce)), s.accept)).toBe('accept');
+    expect(await s.relay.receive('A', encodeCompactBlock(toCompact(child, nonce)), s.accept)).toBe('accept');
+    expect(await Promise.all(s.verdicts)).toEqual(['connected', 'connected']);
+    expect(s.b.chain.tip.id).toBe(hashToHex(blockHash(child)));
+    expect(s.orphans).toEqual([]);
+  });
+
   it('a block relayed before validation that turns out invalid is refused without blaming its sender', async () => {
     const s = await setup(3, 3);
     const coinbase = { ...(s.block.txs[0] as CoinbaseTx), amount: (s.block.txs[0] as CoinbaseTx).amount + 1n };

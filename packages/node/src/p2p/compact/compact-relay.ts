@@ -112,8 +112,10 @@ export class CompactRelay {
       this.d.peers.misbehave(from, 'invalidPow', `compact block ${id.slice(0, 16)}: high-hash`);
       return 'reject';
     }
-    const parent = this.d.chain.getEntry(hashToHex(cb.header.prevHash));
-    if (!parent) {
+    const prevId = hashToHex(cb.header.prevHash);
+    const parent = this.d.chain.getEntry(prevId);
+    // A parent we rebuilt and relayed is still being validated when a burst of blocks arrives: not an orphan.
+    if (!parent && !this.d.recent.has(prevId)) {
       this.d.onOrphan(from);
       return 'ignore';
     }
@@ -121,7 +123,7 @@ export class CompactRelay {
     const block = await this.rebuild(from, cb, hash);
     if (!block || this.d.chain.getEntry(id)) return 'ignore';
     this.d.recent.add(id, block);
-    if (parent !== this.d.chain.tip) return accept(block, { blame: true });
+    if (!parent || parent !== this.d.chain.tip) return accept(block, { blame: true });
     const refused = this.checkHeader(from, cb.header, parent, id);
     if (refused) return refused;
     this.counters.forwardedEarly++;

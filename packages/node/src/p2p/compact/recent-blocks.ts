@@ -20,6 +20,10 @@ export class RecentBlocks {
     if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!);
   }
 
+  has(id: string): boolean {
+    return this.map.has(id);
+  }
+
   async get(hash: Uint8Array): Promise<Block | undefined> {
     const id = hashToHex(hash);
     const hit = this.map.get(id);
