@@ -330,8 +330,25 @@ if (!hasChromium) {
       const balanceOf = page.getByTestId('fn-balanceOf');
       await balanceOf.locator('summary').click();
       await balanceOf.getByLabel('owner', { exact: true }).fill(addrB);
-      await balanceOf.getByRole('button', { name: 'Call (read-only)' }).click();
-      await expect.poll(() => page.getByTestId('call-result').textContent()).toContain('→ 250');
+      // A view is only called: no transaction to send, no gas to estimate.
+      expect(await balanceOf.getByRole('button', { name: 'Send transaction' }).count()).toBe(0);
+      expect(await balanceOf.getByRole('button', { name: 'Estimate gas' }).count()).toBe(0);
+      expect(await transfer.getByRole('button', { name: 'Send transaction' }).count()).toBe(1);
+      await balanceOf.getByRole('button', { name: 'Call', exact: true }).click();
+      // Each result beside the function that produced it; transaction ids in full.
+      await expect.poll(() => balanceOf.getByTestId('call-result').textContent()).toContain('→ 250');
+      const transferId = (await receipts.first().getAttribute('data-txid'))!;
+      expect(await transfer.getByTestId('call-result').textContent()).toContain(`transfer("${addrB}", 250) → transaction ${transferId}`);
+      expect(await receipts.first().getByTestId('receipt-txid').textContent()).toBe(transferId);
+      // The console logs every call, in order, with full transaction ids.
+      const lines = page.getByTestId('ide-console').locator('li');
+      await expect.poll(() => lines.count()).toBe(4);
+      expect(await lines.evaluateAll((ls) => ls.map((l) => l.getAttribute('data-kind')))).toEqual(['estimate', 'deploy', 'send', 'call']);
+      expect(await lines.nth(1).getByTestId('console-txid').textContent()).toBe(deployId);
+      expect(await lines.nth(2).getByTestId('console-txid').textContent()).toBe(transferId);
+      expect(await lines.nth(3).textContent()).toContain(`Token ${token} balanceOf("${addrB}") → 250`);
+      // Deployed contracts listed by name.
+      await expect.poll(() => page.getByTestId('contract-list').locator(`li[data-address="${token}"]`).getByTestId('contract-name').textContent()).toBe('Token HACK');
       await expect.poll(() => page.getByTestId('storage-table').locator(`tr[data-key="balance:${addrA}"]`).textContent()).toContain('999750');
       await expect.poll(() => page.getByTestId('contract-events').textContent()).toContain('"amount":250');
       await shot('contracts-token-1280');

@@ -1,5 +1,4 @@
 import { lazy, Suspense, useState } from 'react';
-import { Button } from '../../components/Button';
 import { Card, PageTitle } from '../../components/Card';
 import { SelectField } from '../../components/Field';
 import { ApiErrorNotice, Loading } from '../../components/Notice';
@@ -7,6 +6,9 @@ import { useApi } from '../../hooks/useApi';
 import type { SentTx } from './contract-tx';
 import { DeployPanel } from './DeployPanel';
 import { InteractPanel } from './InteractPanel';
+import { ContractRow, type ContractSummary } from './ContractRow';
+import { IdeConsole } from './IdeConsole';
+import { appendLog, type LogEntry } from './ide-log';
 import { ReceiptList } from './ReceiptList';
 import { TEMPLATES, type TemplateContext } from './templates';
 import { useNodeInfo } from '../../state/node-info';
@@ -16,7 +18,7 @@ const CodeEditor = lazy(() => import('./CodeEditor'));
 
 interface ContractList {
   total: number;
-  contracts: { address: string; deployer: string; height: number; storageEntries: number }[];
+  contracts: ContractSummary[];
 }
 
 export default function ContractsPage() {
@@ -35,6 +37,8 @@ export default function ContractsPage() {
   if (pickedAt === null && node) setPickedAt(node.height);
   const ctx: TemplateContext = { height: pickedAt ?? 0, addresses: own ? own.split(',') : [] };
   const initArgs = JSON.stringify(template.initArgs(ctx));
+  const [log, setLog] = useState<LogEntry[]>([]);
+  const addLog = (e: Omit<LogEntry, 'seq' | 'at'>) => setLog((old) => appendLog(old, e));
   const track = (s: SentTx) => setSent((old) => [s, ...old.filter((o) => o.id !== s.id)].slice(0, 20));
   const pick = (id: string) => {
     const t = TEMPLATES.find((x) => x.id === id);
@@ -67,20 +71,13 @@ export default function ContractsPage() {
               <CodeEditor value={source} onChange={setSource} label="Contract source code" />
             </Suspense>
           </Card>
+          <IdeConsole log={log} onClear={() => setLog([])} />
           <ReceiptList sent={sent} />
           {list.data && list.data.total > 0 && (
             <Card title={`Deployed contracts (${list.data.total})`}>
               <ul className="space-y-1 text-xs" data-testid="contract-list">
                 {list.data.contracts.map((c) => (
-                  <li key={c.address} className="flex flex-wrap items-center gap-2">
-                    <span className="font-mono break-all">{c.address}</span>
-                    <span className="text-slate-500">
-                      block {c.height} · {c.storageEntries} storage entr{c.storageEntries === 1 ? 'y' : 'ies'}
-                    </span>
-                    <Button variant="ghost" className="ml-auto text-xs" onClick={() => setAddress(c.address)}>
-                      Open
-                    </Button>
-                  </li>
+                  <ContractRow key={c.address} contract={c} onOpen={() => setAddress(c.address)} />
                 ))}
               </ul>
             </Card>
@@ -91,6 +88,7 @@ export default function ContractsPage() {
             source={source}
             initArgs={initArgs}
             initHint={template.hint(ctx)}
+            onLog={addLog}
             onDeployed={(a, s) => {
               setAddress(a);
               track(s);
@@ -102,6 +100,7 @@ export default function ContractsPage() {
             deployTx={sent.find((s) => s.label === 'deploy' && s.contract.toLowerCase() === address.trim().toLowerCase())?.id}
             onAddress={setAddress}
             onSent={track}
+            onLog={addLog}
           />
         </div>
       </div>

@@ -2,16 +2,31 @@ import { useMemo, useState } from 'react';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { formatHckAmount } from '../../lib/amount';
+import { errorText } from '../../lib/api';
 import { useNodeInfo } from '../../state/node-info';
 import { useToast } from '../../state/toast';
 import { useWallet } from '../../state/wallet';
-import { defaultArgs, exportedFunctions, parseArg } from './abi';
+import { defaultArgs, exportedFunctions, parseArg } from '../../lib/abi';
 import { ArgsFields } from './ArgsFields';
 import { deploy, estimateDeploy, resolveGas, suggestedGasPrice, type EstimateResult, type SentTx } from './contract-tx';
 import { DEFAULT_GAS, GasFields, readGas } from './GasFields';
+import type { LogEntry } from './ide-log';
 import { SenderSelect } from './SenderSelect';
+import { contractKind } from '../../lib/contract-kind';
 
-export function DeployPanel({ source, initArgs, initHint, onDeployed }: { source: string; initArgs: string; initHint?: string; onDeployed: (address: string, sent: SentTx) => void }) {
+export function DeployPanel({
+  source,
+  initArgs,
+  initHint,
+  onDeployed,
+  onLog,
+}: {
+  source: string;
+  initArgs: string;
+  initHint?: string;
+  onDeployed: (address: string, sent: SentTx) => void;
+  onLog: (e: Omit<LogEntry, 'seq' | 'at'>) => void;
+}) {
   const { wallet } = useWallet();
   const { data: node } = useNodeInfo();
   const toast = useToast();
@@ -34,6 +49,8 @@ export function DeployPanel({ source, initArgs, initHint, onDeployed }: { source
     if ('error' in g) return toast.error(new Error(g.error));
     const init = params.map((_, i) => parseArg(args[i] ?? ''));
     setBusy(what);
+    const shown = `init(${init.map((a) => JSON.stringify(a)).join(', ')})`;
+    const target = contractKind(source);
     try {
       if (!node) throw new Error('Waiting for the node');
       if (!sender) throw new Error('Unlock your wallet first: the estimate runs as its address');
@@ -42,6 +59,7 @@ export function DeployPanel({ source, initArgs, initHint, onDeployed }: { source
         const price = g.gasPrice ?? (await suggestedGasPrice());
         const r = await est(price);
         setEstimate(r);
+        onLog({ kind: 'estimate', ok: r.status === 'success', target, text: `deploy ${shown}: ${r.status}${r.revertReason ? ` (${r.revertReason})` : ''} · gas ${r.gasUsed} · suggested limit ${r.suggestedGasLimit} × ${price}` });
         if (r.status === 'success') setGas({ ...gas, gasLimit: String(r.suggestedGasLimit), gasPrice: price.toString() });
       } else {
         if (!wallet) throw new Error('Unlock your wallet first');
@@ -49,8 +67,10 @@ export function DeployPanel({ source, initArgs, initHint, onDeployed }: { source
         const res = await deploy(wallet, node.network, sender, { code: source, init, ...r });
         toast.success(`Deploy transaction ${res.id.slice(0, 16)}… sent · contract ${res.contractAddress}`);
         onDeployed(res.contractAddress, { id: res.id, label: 'deploy', contract: res.contractAddress });
+        onLog({ kind: 'deploy', ok: true, target, text: `deploy ${shown} → contract ${res.contractAddress} (gas limit ${r.gasLimit} × ${r.gasPrice})`, txId: res.id });
       }
     } catch (e) {
+      onLog({ kind: what, ok: false, target, text: `deploy ${shown} failed: ${errorText(e)}` });
       toast.error(e, what === 'deploy' ? 'Deploy failed' : 'Gas estimate failed');
     } finally {
       setBusy(null);

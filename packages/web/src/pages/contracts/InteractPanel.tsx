@@ -7,9 +7,11 @@ import { ApiError, errorText } from '../../lib/api';
 import { useNodeInfo } from '../../state/node-info';
 import { useToast } from '../../state/toast';
 import { useWallet } from '../../state/wallet';
-import { exportedFunctions, looksReadOnly } from './abi';
+import { exportedFunctions, looksReadOnly } from '../../lib/abi';
+import { contractKind } from '../../lib/contract-kind';
 import { estimateCall, execute, readOnlyCall, resolveGas, suggestedGasPrice, type SentTx } from './contract-tx';
-import { FunctionForm } from './FunctionForm';
+import { FunctionForm, type RunResult } from './FunctionForm';
+import type { LogEntry } from './ide-log';
 import { DEFAULT_GAS, GasFields, readGas } from './GasFields';
 import { SenderSelect } from './SenderSelect';
 import { StoragePanel, type ContractDetail } from './StoragePanel';
@@ -17,7 +19,21 @@ import type { TxDetail } from '../../lib/types';
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
-export function InteractPanel({ source, address, deployTx, onAddress, onSent }: { source: string; address: string; deployTx?: string | undefined; onAddress: (a: string) => void; onSent: (s: SentTx) => void }) {
+export function InteractPanel({
+  source,
+  address,
+  deployTx,
+  onAddress,
+  onSent,
+  onLog,
+}: {
+  source: string;
+  address: string;
+  deployTx?: string | undefined;
+  onAddress: (a: string) => void;
+  onSent: (s: SentTx) => void;
+  onLog: (e: Omit<LogEntry, 'seq' | 'at'>) => void;
+}) {
   const { wallet } = useWallet();
   const { data: node } = useNodeInfo();
   const toast = useToast();
@@ -28,7 +44,6 @@ export function InteractPanel({ source, address, deployTx, onAddress, onSent }: 
   const deployed = !deployTx || deploy.data?.receipt?.status === 'success';
   // Storage, balance, code and events; refreshed with every block.
   const detail = useApi<ContractDetail>(valid && deployed ? `/api/contracts/${contract}` : null, { refreshOn: ['blocks'] });
-  const [result, setResult] = useState<string>('');
   const [gas, setGas] = useState(DEFAULT_GAS);
   const [from, setFrom] = useState('');
   const sender = from || wallet?.list()[0]?.address || '';
@@ -36,14 +51,20 @@ export function InteractPanel({ source, address, deployTx, onAddress, onSent }: 
   const code = detail.data?.code ?? source;
   const fns = exportedFunctions(code).filter((f) => f.name !== 'init');
   const missing = detail.error instanceof ApiError && detail.error.status === 404;
+  const target = `${contractKind(code)} ${contract}`;
 
-  const run = async (what: 'call' | 'estimate' | 'send', name: string, args: unknown[]) => {
+  const run = async (what: 'call' | 'estimate' | 'send', name: string, args: unknown[]): Promise<RunResult | undefined> => {
     const shown = `${name}(${args.map((a) => JSON.stringify(a)).join(', ')})`;
+    const done = (ok: boolean, text: string, txId?: string): RunResult => {
+      onLog({ kind: what, ok, target, text, ...(txId ? { txId } : {}) });
+      return { ok, text };
+    };
     try {
       if (what === 'call') {
         const r = await readOnlyCall(contract, name, args, sender || undefined);
-        setResult(r.status === 'success' ? `${shown} → ${JSON.stringify(r.returnValue ?? null)}  [gas ${r.gasUsed}]` : `${shown} ${r.status}${r.revertReason ? `: ${r.revertReason}` : ''}  [gas ${r.gasUsed}]`);
-        return;
+        return r.status === 'success'
+          ? done(true, `${shown} → ${JSON.stringify(r.returnValue ?? null)}  [gas ${r.gasUsed}]`)
+          : done(false, `${shown} ${r.status}${r.revertReason ? `: ${r.revertReason}` : ''}  [gas ${r.gasUsed}]`);
       }
       const g = readGas(gas);
       if ('error' in g) throw new Error(g.error);
@@ -53,19 +74,20 @@ export function InteractPanel({ source, address, deployTx, onAddress, onSent }: 
       if (what === 'estimate') {
         const price = g.gasPrice ?? (await suggestedGasPrice());
         const r = await est(price);
-        setResult(
+        return done(
+          r.status === 'success',
           `${shown} estimate: ${r.status}${r.revertReason ? ` (${r.revertReason})` : ''} · gas ${r.gasUsed} (intrinsic ${r.intrinsicGas}) · suggested limit ${r.suggestedGasLimit} × ${price}`,
         );
-        return;
       }
       if (!wallet) throw new Error('Unlock your wallet first');
       const r = await resolveGas(g, est);
       const res = await execute(wallet, node.network, sender, { contract, fn: name, args, ...r });
       toast.success(`${name} sent as transaction ${res.id.slice(0, 16)}…`);
-      setResult(`${shown} → transaction ${res.id} (gas limit ${r.gasLimit} × ${r.gasPrice}); its receipt appears below once mined`);
       onSent({ id: res.id, label: shown, contract });
+      return done(true, `${shown} → transaction ${res.id} (gas limit ${r.gasLimit} × ${r.gasPrice}); its receipt appears under Receipts once mined`, res.id);
     } catch (err) {
       toast.error(err, what === 'send' ? `${name} was not sent` : `${name} failed`);
+      return done(false, `${shown} failed: ${errorText(err)}`);
     }
   };
 
@@ -92,11 +114,6 @@ export function InteractPanel({ source, address, deployTx, onAddress, onSent }: 
               <FunctionForm key={`${code.length}-${f.name}`} fn={f} readOnly={looksReadOnly(f, code)} canSend={!!wallet && valid} canEstimate={!!sender && valid} onRun={(w, a) => run(w, f.name, a)} />
             ))}
           </div>
-          {result && (
-            <pre className="overflow-x-auto rounded-lg bg-slate-950 p-2 text-xs whitespace-pre-wrap text-emerald-200" data-testid="call-result" aria-live="polite">
-              {result}
-            </pre>
-          )}
         </div>
       </Card>
       {detail.data && <StoragePanel contract={detail.data} />}

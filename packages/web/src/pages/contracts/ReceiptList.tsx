@@ -1,6 +1,7 @@
 import { Link } from 'react-router-dom';
 import { Amount } from '../../components/Amount';
 import { Card } from '../../components/Card';
+import { CopyButton } from '../../components/CopyButton';
 import { useApi } from '../../hooks/useApi';
 import { errorText } from '../../lib/api';
 import type { TxDetail } from '../../lib/types';
@@ -20,10 +21,13 @@ function ReceiptRow({ sent }: { sent: SentTx }) {
           {state}
           {r?.revertReason ? `: ${r.revertReason}` : ''}
         </span>
-        <Link to={`/explorer/tx/${sent.id}`} className="ml-auto font-mono text-sky-300 underline">
-          {sent.id.slice(0, 12)}…
-        </Link>
       </div>
+      <p className="mt-0.5 break-all">
+        <Link to={`/explorer/tx/${sent.id}`} className="font-mono text-sky-300 underline" data-testid="receipt-txid">
+          {sent.id}
+        </Link>
+        <CopyButton text={sent.id} label="Copy transaction id" />
+      </p>
       {tx.error !== undefined && !tx.data && <p className="text-rose-300">{errorText(tx.error)}</p>}
       {r && (
         <div className="mt-1 space-y-1 text-slate-300">

@@ -26,7 +26,7 @@ export function StoragePanel({ contract }: { contract: ContractDetail }) {
         rows={[
           ['Address', <span className="font-mono">{contract.address}</span>],
           ['Balance', <Amount units={contract.balance} />],
-          ['Deployed', <>by <AddressLink address={contract.deployer} /> in block {contract.height} · <Link className="font-mono text-sky-300 underline" to={`/explorer/tx/${contract.txId}`}>{contract.txId.slice(0, 12)}…</Link></>],
+          ['Deployed', <>by <AddressLink address={contract.deployer} /> in block {contract.height} · <Link className="font-mono break-all text-sky-300 underline" to={`/explorer/tx/${contract.txId}`}>{contract.txId}</Link></>],
         ]}
       />
       <h3 className="mt-4 mb-1 text-sm font-medium text-slate-300">
@@ -61,7 +61,7 @@ export function StoragePanel({ contract }: { contract: ContractDetail }) {
                 <span className="text-slate-500">
                   block {e.height} ·{' '}
                   <Link className="font-mono text-sky-300 underline" to={`/explorer/tx/${e.txId}`}>
-                    {e.txId.slice(0, 10)}…
+                    {e.txId}
                   </Link>
                 </span>
               </li>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exportedFunctions, looksReadOnly } from './abi';
-import token from '../../../../node/src/contracts/examples/token.js?raw';
+import token from '../../../node/src/contracts/examples/token.js?raw';
 
 // What the node's instrumenter stores for a contract (GET /api/contracts/:address → code), abridged.
 const DEPLOYED = `(function () {
@@ -31,5 +31,19 @@ describe('contract ABI from source', () => {
     ]);
     expect(looksReadOnly(fns[0]!, DEPLOYED)).toBe(true);
     expect(looksReadOnly(fns[1]!, DEPLOYED)).toBe(false);
+  });
+
+  it('counts a function that writes through a helper as a writer, transitively', () => {
+    const src = `function put(k, v) { storage.set(k, v); }
+function bump(k) { put(k, 1); }
+export function peek(k) { return storage.get(k); }
+export function touch(k) { bump(k); return true; }`;
+    const fns = exportedFunctions(src);
+    expect(fns.map((f) => [f.name, looksReadOnly(f, src)])).toEqual([
+      ['peek', true],
+      ['touch', false],
+    ]);
+    for (const name of ['transfer', 'approve', 'transferFrom']) expect(looksReadOnly({ name, params: [] }, token)).toBe(false);
+    for (const name of ['name', 'symbol', 'decimals', 'totalSupply', 'balanceOf', 'allowance']) expect(looksReadOnly({ name, params: [] }, token)).toBe(true);
   });
 });

@@ -36,14 +36,49 @@ export function exportedFunctions(source: string): FunctionSig[] {
   return out;
 }
 
-/** Heuristic: functions named like getters are offered as read-only calls first. */
+const WRITES = /storage\.(set|delete)|\btransfer\(|\bemit\(/;
+const escape = (name: string) => name.replace(/\$/g, '\\$');
+
+/** Every `function name(` declaration and its text, up to the next top-level function (`export` is blanked out in deployed code). */
+function declarations(source: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const re = new RegExp(`function\\s+(${NAME})\\s*\\(`, 'g');
+  for (let m = re.exec(source); m; m = re.exec(source)) {
+    const body = source.slice(m.index);
+    const next = /\n\s*(export\s+)?function\s/.exec(body.slice(1));
+    out.set(m[1]!, next ? body.slice(0, next.index + 1) : body);
+  }
+  return out;
+}
+
+let cached: { source: string; writers: Set<string> } | undefined;
+
+/**
+ * Functions that may change state: those that write storage, move coins or
+ * emit, and, to a fixed point, those that call one of them (token `transfer`
+ * writes through its helper `move`).
+ */
+export function writerFunctions(source: string): Set<string> {
+  if (cached?.source === source) return cached.writers;
+  const decls = declarations(source);
+  const writers = new Set([...decls].filter(([, body]) => WRITES.test(body)).map(([name]) => name));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [name, body] of decls) {
+      if (writers.has(name)) continue;
+      if ([...writers].some((w) => new RegExp(`\\b${escape(w)}\\s*\\(`).test(body))) {
+        writers.add(name);
+        grew = true;
+      }
+    }
+  }
+  cached = { source, writers };
+  return writers;
+}
+
+/** A view: neither it nor anything it calls writes. Views are only called, never sent as transactions. */
 export function looksReadOnly(fn: FunctionSig, source: string): boolean {
-  const at = new RegExp(`function\\s+${fn.name.replace(/\$/g, '\\$')}\\s*\\(`).exec(source);
-  const body = at ? source.slice(at.index) : '';
-  // Up to the next top-level function (`export` is blanked out in deployed code).
-  const next = /\n\s*(export\s+)?function\s/.exec(body.slice(1));
-  const text = next ? body.slice(0, next.index + 1) : body;
-  return !/storage\.(set|delete)|transfer\(|emit\(|\bmove\(/.test(text);
+  return !writerFunctions(source).has(fn.name);
 }
 
 /**

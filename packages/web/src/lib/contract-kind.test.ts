@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { contractKind, isToken } from './contract-kind';
+import token from '../../../node/src/contracts/examples/token.js?raw';
+import voting from '../../../node/src/contracts/examples/voting.js?raw';
+import auction from '../../../node/src/contracts/examples/auction.js?raw';
+import multisig from '../../../node/src/contracts/examples/multisig.js?raw';
+
+describe('contract kind', () => {
+  it('names the example contracts by their interface, anything else as Contract', () => {
+    expect([token, voting, auction, multisig].map(contractKind)).toEqual(['Token', 'Voting', 'Auction', 'Multi-signature wallet']);
+    expect(contractKind('export function hello() { return 1; }')).toBe('Contract');
+    expect(isToken(token)).toBe(true);
+    expect(isToken(`${token}\nexport function mint() {}`)).toBe(true);
+    expect(isToken(voting)).toBe(false);
+  });
+});

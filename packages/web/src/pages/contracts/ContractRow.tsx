@@ -1,0 +1,52 @@
+import { useEffect, useState } from 'react';
+import { Button } from '../../components/Button';
+import { CopyButton } from '../../components/CopyButton';
+import { useApi } from '../../hooks/useApi';
+import { contractKind } from '../../lib/contract-kind';
+import { readOnlyCall } from './contract-tx';
+
+/** GET /api/contracts → contracts[] */
+export interface ContractSummary {
+  address: string;
+  deployer: string;
+  height: number;
+  storageEntries: number;
+}
+
+/**
+ * A deployed contract by name: its kind, told from its code (fetched once,
+ * without storage or events: code never changes), and for a token the symbol it
+ * was deployed with.
+ */
+export function ContractRow({ contract: c, onOpen }: { contract: ContractSummary; onOpen: () => void }) {
+  const detail = useApi<{ code: string }>(`/api/contracts/${c.address}?events=0&storage=0`);
+  const kind = detail.data ? contractKind(detail.data.code) : '…';
+  const [symbol, setSymbol] = useState('');
+  useEffect(() => {
+    if (kind !== 'Token') return;
+    let live = true;
+    readOnlyCall(c.address, 'symbol', []).then(
+      (r) => live && typeof r.returnValue === 'string' && setSymbol(r.returnValue.slice(0, 16)),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [kind, c.address]);
+  return (
+    <li className="flex flex-wrap items-center gap-x-2 gap-y-1" data-testid="contract-row" data-address={c.address}>
+      <span className="font-semibold text-amber-300" data-testid="contract-name">
+        {kind}
+        {symbol && ` ${symbol}`}
+      </span>
+      <span className="font-mono break-all">{c.address}</span>
+      <CopyButton text={c.address} label="Copy contract address" />
+      <span className="text-slate-500">
+        block {c.height} · {c.storageEntries} storage entr{c.storageEntries === 1 ? 'y' : 'ies'}
+      </span>
+      <Button variant="ghost" className="ml-auto text-xs" onClick={onOpen}>
+        Open
+      </Button>
+    </li>
+  );
+}
