@@ -89,7 +89,9 @@ export class TreeWriter {
   constructor(private readonly store: TrieNodeReader) {}
 
   read(hash: Uint8Array): Uint8Array {
-    const rec = this.created.get(bytesToHex(hash)) ?? this.store.node(hash);
+    // Updates only read nodes of earlier trees, so the store answers first; `created` serves
+    // reads of this writer's own new nodes (get or prove after an update).
+    const rec = this.store.node(hash) ?? this.created.get(bytesToHex(hash));
     if (!rec) throw new Error(`state trie node ${bytesToHex(hash)} is missing`);
     return rec;
   }
