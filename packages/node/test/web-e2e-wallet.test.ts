@@ -317,6 +317,50 @@ if (!hasChromium) {
       await shot('contracts-templates-1280');
     }, 90_000);
 
+    it('shows the coin amounts of return values and events in the unit chosen in the IDE, HCK or base units', async () => {
+      const height = (await node.api('/api/node/info')).height as number;
+      const deploy = await botContract({ type: 'deploy', code: example('auction'), init: [bot, height + 100] });
+      await mine(1);
+      const auction = (await node.api(`/api/tx/${deploy}`)).receipt.contractAddress as string;
+      await go('/contracts');
+      await page.getByLabel('Amounts in').selectOption('HCK');
+      await page.getByLabel('Contract address').fill(auction);
+      const bid = page.getByTestId('fn-bid');
+      await bid.waitFor();
+      await page.locator('#exec-value').fill('2.5');
+      await bid.locator('summary').click();
+      const receipts = page.getByTestId('receipt');
+      await bid.getByRole('button', { name: 'Send transaction' }).click();
+      await poll(() => receipts.count()).toBe(1);
+      await mine(1);
+      await poll(() => receipts.first().getByTestId('receipt-status').textContent(), { timeout: 20_000 }).toBe('success');
+      await page.locator('#exec-value').fill('0');
+      expect(await receipts.first().getByTestId('receipt-events').textContent()).toContain(`{"bidder":"${mine0}","amount":"2.5 HCK"}`);
+      const highest = page.getByTestId('fn-highestBid');
+      await highest.locator('summary').click();
+      await highest.getByRole('button', { name: 'Call', exact: true }).click();
+      await poll(() => highest.getByTestId('call-result').textContent()).toContain('highestBid() → 2.5 HCK');
+      await poll(() => page.getByTestId('contract-events').textContent()).toContain('"amount":"2.5 HCK"');
+      await shot('contracts-units-hck-1280');
+
+      // The same amounts in base units, everywhere the IDE shows them; the choice outlives a reload.
+      await page.getByLabel('Amounts in').selectOption('base');
+      expect(await receipts.first().getByTestId('receipt-events').textContent()).toContain('"amount":"250,000,000 base units"');
+      expect(await page.getByTestId('contract-events').textContent()).toContain('"amount":"250,000,000 base units"');
+      await highest.getByRole('button', { name: 'Call', exact: true }).click();
+      await poll(() => highest.getByTestId('call-result').textContent()).toContain('highestBid() → 250,000,000 base units');
+      expect(await page.getByTestId('ide-console').locator('li').last().textContent()).toContain('→ 250,000,000 base units');
+      await shot('contracts-units-base-1280');
+      await page.setViewportSize({ width: 375, height: 812 });
+      await shot('contracts-units-base-375');
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      await page.setViewportSize({ width: 1280, height: 900 });
+      expect(overflow).toBeLessThanOrEqual(0);
+      await page.reload();
+      expect(await page.getByLabel('Amounts in').inputValue()).toBe('base');
+      await page.getByLabel('Amounts in').selectOption('HCK');
+    }, 90_000);
+
     it('mines N blocks from the Mining page on regtest, with the node token', async () => {
       await go(`/mining?token=${TEST_TOKEN}`);
       const card = page.locator('#generate');

@@ -1,10 +1,11 @@
-import { formatUnits } from '../lib/amount';
+import { formatUnits, toUnits, type AmountUnit } from '../lib/amount';
 
-export function Amount({ units, className = '', sign }: { units: string | bigint | number; className?: string; sign?: '+' | '-' }) {
+/** An amount of base units, shown in HCK or, where the user chose so, in base units. */
+export function Amount({ units, className = '', sign, unit = 'HCK' }: { units: string | bigint | number; className?: string; sign?: '+' | '-'; unit?: AmountUnit }) {
   return (
     <span className={`font-mono tabular-nums whitespace-nowrap ${className}`}>
       {sign ?? ''}
-      {formatUnits(units, { group: true })} <span className="text-slate-400">HCK</span>
+      {unit === 'HCK' ? formatUnits(units, { group: true }) : toUnits(units).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')} <span className="text-slate-400">{unit === 'HCK' ? 'HCK' : 'base units'}</span>
     </span>
   );
 }

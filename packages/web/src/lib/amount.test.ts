@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatHckAmount, formatUnits, parseAmountInput } from './amount';
+import { formatAmountIn, formatHckAmount, formatUnits, parseAmountInput } from './amount';
 
 describe('amount formatting', () => {
   it('formats base units exactly, trimming zeros and grouping thousands', () => {
@@ -35,5 +35,13 @@ describe('amount formatting', () => {
       const r = parseAmountInput(formatUnits(units, { group: true }));
       expect(r).toEqual({ ok: true, units });
     }
+  });
+});
+
+describe('amounts in a chosen unit', () => {
+  it('shows the same base units as HCK or as base units', () => {
+    expect(formatAmountIn(250_000_000n, 'HCK')).toBe('2.5 HCK');
+    expect(formatAmountIn('250000000', 'base')).toBe('250,000,000 base units');
+    expect(formatAmountIn(5, 'base')).toBe('5 base units');
   });
 });

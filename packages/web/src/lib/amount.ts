@@ -28,6 +28,14 @@ export function formatHckAmount(value: bigint | string | number): string {
   return `${formatUnits(value, { group: true })} HCK`;
 }
 
+/** How amounts are shown where the user can choose (the contract IDE): whole HCK or base units. The value is always base units. */
+export type AmountUnit = 'HCK' | 'base';
+
+export function formatAmountIn(value: bigint | string | number, unit: AmountUnit): string {
+  if (unit === 'HCK') return formatHckAmount(value);
+  return `${toUnits(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')} base units`;
+}
+
 export type AmountParse = { ok: true; units: bigint } | { ok: false; error: string };
 
 /**

@@ -40,7 +40,7 @@ export function ContractRow({ contract: c, onOpen }: { contract: ContractSummary
         {symbol && ` ${symbol}`}
       </span>
       <span className="font-mono break-all">{c.address}</span>
-      <CopyButton text={c.address} label="Copy contract address" />
+      <CopyButton text={c.address} label="Copy" />
       <span className="text-slate-500">
         block {c.height} · {c.storageEntries} storage entr{c.storageEntries === 1 ? 'y' : 'ies'}
       </span>

@@ -8,6 +8,7 @@ import { DeployPanel } from './DeployPanel';
 import { InteractPanel } from './InteractPanel';
 import { ContractRow, type ContractSummary } from './ContractRow';
 import { IdeConsole } from './IdeConsole';
+import { useAmountUnit } from './useAmountUnit';
 import { appendLog, type LogEntry } from './ide-log';
 import { ReceiptList } from './ReceiptList';
 import { TEMPLATES, type TemplateContext } from './templates';
@@ -38,6 +39,7 @@ export default function ContractsPage() {
   const ctx: TemplateContext = { height: pickedAt ?? 0, addresses: own ? own.split(',') : [] };
   const initArgs = JSON.stringify(template.initArgs(ctx));
   const [log, setLog] = useState<LogEntry[]>([]);
+  const [unit, setUnit] = useAmountUnit();
   const addLog = (e: Omit<LogEntry, 'seq' | 'at'>) => setLog((old) => appendLog(old, e));
   const track = (s: SentTx) => setSent((old) => [s, ...old.filter((o) => o.id !== s.id)].slice(0, 20));
   const pick = (id: string) => {
@@ -50,6 +52,14 @@ export default function ContractsPage() {
   return (
     <div className="space-y-4">
       <PageTitle sub="Write JavaScript contracts, deploy them signed by your browser wallet, and call their functions.">Contract IDE</PageTitle>
+      <div className="flex justify-end">
+        <div className="w-60">
+          <SelectField label="Amounts in" value={unit} onChange={(e) => setUnit(e.target.value === 'base' ? 'base' : 'HCK')}>
+            <option value="HCK">HCK</option>
+            <option value="base">base units (10⁻⁸ HCK)</option>
+          </SelectField>
+        </div>
+      </div>
       {list.error !== undefined && <ApiErrorNotice error={list.error} feature="Smart contracts" />}
       <div className="grid gap-4 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="min-w-0 space-y-4">
@@ -72,7 +82,7 @@ export default function ContractsPage() {
             </Suspense>
           </Card>
           <IdeConsole log={log} onClear={() => setLog([])} />
-          <ReceiptList sent={sent} />
+          <ReceiptList sent={sent} unit={unit} />
           {list.data && list.data.total > 0 && (
             <Card title={`Deployed contracts (${list.data.total})`}>
               <ul className="space-y-1 text-xs" data-testid="contract-list">
@@ -101,6 +111,7 @@ export default function ContractsPage() {
             onAddress={setAddress}
             onSent={track}
             onLog={addLog}
+            unit={unit}
           />
         </div>
       </div>

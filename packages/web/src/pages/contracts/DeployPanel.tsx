@@ -66,7 +66,7 @@ export function DeployPanel({
         const r = await resolveGas(g, est);
         const res = await deploy(wallet, node.network, sender, { code: source, init, ...r });
         toast.success(`Deploy transaction ${res.id.slice(0, 16)}… sent · contract ${res.contractAddress}`);
-        onDeployed(res.contractAddress, { id: res.id, label: 'deploy', contract: res.contractAddress });
+        onDeployed(res.contractAddress, { id: res.id, label: 'deploy', contract: res.contractAddress, kind: target, fn: 'init' });
         onLog({ kind: 'deploy', ok: true, target, text: `deploy ${shown} → contract ${res.contractAddress} (gas limit ${r.gasLimit} × ${r.gasPrice})`, txId: res.id });
       }
     } catch (e) {

@@ -9,6 +9,8 @@ import { useToast } from '../../state/toast';
 import { useWallet } from '../../state/wallet';
 import { exportedFunctions, looksReadOnly } from '../../lib/abi';
 import { contractKind } from '../../lib/contract-kind';
+import { showReturn } from '../../lib/contract-amounts';
+import type { AmountUnit } from '../../lib/amount';
 import { estimateCall, execute, readOnlyCall, resolveGas, suggestedGasPrice, type SentTx } from './contract-tx';
 import { FunctionForm, type RunResult } from './FunctionForm';
 import type { LogEntry } from './ide-log';
@@ -26,6 +28,7 @@ export function InteractPanel({
   onAddress,
   onSent,
   onLog,
+  unit,
 }: {
   source: string;
   address: string;
@@ -33,6 +36,7 @@ export function InteractPanel({
   onAddress: (a: string) => void;
   onSent: (s: SentTx) => void;
   onLog: (e: Omit<LogEntry, 'seq' | 'at'>) => void;
+  unit: AmountUnit;
 }) {
   const { wallet } = useWallet();
   const { data: node } = useNodeInfo();
@@ -51,7 +55,8 @@ export function InteractPanel({
   const code = detail.data?.code ?? source;
   const fns = exportedFunctions(code).filter((f) => f.name !== 'init');
   const missing = detail.error instanceof ApiError && detail.error.status === 404;
-  const target = `${contractKind(code)} ${contract}`;
+  const kind = contractKind(code);
+  const target = `${kind} ${contract}`;
 
   const run = async (what: 'call' | 'estimate' | 'send', name: string, args: unknown[]): Promise<RunResult | undefined> => {
     const shown = `${name}(${args.map((a) => JSON.stringify(a)).join(', ')})`;
@@ -63,7 +68,7 @@ export function InteractPanel({
       if (what === 'call') {
         const r = await readOnlyCall(contract, name, args, sender || undefined);
         return r.status === 'success'
-          ? done(true, `${shown} → ${JSON.stringify(r.returnValue ?? null)}  [gas ${r.gasUsed}]`)
+          ? done(true, `${shown} → ${showReturn(kind, name, r.returnValue, unit)}  [gas ${r.gasUsed}]`)
           : done(false, `${shown} ${r.status}${r.revertReason ? `: ${r.revertReason}` : ''}  [gas ${r.gasUsed}]`);
       }
       const g = readGas(gas);
@@ -83,7 +88,7 @@ export function InteractPanel({
       const r = await resolveGas(g, est);
       const res = await execute(wallet, node.network, sender, { contract, fn: name, args, ...r });
       toast.success(`${name} sent as transaction ${res.id.slice(0, 16)}…`);
-      onSent({ id: res.id, label: shown, contract });
+      onSent({ id: res.id, label: shown, contract, kind, fn: name });
       return done(true, `${shown} → transaction ${res.id} (gas limit ${r.gasLimit} × ${r.gasPrice}); its receipt appears under Receipts once mined`, res.id);
     } catch (err) {
       toast.error(err, what === 'send' ? `${name} was not sent` : `${name} failed`);
@@ -116,7 +121,7 @@ export function InteractPanel({
           </div>
         </div>
       </Card>
-      {detail.data && <StoragePanel contract={detail.data} />}
+      {detail.data && <StoragePanel contract={detail.data} unit={unit} />}
     </div>
   );
 }

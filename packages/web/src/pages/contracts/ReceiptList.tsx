@@ -4,11 +4,13 @@ import { Card } from '../../components/Card';
 import { CopyButton } from '../../components/CopyButton';
 import { useApi } from '../../hooks/useApi';
 import { errorText } from '../../lib/api';
+import type { AmountUnit } from '../../lib/amount';
+import { showEvent, showReturn } from '../../lib/contract-amounts';
 import type { TxDetail } from '../../lib/types';
 import type { SentTx } from './contract-tx';
 
 /** One sent transaction: pending until mined, then its receipt (GET /api/tx/:id → receipt). */
-function ReceiptRow({ sent }: { sent: SentTx }) {
+function ReceiptRow({ sent, unit }: { sent: SentTx; unit: AmountUnit }) {
   const tx = useApi<TxDetail>(`/api/tx/${sent.id}`, { refreshOn: ['blocks'] });
   const r = tx.data?.receipt;
   const state = !tx.data ? (tx.error !== undefined ? 'error' : 'loading') : tx.data.status === 'pending' || !r ? 'pending' : r.status;
@@ -37,13 +39,13 @@ function ReceiptRow({ sent }: { sent: SentTx }) {
             {r.fee !== undefined && (
               <>
                 {' '}
-                = <Amount units={r.fee} />
+                = <Amount units={r.fee} unit={unit} />
               </>
             )}
             {r.returnValue !== undefined && (
               <>
                 {' '}
-                · returned <code>{JSON.stringify(r.returnValue)}</code>
+                · returned <code>{showReturn(sent.kind, sent.fn, r.returnValue, unit)}</code>
               </>
             )}
           </p>
@@ -51,7 +53,7 @@ function ReceiptRow({ sent }: { sent: SentTx }) {
             <ul data-testid="receipt-events">
               {r.events.map((e, i) => (
                 <li key={i} className="break-all">
-                  <span className="font-semibold text-amber-300">{e.name}</span> <code>{JSON.stringify(e.data)}</code>
+                  <span className="font-semibold text-amber-300">{e.name}</span> <code>{showEvent(sent.kind, e.name, e.data, unit)}</code>
                 </li>
               ))}
             </ul>
@@ -62,13 +64,13 @@ function ReceiptRow({ sent }: { sent: SentTx }) {
   );
 }
 
-export function ReceiptList({ sent }: { sent: SentTx[] }) {
+export function ReceiptList({ sent, unit }: { sent: SentTx[]; unit: AmountUnit }) {
   if (sent.length === 0) return null;
   return (
     <Card title="Receipts">
       <ul className="space-y-2" aria-live="polite">
         {sent.map((s) => (
-          <ReceiptRow key={s.id} sent={s} />
+          <ReceiptRow key={s.id} sent={s} unit={unit} />
         ))}
       </ul>
     </Card>

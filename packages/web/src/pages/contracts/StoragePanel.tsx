@@ -2,6 +2,9 @@ import { Link } from 'react-router-dom';
 import { Amount } from '../../components/Amount';
 import { Card, KeyValue } from '../../components/Card';
 import { AddressLink } from '../../components/Links';
+import type { AmountUnit } from '../../lib/amount';
+import { showEvent } from '../../lib/contract-amounts';
+import { contractKind } from '../../lib/contract-kind';
 
 /** GET /api/contracts/:address */
 export interface ContractDetail {
@@ -18,14 +21,15 @@ export interface ContractDetail {
   events: { name: string; data: unknown; txId: string; height: number }[];
 }
 
-export function StoragePanel({ contract }: { contract: ContractDetail }) {
+export function StoragePanel({ contract, unit }: { contract: ContractDetail; unit: AmountUnit }) {
+  const kind = contractKind(contract.code);
   const rows = Object.entries(contract.storage ?? {});
   return (
     <Card title="Contract state">
       <KeyValue
         rows={[
           ['Address', <span className="font-mono">{contract.address}</span>],
-          ['Balance', <Amount units={contract.balance} />],
+          ['Balance', <Amount units={contract.balance} unit={unit} />],
           ['Deployed', <>by <AddressLink address={contract.deployer} /> in block {contract.height} · <Link className="font-mono break-all text-sky-300 underline" to={`/explorer/tx/${contract.txId}`}>{contract.txId}</Link></>],
         ]}
       />
@@ -57,7 +61,7 @@ export function StoragePanel({ contract }: { contract: ContractDetail }) {
           <ul className="space-y-1 text-xs" data-testid="contract-events">
             {contract.events.map((e, i) => (
               <li key={i} className="rounded bg-slate-950/60 px-2 py-1 break-all">
-                <span className="font-semibold text-amber-300">{e.name}</span> <code>{JSON.stringify(e.data)}</code>{' '}
+                <span className="font-semibold text-amber-300">{e.name}</span> <code>{showEvent(kind, e.name, e.data, unit)}</code>{' '}
                 <span className="text-slate-500">
                   block {e.height} ·{' '}
                   <Link className="font-mono text-sky-300 underline" to={`/explorer/tx/${e.txId}`}>

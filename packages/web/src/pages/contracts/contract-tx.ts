@@ -125,4 +125,7 @@ export interface SentTx {
   id: string;
   label: string;
   contract: string;
+  /** The contract's kind (lib/contract-kind) and the function called ('init' for a deploy): which values are coin amounts. */
+  kind: string;
+  fn: string;
 }
