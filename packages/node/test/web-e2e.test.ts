@@ -352,6 +352,15 @@ if (!hasChromium) {
       await expect.poll(() => page.getByTestId('storage-table').locator(`tr[data-key="balance:${addrA}"]`).textContent()).toContain('999750');
       await expect.poll(() => page.getByTestId('contract-events').textContent()).toContain('"amount":250');
       await shot('contracts-token-1280');
+
+      // Token balances on the address page and in the wallet, in the token's units (2 decimals).
+      await go(`/explorer/address/${addrB}`);
+      await poll(() => page.getByTestId('token-balances').locator(`tr[data-contract="${token}"]`).getByTestId('token-balance').textContent()).toBe('2.5 HACK');
+      await shot('address-tokens-1280');
+      await go('/wallet');
+      await page.getByTestId('wallet-address').first().click();
+      await poll(() => page.getByTestId('token-balances').locator(`tr[data-contract="${token}"]`).getByTestId('token-balance').textContent(), { timeout: 20_000 }).toBe('9,997.5 HACK');
+      await shot('wallet-tokens-1280');
     });
 
     it('fits a 375 px screen on every page', async () => {

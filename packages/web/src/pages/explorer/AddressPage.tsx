@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { Amount } from '../../components/Amount';
 import { Card, PageTitle, Stat } from '../../components/Card';
+import { TokenBalances } from '../../components/TokenBalances';
 import { ApiErrorNotice, Loading } from '../../components/Notice';
 import { Pager } from '../../components/Pager';
 import { SearchBox } from '../../components/SearchBox';
@@ -33,6 +34,7 @@ export default function AddressPage() {
             <Stat label="Including pending" value={<Amount units={a.pendingBalance} />} />
             <Stat label="Nonce" value={a.nonce} hint={`next: ${a.nextNonce}`} />
           </div>
+          <TokenBalances address={a.address} />
           {a.pending.length > 0 && (
             <Card title={`Pending (${a.pending.length})`}>
               <TxTable txs={a.pending} show={{ direction: true, confirmations: true }} />

@@ -3,6 +3,7 @@ import type { Wallet } from '@hackcoin/core';
 import { Button } from '../../components/Button';
 import { useWallet } from '../../state/wallet';
 import { AddressList } from './AddressList';
+import { TokenBalances } from '../../components/TokenBalances';
 import { BalanceCard } from './BalanceCard';
 import { History } from './History';
 import { ReceiveCard } from './ReceiveCard';
@@ -41,6 +42,7 @@ export function WalletHome({ wallet }: { wallet: Wallet }) {
         {selected && (
           <div className="min-w-0 space-y-4">
             <BalanceCard address={selected} />
+            <TokenBalances address={selected} />
             <div className="grid gap-4 xl:grid-cols-2">
               <SendForm wallet={wallet} from={selected} />
               <ReceiveCard address={selected} label={wallet.has(selected) ? wallet.get(selected).label : ''} />

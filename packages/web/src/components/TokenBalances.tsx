@@ -1,0 +1,53 @@
+import { useEffect, useState } from 'react';
+import { useApi } from '../hooks/useApi';
+import { errorText } from '../lib/api';
+import { CONTRACTS_SCANNED, formatTokenUnits, MAX_TOKENS, tokenBalances, type TokenBalance } from '../lib/token-balances';
+import { Card } from './Card';
+import { AddressLink } from './Links';
+
+/** The address's balances of the token contracts the node lists (bounded; see lib/token-balances), refreshed with every block. */
+export function TokenBalances({ address }: { address: string }) {
+  const list = useApi<{ contracts: { address: string }[] }>(`/api/contracts?limit=${CONTRACTS_SCANNED}`, { refreshOn: ['blocks'] });
+  const [rows, setRows] = useState<TokenBalance[] | undefined>(undefined);
+  const [error, setError] = useState('');
+  const contracts = list.data?.contracts.map((c) => c.address).join(',');
+  useEffect(() => {
+    if (contracts === undefined) return;
+    const ac = new AbortController();
+    tokenBalances(address, contracts ? contracts.split(',') : [], ac.signal).then(
+      (r) => !ac.signal.aborted && (setRows(r), setError('')),
+      (e: unknown) => !ac.signal.aborted && setError(errorText(e)),
+    );
+    return () => ac.abort();
+  }, [address, contracts, list.data]);
+  if (!rows || rows.length === 0) return null;
+  const held = rows.filter((r) => r.balance > 0n);
+  return (
+    <Card title="Tokens">
+      {held.length === 0 ? (
+        <p className="text-xs text-slate-400" data-testid="token-balances-none">
+          No balance in the {rows.length} token contract{rows.length === 1 ? '' : 's'} checked.
+        </p>
+      ) : (
+        <div className="table-wrap">
+          <table className="w-full text-left text-sm" data-testid="token-balances">
+            <tbody className="divide-y divide-slate-800">
+              {held.map((t) => (
+                <tr key={t.contract} data-contract={t.contract}>
+                  <td className="py-1 pr-3 font-mono tabular-nums whitespace-nowrap" data-testid="token-balance">
+                    {formatTokenUnits(t.balance, t.decimals)} <span className="text-slate-400">{t.symbol}</span>
+                  </td>
+                  <td className="py-1 text-xs">
+                    <AddressLink address={t.contract} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {error && <p className="mt-1 text-xs text-rose-300">{error}</p>}
+      <p className="mt-2 text-xs text-slate-500">Token contracts among the first {CONTRACTS_SCANNED} the node lists, at most {MAX_TOKENS}.</p>
+    </Card>
+  );
+}
