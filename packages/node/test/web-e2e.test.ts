@@ -95,6 +95,10 @@ if (!hasChromium) {
       const words: string[] = [];
       for (let i = 1; i <= 12; i++) words.push((await page.getByTestId(`mnemonic-word-${i}`).textContent())!.trim());
       await shot('wallet-mnemonic-1280');
+      await page.setViewportSize({ width: 375, height: 812 });
+      await shot('wallet-mnemonic-375');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      await page.setViewportSize({ width: 1280, height: 900 });
       // A copy and a download of the phrase, word for word.
       await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
       await page.getByRole('button', { name: /^Copy recovery phrase/ }).click();
