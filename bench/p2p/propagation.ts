@@ -70,25 +70,25 @@ export async function runPropagationBench(opts: { nodes?: number; blocks?: numbe
     const miner = nodes[0]!;
     const sink = newSender();
 
-    /** Mines one block on node 0 and waits (≤ 5 s) until every node logged it. */
-    const mineOne = async (address: string): Promise<{ worst: number; perNode: number[]; missing: number }> => {
+    /** Mines one block on node 0 and waits (≤ waitMs) until every node logged it. */
+    const mineOne = async (address: string, waitMs = 5_000): Promise<{ worst: number; perNode: number[]; missing: number }> => {
       const { blocks: ids } = await miner.api('/api/mining/generate', { body: { count: 1, address } });
       const id = ids[0] as string;
-      const end = Date.now() + 5_000;
+      const end = Date.now() + waitMs;
       while ((seen.get(id)?.size ?? 0) < count && Date.now() < end) await sleep(5);
       const m = seen.get(id)!;
       const created = m.get(0)!;
       const perNode = [...m.entries()].filter(([i]) => i !== 0).map(([, t]) => t - created);
-      return { worst: Math.max(...perNode), perNode, missing: count - m.size };
+      return { worst: m.size === count ? Math.max(...perNode) : Infinity, perNode, missing: count - m.size };
     };
 
-    const series = async (n: number, prepare: () => Promise<void>) => {
+    const series = async (n: number, prepare: () => Promise<void>, waitMs?: number) => {
       const worst: number[] = [];
       const perNode: number[] = [];
       let missing = 0;
       for (let b = 0; b < n; b++) {
         await prepare();
-        const r = await mineOne(sink.addr);
+        const r = await mineOne(sink.addr, waitMs);
         worst.push(r.worst);
         perNode.push(...r.perNode);
         missing += r.missing;
@@ -135,7 +135,7 @@ export async function runPropagationBench(opts: { nodes?: number; blocks?: numbe
         refused += await submitAll(miner, senders, sink.address, blockTxs);
         fewestPending = Math.min(fewestPending, await waitForMempools(nodes, blockTxs));
         fillMs += Date.now() - f0;
-      });
+      }, 20_000);
       const compactAfter = await compactTotals(nodes);
       const delta = (k: keyof Compact) => compactAfter[k] - compactBefore[k];
       return {
