@@ -19,13 +19,21 @@ export interface AnnouncerDeps {
  * When gossip carries the block (we validated it from gossip, or published
  * it), that is the peers outside our mesh, which would otherwise wait for
  * IHAVE at the next heartbeat; when it came by sync or fetch, gossip does
- * not forward it, so every peer. Peers known to have it are skipped. At
- * most one announcement per peer is in flight; tips that arrive meanwhile
- * are folded into one follow-up.
+ * not forward it, so every peer. Peers known to have it are skipped: those
+ * that delivered it to us (block intake marks a peer before the tip moves, so
+ * the last block it sent may already be a later one) and those whose status
+ * shows at least its work. At most one announcement per peer is in flight and
+ * they start at least MIN_GAP_MS apart; tips that arrive meanwhile are folded
+ * into one follow-up, so a chain found at 100 blocks/s costs a peer a few
+ * statuses a second, never one per block.
  */
+export const MIN_GAP_MS = 200;
+
 export class TipAnnouncer {
   /** Peers with an announcement in flight; true when another is due once it returns. */
   private readonly announcing = new Map<string, boolean>();
+  /** When each peer's last announcement started; pruned to the ready peers. */
+  private readonly lastAt = new Map<string, number>();
   private stopped = false;
 
   constructor(private readonly d: AnnouncerDeps) {}
@@ -38,15 +46,24 @@ export class TipAnnouncer {
     if (this.stopped) return;
     const tip = this.d.chain.tip;
     const mesh = this.d.gossiped(tip.id) ? new Set(this.d.meshPeers()) : undefined;
-    for (const p of this.d.peers.ready()) {
-      if (mesh?.has(p.peerId) || p.knownBlock === tip.id || !this.lacksTip(p)) continue;
+    const ready = this.d.peers.ready();
+    if (this.lastAt.size > ready.length) this.prune(ready);
+    for (const p of ready) {
+      if (mesh?.has(p.peerId) || !this.lacksTip(p)) continue;
       this.announceTo(p.peerId);
     }
   }
 
-  /** Whether a peer may not have our tip yet, as far as its last status tells. */
+  /** Whether a peer may not have our tip yet, as far as what it sent us tells. */
   private lacksTip(p: PeerState): boolean {
-    return !p.status || p.status.chainWork < this.d.chain.tip.chainWork;
+    const tip = this.d.chain.tip;
+    if (p.knownBlock === tip.id || p.delivered.has(tip.id)) return false;
+    return !p.status || p.status.chainWork < tip.chainWork;
+  }
+
+  private prune(ready: PeerState[]): void {
+    const live = new Set(ready.map((p) => p.peerId));
+    for (const id of this.lastAt.keys()) if (!live.has(id)) this.lastAt.delete(id);
   }
 
   private announceTo(peerId: string): void {
@@ -55,11 +72,23 @@ export class TipAnnouncer {
       return;
     }
     this.announcing.set(peerId, false);
+    const wait = (this.lastAt.get(peerId) ?? -Infinity) + MIN_GAP_MS - Date.now();
+    if (wait > 0) setTimeout(() => this.send(peerId), wait);
+    else this.send(peerId);
+  }
+
+  private send(peerId: string): void {
+    const p = this.d.peers.get(peerId);
+    if (this.stopped || !p?.ready || !this.lacksTip(p)) {
+      this.announcing.delete(peerId);
+      return;
+    }
+    this.lastAt.set(peerId, Date.now());
     void this.d.exchange(peerId).finally(() => {
       const again = this.announcing.get(peerId);
       this.announcing.delete(peerId);
-      const p = this.d.peers.get(peerId);
-      if (again && !this.stopped && p?.ready && this.lacksTip(p) && p.knownBlock !== this.d.chain.tip.id) this.announceTo(peerId);
+      const q = this.d.peers.get(peerId);
+      if (again && !this.stopped && q?.ready && this.lacksTip(q)) this.announceTo(peerId);
     });
   }
 }

@@ -67,7 +67,10 @@ export class BlockIntake {
     const id = hashToHex(blockHash(block));
     this.seen.add(id);
     const peer = this.peers.get(from);
-    if (peer) peer.knownBlock = id;
+    if (peer) {
+      peer.knownBlock = id;
+      peer.delivered.add(id);
+    }
     const t0 = performance.now();
     try {
       const r = await this.chain.processBlock(block, { unsolicited: opts.unsolicited });

@@ -38,6 +38,7 @@ export class Handshake {
     const started = Date.now();
     let status: StatusMessage;
     try {
+      this.d.peers.get(peerId)?.statusSent();
       const raw = await this.d.wire.request(peerId, this.d.protocol, encodeStatus(this.d.local()), LIMITS.statusBytes, LIMITS.handshakeMs);
       status = decodeStatus(raw);
     } catch (e) {
@@ -55,10 +56,11 @@ export class Handshake {
       const status = decodeStatus(raw);
       const p = this.d.peers.get(ex.peerId);
       if (p) p.bytesIn += raw.length + 4;
-      // Statuses come every 10 s and on new tips; hundreds in 10 s is a flood.
+      // Statuses come every 10 s and on new tips, at most one per 200 ms each way (TipAnnouncer); hundreds in 10 s is a flood.
       if (p?.flooding()) this.d.peers.misbehave(ex.peerId, 'requestFlood', 'too many status messages');
       const out = encodeStatus(this.d.local());
       const ok = this.accept(ex.peerId, status);
+      p?.statusSent();
       await ex.write(out);
       if (p) p.bytesOut += out.length + 4;
       if (!ok) setTimeout(() => this.d.hangUp(ex.peerId), 200);

@@ -4,6 +4,16 @@ import { BanScore } from './ban-score.js';
 import type { Direction } from './libp2p.js';
 import type { StatusMessage } from './messages.js';
 import { LIMITS } from './protocol.js';
+import { RecentSet } from './recent-set.js';
+
+/**
+ * Requests a peer may make, uncounted, after each status we send it: a status
+ * of ours showing a new tip is answered by an honest peer with a status, a
+ * headers and a blocks request, at whatever rate we find blocks. Capped, so
+ * credits never pile up into a flood allowance.
+ */
+const CREDITS_PER_STATUS = 3;
+const MAX_CREDITS = 6;
 
 /** What we know about one connected peer. */
 export class PeerState {
@@ -21,12 +31,15 @@ export class PeerState {
   syncFailures = 0;
   /** The last block this peer delivered to us (gossip or fetch): no need to announce it back. */
   knownBlock: string | undefined;
+  /** Recent blocks this peer delivered: a tip it gave us is not announced back, even once it is no longer the last. */
+  readonly delivered = new RecentSet(64);
   /** When this peer last gave us a new block / transaction: inbound eviction protects useful peers. */
   lastBlockAt = 0;
   lastTxAt = 0;
   /** Addresses this peer may still add to our address manager. */
   readonly pxAllowance = new TokenBucket(64, 0.1);
   private requests: number[] = [];
+  private credits = 0;
 
   constructor(
     readonly peerId: string,
@@ -48,8 +61,20 @@ export class PeerState {
     return !!this.status && this.status.chainWork > work && this.exhaustedAt !== this.bestId && this.syncBackoffUntil <= Date.now();
   }
 
-  /** Counts a served request; true when this peer sent more than LIMITS.floodRequests in the last 10 s. */
-  flooding(): boolean {
+  /** We sent this peer our status: the requests it answers with are not a flood. */
+  statusSent(): void {
+    this.credits = Math.min(MAX_CREDITS, this.credits + CREDITS_PER_STATUS);
+  }
+
+  /**
+   * Counts a served request; true when this peer sent more than LIMITS.floodRequests in the last 10 s.
+   * `invited` requests (sync, not status: a status earns credits) first spend what our statuses granted.
+   */
+  flooding(invited = false): boolean {
+    if (invited && this.credits > 0) {
+      this.credits--;
+      return false;
+    }
     const now = Date.now();
     this.requests.push(now);
     while (this.requests.length > 0 && this.requests[0]! < now - 10_000) this.requests.shift();

@@ -37,7 +37,7 @@ export async function serveSync(d: ServeDeps, ex: Exchange): Promise<void> {
     const raw = await ex.read(LIMITS.requestBytes, LIMITS.requestMs);
     if (!peer?.ready) return; // no handshake, no service
     peer.bytesIn += raw.length + 4;
-    if (peer.flooding()) d.peers.misbehave(ex.peerId, 'requestFlood', 'too many sync requests');
+    if (peer.flooding(true)) d.peers.misbehave(ex.peerId, 'requestFlood', 'too many sync requests');
     let req;
     try {
       req = decodeSyncRequest(raw);

@@ -51,6 +51,21 @@ async function copyOf(from: Block[], shared: number): Promise<ChainFixture> {
 }
 
 describe('Syncer: headers-first with anti-DoS', () => {
+  it('reports stalled, not synced, when it loses every peer while behind, until a peer confirms its tip', async () => {
+    const remote = await fixture();
+    const blocks = await remote.mine(12);
+    const local = await copyOf(blocks, 4);
+    const h = harness(local, { pool: { fx: remote } });
+    expect(h.syncer.progress().state).toBe('syncing');
+    h.peers.map.delete('pool'); // banned or gone, as the pool did to an honest node at 100 blocks/s
+    expect(h.syncer.progress()).toMatchObject({ state: 'stalled', height: 4, targetHeight: 12 });
+
+    h.peers.add('pool', { chainWork: remote.chain.tip.chainWork, height: 12, bestHash: remote.chain.tip.hash });
+    await h.run();
+    expect(local.chain.tip.id).toBe(remote.chain.tip.id);
+    expect(h.syncer.progress().state).toBe('synced');
+  });
+
   it('syncs a longer chain from an honest peer, bodies for exactly the missing blocks', async () => {
     const remote = await fixture();
     const blocks = await remote.mine(30);

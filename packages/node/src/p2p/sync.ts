@@ -81,6 +81,9 @@ export class Syncer {
   private blocks = 0;
   private lastPeer: string | null = null;
   private lastProgressAt = Date.now();
+  /** Some peer offered more work than our tip and we have not caught up with a peer since. */
+  private behind = false;
+  private targetHeight = 0;
   /** Announced block ids being fetched directly, so two announcers cost one download. */
   private readonly fetching = new Set<string>();
 
@@ -161,11 +164,22 @@ export class Syncer {
   progress(): SyncProgress {
     const height = this.d.chain.height;
     const work = this.d.chain.tip.chainWork;
-    const better = this.d.peers.ready().filter((p) => p.status && p.status.chainWork > work);
+    const ready = this.d.peers.ready();
+    const better = ready.filter((p) => p.status && p.status.chainWork > work);
     const targetHeight = better.reduce((m, p) => Math.max(m, p.status!.height), height);
+    // Losing every peer while behind is not catching up: stay stalled until a peer confirms our tip.
+    if (ready.length === 0 && this.behind) {
+      return { state: 'stalled', height, targetHeight: Math.max(this.targetHeight, height), progress: 0, peer: this.lastPeer };
+    }
     if (this.sessions.size === 0 && better.every((p) => !p.offersMoreThan(work))) {
+      if (ready.length > 0) {
+        this.behind = false;
+        this.targetHeight = 0;
+      }
       return { state: 'synced', height, targetHeight: Math.max(targetHeight, height), progress: 1, peer: null };
     }
+    this.behind = true;
+    this.targetHeight = Math.max(this.targetHeight, targetHeight);
     const span = Math.max(1, targetHeight - this.startHeight);
     return {
       state: Date.now() - this.lastProgressAt > STALL_MS ? 'stalled' : 'syncing',
@@ -182,6 +196,8 @@ export class Syncer {
   }
 
   private startSession(p: PeerState): void {
+    this.behind = true;
+    this.targetHeight = Math.max(this.targetHeight, p.status?.height ?? 0);
     if (this.sessions.size === 0) {
       this.startHeight = this.d.chain.height;
       this.blocks = 0;

@@ -3,8 +3,8 @@ import type { NetworkOverview, SyncProgress } from '../../p2p/index.js';
 import { ChainFixture } from '../../test-support/chain-fixture.js';
 import { health } from './health.js';
 
-function overview(sync: SyncProgress, bestKnownHeight: number): NetworkOverview {
-  return { peerId: 'me', addrs: [], peers: { inbound: 1, outbound: 2, total: 3 }, sync, bestKnownHeight, addressBook: 0, bans: 0, compact: { received: 0, fromPoolOnly: 0, roundTrips: 0, txsFromPool: 0, txsRequested: 0, fullFallbacks: 0, forwardedEarly: 0 } };
+function overview(sync: SyncProgress, bestKnownHeight: number, total = 3): NetworkOverview {
+  return { peerId: 'me', addrs: [], peers: { inbound: Math.min(1, total), outbound: Math.max(0, total - 1), total }, sync, bestKnownHeight, addressBook: 0, bans: 0, compact: { received: 0, fromPoolOnly: 0, roundTrips: 0, txsFromPool: 0, txsRequested: 0, fullFallbacks: 0, forwardedEarly: 0 } };
 }
 
 describe('GET /api/health verdicts', () => {
@@ -30,5 +30,8 @@ describe('GET /api/health verdicts', () => {
     const stalled = health({ chain, network: { overview: () => overview({ state: 'stalled', height: 2, targetHeight: 40, progress: 0.05, peer: 'p' }, 40) } }, now);
     expect(stalled.status).toBe('stalled');
     expect(stalled.reason).toMatch(/stalled at height 2 of 40/);
+
+    const alone = health({ chain, network: { overview: () => overview({ state: 'stalled', height: 2, targetHeight: 40, progress: 0, peer: 'p' }, 40, 0) } }, now);
+    expect(alone).toMatchObject({ status: 'stalled', synced: false, reason: 'sync stalled at height 2 of 40 (no peers left)', peers: 0 });
   });
 });

@@ -37,7 +37,8 @@ export function health(ctx: HealthSources, now = Date.now()): Health {
     return { ...view, status: 'syncing', synced: false, reason: `syncing: height ${o.sync.height} of ${o.sync.targetHeight}` };
   }
   if (o.sync.state === 'stalled') {
-    return { ...view, status: 'stalled', synced: false, reason: `sync stalled at height ${o.sync.height} of ${o.sync.targetHeight} (no progress from peers)` };
+    const why = o.peers.total === 0 ? 'no peers left' : 'no progress from peers';
+    return { ...view, status: 'stalled', synced: false, reason: `sync stalled at height ${o.sync.height} of ${o.sync.targetHeight} (${why})` };
   }
   return { ...view, status: 'ok', synced: true, reason: null };
 }
