@@ -33,6 +33,8 @@ export class PeerState {
   knownBlock: string | undefined;
   /** Recent blocks this peer delivered: a tip it gave us is not announced back, even once it is no longer the last. */
   readonly delivered = new RecentSet(64);
+  /** When sync last asked this peer for its status because of an orphan it gossiped. */
+  statusAskedAt = 0;
   /** When this peer last gave us a new block / transaction: inbound eviction protects useful peers. */
   lastBlockAt = 0;
   lastTxAt = 0;

@@ -20,6 +20,7 @@ function harness(local: ChainFixture, remotes: Record<string, { fx: ChainFixture
   const peers = new FakePeers();
   const client = new ChainsClient(new Map(Object.entries(remotes).map(([id, r]) => [id, { chain: r.fx.chain, behaviour: r.behaviour }])));
   const intake = new BlockIntake(local.chain, peers, testLog);
+  const statusAsks: string[] = [];
   const syncer = new Syncer({
     chain: local.chain,
     peers,
@@ -27,7 +28,7 @@ function harness(local: ChainFixture, remotes: Record<string, { fx: ChainFixture
     intake,
     log: testLog,
     minChainWork: 0n,
-    refreshStatus: () => undefined,
+    refreshStatus: (id) => statusAsks.push(id),
     onProgress: () => undefined,
     onDone: () => undefined,
     now: () => local.clock.now * 1000,
@@ -40,7 +41,7 @@ function harness(local: ChainFixture, remotes: Record<string, { fx: ChainFixture
     syncer.trigger();
     await syncer.whenIdle();
   };
-  return { peers, client, syncer, run };
+  return { peers, client, syncer, run, statusAsks };
 }
 
 /** A second chain sharing the first `shared` blocks of `from`. */
@@ -51,6 +52,17 @@ async function copyOf(from: Block[], shared: number): Promise<ChainFixture> {
 }
 
 describe('Syncer: headers-first with anti-DoS', () => {
+  it('asks a peer gossiping 1,000 orphans in a burst for its status twice: once at once, once after the burst', async () => {
+    const remote = await fixture();
+    const blocks = await remote.mine(3);
+    const local = await copyOf(blocks, 1);
+    const h = harness(local, { pool: { fx: remote } });
+    for (let i = 0; i < 1_000; i++) h.syncer.onOrphan('pool');
+    expect(h.statusAsks).toEqual(['pool']);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(h.statusAsks).toEqual(['pool', 'pool']);
+  });
+
   it('reports stalled, not synced, when it loses every peer while behind, until a peer confirms its tip', async () => {
     const remote = await fixture();
     const blocks = await remote.mine(12);

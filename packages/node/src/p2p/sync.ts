@@ -53,6 +53,7 @@ export interface SyncDeps {
 }
 
 const STALL_MS = 15_000;
+const REFRESH_GAP_MS = 200;
 /** Header sessions run side by side, one per peer, so one slow or lying peer cannot hold up the others. */
 const MAX_SESSIONS = 4;
 const COMMIT_EVERY = 256;
@@ -86,6 +87,8 @@ export class Syncer {
   private targetHeight = 0;
   /** Announced block ids being fetched directly, so two announcers cost one download. */
   private readonly fetching = new Set<string>();
+  /** Peers with a trailing status ask scheduled; each entry lives at most REFRESH_GAP_MS. */
+  private readonly refreshDue = new Set<string>();
 
   constructor(private readonly d: SyncDeps) {}
 
@@ -124,11 +127,28 @@ export class Syncer {
     for (const fn of w) fn();
   }
 
-  /** A gossiped block whose parent we lack: the sender has a chain we have not seen, so ask for its status. */
+  /**
+   * A gossiped block whose parent we lack: the sender has a chain we have not seen, so ask for its status.
+   * While we are behind a fast chain every gossiped block is an orphan: at most one ask per peer per
+   * REFRESH_GAP_MS, the ones in between folded into one trailing ask, so we never flood the peer we sync from.
+   */
   onOrphan(peerId: string): void {
     const p = this.d.peers.get(peerId);
-    if (p) p.exhaustedAt = undefined;
-    this.d.refreshStatus(peerId);
+    if (!p) return;
+    p.exhaustedAt = undefined;
+    if (this.refreshDue.has(peerId)) return;
+    const wait = p.statusAskedAt + REFRESH_GAP_MS - Date.now();
+    if (wait <= 0) return this.askStatus(p);
+    this.refreshDue.add(peerId);
+    setTimeout(() => {
+      this.refreshDue.delete(peerId);
+      if (!this.stopped && this.d.peers.get(peerId) === p) this.askStatus(p);
+    }, wait);
+  }
+
+  private askStatus(p: PeerState): void {
+    p.statusAskedAt = Date.now();
+    this.d.refreshStatus(p.peerId);
   }
 
   /**
