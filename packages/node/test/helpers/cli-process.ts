@@ -16,7 +16,7 @@ export interface CliResult {
 /** Runs `hackcoin` as a real process with a piped (non-TTY) stdin, as a script would. */
 export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; input?: string } = {}): Promise<CliResult> {
   return new Promise((res, rej) => {
-    // The same entry as the node processes (see node-process.ts): sources unless HACKCOIN_NODE_ENTRY=dist.
+    // The same entry as the node processes (see node-process.ts): compiled unless HACKCOIN_NODE_ENTRY=src.
     const env: Record<string, string | undefined> = { ...process.env, HACKCOIN_NODE_ENTRY: NODE_ENTRY, ...opts.env };
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
     const p = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });

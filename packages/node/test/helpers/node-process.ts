@@ -5,10 +5,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * HACKCOIN_NODE_ENTRY=dist runs the compiled node (build first: `node scripts/build.mjs node`);
- * the default runs the TypeScript sources, so tests see work in progress without a build.
+ * Tests run the compiled node, as `npm start` does (`npm test` rebuilds it when sources changed;
+ * by hand: `node scripts/build.mjs --if-stale node`). HACKCOIN_NODE_ENTRY=src runs the TypeScript
+ * sources through tsx instead, for work in progress without a build.
  */
-export const NODE_ENTRY = process.env.HACKCOIN_NODE_ENTRY === 'dist' ? 'dist' : 'src';
+export const NODE_ENTRY = process.env.HACKCOIN_NODE_ENTRY === 'src' ? 'src' : 'dist';
 const MAIN = resolve(fileURLToPath(import.meta.url), NODE_ENTRY === 'dist' ? '../../../dist/main.js' : '../../../src/main.ts');
 const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../../../../..');
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
