@@ -134,6 +134,15 @@ export interface AddressInfoJson {
 
 
 /** GET /api/pool/stats (404 when the node serves no pool). */
+/** How the pool answered shares: accepted, or rejected as stale (21), duplicate (22), low difficulty (23) or invalid. */
+export interface ShareCounts {
+  accepted: number;
+  stale: number;
+  duplicate: number;
+  lowDifficulty: number;
+  invalid: number;
+}
+
 export interface PoolStats {
   port: number;
   connections: number;
@@ -141,7 +150,9 @@ export interface PoolStats {
   hashrate: number;
   sharesAccepted: number;
   sharesRejected: number;
-  workers: { worker: string; address: string; accepted: number; rejected: number; hashrate: number; lastShare: string | null }[];
+  /** Pool-wide share outcomes. */
+  shares: ShareCounts;
+  workers: (ShareCounts & { worker: string; address: string; rejected: number; difficulty: number; hashrate: number; lastShare: string | null })[];
   blocksFound: { height: number; hash: string; reward: string; worker: string; time: string; split: Record<string, string> }[];
   payouts: { blockHeight: number; blockHash: string; address: string; amount: string; fee: string; txid: string | null; status: 'sent' | 'failed' | 'orphaned' }[];
 }

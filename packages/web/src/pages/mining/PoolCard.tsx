@@ -30,15 +30,19 @@ export function PoolCard() {
           Pool address <AddressLink address={p.poolAddress} full />
         </p>
         <Section title="Workers" count={p.workers.length} empty="No worker has submitted a share yet.">
-          <Table testId="pool-workers" head={['Worker', 'Payout address', 'Accepted', 'Rejected', 'Hash rate', 'Last share']}>
+          <Table testId="pool-workers" head={['Worker', 'Payout address', 'Accepted', 'Stale', 'Duplicate', 'Low difficulty', 'Invalid', 'Share difficulty', 'Hash rate', 'Last share']}>
             {p.workers.map((w) => (
-              <tr key={w.worker}>
+              <tr key={w.worker} data-testid={`pool-worker-${w.worker}`}>
                 <Td mono>{w.worker}</Td>
                 <Td>
                   <AddressLink address={w.address} />
                 </Td>
                 <Td num>{w.accepted}</Td>
-                <Td num>{w.rejected}</Td>
+                <Td num>{w.stale}</Td>
+                <Td num>{w.duplicate}</Td>
+                <Td num>{w.lowDifficulty}</Td>
+                <Td num>{w.invalid}</Td>
+                <Td num>{w.difficulty.toPrecision(3)}</Td>
                 <Td num>{formatHashrate(w.hashrate)}</Td>
                 <Td>{w.lastShare ? timeAgo(seconds(w.lastShare)) : '—'}</Td>
               </tr>

@@ -1,0 +1,63 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { MemoryRouter } from 'react-router-dom';
+import { RealtimeClient } from '../../lib/realtime';
+import { RealtimeProvider } from '../../state/realtime';
+import { NodeInfoProvider } from '../../state/node-info';
+import { nodeSocket, startFakeHub } from '../../test/ws-server';
+import { PoolCard } from './PoolCard';
+import type { PoolStats } from '../../lib/types';
+
+const ADDRESS = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed';
+
+const stats: PoolStats = {
+  port: 3333,
+  connections: 1,
+  poolAddress: ADDRESS,
+  hashrate: 1_000_000,
+  sharesAccepted: 90,
+  sharesRejected: 10,
+  shares: { accepted: 90, stale: 6, duplicate: 1, lowDifficulty: 2, invalid: 1 },
+  workers: [
+    { worker: 'rig1', address: ADDRESS, accepted: 90, stale: 6, duplicate: 1, lowDifficulty: 2, invalid: 1, rejected: 10, difficulty: 0.00012345, hashrate: 1_000_000, lastShare: null },
+  ],
+  blocksFound: [],
+  payouts: [],
+};
+
+describe('PoolCard', () => {
+  let hub: Awaited<ReturnType<typeof startFakeHub>>;
+  beforeEach(async () => {
+    hub = await startFakeHub();
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => new Response(JSON.stringify(url === '/api/pool/stats' ? stats : { network: 'regtest', height: 1, pool: true, p2p: false }), { status: 200 })),
+    );
+  });
+  afterEach(async () => {
+    cleanup();
+    vi.unstubAllGlobals();
+    await hub.close();
+  });
+
+  it('shows each worker’s shares by outcome (accepted, stale, duplicate, low difficulty, invalid) and its share difficulty', async () => {
+    const client = new RealtimeClient(hub.url, { factory: nodeSocket, minDelayMs: 20, maxDelayMs: 50 });
+    render(
+      <RealtimeProvider client={client}>
+        <NodeInfoProvider>
+          <MemoryRouter>
+            <PoolCard />
+          </MemoryRouter>
+        </NodeInfoProvider>
+      </RealtimeProvider>,
+    );
+    const row = await waitFor(() => screen.getByTestId('pool-worker-rig1'));
+    const cells = within(row)
+      .getAllByRole('cell')
+      .map((c) => c.textContent);
+    expect(cells[0]).toBe('rig1');
+    expect(cells.slice(2, 8)).toEqual(['90', '6', '1', '2', '1', '0.000123']);
+    const head = within(screen.getByTestId('pool-workers')).getAllByRole('columnheader').map((h) => h.textContent);
+    expect(head.slice(2, 8)).toEqual(['Accepted', 'Stale', 'Duplicate', 'Low difficulty', 'Invalid', 'Share difficulty']);
+  });
+});
