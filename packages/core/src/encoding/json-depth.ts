@@ -4,8 +4,9 @@
  * outside strings. It never recurses, so it can run on hostile input before
  * anything parses or walks it. On malformed text it still returns a number
  * (the deepest bracket level reached); the parser rejects such text anyway.
+ * With `stopAbove`, it returns as soon as the depth passes that level.
  */
-export function jsonDepth(text: string): number {
+export function jsonDepth(text: string, stopAbove = Infinity): number {
   let depth = 0;
   let max = 0;
   let inString = false;
@@ -17,7 +18,10 @@ export function jsonDepth(text: string): number {
     } else if (c === 0x22) {
       inString = true;
     } else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) max = depth;
+      if (++depth > max) {
+        max = depth;
+        if (max > stopAbove) return max;
+      }
     } else if ((c === 0x5d || c === 0x7d) && depth > 0) {
       depth--;
     }
