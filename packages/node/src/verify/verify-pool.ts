@@ -99,12 +99,25 @@ export class VerifyPool {
     return new Promise((resolve) => {
       this.readyWaiters.push(resolve);
       this.notifyReady();
+      this.updateRefs();
     });
   }
 
   private notifyReady(): void {
     if (this.slots.some((s) => !s.ready)) return;
     for (const w of this.readyWaiters.splice(0)) w();
+  }
+
+  /**
+   * Busy workers keep the process alive (a pending check must finish), and so do starting ones
+   * while someone awaits whenReady(); idle ones do not.
+   */
+  private updateRefs(): void {
+    const awaited = this.readyWaiters.length > 0;
+    for (const slot of this.slots) {
+      if (slot.busy || (awaited && !slot.ready)) slot.worker.ref();
+      else slot.worker.unref();
+    }
   }
 
   private retire(slot: Slot): void {
@@ -161,11 +174,7 @@ export class VerifyPool {
       slot.busy = chunk;
       slot.worker.postMessage({ items: chunk.items }, [chunk.items.buffer as ArrayBuffer]);
     }
-    // Busy workers keep the process alive (a pending check must finish); idle ones do not.
-    for (const slot of this.slots) {
-      if (slot.busy) slot.worker.ref();
-      else slot.worker.unref();
-    }
+    this.updateRefs();
     if (this.waiting.length === 0 && this.slots.every((s) => !s.busy)) this.stopWhenIdle();
   }
 
