@@ -85,5 +85,10 @@ describe('tip announcements', () => {
     expect(Date.now() - t0).toBeLessThan(3_000);
     // One blocks request; the headers-first sync was not needed.
     expect(requests).toEqual(['blocks']);
+    // Operators see the block's bytes arrive on the sync protocol (GET /metrics shows the same figures).
+    const traffic = (await node.api('/api/network/status')).traffic as { protocol: string; bytesIn: number; bytesOut: number }[];
+    const sync = traffic.find((t) => t.protocol === ids.sync)!;
+    expect(sync.bytesIn).toBeGreaterThanOrEqual(raw.length);
+    expect(sync.bytesOut).toBeGreaterThan(0);
   }, 30_000);
 });

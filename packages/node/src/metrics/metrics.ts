@@ -5,7 +5,14 @@ export interface MetricReaders {
   chain(): { height: number; tipTime: number; sideBlocks: number; difficulty: number; networkHashrate: number };
   mempool(): { size: number; bytes: number };
   /** Null when P2P is off. */
-  network(): { inbound: number; outbound: number; bans: number; syncState: string; bestKnownHeight: number } | null;
+  network(): {
+    inbound: number;
+    outbound: number;
+    bans: number;
+    syncState: string;
+    bestKnownHeight: number;
+    traffic: { protocol: string; bytesIn: number; bytesOut: number }[];
+  } | null;
   miner(): { running: boolean; hashrate: number; blocksFound: number };
   /** Null when the node serves no pool. */
   pool(): { connections: number; hashrate: number; shares: Readonly<Record<string, number>> } | null;
@@ -71,6 +78,12 @@ export class NodeMetrics {
       g.set({ direction: 'outbound' }, n?.outbound ?? 0);
     }, ['direction']);
     gauge('peer_bans', 'Peers currently banned', (g) => g.set(readers.network()?.bans ?? 0));
+    gauge('p2p_bytes', 'Peer-to-peer bytes since start, by protocol or gossip topic and direction', (g) => {
+      for (const t of readers.network()?.traffic ?? []) {
+        g.set({ protocol: t.protocol, direction: 'in' }, t.bytesIn);
+        g.set({ protocol: t.protocol, direction: 'out' }, t.bytesOut);
+      }
+    }, ['protocol', 'direction']);
     gauge('sync_state', 'Block sync state (1 for the current state)', (g) => {
       const state = readers.network()?.syncState ?? 'offline';
       for (const s of SYNC_STATES) g.set({ state: s }, s === state ? 1 : 0);

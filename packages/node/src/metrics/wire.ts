@@ -31,7 +31,7 @@ export function wireMetrics(s: MetricSubsystems): { metrics: NodeMetrics; unwire
     network: () => {
       if (!s.network) return null;
       const n = s.network.overview();
-      return { inbound: n.peers.inbound, outbound: n.peers.outbound, bans: n.bans, syncState: n.sync.state, bestKnownHeight: n.bestKnownHeight };
+      return { inbound: n.peers.inbound, outbound: n.peers.outbound, bans: n.bans, syncState: n.sync.state, bestKnownHeight: n.bestKnownHeight, traffic: n.traffic };
     },
     miner: () => {
       const m = s.miner.status();

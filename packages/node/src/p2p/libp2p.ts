@@ -16,6 +16,7 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import type { Connection, MultiaddrConnection, PeerId, Stream } from '@libp2p/interface';
 import { sha256 } from '@hackcoin/core';
 import { FrameAssembler, FrameError, encodeFrame } from './frames.js';
+import { TrafficCounter, type ProtocolTraffic } from './traffic.js';
 
 export type Validation = 'accept' | 'ignore' | 'reject';
 export type Direction = 'inbound' | 'outbound';
@@ -81,6 +82,8 @@ export interface Host {
   gossipScore(peerId: string): number;
   onConnect(fn: (info: ConnInfo) => void): void;
   onDisconnect(fn: (peerId: string) => void): void;
+  /** Bytes in and out per protocol and gossip topic since start. */
+  traffic(): ProtocolTraffic[];
   stop(): Promise<void>;
 }
 
@@ -121,9 +124,10 @@ function toChunk(v: Uint8Array | { subarray(): Uint8Array }): Uint8Array {
   return v instanceof Uint8Array ? v : v.subarray();
 }
 
-function wrap(stream: Stream, peerId: string): Exchange {
+function wrap(stream: Stream, peerId: string, count: (direction: 'in' | 'out', bytes: number) => void): Exchange {
   const iterator = stream[Symbol.asyncIterator]();
   const send = async (bytes: Uint8Array): Promise<void> => {
+    count('out', bytes.length);
     if (!stream.send(bytes)) await stream.onDrain();
   };
   return {
@@ -140,7 +144,9 @@ function wrap(stream: Stream, peerId: string): Exchange {
           if (next.done) {
             throw new FrameError(asm.buffered === 0 ? 'closed' : 'malformed', 'stream ended before a complete frame');
           }
-          const frame = asm.push(toChunk(next.value));
+          const chunk = toChunk(next.value);
+          count('in', chunk.length);
+          const frame = asm.push(chunk);
           if (frame) return frame;
         }
       } catch (e) {
@@ -184,6 +190,7 @@ function connInfo(c: Connection): ConnInfo {
 export async function createHost(opts: HostOptions): Promise<Host> {
   const privateKey = opts.privateKey ? privateKeyFromProtobuf(opts.privateKey) : await generateKeyPair('Ed25519');
   const banned = (p: PeerId): boolean => opts.isBanned(p.toString());
+  const traffic = new TrafficCounter();
   const openInbound = new Map<string, number>();
   const admit = (maConn: MultiaddrConnection): boolean => {
     const ip = maConn.remoteAddr.getComponents().find((c) => c.name === 'ip4' || c.name === 'ip6')?.value ?? maConn.remoteAddr.toString();
@@ -279,22 +286,26 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       await node.handle(
         protocol,
         (stream, connection) => {
-          handler(wrap(stream, connection.remotePeer.toString())).catch(() => stream.abort(new Error('handler failed')));
+          handler(wrap(stream, connection.remotePeer.toString(), (d, n) => traffic.add(protocol, d, n))).catch(() => stream.abort(new Error('handler failed')));
         },
         { maxInboundStreams, maxOutboundStreams: maxInboundStreams },
       );
     },
     async open(peerId, protocol, timeoutMs) {
       const stream = await node.dialProtocol(peerIdFromString(peerId), protocol, { signal: AbortSignal.timeout(timeoutMs) });
-      return wrap(stream, peerId);
+      return wrap(stream, peerId, (d, n) => traffic.add(protocol, d, n));
     },
     subscribe(topic, validate) {
       validators.set(topic, validate);
-      pubsub.topicValidators.set(topic, async (peer, msg) => RESULT[await validate(peer.toString(), msg.data)]);
+      pubsub.topicValidators.set(topic, async (peer, msg) => {
+        traffic.add(topic, 'in', msg.data.length);
+        return RESULT[await validate(peer.toString(), msg.data)];
+      });
       pubsub.subscribe(topic);
     },
     async publish(topic, data) {
       const r = await pubsub.publish(topic, data);
+      traffic.add(topic, 'out', data.length * r.recipients.length);
       return r.recipients.length;
     },
     topicPeers: (topic) => pubsub.getSubscribers(topic).map((p) => p.toString()),
@@ -303,6 +314,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     onConnect(fn) {
       node.addEventListener('connection:open', (evt) => fn(connInfo(evt.detail)));
     },
+    traffic: () => traffic.snapshot(),
     onDisconnect(fn) {
       node.addEventListener('peer:disconnect', (evt) => fn(evt.detail.toString()));
     },

@@ -6,6 +6,7 @@ import type { Mempool } from '../mempool/mempool.js';
 import type { Logger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { createHost, type ConnInfo, type Host } from './libp2p.js';
+import type { ProtocolTraffic } from './traffic.js';
 import { AddrMan } from './addrman.js';
 import { InboundGate } from './inbound-gate.js';
 import { ipOf } from './netgroup.js';
@@ -83,6 +84,8 @@ export interface NetworkOverview {
   bans: number;
   /** How compact blocks crossed: rebuilt from the mempool, transactions requested, full-block fallbacks. */
   compact: CompactStats;
+  /** Bytes in and out per protocol and gossip topic since start. */
+  traffic: ProtocolTraffic[];
 }
 
 /**
@@ -384,6 +387,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
       addressBook: this.book.size,
       bans: this.banList.list().length,
       compact: this.compact.stats(),
+      traffic: this.host.traffic(),
     };
   }
 

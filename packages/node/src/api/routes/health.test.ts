@@ -4,7 +4,7 @@ import { ChainFixture } from '../../test-support/chain-fixture.js';
 import { health } from './health.js';
 
 function overview(sync: SyncProgress, bestKnownHeight: number, total = 3): NetworkOverview {
-  return { peerId: 'me', addrs: [], peers: { inbound: Math.min(1, total), outbound: Math.max(0, total - 1), total }, sync, bestKnownHeight, addressBook: 0, bans: 0, compact: { received: 0, fromPoolOnly: 0, roundTrips: 0, txsFromPool: 0, txsRequested: 0, fullFallbacks: 0, forwardedEarly: 0 } };
+  return { peerId: 'me', addrs: [], peers: { inbound: Math.min(1, total), outbound: Math.max(0, total - 1), total }, sync, bestKnownHeight, addressBook: 0, bans: 0, compact: { received: 0, fromPoolOnly: 0, roundTrips: 0, txsFromPool: 0, txsRequested: 0, fullFallbacks: 0, forwardedEarly: 0 }, traffic: [] };
 }
 
 describe('GET /api/health verdicts', () => {
