@@ -161,14 +161,21 @@ describe('API fuzz: every route and the WebSocket, against a real node process',
         if (c.body !== undefined && c.contentType) headers['content-type'] = c.contentType;
         if (c.token) headers.authorization = `Bearer ${TEST_TOKEN}`;
         const hasBody = c.body !== undefined && c.method !== 'GET';
+        const send = () => fetch(node.url + c.path, { method: c.method, headers, body: hasBody ? c.body : undefined });
         let res: Response;
         try {
-          res = await fetch(node.url + c.path, { method: c.method, headers, body: hasBody ? c.body : undefined });
+          res = await send();
         } catch (e) {
-          // A server may answer (404, 413) and close before reading a large body; the client then sees a reset.
-          expect(hasBody && c.body!.length > 64 * 1024, `${c.method} ${c.path.slice(0, 120)}: ${String((e as Error).cause ?? e)}`).toBe(true);
           expect(node.proc.exitCode).toBeNull();
-          return;
+          // A server may answer (404, 413) and close before reading a large body; the client then sees a reset.
+          if (hasBody && c.body!.length > 64 * 1024) return;
+          // A pooled keep-alive connection can be closed by the server as the client reuses it; the
+          // same request on a fresh connection must then get a proper answer from the live node.
+          try {
+            res = await send();
+          } catch (again) {
+            throw new Error(`${c.method} ${c.path.slice(0, 120)}: ${String((e as Error).cause ?? e)}, then ${String((again as Error).cause ?? again)}`);
+          }
         }
         const text = await res.text();
         seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
