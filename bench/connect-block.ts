@@ -12,7 +12,7 @@ interface NativeVerify {
 }
 
 /** Raw verify rate of the same secp256k1 library the node uses, on this thread. */
-function rawVerifyRate(samples: TransferTx[]): number {
+export function rawVerifyRate(samples: TransferTx[]): number {
   const native = createRequire(import.meta.url)('secp256k1/bindings') as NativeVerify;
   const prepared = samples.map((tx) => ({ sig: tx.signature, msg: transferSigHash(tx), pub: tx.publicKey }));
   const n = 20_000;

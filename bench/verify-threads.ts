@@ -1,36 +1,20 @@
-import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { decodeBlock, encodeBlock, transferSigHash, type Block, type TransferTx } from '@hackcoin/core';
+import { decodeBlock, encodeBlock, type Block, type TransferTx } from '@hackcoin/core';
 import { Chain } from '../packages/node/src/chain/chain.js';
 import { openDatabase } from '../packages/node/src/store/db.js';
 import { createLogger } from '../packages/node/src/util/logger.js';
 import { VerifyPool } from '../packages/node/src/verify/verify-pool.js';
 import { SignatureVerifier } from '../packages/node/src/verify/signature-verifier.js';
+import { rawVerifyRate } from './connect-block.js';
 import { BlockFactory, fastSign, keyPair, params, signer } from './fixture.js';
 import { loadAverage } from './p2p/proc.js';
 
 const TXS_PER_BLOCK = 1000;
 const BLOCKS = Number(process.env.BENCH_VERIFY_BLOCKS ?? 12);
-
-interface NativeVerify {
-  ecdsaVerify(sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): boolean;
-}
-
-function rawVerifyRate(samples: TransferTx[]): number {
-  const native = createRequire(import.meta.url)('secp256k1/bindings') as NativeVerify;
-  const prepared = samples.map((tx) => ({ sig: tx.signature, msg: transferSigHash(tx), pub: tx.publicKey }));
-  const n = 20_000;
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) {
-    const p = prepared[i % prepared.length]!;
-    if (!native.ecdsaVerify(p.sig, p.msg, p.pub)) throw new Error('verify failed');
-  }
-  return n / ((performance.now() - t0) / 1000);
-}
 
 /** The setup blocks (funding 1,000 senders) and BLOCKS blocks of 1,000 transfers, encoded as a peer sends them. */
 function buildBlocks(genesisTip: Chain['tip']): { setup: Block[]; wire: Uint8Array[]; sample: TransferTx[] } {
