@@ -9,6 +9,7 @@ import {
   publicKeyFromPrivate,
   signTransfer,
 } from '@hackcoin/core';
+import type { CompactStats as Compact } from '../../packages/node/src/p2p/compact/compact-relay.js';
 import type { TestNode } from '../../packages/node/test/helpers/node-process.js';
 import { startCluster, stopCluster, watchBlocks } from './cluster.js';
 import { loadAverage, percentile } from './proc.js';
@@ -23,15 +24,6 @@ interface Sender {
   nonce: bigint;
 }
 
-interface Compact {
-  received: number;
-  fromPoolOnly: number;
-  roundTrips: number;
-  txsFromPool: number;
-  txsRequested: number;
-  fullFallbacks: number;
-  forwardedEarly: number;
-}
 
 function newSender(): Sender {
   const key = generatePrivateKey();

@@ -1,17 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex, encodeTx, signTransfer } from '@hackcoin/core';
+import type { CompactStats } from '../src/p2p/compact/compact-relay.js';
 import { removeDir, waitFor, type TestNode } from './helpers/node-process.js';
 import { newWallet, params, sameTip, startP2PNode, type Wallet } from './helpers/p2p.js';
 
-interface CompactStats {
-  received: number;
-  fromPoolOnly: number;
-  roundTrips: number;
-  txsFromPool: number;
-  txsRequested: number;
-  fullFallbacks: number;
-  forwardedEarly: number;
-}
 
 const compactStats = async (n: TestNode): Promise<CompactStats> => (await n.api('/api/network/status')).compact;
 const mempoolSize = async (n: TestNode): Promise<number> => (await n.api('/api/node/info')).mempool.size;
