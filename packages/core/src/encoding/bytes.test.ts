@@ -22,6 +22,18 @@ describe('hex helpers', () => {
     expect(() => hexToBytes('abc')).toThrow('invalid hex string');
     expect(() => hexToBytes('zz')).toThrow('invalid hex string');
     expect(() => hexToBytes('0x0g')).toThrow('invalid hex string');
+    // Characters whose low 7 bits are a hex digit, and a lone prefix's leftovers.
+    expect(() => hexToBytes('\u01b0\u01b1')).toThrow('invalid hex string');
+    expect(() => hexToBytes('0x0')).toThrow('invalid hex string');
+    expect(() => hexToBytes(' 0')).toThrow('invalid hex string');
+  });
+
+  it('decodes every byte value in both cases like a reference decoder', () => {
+    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const lower = Buffer.from(all).toString('hex');
+    expect(hexToBytes(lower)).toEqual(all);
+    expect(hexToBytes('0X' + lower.toUpperCase())).toEqual(all);
+    expect(hexToBytes('0x').length).toBe(0);
   });
 
   it('hashToHex / hexToHash reverse byte order like Bitcoin', () => {
