@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { blockHash, hashToHex, type Block } from '@hackcoin/core';
 import { ChainFixture } from '../test-support/chain-fixture.js';
 import { BlockDownload, DOWNLOAD } from './block-download.js';
-import { BlockIntake } from './block-intake.js';
+import { BlockIntake, type IntakeResult } from './block-intake.js';
 import type { SyncClient } from './sync-client.js';
 import { FakePeers, testLog } from './test-peers.js';
 
@@ -66,5 +66,62 @@ describe('BlockDownload', () => {
     expect(local.chain.height).toBe(10);
     expect(peers.offencesOf('forger')).toEqual(['invalidBlock']);
     expect(peers.offencesOf('empty')).toEqual([]);
+  });
+
+  it('hands the chain the next blocks while one connects, and never blocks of two senders at once', async () => {
+    const remote = await ChainFixture.create();
+    const local = await ChainFixture.create();
+    fixtures.push(remote, local);
+    const blocks = await remote.mine(48);
+    const byId = new Map(blocks.map((b) => [hashToHex(blockHash(b)), b]));
+    const peers = new FakePeers();
+    const sources = ['a', 'b'].map((id) => peers.add(id, { chainWork: remote.chain.tip.chainWork }));
+    const client: SyncClient = {
+      headers: async () => [],
+      blocks: async (_peerId, hashes) => hashes.map((h) => byId.get(hashToHex(h))!),
+    };
+    const intake = new BlockIntake(local.chain, peers, testLog);
+    const unjudged = new Map<string, number>();
+    let most = 0;
+    let mixed = false;
+    const watched = {
+      async accept(from: string, block: Block, opts: { unsolicited: boolean }): Promise<IntakeResult> {
+        unjudged.set(from, (unjudged.get(from) ?? 0) + 1);
+        most = Math.max(most, [...unjudged.values()].reduce((a, b) => a + b, 0));
+        if ([...unjudged.values()].filter((n) => n > 0).length > 1) mixed = true;
+        try {
+          return await intake.accept(from, block, opts);
+        } finally {
+          unjudged.set(from, unjudged.get(from)! - 1);
+        }
+      },
+    };
+    const dl = new BlockDownload({ peers, client, intake: watched, log: testLog, onConnected: () => undefined }, blocks.map(blockHash), () => sources);
+    expect(await dl.run()).toBe(48);
+    expect(local.chain.tip.id).toBe(remote.chain.tip.id);
+    expect(most).toBe(DOWNLOAD.aheadBlocks);
+    expect(mixed).toBe(false);
+  });
+
+  it('does not charge the honest peer serving the blocks after a forger\'s invalid one with their invalid ancestor', async () => {
+    const local = await ChainFixture.create();
+    fixtures.push(local);
+    const branch = await local.branch();
+    // Chunk 0 and 1 from the forger, chunk 2 from the honest peer; the last block of chunk 1 has a forged state root,
+    // so it is stored and fails only when connected, and its children are "invalid-ancestor".
+    const blocks = Array.from({ length: 3 * DOWNLOAD.chunk }, (_, i) => branch.next(i === 2 * DOWNLOAD.chunk - 1 ? { stateRoot: new Uint8Array(32).fill(7) } : {}));
+    const byId = new Map(blocks.map((b) => [hashToHex(blockHash(b)), b]));
+    const peers = new FakePeers();
+    const sources = [peers.add('forger', { chainWork: 1n }), peers.add('honest', { chainWork: 1n })];
+    const client: SyncClient = {
+      headers: async () => [],
+      blocks: async (_peerId, hashes) => hashes.map((h) => byId.get(hashToHex(h))!),
+    };
+    const dl = new BlockDownload({ peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, onConnected: () => undefined }, blocks.map(blockHash), () => sources);
+    expect(await dl.run()).toBe(2 * DOWNLOAD.chunk - 1);
+    await local.settle();
+    expect(local.chain.height).toBe(2 * DOWNLOAD.chunk - 1);
+    expect(peers.offencesOf('forger')).toEqual(['invalidBlock']);
+    expect(peers.offencesOf('honest')).toEqual([]);
   });
 });

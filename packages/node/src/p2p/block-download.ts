@@ -1,6 +1,6 @@
 import type { Block } from '@hackcoin/core';
 import type { Logger } from '../util/logger.js';
-import type { BlockIntake } from './block-intake.js';
+import type { BlockIntake, IntakeStatus } from './block-intake.js';
 import type { PeerSet } from './peer-set.js';
 import { short } from './peer-set.js';
 import type { PeerState } from './peer-state.js';
@@ -15,12 +15,18 @@ export const DOWNLOAD = {
   stallMs: 2_000,
   /** Rest for a peer that timed out or stalled before it serves sync again. */
   backoffMs: 5_000,
+  /**
+   * Blocks handed to the chain ahead of the one connecting: the chain starts their signature
+   * checks on the verify pool as they arrive, so the workers check the next blocks while the
+   * main thread applies this one.
+   */
+  aheadBlocks: 4,
 } as const;
 
 export interface DownloadDeps {
   peers: PeerSet;
   client: SyncClient;
-  intake: BlockIntake;
+  intake: Pick<BlockIntake, 'accept'>;
   log: Logger;
   onConnected: () => void;
 }
@@ -31,6 +37,13 @@ interface Chunk {
   blocks: Block[];
   peer?: string;
   since?: number;
+}
+
+/** A block handed to the intake and not yet judged; `last` marks its chunk's final block. */
+interface Submitted {
+  from: string;
+  verdict: Promise<IntakeStatus | 'error'>;
+  last: boolean;
 }
 
 /**
@@ -46,7 +59,12 @@ export class BlockDownload {
   private readonly inFlight = new Map<string, number>();
   private readonly dropped = new Set<string>();
   private readonly done = new Map<number, string>();
+  /** The first chunk not wholly connected: the window's front. */
   private next = 0;
+  /** Where the next block handed to the intake comes from: a chunk, a place in it, and its sender. */
+  private feedChunk = 0;
+  private feedPos = 0;
+  private feedFrom = '';
   private connected = 0;
   private failed = false;
   private stallMs: number;
@@ -168,30 +186,68 @@ export class BlockDownload {
     this.schedule();
   }
 
-  /** Connects finished chunks strictly in order. */
+  /**
+   * Connects finished chunks strictly in order, with up to DOWNLOAD.aheadBlocks handed to the
+   * chain before the first of them is judged. Blocks from another sender wait until those ahead
+   * are judged: had one of those been invalid, the chain would charge its descendants to their
+   * sender as "invalid-ancestor", and that peer only served what it was asked for.
+   */
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
+    const submitted: Submitted[] = [];
     try {
-      for (let from = this.done.get(this.next); from !== undefined && !this.failed; from = this.done.get(this.next)) {
-        this.done.delete(this.next);
-        const chunk = this.chunks[this.next]!;
-        for (const block of chunk.blocks) {
-          const r = await this.deps.intake.accept(from, block, { unsolicited: false });
-          if (r.status === 'invalid' || r.status === 'ignored' || r.status === 'orphan') {
-            this.deps.log.debug('download stopped at block %s (%s)', r.id.slice(0, 16), r.status);
-            this.failed = true;
-            break;
-          }
-          this.connected++;
+      for (;;) {
+        while (!this.failed && submitted.length < DOWNLOAD.aheadBlocks) {
+          const s = this.submitNext(submitted[0]?.from);
+          if (!s) break;
+          submitted.push(s);
         }
-        chunk.blocks = [];
-        this.next++;
-        this.deps.onConnected();
+        const head = submitted.shift();
+        if (!head) break;
+        const status = await head.verdict;
+        if (this.failed) continue; // blocks after a failed one: judged by the chain, counted by nobody
+        if (status === 'invalid' || status === 'ignored' || status === 'orphan' || status === 'error') {
+          this.deps.log.debug('download stopped at block %d (%s)', this.connected + 1, status);
+          this.failed = true;
+          continue;
+        }
+        this.connected++;
+        if (head.last) {
+          this.next++;
+          this.deps.onConnected();
+        }
       }
     } finally {
       this.pumping = false;
     }
     this.schedule();
+  }
+
+  /** Hands the intake the next downloaded block, if it is here and, while others are unjudged, from `sender`. */
+  private submitNext(sender: string | undefined): Submitted | undefined {
+    if (this.feedPos === 0) {
+      const from = this.done.get(this.feedChunk);
+      if (from === undefined || (sender !== undefined && from !== sender)) return undefined;
+      this.done.delete(this.feedChunk);
+      this.feedFrom = from;
+    } else if (sender !== undefined && this.feedFrom !== sender) return undefined;
+    const chunk = this.chunks[this.feedChunk]!;
+    const block = chunk.blocks[this.feedPos]!;
+    const from = this.feedFrom;
+    const last = ++this.feedPos === chunk.blocks.length;
+    if (last) {
+      chunk.blocks = [];
+      this.feedChunk++;
+      this.feedPos = 0;
+    }
+    const verdict = this.deps.intake.accept(from, block, { unsolicited: false }).then(
+      (r) => r.status,
+      (e: Error) => {
+        this.deps.log.warn(`block from ${short(from)} could not be processed: ${e.message}`);
+        return 'error' as const;
+      },
+    );
+    return { from, verdict, last };
   }
 }
