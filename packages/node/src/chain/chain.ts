@@ -42,6 +42,7 @@ import { indexOps, storedReceipts } from './indexes.js';
 import { OrphanPool } from './orphans.js';
 import { TrieNodeStore } from './trie-store.js';
 import type { SignatureVerifier } from '../verify/signature-verifier.js';
+import type { BlockSignatures } from '../verify/block-signatures.js';
 
 export interface ReorgInfo {
   from: ChainEntry;
@@ -596,11 +597,25 @@ export class Chain extends TypedEmitter<ChainEvents> {
     } catch {
       return; // judged, with its rule name, in the queue
     }
-    this.verifier.forBlock(block).catch(() => undefined);
+    this.verifier.forBlock(block);
   }
 
+  /**
+   * The block's signatures are checked on the verify pool while its state transition runs
+   * (Core's CCheckQueue); the serial path checks every signature before any state rule, so a
+   * failed signature outranks whatever the transition concluded.
+   */
   private async connectTip(entry: ChainEntry, block: Block): Promise<void> {
-    const backend = this.verifier ? await this.verifier.forBlock(block) : this.backend;
+    const sigs = this.verifier?.forBlock(block);
+    try {
+      await this.connectChecked(entry, block, sigs?.backend ?? this.backend, sigs);
+    } catch (e) {
+      await sigs?.settle();
+      throw e;
+    }
+  }
+
+  private async connectChecked(entry: ChainEntry, block: Block, backend: SignatureBackend, sigs: BlockSignatures | undefined): Promise<void> {
     const keys = blockAccountKeys(block, backend);
     const hasContracts = block.txs.some((tx) => tx.kind === 'transfer' && tx.data.length > 0);
     const contracts = hasContracts
@@ -623,6 +638,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
     ops.push(...indexOps(block, entry.hash, entry.height, this.backend, false, t.receipts));
     ops.push({ type: 'put', key: key(Prefix.height, u32be(entry.height)), value: entry.hash });
     ops.push({ type: 'put', key: key(Prefix.meta, META_TIP), value: entry.hash });
+    // Nothing of a block whose signatures fail is written.
+    await sigs?.settle();
     await this.db.batch(ops);
     this.unstored.delete(entry.id);
     this.trie.remember(t.trieNodes);

@@ -1,18 +1,12 @@
 import { availableParallelism } from 'node:os';
-import {
-  addressFromPublicKey,
-  equalBytes,
-  transferSigHash,
-  type Block,
-  type SignatureBackend,
-  type Transaction,
-  type TransferTx,
-} from '@hackcoin/core';
-import { DIGEST_SIZE, ITEM_SIZE, PUB_SIZE, RESULT_SIZE, SIG_SIZE } from './verify-job.js';
+import { addressFromPublicKey, type Block, type SignatureBackend, type Transaction } from '@hackcoin/core';
+import { startBlockSignatures, type BlockSignatures } from './block-signatures.js';
+import { QuestionIndex, addressAt, keyValidAt, pack, questionsOf, verdictAt, type Question } from './questions.js';
+import { RESULT_SIZE } from './shared-job.js';
+import { SignatureCache } from './signature-cache.js';
+import { checkWith } from './verify-job.js';
 import type { VerifyPool } from './verify-pool.js';
 
-/** Below this many transfers a block is checked on the main thread: a round trip to a worker costs more. */
-export const INLINE_BELOW = 8;
 const MAX_THREADS = 64;
 /**
  * Requests smaller than this (the mempool's single transactions) arriving in the same turn of
@@ -21,108 +15,112 @@ const MAX_THREADS = 64;
  */
 const COALESCE_BELOW = 64;
 
-interface Verdict {
-  digest: Uint8Array;
-  publicKey: Uint8Array;
-  ok: boolean;
+interface Batch {
+  questions: Question[];
+  waiters: { from: number; to: number; resolve: (r: Uint8Array) => void; reject: (e: unknown) => void }[];
 }
 
 /**
- * Checks transfers' signatures on the verify pool ahead of the synchronous
- * state transition, and hands back a SignatureBackend that answers from those
- * verdicts. The backend is asked exactly what the serial path asks, in the
- * same order, so rule outcomes (bad-txns-sig and which transaction fails) do
- * not change: only where the curve arithmetic ran does. A question it holds
- * no verdict for (another digest, key or signature) goes to the base backend.
+ * Where signatures are checked: on the verify pool (or the main thread
+ * without one), with a cache of signatures already found valid, so the
+ * transactions the mempool admitted are not checked again in their block.
+ * Whatever answers a question, the rule outcome (bad-txns-sig, and which
+ * transaction fails) is the serial path's: only where the curve arithmetic
+ * ran changes.
  */
-interface Batch {
-  txs: TransferTx[];
-  waiters: { resolve: (b: SignatureBackend) => void; reject: (e: unknown) => void }[];
-}
-
 export class SignatureVerifier {
-  private readonly blocks = new WeakMap<Block, Promise<SignatureBackend>>();
+  private readonly blocks = new WeakMap<Block, BlockSignatures>();
+  private readonly checkInline: ReturnType<typeof checkWith>;
   private batch: Batch | undefined;
 
   constructor(
     private readonly base: SignatureBackend,
     private readonly pool: VerifyPool | undefined,
-  ) {}
+    readonly cache: SignatureCache | undefined = new SignatureCache(),
+  ) {
+    this.checkInline = checkWith(base);
+  }
 
-  /** Started once per block object, so the chain can start it on arrival and await it when connecting. */
-  forBlock(block: Block): Promise<SignatureBackend> {
-    let p = this.blocks.get(block);
-    if (!p) {
-      p = this.prepare(block.txs, INLINE_BELOW);
-      this.blocks.set(block, p);
+  /**
+   * A block's checks, started once per block object, so the chain can start
+   * them on arrival and settle them when connecting. Cache entries the block
+   * used are spent when it settles.
+   */
+  forBlock(block: Block): BlockSignatures {
+    let s = this.blocks.get(block);
+    if (!s) {
+      s = startBlockSignatures(block, this.base, this.pool, this.cache);
+      this.blocks.set(block, s);
     }
-    return p;
+    return s;
   }
 
-  async prepare(txs: readonly Transaction[], inlineBelow = 0): Promise<SignatureBackend> {
-    const checks = txs.filter(
-      (tx): tx is TransferTx => tx.kind === 'transfer' && tx.signature.length === SIG_SIZE && tx.publicKey.length === PUB_SIZE,
-    );
-    if (!this.pool || checks.length === 0 || checks.length < inlineBelow) return this.base;
-    return checks.length < COALESCE_BELOW ? this.coalesce(this.pool, checks) : this.check(this.pool, checks);
+  /**
+   * Checks transactions for the mempool and hands back a backend that answers
+   * from the verdicts; valid signatures go into the cache for their block.
+   */
+  async prepare(txs: readonly Transaction[]): Promise<SignatureBackend> {
+    const questions = questionsOf(txs, this.cache);
+    const unchecked = questions.filter((q) => !q.cached);
+    const results = await this.check(unchecked);
+    const index = new QuestionIndex<number>();
+    const senders = new Map<Uint8Array, Uint8Array | null>();
+    for (const q of questions) {
+      if (!q.cached) continue;
+      index.add(q, -1);
+      senders.set(q.publicKey, q.cached);
+    }
+    unchecked.forEach((q, i) => {
+      index.add(q, i);
+      const valid = keyValidAt(results, i);
+      senders.set(q.publicKey, valid ? addressAt(results, i) : null);
+      if (valid && verdictAt(results, i) && q.key !== undefined) this.cache!.add(q.key, addressAt(results, i));
+    });
+    const base = this.base;
+    return {
+      verify(digest, signature, publicKey) {
+        const i = index.find(digest, signature, publicKey);
+        if (i === undefined) return base.verify(digest, signature, publicKey);
+        return i < 0 || verdictAt(results, i);
+      },
+      decompress: (publicKey) => base.decompress(publicKey),
+      address(publicKey) {
+        const a = senders.get(publicKey);
+        if (a === null) throw new Error('invalid public key');
+        return a ?? addressFromPublicKey(publicKey, base);
+      },
+    };
   }
 
-  private coalesce(pool: VerifyPool, checks: TransferTx[]): Promise<SignatureBackend> {
+  private check(questions: Question[]): Promise<Uint8Array> {
+    if (questions.length === 0) return Promise.resolve(new Uint8Array(0));
+    if (!this.pool) {
+      const out = new Uint8Array(questions.length * RESULT_SIZE);
+      this.checkInline(pack(questions), out);
+      return Promise.resolve(out);
+    }
+    if (questions.length >= COALESCE_BELOW) return this.pool.check(pack(questions)).results;
+    return this.coalesce(this.pool, questions);
+  }
+
+  private coalesce(pool: VerifyPool, questions: Question[]): Promise<Uint8Array> {
     let batch = this.batch;
     if (!batch) {
-      const b: Batch = { txs: [], waiters: [] };
+      const b: Batch = { questions: [], waiters: [] };
       batch = this.batch = b;
       setImmediate(() => {
         this.batch = undefined;
-        this.check(pool, b.txs).then(
-          (backend) => b.waiters.forEach((w) => w.resolve(backend)),
+        pool.check(pack(b.questions)).results.then(
+          (r) => b.waiters.forEach((w) => w.resolve(r.subarray(w.from * RESULT_SIZE, w.to * RESULT_SIZE))),
           (e: unknown) => b.waiters.forEach((w) => w.reject(e)),
         );
       });
     }
-    batch.txs.push(...checks);
-    return new Promise((resolve, reject) => batch.waiters.push({ resolve, reject }));
+    const from = batch.questions.length;
+    batch.questions.push(...questions);
+    const to = batch.questions.length;
+    return new Promise((resolve, reject) => batch.waiters.push({ from, to, resolve, reject }));
   }
-
-  private async check(pool: VerifyPool, checks: TransferTx[]): Promise<SignatureBackend> {
-    const items = new Uint8Array(checks.length * ITEM_SIZE);
-    const digests = checks.map((tx, i) => {
-      const d = transferSigHash(tx);
-      items.set(d, i * ITEM_SIZE);
-      items.set(tx.signature, i * ITEM_SIZE + DIGEST_SIZE);
-      items.set(tx.publicKey, i * ITEM_SIZE + DIGEST_SIZE + SIG_SIZE);
-      return d;
-    });
-    const results = await pool.check(items);
-    const verdicts = new WeakMap<Uint8Array, Verdict>();
-    const senders = new WeakMap<Uint8Array, Uint8Array | null>();
-    checks.forEach((tx, i) => {
-      const r = i * RESULT_SIZE;
-      verdicts.set(tx.signature, { digest: digests[i]!, publicKey: tx.publicKey.slice(), ok: results[r] === 1 });
-      senders.set(tx.publicKey, results[r + 1] === 1 ? results.slice(r + 2, r + RESULT_SIZE) : null);
-    });
-    return prechecked(this.base, verdicts, senders);
-  }
-}
-
-function prechecked(
-  base: SignatureBackend,
-  verdicts: WeakMap<Uint8Array, Verdict>,
-  senders: WeakMap<Uint8Array, Uint8Array | null>,
-): SignatureBackend {
-  return {
-    verify(digest, signature, publicKey) {
-      const v = verdicts.get(signature);
-      if (v && equalBytes(v.digest, digest) && equalBytes(v.publicKey, publicKey)) return v.ok;
-      return base.verify(digest, signature, publicKey);
-    },
-    decompress: (publicKey) => base.decompress(publicKey),
-    address(publicKey) {
-      const a = senders.get(publicKey);
-      if (a === null) throw new Error('invalid public key');
-      return a ?? addressFromPublicKey(publicKey, base);
-    },
-  };
 }
 
 /** VERIFY_THREADS: worker threads for signature checks; 0 checks on the main thread. Default: the cores. */

@@ -1,44 +1,63 @@
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../util/logger.js';
-import { ITEM_SIZE, RESULT_SIZE, createVerifyJob } from './verify-job.js';
+import { ITEM_SIZE, SharedJob } from './shared-job.js';
+import { createVerifyJob, type VerifyJob } from './verify-job.js';
 
 // Compiled (dist/) the job module is .js like this file; run from source both are .ts.
 const SOURCE_EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const WORKER_FILE = fileURLToPath(new URL('./verify-worker.mjs', import.meta.url));
 const JOB_URL = new URL(`./verify-job${SOURCE_EXT}`, import.meta.url).href;
 
-/** Chunks small enough to balance the threads, large enough that a message costs little beside its checks. */
+/**
+ * Chunks small enough that the last one to finish keeps nobody waiting long
+ * (32 checks ≈ 1.5 ms), and there are enough for the main thread to join in;
+ * claiming one is a single atomic add, so small costs little.
+ */
 const MIN_CHUNK = 16;
-const CHUNKS_PER_THREAD = 4;
+const CHUNKS_PER_THREAD = 8;
 /** Workers start on the first check and stop after this long without one: an idle node keeps no isolates. */
 const IDLE_STOP_MS = 60_000;
 
-interface Chunk {
-  items: Uint8Array;
-  done: (results: Uint8Array) => void;
+/** A batch of checks under way. */
+export interface CheckJob {
+  /** RESULT_SIZE bytes per item, in order, once every item is checked. */
+  readonly results: Promise<Uint8Array>;
+  /** Whether item i's answer is already in (its chunk finished), to use before the whole job is. */
+  has(i: number): boolean;
+  /** The answers so far; item i's bytes are final once has(i). */
+  readonly partial: Uint8Array;
+  /** Checks the job's unclaimed chunks on the calling thread, as Core's master thread joins its check queue. */
+  help(): void;
+}
+
+interface Active {
+  job: SharedJob;
+  resolve: (results: Uint8Array) => void;
+  sentTo: Set<Worker>;
 }
 
 interface Slot {
   worker: Worker;
   /** Loaded its backend: a starting worker (seconds through tsx on a busy machine) gets no work. */
   ready: boolean;
-  busy: Chunk | undefined;
 }
 
 /**
  * A fixed set of worker threads checking packed signatures (Bitcoin Core's
- * CCheckQueue, bcoin's worker pool). A batch is cut into chunks that idle
- * workers take in turn. If a worker dies, its chunk and everything after are
- * checked on the calling thread with the same backend: slower, never a
- * different answer. Workers start with the first check and stop when idle;
- * until one is ready, checks run on the calling thread, so starting costs no
- * latency.
+ * CCheckQueue, bcoin's worker pool). Every ready worker is sent each batch at
+ * once, as one SharedArrayBuffer, and they claim its chunks themselves, so a
+ * main thread busy with a block's state transition never holds them up. If a
+ * worker dies, the jobs it was sent are finished on the calling thread with
+ * the same backend: slower, never a different answer. Workers start with the
+ * first check and stop when idle; until one is ready, checks run on the
+ * calling thread, so starting costs no latency.
  */
 export class VerifyPool {
   private readonly slots: Slot[] = [];
-  private readonly waiting: Chunk[] = [];
-  private inline: ReturnType<typeof createVerifyJob> | undefined;
+  private readonly active = new Map<number, Active>();
+  private nextId = 0;
+  private inline: VerifyJob | undefined;
   private closed = false;
   private running = false;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -60,7 +79,7 @@ export class VerifyPool {
     if (this.idleTimer || !this.running) return;
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
-      if (this.waiting.length > 0 || this.slots.some((s) => s.busy)) return;
+      if (this.active.size > 0) return;
       this.running = false;
       for (const s of this.slots.splice(0)) void s.worker.terminate();
     }, IDLE_STOP_MS);
@@ -69,21 +88,19 @@ export class VerifyPool {
 
   private spawn(): void {
     const worker = new Worker(WORKER_FILE, { workerData: { jobModuleUrl: JOB_URL } });
-    const slot: Slot = { worker, ready: false, busy: undefined };
+    const slot: Slot = { worker, ready: false };
     worker.unref();
-    worker.on('message', (m: { ready?: boolean; backend?: string; results?: Uint8Array }) => {
+    worker.on('message', (m: { ready?: boolean; backend?: string; id?: number }) => {
       if (m.ready) {
         this.backend ??= m.backend;
         slot.ready = true;
+        for (const [id, a] of this.active) this.send(slot, id, a);
         this.notifyReady();
-        this.dispatch();
+        this.updateRefs();
         return;
       }
-      const chunk = slot.busy;
-      if (!chunk) return;
-      slot.busy = undefined;
-      chunk.done(m.results!);
-      this.dispatch();
+      const a = m.id === undefined ? undefined : this.active.get(m.id);
+      if (a) this.complete(m.id!, a);
     });
     worker.on('error', (e) => {
       this.log?.error(`verify worker failed: ${e.message}; its checks continue on the main thread`);
@@ -91,6 +108,11 @@ export class VerifyPool {
     });
     worker.on('exit', () => this.retire(slot));
     this.slots.push(slot);
+  }
+
+  private send(slot: Slot, id: number, a: Active): void {
+    a.sentTo.add(slot.worker);
+    slot.worker.postMessage({ id, buffer: a.job.buffer });
   }
 
   /** Starts the workers and resolves once each has loaded (or failed): a warm pool for benchmarks and tests. */
@@ -109,13 +131,14 @@ export class VerifyPool {
   }
 
   /**
-   * Busy workers keep the process alive (a pending check must finish), and so do starting ones
-   * while someone awaits whenReady(); idle ones do not.
+   * Workers keep the process alive while a job is under way (it must finish),
+   * and starting ones while someone awaits whenReady(); idle ones do not.
    */
   private updateRefs(): void {
+    const busy = this.active.size > 0;
     const awaited = this.readyWaiters.length > 0;
     for (const slot of this.slots) {
-      if (slot.busy || (awaited && !slot.ready)) slot.worker.ref();
+      if ((busy && slot.ready) || (awaited && !slot.ready)) slot.worker.ref();
       else slot.worker.unref();
     }
   }
@@ -125,68 +148,59 @@ export class VerifyPool {
     if (at < 0) return;
     this.slots.splice(at, 1);
     this.notifyReady();
-    if (slot.busy) this.waiting.unshift(slot.busy);
-    slot.busy = undefined;
-    this.dispatch();
+    for (const [id, a] of this.active) {
+      if (a.sentTo.has(slot.worker)) this.finishHere(id, a);
+    }
   }
 
-  /** Checks packed items (ITEM_SIZE bytes each); resolves to RESULT_SIZE bytes per item, in order. */
-  check(items: Uint8Array): Promise<Uint8Array> {
+  private finishHere(id: number, a: Active): void {
+    this.inline ??= createVerifyJob();
+    a.job.finish(this.inline.check);
+    this.complete(id, a);
+  }
+
+  private complete(id: number, a: Active): void {
+    if (!this.active.delete(id)) return;
+    a.resolve(a.job.results);
+    this.updateRefs();
+    if (this.active.size === 0) this.stopWhenIdle();
+  }
+
+  /** Starts checking packed items (ITEM_SIZE bytes each). */
+  check(items: Uint8Array): CheckJob {
     const n = items.length / ITEM_SIZE;
     if (!Number.isInteger(n)) throw new RangeError('packed items must be a multiple of ITEM_SIZE bytes');
-    const out = new Uint8Array(n * RESULT_SIZE);
     this.start();
-    if (n === 0) {
-      this.dispatch();
-      return Promise.resolve(out);
+    const ready = this.slots.filter((s) => s.ready);
+    const job = SharedJob.create(items, Math.max(MIN_CHUNK, Math.ceil(n / ((ready.length + 1) * CHUNKS_PER_THREAD))));
+    const inline = (this.inline ??= createVerifyJob());
+    if (this.closed || ready.length === 0 || n === 0) {
+      job.work(inline.check);
+      this.stopWhenIdle();
+      return { results: Promise.resolve(job.results), partial: job.results, has: () => true, help: () => undefined };
     }
-    const per = Math.max(MIN_CHUNK, Math.ceil(n / (Math.max(1, this.slots.length) * CHUNKS_PER_THREAD)));
-    const chunks = Math.ceil(n / per);
-    return new Promise((resolve) => {
-      let left = chunks;
-      for (let c = 0; c < chunks; c++) {
-        const from = c * per;
-        const to = Math.min(n, from + per);
-        // A copy, so its buffer can be transferred without detaching the caller's.
-        this.waiting.push({
-          items: items.slice(from * ITEM_SIZE, to * ITEM_SIZE),
-          done: (results) => {
-            out.set(results, from * RESULT_SIZE);
-            if (--left === 0) resolve(out);
-          },
-        });
-      }
-      this.dispatch();
-    });
-  }
-
-  private dispatch(): void {
-    if (this.closed || !this.slots.some((s) => s.ready)) {
-      if (this.waiting.length === 0) return;
-      this.inline ??= createVerifyJob();
-      for (let c = this.waiting.shift(); c; c = this.waiting.shift()) c.done(this.inline.run(c.items));
-      return;
-    }
-    for (const slot of this.slots) {
-      if (slot.busy || !slot.ready) continue;
-      const chunk = this.waiting.shift();
-      if (!chunk) break;
-      slot.busy = chunk;
-      slot.worker.postMessage({ items: chunk.items }, [chunk.items.buffer as ArrayBuffer]);
-    }
+    const id = this.nextId++;
+    let resolve!: (r: Uint8Array) => void;
+    const results = new Promise<Uint8Array>((r) => (resolve = r));
+    const a: Active = { job, resolve, sentTo: new Set() };
+    this.active.set(id, a);
+    for (const slot of ready) this.send(slot, id, a);
     this.updateRefs();
-    if (this.waiting.length === 0 && this.slots.every((s) => !s.busy)) this.stopWhenIdle();
+    return {
+      results,
+      partial: job.results,
+      has: (i) => job.has(i),
+      help: () => {
+        if (job.work(inline.check)) this.complete(id, a);
+      },
+    };
   }
 
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.idleTimer);
     const slots = this.slots.splice(0);
-    for (const s of slots) {
-      if (s.busy) this.waiting.unshift(s.busy);
-      s.busy = undefined;
-    }
-    this.dispatch();
+    for (const [id, a] of this.active) this.finishHere(id, a);
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 }
