@@ -1,45 +1,13 @@
 /// <reference lib="dom" />
-import { createServer, type Server } from 'node:http';
-import { connect } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { COIN, Wallet } from '@hackcoin/core';
 import { CHROMIUM, CHROMIUM_ARGS, ConsoleWatch, ensureWebBuild, hasChromium } from './helpers/browser.js';
 import { removeDir, startNode, type TestNode } from './helpers/node-process.js';
+import { startRewritingProxy, type RewritingProxy } from './helpers/rewriting-proxy.js';
 
 const PASSWORD = 'correct horse battery';
 const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
-
-/**
- * Forwards every request (and the /ws upgrade) to the node; with `lie.on`
- * it adds 1,000 HCK to every balance in proof answers, as a hostile node would.
- */
-async function startProxy(target: URL, lie: { on: boolean }): Promise<{ url: string; server: Server }> {
-  const server = createServer(async (req, res) => {
-    const upstream = await fetch(`${target.origin}${req.url}`, { headers: { accept: req.headers.accept ?? '*/*' } });
-    const type = upstream.headers.get('content-type') ?? 'application/octet-stream';
-    let body: Buffer | string = Buffer.from(await upstream.arrayBuffer());
-    if (lie.on && upstream.ok && req.url!.startsWith('/api/proof/account/')) {
-      const json = JSON.parse(body.toString('utf8'));
-      json.account.balance = (BigInt(json.account.balance) + 1_000n * COIN).toString();
-      body = JSON.stringify(json);
-    }
-    res.writeHead(upstream.status, { 'content-type': type }).end(body);
-  });
-  server.on('upgrade', (req, socket, head) => {
-    const up = connect(Number(target.port), target.hostname, () => {
-      const lines = [`${req.method} ${req.url} HTTP/1.1`, ...Object.entries(req.headers).map(([k, v]) => `${k}: ${String(v)}`), '', ''];
-      up.write(lines.join('\r\n'));
-      if (head.length > 0) up.write(head);
-      up.pipe(socket).pipe(up);
-    });
-    up.on('error', () => socket.destroy());
-    socket.on('error', () => up.destroy());
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
 
 if (!hasChromium) {
   describe('verified wallet end-to-end', () => {
@@ -48,7 +16,7 @@ if (!hasChromium) {
 } else {
   describe('verified wallet end-to-end (Chromium + regtest node + lying proxy)', () => {
     let node: TestNode;
-    let proxy: { url: string; server: Server };
+    let proxy: RewritingProxy;
     const lie = { on: false };
     let browser: Browser;
     let page: Page;
@@ -60,7 +28,10 @@ if (!hasChromium) {
       mine0 = (await Wallet.fromMnemonic(MNEMONIC)).newAddress().address;
       node = await startNode({ env: { P2P: 'false' } });
       await node.api('/api/mining/generate', { body: { count: 3, address: mine0 } });
-      proxy = await startProxy(new URL(node.url), lie);
+      // With `lie.on`, 1,000 HCK more in every balance of a proof answer, as a hostile node would.
+      proxy = await startRewritingProxy(new URL(node.url), (path, json) =>
+        lie.on && path.startsWith('/api/proof/account/') ? { ...json, account: { ...json.account, balance: (BigInt(json.account.balance) + 1_000n * COIN).toString() } } : undefined,
+      );
       browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
       page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
       page.setDefaultTimeout(20_000);
@@ -69,7 +40,7 @@ if (!hasChromium) {
 
     afterAll(async () => {
       await browser?.close();
-      proxy?.server.close();
+      proxy?.close();
       if (node) {
         await node.stop();
         removeDir(node.dataDir);

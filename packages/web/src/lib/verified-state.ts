@@ -10,6 +10,13 @@ export function confirmationsFor(network: NetworkName): number {
   return network === 'regtest' ? 1 : 6;
 }
 
+/** A contract storage slot as proven: `value` is its JSON text, null when the slot is empty. */
+export interface VerifiedStorage {
+  value: string | null;
+  height: number;
+  blockId: string;
+}
+
 let shared: { network: NetworkName; client: LightClient; restored: Promise<void> } | undefined;
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -27,12 +34,12 @@ function clientFor(network: NetworkName): { client: LightClient; restored: Promi
 }
 
 /**
- * Syncs headers with the node (checked from genesis) and proves the
- * account's balance and nonce against the best header with N
- * confirmations. Calls are serialised: they share one header chain.
+ * Syncs headers with the node (checked from genesis), then runs `read`
+ * against the best header with N confirmations. Calls are serialised:
+ * they share one header chain.
  */
-export function verifyAccount(network: NetworkName, address: string): Promise<VerifiedAccount> {
-  const run = async (): Promise<VerifiedAccount> => {
+function verified<T>(network: NetworkName, read: (client: LightClient) => Promise<T>): Promise<T> {
+  const run = async (): Promise<T> => {
     const { client, restored } = clientFor(network);
     await restored;
     const before = client.headers.tip.id;
@@ -42,9 +49,19 @@ export function verifyAccount(network: NetworkName, address: string): Promise<Ve
       for (let h = 1; h <= client.headers.height; h++) raw.push(encodeHeader(client.headers.at(h)!.header));
       await saveHeaders(network, raw).catch(() => undefined);
     }
-    return client.account(parseAddress(address));
+    return read(client);
   };
   const next = queue.then(run, run);
   queue = next.catch(() => undefined);
   return next;
+}
+
+/** The account's balance and nonce, proven against the best header with N confirmations. */
+export function verifyAccount(network: NetworkName, address: string): Promise<VerifiedAccount> {
+  return verified(network, (c) => c.account(parseAddress(address)));
+}
+
+/** One storage slot of a contract (e.g. a token's `balance:0x…`), proven the same way. */
+export function verifyStorage(network: NetworkName, contract: string, key: string): Promise<VerifiedStorage> {
+  return verified(network, (c) => c.storage(parseAddress(contract), key));
 }

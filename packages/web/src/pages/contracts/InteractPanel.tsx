@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { UntrustworthyNode } from '@hackcoin/core';
 import { Card } from '../../components/Card';
 import { TextField } from '../../components/Field';
 import { Notice } from '../../components/Notice';
@@ -91,8 +92,10 @@ export function InteractPanel({
       onSent({ id: res.id, label: shown, contract, kind, fn: name });
       return done(true, `${shown} → transaction ${res.id} (gas limit ${r.gasLimit} × ${r.gasPrice}); its receipt appears under Receipts once mined`, res.id);
     } catch (err) {
-      toast.error(err, what === 'send' ? `${name} was not sent` : `${name} failed`);
-      return done(false, `${shown} failed: ${errorText(err)}`);
+      // Verifying the nonce to sign with failed: the node is named, not just the call.
+      const why = err instanceof UntrustworthyNode ? `this node is untrustworthy: ${err.message}; nothing was signed` : errorText(err);
+      toast.error(err instanceof UntrustworthyNode ? new Error(why) : err, what === 'send' ? `${name} was not sent` : `${name} failed`);
+      return done(false, `${shown} failed: ${why}`);
     }
   };
 

@@ -5,6 +5,8 @@ import { AddressLink } from '../../components/Links';
 import type { AmountUnit } from '../../lib/amount';
 import { showEvent } from '../../lib/contract-amounts';
 import { contractKind } from '../../lib/contract-kind';
+import { useStorageVerify } from './useStorageVerify';
+import { VerifySlot } from './VerifySlot';
 
 /** GET /api/contracts/:address */
 export interface ContractDetail {
@@ -24,6 +26,7 @@ export interface ContractDetail {
 export function StoragePanel({ contract, unit }: { contract: ContractDetail; unit: AmountUnit }) {
   const kind = contractKind(contract.code);
   const rows = Object.entries(contract.storage ?? {});
+  const slot = useStorageVerify(contract.address);
   return (
     <Card title="Contract state">
       <KeyValue
@@ -49,12 +52,18 @@ export function StoragePanel({ contract, unit }: { contract: ContractDetail; uni
                     {k}
                   </th>
                   <td className="py-1 font-mono break-all">{JSON.stringify(v)}</td>
+                  <td className="py-1 pl-2 text-right">
+                    <button type="button" className="text-sky-300 underline" aria-label={`Verify ${k}`} onClick={() => slot.verify(k)}>
+                      verify
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       )}
+      <VerifySlot value={slot.key} onChange={slot.setKey} check={slot.check} onVerify={slot.verify} />
       {contract.events.length > 0 && (
         <>
           <h3 className="mt-4 mb-1 text-sm font-medium text-slate-300">Recent events</h3>

@@ -10,7 +10,8 @@ import {
   type Wallet,
 } from '@hackcoin/core';
 import { api } from '../../lib/api';
-import type { AddressInfoJson, TxDetail } from '../../lib/types';
+import { recordSent, verifiedNextNonce } from '../../lib/verified-nonce';
+import type { TxDetail } from '../../lib/types';
 
 /**
  * Contract transactions from the browser wallet. The payload is the canonical
@@ -50,21 +51,23 @@ export interface CallResult {
   revertReason?: string;
 }
 
-/** Signs in the browser with the node's `nextNonce` (which counts pending sends) and posts only the signed bytes. */
+/** Signs in the browser with a nonce it verified (lib/verified-nonce), as the wallet's Send does, and posts only the signed bytes. */
 async function submit(wallet: Wallet, network: NetworkName, from: string, action: ContractAction, gas: GasOptions, path: string): Promise<Submitted> {
-  const info = await api<AddressInfoJson>(`/api/address/${from}?limit=1`);
+  const nonce = await verifiedNextNonce(network, from);
   const key = wallet.keyFor(from);
   let raw: string;
   try {
     const tx = buildSignedContractTransfer(
-      { params: NETWORKS[network], action, gasLimit: gas.gasLimit, gasPrice: gas.gasPrice, value: gas.value, nonce: BigInt(info.nextNonce) },
+      { params: NETWORKS[network], action, gasLimit: gas.gasLimit, gasPrice: gas.gasPrice, value: gas.value, nonce },
       key,
     );
     raw = bytesToHex(encodeTx(tx));
   } finally {
     key.fill(0);
   }
-  return api<Submitted>(path, { body: { raw } });
+  const sent = await api<Submitted>(path, { body: { raw } });
+  recordSent(network, from, nonce);
+  return sent;
 }
 
 export function deploy(wallet: Wallet, network: NetworkName, from: string, d: { code: string; init: unknown[] } & GasOptions) {

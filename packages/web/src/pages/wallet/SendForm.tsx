@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { isAddress, signedTransferSize, feeForSize, type FeeChoice, type FeeEstimate, type FeePreset, type Wallet } from '@hackcoin/core';
+import { UntrustworthyNode, isAddress, signedTransferSize, feeForSize, type FeeChoice, type FeeEstimate, type FeePreset, type Wallet } from '@hackcoin/core';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { TextField } from '../../components/Field';
@@ -17,6 +17,8 @@ const PRESETS: FeePreset[] = ['slow', 'normal', 'fast'];
  * Send, MetaMask style: fill in, review (recipient, amount, fee, total), then
  * sign and broadcast. The balance is checked before anything is signed; the
  * fee comes from the node's estimate (core's fee policy), never a local guess.
+ * The nonce is one the browser verified; a node that fails verification is
+ * named and nothing is signed.
  */
 export function SendForm({ wallet, from }: { wallet: Wallet; from: string }) {
   const { data: node } = useNodeInfo();
@@ -30,6 +32,7 @@ export function SendForm({ wallet, from }: { wallet: Wallet; from: string }) {
   const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
   const [review, setReview] = useState<ReviewedSend | null>(null);
+  const [distrust, setDistrust] = useState<string | null>(null);
 
   const estimate: FeeEstimate | undefined = fees?.perByte;
   const size = signedTransferSize(0);
@@ -57,6 +60,7 @@ export function SendForm({ wallet, from }: { wallet: Wallet; from: string }) {
   const confirm = async () => {
     if (!review) return;
     setBusy(true);
+    setDistrust(null);
     try {
       const r = await sendTransfer(wallet, { network: review.network, from, to: review.to, amount: review.amount, fee: review.choice, feeEstimate: review.estimate });
       toast.success(`Sent ${formatHckAmount(review.amount)} · tx ${r.id.slice(0, 16)}…`);
@@ -66,7 +70,8 @@ export function SendForm({ wallet, from }: { wallet: Wallet; from: string }) {
       setReview(null);
       info.reload();
     } catch (err) {
-      toast.error(err, 'Transaction rejected');
+      if (err instanceof UntrustworthyNode) setDistrust(err.message);
+      else toast.error(err, 'Transaction rejected');
     } finally {
       setBusy(false);
     }
@@ -75,7 +80,15 @@ export function SendForm({ wallet, from }: { wallet: Wallet; from: string }) {
   if (review) {
     return (
       <Card title="Review send">
-        <SendReview from={from} send={review} available={available} busy={busy} onBack={() => setReview(null)} onConfirm={() => void confirm()} />
+        <SendReview from={from} send={review} available={available} busy={busy} onBack={() => {
+            setReview(null);
+            setDistrust(null);
+          }} onConfirm={() => void confirm()} />
+        {distrust !== null && (
+          <div role="alert" data-testid="send-verify-error" className="mt-3 rounded border border-rose-500 bg-rose-950/40 p-3 text-sm text-rose-200">
+            <strong>This node is untrustworthy</strong> ({window.location.origin}): {distrust}. Nothing was signed or sent.
+          </div>
+        )}
       </Card>
     );
   }

@@ -9,7 +9,7 @@ import {
   type Wallet,
 } from '@hackcoin/core';
 import { api } from '../../lib/api';
-import type { AddressInfoJson } from '../../lib/types';
+import { recordSent, verifiedNextNonce } from '../../lib/verified-nonce';
 
 export interface SendRequest {
   network: NetworkName;
@@ -24,10 +24,11 @@ export interface SendRequest {
 
 /**
  * Signs in the browser and hands the node only the raw signed bytes. The nonce
- * is the node's `nextNonce`, which already counts this address's pending sends.
+ * is one this browser verified (lib/verified-nonce), never the node's word;
+ * a node that fails verification gets nothing signed.
  */
-export async function signTransfer(wallet: Wallet, req: SendRequest): Promise<{ raw: string; id?: string }> {
-  const info = await api<AddressInfoJson>(`/api/address/${req.from}?limit=1`);
+export async function signTransfer(wallet: Wallet, req: SendRequest): Promise<{ raw: string; nonce: bigint }> {
+  const nonce = await verifiedNextNonce(req.network, req.from);
   const key = wallet.keyFor(req.from);
   try {
     const tx = buildSignedTransfer(
@@ -37,18 +38,20 @@ export async function signTransfer(wallet: Wallet, req: SendRequest): Promise<{ 
         amount: req.amount,
         fee: req.fee,
         ...(req.feeEstimate ? { feeEstimate: req.feeEstimate } : {}),
-        nonce: BigInt(info.nextNonce),
+        nonce,
         ...(req.data ? { data: req.data } : {}),
       },
       key,
     );
-    return { raw: bytesToHex(encodeTx(tx)) };
+    return { raw: bytesToHex(encodeTx(tx)), nonce };
   } finally {
     key.fill(0);
   }
 }
 
 export async function sendTransfer(wallet: Wallet, req: SendRequest, path = '/api/transactions'): Promise<{ id: string }> {
-  const { raw } = await signTransfer(wallet, req);
-  return api<{ id: string; accepted: boolean }>(path, { body: { raw } });
+  const { raw, nonce } = await signTransfer(wallet, req);
+  const sent = await api<{ id: string; accepted: boolean }>(path, { body: { raw } });
+  recordSent(req.network, req.from, nonce);
+  return sent;
 }

@@ -1,0 +1,79 @@
+import type { NetworkName } from '@hackcoin/core';
+import { verifyAccount } from './verified-state';
+
+/** Sends this browser signed that the verified nonce does not cover yet, per network and address. */
+const PREFIX = 'hackcoin:pending-nonces';
+/** Far more unconfirmed sends than anyone makes from one address; the list a page can grow stays small. */
+const MAX_PENDING = 64;
+/**
+ * A send the node dropped never confirms, and counting it would leave every
+ * later send waiting behind its nonce. After this long it is forgotten, so
+ * its nonce is signed again: at worst the node refuses or replaces one of
+ * the two, and only one can ever be mined. Skipping ahead is the unsafe way.
+ */
+const PENDING_TTL_MS = 60 * 60 * 1000;
+
+interface Pending {
+  nonce: bigint;
+  at: number;
+}
+
+/**
+ * The nonce to sign with: the one proven at the verified height, moved past
+ * this browser's own sends that are still pending there (a gap ends the run,
+ * so a dropped send's nonce is reused rather than skipped).
+ */
+export function nextNonce(verified: bigint, pending: readonly bigint[]): bigint {
+  const taken = new Set(pending);
+  let n = verified;
+  while (taken.has(n)) n++;
+  return n;
+}
+
+/** Entries still pending after a verified nonce, none older than the TTL, the newest MAX_PENDING. */
+export function prunePending(list: readonly Pending[], verified: bigint, now: number): Pending[] {
+  return list.filter((p) => p.nonce >= verified && now - p.at < PENDING_TTL_MS).slice(-MAX_PENDING);
+}
+
+const keyFor = (network: NetworkName, address: string) => `${PREFIX}:${network}:${address.toLowerCase()}`;
+
+function load(network: NetworkName, address: string): Pending[] {
+  try {
+    const raw: unknown = JSON.parse(localStorage.getItem(keyFor(network, address)) ?? '[]');
+    if (!Array.isArray(raw)) return [];
+    return raw.flatMap((e: unknown) => {
+      const { nonce, at } = (e ?? {}) as { nonce?: unknown; at?: unknown };
+      return typeof nonce === 'string' && /^\d{1,20}$/.test(nonce) && typeof at === 'number' && Number.isFinite(at) ? [{ nonce: BigInt(nonce), at }] : [];
+    });
+  } catch {
+    return [];
+  }
+}
+
+function save(network: NetworkName, address: string, list: readonly Pending[]): void {
+  const key = keyFor(network, address);
+  if (list.length === 0) localStorage.removeItem(key);
+  else localStorage.setItem(key, JSON.stringify(list.map((p) => ({ nonce: p.nonce.toString(), at: p.at }))));
+}
+
+/**
+ * The nonce for the next transaction from `address`, never the node's word
+ * for it: the account is proven against the verified header chain first. A
+ * node that fails verification makes this throw (UntrustworthyNode), and
+ * nothing is signed.
+ */
+export async function verifiedNextNonce(network: NetworkName, address: string): Promise<bigint> {
+  const v = await verifyAccount(network, address);
+  const pending = prunePending(load(network, address), v.nonce, Date.now());
+  save(network, address, pending);
+  return nextNonce(
+    v.nonce,
+    pending.map((p) => p.nonce),
+  );
+}
+
+/** Remembers a send the node accepted, so the next one counts it until it is verified. */
+export function recordSent(network: NetworkName, address: string, nonce: bigint): void {
+  const list = load(network, address).filter((p) => p.nonce !== nonce);
+  save(network, address, [...list, { nonce, at: Date.now() }].slice(-MAX_PENDING));
+}
