@@ -2,11 +2,12 @@ import { reject } from './errors.js';
 import type { ConsensusParams } from './params.js';
 import { targetFromBits, hashMeetsTarget } from './pow.js';
 import { powLimit } from './difficulty.js';
-import { equalBytes, bytesToHex } from '../encoding/bytes.js';
+import { equalBytes } from '../encoding/bytes.js';
 import { blockSize, computeMerkleRoot, type Block } from '../primitives/block.js';
 import { headerHash, type BlockHeader } from '../primitives/header.js';
 import { txHash } from '../primitives/transaction.js';
 import { checkTransferSanity } from './tx-rules.js';
+import { HashSet } from './hash-set.js';
 
 /** Proof of work alone: valid bits under the network's limit, and a hash at or under the target. */
 export function checkProofOfWork(header: BlockHeader, params: ConsensusParams): void {
@@ -56,17 +57,15 @@ export function checkBlockSanity(block: Block, params: ConsensusParams): void {
   if (coinbase.kind !== 'coinbase') reject('bad-cb-missing', 'first transaction is not a coinbase');
   if (coinbase.chainId !== params.chainId) reject('bad-cb-chainid');
   if (coinbase.extra.length > params.maxCoinbaseExtra) reject('bad-cb-extra', 'coinbase extra too long');
-  const seen = new Set<string>();
+  const seen = new HashSet();
   for (let i = 0; i < txs.length; i++) {
     const tx = txs[i]!;
     if (i > 0) {
       if (tx.kind === 'coinbase') reject('bad-cb-multiple');
       checkTransferSanity(tx, params);
     }
-    const id = bytesToHex(txHash(tx));
     // Also closes the merkle duplicate-leaf mutation (CVE-2012-2459).
-    if (seen.has(id)) reject('bad-txns-duplicate');
-    seen.add(id);
+    if (!seen.add(txHash(tx))) reject('bad-txns-duplicate');
   }
   if (!equalBytes(computeMerkleRoot(txs), block.header.merkleRoot)) reject('bad-merkle-root');
 }

@@ -4,9 +4,18 @@ import { sha256d } from '../crypto/hash.js';
 /** One level up Bitcoin's tree: pairs hashed with sha256d, an odd last node paired with itself. */
 function parentLevel(level: readonly Uint8Array[]): Uint8Array[] {
   const next: Uint8Array[] = [];
+  // One pair buffer per level, not one per node: sha256d reads its input and keeps nothing.
+  const pair = new Uint8Array(64);
   for (let i = 0; i < level.length; i += 2) {
     const left = level[i]!;
-    next.push(sha256d(concatBytes(left, level[i + 1] ?? left)));
+    const right = level[i + 1] ?? left;
+    if (left.length !== 32 || right.length !== 32) {
+      next.push(sha256d(concatBytes(left, right)));
+      continue;
+    }
+    pair.set(left, 0);
+    pair.set(right, 32);
+    next.push(sha256d(pair));
   }
   return next;
 }

@@ -84,7 +84,8 @@ export class BufferWriter {
     return this.pos;
   }
 
+  /** The bytes written; the writer must not be written to afterwards (a writer sized exactly hands over its buffer uncopied). */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    return this.pos === this.buf.length ? this.buf : this.buf.slice(0, this.pos);
   }
 }

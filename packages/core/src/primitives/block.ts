@@ -13,7 +13,8 @@ export interface Block {
 const MAX_DECODE_TXS = 100_000;
 
 export function encodeBlock(block: Block): Uint8Array {
-  const w = new BufferWriter(1024);
+  // Sized exactly (the transactions' encodings are cached): one allocation, no growth or final copy.
+  const w = new BufferWriter(blockSize(block));
   w.bytes(encodeHeader(block.header)).varint(block.txs.length);
   for (const tx of block.txs) w.bytes(encodeTx(tx));
   return w.finish();

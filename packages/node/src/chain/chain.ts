@@ -39,6 +39,7 @@ import { QuickJsExecutor } from '../contracts/executor.js';
 import { loadContractEngine } from '../contracts/engine.js';
 import type { ContractExecutor } from '@hackcoin/core';
 import { indexOps, storedReceipts } from './indexes.js';
+import { ByteArena } from './byte-arena.js';
 import { OrphanPool } from './orphans.js';
 import { TrieNodeStore } from './trie-store.js';
 import type { SignatureVerifier } from '../verify/signature-verifier.js';
@@ -258,7 +259,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
 
   /** Batch read keyed by lowercase hex address; absent accounts are omitted. */
   async getAccounts(keys: readonly string[]): Promise<Map<string, Account>> {
-    const values = await this.db.getMany(keys.map((k) => key(Prefix.account, hexToBytes(k))));
+    const arena = new ByteArena();
+    const values = await this.db.getMany(keys.map((k) => arena.key(Prefix.account, hexToBytes(k))));
     const out = new Map<string, Account>();
     values.forEach((v, i) => {
       if (v) out.set(keys[i]!, decodeAccount(v));
@@ -624,18 +626,21 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const load = await this.accountReader(keys);
     const t = applyBlock(block, entry.height, { root: this.tip.stateRoot, nodes: this.trie }, load, this.params, backend, contracts);
     const ops: BatchOp[] = [];
+    const arena = new ByteArena();
     if (this.unstored.has(entry.id)) {
       ops.push({ type: 'put', key: key(Prefix.entry, entry.hash), value: encodeEntry(entry) });
       ops.push({ type: 'put', key: key(Prefix.block, entry.hash), value: encodeBlock(block) });
     }
     for (const { address, account } of t.changes.values()) {
-      ops.push({ type: 'put', key: key(Prefix.account, address), value: encodeAccount(account) });
+      ops.push({ type: 'put', key: arena.key(Prefix.account, address), value: encodeAccount(account) });
     }
     const c = hasContracts ? this.contractState.connect(t, block, entry.height, this.backend) : undefined;
-    if (c) ops.push(...c.ops);
-    ops.push(...this.trie.ops(t.trieNodes));
+    // Appended in loops: a spread passes every element as an argument, and a big block's
+    // thousands of operations would meet the engine's argument limit.
+    if (c) append(ops, c.ops);
+    append(ops, this.trie.ops(t.trieNodes));
     ops.push({ type: 'put', key: key(Prefix.undo, entry.hash), value: encodeUndo(t.previous, c?.undo) });
-    ops.push(...indexOps(block, entry.hash, entry.height, this.backend, false, t.receipts));
+    append(ops, indexOps(block, entry.hash, entry.height, this.backend, false, t.receipts, arena));
     ops.push({ type: 'put', key: key(Prefix.height, u32be(entry.height)), value: entry.hash });
     ops.push({ type: 'put', key: key(Prefix.meta, META_TIP), value: entry.hash });
     // Nothing of a block whose signatures fail is written.
@@ -660,13 +665,13 @@ export class Chain extends TypedEmitter<ChainEvents> {
     // Read before the batch deletes them: the receipts name the internal-transfer index rows to remove.
     const receipts = await storedReceipts(block, (hash) => this.contractState.receipt(hash));
     const c = this.contractState.disconnect(block, undo.contracts);
-    ops.push(...c.ops);
+    append(ops, c.ops);
     for (const [k, prev] of undo.accounts) {
       const accKey = key(Prefix.account, hexToBytes(k));
       ops.push(prev ? { type: 'put', key: accKey, value: encodeAccount(prev) } : { type: 'del', key: accKey });
     }
     ops.push({ type: 'del', key: key(Prefix.undo, entry.hash) });
-    ops.push(...indexOps(block, entry.hash, entry.height, this.backend, true, receipts));
+    append(ops, indexOps(block, entry.hash, entry.height, this.backend, true, receipts));
     ops.push({ type: 'del', key: key(Prefix.height, u32be(entry.height)) });
     ops.push({ type: 'put', key: key(Prefix.meta, META_TIP), value: parent.hash });
     await this.db.batch(ops);
@@ -766,6 +771,10 @@ export class Chain extends TypedEmitter<ChainEvents> {
       { type: 'put', key: key(Prefix.meta, META_TIP), value: g.hash },
     ]);
   }
+}
+
+function append<T>(to: T[], items: readonly T[]): void {
+  for (const item of items) to.push(item);
 }
 
 function describe(e: unknown): string {
