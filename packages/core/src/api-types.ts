@@ -1,49 +1,52 @@
+import type { z } from 'zod';
+import type * as c from './api/chain-responses.js';
+import type * as n from './api/node-responses.js';
+
 /**
- * JSON shapes the node's API serves and the web app reads, defined once.
- * Type-only: nothing here runs.
+ * Types of the node API's JSON answers, inferred from the zod schemas in api/ that the node is
+ * tested against and the web app and CLI check answers with: a change of shape fails both type checks.
  */
 
+export type NodeInfo = z.output<typeof c.nodeInfoSchema>;
+export type BlockHeaderJson = z.output<typeof c.headerSchema>;
+export type BlockSummary = z.output<typeof c.blockSummarySchema>;
+export type BlocksPage = z.output<typeof c.blocksPageSchema>;
+export type BlockDetail = z.output<typeof c.blockDetailSchema>;
+export type FullChain = z.output<typeof c.fullChainSchema>;
+export type TxJson = z.output<typeof c.txSchema>;
+export type InternalTransfer = z.output<typeof c.internalTransferSchema>;
+export type ContractReceipt = z.output<typeof c.receiptSchema>;
+export type TxDetail = z.output<typeof c.txDetailSchema>;
+export type MempoolInfo = z.output<typeof c.mempoolSchema>;
+export type MempoolTx = MempoolInfo['transactions'][number];
+export type AddressTx = z.output<typeof c.addressTxSchema>;
+export type AddressInfoJson = z.output<typeof c.addressInfoSchema>;
+export type HistoryEntry = z.output<typeof c.historyEntrySchema>;
+export type AddressHistory = z.output<typeof c.historySchema>;
+export type SearchResult = z.output<typeof c.searchSchema>;
+export type Submitted = z.output<typeof c.submittedSchema>;
+export type HealthJson = z.output<typeof c.healthSchema>;
+export type AccountProofJson = z.output<typeof c.accountProofSchema>;
+export type StorageProofJson = z.output<typeof c.storageProofSchema>;
+export type HeadersJson = z.output<typeof c.headersSchema>;
+
+export type ContractSubmitted = z.output<typeof n.contractSubmittedSchema>;
+export type ContractCallResult = z.output<typeof n.contractCallSchema>;
+export type GasEstimate = z.output<typeof n.gasEstimateSchema>;
+export type ContractSummary = z.output<typeof n.contractSummarySchema>;
+export type ContractList = z.output<typeof n.contractListSchema>;
+export type ContractDetail = z.output<typeof n.contractDetailSchema>;
 /** Miner intensity: a preset or a duty-cycle percentage per thread. */
-export type Intensity = 'low' | 'medium' | 'high' | number;
-
-/** GET /api/mining/status */
-export interface MinerStatus {
-  running: boolean;
-  address: string | null;
-  /** Hashing backend of the mining threads (native-shani, native-portable or js). */
-  backend: string;
-  threads: number;
-  intensity: Intensity;
-  hashrate: number;
-  threadHashrates: number[];
-  blocksFound: number;
-  height: number;
-  difficulty: number;
-  target: string;
-  templateAgeMs: number | null;
-  templateTxs: number;
-  /** Seconds to find a block at the current rate, on average; null while idle. */
-  expectedSecondsPerBlock: number | null;
-  networkHashrate: number;
-  /** Set when mining for a remote Stratum pool instead of solo. */
-  pool: { url: string; worker: string; accepted: number; rejected: number } | null;
-}
-
-/** One row of GET /api/network/peers */
-export interface PeerSummary {
-  id: string;
-  address: string;
-  direction: 'inbound' | 'outbound';
-  latencyMs: number | null;
-  bestHeight: number | null;
-  bestHash: string | null;
-  agent: string | null;
-  connectedSince: string;
-  bytesIn: number;
-  bytesOut: number;
-  banScore: number;
-  /** Gossipsub's score for the peer (negative: gossip from or to it is cut back). */
-  gossipScore?: number;
-  /** Whether the peer is in our gossipsub mesh for the blocks topic. */
-  inBlockMesh?: boolean;
-}
+export type Intensity = z.output<typeof n.intensitySchema>;
+export type MinerStatus = z.output<typeof n.minerStatusSchema>;
+export type Generated = z.output<typeof n.generatedSchema>;
+export type ShareCounts = z.output<typeof n.shareCountsSchema>;
+export type PoolStats = z.output<typeof n.poolStatsSchema>;
+export type SyncState = z.output<typeof n.syncStateSchema>;
+export type NetworkStatus = z.output<typeof n.networkStatusSchema>;
+export type PeerSummary = z.output<typeof n.peerSummarySchema>;
+export type PeersJson = z.output<typeof n.peersSchema>;
+export type BanEntry = z.output<typeof n.banEntrySchema>;
+export type BansJson = z.output<typeof n.bansSchema>;
+export type Connected = z.output<typeof n.connectedSchema>;
+export type SyncedJson = z.output<typeof n.syncedSchema>;

@@ -34,4 +34,5 @@ export * from './light/light-client.js';
 export * from './light/http-source.js';
 export * from './wallet/index.js';
 export type * from './api-types.js';
+export * from './api/index.js';
 export * from './policy/fees.js';

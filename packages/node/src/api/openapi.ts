@@ -2,52 +2,31 @@ import type { FastifyInstance, FastifySchema } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { z } from 'zod';
-import { addressParam, generate, hashOrHeight, miningStart, paging, signedTx, txIdParam } from './schemas.js';
-import { connectBody, disconnectBody, syncBody, unbanBody } from './routes/network.js';
-import { blockQuery, headersQuery, storageParams } from './routes/proofs.js';
+import { API_ROUTES, type ApiRoute, type RouteContract } from '@hackcoin/core';
 
 /** Where the interactive reference is served; its JSON is at `${DOCS_PREFIX}/json`. */
 export const DOCS_PREFIX = '/api/docs';
 
-type Parts = Partial<Record<'body' | 'params' | 'querystring', z.ZodType>>;
+const errorBody = z.object({ error: z.string().describe('the rule or error code'), message: z.string().describe('names the field or rule') });
 
-/**
- * The zod schemas each handler parses its input with, by route. They are only rendered into the
- * OpenAPI document: the handlers stay the validators, so errors keep the API's own format.
- */
-const ROUTE_SCHEMAS: Record<string, Parts> = {
-  'GET /api/blocks': { querystring: paging },
-  'GET /api/blocks/:id': { params: hashOrHeight },
-  'GET /api/tx/:id': { params: txIdParam },
-  'GET /api/address/:address': { params: addressParam, querystring: paging },
-  'GET /api/address/:address/history': { params: addressParam, querystring: paging },
-  'GET /api/mempool': { querystring: paging },
-  'GET /api/contracts': { querystring: paging },
-  'POST /api/transactions': { body: signedTx },
-  'POST /api/transaction': { body: signedTx },
-  'POST /api/contracts/deploy': { body: signedTx },
-  'POST /api/contracts/execute': { body: signedTx },
-  'POST /api/mining/start': { body: miningStart },
-  'POST /api/mining/generate': { body: generate },
-  'POST /api/network/connect': { body: connectBody },
-  'POST /api/network/disconnect': { body: disconnectBody },
-  'POST /api/network/unban': { body: unbanBody },
-  'POST /api/blockchain/sync': { body: syncBody },
-  'GET /api/proof/account/:address': { params: addressParam, querystring: blockQuery },
-  'GET /api/proof/storage/:contract/:key': { params: storageParams, querystring: blockQuery },
-  'GET /api/headers': { querystring: headersQuery },
-};
-
-function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+/** Requests are documented as clients write them (before defaults and transforms), answers as the node sends them. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
   return rest;
 }
 
-function documented(method: string, url: string, hasAuth: boolean): FastifySchema & Record<string, unknown> {
-  const parts = ROUTE_SCHEMAS[`${method} ${url}`] ?? {};
+/** The route's contract from core (API_ROUTES), as a Fastify schema for the document only: handlers parse with the same zod schemas. */
+function documented(method: string, url: string): FastifySchema & Record<string, unknown> {
+  const contract: RouteContract | undefined = API_ROUTES[`${method} ${url}` as ApiRoute];
   const out: FastifySchema & Record<string, unknown> = { tags: [url.split('/')[2] ?? 'other'] };
-  for (const [part, schema] of Object.entries(parts)) out[part] = jsonSchema(schema);
-  if (hasAuth) out.security = [{ token: [] }];
+  if (!contract) return out;
+  for (const part of ['body', 'params', 'querystring'] as const) {
+    const schema = contract[part];
+    if (schema) out[part] = jsonSchema(schema, 'input');
+  }
+  const ok = jsonSchema(contract.response, 'output');
+  out.response = { 200: ok, ...Object.fromEntries((contract.alsoFor ?? []).map((s) => [s, ok])), default: jsonSchema(errorBody, 'output') };
+  if (contract.auth) out.security = [{ token: [] }];
   return out;
 }
 
@@ -65,7 +44,7 @@ export async function installApiDocs(app: FastifyInstance, version: string): Pro
     transform: ({ schema, url, route }) => {
       if (schema?.hide || !url.startsWith('/api/') || url.startsWith(DOCS_PREFIX)) return { schema: { ...schema, hide: true }, url };
       const method = [route.method].flat().find((m) => m !== 'HEAD') ?? 'GET';
-      return { schema: { ...documented(method, url, route.preHandler !== undefined), ...schema }, url };
+      return { schema: { ...documented(method, url), ...schema }, url };
     },
   });
   await app.register(fastifySwaggerUi, {

@@ -8,17 +8,20 @@ import {
   txId,
   txSender,
   type Block,
+  type BlockDetail,
+  type BlockHeaderJson,
   type SignatureBackend,
   type Transaction,
+  type TxJson,
 } from '@hackcoin/core';
 import type { ChainEntry } from '../chain/entry.js';
 
 // Transactions are immutable once built, so their JSON (two checksummed addresses, an id) is
 // computed once: the mempool and explorer routes serve the same objects again and again.
-const txJsonCache = new WeakMap<Transaction, Record<string, unknown>>();
+const txJsonCache = new WeakMap<Transaction, TxJson>();
 
-/** JSON shapes of the API. Amounts are decimal strings of base units: JSON numbers lose precision. */
-export function txJson(tx: Transaction, backend: SignatureBackend): Record<string, unknown> {
+/** JSON shapes of the API (core's api/ schemas). Amounts are decimal strings of base units: JSON numbers lose precision. */
+export function txJson(tx: Transaction, backend: SignatureBackend): TxJson {
   let j = txJsonCache.get(tx);
   if (!j) {
     j = buildTxJson(tx, backend);
@@ -27,14 +30,14 @@ export function txJson(tx: Transaction, backend: SignatureBackend): Record<strin
   return j;
 }
 
-function buildTxJson(tx: Transaction, backend: SignatureBackend): Record<string, unknown> {
+function buildTxJson(tx: Transaction, backend: SignatureBackend): TxJson {
   const common = { id: txId(tx), size: encodeTx(tx).length, to: formatAddress(tx.to), amount: tx.amount.toString() };
   if (tx.kind === 'coinbase') {
-    return { ...common, type: 'coinbase', chainId: tx.chainId, height: tx.height, stateRoot: bytesToHex(tx.stateRoot), extra: bytesToHex(tx.extra) };
+    return { ...common, type: 'coinbase' as const, chainId: tx.chainId, height: tx.height, stateRoot: bytesToHex(tx.stateRoot), extra: bytesToHex(tx.extra) };
   }
   return {
     ...common,
-    type: 'transfer',
+    type: 'transfer' as const,
     chainId: tx.chainId,
     from: formatAddress(txSender(tx, backend)),
     nonce: tx.nonce.toString(),
@@ -45,7 +48,7 @@ function buildTxJson(tx: Transaction, backend: SignatureBackend): Record<string,
   };
 }
 
-export function headerJson(entry: ChainEntry, confirmations: number | null): Record<string, unknown> {
+export function headerJson(entry: ChainEntry, confirmations: number | null): BlockHeaderJson {
   const h = entry.header;
   return {
     hash: entry.id,
@@ -70,7 +73,7 @@ export function blockJson(
   confirmations: number | null,
   nextHash: string | null,
   backend: SignatureBackend,
-): Record<string, unknown> {
+): BlockDetail {
   return {
     ...headerJson(entry, confirmations),
     nextHash,

@@ -1,7 +1,7 @@
-import { decodeTx, hexToBytes, type TransferTx } from '@hackcoin/core';
+import { decodeTx, hexToBytes, type TransferTx, type signedTx } from '@hackcoin/core';
 import type { z } from 'zod';
 import { HttpError } from './http-error.js';
-import type { signedTx } from './schemas.js';
+
 
 /** A submitted signed transfer (raw hex or field by field) as a transaction; decoding errors are 400s. */
 export function toTransfer(body: z.output<typeof signedTx>): TransferTx {

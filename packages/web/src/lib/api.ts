@@ -1,3 +1,4 @@
+import { ApiShapeError, checkApiResponse } from '@hackcoin/core';
 import { getToken } from './token';
 
 /** An error answer of the node: `{error: <code or rule>, message}` plus the HTTP status. */
@@ -20,6 +21,11 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Requests `path` of the node. A success is checked against the route's schema in core's API_ROUTES
+ * (the one the node is tested against), so a page never renders a malformed answer: it gets an
+ * ApiError 'malformed-response' naming the field instead. `T` is the route's type from core.
+ */
 export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
@@ -27,10 +33,11 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
     const token = getToken();
     if (token) headers.authorization = `Bearer ${token}`;
   }
+  const method = opts.method ?? (opts.body !== undefined ? 'POST' : 'GET');
   let res: Response;
   try {
     res = await fetch(path, {
-      method: opts.method ?? (opts.body !== undefined ? 'POST' : 'GET'),
+      method,
       headers,
       body: opts.body !== undefined ? JSON.stringify(opts.body) : null,
       signal: opts.signal ?? null,
@@ -54,7 +61,12 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
       typeof b.message === 'string' ? b.message : text.slice(0, 200) || res.statusText,
     );
   }
-  return body as T;
+  try {
+    return checkApiResponse(method, path, res.status, body) as T;
+  } catch (e) {
+    if (e instanceof ApiShapeError) throw new ApiError(res.status, 'malformed-response', e.message);
+    throw e;
+  }
 }
 
 /**

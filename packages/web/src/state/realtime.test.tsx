@@ -5,6 +5,7 @@ import { RealtimeClient } from '../lib/realtime';
 import { RealtimeProvider, useRealtime, useTopics } from './realtime';
 import { useApi } from '../hooks/useApi';
 import { nodeSocket, startFakeHub } from '../test/ws-server';
+import { nodeInfo } from '../test/api-fixtures';
 
 function Probe() {
   const { state, epoch } = useRealtime();
@@ -31,7 +32,7 @@ describe('RealtimeProvider + useTopics + useApi', () => {
       'fetch',
       vi.fn(async () => {
         fetches += 1;
-        return new Response(JSON.stringify({ height: 10 * fetches }), { status: 200 });
+        return new Response(JSON.stringify(nodeInfo({ height: 10 * fetches })), { status: 200 });
       }),
     );
   });

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { addressKey, hexToHash, formatAddress, txHash, type Block } from '@hackcoin/core';
+import { addressKey, addressParam, hashOrHeight, hexToHash, formatAddress, pagingQuery, txHash, txIdParam, type ApiResponse, type Block } from '@hackcoin/core';
 import type { ApiContext } from '../context.js';
 import { HttpError, parse } from '../http-error.js';
-import { addressParam, hashOrHeight, paging, txIdParam } from '../schemas.js';
 import { blockJson, headerJson, txJson } from '../serialize.js';
 import { confirmedAddressTxs, directionOf, internalReceived } from '../address-txs.js';
 import { newestWithin } from '../newest-within.js';
@@ -42,25 +41,25 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
     pool: ctx.pool !== undefined,
     // Peers and scripts find our libp2p addresses here (BOOTSTRAP_NODES=http://host:port relies on it).
     p2p: ctx.network ? { peerId: ctx.network.peerId, addrs: ctx.network.addrs() } : null,
-  }));
+  }) satisfies ApiResponse<'GET /api/node/info'>);
 
   app.get('/api/blocks', async (req) => {
-    const { page, limit } = parse(paging, req.query, 'query');
+    const { page, limit } = parse(pagingQuery, req.query, 'query');
     const top = chain.height - (page - 1) * limit;
-    const blocks = [];
+    const blocks: ApiResponse<'GET /api/blocks'>['blocks'] = [];
     for (let h = top; h >= 0 && h > top - limit; h--) {
       const e = chain.getEntryByHeight(h)!;
       const b = await loadBlock(e);
       blocks.push({ ...headerJson(e, confirmations(e)), txCount: b.txs.length });
     }
-    return { page, limit, total: chain.height + 1, blocks };
+    return { page, limit, total: chain.height + 1, blocks } satisfies ApiResponse<'GET /api/blocks'>;
   });
 
   app.get('/api/blocks/:id', async (req) => {
     const { id } = parse(hashOrHeight, req.params, 'id');
     const e = id.length === 64 ? chain.getEntry(id.toLowerCase()) : chain.getEntryByHeight(Number(id));
     if (!e) throw new HttpError(404, `block ${id} not found`, 'not-found');
-    return blockJson(e, await loadBlock(e), confirmations(e), next(e), backend);
+    return blockJson(e, await loadBlock(e), confirmations(e), next(e), backend) satisfies ApiResponse<'GET /api/blocks/:id'>;
   });
 
   // The seed's route, bounded: the whole chain while it is small, else its newest blocks up to a
@@ -79,7 +78,7 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get('/api/tx/:id', async (req) => {
     const { id } = parse(txIdParam, req.params, 'id');
     const pending = mempool.get(id.toLowerCase());
-    if (pending) return { ...txJson(pending.tx, backend), status: 'pending', confirmations: 0, blockHash: null, blockHeight: null };
+    if (pending) return { ...txJson(pending.tx, backend), status: 'pending', confirmations: 0, blockHash: null, blockHeight: null } satisfies ApiResponse<'GET /api/tx/:id'>;
     const loc = await chain.getTxLocation(hexToHash(id));
     if (!loc) throw new HttpError(404, `transaction ${id} not found`, 'not-found');
     const block = await loadBlock(loc.entry);
@@ -93,12 +92,12 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
       blockHash: loc.entry.id,
       blockHeight: loc.entry.height,
       index: loc.index,
-    };
+    } satisfies ApiResponse<'GET /api/tx/:id'>;
   });
 
   app.get('/api/address/:address', async (req) => {
     const { address } = parse(addressParam, req.params, 'address');
-    const { page, limit } = parse(paging, req.query, 'query');
+    const { page, limit } = parse(pagingQuery, req.query, 'query');
     // One synchronous view of account and mempool: a wallet that follows it is never told a used nonce.
     const { account, pending, nextNonce } = mempool.accountView(address);
     const me = addressKey(address);
@@ -127,7 +126,7 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
       page,
       limit,
       history,
-    };
+    } satisfies ApiResponse<'GET /api/address/:address'>;
   });
 }
 

@@ -1,29 +1,33 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import {
+  CALL_GAS_CAP,
   addressKey,
+  addressParam,
   bytesToHex,
+  contractCallBody,
   contractAddress,
   contractPayload,
+  contractQuery,
+  estimateGasBody,
   formatAddress,
   hexToBytes,
   intrinsicGas,
+  pagingQuery,
+  signedTx,
   txSender,
   utf8ToBytes,
   type Account,
+  type ApiResponse,
   type TransferTx,
 } from '@hackcoin/core';
 import type { ApiContext } from '../context.js';
 import { HttpError, parse } from '../http-error.js';
 import { toTransfer } from '../signed-tx.js';
-import { address, paging, signedTx } from '../schemas.js';
 import { loadContractEngine } from '../../contracts/engine.js';
 import { ContractError } from '../../contracts/errors.js';
 import { engineHost, keyOf } from '../../contracts/executor.js';
 import { prepareContract } from '../../contracts/instrument.js';
 
-/** Gas cap of read-only calls and estimates (also the default). */
-const CALL_GAS_CAP = 10_000_000;
 /**
  * Wall-time cap of one call or estimate (the engine's kill switch stops it as
  * out-of-gas). With the gas cap this bounds the CPU an unauthenticated
@@ -33,38 +37,6 @@ const CALL_TIME_LIMIT_MS = 1_000;
 /** Storage entries counted for a contract listing; more shows as this number. */
 const STORAGE_COUNT_CAP = 10_000;
 const VIEWER = '0x0000000000000000000000000000000000000000';
-
-const args = z.array(z.unknown()).max(64).default([]);
-const gasLimit = z.number().int().min(1).max(CALL_GAS_CAP).default(CALL_GAS_CAP);
-const fnName = z.string().regex(/^[A-Za-z_$][\w$]{0,63}$/, 'must be a function name');
-
-const callBody = z
-  .object({ contractAddress: address, functionName: fnName, parameters: args, from: address.optional(), gasLimit })
-  .strict();
-
-const estimateBody = z.union([
-  z
-    .object({
-      type: z.literal('deploy'),
-      from: address,
-      contractCode: z.string().min(1).max(65_536),
-      initData: args,
-      value: z.string().regex(/^\d{1,20}$/, 'must be a decimal string of base units').default('0'),
-      gasPrice: z.string().regex(/^(0|[1-9]\d{0,19})$/, 'must be a decimal string').default('1'),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('call').default('call'),
-      from: address,
-      contractAddress: address,
-      functionName: fnName,
-      parameters: args,
-      value: z.string().regex(/^\d{1,20}$/, 'must be a decimal string of base units').default('0'),
-      gasPrice: z.string().regex(/^(0|[1-9]\d{0,19})$/, 'must be a decimal string').default('1'),
-    })
-    .strict(),
-]);
 
 /**
  * Contract routes. Deploy and execute take signed transactions (the same body
@@ -88,10 +60,8 @@ export function contractRoutes(app: FastifyInstance, ctx: ApiContext): void {
       }
     }
     const entry = await mempool.add(tx);
-    const out: Record<string, unknown> = { id: entry.id, accepted: true };
-    if (payload.type === 'deploy') out.contractAddress = formatAddress(contractAddress(txSender(tx, backend), tx.nonce));
-    else out.contractAddress = formatAddress(tx.to);
-    return out;
+    const target = payload.type === 'deploy' ? contractAddress(txSender(tx, backend), tx.nonce) : tx.to;
+    return { id: entry.id, accepted: true, contractAddress: formatAddress(target) } satisfies ApiResponse<'POST /api/contracts/deploy'>;
   };
   app.post('/api/contracts/deploy', async (req) => submit(req.body, 'deploy'));
   app.post('/api/contracts/execute', async (req) => submit(req.body, 'call'));
@@ -123,7 +93,7 @@ export function contractRoutes(app: FastifyInstance, ctx: ApiContext): void {
   };
 
   app.post('/api/contracts/call', async (req) => {
-    const body = parse(callBody, req.body, 'body');
+    const body = parse(contractCallBody, req.body, 'body');
     const r = await run({
       code: codeAt(body.contractAddress), fn: body.functionName, args: body.parameters,
       sender: body.from ? formatAddress(body.from) : VIEWER, value: 0n, contract: formatAddress(body.contractAddress),
@@ -133,11 +103,11 @@ export function contractRoutes(app: FastifyInstance, ctx: ApiContext): void {
       status: r.status, gasUsed: r.gasUsed, height: chain.height,
       ...(r.returnValue !== undefined ? { returnValue: r.returnValue } : {}),
       ...(r.revertReason !== undefined ? { revertReason: r.revertReason } : {}),
-    };
+    } satisfies ApiResponse<'POST /api/contracts/call'>;
   });
 
   app.post('/api/contracts/estimate-gas', async (req) => {
-    const body = parse(estimateBody, req.body, 'body');
+    const body = parse(estimateGasBody, req.body, 'body');
     const from = formatAddress(body.from);
     let account: Account = await chain.getAccount(body.from);
     const value = BigInt(body.value);
@@ -179,11 +149,11 @@ export function contractRoutes(app: FastifyInstance, ctx: ApiContext): void {
       contractAddress: contract,
       balance: account.balance.toString(),
       ...(r.revertReason !== undefined ? { revertReason: r.revertReason } : {}),
-    };
+    } satisfies ApiResponse<'POST /api/contracts/estimate-gas'>;
   });
 
   app.get('/api/contracts', async (req) => {
-    const { page, limit } = parse(paging, req.query, 'query');
+    const { page, limit } = parse(pagingQuery, req.query, 'query');
     const { total, items: slice } = await chain.contracts.list((page - 1) * limit, limit);
     const accounts = await chain.getAccounts(slice.map((d) => d.address));
     const counts = await Promise.all(slice.map((d) => chain.contracts.storageCount(d.address, STORAGE_COUNT_CAP)));
@@ -194,12 +164,12 @@ export function contractRoutes(app: FastifyInstance, ctx: ApiContext): void {
         txId: bytesToHex(hexToBytes(d.txId).reverse()), balance: (accounts.get(d.address)?.balance ?? 0n).toString(),
         storageEntries: counts[i]!,
       })),
-    };
+    } satisfies ApiResponse<'GET /api/contracts'>;
   });
 
   app.get('/api/contracts/:address', async (req) => {
-    const { address: addr } = parse(z.object({ address }), req.params, 'address');
-    const q = parse(z.object({ events: z.coerce.number().int().min(0).max(500).default(50), storage: z.coerce.number().int().min(0).max(10_000).default(1000) }), req.query, 'query');
+    const { address: addr } = parse(addressParam, req.params, 'address');
+    const q = parse(contractQuery, req.query, 'query');
     const d = chain.contracts.deployment(addressKey(addr));
     if (!d) throw new HttpError(404, `no contract at ${formatAddress(addr)}`, 'not-found');
     const account = await chain.getAccount(addr);
@@ -215,6 +185,6 @@ export function contractRoutes(app: FastifyInstance, ctx: ApiContext): void {
       storageCount,
       storage: Object.fromEntries(entries.map(([k, v]) => [k, JSON.parse(v) as unknown])),
       events: await chain.contracts.events(addr, q.events),
-    };
+    } satisfies ApiResponse<'GET /api/contracts/:address'>;
   });
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { estimateFees, feeEstimateJson, gasPriceForFeeRate, paidRate, txHash, isContractTx } from '@hackcoin/core';
+import { type ApiResponse, estimateFees, feeEstimateJson, gasPriceForFeeRate, paidRate, txHash, isContractTx } from '@hackcoin/core';
 import type { ApiContext } from '../context.js';
 import { TEMPLATE_RESERVED_BYTES } from '../../mining/template.js';
 
@@ -58,6 +58,6 @@ export function feeEstimateRoutes(app: FastifyInstance, ctx: ApiContext): void {
       contractSamples: samples.gasPrices.length,
       mempoolTxs: pool.length,
       mempoolBytes: mempool.bytes,
-    });
+    }) satisfies ApiResponse<'GET /api/fees/estimate'>;
   });
 }

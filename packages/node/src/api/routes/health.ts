@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { ApiResponse } from '@hackcoin/core';
 import type { Chain } from '../../chain/chain.js';
 import type { NetworkOverview } from '../../p2p/index.js';
 import type { ApiContext } from '../context.js';
@@ -46,6 +47,6 @@ export function health(ctx: HealthSources, now = Date.now()): Health {
 export function healthRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get('/api/health', async (_req, reply) => {
     const h = health(ctx);
-    return reply.status(h.synced ? 200 : 503).send(h);
+    return reply.status(h.synced ? 200 : 503).send(h satisfies ApiResponse<'GET /api/health'>);
   });
 }

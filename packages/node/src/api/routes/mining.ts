@@ -1,17 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import { parseAddress } from '@hackcoin/core';
+import { generateBody, miningStartBody, parseAddress, type ApiResponse } from '@hackcoin/core';
 import type { ApiContext } from '../context.js';
 import { HttpError, parse } from '../http-error.js';
-import { generate, miningStart } from '../schemas.js';
 import { requireToken } from '../auth.js';
 
 export function miningRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const auth = requireToken(ctx.token);
 
-  app.get('/api/mining/status', async () => ctx.miner.status());
+  app.get('/api/mining/status', async () => ctx.miner.status() satisfies ApiResponse<'GET /api/mining/status'>);
 
   app.post('/api/mining/start', { preHandler: auth }, async (req) => {
-    const { address, threads, intensity } = parse(miningStart, req.body, 'body');
+    const { address, threads, intensity } = parse(miningStartBody, req.body, 'body');
     const to = address ?? ctx.miner.status().address ?? ctx.defaultMiningAddress;
     if (!to) throw new HttpError(400, 'invalid address: required (no MINING_ADDRESS configured)', 'bad-request');
     ctx.miner.start(typeof to === 'string' ? parseAddress(to) : to, { threads, intensity });
@@ -30,8 +29,8 @@ export function miningRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post('/api/mining/generate', { preHandler: auth }, async (req) => {
     if (ctx.params.network !== 'regtest') throw new HttpError(403, 'generate is only available on regtest', 'forbidden');
-    const { count, address } = parse(generate, req.body, 'body');
+    const { count, address } = parse(generateBody, req.body, 'body');
     const blocks = await ctx.miner.generate(count, address);
-    return { blocks, height: ctx.chain.height };
+    return { blocks, height: ctx.chain.height } satisfies ApiResponse<'POST /api/mining/generate'>;
   });
 }

@@ -1,26 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { difficultyFromBits } from '@hackcoin/core';
+import { connectBody, difficultyFromBits, disconnectBody, syncBody, unbanBody, type ApiResponse } from '@hackcoin/core';
 import type { ApiContext } from '../context.js';
 import { HttpError, parse } from '../http-error.js';
 import { requireToken } from '../auth.js';
 import type { NetworkControl } from '../../p2p/index.js';
 import { estimateHashRate } from '../../chain/hashrate.js';
-
-/** A multiaddr naming its peer, or the host:port of a node's HTTP API (which reports its multiaddrs). */
-const peerAddress = z
-  .string()
-  .max(512)
-  .regex(
-    /^(\/(ip4|ip6|dns|dns4|dns6)\/[^/\s]+\/tcp\/\d{1,5}(\/[^/\s]+)*\/p2p\/[1-9A-HJ-NP-Za-km-z]{10,128}|(https?:\/\/)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}\/?)$/,
-    'must be a multiaddr ending in /p2p/<peer id>, or host:port of a node',
-  );
-export const connectBody = z.object({ address: peerAddress }).strict();
-export const disconnectBody = z
-  .object({ peerId: z.string().min(10).max(128), ban: z.boolean().optional() })
-  .strict();
-export const unbanBody = z.object({ peerId: z.string().min(10).max(128) }).strict();
-export const syncBody = z.object({ timeoutMs: z.number().int().min(100).max(120_000).optional() }).strict();
 
 export function networkRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const auth = requireToken(ctx.token);
@@ -39,19 +23,19 @@ export function networkRoutes(app: FastifyInstance, ctx: ApiContext): void {
       hashRate: estimateHashRate(ctx.chain),
       difficulty: difficultyFromBits(tip.header.bits),
       lastBlockAgeSeconds: Math.max(0, Math.floor(Date.now() / 1000) - tip.header.time),
-    };
+    } satisfies ApiResponse<'GET /api/network/status'>;
   });
 
   app.get('/api/network/peers', async () => {
     const peers = net().peers();
-    return { count: peers.length, peers };
+    return { count: peers.length, peers } satisfies ApiResponse<'GET /api/network/peers'>;
   });
 
   app.get('/api/network/bans', async () => {
     const bans = net()
       .bans()
       .map((b) => ({ ...b, since: new Date(b.since).toISOString(), until: new Date(b.until).toISOString() }));
-    return { count: bans.length, bans };
+    return { count: bans.length, bans } satisfies ApiResponse<'GET /api/network/bans'>;
   });
 
   app.post('/api/network/connect', { preHandler: auth }, async (req) => {
@@ -59,7 +43,7 @@ export function networkRoutes(app: FastifyInstance, ctx: ApiContext): void {
     // Answers after the handshake so the caller sees the peer's chain.
     try {
       const { peerId, peer } = await net().connect(address);
-      return { connected: !!peer, peer: peer ?? { id: peerId } };
+      return { connected: !!peer, peer: peer ?? { id: peerId } } satisfies ApiResponse<'POST /api/network/connect'>;
     } catch (e) {
       if (e instanceof HttpError) throw e;
       throw new HttpError(502, `could not connect to ${address}: ${(e as Error).message}`, 'connect-failed');
@@ -70,12 +54,12 @@ export function networkRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const { peerId, ban } = parse(disconnectBody, req.body, 'body');
     const known = await net().disconnect(peerId, ban === true);
     if (!known && !ban) throw new HttpError(404, `not connected to ${peerId}`, 'not-found');
-    return { disconnected: known, banned: ban === true };
+    return { disconnected: known, banned: ban === true } satisfies ApiResponse<'POST /api/network/disconnect'>;
   });
 
   app.post('/api/network/unban', { preHandler: auth }, async (req) => {
     const { peerId } = parse(unbanBody, req.body, 'body');
-    return { unbanned: net().unban(peerId) };
+    return { unbanned: net().unban(peerId) } satisfies ApiResponse<'POST /api/network/unban'>;
   });
 
   // The seed's route: ask the peers for a better chain now and report what came of it.
@@ -95,6 +79,6 @@ export function networkRoutes(app: FastifyInstance, ctx: ApiContext): void {
       reorganized: after.hash !== before.hash && old !== undefined && !ctx.chain.isMain(old),
       timedOut: r.timedOut,
       sync: n.sync(),
-    };
+    } satisfies ApiResponse<'POST /api/blockchain/sync'>;
   });
 }

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import {
   TreeWriter,
   accountPath,
+  addressParam,
+  blockQuery,
   blockCoinbase,
   bytesToHex,
   coinbaseMerkleBranch,
@@ -10,32 +11,19 @@ import {
   encodeHeader,
   encodeStateProof,
   formatAddress,
+  headersQuery,
+  storageParams,
   storagePath,
   txHash,
   EMPTY_ROOT,
+  type ApiResponse,
   type CommittedAccount,
 } from '@hackcoin/core';
 import type { ApiContext } from '../context.js';
 import { HttpError, parse } from '../http-error.js';
-import { address, addressParam } from '../schemas.js';
 import type { ChainEntry } from '../../chain/entry.js';
 
-/** Most headers one /api/headers call returns (as Bitcoin's `headers` message). */
-export const MAX_HEADERS_PER_CALL = 2_000;
-
-export const blockQuery = z
-  .object({ block: z.string().regex(/^(\d{1,10}|[0-9a-fA-F]{64})$/, 'must be a block height or a 64-hex-digit block hash').optional() })
-  .strict();
-export const headersQuery = z
-  .object({
-    from: z.coerce.number().int().min(0).max(0xffff_ffff),
-    count: z.coerce.number().int().min(1).max(MAX_HEADERS_PER_CALL).default(MAX_HEADERS_PER_CALL),
-    format: z.enum(['hex', 'binary']).default('hex'),
-  })
-  .strict();
-export const storageParams = z.object({ contract: address, key: z.string().min(1).max(1024) });
-
-function accountJson(a: CommittedAccount): Record<string, string> {
+function accountJson(a: CommittedAccount): ApiResponse<'GET /api/proof/account/:address'>['account'] {
   return { balance: a.balance.toString(), nonce: a.nonce.toString(), codeHash: bytesToHex(a.codeHash), storageRoot: bytesToHex(a.storageRoot) };
 }
 
@@ -98,7 +86,7 @@ export function proofRoutes(app: FastifyInstance, ctx: ApiContext): void {
       account: accountJson(committed),
       size: proof.length,
       proof: bytesToHex(proof),
-    };
+    } satisfies ApiResponse<'GET /api/proof/account/:address'>;
   });
 
   app.get('/api/proof/storage/:contract/:key', async (req) => {
@@ -115,7 +103,7 @@ export function proofRoutes(app: FastifyInstance, ctx: ApiContext): void {
       account: accountJson(committed),
       size: proof.length,
       proof: bytesToHex(proof),
-    };
+    } satisfies ApiResponse<'GET /api/proof/storage/:contract/:key'>;
   });
 
   app.get('/api/headers', async (req, reply) => {
@@ -128,6 +116,6 @@ export function proofRoutes(app: FastifyInstance, ctx: ApiContext): void {
     if (format === 'binary') return reply.type('application/octet-stream').header('x-tip-height', String(chain.height)).send(Buffer.from(out));
     const headers: string[] = [];
     for (let i = 0; i < n; i++) headers.push(bytesToHex(out.subarray(i * 80, i * 80 + 80)));
-    return { from, count: n, tipHeight: chain.height, tipHash: chain.tip.id, chainWork: chain.tip.chainWork.toString(16), headers };
+    return { from, count: n, tipHeight: chain.height, tipHash: chain.tip.id, chainWork: chain.tip.chainWork.toString(16), headers } satisfies ApiResponse<'GET /api/headers'>;
   });
 }

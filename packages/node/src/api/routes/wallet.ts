@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { addressKey, formatAddress, txId, txSender, type Transaction } from '@hackcoin/core';
+import { addressKey, addressParam, formatAddress, pagingQuery, txId, txSender, type ApiResponse, type HistoryEntry, type Transaction } from '@hackcoin/core';
 import type { ApiContext } from '../context.js';
 import { parse } from '../http-error.js';
-import { addressParam, paging } from '../schemas.js';
 import { confirmedAddressTxs, directionOf, internalReceived, type Direction } from '../address-txs.js';
 
 /**
@@ -14,13 +13,13 @@ export function walletRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { chain, mempool, backend } = ctx;
   app.get('/api/address/:address/history', async (req) => {
     const { address } = parse(addressParam, req.params, 'address');
-    const { page, limit } = parse(paging, req.query, 'query');
+    const { page, limit } = parse(pagingQuery, req.query, 'query');
     const me = addressKey(address);
     const describe = (tx: Transaction) => {
-      if (tx.kind === 'coinbase') return { type: 'coinbase', direction: 'in' as Direction, counterparty: null, nonce: null, fee: '0' };
+      if (tx.kind === 'coinbase') return { type: 'coinbase' as const, direction: 'in' as Direction, counterparty: null, nonce: null, fee: '0' };
       const direction = directionOf(tx, me, backend);
       const counterparty = formatAddress(direction === 'in' ? txSender(tx, backend) : tx.to);
-      return { type: 'transfer', direction, counterparty, nonce: tx.nonce.toString(), fee: tx.fee.toString() };
+      return { type: 'transfer' as const, direction, counterparty, nonce: tx.nonce.toString(), fee: tx.fee.toString() };
     };
 
     // Newest first: the mempool has no order in time, so the latest seen and highest nonce lead.
@@ -28,9 +27,9 @@ export function walletRoutes(app: FastifyInstance, ctx: ApiContext): void {
       .pendingFor(address)
       .sort((a, b) => b.time - a.time || (a.tx.nonce > b.tx.nonce ? -1 : a.tx.nonce < b.tx.nonce ? 1 : 0));
     const offset = (page - 1) * limit;
-    const entries: Record<string, unknown>[] = [];
+    const entries: HistoryEntry[] = [];
     for (const p of pending.slice(offset, offset + limit)) {
-      entries.push({ id: p.id, status: 'pending', ...describe(p.tx), amount: p.tx.amount.toString(), blockHeight: null, blockHash: null, confirmations: 0, time: p.time });
+      entries.push({ id: p.id, status: 'pending' as const, ...describe(p.tx), amount: p.tx.amount.toString(), blockHeight: null, blockHash: null, confirmations: 0, time: p.time });
     }
     // One row more than needed tells whether another page exists without counting the whole index.
     const want = limit - entries.length;
@@ -39,9 +38,9 @@ export function walletRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const received = internalReceived(internal, me);
       entries.push({
         id: txId(tx),
-        status: 'confirmed',
+        status: 'confirmed' as const,
         ...describe(tx),
-        ...(internal ? { type: 'contract', internal, internalReceived: received.toString() } : {}),
+        ...(internal ? { type: 'contract' as const, internal, internalReceived: received.toString() } : {}),
         amount: tx.amount.toString(),
         blockHeight: entry.height,
         blockHash: entry.id,
@@ -49,6 +48,6 @@ export function walletRoutes(app: FastifyInstance, ctx: ApiContext): void {
         time: entry.header.time,
       });
     }
-    return { address: formatAddress(address), page, limit, pendingCount: pending.length, hasMore: confirmed.rows > want, entries };
+    return { address: formatAddress(address), page, limit, pendingCount: pending.length, hasMore: confirmed.rows > want, entries } satisfies ApiResponse<'GET /api/address/:address/history'>;
   });
 }

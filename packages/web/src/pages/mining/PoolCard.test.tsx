@@ -7,6 +7,7 @@ import { NodeInfoProvider } from '../../state/node-info';
 import { nodeSocket, startFakeHub } from '../../test/ws-server';
 import { PoolCard } from './PoolCard';
 import type { PoolStats } from '../../lib/types';
+import { nodeInfo } from '../../test/api-fixtures';
 
 const ADDRESS = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed';
 
@@ -15,9 +16,11 @@ const stats: PoolStats = {
   connections: 1,
   poolAddress: ADDRESS,
   hashrate: 1_000_000,
+  blockDifficulty: 1,
   sharesAccepted: 90,
   sharesRejected: 10,
   shares: { accepted: 90, stale: 6, duplicate: 1, lowDifficulty: 2, invalid: 1 },
+  pplnsShares: 90,
   workers: [
     { worker: 'rig1', address: ADDRESS, accepted: 90, stale: 6, duplicate: 1, lowDifficulty: 2, invalid: 1, rejected: 10, difficulty: 0.00012345, hashrate: 1_000_000, lastShare: null },
   ],
@@ -31,7 +34,7 @@ describe('PoolCard', () => {
     hub = await startFakeHub();
     vi.stubGlobal(
       'fetch',
-      vi.fn(async (url: string) => new Response(JSON.stringify(url === '/api/pool/stats' ? stats : { network: 'regtest', height: 1, pool: true, p2p: false }), { status: 200 })),
+      vi.fn(async (url: string) => new Response(JSON.stringify(url === '/api/pool/stats' ? stats : nodeInfo({ pool: true })), { status: 200 })),
     );
   });
   afterEach(async () => {

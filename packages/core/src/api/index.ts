@@ -1,0 +1,5 @@
+export * from './requests.js';
+export * from './chain-responses.js';
+export * from './node-responses.js';
+export * from './routes.js';
+export * from './match.js';

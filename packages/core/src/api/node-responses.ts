@@ -1,0 +1,215 @@
+import { z } from 'zod';
+import { addressJson, amountJson, count, hashJson, height, isoTime, pageInfo } from './fields.js';
+import { contractStatusSchema, submittedSchema } from './chain-responses.js';
+
+/** POST /api/contracts/deploy and /execute: the contract the transaction creates or calls. */
+export const contractSubmittedSchema = submittedSchema.extend({ contractAddress: addressJson });
+
+/** POST /api/contracts/call: a read-only run against the tip. */
+export const contractCallSchema = z.object({
+  status: contractStatusSchema,
+  gasUsed: count,
+  height,
+  returnValue: z.unknown().optional(),
+  revertReason: z.string().optional(),
+});
+
+/** POST /api/contracts/estimate-gas */
+export const gasEstimateSchema = z.object({
+  status: contractStatusSchema,
+  gasUsed: count,
+  intrinsicGas: count,
+  executionGas: count,
+  suggestedGasLimit: count,
+  fee: amountJson,
+  contractAddress: addressJson,
+  balance: amountJson,
+  revertReason: z.string().optional(),
+});
+
+export const contractSummarySchema = z.object({
+  address: addressJson,
+  deployer: addressJson,
+  height,
+  txId: hashJson,
+  balance: amountJson,
+  storageEntries: count,
+});
+
+/** GET /api/contracts */
+export const contractListSchema = z.object({ ...pageInfo, total: count, contracts: z.array(contractSummarySchema) });
+
+/** GET /api/contracts/:address */
+export const contractDetailSchema = z.object({
+  address: addressJson,
+  deployer: addressJson,
+  height,
+  txId: hashJson,
+  balance: amountJson,
+  /** The deployed (instrumented) code. */
+  code: z.string(),
+  storageCount: count,
+  /** Key → JSON value, the first entries (all of them unless storageCount says more). */
+  storage: z.record(z.string(), z.unknown()),
+  events: z.array(z.object({ name: z.string(), data: z.unknown(), txId: hashJson, height })),
+});
+
+/** Miner intensity: a preset or a duty-cycle percentage per thread. */
+export const intensitySchema = z.union([z.enum(['low', 'medium', 'high']), z.number()]);
+
+/** GET /api/mining/status, and the answer of POST /api/mining/start and /stop. */
+export const minerStatusSchema = z.object({
+  running: z.boolean(),
+  address: addressJson.nullable(),
+  /** Hashing backend of the mining threads (native-shani, native-portable or js). */
+  backend: z.string(),
+  threads: count,
+  intensity: intensitySchema,
+  hashrate: z.number().nonnegative(),
+  threadHashrates: z.array(z.number().nonnegative()),
+  blocksFound: count,
+  height,
+  difficulty: z.number().nonnegative(),
+  target: z.string(),
+  templateAgeMs: z.number().nullable(),
+  templateTxs: count,
+  /** Seconds to find a block at the current rate, on average; null while idle. */
+  expectedSecondsPerBlock: z.number().nullable(),
+  networkHashrate: z.number().nonnegative(),
+  /** Set when mining for a remote Stratum pool instead of solo. */
+  pool: z.object({ url: z.string(), worker: z.string(), accepted: count, rejected: count }).nullable(),
+});
+
+/** POST /api/mining/generate (regtest): the hashes of the blocks mined. */
+export const generatedSchema = z.object({ blocks: z.array(hashJson), height });
+
+/** How the pool answered shares: accepted, or rejected as stale (21), duplicate (22), low difficulty (23) or invalid. */
+export const shareCountsSchema = z.object({ accepted: count, stale: count, duplicate: count, lowDifficulty: count, invalid: count });
+
+/** GET /api/pool/stats (404 when the node serves no pool). */
+export const poolStatsSchema = z.object({
+  port: z.number().int(),
+  connections: count,
+  poolAddress: addressJson,
+  hashrate: z.number().nonnegative(),
+  /** Difficulty of the block the pool's current job would find; null before the first job. */
+  blockDifficulty: z.number().nonnegative().nullable(),
+  sharesAccepted: count,
+  sharesRejected: count,
+  shares: shareCountsSchema,
+  /** Shares in the PPLNS window the next block's reward is split over. */
+  pplnsShares: count,
+  workers: z.array(
+    shareCountsSchema.extend({
+      worker: z.string(),
+      address: addressJson,
+      rejected: count,
+      difficulty: z.number().nonnegative(),
+      hashrate: z.number().nonnegative(),
+      lastShare: isoTime.nullable(),
+    }),
+  ),
+  blocksFound: z.array(
+    z.object({ height, hash: hashJson, reward: amountJson, worker: z.string(), time: isoTime, split: z.record(z.string(), amountJson) }),
+  ),
+  payouts: z.array(
+    z.object({
+      blockHeight: height,
+      blockHash: hashJson,
+      address: addressJson,
+      amount: amountJson,
+      fee: amountJson,
+      txid: hashJson.nullable(),
+      status: z.enum(['sent', 'failed', 'orphaned']),
+      error: z.string().optional(),
+    }),
+  ),
+});
+
+export const syncStateSchema = z.object({
+  state: z.enum(['synced', 'syncing', 'stalled']),
+  height,
+  targetHeight: height,
+  /** 0..1 of the way from where this sync started to the target. */
+  progress: z.number().min(0).max(1),
+  peer: z.string().nullable(),
+});
+
+/** GET /api/network/status */
+export const networkStatusSchema = z.object({
+  peerId: z.string(),
+  addrs: z.array(z.string()),
+  peers: z.object({ inbound: count, outbound: count, total: count }),
+  sync: syncStateSchema,
+  bestKnownHeight: height,
+  addressBook: count,
+  bans: count,
+  /** How compact blocks crossed: rebuilt from the mempool, transactions requested, full-block fallbacks. */
+  compact: z.object({
+    received: count,
+    fromPoolOnly: count,
+    roundTrips: count,
+    txsFromPool: count,
+    txsRequested: count,
+    fullFallbacks: count,
+    forwardedEarly: count,
+  }),
+  /** Bytes in and out per protocol and gossip topic since start. */
+  traffic: z.array(z.object({ protocol: z.string(), bytesIn: count, bytesOut: count })),
+  height,
+  bestHash: hashJson,
+  /** Null until the chain has enough blocks to estimate from. */
+  hashRate: z.number().nonnegative().nullable(),
+  difficulty: z.number().nonnegative(),
+  lastBlockAgeSeconds: count,
+});
+
+/** One row of GET /api/network/peers */
+export const peerSummarySchema = z.object({
+  id: z.string(),
+  address: z.string(),
+  direction: z.enum(['inbound', 'outbound']),
+  latencyMs: z.number().nullable(),
+  bestHeight: height.nullable(),
+  bestHash: hashJson.nullable(),
+  agent: z.string().nullable(),
+  connectedSince: isoTime,
+  bytesIn: count,
+  bytesOut: count,
+  banScore: z.number(),
+  /** Gossipsub's score for the peer (negative: gossip from or to it is cut back). */
+  gossipScore: z.number().optional(),
+  /** Whether the peer is in our gossipsub mesh for the blocks topic. */
+  inBlockMesh: z.boolean().optional(),
+});
+export const peersSchema = z.object({ count, peers: z.array(peerSummarySchema) });
+
+export const banEntrySchema = z.object({
+  peerId: z.string(),
+  address: z.string().optional(),
+  reason: z.string(),
+  since: isoTime,
+  until: isoTime,
+  /** An operator's ban refuses the address outright; a misbehaviour ban only discourages it. */
+  hard: z.boolean().optional(),
+});
+/** GET /api/network/bans */
+export const bansSchema = z.object({ count, bans: z.array(banEntrySchema) });
+
+/** POST /api/network/connect: answers after the handshake, so the caller sees the peer's chain. */
+export const connectedSchema = z.object({ connected: z.boolean(), peer: z.union([peerSummarySchema, z.object({ id: z.string() })]) });
+export const disconnectedSchema = z.object({ disconnected: z.boolean(), banned: z.boolean() });
+export const unbannedSchema = z.object({ unbanned: z.boolean() });
+
+const tipRef = z.object({ height, hash: hashJson });
+/** POST /api/blockchain/sync */
+export const syncedSchema = z.object({
+  peersAsked: count,
+  bestPeer: z.object({ id: z.string(), height, chainWork: z.string() }).nullable(),
+  before: tipRef,
+  after: tipRef,
+  blocksAdded: count,
+  reorganized: z.boolean(),
+  timedOut: z.boolean(),
+  sync: syncStateSchema,
+});
