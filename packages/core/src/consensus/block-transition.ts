@@ -8,7 +8,7 @@ import { txSender, type TransferTx } from '../primitives/transaction.js';
 import type { SignatureBackend } from '../crypto/keys.js';
 import { addressKey } from '../state/commitment.js';
 import { commitState } from '../state/state-tree.js';
-import { TreeWriter, type TrieNodeReader } from '../state/smt.js';
+import { TreeWriter, type CreatedNodes, type TrieNodeReader } from '../state/smt.js';
 import { StateWorkspace } from '../state/workspace.js';
 import type { Account } from '../state/account.js';
 import { ContractWorkspace } from '../state/contract-workspace.js';
@@ -26,8 +26,8 @@ export interface StateBase {
 export interface BlockTransition {
   fees: bigint;
   stateRoot: Uint8Array;
-  /** State-tree nodes the block created (hex hash → record), to store with the block. */
-  trieNodes: ReadonlyMap<string, Uint8Array>;
+  /** State-tree nodes the block created, to store with the block. */
+  trieNodes: CreatedNodes;
   changes: Map<string, { address: Uint8Array; account: Account }>;
   previous: Map<string, Account | null>;
   /** Contract code and storage the block changed (empty for a block without contract transactions). */
@@ -128,7 +128,7 @@ export interface AssembledState {
   reward: bigint;
   stateRoot: Uint8Array;
   /** State-tree nodes under stateRoot that the parent's tree lacks. */
-  trieNodes: ReadonlyMap<string, Uint8Array>;
+  trieNodes: CreatedNodes;
 }
 
 /**

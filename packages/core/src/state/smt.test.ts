@@ -82,6 +82,69 @@ describe('sparse Merkle tree', () => {
     );
   });
 
+  it('one batch and the same updates one at a time reach the same root, and every created record hashes to its listed hash', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 20 }), batchesArb, (start, batches) => {
+        const store = new MemoryNodes();
+        const first = new TreeWriter(store);
+        const base = first.update(EMPTY_ROOT, dedupe(start).map((o) => ({ path: o.path, apply: () => o.value })));
+        store.persist(first);
+        let batched = base;
+        let single = base;
+        for (const batch of batches) {
+          const ops = dedupe(batch);
+          const w = new TreeWriter(store);
+          batched = w.update(batched, ops.map((o) => ({ path: o.path, apply: () => o.value })));
+          w.created.hashes.forEach((h, i) => expect(bytesToHex(sha256(w.created.records[i]!.subarray(0, 65)))).toBe(bytesToHex(h)));
+          store.persist(w);
+          for (const o of ops) {
+            const one = new TreeWriter(store);
+            single = one.update(single, [{ path: o.path, apply: () => o.value }]);
+            store.persist(one);
+          }
+          expect(bytesToHex(batched)).toBe(bytesToHex(single));
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('lists as replaced only nodes of the old tree that the new tree no longer reaches, or re-creates', () => {
+    const reachable = (store: MemoryNodes, root: Uint8Array): Set<string> => {
+      const seen = new Set<string>();
+      const walk = (h: Uint8Array): void => {
+        if (h.every((b) => b === 0)) return;
+        const rec = store.map.get(bytesToHex(h))!;
+        seen.add(bytesToHex(h));
+        if (rec[0] === 1) {
+          walk(rec.subarray(1, 33));
+          walk(rec.subarray(33, 65));
+        }
+      };
+      walk(root);
+      return seen;
+    };
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 30 }), fc.array(opArb, { maxLength: 12 }), (start, batch) => {
+        const store = new MemoryNodes();
+        const first = new TreeWriter(store);
+        const before = first.update(EMPTY_ROOT, dedupe(start).map((o) => ({ path: o.path, apply: () => o.value })));
+        store.persist(first);
+        const w = new TreeWriter(store);
+        const after = w.update(before, dedupe(batch).map((o) => ({ path: o.path, apply: () => o.value })));
+        store.persist(w);
+        const oldNodes = reachable(store, before);
+        const newNodes = reachable(store, after);
+        const recreated = new Set(w.created.hashes.map(bytesToHex));
+        for (const h of w.created.replaced.map(bytesToHex)) {
+          expect(oldNodes.has(h)).toBe(true);
+          expect(!newNodes.has(h) || recreated.has(h)).toBe(true);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('hands apply() the committed value', () => {
     const store = new MemoryNodes();
     const path = sha256(new Uint8Array([1]));

@@ -2,6 +2,9 @@ import { sha256 } from '../crypto/hash.js';
 import { BufferReader } from '../encoding/reader.js';
 import { BufferWriter } from '../encoding/writer.js';
 import { bytesToHex, equalBytes } from '../encoding/bytes.js';
+import { CreatedNodes } from './created-nodes.js';
+
+export { CreatedNodes };
 
 /**
  * A sparse Merkle tree over 256-bit key paths with compressed leaves
@@ -66,32 +69,42 @@ function internalHash(left: Uint8Array, right: Uint8Array): Uint8Array {
   return sha256(rec);
 }
 
-type Kind = 'empty' | 'leaf' | 'internal' | 'unknown';
-interface Sub {
-  hash: Uint8Array;
-  kind: Kind;
-}
-const EMPTY: Sub = { hash: EMPTY_ROOT, kind: 'empty' };
+/** What the writer knows of a subtree it just handled; tracked so compressing a lone leaf rarely needs a read. */
+const EMPTY_K = 0;
+const LEAF_K = 1;
+const INTERNAL_K = 2;
+const UNKNOWN_K = 3;
+type Kind = typeof EMPTY_K | typeof LEAF_K | typeof INTERNAL_K | typeof UNKNOWN_K;
 
+/** A key and its value in a subtree being rebuilt; `hash` is its leaf's hash when that leaf is already stored unchanged. */
 interface Item {
   path: Uint8Array;
   value: Uint8Array;
+  hash?: Uint8Array;
 }
 
 /**
  * Applies updates to trees in one store: the new nodes collect in `created`
- * (hex hash → record) for the caller to persist with the block that made
- * them, and are readable through the same instance meanwhile.
+ * for the caller to persist with the block that made them, and are readable
+ * through the same instance meanwhile. One recursive pass over the sorted
+ * updates visits each touched node once, so paths the updates share are
+ * read and hashed once.
  */
 export class TreeWriter {
-  readonly created = new Map<string, Uint8Array>();
+  readonly created = new CreatedNodes();
+  /**
+   * Kind of the subtree whose hash the last updateSub/build/leaf/combine
+   * returned (a field rather than a result object: one allocation fewer per
+   * node). Each of them sets it last, after any nested update an apply() ran.
+   */
+  private kind: Kind = EMPTY_K;
 
   constructor(private readonly store: TrieNodeReader) {}
 
   read(hash: Uint8Array): Uint8Array {
     // Updates only read nodes of earlier trees, so the store answers first; `created` serves
     // reads of this writer's own new nodes (get or prove after an update).
-    const rec = this.store.node(hash) ?? this.created.get(bytesToHex(hash));
+    const rec = this.store.node(hash) ?? this.created.node(hash);
     if (!rec) throw new Error(`state trie node ${bytesToHex(hash)} is missing`);
     return rec;
   }
@@ -103,7 +116,7 @@ export class TreeWriter {
     for (let i = 1; i < sorted.length; i++) {
       if (comparePaths(sorted[i - 1]!.path, sorted[i]!.path) === 0) throw new Error('duplicate path in a tree update');
     }
-    return this.updateSub({ hash: root, kind: isEmptyRoot(root) ? 'empty' : 'unknown' }, 0, sorted, 0, sorted.length).hash;
+    return this.updateSub(root, isEmptyRoot(root) ? EMPTY_K : UNKNOWN_K, 0, sorted, 0, sorted.length);
   }
 
   /** The value under `path` in the tree at `root`, or null. */
@@ -118,20 +131,30 @@ export class TreeWriter {
     throw new Error('state trie deeper than 256 levels');
   }
 
-  private updateSub(sub: Sub, depth: number, ups: readonly TreeUpdate[], lo: number, hi: number): Sub {
-    if (lo === hi) return sub;
-    if (sub.kind === 'empty') return this.build(depth, this.applyAll(ups, lo, hi, null));
-    const rec = this.read(sub.hash);
-    if (rec[0] === LEAF) {
-      const path = rec.subarray(1, 33);
-      const items = this.applyAll(ups, lo, hi, { path, value: rec.subarray(HEAD) });
-      return this.build(depth, items);
+  private updateSub(hash: Uint8Array, kind: Kind, depth: number, ups: readonly TreeUpdate[], lo: number, hi: number): Uint8Array {
+    if (lo === hi) {
+      this.kind = kind;
+      return hash;
     }
-    let mid = lo;
-    while (mid < hi && bit(ups[mid]!.path, depth) === 0) mid++;
-    const left = this.updateSub(kindOf(rec.subarray(1, 33)), depth + 1, ups, lo, mid);
-    const right = this.updateSub(kindOf(rec.subarray(33, 65)), depth + 1, ups, mid, hi);
-    return this.combine(left, right);
+    if (kind === EMPTY_K) {
+      const items = this.applyAll(ups, lo, hi, null);
+      return this.build(depth, items, 0, items.length);
+    }
+    const rec = this.read(hash);
+    if (rec[0] === LEAF) {
+      const existing: Item = { path: rec.subarray(1, 33), value: rec.subarray(HEAD), hash };
+      const items = this.applyAll(ups, lo, hi, existing);
+      if (!items.includes(existing)) this.created.replace(hash);
+      return this.build(depth, items, 0, items.length);
+    }
+    this.created.replace(hash);
+    const mid = firstOne(ups, lo, hi, depth);
+    const l = rec.subarray(1, 33);
+    const r = rec.subarray(33, 65);
+    const left = this.updateSub(l, isEmptyRoot(l) ? EMPTY_K : UNKNOWN_K, depth + 1, ups, lo, mid);
+    const leftKind = this.kind;
+    const right = this.updateSub(r, isEmptyRoot(r) ? EMPTY_K : UNKNOWN_K, depth + 1, ups, mid, hi);
+    return this.combine(left, leftKind, right, this.kind);
   }
 
   /** The sorted leaves of a subtree that held at most `existing`, after the updates. */
@@ -159,43 +182,60 @@ export class TreeWriter {
     return items;
   }
 
-  private build(depth: number, items: readonly Item[]): Sub {
-    if (items.length === 0) return EMPTY;
-    if (items.length === 1) return this.leaf(items[0]!);
-    let mid = 0;
-    while (mid < items.length && bit(items[mid]!.path, depth) === 0) mid++;
-    return this.combine(this.build(depth + 1, items.slice(0, mid)), this.build(depth + 1, items.slice(mid)));
+  private build(depth: number, items: readonly Item[], lo: number, hi: number): Uint8Array {
+    if (lo === hi) {
+      this.kind = EMPTY_K;
+      return EMPTY_ROOT;
+    }
+    if (hi - lo === 1) return this.leaf(items[lo]!);
+    const mid = firstOne(items, lo, hi, depth);
+    const left = this.build(depth + 1, items, lo, mid);
+    const leftKind = this.kind;
+    const right = this.build(depth + 1, items, mid, hi);
+    return this.combine(left, leftKind, right, this.kind);
   }
 
-  private leaf(item: Item): Sub {
-    const valueHash = sha256(item.value);
+  private leaf(item: Item): Uint8Array {
+    this.kind = LEAF_K;
+    if (item.hash) return item.hash;
     const rec = new Uint8Array(HEAD + item.value.length);
     rec[0] = LEAF;
     rec.set(item.path, 1);
-    rec.set(valueHash, 33);
+    rec.set(sha256(item.value), 33);
     rec.set(item.value, HEAD);
     const hash = sha256(rec.subarray(0, HEAD));
-    this.created.set(bytesToHex(hash), rec);
-    return { hash, kind: 'leaf' };
+    this.created.add(hash, rec);
+    return hash;
   }
 
   /** A parent of two subtrees; one that would hold a single leaf is that leaf (compression). */
-  private combine(left: Sub, right: Sub): Sub {
-    if (left.kind === 'empty' && right.kind === 'empty') return EMPTY;
-    if (left.kind === 'empty' && this.resolve(right) === 'leaf') return right;
-    if (right.kind === 'empty' && this.resolve(left) === 'leaf') return left;
+  private combine(left: Uint8Array, leftKind: Kind, right: Uint8Array, rightKind: Kind): Uint8Array {
+    if (leftKind === EMPTY_K) {
+      if (rightKind === EMPTY_K) {
+        this.kind = EMPTY_K;
+        return EMPTY_ROOT;
+      }
+      if (this.resolve(right, rightKind) === LEAF_K) {
+        this.kind = LEAF_K;
+        return right;
+      }
+    } else if (rightKind === EMPTY_K && this.resolve(left, leftKind) === LEAF_K) {
+      this.kind = LEAF_K;
+      return left;
+    }
     const rec = new Uint8Array(HEAD);
     rec[0] = INTERNAL;
-    rec.set(left.hash, 1);
-    rec.set(right.hash, 33);
+    rec.set(left, 1);
+    rec.set(right, 33);
     const hash = sha256(rec);
-    this.created.set(bytesToHex(hash), rec);
-    return { hash, kind: 'internal' };
+    this.created.add(hash, rec);
+    this.kind = INTERNAL_K;
+    return hash;
   }
 
-  private resolve(sub: Sub): Kind {
-    if (sub.kind === 'unknown') sub.kind = this.read(sub.hash)[0] === LEAF ? 'leaf' : 'internal';
-    return sub.kind;
+  private resolve(hash: Uint8Array, kind: Kind): Kind {
+    if (kind !== UNKNOWN_K) return kind;
+    return this.read(hash)[0] === LEAF ? LEAF_K : INTERNAL_K;
   }
 
   /** Proof for `path` in the tree at `root` (of presence or of absence). */
@@ -214,8 +254,16 @@ export class TreeWriter {
   }
 }
 
-function kindOf(hash: Uint8Array): Sub {
-  return { hash, kind: isEmptyRoot(hash) ? 'empty' : 'unknown' };
+/** In `list[lo..hi)`, sorted paths sharing their first `depth` bits, the first whose bit at `depth` is 1. */
+function firstOne(list: readonly { path: Uint8Array }[], lo: number, hi: number, depth: number): number {
+  const byte = depth >> 3;
+  const shift = 7 - (depth & 7);
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if ((list[m]!.path[byte]! >> shift) & 1) hi = m;
+    else lo = m + 1;
+  }
+  return lo;
 }
 
 export function comparePaths(a: Uint8Array, b: Uint8Array): number {
