@@ -22,6 +22,7 @@ const optional: [string, string, string][] = [
   ['contract worst block', join(root, 'contract-worst-block.ts'), 'runContractWorstBlockBench'],
   ['contract storage memory', join(root, 'contract-storage-rss.ts'), 'runContractStorageRssBench'],
   ['state-tree', join(root, 'state-tree.ts'), 'runStateTreeBench'],
+  ['light client', join(root, 'light-client.ts'), 'runLightClientBench'],
 ];
 
 const only = process.argv.slice(2);
