@@ -16,5 +16,37 @@ export async function openDatabase(dir: string): Promise<Database> {
   // 1.3 GB; 64 table files keep it at ~160 MB (bench "contract storage memory").
   const db = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view', maxOpenFiles: MAX_OPEN_FILES });
   await db.open();
+  batchThroughChainedBatch(db);
   return db;
+}
+
+/**
+ * Array batches go to LevelDB through a chained batch: the binding then copies
+ * each key and value from call arguments, where the array form reads every
+ * operation object's properties through N-API, most of the main thread's
+ * share of writing a 1,000-transfer block (~25,000 operations). The result is
+ * the same single atomic WriteBatch. Batches with options take the library's path.
+ */
+function batchThroughChainedBatch(db: Database): void {
+  const chainedBatch = db.batch.bind(db) as () => ReturnType<Database['batch']>;
+  const arrayBatch = db.batch.bind(db) as unknown as (ops: readonly BatchOp[], options: object) => Promise<void>;
+  const batch = async (ops: readonly BatchOp[]): Promise<void> => {
+    if (ops.length === 0) return;
+    const chained = chainedBatch();
+    try {
+      for (const op of ops) {
+        if (op.type === 'put') chained.put(op.key, op.value);
+        else if (op.type === 'del') chained.del(op.key);
+        else throw new TypeError("A batch operation must have a type property that is 'put' or 'del'");
+      }
+    } catch (err) {
+      await chained.close();
+      throw err;
+    }
+    await chained.write();
+  };
+  (db as { batch: unknown }).batch = (...args: [] | [readonly BatchOp[]] | [readonly BatchOp[], object]) => {
+    if (args.length === 0) return chainedBatch();
+    return args.length === 1 || args[1] === undefined ? batch(args[0]) : arrayBatch(args[0], args[1]);
+  };
 }
