@@ -1,5 +1,5 @@
 import { addressFromPublicKey, blockAccountKeys, type Block, type SignatureBackend } from '@hackcoin/core';
-import { QuestionIndex, addressAt, keyValidAt, pack, questionsOf, verdictAt, type Question } from './questions.js';
+import { QuestionIndex, pack, questionsOf, verdictAt, type Question } from './questions.js';
 import type { SignatureCache } from './signature-cache.js';
 import type { CheckJob, VerifyPool } from './verify-pool.js';
 
@@ -15,8 +15,8 @@ export interface BlockSignatures {
   /**
    * For the state transition: it answers a checked signature true at once,
    * provisionally; settle() gives the verdict. Sender addresses come from the
-   * cache, a worker's finished answer or, failing both, the base backend, so
-   * an invalid key throws exactly as in the serial path.
+   * cache or the base backend, so an invalid key throws exactly as in the
+   * serial path.
    */
   readonly backend: SignatureBackend;
   /**
@@ -49,34 +49,35 @@ export function startBlockSignatures(
   }
   const known = new QuestionIndex<number>();
   for (const q of questions) if (q.cached) known.add(q, -1);
-  const job = pool && unchecked.length >= INLINE_BELOW ? pool.check(pack(unchecked)) : undefined;
-  const byKey = new Map<Uint8Array, number>();
-  if (job) {
-    unchecked.forEach((q, i) => {
-      known.add(q, i);
-      byKey.set(q.publicKey, i);
-    });
-  }
+  // The main thread derives (or remembers) sender addresses itself, since it needs them first: workers only verify.
+  const job = pool && unchecked.length >= INLINE_BELOW ? pool.check(pack(unchecked), false) : undefined;
+  if (job) unchecked.forEach((q, i) => known.add(q, i));
+  // A block whose signatures fail on the main thread does not spend the cache's entries.
+  let failedHere = false;
   const address = (publicKey: Uint8Array): Uint8Array => {
     const s = senders.get(publicKey);
     if (s) return s;
-    const i = byKey.get(publicKey);
-    if (job && i !== undefined && job.has(i)) {
-      if (!keyValidAt(job.partial, i)) throw new Error('invalid public key');
-      return addressAt(job.partial, i);
+    try {
+      return addressFromPublicKey(publicKey, base);
+    } catch (e) {
+      failedHere = true;
+      throw e;
     }
-    return addressFromPublicKey(publicKey, base);
   };
   const backend: SignatureBackend = {
-    verify: (digest, signature, publicKey) =>
-      known.find(digest, signature, publicKey) !== undefined || base.verify(digest, signature, publicKey),
+    verify(digest, signature, publicKey) {
+      if (known.find(digest, signature, publicKey) !== undefined) return true;
+      const ok = base.verify(digest, signature, publicKey);
+      failedHere ||= !ok;
+      return ok;
+    },
     decompress: (publicKey) => base.decompress(publicKey),
     address,
   };
   let settled: Promise<void> | undefined;
   const settle = async (): Promise<void> => {
     if (job) await judge(block, job, unchecked.length, known, base, address);
-    for (const k of cachedKeys) cache!.delete(k);
+    if (!failedHere) for (const k of cachedKeys) cache!.delete(k);
   };
   return {
     backend,
@@ -95,7 +96,8 @@ async function judge(
   job.help();
   const results = await job.results;
   let ok = true;
-  for (let i = 0; i < count && ok; i++) ok = verdictAt(results, i) && keyValidAt(results, i);
+  // A key that is not a point fails verification too; its own error comes from the serial pass below.
+  for (let i = 0; i < count && ok; i++) ok = verdictAt(results, i);
   if (ok) return;
   // Rare (a block that fails): ask every question again, serially, from the verdicts, for the serial error.
   blockAccountKeys(block, {

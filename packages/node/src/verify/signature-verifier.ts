@@ -96,7 +96,7 @@ export class SignatureVerifier {
     if (questions.length === 0) return Promise.resolve(new Uint8Array(0));
     if (!this.pool) {
       const out = new Uint8Array(questions.length * RESULT_SIZE);
-      this.checkInline(pack(questions), out);
+      this.checkInline(pack(questions), out, true);
       return Promise.resolve(out);
     }
     if (questions.length >= COALESCE_BELOW) return this.pool.check(pack(questions)).results;

@@ -24,7 +24,7 @@ export function createVerifyJob(): VerifyJob {
 
 /** Answers packed items with one backend: a verdict, then whether the key is a point and its address. */
 export function checkWith(backend: SignatureBackend): CheckItems {
-  return (items, out) => {
+  return (items, out, addresses) => {
     const n = items.length / ITEM_SIZE;
     for (let i = 0; i < n; i++) {
       const at = i * ITEM_SIZE;
@@ -33,6 +33,7 @@ export function checkWith(backend: SignatureBackend): CheckItems {
       const pub = items.subarray(at + DIGEST_SIZE + SIG_SIZE, at + ITEM_SIZE);
       const r = i * RESULT_SIZE;
       out[r] = backend.verify(digest, sig, pub) ? 1 : 0;
+      if (!addresses) continue;
       try {
         out.set(addressFromPublicKey(pub, backend), r + 2);
         out[r + 1] = 1;

@@ -23,10 +23,6 @@ const IDLE_STOP_MS = 60_000;
 export interface CheckJob {
   /** RESULT_SIZE bytes per item, in order, once every item is checked. */
   readonly results: Promise<Uint8Array>;
-  /** Whether item i's answer is already in (its chunk finished), to use before the whole job is. */
-  has(i: number): boolean;
-  /** The answers so far; item i's bytes are final once has(i). */
-  readonly partial: Uint8Array;
   /** Checks the job's unclaimed chunks on the calling thread, as Core's master thread joins its check queue. */
   help(): void;
 }
@@ -166,18 +162,18 @@ export class VerifyPool {
     if (this.active.size === 0) this.stopWhenIdle();
   }
 
-  /** Starts checking packed items (ITEM_SIZE bytes each). */
-  check(items: Uint8Array): CheckJob {
+  /** Starts checking packed items (ITEM_SIZE bytes each), with their keys' addresses unless told not to. */
+  check(items: Uint8Array, addresses = true): CheckJob {
     const n = items.length / ITEM_SIZE;
     if (!Number.isInteger(n)) throw new RangeError('packed items must be a multiple of ITEM_SIZE bytes');
     this.start();
     const ready = this.slots.filter((s) => s.ready);
-    const job = SharedJob.create(items, Math.max(MIN_CHUNK, Math.ceil(n / ((ready.length + 1) * CHUNKS_PER_THREAD))));
+    const job = SharedJob.create(items, Math.max(MIN_CHUNK, Math.ceil(n / ((ready.length + 1) * CHUNKS_PER_THREAD))), addresses);
     const inline = (this.inline ??= createVerifyJob());
     if (this.closed || ready.length === 0 || n === 0) {
       job.work(inline.check);
       this.stopWhenIdle();
-      return { results: Promise.resolve(job.results), partial: job.results, has: () => true, help: () => undefined };
+      return { results: Promise.resolve(job.results), help: () => undefined };
     }
     const id = this.nextId++;
     let resolve!: (r: Uint8Array) => void;
@@ -188,8 +184,6 @@ export class VerifyPool {
     this.updateRefs();
     return {
       results,
-      partial: job.results,
-      has: (i) => job.has(i),
       help: () => {
         if (job.work(inline.check)) this.complete(id, a);
       },

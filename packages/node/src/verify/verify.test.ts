@@ -19,6 +19,9 @@ import { ChainFixture, W, quietLogger } from '../test-support/chain-fixture.js';
 import { Mempool } from '../mempool/mempool.js';
 import { VerifyPool } from './verify-pool.js';
 import { SignatureVerifier } from './signature-verifier.js';
+import { ITEM_SIZE, RESULT_SIZE, SharedJob } from './shared-job.js';
+import { pack, questionsOf } from './questions.js';
+import { checkWith } from './verify-job.js';
 
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
@@ -135,6 +138,46 @@ describe('parallel signature verification', () => {
     const base = loadSignatureBackend().backend;
     const backend = await new SignatureVerifier(base, pool).prepare(cases.map((c) => c.tx));
     expect(cases.map((c) => outcome(c.tx, backend))).toEqual(cases.map((c) => outcome(c.tx, base)));
+  });
+});
+
+describe('a shared check job', () => {
+  const base = loadSignatureBackend().backend;
+  const items = pack(questionsOf(corpus().map((c) => c.tx), undefined));
+  const serial = new Uint8Array((items.length / ITEM_SIZE) * RESULT_SIZE);
+  checkWith(base)(items, serial, true);
+
+  it('is completed exactly once, by whoever finishes the last chunk, with the serial answers', () => {
+    const job = SharedJob.create(items, 16, true);
+    const other = new SharedJob(job.buffer);
+    expect(job.chunks).toBeGreaterThan(4);
+    expect([job.work(checkWith(base)), other.work(checkWith(base)), other.finish(checkWith(base))]).toEqual([true, false, false]);
+    expect(job.done).toBe(true);
+    expect(job.results).toEqual(serial);
+  });
+
+  it('is finished by another thread when a worker dies holding a claimed chunk', () => {
+    const job = SharedJob.create(items, 16, true);
+    const dying = new SharedJob(job.buffer);
+    expect(() => dying.work(() => {
+      throw new Error('worker died');
+    })).toThrow('worker died');
+    expect(job.work(checkWith(base))).toBe(false);
+    expect(job.done).toBe(false);
+    expect(job.finish(checkWith(base))).toBe(true);
+    expect(job.results).toEqual(serial);
+  });
+
+  it('gives the same answers when the pool loses its workers in the middle of a job', async () => {
+    const pool = new VerifyPool(2);
+    pools.push(pool);
+    await pool.whenReady();
+    const many = new Uint8Array(items.length * 20);
+    for (let i = 0; i < 20; i++) many.set(items, i * items.length);
+    const job = pool.check(many);
+    for (const s of (pool as unknown as { slots: { worker: { terminate(): Promise<number> } }[] }).slots) void s.worker.terminate();
+    const results = await job.results;
+    for (let i = 0; i < 20; i++) expect(results.subarray(i * serial.length, (i + 1) * serial.length)).toEqual(serial);
   });
 });
 

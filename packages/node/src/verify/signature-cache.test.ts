@@ -1,0 +1,177 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  RuleError,
+  bytesToHex,
+  generatePrivateKey,
+  signTransfer,
+  transferSigHash,
+  type Block,
+  type TransferTx,
+} from '@hackcoin/core';
+import { loadSignatureBackend } from '../crypto/native-backend.js';
+import { Chain } from '../chain/chain.js';
+import { openDatabase } from '../store/db.js';
+import { ChainFixture, W, quietLogger } from '../test-support/chain-fixture.js';
+import { SignatureCache } from './signature-cache.js';
+import { SignatureVerifier } from './signature-verifier.js';
+import { VerifyPool } from './verify-pool.js';
+import { ITEM_SIZE } from './shared-job.js';
+
+const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+
+function highS(tx: TransferTx): TransferTx {
+  const s = BigInt(`0x${bytesToHex(tx.signature.subarray(32))}`);
+  const signature = tx.signature.slice();
+  signature.set(Buffer.from((N - s).toString(16).padStart(64, '0'), 'hex'), 32);
+  return { ...tx, signature };
+}
+
+function transfer(nonce: number, key = generatePrivateKey()): TransferTx {
+  return signTransfer(
+    { kind: 'transfer', chainId: 3, nonce: BigInt(nonce), fee: 10n, to: new Uint8Array(20).fill(nonce & 0xff), amount: 5n, data: new Uint8Array() },
+    key,
+  );
+}
+
+const pools: VerifyPool[] = [];
+afterAll(() => Promise.all(pools.map((p) => p.close())));
+
+describe('signature cache', () => {
+  it('keys the exact question under a salt of its own: other caches, digests, keys or signatures never match', () => {
+    const tx = transfer(1);
+    const digest = transferSigHash(tx);
+    const a = new SignatureCache();
+    const b = new SignatureCache();
+    const k = a.key(digest, tx.publicKey, tx.signature);
+    expect(a.key(digest.slice(), tx.publicKey.slice(), tx.signature.slice())).toBe(k);
+    expect(b.key(digest, tx.publicKey, tx.signature)).not.toBe(k);
+    const other = transfer(2);
+    expect(a.key(transferSigHash(other), tx.publicKey, tx.signature)).not.toBe(k);
+    expect(a.key(digest, other.publicKey, tx.signature)).not.toBe(k);
+    expect(a.key(digest, tx.publicKey, highS(tx).signature)).not.toBe(k);
+  });
+
+  it('holds at most maxEntries, dropping the oldest first, and hands back the address it was given', () => {
+    const cache = new SignatureCache(3);
+    const keys = [1, 2, 3, 4].map((i) => {
+      const tx = transfer(i);
+      const k = cache.key(transferSigHash(tx), tx.publicKey, tx.signature);
+      cache.add(k, new Uint8Array(20).fill(i));
+      return k;
+    });
+    expect(cache.size).toBe(3);
+    expect(cache.get(keys[0]!)).toBeUndefined();
+    expect([...cache.get(keys[3]!)!]).toEqual(new Array(20).fill(4));
+    cache.delete(keys[3]!);
+    expect(cache.get(keys[3]!)).toBeUndefined();
+    expect(cache.size).toBe(2);
+  });
+
+  it('is filled by mempool checks with valid signatures only, with or without a pool', async () => {
+    const base = loadSignatureBackend().backend;
+    const valid = Array.from({ length: 10 }, (_, i) => transfer(i));
+    const flipped = valid.slice(0, 3).map((tx) => {
+      const signature = tx.signature.slice();
+      signature[9]! ^= 1;
+      return { ...tx, signature };
+    });
+    const offered = [...valid, ...flipped, ...valid.slice(0, 3).map(highS), { ...valid[4]!, amount: 6n }];
+    const pool = new VerifyPool(2);
+    pools.push(pool);
+    await pool.whenReady();
+    for (const p of [pool, undefined]) {
+      const cache = new SignatureCache();
+      const verifier = new SignatureVerifier(base, p, cache);
+      await Promise.all(offered.map((tx) => verifier.prepare([tx])));
+      expect(cache.size).toBe(valid.length);
+      for (const tx of valid) {
+        expect(bytesToHex(cache.get(cache.key(transferSigHash(tx), tx.publicKey, tx.signature))!)).toBe(
+          bytesToHex(loadSignatureBackend().backend.address!(tx.publicKey)),
+        );
+      }
+    }
+  });
+});
+
+describe('a chain whose transactions were admitted to the mempool first', () => {
+  it('connects the block from the cache without the pool, and rejects every mutation of a cached transaction as the serial chain does', async () => {
+    const fx = await ChainFixture.create();
+    const dirs: string[] = [];
+    try {
+      const history = await fx.mine(2, { miner: W.alice });
+      const branch = await fx.branch();
+      const txs = Array.from({ length: 12 }, (_, i) => fx.tx(W.alice, W.bob, 1_000n, { nonce: BigInt(i) }));
+      const other = transfer(0);
+      // Each mutates transactions 3..11 (enough to go to the pool) of the cached set.
+      const mutations: [string, (tx: TransferTx) => TransferTx][] = [
+        ['high-S of the cached signature', highS],
+        ['a bit of the cached signature flipped', (tx) => {
+          const signature = tx.signature.slice();
+          signature[20]! ^= 1;
+          return { ...tx, signature };
+        }],
+        ['amount changed under the cached signature', (tx) => ({ ...tx, amount: tx.amount + 1n })],
+        ['another key under the cached signature', (tx) => ({ ...tx, publicKey: other.publicKey })],
+        ['one mutation only, checked inline', (tx) => tx],
+      ];
+      const blocks: Block[] = mutations.map(([, mutate], m) =>
+        branch.clone().next({
+          txs: txs.map((tx, i) => (m === mutations.length - 1 ? (i === 7 ? highS(tx) : tx) : i >= 3 ? mutate(tx) : tx)),
+        }),
+      );
+      const good = branch.clone().next({ txs });
+
+      const run = async (verifier: SignatureVerifier | undefined) => {
+        const dir = mkdtempSync(join(tmpdir(), 'hackcoin-sigcache-test-'));
+        dirs.push(dir);
+        const db = await openDatabase(dir);
+        const chain = await Chain.open({ db, params: fx.params, backend: fx.backend, log: quietLogger(), now: () => fx.clock.now, ...(verifier ? { verifier } : {}) });
+        try {
+          for (const b of history) await chain.processBlock(b);
+          const outcomes: string[] = [];
+          for (const b of [...blocks, good]) {
+            outcomes.push(await chain.processBlock(b).then((r) => r.status, (e: RuleError) => e.message));
+          }
+          return { outcomes, tip: chain.tip.id, height: chain.height };
+        } finally {
+          await db.close();
+        }
+      };
+
+      const pool = new VerifyPool(2);
+      pools.push(pool);
+      await pool.whenReady();
+      const cache = new SignatureCache();
+      const verifier = new SignatureVerifier(fx.backend, pool, cache);
+      // Mempool admission, each transaction decoded on its own as it is relayed.
+      await Promise.all(txs.map((tx) => verifier.prepare([{ ...tx }])));
+      expect(cache.size).toBe(12);
+      const asked: number[] = [];
+      const check = pool.check.bind(pool);
+      pool.check = (items, addresses) => (asked.push(items.length), check(items, addresses));
+
+      const cached = await run(verifier);
+      const serial = await run(undefined);
+      expect(cached).toEqual(serial);
+      expect(serial.outcomes).toEqual([
+        'bad-txns-sig: signature does not verify',
+        'bad-txns-sig: signature does not verify',
+        'bad-txns-sig: signature does not verify',
+        'bad-txns-sig: signature does not verify',
+        'bad-txns-sig: signature does not verify',
+        'connected',
+      ]);
+      expect(serial.height).toBe(3);
+      // The four pool mutations went to the pool (9 checks each); the good block asked nothing.
+      expect(asked).toEqual([9, 9, 9, 9].map((n) => n * ITEM_SIZE));
+      // The block spent its entries.
+      expect(cache.size).toBe(0);
+    } finally {
+      await fx.close();
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
