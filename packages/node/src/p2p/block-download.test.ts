@@ -1,15 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { blockHash, hashToHex, type Block } from '@hackcoin/core';
+import { blockHash, encodeBlock, hashToHex, type Block } from '@hackcoin/core';
 import { ChainFixture } from '../test-support/chain-fixture.js';
 import { BlockDownload, DOWNLOAD } from './block-download.js';
 import { BlockIntake, type IntakeResult } from './block-intake.js';
-import type { SyncClient } from './sync-client.js';
+import type { Bodies, SyncClient } from './sync-client.js';
 import { FakePeers, testLog } from './test-peers.js';
 
 const fixtures: ChainFixture[] = [];
 afterEach(async () => {
   for (const fx of fixtures.splice(0)) await fx.close();
 });
+
+type Client = Pick<SyncClient, 'bodies'>;
+
+function sized(blocks: Block[]): Bodies {
+  return { blocks, bytes: blocks.reduce((n, b) => n + encodeBlock(b).length, 0) };
+}
 
 describe('BlockDownload', () => {
   it('spreads chunks over peers, keeps at most two in flight per peer, and connects in order whatever order answers come in', async () => {
@@ -23,15 +29,14 @@ describe('BlockDownload', () => {
     const inFlight = new Map<string, number>();
     let maxInFlight = 0;
     const served = new Map<string, number>();
-    const client: SyncClient = {
-      headers: async () => [],
-      async blocks(peerId, hashes) {
+    const client: Client = {
+      async bodies(peerId, hashes) {
         inFlight.set(peerId, (inFlight.get(peerId) ?? 0) + 1);
         maxInFlight = Math.max(maxInFlight, inFlight.get(peerId)!);
         await new Promise((r) => setTimeout(r, Math.random() * 20));
         inFlight.set(peerId, inFlight.get(peerId)! - 1);
         served.set(peerId, (served.get(peerId) ?? 0) + hashes.length);
-        return hashes.map((h) => byId.get(hashToHex(h))!);
+        return sized(hashes.map((h) => byId.get(hashToHex(h))!));
       },
     };
     const connected: number[] = [];
@@ -53,11 +58,10 @@ describe('BlockDownload', () => {
     const broken: Block = { ...blocks[10]!, txs: blocks[10]!.txs.slice(0, 0) };
     const peers = new FakePeers();
     const sources = [peers.add('empty', { chainWork: 1n }), peers.add('forger', { chainWork: 1n })];
-    const client: SyncClient = {
-      headers: async () => [],
-      async blocks(peerId, hashes) {
-        if (peerId === 'empty') return [];
-        return hashes.map((h) => (hashToHex(h) === hashToHex(blockHash(blocks[10]!)) ? broken : byId.get(hashToHex(h))!));
+    const client: Client = {
+      async bodies(peerId, hashes) {
+        if (peerId === 'empty') return sized([]);
+        return sized(hashes.map((h) => (hashToHex(h) === hashToHex(blockHash(blocks[10]!)) ? broken : byId.get(hashToHex(h))!)));
       },
     };
     const dl = new BlockDownload({ peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, onConnected: () => undefined }, blocks.map(blockHash), () => sources);
@@ -76,10 +80,7 @@ describe('BlockDownload', () => {
     const byId = new Map(blocks.map((b) => [hashToHex(blockHash(b)), b]));
     const peers = new FakePeers();
     const sources = ['a', 'b'].map((id) => peers.add(id, { chainWork: remote.chain.tip.chainWork }));
-    const client: SyncClient = {
-      headers: async () => [],
-      blocks: async (_peerId, hashes) => hashes.map((h) => byId.get(hashToHex(h))!),
-    };
+    const client: Client = { bodies: async (_peerId, hashes) => sized(hashes.map((h) => byId.get(hashToHex(h))!)) };
     const intake = new BlockIntake(local.chain, peers, testLog);
     const unjudged = new Map<string, number>();
     let most = 0;
@@ -113,15 +114,46 @@ describe('BlockDownload', () => {
     const byId = new Map(blocks.map((b) => [hashToHex(blockHash(b)), b]));
     const peers = new FakePeers();
     const sources = [peers.add('forger', { chainWork: 1n }), peers.add('honest', { chainWork: 1n })];
-    const client: SyncClient = {
-      headers: async () => [],
-      blocks: async (_peerId, hashes) => hashes.map((h) => byId.get(hashToHex(h))!),
-    };
+    const client: Client = { bodies: async (_peerId, hashes) => sized(hashes.map((h) => byId.get(hashToHex(h))!)) };
     const dl = new BlockDownload({ peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, onConnected: () => undefined }, blocks.map(blockHash), () => sources);
     expect(await dl.run()).toBe(2 * DOWNLOAD.chunk - 1);
     await local.settle();
     expect(local.chain.height).toBe(2 * DOWNLOAD.chunk - 1);
     expect(peers.offencesOf('forger')).toEqual(['invalidBlock']);
     expect(peers.offencesOf('honest')).toEqual([]);
+  });
+
+  it('holds at most its byte bound of downloaded blocks beyond the window\'s front, and still finishes', async () => {
+    const remote = await ChainFixture.create();
+    const local = await ChainFixture.create();
+    fixtures.push(remote, local);
+    const blocks = await remote.mine(64);
+    const byId = new Map(blocks.map((b) => [hashToHex(blockHash(b)), b]));
+    const peers = new FakePeers();
+    const sources = ['a', 'b'].map((id) => peers.add(id, { chainWork: remote.chain.tip.chainWork }));
+    let received = 0;
+    let handed = 0;
+    let most = 0;
+    const client: Client = {
+      async bodies(_peerId, hashes) {
+        received += hashes.length;
+        most = Math.max(most, received - handed);
+        return sized(hashes.map((h) => byId.get(hashToHex(h))!));
+      },
+    };
+    const intake = new BlockIntake(local.chain, peers, testLog);
+    const counting = {
+      accept(from: string, block: Block, opts: { unsolicited: boolean }): Promise<IntakeResult> {
+        handed++;
+        return intake.accept(from, block, opts);
+      },
+    };
+    // Less than a chunk: once one is held, only the window's front is asked for.
+    const windowBytes = encodeBlock(blocks[0]!).length;
+    const dl = new BlockDownload({ peers, client, intake: counting, log: testLog, onConnected: () => undefined }, blocks.map(blockHash), () => sources, { windowBytes });
+    expect(await dl.run()).toBe(64);
+    expect(local.chain.tip.id).toBe(remote.chain.tip.id);
+    // The first requests, sent before any answer came: unbounded, the client would be asked for all 64 at once.
+    expect(most).toBeLessThanOrEqual(DOWNLOAD.chunksPerPeer * sources.length * DOWNLOAD.chunk);
   });
 });

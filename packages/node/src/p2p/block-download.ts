@@ -11,6 +11,11 @@ export const DOWNLOAD = {
   chunk: 8,
   chunksPerPeer: 2,
   windowBlocks: 1_024,
+  /**
+   * Bytes of downloaded blocks held unconnected, past which only the window's front is asked for:
+   * 1,024 full blocks would be gigabytes. Tens of seconds of validation at any block size.
+   */
+  windowBytes: 32 * 1024 * 1024,
   /** The peer holding up the window's first chunk this long is rotated out; doubles on each stall. */
   stallMs: 2_000,
   /** Rest for a peer that timed out or stalled before it serves sync again. */
@@ -25,7 +30,7 @@ export const DOWNLOAD = {
 
 export interface DownloadDeps {
   peers: PeerSet;
-  client: SyncClient;
+  client: Pick<SyncClient, 'bodies'>;
   intake: Pick<BlockIntake, 'accept'>;
   log: Logger;
   onConnected: () => void;
@@ -35,6 +40,8 @@ interface Chunk {
   index: number;
   hashes: Uint8Array[];
   blocks: Block[];
+  /** Wire size of `blocks`, counted in the download's buffered bytes until they go to the intake. */
+  bytes: number;
   peer?: string;
   since?: number;
 }
@@ -65,6 +72,9 @@ export class BlockDownload {
   private feedChunk = 0;
   private feedPos = 0;
   private feedFrom = '';
+  /** Bytes of downloaded blocks not yet handed to the intake. */
+  private buffered = 0;
+  private readonly windowBytes: number;
   private connected = 0;
   private failed = false;
   private stallMs: number;
@@ -76,11 +86,12 @@ export class BlockDownload {
     private readonly deps: DownloadDeps,
     hashes: readonly Uint8Array[],
     private readonly sources: () => PeerState[],
-    stallMs: number = DOWNLOAD.stallMs,
+    tuning: { stallMs?: number; windowBytes?: number } = {},
   ) {
-    this.stallMs = stallMs;
+    this.stallMs = tuning.stallMs ?? DOWNLOAD.stallMs;
+    this.windowBytes = tuning.windowBytes ?? DOWNLOAD.windowBytes;
     for (let i = 0; i * DOWNLOAD.chunk < hashes.length; i++) {
-      this.chunks.push({ index: i, hashes: hashes.slice(i * DOWNLOAD.chunk, (i + 1) * DOWNLOAD.chunk), blocks: [] });
+      this.chunks.push({ index: i, hashes: hashes.slice(i * DOWNLOAD.chunk, (i + 1) * DOWNLOAD.chunk), blocks: [], bytes: 0 });
       this.pending.push(i);
     }
   }
@@ -103,11 +114,18 @@ export class BlockDownload {
     return this.sources().filter((p) => !this.dropped.has(p.peerId) && this.deps.peers.get(p.peerId) === p);
   }
 
+  /** Whether the next pending chunk may be asked for: inside the window, and the front or within the byte bound. */
+  private mayFetch(): boolean {
+    const idx = this.pending[0];
+    if (idx === undefined || idx >= this.windowEnd) return false;
+    return idx === this.next || this.buffered < this.windowBytes;
+  }
+
   private schedule(): void {
     if (this.failed) return this.end();
     const peers = this.usable();
     for (const p of peers) {
-      while ((this.inFlight.get(p.peerId) ?? 0) < DOWNLOAD.chunksPerPeer && this.pending.length > 0 && this.pending[0]! < this.windowEnd) {
+      while ((this.inFlight.get(p.peerId) ?? 0) < DOWNLOAD.chunksPerPeer && this.mayFetch()) {
         const idx = this.pending.shift()!;
         void this.fetch(p, this.chunks[idx]!);
       }
@@ -128,8 +146,9 @@ export class BlockDownload {
     chunk.since = Date.now();
     this.inFlight.set(id, (this.inFlight.get(id) ?? 0) + 1);
     let blocks: Block[] | undefined;
+    let bytes = 0;
     try {
-      blocks = await this.deps.client.blocks(id, chunk.hashes);
+      ({ blocks, bytes } = await this.deps.client.bodies(id, chunk.hashes));
     } catch (e) {
       this.deps.log.debug('blocks from %s failed: %s', short(id), (e as Error).message);
       this.drop(peer);
@@ -143,6 +162,8 @@ export class BlockDownload {
       return this.schedule();
     }
     chunk.blocks.push(...blocks);
+    chunk.bytes += bytes;
+    this.buffered += bytes;
     chunk.hashes = chunk.hashes.slice(blocks.length);
     if (chunk.hashes.length > 0) this.requeue(chunk.index); // the response hit its size cap
     else this.done.set(chunk.index, id);
@@ -172,7 +193,7 @@ export class BlockDownload {
   private checkStall(): void {
     const front = this.chunks[this.next];
     if (!front?.peer || front.since === undefined || Date.now() - front.since < this.stallMs) return;
-    const windowFull = this.pending.length === 0 || this.pending[0]! >= this.windowEnd;
+    const windowFull = !this.mayFetch();
     const others = this.usable().some((p) => p.peerId !== front.peer);
     if (!windowFull && !others) return;
     const peer = this.deps.peers.get(front.peer);
@@ -238,6 +259,8 @@ export class BlockDownload {
     const last = ++this.feedPos === chunk.blocks.length;
     if (last) {
       chunk.blocks = [];
+      this.buffered -= chunk.bytes;
+      chunk.bytes = 0;
       this.feedChunk++;
       this.feedPos = 0;
     }

@@ -9,12 +9,20 @@ export interface Requester {
   request(peerId: string, protocol: string, payload: Uint8Array, maxResponse: number, timeoutMs: number): Promise<Uint8Array>;
 }
 
+/** Blocks as they came off the wire: decoded, and the bytes they took there. */
+export interface Bodies {
+  blocks: Block[];
+  bytes: number;
+}
+
 /** What sync asks of a peer. Responses come back decoded and checked for shape; the peer is penalised for garbage. */
 export interface SyncClient {
   /** Headers after the first locator hash the peer knows (at most LIMITS.maxHeaders). */
   headers(peerId: string, locator: Uint8Array[]): Promise<BlockHeader[]>;
   /** Blocks by hash: a prefix of the hashes asked for, in order; empty when the peer lacks them. */
   blocks(peerId: string, hashes: Uint8Array[]): Promise<Block[]>;
+  /** blocks(), with their size: a download bounds the bytes it holds by it. */
+  bodies(peerId: string, hashes: Uint8Array[]): Promise<Bodies>;
 }
 
 export class PeerError extends Error {
@@ -43,6 +51,10 @@ export class WireSyncClient implements SyncClient {
   }
 
   async blocks(peerId: string, hashes: Uint8Array[]): Promise<Block[]> {
+    return (await this.bodies(peerId, hashes)).blocks;
+  }
+
+  async bodies(peerId: string, hashes: Uint8Array[]): Promise<Bodies> {
     const req = encodeSyncRequest({ type: 'blocks', hashes });
     const resp = await this.wire.request(peerId, this.protocol, req, blocksResponseMax(this.maxBlockSize), LIMITS.blocksMs);
     let raws: Uint8Array[];
@@ -53,6 +65,7 @@ export class WireSyncClient implements SyncClient {
       throw new PeerError(`malformed blocks from ${peerId}`);
     }
     const out: Block[] = [];
+    let bytes = 0;
     for (let i = 0; i < raws.length; i++) {
       const block = this.intake.decode(peerId, raws[i]!);
       if (!block) throw new PeerError(`undecodable block from ${peerId}`);
@@ -61,7 +74,8 @@ export class WireSyncClient implements SyncClient {
         throw new PeerError(`unrequested block from ${peerId}`);
       }
       out.push(block);
+      bytes += raws[i]!.length;
     }
-    return out;
+    return { blocks: out, bytes };
   }
 }

@@ -376,7 +376,7 @@ export class Syncer {
         return [peer, ...others];
       };
       const deps = { peers: this.d.peers, client: this.d.client, intake: this.d.intake, log: this.d.log, onConnected: () => this.noteProgress() };
-      const dl = new BlockDownload(deps, hashes, sources, this.d.tuning?.stallMs);
+      const dl = new BlockDownload(deps, hashes, sources, { stallMs: this.d.tuning?.stallMs });
       const got = await dl.run();
       this.blocks += got;
       return got < hashes.length ? undefined : got;

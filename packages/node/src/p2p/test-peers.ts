@@ -1,4 +1,4 @@
-import { decodeHeader, decodeBlock, hashToHex, type Block, type BlockHeader } from '@hackcoin/core';
+import { decodeHeader, decodeBlock, encodeBlock, hashToHex, type Block, type BlockHeader } from '@hackcoin/core';
 import type { Chain } from '../chain/chain.js';
 import { quietLogger } from '../test-support/chain-fixture.js';
 import { BAN_THRESHOLD, PENALTY, type Offence } from './ban-score.js';
@@ -6,7 +6,7 @@ import { decodeHeaders, type StatusMessage } from './messages.js';
 import type { PeerSet } from './peer-set.js';
 import { PeerState } from './peer-state.js';
 import { headersAfter } from './serve.js';
-import type { SyncClient } from './sync-client.js';
+import type { Bodies, SyncClient } from './sync-client.js';
 
 /** A peer set for unit tests: real PeerState objects, offences recorded instead of bans. */
 export class FakePeers implements PeerSet {
@@ -72,6 +72,10 @@ export class ChainsClient implements SyncClient {
   }
 
   async blocks(peerId: string, hashes: Uint8Array[]): Promise<Block[]> {
+    return (await this.bodies(peerId, hashes)).blocks;
+  }
+
+  async bodies(peerId: string, hashes: Uint8Array[]): Promise<Bodies> {
     const r = this.remotes.get(peerId);
     if (!r) throw new Error('no such peer');
     let out: Block[];
@@ -86,7 +90,7 @@ export class ChainsClient implements SyncClient {
       }
     }
     this.count(peerId, 'blocks', out.length);
-    return out;
+    return { blocks: out, bytes: out.reduce((n, b) => n + encodeBlock(b).length, 0) };
   }
 }
 
