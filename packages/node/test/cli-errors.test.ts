@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type CliResult } from './helpers/cli-process.js';
@@ -85,6 +87,24 @@ describe('hackcoin wallet CLI errors', { timeout: 120_000 }, () => {
     const dead = 'http://127.0.0.1:9';
     expectError(await cli(['wallet', 'balance', '--node', dead]), 3, /cannot reach the node at http:\/\/127\.0\.0\.1:9/);
     expectError(await cli(['wallet', 'send', '0x' + '22'.repeat(20), '1'], { HACKCOIN_NODE: dead }), 3, /cannot reach the node/);
+  });
+
+  it('an answer that does not match its route in core API_ROUTES: exit 3 naming the route and field', async () => {
+    // A stand-in for a node of another version: it answers the address route with the balance as a number.
+    const odd = createServer((req, res) => {
+      void fetch(node.url + req.url).then(async (r) => {
+        const body = (await r.json()) as Record<string, unknown>;
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(req.url!.startsWith('/api/address/') ? { ...body, balance: Number(body.balance) } : body));
+      });
+    });
+    await new Promise<void>((r) => odd.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(odd.address() as AddressInfo).port}`;
+      expectError(await cli(['wallet', 'balance', '--node', url]), 3, /sent a malformed answer from GET \/api\/address\/:address: balance /);
+    } finally {
+      odd.close();
+    }
   });
 
   it('a tampered keystore is refused like a wrong password, and never yields keys', async () => {

@@ -3,22 +3,16 @@ import {
   formatAddress,
   getParams,
   parseAddress,
+  type AddressInfoJson,
   type BalanceSummary,
   type ConsensusParams,
+  type NodeInfo,
   parseFeeEstimate,
   type FeePolicyEstimate,
   type PendingTxInfo,
 } from '@hackcoin/core';
 import type { NodeClient } from './client.js';
 import { CliError, EXIT, usageError } from './errors.js';
-
-interface AddressJson {
-  address: string;
-  balance: string;
-  nonce: string;
-  nextNonce: string;
-  pending: { id: string; from?: string; to: string; amount: string; fee?: string }[];
-}
 
 export interface AddressState {
   address: string;
@@ -38,7 +32,7 @@ export function userAddress(text: string, what: string): string {
 }
 
 export async function addressState(client: NodeClient, address: string): Promise<AddressState> {
-  const j = await client.get<AddressJson>(`/api/address/${address}?limit=1`);
+  const j = await client.get<AddressInfoJson>(`/api/address/${address}?limit=1`);
   const me = address.toLowerCase();
   // Direction is derived here from from/to: a payment to oneself costs only its fee.
   const pending = j.pending.map((p): PendingTxInfo => {
@@ -57,7 +51,7 @@ export async function addressState(client: NodeClient, address: string): Promise
 
 /** The network's consensus parameters, checked against what the node reports so we never sign for the wrong chain. */
 export async function networkParams(client: NodeClient): Promise<ConsensusParams> {
-  const info = await client.get<{ network: string; chainId: number }>('/api/node/info');
+  const info = await client.get<NodeInfo>('/api/node/info');
   let params: ConsensusParams;
   try {
     params = getParams(info.network);

@@ -1,8 +1,13 @@
+import { ApiShapeError, checkApiResponse } from '@hackcoin/core';
 import { CliError, EXIT } from './errors.js';
 
 const TIMEOUT_MS = 30_000;
 
-/** Thin JSON client for the node's HTTP API; turns every failure into one readable CliError. */
+/**
+ * Thin JSON client for the node's HTTP API; turns every failure into one readable CliError. Answers
+ * are checked against their route's schema in core's API_ROUTES, so `T` (the route's type from core)
+ * holds for what a command reads.
+ */
 export class NodeClient {
   /** `token` authorises the node's control routes (e.g. generate); reads never need it. */
   constructor(
@@ -48,7 +53,12 @@ export class NodeClient {
       const err = json as { error?: string; message?: string };
       throw new NodeApiError(res.status, err.error ?? 'error', err.message ?? `HTTP ${res.status}`);
     }
-    return json as T;
+    try {
+      return checkApiResponse(method, path, res.status, json) as T;
+    } catch (e) {
+      if (e instanceof ApiShapeError) throw new CliError(`the node at ${this.baseUrl} sent a ${e.message}: is --node a HackCoin node of this version?`, EXIT.node);
+      throw e;
+    }
   }
 }
 

@@ -7,6 +7,10 @@ import {
   formatHck,
   parseAddress,
   type ContractAction,
+  type ContractCallResult,
+  type ContractSubmitted,
+  type GasEstimate,
+  type TxDetail,
 } from '@hackcoin/core';
 import type { CommandContext } from '../context.js';
 import { CliError, EXIT, usageError } from '../errors.js';
@@ -43,22 +47,6 @@ function functionName(fn: string): string {
   return fn;
 }
 
-interface Estimate {
-  status: string;
-  gasUsed: number;
-  suggestedGasLimit: number;
-  contractAddress: string;
-  revertReason?: string;
-}
-
-interface CallAnswer {
-  status: string;
-  gasUsed: number;
-  height: number;
-  returnValue?: unknown;
-  revertReason?: string;
-}
-
 const failure = (r: { status: string; revertReason?: string }) => `${r.status}${r.revertReason ? `: ${r.revertReason}` : ''}`;
 
 /** The sender: --from, or the first address that can pay `cost` (the richest one when none can; checked again once the fee is known). */
@@ -91,10 +79,10 @@ async function sendContractTx(ctx: CommandContext, action: ContractAction, what:
 
   // Gas limit: --gas-limit, else the node's estimate (gas used plus a 20 % + 1,000 margin) for this sender, value and payload.
   let gasLimit = gasLimitFlag;
-  let estimated: Estimate | undefined;
+  let estimated: GasEstimate | undefined;
   if (gasLimit === undefined) {
     const common = { from: sender.address, value: value.toString(), gasPrice: gasPrice.toString() };
-    estimated = await node.post<Estimate>(
+    estimated = await node.post<GasEstimate>(
       '/api/contracts/estimate-gas',
       action.type === 'deploy'
         ? { type: 'deploy', contractCode: action.code, initData: action.init ?? [], ...common }
@@ -141,7 +129,7 @@ async function sendContractTx(ctx: CommandContext, action: ContractAction, what:
     out.result(result, [`Signed but not sent (--dry-run): ${id}`, raw]);
     return;
   }
-  const res = await node.post<{ id: string; contractAddress: string }>(action.type === 'deploy' ? '/api/contracts/deploy' : '/api/contracts/execute', { raw });
+  const res = await node.post<ContractSubmitted>(action.type === 'deploy' ? '/api/contracts/deploy' : '/api/contracts/execute', { raw });
   result.txid = res.id;
   result.contractAddress = res.contractAddress;
   out.result(result, [
@@ -156,7 +144,7 @@ async function readOnlyCall(ctx: CommandContext, contract: string, fn: string, a
   const from = opts.flags.from === undefined ? undefined : userAddress(opts.flags.from, 'invalid --from');
   const gasLimit = opts.flags['gas-limit'] === undefined ? undefined : intFlag(opts.flags['gas-limit'], 'gas-limit', 1, 10_000_000, 0);
   if (opts.flags.value !== undefined) throw usageError('a read-only call carries no value: use `contract execute` to send HCK');
-  const r = await node.post<CallAnswer>('/api/contracts/call', {
+  const r = await node.post<ContractCallResult>('/api/contracts/call', {
     contractAddress: contract,
     functionName: fn,
     parameters: args,
@@ -170,19 +158,10 @@ async function readOnlyCall(ctx: CommandContext, contract: string, fn: string, a
   );
 }
 
-interface TxAnswer {
-  id: string;
-  status: 'pending' | 'confirmed';
-  blockHeight: number | null;
-  confirmations: number;
-  data?: string;
-  receipt?: { status: string; gasUsed: number; gasPrice: string; fee: string; contractAddress: string; returnValue?: unknown; revertReason?: string; events: { name: string; data: unknown }[] };
-}
-
 async function receipt(ctx: CommandContext, txid: string): Promise<void> {
   const { out, node } = ctx;
   if (!/^[0-9a-fA-F]{64}$/.test(txid)) throw usageError(`invalid txid "${txid}": 64 hex digits`);
-  const tx = await node.get<TxAnswer>(`/api/tx/${txid.toLowerCase()}`);
+  const tx = await node.get<TxDetail>(`/api/tx/${txid.toLowerCase()}`);
   if (tx.status === 'confirmed' && !tx.receipt) throw usageError(`${tx.id} is not a contract transaction (it has no receipt)`);
   const r = tx.receipt;
   const lines =

@@ -1,30 +1,9 @@
-import { formatHck } from '@hackcoin/core';
+import { formatHck, type AddressHistory } from '@hackcoin/core';
 import type { CommandContext } from '../context.js';
 import { intFlag, takeArgs } from '../options.js';
 import { table } from '../output.js';
 import { selectedAddresses } from '../own-addresses.js';
 import { readKeystore } from '../store.js';
-
-interface Entry {
-  id: string;
-  status: 'pending' | 'confirmed';
-  type: string;
-  direction: 'in' | 'out' | 'self';
-  counterparty: string | null;
-  amount: string;
-  fee: string;
-  nonce: string | null;
-  blockHeight: number | null;
-  confirmations: number;
-  time: number;
-}
-
-interface HistoryJson {
-  page: number;
-  limit: number;
-  hasMore: boolean;
-  entries: Entry[];
-}
 
 export async function historyCommand(ctx: CommandContext): Promise<void> {
   const { opts, out, node } = ctx;
@@ -35,7 +14,7 @@ export async function historyCommand(ctx: CommandContext): Promise<void> {
   const results = [];
   const lines: string[] = [];
   for (const a of selectedAddresses(file, opts.flags.address, opts.walletName)) {
-    const h = await node.get<HistoryJson>(`/api/address/${a.address}/history?page=${page}&limit=${limit}`);
+    const h = await node.get<AddressHistory>(`/api/address/${a.address}/history?page=${page}&limit=${limit}`);
     const entries = h.entries.map((e) => ({ ...e, amount: formatHck(BigInt(e.amount)), fee: formatHck(BigInt(e.fee)) }));
     results.push({ address: a.address, label: a.label, page, limit, hasMore: h.hasMore, entries });
     lines.push(`${a.address}${a.label ? ` (${a.label})` : ''}`);
