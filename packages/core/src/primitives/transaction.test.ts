@@ -3,6 +3,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import {
   decodeTx,
   encodeTx,
+  readTx,
   signTransfer,
   transferSigHash,
   txHash,
@@ -16,7 +17,7 @@ import {
 } from './transaction.js';
 import { addressFromPublicKey, nobleBackend, publicKeyFromPrivate } from '../crypto/keys.js';
 import { bytesToHex, hexToBytes, reverseBytes } from '../encoding/bytes.js';
-import { DecodeError } from '../encoding/reader.js';
+import { BufferReader, DecodeError } from '../encoding/reader.js';
 import { formatAddress, parseAddress } from './address.js';
 import { NETWORKS } from '../consensus/params.js';
 
@@ -131,6 +132,17 @@ describe('transfer encoding and signing', () => {
     expect(verifyTransferSignature(decoded)).toBe(true);
     expect(txId(decoded)).toBe(txId(tx));
     expect(txId(tx)).toBe(bytesToHex(reverseBytes(sha256d(encodeTx(tx)))));
+  });
+
+  it('a decoded transaction keeps its own bytes: later writes to the input change nothing', () => {
+    const wire = Uint8Array.from([...encodeTx(tx), ...encodeTx(coinbase())]);
+    const r = new BufferReader(wire);
+    const [a, b] = [readTx(r) as TransferTx, readTx(r) as CoinbaseTx];
+    wire.fill(0x55);
+    expect(a).toEqual(tx);
+    expect(b).toEqual(coinbase());
+    expect(encodeTx(a)).toEqual(encodeTx(tx));
+    expect(verifyTransferSignature(a)).toBe(true);
   });
 
   it('signatures are deterministic (RFC 6979): same tx, same id', () => {
