@@ -54,6 +54,9 @@ export const signedTx = z.union([
     .strict(),
 ]);
 
+/** Intensity presets: the percentage of the time each mining thread hashes (what desktop miners offer). */
+export const INTENSITY_PERCENT = { low: 25, medium: 50, high: 100 } as const;
+
 export const intensityInput = z.union([z.enum(['low', 'medium', 'high']), z.number().int().min(1).max(100)]);
 
 export const miningStartBody = z

@@ -1,16 +1,14 @@
 /**
  * Intensity is a duty cycle per mining thread: after each chunk of hashing
  * the thread rests so that it works `duty` of the time, keeping a desktop
- * responsive. Presets mirror what desktop miners offer.
+ * responsive. The presets are core's INTENSITY_PERCENT, which the web app shows.
  */
-import type { Intensity } from '@hackcoin/core';
+import { INTENSITY_PERCENT, type Intensity } from '@hackcoin/core';
 
 export type { Intensity };
 
 export function dutyCycle(intensity: Intensity): number {
-  if (intensity === 'low') return 0.25;
-  if (intensity === 'medium') return 0.5;
-  if (intensity === 'high') return 1;
+  if (typeof intensity === 'string') return INTENSITY_PERCENT[intensity] / 100;
   if (!Number.isFinite(intensity) || intensity < 1 || intensity > 100) throw new RangeError('custom intensity must be a percentage from 1 to 100');
   return intensity / 100;
 }

@@ -1,11 +1,11 @@
+import { INTENSITY_PERCENT } from '@hackcoin/core';
 import type { Intensity, MiningStatus } from '../../lib/types';
 
-/** The node's presets (packages/node/src/mining/intensity.ts): a duty cycle per thread. */
-export const PRESETS = [
-  { value: 'low', label: 'Low (25 %)', percent: 25 },
-  { value: 'medium', label: 'Medium (50 %)', percent: 50 },
-  { value: 'high', label: 'High (100 %)', percent: 100 },
-] as const;
+/** The node's presets (core's INTENSITY_PERCENT): a duty cycle per thread. */
+export const PRESETS = (['low', 'medium', 'high'] as const).map((value) => {
+  const percent = INTENSITY_PERCENT[value];
+  return { value, label: `${value[0]!.toUpperCase()}${value.slice(1)} (${percent} %)`, percent };
+});
 
 export const CUSTOM = '__custom';
 
