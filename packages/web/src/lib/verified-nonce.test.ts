@@ -13,19 +13,19 @@ describe('the nonce a wallet signs with', () => {
     expect(nextNonce(4n, [4n, 6n])).toBe(5n);
   });
 
-  it('forgets sends the verified nonce covers and sends older than an hour', () => {
+  it('forgets sends the verified nonce covers and sends older than the time to live', () => {
     const now = 10_000_000;
     const list = [
       { nonce: 2n, at: now },
       { nonce: 4n, at: now - 2 * 60 * 60 * 1000 },
       { nonce: 5n, at: now - 1000 },
     ];
-    expect(prunePending(list, 3n, now)).toEqual([{ nonce: 5n, at: now - 1000 }]);
+    expect(prunePending(list, 3n, now, 60 * 60 * 1000)).toEqual([{ nonce: 5n, at: now - 1000 }]);
   });
 
   it('keeps at most 64 entries, the newest', () => {
     const list = Array.from({ length: 100 }, (_, i) => ({ nonce: BigInt(i), at: 1 }));
-    const kept = prunePending(list, 0n, 2);
+    const kept = prunePending(list, 0n, 2, 60 * 60 * 1000);
     expect(kept.length).toBe(64);
     expect(kept[0]!.nonce).toBe(36n);
   });

@@ -1,5 +1,5 @@
-import type { NetworkName } from '@hackcoin/core';
-import { verifyAccount } from './verified-state';
+import { NETWORKS, type NetworkName } from '@hackcoin/core';
+import { confirmationsFor, verifyAccount } from './verified-state';
 
 /** Sends this browser signed that the verified nonce does not cover yet, per network and address. */
 const PREFIX = 'hackcoin:pending-nonces';
@@ -7,11 +7,15 @@ const PREFIX = 'hackcoin:pending-nonces';
 const MAX_PENDING = 64;
 /**
  * A send the node dropped never confirms, and counting it would leave every
- * later send waiting behind its nonce. After this long it is forgotten, so
- * its nonce is signed again: at worst the node refuses or replaces one of
- * the two, and only one can ever be mined. Skipping ahead is the unsafe way.
+ * later send waiting behind its nonce. After an hour, plus twice the time N
+ * confirmations take (a mined send is only proven N - 1 blocks later), it is
+ * forgotten, so its nonce is signed again: at worst the node refuses or
+ * replaces one of the two, and only one can ever be mined. Skipping ahead is
+ * the unsafe way.
  */
-const PENDING_TTL_MS = 60 * 60 * 1000;
+function pendingTtlMs(network: NetworkName): number {
+  return (3_600 + 2 * confirmationsFor(network) * NETWORKS[network].targetSpacing) * 1000;
+}
 
 interface Pending {
   nonce: bigint;
@@ -30,9 +34,9 @@ export function nextNonce(verified: bigint, pending: readonly bigint[]): bigint 
   return n;
 }
 
-/** Entries still pending after a verified nonce, none older than the TTL, the newest MAX_PENDING. */
-export function prunePending(list: readonly Pending[], verified: bigint, now: number): Pending[] {
-  return list.filter((p) => p.nonce >= verified && now - p.at < PENDING_TTL_MS).slice(-MAX_PENDING);
+/** Entries still pending after a verified nonce, none older than `ttlMs`, the newest MAX_PENDING. */
+export function prunePending(list: readonly Pending[], verified: bigint, now: number, ttlMs: number): Pending[] {
+  return list.filter((p) => p.nonce >= verified && now - p.at < ttlMs).slice(-MAX_PENDING);
 }
 
 const keyFor = (network: NetworkName, address: string) => `${PREFIX}:${network}:${address.toLowerCase()}`;
@@ -64,7 +68,7 @@ function save(network: NetworkName, address: string, list: readonly Pending[]): 
  */
 export async function verifiedNextNonce(network: NetworkName, address: string): Promise<bigint> {
   const v = await verifyAccount(network, address);
-  const pending = prunePending(load(network, address), v.nonce, Date.now());
+  const pending = prunePending(load(network, address), v.nonce, Date.now(), pendingTtlMs(network));
   save(network, address, pending);
   return nextNonce(
     v.nonce,
