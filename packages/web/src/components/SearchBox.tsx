@@ -1,13 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api } from '../lib/api';
+import type { SearchResult } from '../lib/types';
 import { detectSearchKind, resolveSearch } from '../lib/search';
 import { useToast } from '../state/toast';
 import { Button } from './Button';
 
 /** What the node knows by this id (GET /api/search/:id answers 200 either way, so nothing logs a 404). */
 function lookup(id: string): Promise<'block' | 'tx' | null> {
-  return api<{ type: 'block' | 'tx' | null }>(`/api/search/${id}`).then((r) => r.type);
+  return api<SearchResult>(`/api/search/${id}`).then((r) => r.type);
 }
 
 const HINT: Record<string, string> = {

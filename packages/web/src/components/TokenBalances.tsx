@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '../hooks/useApi';
 import { errorText } from '../lib/api';
+import type { ContractList } from '../lib/types';
 import { CONTRACTS_SCANNED, formatTokenUnits, MAX_TOKENS, tokenBalances, type TokenBalance } from '../lib/token-balances';
 import { Card } from './Card';
 import { AddressLink } from './Links';
 
 /** The address's balances of the token contracts the node lists (bounded; see lib/token-balances), refreshed with every block. */
 export function TokenBalances({ address }: { address: string }) {
-  const list = useApi<{ contracts: { address: string }[] }>(`/api/contracts?limit=${CONTRACTS_SCANNED}`, { refreshOn: ['blocks'] });
+  const list = useApi<ContractList>(`/api/contracts?limit=${CONTRACTS_SCANNED}`, { refreshOn: ['blocks'] });
   const [rows, setRows] = useState<TokenBalance[] | undefined>(undefined);
   const [error, setError] = useState('');
   const contracts = list.data?.contracts.map((c) => c.address).join(',');

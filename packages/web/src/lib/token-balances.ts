@@ -1,5 +1,6 @@
 import { api } from './api';
 import { isToken } from './contract-kind';
+import type { ContractCallResult, ContractDetail } from './types';
 
 /**
  * Balances of the example token (and anything with its interface) for one
@@ -35,14 +36,14 @@ function remember<V>(map: Map<string, V>, key: string, value: V): V {
 }
 
 async function call(contractAddress: string, functionName: string, parameters: unknown[], signal?: AbortSignal): Promise<unknown> {
-  const r = await api<{ status: string; returnValue?: unknown }>('/api/contracts/call', { body: { contractAddress, functionName, parameters }, ...(signal ? { signal } : {}) });
+  const r = await api<ContractCallResult>('/api/contracts/call', { body: { contractAddress, functionName, parameters }, ...(signal ? { signal } : {}) });
   return r.status === 'success' ? r.returnValue : undefined;
 }
 
 async function tokenCheck(address: string, signal?: AbortSignal): Promise<boolean> {
   const known = kinds.get(address);
   if (known !== undefined) return known;
-  const d = await api<{ code: string }>(`/api/contracts/${address}?events=0&storage=0`, signal ? { signal } : {});
+  const d = await api<ContractDetail>(`/api/contracts/${address}?events=0&storage=0`, signal ? { signal } : {});
   return remember(kinds, address, isToken(d.code));
 }
 

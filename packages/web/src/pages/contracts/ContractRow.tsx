@@ -3,15 +3,8 @@ import { Button } from '../../components/Button';
 import { CopyButton } from '../../components/CopyButton';
 import { useApi } from '../../hooks/useApi';
 import { contractKind } from '../../lib/contract-kind';
+import type { ContractDetail, ContractSummary } from '../../lib/types';
 import { readOnlyCall } from './contract-tx';
-
-/** GET /api/contracts → contracts[] */
-export interface ContractSummary {
-  address: string;
-  deployer: string;
-  height: number;
-  storageEntries: number;
-}
 
 /**
  * A deployed contract by name: its kind, told from its code (fetched once,
@@ -19,7 +12,7 @@ export interface ContractSummary {
  * was deployed with.
  */
 export function ContractRow({ contract: c, onOpen }: { contract: ContractSummary; onOpen: () => void }) {
-  const detail = useApi<{ code: string }>(`/api/contracts/${c.address}?events=0&storage=0`);
+  const detail = useApi<ContractDetail>(`/api/contracts/${c.address}?events=0&storage=0`);
   const kind = detail.data ? contractKind(detail.data.code) : '…';
   const [symbol, setSymbol] = useState('');
   useEffect(() => {

@@ -6,7 +6,8 @@ import { useApi } from '../../hooks/useApi';
 import type { SentTx } from './contract-tx';
 import { DeployPanel } from './DeployPanel';
 import { InteractPanel } from './InteractPanel';
-import { ContractRow, type ContractSummary } from './ContractRow';
+import { ContractRow } from './ContractRow';
+import type { ContractList } from '../../lib/types';
 import { IdeConsole } from './IdeConsole';
 import { useAmountUnit } from './useAmountUnit';
 import { appendLog, type LogEntry } from './ide-log';
@@ -16,11 +17,6 @@ import { useNodeInfo } from '../../state/node-info';
 import { useWallet } from '../../state/wallet';
 
 const CodeEditor = lazy(() => import('./CodeEditor'));
-
-interface ContractList {
-  total: number;
-  contracts: ContractSummary[];
-}
 
 export default function ContractsPage() {
   const list = useApi<ContractList>('/api/contracts?limit=20', { refreshOn: ['blocks'] });

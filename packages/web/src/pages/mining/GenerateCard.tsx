@@ -5,6 +5,7 @@ import { Card } from '../../components/Card';
 import { SelectField, TextField } from '../../components/Field';
 import { useToken } from '../../hooks/useToken';
 import { api, ApiError } from '../../lib/api';
+import type { Generated } from '../../lib/types';
 import { useToast } from '../../state/toast';
 import { useWallet } from '../../state/wallet';
 
@@ -33,7 +34,7 @@ export function GenerateCard({ defaultAddress }: { defaultAddress: string | null
     if (countError || addressError || !address) return;
     setBusy(true);
     try {
-      const r = await api<{ blocks: string[]; height: number }>('/api/mining/generate', { body: { count: n, address }, auth: true });
+      const r = await api<Generated>('/api/mining/generate', { body: { count: n, address }, auth: true });
       toast.success(`Mined ${r.blocks.length} block${r.blocks.length === 1 ? '' : 's'} · height ${r.height}`);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) setToken(null);

@@ -3,6 +3,7 @@ import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { TextField } from '../../components/Field';
 import { api, ApiError } from '../../lib/api';
+import type { Connected } from '../../lib/types';
 import { useToken } from '../../hooks/useToken';
 import { useToast } from '../../state/toast';
 
@@ -15,7 +16,7 @@ export function ConnectForm({ onConnected }: { onConnected: () => void }) {
     e.preventDefault();
     setBusy(true);
     try {
-      const r = await api<{ connected: boolean; peer: { id: string } }>('/api/network/connect', { body: { address: address.trim() }, auth: true });
+      const r = await api<Connected>('/api/network/connect', { body: { address: address.trim() }, auth: true });
       toast.success(r.connected ? `Connected to ${r.peer.id}` : `Dialled ${r.peer.id}; handshake pending`);
       setAddress('');
       onConnected();

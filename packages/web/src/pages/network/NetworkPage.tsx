@@ -4,7 +4,7 @@ import { TokenForm } from '../../components/TokenForm';
 import { useApi } from '../../hooks/useApi';
 import { useToken } from '../../hooks/useToken';
 import { formatDuration, formatHashrate, shortHash } from '../../lib/format';
-import type { BanEntry, NetworkStatus, PeerSummary } from '../../lib/types';
+import type { BansJson, NetworkStatus, PeersJson } from '../../lib/types';
 import { BansTable } from './BansTable';
 import { ConnectForm } from './ConnectForm';
 import { PeersTable } from './PeersTable';
@@ -19,8 +19,8 @@ export default function NetworkPage() {
   const p2p = node?.p2p ? '/api/network' : null;
   const [token] = useToken();
   const status = useApi<NetworkStatus>(p2p && `${p2p}/status`, { ...LIVE, refreshOn: ['network', 'blocks'] });
-  const peers = useApi<{ count: number; peers: PeerSummary[] }>(p2p && `${p2p}/peers`, LIVE);
-  const bans = useApi<{ count: number; bans: BanEntry[] }>(p2p && `${p2p}/bans`, LIVE);
+  const peers = useApi<PeersJson>(p2p && `${p2p}/peers`, LIVE);
+  const bans = useApi<BansJson>(p2p && `${p2p}/bans`, LIVE);
   if (node && !node.p2p) {
     return (
       <div className="space-y-4">
