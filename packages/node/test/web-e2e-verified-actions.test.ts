@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -15,7 +15,7 @@ import {
   keyInfoFromPrivateKey,
   type ContractAction,
 } from '@hackcoin/core';
-import { CHROMIUM, CHROMIUM_ARGS, ConsoleWatch, ensureWebBuild, hasChromium } from './helpers/browser.js';
+import { CHROMIUM, CHROMIUM_ARGS, ConsoleWatch, SHOTS, ensureWebBuild, hasChromium } from './helpers/browser.js';
 import { removeDir, startNode, type TestNode } from './helpers/node-process.js';
 import { startRewritingProxy, type RewritingProxy } from './helpers/rewriting-proxy.js';
 
@@ -63,10 +63,12 @@ if (!hasChromium) {
         const tx = decodeTx(hexToBytes(JSON.parse(p.body).raw as string));
         return tx.kind === 'coinbase' ? [] : [tx.nonce];
       });
+    const shot = async (name: string) => page.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
     const height = async () => (await node.api('/api/node/info')).height as number;
 
     beforeAll(async () => {
       ensureWebBuild();
+      mkdirSync(SHOTS, { recursive: true });
       mine0 = (await Wallet.fromMnemonic(MNEMONIC)).newAddress().address;
       node = await startNode({ env: { P2P: 'false' } });
       await mine(3, mine0);
@@ -145,6 +147,7 @@ if (!hasChromium) {
       expect(await error.textContent()).toMatch(/This node is untrustworthy.*reports balance \d+ and nonce 7 at height \d+, its proof says \d+ and 2.*Nothing was signed or sent/);
       expect(signedNonces(before)).toEqual([]);
       expect((await node.api(`/api/address/${mine0}`)).pending).toHaveLength(1);
+      await shot('wallet-send-untrustworthy-1280');
       lies.clear();
     });
 
@@ -174,6 +177,7 @@ if (!hasChromium) {
       await row.getByRole('button', { name: `Verify balance:${mine0}` }).click();
       await poll(() => page.getByTestId('storage-verified-mark').textContent()).toBe(`verified at height ${h}`);
       expect(await page.getByTestId('storage-verified').textContent()).toBe(`balance:${mine0} = 1200 verified at height ${h}`);
+      await shot('contracts-verify-slot-1280');
       // A slot that was never written is proven empty.
       await page.getByLabel('Verify a storage key').fill('balance:0x0000000000000000000000000000000000000001');
       await page.getByRole('button', { name: 'Verify', exact: true }).click();
@@ -187,6 +191,7 @@ if (!hasChromium) {
       expect(await error.textContent()).toContain(`This node is untrustworthy`);
       expect(await error.textContent()).toContain(`node reports balance:${mine0} = 999999 at height ${h}, its proof says 1200`);
       expect(await page.getByTestId('storage-verified').count()).toBe(0);
+      await shot('contracts-verify-slot-untrustworthy-1280');
 
       // Signing in the IDE refuses too once the account proof disagrees with the node's figures.
       lies.add('proof-nonce');

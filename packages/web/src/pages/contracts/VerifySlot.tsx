@@ -26,7 +26,7 @@ export function VerifySlot({ value, onChange, check, onVerify }: { value: string
       {check.kind === 'ok' && (
         <p data-testid="storage-verified" className="text-xs break-all">
           <span className="font-mono">{check.key}</span> = <span className="font-mono">{check.v.value ?? 'empty'}</span>{' '}
-          <span data-testid="storage-verified-mark" className="rounded bg-emerald-500/15 px-1 text-emerald-300">
+          <span data-testid="storage-verified-mark" className="rounded bg-emerald-500/15 px-1 break-normal whitespace-nowrap text-emerald-300">
             verified at height {check.v.height}
           </span>
         </p>
