@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { applyBlock, assembleBlockState, blockAccountKeys } from './block-transition.js';
+import { applyBlock, assembleBlockState, blockAccountKeys, blockAccounts } from './block-transition.js';
 import { COIN, NETWORKS } from './params.js';
 import { signTransfer, type CoinbaseTx, type TransferTx } from '../primitives/transaction.js';
 import type { Block } from '../primitives/block.js';
@@ -74,6 +74,9 @@ describe('assembleBlockState + applyBlock', () => {
   it('applyBlock accepts the assembled block and reproduces its root', () => {
     const b = block(assembled.included, { amount: assembled.reward, stateRoot: assembled.stateRoot });
     expect(blockAccountKeys(b, nobleBackend).sort()).toEqual([SENDER, TO, MINER].map(addressKey).sort());
+    const accounts = blockAccounts(b, nobleBackend);
+    expect([...accounts.keys()]).toEqual(blockAccountKeys(b, nobleBackend));
+    for (const [k, address] of accounts) expect(addressKey(address)).toBe(k);
     const t = applyBlock(b, 1, EMPTY_STATE, (k) => store.get(k), params, nobleBackend);
     expect(t.fees).toBe(200n);
     expect(t.stateRoot).toEqual(assembled.stateRoot);

@@ -45,18 +45,24 @@ function noExecutor(): never {
  * touches, so the caller can batch-load those accounts before applyBlock.
  */
 export function blockAccountKeys(block: Block, backend: SignatureBackend): string[] {
-  const keys = new Set<string>();
+  return [...blockAccounts(block, backend).keys()];
+}
+
+/** blockAccountKeys with each key's address bytes, for a caller that reads accounts by address. */
+export function blockAccounts(block: Block, backend: SignatureBackend): Map<string, Uint8Array> {
+  const accounts = new Map<string, Uint8Array>();
+  const add = (address: Uint8Array) => accounts.set(addressKey(address), address);
   for (const tx of block.txs) {
     if (tx.kind === 'transfer') {
       const sender = checkTransferSignature(tx, backend);
-      keys.add(addressKey(sender));
+      add(sender);
       // A deploy creates the account at its contract address. Accounts that
       // contract code pays are not known in advance: the node loads them on demand.
-      if (tx.data.length > 0 && tx.to.every((b) => b === 0)) keys.add(addressKey(contractAddress(sender, tx.nonce)));
+      if (tx.data.length > 0 && tx.to.every((b) => b === 0)) add(contractAddress(sender, tx.nonce));
     }
-    keys.add(addressKey(tx.to));
+    add(tx.to);
   }
-  return [...keys];
+  return accounts;
 }
 
 /**

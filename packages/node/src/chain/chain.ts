@@ -2,7 +2,7 @@ import {
   RuleError,
   reject,
   applyBlock,
-  blockAccountKeys,
+  blockAccounts,
   blockCoinbase,
   blockHash,
   checkBlockSanity,
@@ -259,8 +259,18 @@ export class Chain extends TypedEmitter<ChainEvents> {
 
   /** Batch read keyed by lowercase hex address; absent accounts are omitted. */
   async getAccounts(keys: readonly string[]): Promise<Map<string, Account>> {
+    return this.readAccounts(keys, keys.map((k) => hexToBytes(k)));
+  }
+
+  /** accountReader for a block's accounts, whose addresses it already has as bytes. */
+  private async blockAccountReader(accounts: ReadonlyMap<string, Uint8Array>): Promise<(k: string) => Account | undefined> {
+    const keys = [...accounts.keys()];
+    return accountLoader(this.db, keys, await this.readAccounts(keys, [...accounts.values()]));
+  }
+
+  private async readAccounts(keys: readonly string[], addresses: readonly Uint8Array[]): Promise<Map<string, Account>> {
     const arena = new ByteArena();
-    const values = await this.db.getMany(keys.map((k) => arena.key(Prefix.account, hexToBytes(k))));
+    const values = await this.db.getMany(addresses.map((a) => arena.key(Prefix.account, a)));
     const out = new Map<string, Account>();
     values.forEach((v, i) => {
       if (v) out.set(keys[i]!, decodeAccount(v));
@@ -618,12 +628,12 @@ export class Chain extends TypedEmitter<ChainEvents> {
   }
 
   private async connectChecked(entry: ChainEntry, block: Block, backend: SignatureBackend, sigs: BlockSignatures | undefined): Promise<void> {
-    const keys = blockAccountKeys(block, backend);
+    const accounts = blockAccounts(block, backend);
     const hasContracts = block.txs.some((tx) => tx.kind === 'transfer' && tx.data.length > 0);
     const contracts = hasContracts
       ? { executor: await this.executor(), state: this.contractState, time: this.tip.header.time }
       : undefined;
-    const load = await this.accountReader(keys);
+    const load = await this.blockAccountReader(accounts);
     const t = applyBlock(block, entry.height, { root: this.tip.stateRoot, nodes: this.trie }, load, this.params, backend, contracts);
     const ops: BatchOp[] = [];
     const arena = new ByteArena();
