@@ -1,4 +1,4 @@
-import { sha256 } from '../crypto/hash.js';
+import { sha256, sha256Into } from '../crypto/hash.js';
 import { BufferReader } from '../encoding/reader.js';
 import { BufferWriter } from '../encoding/writer.js';
 import { bytesToHex, equalBytes } from '../encoding/bytes.js';
@@ -83,21 +83,28 @@ interface Item {
   hash?: Uint8Array;
 }
 
+/** Records are carved from chunks this size: one array per node costs as much as hashing it. */
+const CHUNK = 16 * 1024;
+
 /**
  * Applies updates to trees in one store: the new nodes collect in `created`
  * for the caller to persist with the block that made them, and are readable
  * through the same instance meanwhile. One recursive pass over the sorted
  * updates visits each touched node once, so paths the updates share are
- * read and hashed once.
+ * read and hashed once. Each step writes its subtree's hash straight into
+ * its slot in the parent's new record (`out` at `at`), and new records are
+ * views of shared chunks, so a node costs no arrays of its own.
  */
 export class TreeWriter {
   readonly created = new CreatedNodes();
   /**
    * Kind of the subtree whose hash the last updateSub/build/leaf/combine
-   * returned (a field rather than a result object: one allocation fewer per
+   * wrote (a field rather than a result object: one allocation fewer per
    * node). Each of them sets it last, after any nested update an apply() ran.
    */
   private kind: Kind = EMPTY_K;
+  private chunk = new Uint8Array(0);
+  private used = 0;
 
   constructor(private readonly store: TrieNodeReader) {}
 
@@ -116,7 +123,9 @@ export class TreeWriter {
     for (let i = 1; i < sorted.length; i++) {
       if (comparePaths(sorted[i - 1]!.path, sorted[i]!.path) === 0) throw new Error('duplicate path in a tree update');
     }
-    return this.updateSub(root, isEmptyRoot(root) ? EMPTY_K : UNKNOWN_K, 0, sorted, 0, sorted.length);
+    const out = new Uint8Array(32);
+    this.updateSub(root, isEmptyRoot(root) ? EMPTY_K : UNKNOWN_K, 0, sorted, 0, sorted.length, out, 0);
+    return out;
   }
 
   /** The value under `path` in the tree at `root`, or null. */
@@ -131,30 +140,32 @@ export class TreeWriter {
     throw new Error('state trie deeper than 256 levels');
   }
 
-  private updateSub(hash: Uint8Array, kind: Kind, depth: number, ups: readonly TreeUpdate[], lo: number, hi: number): Uint8Array {
+  private updateSub(hash: Uint8Array, kind: Kind, depth: number, ups: readonly TreeUpdate[], lo: number, hi: number, out: Uint8Array, at: number): void {
     if (lo === hi) {
+      out.set(hash, at);
       this.kind = kind;
-      return hash;
+      return;
     }
     if (kind === EMPTY_K) {
       const items = this.applyAll(ups, lo, hi, null);
-      return this.build(depth, items, 0, items.length);
+      this.build(depth, items, 0, items.length, out, at);
+      return;
     }
-    const rec = this.read(hash);
-    if (rec[0] === LEAF) {
-      const existing: Item = { path: rec.subarray(1, 33), value: rec.subarray(HEAD), hash };
+    const old = this.read(hash);
+    if (old[0] === LEAF) {
+      const existing: Item = { path: old.subarray(1, 33), value: old.subarray(HEAD), hash };
       const items = this.applyAll(ups, lo, hi, existing);
       if (!items.includes(existing)) this.created.replace(hash);
-      return this.build(depth, items, 0, items.length);
+      this.build(depth, items, 0, items.length, out, at);
+      return;
     }
     this.created.replace(hash);
     const mid = firstOne(ups, lo, hi, depth);
-    const l = rec.subarray(1, 33);
-    const r = rec.subarray(33, 65);
-    const left = this.updateSub(l, isEmptyRoot(l) ? EMPTY_K : UNKNOWN_K, depth + 1, ups, lo, mid);
+    const rec = this.alloc(HEAD);
+    this.updateSub(old.subarray(1, 33), childKind(old, 1), depth + 1, ups, lo, mid, rec, 1);
     const leftKind = this.kind;
-    const right = this.updateSub(r, isEmptyRoot(r) ? EMPTY_K : UNKNOWN_K, depth + 1, ups, mid, hi);
-    return this.combine(left, leftKind, right, this.kind);
+    this.updateSub(old.subarray(33, 65), childKind(old, 33), depth + 1, ups, mid, hi, rec, 33);
+    this.combine(rec, leftKind, this.kind, out, at);
   }
 
   /** The sorted leaves of a subtree that held at most `existing`, after the updates. */
@@ -182,60 +193,78 @@ export class TreeWriter {
     return items;
   }
 
-  private build(depth: number, items: readonly Item[], lo: number, hi: number): Uint8Array {
+  private build(depth: number, items: readonly Item[], lo: number, hi: number, out: Uint8Array, at: number): void {
     if (lo === hi) {
+      out.fill(0, at, at + 32);
       this.kind = EMPTY_K;
-      return EMPTY_ROOT;
+      return;
     }
-    if (hi - lo === 1) return this.leaf(items[lo]!);
+    if (hi - lo === 1) {
+      this.leaf(items[lo]!, out, at);
+      return;
+    }
     const mid = firstOne(items, lo, hi, depth);
-    const left = this.build(depth + 1, items, lo, mid);
+    const rec = this.alloc(HEAD);
+    this.build(depth + 1, items, lo, mid, rec, 1);
     const leftKind = this.kind;
-    const right = this.build(depth + 1, items, mid, hi);
-    return this.combine(left, leftKind, right, this.kind);
+    this.build(depth + 1, items, mid, hi, rec, 33);
+    this.combine(rec, leftKind, this.kind, out, at);
   }
 
-  private leaf(item: Item): Uint8Array {
+  private leaf(item: Item, out: Uint8Array, at: number): void {
     this.kind = LEAF_K;
-    if (item.hash) return item.hash;
-    const rec = new Uint8Array(HEAD + item.value.length);
+    if (item.hash) {
+      out.set(item.hash, at);
+      return;
+    }
+    const rec = this.alloc(HEAD + item.value.length);
     rec[0] = LEAF;
     rec.set(item.path, 1);
-    rec.set(sha256(item.value), 33);
+    sha256Into(item.value, rec, 33);
     rec.set(item.value, HEAD);
-    const hash = sha256(rec.subarray(0, HEAD));
-    this.created.add(hash, rec);
-    return hash;
+    sha256Into(rec.subarray(0, HEAD), out, at);
+    this.created.add(out.subarray(at, at + 32), rec);
   }
 
-  /** A parent of two subtrees; one that would hold a single leaf is that leaf (compression). */
-  private combine(left: Uint8Array, leftKind: Kind, right: Uint8Array, rightKind: Kind): Uint8Array {
+  /** The parent of the two subtree hashes in `rec` (a record with its tag unset); one that would hold a single leaf is that leaf (compression). */
+  private combine(rec: Uint8Array, leftKind: Kind, rightKind: Kind, out: Uint8Array, at: number): void {
     if (leftKind === EMPTY_K) {
       if (rightKind === EMPTY_K) {
+        out.fill(0, at, at + 32);
         this.kind = EMPTY_K;
-        return EMPTY_ROOT;
+        return;
       }
-      if (this.resolve(right, rightKind) === LEAF_K) {
+      if (this.resolve(rec, 33, rightKind) === LEAF_K) {
+        out.set(rec.subarray(33, 65), at);
         this.kind = LEAF_K;
-        return right;
+        return;
       }
-    } else if (rightKind === EMPTY_K && this.resolve(left, leftKind) === LEAF_K) {
+    } else if (rightKind === EMPTY_K && this.resolve(rec, 1, leftKind) === LEAF_K) {
+      out.set(rec.subarray(1, 33), at);
       this.kind = LEAF_K;
-      return left;
+      return;
     }
-    const rec = new Uint8Array(HEAD);
     rec[0] = INTERNAL;
-    rec.set(left, 1);
-    rec.set(right, 33);
-    const hash = sha256(rec);
-    this.created.add(hash, rec);
+    sha256Into(rec, out, at);
+    this.created.add(out.subarray(at, at + 32), rec);
     this.kind = INTERNAL_K;
-    return hash;
   }
 
-  private resolve(hash: Uint8Array, kind: Kind): Kind {
+  /** The kind of the subtree whose hash sits in `rec` at `at`. */
+  private resolve(rec: Uint8Array, at: number, kind: Kind): Kind {
     if (kind !== UNKNOWN_K) return kind;
-    return this.read(hash)[0] === LEAF ? LEAF_K : INTERNAL_K;
+    return this.read(rec.subarray(at, at + 32))[0] === LEAF ? LEAF_K : INTERNAL_K;
+  }
+
+  /** Zeroed bytes for a new record; chunks are never reused, so a record (and a hash written into one) stays as written. */
+  private alloc(n: number): Uint8Array {
+    if (this.used + n > this.chunk.length) {
+      this.chunk = new Uint8Array(Math.max(CHUNK, n));
+      this.used = 0;
+    }
+    const rec = this.chunk.subarray(this.used, this.used + n);
+    this.used += n;
+    return rec;
   }
 
   /** Proof for `path` in the tree at `root` (of presence or of absence). */
@@ -252,6 +281,12 @@ export class TreeWriter {
     }
     throw new Error('state trie deeper than 256 levels');
   }
+}
+
+/** Whether the child hash at `at` in an internal record is the empty subtree. */
+function childKind(rec: Uint8Array, at: number): Kind {
+  for (let i = at; i < at + 32; i++) if (rec[i] !== 0) return UNKNOWN_K;
+  return EMPTY_K;
 }
 
 /** In `list[lo..hi)`, sorted paths sharing their first `depth` bits, the first whose bit at `depth` is 1. */

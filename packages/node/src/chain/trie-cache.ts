@@ -1,11 +1,16 @@
-/** Per-entry overhead charged besides the record: the entry object, its copy of the hash, the map slot. */
-const ENTRY_OVERHEAD = 160;
+/** Per-entry overhead charged besides its bytes in the arena: the entry object and its map slot. */
+const ENTRY_OVERHEAD = 96;
 /** Entries sharing a slot beyond this are not cached: a grinder of colliding node hashes costs only its own nodes a read. */
 const MAX_CHAIN = 4;
+/** Hash-and-record pairs are copied into chunks this size; a larger record gets an array of its own. */
+const CHUNK = 256 * 1024;
+const OWN_ARRAY = CHUNK / 8;
 
+/** A cached node: its hash at `bytes[at, at + 32)`, its record right after, `size` bytes. */
 interface Entry {
-  hash: Uint8Array;
-  record: Uint8Array;
+  bytes: Uint8Array;
+  at: number;
+  size: number;
   next: Entry | undefined;
 }
 
@@ -14,22 +19,70 @@ function slotOf(hash: Uint8Array): number {
   return (hash[0]! << 22) | (hash[1]! << 14) | (hash[2]! << 6) | (hash[3]! >> 2);
 }
 
-function sameHash(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 31; i >= 0; i--) if (a[i] !== b[i]) return false;
+function holds(e: Entry, hash: Uint8Array): boolean {
+  const b = e.bytes;
+  const at = e.at;
+  for (let i = 31; i >= 0; i--) if (b[at + i] !== hash[i]) return false;
   return true;
 }
 
-/** Removes `hash` from its slot's chain in `map`; the bytes it was charged, or 0 if absent. */
-function unlink(map: Map<number, Entry>, slot: number, hash: Uint8Array): number {
-  let prev: Entry | undefined;
-  for (let e = map.get(slot); e; prev = e, e = e.next) {
-    if (!sameHash(e.hash, hash)) continue;
-    if (prev) prev.next = e.next;
-    else if (e.next) map.set(slot, e.next);
-    else map.delete(slot);
-    return e.record.length + ENTRY_OVERHEAD;
+function recordOf(e: Entry): Uint8Array {
+  return e.bytes.subarray(e.at + 32, e.at + 32 + e.size);
+}
+
+/**
+ * One generation of the cache: entries by slot (chained on collisions) and
+ * the arena their bytes live in, dropped together when the generation ages
+ * out, so the arena never fragments.
+ */
+class Generation {
+  readonly slots = new Map<number, Entry>();
+  bytes = 0;
+  private chunk = new Uint8Array(0);
+  private used = 0;
+
+  find(slot: number, hash: Uint8Array): Entry | undefined {
+    for (let e = this.slots.get(slot); e; e = e.next) if (holds(e, hash)) return e;
+    return undefined;
   }
-  return 0;
+
+  /** The cached copy of the record, or undefined when the slot's chain is full. */
+  insert(slot: number, hash: Uint8Array, record: Uint8Array): Uint8Array | undefined {
+    const head = this.slots.get(slot);
+    let chain = 0;
+    for (let e = head; e; e = e.next) if (++chain >= MAX_CHAIN) return undefined;
+    const n = 32 + record.length;
+    let bytes: Uint8Array;
+    let at = 0;
+    if (n > OWN_ARRAY) bytes = new Uint8Array(n);
+    else {
+      if (this.used + n > this.chunk.length) {
+        this.chunk = new Uint8Array(CHUNK);
+        this.used = 0;
+      }
+      bytes = this.chunk;
+      at = this.used;
+      this.used += n;
+    }
+    bytes.set(hash, at);
+    bytes.set(record, at + 32);
+    const e: Entry = { bytes, at, size: record.length, next: head };
+    this.slots.set(slot, e);
+    this.bytes += n + ENTRY_OVERHEAD;
+    return recordOf(e);
+  }
+
+  unlink(slot: number, hash: Uint8Array): void {
+    let prev: Entry | undefined;
+    for (let e = this.slots.get(slot); e; prev = e, e = e.next) {
+      if (!holds(e, hash)) continue;
+      if (prev) prev.next = e.next;
+      else if (e.next) this.slots.set(slot, e.next);
+      else this.slots.delete(slot);
+      this.bytes -= 32 + e.size + ENTRY_OVERHEAD;
+      return;
+    }
+  }
 }
 
 /**
@@ -39,51 +92,43 @@ function unlink(map: Map<number, Entry>, slot: number, hash: Uint8Array): number
  * fills it becomes the old one and the previous old one is dropped. A hit in
  * the young generation costs one map lookup, with no reordering, and a node
  * every block walks (the upper levels) is carried forward each generation.
+ * Records are copied in (callers may hand over views of larger buffers) and
+ * handed out as views of the cache's arena, which callers must not change.
  */
 export class TrieNodeCache {
-  private young = new Map<number, Entry>();
-  private old = new Map<number, Entry>();
-  private youngBytes = 0;
+  private young = new Generation();
+  private old = new Generation();
 
   constructor(private readonly maxBytes: number) {}
 
   get(hash: Uint8Array): Uint8Array | undefined {
     const slot = slotOf(hash);
-    for (let e = this.young.get(slot); e; e = e.next) if (sameHash(e.hash, hash)) return e.record;
-    for (let e = this.old.get(slot); e; e = e.next) {
-      if (sameHash(e.hash, hash)) {
-        this.add(slot, e.hash, e.record);
-        return e.record;
-      }
-    }
-    return undefined;
+    const hit = this.young.find(slot, hash);
+    if (hit) return recordOf(hit);
+    const aged = this.old.find(slot, hash);
+    if (!aged) return undefined;
+    const record = recordOf(aged);
+    return this.add(slot, hash, record) ?? record;
   }
 
   set(hash: Uint8Array, record: Uint8Array): void {
     const slot = slotOf(hash);
-    for (let e = this.young.get(slot); e; e = e.next) if (sameHash(e.hash, hash)) return;
-    this.add(slot, hash.slice(), record);
+    if (!this.young.find(slot, hash)) this.add(slot, hash, record);
   }
 
   delete(hash: Uint8Array): void {
     const slot = slotOf(hash);
-    const bytes = unlink(this.young, slot, hash);
-    if (bytes) this.youngBytes -= bytes;
-    unlink(this.old, slot, hash);
+    this.young.unlink(slot, hash);
+    this.old.unlink(slot, hash);
   }
 
-  private add(slot: number, hash: Uint8Array, record: Uint8Array): void {
-    const bytes = record.length + ENTRY_OVERHEAD;
-    if (bytes > this.maxBytes / 2) return;
-    const head = this.young.get(slot);
-    let chain = 0;
-    for (let e = head; e; e = e.next) if (++chain >= MAX_CHAIN) return;
-    this.young.set(slot, { hash, record, next: head });
-    this.youngBytes += bytes;
-    if (this.youngBytes > this.maxBytes / 2) {
+  private add(slot: number, hash: Uint8Array, record: Uint8Array): Uint8Array | undefined {
+    if (32 + record.length + ENTRY_OVERHEAD > this.maxBytes / 2) return undefined;
+    const copy = this.young.insert(slot, hash, record);
+    if (this.young.bytes > this.maxBytes / 2) {
       this.old = this.young;
-      this.young = new Map();
-      this.youngBytes = 0;
+      this.young = new Generation();
     }
+    return copy;
   }
 }
