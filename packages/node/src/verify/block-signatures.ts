@@ -35,7 +35,8 @@ export function startBlockSignatures(
   pool: VerifyPool | undefined,
   cache: SignatureCache | undefined,
 ): BlockSignatures {
-  const questions = questionsOf(block.txs, cache);
+  // An empty cache (a node that relays nothing, a sync) costs no key hashing.
+  const questions = questionsOf(block.txs, cache && cache.size > 0 ? cache : undefined);
   const cachedKeys: string[] = [];
   const senders = new Map<Uint8Array, Uint8Array>();
   const unchecked: Question[] = [];
