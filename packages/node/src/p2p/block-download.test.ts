@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { blockHash, encodeBlock, hashToHex, type Block } from '@hackcoin/core';
 import { ChainFixture } from '../test-support/chain-fixture.js';
 import { BlockDownload, DOWNLOAD } from './block-download.js';
+import { LIMITS } from './protocol.js';
 import { BlockIntake, type IntakeResult } from './block-intake.js';
+import { RequestPacer } from './request-pacer.js';
 import type { Bodies, SyncClient } from './sync-client.js';
 import { FakePeers, testLog } from './test-peers.js';
 
@@ -41,7 +43,7 @@ describe('BlockDownload', () => {
     };
     const connected: number[] = [];
     local.chain.on('block:connected', (e) => connected.push(e.height));
-    const dl = new BlockDownload({ peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, onConnected: () => undefined }, blocks.map(blockHash), () => sources);
+    const dl = new BlockDownload({ peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, pacer: new RequestPacer(), onConnected: () => undefined }, blocks.map(blockHash), () => sources);
     expect(await dl.run()).toBe(60);
     expect(local.chain.tip.id).toBe(remote.chain.tip.id);
     expect(connected).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
@@ -64,7 +66,7 @@ describe('BlockDownload', () => {
         return sized(hashes.map((h) => (hashToHex(h) === hashToHex(blockHash(blocks[10]!)) ? broken : byId.get(hashToHex(h))!)));
       },
     };
-    const dl = new BlockDownload({ peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, onConnected: () => undefined }, blocks.map(blockHash), () => sources);
+    const dl = new BlockDownload({ peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, pacer: new RequestPacer(), onConnected: () => undefined }, blocks.map(blockHash), () => sources);
     const got = await dl.run();
     expect(got).toBe(10);
     expect(local.chain.height).toBe(10);
@@ -97,7 +99,7 @@ describe('BlockDownload', () => {
         }
       },
     };
-    const dl = new BlockDownload({ peers, client, intake: watched, log: testLog, onConnected: () => undefined }, blocks.map(blockHash), () => sources);
+    const dl = new BlockDownload({ peers, client, intake: watched, log: testLog, pacer: new RequestPacer(), onConnected: () => undefined }, blocks.map(blockHash), () => sources);
     expect(await dl.run()).toBe(48);
     expect(local.chain.tip.id).toBe(remote.chain.tip.id);
     expect(most).toBe(DOWNLOAD.aheadBlocks);
@@ -115,7 +117,7 @@ describe('BlockDownload', () => {
     const peers = new FakePeers();
     const sources = [peers.add('forger', { chainWork: 1n }), peers.add('honest', { chainWork: 1n })];
     const client: Client = { bodies: async (_peerId, hashes) => sized(hashes.map((h) => byId.get(hashToHex(h))!)) };
-    const dl = new BlockDownload({ peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, onConnected: () => undefined }, blocks.map(blockHash), () => sources);
+    const dl = new BlockDownload({ peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, pacer: new RequestPacer(), onConnected: () => undefined }, blocks.map(blockHash), () => sources);
     expect(await dl.run()).toBe(2 * DOWNLOAD.chunk - 1);
     await local.settle();
     expect(local.chain.height).toBe(2 * DOWNLOAD.chunk - 1);
@@ -150,10 +152,40 @@ describe('BlockDownload', () => {
     };
     // Less than a chunk: once one is held, only the window's front is asked for.
     const windowBytes = encodeBlock(blocks[0]!).length;
-    const dl = new BlockDownload({ peers, client, intake: counting, log: testLog, onConnected: () => undefined }, blocks.map(blockHash), () => sources, { windowBytes });
+    const dl = new BlockDownload({ peers, client, intake: counting, log: testLog, pacer: new RequestPacer(), onConnected: () => undefined }, blocks.map(blockHash), () => sources, { windowBytes });
     expect(await dl.run()).toBe(64);
     expect(local.chain.tip.id).toBe(remote.chain.tip.id);
     // The first requests, sent before any answer came: unbounded, the client would be asked for all 64 at once.
     expect(most).toBeLessThanOrEqual(DOWNLOAD.chunksPerPeer * sources.length * DOWNLOAD.chunk);
+  });
+
+  it('asks for small blocks several chunks at a time, and keeps each peer within its request budget', async () => {
+    const remote = await ChainFixture.create();
+    const local = await ChainFixture.create();
+    fixtures.push(remote, local);
+    const blocks = await remote.mine(100);
+    const byId = new Map(blocks.map((b) => [hashToHex(blockHash(b)), b]));
+    const peers = new FakePeers();
+    const sources = ['a', 'b'].map((id) => peers.add(id, { chainWork: remote.chain.tip.chainWork }));
+    const asked = new Map<string, number[]>();
+    const sizes: number[] = [];
+    const client: Client = {
+      async bodies(peerId, hashes) {
+        asked.set(peerId, [...(asked.get(peerId) ?? []), Date.now()]);
+        sizes.push(hashes.length);
+        return sized(hashes.map((h) => byId.get(hashToHex(h))!));
+      },
+    };
+    const windowMs = 200;
+    const pacer = new RequestPacer(1, windowMs);
+    const dl = new BlockDownload({ peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, pacer, onConnected: () => undefined }, blocks.map(blockHash), () => sources, { stallMs: 200 });
+    expect(await dl.run()).toBe(100);
+    expect(local.chain.tip.id).toBe(remote.chain.tip.id);
+    // Sizes unknown: the first request of each peer is one chunk; then as many as a request may carry.
+    expect(sizes.slice(0, 2)).toEqual([DOWNLOAD.chunk, DOWNLOAD.chunk]);
+    expect(Math.max(...sizes)).toBe(LIMITS.maxBlocksPerRequest);
+    for (const times of asked.values()) {
+      for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(windowMs - 5);
+    }
   });
 });

@@ -4,12 +4,21 @@ import type { BlockIntake, IntakeStatus } from './block-intake.js';
 import type { PeerSet } from './peer-set.js';
 import { short } from './peer-set.js';
 import type { PeerState } from './peer-state.js';
+import { LIMITS } from './protocol.js';
+import type { RequestPacer } from './request-pacer.js';
 import type { SyncClient } from './sync-client.js';
 
 /** Bitcoin Core's figures: 16 blocks in flight per peer, a 1,024-block window ahead of the connect point. */
 export const DOWNLOAD = {
   chunk: 8,
+  /** Requests in flight per peer: a chunk each, or consecutive chunks of small blocks (below). */
   chunksPerPeer: 2,
+  /**
+   * Blocks as small as the ones downloaded so far are asked for several chunks at a time, up to
+   * this many bytes and LIMITS.maxBlocksPerRequest blocks: a peer's flood budget counts requests,
+   * and a chain of small blocks would otherwise cost one request per 8 blocks.
+   */
+  requestBytes: 1024 * 1024,
   windowBlocks: 1_024,
   /**
    * Bytes of downloaded blocks held unconnected, past which only the window's front is asked for:
@@ -32,6 +41,8 @@ export interface DownloadDeps {
   peers: PeerSet;
   client: Pick<SyncClient, 'bodies'>;
   intake: Pick<BlockIntake, 'accept'>;
+  /** Shared by the downloads of a sync, so their requests together stay within each peer's budget. */
+  pacer: Pick<RequestPacer, 'take'>;
   log: Logger;
   onConnected: () => void;
 }
@@ -74,6 +85,9 @@ export class BlockDownload {
   private feedFrom = '';
   /** Bytes of downloaded blocks not yet handed to the intake. */
   private buffered = 0;
+  /** Blocks received and their bytes, for the size of the next request. */
+  private seenBlocks = 0;
+  private seenBytes = 0;
   private readonly windowBytes: number;
   private connected = 0;
   private failed = false;
@@ -100,7 +114,11 @@ export class BlockDownload {
   run(): Promise<number> {
     if (this.chunks.length === 0) return Promise.resolve(0);
     const result = new Promise<number>((r) => (this.finish = r));
-    this.stallTimer = setInterval(() => this.checkStall(), Math.max(20, this.stallMs / 4));
+    // The tick also resumes asking peers whose request budget was spent.
+    this.stallTimer = setInterval(() => {
+      this.checkStall();
+      this.schedule();
+    }, Math.max(20, this.stallMs / 4));
     this.stallTimer.unref();
     this.schedule();
     return result;
@@ -125,9 +143,8 @@ export class BlockDownload {
     if (this.failed) return this.end();
     const peers = this.usable();
     for (const p of peers) {
-      while ((this.inFlight.get(p.peerId) ?? 0) < DOWNLOAD.chunksPerPeer && this.mayFetch()) {
-        const idx = this.pending.shift()!;
-        void this.fetch(p, this.chunks[idx]!);
+      while ((this.inFlight.get(p.peerId) ?? 0) < DOWNLOAD.chunksPerPeer && this.mayFetch() && this.deps.pacer.take(p)) {
+        void this.fetch(p, this.takeBatch());
       }
     }
     if (this.next >= this.chunks.length) return this.end();
@@ -135,38 +152,63 @@ export class BlockDownload {
     if (!busy && !this.pumping && (peers.length === 0 || this.pending.length === 0) && !this.done.has(this.next)) this.end();
   }
 
+  /** The next pending chunk, with the consecutive ones that fit one request of blocks as small as those seen. */
+  private takeBatch(): Chunk[] {
+    const batch = [this.chunks[this.pending.shift()!]!];
+    let count = batch[0]!.hashes.length;
+    const perBlock = this.seenBlocks > 0 ? this.seenBytes / this.seenBlocks : Infinity;
+    while (this.mayFetch() && this.pending[0] === batch[batch.length - 1]!.index + 1) {
+      const c = this.chunks[this.pending[0]]!;
+      const n = count + c.hashes.length;
+      if (n > LIMITS.maxBlocksPerRequest || n * perBlock > DOWNLOAD.requestBytes) break;
+      batch.push(c);
+      this.pending.shift();
+      count = n;
+    }
+    return batch;
+  }
+
   private end(): void {
     clearInterval(this.stallTimer);
     this.finish?.(this.connected);
   }
 
-  private async fetch(peer: PeerState, chunk: Chunk): Promise<void> {
+  private async fetch(peer: PeerState, batch: Chunk[]): Promise<void> {
     const id = peer.peerId;
-    chunk.peer = id;
-    chunk.since = Date.now();
+    const since = Date.now();
+    for (const c of batch) {
+      c.peer = id;
+      c.since = since;
+    }
     this.inFlight.set(id, (this.inFlight.get(id) ?? 0) + 1);
     let blocks: Block[] | undefined;
     let bytes = 0;
     try {
-      ({ blocks, bytes } = await this.deps.client.bodies(id, chunk.hashes));
+      ({ blocks, bytes } = await this.deps.client.bodies(id, batch.flatMap((c) => c.hashes)));
     } catch (e) {
       this.deps.log.debug('blocks from %s failed: %s', short(id), (e as Error).message);
       this.drop(peer);
     }
     this.inFlight.set(id, (this.inFlight.get(id) ?? 1) - 1);
-    if (chunk.peer !== id) return this.schedule(); // reassigned after a stall: this answer comes too late
-    chunk.peer = undefined;
-    if (!blocks || blocks.length === 0) {
-      if (blocks) this.dropped.add(id); // it lacks them: no fault, but no use to this download
-      this.requeue(chunk.index);
-      return this.schedule();
+    if (blocks && blocks.length === 0) this.dropped.add(id); // it lacks them: no fault, but no use to this download
+    const perBlock = blocks && blocks.length > 0 ? bytes / blocks.length : 0;
+    if (blocks) {
+      this.seenBlocks += blocks.length;
+      this.seenBytes += bytes;
     }
-    chunk.blocks.push(...blocks);
-    chunk.bytes += bytes;
-    this.buffered += bytes;
-    chunk.hashes = chunk.hashes.slice(blocks.length);
-    if (chunk.hashes.length > 0) this.requeue(chunk.index); // the response hit its size cap
-    else this.done.set(chunk.index, id);
+    let offset = 0;
+    for (const chunk of batch) {
+      const got = blocks ? blocks.slice(offset, offset + chunk.hashes.length) : [];
+      offset += chunk.hashes.length;
+      if (chunk.peer !== id) continue; // reassigned after a stall: this answer comes too late
+      chunk.peer = undefined;
+      chunk.blocks.push(...got);
+      chunk.bytes += got.length * perBlock;
+      this.buffered += got.length * perBlock;
+      chunk.hashes = chunk.hashes.slice(got.length);
+      if (chunk.hashes.length > 0) this.requeue(chunk.index); // not served, or the response hit its size cap
+      else this.done.set(chunk.index, id);
+    }
     void this.pump();
     this.schedule();
   }

@@ -8,6 +8,7 @@ import type { PeerSet } from './peer-set.js';
 import { short } from './peer-set.js';
 import type { PeerState } from './peer-state.js';
 import { LIMITS } from './protocol.js';
+import { RequestPacer } from './request-pacer.js';
 import type { SyncClient } from './sync-client.js';
 
 export interface SyncProgress {
@@ -89,6 +90,7 @@ export class Syncer {
   private readonly fetching = new Set<string>();
   /** Peers with a trailing status ask scheduled; each entry lives at most REFRESH_GAP_MS. */
   private readonly refreshDue = new Set<string>();
+  private readonly pacer = new RequestPacer();
 
   constructor(private readonly d: SyncDeps) {}
 
@@ -375,7 +377,7 @@ export class Syncer {
         const others = this.d.peers.ready().filter((p) => p !== peer && p.status !== undefined && p.status.chainWork >= work && p.syncBackoffUntil <= Date.now());
         return [peer, ...others];
       };
-      const deps = { peers: this.d.peers, client: this.d.client, intake: this.d.intake, log: this.d.log, onConnected: () => this.noteProgress() };
+      const deps = { peers: this.d.peers, client: this.d.client, intake: this.d.intake, log: this.d.log, pacer: this.pacer, onConnected: () => this.noteProgress() };
       const dl = new BlockDownload(deps, hashes, sources, { stallMs: this.d.tuning?.stallMs });
       const got = await dl.run();
       this.blocks += got;
