@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import WebSocket from 'ws';
-import { formatAddress } from '@hackcoin/core';
+import { checkApiResponse, formatAddress } from '@hackcoin/core';
 import { loadConfig } from '../src/config/config.js';
 import { FullNode } from '../src/node.js';
 import { createLogger } from '../src/util/logger.js';
@@ -183,6 +183,8 @@ describe('API fuzz: every route and the WebSocket, against a real node process',
         const unreachable = res.status === 502 && c.path === '/api/network/connect' && JSON.parse(text).error === 'connect-failed';
         expect(unreachable || res.status < 300 || (res.status >= 400 && res.status < 500), `${c.method} ${c.path.slice(0, 120)} → ${res.status} ${text.slice(0, 300)}`).toBe(true);
         if (res.status >= 400) expectNamedError(c, res.status, text);
+        // Input that happened to be valid gets the answer core's API_ROUTES promises for its route.
+        if (res.status < 300 && res.headers.get('content-type')?.startsWith('application/json')) checkApiResponse(c.method, c.path, res.status, JSON.parse(text));
         expect(node.proc.exitCode).toBeNull();
       }),
       { numRuns: RUNS },
