@@ -162,10 +162,19 @@ export class TreeWriter {
     this.created.replace(hash);
     const mid = firstOne(ups, lo, hi, depth);
     const rec = this.alloc(HEAD);
-    this.updateSub(old.subarray(1, 33), childKind(old, 1), depth + 1, ups, lo, mid, rec, 1);
-    const leftKind = this.kind;
-    this.updateSub(old.subarray(33, 65), childKind(old, 33), depth + 1, ups, mid, hi, rec, 33);
-    this.combine(rec, leftKind, this.kind, out, at);
+    const leftKind = this.child(old, 1, depth, ups, lo, mid, rec);
+    this.combine(rec, leftKind, this.child(old, 33, depth, ups, mid, hi, rec), out, at);
+  }
+
+  /** The child at `at` of the internal record `old`, after its updates, written to the same place in `rec`; its kind. */
+  private child(old: Uint8Array, at: number, depth: number, ups: readonly TreeUpdate[], lo: number, hi: number, rec: Uint8Array): Kind {
+    if (lo === hi) {
+      // Most children on a path are untouched: copy the hash without a view of it.
+      for (let i = at; i < at + 32; i++) rec[i] = old[i]!;
+      return childKind(old, at);
+    }
+    this.updateSub(old.subarray(at, at + 32), childKind(old, at), depth + 1, ups, lo, hi, rec, at);
+    return this.kind;
   }
 
   /** The sorted leaves of a subtree that held at most `existing`, after the updates. */

@@ -55,13 +55,14 @@ function isAbsent(a: CommittedAccount): boolean {
 
 /**
  * The state root after a block: the accounts it changed (address key →
- * final balance and nonce), the contracts it deployed and the storage slots
- * it wrote, applied to the tree at `prevRoot`. New nodes collect in the writer.
+ * final balance and nonce, and the address's bytes when the caller has them,
+ * sparing a hex decode), the contracts it deployed and the storage slots it
+ * wrote, applied to the tree at `prevRoot`. New nodes collect in the writer.
  */
 export function commitState(
   writer: TreeWriter,
   prevRoot: Uint8Array,
-  changes: ReadonlyMap<string, { account: Account }>,
+  changes: ReadonlyMap<string, { account: Account; address?: Uint8Array }>,
   contracts?: ContractWorkspace,
 ): Uint8Array {
   const storage = new Map<string, TreeUpdate[]>();
@@ -78,11 +79,12 @@ export function commitState(
   }
   const updates: TreeUpdate[] = [];
   for (const k of touched) {
-    const changed = changes.get(k)?.account;
+    const change = changes.get(k);
+    const changed = change?.account;
     const code = contracts?.deployments().get(k);
     const slots = storage.get(k);
     updates.push({
-      path: accountPath(hexToBytes(k)),
+      path: accountPath(change?.address ?? hexToBytes(k)),
       apply(old) {
         const prev = old ? decodeStateAccount(old) : EMPTY_COMMITTED_ACCOUNT;
         const next: CommittedAccount = {
