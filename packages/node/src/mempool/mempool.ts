@@ -165,10 +165,12 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     }
     await this.o.db.batch(stale.map((k) => ({ type: 'del' as const, key: k })));
     txs.sort((a, b) => (a.nonce < b.nonce ? -1 : a.nonce > b.nonce ? 1 : 0));
+    // One batch on the verify pool, and into the signature cache for the blocks that will confirm them.
+    const checked = await this.o.verifier?.prepare(txs).catch(() => undefined);
     await this.queue.run(async () => {
       for (const tx of txs) {
         try {
-          await this.addInner(tx, false);
+          await this.addInner(tx, false, checked);
         } catch (e) {
           if (!(e instanceof RuleError)) throw e;
           await this.o.db.del(key(Prefix.mempool, txHash(tx)));

@@ -15,6 +15,7 @@ import { loadSignatureBackend } from '../crypto/native-backend.js';
 import { Chain } from '../chain/chain.js';
 import { openDatabase } from '../store/db.js';
 import { ChainFixture, W, quietLogger } from '../test-support/chain-fixture.js';
+import { Mempool } from '../mempool/mempool.js';
 import { SignatureCache } from './signature-cache.js';
 import { SignatureVerifier } from './signature-verifier.js';
 import { VerifyPool } from './verify-pool.js';
@@ -92,6 +93,33 @@ describe('signature cache', () => {
           bytesToHex(loadSignatureBackend().backend.address!(tx.publicKey)),
         );
       }
+    }
+  });
+});
+
+describe('a mempool restored at start-up', () => {
+  it('checks its saved transactions in one batch and caches their signatures for the block', async () => {
+    const fx = await ChainFixture.create();
+    try {
+      await fx.mine(1, { miner: W.alice });
+      const pool = new VerifyPool(2);
+      pools.push(pool);
+      await pool.whenReady();
+      const open = (cache: SignatureCache) =>
+        new Mempool({
+          chain: fx.chain, db: fx.db, params: fx.params, backend: fx.backend, log: quietLogger(), maxTxs: 100, minFeeRate: 1n,
+          verifier: new SignatureVerifier(fx.backend, pool, cache),
+        });
+      const before = open(new SignatureCache());
+      const txs = Array.from({ length: 6 }, (_, i) => fx.tx(W.alice, W.bob, 1_000n, { nonce: BigInt(i) }));
+      for (const tx of txs) await before.add(tx);
+      const cache = new SignatureCache();
+      const after = open(cache);
+      await after.load();
+      expect(after.entries().map((e) => e.id).sort()).toEqual(before.entries().map((e) => e.id).sort());
+      expect(cache.size).toBe(6);
+    } finally {
+      await fx.close();
     }
   });
 });
