@@ -11,6 +11,7 @@ export class AccessSet {
   private readonly accounts = new Set<string>();
   private readonly slots = new Set<string>();
   private readonly created = new Set<string>();
+  private readonly codes = new Set<string>();
 
   /** The sender and the called contract are warm from the start, as in EIP-2929. */
   constructor(warm: readonly string[]) {
@@ -33,6 +34,18 @@ export class AccessSet {
     return GAS.coldSlotExtra;
   }
 
+  /**
+   * Gas for running a contract's code (EIP-7907 style): the first time in
+   * the transaction, a base plus a price per word of the instrumented code,
+   * which a node may have to compile; free after that.
+   */
+  code(address: string, codeChars: number): number {
+    const k = address.toLowerCase();
+    if (this.codes.has(k)) return 0;
+    this.codes.add(k);
+    return coldCodeGas(codeChars);
+  }
+
   /** Gas for paying an account whose balance is `balance`: creating it is charged once per transaction. */
   payee(address: string, balance: bigint): number {
     const k = address.toLowerCase();
@@ -40,6 +53,11 @@ export class AccessSet {
     this.created.add(k);
     return GAS.newAccount;
   }
+}
+
+/** The cold-code price of instrumented code `codeChars` UTF-16 code units long. */
+export function coldCodeGas(codeChars: number): number {
+  return GAS.coldCodeBase + GAS.coldCodePerWord * Math.ceil(codeChars / GAS.codeWordChars);
 }
 
 function utf8Length(s: string): number {

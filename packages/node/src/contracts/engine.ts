@@ -1,5 +1,5 @@
 import { ContractError } from './errors.js';
-import { runCall } from './run-call.js';
+import { runTopCall } from './run-call.js';
 import type { ExecutionRequest, ExecutionResult } from './types.js';
 import { VmPool, type VmPoolOptions } from './vm-pool.js';
 
@@ -37,7 +37,7 @@ export class ContractEngine {
     validate(req);
     let result: ExecutionResult;
     try {
-      result = runCall(this.pool, req, 0);
+      result = runTopCall(this.pool, req);
     } finally {
       this.pool.rethrowHostFault();
     }

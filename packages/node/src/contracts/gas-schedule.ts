@@ -16,8 +16,10 @@ export const GAS = {
    * indexOf measured ~2.3 ns per code unit; 16 undercharged it ~5-fold).
    */
   charsPerGas: 4,
-  /** Native work on arrays and typed arrays: gas per element visited. */
-  perElement: 2,
+  /** Native work on arrays: gas per element visited (slice and spread measured ~27 ns per element). */
+  perElement: 5,
+  /** Typed arrays (numbers only, no callbacks), and per comparison of a sort (4 of these per n·log2 n). */
+  perTypedElement: 2,
   /**
    * Enumerating own keys of an object (Object.keys and friends, for-in,
    * object spread): ~100 ns per key measured (metering reads the keys too).
@@ -34,6 +36,32 @@ export const GAS = {
   splitPerChar: 12,
   /** Fixed part of every wrapped built-in call. */
   builtinBase: 2,
+  /**
+   * Strings used as operands: code units of a string that a comparison,
+   * conversion, switch or Map/Set key may use without an extra charge (every
+   * address and amount is shorter). Longer operands pay per code unit, since
+   * QuickJS compares, hashes and converts strings natively in O(length).
+   */
+  stringFreeChars: 64,
+  /**
+   * Each operand check or string cap the instrumenter inserts (a typeof
+   * test and branch, ~30-35 ns measured, as much as ~6 gas of plain code),
+   * charged with the static weight of the code around it so that CPU per gas
+   * stays level.
+   */
+  operandCheck: 6,
+  /**
+   * Converting a string to a number (unary + and -, arithmetic, relational
+   * comparisons, ++/--): QuickJS's number parser measured 5-45 ns per code
+   * unit (digits and spaces slowest), against ~6.5 ns per gas of plain code.
+   */
+  toNumberPerChar: 2,
+  /**
+   * An object operand of arithmetic or a relational comparison is converted
+   * by its own valueOf/toString, which may hand back any existing string:
+   * charged as converting the longest string a contract can hold.
+   */
+  objectOperand: 2 * 4_096,
   /**
    * JSON.stringify: per value visited (the metering hook runs in the VM for
    * each: ~500-950 ns measured, 8 gas undercharged it ~15-fold) and per code
@@ -81,6 +109,20 @@ export const GAS = {
   /** A contract transfer (Ethereum's value-transfer price): the recipient's account is read, changed and written. */
   transferBase: 9_000,
   nestedCallBase: 5_000,
+  /**
+   * Cold code, modelled on EIP-2929/EIP-7907: the first time a transaction
+   * runs a contract's code (the called contract or deployed code, each
+   * nested `call` target) it pays coldCodeBase plus coldCodePerWord per 32
+   * UTF-16 code units of its instrumented code, for the node that has no
+   * compiled snapshot of it (after a restart, every node). Measured against
+   * plain code in the same process: a snapshot build costs as much CPU as
+   * ~76,000 gas of plain code fixed (restore the base, evaluate, snapshot
+   * ~0.4 MB) and ~255 gas per word of code. Later runs of the same code in the
+   * transaction are warm (free).
+   */
+  coldCodeBase: 60_000,
+  coldCodePerWord: 250,
+  codeWordChars: 32,
 } as const;
 
 export const LIMITS = {
@@ -96,11 +138,17 @@ export const LIMITS = {
    */
   maxStackBytes: 32 * 1024,
   /**
-   * Longest string any metered path may produce (concatenation, built-ins,
-   * JSON). Comparing or hashing a string is native O(length) work charged as
-   * one operation, so this cap bounds how underpriced such an operation can be.
+   * Longest string a contract can hold: every metered path that makes a
+   * string (concatenation, templates, built-ins, JSON) ends the call out of
+   * gas beyond it; string and regex literals, identifiers and call-argument
+   * strings longer than it are refused. Operators and built-ins charge by
+   * string length; this cap bounds what any path left uncharged (a numeric
+   * argument of a built-in converted from a string) can cost. A few KB, as an
+   * Ethereum contract's strings in practice.
    */
-  maxStringLength: 64 * 1024,
+  maxStringLength: 4 * 1024,
+  /** Longest identifier (names end up in function names and error stacks). */
+  maxIdentifierLength: 128,
   /** Longest array or typed array a metered built-in may create or visit. */
   maxArrayLength: 1 << 22,
   maxStorageKeyLength: 256,

@@ -24,7 +24,21 @@ describe('prepareContract', () => {
     ['top-level await', 'await 1; export function a() {}', /top-level await/],
     ['with statements (strict mode)', 'export function a(o) { with (o) {} }', /bad-contract-source/],
     ['array rest patterns', 'export function a(x) { const [h, ...t] = x; }', /array rest/],
+    ['string literals longer than a contract may hold', `export function a() { return '${'x'.repeat(4_097)}'; }`, /literal longer than 4096/],
+    ['template text longer than a contract may hold', `export function a(v) { return \`${'x'.repeat(4_097)}\${v}\`; }`, /literal longer than 4096/],
+    ['regex literals longer than a contract may hold', `export function a() { return /${'x'.repeat(4_097)}/; }`, /literal longer than 4096/],
+    ['identifiers longer than 128 characters', `export function a() { const ${'v'.repeat(129)} = 1; }`, /identifier longer than 128/],
   ])('rejects %s', (_name, source, error) => {
     expect(() => prepareContract(source)).toThrow(error);
+  });
+
+  it('checks operands that may be long strings, and leaves literals and numeric results alone', () => {
+    const checks = (body: string): number => (prepareContract(`export function a(x, y, o) { ${body} }`).code.match(/__hc_[sqlu]/g) ?? []).length;
+    expect(checks("return x === 'short' || x === 1 || typeof x === 'string' || x == null;")).toBe(0);
+    expect(checks('return (x - 1) * 2 < -y;')).toBe(2);
+    expect(checks('return x === y;')).toBe(1);
+    expect(checks('return x < y;')).toBe(2);
+    expect(checks('switch (x) { case 1: return 1; default: return 0; }')).toBe(1);
+    expect(checks('x++; o.p--; o[y] -= 1;')).toBe(4);
   });
 });

@@ -26,9 +26,116 @@ interface Insertion {
 
 const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 const LOOP_TYPES = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
+/** Operators that compare their operands as they are: at most min(length) code units compared. */
+const STRICT_EQUALITY = new Set(['===', '!==']);
+/** Operators that may convert a string operand to a number (or compare two strings). */
+const CONVERTING = new Set(['<', '>', '<=', '>=', '-', '*', '/', '%', '**', '&', '|', '^', '<<', '>>', '>>>']);
+const LOOSE_EQUALITY = new Set(['==', '!=']);
+const CONVERTING_UNARY = new Set(['+', '-', '~']);
+const CONVERTING_ASSIGNMENT = new Set(['-=', '*=', '/=', '%=', '**=', '&=', '|=', '^=', '<<=', '>>=', '>>>=']);
 
 function fail(reason: string): never {
   throw new ContractError(`bad-contract-source: ${reason}`);
+}
+
+
+/**
+ * Operands whose value is a non-string primitive or a string no longer than
+ * GAS.stringFreeChars whatever the contract does: nothing to charge.
+ */
+function isShort(node: AnyNode): boolean {
+  switch (node.type) {
+    case 'Literal':
+      if (node.regex !== undefined) return false;
+      return typeof node.value !== 'string' || node.value.length <= GAS.stringFreeChars;
+    case 'TemplateLiteral':
+      return (node.expressions as AnyNode[]).length === 0 && (node.end as number) - (node.start as number) <= GAS.stringFreeChars;
+    case 'UnaryExpression':
+    case 'UpdateExpression':
+      return true;
+    case 'BinaryExpression':
+      return node.operator !== '+';
+    default:
+      return false;
+  }
+}
+
+function isNull(node: AnyNode): boolean {
+  return node.type === 'Literal' && node.value === null && node.regex === undefined;
+}
+
+/** A check the instrumenter puts around an operand (or before an update of a target). */
+type OperandCheck =
+  | { kind: 'convert' | 'loose'; operand: AnyNode }
+  | { kind: 'strict'; operand: AnyNode; comparisons: number }
+  | { kind: 'target'; update: AnyNode; target: AnyNode };
+
+/**
+ * The operand checks a node needs: strings compared, hashed or converted to
+ * numbers natively in O(length), which one operation's gas does not cover.
+ */
+function operandChecks(node: AnyNode): OperandCheck[] {
+  const out: OperandCheck[] = [];
+  const convert = (kind: 'convert' | 'loose', operand: AnyNode): void => {
+    if (!isShort(operand)) out.push({ kind, operand });
+  };
+  switch (node.type) {
+    case 'BinaryExpression': {
+      const operator = node.operator as string;
+      const left = node.left as AnyNode;
+      const right = node.right as AnyNode;
+      if (STRICT_EQUALITY.has(operator)) {
+        // Comparing stops at the shorter string: one side's length bounds the work.
+        if (!isShort(left) && !isShort(right)) out.push({ kind: 'strict', operand: left, comparisons: 1 });
+      } else if (CONVERTING.has(operator)) {
+        convert('convert', left);
+        convert('convert', right);
+      } else if (LOOSE_EQUALITY.has(operator) && !isNull(left) && !isNull(right)) {
+        convert('loose', left);
+        convert('loose', right);
+      }
+      break;
+    }
+    case 'UnaryExpression':
+      if (CONVERTING_UNARY.has(node.operator as string)) convert('convert', node.argument as AnyNode);
+      break;
+    case 'UpdateExpression':
+      out.push({ kind: 'target', update: node, target: node.argument as AnyNode });
+      break;
+    case 'AssignmentExpression':
+      if (CONVERTING_ASSIGNMENT.has(node.operator as string)) {
+        out.push({ kind: 'target', update: node, target: node.left as AnyNode });
+        convert('convert', node.right as AnyNode);
+      }
+      break;
+    case 'SwitchStatement': {
+      const tests = (node.cases as AnyNode[]).filter((c) => c.test !== null).length;
+      const discriminant = node.discriminant as AnyNode;
+      if (tests > 0 && !isShort(discriminant)) out.push({ kind: 'strict', operand: discriminant, comparisons: tests });
+      break;
+    }
+    default:
+      break;
+  }
+  return out;
+}
+
+/** Whether the instrumenter caps the string `node` makes (one cap per `+` chain; pre-order: parents first). */
+function capsString(node: AnyNode, chained: WeakSet<AnyNode>): boolean {
+  switch (node.type) {
+    case 'BinaryExpression': {
+      if (node.operator !== '+') return false;
+      const left = node.left as AnyNode;
+      if (left.type === 'BinaryExpression' && left.operator === '+') chained.add(left);
+      return !chained.has(node);
+    }
+    case 'AssignmentExpression':
+      return node.operator === '+=';
+    case 'TemplateLiteral':
+      return (node.expressions as AnyNode[]).length > 0;
+    default:
+      return false;
+  }
 }
 
 function charge(gas: number): string {
@@ -39,9 +146,11 @@ function charge(gas: number): string {
 function staticWeight(root: AnyNode): number {
   let count = 0;
   const stack = [root];
+  const chained = new WeakSet<AnyNode>();
   while (stack.length > 0) {
     const node = stack.pop()!;
-    count++;
+    // A check runs about as many interpreter steps as a few syntax nodes: charged so CPU per gas stays level.
+    count += 1 + GAS.operandCheck * (operandChecks(node).length + (capsString(node, chained) ? 1 : 0));
     for (const child of childNodes(node)) {
       if (FUNCTION_TYPES.has(child.type) || LOOP_TYPES.has(child.type)) count++;
       else stack.push(child);
@@ -135,12 +244,24 @@ class Instrumenter {
   private check(node: AnyNode, insideFunction: boolean): void {
     switch (node.type) {
       case 'Identifier':
-      case 'PrivateIdentifier':
-        if ((node.name as string).startsWith(RESERVED_PREFIX)) fail(`reserved identifier ${String(node.name)}`);
+      case 'PrivateIdentifier': {
+        const name = node.name as string;
+        if (name.startsWith(RESERVED_PREFIX)) fail(`reserved identifier ${name}`);
+        if (name.length > LIMITS.maxIdentifierLength) fail(`identifier longer than ${LIMITS.maxIdentifierLength} characters`);
         return;
-      case 'Literal':
+      }
+      case 'Literal': {
         if (node.bigint !== undefined) fail('BigInt is not available in contracts (amounts are decimal strings)');
+        const regex = node.regex as { pattern: string } | undefined;
+        const text = typeof node.value === 'string' ? node.value : regex?.pattern;
+        if (text !== undefined && text.length > LIMITS.maxStringLength) fail(`literal longer than ${LIMITS.maxStringLength} characters`);
         return;
+      }
+      case 'TemplateElement': {
+        const value = node.value as { raw: string };
+        if (value.raw.length > LIMITS.maxStringLength) fail(`literal longer than ${LIMITS.maxStringLength} characters`);
+        return;
+      }
       case 'ImportExpression':
         fail('dynamic import is not supported');
       case 'MetaProperty':
@@ -209,18 +330,23 @@ class Instrumenter {
   }
 
   private instrumentExpression(node: AnyNode): void {
+    for (const check of operandChecks(node)) {
+      if (check.kind === 'target') this.meterTarget(check.update, check.target);
+      else if (check.kind === 'strict') this.meterStrict(check.operand, check.comparisons);
+      else this.meterOperand(check.operand, check.kind === 'convert' ? '__hc_q' : '__hc_l');
+    }
     switch (node.type) {
       case 'BinaryExpression': {
-        if (node.operator !== '+') return;
+        if (node.operator !== '+') break;
         const left = node.left as AnyNode;
         if (left.type === 'BinaryExpression' && left.operator === '+') this.chainedSums.add(left);
         // One wrapper per chain, not per operator: wrappers nest, and QuickJS compiles nesting recursively.
         if (!this.chainedSums.has(node)) this.capString(node);
-        return;
+        break;
       }
       case 'AssignmentExpression':
         if (node.operator === '+=') this.capString(node);
-        return;
+        break;
       case 'TemplateLiteral':
         if ((node.expressions as AnyNode[]).length > 0 && !this.untouchedTemplates.has(node)) this.capString(node);
         return;
@@ -268,6 +394,57 @@ class Instrumenter {
   private meterSpreads(items: (AnyNode | null)[], helper: string): void {
     for (const item of items) {
       if (item?.type === 'SpreadElement') this.wrap(item.argument as AnyNode, helper, ')');
+    }
+  }
+
+  /**
+   * A string operand is compared, hashed or converted natively in O(length):
+   * charge by length first (numbers take the inline fast path). The operand
+   * keeps its own parentheses, so a sequence expression stays one operand.
+   */
+  private meterOperand(node: AnyNode, helper: string): void {
+    if (node.type === 'Identifier') {
+      // Reading an identifier twice has no effect: no temporary needed.
+      const name = String(node.name);
+      this.wrap(node, `(typeof ${name} === "number" ? `, ` : ${helper}(${name}))`);
+      return;
+    }
+    this.wrap(node, '(typeof (__hc_v = (', `)) === "number" ? __hc_v : ${helper}(__hc_v))`);
+  }
+
+  /** Strict equality and switch: only a string longer than the free length costs anything. */
+  private meterStrict(node: AnyNode, comparisons: number): void {
+    const long = `.length <= ${GAS.stringFreeChars}`;
+    if (node.type === 'Identifier') {
+      const name = String(node.name);
+      this.wrap(node, `(typeof ${name} !== "string" || ${name}${long} ? `, ` : __hc_s(${name}, ${comparisons}))`);
+      return;
+    }
+    this.wrap(node, '(typeof (__hc_v = (', `)) !== "string" || __hc_v${long} ? __hc_v : __hc_s(__hc_v, ${comparisons}))`);
+  }
+
+  /**
+   * `x++`, `o.p -= y`: the old value is converted to a number. An identifier
+   * is read once more first; a member's object (and computed key) is
+   * evaluated once and handed to a helper that reads the property (a getter
+   * runs twice) and charges for its value. super and private members are
+   * not metered.
+   */
+  private meterTarget(node: AnyNode, target: AnyNode): void {
+    if (target.type === 'Identifier') {
+      const name = String(target.name);
+      this.wrap(node, `(typeof ${name} === "number" || __hc_q(${name}), `, ')');
+      return;
+    }
+    if (target.type !== 'MemberExpression') return;
+    const object = target.object as AnyNode;
+    const property = target.property as AnyNode;
+    if (object.type === 'Super' || property.type === 'PrivateIdentifier') return;
+    if (target.computed === true) {
+      this.wrap(object, '__hc_up((', '))');
+      this.wrap(property, '__hc_uk((', '))');
+    } else {
+      this.wrap(object, '__hc_un((', `), ${JSON.stringify(String(property.name))})`);
     }
   }
 

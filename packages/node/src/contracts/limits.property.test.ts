@@ -90,9 +90,9 @@ function payloadBytes(): fc.Arbitrary<Uint8Array> {
   );
 }
 
-function txWith(data: Uint8Array, to: Uint8Array): TransferTx {
+function txWith(data: Uint8Array, to: Uint8Array, fee = 1_000_000n): TransferTx {
   return {
-    kind: 'transfer', chainId: params.chainId, nonce: 0n, fee: 1_000_000n, to, amount: 0n, data,
+    kind: 'transfer', chainId: params.chainId, nonce: 0n, fee, to, amount: 0n, data,
     publicKey: new Uint8Array(33), signature: new Uint8Array(64),
   };
 }
@@ -188,7 +188,8 @@ describe('the VM takes any deploy or argument to a receipt', () => {
           const data = utf8ToBytes(JSON.stringify({ type: 'call', fn, args, gasLimit: 3_000_000, gasPrice: '1' }));
           let payload;
           try {
-            payload = contractPayload(txWith(data, contract), params);
+            // The fee must be gasLimit × gasPrice, or every payload is refused before the VM.
+            payload = contractPayload(txWith(data, contract, 3_000_000n), params);
           } catch (e) {
             if (!(e instanceof RuleError)) throw e;
             return;

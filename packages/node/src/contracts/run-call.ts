@@ -105,10 +105,12 @@ function hostFunctions(
       const argsJson = stringArg(ctx, args, 'call arguments');
       const gasLimit = Math.floor(numberArg(ctx, budget, 'gas budget'));
       if (depth + 1 > LIMITS.maxCallDepth) throw guestError(Error, 'call depth limit reached');
-      const cost = access.account(target);
+      let cost = access.account(target);
       if (cost > gasLimit) return ctx.newString(`O${gasLimit}|`);
       const code = req.host.codeOf(target);
       if (code === undefined) throw guestError(Error, `no contract at ${target}`);
+      cost += access.code(target, code.length);
+      if (cost > gasLimit) return ctx.newString(`O${gasLimit}|`);
       const sub = runCall(
         pool,
         {
@@ -162,11 +164,49 @@ function stackBytes(depth: number): number {
  * One contract call, in the instance for its depth restored to the contract's
  * ready snapshot (see vm-pool.ts): identical starting memory for every call.
  */
+/** Whether an argument string or key is longer than a contract may hold (args nest at most CONTRACT_LIMITS.maxArgsDepth deep). */
+function overlongArgument(args: unknown[]): boolean {
+  const stack: unknown[] = [...args];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (v.length > LIMITS.maxStringLength) return true;
+    } else if (Array.isArray(v)) {
+      stack.push(...(v as unknown[]));
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k.length > LIMITS.maxStringLength) return true;
+        stack.push(x);
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * A transaction's call: the called contract's code is cold (see
+ * AccessSet.code), then the call runs with what is left. Call arguments
+ * may not carry a string longer than LIMITS.maxStringLength (reverted, no gas used).
+ */
+export function runTopCall(pool: VmPool, req: ExecutionRequest): ExecutionResult {
+  if (overlongArgument(req.args)) {
+    return {
+      status: 'reverted', gasUsed: 0, revertReason: `call argument string longer than ${LIMITS.maxStringLength} characters`,
+      storageWrites: new Map(), transfers: [], events: [],
+    };
+  }
+  const access = new AccessSet([req.sender, req.contractAddress]);
+  const codeGas = access.code(req.contractAddress, req.code.length);
+  if (codeGas > req.gasLimit) return outOfGas(req.gasLimit);
+  const result = runCall(pool, { ...req, gasLimit: req.gasLimit - codeGas }, 0, access);
+  return { ...result, gasUsed: result.gasUsed + codeGas };
+}
+
 export function runCall(
   pool: VmPool,
   req: ExecutionRequest,
   depth: number,
-  access: AccessSet = new AccessSet([req.sender, req.contractAddress]),
+  access: AccessSet,
 ): ExecutionResult {
   const state: CallState = {
     writes: new Map(),

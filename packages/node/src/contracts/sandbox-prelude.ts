@@ -64,7 +64,41 @@ function isOom(e) {
 function __hc_ck(e) { if (gasLeft() < 0 || isOom(e)) __hc_oog(); }
 function chargeChars(len) { charge(K.builtinBase + ceil(len / K.charsPerGas)); }
 function chargeElements(len) { charge(K.builtinBase + len * K.perElement); }
+function chargeTyped(len) { charge(K.builtinBase + len * K.perTypedElement); }
 function capString(s) { if (typeof s === 'string' && s.length > K.maxStringLength) __hc_big(); return s; }
+/* A string made natively (join, toString, replace...): capped, then paid by its length. */
+function madeString(s) {
+  if (typeof s === 'string') { capString(s); if (s.length > K.stringFreeChars) charge(ceil(s.length / K.charsPerGas)); }
+  return s;
+}
+/* Operands (see instrument.ts): compared or hashed strings by length, converted ones at the number parser's price. */
+function longChars(v) { return typeof v === 'string' && v.length > K.stringFreeChars ? v.length : 0; }
+function __hc_s(v, times) { charge(times * ceil(v.length / K.charsPerGas)); return v; }
+function conversionCost(v) {
+  if (typeof v === 'string') return longChars(v) * K.toNumberPerChar;
+  if ((typeof v === 'object' && v !== null) || typeof v === 'function') return K.objectOperand;
+  return 0;
+}
+function __hc_q(v) { const c = conversionCost(v); if (c > 0) charge(c); return v; }
+function __hc_l(v) { const n = longChars(v); if (n > 0) charge(n * K.toNumberPerChar); return v; }
+/* Arguments a built-in may convert to numbers. */
+function chargeConversions(args) {
+  let n = 0;
+  for (let i = 0; i < args.length; i++) n += longChars(args[i]);
+  if (n > 0) charge(n * K.toNumberPerChar);
+}
+/* o.p++ / o[k] -= x: the old value is read here once (a getter runs twice) and charged as a conversion. */
+function __hc_un(o, key) { __hc_q(o[key]); return o; }
+/* Objects whose computed key is being evaluated, innermost last (no prototype: contracts cannot hook it). */
+const pendingTargets = { __proto__: null };
+let pendingTop = 0;
+function __hc_up(o) { pendingTargets[pendingTop++] = o; return o; }
+function __hc_uk(key) {
+  const o = pendingTargets[--pendingTop];
+  pendingTargets[pendingTop] = undefined;
+  __hc_q(o[key]);
+  return key;
+}
 function capNewLength(n) {
   if (!(n <= K.maxArrayLength)) throw new RangeErrorCtor('length exceeds the contract limit of ' + K.maxArrayLength);
 }
@@ -125,6 +159,12 @@ function __hc_fi(x) { charge(K.builtinBase + enumCost(x)); return x; }
 function collected(items) {
   const out = __hc_it(items);
   charge(out.length * K.collectionPerElement);
+  let chars = 0;
+  for (let i = 0; i < out.length; i++) {
+    const e = out[i];
+    chars += isPlainArray(e) ? longChars(e[0]) : longChars(e);
+  }
+  if (chars > 0) charge(ceil(chars / K.charsPerGas));
   return out;
 }
 
@@ -192,10 +232,26 @@ for (const name of getOwnPropertyNames(ArrayProto)) {
   if (typeof original !== 'function' || hasOwn(arrayConstant, name)) continue;
   let wrapped;
   if (name === 'sort' || name === 'toSorted') {
-    wrapped = function () {
+    wrapped = function (compare) {
       requireArray(this, name);
       const n = this.length;
-      chargeElements(n * ceil(log2(n + 2)) * 4);
+      chargeTyped(n * ceil(log2(n + 2)) * 4);
+      if (compare === undefined) {
+        // The default order compares strings natively: each comparison up to the longest string.
+        let longest = 0;
+        for (let i = 0; i < n; i++) { const c = longChars(this[i]); if (c > longest) longest = c; }
+        if (longest > 0) charge(n * ceil(log2(n + 2)) * ceil(longest / K.charsPerGas));
+      }
+      return apply(original, this, arguments);
+    };
+  } else if (name === 'includes' || name === 'indexOf' || name === 'lastIndexOf') {
+    wrapped = function (search) {
+      requireArray(this, name);
+      chargeElements(this.length);
+      // Each element compared with a string reads up to the search string's length.
+      const c = longChars(search);
+      if (c > 0) charge(this.length * ceil(c / K.charsPerGas));
+      chargeConversions([arguments[1]]);
       return apply(original, this, arguments);
     };
   } else if (name === 'concat') {
@@ -226,7 +282,8 @@ for (const name of getOwnPropertyNames(ArrayProto)) {
     wrapped = function () {
       requireArray(this, name);
       chargeElements(this.length);
-      return capString(apply(original, this, arguments));
+      chargeConversions(arguments);
+      return madeString(apply(original, this, arguments));
     };
   }
   setMethod(ArrayProto, name, wrapped);
@@ -283,8 +340,9 @@ for (const name of getOwnPropertyNames(TypedArrayProto)) {
       else fail(TypeErrorCtor, 'TypedArray.prototype.set needs an array or typed array in contracts');
     }
     if (name === 'sort' || name === 'toSorted') n = n * ceil(log2(n + 2)) * 4;
-    chargeElements(n);
-    return capString(apply(original, this, arguments));
+    chargeTyped(n);
+    chargeConversions(arguments);
+    return madeString(apply(original, this, arguments));
   });
 }
 function typedSourceLength(x) {
@@ -314,7 +372,7 @@ for (const C of [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Arr
     let n = typedSourceLength(args[0]);
     if (n < 0) { args = [__hc_it(args[0])]; n = args[0].length; }
     capNewLength(n);
-    chargeElements(n);
+    chargeTyped(n);
     return args;
   });
   defineProperty(C, 'from', { value: function from(items, mapFn, thisArg) {
@@ -361,6 +419,17 @@ for (const name of ['union', 'intersection', 'difference', 'symmetricDifference'
     return apply(original, this, [other]);
   });
 }
+/* Map and Set hash a string key natively on every access. */
+for (const [C, names] of [[Map, ['get', 'set', 'has', 'delete']], [Set, ['add', 'has', 'delete']]]) {
+  for (const name of names) {
+    const original = C.prototype[name];
+    setMethod(C.prototype, name, function (key) {
+      const c = longChars(key);
+      if (c > 0) charge(ceil(c / K.charsPerGas));
+      return apply(original, this, arguments);
+    });
+  }
+}
 for (const [C, sizeGetter] of [[Map, mapSizeGetter], [Set, setSizeGetter]]) {
   const clear = C.prototype.clear;
   setMethod(C.prototype, 'clear', function () { chargeElements(apply(sizeGetter, this, [])); return apply(clear, this, []); });
@@ -406,7 +475,8 @@ for (const name of getOwnPropertyNames(StringProto)) {
     wrapped = function () {
       const s = toStr(this);
       charge(K.builtinBase + s.length * K.splitPerChar);
-      return apply(original, s, arguments);
+      chargeConversions(arguments);
+      return madeString(apply(original, s, arguments));
     };
   } else if (name === 'padStart' || name === 'padEnd') {
     wrapped = function (length, filler) {
@@ -422,23 +492,51 @@ for (const name of getOwnPropertyNames(StringProto)) {
       let n = s.length;
       for (let i = 0; i < arguments.length; i++) if (typeof arguments[i] === 'string') n += arguments[i].length;
       chargeChars(n);
+      chargeConversions(arguments);
       return capString(apply(original, s, arguments));
     };
   }
   setMethod(StringProto, name, wrapped);
 }
+/* Index arguments converted from strings. */
+for (const name of ['at', 'charAt', 'charCodeAt', 'codePointAt']) {
+  const original = StringProto[name];
+  setMethod(StringProto, name, function (i) {
+    if (typeof i !== 'number') chargeConversions(arguments);
+    return apply(original, this, arguments);
+  });
+}
+for (const name of getOwnPropertyNames(Math)) {
+  const original = Math[name];
+  if (typeof original !== 'function') continue;
+  setMethod(Math, name, function () { chargeConversions(arguments); return apply(original, Math, arguments); });
+}
+for (const name of ['toString', 'toFixed', 'toExponential', 'toPrecision', 'toLocaleString']) {
+  const original = Number.prototype[name];
+  if (typeof original !== 'function') continue;
+  setMethod(Number.prototype, name, function () { chargeConversions(arguments); return apply(original, this, arguments); });
+}
+meterConstructor(Number, function (args) { chargeConversions(args); return args; });
+const FunctionProto = getPrototypeOf(noCodeGeneration), functionToString = FunctionProto.toString;
+setMethod(FunctionProto, 'toString', function toString() { return madeString(apply(functionToString, this, [])); });
 for (const name of ['parseInt', 'parseFloat', 'escape', 'unescape', 'encodeURI', 'encodeURIComponent', 'decodeURI',
   'decodeURIComponent', 'isNaN', 'isFinite']) {
   const original = G[name];
   G[name] = function () {
     const s = arguments[0];
     chargeChars(typeof s === 'string' ? s.length : 0);
-    return capString(apply(original, undefined, arguments));
+    chargeConversions(arguments);
+    return madeString(apply(original, undefined, arguments));
   };
+  if (Number[name] === original) setMethod(Number, name, G[name]);
 }
 for (const name of ['fromCharCode', 'fromCodePoint']) {
   const original = String[name];
-  setMethod(String, name, function () { chargeChars(arguments.length); return apply(original, String, arguments); });
+  setMethod(String, name, function () {
+    chargeChars(arguments.length);
+    chargeConversions(arguments);
+    return capString(apply(original, String, arguments));
+  });
 }
 
 /* JSON: parse by input length, stringify per value visited (the replacer hook) and by output length. */
@@ -447,7 +545,8 @@ function meteredParse(text, reviver) {
   charge(K.builtinBase + s.length * K.jsonParsePerChar);
   return reviver === undefined ? jsonParse(s) : jsonParse(s, reviver);
 }
-function meteredStringify(value, replacer, space) {
+/* capped: the text is handed to the contract, so it may not exceed the string cap (texts leaving the VM have their own limits). */
+function meteredStringify(value, replacer, space, capped) {
   if (replacer !== undefined && replacer !== null && typeof replacer !== 'function') {
     fail(TypeErrorCtor, 'JSON.stringify array replacers are not supported in contracts');
   }
@@ -469,11 +568,11 @@ function meteredStringify(value, replacer, space) {
     return out;
   };
   const out = jsonStringify(value, hook, space);
-  if (out !== undefined) { charge(out.length * K.jsonStringifyPerChar); capString(out); }
+  if (out !== undefined) { charge(out.length * K.jsonStringifyPerChar); if (capped) capString(out); }
   return out;
 }
 setMethod(JSON, 'parse', function parse(text, reviver) { return meteredParse(text, reviver); });
-setMethod(JSON, 'stringify', function stringify(v, r, s) { return meteredStringify(v, r, s); });
+setMethod(JSON, 'stringify', function stringify(v, r, s) { return meteredStringify(v, r, s, true); });
 
 /* RegExp: QuickJS polls the interrupt handler every 10,000 matcher steps, a
    deterministic count. The host counts those polls between rxBegin/rxEnd,
@@ -536,7 +635,7 @@ function boundedStringify(value, what) {
       apply(mapSet, depths, [v, depth]);
     }
     return v;
-  });
+  }, undefined, false);
 }
 function toJsonText(value, what, max) {
   const json = boundedStringify(value, what);
@@ -652,7 +751,8 @@ try {
 }
 }
 
-return freeze({ OOG: OOG, isOom: isOom, bind: bind, it: __hc_it, os: __hc_os, fi: __hc_fi, run: run });
+return freeze({ OOG: OOG, isOom: isOom, bind: bind, it: __hc_it, os: __hc_os, fi: __hc_fi, run: run,
+  s: __hc_s, q: __hc_q, l: __hc_l, un: __hc_un, up: __hc_up, uk: __hc_uk });
 })`;
 
 /**
@@ -670,6 +770,7 @@ function __hc_ck(e) { if (__hc_g < 0 || __hc_isOom(e)) __hc_oog(); }
 __hc_rt.bind(function (n) { if ((__hc_g -= n) < 0) __hc_oog(); }, function () { return __hc_g; },
   function (v) { __hc_g = v; }, __hc_oog);
 const __hc_it = __hc_rt.it, __hc_os = __hc_rt.os, __hc_fi = __hc_rt.fi, __hc_run = __hc_rt.run;
+const __hc_s = __hc_rt.s, __hc_q = __hc_rt.q, __hc_l = __hc_rt.l, __hc_un = __hc_rt.un, __hc_up = __hc_rt.up, __hc_uk = __hc_rt.uk;
 const __hc_factory = `;
 
 /**

@@ -20,7 +20,7 @@ import { QuickJsExecutor } from './executor.js';
 import { loadContractEngine } from './engine.js';
 import { MemoryChain } from './memory-chain.js';
 import { GAS } from './gas-schedule.js';
-import { storageWriteGas } from './access-set.js';
+import { coldCodeGas, storageWriteGas } from './access-set.js';
 
 const fixtures: ChainFixture[] = [];
 afterEach(async () => {
@@ -79,34 +79,36 @@ async function mineBlock(f: ChainFixture, counter: { n: number }): Promise<{ blo
 }
 
 describe('state access is linear: no transition re-runs to load accounts', () => {
-  it('a transaction calling 1,000 funded contracts in turn runs once when templated and once when validated', async () => {
+  // 600, not 1,000: with the cold-code price, 1,000 distinct contracts no longer fit one transaction's 50 M gas.
+  it('a transaction calling 600 funded contracts in turn runs once when templated and once when validated', async () => {
     const counter = { n: 0 };
     const f = await fixture(counter);
     const leaves: Uint8Array[] = [];
-    for (let i = 0; i < 1_000; i++) {
+    for (let i = 0; i < 600; i++) {
       leaves.push(contractAddress(W.alice.address, BigInt(i)));
-      await f.mempool.add(contractTx(f, W.alice, BigInt(i), ZERO_ADDRESS, { type: 'deploy', code: LEAF, init: [] }, 60_000, 5n));
+      await f.mempool.add(contractTx(f, W.alice, BigInt(i), ZERO_ADDRESS, { type: 'deploy', code: LEAF, init: [] }, 120_000, 5n));
     }
     await f.mine(1);
     expect(f.mempool.size).toBe(0);
     const fan = contractAddress(W.bob.address, 0n);
     await f.mempool.add(contractTx(f, W.bob, 0n, ZERO_ADDRESS, { type: 'deploy', code: FAN, init: [] }, 200_000));
     for (let i = 0; i < 4; i++) {
-      const addrs = leaves.slice(i * 250, (i + 1) * 250).map(formatAddress);
+      const addrs = leaves.slice(i * 150, (i + 1) * 150).map(formatAddress);
       await f.mempool.add(contractTx(f, W.bob, BigInt(1 + i), fan, { type: 'call', fn: 'register', args: [i, addrs] }, 10_000_000));
     }
     await f.mine(1);
-    const fanTx = contractTx(f, W.bob, 5n, fan, { type: 'call', fn: 'fan', args: [4] }, 20_000_000);
+    const fanTx = contractTx(f, W.bob, 5n, fan, { type: 'call', fn: 'fan', args: [4] }, 50_000_000);
     await f.mempool.add(fanTx);
     const { templateRuns, connectRuns } = await mineBlock(f, counter);
 
     expect([templateRuns, connectRuns]).toEqual([1, 1]);
     const r = (await f.chain.contracts.receipt(txHash(fanTx)))!;
+    expect(r.revertReason).toBeUndefined();
     expect(r.status).toBe('success');
-    expect(r.returnValue).toBe(1_000);
-    // Every leaf is a distinct cold account: at least 1,000 × (nested call + cold account) of gas.
-    expect(r.gasUsed).toBeGreaterThan(1_000 * (GAS.nestedCallBase + GAS.coldAccount));
-    for (const leaf of [leaves[0]!, leaves[499]!, leaves[999]!]) expect(await f.balance(leaf)).toBe(5n);
+    expect(r.returnValue).toBe(600);
+    // Every leaf is a distinct cold account with cold code: at least 600 × (nested call + cold account + cold code) of gas.
+    expect(r.gasUsed).toBeGreaterThan(600 * (GAS.nestedCallBase + GAS.coldAccount + GAS.coldCodeBase));
+    for (const leaf of [leaves[0]!, leaves[299]!, leaves[599]!]) expect(await f.balance(leaf)).toBe(5n);
   }, 120_000);
 });
 
@@ -172,7 +174,7 @@ describe('contract storage lives in LevelDB', () => {
 });
 
 describe('EIP-2929 style access pricing, visible in gasUsed', () => {
-  it('charges a cold slot 2,000 more than a warm one, and a cold account 2,500 more than a warm one', async () => {
+  it('charges a cold slot 2,000 more than a warm one, and a cold account 2,500 (plus its cold code) more than a warm one', async () => {
     const chain = new MemoryChain(await loadContractEngine());
     chain.balances.set('c', 100n);
     chain.balances.set('x', 1n);
@@ -190,7 +192,9 @@ describe('EIP-2929 style access pricing, visible in gasUsed', () => {
     };
     expect(gas('reads', 'k1', 'k2') - gas('reads', 'k1', 'k1')).toBe(GAS.coldSlotExtra);
     expect(gas('pays', 'x', 'y') - gas('pays', 'x', 'x')).toBe(GAS.coldAccount - GAS.warmAccount);
-    expect(gas('calls', 'leaf1', 'leaf2') - gas('calls', 'leaf1', 'leaf1')).toBe(GAS.coldAccount - GAS.warmAccount);
+    expect(gas('calls', 'leaf1', 'leaf2') - gas('calls', 'leaf1', 'leaf1')).toBe(
+      GAS.coldAccount - GAS.warmAccount + coldCodeGas(chain.codeOf('leaf2')!.length),
+    );
   });
 
   it('charges a new slot 20,000 (up to 32 bytes), a change 2,900, and 625 per byte of growth', async () => {
@@ -248,10 +252,10 @@ describe('built-ins priced for their work (found by the worst-case block benchma
     const chain = new MemoryChain(await loadContractEngine());
     chain.deploy('s', `export function once(n) { const s = 'x'.repeat(n); return s.split('').length; }`, 'alice');
     const small = chain.call('s', 'once', [10], 'alice');
-    const big = chain.call('s', 'once', [60_010], 'alice');
-    expect([small.returnValue, big.returnValue]).toEqual([10, 60_010]);
-    // 60,000 more code units: split's per-unit price plus repeat's per-character price for building them;
-    // the returned JSON is 3 characters longer and so is the call input (one more gas at 4 characters per gas).
-    expect(big.gasUsed - small.gasUsed).toBe(60_000 * GAS.splitPerChar + 60_000 / GAS.charsPerGas + 3 * GAS.jsonStringifyPerChar + 1);
+    const big = chain.call('s', 'once', [4_010], 'alice');
+    expect([small.returnValue, big.returnValue]).toEqual([10, 4_010]);
+    // 4,000 more code units: split's per-unit price plus repeat's per-character price for building them;
+    // the returned JSON is 2 characters longer and so is the call input (one more gas at 4 characters per gas).
+    expect(big.gasUsed - small.gasUsed).toBe(4_000 * GAS.splitPerChar + 4_000 / GAS.charsPerGas + 2 * GAS.jsonStringifyPerChar + 1);
   });
 });
