@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type * as c from './api/chain-responses.js';
 import type * as n from './api/node-responses.js';
+import type * as r from './api/realtime-messages.js';
 
 /**
  * Types of the node API's JSON answers, inferred from the zod schemas in api/ that the node is
@@ -50,3 +51,7 @@ export type BanEntry = z.output<typeof n.banEntrySchema>;
 export type BansJson = z.output<typeof n.bansSchema>;
 export type Connected = z.output<typeof n.connectedSchema>;
 export type SyncedJson = z.output<typeof n.syncedSchema>;
+
+/** A push on the /ws WebSocket, with the topic it was published on; `topic` is left to the hub. */
+export type RealtimePush = z.output<typeof r.realtimePushSchema>;
+export type RealtimeReply = z.output<typeof r.realtimeReplySchema>;

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTES, ZERO_ADDRESS, bytesToHex, encodeTx, matchRoute, parseAddress, signTransfer, utf8ToBytes, type ApiRoute } from '@hackcoin/core';
+import WebSocket from 'ws';
+import {
+  API_ROUTES, ZERO_ADDRESS, bytesToHex, encodeTx, matchRoute, parseAddress, realtimeMessageSchema, signTransfer, utf8ToBytes, type ApiRoute,
+} from '@hackcoin/core';
 import { removeDir, startNode, type TestNode } from './helpers/node-process.js';
 import { newWallet, params, transferHex } from './helpers/p2p.js';
 
@@ -10,6 +13,8 @@ const TOKEN = readFileSync(new URL('../src/contracts/examples/token.js', import.
  * One walk over every route of core's API_ROUTES against real nodes (one with peer-to-peer and a
  * pool, one peer): each answer must parse with its route's response schema and be exactly what the
  * schema describes (no undocumented field), and the node's OpenAPI document must list the same routes.
+ * WebSocket clients on both nodes, subscribed to every topic, hold every message pushed meanwhile
+ * to core's realtime schema the same way.
  */
 describe('every API answer of a real node matches core API_ROUTES', () => {
   let a: TestNode;
@@ -34,6 +39,21 @@ describe('every API answer of a real node matches core API_ROUTES', () => {
     covered.add(route);
     return res.body;
   };
+  const pushed: unknown[] = [];
+  const sockets: WebSocket[] = [];
+  /** Subscribes to `topics` on `node`; resolves once the node has confirmed them. */
+  const listen = (node: TestNode, topics: string[]) =>
+    new Promise<void>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${node.port}/ws`);
+      sockets.push(ws);
+      ws.on('open', () => ws.send(JSON.stringify({ op: 'subscribe', topics })));
+      ws.on('error', reject);
+      ws.on('message', (d) => {
+        const m = JSON.parse(d.toString()) as { type?: string };
+        pushed.push(m);
+        if (m.type === 'subscriptions') resolve();
+      });
+    });
   const contractTx = (to: Uint8Array, payload: Record<string, unknown>, gasLimit: number) => {
     const data = utf8ToBytes(JSON.stringify({ ...payload, gasLimit, gasPrice: '2' }));
     const tx = signTransfer({ kind: 'transfer', chainId: params.chainId, nonce: me.nonce++, fee: BigInt(gasLimit) * 2n, to, amount: 0n, data }, me.key);
@@ -44,11 +64,14 @@ describe('every API answer of a real node matches core API_ROUTES', () => {
     [a, b] = await Promise.all([startNode({ env: { STRATUM_PORT: '0' } }), startNode()]);
   });
   afterAll(async () => {
+    for (const ws of sockets) ws.terminate();
     await Promise.all([a?.stop(), b?.stop()]);
     for (const n of [a, b]) if (n) removeDir(n.dataDir);
   });
 
   it('walks every route with real data', async () => {
+    await listen(a, ['blocks', 'mempool', 'mining', `address:${me.addr}`, `address:${other.addr}`]);
+    await listen(b, ['network', 'blocks']);
     const mine = (n: number, to = me.addr) => call(a, 'POST /api/mining/generate', '/api/mining/generate', { count: n, address: to });
     const mined = await mine(3);
     const info = await call(a, 'GET /api/node/info', '/api/node/info');
@@ -113,6 +136,16 @@ describe('every API answer of a real node matches core API_ROUTES', () => {
     expect(await call(b, 'POST /api/network/unban', '/api/network/unban', { peerId: connected.peer.id })).toEqual({ unbanned: true });
 
     expect([...covered].sort()).toEqual(Object.keys(API_ROUTES).sort());
+
+    for (const m of pushed) {
+      const parsed = realtimeMessageSchema.safeParse(m);
+      expect(parsed.error?.issues, JSON.stringify(m).slice(0, 300)).toBeUndefined();
+      expect(parsed.data).toEqual(m);
+    }
+    const kinds = new Set(pushed.map((m) => { const { type, event } = m as { type: string; event?: string }; return event ? `${type}:${event}` : type; }));
+    for (const k of ['hello', 'subscriptions', 'block', 'tx', 'tx-removed', 'mining', 'address:pending', 'address:confirmed', 'peer:connected', 'peer:disconnected', 'peer:banned']) {
+      expect(kinds, k).toContain(k);
+    }
   }, 120_000);
 
   it('the OpenAPI document lists exactly these routes, with their answers and token requirement', async () => {

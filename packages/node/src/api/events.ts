@@ -1,4 +1,4 @@
-import { formatAddress, txSender, type SignatureBackend } from '@hackcoin/core';
+import { formatAddress, txSender, type RealtimePush, type SignatureBackend } from '@hackcoin/core';
 import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { Miner } from '../mining/miner.js';
@@ -6,6 +6,9 @@ import type { RealtimeHub } from './realtime.js';
 import { headerJson, txJson } from './serialize.js';
 
 const MINING_INTERVAL_MS = 2000;
+
+/** A push as core's realtime schema describes it; the hub adds the topic. */
+type Push<T extends RealtimePush['type']> = Omit<Extract<RealtimePush, { type: T }>, 'topic'>;
 
 /**
  * Bridges subsystem events to real-time topics. Address subscribers hear of
@@ -18,16 +21,16 @@ export function wireRealtime(hub: RealtimeHub, chain: Chain, mempool: Mempool, m
 
   // JSON is built only for topics someone listens to: this runs inside every block connect.
   chain.on('block:connected', (entry, block) => {
-    if (hub.hasSubscribers('blocks')) hub.publish('blocks', { type: 'block', block: { ...headerJson(entry, 1), txCount: block.txs.length } });
+    if (hub.hasSubscribers('blocks')) hub.publish('blocks', { type: 'block', block: { ...headerJson(entry, 1), txCount: block.txs.length } } satisfies Push<'block'>);
     if (!hub.watchesAddresses) return;
     for (const tx of block.txs) {
-      hub.publishAddresses(partiesOf(tx), () => ({ type: 'address', event: 'confirmed', tx: txJson(tx, backend), blockHeight: entry.height, blockHash: entry.id }));
+      hub.publishAddresses(partiesOf(tx), (): Push<'address'> => ({ type: 'address', event: 'confirmed', tx: txJson(tx, backend), blockHeight: entry.height, blockHash: entry.id }));
     }
   });
   chain.on('block:disconnected', (entry, block) => {
     if (!hub.watchesAddresses) return;
     for (const tx of block.txs) {
-      hub.publishAddresses(partiesOf(tx), () => ({ type: 'address', event: 'unconfirmed', tx: txJson(tx, backend), blockHeight: entry.height }));
+      hub.publishAddresses(partiesOf(tx), (): Push<'address'> => ({ type: 'address', event: 'unconfirmed', tx: txJson(tx, backend), blockHeight: entry.height }));
     }
   });
   chain.on('reorg', (info) => {
@@ -37,17 +40,17 @@ export function wireRealtime(hub: RealtimeHub, chain: Chain, mempool: Mempool, m
       to: { hash: info.to.id, height: info.to.height },
       forkHeight: info.fork.height,
       disconnected: info.disconnected.length,
-    });
+    } satisfies Push<'reorg'>);
   });
   mempool.on('tx:added', (e) => {
-    if (hub.hasSubscribers('mempool')) hub.publish('mempool', { type: 'tx', tx: txJson(e.tx, backend), feeRate: e.feeRate });
-    if (hub.watchesAddresses) hub.publishAddresses(partiesOf(e.tx), () => ({ type: 'address', event: 'pending', tx: txJson(e.tx, backend) }));
+    if (hub.hasSubscribers('mempool')) hub.publish('mempool', { type: 'tx', tx: txJson(e.tx, backend), feeRate: e.feeRate } satisfies Push<'tx'>);
+    if (hub.watchesAddresses) hub.publishAddresses(partiesOf(e.tx), (): Push<'address'> => ({ type: 'address', event: 'pending', tx: txJson(e.tx, backend) }));
   });
   mempool.on('tx:removed', (e, reason) => {
-    hub.publish('mempool', { type: 'tx-removed', id: e.id, reason });
+    hub.publish('mempool', { type: 'tx-removed', id: e.id, reason } satisfies Push<'tx-removed'>);
   });
   const timer = setInterval(() => {
-    if (hub.hasSubscribers('mining')) hub.publish('mining', { type: 'mining', status: miner.status() });
+    if (hub.hasSubscribers('mining')) hub.publish('mining', { type: 'mining', status: miner.status() } satisfies Push<'mining'>);
   }, MINING_INTERVAL_MS);
   return () => clearInterval(timer);
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import { parseAddress, formatAddress } from '@hackcoin/core';
+import { parseAddress, formatAddress, type RealtimeReply } from '@hackcoin/core';
 import type { Logger } from '../util/logger.js';
 import { jsonTooDeep } from './json-depth.js';
 
@@ -207,7 +207,7 @@ export class RealtimeHub {
   }
 
   /** Only the hub's own messages are serialised here: nothing a client sent is echoed except short strings. */
-  private reply(ws: WebSocket, message: RealtimeMessage): void {
+  private reply(ws: WebSocket, message: RealtimeReply): void {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   }
 
