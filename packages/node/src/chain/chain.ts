@@ -633,13 +633,20 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const contracts = hasContracts
       ? { executor: await this.executor(), state: this.contractState, time: this.tip.header.time }
       : undefined;
-    const load = await this.blockAccountReader(accounts);
+    const reading = this.blockAccountReader(accounts);
+    // Awaited below; marked handled in case the work in between throws first.
+    reading.catch(() => undefined);
+    // Built while LevelDB reads the accounts, as neither depends on them; the index rows of
+    // contract transactions need their receipts, so those blocks index after the transition.
+    const arena = new ByteArena();
+    const raw = this.unstored.has(entry.id) ? encodeBlock(block) : undefined;
+    const plainIndex = hasContracts ? undefined : indexOps(block, entry.hash, entry.height, this.backend, false, undefined, arena);
+    const load = await reading;
     const t = applyBlock(block, entry.height, { root: this.tip.stateRoot, nodes: this.trie }, load, this.params, backend, contracts);
     const ops: BatchOp[] = [];
-    const arena = new ByteArena();
-    if (this.unstored.has(entry.id)) {
+    if (raw) {
       ops.push({ type: 'put', key: key(Prefix.entry, entry.hash), value: encodeEntry(entry) });
-      ops.push({ type: 'put', key: key(Prefix.block, entry.hash), value: encodeBlock(block) });
+      ops.push({ type: 'put', key: key(Prefix.block, entry.hash), value: raw });
     }
     for (const { address, account } of t.changes.values()) {
       ops.push({ type: 'put', key: arena.key(Prefix.account, address), value: encodeAccount(account) });
@@ -650,7 +657,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     if (c) append(ops, c.ops);
     append(ops, this.trie.ops(t.trieNodes));
     ops.push({ type: 'put', key: key(Prefix.undo, entry.hash), value: encodeUndo(t.previous, c?.undo) });
-    append(ops, indexOps(block, entry.hash, entry.height, this.backend, false, t.receipts, arena));
+    append(ops, plainIndex ?? indexOps(block, entry.hash, entry.height, this.backend, false, t.receipts, arena));
     ops.push({ type: 'put', key: key(Prefix.height, u32be(entry.height)), value: entry.hash });
     ops.push({ type: 'put', key: key(Prefix.meta, META_TIP), value: entry.hash });
     // Nothing of a block whose signatures fail is written.
