@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EMPTY_ROOT, TreeWriter, bytesToHex, sha256, utf8ToBytes } from '@hackcoin/core';
+import { openDatabase } from '../store/db.js';
+import { TrieNodeStore } from './trie-store.js';
+
+const path = (i: number): Uint8Array => sha256(utf8ToBytes(`key ${i}`));
+const value = (i: number, round: number): Uint8Array => utf8ToBytes(`value ${i} in round ${round}`);
+
+describe('TrieNodeStore', () => {
+  it('serves every stored root from LevelDB after its nodes were replaced in the cache, and to a cold store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hackcoin-trie-'));
+    try {
+      const db = await openDatabase(dir);
+      const store = new TrieNodeStore(db, 1 << 20);
+      const roots: Uint8Array[] = [];
+      let root = EMPTY_ROOT;
+      for (let round = 0; round < 4; round++) {
+        const w = new TreeWriter(store);
+        const keys = Array.from({ length: 200 }, (_, i) => i).filter((i) => round === 0 || i % (round + 1) === 0);
+        root = w.update(root, keys.map((i) => ({ path: path(i), apply: () => value(i, round) })));
+        await db.batch(store.ops(w.created));
+        store.remember(w.created);
+        roots.push(root);
+      }
+      const expected = (i: number, upTo: number): Uint8Array => {
+        let last = 0;
+        for (let r = 1; r <= upTo; r++) if (i % (r + 1) === 0) last = r;
+        return value(i, last);
+      };
+      const check = (reader: TreeWriter): void => {
+        roots.forEach((r, upTo) => {
+          for (let i = 0; i < 200; i += 7) expect(bytesToHex(reader.get(r, path(i))!)).toBe(bytesToHex(expected(i, upTo)));
+          expect(reader.get(r, path(1_000))).toBeNull();
+        });
+      };
+      check(new TreeWriter(store));
+      check(new TreeWriter(new TrieNodeStore(db, 1 << 20)));
+      await db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
