@@ -5,10 +5,10 @@ import { startNode, removeDir, waitFor, type TestNode } from '../../packages/nod
  * from up to three random earlier nodes, and with MAX_OUTBOUND=4 plus peer
  * exchange each ends with about eight peers, a random graph.
  */
-export async function startCluster(count: number, maxOutbound = 4, batch = 2): Promise<TestNode[]> {
-  const nodes: TestNode[] = [await startNode({ env: { MAX_OUTBOUND: String(maxOutbound) } })];
+export async function startCluster(count: number, maxOutbound = 4, batch = 2, env: Record<string, string> = {}): Promise<TestNode[]> {
+  const nodes: TestNode[] = [await startNode({ env: { ...env, MAX_OUTBOUND: String(maxOutbound) } })];
   try {
-    await grow(nodes, count, maxOutbound, batch);
+    await grow(nodes, count, maxOutbound, batch, env);
   } catch (e) {
     await stopCluster(nodes);
     throw e;
@@ -16,13 +16,13 @@ export async function startCluster(count: number, maxOutbound = 4, batch = 2): P
   return nodes;
 }
 
-async function grow(nodes: TestNode[], count: number, maxOutbound: number, batch: number): Promise<void> {
+async function grow(nodes: TestNode[], count: number, maxOutbound: number, batch: number, env: Record<string, string>): Promise<void> {
   while (nodes.length < count) {
     const n = Math.min(batch, count - nodes.length);
     const started = await Promise.all(
       Array.from({ length: n }, () => {
         const seeds = [...nodes].sort(() => Math.random() - 0.5).slice(0, 3).map((x) => x.url);
-        return startNode({ env: { MAX_OUTBOUND: String(maxOutbound), BOOTSTRAP_NODES: seeds.join(',') } });
+        return startNode({ env: { ...env, MAX_OUTBOUND: String(maxOutbound), BOOTSTRAP_NODES: seeds.join(',') } });
       }),
     );
     nodes.push(...started);

@@ -8,15 +8,15 @@ import { FakePeers } from './test-peers.js';
 /** Only what the announcer reads of a tip. */
 const entry = (height: number): ChainEntry => ({ id: `b${height}`, height, chainWork: BigInt(height) }) as ChainEntry;
 
-function setup() {
+function setup(gossip: { carried: Set<string>; subscribers: string[] } = { carried: new Set(), subscribers: [] }) {
   const chain = { tip: entry(0) };
   const peers = new FakePeers();
   const sent: { peerId: string; height: number }[] = [];
   const announcer = new TipAnnouncer({
     chain,
     peers,
-    gossiped: () => false,
-    meshPeers: () => [],
+    gossiped: (id) => gossip.carried.has(id),
+    gossipPeers: () => gossip.subscribers,
     exchange: async (peerId) => {
       sent.push({ peerId, height: chain.tip.height });
       await new Promise((r) => setTimeout(r, 5));
@@ -72,6 +72,26 @@ describe('TipAnnouncer at a high block rate', () => {
     }
     await vi.advanceTimersByTimeAsync(1_000);
     expect(sent).toEqual([]);
+  });
+});
+
+describe('TipAnnouncer next to gossip', () => {
+  it('announces a tip gossip carries only to peers outside block gossip, and a synced tip to every peer lacking it', async () => {
+    const gossip = { carried: new Set(['b1']), subscribers: ['meshed', 'subscribed'] };
+    const { chain, peers, sent, announcer } = setup(gossip);
+    for (const id of ['meshed', 'subscribed', 'legacy']) peers.add(id, { chainWork: 0n, height: 0 });
+    chain.tip = entry(1);
+    announcer.announce();
+    await vi.advanceTimersByTimeAsync(MIN_GAP_MS);
+    expect(sent).toEqual([{ peerId: 'legacy', height: 1 }]);
+
+    sent.length = 0;
+    // Block 2 came by sync: gossip does not forward it, so every peer behind hears of it.
+    chain.tip = entry(2);
+    announcer.announce();
+    await vi.advanceTimersByTimeAsync(MIN_GAP_MS * 2);
+    expect(sent.map((s) => s.peerId).sort()).toEqual(['legacy', 'meshed', 'subscribed']);
+    expect(sent.every((s) => s.height === 2)).toBe(true);
   });
 });
 

@@ -7,25 +7,29 @@ export interface AnnouncerDeps {
   peers: PeerSet;
   /** Whether gossipsub carries this block onwards itself. */
   gossiped: (id: string) => boolean;
-  meshPeers: () => string[];
+  /** Peers subscribed to block gossip. */
+  gossipPeers: () => string[];
   /** Sends our status to a peer (and learns its). */
   exchange: (peerId: string) => Promise<boolean>;
 }
 
 /**
  * Fast path next to gossip, like Bitcoin's headers announcements: on a new
- * tip, push our status to the peers gossip will not reach promptly, and a
- * peer that lacks the block fetches it from us at once (one round trip).
- * When gossip carries the block (we validated it from gossip, or published
- * it), that is the peers outside our mesh, which would otherwise wait for
- * IHAVE at the next heartbeat; when it came by sync or fetch, gossip does
- * not forward it, so every peer. Peers known to have it are skipped: those
- * that delivered it to us (block intake marks a peer before the tip moves, so
- * the last block it sent may already be a later one) and those whose status
- * shows at least its work. At most one announcement per peer is in flight and
- * they start at least MIN_GAP_MS apart; tips that arrive meanwhile are folded
- * into one follow-up, so a chain found at 100 blocks/s costs a peer a few
- * statuses a second, never one per block.
+ * tip that gossip does not carry (it came by sync or fetch), push our status
+ * to every peer that may lack it, and a peer one block behind fetches it from
+ * us at once (one round trip). A tip gossip carries (we validated it from
+ * gossip, or published it) is announced only to peers that do not take
+ * compact-block gossip: the others get it from a mesh peer or by IHAVE at the
+ * next heartbeat, and a status exchange per such peer per block (a new
+ * stream, ten encrypted frames, and a whole-block fetch racing the compact
+ * one) cost a 20-node network more CPU than the blocks themselves. Peers
+ * known to have it are skipped: those that delivered it to us (block intake
+ * marks a peer before the tip moves, so the last block it sent may already be
+ * a later one) and those whose status shows at least its work. At most one
+ * announcement per peer is in flight and they start at least MIN_GAP_MS
+ * apart; tips that arrive meanwhile are folded into one follow-up, so a chain
+ * found at 100 blocks/s costs a peer a few statuses a second, never one per
+ * block.
  */
 export const MIN_GAP_MS = 200;
 
@@ -45,11 +49,11 @@ export class TipAnnouncer {
   announce(): void {
     if (this.stopped) return;
     const tip = this.d.chain.tip;
-    const mesh = this.d.gossiped(tip.id) ? new Set(this.d.meshPeers()) : undefined;
+    const reached = this.d.gossiped(tip.id) ? new Set(this.d.gossipPeers()) : undefined;
     const ready = this.d.peers.ready();
     if (this.lastAt.size > ready.length) this.prune(ready);
     for (const p of ready) {
-      if (mesh?.has(p.peerId) || !this.lacksTip(p)) continue;
+      if (reached?.has(p.peerId) || !this.lacksTip(p)) continue;
       this.announceTo(p.peerId);
     }
   }

@@ -187,6 +187,9 @@ function connInfo(c: Connection): ConnInfo {
   };
 }
 
+/** How long our own address list is reused before asking libp2p again. */
+const ADDRS_TTL_MS = 5_000;
+
 export async function createHost(opts: HostOptions): Promise<Host> {
   const privateKey = opts.privateKey ? privateKeyFromProtobuf(opts.privateKey) : await generateKeyPair('Ed25519');
   const banned = (p: PeerId): boolean => opts.isBanned(p.toString());
@@ -269,9 +272,18 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     reject: TopicValidatorResult.Reject,
   };
 
+  // Every status we send carries our addresses, and libp2p rebuilds and re-filters the list on each call
+  // (3 % of a 20-node network's CPU went there): cached until libp2p reports a change, and
+  // briefly, since observed addresses are confirmed without one.
+  let addrCache: { addrs: string[]; until: number } | undefined;
+  node.addEventListener('self:peer:update', () => (addrCache = undefined));
   const host: Host = {
     peerId: node.peerId.toString(),
-    addrs: () => node.getMultiaddrs().map((m: Multiaddr) => m.toString()),
+    addrs() {
+      const now = Date.now();
+      if (!addrCache || addrCache.until < now) addrCache = { addrs: node.getMultiaddrs().map((m: Multiaddr) => m.toString()), until: now + ADDRS_TTL_MS };
+      return addrCache.addrs.slice();
+    },
     async dial(address, timeoutMs = 10_000) {
       const target = address.startsWith('/') ? multiaddr(address) : peerIdFromString(address);
       const conn = await node.dial(target, { signal: AbortSignal.timeout(timeoutMs) });

@@ -104,6 +104,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
   private compact!: CompactRelay;
   private manager!: PeerManager;
   private txIntake!: TxIntake;
+  private intake!: BlockIntake;
   private handshake!: Handshake;
   private announcer!: TipAnnouncer;
   private readonly gate: InboundGate;
@@ -153,6 +154,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     this.book = new AddrMan(join(this.o.dataDir, 'p2p', 'addrman.json'), this.host.peerId);
     this.wire = new Wire(this.host, peers);
     const intake = new BlockIntake(chain, peers, log);
+    this.intake = intake;
     const txIntake = new TxIntake(mempool, peers);
     this.txIntake = txIntake;
     const client = new WireSyncClient(this.wire, this.ids.sync, peers, intake, this.o.params.maxBlockSize);
@@ -211,7 +213,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
       chain,
       peers,
       gossiped: (id) => this.relay.gossiped.has(id),
-      meshPeers: () => this.host.meshPeers(this.ids.cmpctBlocks),
+      gossipPeers: () => this.host.topicPeers(this.ids.cmpctBlocks),
       exchange: (id) => this.handshake.exchange(id),
     });
     this.manager = new PeerManager({
@@ -317,8 +319,12 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     }
     if (!p.offersMoreThan(this.o.chain.tip.chainWork)) return;
     // One block ahead of us with a tip we lack: an announcement; fetch that block at once.
-    if (!first && prevBest !== p.bestId && s.height === this.o.chain.height + 1) this.syncer.fetchAnnounced(p, s.bestHash);
-    else this.syncer.trigger();
+    if (!first && prevBest !== p.bestId && s.height === this.o.chain.height + 1) {
+      // Already being validated (relayed compact, before validation): a second copy would only queue behind it.
+      if (this.intake.seen.has(p.bestId!)) return;
+      this.o.log.debug('block %s announced by %s', p.bestId!.slice(0, 16), short(p.peerId));
+      this.syncer.fetchAnnounced(p, s.bestHash);
+    } else this.syncer.trigger();
   }
 
   private pullMempool(peerId: string): void {

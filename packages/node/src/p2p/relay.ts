@@ -132,6 +132,7 @@ export class Relay {
     if (this.d.intake.seen.has(e.id)) return;
     this.d.intake.seen.add(e.id);
     this.gossiped.add(e.id);
+    this.d.log.debug('publishing block %s', e.id.slice(0, 16));
     const data = this.d.compact ? this.d.compact.encode(block) : encodeBlock(block);
     this.d.gossip.publish(this.d.compact?.topic ?? this.d.topics.blocks, data).then(
       (n) => {

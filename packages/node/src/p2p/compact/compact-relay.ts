@@ -120,13 +120,16 @@ export class CompactRelay {
       return 'ignore';
     }
     this.counters.received++;
+    this.d.log.debug('cmpct %s received from %s', id.slice(0, 16), short(from));
     const block = await this.rebuild(from, cb, hash);
     if (!block || this.d.chain.getEntry(id)) return 'ignore';
+    this.d.log.debug('cmpct %s rebuilt', id.slice(0, 16));
     this.d.recent.add(id, block);
     if (!parent || parent !== this.d.chain.tip) return accept(block, { blame: true });
     const refused = this.checkHeader(from, cb.header, parent, id);
     if (refused) return refused;
     this.counters.forwardedEarly++;
+    this.d.log.debug('cmpct %s forwarded', id.slice(0, 16));
     accept(block, { blame: false }).catch((e: Error) => this.d.log.warn(`compact block ${id.slice(0, 16)}: ${e.message}`));
     return 'accept';
   }
