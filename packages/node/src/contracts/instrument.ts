@@ -102,12 +102,17 @@ function operandChecks(node: AnyNode): OperandCheck[] {
     case 'UpdateExpression':
       out.push({ kind: 'target', update: node, target: node.argument as AnyNode });
       break;
-    case 'AssignmentExpression':
+    case 'AssignmentExpression': {
+      const left = node.left as AnyNode;
       if (CONVERTING_ASSIGNMENT.has(node.operator as string)) {
-        out.push({ kind: 'target', update: node, target: node.left as AnyNode });
+        out.push({ kind: 'target', update: node, target: left });
         convert('convert', node.right as AnyNode);
+      } else if (node.operator === '=' && left.type === 'MemberExpression') {
+        // A typed array element or an array's length converts what is stored to a number.
+        convert('loose', node.right as AnyNode);
       }
       break;
+    }
     case 'SwitchStatement': {
       const tests = (node.cases as AnyNode[]).filter((c) => c.test !== null).length;
       const discriminant = node.discriminant as AnyNode;

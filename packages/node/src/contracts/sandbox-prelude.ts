@@ -87,6 +87,18 @@ function chargeConversions(args) {
   for (let i = 0; i < args.length; i++) n += longChars(args[i]);
   if (n > 0) charge(n * K.toNumberPerChar);
 }
+/* Elements a typed array converts to numbers. */
+function chargeElementConversions(arr) {
+  if (!isPlainArray(arr)) return;
+  let n = 0;
+  for (let i = 0; i < arr.length; i++) n += longChars(arr[i]);
+  if (n > 0) charge(n * K.toNumberPerChar);
+}
+/* A callback whose results a typed array converts to numbers. */
+function convertingCallback(fn) {
+  if (typeof fn !== 'function') return fn;
+  return function (v, i, a) { return __hc_q(apply(fn, this, [v, i, a])); };
+}
 /* o.p++ / o[k] -= x: the old value is read here once (a getter runs twice) and charged as a conversion. */
 function __hc_un(o, key) { __hc_q(o[key]); return o; }
 /* Objects whose computed key is being evaluated, innermost last (no prototype: contracts cannot hook it). */
@@ -333,8 +345,10 @@ for (const name of getOwnPropertyNames(TypedArrayProto)) {
   if (typeof original !== 'function' || hasOwn(typedConstant, name)) continue;
   setMethod(TypedArrayProto, name, function () {
     let n = typedLength(this);
+    if (name === 'map') return apply(original, this, [convertingCallback(arguments[0]), arguments[1]]);
     if (name === 'set') {
       const src = arguments[0];
+      chargeElementConversions(src);
       if (isPlainArray(src)) n += src.length;
       else if (isTyped(src)) n += typedLength(src);
       else fail(TypeErrorCtor, 'TypedArray.prototype.set needs an array or typed array in contracts');
@@ -373,12 +387,20 @@ for (const C of [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Arr
     if (n < 0) { args = [__hc_it(args[0])]; n = args[0].length; }
     capNewLength(n);
     chargeTyped(n);
+    chargeElementConversions(args[0]);
     return args;
   });
+  const typedOf = C.of;
   defineProperty(C, 'from', { value: function from(items, mapFn, thisArg) {
     const source = __hc_it(items);
     capNewLength(source.length);
-    return apply(typedFrom, wrapper, mapFn === undefined ? [source] : [source, mapFn, thisArg]);
+    if (mapFn === undefined) chargeElementConversions(source);
+    return apply(typedFrom, wrapper, mapFn === undefined ? [source] : [source, convertingCallback(mapFn), thisArg]);
+  }, writable: true, configurable: true });
+  defineProperty(C, 'of', { value: function of() {
+    chargeTyped(arguments.length);
+    chargeConversions(arguments);
+    return apply(typedOf, wrapper, arguments);
   }, writable: true, configurable: true });
 }
 meterConstructor(ArrayBuffer, function (args) {
@@ -403,6 +425,12 @@ for (const name of ['slice', 'resize', 'transfer', 'transferToFixedLength']) {
     chargeChars(n + requested);
     return apply(original, this, arguments);
   });
+}
+
+for (const name of getOwnPropertyNames(DataView.prototype)) {
+  const original = getOwnPropertyDescriptor(DataView.prototype, name).value;
+  if (typeof original !== 'function' || name === 'constructor') continue;
+  setMethod(DataView.prototype, name, function () { chargeConversions(arguments); return apply(original, this, arguments); });
 }
 
 /* Collections built from iterables. */

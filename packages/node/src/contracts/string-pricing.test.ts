@@ -25,6 +25,8 @@ export function inc(s, on) { const o = { p: s }; if (on) { o.p++; } }
 export function sw(s, on) { if (on) { switch (s) { case 'a': break; case 'b': break; case 'c': break; } } }
 export function key(s, on) { const m = new Map(); if (on) m.set(s, 1); }
 export function has(s, on) { const a = ['a', 'b', 'c']; if (on) a.includes(s); }
+export function typed(s, on) { const t = new Uint8Array(2); if (on) t[0] = s; }
+export function typedSet(s, on) { const t = new Uint8Array(2); if (on) t.set([s]); }
 `;
 
 const ATTACKS = `
@@ -32,6 +34,7 @@ export function cmpLoop(s) { const t = s.slice(0); let n = 0; for (;;) { if (s =
 export function keyLoop(s) { const m = new Map(); let n = 0; for (;;) { m.set(s, n++); } }
 export function numLoop(s) { let n = 0; for (;;) { n += -s; } }
 export function incLoop(s) { const o = {}; for (;;) { o.p = s; o.p--; } }
+export function typedLoop(s) { const t = new Float64Array(1); for (;;) { t[0] = s; } }
 export function grow() { let s = 'ab'; for (;;) s += s; }
 export function repeat() { return 'x'.repeat(${LIMITS.maxStringLength + 1}).length; }
 `;
@@ -64,6 +67,11 @@ describe('long strings are charged by length', () => {
     expect(extra('inc', [DIGITS])).toBe(N * GAS.toNumberPerChar);
   });
 
+  it('typed array elements: a string stored is converted to a number', () => {
+    expect(extra('typed', [DIGITS])).toBe(N * GAS.toNumberPerChar);
+    expect(extra('typedSet', [DIGITS])).toBe(GAS.builtinBase + 3 * GAS.perTypedElement + N * GAS.toNumberPerChar);
+  });
+
   it('switch: once per case compared', () => {
     expect(extra('sw', [LONG])).toBe(3 * Math.ceil(N / GAS.charsPerGas));
   });
@@ -90,6 +98,7 @@ describe('attack loops on long strings run out of gas, identically on every engi
     ['Map key', 'keyLoop', LONG],
     ['conversion to a number', 'numLoop', DIGITS],
     ['member decrement', 'incLoop', DIGITS],
+    ['typed array store', 'typedLoop', DIGITS],
   ])('%s', async (_name, fn, s) => {
     const run = (c: MemoryChain): ExecutionResult => c.call('a', fn, [s], 'alice', 0n, 2_000_000);
     const first = run(chain);
