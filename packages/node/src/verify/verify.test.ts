@@ -227,6 +227,63 @@ describe('a chain checking signatures on the verify pool', () => {
   });
 });
 
+describe('a block judged while its signatures are still being checked', () => {
+  it('fails with the serial rule whichever of a signature, a key or a state rule breaks first', async () => {
+    const fx = await ChainFixture.create();
+    const dirs: string[] = [];
+    try {
+      const history = await fx.mine(2, { miner: W.alice });
+      const branch = await fx.branch();
+      const txs = Array.from({ length: 12 }, (_, i) => fx.tx(W.alice, W.bob, 1_000n, { nonce: BigInt(i) }));
+      const offCurve = new Uint8Array(33);
+      offCurve[0] = 2;
+      offCurve[32] = 5;
+      const badKey = (tx: TransferTx): TransferTx => ({ ...tx, publicKey: offCurve });
+      const gap = fx.tx(W.alice, W.bob, 1_000n, { nonce: 50n });
+      const rich = fx.tx(W.alice, W.bob, 10n ** 18n, { nonce: 5n });
+      const variants: Record<number, TransferTx>[] = [
+        { 2: gap, 9: highS(txs[9]!) }, // a state rule before a bad signature: the signature wins
+        { 4: badKey(txs[4]!), 9: highS(txs[9]!) }, // an invalid key before a bad signature
+        { 9: highS(txs[9]!), 10: badKey(txs[10]!) }, // a bad signature before an invalid key
+        { 2: gap },
+        { 5: rich },
+      ];
+      const blocks = [...variants.map((v) => branch.clone().next({ txs: txs.map((tx, i) => v[i] ?? tx) })), branch.clone().next({ txs })];
+      const run = async (verifier: SignatureVerifier | undefined) => {
+        const dir = mkdtempSync(join(tmpdir(), 'hackcoin-verify-test-'));
+        dirs.push(dir);
+        const db = await openDatabase(dir);
+        const chain = await Chain.open({ db, params: fx.params, backend: fx.backend, log: quietLogger(), now: () => fx.clock.now, ...(verifier ? { verifier } : {}) });
+        try {
+          for (const b of history) await chain.processBlock(b);
+          const outcomes: string[] = [];
+          for (const b of blocks) outcomes.push(await chain.processBlock(b).then((r) => r.status, (e: RuleError) => e.message));
+          return { outcomes, tip: chain.tip.id };
+        } finally {
+          await db.close();
+        }
+      };
+      const pool = new VerifyPool(2);
+      pools.push(pool);
+      await pool.whenReady();
+      const parallel = await run(new SignatureVerifier(fx.backend, pool));
+      const serial = await run(undefined);
+      expect(parallel).toEqual(serial);
+      expect(serial.outcomes).toEqual([
+        'bad-txns-sig: signature does not verify',
+        'bad-txns-sig: invalid public key',
+        'bad-txns-sig: signature does not verify',
+        'bad-txns-nonce-gap: expected 2, got 50',
+        expect.stringMatching(/^bad-txns-insufficient-funds/),
+        'connected',
+      ]);
+    } finally {
+      await fx.close();
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a mempool checking signatures on the verify pool', () => {
   it('admits and refuses exactly what the serial mempool does', async () => {
     const fx = await ChainFixture.create();
