@@ -1,4 +1,4 @@
-import { sha256 } from '../crypto/hash.js';
+import { sha256, sha256Into } from '../crypto/hash.js';
 import { BufferReader } from '../encoding/reader.js';
 import { BufferWriter } from '../encoding/writer.js';
 import { hexToBytes, utf8ToBytes } from '../encoding/bytes.js';
@@ -78,13 +78,17 @@ export function commitState(
     }
   }
   const updates: TreeUpdate[] = [];
+  // All account paths in one array: a fresh array per hash costs as much as the hash.
+  const paths = new Uint8Array(32 * touched.size);
   for (const k of touched) {
     const change = changes.get(k);
     const changed = change?.account;
     const code = contracts?.deployments().get(k);
     const slots = storage.get(k);
+    const at = 32 * updates.length;
+    sha256Into(change?.address ?? hexToBytes(k), paths, at);
     updates.push({
-      path: accountPath(change?.address ?? hexToBytes(k)),
+      path: paths.subarray(at, at + 32),
       apply(old) {
         const prev = old ? decodeStateAccount(old) : EMPTY_COMMITTED_ACCOUNT;
         const next: CommittedAccount = {
