@@ -24,7 +24,7 @@ export async function openDatabase(dir: string): Promise<Database> {
  * Array batches go to LevelDB through a chained batch: the binding then copies
  * each key and value from call arguments, where the array form reads every
  * operation object's properties through N-API, most of the main thread's
- * share of writing a 1,000-transfer block (~25,000 operations). The result is
+ * share of writing a 1,000-transfer block (~11,000 operations). The result is
  * the same single atomic WriteBatch. Batches with options take the library's path.
  */
 function batchThroughChainedBatch(db: Database): void {
