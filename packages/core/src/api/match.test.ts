@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiShapeError, checkApiResponse, matchRoute } from './match.js';
+import { routePath } from './route-path.js';
 
 const HASH = 'ab'.repeat(32);
 
@@ -47,5 +48,15 @@ describe('checkApiResponse', () => {
     const notFound = { error: 'not-found', message: 'no such block' };
     expect(checkApiResponse('GET', '/api/blocks/7', 404, notFound)).toBe(notFound);
     expect(() => checkApiResponse('GET', '/api/health', 503, notFound)).toThrow(ApiShapeError);
+  });
+});
+
+describe('routePath', () => {
+  it('fills the parameters and query of a route, URL-encoded, and matches back to it', () => {
+    const path = routePath('GET /api/proof/storage/:contract/:key', { contract: '0xab', key: 'balance:0x1 2' }, { block: 7 });
+    expect(path).toBe('/api/proof/storage/0xab/balance%3A0x1%202?block=7');
+    expect(matchRoute('GET', path)).toBe('GET /api/proof/storage/:contract/:key');
+    expect(routePath('GET /api/blocks', {}, { page: 2, limit: undefined })).toBe('/api/blocks?page=2');
+    expect(routePath('GET /api/node/info', {})).toBe('/api/node/info');
   });
 });

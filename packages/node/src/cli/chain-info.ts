@@ -3,10 +3,8 @@ import {
   formatAddress,
   getParams,
   parseAddress,
-  type AddressInfoJson,
   type BalanceSummary,
   type ConsensusParams,
-  type NodeInfo,
   parseFeeEstimate,
   type FeePolicyEstimate,
   type PendingTxInfo,
@@ -32,7 +30,7 @@ export function userAddress(text: string, what: string): string {
 }
 
 export async function addressState(client: NodeClient, address: string): Promise<AddressState> {
-  const j = await client.get<AddressInfoJson>(`/api/address/${address}?limit=1`);
+  const j = await client.call('GET /api/address/:address', { address }, { query: { limit: 1 } });
   const me = address.toLowerCase();
   // Direction is derived here from from/to: a payment to oneself costs only its fee.
   const pending = j.pending.map((p): PendingTxInfo => {
@@ -51,7 +49,7 @@ export async function addressState(client: NodeClient, address: string): Promise
 
 /** The network's consensus parameters, checked against what the node reports so we never sign for the wrong chain. */
 export async function networkParams(client: NodeClient): Promise<ConsensusParams> {
-  const info = await client.get<NodeInfo>('/api/node/info');
+  const info = await client.call('GET /api/node/info', {});
   let params: ConsensusParams;
   try {
     params = getParams(info.network);
@@ -67,7 +65,7 @@ export async function networkParams(client: NodeClient): Promise<ConsensusParams
 /** The node's answer under core's fee policy: per-byte rates for transfers, gas prices for contract transactions. */
 export async function feeEstimate(client: NodeClient): Promise<FeePolicyEstimate> {
   try {
-    return parseFeeEstimate(await client.get<unknown>('/api/fees/estimate'));
+    return parseFeeEstimate(await client.call('GET /api/fees/estimate', {}));
   } catch (e) {
     if (e instanceof CliError) throw e;
     throw new CliError((e as Error).message, EXIT.node);

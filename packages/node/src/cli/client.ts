@@ -1,12 +1,12 @@
-import { ApiShapeError, checkApiResponse } from '@hackcoin/core';
+import { ApiShapeError, checkApiResponse, routePath, type ApiResponse, type ApiRoute, type RouteBody, type RouteParams, type RouteQuery } from '@hackcoin/core';
 import { CliError, EXIT } from './errors.js';
 
 const TIMEOUT_MS = 30_000;
 
 /**
  * Thin JSON client for the node's HTTP API; turns every failure into one readable CliError. Answers
- * are checked against their route's schema in core's API_ROUTES, so `T` (the route's type from core)
- * holds for what a command reads.
+ * are checked against their route's schema in core's API_ROUTES, so the route's type from core holds
+ * for what a command reads.
  */
 export class NodeClient {
   /** `token` authorises the node's control routes (e.g. generate); reads never need it. */
@@ -19,12 +19,10 @@ export class NodeClient {
     return this.token !== undefined && this.token !== '';
   }
 
-  get<T>(path: string): Promise<T> {
-    return this.request<T>('GET', path);
-  }
-
-  post<T>(path: string, body: unknown): Promise<T> {
-    return this.request<T>('POST', path, body);
+  /** A request to `route` of core's API_ROUTES, its answer typed by the route. */
+  call<R extends ApiRoute>(route: R, params: RouteParams<R>, init: { query?: RouteQuery<R>; body?: RouteBody<R> } = {}): Promise<ApiResponse<R>> {
+    const method = route.slice(0, route.indexOf(' '));
+    return this.request<ApiResponse<R>>(method, routePath(route, params, init.query), method === 'POST' ? (init.body ?? {}) : undefined);
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {

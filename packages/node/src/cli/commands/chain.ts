@@ -1,4 +1,4 @@
-import { formatHck, parseFeeEstimate, type BlockDetail, type Generated, type MempoolInfo, type PeersJson } from '@hackcoin/core';
+import { formatHck, parseFeeEstimate } from '@hackcoin/core';
 import { addressState, userAddress } from '../chain-info.js';
 import type { CommandContext } from '../context.js';
 import { usageError } from '../errors.js';
@@ -36,7 +36,7 @@ async function generate(ctx: CommandContext): Promise<void> {
   if (!/^\d+$/.test(rest[0]!) || n < 1 || n > MAX_GENERATE) throw usageError(`invalid block count "${rest[0]}": a whole number from 1 to ${MAX_GENERATE}`);
   const address = rest[1] !== undefined ? userAddress(rest[1], 'address') : walletAddresses(ctx)[0]!;
   if (!ctx.node.hasToken) throw usageError('generate needs the node token: --token TOKEN or env HACKCOIN_TOKEN (the node prints it at start-up)');
-  const r = await ctx.node.post<Generated>('/api/mining/generate', { count: n, address });
+  const r = await ctx.node.call('POST /api/mining/generate', {}, { body: { count: n, address } });
   ctx.out.result({ ...r, address }, [...r.blocks, `mined ${r.blocks.length} block${r.blocks.length === 1 ? '' : 's'} to ${address}; height ${r.height}`]);
 }
 
@@ -44,7 +44,7 @@ async function generate(ctx: CommandContext): Promise<void> {
 async function getblock(ctx: CommandContext): Promise<void> {
   const [id] = takeArgs(ctx.opts, 1, ['hash|height']);
   if (!/^(\d{1,10}|[0-9a-fA-F]{64})$/.test(id!)) throw usageError(`invalid block "${id}": a height or a 64-hex-digit hash`);
-  const b = await ctx.node.get<BlockDetail>(`/api/blocks/${id}`);
+  const b = await ctx.node.call('GET /api/blocks/:id', { id: id! });
   ctx.out.result(b, [
     `hash           ${b.hash}`,
     `height         ${b.height}`,
@@ -79,7 +79,7 @@ async function getbalance(ctx: CommandContext): Promise<void> {
 async function getpeerinfo(ctx: CommandContext): Promise<void> {
   takeArgs(ctx.opts, 1, []);
   // A node without P2P refuses with its own reason (P2P=false), shown as it is.
-  const r = await ctx.node.get<PeersJson>('/api/network/peers');
+  const r = await ctx.node.call('GET /api/network/peers', {});
   ctx.out.result(r, [
     `${r.count} peer${r.count === 1 ? '' : 's'}`,
     ...table([
@@ -92,8 +92,8 @@ async function getpeerinfo(ctx: CommandContext): Promise<void> {
 /** getmempoolinfo: size, bytes and the fee estimate (core's fee policy). */
 async function getmempoolinfo(ctx: CommandContext): Promise<void> {
   takeArgs(ctx.opts, 1, []);
-  const m = await ctx.node.get<MempoolInfo>('/api/mempool?limit=1');
-  const fees = parseFeeEstimate(await ctx.node.get<unknown>('/api/fees/estimate'));
+  const m = await ctx.node.call('GET /api/mempool', {}, { query: { limit: 1 } });
+  const fees = parseFeeEstimate(await ctx.node.call('GET /api/fees/estimate', {}));
   const rates = (f: { slow: bigint; normal: bigint; fast: bigint }) => ({ slow: f.slow.toString(), normal: f.normal.toString(), fast: f.fast.toString() });
   ctx.out.result({ size: m.size, bytes: m.bytes, feeRate: rates(fees.perByte), gasPrice: rates(fees.gasPrice) }, [
     `transactions   ${m.size}`,

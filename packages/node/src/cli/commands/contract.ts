@@ -7,10 +7,7 @@ import {
   formatHck,
   parseAddress,
   type ContractAction,
-  type ContractCallResult,
-  type ContractSubmitted,
   type GasEstimate,
-  type TxDetail,
 } from '@hackcoin/core';
 import type { CommandContext } from '../context.js';
 import { CliError, EXIT, usageError } from '../errors.js';
@@ -82,12 +79,12 @@ async function sendContractTx(ctx: CommandContext, action: ContractAction, what:
   let estimated: GasEstimate | undefined;
   if (gasLimit === undefined) {
     const common = { from: sender.address, value: value.toString(), gasPrice: gasPrice.toString() };
-    estimated = await node.post<GasEstimate>(
-      '/api/contracts/estimate-gas',
-      action.type === 'deploy'
-        ? { type: 'deploy', contractCode: action.code, initData: action.init ?? [], ...common }
-        : { type: 'call', contractAddress: formatAddress(parseAddress(action.contract as string)), functionName: action.fn, parameters: action.args ?? [], ...common },
-    );
+    estimated = await node.call('POST /api/contracts/estimate-gas', {}, {
+      body:
+        action.type === 'deploy'
+          ? { type: 'deploy', contractCode: action.code, initData: [...(action.init ?? [])], ...common }
+          : { type: 'call', contractAddress: formatAddress(parseAddress(action.contract as string)), functionName: action.fn, parameters: [...(action.args ?? [])], ...common },
+    });
     if (estimated.status !== 'success') {
       throw new CliError(`${what} would fail (${failure(estimated)}); nothing was sent (give --gas-limit to send it anyway)`, EXIT.error);
     }
@@ -129,7 +126,7 @@ async function sendContractTx(ctx: CommandContext, action: ContractAction, what:
     out.result(result, [`Signed but not sent (--dry-run): ${id}`, raw]);
     return;
   }
-  const res = await node.post<ContractSubmitted>(action.type === 'deploy' ? '/api/contracts/deploy' : '/api/contracts/execute', { raw });
+  const res = await node.call(action.type === 'deploy' ? 'POST /api/contracts/deploy' : 'POST /api/contracts/execute', {}, { body: { raw } });
   result.txid = res.id;
   result.contractAddress = res.contractAddress;
   out.result(result, [
@@ -144,12 +141,8 @@ async function readOnlyCall(ctx: CommandContext, contract: string, fn: string, a
   const from = opts.flags.from === undefined ? undefined : userAddress(opts.flags.from, 'invalid --from');
   const gasLimit = opts.flags['gas-limit'] === undefined ? undefined : intFlag(opts.flags['gas-limit'], 'gas-limit', 1, 10_000_000, 0);
   if (opts.flags.value !== undefined) throw usageError('a read-only call carries no value: use `contract execute` to send HCK');
-  const r = await node.post<ContractCallResult>('/api/contracts/call', {
-    contractAddress: contract,
-    functionName: fn,
-    parameters: args,
-    ...(from ? { from } : {}),
-    ...(gasLimit !== undefined ? { gasLimit } : {}),
+  const r = await node.call('POST /api/contracts/call', {}, {
+    body: { contractAddress: contract, functionName: fn, parameters: args, ...(from ? { from } : {}), ...(gasLimit !== undefined ? { gasLimit } : {}) },
   });
   if (r.status !== 'success') throw new CliError(`${fn} ${failure(r)} (read-only call, nothing was sent)`, EXIT.error);
   out.result(
@@ -161,7 +154,7 @@ async function readOnlyCall(ctx: CommandContext, contract: string, fn: string, a
 async function receipt(ctx: CommandContext, txid: string): Promise<void> {
   const { out, node } = ctx;
   if (!/^[0-9a-fA-F]{64}$/.test(txid)) throw usageError(`invalid txid "${txid}": 64 hex digits`);
-  const tx = await node.get<TxDetail>(`/api/tx/${txid.toLowerCase()}`);
+  const tx = await node.call('GET /api/tx/:id', { id: txid.toLowerCase() });
   if (tx.status === 'confirmed' && !tx.receipt) throw usageError(`${tx.id} is not a contract transaction (it has no receipt)`);
   const r = tx.receipt;
   const lines =

@@ -1,4 +1,4 @@
-import { formatHck, type AddressHistory } from '@hackcoin/core';
+import { formatHck } from '@hackcoin/core';
 import type { CommandContext } from '../context.js';
 import { intFlag, takeArgs } from '../options.js';
 import { table } from '../output.js';
@@ -14,7 +14,7 @@ export async function historyCommand(ctx: CommandContext): Promise<void> {
   const results = [];
   const lines: string[] = [];
   for (const a of selectedAddresses(file, opts.flags.address, opts.walletName)) {
-    const h = await node.get<AddressHistory>(`/api/address/${a.address}/history?page=${page}&limit=${limit}`);
+    const h = await node.call('GET /api/address/:address/history', { address: a.address }, { query: { page, limit } });
     const entries = h.entries.map((e) => ({ ...e, amount: formatHck(BigInt(e.amount)), fee: formatHck(BigInt(e.fee)) }));
     results.push({ address: a.address, label: a.label, page, limit, hasMore: h.hasMore, entries });
     lines.push(`${a.address}${a.label ? ` (${a.label})` : ''}`);

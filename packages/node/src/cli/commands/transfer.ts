@@ -9,7 +9,6 @@ import {
   txId,
   type FeeChoice,
   type KeystoreFile,
-  type Submitted,
   type TransferTx,
 } from '@hackcoin/core';
 import { addressState, feeEstimate, networkParams, userAddress, type AddressState } from '../chain-info.js';
@@ -137,6 +136,6 @@ export async function sendTransfer(ctx: CommandContext, spec: TransferSpec): Pro
     out.result(result, [`Signed but not sent (--dry-run): ${id}`, raw]);
     return;
   }
-  const res = await node.post<Submitted>('/api/transactions', { raw });
+  const res = await node.call('POST /api/transactions', {}, { body: { raw } });
   out.result({ ...result, txid: res.id }, [`Sent ${formatHck(amount)} HCK to ${to} (fee ${formatHck(fee)} HCK, nonce ${sender.nextNonce})`, `txid ${res.id}`]);
 }
