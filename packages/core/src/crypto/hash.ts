@@ -35,8 +35,12 @@ export function sha256Into(data: Uint8Array, out: Uint8Array, offset: number): v
   sha256IntoImpl(data, out, offset);
 }
 
+/** The inner digest of sha256d: hashing is synchronous, so one scratch buffer serves every call. */
+const innerDigest = new Uint8Array(32);
+
 export function sha256d(data: Uint8Array): Uint8Array {
-  return sha256Impl(sha256Impl(data));
+  sha256IntoImpl(data, innerDigest, 0);
+  return sha256Impl(innerDigest);
 }
 
 export function keccak256(data: Uint8Array): Uint8Array {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
-import { bytesToHex, sha256, sha256Into } from '@hackcoin/core';
+import { bytesToHex, sha256, sha256d, sha256Into } from '@hackcoin/core';
 import { installNativeSha256 } from './native-hash.js';
 
 describe('installNativeSha256', () => {
@@ -10,6 +10,7 @@ describe('installNativeSha256', () => {
       const data = new Uint8Array(randomBytes(i % 150));
       const expected = createHash('sha256').update(data).digest('hex');
       expect(bytesToHex(sha256(data))).toBe(expected);
+      expect(bytesToHex(sha256d(data))).toBe(createHash('sha256').update(createHash('sha256').update(data).digest()).digest('hex'));
       const out = new Uint8Array(32 + 40).fill(0xaa);
       const at = i % 40;
       sha256Into(data, out, at);
