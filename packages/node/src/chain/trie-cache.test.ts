@@ -48,8 +48,21 @@ describe('TrieNodeCache', () => {
     const present = Array.from({ length: 1_001 }, (_, i) => cache.get(hashOf(i)) !== undefined).filter(Boolean).length;
     // Each entry holds at least its record and its hash.
     expect(present).toBeLessThanOrEqual(budget / (65 + 32));
-    expect(present).toBeGreaterThanOrEqual(50);
+    // An entry costs well under 256 bytes, and a generation holds a quarter of the budget.
+    expect(present).toBeGreaterThanOrEqual(budget / 4 / 256);
     expect(cache.get(hashOf(0))).toEqual(record(0));
     expect(cache.get(hashOf(1))).toBeUndefined();
+  });
+
+  it('gives the budget of deleted entries back: an untouched entry outlives any number of entries set and deleted', () => {
+    const cache = new TrieNodeCache(100 * 225);
+    cache.set(hashOf(0), record(0));
+    for (let i = 1; i <= 2_000; i++) {
+      cache.set(hashOf(i), record(i));
+      if (i % 100 === 0) expect(cache.get(hashOf(i))).toEqual(record(i));
+      cache.delete(hashOf(i));
+    }
+    expect(cache.get(hashOf(0))).toEqual(record(0));
+    expect(cache.get(hashOf(2_000))).toBeUndefined();
   });
 });
