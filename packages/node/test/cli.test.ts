@@ -215,7 +215,7 @@ describe('hackcoin wallet CLI end to end', { timeout: 180_000 }, () => {
     const refused = await cli(['wallet', 'contract', 'execute', token, 'transfer', '--args', JSON.stringify([bob, 5000]), '--wallet', 'alice']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/would fail \(reverted: insufficient balance\)/);
-    const forced = await ok(['wallet', 'contract', 'execute', token, 'transfer', '--args', JSON.stringify([bob, 5000]), '--wallet', 'alice', '--gas-limit', '100000', '--gas-price', '1']);
+    const forced = await ok(['wallet', 'contract', 'execute', token, 'transfer', '--args', JSON.stringify([bob, 5000]), '--wallet', 'alice', '--gas-limit', '400000', '--gas-price', '1']);
     await mine(1, bob);
     expect((await ok(['wallet', 'contract', 'receipt', forced.txid])).receipt).toMatchObject({ status: 'reverted', revertReason: 'insufficient balance', events: [] });
     const failedCall = await cli(['wallet', 'contract', 'call', token, 'transferFrom', '--args', JSON.stringify([alice, bob, 1])]);

@@ -36,7 +36,9 @@ describe('contract execution does not depend on the host stack or JIT state (sep
     const blockRules = lines.filter((l) => 'blockWithRejected' in l).map((l) => l.blockWithRejected);
     expect(blockRules).toEqual(rules);
     const statuses = new Set(lines.map((l) => (l.receipt as { status?: string } | null | undefined)?.status).filter(Boolean));
-    expect(statuses).toEqual(new Set(['success', 'reverted']));
+    // With the 4 KiB string cap and the per-length prices some generated calls now end out of gas.
+    expect([...statuses].filter((s) => s === 'success' || s === 'reverted')).toHaveLength(2);
+    expect([...statuses].every((s) => s === 'success' || s === 'reverted' || s === 'out-of-gas')).toBe(true);
   }, 120_000);
 
   it('a host stack that runs out under a nested call ends in no verdict, never in a value the caller can catch', async () => {
