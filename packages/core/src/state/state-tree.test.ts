@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
 import { sha256 } from '../crypto/hash.js';
 import { bytesToHex, utf8ToBytes } from '../encoding/bytes.js';
 import { addressKey } from './commitment.js';
@@ -68,5 +69,62 @@ describe('commitState', () => {
     expect(w.get(after.storageRoot, storagePath('owner'))).toEqual(utf8ToBytes('"bob"'));
     // The earlier root is untouched and still readable.
     expect(w.get(acct.storageRoot, storagePath('owner'))).toEqual(utf8ToBytes('"alice"'));
+  });
+
+  it('over blocks of balance, nonce, code and storage changes, its root is the tree of every account encoded in full', () => {
+    const changeArb = fc.record({
+      who: fc.integer({ min: 1, max: 6 }),
+      balance: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n })),
+      nonce: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: 1000n })),
+      code: fc.option(fc.string({ maxLength: 8 }), { nil: undefined, freq: 4 }),
+      slot: fc.option(fc.record({ key: fc.constantFrom('a', 'b', 'c'), value: fc.option(fc.string({ maxLength: 4 }), { nil: null }) }), { nil: undefined, freq: 3 }),
+    });
+    fc.assert(
+      fc.property(fc.array(fc.array(changeArb, { maxLength: 6 }), { minLength: 1, maxLength: 5 }), (blocks) => {
+        const nodes = new Nodes();
+        const model = new Map<number, { balance: bigint; nonce: bigint; code?: string; slots: Map<string, string> }>();
+        let root = EMPTY_ROOT;
+        for (const block of blocks) {
+          const ch = new Map<string, { address: Uint8Array; account: Account }>();
+          const cws = new ContractWorkspace(NO_BASE);
+          for (const c of block) {
+            const m = model.get(c.who) ?? { balance: 0n, nonce: 0n, slots: new Map<string, string>() };
+            if (c.slot) {
+              // A contract's storage only changes once it has code.
+              if (m.code === undefined && c.code === undefined) continue;
+              cws.write(addressKey(addr(c.who)), c.slot.key, c.slot.value);
+              if (c.slot.value === null) m.slots.delete(c.slot.key);
+              else m.slots.set(c.slot.key, c.slot.value);
+            }
+            if (c.code !== undefined) {
+              cws.deploy(addressKey(addr(c.who)), c.code);
+              m.code = c.code;
+            }
+            ch.set(addressKey(addr(c.who)), { address: addr(c.who), account: { balance: c.balance, nonce: c.nonce } });
+            m.balance = c.balance;
+            m.nonce = c.nonce;
+            model.set(c.who, m);
+          }
+          const w = new TreeWriter(nodes);
+          root = commitState(w, root, ch, cws);
+          nodes.keep(w);
+        }
+        const scratch = new TreeWriter(new Nodes());
+        const expected = scratch.update(
+          EMPTY_ROOT,
+          [...model].map(([who, m]) => ({
+            path: sha256(addr(who)),
+            apply: () => {
+              const storageRoot = scratch.update(EMPTY_ROOT, [...m.slots].map(([k, v]) => ({ path: storagePath(k), apply: () => utf8ToBytes(v) })));
+              const codeHash = m.code === undefined ? EMPTY_ROOT : sha256(utf8ToBytes(m.code));
+              const empty = m.balance === 0n && m.nonce === 0n && m.code === undefined && m.slots.size === 0;
+              return empty ? null : encodeStateAccount({ balance: m.balance, nonce: m.nonce, codeHash, storageRoot });
+            },
+          })),
+        );
+        expect(bytesToHex(root)).toBe(bytesToHex(expected));
+      }),
+      { numRuns: 150 },
+    );
   });
 });

@@ -49,6 +49,24 @@ export function storagePath(key: string): Uint8Array {
   return sha256(utf8ToBytes(key));
 }
 
+const U64_MAX = (1n << 64n) - 1n;
+
+/**
+ * An account leaf value with a new balance and nonce and the code hash and
+ * storage root of `old` (null: none), byte for byte what encodeStateAccount
+ * gives, without decoding: most accounts a block touches only send or receive.
+ */
+function withBalanceAndNonce(old: Uint8Array | null, a: Account): Uint8Array | null {
+  if (a.balance < 0n || a.balance > U64_MAX || a.nonce < 0n || a.nonce > U64_MAX) throw new RangeError('u64 out of range');
+  const out = new Uint8Array(STATE_ACCOUNT_SIZE);
+  if (old) out.set(old.subarray(16), 16);
+  if (a.balance === 0n && a.nonce === 0n && out.every((b) => b === 0)) return null;
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, a.balance, true);
+  view.setBigUint64(8, a.nonce, true);
+  return out;
+}
+
 function isAbsent(a: CommittedAccount): boolean {
   return a.balance === 0n && a.nonce === 0n && isEmptyRoot(a.codeHash) && isEmptyRoot(a.storageRoot);
 }
@@ -90,6 +108,7 @@ export function commitState(
     updates.push({
       path: paths.subarray(at, at + 32),
       apply(old) {
+        if (changed && code === undefined && !slots && (!old || old.length === STATE_ACCOUNT_SIZE)) return withBalanceAndNonce(old, changed);
         const prev = old ? decodeStateAccount(old) : EMPTY_COMMITTED_ACCOUNT;
         const next: CommittedAccount = {
           balance: changed ? changed.balance : prev.balance,
