@@ -25,6 +25,13 @@ export const GAS = {
    * object spread): ~100 ns per key measured (metering reads the keys too).
    */
   perKey: 16,
+  /**
+   * Set union, intersection, difference and the like hash the long strings
+   * of both sets again: this many times the per-key price (1 per charsPerGas
+   * code units) of what the sets were given (union of 4 KB strings measured
+   * ~10 ns per gas at 2).
+   */
+  setOperationHashes: 4,
   /** Map/Set/WeakMap/WeakSet construction, Object.fromEntries, groupBy: hashing, ~130 ns per element measured. */
   collectionPerElement: 20,
   /**

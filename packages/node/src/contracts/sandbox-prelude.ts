@@ -39,6 +39,7 @@ const errorProtos = [Error, TypeError, RangeError, SyntaxError, ReferenceError, 
   .map(function (C) { return C.prototype; });
 const WeakSetCtor = WeakSet, weakSetAdd = WeakSet.prototype.add, weakSetHas = WeakSet.prototype.has;
 const MapCtor = Map, mapGet = Map.prototype.get, mapSet = Map.prototype.set;
+const WeakMapCtor = WeakMap, weakMapGet = WeakMap.prototype.get, weakMapSet = WeakMap.prototype.set;
 const setSizeGetter = getOwnPropertyDescriptor(Set.prototype, 'size').get;
 const mapSizeGetter = getOwnPropertyDescriptor(Map.prototype, 'size').get;
 const TypedArrayProto = getPrototypeOf(Uint8Array.prototype);
@@ -434,6 +435,12 @@ for (const name of getOwnPropertyNames(DataView.prototype)) {
 }
 
 /* Collections built from iterables. */
+/* Set operations hash every element of both sets again: each Set remembers (an upper bound of) the
+   code units of the long strings added to it (its constructor adds through Set.prototype.add too),
+   and an operation pays for both sets' strings. */
+const setChars = new WeakMapCtor();
+function charsOf(x) { const c = apply(weakMapGet, setChars, [x]); return c === undefined ? 0 : c; }
+function addChars(set, c) { if (c > 0) apply(weakMapSet, setChars, [set, charsOf(set) + c]); }
 for (const C of [Map, Set, WeakMap, WeakSet]) {
   meterConstructor(C, function (args) { return args[0] === undefined || args[0] === null ? args : [collected(args[0])]; });
 }
@@ -444,7 +451,11 @@ for (const name of ['union', 'intersection', 'difference', 'symmetricDifference'
     let n = apply(setSizeGetter, this, []);
     try { n += apply(setSizeGetter, other, []); } catch (e) { __hc_ck(e); }
     chargeElements(n);
-    return apply(original, this, [other]);
+    const chars = charsOf(this) + charsOf(other);
+    if (chars > 0) charge(K.setOperationHashes * ceil(chars / K.charsPerGas));
+    const out = apply(original, this, [other]);
+    if (out !== null && typeof out === 'object') addChars(out, chars);
+    return out;
   });
 }
 /* Map and Set hash a string key natively on every access. */
@@ -454,7 +465,9 @@ for (const [C, names] of [[Map, ['get', 'set', 'has', 'delete']], [Set, ['add', 
     setMethod(C.prototype, name, function (key) {
       const c = longChars(key);
       if (c > 0) charge(ceil(c / K.charsPerGas));
-      return apply(original, this, arguments);
+      const out = apply(original, this, arguments);
+      if (C === Set && name === 'add') addChars(this, c);
+      return out;
     });
   }
 }

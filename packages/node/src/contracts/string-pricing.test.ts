@@ -26,6 +26,7 @@ export function sw(s, on) { if (on) { switch (s) { case 'a': break; case 'b': br
 export function key(s, on) { const m = new Map(); if (on) m.set(s, 1); }
 export function has(s, on) { const a = ['a', 'b', 'c']; if (on) a.includes(s); }
 export function typed(s, on) { const t = new Uint8Array(2); if (on) t[0] = s; }
+export function union(s, on) { const a = new Set([s]); const b = new Set(); b.add(s + 'y'); if (on) a.union(b); }
 export function typedSet(s, on) { const t = new Uint8Array(2); if (on) t.set([s]); }
 `;
 
@@ -34,6 +35,7 @@ export function cmpLoop(s) { const t = s.slice(0); let n = 0; for (;;) { if (s =
 export function keyLoop(s) { const m = new Map(); let n = 0; for (;;) { m.set(s, n++); } }
 export function numLoop(s) { let n = 0; for (;;) { n += -s; } }
 export function incLoop(s) { const o = {}; for (;;) { o.p = s; o.p--; } }
+export function unionLoop(s) { const a = new Set(); for (let i = 0; i < 20; i++) a.add(s.slice(i)); const b = new Set(); for (;;) a.union(b); }
 export function typedLoop(s) { const t = new Float64Array(1); for (;;) { t[0] = s; } }
 export function grow() { let s = 'ab'; for (;;) s += s; }
 export function repeat() { return 'x'.repeat(${LIMITS.maxStringLength + 1}).length; }
@@ -80,6 +82,10 @@ describe('long strings are charged by length', () => {
     expect(extra('key', [LONG])).toBe(Math.ceil(N / GAS.charsPerGas));
     expect(extra('has', [LONG])).toBe(GAS.builtinBase + 3 * GAS.perElement + 3 * Math.ceil(N / GAS.charsPerGas));
   });
+
+  it('Set operations: both sets\' long strings, hashed again', () => {
+    expect(extra('union', [LONG])).toBe(GAS.builtinBase + 2 * GAS.perElement + GAS.setOperationHashes * Math.ceil((N + N + 1) / GAS.charsPerGas));
+  });
 });
 
 describe('no contract holds a string longer than LIMITS.maxStringLength', () => {
@@ -99,6 +105,7 @@ describe('attack loops on long strings run out of gas, identically on every engi
     ['conversion to a number', 'numLoop', DIGITS],
     ['member decrement', 'incLoop', DIGITS],
     ['typed array store', 'typedLoop', DIGITS],
+    ['Set union', 'unionLoop', LONG],
   ])('%s', async (_name, fn, s) => {
     const run = (c: MemoryChain): ExecutionResult => c.call('a', fn, [s], 'alice', 0n, 2_000_000);
     const first = run(chain);
