@@ -51,6 +51,13 @@ export const GAS = {
    */
   stringFreeChars: 64,
   /**
+   * A string made by `+`, `+=` or a template literal, longer than
+   * stringFreeChars: one gas per this many code units of the result (QuickJS
+   * copies it; appending to a 4,000-unit string measured ~2x plain code's
+   * ns per gas uncharged).
+   */
+  concatCharsPerGas: 16,
+  /**
    * Each operand check or string cap the instrumenter inserts (a typeof
    * test and branch, ~30-35 ns measured, as much as ~6 gas of plain code),
    * charged with the static weight of the code around it so that CPU per gas

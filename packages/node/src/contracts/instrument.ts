@@ -453,12 +453,12 @@ class Instrumenter {
     }
   }
 
-  /** Ropes make concatenation O(1), so length, not work, is what must be bounded. */
+  /** A concatenation copies its result: capped, and paid by length beyond the free part (GAS.concatCharsPerGas). */
   private capString(node: AnyNode): void {
     this.wrap(
       node,
       '(__hc_v = (',
-      `), typeof __hc_v === "string" && __hc_v.length > ${LIMITS.maxStringLength} && __hc_big(), __hc_v)`,
+      `), typeof __hc_v === "string" && __hc_v.length > ${GAS.stringFreeChars} && __hc_cat(__hc_v), __hc_v)`,
     );
   }
 

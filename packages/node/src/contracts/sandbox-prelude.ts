@@ -68,6 +68,10 @@ function chargeElements(len) { charge(K.builtinBase + len * K.perElement); }
 function chargeTyped(len) { charge(K.builtinBase + len * K.perTypedElement); }
 function capString(s) { if (typeof s === 'string' && s.length > K.maxStringLength) __hc_big(); return s; }
 /* A string made natively (join, toString, replace...): capped, then paid by its length. */
+function __hc_cat(s) {
+  if (s.length > K.maxStringLength) __hc_big();
+  charge(ceil(s.length / K.concatCharsPerGas));
+}
 function madeString(s) {
   if (typeof s === 'string') { capString(s); if (s.length > K.stringFreeChars) charge(ceil(s.length / K.charsPerGas)); }
   return s;
@@ -792,7 +796,7 @@ try {
 }
 }
 
-return freeze({ OOG: OOG, isOom: isOom, bind: bind, it: __hc_it, os: __hc_os, fi: __hc_fi, run: run,
+return freeze({ OOG: OOG, isOom: isOom, bind: bind, it: __hc_it, os: __hc_os, fi: __hc_fi, run: run, cat: __hc_cat,
   s: __hc_s, q: __hc_q, l: __hc_l, un: __hc_un, up: __hc_up, uk: __hc_uk });
 })`;
 
@@ -806,12 +810,11 @@ let __hc_g = 0;
 let __hc_v;
 const __hc_OOG = __hc_rt.OOG, __hc_isOom = __hc_rt.isOom;
 function __hc_oog() { __hc_g = -1; throw __hc_OOG; }
-function __hc_big() { __hc_oog(); }
 function __hc_ck(e) { if (__hc_g < 0 || __hc_isOom(e)) __hc_oog(); }
 __hc_rt.bind(function (n) { if ((__hc_g -= n) < 0) __hc_oog(); }, function () { return __hc_g; },
   function (v) { __hc_g = v; }, __hc_oog);
 const __hc_it = __hc_rt.it, __hc_os = __hc_rt.os, __hc_fi = __hc_rt.fi, __hc_run = __hc_rt.run;
-const __hc_s = __hc_rt.s, __hc_q = __hc_rt.q, __hc_l = __hc_rt.l, __hc_un = __hc_rt.un, __hc_up = __hc_rt.up, __hc_uk = __hc_rt.uk;
+const __hc_cat = __hc_rt.cat, __hc_s = __hc_rt.s, __hc_q = __hc_rt.q, __hc_l = __hc_rt.l, __hc_un = __hc_rt.un, __hc_up = __hc_rt.up, __hc_uk = __hc_rt.uk;
 const __hc_factory = `;
 
 /**

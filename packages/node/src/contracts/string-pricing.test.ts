@@ -26,6 +26,7 @@ export function sw(s, on) { if (on) { switch (s) { case 'a': break; case 'b': br
 export function key(s, on) { const m = new Map(); if (on) m.set(s, 1); }
 export function has(s, on) { const a = ['a', 'b', 'c']; if (on) a.includes(s); }
 export function typed(s, on) { const t = new Uint8Array(2); if (on) t[0] = s; }
+export function cat(s, on) { if (on) { const t = s + 'y'; } }
 export function union(s, on) { const a = new Set([s]); const b = new Set(); b.add(s + 'y'); if (on) a.union(b); }
 export function typedSet(s, on) { const t = new Uint8Array(2); if (on) t.set([s]); }
 `;
@@ -72,6 +73,11 @@ describe('long strings are charged by length', () => {
   it('typed array elements: a string stored is converted to a number', () => {
     expect(extra('typed', [DIGITS])).toBe(N * GAS.toNumberPerChar);
     expect(extra('typedSet', [DIGITS])).toBe(GAS.builtinBase + 3 * GAS.perTypedElement + N * GAS.toNumberPerChar);
+  });
+
+  it('concatenation: per 16 code units of a result longer than 64 (it is copied)', () => {
+    expect(extra('cat', [LONG])).toBe(Math.ceil((N + 1) / GAS.concatCharsPerGas));
+    expect(extra('cat', ['short'])).toBe(0);
   });
 
   it('switch: once per case compared', () => {
