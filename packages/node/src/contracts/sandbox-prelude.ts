@@ -508,12 +508,16 @@ for (const name of getOwnPropertyNames(StringProto)) {
   if (typeof original !== 'function' || hasOwn(stringConstant, name)) continue;
   let wrapped;
   if (name === 'repeat') {
+    // Converted once, by the captured Number, and that number passed on: a contract's valueOf (or a
+    // replaced global Number) cannot show the check one count and the native method another.
     wrapped = function (count) {
       const s = toStr(this);
-      const n = s.length * Number(count);
+      chargeConversions([count]);
+      const c = NumberCtor(count);
+      const n = s.length * c;
       if (n > K.maxStringLength) fail(RangeErrorCtor, 'string exceeds the contract limit of ' + K.maxStringLength);
       chargeChars(n);
-      return apply(original, s, [count]);
+      return apply(original, s, [c]);
     };
   } else if (name === 'split' || name === 'replace' || name === 'replaceAll') {
     // Up to one new string (split('')) or replacement (replaceAll) per code unit of the receiver.
@@ -526,10 +530,11 @@ for (const name of getOwnPropertyNames(StringProto)) {
   } else if (name === 'padStart' || name === 'padEnd') {
     wrapped = function (length, filler) {
       const s = toStr(this);
-      const n = Number(length);
+      chargeConversions([length]);
+      const n = NumberCtor(length);
       if (n > K.maxStringLength) fail(RangeErrorCtor, 'string exceeds the contract limit of ' + K.maxStringLength);
       chargeChars(s.length + n);
-      return apply(original, s, [length, filler]);
+      return capString(apply(original, s, [n, filler]));
     };
   } else {
     wrapped = function () {

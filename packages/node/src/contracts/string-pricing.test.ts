@@ -40,6 +40,8 @@ export function unionLoop(s) { const a = new Set(); for (let i = 0; i < 20; i++)
 export function typedLoop(s) { const t = new Float64Array(1); for (;;) { t[0] = s; } }
 export function grow() { let s = 'ab'; for (;;) s += s; }
 export function repeat() { return 'x'.repeat(${LIMITS.maxStringLength + 1}).length; }
+export function sneakyRepeat() { let calls = 0; const n = { valueOf() { calls++; return calls === 1 ? 1 : 1e6; } }; return 'x'.repeat(n).length; }
+export function sneakyNumber() { globalThis.Number = function () { return 0; }; return 'x'.repeat(1e6).length; }
 `;
 
 let engine: ContractEngine;
@@ -99,6 +101,9 @@ describe('no contract holds a string longer than LIMITS.maxStringLength', () => 
     const arg = chain.call('p', 'eq', ['x'.repeat(LIMITS.maxStringLength + 1), 'y', 1], 'alice');
     expect([arg.status, arg.gasUsed, arg.revertReason]).toEqual(['reverted', 0, `call argument string longer than ${LIMITS.maxStringLength} characters`]);
     expect(chain.call('a', 'repeat', [], 'alice').revertReason).toContain(`string exceeds the contract limit of ${LIMITS.maxStringLength}`);
+    // The count is converted once: a valueOf answering differently the second time, or a replaced Number, changes nothing.
+    expect(chain.call('a', 'sneakyRepeat', [], 'alice').returnValue).toBe(1);
+    expect(chain.call('a', 'sneakyNumber', [], 'alice').revertReason).toContain(`string exceeds the contract limit of ${LIMITS.maxStringLength}`);
     const grow = chain.call('a', 'grow', [], 'alice', 0n, 1_000_000);
     expect([grow.status, grow.gasUsed]).toEqual(['out-of-gas', 1_000_000]);
   });
