@@ -141,6 +141,8 @@ function parseReply(reply: string, gasLimit: number, state: CallState): Executio
   if (reply[0] === 'O') return outOfGas(gasLimit);
   const bar = reply.indexOf('|');
   const gasLeft = Number(reply.slice(1, bar));
+  // The counter only ever goes down from the limit; anything else is treated as running out.
+  if (!(gasLeft >= 0 && gasLeft <= gasLimit)) return outOfGas(gasLimit);
   const payload = reply.slice(bar + 1);
   const gasUsed = gasLimit - gasLeft;
   if (reply[0] === 'S') {

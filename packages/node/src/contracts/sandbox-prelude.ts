@@ -408,24 +408,30 @@ for (const C of [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Arr
     return apply(typedOf, wrapper, arguments);
   }, writable: true, configurable: true });
 }
+/* Sizes are converted once here and those numbers passed on: a valueOf cannot show the meter one size and the native another. */
 meterConstructor(ArrayBuffer, function (args) {
-  let n = typeof args[0] === 'number' ? args[0] : 0;
+  chargeConversions([args[0]]);
+  const length = args[0] === undefined ? 0 : NumberCtor(args[0]);
+  let n = length > 0 ? length : 0;
+  let out = [length];
   const options = args[1];
   if (options !== null && typeof options === 'object') {
-    const max = options.maxByteLength;
-    n = typeof max === 'number' && max > n ? max : n;
-    args = [args[0], { maxByteLength: max }];
+    const given = options.maxByteLength;
+    chargeConversions([given]);
+    const max = given === undefined ? undefined : NumberCtor(given);
+    if (max > n) n = max;
+    out = [length, { maxByteLength: max }];
   }
   capNewLength(n);
   chargeChars(n);
-  return args;
+  return out;
 });
 for (const name of ['slice', 'resize', 'transfer', 'transferToFixedLength']) {
   const original = ArrayBuffer.prototype[name];
   if (typeof original !== 'function') continue;
   setMethod(ArrayBuffer.prototype, name, function () {
     const n = apply(abByteLength, this, []);
-    const requested = typeof arguments[0] === 'number' ? arguments[0] : 0;
+    const requested = typeof arguments[0] === 'number' && arguments[0] > 0 ? arguments[0] : 0;
     capNewLength(requested);
     chargeChars(n + requested);
     return apply(original, this, arguments);
@@ -816,7 +822,7 @@ let __hc_v;
 const __hc_OOG = __hc_rt.OOG, __hc_isOom = __hc_rt.isOom;
 function __hc_oog() { __hc_g = -1; throw __hc_OOG; }
 function __hc_ck(e) { if (__hc_g < 0 || __hc_isOom(e)) __hc_oog(); }
-__hc_rt.bind(function (n) { if ((__hc_g -= n) < 0) __hc_oog(); }, function () { return __hc_g; },
+__hc_rt.bind(function (n) { if ((__hc_g -= n > 0 ? n : 0) < 0) __hc_oog(); }, function () { return __hc_g; },
   function (v) { __hc_g = v; }, __hc_oog);
 const __hc_it = __hc_rt.it, __hc_os = __hc_rt.os, __hc_fi = __hc_rt.fi, __hc_run = __hc_rt.run;
 const __hc_cat = __hc_rt.cat, __hc_s = __hc_rt.s, __hc_q = __hc_rt.q, __hc_l = __hc_rt.l, __hc_un = __hc_rt.un, __hc_up = __hc_rt.up, __hc_uk = __hc_rt.uk;
