@@ -174,7 +174,7 @@ function overlongArgument(args: unknown[]): boolean {
     if (typeof v === 'string') {
       if (v.length > LIMITS.maxStringLength) return true;
     } else if (Array.isArray(v)) {
-      stack.push(...(v as unknown[]));
+      for (const x of v as unknown[]) stack.push(x);
     } else if (v !== null && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
         if (k.length > LIMITS.maxStringLength) return true;
