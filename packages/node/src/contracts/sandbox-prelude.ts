@@ -554,6 +554,13 @@ for (const name of getOwnPropertyNames(StringProto)) {
   }
   setMethod(StringProto, name, wrapped);
 }
+/* Index arguments converted from strings (these methods are otherwise constant-time). */
+for (const [proto, names] of [[ArrayProto, ['at']], [TypedArrayProto, ['at', 'subarray']]]) {
+  for (const name of names) {
+    const original = proto[name];
+    setMethod(proto, name, function () { chargeConversions(arguments); return apply(original, this, arguments); });
+  }
+}
 /* Index arguments converted from strings. */
 for (const name of ['at', 'charAt', 'charCodeAt', 'codePointAt']) {
   const original = StringProto[name];

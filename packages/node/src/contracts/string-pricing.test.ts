@@ -28,6 +28,7 @@ export function has(s, on) { const a = ['a', 'b', 'c']; if (on) a.includes(s); }
 export function typed(s, on) { const t = new Uint8Array(2); if (on) t[0] = s; }
 export function cat(s, on) { if (on) { const t = s + 'y'; } }
 export function union(s, on) { const a = new Set([s]); const b = new Set(); b.add(s + 'y'); if (on) a.union(b); }
+export function at(s, on) { const a = [1, 2]; const t = new Uint8Array(2); if (on) { a.at(s); t.subarray(s); } }
 export function typedSet(s, on) { const t = new Uint8Array(2); if (on) t.set([s]); }
 `;
 
@@ -74,6 +75,8 @@ describe('long strings are charged by length', () => {
 
   it('typed array elements: a string stored is converted to a number', () => {
     expect(extra('typed', [DIGITS])).toBe(N * GAS.toNumberPerChar);
+    // subarray also builds a typed array view (the metered constructor's base price).
+    expect(extra('at', [DIGITS])).toBe(2 * N * GAS.toNumberPerChar + GAS.builtinBase);
     expect(extra('typedSet', [DIGITS])).toBe(GAS.builtinBase + 3 * GAS.perTypedElement + N * GAS.toNumberPerChar);
   });
 
