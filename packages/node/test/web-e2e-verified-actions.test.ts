@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import {
+  COIN,
   NETWORKS,
   Wallet,
   buildSignedContractTransfer,
@@ -31,7 +32,7 @@ const poll = <T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}) => e
 const example = (name: string) => readFileSync(resolve(import.meta.dirname, `../src/contracts/examples/${name}.js`), 'utf8');
 const bump = (n: unknown) => (BigInt(n as string) + 5n).toString();
 
-type Lie = 'address-nonce' | 'proof-nonce' | 'storage-value';
+type Lie = 'address-nonce' | 'address-balance' | 'proof-nonce' | 'storage-value';
 
 if (!hasChromium) {
   describe('verified signing and contract reads end-to-end', () => {
@@ -79,7 +80,13 @@ if (!hasChromium) {
       await botContract({ type: 'call', contract: token, fn: 'transfer', args: [mine0, 1234] });
       await mine(1);
       proxy = await startRewritingProxy(new URL(node.url), (path, json) => {
-        if (lies.has('address-nonce') && /^\/api\/address\/0x[0-9a-fA-F]{40}(\?|$)/.test(path)) return { ...json, nonce: bump(json.nonce), nextNonce: bump(json.nextNonce) };
+        if (/^\/api\/address\/0x[0-9a-fA-F]{40}(\?|$)/.test(path) && (lies.has('address-nonce') || lies.has('address-balance'))) {
+          return {
+            ...json,
+            ...(lies.has('address-nonce') ? { nonce: bump(json.nonce), nextNonce: bump(json.nextNonce) } : {}),
+            ...(lies.has('address-balance') ? { balance: (BigInt(json.balance) * 1000n).toString() } : {}),
+          };
+        }
         if (lies.has('proof-nonce') && path.startsWith('/api/proof/account/')) return { ...json, account: { ...json.account, nonce: bump(json.account.nonce) } };
         if (lies.has('storage-value') && path.startsWith('/api/proof/storage/')) return { ...json, value: '999999' };
         return undefined;
@@ -123,6 +130,14 @@ if (!hasChromium) {
       await poll(() => page.getByTestId('verified-mark').textContent()).toBe(`verified at height ${h}`);
       expect(await page.getByTestId('verified-balance').textContent()).toContain('nonce 0');
 
+      // Send checks the proven balance, not the node's (here 1000 times too high), and says so.
+      lies.add('address-balance');
+      const wholeCoins = BigInt((await node.api(`/api/address/${mine0}`)).balance as string) / COIN;
+      await poll(() => page.getByTestId('send-available').textContent()).toContain(`verified at height ${h}`);
+      await page.getByLabel('Recipient address').fill(bot);
+      await page.getByLabel('Amount (HCK)').fill(String(wholeCoins + 1n));
+      await poll(() => page.getByTestId('send-over-balance').count()).toBe(1);
+
       // Two sends before a block: the second counts the first, still pending.
       await send('1');
       await poll(() => page.getByTestId('toast-success').last().textContent()).toContain('Sent 1 HCK');
@@ -130,6 +145,12 @@ if (!hasChromium) {
       await poll(() => page.getByTestId('toast-success').last().textContent()).toContain('Sent 2 HCK');
       expect(signedNonces()).toEqual([0n, 1n]);
       expect((await node.api(`/api/address/${mine0}`)).pending).toHaveLength(2);
+      // What is left counts both pending sends: 2 HCK less than the proven balance is more than that.
+      await poll(() => page.getByTestId('send-available').textContent()).toContain(`verified at height ${h}, less 2 pending sends from this browser`);
+      await page.getByLabel('Amount (HCK)').fill(String(wholeCoins - 2n));
+      await poll(() => page.getByTestId('send-over-balance').count()).toBe(1);
+      await page.getByLabel('Amount (HCK)').fill('');
+      lies.delete('address-balance');
 
       // Both mined: the next nonce is proven at the new height.
       await mine(1);

@@ -1,4 +1,4 @@
-import { NETWORKS, type NetworkName } from '@hackcoin/core';
+import { NETWORKS, type NetworkName, type VerifiedAccount } from '@hackcoin/core';
 import { confirmationsFor, verifyAccount } from './verified-state';
 
 /** Sends this browser signed that the verified nonce does not cover yet, per network and address. */
@@ -17,9 +17,11 @@ function pendingTtlMs(network: NetworkName): number {
   return (3_600 + 2 * confirmationsFor(network) * NETWORKS[network].targetSpacing) * 1000;
 }
 
-interface Pending {
+export interface Pending {
   nonce: bigint;
   at: number;
+  /** Amount plus fee the send takes from the balance once mined (0 for entries stored before it was kept). */
+  spend?: bigint;
 }
 
 /**
@@ -39,6 +41,12 @@ export function prunePending(list: readonly Pending[], verified: bigint, now: nu
   return list.filter((p) => p.nonce >= verified && now - p.at < ttlMs).slice(-MAX_PENDING);
 }
 
+/** What a verified balance leaves to spend after this browser's sends it does not cover yet (never below 0). */
+export function spendableAfter(balance: bigint, pending: readonly Pending[]): { available: bigint; pendingSpend: bigint } {
+  const pendingSpend = pending.reduce((sum, p) => sum + (p.spend ?? 0n), 0n);
+  return { available: balance > pendingSpend ? balance - pendingSpend : 0n, pendingSpend };
+}
+
 const keyFor = (network: NetworkName, address: string) => `${PREFIX}:${network}:${address.toLowerCase()}`;
 
 function load(network: NetworkName, address: string): Pending[] {
@@ -46,8 +54,9 @@ function load(network: NetworkName, address: string): Pending[] {
     const raw: unknown = JSON.parse(localStorage.getItem(keyFor(network, address)) ?? '[]');
     if (!Array.isArray(raw)) return [];
     return raw.flatMap((e: unknown) => {
-      const { nonce, at } = (e ?? {}) as { nonce?: unknown; at?: unknown };
-      return typeof nonce === 'string' && /^\d{1,20}$/.test(nonce) && typeof at === 'number' && Number.isFinite(at) ? [{ nonce: BigInt(nonce), at }] : [];
+      const { nonce, at, spend } = (e ?? {}) as { nonce?: unknown; at?: unknown; spend?: unknown };
+      if (typeof nonce !== 'string' || !/^\d{1,20}$/.test(nonce) || typeof at !== 'number' || !Number.isFinite(at)) return [];
+      return [{ nonce: BigInt(nonce), at, ...(typeof spend === 'string' && /^\d{1,30}$/.test(spend) ? { spend: BigInt(spend) } : {}) }];
     });
   } catch {
     return [];
@@ -57,7 +66,7 @@ function load(network: NetworkName, address: string): Pending[] {
 function save(network: NetworkName, address: string, list: readonly Pending[]): void {
   const key = keyFor(network, address);
   if (list.length === 0) localStorage.removeItem(key);
-  else localStorage.setItem(key, JSON.stringify(list.map((p) => ({ nonce: p.nonce.toString(), at: p.at }))));
+  else localStorage.setItem(key, JSON.stringify(list.map((p) => ({ nonce: p.nonce.toString(), at: p.at, ...(p.spend !== undefined ? { spend: p.spend.toString() } : {}) }))));
 }
 
 /**
@@ -67,17 +76,38 @@ function save(network: NetworkName, address: string, list: readonly Pending[]): 
  * nothing is signed.
  */
 export async function verifiedNextNonce(network: NetworkName, address: string): Promise<bigint> {
-  const v = await verifyAccount(network, address);
-  const pending = prunePending(load(network, address), v.nonce, Date.now(), pendingTtlMs(network));
-  save(network, address, pending);
+  const { v, pending } = await verifiedWithPending(network, address);
   return nextNonce(
     v.nonce,
     pending.map((p) => p.nonce),
   );
 }
 
-/** Remembers a send the node accepted, so the next one counts it until it is verified. */
-export function recordSent(network: NetworkName, address: string, nonce: bigint): void {
+/** The proven account and this browser's sends the proof does not cover yet (pruned and saved back). */
+async function verifiedWithPending(network: NetworkName, address: string): Promise<{ v: VerifiedAccount; pending: Pending[] }> {
+  const v = await verifyAccount(network, address);
+  const pending = prunePending(load(network, address), v.nonce, Date.now(), pendingTtlMs(network));
+  save(network, address, pending);
+  return { v, pending };
+}
+
+export interface VerifiedSpendable {
+  /** The proven balance minus `pendingSpend`. */
+  available: bigint;
+  balance: bigint;
+  height: number;
+  pendingSpend: bigint;
+  pendingSends: number;
+}
+
+/** What `address` can spend by the verified balance, less what this browser's pending sends will take. Throws as verifyAccount does. */
+export async function verifiedSpendable(network: NetworkName, address: string): Promise<VerifiedSpendable> {
+  const { v, pending } = await verifiedWithPending(network, address);
+  return { ...spendableAfter(v.balance, pending), balance: v.balance, height: v.height, pendingSends: pending.length };
+}
+
+/** Remembers a send the node accepted, and what it spends, so the next one counts it until it is verified. */
+export function recordSent(network: NetworkName, address: string, nonce: bigint, spend: bigint): void {
   const list = load(network, address).filter((p) => p.nonce !== nonce);
-  save(network, address, [...list, { nonce, at: Date.now() }].slice(-MAX_PENDING));
+  save(network, address, [...list, { nonce, at: Date.now(), spend }].slice(-MAX_PENDING));
 }

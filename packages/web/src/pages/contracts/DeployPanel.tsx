@@ -8,9 +8,10 @@ import { useToast } from '../../state/toast';
 import { useWallet } from '../../state/wallet';
 import { defaultArgs, exportedFunctions, parseArg } from '../../lib/abi';
 import { ArgsFields } from './ArgsFields';
-import { deploy, estimateDeploy, resolveGas, suggestedGasPrice, type EstimateResult, type SentTx } from './contract-tx';
+import { deploy, estimateDeploy, resolveGas, suggestedGasPrice, type SentTx } from './contract-tx';
 import { DEFAULT_GAS, GasFields, readGas } from './GasFields';
 import type { LogEntry } from './ide-log';
+import type { GasEstimate } from '../../lib/types';
 import { SenderSelect } from './SenderSelect';
 import { contractKind } from '../../lib/contract-kind';
 
@@ -41,7 +42,7 @@ export function DeployPanel({
   const [gas, setGas] = useState(DEFAULT_GAS);
   const [from, setFrom] = useState('');
   const [busy, setBusy] = useState<'deploy' | 'estimate' | null>(null);
-  const [estimate, setEstimate] = useState<EstimateResult | null>(null);
+  const [estimate, setEstimate] = useState<GasEstimate | null>(null);
   const sender = from || wallet?.list()[0]?.address || '';
 
   const run = async (what: 'deploy' | 'estimate') => {

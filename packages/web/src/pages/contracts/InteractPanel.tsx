@@ -17,8 +17,8 @@ import { FunctionForm, type RunResult } from './FunctionForm';
 import type { LogEntry } from './ide-log';
 import { DEFAULT_GAS, GasFields, readGas } from './GasFields';
 import { SenderSelect } from './SenderSelect';
-import { StoragePanel, type ContractDetail } from './StoragePanel';
-import type { TxDetail } from '../../lib/types';
+import { StoragePanel } from './StoragePanel';
+import type { ContractDetail, TxDetail } from '../../lib/types';
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 

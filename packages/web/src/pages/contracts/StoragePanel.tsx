@@ -3,25 +3,11 @@ import { Amount } from '../../components/Amount';
 import { Card, KeyValue } from '../../components/Card';
 import { AddressLink } from '../../components/Links';
 import type { AmountUnit } from '../../lib/amount';
+import type { ContractDetail } from '../../lib/types';
 import { showEvent } from '../../lib/contract-amounts';
 import { contractKind } from '../../lib/contract-kind';
 import { useStorageVerify } from './useStorageVerify';
 import { VerifySlot } from './VerifySlot';
-
-/** GET /api/contracts/:address */
-export interface ContractDetail {
-  address: string;
-  deployer: string;
-  height: number;
-  txId: string;
-  balance: string;
-  /** The deployed (instrumented) code. */
-  code: string;
-  storageCount: number;
-  /** Key → JSON value, the first entries (all of them unless storageCount says more). */
-  storage: Record<string, unknown>;
-  events: { name: string; data: unknown; txId: string; height: number }[];
-}
 
 export function StoragePanel({ contract, unit }: { contract: ContractDetail; unit: AmountUnit }) {
   const kind = contractKind(contract.code);

@@ -11,7 +11,7 @@ import {
 } from '@hackcoin/core';
 import { api } from '../../lib/api';
 import { recordSent, verifiedNextNonce } from '../../lib/verified-nonce';
-import type { TxDetail } from '../../lib/types';
+import type { ContractCallResult, ContractSubmitted, GasEstimate, TxDetail } from '../../lib/types';
 
 /**
  * Contract transactions from the browser wallet. The payload is the canonical
@@ -25,48 +25,24 @@ export interface GasOptions {
   value: bigint;
 }
 
-export interface Submitted {
-  id: string;
-  accepted: boolean;
-  contractAddress: string;
-}
-
-export interface EstimateResult {
-  status: 'success' | 'reverted' | 'out-of-gas';
-  gasUsed: number;
-  intrinsicGas: number;
-  executionGas: number;
-  suggestedGasLimit: number;
-  fee: string;
-  contractAddress: string;
-  balance: string;
-  revertReason?: string;
-}
-
-export interface CallResult {
-  status: 'success' | 'reverted' | 'out-of-gas';
-  gasUsed: number;
-  height: number;
-  returnValue?: unknown;
-  revertReason?: string;
-}
-
 /** Signs in the browser with a nonce it verified (lib/verified-nonce), as the wallet's Send does, and posts only the signed bytes. */
-async function submit(wallet: Wallet, network: NetworkName, from: string, action: ContractAction, gas: GasOptions, path: string): Promise<Submitted> {
+async function submit(wallet: Wallet, network: NetworkName, from: string, action: ContractAction, gas: GasOptions, path: string): Promise<ContractSubmitted> {
   const nonce = await verifiedNextNonce(network, from);
   const key = wallet.keyFor(from);
   let raw: string;
+  let spend: bigint;
   try {
     const tx = buildSignedContractTransfer(
       { params: NETWORKS[network], action, gasLimit: gas.gasLimit, gasPrice: gas.gasPrice, value: gas.value, nonce },
       key,
     );
     raw = bytesToHex(encodeTx(tx));
+    spend = tx.amount + tx.fee;
   } finally {
     key.fill(0);
   }
-  const sent = await api<Submitted>(path, { body: { raw } });
-  recordSent(network, from, nonce);
+  const sent = await api<ContractSubmitted>(path, { body: { raw } });
+  recordSent(network, from, nonce, spend);
   return sent;
 }
 
@@ -79,17 +55,17 @@ export function execute(wallet: Wallet, network: NetworkName, from: string, e: {
 }
 
 export function readOnlyCall(contractAddress: string, functionName: string, parameters: unknown[], from?: string) {
-  return api<CallResult>('/api/contracts/call', { body: { contractAddress, functionName, parameters, ...(from ? { from } : {}) } });
+  return api<ContractCallResult>('/api/contracts/call', { body: { contractAddress, functionName, parameters, ...(from ? { from } : {}) } });
 }
 
 export function estimateDeploy(from: string, code: string, init: unknown[], value: bigint, gasPrice?: bigint) {
-  return api<EstimateResult>('/api/contracts/estimate-gas', {
+  return api<GasEstimate>('/api/contracts/estimate-gas', {
     body: { type: 'deploy', from, contractCode: code, initData: init, value: value.toString(), ...(gasPrice !== undefined ? { gasPrice: gasPrice.toString() } : {}) },
   });
 }
 
 export function estimateCall(from: string, contract: string, fn: string, args: unknown[], value: bigint, gasPrice?: bigint) {
-  return api<EstimateResult>('/api/contracts/estimate-gas', {
+  return api<GasEstimate>('/api/contracts/estimate-gas', {
     body: { type: 'call', from, contractAddress: contract, functionName: fn, parameters: args, value: value.toString(), ...(gasPrice !== undefined ? { gasPrice: gasPrice.toString() } : {}) },
   });
 }
@@ -112,8 +88,8 @@ export function fetchTx(id: string) {
  */
 export async function resolveGas(
   g: { gasLimit?: number; gasPrice?: bigint; value: bigint },
-  estimate: (gasPrice: bigint) => Promise<EstimateResult>,
-): Promise<GasOptions & { estimate?: EstimateResult }> {
+  estimate: (gasPrice: bigint) => Promise<GasEstimate>,
+): Promise<GasOptions & { estimate?: GasEstimate }> {
   const gasPrice = g.gasPrice ?? (await suggestedGasPrice());
   if (g.gasLimit !== undefined) return { gasLimit: g.gasLimit, gasPrice, value: g.value };
   const est = await estimate(gasPrice);

@@ -9,6 +9,7 @@ import { useNodeInfo } from '../../state/node-info';
 import { useToast } from '../../state/toast';
 import { sendTransfer } from './tx';
 import { balanceOf, useAddressInfo } from './useAddressInfo';
+import { useVerifiedSpendable } from './useVerifiedSpendable';
 import { SendReview, type ReviewedSend } from './SendReview';
 
 const PRESETS: FeePreset[] = ['slow', 'normal', 'fast'];
@@ -17,13 +18,20 @@ const PRESETS: FeePreset[] = ['slow', 'normal', 'fast'];
  * Send, MetaMask style: fill in, review (recipient, amount, fee, total), then
  * sign and broadcast. The balance is checked before anything is signed; the
  * fee comes from the node's estimate (core's fee policy), never a local guess.
+ * The balance checked is the verified one less this browser's pending sends
+ * once it is proven, else the node's figure; the form says which.
  * The nonce is one the browser verified; a node that fails verification is
  * named and nothing is signed.
  */
+function provenBasis(height: number, pendingSends: number): string {
+  return `verified at height ${height}${pendingSends ? `, less ${pendingSends} pending send${pendingSends === 1 ? '' : 's'} from this browser` : ''}`;
+}
+
 export function SendForm({ wallet, from }: { wallet: Wallet; from: string }) {
   const { data: node } = useNodeInfo();
   const { estimate: fees, basis } = useFeeEstimate();
   const info = useAddressInfo(from, 1, 1);
+  const proven = useVerifiedSpendable(from);
   const toast = useToast();
   const [to, setTo] = useState('');
   const [amount, setAmount] = useState('');
@@ -40,7 +48,13 @@ export function SendForm({ wallet, from }: { wallet: Wallet; from: string }) {
   const choice: FeeChoice | null = preset === 'custom' ? (custom.ok ? { custom: custom.units } : null) : estimate ? preset : null;
   const fee = choice ? feeForSize(choice, size, estimate) : null;
   const parsed = parseAmountInput(amount);
-  const available = info.data ? balanceOf(info.data).available : null;
+  const available = proven.spendable ? proven.spendable.available : info.data ? balanceOf(info.data).available : null;
+  const availableHint =
+    available === null ? undefined : (
+      <span data-testid="send-available">
+        Available: {formatHckAmount(available)} · {proven.spendable ? provenBasis(proven.spendable.height, proven.spendable.pendingSends) : "the node's figure, not verified yet"}
+      </span>
+    );
   const toError = touched && !isAddress(to.trim()) ? 'Enter a 0x address (40 hex digits; mixed case must match its checksum)' : null;
   const amountError = touched && !parsed.ok ? parsed.error : null;
   const over = parsed.ok && fee !== null && available !== null && parsed.units + fee > available;
@@ -69,6 +83,7 @@ export function SendForm({ wallet, from }: { wallet: Wallet; from: string }) {
       setTouched(false);
       setReview(null);
       info.reload();
+      proven.reload();
     } catch (err) {
       if (err instanceof UntrustworthyNode) setDistrust(err.message);
       else toast.error(err, 'Transaction rejected');
@@ -99,7 +114,7 @@ export function SendForm({ wallet, from }: { wallet: Wallet; from: string }) {
         <TextField label="Recipient address" name="to" placeholder="0x…" value={to} onChange={(e) => setTo(e.target.value)} spellCheck={false} autoComplete="off" className="font-mono" error={toError} />
         <div className="flex items-end gap-2">
           <div className="min-w-0 flex-1">
-            <TextField label="Amount (HCK)" name="amount" inputMode="decimal" placeholder="0.0" value={amount} onChange={(e) => setAmount(e.target.value)} autoComplete="off" error={amountError} hint={available !== null ? `Available: ${formatHckAmount(available)}` : undefined} />
+            <TextField label="Amount (HCK)" name="amount" inputMode="decimal" placeholder="0.0" value={amount} onChange={(e) => setAmount(e.target.value)} autoComplete="off" error={amountError} hint={availableHint} />
           </div>
           <Button variant="secondary" onClick={max} className={amountError || available !== null ? 'mb-5' : ''}>
             Max

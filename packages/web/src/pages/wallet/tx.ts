@@ -6,6 +6,7 @@ import {
   type FeeChoice,
   type FeeEstimate,
   type NetworkName,
+  type Submitted,
   type Wallet,
 } from '@hackcoin/core';
 import { api } from '../../lib/api';
@@ -27,7 +28,7 @@ export interface SendRequest {
  * is one this browser verified (lib/verified-nonce), never the node's word;
  * a node that fails verification gets nothing signed.
  */
-export async function signTransfer(wallet: Wallet, req: SendRequest): Promise<{ raw: string; nonce: bigint }> {
+export async function signTransfer(wallet: Wallet, req: SendRequest): Promise<{ raw: string; nonce: bigint; spend: bigint }> {
   const nonce = await verifiedNextNonce(req.network, req.from);
   const key = wallet.keyFor(req.from);
   try {
@@ -43,15 +44,15 @@ export async function signTransfer(wallet: Wallet, req: SendRequest): Promise<{ 
       },
       key,
     );
-    return { raw: bytesToHex(encodeTx(tx)), nonce };
+    return { raw: bytesToHex(encodeTx(tx)), nonce, spend: tx.amount + tx.fee };
   } finally {
     key.fill(0);
   }
 }
 
-export async function sendTransfer(wallet: Wallet, req: SendRequest, path = '/api/transactions'): Promise<{ id: string }> {
-  const { raw, nonce } = await signTransfer(wallet, req);
-  const sent = await api<{ id: string; accepted: boolean }>(path, { body: { raw } });
-  recordSent(req.network, req.from, nonce);
+export async function sendTransfer(wallet: Wallet, req: SendRequest, path = '/api/transactions'): Promise<Submitted> {
+  const { raw, nonce, spend } = await signTransfer(wallet, req);
+  const sent = await api<Submitted>(path, { body: { raw } });
+  recordSent(req.network, req.from, nonce, spend);
   return sent;
 }
