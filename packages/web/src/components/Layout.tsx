@@ -14,8 +14,9 @@ const NAV = [
   ['/contracts', 'Contracts'],
 ] as const;
 
+/** The socket's state, and how many pushes the node sent that did not match core's schemas (dropped, never shown). */
 function ConnectionBadge() {
-  const { state } = useRealtime();
+  const { state, malformed } = useRealtime();
   const { data } = useNodeInfo();
   const dot = state === 'open' ? 'bg-emerald-400' : state === 'connecting' ? 'bg-amber-400 animate-pulse' : 'bg-rose-500';
   const text = state === 'open' ? 'Live' : state === 'connecting' ? 'Connecting' : 'Offline';
@@ -30,6 +31,11 @@ function ConnectionBadge() {
         <span className={`h-2 w-2 rounded-full ${dot}`} aria-hidden />
         {text}
       </span>
+      {malformed && (
+        <span className="rounded bg-rose-950/60 px-2 py-0.5 text-rose-200" role="status" data-testid="connection-malformed" title={`Latest: ${malformed.reason}`}>
+          {malformed.count} malformed push{malformed.count === 1 ? '' : 'es'} dropped
+        </span>
+      )}
     </div>
   );
 }

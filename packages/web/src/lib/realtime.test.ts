@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RealtimeClient, type RealtimeMessage } from './realtime';
 import { nodeSocket, startFakeHub, until } from '../test/ws-server';
+import { blockSummary, coinbaseTx } from '../test/api-fixtures';
 
 const ADDR = '0xBA046D37298cC337Aa0536557c9f3C5B8F1DB865';
 
@@ -28,8 +29,8 @@ describe('RealtimeClient', () => {
     const offAddr = client.subscribe(`address:${ADDR.toLowerCase()}`, (m) => mine.push(m));
     await until(() => hub.subscriptions()[0]?.length === 2);
 
-    hub.publish('blocks', { type: 'block', block: { height: 1 } });
-    hub.publish(`address:${ADDR}`, { type: 'address', event: 'pending' });
+    hub.publish('blocks', { type: 'block', block: blockSummary(1) });
+    hub.publish(`address:${ADDR}`, { type: 'address', event: 'pending', tx: coinbaseTx(ADDR) });
     hub.publish('mempool', { type: 'tx' });
     await until(() => blocks.length === 1 && mine.length === 1);
 
@@ -39,9 +40,10 @@ describe('RealtimeClient', () => {
     expect(hub.subscriptions()).toEqual([['address:' + ADDR.toLowerCase(), 'blocks']]);
     expect(states).toContain('closed');
 
-    hub.publish('blocks', { type: 'block', block: { height: 2 } });
+    hub.publish('blocks', { type: 'block', block: blockSummary(2) });
     await until(() => blocks.length === 2);
-    expect(blocks[1]).toMatchObject({ topic: 'blocks', block: { height: 2 } });
+    expect(blocks[1]).toEqual({ topic: 'blocks', type: 'block', block: blockSummary(2) });
+    expect(client.malformed).toBe(0);
 
     offAddr();
     await until(() => hub.subscriptions()[0]?.length === 1);
@@ -70,5 +72,31 @@ describe('RealtimeClient', () => {
     await until(() => client.state === 'open' && hub.subscriptions()[0]?.length === 1);
     expect(client.connects).toBe(2);
     expect(hub.subscriptions()).toEqual([['mining']]);
+  });
+
+  it('drops pushes that do not match core\'s /ws schemas, counting each, and still delivers the good ones', async () => {
+    const blocks: RealtimeMessage[] = [];
+    const problems: [number, string][] = [];
+    client.onMalformed((count, reason) => problems.push([count, reason]));
+    client.subscribe('blocks', (m) => blocks.push(m));
+    client.start();
+    await until(() => hub.subscriptions()[0]?.length === 1);
+
+    hub.publish('blocks', { type: 'block', block: { ...blockSummary(1), height: -1 } });
+    hub.publish('blocks', { type: 'block' });
+    hub.publish('blocks', { type: 'block', block: { ...blockSummary(2), hash: '<img src=x onerror=alert(1)>' } });
+    hub.sendRaw('{"topic":"blocks",');
+    hub.sendRaw(JSON.stringify({ type: 'hello' }));
+    hub.publish('blocks', { type: 'block', block: { ...blockSummary(3), extra: 'stripped' } });
+    await until(() => blocks.length === 1 && problems.length === 5);
+
+    // Only the well-formed push arrives, as the schema reads it (unknown fields gone).
+    expect(blocks).toEqual([{ topic: 'blocks', type: 'block', block: blockSummary(3) }]);
+    expect(client.malformed).toBe(5);
+    expect(problems.map(([n]) => n)).toEqual([1, 2, 3, 4, 5]);
+    expect(problems[3]![1]).toBe('not JSON');
+    // The connection stays up: a hostile node's garbage is a problem shown, not a reason to reconnect.
+    expect(client.state).toBe('open');
+    expect(client.connects).toBe(1);
   });
 });

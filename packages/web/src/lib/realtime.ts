@@ -1,15 +1,17 @@
+import { realtimeMessageSchema, type RealtimePush } from '@hackcoin/core';
+
 /**
  * One WebSocket to the node's /ws hub. Components subscribe to topics with
  * handlers; the client reference-counts topics, reconnects with exponential
  * backoff, and re-sends every live subscription after each (re)connect.
+ * Every message is checked against core's /ws schemas first, as api() checks
+ * HTTP answers: a malformed one is dropped and counted (onMalformed), so a
+ * page only ever sees pushes of the documented shape.
  */
 export type Topic = 'blocks' | 'mempool' | 'mining' | 'network' | `address:${string}`;
 
-export interface RealtimeMessage {
-  topic?: string;
-  type: string;
-  [field: string]: unknown;
-}
+/** A push as checked against core's schema (unknown fields stripped). */
+export type RealtimeMessage = RealtimePush;
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
@@ -34,6 +36,8 @@ export interface RealtimeOptions {
 
 type Handler = (message: RealtimeMessage) => void;
 type StateListener = (state: ConnectionState, connects: number) => void;
+/** `count` malformed messages so far; `reason` names what was wrong with the latest. */
+type MalformedListener = (count: number, reason: string) => void;
 
 const OPEN = 1;
 
@@ -50,12 +54,15 @@ export class RealtimeClient {
   private ws: SocketLike | null = null;
   private readonly handlers = new Map<string, { topic: string; set: Set<Handler> }>();
   private readonly listeners = new Set<StateListener>();
+  private readonly malformedListeners = new Set<MalformedListener>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private attempt = 0;
   private running = false;
   private current: ConnectionState = 'closed';
   /** How many times a connection has opened; > 1 means this is a reconnect. */
   connects = 0;
+  /** Messages dropped because they were not JSON or did not match core's /ws schemas. */
+  malformed = 0;
 
   constructor(
     private readonly url: string,
@@ -111,6 +118,17 @@ export class RealtimeClient {
     return () => this.listeners.delete(listener);
   }
 
+  onMalformed(listener: MalformedListener): () => void {
+    this.malformedListeners.add(listener);
+    return () => this.malformedListeners.delete(listener);
+  }
+
+  private drop(reason: string): void {
+    this.malformed += 1;
+    const short = reason.slice(0, 200);
+    for (const l of this.malformedListeners) l(this.malformed, short);
+  }
+
   private setState(state: ConnectionState): void {
     this.current = state;
     for (const l of this.listeners) l(state, this.connects);
@@ -162,14 +180,21 @@ export class RealtimeClient {
   }
 
   private dispatch(data: unknown): void {
-    if (typeof data !== 'string') return;
-    let msg: RealtimeMessage;
+    if (typeof data !== 'string') return this.drop('a binary frame');
+    let raw: unknown;
     try {
-      msg = JSON.parse(data) as RealtimeMessage;
+      raw = JSON.parse(data);
     } catch {
-      return;
+      return this.drop('not JSON');
     }
-    if (typeof msg.topic !== 'string') return;
+    const parsed = realtimeMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return this.drop(`${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'does not match the schema'}`);
+    }
+    const msg = parsed.data;
+    // Replies to this client's own messages (hello, subscriptions, error) carry no topic.
+    if (!('topic' in msg)) return;
     const entry = this.handlers.get(topicKey(msg.topic));
     if (!entry) return;
     for (const h of [...entry.set]) h(msg);

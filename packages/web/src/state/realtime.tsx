@@ -6,6 +6,8 @@ interface RealtimeCtx {
   state: ConnectionState;
   /** Bumps on every reconnect so data hooks refetch what they may have missed. */
   epoch: number;
+  /** Pushes dropped as malformed, and what was wrong with the latest: a connection problem, shown beside its state. */
+  malformed: { count: number; reason: string } | null;
 }
 
 const Ctx = createContext<RealtimeCtx | null>(null);
@@ -13,18 +15,21 @@ const Ctx = createContext<RealtimeCtx | null>(null);
 export function RealtimeProvider({ client, children }: { client: RealtimeClient; children: ReactNode }) {
   const [state, setState] = useState<ConnectionState>(client.state);
   const [epoch, setEpoch] = useState(0);
+  const [malformed, setMalformed] = useState<RealtimeCtx['malformed']>(null);
   useEffect(() => {
     const off = client.onState((s, connects) => {
       setState(s);
       if (s === 'open' && connects > 1) setEpoch((e) => e + 1);
     });
+    const offMalformed = client.onMalformed((count, reason) => setMalformed({ count, reason }));
     client.start();
     return () => {
       off();
+      offMalformed();
       client.stop();
     };
   }, [client]);
-  return <Ctx.Provider value={{ client, state, epoch }}>{children}</Ctx.Provider>;
+  return <Ctx.Provider value={{ client, state, epoch, malformed }}>{children}</Ctx.Provider>;
 }
 
 export function useRealtime(): RealtimeCtx {

@@ -25,7 +25,7 @@ export async function startFakeHub(port = 0) {
       socket.send(JSON.stringify({ type: 'subscriptions', topics: [...set] }));
     });
     socket.on('close', () => subs.delete(socket));
-    socket.send(JSON.stringify({ type: 'hello' }));
+    socket.send(JSON.stringify({ type: 'hello', topics: ['blocks', 'mempool', 'mining', 'network', 'address:<0x…>'] }));
   });
   return {
     url: `ws://127.0.0.1:${port}/ws`,
@@ -34,6 +34,10 @@ export async function startFakeHub(port = 0) {
     subscriptions: () => [...subs.values()].map((s) => [...s].sort()),
     publish(topic: string, message: Record<string, unknown>) {
       for (const [socket, set] of subs) if (set.has(topic.startsWith('address:') ? topic.toLowerCase() : topic)) socket.send(JSON.stringify({ topic, ...message }));
+    },
+    /** Sends `text` as it is to every connection, subscribed or not (malformed-message tests). */
+    sendRaw(text: string) {
+      for (const socket of subs.keys()) socket.send(text);
     },
     /** Drops every client abruptly, as a node restart would. */
     dropAll() {
