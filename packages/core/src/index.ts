@@ -35,4 +35,5 @@ export * from './light/http-source.js';
 export * from './wallet/index.js';
 export type * from './api-types.js';
 export * from './api/index.js';
+export * from './contract-examples/index.js';
 export * from './policy/fees.js';

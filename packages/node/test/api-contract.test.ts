@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { CONTRACT_EXAMPLES } from '@hackcoin/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
@@ -7,7 +7,7 @@ import {
 import { removeDir, startNode, type TestNode } from './helpers/node-process.js';
 import { newWallet, params, transferHex } from './helpers/p2p.js';
 
-const TOKEN = readFileSync(new URL('../src/contracts/examples/token.js', import.meta.url), 'utf8');
+const TOKEN = CONTRACT_EXAMPLES.token;
 
 /**
  * One walk over every route of core's API_ROUTES against real nodes (one with peer-to-peer and a

@@ -1,13 +1,15 @@
+import { CONTRACT_EXAMPLES } from '@hackcoin/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { runCli } from './helpers/cli-process.js';
 import { removeDir, startNode, type TestNode } from './helpers/node-process.js';
 
 const PASSWORD = 'correct horse battery staple';
-const TOKEN_SOURCE = resolve(fileURLToPath(import.meta.url), '../../src/contracts/examples/token.js');
+/** The example token as a file, as a user would deploy it. */
+const TOKEN_SOURCE = join(mkdtempSync(join(tmpdir(), 'hackcoin-token-')), 'token.js');
+writeFileSync(TOKEN_SOURCE, CONTRACT_EXAMPLES.token);
 
 /** CLI end to end against a real regtest node: create, mine, send, pending → confirmed, history. */
 // Every CLI run is a fresh process (tsx start plus a 0.35 s scrypt unlock), hence the generous timeout.

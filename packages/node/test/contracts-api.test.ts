@@ -1,13 +1,13 @@
+import { CONTRACT_EXAMPLES } from '@hackcoin/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   NETWORKS, ZERO_ADDRESS, addressFromPublicKey, bytesToHex, encodeTx, formatAddress, generatePrivateKey, publicKeyFromPrivate,
   signTransfer, utf8ToBytes,
 } from '@hackcoin/core';
-import { readFileSync } from 'node:fs';
 import { startNode, removeDir, type TestNode } from './helpers/node-process.js';
 
 const params = NETWORKS.regtest;
-const source = (name: string) => readFileSync(new URL(`../src/contracts/examples/${name}.js`, import.meta.url), 'utf8');
+const source = (name: keyof typeof CONTRACT_EXAMPLES) => CONTRACT_EXAMPLES[name];
 
 describe('contract API of a real regtest node (signed transactions mined with /api/mining/generate)', () => {
   let node: TestNode;

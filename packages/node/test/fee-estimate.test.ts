@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { CONTRACT_EXAMPLES } from '@hackcoin/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   NETWORKS,
@@ -14,7 +14,7 @@ import {
 import { removeDir, startNode, type TestNode } from './helpers/node-process.js';
 
 const params = NETWORKS.regtest;
-const tokenSource = readFileSync(new URL('../src/contracts/examples/token.js', import.meta.url), 'utf8');
+const tokenSource = CONTRACT_EXAMPLES.token;
 
 /** The fee policy on a real node: rates come from what confirmed transactions paid, per byte or per gas. */
 describe('GET /api/fees/estimate on a regtest node', () => {

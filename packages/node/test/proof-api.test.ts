@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { CONTRACT_EXAMPLES } from '@hackcoin/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   COIN,
@@ -18,7 +18,7 @@ import {
 import { removeDir, startNode, type TestNode } from './helpers/node-process.js';
 
 const params = NETWORKS.regtest;
-const tokenSource = readFileSync(new URL('../src/contracts/examples/token.js', import.meta.url), 'utf8');
+const tokenSource = CONTRACT_EXAMPLES.token;
 
 /** A light client on a real node: headers checked from genesis, then every figure checked by proof. */
 describe('proof routes on a regtest node', () => {

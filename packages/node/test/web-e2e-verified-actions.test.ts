@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
-import { mkdirSync, readFileSync } from 'node:fs';
+import { CONTRACT_EXAMPLES } from '@hackcoin/core';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -29,7 +30,7 @@ const PASSWORD = 'correct horse battery';
 const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
 const params = NETWORKS.regtest;
 const poll = <T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}) => expect.poll(fn, { timeout: 30_000, ...opts });
-const example = (name: string) => readFileSync(resolve(import.meta.dirname, `../src/contracts/examples/${name}.js`), 'utf8');
+const example = (name: keyof typeof CONTRACT_EXAMPLES) => CONTRACT_EXAMPLES[name];
 const bump = (n: unknown) => (BigInt(n as string) + 5n).toString();
 
 type Lie = 'address-nonce' | 'address-balance' | 'proof-nonce' | 'storage-value';

@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
-import { mkdirSync, readFileSync } from 'node:fs';
+import { CONTRACT_EXAMPLES } from '@hackcoin/core';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -26,7 +27,7 @@ const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abando
 const params = NETWORKS.regtest;
 /** Pages update over the network on a shared, busy machine: each expectation gets a realistic window (vitest's default is 1 s). */
 const poll = <T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}) => expect.poll(fn, { timeout: 15_000, ...opts });
-const example = (name: string) => readFileSync(resolve(import.meta.dirname, `../src/contracts/examples/${name}.js`), 'utf8');
+const example = (name: keyof typeof CONTRACT_EXAMPLES) => CONTRACT_EXAMPLES[name];
 
 if (!hasChromium) {
   describe('web wallet end-to-end', () => {

@@ -298,7 +298,7 @@ if (!hasChromium) {
       const receipts = page.getByTestId('receipt');
       const latestStatus = () => receipts.first().getByTestId('receipt-status').textContent();
 
-      // Deploy the token template (from packages/node/src/contracts/examples/token.js) with the default init arguments;
+      // Deploy the token template (CONTRACT_EXAMPLES.token in packages/core/src/contract-examples) with the default init arguments;
       // gas limit from the node's estimate, gas price from its fee estimate.
       await page.getByRole('button', { name: 'Estimate gas' }).first().click();
       await expect.poll(() => page.getByTestId('deploy-estimate').textContent()).toMatch(/^Estimate · gas [\d,]+/);

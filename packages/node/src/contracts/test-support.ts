@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { CONTRACT_EXAMPLES, type ContractExampleName } from '@hackcoin/core';
 
-/** Source text of one of the bundled example contracts. */
-export function exampleSource(name: 'token' | 'voting' | 'auction' | 'multisig'): string {
-  return readFileSync(new URL(`./examples/${name}.js`, import.meta.url), 'utf8');
+/** Source text of one of the example contracts (kept in core, shared with the web IDE). */
+export function exampleSource(name: ContractExampleName): string {
+  return CONTRACT_EXAMPLES[name];
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { exportedFunctions, looksReadOnly } from './abi';
-import token from '../../../node/src/contracts/examples/token.js?raw';
+import { CONTRACT_EXAMPLES } from '@hackcoin/core';
+
+const { token } = CONTRACT_EXAMPLES;
 
 // What the node's instrumenter stores for a contract (GET /api/contracts/:address → code), abridged.
 const DEPLOYED = `(function () {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { contractKind, isToken } from './contract-kind';
-import token from '../../../node/src/contracts/examples/token.js?raw';
-import voting from '../../../node/src/contracts/examples/voting.js?raw';
-import auction from '../../../node/src/contracts/examples/auction.js?raw';
-import multisig from '../../../node/src/contracts/examples/multisig.js?raw';
+import { CONTRACT_EXAMPLES } from '@hackcoin/core';
+
+const { token, voting, auction, multisig } = CONTRACT_EXAMPLES;
 
 describe('contract kind', () => {
   it('names the example contracts by their interface, anything else as Contract', () => {

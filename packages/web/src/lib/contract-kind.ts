@@ -2,7 +2,7 @@ import { exportedFunctions } from './abi';
 
 /**
  * What a deployed contract is, told from the functions its code exports: the
- * four example contracts the node ships (packages/node/src/contracts/examples)
+ * four example contracts the node ships (packages/core/src/contract-examples)
  * by their full interface, anything else as "Contract". A token is anything
  * with the token interface, so a token with extra functions still counts.
  */

@@ -1,13 +1,11 @@
 /**
- * The four example contracts, imported as text straight from
- * packages/node/src/contracts/examples/*.js (Vite `?raw`), so the IDE always
- * offers exactly what the node ships and tests. They load with the contract
- * page only.
+ * The four example contracts, from core (packages/core/src/contract-examples),
+ * so the IDE always offers exactly what the node tests. They load with the
+ * contract page only.
  */
-import token from '../../../../node/src/contracts/examples/token.js?raw';
-import voting from '../../../../node/src/contracts/examples/voting.js?raw';
-import auction from '../../../../node/src/contracts/examples/auction.js?raw';
-import multisig from '../../../../node/src/contracts/examples/multisig.js?raw';
+import { CONTRACT_EXAMPLES } from '@hackcoin/core';
+
+const { token, voting, auction, multisig } = CONTRACT_EXAMPLES;
 
 /** What template defaults are computed from: the chain and wallet as they are when a template is picked. */
 export interface TemplateContext {

@@ -1,5 +1,6 @@
-// Multi-signature wallet: owners submit, confirm and revoke transfers from the
-// contract's balance; a transfer executes only with `threshold` confirmations.
+/** A multi-signature wallet: a transfer from the contract executes once threshold owners confirm it. Contract source text. */
+export const multisig = `// Multi-signature wallet: owners submit, confirm and revoke transfers from the
+// contract's balance; a transfer executes only with \`threshold\` confirmations.
 
 export function init(owners, threshold) {
   require(Array.isArray(owners) && owners.length > 0 && owners.length <= 16, 'need 1 to 16 owners');
@@ -67,3 +68,4 @@ export function execute(id) {
   transfer(tx.to, tx.amount);
   emit('Executed', { id });
 }
+`;

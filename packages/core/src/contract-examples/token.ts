@@ -1,4 +1,5 @@
-// Fungible token. Amounts are non-negative safe integers of base units.
+/** A fungible token (name, symbol, decimals, supply; transfer, approve, transferFrom). Contract source text. */
+export const token = `// Fungible token. Amounts are non-negative safe integers of base units.
 
 function balanceKey(owner) { return 'balance:' + owner; }
 function allowanceKey(owner, spender) { return 'allowance:' + owner + ':' + spender; }
@@ -53,3 +54,4 @@ export function transferFrom(from, to, amount) {
   move(from, to, amount);
   return true;
 }
+`;

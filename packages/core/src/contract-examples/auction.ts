@@ -1,4 +1,5 @@
-// English auction: bids carry msg.value; outbid bidders withdraw their funds;
+/** An English auction: bids carry msg.value, outbid bidders withdraw, the beneficiary takes the winning bid after the end height. Contract source text. */
+export const auction = `// English auction: bids carry msg.value; outbid bidders withdraw their funds;
 // after the end height the beneficiary withdraws the winning bid once.
 
 export function init(beneficiary, endHeight) {
@@ -49,3 +50,4 @@ export function claim() {
   emit('AuctionEnded', { winner: highestBidder(), amount });
   return amount;
 }
+`;

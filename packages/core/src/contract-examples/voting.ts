@@ -1,4 +1,5 @@
-// One vote per address until a deadline block height; anyone can read the tally.
+/** Voting on named proposals until a deadline height, one vote per address; anyone reads the tally. Contract source text. */
+export const voting = `// One vote per address until a deadline block height; anyone can read the tally.
 
 export function init(proposals, deadlineHeight) {
   require(Array.isArray(proposals) && proposals.length >= 2 && proposals.length <= 32, 'need 2 to 32 proposals');
@@ -43,3 +44,4 @@ export function winner() {
   if (tie || results[best].votes === 0) return null;
   return { index: best, name: results[best].name, votes: results[best].votes };
 }
+`;
