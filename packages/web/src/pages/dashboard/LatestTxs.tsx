@@ -31,7 +31,7 @@ export function LatestTxs() {
   }, [mempool.data, tip.data]);
 
   useTopics(['mempool'], (m) => {
-    if (m.type === 'tx') setLive((rows) => [{ tx: m.tx as TxJson, where: 'mempool' as const }, ...rows.filter((r) => r.tx.id !== (m.tx as TxJson).id)].slice(0, MAX));
+    if (m.type === 'tx') setLive((rows) => [{ tx: m.tx, where: 'mempool' as const }, ...rows.filter((r) => r.tx.id !== m.tx.id)].slice(0, MAX));
     if (m.type === 'tx-removed') mempool.reload();
   });
 

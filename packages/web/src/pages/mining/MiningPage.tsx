@@ -34,7 +34,7 @@ export default function MiningPage() {
   const [samples, setSamples] = useState<Sample[]>([]);
   useTopics(['mining'], (m) => {
     if (m.type !== 'mining') return;
-    const s = m.status as MiningStatus;
+    const s = m.status;
     setLive(s);
     setSamples((old) => [...old, { x: Date.now(), y: s.hashrate }].slice(-MAX_SAMPLES));
   });
