@@ -247,9 +247,13 @@ export async function createHost(opts: HostOptions): Promise<Host> {
         emitSelf: false,
         maxInboundDataLength: opts.maxGossipBytes + 64 * 1024,
         heartbeatInterval: opts.heartbeatMs ?? 700,
-        D: 6,
-        Dlo: 4,
-        Dhi: 10,
+        // A narrower mesh than the default 6 (Dlo 4, Dhi 12): each block and transaction reaches a node
+        // from a few peers instead of up to ten, and every copy costs each end a decrypt, a yamux window
+        // update and an encrypt. On 20 loopback nodes block-to-all fell by half or more (docs/protocol.md);
+        // IHAVE at each heartbeat and the status refresh still reach a node whose mesh is thin.
+        D: 4,
+        Dlo: 3,
+        Dhi: 6,
         scoreParams: {
           // Off: the default (-5 × (peers on one IP - 10)²) scores every peer on a shared IP
           // negative once a node has more than 10 of them. On a devnet or test cluster all peers
