@@ -1,10 +1,9 @@
-import { CONTRACT_EXAMPLES } from '@hackcoin/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
-  API_ROUTES, ZERO_ADDRESS, bytesToHex, encodeTx, matchRoute, parseAddress, realtimeMessageSchema, signTransfer, utf8ToBytes, type ApiRoute,
+  API_ROUTES, CONTRACT_EXAMPLES, ZERO_ADDRESS, bytesToHex, encodeTx, matchRoute, parseAddress, realtimeMessageSchema, signTransfer, utf8ToBytes, type ApiRoute,
 } from '@hackcoin/core';
-import { removeDir, startNode, type TestNode } from './helpers/node-process.js';
+import { removeDir, startNode, waitFor, type TestNode } from './helpers/node-process.js';
 import { newWallet, params, transferHex } from './helpers/p2p.js';
 
 const TOKEN = CONTRACT_EXAMPLES.token;
@@ -136,6 +135,8 @@ describe('every API answer of a real node matches core API_ROUTES', () => {
     expect(await call(b, 'POST /api/network/unban', '/api/network/unban', { peerId: connected.peer.id })).toEqual({ unbanned: true });
 
     expect([...covered].sort()).toEqual(Object.keys(API_ROUTES).sort());
+    // Mining status is pushed on a 2 s timer, and the walk can finish sooner.
+    await waitFor(async () => pushed.some((m) => (m as { type?: unknown }).type === 'mining'), 10_000, 'a mining push');
 
     for (const m of pushed) {
       const parsed = realtimeMessageSchema.safeParse(m);
