@@ -1,3 +1,5 @@
+import { fillKey, keyLength } from '../store/keys.js';
+
 /**
  * Carves the many short keys and values of one block's LevelDB batch out of a
  * few shared buffers. A 1,000-transfer block writes thousands of them: the
@@ -24,15 +26,6 @@ export class ByteArena {
 
   /** prefix ‖ parts, like store/keys.ts `key`, in arena memory. */
   key(prefix: number, ...parts: Uint8Array[]): Uint8Array {
-    let len = 1;
-    for (const p of parts) len += p.length;
-    const out = this.alloc(len);
-    out[0] = prefix;
-    let pos = 1;
-    for (const p of parts) {
-      out.set(p, pos);
-      pos += p.length;
-    }
-    return out;
+    return fillKey(this.alloc(keyLength(parts)), prefix, parts);
   }
 }

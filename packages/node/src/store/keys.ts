@@ -40,9 +40,17 @@ export const Prefix = {
 } as const;
 
 export function key(prefix: number, ...parts: Uint8Array[]): Uint8Array {
+  return fillKey(new Uint8Array(keyLength(parts)), prefix, parts);
+}
+
+export function keyLength(parts: readonly Uint8Array[]): number {
   let len = 1;
   for (const p of parts) len += p.length;
-  const out = new Uint8Array(len);
+  return len;
+}
+
+/** Writes prefix ‖ parts into `out`, which must be keyLength(parts) bytes, so callers can place keys in memory they own. */
+export function fillKey(out: Uint8Array, prefix: number, parts: readonly Uint8Array[]): Uint8Array {
   out[0] = prefix;
   let pos = 1;
   for (const p of parts) {
