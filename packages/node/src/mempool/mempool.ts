@@ -26,7 +26,7 @@ import { MaxHeap } from '../util/heap.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { makeMempoolEntry, type MempoolEntry } from './entry.js';
-import type { SignatureVerifier } from '../verify/signature-verifier.js';
+import type { PreparedSignatures, SignatureVerifier } from '../verify/signature-verifier.js';
 
 /** 300 MB, like Bitcoin Core's default -maxmempool. */
 const DEFAULT_MAX_BYTES = 300 * 1024 * 1024;
@@ -137,11 +137,16 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
 
   add(tx: TransferTx): Promise<MempoolEntry> {
     const checked = this.checkAhead(tx);
-    return this.queue.run(async () => this.addInner(tx, true, await checked));
+    return this.queue.run(async () => {
+      const prepared = await checked;
+      const entry = await this.addInner(tx, true, prepared);
+      prepared?.cacheFor(tx);
+      return entry;
+    });
   }
 
   /** Starts the signature check on a worker while the transactions queued before it are admitted; a known one costs none. */
-  private checkAhead(tx: TransferTx): Promise<SignatureBackend | undefined> | undefined {
+  private checkAhead(tx: TransferTx): Promise<PreparedSignatures | undefined> | undefined {
     if (!this.o.verifier) return undefined;
     try {
       if (this.byId.has(hashToHex(txHash(tx)))) return undefined;
@@ -165,12 +170,13 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     }
     await this.o.db.batch(stale.map((k) => ({ type: 'del' as const, key: k })));
     txs.sort((a, b) => (a.nonce < b.nonce ? -1 : a.nonce > b.nonce ? 1 : 0));
-    // One batch on the verify pool, and into the signature cache for the blocks that will confirm them.
+    // One batch on the verify pool; each transaction admitted goes into the signature cache for the block that confirms it.
     const checked = await this.o.verifier?.prepare(txs).catch(() => undefined);
     await this.queue.run(async () => {
       for (const tx of txs) {
         try {
           await this.addInner(tx, false, checked);
+          checked?.cacheFor(tx);
         } catch (e) {
           if (!(e instanceof RuleError)) throw e;
           await this.o.db.del(key(Prefix.mempool, txHash(tx)));

@@ -86,7 +86,8 @@ describe('signature cache', () => {
     for (const p of [pool, undefined]) {
       const cache = new SignatureCache();
       const verifier = new SignatureVerifier(base, p, cache);
-      await Promise.all(offered.map((tx) => verifier.prepare([tx])));
+      // As the mempool does once it has admitted each one.
+      await Promise.all(offered.map(async (tx) => (await verifier.prepare([tx])).cacheFor(tx)));
       expect(cache.size).toBe(valid.length);
       for (const tx of valid) {
         expect(bytesToHex(cache.get(cache.key(transferSigHash(tx), tx.publicKey, tx.signature))!)).toBe(
@@ -118,6 +119,31 @@ describe('a mempool restored at start-up', () => {
       await after.load();
       expect(after.entries().map((e) => e.id).sort()).toEqual(before.entries().map((e) => e.id).sort());
       expect(cache.size).toBe(6);
+    } finally {
+      await fx.close();
+    }
+  });
+});
+
+describe('a mempool refusing a validly signed transaction', () => {
+  it('leaves the cache as it was, so refused transactions cannot evict the entries of ones that will be mined', async () => {
+    const fx = await ChainFixture.create();
+    try {
+      await fx.mine(1, { miner: W.alice });
+      const pool = new VerifyPool(2);
+      pools.push(pool);
+      await pool.whenReady();
+      const cache = new SignatureCache();
+      const mempool = new Mempool({
+        chain: fx.chain, db: fx.db, params: fx.params, backend: fx.backend, log: quietLogger(), maxTxs: 100, minFeeRate: 1n,
+        verifier: new SignatureVerifier(fx.backend, pool, cache),
+      });
+      // carol holds nothing: her signature verifies, her transaction cannot pay.
+      const refused = await mempool.add(fx.tx(W.carol, W.bob, 1_000n)).then(() => 'admitted', (e: unknown) => (e instanceof RuleError ? e.code : String(e)));
+      expect(refused).toBe('bad-txns-insufficient-funds');
+      expect(cache.size).toBe(0);
+      await mempool.add(fx.tx(W.alice, W.bob, 1_000n));
+      expect(cache.size).toBe(1);
     } finally {
       await fx.close();
     }
@@ -175,7 +201,7 @@ describe('a chain whose transactions were admitted to the mempool first', () => 
       const cache = new SignatureCache();
       const verifier = new SignatureVerifier(fx.backend, pool, cache);
       // Mempool admission, each transaction decoded on its own as it is relayed.
-      await Promise.all(txs.map((tx) => verifier.prepare([{ ...tx }])));
+      await Promise.all(txs.map(async (tx) => { const copy = { ...tx }; (await verifier.prepare([copy])).cacheFor(copy); }));
       expect(cache.size).toBe(12);
       const asked: number[] = [];
       const check = pool.check.bind(pool);

@@ -15,6 +15,11 @@ const MAX_THREADS = 64;
  */
 const COALESCE_BELOW = 64;
 
+/** Verdicts for the mempool, and the step that caches a transaction's signature once it is admitted. */
+export interface PreparedSignatures extends SignatureBackend {
+  cacheFor(tx: Transaction): void;
+}
+
 interface Batch {
   questions: Question[];
   waiters: { from: number; to: number; resolve: (r: Uint8Array) => void; reject: (e: unknown) => void }[];
@@ -57,9 +62,12 @@ export class SignatureVerifier {
 
   /**
    * Checks transactions for the mempool and hands back a backend that answers
-   * from the verdicts; valid signatures go into the cache for their block.
+   * from the verdicts. Nothing enters the cache until the mempool admits a
+   * transaction (`cacheFor`): a validly signed transaction it refuses, e.g.
+   * from an unfunded key, costs its author nothing and must not evict the
+   * entries of transactions that will be mined.
    */
-  async prepare(txs: readonly Transaction[]): Promise<SignatureBackend> {
+  async prepare(txs: readonly Transaction[]): Promise<PreparedSignatures> {
     const questions = questionsOf(txs, this.cache);
     const unchecked = questions.filter((q) => !q.cached);
     const results = await this.check(unchecked);
@@ -74,10 +82,16 @@ export class SignatureVerifier {
       index.add(q, i);
       const valid = keyValidAt(results, i);
       senders.set(q.publicKey, valid ? addressAt(results, i) : null);
-      if (valid && verdictAt(results, i) && q.key !== undefined) this.cache!.add(q.key, addressAt(results, i));
     });
     const base = this.base;
+    const cache = this.cache;
     return {
+      cacheFor(tx) {
+        const [q] = questionsOf([tx], cache);
+        if (!q || q.key === undefined || q.cached) return;
+        const i = index.find(q.digest, q.signature, q.publicKey);
+        if (i !== undefined && i >= 0 && keyValidAt(results, i) && verdictAt(results, i)) cache!.add(q.key, addressAt(results, i));
+      },
       verify(digest, signature, publicKey) {
         const i = index.find(digest, signature, publicKey);
         if (i === undefined) return base.verify(digest, signature, publicKey);
