@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import { randomBytes } from 'node:crypto';
 import { transferSigHash, type TransferTx } from '@hackcoin/core';
-import { BlockFactory, fastSign, keyPair, openBenchChain, params, signer } from './fixture.js';
+import { openBenchChain, signer, transferBlocks } from './fixture.js';
 
 const TXS_PER_BLOCK = 1000;
 const BLOCKS = 12;
@@ -33,28 +32,8 @@ export async function runConnectBlockBench(): Promise<Record<string, number | st
   const bench = await openBenchChain();
   try {
     const { chain } = bench;
-    const faucet = keyPair(1_000_000);
-    const senders = Array.from({ length: TXS_PER_BLOCK }, (_, i) => keyPair(i));
-    const factory = new BlockFactory(chain.tip);
-    const setup = [];
-    for (let i = 0; i < 30; i++) setup.push(factory.next([], faucet.address));
-    const fund: TransferTx[] = senders.map((s, i) =>
-      fastSign({ kind: 'transfer', chainId: params.chainId, nonce: BigInt(i), fee: 200n, to: s.address, amount: 100_000_000n, data: new Uint8Array() }, faucet.key, faucet.pub),
-    );
-    setup.push(factory.next(fund, faucet.address));
+    const { setup, blocks } = transferBlocks(chain.tip, BLOCKS, TXS_PER_BLOCK);
     for (const b of setup) await chain.processBlock(b);
-
-    const blocks = [];
-    for (let b = 0; b < BLOCKS; b++) {
-      const txs = senders.map((s) =>
-        fastSign(
-          { kind: 'transfer', chainId: params.chainId, nonce: BigInt(b), fee: 200n, to: randomBytes(20), amount: 1000n, data: new Uint8Array() },
-          s.key,
-          s.pub,
-        ),
-      );
-      blocks.push(factory.next(txs, faucet.address));
-    }
     // Decoded fresh, as a peer's block would arrive: no cached hashes or senders.
     const { decodeBlock, encodeBlock } = await import('@hackcoin/core');
     const wire = blocks.map(encodeBlock);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
 import {
   NETWORKS,
   addressFromPublicKey,
@@ -125,4 +126,35 @@ export function keyPair(seed: number): { key: Uint8Array; pub: Uint8Array; addre
   key[0] = 0x11;
   const pub = publicKeyFromPrivate(key);
   return { key, pub, address: addressFromPublicKey(pub) };
+}
+
+type KeyPair = ReturnType<typeof keyPair>;
+
+/**
+ * The transfer workload the connect benches share: 30 empty blocks, one funding `perBlock`
+ * senders from a faucet, then `count` blocks in which every sender pays a fresh address.
+ */
+export function transferBlocks(
+  tip: ConstructorParameters<typeof BlockFactory>[0],
+  count: number,
+  perBlock = 1000,
+  base?: TrieNodeReader,
+): { setup: Block[]; blocks: Block[]; faucet: KeyPair; senders: KeyPair[] } {
+  const faucet = keyPair(1_000_000);
+  const senders = Array.from({ length: perBlock }, (_, i) => keyPair(i));
+  const factory = new BlockFactory(tip, base);
+  const setup: Block[] = [];
+  for (let i = 0; i < 30; i++) setup.push(factory.next([], faucet.address));
+  const fund = senders.map((s, i) =>
+    fastSign({ kind: 'transfer', chainId: params.chainId, nonce: BigInt(i), fee: 200n, to: s.address, amount: 100_000_000n, data: new Uint8Array() }, faucet.key, faucet.pub),
+  );
+  setup.push(factory.next(fund, faucet.address));
+  const blocks: Block[] = [];
+  for (let b = 0; b < count; b++) {
+    const txs = senders.map((s) =>
+      fastSign({ kind: 'transfer', chainId: params.chainId, nonce: BigInt(b), fee: 200n, to: randomBytes(20), amount: 1000n, data: new Uint8Array() }, s.key, s.pub),
+    );
+    blocks.push(factory.next(txs, faucet.address));
+  }
+  return { setup, blocks, faucet, senders };
 }

@@ -24,8 +24,7 @@ import {
 import { openDatabase } from '../packages/node/src/store/db.js';
 import { TrieNodeStore } from '../packages/node/src/chain/trie-store.js';
 import { installNativeSha256 } from '../packages/node/src/crypto/native-hash.js';
-import { BlockFactory, fastSign, keyPair, openBenchChain, params } from './fixture.js';
-import type { TransferTx } from '@hackcoin/core';
+import { openBenchChain, transferBlocks } from './fixture.js';
 
 const ACCOUNTS = 100_000;
 const BATCH = 10_000;
@@ -57,23 +56,8 @@ async function rootShareOfConnect(): Promise<Record<string, string>> {
   const bench = await openBenchChain();
   try {
     const { chain } = bench;
-    const faucet = keyPair(1_000_000);
-    const senders = Array.from({ length: TRANSFERS }, (_, i) => keyPair(i));
-    const factory = new BlockFactory(chain.tip, chain.stateNodes);
-    const setup = [];
-    for (let i = 0; i < 30; i++) setup.push(factory.next([], faucet.address));
-    const fund: TransferTx[] = senders.map((s, i) =>
-      fastSign({ kind: 'transfer', chainId: params.chainId, nonce: BigInt(i), fee: 200n, to: s.address, amount: 100_000_000n, data: new Uint8Array() }, faucet.key, faucet.pub),
-    );
-    setup.push(factory.next(fund, faucet.address));
+    const { setup, blocks, faucet, senders } = transferBlocks(chain.tip, 8, TRANSFERS, chain.stateNodes);
     for (const b of setup) await chain.processBlock(b);
-    const blocks = [];
-    for (let b = 0; b < 8; b++) {
-      const txs = senders.map((s) =>
-        fastSign({ kind: 'transfer', chainId: params.chainId, nonce: BigInt(b), fee: 200n, to: randomBytes(20), amount: 1000n, data: new Uint8Array() }, s.key, s.pub),
-      );
-      blocks.push(factory.next(txs, faucet.address));
-    }
     const connect: number[] = [];
     const roots: number[] = [];
     for (const [b, block] of blocks.entries()) {

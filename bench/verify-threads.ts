@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { decodeBlock, encodeBlock, type Block, type TransferTx } from '@hackcoin/core';
 import { Chain } from '../packages/node/src/chain/chain.js';
@@ -10,7 +9,7 @@ import { createLogger } from '../packages/node/src/util/logger.js';
 import { VerifyPool } from '../packages/node/src/verify/verify-pool.js';
 import { SignatureVerifier } from '../packages/node/src/verify/signature-verifier.js';
 import { rawVerifyRate } from './connect-block.js';
-import { BlockFactory, fastSign, keyPair, params, signer } from './fixture.js';
+import { params, signer, transferBlocks } from './fixture.js';
 import { loadAverage } from './p2p/proc.js';
 
 const TXS_PER_BLOCK = 1000;
@@ -18,22 +17,7 @@ const BLOCKS = Number(process.env.BENCH_VERIFY_BLOCKS ?? 12);
 
 /** The setup blocks (funding 1,000 senders) and BLOCKS blocks of 1,000 transfers, encoded as a peer sends them. */
 function buildBlocks(genesisTip: Chain['tip']): { setup: Block[]; wire: Uint8Array[]; sample: TransferTx[] } {
-  const faucet = keyPair(1_000_000);
-  const senders = Array.from({ length: TXS_PER_BLOCK }, (_, i) => keyPair(i));
-  const factory = new BlockFactory(genesisTip);
-  const setup: Block[] = [];
-  for (let i = 0; i < 30; i++) setup.push(factory.next([], faucet.address));
-  const fund = senders.map((s, i) =>
-    fastSign({ kind: 'transfer', chainId: params.chainId, nonce: BigInt(i), fee: 200n, to: s.address, amount: 100_000_000n, data: new Uint8Array() }, faucet.key, faucet.pub),
-  );
-  setup.push(factory.next(fund, faucet.address));
-  const blocks: Block[] = [];
-  for (let b = 0; b < BLOCKS; b++) {
-    const txs = senders.map((s) =>
-      fastSign({ kind: 'transfer', chainId: params.chainId, nonce: BigInt(b), fee: 200n, to: randomBytes(20), amount: 1000n, data: new Uint8Array() }, s.key, s.pub),
-    );
-    blocks.push(factory.next(txs, faucet.address));
-  }
+  const { setup, blocks } = transferBlocks(genesisTip, BLOCKS, TXS_PER_BLOCK);
   return { setup, wire: blocks.map(encodeBlock), sample: blocks[0]!.txs.slice(1) as TransferTx[] };
 }
 
