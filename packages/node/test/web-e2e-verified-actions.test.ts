@@ -1,34 +1,19 @@
 /// <reference lib="dom" />
-import { CONTRACT_EXAMPLES } from '@hackcoin/core';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import {
-  COIN,
-  NETWORKS,
-  Wallet,
-  buildSignedContractTransfer,
-  bytesToHex,
-  decodeTx,
-  encodeTx,
-  generatePrivateKey,
-  hexToBytes,
-  keyInfoFromPrivateKey,
-  type ContractAction,
-} from '@hackcoin/core';
+import { COIN, CONTRACT_EXAMPLES, Wallet, decodeTx, hexToBytes, type ContractAction } from '@hackcoin/core';
 import { CHROMIUM, CHROMIUM_ARGS, ConsoleWatch, SHOTS, ensureWebBuild, hasChromium } from './helpers/browser.js';
 import { removeDir, startNode, type TestNode } from './helpers/node-process.js';
 import { startRewritingProxy, type RewritingProxy } from './helpers/rewriting-proxy.js';
+import { ContractBot, TEST_MNEMONIC, importTestWallet } from './helpers/wallet-page.js';
 
 /**
  * Issue 14 in a real browser against a regtest node, through a proxy that
  * lies: the wallet and the IDE sign with a nonce they verified, refuse to
  * sign when verification fails, and the IDE proves a token balance.
  */
-const PASSWORD = 'correct horse battery';
-const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
-const params = NETWORKS.regtest;
 const poll = <T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}) => expect.poll(fn, { timeout: 30_000, ...opts });
 const example = (name: keyof typeof CONTRACT_EXAMPLES) => CONTRACT_EXAMPLES[name];
 const bump = (n: unknown) => (BigInt(n as string) + 5n).toString();
@@ -48,16 +33,12 @@ if (!hasChromium) {
     let page: Page;
     const watch = new ConsoleWatch();
     let mine0 = '';
-    const botKey = generatePrivateKey();
-    const bot = keyInfoFromPrivateKey(botKey).addressText;
-    let botNonce = 0n;
+    const botSigner = new ContractBot(() => node);
+    const bot = botSigner.address;
     let token = '';
 
     const mine = (count: number, address = bot) => node.api('/api/mining/generate', { body: { count, address } });
-    const botContract = async (action: ContractAction) => {
-      const tx = buildSignedContractTransfer({ params, action, gasLimit: 1_500_000, gasPrice: 3n, value: 0n, nonce: botNonce++ }, botKey);
-      return (await node.api('/api/transactions', { body: { raw: bytesToHex(encodeTx(tx)) } })).id as string;
-    };
+    const botContract = (action: ContractAction) => botSigner.submit(action);
     /** Nonces of the transactions the page posted through the proxy since `from`. */
     const signedNonces = (from = 0) =>
       proxy.posted.slice(from).flatMap((p) => {
@@ -71,7 +52,7 @@ if (!hasChromium) {
     beforeAll(async () => {
       ensureWebBuild();
       mkdirSync(SHOTS, { recursive: true });
-      mine0 = (await Wallet.fromMnemonic(MNEMONIC)).newAddress().address;
+      mine0 = (await Wallet.fromMnemonic(TEST_MNEMONIC)).newAddress().address;
       node = await startNode({ env: { P2P: 'false' } });
       await mine(3, mine0);
       await mine(1, bot);
@@ -121,12 +102,7 @@ if (!hasChromium) {
     it('signs sends with the nonce it verified, not the one the node reports, and refuses to sign for a node whose proof disagrees', async () => {
       lies.add('address-nonce');
       await page.goto(`${proxy.url}/wallet`);
-      await page.getByRole('tab', { name: 'Import a wallet' }).click();
-      await page.getByLabel('Recovery phrase or private key').fill(MNEMONIC);
-      await page.getByLabel('Addresses to restore').fill('1');
-      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-      await page.getByLabel('Repeat password').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Import wallet' }).click();
+      await importTestWallet(page, 1);
       const h = await height();
       await poll(() => page.getByTestId('verified-mark').textContent()).toBe(`verified at height ${h}`);
       expect(await page.getByTestId('verified-balance').textContent()).toContain('nonce 0');

@@ -5,9 +5,8 @@ import { COIN, Wallet } from '@hackcoin/core';
 import { CHROMIUM, CHROMIUM_ARGS, ConsoleWatch, ensureWebBuild, hasChromium } from './helpers/browser.js';
 import { removeDir, startNode, type TestNode } from './helpers/node-process.js';
 import { startRewritingProxy, type RewritingProxy } from './helpers/rewriting-proxy.js';
+import { TEST_MNEMONIC, importTestWallet } from './helpers/wallet-page.js';
 
-const PASSWORD = 'correct horse battery';
-const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
 
 if (!hasChromium) {
   describe('verified wallet end-to-end', () => {
@@ -25,7 +24,7 @@ if (!hasChromium) {
 
     beforeAll(async () => {
       ensureWebBuild();
-      mine0 = (await Wallet.fromMnemonic(MNEMONIC)).newAddress().address;
+      mine0 = (await Wallet.fromMnemonic(TEST_MNEMONIC)).newAddress().address;
       node = await startNode({ env: { P2P: 'false' } });
       await node.api('/api/mining/generate', { body: { count: 3, address: mine0 } });
       // With `lie.on`, 1,000 HCK more in every balance of a proof answer, as a hostile node would.
@@ -49,12 +48,7 @@ if (!hasChromium) {
 
     it('shows the verified balance with its height, follows new blocks, and names a lying node', async () => {
       await page.goto(`${proxy.url}/wallet`);
-      await page.getByRole('tab', { name: 'Import a wallet' }).click();
-      await page.getByLabel('Recovery phrase or private key').fill(MNEMONIC);
-      await page.getByLabel('Addresses to restore').fill('1');
-      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-      await page.getByLabel('Repeat password').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Import wallet' }).click();
+      await importTestWallet(page, 1);
       await expect.poll(() => page.getByTestId('verified-mark').textContent(), { timeout: 30_000 }).toBe('verified at height 3');
       expect(await page.getByTestId('verified-balance').textContent()).toContain('150 HCK');
       // A new block arrives over the WebSocket: the mark moves with it.

@@ -1,30 +1,18 @@
 /// <reference lib="dom" />
-import { CONTRACT_EXAMPLES } from '@hackcoin/core';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import {
-  NETWORKS,
-  Wallet,
-  buildSignedContractTransfer,
-  bytesToHex,
-  encodeTx,
-  generatePrivateKey,
-  keyInfoFromPrivateKey,
-  type ContractAction,
-} from '@hackcoin/core';
+import { CONTRACT_EXAMPLES, Wallet } from '@hackcoin/core';
 import { CHROMIUM, CHROMIUM_ARGS, ConsoleWatch, SHOTS, ensureWebBuild, hasChromium } from './helpers/browser.js';
 import { removeDir, startNode, TEST_TOKEN, type TestNode } from './helpers/node-process.js';
+import { ContractBot, TEST_MNEMONIC, TEST_PASSWORD as PASSWORD, importTestWallet } from './helpers/wallet-page.js';
 
 /**
  * The wallet-facing fixes of issue 12 in a real browser against one regtest
  * node: the node's fee policy in the Send form, the review step, contract
  * payouts in history, resilience to a node restart, no console errors.
  */
-const PASSWORD = 'correct horse battery';
-const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
-const params = NETWORKS.regtest;
 /** Pages update over the network on a shared, busy machine: each expectation gets a realistic window (vitest's default is 1 s). */
 const poll = <T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}) => expect.poll(fn, { timeout: 15_000, ...opts });
 const example = (name: keyof typeof CONTRACT_EXAMPLES) => CONTRACT_EXAMPLES[name];
@@ -43,9 +31,8 @@ if (!hasChromium) {
     let mine0 = '';
     let mine1 = '';
     // A key the test signs contract transactions with, outside the browser.
-    const botKey = generatePrivateKey();
-    const bot = keyInfoFromPrivateKey(botKey).addressText;
-    let botNonce = 0n;
+    const botSigner = new ContractBot(() => node);
+    const bot = botSigner.address;
 
     const shot = async (name: string) => page.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
     const go = async (path: string) => {
@@ -53,15 +40,12 @@ if (!hasChromium) {
       await page.getByRole('main').waitFor();
     };
     const mine = (count: number, address = bot) => node.api('/api/mining/generate', { body: { count, address } });
-    const botContract = async (action: ContractAction, gasLimit = 1_500_000, value = 0n) => {
-      const tx = buildSignedContractTransfer({ params, action, gasLimit, gasPrice: 3n, value, nonce: botNonce++ }, botKey);
-      return (await node.api('/api/transactions', { body: { raw: bytesToHex(encodeTx(tx)) } })).id as string;
-    };
+    const botContract = botSigner.submit;
 
     beforeAll(async () => {
       ensureWebBuild();
       mkdirSync(SHOTS, { recursive: true });
-      const w = await Wallet.fromMnemonic(MNEMONIC);
+      const w = await Wallet.fromMnemonic(TEST_MNEMONIC);
       mine0 = w.newAddress().address;
       mine1 = w.newAddress().address;
       node = await startNode({ env: { P2P: 'false' } });
@@ -88,12 +72,7 @@ if (!hasChromium) {
 
     it('imports a wallet of two addresses from its recovery phrase', async () => {
       await go('/wallet');
-      await page.getByRole('tab', { name: 'Import a wallet' }).click();
-      await page.getByLabel('Recovery phrase or private key').fill(MNEMONIC);
-      await page.getByLabel('Addresses to restore').fill('2');
-      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-      await page.getByLabel('Repeat password').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Import wallet' }).click();
+      await importTestWallet(page, 2);
       await poll(() => page.getByTestId('wallet-address').count(), { timeout: 30_000 }).toBe(2);
       expect(await page.getByTestId('wallet-address').first().getAttribute('data-address')).toBe(mine0);
       await poll(() => page.getByTestId('balance-confirmed').textContent()).toContain('150 HCK');
