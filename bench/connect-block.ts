@@ -47,6 +47,7 @@ export async function runConnectBlockBench(): Promise<Record<string, number | st
     const verifyRate = (verifyBefore + rawVerifyRate(blocks[0]!.txs.slice(1) as TransferTx[])) / 2;
     return {
       'signature backend': signer.name,
+      'sha256 backend': signer.sha256,
       'connect-block (1,000-tx blocks), tx/s': Math.round(txRate),
       'raw secp256k1 verify, sig/s': Math.round(verifyRate),
       'connect / raw verify': `${((txRate / verifyRate) * 100).toFixed(1)}% (goal ≥ 70%)`,

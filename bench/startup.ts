@@ -128,6 +128,7 @@ export async function runStartupBench(): Promise<Record<string, number | string>
     await bigNode.kill('SIGTERM');
     return {
       'signature backend': signer.name,
+      'sha256 backend': signer.sha256,
       'first start (new data dir), compiled, ms': `${Math.round(first.readyMs)} (CPU ${Math.round(first.cpuMs)})`,
       'API ready, empty chain, compiled, ms (median)': `${emptyDist}, goal < 1000`,
       'API ready, empty chain, tsx from source, ms (median)': emptySrc,

@@ -67,7 +67,7 @@ export async function runVerifyThreadsBench(): Promise<Record<string, number | s
   const loadStart = loadAverage();
   const sample = buildBlocks((await freshTip()).tip).sample;
   const rawBefore = rawVerifyRate(sample);
-  const out: Record<string, number | string> = { 'signature backend (main thread)': signer.name };
+  const out: Record<string, number | string> = { 'signature backend (main thread)': signer.name, 'sha256 backend': signer.sha256 };
   let backend = '';
   const figures: [string, number][] = [];
   for (const [threads, pipelined] of [[0, false], [1, false], [2, false], [0, true], [1, true], [2, true]] as const) {

@@ -43,8 +43,8 @@ export class FullNode {
 
   static async create(config: NodeConfig, log: Logger): Promise<FullNode> {
     const params = getParams(config.network);
-    const { name, backend } = loadSignatureBackend();
-    log.info(`HackCoin ${VERSION} on ${params.network}, data in ${config.dataDir}, signatures: ${name}`);
+    const { name, backend, sha256 } = loadSignatureBackend();
+    log.info(`HackCoin ${VERSION} on ${params.network}, data in ${config.dataDir}, signatures: ${name}, sha256: ${sha256}`);
     const threads = verifyThreads(process.env);
     const verifyPool = threads > 0 ? new VerifyPool(threads, log.child('verify')) : undefined;
     const verifier = new SignatureVerifier(backend, verifyPool);

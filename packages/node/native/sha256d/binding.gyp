@@ -20,7 +20,7 @@
         {
           "target_name": "sha256d_shani",
           "type": "static_library",
-          "sources": ["src/scan_shani.c"],
+          "sources": ["src/scan_shani.c", "src/hash_shani.c"],
           "defines": ["SHA256D_HAVE_SHANI"],
           "cflags": ["-O3", "-fPIC", "-msha", "-mssse3", "-msse4.1"],
           "cflags_c": ["-std=c11"],

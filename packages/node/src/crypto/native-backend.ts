@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { addressFromUncompressed, bytesToHex, nobleBackend, type SignatureBackend } from '@hackcoin/core';
-import { installNativeSha256 } from './native-hash.js';
+import { installNativeSha256, type Sha256Backend } from './native-hash.js';
 
 interface NativeSecp256k1 {
   ecdsaVerify(sig: Uint8Array, msg32: Uint8Array, publicKey: Uint8Array): boolean;
@@ -10,6 +10,8 @@ interface NativeSecp256k1 {
 export interface LoadedBackend {
   name: 'libsecp256k1-native' | 'noble';
   backend: SignatureBackend;
+  /** What core's SHA-256 runs on, installed alongside. */
+  sha256: Sha256Backend;
 }
 
 /**
@@ -20,12 +22,13 @@ export interface LoadedBackend {
  * high-S signatures exactly as noble's lowS mode does.
  */
 export function loadSignatureBackend(): LoadedBackend {
-  installNativeSha256();
+  const sha256 = installNativeSha256();
   try {
     const require = createRequire(import.meta.url);
     const native = require('secp256k1/bindings') as NativeSecp256k1;
     return {
       name: 'libsecp256k1-native',
+      sha256,
       backend: {
         verify(digest, signature, publicKey) {
           try {
@@ -41,7 +44,7 @@ export function loadSignatureBackend(): LoadedBackend {
       },
     };
   } catch {
-    return { name: 'noble', backend: nobleBackend };
+    return { name: 'noble', backend: nobleBackend, sha256 };
   }
 }
 

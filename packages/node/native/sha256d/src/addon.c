@@ -138,6 +138,29 @@ static napi_value scan_shani(napi_env env, napi_callback_info info) {
 }
 #endif
 
+#if defined(SHA256D_HAVE_SHANI)
+/*
+ * hashInto(data, out, offset): SHA-256 of data written to out[offset..offset+32).
+ * No allocation and no JS string per digest, which is most of what a short
+ * message costs through node:crypto.
+ */
+static napi_value hash_into(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3)
+    return throw_type(env, "hashInto(data, out, offset)");
+  uint8_t *data, *out;
+  size_t len, out_len;
+  uint32_t offset;
+  if (!get_bytes(env, argv[0], &data, &len) || !get_bytes(env, argv[1], &out, &out_len))
+    return throw_type(env, "data and out must be Uint8Arrays");
+  if (napi_get_value_uint32(env, argv[2], &offset) != napi_ok || (size_t)offset + 32 > out_len)
+    return throw_type(env, "offset must leave 32 bytes in out");
+  sha256_shani(data, len, out + offset);
+  return NULL;
+}
+#endif
+
 static void free_cache(napi_env env, void *data, void *hint) {
   (void)env; (void)hint;
   free(data);
@@ -162,6 +185,7 @@ static napi_value init(napi_env env, napi_value exports) {
   if (shani) {
     set_fn(env, exports, "scanShani", scan_shani);
     set_fn(env, exports, "scan", scan_shani);
+    set_fn(env, exports, "hashInto", hash_into);
     return exports;
   }
 #endif

@@ -8,6 +8,7 @@
 #ifndef SHA256D_H
 #define SHA256D_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -38,6 +39,8 @@ int64_t sha256d_scan_portable(const sha256d_job *job, uint32_t start,
 #ifdef SHA256D_HAVE_SHANI
 int64_t sha256d_scan_shani(const sha256d_job *job, uint32_t start,
                            uint64_t count, uint64_t *hashes);
+/* SHA-256 of a whole message. */
+void sha256_shani(const uint8_t *data, size_t len, uint8_t out[32]);
 #endif
 
 static inline uint32_t sha256d_bswap32(uint32_t x) {

@@ -6,8 +6,7 @@
  *
  * HACKCOIN_HASHER=js|native-portable forces a slower backend (tests, benchmarks).
  */
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { loadSha256Addon, nativeAddonPath, type Sha256Addon } from '../../crypto/sha256-addon.js';
 import { GENESIS, genesisHeader, targetFromBits } from './header-vectors.js';
 import { createJsHasher, jsHasher } from './js-hasher.js';
 import type { Hasher, HasherBackend, ScanResult } from './types.js';
@@ -18,37 +17,28 @@ export { targetFromBits, genesisHeader, serializeHeader, GENESIS } from './heade
 
 type NativeScan = (header: Uint8Array, target: Uint8Array, startNonce: number, count: number) => ScanResult;
 
-export interface NativeAddon {
-  backend: 'shani' | 'portable';
-  scan: NativeScan;
-  scanPortable: NativeScan;
-  scanShani?: NativeScan;
-}
+export type NativeAddon = Sha256Addon;
+export { nativeAddonPath };
 
 export interface LoadedHasher extends Hasher {
   /** Why the native addon is not used, when it is not. */
   readonly fallbackReason?: string;
 }
 
-/** Where node-gyp puts the addon (`node-gyp rebuild` in packages/node/native/sha256d). */
-export const nativeAddonPath = fileURLToPath(
-  new URL('../../../native/sha256d/build/Release/sha256d.node', import.meta.url),
-);
-
 let addonCache: { addon: NativeAddon | null; error?: string } | undefined;
 
 /** Loads the addon once; null (with the reason) if it is not built or fails its self-check. */
 export function loadNativeAddon(): { addon: NativeAddon | null; error?: string } {
   if (addonCache) return addonCache;
+  const loaded = loadSha256Addon();
+  if (!loaded.addon) return (addonCache = loaded);
   try {
-    const addon = createRequire(import.meta.url)(nativeAddonPath) as NativeAddon;
+    const addon = loaded.addon;
     selfCheck(addon.scan);
     selfCheck(addon.scanPortable);
     addonCache = { addon };
   } catch (err) {
-    // First line only: "Cannot find module ..." is followed by a require stack.
-    const message = err instanceof Error ? err.message : String(err);
-    addonCache = { addon: null, error: message.split('\n')[0] ?? message };
+    addonCache = { addon: null, error: err instanceof Error ? err.message : String(err) };
   }
   return addonCache;
 }
