@@ -48,6 +48,9 @@ describe('metrics and health', () => {
     expect(sample(text, 'hackcoin_chain_height')).toBe(3);
     expect(sample(text, 'hackcoin_blocks_connected_total')).toBe(3);
     expect(sample(text, 'hackcoin_block_connect_seconds_count')).toBe(3);
+    for (const phase of ['signatures', 'read', 'transition', 'state_root', 'assemble', 'write']) {
+      expect(sample(text, `hackcoin_block_connect_phase_seconds_count{phase="${phase}"}`)).toBe(3);
+    }
     expect(sample(text, 'hackcoin_chain_side_blocks')).toBe(0);
     expect(sample(text, 'hackcoin_mempool_transactions')).toBe(0);
     expect(sample(text, 'hackcoin_sync_state{state="offline"}')).toBe(1);

@@ -80,6 +80,29 @@ export function applyBlock(
   backend: SignatureBackend,
   contracts?: ContractContext,
 ): BlockTransition {
+  return commitTransition(transitionBlock(block, height, load, params, backend, contracts), prev);
+}
+
+/** A block's account and contract changes before the state commitment: applyBlock's first half. */
+export interface UncommittedTransition {
+  fees: bigint;
+  changes: Map<string, { address: Uint8Array; account: Account }>;
+  previous: Map<string, Account | null>;
+  contracts: ContractWorkspace;
+  receipts: Map<number, Receipt>;
+  /** The state root the coinbase commits to. */
+  claimedRoot: Uint8Array;
+}
+
+/** applyBlock up to the state commitment (kept apart so a node can account for the root's cost). */
+export function transitionBlock(
+  block: Block,
+  height: number,
+  load: (key: string) => Account | undefined,
+  params: ConsensusParams,
+  backend: SignatureBackend,
+  contracts?: ContractContext,
+): UncommittedTransition {
   const coinbase = block.txs[0];
   if (!coinbase || coinbase.kind !== 'coinbase') reject('bad-cb-missing');
   if (coinbase.height !== height) reject('bad-cb-height', `coinbase says ${coinbase.height}, block is at ${height}`);
@@ -106,10 +129,15 @@ export function applyBlock(
   const maxReward = blockSubsidy(height, params) + fees;
   if (coinbase.amount > maxReward) reject('bad-cb-amount', `pays ${coinbase.amount}, allowed ${maxReward}`);
   ws.get(coinbase.to).balance += coinbase.amount;
+  return { fees, changes: ws.changes(), previous: ws.previous(), contracts: cws, receipts, claimedRoot: coinbase.stateRoot };
+}
+
+/** applyBlock's second half: the state root of the changes over `prev`, which must be the one the coinbase claims. */
+export function commitTransition(t: UncommittedTransition, prev: StateBase): BlockTransition {
   const writer = new TreeWriter(prev.nodes);
-  const stateRoot = commitState(writer, prev.root, ws.changes(), cws);
-  if (!equalBytes(stateRoot, coinbase.stateRoot)) reject('bad-state-root');
-  return { fees, stateRoot, trieNodes: writer.created, changes: ws.changes(), previous: ws.previous(), contracts: cws, receipts };
+  const stateRoot = commitState(writer, prev.root, t.changes, t.contracts);
+  if (!equalBytes(stateRoot, t.claimedRoot)) reject('bad-state-root');
+  return { fees: t.fees, stateRoot, trieNodes: writer.created, changes: t.changes, previous: t.previous, contracts: t.contracts, receipts: t.receipts };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { CreatedNodes, TrieNodeReader } from '@hackcoin/core';
 import type { BatchOp, Database } from '../store/db.js';
 import { Prefix, key } from '../store/keys.js';
+import { ByteArena } from './byte-arena.js';
 import { TrieNodeCache } from './trie-cache.js';
 
 /**
@@ -29,12 +30,25 @@ export class TrieNodeStore implements TrieNodeReader {
     return raw;
   }
 
-  /** Batch puts for the nodes a block created (idempotent: same hash, same record). */
+  /** Batch puts for the nodes a block created. */
   ops(created: CreatedNodes): BatchOp[] {
-    const { hashes, records } = created;
-    const ops: BatchOp[] = new Array(hashes.length);
-    for (let i = 0; i < hashes.length; i++) ops[i] = { type: 'put', key: key(Prefix.trieNode, hashes[i]!), value: records[i]! };
+    const ops: BatchOp[] = [];
+    this.appendOps(ops, created, new ByteArena());
     return ops;
+  }
+
+  /**
+   * Appends batch puts for the nodes a block created (idempotent: same hash,
+   * same record), keyed in the block's arena: thousands of keys per block.
+   */
+  appendOps(ops: BatchOp[], created: CreatedNodes, arena: ByteArena): void {
+    const { hashes, records } = created;
+    for (let i = 0; i < hashes.length; i++) {
+      const k = arena.alloc(33);
+      k[0] = Prefix.trieNode;
+      k.set(hashes[i]!, 1);
+      ops.push({ type: 'put', key: k, value: records[i]! });
+    }
   }
 
   /**

@@ -34,6 +34,7 @@ export class NodeMetrics {
   readonly reorgs: Counter;
   readonly reorgDepth: Histogram;
   readonly blockProcessSeconds: Histogram;
+  readonly blockPhaseSeconds: Histogram<'phase'>;
   readonly apiSeconds: Histogram<'method' | 'route' | 'status'>;
 
   constructor(readers: MetricReaders, prefix = 'hackcoin_') {
@@ -52,6 +53,13 @@ export class NodeMetrics {
       name: `${prefix}block_connect_seconds`,
       help: 'Time to validate and connect a block (including any reorganisation it causes)',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.blockPhaseSeconds = new Histogram({
+      name: `${prefix}block_connect_phase_seconds`,
+      help: 'Time a main-chain block connect spent per phase: signatures, read, transition, state_root, assemble, write',
+      labelNames: ['phase'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
     this.apiSeconds = new Histogram({

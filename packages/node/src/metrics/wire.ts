@@ -1,5 +1,6 @@
 import { difficultyFromBits } from '@hackcoin/core';
-import type { Chain } from '../chain/chain.js';
+import type { Chain, ConnectPhases } from '../chain/chain.js';
+import type { ChainEntry } from '../chain/entry.js';
 import { estimateHashRate } from '../chain/hashrate.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { Miner } from '../mining/miner.js';
@@ -47,10 +48,20 @@ export function wireMetrics(s: MetricSubsystems): { metrics: NodeMetrics; unwire
     metrics.reorgDepth.observe(info.disconnected.length);
   };
   const onProcessed = (ms: number) => metrics.blockProcessSeconds.observe(ms / 1000);
+  const onPhases = (_entry: ChainEntry, p: ConnectPhases) => {
+    const h = metrics.blockPhaseSeconds;
+    h.observe({ phase: 'signatures' }, p.signatures / 1000);
+    h.observe({ phase: 'read' }, p.read / 1000);
+    h.observe({ phase: 'transition' }, p.transition / 1000);
+    h.observe({ phase: 'state_root' }, p.stateRoot / 1000);
+    h.observe({ phase: 'assemble' }, p.assemble / 1000);
+    h.observe({ phase: 'write' }, p.write / 1000);
+  };
   chain.on('block:connected', onConnected);
   chain.on('block:disconnected', onDisconnected);
   chain.on('reorg', onReorg);
   chain.on('block:processed', onProcessed);
+  chain.on('block:phases', onPhases);
   return {
     metrics,
     unwire: () => {
@@ -58,6 +69,7 @@ export function wireMetrics(s: MetricSubsystems): { metrics: NodeMetrics; unwire
       chain.off('block:disconnected', onDisconnected);
       chain.off('reorg', onReorg);
       chain.off('block:processed', onProcessed);
+      chain.off('block:phases', onPhases);
     },
   };
 }
