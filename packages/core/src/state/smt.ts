@@ -39,7 +39,7 @@ export interface TrieNodeReader {
   node(hash: Uint8Array): Uint8Array | undefined;
 }
 
-/** A change to one key: `apply` maps the committed value (null = absent) to the new one (null = delete). */
+/** A change to one key: `apply` maps the committed value (null = absent, and read-only: it may be a view of a cache) to the new one (null = delete). */
 export interface TreeUpdate {
   path: Uint8Array;
   apply(old: Uint8Array | null): Uint8Array | null;
@@ -189,7 +189,7 @@ export class TreeWriter {
           items.push(pending);
           pending = null;
         } else if (c === 0) {
-          const value = u.apply(pending.value.slice());
+          const value = u.apply(pending.value);
           if (value) items.push({ path: u.path, value });
           pending = null;
           continue;

@@ -59,13 +59,18 @@ const U64_MAX = (1n << 64n) - 1n;
 function withBalanceAndNonce(old: Uint8Array | null, a: Account): Uint8Array | null {
   if (a.balance < 0n || a.balance > U64_MAX || a.nonce < 0n || a.nonce > U64_MAX) throw new RangeError('u64 out of range');
   const out = new Uint8Array(STATE_ACCOUNT_SIZE);
-  if (old) out.set(old.subarray(16), 16);
-  if (a.balance === 0n && a.nonce === 0n && out.every((b) => b === 0)) return null;
-  const view = new DataView(out.buffer);
-  view.setBigUint64(0, a.balance, true);
-  view.setBigUint64(8, a.nonce, true);
+  let rest = 0;
+  if (old) for (let i = 16; i < STATE_ACCOUNT_SIZE; i++) rest |= out[i] = old[i]!;
+  if (a.balance === 0n && a.nonce === 0n && rest === 0) return null;
+  // One shared view: a DataView per account cost as much as the rest of this function.
+  u64View.setBigUint64(0, a.balance, true);
+  u64View.setBigUint64(8, a.nonce, true);
+  for (let i = 0; i < 16; i++) out[i] = u64Bytes[i]!;
   return out;
 }
+
+const u64Bytes = new Uint8Array(16);
+const u64View = new DataView(u64Bytes.buffer);
 
 function isAbsent(a: CommittedAccount): boolean {
   return a.balance === 0n && a.nonce === 0n && isEmptyRoot(a.codeHash) && isEmptyRoot(a.storageRoot);
