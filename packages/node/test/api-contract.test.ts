@@ -130,6 +130,9 @@ describe('every API answer of a real node matches core API_ROUTES', () => {
     await call(b, 'GET /api/network/status', '/api/network/status');
     expect((await call(b, 'GET /api/network/peers', '/api/network/peers')).count).toBeGreaterThan(0);
     await call(b, 'POST /api/blockchain/sync', '/api/blockchain/sync', { timeoutMs: 20_000 });
+    // A string that is no peer's id (not even one libp2p can parse) is not-found, not an internal error.
+    const stranger = await b.request('/api/network/disconnect', { body: { peerId: '0'.repeat(64) } });
+    expect([stranger.status, stranger.body.error]).toEqual([404, 'not-found']);
     await call(b, 'POST /api/network/disconnect', '/api/network/disconnect', { peerId: connected.peer.id, ban: true });
     expect((await call(b, 'GET /api/network/bans', '/api/network/bans')).count).toBe(1);
     expect(await call(b, 'POST /api/network/unban', '/api/network/unban', { peerId: connected.peer.id })).toEqual({ unbanned: true });

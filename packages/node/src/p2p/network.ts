@@ -428,7 +428,8 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
   async disconnect(peerId: string, ban: boolean): Promise<boolean> {
     const known = this.table.has(peerId);
     if (ban) this.ban(peerId, 'banned by operator', this.table.get(peerId)?.address, true);
-    else await this.host.hangUp(peerId);
+    // Only a peer we hold is hung up: any other string (an operator's typo, a fuzzer's bytes) may not even parse as a peer id.
+    else if (known) await this.host.hangUp(peerId);
     return known;
   }
 
