@@ -3,6 +3,7 @@ import {
   COIN,
   ZERO_ADDRESS,
   blockHash,
+  decodeBlock,
   decodeCompact,
   hashMeetsTarget,
   hashToHex,
@@ -22,8 +23,9 @@ import { createTemplate } from '../mining/template.js';
 import type { ReorgInfo } from './chain.js';
 import { Status } from './entry.js';
 import { Prefix, key, META_TIP } from '../store/keys.js';
-import type { BatchOp, Database } from '../store/db.js';
+import type { BatchOp } from '../store/db.js';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
+import { accountReadFaults, failBatches } from '../test-support/disk-faults.js';
 
 /** The real VM, which can be made to fail the way a host does (a stack overflow outside QuickJS). */
 class FlakyExecutor implements ContractExecutor {
@@ -48,27 +50,6 @@ afterEach(async () => {
 const TIP_KEY = Buffer.from(key(Prefix.meta, META_TIP));
 const movesTip = (ops: BatchOp[]) => ops.some((op) => op.type === 'put' && TIP_KEY.equals(op.key));
 const storesSideBlock = (ops: BatchOp[]) => !movesTip(ops) && ops.some((op) => op.key[0] === Prefix.block);
-
-/**
- * Makes the real database fail like a dying disk: the nth batch that matches
- * (counted from now) fails, and with `from`, every matching batch after it too.
- */
-function failBatches(db: Database, match: (ops: BatchOp[]) => boolean, nth: number, mode: 'once' | 'from' = 'once') {
-  const target = db as unknown as { batch: (ops: BatchOp[]) => Promise<void> };
-  const real = target.batch.bind(db);
-  const state = { seen: 0, failed: 0, healed: false };
-  target.batch = async (ops: BatchOp[]) => {
-    if (!state.healed && match(ops)) {
-      state.seen++;
-      if (state.seen === nth || (mode === 'from' && state.seen > nth)) {
-        state.failed++;
-        throw new Error('EIO: simulated write failure');
-      }
-    }
-    return real(ops);
-  };
-  return state;
-}
 
 function record(fx: ChainFixture) {
   const ev = { connected: [] as number[], disconnected: [] as number[], tips: [] as string[], reorgs: [] as ReorgInfo[], halts: [] as string[] };
@@ -104,7 +85,7 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     const branch = await fx.branch();
     const b1 = branch.next({ txs: [fx.tx(W.minerA, W.alice, 3n * COIN)] });
     const ev = record(fx);
-    const disk = failBatches(fx.db, movesTip, 1);
+    const disk = accountReadFaults(fx.db, { nth: 1 });
 
     const r = await fx.chain.processBlock(b1);
     expect(r.status).toBe('deferred');
@@ -128,7 +109,7 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     const fx = await fixture();
     await fx.mine(1);
     const b = (await fx.branch()).next({ txs: [fx.tx(W.minerA, W.carol, 2n * COIN)] });
-    failBatches(fx.db, movesTip, 1);
+    accountReadFaults(fx.db, { nth: 1 });
     expect((await fx.chain.processBlock(b)).status).toBe('deferred');
     expect(fx.chain.height).toBe(1);
     await fx.reopen();
@@ -141,7 +122,7 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     await fx.mine(1);
     const branch = await fx.branch();
     const b = branch.clone().next({ txs: [fx.tx(W.minerA, W.dave, 4n * COIN)] });
-    failBatches(fx.db, movesTip, 1);
+    accountReadFaults(fx.db, { nth: 1 });
     expect((await fx.chain.processBlock(b)).status).toBe('deferred');
     expect(fx.chain.height).toBe(1);
     // A competing block of the same height: the unjudged block came first and is connected now.
@@ -157,8 +138,8 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     const accounts = await fx.dump(Prefix.account);
     const heights = await fx.dump(Prefix.height);
     const ev = record(fx);
-    // Disconnect 5, 4, 3, connect B3, then the connect of B4 fails.
-    const disk = failBatches(fx.db, movesTip, 5);
+    // Disconnect 5, 4, 3, connect B3, then the connect of B4 fails reading its accounts.
+    const disk = accountReadFaults(fx.db, { nth: 2 });
 
     const r = await fx.chain.processBlock(B[3]!);
     expect(r.status).toBe('deferred');
@@ -174,7 +155,6 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     await fx.settle();
     expect(await fx.balance(W.alice)).toBe(5n * COIN);
 
-    disk.healed = true;
     const r5 = await fx.chain.processBlock(side.next());
     expect(r5.status).toBe('connected');
     expect(fx.chain.height).toBe(7);
@@ -194,7 +174,8 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     const r = await fx.chain.processBlock(B[3]!);
     expect(r.status).toBe('deferred');
     expect(ev.halts).toHaveLength(1);
-    expect(ev.halts[0]).toMatch(/could not restore tip .* EIO: simulated write failure/);
+    // Disconnecting 3 fails; putting 4 back is written behind, fails twice and halts the chain.
+    expect(ev.halts[0]).toMatch(/could not be written: EIO: simulated write failure/);
     expect(fx.chain.haltReason).toBe(ev.halts[0]);
     const more = side.next();
     expect(await fx.chain.processBlock(more)).toEqual({ status: 'deferred' });
@@ -208,6 +189,72 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     expect(await fx.balance(W.bob)).toBe(7n * COIN);
     expect(await fx.balance(W.alice)).toBe(0n);
     expect(await fx.account(W.minerB)).toEqual(minerB);
+  });
+
+  it('a connected block whose write fails is written again: it stays connected and is on disk', async () => {
+    const fx = await fixture();
+    await fx.mine(2);
+    const b = (await fx.branch()).next({ txs: [fx.tx(W.minerA, W.alice, 3n * COIN)] });
+    const ev = record(fx);
+    const disk = failBatches(fx.db, movesTip, 1);
+    expect((await fx.chain.processBlock(b)).status).toBe('connected');
+    await fx.chain.settled();
+    expect(disk.failed).toBe(1);
+    expect(ev.halts).toEqual([]);
+    await fx.reopen();
+    expect(fx.chain.tip.id).toBe(id(b));
+    expect(await fx.balance(W.alice)).toBe(3n * COIN);
+  });
+
+  it('when a connected block cannot be written twice the chain halts, refuses work, and restarts onto the block before', async () => {
+    const fx = await fixture();
+    await fx.mine(2);
+    const before = fx.chain.tip;
+    const branch = await fx.branch();
+    const b = branch.next({ txs: [fx.tx(W.minerA, W.alice, 3n * COIN)] });
+    const ev = record(fx);
+    const disk = failBatches(fx.db, movesTip, 1, 'from');
+    // Answered before the write lands (write-behind); the failure surfaces to whoever reads next.
+    expect((await fx.chain.processBlock(b)).status).toBe('connected');
+    await expect(fx.chain.settled()).rejects.toThrow(/EIO/);
+    expect(disk.failed).toBe(2);
+    expect(ev.halts).toHaveLength(1);
+    expect(ev.halts[0]).toMatch(new RegExp(`block ${id(b)} at height 3 could not be written: EIO`));
+    expect(await fx.chain.processBlock(branch.next())).toEqual({ status: 'deferred' });
+
+    disk.healed = true;
+    await fx.reopen();
+    expect(fx.chain.tip.id).toBe(before.id);
+    expect(fx.chain.haltReason).toBeUndefined();
+    expect(await fx.balance(W.alice)).toBe(0n);
+    expect((await fx.chain.processBlock(b)).status).toBe('connected');
+    expect(await fx.balance(W.alice)).toBe(3n * COIN);
+  });
+
+  it('while a block is being written, reads wait for it and synchronous account reads already see it', async () => {
+    const fx = await fixture();
+    await fx.mine(2);
+    const b = (await fx.branch()).next({ txs: [fx.tx(W.minerA, W.alice, 3n * COIN)] });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const target = fx.db as unknown as { batch: (ops: BatchOp[]) => Promise<void> };
+    const real = target.batch.bind(fx.db);
+    target.batch = async (ops) => {
+      if (movesTip(ops)) await held;
+      return real(ops);
+    };
+    expect((await fx.chain.processBlock(b)).status).toBe('connected');
+    const entry = fx.chain.getEntry(id(b))!;
+    expect(fx.chain.getAccountSync(W.alice.address).balance).toBe(3n * COIN);
+    expect(fx.db.getSync(key(Prefix.block, entry.hash))).toBeUndefined();
+    let raw: Uint8Array | null | undefined;
+    const reading = fx.chain.getRawBlock(entry).then((r) => (raw = r));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(raw).toBeUndefined();
+    release();
+    await reading;
+    expect(raw).not.toBeNull();
+    expect(hashToHex(blockHash(decodeBlock(raw!)))).toBe(id(b));
   });
 
   it('a block whose contract execution throws a host error is neither invalid nor connected, and connects where the host does not fail', async () => {

@@ -26,6 +26,8 @@ import {
   type ConsensusParams,
   type SignatureBackend,
   type TrieNodeReader,
+  type CreatedNodes,
+  addressKey,
 } from '@hackcoin/core';
 import type { Database, BatchOp } from '../store/db.js';
 import { Prefix, key, u32be, META_TIP, META_NETWORK } from '../store/keys.js';
@@ -146,6 +148,13 @@ export class Chain extends TypedEmitter<ChainEvents> {
    * write per block instead of two); until then they wait here.
    */
   private readonly unstored = new Map<string, Block>();
+  /**
+   * The batch of the last plain block connected, while LevelDB applies it on its own thread
+   * (write-behind: the next block's signature checks overlap the write, as Core's chainstate
+   * cache defers its flush). At most one is in flight: reads and writes wait for it, and
+   * synchronous account reads see its accounts here.
+   */
+  private inFlight: { done: Promise<void>; accounts: ReadonlyMap<string, { account: Account }> } | undefined;
   private contractState!: ContractChainState;
   private readonly trie: TrieNodeStore;
   private halted: string | undefined;
@@ -241,6 +250,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
 
   /** Decoded blocks are immutable and explorers ask for the same recent ones repeatedly. */
   async getBlock(entry: ChainEntry): Promise<Block | null> {
+    await this.settled();
     const cached = this.blockCache.get(entry.id) ?? this.unstored.get(entry.id);
     if (cached) return cached;
     const raw = await this.db.get(key(Prefix.block, entry.hash));
@@ -252,12 +262,23 @@ export class Chain extends TypedEmitter<ChainEvents> {
   }
 
   async getRawBlock(entry: ChainEntry): Promise<Uint8Array | null> {
+    await this.settled();
     return (await this.db.get(key(Prefix.block, entry.hash))) ?? null;
   }
 
   async getAccount(address: Uint8Array): Promise<Account> {
+    await this.settled();
     const raw = await this.db.get(key(Prefix.account, address));
     return raw ? decodeAccount(raw) : { balance: 0n, nonce: 0n };
+  }
+
+  /**
+   * Resolves once every connected block is in LevelDB. The chain's own reads wait for it, so
+   * an answer never shows a block a crash could still take back; it rejects if the write
+   * failed, which halts the chain.
+   */
+  settled(): Promise<void> {
+    return this.inFlight?.done ?? Promise.resolve();
   }
 
   /**
@@ -266,8 +287,15 @@ export class Chain extends TypedEmitter<ChainEvents> {
    * `block:connected` event lets the mempool drop the block's transactions.
    */
   getAccountSync(address: Uint8Array): Account {
+    return this.accountSync(address) ?? { balance: 0n, nonce: 0n };
+  }
+
+  /** The stored account, or the one a batch still in flight writes; undefined when absent. */
+  private accountSync(address: Uint8Array): Account | undefined {
+    const writing = this.inFlight?.accounts.get(addressKey(address));
+    if (writing) return { ...writing.account };
     const raw = this.db.getSync(key(Prefix.account, address));
-    return raw ? decodeAccount(raw) : { balance: 0n, nonce: 0n };
+    return raw ? decodeAccount(raw) : undefined;
   }
 
   /**
@@ -275,7 +303,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
    * first, any other account a contract reaches is read on demand.
    */
   async accountReader(keys: readonly string[]): Promise<(k: string) => Account | undefined> {
-    return accountLoader(this.db, keys, await this.getAccounts(keys));
+    return accountLoader(keys, await this.getAccounts(keys), (k) => this.accountSync(hexToBytes(k)));
   }
 
   /** Batch read keyed by lowercase hex address; absent accounts are omitted. */
@@ -286,10 +314,11 @@ export class Chain extends TypedEmitter<ChainEvents> {
   /** accountReader for a block's accounts, whose addresses it already has as bytes. */
   private async blockAccountReader(accounts: ReadonlyMap<string, Uint8Array>): Promise<(k: string) => Account | undefined> {
     const keys = [...accounts.keys()];
-    return accountLoader(this.db, keys, await this.readAccounts(keys, [...accounts.values()]));
+    return accountLoader(keys, await this.readAccounts(keys, [...accounts.values()]), (k) => this.accountSync(hexToBytes(k)));
   }
 
   private async readAccounts(keys: readonly string[], addresses: readonly Uint8Array[]): Promise<Map<string, Account>> {
+    await this.settled();
     const arena = new ByteArena();
     const values = await this.db.getMany(addresses.map((a) => arena.key(Prefix.account, a)));
     const out = new Map<string, Account>();
@@ -300,6 +329,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
   }
 
   async getTxLocation(hash: Uint8Array): Promise<{ entry: ChainEntry; index: number } | null> {
+    await this.settled();
     const raw = await this.db.get(key(Prefix.tx, hash));
     if (!raw) return null;
     const entry = this.index.get(hashToHex(raw.subarray(0, 32)));
@@ -314,6 +344,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const upper = key(Prefix.addressTx, address, new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]));
     const out: { hash: Uint8Array; height: number; index: number }[] = [];
     let skipped = 0;
+    await this.settled();
     for await (const [k, v] of this.db.iterator({ gte: prefix, lt: upper, reverse: true })) {
       if (skipped++ < offset) continue;
       const view = new DataView(k.buffer, k.byteOffset, k.byteLength);
@@ -368,7 +399,9 @@ export class Chain extends TypedEmitter<ChainEvents> {
    */
   /** Resolves once the block being processed (and any queued before this call) is done; for shutdown. */
   drain(): Promise<void> {
-    return this.queue.run(async () => undefined);
+    return this.queue.run(async () => {
+      await this.inFlight?.done.catch(() => undefined);
+    });
   }
 
   processBlock(block: Block, opts: { unsolicited?: boolean } = {}): Promise<{ status: BlockStatus; entry?: ChainEntry }> {
@@ -443,7 +476,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     if (parent === this.tip) {
       this.unstored.set(entry.id, block);
     } else {
-      await this.db.batch([
+      await this.write([
         { type: 'put', key: key(Prefix.entry, entry.hash), value: encodeEntry(entry) },
         { type: 'put', key: key(Prefix.block, entry.hash), value: encodeBlock(block) },
       ]);
@@ -582,7 +615,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
       }
       for (const [id, block] of this.unstored) {
         const e = this.index.get(id)!;
-        await this.db.batch([
+        await this.write([
           { type: 'put', key: key(Prefix.entry, e.hash), value: encodeEntry(e) },
           { type: 'put', key: key(Prefix.block, e.hash), value: encodeBlock(block) },
         ]);
@@ -594,6 +627,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
   }
 
   private halt(reason: string): void {
+    // The first reason is the cause; later failures are its consequences.
+    if (this.halted !== undefined) return;
     this.halted = reason;
     this.log.error(`chain halted: ${reason}. The stored chain is consistent at its last written tip (height ${this.height}); restart the node to continue from it.`);
     this.emit('halt', reason);
@@ -609,7 +644,43 @@ export class Chain extends TypedEmitter<ChainEvents> {
         ops.push({ type: 'put', key: key(Prefix.entry, e.hash), value: encodeEntry(e) });
       }
     }
+    await this.write(ops);
+  }
+
+  /** A batch after any still in flight: LevelDB applies batches in the order they are submitted only one at a time. */
+  private async write(ops: BatchOp[]): Promise<void> {
+    await this.settled();
     await this.db.batch(ops);
+  }
+
+  /**
+   * Submits a plain block's batch without waiting for LevelDB to apply it. Until it lands,
+   * its accounts and state-tree nodes are read from memory. A failed write is tried once
+   * more; if that fails too the chain halts (Core's AbortNode), and the database still holds
+   * the consistent chain up to the block before, as every batch is atomic.
+   */
+  private writeBehind(entry: ChainEntry, ops: BatchOp[], accounts: ReadonlyMap<string, { account: Account }>, nodes: CreatedNodes): void {
+    const before = this.inFlight?.done;
+    const submit = (): Promise<void> =>
+      this.db.batch(ops).catch((e: unknown) => {
+        this.log.warn(`block ${entry.id} at height ${entry.height}: write failed (${describe(e)}), trying once more`);
+        return this.db.batch(ops);
+      });
+    const done = (before ? before.then(submit) : submit()).then(
+      () => {
+        if (this.inFlight === flight) this.inFlight = undefined;
+        this.trie.landed(nodes);
+      },
+      (e: unknown) => {
+        this.halt(`block ${entry.id} at height ${entry.height} could not be written: ${describe(e)}`);
+        throw e;
+      },
+    );
+    // Readers see the failure through settled(); this copy only keeps it from being unhandled.
+    done.catch(() => undefined);
+    const flight = { done, accounts };
+    this.inFlight = flight;
+    this.trie.writing(nodes);
   }
 
   /**
@@ -692,7 +763,10 @@ export class Chain extends TypedEmitter<ChainEvents> {
     // Nothing of a block whose signatures fail is written.
     await sigs?.settle();
     const settled = performance.now();
-    await this.db.batch(ops);
+    // Contract blocks also change contract storage, code, receipts and events, which have no
+    // in-flight view: those are written before the next read.
+    if (c) await this.write(ops);
+    else this.writeBehind(entry, ops, t.changes, t.trieNodes);
     this.unstored.delete(entry.id);
     this.trie.remember(t.trieNodes);
     c?.apply();
@@ -714,6 +788,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const parent = entry.parent;
     if (!parent) throw new Error('cannot disconnect the genesis block');
     const block = await this.getBlock(entry);
+    await this.settled();
     const rawUndo = await this.db.get(key(Prefix.undo, entry.hash));
     if (!block || !rawUndo) throw new Error(`missing block or undo data for ${entry.id}`);
     const ops: BatchOp[] = [];
@@ -730,7 +805,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     append(ops, indexOps(block, entry.hash, entry.height, this.backend, true, receipts));
     ops.push({ type: 'del', key: key(Prefix.height, u32be(entry.height)) });
     ops.push({ type: 'put', key: key(Prefix.meta, META_TIP), value: parent.hash });
-    await this.db.batch(ops);
+    await this.write(ops);
     c.apply();
     this.main.pop();
     this.emit('block:disconnected', entry, block);

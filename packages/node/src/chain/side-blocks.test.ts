@@ -1,33 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Prefix, key, META_TIP } from '../store/keys.js';
-import type { BatchOp, Database } from '../store/db.js';
 import { ChainFixture } from '../test-support/chain-fixture.js';
+import { accountReadFaults } from '../test-support/disk-faults.js';
 
 const fixtures: ChainFixture[] = [];
 afterEach(async () => {
   for (const fx of fixtures.splice(0)) await fx.close();
 });
-
-const TIP_KEY = Buffer.from(key(Prefix.meta, META_TIP));
-const movesTip = (ops: BatchOp[]) => ops.some((op) => op.type === 'put' && TIP_KEY.equals(op.key));
-
-/** Holds every tip-moving batch of the real database until released, so a connect can be watched half-way. */
-function holdConnects(db: Database) {
-  const target = db as unknown as { batch: (ops: BatchOp[]) => Promise<void> };
-  const real = target.batch.bind(db);
-  let release!: () => void;
-  const opened = new Promise<void>((r) => (release = r));
-  const gate = { held: 0, fail: false, release };
-  target.batch = async (ops: BatchOp[]) => {
-    if (movesTip(ops)) {
-      gate.held++;
-      await opened;
-      if (gate.fail) throw new Error('EIO: simulated write failure');
-    }
-    return real(ops);
-  };
-  return gate;
-}
 
 async function until(cond: () => boolean): Promise<void> {
   for (let i = 0; i < 1000 && !cond(); i++) await new Promise((r) => setTimeout(r, 1));
@@ -43,7 +21,7 @@ describe('side block count (the chain_side_blocks metric)', () => {
     const ours = branch.clone().next();
     const sibling = branch.clone().next();
 
-    const gate = holdConnects(fx.db);
+    const gate = accountReadFaults(fx.db, { hold: true });
     const connecting = fx.chain.processBlock(ours);
     await until(() => gate.held === 1);
     // The block is in the index but not on the best chain yet: the old count (blocks − height − 1) said 1 here.
@@ -63,7 +41,7 @@ describe('side block count (the chain_side_blocks metric)', () => {
     fixtures.push(fx);
     await fx.mine(3);
     const block = (await fx.branch()).next();
-    const gate = holdConnects(fx.db);
+    const gate = accountReadFaults(fx.db, { hold: true });
     gate.fail = true;
     gate.release();
     expect((await fx.chain.processBlock(block)).status).toBe('deferred');

@@ -13,6 +13,8 @@ import { TrieNodeCache } from './trie-cache.js';
  */
 export class TrieNodeStore implements TrieNodeReader {
   private readonly cache: TrieNodeCache;
+  /** Nodes of batches LevelDB is still applying (the cache may have declined some of them). */
+  private readonly inFlight: CreatedNodes[] = [];
 
   constructor(
     private readonly db: Database,
@@ -24,7 +26,8 @@ export class TrieNodeStore implements TrieNodeReader {
   node(hash: Uint8Array): Uint8Array | undefined {
     const hit = this.cache.get(hash);
     if (hit) return hit;
-    const raw = this.db.getSync(key(Prefix.trieNode, hash));
+    // Nodes are content-addressed, so a stored copy is always right; one only in flight is asked last.
+    const raw = this.db.getSync(key(Prefix.trieNode, hash)) ?? this.writingNode(hash);
     if (raw === undefined) return undefined;
     this.cache.set(hash, raw);
     return raw;
@@ -49,6 +52,24 @@ export class TrieNodeStore implements TrieNodeReader {
       k.set(hashes[i]!, 1);
       ops.push({ type: 'put', key: k, value: records[i]! });
     }
+  }
+
+  /** The batch holding `created` was submitted: its nodes stay readable here until it lands. */
+  writing(created: CreatedNodes): void {
+    this.inFlight.push(created);
+  }
+
+  landed(created: CreatedNodes): void {
+    const i = this.inFlight.indexOf(created);
+    if (i >= 0) this.inFlight.splice(i, 1);
+  }
+
+  private writingNode(hash: Uint8Array): Uint8Array | undefined {
+    for (const created of this.inFlight) {
+      const rec = created.node(hash);
+      if (rec) return rec;
+    }
+    return undefined;
   }
 
   /**

@@ -15,7 +15,6 @@ import {
   applyTransfer,
   blockSubsidy,
   computeMerkleRoot,
-  decodeAccount,
   decodeCompact,
   hashMeetsTarget,
   headerHash,
@@ -42,7 +41,7 @@ import { Chain } from '../chain/chain.js';
 import { Mempool } from '../mempool/mempool.js';
 import { createTemplate } from '../mining/template.js';
 import { openDatabase, type Database } from '../store/db.js';
-import { Prefix, key } from '../store/keys.js';
+import { key } from '../store/keys.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import { loadSignatureBackend } from '../crypto/native-backend.js';
 import type { SerialQueue } from '../util/serial-queue.js';
@@ -179,10 +178,11 @@ export class ChainFixture {
     }
   }
 
-  /** Waits until every queued mempool task (block removals, post-tip re-checks) has run. */
+  /** Waits until every queued mempool task (block removals, post-tip re-checks) has run and the chain's writes have landed. */
   async settle(): Promise<void> {
     const queue = (this.mempool as unknown as { queue: SerialQueue }).queue;
     await queue.run(async () => undefined);
+    await this.chain.settled().catch(() => undefined);
   }
 
   /** A signed transfer (nonce 0 and fee 1,000 unless given). */
@@ -235,13 +235,10 @@ export class ChainFixture {
     return (await this.account(w)).balance;
   }
 
-  /** Every wallet's account, read synchronously from the database (usable inside chain event listeners). */
+  /** Every wallet's account, read synchronously as the chain holds it (usable inside chain event listeners). */
   accountsSync(): Record<string, Account> {
     const out: Record<string, Account> = {};
-    for (const w of ALL_WALLETS) {
-      const raw = this.db.getSync(key(Prefix.account, w.address));
-      out[w.name] = raw ? decodeAccount(raw) : { balance: 0n, nonce: 0n };
-    }
+    for (const w of ALL_WALLETS) out[w.name] = this.chain.getAccountSync(w.address);
     return out;
   }
 
@@ -253,6 +250,7 @@ export class ChainFixture {
 
   /** All key/value pairs under a store prefix, hex-encoded, for exact comparisons. */
   async dump(prefix: number): Promise<[string, string][]> {
+    await this.chain.settled();
     const out: [string, string][] = [];
     for await (const [k, v] of this.db.iterator({ gte: key(prefix), lt: key(prefix + 1) })) {
       out.push([Buffer.from(k).toString('hex'), Buffer.from(v).toString('hex')]);
