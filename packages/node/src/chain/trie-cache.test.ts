@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { TrieNodeCache } from './trie-cache.js';
 
 const hashOf = (i: number, head = i): Uint8Array => {
@@ -64,5 +65,64 @@ describe('TrieNodeCache', () => {
     }
     expect(cache.get(hashOf(0))).toEqual(record(0));
     expect(cache.get(hashOf(2_000))).toBeUndefined();
+  });
+
+  it('never answers a wrong record, and never one deleted since, whatever the mix of sets, gets and deletes (model check)', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('set' as const), i: fc.nat(300), head: fc.nat(3), len: fc.integer({ min: 1, max: 700 }) }),
+      fc.record({ kind: fc.constant('get' as const), i: fc.nat(300), head: fc.nat(3) }),
+      fc.record({ kind: fc.constant('delete' as const), i: fc.nat(300), head: fc.nat(3) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 2_000 }), fc.integer({ min: 8_000, max: 200_000 }), (ops, budget) => {
+        const cache = new TrieNodeCache(budget);
+        // The record last set under each hash, or null once deleted.
+        const model = new Map<string, Uint8Array | null>();
+        for (const o of ops) {
+          const h = hashOf(o.i, o.head);
+          const k = `${o.i}/${o.head}`;
+          if (o.kind === 'set') {
+            const rec = new Uint8Array(o.len).fill((o.i * 7 + o.len) & 0xff);
+            // A hash names one record: setting it again with other bytes would be a different node.
+            if (model.get(k)) continue;
+            cache.set(h, rec);
+            model.set(k, rec);
+          } else if (o.kind === 'delete') {
+            cache.delete(h);
+            if (model.has(k)) model.set(k, null);
+          } else {
+            const got = cache.get(h);
+            const want = model.get(k);
+            if (got !== undefined) expect(want).toEqual(got);
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('holds a working set of 100,000 nodes with their records intact, and finds each after table rebuilds', () => {
+    const cache = new TrieNodeCache(48 * 1024 * 1024);
+    const n = 100_000;
+    const rec = (i: number): Uint8Array => new Uint8Array(65 + (i % 80)).fill(i & 0xff);
+    const h = (i: number): Uint8Array => {
+      const x = new Uint8Array(32);
+      new DataView(x.buffer).setUint32(0, Math.imul(i, 0x9e3779b1));
+      new DataView(x.buffer).setUint32(4, i);
+      new DataView(x.buffer).setUint32(28, i ^ 0x5a5a5a5a);
+      return x;
+    };
+    for (let i = 0; i < n; i++) cache.set(h(i), rec(i));
+    for (let i = 0; i < n; i += 2) cache.delete(h(i));
+    let found = 0;
+    for (let i = 1; i < n; i += 2) {
+      const r = cache.get(h(i));
+      if (r) {
+        expect(r).toEqual(rec(i));
+        found++;
+      }
+    }
+    expect(found).toBe(n / 2);
+    for (let i = 0; i < n; i += 2) expect(cache.get(h(i))).toBeUndefined();
   });
 });

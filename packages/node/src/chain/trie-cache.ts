@@ -1,45 +1,55 @@
-/** Per-entry overhead charged besides its bytes in the arena: the entry object and its map slot. */
-const ENTRY_OVERHEAD = 96;
-/** Entries sharing a slot beyond this are not cached: a grinder of colliding node hashes costs only its own nodes a read. */
-const MAX_CHAIN = 4;
+import { randomBytes } from 'node:crypto';
+
+/** Per-entry overhead charged besides its bytes in the arena: its slots in the index arrays and the table. */
+const ENTRY_OVERHEAD = 48;
+/** Entries whose hashes share their first 8 bytes beyond this are not cached: a grinder of such hashes costs only its own nodes a read. */
+const MAX_SAME_PREFIX = 4;
 /** Hash-and-record pairs are copied into chunks of up to this size (a small cache uses smaller ones); a record over an eighth of a chunk gets an array of its own. */
 const MAX_CHUNK = 256 * 1024;
+const EMPTY = 0;
+const DELETED = -1;
 
-/** A cached node: its hash at `bytes[at, at + 32)`, its record right after, `size` bytes. */
-interface Entry {
-  bytes: Uint8Array;
-  at: number;
-  size: number;
-  next: Entry | undefined;
+/**
+ * Table positions come from the hash's first 8 bytes mixed with a per-process
+ * secret, so nobody who grinds node hashes can aim them at one run of the
+ * open-addressed table and make every lookup there walk it.
+ */
+const SALT = new Int32Array(randomBytes(8).buffer);
+const SALT0 = SALT[0]!;
+const SALT1 = SALT[1]! | 1;
+
+function word(b: Uint8Array, at: number): number {
+  return (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
 }
 
-/** A small-integer map key from a node hash's first 30 bits (a tagged integer in V8: no string, no hashing). */
-function slotOf(hash: Uint8Array): number {
-  return (hash[0]! << 22) | (hash[1]! << 14) | (hash[2]! << 6) | (hash[3]! >> 2);
-}
-
-function holds(e: Entry, hash: Uint8Array): boolean {
-  const b = e.bytes;
-  const at = e.at;
-  for (let i = 31; i >= 0; i--) if (b[at + i] !== hash[i]) return false;
-  return true;
-}
-
-function recordOf(e: Entry): Uint8Array {
-  return e.bytes.subarray(e.at + 32, e.at + 32 + e.size);
+function position(w0: number, w1: number, mask: number): number {
+  const h = Math.imul(w0 ^ SALT0, 0x9e3779b1) ^ Math.imul(w1, SALT1);
+  return (h ^ (h >>> 15)) & mask;
 }
 
 /**
- * One generation of the cache: entries by slot (chained on collisions) and
- * the arena their bytes live in, dropped together when the generation ages
- * out. `live` charges the entries still linked, `spent` everything ever
- * inserted (the arena's size, dead entries included).
+ * One generation of the cache: an open-addressed table of entry numbers over
+ * typed arrays (an entry's first 8 hash bytes, location and record size) and
+ * the arena its bytes live in, dropped together when the generation ages out.
+ * No JavaScript object per entry: the collector sees a few arrays whatever the
+ * cache holds. `live` charges the entries still linked, `spent` everything
+ * ever inserted (the arena's size, dead entries included).
  */
 class Generation {
-  readonly slots = new Map<number, Entry>();
   live = 0;
   spent = 0;
+  private table = new Int32Array(1024);
+  /** Linked entries plus deleted marks: the table is rebuilt before they fill half of it. */
+  private occupied = 0;
+  private count = 0;
+  private w0 = new Int32Array(256);
+  private w1 = new Int32Array(256);
+  private chunkOf = new Int32Array(256);
+  private offsetOf = new Int32Array(256);
+  private size = new Int32Array(256);
+  private readonly chunks: Uint8Array[] = [];
   private chunk = new Uint8Array(0);
+  private chunkIndex = -1;
   private used = 0;
 
   constructor(private readonly chunkSize: number) {}
@@ -47,53 +57,142 @@ class Generation {
   /** The same live entries in a fresh arena: the dead ones' bytes go with the old one. */
   compacted(): Generation {
     const g = new Generation(this.chunkSize);
-    for (const [slot, head] of this.slots) {
-      for (let e: Entry | undefined = head; e; e = e.next) g.insert(slot, e.bytes.subarray(e.at, e.at + 32), recordOf(e));
+    for (let i = 0; i < this.table.length; i++) {
+      const v = this.table[i]!;
+      if (v <= 0) continue;
+      const bytes = this.chunks[this.chunkOf[v - 1]!]!;
+      const at = this.offsetOf[v - 1]!;
+      g.insert(bytes.subarray(at, at + 32), bytes.subarray(at + 32, at + 32 + this.size[v - 1]!));
     }
     return g;
   }
 
-  find(slot: number, hash: Uint8Array): Entry | undefined {
-    for (let e = this.slots.get(slot); e; e = e.next) if (holds(e, hash)) return e;
-    return undefined;
+  /** The record cached under `hash`, or undefined. */
+  get(hash: Uint8Array): Uint8Array | undefined {
+    const id = this.find(hash);
+    if (id < 0) return undefined;
+    const at = this.offsetOf[id]!;
+    return this.chunks[this.chunkOf[id]!]!.subarray(at + 32, at + 32 + this.size[id]!);
   }
 
-  /** The cached copy of the record, or undefined when the slot's chain is full. */
-  insert(slot: number, hash: Uint8Array, record: Uint8Array): Uint8Array | undefined {
-    const head = this.slots.get(slot);
-    let chain = 0;
-    for (let e = head; e; e = e.next) if (++chain >= MAX_CHAIN) return undefined;
-    const n = 32 + record.length;
-    let bytes: Uint8Array;
-    let at = 0;
-    if (n > this.chunkSize / 8) bytes = new Uint8Array(n);
-    else {
-      if (this.used + n > this.chunk.length) {
-        this.chunk = new Uint8Array(this.chunkSize);
-        this.used = 0;
-      }
-      bytes = this.chunk;
-      at = this.used;
-      this.used += n;
+  has(hash: Uint8Array): boolean {
+    return this.find(hash) >= 0;
+  }
+
+  /** The cached copy of the record, or undefined when too many cached hashes share its prefix. */
+  insert(hash: Uint8Array, record: Uint8Array): Uint8Array | undefined {
+    const w0 = word(hash, 0);
+    const w1 = word(hash, 4);
+    const mask = this.table.length - 1;
+    let same = 0;
+    for (let i = position(w0, w1, mask); ; i = (i + 1) & mask) {
+      const v = this.table[i]!;
+      if (v === EMPTY) break;
+      if (v > 0 && this.w0[v - 1] === w0 && this.w1[v - 1] === w1 && ++same >= MAX_SAME_PREFIX) return undefined;
     }
-    bytes.set(hash, at);
+    const n = 32 + record.length;
+    const id = this.newEntry(w0, w1, n, record.length);
+    const bytes = this.chunks[this.chunkOf[id]!]!;
+    const at = this.offsetOf[id]!;
+    for (let i = 0; i < 32; i++) bytes[at + i] = hash[i]!;
     bytes.set(record, at + 32);
-    const e: Entry = { bytes, at, size: record.length, next: head };
-    this.slots.set(slot, e);
+    this.link(id, w0, w1);
     this.live += n + ENTRY_OVERHEAD;
     this.spent += n + ENTRY_OVERHEAD;
-    return recordOf(e);
+    return bytes.subarray(at + 32, at + n);
   }
 
-  unlink(slot: number, hash: Uint8Array): void {
-    let prev: Entry | undefined;
-    for (let e = this.slots.get(slot); e; prev = e, e = e.next) {
-      if (!holds(e, hash)) continue;
-      if (prev) prev.next = e.next;
-      else if (e.next) this.slots.set(slot, e.next);
-      else this.slots.delete(slot);
-      this.live -= 32 + e.size + ENTRY_OVERHEAD;
-      return;
+  unlink(hash: Uint8Array): void {
+    const slot = this.slotOf(hash);
+    if (slot < 0) return;
+    const id = this.table[slot]! - 1;
+    this.table[slot] = DELETED;
+    this.live -= 32 + this.size[id]! + ENTRY_OVERHEAD;
+  }
+
+  private find(hash: Uint8Array): number {
+    const slot = this.slotOf(hash);
+    return slot < 0 ? -1 : this.table[slot]! - 1;
+  }
+
+  private slotOf(hash: Uint8Array): number {
+    const w0 = word(hash, 0);
+    const w1 = word(hash, 4);
+    const mask = this.table.length - 1;
+    for (let i = position(w0, w1, mask); ; i = (i + 1) & mask) {
+      const v = this.table[i]!;
+      if (v === EMPTY) return -1;
+      if (v > 0 && this.w0[v - 1] === w0 && this.w1[v - 1] === w1 && this.holds(v - 1, hash)) return i;
+    }
+  }
+
+  private holds(id: number, hash: Uint8Array): boolean {
+    const bytes = this.chunks[this.chunkOf[id]!]!;
+    const at = this.offsetOf[id]!;
+    for (let i = 31; i >= 8; i--) if (bytes[at + i] !== hash[i]) return false;
+    return true;
+  }
+
+  private newEntry(w0: number, w1: number, n: number, recordSize: number): number {
+    if (this.count === this.w0.length) {
+      const grow = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.w0 = grow(this.w0);
+      this.w1 = grow(this.w1);
+      this.chunkOf = grow(this.chunkOf);
+      this.offsetOf = grow(this.offsetOf);
+      this.size = grow(this.size);
+    }
+    const id = this.count++;
+    this.w0[id] = w0;
+    this.w1[id] = w1;
+    this.size[id] = recordSize;
+    if (n > this.chunkSize / 8) {
+      this.chunks.push(new Uint8Array(n));
+      this.chunkOf[id] = this.chunks.length - 1;
+      this.offsetOf[id] = 0;
+      return id;
+    }
+    if (this.used + n > this.chunk.length) {
+      this.chunk = new Uint8Array(this.chunkSize);
+      this.chunkIndex = this.chunks.push(this.chunk) - 1;
+      this.used = 0;
+    }
+    this.chunkOf[id] = this.chunkIndex;
+    this.offsetOf[id] = this.used;
+    this.used += n;
+    return id;
+  }
+
+  private link(id: number, w0: number, w1: number): void {
+    if (2 * (this.occupied + 1) > this.table.length) this.rebuild();
+    const mask = this.table.length - 1;
+    let i = position(w0, w1, mask);
+    while (this.table[i]! > 0) i = (i + 1) & mask;
+    if (this.table[i] === EMPTY) this.occupied++;
+    this.table[i] = id + 1;
+  }
+
+  /** A table sized for the linked entries, without the deleted marks. */
+  private rebuild(): void {
+    const old = this.table;
+    let linked = 0;
+    for (let i = 0; i < old.length; i++) if (old[i]! > 0) linked++;
+    let cap = 1024;
+    while (cap < 4 * (linked + 1)) cap *= 2;
+    this.table = new Int32Array(cap);
+    this.occupied = 0;
+    const mask = cap - 1;
+    for (let i = 0; i < old.length; i++) {
+      const v = old[i]!;
+      if (v <= 0) continue;
+      let j = position(this.w0[v - 1]!, this.w1[v - 1]!, mask);
+      while (this.table[j] !== EMPTY) j = (j + 1) & mask;
+      this.table[j] = v;
+      this.occupied++;
     }
   }
 }
@@ -107,7 +206,7 @@ class Generation {
  * generation (nodes a connected block replaced) free their share of the
  * budget: once the dead bytes reach a quarter too, the live ones move to a
  * fresh arena, a copy paid for by the deletions that made it necessary. A
- * hit in the young generation costs one map lookup, with no reordering, and
+ * hit in the young generation costs one table probe, with no reordering, and
  * a node every block walks (the upper levels) is carried forward each
  * generation. Records are copied in (callers may hand over views of larger
  * buffers) and handed out as views of the cache's arena, which callers must
@@ -125,30 +224,26 @@ export class TrieNodeCache {
   }
 
   get(hash: Uint8Array): Uint8Array | undefined {
-    const slot = slotOf(hash);
-    const hit = this.young.find(slot, hash);
-    if (hit) return recordOf(hit);
-    const aged = this.old.find(slot, hash);
+    const hit = this.young.get(hash);
+    if (hit) return hit;
+    const aged = this.old.get(hash);
     if (!aged) return undefined;
-    const record = recordOf(aged);
-    return this.add(slot, hash, record) ?? record;
+    return this.add(hash, aged) ?? aged;
   }
 
   set(hash: Uint8Array, record: Uint8Array): void {
-    const slot = slotOf(hash);
-    if (!this.young.find(slot, hash)) this.add(slot, hash, record);
+    if (!this.young.has(hash)) this.add(hash, record);
   }
 
   delete(hash: Uint8Array): void {
-    const slot = slotOf(hash);
-    this.young.unlink(slot, hash);
-    this.old.unlink(slot, hash);
+    this.young.unlink(hash);
+    this.old.unlink(hash);
   }
 
-  private add(slot: number, hash: Uint8Array, record: Uint8Array): Uint8Array | undefined {
+  private add(hash: Uint8Array, record: Uint8Array): Uint8Array | undefined {
     const quarter = this.maxBytes / 4;
     if (32 + record.length + ENTRY_OVERHEAD > quarter) return undefined;
-    const copy = this.young.insert(slot, hash, record);
+    const copy = this.young.insert(hash, record);
     if (this.young.live > quarter) {
       this.old = this.young;
       this.young = new Generation(this.chunkSize);
