@@ -18,4 +18,4 @@ exit /b 2
 if "%DATA_DIR%"=="" set DATA_DIR=data\node-%PORT%
 cd /d "%~dp0"
 node scripts\build.mjs --if-stale || exit /b 1
-node packages\node\dist\main.js
+node --max-semi-space-size=32 packages\node\dist\main.js

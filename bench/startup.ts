@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Chain } from '../packages/node/src/chain/chain.js';
 import { openDatabase } from '../packages/node/src/store/db.js';
+import { NODE_RUNTIME_FLAGS } from '../packages/node/src/config/runtime-flags.js';
 import { createLogger } from '../packages/node/src/util/logger.js';
 import { BlockFactory, keyPair, params, signer } from './fixture.js';
 import { cpuSeconds, loadAverage, percentile, rssBytes, sleep } from './p2p/proc.js';
@@ -27,7 +28,7 @@ interface Started {
 /** Spawns a node and times process start → first successful API answer. */
 async function startNode(args: string[], dataDir: string): Promise<Started> {
   const t0 = performance.now();
-  const proc = spawn(process.execPath, args, {
+  const proc = spawn(process.execPath, [...NODE_RUNTIME_FLAGS, ...args], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', P2P_PORT: '0', DATA_DIR: dataDir, NETWORK: 'regtest' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

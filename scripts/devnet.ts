@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bytesToHex, generatePrivateKey, hexToBytes, isValidPrivateKey, keyInfoFromPrivateKey } from '@hackcoin/core';
 import { createLogger } from '../packages/node/src/util/logger.js';
+import { NODE_RUNTIME_FLAGS } from '../packages/node/src/config/runtime-flags.js';
 
 const log = createLogger('hackcoin:devnet');
 const root = resolve(fileURLToPath(import.meta.url), '../..');
@@ -62,7 +63,7 @@ for (let i = 0; i < count; i++) {
     env.MINING_ADDRESS = key.address;
     keys.push(`node-${i + 1} mines to ${key.address}\n    private key ${key.hex}\n    saved in ${key.file}`);
   }
-  const p = spawn(process.execPath, [join(root, 'packages/node/dist/main.js')], { env, stdio: ['ignore', 'inherit', 'pipe'] });
+  const p = spawn(process.execPath, [...NODE_RUNTIME_FLAGS, join(root, 'packages/node/dist/main.js')], { env, stdio: ['ignore', 'inherit', 'pipe'] });
   p.stderr!.on('data', (d: Buffer) => {
     for (const line of d.toString().split('\n')) if (line.trim()) process.stderr.write(`[node-${i + 1}] ${line}\n`);
   });

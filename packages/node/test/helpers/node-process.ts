@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_RUNTIME_FLAGS } from '../../src/config/runtime-flags.js';
 
 /**
  * Tests run the compiled node, as `npm start` does (`npm test` rebuilds it when sources changed;
@@ -45,7 +46,7 @@ export async function startNode(opts: StartOptions = {}): Promise<TestNode> {
   // `node --import tsx` keeps the node in this one process: the tsx CLI would fork
   // a child that survives a SIGKILL sent to its parent.
   const loader = NODE_ENTRY === 'dist' ? [] : ['--import', 'tsx'];
-  const proc = spawn(process.execPath, [...loader, MAIN, ...(opts.args ?? [])], {
+  const proc = spawn(process.execPath, [...NODE_RUNTIME_FLAGS, ...loader, MAIN, ...(opts.args ?? [])], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
