@@ -79,8 +79,8 @@ class Generation {
     return this.find(hash) >= 0;
   }
 
-  /** The cached copy of the record, or undefined when too many cached hashes share its prefix. */
-  insert(hash: Uint8Array, record: Uint8Array): Uint8Array | undefined {
+  /** Copies the entry in; false when too many cached hashes share its prefix. */
+  insert(hash: Uint8Array, record: Uint8Array): boolean {
     const w0 = word(hash, 0);
     const w1 = word(hash, 4);
     const mask = this.table.length - 1;
@@ -88,7 +88,7 @@ class Generation {
     for (let i = position(w0, w1, mask); ; i = (i + 1) & mask) {
       const v = this.table[i]!;
       if (v === EMPTY) break;
-      if (v > 0 && this.w0[v - 1] === w0 && this.w1[v - 1] === w1 && ++same >= MAX_SAME_PREFIX) return undefined;
+      if (v > 0 && this.w0[v - 1] === w0 && this.w1[v - 1] === w1 && ++same >= MAX_SAME_PREFIX) return false;
     }
     const n = 32 + record.length;
     const id = this.newEntry(w0, w1, n, record.length);
@@ -99,7 +99,7 @@ class Generation {
     this.link(id, w0, w1);
     this.live += n + ENTRY_OVERHEAD;
     this.spent += n + ENTRY_OVERHEAD;
-    return bytes.subarray(at + 32, at + n);
+    return true;
   }
 
   unlink(hash: Uint8Array): void {
@@ -227,8 +227,9 @@ export class TrieNodeCache {
     const hit = this.young.get(hash);
     if (hit) return hit;
     const aged = this.old.get(hash);
-    if (!aged) return undefined;
-    return this.add(hash, aged) ?? aged;
+    // Carried into the young generation; the old one's bytes are the same, and the view keeps them alive.
+    if (aged) this.add(hash, aged);
+    return aged;
   }
 
   set(hash: Uint8Array, record: Uint8Array): void {
@@ -240,16 +241,15 @@ export class TrieNodeCache {
     this.old.unlink(hash);
   }
 
-  private add(hash: Uint8Array, record: Uint8Array): Uint8Array | undefined {
+  private add(hash: Uint8Array, record: Uint8Array): void {
     const quarter = this.maxBytes / 4;
-    if (32 + record.length + ENTRY_OVERHEAD > quarter) return undefined;
-    const copy = this.young.insert(hash, record);
+    if (32 + record.length + ENTRY_OVERHEAD > quarter) return;
+    this.young.insert(hash, record);
     if (this.young.live > quarter) {
       this.old = this.young;
       this.young = new Generation(this.chunkSize);
     } else if (this.young.spent - this.young.live > quarter) {
       this.young = this.young.compacted();
     }
-    return copy;
   }
 }
