@@ -90,7 +90,7 @@ export async function runInitialSyncBench(
     const target = blocks + 31;
     const connectBefore = compare ? await connectBlockRate() : undefined;
     seed = await startNode({ dataDir: seedDir });
-    fresh = await startNode();
+    fresh = await startNode({ env: { METRICS_PORT: '0' } });
     freshDir = fresh.dataDir;
     const seedInfo = await seed.api('/api/node/info');
     if (seedInfo.height !== target) throw new Error(`seed reports height ${seedInfo.height}, expected ${target}`);
@@ -109,6 +109,7 @@ export async function runInitialSyncBench(
     const freshTip = (await fresh.api('/api/node/info')).bestHash;
     if (freshTip !== seedInfo.bestHash) throw new Error('fresh node ended on another tip than the seed');
     const syncTxPerSec = built.txs / seconds;
+    const phases = await connectPhases(fresh, target);
     const out: Record<string, number | string> = {
       blocks: target,
       'transfers per block': txsPerBlock,
@@ -119,6 +120,7 @@ export async function runInitialSyncBench(
       'sync, tx/s': Math.round(syncTxPerSec),
       'same blocks connected in-process, tx/s': Math.round(built.connectTxPerSec),
       'sync / in-process connect (same blocks)': `${((syncTxPerSec / built.connectTxPerSec) * 100).toFixed(1)}%`,
+      "syncing node's connect phases per block, ms (its metrics)": phases,
       'load average at sync start (1/5/15 min)': loadBefore,
       'load average at sync end (1/5/15 min)': loadAfter,
     };
@@ -147,4 +149,16 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       process.exit(1);
     },
   );
+}
+
+/** The syncing node's own account of where its connects went: hackcoin_block_connect_phase_seconds sums per block. */
+async function connectPhases(node: TestNode, blocks: number): Promise<string> {
+  const port = /metrics listening on http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(node.output())?.[1];
+  if (!port) return 'metrics not found';
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const parts: string[] = [];
+  for (const m of text.matchAll(/^hackcoin_block_connect_phase_seconds_sum\{phase="(\w+)"\} ([\d.e+-]+)$/gm)) {
+    parts.push(`${m[1]} ${((Number(m[2]) * 1000) / blocks).toFixed(1)}`);
+  }
+  return parts.join(', ');
 }
