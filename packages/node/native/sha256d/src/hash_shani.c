@@ -6,15 +6,8 @@
  */
 #include <immintrin.h>
 #include <string.h>
-#include "sha256d.h"
+#include "shani_rounds.h"
 
-#define RND4(s0, s1, msg, i)                                                      \
-  do {                                                                            \
-    __m128i m_ = _mm_add_epi32((msg), _mm_loadu_si128((const __m128i *)&sha256d_k[4 * (i)])); \
-    (s1) = _mm_sha256rnds2_epu32((s1), (s0), m_);                                 \
-    m_ = _mm_shuffle_epi32(m_, 0x0E);                                             \
-    (s0) = _mm_sha256rnds2_epu32((s0), (s1), m_);                                 \
-  } while (0)
 
 /* Message bytes are big-endian words. */
 static inline __m128i load_be(const uint8_t *p) {

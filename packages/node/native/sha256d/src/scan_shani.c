@@ -10,7 +10,7 @@
  */
 #include <immintrin.h>
 #include <string.h>
-#include "sha256d.h"
+#include "shani_rounds.h"
 
 #define LANES 4
 
@@ -33,13 +33,6 @@ static inline void to_words(__m128i abef, __m128i cdgh, __m128i *w0, __m128i *w1
   *w1 = _mm_alignr_epi8(dchg, feba, 8);
 }
 
-#define RND4(s0, s1, msg, i)                                                      \
-  do {                                                                            \
-    __m128i m_ = _mm_add_epi32((msg), _mm_loadu_si128((const __m128i *)&sha256d_k[4 * (i)])); \
-    (s1) = _mm_sha256rnds2_epu32((s1), (s0), m_);                                 \
-    m_ = _mm_shuffle_epi32(m_, 0x0E);                                             \
-    (s0) = _mm_sha256rnds2_epu32((s0), (s1), m_);                                 \
-  } while (0)
 
 /* One compression per lane; the lanes are independent so the compiler can
  * interleave their round instructions. */
