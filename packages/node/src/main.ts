@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   // The control URL carries the token, so it goes to the terminal once and never through the logger.
   process.stdout.write(`Control URL: http://${config.host}:${port}/?token=${node.token}\n`);
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: string, code = 0) => {
     if (stopping) return;
     stopping = true;
     const started = Date.now();
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     node.stop().then(
       () => {
         log.info(`shut down cleanly in ${Date.now() - started} ms`);
-        process.exit(0);
+        process.exit(code);
       },
       (e: Error) => {
         log.error(`shutdown failed: ${e.message}`);
@@ -45,6 +45,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // The tip in memory may be ahead of the disk (a failed write-behind): serving it would show
+  // balances a restart takes back, so the node stops and its supervisor restarts it.
+  node.chain.on('halt', () => shutdown('chain halt', 1));
 }
 
 main().catch((e: Error) => {

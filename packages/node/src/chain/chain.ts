@@ -626,11 +626,12 @@ export class Chain extends TypedEmitter<ChainEvents> {
     }
   }
 
-  private halt(reason: string): void {
+  /** `stored`: the height of the last tip written, when the tip in memory is not (a failed write-behind). */
+  private halt(reason: string, stored = this.height): void {
     // The first reason is the cause; later failures are its consequences.
     if (this.halted !== undefined) return;
     this.halted = reason;
-    this.log.error(`chain halted: ${reason}. The stored chain is consistent at its last written tip (height ${this.height}); restart the node to continue from it.`);
+    this.log.error(`chain halted: ${reason}. The stored chain is consistent at its last written tip (height ${stored}); restart the node to continue from it.`);
     this.emit('halt', reason);
   }
 
@@ -655,24 +656,20 @@ export class Chain extends TypedEmitter<ChainEvents> {
 
   /**
    * Submits a plain block's batch without waiting for LevelDB to apply it. Until it lands,
-   * its accounts and state-tree nodes are read from memory. A failed write is tried once
-   * more; if that fails too the chain halts (Core's AbortNode), and the database still holds
-   * the consistent chain up to the block before, as every batch is atomic.
+   * its accounts and state-tree nodes are read from memory. If it fails the chain halts at
+   * once (Core's AbortNode): the database holds the consistent chain up to the block before,
+   * as every batch is atomic, and no later batch may be logged after a torn one.
    */
   private writeBehind(entry: ChainEntry, ops: BatchOp[], accounts: ReadonlyMap<string, { account: Account }>, nodes: CreatedNodes): void {
     const before = this.inFlight?.done;
-    const submit = (): Promise<void> =>
-      this.db.batch(ops).catch((e: unknown) => {
-        this.log.warn(`block ${entry.id} at height ${entry.height}: write failed (${describe(e)}), trying once more`);
-        return this.db.batch(ops);
-      });
+    const submit = (): Promise<void> => this.db.batch(ops);
     const done = (before ? before.then(submit) : submit()).then(
       () => {
         if (this.inFlight === flight) this.inFlight = undefined;
         this.trie.landed(nodes);
       },
       (e: unknown) => {
-        this.halt(`block ${entry.id} at height ${entry.height} could not be written: ${describe(e)}`);
+        this.halt(`block ${entry.id} at height ${entry.height} could not be written: ${describe(e)}`, entry.height - 1);
         throw e;
       },
     );
@@ -868,6 +865,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     // A stored block that cannot be connected for a local reason leaves the node on the chain it
     // has (the next block or restart retries); only a storage that cannot get back stops it.
     await this.activateBestChain(null);
+    await this.settled().catch(() => undefined);
     if (this.halted) throw new Error(`chain halted at start-up: ${this.halted}`);
     this.log.info(`chain ready: height ${this.height}, tip ${this.tip.id}, ${this.index.size} blocks known`);
   }

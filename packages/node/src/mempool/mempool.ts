@@ -350,7 +350,13 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     for (const tx of block.txs) {
       if (tx.kind === 'transfer') this.touched.add(addressKey(txSender(tx, this.o.backend)));
     }
-    if (ops.length > 0) void this.queue.run(() => this.o.db.batch(ops));
+    // After the block's own batch (written behind): a crash between them must not lose both.
+    if (ops.length > 0) {
+      void this.queue.run(async () => {
+        await this.o.chain.settled();
+        await this.o.db.batch(ops);
+      });
+    }
   }
 
   /**

@@ -65,6 +65,8 @@ export class PoolPayouts {
       const b = { ...found, split: new Map(found.split) };
       this.waiting.push(b);
       void this.queue.run(async () => {
+        // Recorded after the block itself is on disk, so a record never names a block a crash took back.
+        await this.o.chain.settled();
         await this.o.db.put(pendingKey(b.hash), encodePending(b));
         await this.process();
       });

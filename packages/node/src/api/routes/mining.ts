@@ -31,6 +31,8 @@ export function miningRoutes(app: FastifyInstance, ctx: ApiContext): void {
     if (ctx.params.network !== 'regtest') throw new HttpError(403, 'generate is only available on regtest', 'forbidden');
     const { count, address } = parse(generateBody, req.body, 'body');
     const blocks = await ctx.miner.generate(count, address);
+    // The answer names blocks a client may rely on: they are on disk before it is sent.
+    await ctx.chain.settled();
     return { blocks, height: ctx.chain.height } satisfies ApiResponse<'POST /api/mining/generate'>;
   });
 }
