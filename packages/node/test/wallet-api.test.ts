@@ -104,7 +104,10 @@ describe('wallet routes on a real regtest node', () => {
   });
 
   it('validates the address and paging like the other routes', async () => {
-    const badChecksum = me.replace(/[a-f]/, (c) => c.toUpperCase());
+    // One letter's case flipped, leaving the address mixed-case (all one case would be an unchecksummed form).
+    const body = me.slice(2);
+    const flipped = [...body].map((c, i) => (/[a-fA-F]/.test(c) ? `${me.slice(0, 2)}${body.slice(0, i)}${c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()}${body.slice(i + 1)}` : me));
+    const badChecksum = flipped.find((a) => a !== me && /[a-f]/.test(a.slice(2)) && /[A-F]/.test(a.slice(2))) ?? me;
     if (badChecksum !== me) {
       const r = await node.request(`/api/address/${badChecksum}/history`);
       expect(r.status).toBe(400);

@@ -91,7 +91,7 @@ export interface FixtureOptions {
   maxBytes?: number;
   minFeeRate?: bigint;
   maxPendingPerSender?: number;
-  /** Initial value of the chain's clock (seconds). Default: genesis time + 1,000,000. */
+  /** Initial value of the chain's clock (seconds). Default: genesis time + 1,000,000, or now if later. */
   now?: number;
   /** Contract VM for the chain (default: the QuickJS engine). */
   executor?: ContractExecutor;
@@ -121,7 +121,9 @@ export class ChainFixture {
   private constructor(private readonly opts: FixtureOptions) {
     this.params = opts.params ?? REGTEST;
     this.backend = loadSignatureBackend().backend;
-    this.clock = { now: opts.now ?? this.params.genesis.time + 1_000_000 };
+    // Never behind the real clock: templates built without a time use Date.now(), which a fixed
+    // clock would call "more than 2 h ahead" once the calendar passed it (it did, on 2026-11-30).
+    this.clock = { now: opts.now ?? Math.max(this.params.genesis.time + 1_000_000, Math.floor(Date.now() / 1000)) };
     this.dir = mkdtempSync(join(tmpdir(), 'hackcoin-chain-test-'));
   }
 
