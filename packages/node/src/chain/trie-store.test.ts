@@ -43,4 +43,29 @@ describe('TrieNodeStore', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('serves nodes of a batch still being written, whatever the cache kept, and reads them from LevelDB once it lands', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hackcoin-trie-'));
+    try {
+      const db = await openDatabase(dir);
+      // A cache too small to hold anything: every read past it goes to LevelDB or the in-flight nodes.
+      const store = new TrieNodeStore(db, 256);
+      const w = new TreeWriter(store);
+      const keys = Array.from({ length: 50 }, (_, i) => i);
+      const root = w.update(EMPTY_ROOT, keys.map((i) => ({ path: path(i), apply: () => value(i, 0) })));
+      store.writing(w.created);
+      const fresh = (): TreeWriter => new TreeWriter(store);
+      for (const i of keys) expect(bytesToHex(fresh().get(root, path(i))!)).toBe(bytesToHex(value(i, 0)));
+      await db.batch(store.ops(w.created));
+      store.landed(w.created);
+      for (const i of keys) expect(bytesToHex(fresh().get(root, path(i))!)).toBe(bytesToHex(value(i, 0)));
+      // Landed means forgotten here: a node LevelDB does not have is missing again.
+      const other = new TreeWriter(new TrieNodeStore(db, 256));
+      const root2 = other.update(root, [{ path: path(99), apply: () => value(99, 1) }]);
+      expect(() => fresh().get(root2, path(99))).toThrow(/missing/);
+      await db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
