@@ -163,7 +163,7 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     expect(await fx.balance(W.bob)).toBe(7n * COIN);
   });
 
-  it('when the disk dies mid-reorg the chain halts with a reason, refuses work, and restarts onto a consistent chain', async () => {
+  it('when the disk dies mid-reorg the chain halts at the first failed write, writes nothing more, refuses work, and restarts onto a consistent chain', async () => {
     const fx = await fixture();
     const { B, side } = await forked(fx);
     const minerB = side.account(W.minerB);
@@ -174,8 +174,9 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     const r = await fx.chain.processBlock(B[3]!);
     expect(r.status).toBe('deferred');
     expect(ev.halts).toHaveLength(1);
-    // Disconnecting 3 fails; putting 4 back is written behind, fails and halts the chain.
-    expect(ev.halts[0]).toMatch(/could not be written: EIO: simulated write failure/);
+    // Disconnecting 3 fails and halts the chain; putting 4 and 5 back is not even tried.
+    expect(ev.halts[0]).toMatch(/a chain write failed: EIO: simulated write failure/);
+    expect(disk.failed).toBe(1);
     expect(fx.chain.haltReason).toBe(ev.halts[0]);
     const more = side.next();
     expect(await fx.chain.processBlock(more)).toEqual({ status: 'deferred' });
@@ -273,7 +274,7 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     expect(fx.mempool.size).toBe(0);
   });
 
-  it('a side block whose write fails is answered deferred, not thrown, and is accepted when sent again', async () => {
+  it('a side block whose write fails is answered deferred, not thrown; the chain halts, and after a restart the block is accepted', async () => {
     const fx = await fixture();
     await fx.mine(2);
     const side = (await fx.branch()).clone();
@@ -283,6 +284,9 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     expect(await fx.chain.processBlock(s3)).toEqual({ status: 'deferred' });
     expect(fx.chain.getEntry(id(s3))).toBeUndefined();
     expect(disk.failed).toBe(1);
+    expect(fx.chain.haltReason).toMatch(/a chain write failed: EIO/);
+    expect(await fx.chain.processBlock(s3)).toEqual({ status: 'deferred' });
+    await fx.reopen();
     expect((await fx.chain.processBlock(s3)).status).toBe('side');
   });
 });

@@ -648,10 +648,21 @@ export class Chain extends TypedEmitter<ChainEvents> {
     await this.write(ops);
   }
 
-  /** A batch after any still in flight: LevelDB applies batches in the order they are submitted only one at a time. */
+  /**
+   * A batch after any still in flight: LevelDB applies batches in the order they are submitted
+   * only one at a time. A failed write halts the chain and nothing is written after it: LevelDB
+   * may have logged part of the batch, and on recovery it drops the rest of that log block, so a
+   * later batch could survive one it depends on (Core aborts on a failed write too).
+   */
   private async write(ops: BatchOp[]): Promise<void> {
     await this.settled();
-    await this.db.batch(ops);
+    if (this.halted !== undefined) throw new Error(`chain halted: ${this.halted}`);
+    try {
+      await this.db.batch(ops);
+    } catch (e) {
+      this.halt(`a chain write failed: ${describe(e)}`);
+      throw e;
+    }
   }
 
   /**
@@ -662,7 +673,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
    */
   private writeBehind(entry: ChainEntry, ops: BatchOp[], accounts: ReadonlyMap<string, { account: Account }>, nodes: CreatedNodes): void {
     const before = this.inFlight?.done;
-    const submit = (): Promise<void> => this.db.batch(ops);
+    const submit = (): Promise<void> => (this.halted !== undefined ? Promise.reject(new Error(`chain halted: ${this.halted}`)) : this.db.batch(ops));
     const done = (before ? before.then(submit) : submit()).then(
       () => {
         if (this.inFlight === flight) this.inFlight = undefined;
@@ -717,6 +728,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
   }
 
   private async connectChecked(entry: ChainEntry, block: Block, backend: SignatureBackend, sigs: BlockSignatures | undefined): Promise<void> {
+    // A halted chain moves its tip no further, not even in memory.
+    if (this.halted !== undefined) throw new Error(`chain halted: ${this.halted}`);
     const started = performance.now();
     const accounts = blockAccounts(block, backend);
     const checked = performance.now();

@@ -2,56 +2,47 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type BatchOp, type Database } from './db.js';
+import { openDatabase, type Database } from './db.js';
 
 const dirs: string[] = [];
-const dbs: Database[] = [];
-afterEach(async () => {
-  for (const db of dbs.splice(0)) await db.close();
+afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
 async function open(): Promise<Database> {
   const dir = mkdtempSync(join(tmpdir(), 'hackcoin-db-'));
   dirs.push(dir);
-  const db = await openDatabase(dir);
-  dbs.push(db);
-  return db;
+  return openDatabase(dir);
 }
 
-const b = (...xs: number[]) => Uint8Array.from(xs);
+const k = (n: number): Uint8Array => new Uint8Array([0x42, n]);
+const v = (n: number): Uint8Array => new Uint8Array([n, n]);
+/** Values as plain byte lists (LevelDB answers with Buffers). */
+const bytes = (x: Uint8Array | undefined): number[] | undefined => (x === undefined ? undefined : [...x]);
 
-describe('database batches', () => {
-  it('applies puts and deletes in order, later operations on a key winning', async () => {
+describe('openDatabase', () => {
+  it('writes batches, puts and deletes as LevelDB does', async () => {
     const db = await open();
-    await db.put(b(1), b(10));
     await db.batch([
-      { type: 'put', key: b(2), value: b(20) },
-      { type: 'del', key: b(1) },
-      { type: 'put', key: b(3), value: b(30) },
-      { type: 'put', key: b(3), value: b(31) },
-      { type: 'put', key: b(4), value: b(40) },
-      { type: 'del', key: b(4) },
+      { type: 'put', key: k(1), value: v(1) },
+      { type: 'put', key: k(2), value: v(2) },
     ]);
-    const rows: [number, number][] = [];
-    for await (const [k, v] of db.iterator()) rows.push([k[0]!, v[0]!]);
-    expect(rows).toEqual([
-      [2, 20],
-      [3, 31],
-    ]);
+    await db.put(k(3), v(3));
+    await db.del(k(2));
+    expect([k(1), k(2), k(3)].map((key) => bytes(db.getSync(key)))).toEqual([[1, 1], undefined, [3, 3]]);
+    await db.close();
   });
 
-  it('writes nothing of a batch with a malformed operation', async () => {
+  it('after one failed write refuses every later write, of any kind, and still answers reads', async () => {
     const db = await open();
-    const bad = [{ type: 'put', key: b(5), value: b(50) }, { type: 'merge', key: b(6) }] as unknown as BatchOp[];
-    await expect(db.batch(bad)).rejects.toThrow(/put' or 'del/);
-    await expect(db.batch([{ type: 'put', key: b(7), value: undefined }] as unknown as BatchOp[])).rejects.toThrow();
-    expect(await db.get(b(5))).toBeUndefined();
-    // The database still takes batches, chained ones and ones with options included.
-    await db.batch([{ type: 'put', key: b(8), value: b(80) }]);
-    await db.batch([{ type: 'put', key: b(9), value: b(90) }], { sync: false });
-    await db.batch().put(b(11), b(110)).write();
-    const got = [await db.get(b(8)), await db.get(b(9)), await db.get(b(11))];
-    expect(got.map((v) => Array.from(v ?? []))).toEqual([[80], [90], [110]]);
+    await db.put(k(1), v(1));
+    // A write LevelDB refuses (an operation of no known type) stands for any failed write.
+    await expect(db.batch([{ type: 'merge', key: k(2), value: v(2) } as never])).rejects.toThrow(/type property/);
+    await expect(db.batch([{ type: 'put', key: k(3), value: v(3) }])).rejects.toMatchObject({ code: 'LEVEL_WRITE_REFUSED' });
+    await expect(db.put(k(4), v(4))).rejects.toThrow(/write refused after an earlier failed write: A batch operation must have a type property/);
+    await expect(db.del(k(1))).rejects.toMatchObject({ code: 'LEVEL_WRITE_REFUSED' });
+    expect([k(1), k(3), k(4)].map((key) => bytes(db.getSync(key)))).toEqual([[1, 1], undefined, undefined]);
+    expect(bytes(await db.get(k(1)))).toEqual([1, 1]);
+    await db.close();
   });
 });

@@ -17,7 +17,43 @@ export async function openDatabase(dir: string): Promise<Database> {
   const db = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view', maxOpenFiles: MAX_OPEN_FILES });
   await db.open();
   batchThroughChainedBatch(db);
+  refuseWritesAfterAFailure(db);
   return db;
+}
+
+/**
+ * After a failed write LevelDB may have logged part of it, and on recovery it drops the rest of
+ * that log block: a later write could survive one it followed and depends on. So once a write
+ * fails, every later write of every subsystem is refused (the chain halts on its next write and
+ * the node stops, as Core aborts on a failed write); reads go on.
+ */
+function refuseWritesAfterAFailure(db: Database): void {
+  let failure: unknown;
+  const guard =
+    <A extends unknown[]>(write: (...args: A) => Promise<void>) =>
+    async (...args: A): Promise<void> => {
+      if (failure !== undefined) {
+        const why = failure instanceof Error ? failure.message : String(failure);
+        throw Object.assign(new Error(`write refused after an earlier failed write: ${why}`, { cause: failure }), { code: 'LEVEL_WRITE_REFUSED' });
+      }
+      try {
+        await write(...args);
+      } catch (e) {
+        failure ??= e;
+        throw e;
+      }
+    };
+  const target = db as unknown as {
+    batch: (...args: unknown[]) => unknown;
+    put: (k: Uint8Array, v: Uint8Array) => Promise<void>;
+    del: (k: Uint8Array) => Promise<void>;
+  };
+  const batch = target.batch.bind(db);
+  const guardedBatch = guard((...args: unknown[]) => batch(...args) as Promise<void>);
+  // With no operations it hands out a chained batch for the caller to fill (not used for writes here).
+  target.batch = (...args: unknown[]) => (args.length === 0 ? batch() : guardedBatch(...args));
+  target.put = guard(target.put.bind(db));
+  target.del = guard(target.del.bind(db));
 }
 
 /**
