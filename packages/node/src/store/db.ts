@@ -21,13 +21,28 @@ export async function openDatabase(dir: string): Promise<Database> {
   return db;
 }
 
+/** Errors raised before LevelDB is asked to write anything: nothing of the write can be in its log. */
+const REFUSED_BEFORE_WRITING = new Set(['LEVEL_INVALID_KEY', 'LEVEL_INVALID_VALUE', 'LEVEL_DATABASE_NOT_OPEN']);
+
+function wroteNothing(e: unknown): boolean {
+  return e instanceof TypeError || REFUSED_BEFORE_WRITING.has((e as { code?: unknown } | undefined)?.code as string);
+}
+
+/** The writes of a LevelDB handle, as refuseWritesAfterAFailure wraps them. */
+export interface WritableStore {
+  batch: (...args: never[]) => unknown;
+  put: (key: Uint8Array, value: Uint8Array) => Promise<void>;
+  del: (key: Uint8Array) => Promise<void>;
+}
+
 /**
  * After a failed write LevelDB may have logged part of it, and on recovery it drops the rest of
  * that log block: a later write could survive one it followed and depends on. So once a write
- * fails, every later write of every subsystem is refused (the chain halts on its next write and
- * the node stops, as Core aborts on a failed write); reads go on.
+ * fails in LevelDB, every later write of every subsystem is refused (the chain halts on its next
+ * write and the node stops, as Core aborts on a failed write); reads go on. A write refused before
+ * reaching LevelDB (a malformed operation, a closed database) changes nothing.
  */
-function refuseWritesAfterAFailure(db: Database): void {
+export function refuseWritesAfterAFailure(db: WritableStore): void {
   let failure: unknown;
   const guard =
     <A extends unknown[]>(write: (...args: A) => Promise<void>) =>
@@ -39,15 +54,11 @@ function refuseWritesAfterAFailure(db: Database): void {
       try {
         await write(...args);
       } catch (e) {
-        failure ??= e;
+        if (!wroteNothing(e)) failure ??= e;
         throw e;
       }
     };
-  const target = db as unknown as {
-    batch: (...args: unknown[]) => unknown;
-    put: (k: Uint8Array, v: Uint8Array) => Promise<void>;
-    del: (k: Uint8Array) => Promise<void>;
-  };
+  const target = db as unknown as { batch: (...args: unknown[]) => unknown; put: WritableStore['put']; del: WritableStore['del'] };
   const batch = target.batch.bind(db);
   const guardedBatch = guard((...args: unknown[]) => batch(...args) as Promise<void>);
   // With no operations it hands out a chained batch for the caller to fill (not used for writes here).
