@@ -280,10 +280,18 @@ if (!hasChromium) {
         await poll(() => page.getByTestId('deploy-estimate').textContent(), { timeout: 20_000 }).toMatch(/^Estimate · gas/);
         // A fixed, ample limit: this case is about the arguments, not about the node's gas estimate.
         await page.getByLabel('Gas limit').first().fill('1500000');
-        const before = await receipts.count();
+        // The newest receipt is this deploy's once its id changes (a count would miss a list the page rebuilt).
+        const newest = async () => ((await receipts.count()) > 0 ? await receipts.first().getAttribute('data-txid') : null);
+        const before = await newest();
         await page.getByRole('button', { name: 'Sign and deploy' }).click();
         // The first contract work after the restart loads the node's VM: allow it a moment.
-        await poll(() => receipts.count(), { timeout: 20_000 }).toBe(before + 1);
+        try {
+          await poll(newest, { timeout: 30_000 }).not.toBe(before);
+        } catch (e) {
+          // Say why: the page's own account of a refused deploy, not only a timeout.
+          const said = (await page.locator('body').innerText()).split('\n').filter((l) => /fail|error|refus|nonce/i.test(l));
+          throw new Error(`no receipt for the ${id} deploy; the page says: ${said.join(' | ') || 'nothing'}`, { cause: e });
+        }
         deployed[id] = await page.getByLabel('Contract address').inputValue();
         await mine(1);
         await poll(() => receipts.first().getByTestId('receipt-status').textContent(), { timeout: 20_000 }).toBe('success');
