@@ -1,44 +1,19 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   RuleError,
   bytesToHex,
-  generatePrivateKey,
-  signTransfer,
   transferSigHash,
   type Block,
   type TransferTx,
 } from '@hackcoin/core';
 import { loadSignatureBackend } from '../crypto/native-backend.js';
-import { Chain } from '../chain/chain.js';
-import { openDatabase } from '../store/db.js';
-import { ChainFixture, W, quietLogger } from '../test-support/chain-fixture.js';
-import { Mempool } from '../mempool/mempool.js';
+import { ChainFixture, W } from '../test-support/chain-fixture.js';
+import { closeVerifyPools, highS, readyPool, transfer, verifiedMempool, withReplayedChain } from '../test-support/verify-fixtures.js';
 import { SignatureCache } from './signature-cache.js';
 import { SignatureVerifier } from './signature-verifier.js';
-import { VerifyPool } from './verify-pool.js';
 import { ITEM_SIZE } from './shared-job.js';
 
-const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
-
-function highS(tx: TransferTx): TransferTx {
-  const s = BigInt(`0x${bytesToHex(tx.signature.subarray(32))}`);
-  const signature = tx.signature.slice();
-  signature.set(Buffer.from((N - s).toString(16).padStart(64, '0'), 'hex'), 32);
-  return { ...tx, signature };
-}
-
-function transfer(nonce: number, key = generatePrivateKey()): TransferTx {
-  return signTransfer(
-    { kind: 'transfer', chainId: 3, nonce: BigInt(nonce), fee: 10n, to: new Uint8Array(20).fill(nonce & 0xff), amount: 5n, data: new Uint8Array() },
-    key,
-  );
-}
-
-const pools: VerifyPool[] = [];
-afterAll(() => Promise.all(pools.map((p) => p.close())));
+afterAll(closeVerifyPools);
 
 describe('signature cache', () => {
   it('keys the exact question under a salt of its own: other caches, digests, keys or signatures never match', () => {
@@ -80,9 +55,7 @@ describe('signature cache', () => {
       return { ...tx, signature };
     });
     const offered = [...valid, ...flipped, ...valid.slice(0, 3).map(highS), { ...valid[4]!, amount: 6n }];
-    const pool = new VerifyPool(2);
-    pools.push(pool);
-    await pool.whenReady();
+    const pool = await readyPool(2);
     for (const p of [pool, undefined]) {
       const cache = new SignatureCache();
       const verifier = new SignatureVerifier(base, p, cache);
@@ -103,14 +76,9 @@ describe('a mempool restored at start-up', () => {
     const fx = await ChainFixture.create();
     try {
       await fx.mine(1, { miner: W.alice });
-      const pool = new VerifyPool(2);
-      pools.push(pool);
-      await pool.whenReady();
+      const pool = await readyPool(2);
       const open = (cache: SignatureCache) =>
-        new Mempool({
-          chain: fx.chain, db: fx.db, params: fx.params, backend: fx.backend, log: quietLogger(), maxTxs: 100, minFeeRate: 1n,
-          verifier: new SignatureVerifier(fx.backend, pool, cache),
-        });
+        verifiedMempool(fx, new SignatureVerifier(fx.backend, pool, cache));
       const before = open(new SignatureCache());
       const txs = Array.from({ length: 6 }, (_, i) => fx.tx(W.alice, W.bob, 1_000n, { nonce: BigInt(i) }));
       for (const tx of txs) await before.add(tx);
@@ -130,14 +98,9 @@ describe('a mempool refusing a validly signed transaction', () => {
     const fx = await ChainFixture.create();
     try {
       await fx.mine(1, { miner: W.alice });
-      const pool = new VerifyPool(2);
-      pools.push(pool);
-      await pool.whenReady();
+      const pool = await readyPool(2);
       const cache = new SignatureCache();
-      const mempool = new Mempool({
-        chain: fx.chain, db: fx.db, params: fx.params, backend: fx.backend, log: quietLogger(), maxTxs: 100, minFeeRate: 1n,
-        verifier: new SignatureVerifier(fx.backend, pool, cache),
-      });
+      const mempool = verifiedMempool(fx, new SignatureVerifier(fx.backend, pool, cache));
       // carol holds nothing: her signature verifies, her transaction cannot pay.
       const refused = await mempool.add(fx.tx(W.carol, W.bob, 1_000n)).then(() => 'admitted', (e: unknown) => (e instanceof RuleError ? e.code : String(e)));
       expect(refused).toBe('bad-txns-insufficient-funds');
@@ -153,7 +116,6 @@ describe('a mempool refusing a validly signed transaction', () => {
 describe('a chain whose transactions were admitted to the mempool first', () => {
   it('connects the block from the cache without the pool, and rejects every mutation of a cached transaction as the serial chain does', async () => {
     const fx = await ChainFixture.create();
-    const dirs: string[] = [];
     try {
       const history = await fx.mine(2, { miner: W.alice });
       const branch = await fx.branch();
@@ -178,26 +140,16 @@ describe('a chain whose transactions were admitted to the mempool first', () => 
       );
       const good = branch.clone().next({ txs });
 
-      const run = async (verifier: SignatureVerifier | undefined) => {
-        const dir = mkdtempSync(join(tmpdir(), 'hackcoin-sigcache-test-'));
-        dirs.push(dir);
-        const db = await openDatabase(dir);
-        const chain = await Chain.open({ db, params: fx.params, backend: fx.backend, log: quietLogger(), now: () => fx.clock.now, ...(verifier ? { verifier } : {}) });
-        try {
-          for (const b of history) await chain.processBlock(b);
+      const run = (verifier: SignatureVerifier | undefined) =>
+        withReplayedChain(fx, history, verifier, async (chain) => {
           const outcomes: string[] = [];
           for (const b of [...blocks, good]) {
             outcomes.push(await chain.processBlock(b).then((r) => r.status, (e: RuleError) => e.message));
           }
           return { outcomes, tip: chain.tip.id, height: chain.height };
-        } finally {
-          await db.close();
-        }
-      };
+        });
 
-      const pool = new VerifyPool(2);
-      pools.push(pool);
-      await pool.whenReady();
+      const pool = await readyPool(2);
       const cache = new SignatureCache();
       const verifier = new SignatureVerifier(fx.backend, pool, cache);
       // Mempool admission, each transaction decoded on its own as it is relayed.
@@ -225,7 +177,6 @@ describe('a chain whose transactions were admitted to the mempool first', () => 
       expect(cache.size).toBe(0);
     } finally {
       await fx.close();
-      for (const d of dirs) rmSync(d, { recursive: true, force: true });
     }
   });
 });

@@ -5,40 +5,18 @@ import {
   checkTransferSignature,
   generatePrivateKey,
   nobleBackend,
-  signTransfer,
   type SignatureBackend,
   type TransferTx,
 } from '@hackcoin/core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadSignatureBackend } from '../crypto/native-backend.js';
-import { Chain } from '../chain/chain.js';
-import { openDatabase } from '../store/db.js';
-import { ChainFixture, W, quietLogger } from '../test-support/chain-fixture.js';
-import { Mempool } from '../mempool/mempool.js';
+import type { Mempool } from '../mempool/mempool.js';
+import { ChainFixture, W } from '../test-support/chain-fixture.js';
+import { closeVerifyPools, highS, readyPool, transfer, verifiedMempool, withReplayedChain } from '../test-support/verify-fixtures.js';
 import { VerifyPool } from './verify-pool.js';
 import { SignatureVerifier } from './signature-verifier.js';
 import { ITEM_SIZE, RESULT_SIZE, SharedJob } from './shared-job.js';
 import { pack, questionsOf } from './questions.js';
 import { checkWith } from './verify-job.js';
-
-const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
-
-function transfer(nonce: number, key = generatePrivateKey()): TransferTx {
-  return signTransfer(
-    { kind: 'transfer', chainId: 3, nonce: BigInt(nonce), fee: 10n, to: new Uint8Array(20).fill(nonce & 0xff), amount: 5n, data: new Uint8Array() },
-    key,
-  );
-}
-
-/** The same signature with s replaced by n - s: valid ECDSA, refused by the low-S rule. */
-function highS(tx: TransferTx): TransferTx {
-  const s = BigInt(`0x${bytesToHex(tx.signature.subarray(32))}`);
-  const signature = tx.signature.slice();
-  signature.set(Buffer.from((N - s).toString(16).padStart(64, '0'), 'hex'), 32);
-  return { ...tx, signature };
-}
 
 function corpus(): { name: string; tx: TransferTx }[] {
   const out: { name: string; tx: TransferTx }[] = [];
@@ -77,8 +55,7 @@ function outcome(tx: TransferTx, backend: SignatureBackend): string {
   }
 }
 
-const pools: VerifyPool[] = [];
-afterAll(() => Promise.all(pools.map((p) => p.close())));
+afterAll(closeVerifyPools);
 
 describe('parallel signature verification', () => {
   const cases = corpus();
@@ -88,9 +65,7 @@ describe('parallel signature verification', () => {
     ['noble', nobleBackend],
   ] as const) {
     it(`gives the serial verdict for every valid, invalid and high-S signature (${label} on the main thread)`, async () => {
-      const pool = new VerifyPool(2);
-      pools.push(pool);
-      await pool.whenReady();
+      const pool = await readyPool(2);
       expect(pool.backend).toBe(loadSignatureBackend().name);
       const backend = await new SignatureVerifier(base, pool).prepare(cases.map((c) => c.tx));
       const parallel = cases.map((c) => `${c.name} → ${outcome(c.tx, backend)}`);
@@ -110,18 +85,14 @@ describe('parallel signature verification', () => {
       verify: (d, s, p) => (baseCalls++, nobleBackend.verify(d, s, p)),
       decompress: (p) => (baseCalls++, nobleBackend.decompress(p)),
     };
-    const pool = new VerifyPool(1);
-    pools.push(pool);
-    await pool.whenReady();
+    const pool = await readyPool(1);
     const backend = await new SignatureVerifier(counting, pool).prepare([tx]);
     expect(outcome(tx, backend)).toBe(outcome(tx, nobleBackend));
     expect(baseCalls).toBe(0);
   });
 
   it('sends single transactions that arrive in the same turn to the pool as one batch, with the same verdicts', async () => {
-    const pool = new VerifyPool(2);
-    pools.push(pool);
-    await pool.whenReady();
+    const pool = await readyPool(2);
     const batches: number[] = [];
     const check = pool.check.bind(pool);
     pool.check = (items) => (batches.push(items.length), check(items));
@@ -169,9 +140,7 @@ describe('a shared check job', () => {
   });
 
   it('gives the same answers when the pool loses its workers in the middle of a job', async () => {
-    const pool = new VerifyPool(2);
-    pools.push(pool);
-    await pool.whenReady();
+    const pool = await readyPool(2);
     const many = new Uint8Array(items.length * 20);
     for (let i = 0; i < 20; i++) many.set(items, i * items.length);
     const job = pool.check(many);
@@ -184,7 +153,6 @@ describe('a shared check job', () => {
 describe('a chain checking signatures on the verify pool', () => {
   it('connects and rejects exactly the blocks the serial chain does, with the same rule, even pipelined', async () => {
     const fx = await ChainFixture.create();
-    const dirs: string[] = [];
     try {
       const history = await fx.mine(2, { miner: W.alice });
       const branch = await fx.branch();
@@ -196,25 +164,15 @@ describe('a chain checking signatures on the verify pool', () => {
       const bad = branch.next({ txs: badTxs });
       const after = sibling.next({ txs: [pay(12, W.dave)] });
 
-      const run = async (verifier: SignatureVerifier | undefined) => {
-        const dir = mkdtempSync(join(tmpdir(), 'hackcoin-verify-test-'));
-        dirs.push(dir);
-        const db = await openDatabase(dir);
-        const chain = await Chain.open({ db, params: fx.params, backend: fx.backend, log: quietLogger(), now: () => fx.clock.now, ...(verifier ? { verifier } : {}) });
-        try {
-          for (const b of history) await chain.processBlock(b);
+      const run = (verifier: SignatureVerifier | undefined) =>
+        withReplayedChain(fx, history, verifier, async (chain) => {
           // Submitted together, as a sync that downloads ahead does: later blocks are checked while earlier ones connect.
           const results = await Promise.allSettled([good, bad, after].map((b) => chain.processBlock(b)));
           const outcomes = results.map((r) => (r.status === 'fulfilled' ? r.value.status : String((r.reason as RuleError).message)));
           const accounts = await chain.getAccounts([W.alice, W.bob, W.carol, W.dave].map((w) => bytesToHex(w.address)));
           return { outcomes, tip: chain.tip.id, height: chain.height, accounts: [...accounts].map(([k, a]) => `${k} ${a.balance} ${a.nonce}`) };
-        } finally {
-          await db.close();
-        }
-      };
-      const pool = new VerifyPool(2);
-      pools.push(pool);
-      await pool.whenReady();
+        });
+      const pool = await readyPool(2);
       const parallel = await run(new SignatureVerifier(fx.backend, pool));
       const serial = await run(undefined);
       expect(parallel).toEqual(serial);
@@ -222,7 +180,6 @@ describe('a chain checking signatures on the verify pool', () => {
       expect(serial.height).toBe(4);
     } finally {
       await fx.close();
-      for (const d of dirs) rmSync(d, { recursive: true, force: true });
     }
   });
 });
@@ -230,7 +187,6 @@ describe('a chain checking signatures on the verify pool', () => {
 describe('a block judged while its signatures are still being checked', () => {
   it('fails with the serial rule whichever of a signature, a key or a state rule breaks first', async () => {
     const fx = await ChainFixture.create();
-    const dirs: string[] = [];
     try {
       const history = await fx.mine(2, { miner: W.alice });
       const branch = await fx.branch();
@@ -249,23 +205,13 @@ describe('a block judged while its signatures are still being checked', () => {
         { 5: rich },
       ];
       const blocks = [...variants.map((v) => branch.clone().next({ txs: txs.map((tx, i) => v[i] ?? tx) })), branch.clone().next({ txs })];
-      const run = async (verifier: SignatureVerifier | undefined) => {
-        const dir = mkdtempSync(join(tmpdir(), 'hackcoin-verify-test-'));
-        dirs.push(dir);
-        const db = await openDatabase(dir);
-        const chain = await Chain.open({ db, params: fx.params, backend: fx.backend, log: quietLogger(), now: () => fx.clock.now, ...(verifier ? { verifier } : {}) });
-        try {
-          for (const b of history) await chain.processBlock(b);
+      const run = (verifier: SignatureVerifier | undefined) =>
+        withReplayedChain(fx, history, verifier, async (chain) => {
           const outcomes: string[] = [];
           for (const b of blocks) outcomes.push(await chain.processBlock(b).then((r) => r.status, (e: RuleError) => e.message));
           return { outcomes, tip: chain.tip.id };
-        } finally {
-          await db.close();
-        }
-      };
-      const pool = new VerifyPool(2);
-      pools.push(pool);
-      await pool.whenReady();
+        });
+      const pool = await readyPool(2);
       const parallel = await run(new SignatureVerifier(fx.backend, pool));
       const serial = await run(undefined);
       expect(parallel).toEqual(serial);
@@ -279,7 +225,6 @@ describe('a block judged while its signatures are still being checked', () => {
       ]);
     } finally {
       await fx.close();
-      for (const d of dirs) rmSync(d, { recursive: true, force: true });
     }
   });
 });
@@ -289,13 +234,8 @@ describe('a mempool checking signatures on the verify pool', () => {
     const fx = await ChainFixture.create();
     try {
       await fx.mine(1, { miner: W.alice });
-      const pool = new VerifyPool(2);
-      pools.push(pool);
-      await pool.whenReady();
-      const parallel = new Mempool({
-        chain: fx.chain, db: fx.db, params: fx.params, backend: fx.backend, log: quietLogger(), maxTxs: 100, minFeeRate: 1n,
-        verifier: new SignatureVerifier(fx.backend, pool),
-      });
+      const pool = await readyPool(2);
+      const parallel = verifiedMempool(fx, new SignatureVerifier(fx.backend, pool));
       const good = Array.from({ length: 6 }, (_, i) => fx.tx(W.alice, W.bob, 1_000n, { nonce: BigInt(i) }));
       const flipped = good[3]!.signature.slice();
       flipped[7]! ^= 1;
