@@ -656,13 +656,16 @@ export class Chain extends TypedEmitter<ChainEvents> {
    */
   private async write(ops: BatchOp[]): Promise<void> {
     await this.settled();
-    if (this.halted !== undefined) throw new Error(`chain halted: ${this.halted}`);
-    try {
-      await this.db.batch(ops);
-    } catch (e) {
-      this.halt(`a chain write failed: ${describe(e)}`);
+    await this.submit(ops, 'a chain write failed', this.height);
+  }
+
+  /** One batch to LevelDB unless the chain halted; a failure halts it (`stored`: the height then on disk). */
+  private submit(ops: BatchOp[], what: string, stored: number): Promise<void> {
+    if (this.halted !== undefined) return Promise.reject(new Error(`chain halted: ${this.halted}`));
+    return this.db.batch(ops).catch((e: unknown) => {
+      this.halt(`${what}: ${describe(e)}`, stored);
       throw e;
-    }
+    });
   }
 
   /**
@@ -673,17 +676,11 @@ export class Chain extends TypedEmitter<ChainEvents> {
    */
   private writeBehind(entry: ChainEntry, ops: BatchOp[], accounts: ReadonlyMap<string, { account: Account }>, nodes: CreatedNodes): void {
     const before = this.inFlight?.done;
-    const submit = (): Promise<void> => (this.halted !== undefined ? Promise.reject(new Error(`chain halted: ${this.halted}`)) : this.db.batch(ops));
-    const done = (before ? before.then(submit) : submit()).then(
-      () => {
-        if (this.inFlight === flight) this.inFlight = undefined;
-        this.trie.landed(nodes);
-      },
-      (e: unknown) => {
-        this.halt(`block ${entry.id} at height ${entry.height} could not be written: ${describe(e)}`, entry.height - 1);
-        throw e;
-      },
-    );
+    const submit = (): Promise<void> => this.submit(ops, `block ${entry.id} at height ${entry.height} could not be written`, entry.height - 1);
+    const done = (before ? before.then(submit) : submit()).then(() => {
+      if (this.inFlight === flight) this.inFlight = undefined;
+      this.trie.landed(nodes);
+    });
     // Readers see the failure through settled(); this copy only keeps it from being unhandled.
     done.catch(() => undefined);
     const flight = { done, accounts };
