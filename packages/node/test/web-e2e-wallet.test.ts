@@ -279,7 +279,10 @@ if (!hasChromium) {
         await page.getByRole('button', { name: 'Estimate gas' }).first().click();
         await poll(() => page.getByTestId('deploy-estimate').textContent(), { timeout: 20_000 }).toMatch(/^Estimate · gas/);
         // A fixed, ample limit: this case is about the arguments, not about the node's gas estimate.
-        await page.getByLabel('Gas limit').first().fill('1500000');
+        // The estimate writes its figure into the field a moment after it shows: typing into that render
+        // appended to it (a limit of 3982831500000 in one CI run), so fill until the field holds ours.
+        const gasLimit = page.getByLabel('Gas limit').first();
+        await poll(async () => (await gasLimit.fill('1500000'), gasLimit.inputValue())).toBe('1500000');
         // The newest receipt is this deploy's once its id changes (a count would miss a list the page rebuilt).
         const newest = async () => ((await receipts.count()) > 0 ? await receipts.first().getAttribute('data-txid') : null);
         const before = await newest();
