@@ -130,7 +130,7 @@ export class FullNode {
       let metricsServer: MetricsServer | undefined;
       let unwireMetrics = (): void => undefined;
       if (config.metricsPort !== undefined) {
-        const wired = wireMetrics({ chain, mempool, miner, network, pool, wsClients: () => hub.clientCount });
+        const wired = wireMetrics({ chain, mempool, miner, network, pool, wsClients: () => hub.clientCount, verifier, verifyPool });
         unwireMetrics = wired.unwire;
         observeApi(api, wired.metrics);
         metricsServer = new MetricsServer(wired.metrics, log.child('metrics'));

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addressFromPublicKey, formatAddress, generatePrivateKey, publicKeyFromPrivate } from '@hackcoin/core';
 import { removeDir, startNode, waitFor, type TestNode } from './helpers/node-process.js';
+import { newWallet, transferHex } from './helpers/p2p.js';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 const PROMTOOL = '/usr/bin/promtool';
@@ -60,6 +61,24 @@ describe('metrics and health', () => {
     expect((await fetch(metricsUrl.replace('/metrics', '/other'))).status).toBe(404);
   });
 
+  it("counts a mined block's transfers the mempool checked first as signature cache hits", async () => {
+    const me = newWallet();
+    const other = newWallet();
+    await node.api('/api/mining/generate', { body: { count: 1, address: me.addr } });
+    for (let i = 0; i < 3; i++) await node.api('/api/transactions', { body: transferHex(me, other, 1_000n) });
+    await node.api('/api/mining/generate', { body: { count: 1, address: miner() } });
+    const text = await (await fetch(metricsUrl)).text();
+    expect(sample(text, 'hackcoin_signature_cache_lookups_total{result="hit"}')).toBe(3);
+    expect(sample(text, 'hackcoin_signature_cache_lookups_total{result="miss"}')).toBe(0);
+    expect(sample(text, 'hackcoin_signature_cache_entries')).toBe(0);
+    expect(sample(text, 'hackcoin_signature_cache_max_entries')).toBe(100_000);
+    expect(sample(text, 'hackcoin_signature_cache_evictions_total')).toBe(0);
+    // The mempool's checks went to the pool (on the main thread until its workers were up).
+    const jobs = ['workers', 'main'].map((t) => sample(text, `hackcoin_verify_pool_jobs_total{thread="${t}"}`)!);
+    const sigs = ['workers', 'main'].map((t) => sample(text, `hackcoin_verify_pool_signatures_total{thread="${t}"}`)!);
+    expect([jobs[0]! + jobs[1]!, sigs[0]! + sigs[1]!]).toEqual([3, 3]);
+  });
+
   it('answers /api/health with 200 and the reason fields when synced', async () => {
     const r = await node.request('/api/health', { token: null });
     expect(r.status).toBe(200);
@@ -95,6 +114,11 @@ describe('metrics and health', () => {
       }, 20_000, 'a scrape after mining');
       expect(after).toBe(before + 5);
       expect(await query('hackcoin_blocks_connected_total{job="hackcoin"}')).toBe(after);
+      // Labelled counters read at scrape time arrive as the node exposes them (no transfers since: they hold still).
+      const exposed = await (await fetch(metricsUrl)).text();
+      for (const result of ['hit', 'miss']) {
+        expect(await query(`hackcoin_signature_cache_lookups_total{job="hackcoin",result="${result}"}`)).toBe(sample(exposed, `hackcoin_signature_cache_lookups_total{result="${result}"}`));
+      }
     } finally {
       prom?.kill('SIGTERM');
       await new Promise((r) => (prom && prom.exitCode === null ? prom.once('exit', r) : r(undefined)));

@@ -17,6 +17,16 @@ export interface MetricReaders {
   /** Null when the node serves no pool. */
   pool(): { connections: number; hashrate: number; shares: Readonly<Record<string, number>> } | null;
   wsClients(): number;
+  /** Null when the node keeps no signature cache. */
+  signatureCache(): { entries: number; maxEntries: number; evictions: number; blockHits: number; blockMisses: number } | null;
+  /** Null without a verify pool (VERIFY_THREADS=0). */
+  verifyPool(): { jobs: ThreadCounts; signatures: ThreadCounts } | null;
+}
+
+/** Work done on the verify workers and on the main thread. */
+export interface ThreadCounts {
+  workers: number;
+  main: number;
 }
 
 export const SYNC_STATES = ['synced', 'syncing', 'stalled', 'offline'] as const;
@@ -114,6 +124,24 @@ export class NodeMetrics {
       },
     });
     gauge('websocket_clients', 'Connected WebSocket clients', (g) => g.set(readers.wsClients()));
+
+    // Totals the subsystems keep as plain numbers, read at scrape time: nothing is counted per signature.
+    const counter = (name: string, help: string, read: (c: Counter) => void, labelNames: string[] = []) =>
+      new Counter({ name: `${prefix}${name}`, help, labelNames, registers, collect() { this.reset(); read(this); } });
+    const byThread = (c: Counter, n: ThreadCounts | undefined) => {
+      c.inc({ thread: 'workers' }, n?.workers ?? 0);
+      c.inc({ thread: 'main' }, n?.main ?? 0);
+    };
+    gauge('signature_cache_entries', 'Valid signatures held in the signature cache', (g) => g.set(readers.signatureCache()?.entries ?? 0));
+    gauge('signature_cache_max_entries', 'Entries the signature cache holds at most (the oldest goes first)', (g) => g.set(readers.signatureCache()?.maxEntries ?? 0));
+    counter('signature_cache_lookups_total', "Blocks' transfers whose signature the cache answered (hit) or that were checked (miss)", (c) => {
+      const s = readers.signatureCache();
+      c.inc({ result: 'hit' }, s?.blockHits ?? 0);
+      c.inc({ result: 'miss' }, s?.blockMisses ?? 0);
+    }, ['result']);
+    counter('signature_cache_evictions_total', 'Signature cache entries dropped to make room (not those a block spent)', (c) => c.inc(readers.signatureCache()?.evictions ?? 0));
+    counter('verify_pool_jobs_total', 'Signature check jobs sent to the verify workers, or checked wholly on the main thread (no worker ready)', (c) => byThread(c, readers.verifyPool()?.jobs), ['thread']);
+    counter('verify_pool_signatures_total', "Signatures of the verify pool's jobs by the thread that checked them (main: no worker ready, or helping)", (c) => byThread(c, readers.verifyPool()?.signatures), ['thread']);
   }
 
   contentType(): string {

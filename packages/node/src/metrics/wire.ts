@@ -6,6 +6,8 @@ import type { Mempool } from '../mempool/mempool.js';
 import type { Miner } from '../mining/miner.js';
 import type { NetworkOverview } from '../p2p/index.js';
 import type { Pool } from '../stratum/pool.js';
+import type { SignatureCacheStats } from '../verify/signature-verifier.js';
+import type { VerifyPoolStats } from '../verify/verify-pool.js';
 import { NodeMetrics } from './metrics.js';
 
 export interface MetricSubsystems {
@@ -15,6 +17,8 @@ export interface MetricSubsystems {
   network?: { overview(): NetworkOverview };
   pool?: Pool;
   wsClients: () => number;
+  verifier?: { cacheStats(): SignatureCacheStats | undefined };
+  verifyPool?: { stats(): VerifyPoolStats };
 }
 
 /** Builds the node's metrics from the subsystems' public getters and events; returns them with an unwire function. */
@@ -40,6 +44,8 @@ export function wireMetrics(s: MetricSubsystems): { metrics: NodeMetrics; unwire
     },
     pool: () => (s.pool ? { connections: s.pool.server.connections, hashrate: s.pool.server.hashrate(), shares: s.pool.server.shareTotals() } : null),
     wsClients: s.wsClients,
+    signatureCache: () => s.verifier?.cacheStats() ?? null,
+    verifyPool: () => s.verifyPool?.stats() ?? null,
   });
   const onConnected = () => metrics.blocksConnected.inc();
   const onDisconnected = () => metrics.blocksDisconnected.inc();

@@ -27,6 +27,9 @@ export interface BlockSignatures {
    * instead of waiting idle.
    */
   settle(): Promise<void>;
+  /** How many of the block's transfers the signature cache answered, and how many it did not (checked here or on the pool). */
+  readonly cached: number;
+  readonly unchecked: number;
 }
 
 export function startBlockSignatures(
@@ -83,6 +86,8 @@ export function startBlockSignatures(
   return {
     backend,
     settle: () => (settled ??= settle()),
+    cached: cachedKeys.length,
+    unchecked: unchecked.length,
   };
 }
 

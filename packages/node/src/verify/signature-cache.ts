@@ -22,6 +22,7 @@ export class SignatureCache {
   private readonly salt = randomBytes(32);
   private readonly buf = new Uint8Array(32 + DIGEST_SIZE + PUB_SIZE + SIG_SIZE);
   private readonly entries = new Map<string, string>();
+  private dropped = 0;
 
   constructor(readonly maxEntries = DEFAULT_SIGNATURE_CACHE_ENTRIES) {
     if (!Number.isInteger(maxEntries) || maxEntries < 0) throw new RangeError('maxEntries must be a non-negative integer');
@@ -48,7 +49,10 @@ export class SignatureCache {
   /** Records a signature found valid, with the address of its key. */
   add(key: string, sender: Uint8Array): void {
     if (this.maxEntries === 0 || this.entries.has(key)) return;
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    if (this.entries.size >= this.maxEntries) {
+      this.entries.delete(this.entries.keys().next().value as string);
+      this.dropped++;
+    }
     this.entries.set(key, Buffer.from(sender.buffer, sender.byteOffset, sender.byteLength).toString('latin1'));
   }
 
@@ -59,5 +63,10 @@ export class SignatureCache {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Entries dropped to make room since start (not those a block spent): a cache too small for the mempool shows here. */
+  get evictions(): number {
+    return this.dropped;
   }
 }

@@ -20,6 +20,16 @@ export interface PreparedSignatures extends SignatureBackend {
   cacheFor(tx: Transaction): void;
 }
 
+/** The signature cache's state and what blocks asked of it, since start. */
+export interface SignatureCacheStats {
+  entries: number;
+  maxEntries: number;
+  evictions: number;
+  /** Blocks' transfers answered by the cache, and those checked instead. */
+  blockHits: number;
+  blockMisses: number;
+}
+
 interface Batch {
   questions: Question[];
   waiters: { from: number; to: number; resolve: (r: Uint8Array) => void; reject: (e: unknown) => void }[];
@@ -37,6 +47,8 @@ export class SignatureVerifier {
   private readonly blocks = new WeakMap<Block, BlockSignatures>();
   private readonly checkInline: ReturnType<typeof checkWith>;
   private batch: Batch | undefined;
+  private blockHits = 0;
+  private blockMisses = 0;
 
   constructor(
     private readonly base: SignatureBackend,
@@ -49,15 +61,26 @@ export class SignatureVerifier {
   /**
    * A block's checks, started once per block object, so the chain can start
    * them on arrival and settle them when connecting. Cache entries the block
-   * used are spent when it settles.
+   * used are spent when it settles; its cache hits and misses count when its checks start.
    */
   forBlock(block: Block): BlockSignatures {
     let s = this.blocks.get(block);
     if (!s) {
       s = startBlockSignatures(block, this.base, this.pool, this.cache);
       this.blocks.set(block, s);
+      if (this.cache) {
+        this.blockHits += s.cached;
+        this.blockMisses += s.unchecked;
+      }
     }
     return s;
+  }
+
+  /** Undefined without a cache. */
+  cacheStats(): SignatureCacheStats | undefined {
+    const c = this.cache;
+    if (!c) return undefined;
+    return { entries: c.size, maxEntries: c.maxEntries, evictions: c.evictions, blockHits: this.blockHits, blockMisses: this.blockMisses };
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../util/logger.js';
-import { ITEM_SIZE, SharedJob } from './shared-job.js';
+import { ITEM_SIZE, SharedJob, type CheckItems } from './shared-job.js';
 import { createVerifyJob, type VerifyJob } from './verify-job.js';
 
 // Compiled (dist/) the job module is .js like this file; run from source both are .ts.
@@ -27,10 +27,21 @@ export interface CheckJob {
   help(): void;
 }
 
+/**
+ * Jobs and signatures since start: jobs sent to the workers or checked wholly on the calling
+ * (the node's main) thread, and where each signature of them was checked.
+ */
+export interface VerifyPoolStats {
+  jobs: { workers: number; main: number };
+  signatures: { workers: number; main: number };
+}
+
 interface Active {
   job: SharedJob;
   resolve: (results: Uint8Array) => void;
   sentTo: Set<Worker>;
+  /** Items the calling thread checked (helping, or finishing after a worker died); the workers checked the rest. */
+  onMain: number;
 }
 
 interface Slot {
@@ -58,6 +69,7 @@ export class VerifyPool {
   private running = false;
   private idleTimer: NodeJS.Timeout | undefined;
   private readyWaiters: (() => void)[] = [];
+  private readonly counts: VerifyPoolStats = { jobs: { workers: 0, main: 0 }, signatures: { workers: 0, main: 0 } };
   /** The signature backend the workers loaded, once the first one reported. */
   backend: string | undefined;
 
@@ -150,13 +162,23 @@ export class VerifyPool {
   }
 
   private finishHere(id: number, a: Active): void {
-    this.inline ??= createVerifyJob();
-    a.job.finish(this.inline.check);
+    a.job.finish(this.checkHere(a));
     this.complete(id, a);
+  }
+
+  /** The calling thread's check for a job's chunks, counting them (once a chunk, never per signature). */
+  private checkHere(a: Active): CheckItems {
+    const check = (this.inline ??= createVerifyJob()).check;
+    return (items, out, addresses) => {
+      a.onMain += items.length / ITEM_SIZE;
+      check(items, out, addresses);
+    };
   }
 
   private complete(id: number, a: Active): void {
     if (!this.active.delete(id)) return;
+    this.counts.signatures.main += a.onMain;
+    this.counts.signatures.workers += a.job.count - a.onMain;
     a.resolve(a.job.results);
     this.updateRefs();
     if (this.active.size === 0) this.stopWhenIdle();
@@ -172,22 +194,30 @@ export class VerifyPool {
     const inline = (this.inline ??= createVerifyJob());
     if (this.closed || ready.length === 0 || n === 0) {
       job.work(inline.check);
+      this.counts.jobs.main++;
+      this.counts.signatures.main += n;
       this.stopWhenIdle();
       return { results: Promise.resolve(job.results), help: () => undefined };
     }
     const id = this.nextId++;
     let resolve!: (r: Uint8Array) => void;
     const results = new Promise<Uint8Array>((r) => (resolve = r));
-    const a: Active = { job, resolve, sentTo: new Set() };
+    const a: Active = { job, resolve, sentTo: new Set(), onMain: 0 };
     this.active.set(id, a);
+    this.counts.jobs.workers++;
     for (const slot of ready) this.send(slot, id, a);
     this.updateRefs();
     return {
       results,
       help: () => {
-        if (job.work(inline.check)) this.complete(id, a);
+        if (job.work(this.checkHere(a))) this.complete(id, a);
       },
     };
+  }
+
+  stats(): VerifyPoolStats {
+    const { jobs, signatures } = this.counts;
+    return { jobs: { ...jobs }, signatures: { ...signatures } };
   }
 
   async close(): Promise<void> {
