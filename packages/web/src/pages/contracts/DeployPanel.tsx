@@ -9,7 +9,8 @@ import { useWallet } from '../../state/wallet';
 import { defaultArgs, exportedFunctions, parseArg } from '../../lib/abi';
 import { ArgsFields } from './ArgsFields';
 import { deploy, estimateDeploy, resolveGas, suggestedGasPrice, type SentTx } from './contract-tx';
-import { DEFAULT_GAS, GasFields, readGas } from './GasFields';
+import { GasFields, readGas } from './GasFields';
+import { useGasForm } from './useGasForm';
 import type { LogEntry } from './ide-log';
 import type { GasEstimate } from '../../lib/types';
 import { SenderSelect } from './SenderSelect';
@@ -39,7 +40,7 @@ export function DeployPanel({
     setArgsKey(initArgs + params.join());
     setArgs(defaultArgs(initArgs, params.length));
   }
-  const [gas, setGas] = useState(DEFAULT_GAS);
+  const { gas, ask, isLatest, fill, fieldProps } = useGasForm('deploy');
   const [from, setFrom] = useState('');
   const [busy, setBusy] = useState<'deploy' | 'estimate' | null>(null);
   const [estimate, setEstimate] = useState<GasEstimate | null>(null);
@@ -57,11 +58,13 @@ export function DeployPanel({
       if (!sender) throw new Error('Unlock your wallet first: the estimate runs as its address');
       const est = (price: bigint) => estimateDeploy(sender, source, init, g.value, price);
       if (what === 'estimate') {
+        const ticket = ask();
+        setEstimate(null);
         const price = g.gasPrice ?? (await suggestedGasPrice());
         const r = await est(price);
-        setEstimate(r);
+        if (isLatest(ticket)) setEstimate(r);
         onLog({ kind: 'estimate', ok: r.status === 'success', target, text: `deploy ${shown}: ${r.status}${r.revertReason ? ` (${r.revertReason})` : ''} · gas ${r.gasUsed} · suggested limit ${r.suggestedGasLimit} × ${price}` });
-        if (r.status === 'success') setGas({ ...gas, gasLimit: String(r.suggestedGasLimit), gasPrice: price.toString() });
+        if (r.status === 'success') fill(ticket, { gasLimit: String(r.suggestedGasLimit), gasPrice: price.toString() });
       } else {
         if (!wallet) throw new Error('Unlock your wallet first');
         const r = await resolveGas(g, est);
@@ -91,7 +94,7 @@ export function DeployPanel({
             </p>
           )}
         </div>
-        <GasFields gas={gas} onChange={setGas} idPrefix="deploy" />
+        <GasFields {...fieldProps} />
         {estimate && (
           <p className="text-xs break-words text-slate-300" data-testid="deploy-estimate">
             {estimate.status === 'success' ? 'Estimate' : <span className="text-rose-300">Would {estimate.status === 'reverted' ? 'revert' : 'run out of gas'}{estimate.revertReason ? `: ${estimate.revertReason}` : ''}</span>}

@@ -10,6 +10,11 @@ export interface GasForm {
 
 export const DEFAULT_GAS: GasForm = { gasLimit: '', gasPrice: '', value: '0' };
 
+/** The element id of a gas input in the GasFields of this prefix. */
+export function gasFieldId(idPrefix: string, field: 'gasLimit' | 'gasPrice'): string {
+  return `${idPrefix}-${field === 'gasLimit' ? 'gas-limit' : 'gas-price'}`;
+}
+
 export interface ReadGas {
   gasLimit?: number;
   gasPrice?: bigint;
@@ -46,8 +51,8 @@ export function GasFields({ gas, onChange, idPrefix }: { gas: GasForm; onChange:
   return (
     <div className="space-y-1">
       <div className="grid grid-cols-1 gap-2 sm:grid-cols-3">
-        <TextField id={`${idPrefix}-gas-limit`} label="Gas limit" inputMode="numeric" placeholder="auto (estimate)" value={gas.gasLimit} onChange={(e) => onChange({ ...gas, gasLimit: e.target.value })} />
-        <TextField id={`${idPrefix}-gas-price`} label="Gas price (units/gas)" inputMode="numeric" placeholder="auto (fee estimate)" value={gas.gasPrice} onChange={(e) => onChange({ ...gas, gasPrice: e.target.value })} />
+        <TextField id={gasFieldId(idPrefix, 'gasLimit')} label="Gas limit" inputMode="numeric" placeholder="auto (estimate)" value={gas.gasLimit} onChange={(e) => onChange({ ...gas, gasLimit: e.target.value })} />
+        <TextField id={gasFieldId(idPrefix, 'gasPrice')} label="Gas price (units/gas)" inputMode="numeric" placeholder="auto (fee estimate)" value={gas.gasPrice} onChange={(e) => onChange({ ...gas, gasPrice: e.target.value })} />
         <TextField id={`${idPrefix}-value`} label="Value (HCK)" inputMode="decimal" value={gas.value} onChange={(e) => onChange({ ...gas, value: e.target.value })} />
       </div>
       <p className={`text-xs ${'error' in r ? 'text-rose-300' : 'text-slate-400'}`} data-testid={`${idPrefix}-gas-note`}>

@@ -1,0 +1,116 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { useEffect, type ReactNode } from 'react';
+import { Wallet } from '@hackcoin/core';
+import { RealtimeClient } from '../../lib/realtime';
+import type { GasEstimate } from '../../lib/types';
+import { NodeInfoProvider, useNodeInfo } from '../../state/node-info';
+import { RealtimeProvider } from '../../state/realtime';
+import { ToastProvider } from '../../state/toast';
+import { useWallet, WalletProvider } from '../../state/wallet';
+import { nodeInfo } from '../../test/api-fixtures';
+import { nodeSocket, startFakeHub } from '../../test/ws-server';
+import { DeployPanel } from './DeployPanel';
+
+const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+const SOURCE = 'export function init() {}\nexport function ping() { return 1; }';
+const FEES = { unit: 'base', slow: '1', normal: '2', fast: '3', minFeeRate: '1', gasPrice: { slow: '3', normal: '5', fast: '9' }, basis: { blocks: 0, samples: 0, contractSamples: 0, mempoolTxs: 0, mempoolBytes: 0 } };
+const ESTIMATE: GasEstimate = { status: 'success', gasUsed: 330_000, intrinsicGas: 30_000, executionGas: 300_000, suggestedGasLimit: 398_283, fee: '1991415', contractAddress: '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed', balance: '0' };
+
+/** The node's network once the panel's node info has loaded (an estimate waits for it). */
+function NodeProbe() {
+  return <p data-testid="node-network">{useNodeInfo().data?.network}</p>;
+}
+
+function Unlocked({ wallet, children }: { wallet: Wallet; children: ReactNode }) {
+  const { wallet: open, setUnlocked } = useWallet();
+  useEffect(() => setUnlocked(wallet), [wallet, setUnlocked]);
+  return open ? children : null;
+}
+
+const limit = () => screen.getByLabelText<HTMLInputElement>('Gas limit');
+const price = () => screen.getByLabelText<HTMLInputElement>('Gas price (units/gas)');
+
+describe('DeployPanel: the gas estimate and the gas fields', () => {
+  let hub: Awaited<ReturnType<typeof startFakeHub>>;
+  // The node's answers to the estimates asked so far, given when a case says.
+  let estimates: ((e: GasEstimate) => void)[];
+
+  beforeEach(async () => {
+    hub = await startFakeHub();
+    estimates = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        if (url === '/api/contracts/estimate-gas') return new Response(JSON.stringify(await new Promise<GasEstimate>((r) => estimates.push(r))), { status: 200 });
+        return new Response(JSON.stringify(url === '/api/fees/estimate' ? FEES : nodeInfo()), { status: 200 });
+      }),
+    );
+    const wallet = await Wallet.fromMnemonic(MNEMONIC);
+    wallet.newAddress();
+    render(
+      <RealtimeProvider client={new RealtimeClient(hub.url, { factory: nodeSocket, minDelayMs: 20, maxDelayMs: 50 })}>
+        <NodeInfoProvider>
+          <NodeProbe />
+          <ToastProvider>
+            <WalletProvider>
+              <Unlocked wallet={wallet}>
+                <DeployPanel source={SOURCE} initArgs="" onDeployed={() => undefined} onLog={() => undefined} />
+              </Unlocked>
+            </WalletProvider>
+          </ToastProvider>
+        </NodeInfoProvider>
+      </RealtimeProvider>,
+    );
+    await waitFor(() => expect(screen.getByTestId('node-network').textContent).toBe('regtest'));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Estimate gas' }).hasAttribute('disabled')).toBe(false));
+  });
+
+  afterEach(async () => {
+    cleanup();
+    vi.unstubAllGlobals();
+    await hub.close();
+  });
+
+  /** Clicks Estimate gas and waits until the node has been asked (the answer is the case's to give). */
+  const askEstimate = async () => {
+    const asked = estimates.length;
+    fireEvent.click(screen.getByRole('button', { name: 'Estimate gas' }));
+    await waitFor(() => expect(estimates.length).toBe(asked + 1));
+  };
+  const answer = (e: GasEstimate) => act(async () => estimates.at(-1)!(e));
+
+  it('fills the blank gas limit and price from the estimate when the user left them alone', async () => {
+    await askEstimate();
+    await answer(ESTIMATE);
+    await waitFor(() => expect(screen.getByTestId('deploy-estimate').textContent).toMatch(/^Estimate · gas 330,000/));
+    expect([limit().value, price().value]).toEqual(['398283', '5']);
+  });
+
+  it('keeps a gas limit typed while the estimate was on its way (not 3982831500000) and shows the estimate beside it', async () => {
+    await askEstimate();
+    fireEvent.change(limit(), { target: { value: '1500000' } });
+    await answer(ESTIMATE);
+    await waitFor(() => expect(screen.getByTestId('deploy-estimate').textContent).toContain('suggested limit 398,283'));
+    expect([limit().value, price().value]).toEqual(['1500000', '5']);
+  });
+
+  it('does not fill the gas limit the user is in when the estimate arrives', async () => {
+    await askEstimate();
+    act(() => limit().focus());
+    await answer(ESTIMATE);
+    await waitFor(() => expect(screen.queryByTestId('deploy-estimate')).not.toBeNull());
+    expect([limit().value, price().value]).toEqual(['', '5']);
+  });
+
+  it('hides the previous estimate while a new one is asked for, so it is never read as the answer to the new request', async () => {
+    await askEstimate();
+    await answer(ESTIMATE);
+    await waitFor(() => expect(screen.queryByTestId('deploy-estimate')).not.toBeNull());
+    fireEvent.change(limit(), { target: { value: '' } });
+    await askEstimate();
+    expect(screen.queryByTestId('deploy-estimate')).toBeNull();
+    await answer({ ...ESTIMATE, suggestedGasLimit: 500_000 });
+    await waitFor(() => expect(limit().value).toBe('500000'));
+  });
+});
