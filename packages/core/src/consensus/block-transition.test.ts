@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { applyBlock, assembleBlockState, blockAccountKeys, blockAccounts } from './block-transition.js';
+import { applyBlock, assembleBlockState, blockAccountKeys, blockAccounts, checkBlockSignatures } from './block-transition.js';
 import { COIN, NETWORKS } from './params.js';
 import { signTransfer, type CoinbaseTx, type TransferTx } from '../primitives/transaction.js';
 import type { Block } from '../primitives/block.js';
@@ -116,5 +116,19 @@ describe('assembleBlockState + applyBlock', () => {
     const sig = t.signature.slice();
     sig[40]! ^= 1;
     expectReject(() => blockAccountKeys(block([{ ...t, signature: sig }], {}), nobleBackend), 'bad-txns-sig');
+  });
+
+  it('blockAccounts names the accounts without checking signatures; checkBlockSignatures then rejects, and every key is judged before any signature', () => {
+    const t = transfer(0n, 1n);
+    const sig = t.signature.slice();
+    sig[40]! ^= 1;
+    const forged = block([{ ...t, signature: sig }], {});
+    expect([...blockAccounts(forged, nobleBackend).keys()].sort()).toEqual([SENDER, TO, MINER].map(addressKey).sort());
+    expect(() => checkBlockSignatures(forged, nobleBackend)).toThrow(/bad-txns-sig: signature does not verify/);
+    const offCurve = new Uint8Array(33);
+    offCurve[0] = 2;
+    offCurve[32] = 5;
+    const both = block([{ ...t, signature: sig }, { ...transfer(1n, 1n), publicKey: offCurve }], {});
+    expect(() => blockAccountKeys(both, nobleBackend)).toThrow(/bad-txns-sig: invalid public key/);
   });
 });

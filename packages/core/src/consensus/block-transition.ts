@@ -1,7 +1,7 @@
 import { reject, RuleError } from './errors.js';
 import type { ConsensusParams } from './params.js';
 import { blockSubsidy } from './subsidy.js';
-import { checkTransferSignature, applyTransfer, checkTransferSanity } from './tx-rules.js';
+import { checkTransferSignature, transferSender, applyTransfer, checkTransferSanity } from './tx-rules.js';
 import { equalBytes } from '../encoding/bytes.js';
 import type { Block } from '../primitives/block.js';
 import { txSender, type TransferTx } from '../primitives/transaction.js';
@@ -43,18 +43,28 @@ function noExecutor(): never {
 /**
  * Verifies every transfer's signature and returns the address keys the block
  * touches, so the caller can batch-load those accounts before applyBlock.
+ * Every sender is derived before any signature is checked (the order
+ * blockAccounts then checkBlockSignatures gives), so every path names the
+ * same first failure.
  */
 export function blockAccountKeys(block: Block, backend: SignatureBackend): string[] {
-  return [...blockAccounts(block, backend).keys()];
+  const accounts = blockAccounts(block, backend);
+  checkBlockSignatures(block, backend);
+  return [...accounts.keys()];
 }
 
-/** blockAccountKeys with each key's address bytes, for a caller that reads accounts by address. */
+/**
+ * The accounts a block touches, by address key. Deriving each sender rejects
+ * a public key that is not a point ('bad-txns-sig'); signatures are left to
+ * checkBlockSignatures, so a caller can start reading the accounts while they
+ * are checked.
+ */
 export function blockAccounts(block: Block, backend: SignatureBackend): Map<string, Uint8Array> {
   const accounts = new Map<string, Uint8Array>();
   const add = (address: Uint8Array) => accounts.set(addressKey(address), address);
   for (const tx of block.txs) {
     if (tx.kind === 'transfer') {
-      const sender = checkTransferSignature(tx, backend);
+      const sender = transferSender(tx, backend);
       add(sender);
       // A deploy creates the account at its contract address. Accounts that
       // contract code pays are not known in advance: the node loads them on demand.
@@ -63,6 +73,11 @@ export function blockAccounts(block: Block, backend: SignatureBackend): Map<stri
     add(tx.to);
   }
   return accounts;
+}
+
+/** Rejects 'bad-txns-sig' at the first transfer whose signature does not verify. */
+export function checkBlockSignatures(block: Block, backend: SignatureBackend): void {
+  for (const tx of block.txs) if (tx.kind === 'transfer') checkTransferSignature(tx, backend);
 }
 
 /**

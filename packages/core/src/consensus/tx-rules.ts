@@ -23,13 +23,17 @@ export function checkTransferSanity(tx: TransferTx, params: ConsensusParams): vo
   if (tx.data.length > 0) contractPayload(tx, params);
 }
 
-export function checkTransferSignature(tx: TransferTx, backend: SignatureBackend): Uint8Array {
-  let sender: Uint8Array;
+/** The transfer's sender address; a public key that is not a point is 'bad-txns-sig'. */
+export function transferSender(tx: TransferTx, backend: SignatureBackend): Uint8Array {
   try {
-    sender = txSender(tx, backend);
+    return txSender(tx, backend);
   } catch {
     reject('bad-txns-sig', 'invalid public key');
   }
+}
+
+export function checkTransferSignature(tx: TransferTx, backend: SignatureBackend): Uint8Array {
+  const sender = transferSender(tx, backend);
   if (!verifyTransferSignature(tx, backend)) reject('bad-txns-sig', 'signature does not verify');
   return sender;
 }

@@ -244,6 +244,72 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     expect(hashToHex(blockHash(decodeBlock(raw!)))).toBe(id(b));
   });
 
+  it('the next block reads the accounts of a block still being written from its batch, and writes only after it lands', async () => {
+    const fx = await fixture();
+    await fx.mine(2);
+    const branch = await fx.branch();
+    const b = branch.next({ txs: [fx.tx(W.minerA, W.alice, 3n * COIN)] });
+    // Spends what b pays Alice: only right if Alice's account comes from b's batch in flight.
+    const c = branch.next({ txs: [fx.tx(W.alice, W.bob, 1n * COIN, { fee: 1_000n })] });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const writes: string[] = [];
+    const target = fx.db as unknown as { batch: (ops: BatchOp[]) => Promise<void> };
+    const real = target.batch.bind(fx.db);
+    target.batch = async (ops) => {
+      const tip = ops.find((op) => op.type === 'put' && TIP_KEY.equals(op.key));
+      if (tip?.type === 'put') writes.push(hashToHex(tip.value));
+      if (tip?.type === 'put' && hashToHex(tip.value) === id(b)) await held;
+      return real(ops);
+    };
+    expect((await fx.chain.processBlock(b)).status).toBe('connected');
+    let outcome: string | undefined;
+    const connecting = fx.chain.processBlock(c).then((r) => (outcome = r.status));
+    await new Promise((r) => setTimeout(r, 50));
+    // c's transition is done, but its batch may not be logged before b's.
+    expect(outcome).toBeUndefined();
+    expect(writes).toEqual([id(b)]);
+    release();
+    await connecting;
+    expect(outcome).toBe('connected');
+    expect(writes).toEqual([id(b), id(c)]);
+    await fx.chain.settled();
+    expect(await fx.balance(W.alice)).toBe(3n * COIN - 1n * COIN - 1_000n);
+    expect(await fx.balance(W.bob)).toBe(1n * COIN);
+  });
+
+  it('a block connected while an earlier block write fails is not connected, not even in memory', async () => {
+    const fx = await fixture();
+    await fx.mine(2);
+    const before = fx.chain.tip;
+    const branch = await fx.branch();
+    const b = branch.next({ txs: [fx.tx(W.minerA, W.alice, 3n * COIN)] });
+    const c = branch.next({ txs: [fx.tx(W.alice, W.bob, 1n * COIN)] });
+    let fail!: () => void;
+    const failing = new Promise<void>((r) => (fail = r));
+    const target = fx.db as unknown as { batch: (ops: BatchOp[]) => Promise<void> };
+    const real = target.batch.bind(fx.db);
+    target.batch = async (ops) => {
+      const tip = ops.find((op) => op.type === 'put' && TIP_KEY.equals(op.key));
+      if (tip?.type === 'put' && hashToHex(tip.value) === id(b)) {
+        await failing;
+        throw new Error('EIO: simulated write failure');
+      }
+      return real(ops);
+    };
+    expect((await fx.chain.processBlock(b)).status).toBe('connected');
+    const connecting = fx.chain.processBlock(c);
+    await new Promise((r) => setTimeout(r, 50));
+    fail();
+    expect((await connecting).status).toBe('deferred');
+    expect(fx.chain.haltReason).toMatch(new RegExp(`block ${id(b)} at height 3 could not be written: EIO`));
+    expect(fx.chain.height).toBe(3);
+    expect(fx.chain.getEntry(id(c))!.status & Status.invalid).toBe(0);
+    target.batch = real;
+    await fx.reopen();
+    expect(fx.chain.tip.id).toBe(before.id);
+  });
+
   it('a block whose contract execution throws a host error is neither invalid nor connected, and connects where the host does not fail', async () => {
     const executor = new FlakyExecutor(new QuickJsExecutor(await loadContractEngine()));
     const fx = await fixture(executor);

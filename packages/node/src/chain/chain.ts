@@ -2,6 +2,7 @@ import {
   RuleError,
   reject,
   blockAccounts,
+  checkBlockSignatures,
   commitTransition,
   transitionBlock,
   blockCoinbase,
@@ -149,12 +150,13 @@ export class Chain extends TypedEmitter<ChainEvents> {
    */
   private readonly unstored = new Map<string, Block>();
   /**
-   * The batch of the last plain block connected, while LevelDB applies it on its own thread
-   * (write-behind: the next block's signature checks overlap the write, as Core's chainstate
-   * cache defers its flush). At most one is in flight: reads and writes wait for it, and
-   * synchronous account reads see its accounts here.
+   * Batches of plain blocks connected, oldest first, while LevelDB applies them on its own
+   * thread (write-behind: the next block's signature checks overlap the write, as Core's
+   * chainstate cache defers its flush). Each waits for the one before; other reads and writes
+   * wait for all of them, and the next block's account reads and synchronous account reads
+   * see their accounts here.
    */
-  private inFlight: { done: Promise<void>; accounts: ReadonlyMap<string, { account: Account }> } | undefined;
+  private readonly flights: Flight[] = [];
   private contractState!: ContractChainState;
   private readonly trie: TrieNodeStore;
   private halted: string | undefined;
@@ -278,7 +280,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
    * failed, which halts the chain.
    */
   settled(): Promise<void> {
-    return this.inFlight?.done ?? Promise.resolve();
+    return this.flights.at(-1)?.done ?? Promise.resolve();
   }
 
   /**
@@ -292,8 +294,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
 
   /** The stored account, or the one a batch still in flight writes; undefined when absent. */
   private accountSync(address: Uint8Array): Account | undefined {
-    const writing = this.inFlight?.accounts.get(addressKey(address));
-    if (writing) return { ...writing.account };
+    const writing = inFlightAccount(this.flights, addressKey(address));
+    if (writing) return { ...writing };
     const raw = this.db.getSync(key(Prefix.account, address));
     return raw ? decodeAccount(raw) : undefined;
   }
@@ -314,7 +316,27 @@ export class Chain extends TypedEmitter<ChainEvents> {
   /** accountReader for a block's accounts, whose addresses it already has as bytes. */
   private async blockAccountReader(accounts: ReadonlyMap<string, Uint8Array>): Promise<(k: string) => Account | undefined> {
     const keys = [...accounts.keys()];
-    return accountLoader(keys, await this.readAccounts(keys, [...accounts.values()]), (k) => this.accountSync(hexToBytes(k)));
+    return accountLoader(keys, await this.readBlockAccounts(keys, [...accounts.values()]), (k) => this.accountSync(hexToBytes(k)));
+  }
+
+  /**
+   * Reads at once, without waiting for batches in flight, so LevelDB reads while the block's
+   * signatures are checked. A batch in flight when the read starts may or may not be in what
+   * it returns, so the accounts of those batches are taken from them; one that lands later
+   * changes nothing, as its accounts come from the same batches.
+   */
+  private async readBlockAccounts(keys: readonly string[], addresses: readonly Uint8Array[]): Promise<Map<string, Account>> {
+    const flights = [...this.flights];
+    const arena = new ByteArena();
+    const values = await this.db.getMany(addresses.map((a) => arena.key(Prefix.account, a)));
+    const out = new Map<string, Account>();
+    values.forEach((v, i) => {
+      const k = keys[i]!;
+      const writing = inFlightAccount(flights, k);
+      if (writing) out.set(k, { ...writing });
+      else if (v) out.set(k, decodeAccount(v));
+    });
+    return out;
   }
 
   private async readAccounts(keys: readonly string[], addresses: readonly Uint8Array[]): Promise<Map<string, Account>> {
@@ -400,7 +422,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
   /** Resolves once the block being processed (and any queued before this call) is done; for shutdown. */
   drain(): Promise<void> {
     return this.queue.run(async () => {
-      await this.inFlight?.done.catch(() => undefined);
+      await this.settled().catch(() => undefined);
     });
   }
 
@@ -675,16 +697,16 @@ export class Chain extends TypedEmitter<ChainEvents> {
    * as every batch is atomic, and no later batch may be logged after a torn one.
    */
   private writeBehind(entry: ChainEntry, ops: BatchOp[], accounts: ReadonlyMap<string, { account: Account }>, nodes: CreatedNodes): void {
-    const before = this.inFlight?.done;
+    const before = this.flights.at(-1)?.done;
     const submit = (): Promise<void> => this.submit(ops, `block ${entry.id} at height ${entry.height} could not be written`, entry.height - 1);
     const done = (before ? before.then(submit) : submit()).then(() => {
-      if (this.inFlight === flight) this.inFlight = undefined;
+      this.flights.splice(this.flights.indexOf(flight), 1);
       this.trie.landed(nodes);
     });
     // Readers see the failure through settled(); this copy only keeps it from being unhandled.
     done.catch(() => undefined);
     const flight = { done, accounts };
-    this.inFlight = flight;
+    this.flights.push(flight);
     this.trie.writing(nodes);
   }
 
@@ -728,15 +750,16 @@ export class Chain extends TypedEmitter<ChainEvents> {
     // A halted chain moves its tip no further, not even in memory.
     if (this.halted !== undefined) throw new Error(`chain halted: ${this.halted}`);
     const started = performance.now();
-    const accounts = blockAccounts(block, backend);
+    // LevelDB reads the block's accounts on its own thread while the signatures are checked here.
+    const reading = this.blockAccountReader(blockAccounts(block, backend));
+    // Awaited below; marked handled in case the work in between throws first.
+    reading.catch(() => undefined);
+    checkBlockSignatures(block, backend);
     const checked = performance.now();
     const hasContracts = block.txs.some((tx) => tx.kind === 'transfer' && tx.data.length > 0);
     const contracts = hasContracts
       ? { executor: await this.executor(), state: this.contractState, time: this.tip.header.time }
       : undefined;
-    const reading = this.blockAccountReader(accounts);
-    // Awaited below; marked handled in case the work in between throws first.
-    reading.catch(() => undefined);
     // Built while LevelDB reads the accounts, as neither depends on them; the index rows of
     // contract transactions need their receipts, so those blocks index after the transition.
     const arena = new ByteArena();
@@ -770,6 +793,10 @@ export class Chain extends TypedEmitter<ChainEvents> {
     // Nothing of a block whose signatures fail is written.
     await sigs?.settle();
     const settled = performance.now();
+    // Bounded: a chain that connects faster than LevelDB writes waits here instead of holding more.
+    if (!c && this.flights.length >= MAX_FLIGHTS) await this.flights[this.flights.length - MAX_FLIGHTS]!.done;
+    // An earlier block's write may have failed meanwhile, as this block's reads do not wait for it.
+    if (this.halted !== undefined) throw new Error(`chain halted: ${this.halted}`);
     // Contract blocks also change contract storage, code, receipts and events, which have no
     // in-flight view: those are written before the next read.
     if (c) await this.write(ops);
@@ -918,4 +945,21 @@ function append<T>(to: T[], items: readonly T[]): void {
 
 function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** Plain blocks' batches LevelDB may hold at once (write-behind's depth). */
+const MAX_FLIGHTS = 1;
+
+interface Flight {
+  done: Promise<void>;
+  accounts: ReadonlyMap<string, { account: Account }>;
+}
+
+/** The account the newest of `flights` writes under `k`, if any does. */
+function inFlightAccount(flights: readonly Flight[], k: string): Account | undefined {
+  for (let i = flights.length - 1; i >= 0; i--) {
+    const writing = flights[i]!.accounts.get(k);
+    if (writing) return writing.account;
+  }
+  return undefined;
 }

@@ -200,7 +200,7 @@ describe('a block judged while its signatures are still being checked', () => {
       const variants: Record<number, TransferTx>[] = [
         { 2: gap, 9: highS(txs[9]!) }, // a state rule before a bad signature: the signature wins
         { 4: badKey(txs[4]!), 9: highS(txs[9]!) }, // an invalid key before a bad signature
-        { 9: highS(txs[9]!), 10: badKey(txs[10]!) }, // a bad signature before an invalid key
+        { 9: highS(txs[9]!), 10: badKey(txs[10]!) }, // a bad signature before an invalid key: every key is checked first
         { 2: gap },
         { 5: rich },
       ];
@@ -218,7 +218,7 @@ describe('a block judged while its signatures are still being checked', () => {
       expect(serial.outcomes).toEqual([
         'bad-txns-sig: signature does not verify',
         'bad-txns-sig: invalid public key',
-        'bad-txns-sig: signature does not verify',
+        'bad-txns-sig: invalid public key',
         'bad-txns-nonce-gap: expected 2, got 50',
         expect.stringMatching(/^bad-txns-insufficient-funds/),
         'connected',
