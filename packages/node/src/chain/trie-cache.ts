@@ -60,11 +60,21 @@ class Generation {
     for (let i = 0; i < this.table.length; i++) {
       const v = this.table[i]!;
       if (v <= 0) continue;
-      const bytes = this.chunks[this.chunkOf[v - 1]!]!;
-      const at = this.offsetOf[v - 1]!;
-      g.insert(bytes.subarray(at, at + 32), bytes.subarray(at + 32, at + 32 + this.size[v - 1]!));
+      g.copyFrom(this.chunks[this.chunkOf[v - 1]!]!, this.offsetOf[v - 1]!, this.w0[v - 1]!, this.w1[v - 1]!, this.size[v - 1]!);
     }
     return g;
+  }
+
+  /** A live entry of another generation: distinct from every other and within the prefix limit already. */
+  private copyFrom(src: Uint8Array, at: number, w0: number, w1: number, recordSize: number): void {
+    const n = 32 + recordSize;
+    const id = this.newEntry(w0, w1, n, recordSize);
+    const bytes = this.chunks[this.chunkOf[id]!]!;
+    const to = this.offsetOf[id]!;
+    for (let i = 0; i < n; i++) bytes[to + i] = src[at + i]!;
+    this.link(id, w0, w1);
+    this.live += n + ENTRY_OVERHEAD;
+    this.spent += n + ENTRY_OVERHEAD;
   }
 
   /** The record cached under `hash`, or undefined. */
@@ -75,11 +85,10 @@ class Generation {
     return this.chunks[this.chunkOf[id]!]!.subarray(at + 32, at + 32 + this.size[id]!);
   }
 
-  has(hash: Uint8Array): boolean {
-    return this.find(hash) >= 0;
-  }
-
-  /** Copies the entry in; false when too many cached hashes share its prefix. */
+  /**
+   * Copies the entry in unless it is there already (one walk of the probe run answers both);
+   * false when it was there or too many cached hashes share its prefix.
+   */
   insert(hash: Uint8Array, record: Uint8Array): boolean {
     const w0 = word(hash, 0);
     const w1 = word(hash, 4);
@@ -88,7 +97,7 @@ class Generation {
     for (let i = position(w0, w1, mask); ; i = (i + 1) & mask) {
       const v = this.table[i]!;
       if (v === EMPTY) break;
-      if (v > 0 && this.w0[v - 1] === w0 && this.w1[v - 1] === w1 && ++same >= MAX_SAME_PREFIX) return false;
+      if (v > 0 && this.w0[v - 1] === w0 && this.w1[v - 1] === w1 && (this.holds(v - 1, hash) || ++same >= MAX_SAME_PREFIX)) return false;
     }
     const n = 32 + record.length;
     const id = this.newEntry(w0, w1, n, record.length);
@@ -233,7 +242,7 @@ export class TrieNodeCache {
   }
 
   set(hash: Uint8Array, record: Uint8Array): void {
-    if (!this.young.has(hash)) this.add(hash, record);
+    this.add(hash, record);
   }
 
   delete(hash: Uint8Array): void {
