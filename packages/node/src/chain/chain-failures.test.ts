@@ -63,7 +63,10 @@ function record(fx: ChainFixture) {
 
 const id = (b: Block) => hashToHex(blockHash(b));
 
-/** A main chain of 5 blocks (a transfer in block 4) and a heavier side branch forking after block 2. */
+/**
+ * A main chain of 5 blocks (a transfer in block 4) and a heavier side branch forking after
+ * block 2, whose first two blocks each pay someone new (so connecting either reads LevelDB).
+ */
 async function forked(fx: ChainFixture) {
   await fx.mine(2);
   const side = await fx.branch();
@@ -71,7 +74,12 @@ async function forked(fx: ChainFixture) {
   await fx.mempool.add(fx.tx(W.minerA, W.alice, 5n * COIN));
   await fx.mine(2);
   const oldTip = fx.chain.tip;
-  const B = [side.next({ txs: [fx.tx(W.minerA, W.bob, 7n * COIN)] }), side.next(), side.next(), side.next()];
+  const B = [
+    side.next({ txs: [fx.tx(W.minerA, W.bob, 7n * COIN)] }),
+    side.next({ txs: [fx.tx(W.minerA, W.carol, 1n * COIN, { nonce: 1n })] }),
+    side.next(),
+    side.next(),
+  ];
   for (const b of B.slice(0, 3)) expect((await fx.chain.processBlock(b)).status).toBe('side');
   return { side, oldTip, B };
 }

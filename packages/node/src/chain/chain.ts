@@ -46,6 +46,7 @@ import { indexOps, storedReceipts } from './indexes.js';
 import { ByteArena } from './byte-arena.js';
 import { OrphanPool } from './orphans.js';
 import { TrieNodeStore } from './trie-store.js';
+import { AccountCache } from './account-cache.js';
 import type { SignatureVerifier } from '../verify/signature-verifier.js';
 import type { BlockSignatures } from '../verify/block-signatures.js';
 
@@ -112,6 +113,8 @@ export type BlockStatus = 'connected' | 'side' | 'orphan' | 'duplicate' | 'ignor
 
 /** State-tree nodes kept in memory: the levels every block walks (a 100,000-account tree has ~200,000 nodes of ~100 bytes). */
 const TRIE_CACHE_BYTES = 48 * 1024 * 1024;
+/** Accounts kept after a block writes them (~100 bytes each): a few blocks' worth of 2,000. */
+const ACCOUNT_CACHE_ENTRIES = 32_768;
 
 export interface ChainOptions {
   db: Database;
@@ -159,6 +162,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
   private readonly flights: Flight[] = [];
   private contractState!: ContractChainState;
   private readonly trie: TrieNodeStore;
+  private readonly accounts = new AccountCache(ACCOUNT_CACHE_ENTRIES);
   private halted: string | undefined;
   /** A local failure left a block unjudged: the next activation looks for the best chain again. */
   private retryBest = false;
@@ -294,8 +298,11 @@ export class Chain extends TypedEmitter<ChainEvents> {
 
   /** The stored account, or the one a batch still in flight writes; undefined when absent. */
   private accountSync(address: Uint8Array): Account | undefined {
-    const writing = inFlightAccount(this.flights, addressKey(address));
+    const k = addressKey(address);
+    const writing = inFlightAccount(this.flights, k);
     if (writing) return { ...writing };
+    const cached = this.accounts.get(k);
+    if (cached) return cached;
     const raw = this.db.getSync(key(Prefix.account, address));
     return raw ? decodeAccount(raw) : undefined;
   }
@@ -327,11 +334,25 @@ export class Chain extends TypedEmitter<ChainEvents> {
    */
   private async readBlockAccounts(keys: readonly string[], addresses: readonly Uint8Array[]): Promise<Map<string, Account>> {
     const flights = [...this.flights];
-    const arena = new ByteArena();
-    const values = await this.db.getMany(addresses.map((a) => arena.key(Prefix.account, a)));
     const out = new Map<string, Account>();
-    values.forEach((v, i) => {
+    const arena = new ByteArena();
+    const missed: string[] = [];
+    const missedKeys: Uint8Array[] = [];
+    for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
+      const known = inFlightAccount(flights, k) ?? this.accounts.get(k);
+      if (known) {
+        out.set(k, { balance: known.balance, nonce: known.nonce });
+      } else {
+        missed.push(k);
+        missedKeys.push(arena.key(Prefix.account, addresses[i]!));
+      }
+    }
+    if (missed.length === 0) return out;
+    const values = await this.db.getMany(missedKeys);
+    values.forEach((v, i) => {
+      // A batch in flight when the read began may or may not be in it: its own accounts win.
+      const k = missed[i]!;
       const writing = inFlightAccount(flights, k);
       if (writing) out.set(k, { ...writing });
       else if (v) out.set(k, decodeAccount(v));
@@ -803,6 +824,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     else this.writeBehind(entry, ops, t.changes, t.trieNodes);
     this.unstored.delete(entry.id);
     this.trie.remember(t.trieNodes);
+    for (const [k, { account }] of t.changes) this.accounts.set(k, account);
     c?.apply();
     this.main.push(entry);
     const written = performance.now();
@@ -840,6 +862,10 @@ export class Chain extends TypedEmitter<ChainEvents> {
     ops.push({ type: 'del', key: key(Prefix.height, u32be(entry.height)) });
     ops.push({ type: 'put', key: key(Prefix.meta, META_TIP), value: parent.hash });
     await this.write(ops);
+    for (const [k, prev] of undo.accounts) {
+      if (prev) this.accounts.set(k, prev);
+      else this.accounts.delete(k);
+    }
     c.apply();
     this.main.pop();
     this.emit('block:disconnected', entry, block);
@@ -921,6 +947,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
 
   private async wipeState(): Promise<void> {
     this.contractState.clear();
+    this.accounts.clear();
     for (const prefix of [Prefix.account, Prefix.undo, Prefix.tx, Prefix.addressTx, Prefix.height,
       Prefix.contractCode, Prefix.contractStorage, Prefix.receipt, Prefix.contractEvent, Prefix.contractIndex]) {
       await this.db.clear({ gte: key(prefix), lt: key(prefix + 1) });
