@@ -5,9 +5,10 @@ import type { Account } from '@hackcoin/core';
  * recipients of one block are mostly those of the next, and LevelDB answers a
  * batch of 2,000 reads in 10–20 ms of another thread's time. Write-through,
  * never ahead of what was submitted, so it only spares reads (the idea of
- * Bitcoin Core's coins cache without its deferred flush). Oldest written
- * leaves first; a block's accounts are all written, so that is least recently
- * used. Entries are copies: no caller shares one.
+ * Bitcoin Core's coins cache without its deferred flush). The first written
+ * leaves first, and a rewrite updates in place: a busy account is read again
+ * once per that many new accounts, and a block's writes cost no reordering.
+ * Entries are copies: no caller shares one.
  */
 export class AccountCache {
   private readonly map = new Map<string, Account>();
@@ -24,7 +25,12 @@ export class AccountCache {
   }
 
   set(k: string, a: Account): void {
-    this.map.delete(k);
+    const held = this.map.get(k);
+    if (held) {
+      held.balance = a.balance;
+      held.nonce = a.nonce;
+      return;
+    }
     this.map.set(k, { balance: a.balance, nonce: a.nonce });
     if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
   }

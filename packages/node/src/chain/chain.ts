@@ -299,10 +299,11 @@ export class Chain extends TypedEmitter<ChainEvents> {
   /** The stored account, or the one a batch still in flight writes; undefined when absent. */
   private accountSync(address: Uint8Array): Account | undefined {
     const k = addressKey(address);
-    const writing = inFlightAccount(this.flights, k);
-    if (writing) return { ...writing };
+    // The cache holds what the newest batch wrote, as it is updated when a batch is submitted.
     const cached = this.accounts.get(k);
     if (cached) return cached;
+    const writing = inFlightAccount(this.flights, k);
+    if (writing) return { ...writing };
     const raw = this.db.getSync(key(Prefix.account, address));
     return raw ? decodeAccount(raw) : undefined;
   }
@@ -340,10 +341,11 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const missedKeys: Uint8Array[] = [];
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
-      const known = inFlightAccount(flights, k) ?? this.accounts.get(k);
-      if (known) {
-        out.set(k, { balance: known.balance, nonce: known.nonce });
-      } else {
+      const cached = this.accounts.get(k);
+      const writing = cached ? undefined : inFlightAccount(flights, k);
+      if (cached) out.set(k, cached);
+      else if (writing) out.set(k, { ...writing });
+      else {
         missed.push(k);
         missedKeys.push(arena.key(Prefix.account, addresses[i]!));
       }
