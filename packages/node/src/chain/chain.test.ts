@@ -506,6 +506,28 @@ describe('Chain: fork choice and reorganisation', () => {
     expect(fx.mempool.size).toBe(0);
   });
 
+  it('marks every descendant of a failed block invalid, on each branch below it, and nothing else', async () => {
+    const fx = await fixture();
+    await fx.mine(2);
+    const side = await fx.branch();
+    await fx.mine(3);
+    const validTip = fx.chain.tip;
+    const S1 = side.next();
+    const S2 = side.next({ stateRoot: new Uint8Array(32).fill(1) });
+    const atS2 = side.clone();
+    const S3a = side.next();
+    const S3b = atS2.next({ miner: W.carol });
+    const S4b = atS2.next();
+    const S4a = side.next();
+    for (const b of [S1, S2, S3a, S3b]) expect((await fx.chain.processBlock(b)).status).toBe('side');
+    await fx.chain.processBlock(S4b);
+    expect(fx.chain.tip).toBe(validTip);
+    for (const b of [S2, S3a, S3b, S4b]) expect(isInvalid(fx.chain.getEntry(idOf(b)))).toBe(true);
+    expect(isInvalid(fx.chain.getEntry(idOf(S1)))).toBe(false);
+    for (let e: ChainEntry | null = validTip; e; e = e.parent) expect(isInvalid(e)).toBe(false);
+    expect((await rejection(fx.chain.processBlock(S4a))).code).toBe('invalid-ancestor');
+  });
+
   it('rejects an invalid block that extends the tip and stays on the valid chain', async () => {
     const fx = await fixture();
     await fx.mine(2);

@@ -682,8 +682,9 @@ export class Chain extends TypedEmitter<ChainEvents> {
 
   private async markInvalid(entry: ChainEntry): Promise<void> {
     const ops: BatchOp[] = [];
+    const descends = descendantsOf(entry, this.index.values());
     for (const e of this.index.values()) {
-      if (ancestorAt(e, entry.height) === entry) {
+      if (descends(e)) {
         e.status |= Status.invalid;
         // An invalid block that was never written keeps only its header entry, without data.
         if (this.unstored.delete(e.id)) e.status &= ~Status.haveData;
@@ -991,4 +992,33 @@ function inFlightAccount(flights: readonly Flight[], k: string): Account | undef
     if (writing) return writing.account;
   }
   return undefined;
+}
+
+/**
+ * Whether an entry is `root` or descends from it, answered for a whole index in one pass:
+ * each walk up stops at the first entry already judged, so every entry is visited about once
+ * (a walk per entry from its own height would cost the index size times the chain's depth).
+ */
+function descendantsOf(root: ChainEntry, entries: Iterable<ChainEntry>): (e: ChainEntry) => boolean {
+  const judged = new Map<ChainEntry, boolean>([[root, true]]);
+  for (const e of entries) {
+    const path: ChainEntry[] = [];
+    let at: ChainEntry | null = e;
+    let verdict = false;
+    for (;;) {
+      if (!at || at.height <= root.height) {
+        verdict = at === root;
+        break;
+      }
+      const known = judged.get(at);
+      if (known !== undefined) {
+        verdict = known;
+        break;
+      }
+      path.push(at);
+      at = at.parent;
+    }
+    for (const p of path) judged.set(p, verdict);
+  }
+  return (e) => judged.get(e) ?? false;
 }
