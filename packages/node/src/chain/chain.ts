@@ -111,8 +111,12 @@ const BLOCK_CACHE_SIZE = 32;
  */
 export type BlockStatus = 'connected' | 'side' | 'orphan' | 'duplicate' | 'ignored' | 'deferred';
 
-/** State-tree nodes kept in memory: the levels every block walks (a 100,000-account tree has ~200,000 nodes of ~100 bytes). */
-const TRIE_CACHE_BYTES = 48 * 1024 * 1024;
+/**
+ * State-tree nodes kept in memory: at least the levels every block walks. A 100,000-account tree
+ * has ~200,000 nodes of ~100 bytes; at most half the budget is live (two generations), and with
+ * 48 MiB a sync's 180,000-account tree spilled its deep levels to one LevelDB read per node.
+ */
+const TRIE_CACHE_BYTES = 96 * 1024 * 1024;
 /** Accounts kept after a block writes them (~100 bytes each): a few blocks' worth of 2,000. */
 const ACCOUNT_CACHE_ENTRIES = 32_768;
 
@@ -155,9 +159,9 @@ export class Chain extends TypedEmitter<ChainEvents> {
   /**
    * Batches of plain blocks connected, oldest first, while LevelDB applies them on its own
    * thread (write-behind: the next block's signature checks overlap the write, as Core's
-   * chainstate cache defers its flush). Each waits for the one before; other reads and writes
-   * wait for all of them, and the next block's account reads and synchronous account reads
-   * see their accounts here.
+   * chainstate cache defers its flush). At most MAX_FLIGHTS, each submitted after the one
+   * before; other reads and writes wait for all of them, and the next block's account reads
+   * and synchronous account reads see their accounts here.
    */
   private readonly flights: Flight[] = [];
   private contractState!: ContractChainState;
