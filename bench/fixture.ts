@@ -58,6 +58,8 @@ export async function openBenchChain(): Promise<BenchChain> {
     db,
     dir,
     async close() {
+      // The last block's batch may still be in flight (write-behind).
+      await chain.drain();
       await db.close();
       rmSync(dir, { recursive: true, force: true });
     },

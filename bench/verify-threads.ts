@@ -50,6 +50,7 @@ async function connectRate(threads: number, pipelined: boolean, relayed = false)
     else for (const raw of wire) await chain.processBlock(decodeBlock(raw));
     const seconds = (performance.now() - t0) / 1000;
     if (chain.height !== setup.length + BLOCKS) throw new Error('bench blocks did not all connect');
+    await chain.drain();
     return { rate: (BLOCKS * TXS_PER_BLOCK) / seconds, backend: pool?.backend ?? signer.name };
   } finally {
     await pool?.close();

@@ -66,6 +66,7 @@ export async function withReplayedChain<T>(
       for (const b of history) await chain.processBlock(b);
       return await use(chain);
     } finally {
+      await chain.drain();
       await db.close();
     }
   } finally {
