@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     const perBlock = used.map((u, i) => Math.round(((u - idleShare[i]!) / blocks) * 1000));
     process.stdout.write(`CPU ms per block per node (above idle): ${perBlock.join(' ')}\n`);
     report(nodes, ids, shortIds);
-    process.stdout.write(`load average ${loadAverage()} (shared machine: other engineers' builds and tests were running)\n`);
+    process.stdout.write(`load average ${loadAverage()} (the nodes themselves and anything else running on this machine)\n`);
   } finally {
     await stopCluster(nodes);
   }

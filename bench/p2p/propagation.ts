@@ -110,7 +110,7 @@ export async function runPropagationBench(opts: { nodes?: number; blocks?: numbe
     const context = {
       clusterStartupMs: startupMs,
       'load average at start / end': `${loadStart} → ${loadAverage()}`,
-      note: 'shared 2-core machine: other engineers were running builds, tests and benches at the same time',
+      note: 'the load average includes the nodes themselves (all on this machine) and anything else running',
     };
     if (txBlocks === 0) return { ...emptyFigures, ...context };
 
