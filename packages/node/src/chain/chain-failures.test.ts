@@ -25,7 +25,7 @@ import { Status } from './entry.js';
 import { Prefix, key, META_TIP } from '../store/keys.js';
 import type { BatchOp } from '../store/db.js';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
-import { accountReadFaults, failBatches } from '../test-support/disk-faults.js';
+import { accountReadFaults, failBatches, gateBatches } from '../test-support/disk-faults.js';
 
 /** The real VM, which can be made to fail the way a host does (a stack overflow outside QuickJS). */
 class FlakyExecutor implements ContractExecutor {
@@ -49,6 +49,11 @@ afterEach(async () => {
 
 const TIP_KEY = Buffer.from(key(Prefix.meta, META_TIP));
 const movesTip = (ops: BatchOp[]) => ops.some((op) => op.type === 'put' && TIP_KEY.equals(op.key));
+/** The block id a batch moves the tip to, if it does. */
+const tipOf = (ops: BatchOp[]): string | undefined => {
+  const tip = ops.find((op) => op.type === 'put' && TIP_KEY.equals(op.key));
+  return tip?.type === 'put' ? hashToHex(tip.value) : undefined;
+};
 const storesSideBlock = (ops: BatchOp[]) => !movesTip(ops) && ops.some((op) => op.key[0] === Prefix.block);
 
 function record(fx: ChainFixture) {
@@ -230,14 +235,7 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     const fx = await fixture();
     await fx.mine(2);
     const b = (await fx.branch()).next({ txs: [fx.tx(W.minerA, W.alice, 3n * COIN)] });
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    const target = fx.db as unknown as { batch: (ops: BatchOp[]) => Promise<void> };
-    const real = target.batch.bind(fx.db);
-    target.batch = async (ops) => {
-      if (movesTip(ops)) await held;
-      return real(ops);
-    };
+    const gate = gateBatches(fx.db, movesTip);
     expect((await fx.chain.processBlock(b)).status).toBe('connected');
     const entry = fx.chain.getEntry(id(b))!;
     expect(fx.chain.getAccountSync(W.alice.address).balance).toBe(3n * COIN);
@@ -246,7 +244,7 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     const reading = fx.chain.getRawBlock(entry).then((r) => (raw = r));
     await new Promise((r) => setTimeout(r, 20));
     expect(raw).toBeUndefined();
-    release();
+    gate.release();
     await reading;
     expect(raw).not.toBeNull();
     expect(hashToHex(blockHash(decodeBlock(raw!)))).toBe(id(b));
@@ -259,28 +257,19 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     const b = branch.next({ txs: [fx.tx(W.minerA, W.alice, 3n * COIN)] });
     // Spends what b pays Alice: only right if Alice's account comes from b's batch in flight.
     const c = branch.next({ txs: [fx.tx(W.alice, W.bob, 1n * COIN, { fee: 1_000n })] });
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    const writes: string[] = [];
-    const target = fx.db as unknown as { batch: (ops: BatchOp[]) => Promise<void> };
-    const real = target.batch.bind(fx.db);
-    target.batch = async (ops) => {
-      const tip = ops.find((op) => op.type === 'put' && TIP_KEY.equals(op.key));
-      if (tip?.type === 'put') writes.push(hashToHex(tip.value));
-      if (tip?.type === 'put' && hashToHex(tip.value) === id(b)) await held;
-      return real(ops);
-    };
+    const gate = gateBatches(fx.db, (ops) => tipOf(ops) === id(b));
+    const writes = () => gate.submitted.map(tipOf).filter((t) => t !== undefined);
     expect((await fx.chain.processBlock(b)).status).toBe('connected');
     let outcome: string | undefined;
     const connecting = fx.chain.processBlock(c).then((r) => (outcome = r.status));
     await new Promise((r) => setTimeout(r, 50));
     // c's transition is done, but its batch may not be logged before b's.
     expect(outcome).toBeUndefined();
-    expect(writes).toEqual([id(b)]);
-    release();
+    expect(writes()).toEqual([id(b)]);
+    gate.release();
     await connecting;
     expect(outcome).toBe('connected');
-    expect(writes).toEqual([id(b), id(c)]);
+    expect(writes()).toEqual([id(b), id(c)]);
     await fx.chain.settled();
     expect(await fx.balance(W.alice)).toBe(3n * COIN - 1n * COIN - 1_000n);
     expect(await fx.balance(W.bob)).toBe(1n * COIN);
@@ -293,27 +282,16 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     const branch = await fx.branch();
     const b = branch.next({ txs: [fx.tx(W.minerA, W.alice, 3n * COIN)] });
     const c = branch.next({ txs: [fx.tx(W.alice, W.bob, 1n * COIN)] });
-    let fail!: () => void;
-    const failing = new Promise<void>((r) => (fail = r));
-    const target = fx.db as unknown as { batch: (ops: BatchOp[]) => Promise<void> };
-    const real = target.batch.bind(fx.db);
-    target.batch = async (ops) => {
-      const tip = ops.find((op) => op.type === 'put' && TIP_KEY.equals(op.key));
-      if (tip?.type === 'put' && hashToHex(tip.value) === id(b)) {
-        await failing;
-        throw new Error('EIO: simulated write failure');
-      }
-      return real(ops);
-    };
+    const gate = gateBatches(fx.db, (ops) => tipOf(ops) === id(b), { fail: true });
     expect((await fx.chain.processBlock(b)).status).toBe('connected');
     const connecting = fx.chain.processBlock(c);
     await new Promise((r) => setTimeout(r, 50));
-    fail();
+    gate.release();
     expect((await connecting).status).toBe('deferred');
     expect(fx.chain.haltReason).toMatch(new RegExp(`block ${id(b)} at height 3 could not be written: EIO`));
     expect(fx.chain.height).toBe(3);
     expect(fx.chain.getEntry(id(c))!.status & Status.invalid).toBe(0);
-    target.batch = real;
+    gate.restore();
     await fx.reopen();
     expect(fx.chain.tip.id).toBe(before.id);
   });

@@ -50,3 +50,25 @@ export function accountReadFaults(db: Database, opts: { nth?: number; hold?: boo
   };
   return state;
 }
+
+/**
+ * Holds every batch that matches until `release()`, then writes it, or with `fail` fails it like
+ * a dying disk; every batch submitted is recorded in order, so a test can watch a write still in
+ * flight and what is submitted behind it. `restore()` puts the real batch back.
+ */
+export function gateBatches(db: Database, match: (ops: BatchOp[]) => boolean, opts: { fail?: boolean } = {}) {
+  const target = db as unknown as { batch: Batch };
+  const real = target.batch.bind(db);
+  let release!: () => void;
+  const opened = new Promise<void>((r) => (release = r));
+  const state = { submitted: [] as BatchOp[][], release, restore: () => (target.batch = real) };
+  target.batch = async (ops: BatchOp[]) => {
+    state.submitted.push(ops);
+    if (match(ops)) {
+      await opened;
+      if (opts.fail) throw new Error('EIO: simulated write failure');
+    }
+    return real(ops);
+  };
+  return state;
+}
