@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { transferSigHash, type TransferTx } from '@hackcoin/core';
 import { openBenchChain, signer, transferBlocks } from './fixture.js';
+import { threadCpu } from './thread-cpu.js';
+import { loadAverage } from './p2p/proc.js';
 
 const TXS_PER_BLOCK = 1000;
 const BLOCKS = 12;
@@ -38,9 +40,12 @@ export async function runConnectBlockBench(): Promise<Record<string, number | st
     const { decodeBlock, encodeBlock } = await import('@hackcoin/core');
     const wire = blocks.map(encodeBlock);
     const verifyBefore = rawVerifyRate(blocks[0]!.txs.slice(1) as TransferTx[]);
+    const loadStart = loadAverage();
+    const cpu = threadCpu();
     const t0 = performance.now();
     for (const raw of wire) await chain.processBlock(decodeBlock(raw));
     const seconds = (performance.now() - t0) / 1000;
+    const spent = cpu();
     if (chain.height !== setup.length + BLOCKS) throw new Error('bench blocks did not all connect');
     const txRate = (BLOCKS * TXS_PER_BLOCK) / seconds;
     // Averaged before and after, so load from other processes skews both figures alike.
@@ -52,6 +57,10 @@ export async function runConnectBlockBench(): Promise<Record<string, number | st
       'raw secp256k1 verify, sig/s': Math.round(verifyRate),
       'connect / raw verify': `${((txRate / verifyRate) * 100).toFixed(1)}% (goal ≥ 70%)`,
       'ms per 1,000-tx block': Math.round((seconds * 1000) / BLOCKS),
+      'load average at start / end (1/5/15 min)': `${loadStart} → ${loadAverage()}`,
+      ...(spent && {
+        'CPU per block, ms: main thread / other threads (LevelDB, collector)': `${Math.round(spent.main / BLOCKS)} / ${Math.round(spent.others / BLOCKS)}`,
+      }),
     };
   } finally {
     await bench.close();

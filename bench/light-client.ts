@@ -84,7 +84,7 @@ export async function runLightClientBench(): Promise<Record<string, number | str
     );
     if (s.height !== HEADERS || s.stored !== HEADERS) throw new Error(`browser synced ${s.height} headers and stored ${s.stored}, expected ${HEADERS}`);
     return {
-      'load average (1/5/15 min) at start; other helpers were loading the machine': load,
+      'load average (1/5/15 min) at start': load,
       'state of 100,000 accounts, built in memory (s)': (buildMs / 1000).toFixed(1),
       'account proof incl. header+coinbase+branch (B)': proof.length,
       'verify account proof in Node, pure-JS sha256 (µs)': nodeUs.toFixed(0),
