@@ -296,6 +296,25 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     expect(fx.chain.tip.id).toBe(before.id);
   });
 
+  it('a block written but not applied in memory halts the chain instead of being judged again, and restarts onto it', async () => {
+    const fx = await fixture();
+    await fx.mine(2);
+    const b = (await fx.branch()).next({ txs: [fx.tx(W.minerA, W.alice, 3n * COIN)] });
+    const trie = (fx.chain as unknown as { trie: { remember: (nodes: unknown) => void } }).trie;
+    const remember = trie.remember.bind(trie);
+    trie.remember = () => {
+      throw new RangeError('Array buffer allocation failed');
+    };
+    expect((await fx.chain.processBlock(b)).status).toBe('deferred');
+    trie.remember = remember;
+    expect(fx.chain.haltReason).toMatch(new RegExp(`block ${id(b)} at height 3 was written but not applied in memory`));
+    expect(fx.chain.getEntry(id(b))!.status & Status.invalid).toBe(0);
+    await fx.chain.settled().catch(() => undefined);
+    await fx.reopen();
+    expect(fx.chain.tip.id).toBe(id(b));
+    expect(await fx.balance(W.alice)).toBe(3n * COIN);
+  });
+
   it('a block whose contract execution throws a host error is neither invalid nor connected, and connects where the host does not fail', async () => {
     const executor = new FlakyExecutor(new QuickJsExecutor(await loadContractEngine()));
     const fx = await fixture(executor);
