@@ -157,13 +157,13 @@ export class Chain extends TypedEmitter<ChainEvents> {
    */
   private readonly unstored = new Map<string, Block>();
   /**
-   * Batches of plain blocks connected, oldest first, while LevelDB applies them on its own
-   * thread (write-behind: the next block's signature checks overlap the write, as Core's
-   * chainstate cache defers its flush). At most MAX_FLIGHTS, each submitted after the one
-   * before; other reads and writes wait for all of them, and the next block's account reads
-   * and synchronous account reads see their accounts here.
+   * The batch of the last plain block connected, while LevelDB applies it on its own thread
+   * (write-behind: the next block's signature checks and state transition overlap the write,
+   * as Core's chainstate cache defers its flush). At most one is in flight: the next block
+   * waits for it only before submitting its own (two gained nothing in the sync bench); other
+   * reads and writes wait for it, and account reads see its accounts here.
    */
-  private readonly flights: Flight[] = [];
+  private inFlight: { done: Promise<void>; accounts: ReadonlyMap<string, { account: Account }> } | undefined;
   private contractState!: ContractChainState;
   private readonly trie: TrieNodeStore;
   private readonly accounts = new AccountCache(ACCOUNT_CACHE_ENTRIES);
@@ -288,7 +288,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
    * failed, which halts the chain.
    */
   settled(): Promise<void> {
-    return this.flights.at(-1)?.done ?? Promise.resolve();
+    return this.inFlight?.done ?? Promise.resolve();
   }
 
   /**
@@ -302,14 +302,22 @@ export class Chain extends TypedEmitter<ChainEvents> {
 
   /** The stored account, or the one a batch still in flight writes; undefined when absent. */
   private accountSync(address: Uint8Array): Account | undefined {
-    const k = addressKey(address);
-    // The cache holds what the newest batch wrote, as it is updated when a batch is submitted.
-    const cached = this.accounts.get(k);
-    if (cached) return cached;
-    const writing = inFlightAccount(this.flights, k);
-    if (writing) return { ...writing };
+    const written = this.writtenAccount(addressKey(address));
+    if (written) return written;
     const raw = this.db.getSync(key(Prefix.account, address));
     return raw ? decodeAccount(raw) : undefined;
+  }
+
+  /**
+   * A copy of the account as the chain last wrote it, without LevelDB: the cache holds what
+   * the newest batch wrote (it is updated when a batch is submitted), and a batch in flight
+   * answers for an account the cache has dropped. Undefined: ask LevelDB, which has it.
+   */
+  private writtenAccount(k: string): Account | undefined {
+    const cached = this.accounts.get(k);
+    if (cached) return cached;
+    const writing = this.inFlight?.accounts.get(k);
+    return writing && { ...writing.account };
   }
 
   /**
@@ -333,24 +341,20 @@ export class Chain extends TypedEmitter<ChainEvents> {
 
   /**
    * Reads at once, without waiting for batches in flight, so LevelDB reads while the block's
-   * signatures are checked. The cache holds what the newest batch wrote; an account it lacks
-   * that a batch in flight writes is taken from that batch (LevelDB may or may not have it
-   * yet); only accounts no batch in flight writes are read, so whether a batch lands during
-   * the read changes nothing.
+   * signatures are checked: only accounts no batch in flight writes go to LevelDB, so whether
+   * a batch lands during the read changes nothing.
    */
   private async readBlockAccounts(keys: readonly string[], addresses: readonly Uint8Array[]): Promise<Map<string, Account>> {
-    const flights = [...this.flights];
     const out = new Map<string, Account>();
     const arena = new ByteArena();
     const missed: string[] = [];
     const missedKeys: Uint8Array[] = [];
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
-      const cached = this.accounts.get(k);
-      const writing = cached ? undefined : inFlightAccount(flights, k);
-      if (cached) out.set(k, cached);
-      else if (writing) out.set(k, { ...writing });
-      else {
+      const written = this.writtenAccount(k);
+      if (written) {
+        out.set(k, written);
+      } else {
         missed.push(k);
         missedKeys.push(arena.key(Prefix.account, addresses[i]!));
       }
@@ -722,17 +726,15 @@ export class Chain extends TypedEmitter<ChainEvents> {
    * as every batch is atomic, and no later batch may be logged after a torn one.
    */
   private writeBehind(entry: ChainEntry, ops: BatchOp[], accounts: ReadonlyMap<string, { account: Account }>, nodes: CreatedNodes): void {
-    const before = this.flights.at(-1)?.done;
-    const submit = (): Promise<void> => this.submit(ops, `block ${entry.id} at height ${entry.height} could not be written`, entry.height - 1);
-    const done = (before ? before.then(submit) : submit()).then(() => {
-      const i = this.flights.indexOf(flight);
-      if (i >= 0) this.flights.splice(i, 1);
+    if (this.inFlight) throw new Error('a block batch submitted while another is in flight');
+    const done = this.submit(ops, `block ${entry.id} at height ${entry.height} could not be written`, entry.height - 1).then(() => {
+      if (this.inFlight === flight) this.inFlight = undefined;
       this.trie.landed(nodes);
     });
     // Readers see the failure through settled(); this copy only keeps it from being unhandled.
     done.catch(() => undefined);
     const flight = { done, accounts };
-    this.flights.push(flight);
+    this.inFlight = flight;
     this.trie.writing(nodes);
   }
 
@@ -820,7 +822,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     await sigs?.settle();
     const settled = performance.now();
     // Bounded: a chain that connects faster than LevelDB writes waits here instead of holding more.
-    if (!c && this.flights.length >= MAX_FLIGHTS) await this.flights[this.flights.length - MAX_FLIGHTS]!.done;
+    if (!c) await this.settled();
     // An earlier block's write may have failed meanwhile, as this block's reads do not wait for it.
     if (this.halted !== undefined) throw new Error(`chain halted: ${this.halted}`);
     // Contract blocks also change contract storage, code, receipts and events, which have no
@@ -984,23 +986,6 @@ function append<T>(to: T[], items: readonly T[]): void {
 
 function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
-}
-
-/** Plain blocks' batches LevelDB may hold at once (write-behind's depth). */
-const MAX_FLIGHTS = 1;
-
-interface Flight {
-  done: Promise<void>;
-  accounts: ReadonlyMap<string, { account: Account }>;
-}
-
-/** The account the newest of `flights` writes under `k`, if any does. */
-function inFlightAccount(flights: readonly Flight[], k: string): Account | undefined {
-  for (let i = flights.length - 1; i >= 0; i--) {
-    const writing = flights[i]!.accounts.get(k);
-    if (writing) return writing.account;
-  }
-  return undefined;
 }
 
 /**
