@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { statCpuSeconds } from './p2p/proc.js';
 
 /** CPU time (ms) of each thread of this process, by thread id; empty where /proc is not there. */
 function threadTimes(): Map<string, number> {
@@ -10,13 +11,9 @@ function threadTimes(): Map<string, number> {
     return out;
   }
   for (const tid of tids) {
-    try {
-      // Fields after the parenthesised name: utime and stime are the 12th and 13th, in clock ticks (100 Hz).
-      const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      out.set(tid, (Number(fields[11]) + Number(fields[12])) * 10);
-    } catch {
-      // the thread ended
-    }
+    const seconds = statCpuSeconds(`/proc/self/task/${tid}/stat`);
+    // NaN: the thread ended between the listing and the read.
+    if (!Number.isNaN(seconds)) out.set(tid, seconds * 1000);
   }
   return out;
 }

@@ -3,8 +3,13 @@ import { loadavg } from 'node:os';
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux only; NaN elsewhere). */
 export function cpuSeconds(pid: number): number {
+  return statCpuSeconds(`/proc/${pid}/stat`);
+}
+
+/** CPU seconds (user + system) in a /proc `stat` file of a process or thread; NaN if unreadable. */
+export function statCpuSeconds(path: string): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(path, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(f[11]) + Number(f[12])) / 100;
   } catch {
