@@ -109,10 +109,10 @@ describe('a hostile peer', () => {
     expect(peers.some((p) => p.id === h.peerId)).toBe(false);
   }
 
-  async function gossip(h: Host, block: Block): Promise<void> {
-    h.subscribe(ids.blocks, async () => 'ignore');
-    await waitFor(async () => h.topicPeers(ids.blocks).includes(target.peerId), 10_000, 'node subscription seen');
-    await h.publish(ids.blocks, encodeBlock(block));
+  async function gossip(h: Host, block: Block, topic = ids.blocks, data = encodeBlock(block)): Promise<void> {
+    h.subscribe(topic, async () => 'ignore');
+    await waitFor(async () => h.topicPeers(topic).includes(target.peerId), 10_000, 'node subscription seen');
+    await h.publish(topic, data);
   }
 
   it('is banned for a block with bad proof of work', async () => {
@@ -129,6 +129,14 @@ describe('a hostile peer', () => {
     const bad = signTransfer({ kind: 'transfer', chainId: params.chainId, nonce: 0n, fee: 1000n, to: w.address, amount: 10n ** 15n, data: new Uint8Array() }, pauper.key);
     await gossip(h, await blockOnTip(node, (cb) => [cb, bad], true));
     await expectBanned(h, /invalidBlock/);
+  });
+
+  it('is banned for a transaction batch that does not decode', async () => {
+    const h = await hostile(target);
+    hosts.push(h);
+    // Claims 200 transactions and carries one truncated one.
+    await gossip(h, genesis, ids.txs, new Uint8Array([200, 50, 1, 2, 3]));
+    await expectBanned(h, /malformed.*transaction batch/);
   });
 
   it('is banned for an oversized message', async () => {
@@ -169,6 +177,6 @@ describe('a hostile peer', () => {
     await sameTip([node, honest], 20_000, 5);
     const bans = await honest.api('/api/network/bans');
     expect(bans.count).toBe(0);
-    expect((await node.api('/api/network/bans')).count).toBe(4);
+    expect((await node.api("/api/network/bans")).count).toBe(5);
   });
 });

@@ -47,7 +47,7 @@ describe('mempool exchange on connect', () => {
     remotePeers.add('asker', { chainWork: 0n });
     const peers = new FakePeers();
     peers.add('remote', { chainWork: 0n });
-    const intake = new TxIntake(local.mempool, peers);
+    const intake = new TxIntake(local.mempool, peers, 1 << 16);
     const n = await pullMempool(
       { wire: wireTo(remote, remotePeers), protocol: 'sync', peers, has: (id) => local.mempool.get(id) !== undefined, accept: (from, raw) => intake.accept(from, raw), maxTxBytes: 1 << 16 },
       'remote',

@@ -152,10 +152,7 @@ export function decodeHeaders(b: Uint8Array): Uint8Array[] {
 
 /** Blocks response: raw encoded blocks; the requester decodes and validates them. */
 export function encodeBlocks(blocks: Uint8Array[]): Uint8Array {
-  const w = new BufferWriter(blocks.reduce((s, b) => s + b.length + 5, 8));
-  w.varint(blocks.length);
-  for (const b of blocks) w.varBytes(b);
-  return w.finish();
+  return encodeRawList(blocks);
 }
 
 export function decodeBlocks(b: Uint8Array, maxBlockSize: number): Uint8Array[] {
@@ -210,6 +207,14 @@ export function decodeHashes(b: Uint8Array, max: number): Uint8Array[] {
   for (let i = 0; i < n; i++) out.push(r.bytes(32).slice());
   r.done();
   return out;
+}
+
+/** Raw blocks or transactions, each length-prefixed. */
+export function encodeRawList(items: readonly Uint8Array[]): Uint8Array {
+  const w = new BufferWriter(items.reduce((s, b) => s + b.length + 5, 8));
+  w.varint(items.length);
+  for (const b of items) w.varBytes(b);
+  return w.finish();
 }
 
 /** Raw transactions, each length-prefixed. */

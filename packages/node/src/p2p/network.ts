@@ -155,7 +155,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     this.wire = new Wire(this.host, peers);
     const intake = new BlockIntake(chain, peers, log);
     this.intake = intake;
-    const txIntake = new TxIntake(mempool, peers);
+    const txIntake = new TxIntake(mempool, peers, this.o.params.maxTxDataSize + 1024);
     this.txIntake = txIntake;
     const client = new WireSyncClient(this.wire, this.ids.sync, peers, intake, this.o.params.maxBlockSize);
     this.handshake = new Handshake({
@@ -334,7 +334,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
       peers: this.table,
       has: (id: string) => this.o.mempool.get(id) !== undefined,
       accept: (from: string, raw: Uint8Array) => this.txIntake.accept(from, raw),
-      maxTxBytes: this.o.params.maxTxDataSize + 1024,
+      maxTxBytes: this.txIntake.maxTxBytes,
     };
     pullMempool(deps, peerId).then(
       (n) => {

@@ -22,7 +22,7 @@ export function protocolIds(network: NetworkName): ProtocolIds {
     sync: `/hackcoin/${network}/sync/1.0.0`,
     px: `/hackcoin/${network}/px/1.0.0`,
     blocks: `/hackcoin/${network}/blocks/1`,
-    txs: `/hackcoin/${network}/txs/1`,
+    txs: `/hackcoin/${network}/txs/2`,
     cmpct: `/hackcoin/${network}/cmpct/1.0.0`,
     cmpctBlocks: `/hackcoin/${network}/cmpctblocks/1`,
   };
@@ -43,6 +43,11 @@ export const LIMITS = {
   maxMempoolIds: 5_000,
   maxTxsPerRequest: 256,
   txsResponseBytes: 2 * 1024 * 1024,
+  /** Transactions in one gossip message (a batch); the message as a whole is bounded by the gossip size limit. */
+  maxTxsPerGossip: 256,
+  /** A node's own batch is sent at this size or after txBatchMs, whichever comes first. */
+  txBatchBytes: 128 * 1024,
+  txBatchMs: 100,
   maxListenAddrs: 8,
   /** Requests served to one peer in 10 s before it counts as flooding. */
   floodRequests: 200,

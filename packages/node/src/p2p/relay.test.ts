@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeBlock, encodeTx } from '@hackcoin/core';
+import { decodeTx, encodeBlock, encodeTx, txId, type TransferTx } from '@hackcoin/core';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import { BlockIntake } from './block-intake.js';
 import type { Validation } from './libp2p.js';
 import { Relay, TxIntake, type Gossip } from './relay.js';
+import { decodeRawList, encodeRawList } from './messages.js';
 import { FakePeers, testLog } from './test-peers.js';
 
 const fixtures: ChainFixture[] = [];
@@ -18,12 +19,12 @@ async function fixture(): Promise<ChainFixture> {
 
 class FakeGossip implements Gossip {
   readonly validators = new Map<string, (from: string, data: Uint8Array) => Promise<Validation>>();
-  readonly published: { topic: string; bytes: number }[] = [];
+  readonly published: { topic: string; bytes: number; data: Uint8Array }[] = [];
   subscribe(topic: string, validate: (from: string, data: Uint8Array) => Promise<Validation>): void {
     this.validators.set(topic, validate);
   }
   async publish(topic: string, data: Uint8Array): Promise<number> {
-    this.published.push({ topic, bytes: data.length });
+    this.published.push({ topic, bytes: data.length, data });
     return 1;
   }
 }
@@ -44,9 +45,10 @@ async function setup() {
     mempool: local.mempool,
     peers,
     intake,
-    txIntake: new TxIntake(local.mempool, peers),
+    txIntake: new TxIntake(local.mempool, peers, 1 << 17),
     log: testLog,
     onOrphan: (id) => orphans.push(id),
+    txBatchMs: 20,
   });
   relay.start();
   const block = (data: Uint8Array) => gossip.validators.get('b')!('sender', data);
@@ -69,7 +71,7 @@ describe('Relay', () => {
   it('publishes a block made here exactly once', async () => {
     const r = await setup();
     await r.local.mine(1);
-    expect(r.gossip.published).toEqual([{ topic: 'b', bytes: expect.any(Number) }]);
+    expect(r.gossip.published).toEqual([{ topic: 'b', bytes: expect.any(Number), data: expect.any(Uint8Array) }]);
   });
 
   it('rejects and penalises bad proof of work and garbage; an orphan asks its sender for status', async () => {
@@ -88,16 +90,68 @@ describe('Relay', () => {
     expect(r2.peers.offencesOf('sender')).toEqual(['malformed']);
   });
 
-  it('adds a valid gossiped transaction without publishing it back; garbage is penalised', async () => {
+  it('adds a gossiped batch in order without publishing it back, and relays it on only if it brought something new', async () => {
     const r = await setup();
     await r.local.mine(2, { miner: W.alice });
     r.gossip.published.length = 0;
-    const t = r.local.tx(W.alice, W.bob, 1_000n);
-    expect(await r.tx(encodeTx(t))).toBe('accept');
-    expect(r.local.mempool.size).toBe(1);
+    // Nonce 1 depends on nonce 0: the batch is taken in its own order.
+    const txs = [r.local.tx(W.alice, W.bob, 1_000n, { nonce: 0n }), r.local.tx(W.alice, W.carol, 2_000n, { nonce: 1n })];
+    expect(await r.tx(encodeRawList(txs.map(encodeTx)))).toBe('accept');
+    expect(r.local.mempool.size).toBe(2);
+    await sleep(60);
     expect(r.gossip.published).toEqual([]);
     expect(r.peers.get('sender')!.lastTxAt).toBeGreaterThan(0);
+    expect(await r.tx(encodeRawList(txs.map(encodeTx)))).toBe('ignore');
+    expect(r.peers.offences).toEqual([]);
+  });
+
+  it('takes batches validated at the same time one after the other, so a sender’s next nonces are not gaps', async () => {
+    const r = await setup();
+    await r.local.mine(2, { miner: W.alice });
+    const txs = [0n, 1n, 2n, 3n].map((nonce) => r.local.tx(W.alice, W.bob, 1_000n, { nonce }));
+    const verdicts = await Promise.all([r.tx(encodeRawList(txs.slice(0, 2).map(encodeTx))), r.tx(encodeRawList(txs.slice(2).map(encodeTx)))]);
+    expect(verdicts).toEqual(['accept', 'accept']);
+    expect(r.local.mempool.size).toBe(4);
+  });
+
+  it('rejects and penalises undecodable, empty and oversized batches', async () => {
+    const r = await setup();
+    await r.local.mine(2, { miner: W.alice });
+    const one = encodeTx(r.local.tx(W.alice, W.bob, 1_000n));
     expect(await r.tx(new Uint8Array([9, 9]))).toBe('reject');
-    expect(r.peers.offencesOf('sender')).toEqual(['malformed']);
+    expect(await r.tx(encodeRawList([]))).toBe('reject');
+    expect(await r.tx(encodeRawList(Array.from({ length: 257 }, () => one)))).toBe('reject');
+    expect(await r.tx(encodeRawList([new Uint8Array([1, 2, 3])]))).toBe('reject');
+    expect(r.peers.offencesOf('sender')).toEqual(['malformed', 'malformed', 'malformed', 'malformed']);
+    expect(r.local.mempool.size).toBe(0);
+  });
+
+  it('rejects a batch at a transaction with a bad signature, keeping the valid ones before it', async () => {
+    const r = await setup();
+    await r.local.mine(2, { miner: W.alice });
+    const good = r.local.tx(W.alice, W.bob, 1_000n, { nonce: 0n });
+    const signed = r.local.tx(W.alice, W.carol, 2_000n, { nonce: 1n });
+    const forged: TransferTx = { ...signed, amount: 3_000n };
+    const after = r.local.tx(W.bob, W.carol, 1n, { nonce: 0n });
+    expect(await r.tx(encodeRawList([good, forged, after].map(encodeTx)))).toBe('reject');
+    expect(r.peers.offencesOf('sender')).toEqual(['invalidTx']);
+    expect(r.local.mempool.get(txId(good))).toBeDefined();
+    expect(r.local.mempool.size).toBe(1);
+  });
+
+  it('sends the transactions made here in one gossip message, in mempool order', async () => {
+    const r = await setup();
+    await r.local.mine(2, { miner: W.alice });
+    r.gossip.published.length = 0;
+    const mine = [0n, 1n, 2n].map((nonce) => r.local.tx(W.alice, W.bob, 1_000n + nonce, { nonce }));
+    for (const t of mine) await r.local.mempool.add(t);
+    // One from a peer: gossip relays it already.
+    expect(await r.tx(encodeRawList([encodeTx(r.local.tx(W.alice, W.carol, 5n, { nonce: 3n }))]))).toBe('accept');
+    await sleep(80);
+    expect(r.gossip.published.map((p) => p.topic)).toEqual(['t']);
+    const sent = decodeRawList(r.gossip.published[0]!.data, 256, 1 << 17).map((raw) => txId(decodeTx(raw)));
+    expect(sent).toEqual(mine.map(txId));
   });
 });
+
+const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));

@@ -6,8 +6,11 @@ import type { MempoolEntry } from '../mempool/entry.js';
 import type { Logger } from '../util/logger.js';
 import type { BlockIntake } from './block-intake.js';
 import type { Validation } from './libp2p.js';
+import { decodeRawList } from './messages.js';
 import type { PeerSet } from './peer-set.js';
+import { LIMITS } from './protocol.js';
 import { RecentSet } from './recent-set.js';
+import { TxBatcher } from './tx-batcher.js';
 
 /** The gossip half of the host. */
 export interface Gossip {
@@ -36,7 +39,12 @@ export interface RelayDeps {
   log: Logger;
   /** A gossiped block whose parent we lack came from this peer. */
   onOrphan: (peerId: string) => void;
+  /** How long a transaction made here waits for others to share its gossip message (LIMITS.txBatchMs). */
+  txBatchMs?: number;
 }
+
+/** Gossiped transaction batches waiting for the one being taken, at most (a flood is ignored past it). */
+const MAX_WAITING_BATCH_BYTES = 16 * 1024 * 1024;
 
 /**
  * Transactions from peers, by gossip or from a mempool exchange: decode,
@@ -45,11 +53,55 @@ export interface RelayDeps {
  */
 export class TxIntake {
   readonly seen = new RecentSet(20_000);
+  private batches: Promise<unknown> = Promise.resolve();
+  private waitingBytes = 0;
 
   constructor(
     private readonly mempool: Pick<Mempool, 'get' | 'add'>,
     private readonly peers: PeerSet,
+    /** Largest encoded transaction worth reading (the data limit and the fixed fields). */
+    readonly maxTxBytes: number,
   ) {}
+
+  /**
+   * A gossiped batch. Batches are taken one at a time, each in its own order: gossipsub
+   * validates messages concurrently, and a sender's later nonces in the next batch would
+   * otherwise reach the mempool between its earlier ones and be dropped as gaps. What waits
+   * is bounded by bytes; past that a batch is ignored (not relayed, nobody blamed).
+   */
+  acceptBatch(from: string, data: Uint8Array): Promise<Validation> {
+    if (this.waitingBytes + data.length > MAX_WAITING_BATCH_BYTES) return Promise.resolve('ignore');
+    this.waitingBytes += data.length;
+    const run = this.batches.then(() => this.takeBatch(from, data));
+    const done = run.finally(() => (this.waitingBytes -= data.length));
+    this.batches = done.catch(() => undefined);
+    return done;
+  }
+
+  /**
+   * Relayed on when it brought at least one new transaction; one transaction that breaks a
+   * rule on purpose rejects the whole message, and the rest of it is not worth our time.
+   */
+  private async takeBatch(from: string, data: Uint8Array): Promise<Validation> {
+    let txs: Uint8Array[];
+    try {
+      txs = decodeRawList(data, LIMITS.maxTxsPerGossip, this.maxTxBytes);
+    } catch (e) {
+      this.peers.misbehave(from, 'malformed', `undecodable transaction batch: ${(e as Error).message}`);
+      return 'reject';
+    }
+    if (txs.length === 0) {
+      this.peers.misbehave(from, 'malformed', 'empty transaction batch');
+      return 'reject';
+    }
+    let accepted = 0;
+    for (const raw of txs) {
+      const v = await this.accept(from, raw);
+      if (v === 'reject') return 'reject';
+      if (v === 'accept') accepted++;
+    }
+    return accepted > 0 ? 'accept' : 'ignore';
+  }
 
   async accept(from: string, data: Uint8Array): Promise<Validation> {
     const peer = this.peers.get(from);
@@ -100,8 +152,15 @@ export class Relay {
   readonly gossiped = new RecentSet(256);
   private readonly onBlock = (e: ChainEntry, block: Block) => this.publishBlock(e, block);
   private readonly onTx = (e: MempoolEntry) => this.publishTx(e);
+  private readonly txBatch: TxBatcher;
 
-  constructor(private readonly d: RelayDeps) {}
+  constructor(private readonly d: RelayDeps) {
+    this.txBatch = new TxBatcher((batch, count) => this.publishTxBatch(batch, count), {
+      maxTxs: LIMITS.maxTxsPerGossip,
+      maxBytes: LIMITS.txBatchBytes,
+      delayMs: d.txBatchMs ?? LIMITS.txBatchMs,
+    });
+  }
 
   start(): void {
     // Whole blocks are still accepted from peers that send them; only what we publish is compact.
@@ -117,7 +176,7 @@ export class Relay {
     this.d.gossip.subscribe(this.d.topics.txs, (from, data) => {
       const p = this.d.peers.get(from);
       if (p) p.bytesIn += data.length;
-      return this.d.txIntake.accept(from, data);
+      return this.d.txIntake.acceptBatch(from, data);
     });
     this.d.chain.on('block:connected', this.onBlock);
     this.d.mempool.on('tx:added', this.onTx);
@@ -126,6 +185,7 @@ export class Relay {
   stop(): void {
     this.d.chain.off('block:connected', this.onBlock);
     this.d.mempool.off('tx:added', this.onTx);
+    this.txBatch.stop();
   }
 
   private publishBlock(e: ChainEntry, block: Block): void {
@@ -146,10 +206,13 @@ export class Relay {
   private publishTx(e: MempoolEntry): void {
     if (this.d.txIntake.seen.has(e.id)) return;
     this.d.txIntake.seen.add(e.id);
-    const data = encodeTx(e.tx);
-    this.d.gossip.publish(this.d.topics.txs, data).then(
-      () => this.countOut(data.length),
-      (err: Error) => this.d.log.debug('publish tx %s failed: %s', e.id, err.message),
+    this.txBatch.add(encodeTx(e.tx));
+  }
+
+  private publishTxBatch(batch: Uint8Array, count: number): void {
+    this.d.gossip.publish(this.d.topics.txs, batch).then(
+      () => this.countOut(batch.length),
+      (err: Error) => this.d.log.debug('publish of %d transaction(s) failed: %s', count, err.message),
     );
   }
 

@@ -2,7 +2,7 @@ import { encodeHeader, encodeTx, hashToHex } from '@hackcoin/core';
 import type { ChainEntry } from '../chain/entry.js';
 import type { MempoolEntry } from '../mempool/entry.js';
 import type { Exchange } from './libp2p.js';
-import { decodeSyncRequest, encodeBlocks, encodeHashes, encodeHeaders, type SyncRequest } from './messages.js';
+import { decodeSyncRequest, encodeBlocks, encodeHashes, encodeHeaders, encodeRawList, type SyncRequest } from './messages.js';
 import type { PeerSet } from './peer-set.js';
 import { LIMITS } from './protocol.js';
 import type { Wire } from './wire.js';
@@ -89,7 +89,7 @@ function txsById(mempool: ServedMempool, ids: Uint8Array[]): Uint8Array {
     out.push(raw);
     bytes += raw.length;
   }
-  return encodeBlocks(out);
+  return encodeRawList(out);
 }
 
 export function headersAfter(chain: ServedChain, locator: Uint8Array[], max: number): Uint8Array {
