@@ -26,13 +26,14 @@ export function loadSignatureBackend(): LoadedBackend {
   try {
     const require = createRequire(import.meta.url);
     const native = require('secp256k1/bindings') as NativeSecp256k1;
+    const keys = new KnownKeys((pub) => native.publicKeyConvert(pub, false));
     return {
       name: 'libsecp256k1-native',
       sha256,
       backend: {
         verify(digest, signature, publicKey) {
           try {
-            return native.ecdsaVerify(signature, digest, publicKey);
+            return native.ecdsaVerify(signature, digest, keys.pointOr(publicKey));
           } catch {
             return false;
           }
@@ -40,7 +41,7 @@ export function loadSignatureBackend(): LoadedBackend {
         decompress(publicKey) {
           return native.publicKeyConvert(publicKey, false);
         },
-        address: senderCache((pub) => addressFromUncompressed(native.publicKeyConvert(pub, false))),
+        address: (pub) => keys.get(pub).address,
       },
     };
   } catch {
@@ -48,23 +49,36 @@ export function loadSignatureBackend(): LoadedBackend {
   }
 }
 
-const SENDER_CACHE_SIZE = 50_000;
+const KNOWN_KEYS = 50_000;
 
 /**
- * Busy senders (exchanges, pools) sign many transactions: remembering the
- * address of recent public keys skips a point decompression and a keccak per
- * transaction, about a third of a signature check.
+ * Busy senders (exchanges, pools) sign many transactions. Remembering recent public keys'
+ * points and addresses skips, per transaction, a point decompression and a keccak for the
+ * address, and the signature check then takes the point as it is: libsecp256k1 parses a
+ * compressed key with a field square root, about a tenth of a verify, and an uncompressed
+ * one with an on-curve check. The verdict is the same, as both name the same point. A key
+ * is remembered only once its address was derived, so a key that is not a point never is.
  */
-function senderCache(derive: (pub: Uint8Array) => Uint8Array): (pub: Uint8Array) => Uint8Array {
-  const cache = new Map<string, Uint8Array>();
-  return (pub) => {
+class KnownKeys {
+  private readonly map = new Map<string, { point: Uint8Array; address: Uint8Array }>();
+
+  constructor(private readonly decompress: (pub: Uint8Array) => Uint8Array) {}
+
+  /** Throws on a key that is not a point. */
+  get(pub: Uint8Array): { point: Uint8Array; address: Uint8Array } {
     const k = bytesToHex(pub);
-    let a = cache.get(k);
-    if (!a) {
-      a = derive(pub);
-      if (cache.size >= SENDER_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-      cache.set(k, a);
+    let known = this.map.get(k);
+    if (!known) {
+      const point = this.decompress(pub);
+      known = { point, address: addressFromUncompressed(point) };
+      if (this.map.size >= KNOWN_KEYS) this.map.delete(this.map.keys().next().value as string);
+      this.map.set(k, known);
     }
-    return a;
-  };
+    return known;
+  }
+
+  /** The key's remembered point, or the key itself. */
+  pointOr(pub: Uint8Array): Uint8Array {
+    return this.map.get(bytesToHex(pub))?.point ?? pub;
+  }
 }

@@ -5,6 +5,7 @@ import {
   checkTransferSignature,
   generatePrivateKey,
   nobleBackend,
+  transferSigHash,
   type SignatureBackend,
   type TransferTx,
 } from '@hackcoin/core';
@@ -109,6 +110,28 @@ describe('parallel signature verification', () => {
     const base = loadSignatureBackend().backend;
     const backend = await new SignatureVerifier(base, pool).prepare(cases.map((c) => c.tx));
     expect(cases.map((c) => outcome(c.tx, backend))).toEqual(cases.map((c) => outcome(c.tx, base)));
+  });
+});
+
+describe('the native backend', () => {
+  it('gives the same verdict for a key whether or not it already knows its point', () => {
+    const cases = corpus();
+    const backend = loadSignatureBackend().backend;
+    const verdicts = () => cases.map((c) => `${c.name} → ${backend.verify(transferSigHash(c.tx), c.tx.signature, c.tx.publicKey)}`);
+    const cold = verdicts();
+    let known = 0;
+    for (const c of cases) {
+      try {
+        backend.address!(c.tx.publicKey);
+        known++;
+      } catch {
+        // A key that is not a point is never remembered.
+      }
+    }
+    expect(known).toBe(cases.length - 8);
+    expect(verdicts()).toEqual(cold);
+    expect(cold).toEqual(cases.map((c) => `${c.name} → ${nobleBackend.verify(transferSigHash(c.tx), c.tx.signature, c.tx.publicKey)}`));
+    expect(cold.filter((v) => v.endsWith('true')).length).toBe(40);
   });
 });
 
