@@ -114,6 +114,18 @@ describe('Relay', () => {
     expect(r.local.mempool.size).toBe(4);
   });
 
+  it('bounds the batches one peer has waiting, without holding up another peer’s', async () => {
+    const r = await setup();
+    await r.local.mine(2, { miner: W.alice });
+    r.peers.add('other', { chainWork: 0n });
+    const flood = new Uint8Array(600 * 1024).fill(7);
+    const fromOther = r.gossip.validators.get('t')!('other', encodeRawList([encodeTx(r.local.tx(W.alice, W.bob, 1_000n))]));
+    const verdicts = await Promise.all([...Array.from({ length: 4 }, () => r.tx(flood)), fromOther]);
+    expect(verdicts).toEqual(['reject', 'reject', 'reject', 'ignore', 'accept']);
+    // Its share is free again once its batches were taken.
+    expect(await r.tx(flood)).toBe('reject');
+  });
+
   it('rejects and penalises undecodable, empty and oversized batches', async () => {
     const r = await setup();
     await r.local.mine(2, { miner: W.alice });

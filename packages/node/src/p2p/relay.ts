@@ -45,6 +45,8 @@ export interface RelayDeps {
 
 /** Gossiped transaction batches waiting for the one being taken, at most (a flood is ignored past it). */
 const MAX_WAITING_BATCH_BYTES = 16 * 1024 * 1024;
+/** One peer's share of that: a flood from one peer cannot crowd out the batches of the others. */
+const MAX_WAITING_BATCH_BYTES_PER_PEER = 2 * 1024 * 1024;
 
 /**
  * Transactions from peers, by gossip or from a mempool exchange: decode,
@@ -55,6 +57,8 @@ export class TxIntake {
   readonly seen = new RecentSet(20_000);
   private batches: Promise<unknown> = Promise.resolve();
   private waitingBytes = 0;
+  /** Bytes waiting per peer; a peer leaves it when its last batch was taken. */
+  private readonly waitingFrom = new Map<string, number>();
 
   constructor(
     private readonly mempool: Pick<Mempool, 'get' | 'add'>,
@@ -67,13 +71,23 @@ export class TxIntake {
    * A gossiped batch. Batches are taken one at a time, each in its own order: gossipsub
    * validates messages concurrently, and a sender's later nonces in the next batch would
    * otherwise reach the mempool between its earlier ones and be dropped as gaps. What waits
-   * is bounded by bytes; past that a batch is ignored (not relayed, nobody blamed).
+   * is bounded by bytes, in all and per peer; past that a batch is ignored (not relayed,
+   * nobody blamed: an honest peer relaying a burst may meet the bound too).
    */
   acceptBatch(from: string, data: Uint8Array): Promise<Validation> {
-    if (this.waitingBytes + data.length > MAX_WAITING_BATCH_BYTES) return Promise.resolve('ignore');
+    const fromPeer = this.waitingFrom.get(from) ?? 0;
+    if (this.waitingBytes + data.length > MAX_WAITING_BATCH_BYTES || fromPeer + data.length > MAX_WAITING_BATCH_BYTES_PER_PEER) {
+      return Promise.resolve('ignore');
+    }
     this.waitingBytes += data.length;
+    this.waitingFrom.set(from, fromPeer + data.length);
     const run = this.batches.then(() => this.takeBatch(from, data));
-    const done = run.finally(() => (this.waitingBytes -= data.length));
+    const done = run.finally(() => {
+      this.waitingBytes -= data.length;
+      const left = this.waitingFrom.get(from)! - data.length;
+      if (left > 0) this.waitingFrom.set(from, left);
+      else this.waitingFrom.delete(from);
+    });
     this.batches = done.catch(() => undefined);
     return done;
   }
