@@ -5,7 +5,7 @@ import { pullMempool } from './mempool-exchange.js';
 import { TxIntake } from './relay.js';
 import { serveSync } from './serve.js';
 import type { Requester } from './sync-client.js';
-import { FakePeers } from './test-peers.js';
+import { FakePeers, testLog } from './test-peers.js';
 
 const fixtures: ChainFixture[] = [];
 afterEach(async () => {
@@ -47,7 +47,7 @@ describe('mempool exchange on connect', () => {
     remotePeers.add('asker', { chainWork: 0n });
     const peers = new FakePeers();
     peers.add('remote', { chainWork: 0n });
-    const intake = new TxIntake(local.mempool, peers, 1 << 16);
+    const intake = new TxIntake(local.mempool, peers, 1 << 16, testLog);
     const n = await pullMempool(
       { wire: wireTo(remote, remotePeers), protocol: 'sync', peers, has: (id) => local.mempool.get(id) !== undefined, accept: (from, raw) => intake.accept(from, raw), maxTxBytes: 1 << 16 },
       'remote',

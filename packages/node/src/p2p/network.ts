@@ -155,7 +155,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     this.wire = new Wire(this.host, peers);
     const intake = new BlockIntake(chain, peers, log);
     this.intake = intake;
-    const txIntake = new TxIntake(mempool, peers, this.o.params.maxTxDataSize + 1024);
+    const txIntake = new TxIntake(mempool, peers, this.o.params.maxTxDataSize + 1024, log);
     this.txIntake = txIntake;
     const client = new WireSyncClient(this.wire, this.ids.sync, peers, intake, this.o.params.maxBlockSize);
     this.handshake = new Handshake({

@@ -45,7 +45,7 @@ async function setup() {
     mempool: local.mempool,
     peers,
     intake,
-    txIntake: new TxIntake(local.mempool, peers, 1 << 17),
+    txIntake: new TxIntake(local.mempool, peers, 1 << 17, testLog),
     log: testLog,
     onOrphan: (id) => orphans.push(id),
     txBatchMs: 20,
@@ -126,6 +126,18 @@ describe('Relay', () => {
     expect(await r.tx(flood)).toBe('reject');
   });
 
+  it('holds a batch that overtook the one before it, and admits it when the gap closes', async () => {
+    const r = await setup();
+    await r.local.mine(2, { miner: W.alice });
+    const txs = [0n, 1n, 2n, 3n].map((nonce) => r.local.tx(W.alice, W.bob, 1_000n, { nonce }));
+    expect(await r.tx(encodeRawList(txs.slice(2).map(encodeTx)))).toBe('ignore');
+    expect(r.local.mempool.size).toBe(0);
+    expect(await r.tx(encodeRawList(txs.slice(0, 2).map(encodeTx)))).toBe('accept');
+    for (let i = 0; i < 50 && r.local.mempool.size < 4; i++) await sleep(10);
+    expect(txs.map((t) => r.local.mempool.get(txId(t)) !== undefined)).toEqual([true, true, true, true]);
+    expect(r.peers.offences).toEqual([]);
+  });
+
   it('rejects and penalises undecodable, empty and oversized batches', async () => {
     const r = await setup();
     await r.local.mine(2, { miner: W.alice });
@@ -138,17 +150,18 @@ describe('Relay', () => {
     expect(r.local.mempool.size).toBe(0);
   });
 
-  it('rejects a batch at a transaction with a bad signature, keeping the valid ones before it', async () => {
+  it('rejects a batch holding a transaction with a bad signature, keeping the valid ones in it', async () => {
     const r = await setup();
     await r.local.mine(2, { miner: W.alice });
     const good = r.local.tx(W.alice, W.bob, 1_000n, { nonce: 0n });
     const signed = r.local.tx(W.alice, W.carol, 2_000n, { nonce: 1n });
     const forged: TransferTx = { ...signed, amount: 3_000n };
-    const after = r.local.tx(W.bob, W.carol, 1n, { nonce: 0n });
+    const after = r.local.tx(W.alice, W.bob, 4_000n, { nonce: 1n });
     expect(await r.tx(encodeRawList([good, forged, after].map(encodeTx)))).toBe('reject');
     expect(r.peers.offencesOf('sender')).toEqual(['invalidTx']);
     expect(r.local.mempool.get(txId(good))).toBeDefined();
-    expect(r.local.mempool.size).toBe(1);
+    expect(r.local.mempool.get(txId(after))).toBeDefined();
+    expect(r.local.mempool.size).toBe(2);
   });
 
   it('sends the transactions made here in one gossip message, in mempool order', async () => {
