@@ -68,12 +68,15 @@ class KnownKeys {
   get(pub: Uint8Array): { point: Uint8Array; address: Uint8Array } {
     const k = bytesToHex(pub);
     let known = this.map.get(k);
-    if (!known) {
+    if (known) {
+      // Most recently used last: a flood of one-off keys pushes out those, not the busy senders.
+      this.map.delete(k);
+    } else {
       const point = this.decompress(pub);
       known = { point, address: addressFromUncompressed(point) };
       if (this.map.size >= KNOWN_KEYS) this.map.delete(this.map.keys().next().value as string);
-      this.map.set(k, known);
     }
+    this.map.set(k, known);
     return known;
   }
 

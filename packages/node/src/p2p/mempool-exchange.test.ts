@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import type { Exchange } from './libp2p.js';
 import { pullMempool } from './mempool-exchange.js';
-import { TxIntake } from './relay.js';
+import { TxIntake } from './tx-intake.js';
 import { serveSync } from './serve.js';
 import type { Requester } from './sync-client.js';
 import { FakePeers, testLog } from './test-peers.js';
@@ -47,7 +47,7 @@ describe('mempool exchange on connect', () => {
     remotePeers.add('asker', { chainWork: 0n });
     const peers = new FakePeers();
     peers.add('remote', { chainWork: 0n });
-    const intake = new TxIntake(local.mempool, peers, 1 << 16, testLog);
+    const intake = new TxIntake(local.mempool, peers, 1 << 16, testLog, () => undefined);
     const n = await pullMempool(
       { wire: wireTo(remote, remotePeers), protocol: 'sync', peers, has: (id) => local.mempool.get(id) !== undefined, accept: (from, raw) => intake.accept(from, raw), maxTxBytes: 1 << 16 },
       'remote',

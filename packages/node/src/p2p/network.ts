@@ -26,7 +26,8 @@ import { PeerManager } from './peer-manager.js';
 import { PeerTable, short } from './peer-set.js';
 import { PeerState, summarize, type PeerSummary } from './peer-state.js';
 import { LIMITS, MIN_CHAIN_WORK, protocolIds, type ProtocolIds } from './protocol.js';
-import { Relay, TxIntake } from './relay.js';
+import { Relay } from './relay.js';
+import { TxIntake } from './tx-intake.js';
 import { serveSync } from './serve.js';
 import { WireSyncClient } from './sync-client.js';
 import { Syncer, type SyncProgress } from './sync.js';
@@ -155,7 +156,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     this.wire = new Wire(this.host, peers);
     const intake = new BlockIntake(chain, peers, log);
     this.intake = intake;
-    const txIntake = new TxIntake(mempool, peers, this.o.params.maxTxDataSize + 1024, log);
+    const txIntake = new TxIntake(mempool, peers, this.o.params.maxTxDataSize + 1024, log, (raw) => this.relay.republish(raw));
     this.txIntake = txIntake;
     const client = new WireSyncClient(this.wire, this.ids.sync, peers, intake, this.o.params.maxBlockSize);
     this.handshake = new Handshake({

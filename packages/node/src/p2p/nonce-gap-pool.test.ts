@@ -1,42 +1,47 @@
 import { describe, expect, it } from 'vitest';
+import { encodeTx } from '@hackcoin/core';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import { NonceGapPool } from './nonce-gap-pool.js';
 
 const fx = await ChainFixture.create();
 const tx = (nonce: bigint, from = W.alice) => fx.tx(from, W.bob, 1_000n, { nonce });
+/** A held transaction whose encoding is padded to `bytes`, as the pool only counts its length. */
+const held = (t: ReturnType<typeof tx>, from: string, bytes: number) => ({ tx: t, from, raw: Uint8Array.from({ length: bytes }, (_, i) => encodeTx(t)[i] ?? 0) });
 
 describe('NonceGapPool', () => {
   it('hands back the transaction that follows an admitted one, once', () => {
     const pool = new NonceGapPool();
-    pool.add(tx(3n), 'p', 150);
-    pool.add(tx(3n, W.bob), 'q', 150);
+    pool.add(held(tx(3n), 'p', 150));
+    pool.add(held(tx(3n, W.bob), 'q', 150));
+    expect(pool.holds(tx(3n), held(tx(3n), 'p', 150).raw)).toBe(true);
+    expect(pool.holds(tx(3n), held(tx(3n), 'p', 151).raw)).toBe(false);
     expect(pool.next(tx(1n))).toBeUndefined();
-    expect(pool.next(tx(2n))).toEqual({ tx: tx(3n), from: 'p' });
+    expect(pool.next(tx(2n))).toMatchObject({ tx: tx(3n), from: 'p' });
     expect(pool.next(tx(2n))).toBeUndefined();
     expect(pool.size).toBe(1);
   });
 
   it('keeps at most its count and bytes, dropping the oldest first', () => {
     const pool = new NonceGapPool({ maxTxs: 3, maxBytes: 1_000, ttlMs: 60_000 });
-    for (const n of [1n, 2n, 3n, 4n]) pool.add(tx(n), 'p', 100);
+    for (const n of [1n, 2n, 3n, 4n]) pool.add(held(tx(n), 'p', 100));
     expect(pool.size).toBe(3);
     expect(pool.next(tx(0n))).toBeUndefined();
-    pool.add(tx(5n), 'p', 850);
+    pool.add(held(tx(5n), 'p', 850));
     expect(pool.size).toBe(2);
     expect(pool.next(tx(3n))?.tx.nonce).toBe(4n);
     expect(pool.next(tx(4n))?.tx.nonce).toBe(5n);
-    pool.add(tx(9n), 'p', 1_001);
+    pool.add(held(tx(9n), 'p', 1_001));
     expect(pool.size).toBe(0);
   });
 
   it('forgets what it held longer than its time limit', () => {
     let now = 0;
     const pool = new NonceGapPool({ maxTxs: 10, maxBytes: 10_000, ttlMs: 1_000 }, () => now);
-    pool.add(tx(1n), 'p', 100);
-    pool.add(tx(2n), 'p', 100);
+    pool.add(held(tx(1n), 'p', 100));
+    pool.add(held(tx(2n), 'p', 100));
     now = 1_001;
     expect(pool.next(tx(0n))).toBeUndefined();
-    pool.add(tx(7n), 'p', 100);
+    pool.add(held(tx(7n), 'p', 100));
     expect(pool.size).toBe(1);
   });
 });

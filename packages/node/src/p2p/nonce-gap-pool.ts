@@ -1,4 +1,4 @@
-import { bytesToHex, type TransferTx } from '@hackcoin/core';
+import { bytesToHex, equalBytes, type TransferTx } from '@hackcoin/core';
 
 export interface NonceGapLimits {
   maxTxs: number;
@@ -8,10 +8,14 @@ export interface NonceGapLimits {
 
 export const NONCE_GAP_LIMITS: NonceGapLimits = { maxTxs: 512, maxBytes: 2 * 1024 * 1024, ttlMs: 10 * 60_000 };
 
-interface Held {
+/** A held transaction, its encoding (what is relayed once it is admitted) and the peer it came from. */
+export interface Held {
   tx: TransferTx;
+  raw: Uint8Array;
   from: string;
-  bytes: number;
+}
+
+interface Entry extends Held {
   until: number;
 }
 
@@ -24,9 +28,11 @@ interface Held {
  * relayed again). Keyed by public key and nonce; bounded by count, bytes and
  * age, oldest out first. A stranger who fills it with transactions of
  * accounts that cannot pay costs honest ones only this second chance.
+ * Transactions are held after every check but the nonce's (the mempool
+ * checks signatures first), so what is held was signed by its key.
  */
 export class NonceGapPool {
-  private readonly held = new Map<string, Held>();
+  private readonly held = new Map<string, Entry>();
   private bytes = 0;
 
   constructor(
@@ -38,32 +44,38 @@ export class NonceGapPool {
     return this.held.size;
   }
 
-  add(tx: TransferTx, from: string, bytes: number): void {
-    if (bytes > this.limits.maxBytes) return;
-    const k = slot(tx.publicKey, tx.nonce);
+  add(h: Held): void {
+    if (h.raw.length > this.limits.maxBytes) return;
+    const k = slot(h.tx.publicKey, h.tx.nonce);
     this.drop(k);
-    this.held.set(k, { tx, from, bytes, until: this.now() + this.limits.ttlMs });
-    this.bytes += bytes;
-    for (const [oldest, h] of this.held) {
-      if (this.held.size <= this.limits.maxTxs && this.bytes <= this.limits.maxBytes && h.until > this.now()) break;
+    this.held.set(k, { ...h, until: this.now() + this.limits.ttlMs });
+    this.bytes += h.raw.length;
+    for (const [oldest, e] of this.held) {
+      if (this.held.size <= this.limits.maxTxs && this.bytes <= this.limits.maxBytes && e.until > this.now()) break;
       this.drop(oldest);
     }
   }
 
+  /** Whether exactly this transaction (not another with its nonce) is held. */
+  holds(tx: TransferTx, raw: Uint8Array): boolean {
+    const e = this.held.get(slot(tx.publicKey, tx.nonce));
+    return e !== undefined && equalBytes(e.raw, raw);
+  }
+
   /** The held transaction that follows `tx` (same key, next nonce), removed; undefined if none or expired. */
-  next(tx: TransferTx): { tx: TransferTx; from: string } | undefined {
+  next(tx: TransferTx): Held | undefined {
     const k = slot(tx.publicKey, tx.nonce + 1n);
-    const h = this.held.get(k);
-    if (!h) return undefined;
+    const e = this.held.get(k);
+    if (!e) return undefined;
     this.drop(k);
-    return h.until > this.now() ? { tx: h.tx, from: h.from } : undefined;
+    return e.until > this.now() ? { tx: e.tx, raw: e.raw, from: e.from } : undefined;
   }
 
   private drop(k: string): void {
-    const h = this.held.get(k);
-    if (!h) return;
+    const e = this.held.get(k);
+    if (!e) return;
     this.held.delete(k);
-    this.bytes -= h.bytes;
+    this.bytes -= e.raw.length;
   }
 }
 

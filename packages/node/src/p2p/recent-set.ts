@@ -13,4 +13,7 @@ export class RecentSet {
   delete(id: string): void {
     this.set.delete(id);
   }
+  clear(): void {
+    this.set.clear();
+  }
 }

@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { decodeTx, encodeBlock, encodeTx, txId, type TransferTx } from '@hackcoin/core';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import { BlockIntake } from './block-intake.js';
 import type { Validation } from './libp2p.js';
-import { Relay, TxIntake, type Gossip } from './relay.js';
+import { Relay, type Gossip } from './relay.js';
+import { TxIntake } from './tx-intake.js';
 import { decodeRawList, encodeRawList } from './messages.js';
 import { FakePeers, testLog } from './test-peers.js';
 
@@ -38,6 +39,11 @@ async function setup() {
   const gossip = new FakeGossip();
   const orphans: string[] = [];
   const intake = new BlockIntake(local.chain, peers, testLog);
+  const republished: Uint8Array[] = [];
+  const txIntake = new TxIntake(local.mempool, peers, 1 << 17, testLog, (raw) => {
+    republished.push(raw);
+    relay.republish(raw);
+  });
   const relay = new Relay({
     gossip,
     topics,
@@ -45,7 +51,7 @@ async function setup() {
     mempool: local.mempool,
     peers,
     intake,
-    txIntake: new TxIntake(local.mempool, peers, 1 << 17, testLog),
+    txIntake,
     log: testLog,
     onOrphan: (id) => orphans.push(id),
     txBatchMs: 20,
@@ -53,7 +59,10 @@ async function setup() {
   relay.start();
   const block = (data: Uint8Array) => gossip.validators.get('b')!('sender', data);
   const tx = (data: Uint8Array) => gossip.validators.get('t')!('sender', data);
-  return { local, peers, gossip, orphans, relay, block, tx };
+  /** Transaction ids in the messages published on the transaction topic, in order. */
+  const publishedTxs = () => r0.gossip.published.filter((p) => p.topic === 't').flatMap((p) => decodeRawList(p.data, 256, 1 << 17).map((raw) => txId(decodeTx(raw))));
+  const r0 = { local, peers, gossip, orphans, relay, block, tx, republished, publishedTxs };
+  return r0;
 }
 
 describe('Relay', () => {
@@ -136,6 +145,52 @@ describe('Relay', () => {
     for (let i = 0; i < 50 && r.local.mempool.size < 4; i++) await sleep(10);
     expect(txs.map((t) => r.local.mempool.get(txId(t)) !== undefined)).toEqual([true, true, true, true]);
     expect(r.peers.offences).toEqual([]);
+    // Gossip relayed the batch that was accepted; the held ones go on in our own batch.
+    await sleep(60);
+    expect(r.publishedTxs()).toEqual(txs.slice(2).map(txId));
+  });
+
+  it('admits a held transaction when a block confirms the one before it', async () => {
+    const r = await setup();
+    const funding = await r.local.mine(2, { miner: W.alice });
+    const remote = await fixture();
+    for (const b of funding) await remote.chain.processBlock(b);
+    const [first, second] = [0n, 1n].map((nonce) => r.local.tx(W.alice, W.bob, 1_000n, { nonce }));
+    expect(await r.tx(encodeRawList([encodeTx(second!)]))).toBe('ignore');
+    await remote.mempool.add(first!);
+    const [confirming] = await remote.mine(1);
+    await r.local.chain.processBlock(confirming!);
+    for (let i = 0; i < 50 && r.local.mempool.size < 1; i++) await sleep(10);
+    expect(r.local.mempool.get(txId(second!))).toBeDefined();
+    expect(r.local.mempool.get(txId(first!))).toBeUndefined();
+  });
+
+  it('does not relay junk that rides with a new transaction, and sends the new one on alone', async () => {
+    const r = await setup();
+    await r.local.mine(2, { miner: W.alice });
+    r.gossip.published.length = 0;
+    const fresh = r.local.tx(W.alice, W.bob, 1_000n, { nonce: 0n });
+    // Signed, but from an account that cannot pay: innocent, and free to make.
+    const junk = [0n, 1n, 2n].map((n) => r.local.tx(W.carol, W.bob, 1_000n + n, { nonce: 0n }));
+    expect(await r.tx(encodeRawList([fresh, ...junk].map(encodeTx)))).toBe('ignore');
+    expect(r.local.mempool.size).toBe(1);
+    await sleep(60);
+    expect(r.publishedTxs()).toEqual([txId(fresh)]);
+    expect(r.peers.offences).toEqual([]);
+  });
+
+  it('checks a replay of innocent failures, in any order, no more until the tip moves', async () => {
+    const r = await setup();
+    await r.local.mine(2, { miner: W.alice });
+    const junk = [0n, 1n, 2n].map((n) => encodeTx(r.local.tx(W.carol, W.bob, 1_000n + n, { nonce: 0n })));
+    const add = vi.spyOn(r.local.mempool, 'add');
+    expect(await r.tx(encodeRawList(junk))).toBe('ignore');
+    expect(add).toHaveBeenCalledTimes(3);
+    expect(await r.tx(encodeRawList([...junk].reverse()))).toBe('ignore');
+    expect(add).toHaveBeenCalledTimes(3);
+    await r.local.mine(1, { miner: W.bob });
+    expect(await r.tx(encodeRawList(junk))).toBe('ignore');
+    expect(add).toHaveBeenCalledTimes(6);
   });
 
   it('rejects and penalises undecodable, empty and oversized batches', async () => {

@@ -114,9 +114,18 @@ describe('parallel signature verification', () => {
 });
 
 describe('the native backend', () => {
-  it('gives the same verdict for a key whether or not it already knows its point', () => {
-    const cases = corpus();
-    const backend = loadSignatureBackend().backend;
+  const loaded = loadSignatureBackend();
+  // Where the binary cannot load the backend is noble's, which has no key cache: skipped, not compared with itself.
+  it.runIf(loaded.name === 'libsecp256k1-native')('gives the same verdict for a key whether or not it already knows its point', () => {
+    const base = corpus()[0]!.tx;
+    const badKey = (first: number, fill: number) => {
+      const k = new Uint8Array(33).fill(fill);
+      k[0] = first;
+      return { name: `key ${first}/${fill}`, tx: { ...base, publicKey: k } };
+    };
+    // A hybrid/uncompressed prefix, no prefix, and x ≥ p: never points, never remembered.
+    const cases = [...corpus(), badKey(4, 1), badKey(0, 1), badKey(2, 0xff), badKey(3, 0xff)];
+    const backend = loaded.backend;
     const verdicts = () => cases.map((c) => `${c.name} → ${backend.verify(transferSigHash(c.tx), c.tx.signature, c.tx.publicKey)}`);
     const cold = verdicts();
     let known = 0;
@@ -128,7 +137,7 @@ describe('the native backend', () => {
         // A key that is not a point is never remembered.
       }
     }
-    expect(known).toBe(cases.length - 8);
+    expect(known).toBe(cases.length - 12);
     expect(verdicts()).toEqual(cold);
     expect(cold).toEqual(cases.map((c) => `${c.name} → ${nobleBackend.verify(transferSigHash(c.tx), c.tx.signature, c.tx.publicKey)}`));
     expect(cold.filter((v) => v.endsWith('true')).length).toBe(40);

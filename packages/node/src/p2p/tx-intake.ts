@@ -1,0 +1,184 @@
+import { RuleError, decodeTx, txId, type Block, type TransferTx } from '@hackcoin/core';
+import type { Mempool } from '../mempool/mempool.js';
+import type { MempoolEntry } from '../mempool/entry.js';
+import type { Logger } from '../util/logger.js';
+import type { Validation } from './libp2p.js';
+import { decodeRawList } from './messages.js';
+import { NonceGapPool, type Held, type NonceGapLimits } from './nonce-gap-pool.js';
+import type { PeerSet } from './peer-set.js';
+import { LIMITS } from './protocol.js';
+import { RecentSet } from './recent-set.js';
+
+/** Gossiped transaction batches waiting for the one being taken, at most (a flood is ignored past it). */
+const MAX_WAITING_BATCH_BYTES = 16 * 1024 * 1024;
+/** One peer's share of that: a flood from one peer cannot crowd out the batches of the others. */
+const MAX_WAITING_BATCH_BYTES_PER_PEER = 2 * 1024 * 1024;
+
+/** What one relayed transaction turned out to be. */
+type Judgement = 'new' | 'known' | 'innocent' | 'reject';
+
+/** Transactions that failed a rule without fault, not checked again until the tip moves (Core's m_recent_rejects). */
+const RECENT_REJECTS = 50_000;
+
+/**
+ * Transactions from peers, by gossip or from a mempool exchange: decode,
+ * remember as seen (not published back by the relay), add to the mempool,
+ * and penalise a rule broken on purpose (a stale nonce is innocent).
+ */
+export class TxIntake {
+  readonly seen = new RecentSet(20_000);
+  readonly gaps: NonceGapPool;
+  private readonly recentRejects = new RecentSet(RECENT_REJECTS);
+  private batches: Promise<unknown> = Promise.resolve();
+  private waitingBytes = 0;
+  /** Bytes waiting per peer; a peer leaves it when its last batch was taken. */
+  private readonly waitingFrom = new Map<string, number>();
+
+  constructor(
+    private readonly mempool: Pick<Mempool, 'get' | 'add'>,
+    private readonly peers: PeerSet,
+    /** Largest encoded transaction worth reading (the data limit and the fixed fields). */
+    readonly maxTxBytes: number,
+    private readonly log: Logger,
+    /** Sends a transaction admitted here on in our own batch, when the message that brought it was not relayed. */
+    private readonly republish: (raw: Uint8Array) => void,
+    gapLimits?: NonceGapLimits,
+  ) {
+    this.gaps = new NonceGapPool(gapLimits);
+  }
+
+  /**
+   * A gossiped batch. Batches are taken one at a time, each in its own order: gossipsub
+   * validates messages concurrently, and a sender's later nonces in the next batch would
+   * otherwise reach the mempool between its earlier ones. What waits is bounded by bytes, in
+   * all and per peer; past that a batch is ignored (not relayed, nobody blamed: an honest peer
+   * relaying a burst may meet the bound too).
+   */
+  acceptBatch(from: string, data: Uint8Array): Promise<Validation> {
+    const fromPeer = this.waitingFrom.get(from) ?? 0;
+    if (this.waitingBytes + data.length > MAX_WAITING_BATCH_BYTES || fromPeer + data.length > MAX_WAITING_BATCH_BYTES_PER_PEER) {
+      return Promise.resolve('ignore');
+    }
+    this.waitingBytes += data.length;
+    this.waitingFrom.set(from, fromPeer + data.length);
+    const run = this.batches.then(() => this.takeBatch(from, data));
+    const done = run.finally(() => {
+      this.waitingBytes -= data.length;
+      const left = this.waitingFrom.get(from)! - data.length;
+      if (left > 0) this.waitingFrom.set(from, left);
+      else this.waitingFrom.delete(from);
+    });
+    this.batches = done.catch(() => undefined);
+    return done;
+  }
+
+  /**
+   * Relayed on as it is only when every transaction in it was new or known: junk riding with
+   * one new transaction must not travel the network at the price of one fee. Otherwise the
+   * new ones go on in our own batch. One transaction that breaks a rule on purpose rejects
+   * the message and penalises the sender (each such transaction does).
+   */
+  private async takeBatch(from: string, data: Uint8Array): Promise<Validation> {
+    let txs: Uint8Array[];
+    try {
+      txs = decodeRawList(data, LIMITS.maxTxsPerGossip, this.maxTxBytes);
+    } catch (e) {
+      this.peers.misbehave(from, 'malformed', `undecodable transaction batch: ${(e as Error).message}`);
+      return 'reject';
+    }
+    if (txs.length === 0) {
+      this.peers.misbehave(from, 'malformed', 'empty transaction batch');
+      return 'reject';
+    }
+    // All handed to the mempool in this turn: it admits them in this order, and their signatures
+    // are checked as one job on the verify pool instead of a worker round trip each.
+    const judged = await Promise.allSettled(txs.map((raw) => this.judge(from, raw)));
+    const fresh: Uint8Array[] = [];
+    let clean = true;
+    let rejected = false;
+    judged.forEach((j, i) => {
+      if (j.status === 'rejected') throw j.reason;
+      if (j.value === 'new') fresh.push(txs[i]!);
+      else if (j.value === 'reject') rejected = true;
+      else if (j.value === 'innocent') clean = false;
+    });
+    if (rejected || !clean) {
+      for (const raw of fresh) this.republish(raw);
+      return rejected ? 'reject' : 'ignore';
+    }
+    return fresh.length > 0 ? 'accept' : 'ignore';
+  }
+
+  /** One transaction, as a mempool exchange brings it. */
+  async accept(from: string, data: Uint8Array): Promise<Validation> {
+    const j = await this.judge(from, data);
+    return j === 'new' ? 'accept' : j === 'reject' ? 'reject' : 'ignore';
+  }
+
+  /**
+   * A transaction joined the mempool (from anywhere): one held for the gap it closes goes in
+   * after it, and so on along the sender's nonces, each admission calling this again.
+   */
+  admitted(e: MempoolEntry): void {
+    this.retry(this.gaps.next(e.tx));
+  }
+
+  /**
+   * A block connected: a held transaction whose predecessor it confirmed (without that one
+   * ever reaching our mempool) is tried now. Innocent failures may pass on the new tip.
+   */
+  confirmed(block: Block): void {
+    this.recentRejects.clear();
+    for (const tx of block.txs) if (tx.kind === 'transfer') this.retry(this.gaps.next(tx));
+  }
+
+  private retry(held: Held | undefined): void {
+    if (!held) return;
+    this.add(held.from, held.tx, held.raw).then(
+      (j) => {
+        // Its message was not relayed when it was held: it goes on from here.
+        if (j === 'new') this.republish(held.raw);
+      },
+      (err: Error) => this.log.warn(`held transaction not admitted: ${err.message}`),
+    );
+  }
+
+  private async judge(from: string, raw: Uint8Array): Promise<Judgement> {
+    const peer = this.peers.get(from);
+    let tx;
+    try {
+      tx = decodeTx(raw);
+    } catch (e) {
+      this.peers.misbehave(from, 'malformed', `undecodable transaction: ${(e as Error).message}`);
+      return 'reject';
+    }
+    if (tx.kind !== 'transfer') {
+      this.peers.misbehave(from, 'malformed', 'coinbase relayed as a transaction');
+      return 'reject';
+    }
+    const id = txId(tx);
+    if (this.mempool.get(id)) return 'known';
+    // A replay of what failed without fault (in any order, under a new message id) costs no check.
+    if (this.recentRejects.has(id) || this.gaps.holds(tx, raw)) return 'innocent';
+    this.seen.add(id);
+    const j = await this.add(from, tx, raw);
+    if (j === 'new' && peer) peer.lastTxAt = Date.now();
+    return j;
+  }
+
+  private async add(from: string, tx: TransferTx, raw: Uint8Array): Promise<Judgement> {
+    try {
+      await this.mempool.add(tx);
+      return 'new';
+    } catch (e) {
+      if (!(e instanceof RuleError)) throw e;
+      if (e.score <= 0) {
+        if (e.code === 'bad-txns-nonce-gap') this.gaps.add({ tx, from, raw });
+        else this.recentRejects.add(txId(tx));
+        return 'innocent';
+      }
+      this.peers.misbehave(from, 'invalidTx', e.message, Math.max(0, e.score - 10));
+      return 'reject';
+    }
+  }
+}
