@@ -197,12 +197,23 @@ describe('Relay', () => {
     const r = await setup();
     await r.local.mine(2, { miner: W.alice });
     const one = encodeTx(r.local.tx(W.alice, W.bob, 1_000n));
-    expect(await r.tx(new Uint8Array([9, 9]))).toBe('reject');
-    expect(await r.tx(encodeRawList([]))).toBe('reject');
-    expect(await r.tx(encodeRawList(Array.from({ length: 257 }, () => one)))).toBe('reject');
-    expect(await r.tx(encodeRawList([new Uint8Array([1, 2, 3])]))).toBe('reject');
-    expect(r.peers.offencesOf('sender')).toEqual(['malformed', 'malformed', 'malformed', 'malformed']);
+    const bad = [new Uint8Array([9, 9]), encodeRawList([]), encodeRawList(Array.from({ length: 257 }, () => one)), encodeRawList([new Uint8Array([1, 2, 3])])];
+    for (const [i, data] of bad.entries()) {
+      r.peers.add(`p${i}`, { chainWork: 0n });
+      expect(await r.gossip.validators.get('t')!(`p${i}`, data)).toBe('reject');
+      expect(r.peers.offencesOf(`p${i}`)).toEqual(['malformed']);
+    }
     expect(r.local.mempool.size).toBe(0);
+  });
+
+  it('drops unread the batches a peer still had waiting when it was banned', async () => {
+    const r = await setup();
+    await r.local.mine(2, { miner: W.alice });
+    const valid = encodeRawList([encodeTx(r.local.tx(W.alice, W.bob, 1_000n))]);
+    const add = vi.spyOn(r.local.mempool, 'add');
+    expect(await Promise.all([r.tx(new Uint8Array([9, 9])), r.tx(valid)])).toEqual(['reject', 'reject']);
+    expect(add).not.toHaveBeenCalled();
+    expect(r.peers.offences.map((o) => o.offence)).toEqual(['malformed']);
   });
 
   it('rejects a batch holding a transaction with a bad signature, keeping the valid ones in it', async () => {

@@ -6,6 +6,7 @@ import type { Validation } from './libp2p.js';
 import { decodeRawList } from './messages.js';
 import { NonceGapPool, type Held, type NonceGapLimits } from './nonce-gap-pool.js';
 import type { PeerSet } from './peer-set.js';
+import type { Offence } from './ban-score.js';
 import { LIMITS } from './protocol.js';
 import { RecentSet } from './recent-set.js';
 
@@ -29,6 +30,8 @@ export class TxIntake {
   readonly seen = new RecentSet(20_000);
   readonly gaps: NonceGapPool;
   private readonly recentRejects = new RecentSet(RECENT_REJECTS);
+  /** Peers banned by what they sent here, so their batches still waiting are dropped unread. */
+  private readonly banned = new RecentSet(1_024);
   private batches: Promise<unknown> = Promise.resolve();
   private waitingBytes = 0;
   /** Bytes waiting per peer; a peer leaves it when its last batch was taken. */
@@ -79,15 +82,17 @@ export class TxIntake {
    * the message and penalises the sender (each such transaction does).
    */
   private async takeBatch(from: string, data: Uint8Array): Promise<Validation> {
+    // Banned while this batch waited: what it still had queued is not worth a signature check.
+    if (this.banned.has(from)) return 'reject';
     let txs: Uint8Array[];
     try {
       txs = decodeRawList(data, LIMITS.maxTxsPerGossip, this.maxTxBytes);
     } catch (e) {
-      this.peers.misbehave(from, 'malformed', `undecodable transaction batch: ${(e as Error).message}`);
+      this.penalise(from, 'malformed', `undecodable transaction batch: ${(e as Error).message}`);
       return 'reject';
     }
     if (txs.length === 0) {
-      this.peers.misbehave(from, 'malformed', 'empty transaction batch');
+      this.penalise(from, 'malformed', 'empty transaction batch');
       return 'reject';
     }
     // All handed to the mempool in this turn: it admits them in this order, and their signatures
@@ -149,11 +154,11 @@ export class TxIntake {
     try {
       tx = decodeTx(raw);
     } catch (e) {
-      this.peers.misbehave(from, 'malformed', `undecodable transaction: ${(e as Error).message}`);
+      this.penalise(from, 'malformed', `undecodable transaction: ${(e as Error).message}`);
       return 'reject';
     }
     if (tx.kind !== 'transfer') {
-      this.peers.misbehave(from, 'malformed', 'coinbase relayed as a transaction');
+      this.penalise(from, 'malformed', 'coinbase relayed as a transaction');
       return 'reject';
     }
     const id = txId(tx);
@@ -164,6 +169,10 @@ export class TxIntake {
     const j = await this.add(from, tx, raw);
     if (j === 'new' && peer) peer.lastTxAt = Date.now();
     return j;
+  }
+
+  private penalise(from: string, offence: Offence, detail: string, extra?: number): void {
+    if (this.peers.misbehave(from, offence, detail, extra)) this.banned.add(from);
   }
 
   private async add(from: string, tx: TransferTx, raw: Uint8Array): Promise<Judgement> {
@@ -177,7 +186,7 @@ export class TxIntake {
         else this.recentRejects.add(txId(tx));
         return 'innocent';
       }
-      this.peers.misbehave(from, 'invalidTx', e.message, Math.max(0, e.score - 10));
+      this.penalise(from, 'invalidTx', e.message, Math.max(0, e.score - 10));
       return 'reject';
     }
   }
