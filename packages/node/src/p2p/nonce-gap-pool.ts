@@ -64,6 +64,8 @@ export class NonceGapPool {
 
   /** The held transaction that follows `tx` (same key, next nonce), removed; undefined if none or expired. */
   next(tx: TransferTx): Held | undefined {
+    // Asked for every transaction admitted and every one a block confirms: usually nothing is held.
+    if (this.held.size === 0) return undefined;
     const k = slot(tx.publicKey, tx.nonce + 1n);
     const e = this.held.get(k);
     if (!e) return undefined;
