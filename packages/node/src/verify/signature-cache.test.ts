@@ -46,6 +46,25 @@ describe('signature cache', () => {
     expect(cache.size).toBe(2);
   });
 
+  it('finds an admitted transaction by object without a key, only while its entry is here, and a copy by its key', async () => {
+    const cache = new SignatureCache(2);
+    const verifier = new SignatureVerifier(loadSignatureBackend().backend, undefined, cache);
+    const [a, b, c] = [1, 2, 3].map((i) => transfer(i));
+    (await verifier.prepare([a!])).cacheFor(a!);
+    const hit = cache.forTx(a!);
+    expect(hit?.key).toBe(cache.key(transferSigHash(a!), a!.publicKey, a!.signature));
+    expect(bytesToHex(hit!.sender)).toBe(bytesToHex(loadSignatureBackend().backend.address!(a!.publicKey)));
+    // Another object with the same content has no object entry but the same key.
+    expect(cache.forTx({ ...a! })).toBeUndefined();
+    expect(cache.get(cache.key(transferSigHash(a!), a!.publicKey, a!.signature))).toBeDefined();
+    // Spent by a block, or evicted: the object finds nothing either.
+    cache.delete(hit!.key);
+    expect(cache.forTx(a!)).toBeUndefined();
+    for (const t of [b!, c!, a!]) (await verifier.prepare([t])).cacheFor(t);
+    expect(cache.forTx(a!)).toBeDefined();
+    expect(cache.forTx(b!)).toBeUndefined();
+  });
+
   it('is filled by mempool checks with valid signatures only, with or without a pool', async () => {
     const base = loadSignatureBackend().backend;
     const valid = Array.from({ length: 10 }, (_, i) => transfer(i));

@@ -22,6 +22,12 @@ export class SignatureCache {
   private readonly salt = randomBytes(32);
   private readonly buf = new Uint8Array(32 + DIGEST_SIZE + PUB_SIZE + SIG_SIZE);
   private readonly entries = new Map<string, string>();
+  /**
+   * The same entries by transaction object, for as long as the object lives: a block rebuilt
+   * from the mempool holds the very objects the mempool admitted, and finds them without
+   * hashing a key. Transactions are never mutated (their hashes are cached the same way).
+   */
+  private readonly byTx = new WeakMap<object, { key: string; sender: Uint8Array }>();
   private dropped = 0;
 
   constructor(readonly maxEntries = DEFAULT_SIGNATURE_CACHE_ENTRIES) {
@@ -44,6 +50,18 @@ export class SignatureCache {
   get(key: string): Uint8Array | undefined {
     const a = this.entries.get(key);
     return a === undefined ? undefined : new Uint8Array(Buffer.from(a, 'latin1'));
+  }
+
+  /** The key and sender of an admitted transaction's entry, by object, while the entry is here. */
+  forTx(tx: object): { key: string; sender: Uint8Array } | undefined {
+    const hit = this.byTx.get(tx);
+    return hit && this.entries.has(hit.key) ? { key: hit.key, sender: hit.sender.slice() } : undefined;
+  }
+
+  /** Records a transaction's signature found valid, also by object. */
+  addTx(tx: object, key: string, sender: Uint8Array): void {
+    this.add(key, sender);
+    if (this.entries.has(key)) this.byTx.set(tx, { key, sender: sender.slice() });
   }
 
   /** Records a signature found valid, with the address of its key. */

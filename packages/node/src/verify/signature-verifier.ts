@@ -113,7 +113,7 @@ export class SignatureVerifier {
         const [q] = questionsOf([tx], cache);
         if (!q || q.key === undefined || q.cached) return;
         const i = index.find(q.digest, q.signature, q.publicKey);
-        if (i !== undefined && i >= 0 && keyValidAt(results, i) && verdictAt(results, i)) cache!.add(q.key, addressAt(results, i));
+        if (i !== undefined && i >= 0 && keyValidAt(results, i) && verdictAt(results, i)) cache!.addTx(tx, q.key, addressAt(results, i));
       },
       verify(digest, signature, publicKey) {
         const i = index.find(digest, signature, publicKey);
