@@ -46,6 +46,21 @@ describe('block encoding', () => {
     expect(computeMerkleRoot(txs)).toEqual(merkleRoot([txHash(cb), txHash(t1)]));
   });
 
+  it('computeMerkleRoot answers for the list as it is now, whatever was asked before', () => {
+    const list = [cb, t1];
+    const first = computeMerkleRoot(list);
+    first.fill(0);
+    expect(computeMerkleRoot(list)).toEqual(merkleRoot([txHash(cb), txHash(t1)]));
+    list.reverse();
+    expect(computeMerkleRoot(list)).toEqual(merkleRoot([txHash(t1), txHash(cb)]));
+    list.push(t1);
+    expect(computeMerkleRoot(list)).toEqual(merkleRoot([txHash(t1), txHash(cb), txHash(t1)]));
+    list[2] = cb;
+    expect(computeMerkleRoot(list)).toEqual(merkleRoot([txHash(t1), txHash(cb), txHash(cb)]));
+    list.pop();
+    expect(computeMerkleRoot(list)).toEqual(merkleRoot([txHash(t1), txHash(cb)]));
+  });
+
   it('rejects trailing bytes and truncation', () => {
     const raw = encodeBlock(block);
     expect(() => decodeBlock(concatBytes(raw, new Uint8Array([0])))).toThrow('trailing bytes');

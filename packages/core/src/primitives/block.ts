@@ -43,8 +43,20 @@ export function blockHash(block: Block): Uint8Array {
   return headerHash(block.header);
 }
 
+/**
+ * The last root computed for a transaction list, with the transactions it covered: a block
+ * rebuilt by compact relay is checked against its header there and again by the chain.
+ */
+const rootCache = new WeakMap<readonly Transaction[], { txs: readonly Transaction[]; root: Uint8Array }>();
+
 export function computeMerkleRoot(txs: readonly Transaction[]): Uint8Array {
-  return merkleRoot(txs.map(txHash));
+  const hit = rootCache.get(txs);
+  // Only for the very same transactions: a list changed since (pushed, spliced, an element
+  // replaced) misses. Transactions themselves are never mutated (their hashes are cached too).
+  if (hit && hit.txs.length === txs.length && hit.txs.every((t, i) => t === txs[i])) return hit.root.slice();
+  const root = merkleRoot(txs.map(txHash));
+  rootCache.set(txs, { txs: txs.slice(), root: root.slice() });
+  return root;
 }
 
 export function blockCoinbase(block: Block): CoinbaseTx | undefined {
