@@ -1,4 +1,6 @@
 import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { bytesToHex as nobleHex } from '@noble/hashes/utils.js';
 import {
   bigIntToBytesLE,
   bytesToBigIntLE,
@@ -34,6 +36,18 @@ describe('hex helpers', () => {
     expect(hexToBytes(lower)).toEqual(all);
     expect(hexToBytes('0X' + lower.toUpperCase())).toEqual(all);
     expect(hexToBytes('0x').length).toBe(0);
+  });
+
+  it('encodes every byte string of any length as the reference lowercase hex, forwards and reversed', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (b) => {
+        expect(bytesToHex(b)).toBe(nobleHex(b));
+        expect(hashToHex(b)).toBe(nobleHex(b.slice().reverse()));
+        expect(bytesToHex(b.subarray(1))).toBe(nobleHex(b.subarray(1)));
+      }),
+      { numRuns: 500, seed: 0x4843 },
+    );
+    expect(bytesToHex(Uint8Array.from({ length: 256 }, (_, i) => i))).toBe(nobleHex(Uint8Array.from({ length: 256 }, (_, i) => i)));
   });
 
   it('hashToHex / hexToHash reverse byte order like Bitcoin', () => {
