@@ -12,7 +12,7 @@ import { NETWORKS, decodeCompact, decodeHeader, encodeHeader, genesisBlock, hash
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { createHost, type Host } from '../packages/node/src/p2p/libp2p.js';
-import { decodeHeaders, decodeStatus, decodeSyncRequest, encodeBlocks, encodeHeaders, encodePeers, encodeStatus, encodeSyncRequest } from '../packages/node/src/p2p/messages.js';
+import { decodeHeaders, decodeStatus, decodeSyncRequest, encodeHeaders, encodePeers, encodeRawList, encodeStatus, encodeSyncRequest } from '../packages/node/src/p2p/messages.js';
 import { LIMITS, protocolIds } from '../packages/node/src/p2p/protocol.js';
 import { removeDir, startNode, waitFor, type TestNode } from '../packages/node/test/helpers/node-process.js';
 import { newWallet, transferHex } from '../packages/node/test/helpers/p2p.js';
@@ -115,7 +115,7 @@ async function hostilePeer(k: number, behaviour: Behaviour, targets: TestNode[])
       const req = decodeSyncRequest(await ex.read(LIMITS.requestBytes, 5_000));
       if (behaviour === 'staller') return await sleep(30_000);
       if (req.type === 'headers') await ex.write(encodeHeaders((behaviour === 'liar' ? fork : known).map(encodeHeader)));
-      else await ex.write(encodeBlocks([]));
+      else await ex.write(encodeRawList([]));
     } catch {
       // a hostile peer does not care how its streams end
     } finally {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETWORKS, genesisBlock, headerHash, hexToHash, type NetworkName } from '@hackcoin/core';
 import { createHost, type Host } from '../src/p2p/libp2p.js';
-import { decodeBlocks, decodeStatus, decodeSyncRequest, encodeBlocks, encodeStatus, encodeSyncRequest, type StatusMessage } from '../src/p2p/messages.js';
+import { decodeBlocks, decodeStatus, decodeSyncRequest, encodeRawList, encodeStatus, encodeSyncRequest, type StatusMessage } from '../src/p2p/messages.js';
 import { LIMITS, protocolIds } from '../src/p2p/protocol.js';
 import { removeDir, waitFor, type TestNode } from './helpers/node-process.js';
 import { newWallet, startP2PNode, tip } from './helpers/p2p.js';
@@ -62,7 +62,7 @@ describe('tip announcements', () => {
       const req = decodeSyncRequest(await ex.read(LIMITS.requestBytes, 5_000));
       // The mempool exchange every new peer gets is not part of the block path under test.
       if (req.type !== 'mempool') requests.push(req.type);
-      await ex.write(req.type === 'blocks' ? encodeBlocks([raw]) : new Uint8Array([0]));
+      await ex.write(req.type === 'blocks' ? encodeRawList([raw]) : new Uint8Array([0]));
       await ex.close();
     });
     await client.handle(ids.status, async (ex) => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NETWORKS, decodeCompact, decodeHeader, encodeHeader, genesisBlock, hashMeetsTarget, hashToHex, headerHash, type BlockHeader } from '@hackcoin/core';
 import { createHost, type Host } from '../src/p2p/libp2p.js';
-import { decodeHeaders, decodeStatus, decodeSyncRequest, encodeBlocks, encodeHashes, encodeHeaders, encodeStatus, encodeSyncRequest } from '../src/p2p/messages.js';
+import { decodeHeaders, decodeStatus, decodeSyncRequest, encodeHashes, encodeHeaders, encodeRawList, encodeStatus, encodeSyncRequest } from '../src/p2p/messages.js';
 import { LIMITS, protocolIds } from '../src/p2p/protocol.js';
 import { removeDir, waitFor, type TestNode } from './helpers/node-process.js';
 import { newWallet, startP2PNode, tip } from './helpers/p2p.js';
@@ -34,7 +34,7 @@ async function liar(target: TestNode, best: BlockHeader, height: number, headers
         await ex.write(encodeHeaders(headers().map(encodeHeader)));
       } else if (req.type === 'blocks') {
         asked.blocks++;
-        await ex.write(encodeBlocks([]));
+        await ex.write(encodeRawList([]));
       } else {
         await ex.write(encodeHashes([]));
       }

@@ -336,15 +336,15 @@ export class Chain extends TypedEmitter<ChainEvents> {
   /** accountReader for a block's accounts, whose addresses it already has as bytes. */
   private async blockAccountReader(accounts: ReadonlyMap<string, Uint8Array>): Promise<(k: string) => Account | undefined> {
     const keys = [...accounts.keys()];
-    return accountLoader(keys, await this.readBlockAccounts(keys, [...accounts.values()]), (k) => this.accountSync(hexToBytes(k)));
+    return accountLoader(keys, await this.readAccounts(keys, [...accounts.values()]), (k) => this.accountSync(hexToBytes(k)));
   }
 
   /**
-   * Reads at once, without waiting for batches in flight, so LevelDB reads while the block's
+   * Reads at once, without waiting for batches in flight, so LevelDB reads while a block's
    * signatures are checked: only accounts no batch in flight writes go to LevelDB, so whether
    * a batch lands during the read changes nothing.
    */
-  private async readBlockAccounts(keys: readonly string[], addresses: readonly Uint8Array[]): Promise<Map<string, Account>> {
+  private async readAccounts(keys: readonly string[], addresses: readonly Uint8Array[]): Promise<Map<string, Account>> {
     const out = new Map<string, Account>();
     const arena = new ByteArena();
     const missed: string[] = [];
@@ -367,16 +367,6 @@ export class Chain extends TypedEmitter<ChainEvents> {
     return out;
   }
 
-  private async readAccounts(keys: readonly string[], addresses: readonly Uint8Array[]): Promise<Map<string, Account>> {
-    await this.settled();
-    const arena = new ByteArena();
-    const values = await this.db.getMany(addresses.map((a) => arena.key(Prefix.account, a)));
-    const out = new Map<string, Account>();
-    values.forEach((v, i) => {
-      if (v) out.set(keys[i]!, decodeAccount(v));
-    });
-    return out;
-  }
 
   async getTxLocation(hash: Uint8Array): Promise<{ entry: ChainEntry; index: number } | null> {
     await this.settled();

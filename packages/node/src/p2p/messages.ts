@@ -151,10 +151,6 @@ export function decodeHeaders(b: Uint8Array): Uint8Array[] {
 }
 
 /** Blocks response: raw encoded blocks; the requester decodes and validates them. */
-export function encodeBlocks(blocks: Uint8Array[]): Uint8Array {
-  return encodeRawList(blocks);
-}
-
 export function decodeBlocks(b: Uint8Array, maxBlockSize: number): Uint8Array[] {
   const r = new BufferReader(b);
   const n = count(r, LIMITS.maxBlocksPerRequest, 'blocks');

@@ -2,7 +2,7 @@ import { encodeHeader, encodeTx, hashToHex } from '@hackcoin/core';
 import type { ChainEntry } from '../chain/entry.js';
 import type { MempoolEntry } from '../mempool/entry.js';
 import type { Exchange } from './libp2p.js';
-import { decodeSyncRequest, encodeBlocks, encodeHashes, encodeHeaders, encodeRawList, type SyncRequest } from './messages.js';
+import { decodeSyncRequest, encodeHashes, encodeHeaders, encodeRawList, type SyncRequest } from './messages.js';
 import type { PeerSet } from './peer-set.js';
 import { LIMITS } from './protocol.js';
 import type { Wire } from './wire.js';
@@ -121,5 +121,5 @@ async function blocksByHash(chain: ServedChain, hashes: Uint8Array[]): Promise<U
     bytes += raw.length;
     if (bytes >= LIMITS.blocksResponseSoftBytes) break;
   }
-  return encodeBlocks(blocks);
+  return encodeRawList(blocks);
 }

@@ -18,14 +18,12 @@ export function questionsOf(txs: readonly Transaction[], cache: SignatureCache |
   const out: Question[] = [];
   for (const tx of txs) {
     if (tx.kind !== 'transfer' || !checkable(tx)) continue;
-    const known = cache?.forTx(tx);
-    if (known) {
-      out.push({ digest: transferSigHash(tx), publicKey: tx.publicKey, signature: tx.signature, key: known.key, cached: known.sender });
-      continue;
-    }
     const digest = transferSigHash(tx);
-    const key = cache?.key(digest, tx.publicKey, tx.signature);
-    out.push({ digest, publicKey: tx.publicKey, signature: tx.signature, key, cached: key === undefined ? undefined : cache!.get(key) });
+    // An admitted transaction's own object is found without hashing its key.
+    const known = cache?.forTx(tx);
+    const key = known?.key ?? cache?.key(digest, tx.publicKey, tx.signature);
+    const cached = known?.sender ?? (key === undefined ? undefined : cache!.get(key));
+    out.push({ digest, publicKey: tx.publicKey, signature: tx.signature, key, cached });
   }
   return out;
 }
