@@ -1,41 +1,89 @@
 import { bytesToHex } from '../encoding/bytes.js';
 
+/** Bytes of a node hash. */
+const HASH = 32;
+
+function grown<T extends Uint8Array | Int32Array>(a: T, make: (n: number) => T): T {
+  const b = make(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 /**
- * The state-tree nodes one writer created, in creation order: `hashes[i]` is
- * the hash of `records[i]` (a node may appear twice; storing it twice is
- * harmless). A store persists them from the two lists, with no hex round
- * trip; as a map (hex hash → record) it serves test stores and the writer's
- * reads of its own new nodes, built only when first asked for. `replaced`
- * lists the nodes of the previous tree on the updated paths: once the new
- * tree is the tip a cache may drop them (they stay in the store for reorgs
- * and old proofs); one re-created unchanged is in `hashes` again.
+ * The state-tree nodes one writer created, in creation order: `hash(i)` is
+ * the hash of `record(i)` (a node may appear twice; storing it twice is
+ * harmless). `replacedHash(i)` lists the nodes of the previous tree on the
+ * updated paths: once the new tree is the tip a cache may drop them (they
+ * stay in the store for reorgs and old proofs); one re-created unchanged is
+ * listed as created again.
+ *
+ * Kept flat, with no object per node: a 1,000-transfer block creates ~16,000
+ * nodes that live until its batch lands, and as one view each they were most
+ * of what every young-generation collection had to copy. Hashes are copied
+ * into one buffer; a record stays where the writer built it and is known by
+ * its buffer and offset. As a map (hex hash → record) it serves test stores
+ * and reads of nodes still in flight, built only when first asked for.
  */
 export class CreatedNodes implements ReadonlyMap<string, Uint8Array> {
-  private readonly hashList: Uint8Array[] = [];
-  private readonly recordList: Uint8Array[] = [];
-  private readonly replacedList: Uint8Array[] = [];
+  private hashBytes = new Uint8Array(HASH * 64);
+  private buffers: ArrayBufferLike[] = [];
+  private offsets = new Int32Array(64);
+  private lengths = new Int32Array(64);
+  private n = 0;
+  private replacedBytes = new Uint8Array(HASH * 64);
+  private nReplaced = 0;
   private byHex: Map<string, Uint8Array> | undefined;
 
-  get hashes(): readonly Uint8Array[] {
-    return this.hashList;
+  /** Nodes created, repeats included. */
+  get count(): number {
+    return this.n;
   }
 
-  get records(): readonly Uint8Array[] {
-    return this.recordList;
+  get replacedCount(): number {
+    return this.nReplaced;
   }
 
-  get replaced(): readonly Uint8Array[] {
-    return this.replacedList;
+  hash(i: number): Uint8Array {
+    return this.hashBytes.subarray(i * HASH, i * HASH + HASH);
   }
 
-  replace(hash: Uint8Array): void {
-    this.replacedList.push(hash);
+  /** Copies the i-th hash into `out` at `at`, without a view of it. */
+  hashInto(i: number, out: Uint8Array, at: number): void {
+    const from = i * HASH;
+    for (let j = 0; j < HASH; j++) out[at + j] = this.hashBytes[from + j]!;
   }
 
-  add(hash: Uint8Array, record: Uint8Array): void {
-    this.hashList.push(hash);
-    this.recordList.push(record);
-    this.byHex?.set(bytesToHex(hash), record);
+  record(i: number): Uint8Array {
+    return new Uint8Array(this.buffers[i]!, this.offsets[i]!, this.lengths[i]!);
+  }
+
+  replacedHash(i: number): Uint8Array {
+    return this.replacedBytes.subarray(i * HASH, i * HASH + HASH);
+  }
+
+  /** The 32 bytes at `at` in `from` name a node the new tree no longer reaches. */
+  replace(from: Uint8Array, at = 0): void {
+    if ((this.nReplaced + 1) * HASH > this.replacedBytes.length) this.replacedBytes = grown(this.replacedBytes, (k) => new Uint8Array(k));
+    const to = this.nReplaced++ * HASH;
+    for (let j = 0; j < HASH; j++) this.replacedBytes[to + j] = from[at + j]!;
+  }
+
+  /**
+   * `record` hashes to the 32 bytes at `at` in `hashFrom`. The record is kept
+   * by reference and must not change afterwards; the hash is copied.
+   */
+  add(hashFrom: Uint8Array, at: number, record: Uint8Array): void {
+    const i = this.n++;
+    if (i === this.offsets.length) {
+      this.hashBytes = grown(this.hashBytes, (k) => new Uint8Array(k));
+      this.offsets = grown(this.offsets, (k) => new Int32Array(k));
+      this.lengths = grown(this.lengths, (k) => new Int32Array(k));
+    }
+    for (let j = 0; j < HASH; j++) this.hashBytes[i * HASH + j] = hashFrom[at + j]!;
+    this.buffers.push(record.buffer);
+    this.offsets[i] = record.byteOffset;
+    this.lengths[i] = record.length;
+    this.byHex?.set(bytesToHex(this.hash(i)), record);
   }
 
   /** The record of a node this writer created, by hash. */
@@ -78,7 +126,7 @@ export class CreatedNodes implements ReadonlyMap<string, Uint8Array> {
   private view(): Map<string, Uint8Array> {
     if (!this.byHex) {
       this.byHex = new Map();
-      for (let i = 0; i < this.hashList.length; i++) this.byHex.set(bytesToHex(this.hashList[i]!), this.recordList[i]!);
+      for (let i = 0; i < this.n; i++) this.byHex.set(bytesToHex(this.hash(i)), this.record(i));
     }
     return this.byHex;
   }

@@ -95,7 +95,7 @@ describe('sparse Merkle tree', () => {
           const ops = dedupe(batch);
           const w = new TreeWriter(store);
           batched = w.update(batched, ops.map((o) => ({ path: o.path, apply: () => o.value })));
-          w.created.hashes.forEach((h, i) => expect(bytesToHex(sha256(w.created.records[i]!.subarray(0, 65)))).toBe(bytesToHex(h)));
+          for (let i = 0; i < w.created.count; i++) expect(bytesToHex(sha256(w.created.record(i).subarray(0, 65)))).toBe(bytesToHex(w.created.hash(i)));
           store.persist(w);
           for (const o of ops) {
             const one = new TreeWriter(store);
@@ -135,8 +135,8 @@ describe('sparse Merkle tree', () => {
         store.persist(w);
         const oldNodes = reachable(store, before);
         const newNodes = reachable(store, after);
-        const recreated = new Set(w.created.hashes.map(bytesToHex));
-        for (const h of w.created.replaced.map(bytesToHex)) {
+        const recreated = new Set(Array.from({ length: w.created.count }, (_, i) => bytesToHex(w.created.hash(i))));
+        for (const h of Array.from({ length: w.created.replacedCount }, (_, i) => bytesToHex(w.created.replacedHash(i)))) {
           expect(oldNodes.has(h)).toBe(true);
           expect(!newNodes.has(h) || recreated.has(h)).toBe(true);
         }

@@ -232,7 +232,7 @@ export class TreeWriter {
     sha256Into(item.value, rec, 33);
     rec.set(item.value, HEAD);
     sha256Into(rec.subarray(0, HEAD), out, at);
-    this.created.add(out.subarray(at, at + 32), rec);
+    this.created.add(out, at, rec);
   }
 
   /** The parent of the two subtree hashes in `rec` (a record with its tag unset); one that would hold a single leaf is that leaf (compression). */
@@ -255,7 +255,7 @@ export class TreeWriter {
     }
     rec[0] = INTERNAL;
     sha256Into(rec, out, at);
-    this.created.add(out.subarray(at, at + 32), rec);
+    this.created.add(out, at, rec);
     this.kind = INTERNAL_K;
   }
 

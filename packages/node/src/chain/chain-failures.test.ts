@@ -54,7 +54,7 @@ const tipOf = (ops: BatchOp[]): string | undefined => {
   const tip = ops.find((op) => op.type === 'put' && TIP_KEY.equals(op.key));
   return tip?.type === 'put' ? hashToHex(tip.value) : undefined;
 };
-const storesSideBlock = (ops: BatchOp[]) => !movesTip(ops) && ops.some((op) => op.key[0] === Prefix.block);
+const storesSideBlock = (ops: BatchOp[]) => !movesTip(ops) && ops.some((op) => op.type !== 'rows' && op.key[0] === Prefix.block);
 
 function record(fx: ChainFixture) {
   const ev = { connected: [] as number[], disconnected: [] as number[], tips: [] as string[], reorgs: [] as ReorgInfo[], halts: [] as string[] };

@@ -802,7 +802,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     // Appended in loops: a spread passes every element as an argument, and a big block's
     // thousands of operations would meet the engine's argument limit.
     if (c) append(ops, c.ops);
-    this.trie.appendOps(ops, t.trieNodes, arena);
+    append(ops, this.trie.ops(t.trieNodes));
     ops.push({ type: 'put', key: key(Prefix.undo, entry.hash), value: encodeUndo(t.previous, c?.undo) });
     append(ops, plainIndex ?? indexOps(block, entry.hash, entry.height, this.backend, false, t.receipts, arena));
     ops.push({ type: 'put', key: key(Prefix.height, u32be(entry.height)), value: entry.hash });

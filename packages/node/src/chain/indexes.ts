@@ -1,6 +1,6 @@
 import { bytesToHex, equalBytes, isContractTx, parseAddress, txHash, txSender, type Block, type SignatureBackend } from '@hackcoin/core';
 import { Prefix } from '../store/keys.js';
-import type { BatchOp } from '../store/db.js';
+import type { KeyedOp } from '../store/db.js';
 import { ByteArena } from './byte-arena.js';
 
 /** What the index needs of a contract transaction's receipt: the contract and whom it paid. */
@@ -25,8 +25,8 @@ export function indexOps(
   remove: boolean,
   receipts: ReadonlyMap<number, IndexedReceipt> = new Map(),
   arena: ByteArena = new ByteArena(),
-): BatchOp[] {
-  const ops: BatchOp[] = [];
+): KeyedOp[] {
+  const ops: KeyedOp[] = [];
   const txs = block.txs;
   for (let i = 0; i < txs.length; i++) {
     const tx = txs[i]!;

@@ -1,7 +1,6 @@
 import type { CreatedNodes, TrieNodeReader } from '@hackcoin/core';
 import type { BatchOp, Database } from '../store/db.js';
 import { Prefix, key } from '../store/keys.js';
-import { ByteArena } from './byte-arena.js';
 import { TrieNodeCache } from './trie-cache.js';
 
 /**
@@ -33,25 +32,9 @@ export class TrieNodeStore implements TrieNodeReader {
     return raw;
   }
 
-  /** Batch puts for the nodes a block created. */
+  /** The batch put of every node a block created (idempotent: same hash, same record). */
   ops(created: CreatedNodes): BatchOp[] {
-    const ops: BatchOp[] = [];
-    this.appendOps(ops, created, new ByteArena());
-    return ops;
-  }
-
-  /**
-   * Appends batch puts for the nodes a block created (idempotent: same hash,
-   * same record), keyed in the block's arena: thousands of keys per block.
-   */
-  appendOps(ops: BatchOp[], created: CreatedNodes, arena: ByteArena): void {
-    const { hashes, records } = created;
-    for (let i = 0; i < hashes.length; i++) {
-      const k = arena.alloc(33);
-      k[0] = Prefix.trieNode;
-      k.set(hashes[i]!, 1);
-      ops.push({ type: 'put', key: k, value: records[i]! });
-    }
+    return [{ type: 'rows', prefix: Prefix.trieNode, rows: created }];
   }
 
   /** The batch holding `created` was submitted: its nodes stay readable here until it lands. */
@@ -78,8 +61,7 @@ export class TrieNodeStore implements TrieNodeReader {
    * rather than the superseded versions of its busiest paths.
    */
   remember(created: CreatedNodes): void {
-    for (const hash of created.replaced) this.cache.delete(hash);
-    const { hashes, records } = created;
-    for (let i = 0; i < hashes.length; i++) this.cache.set(hashes[i]!, records[i]!);
+    for (let i = 0; i < created.replacedCount; i++) this.cache.delete(created.replacedHash(i));
+    for (let i = 0; i < created.count; i++) this.cache.set(created.hash(i), created.record(i));
   }
 }

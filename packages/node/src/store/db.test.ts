@@ -22,6 +22,24 @@ async function open(): Promise<Database> {
 const b = (...xs: number[]) => Uint8Array.from(xs);
 
 describe('database batches', () => {
+  it('writes every row of a rows operation under prefix ‖ hash, each with its own value, beside keyed operations', async () => {
+    const db = await open();
+    const hashes = Array.from({ length: 300 }, (_, i) => Uint8Array.from({ length: 32 }, (_, j) => (j === 0 ? i >> 8 : j === 1 ? i & 0xff : i * 7 + j) & 0xff));
+    const values = hashes.map((_, i) => Uint8Array.from({ length: 1 + (i % 50) }, (_, j) => i + j));
+    const rows = {
+      count: hashes.length,
+      hashInto: (i: number, out: Uint8Array, at: number) => out.set(hashes[i]!, at),
+      record: (i: number) => values[i]!,
+    };
+    await db.batch([{ type: 'put', key: b(1), value: b(10) }, { type: 'rows', prefix: 0x42, rows }, { type: 'put', key: b(2), value: b(20) }]);
+    const stored = await db.getMany(hashes.map((h) => Uint8Array.of(0x42, ...h)));
+    expect(stored.map((v) => Array.from(v ?? []))).toEqual(values.map((v) => Array.from(v)));
+    let count = 0;
+    for await (const k of db.keys({ gte: b(0x42), lt: b(0x43) })) count += k.length === 33 ? 1 : 0;
+    expect(count).toBe(300);
+    expect(Array.from((await db.get(b(2)))!)).toEqual([20]);
+  });
+
   it('applies puts and deletes in order, later operations on a key winning', async () => {
     const db = await open();
     await db.put(b(1), b(10));
@@ -44,7 +62,7 @@ describe('database batches', () => {
   it('writes nothing of a batch with a malformed operation', async () => {
     const db = await open();
     const bad = [{ type: 'put', key: b(5), value: b(50) }, { type: 'merge', key: b(6) }] as unknown as BatchOp[];
-    await expect(db.batch(bad)).rejects.toThrow(/put' or 'del/);
+    await expect(db.batch(bad)).rejects.toThrow(/'put', 'del' or 'rows'/);
     await expect(db.batch([{ type: 'put', key: b(7), value: undefined }] as unknown as BatchOp[])).rejects.toThrow();
     expect(await db.get(b(5))).toBeUndefined();
     // The database still takes batches, chained ones and ones with options included.

@@ -1,10 +1,28 @@
 import { mkdirSync } from 'node:fs';
 import { ClassicLevel } from 'classic-level';
 
-export type Database = ClassicLevel<Uint8Array, Uint8Array>;
-export type BatchOp =
-  | { type: 'put'; key: Uint8Array; value: Uint8Array }
-  | { type: 'del'; key: Uint8Array };
+type Level = ClassicLevel<Uint8Array, Uint8Array>;
+export type ChainedBatch = ReturnType<Level['batch']>;
+
+/** LevelDB, with array batches that may carry 'rows' (see batchThroughChainedBatch). */
+export type Database = Omit<Level, 'batch'> & {
+  batch(ops: readonly BatchOp[]): Promise<void>;
+  /** With options, the library's own path: keyed ops only. */
+  batch(ops: readonly KeyedOp[], options: { sync?: boolean }): Promise<void>;
+  batch(): ChainedBatch;
+};
+/** Rows keyed by 32-byte hashes, as the state tree's new nodes are kept: no object per row. */
+export interface HashedRows {
+  readonly count: number;
+  hashInto(i: number, out: Uint8Array, at: number): void;
+  record(i: number): Uint8Array;
+}
+
+/** A put or delete of one key. */
+export type KeyedOp = { type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array };
+
+/** A keyed op, or a put of every row keyed prefix ‖ hash. */
+export type BatchOp = KeyedOp | { type: 'rows'; prefix: number; rows: HashedRows };
 
 /** Files LevelDB keeps open: its minimum, 10 of its own and 64 table files (each memory-mapped). */
 export const MAX_OPEN_FILES = 74;
@@ -26,7 +44,7 @@ export async function openDatabase(dir: string): Promise<Database> {
   await db.open();
   batchThroughChainedBatch(db);
   refuseWritesAfterAFailure(db);
-  return db;
+  return db as unknown as Database;
 }
 
 /** Errors raised before LevelDB is asked to write anything: nothing of the write can be in its log. */
@@ -82,8 +100,22 @@ export function refuseWritesAfterAFailure(db: WritableStore): void {
  * share of writing a 1,000-transfer block (~11,000 operations). The result is
  * the same single atomic WriteBatch. Batches with options take the library's path.
  */
-function batchThroughChainedBatch(db: Database): void {
-  const chainedBatch = db.batch.bind(db) as () => ReturnType<Database['batch']>;
+/**
+ * One key buffer serves every row: the binding copies key and value into the WriteBatch
+ * before put returns (nothing here listens to the batch's operations, which would keep them).
+ * Off V8's heap once, so the binding need not move a new small array for each row.
+ */
+function putRows(chained: ChainedBatch, prefix: number, rows: HashedRows): void {
+  const k = new Uint8Array(new ArrayBuffer(64), 0, 33);
+  k[0] = prefix;
+  for (let i = 0; i < rows.count; i++) {
+    rows.hashInto(i, k, 1);
+    chained.put(k, rows.record(i));
+  }
+}
+
+function batchThroughChainedBatch(db: Level): void {
+  const chainedBatch = db.batch.bind(db) as () => ChainedBatch;
   const arrayBatch = db.batch.bind(db) as unknown as (ops: readonly BatchOp[], options: object) => Promise<void>;
   const batch = async (ops: readonly BatchOp[]): Promise<void> => {
     if (ops.length === 0) return;
@@ -92,7 +124,8 @@ function batchThroughChainedBatch(db: Database): void {
       for (const op of ops) {
         if (op.type === 'put') chained.put(op.key, op.value);
         else if (op.type === 'del') chained.del(op.key);
-        else throw new TypeError("A batch operation must have a type property that is 'put' or 'del'");
+        else if (op.type === 'rows') putRows(chained, op.prefix, op.rows);
+        else throw new TypeError("A batch operation must have a type property that is 'put', 'del' or 'rows'");
       }
     } catch (err) {
       await chained.close();
