@@ -109,6 +109,8 @@ export const txDetailSchema = txSchema.extend({
 export const mempoolSchema = z.object({
   size: count,
   bytes: count,
+  /** Units per byte a new transaction must pay now: the node's minimum, or more while the pool has lately been full. */
+  minFeeRate: z.number().nonnegative(),
   ...pageInfo,
   transactions: z.array(txSchema.extend({ feeRate: z.number().nonnegative(), time: z.number().nonnegative() })),
 });

@@ -52,6 +52,7 @@ export type RejectCode =
   | 'min-fee-not-met'
   | 'txn-replace-fee-too-low'
   | 'mempool-full'
+  | 'mempool-min-fee-not-met'
   | 'too-many-pending'
   | 'txn-in-chain';
 

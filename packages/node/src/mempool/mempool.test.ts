@@ -185,6 +185,33 @@ describe('Mempool limits and selection', () => {
     expect(fx.mempool.size).toBe(0);
   });
 
+  it("after an eviction asks more than the evicted rate of every newcomer ('mempool-min-fee-not-met'), until blocks and time let it decay", async () => {
+    const fx = await funded({ maxTxs: 3 });
+    for (const [w, fee] of [[W.bob, 1_000n], [W.carol, 2_000n], [W.dave, 3_000n]] as const) await fx.mempool.add(fx.tx(w, W.alice, COIN, { fee }));
+    expect(fx.mempool.minFeeRate()).toBe(1);
+    await fx.mempool.add(fx.tx(W.alice, W.bob, COIN, { fee: 1_500n })); // evicts bob's 1,000 / 147 bytes
+    const floor = 1_000 / 147 + 1;
+    expect(fx.mempool.minFeeRate()).toBeCloseTo(floor, 9);
+    // Room again after a block, but not at the old price: one unit more than the evicted no longer buys a place.
+    await fx.mine(1);
+    expect(fx.mempool.size).toBe(0);
+    await rejected(fx, fx.tx(W.bob, W.alice, COIN, { fee: 1_001n }), 'mempool-min-fee-not-met');
+    await rejected(fx, fx.tx(W.carol, W.alice, COIN, { nonce: 1n, fee: 1_100n }), 'mempool-min-fee-not-met');
+    // Under a quarter full, the floor halves every 3 hours once a block has come since the raise.
+    fx.clock.now += 3 * 3600;
+    expect(fx.mempool.minFeeRate()).toBeCloseTo(floor / 2, 9);
+    await fx.mempool.add(fx.tx(W.carol, W.alice, COIN, { nonce: 1n, fee: 600n }));
+    // A third full: every 6 hours.
+    fx.clock.now += 6 * 3600;
+    expect(fx.mempool.minFeeRate()).toBeCloseTo(floor / 4, 9);
+    await fx.mempool.add(fx.tx(W.bob, W.alice, COIN, { fee: 300n }));
+    // Below half the increment it is gone, and the configured minimum is all that is asked.
+    fx.clock.now += 30 * 3600;
+    expect(fx.mempool.minFeeRate()).toBe(1);
+    await fx.mempool.add(fx.tx(W.dave, W.alice, COIN, { nonce: 1n, fee: 147n }));
+    expect(fx.mempool.size).toBe(3);
+  });
+
   it('keeps the pool under its byte bound by evicting the lowest fee rate', async () => {
     const fx = await funded({ maxBytes: 3 * 147 });
     const b0 = fx.tx(W.bob, W.alice, COIN, { fee: 1_000n });

@@ -26,6 +26,8 @@ import { MaxHeap } from '../util/heap.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { makeMempoolEntry, type MempoolEntry } from './entry.js';
+import { EvictionIndex } from './eviction-index.js';
+import { RollingMinFee } from './rolling-min-fee.js';
 import type { PreparedSignatures, SignatureVerifier } from '../verify/signature-verifier.js';
 
 /** 300 MB, like Bitcoin Core's default -maxmempool. */
@@ -52,6 +54,8 @@ export interface MempoolOptions {
   maxPendingPerSender?: number;
   /** Checks signatures on worker threads, so a flood of transactions does not stall the API; else inline. */
   verifier?: SignatureVerifier;
+  /** Unix seconds; injectable so tests can move the clock. */
+  now?: () => number;
 }
 
 /**
@@ -70,10 +74,21 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
   private disconnected = false;
   private totalBytes = 0;
   private readonly maxPending: number;
+  private readonly maxBytes: number;
+  private readonly now: () => number;
+  private readonly evictable = new EvictionIndex(
+    (e) => this.byId.get(e.id) === e && tailOf(this.bySender.get(e.senderKey)!) === e,
+    () => [...this.bySender.values()].map(tailOf),
+    () => this.bySender.size,
+  );
+  private readonly rollingFee: RollingMinFee;
 
   constructor(private readonly o: MempoolOptions) {
     super();
     this.maxPending = o.maxPendingPerSender ?? 64;
+    this.maxBytes = o.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.now = o.now ?? (() => Math.floor(Date.now() / 1000));
+    this.rollingFee = new RollingMinFee(Number(o.minFeeRate));
     o.chain.on('block:connected', (_e, block) => this.onConnected(block));
     o.chain.on('block:disconnected', (_e, block) => {
       this.disconnected = true;
@@ -88,6 +103,15 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
 
   get bytes(): number {
     return this.totalBytes;
+  }
+
+  /**
+   * Units per byte a newcomer must pay now: the configured minimum, or more while the pool has
+   * lately been full (Core's mempoolminfee).
+   */
+  minFeeRate(): number {
+    const fullness = Math.max(this.byId.size / this.o.maxTxs, this.totalBytes / this.maxBytes);
+    return Math.max(Number(this.o.minFeeRate), this.rollingFee.current(this.now(), fullness));
   }
 
   get(id: string): MempoolEntry | undefined {
@@ -240,9 +264,13 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     checkTransferSignature(tx, checked ?? backend);
     // The VM's static rules, exactly as a block applies them: never admit what a block must reject.
     if (isContractTx(tx)) (await chain.executor()).checkPayload?.(contractPayload(tx, params));
-    const entry = makeMempoolEntry(tx, backend, Math.floor(Date.now() / 1000));
+    const entry = makeMempoolEntry(tx, backend, this.now());
     const minFee = minFeeRate * BigInt(entry.size);
     if (tx.fee < minFee) reject('min-fee-not-met', `fee ${formatHck(tx.fee)} HCK below ${formatHck(minFee)} HCK (${minFeeRate} base units/byte)`, 0);
+    const floor = this.rollingFee.current(this.now(), Math.max(this.byId.size / this.o.maxTxs, this.totalBytes / this.maxBytes));
+    if (entry.feeRate < floor) {
+      reject('mempool-min-fee-not-met', `fee rate ${entry.feeRate.toFixed(2)} below the ${floor.toFixed(2)} units/byte a recently full mempool asks`, 0);
+    }
 
     // Read in the same tick as the sender's run below, so the two agree (see Chain.getAccountSync).
     const account = chain.getAccountSync(entry.sender);
@@ -270,9 +298,8 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     if (account.balance < spent + cost) {
       reject('bad-txns-insufficient-funds', `balance ${formatHck(account.balance)} HCK, pending ${formatHck(spent)} HCK, needs ${formatHck(cost)} HCK`, 0);
     }
-    const maxBytes = this.o.maxBytes ?? DEFAULT_MAX_BYTES;
     if (!existing && this.byId.size >= this.o.maxTxs) await this.evictFor(entry);
-    while (this.byId.size > 0 && this.totalBytes + entry.size - (existing?.size ?? 0) > maxBytes) await this.evictFor(entry);
+    while (this.byId.size > 0 && this.totalBytes + entry.size - (existing?.size ?? 0) > this.maxBytes) await this.evictFor(entry);
 
     const ops: BatchOp[] = [];
     if (existing) {
@@ -283,6 +310,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     run.set(tx.nonce, entry);
     this.bySender.set(entry.senderKey, run);
     this.byId.set(entry.id, entry);
+    this.evictable.touch(tailOf(run));
     this.totalBytes += entry.size;
     if (persist) ops.push({ type: 'put', key: key(Prefix.mempool, entry.hash), value: encodeTx(tx) });
     if (existing) this.trimSender(entry.senderKey, account, ops);
@@ -292,19 +320,16 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     return entry;
   }
 
-  /** Makes room by dropping the cheapest sender-run tail, if it pays less than the newcomer. */
+  /**
+   * Makes room by dropping the cheapest sender-run tail, if it pays less than the newcomer (the
+   * newcomer's own earlier nonce would leave a gap before it), and raises the rolling floor.
+   */
   private async evictFor(entry: MempoolEntry): Promise<void> {
-    let worst: MempoolEntry | undefined;
-    for (const [sender, run] of this.bySender) {
-      // Evicting the newcomer's own earlier nonce would leave a gap before it.
-      if (sender === entry.senderKey) continue;
-      let tail: MempoolEntry | undefined;
-      for (const e of run.values()) if (!tail || e.tx.nonce > tail.tx.nonce) tail = e;
-      if (tail && (!worst || tail.feeRate < worst.feeRate)) worst = tail;
-    }
+    const worst = this.evictable.lowest(entry.senderKey);
     if (!worst || worst.feeRate >= entry.feeRate) reject('mempool-full', 'fee rate too low for a full mempool', 0);
     const ops: BatchOp[] = [];
     this.removeEntry(worst, 'evicted', ops);
+    this.rollingFee.evicted(worst.feeRate);
     await this.o.db.batch(ops);
   }
 
@@ -314,6 +339,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     const run = this.bySender.get(e.senderKey);
     if (run?.get(e.tx.nonce) === e) run.delete(e.tx.nonce);
     if (run && run.size === 0) this.bySender.delete(e.senderKey);
+    else if (run) this.evictable.touch(tailOf(run));
     ops.push({ type: 'del', key: key(Prefix.mempool, e.hash) });
     this.emit('tx:removed', e, reason);
   }
@@ -338,6 +364,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
   }
 
   private onConnected(block: Block): void {
+    this.rollingFee.blockConnected(this.now());
     const ops: BatchOp[] = [];
     for (const tx of block.txs) {
       if (tx.kind !== 'transfer') continue;
@@ -386,4 +413,11 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     await this.o.db.batch(ops);
     if (back.length > 0) this.o.log.info(`mempool: ${back.length} transaction(s) from disconnected blocks considered, ${this.size} pending`);
   }
+}
+
+/** A sender's last pending nonce (runs are never empty: an emptied run is deleted). */
+function tailOf(run: ReadonlyMap<bigint, MempoolEntry>): MempoolEntry {
+  let tail: MempoolEntry | undefined;
+  for (const e of run.values()) if (!tail || e.tx.nonce > tail.tx.nonce) tail = e;
+  return tail!;
 }

@@ -159,6 +159,7 @@ export class ChainFixture {
       maxBytes: this.opts.maxBytes,
       minFeeRate: this.opts.minFeeRate ?? 1n,
       maxPendingPerSender: this.opts.maxPendingPerSender,
+      now: () => this.clock.now,
     });
   }
 

@@ -44,15 +44,17 @@ export function feeEstimateRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get('/api/fees/estimate', async () => {
     const pool = mempool.entries();
     const samples = await recent();
+    // Never below what the pool takes now: after evictions its floor is above the configured minimum.
+    const minFeeRate = BigInt(Math.ceil(Math.max(Number(ctx.minFeeRate), mempool.minFeeRate())));
     const est = estimateFees({
       ...samples,
       mempool: pool.map((e) => ({ feeRate: e.feeRate, size: e.size, contract: isContractTx(e.tx) })),
       blockBytes: params.maxBlockSize - TEMPLATE_RESERVED_BYTES,
       blockTxs: params.maxBlockTxs - 1,
-      minFeeRate: ctx.minFeeRate,
-      minGasPrice: gasPriceForFeeRate(ctx.minFeeRate, params),
+      minFeeRate,
+      minGasPrice: gasPriceForFeeRate(minFeeRate, params),
     });
-    return feeEstimateJson(est, ctx.minFeeRate, {
+    return feeEstimateJson(est, minFeeRate, {
       blocks: Math.min(FEE_WINDOW_BLOCKS, chain.height),
       samples: samples.byteRates.length,
       contractSamples: samples.gasPrices.length,

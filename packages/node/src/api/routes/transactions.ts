@@ -21,6 +21,7 @@ export function transactionRoutes(app: FastifyInstance, ctx: ApiContext): void {
     return {
       size: entries.length,
       bytes: ctx.mempool.bytes,
+      minFeeRate: ctx.mempool.minFeeRate(),
       page,
       limit,
       transactions: entries.slice((page - 1) * limit, page * limit).map((e) => ({ ...txJson(e.tx, ctx.backend), feeRate: e.feeRate, time: e.time })),

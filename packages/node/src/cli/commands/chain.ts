@@ -95,9 +95,10 @@ async function getmempoolinfo(ctx: CommandContext): Promise<void> {
   const m = await ctx.node.call('GET /api/mempool', {}, { query: { limit: 1 } });
   const fees = parseFeeEstimate(await ctx.node.call('GET /api/fees/estimate', {}));
   const rates = (f: { slow: bigint; normal: bigint; fast: bigint }) => ({ slow: f.slow.toString(), normal: f.normal.toString(), fast: f.fast.toString() });
-  ctx.out.result({ size: m.size, bytes: m.bytes, feeRate: rates(fees.perByte), gasPrice: rates(fees.gasPrice) }, [
+  ctx.out.result({ size: m.size, bytes: m.bytes, minFeeRate: m.minFeeRate, feeRate: rates(fees.perByte), gasPrice: rates(fees.gasPrice) }, [
     `transactions   ${m.size}`,
     `bytes          ${m.bytes}`,
+    `min fee rate   ${m.minFeeRate.toFixed(2)} base units/byte`,
     `fee rate       slow ${fees.perByte.slow} · normal ${fees.perByte.normal} · fast ${fees.perByte.fast} base units/byte`,
     `gas price      slow ${fees.gasPrice.slow} · normal ${fees.gasPrice.normal} · fast ${fees.gasPrice.fast} base units/gas`,
   ]);
