@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -112,10 +112,11 @@ export async function runInitialSyncBench(
     if (freshTip !== seedInfo.bestHash) throw new Error('fresh node ended on another tip than the seed');
     const syncTxPerSec = built.txs / seconds;
     const phases = await connectPhases(fresh, target);
+    const memory = memoryOf(fresh.proc.pid!);
     const out: Record<string, number | string> = {
       blocks: target,
       'transfers per block': txsPerBlock,
-      'verify threads of the syncing node': process.env.VERIFY_THREADS ?? 'default (one per core)',
+      'verify threads of the syncing node': process.env.VERIFY_THREADS ?? 'default (one fewer than the cores, at least one)',
       'chain build (in-process), s': Math.round(built.buildSeconds),
       'sync time, s': Math.round(seconds * 10) / 10,
       'sync, blocks/s': Math.round((target / seconds) * 10) / 10,
@@ -123,6 +124,7 @@ export async function runInitialSyncBench(
       'same blocks connected in-process, tx/s': Math.round(built.connectTxPerSec),
       'sync / in-process connect (same blocks)': `${((syncTxPerSec / built.connectTxPerSec) * 100).toFixed(1)}%`,
       "syncing node's connect phases per block, ms (its metrics)": phases,
+      "syncing node's RSS at the end / peak, MB": memory,
       'load average at sync start (1/5/15 min)': loadBefore,
       'load average at sync end (1/5/15 min)': loadAfter,
     };
@@ -151,6 +153,17 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       process.exit(1);
     },
   );
+}
+
+/** VmRSS / VmHWM of a process (Linux). */
+function memoryOf(pid: number): string {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const mb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1]) / 1024);
+    return `${mb('VmRSS')} / ${mb('VmHWM')}`;
+  } catch {
+    return 'not measured (no /proc)';
+  }
 }
 
 /** The syncing node's own account of where its connects went: hackcoin_block_connect_phase_seconds sums per block. */

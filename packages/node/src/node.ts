@@ -53,7 +53,7 @@ export class FullNode {
     let network: Network | undefined;
     let pool: Pool | undefined;
     try {
-      const chain = await Chain.open({ db, params, backend, verifier, log: log.child('chain'), reindex: config.reindex });
+      const chain = await Chain.open({ db, params, backend, verifier, log: log.child('chain'), reindex: config.reindex, trieCacheBytes: config.stateCacheBytes });
       chain.on('block:connected', (e, block) => {
         log.info(`block ${e.height} ${e.id} txs=${block.txs.length} diff=${difficultyFromBits(e.header.bits)}`);
       });

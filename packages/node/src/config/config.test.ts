@@ -39,6 +39,12 @@ describe('configuration precedence: flag > env > file > default', () => {
     expect(() => loadConfig([], { RATE_LIMIT: 'some' })).toThrow(/invalid RATE_LIMIT/);
   });
 
+  it('takes STATE_CACHE_MB in MiB (default 384), from 4', () => {
+    expect(loadConfig([], {}).stateCacheBytes).toBe(384 * 1024 * 1024);
+    expect(loadConfig(['--state-cache', '64'], {}).stateCacheBytes).toBe(64 * 1024 * 1024);
+    expect(() => loadConfig([], { STATE_CACHE_MB: '2' })).toThrow(/STATE_CACHE_MB/);
+  });
+
   it('reads --config FILE', () => {
     const dir = dirWithConf('MIN_FEE_RATE=7\n');
     expect(loadConfig(['--config', join(dir, 'hackcoin.conf')], {}).minFeeRate).toBe(7n);

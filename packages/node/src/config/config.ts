@@ -19,6 +19,7 @@ const KEYS = {
   API_TOKEN: 'api-token',
   MEMPOOL_MAX_TXS: 'mempool-max-txs',
   MIN_FEE_RATE: 'min-fee-rate',
+  STATE_CACHE_MB: 'state-cache',
   THREADS: 'threads',
   INTENSITY: 'intensity',
   STRATUM_PORT: 'stratum',
@@ -53,6 +54,8 @@ export interface NodeConfig {
   mempoolMaxTxs: number;
   /** Minimum relay fee in base units per byte of encoded transaction. */
   minFeeRate: bigint;
+  /** Bytes of state-tree nodes kept in memory (Core's -dbcache): used only as the state grows. */
+  stateCacheBytes: number;
   reindex: boolean;
   /** Mining threads; default cores − 1. */
   threads?: number;
@@ -100,6 +103,7 @@ const schema = z.object({
   API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   MEMPOOL_MAX_TXS: z.coerce.number().int().min(10).default(50_000),
   MIN_FEE_RATE: z.coerce.bigint().min(0n).default(1n),
+  STATE_CACHE_MB: z.coerce.number().int().min(4).max(65_536).default(384),
   THREADS: z.coerce.number().int().min(1).max(256).optional(),
   INTENSITY: z
     .string()
@@ -198,6 +202,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): NodeConfig {
     apiToken: c.API_TOKEN,
     mempoolMaxTxs: c.MEMPOOL_MAX_TXS,
     minFeeRate: c.MIN_FEE_RATE,
+    stateCacheBytes: c.STATE_CACHE_MB * 1024 * 1024,
     reindex: values.reindex === true,
     threads: c.THREADS,
     intensity: parseIntensity(c.INTENSITY),
