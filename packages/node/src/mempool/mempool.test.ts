@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { COIN, RuleError, encodeTx, hashToHex, txHash, type RejectCode, type TransferTx } from '@hackcoin/core';
-import { Prefix } from '../store/keys.js';
+import { Prefix, key } from '../store/keys.js';
 import { ChainFixture, W, type FixtureOptions } from '../test-support/chain-fixture.js';
 import type { RemovalReason } from './mempool.js';
 
@@ -156,6 +156,24 @@ describe('Mempool admission', () => {
     await fx.mine(1);
     expect(await fx.balance(W.carol)).toBe(FUND + 19n * COIN);
     expect(await fx.balance(W.dave)).toBe(FUND + 1n * COIN);
+  });
+});
+
+describe('Mempool writes', () => {
+  it('writes a burst of admissions as a few batches, each admission answering only once its transaction is on disk', async () => {
+    const fx = await funded();
+    const batch = fx.db.batch.bind(fx.db);
+    let writes = 0;
+    (fx.db as { batch: unknown }).batch = (...args: Parameters<typeof batch>) => {
+      writes++;
+      return batch(...args);
+    };
+    const txs = Array.from({ length: 20 }, (_, i) => fx.tx(W.alice, W.bob, COIN / 100n, { nonce: BigInt(i) }));
+    const onDisk = await Promise.all(txs.map((tx) => fx.mempool.add(tx).then(() => fx.db.getSync(key(Prefix.mempool, txHash(tx))) !== undefined)));
+    expect(onDisk).toEqual(txs.map(() => true));
+    expect(writes).toBeLessThanOrEqual(3);
+    expect(await storedIds(fx)).toEqual(new Set(ids(txs)));
+    expect(fx.mempool.nextNonce(W.alice.address, 0n)).toBe(20n);
   });
 });
 

@@ -21,6 +21,7 @@ import {
 import type { Chain } from '../chain/chain.js';
 import type { Database, BatchOp } from '../store/db.js';
 import { Prefix, key } from '../store/keys.js';
+import { GroupWriter } from '../store/group-writer.js';
 import type { Logger } from '../util/logger.js';
 import { MaxHeap } from '../util/heap.js';
 import { SerialQueue } from '../util/serial-queue.js';
@@ -82,6 +83,8 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     () => this.bySender.size,
   );
   private readonly rollingFee: RollingMinFee;
+  /** Every write of the pool, in order; those submitted while one lands go out as one batch. */
+  private readonly writer: GroupWriter;
 
   constructor(private readonly o: MempoolOptions) {
     super();
@@ -89,6 +92,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     this.maxBytes = o.maxBytes ?? DEFAULT_MAX_BYTES;
     this.now = o.now ?? (() => Math.floor(Date.now() / 1000));
     this.rollingFee = new RollingMinFee(Number(o.minFeeRate));
+    this.writer = new GroupWriter((ops) => o.db.batch(ops));
     o.chain.on('block:connected', (_e, block) => this.onConnected(block));
     o.chain.on('block:disconnected', (_e, block) => {
       this.disconnected = true;
@@ -159,14 +163,20 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     return n;
   }
 
-  add(tx: TransferTx): Promise<MempoolEntry> {
+  /**
+   * Resolves once the transaction is admitted and on disk. The queue moves on to the next
+   * admission while this one's write lands, so a relayed batch is a few writes, not one each.
+   */
+  async add(tx: TransferTx): Promise<MempoolEntry> {
     const checked = this.checkAhead(tx);
-    return this.queue.run(async () => {
+    const { entry, written } = await this.queue.run(async () => {
       const prepared = await checked;
-      const entry = await this.addInner(tx, true, prepared);
+      const admitted = await this.addInner(tx, true, prepared);
       prepared?.cacheFor(tx);
-      return entry;
+      return admitted;
     });
+    await written;
+    return entry;
   }
 
   /** Starts the signature check on a worker while the transactions queued before it are admitted; a known one costs none. */
@@ -192,21 +202,22 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
         stale.push(k);
       }
     }
-    await this.o.db.batch(stale.map((k) => ({ type: 'del' as const, key: k })));
+    const writes = [this.writer.submit(stale.map((k) => ({ type: 'del' as const, key: k })))];
     txs.sort((a, b) => (a.nonce < b.nonce ? -1 : a.nonce > b.nonce ? 1 : 0));
     // One batch on the verify pool; each transaction admitted goes into the signature cache for the block that confirms it.
     const checked = await this.o.verifier?.prepare(txs).catch(() => undefined);
     await this.queue.run(async () => {
       for (const tx of txs) {
         try {
-          await this.addInner(tx, false, checked);
+          writes.push((await this.addInner(tx, false, checked)).written);
           checked?.cacheFor(tx);
         } catch (e) {
           if (!(e instanceof RuleError)) throw e;
-          await this.o.db.del(key(Prefix.mempool, txHash(tx)));
+          writes.push(this.writer.submit([{ type: 'del', key: key(Prefix.mempool, txHash(tx)) }]));
         }
       }
     });
+    await Promise.all(writes);
     if (txs.length > 0) this.o.log.info(`mempool: restored ${this.size} of ${txs.length} saved transaction(s)`);
   }
 
@@ -251,12 +262,13 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
       const ops: BatchOp[] = [];
       const run = [...(this.bySender.get(failed.senderKey)?.values() ?? [])];
       for (const e of run) if (e.tx.nonce >= failed.tx.nonce) this.removeEntry(e, 'invalid', ops);
-      await this.o.db.batch(ops);
+      await this.writer.submit(ops);
       return ops.length;
     });
   }
 
-  private async addInner(tx: TransferTx, persist: boolean, checked?: SignatureBackend): Promise<MempoolEntry> {
+  /** Admits `tx` in memory; `written` settles when its batch (with any evictions it made) lands. */
+  private async addInner(tx: TransferTx, persist: boolean, checked?: SignatureBackend): Promise<{ entry: MempoolEntry; written: Promise<void> }> {
     const { params, backend, chain, minFeeRate } = this.o;
     checkTransferSanity(tx, params);
     const id = hashToHex(txHash(tx));
@@ -298,10 +310,15 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     if (account.balance < spent + cost) {
       reject('bad-txns-insufficient-funds', `balance ${formatHck(account.balance)} HCK, pending ${formatHck(spent)} HCK, needs ${formatHck(cost)} HCK`, 0);
     }
-    if (!existing && this.byId.size >= this.o.maxTxs) await this.evictFor(entry);
-    while (this.byId.size > 0 && this.totalBytes + entry.size - (existing?.size ?? 0) > this.maxBytes) await this.evictFor(entry);
-
     const ops: BatchOp[] = [];
+    try {
+      if (!existing && this.byId.size >= this.o.maxTxs) this.evictFor(entry, ops);
+      while (this.byId.size > 0 && this.totalBytes + entry.size - (existing?.size ?? 0) > this.maxBytes) this.evictFor(entry, ops);
+    } catch (e) {
+      // Refused after making some room: what was evicted from memory leaves the disk too.
+      if (ops.length > 0) this.writer.submit(ops).catch(() => undefined);
+      throw e;
+    }
     if (existing) {
       this.removeEntry(existing, 'replaced', ops);
       // A richer replacement may leave later nonces unaffordable.
@@ -314,23 +331,23 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     this.totalBytes += entry.size;
     if (persist) ops.push({ type: 'put', key: key(Prefix.mempool, entry.hash), value: encodeTx(tx) });
     if (existing) this.trimSender(entry.senderKey, account, ops);
-    await this.o.db.batch(ops);
+    const written = this.writer.submit(ops);
+    // Handled by whoever awaits it; this copy only keeps a failure from going unhandled meanwhile.
+    written.catch(() => undefined);
     this.o.log.debug('accepted tx %s', entry.id);
     this.emit('tx:added', entry);
-    return entry;
+    return { entry, written };
   }
 
   /**
    * Makes room by dropping the cheapest sender-run tail, if it pays less than the newcomer (the
    * newcomer's own earlier nonce would leave a gap before it), and raises the rolling floor.
    */
-  private async evictFor(entry: MempoolEntry): Promise<void> {
+  private evictFor(entry: MempoolEntry, ops: BatchOp[]): void {
     const worst = this.evictable.lowest(entry.senderKey);
     if (!worst || worst.feeRate >= entry.feeRate) reject('mempool-full', 'fee rate too low for a full mempool', 0);
-    const ops: BatchOp[] = [];
     this.removeEntry(worst, 'evicted', ops);
     this.rollingFee.evicted(worst.feeRate);
-    await this.o.db.batch(ops);
   }
 
   private removeEntry(e: MempoolEntry, reason: RemovalReason, ops: BatchOp[]): void {
@@ -381,7 +398,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     if (ops.length > 0) {
       void this.queue.run(async () => {
         await this.o.chain.settled();
-        await this.o.db.batch(ops);
+        await this.writer.submit(ops);
       });
     }
   }
@@ -397,20 +414,23 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     this.disconnected = false;
     // Blocks are disconnected tip first: re-add in nonce order, or a sender's later nonces would hit a gap.
     const back = this.returned.splice(0).sort((a, b) => (a.nonce < b.nonce ? -1 : a.nonce > b.nonce ? 1 : 0));
+    const writes: Promise<void>[] = [];
     for (const tx of back) {
       try {
-        await this.addInner(tx, true);
+        writes.push((await this.addInner(tx, true)).written);
       } catch (e) {
         if (!(e instanceof RuleError)) throw e;
       }
     }
     const senders = reorged ? [...this.bySender.keys()] : [...this.touched].filter((k) => this.bySender.has(k));
     this.touched.clear();
-    if (senders.length === 0) return;
-    const accounts = await this.o.chain.getAccounts(senders);
-    const ops: BatchOp[] = [];
-    for (const k of senders) this.trimSender(k, accounts.get(k) ?? { balance: 0n, nonce: 0n }, ops);
-    await this.o.db.batch(ops);
+    if (senders.length > 0) {
+      const accounts = await this.o.chain.getAccounts(senders);
+      const ops: BatchOp[] = [];
+      for (const k of senders) this.trimSender(k, accounts.get(k) ?? { balance: 0n, nonce: 0n }, ops);
+      writes.push(this.writer.submit(ops));
+    }
+    await Promise.all(writes);
     if (back.length > 0) this.o.log.info(`mempool: ${back.length} transaction(s) from disconnected blocks considered, ${this.size} pending`);
   }
 }
