@@ -37,6 +37,11 @@ const MAX_PROOF_VALUE = 1 << 20;
  */
 export interface TrieNodeReader {
   node(hash: Uint8Array): Uint8Array | undefined;
+  /**
+   * As node(), for a node on an updated path: an internal one is always replaced by the update,
+   * so a cache may forget it now, in the same lookup, rather than be told after the block.
+   */
+  replacing?(hash: Uint8Array): Uint8Array | undefined;
 }
 
 /** A change to one key: `apply` maps the committed value (null = absent, and read-only: it may be a view of a cache) to the new one (null = delete). */
@@ -116,6 +121,14 @@ export class TreeWriter {
     return rec;
   }
 
+  /** read() of a node on an updated path (see TrieNodeReader.replacing). */
+  private readReplacing(hash: Uint8Array): Uint8Array {
+    if (!this.store.replacing) return this.read(hash);
+    const rec = this.store.replacing(hash) ?? this.created.node(hash);
+    if (!rec) throw new Error(`state trie node ${bytesToHex(hash)} is missing`);
+    return rec;
+  }
+
   /** New root after `updates` (paths must be distinct). */
   update(root: Uint8Array, updates: readonly TreeUpdate[]): Uint8Array {
     if (updates.length === 0) return root;
@@ -151,7 +164,7 @@ export class TreeWriter {
       this.build(depth, items, 0, items.length, out, at);
       return;
     }
-    const old = this.read(hash);
+    const old = this.readReplacing(hash);
     if (old[0] === LEAF) {
       const existing: Item = { path: old.subarray(1, 33), value: old.subarray(HEAD), hash };
       const items = this.applyAll(ups, lo, hi, existing);
@@ -159,7 +172,8 @@ export class TreeWriter {
       this.build(depth, items, 0, items.length, out, at);
       return;
     }
-    this.created.replace(hash);
+    // A store that forgot it on the way down needs no reminder.
+    if (!this.store.replacing) this.created.replace(hash);
     const mid = firstOne(ups, lo, hi, depth);
     const rec = this.alloc(HEAD);
     const leftKind = this.child(old, 1, depth, ups, lo, mid, rec);

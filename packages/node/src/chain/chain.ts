@@ -206,10 +206,12 @@ export class Chain extends TypedEmitter<ChainEvents> {
     return this.main[0]!;
   }
 
-  /** The state tree's nodes: the committed state at any stored block's root, for proofs and templates. */
-  get stateNodes(): TrieNodeReader {
-    return this.trie;
-  }
+  /**
+   * The state tree's nodes: the committed state at any stored block's root, for proofs and
+   * templates. Without `replacing`: only a connect may drop the nodes it replaces from the
+   * cache, or each template built on the tip would send the next connect to LevelDB.
+   */
+  readonly stateNodes: TrieNodeReader = { node: (hash) => this.trie.node(hash) };
 
   /** Committed contract code and storage (mirrors LevelDB), receipts and events. */
   get contracts(): ContractChainState {

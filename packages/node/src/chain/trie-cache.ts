@@ -111,6 +111,20 @@ class Generation {
     return true;
   }
 
+  /** The record under `hash`, unlinked if its first byte is `tag` (its bytes stay valid for the caller). */
+  takeIf(hash: Uint8Array, tag: number): Uint8Array | undefined {
+    const slot = this.slotOf(hash);
+    if (slot < 0) return undefined;
+    const id = this.table[slot]! - 1;
+    const at = this.offsetOf[id]!;
+    const rec = this.chunks[this.chunkOf[id]!]!.subarray(at + 32, at + 32 + this.size[id]!);
+    if (rec[0] === tag) {
+      this.table[slot] = DELETED;
+      this.live -= 32 + this.size[id]! + ENTRY_OVERHEAD;
+    }
+    return rec;
+  }
+
   unlink(hash: Uint8Array): void {
     const slot = this.slotOf(hash);
     if (slot < 0) return;
@@ -243,6 +257,18 @@ export class TrieNodeCache {
 
   set(hash: Uint8Array, record: Uint8Array): void {
     this.add(hash, record);
+  }
+
+  /**
+   * get(), but a record whose first byte is `tag` leaves the young generation (or is not carried
+   * out of the old one): the caller is about to replace it.
+   */
+  takeIf(hash: Uint8Array, tag: number): Uint8Array | undefined {
+    const hit = this.young.takeIf(hash, tag);
+    if (hit) return hit;
+    const aged = this.old.get(hash);
+    if (aged && aged[0] !== tag) this.add(hash, aged);
+    return aged;
   }
 
   /**

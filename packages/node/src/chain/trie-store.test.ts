@@ -68,4 +68,40 @@ describe('TrieNodeStore', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('forgets an internal node read for replacement, which LevelDB still serves, and keeps a leaf so read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hackcoin-trie-'));
+    try {
+      const db = await openDatabase(dir);
+      const store = new TrieNodeStore(db, 1 << 20);
+      const w = new TreeWriter(store);
+      const root = w.update(EMPTY_ROOT, Array.from({ length: 20 }, (_, i) => ({ path: path(i), apply: () => value(i, 0) })));
+      await db.batch(store.ops(w.created));
+      store.remember(w.created);
+      const getSync = db.getSync.bind(db);
+      let reads = 0;
+      (db as { getSync: unknown }).getSync = (k: Uint8Array) => {
+        reads++;
+        return getSync(k);
+      };
+      const rootRecord = bytesToHex(store.node(root)!);
+      expect(reads).toBe(0);
+      expect(store.replacing!(root)![0]).toBe(0x01);
+      expect(bytesToHex(store.node(root)!)).toBe(rootRecord);
+      expect(reads).toBe(1);
+      // The node() above cached it again; a leaf read for replacement stays cached (the update may keep it).
+      const leaf = Array.from({ length: w.created.count }, (_, i) => w.created.hash(i)).find((h) => store.node(h)![0] === 0x00)!;
+      const before = reads;
+      expect(store.replacing!(leaf)![0]).toBe(0x00);
+      store.node(leaf);
+      expect(reads).toBe(before);
+      // An update through the store reaches the same root as one through a store that forgets nothing.
+      const next = new TreeWriter(store).update(root, [{ path: path(3), apply: () => value(3, 1) }]);
+      const plain = new TreeWriter({ node: (h) => store.node(h) }).update(root, [{ path: path(3), apply: () => value(3, 1) }]);
+      expect(bytesToHex(next)).toBe(bytesToHex(plain));
+      await db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
