@@ -34,6 +34,25 @@ describe('NonceGapPool', () => {
     expect(pool.size).toBe(0);
   });
 
+  it("makes room from the peer holding the most, so a flood from one peer pushes out its own and not another's", () => {
+    const pool = new NonceGapPool({ maxTxs: 6, maxBytes: 10_000, ttlMs: 60_000 });
+    pool.add(held(tx(5n, W.bob), 'honest', 100));
+    pool.add(held(tx(7n, W.carol), 'honest', 100));
+    for (let n = 1n; n <= 40n; n++) pool.add(held(tx(n), 'flooder', 100));
+    expect(pool.size).toBe(6);
+    expect(pool.next(tx(4n, W.bob))?.from).toBe('honest');
+    expect(pool.next(tx(6n, W.carol))?.from).toBe('honest');
+    // The flooder keeps its newest four; by bytes too, a heavy entry of its own goes first.
+    expect(pool.next(tx(36n))?.tx.nonce).toBe(37n);
+    expect(pool.next(tx(35n))).toBeUndefined();
+    pool.add(held(tx(3n, W.bob), 'honest', 100));
+    pool.add(held(tx(90n), 'flooder', 9_700));
+    expect(pool.holds(tx(3n, W.bob), held(tx(3n, W.bob), 'honest', 100).raw)).toBe(true);
+    expect(pool.holds(tx(90n), held(tx(90n), 'flooder', 9_700).raw)).toBe(true);
+    expect(pool.next(tx(38n))?.tx.nonce).toBe(39n);
+    expect(pool.next(tx(37n))).toBeUndefined();
+  });
+
   it('forgets what it held longer than its time limit', () => {
     let now = 0;
     const pool = new NonceGapPool({ maxTxs: 10, maxBytes: 10_000, ttlMs: 1_000 }, () => now);

@@ -26,13 +26,17 @@ interface Entry extends Held {
  * messages, so a sender's later batch can arrive first over a faster path,
  * and dropping it would lose it for good (its message is seen and not
  * relayed again). Keyed by public key and nonce; bounded by count, bytes and
- * age, oldest out first. A stranger who fills it with transactions of
- * accounts that cannot pay costs honest ones only this second chance.
- * Transactions are held after every check but the nonce's (the mempool
- * checks signatures first), so what is held was signed by its key.
+ * age. Past a bound, expired entries go first, then the oldest entry of the
+ * peer holding the most bytes (Core's orphanage evicts from its heaviest
+ * peer too): a stranger who floods it with signed transactions of accounts
+ * that cannot pay pushes out its own before an honest peer's. Transactions
+ * are held after every check but the nonce's (the mempool checks signatures
+ * first), so what is held was signed by its key.
  */
 export class NonceGapPool {
   private readonly held = new Map<string, Entry>();
+  /** Each peer's held keys, oldest first, and their bytes. */
+  private readonly byPeer = new Map<string, { keys: Set<string>; bytes: number }>();
   private bytes = 0;
 
   constructor(
@@ -50,10 +54,23 @@ export class NonceGapPool {
     this.drop(k);
     this.held.set(k, { ...h, until: this.now() + this.limits.ttlMs });
     this.bytes += h.raw.length;
+    const share = this.byPeer.get(h.from) ?? { keys: new Set<string>(), bytes: 0 };
+    share.keys.add(k);
+    share.bytes += h.raw.length;
+    this.byPeer.set(h.from, share);
+    const now = this.now();
     for (const [oldest, e] of this.held) {
-      if (this.held.size <= this.limits.maxTxs && this.bytes <= this.limits.maxBytes && e.until > this.now()) break;
+      if (e.until > now) break;
       this.drop(oldest);
     }
+    while (this.held.size > this.limits.maxTxs || this.bytes > this.limits.maxBytes) this.drop(this.heaviestPeersOldest());
+  }
+
+  /** The oldest key of the peer holding the most bytes (the pool is not empty). */
+  private heaviestPeersOldest(): string {
+    let heaviest: { keys: Set<string>; bytes: number } | undefined;
+    for (const share of this.byPeer.values()) if (!heaviest || share.bytes > heaviest.bytes) heaviest = share;
+    return heaviest!.keys.values().next().value!;
   }
 
   /** Whether exactly this transaction (not another with its nonce) is held. */
@@ -78,6 +95,10 @@ export class NonceGapPool {
     if (!e) return;
     this.held.delete(k);
     this.bytes -= e.raw.length;
+    const share = this.byPeer.get(e.from)!;
+    share.keys.delete(k);
+    share.bytes -= e.raw.length;
+    if (share.keys.size === 0) this.byPeer.delete(e.from);
   }
 }
 
