@@ -6,6 +6,7 @@ export interface MempoolEntry {
   id: string;
   sender: Uint8Array;
   senderKey: string;
+  recipientKey: string;
   size: number;
   /** Fee per byte; policy ordering only, never consensus, so a float is fine. */
   feeRate: number;
@@ -22,6 +23,7 @@ export function makeMempoolEntry(tx: TransferTx, backend: SignatureBackend, time
     id: txId(tx),
     sender,
     senderKey: addressKey(sender),
+    recipientKey: addressKey(tx.to),
     size,
     feeRate: Number(tx.fee) / size,
     time,

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {
   COIN,
   ZERO_ADDRESS,
+  addressKey,
   contractAddress,
   encodeTx,
   signTransfer,
@@ -124,6 +125,12 @@ describe('adversarial tier: transactions into the mempool', () => {
         const next = fx.mempool.accountView(W.minerA.address).nextNonce;
         const sequenced = inSequence && tx.publicKey.every((b, i) => b === W.minerA.publicKey[i]) ? signTransfer({ ...unsigned(tx), nonce: next }, W.minerA.privateKey) : tx;
         tally.add(await verdictOf(() => admit(sequenced)));
+        // The per-address indexes say what a pass over the whole pool says.
+        for (const address of [W.minerA.address, W.bob.address, sequenced.to]) {
+          const k = addressKey(address);
+          const scanned = fx.mempool.entries().filter((e) => e.senderKey === k || e.recipientKey === k);
+          expect(new Set(fx.mempool.pendingFor(address).map((e) => e.id))).toEqual(new Set(scanned.map((e) => e.id)));
+        }
       }),
       { numRuns: fuzzRuns(1_200), ...fuzzSeed() },
     );

@@ -68,6 +68,8 @@ export interface MempoolOptions {
 export class Mempool extends TypedEmitter<MempoolEvents> {
   private readonly byId = new Map<string, MempoolEntry>();
   private readonly bySender = new Map<string, Map<bigint, MempoolEntry>>();
+  /** Pending transactions paying each address: a wallet's view without a pass over the pool. */
+  private readonly byRecipient = new Map<string, Set<MempoolEntry>>();
   private readonly queue = new SerialQueue();
   private readonly returned: TransferTx[] = [];
   private readonly touched = new Set<string>();
@@ -128,9 +130,9 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
 
   pendingFor(address: Uint8Array): MempoolEntry[] {
     const k = addressKey(address);
-    const out: MempoolEntry[] = [];
-    for (const e of this.byId.values()) if (e.senderKey === k || addressKey(e.tx.to) === k) out.push(e);
-    return out.sort((a, b) => (a.tx.nonce < b.tx.nonce ? -1 : 1));
+    const out = new Set<MempoolEntry>(this.bySender.get(k)?.values());
+    for (const e of this.byRecipient.get(k) ?? []) out.add(e);
+    return [...out].sort((a, b) => (a.tx.nonce < b.tx.nonce ? -1 : 1));
   }
 
   /**
@@ -327,6 +329,9 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     run.set(tx.nonce, entry);
     this.bySender.set(entry.senderKey, run);
     this.byId.set(entry.id, entry);
+    const paying = this.byRecipient.get(entry.recipientKey) ?? new Set<MempoolEntry>();
+    paying.add(entry);
+    this.byRecipient.set(entry.recipientKey, paying);
     this.evictable.touch(tailOf(run));
     this.totalBytes += entry.size;
     if (persist) ops.push({ type: 'put', key: key(Prefix.mempool, entry.hash), value: encodeTx(tx) });
@@ -357,6 +362,9 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     if (run?.get(e.tx.nonce) === e) run.delete(e.tx.nonce);
     if (run && run.size === 0) this.bySender.delete(e.senderKey);
     else if (run) this.evictable.touch(tailOf(run));
+    const paying = this.byRecipient.get(e.recipientKey);
+    paying?.delete(e);
+    if (paying?.size === 0) this.byRecipient.delete(e.recipientKey);
     ops.push({ type: 'del', key: key(Prefix.mempool, e.hash) });
     this.emit('tx:removed', e, reason);
   }
