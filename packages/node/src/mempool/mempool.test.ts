@@ -327,6 +327,22 @@ describe('Mempool and the chain', () => {
     expect(await storedIds(fx)).toEqual(new Set([id(keep)]));
   });
 
+  it('takes back a disconnected transaction that pays less than the rolling floor, which still holds for new ones', async () => {
+    const fx = await funded({ maxTxs: 3 });
+    for (const [w, fee] of [[W.bob, 1_000n], [W.carol, 2_000n], [W.dave, 3_000n]] as const) await fx.mempool.add(fx.tx(w, W.alice, COIN, { fee }));
+    await fx.mempool.add(fx.tx(W.alice, W.bob, COIN, { fee: 1_500n })); // evicts bob's: the floor is 1,000 / 147 + 1
+    await fx.mine(1);
+    const side = await fx.branch();
+    const cheap = fx.tx(W.bob, W.alice, COIN, { fee: 500n });
+    expect((await fx.chain.processBlock((await fx.branch()).next({ txs: [cheap] }))).status).toBe('connected');
+    await fx.chain.processBlock(side.next());
+    await fx.chain.processBlock(side.next());
+    await fx.settle();
+    expect(fx.mempool.minFeeRate()).toBeGreaterThan(500 / 147);
+    expect(poolIds(fx)).toEqual(new Set([id(cheap)]));
+    await rejected(fx, fx.tx(W.carol, W.alice, COIN, { nonce: 1n, fee: 500n }), 'mempool-min-fee-not-met');
+  });
+
   it('survives a restart: persisted transactions are reloaded and revalidated', async () => {
     const fx = await funded();
     const a0 = fx.tx(W.alice, W.bob, 1n * COIN, { nonce: 0n });

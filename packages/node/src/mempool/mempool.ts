@@ -211,7 +211,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     await this.queue.run(async () => {
       for (const tx of txs) {
         try {
-          writes.push((await this.addInner(tx, false, checked)).written);
+          writes.push((await this.addInner(tx, false, checked, true)).written);
           checked?.cacheFor(tx);
         } catch (e) {
           if (!(e instanceof RuleError)) throw e;
@@ -269,8 +269,13 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     });
   }
 
-  /** Admits `tx` in memory; `written` settles when its batch (with any evictions it made) lands. */
-  private async addInner(tx: TransferTx, persist: boolean, checked?: SignatureBackend): Promise<{ entry: MempoolEntry; written: Promise<void> }> {
+  /**
+   * Admits `tx` in memory; `written` settles when its batch (with any evictions it made) lands.
+   * `returning`: from a disconnected block or saved before a restart, so not held to the
+   * rolling floor (Core's bypass_limits): it was accepted once, and dropping it could leave a
+   * transaction a reorg unconfirmed nowhere.
+   */
+  private async addInner(tx: TransferTx, persist: boolean, checked?: SignatureBackend, returning = false): Promise<{ entry: MempoolEntry; written: Promise<void> }> {
     const { params, backend, chain, minFeeRate } = this.o;
     checkTransferSanity(tx, params);
     const id = hashToHex(txHash(tx));
@@ -281,7 +286,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     const entry = makeMempoolEntry(tx, backend, this.now());
     const minFee = minFeeRate * BigInt(entry.size);
     if (tx.fee < minFee) reject('min-fee-not-met', `fee ${formatHck(tx.fee)} HCK below ${formatHck(minFee)} HCK (${minFeeRate} base units/byte)`, 0);
-    const floor = this.rollingFee.current(this.now(), Math.max(this.byId.size / this.o.maxTxs, this.totalBytes / this.maxBytes));
+    const floor = returning ? 0 : this.rollingFee.current(this.now(), Math.max(this.byId.size / this.o.maxTxs, this.totalBytes / this.maxBytes));
     if (entry.feeRate < floor) {
       reject('mempool-min-fee-not-met', `fee rate ${entry.feeRate.toFixed(2)} below the ${floor.toFixed(2)} units/byte a recently full mempool asks`, 0);
     }
@@ -425,7 +430,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     const writes: Promise<void>[] = [];
     for (const tx of back) {
       try {
-        writes.push((await this.addInner(tx, true)).written);
+        writes.push((await this.addInner(tx, true, undefined, true)).written);
       } catch (e) {
         if (!(e instanceof RuleError)) throw e;
       }

@@ -24,8 +24,14 @@ export class RollingMinFee {
     this.blockSinceBump = false;
   }
 
+  /**
+   * Decay starts at the first block after a raise. Later blocks leave the clock alone: Core resets
+   * it on every block too, but asks for the floor many times a second; here it is asked only when
+   * a transaction or a client comes, and a reset per block would keep a quiet node's floor high
+   * for days.
+   */
   blockConnected(now: number): void {
-    this.lastUpdate = now;
+    if (!this.blockSinceBump) this.lastUpdate = now;
     this.blockSinceBump = true;
   }
 
