@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { MempoolEntry } from './entry.js';
 import { EvictionIndex } from './eviction-index.js';
 
-/** A pool of sender runs as the mempool keeps them, with the index hooked in as the mempool hooks it. */
+/** A pool of sender runs as the mempool keeps them, with the index told of a new last nonce only where the mempool tells it. */
 class Pool {
   readonly byId = new Map<string, MempoolEntry>();
   readonly bySender = new Map<string, Map<bigint, MempoolEntry>>();
@@ -27,7 +27,18 @@ class Pool {
     run.set(nonce, e);
     this.bySender.set(sender, run);
     this.byId.set(e.id, e);
-    this.index.touch(this.tail(sender)!);
+    if (!run.has(nonce + 1n)) this.index.touch(e);
+  }
+
+  /** A richer transaction in place of one pending (same sender and nonce). */
+  replace(old: MempoolEntry, feeRate: number): void {
+    this.remove(old);
+    const run = this.bySender.get(old.senderKey) ?? new Map<bigint, MempoolEntry>();
+    const e = { id: `tx${this.next++}`, senderKey: old.senderKey, feeRate, tx: { nonce: old.tx.nonce } } as unknown as MempoolEntry;
+    run.set(old.tx.nonce, e);
+    this.bySender.set(old.senderKey, run);
+    this.byId.set(e.id, e);
+    if (!run.has(old.tx.nonce + 1n)) this.index.touch(e);
   }
 
   remove(e: MempoolEntry): void {
@@ -35,7 +46,7 @@ class Pool {
     const run = this.bySender.get(e.senderKey)!;
     run.delete(e.tx.nonce);
     if (run.size === 0) this.bySender.delete(e.senderKey);
-    else this.index.touch(this.tail(e.senderKey)!);
+    else if (!run.has(e.tx.nonce + 1n)) this.index.touch(this.tail(e.senderKey)!);
   }
 
   /** What the mempool computed before the index: a scan of every other sender's tail. */
@@ -50,6 +61,7 @@ const senders = ['a', 'b', 'c', 'd', 'e', 'f'];
 const op = fc.oneof(
   fc.record({ kind: fc.constant('add' as const), sender: fc.constantFrom(...senders), rate: fc.integer({ min: 1, max: 50 }) }),
   fc.record({ kind: fc.constant('confirm' as const), pick: fc.nat() }),
+  fc.record({ kind: fc.constant('replace' as const), pick: fc.nat(), rate: fc.integer({ min: 1, max: 60 }) }),
   fc.record({ kind: fc.constant('evict' as const), exclude: fc.constantFrom(...senders, 'none') }),
 );
 
@@ -60,7 +72,10 @@ describe('EvictionIndex', () => {
         const pool = new Pool();
         for (const o of ops) {
           if (o.kind === 'add') pool.add(o.sender, o.rate);
-          else if (o.kind === 'confirm') {
+          else if (o.kind === 'replace') {
+            const all = [...pool.byId.values()];
+            if (all.length > 0) pool.replace(all[o.pick % all.length]!, o.rate);
+          } else if (o.kind === 'confirm') {
             // A block confirms some sender's first nonce.
             const keys = [...pool.bySender.keys()];
             if (keys.length === 0) continue;

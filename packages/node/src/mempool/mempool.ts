@@ -337,7 +337,8 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     const paying = this.byRecipient.get(entry.recipientKey) ?? new Set<MempoolEntry>();
     paying.add(entry);
     this.byRecipient.set(entry.recipientKey, paying);
-    this.evictable.touch(tailOf(run));
+    // Runs are gap-free above the account's nonce: without a successor it is the new last nonce.
+    if (!run.has(tx.nonce + 1n)) this.evictable.touch(entry);
     this.totalBytes += entry.size;
     if (persist) ops.push({ type: 'put', key: key(Prefix.mempool, entry.hash), value: encodeTx(tx) });
     if (existing) this.trimSender(entry.senderKey, account, ops);
@@ -366,7 +367,8 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     const run = this.bySender.get(e.senderKey);
     if (run?.get(e.tx.nonce) === e) run.delete(e.tx.nonce);
     if (run && run.size === 0) this.bySender.delete(e.senderKey);
-    else if (run) this.evictable.touch(tailOf(run));
+    // Only when the last nonce went does the sender have a new one (a block removes the first ones).
+    else if (run && !run.has(e.tx.nonce + 1n)) this.evictable.touch(tailOf(run));
     const paying = this.byRecipient.get(e.recipientKey);
     paying?.delete(e);
     if (paying?.size === 0) this.byRecipient.delete(e.recipientKey);
