@@ -123,16 +123,19 @@ describe('Relay', () => {
     expect(r.local.mempool.size).toBe(4);
   });
 
-  it('bounds the batches one peer has waiting, without holding up another peer’s', async () => {
+  it('bounds the batches one network group has waiting, without holding up another group’s', async () => {
     const r = await setup();
     await r.local.mine(2, { miner: W.alice });
-    r.peers.add('other', { chainWork: 0n });
+    // 'sender' is at 10.0.0.1; a second connection from 10.0.9.9 is the same /16, 'other' is not.
+    r.peers.add('sybil', { chainWork: 0n }, 'inbound', '/ip4/10.0.9.9/tcp/4000');
+    r.peers.add('other', { chainWork: 0n }, 'inbound', '/ip4/10.1.0.1/tcp/4000');
     const flood = new Uint8Array(600 * 1024).fill(7);
-    const fromOther = r.gossip.validators.get('t')!('other', encodeRawList([encodeTx(r.local.tx(W.alice, W.bob, 1_000n))]));
-    const verdicts = await Promise.all([...Array.from({ length: 4 }, () => r.tx(flood)), fromOther]);
+    const validate = r.gossip.validators.get('t')!;
+    const fromOther = validate('other', encodeRawList([encodeTx(r.local.tx(W.alice, W.bob, 1_000n))]));
+    const verdicts = await Promise.all([r.tx(flood), r.tx(flood), validate('sybil', flood), validate('sybil', flood), fromOther]);
     expect(verdicts).toEqual(['reject', 'reject', 'reject', 'ignore', 'accept']);
     // Its share is free again once its batches were taken.
-    expect(await r.tx(flood)).toBe('reject');
+    expect(await validate('sybil', flood)).toBe('reject');
   });
 
   it('holds a batch that overtook the one before it, and admits it when the gap closes', async () => {

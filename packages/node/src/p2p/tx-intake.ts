@@ -7,13 +7,18 @@ import { decodeRawList } from './messages.js';
 import { NonceGapPool, type Held, type NonceGapLimits } from './nonce-gap-pool.js';
 import type { PeerSet } from './peer-set.js';
 import type { Offence } from './ban-score.js';
+import { groupOf } from './netgroup.js';
 import { LIMITS } from './protocol.js';
 import { RecentSet } from './recent-set.js';
 
 /** Gossiped transaction batches waiting for the one being taken, at most (a flood is ignored past it). */
 const MAX_WAITING_BATCH_BYTES = 16 * 1024 * 1024;
-/** One peer's share of that: a flood from one peer cannot crowd out the batches of the others. */
-const MAX_WAITING_BATCH_BYTES_PER_PEER = 2 * 1024 * 1024;
+/**
+ * One network group's share of that (an IPv4 /16 or IPv6 /32, as Core groups peers): a flood
+ * from one peer, or from many connections out of one operator's addresses, cannot crowd out
+ * the batches of the others.
+ */
+const MAX_WAITING_BATCH_BYTES_PER_GROUP = 2 * 1024 * 1024;
 
 /** What one relayed transaction turned out to be. */
 type Judgement = 'new' | 'known' | 'innocent' | 'reject';
@@ -34,7 +39,7 @@ export class TxIntake {
   private readonly banned = new RecentSet(1_024);
   private batches: Promise<unknown> = Promise.resolve();
   private waitingBytes = 0;
-  /** Bytes waiting per peer; a peer leaves it when its last batch was taken. */
+  /** Bytes waiting per network group; a group leaves it when its last batch was taken. */
   private readonly waitingFrom = new Map<string, number>();
 
   constructor(
@@ -54,22 +59,24 @@ export class TxIntake {
    * A gossiped batch. Batches are taken one at a time, each in its own order: gossipsub
    * validates messages concurrently, and a sender's later nonces in the next batch would
    * otherwise reach the mempool between its earlier ones. What waits is bounded by bytes, in
-   * all and per peer; past that a batch is ignored (not relayed, nobody blamed: an honest peer
+   * all and per network group; past that a batch is ignored (not relayed, nobody blamed: an honest peer
    * relaying a burst may meet the bound too).
    */
   acceptBatch(from: string, data: Uint8Array): Promise<Validation> {
-    const fromPeer = this.waitingFrom.get(from) ?? 0;
-    if (this.waitingBytes + data.length > MAX_WAITING_BATCH_BYTES || fromPeer + data.length > MAX_WAITING_BATCH_BYTES_PER_PEER) {
+    const address = this.peers.get(from)?.address;
+    const group = address === undefined ? from : groupOf(address);
+    const fromGroup = this.waitingFrom.get(group) ?? 0;
+    if (this.waitingBytes + data.length > MAX_WAITING_BATCH_BYTES || fromGroup + data.length > MAX_WAITING_BATCH_BYTES_PER_GROUP) {
       return Promise.resolve('ignore');
     }
     this.waitingBytes += data.length;
-    this.waitingFrom.set(from, fromPeer + data.length);
+    this.waitingFrom.set(group, fromGroup + data.length);
     const run = this.batches.then(() => this.takeBatch(from, data));
     const done = run.finally(() => {
       this.waitingBytes -= data.length;
-      const left = this.waitingFrom.get(from)! - data.length;
-      if (left > 0) this.waitingFrom.set(from, left);
-      else this.waitingFrom.delete(from);
+      const left = this.waitingFrom.get(group)! - data.length;
+      if (left > 0) this.waitingFrom.set(group, left);
+      else this.waitingFrom.delete(group);
     });
     this.batches = done.catch(() => undefined);
     return done;
