@@ -373,7 +373,6 @@ export class Chain extends TypedEmitter<ChainEvents> {
     return out;
   }
 
-
   async getTxLocation(hash: Uint8Array): Promise<{ entry: ChainEntry; index: number } | null> {
     await this.settled();
     const raw = await this.db.get(key(Prefix.tx, hash));

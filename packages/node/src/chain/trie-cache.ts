@@ -80,9 +80,7 @@ class Generation {
   /** The record cached under `hash`, or undefined. */
   get(hash: Uint8Array): Uint8Array | undefined {
     const id = this.find(hash);
-    if (id < 0) return undefined;
-    const at = this.offsetOf[id]!;
-    return this.chunks[this.chunkOf[id]!]!.subarray(at + 32, at + 32 + this.size[id]!);
+    return id < 0 ? undefined : this.recordOf(id);
   }
 
   /**
@@ -115,22 +113,25 @@ class Generation {
   takeIf(hash: Uint8Array, tag: number): Uint8Array | undefined {
     const slot = this.slotOf(hash);
     if (slot < 0) return undefined;
-    const id = this.table[slot]! - 1;
-    const at = this.offsetOf[id]!;
-    const rec = this.chunks[this.chunkOf[id]!]!.subarray(at + 32, at + 32 + this.size[id]!);
-    if (rec[0] === tag) {
-      this.table[slot] = DELETED;
-      this.live -= 32 + this.size[id]! + ENTRY_OVERHEAD;
-    }
+    const rec = this.recordOf(this.table[slot]! - 1);
+    if (rec[0] === tag) this.unlinkSlot(slot);
     return rec;
   }
 
   unlink(hash: Uint8Array): void {
     const slot = this.slotOf(hash);
-    if (slot < 0) return;
+    if (slot >= 0) this.unlinkSlot(slot);
+  }
+
+  private unlinkSlot(slot: number): void {
     const id = this.table[slot]! - 1;
     this.table[slot] = DELETED;
     this.live -= 32 + this.size[id]! + ENTRY_OVERHEAD;
+  }
+
+  private recordOf(id: number): Uint8Array {
+    const at = this.offsetOf[id]!;
+    return this.chunks[this.chunkOf[id]!]!.subarray(at + 32, at + 32 + this.size[id]!);
   }
 
   private find(hash: Uint8Array): number {

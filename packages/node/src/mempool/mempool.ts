@@ -116,8 +116,12 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
    * lately been full (Core's mempoolminfee).
    */
   minFeeRate(): number {
-    const fullness = Math.max(this.byId.size / this.o.maxTxs, this.totalBytes / this.maxBytes);
-    return Math.max(Number(this.o.minFeeRate), this.rollingFee.current(this.now(), fullness));
+    return Math.max(Number(this.o.minFeeRate), this.rollingFee.current(this.now(), this.fullness()));
+  }
+
+  /** The pool's share of the nearer of its two bounds, 0 to 1. */
+  private fullness(): number {
+    return Math.max(this.byId.size / this.o.maxTxs, this.totalBytes / this.maxBytes);
   }
 
   get(id: string): MempoolEntry | undefined {
@@ -286,7 +290,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     const entry = makeMempoolEntry(tx, backend, this.now());
     const minFee = minFeeRate * BigInt(entry.size);
     if (tx.fee < minFee) reject('min-fee-not-met', `fee ${formatHck(tx.fee)} HCK below ${formatHck(minFee)} HCK (${minFeeRate} base units/byte)`, 0);
-    const floor = returning ? 0 : this.rollingFee.current(this.now(), Math.max(this.byId.size / this.o.maxTxs, this.totalBytes / this.maxBytes));
+    const floor = returning ? 0 : this.rollingFee.current(this.now(), this.fullness());
     if (entry.feeRate < floor) {
       reject('mempool-min-fee-not-met', `fee rate ${entry.feeRate.toFixed(2)} below the ${floor.toFixed(2)} units/byte a recently full mempool asks`, 0);
     }

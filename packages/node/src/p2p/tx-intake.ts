@@ -59,8 +59,8 @@ export class TxIntake {
    * A gossiped batch. Batches are taken one at a time, each in its own order: gossipsub
    * validates messages concurrently, and a sender's later nonces in the next batch would
    * otherwise reach the mempool between its earlier ones. What waits is bounded by bytes, in
-   * all and per network group; past that a batch is ignored (not relayed, nobody blamed: an honest peer
-   * relaying a burst may meet the bound too).
+   * all and per network group; past that a batch is ignored (not relayed, nobody blamed: an
+   * honest peer relaying a burst may meet the bound too).
    */
   acceptBatch(from: string, data: Uint8Array): Promise<Validation> {
     const address = this.peers.get(from)?.address;
