@@ -30,6 +30,7 @@ import { Relay } from './relay.js';
 import { TxIntake } from './tx-intake.js';
 import { serveSync } from './serve.js';
 import { WireSyncClient } from './sync-client.js';
+import { peersDueForStatus } from './status-refresh.js';
 import { Syncer, type SyncProgress } from './sync.js';
 import { Wire } from './wire.js';
 
@@ -110,6 +111,9 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
   private announcer!: TipAnnouncer;
   private readonly gate: InboundGate;
   private statusTimer: NodeJS.Timeout | undefined;
+  private get statusIntervalMs(): number {
+    return this.o.statusIntervalMs ?? 10_000;
+  }
   private stopped = false;
   private readonly onTip = () => this.announcer.announce();
 
@@ -246,7 +250,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     this.relay.start();
     this.manager.start();
     chain.on('tip', this.onTip);
-    this.statusTimer = setInterval(() => this.refreshStatuses(), this.o.statusIntervalMs ?? 10_000);
+    this.statusTimer = setInterval(() => this.refreshStatuses(), this.statusIntervalMs);
     this.statusTimer.unref();
     log.info(`P2P listening as ${this.host.peerId} on ${this.addrs().join(', ')}`);
   }
@@ -380,7 +384,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
   }
 
   private refreshStatuses(): void {
-    for (const p of this.table.ready()) void this.handshake.exchange(p.peerId);
+    for (const p of peersDueForStatus(this.table.ready(), Date.now(), this.statusIntervalMs)) void this.handshake.exchange(p.peerId);
   }
 
   overview(): NetworkOverview {
