@@ -12,7 +12,7 @@ import {
 import type { CompactStats as Compact } from '../../packages/node/src/p2p/compact/compact-relay.js';
 import type { TestNode } from '../../packages/node/test/helpers/node-process.js';
 import { startCluster, stopCluster, watchBlocks } from './cluster.js';
-import { loadAverage, percentile } from './proc.js';
+import { cpuSeconds, loadAverage, percentile, statCpuSeconds } from './proc.js';
 
 /** Pending transactions one sender may have in a mempool (the mempool's per-sender limit is 64). */
 const PER_SENDER = 50;
@@ -29,6 +29,14 @@ function newSender(): Sender {
   const key = generatePrivateKey();
   const address = addressFromPublicKey(publicKeyFromPrivate(key));
   return { key, address, addr: formatAddress(address), nonce: 0n };
+}
+
+const CPU_LABEL = (series: string) => `${series}: median CPU ms per node per block, whole process / main thread`;
+
+/** CPU seconds of a node process so far, in all its threads and in its main thread alone. */
+function cpuTimes(n: TestNode): { all: number; main: number } {
+  const pid = n.proc.pid!;
+  return { all: cpuSeconds(pid), main: statCpuSeconds(`/proc/${pid}/task/${pid}/stat`) };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -78,14 +86,28 @@ export async function runPropagationBench(opts: { nodes?: number; blocks?: numbe
       const worst: number[] = [];
       const perNode: number[] = [];
       let missing = 0;
+      const cpu: number[] = [];
+      const mainCpu: number[] = [];
       for (let b = 0; b < n; b++) {
         await prepare();
+        const before = nodes.map(cpuTimes);
         const r = await mineOne(sink.addr, waitMs);
         worst.push(r.worst);
         perNode.push(...r.perNode);
         missing += r.missing;
         await sleep(250);
+        // Over the block and the pause after it, in 10 ms ticks: relay, checks, connect, and the
+        // engine's own threads (compiler, collector) and LevelDB's beside the main thread.
+        const used = nodes.map((x, i) => {
+          const t = cpuTimes(x);
+          mainCpu.push((t.main - before[i]!.main) * 1000);
+          return (t.all - before[i]!.all) * 1000;
+        });
+        cpu.push(...used);
+        if (process.env.BENCH_TRACE) process.stderr.write(`block ${b}: to all ${Math.round(r.worst)} ms, CPU ms per node ${used.map(Math.round).join(' ')}\n`);
       }
+      cpu.sort((a, b) => a - b);
+      mainCpu.sort((a, b) => a - b);
       worst.sort((a, b) => a - b);
       perNode.sort((a, b) => a - b);
       return {
@@ -94,6 +116,7 @@ export async function runPropagationBench(opts: { nodes?: number; blocks?: numbe
         medianPerNodeMs: Math.round(percentile(perNode, 0.5)),
         p95PerNodeMs: Math.round(percentile(perNode, 0.95)),
         missedDeliveries: missing,
+        cpuPerNode: `${Math.round(percentile(cpu, 0.5))} / ${Math.round(percentile(mainCpu, 0.5))}`,
       };
     };
 
@@ -106,6 +129,7 @@ export async function runPropagationBench(opts: { nodes?: number; blocks?: numbe
       'empty: worst block-to-all ms': empty.worstBlockToAllMs,
       'empty: median / p95 per node ms': `${empty.medianPerNodeMs} / ${empty.p95PerNodeMs}`,
       'empty: missed deliveries': empty.missedDeliveries,
+      [CPU_LABEL('empty')]: empty.cpuPerNode,
     };
     const context = {
       clusterStartupMs: startupMs,
@@ -136,6 +160,7 @@ export async function runPropagationBench(opts: { nodes?: number; blocks?: numbe
         [`${blockTxs}-tx: worst block-to-all ms`]: full.worstBlockToAllMs,
         [`${blockTxs}-tx: median / p95 per node ms`]: `${full.medianPerNodeMs} / ${full.p95PerNodeMs}`,
         [`${blockTxs}-tx: missed deliveries`]: full.missedDeliveries,
+        [CPU_LABEL(`${blockTxs}-tx`)]: full.cpuPerNode,
         [`${blockTxs}-tx: compact received / from mempool alone / round trips / full fallbacks / relayed before validation`]: `${delta('received')} / ${delta('fromPoolOnly')} / ${delta('roundTrips')} / ${delta('fullFallbacks')} / ${delta('forwardedEarly')}`,
         [`${blockTxs}-tx: txs from mempools / requested`]: `${delta('txsFromPool')} / ${delta('txsRequested')}`,
         [`${blockTxs}-tx: mempool fill per block ms (not timed)`]: Math.round(fillMs / Math.max(1, txBlocks)),
