@@ -53,6 +53,17 @@ describe('NonceGapPool', () => {
     expect(pool.next(tx(37n))).toBeUndefined();
   });
 
+  it('charges a network group, so many connections from one operator push out their own and not another group’s', () => {
+    const pool = new NonceGapPool({ maxTxs: 4, maxBytes: 10_000, ttlMs: 60_000 });
+    pool.add(held(tx(5n, W.bob), 'honest', 100), '10.1');
+    // Eight connections from one /16, one transaction each: per peer, the honest one would be as heavy as any.
+    for (let n = 1n; n <= 8n; n++) pool.add(held(tx(n), `sybil-${n}`, 100), '10.0');
+    expect(pool.size).toBe(4);
+    expect(pool.next(tx(4n, W.bob))?.from).toBe('honest');
+    expect(pool.next(tx(6n))?.from).toBe('sybil-7');
+    expect(pool.next(tx(4n))).toBeUndefined();
+  });
+
   it('forgets what it held longer than its time limit', () => {
     let now = 0;
     const pool = new NonceGapPool({ maxTxs: 10, maxBytes: 10_000, ttlMs: 1_000 }, () => now);

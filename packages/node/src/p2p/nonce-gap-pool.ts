@@ -17,6 +17,7 @@ export interface Held {
 
 interface Entry extends Held {
   until: number;
+  group: string;
 }
 
 /**
@@ -27,16 +28,18 @@ interface Entry extends Held {
  * and dropping it would lose it for good (its message is seen and not
  * relayed again). Keyed by public key and nonce; bounded by count, bytes and
  * age. Past a bound, expired entries go first, then the oldest entry of the
- * peer holding the most bytes (Core's orphanage evicts from its heaviest
- * peer too): a stranger who floods it with signed transactions of accounts
- * that cannot pay pushes out its own before an honest peer's. Transactions
+ * network group holding the most bytes (Core's orphanage evicts from its
+ * heaviest peer; a group, IPv4 /16 or IPv6 /32, is what many connections
+ * from one operator share): a stranger who floods it with signed
+ * transactions of accounts that cannot pay pushes out its own before an
+ * honest peer's, however many connections it opens from its addresses. Transactions
  * are held after every check but the nonce's (the mempool checks signatures
  * first), so what is held was signed by its key.
  */
 export class NonceGapPool {
   private readonly held = new Map<string, Entry>();
-  /** Each peer's held keys, oldest first, and their bytes. */
-  private readonly byPeer = new Map<string, { keys: Set<string>; bytes: number }>();
+  /** Each group's held keys, oldest first, and their bytes. */
+  private readonly byGroup = new Map<string, { keys: Set<string>; bytes: number }>();
   private bytes = 0;
 
   constructor(
@@ -48,28 +51,29 @@ export class NonceGapPool {
     return this.held.size;
   }
 
-  add(h: Held): void {
+  /** Holds `h`, charged to `group` (the network group of the peer it came from; the peer itself by default). */
+  add(h: Held, group: string = h.from): void {
     if (h.raw.length > this.limits.maxBytes) return;
     const k = slot(h.tx.publicKey, h.tx.nonce);
     this.drop(k);
-    this.held.set(k, { ...h, until: this.now() + this.limits.ttlMs });
+    this.held.set(k, { ...h, until: this.now() + this.limits.ttlMs, group });
     this.bytes += h.raw.length;
-    const share = this.byPeer.get(h.from) ?? { keys: new Set<string>(), bytes: 0 };
+    const share = this.byGroup.get(group) ?? { keys: new Set<string>(), bytes: 0 };
     share.keys.add(k);
     share.bytes += h.raw.length;
-    this.byPeer.set(h.from, share);
+    this.byGroup.set(group, share);
     const now = this.now();
     for (const [oldest, e] of this.held) {
       if (e.until > now) break;
       this.drop(oldest);
     }
-    while (this.held.size > this.limits.maxTxs || this.bytes > this.limits.maxBytes) this.drop(this.heaviestPeersOldest());
+    while (this.held.size > this.limits.maxTxs || this.bytes > this.limits.maxBytes) this.drop(this.heaviestGroupsOldest());
   }
 
-  /** The oldest key of the peer holding the most bytes (the pool is not empty). */
-  private heaviestPeersOldest(): string {
+  /** The oldest key of the group holding the most bytes (the pool is not empty). */
+  private heaviestGroupsOldest(): string {
     let heaviest: { keys: Set<string>; bytes: number } | undefined;
-    for (const share of this.byPeer.values()) if (!heaviest || share.bytes > heaviest.bytes) heaviest = share;
+    for (const share of this.byGroup.values()) if (!heaviest || share.bytes > heaviest.bytes) heaviest = share;
     return heaviest!.keys.values().next().value!;
   }
 
@@ -95,10 +99,10 @@ export class NonceGapPool {
     if (!e) return;
     this.held.delete(k);
     this.bytes -= e.raw.length;
-    const share = this.byPeer.get(e.from)!;
+    const share = this.byGroup.get(e.group)!;
     share.keys.delete(k);
     share.bytes -= e.raw.length;
-    if (share.keys.size === 0) this.byPeer.delete(e.from);
+    if (share.keys.size === 0) this.byGroup.delete(e.group);
   }
 }
 

@@ -153,6 +153,23 @@ describe('Relay', () => {
     expect(r.publishedTxs()).toEqual(txs.slice(2).map(txId));
   });
 
+  it('holds nonce gaps per network group: connections from one /16 cannot push out another group’s', async () => {
+    const local = await fixture();
+    await local.mine(2, { miner: W.alice });
+    await local.mine(2, { miner: W.bob });
+    const peers = new FakePeers();
+    peers.add('honest', { chainWork: 0n }, 'inbound', '/ip4/10.1.0.1/tcp/4000');
+    const intake = new TxIntake(local.mempool, peers, 1 << 17, testLog, () => undefined, { maxTxs: 4, maxBytes: 1 << 20, ttlMs: 60_000 });
+    const honest = local.tx(W.bob, W.carol, 1_000n, { nonce: 3n });
+    expect(await intake.accept('honest', encodeTx(honest))).toBe('ignore');
+    for (let n = 1; n <= 8; n++) {
+      peers.add(`sybil-${n}`, { chainWork: 0n }, 'inbound', `/ip4/10.0.${n}.1/tcp/4000`);
+      expect(await intake.accept(`sybil-${n}`, encodeTx(local.tx(W.alice, W.carol, 1_000n, { nonce: BigInt(n) })))).toBe('ignore');
+    }
+    expect(intake.gaps.size).toBe(4);
+    expect(intake.gaps.holds(honest, encodeTx(honest))).toBe(true);
+  });
+
   it('admits a held transaction when a block confirms the one before it', async () => {
     const r = await setup();
     const funding = await r.local.mine(2, { miner: W.alice });

@@ -55,6 +55,12 @@ export class TxIntake {
     this.gaps = new NonceGapPool(gapLimits);
   }
 
+  /** The network group a peer's shares of our bounded queues are charged to (the peer itself once it is gone). */
+  private groupOf(from: string): string {
+    const address = this.peers.get(from)?.address;
+    return address === undefined ? from : groupOf(address);
+  }
+
   /**
    * A gossiped batch. Batches are taken one at a time, each in its own order: gossipsub
    * validates messages concurrently, and a sender's later nonces in the next batch would
@@ -63,8 +69,7 @@ export class TxIntake {
    * honest peer relaying a burst may meet the bound too).
    */
   acceptBatch(from: string, data: Uint8Array): Promise<Validation> {
-    const address = this.peers.get(from)?.address;
-    const group = address === undefined ? from : groupOf(address);
+    const group = this.groupOf(from);
     const fromGroup = this.waitingFrom.get(group) ?? 0;
     if (this.waitingBytes + data.length > MAX_WAITING_BATCH_BYTES || fromGroup + data.length > MAX_WAITING_BATCH_BYTES_PER_GROUP) {
       return Promise.resolve('ignore');
@@ -189,7 +194,7 @@ export class TxIntake {
     } catch (e) {
       if (!(e instanceof RuleError)) throw e;
       if (e.score <= 0) {
-        if (e.code === 'bad-txns-nonce-gap') this.gaps.add({ tx, from, raw });
+        if (e.code === 'bad-txns-nonce-gap') this.gaps.add({ tx, from, raw }, this.groupOf(from));
         else this.recentRejects.add(txId(tx));
         return 'innocent';
       }
