@@ -47,7 +47,8 @@ export class Handshake {
     }
     const p = this.d.peers.get(peerId);
     if (p && p.latencyMs === undefined) p.latencyMs = Date.now() - started;
-    return this.accept(peerId, status);
+    // As of when we asked: dated on arrival, a slow link's next refresh would fall a timer tick later.
+    return this.accept(peerId, status, started);
   }
 
   async serve(ex: Exchange): Promise<void> {
@@ -77,7 +78,7 @@ export class Handshake {
     else this.d.log.debug('status exchange with %s failed: %s', short(peerId), (e as Error).message);
   }
 
-  private accept(peerId: string, s: StatusMessage): boolean {
+  private accept(peerId: string, s: StatusMessage, at = Date.now()): boolean {
     if (s.network !== this.d.network || s.chainId !== this.d.chainId || !equalBytes(s.genesis, this.d.genesis)) {
       this.d.log.info(`peer ${short(peerId)} is on network ${s.network} / genesis ${hashToHex(s.genesis).slice(0, 12)}: disconnecting`);
       this.d.onForeign(peerId);
@@ -89,7 +90,7 @@ export class Handshake {
     const first = !p.ready;
     const prevBest = p.bestId;
     p.status = s;
-    p.statusAt = Date.now();
+    p.statusAt = at;
     if (prevBest !== p.bestId) p.exhaustedAt = undefined;
     this.d.onStatus(p, first, prevBest);
     return true;

@@ -6,7 +6,12 @@ import { NonceGapPool } from './nonce-gap-pool.js';
 const fx = await ChainFixture.create();
 const tx = (nonce: bigint, from = W.alice) => fx.tx(from, W.bob, 1_000n, { nonce });
 /** A held transaction whose encoding is padded to `bytes`, as the pool only counts its length. */
-const held = (t: ReturnType<typeof tx>, from: string, bytes: number) => ({ tx: t, from, raw: Uint8Array.from({ length: bytes }, (_, i) => encodeTx(t)[i] ?? 0) });
+const held = (t: ReturnType<typeof tx>, from: string, bytes: number, group = from) => ({
+  tx: t,
+  from,
+  group,
+  raw: Uint8Array.from({ length: bytes }, (_, i) => encodeTx(t)[i] ?? 0),
+});
 
 describe('NonceGapPool', () => {
   it('hands back the transaction that follows an admitted one, once', () => {
@@ -55,13 +60,22 @@ describe('NonceGapPool', () => {
 
   it('charges a network group, so many connections from one operator push out their own and not another group’s', () => {
     const pool = new NonceGapPool({ maxTxs: 4, maxBytes: 10_000, ttlMs: 60_000 });
-    pool.add(held(tx(5n, W.bob), 'honest', 100), '10.1');
+    pool.add(held(tx(5n, W.bob), 'honest', 100, '10.1'));
     // Eight connections from one /16, one transaction each: per peer, the honest one would be as heavy as any.
-    for (let n = 1n; n <= 8n; n++) pool.add(held(tx(n), `sybil-${n}`, 100), '10.0');
+    for (let n = 1n; n <= 8n; n++) pool.add(held(tx(n), `sybil-${n}`, 100, '10.0'));
     expect(pool.size).toBe(4);
-    expect(pool.next(tx(4n, W.bob))?.from).toBe('honest');
+    expect(pool.next(tx(4n, W.bob))).toEqual(expect.objectContaining({ from: 'honest', group: '10.1' }));
     expect(pool.next(tx(6n))?.from).toBe('sybil-7');
     expect(pool.next(tx(4n))).toBeUndefined();
+  });
+
+  it('within the heaviest group, makes room from its heaviest peer, so an honest peer sharing a flooder’s /16 goes last', () => {
+    const pool = new NonceGapPool({ maxTxs: 4, maxBytes: 10_000, ttlMs: 60_000 });
+    pool.add(held(tx(5n, W.bob), 'neighbour', 100, '10.0'));
+    for (let n = 1n; n <= 6n; n++) pool.add(held(tx(n), 'flooder', 100, '10.0'));
+    expect(pool.size).toBe(4);
+    expect(pool.next(tx(4n, W.bob))?.from).toBe('neighbour');
+    expect([3n, 4n, 5n].map((n) => pool.next(tx(n))?.from)).toEqual(['flooder', 'flooder', 'flooder']);
   });
 
   it('forgets what it held longer than its time limit', () => {

@@ -8,16 +8,26 @@ export interface NonceGapLimits {
 
 export const NONCE_GAP_LIMITS: NonceGapLimits = { maxTxs: 512, maxBytes: 2 * 1024 * 1024, ttlMs: 10 * 60_000 };
 
-/** A held transaction, its encoding (what is relayed once it is admitted) and the peer it came from. */
+/**
+ * A held transaction, its encoding (what is relayed once it is admitted), the peer it came
+ * from and that peer's network group, taken when its message arrived (the peer may be gone by
+ * the time the mempool has judged it, and a peer id alone would be a group of its own).
+ */
 export interface Held {
   tx: TransferTx;
   raw: Uint8Array;
   from: string;
+  group: string;
 }
 
 interface Entry extends Held {
   until: number;
-  group: string;
+}
+
+/** Held keys, oldest first, and their bytes. */
+interface Share {
+  keys: Set<string>;
+  bytes: number;
 }
 
 /**
@@ -27,19 +37,20 @@ interface Entry extends Held {
  * messages, so a sender's later batch can arrive first over a faster path,
  * and dropping it would lose it for good (its message is seen and not
  * relayed again). Keyed by public key and nonce; bounded by count, bytes and
- * age. Past a bound, expired entries go first, then the oldest entry of the
- * network group holding the most bytes (Core's orphanage evicts from its
- * heaviest peer; a group, IPv4 /16 or IPv6 /32, is what many connections
- * from one operator share): a stranger who floods it with signed
- * transactions of accounts that cannot pay pushes out its own before an
- * honest peer's, however many connections it opens from its addresses. Transactions
+ * age. Past a bound, expired entries go first, then, in the network group
+ * holding the most bytes, the oldest entry of its heaviest peer (Core's
+ * orphanage evicts from its heaviest peer; a group, IPv4 /16 or IPv6 /32, is
+ * what many connections from one operator share): a stranger who floods it
+ * with signed transactions of accounts that cannot pay pushes out its own
+ * before an honest peer's, however many connections it opens from its
+ * addresses, and an honest peer in the flooder's group still goes after it. Transactions
  * are held after every check but the nonce's (the mempool checks signatures
  * first), so what is held was signed by its key.
  */
 export class NonceGapPool {
   private readonly held = new Map<string, Entry>();
-  /** Each group's held keys, oldest first, and their bytes. */
-  private readonly byGroup = new Map<string, { keys: Set<string>; bytes: number }>();
+  /** Each group's bytes and each of its peers' share. */
+  private readonly byGroup = new Map<string, { bytes: number; peers: Map<string, Share> }>();
   private bytes = 0;
 
   constructor(
@@ -51,30 +62,31 @@ export class NonceGapPool {
     return this.held.size;
   }
 
-  /** Holds `h`, charged to `group` (the network group of the peer it came from; the peer itself by default). */
-  add(h: Held, group: string = h.from): void {
+  add(h: Held): void {
     if (h.raw.length > this.limits.maxBytes) return;
     const k = slot(h.tx.publicKey, h.tx.nonce);
     this.drop(k);
-    this.held.set(k, { ...h, until: this.now() + this.limits.ttlMs, group });
+    this.held.set(k, { ...h, until: this.now() + this.limits.ttlMs });
     this.bytes += h.raw.length;
-    const share = this.byGroup.get(group) ?? { keys: new Set<string>(), bytes: 0 };
+    let group = this.byGroup.get(h.group);
+    if (!group) this.byGroup.set(h.group, (group = { bytes: 0, peers: new Map() }));
+    let share = group.peers.get(h.from);
+    if (!share) group.peers.set(h.from, (share = { keys: new Set(), bytes: 0 }));
     share.keys.add(k);
     share.bytes += h.raw.length;
-    this.byGroup.set(group, share);
+    group.bytes += h.raw.length;
     const now = this.now();
     for (const [oldest, e] of this.held) {
       if (e.until > now) break;
       this.drop(oldest);
     }
-    while (this.held.size > this.limits.maxTxs || this.bytes > this.limits.maxBytes) this.drop(this.heaviestGroupsOldest());
+    while (this.held.size > this.limits.maxTxs || this.bytes > this.limits.maxBytes) this.drop(this.evictee());
   }
 
-  /** The oldest key of the group holding the most bytes (the pool is not empty). */
-  private heaviestGroupsOldest(): string {
-    let heaviest: { keys: Set<string>; bytes: number } | undefined;
-    for (const share of this.byGroup.values()) if (!heaviest || share.bytes > heaviest.bytes) heaviest = share;
-    return heaviest!.keys.values().next().value!;
+  /** The oldest key of the heaviest peer of the heaviest group (the pool is not empty). */
+  private evictee(): string {
+    const group = heaviest(this.byGroup.values())!;
+    return heaviest(group.peers.values())!.keys.values().next().value!;
   }
 
   /** Whether exactly this transaction (not another with its nonce) is held. */
@@ -91,7 +103,7 @@ export class NonceGapPool {
     const e = this.held.get(k);
     if (!e) return undefined;
     this.drop(k);
-    return e.until > this.now() ? { tx: e.tx, raw: e.raw, from: e.from } : undefined;
+    return e.until > this.now() ? { tx: e.tx, raw: e.raw, from: e.from, group: e.group } : undefined;
   }
 
   private drop(k: string): void {
@@ -99,11 +111,20 @@ export class NonceGapPool {
     if (!e) return;
     this.held.delete(k);
     this.bytes -= e.raw.length;
-    const share = this.byGroup.get(e.group)!;
+    const group = this.byGroup.get(e.group)!;
+    const share = group.peers.get(e.from)!;
     share.keys.delete(k);
     share.bytes -= e.raw.length;
-    if (share.keys.size === 0) this.byGroup.delete(e.group);
+    group.bytes -= e.raw.length;
+    if (share.keys.size === 0) group.peers.delete(e.from);
+    if (group.peers.size === 0) this.byGroup.delete(e.group);
   }
+}
+
+function heaviest<T extends { bytes: number }>(shares: Iterable<T>): T | undefined {
+  let most: T | undefined;
+  for (const s of shares) if (!most || s.bytes > most.bytes) most = s;
+  return most;
 }
 
 function slot(publicKey: Uint8Array, nonce: bigint): string {

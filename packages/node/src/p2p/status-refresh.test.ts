@@ -37,4 +37,23 @@ describe('peersDueForStatus', () => {
     // And nobody goes longer than an interval without one.
     expect(peersDueForStatus([aView], 11 * interval, interval)).toHaveLength(1);
   });
+
+  it('keeps a slow link on schedule: the asking side dates the status when it asked', () => {
+    const interval = 10_000;
+    const rtt = 1_500;
+    const aView = peerWithStatusAt('b', 0);
+    let exchanges = 0;
+    for (let k = 1; k <= 10; k++) {
+      if (peersDueForStatus([aView], k * interval, interval).length === 0) continue;
+      exchanges++;
+      aView.statusAt = k * interval; // the reply lands at k * interval + rtt
+    }
+    expect(exchanges).toBe(10);
+    // Dated on arrival, every other tick would have been skipped.
+    expect(peersDueForStatus([peerWithStatusAt('b', interval + rtt)], 2 * interval, interval)).toHaveLength(0);
+  });
+
+  it('treats a status dated ahead of the clock (the clock was set back) as due', () => {
+    expect(peersDueForStatus([peerWithStatusAt('p', 50_000)], 20_000, 10_000)).toHaveLength(1);
+  });
 });

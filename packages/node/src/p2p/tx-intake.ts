@@ -55,7 +55,7 @@ export class TxIntake {
     this.gaps = new NonceGapPool(gapLimits);
   }
 
-  /** The network group a peer's shares of our bounded queues are charged to (the peer itself once it is gone). */
+  /** The network group a peer's shares of our bounded queues are charged to, read while it is connected (the peer itself once it is gone). */
   private groupOf(from: string): string {
     const address = this.peers.get(from)?.address;
     return address === undefined ? from : groupOf(address);
@@ -76,7 +76,7 @@ export class TxIntake {
     }
     this.waitingBytes += data.length;
     this.waitingFrom.set(group, fromGroup + data.length);
-    const run = this.batches.then(() => this.takeBatch(from, data));
+    const run = this.batches.then(() => this.takeBatch(from, group, data));
     const done = run.finally(() => {
       this.waitingBytes -= data.length;
       const left = this.waitingFrom.get(group)! - data.length;
@@ -93,7 +93,7 @@ export class TxIntake {
    * new ones go on in our own batch. One transaction that breaks a rule on purpose rejects
    * the message and penalises the sender (each such transaction does).
    */
-  private async takeBatch(from: string, data: Uint8Array): Promise<Validation> {
+  private async takeBatch(from: string, group: string, data: Uint8Array): Promise<Validation> {
     // Banned while this batch waited: what it still had queued is not worth a signature check.
     if (this.banned.has(from)) return 'reject';
     let txs: Uint8Array[];
@@ -109,7 +109,7 @@ export class TxIntake {
     }
     // All handed to the mempool in this turn: it admits them in this order, and their signatures
     // are checked as one job on the verify pool instead of a worker round trip each.
-    const judged = await Promise.allSettled(txs.map((raw) => this.judge(from, raw)));
+    const judged = await Promise.allSettled(txs.map((raw) => this.judge(from, group, raw)));
     const fresh: Uint8Array[] = [];
     let clean = true;
     let rejected = false;
@@ -128,7 +128,7 @@ export class TxIntake {
 
   /** One transaction, as a mempool exchange brings it. */
   async accept(from: string, data: Uint8Array): Promise<Validation> {
-    const j = await this.judge(from, data);
+    const j = await this.judge(from, this.groupOf(from), data);
     return j === 'new' ? 'accept' : j === 'reject' ? 'reject' : 'ignore';
   }
 
@@ -151,7 +151,7 @@ export class TxIntake {
 
   private retry(held: Held | undefined): void {
     if (!held) return;
-    this.add(held.from, held.tx, held.raw).then(
+    this.add(held.from, held.group, held.tx, held.raw).then(
       (j) => {
         // Its message was not relayed when it was held: it goes on from here.
         if (j === 'new') this.republish(held.raw);
@@ -160,7 +160,7 @@ export class TxIntake {
     );
   }
 
-  private async judge(from: string, raw: Uint8Array): Promise<Judgement> {
+  private async judge(from: string, group: string, raw: Uint8Array): Promise<Judgement> {
     const peer = this.peers.get(from);
     let tx;
     try {
@@ -178,7 +178,7 @@ export class TxIntake {
     // A replay of what failed without fault (in any order, under a new message id) costs no check.
     if (this.recentRejects.has(id) || this.gaps.holds(tx, raw)) return 'innocent';
     this.seen.add(id);
-    const j = await this.add(from, tx, raw);
+    const j = await this.add(from, group, tx, raw);
     if (j === 'new' && peer) peer.lastTxAt = Date.now();
     return j;
   }
@@ -187,14 +187,14 @@ export class TxIntake {
     if (this.peers.misbehave(from, offence, detail, extra)) this.banned.add(from);
   }
 
-  private async add(from: string, tx: TransferTx, raw: Uint8Array): Promise<Judgement> {
+  private async add(from: string, group: string, tx: TransferTx, raw: Uint8Array): Promise<Judgement> {
     try {
       await this.mempool.add(tx);
       return 'new';
     } catch (e) {
       if (!(e instanceof RuleError)) throw e;
       if (e.score <= 0) {
-        if (e.code === 'bad-txns-nonce-gap') this.gaps.add({ tx, from, raw }, this.groupOf(from));
+        if (e.code === 'bad-txns-nonce-gap') this.gaps.add({ tx, from, group, raw });
         else this.recentRejects.add(txId(tx));
         return 'innocent';
       }
