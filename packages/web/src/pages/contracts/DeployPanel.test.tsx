@@ -35,6 +35,8 @@ describe('DeployPanel: the gas estimate and the gas fields', () => {
   let hub: Awaited<ReturnType<typeof startFakeHub>>;
   // The node's answers to the estimates asked so far, given when a case says.
   let estimates: ((e: GasEstimate) => void)[];
+  /** The source in the editor changes (the panel's `source` prop). */
+  let editSource: (source: string) => void;
 
   beforeEach(async () => {
     hub = await startFakeHub();
@@ -48,20 +50,23 @@ describe('DeployPanel: the gas estimate and the gas fields', () => {
     );
     const wallet = await Wallet.fromMnemonic(MNEMONIC);
     wallet.newAddress();
-    render(
-      <RealtimeProvider client={new RealtimeClient(hub.url, { factory: nodeSocket, minDelayMs: 20, maxDelayMs: 50 })}>
+    const client = new RealtimeClient(hub.url, { factory: nodeSocket, minDelayMs: 20, maxDelayMs: 50 });
+    const tree = (source: string) => (
+      <RealtimeProvider client={client}>
         <NodeInfoProvider>
           <NodeProbe />
           <ToastProvider>
             <WalletProvider>
               <Unlocked wallet={wallet}>
-                <DeployPanel source={SOURCE} initArgs="" onDeployed={() => undefined} onLog={() => undefined} />
+                <DeployPanel source={source} initArgs="" onDeployed={() => undefined} onLog={() => undefined} />
               </Unlocked>
             </WalletProvider>
           </ToastProvider>
         </NodeInfoProvider>
-      </RealtimeProvider>,
+      </RealtimeProvider>
     );
+    const view = render(tree(SOURCE));
+    editSource = (source) => view.rerender(tree(source));
     await waitFor(() => expect(screen.getByTestId('node-network').textContent).toBe('regtest'));
     await waitFor(() => expect(screen.getByRole('button', { name: 'Estimate gas' }).hasAttribute('disabled')).toBe(false));
   });
@@ -101,6 +106,18 @@ describe('DeployPanel: the gas estimate and the gas fields', () => {
     await answer(ESTIMATE);
     await waitFor(() => expect(screen.queryByTestId('deploy-estimate')).not.toBeNull());
     expect([limit().value, price().value]).toEqual(['', '5']);
+  });
+
+  it('hides an estimate once the code or the value it answered for changes, and shows it again if they come back', async () => {
+    await askEstimate();
+    await answer(ESTIMATE);
+    await waitFor(() => expect(screen.queryByTestId('deploy-estimate')).not.toBeNull());
+    editSource(`${SOURCE}\nexport function pong() { return 2; }`);
+    expect(screen.queryByTestId('deploy-estimate')).toBeNull();
+    editSource(SOURCE);
+    expect(screen.queryByTestId('deploy-estimate')).not.toBeNull();
+    fireEvent.change(screen.getByLabelText<HTMLInputElement>(/^Value/), { target: { value: '5' } });
+    expect(screen.queryByTestId('deploy-estimate')).toBeNull();
   });
 
   it('hides the previous estimate while a new one is asked for, so it is never read as the answer to the new request', async () => {

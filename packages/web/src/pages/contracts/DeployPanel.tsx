@@ -43,8 +43,12 @@ export function DeployPanel({
   const { gas, ask, isLatest, fill, fieldProps } = useGasForm('deploy');
   const [from, setFrom] = useState('');
   const [busy, setBusy] = useState<'deploy' | 'estimate' | null>(null);
-  const [estimate, setEstimate] = useState<GasEstimate | null>(null);
   const sender = from || wallet?.list()[0]?.address || '';
+  // An estimate answers for the code, init arguments, sender and value it was asked with: shown
+  // only while they still are those, so it is never read as the cost of what is now in the editor.
+  const inputs = JSON.stringify([source, args, sender, gas.value]);
+  const [answered, setAnswered] = useState<{ inputs: string; estimate: GasEstimate } | null>(null);
+  const estimate = answered?.inputs === inputs ? answered.estimate : null;
 
   const run = async (what: 'deploy' | 'estimate') => {
     const g = readGas(gas);
@@ -59,10 +63,11 @@ export function DeployPanel({
       const est = (price: bigint) => estimateDeploy(sender, source, init, g.value, price);
       if (what === 'estimate') {
         const ticket = ask();
-        setEstimate(null);
+        const askedWith = inputs;
+        setAnswered(null);
         const price = g.gasPrice ?? (await suggestedGasPrice());
         const r = await est(price);
-        if (isLatest(ticket)) setEstimate(r);
+        if (isLatest(ticket)) setAnswered({ inputs: askedWith, estimate: r });
         onLog({ kind: 'estimate', ok: r.status === 'success', target, text: `deploy ${shown}: ${r.status}${r.revertReason ? ` (${r.revertReason})` : ''} · gas ${r.gasUsed} · suggested limit ${r.suggestedGasLimit} × ${price}` });
         if (r.status === 'success') fill(ticket, { gasLimit: String(r.suggestedGasLimit), gasPrice: price.toString() });
       } else {
