@@ -111,7 +111,7 @@ export async function runPropagationBench(opts: { nodes?: number; blocks?: numbe
         if (process.env.BENCH_TRACE) process.stderr.write(`block ${b}: to all ${Math.round(r.worst)} ms, CPU ms per node ${used.map(Math.round).join(' ')}\n`);
       }
       // V8 compiles the functions a block runs once each only after several blocks; until then a
-      // node spends about twice the CPU on one (bench/README.md). Halves show both regimes.
+      // node spends about twice the CPU on one (docs/protocol.md, benchmarks). Halves show both regimes.
       const half = Math.ceil(n / 2);
       const halves = `${median(worst.slice(0, half))} / ${median(worst.slice(half))}`;
       cpu.sort((a, b) => a - b);

@@ -30,7 +30,7 @@ import { Relay } from './relay.js';
 import { TxIntake } from './tx-intake.js';
 import { serveSync } from './serve.js';
 import { WireSyncClient } from './sync-client.js';
-import { peersDueForStatus } from './status-refresh.js';
+import { STATUS_INTERVAL_MS, peersDueForStatus } from './status-refresh.js';
 import { Syncer, type SyncProgress } from './sync.js';
 import { Wire } from './wire.js';
 
@@ -111,9 +111,6 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
   private announcer!: TipAnnouncer;
   private readonly gate: InboundGate;
   private statusTimer: NodeJS.Timeout | undefined;
-  private get statusIntervalMs(): number {
-    return this.o.statusIntervalMs ?? 10_000;
-  }
   private stopped = false;
   private readonly onTip = () => this.announcer.announce();
 
@@ -381,6 +378,10 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
       this.o.log.info(`peer ${short(peerId)} disconnected`);
       this.emit('peer:disconnected', { id: peerId, reason: this.banList.isBanned(peerId) ? 'banned' : 'closed' });
     }
+  }
+
+  private get statusIntervalMs(): number {
+    return this.o.statusIntervalMs ?? STATUS_INTERVAL_MS;
   }
 
   private refreshStatuses(): void {

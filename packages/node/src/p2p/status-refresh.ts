@@ -1,5 +1,7 @@
 import type { PeerState } from './peer-state.js';
 
+/** How often a peer's status is refreshed when nothing else has refreshed it. */
+export const STATUS_INTERVAL_MS = 10_000;
 /** Between timer firings, how much of the interval a status must be old before we refresh it ourselves. */
 const STALE_SHARE = 0.9;
 

@@ -63,11 +63,10 @@ export function DeployPanel({
       const est = (price: bigint) => estimateDeploy(sender, source, init, g.value, price);
       if (what === 'estimate') {
         const ticket = ask();
-        const askedWith = inputs;
         setAnswered(null);
         const price = g.gasPrice ?? (await suggestedGasPrice());
         const r = await est(price);
-        if (isLatest(ticket)) setAnswered({ inputs: askedWith, estimate: r });
+        if (isLatest(ticket)) setAnswered({ inputs, estimate: r });
         onLog({ kind: 'estimate', ok: r.status === 'success', target, text: `deploy ${shown}: ${r.status}${r.revertReason ? ` (${r.revertReason})` : ''} · gas ${r.gasUsed} · suggested limit ${r.suggestedGasLimit} × ${price}` });
         if (r.status === 'success') fill(ticket, { gasLimit: String(r.suggestedGasLimit), gasPrice: price.toString() });
       } else {
