@@ -111,8 +111,11 @@ describe('a hostile peer', () => {
 
   async function gossip(h: Host, block: Block, topic = ids.blocks, data = encodeBlock(block)): Promise<void> {
     h.subscribe(topic, async () => 'ignore');
-    await waitFor(async () => h.topicPeers(topic).includes(target.peerId), 10_000, 'node subscription seen');
-    await h.publish(topic, data);
+    // In our mesh only once our gossip stream to the node is open: seeing the node's subscription
+    // is not enough, and gossipsub drops a message for a peer it has no stream to yet (CI lost the
+    // batch that way when nothing delayed the publish after the handshake).
+    await waitFor(async () => h.meshPeers(topic).includes(target.peerId), 10_000, 'node in our mesh');
+    expect(await h.publish(topic, data)).toBe(1);
   }
 
   it('is banned for a block with bad proof of work', async () => {
