@@ -44,13 +44,22 @@ describe('JobBook stale-share policy', () => {
     expect(book.lookup('1', tipA, 60_000)).toHaveProperty('job');
   });
 
-  it('remembers shares per job for duplicate detection', () => {
-    const book = new JobBook(10_000);
+  it('remembers shares by header hash for the whole tip, refuses new ones at the cap without forgetting old ones, and forgets on a tip change', () => {
+    const book = new JobBook(10_000, 3);
+    const hash = (n: number) => new Uint8Array(32).fill(n);
     book.add(job('1', tipA), true, false, 0);
-    expect(book.hasSeen('1', 'k')).toBe(false);
-    expect(book.markSeen('1', 'k')).toBe(true);
-    expect(book.hasSeen('1', 'k')).toBe(true);
-    expect(book.markSeen('1', 'k')).toBe(false);
+    expect(book.markSeen(hash(1))).toBe('new');
+    book.add(job('2', tipA), false, true, 1);
+    expect(book.markSeen(hash(1))).toBe('duplicate');
+    expect(book.markSeen(hash(2))).toBe('new');
+    expect(book.markSeen(hash(3))).toBe('new');
+    expect(book.markSeen(hash(4))).toBe('full');
+    expect(book.markSeen(hash(1))).toBe('duplicate');
+    // A clean re-issue on the same tip (a held-back retry) keeps the record.
+    book.add(job('3', tipA), true, false, 2);
+    expect(book.markSeen(hash(2))).toBe('duplicate');
+    book.add(job('4', tipB), true, false, 3);
+    expect(book.markSeen(hash(1))).toBe('new');
   });
 });
 

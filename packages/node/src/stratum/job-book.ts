@@ -2,15 +2,20 @@ import type { ChainEntry } from '../chain/entry.js';
 import type { StratumJob } from './job.js';
 
 const MAX_JOBS = 64;
-const MAX_SEEN_PER_JOB = 100_000;
+/**
+ * Shares remembered for duplicate checks on one tip (about 60 bytes each). At
+ * the cap the pool refuses further shares on that tip instead of forgetting
+ * old ones, which would let them be credited again.
+ */
+export const MAX_SHARES_PER_TIP = 500_000;
 
 export type JobLookup = { job: StratumJob } | { stale: string };
+export type SeenResult = 'new' | 'duplicate' | 'full';
 
 interface Live {
   job: StratumJob;
   /** When a newer template on the same tip replaced this job's template; 0 while current. */
   replacedAt: number;
-  seen: Set<string>;
 }
 
 /**
@@ -21,14 +26,29 @@ interface Live {
  */
 export class JobBook {
   private readonly jobs = new Map<string, Live>();
+  /**
+   * Header hashes of the shares credited on `seenTip`. One set for every job of
+   * the tip: the same work submitted under another job id of the same template
+   * (or an identical refreshed one) is the same header, and is credited once.
+   */
+  private readonly seen = new Set<string>();
+  private seenTip: ChainEntry | null = null;
 
-  constructor(private readonly graceMs: number) {}
+  constructor(
+    private readonly graceMs: number,
+    private readonly maxSeen = MAX_SHARES_PER_TIP,
+  ) {}
 
   /** `sameTemplate`: a re-issue of the current template (a new difficulty), which replaces nothing. */
   add(job: StratumJob, clean: boolean, sameTemplate = false, now = Date.now()): void {
     if (clean) this.jobs.clear();
     else if (!sameTemplate) for (const l of this.jobs.values()) if (l.replacedAt === 0 && l.job.template !== job.template) l.replacedAt = now;
-    this.jobs.set(job.id, { job, replacedAt: 0, seen: new Set() });
+    // Work on another parent can never be resubmitted here (lookup answers stale), so its record can go.
+    if (job.template.parent !== this.seenTip) {
+      this.seen.clear();
+      this.seenTip = job.template.parent;
+    }
+    this.jobs.set(job.id, { job, replacedAt: 0 });
     while (this.jobs.size > MAX_JOBS) this.jobs.delete(this.jobs.keys().next().value as string);
   }
 
@@ -40,17 +60,20 @@ export class JobBook {
     return { job: l.job };
   }
 
-  /** Records a share key for its job; false when the same share was already submitted. */
-  markSeen(id: string, shareKey: string): boolean {
-    const l = this.jobs.get(id);
-    if (!l) return false;
-    if (l.seen.has(shareKey)) return false;
-    if (l.seen.size >= MAX_SEEN_PER_JOB) l.seen.clear();
-    l.seen.add(shareKey);
-    return true;
+  /** Records a share of the current tip by its header hash. */
+  markSeen(hash: Uint8Array): SeenResult {
+    const key = shareKey(hash);
+    if (this.seen.has(key)) return 'duplicate';
+    if (this.seen.size >= this.maxSeen) return 'full';
+    this.seen.add(key);
+    return 'new';
   }
+}
 
-  hasSeen(id: string, shareKey: string): boolean {
-    return this.jobs.get(id)?.seen.has(shareKey) ?? false;
-  }
+/**
+ * The low 16 bytes of the hash (its first bytes: the hash is a little-endian
+ * number, and a share's high bytes are zeros), as a compact one-byte string.
+ */
+function shareKey(hash: Uint8Array): string {
+  return Buffer.from(hash.buffer, hash.byteOffset, 16).toString('latin1');
 }

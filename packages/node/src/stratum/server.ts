@@ -290,30 +290,38 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     if (typeof jobId !== 'string' || typeof en2Hex !== 'string' || !/^[0-9a-fA-F]+$/.test(en2Hex) || en2Hex.length !== EXTRANONCE2_SIZE * 2 || ntime === null || nonce === null) {
       return this.reject(worker, address, 'invalid', d, StratumError.other, 'malformed params');
     }
+    const sentDifficulty = session.jobDifficulty.get(jobId);
+    // Only work sent to this connection counts: its extranonce1 is what makes the work its own.
+    if (sentDifficulty === undefined) return this.reject(worker, address, 'stale', d, StratumError.jobNotFound, 'job not found (stale)');
     const found = this.jobs.lookup(jobId, this.o.chain.tip);
     if ('stale' in found) return this.reject(worker, address, 'stale', d, StratumError.jobNotFound, found.stale);
     const { job } = found;
     if (job.template.parent === this.solvedParent) {
       return this.reject(worker, address, 'stale', d, StratumError.jobNotFound, 'stale job (a block on this parent was just found)');
     }
-    const difficulty = session.jobDifficulty.get(jobId) ?? d;
+    const difficulty = sentDifficulty;
     const mtp = this.o.chain.medianTimePast(job.template.parent);
     if (ntime <= mtp || ntime > Math.floor(this.now() / 1000) + this.o.params.maxFutureBlockTime) {
       return this.reject(worker, address, 'invalid', difficulty, StratumError.other, 'ntime out of range');
     }
-    const key = `${Buffer.from(session.extranonce1).toString('hex')}:${en2Hex.toLowerCase()}:${ntime}:${nonce}`;
-    if (this.jobs.hasSeen(jobId, key)) return this.reject(worker, address, 'duplicate', difficulty, StratumError.duplicate, 'duplicate share');
-
     const en2 = hexToBytes(en2Hex);
     const header = job.header(session.extranonce1, en2, ntime, nonce);
-    const value = bytesToBigIntLE(headerHash(header));
+    const hash = headerHash(header);
+    const value = bytesToBigIntLE(hash);
     // A hash that meets the block target is always a good share, whatever rounding did to the share target.
     const shareTarget = targetForDifficulty(difficulty);
     if (value > shareTarget && value > job.template.target) {
       return this.reject(worker, address, 'lowDifficulty', difficulty, StratumError.lowDifficulty, 'low difficulty share');
     }
 
-    this.jobs.markSeen(jobId, key);
+    const isBlock = value <= job.template.target;
+    // Judged by the header, not the job id: the same work under any job id of this tip is one share.
+    const seen = this.jobs.markSeen(hash);
+    if (seen === 'duplicate') return this.reject(worker, address, 'duplicate', difficulty, StratumError.duplicate, 'duplicate share');
+    // A block is still worth its reward once the record is full, and it moves the tip, which empties the record.
+    if (seen === 'full' && !isBlock) {
+      return this.reject(worker, address, 'stale', difficulty, StratumError.jobNotFound, 'share limit for this block reached; wait for the next block');
+    }
     const now = Date.now();
     this.workers.count(worker, address, 'accepted', difficulty, now);
     this.recentShares.push({ t: now, d: difficulty });
@@ -322,7 +330,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     void this.o.windowStore?.record(change).catch((e: Error) => this.o.log.error(`pool: could not persist a share: ${e.message}`));
     this.emit('share', worker, difficulty, 'accepted');
 
-    if (value <= job.template.target) {
+    if (isBlock) {
       this.solvedParent = job.template.parent;
       try {
         await this.submitBlock(job, session, en2, header, worker);

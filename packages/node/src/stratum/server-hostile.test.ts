@@ -1,0 +1,102 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { NETWORKS, formatAddress } from '@hackcoin/core';
+import { ChainFixture, W } from '../test-support/chain-fixture.js';
+import { StratumTestClient, type Notify } from '../../test/helpers/stratum-client.js';
+import { StratumServer, type StratumOptions } from './server.js';
+
+/**
+ * The pool against hostile miners, in process over real sockets. The test
+ * network's genesis difficulty (2^-16) lets shares at 1e-7 be far easier than
+ * blocks, so a share does not move the tip and retire its job.
+ */
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+async function until<T>(fn: () => T | undefined | false, what: string, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function pool(o: Partial<StratumOptions> = {}, network: 'test' | 'regtest' = 'test'): Promise<{ server: StratumServer; port: number; fx: ChainFixture }> {
+  const fx = await ChainFixture.create({ params: NETWORKS[network] });
+  cleanup.push(() => fx.close());
+  const server = new StratumServer({
+    chain: fx.chain,
+    mempool: fx.mempool,
+    params: fx.params,
+    log: fx.log,
+    host: '127.0.0.1',
+    port: 0,
+    poolAddress: formatAddress(W.minerA.address),
+    initialDifficulty: 1e-7,
+    ...o,
+  });
+  const port = await server.start();
+  cleanup.push(() => server.stop());
+  return { server, port, fx };
+}
+
+const worker = `${formatAddress(W.alice.address)}.rig`;
+
+async function miner(port: number, name = worker): Promise<StratumTestClient> {
+  const c = new StratumTestClient();
+  await c.connect(port);
+  cleanup.push(() => c.close());
+  await c.subscribe();
+  const auth = await c.call('mining.authorize', [name, 'x']);
+  expect(auth.result).toBe(true);
+  await until(() => c.jobs.length > 0, 'first notify');
+  return c;
+}
+
+function blockTarget(nbits: string): bigint {
+  const n = parseInt(nbits, 16);
+  return BigInt(n & 0xffffff) << (8n * BigInt((n >>> 24) - 3));
+}
+
+/** A share for `job` at the client's difficulty that is not also a block (a block would move the tip). */
+function shareOf(c: StratumTestClient, job: Notify, from = 1): { en2: string; nonce: number } {
+  for (let e = from; ; e++) {
+    const en2 = e.toString(16).padStart(8, '0');
+    const nonce = c.findNonce(job, en2);
+    const v = BigInt(`0x${Buffer.from(c.hashFor(job, en2, job.ntime, nonce)).reverse().toString('hex')}`);
+    if (v > blockTarget(job.nbits)) return { en2, nonce };
+  }
+}
+
+describe('share crediting', () => {
+  it('credits one piece of work once, whichever job id of the tip it is submitted under', async () => {
+    const { server, port } = await pool({ notifyIntervalMs: 100, refreshGraceMs: 60_000 });
+    const a = await miner(port);
+    // Refreshes on a quiet tip carry the same coinbase and branch: one header, several job ids.
+    const [j1, j2] = await until(() => (a.jobs.length >= 3 ? [a.jobs[0]!, a.jobs[2]!] : undefined), 'three notifies');
+    expect(j2.jobId).not.toBe(j1.jobId);
+    expect([j2.prevhash, j2.coinb1, j2.branch]).toEqual([j1.prevhash, j1.coinb1, j1.branch]);
+    const { en2, nonce } = shareOf(a, j1);
+    expect((await a.submit(worker, j1, en2, nonce)).result).toBe(true);
+    expect((await a.submit(worker, j2, en2, nonce)).error?.[0]).toBe(22);
+    expect((await a.submit(worker, j1, en2, nonce)).error?.[0]).toBe(22);
+    expect(server.shareTotals()).toMatchObject({ accepted: 1, duplicate: 2 });
+  });
+
+  it('answers 21 to a share on a live job id that was sent to another connection only', async () => {
+    const { server, port } = await pool({ notifyIntervalMs: 100, refreshGraceMs: 60_000 });
+    const a = await miner(port);
+    const first = a.jobs[0]!;
+    await until(() => a.jobs.length >= 2, 'a refresh');
+    const b = await miner(port, `${formatAddress(W.bob.address)}.rig`);
+    expect(b.jobs.map((j) => j.jobId)).not.toContain(first.jobId);
+    const { en2, nonce } = shareOf(b, first);
+    const r = await b.submit(`${formatAddress(W.bob.address)}.rig`, first, en2, nonce);
+    expect(r.error?.[0]).toBe(21);
+    expect(server.shareTotals().accepted).toBe(0);
+  });
+});
