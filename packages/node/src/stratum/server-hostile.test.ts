@@ -1,8 +1,10 @@
+import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NETWORKS, formatAddress } from '@hackcoin/core';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import { StratumTestClient, type Notify } from '../../test/helpers/stratum-client.js';
 import { StratumServer, type StratumOptions } from './server.js';
+import { MAX_UNREAD_BYTES } from './session.js';
 
 /**
  * The pool against hostile miners, in process over real sockets. The test
@@ -82,7 +84,8 @@ describe('share crediting', () => {
     expect([j2.prevhash, j2.coinb1, j2.branch]).toEqual([j1.prevhash, j1.coinb1, j1.branch]);
     const { en2, nonce } = shareOf(a, j1);
     expect((await a.submit(worker, j1, en2, nonce)).result).toBe(true);
-    expect((await a.submit(worker, j2, en2, nonce)).error?.[0]).toBe(22);
+    // The same ntime: the same header, whatever second each job was stamped in.
+    expect((await a.submit(worker, j2, en2, nonce, j1.ntime)).error?.[0]).toBe(22);
     expect((await a.submit(worker, j1, en2, nonce)).error?.[0]).toBe(22);
     expect(server.shareTotals()).toMatchObject({ accepted: 1, duplicate: 2 });
   });
@@ -98,5 +101,37 @@ describe('share crediting', () => {
     const r = await b.submit(`${formatAddress(W.bob.address)}.rig`, first, en2, nonce);
     expect(r.error?.[0]).toBe(21);
     expect(server.shareTotals().accepted).toBe(0);
+  });
+});
+
+/** A bare connection that records whether the pool closed it. */
+async function raw(port: number): Promise<{ socket: Socket; closed: () => boolean }> {
+  const socket = connect(port, '127.0.0.1');
+  let closed = false;
+  socket.on('close', () => (closed = true));
+  socket.on('error', () => (closed = true));
+  await new Promise<void>((r) => socket.once('connect', () => r()));
+  cleanup.push(() => void socket.destroy());
+  return { socket, closed: () => closed };
+}
+
+describe('connection resources', () => {
+  it('closes a connection that sends requests but never reads the replies, once 1 MiB of them is unread', async () => {
+    const { server, port } = await pool();
+    const c = await raw(port);
+    c.socket.pause();
+    // Legal lines whose replies (an error naming the method, echoing the id) are as long as the request.
+    const line = `${JSON.stringify({ id: 'i'.repeat(3900), method: 'm'.repeat(3900), params: [] })}\n`;
+    const batch = line.repeat(64);
+    // Far more than the kernel's socket buffers on both sides and the 1 MiB bound together.
+    const limit = 64 * 1024 * 1024;
+    let sent = 0;
+    while (sent < limit && server.connections > 0) {
+      if (!c.socket.write(batch)) await new Promise((r) => (c.socket.once('drain', r), c.socket.once('close', r)));
+      sent += batch.length;
+    }
+    expect(server.connections).toBe(0);
+    expect(sent).toBeGreaterThan(MAX_UNREAD_BYTES);
+    expect(server.stats().disconnects).toMatchObject({ 'not-reading': 1 });
   });
 });

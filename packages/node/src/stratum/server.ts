@@ -19,7 +19,7 @@ import { JobBook } from './job-book.js';
 import { PplnsWindow } from './pplns.js';
 import type { PplnsStore } from './pplns-store.js';
 import { DIFF1_TARGET, StratumError, parseU32Hex, stratumError, targetForDifficulty } from './protocol.js';
-import { StratumSession, type SessionHost, type SubmitOutcome } from './session.js';
+import { StratumSession, type CloseReason, type SessionHost, type SubmitOutcome } from './session.js';
 import { VarDiff } from './vardiff.js';
 import { SHARE_OUTCOMES, WorkerBook, type ShareOutcome } from './worker-stats.js';
 
@@ -87,6 +87,8 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   private readonly window: PplnsWindow;
   private readonly workers = new WorkerBook();
   private readonly recentShares: { t: number; d: number }[] = [];
+  /** Connections closed, by reason: what hostile or broken miners cost shows here. */
+  private readonly closes: Record<CloseReason, number> = { 'peer-closed': 0, 'pool-stopping': 0, idle: 0, 'line-too-long': 0, garbage: 0, 'not-reading': 0 };
   readonly blocks: FoundBlock[] = [];
   private job: StratumJob | null = null;
   private nextSessionId = 1;
@@ -136,7 +138,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     this.o.chain.off('tip', this.onTip);
     for (const t of this.timers) clearInterval(t);
     if (this.holdTimer) clearTimeout(this.holdTimer);
-    for (const s of this.sessions) s.close();
+    for (const s of this.sessions) s.close('pool-stopping');
     await new Promise<void>((res) => this.server.close(() => res()));
     await this.building;
     await this.o.windowStore?.flush();
@@ -154,8 +156,10 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     this.o.log.debug(msg, ...args);
   }
 
-  onClose(session: StratumSession): void {
+  onClose(session: StratumSession, reason: CloseReason): void {
     if (!this.sessions.delete(session)) return;
+    this.closes[reason]++;
+    if (reason !== 'peer-closed' && reason !== 'pool-stopping') this.o.log.debug('stratum: closed session %d from %s: %s', session.id, session.remote, reason);
     const n = (this.perIp.get(session.remote) ?? 1) - 1;
     if (n <= 0) this.perIp.delete(session.remote);
     else this.perIp.set(session.remote, n);
@@ -188,6 +192,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
       sharesRejected: SHARE_OUTCOMES.reduce((a, k) => a + (k === 'accepted' ? 0 : t[k]), 0),
       shares: { ...t },
       pplnsShares: this.window.size,
+      disconnects: { ...this.closes },
       workers: [...this.workers.values()].map((w) => ({
         worker: w.worker,
         address: w.address,
@@ -227,7 +232,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     });
     const s = new StratumSession(this.nextSessionId++, socket, this, vardiff);
     this.sessions.add(s);
-    socket.setTimeout(10 * 60 * 1000, () => s.close());
+    socket.setTimeout(10 * 60 * 1000, () => s.close('idle'));
   }
 
   private refreshJob(clean: boolean): Promise<void> {

@@ -7,6 +7,16 @@ import { EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, extranonce1For, type StratumJob } f
 /** Longest line a miner may send; anything longer closes that connection only. */
 export const MAX_LINE_BYTES = 8 * 1024;
 const MAX_WORKERS_PER_SESSION = 64;
+/**
+ * Replies a miner has left unread, beyond which it is dropped: a client that
+ * sends requests and never reads would otherwise have us buffer replies
+ * without end. A miner reads every line it gets, so 1 MiB is only reached by
+ * one that stopped.
+ */
+export const MAX_UNREAD_BYTES = 1024 * 1024;
+
+/** Why the pool closed a connection (or `peer-closed` when the miner did). */
+export type CloseReason = 'peer-closed' | 'pool-stopping' | 'idle' | 'line-too-long' | 'garbage' | 'not-reading';
 
 export interface SubmitOutcome {
   accepted: boolean;
@@ -19,7 +29,7 @@ export interface SessionHost {
   /** Difficulty of the block the job builds: no share target may be harder. */
   blockDifficulty(job: StratumJob): number;
   submit(session: StratumSession, worker: string, params: unknown[]): Promise<SubmitOutcome>;
-  onClose(session: StratumSession): void;
+  onClose(session: StratumSession, reason: CloseReason): void;
   debug(msg: string, ...args: unknown[]): void;
 }
 
@@ -46,8 +56,8 @@ export class StratumSession {
     socket.setEncoding('utf8');
     socket.setNoDelay(true);
     socket.on('data', (chunk: string) => this.onData(chunk));
-    socket.on('error', () => this.close());
-    socket.on('close', () => this.close());
+    socket.on('error', () => this.close('peer-closed'));
+    socket.on('close', () => this.close('peer-closed'));
   }
 
   get remote(): string {
@@ -55,7 +65,9 @@ export class StratumSession {
   }
 
   send(obj: unknown): void {
-    if (!this.closed) this.socket.write(`${JSON.stringify(obj)}\n`);
+    if (this.closed) return;
+    this.socket.write(`${JSON.stringify(obj)}\n`);
+    if (this.socket.writableLength > MAX_UNREAD_BYTES) this.close('not-reading');
   }
 
   /** Sends a job; a changed share difficulty goes first, since miners apply it at the next notify. */
@@ -71,25 +83,24 @@ export class StratumSession {
     this.send({ id: null, method: 'mining.notify', params: job.notifyParams(clean) });
   }
 
-  close(): void {
+  close(reason: CloseReason): void {
     if (this.closed) return;
     this.closed = true;
     this.socket.destroy();
-    this.host.onClose(this);
+    this.host.onClose(this, reason);
   }
 
   private onData(chunk: string): void {
     this.buffer += chunk;
     if (this.buffer.length > MAX_LINE_BYTES && !this.buffer.includes('\n')) {
-      this.host.debug('session %d: line too long, closing', this.id);
-      this.close();
+      this.close('line-too-long');
       return;
     }
     let nl: number;
     while ((nl = this.buffer.indexOf('\n')) >= 0) {
       const line = this.buffer.slice(0, nl).trim();
       this.buffer = this.buffer.slice(nl + 1);
-      if (line.length > MAX_LINE_BYTES) return this.close();
+      if (line.length > MAX_LINE_BYTES) return this.close('line-too-long');
       if (line) void this.onLine(line);
       if (this.closed) return;
     }
@@ -103,8 +114,7 @@ export class StratumSession {
       req = { id: parsed.id ?? null, method: parsed.method, params: Array.isArray(parsed.params) ? parsed.params : [] };
     } catch {
       // Garbage means a broken or hostile client: drop it, keep everyone else.
-      this.host.debug('session %d: garbage input, closing', this.id);
-      this.close();
+      this.close('garbage');
       return;
     }
     const reply = (result: unknown, error: StratumErrorTuple | null = null) => this.send({ id: req.id, result, error });
