@@ -110,6 +110,8 @@ async function raw(port: number): Promise<{ socket: Socket; closed: () => boolea
   let closed = false;
   socket.on('close', () => (closed = true));
   socket.on('error', () => (closed = true));
+  // Reads (and drops) what the pool sends, so its close is seen; pause() stops that.
+  socket.resume();
   await new Promise<void>((r) => socket.once('connect', () => r()));
   cleanup.push(() => void socket.destroy());
   return { socket, closed: () => closed };
@@ -133,5 +135,29 @@ describe('connection resources', () => {
     expect(server.connections).toBe(0);
     expect(sent).toBeGreaterThan(MAX_UNREAD_BYTES);
     expect(server.stats().disconnects).toMatchObject({ 'not-reading': 1 });
+  });
+
+  it('turns connections away beyond the pool-wide limit, whatever addresses they come from', async () => {
+    const { server, port } = await pool({ maxConnections: 3 });
+    const open = [await raw(port), await raw(port), await raw(port)];
+    await until(() => server.connections === 3, 'three sessions');
+    const fourth = await raw(port);
+    await until(() => fourth.closed(), 'the fourth connection closed', 3000);
+    expect(open.map((c) => c.closed())).toEqual([false, false, false]);
+    expect(server.connections).toBe(3);
+    expect(server.stats().refusedConnections).toBe(1);
+  });
+
+  it('closes a connection that has not authorised a worker in time, and keeps one that has', async () => {
+    const { server, port } = await pool({ authTimeoutMs: 300 });
+    const idle = await raw(port);
+    idle.socket.write('{"id":1,"method":"mining.subscribe","params":[]}\n');
+    const good = await miner(port);
+    await until(() => idle.closed(), 'the unauthorised connection closed', 3000);
+    // Well past the timeout for the miner that authorised.
+    await new Promise((r) => setTimeout(r, 400));
+    expect(good.closed).toBe(false);
+    expect(server.connections).toBe(1);
+    expect(server.stats().disconnects).toMatchObject({ 'not-authorised': 1 });
   });
 });

@@ -21,6 +21,7 @@ import type { PplnsStore } from './pplns-store.js';
 import { DIFF1_TARGET, StratumError, parseU32Hex, stratumError, targetForDifficulty } from './protocol.js';
 import { StratumSession, type CloseReason, type SessionHost, type SubmitOutcome } from './session.js';
 import { VarDiff } from './vardiff.js';
+import { connectionKey } from './ip-key.js';
 import { SHARE_OUTCOMES, WorkerBook, type ShareOutcome } from './worker-stats.js';
 
 export interface StratumOptions {
@@ -36,7 +37,12 @@ export interface StratumOptions {
   minDifficulty?: number;
   /** Seconds between one connection's shares that vardiff aims at. */
   shareIntervalSeconds?: number;
+  /** Connections per IPv4 address or IPv6 /64. */
   maxConnectionsPerIp?: number;
+  /** Connections in all: each holds a file descriptor and buffers, and descriptors run out. */
+  maxConnections?: number;
+  /** A connection that has not authorised a worker within this time is closed. */
+  authTimeoutMs?: number;
   /** PPLNS window, in units of share difficulty. */
   windowDifficulty?: number;
   /** Persists the PPLNS window; without it the window lives in memory only. */
@@ -66,6 +72,11 @@ export interface StratumEvents extends Record<string, unknown[]> {
 }
 
 const HASHRATE_WINDOW_MS = 10 * 60 * 1000;
+/** Below a typical 1,024-descriptor soft limit's worth of sockets plus the node's own files and peers. */
+export const DEFAULT_MAX_CONNECTIONS = 1024;
+export const DEFAULT_MAX_CONNECTIONS_PER_IP = 64;
+/** A miner subscribes and authorises in its first round trips; 30 s covers a slow link many times over. */
+export const DEFAULT_AUTH_TIMEOUT_MS = 30_000;
 export const DEFAULT_SHARE_INTERVAL_SECONDS = 5;
 const REVIEW_SECONDS = 15;
 
@@ -88,7 +99,9 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   private readonly workers = new WorkerBook();
   private readonly recentShares: { t: number; d: number }[] = [];
   /** Connections closed, by reason: what hostile or broken miners cost shows here. */
-  private readonly closes: Record<CloseReason, number> = { 'peer-closed': 0, 'pool-stopping': 0, idle: 0, 'line-too-long': 0, garbage: 0, 'not-reading': 0 };
+  private readonly closes: Record<CloseReason, number> = { 'peer-closed': 0, 'pool-stopping': 0, idle: 0, 'not-authorised': 0, 'line-too-long': 0, garbage: 0, 'not-reading': 0 };
+  /** Connections turned away at the pool-wide or per-address limit. */
+  private refused = 0;
   readonly blocks: FoundBlock[] = [];
   private job: StratumJob | null = null;
   private nextSessionId = 1;
@@ -123,6 +136,8 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
       this.server.once('error', rej);
       this.server.listen(this.o.port, this.o.host, () => res());
     });
+    // accept() fails when descriptors run out (EMFILE): the pool keeps serving who it has, the node keeps running.
+    this.server.on('error', (e) => this.o.log.warn(`stratum: ${e.message}`));
     this.timers = [
       setInterval(() => void this.refreshJob(false), this.o.notifyIntervalMs ?? 30_000),
       setInterval(() => this.reviewIdle(), (REVIEW_SECONDS * 1000) / 3),
@@ -160,9 +175,10 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     if (!this.sessions.delete(session)) return;
     this.closes[reason]++;
     if (reason !== 'peer-closed' && reason !== 'pool-stopping') this.o.log.debug('stratum: closed session %d from %s: %s', session.id, session.remote, reason);
-    const n = (this.perIp.get(session.remote) ?? 1) - 1;
-    if (n <= 0) this.perIp.delete(session.remote);
-    else this.perIp.set(session.remote, n);
+    const key = connectionKey(session.remote);
+    const n = (this.perIp.get(key) ?? 1) - 1;
+    if (n <= 0) this.perIp.delete(key);
+    else this.perIp.set(key, n);
   }
 
   get connections(): number {
@@ -193,6 +209,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
       shares: { ...t },
       pplnsShares: this.window.size,
       disconnects: { ...this.closes },
+      refusedConnections: this.refused,
       workers: [...this.workers.values()].map((w) => ({
         worker: w.worker,
         address: w.address,
@@ -218,19 +235,21 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   }
 
   private onConnection(socket: Socket): void {
-    const ip = socket.remoteAddress ?? 'unknown';
-    const count = this.perIp.get(ip) ?? 0;
-    if (!this.accepting || count >= (this.o.maxConnectionsPerIp ?? 64)) {
+    const key = connectionKey(socket.remoteAddress ?? 'unknown');
+    const count = this.perIp.get(key) ?? 0;
+    if (!this.accepting) return void socket.destroy();
+    if (this.sessions.size >= (this.o.maxConnections ?? DEFAULT_MAX_CONNECTIONS) || count >= (this.o.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP)) {
+      this.refused++;
       socket.destroy();
       return;
     }
-    this.perIp.set(ip, count + 1);
+    this.perIp.set(key, count + 1);
     const vardiff = new VarDiff(this.o.initialDifficulty, {
       min: this.o.minDifficulty ?? this.o.initialDifficulty / 1024,
       targetSeconds: this.o.shareIntervalSeconds ?? DEFAULT_SHARE_INTERVAL_SECONDS,
       reviewSeconds: REVIEW_SECONDS,
     });
-    const s = new StratumSession(this.nextSessionId++, socket, this, vardiff);
+    const s = new StratumSession(this.nextSessionId++, socket, this, vardiff, this.o.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS);
     this.sessions.add(s);
     socket.setTimeout(10 * 60 * 1000, () => s.close('idle'));
   }

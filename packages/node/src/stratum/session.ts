@@ -16,7 +16,7 @@ const MAX_WORKERS_PER_SESSION = 64;
 export const MAX_UNREAD_BYTES = 1024 * 1024;
 
 /** Why the pool closed a connection (or `peer-closed` when the miner did). */
-export type CloseReason = 'peer-closed' | 'pool-stopping' | 'idle' | 'line-too-long' | 'garbage' | 'not-reading';
+export type CloseReason = 'peer-closed' | 'pool-stopping' | 'idle' | 'not-authorised' | 'line-too-long' | 'garbage' | 'not-reading';
 
 export interface SubmitOutcome {
   accepted: boolean;
@@ -44,15 +44,19 @@ export class StratumSession {
   private sentDifficulty = 0;
   private buffer = '';
   private closed = false;
+  private readonly authTimer: NodeJS.Timeout;
 
   constructor(
     readonly id: number,
     readonly socket: Socket,
     private readonly host: SessionHost,
     vardiff: VarDiff,
+    /** A connection that has not authorised a worker by then holds a slot for nothing: it is closed. */
+    authTimeoutMs: number,
   ) {
     this.extranonce1 = extranonce1For(id);
     this.vardiff = vardiff;
+    this.authTimer = setTimeout(() => this.close('not-authorised'), authTimeoutMs);
     socket.setEncoding('utf8');
     socket.setNoDelay(true);
     socket.on('data', (chunk: string) => this.onData(chunk));
@@ -86,6 +90,7 @@ export class StratumSession {
   close(reason: CloseReason): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.authTimer);
     this.socket.destroy();
     this.host.onClose(this, reason);
   }
@@ -135,6 +140,7 @@ export class StratumSession {
         }
         const first = this.workers.size === 0;
         this.workers.set(user as string, address);
+        clearTimeout(this.authTimer);
         reply(true);
         const job = this.host.currentJob();
         if (job && first) this.notify(job, true);
