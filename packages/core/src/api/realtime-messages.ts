@@ -47,7 +47,18 @@ export const realtimePushSchema = z.union([blockPush, reorgPush, txPush, txRemov
 /** The node's answers to a client's own messages. */
 export const realtimeReplySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), topics: z.array(z.string()) }),
-  z.object({ type: z.literal('subscriptions'), topics: z.array(z.string()), rejected: z.array(z.string()).optional() }),
+  /**
+   * `topics` lists only what this message changed (added by subscribe, removed by unsubscribe);
+   * `count` is how many topics the connection holds now. Both optional for older nodes, which sent
+   * the whole list in `topics`.
+   */
+  z.object({
+    type: z.literal('subscriptions'),
+    op: z.enum(['subscribe', 'unsubscribe']).optional(),
+    topics: z.array(z.string()),
+    count: count.optional(),
+    rejected: z.array(z.string()).optional(),
+  }),
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);
 

@@ -1,4 +1,4 @@
-import { formatAddress, txSender, type RealtimePush, type SignatureBackend } from '@hackcoin/core';
+import { txSender, type RealtimePush, type SignatureBackend } from '@hackcoin/core';
 import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { Miner } from '../mining/miner.js';
@@ -16,8 +16,7 @@ type Push<T extends RealtimePush['type']> = Omit<Extract<RealtimePush, { type: T
  * reorg takes it out of the chain; confirmation counts follow from `block`.
  */
 export function wireRealtime(hub: RealtimeHub, chain: Chain, mempool: Mempool, miner: Miner, backend: SignatureBackend): () => void {
-  const partiesOf = (tx: Parameters<typeof txJson>[0]): string[] =>
-    tx.kind === 'transfer' ? [formatAddress(txSender(tx, backend)), formatAddress(tx.to)] : [formatAddress(tx.to)];
+  const partiesOf = (tx: Parameters<typeof txJson>[0]): Uint8Array[] => (tx.kind === 'transfer' ? [txSender(tx, backend), tx.to] : [tx.to]);
 
   // JSON is built only for topics someone listens to: this runs inside every block connect.
   chain.on('block:connected', (entry, block) => {

@@ -35,10 +35,14 @@ describe('RealtimeHub under hostile clients', () => {
   let app: FastifyInstance;
   let hub: RealtimeHub;
   let port: number;
+  /** The hub's clock: tests step it past the rate window instead of waiting. */
+  let clock: number;
+  const nextWindow = () => (clock += REALTIME_LIMITS.windowMs);
   beforeEach(async () => {
     app = Fastify();
     await app.register(fastifyWebsocket);
-    hub = new RealtimeHub(createLogger('test', true));
+    clock = 1_000_000;
+    hub = new RealtimeHub(createLogger('test', true), () => clock);
     hub.register(app);
     await app.listen({ host: '127.0.0.1', port: 0 });
     port = (app.server.address() as { port: number }).port;
@@ -52,11 +56,17 @@ describe('RealtimeHub under hostile clients', () => {
     const batch = REALTIME_LIMITS.subscriptionsPerClient;
     for (let i = 0; i < 20; i++) {
       const topics = addresses(batch);
-      expect((await c.ask({ op: 'subscribe', topics })).topics).toHaveLength(batch);
+      const added = await c.ask({ op: 'subscribe', topics });
+      expect(added).toMatchObject({ op: 'subscribe', count: batch });
+      expect(added.topics).toEqual(topics);
       expect(hub.topicCount).toBe(batch);
       expect(hub.watchesAddresses).toBe(true);
-      expect((await c.ask({ op: 'unsubscribe', topics })).topics).toEqual([]);
+      nextWindow();
+      const removed = await c.ask({ op: 'unsubscribe', topics: topics.map((t) => t.toLowerCase()) });
+      expect(removed).toMatchObject({ op: 'unsubscribe', count: 0 });
+      expect(removed.topics).toEqual(topics);
       expect(hub.topicCount).toBe(0);
+      nextWindow();
     }
     expect(hub.watchesAddresses).toBe(false);
 
@@ -78,18 +88,50 @@ describe('RealtimeHub under hostile clients', () => {
     const c = await connect(port);
     const limit = REALTIME_LIMITS.subscriptionsPerClient;
     const first = await c.ask({ op: 'subscribe', topics: addresses(limit - 1) });
-    expect(first.topics).toHaveLength(limit - 1);
+    expect(first.count).toBe(limit - 1);
+    nextWindow();
     const [extra1, extra2] = addresses(2);
     const capped = await c.ask({ op: 'subscribe', topics: [extra1, extra2] });
-    expect(capped.topics).toHaveLength(limit);
+    expect(capped.topics).toEqual([extra1]);
+    expect(capped.count).toBe(limit);
     expect(capped.rejected).toEqual([extra2]);
     expect((await c.ask({ op: 'subscribe', topics: addresses(limit + 1) })).message).toMatch(/^invalid topics: at most 200/);
 
     const fresh = await connect(port);
     const odd = await fresh.ask({ op: 'subscribe', topics: ['bogus', 'x'.repeat(5_000), [[1]], { a: 1 }, null, 7, 'address:0x12'] });
-    expect(odd.topics).toEqual([]);
+    expect(odd).toMatchObject({ topics: [], count: 0 });
     expect(odd.rejected).toEqual(['bogus', `${'x'.repeat(REALTIME_LIMITS.topicLength)}…`, '<array>', '<object>', '<null>', '<number>', 'address:0x12']);
     expect(hub.topicCount).toBe(limit);
+  });
+
+  it('counts topics, not messages: one connection may name 200 topics per window, then is closed', async () => {
+    const c = await connect(port);
+    const topics = addresses(REALTIME_LIMITS.topicOpsPerWindow / 2);
+    expect((await c.ask({ op: 'subscribe', topics })).count).toBe(topics.length);
+    // Re-subscribing changes nothing and the reply names nothing, but each topic named still counts.
+    const again = await c.ask({ op: 'subscribe', topics });
+    expect(again).toMatchObject({ topics: [], count: topics.length });
+    c.ws.send(JSON.stringify({ op: 'unsubscribe', topics: ['blocks'] }));
+    expect(await c.closed).toBe(1008);
+    await expect.poll(() => hub.clientCount).toBe(0);
+    expect(hub.topicCount).toBe(0);
+
+    // The budget is per window: a new window starts a new count.
+    const d = await connect(port);
+    expect((await d.ask({ op: 'subscribe', topics })).count).toBe(topics.length);
+    expect((await d.ask({ op: 'unsubscribe', topics })).count).toBe(0);
+    nextWindow();
+    expect((await d.ask({ op: 'subscribe', topics })).count).toBe(topics.length);
+  });
+
+  it('keys address topics by hex whatever their case, and names them with their checksum', async () => {
+    const c = await connect(port);
+    const [topic] = addresses(1);
+    const lower = topic!.toLowerCase();
+    expect((await c.ask({ op: 'subscribe', topics: [lower] })).topics).toEqual([topic]);
+    expect((await c.ask({ op: 'subscribe', topics: [topic, `address:0x${lower.slice(10).toUpperCase()}`] })).topics).toEqual([]);
+    expect(hub.hasSubscribers(topic as `address:${string}`)).toBe(true);
+    expect(hub.topicCount).toBe(1);
   });
 
   it('answers malformed, mistyped, binary, oversized and deep messages with an error, then disconnects a flooder', async () => {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import { parseAddress, formatAddress, type RealtimeReply } from '@hackcoin/core';
+import { bytesToHex, formatAddress, hexToBytes, type RealtimeReply } from '@hackcoin/core';
 import type { Logger } from '../util/logger.js';
 import { jsonTooDeep } from './json-depth.js';
 
@@ -27,6 +27,12 @@ export const REALTIME_LIMITS = {
   topicLength: 64,
   /** Messages a client may send per window before it is disconnected. */
   messagesPerWindow: 100,
+  /**
+   * Topics a client may name (subscribe or unsubscribe, accepted or not) per window before it is
+   * disconnected: each costs a parse and map updates, so counting messages alone let one message of
+   * 200 topics ten times a second stall the node.
+   */
+  topicOpsPerWindow: 200,
   windowMs: 10_000,
 } as const;
 
@@ -35,16 +41,21 @@ const MAX_BUFFERED = 4 * 1024 * 1024;
 const KNOWN = ['blocks', 'mempool', 'mining', 'network', 'address:<0x…>'];
 const USAGE = 'expected {"op": "subscribe"|"unsubscribe", "topics": [...]}';
 
-function normaliseTopic(t: string): Topic | null {
+const ADDRESS_TOPIC = /^address:0x[0-9a-fA-F]{40}$/;
+
+/**
+ * The hub's own key for a topic: address topics by lower-case hex, so keying costs no hash. The
+ * EIP-55 checksum (a keccak) is computed only for topics named in messages sent out. A mixed-case
+ * address is not checked against its checksum: a mistyped one is a subscription nobody publishes to.
+ */
+function topicKey(t: string): Topic | null {
   if (t === 'blocks' || t === 'mempool' || t === 'mining' || t === 'network') return t;
-  if (t.startsWith('address:')) {
-    try {
-      return `address:${formatAddress(parseAddress(t.slice(8)))}`;
-    } catch {
-      return null;
-    }
-  }
-  return null;
+  return ADDRESS_TOPIC.test(t) ? `address:${t.slice(8).toLowerCase()}` : null;
+}
+
+/** How a topic key is named to clients: address topics with their EIP-55 checksum. */
+function topicName(key: Topic): string {
+  return key.startsWith('address:') ? `address:${formatAddress(hexToBytes(key.slice(10)))}` : key;
 }
 
 /** How a refused topic is named back to the client: its text if it is a short string, never the value itself. */
@@ -57,6 +68,7 @@ interface Client {
   topics: Set<Topic>;
   windowStart: number;
   messages: number;
+  topicOps: number;
 }
 
 export class RealtimeHub {
@@ -65,7 +77,11 @@ export class RealtimeHub {
   /** Live address topics, so publishers learn whether anyone watches an address without walking every topic. */
   private addressTopics = 0;
 
-  constructor(private readonly log: Logger) {}
+  constructor(
+    private readonly log: Logger,
+    /** Injected so tests can move the rate window without waiting. */
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get clientCount(): number {
     return this.clients.size;
@@ -77,7 +93,8 @@ export class RealtimeHub {
   }
 
   hasSubscribers(topic: Topic): boolean {
-    return (this.subs.get(topic)?.size ?? 0) > 0;
+    const key = topicKey(topic);
+    return key !== null && (this.subs.get(key)?.size ?? 0) > 0;
   }
 
   /** Lets publishers skip per-address work entirely while nobody watches an address. */
@@ -85,8 +102,10 @@ export class RealtimeHub {
     return this.addressTopics > 0;
   }
 
+  /** `topic` is sent as given: an address topic should carry its EIP-55 form (publishAddresses does that). */
   publish(topic: Topic, message: RealtimeMessage): void {
-    const set = this.subs.get(topic);
+    const key = topicKey(topic);
+    const set = key === null ? undefined : this.subs.get(key);
     if (!set || set.size === 0) return;
     const text = JSON.stringify({ topic, ...message });
     for (const ws of set) {
@@ -98,14 +117,17 @@ export class RealtimeHub {
     }
   }
 
-  /** Publishes to the address topic of every address given (EIP-55 formatted). */
-  publishAddresses(addresses: Iterable<string>, message: RealtimeMessage | (() => RealtimeMessage)): void {
+  /** Publishes to the address topic of every address given; only watched ones are checksummed. */
+  publishAddresses(addresses: Iterable<Uint8Array>, message: RealtimeMessage | (() => RealtimeMessage)): void {
     let built: RealtimeMessage | undefined;
-    for (const a of new Set(addresses)) {
-      const topic: Topic = `address:${a}`;
-      if (!this.hasSubscribers(topic)) continue;
+    const seen = new Set<string>();
+    for (const a of addresses) {
+      const key: Topic = `address:0x${bytesToHex(a)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (!this.hasSubscribers(key)) continue;
       built ??= typeof message === 'function' ? message() : message;
-      this.publish(topic, built);
+      this.publish(`address:${formatAddress(a)}`, built);
     }
   }
 
@@ -124,7 +146,7 @@ export class RealtimeHub {
       ws.close(1013, 'too many real-time clients');
       return;
     }
-    const client: Client = { topics: new Set(), windowStart: Date.now(), messages: 0 };
+    const client: Client = { topics: new Set(), windowStart: this.now(), messages: 0, topicOps: 0 };
     this.clients.set(ws, client);
     // An exception escaping a socket listener would reach the process: each message fails alone.
     ws.on('message', (raw: Buffer, isBinary: boolean) => {
@@ -144,10 +166,11 @@ export class RealtimeHub {
   }
 
   private onMessage(ws: WebSocket, client: Client, raw: Buffer, isBinary: boolean): void {
-    const now = Date.now();
+    const now = this.now();
     if (now - client.windowStart >= REALTIME_LIMITS.windowMs) {
       client.windowStart = now;
       client.messages = 0;
+      client.topicOps = 0;
     }
     if (++client.messages > REALTIME_LIMITS.messagesPerWindow) {
       ws.close(1008, 'too many messages');
@@ -173,19 +196,38 @@ export class RealtimeHub {
     if (topics.length > REALTIME_LIMITS.subscriptionsPerClient) {
       return this.reply(ws, { type: 'error', message: `invalid topics: at most ${REALTIME_LIMITS.subscriptionsPerClient} per message` });
     }
-    const rejected: string[] = [];
-    for (const t of topics as unknown[]) {
-      const topic = typeof t === 'string' && t.length <= REALTIME_LIMITS.topicLength ? normaliseTopic(t) : null;
-      if (!topic) rejected.push(describeRejected(t));
-      else if (op === 'unsubscribe') this.unsubscribe(ws, client, topic);
-      else if (!this.subscribe(ws, client, topic)) rejected.push(describeRejected(t));
+    client.topicOps += topics.length;
+    if (client.topicOps > REALTIME_LIMITS.topicOpsPerWindow) {
+      ws.close(1008, 'too many topic operations');
+      return;
     }
-    this.reply(ws, { type: 'subscriptions', topics: [...client.topics], ...(rejected.length ? { rejected } : {}) });
+    const rejected: string[] = [];
+    const changed: Topic[] = [];
+    for (const t of topics as unknown[]) {
+      const topic = typeof t === 'string' && t.length <= REALTIME_LIMITS.topicLength ? topicKey(t) : null;
+      if (!topic) rejected.push(describeRejected(t));
+      else if (op === 'unsubscribe') {
+        if (this.unsubscribe(ws, client, topic)) changed.push(topic);
+      } else {
+        const added = this.subscribe(ws, client, topic);
+        if (added === null) rejected.push(describeRejected(t));
+        else if (added) changed.push(topic);
+      }
+    }
+    // Only what this message changed: echoing the whole list made each message cost up to 200 checksums.
+    this.reply(ws, {
+      type: 'subscriptions',
+      op,
+      topics: changed.map(topicName),
+      count: client.topics.size,
+      ...(rejected.length ? { rejected } : {}),
+    });
   }
 
-  private subscribe(ws: WebSocket, client: Client, topic: Topic): boolean {
-    if (client.topics.has(topic)) return true;
-    if (client.topics.size >= REALTIME_LIMITS.subscriptionsPerClient) return false;
+  /** True if added, false if already held, null if refused at the cap. */
+  private subscribe(ws: WebSocket, client: Client, topic: Topic): boolean | null {
+    if (client.topics.has(topic)) return false;
+    if (client.topics.size >= REALTIME_LIMITS.subscriptionsPerClient) return null;
     client.topics.add(topic);
     let set = this.subs.get(topic);
     if (!set) {
@@ -196,14 +238,16 @@ export class RealtimeHub {
     return true;
   }
 
-  private unsubscribe(ws: WebSocket, client: Client, topic: Topic): void {
-    client.topics.delete(topic);
+  /** True if the client held the topic. */
+  private unsubscribe(ws: WebSocket, client: Client, topic: Topic): boolean {
+    if (!client.topics.delete(topic)) return false;
     const set = this.subs.get(topic);
-    if (!set) return;
+    if (!set) return true;
     set.delete(ws);
-    if (set.size > 0) return;
+    if (set.size > 0) return true;
     this.subs.delete(topic);
     if (topic.startsWith('address:')) this.addressTopics--;
+    return true;
   }
 
   /** Only the hub's own messages are serialised here: nothing a client sent is echoed except short strings. */
