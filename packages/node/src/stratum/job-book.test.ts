@@ -14,51 +14,43 @@ const job = (id: string, parent: ChainEntry, template = { parent } as BlockTempl
 describe('JobBook stale-share policy', () => {
   it('retires every job at once on a tip change (clean_jobs=true)', () => {
     const book = new JobBook(10_000);
-    book.add(job('1', tipA), true, false, 0);
+    book.add(job('1', tipA), true, 0);
     expect(book.lookup('1', tipA, 1)).toHaveProperty('job');
-    book.add(job('2', tipB), true, false, 2);
+    book.add(job('2', tipB), true, 2);
     expect(book.lookup('1', tipB, 3)).toEqual({ stale: 'job not found (stale)' });
     expect(book.lookup('2', tipB, 3)).toHaveProperty('job');
   });
 
   it('answers stale for a job whose parent is no longer the tip, before the new job is even built', () => {
     const book = new JobBook(10_000);
-    book.add(job('1', tipA), true, false, 0);
+    book.add(job('1', tipA), true, 0);
     expect(book.lookup('1', tipB, 1)).toEqual({ stale: 'stale job (the chain tip has moved)' });
   });
 
   it('keeps a job replaced by a template refresh on the same tip valid for the grace window only', () => {
     const book = new JobBook(10_000);
-    book.add(job('1', tipA), true, false, 0);
-    book.add(job('2', tipA), false, false, 5_000);
+    book.add(job('1', tipA), true, 0);
+    book.add(job('2', tipA), false, 5_000);
     expect(book.lookup('1', tipA, 14_000)).toHaveProperty('job');
     expect(book.lookup('1', tipA, 15_001)).toEqual({ stale: 'stale job (replaced by a newer template)' });
     expect(book.lookup('2', tipA, 60_000)).toHaveProperty('job');
   });
 
-  it('does not age a job when only the difficulty was re-issued', () => {
-    const book = new JobBook(10_000);
-    const first = job('1', tipA);
-    book.add(first, true, false, 0);
-    book.add(job('2', tipA, first.template), false, true, 1_000);
-    expect(book.lookup('1', tipA, 60_000)).toHaveProperty('job');
-  });
-
   it('remembers shares by header hash for the whole tip, refuses new ones at the cap without forgetting old ones, and forgets on a tip change', () => {
     const book = new JobBook(10_000, 3);
     const hash = (n: number) => new Uint8Array(32).fill(n);
-    book.add(job('1', tipA), true, false, 0);
+    book.add(job('1', tipA), true, 0);
     expect(book.markSeen(hash(1))).toBe('new');
-    book.add(job('2', tipA), false, true, 1);
+    book.add(job('2', tipA), false, 1);
     expect(book.markSeen(hash(1))).toBe('duplicate');
     expect(book.markSeen(hash(2))).toBe('new');
     expect(book.markSeen(hash(3))).toBe('new');
     expect(book.markSeen(hash(4))).toBe('full');
     expect(book.markSeen(hash(1))).toBe('duplicate');
     // A clean re-issue on the same tip (a held-back retry) keeps the record.
-    book.add(job('3', tipA), true, false, 2);
+    book.add(job('3', tipA), true, 2);
     expect(book.markSeen(hash(2))).toBe('duplicate');
-    book.add(job('4', tipB), true, false, 3);
+    book.add(job('4', tipB), true, 3);
     expect(book.markSeen(hash(1))).toBe('new');
   });
 });

@@ -39,10 +39,9 @@ export class JobBook {
     private readonly maxSeen = MAX_SHARES_PER_TIP,
   ) {}
 
-  /** `sameTemplate`: a re-issue of the current template (a new difficulty), which replaces nothing. */
-  add(job: StratumJob, clean: boolean, sameTemplate = false, now = Date.now()): void {
+  add(job: StratumJob, clean: boolean, now = Date.now()): void {
     if (clean) this.jobs.clear();
-    else if (!sameTemplate) for (const l of this.jobs.values()) if (l.replacedAt === 0 && l.job.template !== job.template) l.replacedAt = now;
+    else for (const l of this.jobs.values()) if (l.replacedAt === 0 && l.job.template !== job.template) l.replacedAt = now;
     // Work on another parent can never be resubmitted here (lookup answers stale), so its record can go.
     if (job.template.parent !== this.seenTip) {
       this.seen.clear();

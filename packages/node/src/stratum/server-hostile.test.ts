@@ -161,3 +161,27 @@ describe('connection resources', () => {
     expect(server.stats().disconnects).toMatchObject({ 'not-authorised': 1 });
   });
 });
+
+describe('variable difficulty', () => {
+  it("eases idle connections down without new job ids, so their changes never push another miner's job out", async () => {
+    const clock = { ms: Date.now() };
+    const { server, port } = await pool({ now: () => clock.ms, maxConnectionsPerIp: 200 });
+    const honest = await miner(port);
+    const job = honest.job;
+    // More idle connections than the pool keeps jobs (64): each used to get its own re-issue of the work.
+    const idle: StratumTestClient[] = [];
+    for (let i = 0; i < 70; i++) idle.push(await miner(port, `${formatAddress(W.bob.address)}.idle${i}`));
+    const start = idle[0]!.difficulty;
+    // A review window with no shares: vardiff eases every connection down at its next idle review.
+    clock.ms += 16_000;
+    await until(() => idle.every((c) => c.difficulty < start), 'every idle connection eased down');
+    // The honest miner mines at its new, easier difficulty on the job it had all along.
+    expect(honest.difficulty).toBeLessThan(start);
+    const { en2, nonce } = shareOf(honest, job);
+    const r = await honest.submit(worker, job, en2, nonce);
+    expect(r.error).toBeNull();
+    expect(r.result).toBe(true);
+    expect(server.shareTotals().accepted).toBe(1);
+    expect(idle.every((c) => c.jobs.length === 1 && c.jobs[0]!.jobId === job.jobId)).toBe(true);
+  }, 20_000);
+});

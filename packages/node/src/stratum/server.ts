@@ -248,7 +248,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
       min: this.o.minDifficulty ?? this.o.initialDifficulty / 1024,
       targetSeconds: this.o.shareIntervalSeconds ?? DEFAULT_SHARE_INTERVAL_SECONDS,
       reviewSeconds: REVIEW_SECONDS,
-    });
+    }, this.now());
     const s = new StratumSession(this.nextSessionId++, socket, this, vardiff, this.o.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS);
     this.sessions.add(s);
     socket.setTimeout(10 * 60 * 1000, () => s.close('idle'));
@@ -323,7 +323,8 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     if (job.template.parent === this.solvedParent) {
       return this.reject(worker, address, 'stale', d, StratumError.jobNotFound, 'stale job (a block on this parent was just found)');
     }
-    const difficulty = sentDifficulty;
+    // Credit is the difficulty the share is checked at, so judging at the easier one is never over-credit.
+    const difficulty = Math.min(sentDifficulty, session.toldDifficulty);
     const mtp = this.o.chain.medianTimePast(job.template.parent);
     if (ntime <= mtp || ntime > Math.floor(this.now() / 1000) + this.o.params.maxFutureBlockTime) {
       return this.reject(worker, address, 'invalid', difficulty, StratumError.other, 'ntime out of range');
@@ -362,23 +363,24 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
         this.solvedParent = null;
       }
     }
-    else if (this.o.varDiff !== false) this.retune(session, session.vardiff.onShare(this.blockDifficulty(job), now));
+    else if (this.o.varDiff !== false) this.retune(session, session.vardiff.onShare(this.blockDifficulty(job), this.now()));
     return { accepted: true };
   }
 
-  /** Re-issues the current work at a new difficulty: shares in flight keep their old job's difficulty. */
+  /**
+   * A vardiff change goes out as mining.set_difficulty alone: re-issuing the
+   * work under a new job id per change let idle connections' changes push
+   * other miners' jobs out of the pool-wide job list.
+   */
   private retune(session: StratumSession, next: number | null): void {
-    if (next === null || !this.job) return;
-    const clone = new StratumJob((++this.jobCounter).toString(16), this.job.template);
-    this.jobs.add(clone, false, true);
-    session.notify(clone, false);
+    if (next !== null) session.retarget(next);
   }
 
   /** Eases down connections that have gone quiet: vardiff otherwise reviews only when a share arrives. */
   private reviewIdle(): void {
     if (this.o.varDiff === false || !this.job) return;
     const ceiling = this.blockDifficulty(this.job);
-    for (const s of this.sessions) if (s.workers.size > 0) this.retune(s, s.vardiff.review(ceiling));
+    for (const s of this.sessions) if (s.workers.size > 0) this.retune(s, s.vardiff.review(ceiling, this.now()));
   }
 
   private async submitBlock(job: StratumJob, session: StratumSession, en2: Uint8Array, header: ReturnType<StratumJob['header']>, worker: string): Promise<void> {

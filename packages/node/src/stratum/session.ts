@@ -74,6 +74,23 @@ export class StratumSession {
     if (this.socket.writableLength > MAX_UNREAD_BYTES) this.close('not-reading');
   }
 
+  /** The share difficulty last sent to the miner. */
+  get toldDifficulty(): number {
+    return this.sentDifficulty;
+  }
+
+  /**
+   * A new share difficulty without new work, as ckpool does: re-sending the
+   * job under a new id for it would multiply job ids. Miners differ in when
+   * they apply it (cpuminer at the next notify, cgminer at once), so shares on
+   * jobs sent earlier are judged at the easier of the two (see the server).
+   */
+  retarget(difficulty: number): void {
+    if (!this.subscribed || this.workers.size === 0 || difficulty === this.sentDifficulty) return;
+    this.sentDifficulty = difficulty;
+    this.send({ id: null, method: 'mining.set_difficulty', params: [difficulty] });
+  }
+
   /** Sends a job; a changed share difficulty goes first, since miners apply it at the next notify. */
   notify(job: StratumJob, clean: boolean): void {
     if (!this.subscribed || this.workers.size === 0) return;
