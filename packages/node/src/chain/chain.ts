@@ -152,7 +152,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
   private readonly now: () => number;
   private readonly index = new Map<string, ChainEntry>();
   private readonly queue = new SerialQueue();
-  private readonly orphans = new OrphanPool(100);
+  private readonly orphans = new OrphanPool();
   private main: ChainEntry[] = [];
   private readonly blockCache = new Map<string, Block>();
   /**
@@ -275,6 +275,16 @@ export class Chain extends TypedEmitter<ChainEvents> {
     if (this.blockCache.size >= BLOCK_CACHE_SIZE) this.blockCache.delete(this.blockCache.keys().next().value as string);
     this.blockCache.set(entry.id, block);
     return block;
+  }
+
+  /**
+   * Whether a peer may be sent this block: on the main chain, or validated when it was connected
+   * (Core's BlockRequestAllowed). A stored side block nobody validated, or one found invalid,
+   * would get the node that serves it banned by the peer that checks it.
+   */
+  canServe(entry: ChainEntry): boolean {
+    if (entry.status & Status.invalid || !(entry.status & Status.haveData)) return false;
+    return this.isMain(entry) || (entry.status & Status.valid) !== 0;
   }
 
   async getRawBlock(entry: ChainEntry): Promise<Uint8Array | null> {
@@ -450,7 +460,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
   }
 
   processBlock(block: Block, opts: { unsolicited?: boolean } = {}): Promise<{ status: BlockStatus; entry?: ChainEntry }> {
-    this.prefetchSignatures(block);
+    this.prefetchSignatures(block, opts.unsolicited === true);
     return this.queue.run(async () => {
       if (this.halted) return { status: 'deferred' };
       try {
@@ -736,9 +746,13 @@ export class Chain extends TypedEmitter<ChainEvents> {
   /**
    * Starts a block's signature checks on the verify pool while the blocks queued before it
    * connect. Only for a new block whose header carries real work (the orphan pool's bar), so a
-   * stranger cannot make us verify junk or repeats for free.
+   * stranger cannot make us verify junk or repeats for free; and one nobody asked for only when
+   * its parent is known and its chain has at least the tip's work, the bar it must pass to be
+   * stored: an orphan or a low-work block was queued for checks and then dropped, and each copy
+   * sent again was checked again. Blocks we asked for (sync) come from a header chain with more
+   * work, and their parents are often still queued.
    */
-  private prefetchSignatures(block: Block): void {
+  private prefetchSignatures(block: Block, unsolicited: boolean): void {
     if (!this.verifier) return;
     try {
       const target = decodeCompact(block.header.bits).target;
@@ -748,6 +762,11 @@ export class Chain extends TypedEmitter<ChainEvents> {
       // A block sent again costs nothing more than it did before the pool.
       const id = hashToHex(hash);
       if (this.index.has(id) || this.orphans.has(id)) return;
+      if (unsolicited) {
+        const parent = this.index.get(hashToHex(block.header.prevHash));
+        if (!parent || parent.status & Status.invalid) return;
+        if (parent.chainWork + workFromBits(block.header.bits) < this.tip.chainWork) return;
+      }
     } catch {
       return; // judged, with its rule name, in the queue
     }
@@ -796,10 +815,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const t = commitTransition(pending, { root: this.tip.stateRoot, nodes: this.trie });
     const committed = performance.now();
     const ops: BatchOp[] = [];
-    if (raw) {
-      ops.push({ type: 'put', key: key(Prefix.entry, entry.hash), value: encodeEntry(entry) });
-      ops.push({ type: 'put', key: key(Prefix.block, entry.hash), value: raw });
-    }
+    if (raw) ops.push({ type: 'put', key: key(Prefix.block, entry.hash), value: raw });
     for (const { address, account } of t.changes.values()) {
       ops.push({ type: 'put', key: arena.key(Prefix.account, address), value: encodeAccount(account) });
     }
@@ -815,6 +831,9 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const assembled = performance.now();
     // Nothing of a block whose signatures fail is written.
     await sigs?.settle();
+    // Every rule passed: servable to peers even after a reorg takes it off the main chain.
+    entry.status |= Status.valid;
+    ops.push({ type: 'put', key: key(Prefix.entry, entry.hash), value: encodeEntry(entry) });
     const settled = performance.now();
     // Bounded: a chain that connects faster than LevelDB writes waits here instead of holding more.
     if (!c) await this.settled();

@@ -15,6 +15,11 @@ export const Status = {
   haveData: 1,
   /** The block (or an ancestor) broke a rule when connected. Permanent. */
   invalid: 2,
+  /**
+   * The block passed every rule when it was connected (Core's BLOCK_VALID_SCRIPTS); it stays set
+   * after a reorg takes it off the main chain. Only such blocks are served off the main chain.
+   */
+  valid: 4,
 } as const;
 
 /** One block in the block index: a node of the tree of all known blocks. */

@@ -38,6 +38,8 @@ export class PeerState {
   /** When this peer last gave us a new block / transaction: inbound eviction protects useful peers. */
   lastBlockAt = 0;
   lastTxAt = 0;
+  /** This connection was sent our mempool's ids: Core's BIP35 answer is once per connection too. */
+  mempoolServed = false;
   /** Addresses this peer may still add to our address manager. */
   readonly pxAllowance = new TokenBucket(64, 0.1);
   private requests: number[] = [];

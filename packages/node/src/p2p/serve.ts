@@ -4,6 +4,7 @@ import type { MempoolEntry } from '../mempool/entry.js';
 import type { Exchange } from './libp2p.js';
 import { decodeSyncRequest, encodeHashes, encodeHeaders, encodeRawList, type SyncRequest } from './messages.js';
 import type { PeerSet } from './peer-set.js';
+import type { PeerState } from './peer-state.js';
 import { LIMITS } from './protocol.js';
 import type { Wire } from './wire.js';
 
@@ -14,11 +15,14 @@ export interface ServedChain {
   getEntry(id: string): ChainEntry | undefined;
   getEntryByHeight(height: number): ChainEntry | undefined;
   isMain(entry: ChainEntry): boolean;
+  /** On the main chain or validated: a block we could not vouch for would get us banned by the peer that checks it. */
+  canServe(entry: ChainEntry): boolean;
   getRawBlock(entry: ChainEntry): Promise<Uint8Array | null>;
 }
 
 /** What serving the mempool exchange reads. */
 export interface ServedMempool {
+  /** Highest fee rate first. */
   entries(): MempoolEntry[];
   get(id: string): MempoolEntry | undefined;
 }
@@ -45,7 +49,7 @@ export async function serveSync(d: ServeDeps, ex: Exchange): Promise<void> {
       d.peers.misbehave(ex.peerId, 'malformed', (e as Error).message);
       return;
     }
-    const out = await answer(d, req);
+    const out = await answer(d, req, peer);
     await ex.write(out);
     peer.bytesOut += out.length + 4;
   } catch (e) {
@@ -55,13 +59,17 @@ export async function serveSync(d: ServeDeps, ex: Exchange): Promise<void> {
   }
 }
 
-async function answer(d: ServeDeps, req: SyncRequest): Promise<Uint8Array> {
+async function answer(d: ServeDeps, req: SyncRequest, peer: PeerState): Promise<Uint8Array> {
   switch (req.type) {
     case 'headers':
       return headersAfter(d.chain, req.locator, req.max);
     case 'blocks':
       return blocksByHash(d.chain, req.hashes);
     case 'mempool':
+      // A peer asks once, on connect. Each answer copies and sorts the whole pool (tens of ms
+      // at 50,000 entries for one byte asked), so a repeat gets an empty list.
+      if (peer.mempoolServed) return encodeHashes([]);
+      peer.mempoolServed = true;
       return mempoolIds(d.mempool);
     case 'txs':
       return txsById(d.mempool, req.ids);
@@ -71,7 +79,6 @@ async function answer(d: ServeDeps, req: SyncRequest): Promise<Uint8Array> {
 function mempoolIds(mempool: ServedMempool): Uint8Array {
   const best = mempool
     .entries()
-    .sort((a, b) => b.feeRate - a.feeRate)
     .slice(0, LIMITS.maxMempoolIds)
     // Arrival order, and nonce order per sender, so the asker can add them as they come.
     .sort((a, b) => a.time - b.time || (a.senderKey === b.senderKey ? Number(a.tx.nonce - b.tx.nonce) : 0));
@@ -114,7 +121,7 @@ async function blocksByHash(chain: ServedChain, hashes: Uint8Array[]): Promise<U
   let bytes = 0;
   for (const h of hashes) {
     const e = chain.getEntry(hashToHex(h));
-    if (!e) break;
+    if (!e || !chain.canServe(e)) break;
     const raw = await chain.getRawBlock(e);
     if (!raw) break;
     blocks.push(raw);

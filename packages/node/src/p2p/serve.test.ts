@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { blockHash, decodeBlock, encodeBlock, hashToHex, type Block } from '@hackcoin/core';
+import { ChainFixture, W } from '../test-support/chain-fixture.js';
+import type { Exchange } from './libp2p.js';
+import { decodeBlocks, decodeHashes, encodeSyncRequest, type SyncRequest } from './messages.js';
+import { serveSync } from './serve.js';
+import { FakePeers } from './test-peers.js';
+
+const fixtures: ChainFixture[] = [];
+afterEach(async () => {
+  for (const fx of fixtures.splice(0)) await fx.close();
+});
+
+/** One request from `asker` answered by the real sync server over the fixture's chain and mempool. */
+async function ask(fx: ChainFixture, peers: FakePeers, req: SyncRequest): Promise<Uint8Array> {
+  let out: Uint8Array | undefined;
+  const ex: Exchange = {
+    peerId: 'asker',
+    read: async () => encodeSyncRequest(req),
+    write: async (b) => void (out = b),
+    writeRaw: async () => undefined,
+    close: async () => undefined,
+    abort: () => undefined,
+  };
+  await serveSync({ chain: fx.chain, mempool: fx.mempool, peers, wire: { penalise: () => undefined } }, ex);
+  if (!out) throw new Error('no answer');
+  return out;
+}
+
+const idOf = (b: Block): string => hashToHex(blockHash(b));
+
+describe('serving block bodies', () => {
+  it('sends main-chain blocks but not a stored side block nobody validated, nor an invalid one', async () => {
+    const fx = await ChainFixture.create();
+    fixtures.push(fx);
+    await fx.mine(1, { miner: W.alice });
+    const b = await fx.branch();
+    const sibling = b.clone();
+    const onTip = b.next();
+    // Equal work beside the tip: stored, not validated. Its child is invalid and is found so.
+    const side = sibling.next({ txs: [fx.tx(W.alice, W.bob, 1_000n, { nonce: 0n })] });
+    const invalid = sibling.clone().next({ coinbaseAmount: 10n ** 15n });
+    expect((await fx.chain.processBlock(onTip)).status).toBe('connected');
+    expect((await fx.chain.processBlock(side)).status).toBe('side');
+    const peers = new FakePeers();
+    peers.add('asker', { chainWork: 0n });
+
+    const bodies = async (...blocks: Block[]) =>
+      decodeBlocks(await ask(fx, peers, { type: 'blocks', hashes: blocks.map(blockHash) }), fx.params.maxBlockSize).map((raw) => idOf(decodeBlock(raw)));
+    expect(await bodies(onTip)).toEqual([idOf(onTip)]);
+    // A peer checking it would ban us for serving it, had it been invalid.
+    expect(await bodies(side)).toEqual([]);
+
+    await expect(fx.chain.processBlock(invalid)).rejects.toMatchObject({ code: 'bad-cb-amount' });
+    expect(await bodies(invalid)).toEqual([]);
+    // Connected on the way (and so validated), it is served even off the main chain.
+    expect(await bodies(side)).toEqual([idOf(side)]);
+    expect(encodeBlock(decodeBlock(decodeBlocks(await ask(fx, peers, { type: 'blocks', hashes: [blockHash(side)] }), fx.params.maxBlockSize)[0]!))).toEqual(encodeBlock(side));
+    expect(peers.offences).toEqual([]);
+  });
+});
+
+describe('serving the mempool', () => {
+  it('sends the ids once per connection: a repeat, one byte asked, gets an empty list instead of another sort of the pool', async () => {
+    const fx = await ChainFixture.create();
+    fixtures.push(fx);
+    await fx.mine(1, { miner: W.alice });
+    for (let n = 0; n < 3; n++) await fx.mempool.add(fx.tx(W.alice, W.bob, 1_000n, { nonce: BigInt(n) }));
+    const peers = new FakePeers();
+    peers.add('asker', { chainWork: 0n });
+    expect(decodeHashes(await ask(fx, peers, { type: 'mempool' }), 10)).toHaveLength(3);
+    expect(decodeHashes(await ask(fx, peers, { type: 'mempool' }), 10)).toHaveLength(0);
+    // Another connection is another peer state: it gets its answer.
+    peers.add('asker', { chainWork: 0n });
+    expect(decodeHashes(await ask(fx, peers, { type: 'mempool' }), 10)).toHaveLength(3);
+  });
+});
