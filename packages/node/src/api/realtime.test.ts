@@ -5,7 +5,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import WebSocket from 'ws';
 import { formatAddress } from '@hackcoin/core';
 import { createLogger } from '../util/logger.js';
-import { REALTIME_LIMITS, RealtimeHub } from './realtime.js';
+import { MAX_BUFFERED, REALTIME_LIMITS, RealtimeHub } from './realtime.js';
 
 /** A real client on a real socket: sends a message and waits for the hub's next reply. */
 async function connect(port: number) {
@@ -132,6 +132,20 @@ describe('RealtimeHub under hostile clients', () => {
     expect((await c.ask({ op: 'subscribe', topics: [topic, `address:0x${lower.slice(10).toUpperCase()}`] })).topics).toEqual([]);
     expect(hub.hasSubscribers(topic as `address:${string}`)).toBe(true);
     expect(hub.topicCount).toBe(1);
+  });
+
+  it('terminates a client that stops reading once its send buffer passes the bound, also when only its own replies pile up', async () => {
+    const c = await connect(port);
+    await c.ask({ op: 'subscribe', topics: ['blocks'] });
+    (c.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    // More than the kernel's socket buffers hold, so the rest waits in the node's send buffer.
+    hub.publish('blocks', { type: 'block', filler: 'x'.repeat(8 * MAX_BUFFERED) });
+    const [server] = [...app.websocketServer.clients];
+    await expect.poll(() => server!.bufferedAmount).toBeGreaterThan(MAX_BUFFERED);
+    expect(hub.clientCount).toBe(1);
+    // A reply, not a push, is what finds the buffer full.
+    c.ws.send(JSON.stringify({ op: 'subscribe', topics: [] }));
+    await expect.poll(() => hub.clientCount).toBe(0);
   });
 
   it('answers malformed, mistyped, binary, oversized and deep messages with an error, then disconnects a flooder', async () => {

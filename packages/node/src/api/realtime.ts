@@ -37,7 +37,7 @@ export const REALTIME_LIMITS = {
 } as const;
 
 /** A slow client whose send buffer grows past this is dropped rather than buffering without limit. */
-const MAX_BUFFERED = 4 * 1024 * 1024;
+export const MAX_BUFFERED = 4 * 1024 * 1024;
 const KNOWN = ['blocks', 'mempool', 'mining', 'network', 'address:<0x…>'];
 const USAGE = 'expected {"op": "subscribe"|"unsubscribe", "topics": [...]}';
 
@@ -108,13 +108,7 @@ export class RealtimeHub {
     const set = key === null ? undefined : this.subs.get(key);
     if (!set || set.size === 0) return;
     const text = JSON.stringify({ topic, ...message });
-    for (const ws of set) {
-      if (ws.bufferedAmount > MAX_BUFFERED) {
-        ws.terminate();
-        continue;
-      }
-      ws.send(text);
-    }
+    for (const ws of set) this.send(ws, text);
   }
 
   /** Publishes to the address topic of every address given; only watched ones are checksummed. */
@@ -252,7 +246,21 @@ export class RealtimeHub {
 
   /** Only the hub's own messages are serialised here: nothing a client sent is echoed except short strings. */
   private reply(ws: WebSocket, message: RealtimeReply): void {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    this.send(ws, JSON.stringify(message));
+  }
+
+  /**
+   * Every message out goes through here, replies as well as pushes: a client that stops reading
+   * while it keeps asking would otherwise make the node buffer replies without limit.
+   */
+  private send(ws: WebSocket, text: string): void {
+    if (ws.readyState !== ws.OPEN) return;
+    // Checked before sending, so one large push still reaches a client that reads.
+    if (ws.bufferedAmount > MAX_BUFFERED) {
+      ws.terminate();
+      return;
+    }
+    ws.send(text);
   }
 
   private drop(ws: WebSocket): void {
