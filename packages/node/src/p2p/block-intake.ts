@@ -1,4 +1,4 @@
-import { RuleError, blockHash, decodeBlock, hashToHex, type Block } from '@hackcoin/core';
+import { RuleError, blockHash, decodeBlock, hashToHex, type Block, type RejectCode } from '@hackcoin/core';
 import type { BlockStatus } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/entry.js';
 import type { Logger } from '../util/logger.js';
@@ -17,7 +17,17 @@ export type IntakeStatus = BlockStatus | 'invalid';
 export interface IntakeResult {
   id: string;
   status: IntakeStatus;
+  /** The sender was penalised for the block (an invalid block relayed before validation may not be). */
+  blamed?: boolean;
 }
+
+/**
+ * The rules a header alone decides: its proof of work, its context against
+ * its parent, and a parent known to be invalid. A relayer checks these before
+ * passing a block on unvalidated, so breaking one is the sender's fault even
+ * then (Bitcoin Core's BLOCK_INVALID_HEADER and BLOCK_INVALID_PREV).
+ */
+const HEADER_RULES: ReadonlySet<RejectCode> = new Set<RejectCode>(['high-hash', 'bad-diffbits', 'bad-version', 'time-too-old', 'time-timewarp-attack', 'invalid-ancestor']);
 
 /**
  * Transaction rules carry score 0 because a stale nonce is innocent in the
@@ -58,10 +68,10 @@ export class BlockIntake {
    * Processes a block from `from`. `unsolicited` blocks (gossip, announcements)
    * are stored only when their chain has at least the tip's work; sync asks
    * only for blocks of a header chain already shown to beat the tip.
-   * `blame: false` is for a compact block relayed onwards before it was
-   * validated (BIP152's high-bandwidth relay): honest forwarders then pass on
-   * invalid blocks too, so, as in Bitcoin Core, a broken rule other than the
-   * header's (checked before forwarding) is not held against the sender.
+   * `blame: false` is for a compact block, which honest peers relay onwards
+   * before validating it (BIP152's high-bandwidth relay): they then pass on
+   * invalid blocks too, so, as in Bitcoin Core, only a broken header rule is
+   * held against the sender.
    */
   async accept(from: string, block: Block, opts: { unsolicited: boolean; blame?: boolean }): Promise<IntakeResult> {
     const id = hashToHex(blockHash(block));
@@ -80,13 +90,13 @@ export class BlockIntake {
     } catch (e) {
       if (!(e instanceof RuleError)) throw e;
       if (blockFaultScore(e) === 0) return { id, status: 'ignored' };
-      if (opts.blame === false) {
+      if (opts.blame === false && !HEADER_RULES.has(e.code)) {
         this.log.warn(`block ${id.slice(0, 16)} relayed before validation by ${short(from)} is invalid: ${e.message}`);
-        return { id, status: 'invalid' };
+        return { id, status: 'invalid', blamed: false };
       }
       const pow = e.code === 'high-hash' || e.code === 'bad-diffbits';
       this.peers.misbehave(from, pow ? 'invalidPow' : 'invalidBlock', `block ${id.slice(0, 16)}: ${e.message}`);
-      return { id, status: 'invalid' };
+      return { id, status: 'invalid', blamed: true };
     }
   }
 }

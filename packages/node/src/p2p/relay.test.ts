@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { decodeTx, encodeBlock, encodeTx, txId, type TransferTx } from '@hackcoin/core';
+import { decodeBlock, decodeTx, encodeBlock, encodeTx, txId, type CoinbaseTx, type TransferTx } from '@hackcoin/core';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import { BlockIntake } from './block-intake.js';
 import type { Validation } from './libp2p.js';
-import { Relay, type Gossip } from './relay.js';
+import { Relay, type CompactCodec, type Gossip } from './relay.js';
 import { TxIntake } from './tx-intake.js';
 import { decodeRawList, encodeRawList } from './messages.js';
 import { FakePeers, testLog } from './test-peers.js';
@@ -32,7 +32,7 @@ class FakeGossip implements Gossip {
 
 const topics = { blocks: 'b', txs: 't' };
 
-async function setup() {
+async function setup(compact?: CompactCodec) {
   const local = await fixture();
   const peers = new FakePeers();
   peers.add('sender', { chainWork: 0n });
@@ -55,6 +55,7 @@ async function setup() {
     log: testLog,
     onOrphan: (id) => orphans.push(id),
     txBatchMs: 20,
+    compact,
   });
   relay.start();
   const block = (data: Uint8Array) => gossip.validators.get('b')!('sender', data);
@@ -75,6 +76,24 @@ describe('Relay', () => {
     expect(r.gossip.published).toEqual([]);
     expect(r.peers.get('sender')!.lastBlockAt).toBeGreaterThan(0);
     expect(await r.block(encodeBlock(b!))).toBe('ignore');
+  });
+
+  it('a block relayed before validation that breaks a rule past its header is ignored, not rejected: its relayer pays neither ban score nor gossip score', async () => {
+    // Stands in for the compact codec: whole blocks, handed on as a compact block is once rebuilt.
+    const compact: CompactCodec = { topic: 'c', encode: encodeBlock, receive: (_from, data, accept) => accept(decodeBlock(data), { blame: false }) };
+    const r = await setup(compact);
+    const branch = await r.local.branch();
+    const honest = branch.clone().next();
+    const badAmount = branch.clone().next({ coinbaseAmount: (honest.txs[0] as CoinbaseTx).amount + 1n });
+    const viaCompact = r.gossip.validators.get('c')!;
+    expect(await viaCompact('sender', encodeBlock(badAmount))).toBe('ignore');
+    expect(r.peers.offences).toEqual([]);
+    // The header's own rules are still the sender's fault: bits other than the parent's successor must carry.
+    const badBits = branch.clone().next({ bits: 0x2000ffff });
+    expect(await viaCompact('sender', encodeBlock(badBits))).toBe('reject');
+    expect(r.peers.offencesOf('sender')).toEqual(['invalidPow']);
+    expect(r.peers.offences[0]!.detail).toContain('bad-diffbits');
+    expect(r.local.chain.height).toBe(0);
   });
 
   it('publishes a block made here exactly once', async () => {

@@ -22,7 +22,7 @@ export interface Gossip {
 export interface CompactCodec {
   topic: string;
   encode(block: Block): Uint8Array;
-  /** `accept` processes the rebuilt block; `blame: false` when it was relayed onwards before validation. */
+  /** `accept` processes the rebuilt block; `blame: false` holds only header rules against the sender. */
   receive(from: string, data: Uint8Array, accept: (block: Block, opts: { blame: boolean }) => Promise<Validation>): Promise<Validation>;
 }
 
@@ -155,7 +155,8 @@ export class Relay {
       this.d.onOrphan(from);
       return 'ignore';
     }
-    if (r.status === 'invalid') return 'reject';
+    // An invalid block its sender is not blamed for (relayed before validation) must not cost it gossip score either.
+    if (r.status === 'invalid') return r.blamed === false ? 'ignore' : 'reject';
     return r.status === 'connected' || r.status === 'side' ? 'accept' : 'ignore';
   }
 }

@@ -238,6 +238,83 @@ describe('compact block relay', () => {
     expect(s.relay.stats().forwardedEarly).toBe(0);
   });
 
+  it('an invalid child sent on by a peer whose tip its parent already was is refused without blaming that peer', async () => {
+    // A hostile miner publishes V, then I (invalid) on V: an honest relayer that connected V
+    // forwards I before validating it, while we are still validating V.
+    const s = await setup(4, 4);
+    const branch = await s.a.branch();
+    const honest = branch.clone().next();
+    const invalid = branch.next({ coinbaseAmount: (honest.txs[0] as CoinbaseTx).amount + 1n });
+    expect(await s.relay.receive('A', encodeCompactBlock(toCompact(s.block, nonce)), s.accept)).toBe('accept');
+    expect(await s.relay.receive('A', encodeCompactBlock(toCompact(invalid, nonce)), s.accept)).toBe('ignore');
+    expect(await Promise.all(s.verdicts)).toEqual(['connected', 'invalid']);
+    expect(s.b.chain.tip.id).toBe(hashToHex(blockHash(s.block)));
+    expect(s.peers.offences).toEqual([]);
+  });
+
+  it('a header on an old fork with less work than our tip buys no rebuild, request or fetch, however often it is re-sent', async () => {
+    const s = await setup(5, 0);
+    const genesis = s.b.chain.genesis;
+    const header = regrind(toCompact({ header: { ...s.block.header, prevHash: genesis.hash, time: genesis.header.time + 1 }, txs: s.block.txs }, nonce), true).header;
+    const verdicts: Validation[] = [];
+    for (let i = 0; i < 20; i++) verdicts.push(await s.receive(toCompact({ header, txs: s.block.txs }, new Uint8Array(8).fill(i))));
+    expect(new Set(verdicts)).toEqual(new Set(['ignore']));
+    expect(s.served.requests).toBe(0);
+    expect(s.full.fetched).toBe(0);
+    expect(s.relay.stats()).toMatchObject({ received: 0, roundTrips: 0, fullFallbacks: 0 });
+    expect(s.peers.offences).toEqual([]);
+  });
+
+  it('a header breaking a contextual rule against a parent that is not our tip is the sender’s fault, before any rebuild', async () => {
+    const s = await setup(5, 0);
+    const parent = s.b.chain.getEntryByHeight(1)!;
+    const header = regrind(toCompact({ header: { ...s.block.header, prevHash: parent.hash, time: s.b.chain.medianTimePast(parent) }, txs: s.block.txs }, nonce), true).header;
+    expect(await s.receive(toCompact({ header, txs: s.block.txs }, nonce))).toBe('reject');
+    expect(s.peers.offencesOf('A')).toEqual(['invalidHeader']);
+    expect(s.peers.offences[0]!.detail).toContain('time-too-old');
+    expect(s.served.requests).toBe(0);
+    expect(s.full.fetched).toBe(0);
+  });
+
+  it('a child of a block we found invalid is the sender’s fault, before any rebuild', async () => {
+    const s = await setup(5, 0);
+    const branch = await s.b.branch();
+    const honest = branch.clone().next();
+    const invalid = branch.next({ coinbaseAmount: (honest.txs[0] as CoinbaseTx).amount + 1n });
+    await expect(s.b.chain.processBlock(invalid)).rejects.toThrow('bad-cb-amount');
+    const child = branch.next();
+    expect(await s.receive(toCompact(child, nonce))).toBe('reject');
+    expect(s.peers.offencesOf('A')).toEqual(['invalidHeader']);
+    expect(s.relay.stats().received).toBe(0);
+  });
+
+  it('rebuilds one block per peer at a time, with one more waiting: further copies are ignored', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let requests = 0;
+    const s = await setup(5, 0, {
+      requester: {
+        request: async () => {
+          requests++;
+          await gate;
+          throw new FrameError('timeout', 'no answer in time');
+        },
+      },
+    });
+    // Copies of one header under fresh gossip nonces, as a peer re-gossiping it would send them.
+    const copies = [1, 2, 3, 4].map((i) => s.relay.receive('A', encodeCompactBlock(toCompact(s.block, new Uint8Array(8).fill(i))), s.accept));
+    expect(await Promise.all(copies.slice(2))).toEqual(['ignore', 'ignore']);
+    expect(requests).toBe(1);
+    release();
+    expect(await Promise.all(copies.slice(0, 2))).toEqual(['accept', 'ignore']);
+    await Promise.all(s.verdicts);
+    expect(s.b.chain.tip.id).toBe(hashToHex(blockHash(s.block)));
+    // The waiting copy found the block connected and rebuilt nothing.
+    expect(requests).toBe(1);
+    expect(s.full.fetched).toBe(1);
+    expect(s.peers.offences).toEqual([]);
+  });
+
   it('the server refuses an index past the block’s end and penalises the asker', async () => {
     const s = await setup(3, 0);
     const ask = loopback(s.server, 'B', s.served);

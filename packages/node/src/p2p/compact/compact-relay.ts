@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   RuleError,
+  blockCoinbase,
   blockHash,
   checkHeaderContext,
   decodeCompact,
@@ -9,13 +10,14 @@ import {
   hashToHex,
   headerHash,
   targetFromBits,
+  workFromBits,
   type Block,
   type BlockHeader,
   type ConsensusParams,
   type Transaction,
 } from '@hackcoin/core';
 import type { Chain } from '../../chain/chain.js';
-import type { ChainEntry } from '../../chain/entry.js';
+import { Status, makeEntry, type ChainEntry } from '../../chain/entry.js';
 import { blockFaultScore } from '../block-intake.js';
 import type { Logger } from '../../util/logger.js';
 import type { Validation } from '../libp2p.js';
@@ -28,6 +30,15 @@ import type { RecentBlocks } from './recent-blocks.js';
 
 /** getblocktxn is small and answered from memory: a peer slower than this is asked for the full block instead. */
 export const BLOCKTXN_TIMEOUT_MS = 3_000;
+
+/**
+ * Compact blocks of one peer rebuilt at a time, plus one waiting behind: a
+ * rebuild may cost a mempool scan, a getblocktxn and a full-block fetch, and
+ * a peer may not run several at once. One may wait because an honest peer
+ * can send two blocks in a row while the first one's round trip is out, and
+ * a gossip message we ignore is never delivered to us again.
+ */
+export const MAX_REBUILDS_PER_PEER = 2;
 
 export interface CompactRelayDeps {
   chain: Pick<Chain, 'getEntry' | 'tip' | 'nextBits' | 'medianTimePast'>;
@@ -46,6 +57,12 @@ export interface CompactRelayDeps {
   log: Logger;
   /** A compact block whose parent we lack came from this peer. */
   onOrphan(peerId: string): void;
+}
+
+interface Lane {
+  /** Settles when the lane's last rebuild has. */
+  tail: Promise<void>;
+  size: number;
 }
 
 /** Counters for the status route: how blocks crossed. */
@@ -73,6 +90,10 @@ export interface CompactStats {
 export class CompactRelay {
   private readonly counters: CompactStats = { received: 0, fromPoolOnly: 0, roundTrips: 0, txsFromPool: 0, txsRequested: 0, fullFallbacks: 0, forwardedEarly: 0 };
   private readonly powLimit: bigint;
+  /** Per peer, the rebuilds running or waiting (see MAX_REBUILDS_PER_PEER); a peer leaves the map when its lane empties. */
+  private readonly lanes = new Map<string, Lane>();
+  /** Blocks rebuilt and handed to the intake whose verdict is not in yet: a copy of one is not rebuilt again. */
+  private readonly validating = new Set<string>();
 
   constructor(private readonly d: CompactRelayDeps) {
     this.powLimit = decodeCompact(d.params.powLimitBits).target;
@@ -90,11 +111,17 @@ export class CompactRelay {
 
   /**
    * A compact block from `from`: rebuilt, then handed to `accept` (the block
-   * intake). A block extending our tip whose header passes every contextual
-   * rule is relayed on at once and validated behind it (BIP152's
-   * high-bandwidth mode): each hop then costs a rebuild, not a full
-   * validation. Any other block is validated first and gossip acts on the
-   * verdict.
+   * intake). Before anything is rebuilt or requested, its header must pass
+   * every rule the chain would apply to it against a parent we know, and its
+   * chain must beat our tip's work (Bitcoin Core's rule for compact blocks):
+   * a header that cost nothing, or one on an old low-difficulty fork, buys no
+   * work from us. A block extending our tip is then relayed on at once and
+   * validated behind it (BIP152's high-bandwidth mode); any other block is
+   * validated first. Either way, a broken rule past the header is not held
+   * against the sender (`blame: false`): honest relayers pass blocks on
+   * before validating them, so such a block may reach us from a peer that had
+   * no way to know (an invalid child forwarded by a node whose tip its parent
+   * already was, while we are still validating that parent).
    */
   async receive(from: string, data: Uint8Array, accept: (block: Block, opts: { blame: boolean }) => Promise<Validation>): Promise<Validation> {
     const decoded = decodeCompactBlock(data, this.d.params.maxBlockTxs);
@@ -105,36 +132,84 @@ export class CompactRelay {
     const cb = decoded.value;
     const hash = headerHash(cb.header);
     const id = hashToHex(hash);
-    if (this.d.chain.getEntry(id)) return 'ignore';
+    if (this.known(id)) return 'ignore';
     // Proof of work first: nobody makes us rebuild or request anything for a header that cost nothing.
     const target = targetFromBits(cb.header.bits, this.powLimit);
     if (target === null || !hashMeetsTarget(hash, target)) {
       this.d.peers.misbehave(from, 'invalidPow', `compact block ${id.slice(0, 16)}: high-hash`);
       return 'reject';
     }
-    const prevId = hashToHex(cb.header.prevHash);
-    const parent = this.d.chain.getEntry(prevId);
-    // A parent we rebuilt and relayed is still being validated when a burst of blocks arrives: not an orphan.
-    if (!parent && !this.d.recent.has(prevId)) {
+    const parent = this.parentOf(cb.header);
+    if (!parent) {
+      // Header sync fetches the gap from the sender.
       this.d.onOrphan(from);
       return 'ignore';
     }
-    this.counters.received++;
-    this.d.log.debug('cmpct %s received from %s', id.slice(0, 16), short(from));
-    const block = await this.rebuild(from, cb, hash);
-    if (!block || this.d.chain.getEntry(id)) return 'ignore';
-    this.d.log.debug('cmpct %s rebuilt', id.slice(0, 16));
-    this.d.recent.add(id, block);
-    if (!parent || parent !== this.d.chain.tip) return accept(block, { blame: true });
+    if (parent.status & Status.invalid) {
+      this.d.peers.misbehave(from, 'invalidHeader', `compact block ${id.slice(0, 16)}: invalid-ancestor`);
+      return 'reject';
+    }
     const refused = this.checkHeader(from, cb.header, parent, id);
     if (refused) return refused;
+    if (parent.chainWork + workFromBits(cb.header.bits) <= this.d.chain.tip.chainWork) return 'ignore';
+    // A copy that waited in the lane finds the block rebuilt by the one before it.
+    const block = await this.inLane(from, () => (this.known(id) ? Promise.resolve(undefined) : this.rebuild(from, cb, hash, id)));
+    if (!block || this.known(id)) return 'ignore';
+    this.d.log.debug('cmpct %s rebuilt', id.slice(0, 16));
+    this.d.recent.add(id, block);
+    this.validating.add(id);
+    const verdict = accept(block, { blame: false }).finally(() => this.validating.delete(id));
+    if (parent !== this.d.chain.tip) return verdict;
     this.counters.forwardedEarly++;
     this.d.log.debug('cmpct %s forwarded', id.slice(0, 16));
-    accept(block, { blame: false }).catch((e: Error) => this.d.log.warn(`compact block ${id.slice(0, 16)}: ${e.message}`));
+    verdict.catch((e: Error) => this.d.log.warn(`compact block ${id.slice(0, 16)}: ${e.message}`));
     return 'accept';
   }
 
-  /** The header rules the chain would apply (bits, median time, future time), before anything is forwarded. */
+  /** In the block index, or rebuilt and handed to the intake already. */
+  private known(id: string): boolean {
+    return this.d.chain.getEntry(id) !== undefined || this.validating.has(id);
+  }
+
+  /**
+   * The parent the header's rules are judged against: a block of the index,
+   * or one we rebuilt whose own parent is indexed (a burst of blocks: the
+   * parent is still queued for validation), stood in for by an entry made
+   * from its header, which is all those rules read.
+   */
+  private parentOf(header: BlockHeader): ChainEntry | undefined {
+    const prevId = hashToHex(header.prevHash);
+    const indexed = this.d.chain.getEntry(prevId);
+    if (indexed) return indexed;
+    const rebuilt = this.d.recent.peek(prevId);
+    const grandparent = rebuilt && this.d.chain.getEntry(hashToHex(rebuilt.header.prevHash));
+    if (!rebuilt || !grandparent) return undefined;
+    return makeEntry(rebuilt.header, grandparent, workFromBits(rebuilt.header.bits), 0, blockCoinbase(rebuilt)!.stateRoot);
+  }
+
+  /** Runs `work` in `from`'s lane (see MAX_REBUILDS_PER_PEER); undefined when the lane is full. */
+  private inLane(from: string, work: () => Promise<Block | undefined>): Promise<Block | undefined> {
+    let lane = this.lanes.get(from);
+    if (lane && lane.size >= MAX_REBUILDS_PER_PEER) return Promise.resolve(undefined);
+    if (!lane) {
+      lane = { tail: Promise.resolve(), size: 0 };
+      this.lanes.set(from, lane);
+    }
+    const own = lane;
+    own.size++;
+    const run = own.tail.then(work);
+    own.tail = run.then(
+      () => this.leave(from, own),
+      () => this.leave(from, own),
+    );
+    return run;
+  }
+
+  private leave(from: string, lane: Lane): void {
+    if (--lane.size === 0 && this.lanes.get(from) === lane) this.lanes.delete(from);
+  }
+
+  /** The header rules the chain would apply (bits, median time, future time), before anything is rebuilt or forwarded. */
   private checkHeader(from: string, header: BlockHeader, parent: ChainEntry, id: string): Validation | undefined {
     try {
       checkHeaderContext(
@@ -151,7 +226,9 @@ export class CompactRelay {
     }
   }
 
-  private async rebuild(from: string, cb: CompactBlock, hash: Uint8Array): Promise<Block | undefined> {
+  private async rebuild(from: string, cb: CompactBlock, hash: Uint8Array, id: string): Promise<Block | undefined> {
+    this.counters.received++;
+    this.d.log.debug('cmpct %s received from %s', id.slice(0, 16), short(from));
     const first = reconstruct(cb, this.d.pool());
     if (first.kind === 'complete') {
       this.counters.fromPoolOnly++;

@@ -20,8 +20,9 @@ export class RecentBlocks {
     if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!);
   }
 
-  has(id: string): boolean {
-    return this.map.has(id);
+  /** The block if held decoded here, without reading the store. */
+  peek(id: string): Block | undefined {
+    return this.map.get(id);
   }
 
   async get(hash: Uint8Array): Promise<Block | undefined> {
