@@ -38,6 +38,8 @@ export class PeerState {
   /** When this peer last gave us a new block / transaction: inbound eviction protects useful peers. */
   lastBlockAt = 0;
   lastTxAt = 0;
+  /** Settles when the block bodies being sent to this peer are written (or given up). */
+  blocksServed: Promise<void> = Promise.resolve();
   /** This connection was sent our mempool's ids: Core's BIP35 answer is once per connection too. */
   mempoolServed = false;
   /** Addresses this peer may still add to our address manager. */

@@ -60,6 +60,42 @@ describe('serving block bodies', () => {
   });
 });
 
+describe('serving a peer that does not read', () => {
+  it('builds its next blocks answer only once the one before it is written: 16 streams asking at once held 16 answers', async () => {
+    const fx = await ChainFixture.create();
+    fixtures.push(fx);
+    const mined = await fx.mine(2, { miner: W.alice });
+    const peers = new FakePeers();
+    peers.add('asker', { chainWork: 0n });
+    let unblock = (): void => undefined;
+    const writes: number[] = [];
+    const stream = (n: number, stalls: boolean): Exchange => ({
+      peerId: 'asker',
+      read: async () => encodeSyncRequest({ type: 'blocks', hashes: mined.map(blockHash) }),
+      write: (b) => {
+        writes.push(n);
+        return stalls ? new Promise<void>((r) => (unblock = () => r())) : Promise.resolve();
+      },
+      writeRaw: async () => undefined,
+      close: async () => undefined,
+      abort: () => undefined,
+    });
+    const serve = (ex: Exchange) => serveSync({ chain: fx.chain, mempool: fx.mempool, peers, wire: { penalise: () => undefined } }, ex);
+    const first = serve(stream(1, true));
+    const others = [2, 3, 4].map((n) => serve(stream(n, false)));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(writes).toEqual([1]);
+    unblock();
+    await Promise.all([first, ...others]);
+    expect(writes).toEqual([1, 2, 3, 4]);
+    // Another peer is not held up by this one.
+    peers.add('other', { chainWork: 0n });
+    const answered: number[] = [];
+    await serveSync({ chain: fx.chain, mempool: fx.mempool, peers, wire: { penalise: () => undefined } }, { ...stream(5, false), peerId: 'other', write: async () => void answered.push(5) });
+    expect(answered).toEqual([5]);
+  });
+});
+
 describe('serving the mempool', () => {
   it('sends the ids once per connection: a repeat, one byte asked, gets an empty list instead of another sort of the pool', async () => {
     const fx = await ChainFixture.create();
