@@ -72,7 +72,7 @@ describe('serving a peer that does not read', () => {
     const stream = (n: number, stalls: boolean): Exchange => ({
       peerId: 'asker',
       read: async () => encodeSyncRequest({ type: 'blocks', hashes: mined.map(blockHash) }),
-      write: (b) => {
+      write: () => {
         writes.push(n);
         return stalls ? new Promise<void>((r) => (unblock = () => r())) : Promise.resolve();
       },
