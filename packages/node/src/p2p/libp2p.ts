@@ -16,6 +16,7 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import type { Connection, MultiaddrConnection, PeerId, Stream } from '@libp2p/interface';
 import { sha256 } from '@hackcoin/core';
 import { FrameAssembler, FrameError, encodeFrame } from './frames.js';
+import { LIMITS } from './protocol.js';
 import { TrafficCounter, type ProtocolTraffic } from './traffic.js';
 
 export type Validation = 'accept' | 'ignore' | 'reject';
@@ -49,7 +50,18 @@ export interface HostOptions {
   agent: string;
   /** Tunes gossipsub heartbeats; tests and benches want fast meshes. */
   heartbeatMs?: number;
+  /** How long a write waits for the peer to read (WRITE_DRAIN_MS); tests shorten it. */
+  writeDrainMs?: number;
 }
+
+/**
+ * Longest a write waits for the peer to take our bytes off the wire: the
+ * longest any asker waits for an answer (a blocks response). Past that the
+ * answer is worthless to an honest asker, and a peer that asks and never
+ * reads would otherwise pin the handler and its buffered answer (megabytes)
+ * for as long as the connection lives.
+ */
+export const WRITE_DRAIN_MS = LIMITS.blocksMs;
 
 /** One request/response exchange on a fresh stream. */
 export interface Exchange {
@@ -124,11 +136,20 @@ function toChunk(v: Uint8Array | { subarray(): Uint8Array }): Uint8Array {
   return v instanceof Uint8Array ? v : v.subarray();
 }
 
-function wrap(stream: Stream, peerId: string, count: (direction: 'in' | 'out', bytes: number) => void): Exchange {
+function wrap(stream: Stream, peerId: string, count: (direction: 'in' | 'out', bytes: number) => void, drainMs: number): Exchange {
   const iterator = stream[Symbol.asyncIterator]();
   const send = async (bytes: Uint8Array): Promise<void> => {
     count('out', bytes.length);
-    if (!stream.send(bytes)) await stream.onDrain();
+    if (stream.send(bytes)) return;
+    const signal = AbortSignal.timeout(drainMs);
+    try {
+      await stream.onDrain({ signal });
+    } catch (e) {
+      const err = signal.aborted ? new FrameError('timeout', `peer read nothing of our answer for ${drainMs} ms`) : new FrameError('closed', (e as Error).message);
+      // Aborting frees the buffered answer now rather than when the connection ends.
+      stream.abort(err);
+      throw err;
+    }
   };
   return {
     peerId,
@@ -194,6 +215,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   const privateKey = opts.privateKey ? privateKeyFromProtobuf(opts.privateKey) : await generateKeyPair('Ed25519');
   const banned = (p: PeerId): boolean => opts.isBanned(p.toString());
   const traffic = new TrafficCounter();
+  const drainMs = opts.writeDrainMs ?? WRITE_DRAIN_MS;
   const openInbound = new Map<string, number>();
   const admit = (maConn: MultiaddrConnection): boolean => {
     const ip = maConn.remoteAddr.getComponents().find((c) => c.name === 'ip4' || c.name === 'ip6')?.value ?? maConn.remoteAddr.toString();
@@ -302,14 +324,14 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       await node.handle(
         protocol,
         (stream, connection) => {
-          handler(wrap(stream, connection.remotePeer.toString(), (d, n) => traffic.add(protocol, d, n))).catch(() => stream.abort(new Error('handler failed')));
+          handler(wrap(stream, connection.remotePeer.toString(), (d, n) => traffic.add(protocol, d, n), drainMs)).catch(() => stream.abort(new Error('handler failed')));
         },
         { maxInboundStreams, maxOutboundStreams: maxInboundStreams },
       );
     },
     async open(peerId, protocol, timeoutMs) {
       const stream = await node.dialProtocol(peerIdFromString(peerId), protocol, { signal: AbortSignal.timeout(timeoutMs) });
-      return wrap(stream, peerId, (d, n) => traffic.add(protocol, d, n));
+      return wrap(stream, peerId, (d, n) => traffic.add(protocol, d, n), drainMs);
     },
     subscribe(topic, validate) {
       validators.set(topic, validate);

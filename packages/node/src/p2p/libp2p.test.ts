@@ -1,0 +1,59 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import './shim.js';
+// A bare libp2p node stands in for the hostile peer: the Host interface offers no way to stop reading a stream.
+import { createLibp2p, type Libp2p } from 'libp2p';
+import { tcp } from '@libp2p/tcp';
+import { noise } from '@chainsafe/libp2p-noise';
+import { yamux } from '@chainsafe/libp2p-yamux';
+import { multiaddr } from '@multiformats/multiaddr';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { FrameError, encodeFrame } from './frames.js';
+import { createHost, type Host } from './libp2p.js';
+
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const stop of stops.splice(0)) await stop();
+});
+
+async function server(writeDrainMs: number): Promise<Host> {
+  const host = await createHost({ listen: ['/ip4/127.0.0.1/tcp/0'], maxConnections: 8, maxGossipBytes: 1 << 20, isBanned: () => false, agent: 'test', writeDrainMs });
+  stops.push(() => host.stop());
+  return host;
+}
+
+async function bareClient(): Promise<Libp2p> {
+  const client = await createLibp2p({ transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()] });
+  stops.push(async () => {
+    await client.stop();
+  });
+  return client;
+}
+
+describe('libp2p host', () => {
+  it('gives up an answer the peer never reads, and aborts its stream, instead of holding it for the connection’s life', async () => {
+    const host = await server(300);
+    const outcomes: unknown[] = [];
+    let handled!: () => void;
+    const done = new Promise<void>((r) => (handled = r));
+    await host.handle('/test/stall/1', async (ex) => {
+      await ex.read(1024, 5_000);
+      // Far past yamux's window: the write waits for the peer to read.
+      await ex.write(new Uint8Array(4 * 1024 * 1024)).then(
+        () => outcomes.push('written'),
+        (e: unknown) => outcomes.push(e instanceof FrameError ? e.kind : e),
+      );
+      handled();
+    });
+    const client = await bareClient();
+    await client.dial(multiaddr(host.addrs()[0]!));
+    const stream = await client.dialProtocol(peerIdFromString(host.peerId), '/test/stall/1');
+    stream.send(encodeFrame(new Uint8Array([1])));
+    const closed = new Promise<string>((r) => stream.addEventListener('close', () => r(stream.status)));
+    stream.pause();
+    await done;
+    expect(outcomes).toEqual(['timeout']);
+    expect(await closed).toBe('reset');
+    // The connection itself stays: only the stalled exchange is dropped.
+    expect(host.isConnected(client.peerId.toString())).toBe(true);
+  });
+});
