@@ -185,3 +185,20 @@ describe('variable difficulty', () => {
     expect(idle.every((c) => c.jobs.length === 1 && c.jobs[0]!.jobId === job.jobId)).toBe(true);
   }, 20_000);
 });
+
+describe('worker names', () => {
+  it('authorises rig names of up to 64 letters, digits and _ . - only, and lists no worker that has no accepted share', async () => {
+    const { server, port } = await pool();
+    const c = await miner(port);
+    const addr = formatAddress(W.bob.address);
+    const answers = [];
+    for (const name of [addr, `${addr}.rig-1_a.b`, `${addr}.${'x'.repeat(64)}`, `${addr}.${'x'.repeat(65)}`, `${addr}.`, `${addr}.a b`, `${addr}.a"b`, `${addr}.é`]) {
+      answers.push((await c.call('mining.authorize', [name, 'x'])).error?.[0] ?? 'ok');
+    }
+    expect(answers).toEqual(['ok', 'ok', 'ok', 24, 24, 24, 24, 24]);
+    // Authorised, but only ever rejected: the shares count in the totals, not as a worker row.
+    for (let i = 0; i < 5; i++) await c.submit(`${addr}.rig-1_a.b`, c.job, '00000001', i, '00000000');
+    expect(server.shareTotals().invalid).toBe(5);
+    expect(server.stats()).toMatchObject({ workerCount: 0, workers: [] });
+  });
+});

@@ -72,6 +72,8 @@ export interface StratumEvents extends Record<string, unknown[]> {
 }
 
 const HASHRATE_WINDOW_MS = 10 * 60 * 1000;
+/** Workers listed in stats (those with the most accepted work): the unauthenticated answer stays small. */
+export const STATS_WORKERS = 100;
 /** Below a typical 1,024-descriptor soft limit's worth of sockets plus the node's own files and peers. */
 export const DEFAULT_MAX_CONNECTIONS = 1024;
 export const DEFAULT_MAX_CONNECTIONS_PER_IP = 64;
@@ -210,7 +212,8 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
       pplnsShares: this.window.size,
       disconnects: { ...this.closes },
       refusedConnections: this.refused,
-      workers: [...this.workers.values()].map((w) => ({
+      workerCount: this.workers.size,
+      workers: this.workers.top(STATS_WORKERS).map((w) => ({
         worker: w.worker,
         address: w.address,
         accepted: w.accepted,

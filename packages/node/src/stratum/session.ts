@@ -151,7 +151,7 @@ export class StratumSession {
         const [user] = req.params;
         const address = typeof user === 'string' ? parseWorkerAddress(user) : null;
         if (!this.subscribed) return reply(false, stratumError(StratumError.notSubscribed, 'not subscribed'));
-        if (!address) return reply(false, stratumError(StratumError.unauthorized, 'worker name must be <0x address>[.rig]'));
+        if (!address) return reply(false, stratumError(StratumError.unauthorized, 'worker name must be <0x address>[.rig], rig up to 64 of A-Z a-z 0-9 _ . -'));
         if (this.workers.size >= MAX_WORKERS_PER_SESSION && !this.workers.has(user as string)) {
           return reply(false, stratumError(StratumError.unauthorized, `at most ${MAX_WORKERS_PER_SESSION} workers per connection`));
         }
@@ -181,9 +181,17 @@ export class StratumSession {
   }
 }
 
+/**
+ * What may follow the address: rig names as miners' configs write them, short
+ * enough that names cannot be used to fill the pool's memory and stats.
+ */
+const RIG_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
 /** Worker names map to payout addresses: "0xAddress" or "0xAddress.rigname". */
 export function parseWorkerAddress(user: string): string | null {
-  const addr = user.split('.')[0]!;
+  const dot = user.indexOf('.');
+  const addr = dot < 0 ? user : user.slice(0, dot);
+  if (dot >= 0 && !RIG_NAME.test(user.slice(dot + 1))) return null;
   try {
     return formatAddress(parseAddress(addr));
   } catch {
