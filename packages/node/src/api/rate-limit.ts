@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookH
 import rateLimit from '@fastify/rate-limit';
 import type { RateLimitMode } from '../config/config.js';
 import { HttpError } from './http-error.js';
+import { isLoopback } from './client-key.js';
 
 type RateClass = 'read' | 'submit' | 'run';
 
@@ -25,10 +26,6 @@ function classOf(method: string | string[], url: string): RateClass | null {
   if (post && SUBMIT.has(url)) return 'submit';
   if (post && RUN.has(url)) return 'run';
   return 'read';
-}
-
-function isLoopback(ip: string): boolean {
-  return ip.startsWith('127.') || ip === '::1' || ip.startsWith('::ffff:127.');
 }
 
 /**

@@ -14,6 +14,8 @@ import { proofRoutes } from './routes/proofs.js';
 import { registerWebApp } from './static.js';
 import { BODY_LIMIT, MAX_PARAM_LENGTH, frameworkErrors, installErrorHandler, installJsonBodyParser } from './request-guards.js';
 import { installRateLimits } from './rate-limit.js';
+import { CONNECTION_LIMITS, capConnections, serverTimeouts } from './connection-limits.js';
+import { isLoopback } from './client-key.js';
 import { recordRoutes } from './route-list.js';
 import { installApiDocs } from './openapi.js';
 import type { RateLimitMode } from '../config/config.js';
@@ -29,7 +31,16 @@ export interface ApiServerOptions {
 }
 
 export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = { rateLimit: 'remote' }): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, return503OnClosing: true, maxParamLength: MAX_PARAM_LENGTH, frameworkErrors });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    return503OnClosing: true,
+    maxParamLength: MAX_PARAM_LENGTH,
+    frameworkErrors,
+    ...serverTimeouts(CONNECTION_LIMITS),
+  });
+  // Per-client caps follow the rate-limit mode: local clients are trusted unless every client arrives as one.
+  capConnections(app.server, CONNECTION_LIMITS, (ip) => opts.rateLimit === 'off' || (opts.rateLimit === 'remote' && isLoopback(ip)));
   recordRoutes(app);
   // A client that stops reading its response would otherwise hold the node's shutdown open forever.
   app.addHook('preClose', (done) => {
