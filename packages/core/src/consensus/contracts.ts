@@ -37,7 +37,37 @@ export type ContractPayload = DeployPayload | CallPayload;
 
 const DEPLOY_KEYS = ['code', 'gasLimit', 'gasPrice', 'init', 'type'];
 const CALL_KEYS = ['args', 'fn', 'gasLimit', 'gasPrice', 'type'];
-const payloadCache = new WeakMap<TransferTx, ContractPayload>();
+/**
+ * Parsed payloads are reused across the passes a block or a template makes over its transactions
+ * (sanity, gas budget, execution). The cache is bounded, not per transaction: parsed JSON can take
+ * ~21x its encoded size (64 KB of `[{},{},…]` is ~1.4 MB of heap), and a per-transaction cache lived
+ * as long as anything held the transaction (the mempool, the nonce-gap pool), outside every byte
+ * bound they count. A miss just parses again; the bound holds about half a block's payloads.
+ */
+const PAYLOAD_CACHE_ENTRIES = 256;
+const PAYLOAD_CACHE_BYTES = 1024 * 1024;
+const payloadCache = new Map<TransferTx, ContractPayload>();
+let payloadCacheBytes = 0;
+
+function cachePayload(tx: TransferTx, payload: ContractPayload): void {
+  payloadCache.set(tx, payload);
+  payloadCacheBytes += tx.data.length;
+  // Insertion order is least recently used first: hits are moved to the end.
+  for (const [old] of payloadCache) {
+    if (payloadCache.size <= PAYLOAD_CACHE_ENTRIES && payloadCacheBytes <= PAYLOAD_CACHE_BYTES) break;
+    payloadCache.delete(old);
+    payloadCacheBytes -= old.data.length;
+  }
+}
+
+function cachedPayload(tx: TransferTx): ContractPayload | undefined {
+  const hit = payloadCache.get(tx);
+  if (hit) {
+    payloadCache.delete(tx);
+    payloadCache.set(tx, hit);
+  }
+  return hit;
+}
 // Available in every runtime core targets; core's lib (ES2022) just does not declare it.
 declare const TextDecoder: new (label: string, options: { fatal: boolean }) => { decode(bytes: Uint8Array): string };
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -60,7 +90,7 @@ export function isContractTx(tx: TransferTx): boolean {
  * (CONTRACT_LIMITS).
  */
 export function contractPayload(tx: TransferTx, params: ConsensusParams): ContractPayload {
-  const cached = payloadCache.get(tx);
+  const cached = cachedPayload(tx);
   if (cached) return cached;
   let text: string;
   try {
@@ -112,7 +142,7 @@ export function contractPayload(tx: TransferTx, params: ConsensusParams): Contra
   }
   const intrinsic = intrinsicGas(tx, params);
   if (gasLimit < intrinsic) reject('bad-txns-contract-gas', `gasLimit ${gasLimit} below the intrinsic gas ${intrinsic}`);
-  payloadCache.set(tx, payload);
+  cachePayload(tx, payload);
   return payload;
 }
 
