@@ -148,6 +148,37 @@ describe('RealtimeHub under hostile clients', () => {
     await expect.poll(() => hub.clientCount).toBe(0);
   });
 
+  it('gives one address at most its share of the client slots', async () => {
+    const mine = [];
+    for (let i = 0; i < REALTIME_LIMITS.clientsPerAddress; i++) mine.push(await connect(port));
+    const extra = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+    expect(await new Promise<number>((r) => extra.on('close', (code) => r(code)))).toBe(1013);
+    expect(hub.clientCount).toBe(REALTIME_LIMITS.clientsPerAddress);
+    // A slot given back is a slot free.
+    mine[0]!.ws.close();
+    await expect.poll(() => hub.clientCount).toBe(REALTIME_LIMITS.clientsPerAddress - 1);
+    mine.push(await connect(port));
+    expect(hub.clientCount).toBe(REALTIME_LIMITS.clientsPerAddress);
+  });
+
+  it('terminates a client that does not answer a ping by the next one, and keeps one that does', async () => {
+    const live = await connect(port);
+    const mute = new WebSocket(`ws://127.0.0.1:${port}/ws`, { autoPong: false });
+    const muteClosed = new Promise<number>((r) => mute.on('close', (code) => r(code)));
+    await new Promise((r) => mute.once('message', r));
+    const pinged = (ws: WebSocket) => new Promise((r) => ws.once('ping', r));
+    for (let round = 0; round < 3; round++) {
+      const heard = Promise.all([pinged(live.ws), ...(round === 0 ? [pinged(mute)] : [])]);
+      hub.heartbeat();
+      await heard;
+      // A reply sent after the pong proves the pong reached the hub first.
+      await live.ask({ op: 'subscribe', topics: [] });
+    }
+    expect(await muteClosed).toBe(1006);
+    expect(hub.clientCount).toBe(1);
+    expect(live.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
   it('answers malformed, mistyped, binary, oversized and deep messages with an error, then disconnects a flooder', async () => {
     const c = await connect(port);
     expect((await c.ask('{nope')).message).toBe('invalid message: malformed JSON');

@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import { bytesToHex, formatAddress, hexToBytes, type RealtimeReply } from '@hackcoin/core';
 import type { Logger } from '../util/logger.js';
 import { jsonTooDeep } from './json-depth.js';
+import { clientKey } from './client-key.js';
 
 /**
  * Topics a client can subscribe to over the one WebSocket at /ws:
@@ -20,6 +21,10 @@ export interface RealtimeMessage {
 export const REALTIME_LIMITS = {
   subscriptionsPerClient: 200,
   clients: 1_000,
+  /** Per IPv4 address or IPv6 /64: one address could otherwise hold every slot. */
+  clientsPerAddress: 16,
+  /** Every socket is pinged this often; one that has not answered the previous ping is terminated. */
+  pingIntervalMs: 30_000,
   messageBytes: 16 * 1024,
   /** A subscription message is `{op, topics: [...]}`: two levels. */
   messageDepth: 4,
@@ -65,6 +70,10 @@ function describeRejected(t: unknown): string {
 }
 
 interface Client {
+  /** Whose slot this is (see clientKey), or null when exempt from the per-address cap. */
+  address: string | null;
+  /** Whether it answered the last ping. */
+  alive: boolean;
   topics: Set<Topic>;
   windowStart: number;
   messages: number;
@@ -74,6 +83,7 @@ interface Client {
 export class RealtimeHub {
   private readonly subs = new Map<Topic, Set<WebSocket>>();
   private readonly clients = new Map<WebSocket, Client>();
+  private readonly perAddress = new Map<string, number>();
   /** Live address topics, so publishers learn whether anyone watches an address without walking every topic. */
   private addressTopics = 0;
 
@@ -125,23 +135,52 @@ export class RealtimeHub {
     }
   }
 
-  register(app: FastifyInstance): void {
+  /**
+   * Serves /ws on `app` and pings its clients until the app closes. `exempt` names client IPs
+   * (as Fastify resolves them, behind trusted proxies too) not held to the per-address cap.
+   */
+  register(app: FastifyInstance, exempt: (ip: string) => boolean = () => false): void {
     app.route({
       method: 'GET',
       url: '/ws',
       handler: async (_req, reply) =>
         reply.status(426).header('upgrade', 'websocket').send({ error: 'upgrade-required', message: 'invalid request: /ws takes a WebSocket upgrade' }),
-      wsHandler: (socket) => this.accept(socket),
+      wsHandler: (socket, req) => this.accept(socket, exempt(req.ip) ? null : clientKey(req.ip)),
     });
+    const timer = setInterval(() => this.heartbeat(), REALTIME_LIMITS.pingIntervalMs);
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
   }
 
-  private accept(ws: WebSocket): void {
+  /**
+   * One ping round: a socket that has not answered the previous ping is terminated (a peer gone
+   * without a close, or one holding a slot without reading), the others are pinged again.
+   */
+  heartbeat(): void {
+    for (const [ws, client] of this.clients) {
+      if (!client.alive) {
+        ws.terminate();
+        continue;
+      }
+      client.alive = false;
+      ws.ping();
+    }
+  }
+
+  private accept(ws: WebSocket, address: string | null): void {
     if (this.clients.size >= REALTIME_LIMITS.clients) {
       ws.close(1013, 'too many real-time clients');
       return;
     }
-    const client: Client = { topics: new Set(), windowStart: this.now(), messages: 0, topicOps: 0 };
+    const held = address === null ? 0 : (this.perAddress.get(address) ?? 0);
+    if (held >= REALTIME_LIMITS.clientsPerAddress) {
+      ws.close(1013, 'too many real-time clients from one address');
+      return;
+    }
+    if (address !== null) this.perAddress.set(address, held + 1);
+    const client: Client = { address, alive: true, topics: new Set(), windowStart: this.now(), messages: 0, topicOps: 0 };
     this.clients.set(ws, client);
+    ws.on('pong', () => (client.alive = true));
     // An exception escaping a socket listener would reach the process: each message fails alone.
     ws.on('message', (raw: Buffer, isBinary: boolean) => {
       try {
@@ -268,5 +307,9 @@ export class RealtimeHub {
     if (!client) return;
     for (const t of [...client.topics]) this.unsubscribe(ws, client, t);
     this.clients.delete(ws);
+    if (client.address === null) return;
+    const left = (this.perAddress.get(client.address) ?? 1) - 1;
+    if (left > 0) this.perAddress.set(client.address, left);
+    else this.perAddress.delete(client.address);
   }
 }

@@ -40,7 +40,8 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
     ...serverTimeouts(CONNECTION_LIMITS),
   });
   // Per-client caps follow the rate-limit mode: local clients are trusted unless every client arrives as one.
-  capConnections(app.server, CONNECTION_LIMITS, (ip) => opts.rateLimit === 'off' || (opts.rateLimit === 'remote' && isLoopback(ip)));
+  const exempt = (ip: string) => opts.rateLimit === 'off' || (opts.rateLimit === 'remote' && isLoopback(ip));
+  capConnections(app.server, CONNECTION_LIMITS, exempt);
   recordRoutes(app);
   // A client that stops reading its response would otherwise hold the node's shutdown open forever.
   app.addHook('preClose', (done) => {
@@ -71,6 +72,6 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
   contractRoutes(app, ctx);
   healthRoutes(app, ctx);
   proofRoutes(app, ctx);
-  ctx.hub.register(app);
+  ctx.hub.register(app, exempt);
   return app;
 }
