@@ -1,4 +1,7 @@
-import { readJson, writeJson } from './json-file.js';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Logger } from '../util/logger.js';
+import { readJson } from './json-file.js';
 import { ipOf } from './netgroup.js';
 
 export interface Ban {
@@ -11,7 +14,15 @@ export interface Ban {
   hard?: boolean;
 }
 
-const MAX_BANS = 10_000;
+/** Bans kept; beyond it the soonest to expire goes (strangers can earn bans as fast as they can make identities). */
+export const MAX_BANS = 10_000;
+
+/**
+ * How long changes wait before the list is written: a burst of bans (a
+ * flood of bad identities) costs one write, not one rewrite of the whole
+ * file each. stop() writes what is pending.
+ */
+export const BAN_SAVE_DELAY_MS = 1_000;
 
 /**
  * Time-limited bans by peer id and by address, persisted so a restart does
@@ -20,23 +31,35 @@ const MAX_BANS = 10_000;
  * to change) and discourages the IP: never dialled, admitted inbound only
  * while there is room, and first to be evicted. So a shared IP (NAT, a test
  * cluster on 127.0.0.1) is not cut off for one bad peer behind it.
+ *
+ * Every inbound connection asks about its IP before any handshake, so bans
+ * are indexed by IP: an answer never scans the list.
  */
 export class BanList {
   private readonly bans = new Map<string, Ban>();
+  /** Peer ids banned per IP: any ban discourages the IP, a hard one refuses it. */
+  private readonly byIp = new Map<string, Set<string>>();
+  private readonly hardByIp = new Map<string, Set<string>>();
+  private saveTimer: NodeJS.Timeout | undefined;
+  /** The write under way, so two never share the temp file. */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly path: string | undefined,
     private readonly durationMs: number,
     private readonly now: () => number = Date.now,
+    private readonly log?: Pick<Logger, 'warn'>,
   ) {
-    if (path) for (const b of readJson<Ban[]>(path, [])) if (typeof b?.peerId === 'string' && b.until > now()) this.bans.set(b.peerId, b);
+    if (!path) return;
+    const live = readJson<Ban[]>(path, []).filter((b) => typeof b?.peerId === 'string' && typeof b.until === 'number' && b.until > now());
+    for (const b of live.sort((x, y) => x.until - y.until).slice(-MAX_BANS)) this.add(b);
   }
 
   isBanned(peerId: string): boolean {
     const b = this.bans.get(peerId);
     if (!b) return false;
     if (b.until <= this.now()) {
-      this.bans.delete(peerId);
+      this.remove(peerId);
       return false;
     }
     return true;
@@ -44,27 +67,27 @@ export class BanList {
 
   /** A hard ban on this IP. */
   isBannedIp(ip: string): boolean {
-    return this.list().some((b) => b.hard === true && b.address !== undefined && ipOf(b.address) === ip);
+    return this.anyLive(this.hardByIp.get(ip));
   }
 
   /** Any ban on this IP. */
   isDiscouraged(ip: string): boolean {
-    return this.list().some((b) => b.address !== undefined && ipOf(b.address) === ip);
+    return this.anyLive(this.byIp.get(ip));
   }
 
   ban(peerId: string, reason: string, address: string | undefined, hard = false): Ban {
     const t = this.now();
     const b: Ban = { peerId, address, reason, since: t, until: t + this.durationMs, hard };
-    this.bans.delete(peerId);
-    this.bans.set(peerId, b);
-    if (this.bans.size > MAX_BANS) this.bans.delete(this.bans.keys().next().value as string);
-    this.save();
+    this.remove(peerId);
+    this.add(b);
+    if (this.bans.size > MAX_BANS) this.evict();
+    this.scheduleSave();
     return b;
   }
 
   unban(peerId: string): boolean {
-    const had = this.bans.delete(peerId);
-    if (had) this.save();
+    const had = this.remove(peerId);
+    if (had) this.scheduleSave();
     return had;
   }
 
@@ -73,7 +96,90 @@ export class BanList {
     return [...this.bans.values()].filter((b) => b.until > t);
   }
 
-  private save(): void {
-    if (this.path) writeJson(this.path, this.list());
+  /** Writes any change not yet saved. */
+  async stop(): Promise<void> {
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = undefined;
+      this.queueWrite();
+    }
+    await this.writing;
   }
+
+  /** Whether a set of banned peer ids holds one whose ban still runs; expired ones met on the way are dropped. */
+  private anyLive(ids: Set<string> | undefined): boolean {
+    if (!ids) return false;
+    for (const id of ids) if (this.isBanned(id)) return true;
+    return false;
+  }
+
+  private add(b: Ban): void {
+    this.bans.set(b.peerId, b);
+    const ip = b.address === undefined ? undefined : ipOf(b.address);
+    if (ip === undefined) return;
+    index(this.byIp, ip, b.peerId);
+    if (b.hard === true) index(this.hardByIp, ip, b.peerId);
+  }
+
+  private remove(peerId: string): boolean {
+    const b = this.bans.get(peerId);
+    if (!b) return false;
+    this.bans.delete(peerId);
+    const ip = b.address === undefined ? undefined : ipOf(b.address);
+    if (ip !== undefined) {
+      unindex(this.byIp, ip, peerId);
+      unindex(this.hardByIp, ip, peerId);
+    }
+    return true;
+  }
+
+  /** Over the bound: the expired bans go, and if that is not enough, the one that would have ended soonest. */
+  private evict(): void {
+    const t = this.now();
+    let soonest: Ban | undefined;
+    for (const b of this.bans.values()) {
+      if (b.until <= t) this.remove(b.peerId);
+      else if (!soonest || b.until < soonest.until) soonest = b;
+    }
+    if (this.bans.size > MAX_BANS && soonest) this.remove(soonest.peerId);
+  }
+
+  private scheduleSave(): void {
+    if (!this.path || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.queueWrite();
+    }, BAN_SAVE_DELAY_MS);
+    // stop() writes what is pending; an unsaved second of bans must not keep a process alive.
+    this.saveTimer.unref();
+  }
+
+  private queueWrite(): void {
+    const path = this.path;
+    if (!path) return;
+    this.writing = this.writing
+      .then(() => writeAtomically(path, JSON.stringify(this.list(), null, 1)))
+      .catch((e: Error) => this.log?.warn(`ban list not saved to ${path}: ${e.message}`));
+  }
+}
+
+function index(map: Map<string, Set<string>>, ip: string, peerId: string): void {
+  const ids = map.get(ip);
+  if (ids) ids.add(peerId);
+  else map.set(ip, new Set([peerId]));
+}
+
+function unindex(map: Map<string, Set<string>>, ip: string, peerId: string): void {
+  const ids = map.get(ip);
+  if (!ids) return;
+  ids.delete(peerId);
+  if (ids.size === 0) map.delete(ip);
+}
+
+/** Written to a temp file and renamed, so a crash never leaves half a file. */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp`;
+  await writeFile(tmp, text);
+  await rename(tmp, path);
 }

@@ -117,7 +117,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
   constructor(private readonly o: NetworkOptions) {
     super();
     this.ids = protocolIds(o.params.network);
-    this.banList = new BanList(join(o.dataDir, 'p2p', 'bans.json'), o.banTimeMs);
+    this.banList = new BanList(join(o.dataDir, 'p2p', 'bans.json'), o.banTimeMs, Date.now, o.log);
     this.table = new PeerTable({ isBanned: (id) => this.banList.isBanned(id), ban: (id, reason, address) => this.ban(id, reason, address) }, o.log);
     this.gate = new InboundGate({
       peers: this.table,
@@ -261,6 +261,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     this.relay?.stop();
     this.syncer?.stop();
     this.book?.save(true);
+    await this.banList.stop();
     await this.host?.stop();
   }
 

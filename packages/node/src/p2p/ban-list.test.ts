@@ -1,0 +1,73 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BanList, MAX_BANS, type Ban } from './ban-list.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function banFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bans-'));
+  dirs.push(dir);
+  return join(dir, 'p2p', 'bans.json');
+}
+
+const HOUR = 3_600_000;
+
+describe('BanList', () => {
+  it('answers per IP from its index: any live ban discourages, a hard one refuses, expiry and unban lift both', () => {
+    const clock = { now: 1_000_000 };
+    const bans = new BanList(undefined, HOUR, () => clock.now);
+    bans.ban('a', 'invalidBlock', '/ip4/10.0.0.1/tcp/5');
+    bans.ban('b', 'invalidBlock', '/ip4/10.0.0.1/tcp/6');
+    bans.ban('op', 'banned by operator', '/ip4/10.0.0.2/tcp/5', true);
+    bans.ban('noip', 'malformed', undefined);
+    expect([bans.isDiscouraged('10.0.0.1'), bans.isBannedIp('10.0.0.1')]).toEqual([true, false]);
+    expect([bans.isDiscouraged('10.0.0.2'), bans.isBannedIp('10.0.0.2')]).toEqual([true, true]);
+    expect(bans.isDiscouraged('10.0.0.3')).toBe(false);
+    // One of two bans on an IP lifted: the other still discourages it.
+    expect(bans.unban('a')).toBe(true);
+    expect(bans.isDiscouraged('10.0.0.1')).toBe(true);
+    expect(bans.unban('b')).toBe(true);
+    expect(bans.isDiscouraged('10.0.0.1')).toBe(false);
+    // A peer banned again from another address moves with it.
+    bans.ban('op', 'invalidBlock', '/ip4/10.0.0.4/tcp/5');
+    expect([bans.isDiscouraged('10.0.0.2'), bans.isBannedIp('10.0.0.2'), bans.isDiscouraged('10.0.0.4')]).toEqual([false, false, true]);
+    clock.now += HOUR;
+    expect([bans.isDiscouraged('10.0.0.4'), bans.isBanned('op'), bans.isBanned('noip')]).toEqual([false, false, false]);
+    expect(bans.list()).toEqual([]);
+  });
+
+  it('holds at most MAX_BANS, letting go of the one that would have ended soonest, not the first made', () => {
+    const clock = { now: 1_000_000 };
+    const path = banFile();
+    // A list saved by a run with longer bans: its first ban ends last.
+    const saved: Ban[] = [
+      { peerId: 'long', address: '/ip4/10.1.0.1/tcp/1', reason: 'x', since: clock.now - HOUR, until: clock.now + 48 * HOUR },
+      { peerId: 'short', address: '/ip4/10.1.0.2/tcp/1', reason: 'x', since: clock.now - HOUR, until: clock.now + HOUR / 2 },
+    ];
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, JSON.stringify(saved));
+    const bans = new BanList(path, HOUR, () => clock.now);
+    for (let i = 0; i < MAX_BANS - 2; i++) bans.ban(`p${i}`, 'invalidBlock', `/ip4/10.2.${i >> 8}.${i & 255}/tcp/1`);
+    expect([bans.list().length, bans.isBanned('short')]).toEqual([MAX_BANS, true]);
+    bans.ban('newest', 'invalidBlock', '/ip4/10.3.0.1/tcp/1');
+    expect(bans.list().length).toBe(MAX_BANS);
+    expect([bans.isBanned('short'), bans.isDiscouraged('10.1.0.2')]).toEqual([false, false]);
+    expect([bans.isBanned('long'), bans.isBanned('p0'), bans.isBanned('newest')]).toEqual([true, true, true]);
+  });
+
+  it('writes a burst of bans once, after the burst, and what is pending on stop; a restart keeps them', async () => {
+    const path = banFile();
+    const bans = new BanList(path, HOUR);
+    for (let i = 0; i < 100; i++) bans.ban(`p${i}`, 'invalidBlock', `/ip4/10.0.0.${i}/tcp/1`);
+    // Nothing was written while the bans were made.
+    expect(existsSync(path)).toBe(false);
+    await bans.stop();
+    expect((JSON.parse(readFileSync(path, 'utf8')) as Ban[]).length).toBe(100);
+    const reopened = new BanList(path, HOUR);
+    expect([reopened.isBanned('p42'), reopened.isDiscouraged('10.0.0.42'), reopened.list().length]).toEqual([true, true, 100]);
+  });
+});
