@@ -4,7 +4,7 @@ import { NETWORKS, formatAddress } from '@hackcoin/core';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import { StratumTestClient, type Notify } from '../../test/helpers/stratum-client.js';
 import { StratumServer, type StratumOptions } from './server.js';
-import { MAX_UNREAD_BYTES } from './session.js';
+import { MAX_REJECT_RUN, MAX_UNREAD_BYTES, SUBMIT_BURST } from './session.js';
 
 /**
  * The pool against hostile miners, in process over real sockets. The test
@@ -200,5 +200,65 @@ describe('worker names', () => {
     for (let i = 0; i < 5; i++) await c.submit(`${addr}.rig-1_a.b`, c.job, '00000001', i, '00000000');
     expect(server.shareTotals().invalid).toBe(5);
     expect(server.stats()).toMatchObject({ workerCount: 0, workers: [] });
+  });
+});
+
+describe('floods of shares', () => {
+  /** A submit line for a share that surely misses the client's share target. */
+  function junk(c: StratumTestClient, job: Notify, i: number, id: number): string {
+    const en2 = (0x10000000 + i).toString(16);
+    const nonce = c.findNonce(job, en2, true);
+    return `${JSON.stringify({ id, method: 'mining.submit', params: [worker, job.jobId, en2, job.ntime, nonce.toString(16).padStart(8, '0')] })}\n`;
+  }
+
+  function answers(c: StratumTestClient, n: number): Promise<{ result: unknown; error: [number, string, null] | null }[]> {
+    const got: { result: unknown; error: [number, string, null] | null }[] = [];
+    return new Promise((resolve) => {
+      for (let id = 1_000_000; id < 1_000_000 + n; id++) {
+        (c as unknown as { pending: Map<number, (m: never) => void> }).pending.set(id, (m) => {
+          got.push(m);
+          if (got.length === n) resolve(got);
+        });
+      }
+      const t = setInterval(() => c.closed && (clearInterval(t), resolve(got)), 20);
+    });
+  }
+
+  it(`closes a connection after ${MAX_REJECT_RUN} rejected shares in a row, having judged no more than that`, async () => {
+    const { server, port } = await pool();
+    const c = await miner(port);
+    const n = MAX_REJECT_RUN + 50;
+    const replies = answers(c, n);
+    c.writeRaw(Array.from({ length: n }, (_, i) => junk(c, c.job, i, 1_000_000 + i)).join(''));
+    const got = await replies;
+    await until(() => c.closed, 'the connection closed');
+    expect(got.length).toBe(MAX_REJECT_RUN);
+    expect(got.every((r) => r.error?.[0] === 23)).toBe(true);
+    expect(server.shareTotals().lowDifficulty).toBe(MAX_REJECT_RUN);
+    expect(server.stats().disconnects).toMatchObject({ 'rejected-shares': 1 });
+  });
+
+  it('keeps a connection whose rejected runs are broken by accepted shares, and refuses submits beyond its budget unchecked', async () => {
+    const { server, port } = await pool();
+    const c = await miner(port);
+    const job = c.job;
+    const round = MAX_REJECT_RUN;
+    const rounds = Math.ceil(SUBMIT_BURST / round) + 1;
+    const lines: string[] = [];
+    for (let r = 0; r < rounds; r++) {
+      for (let i = 0; i < round - 1; i++) lines.push(junk(c, job, r * round + i, 1_000_000 + lines.length));
+      const { en2, nonce } = shareOf(c, job, 1 + r * 1000);
+      lines.push(`${JSON.stringify({ id: 1_000_000 + lines.length, method: 'mining.submit', params: [worker, job.jobId, en2, job.ntime, nonce.toString(16).padStart(8, '0')] })}\n`);
+    }
+    const replies = answers(c, lines.length);
+    c.writeRaw(lines.join(''));
+    const got = await replies;
+    expect(c.closed).toBe(false);
+    expect(got.length).toBe(lines.length);
+    const throttled = got.filter((r) => r.error?.[1] === 'too many submits; slow down').length;
+    // The last round came after the burst: its good share was refused with the rest, unchecked.
+    expect(throttled).toBeGreaterThanOrEqual(round / 2);
+    expect(server.shareTotals().accepted).toBe(rounds - 1);
+    expect(server.shareTotals().lowDifficulty + server.shareTotals().accepted).toBe(lines.length - throttled);
   });
 });

@@ -15,8 +15,24 @@ const MAX_WORKERS_PER_SESSION = 64;
  */
 export const MAX_UNREAD_BYTES = 1024 * 1024;
 
+/**
+ * Rejected shares in a row, with no accepted one between, after which the
+ * connection is closed (like ckpool's handling of miners that only send
+ * rejects): a working miner's shares are accepted far more often than that,
+ * and each rejected share cost the pool a header hash.
+ */
+export const MAX_REJECT_RUN = 100;
+/**
+ * Submits a connection may make in a burst, and per second after it. Vardiff
+ * aims at a share every few seconds; the budget only bites on a miner far too
+ * fast for its difficulty (until vardiff catches up) or on a flood. Submits
+ * beyond it are refused unchecked.
+ */
+export const SUBMIT_BURST = 500;
+export const SUBMITS_PER_SECOND = 250;
+
 /** Why the pool closed a connection (or `peer-closed` when the miner did). */
-export type CloseReason = 'peer-closed' | 'pool-stopping' | 'idle' | 'not-authorised' | 'line-too-long' | 'garbage' | 'not-reading';
+export type CloseReason = 'peer-closed' | 'pool-stopping' | 'idle' | 'not-authorised' | 'line-too-long' | 'garbage' | 'not-reading' | 'rejected-shares';
 
 export interface SubmitOutcome {
   accepted: boolean;
@@ -45,6 +61,11 @@ export class StratumSession {
   private buffer = '';
   private closed = false;
   private readonly authTimer: NodeJS.Timeout;
+  /** Submits are judged one at a time, in order: a flood is cut off at the reject limit, not after a whole read. */
+  private submits: Promise<void> = Promise.resolve();
+  private rejectRun = 0;
+  private submitTokens = SUBMIT_BURST;
+  private tokensAt = Date.now();
 
   constructor(
     readonly id: number,
@@ -166,18 +187,37 @@ export class StratumSession {
       case 'mining.extranonce.subscribe':
         return reply(false, stratumError(StratumError.other, 'extranonce changes not supported'));
       case 'mining.submit': {
-        try {
-          const outcome = await this.host.submit(this, String(req.params[0] ?? ''), req.params);
-          reply(outcome.accepted, outcome.error ?? null);
-        } catch (e) {
-          this.host.debug('session %d: submit failed: %s', this.id, (e as Error).message);
-          reply(false, stratumError(StratumError.other, 'internal error'));
-        }
+        if (!this.takeSubmitToken()) return reply(false, stratumError(StratumError.other, 'too many submits; slow down'));
+        this.submits = this.submits.then(() => this.submit(req.params, reply));
         return;
       }
       default:
         reply(null, stratumError(StratumError.other, `unknown method ${req.method}`));
     }
+  }
+
+  private async submit(params: unknown[], reply: (result: unknown, error: StratumErrorTuple | null) => void): Promise<void> {
+    if (this.closed) return;
+    let accepted = false;
+    try {
+      const outcome = await this.host.submit(this, typeof params[0] === 'string' ? params[0] : '', params);
+      accepted = outcome.accepted;
+      reply(outcome.accepted, outcome.error ?? null);
+    } catch (e) {
+      this.host.debug('session %d: submit failed: %s', this.id, (e as Error).message);
+      reply(false, stratumError(StratumError.other, 'internal error'));
+    }
+    if (accepted) this.rejectRun = 0;
+    else if (++this.rejectRun >= MAX_REJECT_RUN) this.close('rejected-shares');
+  }
+
+  private takeSubmitToken(): boolean {
+    const now = Date.now();
+    this.submitTokens = Math.min(SUBMIT_BURST, this.submitTokens + ((now - this.tokensAt) / 1000) * SUBMITS_PER_SECOND);
+    this.tokensAt = now;
+    if (this.submitTokens < 1) return false;
+    this.submitTokens--;
+    return true;
   }
 }
 
