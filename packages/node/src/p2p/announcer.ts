@@ -7,7 +7,7 @@ export interface AnnouncerDeps {
   peers: PeerSet;
   /** Whether gossipsub carries this block onwards itself. */
   gossiped: (id: string) => boolean;
-  /** Peers subscribed to block gossip. */
+  /** Subscribers to block gossip that gossip can send to (Host.topicPeers). */
   gossipPeers: () => string[];
   /** Sends our status to a peer (and learns its). */
   exchange: (peerId: string) => Promise<boolean>;
@@ -18,18 +18,18 @@ export interface AnnouncerDeps {
  * tip that gossip does not carry (it came by sync or fetch), push our status
  * to every peer that may lack it, and a peer one block behind fetches it from
  * us at once (one round trip). A tip gossip carries (we validated it from
- * gossip, or published it) is announced only to peers that do not take
- * compact-block gossip: the others get it from a mesh peer or by IHAVE at the
- * next heartbeat, and a status exchange per such peer per block (a new
- * stream, ten encrypted frames, and a whole-block fetch racing the compact
- * one) cost a 20-node network more CPU than the blocks themselves. Peers
- * known to have it are skipped: those that delivered it to us (block intake
- * marks a peer before the tip moves, so the last block it sent may already be
- * a later one) and those whose status shows at least its work. At most one
- * announcement per peer is in flight and they start at least MIN_GAP_MS
- * apart; tips that arrive meanwhile are folded into one follow-up, so a chain
- * found at 100 blocks/s costs a peer a few statuses a second, never one per
- * block.
+ * gossip, or published it) is announced only to peers that gossip cannot
+ * reach (no compact-block subscription, or no gossip stream from us yet):
+ * the others get it from a mesh peer or by IHAVE at the next heartbeat, and a
+ * status exchange per such peer per block (a new stream, ten encrypted
+ * frames, and a whole-block fetch racing the compact one) cost a 20-node
+ * network more CPU than the blocks themselves. Peers known to have it are
+ * skipped: those that delivered it to us (block intake marks a peer before
+ * the tip moves, so the last block it sent may already be a later one) and
+ * those whose status shows at least its work. At most one announcement per
+ * peer is in flight and they start at least MIN_GAP_MS apart; tips that
+ * arrive meanwhile are folded into one follow-up, so a chain found at 100
+ * blocks/s costs a peer a few statuses a second, never one per block.
  */
 export const MIN_GAP_MS = 200;
 

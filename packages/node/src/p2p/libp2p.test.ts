@@ -29,7 +29,41 @@ async function bareClient(): Promise<Libp2p> {
   return client;
 }
 
+/** Protobuf field `field` holding `body` (wire type 2); every length here is under 128, one varint byte. */
+function lengthDelimited(field: number, body: Uint8Array): Uint8Array {
+  return new Uint8Array([(field << 3) | 2, body.length, ...body]);
+}
+
+/** A gossipsub RPC subscribing to `topic` and carrying one unsigned message on it, length-prefixed as on the stream. */
+function subscribeAndSend(topic: string, data: Uint8Array): Uint8Array {
+  const t = new TextEncoder().encode(topic);
+  const sub = new Uint8Array([0x08, 0x01, ...lengthDelimited(2, t)]);
+  const msg = new Uint8Array([...lengthDelimited(2, data), ...lengthDelimited(4, t)]);
+  const rpc = new Uint8Array([...lengthDelimited(1, sub), ...lengthDelimited(2, msg)]);
+  return new Uint8Array([rpc.length, ...rpc]);
+}
+
 describe('libp2p host', () => {
+  it('counts as reachable by gossip only the subscribers it has a stream to send on: gossipsub drops a message for any other', async () => {
+    const host = await server(5_000);
+    let heard!: (from: string) => void;
+    const message = new Promise<string>((r) => (heard = r));
+    host.subscribe('t', async (from) => {
+      heard(from);
+      return 'ignore';
+    });
+    // Subscribes over its own stream to us but takes no gossip stream from us (it speaks no gossipsub).
+    const client = await bareClient();
+    await client.dial(multiaddr(host.addrs()[0]!));
+    const stream = await client.dialProtocol(peerIdFromString(host.peerId), '/meshsub/1.1.0');
+    stream.send(subscribeAndSend('t', new Uint8Array([1, 2, 3])));
+    // Gossipsub takes an RPC's subscriptions before its messages: once the message is heard, the subscription is known.
+    expect(await message).toBe(client.peerId.toString());
+    expect(host.topicPeers('t')).toEqual([]);
+    expect(await host.publish('t', new Uint8Array([4, 5, 6]))).toBe(0);
+  });
+
+
   it('gives up an answer the peer never reads, and aborts its stream, instead of holding it for the connection’s life', async () => {
     const host = await server(300);
     const outcomes: unknown[] = [];

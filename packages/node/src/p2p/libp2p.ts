@@ -88,6 +88,11 @@ export interface Host {
   open(peerId: string, protocol: string, timeoutMs: number): Promise<Exchange>;
   subscribe(topic: string, validate: (from: string, data: Uint8Array) => Promise<Validation>): void;
   publish(topic: string, data: Uint8Array): Promise<number>;
+  /**
+   * Subscribers of a topic that gossip can reach: those with a gossip stream
+   * open from us. Gossipsub drops, without a word, a message for a subscriber
+   * it has no such stream to yet (just connected, or one that refuses it).
+   */
   topicPeers(topic: string): string[];
   /** Gossipsub's view: mesh members of a topic and each peer's score (diagnostics). */
   meshPeers(topic: string): string[];
@@ -290,7 +295,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   });
   const pubsub = node.services.pubsub;
   // The implementation has these; the exported interface does not list them.
-  const internals = pubsub as unknown as { getMeshPeers(topic: string): string[]; getScore(peerId: string): number };
+  const internals = pubsub as unknown as { getMeshPeers(topic: string): string[]; getScore(peerId: string): number; streamsOutbound: ReadonlyMap<string, unknown> };
   const validators = new Map<string, (from: string, data: Uint8Array) => Promise<Validation>>();
   const RESULT: Record<Validation, TopicValidatorResult> = {
     accept: TopicValidatorResult.Accept,
@@ -346,7 +351,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       traffic.add(topic, 'out', data.length * r.recipients.length);
       return r.recipients.length;
     },
-    topicPeers: (topic) => pubsub.getSubscribers(topic).map((p) => p.toString()),
+    topicPeers: (topic) => pubsub.getSubscribers(topic).map((p) => p.toString()).filter((id) => internals.streamsOutbound.has(id)),
     meshPeers: (topic) => internals.getMeshPeers(topic),
     gossipScore: (peerId) => internals.getScore(peerId),
     onConnect(fn) {
