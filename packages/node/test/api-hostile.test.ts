@@ -117,6 +117,18 @@ describe('rate limits', () => {
     expect((await strict.api('/api/node/info')).height).toBe(0);
   });
 
+  it('puts the routes that render whole blocks in one heavy class of 60 a minute', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < RATE_LIMITS.heavy; i++) statuses.push((await fetch(`${strict.url}${['/api/blocks/0', '/api/blocks?limit=100', '/api/blockchain/full'][i % 3]}`)).status);
+    expect(new Set(statuses)).toEqual(new Set([200]));
+    for (const path of ['/api/blocks/0', '/api/blockchain/full', '/api/blocks']) {
+      const over = await fetch(strict.url + path);
+      expect(over.status).toBe(429);
+      expect((await over.json()).message).toMatch(/^rate limit exceeded: at most 60 heavy requests a minute/);
+    }
+    expect((await strict.api('/api/node/info')).height).toBe(0);
+  });
+
   it('exempts loopback clients by default (RATE_LIMIT=remote)', async () => {
     const statuses = new Set<number>();
     for (let i = 0; i < RATE_LIMITS.run + 20; i++) statuses.add((await post(exempt, '/api/contracts/call')).status);

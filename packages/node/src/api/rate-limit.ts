@@ -4,12 +4,14 @@ import type { RateLimitMode } from '../config/config.js';
 import { HttpError } from './http-error.js';
 import { isLoopback } from './client-key.js';
 
-type RateClass = 'read' | 'submit' | 'run';
+type RateClass = 'read' | 'heavy' | 'submit' | 'run';
 
 /** Requests per client IP per minute, per class; docs/api.md lists them. */
 export const RATE_LIMITS: Record<RateClass, number> = {
   /** Every other /api route and the /ws upgrade: generous, an explorer page makes a few. */
   read: 1_200,
+  /** Reads that may decode and render whole blocks (megabytes of JSON each) when not cached. */
+  heavy: 60,
   /** Transactions and contract deploys/calls into the mempool: each is verified and may be relayed. */
   submit: 120,
   /** Read-only contract calls and gas estimates: each runs the contract engine. */
@@ -19,12 +21,14 @@ const WINDOW_MS = 60_000;
 
 const SUBMIT = new Set(['/api/transactions', '/api/transaction', '/api/contracts/deploy', '/api/contracts/execute']);
 const RUN = new Set(['/api/contracts/call', '/api/contracts/estimate-gas']);
+const HEAVY = new Set(['/api/blocks', '/api/blocks/:id', '/api/blockchain/full']);
 
 function classOf(method: string | string[], url: string): RateClass | null {
   if (!url.startsWith('/api/') && url !== '/ws') return null;
   const post = method === 'POST' || (Array.isArray(method) && method.includes('POST'));
   if (post && SUBMIT.has(url)) return 'submit';
   if (post && RUN.has(url)) return 'run';
+  if (HEAVY.has(url)) return 'heavy';
   return 'read';
 }
 

@@ -3,18 +3,16 @@ import {
   difficultyFromBits,
   encodeHeader,
   encodeTx,
-  formatAddress,
   hashToHex,
   txId,
   txSender,
-  type Block,
-  type BlockDetail,
   type BlockHeaderJson,
   type SignatureBackend,
   type Transaction,
   type TxJson,
 } from '@hackcoin/core';
 import type { ChainEntry } from '../chain/entry.js';
+import { checksummed } from './address-format.js';
 
 // Transactions are immutable once built, so their JSON (two checksummed addresses, an id) is
 // computed once: the mempool and explorer routes serve the same objects again and again.
@@ -31,7 +29,7 @@ export function txJson(tx: Transaction, backend: SignatureBackend): TxJson {
 }
 
 function buildTxJson(tx: Transaction, backend: SignatureBackend): TxJson {
-  const common = { id: txId(tx), size: encodeTx(tx).length, to: formatAddress(tx.to), amount: tx.amount.toString() };
+  const common = { id: txId(tx), size: encodeTx(tx).length, to: checksummed(tx.to), amount: tx.amount.toString() };
   if (tx.kind === 'coinbase') {
     return { ...common, type: 'coinbase' as const, chainId: tx.chainId, height: tx.height, stateRoot: bytesToHex(tx.stateRoot), extra: bytesToHex(tx.extra) };
   }
@@ -39,7 +37,7 @@ function buildTxJson(tx: Transaction, backend: SignatureBackend): TxJson {
     ...common,
     type: 'transfer' as const,
     chainId: tx.chainId,
-    from: formatAddress(txSender(tx, backend)),
+    from: checksummed(txSender(tx, backend)),
     nonce: tx.nonce.toString(),
     fee: tx.fee.toString(),
     data: bytesToHex(tx.data),
@@ -64,20 +62,5 @@ export function headerJson(entry: ChainEntry, confirmations: number | null): Blo
     stateRoot: bytesToHex(entry.stateRoot),
     confirmations,
     rawHeader: bytesToHex(encodeHeader(h)),
-  };
-}
-
-export function blockJson(
-  entry: ChainEntry,
-  block: Block,
-  confirmations: number | null,
-  nextHash: string | null,
-  backend: SignatureBackend,
-): BlockDetail {
-  return {
-    ...headerJson(entry, confirmations),
-    nextHash,
-    txCount: block.txs.length,
-    transactions: block.txs.map((tx) => txJson(tx, backend)),
   };
 }

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { addressKey, addressParam, hashOrHeight, hexToHash, formatAddress, pagingQuery, txHash, txIdParam, type ApiResponse, type Block } from '@hackcoin/core';
 import type { ApiContext } from '../context.js';
 import { HttpError, parse } from '../http-error.js';
-import { blockJson, headerJson, txJson } from '../serialize.js';
+import { headerJson, txJson } from '../serialize.js';
+import { BlockViews } from '../block-views.js';
 import { confirmedAddressTxs, directionOf, internalReceived } from '../address-txs.js';
 import { newestWithin } from '../newest-within.js';
 import type { ChainEntry } from '../../chain/entry.js';
@@ -24,6 +25,7 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
     if (!b) throw new HttpError(404, 'block data not found', 'not-found');
     return b;
   };
+  const views = new BlockViews(loadBlock, backend);
 
   app.get('/api/node/info', async () => ({
     name: 'hackcoin',
@@ -49,17 +51,17 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const blocks: ApiResponse<'GET /api/blocks'>['blocks'] = [];
     for (let h = top; h >= 0 && h > top - limit; h--) {
       const e = chain.getEntryByHeight(h)!;
-      const b = await loadBlock(e);
-      blocks.push({ ...headerJson(e, confirmations(e)), txCount: b.txs.length });
+      blocks.push({ ...headerJson(e, confirmations(e)), txCount: await views.txCount(e) });
     }
     return { page, limit, total: chain.height + 1, blocks } satisfies ApiResponse<'GET /api/blocks'>;
   });
 
-  app.get('/api/blocks/:id', async (req) => {
+  // Text made by BlockViews, whose parts are type-checked against the answer schema there.
+  app.get('/api/blocks/:id', async (req, reply) => {
     const { id } = parse(hashOrHeight, req.params, 'id');
     const e = id.length === 64 ? chain.getEntry(id.toLowerCase()) : chain.getEntryByHeight(Number(id));
     if (!e) throw new HttpError(404, `block ${id} not found`, 'not-found');
-    return blockJson(e, await loadBlock(e), confirmations(e), next(e), backend) satisfies ApiResponse<'GET /api/blocks/:id'>;
+    return reply.type('application/json').send(await views.detail(e, confirmations(e), next(e)));
   });
 
   // The seed's route, bounded: the whole chain while it is small, else its newest blocks up to a
@@ -68,7 +70,7 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get('/api/blockchain/full', async (_req, reply) => {
     const render = async (h: number): Promise<string> => {
       const e = chain.getEntryByHeight(h)!;
-      return JSON.stringify(blockJson(e, await loadBlock(e), confirmations(e), next(e), backend));
+      return views.detail(e, confirmations(e), next(e));
     };
     const { pieces, from } = await newestWithin(chain.height, render, { maxItems: FULL_CHAIN_MAX_BLOCKS, maxBytes: FULL_CHAIN_MAX_BYTES });
     const head = { length: chain.height + 1, truncated: from > 0, from, maxBlocks: FULL_CHAIN_MAX_BLOCKS, maxBytes: FULL_CHAIN_MAX_BYTES };

@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { COIN, type Block } from '@hackcoin/core';
+import { ChainFixture, W } from '../test-support/chain-fixture.js';
+import type { ChainEntry } from '../chain/entry.js';
+import { BlockViews } from './block-views.js';
+import { headerJson, txJson } from './serialize.js';
+
+describe('BlockViews', () => {
+  let fx: ChainFixture | undefined;
+  afterEach(async () => {
+    await fx?.close();
+  });
+
+  it('renders a block as before, splicing confirmations and next hash per request, and decodes it once while cached', async () => {
+    fx = await ChainFixture.create();
+    await fx.mine(2);
+    await fx.mempool.add(fx.tx(W.minerA, W.alice, 5n * COIN));
+    await fx.mine(1);
+    const chain = fx.chain;
+    const backend = fx.backend;
+    const loads: string[] = [];
+    const load = async (e: ChainEntry): Promise<Block> => {
+      loads.push(e.id);
+      return (await chain.getBlock(e))!;
+    };
+    const entries = [1, 2, 3].map((h) => chain.getEntryByHeight(h)!);
+    const sizes = await Promise.all(entries.map(async (e) => JSON.stringify((await chain.getBlock(e))!.txs.map((tx) => txJson(tx, backend))).length));
+    // Room for the two newest blocks' transactions (the larger ones), not all three.
+    const budget = sizes[1]! + sizes[2]!;
+    const views = new BlockViews(load, backend, budget);
+    const expected = async (e: ChainEntry, confirmations: number | null, next: string | null) => {
+      const block = (await chain.getBlock(e))!;
+      return JSON.stringify({ ...headerJson(e, confirmations), nextHash: next, txCount: block.txs.length, transactions: block.txs.map((tx) => txJson(tx, backend)) });
+    };
+    const [e1, e2, e3] = entries as [ChainEntry, ChainEntry, ChainEntry];
+
+    expect(await views.detail(e1, 3, e2.id)).toBe(await expected(e1, 3, e2.id));
+    expect(await views.detail(e1, 7, null)).toBe(await expected(e1, 7, null));
+    expect(await views.detail(e2, 2, e3.id)).toBe(await expected(e2, 2, e3.id));
+    expect(await views.txCount(e1)).toBe(1);
+    expect(await views.txCount(e2)).toBe(1);
+    expect(loads).toEqual([e1.id, e2.id]);
+
+    // A third block pushes out the least recently used (block 1), and the budget holds.
+    await views.detail(e3, 1, null);
+    expect(views.cachedBytes).toBe(budget);
+    await views.detail(e2, 2, e3.id);
+    expect(loads).toEqual([e1.id, e2.id, e3.id]);
+    await views.detail(e1, 3, e2.id);
+    expect(loads).toEqual([e1.id, e2.id, e3.id, e1.id]);
+    // Counts stay known without a decode once a block was seen.
+    expect(await views.txCount(e3)).toBe(2);
+    expect(loads).toHaveLength(4);
+  });
+});

@@ -1,0 +1,55 @@
+import type { Block, BlockDetail, SignatureBackend } from '@hackcoin/core';
+import type { ChainEntry } from '../chain/entry.js';
+import { ByteLru } from './byte-lru.js';
+import { headerJson, txJson } from './serialize.js';
+
+/** Serialised transactions of recently served blocks; a full block's are about 5.7 MB. */
+export const BLOCK_JSON_CACHE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * What the block routes serve, kept once made. Rendering a full block's transactions took over a
+ * second and the chain caches only its 32 newest decoded blocks, so a client cycling through
+ * older blocks had each one rendered again. A block's transactions never change, so their JSON
+ * is kept by block hash and only the parts that move (confirmations, next block) are made per request.
+ */
+export class BlockViews {
+  private readonly txs: ByteLru;
+  /** Per index entry, so bounded by the block index itself. */
+  private readonly counts = new WeakMap<ChainEntry, number>();
+
+  constructor(
+    private readonly load: (e: ChainEntry) => Promise<Block>,
+    private readonly backend: SignatureBackend,
+    maxBytes = BLOCK_JSON_CACHE_BYTES,
+  ) {
+    this.txs = new ByteLru(maxBytes);
+  }
+
+  get cachedBytes(): number {
+    return this.txs.bytes;
+  }
+
+  async txCount(e: ChainEntry): Promise<number> {
+    let n = this.counts.get(e);
+    if (n === undefined) {
+      n = (await this.load(e)).txs.length;
+      this.counts.set(e, n);
+    }
+    return n;
+  }
+
+  /** The block as `GET /api/blocks/:id` answers it, as JSON text. */
+  async detail(e: ChainEntry, confirmations: number | null, nextHash: string | null): Promise<string> {
+    let txs = this.txs.get(e.id);
+    let count = this.counts.get(e);
+    if (txs === undefined || count === undefined) {
+      const block = await this.load(e);
+      count = block.txs.length;
+      this.counts.set(e, count);
+      txs = JSON.stringify(block.txs.map((tx) => txJson(tx, this.backend)));
+      this.txs.set(e.id, txs);
+    }
+    const head = { ...headerJson(e, confirmations), nextHash, txCount: count } satisfies Omit<BlockDetail, 'transactions'>;
+    return `${JSON.stringify(head).slice(0, -1)},"transactions":${txs}}`;
+  }
+}
