@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { addressFromPublicKey, formatAddress, publicKeyFromPrivate } from '@hackcoin/core';
+import { addressFromPublicKey, formatAddress, publicKeyFromPrivate, signTransfer, txSize, type UnsignedTransfer } from '@hackcoin/core';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { PAYOUT_BATCH, PoolPayouts } from './payouts.js';
@@ -59,5 +59,32 @@ describe('pool payouts to many workers', () => {
       expect(balance).toBeGreaterThan(each - 1_000n);
       expect(balance).toBeLessThan(each);
     }
+  });
+
+  it('drops dust shares without signing anything, and prices the fee on the exact size of the payout sent', async () => {
+    fx = await ChainFixture.create({ maxTxs: 10_000 });
+    const pool = W.minerA;
+    await fx.mine(3, { miner: pool });
+    const found = fx.chain.tip;
+    const dust = Array.from({ length: 2_000 }, (_, i) => addressOf(i));
+    const real = addressOf(5_000);
+    const split = new Map<string, bigint>([...dust.map((a) => [a, 10n] as const), [real, 1_000_000n]]);
+    const block: FoundBlock = { height: found.height, hash: found.id, reward: 1_020_000n, worker: 'w', time: 0, split };
+    const source = new TypedEmitter<{ block: [FoundBlock] }>();
+    let signatures = 0;
+    const sign = (tx: UnsignedTransfer, key: Uint8Array) => (signatures++, signTransfer(tx, key));
+    const payouts = new PoolPayouts(
+      { chain: fx.chain, mempool: fx.mempool, params: fx.params, log: fx.log, key: pool.privateKey, address: formatAddress(pool.address), confirmations: 1, minFeeRate: 1n, db: fx.db, sign },
+      source,
+    );
+    source.emit('block', block);
+    await payouts.stop();
+    expect(signatures).toBe(1);
+    const sent = payouts.payouts.filter((p) => p.status === 'sent');
+    expect(sent.map((p) => p.address)).toEqual([real]);
+    expect(payouts.payouts.filter((p) => p.error === 'share smaller than the fee').length).toBe(dust.length);
+    const [tx] = fx.mempool.pendingFor(pool.address);
+    expect(BigInt(sent[0]!.fee)).toBe(BigInt(txSize(tx!.tx)));
+    expect(BigInt(sent[0]!.amount) + BigInt(sent[0]!.fee)).toBe(1_000_000n);
   });
 });

@@ -1,4 +1,4 @@
-import { RuleError, encodeTx, parseAddress, signTransfer, txId, type ConsensusParams, type UnsignedTransfer } from '@hackcoin/core';
+import { RuleError, parseAddress, signTransfer, signedTransferSize, txId, type ConsensusParams, type TransferTx, type UnsignedTransfer } from '@hackcoin/core';
 import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { Logger } from '../util/logger.js';
@@ -57,6 +57,8 @@ export class PoolPayouts {
       confirmations: number;
       minFeeRate: bigint;
       db: Database;
+      /** Signs a payout (default: signTransfer); injectable so tests can count signatures. */
+      sign?: (tx: UnsignedTransfer, key: Uint8Array) => TransferTx;
     },
     server: FoundBlockSource,
   ) {
@@ -135,10 +137,12 @@ export class PoolPayouts {
     // Account and pending transactions read in one step: the next nonce is never one already used.
     let nonce = mempool.accountView(from).nextNonce;
     let paid = 0;
+    // A payout is a plain transfer, whose encoding has one fixed size: the fee is known before signing,
+    // so dust is dropped without signing anything (a window can hold many thousands of addresses).
+    const fee = this.o.minFeeRate * BigInt(signedTransferSize(0));
+    const sign = this.o.sign ?? signTransfer;
     for (const [to, share] of [...b.split]) {
       if (budget <= 0) break;
-      const draft: UnsignedTransfer = { kind: 'transfer', chainId: params.chainId, nonce, fee: 0n, to: parseAddress(to), amount: 0n, data: new Uint8Array() };
-      const fee = this.o.minFeeRate * BigInt(encodeTx(signTransfer(draft, key)).length);
       const base = { blockHeight: b.height, blockHash: b.hash, address: to };
       if (to === address) {
         b.split.delete(to);
@@ -151,7 +155,7 @@ export class PoolPayouts {
         continue;
       }
       try {
-        const tx = signTransfer({ ...draft, fee, amount: share - fee }, key);
+        const tx = sign({ kind: 'transfer', chainId: params.chainId, nonce, fee, to: parseAddress(to), amount: share - fee, data: new Uint8Array() }, key);
         await mempool.add(tx);
         b.split.delete(to);
         this.record({ ...base, amount: (share - fee).toString(), fee: fee.toString(), txid: txId(tx), status: 'sent' });
