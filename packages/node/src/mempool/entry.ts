@@ -1,4 +1,16 @@
-import { addressKey, encodeTx, txHash, txId, txSender, type SignatureBackend, type TransferTx } from '@hackcoin/core';
+import {
+  addressKey,
+  contractPayload,
+  encodeTx,
+  intrinsicGas,
+  isContractTx,
+  txHash,
+  txId,
+  txSender,
+  type ConsensusParams,
+  type SignatureBackend,
+  type TransferTx,
+} from '@hackcoin/core';
 
 export interface MempoolEntry {
   tx: TransferTx;
@@ -8,15 +20,32 @@ export interface MempoolEntry {
   senderKey: string;
   recipientKey: string;
   size: number;
-  /** Fee per byte; policy ordering only, never consensus, so a float is fine. */
+  /**
+   * The fee the transaction is sure to pay if mined: a transfer's fee, a contract transaction's
+   * intrinsic gas × gas price. Its `fee` field is only a maximum (gasLimit × gasPrice): ranking by
+   * it let a call declaring 50M gas, and paying for a few thousand, outbid every honest transaction.
+   */
+  fee: bigint;
+  /** Fee per byte (`fee` / size) for selection, eviction and the rolling floor; policy, never consensus, so a float is fine. */
   feeRate: number;
+  /** A contract transaction's declared gas limit, as the block's gas budget counts it (0 for a plain transfer). */
+  gasLimit: number;
   /** Unix seconds when first seen. */
   time: number;
 }
 
-export function makeMempoolEntry(tx: TransferTx, backend: SignatureBackend, time: number): MempoolEntry {
+/** `tx` must have passed checkTransferSanity (its contract payload parses). */
+export function makeMempoolEntry(tx: TransferTx, backend: SignatureBackend, params: ConsensusParams, time: number): MempoolEntry {
   const sender = txSender(tx, backend);
   const size = encodeTx(tx).length;
+  let fee = tx.fee;
+  let gasLimit = 0;
+  if (isContractTx(tx)) {
+    // Only numbers are kept: the parsed payload itself stays in core's bounded cache.
+    const payload = contractPayload(tx, params);
+    fee = BigInt(intrinsicGas(tx, params)) * payload.gasPrice;
+    gasLimit = payload.gasLimit;
+  }
   return {
     tx,
     hash: txHash(tx),
@@ -25,7 +54,9 @@ export function makeMempoolEntry(tx: TransferTx, backend: SignatureBackend, time
     senderKey: addressKey(sender),
     recipientKey: addressKey(tx.to),
     size,
-    feeRate: Number(tx.fee) / size,
+    fee,
+    feeRate: Number(fee) / size,
+    gasLimit,
     time,
   };
 }

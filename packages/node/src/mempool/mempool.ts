@@ -229,9 +229,14 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
 
   /**
    * Transactions for a block template: highest fee rate first, each sender's
-   * in nonce order (a heap over every sender's next transaction).
+   * in nonce order (a heap over every sender's next transaction). Contract
+   * transactions' declared gas is counted against the block's gas limit as
+   * assembly counts it: one that would pass it is passed over here, so it
+   * spends none of the byte or count budget that assembly would then leave
+   * unused. Whatever is passed over (too big, over the gas, or in `skip`)
+   * holds back its sender's later nonces, which need it first.
    */
-  select(maxTxs: number, maxBytes: number): TransferTx[] {
+  select(maxTxs: number, maxBytes: number, skip: ReadonlySet<string> = new Set()): TransferTx[] {
     const heap = new MaxHeap<MempoolEntry>((a, b) => a.feeRate > b.feeRate);
     const runs = new Map<string, MempoolEntry[]>();
     for (const [k, run] of this.bySender) {
@@ -242,11 +247,13 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     const out: TransferTx[] = [];
     const cursor = new Map<string, number>();
     let bytes = 0;
+    let gas = 0;
     while (heap.size > 0 && out.length < maxTxs) {
       const e = heap.pop()!;
-      if (bytes + e.size > maxBytes) continue;
+      if (skip.has(e.id) || bytes + e.size > maxBytes || gas + e.gasLimit > this.o.params.maxBlockGas) continue;
       out.push(e.tx);
       bytes += e.size;
+      gas += e.gasLimit;
       const i = (cursor.get(e.senderKey) ?? 0) + 1;
       cursor.set(e.senderKey, i);
       const next = runs.get(e.senderKey)![i];
@@ -287,9 +294,10 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     checkTransferSignature(tx, checked ?? backend);
     // The VM's static rules, exactly as a block applies them: never admit what a block must reject.
     if (isContractTx(tx)) (await chain.executor()).checkPayload?.(contractPayload(tx, params));
-    const entry = makeMempoolEntry(tx, backend, this.now());
+    const entry = makeMempoolEntry(tx, backend, params, this.now());
     const minFee = minFeeRate * BigInt(entry.size);
-    if (tx.fee < minFee) reject('min-fee-not-met', `fee ${formatHck(tx.fee)} HCK below ${formatHck(minFee)} HCK (${minFeeRate} base units/byte)`, 0);
+    // Every fee rule judges what the transaction is sure to pay (entry.fee), as eviction and selection rank it.
+    if (entry.fee < minFee) reject('min-fee-not-met', `fee ${formatHck(entry.fee)} HCK below ${formatHck(minFee)} HCK (${minFeeRate} base units/byte)`, 0);
     const floor = returning ? 0 : this.rollingFee.current(this.now(), this.fullness());
     if (entry.feeRate < floor) {
       reject('mempool-min-fee-not-met', `fee rate ${entry.feeRate.toFixed(2)} below the ${floor.toFixed(2)} units/byte a recently full mempool asks`, 0);
@@ -304,9 +312,9 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     const run = this.bySender.get(entry.senderKey) ?? new Map<bigint, MempoolEntry>();
     const existing = run.get(tx.nonce);
     if (existing) {
-      const bump = existing.tx.fee / 10n > minFee ? existing.tx.fee / 10n : minFee;
-      if (tx.fee < existing.tx.fee + bump) {
-        reject('txn-replace-fee-too-low', `needs a fee of at least ${formatHck(existing.tx.fee + bump)} HCK`, 0);
+      const bump = existing.fee / 10n > minFee ? existing.fee / 10n : minFee;
+      if (entry.fee < existing.fee + bump) {
+        reject('txn-replace-fee-too-low', `needs a fee of at least ${formatHck(existing.fee + bump)} HCK${isContractTx(tx) ? ' (intrinsic gas × gas price)' : ''}`, 0);
       }
     } else {
       let expected = account.nonce;

@@ -4,6 +4,7 @@ import {
   assembleBlockState,
   computeMerkleRoot,
   decodeCompact,
+  txId,
   txSender,
   type AssembledState,
   type BlockHeader,
@@ -86,9 +87,33 @@ export async function createTemplate(
   };
 }
 
+/**
+ * Rounds of assembly a template may take to refill what assembly left out (a transaction the
+ * state no longer lets apply, e.g. one a block just confirmed): each round executes every
+ * contract call again, so the count is small.
+ */
+const MAX_ASSEMBLY_ROUNDS = 3;
+
 async function assemble(chain: Chain, mempool: Mempool, miner: Uint8Array, parent: ChainEntry, height: number): Promise<AssembledState> {
   const { params } = chain;
-  const candidates: TransferTx[] = mempool.select(params.maxBlockTxs - 1, params.maxBlockSize - TEMPLATE_RESERVED_BYTES);
+  const maxTxs = params.maxBlockTxs - 1;
+  const maxBytes = params.maxBlockSize - TEMPLATE_RESERVED_BYTES;
+  const skipped = new Set<string>();
+  let candidates = mempool.select(maxTxs, maxBytes);
+  for (let round = 1; ; round++) {
+    const state = await assembleOnce(chain, candidates, miner, parent, height);
+    if (state.included.length === candidates.length || round === MAX_ASSEMBLY_ROUNDS) return state;
+    // What assembly left out spent select's budget for nothing: choose again without it.
+    const included = new Set(state.included);
+    for (const tx of candidates) if (!included.has(tx)) skipped.add(txId(tx));
+    const refilled = mempool.select(maxTxs, maxBytes, skipped);
+    if (refilled.length === state.included.length && refilled.every((tx) => included.has(tx))) return state;
+    candidates = refilled;
+  }
+}
+
+async function assembleOnce(chain: Chain, candidates: TransferTx[], miner: Uint8Array, parent: ChainEntry, height: number): Promise<AssembledState> {
+  const { params } = chain;
   const keys = new Set<string>([addressKey(miner)]);
   for (const tx of candidates) {
     keys.add(addressKey(txSender(tx, chain.backendForTemplates)));

@@ -1,0 +1,88 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { COIN, RuleError, hashToHex, intrinsicGas, signTransfer, txHash, utf8ToBytes, type RejectCode, type TransferTx } from '@hackcoin/core';
+import { ChainFixture, W, type FixtureOptions, type Wallet } from '../test-support/chain-fixture.js';
+
+const fixtures: ChainFixture[] = [];
+afterEach(async () => {
+  for (const fx of fixtures.splice(0)) await fx.close();
+});
+
+/** A regtest chain where alice, bob, carol and dave each hold 20 HCK (nonce 0). */
+async function funded(opts: FixtureOptions = {}): Promise<ChainFixture> {
+  const fx = await ChainFixture.create(opts);
+  fixtures.push(fx);
+  await fx.mine(2);
+  const block = (await fx.branch()).next({
+    miner: W.minerA,
+    txs: [W.alice, W.bob, W.carol, W.dave].map((w, i) => fx.tx(W.minerA, w, 20n * COIN, { nonce: BigInt(i) })),
+  });
+  expect((await fx.chain.processBlock(block)).status).toBe('connected');
+  await fx.settle();
+  return fx;
+}
+
+/** A call (to bob, where no contract lives: it fails at once and pays its intrinsic gas). */
+function call(fx: ChainFixture, from: Wallet, nonce: bigint, gasLimit: number, gasPrice: bigint): TransferTx {
+  const data = utf8ToBytes(JSON.stringify({ type: 'call', fn: 'f', args: [], gasLimit, gasPrice: gasPrice.toString() }));
+  return signTransfer({ kind: 'transfer', chainId: fx.params.chainId, nonce, fee: BigInt(gasLimit) * gasPrice, to: W.bob.address, amount: 0n, data }, from.privateKey);
+}
+
+const id = (tx: TransferTx): string => hashToHex(txHash(tx));
+
+async function refusal(fx: ChainFixture, tx: TransferTx): Promise<RejectCode | null> {
+  const err = await fx.mempool.add(tx).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (err === null) return null;
+  expect(err).toBeInstanceOf(RuleError);
+  return (err as RuleError).code;
+}
+
+describe('contract transactions are ranked by the fee they are sure to pay', () => {
+  it('entry fee is intrinsic gas × gas price, and a call declaring 50M gas ranks below a transfer paying more per byte', async () => {
+    const fx = await funded();
+    const big = call(fx, W.alice, 0n, 50_000_000, 1n);
+    const transfer = fx.tx(W.carol, W.dave, 1n, { fee: 100_000n });
+    const e = await fx.mempool.add(big);
+    await fx.mempool.add(transfer);
+    expect(e.fee).toBe(BigInt(intrinsicGas(big, fx.params)));
+    expect(e.gasLimit).toBe(50_000_000);
+    expect(fx.mempool.select(10, 1_000_000).map(id)).toEqual([id(transfer), id(big)]);
+  });
+
+  it('select counts declared gas against the block limit: a call past it takes no budget and holds back its sender', async () => {
+    const fx = await funded();
+    const fits = [call(fx, W.alice, 0n, 50_000_000, 3n), call(fx, W.alice, 1n, 50_000_000, 3n), call(fx, W.carol, 0n, 50_000_000, 3n), call(fx, W.carol, 1n, 50_000_000, 3n)];
+    const over = call(fx, W.bob, 0n, 50_000_000, 2n);
+    const behind = fx.tx(W.bob, W.alice, 1n, { nonce: 1n, fee: 1_000_000n });
+    const transfer = fx.tx(W.dave, W.alice, 1n);
+    for (const tx of [...fits, over, behind, transfer]) await fx.mempool.add(tx);
+    expect(new Set(fx.mempool.select(100, 1_000_000).map(id))).toEqual(new Set([...fits, transfer].map(id)));
+  });
+
+  it('eviction and the rolling floor use the sure rate: a transfer paying more per byte evicts a call declaring far more', async () => {
+    const fx = await funded({ maxTxs: 1 });
+    const big = call(fx, W.alice, 0n, 50_000_000, 1n);
+    const entry = await fx.mempool.add(big);
+    const transfer = fx.tx(W.carol, W.dave, 1n, { fee: 100_000n });
+    expect(await refusal(fx, transfer)).toBeNull();
+    expect(fx.mempool.get(id(big))).toBeUndefined();
+    expect(fx.mempool.minFeeRate()).toBeCloseTo(entry.feeRate + 1, 6);
+    // Below the floor the eviction raised: refused before any room is made.
+    const low = fx.tx(W.dave, W.carol, 1n, { fee: BigInt(Math.floor(entry.feeRate * 100)) });
+    expect(await refusal(fx, low)).toBe('mempool-min-fee-not-met');
+  });
+
+  it('the minimum fee and replacement are judged on the sure fee, not the declared maximum', async () => {
+    const fx = await funded({ minFeeRate: 200n });
+    // Declares 50M units, is sure to pay its intrinsic gas at 1 unit: under 200 units per byte.
+    expect(await refusal(fx, call(fx, W.alice, 0n, 50_000_000, 1n))).toBe('min-fee-not-met');
+    const first = call(fx, W.carol, 0n, 100_000, 300n);
+    await fx.mempool.add(first);
+    // Twice the gas limit at the same price pays no more for sure.
+    expect(await refusal(fx, call(fx, W.carol, 0n, 200_000, 300n))).toBe('txn-replace-fee-too-low');
+    expect(await refusal(fx, call(fx, W.carol, 0n, 100_000, 400n))).toBeNull();
+    expect(fx.mempool.get(id(first))).toBeUndefined();
+  });
+});

@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { COIN, encodeTx, signTransfer, utf8ToBytes, type TransferTx } from '@hackcoin/core';
+import { ChainFixture, REGTEST, W, type FixtureOptions, type Wallet } from '../test-support/chain-fixture.js';
+import { TEMPLATE_RESERVED_BYTES, createTemplate } from './template.js';
+
+const fixtures: ChainFixture[] = [];
+afterEach(async () => {
+  for (const fx of fixtures.splice(0)) await fx.close();
+});
+
+/** A regtest chain where alice, bob, carol and dave each hold 20 HCK (nonce 0). */
+async function funded(opts: FixtureOptions = {}): Promise<ChainFixture> {
+  const fx = await ChainFixture.create(opts);
+  fixtures.push(fx);
+  await fx.mine(2);
+  const block = (await fx.branch()).next({
+    miner: W.minerA,
+    txs: [W.alice, W.bob, W.carol, W.dave].map((w, i) => fx.tx(W.minerA, w, 20n * COIN, { nonce: BigInt(i) })),
+  });
+  expect((await fx.chain.processBlock(block)).status).toBe('connected');
+  await fx.settle();
+  return fx;
+}
+
+/** A call to bob, where no contract lives: it fails at once and pays its intrinsic gas. */
+function call(fx: ChainFixture, from: Wallet, nonce: bigint, gasLimit: number, gasPrice: bigint, args: unknown[] = []): TransferTx {
+  const data = utf8ToBytes(JSON.stringify({ type: 'call', fn: 'f', args, gasLimit, gasPrice: gasPrice.toString() }));
+  return signTransfer({ kind: 'transfer', chainId: fx.params.chainId, nonce, fee: BigInt(gasLimit) * gasPrice, to: W.bob.address, amount: 0n, data }, from.privateKey);
+}
+
+async function template(fx: ChainFixture): Promise<TransferTx[]> {
+  const t = await createTemplate(fx.chain, fx.mempool, W.minerB.address, new Uint8Array(1));
+  return t.txs.slice(1) as TransferTx[];
+}
+
+describe('block templates against calls that declare the block gas limit', () => {
+  it('large calls declaring 50M gas each fill no more than the gas limit; the bytes they would have taken go to honest transfers', async () => {
+    const fx = await funded({ maxPendingPerSender: 100 });
+    const attackers = [W.alice, W.bob, W.carol];
+    const calls: TransferTx[] = [];
+    const next = (i: number) => ({ from: attackers[i % 3]!, nonce: BigInt(Math.floor(i / 3)) });
+    // 30 calls of ~64 KB and one sized to leave less than a transfer of the block's byte budget: together
+    // they fill it, though only 4 of them fit its 200M gas.
+    for (let i = 0; i < 30; i++) calls.push(call(fx, next(i).from, next(i).nonce, 50_000_000, 1n, ['a'.repeat(65_000)]));
+    const budget = fx.params.maxBlockSize - TEMPLATE_RESERVED_BYTES;
+    const used = calls.reduce((n, tx) => n + encodeTx(tx).length, 0);
+    const overhead = encodeTx(call(fx, next(30).from, next(30).nonce, 50_000_000, 1n, [''])).length;
+    calls.push(call(fx, next(30).from, next(30).nonce, 50_000_000, 1n, ['a'.repeat(budget - used - overhead - 50)]));
+    const honest = Array.from({ length: 40 }, (_, i) => fx.tx(W.dave, W.carol, 1_000n, { nonce: BigInt(i), fee: 2_000n }));
+    for (const tx of [...calls, ...honest]) await fx.mempool.add(tx);
+    const included = await template(fx);
+    expect(included.filter((tx) => honest.includes(tx))).toHaveLength(40);
+    expect(included.filter((tx) => calls.includes(tx))).toHaveLength(4);
+  });
+
+  it('an honest call paying a higher gas price is included ahead of squatters declaring 50M gas at a lower one', async () => {
+    const fx = await funded();
+    const honestCall = call(fx, W.alice, 0n, 200_000, 5n);
+    const squatters = [W.bob, W.carol, W.dave, W.minerA].map((w) => call(fx, w, w === W.minerA ? 4n : 0n, 50_000_000, 2n));
+    for (const tx of [honestCall, ...squatters]) await fx.mempool.add(tx);
+    const included = await template(fx);
+    expect(included).toContain(honestCall);
+    expect(included.filter((tx) => squatters.includes(tx))).toHaveLength(3);
+  });
+
+  it('refills the budget a transaction assembly left out had taken', async () => {
+    // Room for two transactions a block.
+    const fx = await ChainFixture.create({ params: { ...REGTEST, maxBlockTxs: 3 } });
+    fixtures.push(fx);
+    for (const miner of [W.alice, W.bob, W.carol]) await fx.mine(1, { miner });
+    const stale = fx.tx(W.alice, W.dave, 1n, { fee: 9_000n });
+    const second = fx.tx(W.bob, W.dave, 1n, { fee: 5_000n });
+    const third = fx.tx(W.carol, W.dave, 1n, { fee: 3_000n });
+    for (const tx of [stale, second, third]) await fx.mempool.add(tx);
+    // A block confirms another transaction with alice's nonce 0. The miner builds its next template as
+    // soon as the tip moves, as this listener does, before the pool has re-checked alice: `stale` is
+    // still pending and no longer applies.
+    let building: ReturnType<typeof createTemplate> | undefined;
+    let pendingThen = false;
+    fx.chain.on('tip', () => {
+      pendingThen = fx.mempool.entries().some((e) => e.tx === stale);
+      building = createTemplate(fx.chain, fx.mempool, W.minerB.address, new Uint8Array(1));
+    });
+    const conflict = (await fx.branch()).next({ miner: W.minerA, txs: [fx.tx(W.alice, W.carol, 2n, { fee: 1_000n })] });
+    expect((await fx.chain.processBlock(conflict)).status).toBe('connected');
+    expect(pendingThen).toBe(true);
+    const included = (await building!).txs.slice(1);
+    expect(included).toEqual([second, third]);
+  });
+});
