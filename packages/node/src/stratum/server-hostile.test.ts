@@ -262,3 +262,32 @@ describe('floods of shares', () => {
     expect(server.shareTotals().lowDifficulty + server.shareTotals().accepted).toBe(lines.length - throttled);
   });
 });
+
+describe('share times', () => {
+  it('accepts ntime rolled forward within a minute of the later of the job time and the clock, and refuses it beyond with 20', async () => {
+    const clock = { ms: Date.now() };
+    const { server, port } = await pool({ now: () => clock.ms });
+    const c = await miner(port);
+    const job = c.job;
+    const latest = Math.max(parseInt(job.ntime, 16), Math.floor(clock.ms / 1000));
+    const shareAt = (ntime: number, from: number): { en2: string; nonce: number; ntime: string } => {
+      const hex = ntime.toString(16).padStart(8, '0');
+      for (let e = from; ; e++) {
+        const en2 = e.toString(16).padStart(8, '0');
+        for (let nonce = 0; nonce < 100_000; nonce++) {
+          const v = BigInt(`0x${Buffer.from(c.hashFor(job, en2, hex, nonce)).reverse().toString('hex')}`);
+          if (v <= c.shareTarget()) {
+            if (v > blockTarget(job.nbits)) return { en2, nonce, ntime: hex };
+            break;
+          }
+        }
+      }
+    };
+    const rolled = shareAt(latest + 60, 1);
+    expect((await c.submit(worker, job, rolled.en2, rolled.nonce, rolled.ntime)).result).toBe(true);
+    const ahead = shareAt(latest + 61, 1000);
+    const r = await c.submit(worker, job, ahead.en2, ahead.nonce, ahead.ntime);
+    expect(r.error).toEqual([20, 'ntime out of range', null]);
+    expect(server.shareTotals()).toMatchObject({ accepted: 1, invalid: 1 });
+  });
+});

@@ -11,7 +11,7 @@ import type { Chain } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/entry.js';
 import type { Mempool } from '../mempool/mempool.js';
 import { createTemplate } from '../mining/template.js';
-import { HOLD_RETRY_MS, tooFarAhead } from '../mining/clock-guard.js';
+import { HOLD_RETRY_MS, MAX_AHEAD_SECONDS, tooFarAhead } from '../mining/clock-guard.js';
 import type { Logger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, StratumJob } from './job.js';
@@ -329,7 +329,9 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     // Credit is the difficulty the share is checked at, so judging at the easier one is never over-credit.
     const difficulty = Math.min(sentDifficulty, session.toldDifficulty);
     const mtp = this.o.chain.medianTimePast(job.template.parent);
-    if (ntime <= mtp || ntime > Math.floor(this.now() / 1000) + this.o.params.maxFutureBlockTime) {
+    // Miners roll ntime forward from the job's by the seconds they have worked on it, which is about the
+    // clock's own advance: past that bound a share is not honest rolling (consensus would take up to 2 h).
+    if (ntime <= mtp || ntime > Math.max(job.template.header.time, Math.floor(this.now() / 1000)) + MAX_AHEAD_SECONDS) {
       return this.reject(worker, address, 'invalid', difficulty, StratumError.other, 'ntime out of range');
     }
     const en2 = hexToBytes(en2Hex);
