@@ -292,8 +292,8 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     const id = hashToHex(txHash(tx));
     if (this.byId.has(id)) reject('txn-already-known', '', 0);
     checkTransferSignature(tx, checked ?? backend);
-    // The VM's static rules, exactly as a block applies them: never admit what a block must reject.
-    if (isContractTx(tx)) (await chain.executor()).checkPayload?.(contractPayload(tx, params));
+    // Loaded here: the account must be read in the same tick as the sender's run below.
+    const executor = isContractTx(tx) ? await chain.executor() : undefined;
     const entry = makeMempoolEntry(tx, backend, params, this.now());
     const minFee = minFeeRate * BigInt(entry.size);
     // Every fee rule judges what the transaction is sure to pay (entry.fee), as eviction and selection rank it.
@@ -329,6 +329,10 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     if (account.balance < spent + cost) {
       reject('bad-txns-insufficient-funds', `balance ${formatHck(account.balance)} HCK, pending ${formatHck(spent)} HCK, needs ${formatHck(cost)} HCK`, 0);
     }
+    // The VM's static rules, exactly as a block applies them: never admit what a block must reject.
+    // Last of the checks: preparing a deploy's source costs up to seconds, and keys that cannot
+    // pay the fee (or send a nonce that could not be mined) got it for free when it came first.
+    executor?.checkPayload?.(contractPayload(tx, params));
     const ops: BatchOp[] = [];
     try {
       if (!existing && this.byId.size >= this.o.maxTxs) this.evictFor(entry, ops);

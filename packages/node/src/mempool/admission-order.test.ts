@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { RuleError, ZERO_ADDRESS, signTransfer, utf8ToBytes, type ContractExecutor, type ContractPayload, type TransferTx } from '@hackcoin/core';
+import { ChainFixture, W, type Wallet } from '../test-support/chain-fixture.js';
+import { QuickJsExecutor } from '../contracts/executor.js';
+import { loadContractEngine } from '../contracts/engine.js';
+
+const fixtures: ChainFixture[] = [];
+afterEach(async () => {
+  for (const fx of fixtures.splice(0)) await fx.close();
+});
+
+/** The real VM, counting the static checks (for a deploy: parsing and instrumenting its source) it is asked for. */
+class CountingExecutor implements ContractExecutor {
+  checks = 0;
+  constructor(private readonly vm: QuickJsExecutor) {}
+  checkPayload(payload: ContractPayload): void {
+    this.checks++;
+    this.vm.checkPayload(payload);
+  }
+  execute(...a: Parameters<ContractExecutor['execute']>): ReturnType<ContractExecutor['execute']> {
+    return this.vm.execute(...a);
+  }
+}
+
+const SOURCE = `export function init() { let x = 0; ${'x = x + 1; '.repeat(2_000)} }`;
+
+function deploy(fx: ChainFixture, from: Wallet, nonce: bigint): TransferTx {
+  const gasLimit = 1_900_000;
+  const data = utf8ToBytes(JSON.stringify({ type: 'deploy', code: SOURCE, init: [], gasLimit, gasPrice: '1' }));
+  return signTransfer({ kind: 'transfer', chainId: fx.params.chainId, nonce, fee: BigInt(gasLimit), to: ZERO_ADDRESS, amount: 0n, data }, from.privateKey);
+}
+
+async function refusal(fx: ChainFixture, tx: TransferTx): Promise<string | null> {
+  const err = await fx.mempool.add(tx).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (err === null) return null;
+  expect(err).toBeInstanceOf(RuleError);
+  return (err as RuleError).code;
+}
+
+describe('admission order', () => {
+  it("a deploy's source is prepared only after the nonce and balance checks pass", async () => {
+    const executor = new CountingExecutor(new QuickJsExecutor(await loadContractEngine()));
+    const fx = await ChainFixture.create({ executor });
+    fixtures.push(fx);
+    await fx.mine(2);
+    // Keys with no coins, a nonce past a gap and a nonce already used: all refused without preparing the source.
+    for (const w of [W.alice, W.bob, W.carol, W.dave]) expect(await refusal(fx, deploy(fx, w, 0n))).toBe('bad-txns-insufficient-funds');
+    expect(await refusal(fx, deploy(fx, W.minerA, 5n))).toBe('bad-txns-nonce-gap');
+    await fx.mempool.add(fx.tx(W.minerA, W.alice, 1n));
+    await fx.mine(1, { miner: W.minerB });
+    await fx.settle();
+    expect(await refusal(fx, deploy(fx, W.minerA, 0n))).toBe('bad-txns-nonce-too-low');
+    expect(executor.checks).toBe(0);
+    expect(await refusal(fx, deploy(fx, W.minerA, 1n))).toBeNull();
+    expect(executor.checks).toBe(1);
+  });
+});
