@@ -16,6 +16,7 @@ import { BODY_LIMIT, MAX_PARAM_LENGTH, frameworkErrors, installErrorHandler, ins
 import { installRateLimits } from './rate-limit.js';
 import { CONNECTION_LIMITS, capConnections, serverTimeouts } from './connection-limits.js';
 import { isLoopback } from './client-key.js';
+import { SortedMempool } from './mempool-view.js';
 import { recordRoutes } from './route-list.js';
 import { installApiDocs } from './openapi.js';
 import type { RateLimitMode } from '../config/config.js';
@@ -62,12 +63,14 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
     reply.status(404).send({ error: 'not-found', message: `no route ${req.method} ${path.slice(0, 200)}` });
   });
 
+  const sorted = new SortedMempool(ctx.mempool);
+  app.addHook('onClose', async () => sorted.close());
   chainRoutes(app, ctx);
-  transactionRoutes(app, ctx);
+  transactionRoutes(app, ctx, sorted);
   miningRoutes(app, ctx);
   networkRoutes(app, ctx);
   walletRoutes(app, ctx);
-  feeEstimateRoutes(app, ctx);
+  feeEstimateRoutes(app, ctx, sorted);
   searchRoutes(app, ctx);
   contractRoutes(app, ctx);
   healthRoutes(app, ctx);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { type ApiResponse, estimateFees, feeEstimateJson, gasPriceForFeeRate, paidRate, txHash, isContractTx } from '@hackcoin/core';
 import type { ApiContext } from '../context.js';
 import { TEMPLATE_RESERVED_BYTES } from '../../mining/template.js';
+import type { SortedMempool } from '../mempool-view.js';
 
 /** Blocks whose transactions feed the fee estimate: recent enough to track demand, enough to smooth one odd block. */
 export const FEE_WINDOW_BLOCKS = 20;
@@ -17,7 +18,7 @@ interface Samples {
  * the live mempool. Transfers are measured per byte, contract transactions
  * per gas used (from their receipts).
  */
-export function feeEstimateRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function feeEstimateRoutes(app: FastifyInstance, ctx: ApiContext, sorted: SortedMempool): void {
   const { chain, mempool, params } = ctx;
   let cached: { tip: string; samples: Samples } | undefined;
 
@@ -42,7 +43,7 @@ export function feeEstimateRoutes(app: FastifyInstance, ctx: ApiContext): void {
   };
 
   app.get('/api/fees/estimate', async () => {
-    const pool = mempool.entries();
+    const pool = sorted.entries();
     const samples = await recent();
     // Never below what the pool takes now: after evictions its floor is above the configured minimum.
     const minFeeRate = BigInt(Math.ceil(Math.max(Number(ctx.minFeeRate), mempool.minFeeRate())));

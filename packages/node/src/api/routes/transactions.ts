@@ -4,8 +4,9 @@ import type { ApiContext } from '../context.js';
 import { parse } from '../http-error.js';
 import { toTransfer } from '../signed-tx.js';
 import { txJson } from '../serialize.js';
+import type { SortedMempool } from '../mempool-view.js';
 
-export function transactionRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function transactionRoutes(app: FastifyInstance, ctx: ApiContext, sorted: SortedMempool): void {
   const submit = async (body: unknown) => {
     const tx = toTransfer(parse(signedTx, body, 'body'));
     const entry = await ctx.mempool.add(tx);
@@ -17,7 +18,7 @@ export function transactionRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get('/api/mempool', async (req) => {
     const { page, limit } = parse(pagingQuery, req.query, 'query');
-    const entries = ctx.mempool.entries();
+    const entries = sorted.entries();
     return {
       size: entries.length,
       bytes: ctx.mempool.bytes,
