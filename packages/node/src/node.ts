@@ -126,7 +126,7 @@ export class FullNode {
         minFeeRate: config.minFeeRate,
         network,
         pool,
-      }, { rateLimit: config.rateLimit });
+      }, { rateLimit: config.rateLimit, trustProxy: config.trustProxy });
       let metricsServer: MetricsServer | undefined;
       let unwireMetrics = (): void => undefined;
       if (config.metricsPort !== undefined) {

@@ -126,6 +126,8 @@ describe('rate limits', () => {
       expect(over.status).toBe(429);
       expect((await over.json()).message).toMatch(/^rate limit exceeded: at most 60 heavy requests a minute/);
     }
+    // Without TRUST_PROXY a forwarded-for header is the client's word, and ignored.
+    expect((await fetch(`${strict.url}/api/blocks/0`, { headers: { 'x-forwarded-for': '198.51.100.1' } })).status).toBe(429);
     expect((await strict.api('/api/node/info')).height).toBe(0);
   });
 
@@ -133,5 +135,37 @@ describe('rate limits', () => {
     const statuses = new Set<number>();
     for (let i = 0; i < RATE_LIMITS.run + 20; i++) statuses.add((await post(exempt, '/api/contracts/call')).status);
     expect(statuses).toEqual(new Set([400]));
+  });
+});
+
+describe('rate limits behind a trusted proxy (TRUST_PROXY)', () => {
+  let node: TestNode;
+  beforeAll(async () => {
+    node = await startNode({ env: { P2P: 'false', TRUST_PROXY: '127.0.0.1' } });
+  });
+  afterAll(async () => {
+    await node.stop();
+    removeDir(node.dataDir);
+  });
+
+  const get = (client?: string) => fetch(`${node.url}/api/blocks/0`, { headers: client ? { 'x-forwarded-for': client } : {} }).then((r) => r.status);
+  const exhaust = async (client: string) => {
+    const statuses = new Set<number>();
+    for (let i = 0; i < RATE_LIMITS.heavy; i++) statuses.add(await get(client));
+    return statuses;
+  };
+
+  it('counts each forwarded client by its own address, IPv6 by /64, while the proxy itself stays exempt as loopback', async () => {
+    expect(await exhaust('203.0.113.5')).toEqual(new Set([200]));
+    expect(await get('203.0.113.5')).toBe(429);
+    expect(await get('203.0.113.6')).toBe(200);
+    // A client may prepend any address it likes; the proxy appends the one it saw, and that is the one counted.
+    expect(await get('198.51.100.9, 203.0.113.5')).toBe(429);
+
+    expect(await exhaust('2001:db8:1:2::1')).toEqual(new Set([200]));
+    expect(await get('2001:db8:1:2:ffff:ffff:ffff:ffff')).toBe(429);
+    expect(await get('2001:db8:1:3::1')).toBe(200);
+
+    expect(await get()).toBe(200);
   });
 });

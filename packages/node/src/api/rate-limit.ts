@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookH
 import rateLimit from '@fastify/rate-limit';
 import type { RateLimitMode } from '../config/config.js';
 import { HttpError } from './http-error.js';
-import { isLoopback } from './client-key.js';
+import { clientKey, isLoopback } from './client-key.js';
 
 type RateClass = 'read' | 'heavy' | 'submit' | 'run';
 
@@ -42,6 +42,8 @@ export async function installRateLimits(app: FastifyInstance, mode: RateLimitMod
   if (mode === 'off') return;
   await app.register(rateLimit, {
     global: false,
+    // req.ip is the client's own address behind a trusted proxy (TRUST_PROXY); IPv6 counts by /64.
+    keyGenerator: (req: FastifyRequest) => clientKey(req.ip),
     ...(mode === 'remote' ? { allowList: (req: FastifyRequest) => isLoopback(req.ip) } : {}),
   });
   const hooks = {} as Record<RateClass, onRequestAsyncHookHandler>;

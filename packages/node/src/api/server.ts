@@ -17,6 +17,7 @@ import { installRateLimits } from './rate-limit.js';
 import { CONNECTION_LIMITS, capConnections, serverTimeouts } from './connection-limits.js';
 import { isLoopback } from './client-key.js';
 import { SortedMempool } from './mempool-view.js';
+import { trustedProxies } from './trusted-proxies.js';
 import { recordRoutes } from './route-list.js';
 import { installApiDocs } from './openapi.js';
 import type { RateLimitMode } from '../config/config.js';
@@ -29,11 +30,15 @@ const SHUTDOWN_GRACE_MS = 2_000;
 
 export interface ApiServerOptions {
   rateLimit: RateLimitMode;
+  /** TRUST_PROXY: reverse proxies whose X-Forwarded-For names the client. */
+  trustProxy?: readonly string[];
 }
 
 export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = { rateLimit: 'remote' }): Promise<FastifyInstance> {
+  const trusted = trustedProxies(opts.trustProxy ?? []);
   const app = Fastify({
     logger: false,
+    trustProxy: (address: string) => trusted(address),
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
     maxParamLength: MAX_PARAM_LENGTH,
@@ -42,7 +47,8 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
   });
   // Per-client caps follow the rate-limit mode: local clients are trusted unless every client arrives as one.
   const exempt = (ip: string) => opts.rateLimit === 'off' || (opts.rateLimit === 'remote' && isLoopback(ip));
-  capConnections(app.server, CONNECTION_LIMITS, exempt);
+  // A trusted proxy's socket carries many clients; they are told apart (and capped) by request, not by socket.
+  capConnections(app.server, CONNECTION_LIMITS, (ip) => exempt(ip) || trusted(ip));
   recordRoutes(app);
   // A client that stops reading its response would otherwise hold the node's shutdown open forever.
   app.addHook('preClose', (done) => {

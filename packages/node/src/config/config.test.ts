@@ -39,6 +39,14 @@ describe('configuration precedence: flag > env > file > default', () => {
     expect(() => loadConfig([], { RATE_LIMIT: 'some' })).toThrow(/invalid RATE_LIMIT/);
   });
 
+  it('takes TRUST_PROXY as comma-separated addresses or CIDR blocks, none by default', () => {
+    expect(loadConfig([], {}).trustProxy).toEqual([]);
+    expect(loadConfig(['--trust-proxy', '127.0.0.1, 10.0.0.0/8,fd00::/8'], {}).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', 'fd00::/8']);
+    for (const bad of ['localhost', '10.0.0.0/33', '::1/129', '10.0.0.1/8/2', '10.0.0.0/x']) {
+      expect(() => loadConfig([], { TRUST_PROXY: bad })).toThrow(/invalid TRUST_PROXY/);
+    }
+  });
+
   it('takes STATE_CACHE_MB in MiB (default 384), from 4', () => {
     expect(loadConfig([], {}).stateCacheBytes).toBe(384 * 1024 * 1024);
     expect(loadConfig(['--state-cache', '64'], {}).stateCacheBytes).toBe(64 * 1024 * 1024);

@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { getParams, parseAddress, type NetworkName } from '@hackcoin/core';
 import { parseIntensity, type Intensity } from '../mining/intensity.js';
@@ -36,6 +37,7 @@ const KEYS = {
   MAX_INBOUND: 'max-inbound',
   BAN_TIME: 'ban-time',
   RATE_LIMIT: 'rate-limit',
+  TRUST_PROXY: 'trust-proxy',
 } as const;
 
 type Key = keyof typeof KEYS;
@@ -82,6 +84,8 @@ export interface NodeConfig {
   /** Seconds a misbehaving peer stays banned. */
   banTime: number;
   rateLimit: RateLimitMode;
+  /** Reverse proxies (addresses or CIDR blocks) whose X-Forwarded-For names the client; none by default. */
+  trustProxy: string[];
 }
 
 const schema = z.object({
@@ -130,7 +134,25 @@ const schema = z.object({
   MAX_INBOUND: z.coerce.number().int().min(0).max(1000).default(64),
   BAN_TIME: z.coerce.number().int().min(1).default(24 * 3600),
   RATE_LIMIT: z.enum(RATE_LIMIT_MODES).default('remote'),
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .refine((v) => listOf(v).every(isAddressOrCidr), 'must be comma-separated IP addresses or CIDR blocks (10.0.0.0/8, fd00::/8)'),
 });
+
+function listOf(v: string): string[] {
+  return v
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0);
+}
+
+function isAddressOrCidr(spec: string): boolean {
+  const [addr, bits, ...rest] = spec.split('/');
+  const family = isIP(addr ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -224,5 +246,6 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): NodeConfig {
     maxInbound: c.MAX_INBOUND,
     banTime: c.BAN_TIME,
     rateLimit: c.RATE_LIMIT,
+    trustProxy: listOf(c.TRUST_PROXY),
   };
 }
