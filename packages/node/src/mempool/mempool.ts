@@ -76,6 +76,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
   /** A block was disconnected since the last tip change: every sender's balance may have dropped. */
   private disconnected = false;
   private totalBytes = 0;
+  private changes = 0;
   private readonly maxPending: number;
   private readonly maxBytes: number;
   private readonly now: () => number;
@@ -109,6 +110,11 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
 
   get bytes(): number {
     return this.totalBytes;
+  }
+
+  /** Changes with every transaction added or removed: a template built at the same version holds the same selection. */
+  get version(): number {
+    return this.changes;
   }
 
   /**
@@ -356,6 +362,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     // Runs are gap-free above the account's nonce: without a successor it is the new last nonce.
     if (!run.has(tx.nonce + 1n)) this.evictable.touch(entry);
     this.totalBytes += entry.size;
+    this.changes++;
     if (persist) ops.push({ type: 'put', key: key(Prefix.mempool, entry.hash), value: encodeTx(tx) });
     if (existing) this.trimSender(entry.senderKey, account, ops);
     const written = this.writer.submit(ops);
@@ -380,6 +387,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
   private removeEntry(e: MempoolEntry, reason: RemovalReason, ops: BatchOp[]): void {
     if (!this.byId.delete(e.id)) return;
     this.totalBytes -= e.size;
+    this.changes++;
     const run = this.bySender.get(e.senderKey);
     if (run?.get(e.tx.nonce) === e) run.delete(e.tx.nonce);
     if (run && run.size === 0) this.bySender.delete(e.senderKey);

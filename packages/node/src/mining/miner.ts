@@ -6,6 +6,7 @@ import {
   bigIntToBytesLE,
   difficultyFromBits,
   encodeHeader,
+  equalBytes,
   formatAddress,
   hashMeetsTarget,
   headerHash,
@@ -17,7 +18,7 @@ import type { Chain } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/entry.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { Logger } from '../util/logger.js';
-import { createTemplate, type BlockTemplate } from './template.js';
+import { createTemplate, retimeTemplate, type BlockTemplate } from './template.js';
 import { scanWorkerFile, scanWorkerSpec } from './hasher/worker-spec.js';
 import { dutyCycle, restAfter, type Intensity } from './intensity.js';
 import { RateMeter } from './rate.js';
@@ -300,7 +301,7 @@ export class Miner {
     }
     this.refreshing = true;
     try {
-      const t = await createTemplate(this.chain, this.mempool, this.address, this.nextExtra());
+      const t = this.reusable() ? retimeTemplate(this.template!, this.chain, this.nextExtra()) : await createTemplate(this.chain, this.mempool, this.address, this.nextExtra());
       if (tooFarAhead(t.header.time, Math.floor(Date.now() / 1000))) {
         this.template = null;
         this.jobId++;
@@ -326,6 +327,16 @@ export class Miner {
         void this.refresh();
       }
     }
+  }
+
+  /**
+   * Whether the current template may be kept with a new time: same tip, same mempool. Building
+   * one executes every contract call it holds again (seconds for calls that burn their gas),
+   * and the periodic refresh did so every 10 s with nothing changed.
+   */
+  private reusable(): boolean {
+    const t = this.template;
+    return t !== null && t.parent === this.chain.tip && t.mempoolVersion === this.mempool.version && this.address !== null && equalBytes(t.coinbase.to, this.address);
   }
 
   private dispatch(t: MiningThread): void {

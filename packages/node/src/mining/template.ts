@@ -25,6 +25,8 @@ export interface BlockTemplate {
   target: bigint;
   fees: bigint;
   createdAt: number;
+  /** The mempool's version when its transactions were selected (Mempool.version). */
+  mempoolVersion: number;
 }
 
 /** Coinbase and header bytes reserved for the block's fixed parts when filling it. */
@@ -45,6 +47,7 @@ export async function createTemplate(
   const { params } = chain;
   const parent = chain.tip;
   const height = parent.height + 1;
+  const mempoolVersion = mempool.version;
   let state: AssembledState | undefined;
   // Each failure evicts a transaction, so this ends within the mempool's size.
   while (!state) {
@@ -83,6 +86,24 @@ export async function createTemplate(
     txs,
     target: decodeCompact(bits).target,
     fees: state.fees,
+    createdAt: Date.now(),
+    mempoolVersion,
+  };
+}
+
+/**
+ * The same block with a new time and coinbase extra (Core's getblocktemplate refreshes curtime
+ * the same way): fresh work without assembling again. Neither enters the state root (contracts
+ * see the parent's time), so the template's transactions, fees and root stay valid.
+ */
+export function retimeTemplate(t: BlockTemplate, chain: Chain, extra: Uint8Array, nowSeconds: number = Math.floor(Date.now() / 1000)): BlockTemplate {
+  const coinbase: CoinbaseTx = { ...t.coinbase, extra };
+  const txs: Transaction[] = [coinbase, ...t.txs.slice(1)];
+  return {
+    ...t,
+    header: { ...t.header, merkleRoot: computeMerkleRoot(txs), time: Math.max(nowSeconds, chain.medianTimePast(t.parent) + 1), nonce: 0 },
+    coinbase,
+    txs,
     createdAt: Date.now(),
   };
 }

@@ -1,0 +1,98 @@
+import { EventEmitter } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bytesToHex, hashMeetsTarget, headerHash, signTransfer, txId, utf8ToBytes, type ContractExecutor, type ContractPayload, type TransferTx } from '@hackcoin/core';
+import { ChainFixture, W, type Wallet } from '../test-support/chain-fixture.js';
+import { QuickJsExecutor } from '../contracts/executor.js';
+import { loadContractEngine } from '../contracts/engine.js';
+import { Miner, type ScanWorker } from './miner.js';
+import { createTemplate, retimeTemplate } from './template.js';
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+/** The real VM, counting the contract transactions it is handed (once per candidate per assembly, and at admission). */
+class CountingExecutor implements ContractExecutor {
+  checks = 0;
+  constructor(private readonly vm: QuickJsExecutor) {}
+  checkPayload(payload: ContractPayload): void {
+    this.checks++;
+    this.vm.checkPayload(payload);
+  }
+  execute(...a: Parameters<ContractExecutor['execute']>): ReturnType<ContractExecutor['execute']> {
+    return this.vm.execute(...a);
+  }
+}
+
+/** A mining thread that never finds a block and records the headers it was given. */
+class RecordingWorker extends EventEmitter implements ScanWorker {
+  readonly headers = new Set<string>();
+  private stopped = false;
+  constructor() {
+    super();
+    setImmediate(() => this.emit('message', {}));
+  }
+  postMessage(job: { header: Uint8Array; count: number }): void {
+    this.headers.add(bytesToHex(job.header));
+    setImmediate(() => {
+      if (!this.stopped) this.emit('message', { nonce: -1, hashes: job.count, ms: 40 });
+    });
+  }
+  terminate(): Promise<number> {
+    this.stopped = true;
+    return Promise.resolve(0);
+  }
+}
+
+function call(fx: ChainFixture, from: Wallet, nonce: bigint): TransferTx {
+  const data = utf8ToBytes(JSON.stringify({ type: 'call', fn: 'f', args: [], gasLimit: 100_000, gasPrice: '1' }));
+  return signTransfer({ kind: 'transfer', chainId: fx.params.chainId, nonce, fee: 100_000n, to: W.bob.address, amount: 0n, data }, from.privateKey);
+}
+
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 2_000 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(done()).toBe(true);
+}
+
+describe('template reuse', () => {
+  it('the miner refreshes an unchanged template without assembling it again, and rebuilds when the mempool changes', async () => {
+    const executor = new CountingExecutor(new QuickJsExecutor(await loadContractEngine()));
+    const fx = await ChainFixture.create({ executor });
+    cleanup.push(() => fx.close());
+    await fx.mine(2);
+    await fx.mempool.add(call(fx, W.minerA, 0n));
+    const worker = new RecordingWorker();
+    const miner = new Miner(fx.chain, fx.mempool, fx.log, { threads: 1 }, () => worker);
+    cleanup.push(() => miner.stop());
+    miner.start(W.minerB.address);
+    await until(() => worker.headers.size === 1 && miner.status().templateTxs === 1);
+    const assembled = executor.checks;
+    // What the 10 s timer does: new work each time (a new coinbase extra, so a new header), the same selection.
+    for (let i = 2; i <= 4; i++) {
+      miner.start(W.minerB.address);
+      await until(() => worker.headers.size === i);
+    }
+    expect(executor.checks).toBe(assembled);
+    expect(miner.status().templateTxs).toBe(1);
+    // A new transaction: the next refresh assembles again and includes it.
+    await fx.mempool.add(call(fx, W.minerA, 1n));
+    const admitted = executor.checks;
+    miner.start(W.minerB.address);
+    await until(() => miner.status().templateTxs === 2);
+    expect(executor.checks).toBe(admitted + 2);
+  });
+
+  it('a retimed template is a valid block with the same transactions', async () => {
+    const fx = await ChainFixture.create();
+    cleanup.push(() => fx.close());
+    await fx.mine(2);
+    const tx = call(fx, W.minerA, 0n);
+    await fx.mempool.add(tx);
+    const t = retimeTemplate(await createTemplate(fx.chain, fx.mempool, W.minerB.address, new Uint8Array([1])), fx.chain, new Uint8Array([2]));
+    const header = { ...t.header };
+    while (!hashMeetsTarget(headerHash(header), t.target)) header.nonce++;
+    expect((await fx.chain.processBlock({ header, txs: t.txs })).status).toBe('connected');
+    expect((await fx.chain.getBlock(fx.chain.tip))!.txs.slice(1).map(txId)).toEqual([txId(tx)]);
+  });
+});
