@@ -34,6 +34,13 @@ export interface MinerSettings {
 const TEMPLATE_REFRESH_MS = 10_000;
 /** Chunks are sized to about this long, so new work reaches every thread well within 100 ms. */
 const CHUNK_TARGET_MS = 40;
+/**
+ * Longest a chunk is aimed at. While a template is assembled (synchronously, seconds with heavy
+ * contract calls) the main thread hands out no work, so chunks are aimed at the last build's
+ * length, capped here: threads stay on the current work meanwhile instead of idling, and a
+ * switch costs no more than the build it waits for anyway (within this cap).
+ */
+const MAX_CHUNK_TARGET_MS = 1_000;
 const NONCE_SPACE = 0x1_0000_0000;
 
 export function defaultThreads(): number {
@@ -67,6 +74,7 @@ class MiningThread {
   constructor(
     readonly worker: ScanWorker,
     private readonly onResult: (t: MiningThread, jobId: number, r: ScanResult) => void,
+    private readonly targetMs: () => number,
   ) {}
 
   run(jobId: number, header: Uint8Array, target: Uint8Array, start: number, count: number): void {
@@ -74,8 +82,8 @@ class MiningThread {
     this.worker.once('message', (r: ScanResult) => {
       this.busy = false;
       this.meter.add(r.hashes, r.ms);
-      // Aim each chunk at CHUNK_TARGET_MS so job switches stay fast whatever the hash rate.
-      if (r.ms > 0 && r.nonce < 0) this.chunk = Math.max(1 << 12, Math.min(1 << 28, Math.round((this.chunk * CHUNK_TARGET_MS) / r.ms)));
+      // Aim each chunk at a set time (CHUNK_TARGET_MS when templates build fast) so job switches stay fast whatever the hash rate.
+      if (r.ms > 0 && r.nonce < 0) this.chunk = Math.max(1 << 12, Math.min(1 << 28, Math.round((this.chunk * this.targetMs()) / r.ms)));
       this.onResult(this, jobId, r);
     });
     this.worker.postMessage({ header, target, start, count });
@@ -132,6 +140,7 @@ export class Miner {
   private readonly spec = scanWorkerSpec();
   private pool: { client: PoolClient; url: string; worker: string } | null = null;
   private poolWork: PoolWork | null = null;
+  private chunkTargetMs = CHUNK_TARGET_MS;
 
   constructor(
     private readonly chain: Chain,
@@ -140,6 +149,8 @@ export class Miner {
     settings: Partial<MinerSettings> = {},
     /** Starts one mining thread's worker; tests pass workers whose answers they control. */
     private readonly spawnWorker: () => ScanWorker = () => new Worker(scanWorkerFile, { workerData: scanWorkerSpec().workerData }),
+    /** Milliseconds, to time template builds; injectable so tests control what a build took. */
+    private readonly clock: () => number = () => performance.now(),
   ) {
     this.settings = { threads: settings.threads ?? defaultThreads(), intensity: settings.intensity ?? 'high' };
     dutyCycle(this.settings.intensity);
@@ -278,7 +289,11 @@ export class Miner {
         const i = this.pending.indexOf(worker);
         if (i < 0) return;
         this.pending.splice(i, 1);
-        const t = new MiningThread(worker, (th, jobId, r) => this.onResult(th, jobId, r));
+        const t = new MiningThread(
+          worker,
+          (th, jobId, r) => this.onResult(th, jobId, r),
+          () => this.chunkTargetMs,
+        );
         this.threads.push(t);
         this.dispatch(t);
       });
@@ -301,7 +316,7 @@ export class Miner {
     }
     this.refreshing = true;
     try {
-      const t = this.reusable() ? retimeTemplate(this.template!, this.chain, this.nextExtra()) : await createTemplate(this.chain, this.mempool, this.address, this.nextExtra());
+      const t = this.reusable() ? retimeTemplate(this.template!, this.chain, this.nextExtra()) : await this.build(this.address);
       if (tooFarAhead(t.header.time, Math.floor(Date.now() / 1000))) {
         this.template = null;
         this.jobId++;
@@ -327,6 +342,13 @@ export class Miner {
         void this.refresh();
       }
     }
+  }
+
+  private async build(address: Uint8Array): Promise<BlockTemplate> {
+    const started = this.clock();
+    const t = await createTemplate(this.chain, this.mempool, address, this.nextExtra());
+    this.chunkTargetMs = Math.min(MAX_CHUNK_TARGET_MS, Math.max(CHUNK_TARGET_MS, this.clock() - started));
+    return t;
   }
 
   /**

@@ -25,9 +25,10 @@ class CountingExecutor implements ContractExecutor {
   }
 }
 
-/** A mining thread that never finds a block and records the headers it was given. */
+/** A mining thread that never finds a block, hashes 2^16 nonces per 40 ms and records the jobs it was given. */
 class RecordingWorker extends EventEmitter implements ScanWorker {
   readonly headers = new Set<string>();
+  readonly counts: number[] = [];
   private stopped = false;
   constructor() {
     super();
@@ -35,8 +36,9 @@ class RecordingWorker extends EventEmitter implements ScanWorker {
   }
   postMessage(job: { header: Uint8Array; count: number }): void {
     this.headers.add(bytesToHex(job.header));
+    this.counts.push(job.count);
     setImmediate(() => {
-      if (!this.stopped) this.emit('message', { nonce: -1, hashes: job.count, ms: 40 });
+      if (!this.stopped) this.emit('message', { nonce: -1, hashes: job.count, ms: (job.count / (1 << 16)) * 40 });
     });
   }
   terminate(): Promise<number> {
@@ -81,6 +83,26 @@ describe('template reuse', () => {
     miner.start(W.minerB.address);
     await until(() => miner.status().templateTxs === 2);
     expect(executor.checks).toBe(admitted + 2);
+  });
+
+  it.each([
+    [0, 1],
+    [600, 15],
+    [60_000, 25],
+  ])('after a template build of %i ms, chunks are aimed at it (capped at 1 s): %ix the 40 ms chunk', async (buildMs, factor) => {
+    const fx = await ChainFixture.create();
+    cleanup.push(() => fx.close());
+    await fx.mine(2);
+    const worker = new RecordingWorker();
+    // Each reading of the clock is buildMs later than the one before: a build measures buildMs.
+    let now = 0;
+    const miner = new Miner(fx.chain, fx.mempool, fx.log, { threads: 1 }, () => worker, () => (now += buildMs));
+    cleanup.push(() => miner.stop());
+    miner.start(W.minerB.address);
+    // After the first chunk (2^16, 40 ms at this worker's rate) each is sized to the aim.
+    await until(() => worker.counts.length >= 3);
+    expect(worker.counts[0]).toBe(1 << 16);
+    expect(worker.counts[2]).toBe(factor * (1 << 16));
   });
 
   it('a retimed template is a valid block with the same transactions', async () => {
