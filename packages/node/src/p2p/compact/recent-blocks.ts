@@ -2,6 +2,13 @@ import { decodeBlock, hashToHex, type Block } from '@hackcoin/core';
 import type { Chain } from '../../chain/chain.js';
 
 /**
+ * Depth below the tip past which a getblocktxn is not answered from the store (Core's
+ * MAX_BLOCKTXN_DEPTH): each such answer decodes a whole block, up to 2 MB, for a request of a
+ * few bytes, and a peer that is that far behind fetches whole blocks through sync anyway.
+ */
+export const MAX_BLOCKTXN_DEPTH = 10;
+
+/**
  * Blocks peers may ask transactions of: the last few we announced or rebuilt,
  * kept decoded (a getblocktxn arrives within milliseconds of the announcement),
  * else read back from the chain's store.
@@ -10,7 +17,7 @@ export class RecentBlocks {
   private readonly map = new Map<string, Block>();
 
   constructor(
-    private readonly chain: Pick<Chain, 'getEntry' | 'getRawBlock'>,
+    private readonly chain: Pick<Chain, 'getEntry' | 'getRawBlock' | 'canServe' | 'height'>,
     private readonly capacity = 16,
   ) {}
 
@@ -30,7 +37,7 @@ export class RecentBlocks {
     const hit = this.map.get(id);
     if (hit) return hit;
     const entry = this.chain.getEntry(id);
-    if (!entry) return undefined;
+    if (!entry || entry.height + MAX_BLOCKTXN_DEPTH < this.chain.height || !this.chain.canServe(entry)) return undefined;
     const raw = await this.chain.getRawBlock(entry);
     return raw ? decodeBlock(raw) : undefined;
   }
