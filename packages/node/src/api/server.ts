@@ -18,6 +18,7 @@ import { CONNECTION_LIMITS, capConnections, serverTimeouts } from './connection-
 import { isLoopback } from './client-key.js';
 import { SortedMempool } from './mempool-view.js';
 import { trustedProxies } from './trusted-proxies.js';
+import { EngineBudget } from './engine-budget.js';
 import { recordRoutes } from './route-list.js';
 import { installApiDocs } from './openapi.js';
 import type { RateLimitMode } from '../config/config.js';
@@ -78,7 +79,7 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
   walletRoutes(app, ctx);
   feeEstimateRoutes(app, ctx, sorted);
   searchRoutes(app, ctx);
-  contractRoutes(app, ctx);
+  contractRoutes(app, ctx, new EngineBudget(exempt));
   healthRoutes(app, ctx);
   proofRoutes(app, ctx);
   ctx.hub.register(app, exempt);

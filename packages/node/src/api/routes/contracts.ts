@@ -27,6 +27,7 @@ import { loadContractEngine } from '../../contracts/engine.js';
 import { ContractError } from '../../contracts/errors.js';
 import { engineHost, keyOf } from '../../contracts/executor.js';
 import { prepareContract } from '../../contracts/instrument.js';
+import type { EngineBudget } from '../engine-budget.js';
 
 /**
  * Wall-time cap of one call or estimate (the engine's kill switch stops it as
@@ -43,7 +44,7 @@ const VIEWER = '0x0000000000000000000000000000000000000000';
  * as POST /api/transactions): the node never signs for anyone. call and
  * estimate-gas run against the tip's committed state and change nothing.
  */
-export function contractRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function contractRoutes(app: FastifyInstance, ctx: ApiContext, budget: EngineBudget): void {
   const { chain, mempool, params, backend } = ctx;
 
   const submit = async (body: unknown, type: 'deploy' | 'call') => {
@@ -79,11 +80,11 @@ export function contractRoutes(app: FastifyInstance, ctx: ApiContext): void {
       storageGet: (a, k) => chain.contracts.storageGet(a, k),
       codeOf: (a) => chain.contracts.codeOf(a),
     });
-    return engine.execute({
+    return budget.measure(() => engine.execute({
       code: req.code, fn: req.fn, args: req.args, sender: req.sender, value: req.value, contractAddress: req.contract,
       block: { height: tip.height + 1, time: tip.header.time }, gasLimit: req.gasLimit, readOnly: req.readOnly,
       host, deadline: Date.now() + CALL_TIME_LIMIT_MS, ...(req.deploying ? { deploying: true } : {}),
-    });
+    }));
   };
 
   const codeAt = (addr: Uint8Array): string => {
@@ -94,6 +95,7 @@ export function contractRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post('/api/contracts/call', async (req) => {
     const body = parse(contractCallBody, req.body, 'body');
+    budget.admit(req.ip);
     const r = await run({
       code: codeAt(body.contractAddress), fn: body.functionName, args: body.parameters,
       sender: body.from ? formatAddress(body.from) : VIEWER, value: 0n, contract: formatAddress(body.contractAddress),
@@ -108,6 +110,7 @@ export function contractRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post('/api/contracts/estimate-gas', async (req) => {
     const body = parse(estimateGasBody, req.body, 'body');
+    budget.admit(req.ip);
     const from = formatAddress(body.from);
     let account: Account = await chain.getAccount(body.from);
     const value = BigInt(body.value);
@@ -117,7 +120,8 @@ export function contractRoutes(app: FastifyInstance, ctx: ApiContext): void {
     if (body.type === 'deploy') {
       let code: string;
       try {
-        code = prepareContract(body.contractCode).code;
+        // Instrumenting parses the source: engine time too.
+        code = budget.measure(() => prepareContract(body.contractCode)).code;
       } catch (e) {
         if (e instanceof ContractError) throw new HttpError(400, e.message, 'bad-contract-source');
         throw e;
