@@ -10,6 +10,7 @@ import { FullNode } from '../src/node.js';
 import { createLogger } from '../src/util/logger.js';
 import { routesOf, type RouteInfo } from '../src/api/route-list.js';
 import { TEST_TOKEN, removeDir, startNode, type TestNode } from './helpers/node-process.js';
+import { REALTIME_LIMITS } from '../src/api/realtime.js';
 
 /**
  * Adversarial tier: malformed, deeply nested, huge and mistyped input to every HTTP route of the node
@@ -200,7 +201,18 @@ describe('API fuzz: every route and the WebSocket, against a real node process',
       fc.record({ op: fc.oneof(fc.constantFrom('subscribe', 'unsubscribe'), scalar), topics: fc.oneof(fc.array(fc.oneof(scalar, addressish.map((a) => `address:${a}`)), { maxLength: 300 }), scalar) }).map((m) => JSON.stringify(m)),
       fc.uint8Array({ maxLength: 100 }),
     );
-    let socket: { ws: WebSocket; next: () => Promise<{ reply?: any; closed?: number }>; sent: number } | undefined;
+    /** Topics the hub charges a message against its per-window budget: those of a well-formed request (over-counting only rotates sooner). */
+    const topicsCharged = (m: string | Uint8Array): number => {
+      if (typeof m !== 'string' || Buffer.byteLength(m) > REALTIME_LIMITS.messageBytes) return 0;
+      try {
+        const v = JSON.parse(m) as { op?: unknown; topics?: unknown };
+        const wellFormed = v !== null && typeof v === 'object' && !Array.isArray(v) && (v.op === 'subscribe' || v.op === 'unsubscribe');
+        return wellFormed && Array.isArray(v.topics) && v.topics.length <= REALTIME_LIMITS.subscriptionsPerClient ? v.topics.length : 0;
+      } catch {
+        return 0;
+      }
+    };
+    let socket: { ws: WebSocket; next: () => Promise<{ reply?: any; closed?: number }>; sent: number; topics: number } | undefined;
     const open = async () => {
       const ws = new WebSocket(`ws://127.0.0.1:${node.port}/ws`);
       const inbox: { reply?: any; closed?: number }[] = [];
@@ -219,16 +231,18 @@ describe('API fuzz: every route and the WebSocket, against a real node process',
         return inbox.shift()!;
       };
       expect((await next()).reply?.type).toBe('hello');
-      return { ws, next, sent: 0 };
+      return { ws, next, sent: 0, topics: 0 };
     };
     await fc.assert(
       fc.asyncProperty(message, async (m) => {
-        // A fresh connection before the per-connection message budget runs out.
-        if (!socket || socket.ws.readyState !== WebSocket.OPEN || socket.sent >= 90) {
+        // A fresh connection before the per-connection message or topic budget runs out.
+        const cost = topicsCharged(m);
+        if (!socket || socket.ws.readyState !== WebSocket.OPEN || socket.sent >= 90 || socket.topics + cost > REALTIME_LIMITS.topicOpsPerWindow) {
           socket?.ws.terminate();
           socket = await open();
         }
         socket.sent++;
+        socket.topics += cost;
         socket.ws.send(m, { binary: typeof m !== 'string' });
         const r = await socket.next();
         // Only a frame past the WebSocket payload limit closes the connection (1009, or 1006 if the server resets it).
