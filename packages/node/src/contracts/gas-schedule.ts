@@ -88,6 +88,17 @@ export const GAS = {
   /** RegExp: fixed part of each exec, then per 10,000 matcher steps (one QuickJS poll). */
   regexBase: 20,
   regexPerPoll: 60_000,
+  /**
+   * Every Error QuickJS makes walks the whole stack and, per frame, scans
+   * the frame's function's line table from its start: ~5 ns per character of
+   * instrumented function per frame, measured (a 1,500-line function 40
+   * frames deep: 5.9 ms per error, for 43 gas). An error a contract can see
+   * costs, per line of its stack, errorFrameBase plus 1 per errorCharsPerGas
+   * characters of the largest function that can be on the stack (see
+   * chargeError in sandbox-prelude.ts).
+   */
+  errorFrameBase: 40,
+  errorCharsPerGas: 2,
   /** Host calls. */
   hostBase: 100,
   /**

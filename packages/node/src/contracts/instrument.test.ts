@@ -24,12 +24,31 @@ describe('prepareContract', () => {
     ['top-level await', 'await 1; export function a() {}', /top-level await/],
     ['with statements (strict mode)', 'export function a(o) { with (o) {} }', /bad-contract-source/],
     ['array rest patterns', 'export function a(x) { const [h, ...t] = x; }', /array rest/],
+    ['array destructuring assignments', 'export function a(x) { let h; [h] = x; }', /array destructuring is only supported/],
+    ['array destructuring parameters', 'export function a([h]) {}', /array destructuring is only supported/],
+    ['nested array patterns', 'export function a(x) { const [[h]] = x; }', /array destructuring is only supported/],
+    ['array patterns inside object patterns', 'export function a(x) { const { p: [h] } = x; }', /array destructuring is only supported/],
+    ['for-of over array patterns without a declaration', 'export function a(x) { let h; for ([h] of x) {} }', /array destructuring is only supported/],
+    ['generators', 'export function* a() {}', /generators are not supported/],
+    ['async functions', 'export async function a() {}', /async functions are not supported/],
     ['string literals longer than a contract may hold', `export function a() { return '${'x'.repeat(4_097)}'; }`, /literal longer than 4096/],
     ['template text longer than a contract may hold', `export function a(v) { return \`${'x'.repeat(4_097)}\${v}\`; }`, /literal longer than 4096/],
     ['regex literals longer than a contract may hold', `export function a() { return /${'x'.repeat(4_097)}/; }`, /literal longer than 4096/],
     ['identifiers longer than 128 characters', `export function a() { const ${'v'.repeat(129)} = 1; }`, /identifier longer than 128/],
   ])('rejects %s', (_name, source, error) => {
     expect(() => prepareContract(source)).toThrow(error);
+  });
+
+  it('drains the values of for-of loops and array declarations, and records the largest function size', () => {
+    const code = prepareContract(`export function a(x, m) { const [p, q] = x; for (const v of x) {} for (const [k, w] of m) {} }`).code;
+    expect(code).toContain('= __hc_fo(x)');
+    expect(code).toContain('of __hc_fo(x)');
+    expect(code).toContain('of __hc_fe(m)');
+    const small = Number(/__hc_ef\((\d+)\)/.exec(code)?.[1]);
+    const big = prepareContract(`export function a(x) { ${'x = x + 1; '.repeat(500)} }`).code;
+    // The function's own instrumented size, not counting the whole program twice.
+    expect(Number(/__hc_ef\((\d+)\)/.exec(big)?.[1])).toBeGreaterThan(small + 5_000);
+    expect(Number(/__hc_ef\((\d+)\)/.exec(big)?.[1])).toBeLessThan(big.length);
   });
 
   it('checks operands that may be long strings, and leaves literals and numeric results alone', () => {

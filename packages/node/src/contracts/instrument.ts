@@ -1,5 +1,6 @@
 import { ContractError } from './errors.js';
 import { GAS, LIMITS } from './gas-schedule.js';
+import { largestOwnFunction } from './function-sizes.js';
 import { checkInstrumentedDepth, childNodes, isNode, parseContractSource, type AnyNode } from './source-limits.js';
 import type { PreparedContract } from './types.js';
 
@@ -179,6 +180,11 @@ class Instrumenter {
   private readonly untouchedTemplates = new WeakSet<AnyNode>();
   /** Left operands of a `+` chain: capping the chain's result caps them (concatenation only grows). */
   private readonly chainedSums = new WeakSet<AnyNode>();
+  /** Array patterns whose iterable the instrumenter drains into a plain array first (see check()). */
+  private readonly drainedPatterns = new WeakSet<AnyNode>();
+  /** Positions of the sorted insertions, and the text inserted before each (for outputSpan). */
+  private insertedAt: number[] = [];
+  private insertedBefore: number[] = [0];
   private source: string;
 
   constructor(
@@ -197,10 +203,31 @@ class Instrumenter {
     if (this.exports.length === 0) fail('no exported functions');
     const body = this.apply();
     const table = this.exports.map((name) => `[${JSON.stringify(name)}]: ${name}`).join(', ');
-    const code =
-      `(function () {\n"use strict";\n${charge(GAS.callBase + staticWeight(program))}\n` +
-      `${body}\n;return { __proto__: null, ${table} };\n})`;
-    return { code, exports: [...this.exports] };
+    const tail = `${body}\n;return { __proto__: null, ${table} };\n})`;
+    const head = `(function () {\n"use strict";\n${charge(GAS.callBase + staticWeight(program))}\n`;
+    // Every error QuickJS makes scans each stack frame's line table, up to the size of the frame's function:
+    // the prelude prices errors by the largest function's instrumented size (with room for this call's digits).
+    const largest = largestOwnFunction(program, (node) => (node === program ? head.length + tail.length + 32 : this.outputSpan(node)));
+    return { code: `${head}__hc_ef(${largest});\n${tail}`, exports: [...this.exports] };
+  }
+
+  /** Length in the instrumented output of a node's source range, with everything inserted at its edges. */
+  private outputSpan(node: AnyNode): number {
+    return (node.end as number) - (node.start as number) + this.insertedUpTo(node.end as number, true) -
+      this.insertedUpTo(node.start as number, false);
+  }
+
+  /** Text inserted at positions before `pos` (and at it, if inclusive): a binary search over the sorted insertions. */
+  private insertedUpTo(pos: number, inclusive: boolean): number {
+    let lo = 0;
+    let hi = this.insertedAt.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = this.insertedAt[mid] as number;
+      if (at < pos || (inclusive && at === pos)) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.insertedBefore[lo] as number;
   }
 
   private topLevel(statement: AnyNode): void {
@@ -288,6 +315,20 @@ class Instrumenter {
         for (const element of node.elements as (AnyNode | null)[]) {
           if (element?.type === 'RestElement') fail('array rest patterns are not supported; use slice()');
         }
+        // Destructuring closes a contract's iterator when it fails, calling its return() and discarding any
+        // error that makes, uncharged (every error costs a stack walk). Only patterns whose value the
+        // instrumenter first drains into a plain array (whose iterator has no return()) are allowed.
+        if (!this.drainedPatterns.has(node)) {
+          fail('array destructuring is only supported in a declaration with an initializer or a for-of declaration');
+        }
+        return;
+      case 'FunctionDeclaration':
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+        // Promise jobs never run here, and an async function or generator turns any error it makes into
+        // a rejected promise or a closed generator without a catch clause that could charge for it.
+        if (node.async === true) fail('async functions are not supported in contracts');
+        if (node.generator === true) fail('generators are not supported in contracts');
         return;
       case 'CatchClause':
         if (node.param && (node.param as AnyNode).type !== 'Identifier') {
@@ -332,6 +373,18 @@ class Instrumenter {
       this.wrap(body, `{ ${charge(gas)} `, ' }');
     }
     if (loop.type === 'ForInStatement') this.wrap(loop.right as AnyNode, '__hc_fi(', ')');
+    if (loop.type === 'ForOfStatement') {
+      // A for-of closes its iterator when the body throws, calling return() and discarding any error it
+      // makes: iterate plain arrays (and strings) natively, drain anything else into an array, metered.
+      const left = loop.left as AnyNode;
+      const declared = left.type === 'VariableDeclaration' ? ((left.declarations as AnyNode[])[0] as AnyNode).id as AnyNode : null;
+      if (declared?.type === 'ArrayPattern') {
+        this.drainedPatterns.add(declared);
+        this.wrap(loop.right as AnyNode, '__hc_fe(', ')');
+      } else {
+        this.wrap(loop.right as AnyNode, '__hc_fo(', ')');
+      }
+    }
   }
 
   private instrumentExpression(node: AnyNode): void {
@@ -369,6 +422,15 @@ class Instrumenter {
       case 'ObjectExpression':
         this.meterSpreads(node.properties as AnyNode[], '__hc_os(');
         return;
+      case 'VariableDeclarator': {
+        const id = node.id as AnyNode;
+        const init = node.init as AnyNode | null;
+        if (id.type === 'ArrayPattern' && init) {
+          this.drainedPatterns.add(id);
+          this.wrap(init, '__hc_fo(', ')');
+        }
+        return;
+      }
       case 'CatchClause': {
         const body = node.body as AnyNode;
         const param = node.param as AnyNode | null;
@@ -483,6 +545,8 @@ class Instrumenter {
     let out = '';
     let cursor = 0;
     for (const insertion of sorted) {
+      this.insertedAt.push(insertion.pos);
+      this.insertedBefore.push((this.insertedBefore[this.insertedBefore.length - 1] as number) + insertion.text.length);
       out += this.source.slice(cursor, insertion.pos) + insertion.text;
       cursor = insertion.pos;
     }

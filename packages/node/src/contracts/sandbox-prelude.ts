@@ -1,5 +1,8 @@
+import { Parser } from 'acorn';
 import { CONTRACT_LIMITS } from '@hackcoin/core';
+import { largestOwnFunction } from './function-sizes.js';
 import { GAS, LIMITS } from './gas-schedule.js';
+import type { AnyNode } from './source-limits.js';
 
 /**
  * JavaScript evaluated inside QuickJS once per engine, into the base snapshot
@@ -20,11 +23,10 @@ import { GAS, LIMITS } from './gas-schedule.js';
  */
 
 const { maxValueDepth, maxReturnLength, maxEvents, maxJsonDepth } = CONTRACT_LIMITS;
-const CONSTANTS = JSON.stringify({ ...GAS, ...LIMITS, maxValueDepth, maxReturnLength, maxEvents, maxJsonDepth, killPollsPerGas: undefined });
 
-const PRELUDE = `(function (__hc_host) {
+const preludeText = (constants: string): string => `(function (__hc_host) {
 "use strict";
-const K = ${CONSTANTS};
+const K = ${constants};
 const G = globalThis;
 const O = Object, R = Reflect;
 const apply = R.apply, construct = R.construct, ownKeys = R.ownKeys;
@@ -47,6 +49,7 @@ const taLength = getOwnPropertyDescriptor(TypedArrayProto, 'length').get;
 const abByteLength = getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
 const regexSource = getOwnPropertyDescriptor(RegExp.prototype, 'source').get;
 const symbolIterator = Symbol.iterator;
+const taTag = getOwnPropertyDescriptor(TypedArrayProto, Symbol.toStringTag).get;
 const host = __hc_host;
 const OOG = freeze({ __proto__: null });
 
@@ -62,7 +65,40 @@ function isOom(e) {
   const d = getOwnPropertyDescriptor(e, 'message');
   return d !== undefined && d.value === 'out of memory';
 }
-function __hc_ck(e) { if (gasLeft() < 0 || isOom(e)) __hc_oog(); }
+/* Every Error QuickJS makes (a constructor, or the engine's own TypeError,
+   RangeError, stack overflow...) walks all stack frames and scans each
+   frame's line table up to the frame's function size, natively. Once a
+   contract can see an error (a catch, the wrapped constructors, the revert
+   of a call) it pays for that walk: one price per line of the error's own
+   stack (one line per frame), sized by the largest function that can be on
+   the stack (the contract's, known when it was instrumented, or the
+   prelude's). Each error is paid once; only a genuine own data property is
+   read, so no contract code runs; other thrown values cost nothing extra. */
+let errorFrameGas = K.errorFrameBase + ceil(K.preludeFunctionChars / K.errorCharsPerGas);
+function setFrameChars(chars) {
+  errorFrameGas = K.errorFrameBase + ceil((chars > K.preludeFunctionChars ? chars : K.preludeFunctionChars) / K.errorCharsPerGas);
+}
+const chargedErrors = new WeakSetCtor();
+function stackLines(e) {
+  const d = getOwnPropertyDescriptor(e, 'stack');
+  if (d === undefined || typeof d.value !== 'string') return 0;
+  const s = d.value;
+  let n = 0, from = 0;
+  for (;;) {
+    const at = apply(stringIndexOf, s, ['\\n', from]);
+    if (at < 0) break;
+    n++;
+    from = at + 1;
+  }
+  return from < s.length ? n + 1 : n;
+}
+function chargeError(e) {
+  if (e === null || typeof e !== 'object' || isProxy(e) || apply(weakSetHas, chargedErrors, [e])) return e;
+  apply(weakSetAdd, chargedErrors, [e]);
+  charge(stackLines(e) * errorFrameGas);
+  return e;
+}
+function __hc_ck(e) { if (gasLeft() < 0 || isOom(e)) __hc_oog(); chargeError(e); }
 function chargeChars(len) { charge(K.builtinBase + ceil(len / K.charsPerGas)); }
 function chargeElements(len) { charge(K.builtinBase + len * K.perElement); }
 function chargeTyped(len) { charge(K.builtinBase + len * K.perTypedElement); }
@@ -129,13 +165,14 @@ const proxies = new WeakSetCtor();
 function isProxy(x) { return apply(weakSetHas, proxies, [x]); }
 function isPlainArray(x) { return isArray(x) && !isProxy(x); }
 function typedLength(x) { return apply(taLength, x, []); }
+/* The toStringTag getter answers undefined for anything but a typed array: no error made (see chargeError). */
 function isTyped(x) {
   if (x === null || typeof x !== 'object' || isProxy(x)) return false;
-  try { typedLength(x); return true; } catch (e) { return false; }
+  return apply(taTag, x, []) !== undefined;
 }
 function isArrayBuffer(x) {
   if (x === null || typeof x !== 'object' || isProxy(x)) return false;
-  try { apply(abByteLength, x, []); return true; } catch (e) { return false; }
+  try { apply(abByteLength, x, []); return true; } catch (e) { __hc_ck(e); return false; }
 }
 function sizeOf(x) {
   if (typeof x === 'string') return x.length;
@@ -150,6 +187,9 @@ const arrayValues = Array.prototype.values;
 function __hc_it(x) {
   if (typeof x === 'string') { charge(K.builtinBase + x.length * K.splitPerChar); return x; }
   if (isPlainArray(x) && !hasOwn(x, symbolIterator)) { chargeElements(x.length); return x; }
+  return drain(x);
+}
+function drain(x) {
   if (x === null || x === undefined) fail(TypeErrorCtor, 'value is not iterable');
   const iterator = apply(x[symbolIterator], x, []);
   if (iterator === null || typeof iterator !== 'object') fail(TypeErrorCtor, 'iterator is not an object');
@@ -163,6 +203,19 @@ function __hc_it(x) {
     capNewLength(out.length + 1);
     out[out.length] = step.value;
   }
+}
+/* for-of and array destructuring (see instrument.ts): a native iterator of a plain array or string has
+   no return() (locked below), so closing it runs no contract code; anything else is drained first. */
+function nativelyIterable(x) {
+  return typeof x === 'string' || (isPlainArray(x) && !hasOwn(x, symbolIterator) && getPrototypeOf(x) === ArrayProto);
+}
+function __hc_fo(x) { return nativelyIterable(x) ? x : drain(x); }
+function __hc_fe(x) {
+  const items = __hc_fo(x);
+  if (typeof items === 'string') return items;
+  const out = [];
+  for (let i = 0; i < items.length; i++) { charge(K.perElement); out[i] = __hc_fo(items[i]); }
+  return out;
 }
 /* Enumerating an object's own keys costs several times more per key than visiting an array element. */
 function enumCost(x) {
@@ -196,8 +249,9 @@ function lockProperty(target, key) {
 
 /* Remove nondeterminism and code generation. Eval stays an intrinsic because
    the host's own evalCode needs it; only the sandbox's bindings go. */
+/* Promise too: its jobs never run in a call, and a rejection swallows an error no catch clause paid for. */
 for (const name of ['Date', 'WeakRef', 'FinalizationRegistry', 'eval', 'Function', 'SharedArrayBuffer', 'Atomics',
-  'Iterator', 'BigInt', 'BigInt64Array', 'BigUint64Array']) {
+  'Iterator', 'BigInt', 'BigInt64Array', 'BigUint64Array', 'Promise']) {
   delete G[name];
 }
 delete Math.random;
@@ -220,6 +274,11 @@ lockProperty(Array.prototype, symbolIterator);
 lockProperty(getPrototypeOf([][symbolIterator]()), 'next');
 lockProperty(String.prototype, symbolIterator);
 lockProperty(getPrototypeOf(''[symbolIterator]()), 'next');
+/* Array and string iterators never have a return() (a closing for-of would run it and drop its error):
+   an own undefined, locked, hides any Object.prototype.return; their prototypes take no new properties. */
+defineProperty(IteratorProto, 'return', { value: undefined, writable: false, configurable: false, enumerable: false });
+O.preventExtensions(getPrototypeOf([][symbolIterator]()));
+O.preventExtensions(getPrototypeOf(''[symbolIterator]()));
 
 /* Proxies are tracked so array wrappers can refuse them: a length trap could
    report a small length to the meter and a huge one to the native method. */
@@ -580,6 +639,19 @@ for (const name of ['toString', 'toFixed', 'toExponential', 'toPrecision', 'toLo
   setMethod(Number.prototype, name, function () { chargeConversions(arguments); return apply(original, this, arguments); });
 }
 meterConstructor(Number, function (args) { chargeConversions(args); return args; });
+/* An Error made by a constructor has walked the stack already: it is paid for at once (see chargeError).
+   The natives' own prototypes point at the wrapped Error, so getPrototypeOf(TypeError) is no way around. */
+let ErrorWrapper;
+for (const C of [Error, TypeError, RangeError, SyntaxError, ReferenceError, URIError, EvalError, G.InternalError, AggregateError]) {
+  const wrapper = new ProxyCtor(C, {
+    construct: function (t, args, newTarget) { return chargeError(construct(t, args, newTarget === wrapper ? t : newTarget)); },
+    apply: function (t, thisArg, args) { return chargeError(apply(t, thisArg, args)); },
+  });
+  if (C === Error) ErrorWrapper = wrapper;
+  else O.setPrototypeOf(C, ErrorWrapper);
+  C.prototype.constructor = wrapper;
+  G[C.name] = wrapper;
+}
 const FunctionProto = getPrototypeOf(noCodeGeneration), functionToString = FunctionProto.toString;
 setMethod(FunctionProto, 'toString', function toString() { return madeString(apply(functionToString, this, [])); });
 for (const name of ['parseInt', 'parseFloat', 'escape', 'unescape', 'encodeURI', 'encodeURIComponent', 'decodeURI',
@@ -807,7 +879,7 @@ try {
 } catch (e) {
   if (gasLeft() < 0 || isOom(e)) return 'O';
   let reason;
-  try { reason = describe(e); } catch (e2) { reason = 'error'; }
+  try { chargeError(e); reason = describe(e); } catch (e2) { reason = 'error'; }
   if (gasLeft() < 0) return 'O';
   const cut = reason.length > K.maxRevertReasonLength ? apply(stringSlice, reason, [0, K.maxRevertReasonLength]) : reason;
   return 'R' + gasLeft() + '|' + cut;
@@ -815,8 +887,25 @@ try {
 }
 
 return freeze({ OOG: OOG, isOom: isOom, bind: bind, it: __hc_it, os: __hc_os, fi: __hc_fi, run: run, cat: __hc_cat,
-  s: __hc_s, q: __hc_q, l: __hc_l, un: __hc_un, up: __hc_up, uk: __hc_uk });
+  s: __hc_s, q: __hc_q, l: __hc_l, un: __hc_un, up: __hc_up, uk: __hc_uk, err: chargeError, ef: setFrameChars,
+  fo: __hc_fo, fe: __hc_fe });
 })`;
+
+/**
+ * The largest prelude function that can be on the stack when a contract
+ * makes an error: every function but the outer setup one, which has
+ * returned before any call (its constants are left out: they change only
+ * its own size).
+ */
+const preludeFunctionChars = largestOwnFunction(
+  Parser.parse(preludeText('{}'), { ecmaVersion: 2022, sourceType: 'script' }) as unknown as AnyNode,
+  (node) => node.end - node.start,
+  2,
+);
+const CONSTANTS = JSON.stringify({
+  ...GAS, ...LIMITS, maxValueDepth, maxReturnLength, maxEvents, maxJsonDepth, preludeFunctionChars, killPollsPerGas: undefined,
+});
+const PRELUDE = preludeText(CONSTANTS);
 
 /**
  * Per contract: evaluates to a function that takes the runtime the prelude
@@ -828,7 +917,8 @@ let __hc_g = 0;
 let __hc_v;
 const __hc_OOG = __hc_rt.OOG, __hc_isOom = __hc_rt.isOom;
 function __hc_oog() { __hc_g = -1; throw __hc_OOG; }
-function __hc_ck(e) { if (__hc_g < 0 || __hc_isOom(e)) __hc_oog(); }
+const __hc_err = __hc_rt.err, __hc_ef = __hc_rt.ef, __hc_fo = __hc_rt.fo, __hc_fe = __hc_rt.fe;
+function __hc_ck(e) { if (__hc_g < 0 || __hc_isOom(e)) __hc_oog(); __hc_err(e); }
 __hc_rt.bind(function (n) { if ((__hc_g -= n > 0 ? n : 0) < 0) __hc_oog(); }, function () { return __hc_g; },
   function (v) { __hc_g = v; }, __hc_oog);
 const __hc_it = __hc_rt.it, __hc_os = __hc_rt.os, __hc_fi = __hc_rt.fi, __hc_run = __hc_rt.run;
