@@ -20,7 +20,8 @@ export interface RealtimeMessage {
 /** Limits on what one stranger can make the hub hold or do; docs/api.md lists them. */
 export const REALTIME_LIMITS = {
   subscriptionsPerClient: 200,
-  clients: 1_000,
+  /** Below the HTTP server's 800 sockets (connection-limits.ts), so WebSockets cannot take every one. */
+  clients: 500,
   /** Per IPv4 address or IPv6 /64: one address could otherwise hold every slot. */
   clientsPerAddress: 16,
   /** Every socket is pinged this often; one that has not answered the previous ping is terminated. */
