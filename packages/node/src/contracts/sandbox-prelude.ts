@@ -122,8 +122,14 @@ function conversionCost(v) {
 }
 function __hc_q(v) { const c = conversionCost(v); if (c > 0) charge(c); return v; }
 function __hc_l(v) { const n = longChars(v); if (n > 0) charge(n * K.toNumberPerChar); return v; }
+/* Wrappers visit their arguments in interpreted loops (~120 ns each, measured with Math.max): beyond
+   the few a call site can write out, each argument pays (apply and bound functions deliver up to 65,535). */
+function chargeArguments(args) {
+  if (args.length > K.freeArguments) charge((args.length - K.freeArguments) * K.perArgument);
+}
 /* Arguments a built-in may convert to numbers. */
 function chargeConversions(args) {
+  chargeArguments(args);
   let n = 0;
   for (let i = 0; i < args.length; i++) n += longChars(args[i]);
   if (n > 0) charge(n * K.toNumberPerChar);
@@ -333,6 +339,7 @@ for (const name of getOwnPropertyNames(ArrayProto)) {
   } else if (name === 'concat') {
     wrapped = function () {
       requireArray(this, name);
+      chargeArguments(arguments);
       let n = this.length;
       const args = [];
       for (let i = 0; i < arguments.length; i++) {
@@ -553,6 +560,7 @@ for (const [target, names] of [[Object, ['keys', 'values', 'entries', 'assign', 
     const original = target[name];
     setMethod(target, name, function () {
       let n = K.builtinBase;
+      chargeArguments(arguments);
       for (let i = 0; i < arguments.length; i++) n += enumCost(arguments[i]);
       charge(n);
       return apply(original, target, arguments);
@@ -653,6 +661,45 @@ for (const C of [Error, TypeError, RangeError, SyntaxError, ReferenceError, URIE
   G[C.name] = wrapper;
 }
 const FunctionProto = getPrototypeOf(noCodeGeneration), functionToString = FunctionProto.toString;
+/* apply, Reflect.apply/construct and bind hand up to 65,535 arguments to a function natively, which
+   copies them (and a prelude wrapper loops over them): each argument pays perElement. An array-like
+   that is not a plain array is copied here once, so its length getter cannot show the meter one
+   length and the native another. */
+function argumentList(list) {
+  if (isPlainArray(list)) { chargeElements(list.length); return list; }
+  if (list === null || (typeof list !== 'object' && typeof list !== 'function')) return list;
+  const given = list.length;
+  chargeConversions([given]);
+  const n = NumberCtor(given);
+  const length = n > 0 ? (n < K.maxArguments ? ceil(n) : K.maxArguments + 1) : 0;
+  if (length > K.maxArguments) fail(RangeErrorCtor, 'too many arguments');
+  chargeElements(length);
+  const out = [];
+  for (let i = 0; i < length; i++) out[i] = list[i];
+  return out;
+}
+const nativeBind = FunctionProto.bind;
+setMethod(FunctionProto, 'apply', function (thisArg, list) {
+  return apply(this, thisArg, list === undefined || list === null ? [] : argumentList(list));
+});
+setMethod(Reflect, 'apply', function (target, thisArg, list) { return apply(target, thisArg, argumentList(list)); });
+setMethod(Reflect, 'construct', function (target, list, newTarget) {
+  return arguments.length < 3 ? construct(target, argumentList(list)) : construct(target, argumentList(list), newTarget);
+});
+/* A bound function passes its bound arguments natively on every call: it is bound to a function that
+   pays for them each time (name and length are those of that function, not of the target). */
+setMethod(FunctionProto, 'bind', function () {
+  const bound = arguments.length > 1 ? arguments.length - 1 : 0;
+  chargeElements(bound);
+  if (bound === 0 || typeof this !== 'function') return apply(nativeBind, this, arguments);
+  const target = this, perCall = bound * K.perElement;
+  const metered = function () {
+    charge(perCall);
+    return new.target === undefined ? apply(target, this, arguments)
+      : construct(target, arguments, new.target === metered ? target : new.target);
+  };
+  return apply(nativeBind, metered, arguments);
+});
 setMethod(FunctionProto, 'toString', function toString() { return madeString(apply(functionToString, this, [])); });
 for (const name of ['parseInt', 'parseFloat', 'escape', 'unescape', 'encodeURI', 'encodeURIComponent', 'decodeURI',
   'decodeURIComponent', 'isNaN', 'isFinite']) {
