@@ -16,8 +16,11 @@ export const CONNECTION_LIMITS = {
   keepAliveTimeoutMs: 5_000,
   /** Open sockets in all, WebSockets included: below the common 1,024-descriptor limit, leaving room for the database, P2P and Stratum. */
   maxConnections: 800,
-  /** Open sockets per client (an IPv4 address or an IPv6 /64): a browser needs about 6 per tab. */
-  connectionsPerClient: 64,
+  /**
+   * Open sockets per client (an IPv4 address or an IPv6 /64): a browser needs about 6 per tab, but
+   * many users can share one address (NAT), and fetch() of Node opens more than it has requests in flight.
+   */
+  connectionsPerClient: 128,
 };
 export type ConnectionLimits = typeof CONNECTION_LIMITS;
 
