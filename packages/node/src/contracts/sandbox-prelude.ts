@@ -495,12 +495,18 @@ meterConstructor(ArrayBuffer, function (args) {
 for (const name of ['slice', 'resize', 'transfer', 'transferToFixedLength']) {
   const original = ArrayBuffer.prototype[name];
   if (typeof original !== 'function') continue;
+  /* A new length is converted once, here, and that number passed on: a string ('4194304') or an object
+     was charged as 0 and allocated by the native. transfer() without one keeps the old length. */
   setMethod(ArrayBuffer.prototype, name, function () {
     const n = apply(abByteLength, this, []);
-    const requested = typeof arguments[0] === 'number' && arguments[0] > 0 ? arguments[0] : 0;
-    capNewLength(requested);
-    chargeChars(n + requested);
-    return apply(original, this, arguments);
+    chargeConversions(arguments);
+    if (name === 'slice') { chargeChars(n); return apply(original, this, arguments); }
+    const given = arguments[0];
+    const args = given === undefined ? [] : [NumberCtor(given)];
+    const requested = given === undefined ? (name === 'resize' ? 0 : n) : args[0];
+    capNewLength(requested > 0 ? requested : 0);
+    chargeChars(n + (requested > 0 ? requested : 0));
+    return apply(original, this, args);
   });
 }
 
