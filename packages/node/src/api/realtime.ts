@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import { bytesToHex, formatAddress, hexToBytes, type RealtimeReply } from '@hackcoin/core';
+import { bytesToHex, hexToBytes, type RealtimeReply } from '@hackcoin/core';
 import type { Logger } from '../util/logger.js';
 import { jsonTooDeep } from './json-depth.js';
 import { clientKey } from './client-key.js';
+import { checksummed } from './address-format.js';
 
 /**
  * Topics a client can subscribe to over the one WebSocket at /ws:
@@ -61,7 +62,7 @@ function topicKey(t: string): Topic | null {
 
 /** How a topic key is named to clients: address topics with their EIP-55 checksum. */
 function topicName(key: Topic): string {
-  return key.startsWith('address:') ? `address:${formatAddress(hexToBytes(key.slice(10)))}` : key;
+  return key.startsWith('address:') ? `address:${checksummed(hexToBytes(key.slice(10)))}` : key;
 }
 
 /** How a refused topic is named back to the client: its text if it is a short string, never the value itself. */
@@ -132,7 +133,7 @@ export class RealtimeHub {
       seen.add(key);
       if (!this.hasSubscribers(key)) continue;
       built ??= typeof message === 'function' ? message() : message;
-      this.publish(`address:${formatAddress(a)}`, built);
+      this.publish(`address:${checksummed(a)}`, built);
     }
   }
 
