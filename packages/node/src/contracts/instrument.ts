@@ -41,6 +41,21 @@ function fail(reason: string): never {
 
 
 /**
+ * QuickJS compiles regex literals when it builds a contract's snapshot, paid
+ * only as cold code: what compiles slowly (see checkRegexp in the prelude)
+ * is refused here; `new RegExp(source, flags)` compiles at run time and pays.
+ */
+function checkRegexLiteral(pattern: string, flags: string): void {
+  if (flags.includes('v')) fail('the RegExp v flag is not supported in contracts');
+  if (flags.includes('u') && (pattern.includes('\\p{') || pattern.includes('\\P{'))) {
+    fail('Unicode property escapes are not supported in contracts');
+  }
+  if (flags.includes('i') && pattern.includes('[')) {
+    fail('case-insensitive regex literals with character classes are not supported; use new RegExp(source, flags)');
+  }
+}
+
+/**
  * Operands whose value is a non-string primitive or a string no longer than
  * GAS.stringFreeChars whatever the contract does: nothing to charge.
  */
@@ -284,9 +299,10 @@ class Instrumenter {
       }
       case 'Literal': {
         if (node.bigint !== undefined) fail('BigInt is not available in contracts (amounts are decimal strings)');
-        const regex = node.regex as { pattern: string } | undefined;
+        const regex = node.regex as { pattern: string; flags: string } | undefined;
         const text = typeof node.value === 'string' ? node.value : regex?.pattern;
         if (text !== undefined && text.length > LIMITS.maxStringLength) fail(`literal longer than ${LIMITS.maxStringLength} characters`);
+        if (regex !== undefined) checkRegexLiteral(regex.pattern, regex.flags);
         return;
       }
       case 'TemplateElement': {

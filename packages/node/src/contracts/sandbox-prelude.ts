@@ -35,7 +35,7 @@ const getOwnPropertyNames = O.getOwnPropertyNames, getPrototypeOf = O.getPrototy
 const isArray = Array.isArray, ceil = Math.ceil, log2 = Math.log2, isSafeInteger = Number.isSafeInteger;
 const jsonParse = JSON.parse, jsonStringify = JSON.stringify, NumberCtor = Number;
 const stringSlice = String.prototype.slice, stringIndexOf = String.prototype.indexOf, charCodeAt = String.prototype.charCodeAt;
-const StringCtor = String, ErrorCtor = Error, TypeErrorCtor = TypeError, RangeErrorCtor = RangeError;
+const StringCtor = String, ErrorCtor = Error, TypeErrorCtor = TypeError, RangeErrorCtor = RangeError, SyntaxErrorCtor = SyntaxError;
 const InternalErrorProto = G.InternalError.prototype;
 const errorProtos = [Error, TypeError, RangeError, SyntaxError, ReferenceError, URIError, EvalError, G.InternalError, AggregateError]
   .map(function (C) { return C.prototype; });
@@ -784,12 +784,45 @@ function regexpSourceOf(p) {
   if (p === null || typeof p !== 'object' || isProxy(p)) return undefined;
   try { return apply(regexSource, p, []); } catch (e) { __hc_ck(e); return undefined; }
 }
+/* Compiling builds character sets natively, at costs the per-character price does not cover: a
+   Unicode property escape (\\p{L}: ~100 us each, 2,000-5,000 ns per gas charged) and the v flag are
+   refused; under the i flag every class is case-folded (~15 us for [a-z], ~65 us for each large
+   range, measured), so each [ and each - pays. Flags of a RegExp pattern are read from its internal
+   slots by the captured getters (a contract may redefine the prototype's). recompile() is removed. */
+delete RegExp.prototype.compile;
+const regexpFlag = function (name) {
+  const d = getOwnPropertyDescriptor(RegExp.prototype, name);
+  return d === undefined ? undefined : d.get;
+};
+const flagGetters = [regexpFlag('ignoreCase'), regexpFlag('unicode'), regexpFlag('unicodeSets')];
+function countOf(s, c) {
+  let n = 0;
+  for (let at = apply(stringIndexOf, s, [c]); at >= 0; at = apply(stringIndexOf, s, [c, at + 1])) n++;
+  return n;
+}
+function checkRegexp(source, ignoreCase, unicode, sets) {
+  if (sets) fail(SyntaxErrorCtor, 'the RegExp v flag is not supported in contracts');
+  if (unicode && (apply(stringIndexOf, source, ['\\\\p{']) >= 0 || apply(stringIndexOf, source, ['\\\\P{']) >= 0)) {
+    fail(SyntaxErrorCtor, 'Unicode property escapes are not supported in contracts');
+  }
+  if (ignoreCase) charge(countOf(source, '[') * K.regexCaseClass + countOf(source, '-') * K.regexCaseRange);
+}
+function hasFlag(flags, c) { return apply(stringIndexOf, flags, [c]) >= 0; }
 meterConstructor(RegExpCtor, function (args) {
   const p = args[0];
   const regexpSource = regexpSourceOf(p);
   const source = regexpSource !== undefined ? regexpSource : p === undefined ? '' : toStr(p);
   chargeChars(source.length * 8);
-  return [regexpSource !== undefined ? p : source, args[1]];
+  const flags = args[1] === undefined ? undefined : toStr(args[1]);
+  if (flags !== undefined) {
+    chargeChars(flags.length);
+    checkRegexp(source, hasFlag(flags, 'i'), hasFlag(flags, 'u'), hasFlag(flags, 'v'));
+  } else if (regexpSource !== undefined) {
+    const own = [];
+    for (let i = 0; i < flagGetters.length; i++) own[i] = flagGetters[i] !== undefined && apply(flagGetters[i], p, []);
+    checkRegexp(source, own[0], own[1], own[2]);
+  }
+  return [regexpSource !== undefined ? p : source, flags];
 });
 
 /* Contract API. */
