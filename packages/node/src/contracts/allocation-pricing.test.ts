@@ -16,6 +16,10 @@ export function transfer(kind) {
   const b = new ArrayBuffer(0);
   const out = kind === 'none' ? b.transfer() : b.transfer(size);
   return [out.byteLength, reads];
+}
+export function typed(kind) {
+  const size = kind === 'string' ? '524288' : kind === 'number' ? 524288 : kind === 'bool' ? true : null;
+  return new Float64Array(size).length;
 }`;
 
 describe('allocations sized by a converted argument', () => {
@@ -28,6 +32,19 @@ describe('allocations sized by a converted argument', () => {
       const r = chain.call('c', 'transfer', [kind], 'alice', 0n, 50_000_000);
       expect([kind, r.returnValue]).toEqual([kind, [4194304, kind === 'object' ? 1 : 0]]);
       expect(r.gasUsed - base.gasUsed).toBeGreaterThanOrEqual(4194304 / GAS.charsPerGas);
+    }
+  });
+
+  it('typed-array constructors convert a primitive length once and charge what the native allocates', () => {
+    const chain = new MemoryChain(engine);
+    expect(chain.deploy('c', SOURCE, 'alice').status).toBe('success');
+    const empty = chain.call('c', 'typed', ['null'], 'alice', 0n, 50_000_000);
+    expect(empty.returnValue).toBe(0);
+    expect(chain.call('c', 'typed', ['bool'], 'alice').returnValue).toBe(1);
+    for (const kind of ['number', 'string']) {
+      const r = chain.call('c', 'typed', [kind], 'alice', 0n, 50_000_000);
+      expect([kind, r.returnValue]).toEqual([kind, 524288]);
+      expect(r.gasUsed - empty.gasUsed).toBeGreaterThanOrEqual(524288 * GAS.perTypedElement);
     }
   });
 });

@@ -454,6 +454,13 @@ for (const C of [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Arr
   if (C === undefined) continue;
   const typedFrom = C.from;
   const wrapper = meterConstructor(C, function (args) {
+    /* A primitive first argument is a length: converted once, here, and that number passed on (a
+       numeric string was metered by its own length while the native allocated what it said). */
+    const first = args[0];
+    if (first !== undefined && (first === null || (typeof first !== 'object' && typeof first !== 'function'))) {
+      chargeConversions([first]);
+      args = [NumberCtor(first)];
+    }
     let n = typedSourceLength(args[0]);
     if (n < 0) { args = [__hc_it(args[0])]; n = args[0].length; }
     capNewLength(n);
