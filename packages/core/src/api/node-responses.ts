@@ -99,6 +99,21 @@ export const poolStatsSchema = z.object({
   shares: shareCountsSchema,
   /** Shares in the PPLNS window the next block's reward is split over. */
   pplnsShares: count,
+  /** Connections the pool closed, by reason. */
+  disconnects: z.object({
+    'peer-closed': count,
+    'pool-stopping': count,
+    idle: count,
+    'not-authorised': count,
+    'line-too-long': count,
+    garbage: count,
+    'not-reading': count,
+    'rejected-shares': count,
+  }),
+  /** Connections refused at the pool-wide or per-address limit. */
+  refusedConnections: count,
+  /** Workers with a stats row; `workers` lists only the ones with the most accepted work. */
+  workerCount: count,
   workers: z.array(
     shareCountsSchema.extend({
       worker: z.string(),

@@ -21,6 +21,9 @@ const stats: PoolStats = {
   sharesRejected: 10,
   shares: { accepted: 90, stale: 6, duplicate: 1, lowDifficulty: 2, invalid: 1 },
   pplnsShares: 90,
+  disconnects: { 'peer-closed': 3, 'pool-stopping': 0, idle: 0, 'not-authorised': 1, 'line-too-long': 0, garbage: 0, 'not-reading': 0, 'rejected-shares': 2 },
+  refusedConnections: 0,
+  workerCount: 250,
   workers: [
     { worker: 'rig1', address: ADDRESS, accepted: 90, stale: 6, duplicate: 1, lowDifficulty: 2, invalid: 1, rejected: 10, difficulty: 0.00012345, hashrate: 1_000_000, lastShare: null },
   ],
@@ -62,5 +65,8 @@ describe('PoolCard', () => {
     expect(cells.slice(2, 8)).toEqual(['90', '6', '1', '2', '1', '0.000123']);
     const head = within(screen.getByTestId('pool-workers')).getAllByRole('columnheader').map((h) => h.textContent);
     expect(head.slice(2, 8)).toEqual(['Accepted', 'Stale', 'Duplicate', 'Low difficulty', 'Invalid', 'Share difficulty']);
+    // The node lists only its busiest workers; the count is of all of them.
+    expect(screen.getByText('Workers').textContent).toBe('Workers (250)');
+    expect(screen.getByTestId('pool-workers-shown').textContent).toBe('The 1 with the most accepted work.');
   });
 });

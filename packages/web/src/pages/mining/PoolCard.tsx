@@ -29,7 +29,12 @@ export function PoolCard() {
         <p className="text-sm break-all text-slate-300">
           Pool address <AddressLink address={p.poolAddress} full />
         </p>
-        <Section title="Workers" count={p.workers.length} empty="No worker has submitted a share yet.">
+        <Section title="Workers" count={p.workerCount} empty="No worker has submitted a share yet.">
+          {p.workers.length < p.workerCount && (
+            <p data-testid="pool-workers-shown" className="mb-1 text-xs text-slate-500">
+              The {p.workers.length} with the most accepted work.
+            </p>
+          )}
           <Table testId="pool-workers" head={['Worker', 'Payout address', 'Accepted', 'Stale', 'Duplicate', 'Low difficulty', 'Invalid', 'Share difficulty', 'Hash rate', 'Last share']}>
             {p.workers.map((w) => (
               <tr key={w.worker} data-testid={`pool-worker-${w.worker}`}>
