@@ -155,6 +155,7 @@ describe('snapshots', () => {
     const cold = coldCodeGas(chain.codeOf('c')!.length);
     expect([nested.returnValue, nested.gasUsed]).toEqual([[163, 78, 36], 21_085 + 280 * GAS.operandCheck + 202_463 + cold]);
     const regex = chain.call('c', 'regex', [], 'alice', 0n, 50_000_000);
-    expect([regex.returnValue, regex.gasUsed]).toEqual([false, 12_540_232 + GAS.operandCheck + cold]);
+    // repeat() pays a wrapped built-in's entry (GAS.wrapperEntry) since wrappers called as callbacks were priced.
+    expect([regex.returnValue, regex.gasUsed]).toEqual([false, 12_540_232 + GAS.operandCheck + GAS.wrapperEntry + cold]);
   });
 });
