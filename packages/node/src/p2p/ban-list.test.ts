@@ -59,6 +59,18 @@ describe('BanList', () => {
     expect([bans.isBanned('long'), bans.isBanned('p0'), bans.isBanned('newest')]).toEqual([true, true, true]);
   });
 
+  it('keeps the operator’s hard bans when a flood of misbehaviour bans reaches the bound', () => {
+    const clock = { now: 1_000_000 };
+    const bans = new BanList(undefined, HOUR, () => clock.now);
+    bans.ban('operator', 'set by the operator', '/ip4/10.9.0.1/tcp/1', true);
+    clock.now += 1;
+    for (let i = 0; i < MAX_BANS + 5; i++) bans.ban(`sybil${i}`, 'invalidBlock', `/ip4/10.4.${i >> 8}.${i & 255}/tcp/1`);
+    expect(bans.list().length).toBe(MAX_BANS);
+    expect([bans.isBanned('operator'), bans.isBannedIp('10.9.0.1')]).toEqual([true, true]);
+    // The sybils went oldest first.
+    expect([bans.isBanned('sybil0'), bans.isBanned(`sybil${MAX_BANS + 4}`)]).toEqual([false, true]);
+  });
+
   it('writes a burst of bans once, after the burst, and what is pending on stop; a restart keeps them', async () => {
     const path = banFile();
     const bans = new BanList(path, HOUR);

@@ -133,13 +133,17 @@ export class BanList {
     return true;
   }
 
-  /** Over the bound: the expired bans go, and if that is not enough, the one that would have ended soonest. */
+  /**
+   * Over the bound: the expired bans go, and if that is not enough, the one that would have ended
+   * soonest, a hard ban only when nothing else is left: every ban lasts as long, so a flood of
+   * misbehaving sybils would otherwise push out the operator's own bans, oldest first.
+   */
   private evict(): void {
     const t = this.now();
     let soonest: Ban | undefined;
     for (const b of this.bans.values()) {
       if (b.until <= t) this.remove(b.peerId);
-      else if (!soonest || b.until < soonest.until) soonest = b;
+      else if (!soonest || (soonest.hard === true && b.hard !== true) || (soonest.hard === b.hard && b.until < soonest.until)) soonest = b;
     }
     if (this.bans.size > MAX_BANS && soonest) this.remove(soonest.peerId);
   }

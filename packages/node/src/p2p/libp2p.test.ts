@@ -64,6 +64,45 @@ describe('libp2p host', () => {
   });
 
 
+  it('counts an answer written only once the peer has read all of it, however slowly it reads', async () => {
+    const host = await server(2_000);
+    const events: string[] = [];
+    let handled!: () => void;
+    const done = new Promise<void>((r) => (handled = r));
+    await host.handle('/test/slow/1', async (ex) => {
+      await ex.read(1024, 5_000);
+      await ex.write(new Uint8Array(4 * 1024 * 1024));
+      events.push('written');
+      handled();
+    });
+    const client = await bareClient();
+    await client.dial(multiaddr(host.addrs()[0]!));
+    const stream = await client.dialProtocol(peerIdFromString(host.peerId), '/test/slow/1');
+    stream.send(encodeFrame(new Uint8Array([1])));
+    let received = 0;
+    let paused = false;
+    let resume!: () => void;
+    const halfway = new Promise<void>((r) => (resume = r));
+    stream.addEventListener('message', (evt) => {
+      received += evt.data.byteLength;
+      if (!paused && received > 1024 * 1024) {
+        paused = true;
+        stream.pause();
+        resume();
+      }
+    });
+    await halfway;
+    // The first megabyte was read and the window moved: the rest still waits for this reader.
+    await new Promise((r) => setTimeout(r, 300));
+    events.push(`paused at ${received >= 1024 * 1024 ? '1 MiB+' : received}`);
+    stream.resume();
+    await done;
+    expect(events).toEqual(['paused at 1 MiB+', 'written']);
+    // What the peer's window took in is its to buffer, not ours: it all arrives.
+    for (let i = 0; i < 100 && received < 4 * 1024 * 1024; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(received).toBeGreaterThanOrEqual(4 * 1024 * 1024);
+  });
+
   it('gives up an answer the peer never reads, and aborts its stream, instead of holding it for the connection’s life', async () => {
     const host = await server(300);
     const outcomes: unknown[] = [];

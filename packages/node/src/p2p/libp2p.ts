@@ -143,18 +143,41 @@ function toChunk(v: Uint8Array | { subarray(): Uint8Array }): Uint8Array {
 
 function wrap(stream: Stream, peerId: string, count: (direction: 'in' | 'out', bytes: number) => void, drainMs: number): Exchange {
   const iterator = stream[Symbol.asyncIterator]();
+  /** Resolves at the next sign the peer read something (or the stream ended); rejects after `drainMs` of neither. */
+  const progress = (): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const stopWaiting = (): void => {
+        clearTimeout(timer);
+        for (const event of ['drain', 'idle', 'close'] as const) stream.removeEventListener(event, settle);
+      };
+      const settle = (): void => {
+        stopWaiting();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        stopWaiting();
+        reject(new FrameError('timeout', `peer read nothing of our answer for ${drainMs} ms`));
+      }, drainMs);
+      for (const event of ['drain', 'idle', 'close'] as const) stream.addEventListener(event, settle);
+    });
+  /**
+   * Done once the whole frame has left the stream's buffer, not at the first window update: a
+   * caller that serves one answer at a time would otherwise start the next with megabytes of
+   * this one still buffered, and a slow reader's remainder was left to close()'s short timeout.
+   * The timeout is for no progress at all, so a slow honest reader is never cut off.
+   */
   const send = async (bytes: Uint8Array): Promise<void> => {
     count('out', bytes.length);
-    if (stream.send(bytes)) return;
-    const signal = AbortSignal.timeout(drainMs);
+    stream.send(bytes);
     try {
-      await stream.onDrain({ signal });
+      while (stream.writeBufferLength > 0 && stream.status === 'open') await progress();
     } catch (e) {
-      const err = signal.aborted ? new FrameError('timeout', `peer read nothing of our answer for ${drainMs} ms`) : new FrameError('closed', (e as Error).message);
+      const err = e instanceof FrameError ? e : new FrameError('closed', (e as Error).message);
       // Aborting frees the buffered answer now rather than when the connection ends.
       stream.abort(err);
       throw err;
     }
+    if (stream.writeBufferLength > 0) throw new FrameError('closed', `stream ${stream.status} before our answer was sent`);
   };
   return {
     peerId,

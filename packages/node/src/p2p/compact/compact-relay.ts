@@ -152,6 +152,11 @@ export class CompactRelay {
     const refused = this.checkHeader(from, cb.header, parent, id);
     if (refused) return refused;
     if (parent.chainWork + workFromBits(cb.header.bits) <= this.d.chain.tip.chainWork) return 'ignore';
+    if ((this.lanes.get(from)?.size ?? 0) >= MAX_REBUILDS_PER_PEER) {
+      // Gossip does not deliver a message again: header sync fetches the block from the sender.
+      this.d.onOrphan(from);
+      return 'ignore';
+    }
     // A copy that waited in the lane finds the block rebuilt by the one before it.
     const block = await this.inLane(from, () => (this.known(id) ? Promise.resolve(undefined) : this.rebuild(from, cb, hash, id)));
     if (!block || this.known(id)) return 'ignore';
@@ -173,24 +178,35 @@ export class CompactRelay {
 
   /**
    * The parent the header's rules are judged against: a block of the index,
-   * or one we rebuilt whose own parent is indexed (a burst of blocks: the
-   * parent is still queued for validation), stood in for by an entry made
-   * from its header, which is all those rules read.
+   * or one we rebuilt that descends from it through other rebuilt blocks (a
+   * burst: the blocks before are still queued for validation), stood in for
+   * by entries made from their headers, which is all those rules read.
    */
   private parentOf(header: BlockHeader): ChainEntry | undefined {
-    const prevId = hashToHex(header.prevHash);
-    const indexed = this.d.chain.getEntry(prevId);
-    if (indexed) return indexed;
-    const rebuilt = this.d.recent.peek(prevId);
-    const grandparent = rebuilt && this.d.chain.getEntry(hashToHex(rebuilt.header.prevHash));
-    if (!rebuilt || !grandparent) return undefined;
-    return makeEntry(rebuilt.header, grandparent, workFromBits(rebuilt.header.bits), 0, blockCoinbase(rebuilt)!.stateRoot);
+    const chain: Block[] = [];
+    let prevId = hashToHex(header.prevHash);
+    let indexed = this.d.chain.getEntry(prevId);
+    // Bounded by what recent holds: each step is one of its blocks.
+    while (!indexed) {
+      const rebuilt = this.d.recent.peek(prevId);
+      if (!rebuilt || chain.length >= this.d.recent.capacity) return undefined;
+      chain.push(rebuilt);
+      prevId = hashToHex(rebuilt.header.prevHash);
+      indexed = this.d.chain.getEntry(prevId);
+    }
+    let parent = indexed;
+    for (const block of chain.reverse()) {
+      // A full-block fallback is rebuilt before any sanity check: one without a coinbase stands for nothing.
+      const coinbase = blockCoinbase(block);
+      if (!coinbase) return undefined;
+      parent = makeEntry(block.header, parent, workFromBits(block.header.bits), 0, coinbase.stateRoot);
+    }
+    return parent;
   }
 
-  /** Runs `work` in `from`'s lane (see MAX_REBUILDS_PER_PEER); undefined when the lane is full. */
+  /** Runs `work` in `from`'s lane (see MAX_REBUILDS_PER_PEER; the caller checked it has room). */
   private inLane(from: string, work: () => Promise<Block | undefined>): Promise<Block | undefined> {
     let lane = this.lanes.get(from);
-    if (lane && lane.size >= MAX_REBUILDS_PER_PEER) return Promise.resolve(undefined);
     if (!lane) {
       lane = { tail: Promise.resolve(), size: 0 };
       this.lanes.set(from, lane);

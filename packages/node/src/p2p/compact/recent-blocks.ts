@@ -18,7 +18,7 @@ export class RecentBlocks {
 
   constructor(
     private readonly chain: Pick<Chain, 'getEntry' | 'getRawBlock' | 'canServe' | 'height'>,
-    private readonly capacity = 16,
+    readonly capacity = 16,
   ) {}
 
   add(id: string, block: Block): void {
