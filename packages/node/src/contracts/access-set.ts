@@ -60,7 +60,7 @@ export function coldCodeGas(codeChars: number): number {
   return GAS.coldCodeBase + GAS.coldCodePerWord * Math.ceil(codeChars / GAS.codeWordChars);
 }
 
-function utf8Length(s: string): number {
+export function utf8Length(s: string): number {
   return Buffer.byteLength(s, 'utf8');
 }
 

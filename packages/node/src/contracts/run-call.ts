@@ -1,5 +1,5 @@
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten';
-import { AccessSet, storageWriteGas } from './access-set.js';
+import { AccessSet, storageWriteGas, utf8Length } from './access-set.js';
 import { guestError } from './errors.js';
 import { GAS, LIMITS } from './gas-schedule.js';
 import type { ContractEvent, ExecutionRequest, ExecutionResult, Transfer } from './types.js';
@@ -96,8 +96,10 @@ function hostFunctions(
     },
     emit: (name, data) => {
       writable(req);
-      state.events.push({ name: stringArg(ctx, name, 'event name'), data: JSON.parse(stringArg(ctx, data, 'event data')) });
-      return undefined;
+      const eventName = stringArg(ctx, name, 'event name');
+      const json = stringArg(ctx, data, 'event data');
+      state.events.push({ name: eventName, data: JSON.parse(json) });
+      return ctx.newNumber(utf8Length(JSON.stringify(eventName)) + utf8Length(json));
     },
     call: (address, fn, args, budget) => {
       const target = stringArg(ctx, address, 'contract address');
@@ -146,9 +148,12 @@ function parseReply(reply: string, gasLimit: number, state: CallState): Executio
   const payload = reply.slice(bar + 1);
   const gasUsed = gasLimit - gasLeft;
   if (reply[0] === 'S') {
+    // The return value is stored in the receipt: paid per UTF-8 byte once the call has produced it.
+    const returned = gasUsed + utf8Length(payload) * GAS.returnPerByte;
+    if (returned > gasLimit) return outOfGas(gasLimit);
     return {
       status: 'success',
-      gasUsed,
+      gasUsed: returned,
       ...(payload === '' ? {} : { returnValue: JSON.parse(payload) as unknown }),
       storageWrites: state.writes,
       transfers: state.transfers,

@@ -938,8 +938,9 @@ function emit(name, data) {
   if (eventsEmitted >= K.maxEvents) fail(RangeErrorCtor, 'more than ' + K.maxEvents + ' events');
   checkString(name, 'event name', K.maxEventNameLength);
   const json = toJsonText(data === undefined ? null : data, 'event data', K.maxEventDataLength);
-  charge(K.eventBase + (name.length + json.length) * K.eventPerByte);
-  host.emit(name, json);
+  charge(K.eventBase);
+  // The host answers the UTF-8 bytes the event adds to the block's records (a CJK character is 3).
+  charge(host.emit(name, json) * K.eventPerByte);
   eventsEmitted++;
 }
 function require(condition, message) {
