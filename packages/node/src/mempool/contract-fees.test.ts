@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { COIN, RuleError, hashToHex, intrinsicGas, signTransfer, txHash, utf8ToBytes, type RejectCode, type TransferTx } from '@hackcoin/core';
+import { RuleError, hashToHex, intrinsicGas, signTransfer, txHash, utf8ToBytes, type RejectCode, type TransferTx } from '@hackcoin/core';
 import { ChainFixture, W, type FixtureOptions, type Wallet } from '../test-support/chain-fixture.js';
 
 const fixtures: ChainFixture[] = [];
@@ -11,13 +11,7 @@ afterEach(async () => {
 async function funded(opts: FixtureOptions = {}): Promise<ChainFixture> {
   const fx = await ChainFixture.create(opts);
   fixtures.push(fx);
-  await fx.mine(2);
-  const block = (await fx.branch()).next({
-    miner: W.minerA,
-    txs: [W.alice, W.bob, W.carol, W.dave].map((w, i) => fx.tx(W.minerA, w, 20n * COIN, { nonce: BigInt(i) })),
-  });
-  expect((await fx.chain.processBlock(block)).status).toBe('connected');
-  await fx.settle();
+  await fx.fundWallets();
   return fx;
 }
 

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  COIN,
   NETWORKS,
   StateWorkspace,
   addressFromPublicKey,
@@ -208,6 +209,18 @@ export class ChainFixture {
    * Mines `count` blocks on the tip with createTemplate (mempool transactions
    * included) and a nonce loop. Block times default to parent time + 1.
    */
+  /** Mines two blocks, then pays alice, bob, carol and dave 20 HCK each from minerA (their nonces stay 0). */
+  async fundWallets(): Promise<void> {
+    await this.mine(2);
+    const block = (await this.branch()).next({
+      miner: W.minerA,
+      txs: [W.alice, W.bob, W.carol, W.dave].map((w, i) => this.tx(W.minerA, w, 20n * COIN, { nonce: BigInt(i) })),
+    });
+    const { status } = await this.chain.processBlock(block);
+    if (status !== 'connected') throw new Error(`funding block was ${status}`);
+    await this.settle();
+  }
+
   async mine(count = 1, o: { miner?: Wallet; time?: number } = {}): Promise<Block[]> {
     const blocks: Block[] = [];
     for (let i = 0; i < count; i++) {
