@@ -21,6 +21,7 @@ ${filler}
   for (let i = 0; i < n; i++) {
     if (how === 'engine') { try { null.x; } catch (e) { y++; } }
     else if (how === 'made') { y += new Error('e').message.length; }
+    else if (how === 'dropped') { for (let k = 0; k < 1; k++) { try { null.x; } catch (e) { null.y; } finally { continue; } } }
     else if (how === 'native') { const E = Object.getPrototypeOf(TypeError); y += new E('e').message.length; }
     else { y += new ArrayBuffer(8).byteLength + new Uint8Array(new Set([1])).length; }
   }
@@ -57,6 +58,8 @@ describe('errors are paid for by their stack walk', () => {
     // 41 frames of a 1,500-line function (~130 KB instrumented) and a few small ones: tens of thousands of gas per frame.
     const perFrame = GAS.errorFrameBase + 100_000 / GAS.errorCharsPerGas;
     for (const how of ['engine', 'made', 'native']) expect(gas(6, how) - gas(2, how)).toBeGreaterThan(4 * 41 * perFrame);
+    // An error thrown by a catch body and dropped by the finally is paid too: two errors per round.
+    expect(gas(3, 'dropped') - gas(1, 'dropped')).toBeGreaterThan(2 * 2 * 41 * perFrame);
     // The prelude's own probes (is this an ArrayBuffer?) make no unpaid errors either.
     expect(gas(6, 'probe') - gas(2, 'probe')).toBeGreaterThan(4 * 41 * perFrame);
   });

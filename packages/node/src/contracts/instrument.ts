@@ -466,6 +466,14 @@ class Instrumenter {
         }
         const finalizer = node.finalizer as AnyNode | null;
         if (finalizer) this.insert(finalizer.start + 1, 'if (__hc_g < 0) __hc_oog();', -0.5);
+        const handler = node.handler as AnyNode | null;
+        if (handler && finalizer) {
+          // An error thrown by the catch body goes straight to the finally, which may drop it (return,
+          // break, continue): it is paid for on its way there (see chargeError in the prelude).
+          const body = handler.body as AnyNode;
+          this.insert(body.start + 1, 'try {', 0.5);
+          this.insert(body.end - 1, '} catch (__hc_e) { __hc_ck(__hc_e); throw __hc_e; }', 0.75);
+        }
         return;
       }
       default:
