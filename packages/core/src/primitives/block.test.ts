@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { blockCoinbase, blockHash, blockSize, computeMerkleRoot, decodeBlock, encodeBlock, type Block } from './block.js';
+import fc from 'fast-check';
+import { blockCoinbase, blockHash, blockSize, blockTxAt, computeMerkleRoot, decodeBlock, encodeBlock, type Block } from './block.js';
 import { genesisBlock } from '../consensus/genesis.js';
 import { encodeHeader, headerHash } from './header.js';
 import { encodeTx, signTransfer, txHash, type CoinbaseTx } from './transaction.js';
@@ -86,5 +87,31 @@ describe('blockSize', () => {
       const b = genesisBlock(p);
       expect(blockSize(b)).toBe(encodeBlock(b).length);
     }
+  });
+});
+
+describe('blockTxAt', () => {
+  it('finds each transaction of an encoded block exactly as decodeBlock does, and nothing past the last', () => {
+    const transfer = fc
+      .record({ nonce: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), data: fc.uint8Array({ maxLength: 300 }), amount: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }) })
+      .map(({ nonce, data, amount }) =>
+        signTransfer({ kind: 'transfer', chainId: params.chainId, nonce, fee: 1n, to: new Uint8Array(20).fill(7), amount, data }, hexToBytes('22'.repeat(32))),
+      );
+    const coinbase = fc.uint8Array({ maxLength: 100 }).map((extra): CoinbaseTx => ({ ...cb, extra }));
+    fc.assert(
+      fc.property(coinbase, fc.array(transfer, { maxLength: 12 }), (first, rest) => {
+        const all = [first, ...rest];
+        const raw = encodeBlock({ header: block.header, txs: all });
+        const decoded = decodeBlock(raw).txs;
+        decoded.forEach((tx, i) => expect(bytesToHex(encodeTx(blockTxAt(raw, i)!))).toBe(bytesToHex(encodeTx(tx))));
+        expect([blockTxAt(raw, all.length), blockTxAt(raw, -1)]).toEqual([undefined, undefined]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('refuses a truncated block with a decode error, not a wrong transaction', () => {
+    const raw = encodeBlock(block);
+    expect(() => blockTxAt(raw.subarray(0, raw.length - 10), 1)).toThrow(DecodeError);
   });
 });

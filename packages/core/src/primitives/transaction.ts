@@ -170,6 +170,21 @@ export function readTx(r: BufferReader): Transaction {
   return tx;
 }
 
+/** Moves past one transaction as readTx reads it, building nothing: finding one transaction of a stored block. */
+export function skipTx(r: BufferReader): void {
+  const version = r.u8();
+  if (version === TX_VERSION_COINBASE) {
+    r.bytes(4 + 4 + ADDRESS_SIZE + 8 + 32);
+    r.varBytes(MAX_COINBASE_EXTRA_DECODE);
+  } else if (version === TX_VERSION_TRANSFER) {
+    r.bytes(4 + 8 + 8 + ADDRESS_SIZE + 8);
+    r.varBytes(MAX_TX_DATA_DECODE);
+    r.bytes(PUBKEY_SIZE + SIGNATURE_SIZE);
+  } else {
+    throw new DecodeError(`unknown transaction version ${version}`);
+  }
+}
+
 export function decodeTx(bytes: Uint8Array): Transaction {
   const r = new BufferReader(bytes);
   const tx = readTx(r);

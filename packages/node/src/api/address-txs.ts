@@ -52,8 +52,7 @@ export async function confirmedAddressTxs(
   const items: ConfirmedAddressTx[] = [];
   for (const r of rows) {
     const entry = chain.getEntryByHeight(r.height);
-    const block = entry ? await chain.getBlock(entry) : null;
-    const tx = block?.txs[r.index];
+    const tx = entry ? await chain.getTx(entry, r.index) : null;
     // The index may briefly lag a reorg; a row that no longer matches its block is skipped, not misreported.
     if (!entry || !tx || hashToHex(txHash(tx)) !== hashToHex(r.hash)) continue;
     const receipt = tx.kind === 'transfer' && isContractTx(tx) ? await chain.contracts.receipt(r.hash) : undefined;

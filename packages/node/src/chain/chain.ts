@@ -1,4 +1,6 @@
 import {
+  blockTxAt,
+  type Transaction,
   RuleError,
   reject,
   blockAccounts,
@@ -285,6 +287,18 @@ export class Chain extends TypedEmitter<ChainEvents> {
   canServe(entry: ChainEntry): boolean {
     if (entry.status & Status.invalid || !(entry.status & Status.haveData)) return false;
     return this.isMain(entry) || (entry.status & Status.valid) !== 0;
+  }
+
+  /**
+   * Transaction `index` of a stored block, decoding only it unless the block is cached decoded;
+   * null if the block's data or that transaction is not there.
+   */
+  async getTx(entry: ChainEntry, index: number): Promise<Transaction | null> {
+    await this.settled();
+    const cached = this.blockCache.get(entry.id) ?? this.unstored.get(entry.id);
+    if (cached) return cached.txs[index] ?? null;
+    const raw = await this.db.get(key(Prefix.block, entry.hash));
+    return raw ? (blockTxAt(raw, index) ?? null) : null;
   }
 
   async getRawBlock(entry: ChainEntry): Promise<Uint8Array | null> {

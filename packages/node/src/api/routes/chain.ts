@@ -83,8 +83,8 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
     if (pending) return { ...txJson(pending.tx, backend), status: 'pending', confirmations: 0, blockHash: null, blockHeight: null } satisfies ApiResponse<'GET /api/tx/:id'>;
     const loc = await chain.getTxLocation(hexToHash(id));
     if (!loc) throw new HttpError(404, `transaction ${id} not found`, 'not-found');
-    const block = await loadBlock(loc.entry);
-    const tx = block.txs[loc.index]!;
+    const tx = await chain.getTx(loc.entry, loc.index);
+    if (!tx) throw new HttpError(404, 'block data not found', 'not-found');
     const receipt = tx.kind === 'transfer' && tx.data.length > 0 ? await chain.contracts.receipt(txHash(tx)) : undefined;
     return {
       ...txJson(tx, backend),
