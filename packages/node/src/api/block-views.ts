@@ -38,11 +38,20 @@ export class BlockViews {
     return n;
   }
 
-  /** The block as `GET /api/blocks/:id` answers it, as JSON text. */
-  async detail(e: ChainEntry, confirmations: number | null, nextHash: string | null): Promise<string> {
+  /**
+   * The block as `GET /api/blocks/:id` answers it, as JSON text. `beforeRender` runs only when the
+   * transactions are not cached and may throw to refuse: the render, not the request, is the cost.
+   */
+  async detail(
+    e: ChainEntry,
+    confirmations: number | null,
+    nextHash: string | null,
+    beforeRender: () => Promise<void> = async () => undefined,
+  ): Promise<string> {
     let txs = this.txs.get(e.id);
     let count = this.counts.get(e);
     if (txs === undefined || count === undefined) {
+      await beforeRender();
       const block = await this.load(e);
       count = block.txs.length;
       this.counts.set(e, count);

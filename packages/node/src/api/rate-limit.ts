@@ -4,13 +4,23 @@ import type { RateLimitMode } from '../config/config.js';
 import { HttpError } from './http-error.js';
 import { clientKey, isLoopback } from './client-key.js';
 
-type RateClass = 'read' | 'heavy' | 'submit' | 'run';
+export type RateClass = 'read' | 'heavy' | 'submit' | 'run';
+
+/**
+ * Counts one request of `cls` against the client's budget from inside a handler, for costs only the
+ * handler can see (a block not yet rendered); throws 429 rate-limited once the budget is spent.
+ */
+export type ChargeRate = (req: FastifyRequest, reply: FastifyReply, cls: RateClass) => Promise<void>;
 
 /** Requests per client IP per minute, per class; docs/api.md lists them. */
 export const RATE_LIMITS: Record<RateClass, number> = {
   /** Every other /api route and the /ws upgrade: generous, an explorer page makes a few. */
   read: 1_200,
-  /** Reads that may decode and render whole blocks (megabytes of JSON each) when not cached. */
+  /**
+   * Renders of whole blocks (megabytes of JSON each): /api/blockchain/full per request, and
+   * /api/blocks/:id only when the block is not already rendered, so pages re-reading the same
+   * blocks (a dashboard on every new block) are not refused.
+   */
   heavy: 60,
   /** Transactions and contract deploys/calls into the mempool: each is verified and may be relayed. */
   submit: 120,
@@ -21,7 +31,8 @@ const WINDOW_MS = 60_000;
 
 const SUBMIT = new Set(['/api/transactions', '/api/transaction', '/api/contracts/deploy', '/api/contracts/execute']);
 const RUN = new Set(['/api/contracts/call', '/api/contracts/estimate-gas']);
-const HEAVY = new Set(['/api/blocks', '/api/blocks/:id', '/api/blockchain/full']);
+// /api/blocks lists headers and counts, and a block's count is kept per index entry: a read.
+const HEAVY = new Set(['/api/blockchain/full']);
 
 function classOf(method: string | string[], url: string): RateClass | null {
   if (!url.startsWith('/api/') && url !== '/ws') return null;
@@ -38,15 +49,15 @@ function classOf(method: string | string[], url: string): RateClass | null {
  * limits them too (behind a reverse proxy on the same host every client looks like loopback). Must be installed
  * before the routes: it attaches itself to each route as it is added.
  */
-export async function installRateLimits(app: FastifyInstance, mode: RateLimitMode): Promise<void> {
-  if (mode === 'off') return;
+export async function installRateLimits(app: FastifyInstance, mode: RateLimitMode): Promise<ChargeRate> {
+  if (mode === 'off') return async () => undefined;
   await app.register(rateLimit, {
     global: false,
     // req.ip is the client's own address behind a trusted proxy (TRUST_PROXY); IPv6 counts by /64.
     keyGenerator: (req: FastifyRequest) => clientKey(req.ip),
     ...(mode === 'remote' ? { allowList: (req: FastifyRequest) => isLoopback(req.ip) } : {}),
   });
-  const hooks = {} as Record<RateClass, onRequestAsyncHookHandler>;
+  const hooks = {} as Record<RateClass, (req: FastifyRequest, reply: FastifyReply) => Promise<void>>;
   for (const cls of Object.keys(RATE_LIMITS) as RateClass[]) {
     const check = app.createRateLimit({ max: RATE_LIMITS[cls], timeWindow: WINDOW_MS });
     hooks[cls] = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -62,6 +73,7 @@ export async function installRateLimits(app: FastifyInstance, mode: RateLimitMod
     const cls = classOf(route.method, route.url ?? '');
     if (!cls) return;
     const existing = route.onRequest;
-    route.onRequest = [...(Array.isArray(existing) ? existing : existing ? [existing] : []), hooks[cls]];
+    route.onRequest = [...(Array.isArray(existing) ? existing : existing ? [existing] : []), hooks[cls] as onRequestAsyncHookHandler];
   });
+  return (req, reply, cls) => hooks[cls](req, reply);
 }

@@ -59,7 +59,7 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
   installErrorHandler(app, ctx.log);
   installJsonBodyParser(app);
   // Before any route: the limits attach to each route as it is added.
-  await installRateLimits(app, opts.rateLimit);
+  const charge = await installRateLimits(app, opts.rateLimit);
   await installApiDocs(app, ctx.version);
   await app.register(fastifyWebsocket, { options: { maxPayload: WS_MAX_PAYLOAD } });
   const hasWebApp = await registerWebApp(app);
@@ -72,7 +72,7 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
 
   const sorted = new SortedMempool(ctx.mempool);
   app.addHook('onClose', async () => sorted.close());
-  chainRoutes(app, ctx);
+  chainRoutes(app, ctx, charge);
   transactionRoutes(app, ctx, sorted);
   miningRoutes(app, ctx);
   networkRoutes(app, ctx);

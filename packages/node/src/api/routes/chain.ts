@@ -7,6 +7,7 @@ import { BlockViews } from '../block-views.js';
 import { confirmedAddressTxs, directionOf, internalReceived } from '../address-txs.js';
 import { newestWithin } from '../newest-within.js';
 import type { ChainEntry } from '../../chain/entry.js';
+import type { ChargeRate } from '../rate-limit.js';
 
 /**
  * Bounds on /api/blockchain/full, so one request cannot exhaust memory or the event loop: a count, and
@@ -15,7 +16,8 @@ import type { ChainEntry } from '../../chain/entry.js';
 export const FULL_CHAIN_MAX_BLOCKS = 1000;
 export const FULL_CHAIN_MAX_BYTES = 8 * 1024 * 1024;
 
-export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
+/** `charge` counts a block render against the client's heavy budget (see RATE_LIMITS). */
+export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: ChargeRate): void {
   const { chain, mempool, backend } = ctx;
 
   const confirmations = (e: ChainEntry): number | null => (chain.isMain(e) ? chain.height - e.height + 1 : null);
@@ -61,7 +63,8 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const { id } = parse(hashOrHeight, req.params, 'id');
     const e = id.length === 64 ? chain.getEntry(id.toLowerCase()) : chain.getEntryByHeight(Number(id));
     if (!e) throw new HttpError(404, `block ${id} not found`, 'not-found');
-    return reply.type('application/json').send(await views.detail(e, confirmations(e), next(e)));
+    const text = await views.detail(e, confirmations(e), next(e), () => charge(req, reply, 'heavy'));
+    return reply.type('application/json').send(text);
   });
 
   // The seed's route, bounded: the whole chain while it is small, else its newest blocks up to a
