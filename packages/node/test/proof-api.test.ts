@@ -43,7 +43,7 @@ describe('proof routes on a regtest node', () => {
     await mine(3);
     await submit(buildSignedTransfer({ params, to: other, amount: 7n * COIN, fee: { custom: 10_000n }, nonce: 0n }, key));
     const deploy = await submit(
-      buildSignedContractTransfer({ params, action: { type: 'deploy', code: tokenSource, init: ['Hack', 'HCK', 0, 1_000_000] }, gasLimit: 1_500_000, gasPrice: 1n, nonce: 1n }, key),
+      buildSignedContractTransfer({ params, action: { type: 'deploy', code: tokenSource, init: ['Hack', 'HCK', 0, 1_000_000] }, gasLimit: 5_000_000, gasPrice: 1n, nonce: 1n }, key),
     );
     await mine();
     token = (await node.api(`/api/tx/${deploy}`)).receipt.contractAddress as string;

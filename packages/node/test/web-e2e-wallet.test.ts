@@ -280,9 +280,9 @@ if (!hasChromium) {
         // A fixed, ample limit: this case is about the arguments, not about the node's gas estimate. Typed once
         // while the estimate may still be on its way: a limit the user typed or is typing is never overwritten.
         const gasLimit = page.getByLabel('Gas limit').first();
-        await gasLimit.fill('1500000');
+        await gasLimit.fill('4000000');
         await poll(() => page.getByTestId('deploy-estimate').textContent(), { timeout: 20_000 }).toMatch(/^Estimate · gas/);
-        expect(await gasLimit.inputValue()).toBe('1500000');
+        expect(await gasLimit.inputValue()).toBe('4000000');
         // The newest receipt is this deploy's once its id changes (a count would miss a list the page rebuilt).
         const newest = async () => ((await receipts.count()) > 0 ? await receipts.first().getAttribute('data-txid') : null);
         const before = await newest();

@@ -61,7 +61,7 @@ export function applyContractTx(
   sender.balance -= cost;
   sender.nonce += 1n;
 
-  const intrinsic = intrinsicGas(tx, params);
+  const intrinsic = intrinsicGas(tx, params, payload);
   const gasLimit = payload.gasLimit - intrinsic;
   const contract = payload.type === 'deploy' ? contractAddress(from, tx.nonce) : tx.to;
   const key = addressKey(contract);

@@ -140,15 +140,20 @@ export function contractPayload(tx: TransferTx, params: ConsensusParams): Contra
   if (tx.fee !== BigInt(gasLimit) * gasPrice) {
     reject('bad-txns-contract-fee', `fee must be gasLimit × gasPrice = ${BigInt(gasLimit) * gasPrice}, is ${tx.fee}`);
   }
-  const intrinsic = intrinsicGas(tx, params);
+  const intrinsic = intrinsicGas(tx, params, payload);
   if (gasLimit < intrinsic) reject('bad-txns-contract-gas', `gasLimit ${gasLimit} below the intrinsic gas ${intrinsic}`);
   cachePayload(tx, payload);
   return payload;
 }
 
-/** Gas charged before any code runs: a base plus a price per byte of payload. */
-export function intrinsicGas(tx: TransferTx, params: ConsensusParams): number {
-  return params.contractTxBaseGas + tx.data.length * params.contractDataGasPerByte;
+/**
+ * Gas charged before any code runs: a base, a price per byte of payload, and for a deploy a
+ * price per character of its source. Preparing a source costs thousands of times what 16 gas a
+ * byte paid for: a block of large deploys that ran out of gas at once took each node seconds.
+ */
+export function intrinsicGas(tx: Pick<TransferTx, 'data'>, params: ConsensusParams, payload: Pick<DeployPayload, 'type' | 'code'> | Pick<CallPayload, 'type'>): number {
+  const source = payload.type === 'deploy' ? payload.code.length * params.contractDeployGasPerSourceChar : 0;
+  return params.contractTxBaseGas + tx.data.length * params.contractDataGasPerByte + source;
 }
 
 /** The address of a contract: the last 20 bytes of keccak256(deployer ‖ nonce u64 LE). */

@@ -47,6 +47,12 @@ export interface ConsensusParams {
   readonly contractTxBaseGas: number;
   /** Intrinsic gas per byte of a contract transaction's data (payload). */
   readonly contractDataGasPerByte: number;
+  /**
+   * Intrinsic gas per character of a deploy's source, for preparing it (parse, check and
+   * instrument) before any of it runs: up to ~4.5 µs per character on the reference machine,
+   * about what this much gas of plain code takes (docs/contracts.md, "Deploying").
+   */
+  readonly contractDeployGasPerSourceChar: number;
   readonly blockVersion: number;
   readonly genesis: GenesisSpec;
 }
@@ -109,6 +115,7 @@ const COMMON = {
   maxBlockGas: 200_000_000,
   contractTxBaseGas: 20_000,
   contractDataGasPerByte: 16,
+  contractDeployGasPerSourceChar: 600,
   blockVersion: 1,
 } as const;
 

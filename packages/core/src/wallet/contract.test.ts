@@ -63,8 +63,13 @@ describe('contract transaction builder', () => {
     expect(() => buildContractTransfer({ ...base, action: { type: 'deploy', code: '' }, gasLimit: 60_000 })).toThrow(/code/);
     expect(() => buildContractTransfer({ ...base, action: { type: 'deploy', code: TOKEN }, gasLimit: params.maxTxGas + 1 })).toThrow(/bad-txns-contract-gas/);
     expect(() => buildContractTransfer({ ...base, action: { type: 'deploy', code: TOKEN }, gasLimit: 1.5 })).toThrow(WalletError);
-    const tx = buildContractTransfer({ ...base, action: { type: 'deploy', code: TOKEN }, gasLimit: 60_000 });
-    expect(intrinsicGas({ ...tx, publicKey: new Uint8Array(33), signature: new Uint8Array(64) }, params)).toBeLessThan(60_000);
+    // A deploy pays for its source before any of it runs: less than that is refused outright.
+    const sourceGas = TOKEN.length * params.contractDeployGasPerSourceChar;
+    expect(() => buildContractTransfer({ ...base, action: { type: 'deploy', code: TOKEN }, gasLimit: sourceGas })).toThrow(/bad-txns-contract-gas/);
+    const tx = buildContractTransfer({ ...base, action: { type: 'deploy', code: TOKEN }, gasLimit: sourceGas + 100_000 });
+    const intrinsic = intrinsicGas(tx, params, { type: 'deploy', code: TOKEN });
+    expect(intrinsic).toBe(params.contractTxBaseGas + tx.data.length * params.contractDataGasPerByte + sourceGas);
+    expect(intrinsic).toBeLessThan(sourceGas + 100_000);
   });
 
   it('derives a gas price that pays at least the per-byte fee rate', () => {
@@ -72,7 +77,7 @@ describe('contract transaction builder', () => {
     expect(gasPriceForFeeRate(1n, params)).toBe(1n);
     expect(gasPriceForFeeRate(16n, params)).toBe(1n);
     expect(gasPriceForFeeRate(17n, params)).toBe(2n);
-    const tx = buildContractTransfer({ params, action: { type: 'deploy', code: TOKEN.repeat(20) }, gasLimit: 100_000, gasPrice: gasPriceForFeeRate(40n, params), nonce: 0n });
+    const tx = buildContractTransfer({ params, action: { type: 'deploy', code: TOKEN.repeat(20) }, gasLimit: params.maxTxGas, gasPrice: gasPriceForFeeRate(40n, params), nonce: 0n });
     const size = encodeTx({ ...tx, publicKey: new Uint8Array(33), signature: new Uint8Array(64) }).length;
     // Even at the intrinsic minimum the fee covers the rate.
     expect(BigInt(params.contractTxBaseGas + tx.data.length * params.contractDataGasPerByte) * gasPriceForFeeRate(40n, params)).toBeGreaterThanOrEqual(40n * BigInt(size));

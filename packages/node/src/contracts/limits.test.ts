@@ -188,9 +188,9 @@ describe('deep transactions in the chain', () => {
     for (const f of fixtures.splice(0)) await f.close();
   });
 
-  const tx = (f: ChainFixture, from: Wallet, to: Uint8Array, payload: string): TransferTx =>
+  const tx = (f: ChainFixture, from: Wallet, to: Uint8Array, payload: string, fee = 2_000_000n): TransferTx =>
     signTransfer(
-      { kind: 'transfer', chainId: f.params.chainId, nonce: 0n, fee: 2_000_000n, to, amount: 0n, data: utf8ToBytes(payload) },
+      { kind: 'transfer', chainId: f.params.chainId, nonce: 0n, fee, to, amount: 0n, data: utf8ToBytes(payload) },
       from.privateKey,
     );
 
@@ -199,8 +199,8 @@ describe('deep transactions in the chain', () => {
     fixtures.push(f);
     await f.mine(2, { miner: W.minerA });
     const deepDeploy = tx(f, W.minerA, ZERO_ADDRESS, JSON.stringify({
-      type: 'deploy', code: fn(`return a${'.b'.repeat(15_000)};`), init: [], gasLimit: 2_000_000, gasPrice: '1',
-    }));
+      type: 'deploy', code: fn(`return a${'.b'.repeat(15_000)};`), init: [], gasLimit: 30_000_000, gasPrice: '1',
+    }), 30_000_000n);
     const deepCall = tx(f, W.minerA, W.bob.address,
       `{"type":"call","fn":"f","args":${'['.repeat(5_000)}${']'.repeat(5_000)},"gasLimit":2000000,"gasPrice":"1"}`);
     expect((await rejection(f.mempool.add(deepDeploy))).code).toBe('bad-txns-contract-too-deep');

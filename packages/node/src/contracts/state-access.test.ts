@@ -86,12 +86,12 @@ describe('state access is linear: no transition re-runs to load accounts', () =>
     const leaves: Uint8Array[] = [];
     for (let i = 0; i < 400; i++) {
       leaves.push(contractAddress(W.alice.address, BigInt(i)));
-      await f.mempool.add(contractTx(f, W.alice, BigInt(i), ZERO_ADDRESS, { type: 'deploy', code: LEAF, init: [] }, 200_000, 5n));
+      await f.mempool.add(contractTx(f, W.alice, BigInt(i), ZERO_ADDRESS, { type: 'deploy', code: LEAF, init: [] }, 400_000, 5n));
     }
     await f.mine(1);
     expect(f.mempool.size).toBe(0);
     const fan = contractAddress(W.bob.address, 0n);
-    await f.mempool.add(contractTx(f, W.bob, 0n, ZERO_ADDRESS, { type: 'deploy', code: FAN, init: [] }, 200_000));
+    await f.mempool.add(contractTx(f, W.bob, 0n, ZERO_ADDRESS, { type: 'deploy', code: FAN, init: [] }, 1_000_000));
     for (let i = 0; i < 4; i++) {
       const addrs = leaves.slice(i * 100, (i + 1) * 100).map(formatAddress);
       await f.mempool.add(contractTx(f, W.bob, BigInt(1 + i), fan, { type: 'call', fn: 'register', args: [i, addrs] }, 10_000_000));
@@ -118,7 +118,7 @@ describe('contract storage lives in LevelDB', () => {
     const c = contractAddress(W.alice.address, 0n);
     await f.mempool.add(contractTx(f, W.alice, 0n, ZERO_ADDRESS, {
       type: 'deploy', code: `export function init() { storage.set('greeting', 'hello'); } export function set(v) { storage.set('greeting', v); }`, init: [],
-    }, 200_000));
+    }, 1_000_000));
     await f.mine(1);
     await f.reopen();
     expect(f.chain.contracts.cacheBytes()).toBe(0);
@@ -134,7 +134,7 @@ describe('contract storage lives in LevelDB', () => {
     const f = await fixture();
     const deployed: string[] = [];
     for (let n = 0n; n < 3n; n++) {
-      await f.mempool.add(contractTx(f, W.alice, n, ZERO_ADDRESS, { type: 'deploy', code: `export function v() { return ${n}; }`, init: [] }, 200_000));
+      await f.mempool.add(contractTx(f, W.alice, n, ZERO_ADDRESS, { type: 'deploy', code: `export function v() { return ${n}; }`, init: [] }, 1_000_000));
       await f.mine(1);
       deployed.push(addressKey(contractAddress(W.alice.address, n)));
     }
@@ -159,7 +159,7 @@ describe('contract storage lives in LevelDB', () => {
     const c = contractAddress(W.alice.address, 0n);
     await a.mempool.add(contractTx(a, W.alice, 0n, ZERO_ADDRESS, {
       type: 'deploy', code: `export function init() { storage.set('v', 1); } export function set(v) { storage.set('v', v); }`, init: [],
-    }, 200_000));
+    }, 1_000_000));
     await a.mine(1);
     for (let h = a.chain.height; h <= a.chain.height; h++) await b.chain.processBlock((await a.chain.getBlock(a.chain.getEntryByHeight(h)!))!);
     await a.mempool.add(contractTx(a, W.alice, 1n, c, { type: 'call', fn: 'set', args: [2] }, 200_000));

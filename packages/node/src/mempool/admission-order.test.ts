@@ -25,7 +25,7 @@ class CountingExecutor implements ContractExecutor {
 const SOURCE = `export function init() { let x = 0; ${'x = x + 1; '.repeat(2_000)} }`;
 
 function deploy(fx: ChainFixture, from: Wallet, nonce: bigint): TransferTx {
-  const gasLimit = 1_900_000;
+  const gasLimit = 16_000_000;
   const data = utf8ToBytes(JSON.stringify({ type: 'deploy', code: SOURCE, init: [], gasLimit, gasPrice: '1' }));
   return signTransfer({ kind: 'transfer', chainId: fx.params.chainId, nonce, fee: BigInt(gasLimit), to: ZERO_ADDRESS, amount: 0n, data }, from.privateKey);
 }

@@ -40,7 +40,7 @@ describe('contract transactions are ranked by the fee they are sure to pay', () 
     const transfer = fx.tx(W.carol, W.dave, 1n, { fee: 100_000n });
     const e = await fx.mempool.add(big);
     await fx.mempool.add(transfer);
-    expect(e.fee).toBe(BigInt(intrinsicGas(big, fx.params)));
+    expect(e.fee).toBe(BigInt(intrinsicGas(big, fx.params, { type: 'call' })));
     expect(e.gasLimit).toBe(50_000_000);
     expect(fx.mempool.select(10, 1_000_000).map(id)).toEqual([id(transfer), id(big)]);
   });

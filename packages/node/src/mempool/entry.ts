@@ -43,7 +43,7 @@ export function makeMempoolEntry(tx: TransferTx, backend: SignatureBackend, para
   if (isContractTx(tx)) {
     // Only numbers are kept: the parsed payload itself stays in core's bounded cache.
     const payload = contractPayload(tx, params);
-    fee = BigInt(intrinsicGas(tx, params)) * payload.gasPrice;
+    fee = BigInt(intrinsicGas(tx, params, payload)) * payload.gasPrice;
     gasLimit = payload.gasLimit;
   }
   return {

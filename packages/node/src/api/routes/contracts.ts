@@ -18,7 +18,6 @@ import {
   utf8ToBytes,
   type Account,
   type ApiResponse,
-  type TransferTx,
 } from '@hackcoin/core';
 import type { ApiContext } from '../context.js';
 import { HttpError, parse } from '../http-error.js';
@@ -139,7 +138,7 @@ export function contractRoutes(app: FastifyInstance, ctx: ApiContext, budget: En
     }
     // Intrinsic gas depends on the payload's size, which includes the gas fields themselves: size them at their widest.
     const data = utf8ToBytes(JSON.stringify({ ...payload, gasLimit: params.maxTxGas, gasPrice: '9'.repeat(20) }));
-    const intrinsic = intrinsicGas({ data } as TransferTx, params);
+    const intrinsic = intrinsicGas({ data }, params, body.type === 'deploy' ? { type: 'deploy', code: body.contractCode } : { type: 'call' });
     const gasUsed = intrinsic + r.gasUsed;
     const suggested = Math.min(params.maxTxGas, Math.ceil(gasUsed * 1.2) + 1_000);
     account = await chain.getAccount(body.from);
