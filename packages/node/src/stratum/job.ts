@@ -37,10 +37,11 @@ export class StratumJob {
     this.branch = coinbaseMerkleBranch([new Uint8Array(32), ...template.txs.slice(1).map(txHash)]);
   }
 
-  notifyParams(cleanJobs: boolean): unknown[] {
+  /** `id` names the job to the miner: a connection may be sent this work again under an alias of its own. */
+  notifyParams(cleanJobs: boolean, id = this.id): unknown[] {
     const h = this.template.header;
     return [
-      this.id,
+      id,
       stratumPrevHash(h.prevHash),
       bytesToHex(this.coinb1),
       bytesToHex(this.coinb2),

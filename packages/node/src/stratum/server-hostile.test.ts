@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NETWORKS, formatAddress } from '@hackcoin/core';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
-import { StratumTestClient, type Notify } from '../../test/helpers/stratum-client.js';
+import { StratumTestClient, shareTargetFor, type Notify } from '../../test/helpers/stratum-client.js';
 import { StratumServer, type StratumOptions } from './server.js';
 import { MAX_REJECT_RUN, MAX_UNREAD_BYTES, SUBMIT_BURST } from './session.js';
 
@@ -163,9 +163,29 @@ describe('connection resources', () => {
 });
 
 describe('variable difficulty', () => {
-  it("eases idle connections down without new job ids, so their changes never push another miner's job out", async () => {
+  /** Credited difficulty of each accepted share, in order. */
+  function credits(server: StratumServer): number[] {
+    const got: number[] = [];
+    server.on('share', (_w, d, outcome) => void (outcome === 'accepted' && got.push(d)));
+    return got;
+  }
+
+  /** A share for `job` that meets `difficulty` but not `harder` (nor the block target), searching from extranonce2 `from`. */
+  function shareBetween(c: StratumTestClient, job: Notify, difficulty: number, harder: number, from: number): { en2: string; nonce: number } {
+    const [easy, hard] = [shareTargetFor(difficulty), shareTargetFor(harder)];
+    for (let e = from; ; e++) {
+      const en2 = e.toString(16).padStart(8, '0');
+      for (let nonce = 0; nonce < 1_000_000; nonce++) {
+        const v = BigInt(`0x${Buffer.from(c.hashFor(job, en2, job.ntime, nonce)).reverse().toString('hex')}`);
+        if (v <= easy && v > hard && v > blockTarget(job.nbits)) return { en2, nonce };
+      }
+    }
+  }
+
+  it("eases idle connections down under job ids of their own, so their changes never push another miner's job out", async () => {
     const clock = { ms: Date.now() };
     const { server, port } = await pool({ now: () => clock.ms, maxConnectionsPerIp: 200 });
+    const credited = credits(server);
     const honest = await miner(port);
     const job = honest.job;
     // More idle connections than the pool keeps jobs (64): each used to get its own re-issue of the work.
@@ -174,15 +194,48 @@ describe('variable difficulty', () => {
     const start = idle[0]!.difficulty;
     // A review window with no shares: vardiff eases every connection down at its next idle review.
     clock.ms += 16_000;
-    await until(() => idle.every((c) => c.difficulty < start), 'every idle connection eased down');
-    // The honest miner mines at its new, easier difficulty on the job it had all along.
-    expect(honest.difficulty).toBeLessThan(start);
-    const { en2, nonce } = shareOf(honest, job);
-    const r = await honest.submit(worker, job, en2, nonce);
-    expect(r.error).toBeNull();
-    expect(r.result).toBe(true);
-    expect(server.shareTotals().accepted).toBe(1);
-    expect(idle.every((c) => c.jobs.length === 1 && c.jobs[0]!.jobId === job.jobId)).toBe(true);
+    await until(() => [honest, ...idle].every((c) => c.difficulty < start && c.jobs.length === 2), 'every connection eased down and re-sent its work');
+    // Each got the same work again under an alias of its own job id.
+    expect(idle.every((c) => c.jobs[1]!.jobId.startsWith(`${job.jobId}.`) && c.jobs[1]!.coinb1 === job.coinb1)).toBe(true);
+    // The honest miner's original job is still in the pool's list: a share on it is judged at its own difficulty.
+    const old = shareBetween(honest, job, start, 1, 1);
+    const easier = honest.difficulty;
+    expect((await honest.submit(worker, job, old.en2, old.nonce)).result).toBe(true);
+    const fresh = shareBetween(honest, honest.job, easier, start, 1000);
+    expect((await honest.submit(worker, honest.job, fresh.en2, fresh.nonce)).result).toBe(true);
+    expect(credited).toEqual([start, easier]);
+  }, 20_000);
+
+  it('credits each share at the difficulty of the job id it names after a raise, once per header', async () => {
+    // The clock stands still: 16 quick shares make a burst far above the aimed-at rate, and vardiff raises 4x.
+    const clock = { ms: Date.now() };
+    const { server, port } = await pool({ now: () => clock.ms });
+    const credited = credits(server);
+    const c = await miner(port);
+    const job = c.job;
+    const d = c.difficulty;
+    for (let i = 0; i < 16; i++) {
+      const s = shareOf(c, job, 1 + i * 100);
+      expect((await c.submit(worker, job, s.en2, s.nonce)).result).toBe(true);
+    }
+    await until(() => c.jobs.length === 2, 'the work re-sent after the raise');
+    const alias = c.job;
+    expect(c.difficulty).toBe(4 * d);
+    expect(alias.jobId.startsWith(`${job.jobId}.`)).toBe(true);
+    expect(alias.clean).toBe(true);
+    // On the alias: judged and credited at 4d.
+    const hard = shareOf(c, alias, 5000);
+    expect((await c.submit(worker, alias, hard.en2, hard.nonce)).result).toBe(true);
+    const low = shareBetween(c, alias, d, 4 * d, 6000);
+    expect((await c.submit(worker, alias, low.en2, low.nonce)).error?.[0]).toBe(23);
+    // On the original job: judged at d, and credited d even when the hash happens to meet 4d.
+    const lucky = shareOf(c, job, 7000);
+    expect((await c.submit(worker, job, lucky.en2, lucky.nonce)).result).toBe(true);
+    // One header under the alias and the original job: credited once.
+    expect((await c.submit(worker, job, hard.en2, hard.nonce)).error?.[0]).toBe(22);
+    expect((await c.submit(worker, alias, lucky.en2, lucky.nonce)).error?.[0]).toBe(22);
+    expect(credited).toEqual([...Array(16).fill(d), 4 * d, d]);
+    expect(server.shareTotals()).toMatchObject({ accepted: 18, lowDifficulty: 1, duplicate: 2 });
   }, 20_000);
 });
 

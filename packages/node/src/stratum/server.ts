@@ -317,17 +317,18 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     if (typeof jobId !== 'string' || typeof en2Hex !== 'string' || !/^[0-9a-fA-F]+$/.test(en2Hex) || en2Hex.length !== EXTRANONCE2_SIZE * 2 || ntime === null || nonce === null) {
       return this.reject(worker, address, 'invalid', d, StratumError.other, 'malformed params');
     }
-    const sentDifficulty = session.jobDifficulty.get(jobId);
+    const sent = session.sentJob(jobId);
     // Only work sent to this connection counts: its extranonce1 is what makes the work its own.
-    if (sentDifficulty === undefined) return this.reject(worker, address, 'stale', d, StratumError.jobNotFound, 'job not found (stale)');
-    const found = this.jobs.lookup(jobId, this.o.chain.tip);
+    if (sent === undefined) return this.reject(worker, address, 'stale', d, StratumError.jobNotFound, 'job not found (stale)');
+    const found = this.jobs.lookup(sent.jobId, this.o.chain.tip);
     if ('stale' in found) return this.reject(worker, address, 'stale', d, StratumError.jobNotFound, found.stale);
     const { job } = found;
     if (job.template.parent === this.solvedParent) {
       return this.reject(worker, address, 'stale', d, StratumError.jobNotFound, 'stale job (a block on this parent was just found)');
     }
-    // Credit is the difficulty the share is checked at, so judging at the easier one is never over-credit.
-    const difficulty = Math.min(sentDifficulty, session.toldDifficulty);
+    // Judged and credited at the difficulty of the job id the share names, never at a harder one it happens to
+    // meet: that would pay luck, and a miner could send its lucky shares only.
+    const difficulty = sent.difficulty;
     const mtp = this.o.chain.medianTimePast(job.template.parent);
     // Miners roll ntime forward from the job's by the seconds they have worked on it, which is about the
     // clock's own advance: past that bound a share is not honest rolling (consensus would take up to 2 h).
@@ -368,15 +369,11 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
         this.solvedParent = null;
       }
     }
-    else if (this.o.varDiff !== false) this.retune(session, session.vardiff.onShare(this.blockDifficulty(job), this.now()));
+    else if (this.o.varDiff !== false) this.retune(session, session.vardiff.onShare(difficulty, this.blockDifficulty(job), this.now()));
     return { accepted: true };
   }
 
-  /**
-   * A vardiff change goes out as mining.set_difficulty alone: re-issuing the
-   * work under a new job id per change let idle connections' changes push
-   * other miners' jobs out of the pool-wide job list.
-   */
+  /** A vardiff change goes to that connection alone (see StratumSession.retarget). */
   private retune(session: StratumSession, next: number | null): void {
     if (next !== null) session.retarget(next);
   }

@@ -30,9 +30,23 @@ export const MAX_REJECT_RUN = 100;
  */
 export const SUBMIT_BURST = 500;
 export const SUBMITS_PER_SECOND = 250;
+/** Pool job ids a connection remembers the difficulty of: as many as the pool keeps jobs. */
+const MAX_SENT_JOBS = 64;
+/**
+ * Re-sends of work under a connection's own alias ids (one per difficulty
+ * change) it remembers: only the last few can still be worked on, and they
+ * live in this session alone, never in the pool-wide job list.
+ */
+export const MAX_JOB_ALIASES = 16;
 
 /** Why the pool closed a connection (or `peer-closed` when the miner did). */
 export type CloseReason = 'peer-closed' | 'pool-stopping' | 'idle' | 'not-authorised' | 'line-too-long' | 'garbage' | 'not-reading' | 'rejected-shares';
+
+/** A job id as this connection was sent it: the pool job it names and the share difficulty it is judged at. */
+export interface SentJob {
+  jobId: string;
+  difficulty: number;
+}
 
 export interface SubmitOutcome {
   accepted: boolean;
@@ -54,9 +68,14 @@ export class StratumSession {
   readonly extranonce1: Uint8Array;
   readonly workers = new Map<string, string>();
   readonly vardiff: VarDiff;
-  /** Difficulty in force when each job was sent: a share is judged by the job's difficulty. */
-  readonly jobDifficulty = new Map<string, number>();
   subscribed = false;
+  /** Difficulty in force when each pool job was sent: a share is judged, and credited, at its job's difficulty. */
+  private readonly jobDifficulty = new Map<string, number>();
+  /** Alias id → pool job, for work re-sent at a new difficulty. */
+  private readonly aliases = new Map<string, SentJob>();
+  private aliasCounter = 0;
+  /** The pool job this connection was last sent: what a difficulty change re-sends. */
+  private lastJob: StratumJob | null = null;
   private sentDifficulty = 0;
   private buffer = '';
   private closed = false;
@@ -95,21 +114,35 @@ export class StratumSession {
     if (this.socket.writableLength > MAX_UNREAD_BYTES) this.close('not-reading');
   }
 
-  /** The share difficulty last sent to the miner. */
-  get toldDifficulty(): number {
-    return this.sentDifficulty;
+  /** The job id `id` as sent to this connection, or undefined when it was not (or is long forgotten). */
+  sentJob(id: string): SentJob | undefined {
+    const alias = this.aliases.get(id);
+    if (alias) return alias;
+    const difficulty = this.jobDifficulty.get(id);
+    return difficulty === undefined ? undefined : { jobId: id, difficulty };
   }
 
   /**
-   * A new share difficulty without new work, as ckpool does: re-sending the
-   * job under a new id for it would multiply job ids. Miners differ in when
-   * they apply it (cpuminer at the next notify, cgminer at once), so shares on
-   * jobs sent earlier are judged at the easier of the two (see the server).
+   * A new share difficulty, followed by the current work again under an id
+   * of this connection's own. Miners differ in when they apply a difficulty
+   * (cgminer at once, cpuminer at the next notify); with the notify right
+   * behind it both move to the new difficulty together with the new id, and
+   * every share is judged and credited at the difficulty of the id it names.
+   * The alias lives in this session only: other miners' jobs in the
+   * pool-wide list are never pushed out by one connection's changes.
    */
   retarget(difficulty: number): void {
     if (!this.subscribed || this.workers.size === 0 || difficulty === this.sentDifficulty) return;
     this.sentDifficulty = difficulty;
     this.send({ id: null, method: 'mining.set_difficulty', params: [difficulty] });
+    const job = this.lastJob;
+    // Work held back or replaced since is not worth re-sending: the next notify carries the new difficulty.
+    if (!job || job !== this.host.currentJob()) return;
+    const alias = `${job.id}.${(++this.aliasCounter).toString(16)}`;
+    this.aliases.set(alias, { jobId: job.id, difficulty });
+    if (this.aliases.size > MAX_JOB_ALIASES) this.aliases.delete(this.aliases.keys().next().value as string);
+    // Clean: work still in flight at the old difficulty is worth less (or nothing) than the same hashes on the alias.
+    this.send({ id: null, method: 'mining.notify', params: job.notifyParams(true, alias) });
   }
 
   /** Sends a job; a changed share difficulty goes first, since miners apply it at the next notify. */
@@ -121,7 +154,8 @@ export class StratumSession {
       this.send({ id: null, method: 'mining.set_difficulty', params: [d] });
     }
     this.jobDifficulty.set(job.id, d);
-    if (this.jobDifficulty.size > 64) this.jobDifficulty.delete(this.jobDifficulty.keys().next().value as string);
+    if (this.jobDifficulty.size > MAX_SENT_JOBS) this.jobDifficulty.delete(this.jobDifficulty.keys().next().value as string);
+    this.lastJob = job;
     this.send({ id: null, method: 'mining.notify', params: job.notifyParams(clean) });
   }
 

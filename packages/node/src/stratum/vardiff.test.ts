@@ -17,7 +17,7 @@ function simulate(v: VarDiff, o: { hashrate: number; ceiling: (t: number) => num
     credit += (o.hashrate * 0.1) / (v.difficulty * 2 ** 32);
     while (credit >= 1) {
       credit -= 1;
-      v.onShare(ceiling, t);
+      v.onShare(v.difficulty, ceiling, t);
     }
     v.review(ceiling, t);
     trace.push({ t, d: v.difficulty });
@@ -68,5 +68,19 @@ describe('VarDiff', () => {
     simulate(v, { hashrate: 1, ceiling: () => 1, seconds: 600 });
     expect(v.difficulty).toBe(1e-4);
     expect(v.clamp(1e-5)).toBe(1e-5);
+  });
+
+  it('rates a miner by the work it was credited: shares still at the difficulty before a raise do not raise it again', () => {
+    const v = new VarDiff(1, opts, 0);
+    // One share at difficulty 1 every 1.25 s is 0.8 difficulty per second: 4 gives a share every 5 s.
+    const changes: (number | null)[] = [];
+    let t = 0;
+    for (let i = 0; i < 12; i++) changes.push(v.onShare(1, 1e6, (t += 1250)));
+    expect(changes.filter((c) => c !== null)).toEqual([4]);
+    // The miner applies the raise late and goes on sending shares credited at 1, at the same rate of work.
+    changes.length = 0;
+    for (let i = 0; i < 24; i++) changes.push(v.onShare(1, 1e6, (t += 1250)));
+    expect(changes.filter((c) => c !== null)).toEqual([]);
+    expect(v.difficulty).toBe(4);
   });
 });

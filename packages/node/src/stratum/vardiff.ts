@@ -20,6 +20,8 @@ const MAX_STEP = 4;
  */
 export class VarDiff {
   private shares = 0;
+  /** Credited difficulty summed over the window: the miner's work, whatever difficulty each share was judged at. */
+  private work = 0;
   private windowStart: number;
 
   constructor(
@@ -40,9 +42,10 @@ export class VarDiff {
     return this.current;
   }
 
-  /** Records an accepted share; returns a new difficulty when it should change. */
-  onShare(ceiling: number, now = Date.now()): number | null {
+  /** Records an accepted share credited at `credited`; returns a new difficulty when it should change. */
+  onShare(credited: number, ceiling: number, now = Date.now()): number | null {
     this.shares++;
+    this.work += credited;
     return this.review(ceiling, now);
   }
 
@@ -56,9 +59,12 @@ export class VarDiff {
       const before = this.current;
       return this.clamp(ceiling) === before ? null : this.current;
     }
-    const wanted = this.shares === 0 ? this.current / MAX_STEP : this.current * (this.shares / Math.max(elapsed, 0.001)) * this.o.targetSeconds;
+    // The rate is work per second, not shares per second: a miner still sending shares at a difficulty it was
+    // told before a raise sends more of them for the same work, and counting them would raise it again and again.
+    const wanted = this.work === 0 ? this.current / MAX_STEP : (this.work / Math.max(elapsed, 0.001)) * this.o.targetSeconds;
     const stepped = Math.min(this.current * MAX_STEP, Math.max(this.current / MAX_STEP, wanted));
     this.shares = 0;
+    this.work = 0;
     this.windowStart = now;
     const next = Math.min(ceiling, Math.max(this.o.min, stepped));
     // Small corrections are noise; resending work for them would only cost the miner.
