@@ -29,6 +29,23 @@ async function connect(port: number) {
   return { ws, ask, closed };
 }
 
+/** Tries an upgrade: the HTTP status and retry-after of a refusal, or null once the socket opened (then closed). */
+function refusedUpgrade(port: number): Promise<{ status: number; retryAfter: number; body: any } | null> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode!, retryAfter: Number(res.headers['retry-after']), body: JSON.parse(body) }));
+    });
+    ws.on('open', () => {
+      ws.terminate();
+      resolve(null);
+    });
+    ws.on('error', (e) => (e.message.startsWith('Unexpected server response') ? undefined : reject(e)));
+  });
+}
+
 const addresses = (n: number): string[] => Array.from({ length: n }, () => `address:${formatAddress(randomBytes(20))}`);
 
 describe('RealtimeHub under hostile clients', () => {
@@ -148,17 +165,28 @@ describe('RealtimeHub under hostile clients', () => {
     await expect.poll(() => hub.clientCount).toBe(0);
   });
 
-  it('gives one address at most its share of the client slots', async () => {
+  it('gives one address at most its share of the client slots, refusing the next before the upgrade with 503 and retry-after', async () => {
+    let upgrades = 0;
+    app.websocketServer.on('connection', () => upgrades++);
     const mine = [];
     for (let i = 0; i < REALTIME_LIMITS.clientsPerAddress; i++) mine.push(await connect(port));
-    const extra = new WebSocket(`ws://127.0.0.1:${port}/ws`);
-    expect(await new Promise<number>((r) => extra.on('close', (code) => r(code)))).toBe(1013);
+    for (let i = 0; i < 3; i++) {
+      const refused = await refusedUpgrade(port);
+      expect(refused).toEqual({
+        status: 503,
+        retryAfter: REALTIME_LIMITS.retryAfterSeconds,
+        body: { error: 'too-many-clients', message: expect.stringMatching(/^too many real-time clients from one address; retry in \d+ s$/) },
+      });
+    }
+    // Refused ones never became WebSockets: no handshake for a browser to take as open.
+    expect(upgrades).toBe(REALTIME_LIMITS.clientsPerAddress);
     expect(hub.clientCount).toBe(REALTIME_LIMITS.clientsPerAddress);
     // A slot given back is a slot free.
     mine[0]!.ws.close();
     await expect.poll(() => hub.clientCount).toBe(REALTIME_LIMITS.clientsPerAddress - 1);
     mine.push(await connect(port));
     expect(hub.clientCount).toBe(REALTIME_LIMITS.clientsPerAddress);
+    expect(upgrades).toBe(REALTIME_LIMITS.clientsPerAddress + 1);
   });
 
   it('terminates a client that does not answer a ping by the next one, and keeps one that does', async () => {
@@ -191,5 +219,35 @@ describe('RealtimeHub under hostile clients', () => {
     for (let i = 0; i < REALTIME_LIMITS.messagesPerWindow; i++) c.ws.send('{}');
     expect(await c.closed).toBe(1008);
     await expect.poll(() => hub.clientCount).toBe(0);
+  });
+});
+
+describe('RealtimeHub at its node-wide client cap', () => {
+  let app: FastifyInstance;
+  let hub: RealtimeHub;
+  afterEach(async () => {
+    await app.close();
+  });
+
+  it('refuses the client past the cap before the upgrade, even from an address exempt from the per-address cap', async () => {
+    app = Fastify();
+    await app.register(fastifyWebsocket);
+    hub = new RealtimeHub(createLogger('test', true));
+    hub.register(app, () => true);
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (app.server.address() as { port: number }).port;
+    let upgrades = 0;
+    app.websocketServer.on('connection', () => upgrades++);
+    const held: WebSocket[] = [];
+    while (held.length < REALTIME_LIMITS.clients) {
+      const batch = await Promise.all(Array.from({ length: 50 }, () => connect(port)));
+      held.push(...batch.map((c) => c.ws));
+    }
+    expect(hub.clientCount).toBe(REALTIME_LIMITS.clients);
+    const refused = await refusedUpgrade(port);
+    expect(refused?.status).toBe(503);
+    expect(refused?.body.message).toMatch(/^too many real-time clients; retry in/);
+    expect(upgrades).toBe(REALTIME_LIMITS.clients);
+    for (const ws of held) ws.terminate();
   });
 });

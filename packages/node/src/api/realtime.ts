@@ -27,6 +27,8 @@ export const REALTIME_LIMITS = {
   clientsPerAddress: 16,
   /** Every socket is pinged this often; one that has not answered the previous ping is terminated. */
   pingIntervalMs: 30_000,
+  /** Retry-After on a refused upgrade: by then a slot held by a vanished client has been reclaimed by a ping round. */
+  retryAfterSeconds: 60,
   messageBytes: 16 * 1024,
   /** A subscription message is `{op, topics: [...]}`: two levels. */
   messageDepth: 4,
@@ -142,16 +144,35 @@ export class RealtimeHub {
    * (as Fastify resolves them, behind trusted proxies too) not held to the per-address cap.
    */
   register(app: FastifyInstance, exempt: (ip: string) => boolean = () => false): void {
+    const slotOf = (ip: string): string | null => (exempt(ip) ? null : clientKey(ip));
     app.route({
       method: 'GET',
       url: '/ws',
+      // Refused before the upgrade, as plain HTTP: a socket refused after its handshake looked open to
+      // the browser, whose client then reset its backoff and came straight back, upgrade after upgrade.
+      preValidation: async (req, reply) => {
+        if (!req.ws) return;
+        const refusal = this.refusal(slotOf(req.ip));
+        if (refusal === null) return;
+        return reply
+          .status(503)
+          .header('retry-after', REALTIME_LIMITS.retryAfterSeconds)
+          .send({ error: 'too-many-clients', message: `${refusal}; retry in ${REALTIME_LIMITS.retryAfterSeconds} s` });
+      },
       handler: async (_req, reply) =>
         reply.status(426).header('upgrade', 'websocket').send({ error: 'upgrade-required', message: 'invalid request: /ws takes a WebSocket upgrade' }),
-      wsHandler: (socket, req) => this.accept(socket, exempt(req.ip) ? null : clientKey(req.ip)),
+      wsHandler: (socket, req) => this.accept(socket, slotOf(req.ip)),
     });
     const timer = setInterval(() => this.heartbeat(), REALTIME_LIMITS.pingIntervalMs);
     timer.unref();
     app.addHook('onClose', async () => clearInterval(timer));
+  }
+
+  /** Why a new client from `address` (null: exempt from the per-address cap) would be refused, or null. */
+  private refusal(address: string | null): string | null {
+    if (this.clients.size >= REALTIME_LIMITS.clients) return 'too many real-time clients';
+    const held = address === null ? 0 : (this.perAddress.get(address) ?? 0);
+    return held >= REALTIME_LIMITS.clientsPerAddress ? 'too many real-time clients from one address' : null;
   }
 
   /**
@@ -170,16 +191,13 @@ export class RealtimeHub {
   }
 
   private accept(ws: WebSocket, address: string | null): void {
-    if (this.clients.size >= REALTIME_LIMITS.clients) {
-      ws.close(1013, 'too many real-time clients');
+    // Checked again: upgrades admitted together before either was counted may overshoot by one.
+    const refusal = this.refusal(address);
+    if (refusal !== null) {
+      ws.close(1013, refusal);
       return;
     }
-    const held = address === null ? 0 : (this.perAddress.get(address) ?? 0);
-    if (held >= REALTIME_LIMITS.clientsPerAddress) {
-      ws.close(1013, 'too many real-time clients from one address');
-      return;
-    }
-    if (address !== null) this.perAddress.set(address, held + 1);
+    if (address !== null) this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
     const client: Client = { address, alive: true, topics: new Set(), windowStart: this.now(), messages: 0, topicOps: 0 };
     this.clients.set(ws, client);
     ws.on('pong', () => (client.alive = true));

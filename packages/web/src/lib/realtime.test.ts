@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RealtimeClient, type RealtimeMessage } from './realtime';
+import { WebSocketServer } from 'ws';
+import { RealtimeClient, type RealtimeMessage, type Scheduler } from './realtime';
 import { nodeSocket, startFakeHub, until } from '../test/ws-server';
 import { blockSummary, coinbaseTx } from '../test/api-fixtures';
 
@@ -98,5 +99,58 @@ describe('RealtimeClient', () => {
     // The connection stays up: a hostile node's garbage is a problem shown, not a reason to reconnect.
     expect(client.state).toBe('open');
     expect(client.connects).toBe(1);
+  });
+});
+
+describe('RealtimeClient backoff against a hub that refuses it', () => {
+  let wss: WebSocketServer | undefined;
+  let client: RealtimeClient | undefined;
+  afterEach(async () => {
+    client?.stop();
+    for (const s of wss?.clients ?? []) s.terminate();
+    await new Promise((r) => wss?.close(r));
+  });
+
+  /** A server that completes each handshake then does what `accept` says; `hello` sends the hub's greeting first. */
+  const serve = async (accept: (n: number) => { hello: boolean; close: number | 'drop' }) => {
+    let n = 0;
+    wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await new Promise((r) => wss!.once('listening', r));
+    wss.on('connection', (socket) => {
+      const { hello, close } = accept(++n);
+      if (hello) socket.send(JSON.stringify({ type: 'hello', topics: ['blocks'] }));
+      if (close === 'drop') socket.terminate();
+      else socket.close(close, 'too many real-time clients');
+    });
+    return `ws://127.0.0.1:${(wss.address() as { port: number }).port}/ws`;
+  };
+  /** Reconnects at once, recording the delay each retry asked for: the outcome is the delays, not the clock. */
+  const recording = (delays: number[], stopAfter: number): Scheduler => (fn, ms) => {
+    delays.push(ms);
+    if (delays.length < stopAfter) setTimeout(fn, 0);
+    return () => undefined;
+  };
+
+  it('waits the longest delay after a 1013 close, though the socket had opened', async () => {
+    const url = await serve(() => ({ hello: false, close: 1013 }));
+    const delays: number[] = [];
+    client = new RealtimeClient(url, { factory: nodeSocket, minDelayMs: 10, maxDelayMs: 60_000, schedule: recording(delays, 4) });
+    client.start();
+    await until(() => delays.length === 4);
+    expect(client.connects).toBe(4);
+    for (const d of delays) expect(d).toBeGreaterThanOrEqual(0.8 * 60_000);
+  });
+
+  it('backs off further on every socket that opens but gets no hello, and starts over after one that does', async () => {
+    // A close after the hello (not a drop) so the hello is surely read first.
+    const url = await serve((n) => ({ hello: n === 4, close: n === 4 ? 1001 : 'drop' }));
+    const delays: number[] = [];
+    client = new RealtimeClient(url, { factory: nodeSocket, minDelayMs: 100, maxDelayMs: 60_000, schedule: recording(delays, 5) });
+    client.start();
+    await until(() => delays.length === 5);
+    expect(client.connects).toBe(5);
+    // Jitter is within ±20%, so each doubling is told apart from the last.
+    const steps = delays.map((d) => Math.round(Math.log2(d / 100)) || 0);
+    expect(steps).toEqual([0, 1, 2, 0, 1]);
   });
 });

@@ -4,6 +4,8 @@ import { realtimeMessageSchema, type RealtimePush } from '@hackcoin/core';
  * One WebSocket to the node's /ws hub. Components subscribe to topics with
  * handlers; the client reference-counts topics, reconnects with exponential
  * backoff, and re-sends every live subscription after each (re)connect.
+ * The backoff starts over only once the hub has said hello (a socket it
+ * accepted), and a close with 1013 (try again later) waits the longest delay.
  * Every message is checked against core's /ws schemas first, as api() checks
  * HTTP answers: a malformed one is dropped and counted (onMalformed), so a
  * page only ever sees pushes of the documented shape.
@@ -21,18 +23,30 @@ export interface SocketLike {
   send(data: string): void;
   close(): void;
   onopen: ((ev: unknown) => void) | null;
-  onclose: ((ev: unknown) => void) | null;
+  onclose: ((ev: { code?: number }) => void) | null;
   onerror: ((ev: unknown) => void) | null;
   onmessage: ((ev: { data: unknown }) => void) | null;
 }
 
 export type SocketFactory = (url: string) => SocketLike;
 
+/** Runs `fn` after `delayMs`; returns its cancel. Injected by tests to see the delays asked for. */
+export type Scheduler = (fn: () => void, delayMs: number) => () => void;
+
 export interface RealtimeOptions {
   factory?: SocketFactory;
   minDelayMs?: number;
   maxDelayMs?: number;
+  schedule?: Scheduler;
 }
+
+/** The hub's close code for "too many clients, try again later". */
+const TRY_AGAIN_LATER = 1013;
+
+const timeoutScheduler: Scheduler = (fn, delayMs) => {
+  const t = setTimeout(fn, delayMs);
+  return () => clearTimeout(t);
+};
 
 type Handler = (message: RealtimeMessage) => void;
 type StateListener = (state: ConnectionState, connects: number) => void;
@@ -55,7 +69,7 @@ export class RealtimeClient {
   private readonly handlers = new Map<string, { topic: string; set: Set<Handler> }>();
   private readonly listeners = new Set<StateListener>();
   private readonly malformedListeners = new Set<MalformedListener>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private cancelRetry: (() => void) | undefined;
   private attempt = 0;
   private running = false;
   private current: ConnectionState = 'closed';
@@ -81,7 +95,7 @@ export class RealtimeClient {
 
   stop(): void {
     this.running = false;
-    clearTimeout(this.timer);
+    this.cancelRetry?.();
     const ws = this.ws;
     this.ws = null;
     ws?.close();
@@ -152,51 +166,62 @@ export class RealtimeClient {
     this.ws = ws;
     ws.onopen = () => {
       if (this.ws !== ws) return;
-      this.attempt = 0;
       this.connects += 1;
       this.send('subscribe', this.topics());
       this.setState('open');
     };
-    ws.onmessage = (ev) => this.dispatch(ev.data);
+    ws.onmessage = (ev) => {
+      // Only the hub's hello proves it took this socket: a server that refuses after the handshake
+      // has still fired onopen, and resetting there brought a refused client back at once, forever.
+      if (this.dispatch(ev.data) === 'hello' && this.ws === ws) this.attempt = 0;
+    };
     ws.onerror = () => undefined; // a close event always follows
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
       this.setState('closed');
-      this.scheduleReconnect();
+      this.scheduleReconnect(ev.code === TRY_AGAIN_LATER);
     };
   }
 
-  private scheduleReconnect(): void {
+  private scheduleReconnect(tryAgainLater = false): void {
     if (!this.running) return;
     const min = this.opts.minDelayMs ?? 500;
     const max = this.opts.maxDelayMs ?? 10_000;
-    const delay = Math.min(max, min * 2 ** this.attempt) * (0.8 + Math.random() * 0.4);
+    // The hub is full: every client coming back quickly would only keep it full.
+    const base = tryAgainLater ? max : Math.min(max, min * 2 ** this.attempt);
+    const delay = base * (0.8 + Math.random() * 0.4);
     this.attempt += 1;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    this.cancelRetry?.();
+    this.cancelRetry = (this.opts.schedule ?? timeoutScheduler)(() => {
       if (this.running) this.open();
     }, delay);
   }
 
-  private dispatch(data: unknown): void {
-    if (typeof data !== 'string') return this.drop('a binary frame');
+  /** Delivers a push to its handlers; returns the message's type, or null when it was dropped. */
+  private dispatch(data: unknown): string | null {
+    if (typeof data !== 'string') return this.dropped('a binary frame');
     let raw: unknown;
     try {
       raw = JSON.parse(data);
     } catch {
-      return this.drop('not JSON');
+      return this.dropped('not JSON');
     }
     const parsed = realtimeMessageSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return this.drop(`${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'does not match the schema'}`);
+      return this.dropped(`${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'does not match the schema'}`);
     }
     const msg = parsed.data;
     // Replies to this client's own messages (hello, subscriptions, error) carry no topic.
-    if (!('topic' in msg)) return;
+    if (!('topic' in msg)) return msg.type;
     const entry = this.handlers.get(topicKey(msg.topic));
-    if (!entry) return;
-    for (const h of [...entry.set]) h(msg);
+    for (const h of entry ? [...entry.set] : []) h(msg);
+    return msg.type;
+  }
+
+  private dropped(reason: string): null {
+    this.drop(reason);
+    return null;
   }
 }
