@@ -162,6 +162,24 @@ describe('connection resources', () => {
   });
 });
 
+describe('idle connections', () => {
+  it('closes an authorised connection that has submitted nothing for ten minutes, and keeps one whose last submit is recent', async () => {
+    const clock = { ms: Date.now() };
+    const { server, port } = await pool({ now: () => clock.ms });
+    const quiet = await miner(port);
+    const working = await miner(port);
+    clock.ms += 9 * 60_000;
+    // A rejected share counts as much as an accepted one: the miner is at work.
+    expect((await working.submit(worker, working.job, '00000001', 0, '00000000')).error?.[0]).toBe(20);
+    clock.ms += 2 * 60_000;
+    await until(() => quiet.closed, 'the quiet connection closed');
+    // Both were reviewed in the same pass.
+    expect(working.closed).toBe(false);
+    expect(server.connections).toBe(1);
+    expect(server.stats().disconnects).toMatchObject({ idle: 1 });
+  });
+});
+
 describe('variable difficulty', () => {
   /** Credited difficulty of each accepted share, in order. */
   function credits(server: StratumServer): number[] {

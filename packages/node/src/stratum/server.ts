@@ -43,6 +43,8 @@ export interface StratumOptions {
   maxConnections?: number;
   /** A connection that has not authorised a worker within this time is closed. */
   authTimeoutMs?: number;
+  /** A connection that has submitted nothing for this long (pool clock) is closed as idle. */
+  idleTimeoutMs?: number;
   /** PPLNS window, in units of share difficulty. */
   windowDifficulty?: number;
   /** Persists the PPLNS window; without it the window lives in memory only. */
@@ -80,6 +82,13 @@ export const DEFAULT_MAX_CONNECTIONS_PER_IP = 64;
 /** A miner subscribes and authorises in its first round trips; 30 s covers a slow link many times over. */
 export const DEFAULT_AUTH_TIMEOUT_MS = 30_000;
 export const DEFAULT_SHARE_INTERVAL_SECONDS = 5;
+/**
+ * An authorised connection with no submit for this long is closed: vardiff
+ * eases a quiet miner to the minimum difficulty within minutes, so a working
+ * one submits long before, and idle ones would otherwise hold the per-address
+ * and pool-wide slots for good.
+ */
+export const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60 * 1000;
 const REVIEW_SECONDS = 15;
 
 /** Difficulty of a block target, on the share-difficulty scale miners see. */
@@ -142,7 +151,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     this.server.on('error', (e) => this.o.log.warn(`stratum: ${e.message}`));
     this.timers = [
       setInterval(() => void this.refreshJob(false), this.o.notifyIntervalMs ?? 30_000),
-      setInterval(() => this.reviewIdle(), (REVIEW_SECONDS * 1000) / 3),
+      setInterval(() => this.review(), (REVIEW_SECONDS * 1000) / 3),
     ];
     const port = (this.server.address() as { port: number }).port;
     this.o.log.info(`stratum pool listening on stratum+tcp://${this.o.host}:${port}`);
@@ -252,9 +261,8 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
       targetSeconds: this.o.shareIntervalSeconds ?? DEFAULT_SHARE_INTERVAL_SECONDS,
       reviewSeconds: REVIEW_SECONDS,
     }, this.now());
-    const s = new StratumSession(this.nextSessionId++, socket, this, vardiff, this.o.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS);
+    const s = new StratumSession(this.nextSessionId++, socket, this, vardiff, this.o.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS, this.now());
     this.sessions.add(s);
-    socket.setTimeout(10 * 60 * 1000, () => s.close('idle'));
   }
 
   private refreshJob(clean: boolean): Promise<void> {
@@ -305,6 +313,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   }
 
   async submit(session: StratumSession, worker: string, params: unknown[]): Promise<SubmitOutcome> {
+    session.lastSubmit = this.now();
     const d = session.vardiff.difficulty;
     if (!session.subscribed) return this.reject(null, null, 'invalid', d, StratumError.notSubscribed, 'not subscribed');
     const address = session.workers.get(worker);
@@ -378,11 +387,17 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     if (next !== null) session.retarget(next);
   }
 
-  /** Eases down connections that have gone quiet: vardiff otherwise reviews only when a share arrives. */
-  private reviewIdle(): void {
+  /**
+   * Closes connections that have stopped submitting, and eases down those
+   * that have gone quiet: vardiff otherwise reviews only when a share arrives.
+   */
+  private review(): void {
+    const now = this.now();
+    const idleMs = this.o.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    for (const s of [...this.sessions]) if (now - s.lastSubmit > idleMs) s.close('idle');
     if (this.o.varDiff === false || !this.job) return;
     const ceiling = this.blockDifficulty(this.job);
-    for (const s of this.sessions) if (s.workers.size > 0) this.retune(s, s.vardiff.review(ceiling, this.now()));
+    for (const s of this.sessions) if (s.workers.size > 0) this.retune(s, s.vardiff.review(ceiling, now));
   }
 
   private async submitBlock(job: StratumJob, session: StratumSession, en2: Uint8Array, header: ReturnType<StratumJob['header']>, worker: string): Promise<void> {

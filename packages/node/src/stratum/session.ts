@@ -69,6 +69,12 @@ export class StratumSession {
   readonly workers = new Map<string, string>();
   readonly vardiff: VarDiff;
   subscribed = false;
+  /**
+   * Pool-clock time of the last submit the pool judged (accepted or
+   * rejected). Our own notifies keep the socket busy, so only the miner's
+   * submits tell a working connection from one that just holds a slot.
+   */
+  lastSubmit: number;
   /** Difficulty in force when each pool job was sent: a share is judged, and credited, at its job's difficulty. */
   private readonly jobDifficulty = new Map<string, number>();
   /** Alias id → pool job, for work re-sent at a new difficulty. */
@@ -93,7 +99,10 @@ export class StratumSession {
     vardiff: VarDiff,
     /** A connection that has not authorised a worker by then holds a slot for nothing: it is closed. */
     authTimeoutMs: number,
+    /** The pool clock at connection: the idle review counts from it until the first submit. */
+    connectedAt: number,
   ) {
+    this.lastSubmit = connectedAt;
     this.extranonce1 = extranonce1For(id);
     this.vardiff = vardiff;
     this.authTimer = setTimeout(() => this.close('not-authorised'), authTimeoutMs);
