@@ -139,7 +139,7 @@ export async function runContractWorstBlockBench(): Promise<Record<string, numbe
     await replay([await mine([f.tx(W.minerA, W.alice, 10_000_000_000n, { nonce: 0n, fee: 0n })])]);
     nonces.set(W.minerA.name, 1n);
     const worker = contractAddress(W.alice.address, nonce(W.alice));
-    await replay([await mine([contractTx(f, W.alice, 0n, ZERO_ADDRESS, { type: 'deploy', code: WORKER, init: [] }, 2_000_000, 1_000_000n)])]);
+    await replay([await mine([contractTx(f, W.alice, 0n, ZERO_ADDRESS, { type: 'deploy', code: WORKER, init: [] }, 4_000_000, 1_000_000n)])]);
 
     // Cold storage reads: fill 4 × READ_PER_TX slots, then read them all in one block.
     const slots = 4 * READ_PER_TX;
@@ -191,9 +191,11 @@ export async function runContractWorstBlockBench(): Promise<Record<string, numbe
     // gas limit. The attacker sets each transaction's gas limit to exactly what it uses (the block bounds limits).
     const coldBlock = async (label: string, count: number, source: (i: number) => string, deployGas: number, callGas: number): Promise<void> => {
       const addrs: Uint8Array[] = [];
-      for (let start = 0; start < count; start += 200) {
+      // As many deploys a block as its gas admits (a deploy pays for its source's characters).
+      const perBlock = Math.min(200, Math.floor(f.params.maxBlockGas / deployGas));
+      for (let start = 0; start < count; start += perBlock) {
         const txs: TransferTx[] = [];
-        for (let i = start; i < Math.min(count, start + 200); i++) {
+        for (let i = start; i < Math.min(count, start + perBlock); i++) {
           const n = nonce(W.bob);
           addrs.push(contractAddress(W.bob.address, n));
           txs.push(contractTx(f, W.bob, n, ZERO_ADDRESS, { type: 'deploy', code: source(i), init: [] }, deployGas));
@@ -212,8 +214,8 @@ export async function runContractWorstBlockBench(): Promise<Record<string, numbe
       const share = full / count;
       scaledResults.push([`${label}: ${count} measured, scaled to a full block (${full.toLocaleString()} calls of ${tight.toLocaleString()} gas)`, { wall: t.wall * share, cpu: t.cpu * share }]);
     };
-    await coldBlock('calls to distinct uncached small contracts', DISTINCT_CONTRACTS, (i) => `// ${i}\nexport function poke() { return 1; }`, 200_000, 150_000);
-    await coldBlock(`calls to distinct uncached ${LARGE_SOURCE_CHARS / 1000} KB contracts`, LARGE_CONTRACTS, largeSource, 6_000_000, 3_000_000);
+    await coldBlock('calls to distinct uncached small contracts', DISTINCT_CONTRACTS, (i) => `// ${i}\nexport function poke() { return 1; }`, 300_000, 150_000);
+    await coldBlock(`calls to distinct uncached ${LARGE_SOURCE_CHARS / 1000} KB contracts`, LARGE_CONTRACTS, largeSource, 30_000_000, 3_000_000);
 
     // A full block of plain transfers (the block transaction limit), signed natively.
     const dave = { key: W.dave.privateKey, pub: publicKeyFromPrivate(W.dave.privateKey) };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RuleError, hashToHex, intrinsicGas, signTransfer, txHash, utf8ToBytes, type RejectCode, type TransferTx } from '@hackcoin/core';
+import { RuleError, encodeTx, hashToHex, intrinsicGas, signTransfer, txHash, utf8ToBytes, type RejectCode, type TransferTx } from '@hackcoin/core';
 import { ChainFixture, W, type FixtureOptions, type Wallet } from '../test-support/chain-fixture.js';
 
 const fixtures: ChainFixture[] = [];
@@ -64,7 +64,9 @@ describe('contract transactions are ranked by the fee they are sure to pay', () 
     expect(fx.mempool.get(id(big))).toBeUndefined();
     expect(fx.mempool.minFeeRate()).toBeCloseTo(entry.feeRate + 1, 6);
     // Below the floor the eviction raised: refused before any room is made.
-    const low = fx.tx(W.dave, W.carol, 1n, { fee: BigInt(Math.floor(entry.feeRate * 100)) });
+    // Its rate counts the block bytes 50M gas stands for, so the floor sits just above the relay minimum.
+    const size = encodeTx(fx.tx(W.dave, W.carol, 1n, { fee: 1n })).length;
+    const low = fx.tx(W.dave, W.carol, 1n, { fee: BigInt(Math.floor(fx.mempool.minFeeRate() * size)) - 1n });
     expect(await refusal(fx, low)).toBe('mempool-min-fee-not-met');
   });
 

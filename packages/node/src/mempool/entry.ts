@@ -26,7 +26,12 @@ export interface MempoolEntry {
    * it let a call declaring 50M gas, and paying for a few thousand, outbid every honest transaction.
    */
   fee: bigint;
-  /** Fee per byte (`fee` / size) for selection, eviction and the rolling floor; policy, never consensus, so a float is fine. */
+  /**
+   * Fee per byte for selection, eviction and the rolling floor, over the larger of the size and
+   * the block bytes its declared gas stands for (gasLimit × maxBlockSize / maxBlockGas), as Core
+   * weighs sigops into a virtual size: four calls declaring 50M gas each fill a block's gas, so
+   * they compete for it as if they filled its bytes. Policy, never consensus, so a float is fine.
+   */
   feeRate: number;
   /** A contract transaction's declared gas limit, as the block's gas budget counts it (0 for a plain transfer). */
   gasLimit: number;
@@ -55,7 +60,7 @@ export function makeMempoolEntry(tx: TransferTx, backend: SignatureBackend, para
     recipientKey: addressKey(tx.to),
     size,
     fee,
-    feeRate: Number(fee) / size,
+    feeRate: Number(fee) / Math.max(size, (gasLimit * params.maxBlockSize) / params.maxBlockGas),
     gasLimit,
     time,
   };

@@ -256,10 +256,13 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     let gas = 0;
     while (heap.size > 0 && out.length < maxTxs) {
       const e = heap.pop()!;
-      if (skip.has(e.id) || bytes + e.size > maxBytes || gas + e.gasLimit > this.o.params.maxBlockGas) continue;
-      out.push(e.tx);
-      bytes += e.size;
-      gas += e.gasLimit;
+      const skipped = skip.has(e.id);
+      if (!skipped && (bytes + e.size > maxBytes || gas + e.gasLimit > this.o.params.maxBlockGas)) continue;
+      if (!skipped) {
+        out.push(e.tx);
+        bytes += e.size;
+        gas += e.gasLimit;
+      }
       const i = (cursor.get(e.senderKey) ?? 0) + 1;
       cursor.set(e.senderKey, i);
       const next = runs.get(e.senderKey)![i];

@@ -81,4 +81,37 @@ describe('block templates against calls that declare the block gas limit', () =>
     const included = (await building!).txs.slice(1);
     expect(included).toEqual([second, third]);
   });
+
+  it('an honest call paying 5 per gas for 200k gas goes ahead of squatters paying 6 on 50M gas each (their gas counts as block bytes)', async () => {
+    const fx = await funded();
+    const honest = call(fx, W.alice, 0n, 200_000, 5n);
+    const squatters = [W.bob, W.carol, W.dave].map((w) => call(fx, w, 0n, 50_000_000, 6n));
+    squatters.push(call(fx, W.minerA, 4n, 50_000_000, 6n));
+    for (const tx of [honest, ...squatters]) await fx.mempool.add(tx);
+    const included = await template(fx);
+    // Before: the four squatters took the block's 200M gas, paying about their intrinsic gas, and the honest call waited.
+    expect(included).toContain(honest);
+    expect(included.filter((tx) => squatters.includes(tx))).toHaveLength(3);
+  });
+
+  it("a refill round that leaves out a stale nonce still takes the sender's later one it could take before", async () => {
+    const fx = await ChainFixture.create({ params: { ...REGTEST } });
+    fixtures.push(fx);
+    for (const miner of [W.alice, W.bob, W.carol]) await fx.mine(1, { miner });
+    const stale = fx.tx(W.alice, W.dave, 1n, { fee: 9_000n });
+    const later = fx.tx(W.alice, W.dave, 1n, { nonce: 1n, fee: 9_000n });
+    const other = fx.tx(W.bob, W.dave, 1n, { fee: 5_000n });
+    for (const tx of [stale, later, other]) await fx.mempool.add(tx);
+    let building: Promise<{ txs: unknown[] }> | undefined;
+    fx.chain.on('tip', () => {
+      building = createTemplate(fx.chain, fx.mempool, W.minerB.address, new Uint8Array(1));
+    });
+    // The pool's queue is busy (admitting a relayed batch, say), so its re-check of alice waits.
+    void (fx.mempool as unknown as { queue: { run(f: () => Promise<void>): Promise<void> } }).queue.run(() => new Promise((r) => setTimeout(r, 300)));
+    // Another miner confirms a different transaction at alice's nonce 0: `later` is now her next nonce.
+    const conflict = (await fx.branch()).next({ miner: W.minerA, txs: [fx.tx(W.alice, W.carol, 2n, { fee: 1_000n })] });
+    expect((await fx.chain.processBlock(conflict)).status).toBe('connected');
+    const included = (await building!).txs.slice(1);
+    expect(included).toEqual([later, other]);
+  });
 });

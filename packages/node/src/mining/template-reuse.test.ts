@@ -87,9 +87,9 @@ describe('template reuse', () => {
 
   it.each([
     [0, 1],
-    [600, 15],
-    [60_000, 25],
-  ])('after a template build of %i ms, chunks are aimed at it (capped at 1 s): %ix the 40 ms chunk', async (buildMs, factor) => {
+    [120, 3],
+    [60_000, 5],
+  ])('after a template build of %i ms, chunks are aimed at it (capped at 200 ms): %ix the 40 ms chunk', async (buildMs, factor) => {
     const fx = await ChainFixture.create();
     cleanup.push(() => fx.close());
     await fx.mine(2);

@@ -78,7 +78,7 @@ export async function createTemplate(
       version: params.blockVersion,
       prevHash: parent.hash,
       merkleRoot: computeMerkleRoot(txs),
-      time: Math.max(nowSeconds, chain.medianTimePast(parent) + 1),
+      time: Math.max(nowSeconds, earliestTime(chain, parent)),
       bits,
       nonce: 0,
     },
@@ -92,6 +92,20 @@ export async function createTemplate(
 }
 
 /**
+ * The earliest time the child of `parent` may carry: after the median of the last eleven and, as
+ * the first block of a retarget window, at most maxTimewarp before its parent (BIP94, as Core's
+ * getblocktemplate mintime). A parent stamped well ahead of our clock at the end of a window
+ * otherwise had every miner here work on blocks the node itself refuses (time-timewarp-attack).
+ */
+export function earliestTime(chain: Pick<Chain, 'medianTimePast' | 'params'>, parent: ChainEntry): number {
+  const afterMedian = chain.medianTimePast(parent) + 1;
+  const { params } = chain;
+  const height = parent.height + 1;
+  if (params.noRetargeting || height % params.retargetInterval !== 0) return afterMedian;
+  return Math.max(afterMedian, parent.header.time - params.maxTimewarp);
+}
+
+/**
  * The same block with a new time and coinbase extra (Core's getblocktemplate refreshes curtime
  * the same way): fresh work without assembling again. Neither enters the state root (contracts
  * see the parent's time), so the template's transactions, fees and root stay valid.
@@ -101,7 +115,7 @@ export function retimeTemplate(t: BlockTemplate, chain: Chain, extra: Uint8Array
   const txs: Transaction[] = [coinbase, ...t.txs.slice(1)];
   return {
     ...t,
-    header: { ...t.header, merkleRoot: computeMerkleRoot(txs), time: Math.max(nowSeconds, chain.medianTimePast(t.parent) + 1), nonce: 0 },
+    header: { ...t.header, merkleRoot: computeMerkleRoot(txs), time: Math.max(nowSeconds, earliestTime(chain, t.parent)), nonce: 0 },
     coinbase,
     txs,
     createdAt: Date.now(),
