@@ -334,6 +334,30 @@ describe('floods of shares', () => {
   });
 });
 
+describe('share limit per tip', () => {
+  it(`keeps a connection whose good shares are refused at the pool's share limit, past ${MAX_REJECT_RUN} in a row`, async () => {
+    const { server, port } = await pool({ maxSharesPerTip: 1 });
+    const c = await miner(port);
+    const job = c.job;
+    const first = shareOf(c, job);
+    expect((await c.submit(worker, job, first.en2, first.nonce)).result).toBe(true);
+    const errors = new Set<string>();
+    for (let i = 0; i < MAX_REJECT_RUN + 20; i++) {
+      const s = shareOf(c, job, 100 + i * 100);
+      const r = await c.submit(worker, job, s.en2, s.nonce);
+      errors.add(`${r.error?.[0]} ${r.error?.[1]}`);
+    }
+    expect([...errors]).toEqual(['21 share limit for this block reached; wait for the next block']);
+    expect(c.closed).toBe(false);
+    expect(server.connections).toBe(1);
+    expect(server.stats().disconnects).toMatchObject({ 'rejected-shares': 0 });
+    // Junk still counts toward the run.
+    for (let i = 0; i < MAX_REJECT_RUN; i++) expect((await c.submit(worker, job, '00000001', i, '00000000')).error?.[0]).toBe(20);
+    await until(() => c.closed, 'the junk sender closed');
+    expect(server.stats().disconnects).toMatchObject({ 'rejected-shares': 1 });
+  }, 20_000);
+});
+
 describe('share times', () => {
   it('accepts ntime rolled forward within a minute of the later of the job time and the clock, and refuses it beyond with 20', async () => {
     const clock = { ms: Date.now() };

@@ -15,7 +15,7 @@ import { HOLD_RETRY_MS, MAX_AHEAD_SECONDS, tooFarAhead } from '../mining/clock-g
 import type { Logger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, StratumJob } from './job.js';
-import { JobBook } from './job-book.js';
+import { JobBook, MAX_SHARES_PER_TIP } from './job-book.js';
 import { PplnsWindow } from './pplns.js';
 import type { PplnsStore } from './pplns-store.js';
 import { DIFF1_TARGET, StratumError, parseU32Hex, stratumError, targetForDifficulty } from './protocol.js';
@@ -51,6 +51,8 @@ export interface StratumOptions {
   windowStore?: PplnsStore;
   /** Notify is re-sent at least this often so miners never sit idle or reconnect. */
   notifyIntervalMs?: number;
+  /** Shares remembered for duplicate checks on one tip, beyond which shares are refused until the next block. */
+  maxSharesPerTip?: number;
   /** How long a job replaced by a template refresh on the same tip still earns shares. */
   refreshGraceMs?: number;
   /** Per-connection variable difficulty (default on); benchmarks pin the difficulty. */
@@ -130,7 +132,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   constructor(private readonly o: StratumOptions) {
     super();
     this.poolAddressBytes = parseAddress(o.poolAddress);
-    this.jobs = new JobBook(o.refreshGraceMs ?? 10_000);
+    this.jobs = new JobBook(o.refreshGraceMs ?? 10_000, o.maxSharesPerTip ?? MAX_SHARES_PER_TIP);
     this.window = new PplnsWindow(o.windowDifficulty ?? 1_000 * o.initialDifficulty);
     this.server = createServer((socket) => this.onConnection(socket));
     o.chain.on('tip', this.onTip);
@@ -360,7 +362,8 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     if (seen === 'duplicate') return this.reject(worker, address, 'duplicate', difficulty, StratumError.duplicate, 'duplicate share');
     // A block is still worth its reward once the record is full, and it moves the tip, which empties the record.
     if (seen === 'full' && !isBlock) {
-      return this.reject(worker, address, 'stale', difficulty, StratumError.jobNotFound, 'share limit for this block reached; wait for the next block');
+      const refused = this.reject(worker, address, 'stale', difficulty, StratumError.jobNotFound, 'share limit for this block reached; wait for the next block');
+      return { ...refused, poolLimit: true };
     }
     const now = Date.now();
     this.workers.count(worker, address, 'accepted', difficulty, now);

@@ -51,6 +51,8 @@ export interface SentJob {
 export interface SubmitOutcome {
   accepted: boolean;
   error?: StratumErrorTuple;
+  /** Refused for a limit of the pool's own (not the share's fault): it does not count toward the reject run. */
+  poolLimit?: true;
 }
 
 /** What a session needs from its server. */
@@ -242,16 +244,19 @@ export class StratumSession {
   private async submit(params: unknown[], reply: (result: unknown, error: StratumErrorTuple | null) => void): Promise<void> {
     if (this.closed) return;
     let accepted = false;
+    let poolLimit = false;
     try {
       const outcome = await this.host.submit(this, typeof params[0] === 'string' ? params[0] : '', params);
       accepted = outcome.accepted;
+      poolLimit = outcome.poolLimit === true;
       reply(outcome.accepted, outcome.error ?? null);
     } catch (e) {
       this.host.debug('session %d: submit failed: %s', this.id, (e as Error).message);
       reply(false, stratumError(StratumError.other, 'internal error'));
     }
+    // An honest miner refused only because the pool is full must not be dropped as a junk sender.
     if (accepted) this.rejectRun = 0;
-    else if (++this.rejectRun >= MAX_REJECT_RUN) this.close('rejected-shares');
+    else if (!poolLimit && ++this.rejectRun >= MAX_REJECT_RUN) this.close('rejected-shares');
   }
 
   private takeSubmitToken(): boolean {
