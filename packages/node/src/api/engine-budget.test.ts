@@ -11,12 +11,12 @@ import { contractRoutes } from './routes/contracts.js';
 describe('EngineBudget', () => {
   it('refuses with engine-busy once the window is spent, never the exempt, and starts afresh next window', () => {
     let clock = 0;
-    const budget = new EngineBudget((ip) => ip === '127.0.0.1', { msPerWindow: 100, windowMs: 60_000 }, () => clock);
+    const budget = new EngineBudget((ip) => ip === '127.0.0.1', { msPerWindow: 100, windowMs: 60_000, clientShare: 1 }, () => clock);
     budget.admit('203.0.113.1');
-    expect(budget.measure(() => ((clock += 60), 'first'))).toBe('first');
+    expect(budget.measure('203.0.113.1', () => ((clock += 60), 'first'))).toBe('first');
     budget.admit('203.0.113.1');
     // A call that throws is charged too.
-    expect(() => budget.measure(() => ((clock += 45), JSON.parse('{')))).toThrow(SyntaxError);
+    expect(() => budget.measure('203.0.113.1', () => ((clock += 45), JSON.parse('{')))).toThrow(SyntaxError);
     expect(budget.remainingMs).toBe(0);
     const refused = (() => {
       try {
@@ -26,11 +26,44 @@ describe('EngineBudget', () => {
       }
     })();
     expect(refused).toBeInstanceOf(HttpError);
-    expect(refused).toMatchObject({ status: 429, code: 'engine-busy', message: expect.stringMatching(/retry in 60 s$/) });
+    expect(refused).toMatchObject({ status: 429, code: 'engine-busy', message: expect.stringMatching(/this node's 0.1 s a minute .* is spent; retry in 60 s$/) });
     budget.admit('127.0.0.1');
     clock = 60_000;
     expect(budget.remainingMs).toBe(100);
     budget.admit('203.0.113.2');
+  });
+
+  it('holds each client to its share of the window, so two heavy clients leave the rest to others, while the total still holds', () => {
+    let clock = 0;
+    const budget = new EngineBudget((ip) => ip === '127.0.0.1', { msPerWindow: 400, windowMs: 60_000, clientShare: 1 / 4 }, () => clock);
+    const runsUntilRefused = (ip: string): number => {
+      for (let runs = 0; runs < 100; runs++) {
+        try {
+          budget.admit(ip);
+        } catch (e) {
+          expect(e).toMatchObject({ status: 429, code: 'engine-busy' });
+          return runs;
+        }
+        budget.measure(ip, () => (clock += 30));
+      }
+      return 100;
+    };
+    // 100 ms each: a client is refused only once past it (4 runs of 30 ms), whatever it is refused as.
+    expect(runsUntilRefused('203.0.113.1')).toBe(4);
+    expect(runsUntilRefused('2001:db8:1:2::1')).toBe(4);
+    // Another address of the same /64 is the same client.
+    expect(runsUntilRefused('2001:db8:1:2::ffff')).toBe(0);
+    expect(() => budget.admit('203.0.113.1')).toThrow(/this address's share \(0.1 s a minute\) of calls and estimates is spent; retry in 60 s$/);
+    // A third client is served, and a fourth, until the total is spent.
+    budget.admit('198.51.100.3');
+    expect(runsUntilRefused('198.51.100.3')).toBe(4);
+    expect(budget.remainingMs).toBe(400 - 3 * 120);
+    // Exempt time counts in the total but in nobody's share: the total refuses the next client.
+    budget.measure('127.0.0.1', () => (clock += 40));
+    expect(() => budget.admit('198.51.100.4')).toThrow(/this node's 0.4 s a minute/);
+    budget.admit('127.0.0.1');
+    clock = 60_000;
+    expect(runsUntilRefused('203.0.113.1')).toBe(4);
   });
 });
 
@@ -48,7 +81,7 @@ describe('contract routes under the engine budget', () => {
     installErrorHandler(app, fx.log);
     const ctx = { chain: fx.chain, mempool: fx.mempool, params: fx.params, backend: fx.backend } as ApiContext;
     let exempt = false;
-    contractRoutes(app, ctx, new EngineBudget(() => exempt, { msPerWindow: 0, windowMs: 60_000 }));
+    contractRoutes(app, ctx, new EngineBudget(() => exempt, { msPerWindow: 0, windowMs: 60_000, clientShare: 1 }));
     const from = formatAddress(W.alice.address);
     const estimate = { type: 'deploy', from, contractCode: 'export function init() { return 1; }', initData: [] };
     const call = { contractAddress: formatAddress(W.bob.address), functionName: 'f', parameters: [] };
@@ -62,5 +95,33 @@ describe('contract routes under the engine budget', () => {
     expect(ran.statusCode).toBe(200);
     expect(ran.json().status).toBe('success');
     expect((await app.inject({ method: 'POST', url: '/api/contracts/call', payload: call })).json().error).toBe('not-found');
+  });
+
+  it("serves a third client's estimate while two clients that spent their shares are refused", async () => {
+    fx = await ChainFixture.create();
+    app = Fastify();
+    installErrorHandler(app, fx.log);
+    const ctx = { chain: fx.chain, mempool: fx.mempool, params: fx.params, backend: fx.backend } as ApiContext;
+    // The clock moves only when the test says so: the routes' own runs cost nothing here.
+    let clock = 0;
+    const budget = new EngineBudget(() => false, { msPerWindow: 800, windowMs: 60_000, clientShare: 1 / 8 }, () => clock);
+    contractRoutes(app, ctx, budget);
+    const estimate = { type: 'deploy', from: formatAddress(W.alice.address), contractCode: 'export function init() { return 1; }', initData: [] };
+    const ask = (remoteAddress: string) => app!.inject({ method: 'POST', url: '/api/contracts/estimate-gas', payload: estimate, remoteAddress });
+    // Each heavy client asks until refused, each answer standing for 100 ms of engine time.
+    for (const heavy of ['203.0.113.1', '203.0.113.2']) {
+      let served = 0;
+      let r = await ask(heavy);
+      for (; r.statusCode === 200 && served < 20; r = await ask(heavy)) {
+        served++;
+        budget.measure(heavy, () => (clock += 100));
+      }
+      expect(served).toBe(1);
+      expect(r.statusCode).toBe(429);
+      expect(r.json()).toEqual({ error: 'engine-busy', message: expect.stringMatching(/^contract engine busy: this address's share/) });
+    }
+    const third = await ask('198.51.100.3');
+    expect(third.statusCode).toBe(200);
+    expect(third.json().status).toBe('success');
   });
 });

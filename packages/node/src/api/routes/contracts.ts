@@ -70,6 +70,8 @@ export function contractRoutes(app: FastifyInstance, ctx: ApiContext, budget: En
   const run = async (req: {
     code: string; fn: string; args: unknown[]; sender: string; value: bigint; contract: string;
     gasLimit: number; readOnly: boolean; deploying?: boolean;
+    /** The asking client's IP, charged for the engine's time. */
+    client: string;
   }) => {
     const engine = await loadContractEngine();
     const tip = chain.tip;
@@ -79,7 +81,7 @@ export function contractRoutes(app: FastifyInstance, ctx: ApiContext, budget: En
       storageGet: (a, k) => chain.contracts.storageGet(a, k),
       codeOf: (a) => chain.contracts.codeOf(a),
     });
-    return budget.measure(() => engine.execute({
+    return budget.measure(req.client, () => engine.execute({
       code: req.code, fn: req.fn, args: req.args, sender: req.sender, value: req.value, contractAddress: req.contract,
       block: { height: tip.height + 1, time: tip.header.time }, gasLimit: req.gasLimit, readOnly: req.readOnly,
       host, deadline: Date.now() + CALL_TIME_LIMIT_MS, ...(req.deploying ? { deploying: true } : {}),
@@ -98,7 +100,7 @@ export function contractRoutes(app: FastifyInstance, ctx: ApiContext, budget: En
     const r = await run({
       code: codeAt(body.contractAddress), fn: body.functionName, args: body.parameters,
       sender: body.from ? formatAddress(body.from) : VIEWER, value: 0n, contract: formatAddress(body.contractAddress),
-      gasLimit: body.gasLimit, readOnly: true,
+      gasLimit: body.gasLimit, readOnly: true, client: req.ip,
     });
     return {
       status: r.status, gasUsed: r.gasUsed, height: chain.height,
@@ -120,20 +122,20 @@ export function contractRoutes(app: FastifyInstance, ctx: ApiContext, budget: En
       let code: string;
       try {
         // Instrumenting parses the source: engine time too.
-        code = budget.measure(() => prepareContract(body.contractCode)).code;
+        code = budget.measure(req.ip, () => prepareContract(body.contractCode)).code;
       } catch (e) {
         if (e instanceof ContractError) throw new HttpError(400, e.message, 'bad-contract-source');
         throw e;
       }
       contract = formatAddress(contractAddress(body.from, mempool.accountView(body.from).nextNonce));
       payload = { type: 'deploy', code: body.contractCode, init: body.initData };
-      r = await run({ code, fn: 'init', args: body.initData, sender: from, value, contract, gasLimit: CALL_GAS_CAP, readOnly: false, deploying: true });
+      r = await run({ code, fn: 'init', args: body.initData, sender: from, value, contract, gasLimit: CALL_GAS_CAP, readOnly: false, deploying: true, client: req.ip });
     } else {
       contract = formatAddress(body.contractAddress);
       payload = { type: 'call', fn: body.functionName, args: body.parameters };
       r = await run({
         code: codeAt(body.contractAddress), fn: body.functionName, args: body.parameters, sender: from, value, contract,
-        gasLimit: CALL_GAS_CAP, readOnly: false,
+        gasLimit: CALL_GAS_CAP, readOnly: false, client: req.ip,
       });
     }
     // Intrinsic gas depends on the payload's size, which includes the gas fields themselves: size them at their widest.
