@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { addressFromPublicKey, formatAddress, publicKeyFromPrivate, signTransfer, txSize, type UnsignedTransfer } from '@hackcoin/core';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
-import { PAYOUT_BATCH, PoolPayouts } from './payouts.js';
+import { PAYOUT_BATCH, PoolPayouts, feeFor } from './payouts.js';
 import type { FoundBlock } from './server.js';
 
 const addressOf = (i: number) => {
@@ -86,5 +86,67 @@ describe('pool payouts to many workers', () => {
     const [tx] = fx.mempool.pendingFor(pool.address);
     expect(BigInt(sent[0]!.fee)).toBe(BigInt(txSize(tx!.tx)));
     expect(BigInt(sent[0]!.amount) + BigInt(sent[0]!.fee)).toBe(1_000_000n);
+  });
+
+  it('prices payouts at the mempool floor a flood has raised above the configured fee rate', async () => {
+    fx = await ChainFixture.create({ maxTxs: 2 });
+    const pool = W.minerA;
+    await fx.mine(3, { miner: pool });
+    const found = fx.chain.tip;
+    await fx.fundWallets();
+    // A full mempool, then a better-paying newcomer: the cheapest tail is evicted and the floor rises above it.
+    await fx.mempool.add(fx.tx(W.alice, W.carol, 1n, { nonce: 0n }));
+    await fx.mempool.add(fx.tx(W.alice, W.carol, 1n, { nonce: 1n }));
+    await fx.mempool.add(fx.tx(W.bob, W.carol, 1n, { fee: 5_000n }));
+    const floor = fx.mempool.minFeeRate();
+    expect(floor).toBeGreaterThan(1);
+    const worker = addressOf(1);
+    const block: FoundBlock = { height: found.height, hash: found.id, reward: 1_000_000n, worker: 'w', time: 0, split: new Map([[worker, 1_000_000n]]) };
+    const source = new TypedEmitter<{ block: [FoundBlock] }>();
+    const payouts = new PoolPayouts(
+      { chain: fx.chain, mempool: fx.mempool, params: fx.params, log: fx.log, key: pool.privateKey, address: formatAddress(pool.address), confirmations: 1, minFeeRate: 1n, db: fx.db },
+      source,
+    );
+    source.emit('block', block);
+    await payouts.stop();
+    expect(payouts.payouts.map((p) => [p.address, p.status])).toEqual([[worker, 'sent']]);
+    const [tx] = fx.mempool.pendingFor(pool.address);
+    const size = txSize(tx!.tx);
+    expect(BigInt(payouts.payouts[0]!.fee)).toBe(feeFor(size, 1n, floor));
+    expect(Number(payouts.payouts[0]!.fee) / size).toBeGreaterThanOrEqual(floor);
+  });
+
+  it('keeps a payout refused for its fee owed through any number of blocks, and pays it once the flood is mined', async () => {
+    fx = await ChainFixture.create({ maxTxs: 2 });
+    const pool = W.minerA;
+    await fx.mine(3, { miner: pool });
+    const found = fx.chain.tip;
+    await fx.fundWallets();
+    // Two transactions paying far more than the payout will: the full mempool refuses it (mempool-full).
+    await fx.mempool.add(fx.tx(W.alice, W.carol, 1n, { nonce: 0n, fee: 50_000n }));
+    await fx.mempool.add(fx.tx(W.alice, W.carol, 1n, { nonce: 1n, fee: 50_000n }));
+    const worker = addressOf(2);
+    const block: FoundBlock = { height: found.height, hash: found.id, reward: 1_000_000n, worker: 'w', time: 0, split: new Map([[worker, 1_000_000n]]) };
+    const source = new TypedEmitter<{ block: [FoundBlock] }>();
+    const payouts = new PoolPayouts(
+      { chain: fx.chain, mempool: fx.mempool, params: fx.params, log: fx.log, key: pool.privateKey, address: formatAddress(pool.address), confirmations: 1, minFeeRate: 1n, db: fx.db },
+      source,
+    );
+    source.emit('block', block);
+    await payouts.settled();
+    // Empty blocks: a payout pass each, with the flood still in the mempool.
+    for (let i = 0; i < 8; i++) {
+      const empty = (await fx.branch()).next({ miner: W.minerB, txs: [] });
+      expect((await fx.chain.processBlock(empty)).status).toBe('connected');
+      await fx.settle();
+      await payouts.settled();
+    }
+    expect(fx.mempool.pendingFor(W.alice.address).length).toBe(2);
+    expect(payouts.payouts).toEqual([]);
+    // A block that mines the flood empties the mempool: the next pass pays.
+    await fx.mine(1, { miner: W.minerB });
+    await payouts.stop();
+    expect(payouts.payouts.map((p) => [p.address, p.status])).toEqual([[worker, 'sent']]);
+    expect(fx.mempool.pendingFor(pool.address).length).toBe(1);
   });
 });

@@ -29,8 +29,14 @@ export interface Payout {
  * paid in batches across the next blocks instead of failing.
  */
 export const PAYOUT_BATCH = 48;
-/** A payout refused for another reason is retried on later blocks this many times. */
+/** A payout refused for a reason other than the sender limit or its fee is retried on later blocks this many times. */
 const MAX_ATTEMPTS = 5;
+/**
+ * Refusals that say the fee is too low for the mempool now (a flood raised
+ * its floor or filled it): they pass with the flood, so the payout waits for
+ * a later block however long that takes, and is never dropped for them.
+ */
+const FEE_REFUSALS = new Set(['min-fee-not-met', 'mempool-min-fee-not-met', 'mempool-full']);
 const MAX_RECORDS = 10_000;
 
 /**
@@ -59,6 +65,8 @@ export class PoolPayouts {
       db: Database;
       /** Signs a payout (default: signTransfer); injectable so tests can count signatures. */
       sign?: (tx: UnsignedTransfer, key: Uint8Array) => TransferTx;
+      /** Units per byte the mempool asks of a newcomer now (default: the mempool's own rolling floor). */
+      mempoolMinFeeRate?: () => number;
     },
     server: FoundBlockSource,
   ) {
@@ -77,6 +85,11 @@ export class PoolPayouts {
   }
 
   private readonly onTip = () => void this.queue.run(() => this.process());
+
+  /** Resolves once the passes queued so far (one per tip) have run. */
+  settled(): Promise<void> {
+    return this.queue.run(async () => undefined);
+  }
 
   /** Resolves once the pass under way (if any) has finished writing. */
   async stop(): Promise<void> {
@@ -139,7 +152,9 @@ export class PoolPayouts {
     let paid = 0;
     // A payout is a plain transfer, whose encoding has one fixed size: the fee is known before signing,
     // so dust is dropped without signing anything (a window can hold many thousands of addresses).
-    const fee = this.o.minFeeRate * BigInt(signedTransferSize(0));
+    // Priced at the mempool's floor while a flood has raised it: at the configured rate it would be refused.
+    const floor = (this.o.mempoolMinFeeRate ?? (() => mempool.minFeeRate()))();
+    const fee = feeFor(signedTransferSize(0), this.o.minFeeRate, floor);
     const sign = this.o.sign ?? signTransfer;
     for (const [to, share] of [...b.split]) {
       if (budget <= 0) break;
@@ -164,8 +179,9 @@ export class PoolPayouts {
         paid++;
       } catch (e) {
         if (!(e instanceof RuleError)) throw e;
-        // The sender limit only says "later": the rest of this block waits for the next one.
-        if (e.code === 'too-many-pending') break;
+        // The sender limit and a fee refusal only say "later" (every payout here pays the same fee):
+        // the rest of this block waits for the next one.
+        if (e.code === 'too-many-pending' || FEE_REFUSALS.has(e.code)) break;
         const id = `${b.hash}:${to}`;
         const n = (this.attempts.get(id) ?? 0) + 1;
         this.attempts.set(id, n);
@@ -177,6 +193,16 @@ export class PoolPayouts {
     }
     this.o.log.info(`pool paid block ${b.height}: ${paid} payout(s) sent, ${b.split.size} still owed`);
   }
+}
+
+/** The fee for `size` bytes at the configured rate, or at the mempool's floor (units per byte) when that is higher. */
+export function feeFor(size: number, minFeeRate: bigint, floorRate: number): bigint {
+  const fee = minFeeRate * BigInt(size);
+  if (!(floorRate > 0) || !Number.isFinite(floorRate)) return fee;
+  let atFloor = BigInt(Math.ceil(floorRate * size));
+  // The mempool compares fee / size with the floor in floating point: round up past any shortfall.
+  if (Number(atFloor) / size < floorRate) atFloor++;
+  return atFloor > fee ? atFloor : fee;
 }
 
 function pendingKey(hash: string): Uint8Array {
