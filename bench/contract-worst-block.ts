@@ -131,7 +131,10 @@ export async function runContractWorstBlockBench(): Promise<Record<string, numbe
     const receiptsOk = async (txs: TransferTx[], want: string): Promise<void> => {
       for (const tx of txs) {
         const r = await f.chain.contracts.receipt(txHash(tx));
-        if (r?.status !== want) throw new Error(`bench transaction ended ${r?.status ?? 'without receipt'} (${r?.revertReason ?? ''})`);
+        if (r?.status !== want) {
+          const what = new TextDecoder().decode(tx.data).slice(0, 80);
+          throw new Error(`bench transaction ${what} ended ${r?.status ?? 'without receipt'} (${r?.revertReason ?? ''}, gas ${r?.gasUsed ?? '?'})`);
+        }
       }
     };
 
@@ -215,7 +218,7 @@ export async function runContractWorstBlockBench(): Promise<Record<string, numbe
       scaledResults.push([`${label}: ${count} measured, scaled to a full block (${full.toLocaleString()} calls of ${tight.toLocaleString()} gas)`, { wall: t.wall * share, cpu: t.cpu * share }]);
     };
     await coldBlock('calls to distinct uncached small contracts', DISTINCT_CONTRACTS, (i) => `// ${i}\nexport function poke() { return 1; }`, 300_000, 150_000);
-    await coldBlock(`calls to distinct uncached ${LARGE_SOURCE_CHARS / 1000} KB contracts`, LARGE_CONTRACTS, largeSource, 30_000_000, 3_000_000);
+    await coldBlock(`calls to distinct uncached ${LARGE_SOURCE_CHARS / 1000} KB contracts`, LARGE_CONTRACTS, largeSource, 45_000_000, 3_000_000);
 
     // A full block of plain transfers (the block transaction limit), signed natively.
     const dave = { key: W.dave.privateKey, pub: publicKeyFromPrivate(W.dave.privateKey) };
