@@ -79,10 +79,9 @@ function setFrameChars(chars) {
   errorFrameGas = K.errorFrameBase + ceil((chars > K.preludeFunctionChars ? chars : K.preludeFunctionChars) / K.errorCharsPerGas);
 }
 const chargedErrors = new WeakSetCtor();
-function stackLines(e) {
-  const d = getOwnPropertyDescriptor(e, 'stack');
-  if (d === undefined || typeof d.value !== 'string') return 0;
-  const s = d.value;
+/* The walk's price: one per line (frame) of the stack string, plus its bytes (a frame line carries
+   its function's name, and a computed name may be 4,096 characters, 12 KB of UTF-8 per frame). */
+function stackGas(s) {
   let n = 0, from = 0;
   for (;;) {
     const at = apply(stringIndexOf, s, ['\\n', from]);
@@ -90,12 +89,17 @@ function stackLines(e) {
     n++;
     from = at + 1;
   }
-  return from < s.length ? n + 1 : n;
+  return (from < s.length ? n + 1 : n) * errorFrameGas + ceil((s.length * 3) / K.charsPerGas);
 }
 function chargeError(e) {
   if (e === null || typeof e !== 'object' || isProxy(e) || apply(weakSetHas, chargedErrors, [e])) return e;
   apply(weakSetAdd, chargedErrors, [e]);
-  charge(stackLines(e) * errorFrameGas);
+  const d = getOwnPropertyDescriptor(e, 'stack');
+  if (d === undefined) return e;
+  if (typeof d.value === 'string') charge(stackGas(d.value));
+  /* QuickJS walks the stack again whenever an error without an own stack is thrown: a paid error
+     whose stack could be deleted would be re-thrown for a fresh walk each time, for nothing. */
+  if (d.configurable) defineProperty(e, 'stack', { configurable: false });
   return e;
 }
 function __hc_ck(e) { if (gasLeft() < 0 || isOom(e)) __hc_oog(); chargeError(e); }
@@ -722,7 +726,9 @@ setMethod(Reflect, 'construct', function (target, list, newTarget) {
 setMethod(FunctionProto, 'bind', function () {
   const bound = arguments.length > 1 ? arguments.length - 1 : 0;
   chargeElements(bound);
-  if (bound === 0 || typeof this !== 'function') return apply(nativeBind, this, arguments);
+  /* Even with nothing bound: the native bind names the result 'bound ' + the target's name, and a
+     chain of binds grew that name quadratically, past the string cap, for nothing. */
+  if (typeof this !== 'function') return apply(nativeBind, this, arguments);
   const target = this, perCall = bound * K.perElement;
   const metered = function () {
     charge(perCall);
@@ -833,6 +839,22 @@ function checkRegexp(source, ignoreCase, unicode, sets) {
   if (ignoreCase) charge(countOf(source, '[') * K.regexCaseClass + countOf(source, '-') * K.regexCaseRange);
 }
 function hasFlag(flags, c) { return apply(stringIndexOf, flags, [c]) >= 0; }
+/* split and matchAll build a new RegExp through the receiver's species constructor, which a
+   contract can point back at the unwrapped intrinsic (rx.constructor = undefined): each call pays
+   for compiling the receiver's source as the constructor would. */
+for (const sym of [Symbol.split, Symbol.matchAll]) {
+  const original = RegExp.prototype[sym];
+  setMethod(RegExp.prototype, sym, function () {
+    const source = regexpSourceOf(this);
+    if (source !== undefined) {
+      chargeChars(source.length * 8);
+      const own = [];
+      for (let i = 0; i < flagGetters.length; i++) own[i] = flagGetters[i] !== undefined && apply(flagGetters[i], this, []);
+      checkRegexp(source, own[0], own[1], own[2]);
+    }
+    return apply(original, this, arguments);
+  });
+}
 meterConstructor(RegExpCtor, function (args) {
   const p = args[0];
   const regexpSource = regexpSourceOf(p);

@@ -145,7 +145,8 @@ describe('snapshots', () => {
     // Both now add the cold-code price of the contract, paid once per transaction (its nested calls to itself are warm),
     // and `n + 1` in f pays for its string cap (GAS.operandCheck) on each of the 163 + 78 + 36 + 3 entries of f
     // (the regex's `+` once). Since errors pay for their stack walk (GAS.errorFrameBase and errorCharsPerGas), each of the
-    // three stack-overflow errors caught in depth() also pays per line of its stack (202,463 in all), and the four
+    // three stack-overflow errors caught in depth() also pays per line of its stack and 3 per charsPerGas characters of
+    // it (209,075 in all; 202,463 before the characters were charged), and the four
     // return values (17 bytes of JSON) pay GAS.returnPerByte each.
     const chain = new MemoryChain(engine);
     chain.deploy('c', `export function depth() { let d = 0; function f(n) { d = n; f(n + 1); } try { f(0); } catch (e) {} return d; }
@@ -154,7 +155,7 @@ describe('snapshots', () => {
       export function regex() { return /(a+)+$/.test('a'.repeat(19) + 'b'); }`, 'alice');
     const nested = chain.call('c', 'nested', [], 'alice', 0n, 50_000_000);
     const cold = coldCodeGas(chain.codeOf('c')!.length);
-    expect([nested.returnValue, nested.gasUsed]).toEqual([[163, 78, 36], 21_085 + 280 * GAS.operandCheck + 202_463 + 17 * GAS.returnPerByte + cold]);
+    expect([nested.returnValue, nested.gasUsed]).toEqual([[163, 78, 36], 21_085 + 280 * GAS.operandCheck + 209_075 + 17 * GAS.returnPerByte + cold]);
     const regex = chain.call('c', 'regex', [], 'alice', 0n, 50_000_000);
     // repeat() pays a wrapped built-in's entry (GAS.wrapperEntry) since wrappers called as callbacks were priced,
     // and the 5 bytes of `false` returned GAS.returnPerByte each.
