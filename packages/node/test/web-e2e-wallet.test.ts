@@ -155,7 +155,7 @@ if (!hasChromium) {
 
     it('shows a multisig payout (an internal transaction) in the wallet, the address page and the transaction page', async () => {
       // A one-owner multisig holding 20 HCK pays 5 HCK to the wallet's second address.
-      const deploy = await botContract({ type: 'deploy', code: example('multisig'), init: [[bot], 1] }, 1_500_000, 20n * 100_000_000n);
+      const deploy = await botContract({ type: 'deploy', code: example('multisig'), init: [[bot], 1] }, 5_000_000, 20n * 100_000_000n);
       await mine(1);
       const multisig = (await node.api(`/api/tx/${deploy}`)).receipt.contractAddress as string;
       await botContract({ type: 'call', contract: multisig, fn: 'submit', args: [mine1, 500_000_000] });

@@ -310,7 +310,9 @@ describe('floods of shares', () => {
   });
 
   it('keeps a connection whose rejected runs are broken by accepted shares, and refuses submits beyond its budget unchecked', async () => {
-    const { server, port } = await pool();
+    // The pool's clock held still: the budget does not refill while a loaded machine works through the lines.
+    const at = Date.now();
+    const { server, port } = await pool({ now: () => at });
     const c = await miner(port);
     const job = c.job;
     const round = MAX_REJECT_RUN;

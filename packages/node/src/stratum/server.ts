@@ -263,7 +263,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
       targetSeconds: this.o.shareIntervalSeconds ?? DEFAULT_SHARE_INTERVAL_SECONDS,
       reviewSeconds: REVIEW_SECONDS,
     }, this.now());
-    const s = new StratumSession(this.nextSessionId++, socket, this, vardiff, this.o.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS, this.now());
+    const s = new StratumSession(this.nextSessionId++, socket, this, vardiff, this.o.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS, this.now(), () => this.now());
     this.sessions.add(s);
   }
 

@@ -92,7 +92,7 @@ export class StratumSession {
   private submits: Promise<void> = Promise.resolve();
   private rejectRun = 0;
   private submitTokens = SUBMIT_BURST;
-  private tokensAt = Date.now();
+  private tokensAt: number;
 
   constructor(
     readonly id: number,
@@ -103,8 +103,11 @@ export class StratumSession {
     authTimeoutMs: number,
     /** The pool clock at connection: the idle review counts from it until the first submit. */
     connectedAt: number,
+    /** The pool's clock (ms): the submit budget refills by it, so a test can hold it still. */
+    private readonly clock: () => number = Date.now,
   ) {
     this.lastSubmit = connectedAt;
+    this.tokensAt = clock();
     this.extranonce1 = extranonce1For(id);
     this.vardiff = vardiff;
     this.authTimer = setTimeout(() => this.close('not-authorised'), authTimeoutMs);
@@ -260,7 +263,7 @@ export class StratumSession {
   }
 
   private takeSubmitToken(): boolean {
-    const now = Date.now();
+    const now = this.clock();
     this.submitTokens = Math.min(SUBMIT_BURST, this.submitTokens + ((now - this.tokensAt) / 1000) * SUBMITS_PER_SECOND);
     this.tokensAt = now;
     if (this.submitTokens < 1) return false;

@@ -33,8 +33,8 @@ export class ContractBot {
   /** `node` is asked for at each submission: tests start their node after making the bot. */
   constructor(private readonly node: () => TestNode) {}
 
-  /** Posts the action and answers its transaction id. */
-  readonly submit = async (action: ContractAction, gasLimit = 1_500_000, value = 0n): Promise<string> => {
+  /** Posts the action and answers its transaction id; a deploy's default limit covers its source's 600 gas a character. */
+  readonly submit = async (action: ContractAction, gasLimit = action.type === 'deploy' ? 5_000_000 : 1_500_000, value = 0n): Promise<string> => {
     const tx = buildSignedContractTransfer({ params: NETWORKS.regtest, action, gasLimit, gasPrice: 3n, value, nonce: this.nonce++ }, this.key);
     return (await this.node().api('/api/transactions', { body: { raw: bytesToHex(encodeTx(tx)) } })).id as string;
   };
