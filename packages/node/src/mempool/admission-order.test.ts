@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RuleError, ZERO_ADDRESS, signTransfer, utf8ToBytes, type ContractExecutor, type ContractPayload, type TransferTx } from '@hackcoin/core';
+import { ZERO_ADDRESS, signTransfer, utf8ToBytes, type ContractExecutor, type ContractPayload, type TransferTx } from '@hackcoin/core';
 import { ChainFixture, W, type Wallet } from '../test-support/chain-fixture.js';
 import { QuickJsExecutor } from '../contracts/executor.js';
 import { loadContractEngine } from '../contracts/engine.js';
@@ -30,15 +30,6 @@ function deploy(fx: ChainFixture, from: Wallet, nonce: bigint): TransferTx {
   return signTransfer({ kind: 'transfer', chainId: fx.params.chainId, nonce, fee: BigInt(gasLimit), to: ZERO_ADDRESS, amount: 0n, data }, from.privateKey);
 }
 
-async function refusal(fx: ChainFixture, tx: TransferTx): Promise<string | null> {
-  const err = await fx.mempool.add(tx).then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (err === null) return null;
-  expect(err).toBeInstanceOf(RuleError);
-  return (err as RuleError).code;
-}
 
 describe('admission order', () => {
   it("a deploy's source is prepared only after the nonce and balance checks pass", async () => {
@@ -47,14 +38,14 @@ describe('admission order', () => {
     fixtures.push(fx);
     await fx.mine(2);
     // Keys with no coins, a nonce past a gap and a nonce already used: all refused without preparing the source.
-    for (const w of [W.alice, W.bob, W.carol, W.dave]) expect(await refusal(fx, deploy(fx, w, 0n))).toBe('bad-txns-insufficient-funds');
-    expect(await refusal(fx, deploy(fx, W.minerA, 5n))).toBe('bad-txns-nonce-gap');
+    for (const w of [W.alice, W.bob, W.carol, W.dave]) expect(await fx.refusal(deploy(fx, w, 0n))).toBe('bad-txns-insufficient-funds');
+    expect(await fx.refusal(deploy(fx, W.minerA, 5n))).toBe('bad-txns-nonce-gap');
     await fx.mempool.add(fx.tx(W.minerA, W.alice, 1n));
     await fx.mine(1, { miner: W.minerB });
     await fx.settle();
-    expect(await refusal(fx, deploy(fx, W.minerA, 0n))).toBe('bad-txns-nonce-too-low');
+    expect(await fx.refusal(deploy(fx, W.minerA, 0n))).toBe('bad-txns-nonce-too-low');
     expect(executor.checks).toBe(0);
-    expect(await refusal(fx, deploy(fx, W.minerA, 1n))).toBeNull();
+    expect(await fx.refusal(deploy(fx, W.minerA, 1n))).toBeNull();
     expect(executor.checks).toBe(1);
   });
 });

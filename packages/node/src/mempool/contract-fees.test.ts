@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RuleError, encodeTx, hashToHex, intrinsicGas, signTransfer, txHash, utf8ToBytes, type RejectCode, type TransferTx } from '@hackcoin/core';
+import { encodeTx, hashToHex, intrinsicGas, signTransfer, txHash, utf8ToBytes, type TransferTx } from '@hackcoin/core';
 import { ChainFixture, W, type FixtureOptions, type Wallet } from '../test-support/chain-fixture.js';
 
 const fixtures: ChainFixture[] = [];
@@ -23,15 +23,6 @@ function call(fx: ChainFixture, from: Wallet, nonce: bigint, gasLimit: number, g
 
 const id = (tx: TransferTx): string => hashToHex(txHash(tx));
 
-async function refusal(fx: ChainFixture, tx: TransferTx): Promise<RejectCode | null> {
-  const err = await fx.mempool.add(tx).then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (err === null) return null;
-  expect(err).toBeInstanceOf(RuleError);
-  return (err as RuleError).code;
-}
 
 describe('contract transactions are ranked by the fee they are sure to pay', () => {
   it('entry fee is intrinsic gas × gas price, and a call declaring 50M gas ranks below a transfer paying more per byte', async () => {
@@ -60,25 +51,25 @@ describe('contract transactions are ranked by the fee they are sure to pay', () 
     const big = call(fx, W.alice, 0n, 50_000_000, 1n);
     const entry = await fx.mempool.add(big);
     const transfer = fx.tx(W.carol, W.dave, 1n, { fee: 100_000n });
-    expect(await refusal(fx, transfer)).toBeNull();
+    expect(await fx.refusal(transfer)).toBeNull();
     expect(fx.mempool.get(id(big))).toBeUndefined();
     expect(fx.mempool.minFeeRate()).toBeCloseTo(entry.feeRate + 1, 6);
     // Below the floor the eviction raised: refused before any room is made.
     // Its rate counts the block bytes 50M gas stands for, so the floor sits just above the relay minimum.
     const size = encodeTx(fx.tx(W.dave, W.carol, 1n, { fee: 1n })).length;
     const low = fx.tx(W.dave, W.carol, 1n, { fee: BigInt(Math.floor(fx.mempool.minFeeRate() * size)) - 1n });
-    expect(await refusal(fx, low)).toBe('mempool-min-fee-not-met');
+    expect(await fx.refusal(low)).toBe('mempool-min-fee-not-met');
   });
 
   it('the minimum fee and replacement are judged on the sure fee, not the declared maximum', async () => {
     const fx = await funded({ minFeeRate: 200n });
     // Declares 50M units, is sure to pay its intrinsic gas at 1 unit: under 200 units per byte.
-    expect(await refusal(fx, call(fx, W.alice, 0n, 50_000_000, 1n))).toBe('min-fee-not-met');
+    expect(await fx.refusal(call(fx, W.alice, 0n, 50_000_000, 1n))).toBe('min-fee-not-met');
     const first = call(fx, W.carol, 0n, 100_000, 300n);
     await fx.mempool.add(first);
     // Twice the gas limit at the same price pays no more for sure.
-    expect(await refusal(fx, call(fx, W.carol, 0n, 200_000, 300n))).toBe('txn-replace-fee-too-low');
-    expect(await refusal(fx, call(fx, W.carol, 0n, 100_000, 400n))).toBeNull();
+    expect(await fx.refusal(call(fx, W.carol, 0n, 200_000, 300n))).toBe('txn-replace-fee-too-low');
+    expect(await fx.refusal(call(fx, W.carol, 0n, 100_000, 400n))).toBeNull();
     expect(fx.mempool.get(id(first))).toBeUndefined();
   });
 });

@@ -11,6 +11,15 @@ const addressOf = (i: number) => {
   return formatAddress(addressFromPublicKey(publicKeyFromPrivate(k)));
 };
 
+/** Payouts from minerA's key on the fixture's chain, for the blocks `source` reports. */
+function payoutsOn(fx: ChainFixture, source: TypedEmitter<{ block: [FoundBlock] }>, sign?: (tx: UnsignedTransfer, key: Uint8Array) => ReturnType<typeof signTransfer>): PoolPayouts {
+  const pool = W.minerA;
+  return new PoolPayouts(
+    { chain: fx.chain, mempool: fx.mempool, params: fx.params, log: fx.log, key: pool.privateKey, address: formatAddress(pool.address), confirmations: 1, minFeeRate: 1n, db: fx.db, ...(sign ? { sign } : {}) },
+    source,
+  );
+}
+
 describe('pool payouts to many workers', () => {
   let fx: ChainFixture | undefined;
   afterEach(async () => {
@@ -26,11 +35,7 @@ describe('pool payouts to many workers', () => {
     const each = 1_000_000n;
     const block: FoundBlock = { height: found.height, hash: found.id, reward: each * 150n, worker: 'w', time: 0, split: new Map(workers.map((a) => [a, each])) };
     const source = new TypedEmitter<{ block: [FoundBlock] }>();
-    const make = () =>
-      new PoolPayouts(
-        { chain: fx!.chain, mempool: fx!.mempool, params: fx!.params, log: fx!.log, key: pool.privateKey, address: formatAddress(pool.address), confirmations: 1, minFeeRate: 1n, db: fx!.db },
-        source,
-      );
+    const make = () => payoutsOn(fx!, source);
     let payouts = make();
     const sent = new Set<string>();
     const collect = () => payouts.payouts.filter((p) => p.status === 'sent').forEach((p) => sent.add(p.address));
@@ -73,10 +78,7 @@ describe('pool payouts to many workers', () => {
     const source = new TypedEmitter<{ block: [FoundBlock] }>();
     let signatures = 0;
     const sign = (tx: UnsignedTransfer, key: Uint8Array) => (signatures++, signTransfer(tx, key));
-    const payouts = new PoolPayouts(
-      { chain: fx.chain, mempool: fx.mempool, params: fx.params, log: fx.log, key: pool.privateKey, address: formatAddress(pool.address), confirmations: 1, minFeeRate: 1n, db: fx.db, sign },
-      source,
-    );
+    const payouts = payoutsOn(fx, source, sign);
     source.emit('block', block);
     await payouts.stop();
     expect(signatures).toBe(1);
@@ -103,10 +105,7 @@ describe('pool payouts to many workers', () => {
     const worker = addressOf(1);
     const block: FoundBlock = { height: found.height, hash: found.id, reward: 1_000_000n, worker: 'w', time: 0, split: new Map([[worker, 1_000_000n]]) };
     const source = new TypedEmitter<{ block: [FoundBlock] }>();
-    const payouts = new PoolPayouts(
-      { chain: fx.chain, mempool: fx.mempool, params: fx.params, log: fx.log, key: pool.privateKey, address: formatAddress(pool.address), confirmations: 1, minFeeRate: 1n, db: fx.db },
-      source,
-    );
+    const payouts = payoutsOn(fx, source);
     source.emit('block', block);
     await payouts.stop();
     expect(payouts.payouts.map((p) => [p.address, p.status])).toEqual([[worker, 'sent']]);
@@ -128,10 +127,7 @@ describe('pool payouts to many workers', () => {
     const worker = addressOf(2);
     const block: FoundBlock = { height: found.height, hash: found.id, reward: 1_000_000n, worker: 'w', time: 0, split: new Map([[worker, 1_000_000n]]) };
     const source = new TypedEmitter<{ block: [FoundBlock] }>();
-    const payouts = new PoolPayouts(
-      { chain: fx.chain, mempool: fx.mempool, params: fx.params, log: fx.log, key: pool.privateKey, address: formatAddress(pool.address), confirmations: 1, minFeeRate: 1n, db: fx.db },
-      source,
-    );
+    const payouts = payoutsOn(fx, source);
     source.emit('block', block);
     await payouts.settled();
     // Empty blocks: a payout pass each, with the flood still in the mempool.

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   COIN,
+  RuleError,
+  type RejectCode,
   NETWORKS,
   StateWorkspace,
   addressFromPublicKey,
@@ -209,6 +211,17 @@ export class ChainFixture {
    * Mines `count` blocks on the tip with createTemplate (mempool transactions
    * included) and a nonce loop. Block times default to parent time + 1.
    */
+  /** The rule the mempool refuses `tx` under, or null when it admits it; anything but a RuleError fails the test. */
+  async refusal(tx: TransferTx): Promise<RejectCode | null> {
+    const err = await this.mempool.add(tx).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    if (err === null) return null;
+    if (!(err instanceof RuleError)) throw err;
+    return err.code;
+  }
+
   /** Mines two blocks, then pays alice, bob, carol and dave 20 HCK each from minerA (their nonces stay 0). */
   async fundWallets(): Promise<void> {
     await this.mine(2);
