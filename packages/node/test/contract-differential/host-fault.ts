@@ -1,10 +1,10 @@
 /**
  * One contract call whose nested call recurses (through a chain of bound
- * functions: the most native stack per QuickJS stack byte measured) until a
- * stack runs out, with the caller catching whatever the nested call throws.
- * Prints the call's outcome, or `host-error` when the host's own stack ran
- * out first (then the node must reach no verdict). Started under different
- * `--stack-size` values by contract-differential.test.ts.
+ * functions: natively bound ones took the most host stack per QuickJS stack
+ * byte measured) until a stack runs out, with the caller catching whatever the
+ * nested call throws. Prints the call's outcome, or `host-error` if the host's
+ * own stack ran out first (then the node must reach no verdict). Started under
+ * different `--stack-size` values by contract-differential.test.ts.
  */
 import { createContractEngine } from '../../src/contracts/engine.js';
 import { MemoryChain } from '../../src/contracts/memory-chain.js';
