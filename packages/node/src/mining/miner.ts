@@ -22,7 +22,7 @@ import { createTemplate, retimeTemplate, type BlockTemplate } from './template.j
 import { scanWorkerFile, scanWorkerSpec } from './hasher/worker-spec.js';
 import { dutyCycle, restAfter, type Intensity } from './intensity.js';
 import { RateMeter } from './rate.js';
-import { HOLD_RETRY_MS, tooFarAhead } from './clock-guard.js';
+import { HOLD_RETRY_MS, holdsBack } from './clock-guard.js';
 import { estimateHashRate } from '../chain/hashrate.js';
 import { PoolClient, type PoolWork } from './pool-client.js';
 
@@ -320,7 +320,7 @@ export class Miner {
     this.refreshing = true;
     try {
       const t = this.reusable() ? retimeTemplate(this.template!, this.chain, this.nextExtra()) : await this.build(this.address);
-      if (tooFarAhead(t.header.time, Math.floor(Date.now() / 1000))) {
+      if (holdsBack(t, Math.floor(Date.now() / 1000))) {
         this.template = null;
         this.jobId++;
         setTimeout(() => void this.refresh(), HOLD_RETRY_MS);

@@ -9,6 +9,7 @@ import {
   type AssembledState,
   type BlockHeader,
   type CoinbaseTx,
+  type ConsensusParams,
   type Transaction,
   type TransferTx,
 } from '@hackcoin/core';
@@ -27,6 +28,8 @@ export interface BlockTemplate {
   createdAt: number;
   /** The mempool's version when its transactions were selected (Mempool.version). */
   mempoolVersion: number;
+  /** For a retarget window's first block, the earliest time BIP94 allows it (its parent's time less maxTimewarp). */
+  timewarpFloor?: number;
 }
 
 /** Coinbase and header bytes reserved for the block's fixed parts when filling it. */
@@ -71,6 +74,7 @@ export async function createTemplate(
   };
   const txs: Transaction[] = [coinbase, ...state.included];
   const bits = chain.nextBits(parent);
+  const floor = timewarpFloor(params, parent);
   return {
     parent,
     height,
@@ -88,6 +92,7 @@ export async function createTemplate(
     fees: state.fees,
     createdAt: Date.now(),
     mempoolVersion,
+    ...(floor !== undefined ? { timewarpFloor: floor } : {}),
   };
 }
 
@@ -99,10 +104,14 @@ export async function createTemplate(
  */
 export function earliestTime(chain: Pick<Chain, 'medianTimePast' | 'params'>, parent: ChainEntry): number {
   const afterMedian = chain.medianTimePast(parent) + 1;
-  const { params } = chain;
+  const floor = timewarpFloor(chain.params, parent);
+  return floor === undefined ? afterMedian : Math.max(afterMedian, floor);
+}
+
+function timewarpFloor(params: ConsensusParams, parent: ChainEntry): number | undefined {
   const height = parent.height + 1;
-  if (params.noRetargeting || height % params.retargetInterval !== 0) return afterMedian;
-  return Math.max(afterMedian, parent.header.time - params.maxTimewarp);
+  if (params.noRetargeting || height % params.retargetInterval !== 0) return undefined;
+  return parent.header.time - params.maxTimewarp;
 }
 
 /**

@@ -11,7 +11,7 @@ import type { Chain } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/entry.js';
 import type { Mempool } from '../mempool/mempool.js';
 import { createTemplate } from '../mining/template.js';
-import { HOLD_RETRY_MS, MAX_AHEAD_SECONDS, tooFarAhead } from '../mining/clock-guard.js';
+import { HOLD_RETRY_MS, MAX_AHEAD_SECONDS, holdsBack } from '../mining/clock-guard.js';
 import type { Logger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, StratumJob } from './job.js';
@@ -274,7 +274,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
         const nowSeconds = Math.floor(this.now() / 1000);
         const t = await createTemplate(this.o.chain, this.o.mempool, this.poolAddressBytes, new Uint8Array(EXTRANONCE1_SIZE + EXTRANONCE2_SIZE), nowSeconds);
         if (!this.accepting) return;
-        if (tooFarAhead(t.header.time, nowSeconds)) {
+        if (holdsBack(t, nowSeconds)) {
           // Miners answered stale for a while lose less than blocks the 2-hour rule would refuse.
           if (this.job && this.job.template.parent !== t.parent) this.job = null;
           this.holdBack(t.header.time - nowSeconds);
