@@ -74,6 +74,25 @@ function shareOf(c: StratumTestClient, job: Notify, from = 1): { en2: string; no
   }
 }
 
+describe('job refreshes', () => {
+  it('retime the current template while the tip and the mempool are unchanged, and assemble again once a transaction arrives', async () => {
+    const { port, fx } = await pool({ notifyIntervalMs: 100, refreshGraceMs: 60_000 }, 'regtest');
+    await fx.fundWallets();
+    let selections = 0;
+    const select = fx.mempool.select.bind(fx.mempool);
+    fx.mempool.select = (...a: Parameters<typeof select>) => (selections++, select(...a));
+    const a = await miner(port);
+    const seen = a.jobs.length;
+    await until(() => (a.jobs.length >= seen + 3 ? true : undefined), 'three refreshes');
+    // Before: every refresh selected and assembled again.
+    expect(selections).toBe(0);
+    await fx.mempool.add(fx.tx(W.alice, W.bob, 1n, { nonce: 0n }));
+    const after = a.jobs.length;
+    await until(() => (a.jobs.length >= after + 2 ? true : undefined), 'refreshes after the transaction');
+    expect(selections).toBeGreaterThan(0);
+  });
+});
+
 describe('share crediting', () => {
   it('credits one piece of work once, whichever job id of the tip it is submitted under', async () => {
     const { server, port } = await pool({ notifyIntervalMs: 100, refreshGraceMs: 60_000 });

@@ -10,7 +10,7 @@ import {
 import type { Chain } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/entry.js';
 import type { Mempool } from '../mempool/mempool.js';
-import { createTemplate } from '../mining/template.js';
+import { createTemplate, retimeTemplate } from '../mining/template.js';
 import { HOLD_RETRY_MS, MAX_AHEAD_SECONDS, holdsBack } from '../mining/clock-guard.js';
 import type { Logger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
@@ -269,10 +269,17 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
 
   private refreshJob(clean: boolean): Promise<void> {
     if (this.building) return this.building.then(() => this.refreshJob(clean));
-    this.building = (async () => {
+    const build = async (): Promise<void> => {
       try {
         const nowSeconds = Math.floor(this.now() / 1000);
-        const t = await createTemplate(this.o.chain, this.o.mempool, this.poolAddressBytes, new Uint8Array(EXTRANONCE1_SIZE + EXTRANONCE2_SIZE), nowSeconds);
+        const extra = new Uint8Array(EXTRANONCE1_SIZE + EXTRANONCE2_SIZE);
+        // Tip and mempool unchanged since the current job's template: the same block with a new time, as
+        // the solo miner does. Assembling again re-ran every contract call it holds, every 30 s.
+        const current = this.job?.template;
+        const t =
+          current && current.parent === this.o.chain.tip && current.mempoolVersion === this.o.mempool.version
+            ? retimeTemplate(current, this.o.chain, extra, nowSeconds)
+            : await createTemplate(this.o.chain, this.o.mempool, this.poolAddressBytes, extra, nowSeconds);
         if (!this.accepting) return;
         if (holdsBack(t, nowSeconds)) {
           // Miners answered stale for a while lose less than blocks the 2-hour rule would refuse.
@@ -288,11 +295,15 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
         for (const s of this.sessions) s.notify(job, retire);
       } catch (e) {
         this.o.log.error(`stratum: could not build a job: ${(e as Error).message}`);
-      } finally {
-        this.building = null;
       }
-    })();
-    return this.building;
+    };
+    // Cleared once settled, after the assignment: a retimed job is built without awaiting anything,
+    // and a `finally` inside would run before `building` was set, leaving it set for good.
+    const building = build().finally(() => {
+      if (this.building === building) this.building = null;
+    });
+    this.building = building;
+    return building;
   }
 
   private holdBack(aheadSeconds: number): void {
