@@ -1,26 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ZERO_ADDRESS, signTransfer, utf8ToBytes, type ContractExecutor, type ContractPayload, type TransferTx } from '@hackcoin/core';
+import { ZERO_ADDRESS, signTransfer, utf8ToBytes, type TransferTx } from '@hackcoin/core';
 import { ChainFixture, W, type Wallet } from '../test-support/chain-fixture.js';
 import { QuickJsExecutor } from '../contracts/executor.js';
 import { loadContractEngine } from '../contracts/engine.js';
+import { CountingExecutor } from '../test-support/counting-executor.js';
 
 const fixtures: ChainFixture[] = [];
 afterEach(async () => {
   for (const fx of fixtures.splice(0)) await fx.close();
 });
 
-/** The real VM, counting the static checks (for a deploy: parsing and instrumenting its source) it is asked for. */
-class CountingExecutor implements ContractExecutor {
-  checks = 0;
-  constructor(private readonly vm: QuickJsExecutor) {}
-  checkPayload(payload: ContractPayload): void {
-    this.checks++;
-    this.vm.checkPayload(payload);
-  }
-  execute(...a: Parameters<ContractExecutor['execute']>): ReturnType<ContractExecutor['execute']> {
-    return this.vm.execute(...a);
-  }
-}
 
 const SOURCE = `export function init() { let x = 0; ${'x = x + 1; '.repeat(2_000)} }`;
 

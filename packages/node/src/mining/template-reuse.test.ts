@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bytesToHex, hashMeetsTarget, headerHash, signTransfer, txId, utf8ToBytes, type ContractExecutor, type ContractPayload, type TransferTx } from '@hackcoin/core';
+import { bytesToHex, hashMeetsTarget, headerHash, signTransfer, txId, utf8ToBytes, type TransferTx } from '@hackcoin/core';
 import { ChainFixture, W, type Wallet } from '../test-support/chain-fixture.js';
 import { QuickJsExecutor } from '../contracts/executor.js';
 import { loadContractEngine } from '../contracts/engine.js';
+import { CountingExecutor } from '../test-support/counting-executor.js';
 import { Miner, type ScanWorker } from './miner.js';
 import { createTemplate, retimeTemplate } from './template.js';
 
@@ -12,18 +13,6 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
-/** The real VM, counting the contract transactions it is handed (once per candidate per assembly, and at admission). */
-class CountingExecutor implements ContractExecutor {
-  checks = 0;
-  constructor(private readonly vm: QuickJsExecutor) {}
-  checkPayload(payload: ContractPayload): void {
-    this.checks++;
-    this.vm.checkPayload(payload);
-  }
-  execute(...a: Parameters<ContractExecutor['execute']>): ReturnType<ContractExecutor['execute']> {
-    return this.vm.execute(...a);
-  }
-}
 
 /** A mining thread that never finds a block, hashes 2^16 nonces per 40 ms and records the jobs it was given. */
 class RecordingWorker extends EventEmitter implements ScanWorker {
