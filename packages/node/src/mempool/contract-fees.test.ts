@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeTx, hashToHex, intrinsicGas, signTransfer, txHash, utf8ToBytes, type TransferTx } from '@hackcoin/core';
-import { ChainFixture, W, type FixtureOptions, type Wallet } from '../test-support/chain-fixture.js';
+import { encodeTx, hashToHex, intrinsicGas, txHash, type TransferTx } from '@hackcoin/core';
+import { ChainFixture, W, type FixtureOptions } from '../test-support/chain-fixture.js';
 
 const fixtures: ChainFixture[] = [];
 afterEach(async () => {
@@ -16,18 +16,13 @@ async function funded(opts: FixtureOptions = {}): Promise<ChainFixture> {
 }
 
 /** A call (to bob, where no contract lives: it fails at once and pays its intrinsic gas). */
-function call(fx: ChainFixture, from: Wallet, nonce: bigint, gasLimit: number, gasPrice: bigint): TransferTx {
-  const data = utf8ToBytes(JSON.stringify({ type: 'call', fn: 'f', args: [], gasLimit, gasPrice: gasPrice.toString() }));
-  return signTransfer({ kind: 'transfer', chainId: fx.params.chainId, nonce, fee: BigInt(gasLimit) * gasPrice, to: W.bob.address, amount: 0n, data }, from.privateKey);
-}
-
 const id = (tx: TransferTx): string => hashToHex(txHash(tx));
 
 
 describe('contract transactions are ranked by the fee they are sure to pay', () => {
   it('entry fee is intrinsic gas × gas price, and a call declaring 50M gas ranks below a transfer paying more per byte', async () => {
     const fx = await funded();
-    const big = call(fx, W.alice, 0n, 50_000_000, 1n);
+    const big = fx.callToNoContract(W.alice, 0n, 50_000_000, 1n);
     const transfer = fx.tx(W.carol, W.dave, 1n, { fee: 100_000n });
     const e = await fx.mempool.add(big);
     await fx.mempool.add(transfer);
@@ -38,8 +33,8 @@ describe('contract transactions are ranked by the fee they are sure to pay', () 
 
   it('select counts declared gas against the block limit: a call past it takes no budget and holds back its sender', async () => {
     const fx = await funded();
-    const fits = [call(fx, W.alice, 0n, 50_000_000, 3n), call(fx, W.alice, 1n, 50_000_000, 3n), call(fx, W.carol, 0n, 50_000_000, 3n), call(fx, W.carol, 1n, 50_000_000, 3n)];
-    const over = call(fx, W.bob, 0n, 50_000_000, 2n);
+    const fits = [fx.callToNoContract(W.alice, 0n, 50_000_000, 3n), fx.callToNoContract(W.alice, 1n, 50_000_000, 3n), fx.callToNoContract(W.carol, 0n, 50_000_000, 3n), fx.callToNoContract(W.carol, 1n, 50_000_000, 3n)];
+    const over = fx.callToNoContract(W.bob, 0n, 50_000_000, 2n);
     const behind = fx.tx(W.bob, W.alice, 1n, { nonce: 1n, fee: 1_000_000n });
     const transfer = fx.tx(W.dave, W.alice, 1n);
     for (const tx of [...fits, over, behind, transfer]) await fx.mempool.add(tx);
@@ -48,7 +43,7 @@ describe('contract transactions are ranked by the fee they are sure to pay', () 
 
   it('eviction and the rolling floor use the sure rate: a transfer paying more per byte evicts a call declaring far more', async () => {
     const fx = await funded({ maxTxs: 1 });
-    const big = call(fx, W.alice, 0n, 50_000_000, 1n);
+    const big = fx.callToNoContract(W.alice, 0n, 50_000_000, 1n);
     const entry = await fx.mempool.add(big);
     const transfer = fx.tx(W.carol, W.dave, 1n, { fee: 100_000n });
     expect(await fx.refusal(transfer)).toBeNull();
@@ -64,12 +59,12 @@ describe('contract transactions are ranked by the fee they are sure to pay', () 
   it('the minimum fee and replacement are judged on the sure fee, not the declared maximum', async () => {
     const fx = await funded({ minFeeRate: 200n });
     // Declares 50M units, is sure to pay its intrinsic gas at 1 unit: under 200 units per byte.
-    expect(await fx.refusal(call(fx, W.alice, 0n, 50_000_000, 1n))).toBe('min-fee-not-met');
-    const first = call(fx, W.carol, 0n, 100_000, 300n);
+    expect(await fx.refusal(fx.callToNoContract(W.alice, 0n, 50_000_000, 1n))).toBe('min-fee-not-met');
+    const first = fx.callToNoContract(W.carol, 0n, 100_000, 300n);
     await fx.mempool.add(first);
     // Twice the gas limit at the same price pays no more for sure.
-    expect(await fx.refusal(call(fx, W.carol, 0n, 200_000, 300n))).toBe('txn-replace-fee-too-low');
-    expect(await fx.refusal(call(fx, W.carol, 0n, 100_000, 400n))).toBeNull();
+    expect(await fx.refusal(fx.callToNoContract(W.carol, 0n, 200_000, 300n))).toBe('txn-replace-fee-too-low');
+    expect(await fx.refusal(fx.callToNoContract(W.carol, 0n, 100_000, 400n))).toBeNull();
     expect(fx.mempool.get(id(first))).toBeUndefined();
   });
 });

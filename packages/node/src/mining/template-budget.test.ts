@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeTx, signTransfer, utf8ToBytes, type TransferTx } from '@hackcoin/core';
-import { ChainFixture, REGTEST, W, type FixtureOptions, type Wallet } from '../test-support/chain-fixture.js';
+import { encodeTx, type TransferTx } from '@hackcoin/core';
+import { ChainFixture, REGTEST, W, type FixtureOptions } from '../test-support/chain-fixture.js';
 import { TEMPLATE_RESERVED_BYTES, createTemplate } from './template.js';
 
 const fixtures: ChainFixture[] = [];
@@ -16,12 +16,6 @@ async function funded(opts: FixtureOptions = {}): Promise<ChainFixture> {
   return fx;
 }
 
-/** A call to bob, where no contract lives: it fails at once and pays its intrinsic gas. */
-function call(fx: ChainFixture, from: Wallet, nonce: bigint, gasLimit: number, gasPrice: bigint, args: unknown[] = []): TransferTx {
-  const data = utf8ToBytes(JSON.stringify({ type: 'call', fn: 'f', args, gasLimit, gasPrice: gasPrice.toString() }));
-  return signTransfer({ kind: 'transfer', chainId: fx.params.chainId, nonce, fee: BigInt(gasLimit) * gasPrice, to: W.bob.address, amount: 0n, data }, from.privateKey);
-}
-
 async function template(fx: ChainFixture): Promise<TransferTx[]> {
   const t = await createTemplate(fx.chain, fx.mempool, W.minerB.address, new Uint8Array(1));
   return t.txs.slice(1) as TransferTx[];
@@ -35,11 +29,11 @@ describe('block templates against calls that declare the block gas limit', () =>
     const next = (i: number) => ({ from: attackers[i % 3]!, nonce: BigInt(Math.floor(i / 3)) });
     // 30 calls of ~64 KB and one sized to leave less than a transfer of the block's byte budget: together
     // they fill it, though only 4 of them fit its 200M gas.
-    for (let i = 0; i < 30; i++) calls.push(call(fx, next(i).from, next(i).nonce, 50_000_000, 1n, ['a'.repeat(65_000)]));
+    for (let i = 0; i < 30; i++) calls.push(fx.callToNoContract(next(i).from, next(i).nonce, 50_000_000, 1n, ['a'.repeat(65_000)]));
     const budget = fx.params.maxBlockSize - TEMPLATE_RESERVED_BYTES;
     const used = calls.reduce((n, tx) => n + encodeTx(tx).length, 0);
-    const overhead = encodeTx(call(fx, next(30).from, next(30).nonce, 50_000_000, 1n, [''])).length;
-    calls.push(call(fx, next(30).from, next(30).nonce, 50_000_000, 1n, ['a'.repeat(budget - used - overhead - 50)]));
+    const overhead = encodeTx(fx.callToNoContract(next(30).from, next(30).nonce, 50_000_000, 1n, [''])).length;
+    calls.push(fx.callToNoContract(next(30).from, next(30).nonce, 50_000_000, 1n, ['a'.repeat(budget - used - overhead - 50)]));
     const honest = Array.from({ length: 40 }, (_, i) => fx.tx(W.dave, W.carol, 1_000n, { nonce: BigInt(i), fee: 2_000n }));
     for (const tx of [...calls, ...honest]) await fx.mempool.add(tx);
     const included = await template(fx);
@@ -49,8 +43,8 @@ describe('block templates against calls that declare the block gas limit', () =>
 
   it('an honest call paying a higher gas price is included ahead of squatters declaring 50M gas at a lower one', async () => {
     const fx = await funded();
-    const honestCall = call(fx, W.alice, 0n, 200_000, 5n);
-    const squatters = [W.bob, W.carol, W.dave, W.minerA].map((w) => call(fx, w, w === W.minerA ? 4n : 0n, 50_000_000, 2n));
+    const honestCall = fx.callToNoContract(W.alice, 0n, 200_000, 5n);
+    const squatters = [W.bob, W.carol, W.dave, W.minerA].map((w) => fx.callToNoContract(w, w === W.minerA ? 4n : 0n, 50_000_000, 2n));
     for (const tx of [honestCall, ...squatters]) await fx.mempool.add(tx);
     const included = await template(fx);
     expect(included).toContain(honestCall);
@@ -84,9 +78,9 @@ describe('block templates against calls that declare the block gas limit', () =>
 
   it('an honest call paying 5 per gas for 200k gas goes ahead of squatters paying 6 on 50M gas each (their gas counts as block bytes)', async () => {
     const fx = await funded();
-    const honest = call(fx, W.alice, 0n, 200_000, 5n);
-    const squatters = [W.bob, W.carol, W.dave].map((w) => call(fx, w, 0n, 50_000_000, 6n));
-    squatters.push(call(fx, W.minerA, 4n, 50_000_000, 6n));
+    const honest = fx.callToNoContract(W.alice, 0n, 200_000, 5n);
+    const squatters = [W.bob, W.carol, W.dave].map((w) => fx.callToNoContract(w, 0n, 50_000_000, 6n));
+    squatters.push(fx.callToNoContract(W.minerA, 4n, 50_000_000, 6n));
     for (const tx of [honest, ...squatters]) await fx.mempool.add(tx);
     const included = await template(fx);
     // Before: the four squatters took the block's 200M gas, paying about their intrinsic gas, and the honest call waited.

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bytesToHex, hashMeetsTarget, headerHash, signTransfer, txId, utf8ToBytes, type TransferTx } from '@hackcoin/core';
-import { ChainFixture, W, type Wallet } from '../test-support/chain-fixture.js';
+import { bytesToHex, hashMeetsTarget, headerHash, txId } from '@hackcoin/core';
+import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import { QuickJsExecutor } from '../contracts/executor.js';
 import { loadContractEngine } from '../contracts/engine.js';
 import { CountingExecutor } from '../test-support/counting-executor.js';
@@ -36,11 +36,6 @@ class RecordingWorker extends EventEmitter implements ScanWorker {
   }
 }
 
-function call(fx: ChainFixture, from: Wallet, nonce: bigint): TransferTx {
-  const data = utf8ToBytes(JSON.stringify({ type: 'call', fn: 'f', args: [], gasLimit: 100_000, gasPrice: '1' }));
-  return signTransfer({ kind: 'transfer', chainId: fx.params.chainId, nonce, fee: 100_000n, to: W.bob.address, amount: 0n, data }, from.privateKey);
-}
-
 async function until(done: () => boolean): Promise<void> {
   for (let i = 0; i < 2_000 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
   expect(done()).toBe(true);
@@ -52,7 +47,7 @@ describe('template reuse', () => {
     const fx = await ChainFixture.create({ executor });
     cleanup.push(() => fx.close());
     await fx.mine(2);
-    await fx.mempool.add(call(fx, W.minerA, 0n));
+    await fx.mempool.add(fx.callToNoContract(W.minerA, 0n, 100_000, 1n));
     const worker = new RecordingWorker();
     const miner = new Miner(fx.chain, fx.mempool, fx.log, { threads: 1 }, () => worker);
     cleanup.push(() => miner.stop());
@@ -67,7 +62,7 @@ describe('template reuse', () => {
     expect(executor.checks).toBe(assembled);
     expect(miner.status().templateTxs).toBe(1);
     // A new transaction: the next refresh assembles again and includes it.
-    await fx.mempool.add(call(fx, W.minerA, 1n));
+    await fx.mempool.add(fx.callToNoContract(W.minerA, 1n, 100_000, 1n));
     const admitted = executor.checks;
     miner.start(W.minerB.address);
     await until(() => miner.status().templateTxs === 2);
@@ -98,7 +93,7 @@ describe('template reuse', () => {
     const fx = await ChainFixture.create();
     cleanup.push(() => fx.close());
     await fx.mine(2);
-    const tx = call(fx, W.minerA, 0n);
+    const tx = fx.callToNoContract(W.minerA, 0n, 100_000, 1n);
     await fx.mempool.add(tx);
     const t = retimeTemplate(await createTemplate(fx.chain, fx.mempool, W.minerB.address, new Uint8Array([1])), fx.chain, new Uint8Array([2]));
     const header = { ...t.header };

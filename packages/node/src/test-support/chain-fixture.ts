@@ -211,6 +211,12 @@ export class ChainFixture {
    * Mines `count` blocks on the tip with createTemplate (mempool transactions
    * included) and a nonce loop. Block times default to parent time + 1.
    */
+  /** A contract call to bob, where no contract lives: it fails at once and pays its intrinsic gas. */
+  callToNoContract(from: Wallet, nonce: bigint, gasLimit: number, gasPrice: bigint, args: unknown[] = []): TransferTx {
+    const data = utf8ToBytes(JSON.stringify({ type: 'call', fn: 'f', args, gasLimit, gasPrice: gasPrice.toString() }));
+    return signTransfer({ kind: 'transfer', chainId: this.params.chainId, nonce, fee: BigInt(gasLimit) * gasPrice, to: W.bob.address, amount: 0n, data }, from.privateKey);
+  }
+
   /** The rule the mempool refuses `tx` under, or null when it admits it; anything but a RuleError fails the test. */
   async refusal(tx: TransferTx): Promise<RejectCode | null> {
     const err = await this.mempool.add(tx).then(
