@@ -1,6 +1,6 @@
 import type { Block, BlockDetail, SignatureBackend } from '@hackcoin/core';
 import type { ChainEntry } from '../chain/entry.js';
-import { ByteLru } from './byte-lru.js';
+import { ByteLru } from '../util/byte-lru.js';
 import { headerJson, txJson } from './serialize.js';
 
 /** Serialised transactions of recently served blocks; a full block's are about 5.7 MB. */
@@ -13,7 +13,7 @@ export const BLOCK_JSON_CACHE_BYTES = 64 * 1024 * 1024;
  * is kept by block hash and only the parts that move (confirmations, next block) are made per request.
  */
 export class BlockViews {
-  private readonly txs: ByteLru;
+  private readonly txs: ByteLru<string>;
   /** Per index entry, so bounded by the block index itself. */
   private readonly counts = new WeakMap<ChainEntry, number>();
 
@@ -22,7 +22,7 @@ export class BlockViews {
     private readonly backend: SignatureBackend,
     maxBytes = BLOCK_JSON_CACHE_BYTES,
   ) {
-    this.txs = new ByteLru(maxBytes);
+    this.txs = new ByteLru<string>(maxBytes);
   }
 
   get cachedBytes(): number {
@@ -56,7 +56,7 @@ export class BlockViews {
       count = block.txs.length;
       this.counts.set(e, count);
       txs = JSON.stringify(block.txs.map((tx) => txJson(tx, this.backend)));
-      this.txs.set(e.id, txs);
+      this.txs.set(e.id, txs, txs.length);
     }
     const head = { ...headerJson(e, confirmations), nextHash, txCount: count } satisfies Omit<BlockDetail, 'transactions'>;
     return `${JSON.stringify(head).slice(0, -1)},"transactions":${txs}}`;

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { clientKey } from './client-key.js';
+import { clientKey } from '../util/client-key.js';
 
 /** Time and connection limits of the HTTP server; docs/api.md lists them. */
 export const CONNECTION_LIMITS = {

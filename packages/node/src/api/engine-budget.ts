@@ -1,5 +1,5 @@
 import { HttpError } from './http-error.js';
-import { clientKey } from './client-key.js';
+import { clientKey } from '../util/client-key.js';
 
 /** Engine time for read-only calls and gas estimates; docs/api.md lists it. */
 export const ENGINE_BUDGET = {

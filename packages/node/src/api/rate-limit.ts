@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookH
 import rateLimit from '@fastify/rate-limit';
 import type { RateLimitMode } from '../config/config.js';
 import { HttpError } from './http-error.js';
-import { clientKey, isLoopback } from './client-key.js';
+import { clientKey, isLoopback } from '../util/client-key.js';
 
 export type RateClass = 'read' | 'heavy' | 'submit' | 'run';
 

@@ -3,7 +3,7 @@ import type { WebSocket } from 'ws';
 import { bytesToHex, hexToBytes, type RealtimeReply } from '@hackcoin/core';
 import type { Logger } from '../util/logger.js';
 import { jsonTooDeep } from './json-depth.js';
-import { clientKey } from './client-key.js';
+import { clientKey } from '../util/client-key.js';
 import { checksummed } from './address-format.js';
 
 /**
@@ -130,10 +130,11 @@ export class RealtimeHub {
     let built: RealtimeMessage | undefined;
     const seen = new Set<string>();
     for (const a of addresses) {
+      // Already the subscription key (lower-case hex): no need to normalise it again per party.
       const key: Topic = `address:0x${bytesToHex(a)}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      if (!this.hasSubscribers(key)) continue;
+      if ((this.subs.get(key)?.size ?? 0) === 0) continue;
       built ??= typeof message === 'function' ? message() : message;
       this.publish(`address:${checksummed(a)}`, built);
     }

@@ -15,7 +15,7 @@ import { registerWebApp } from './static.js';
 import { BODY_LIMIT, MAX_PARAM_LENGTH, frameworkErrors, installErrorHandler, installJsonBodyParser } from './request-guards.js';
 import { installRateLimits } from './rate-limit.js';
 import { CONNECTION_LIMITS, capConnections, serverTimeouts } from './connection-limits.js';
-import { isLoopback } from './client-key.js';
+import { isLoopback } from '../util/client-key.js';
 import { SortedMempool } from './mempool-view.js';
 import { trustedProxies } from './trusted-proxies.js';
 import { EngineBudget } from './engine-budget.js';

@@ -18,7 +18,7 @@ import type { Chain } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/entry.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { Logger } from '../util/logger.js';
-import { createTemplate, retimeTemplate, type BlockTemplate } from './template.js';
+import { createTemplate, retimeTemplate, stillCurrent, type BlockTemplate } from './template.js';
 import { scanWorkerFile, scanWorkerSpec } from './hasher/worker-spec.js';
 import { dutyCycle, restAfter, type Intensity } from './intensity.js';
 import { RateMeter } from './rate.js';
@@ -361,7 +361,7 @@ export class Miner {
    */
   private reusable(): boolean {
     const t = this.template;
-    return t !== null && t.parent === this.chain.tip && t.mempoolVersion === this.mempool.version && this.address !== null && equalBytes(t.coinbase.to, this.address);
+    return t !== null && stillCurrent(t, this.chain, this.mempool) && this.address !== null && equalBytes(t.coinbase.to, this.address);
   }
 
   private dispatch(t: MiningThread): void {

@@ -114,6 +114,11 @@ function timewarpFloor(params: ConsensusParams, parent: ChainEntry): number | un
   return parent.header.time - params.maxTimewarp;
 }
 
+/** Whether `t` was built on the current tip from the mempool as it is now: then it can be retimed instead of assembled again. */
+export function stillCurrent(t: BlockTemplate, chain: Pick<Chain, 'tip'>, mempool: Pick<Mempool, 'version'>): boolean {
+  return t.parent === chain.tip && t.mempoolVersion === mempool.version;
+}
+
 /**
  * The same block with a new time and coinbase extra (Core's getblocktemplate refreshes curtime
  * the same way): fresh work without assembling again. Neither enters the state root (contracts

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectionKey } from './ip-key.js';
+import { clientKey as connectionKey } from '../util/client-key.js';
 
 describe('connectionKey', () => {
   it('counts every address of one IPv6 /64 as one, however it is written', () => {

@@ -10,7 +10,7 @@ import {
 import type { Chain } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/entry.js';
 import type { Mempool } from '../mempool/mempool.js';
-import { createTemplate, retimeTemplate } from '../mining/template.js';
+import { createTemplate, retimeTemplate, stillCurrent } from '../mining/template.js';
 import { HOLD_RETRY_MS, MAX_AHEAD_SECONDS, holdsBack } from '../mining/clock-guard.js';
 import type { Logger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
@@ -21,7 +21,7 @@ import type { PplnsStore } from './pplns-store.js';
 import { DIFF1_TARGET, StratumError, parseU32Hex, stratumError, targetForDifficulty } from './protocol.js';
 import { StratumSession, type CloseReason, type SessionHost, type SubmitOutcome } from './session.js';
 import { VarDiff } from './vardiff.js';
-import { connectionKey } from './ip-key.js';
+import { clientKey } from '../util/client-key.js';
 import { SHARE_OUTCOMES, WorkerBook, type ShareOutcome } from './worker-stats.js';
 
 export interface StratumOptions {
@@ -188,7 +188,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     if (!this.sessions.delete(session)) return;
     this.closes[reason]++;
     if (reason !== 'peer-closed' && reason !== 'pool-stopping') this.o.log.debug('stratum: closed session %d from %s: %s', session.id, session.remote, reason);
-    const key = connectionKey(session.remote);
+    const key = clientKey(session.remote);
     const n = (this.perIp.get(key) ?? 1) - 1;
     if (n <= 0) this.perIp.delete(key);
     else this.perIp.set(key, n);
@@ -249,7 +249,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   }
 
   private onConnection(socket: Socket): void {
-    const key = connectionKey(socket.remoteAddress ?? 'unknown');
+    const key = clientKey(socket.remoteAddress ?? 'unknown');
     const count = this.perIp.get(key) ?? 0;
     if (!this.accepting) return void socket.destroy();
     if (this.sessions.size >= (this.o.maxConnections ?? DEFAULT_MAX_CONNECTIONS) || count >= (this.o.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP)) {
@@ -277,7 +277,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
         // the solo miner does. Assembling again re-ran every contract call it holds, every 30 s.
         const current = this.job?.template;
         const t =
-          current && current.parent === this.o.chain.tip && current.mempoolVersion === this.o.mempool.version
+          current && stillCurrent(current, this.o.chain, this.o.mempool)
             ? retimeTemplate(current, this.o.chain, extra, nowSeconds)
             : await createTemplate(this.o.chain, this.o.mempool, this.poolAddressBytes, extra, nowSeconds);
         if (!this.accepting) return;
