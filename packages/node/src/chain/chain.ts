@@ -845,9 +845,12 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const assembled = performance.now();
     // Nothing of a block whose signatures fail is written.
     await sigs?.settle();
-    // Every rule passed: servable to peers even after a reorg takes it off the main chain.
-    entry.status |= Status.valid;
-    ops.push({ type: 'put', key: key(Prefix.entry, entry.hash), value: encodeEntry(entry) });
+    // Every rule passed: servable to peers even after a reorg takes it off the main chain. A block
+    // reconnected by a reorg is marked already, and its entry is on disk as it is.
+    if (!(entry.status & Status.valid)) {
+      entry.status |= Status.valid;
+      ops.push({ type: 'put', key: key(Prefix.entry, entry.hash), value: encodeEntry(entry) });
+    }
     const settled = performance.now();
     // Bounded: a chain that connects faster than LevelDB writes waits here instead of holding more.
     if (!c) await this.settled();

@@ -22,7 +22,7 @@ export const MAX_BANS = 10_000;
  * flood of bad identities) costs one write, not one rewrite of the whole
  * file each. stop() writes what is pending.
  */
-export const BAN_SAVE_DELAY_MS = 1_000;
+const BAN_SAVE_DELAY_MS = 1_000;
 
 /**
  * Time-limited bans by peer id and by address, persisted so a restart does

@@ -61,7 +61,7 @@ export interface HostOptions {
  * reads would otherwise pin the handler and its buffered answer (megabytes)
  * for as long as the connection lives.
  */
-export const WRITE_DRAIN_MS = LIMITS.blocksMs;
+const WRITE_DRAIN_MS = LIMITS.blocksMs;
 
 /** One request/response exchange on a fresh stream. */
 export interface Exchange {

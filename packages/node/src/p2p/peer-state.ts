@@ -5,6 +5,7 @@ import type { Direction } from './libp2p.js';
 import type { StatusMessage } from './messages.js';
 import { LIMITS } from './protocol.js';
 import { RecentSet } from './recent-set.js';
+import { SerialQueue } from '../util/serial-queue.js';
 
 /**
  * Requests a peer may make, uncounted, after each status we send it: a status
@@ -38,8 +39,8 @@ export class PeerState {
   /** When this peer last gave us a new block / transaction: inbound eviction protects useful peers. */
   lastBlockAt = 0;
   lastTxAt = 0;
-  /** Settles when the block bodies being sent to this peer are written (or given up). */
-  blocksServed: Promise<void> = Promise.resolve();
+  /** Block bodies sent to this peer, one answer at a time. */
+  readonly blocksServed = new SerialQueue();
   /** This connection was sent our mempool's ids: Core's BIP35 answer is once per connection too. */
   mempoolServed = false;
   /** Addresses this peer may still add to our address manager. */

@@ -52,17 +52,12 @@ export async function serveSync(d: ServeDeps, ex: Exchange): Promise<void> {
     // One blocks answer at a time per peer, as Core stops reading a peer's getdata while its send
     // buffer is full: each holds up to ~10 MB until the peer reads it, and 16 streams asking at
     // once from a peer that never reads held them all.
-    const previous = req.type === 'blocks' ? peer.blocksServed : undefined;
-    let done = (): void => undefined;
-    if (previous) peer.blocksServed = new Promise<void>((r) => (done = r));
-    try {
-      await previous;
+    const send = async (): Promise<void> => {
       const out = await answer(d, req, peer);
       await ex.write(out);
       peer.bytesOut += out.length + 4;
-    } finally {
-      done();
-    }
+    };
+    await (req.type === 'blocks' ? peer.blocksServed.run(send) : send());
   } catch (e) {
     d.wire.penalise(ex.peerId, e);
   } finally {

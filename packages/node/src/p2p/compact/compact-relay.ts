@@ -38,7 +38,7 @@ export const BLOCKTXN_TIMEOUT_MS = 3_000;
  * can send two blocks in a row while the first one's round trip is out, and
  * a gossip message we ignore is never delivered to us again.
  */
-export const MAX_REBUILDS_PER_PEER = 2;
+const MAX_REBUILDS_PER_PEER = 2;
 
 export interface CompactRelayDeps {
   chain: Pick<Chain, 'getEntry' | 'tip' | 'nextBits' | 'medianTimePast'>;
