@@ -514,7 +514,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     }
     // Like Bitcoin Core, a block nobody asked for is stored only if its chain has at least the
     // tip's work: otherwise cheap blocks on old low-difficulty forks could fill the disk.
-    if (unsolicited && parent.chainWork + workFromBits(block.header.bits) < this.tip.chainWork) {
+    if (unsolicited && this.belowTipWork(parent, block)) {
       this.log.debug('ignoring unsolicited low-work block %s', hashToHex(hash));
       return { status: 'ignored' };
     }
@@ -570,6 +570,11 @@ export class Chain extends TypedEmitter<ChainEvents> {
         }
       }
     }
+  }
+
+  /** A chain ending in `block` on `parent` has less work than the tip: not worth storing unasked, nor checking early. */
+  private belowTipWork(parent: ChainEntry, block: Block): boolean {
+    return parent.chainWork + workFromBits(block.header.bits) < this.tip.chainWork;
   }
 
   private findBest(): ChainEntry {
@@ -779,7 +784,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
       if (unsolicited) {
         const parent = this.index.get(hashToHex(block.header.prevHash));
         if (!parent || parent.status & Status.invalid) return;
-        if (parent.chainWork + workFromBits(block.header.bits) < this.tip.chainWork) return;
+        if (this.belowTipWork(parent, block)) return;
       }
     } catch {
       return; // judged, with its rule name, in the queue

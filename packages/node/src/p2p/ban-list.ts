@@ -1,7 +1,5 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { Logger } from '../util/logger.js';
-import { readJson } from './json-file.js';
+import { readJson, writeJsonAsync } from './json-file.js';
 import { ipOf } from './netgroup.js';
 
 export interface Ban {
@@ -162,7 +160,7 @@ export class BanList {
     const path = this.path;
     if (!path) return;
     this.writing = this.writing
-      .then(() => writeAtomically(path, JSON.stringify(this.list(), null, 1)))
+      .then(() => writeJsonAsync(path, this.list()))
       .catch((e: Error) => this.log?.warn(`ban list not saved to ${path}: ${e.message}`));
   }
 }
@@ -178,12 +176,4 @@ function unindex(map: Map<string, Set<string>>, ip: string, peerId: string): voi
   if (!ids) return;
   ids.delete(peerId);
   if (ids.size === 0) map.delete(ip);
-}
-
-/** Written to a temp file and renamed, so a crash never leaves half a file. */
-async function writeAtomically(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
 }
