@@ -29,4 +29,4 @@ export DATA_DIR="${DATA_DIR:-data/node-$PORT}"
 [[ -n "$P2P_PORT" ]] && export P2P_PORT
 # Compiled once for all the nodes started from this checkout (only when sources changed; see scripts/build.mjs).
 node scripts/build.mjs --if-stale
-exec node --max-semi-space-size=32 packages/node/dist/main.js
+exec node --max-semi-space-size=32 --interrupt-budget=32768 packages/node/dist/main.js
