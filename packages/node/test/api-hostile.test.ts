@@ -171,3 +171,34 @@ describe('rate limits behind a trusted proxy (TRUST_PROXY)', () => {
     expect(await get()).toBe(200);
   });
 });
+
+describe('state proofs and the heavy budget', () => {
+  let node: TestNode;
+  const who = formatAddress(addressFromPublicKey(publicKeyFromPrivate(generatePrivateKey())));
+  beforeAll(async () => {
+    node = await startNode({ env: { P2P: 'false', RATE_LIMIT: 'all' } });
+    await node.api('/api/mining/generate', { body: { count: 2, address: who } });
+  });
+  afterAll(async () => {
+    await node.stop();
+    removeDir(node.dataDir);
+  });
+
+  const proof = (height: number) => fetch(`${node.url}/api/proof/account/${who}?block=${height}`);
+
+  it('charges a proof as heavy only at a block whose proof parts are not cached: one client cannot make the node read and hash a block per request', async () => {
+    const first = await proof(1);
+    expect(first.status).toBe(200);
+    expect((await first.json()).account.balance).not.toBe('0');
+    const statuses = new Set<number>();
+    for (let i = 1; i < RATE_LIMITS.heavy; i++) statuses.add((await fetch(`${node.url}/api/blockchain/full`)).status);
+    expect(statuses).toEqual(new Set([200]));
+    // Block 1's parts are cached: its proofs are reads, however many.
+    const cached = new Set<number>();
+    for (let i = 0; i < 2 * RATE_LIMITS.heavy; i++) cached.add((await proof(1)).status);
+    expect(cached).toEqual(new Set([200]));
+    const over = await proof(2);
+    expect(over.status).toBe(429);
+    expect((await over.json()).message).toMatch(/^rate limit exceeded: at most 60 heavy requests a minute/);
+  });
+});

@@ -81,7 +81,7 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
   searchRoutes(app, ctx);
   contractRoutes(app, ctx, new EngineBudget(exempt));
   healthRoutes(app, ctx);
-  proofRoutes(app, ctx);
+  proofRoutes(app, ctx, charge);
   ctx.hub.register(app, exempt);
   return app;
 }

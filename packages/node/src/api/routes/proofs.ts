@@ -1,12 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   TreeWriter,
   accountPath,
   addressParam,
   blockQuery,
-  blockCoinbase,
   bytesToHex,
-  coinbaseMerkleBranch,
   decodeStateAccount,
   encodeHeader,
   encodeStateProof,
@@ -14,7 +12,6 @@ import {
   headersQuery,
   storageParams,
   storagePath,
-  txHash,
   EMPTY_ROOT,
   type ApiResponse,
   type CommittedAccount,
@@ -22,6 +19,8 @@ import {
 import type { ApiContext } from '../context.js';
 import { HttpError, parse } from '../http-error.js';
 import type { ChainEntry } from '../../chain/entry.js';
+import type { ChargeRate } from '../rate-limit.js';
+import { ProofBlocks } from '../proof-blocks.js';
 
 function accountJson(a: CommittedAccount): ApiResponse<'GET /api/proof/account/:address'>['account'] {
   return { balance: a.balance.toString(), nonce: a.nonce.toString(), codeHash: bytesToHex(a.codeHash), storageRoot: bytesToHex(a.storageRoot) };
@@ -31,10 +30,12 @@ function accountJson(a: CommittedAccount): ApiResponse<'GET /api/proof/account/:
  * Proofs a light client checks against headers it verified itself (see core
  * light/*): raw headers, and account or storage proofs at any stored block.
  * The decoded fields beside each proof are a convenience for people; a
- * client must use only what verifyStateProof returns.
+ * client must use only what verifyStateProof returns. A proof at a block whose
+ * proof parts are not cached counts against the client's heavy budget.
  */
-export function proofRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function proofRoutes(app: FastifyInstance, ctx: ApiContext, charge: ChargeRate): void {
   const { chain } = ctx;
+  const blocks = new ProofBlocks((e) => chain.getBlock(e));
 
   const entryFor = (block: string | undefined): ChainEntry => {
     const e = block === undefined ? chain.tip : block.length === 64 ? chain.getEntry(block.toLowerCase()) : chain.getEntryByHeight(Number(block));
@@ -42,17 +43,9 @@ export function proofRoutes(app: FastifyInstance, ctx: ApiContext): void {
     return e;
   };
 
-  /** The block with its coinbase and the coinbase's merkle branch. */
-  const stateAt = async (e: ChainEntry) => {
-    const block = await chain.getBlock(e);
-    const coinbase = block && blockCoinbase(block);
-    if (!block || !coinbase) throw new HttpError(404, `block ${e.id} data not found`, 'not-found');
+  const prove = async (req: FastifyRequest, reply: FastifyReply, e: ChainEntry, who: Uint8Array, key?: string) => {
+    const { header, coinbase, branch } = await blocks.at(e, () => charge(req, reply, 'heavy'));
     const nodes = new TreeWriter(chain.stateNodes);
-    return { block, coinbase, nodes, branch: coinbaseMerkleBranch(block.txs.map(txHash)) };
-  };
-
-  const prove = async (e: ChainEntry, who: Uint8Array, key?: string) => {
-    const { block, coinbase, nodes, branch } = await stateAt(e);
     let account;
     let storage = null;
     let committed: CommittedAccount;
@@ -70,15 +63,15 @@ export function proofRoutes(app: FastifyInstance, ctx: ApiContext): void {
       ctx.log.debug('no state tree for a proof at %s: %s', e.id, err instanceof Error ? err.message : String(err));
       throw new HttpError(404, `no state is stored for block ${e.id}`, 'not-found');
     }
-    const proof = encodeStateProof({ header: block.header, coinbase, branch, account, storage });
+    const proof = encodeStateProof({ header, coinbase, branch, account, storage });
     return { proof, committed, storageValue };
   };
 
-  app.get('/api/proof/account/:address', async (req) => {
+  app.get('/api/proof/account/:address', async (req, reply) => {
     const { address: who } = parse(addressParam, req.params, 'address');
     const { block } = parse(blockQuery, req.query, 'query');
     const e = entryFor(block);
-    const { proof, committed } = await prove(e, who);
+    const { proof, committed } = await prove(req, reply, e, who);
     return {
       block: e.id,
       height: e.height,
@@ -89,11 +82,11 @@ export function proofRoutes(app: FastifyInstance, ctx: ApiContext): void {
     } satisfies ApiResponse<'GET /api/proof/account/:address'>;
   });
 
-  app.get('/api/proof/storage/:contract/:key', async (req) => {
+  app.get('/api/proof/storage/:contract/:key', async (req, reply) => {
     const { contract, key } = parse(storageParams, req.params, 'params');
     const { block } = parse(blockQuery, req.query, 'query');
     const e = entryFor(block);
-    const { proof, committed, storageValue } = await prove(e, contract, key);
+    const { proof, committed, storageValue } = await prove(req, reply, e, contract, key);
     return {
       block: e.id,
       height: e.height,
