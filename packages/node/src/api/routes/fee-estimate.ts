@@ -20,14 +20,30 @@ interface Samples {
  */
 export function feeEstimateRoutes(app: FastifyInstance, ctx: ApiContext, sorted: SortedMempool): void {
   const { chain, mempool, params } = ctx;
-  let cached: { tip: string; samples: Samples } | undefined;
+  let cached: { tip: string; samples: Promise<Samples> } | undefined;
 
-  // Confirmed rates change only with the tip, so they are cached per tip; the mempool part is always live.
-  const recent = async (): Promise<Samples> => {
-    if (cached?.tip === chain.tip.id) return cached.samples;
-    const tip = chain.tip.id;
+  /**
+   * Confirmed rates change only with the tip, so they are kept per tip; the mempool part is always
+   * live. Kept as the promise: requests arriving together at a new tip share one read of the window
+   * (each read and decoded up to FEE_WINDOW_BLOCKS whole blocks).
+   */
+  const recent = (): Promise<Samples> => {
+    if (cached?.tip !== chain.tip.id) {
+      const tip = chain.tip.id;
+      const samples = collect();
+      cached = { tip, samples };
+      // A failed read is not kept: the next request tries again.
+      samples.catch(() => {
+        if (cached?.samples === samples) cached = undefined;
+      });
+    }
+    return cached.samples;
+  };
+
+  const collect = async (): Promise<Samples> => {
     const samples: Samples = { byteRates: [], gasPrices: [] };
-    for (let h = chain.height; h > 0 && h > chain.height - FEE_WINDOW_BLOCKS; h--) {
+    const top = chain.height;
+    for (let h = top; h > 0 && h > top - FEE_WINDOW_BLOCKS; h--) {
       const e = chain.getEntryByHeight(h);
       const block = e ? await chain.getBlock(e) : null;
       for (const tx of block?.txs ?? []) {
@@ -38,7 +54,6 @@ export function feeEstimateRoutes(app: FastifyInstance, ctx: ApiContext, sorted:
         else if (paid) samples.gasPrices.push(paid.rate);
       }
     }
-    cached = { tip, samples };
     return samples;
   };
 

@@ -1,0 +1,39 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { ChainFixture } from '../../test-support/chain-fixture.js';
+import type { ApiContext } from '../context.js';
+import { SortedMempool } from '../mempool-view.js';
+import { FEE_WINDOW_BLOCKS, feeEstimateRoutes } from './fee-estimate.js';
+
+describe('GET /api/fees/estimate', () => {
+  let fx: ChainFixture | undefined;
+  let app: FastifyInstance | undefined;
+  afterEach(async () => {
+    await app?.close();
+    await fx?.close();
+  });
+
+  it('reads the window of blocks once per tip, however many requests arrive together', async () => {
+    fx = await ChainFixture.create();
+    await fx.mine(FEE_WINDOW_BLOCKS + 2);
+    const chain = fx.chain;
+    const reads: string[] = [];
+    const getBlock = chain.getBlock.bind(chain);
+    chain.getBlock = (e) => {
+      reads.push(e.id);
+      return getBlock(e);
+    };
+    app = Fastify();
+    feeEstimateRoutes(app, { chain, mempool: fx.mempool, params: fx.params, minFeeRate: 1n } as unknown as ApiContext, new SortedMempool(fx.mempool));
+    const answers = await Promise.all(Array.from({ length: 20 }, () => app!.inject({ method: 'GET', url: '/api/fees/estimate' })));
+    expect(new Set(answers.map((r) => r.statusCode))).toEqual(new Set([200]));
+    expect(answers[0]!.json().basis.blocks).toBe(FEE_WINDOW_BLOCKS);
+    expect(reads).toHaveLength(FEE_WINDOW_BLOCKS);
+    expect(new Set(reads).size).toBe(FEE_WINDOW_BLOCKS);
+
+    await fx.mine(1);
+    await app.inject({ method: 'GET', url: '/api/fees/estimate' });
+    expect(reads).toHaveLength(2 * FEE_WINDOW_BLOCKS);
+    expect(reads.at(-FEE_WINDOW_BLOCKS)).toBe(chain.tip.id);
+  });
+});
