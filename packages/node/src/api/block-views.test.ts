@@ -52,4 +52,38 @@ describe('BlockViews', () => {
     expect(await views.txCount(e3)).toBe(2);
     expect(loads).toHaveLength(4);
   });
+
+  it('renders a block once for requests that arrive together, and refuses a refused request alone', async () => {
+    fx = await ChainFixture.create();
+    await fx.mine(2);
+    await fx.mempool.add(fx.tx(W.minerA, W.alice, 5n * COIN));
+    await fx.mine(1);
+    const chain = fx.chain;
+    const tip = chain.tip;
+    let loads = 0;
+    const views = new BlockViews(async (e) => {
+      loads++;
+      return (await chain.getBlock(e))!;
+    }, fx.backend);
+    let charged = 0;
+    const charge = async () => {
+      charged++;
+    };
+    const answers = await Promise.all(Array.from({ length: 20 }, () => views.detail(tip, 1, null, charge)));
+    expect(new Set(answers).size).toBe(1);
+    expect(JSON.parse(answers[0]!).transactions).toHaveLength(2);
+    // Each request that found the block neither rendered nor being rendered was charged, as before.
+    expect({ loads, charged }).toEqual({ loads: 1, charged: 20 });
+    // Once rendered, it is served without a charge.
+    await views.detail(tip, 1, null, charge);
+    expect({ loads, charged }).toEqual({ loads: 1, charged: 20 });
+    // A refused request refuses only itself: the next one renders.
+    const refuse = async () => {
+      throw new Error('rate limited');
+    };
+    const other = chain.getEntryByHeight(0)!;
+    await expect(views.detail(other, 2, tip.id, refuse)).rejects.toThrow('rate limited');
+    expect(JSON.parse(await views.detail(other, 2, tip.id, charge)).hash).toBe(other.id);
+    expect({ loads, charged }).toEqual({ loads: 2, charged: 21 });
+  });
 });

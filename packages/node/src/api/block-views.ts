@@ -16,6 +16,8 @@ export class BlockViews {
   private readonly txs: ByteLru<string>;
   /** Per index entry, so bounded by the block index itself. */
   private readonly counts = new WeakMap<ChainEntry, number>();
+  /** Renders under way, by block id; each leaves when it settles. */
+  private readonly rendering = new Map<string, Promise<{ txs: string; count: number }>>();
 
   constructor(
     private readonly load: (e: ChainEntry) => Promise<Block>,
@@ -40,7 +42,9 @@ export class BlockViews {
 
   /**
    * The block as `GET /api/blocks/:id` answers it, as JSON text. `beforeRender` runs only when the
-   * transactions are not cached and may throw to refuse: the render, not the request, is the cost.
+   * transactions are neither cached nor being rendered, and may throw to refuse that request alone.
+   * Requests for a block being rendered (everyone watching the tip when a block arrives) wait for
+   * that render instead of each making their own.
    */
   async detail(
     e: ChainEntry,
@@ -50,15 +54,31 @@ export class BlockViews {
   ): Promise<string> {
     let txs = this.txs.get(e.id);
     let count = this.counts.get(e);
-    if (txs === undefined || count === undefined) {
-      await beforeRender();
-      const block = await this.load(e);
-      count = block.txs.length;
-      this.counts.set(e, count);
-      txs = JSON.stringify(block.txs.map((tx) => txJson(tx, this.backend)));
-      this.txs.set(e.id, txs, txs.length);
-    }
+    if (txs === undefined || count === undefined) ({ txs, count } = await this.render(e, beforeRender));
     const head = { ...headerJson(e, confirmations), nextHash, txCount: count } satisfies Omit<BlockDetail, 'transactions'>;
     return `${JSON.stringify(head).slice(0, -1)},"transactions":${txs}}`;
+  }
+
+  private async render(e: ChainEntry, beforeRender: () => Promise<void>): Promise<{ txs: string; count: number }> {
+    const joined = this.rendering.get(e.id);
+    if (joined) return joined;
+    await beforeRender();
+    // Another request may have started it while this one was charged.
+    const started = this.rendering.get(e.id);
+    if (started) return started;
+    const run = (async () => {
+      const block = await this.load(e);
+      const count = block.txs.length;
+      this.counts.set(e, count);
+      const txs = JSON.stringify(block.txs.map((tx) => txJson(tx, this.backend)));
+      this.txs.set(e.id, txs, txs.length);
+      return { txs, count };
+    })();
+    this.rendering.set(e.id, run);
+    try {
+      return await run;
+    } finally {
+      this.rendering.delete(e.id);
+    }
   }
 }
