@@ -11,11 +11,17 @@ describe('BlockViews', () => {
     await fx?.close();
   });
 
+  /** A chain whose tip block holds a coinbase and one transfer. */
+  const withOneTransfer = async (): Promise<ChainFixture> => {
+    const f = await ChainFixture.create();
+    await f.mine(2);
+    await f.mempool.add(f.tx(W.minerA, W.alice, 5n * COIN));
+    await f.mine(1);
+    return f;
+  };
+
   it('renders a block as before, splicing confirmations and next hash per request, and decodes it once while cached', async () => {
-    fx = await ChainFixture.create();
-    await fx.mine(2);
-    await fx.mempool.add(fx.tx(W.minerA, W.alice, 5n * COIN));
-    await fx.mine(1);
+    fx = await withOneTransfer();
     const chain = fx.chain;
     const backend = fx.backend;
     const loads: string[] = [];
@@ -54,10 +60,7 @@ describe('BlockViews', () => {
   });
 
   it('renders a block once for requests that arrive together, and refuses a refused request alone', async () => {
-    fx = await ChainFixture.create();
-    await fx.mine(2);
-    await fx.mempool.add(fx.tx(W.minerA, W.alice, 5n * COIN));
-    await fx.mine(1);
+    fx = await withOneTransfer();
     const chain = fx.chain;
     const tip = chain.tip;
     let loads = 0;
