@@ -3,6 +3,7 @@ import { type ApiResponse, estimateFees, feeEstimateJson, gasPriceForFeeRate, pa
 import type { ApiContext } from '../context.js';
 import { TEMPLATE_RESERVED_BYTES } from '../../mining/template.js';
 import type { SortedMempool } from '../mempool-view.js';
+import { PoolConfirmed } from '../pool-confirmed.js';
 
 /** Blocks whose transactions feed the fee estimate: recent enough to track demand, enough to smooth one odd block. */
 export const FEE_WINDOW_BLOCKS = 20;
@@ -14,12 +15,14 @@ interface Samples {
 
 /**
  * GET /api/fees/estimate: core's fee policy (packages/core/src/policy/fees.ts)
- * fed with what the last FEE_WINDOW_BLOCKS main-chain blocks paid and with
- * the live mempool. Transfers are measured per byte, contract transactions
+ * fed with what the transactions of the last FEE_WINDOW_BLOCKS main-chain
+ * blocks that this node held in its mempool first paid (PoolConfirmed), and
+ * with the live mempool. Transfers are measured per byte, contract transactions
  * per gas used (from their receipts).
  */
 export function feeEstimateRoutes(app: FastifyInstance, ctx: ApiContext, sorted: SortedMempool): void {
   const { chain, mempool, params } = ctx;
+  const seen = new PoolConfirmed(mempool, FEE_WINDOW_BLOCKS * params.maxBlockTxs);
   let cached: { tip: string; samples: Promise<Samples> } | undefined;
 
   /**
@@ -47,7 +50,8 @@ export function feeEstimateRoutes(app: FastifyInstance, ctx: ApiContext, sorted:
       const e = chain.getEntryByHeight(h);
       const block = e ? await chain.getBlock(e) : null;
       for (const tx of block?.txs ?? []) {
-        if (tx.kind !== 'transfer') continue;
+        // Only what others could have mined too: see PoolConfirmed.
+        if (tx.kind !== 'transfer' || !seen.has(txHash(tx))) continue;
         const r = isContractTx(tx) ? await chain.contracts.receipt(txHash(tx)) : undefined;
         const paid = paidRate(tx, r && { gasUsed: r.gasUsed, gasPrice: BigInt(r.gasPrice) });
         if (paid?.unit === 'byte') samples.byteRates.push(paid.rate);
