@@ -26,6 +26,7 @@ import {
   workFromBits,
   type Account,
   type Block,
+  type BlockHeader,
   type ConsensusParams,
   type SignatureBackend,
   type TrieNodeReader,
@@ -528,17 +529,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
 
   private async acceptBlock(block: Block, parent: ChainEntry): Promise<ChainEntry> {
     if (parent.status & Status.invalid) reject('invalid-ancestor');
-    checkHeaderContext(
-      block.header,
-      {
-        expectedBits: this.nextBits(parent),
-        medianTimePast: this.medianTimePast(parent),
-        now: this.now(),
-        height: parent.height + 1,
-        prevTime: parent.header.time,
-      },
-      this.params,
-    );
+    this.checkHeaderOn(block.header, parent);
     const coinbase = blockCoinbase(block)!;
     if (coinbase.height !== parent.height + 1) reject('bad-cb-height', `coinbase says ${coinbase.height}`);
     const entry = makeEntry(block.header, parent, workFromBits(block.header.bits), Status.haveData, coinbase.stateRoot);
@@ -552,6 +543,15 @@ export class Chain extends TypedEmitter<ChainEvents> {
     }
     this.index.set(entry.id, entry);
     return entry;
+  }
+
+  /** The header rules that need its parent: difficulty, median time past, not too far ahead of our clock, timewarp. */
+  private checkHeaderOn(header: BlockHeader, parent: ChainEntry): void {
+    checkHeaderContext(
+      header,
+      { expectedBits: this.nextBits(parent), medianTimePast: this.medianTimePast(parent), now: this.now(), height: parent.height + 1, prevTime: parent.header.time },
+      this.params,
+    );
   }
 
   private async processOrphans(parent: ChainEntry): Promise<void> {
@@ -781,11 +781,15 @@ export class Chain extends TypedEmitter<ChainEvents> {
       // A block sent again costs nothing more than it did before the pool.
       const id = hashToHex(hash);
       if (this.index.has(id) || this.orphans.has(id)) return;
+      const parent = this.index.get(hashToHex(block.header.prevHash));
       if (unsolicited) {
-        const parent = this.index.get(hashToHex(block.header.prevHash));
         if (!parent || parent.status & Status.invalid) return;
         if (this.belowTipWork(parent, block)) return;
       }
+      // Header rules before any signature, as Core accepts a header before it runs a script: a
+      // block stamped too far ahead is refused unstored and unblamed, so every copy sent again
+      // would be checked again.
+      if (parent) this.checkHeaderOn(block.header, parent);
     } catch {
       return; // judged, with its rule name, in the queue
     }

@@ -58,6 +58,26 @@ describe('signature checks started before a block is queued', () => {
   });
 });
 
+describe('signature checks of a block whose header breaks a rule', () => {
+  it('are not started for a block stamped too far ahead, however often it is sent (it is refused unstored and unblamed)', async () => {
+    const fx = await fixture();
+    const history = await fx.mine(1, { miner: W.alice });
+    const pay = (n: number) => fx.tx(W.alice, W.bob, 1_000n, { nonce: BigInt(n) });
+    const ahead = (await fx.branch()).next({ txs: [pay(0), pay(1), pay(2)], time: fx.clock.now + fx.params.maxFutureBlockTime + 3600 });
+    const verifier = new SignatureVerifier(fx.backend, undefined);
+    const outcomes = await withReplayedChain(fx, history, verifier, async (chain) => {
+      const rules: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        await chain.processBlock(decodeBlock(encodeBlock(ahead)), { unsolicited: true }).catch((e: Error & { code?: string }) => rules.push(e.code ?? e.message));
+      }
+      return { rules, checked: verifier.cacheStats()!.blockMisses };
+    });
+    expect(outcomes.rules).toEqual(Array(5).fill('time-too-new'));
+    // Before the fix: 15, the block's 3 signatures for every copy.
+    expect(outcomes.checked).toBe(0);
+  });
+});
+
 describe('the orphan pool', () => {
   it('holds at most its byte bound, dropping the oldest, and gives back the same blocks', async () => {
     const fx = await fixture();
