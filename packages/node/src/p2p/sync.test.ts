@@ -135,6 +135,22 @@ describe('Syncer: headers-first with anti-DoS', () => {
     expect(local.chain.height).toBe(5);
   });
 
+  it('rejects headers that build on a block known to be invalid, before any body', async () => {
+    const local = await fixture();
+    const blocks = await local.mine(5);
+    const attacker = await copyOf(blocks, 5);
+    const branch = await attacker.branch();
+    const invalid = branch.next({ stateRoot: new Uint8Array(32).fill(1) });
+    await expect(local.chain.processBlock(invalid, { unsolicited: true })).rejects.toMatchObject({ code: 'bad-state-root' });
+    const children: BlockHeader[] = [];
+    for (let i = 0; i < 8; i++) children.push(branch.next().header);
+    const h = harness(local, { attacker: { fx: attacker, claim: 10n ** 30n, behaviour: { headers: async () => children } } });
+    await h.run();
+    expect(h.peers.offencesOf('attacker')).toEqual(['invalidHeader']);
+    expect(h.client.served.get('attacker')!.blocks).toBe(0);
+    expect(local.chain.height).toBe(5);
+  });
+
   it('a chain longer than the header hold is redownloaded and must match the first download', async () => {
     const remote = await fixture();
     const blocks = await remote.mine(40);

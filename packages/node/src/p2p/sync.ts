@@ -1,5 +1,5 @@
 import { hashToHex, headerHash, hexToHash, type BlockHeader } from '@hackcoin/core';
-import type { ChainEntry } from '../chain/entry.js';
+import { Status, type ChainEntry } from '../chain/entry.js';
 import type { Logger } from '../util/logger.js';
 import type { BlockIntake } from './block-intake.js';
 import { BlockDownload, DOWNLOAD } from './block-download.js';
@@ -324,6 +324,8 @@ export class Syncer {
   private openTrail(first: BlockHeader): HeaderTrail {
     const fork = this.d.chain.getEntry(hashToHex(first.prevHash));
     if (!fork) throw new HeaderFault('badHeaders', 'first header does not connect to our locator');
+    // Core's BLOCK_FAILED_CHILD: no header on a failed block is worth a body.
+    if (fork.status & Status.invalid) throw new HeaderFault('invalidHeader', `headers build on ${fork.id.slice(0, 16)}, known to be invalid`);
     const now = Math.floor((this.d.now ?? Date.now)() / 1000);
     return new HeaderTrail(fork, this.d.chain, { hold: this.d.tuning?.hold ?? LIMITS.maxHeaders, commitEvery: this.d.tuning?.commitEvery ?? COMMIT_EVERY, now });
   }
