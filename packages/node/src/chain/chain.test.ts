@@ -317,6 +317,24 @@ describe('Chain: block rejections', () => {
 });
 
 describe('Chain: fork choice and reorganisation', () => {
+  it('returns to the first-seen tip when a fork of equal work tried for an invalid block on top of it fails', async () => {
+    const fx = await fixture();
+    await fx.fundWallets();
+    const fork = await fx.branch();
+    const honest = await fx.mine(2);
+    const bobBefore = await fx.balance(W.bob);
+    const a2 = fork.next({ txs: [fx.tx(W.alice, W.bob, 5n * COIN, { nonce: 0n })] });
+    const a3 = fork.next();
+    const a4 = fork.next({ stateRoot: new Uint8Array(32).fill(7) });
+    expect((await fx.chain.processBlock(a2)).status).toBe('side');
+    expect((await fx.chain.processBlock(a3)).status).toBe('side');
+    await expect(fx.chain.processBlock(a4)).rejects.toMatchObject({ code: 'bad-state-root' });
+    await fx.settle();
+    // Where a node that never saw a4 is: on its own first-seen tip, without the fork's payment.
+    expect(fx.chain.tip.id).toBe(hashToHex(blockHash(honest[1]!)));
+    expect(await fx.balance(W.bob)).toBe(bobBefore);
+  });
+
   it('keeps the first-seen tip on equal work, reorgs 3 deep to a heavier branch with exact undo, and returns the lost transactions to the mempool', async () => {
     const fx = await fixture();
     await fx.mine(3);

@@ -577,8 +577,16 @@ export class Chain extends TypedEmitter<ChainEvents> {
     return parent.chainWork + workFromBits(block.header.bits) < this.tip.chainWork;
   }
 
-  private findBest(): ChainEntry {
-    let best = this.tip;
+  /**
+   * The valid block with the most work; of equal work, `preferred` (by default the tip). After a
+   * failed activation the caller prefers the tip it started from, as Core ranks candidates of
+   * equal work by arrival: otherwise a fork of equal work, with an invalid block on top to make
+   * us try it, would keep us on its prefix while every node that never saw the invalid block
+   * stays where it was.
+   */
+  private findBest(preferred: ChainEntry = this.tip): ChainEntry {
+    let best = preferred.status & Status.invalid ? this.tip : preferred;
+    if (this.tip.chainWork > best.chainWork) best = this.tip;
     for (const e of this.index.values()) {
       if (e.status & Status.invalid || !(e.status & Status.haveData)) continue;
       if (e.chainWork > best.chainWork) best = e;
@@ -615,7 +623,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const target: ChainEntry = candidate && !this.retryBest ? candidate : this.findBest();
     let deferred = false;
     try {
-      candidateError = await this.moveTo(target, candidate, candidateBlock, disconnected);
+      candidateError = await this.moveTo(target, start, candidate, candidateBlock, disconnected);
       this.retryBest = false;
     } catch (err) {
       deferred = true;
@@ -636,11 +644,12 @@ export class Chain extends TypedEmitter<ChainEvents> {
   }
 
   /** The activation loop proper; rule failures are handled here, anything else is thrown. */
-  private async moveTo(first: ChainEntry, candidate: ChainEntry | null, candidateBlock: Block | undefined, disconnected: Block[]): Promise<RuleError | undefined> {
+  private async moveTo(first: ChainEntry, start: ChainEntry, candidate: ChainEntry | null, candidateBlock: Block | undefined, disconnected: Block[]): Promise<RuleError | undefined> {
     let candidateError: RuleError | undefined;
     let target = first;
     for (;;) {
-      if (target.chainWork <= this.tip.chainWork) break;
+      // Never to another chain of merely equal work (the first seen stays), except back to where we started.
+      if (target === this.tip || target.chainWork < this.tip.chainWork || (target.chainWork === this.tip.chainWork && target !== start)) break;
       const fork = this.findFork(this.tip, target);
       while (this.tip !== fork) disconnected.push(await this.disconnectTip());
       const path: ChainEntry[] = [];
@@ -663,7 +672,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
         }
       }
       if (!failed) break;
-      target = this.findBest();
+      target = this.findBest(start);
     }
     return candidateError;
   }
