@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import { addressFromPublicKey, formatAddress, generatePrivateKey, publicKeyFromPrivate } from '@hackcoin/core';
 import { removeDir, startNode, type TestNode } from './helpers/node-process.js';
 import { RATE_LIMITS } from '../src/api/rate-limit.js';
+import { WEB_APP_CSP } from '../src/api/security-headers.js';
 
 const nested = (depth: number, open = '[', close = ']'): string => open.repeat(depth) + close.repeat(depth);
 
@@ -34,6 +35,18 @@ describe('hostile API input (regressions for issue 10)', () => {
   afterAll(async () => {
     await node.stop();
     removeDir(node.dataDir);
+  });
+
+  it('sends the web app and every API answer with a content policy that forbids framing and foreign scripts, and no sniffing', async () => {
+    for (const path of ['/', '/wallet', '/api/node/info', '/api/no-such-route']) {
+      const r = await fetch(node.url + path);
+      expect(r.headers.get('content-security-policy')).toBe(WEB_APP_CSP);
+      expect(r.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+      expect(r.headers.get('x-frame-options')).toBe('DENY');
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(r.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+    expect((await fetch(node.url + '/')).headers.get('content-type')).toMatch(/^text\/html/);
   });
 
   it('answers a WebSocket message of arrays nested 5,000 deep with an error and stays up', async () => {

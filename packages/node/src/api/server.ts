@@ -11,6 +11,7 @@ import { searchRoutes } from './routes/search.js';
 import { contractRoutes } from './routes/contracts.js';
 import { healthRoutes } from './routes/health.js';
 import { proofRoutes } from './routes/proofs.js';
+import { installSecurityHeaders } from './security-headers.js';
 import { registerWebApp } from './static.js';
 import { BODY_LIMIT, MAX_PARAM_LENGTH, frameworkErrors, installErrorHandler, installJsonBodyParser } from './request-guards.js';
 import { installRateLimits } from './rate-limit.js';
@@ -57,6 +58,7 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
     done();
   });
   installErrorHandler(app, ctx.log);
+  installSecurityHeaders(app);
   installJsonBodyParser(app);
   // Before any route: the limits attach to each route as it is added.
   const charge = await installRateLimits(app, opts.rateLimit);

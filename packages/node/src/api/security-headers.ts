@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { DOCS_PREFIX } from './openapi.js';
+
+/**
+ * What the web app may load and do: only its own files, its own API and
+ * WebSocket, images it draws (the receive QR code is a data: URL), and no
+ * framing. Chain data is rendered as text, never markup; this is the second
+ * line, so that a rendering slip cannot run a stranger's script or send the
+ * user's keys elsewhere, and another site cannot frame the app to click for
+ * its user. Inline styles stay allowed: the editor and the charts insert them.
+ */
+export const WEB_APP_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * Headers on every answer: no content sniffing (an API answer is never run as
+ * a script or page), no referrer to other sites; the policy above on all but
+ * the API docs page, whose Swagger UI sets its own.
+ */
+export function installSecurityHeaders(app: FastifyInstance): void {
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    if (!req.url.startsWith(DOCS_PREFIX)) {
+      reply.header('content-security-policy', WEB_APP_CSP);
+      reply.header('x-frame-options', 'DENY');
+    }
+    return payload;
+  });
+}
