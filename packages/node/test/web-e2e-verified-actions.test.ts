@@ -165,6 +165,8 @@ if (!hasChromium) {
       await transfer.getByLabel('to', { exact: true }).fill(JSON.stringify(bot));
       await transfer.getByLabel('amount', { exact: true }).fill('34');
       await transfer.getByRole('button', { name: 'Send transaction' }).click();
+      // The IDE's review step (gas, maximum fee) before anything is signed.
+      await page.getByTestId('contract-review').getByRole('button', { name: 'Confirm and send' }).click();
       await poll(() => transfer.getByTestId('call-result').textContent()).toContain('→ transaction');
       expect(signedNonces(before)).toEqual([3n]);
       await mine(1);
@@ -195,6 +197,8 @@ if (!hasChromium) {
       lies.add('proof-nonce');
       const posted = proxy.posted.length;
       await transfer.getByRole('button', { name: 'Send transaction' }).click();
+      // The IDE's review step (gas, maximum fee) before anything is signed.
+      await page.getByTestId('contract-review').getByRole('button', { name: 'Confirm and send' }).click();
       await poll(() => transfer.getByTestId('call-result').textContent()).toContain('failed: this node is untrustworthy: node reports balance');
       expect(signedNonces(posted)).toEqual([]);
       lies.clear();

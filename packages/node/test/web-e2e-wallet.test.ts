@@ -287,6 +287,8 @@ if (!hasChromium) {
         const newest = async () => ((await receipts.count()) > 0 ? await receipts.first().getAttribute('data-txid') : null);
         const before = await newest();
         await page.getByRole('button', { name: 'Sign and deploy' }).click();
+        // The IDE's review step (gas, maximum fee) before anything is signed.
+        await page.getByTestId('contract-review').getByRole('button', { name: 'Confirm and send' }).click();
         // The first contract work after the restart loads the node's VM: allow it a moment.
         try {
           await poll(newest, { timeout: 30_000 }).not.toBe(before);
@@ -322,6 +324,8 @@ if (!hasChromium) {
       await bid.locator('summary').click();
       const receipts = page.getByTestId('receipt');
       await bid.getByRole('button', { name: 'Send transaction' }).click();
+      // The IDE's review step (gas, maximum fee) before anything is signed.
+      await page.getByTestId('contract-review').getByRole('button', { name: 'Confirm and send' }).click();
       await poll(() => receipts.count()).toBe(1);
       await mine(1);
       await poll(() => receipts.first().getByTestId('receipt-status').textContent(), { timeout: 20_000 }).toBe('success');

@@ -304,6 +304,8 @@ if (!hasChromium) {
       await expect.poll(() => page.getByTestId('deploy-estimate').textContent()).toMatch(/^Estimate · gas [\d,]+/);
       expect(Number(await page.getByLabel('Gas limit').first().inputValue())).toBeGreaterThan(20_000);
       await page.getByRole('button', { name: 'Sign and deploy' }).click();
+      // The IDE's review step (gas, maximum fee) before anything is signed.
+      await page.getByTestId('contract-review').getByRole('button', { name: 'Confirm and send' }).click();
       await expect.poll(() => successToast().textContent()).toContain('Deploy transaction');
       const token = await page.getByLabel('Contract address').inputValue();
       expect(token).toMatch(/^0x[0-9a-fA-F]{40}$/);
@@ -322,6 +324,8 @@ if (!hasChromium) {
       await transfer.getByLabel('to', { exact: true }).fill(addrB);
       await transfer.getByLabel('amount', { exact: true }).fill('250');
       await transfer.getByRole('button', { name: 'Send transaction' }).click();
+      // The IDE's review step (gas, maximum fee) before anything is signed.
+      await page.getByTestId('contract-review').getByRole('button', { name: 'Confirm and send' }).click();
       await expect.poll(() => successToast().textContent()).toContain('transfer sent');
       await expect.poll(() => receipts.count()).toBe(2);
       await expect.poll(latestStatus).toBe('pending');

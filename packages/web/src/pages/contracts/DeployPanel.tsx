@@ -15,6 +15,7 @@ import type { LogEntry } from './ide-log';
 import type { GasEstimate } from '../../lib/types';
 import { SenderSelect } from './SenderSelect';
 import { contractKind } from '../../lib/contract-kind';
+import { useContractReview } from './useContractReview';
 
 export function DeployPanel({
   source,
@@ -43,6 +44,7 @@ export function DeployPanel({
   const { gas, ask, isLatest, fill, fieldProps } = useGasForm('deploy');
   const [from, setFrom] = useState('');
   const [busy, setBusy] = useState<'deploy' | 'estimate' | null>(null);
+  const { review, dialog } = useContractReview();
   const sender = from || wallet?.list()[0]?.address || '';
   // An estimate answers for the code, init arguments, sender and value it was asked with: shown
   // only while they still are those, so it is never read as the cost of what is now in the editor.
@@ -71,7 +73,8 @@ export function DeployPanel({
         if (r.status === 'success') fill(ticket, { gasLimit: String(r.suggestedGasLimit), gasPrice: price.toString() });
       } else {
         if (!wallet) throw new Error('Unlock your wallet first');
-        const r = await resolveGas(g, est);
+        const r = await resolveGas(node.network, g, est);
+        if (!(await review({ from: sender, call: shown, gas: r }))) return;
         const res = await deploy(wallet, node.network, sender, { code: source, init, ...r });
         toast.success(`Deploy transaction ${res.id.slice(0, 16)}… sent · contract ${res.contractAddress}`);
         onDeployed(res.contractAddress, { id: res.id, label: 'deploy', contract: res.contractAddress, kind: target, fn: 'init' });
@@ -87,6 +90,7 @@ export function DeployPanel({
 
   return (
     <Card title="Deploy">
+      {dialog}
       <div className="space-y-3">
         <SenderSelect wallet={wallet} value={sender} onChange={setFrom} />
         <div>

@@ -18,6 +18,7 @@ import type { LogEntry } from './ide-log';
 import { DEFAULT_GAS, GasFields, readGas } from './GasFields';
 import { SenderSelect } from './SenderSelect';
 import { StoragePanel } from './StoragePanel';
+import { useContractReview } from './useContractReview';
 import type { ContractDetail, TxDetail } from '../../lib/types';
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
@@ -51,6 +52,7 @@ export function InteractPanel({
   const detail = useApi<ContractDetail>(valid && deployed ? `/api/contracts/${contract}` : null, { refreshOn: ['blocks'] });
   const [gas, setGas] = useState(DEFAULT_GAS);
   const [from, setFrom] = useState('');
+  const { review, dialog } = useContractReview();
   const sender = from || wallet?.list()[0]?.address || '';
   // The deployed code once the contract exists, else the editor's source (e.g. right after sending the deploy).
   const code = detail.data?.code ?? source;
@@ -86,7 +88,8 @@ export function InteractPanel({
         );
       }
       if (!wallet) throw new Error('Unlock your wallet first');
-      const r = await resolveGas(g, est);
+      const r = await resolveGas(node.network, g, est);
+      if (!(await review({ from: sender, contract, call: shown, gas: r }))) return { ok: false, text: `${shown} cancelled at the review: nothing was signed or sent` };
       const res = await execute(wallet, node.network, sender, { contract, fn: name, args, ...r });
       toast.success(`${name} sent as transaction ${res.id.slice(0, 16)}…`);
       onSent({ id: res.id, label: shown, contract, kind, fn: name });
@@ -101,6 +104,7 @@ export function InteractPanel({
 
   return (
     <div className="space-y-4">
+      {dialog}
       <Card title="Interact">
         <TextField label="Contract address" value={address} onChange={(e) => onAddress(e.target.value)} placeholder="0x…" spellCheck={false} className="font-mono" error={contract && !valid ? 'A 0x address of 40 hex digits' : undefined} />
         {valid && !deployed && (

@@ -4,6 +4,7 @@ import {
   bytesToHex,
   contractFee,
   encodeTx,
+  gasPriceForFeeRate,
   parseFeeEstimate,
   type ContractAction,
   type NetworkName,
@@ -81,22 +82,52 @@ export function fetchTx(id: string) {
   return api<TxDetail>(`/api/tx/${id}`);
 }
 
+/** The node's fee estimate for contract transactions: its "normal" gas price and, when it says, its floor. */
+export interface GasQuote {
+  normal: bigint;
+  /** The lowest gas price the node quotes: its relay floor per byte turned into a price per gas. */
+  minGasPrice?: bigint;
+}
+
+export async function gasQuote(network: NetworkName): Promise<GasQuote> {
+  const json = await api<unknown>('/api/fees/estimate');
+  const normal = parseFeeEstimate(json).gasPrice.normal;
+  const rate = (json as { minFeeRate?: unknown } | null)?.minFeeRate;
+  return typeof rate === 'string' && /^\d{1,20}$/.test(rate) ? { normal, minGasPrice: gasPriceForFeeRate(BigInt(rate), NETWORKS[network]) } : { normal };
+}
+
+/** The gas a transaction is about to be signed with, and the node's figures it came from (shown in the review). */
+export interface ResolvedGas extends GasOptions {
+  estimate?: GasEstimate;
+  minGasPrice?: bigint;
+  /** Whether the limit and price were typed by the user or filled from the node's answers. */
+  limitFrom: 'typed' | 'estimate';
+  priceFrom: 'typed' | 'estimate';
+}
+
 /**
  * Fills what the user left blank: the gas price from the fee estimate, the
  * gas limit from the node's estimate (its suggestedGasLimit adds a margin).
- * An estimate that reverts stops here, before anything is signed.
+ * An estimate that reverts stops here, before anything is signed. The fee
+ * estimate is asked for even when the price was typed, for the node's floor
+ * the review compares the price with; without it a typed price still stands.
  */
 export async function resolveGas(
+  network: NetworkName,
   g: { gasLimit?: number; gasPrice?: bigint; value: bigint },
   estimate: (gasPrice: bigint) => Promise<GasEstimate>,
-): Promise<GasOptions & { estimate?: GasEstimate }> {
-  const gasPrice = g.gasPrice ?? (await suggestedGasPrice());
-  if (g.gasLimit !== undefined) return { gasLimit: g.gasLimit, gasPrice, value: g.value };
+): Promise<ResolvedGas> {
+  const typed = g.gasPrice;
+  const quote = typed === undefined ? await gasQuote(network) : await gasQuote(network).catch(() => undefined);
+  const gasPrice = typed ?? quote!.normal;
+  const floor = quote?.minGasPrice !== undefined ? { minGasPrice: quote.minGasPrice } : {};
+  const priceFrom = typed === undefined ? 'estimate' : 'typed';
+  if (g.gasLimit !== undefined) return { gasLimit: g.gasLimit, gasPrice, value: g.value, ...floor, limitFrom: 'typed', priceFrom };
   const est = await estimate(gasPrice);
   if (est.status !== 'success') {
     throw new Error(`It would fail (${est.status}${est.revertReason ? `: ${est.revertReason}` : ''}); nothing was sent. Enter a gas limit to send it anyway.`);
   }
-  return { gasLimit: est.suggestedGasLimit, gasPrice, value: g.value, estimate: est };
+  return { gasLimit: est.suggestedGasLimit, gasPrice, value: g.value, estimate: est, ...floor, limitFrom: 'estimate', priceFrom };
 }
 
 /** A contract transaction this page sent, followed until its receipt shows up. */

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { checkFee } from './fee-warning';
+
+const HCK = 100_000_000n;
+
+describe('checkFee', () => {
+  it('says nothing about a fee within 10 % of the balance at a price within 10× the floor', () => {
+    expect(checkFee({ maxFee: 10n * HCK, value: 0n, gasPrice: 10n, minGasPrice: 1n, available: 100n * HCK })).toEqual({ warnings: [], overBalance: false });
+  });
+
+  it('names the share of the balance a larger maximum fee takes, rounded up', () => {
+    const v = checkFee({ maxFee: 76n * HCK, value: 0n, gasPrice: 3n, minGasPrice: 1n, available: 100n * HCK });
+    expect(v.warnings).toEqual(['The maximum fee is 76.0 % of your spendable balance (more than 10 %).']);
+    expect(checkFee({ maxFee: 10n * HCK + 1n, value: 0n, gasPrice: 1n, available: 100n * HCK }).warnings).toEqual(['The maximum fee is 10.1 % of your spendable balance (more than 10 %).']);
+  });
+
+  it('names a gas price above 10× the node minimum, and only when the minimum is known', () => {
+    expect(checkFee({ maxFee: 1n, value: 0n, gasPrice: 11n, minGasPrice: 1n, available: 100n * HCK }).warnings).toEqual(["The gas price 11 is 11× the node's minimum of 1 (more than 10×)."]);
+    expect(checkFee({ maxFee: 1n, value: 0n, gasPrice: 1_000n, available: 100n * HCK }).warnings).toEqual([]);
+  });
+
+  it('marks value plus maximum fee above the balance, and judges nothing against an unknown balance', () => {
+    expect(checkFee({ maxFee: HCK, value: 99n * HCK + 1n, gasPrice: 1n, available: 100n * HCK }).overBalance).toBe(true);
+    expect(checkFee({ maxFee: HCK, value: 99n * HCK, gasPrice: 1n, available: 100n * HCK }).overBalance).toBe(false);
+    expect(checkFee({ maxFee: 1_000n * HCK, value: 0n, gasPrice: 1n, available: null })).toEqual({ warnings: [], overBalance: false });
+    expect(checkFee({ maxFee: 1n, value: 0n, gasPrice: 1n, available: 0n })).toEqual({ warnings: ['The maximum fee is more than your spendable balance of 0.'], overBalance: true });
+  });
+});
