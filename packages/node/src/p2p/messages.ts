@@ -33,6 +33,17 @@ function str(w: BufferWriter, s: string): void {
   w.varBytes(enc.encode(s));
 }
 
+/**
+ * Characters a peer's free text (its agent, its network name) keeps, as Core's SanitizeString keeps
+ * for a subversion: both are logged and shown, and a newline or an escape sequence in them forged
+ * log lines and drove the operator's terminal.
+ */
+const UNSAFE_TEXT = /[^A-Za-z0-9 .,;\-_/:?@()]/g;
+
+function readText(r: BufferReader, max: number): string {
+  return readStr(r, max).replace(UNSAFE_TEXT, '');
+}
+
 function readStr(r: BufferReader, max: number): string {
   try {
     return dec.decode(r.varBytes(max));
@@ -73,13 +84,13 @@ export function encodeStatus(s: StatusMessage): Uint8Array {
 
 export function decodeStatus(b: Uint8Array): StatusMessage {
   const r = new BufferReader(b);
-  const network = readStr(r, 16);
+  const network = readText(r, 16);
   const chainId = r.u32();
   const genesis = r.bytes(32).slice();
   const bestHash = r.bytes(32).slice();
   const height = r.u32();
   const chainWork = bytesToBig(r.varBytes(64));
-  const agent = readStr(r, 256);
+  const agent = readText(r, 256);
   const n = count(r, LIMITS.maxListenAddrs, 'addresses');
   const listenAddrs: string[] = [];
   for (let i = 0; i < n; i++) listenAddrs.push(readStr(r, 256));
