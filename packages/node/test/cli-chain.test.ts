@@ -42,6 +42,18 @@ describe('hackcoin chain commands', { timeout: 120_000 }, () => {
     expect(bad.code).toBe(2);
   });
 
+  it("generate reads the token from the node's cookie when the node is on this host, with nothing on the command line", async () => {
+    const own = await startNode({ env: { P2P: 'false', API_TOKEN: '' } });
+    try {
+      const r = await runCli(['generate', '1', '0x' + '33'.repeat(20), '--json'], { env: { DATA_DIR: own.dataDir, HACKCOIN_NODE: own.url, HACKCOIN_TOKEN: undefined } });
+      expect(r.code).toBe(0);
+      expect(r.json().height).toBe(1);
+    } finally {
+      await own.stop();
+      removeDir(own.dataDir);
+    }
+  });
+
   it('getbalance, getblock and getmempoolinfo read the chain in HCK', async () => {
     expect(await ok(['getbalance'])).toMatchObject({ unit: 'HCK', balance: '150' });
     expect((await cli(['getbalance', me])).stdout.trim()).toBe('150 HCK');

@@ -32,7 +32,8 @@ Chain commands (bitcoin-cli style)
   getmempoolinfo               waiting transactions, their bytes, and the fee estimate (per byte and per gas)
 
 Options
-  --token TOKEN        the node's API token for control routes (env HACKCOIN_TOKEN; printed by the node at start)
+  --token TOKEN        the node's API token for control routes (env HACKCOIN_TOKEN); by default read from
+                       DATA_DIR/.cookie when the node is on this host. A --token is visible to every user in ps
   --wallet NAME        keystore DATA_DIR/wallets/NAME.json (default "default"; env HACKCOIN_WALLET)
   --data-dir DIR       default $DATA_DIR, else ./data/main
   --node URL           node API (default http://127.0.0.1:3001; env HACKCOIN_NODE)

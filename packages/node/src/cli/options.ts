@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { isAbsolute, resolve } from 'node:path';
+import { cookieToken } from './cookie.js';
 import { usageError } from './errors.js';
 
 /** Every flag of every command; commands read the ones they understand. One table keeps `--help` and parsing in step. */
@@ -75,14 +76,16 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv, cwd: string): C
   const dir = flags['data-dir'] ?? (env.DATA_DIR || undefined) ?? 'data/main';
   const nodeUrl = (flags.node ?? (env.HACKCOIN_NODE || undefined) ?? DEFAULT_NODE).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/\s]+$/.test(nodeUrl)) throw usageError(`invalid --node "${nodeUrl}": expected http://host:port`);
+  const dataDir = isAbsolute(dir) ? dir : resolve(base, dir);
+  const token = flags.token ?? (env.HACKCOIN_TOKEN || undefined) ?? cookieToken(nodeUrl, dataDir);
   return {
     positionals: parsed.positionals,
     flags,
     walletName,
     walletExplicit: flags.wallet !== undefined || env.HACKCOIN_WALLET !== undefined,
-    dataDir: isAbsolute(dir) ? dir : resolve(base, dir),
+    dataDir,
     nodeUrl,
-    ...((flags.token ?? env.HACKCOIN_TOKEN) ? { token: flags.token ?? env.HACKCOIN_TOKEN } : {}),
+    ...(token ? { token } : {}),
     json: flags.json === true,
     env,
   };
