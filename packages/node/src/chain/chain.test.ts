@@ -408,7 +408,7 @@ describe('Chain: fork choice and reorganisation', () => {
     expect(reorgs[0]!.from).toBe(oldTip);
     expect(reorgs[0]!.to).toBe(fx.chain.tip);
     expect(reorgs[0]!.connected).toBe(4);
-    expect(reorgs[0]!.disconnected.map(idOf)).toEqual([oldTip.id, oldTip.parent!.id, oldTip.parent!.parent!.id]);
+    expect(reorgs[0]!.disconnected.map((e) => e.id)).toEqual([oldTip.id, oldTip.parent!.id, oldTip.parent!.parent!.id]);
 
     // the new branch's state, by hand
     expect(await fx.accounts()).toEqual({

@@ -57,7 +57,8 @@ export interface ReorgInfo {
   from: ChainEntry;
   to: ChainEntry;
   fork: ChainEntry;
-  disconnected: Block[];
+  /** Tip first. Entries, not blocks: a deep reorg must not hold every block it took off in memory. */
+  disconnected: ChainEntry[];
   connected: number;
 }
 
@@ -619,7 +620,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
   private async activateBestChain(candidate: ChainEntry | null, candidateBlock?: Block): Promise<Activation> {
     const start = this.tip;
     let candidateError: RuleError | undefined;
-    const disconnected: Block[] = [];
+    const disconnected: ChainEntry[] = [];
     const target: ChainEntry = candidate && !this.retryBest ? candidate : this.findBest();
     let deferred = false;
     try {
@@ -644,7 +645,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
   }
 
   /** The activation loop proper; rule failures are handled here, anything else is thrown. */
-  private async moveTo(first: ChainEntry, start: ChainEntry, candidate: ChainEntry | null, candidateBlock: Block | undefined, disconnected: Block[]): Promise<RuleError | undefined> {
+  private async moveTo(first: ChainEntry, start: ChainEntry, candidate: ChainEntry | null, candidateBlock: Block | undefined, disconnected: ChainEntry[]): Promise<RuleError | undefined> {
     let candidateError: RuleError | undefined;
     let target = first;
     for (;;) {
@@ -683,16 +684,14 @@ export class Chain extends TypedEmitter<ChainEvents> {
    * block that was not judged is not lost. If even that fails the storage
    * cannot be trusted: the chain halts.
    */
-  private async restoreTip(start: ChainEntry, disconnected: Block[]): Promise<void> {
+  private async restoreTip(start: ChainEntry, disconnected: ChainEntry[]): Promise<void> {
     try {
-      const known = new Map<string, Block>();
-      for (const b of disconnected) known.set(hashToHex(blockHash(b)), b);
       const fork = this.findFork(this.tip, start);
       while (this.tip !== fork) disconnected.push(await this.disconnectTip());
       const path: ChainEntry[] = [];
       for (let e: ChainEntry | null = start; e && e !== fork; e = e.parent) path.push(e);
       for (const e of path.reverse()) {
-        const block = known.get(e.id) ?? (await this.getBlock(e));
+        const block = await this.getBlock(e);
         if (!block) throw new Error(`block data missing for ${e.id}`);
         await this.connectTip(e, block);
       }
@@ -902,7 +901,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     });
   }
 
-  private async disconnectTip(): Promise<Block> {
+  private async disconnectTip(): Promise<ChainEntry> {
     const entry = this.tip;
     const parent = entry.parent;
     if (!parent) throw new Error('cannot disconnect the genesis block');
@@ -932,7 +931,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     c.apply();
     this.main.pop();
     this.emit('block:disconnected', entry, block);
-    return block;
+    return entry;
   }
 
   private async load(reindex: boolean): Promise<void> {

@@ -327,6 +327,28 @@ describe('Mempool and the chain', () => {
     expect(await storedIds(fx)).toEqual(new Set([id(keep)]));
   });
 
+  it("holds at most its bound of a reorg's disconnected transfers, keeping those of the deepest blocks, whose nonces come first", async () => {
+    // Signed deterministically: every fixture makes the same three transactions.
+    const spends = (fx: ChainFixture) => [0n, 1n, 2n].map((nonce) => fx.tx(W.alice, W.bob, COIN, { nonce }));
+    const afterReorg = async (maxReturnedBytes?: number) => {
+      const fx = await funded({ maxReturnedBytes });
+      const side = await fx.branch();
+      // One block each, so the reorg takes them off tip first: nonce 2, then 1, then 0.
+      for (const tx of spends(fx)) {
+        await fx.mempool.add(tx);
+        await fx.mine(1);
+      }
+      for (let i = 0; i < 4; i++) await fx.chain.processBlock(side.next());
+      await fx.settle();
+      return { pool: poolIds(fx), txs: spends(fx) };
+    };
+    const unbounded = await afterReorg();
+    expect(unbounded.pool).toEqual(new Set(unbounded.txs.map(id)));
+    // Room for one: the nonce-0 spend of the deepest block, which the other two would need.
+    const bounded = await afterReorg(encodeTx(unbounded.txs[0]!).length);
+    expect(bounded.pool).toEqual(new Set([id(bounded.txs[0]!)]));
+  });
+
   it('takes back a disconnected transaction that pays less than the rolling floor, which still holds for new ones', async () => {
     const fx = await funded({ maxTxs: 3 });
     for (const [w, fee] of [[W.bob, 1_000n], [W.carol, 2_000n], [W.dave, 3_000n]] as const) await fx.mempool.add(fx.tx(w, W.alice, COIN, { fee }));

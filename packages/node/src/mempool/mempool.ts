@@ -8,6 +8,7 @@ import {
   decodeTx,
   encodeTx,
   formatHck,
+  txSize,
   hashToHex,
   isContractTx,
   txHash,
@@ -33,6 +34,13 @@ import type { PreparedSignatures, SignatureVerifier } from '../verify/signature-
 
 /** 300 MB, like Bitcoin Core's default -maxmempool. */
 const DEFAULT_MAX_BYTES = 300 * 1024 * 1024;
+/**
+ * Bytes of disconnected blocks' transfers held to be offered back after a reorg (Core's
+ * MAX_DISCONNECTED_TX_POOL_SIZE): past it, those of the blocks nearest the old tip go first, as
+ * their senders' earlier nonces, in deeper blocks, are what the rest need. A reorg of hundreds
+ * of full blocks otherwise held every one of their transactions decoded until it ended.
+ */
+export const MAX_RETURNED_BYTES = 20 * 1024 * 1024;
 
 export type RemovalReason = 'block' | 'replaced' | 'evicted' | 'invalid';
 
@@ -50,6 +58,8 @@ export interface MempoolOptions {
   maxTxs: number;
   /** Bound on the encoded size of all pending transactions (contract payloads can be large). */
   maxBytes?: number;
+  /** Bytes of disconnected blocks' transfers held for a reorg's end (default MAX_RETURNED_BYTES). */
+  maxReturnedBytes?: number;
   /** Base units per byte. */
   minFeeRate: bigint;
   maxPendingPerSender?: number;
@@ -71,7 +81,11 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
   /** Pending transactions paying each address: a wallet's view without a pass over the pool. */
   private readonly byRecipient = new Map<string, Set<MempoolEntry>>();
   private readonly queue = new SerialQueue();
-  private readonly returned: TransferTx[] = [];
+  /** Transfers of disconnected blocks, tip first, and their encoded sizes (see MAX_RETURNED_BYTES). */
+  private returned: TransferTx[] = [];
+  private returnedSizes: number[] = [];
+  private returnedBytes = 0;
+  private readonly maxReturnedBytes: number;
   private readonly touched = new Set<string>();
   /** A block was disconnected since the last tip change: every sender's balance may have dropped. */
   private disconnected = false;
@@ -93,13 +107,14 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     super();
     this.maxPending = o.maxPendingPerSender ?? 64;
     this.maxBytes = o.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.maxReturnedBytes = o.maxReturnedBytes ?? MAX_RETURNED_BYTES;
     this.now = o.now ?? (() => Math.floor(Date.now() / 1000));
     this.rollingFee = new RollingMinFee(Number(o.minFeeRate));
     this.writer = new GroupWriter((ops) => o.db.batch(ops));
     o.chain.on('block:connected', (_e, block) => this.onConnected(block));
     o.chain.on('block:disconnected', (_e, block) => {
       this.disconnected = true;
-      for (const tx of block.txs) if (tx.kind === 'transfer') this.returned.push(tx);
+      this.holdReturned(block);
     });
     o.chain.on('tip', () => void this.queue.run(() => this.afterTipChange()));
   }
@@ -422,6 +437,30 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     }
   }
 
+  private holdReturned(block: Block): void {
+    for (const tx of block.txs) {
+      if (tx.kind !== 'transfer') continue;
+      const size = txSize(tx);
+      this.returned.push(tx);
+      this.returnedSizes.push(size);
+      this.returnedBytes += size;
+    }
+    let drop = 0;
+    while (this.returnedBytes > this.maxReturnedBytes) this.returnedBytes -= this.returnedSizes[drop++]!;
+    if (drop === 0) return;
+    this.returned = this.returned.slice(drop);
+    this.returnedSizes = this.returnedSizes.slice(drop);
+    this.o.log.warn(`mempool: a reorg returned more than ${this.maxReturnedBytes} bytes of transactions; ${drop} from the blocks nearest the old tip were dropped`);
+  }
+
+  private takeReturned(): TransferTx[] {
+    const back = this.returned;
+    this.returned = [];
+    this.returnedSizes = [];
+    this.returnedBytes = 0;
+    return back;
+  }
+
   private onConnected(block: Block): void {
     this.rollingFee.blockConnected(this.now());
     const ops: BatchOp[] = [];
@@ -455,7 +494,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     const reorged = this.disconnected;
     this.disconnected = false;
     // Blocks are disconnected tip first: re-add in nonce order, or a sender's later nonces would hit a gap.
-    const back = this.returned.splice(0).sort((a, b) => (a.nonce < b.nonce ? -1 : a.nonce > b.nonce ? 1 : 0));
+    const back = this.takeReturned().sort((a, b) => (a.nonce < b.nonce ? -1 : a.nonce > b.nonce ? 1 : 0));
     const writes: Promise<void>[] = [];
     for (const tx of back) {
       try {

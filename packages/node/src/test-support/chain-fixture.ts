@@ -92,6 +92,7 @@ export interface FixtureOptions {
   params?: ConsensusParams;
   maxTxs?: number;
   maxBytes?: number;
+  maxReturnedBytes?: number;
   minFeeRate?: bigint;
   maxPendingPerSender?: number;
   /** Initial value of the chain's clock (seconds). Default: genesis time + 1,000,000, or now if later. */
@@ -160,6 +161,7 @@ export class ChainFixture {
       log: this.log,
       maxTxs: this.opts.maxTxs ?? 1_000,
       maxBytes: this.opts.maxBytes,
+      maxReturnedBytes: this.opts.maxReturnedBytes,
       minFeeRate: this.opts.minFeeRate ?? 1n,
       maxPendingPerSender: this.opts.maxPendingPerSender,
       now: () => this.clock.now,
