@@ -1,5 +1,10 @@
 import { isMultiaddr, multiaddrPeer } from './libp2p.js';
 
+/** A seed's /api/node/info is a few hundred bytes; anything past this is not one. */
+export const MAX_SEED_INFO_BYTES = 64 * 1024;
+/** Addresses taken from one seed (an address book entry holds no more). */
+export const MAX_SEED_ADDRS = 8;
+
 export interface ResolvedPeer {
   peerId: string;
   addrs: string[];
@@ -22,18 +27,45 @@ export async function resolveAddress(entry: string, timeoutMs = 5_000): Promise<
   } catch {
     throw new Error(`not a URL or multiaddr: ${s}`);
   }
-  const res = await fetch(new URL('/api/node/info', url), { signal: AbortSignal.timeout(timeoutMs) });
+  // Plain HTTP: whoever is on the path answers. No redirect is followed (it would make us request
+  // whatever URL it names) and the body is read to a bound (an endless one took 2 GB of heap).
+  const res = await fetch(new URL('/api/node/info', url), { signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
   if (!res.ok) throw new Error(`${url.origin}/api/node/info answered ${res.status}`);
-  const info = (await res.json()) as { p2p?: { peerId?: unknown; addrs?: unknown } };
+  let info: { p2p?: { peerId?: unknown; addrs?: unknown } };
+  try {
+    info = JSON.parse(await boundedText(res, MAX_SEED_INFO_BYTES)) as typeof info;
+  } catch (e) {
+    throw new Error(`${url.origin}/api/node/info: ${(e as Error).message}`);
+  }
   const peerId = info.p2p?.peerId;
   const addrs = info.p2p?.addrs;
   if (typeof peerId !== 'string' || !Array.isArray(addrs)) throw new Error(`${url.origin} does not report p2p addresses`);
-  const valid = addrs.filter((a): a is string => typeof a === 'string' && isMultiaddr(a));
+  const valid = addrs.filter((a): a is string => typeof a === 'string' && isMultiaddr(a)).slice(0, MAX_SEED_ADDRS);
   // A node listening on 0.0.0.0 may advertise only private addresses; also try the host we reached it on.
   const port = valid.map((a) => /\/tcp\/(\d+)/.exec(a)?.[1]).find((p) => p);
   const host = url.hostname === 'localhost' ? '127.0.0.1' : url.hostname;
   if (port && /^\d+\.\d+\.\d+\.\d+$/.test(host)) valid.push(`/ip4/${host}/tcp/${port}/p2p/${peerId}`);
   return { peerId, addrs: [...new Set(valid)] };
+}
+
+async function boundedText(res: Response, max: number): Promise<string> {
+  const declared = Number(res.headers.get('content-length') ?? 0);
+  if (declared > max) {
+    await res.body?.cancel();
+    throw new Error(`answer of ${declared} bytes, over ${max}`);
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = res.body?.getReader();
+  for (let r = await reader?.read(); reader && r && !r.done; r = await reader.read()) {
+    total += r.value.length;
+    if (total > max) {
+      await reader.cancel().catch(() => undefined);
+      throw new Error(`answer over ${max} bytes`);
+    }
+    chunks.push(r.value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export function splitList(s: string | undefined): string[] {
