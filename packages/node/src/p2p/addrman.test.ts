@@ -13,7 +13,7 @@ describe('AddrMan', () => {
   it('an address flood from one source fills only its own bucket: honest entries stay and win the outbound picks', async () => {
     const book = new AddrMan(undefined, 'self');
     const honest = await ids(200);
-    honest.forEach((id, i) => book.add(id, [addr(`10.${i}.0.1`, 9000)], { kind: 'px', from: addr(`172.${16 + (i % 50)}.0.9`, 1) }));
+    honest.forEach((id, i) => book.add(id, [addr(`44.${i}.0.1`, 9000)], { kind: 'px', from: addr(`172.${16 + (i % 50)}.0.9`, 1) }));
     const honestKept = honest.filter((id) => book.get(id)).length;
     expect(honestKept).toBeGreaterThan(150);
 
@@ -48,19 +48,19 @@ describe('AddrMan', () => {
   it('rejects invalid peer ids, addresses without an IP or TCP port, and addresses naming another peer', async () => {
     const book = new AddrMan(undefined, 'self');
     const [a, other] = await ids(2);
-    expect(book.add('not-a-peer-id-at-all', [addr('10.0.0.1', 1)], { kind: 'px' })).toBe(false);
-    expect(book.add(a!, ['/ip4/10.0.0.1/udp/1', 'garbage', '/unix/tmp/x'], { kind: 'px' })).toBe(false);
-    expect(book.add(a!, [`/ip4/10.0.0.1/tcp/1/p2p/${other}`], { kind: 'px' })).toBe(false);
-    expect(book.add(a!, [`/ip4/10.0.0.1/tcp/1/p2p/${a}`], { kind: 'px' })).toBe(true);
+    expect(book.add('not-a-peer-id-at-all', [addr('1.2.0.1', 1)], { kind: 'px' })).toBe(false);
+    expect(book.add(a!, ['/ip4/1.2.0.1/udp/1', '/ip4/1.2.0.1/tcp/0', 'garbage', '/unix/tmp/x'], { kind: 'px' })).toBe(false);
+    expect(book.add(a!, [`/ip4/1.2.0.1/tcp/1/p2p/${other}`], { kind: 'px' })).toBe(false);
+    expect(book.add(a!, [`/ip4/1.2.0.1/tcp/1/p2p/${a}`], { kind: 'px' })).toBe(true);
     expect(book.size).toBe(1);
   });
 
   it('a third party cannot redirect a known peer to its own address', async () => {
     const book = new AddrMan(undefined, 'self');
     const [a] = await ids(1);
-    book.add(a!, [addr('10.0.0.1', 1)], { kind: 'inbound' });
+    book.add(a!, [addr('1.2.0.1', 1)], { kind: 'inbound', from: addr('1.2.0.1', 5000) });
     book.add(a!, [addr('203.0.113.7', 1)], { kind: 'px', from: addr('203.0.113.7', 2) });
-    expect(book.get(a!)!.addrs).toEqual([addr('10.0.0.1', 1)]);
+    expect(book.get(a!)!.addrs).toEqual([addr('1.2.0.1', 1)]);
   });
 
   it('moves connected addresses to tried and keeps them across a restart', async () => {
@@ -77,6 +77,86 @@ describe('AddrMan', () => {
     const again = new AddrMan(join(dir, 'a.json'), 'self');
     expect(again.get(a!)?.tried).toBe(true);
     expect(again.get(b!)?.tried).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a peer with a decoy first address counts in the netgroup of the address actually dialled', async () => {
+    const book = new AddrMan(undefined, 'self');
+    const ids8 = await ids(8);
+    // Eight identities on one IP, each claiming first an address in a different /16 (which fails to answer).
+    ids8.forEach((id, i) => book.add(id, [addr(`${20 + i}.1.0.1`, 9000), addr('203.0.113.7', 9000 + i)], { kind: 'inbound', from: addr('203.0.113.7', 40_000 + i) }));
+    // Slots are hashed: two identities may collide and one be dropped; enough stay.
+    const kept = ids8.filter((id) => book.get(id));
+    expect(kept.length).toBeGreaterThanOrEqual(4);
+    for (const id of kept) book.markFailed(id);
+    for (const id of kept) book.get(id)!.retryAt = 0;
+    // One of them is connected (its group busy): none of the others may be picked now.
+    expect(book.candidates(() => false, 8, new Set(['203.0']))).toEqual([]);
+    const picks = book.candidates(() => false, 8);
+    expect(picks).toHaveLength(1);
+    // After a dial reaches it on that address the entry is filed under that address's group.
+    book.useAddress(picks[0]!.peerId, addr('203.0.113.7', 9000 + ids8.indexOf(picks[0]!.peerId)));
+    expect(book.get(picks[0]!.peerId)?.group).toBe('203.0');
+    expect(book.get(picks[0]!.peerId)?.addrs[0]).toBe(addr('203.0.113.7', 9000 + ids8.indexOf(picks[0]!.peerId)));
+  });
+
+  it('netgroups come from the address bytes: textual variants of one IPv6 or IPv4-mapped address are one group', async () => {
+    const { groupOf } = await import('./netgroup.js');
+    expect(groupOf('/ip6/2001:db8::1/tcp/1')).toBe(groupOf('/ip6/2001:0db8:0::2/tcp/1'));
+    expect(groupOf('/ip6/2001:db8::1/tcp/1')).toBe('2001:db8');
+    for (const v of ['/ip6/::ffff:1.2.3.4/tcp/1', '/ip6/0::ffff:1.2.3.4/tcp/1', '/ip6/0:0::ffff:1.2.3.4/tcp/1', '/ip6/::ffff:102:304/tcp/1']) expect(groupOf(v)).toBe('1.2');
+    expect(groupOf('/ip6/2001:db9::1/tcp/1')).not.toBe('2001:db8');
+    const book = new AddrMan(undefined, 'self');
+    const [a, b] = await ids(2);
+    book.add(a!, ['/ip6/::ffff:1.2.3.4/tcp/9000'], { kind: 'manual' });
+    expect(book.get(a!)?.addrs).toEqual([addr('1.2.3.4', 9000)]);
+    book.add(b!, ['/ip6/2001:0DB8:0:0::7/tcp/9000'], { kind: 'manual' });
+    book.removeIp('2001:db8::7');
+    expect(book.get(b!)).toBeUndefined();
+  });
+
+  it('refuses DNS names from peers, and internal addresses from a peer on a public or unknown address', async () => {
+    const book = new AddrMan(undefined, 'self');
+    const internal = ['/ip4/127.0.0.1/tcp/22', '/ip4/169.254.169.254/tcp/80', '/ip4/192.168.1.1/tcp/6379', '/ip4/10.0.0.5/tcp/5432', '/ip4/172.20.0.1/tcp/1', '/ip4/0.0.0.0/tcp/3001', '/ip4/100.64.0.1/tcp/1', '/ip6/::1/tcp/1', '/ip6/fd00::1/tcp/1', '/ip6/fe80::1/tcp/1', '/ip6/::ffff:10.0.0.1/tcp/1'];
+    const names = ['/dns4/metadata.google.internal/tcp/80', '/dns4/a1.evil.example/tcp/1', '/dns/x.example/tcp/1'];
+    const fromPublic = { kind: 'px' as const, from: addr('198.51.100.1', 1) };
+    for (const t of [...internal, ...names]) expect(book.add((await ids(1))[0]!, [t], fromPublic)).toBe(false);
+    for (const t of internal) expect(book.add((await ids(1))[0]!, [t], { kind: 'inbound' })).toBe(false);
+    for (const t of names) expect(book.add((await ids(1))[0]!, [t], { kind: 'px', from: addr('127.0.0.5', 1) })).toBe(false);
+    expect(book.size).toBe(0);
+    // A peer on loopback or a LAN may tell of others there (tests, private networks); the operator may name anything.
+    expect(book.add((await ids(1))[0]!, ['/ip4/127.0.0.3/tcp/9000'], { kind: 'px', from: addr('127.0.0.2', 1) })).toBe(true);
+    expect(book.add((await ids(1))[0]!, ['/ip4/10.0.0.5/tcp/9000'], { kind: 'inbound', from: addr('10.0.0.5', 40000) })).toBe(true);
+    expect(book.add((await ids(1))[0]!, ['/dns4/seed.example/tcp/9000'], { kind: 'bootstrap' })).toBe(true);
+    // A mixed claim from a public peer keeps only its public address.
+    const [m] = await ids(1);
+    book.add(m!, ['/ip4/10.0.0.9/tcp/1', addr('198.51.100.20', 9000), '/ip4/127.0.0.1/tcp/9000'], { kind: 'inbound', from: addr('198.51.100.20', 40000) });
+    expect(book.get(m!)?.addrs).toEqual([addr('198.51.100.20', 9000)]);
+  });
+
+  it('drops an address never reached after 3 failed dials, and keeps one reached before for longer', async () => {
+    const book = new AddrMan(undefined, 'self');
+    const [a, b] = await ids(2);
+    book.add(a!, [addr('1.2.0.1', 1)], { kind: 'px', from: addr('1.3.0.1', 1) });
+    book.add(b!, [addr('1.4.0.1', 1)], { kind: 'px', from: addr('1.3.0.1', 1) });
+    book.markConnected(b!);
+    for (let i = 0; i < 3; i++) {
+      book.markFailed(a!);
+      book.markFailed(b!);
+    }
+    expect(book.get(a!)).toBeUndefined();
+    expect(book.get(b!)?.failures).toBe(3);
+  });
+
+  it('starts with a fresh key when the saved one is not hex', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'addrman-'));
+    const [a] = await ids(1);
+    writeFileSync(join(dir, 'a.json'), JSON.stringify({ key: 'z'.repeat(64), entries: [{ peerId: a, addrs: [addr('1.2.0.1', 1)], source: 'px', tried: false }] }));
+    const book = new AddrMan(join(dir, 'a.json'), 'self');
+    expect(book.get(a!)?.addrs).toEqual([addr('1.2.0.1', 1)]);
     rmSync(dir, { recursive: true, force: true });
   });
 });

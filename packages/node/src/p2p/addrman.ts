@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { bytesToHex, hexToBytes, sha256 } from '@hackcoin/core';
 import { readJson, writeJson } from './json-file.js';
 import { isMultiaddr, isPeerId, multiaddrPeer } from './libp2p.js';
-import { groupOf, ipOf } from './netgroup.js';
+import { canonicalAddr, groupOf, ipOf, isDnsAddr, isRoutable, parseIp, formatIp } from './netgroup.js';
 
 export type AddrSource = 'bootstrap' | 'px' | 'manual' | 'inbound';
 
@@ -15,13 +15,18 @@ export interface BookEntry {
   /** Earliest time for the next dial; grows with failures. */
   retryAt: number;
   source: AddrSource;
-  /** Netgroup of the address, and of the peer that told us about it. */
+  /** Netgroup of the first address (the one we last reached the peer on, if any), and of the peer that told us about it. */
   group: string;
   srcGroup: string;
   tried: boolean;
 }
 
-/** Where an address came from: its kind, and for peer exchange the address of the peer that sent it. */
+/**
+ * Where an address came from: its kind, and the address of the peer that
+ * sent it (its exchange answer, or its own status). Without `from`, a
+ * 'manual' or 'bootstrap' address is the operator's; a 'px' or 'inbound'
+ * one is from an unknown, so untrusted, source.
+ */
 export interface Origin {
   kind: AddrSource;
   from?: string;
@@ -42,6 +47,9 @@ export const ADDRMAN = {
 const BASE_BACKOFF_MS = 1_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
 const STALE_MS = 30 * 24 * 3600_000;
+/** Core's IsTerrible: an address never reached after this many tries is dropped. */
+const NEVER_REACHED_TRIES = 3;
+const MAX_FAILURES = 12;
 
 interface Stored {
   key: string;
@@ -71,7 +79,8 @@ export class AddrMan {
     private readonly now: () => number = Date.now,
   ) {
     const stored = path ? readJson<Stored | undefined>(path, undefined) : undefined;
-    this.key = stored && typeof stored.key === 'string' && stored.key.length === 64 ? hexToBytes(stored.key) : randomBytes(32);
+    // A damaged file must not stop the node: a key that is not 64 hex digits is replaced (the buckets are re-drawn).
+    this.key = typeof stored?.key === 'string' && /^[0-9a-f]{64}$/i.test(stored.key) ? hexToBytes(stored.key) : randomBytes(32);
     for (const e of Array.isArray(stored?.entries) ? stored.entries : []) this.restore(e);
   }
 
@@ -86,13 +95,14 @@ export class AddrMan {
   /** Adds or refreshes an address; returns true when it is new to the table. Invalid ids and addresses are dropped. */
   add(peerId: string, addrs: string[], origin: Origin): boolean {
     if (peerId === this.self || !isPeerId(peerId)) return false;
-    const valid = validAddrs(peerId, addrs);
+    const valid = validAddrs(peerId, addrs, origin);
     if (valid.length === 0) return false;
     const e = this.entries.get(peerId);
     if (e) {
       e.lastSeen = this.now();
       // Only the peer itself (or the operator) may change where it is: a third party could redirect dials.
-      if (origin.kind !== 'px') e.addrs = [...new Set([...valid, ...e.addrs])].slice(0, ADDRMAN.maxAddrs);
+      // The first address, which the entry's netgroup and slot come from, stays first.
+      if (origin.kind !== 'px') e.addrs = [...new Set([e.addrs[0]!, ...valid, ...e.addrs])].slice(0, ADDRMAN.maxAddrs);
       this.dirty = true;
       return false;
     }
@@ -106,12 +116,36 @@ export class AddrMan {
       retryAt: 0,
       source: origin.kind,
       group,
-      srcGroup: origin.from !== undefined ? groupOf(origin.from) : group,
+      // A peer's claim with no known source shares one source group, so such claims together reach only 16 new buckets.
+      srcGroup: origin.from !== undefined ? groupOf(origin.from) : origin.kind === 'px' || origin.kind === 'inbound' ? 'unknown' : group,
       tried: false,
     };
     if (!this.placeNew(entry)) return false;
     this.dirty = true;
     return true;
+  }
+
+  /**
+   * The address a dial reached the peer on becomes its first: the entry's
+   * netgroup is that address's, and the entry is re-bucketed when it changes
+   * (it goes back to new; the handshake's markConnected moves it to tried).
+   */
+  useAddress(peerId: string, address: string): void {
+    const e = this.entries.get(peerId);
+    const addr = canonicalAddr(address);
+    if (!e || addr === undefined || !e.addrs.includes(addr) || e.addrs[0] === addr) return;
+    const addrs = [addr, ...e.addrs.filter((a) => a !== addr)];
+    const group = groupOf(addr);
+    if (group === e.group) {
+      e.addrs = addrs;
+      return;
+    }
+    this.clearSlot(e);
+    this.entries.delete(peerId);
+    e.addrs = addrs;
+    e.group = group;
+    this.placeNew(e);
+    this.dirty = true;
   }
 
   markConnected(peerId: string): void {
@@ -124,14 +158,19 @@ export class AddrMan {
     this.dirty = true;
   }
 
-  /** Exponential backoff with jitter; the entry goes after many straight failures. */
+  /**
+   * Exponential backoff with jitter; the next dial tries the next address.
+   * An entry never reached goes after 3 failures (Core's IsTerrible), one
+   * reached before after 12; the operator's stay.
+   */
   markFailed(peerId: string): void {
     const e = this.entries.get(peerId);
     if (!e) return;
     e.failures++;
     const delay = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.min(e.failures, 20));
     e.retryAt = this.now() + delay * (0.75 + Math.random() * 0.5);
-    if (e.failures > 12 && e.source !== 'bootstrap') this.remove(peerId);
+    const limit = e.lastConnected === 0 ? NEVER_REACHED_TRIES : MAX_FAILURES;
+    if (e.failures >= limit && e.source !== 'bootstrap' && e.source !== 'manual') this.remove(peerId);
     this.dirty = true;
   }
 
@@ -151,13 +190,15 @@ export class AddrMan {
 
   /** Removes every address on an IP (an address ban). */
   removeIp(ip: string): void {
-    for (const e of [...this.entries.values()]) if (e.addrs.some((a) => ipOf(a) === ip)) this.remove(e.peerId);
+    const key = canonicalIp(ip);
+    for (const e of [...this.entries.values()]) if (e.addrs.some((a) => canonicalIp(ipOf(a)) === key)) this.remove(e.peerId);
   }
 
   /**
    * Dial candidates: tried and new addresses in random order (tried ones
    * favoured, failing ones less likely), at most one per netgroup not in
-   * `busyGroups`; only when no such group is left, others.
+   * `busyGroups`; only when no such group is left, others. The netgroup is
+   * that of the address the next dial will use (dialAddress).
    */
   candidates(exclude: (peerId: string) => boolean, limit: number, busyGroups: ReadonlySet<string> = new Set()): BookEntry[] {
     const t = this.now();
@@ -170,8 +211,9 @@ export class AddrMan {
     const out: BookEntry[] = [];
     for (const e of eligible) {
       if (out.length >= limit) return out;
-      if (groups.has(e.group)) continue;
-      groups.add(e.group);
+      const group = groupOf(dialAddress(e));
+      if (groups.has(group)) continue;
+      groups.add(group);
       out.push(e);
     }
     if (out.length > 0 || busyGroups.size > 0) return out;
@@ -197,7 +239,8 @@ export class AddrMan {
 
   private restore(raw: BookEntry): void {
     if (typeof raw?.peerId !== 'string' || !Array.isArray(raw.addrs)) return;
-    const valid = validAddrs(raw.peerId, raw.addrs.filter((a): a is string => typeof a === 'string'));
+    // The file is our own: what it holds passed the source checks when it was learnt.
+    const valid = validAddrs(raw.peerId, raw.addrs.filter((a): a is string => typeof a === 'string'), { kind: 'manual' });
     if (valid.length === 0 || raw.peerId === this.self || !isPeerId(raw.peerId)) return;
     const group = groupOf(valid[0]!);
     const e: BookEntry = {
@@ -205,7 +248,7 @@ export class AddrMan {
       addrs: valid,
       lastSeen: Number(raw.lastSeen) || 0,
       lastConnected: Number(raw.lastConnected) || 0,
-      failures: Math.min(Number(raw.failures) || 0, 3),
+      failures: Math.min(Number(raw.failures) || 0, NEVER_REACHED_TRIES - 1),
       retryAt: 0,
       source: raw.source,
       group,
@@ -274,16 +317,50 @@ export class AddrMan {
   /** Core's IsTerrible: never reached after several tries, or not heard of for a month. */
   private terrible(e: BookEntry): boolean {
     if (e.source === 'bootstrap' || e.source === 'manual') return false;
-    if (e.lastConnected === 0 && e.failures >= 3) return true;
+    if (e.lastConnected === 0 && e.failures >= NEVER_REACHED_TRIES) return true;
     return this.now() - e.lastSeen > STALE_MS;
   }
 }
 
-/** Multiaddrs with an IP or DNS name and TCP, whose /p2p component (if any) is this peer. */
-function validAddrs(peerId: string, addrs: string[]): string[] {
+/** The address the next dial of an entry uses: one per attempt, the next one after each failure. */
+export function dialAddress(e: BookEntry): string {
+  return e.addrs[e.failures % e.addrs.length]!;
+}
+
+function canonicalIp(ip: string | undefined): string | undefined {
+  const b = ip === undefined ? undefined : parseIp(ip);
+  return b ? formatIp(b) : ip?.toLowerCase();
+}
+
+/** Whether addresses from this origin come from a peer (not the operator) on the public internet, or from an unknown one. */
+function fromPublicPeer(origin: Origin): boolean {
+  if (origin.from === undefined) return origin.kind === 'px' || origin.kind === 'inbound';
+  const ip = ipOf(origin.from);
+  return ip === undefined || isRoutable(ip);
+}
+
+/**
+ * Canonical multiaddrs with an IP or DNS name and a TCP port, whose /p2p
+ * component (if any) is this peer. From a peer, DNS names are refused (their
+ * netgroup says nothing about who runs them, and they can name internal
+ * hosts), and from a peer on a public or unknown address so are addresses
+ * that are not publicly routable (loopback, private, link-local with the
+ * cloud metadata service): else any peer could aim our dials at hosts
+ * behind our firewall. A peer on loopback or a private network (tests, a
+ * LAN) may tell us of others there.
+ */
+function validAddrs(peerId: string, addrs: string[], origin: Origin): string[] {
+  const fromPeer = origin.from !== undefined || origin.kind === 'px' || origin.kind === 'inbound';
+  const publicOnly = fromPublicPeer(origin);
   const out: string[] = [];
-  for (const a of addrs.slice(0, ADDRMAN.maxAddrs * 2)) {
-    if (a.length > ADDRMAN.maxAddrLength || !isMultiaddr(a) || ipOf(a) === undefined || !/\/tcp\/\d+/.test(a)) continue;
+  for (const raw of addrs.slice(0, ADDRMAN.maxAddrs * 2)) {
+    if (raw.length > ADDRMAN.maxAddrLength || !isMultiaddr(raw)) continue;
+    const a = canonicalAddr(raw);
+    const ip = a === undefined ? undefined : ipOf(a);
+    const port = Number(/\/tcp\/(\d+)/.exec(a ?? '')?.[1] ?? 0);
+    if (a === undefined || ip === undefined || port < 1 || port > 65_535) continue;
+    if (fromPeer && isDnsAddr(a)) continue;
+    if (publicOnly && !isRoutable(ip)) continue;
     const p = multiaddrPeer(a);
     if (p !== undefined && p !== peerId) continue;
     out.push(a);

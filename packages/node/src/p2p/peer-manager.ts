@@ -1,10 +1,10 @@
 import type { Logger } from '../util/logger.js';
 import { resolveAddress } from './bootstrap.js';
-import type { AddrMan, AddrSource, BookEntry } from './addrman.js';
+import { dialAddress, type AddrMan, type AddrSource, type BookEntry } from './addrman.js';
 import { groupOf } from './netgroup.js';
 import type { PeerTable } from './peer-set.js';
 import { short } from './peer-set.js';
-import type { PeerState } from './peer-state.js';
+import { TokenBucket, type PeerState } from './peer-state.js';
 
 export interface PeerManagerDeps {
   book: AddrMan;
@@ -19,11 +19,25 @@ export interface PeerManagerDeps {
   maxOutbound: number;
   log: Logger;
   askPeers: (peerId: string) => Promise<number>;
+  /**
+   * Closes a connection. Without it an outbound peer that turns out to share
+   * a netgroup with another (a DNS name, an address that forwards) is kept.
+   */
+  hangUp?: (peerId: string) => void;
+  /** Dials to addresses never reached before, at once and per second (defaults: FRESH_DIALS). */
+  freshDials?: { burst: number; perSecond: number };
 }
 
 const TICK_MS = 1_000;
 const PX_INTERVAL_MS = 20_000;
 const SAVE_INTERVAL_MS = 30_000;
+/**
+ * Any peer can fill the address book with addresses of one victim; dials to
+ * addresses never reached are held to a global rate so the node cannot be
+ * made to flood anyone with connection attempts (Core opens at most one
+ * outbound connection per half second).
+ */
+export const FRESH_DIALS = { burst: 8, perSecond: 0.5 } as const;
 
 /**
  * Keeps the node connected: resolves bootstrap entries, dials address-book
@@ -32,7 +46,12 @@ const SAVE_INTERVAL_MS = 30_000;
  */
 export class PeerManager {
   private timer: NodeJS.Timeout | undefined;
-  private readonly dialing = new Set<string>();
+  /** Peer ids being dialled automatically, with the netgroup of the address dialled. */
+  private readonly dialing = new Map<string, string>();
+  /** Outbound peers we dialled from the address book (not the operator's), held to one per netgroup. */
+  private readonly autoDialled = new Set<string>();
+  private readonly freshDials: TokenBucket;
+  private ticking = false;
   private readonly pendingBootstrap: { entry: string; retryAt: number; failures: number }[];
   private lastPx = 0;
   private lastSave = Date.now();
@@ -40,6 +59,8 @@ export class PeerManager {
 
   constructor(private readonly d: PeerManagerDeps) {
     this.pendingBootstrap = d.bootstrap.map((entry) => ({ entry, retryAt: 0, failures: 0 }));
+    const fresh = d.freshDials ?? FRESH_DIALS;
+    this.freshDials = new TokenBucket(fresh.burst, fresh.perSecond);
   }
 
   start(): void {
@@ -53,8 +74,22 @@ export class PeerManager {
     clearInterval(this.timer);
   }
 
-  /** First contact with a peer: learn its peers right away rather than at the next round. */
+  /**
+   * First contact with a peer: learn its peers right away rather than at the
+   * next round. An outbound peer we chose whose remote address shares a
+   * netgroup with another outbound peer is hung up (Core's one outbound per
+   * netgroup), whatever address the book had for it.
+   */
   onReady(p: PeerState): void {
+    if (p.direction === 'outbound' && this.autoDialled.delete(p.peerId) && this.d.hangUp) {
+      const group = groupOf(p.address);
+      const twin = this.d.peers.all().some((o) => o.peerId !== p.peerId && o.direction === 'outbound' && groupOf(o.address) === group);
+      if (twin) {
+        this.d.log.debug('outbound peer %s shares netgroup %s with another, hanging up', short(p.peerId), group);
+        this.d.hangUp(p.peerId);
+        return;
+      }
+    }
     void this.d.askPeers(p.peerId)
       .then((n) => {
         if (n > 0) void this.fillOutbound();
@@ -70,12 +105,22 @@ export class PeerManager {
     this.d.book.add(r.peerId, r.addrs, { kind: source });
     const entry = this.d.book.get(r.peerId);
     if (!entry) throw new Error(`no usable address for ${r.peerId}`);
-    if (!this.d.peers.has(r.peerId)) await this.dial(entry);
+    if (!this.d.peers.has(r.peerId)) await this.dialEvery(entry);
     return r.peerId;
   }
 
+  /** One round at a time: a slow round (dials time out after seconds) must not overlap the next. */
   private async tick(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.ticking) return;
+    this.ticking = true;
+    try {
+      await this.round();
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async round(): Promise<void> {
     await this.resolveBootstrap();
     await this.fillOutbound();
     const now = Date.now();
@@ -97,7 +142,8 @@ export class PeerManager {
       if (b.retryAt > now) continue;
       try {
         await this.connect(b.entry, 'bootstrap');
-        this.pendingBootstrap.splice(this.pendingBootstrap.indexOf(b), 1);
+        const i = this.pendingBootstrap.indexOf(b);
+        if (i >= 0) this.pendingBootstrap.splice(i, 1);
         this.d.log.info(`bootstrap ${b.entry} reached`);
       } catch (e) {
         b.failures++;
@@ -114,21 +160,39 @@ export class PeerManager {
     const exclude = (id: string) => this.d.peers.has(id) || this.dialing.has(id) || this.d.isBanned(id) || this.d.book.get(id)!.addrs.some(this.d.isDiscouraged);
     // One outbound connection per netgroup while there are others to choose from (Core's rule).
     const busy = new Set(this.d.peers.all().filter((p) => p.direction === 'outbound').map((p) => groupOf(p.address)));
-    for (const id of this.dialing) {
-      const e = this.d.book.get(id);
-      if (e) busy.add(e.group);
-    }
-    await Promise.all(this.d.book.candidates(exclude, need, busy).map((e) => this.dial(e).catch(() => undefined)));
+    for (const group of this.dialing.values()) busy.add(group);
+    for (const id of this.autoDialled) if (!this.d.peers.has(id) && !this.dialing.has(id)) this.autoDialled.delete(id);
+    const picks = this.d.book.candidates(exclude, need, busy).filter((e) => e.lastConnected > 0 || e.source === 'bootstrap' || e.source === 'manual' || this.freshDials.take());
+    await Promise.all(picks.map((e) => this.dialOne(e).catch(() => undefined)));
   }
 
-  private async dial(e: BookEntry): Promise<void> {
+  /** An automatic dial: one address per attempt, so a peer's list of addresses cannot multiply our connection attempts. */
+  private async dialOne(e: BookEntry): Promise<void> {
     if (this.dialing.has(e.peerId)) return;
-    this.dialing.add(e.peerId);
+    const addr = dialAddress(e);
+    this.dialing.set(e.peerId, groupOf(addr));
+    try {
+      await this.d.dial(addr.includes('/p2p/') ? addr : `${addr}/p2p/${e.peerId}`);
+      this.autoDialled.add(e.peerId);
+      this.d.book.useAddress(e.peerId, addr);
+    } catch (err) {
+      this.d.book.markFailed(e.peerId);
+      throw err;
+    } finally {
+      this.dialing.delete(e.peerId);
+    }
+  }
+
+  /** The operator's dial (API, bootstrap): every address in turn, as the operator named them. */
+  private async dialEvery(e: BookEntry): Promise<void> {
+    if (this.dialing.has(e.peerId)) return;
+    this.dialing.set(e.peerId, e.group);
     try {
       let lastErr: Error | undefined;
       for (const addr of e.addrs) {
         try {
           await this.d.dial(addr.includes('/p2p/') ? addr : `${addr}/p2p/${e.peerId}`);
+          this.d.book.useAddress(e.peerId, addr);
           return;
         } catch (err) {
           lastErr = err as Error;

@@ -1,0 +1,157 @@
+import { createServer, type Server } from 'node:http';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { generateKeyPair } from '@libp2p/crypto/keys';
+import { peerIdFromPrivateKey } from '@libp2p/peer-id';
+import { createLogger } from '../util/logger.js';
+import { AddrMan } from './addrman.js';
+import { multiaddrPeer } from './libp2p.js';
+import { groupOf } from './netgroup.js';
+import { FRESH_DIALS, PeerManager, type PeerManagerDeps } from './peer-manager.js';
+import { PeerTable } from './peer-set.js';
+import { PeerState } from './peer-state.js';
+
+async function ids(n: number): Promise<string[]> {
+  return Promise.all(Array.from({ length: n }, async () => peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()));
+}
+
+const addr = (ip: string, port: number) => `/ip4/${ip}/tcp/${port}`;
+const log = createLogger('hackcoin:test', true);
+
+/** A manager over a real address book and peer table; `reach` decides which dialled addresses answer. */
+function setup(reach: (address: string) => boolean, extra: Partial<PeerManagerDeps> = {}, remoteOf = (address: string) => address) {
+  const book = new AddrMan(undefined, 'self');
+  const table = new PeerTable({ isBanned: () => false, ban: () => { throw new Error('no bans here'); } }, log);
+  const dials: string[] = [];
+  const hungUp: string[] = [];
+  const dial = async (address: string): Promise<string> => {
+    dials.push(address);
+    const id = multiaddrPeer(address)!;
+    await Promise.resolve();
+    if (!reach(address)) throw new Error('connection refused');
+    table.add(new PeerState(id, 'outbound', remoteOf(address.replace(/\/p2p\/.*$/, '')), Date.now()));
+    return id;
+  };
+  const manager = new PeerManager({
+    book,
+    peers: table,
+    dial,
+    self: 'self',
+    isBanned: () => false,
+    isDiscouraged: () => false,
+    bootstrap: [],
+    maxOutbound: 8,
+    log,
+    askPeers: async () => 0,
+    hangUp: (id) => {
+      hungUp.push(id);
+      table.delete(id);
+    },
+    ...extra,
+  });
+  return { book, table, dials, hungUp, manager };
+}
+
+const outboundGroups = (t: PeerTable) => t.all().filter((p) => p.direction === 'outbound').map((p) => groupOf(p.address));
+
+describe('PeerManager', () => {
+  let stop: (() => void) | undefined;
+  afterEach(() => {
+    stop?.();
+    stop = undefined;
+    vi.useRealTimers();
+  });
+
+  it('one IP behind eight identities with decoy first addresses gets one outbound slot, not eight', async () => {
+    vi.useFakeTimers();
+    const { book, table, manager } = setup((a) => a.includes('/ip4/203.0.113.7/'));
+    stop = () => manager.stop();
+    const attackers = await ids(8);
+    attackers.forEach((id, i) => book.add(id, [addr(`${20 + i}.1.0.1`, 9000), addr('203.0.113.7', 9000 + i)], { kind: 'inbound', from: addr('203.0.113.7', 40_000 + i) }));
+    manager.start();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(outboundGroups(table)).toEqual(['203.0']);
+  });
+
+  it('hangs up an outbound peer whose remote address shares a netgroup with another outbound peer', async () => {
+    // Two names the operator gave, which turn out to be one operator's /16.
+    const remote: Record<string, string> = { '/dns4/a.example/tcp/9000': addr('198.51.100.5', 9000), '/dns4/b.example/tcp/9000': addr('198.51.200.6', 9000) };
+    const { book, table, hungUp, manager } = setup(() => true, { maxOutbound: 2 }, (a) => remote[a]!);
+    const [a, b] = await ids(2);
+    book.add(a!, ['/dns4/a.example/tcp/9000'], { kind: 'bootstrap' });
+    book.add(b!, ['/dns4/b.example/tcp/9000'], { kind: 'bootstrap' });
+    vi.useFakeTimers();
+    manager.start();
+    stop = () => manager.stop();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(outboundGroups(table)).toEqual(['198.51', '198.51']);
+    for (const p of table.all()) manager.onReady(p);
+    expect(hungUp).toHaveLength(1);
+    expect(outboundGroups(table)).toEqual(['198.51']);
+  });
+
+  it('thirty peers naming seven ports each on one victim make one dial attempt per round, within the global rate', async () => {
+    vi.useFakeTimers();
+    const { book, dials, manager } = setup(() => false);
+    stop = () => manager.stop();
+    const liars = await ids(30);
+    liars.forEach((id, i) => book.add(id, Array.from({ length: 7 }, (_, p) => addr('198.51.100.9', 8000 + p)), { kind: 'px', from: addr(`${30 + i}.9.0.1`, 1) }));
+    manager.start();
+    await vi.advanceTimersByTimeAsync(45_000);
+    const atVictim = dials.filter((d) => d.includes('/ip4/198.51.100.9/'));
+    expect(atVictim.length).toBeGreaterThan(0);
+    // The global budget for never-reached addresses (8 at once, then one per 2 s), and each liar at most 3 tries.
+    expect(atVictim.length).toBeLessThanOrEqual(FRESH_DIALS.burst + 45 * FRESH_DIALS.perSecond + 1);
+    for (const id of liars) expect(atVictim.filter((d) => d.endsWith(id)).length).toBeLessThanOrEqual(3);
+    expect(book.size).toBeLessThanOrEqual(30);
+  });
+
+  it('holds dials to never-reached addresses to a global budget, but not redials of peers reached before', async () => {
+    vi.useFakeTimers();
+    const { book, dials, manager } = setup(() => false, { maxOutbound: 64, freshDials: { burst: 4, perSecond: 0 } });
+    stop = () => manager.stop();
+    const many = await ids(41);
+    many.slice(0, 40).forEach((id, i) => book.add(id, [addr(`${40 + i}.1.0.1`, 9000)], { kind: 'px', from: addr('1.2.3.4', 1) }));
+    const known = many[40]!;
+    book.add(known, [addr('99.1.0.1', 9000)], { kind: 'px', from: addr('1.2.3.4', 1) });
+    book.markConnected(known);
+    manager.start();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(dials.filter((d) => !d.includes(known))).toHaveLength(4);
+    expect(dials.filter((d) => d.includes(known)).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a slow bootstrap seed does not make rounds overlap, and a seed down at first is reached once it is up', async () => {
+    const [id1, id2] = await ids(2);
+    const started = Date.now();
+    const servers: Server[] = [];
+    const serve = async (handler: (res: import('node:http').ServerResponse) => void): Promise<string> => {
+      const s = createServer((_, res) => handler(res));
+      servers.push(s);
+      await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+      return `http://127.0.0.1:${(s.address() as { port: number }).port}`;
+    };
+    const info = (id: string, port: number) => JSON.stringify({ p2p: { peerId: id, addrs: [`/ip4/127.0.0.1/tcp/${port}/p2p/${id}`] } });
+    let slowHits = 0;
+    const slow = await serve((res) => {
+      slowHits++;
+      setTimeout(() => res.end(info(id1!, 7001)), 2_500);
+    });
+    const down = await serve((res) => {
+      if (Date.now() - started < 2_000) {
+        res.statusCode = 503;
+        res.end();
+      } else res.end(info(id2!, 7002));
+    });
+    const { table, manager } = setup(() => true, { bootstrap: [slow, down], maxOutbound: 0 });
+    stop = () => {
+      manager.stop();
+      for (const s of servers) s.close();
+    };
+    manager.start();
+    const deadline = Date.now() + 15_000;
+    while (!(table.has(id1!) && table.has(id2!)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(table.has(id1!)).toBe(true);
+    expect(table.has(id2!)).toBe(true);
+    expect(slowHits).toBe(1);
+  }, 20_000);
+});
