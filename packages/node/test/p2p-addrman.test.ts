@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NETWORKS, genesisBlock, headerHash } from '@hackcoin/core';
-import { generateKeyPair } from '@libp2p/crypto/keys';
+import { generateKeyPair, privateKeyToProtobuf } from '@libp2p/crypto/keys';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { createHost, type Host } from '../src/p2p/libp2p.js';
 import { decodeStatus, encodePeers, encodeStatus } from '../src/p2p/messages.js';
@@ -19,8 +19,9 @@ function on(ip: string, env: Record<string, string> = {}, bootstrap: string[] = 
 }
 
 /** A libp2p client on `ip` that handshakes with `target` and answers peer exchange with `px()`. */
-async function client(ip: string, target: { addr: string; peerId: string }, px?: () => Uint8Array): Promise<Host> {
-  const h = await createHost({ listen: [`/ip4/${ip}/tcp/0`], localAddress: ip, maxConnections: 8, maxGossipBytes: params.maxBlockSize, isBanned: () => false, agent: 'client/1.0' });
+async function client(ip: string, target: { addr: string; peerId: string }, px?: () => Uint8Array, made?: Host[], privateKey?: Uint8Array): Promise<Host> {
+  const h = await createHost({ listen: [`/ip4/${ip}/tcp/0`], localAddress: ip, maxConnections: 8, maxGossipBytes: params.maxBlockSize, isBanned: () => false, agent: 'client/1.0', ...(privateKey ? { privateKey } : {}) });
+  made?.push(h);
   if (px) {
     await h.handle(ids.px, async (ex) => {
       await ex.read(LIMITS.requestBytes, 5_000).catch(() => undefined);
@@ -127,5 +128,20 @@ describe('address manager and inbound limits on distinct loopback IPs', () => {
     await waitFor(async () => ((await node.api('/api/network/peers')).peers as { id: string }[]).some((p) => p.id === other.peerId), 10_000, 'a peer from another IP connected');
     const peers = (await node.api('/api/network/peers')).peers as { address: string }[];
     expect(peers.some((p) => p.address.includes('/ip4/127.0.0.21/'))).toBe(true);
+  });
+
+  it('keeps one connection per inbound peer: more under the same identity are dropped, so they cannot fill the slots unseen', async () => {
+    const node = await on('127.0.0.13', { MAX_OUTBOUND: '0', MAX_INBOUND: '8' });
+    nodes.push(node);
+    const t = await target(node);
+    const key = privateKeyToProtobuf(await generateKeyPair('Ed25519'));
+    const copies: Host[] = [];
+    // Each a separate libp2p node with the same key: the second and third are extra connections of one peer.
+    for (let i = 0; i < 3; i++) await client('127.0.0.22', t, undefined, copies, key).catch(() => undefined);
+    hosts.push(...copies);
+    expect(copies).toHaveLength(3);
+    await waitFor(async () => copies.filter((h) => h.isConnected(t.peerId)).length === 1, 10_000, 'one connection left');
+    const peers = (await node.api('/api/network/peers')).peers as { id: string }[];
+    expect(peers.filter((p) => p.id === copies[0]!.peerId)).toHaveLength(1);
   });
 });

@@ -23,6 +23,8 @@ export type Validation = 'accept' | 'ignore' | 'reject';
 export type Direction = 'inbound' | 'outbound';
 
 export interface ConnInfo {
+  /** libp2p's id of this one connection (a peer may have several). */
+  id: string;
   peerId: string;
   address: string;
   direction: Direction;
@@ -82,6 +84,8 @@ export interface Host {
   addrs(): string[];
   dial(address: string, timeoutMs?: number): Promise<string>;
   hangUp(peerId: string): Promise<void>;
+  /** Drops one connection of a peer, leaving its others. */
+  closeConnection(peerId: string, connectionId: string): void;
   connections(): ConnInfo[];
   isConnected(peerId: string): boolean;
   handle(protocol: string, handler: StreamHandler, maxInboundStreams?: number): Promise<void>;
@@ -228,6 +232,7 @@ function bindTo(localAddress: string): TCPSocketOptions {
 
 function connInfo(c: Connection): ConnInfo {
   return {
+    id: c.id,
     peerId: c.remotePeer.toString(),
     address: c.remoteAddr.toString(),
     direction: c.direction,
@@ -342,6 +347,10 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       const target = address.startsWith('/') ? multiaddr(address) : peerIdFromString(address);
       const conn = await node.dial(target, { signal: AbortSignal.timeout(timeoutMs) });
       return conn.remotePeer.toString();
+    },
+    closeConnection(peerId, connectionId) {
+      const conn = node.getConnections(peerIdFromString(peerId)).find((c) => c.id === connectionId);
+      conn?.abort(new Error('a second connection from a connected peer'));
     },
     async hangUp(peerId) {
       await node.hangUp(peerIdFromString(peerId)).catch(() => undefined);

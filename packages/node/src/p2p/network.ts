@@ -312,7 +312,8 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
 
   private onStatus(p: PeerState, first: boolean, prevBest: string | undefined): void {
     const s = p.status!;
-    if (s.listenAddrs.length > 0) this.book.add(p.peerId, s.listenAddrs, { kind: p.direction === 'outbound' ? 'manual' : 'inbound' });
+    // Its own claim, so bucketed by the address it actually came from, never by what it claims.
+    if (s.listenAddrs.length > 0) this.book.add(p.peerId, s.listenAddrs, { kind: p.direction === 'outbound' ? 'manual' : 'inbound', from: p.address });
     if (p.direction === 'outbound') this.book.markConnected(p.peerId);
     if (first) {
       this.o.log.info(`peer ${short(p.peerId)} ${p.direction} ${p.address} height ${s.height} (${s.agent})`);
@@ -348,7 +349,15 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
   }
 
   private onConnection(c: ConnInfo): void {
-    if (this.stopped || this.table.has(c.peerId)) return;
+    if (this.stopped) return;
+    const known = this.table.get(c.peerId);
+    if (known) {
+      // One connection per inbound peer, as Core keeps one per node: the slots count peers, so
+      // further connections under one identity never met the gate, and libp2p's own cap on
+      // connections then refused honest newcomers while eviction saw free slots.
+      if (c.direction === 'inbound' && known.direction === 'inbound') this.host.closeConnection(c.peerId, c.id);
+      return;
+    }
     if (c.direction === 'inbound' && !this.gate.makeRoom()) {
       this.o.log.debug('inbound slots full and every peer protected, refusing %s', short(c.peerId));
       void this.host.hangUp(c.peerId);
