@@ -134,6 +134,8 @@ export class Miner {
   private nextNonce = 0;
   private blocksFound = 0;
   private refreshTimer: NodeJS.Timeout | null = null;
+  /** Found blocks on their way into the chain. */
+  private readonly submitting = new Set<Promise<void>>();
   private refreshing = false;
   private refreshAgain = false;
   private extraNonce = 0;
@@ -232,6 +234,8 @@ export class Miner {
     // A pool's work, or the next start's first template, owes nothing to the last solo build.
     this.chunkTargetMs = CHUNK_TARGET_MS;
     await Promise.all([...threads.map((t) => t.stop()), ...pending.map((w) => w.terminate())]);
+    // A block found before the stop is connected (or refused) before it returns: nothing of ours lands after.
+    await Promise.allSettled(this.submitting);
     if (threads.length > 0) this.log.info('mining stopped');
   }
 
@@ -397,7 +401,8 @@ export class Miner {
       this.foundOn = this.template.parent;
       this.template = null;
       this.jobId++;
-      void this.submit(block);
+      const submitting = this.submit(block).finally(() => this.submitting.delete(submitting));
+      this.submitting.add(submitting);
     }
     const rest = restAfter(r.ms, dutyCycle(this.settings.intensity));
     if (rest > 0) t.rest(rest, () => this.dispatch(t));
