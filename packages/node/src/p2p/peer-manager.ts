@@ -83,7 +83,9 @@ export class PeerManager {
   onReady(p: PeerState): void {
     if (p.direction === 'outbound' && this.autoDialled.delete(p.peerId) && this.d.hangUp) {
       const group = groupOf(p.address);
-      const twin = this.d.peers.all().some((o) => o.peerId !== p.peerId && o.direction === 'outbound' && groupOf(o.address) === group);
+      // The newer of two goes, so two connections that land at once do not both hang up.
+      const older = (o: PeerState) => o.connectedAt < p.connectedAt || (o.connectedAt === p.connectedAt && o.peerId < p.peerId);
+      const twin = this.d.peers.all().some((o) => o.peerId !== p.peerId && o.direction === 'outbound' && groupOf(o.address) === group && older(o));
       if (twin) {
         this.d.log.debug('outbound peer %s shares netgroup %s with another, hanging up', short(p.peerId), group);
         this.d.hangUp(p.peerId);
