@@ -120,6 +120,27 @@ describe('PeerManager', () => {
     expect(dials.filter((d) => d.includes(known)).length).toBeGreaterThanOrEqual(2);
   });
 
+  it('a dial that never answers holds up no later dial', async () => {
+    vi.useFakeTimers();
+    const { book, table, dials, manager } = setup(() => true, {
+      dial: async (address) => {
+        dials.push(address);
+        if (address.includes('/ip4/198.51.100.1/')) return new Promise<string>(() => undefined);
+        const id = multiaddrPeer(address)!;
+        table.add(new PeerState(id, 'outbound', address, Date.now()));
+        return id;
+      },
+    });
+    stop = () => manager.stop();
+    const [blackhole, later] = await ids(2);
+    book.add(blackhole!, [addr('198.51.100.1', 9000)], { kind: 'px', from: addr('1.2.3.4', 1) });
+    manager.start();
+    await vi.advanceTimersByTimeAsync(1_500);
+    book.add(later!, [addr('44.1.0.1', 9000)], { kind: 'px', from: addr('1.2.3.4', 1) });
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(table.has(later!)).toBe(true);
+  });
+
   it('a slow bootstrap seed does not make rounds overlap, and a seed down at first is reached once it is up', async () => {
     const [id1, id2] = await ids(2);
     const started = Date.now();

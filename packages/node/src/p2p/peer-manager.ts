@@ -51,7 +51,7 @@ export class PeerManager {
   /** Outbound peers we dialled from the address book (not the operator's), held to one per netgroup. */
   private readonly autoDialled = new Set<string>();
   private readonly freshDials: TokenBucket;
-  private ticking = false;
+  private resolving = false;
   private readonly pendingBootstrap: { entry: string; retryAt: number; failures: number }[];
   private lastPx = 0;
   private lastSave = Date.now();
@@ -64,9 +64,9 @@ export class PeerManager {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    this.timer = setInterval(() => this.tick(), TICK_MS);
     this.timer.unref();
-    void this.tick();
+    this.tick();
   }
 
   stop(): void {
@@ -94,7 +94,7 @@ export class PeerManager {
     }
     void this.d.askPeers(p.peerId)
       .then((n) => {
-        if (n > 0) void this.fillOutbound();
+        if (n > 0) this.fillOutbound();
       })
       .catch((e: Error) => this.d.log.debug('peer exchange with %s failed: %s', short(p.peerId), e.message));
   }
@@ -111,20 +111,21 @@ export class PeerManager {
     return r.peerId;
   }
 
-  /** One round at a time: a slow round (dials time out after seconds) must not overlap the next. */
-  private async tick(): Promise<void> {
-    if (this.stopped || this.ticking) return;
-    this.ticking = true;
-    try {
-      await this.round();
-    } finally {
-      this.ticking = false;
+  /**
+   * Nothing a round starts is awaited by the next: one bootstrap pass at a
+   * time (a slow seed must not be asked again while it answers), and dials
+   * run on their own, counted in `dialing`, so one slow dial (an address
+   * that never answers) holds up neither the others nor the next round.
+   */
+  private tick(): void {
+    if (this.stopped) return;
+    if (!this.resolving) {
+      this.resolving = true;
+      void this.resolveBootstrap().finally(() => {
+        this.resolving = false;
+      });
     }
-  }
-
-  private async round(): Promise<void> {
-    await this.resolveBootstrap();
-    await this.fillOutbound();
+    this.fillOutbound();
     const now = Date.now();
     if (now - this.lastPx > PX_INTERVAL_MS) {
       this.lastPx = now;
@@ -156,7 +157,7 @@ export class PeerManager {
     }
   }
 
-  private async fillOutbound(): Promise<void> {
+  private fillOutbound(): void {
     const need = this.d.maxOutbound - this.d.peers.count('outbound') - this.dialing.size;
     if (need <= 0) return;
     const exclude = (id: string) => this.d.peers.has(id) || this.dialing.has(id) || this.d.isBanned(id) || this.d.book.get(id)!.addrs.some(this.d.isDiscouraged);
@@ -165,7 +166,7 @@ export class PeerManager {
     for (const group of this.dialing.values()) busy.add(group);
     for (const id of this.autoDialled) if (!this.d.peers.has(id) && !this.dialing.has(id)) this.autoDialled.delete(id);
     const picks = this.d.book.candidates(exclude, need, busy).filter((e) => e.lastConnected > 0 || e.source === 'bootstrap' || e.source === 'manual' || this.freshDials.take());
-    await Promise.all(picks.map((e) => this.dialOne(e).catch(() => undefined)));
+    for (const e of picks) void this.dialOne(e).catch(() => undefined);
   }
 
   /** An automatic dial: one address per attempt, so a peer's list of addresses cannot multiply our connection attempts. */
