@@ -148,15 +148,29 @@ describe('AddrMan', () => {
     expect(book.get(b!)?.failures).toBe(3);
   });
 
-  it('starts with a fresh key when the saved one is not hex', async () => {
+  it('starts with a fresh key when the saved one is not hex, and drops saved DNS names a peer gave', async () => {
     const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
     const dir = mkdtempSync(join(tmpdir(), 'addrman-'));
     const [a] = await ids(1);
-    writeFileSync(join(dir, 'a.json'), JSON.stringify({ key: 'z'.repeat(64), entries: [{ peerId: a, addrs: [addr('1.2.0.1', 1)], source: 'px', tried: false }] }));
+    const [b, c] = await ids(2);
+    writeFileSync(
+      join(dir, 'a.json'),
+      JSON.stringify({
+        key: 'z'.repeat(64),
+        entries: [
+          { peerId: a, addrs: [addr('1.2.0.1', 1)], source: 'px', tried: false },
+          // Saved before peers' DNS names were refused: only the operator's stay.
+          { peerId: b, addrs: ['/dns4/evil.example/tcp/1'], source: 'inbound', tried: false },
+          { peerId: c, addrs: ['/dns4/seed.example/tcp/1'], source: 'bootstrap', tried: false },
+        ],
+      }),
+    );
     const book = new AddrMan(join(dir, 'a.json'), 'self');
     expect(book.get(a!)?.addrs).toEqual([addr('1.2.0.1', 1)]);
+    expect(book.get(b!)).toBeUndefined();
+    expect(book.get(c!)?.addrs).toEqual(['/dns4/seed.example/tcp/1']);
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -5,6 +5,7 @@ import { isMultiaddr, isPeerId, multiaddrPeer } from './libp2p.js';
 import { canonicalAddr, groupOf, ipOf, isDnsAddr, isRoutable, parseIp, formatIp } from './netgroup.js';
 
 export type AddrSource = 'bootstrap' | 'px' | 'manual' | 'inbound';
+const SOURCES: readonly AddrSource[] = ['bootstrap', 'px', 'manual', 'inbound'];
 
 export interface BookEntry {
   peerId: string;
@@ -95,7 +96,8 @@ export class AddrMan {
   /** Adds or refreshes an address; returns true when it is new to the table. Invalid ids and addresses are dropped. */
   add(peerId: string, addrs: string[], origin: Origin): boolean {
     if (peerId === this.self || !isPeerId(peerId)) return false;
-    const valid = validAddrs(peerId, addrs, origin);
+    const fromPeer = origin.from !== undefined || origin.kind === 'px' || origin.kind === 'inbound';
+    const valid = validAddrs(peerId, addrs, { names: !fromPeer, publicOnly: fromPublicPeer(origin) });
     if (valid.length === 0) return false;
     const e = this.entries.get(peerId);
     if (e) {
@@ -239,8 +241,10 @@ export class AddrMan {
 
   private restore(raw: BookEntry): void {
     if (typeof raw?.peerId !== 'string' || !Array.isArray(raw.addrs)) return;
-    // The file is our own: what it holds passed the source checks when it was learnt.
-    const valid = validAddrs(raw.peerId, raw.addrs.filter((a): a is string => typeof a === 'string'), { kind: 'manual' });
+    // The file is our own, but may predate the source checks: names stay only for the operator's entries.
+    const source: AddrSource = SOURCES.includes(raw.source) ? raw.source : 'px';
+    const operator = source === 'bootstrap' || source === 'manual';
+    const valid = validAddrs(raw.peerId, raw.addrs.filter((a): a is string => typeof a === 'string'), { names: operator, publicOnly: false });
     if (valid.length === 0 || raw.peerId === this.self || !isPeerId(raw.peerId)) return;
     const group = groupOf(valid[0]!);
     const e: BookEntry = {
@@ -250,7 +254,7 @@ export class AddrMan {
       lastConnected: Number(raw.lastConnected) || 0,
       failures: Math.min(Number(raw.failures) || 0, NEVER_REACHED_TRIES - 1),
       retryAt: 0,
-      source: raw.source,
+      source,
       group,
       srcGroup: typeof raw.srcGroup === 'string' ? raw.srcGroup : group,
       tried: false,
@@ -349,9 +353,7 @@ function fromPublicPeer(origin: Origin): boolean {
  * behind our firewall. A peer on loopback or a private network (tests, a
  * LAN) may tell us of others there.
  */
-function validAddrs(peerId: string, addrs: string[], origin: Origin): string[] {
-  const fromPeer = origin.from !== undefined || origin.kind === 'px' || origin.kind === 'inbound';
-  const publicOnly = fromPublicPeer(origin);
+function validAddrs(peerId: string, addrs: string[], rules: { names: boolean; publicOnly: boolean }): string[] {
   const out: string[] = [];
   for (const raw of addrs.slice(0, ADDRMAN.maxAddrs * 2)) {
     if (raw.length > ADDRMAN.maxAddrLength || !isMultiaddr(raw)) continue;
@@ -359,8 +361,8 @@ function validAddrs(peerId: string, addrs: string[], origin: Origin): string[] {
     const ip = a === undefined ? undefined : ipOf(a);
     const port = Number(/\/tcp\/(\d+)/.exec(a ?? '')?.[1] ?? 0);
     if (a === undefined || ip === undefined || port < 1 || port > 65_535) continue;
-    if (fromPeer && isDnsAddr(a)) continue;
-    if (publicOnly && !isRoutable(ip)) continue;
+    if (!rules.names && isDnsAddr(a)) continue;
+    if (rules.publicOnly && !isRoutable(ip)) continue;
     const p = multiaddrPeer(a);
     if (p !== undefined && p !== peerId) continue;
     out.push(a);
