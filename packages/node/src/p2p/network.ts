@@ -222,6 +222,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
       book: this.book,
       peers,
       dial: (addr) => this.host.dial(addr),
+      hangUp: (id) => void this.host.hangUp(id),
       self: this.host.peerId,
       isBanned: (id) => this.banList.isBanned(id),
       isDiscouraged: (addr) => {

@@ -23,7 +23,7 @@ export interface PeerManagerDeps {
    * Closes a connection. Without it an outbound peer that turns out to share
    * a netgroup with another (a DNS name, an address that forwards) is kept.
    */
-  hangUp?: (peerId: string) => void;
+  hangUp: (peerId: string) => void;
   /** Dials to addresses never reached before, at once and per second (defaults: FRESH_DIALS). */
   freshDials?: { burst: number; perSecond: number };
 }
