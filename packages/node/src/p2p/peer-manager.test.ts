@@ -110,10 +110,13 @@ describe('PeerManager', () => {
     const { book, dials, manager } = setup(() => false, { maxOutbound: 64, freshDials: { burst: 4, perSecond: 0 } });
     stop = () => manager.stop();
     const many = await ids(41);
-    many.slice(0, 40).forEach((id, i) => book.add(id, [addr(`${40 + i}.1.0.1`, 9000)], { kind: 'px', from: addr('1.2.3.4', 1) }));
+    // Reached before, so in the tried table before the others arrive: no later add can take its slot.
     const known = many[40]!;
-    book.add(known, [addr('99.1.0.1', 9000)], { kind: 'px', from: addr('1.2.3.4', 1) });
+    expect(book.add(known, [addr('99.1.0.1', 9000)], { kind: 'px', from: addr('1.2.3.4', 1) })).toBe(true);
     book.markConnected(known);
+    // From many sources, so their buckets do not crowd one another out (the book's bucket positions are keyed at random).
+    many.slice(0, 40).forEach((id, i) => book.add(id, [addr(`${40 + i}.1.0.1`, 9000)], { kind: 'px', from: addr(`${100 + i}.2.3.4`, 1) }));
+    expect(book.get(known)).toBeDefined();
     manager.start();
     await vi.advanceTimersByTimeAsync(10_000);
     expect(dials.filter((d) => !d.includes(known))).toHaveLength(4);
