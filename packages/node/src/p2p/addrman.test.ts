@@ -100,6 +100,21 @@ describe('AddrMan', () => {
     expect(book.get(picks[0]!.peerId)?.addrs[0]).toBe(addr('203.0.113.7', 9000 + ids8.indexOf(picks[0]!.peerId)));
   });
 
+  it('keeps a peer reached on another of its addresses, whoever holds the slot its new netgroup maps to', async () => {
+    const book = new AddrMan(undefined, 'self');
+    const peers = await ids(120);
+    // From one source, so they crowd its few buckets: moving to another group's slot often meets an occupant.
+    peers.forEach((id, i) => book.add(id, [addr(`${10 + (i % 200)}.${i}.0.1`, 9000), addr(`203.${i % 250}.0.1`, 9000)], { kind: 'inbound', from: addr('198.51.100.1', 1) }));
+    const kept = peers.filter((id) => book.get(id));
+    expect(kept.length).toBeGreaterThan(40);
+    for (const id of kept) {
+      const reached = book.get(id)?.addrs[1];
+      if (!reached) continue;
+      book.useAddress(id, reached);
+      expect(book.get(id)?.addrs[0]).toBe(reached);
+    }
+  });
+
   it('netgroups come from the address bytes: textual variants of one IPv6 or IPv4-mapped address are one group', async () => {
     const { groupOf } = await import('./netgroup.js');
     expect(groupOf('/ip6/2001:db8::1/tcp/1')).toBe(groupOf('/ip6/2001:0db8:0::2/tcp/1'));

@@ -146,7 +146,10 @@ export class AddrMan {
     this.entries.delete(peerId);
     e.addrs = addrs;
     e.group = group;
-    this.placeNew(e);
+    // Just reached there, so it is kept: a tried entry takes its tried slot under the new group (the
+    // occupant goes back to new, as on any promotion), a new one its new slot whoever holds it.
+    if (e.tried) this.promote(e);
+    else this.placeNew(e, true);
     this.dirty = true;
   }
 
@@ -282,13 +285,13 @@ export class AddrMan {
     return bucket * ADDRMAN.bucketSize + (this.hash('triedpos', bucket, e.peerId) % ADDRMAN.bucketSize);
   }
 
-  /** Puts an entry in its new slot, unless a good address holds it. */
-  private placeNew(e: BookEntry): boolean {
+  /** Puts an entry in its new slot, unless a good address holds it (or `force`: one just reached). */
+  private placeNew(e: BookEntry, force = false): boolean {
     const slot = this.newSlot(e);
     const occupant = this.newSlots[slot];
     if (occupant !== undefined && occupant !== e.peerId) {
       const o = this.entries.get(occupant);
-      if (o && !this.terrible(o)) return false;
+      if (o && !force && !this.terrible(o)) return false;
       this.entries.delete(occupant);
     }
     e.tried = false;
