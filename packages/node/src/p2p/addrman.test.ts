@@ -149,11 +149,12 @@ describe('AddrMan', () => {
     expect(book.get(m!)?.addrs).toEqual([addr('198.51.100.20', 9000)]);
   });
 
-  it('drops an address never reached after 3 failed dials, and keeps one reached before for longer', async () => {
+  it('drops an address never reached after 3 failed dials of each of its addresses, and keeps one reached before for longer', async () => {
     const book = new AddrMan(undefined, 'self');
     const [a, b] = await ids(2);
-    book.add(a!, [addr('1.2.0.1', 1)], { kind: 'px', from: addr('1.3.0.1', 1) });
-    book.add(b!, [addr('1.4.0.1', 1)], { kind: 'px', from: addr('1.3.0.1', 1) });
+    // Two sources: from one they could share a slot (bucket positions are keyed at random).
+    expect(book.add(a!, [addr('1.2.0.1', 1)], { kind: 'px', from: addr('1.3.0.1', 1) })).toBe(true);
+    expect(book.add(b!, [addr('1.4.0.1', 1)], { kind: 'px', from: addr('7.3.0.1', 1) })).toBe(true);
     book.markConnected(b!);
     for (let i = 0; i < 3; i++) {
       book.markFailed(a!);

@@ -324,7 +324,8 @@ export class AddrMan {
   /** Core's IsTerrible: never reached after several tries, or not heard of for a month. */
   private terrible(e: BookEntry): boolean {
     if (e.source === 'bootstrap' || e.source === 'manual') return false;
-    if (e.lastConnected === 0 && e.failures >= NEVER_REACHED_TRIES) return true;
+    // Each address gets its tries (one address per dial): a peer reachable only on its fourth was dropped unreached.
+    if (e.lastConnected === 0 && e.failures >= NEVER_REACHED_TRIES * e.addrs.length) return true;
     return this.now() - e.lastSeen > STALE_MS;
   }
 }

@@ -40,12 +40,13 @@ export async function resolveAddress(entry: string, timeoutMs = 5_000): Promise<
   const peerId = info.p2p?.peerId;
   const addrs = info.p2p?.addrs;
   if (typeof peerId !== 'string' || !Array.isArray(addrs)) throw new Error(`${url.origin} does not report p2p addresses`);
-  const valid = addrs.filter((a): a is string => typeof a === 'string' && isMultiaddr(a)).slice(0, MAX_SEED_ADDRS);
-  // A node listening on 0.0.0.0 may advertise only private addresses; also try the host we reached it on.
+  const valid = addrs.filter((a): a is string => typeof a === 'string' && isMultiaddr(a));
+  // A node listening on 0.0.0.0 may advertise only private addresses; the host we reached it on
+  // comes first, so the bound below never cuts the one address known to answer.
   const port = valid.map((a) => /\/tcp\/(\d+)/.exec(a)?.[1]).find((p) => p);
   const host = url.hostname === 'localhost' ? '127.0.0.1' : url.hostname;
-  if (port && /^\d+\.\d+\.\d+\.\d+$/.test(host)) valid.push(`/ip4/${host}/tcp/${port}/p2p/${peerId}`);
-  return { peerId, addrs: [...new Set(valid)] };
+  const reached = port && /^\d+\.\d+\.\d+\.\d+$/.test(host) ? [`/ip4/${host}/tcp/${port}/p2p/${peerId}`] : [];
+  return { peerId, addrs: [...new Set([...reached, ...valid])].slice(0, MAX_SEED_ADDRS) };
 }
 
 async function boundedText(res: Response, max: number): Promise<string> {

@@ -353,10 +353,12 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     if (this.stopped) return;
     const known = this.table.get(c.peerId);
     if (known) {
-      // One connection per inbound peer, as Core keeps one per node: the slots count peers, so
+      // One inbound connection per peer, as Core keeps one per node: the slots count peers, so
       // further connections under one identity never met the gate, and libp2p's own cap on
       // connections then refused honest newcomers while eviction saw free slots.
-      if (c.direction === 'inbound' && known.direction === 'inbound') this.host.closeConnection(c.peerId, c.id);
+      // One each way stays (a simultaneous dial makes that pair), whichever came first.
+      const inboundAlready = this.host.connections().some((o) => o.peerId === c.peerId && o.direction === 'inbound' && o.id !== c.id);
+      if (c.direction === 'inbound' && inboundAlready) this.host.closeConnection(c.peerId, c.id);
       return;
     }
     if (c.direction === 'inbound' && !this.gate.makeRoom()) {

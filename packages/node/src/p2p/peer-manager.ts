@@ -150,7 +150,8 @@ export class PeerManager {
         this.d.log.info(`bootstrap ${b.entry} reached`);
       } catch (e) {
         b.failures++;
-        b.retryAt = now + Math.min(60_000, 1_000 * 2 ** b.failures);
+        // From the failure, not the pass's start: a slow seed still waits its back-off.
+        b.retryAt = Date.now() + Math.min(60_000, 1_000 * 2 ** b.failures);
         this.d.log.debug('bootstrap %s failed: %s', b.entry, (e as Error).message);
         if (b.failures === 1 || b.failures % 10 === 0) this.d.log.warn(`bootstrap ${b.entry} unreachable: ${(e as Error).message}`);
       }
@@ -188,7 +189,8 @@ export class PeerManager {
 
   /** The operator's dial (API, bootstrap): every address in turn, as the operator named them. */
   private async dialEvery(e: BookEntry): Promise<void> {
-    if (this.dialing.has(e.peerId)) return;
+    // Not a success: the caller (a bootstrap seed) is tried again, by when that dial has ended.
+    if (this.dialing.has(e.peerId)) throw new Error('a dial to that peer is under way');
     this.dialing.set(e.peerId, e.group);
     try {
       let lastErr: Error | undefined;
