@@ -794,10 +794,17 @@ export class Chain extends TypedEmitter<ChainEvents> {
         if (!parent || parent.status & Status.invalid) return;
         if (this.belowTipWork(parent, block)) return;
       }
-      // Header rules before any signature, as Core accepts a header before it runs a script: a
-      // block stamped too far ahead is refused unstored and unblamed, so every copy sent again
-      // would be checked again.
-      if (parent) this.checkHeaderOn(block.header, parent);
+      // Every rule a block can fail without being stored before any signature, as Core checks
+      // headers and CheckBlock before it runs a script: such a block (too far ahead, a wrong
+      // coinbase height, a sanity rule) is refused unstored, and through compact relay unblamed,
+      // so every copy sent again would be checked again. The work is not repeated in the queue:
+      // the merkle root and transaction hashes are cached on the block.
+      if (parent && parent.status & Status.invalid) return;
+      checkBlockSanity(block, this.params);
+      if (parent) {
+        this.checkHeaderOn(block.header, parent);
+        if (blockCoinbase(block)?.height !== parent.height + 1) return;
+      }
     } catch {
       return; // judged, with its rule name, in the queue
     }

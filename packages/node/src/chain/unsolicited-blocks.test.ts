@@ -76,6 +76,29 @@ describe('signature checks of a block whose header breaks a rule', () => {
     // Before the fix: 15, the block's 3 signatures for every copy.
     expect(outcomes.checked).toBe(0);
   });
+
+  it('are not started for a block refused unstored for its coinbase height or a sanity rule, however often it is sent', async () => {
+    const fx = await fixture();
+    const history = await fx.mine(1, { miner: W.alice });
+    const pay = (n: number) => fx.tx(W.alice, W.bob, 1_000n, { nonce: BigInt(n) });
+    const wrongHeight = (await fx.branch()).next({ txs: [pay(0), pay(1), pay(2)], coinbaseHeight: 7 });
+    const duplicate = (await fx.branch()).next({ txs: [pay(0), pay(1), pay(0)] });
+    const verifier = new SignatureVerifier(fx.backend, undefined);
+    const outcomes = await withReplayedChain(fx, history, verifier, async (chain) => {
+      const rules: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        for (const b of [wrongHeight, duplicate]) {
+          await chain.processBlock(decodeBlock(encodeBlock(b)), { unsolicited: true }).catch((e: Error & { code?: string }) => rules.push(e.code ?? e.message));
+        }
+      }
+      return { rules: new Set(rules), count: rules.length, checked: verifier.cacheStats()!.blockMisses, indexed: chain.getEntry(idOf(wrongHeight)) !== undefined };
+    });
+    expect(outcomes.rules).toEqual(new Set(['bad-cb-height', 'bad-txns-duplicate']));
+    expect(outcomes.count).toBe(10);
+    // Before the fix: 30, the blocks' 3 signatures for every copy.
+    expect(outcomes.checked).toBe(0);
+    expect(outcomes.indexed).toBe(false);
+  });
 });
 
 describe('the orphan pool', () => {
