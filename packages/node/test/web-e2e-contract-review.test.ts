@@ -130,6 +130,8 @@ if (!hasChromium) {
       expect(tx!.from).toBe(mine0);
       expect(payloadOf(tx!)).toMatchObject({ type: 'deploy', gasLimit: limit, gasPrice: price.toString() });
       expect(tx!.fee).toBe(maxFee.toString());
+      // The IDE fills in the new contract's address once the node has answered the send.
+      await poll(() => page.getByLabel('Contract address').inputValue()).toMatch(/^0x[0-9a-fA-F]{40}$/);
       token = await page.getByLabel('Contract address').inputValue();
       await mine(1);
       // The page shows the deployed contract (its function forms are rebuilt from the deployed code then).
