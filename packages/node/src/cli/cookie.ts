@@ -1,8 +1,19 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
+import { isLoopback } from '../util/client-key.js';
 
-/** Hosts that are this machine: a node there wrote its cookie where this user may read it. */
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
+/** A host that is this machine: a node there wrote its cookie where this user may read it. */
+function onThisHost(nodeUrl: string): boolean {
+  let host: string;
+  try {
+    host = new URL(nodeUrl).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return false;
+  }
+  // isLoopback reads socket addresses: a name such as 127.0.0.1.example.com must not pass as one.
+  return host === 'localhost' || (isIP(host) !== 0 && isLoopback(host));
+}
 
 /**
  * The token of a node on this host from its cookie, DATA_DIR/.cookie, as
@@ -11,8 +22,7 @@ const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
  * that would hand it our own node's token.
  */
 export function cookieToken(nodeUrl: string, dataDir: string): string | undefined {
-  const host = /^https?:\/\/([^/]+)/.exec(nodeUrl)?.[1];
-  if (!host || !LOOPBACK.test(host)) return undefined;
+  if (!onThisHost(nodeUrl)) return undefined;
   try {
     const token = readFileSync(join(dataDir, '.cookie'), 'utf8').trim();
     return token.length > 0 ? token : undefined;
