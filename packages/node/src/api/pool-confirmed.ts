@@ -30,10 +30,6 @@ export class PoolConfirmed {
     return this.keys.has(shortKey(hash));
   }
 
-  get size(): number {
-    return this.keys.size;
-  }
-
   private add(hash: Uint8Array): void {
     const k = shortKey(hash);
     this.keys.delete(k);
