@@ -61,10 +61,23 @@ function showMnemonic(mnemonic: string): void {
   );
 }
 
+/** Erases the screen and the scrollback of the terminal written to. */
+const CLEAR_SCREEN = '\x1b[2J\x1b[3J\x1b[H';
+
 async function quiz(words: string[]): Promise<void> {
   await promptLine('Press Enter when you have written them down (the screen will be cleared). ');
   // Clear screen and scrollback so the answers come from the paper, not the terminal.
-  process.stdout.write('\x1b[2J\x1b[3J\x1b[H');
+  process.stdout.write(CLEAR_SCREEN);
+  try {
+    await askWords(words);
+  } finally {
+    // The typed answers are recovery words too, echoed on stderr (the prompts' stream): confirmed,
+    // refused or cancelled, none stays on screen.
+    process.stderr.write(CLEAR_SCREEN);
+  }
+}
+
+async function askWords(words: string[]): Promise<void> {
   const positions = new Set<number>();
   while (positions.size < QUIZ_WORDS) positions.add(randomInt(words.length));
   for (const p of [...positions].sort((a, b) => a - b)) {
