@@ -1,5 +1,7 @@
 import { loadConfig, ConfigError } from './config/config.js';
 import { FullNode } from './node.js';
+import { cookiePath } from './api/auth.js';
+import { controlUrlLine } from './api/control-url.js';
 import { createLogger, parseLogFormat, type LogFormat } from './util/logger.js';
 
 /** Supervisors (systemd, Docker, Kubernetes) wait about 10 s before SIGKILL; we promise 5. */
@@ -20,8 +22,12 @@ async function main(): Promise<void> {
   const node = await FullNode.create(config, log);
   await node.listen();
   const port = (node.api.server.address() as { port: number }).port;
-  // The control URL carries the token, so it goes to the terminal once and never through the logger.
-  process.stdout.write(`Control URL: http://${config.host}:${port}/?token=${node.token}\n`);
+  // Never through the logger, and with the token only when a person is reading the terminal.
+  const line = controlUrlLine(`http://${config.host}:${port}`, node.token, {
+    terminal: process.stdout.isTTY === true,
+    cookieFile: config.apiToken ? undefined : cookiePath(config.dataDir),
+  });
+  process.stdout.write(`${line}\n`);
   let stopping = false;
   const shutdown = (signal: string, code = 0) => {
     if (stopping) return;

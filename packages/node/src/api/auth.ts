@@ -10,7 +10,7 @@ import { HttpError } from './http-error.js';
  */
 export function loadOrCreateToken(dataDir: string, configured?: string): string {
   if (configured) return configured;
-  const path = join(dataDir, '.cookie');
+  const path = cookiePath(dataDir);
   if (existsSync(path)) {
     const t = readFileSync(path, 'utf8').trim();
     if (t.length >= 16) return t;
@@ -20,6 +20,8 @@ export function loadOrCreateToken(dataDir: string, configured?: string): string 
   writeFileSync(path, `${token}\n`, { mode: 0o600 });
   return token;
 }
+
+export const cookiePath = (dataDir: string): string => join(dataDir, '.cookie');
 
 export function requireToken(token: string) {
   const expected = Buffer.from(token);
