@@ -26,7 +26,9 @@ function grown<T extends Uint8Array | Int32Array>(a: T, make: (n: number) => T):
  */
 export class CreatedNodes implements ReadonlyMap<string, Uint8Array> {
   private hashBytes = new Uint8Array(HASH * 64);
-  private buffers: ArrayBufferLike[] = [];
+  /** Per node, a view of the whole buffer its record is in: one view per buffer, shared. */
+  private arrays: Uint8Array<ArrayBufferLike>[] = [];
+  private lastArray: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
   private offsets = new Int32Array(64);
   private lengths = new Int32Array(64);
   private n = 0;
@@ -54,7 +56,30 @@ export class CreatedNodes implements ReadonlyMap<string, Uint8Array> {
   }
 
   record(i: number): Uint8Array {
-    return new Uint8Array(this.buffers[i]!, this.offsets[i]!, this.lengths[i]!);
+    return this.arrays[i]!.subarray(this.offsets[i]!, this.offsets[i]! + this.lengths[i]!);
+  }
+
+  /** The hashes, 32 bytes each in creation order: `hash(i)` is at `32 * i` (read only). */
+  get hashes(): Uint8Array {
+    return this.hashBytes;
+  }
+
+  /** The replaced hashes, as `hashes` (read only). */
+  get replacedHashes(): Uint8Array {
+    return this.replacedBytes;
+  }
+
+  /** Where `record(i)` is, without a view of it: its bytes are `recordLength(i)` bytes at `recordOffset(i)` of this array. */
+  recordBytes(i: number): Uint8Array {
+    return this.arrays[i]!;
+  }
+
+  recordOffset(i: number): number {
+    return this.offsets[i]!;
+  }
+
+  recordLength(i: number): number {
+    return this.lengths[i]!;
   }
 
   replacedHash(i: number): Uint8Array {
@@ -80,7 +105,8 @@ export class CreatedNodes implements ReadonlyMap<string, Uint8Array> {
       this.lengths = grown(this.lengths, (k) => new Int32Array(k));
     }
     for (let j = 0; j < HASH; j++) this.hashBytes[i * HASH + j] = hashFrom[at + j]!;
-    this.buffers.push(record.buffer);
+    if (this.lastArray.buffer !== record.buffer) this.lastArray = new Uint8Array(record.buffer);
+    this.arrays.push(this.lastArray);
     this.offsets[i] = record.byteOffset;
     this.lengths[i] = record.length;
     this.byHex?.set(bytesToHex(this.hash(i)), record);

@@ -38,10 +38,11 @@ const MAX_PROOF_VALUE = 1 << 20;
 export interface TrieNodeReader {
   node(hash: Uint8Array): Uint8Array | undefined;
   /**
-   * As node(), for a node on an updated path: an internal one is always replaced by the update,
-   * so a cache may forget it now, in the same lookup, rather than be told after the block.
+   * As node(), for a node on an updated path, named by the 32 bytes at `at` in `from` (the
+   * parent's record: no view per node): an internal one is always replaced by the update, so a
+   * cache may forget it now, in the same lookup, rather than be told after the block.
    */
-  replacing?(hash: Uint8Array): Uint8Array | undefined;
+  replacing?(from: Uint8Array, at: number): Uint8Array | undefined;
 }
 
 /** A change to one key: `apply` maps the committed value (null = absent, and read-only: it may be a view of a cache) to the new one (null = delete). */
@@ -121,11 +122,11 @@ export class TreeWriter {
     return rec;
   }
 
-  /** read() of a node on an updated path (see TrieNodeReader.replacing). */
-  private readReplacing(hash: Uint8Array): Uint8Array {
-    if (!this.store.replacing) return this.read(hash);
-    const rec = this.store.replacing(hash) ?? this.created.node(hash);
-    if (!rec) throw new Error(`state trie node ${bytesToHex(hash)} is missing`);
+  /** read() of the node named at `at` in `from`, on an updated path (see TrieNodeReader.replacing). */
+  private readReplacing(from: Uint8Array, at: number): Uint8Array {
+    if (!this.store.replacing) return this.read(from.subarray(at, at + 32));
+    const rec = this.store.replacing(from, at) ?? this.created.node(from.subarray(at, at + 32));
+    if (!rec) throw new Error(`state trie node ${bytesToHex(from.subarray(at, at + 32))} is missing`);
     return rec;
   }
 
@@ -137,7 +138,7 @@ export class TreeWriter {
       if (comparePaths(sorted[i - 1]!.path, sorted[i]!.path) === 0) throw new Error('duplicate path in a tree update');
     }
     const out = new Uint8Array(32);
-    this.updateSub(root, isEmptyRoot(root) ? EMPTY_K : UNKNOWN_K, 0, sorted, 0, sorted.length, out, 0);
+    this.updateSub(root, 0, isEmptyRoot(root) ? EMPTY_K : UNKNOWN_K, 0, sorted, 0, sorted.length, out, 0);
     return out;
   }
 
@@ -153,9 +154,10 @@ export class TreeWriter {
     throw new Error('state trie deeper than 256 levels');
   }
 
-  private updateSub(hash: Uint8Array, kind: Kind, depth: number, ups: readonly TreeUpdate[], lo: number, hi: number, out: Uint8Array, at: number): void {
+  /** The subtree whose hash is the 32 bytes at `from` in `fromAt`, after ups[lo..hi), hashed into `out` at `at`. */
+  private updateSub(from: Uint8Array, fromAt: number, kind: Kind, depth: number, ups: readonly TreeUpdate[], lo: number, hi: number, out: Uint8Array, at: number): void {
     if (lo === hi) {
-      out.set(hash, at);
+      for (let i = 0; i < 32; i++) out[at + i] = from[fromAt + i]!;
       this.kind = kind;
       return;
     }
@@ -164,16 +166,16 @@ export class TreeWriter {
       this.build(depth, items, 0, items.length, out, at);
       return;
     }
-    const old = this.readReplacing(hash);
+    const old = this.readReplacing(from, fromAt);
     if (old[0] === LEAF) {
-      const existing: Item = { path: old.subarray(1, 33), value: old.subarray(HEAD), hash };
+      const existing: Item = { path: old.subarray(1, 33), value: old.subarray(HEAD), hash: from.subarray(fromAt, fromAt + 32) };
       const items = this.applyAll(ups, lo, hi, existing);
-      if (!items.includes(existing)) this.created.replace(hash);
+      if (!items.includes(existing)) this.created.replace(from, fromAt);
       this.build(depth, items, 0, items.length, out, at);
       return;
     }
     // A store that forgot it on the way down needs no reminder.
-    if (!this.store.replacing) this.created.replace(hash);
+    if (!this.store.replacing) this.created.replace(from, fromAt);
     const mid = firstOne(ups, lo, hi, depth);
     const rec = this.alloc(HEAD);
     const leftKind = this.child(old, 1, depth, ups, lo, mid, rec);
@@ -187,7 +189,7 @@ export class TreeWriter {
       for (let i = at; i < at + 32; i++) rec[i] = old[i]!;
       return childKind(old, at);
     }
-    this.updateSub(old.subarray(at, at + 32), childKind(old, at), depth + 1, ups, lo, hi, rec, at);
+    this.updateSub(old, at, childKind(old, at), depth + 1, ups, lo, hi, rec, at);
     return this.kind;
   }
 

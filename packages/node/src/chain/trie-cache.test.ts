@@ -24,6 +24,29 @@ describe('TrieNodeCache', () => {
     expect(cache.get(hashOf(1))).toBeUndefined();
   });
 
+  it('takes hashes and records by offset in larger arrays: setFrom, takeIf and delete at an offset match their whole-array forms', () => {
+    const cache = new TrieNodeCache(1 << 20);
+    const hashes = new Uint8Array(32 * 3);
+    const bytes = new Uint8Array(300);
+    for (let i = 0; i < 3; i++) {
+      hashes.set(hashOf(i + 1), 32 * i);
+      bytes.set(record(i + 1), 7 + 80 * i);
+    }
+    for (let i = 0; i < 3; i++) cache.setFrom(hashes, 32 * i, bytes, 7 + 80 * i, 65);
+    bytes.fill(0);
+    for (let i = 0; i < 3; i++) expect(cache.get(hashOf(i + 1))).toEqual(record(i + 1));
+    const parent = new Uint8Array(65);
+    parent.set(hashOf(2), 33);
+    // Tag 2 (the record's first byte) leaves the cache as it is read; any other tag stays.
+    expect(cache.takeIf(parent, 9, 33)).toEqual(record(2));
+    expect(cache.get(hashOf(2))).toEqual(record(2));
+    expect(cache.takeIf(parent, 2, 33)).toEqual(record(2));
+    expect(cache.get(hashOf(2))).toBeUndefined();
+    cache.delete(hashes, 64);
+    expect(cache.get(hashOf(3))).toBeUndefined();
+    expect(cache.get(hashOf(1))).toEqual(record(1));
+  });
+
   it('keeps hashes that share their leading bytes apart, and caches at most a few of them', () => {
     const cache = new TrieNodeCache(1 << 20);
     for (let i = 0; i < 10; i++) cache.set(hashOf(i, 0xabcdef00), record(i));

@@ -77,9 +77,9 @@ class Generation {
     this.spent += n + ENTRY_OVERHEAD;
   }
 
-  /** The record cached under `hash`, or undefined. */
-  get(hash: Uint8Array): Uint8Array | undefined {
-    const id = this.find(hash);
+  /** The record cached under the hash at `at` in `hash`, or undefined. */
+  get(hash: Uint8Array, at = 0): Uint8Array | undefined {
+    const id = this.find(hash, at);
     return id < 0 ? undefined : this.recordOf(id);
   }
 
@@ -87,22 +87,23 @@ class Generation {
    * Copies the entry in unless it is there already (one walk of the probe run answers both);
    * false when it was there or too many cached hashes share its prefix.
    */
-  insert(hash: Uint8Array, record: Uint8Array): boolean {
-    const w0 = word(hash, 0);
-    const w1 = word(hash, 4);
+  insert(hash: Uint8Array, hashAt: number, record: Uint8Array, recordAt: number, recordSize: number): boolean {
+    const w0 = word(hash, hashAt);
+    const w1 = word(hash, hashAt + 4);
     const mask = this.table.length - 1;
     let same = 0;
     for (let i = position(w0, w1, mask); ; i = (i + 1) & mask) {
       const v = this.table[i]!;
       if (v === EMPTY) break;
-      if (v > 0 && this.w0[v - 1] === w0 && this.w1[v - 1] === w1 && (this.holds(v - 1, hash) || ++same >= MAX_SAME_PREFIX)) return false;
+      if (v > 0 && this.w0[v - 1] === w0 && this.w1[v - 1] === w1 && (this.holds(v - 1, hash, hashAt) || ++same >= MAX_SAME_PREFIX)) return false;
     }
-    const n = 32 + record.length;
-    const id = this.newEntry(w0, w1, n, record.length);
+    const n = 32 + recordSize;
+    const id = this.newEntry(w0, w1, n, recordSize);
     const bytes = this.chunks[this.chunkOf[id]!]!;
     const at = this.offsetOf[id]!;
-    for (let i = 0; i < 32; i++) bytes[at + i] = hash[i]!;
-    bytes.set(record, at + 32);
+    for (let i = 0; i < 32; i++) bytes[at + i] = hash[hashAt + i]!;
+    // A loop rather than set(): set() would need a view of the record, one object per node.
+    for (let i = 0; i < recordSize; i++) bytes[at + 32 + i] = record[recordAt + i]!;
     this.link(id, w0, w1);
     this.live += n + ENTRY_OVERHEAD;
     this.spent += n + ENTRY_OVERHEAD;
@@ -110,16 +111,16 @@ class Generation {
   }
 
   /** The record under `hash`, unlinked if its first byte is `tag` (its bytes stay valid for the caller). */
-  takeIf(hash: Uint8Array, tag: number): Uint8Array | undefined {
-    const slot = this.slotOf(hash);
+  takeIf(hash: Uint8Array, at: number, tag: number): Uint8Array | undefined {
+    const slot = this.slotOf(hash, at);
     if (slot < 0) return undefined;
     const rec = this.recordOf(this.table[slot]! - 1);
     if (rec[0] === tag) this.unlinkSlot(slot);
     return rec;
   }
 
-  unlink(hash: Uint8Array): void {
-    const slot = this.slotOf(hash);
+  unlink(hash: Uint8Array, at: number): void {
+    const slot = this.slotOf(hash, at);
     if (slot >= 0) this.unlinkSlot(slot);
   }
 
@@ -134,26 +135,26 @@ class Generation {
     return this.chunks[this.chunkOf[id]!]!.subarray(at + 32, at + 32 + this.size[id]!);
   }
 
-  private find(hash: Uint8Array): number {
-    const slot = this.slotOf(hash);
+  private find(hash: Uint8Array, at: number): number {
+    const slot = this.slotOf(hash, at);
     return slot < 0 ? -1 : this.table[slot]! - 1;
   }
 
-  private slotOf(hash: Uint8Array): number {
-    const w0 = word(hash, 0);
-    const w1 = word(hash, 4);
+  private slotOf(hash: Uint8Array, at: number): number {
+    const w0 = word(hash, at);
+    const w1 = word(hash, at + 4);
     const mask = this.table.length - 1;
     for (let i = position(w0, w1, mask); ; i = (i + 1) & mask) {
       const v = this.table[i]!;
       if (v === EMPTY) return -1;
-      if (v > 0 && this.w0[v - 1] === w0 && this.w1[v - 1] === w1 && this.holds(v - 1, hash)) return i;
+      if (v > 0 && this.w0[v - 1] === w0 && this.w1[v - 1] === w1 && this.holds(v - 1, hash, at)) return i;
     }
   }
 
-  private holds(id: number, hash: Uint8Array): boolean {
+  private holds(id: number, hash: Uint8Array, hashAt: number): boolean {
     const bytes = this.chunks[this.chunkOf[id]!]!;
     const at = this.offsetOf[id]!;
-    for (let i = 31; i >= 8; i--) if (bytes[at + i] !== hash[i]) return false;
+    for (let i = 31; i >= 8; i--) if (bytes[at + i] !== hash[hashAt + i]) return false;
     return true;
   }
 
@@ -252,23 +253,31 @@ export class TrieNodeCache {
     if (hit) return hit;
     const aged = this.old.get(hash);
     // Carried into the young generation; the old one's bytes are the same, and the view keeps them alive.
-    if (aged) this.add(hash, aged);
+    if (aged) this.add(hash, 0, aged, 0, aged.length);
     return aged;
   }
 
   set(hash: Uint8Array, record: Uint8Array): void {
-    this.add(hash, record);
+    this.add(hash, 0, record, 0, record.length);
   }
 
   /**
-   * get(), but a record whose first byte is `tag` leaves the young generation (or is not carried
-   * out of the old one): the caller is about to replace it.
+   * set() of the node hashed by the 32 bytes at `hashAt` in `hashes`, whose record is the
+   * `size` bytes at `at` in `bytes`: a writer's new nodes go in without a view of each.
    */
-  takeIf(hash: Uint8Array, tag: number): Uint8Array | undefined {
-    const hit = this.young.takeIf(hash, tag);
+  setFrom(hashes: Uint8Array, hashAt: number, bytes: Uint8Array, at: number, size: number): void {
+    this.add(hashes, hashAt, bytes, at, size);
+  }
+
+  /**
+   * get() of the hash at `at` in `hash`, but a record whose first byte is `tag` leaves the young
+   * generation (or is not carried out of the old one): the caller is about to replace it.
+   */
+  takeIf(hash: Uint8Array, tag: number, at = 0): Uint8Array | undefined {
+    const hit = this.young.takeIf(hash, at, tag);
     if (hit) return hit;
-    const aged = this.old.get(hash);
-    if (aged && aged[0] !== tag) this.add(hash, aged);
+    const aged = this.old.get(hash, at);
+    if (aged && aged[0] !== tag) this.add(hash, at, aged, 0, aged.length);
     return aged;
   }
 
@@ -277,14 +286,14 @@ export class TrieNodeCache {
    * replaced node left in it is still a true record of its hash. Probing it too cost a random
    * memory walk per replaced node (~12,000 per 1,000-transfer block).
    */
-  delete(hash: Uint8Array): void {
-    this.young.unlink(hash);
+  delete(hash: Uint8Array, at = 0): void {
+    this.young.unlink(hash, at);
   }
 
-  private add(hash: Uint8Array, record: Uint8Array): void {
+  private add(hash: Uint8Array, hashAt: number, record: Uint8Array, recordAt: number, size: number): void {
     const quarter = this.maxBytes / 4;
-    if (32 + record.length + ENTRY_OVERHEAD > quarter) return;
-    this.young.insert(hash, record);
+    if (32 + size + ENTRY_OVERHEAD > quarter) return;
+    this.young.insert(hash, hashAt, record, recordAt, size);
     if (this.young.live > quarter) {
       this.old = this.young;
       this.young = new Generation(this.chunkSize);

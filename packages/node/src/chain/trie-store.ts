@@ -40,8 +40,8 @@ export class TrieNodeStore implements TrieNodeReader {
    * If the block then fails, the node is read from LevelDB or the batch in flight next time: a
    * node enters the cache only once one of them has it.
    */
-  replacing(hash: Uint8Array): Uint8Array | undefined {
-    return this.cache.takeIf(hash, INTERNAL) ?? this.stored(hash);
+  replacing(from: Uint8Array, at = 0): Uint8Array | undefined {
+    return this.cache.takeIf(from, INTERNAL, at) ?? this.stored(from.subarray(at, at + 32));
   }
 
   /** Nodes are content-addressed, so a stored copy is always right; one only in flight is asked last. */
@@ -78,7 +78,12 @@ export class TrieNodeStore implements TrieNodeReader {
    * rather than the superseded versions of its busiest paths.
    */
   remember(created: CreatedNodes): void {
-    for (let i = 0; i < created.replacedCount; i++) this.cache.delete(created.replacedHash(i));
-    for (let i = 0; i < created.count; i++) this.cache.set(created.hash(i), created.record(i));
+    // By offset: views of ~14,000 hashes and records a block were most of what this allocated.
+    const replaced = created.replacedHashes;
+    for (let i = 0; i < created.replacedCount; i++) this.cache.delete(replaced, 32 * i);
+    const hashes = created.hashes;
+    for (let i = 0; i < created.count; i++) {
+      this.cache.setFrom(hashes, 32 * i, created.recordBytes(i), created.recordOffset(i), created.recordLength(i));
+    }
   }
 }
