@@ -57,7 +57,8 @@ const tipOf = (ops: BatchOp[]): string | undefined => {
 const storesSideBlock = (ops: BatchOp[]) => !movesTip(ops) && ops.some((op) => op.type !== 'rows' && op.key[0] === Prefix.block);
 
 function record(fx: ChainFixture) {
-  const ev = { connected: [] as number[], disconnected: [] as number[], tips: [] as string[], reorgs: [] as ReorgInfo[], halts: [] as string[] };
+  const ev = { connected: [] as number[], disconnected: [] as number[], tips: [] as string[], reorgs: [] as ReorgInfo[], halts: [] as string[], invalid: [] as string[] };
+  fx.chain.on('block:invalid', (e, err) => ev.invalid.push(`${e.height} ${err.code}`));
   fx.chain.on('block:connected', (e) => ev.connected.push(e.height));
   fx.chain.on('block:disconnected', (e) => ev.disconnected.push(e.height));
   fx.chain.on('tip', (e) => ev.tips.push(e.id));
@@ -174,6 +175,44 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     expect(ev.reorgs).toHaveLength(1);
     expect(await fx.balance(W.alice)).toBe(0n);
     expect(await fx.balance(W.bob)).toBe(7n * COIN);
+  });
+
+  it('an activation that tries a fork up to an invalid block and falls back to another reports the net reorg, not the blocks taken off on the way', async () => {
+    const fx = await fixture();
+    await fx.mine(2);
+    const a = await fx.branch();
+    await fx.mine(2);
+    const b = await fx.branch();
+    await fx.mine(1);
+    const oldTip = fx.chain.tip;
+    const o4 = oldTip.parent!;
+    // Fork a after block 2 (its block 4 breaks the state root); fork b after block 4.
+    const A = [a.next({ txs: [fx.tx(W.minerA, W.bob, 7n * COIN)] }), a.next({ stateRoot: new Uint8Array(32).fill(1) }), a.next(), a.next()];
+    const B = [b.next(), b.next()];
+    for (const blk of [A[0]!, A[1]!, A[2]!, B[0]!]) expect((await fx.chain.processBlock(blk)).status).toBe('side');
+    // a's heavier tip stays unjudged: the connect of its first block fails reading its accounts.
+    const disk = accountReadFaults(fx.db, { nth: 1 });
+    expect((await fx.chain.processBlock(A[3]!)).status).toBe('deferred');
+    expect(disk.failed).toBe(1);
+    expect(fx.chain.tip).toBe(oldTip);
+    const ev = record(fx);
+
+    // b's tip has a's work: the retry tries a first (disconnect 5, 4, 3; a's 3 connects, its 4 fails), then b.
+    expect((await fx.chain.processBlock(B[1]!)).status).toBe('connected');
+    expect(fx.chain.tip.id).toBe(id(B[1]!));
+    expect(ev.disconnected).toEqual([5, 4, 3, 3]);
+    expect(ev.connected).toEqual([3, 3, 4, 5, 6]);
+    expect(ev.invalid).toEqual(['4 bad-state-root', '5 invalid-ancestor', '6 invalid-ancestor']);
+    expect(ev.reorgs).toHaveLength(1);
+    const reorg = ev.reorgs[0]!;
+    expect(reorg.from).toBe(oldTip);
+    expect(reorg.to).toBe(fx.chain.tip);
+    expect(reorg.fork).toBe(o4);
+    expect(reorg.disconnected.map((e) => e.id)).toEqual([oldTip.id]);
+    expect(reorg.connected).toBe(2);
+    expect(ev.tips).toEqual([id(B[1]!)]);
+    await fx.settle();
+    expect(await fx.balance(W.bob)).toBe(0n);
   });
 
   it('when the disk dies mid-reorg the chain halts at the first failed write, writes nothing more, refuses work, and restarts onto a consistent chain', async () => {

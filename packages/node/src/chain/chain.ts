@@ -53,21 +53,42 @@ import { AccountCache } from './account-cache.js';
 import type { SignatureVerifier } from '../verify/signature-verifier.js';
 import type { BlockSignatures } from '../verify/block-signatures.js';
 
+/**
+ * What an activation changed, net, as Core's UpdatedBlockTip describes it once all its steps are
+ * done: the common ancestor of the tip it started from and the tip it ended on, and the blocks on
+ * each side of it. Blocks connected and disconnected on the way (a fork tried up to an invalid
+ * block, then a fallback) were each reported by their own events and are not counted here.
+ */
 export interface ReorgInfo {
   from: ChainEntry;
   to: ChainEntry;
   fork: ChainEntry;
-  /** Tip first. Entries, not blocks: a deep reorg must not hold every block it took off in memory. */
+  /**
+   * The blocks of `from`'s chain above the fork, tip first. Entries, not blocks: a deep reorg must
+   * not hold every block it took off in memory.
+   */
   disconnected: ChainEntry[];
+  /** Blocks of `to`'s chain above the fork. */
   connected: number;
 }
 
 export interface ChainEvents extends Record<string, unknown[]> {
   'block:connected': [entry: ChainEntry, block: Block];
   'block:disconnected': [entry: ChainEntry, block: Block];
-  /** Fired once per activation, after all connects and disconnects. */
+  /**
+   * Fired once per activation that connected or disconnected any block, after all of them, also
+   * when it ended on the tip it started from: the mempool takes back the transactions of blocks
+   * disconnected on the way.
+   */
   tip: [entry: ChainEntry];
+  /** Before `tip`, when the activation left blocks of the chain it started from off the main chain. */
   reorg: [info: ReorgInfo];
+  /**
+   * A stored block broke a rule when an activation tried to connect it (`error`), or descends
+   * from one that did (`invalid-ancestor`); fired for each block newly marked invalid. The block
+   * passed to processBlock is also rejected with its error.
+   */
+  'block:invalid': [entry: ChainEntry, error: RuleError];
   /** Milliseconds a connected block took to validate and connect (for the metrics). */
   'block:processed': [ms: number];
   /** Where the connect of a main-chain block spent its time. */
@@ -620,6 +641,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
   private async activateBestChain(candidate: ChainEntry | null, candidateBlock?: Block): Promise<Activation> {
     const start = this.tip;
     let candidateError: RuleError | undefined;
+    // Every block taken off on the way, whether or not it is back on the main chain at the end.
     const disconnected: ChainEntry[] = [];
     const target: ChainEntry = candidate && !this.retryBest ? candidate : this.findBest();
     let deferred = false;
@@ -632,16 +654,26 @@ export class Chain extends TypedEmitter<ChainEvents> {
       this.log.error(`could not move the chain towards ${target.id} (height ${target.height}): ${describe(err)}; returning to ${start.id} (height ${start.height})`);
       await this.restoreTip(start, disconnected);
     }
-    // After a failed reorg that came back to `start`, listeners still need to hear about the
-    // disconnected blocks (the mempool must take back their transactions).
-    if (this.tip === start && disconnected.length === 0) return { error: candidateError, deferred };
-    if (disconnected.length > 0 && this.tip !== start) {
-      const finalFork = this.findFork(start, this.tip);
-      this.log.info(`reorg: ${start.id} (${start.height}) → ${this.tip.id} (${this.tip.height}), fork at ${finalFork.height}, ${disconnected.length} block(s) disconnected`);
-      this.emit('reorg', { from: start, to: this.tip, fork: finalFork, disconnected, connected: this.tip.height - finalFork.height });
-    }
-    this.emit('tip', this.tip);
+    if (this.tip !== start || disconnected.length > 0) this.announce(start);
     return { error: candidateError, deferred };
+  }
+
+  /**
+   * The activation's net change, as Core's UpdatedBlockTip reports it after every step: a reorg
+   * only if blocks of the chain it started from are off the main chain now, counted from the
+   * common ancestor; none when it came back to `start` (after an invalid block or a local
+   * failure) or only extended it.
+   */
+  private announce(start: ChainEntry): void {
+    const tip = this.tip;
+    const fork = this.findFork(start, tip);
+    if (fork !== start) {
+      const disconnected: ChainEntry[] = [];
+      for (let e: ChainEntry | null = start; e && e !== fork; e = e.parent) disconnected.push(e);
+      this.log.info(`reorg: ${start.id} (${start.height}) → ${tip.id} (${tip.height}), fork at ${fork.height}, ${disconnected.length} block(s) disconnected`);
+      this.emit('reorg', { from: start, to: tip, fork, disconnected, connected: tip.height - fork.height });
+    }
+    this.emit('tip', tip);
   }
 
   /** The activation loop proper; rule failures are handled here, anything else is thrown. */
@@ -667,7 +699,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
           this.log.warn(`block ${e.id} at height ${e.height} is invalid: ${err.message}`);
           if (e === candidate) candidateError = err;
           // Without this, findBest() picks the same failed block again and activation never ends.
-          await this.markInvalid(e);
+          await this.markInvalid(e, err);
           failed = true;
           break;
         }
@@ -717,11 +749,13 @@ export class Chain extends TypedEmitter<ChainEvents> {
     this.emit('halt', reason);
   }
 
-  private async markInvalid(entry: ChainEntry): Promise<void> {
+  private async markInvalid(entry: ChainEntry, error: RuleError): Promise<void> {
     const ops: BatchOp[] = [];
+    const marked: ChainEntry[] = [];
     const descends = descendantsOf(entry, this.index.values());
     for (const e of this.index.values()) {
       if (descends(e)) {
+        if (!(e.status & Status.invalid)) marked.push(e);
         e.status |= Status.invalid;
         // An invalid block that was never written keeps only its header entry, without data.
         if (this.unstored.delete(e.id)) e.status &= ~Status.haveData;
@@ -729,6 +763,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
       }
     }
     await this.write(ops);
+    for (const e of marked) this.emit('block:invalid', e, e === entry ? error : new RuleError('invalid-ancestor', `descends from ${entry.id}`));
   }
 
   /**

@@ -1,15 +1,18 @@
 import { RuleError, blockHash, decodeBlock, hashToHex, type Block, type RejectCode } from '@hackcoin/core';
-import type { BlockStatus } from '../chain/chain.js';
+import type { BlockStatus, ChainEvents } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/entry.js';
 import type { Logger } from '../util/logger.js';
 import type { PeerSet } from './peer-set.js';
 import { short } from './peer-set.js';
 import { RecentSet } from './recent-set.js';
+import { BlockSenders, type Delivery } from './block-senders.js';
 
 /** What the intake needs of the chain. */
 export interface BlockSink {
   getEntry(id: string): ChainEntry | undefined;
   processBlock(block: Block, opts?: { unsolicited?: boolean }): Promise<{ status: BlockStatus; entry?: ChainEntry }>;
+  /** Blocks judged: connected, or found invalid when an activation tried them (or an ancestor failed). */
+  on<K extends 'block:invalid' | 'block:connected'>(event: K, fn: (...args: ChainEvents[K]) => void): unknown;
 }
 
 export type IntakeStatus = BlockStatus | 'invalid';
@@ -39,20 +42,44 @@ export function blockFaultScore(e: RuleError): number {
 }
 
 /**
+ * Deliveries remembered until their block is judged: a sync download window (1,024 blocks) and a
+ * fork's blocks stored before it outweighs the tip, several times over (~200 bytes each).
+ */
+const MAX_UNJUDGED = 8_192;
+
+interface Pending extends Delivery {
+  /** Set when the chain found the block invalid while processing it or a later block. */
+  verdict?: IntakeResult;
+}
+
+/**
  * The one way a block from a peer enters the node, whether gossiped,
  * announced or downloaded by sync: decode, remember it as seen (so relay
  * does not publish it back), process it, and turn a broken rule into a
- * penalty for the peer that sent it.
+ * penalty for the peer that sent it, also when the rule is found broken only
+ * later, as a block above it makes its chain the best.
  */
 export class BlockIntake {
   /** Blocks that came from the network: relay publishes only the ones made here. */
   readonly seen = new RecentSet(4_096);
+  private readonly unjudged = new BlockSenders<Pending>(MAX_UNJUDGED);
 
   constructor(
     private readonly chain: BlockSink,
     private readonly peers: PeerSet,
     private readonly log: Logger,
-  ) {}
+  ) {
+    chain.on('block:connected', (entry) => this.unjudged.delete(entry.id));
+    chain.on('block:invalid', (entry, error) => {
+      const d = this.unjudged.take(entry.id);
+      if (d) d.verdict = this.judge(d.from, true, entry.id, error);
+    });
+  }
+
+  /** Deliveries waiting for their block to be judged. */
+  get unjudgedCount(): number {
+    return this.unjudged.size;
+  }
 
   /** Decodes a block sent by `from`; a block that does not decode is the sender's fault. */
   decode(from: string, raw: Uint8Array): Block | undefined {
@@ -81,22 +108,38 @@ export class BlockIntake {
       peer.knownBlock = id;
       peer.delivered.add(id);
     }
+    // Recorded before the chain sees the block, as an activation may judge it before processBlock
+    // returns. Not a block relayed before validation: its relayer is not to blame for what the
+    // chain finds later either, even an ancestor that turns out invalid.
+    const blame = opts.blame !== false;
+    const sent: Pending = { from };
+    if (blame) this.unjudged.add(id, sent);
     const t0 = performance.now();
     try {
       const r = await this.chain.processBlock(block, { unsolicited: opts.unsolicited });
       if (r.status === 'connected' && peer) peer.lastBlockAt = Date.now();
       if (r.status === 'connected') this.log.debug('block %s from %s connected in %d ms', id, short(from), Math.round(performance.now() - t0));
+      // Stored, then found invalid with the chain it was to extend (it descends from the block that failed).
+      if (sent.verdict) return sent.verdict;
+      // Stored off the main chain, held as an orphan or deferred: judged when its chain is tried.
+      if (r.status !== 'side' && r.status !== 'orphan' && r.status !== 'deferred') this.unjudged.forget(id, sent);
       return { id, status: r.status };
     } catch (e) {
+      this.unjudged.forget(id, sent);
       if (!(e instanceof RuleError)) throw e;
-      if (blockFaultScore(e) === 0) return { id, status: 'ignored' };
-      if (opts.blame === false && !HEADER_RULES.has(e.code)) {
-        this.log.warn(`block ${id.slice(0, 16)} relayed before validation by ${short(from)} is invalid: ${e.message}`);
-        return { id, status: 'invalid', blamed: false };
-      }
-      const pow = e.code === 'high-hash' || e.code === 'bad-diffbits';
-      this.peers.misbehave(from, pow ? 'invalidPow' : 'invalidBlock', `block ${id.slice(0, 16)}: ${e.message}`);
-      return { id, status: 'invalid', blamed: true };
+      return sent.verdict ?? this.judge(from, blame, id, e);
     }
+  }
+
+  /** Holds a broken rule against the peer that delivered the block, unless it relayed the block before validation. */
+  private judge(from: string, blame: boolean, id: string, e: RuleError): IntakeResult {
+    if (blockFaultScore(e) === 0) return { id, status: 'ignored' };
+    if (!blame && !HEADER_RULES.has(e.code)) {
+      this.log.warn(`block ${id.slice(0, 16)} relayed before validation by ${short(from)} is invalid: ${e.message}`);
+      return { id, status: 'invalid', blamed: false };
+    }
+    const pow = e.code === 'high-hash' || e.code === 'bad-diffbits';
+    this.peers.misbehave(from, pow ? 'invalidPow' : 'invalidBlock', `block ${id.slice(0, 16)}: ${e.message}`);
+    return { id, status: 'invalid', blamed: true };
   }
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeCompact, decodeCompact, headerHash, type Block, type BlockHeader } from '@hackcoin/core';
+import { blockHash, encodeCompact, decodeCompact, hashToHex, headerHash, workFromBits, type Block, type BlockHeader } from '@hackcoin/core';
+import { Status } from '../chain/entry.js';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import { BlockIntake } from './block-intake.js';
 import { Syncer, type SyncDeps } from './sync.js';
@@ -149,6 +150,34 @@ describe('Syncer: headers-first with anti-DoS', () => {
     expect(h.peers.offencesOf('attacker')).toEqual(['invalidHeader']);
     expect(h.client.served.get('attacker')!.blocks).toBe(0);
     expect(local.chain.height).toBe(5);
+  });
+
+  it('bans a peer whose fork breaks a rule below the block that makes it the best chain, and keeps the honest tip', async () => {
+    const local = await fixture();
+    const blocks = await local.mine(5);
+    const honestTip = local.chain.tip;
+    const attacker = await copyOf(blocks, 2);
+    const branch = await attacker.branch();
+    // Heights 3 to 6: the state root of 4 is wrong, which only connecting it shows; 6 outweighs our tip.
+    const fork = [branch.next(), branch.next({ stateRoot: new Uint8Array(32).fill(1) }), branch.next(), branch.next()];
+    const byId = new Map(fork.map((b) => [hashToHex(blockHash(b)), b]));
+    const claim = honestTip.chainWork + workFromBits(fork[3]!.header.bits);
+    const behaviour: Behaviour = {
+      headers: async () => fork.map((b) => b.header),
+      blocks: async (hashes) => hashes.map((h) => byId.get(hashToHex(h))!),
+    };
+    const h = harness(local, { attacker: { fx: attacker, claim, behaviour } });
+    await h.run();
+    expect(h.client.served.get('attacker')!.blocks).toBe(4);
+    expect(local.chain.tip).toBe(honestTip);
+    expect(local.chain.getEntry(hashToHex(blockHash(fork[1]!)))!.status & Status.invalid).toBe(Status.invalid);
+    // The block that broke the rule, then the two above it, each held against the peer that sent it.
+    expect(h.peers.offences.map((o) => [o.peerId, o.offence, o.detail.replace(/^block \w+: /, '')])).toEqual([
+      ['attacker', 'invalidBlock', 'bad-state-root'],
+      ['attacker', 'invalidBlock', `invalid-ancestor: descends from ${hashToHex(blockHash(fork[1]!))}`],
+      ['attacker', 'invalidBlock', `invalid-ancestor: descends from ${hashToHex(blockHash(fork[1]!))}`],
+    ]);
+    expect(h.peers.banned.has('attacker')).toBe(true);
   });
 
   it('a chain longer than the header hold is redownloaded and must match the first download', async () => {
