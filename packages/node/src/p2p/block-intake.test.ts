@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { blockHash, hashToHex, type Block } from '@hackcoin/core';
+import { Status } from '../chain/entry.js';
+import { ChainFixture } from '../test-support/chain-fixture.js';
+import { BlockIntake } from './block-intake.js';
+import { FakePeers, testLog } from './test-peers.js';
+
+const fixtures: ChainFixture[] = [];
+afterEach(async () => {
+  for (const fx of fixtures.splice(0)) await fx.close();
+});
+
+const id = (b: Block) => hashToHex(blockHash(b));
+
+/**
+ * A chain of 5 blocks and a fork after block 2 with blocks 3 to 6: the state root of `bad` (4
+ * unless given) is wrong, which only connecting it shows, and 6 is the first to outweigh the tip.
+ */
+async function forkWithInvalidBlock(bad = 4) {
+  const fx = await ChainFixture.create();
+  fixtures.push(fx);
+  await fx.mine(2);
+  const branch = await fx.branch();
+  await fx.mine(3);
+  const tip = fx.chain.tip;
+  const fork = [3, 4, 5, 6].map((h) => branch.next(h === bad ? { stateRoot: new Uint8Array(32).fill(1) } : {}));
+  const peers = new FakePeers();
+  for (const p of ['x', 'y', 'z']) peers.add(p, { chainWork: 0n });
+  const intake = new BlockIntake(fx.chain, peers, testLog);
+  return { fx, tip, fork, peers, intake };
+}
+
+describe('BlockIntake: blame for blocks found invalid later', () => {
+  it("blames the peer that sent a fork's invalid block and those that sent blocks above it, not the peer whose block activated the fork", async () => {
+    const { fx, tip, fork, peers, intake } = await forkWithInvalidBlock();
+    const [f3, f4, f5, f6] = fork as [Block, Block, Block, Block];
+    expect(await intake.accept('x', f3, { unsolicited: false })).toEqual({ id: id(f3), status: 'side' });
+    expect(await intake.accept('y', f4, { unsolicited: false })).toEqual({ id: id(f4), status: 'side' });
+    // A second copy of 4 from another peer: the first delivery is the one held to account.
+    expect(await intake.accept('z', f4, { unsolicited: false })).toEqual({ id: id(f4), status: 'duplicate' });
+    expect(await intake.accept('z', f5, { unsolicited: false })).toEqual({ id: id(f5), status: 'side' });
+    expect(intake.unjudgedCount).toBe(3);
+    expect(peers.offences).toEqual([]);
+
+    // x's block 6 makes the fork the best chain; connecting it finds 4 invalid.
+    expect(await intake.accept('x', f6, { unsolicited: false })).toEqual({ id: id(f6), status: 'invalid', blamed: true });
+    expect(fx.chain.tip).toBe(tip);
+    expect(fx.chain.getEntry(id(f4))!.status & Status.invalid).toBe(Status.invalid);
+    expect(peers.offences.map((o) => [o.peerId, o.offence, o.detail])).toEqual([
+      ['y', 'invalidBlock', `block ${id(f4).slice(0, 16)}: bad-state-root`],
+      ['z', 'invalidBlock', `block ${id(f5).slice(0, 16)}: invalid-ancestor: descends from ${id(f4)}`],
+      ['x', 'invalidBlock', `block ${id(f6).slice(0, 16)}: invalid-ancestor: descends from ${id(f4)}`],
+    ]);
+    // 3 was valid (connected, then taken off again): nothing is held for it, nor for anything judged.
+    expect(intake.unjudgedCount).toBe(0);
+  });
+
+  it('blames no relayer of a compact block for a rule the chain finds broken later, in it or below it', async () => {
+    const { fx, tip, fork, peers, intake } = await forkWithInvalidBlock();
+    const [f3, f4, f5, f6] = fork as [Block, Block, Block, Block];
+    for (const b of [f3, f4, f5]) expect((await intake.accept('y', b, { unsolicited: false, blame: false })).status).toBe('side');
+    expect(intake.unjudgedCount).toBe(0);
+    expect(await intake.accept('x', f6, { unsolicited: false, blame: false })).toEqual({ id: id(f6), status: 'side' });
+    expect(fx.chain.tip).toBe(tip);
+    expect(fx.chain.getEntry(id(f6))!.status & Status.invalid).toBe(Status.invalid);
+    expect(peers.offences).toEqual([]);
+  });
+
+  it('blames the sender of the block that activates a fork once when that block itself breaks the rule', async () => {
+    const { fx, tip, fork, peers, intake } = await forkWithInvalidBlock(6);
+    for (const b of fork.slice(0, 3)) expect((await intake.accept('y', b, { unsolicited: false })).status).toBe('side');
+    const f6 = fork[3]!;
+    expect(await intake.accept('x', f6, { unsolicited: false })).toEqual({ id: id(f6), status: 'invalid', blamed: true });
+    expect(fx.chain.tip).toBe(tip);
+    expect(peers.offences.map((o) => [o.peerId, o.detail])).toEqual([['x', `block ${id(f6).slice(0, 16)}: bad-state-root`]]);
+    expect(intake.unjudgedCount).toBe(0);
+  });
+});
