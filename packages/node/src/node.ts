@@ -126,7 +126,11 @@ export class FullNode {
         minFeeRate: config.minFeeRate,
         network,
         pool,
-      }, { rateLimit: config.rateLimit, trustProxy: config.trustProxy });
+      }, {
+        rateLimit: config.rateLimit,
+        trustProxy: config.trustProxy,
+        hosts: { bindHost: config.host, vhosts: config.apiVhosts, wsOrigins: config.wsOrigins },
+      });
       let metricsServer: MetricsServer | undefined;
       let unwireMetrics = (): void => undefined;
       if (config.metricsPort !== undefined) {

@@ -93,7 +93,7 @@ describe('shutdown', () => {
     const node = await startNode({ env: { P2P: 'false' } });
     const socket = connect(node.port, '127.0.0.1');
     await new Promise((r) => socket.once('connect', r));
-    socket.write('GET /api/docs/static/swagger-ui-bundle.js HTTP/1.1\r\nHost: x\r\n\r\n');
+    socket.write('GET /api/docs/static/swagger-ui-bundle.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
     await new Promise((r) => socket.once('data', r));
     socket.pause();
     await node.stop();

@@ -12,6 +12,7 @@ import { contractRoutes } from './routes/contracts.js';
 import { healthRoutes } from './routes/health.js';
 import { proofRoutes } from './routes/proofs.js';
 import { installSecurityHeaders } from './security-headers.js';
+import { DEFAULT_HOST_POLICY, installHostGuard, type HostPolicy } from './host-guard.js';
 import { registerWebApp } from './static.js';
 import { BODY_LIMIT, MAX_PARAM_LENGTH, frameworkErrors, installErrorHandler, installJsonBodyParser } from './request-guards.js';
 import { installRateLimits } from './rate-limit.js';
@@ -34,6 +35,8 @@ export interface ApiServerOptions {
   rateLimit: RateLimitMode;
   /** TRUST_PROXY: reverse proxies whose X-Forwarded-For names the client. */
   trustProxy?: readonly string[];
+  /** Host names and WebSocket origins answered to (API_VHOSTS, WS_ORIGINS); by default a loopback node's. */
+  hosts?: HostPolicy;
 }
 
 export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = { rateLimit: 'remote' }): Promise<FastifyInstance> {
@@ -58,6 +61,8 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
     done();
   });
   installErrorHandler(app, ctx.log);
+  // First of the request hooks: a rebound name is refused before rate limits, routes or the upgrade see it.
+  installHostGuard(app, opts.hosts ?? DEFAULT_HOST_POLICY);
   installSecurityHeaders(app);
   installJsonBodyParser(app);
   // Before any route: the limits attach to each route as it is added.

@@ -47,6 +47,20 @@ describe('configuration precedence: flag > env > file > default', () => {
     }
   });
 
+  it('takes API_VHOSTS as host names or addresses without ports, and WS_ORIGINS as origins; none by default', () => {
+    expect([loadConfig([], {}).apiVhosts, loadConfig([], {}).wsOrigins]).toEqual([[], []]);
+    const c = loadConfig(['--api-vhosts', 'node.example.com, 192.0.2.7,[fd00::1],*', '--ws-origins', 'https://wallet.example.com,http://192.0.2.7:8080'], {});
+    expect(c.apiVhosts).toEqual(['node.example.com', '192.0.2.7', '[fd00::1]', '*']);
+    expect(c.wsOrigins).toEqual(['https://wallet.example.com', 'http://192.0.2.7:8080']);
+    expect(loadConfig([], { API_VHOSTS: 'a.example', WS_ORIGINS: '*' })).toMatchObject({ apiVhosts: ['a.example'], wsOrigins: ['*'] });
+    for (const bad of ['node.example.com:3001', 'http://node.example.com', 'a b', '[node]', 'x/y']) {
+      expect(() => loadConfig([], { API_VHOSTS: bad })).toThrow(/invalid API_VHOSTS/);
+    }
+    for (const bad of ['wallet.example.com', 'https://wallet.example.com/app', 'ftp://x.example', 'null']) {
+      expect(() => loadConfig([], { WS_ORIGINS: bad })).toThrow(/invalid WS_ORIGINS/);
+    }
+  });
+
   it('takes STATE_CACHE_MB in MiB (default 384), from 4', () => {
     expect(loadConfig([], {}).stateCacheBytes).toBe(384 * 1024 * 1024);
     expect(loadConfig(['--state-cache', '64'], {}).stateCacheBytes).toBe(64 * 1024 * 1024);

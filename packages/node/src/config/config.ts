@@ -38,6 +38,8 @@ const KEYS = {
   BAN_TIME: 'ban-time',
   RATE_LIMIT: 'rate-limit',
   TRUST_PROXY: 'trust-proxy',
+  API_VHOSTS: 'api-vhosts',
+  WS_ORIGINS: 'ws-origins',
 } as const;
 
 type Key = keyof typeof KEYS;
@@ -86,6 +88,10 @@ export interface NodeConfig {
   rateLimit: RateLimitMode;
   /** Reverse proxies (addresses or CIDR blocks) whose X-Forwarded-For names the client; none by default. */
   trustProxy: string[];
+  /** Host names the API, web app and /ws answer to besides localhost, the loopback addresses and HOST; `*` for any. */
+  apiVhosts: string[];
+  /** Origins (scheme://host[:port]) of other sites whose pages may open /ws; `*` for any. */
+  wsOrigins: string[];
 }
 
 const schema = z.object({
@@ -138,6 +144,14 @@ const schema = z.object({
     .string()
     .default('')
     .refine((v) => listOf(v).every(isAddressOrCidr), 'must be comma-separated IP addresses or CIDR blocks (10.0.0.0/8, fd00::/8)'),
+  API_VHOSTS: z
+    .string()
+    .default('')
+    .refine((v) => listOf(v).every(isHostSpec), 'must be comma-separated host names or IP addresses without ports (node.example.com, 192.0.2.7), or *'),
+  WS_ORIGINS: z
+    .string()
+    .default('')
+    .refine((v) => listOf(v).every(isOriginSpec), 'must be comma-separated origins (https://wallet.example.com, http://192.0.2.7:8080), or *'),
 });
 
 function listOf(v: string): string[] {
@@ -152,6 +166,24 @@ function isAddressOrCidr(spec: string): boolean {
   const family = isIP(addr ?? '');
   if (family === 0 || rest.length > 0) return false;
   return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
+/** A name as a Host header carries it, without the port: letters, digits, dots, hyphens; or an IP address. */
+function isHostSpec(spec: string): boolean {
+  if (spec === '*' || isIP(spec) !== 0) return true;
+  if (spec.startsWith('[') && spec.endsWith(']')) return isIP(spec.slice(1, -1)) === 6;
+  return /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/i.test(spec);
+}
+
+/** An origin as a browser sends it: http(s), host, optional port, nothing more. */
+function isOriginSpec(spec: string): boolean {
+  if (spec === '*') return true;
+  try {
+    const url = new URL(spec);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === spec.toLowerCase().replace(/\/$/, '');
+  } catch {
+    return false;
+  }
 }
 
 export class ConfigError extends Error {
@@ -247,5 +279,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): NodeConfig {
     banTime: c.BAN_TIME,
     rateLimit: c.RATE_LIMIT,
     trustProxy: listOf(c.TRUST_PROXY),
+    apiVhosts: listOf(c.API_VHOSTS),
+    wsOrigins: listOf(c.WS_ORIGINS),
   };
 }

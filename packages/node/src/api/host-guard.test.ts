@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { hostAllowed, hostName, originAllowed, type HostPolicy } from './host-guard.js';
+
+const policy = (bindHost: string, vhosts: string[] = [], wsOrigins: string[] = []): HostPolicy => ({ bindHost, vhosts, wsOrigins });
+const served = (p: HostPolicy, header: string): boolean => {
+  const name = hostName(header);
+  return name !== null && hostAllowed(p)(name);
+};
+
+describe('Host allow-list', () => {
+  it('serves a loopback node under the loopback names and addresses only', () => {
+    const p = policy('127.0.0.1');
+    for (const h of ['localhost:3001', 'LOCALHOST', '127.0.0.1:3001', '[::1]:3001', '127.0.0.1']) expect(served(p, h), h).toBe(true);
+    for (const h of ['attacker.example:3001', 'attacker.example', '127.0.0.2:3001', '10.0.0.1', 'localhost.:3001', 'localhost.attacker.example']) {
+      expect(served(p, h), h).toBe(false);
+    }
+  });
+
+  it('adds the bind address or name, and any IP literal only when bound to every interface', () => {
+    expect(served(policy('127.0.0.7'), '127.0.0.7:4000')).toBe(true);
+    expect(served(policy('127.0.0.7'), '192.0.2.1:4000')).toBe(false);
+    expect(served(policy('node.lan'), 'NODE.lan:3001')).toBe(true);
+    expect(served(policy('fd00::5'), '[fd00::5]:3001')).toBe(true);
+    for (const bind of ['0.0.0.0', '::']) {
+      for (const h of ['192.0.2.1:3001', '[2001:db8::1]:3001', '10.1.2.3']) expect(served(policy(bind), h), `${bind} ${h}`).toBe(true);
+      expect(served(policy(bind), 'attacker.example:3001')).toBe(false);
+    }
+  });
+
+  it('adds API_VHOSTS names to the defaults, or anything for *', () => {
+    const p = policy('0.0.0.0', ['node.example.com', '2001:db8::9']);
+    expect(served(p, 'node.example.com:443')).toBe(true);
+    expect(served(p, 'localhost:3001')).toBe(true);
+    expect(served(p, 'other.example.com')).toBe(false);
+    expect(served(policy('127.0.0.1', ['*']), 'attacker.example:3001')).toBe(true);
+  });
+
+  it('refuses malformed Host headers, whatever the list', () => {
+    for (const h of ['', 'user@127.0.0.1', '127.0.0.1/x', 'localhost:3001:1', '[::1', 'local host', 'localhost:99999999']) {
+      expect(served(policy('0.0.0.0'), h), JSON.stringify(h)).toBe(false);
+    }
+  });
+});
+
+describe('WebSocket origins', () => {
+  const own = originAllowed(policy('127.0.0.1'));
+  it('admits a page of the node itself: the Origin host:port is the Host', () => {
+    expect(own('http://127.0.0.1:3001', '127.0.0.1:3001')).toBe(true);
+    expect(own('http://LOCALHOST:3001', 'localhost:3001')).toBe(true);
+    expect(own('https://node.example.com', 'node.example.com:443')).toBe(true);
+    expect(own('http://node.example.com', 'node.example.com')).toBe(true);
+  });
+  it("refuses another site's page, another port, and the opaque origin", () => {
+    expect(own('http://attacker.example', '127.0.0.1:3001')).toBe(false);
+    expect(own('http://127.0.0.1:8080', '127.0.0.1:3001')).toBe(false);
+    expect(own('null', '127.0.0.1:3001')).toBe(false);
+    expect(own('file://', '127.0.0.1:3001')).toBe(false);
+  });
+  it('admits WS_ORIGINS, or any for *', () => {
+    const listed = originAllowed(policy('127.0.0.1', [], ['https://wallet.example.com']));
+    expect(listed('https://wallet.example.com', '127.0.0.1:3001')).toBe(true);
+    expect(listed('http://wallet.example.com', '127.0.0.1:3001')).toBe(false);
+    expect(originAllowed(policy('127.0.0.1', [], ['*']))('null', '127.0.0.1:3001')).toBe(true);
+  });
+});

@@ -1,0 +1,106 @@
+import { isIP } from 'node:net';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HttpError } from './http-error.js';
+
+/**
+ * Which Host names and WebSocket origins the node answers to (geth's --http.vhosts and
+ * --ws.origins). A page on attacker.example whose name is rebound to 127.0.0.1 reaches a
+ * loopback node as same-origin, but its requests still carry `Host: attacker.example`; a page
+ * on any site may open a WebSocket to 127.0.0.1, but it carries that site's Origin.
+ */
+export interface HostPolicy {
+  /** The address the API is bound to (HOST). */
+  bindHost: string;
+  /** API_VHOSTS: names answered to besides the defaults; `*` for any. */
+  vhosts: readonly string[];
+  /** WS_ORIGINS: origins (scheme://host[:port]) whose pages may open /ws besides the node's own; `*` for any. */
+  wsOrigins: readonly string[];
+}
+
+export const DEFAULT_HOST_POLICY: HostPolicy = { bindHost: '127.0.0.1', vhosts: [], wsOrigins: [] };
+
+/** A Host header: a name, an IPv4 address or a bracketed IPv6 address, and an optional port. Nothing else. */
+const HOST_HEADER = /^(?:\[[0-9a-f:.]+\]|[a-z0-9_.-]+)(?::\d{1,5})?$/i;
+
+/** The host part of a Host header as browsers and URL parsing write it (lower case, IPs canonical), or null if malformed. */
+export function hostName(header: string): string | null {
+  if (!HOST_HEADER.test(header)) return null;
+  try {
+    return new URL(`http://${header}`).hostname;
+  } catch {
+    return null;
+  }
+}
+
+/** An address or name as it appears in a parsed Host: IPv6 bracketed, IPv4 canonical, names in lower case. */
+function canonical(host: string): string | null {
+  return hostName(isIP(host) === 6 ? `[${host}]` : host);
+}
+
+const isIpLiteral = (name: string): boolean => isIP(name.startsWith('[') ? name.slice(1, -1) : name) !== 0;
+
+/**
+ * Whether a Host name may be served: localhost, the loopback addresses, the bind address, the
+ * configured names, and any IP literal when bound to every interface (an IP typed in the address
+ * bar is not a name anyone can rebind).
+ */
+export function hostAllowed(policy: HostPolicy): (name: string) => boolean {
+  if (policy.vhosts.includes('*')) return () => true;
+  const names = new Set(['localhost', '127.0.0.1', '[::1]']);
+  for (const h of [policy.bindHost, ...policy.vhosts]) {
+    const c = canonical(h);
+    if (c !== null) names.add(c);
+  }
+  const anyIp = policy.bindHost === '0.0.0.0' || policy.bindHost === '::';
+  return (name) => names.has(name) || (anyIp && isIpLiteral(name));
+}
+
+/** Whether a WebSocket's Origin is the node's own (its host:port is the request's Host) or listed. */
+export function originAllowed(policy: HostPolicy): (origin: string, host: string) => boolean {
+  if (policy.wsOrigins.includes('*')) return () => true;
+  const listed = new Set(policy.wsOrigins.map((o) => new URL(o).origin));
+  return (origin, host) => {
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      // "null" (sandboxed frames, file: pages) and anything unparsable is no one's origin.
+      return false;
+    }
+    if (listed.has(url.origin)) return true;
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+    // Parsed under the origin's scheme, so an explicit default port (:80, :443) compares equal to none.
+    try {
+      return new URL(`${url.protocol}//${host}`).host === url.host;
+    } catch {
+      return false;
+    }
+  };
+}
+
+const HOST_REFUSED = 'forbidden host: the Host header names none of the hosts this node answers to (add the name to API_VHOSTS)';
+const ORIGIN_REFUSED = "forbidden origin: a WebSocket opened by another site's page (add its origin to WS_ORIGINS)";
+
+const isUpgrade = (req: FastifyRequest): boolean => req.headers.upgrade?.toLowerCase() === 'websocket';
+
+/**
+ * Refuses, before any route runs (API, web app, /ws upgrade, not-found), a request whose Host is
+ * not served, and a WebSocket upgrade from another site's page. A request without a Host (HTTP/1.0
+ * health checks) and an upgrade without an Origin (the CLI, scripts) come from no browser page and
+ * pass. The raw Host is checked, never X-Forwarded-Host: behind a proxy, list the name it passes on.
+ */
+export function installHostGuard(app: FastifyInstance, policy: HostPolicy): void {
+  const served = hostAllowed(policy);
+  const sameSite = originAllowed(policy);
+  app.addHook('onRequest', async (req) => {
+    const host = req.headers.host;
+    if (host !== undefined) {
+      const name = hostName(host);
+      if (name === null || !served(name)) throw new HttpError(403, HOST_REFUSED, 'host-not-allowed');
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && isUpgrade(req) && (host === undefined || !sameSite(origin, host))) {
+      throw new HttpError(403, ORIGIN_REFUSED, 'origin-not-allowed');
+    }
+  });
+}
