@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { generateKeyPair } from '@libp2p/crypto/keys';
+import { createHash } from 'node:crypto';
+import { generateKeyPair, generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
-import { ADDRMAN, AddrMan } from './addrman.js';
+import { ADDRMAN, AddrMan, MAX_TRIED_COLLISIONS } from './addrman.js';
 
 async function ids(n: number): Promise<string[]> {
   return Promise.all(Array.from({ length: n }, async () => peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()));
 }
+
+/** Peer ids from fixed seeds: with a fixed bucket key, every slot is the same on every run. */
+async function seededIds(n: number, tag: string): Promise<string[]> {
+  const seed = (i: number) => createHash('sha256').update(`${tag}/${i}`).digest();
+  return Promise.all(Array.from({ length: n }, async (_, i) => peerIdFromPrivateKey(await generateKeyPairFromSeed('Ed25519', seed(i))).toString()));
+}
+
+const FIXED_KEY = new Uint8Array(32).fill(7);
+const HOUR = 3600_000;
 
 const addr = (ip: string, port: number) => `/ip4/${ip}/tcp/${port}`;
 
@@ -188,5 +198,92 @@ describe('AddrMan', () => {
     expect(book.get(b!)).toBeUndefined();
     expect(book.get(c!)?.addrs).toEqual(['/dns4/seed.example/tcp/1']);
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('test-before-evict (Core PR #9037)', () => {
+    /**
+     * Tried entries reached 5 hours ago in one netgroup, then newly reached
+     * ones in the same group until one lands on the slot of an old entry: the
+     * collision that stays recorded (an occupant reached lately is kept at once).
+     */
+    async function collision(testWindowMs = 40 * 60_000) {
+      let t = 1_000 * HOUR;
+      const book = new AddrMan(undefined, 'self', () => t, { key: FIXED_KEY, testWindowMs });
+      const [olds, news] = [await seededIds(40, 'old'), await seededIds(200, 'new')];
+      olds.forEach((id, i) => {
+        book.add(id, [addr('44.1.0.1', 9000 + i)], { kind: 'manual' });
+        book.markConnected(id);
+      });
+      book.resolveCollisions();
+      t += 5 * HOUR;
+      for (const id of news) {
+        book.add(id, [addr('44.1.0.2', 9000 + news.indexOf(id))], { kind: 'manual' });
+        book.markConnected(id);
+        book.resolveCollisions();
+        if (book.triedCollisions === 0) continue;
+        const old = book.selectTriedCollision()!;
+        expect(olds).toContain(old.peerId);
+        expect(book.get(id)?.tried).toBe(false);
+        return { book, newId: id, oldId: old.peerId, advance: (ms: number) => (t += ms) };
+      }
+      throw new Error('no collision with an old entry');
+    }
+
+    it('an occupant that answers its test dial keeps its tried slot; the newcomer stays new', async () => {
+      const { book, newId, oldId, advance } = await collision();
+      book.markAttempt(oldId);
+      advance(2_000);
+      book.markConnected(oldId);
+      book.resolveCollisions();
+      expect(book.get(oldId)?.tried).toBe(true);
+      expect(book.get(newId)?.tried).toBe(false);
+      expect(book.triedCollisions).toBe(0);
+      expect(book.selectTriedCollision()).toBeUndefined();
+    });
+
+    it('an occupant that does not answer is evicted once its dial has had a minute, not before', async () => {
+      const { book, newId, oldId, advance } = await collision();
+      book.markAttempt(oldId);
+      advance(30_000);
+      book.resolveCollisions();
+      expect(book.get(oldId)?.tried).toBe(true);
+      expect(book.get(newId)?.tried).toBe(false);
+      // Tested once: not offered for a second dial.
+      expect(book.selectTriedCollision()).toBeUndefined();
+      advance(31_000);
+      book.resolveCollisions();
+      expect(book.get(newId)?.tried).toBe(true);
+      expect(book.get(oldId)?.tried).not.toBe(true);
+      expect(book.triedCollisions).toBe(0);
+    });
+
+    it('an occupant never tested is evicted after the (configurable) test window', async () => {
+      const { book, newId, oldId, advance } = await collision(10 * 60_000);
+      advance(10 * 60_000 - 1_000);
+      book.resolveCollisions();
+      expect(book.get(oldId)?.tried).toBe(true);
+      expect(book.get(newId)?.tried).toBe(false);
+      advance(2_000);
+      book.resolveCollisions();
+      expect(book.get(newId)?.tried).toBe(true);
+      expect(book.get(oldId)?.tried).not.toBe(true);
+    });
+
+    it('keeps at most 10 collisions; the rest stay new until reached again', async () => {
+      const book = new AddrMan(undefined, 'self', Date.now, { key: FIXED_KEY });
+      const many = await seededIds(400, 'crowd');
+      const madeTried: string[] = [];
+      many.forEach((id, i) => {
+        // Each from its own source, so the new table holds them all.
+        book.add(id, [addr('44.2.0.1', 9000 + i)], { kind: 'px', from: addr(`${1 + (i % 9)}.${i % 250}.0.1`, 1) });
+        book.markConnected(id);
+        if (book.get(id)?.tried) madeTried.push(id);
+      });
+      expect(book.triedCollisions).toBe(MAX_TRIED_COLLISIONS);
+      // One group reaches 8 tried buckets (128 slots): once full, no later entry pushed an earlier one out.
+      expect(madeTried.length).toBeGreaterThan(40);
+      expect(madeTried.length).toBeLessThanOrEqual(8 * ADDRMAN.bucketSize);
+      expect(madeTried.filter((id) => book.get(id)?.tried)).toEqual(madeTried);
+    });
   });
 });

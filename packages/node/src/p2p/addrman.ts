@@ -12,6 +12,8 @@ export interface BookEntry {
   addrs: string[];
   lastSeen: number;
   lastConnected: number;
+  /** Our last dial of it, answered or not (Core's m_last_try). */
+  lastTry: number;
   failures: number;
   /** Earliest time for the next dial; grows with failures. */
   retryAt: number;
@@ -51,6 +53,21 @@ const STALE_MS = 30 * 24 * 3600_000;
 /** Core's IsTerrible: an address never reached after this many tries is dropped. */
 const NEVER_REACHED_TRIES = 3;
 const MAX_FAILURES = 12;
+/** Core's ADDRMAN_SET_TRIED_COLLISION_SIZE: addresses waiting for a tried slot whose occupant is being tested. */
+export const MAX_TRIED_COLLISIONS = 10;
+/** Core's ADDRMAN_TEST_WINDOW: a collision whose occupant was never tested in this time evicts it. */
+const TEST_WINDOW_MS = 40 * 60_000;
+/** Core's ADDRMAN_REPLACEMENT: a tried entry reached within this time is never evicted. */
+const REPLACEMENT_MS = 4 * 3600_000;
+/** How long a test dial of an occupant may take before it counts as unanswered. */
+const TEST_GRACE_MS = 60_000;
+
+export interface AddrManOptions {
+  /** The bucket key; a random one when absent (tests fix it so slots do not vary between runs). */
+  key?: Uint8Array;
+  /** How long a tried-table collision waits for its occupant to be tested before evicting it. */
+  testWindowMs?: number;
+}
 
 interface Stored {
   key: string;
@@ -72,16 +89,21 @@ export class AddrMan {
   private readonly newSlots: (string | undefined)[] = new Array(ADDRMAN.newBuckets * ADDRMAN.bucketSize);
   private readonly triedSlots: (string | undefined)[] = new Array(ADDRMAN.triedBuckets * ADDRMAN.bucketSize);
   private readonly key: Uint8Array;
+  /** Entries (peer id) waiting for a tried slot, with when the collision was recorded. */
+  private readonly collisions = new Map<string, number>();
+  private readonly testWindowMs: number;
   private dirty = false;
 
   constructor(
     private readonly path: string | undefined,
     private readonly self: string,
     private readonly now: () => number = Date.now,
+    opts: AddrManOptions = {},
   ) {
     const stored = path ? readJson<Stored | undefined>(path, undefined) : undefined;
+    this.testWindowMs = opts.testWindowMs ?? TEST_WINDOW_MS;
     // A damaged file must not stop the node: a key that is not 64 hex digits is replaced (the buckets are re-drawn).
-    this.key = typeof stored?.key === 'string' && /^[0-9a-f]{64}$/i.test(stored.key) ? hexToBytes(stored.key) : randomBytes(32);
+    this.key = opts.key ?? (typeof stored?.key === 'string' && /^[0-9a-f]{64}$/i.test(stored.key) ? hexToBytes(stored.key) : randomBytes(32));
     for (const e of Array.isArray(stored?.entries) ? stored.entries : []) this.restore(e);
   }
 
@@ -114,6 +136,7 @@ export class AddrMan {
       addrs: valid,
       lastSeen: this.now(),
       lastConnected: 0,
+      lastTry: 0,
       failures: 0,
       retryAt: 0,
       source: origin.kind,
@@ -142,14 +165,15 @@ export class AddrMan {
       e.addrs = addrs;
       return;
     }
+    const wasTried = e.tried;
     this.clearSlot(e);
     this.entries.delete(peerId);
     e.addrs = addrs;
     e.group = group;
-    // Just reached there, so it is kept: a tried entry takes its tried slot under the new group (the
-    // occupant goes back to new, as on any promotion), a new one its new slot whoever holds it.
-    if (e.tried) this.promote(e);
-    else this.placeNew(e, true);
+    // Just reached there, so it is kept: in its new slot whoever holds it, and a tried entry asks for its
+    // tried slot under the new group as any newly reached entry does (test-before-evict).
+    this.placeNew(e, true);
+    if (wasTried) this.makeTried(e);
     this.dirty = true;
   }
 
@@ -159,8 +183,68 @@ export class AddrMan {
     e.lastConnected = this.now();
     e.failures = 0;
     e.retryAt = 0;
-    if (!e.tried) this.promote(e);
+    if (!e.tried) this.makeTried(e);
     this.dirty = true;
+  }
+
+  /** A dial of the entry starts (Core's Attempt): a test of a tried slot's occupant counts from here. */
+  markAttempt(peerId: string): void {
+    const e = this.entries.get(peerId);
+    if (e) e.lastTry = this.now();
+  }
+
+  /** Entries waiting for a tried slot whose occupant is being tested. */
+  get triedCollisions(): number {
+    return this.collisions.size;
+  }
+
+  /**
+   * Core's ResolveCollisions: a waiting entry takes its tried slot when it
+   * is free, or when the occupant, not reached for 4 hours, failed a dial
+   * made over a minute ago, or was not tested within the test window; an
+   * occupant reached within 4 hours stays and the waiting entry stays new.
+   */
+  resolveCollisions(): void {
+    const t = this.now();
+    for (const [id, since] of [...this.collisions]) {
+      const e = this.entries.get(id);
+      if (!e || e.tried) {
+        this.collisions.delete(id);
+        continue;
+      }
+      const verdict = this.collisionVerdict(e, since, t);
+      if (verdict === 'wait') continue;
+      this.collisions.delete(id);
+      if (verdict === 'evict') {
+        this.promote(e);
+        this.dirty = true;
+      }
+    }
+  }
+
+  private collisionVerdict(e: BookEntry, since: number, t: number): 'evict' | 'keep' | 'wait' {
+    const occupant = this.triedSlots[this.triedSlot(e)];
+    const old = occupant === undefined ? undefined : this.entries.get(occupant);
+    if (!old) return 'evict';
+    if (t - old.lastConnected < REPLACEMENT_MS) return 'keep';
+    // Dialled lately and not reached since: the dial failed (or is still under way, within the grace).
+    if (t - old.lastTry < REPLACEMENT_MS) return t - old.lastTry > TEST_GRACE_MS ? 'evict' : 'wait';
+    return t - since > this.testWindowMs ? 'evict' : 'wait';
+  }
+
+  /**
+   * Core's SelectTriedCollision: the tried entry a waiting one would evict,
+   * for a test dial (a feeler); only occupants not dialled since the
+   * collision was recorded, oldest collision first.
+   */
+  selectTriedCollision(): BookEntry | undefined {
+    for (const [id, since] of this.collisions) {
+      const e = this.entries.get(id);
+      const occupant = e && !e.tried ? this.triedSlots[this.triedSlot(e)] : undefined;
+      const old = occupant === undefined ? undefined : this.entries.get(occupant);
+      if (old && old.lastTry < since) return old;
+    }
+    return undefined;
   }
 
   /**
@@ -255,6 +339,7 @@ export class AddrMan {
       addrs: valid,
       lastSeen: Number(raw.lastSeen) || 0,
       lastConnected: Number(raw.lastConnected) || 0,
+      lastTry: Number(raw.lastTry) || 0,
       failures: Math.min(Number(raw.failures) || 0, NEVER_REACHED_TRIES - 1),
       retryAt: 0,
       source,
@@ -298,6 +383,22 @@ export class AddrMan {
     this.newSlots[slot] = e.peerId;
     this.entries.set(e.peerId, e);
     return true;
+  }
+
+  /**
+   * Test-before-evict (Core's Good_ with test_before_evict): an entry whose
+   * tried slot holds another is not moved at once, as that would let anyone
+   * with many reachable addresses wear the tried table down; it waits in new
+   * (at most MAX_TRIED_COLLISIONS at a time, the rest are asked again on
+   * their next connection) while the occupant is tested.
+   */
+  private makeTried(e: BookEntry): void {
+    const occupant = this.triedSlots[this.triedSlot(e)];
+    if (occupant === undefined || occupant === e.peerId || !this.entries.has(occupant)) {
+      this.promote(e);
+      return;
+    }
+    if (!this.collisions.has(e.peerId) && this.collisions.size < MAX_TRIED_COLLISIONS) this.collisions.set(e.peerId, this.now());
   }
 
   /** Moves an entry to tried; the tried slot's previous occupant goes back to new (Core's eviction). */
@@ -357,7 +458,7 @@ function fromPublicPeer(origin: Origin): boolean {
  * behind our firewall. A peer on loopback or a private network (tests, a
  * LAN) may tell us of others there.
  */
-function validAddrs(peerId: string, addrs: string[], rules: { names: boolean; publicOnly: boolean }): string[] {
+export function validAddrs(peerId: string, addrs: string[], rules: { names: boolean; publicOnly: boolean }): string[] {
   const out: string[] = [];
   for (const raw of addrs.slice(0, ADDRMAN.maxAddrs * 2)) {
     if (raw.length > ADDRMAN.maxAddrLength || !isMultiaddr(raw)) continue;

@@ -110,13 +110,36 @@ export function isRoutable(ip: string): boolean {
   return !((x & 0xfe) === 0xfc || (x === 0xfe && (y & 0x80) === 0x80) || x === 0xff);
 }
 
-/** The group of an IP; anything that does not parse as one (a DNS name) is its own group under a prefix no IP has. */
+/**
+ * The group of an IP; anything that does not parse as one (a DNS name) is
+ * its own group under a prefix no IP has. An IPv6 address that carries an
+ * IPv4 address is in that IPv4 address's group (Core's GetNetClass and
+ * GetGroup): else one IPv4 host would count once per form, and every Teredo
+ * client (all under 2001:0::/32) would share one group.
+ */
 export function netgroup(ip: string): string {
-  const b = parseIp(ip);
-  if (!b) return `name:${ip.toLowerCase()}`;
+  const parsed = parseIp(ip);
+  if (!parsed) return `name:${ip.toLowerCase()}`;
+  const b = parsed.length === 16 ? (embeddedV4(parsed) ?? parsed) : parsed;
   if (b.length === 4) return b[0] === 127 ? formatIp(b) : `${b[0]}.${b[1]}`;
   if (b.every((v, i) => v === 0 || (i === 15 && v === 1))) return formatIp(b);
   return `${((b[0]! << 8) | b[1]!).toString(16)}:${((b[2]! << 8) | b[3]!).toString(16)}`;
+}
+
+const startsWith = (b: Uint8Array, prefix: readonly number[]): boolean => prefix.every((v, i) => b[i] === v);
+
+/**
+ * The IPv4 address inside 6to4 (2002::/16, RFC 3964: bytes 2–5), Teredo
+ * (2001:0::/32, RFC 4380: the client's address, bits inverted, in the last
+ * 4 bytes), NAT64 (64:ff9b::/96, RFC 6052) and IPv4-translated
+ * (::ffff:0:0:0/96, RFC 6145) addresses.
+ */
+function embeddedV4(b: Uint8Array): Uint8Array | undefined {
+  if (startsWith(b, [0x20, 0x02])) return b.slice(2, 6);
+  if (startsWith(b, [0x20, 0x01, 0, 0])) return b.slice(12).map((x) => x ^ 0xff);
+  if (startsWith(b, [0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0])) return b.slice(12);
+  if (startsWith(b, [0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0])) return b.slice(12);
+  return undefined;
 }
 
 /** The IP (or DNS name) in a multiaddr such as /ip4/1.2.3.4/tcp/9000/p2p/…; undefined when there is none. */

@@ -8,6 +8,7 @@ import { TypedEmitter } from '../util/typed-emitter.js';
 import { createHost, type ConnInfo, type Host } from './libp2p.js';
 import type { ProtocolTraffic } from './traffic.js';
 import { AddrMan } from './addrman.js';
+import { chooseAnchors, loadAnchors, saveAnchors } from './anchors.js';
 import { InboundGate } from './inbound-gate.js';
 import { ipOf } from './netgroup.js';
 import { TipAnnouncer } from './announcer.js';
@@ -233,6 +234,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
       maxOutbound: this.o.maxOutbound,
       log,
       askPeers: (id) => askPeers({ wire: this.wire, protocol: this.ids.px, peers, learn: (source, records) => this.learn(source, records) }, id),
+      anchors: loadAnchors(this.anchorsPath, this.host.peerId),
     });
 
     this.host.onConnect((c) => this.onConnection(c));
@@ -253,7 +255,19 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     log.info(`P2P listening as ${this.host.peerId} on ${this.addrs().join(', ')}`);
   }
 
+  private get anchorsPath(): string {
+    return join(this.o.dataDir, 'p2p', 'anchors.json');
+  }
+
   async stop(): Promise<void> {
+    // Before the host closes its connections, which empties the peer table.
+    if (this.host && !this.stopped) {
+      try {
+        saveAnchors(this.anchorsPath, chooseAnchors(this.table.all()));
+      } catch (e) {
+        this.o.log.warn(`could not save anchors: ${(e as Error).message}`);
+      }
+    }
     this.stopped = true;
     clearInterval(this.statusTimer);
     this.o.chain.off('tip', this.onTip);

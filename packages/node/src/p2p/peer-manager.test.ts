@@ -1,9 +1,14 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { generateKeyPair } from '@libp2p/crypto/keys';
+import { generateKeyPair, generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { createLogger } from '../util/logger.js';
-import { AddrMan } from './addrman.js';
+import { AddrMan, type AddrManOptions } from './addrman.js';
+import { chooseAnchors, loadAnchors, saveAnchors } from './anchors.js';
 import { multiaddrPeer } from './libp2p.js';
 import { groupOf } from './netgroup.js';
 import { FRESH_DIALS, PeerManager, type PeerManagerDeps } from './peer-manager.js';
@@ -14,12 +19,21 @@ async function ids(n: number): Promise<string[]> {
   return Promise.all(Array.from({ length: n }, async () => peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()));
 }
 
+/** Peer ids from fixed seeds: with a fixed bucket key, every slot is the same on every run. */
+async function seededIds(n: number, tag: string): Promise<string[]> {
+  const seed = (i: number) => createHash('sha256').update(`${tag}/${i}`).digest();
+  return Promise.all(Array.from({ length: n }, async (_, i) => peerIdFromPrivateKey(await generateKeyPairFromSeed('Ed25519', seed(i))).toString()));
+}
+
+/** First octets of public IPv4 space, without the private, loopback, link-local, carrier-NAT and benchmarking blocks. */
+const PUBLIC_OCTETS = Array.from({ length: 223 }, (_, i) => i + 1).filter((x) => ![10, 100, 127, 169, 172, 192, 198].includes(x));
+
 const addr = (ip: string, port: number) => `/ip4/${ip}/tcp/${port}`;
 const log = createLogger('hackcoin:test', true);
 
 /** A manager over a real address book and peer table; `reach` decides which dialled addresses answer. */
-function setup(reach: (address: string) => boolean, extra: Partial<PeerManagerDeps> = {}, remoteOf = (address: string) => address) {
-  const book = new AddrMan(undefined, 'self');
+function setup(reach: (address: string) => boolean, extra: Partial<PeerManagerDeps> = {}, remoteOf = (address: string) => address, bookOpts: AddrManOptions = {}) {
+  const book = new AddrMan(undefined, 'self', Date.now, bookOpts);
   const table = new PeerTable({ isBanned: () => false, ban: () => { throw new Error('no bans here'); } }, log);
   const dials: string[] = [];
   const hungUp: string[] = [];
@@ -179,4 +193,106 @@ describe('PeerManager', () => {
     expect(table.has(id2!)).toBe(true);
     expect(slowHits).toBe(1);
   }, 20_000);
+
+  it("an attacker's many reachable addresses cannot evict reachable honest tried entries (test-before-evict)", async () => {
+    vi.useFakeTimers();
+    const { book, dials, hungUp, table, manager } = setup(() => true, { maxOutbound: 0, feelerIntervalMs: 10_000 }, undefined, { key: new Uint8Array(32).fill(3) });
+    stop = () => manager.stop();
+    const honest = await seededIds(300, 'honest');
+    honest.forEach((id, i) => {
+      book.add(id, [addr(`${PUBLIC_OCTETS[i % PUBLIC_OCTETS.length]}.${10 + Math.floor(i / PUBLIC_OCTETS.length)}.0.1`, 9000)], { kind: 'px', from: addr(`${PUBLIC_OCTETS[i % 50]}.77.0.1`, 1) });
+      book.markConnected(id);
+    });
+    // Honest entries that met each other in a slot: the occupant was reached just now, so it stays.
+    book.resolveCollisions();
+    const honestTried = honest.filter((id) => book.get(id)?.tried);
+    expect(honestTried.length).toBeGreaterThan(150);
+    // Hours later: no honest entry is protected by a recent connection, each must answer a test dial.
+    vi.setSystemTime(Date.now() + 5 * 3600_000);
+    manager.start();
+    const attackers = await seededIds(1_000, 'attacker');
+    const attackerAddr = (i: number) => addr(`${PUBLIC_OCTETS[i % PUBLIC_OCTETS.length]}.${100 + Math.floor(i / PUBLIC_OCTETS.length)}.6.6`, 7000);
+    attackers.forEach((id, i) => book.add(id, [attackerAddr(i)], { kind: 'manual' }));
+    // Every attacker address is reached again and again (the audit's attack: 187 honest tried entries worn down to 41).
+    for (let round = 0; round < 6; round++) {
+      for (const id of attackers) book.markConnected(id);
+      expect(book.triedCollisions).toBeLessThanOrEqual(10);
+      await vi.advanceTimersByTimeAsync(10 * 60_000);
+    }
+    expect(honestTried.filter((id) => book.get(id)?.tried)).toEqual(honestTried);
+    // They were tested: dialled, answered, hung up (feelers are not kept as peers).
+    const tested = honestTried.filter((id) => dials.some((d) => d.endsWith(id)));
+    expect(tested.length).toBeGreaterThan(5);
+    expect(hungUp).toEqual(expect.arrayContaining(tested));
+    expect(table.count('outbound')).toBe(0);
+    // Attackers still reach tried slots nobody held.
+    expect(attackers.filter((id) => book.get(id)?.tried).length).toBeGreaterThan(0);
+  });
+
+  it('a tried entry that fails its test dial gives its slot to the newly reached address', async () => {
+    vi.useFakeTimers();
+    const { book, dials, manager } = setup((a) => !a.includes('/ip4/44.1.0.1/'), { maxOutbound: 0, feelerIntervalMs: 10_000 }, undefined, { key: new Uint8Array(32).fill(3) });
+    stop = () => manager.stop();
+    const [olds, news] = [await seededIds(40, 'gone'), await seededIds(200, 'newcomer')];
+    olds.forEach((id, i) => {
+      book.add(id, [addr('44.1.0.1', 9000 + i)], { kind: 'manual' });
+      book.markConnected(id);
+    });
+    book.resolveCollisions();
+    vi.setSystemTime(Date.now() + 5 * 3600_000);
+    let newcomer: string | undefined;
+    for (const [i, id] of news.entries()) {
+      book.add(id, [addr('44.1.0.2', 9000 + i)], { kind: 'manual' });
+      book.markConnected(id);
+      book.resolveCollisions();
+      if (book.triedCollisions > 0) {
+        newcomer = id;
+        break;
+      }
+    }
+    const old = book.selectTriedCollision()!.peerId;
+    expect(book.get(newcomer!)?.tried).toBe(false);
+    manager.start();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(dials.filter((d) => d.endsWith(old))).toHaveLength(1);
+    expect(book.get(old)?.tried).toBe(true);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(book.get(newcomer!)?.tried).toBe(true);
+    expect(book.get(old)?.tried).not.toBe(true);
+  });
+
+  it("dials the last run's two longest-connected outbound peers before any address-book pick, and only at the next start", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anchors-'));
+    const path = join(dir, 'anchors.json');
+    const last = await ids(5);
+    const table = new PeerTable({ isBanned: () => false, ban: () => { throw new Error('no bans here'); } }, log);
+    const states = last.map((id, i) => new PeerState(id, i === 0 ? 'inbound' : 'outbound', addr(`${60 + i}.1.0.1`, 9000), 1_000 + i));
+    for (const p of states) {
+      // The last one never finished its handshake.
+      if (p !== states[4]) p.status = { listenAddrs: [] } as unknown as NonNullable<PeerState['status']>;
+      table.add(p);
+    }
+    saveAnchors(path, chooseAnchors(table.all()));
+    const anchors = loadAnchors(path, 'self');
+    expect(existsSync(path)).toBe(false);
+    // The inbound peer is older, but only outbound peers are anchors.
+    expect(anchors.map((a) => a.peerId)).toEqual([last[1], last[2]]);
+
+    vi.useFakeTimers();
+    const { book, dials, table: now, manager } = setup(() => true, { maxOutbound: 3, anchors });
+    stop = () => manager.stop();
+    const known = await ids(20);
+    known.forEach((id, i) => {
+      book.add(id, [addr(`${PUBLIC_OCTETS[i]}.9.0.1`, 9000)], { kind: 'px', from: addr(`${PUBLIC_OCTETS[i]}.8.0.1`, 1) });
+      book.markConnected(id);
+    });
+    manager.start();
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(dials.slice(0, 2)).toEqual([`${addr('61.1.0.1', 9000)}/p2p/${last[1]}`, `${addr('62.1.0.1', 9000)}/p2p/${last[2]}`]);
+    expect(now.has(last[1]!) && now.has(last[2]!)).toBe(true);
+    expect(now.count('outbound')).toBe(3);
+    // Read once: a restart after this one starts from the address book.
+    expect(loadAnchors(path, 'self')).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
+  });
 });

@@ -1,6 +1,7 @@
 import type { Logger } from '../util/logger.js';
 import { resolveAddress } from './bootstrap.js';
 import { dialAddress, type AddrMan, type AddrSource, type BookEntry } from './addrman.js';
+import type { Anchor } from './anchors.js';
 import { groupOf } from './netgroup.js';
 import type { PeerTable } from './peer-set.js';
 import { short } from './peer-set.js';
@@ -26,6 +27,10 @@ export interface PeerManagerDeps {
   hangUp: (peerId: string) => void;
   /** Dials to addresses never reached before, at once and per second (defaults: FRESH_DIALS). */
   freshDials?: { burst: number; perSecond: number };
+  /** Outbound peers of the last run, dialled before any address-book pick. */
+  anchors?: readonly Anchor[];
+  /** Least time between test dials of tried entries a newly reached address would evict (default FEELER_INTERVAL_MS). */
+  feelerIntervalMs?: number;
 }
 
 const TICK_MS = 1_000;
@@ -38,6 +43,8 @@ const SAVE_INTERVAL_MS = 30_000;
  * outbound connection per half second).
  */
 export const FRESH_DIALS = { burst: 8, perSecond: 0.5 } as const;
+/** Core's FEELER_INTERVAL. */
+export const FEELER_INTERVAL_MS = 2 * 60_000;
 
 /**
  * Keeps the node connected: resolves bootstrap entries, dials address-book
@@ -55,6 +62,9 @@ export class PeerManager {
   private readonly pendingBootstrap: { entry: string; retryAt: number; failures: number }[];
   private lastPx = 0;
   private lastSave = Date.now();
+  /** The tried entry being test-dialled, if any: one at a time, apart from the outbound count. */
+  private feeler: string | undefined;
+  private lastFeeler = 0;
   private stopped = false;
 
   constructor(private readonly d: PeerManagerDeps) {
@@ -66,6 +76,7 @@ export class PeerManager {
   start(): void {
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.timer.unref();
+    this.dialAnchors();
     this.tick();
   }
 
@@ -125,6 +136,8 @@ export class PeerManager {
         this.resolving = false;
       });
     }
+    this.d.book.resolveCollisions();
+    this.testCollision();
     this.fillOutbound();
     const now = Date.now();
     if (now - this.lastPx > PX_INTERVAL_MS) {
@@ -158,10 +171,66 @@ export class PeerManager {
     }
   }
 
+  /**
+   * Core's anchors: last run's outbound peers go first, so an attacker who
+   * filled the address book while we were down does not choose all of our
+   * first connections. One per netgroup, as any outbound pick.
+   */
+  private dialAnchors(): void {
+    const busy = new Set<string>();
+    for (const a of this.d.anchors ?? []) {
+      const group = groupOf(a.addr);
+      if (busy.has(group) || this.d.peers.has(a.peerId) || this.d.isBanned(a.peerId) || this.d.isDiscouraged(a.addr)) continue;
+      busy.add(group);
+      this.dialing.set(a.peerId, group);
+      this.d.book.markAttempt(a.peerId);
+      void this.d
+        .dial(`${a.addr}/p2p/${a.peerId}`)
+        .then(
+          () => this.autoDialled.add(a.peerId),
+          (err: Error) => {
+            this.d.book.markFailed(a.peerId);
+            this.d.log.debug('anchor %s at %s failed: %s', short(a.peerId), a.addr, err.message);
+          },
+        )
+        .finally(() => this.dialing.delete(a.peerId));
+    }
+  }
+
+  /**
+   * Test-before-evict: a feeler dial to a tried entry that a newly reached
+   * address would evict. Answering keeps it (markConnected); not answering
+   * lets the address book evict it. The feeler is hung up once it answers.
+   */
+  private testCollision(): void {
+    if (this.feeler !== undefined || Date.now() - this.lastFeeler < (this.d.feelerIntervalMs ?? FEELER_INTERVAL_MS)) return;
+    const old = this.d.book.selectTriedCollision();
+    if (!old) return;
+    this.lastFeeler = Date.now();
+    const id = old.peerId;
+    this.d.book.markAttempt(id);
+    const addr = dialAddress(old);
+    if (this.d.isBanned(id) || this.d.isDiscouraged(addr)) return;
+    const connected = this.d.peers.has(id);
+    this.feeler = id;
+    void this.d
+      .dial(addr.includes('/p2p/') ? addr : `${addr}/p2p/${id}`)
+      .then(
+        () => {
+          this.d.book.markConnected(id);
+          if (!connected) this.d.hangUp(id);
+        },
+        () => this.d.book.markFailed(id),
+      )
+      .finally(() => {
+        this.feeler = undefined;
+      });
+  }
+
   private fillOutbound(): void {
     const need = this.d.maxOutbound - this.d.peers.count('outbound') - this.dialing.size;
     if (need <= 0) return;
-    const exclude = (id: string) => this.d.peers.has(id) || this.dialing.has(id) || this.d.isBanned(id) || this.d.book.get(id)!.addrs.some(this.d.isDiscouraged);
+    const exclude = (id: string) => this.d.peers.has(id) || this.dialing.has(id) || id === this.feeler || this.d.isBanned(id) || this.d.book.get(id)!.addrs.some(this.d.isDiscouraged);
     // One outbound connection per netgroup while there are others to choose from (Core's rule).
     const busy = new Set(this.d.peers.all().filter((p) => p.direction === 'outbound').map((p) => groupOf(p.address)));
     for (const group of this.dialing.values()) busy.add(group);
@@ -175,6 +244,7 @@ export class PeerManager {
     if (this.dialing.has(e.peerId)) return;
     const addr = dialAddress(e);
     this.dialing.set(e.peerId, groupOf(addr));
+    this.d.book.markAttempt(e.peerId);
     try {
       await this.d.dial(addr.includes('/p2p/') ? addr : `${addr}/p2p/${e.peerId}`);
       this.autoDialled.add(e.peerId);
