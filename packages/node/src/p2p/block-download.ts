@@ -308,7 +308,7 @@ export class BlockDownload {
       this.feedChunk++;
       this.feedPos = 0;
     }
-    const verdict = this.deps.intake.accept(from, block, { unsolicited: false }).then(
+    const verdict = this.deps.intake.accept(from, block, { unsolicited: false, served: true }).then(
       (r) => r.status,
       (e: Error) => {
         this.deps.log.warn(`block from ${short(from)} could not be processed: ${e.message}`);

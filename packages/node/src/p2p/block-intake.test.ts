@@ -34,16 +34,16 @@ describe('BlockIntake: blame for blocks found invalid later', () => {
   it("blames the peer that sent a fork's invalid block and those that sent blocks above it, not the peer whose block activated the fork", async () => {
     const { fx, tip, fork, peers, intake } = await forkWithInvalidBlock();
     const [f3, f4, f5, f6] = fork as [Block, Block, Block, Block];
-    expect(await intake.accept('x', f3, { unsolicited: false })).toEqual({ id: id(f3), status: 'side' });
-    expect(await intake.accept('y', f4, { unsolicited: false })).toEqual({ id: id(f4), status: 'side' });
+    expect(await intake.accept('x', f3, { unsolicited: false, served: true })).toEqual({ id: id(f3), status: 'side' });
+    expect(await intake.accept('y', f4, { unsolicited: false, served: true })).toEqual({ id: id(f4), status: 'side' });
     // A second copy of 4 from another peer: the first delivery is the one held to account.
-    expect(await intake.accept('z', f4, { unsolicited: false })).toEqual({ id: id(f4), status: 'duplicate' });
-    expect(await intake.accept('z', f5, { unsolicited: false })).toEqual({ id: id(f5), status: 'side' });
+    expect(await intake.accept('z', f4, { unsolicited: false, served: true })).toEqual({ id: id(f4), status: 'duplicate' });
+    expect(await intake.accept('z', f5, { unsolicited: false, served: true })).toEqual({ id: id(f5), status: 'side' });
     expect(intake.unjudgedCount).toBe(3);
     expect(peers.offences).toEqual([]);
 
     // x's block 6 makes the fork the best chain; connecting it finds 4 invalid.
-    expect(await intake.accept('x', f6, { unsolicited: false })).toEqual({ id: id(f6), status: 'invalid', blamed: true });
+    expect(await intake.accept('x', f6, { unsolicited: false, served: true })).toEqual({ id: id(f6), status: 'invalid', blamed: true });
     expect(fx.chain.tip).toBe(tip);
     expect(fx.chain.getEntry(id(f4))!.status & Status.invalid).toBe(Status.invalid);
     expect(peers.offences.map((o) => [o.peerId, o.offence, o.detail])).toEqual([
@@ -60,17 +60,32 @@ describe('BlockIntake: blame for blocks found invalid later', () => {
     const [f3, f4, f5, f6] = fork as [Block, Block, Block, Block];
     for (const b of [f3, f4, f5]) expect((await intake.accept('y', b, { unsolicited: false, blame: false })).status).toBe('side');
     expect(intake.unjudgedCount).toBe(0);
-    expect(await intake.accept('x', f6, { unsolicited: false, blame: false })).toEqual({ id: id(f6), status: 'side' });
+    expect(await intake.accept('x', f6, { unsolicited: false, blame: false })).toEqual({ id: id(f6), status: 'invalid', blamed: false });
     expect(fx.chain.tip).toBe(tip);
     expect(fx.chain.getEntry(id(f6))!.status & Status.invalid).toBe(Status.invalid);
     expect(peers.offences).toEqual([]);
   });
 
+  it('blames no gossip relayer of a block stored unvalidated, which the chain finds broken later', async () => {
+    const { fx, tip, fork, peers, intake } = await forkWithInvalidBlock(5);
+    const [f3, f4, f5, f6] = fork as [Block, Block, Block, Block];
+    await fx.chain.processBlock(f3);
+    await fx.chain.processBlock(f4);
+    // 5 has the tip's work: stored, and passed on by gossip, without being connected.
+    expect(await intake.accept('y', f5, { unsolicited: true })).toEqual({ id: id(f5), status: 'side' });
+    expect(intake.unjudgedCount).toBe(0);
+    // Connecting 6 finds 5 invalid: 6's sender is not blamed either, but 6 is not passed on.
+    expect(await intake.accept('x', f6, { unsolicited: true })).toEqual({ id: id(f6), status: 'invalid', blamed: false });
+    expect(fx.chain.tip).toBe(tip);
+    expect(fx.chain.getEntry(id(f5))!.status & Status.invalid).toBe(Status.invalid);
+    expect(peers.offences).toEqual([]);
+  });
+
   it('blames the sender of the block that activates a fork once when that block itself breaks the rule', async () => {
     const { fx, tip, fork, peers, intake } = await forkWithInvalidBlock(6);
-    for (const b of fork.slice(0, 3)) expect((await intake.accept('y', b, { unsolicited: false })).status).toBe('side');
+    for (const b of fork.slice(0, 3)) expect((await intake.accept('y', b, { unsolicited: false, served: true })).status).toBe('side');
     const f6 = fork[3]!;
-    expect(await intake.accept('x', f6, { unsolicited: false })).toEqual({ id: id(f6), status: 'invalid', blamed: true });
+    expect(await intake.accept('x', f6, { unsolicited: false, served: true })).toEqual({ id: id(f6), status: 'invalid', blamed: true });
     expect(fx.chain.tip).toBe(tip);
     expect(peers.offences.map((o) => [o.peerId, o.detail])).toEqual([['x', `block ${id(f6).slice(0, 16)}: bad-state-root`]]);
     expect(intake.unjudgedCount).toBe(0);

@@ -1,6 +1,6 @@
 import { RuleError, blockHash, decodeBlock, hashToHex, type Block, type RejectCode } from '@hackcoin/core';
 import type { BlockStatus, ChainEvents } from '../chain/chain.js';
-import type { ChainEntry } from '../chain/entry.js';
+import { Status, type ChainEntry } from '../chain/entry.js';
 import type { Logger } from '../util/logger.js';
 import type { PeerSet } from './peer-set.js';
 import { short } from './peer-set.js';
@@ -99,8 +99,14 @@ export class BlockIntake {
    * before validating it (BIP152's high-bandwidth relay): they then pass on
    * invalid blocks too, so, as in Bitcoin Core, only a broken header rule is
    * held against the sender.
+   * `served`: the peer sent the block from its store when asked (sync, an
+   * announced tip), which an honest node does only for a block it validated
+   * (`canServe`, Core's BlockRequestAllowed), so a rule the chain finds broken
+   * only later, as a block above it activates its fork, is held against it
+   * too. A gossiped block is passed on once stored, before its fork is ever
+   * connected: only what the chain finds while processing it counts.
    */
-  async accept(from: string, block: Block, opts: { unsolicited: boolean; blame?: boolean }): Promise<IntakeResult> {
+  async accept(from: string, block: Block, opts: { unsolicited: boolean; blame?: boolean; served?: boolean }): Promise<IntakeResult> {
     const id = hashToHex(blockHash(block));
     this.seen.add(id);
     const peer = this.peers.get(from);
@@ -108,12 +114,10 @@ export class BlockIntake {
       peer.knownBlock = id;
       peer.delivered.add(id);
     }
-    // Recorded before the chain sees the block, as an activation may judge it before processBlock
-    // returns. Not a block relayed before validation: its relayer is not to blame for what the
-    // chain finds later either, even an ancestor that turns out invalid.
+    // Recorded before the chain sees the block, as an activation may judge it before processBlock returns.
     const blame = opts.blame !== false;
     const sent: Pending = { from };
-    if (blame) this.unjudged.add(id, sent);
+    if (blame && opts.served === true) this.unjudged.add(id, sent);
     const t0 = performance.now();
     try {
       const r = await this.chain.processBlock(block, { unsolicited: opts.unsolicited });
@@ -121,6 +125,7 @@ export class BlockIntake {
       if (r.status === 'connected') this.log.debug('block %s from %s connected in %d ms', id, short(from), Math.round(performance.now() - t0));
       // Stored, then found invalid with the chain it was to extend (it descends from the block that failed).
       if (sent.verdict) return sent.verdict;
+      if (r.entry && r.entry.status & Status.invalid) return { id, status: 'invalid', blamed: false };
       // Stored off the main chain, held as an orphan or deferred: judged when its chain is tried.
       if (r.status !== 'side' && r.status !== 'orphan' && r.status !== 'deferred') this.unjudged.forget(id, sent);
       return { id, status: r.status };

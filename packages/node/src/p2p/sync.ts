@@ -179,7 +179,7 @@ export class Syncer {
   private async fetchOne(peer: PeerState, hash: Uint8Array): Promise<boolean> {
     const blocks = await this.d.client.blocks(peer.peerId, [hash]);
     if (blocks.length !== 1) return false;
-    const r = await this.d.intake.accept(peer.peerId, blocks[0]!, { unsolicited: true });
+    const r = await this.d.intake.accept(peer.peerId, blocks[0]!, { unsolicited: true, served: true });
     return r.status === 'connected' || r.status === 'side' || r.status === 'duplicate';
   }
 

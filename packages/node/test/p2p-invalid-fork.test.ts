@@ -1,0 +1,86 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { NETWORKS, blockHash, encodeBlock, encodeHeader, genesisBlock, hashToHex, headerHash, type Block } from '@hackcoin/core';
+import { createHost, type Host } from '../src/p2p/libp2p.js';
+import { decodeStatus, decodeSyncRequest, encodeHashes, encodeHeaders, encodeRawList, encodeStatus } from '../src/p2p/messages.js';
+import { LIMITS, protocolIds } from '../src/p2p/protocol.js';
+import { ChainFixture } from '../src/test-support/chain-fixture.js';
+import { removeDir, waitFor, type TestNode } from './helpers/node-process.js';
+import { newWallet, startP2PNode, tip } from './helpers/p2p.js';
+
+const params = NETWORKS.regtest;
+const ids = protocolIds('regtest');
+const genesis = genesisBlock(params);
+
+/** A libp2p peer that handshakes as the holder of `fork` and serves its headers and bodies like an honest node would. */
+async function forkServer(target: TestNode, fork: Block[]): Promise<{ host: Host; served: { blocks: number } }> {
+  const info = await target.api('/api/node/info');
+  const host = await createHost({ listen: ['/ip4/127.0.0.1/tcp/0'], maxConnections: 8, maxGossipBytes: params.maxBlockSize, isBanned: () => false, agent: 'forker/1.0' });
+  const served = { blocks: 0 };
+  const byId = new Map(fork.map((b) => [hashToHex(blockHash(b)), b]));
+  const best = fork[fork.length - 1]!;
+  const status = () =>
+    encodeStatus({ network: 'regtest', chainId: params.chainId, genesis: headerHash(genesis.header), bestHash: blockHash(best), height: fork.length, chainWork: 1n << 200n, agent: 'forker/1.0', listenAddrs: [] });
+  await host.handle(ids.status, async (ex) => {
+    await ex.read(LIMITS.statusBytes, 5_000).catch(() => undefined);
+    await ex.write(status()).catch(() => undefined);
+    await ex.close();
+  });
+  await host.handle(ids.sync, async (ex) => {
+    try {
+      const req = decodeSyncRequest(await ex.read(LIMITS.requestBytes, 5_000));
+      if (req.type === 'headers') await ex.write(encodeHeaders(fork.map((b) => encodeHeader(b.header))));
+      else if (req.type === 'blocks') {
+        const blocks = req.hashes.map((h) => byId.get(hashToHex(h))).filter((b) => b !== undefined);
+        served.blocks += blocks.length;
+        await ex.write(encodeRawList(blocks.map(encodeBlock)));
+      } else await ex.write(encodeHashes([]));
+    } finally {
+      await ex.close();
+    }
+  });
+  await host.dial(info.p2p.addrs[0]);
+  const ex = await host.open(info.p2p.peerId, ids.status, 5_000);
+  await ex.write(status());
+  decodeStatus(await ex.read(LIMITS.statusBytes, 5_000));
+  await ex.close();
+  return { host, served };
+}
+
+describe('a peer serving a fork whose deep block breaks a rule', () => {
+  const nodes: TestNode[] = [];
+  const hosts: Host[] = [];
+  const fixtures: ChainFixture[] = [];
+
+  afterAll(async () => {
+    if (process.env.DUMP) process.stderr.write(nodes[0]?.output() ?? '');
+    await Promise.all(hosts.map((h) => h.stop().catch(() => undefined)));
+    await Promise.all(nodes.map((n) => n.stop()));
+    for (const n of nodes) removeDir(n.dataDir);
+    for (const fx of fixtures) await fx.close();
+  });
+
+  it('is banned for that block once the block that outweighs our tip makes the node connect it, and the node keeps its tip', async () => {
+    const node = await startP2PNode();
+    nodes.push(node);
+    await node.api('/api/mining/generate', { body: { count: 3, address: newWallet().addr } });
+    const before = await tip(node);
+    expect(before.height).toBe(3);
+
+    // Blocks 1 to 4 from genesis, valid but for block 2's state root, which only connecting it shows.
+    const fx = await ChainFixture.create();
+    fixtures.push(fx);
+    const branch = await fx.branch();
+    const fork = [branch.next(), branch.next({ stateRoot: new Uint8Array(32).fill(1) }), branch.next(), branch.next()];
+    const { host, served } = await forkServer(node, fork);
+    hosts.push(host);
+
+    const ban = await waitFor(
+      async () => (await node.api('/api/network/bans')).bans.find((b: { peerId: string }) => b.peerId === host.peerId) as { reason: string } | undefined,
+      20_000,
+      'fork server banned',
+    );
+    expect(ban.reason).toBe(`invalidBlock: block ${hashToHex(blockHash(fork[1]!)).slice(0, 16)}: bad-state-root`);
+    expect(served.blocks).toBe(4);
+    expect(await tip(node)).toEqual(before);
+  }, 60_000);
+});
