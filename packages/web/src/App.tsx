@@ -1,6 +1,7 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { Layout } from './components/Layout';
+import { LinkedTokenPrompt } from './components/LinkedTokenPrompt';
 import { Notice } from './components/Notice';
 import { lazyRoute } from './lib/lazy-route';
 import { RealtimeClient, defaultSocketUrl } from './lib/realtime';
@@ -26,8 +27,10 @@ function NotFound() {
   return <Notice tone="warn" title="Page not found">There is nothing at this address. Use the navigation above.</Notice>;
 }
 
-export function App() {
+/** `linkedToken`: a token the opening link carried that differs from the saved one, awaiting the user's choice. */
+export function App({ linkedToken }: { linkedToken?: string }) {
   const client = useMemo(() => new RealtimeClient(defaultSocketUrl()), []);
+  const [pendingToken, setPendingToken] = useState(linkedToken);
   return (
     <ToastProvider>
       <RealtimeProvider client={client}>
@@ -35,6 +38,7 @@ export function App() {
           <WalletProvider>
             <BrowserRouter>
               <Layout>
+                {pendingToken !== undefined && <LinkedTokenPrompt token={pendingToken} onDone={() => setPendingToken(undefined)} />}
                 <Routes>
                   <Route path="/" element={<Dashboard />} />
                   <Route path="/wallet" element={<WalletPage />} />

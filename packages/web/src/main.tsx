@@ -4,12 +4,12 @@ import { App } from './App';
 import { captureTokenFromUrl } from './lib/token';
 import './index.css';
 
-captureTokenFromUrl();
+const linked = captureTokenFromUrl();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root missing from index.html');
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <App linkedToken={linked.kind === 'differs' ? linked.token : undefined} />
   </StrictMode>,
 );

@@ -16,7 +16,7 @@ export function TokenForm({ purpose }: { purpose: string }) {
     <Card title="Node control token">
       <form onSubmit={submit} className="space-y-3">
         <p className="text-sm text-slate-300">
-          {purpose} needs the node's control token. Open the URL the node printed at start-up (it ends in <code>?token=…</code>) or paste the token from <code>DATA_DIR/.cookie</code>. It is kept in this
+          {purpose} needs the node's control token. Open the URL the node printed at start-up in a terminal (it ends in <code>?token=…</code>) or paste the token from <code>DATA_DIR/.cookie</code>. It is kept in this
           browser only.
         </p>
         <TextField label="Token" name="token" type="password" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} />
