@@ -72,7 +72,13 @@ export class BlockIntake {
     chain.on('block:connected', (entry) => this.unjudged.delete(entry.id));
     chain.on('block:invalid', (entry, error) => {
       const d = this.unjudged.take(entry.id);
-      if (d) d.verdict = this.judge(d.from, true, entry.id, error);
+      if (!d) return;
+      // Runs inside the chain's activation: a failure to penalise must not turn a verdict into a local failure.
+      try {
+        d.verdict = this.judge(d.from, true, entry.id, error);
+      } catch (e) {
+        this.log.error(`could not penalise ${short(d.from)} for block ${entry.id.slice(0, 16)}: ${(e as Error).message}`);
+      }
     });
   }
 
