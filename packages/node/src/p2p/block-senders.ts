@@ -20,12 +20,11 @@ export class BlockSenders<D extends Delivery = Delivery> {
     return this.map.size;
   }
 
-  /** Records `d` unless the block already has a delivery waiting; returns whether it did. */
-  add(id: string, d: D): boolean {
-    if (this.map.has(id)) return false;
+  /** Records `d` unless the block already has a delivery waiting. */
+  add(id: string, d: D): void {
+    if (this.map.has(id)) return;
     this.map.set(id, d);
     if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
-    return true;
   }
 
   /** Removes and returns the block's delivery. */
