@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { hostAllowed, hostName } from '../api/host-guard.js';
 import { MAX_SEED_ADDRS, MAX_SEED_INFO_BYTES, resolveAddress } from './bootstrap.js';
 
 const PEER = '12D3KooWGzh2Xx3ErM1r8YSoK8Xh6QCHe6u2kRtZwDqM3SJ5XjX5';
@@ -29,6 +30,31 @@ describe('resolving an http:// bootstrap seed', () => {
     expect(r.peerId).toBe(PEER);
     // The host it was reached on first: the one address known to answer is never cut.
     expect(r.addrs).toEqual([`/ip4/127.0.0.1/tcp/4001/p2p/${PEER}`, ...addrs.slice(0, MAX_SEED_ADDRS - 1)]);
+  });
+
+  it('asks a seed named by DNS at the address the name resolves to, which a node bound to 0.0.0.0 answers under its rebinding guard', async () => {
+    const allowed = hostAllowed({ bindHost: '0.0.0.0', vhosts: [], wsOrigins: [] });
+    const hosts: string[] = [];
+    const seed = await serve((req, res) => {
+      const host = req.headers.host ?? '';
+      hosts.push(host);
+      const name = hostName(host);
+      if (!name || !allowed(name)) {
+        res.writeHead(403).end('{"error":"host-not-allowed"}');
+        return;
+      }
+      res.end(JSON.stringify({ p2p: { peerId: PEER, addrs: [`/ip4/10.1.2.3/tcp/4001/p2p/${PEER}`] } }));
+    });
+    const port = new URL(seed.url).port;
+    const asked: string[] = [];
+    const r = await resolveAddress(`http://seed.hackcoin.test:${port}`, 5_000, async (name) => {
+      asked.push(name);
+      return '127.0.0.1';
+    });
+    expect(asked).toEqual(['seed.hackcoin.test']);
+    expect(hosts).toEqual([`127.0.0.1:${port}`]);
+    expect(allowed('seed.hackcoin.test')).toBe(false);
+    expect(r.addrs).toEqual([`/ip4/127.0.0.1/tcp/4001/p2p/${PEER}`, `/ip4/10.1.2.3/tcp/4001/p2p/${PEER}`]);
   });
 
   it('reads no more than its bound of an endless answer', async () => {

@@ -1,3 +1,5 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { isMultiaddr, multiaddrPeer } from './libp2p.js';
 
 /** A seed's /api/node/info is a few hundred bytes; anything past this is not one. */
@@ -10,11 +12,21 @@ export interface ResolvedPeer {
   addrs: string[];
 }
 
+/** A host name's address, IPv4 first (what a node bound to 0.0.0.0 answers on). */
+export type HostLookup = (name: string) => Promise<string>;
+
+const lookupIPv4First: HostLookup = async (name) => {
+  const all = await lookup(name, { all: true });
+  const chosen = all.find((a) => a.family === 4) ?? all[0];
+  if (!chosen) throw new Error(`${name} has no address`);
+  return chosen.address;
+};
+
 /**
  * A bootstrap entry is either a multiaddr ending in /p2p/<id>, or the seed's
  * form http://host:port, which we resolve through that node's HTTP API.
  */
-export async function resolveAddress(entry: string, timeoutMs = 5_000): Promise<ResolvedPeer> {
+export async function resolveAddress(entry: string, timeoutMs = 5_000, resolveHost: HostLookup = lookupIPv4First): Promise<ResolvedPeer> {
   const s = entry.trim();
   if (isMultiaddr(s)) {
     const peerId = multiaddrPeer(s);
@@ -26,6 +38,13 @@ export async function resolveAddress(entry: string, timeoutMs = 5_000): Promise<
     url = new URL(/^https?:\/\//.test(s) ? s : `http://${s}`);
   } catch {
     throw new Error(`not a URL or multiaddr: ${s}`);
+  }
+  // A seed named over plain HTTP is asked at the address its name resolves to: nodes answer only
+  // the Host names they are configured for (api/host-guard.ts, against DNS rebinding) but any IP
+  // when bound to every interface, and the address reached is then one we can dial.
+  if (url.protocol === 'http:' && url.hostname !== 'localhost' && isIP(url.hostname.replace(/^\[|\]$/g, '')) === 0) {
+    const ip = await resolveHost(url.hostname);
+    url.hostname = isIP(ip) === 6 ? `[${ip}]` : ip;
   }
   // Plain HTTP: whoever is on the path answers. No redirect is followed (it would make us request
   // whatever URL it names) and the body is read to a bound (an endless one took 2 GB of heap).
