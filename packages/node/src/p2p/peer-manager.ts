@@ -182,6 +182,7 @@ export class PeerManager {
       const group = groupOf(a.addr);
       if (busy.has(group) || this.d.peers.has(a.peerId) || this.d.isBanned(a.peerId) || this.d.isDiscouraged(a.addr)) continue;
       busy.add(group);
+      this.d.log.info(`dialling anchor ${a.peerId} at ${a.addr} (an outbound peer of the last run)`);
       this.dialing.set(a.peerId, group);
       this.d.book.markAttempt(a.peerId);
       void this.d
