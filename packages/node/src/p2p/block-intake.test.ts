@@ -90,4 +90,18 @@ describe('BlockIntake: blame for blocks found invalid later', () => {
     expect(peers.offences.map((o) => [o.peerId, o.detail])).toEqual([['x', `block ${id(f6).slice(0, 16)}: bad-state-root`]]);
     expect(intake.unjudgedCount).toBe(0);
   });
+
+  it('blames no gossip relayer of a copy of a block already found invalid (queued behind the copy that found it), but a peer that served one', async () => {
+    const { fx, tip, fork, peers, intake } = await forkWithInvalidBlock(5);
+    for (const b of fork.slice(0, 3)) expect((await intake.accept('y', b, { unsolicited: false })).status).toBe('side');
+    const f6 = fork[3]!;
+    const [first, second] = await Promise.all([intake.accept('x', f6, { unsolicited: true }), intake.accept('z', f6, { unsolicited: true })]);
+    expect(first).toEqual({ id: id(f6), status: 'invalid', blamed: false });
+    expect(second).toEqual({ id: id(f6), status: 'invalid', blamed: false });
+    expect(peers.offences).toEqual([]);
+    expect(fx.chain.tip).toBe(tip);
+    // Served from a store, as only a node that validated it would: its sender disagrees with us on the rules.
+    expect(await intake.accept('y', f6, { unsolicited: false, served: true })).toEqual({ id: id(f6), status: 'invalid', blamed: true });
+    expect(peers.offencesOf('y')).toEqual(['invalidBlock']);
+  });
 });

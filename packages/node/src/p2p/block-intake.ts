@@ -138,6 +138,9 @@ export class BlockIntake {
     } catch (e) {
       this.unjudged.forget(id, sent);
       if (!(e instanceof RuleError)) throw e;
+      // A copy of a block already found invalid (Core's BLOCK_CACHED_INVALID): a relayer may have
+      // sent it on before that verdict reached it; only a peer that served it from its store is at fault.
+      if (e.code === 'duplicate' && opts.served !== true) return sent.verdict ?? { id, status: 'invalid', blamed: false };
       return sent.verdict ?? this.judge(from, blame, id, e);
     }
   }

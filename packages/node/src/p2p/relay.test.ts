@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { decodeBlock, decodeTx, encodeBlock, encodeTx, txId, type CoinbaseTx, type TransferTx } from '@hackcoin/core';
+import { blockHash, decodeBlock, decodeTx, encodeBlock, encodeTx, hashToHex, txId, type CoinbaseTx, type TransferTx } from '@hackcoin/core';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import { BlockIntake } from './block-intake.js';
 import type { Validation } from './libp2p.js';
@@ -94,6 +94,19 @@ describe('Relay', () => {
     expect(r.peers.offencesOf('sender')).toEqual(['invalidPow']);
     expect(r.peers.offences[0]!.detail).toContain('bad-diffbits');
     expect(r.local.chain.height).toBe(0);
+  });
+
+  it('stores an equal-work side block but does not forward it: it is unvalidated, and a node one block behind would connect it and blame us for its faults', async () => {
+    const r = await setup();
+    await r.local.mine(2);
+    const branch = await r.local.branch();
+    await r.local.mine(1);
+    const tip = r.local.chain.tip;
+    const invalidSibling = branch.next({ stateRoot: new Uint8Array(32).fill(1) });
+    expect(await r.block(encodeBlock(invalidSibling))).toBe('ignore');
+    expect(r.local.chain.getEntry(hashToHex(blockHash(invalidSibling)))).toBeDefined();
+    expect(r.local.chain.tip).toBe(tip);
+    expect(r.peers.offences).toEqual([]);
   });
 
   it('publishes a block made here exactly once', async () => {

@@ -157,6 +157,8 @@ export class Relay {
     }
     // An invalid block its sender is not blamed for (relayed before validation) must not cost it gossip score either.
     if (r.status === 'invalid') return r.blamed === false ? 'ignore' : 'reject';
-    return r.status === 'connected' || r.status === 'side' ? 'accept' : 'ignore';
+    // Only a block the chain connected is forwarded: a side block is stored unvalidated, and a
+    // node behind us that connects it would hold its faults against us (Core relays only new tips).
+    return r.status === 'connected' ? 'accept' : 'ignore';
   }
 }
