@@ -76,6 +76,17 @@ function bad(detail: string): never {
   reject('bad-txns-contract-payload', detail);
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Whether a string is well-formed UTF-16 (no lone surrogate). JSON escapes such as "\ud800" make
+ * lone surrogates out of valid UTF-8; UTF-8 cannot hold one (TextEncoder writes U+FFFD), so a
+ * string stored as UTF-8 and read back would differ from the one a node kept in memory.
+ */
+export function isWellFormedUnicode(s: string): boolean {
+  return !LONE_SURROGATE.test(s);
+}
+
 /** True when the transfer carries a contract payload (non-empty data). Plain transfers have empty data. */
 export function isContractTx(tx: TransferTx): boolean {
   return tx.data.length > 0;
@@ -83,7 +94,8 @@ export function isContractTx(tx: TransferTx): boolean {
 
 /**
  * Parses and checks a contract payload without chain state. Rejections:
- * `bad-txns-contract-payload` (shape, recipient), `bad-txns-contract-gas`
+ * `bad-txns-contract-payload` (shape, recipient, a deploy's code with a lone
+ * surrogate), `bad-txns-contract-gas`
  * (limit out of range or below the intrinsic gas), `bad-txns-contract-fee`
  * (fee ≠ gasLimit × gasPrice), `bad-txns-contract-args-too-deep` (nesting,
  * measured on the text before it is parsed) and `bad-txns-contract-source-size`
@@ -128,6 +140,8 @@ export function contractPayload(tx: TransferTx, params: ConsensusParams): Contra
     if (o.code.length > CONTRACT_LIMITS.maxSourceLength) {
       reject('bad-txns-contract-source-size', `source of ${o.code.length} characters, at most ${CONTRACT_LIMITS.maxSourceLength}`);
     }
+    // The code is stored as UTF-8 and read back after a restart: it must survive the round trip.
+    if (!isWellFormedUnicode(o.code)) bad('code is not well-formed Unicode (lone surrogate)');
     if (!Array.isArray(o.init)) bad('init must be an array');
     if (!equalBytes(tx.to, ZERO_ADDRESS)) bad('a deploy is sent to the zero address');
     payload = { type: 'deploy', code: o.code, init: o.init, gasLimit, gasPrice };

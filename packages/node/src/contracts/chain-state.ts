@@ -5,6 +5,7 @@ import {
   formatAddress,
   hashToHex,
   hexToBytes,
+  isWellFormedUnicode,
   txHash,
   txSender,
   type Block,
@@ -20,6 +21,16 @@ import { ByteLru } from '../util/byte-lru.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+
+/**
+ * A string as a read from LevelDB returns it (UTF-8 round trip: a lone surrogate becomes U+FFFD).
+ * The caches hold this form, so a node that kept an entry and one that read it back from disk
+ * (after a restart or an eviction) run the same code and see the same slots. Consensus rules
+ * keep such strings out (contractPayload); this is the second line.
+ */
+function asStored(s: string): string {
+  return isWellFormedUnicode(s) ? s : dec.decode(enc.encode(s));
+}
 
 export interface DeploymentInfo {
   address: string;
@@ -161,13 +172,12 @@ export class ContractChainState implements ContractStateBase {
   }
 
   storageGet(address: string, k: string): string | undefined {
-    const id = address + k;
-    let v = this.slots.get(id);
+    let v = this.slots.get(address + asStored(k));
     if (v === undefined) {
       this.diskReads++;
       const raw = this.db.getSync(key(Prefix.contractStorage, hexToBytes(address), enc.encode(k)));
       v = raw === undefined ? null : dec.decode(raw);
-      this.cacheSlot(id, v);
+      this.cacheSlot(address, k, v);
     }
     return v ?? undefined;
   }
@@ -232,7 +242,9 @@ export class ContractChainState implements ContractStateBase {
     return { gte: key(Prefix.contractStorage, a), lt: upper };
   }
 
-  private cacheSlot(id: string, v: string | null): void {
+  private cacheSlot(address: string, k: string, value: string | null): void {
+    const id = address + asStored(k);
+    const v = value === null ? null : asStored(value);
     this.slots.set(id, v, 2 * (id.length + (v?.length ?? 0)) + ENTRY_OVERHEAD);
   }
 
@@ -260,6 +272,7 @@ export class ContractChainState implements ContractStateBase {
   connect(t: BlockTransition, block: Block, height: number, backend: SignatureBackend): { ops: BatchOp[]; undo: ContractUndo; apply: () => void } {
     const ops: BatchOp[] = [];
     const undo: ContractUndo = { deployed: [], storage: [], eventKeys: [] };
+    /** What a read of each new deployment from LevelDB returns (decoded from the very bytes written). */
     const deployments: Deployment[] = [];
     for (const [index, r] of t.receipts) {
       const tx = block.txs[index]!;
@@ -275,8 +288,9 @@ export class ContractChainState implements ContractStateBase {
       const code = t.contracts.deployments().get(address);
       if (code !== undefined && r.status === 'success') {
         const d: Deployment = { address, code, deployer: addressKey(txSender(tx, backend)), height, txId: bytesToHex(hash) };
-        deployments.push(d);
-        ops.push({ type: 'put', key: key(Prefix.contractCode, r.contract), value: encodeDeployment(d) });
+        const value = encodeDeployment(d);
+        deployments.push(decodeDeployment(address, value));
+        ops.push({ type: 'put', key: key(Prefix.contractCode, r.contract), value });
         ops.push(indexPut(d));
         undo.deployed.push(address);
       }
@@ -291,7 +305,7 @@ export class ContractChainState implements ContractStateBase {
     const apply = (): void => {
       this.count += deployments.length;
       for (const d of deployments) this.cacheCode(d.address, d);
-      for (const slot of t.contracts.storageChanges().values()) this.cacheSlot(slot.address + slot.key, slot.value);
+      for (const slot of t.contracts.storageChanges().values()) this.cacheSlot(slot.address, slot.key, slot.value);
     };
     return { ops, undo, apply };
   }
@@ -316,7 +330,7 @@ export class ContractChainState implements ContractStateBase {
     const apply = (): void => {
       this.count -= undo.deployed.length;
       for (const a of undo.deployed) this.cacheCode(a, null);
-      for (const s of undo.storage) this.cacheSlot(s.address + s.key, s.value);
+      for (const s of undo.storage) this.cacheSlot(s.address, s.key, s.value);
     };
     return { ops, apply };
   }
