@@ -24,8 +24,6 @@ export function keyOf(address: string): string | undefined {
   }
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 /** Recently prepared sources: a deploy is checked at admission, in the template and in the block. */
 const PREPARED_CACHE_ENTRIES = 32;
 
@@ -74,9 +72,9 @@ export function engineHost(view: ContractView): ContractHost {
  * core's ContractExecutor over the QuickJS engine. Addresses cross into
  * contracts as EIP-55 strings (msg.sender, msg.contract). A successful
  * result is checked before the chain applies it: every transfer must go to a
- * valid address and every storage key must be well-formed Unicode (keys are
- * stored as UTF-8, where lone surrogates would collide); otherwise the call
- * reverts, still charging the gas it used.
+ * valid address, otherwise the call reverts, still charging the gas it used.
+ * (Storage keys that are not well-formed Unicode are refused inside the VM,
+ * by the sandbox prelude: the host only ever sees well-formed strings.)
  */
 export class QuickJsExecutor implements ContractExecutor {
   private readonly prepared = new Map<string, PreparedContract | ContractError>();
@@ -137,9 +135,6 @@ export class QuickJsExecutor implements ContractExecutor {
         return reverted(`transfer to an invalid address: ${t.to.slice(0, 64)}`, result.gasUsed);
       }
       transfers.push({ to, amount: t.amount });
-    }
-    for (const key of result.storageWrites.keys()) {
-      if (LONE_SURROGATE.test(key)) return reverted('storage key is not well-formed Unicode', result.gasUsed);
     }
     // The sandbox enforces these; checked again so that receipts can be encoded whatever the VM returned.
     const { maxEvents, maxValueDepth } = CONTRACT_LIMITS;

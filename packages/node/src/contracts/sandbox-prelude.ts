@@ -924,9 +924,22 @@ function toAmount(amount) {
   if (typeof amount === 'string' && isDecimal(amount)) return amount;
   fail(TypeErrorCtor, 'amount must be a non-negative safe integer or a decimal string');
 }
+/* Keys are stored as UTF-8, which cannot hold a lone surrogate: QuickJS would hand the host
+   U+D800 as three U+FFFD, aliasing that key (and pricing 1 character for 9 bytes). */
+function storageKey(key) {
+  checkString(key, 'storage key', K.maxStorageKeyLength);
+  for (let i = 0; i < key.length; i++) {
+    const c = apply(charCodeAt, key, [i]);
+    if (c < 0xD800 || c > 0xDFFF) continue;
+    const next = c <= 0xDBFF && i + 1 < key.length ? apply(charCodeAt, key, [i + 1]) : 0;
+    if (next < 0xDC00 || next > 0xDFFF) fail(ErrorCtor, 'storage key is not well-formed Unicode');
+    i++;
+  }
+  return key;
+}
 const storage = freeze({
   get: function get(key) {
-    checkString(key, 'storage key', K.maxStorageKeyLength);
+    storageKey(key);
     charge(K.storageReadBase + key.length * K.storagePerByte);
     const reply = host.sget(key);
     const bar = apply(stringIndexOf, reply, ['|']);
@@ -937,13 +950,13 @@ const storage = freeze({
     return jsonParse(json);
   },
   set: function set(key, value) {
-    checkString(key, 'storage key', K.maxStorageKeyLength);
+    storageKey(key);
     const json = toJsonText(value, 'storage value', K.maxStorageValueLength);
     charge(K.storageWriteBase + (key.length + json.length) * K.storagePerByte);
     charge(host.sset(key, json));
   },
   delete: function (key) {
-    checkString(key, 'storage key', K.maxStorageKeyLength);
+    storageKey(key);
     charge(K.storageDeleteBase + key.length * K.storagePerByte);
     charge(host.sdel(key));
   },
