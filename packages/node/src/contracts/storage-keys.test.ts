@@ -27,7 +27,8 @@ describe('storage keys must be well-formed Unicode (checked inside the VM)', () 
   it('set, get and delete with a lone surrogate revert with the documented reason and store nothing', () => {
     const chain = chainWithContract();
     for (const key of LONE_KEYS) {
-      for (const [fn, args] of [['put', [key, 'lone']], ['get', [key]], ['del', [key]]] as const) {
+      const calls: [string, unknown[]][] = [['put', [key, 'lone']], ['get', [key]], ['del', [key]]];
+      for (const [fn, args] of calls) {
         const r = chain.call('c', fn, args, 'alice');
         expect([fn, key, r.status, r.revertReason]).toEqual([fn, key, 'reverted', REASON]);
       }
