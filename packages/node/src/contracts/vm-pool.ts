@@ -1,6 +1,7 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten';
-import { ContractError, HostFailure, isGuestError } from './errors.js';
+import { ContractError, HostFailure } from './errors.js';
 import { LIMITS } from './gas-schedule.js';
+import { guardHostCallbacks } from './host-callbacks.js';
 import { newQuickJSInstance, type QuickJSInstance } from './quickjs-module.js';
 import { contractScript, preludeScript } from './sandbox-prelude.js';
 
@@ -75,12 +76,13 @@ export interface Snapshot {
 
 /**
  * A failure of the host itself during a call: any exception a host function
+ * (or the interrupt handler, or quickjs-emscripten on the way into either)
  * throws other than a deliberate guest error (errors.ts guestError): its
  * native stack ran out under QuickJS, chain state could not be read, a bug.
  * quickjs-emscripten would hand it to the guest, which could catch it and
- * carry on, so the verdict would depend on the host. Recorded here instead
- * (as a HostFailure); the guest is interrupted and the engine rethrows it
- * (no verdict).
+ * carry on, or stop the call as out of gas, so the verdict would depend on the
+ * host. Recorded here instead, as thrown (see host-callbacks.ts); the guest is
+ * interrupted and the engine rethrows it (no verdict).
  */
 export interface HostFaults {
   error: unknown;
@@ -155,18 +157,14 @@ export class Slot {
       return false;
     });
     const ctx = runtime.newContext();
+    guardHostCallbacks(instance.quickjs, runtime, ctx, faults);
     const host = ctx.newObject();
     for (const name of HOST_FUNCTION_NAMES) {
+      // Whatever this throws, other than a guest error, is recorded as a host fault (host-callbacks.ts).
       const handle = ctx.newFunction(name, (...args) => {
         const frame = this.frame;
         if (frame === undefined) throw new Error('no call in progress');
-        try {
-          return frame.fns[name](...args);
-        } catch (e) {
-          if (isGuestError(e)) throw e;
-          faults.error ??= asHostFailure(e);
-          throw e;
-        }
+        return frame.fns[name](...args);
       });
       ctx.setProp(host, name, handle);
       handle.dispose();
@@ -304,7 +302,7 @@ export class VmPool {
     const { error } = this.faults;
     if (error === undefined) return;
     this.faults.error = undefined;
-    throw error;
+    throw asHostFailure(error);
   }
 
   static async create(options: VmPoolOptions = {}): Promise<VmPool> {
