@@ -1,4 +1,5 @@
 import { ContractError } from './errors.js';
+import { checkHostStack } from './host-stack.js';
 import { runTopCall } from './run-call.js';
 import type { ExecutionRequest, ExecutionResult } from './types.js';
 import { VmPool, type VmPoolOptions } from './vm-pool.js';
@@ -57,8 +58,14 @@ export async function createContractEngine(options: VmPoolOptions = {}): Promise
 
 let engine: Promise<ContractEngine> | undefined;
 
-/** Load (once per process) and verify the QuickJS wasm, then hand out the engine. */
+/**
+ * Load (once per process) and verify the QuickJS wasm, then hand out the engine. Refuses
+ * (host-stack-too-small) when the process has too little native stack (host-stack.ts).
+ */
 export function loadContractEngine(): Promise<ContractEngine> {
-  engine ??= createContractEngine();
+  engine ??= Promise.resolve().then(() => {
+    checkHostStack();
+    return createContractEngine();
+  });
   return engine;
 }
