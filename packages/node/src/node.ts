@@ -5,6 +5,7 @@ import { Mempool } from './mempool/mempool.js';
 import { Miner } from './mining/miner.js';
 import { openDatabase, type Database } from './store/db.js';
 import { loadSignatureBackend } from './crypto/native-backend.js';
+import { checkHostStack } from './contracts/host-stack.js';
 import { VerifyPool } from './verify/verify-pool.js';
 import { SignatureVerifier, verifyThreads } from './verify/signature-verifier.js';
 import { createApiServer } from './api/server.js';
@@ -43,6 +44,8 @@ export class FullNode {
 
   static async create(config: NodeConfig, log: Logger): Promise<FullNode> {
     const params = getParams(config.network);
+    // At start, not at the first contract block: a node short of stack would defer every such block.
+    checkHostStack();
     const { name, backend, sha256 } = loadSignatureBackend();
     log.info(`HackCoin ${VERSION} on ${params.network}, data in ${config.dataDir}, signatures: ${name}, sha256: ${sha256}`);
     const threads = verifyThreads(process.env);

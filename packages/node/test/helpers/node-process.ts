@@ -11,7 +11,7 @@ import { NODE_RUNTIME_FLAGS } from '../../src/config/runtime-flags.js';
  * sources through tsx instead, for work in progress without a build.
  */
 export const NODE_ENTRY = process.env.HACKCOIN_NODE_ENTRY === 'src' ? 'src' : 'dist';
-const MAIN = resolve(fileURLToPath(import.meta.url), NODE_ENTRY === 'dist' ? '../../../dist/main.js' : '../../../src/main.ts');
+export const MAIN = resolve(fileURLToPath(import.meta.url), NODE_ENTRY === 'dist' ? '../../../dist/main.js' : '../../../src/main.ts');
 const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../../../../..');
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 
