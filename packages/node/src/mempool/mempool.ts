@@ -308,7 +308,8 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
    * Admits `tx` in memory; `written` settles when its batch (with any evictions it made) lands.
    * `returning`: from a disconnected block or saved before a restart, so not held to the
    * rolling floor (Core's bypass_limits): it was accepted once, and dropping it could leave a
-   * transaction a reorg unconfirmed nowhere.
+   * transaction a reorg unconfirmed nowhere. At the per-sender bound it displaces its sender's
+   * last nonce when that comes after it.
    */
   private async addInner(tx: TransferTx, persist: boolean, checked?: SignatureBackend, returning = false): Promise<{ entry: MempoolEntry; written: Promise<void> }> {
     const { params, backend, chain, minFeeRate } = this.o;
@@ -335,6 +336,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     }
     const run = this.bySender.get(entry.senderKey) ?? new Map<bigint, MempoolEntry>();
     const existing = run.get(tx.nonce);
+    let displaced: MempoolEntry | undefined;
     if (existing) {
       const bump = existing.fee / 10n > minFee ? existing.fee / 10n : minFee;
       if (entry.fee < existing.fee + bump) {
@@ -344,7 +346,13 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
       let expected = account.nonce;
       while (run.has(expected)) expected++;
       if (tx.nonce > expected) reject('bad-txns-nonce-gap', `next nonce is ${expected}`, 0);
-      if (run.size >= this.maxPending) reject('too-many-pending', `at most ${this.maxPending} per sender`, 0);
+      if (run.size >= this.maxPending) {
+        // A reorg's returned transaction comes before the sender's whole run: refusing it would drop the run for
+        // the gap. It takes the place of the run's last nonce instead, which keeps the bound.
+        const tail = tailOf(run);
+        if (!returning || tail.tx.nonce < tx.nonce) reject('too-many-pending', `at most ${this.maxPending} per sender`, 0);
+        displaced = tail;
+      }
     }
     let spent = 0n;
     // Entries below the account's nonce are confirmed and only wait for their block's event.
@@ -359,6 +367,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     executor?.checkPayload?.(contractPayload(tx, params));
     const ops: BatchOp[] = [];
     try {
+      if (displaced) this.removeEntry(displaced, 'evicted', ops);
       if (!existing && this.byId.size >= this.o.maxTxs) this.evictFor(entry, ops);
       while (this.byId.size > 0 && this.totalBytes + entry.size - (existing?.size ?? 0) > this.maxBytes) this.evictFor(entry, ops);
     } catch (e) {
