@@ -415,8 +415,6 @@ class Scenario {
     const oldTip = a.chain.tip;
     await this.syncFollower(oldTip.height - 1);
     const old = (await a.chain.getBlock(oldTip))!.txs.slice(1) as TransferTx[];
-    const returning = (w: Wallet): number => old.filter((tx) => addressKey(senderOf(tx)) === addressKey(w.address)).length;
-    const crowded = new Set(SENDERS.filter((w) => this.ownPending(w).length + returning(w) > MAX_PENDING).map((w) => addressKey(w.address)));
     const oldBytes = old.reduce((n, tx) => n + encodeTx(tx).length, 0);
     const poolFull = this.pool === 'few' ? a.mempool.size + old.length > FEW_TXS : this.pool === 'small' && a.mempool.bytes + oldBytes > SMALL_BYTES;
     if (act.conflict && old.length > 0) {
@@ -454,13 +452,6 @@ class Scenario {
         continue;
       }
       const rule = await this.submit(tx, 'lost-check');
-      // Known and reported: a returned transaction is refused as too-many-pending once its sender's pending run and
-      // returned ones pass the per-sender bound, and the gap then drops that run too. Counted, not failed, so the
-      // rest of the property keeps hunting.
-      if (rule === null && crowded.has(addressKey(senderOf(tx)))) {
-        this.stats.add('lost-at-sender-bound');
-        continue;
-      }
       // As in Core, a returned transaction competes for room in a full pool on its fee rate (with its sender's later nonces).
       if (rule === null && poolFull) {
         this.stats.add('lost-in-full-pool');
@@ -469,10 +460,6 @@ class Scenario {
       expect(rule, `transaction ${describeTx(tx)} of a disconnected block was dropped but the mempool admits it`).not.toBeNull();
       this.stats.add('returned-invalid');
     }
-  }
-
-  private ownPending(w: Wallet): TransferTx[] {
-    return this.a.mempool.pendingFor(w.address).filter((e) => addressKey(e.sender) === addressKey(w.address)).map((e) => e.tx);
   }
 
   /** Every pending run starts at its sender's confirmed nonce, has no gap and is covered by the confirmed balance. */
