@@ -133,6 +133,9 @@ class Stats {
   get(k: string): number {
     return this.n.get(k) ?? 0;
   }
+  max(k: string, v: number): void {
+    this.n.set(k, Math.max(this.get(k), v));
+  }
 }
 
 const id = (tx: TransferTx): string => hashToHex(txHash(tx));
@@ -378,7 +381,7 @@ class Scenario {
     this.stats.add('template-txs', t.txs.length - 1);
     const size = encodeBlock(block).length;
     if (size > 1_000_000) this.stats.add('blocks-over-1MB');
-    this.stats.add('max-block-bytes', Math.max(0, size - this.stats.get('max-block-bytes')));
+    this.stats.max('max-block-bytes', size);
     for (const tx of t.txs.slice(1) as TransferTx[]) {
       expect(a.mempool.get(id(tx)), 'a mined transaction stays in the mempool').toBeUndefined();
       if (tx.data.length > 0) {
@@ -422,9 +425,12 @@ class Scenario {
       const from = SENDERS.find((w) => addressKey(w.address) === addressKey(senderOf(first)));
       if (from) {
         const rival = b.tx(from, W.minerA, 1n, { nonce: first.nonce, fee: 2_000n });
-        await b.mempool.add(rival).catch((e: unknown) => {
-          if (!(e instanceof RuleError)) throw e;
-        });
+        await b.mempool.add(rival).then(
+          () => this.stats.add('double-spends'),
+          (e: unknown) => {
+            if (!(e instanceof RuleError)) throw e;
+          },
+        );
       }
     }
     const branch: Block[] = [];
