@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,8 +11,8 @@ async function ids(n: number): Promise<string[]> {
   return Promise.all(Array.from({ length: n }, async () => peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()));
 }
 
-const ready = (p: PeerState): PeerState => {
-  p.status = { listenAddrs: [] } as unknown as NonNullable<PeerState['status']>;
+const ready = (p: PeerState, chainWork = 10n): PeerState => {
+  p.status = { listenAddrs: [], chainWork } as unknown as NonNullable<PeerState['status']>;
   return p;
 };
 
@@ -39,10 +39,32 @@ describe('anchors', () => {
       ready(new PeerState(e!, 'outbound', '/ip4/1.5.0.1/tcp/1', 250)),
     ];
     peers[4]!.score.add(20, 0);
-    expect(chooseAnchors(peers)).toEqual([
+    expect(chooseAnchors(peers, 10n)).toEqual([
       { peerId: d, addr: '/ip4/1.4.0.1/tcp/1' },
       { peerId: a, addr: '/ip4/1.1.0.1/tcp/1' },
     ]);
+  });
+
+  it('pass over a peer behind our tip, and put those that delivered a block before the longest-connected', async () => {
+    const [idle, lagging, relaying, other] = await ids(4);
+    const peers = [
+      ready(new PeerState(idle!, 'outbound', '/ip4/1.1.0.1/tcp/1', 100)),
+      ready(new PeerState(lagging!, 'outbound', '/ip4/1.2.0.1/tcp/1', 50), 3n),
+      ready(new PeerState(relaying!, 'outbound', '/ip4/1.3.0.1/tcp/1', 400)),
+      ready(new PeerState(other!, 'outbound', '/ip4/1.4.0.1/tcp/1', 300)),
+    ];
+    peers[2]!.lastBlockAt = 1_000;
+    expect(chooseAnchors(peers, 10n).map((a) => a.peerId)).toEqual([relaying, idle]);
+  });
+
+  it('leave alone whatever is at their path that is not a file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anchors-'));
+    dirs.push(dir);
+    const path = join(dir, 'anchors.json');
+    mkdirSync(join(path, 'keep'), { recursive: true });
+    writeFileSync(join(path, 'keep', 'data'), 'x');
+    expect(loadAnchors(path, 'self')).toEqual([]);
+    expect(existsSync(join(path, 'keep', 'data'))).toBe(true);
   });
 
   it('read from an untrusted file: at most two, each passing the address rules, and the file is gone after one read', async () => {

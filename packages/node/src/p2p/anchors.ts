@@ -15,11 +15,16 @@ export const MAX_ANCHORS = 2;
 /** Two entries take a few hundred bytes; anything far larger is not a file we wrote. */
 const MAX_FILE_BYTES = 4_096;
 
-/** The longest-connected outbound peers that finished the handshake and have no ban score (Core saves its block-relay-only peers). */
-export function chooseAnchors(peers: readonly PeerState[]): Anchor[] {
+/**
+ * Outbound peers that finished the handshake, have no ban score and claim at least our tip's
+ * work; those that delivered a block first, then the longest-connected (Core saves its
+ * block-relay-only peers). Without the work and delivery tests an idle peer that won one slot
+ * would be the longest-connected at every shutdown, dialled first at every start, and saved again.
+ */
+export function chooseAnchors(peers: readonly PeerState[], tipWork: bigint): Anchor[] {
   return peers
-    .filter((p) => p.direction === 'outbound' && p.ready && p.score.value === 0)
-    .sort((a, b) => a.connectedAt - b.connectedAt)
+    .filter((p) => p.direction === 'outbound' && p.ready && p.score.value === 0 && p.status!.chainWork >= tipWork)
+    .sort((a, b) => Number(b.lastBlockAt > 0) - Number(a.lastBlockAt > 0) || a.connectedAt - b.connectedAt)
     .slice(0, MAX_ANCHORS)
     .map((p) => ({ peerId: p.peerId, addr: p.address.replace(/\/p2p\/[^/]+$/, '') }));
 }
@@ -39,8 +44,10 @@ export function loadAnchors(path: string, self: string): Anchor[] {
   try {
     if (!existsSync(path)) return [];
     const st = statSync(path);
-    raw = st.isFile() && st.size <= MAX_FILE_BYTES ? readJson<unknown>(path, []) : [];
-    rmSync(path, { force: true, recursive: true });
+    // Only a file is ours to read and remove: whatever else sits at the path is left alone.
+    if (!st.isFile()) return [];
+    raw = st.size <= MAX_FILE_BYTES ? readJson<unknown>(path, []) : [];
+    rmSync(path, { force: true });
   } catch {
     // Whatever is at that path, it is not a file we can use: the node starts from its address book.
     return [];

@@ -263,7 +263,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     // Before the host closes its connections, which empties the peer table.
     if (this.host && !this.stopped) {
       try {
-        saveAnchors(this.anchorsPath, chooseAnchors(this.table.all()));
+        saveAnchors(this.anchorsPath, chooseAnchors(this.table.all(), this.o.chain.tip.chainWork));
       } catch (e) {
         this.o.log.warn(`could not save anchors: ${(e as Error).message}`);
       }

@@ -269,10 +269,10 @@ describe('PeerManager', () => {
     const states = last.map((id, i) => new PeerState(id, i === 0 ? 'inbound' : 'outbound', addr(`${60 + i}.1.0.1`, 9000), 1_000 + i));
     for (const p of states) {
       // The last one never finished its handshake.
-      if (p !== states[4]) p.status = { listenAddrs: [] } as unknown as NonNullable<PeerState['status']>;
+      if (p !== states[4]) p.status = { listenAddrs: [], chainWork: 0n } as unknown as NonNullable<PeerState['status']>;
       table.add(p);
     }
-    saveAnchors(path, chooseAnchors(table.all()));
+    saveAnchors(path, chooseAnchors(table.all(), 0n));
     const anchors = loadAnchors(path, 'self');
     expect(existsSync(path)).toBe(false);
     // The inbound peer is older, but only outbound peers are anchors.
@@ -294,5 +294,22 @@ describe('PeerManager', () => {
     // Read once: a restart after this one starts from the address book.
     expect(loadAnchors(path, 'self')).toEqual([]);
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('dials no anchor with automatic outbound off (MAX_OUTBOUND=0), and at most as many anchors as outbound slots', async () => {
+    const anchors = (await ids(2)).map((peerId, i) => ({ peerId, addr: addr(`${70 + i}.1.0.1`, 9000) }));
+    vi.useFakeTimers();
+    const off = setup(() => true, { maxOutbound: 0, anchors });
+    off.manager.start();
+    await vi.advanceTimersByTimeAsync(3_000);
+    off.manager.stop();
+    expect(off.dials).toEqual([]);
+    expect(off.table.count('outbound')).toBe(0);
+    const one = setup(() => true, { maxOutbound: 1, anchors });
+    stop = () => one.manager.stop();
+    one.manager.start();
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(one.dials).toEqual([`${anchors[0]!.addr}/p2p/${anchors[0]!.peerId}`]);
+    expect(one.table.count('outbound')).toBe(1);
   });
 });

@@ -178,7 +178,8 @@ export class PeerManager {
    */
   private dialAnchors(): void {
     const busy = new Set<string>();
-    for (const a of this.d.anchors ?? []) {
+    // Into the outbound slots, as Core dials its anchors into its block-relay slots: none when automatic outbound is off.
+    for (const a of (this.d.anchors ?? []).slice(0, this.d.maxOutbound)) {
       const group = groupOf(a.addr);
       if (busy.has(group) || this.d.peers.has(a.peerId) || this.d.isBanned(a.peerId) || this.d.isDiscouraged(a.addr)) continue;
       busy.add(group);
@@ -207,8 +208,10 @@ export class PeerManager {
     if (this.feeler !== undefined || Date.now() - this.lastFeeler < (this.d.feelerIntervalMs ?? FEELER_INTERVAL_MS)) return;
     const old = this.d.book.selectTriedCollision();
     if (!old) return;
-    this.lastFeeler = Date.now();
     const id = old.peerId;
+    // A dial to it is under way already: its outcome is the test, and hanging up after it would drop a peer we chose.
+    if (this.dialing.has(id)) return;
+    this.lastFeeler = Date.now();
     this.d.book.markAttempt(id);
     const addr = dialAddress(old);
     if (this.d.isBanned(id) || this.d.isDiscouraged(addr)) return;
@@ -219,7 +222,7 @@ export class PeerManager {
       .then(
         () => {
           this.d.book.markConnected(id);
-          if (!connected) this.d.hangUp(id);
+          if (!connected && !this.dialing.has(id) && !this.autoDialled.has(id)) this.d.hangUp(id);
         },
         () => this.d.book.markFailed(id),
       )
