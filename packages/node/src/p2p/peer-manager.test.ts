@@ -313,3 +313,79 @@ describe('PeerManager', () => {
     expect(one.table.count('outbound')).toBe(1);
   });
 });
+
+describe('PeerManager: a test dial and a regular dial to the same peer', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('the test dial waits for a dial already under way and never hangs up the outbound peer that dial chose', async () => {
+    vi.useFakeTimers();
+    const book = new AddrMan(undefined, 'self', Date.now, { key: new Uint8Array(32).fill(3) });
+    const table = new PeerTable({ isBanned: () => false, ban: () => { throw new Error('no bans here'); } }, log);
+    const hungUp: string[] = [];
+    const manager = new PeerManager({
+      book,
+      peers: table,
+      // Three seconds a dial: a collision can be found while one is under way.
+      dial: async (address) => {
+        const id = multiaddrPeer(address)!;
+        await new Promise((r) => setTimeout(r, 3_000));
+        table.add(new PeerState(id, 'outbound', address.replace(/\/p2p\/.*$/, ''), Date.now()));
+        return id;
+      },
+      self: 'self',
+      isBanned: () => false,
+      isDiscouraged: () => false,
+      bootstrap: [],
+      maxOutbound: 1,
+      feelerIntervalMs: 1_000,
+      log,
+      askPeers: async () => 0,
+      hangUp: (id) => {
+        hungUp.push(id);
+        table.delete(id);
+      },
+    });
+    const olds = await seededIds(40, 'occupant');
+    olds.forEach((id, i) => {
+      book.add(id, [addr('44.1.0.1', 9000 + i)], { kind: 'manual' });
+      book.markConnected(id);
+    });
+    book.resolveCollisions();
+    vi.setSystemTime(Date.now() + 5 * 3600_000);
+    let old: string | undefined;
+    let newcomer: { id: string; addrs: string[] } | undefined;
+    for (const [i, id] of (await seededIds(300, 'collider')).entries()) {
+      book.add(id, [addr('44.2.0.1', 9000 + i)], { kind: 'manual' });
+      book.markConnected(id);
+      if (book.triedCollisions > 0) {
+        old = book.selectTriedCollision()!.peerId;
+        newcomer = { id, addrs: book.get(id)!.addrs };
+        book.remove(id);
+        break;
+      }
+      book.remove(id);
+    }
+    expect(old).toBeDefined();
+    book.resolveCollisions();
+    expect(book.triedCollisions).toBe(0);
+    // Only the occupant is due for a regular dial.
+    for (const id of olds) {
+      const e = book.get(id);
+      if (e && id !== old) e.retryAt = Date.now() + 10 * 3600_000;
+    }
+    manager.start();
+    try {
+      await vi.advanceTimersByTimeAsync(500);
+      // The newcomer is reached while the regular dial to the occupant is under way.
+      book.add(newcomer!.id, newcomer!.addrs, { kind: 'manual' });
+      book.markConnected(newcomer!.id);
+      expect(book.selectTriedCollision()?.peerId).toBe(old);
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(hungUp).not.toContain(old);
+      expect(table.has(old!)).toBe(true);
+      expect(table.count('outbound')).toBe(1);
+    } finally {
+      manager.stop();
+    }
+  });
+});
