@@ -145,4 +145,37 @@ describe('pool payouts to many workers', () => {
     expect(payouts.payouts.map((p) => [p.address, p.status])).toEqual([[worker, 'sent']]);
     expect(fx.mempool.pendingFor(pool.address).length).toBe(1);
   });
+
+  it("offers a payout the mempool dropped again, the same transaction, before a later block's payout is signed, and both are paid", async () => {
+    fx = await ChainFixture.create({ maxTxs: 10_000 });
+    const pool = W.minerA;
+    await fx.mine(3, { miner: pool });
+    const source = new TypedEmitter<{ block: [FoundBlock] }>();
+    const payouts = payoutsOn(fx, source);
+    const first = addressOf(10);
+    const second = addressOf(11);
+    const found = fx.chain.tip;
+    source.emit('block', { height: found.height, hash: found.id, reward: 1_000_000n, worker: 'w', time: 0, split: new Map([[first, 1_000_000n]]) });
+    await payouts.settled();
+    const [dropped] = fx.mempool.pendingFor(pool.address);
+    expect(dropped).toBeDefined();
+    // The mempool lets it go (as a flood's trim would take the cheapest first).
+    expect(await fx.mempool.evictFailed(dropped!.tx, 'test: dropped')).toBe(1);
+    expect(fx.mempool.pendingFor(pool.address)).toEqual([]);
+    // Another found block owes someone else: its payout must not take the dropped one's nonce.
+    await fx.mine(1, { miner: pool });
+    const later = fx.chain.tip;
+    source.emit('block', { height: later.height, hash: later.id, reward: 1_000_000n, worker: 'w', time: 0, split: new Map([[second, 1_000_000n]]) });
+    await payouts.settled();
+    const pending = fx.mempool.pendingFor(pool.address).map((e) => e.tx.nonce).sort((a, b) => (a < b ? -1 : 1));
+    expect(pending).toEqual([dropped!.tx.nonce, dropped!.tx.nonce + 1n]);
+    expect(fx.mempool.get(dropped!.id)).toBeDefined();
+    await fx.mine(1, { miner: W.minerB });
+    await payouts.stop();
+    for (const a of [first, second]) {
+      const balance = await fx.balance(Uint8Array.from(Buffer.from(a.slice(2), 'hex')));
+      expect(balance).toBeGreaterThan(1_000_000n - 1_000n);
+    }
+    expect(payouts.payouts.map((p) => [p.address, p.status])).toEqual([[first, 'sent'], [second, 'sent']]);
+  });
 });

@@ -49,6 +49,13 @@ export class PoolPayouts {
   readonly payouts: Payout[] = [];
   private readonly attempts = new Map<string, number>();
   private readonly waiting: FoundBlock[] = [];
+  /**
+   * Payouts admitted to the mempool and not yet confirmed, by nonce. The mempool may drop one
+   * later (a flood's trim or eviction takes the cheapest first, and payouts pay the floor); it is
+   * offered again, the same signed transaction, before anything new is signed, so its nonce is
+   * never given to another payout and nobody is paid twice. At most a batch or two.
+   */
+  private readonly unconfirmed = new Map<bigint, { tx: TransferTx; record: Payout }>();
   // Runs one pass at a time: overlapping passes could pay a block twice and reuse nonces.
   private readonly queue = new SerialQueue();
 
@@ -99,6 +106,8 @@ export class PoolPayouts {
 
   private async process(): Promise<void> {
     const { chain } = this.o;
+    // A payout dropped from the mempool that cannot go back yet holds its nonce: nothing new is signed after it.
+    if (!(await this.resend())) return;
     for (const b of [...this.waiting]) {
       const entry = chain.getEntry(b.hash);
       if (!entry || !chain.isMain(entry)) {
@@ -141,6 +150,36 @@ export class PoolPayouts {
     if (this.payouts.length > MAX_RECORDS) this.payouts.shift();
   }
 
+  /** Offers again, in nonce order, the unconfirmed payouts the mempool no longer holds; false while one is refused. */
+  private async resend(): Promise<boolean> {
+    if (this.unconfirmed.size === 0) return true;
+    const view = this.o.mempool.accountView(parseAddress(this.o.address));
+    for (const n of [...this.unconfirmed.keys()]) if (n < view.account.nonce) this.unconfirmed.delete(n);
+    const held = new Set(view.pending.map((e) => e.tx.nonce));
+    const kept = [...this.unconfirmed].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [i, [n, { tx }]] of kept.entries()) {
+      if (held.has(n)) continue;
+      try {
+        await this.o.mempool.add(tx);
+        this.o.log.info(`pool: payout ${txId(tx)} (nonce ${n}) was dropped from the mempool and is sent again`);
+      } catch (e) {
+        if (!(e instanceof RuleError)) throw e;
+        if (e.code === 'too-many-pending' || FEE_REFUSALS.has(e.code)) {
+          this.o.log.warn(`pool: payout ${txId(tx)} (nonce ${n}) dropped from the mempool waits to go back (${e.code}); new payouts wait for it`);
+          return false;
+        }
+        // Never admissible again: it and the payouts after it (now behind a gap) are recorded as failed, and their nonces reused.
+        for (const [m, { record }] of kept.slice(i)) {
+          this.unconfirmed.delete(m);
+          this.record({ ...record, status: 'failed', error: e.code });
+        }
+        this.o.log.error(`pool: payout ${txId(tx)} (nonce ${n}) dropped from the mempool is refused (${e.code}); it and ${kept.length - i - 1} later payout(s) failed`);
+        return true;
+      }
+    }
+    return true;
+  }
+
   /** Pays as much of `b.split` as the batch allows, removing what is settled (paid or finally failed). */
   private async pay(b: FoundBlock): Promise<void> {
     const { mempool, params, key, address } = this.o;
@@ -172,8 +211,10 @@ export class PoolPayouts {
       try {
         const tx = sign({ kind: 'transfer', chainId: params.chainId, nonce, fee, to: parseAddress(to), amount: share - fee, data: new Uint8Array() }, key);
         await mempool.add(tx);
+        const sent: Payout = { ...base, amount: (share - fee).toString(), fee: fee.toString(), txid: txId(tx), status: 'sent' };
+        this.unconfirmed.set(tx.nonce, { tx, record: sent });
         b.split.delete(to);
-        this.record({ ...base, amount: (share - fee).toString(), fee: fee.toString(), txid: txId(tx), status: 'sent' });
+        this.record(sent);
         nonce++;
         budget--;
         paid++;
