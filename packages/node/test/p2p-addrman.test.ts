@@ -4,11 +4,11 @@ import { NETWORKS, genesisBlock, headerHash } from '@hackcoin/core';
 import { generateKeyPair, privateKeyToProtobuf } from '@libp2p/crypto/keys';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { createHost, type Host } from '../src/p2p/libp2p.js';
-import { decodeStatus, encodePeers, encodeStatus } from '../src/p2p/messages.js';
+import { encodePeers, encodeStatus } from '../src/p2p/messages.js';
 import { LIMITS, protocolIds } from '../src/p2p/protocol.js';
 import { INBOUND } from '../src/p2p/eviction.js';
 import { removeDir, waitFor, type TestNode } from './helpers/node-process.js';
-import { peerId, startP2PNode } from './helpers/p2p.js';
+import { handshake, peerId, startP2PNode } from './helpers/p2p.js';
 
 const params = NETWORKS.regtest;
 const ids = protocolIds('regtest');
@@ -34,11 +34,7 @@ async function client(ip: string, target: { addr: string; peerId: string }, px?:
     await ex.write(status()).catch(() => undefined);
     await ex.close();
   });
-  await h.dial(target.addr);
-  const ex = await h.open(target.peerId, ids.status, 5_000);
-  await ex.write(status());
-  decodeStatus(await ex.read(LIMITS.statusBytes, 5_000));
-  await ex.close();
+  await handshake(h, target, status());
   return h;
 }
 

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NETWORKS, decodeCompact, decodeHeader, encodeHeader, genesisBlock, hashMeetsTarget, hashToHex, headerHash, type BlockHeader } from '@hackcoin/core';
 import { createHost, type Host } from '../src/p2p/libp2p.js';
-import { decodeHeaders, decodeStatus, decodeSyncRequest, encodeHashes, encodeHeaders, encodeRawList, encodeStatus, encodeSyncRequest } from '../src/p2p/messages.js';
+import { decodeHeaders, decodeSyncRequest, encodeHashes, encodeHeaders, encodeRawList, encodeStatus, encodeSyncRequest } from '../src/p2p/messages.js';
 import { LIMITS, protocolIds } from '../src/p2p/protocol.js';
 import { removeDir, waitFor, type TestNode } from './helpers/node-process.js';
-import { newWallet, startP2PNode, tip } from './helpers/p2p.js';
+import { handshake, newWallet, startP2PNode, tip } from './helpers/p2p.js';
 
 const params = NETWORKS.regtest;
 const ids = protocolIds('regtest');
@@ -42,11 +42,7 @@ async function liar(target: TestNode, best: BlockHeader, height: number, headers
       await ex.close();
     }
   });
-  await host.dial(info.p2p.addrs[0]);
-  const ex = await host.open(info.p2p.peerId, ids.status, 5_000);
-  await ex.write(status());
-  decodeStatus(await ex.read(LIMITS.statusBytes, 5_000));
-  await ex.close();
+  await handshake(host, { addr: info.p2p.addrs[0], peerId: info.p2p.peerId }, status());
   return { host, asked };
 }
 

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { NETWORKS, blockHash, encodeBlock, encodeHeader, genesisBlock, hashToHex, headerHash, type Block } from '@hackcoin/core';
 import { createHost, type Host } from '../src/p2p/libp2p.js';
-import { decodeStatus, decodeSyncRequest, encodeHashes, encodeHeaders, encodeRawList, encodeStatus } from '../src/p2p/messages.js';
+import { decodeSyncRequest, encodeHashes, encodeHeaders, encodeRawList, encodeStatus } from '../src/p2p/messages.js';
 import { LIMITS, protocolIds } from '../src/p2p/protocol.js';
 import { ChainFixture } from '../src/test-support/chain-fixture.js';
 import { removeDir, waitFor, type TestNode } from './helpers/node-process.js';
-import { newWallet, startP2PNode, tip } from './helpers/p2p.js';
+import { handshake, newWallet, startP2PNode, tip } from './helpers/p2p.js';
 
 const params = NETWORKS.regtest;
 const ids = protocolIds('regtest');
@@ -38,11 +38,7 @@ async function forkServer(target: TestNode, fork: Block[]): Promise<{ host: Host
       await ex.close();
     }
   });
-  await host.dial(info.p2p.addrs[0]);
-  const ex = await host.open(info.p2p.peerId, ids.status, 5_000);
-  await ex.write(status());
-  decodeStatus(await ex.read(LIMITS.statusBytes, 5_000));
-  await ex.close();
+  await handshake(host, { addr: info.p2p.addrs[0], peerId: info.p2p.peerId }, status());
   return { host, served };
 }
 

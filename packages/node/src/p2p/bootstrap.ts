@@ -64,7 +64,7 @@ export async function resolveAddress(entry: string, timeoutMs = 5_000, resolveHo
   // comes first, so the bound below never cuts the one address known to answer.
   const port = valid.map((a) => /\/tcp\/(\d+)/.exec(a)?.[1]).find((p) => p);
   const host = url.hostname === 'localhost' ? '127.0.0.1' : url.hostname;
-  const reached = port && /^\d+\.\d+\.\d+\.\d+$/.test(host) ? [`/ip4/${host}/tcp/${port}/p2p/${peerId}`] : [];
+  const reached = port && isIP(host) === 4 ? [`/ip4/${host}/tcp/${port}/p2p/${peerId}`] : [];
   return { peerId, addrs: [...new Set([...reached, ...valid])].slice(0, MAX_SEED_ADDRS) };
 }
 

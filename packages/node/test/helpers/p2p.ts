@@ -1,7 +1,19 @@
 import { NETWORKS, addressFromPublicKey, bytesToHex, encodeTx, formatAddress, generatePrivateKey, publicKeyFromPrivate, signTransfer } from '@hackcoin/core';
+import type { Host } from '../../src/p2p/libp2p.js';
+import { decodeStatus } from '../../src/p2p/messages.js';
+import { LIMITS, protocolIds } from '../../src/p2p/protocol.js';
 import { startNode, waitFor, type StartOptions, type TestNode } from './node-process.js';
 
 export const params = NETWORKS.regtest;
+
+/** A test host dials a node and exchanges status with it, as a peer's handshake does: `status` is what the host says of itself. */
+export async function handshake(host: Host, target: { addr: string; peerId: string }, status: Uint8Array): Promise<void> {
+  await host.dial(target.addr);
+  const ex = await host.open(target.peerId, protocolIds('regtest').status, 5_000);
+  await ex.write(status);
+  decodeStatus(await ex.read(LIMITS.statusBytes, 5_000));
+  await ex.close();
+}
 
 /** Regtest node with P2P on a random port, fast status refreshes for quick tests. */
 export function startP2PNode(bootstrap: string[] = [], opts: StartOptions = {}): Promise<TestNode> {
