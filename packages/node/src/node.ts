@@ -140,7 +140,7 @@ export class FullNode {
         const wired = wireMetrics({ chain, mempool, miner, network, pool, wsClients: () => hub.clientCount, verifier, verifyPool });
         unwireMetrics = wired.unwire;
         observeApi(api, wired.metrics);
-        metricsServer = new MetricsServer(wired.metrics, log.child('metrics'));
+        metricsServer = new MetricsServer(wired.metrics, log.child('metrics'), { bindHost: config.host, vhosts: config.apiVhosts, wsOrigins: [] });
         await metricsServer.listen(config.host, config.metricsPort);
       }
       const unwireAll = () => {

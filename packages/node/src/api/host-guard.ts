@@ -55,6 +55,19 @@ export function hostAllowed(policy: HostPolicy): (name: string) => boolean {
   return (name) => names.has(name) || (anyIp && isIpLiteral(name));
 }
 
+/**
+ * Whether a request carrying this Host header may be served. A request without one (an HTTP/1.0
+ * health check) comes from no browser page and passes; a malformed one is refused.
+ */
+export function hostHeaderAllowed(policy: HostPolicy): (header: string | undefined) => boolean {
+  const served = hostAllowed(policy);
+  return (header) => {
+    if (header === undefined) return true;
+    const name = hostName(header);
+    return name !== null && served(name);
+  };
+}
+
 /** Whether a WebSocket's Origin is the node's own (its host:port is the request's Host) or listed. */
 export function originAllowed(policy: HostPolicy): (origin: string, host: string) => boolean {
   if (policy.wsOrigins.includes('*')) return () => true;
@@ -78,7 +91,7 @@ export function originAllowed(policy: HostPolicy): (origin: string, host: string
   };
 }
 
-const HOST_REFUSED = 'forbidden host: the Host header names none of the hosts this node answers to (add the name to API_VHOSTS)';
+export const HOST_REFUSED = 'forbidden host: the Host header names none of the hosts this node answers to (add the name to API_VHOSTS)';
 const ORIGIN_REFUSED = "forbidden origin: a WebSocket opened by another site's page (add its origin to WS_ORIGINS)";
 
 const isUpgrade = (req: FastifyRequest): boolean => req.headers.upgrade?.toLowerCase() === 'websocket';
@@ -90,14 +103,11 @@ const isUpgrade = (req: FastifyRequest): boolean => req.headers.upgrade?.toLower
  * pass. The raw Host is checked, never X-Forwarded-Host: behind a proxy, list the name it passes on.
  */
 export function installHostGuard(app: FastifyInstance, policy: HostPolicy): void {
-  const served = hostAllowed(policy);
+  const served = hostHeaderAllowed(policy);
   const sameSite = originAllowed(policy);
   app.addHook('onRequest', async (req) => {
     const host = req.headers.host;
-    if (host !== undefined) {
-      const name = hostName(host);
-      if (name === null || !served(name)) throw new HttpError(403, HOST_REFUSED, 'host-not-allowed');
-    }
+    if (!served(host)) throw new HttpError(403, HOST_REFUSED, 'host-not-allowed');
     const origin = req.headers.origin;
     if (origin !== undefined && isUpgrade(req) && (host === undefined || !sameSite(origin, host))) {
       throw new HttpError(403, ORIGIN_REFUSED, 'origin-not-allowed');

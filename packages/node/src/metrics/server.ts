@@ -1,10 +1,13 @@
 import { createServer, type Server } from 'node:http';
+import { HOST_REFUSED, hostHeaderAllowed, type HostPolicy } from '../api/host-guard.js';
 import type { Logger } from '../util/logger.js';
 import type { NodeMetrics } from './metrics.js';
 
 /**
  * Serves GET /metrics on its own port, so the scrape endpoint can be bound
  * and firewalled apart from the API (operators usually keep it private).
+ * It answers to the API's Host names (API_VHOSTS): a page whose name is
+ * rebound to a loopback node would otherwise read its metrics.
  */
 export class MetricsServer {
   private readonly server: Server;
@@ -12,8 +15,14 @@ export class MetricsServer {
   constructor(
     private readonly metrics: NodeMetrics,
     private readonly log: Logger,
+    hosts: HostPolicy,
   ) {
+    const served = hostHeaderAllowed(hosts);
     this.server = createServer((req, res) => {
+      if (!served(req.headers.host)) {
+        res.writeHead(403, { 'content-type': 'text/plain' }).end(`${HOST_REFUSED}\n`);
+        return;
+      }
       if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: metrics are at GET /metrics\n');
         return;
