@@ -20,7 +20,7 @@ export interface MetricReaders {
   /** Null when the node keeps no signature cache. */
   signatureCache(): { entries: number; maxEntries: number; evictions: number; blockHits: number; blockMisses: number } | null;
   /** Null without a verify pool (VERIFY_THREADS=0). */
-  verifyPool(): { jobs: ThreadCounts; signatures: ThreadCounts } | null;
+  verifyPool(): { jobs: ThreadCounts; signatures: ThreadCounts; posts: number } | null;
 }
 
 /** Work done on the verify workers and on the main thread. */
@@ -142,6 +142,7 @@ export class NodeMetrics {
     counter('signature_cache_evictions_total', 'Signature cache entries dropped to make room (not those a block spent)', (c) => c.inc(readers.signatureCache()?.evictions ?? 0));
     counter('verify_pool_jobs_total', 'Signature check jobs sent to the verify workers, or checked wholly on the main thread (no worker ready)', (c) => byThread(c, readers.verifyPool()?.jobs), ['thread']);
     counter('verify_pool_signatures_total', "Signatures of the verify pool's jobs by the thread that checked them (main: no worker ready, or helping)", (c) => byThread(c, readers.verifyPool()?.signatures), ['thread']);
+    counter('verify_pool_posts_total', 'Messages posted to the verify workers (a job goes to as many as it has chunks)', (c) => c.inc(readers.verifyPool()?.posts ?? 0));
   }
 
   contentType(): string {

@@ -52,6 +52,8 @@ describe('signature cache and verify pool metrics', () => {
           // The mempool's jobs are not helped: the workers checked them all.
           expect(sample(text, 'hackcoin_verify_pool_signatures_total{thread="workers"}')).toBe(12);
           expect(sample(text, 'hackcoin_verify_pool_signatures_total{thread="main"}')).toBe(0);
+          // One signature a job fits one chunk: each went to one worker, not to both.
+          expect(sample(text, 'hackcoin_verify_pool_posts_total')).toBe(12);
 
           expect((await chain.processBlock(first)).status).toBe('connected');
           text = await scrape();
@@ -67,6 +69,7 @@ describe('signature cache and verify pool metrics', () => {
           expect(sample(text, 'hackcoin_signature_cache_lookups_total{result="hit"}')).toBe(12);
           expect(sample(text, 'hackcoin_signature_cache_lookups_total{result="miss"}')).toBe(12);
           expect(sample(text, 'hackcoin_verify_pool_jobs_total{thread="workers"}')).toBe(13);
+          expect(sample(text, 'hackcoin_verify_pool_posts_total')).toBe(13);
           // The main thread helps with a block's job: who checked what varies, the sum does not.
           const onWorkers = sample(text, 'hackcoin_verify_pool_signatures_total{thread="workers"}')!;
           const onMain = sample(text, 'hackcoin_verify_pool_signatures_total{thread="main"}')!;
@@ -110,6 +113,7 @@ describe('signature cache and verify pool metrics', () => {
         'hackcoin_signature_cache_evictions_total',
         'hackcoin_verify_pool_jobs_total{thread="workers"}',
         'hackcoin_verify_pool_signatures_total{thread="main"}',
+        'hackcoin_verify_pool_posts_total',
       ]) {
         expect([series, sample(text, series)]).toEqual([series, 0]);
       }
@@ -125,7 +129,7 @@ describe('signature cache and verify pool metrics', () => {
       const questions = questionsOf(Array.from({ length: 5 }, (_, i) => transfer(i)), undefined);
       const results = await pool.check(pack(questions)).results;
       expect(questions.map((_, i) => verdictAt(results, i))).toEqual(new Array(5).fill(true));
-      expect(pool.stats()).toEqual({ jobs: { workers: 0, main: 1 }, signatures: { workers: 0, main: 5 } });
+      expect(pool.stats()).toEqual({ jobs: { workers: 0, main: 1 }, signatures: { workers: 0, main: 5 }, posts: 0 });
     } finally {
       await pool.close();
     }

@@ -34,6 +34,8 @@ export interface CheckJob {
 export interface VerifyPoolStats {
   jobs: { workers: number; main: number };
   signatures: { workers: number; main: number };
+  /** Messages sent to workers: each costs the main thread about as much as one check. */
+  posts: number;
 }
 
 interface Active {
@@ -64,12 +66,14 @@ export class VerifyPool {
   private readonly slots: Slot[] = [];
   private readonly active = new Map<number, Active>();
   private nextId = 0;
+  /** Where the next job's first worker is taken from, so jobs of one chunk take turns among the workers. */
+  private nextSlot = 0;
   private inline: VerifyJob | undefined;
   private closed = false;
   private running = false;
   private idleTimer: NodeJS.Timeout | undefined;
   private readyWaiters: (() => void)[] = [];
-  private readonly counts: VerifyPoolStats = { jobs: { workers: 0, main: 0 }, signatures: { workers: 0, main: 0 } };
+  private readonly counts: VerifyPoolStats = { jobs: { workers: 0, main: 0 }, signatures: { workers: 0, main: 0 }, posts: 0 };
   /** The signature backend the workers loaded, once the first one reported. */
   backend: string | undefined;
 
@@ -120,6 +124,7 @@ export class VerifyPool {
 
   private send(slot: Slot, id: number, a: Active): void {
     a.sentTo.add(slot.worker);
+    this.counts.posts++;
     slot.worker.postMessage({ id, buffer: a.job.buffer });
   }
 
@@ -205,7 +210,10 @@ export class VerifyPool {
     const a: Active = { job, resolve, sentTo: new Set(), onMain: 0 };
     this.active.set(id, a);
     this.counts.jobs.workers++;
-    for (const slot of ready) this.send(slot, id, a);
+    // A worker with no chunk to claim would only wake to find the job taken: a small job (a
+    // relayed transaction's) goes to as many workers as it has chunks, and waking an idle worker costs the main thread one to several checks.
+    const start = this.nextSlot++ % ready.length;
+    for (let k = 0; k < Math.min(ready.length, job.chunks); k++) this.send(ready[(start + k) % ready.length]!, id, a);
     this.updateRefs();
     return {
       results,
@@ -216,8 +224,8 @@ export class VerifyPool {
   }
 
   stats(): VerifyPoolStats {
-    const { jobs, signatures } = this.counts;
-    return { jobs: { ...jobs }, signatures: { ...signatures } };
+    const { jobs, signatures, posts } = this.counts;
+    return { jobs: { ...jobs }, signatures: { ...signatures }, posts };
   }
 
   async close(): Promise<void> {

@@ -180,7 +180,19 @@ describe('a shared check job', () => {
     const results = await job.results;
     for (let i = 0; i < 20; i++) expect(results.subarray(i * serial.length, (i + 1) * serial.length)).toEqual(serial);
   });
+  it('posts a job only to as many workers as it has chunks, with the serial answers', async () => {
+    const pool = await readyPool(2);
+    const one = items.subarray(0, ITEM_SIZE);
+    const before = pool.stats().posts;
+    const answers = await Promise.all(Array.from({ length: 6 }, () => pool.check(one).results));
+    for (const r of answers) expect(r).toEqual(serial.subarray(0, RESULT_SIZE));
+    expect(pool.stats().posts - before).toBe(6);
+    const many = await pool.check(items).results;
+    expect(many).toEqual(serial);
+    expect(pool.stats().posts - before).toBe(8);
+  });
 });
+
 
 describe('a chain checking signatures on the verify pool', () => {
   it('connects and rejects exactly the blocks the serial chain does, with the same rule, even pipelined', async () => {
