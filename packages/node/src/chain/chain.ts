@@ -89,6 +89,11 @@ export interface ChainEvents extends Record<string, unknown[]> {
    * passed to processBlock is also rejected with its error.
    */
   'block:invalid': [entry: ChainEntry, error: RuleError];
+  /**
+   * A held orphan broke a rule when its parent arrived (a header rule against the parent, its
+   * coinbase height) and was dropped unstored: it has no entry, so no `block:invalid`.
+   */
+  'orphan:invalid': [id: string, error: RuleError];
   /** Milliseconds a connected block took to validate and connect (for the metrics). */
   'block:processed': [ms: number];
   /** Where the connect of a main-chain block spent its time. */
@@ -587,8 +592,11 @@ export class Chain extends TypedEmitter<ChainEvents> {
           await this.activateBestChain(entry, block);
           if (!(entry.status & Status.invalid)) pending.push(entry);
         } catch (e) {
-          if (e instanceof RuleError) this.log.debug('orphan %s rejected: %s', hashToHex(blockHash(block)), e.message);
-          else this.log.error(`orphan ${hashToHex(blockHash(block))} could not be stored (local failure): ${describe(e)}`);
+          if (e instanceof RuleError) {
+            const id = hashToHex(blockHash(block));
+            this.log.debug('orphan %s rejected: %s', id, e.message);
+            this.emit('orphan:invalid', id, e);
+          } else this.log.error(`orphan ${hashToHex(blockHash(block))} could not be stored (local failure): ${describe(e)}`);
         }
       }
     }

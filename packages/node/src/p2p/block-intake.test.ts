@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { blockHash, hashToHex, type Block } from '@hackcoin/core';
+import { blockHash, decodeCompact, encodeCompact, hashToHex, type Block } from '@hackcoin/core';
 import { Status } from '../chain/entry.js';
 import { ChainFixture } from '../test-support/chain-fixture.js';
 import { BlockIntake } from './block-intake.js';
@@ -103,5 +103,70 @@ describe('BlockIntake: blame for blocks found invalid later', () => {
     // Served from a store, as only a node that validated it would: its sender disagrees with us on the rules.
     expect(await intake.accept('y', f6, { unsolicited: false, served: true })).toEqual({ id: id(f6), status: 'invalid', blamed: true });
     expect(peers.offencesOf('y')).toEqual(['invalidBlock']);
+  });
+});
+
+describe('BlockIntake: blame for a served orphan refused when its parent arrives', () => {
+  /** A block 3 on the tip (2) and, served first as orphans, children of it that break a rule only their parent shows. */
+  async function orphansOf() {
+    const fx = await ChainFixture.create();
+    fixtures.push(fx);
+    await fx.mine(2);
+    const branch = await fx.branch();
+    const parent = branch.next();
+    const children = {
+      coinbase: branch.clone().next({ coinbaseHeight: 9 }),
+      bits: branch.clone().next({ bits: encodeCompact(decodeCompact(branch.expectedBits()).target / 2n) }),
+      clock: branch.clone().next({ time: Math.floor(Date.now() / 1000) + 3 * 3600 }),
+    };
+    const peers = new FakePeers();
+    for (const p of ['x', 'y', 'z', 'w']) peers.add(p, { chainWork: 0n });
+    const intake = new BlockIntake(fx.chain, peers, testLog);
+    return { fx, parent, children, peers, intake };
+  }
+
+  it('penalises the peer that served each under the rule names of a block refused on arrival, and forgets its delivery', async () => {
+    const { fx, parent, children, peers, intake } = await orphansOf();
+    expect(await intake.accept('y', children.coinbase, { unsolicited: false, served: true })).toEqual({ id: id(children.coinbase), status: 'orphan' });
+    expect(await intake.accept('z', children.bits, { unsolicited: false, served: true })).toEqual({ id: id(children.bits), status: 'orphan' });
+    expect(await intake.accept('w', children.clock, { unsolicited: false, served: true })).toEqual({ id: id(children.clock), status: 'orphan' });
+    expect(intake.unjudgedCount).toBe(3);
+    expect(peers.offences).toEqual([]);
+
+    // The parent arrives from another peer: the chain tries its orphans and refuses all three.
+    expect(await intake.accept('x', parent, { unsolicited: false, served: true })).toEqual({ id: id(parent), status: 'connected' });
+    expect(fx.chain.tip.id).toBe(id(parent));
+    expect(fx.chain.orphanCount).toBe(0);
+    expect(peers.offences.map((o) => [o.peerId, o.offence, o.detail])).toEqual([
+      ['y', 'invalidBlock', `block ${id(children.coinbase).slice(0, 16)}: bad-cb-height: coinbase says 9`],
+      ['z', 'invalidPow', expect.stringMatching(new RegExp(`^block ${id(children.bits).slice(0, 16)}: bad-diffbits`))],
+    ]);
+    expect([...peers.banned].sort()).toEqual(['y', 'z']);
+    // A clock ahead of ours is forgiven (time-too-new), as on arrival; its delivery is forgotten too.
+    expect(peers.offencesOf('w')).toEqual([]);
+    expect(peers.get('w')!.score.value).toBe(0);
+    expect(intake.unjudgedCount).toBe(0);
+  });
+
+  it('is told of no verdict once stopped: a stopped network leaves no listener on the chain', async () => {
+    const { fx, parent, children, peers, intake } = await orphansOf();
+    expect((await intake.accept('y', children.coinbase, { unsolicited: false, served: true })).status).toBe('orphan');
+    intake.stop();
+    await fx.chain.processBlock(parent);
+    expect(fx.chain.orphanCount).toBe(0);
+    expect(peers.offences).toEqual([]);
+    // Neither judged nor forgotten: the chain's verdict never reached the stopped intake.
+    expect(intake.unjudgedCount).toBe(1);
+
+    const fork = await forkWithInvalidBlock();
+    const [f3, f4, f5, f6] = fork.fork as [Block, Block, Block, Block];
+    for (const b of [f3, f4, f5]) expect((await fork.intake.accept('y', b, { unsolicited: false, served: true })).status).toBe('side');
+    fork.intake.stop();
+    // 6 activates the fork: 3 is connected, then 4 is found invalid and 5 and 6 with it.
+    expect((await fork.fx.chain.processBlock(f6)).entry!.status & Status.invalid).toBe(Status.invalid);
+    expect(fork.fx.chain.getEntry(id(f4))!.status & Status.invalid).toBe(Status.invalid);
+    expect(fork.fx.chain.tip).toBe(fork.tip);
+    expect(fork.peers.offences).toEqual([]);
+    expect(fork.intake.unjudgedCount).toBe(3);
   });
 });

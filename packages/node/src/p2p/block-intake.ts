@@ -11,9 +11,15 @@ import { BlockSenders, type Delivery } from './block-senders.js';
 export interface BlockSink {
   getEntry(id: string): ChainEntry | undefined;
   processBlock(block: Block, opts?: { unsolicited?: boolean }): Promise<{ status: BlockStatus; entry?: ChainEntry }>;
-  /** Blocks judged: connected, or found invalid when an activation tried them (or an ancestor failed). */
-  on<K extends 'block:invalid' | 'block:connected'>(event: K, fn: (...args: ChainEvents[K]) => void): unknown;
+  /**
+   * Blocks judged: connected, found invalid when an activation tried them (or an ancestor failed),
+   * or held as orphans and refused when their parent arrived.
+   */
+  on<K extends JudgedEvent>(event: K, fn: (...args: ChainEvents[K]) => void): unknown;
+  off<K extends JudgedEvent>(event: K, fn: (...args: ChainEvents[K]) => void): unknown;
 }
+
+type JudgedEvent = 'block:invalid' | 'block:connected' | 'orphan:invalid';
 
 export type IntakeStatus = BlockStatus | 'invalid';
 
@@ -64,22 +70,25 @@ export class BlockIntake {
   readonly seen = new RecentSet(4_096);
   private readonly unjudged = new BlockSenders<Pending>(MAX_UNJUDGED);
 
+  private readonly onConnected = (entry: ChainEntry): void => this.unjudged.delete(entry.id);
+  private readonly onInvalid = (entry: ChainEntry, error: RuleError): void => this.judgeLater(entry.id, error);
+  private readonly onOrphanInvalid = (id: string, error: RuleError): void => this.judgeLater(id, error);
+
   constructor(
     private readonly chain: BlockSink,
     private readonly peers: PeerSet,
     private readonly log: Logger,
   ) {
-    chain.on('block:connected', (entry) => this.unjudged.delete(entry.id));
-    chain.on('block:invalid', (entry, error) => {
-      const d = this.unjudged.take(entry.id);
-      if (!d) return;
-      // Runs inside the chain's activation: a failure to penalise must not turn a verdict into a local failure.
-      try {
-        d.verdict = this.judge(d.from, true, entry.id, error);
-      } catch (e) {
-        this.log.error(`could not penalise ${short(d.from)} for block ${entry.id.slice(0, 16)}: ${(e as Error).message}`);
-      }
-    });
+    chain.on('block:connected', this.onConnected);
+    chain.on('block:invalid', this.onInvalid);
+    chain.on('orphan:invalid', this.onOrphanInvalid);
+  }
+
+  /** Stops listening to the chain, which outlives the network that made this intake. */
+  stop(): void {
+    this.chain.off('block:connected', this.onConnected);
+    this.chain.off('block:invalid', this.onInvalid);
+    this.chain.off('orphan:invalid', this.onOrphanInvalid);
   }
 
   /** Deliveries waiting for their block to be judged. */
@@ -142,6 +151,18 @@ export class BlockIntake {
       // sent it on before that verdict reached it; only a peer that served it from its store is at fault.
       if (e.code === 'duplicate' && opts.served !== true) return sent.verdict ?? { id, status: 'invalid', blamed: false };
       return sent.verdict ?? this.judge(from, blame, id, e);
+    }
+  }
+
+  /** A verdict the chain reached on a delivered block while processing it or a later block (its fork's tip, its parent). */
+  private judgeLater(id: string, error: RuleError): void {
+    const d = this.unjudged.take(id);
+    if (!d) return;
+    // Runs inside the chain's activation: a failure to penalise must not turn a verdict into a local failure.
+    try {
+      d.verdict = this.judge(d.from, true, id, error);
+    } catch (e) {
+      this.log.error(`could not penalise ${short(d.from)} for block ${id.slice(0, 16)}: ${(e as Error).message}`);
     }
   }
 

@@ -275,6 +275,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     this.manager?.stop();
     this.relay?.stop();
     this.syncer?.stop();
+    this.intake?.stop();
     this.book?.save(true);
     await this.banList.stop();
     await this.host?.stop();
