@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { HeaderChain } from './header-chain.js';
+import { HeaderChain, MAX_HEADER_BATCH } from './header-chain.js';
 import { NETWORKS, type ConsensusParams } from '../consensus/params.js';
 import { genesisBlock } from '../consensus/genesis.js';
 import { nextWorkRequired, medianTimePast } from '../consensus/difficulty.js';
@@ -125,5 +125,31 @@ describe('HeaderChain', () => {
     expectReject(() => chain.submit(broken, 2, NOW), 'bad-prevblk');
     expect(chain.height).toBe(1);
     expectReject(() => chain.submit([new Uint8Array(79)], 2, NOW), 'bad-blk-length');
+  });
+  it('holds only its recent window and still follows a fork as deep as the reorg limit', () => {
+    const headers = extend([GENESIS], new Array(5_000).fill(30));
+    const raw = headers.map(encodeHeader);
+    const chain = HeaderChain.fromGenesis(params);
+    for (let i = 0; i < raw.length; i += MAX_HEADER_BATCH) chain.submit(raw.slice(i, i + MAX_HEADER_BATCH), i + 1, NOW);
+    // The reorg limit plus the longest look-back (a retarget window and its parent) plus the fork point.
+    const capacity = MAX_HEADER_BATCH + params.retargetInterval + 2;
+    expect(chain.height).toBe(5_000);
+    expect(chain.lowest).toBe(5_000 - capacity + 1);
+    expect(chain.at(chain.lowest - 1)).toBeUndefined();
+    expect(chain.at(chain.lowest)!.hash).toEqual(headerHash(headers[chain.lowest - 1]!));
+    expect(chain.at(0)!.hash).toEqual(headerHash(GENESIS));
+    expect(chain.tip.chainWork).toBe([GENESIS, ...headers].reduce((s, h) => s + workFromBits(h.bits), 0n));
+
+    // The deepest branch allowed (it reaches back below its fork point for median time and retarget) is checked, not taken: equal work.
+    const deepest = 5_000 - MAX_HEADER_BATCH + 1;
+    const equal = extend([GENESIS, ...headers.slice(0, deepest - 1)], new Array(MAX_HEADER_BATCH).fill(30), 1);
+    expect(chain.submit(equal.map(encodeHeader), deepest, NOW)).toBe(false);
+    const heavier = extend([GENESIS, ...headers.slice(0, deepest)], new Array(MAX_HEADER_BATCH).fill(30), 2);
+    expect(chain.submit(heavier.map(encodeHeader), deepest + 1, NOW)).toBe(true);
+    expect(chain.height).toBe(5_001);
+    expect(chain.at(deepest)!.hash).toEqual(headerHash(headers[deepest - 1]!));
+    expect(chain.at(deepest + 1)!.hash).toEqual(headerHash(heavier[0]!));
+    expect(chain.lowest).toBe(5_001 - capacity + 1);
+    expectReject(() => chain.submit(equal.map(encodeHeader), deepest, NOW), 'bad-prevblk');
   });
 });

@@ -28,21 +28,40 @@ export const MAX_HEADER_BATCH = 2_000;
  * It trusts nothing a server says about heights, work or validity; the one
  * thing it cannot check without block bodies is that the transactions are
  * valid, which is what a full node adds.
+ *
+ * Memory is bounded the way bitcoinj's SPVBlockStore bounds it, not the way
+ * Electrum does: every header is checked from genesis, but only the genesis
+ * anchor and the most recent `capacity` headers are held (each with the
+ * cumulative work of the chain up to it, so nothing older is ever needed
+ * again). Electrum keeps every header because it serves merkle proofs for
+ * old transactions; this client proves state only near the tip, and a
+ * branch it may follow forks at most MAX_HEADER_BATCH blocks down, whose
+ * checks reach back another retarget window or median-time span. A count
+ * cap would not do: on regtest a header costs two hashes, and elsewhere an
+ * honest chain grows by a header a minute forever. Headers below the window
+ * read as undefined from at().
  */
 export class HeaderChain {
-  private readonly main: HeaderEntry[];
+  /** Heights base … tip, oldest first. */
+  private main: HeaderEntry[];
+  private base = 0;
+  private readonly capacity: number;
 
   private constructor(
     private readonly params: ConsensusParams,
-    genesis: HeaderEntry,
+    private readonly genesis: HeaderEntry,
+    keep: number,
   ) {
     this.main = [genesis];
+    this.capacity = Math.max(keep, minimumCapacity(params));
   }
 
-  static fromGenesis(params: ConsensusParams): HeaderChain {
+  /** `keep`: how many recent headers to hold at least (raised to what reorg and retarget checks need). */
+  static fromGenesis(params: ConsensusParams, keep = 0): HeaderChain {
+    if (!Number.isSafeInteger(keep) || keep < 0) throw new Error('keep must be a non-negative integer');
     const header = genesisBlock(params).header;
     const hash = headerHash(header);
-    return new HeaderChain(params, { header, hash, id: hashToHex(hash), height: 0, chainWork: workFromBits(header.bits) });
+    return new HeaderChain(params, { header, hash, id: hashToHex(hash), height: 0, chainWork: workFromBits(header.bits) }, keep);
   }
 
   get tip(): HeaderEntry {
@@ -50,11 +69,17 @@ export class HeaderChain {
   }
 
   get height(): number {
-    return this.main.length - 1;
+    return this.base + this.main.length - 1;
+  }
+
+  /** Lowest height held besides genesis (0 until the chain outgrows its capacity). */
+  get lowest(): number {
+    return this.base;
   }
 
   at(height: number): HeaderEntry | undefined {
-    return this.main[height];
+    if (height === 0) return this.genesis;
+    return height >= this.base ? this.main[height - this.base] : undefined;
   }
 
   /**
@@ -67,12 +92,17 @@ export class HeaderChain {
   submit(raw: readonly Uint8Array[], fromHeight: number, now: number): boolean {
     if (raw.length === 0) return false;
     if (raw.length > MAX_HEADER_BATCH) reject('bad-blk-length', `${raw.length} headers in one batch`);
-    if (!Number.isSafeInteger(fromHeight) || fromHeight < 1 || fromHeight > this.main.length) {
-      reject('bad-prevblk', `branch starts at height ${fromHeight}, chain has ${this.main.length}`);
+    if (!Number.isSafeInteger(fromHeight) || fromHeight < 1 || fromHeight > this.height + 1) {
+      reject('bad-prevblk', `branch starts at height ${fromHeight}, chain has ${this.height + 1}`);
     }
-    if (this.main.length - fromHeight > MAX_HEADER_BATCH) reject('bad-prevblk', 'fork deeper than the reorg limit');
+    if (this.height + 1 - fromHeight > MAX_HEADER_BATCH) reject('bad-prevblk', 'fork deeper than the reorg limit');
     const branch: HeaderEntry[] = [];
-    const entryAt = (h: number): HeaderEntry => (h < fromHeight ? this.main[h]! : branch[h - fromHeight]!);
+    const entryAt = (h: number): HeaderEntry => {
+      const e = h < fromHeight ? this.at(h) : branch[h - fromHeight];
+      // Unreachable while capacity ≥ minimumCapacity; kept total rather than trusted.
+      if (!e) reject('bad-prevblk', `header at height ${h} is no longer held`);
+      return e;
+    };
     for (let i = 0; i < raw.length; i++) {
       const bytes = raw[i]!;
       if (bytes.length !== HEADER_SIZE) reject('bad-blk-length', `header ${i} has ${bytes.length} bytes`);
@@ -91,8 +121,20 @@ export class HeaderChain {
     const last = branch[branch.length - 1]!;
     // Ties keep the chain seen first, like Bitcoin.
     if (last.chainWork <= this.tip.chainWork) return false;
-    this.main.length = fromHeight;
-    this.main.push(...branch);
+    const kept = this.main.slice(0, fromHeight - this.base);
+    kept.push(...branch);
+    const drop = Math.max(0, kept.length - this.capacity);
+    this.main = drop > 0 ? kept.slice(drop) : kept;
+    this.base += drop;
     return true;
   }
+}
+
+/**
+ * Headers a branch's checks can reach: its fork point may be MAX_HEADER_BATCH
+ * below the next height, and its first header looks back a median-time span
+ * or a retarget window (first block of the previous window) from there.
+ */
+function minimumCapacity(params: ConsensusParams): number {
+  return MAX_HEADER_BATCH + Math.max(params.medianTimeSpan, params.retargetInterval + 1) + 1;
 }

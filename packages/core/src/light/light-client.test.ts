@@ -11,6 +11,7 @@ import { TreeWriter } from '../state/smt.js';
 import { accountPath, commitState } from '../state/state-tree.js';
 import { addressKey } from '../state/commitment.js';
 import { encodeStateProof } from './state-proof.js';
+import { MAX_HEADER_BATCH } from './header-chain.js';
 
 const params = NETWORKS.regtest;
 const ALICE = new Uint8Array(20).fill(0xa1);
@@ -121,5 +122,18 @@ describe('LightClient', () => {
     const err = await new LightClient(node, params, 1).sync().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UntrustworthyNode);
     expect((err as Error).message).toMatch(/bad-diffbits|high-hash/);
+  });
+  it('holds as many headers as its confirmations need, and no more than its window', async () => {
+    const node = new FakeNode();
+    node.main = node.extend(node.main, Array.from({ length: 3_000 }, (_, i) => BigInt(i + 1)));
+    const deep = new LightClient(node, params, 2_500);
+    await deep.sync();
+    expect(deep.headers.height).toBe(3_000);
+    expect(deep.anchor.height).toBe(501);
+    expect(await deep.account(ALICE)).toMatchObject({ balance: 501n, height: 501, blockId: node.main[501]!.id });
+    const shallow = new LightClient(node, params, 1);
+    await shallow.sync();
+    expect(shallow.headers.lowest).toBe(3_000 - (MAX_HEADER_BATCH + params.retargetInterval + 2) + 1);
+    expect(shallow.headers.at(shallow.headers.lowest - 1)).toBeUndefined();
   });
 });

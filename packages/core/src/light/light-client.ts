@@ -42,7 +42,8 @@ export class LightClient {
     private readonly now: () => number = () => Math.floor(Date.now() / 1000),
   ) {
     if (!Number.isSafeInteger(confirmations) || confirmations < 1) throw new Error('confirmations must be at least 1');
-    this.headers = HeaderChain.fromGenesis(params);
+    // The anchor must stay among the headers held.
+    this.headers = HeaderChain.fromGenesis(params, confirmations);
   }
 
   /** Catches up with the node's main chain, following reorgs up to 2,000 blocks deep. */
