@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { LightClient, UntrustworthyNode, type ProofSource } from './light-client.js';
+import { LightClient, RetryLater, UntrustworthyNode, type ProofSource } from './light-client.js';
 import { NETWORKS } from '../consensus/params.js';
 import { genesisBlock } from '../consensus/genesis.js';
 import { coinbaseMerkleBranch, merkleRoot } from '../consensus/merkle.js';
@@ -15,6 +15,7 @@ import { MAX_HEADER_BATCH } from './header-chain.js';
 
 const params = NETWORKS.regtest;
 const ALICE = new Uint8Array(20).fill(0xa1);
+const NOW = params.genesis.time + 1_000_000;
 
 interface Blk {
   header: BlockHeader;
@@ -135,5 +136,53 @@ describe('LightClient', () => {
     await shallow.sync();
     expect(shallow.headers.lowest).toBe(3_000 - (MAX_HEADER_BATCH + params.retargetInterval + 2) + 1);
     expect(shallow.headers.at(shallow.headers.lowest - 1)).toBeUndefined();
+  });
+  it('ends a sync whose batch does not move the tip, however the node replays our own headers', async () => {
+    const node = new FakeNode();
+    node.main = node.extend(node.main, Array.from({ length: 2_001 }, () => 5n));
+    // Past our tip it answers with a header that does not link; once we back off 2,000 it replays what we hold.
+    const asked: number[] = [];
+    const garbage = encodeHeader({ ...node.main[1]!.header, prevHash: new Uint8Array(32).fill(7) });
+    const hostile: ProofSource = {
+      headers: async (from) => {
+        asked.push(from);
+        if (asked.length > 50) throw new Error('still syncing');
+        return from === 2 ? node.headers(2) : { headers: [garbage], chainWork: 0n };
+      },
+      accountProof: (a, b) => node.accountProof(a, b),
+      storageProof: () => node.storageProof(),
+    };
+    const replayed = new LightClient(hostile, params, 1);
+    replayed.headers.submit(node.main.slice(1, 2_001).map((b) => encodeHeader(b.header)), 1, NOW);
+    replayed.headers.submit([encodeHeader(node.main[2_001]!.header)], 2_001, NOW);
+    await replayed.sync();
+    // Back-off 8, 16, … 1,024, then 2,000 (from height 2): the replay links, adds no work, and ends the sync.
+    expect(asked).toEqual([2_002, 1_994, 1_986, 1_970, 1_938, 1_874, 1_746, 1_490, 978, 2]);
+    expect(replayed.headers.tip.id).toBe(node.main[2_001]!.id);
+    expect(replayed.headers.height).toBe(2_001);
+  });
+
+  it('stops at its request budget with RetryLater, keeping what it checked, and the next sync continues', async () => {
+    const node = new FakeNode();
+    node.main = node.extend(node.main, Array.from({ length: 4_500 }, () => 1n));
+    let requests = 0;
+    const counted: ProofSource = {
+      headers: (from) => {
+        requests++;
+        return node.headers(from);
+      },
+      accountProof: (a, b) => node.accountProof(a, b),
+      storageProof: () => node.storageProof(),
+    };
+    const client = new LightClient(counted, params, 1, () => NOW, { maxRequests: 2 });
+    const err = await client.sync().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RetryLater);
+    expect((err as Error).message).toMatch(/after 2 requests at height 4000/);
+    expect(requests).toBe(2);
+    expect(client.headers.height).toBe(4_000);
+    await client.sync();
+    expect(client.headers.height).toBe(4_500);
+    expect(client.headers.tip.id).toBe(node.main[4_500]!.id);
+    expect(requests).toBe(3);
   });
 });

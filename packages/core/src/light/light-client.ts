@@ -3,6 +3,7 @@ import { RuleError } from '../consensus/errors.js';
 import { HeaderChain, MAX_HEADER_BATCH, type HeaderEntry } from './header-chain.js';
 import { verifyStateProof, type VerifiedState } from './state-proof.js';
 import { ProofError } from '../state/smt.js';
+import { RetryLater, UntrustworthyNode } from './errors.js';
 
 /** What a light client asks a node for (HTTP in the CLI and the browser; anything in tests). */
 export interface ProofSource {
@@ -13,9 +14,18 @@ export interface ProofSource {
   storageProof(contract: Uint8Array, key: string, blockId: string): Promise<{ proof: Uint8Array; claimed: string | null }>;
 }
 
-/** The node sent something its own chain cannot back: a proof that fails, bad headers, or figures that differ from its proofs. */
-export class UntrustworthyNode extends Error {
-  override name = 'UntrustworthyNode';
+export { RetryLater, UntrustworthyNode } from './errors.js';
+
+/**
+ * Header requests one sync() may make (each brings at most MAX_HEADER_BATCH):
+ * about a million headers, years of blocks at a minute each. A sync that
+ * needs more ends with RetryLater and the next one continues.
+ */
+export const MAX_SYNC_REQUESTS = 512;
+
+export interface LightClientOptions {
+  /** Header requests per sync() (default MAX_SYNC_REQUESTS). */
+  maxRequests?: number;
 }
 
 export interface VerifiedAccount {
@@ -34,30 +44,44 @@ export interface VerifiedAccount {
  */
 export class LightClient {
   readonly headers: HeaderChain;
+  private readonly maxRequests: number;
 
   constructor(
     private readonly source: ProofSource,
     params: ConsensusParams,
     private readonly confirmations: number,
     private readonly now: () => number = () => Math.floor(Date.now() / 1000),
+    options: LightClientOptions = {},
   ) {
     if (!Number.isSafeInteger(confirmations) || confirmations < 1) throw new Error('confirmations must be at least 1');
+    this.maxRequests = options.maxRequests ?? MAX_SYNC_REQUESTS;
+    if (!Number.isSafeInteger(this.maxRequests) || this.maxRequests < 1) throw new Error('maxRequests must be at least 1');
     // The anchor must stay among the headers held.
     this.headers = HeaderChain.fromGenesis(params, confirmations);
   }
 
-  /** Catches up with the node's main chain, following reorgs up to 2,000 blocks deep. */
+  /**
+   * Catches up with the node's main chain, following reorgs up to 2,000
+   * blocks deep. Only a batch that moves the best tip earns another request:
+   * one that does not (the node replaying headers we hold, or a branch with
+   * no more work than ours) ends the sync as if the node had nothing new, so
+   * a node cannot keep the client busy without doing proof of work. A branch
+   * must outweigh ours within the one batch that starts at its fork.
+   */
   async sync(): Promise<void> {
     let claimed = 0n;
     let back = 0;
-    for (;;) {
+    for (let requests = 0; ; requests++) {
+      if (requests === this.maxRequests) {
+        throw new RetryLater(`header sync stopped after ${requests} requests at height ${this.headers.height}; the next sync continues from there`);
+      }
       const from = Math.max(1, this.headers.height + 1 - back);
       const res = await this.source.headers(from);
       claimed = res.chainWork;
       if (res.headers.length === 0) break;
+      let moved: boolean;
       try {
-        this.headers.submit(res.headers, from, this.now());
-        back = 0;
+        moved = this.headers.submit(res.headers, from, this.now());
       } catch (e) {
         if (!(e instanceof RuleError)) throw e;
         // A reorg below our tip shows up as a first header that does not link: look further back.
@@ -66,7 +90,8 @@ export class LightClient {
         back = Math.min(MAX_HEADER_BATCH, Math.max(8, back * 2));
         continue;
       }
-      if (res.headers.length < MAX_HEADER_BATCH) break;
+      if (!moved || res.headers.length < MAX_HEADER_BATCH) break;
+      back = 0;
     }
     if (claimed > this.headers.tip.chainWork) {
       throw new UntrustworthyNode(`node claims chain work ${claimed.toString(16)} but its headers prove only ${this.headers.tip.chainWork.toString(16)}`);
