@@ -3,14 +3,20 @@ import { useApi } from '../hooks/useApi';
 import { errorText } from '../lib/api';
 import type { ContractList } from '../lib/types';
 import { CONTRACTS_SCANNED, formatTokenUnits, MAX_TOKENS, tokenBalances, type TokenBalance } from '../lib/token-balances';
+import { useNodeDistrust } from '../state/node-distrust';
 import { Card } from './Card';
 import { AddressLink } from './Links';
 
-/** The address's balances of the token contracts the node lists (bounded; see lib/token-balances), refreshed with every block. */
+/**
+ * The address's balances of the token contracts the node lists (bounded; see
+ * lib/token-balances), refreshed with every block. They are the node's word,
+ * not proven, so they say so, and are hidden once the node is distrusted.
+ */
 export function TokenBalances({ address }: { address: string }) {
   const list = useApi<ContractList>(`/api/contracts?limit=${CONTRACTS_SCANNED}`, { refreshOn: ['blocks'] });
   const [rows, setRows] = useState<TokenBalance[] | undefined>(undefined);
   const [error, setError] = useState('');
+  const distrust = useNodeDistrust();
   const contracts = list.data?.contracts.map((c) => c.address).join(',');
   useEffect(() => {
     if (contracts === undefined) return;
@@ -21,10 +27,10 @@ export function TokenBalances({ address }: { address: string }) {
     );
     return () => ac.abort();
   }, [address, contracts, list.data]);
-  if (!rows || rows.length === 0) return null;
+  if (!rows || rows.length === 0 || distrust !== null) return null;
   const held = rows.filter((r) => r.balance > 0n);
   return (
-    <Card title="Tokens">
+    <Card title="Tokens" actions={<span className="text-xs text-slate-500" data-testid="token-balances-unverified">reported by node (unverified)</span>}>
       {held.length === 0 ? (
         <p className="text-xs text-slate-400" data-testid="token-balances-none">
           No balance in the {rows.length} token contract{rows.length === 1 ? '' : 's'} checked.

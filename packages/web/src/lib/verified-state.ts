@@ -1,5 +1,8 @@
-import { LightClient, NETWORKS, encodeHeader, httpProofSource, parseAddress, type NetworkName, type VerifiedAccount } from '@hackcoin/core';
+import { LightClient, NETWORKS, UntrustworthyNode, encodeHeader, httpProofSource, parseAddress, type NetworkName, type VerifiedAccount } from '@hackcoin/core';
+import { coalescer } from './coalesce';
 import { loadHeaders, saveHeaders } from './header-store';
+import { NetworkChanged, pinNetwork } from './network-pin';
+import { flagNode } from './node-distrust';
 
 const CONFIRMATIONS_KEY = 'hackcoin:confirmations';
 
@@ -36,10 +39,13 @@ function clientFor(network: NetworkName): { client: LightClient; restored: Promi
 /**
  * Syncs headers with the node (checked from genesis), then runs `read`
  * against the best header with N confirmations. Calls are serialised:
- * they share one header chain.
+ * they share one header chain. Only the network this wallet was pinned to is
+ * verified (NetworkChanged otherwise), and a node caught lying is flagged for
+ * every card that shows its figures.
  */
 function verified<T>(network: NetworkName, read: (client: LightClient) => Promise<T>): Promise<T> {
   const run = async (): Promise<T> => {
+    pinNetwork(network);
     const { client, restored } = clientFor(network);
     await restored;
     const before = client.headers.tip.id;
@@ -52,16 +58,23 @@ function verified<T>(network: NetworkName, read: (client: LightClient) => Promis
     return read(client);
   };
   const next = queue.then(run, run);
-  queue = next.catch(() => undefined);
+  queue = next.catch((e: unknown) => {
+    if (e instanceof UntrustworthyNode) flagNode('lied', e.message);
+    if (e instanceof NetworkChanged) flagNode('network', e.message);
+  });
   return next;
 }
 
+// One run in flight per (network, address) or slot, and one more after it: a burst of blocks costs two runs, and the queue stays bounded.
+const accountRuns = coalescer<VerifiedAccount>();
+const storageRuns = coalescer<VerifiedStorage>();
+
 /** The account's balance and nonce, proven against the best header with N confirmations. */
 export function verifyAccount(network: NetworkName, address: string): Promise<VerifiedAccount> {
-  return verified(network, (c) => c.account(parseAddress(address)));
+  return accountRuns(`${network}:${address.toLowerCase()}`, () => verified(network, (c) => c.account(parseAddress(address))));
 }
 
 /** One storage slot of a contract (e.g. a token's `balance:0x…`), proven the same way. */
 export function verifyStorage(network: NetworkName, contract: string, key: string): Promise<VerifiedStorage> {
-  return verified(network, (c) => c.storage(parseAddress(contract), key));
+  return storageRuns(`${network}:${contract.toLowerCase()}:${key}`, () => verified(network, (c) => c.storage(parseAddress(contract), key)));
 }

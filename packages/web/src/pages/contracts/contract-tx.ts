@@ -11,6 +11,7 @@ import {
   type Wallet,
 } from '@hackcoin/core';
 import { api } from '../../lib/api';
+import { signingParams } from '../../lib/network-pin';
 import { recordSent, verifiedNextNonce } from '../../lib/verified-nonce';
 import type { ContractCallResult, ContractSubmitted, GasEstimate, TxDetail } from '../../lib/types';
 
@@ -34,7 +35,7 @@ async function submit(wallet: Wallet, network: NetworkName, from: string, action
   let spend: bigint;
   try {
     const tx = buildSignedContractTransfer(
-      { params: NETWORKS[network], action, gasLimit: gas.gasLimit, gasPrice: gas.gasPrice, value: gas.value, nonce },
+      { params: signingParams(network), action, gasLimit: gas.gasLimit, gasPrice: gas.gasPrice, value: gas.value, nonce },
       key,
     );
     raw = bytesToHex(encodeTx(tx));

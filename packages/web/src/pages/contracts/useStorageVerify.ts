@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { UntrustworthyNode } from '@hackcoin/core';
-import { useNodeInfo } from '../../state/node-info';
 import { verifyStorage, type VerifiedStorage } from '../../lib/verified-state';
+import { useWalletNetwork } from '../../state/wallet-network';
 
 export type SlotCheck =
   | { kind: 'idle' }
@@ -16,7 +16,7 @@ export type SlotCheck =
  * contract address clears it.
  */
 export function useStorageVerify(contract: string): { key: string; setKey: (key: string) => void; check: SlotCheck; verify: (key: string) => void } {
-  const network = useNodeInfo().data?.network;
+  const { network } = useWalletNetwork();
   const [key, setKey] = useState('');
   const [check, setCheck] = useState<SlotCheck>({ kind: 'idle' });
   const seq = useRef(0);

@@ -5,13 +5,16 @@ import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { TextField } from '../../components/Field';
 import { shortHash } from '../../lib/format';
+import { useNodeDistrust } from '../../state/node-distrust';
 import { useToast } from '../../state/toast';
 import { useWallet } from '../../state/wallet';
 import { updateMeta } from './persist';
+import { UNVERIFIED } from './ReportedBalance';
 import { useAddressInfo } from './useAddressInfo';
 
 function Row({ address, label, selected, onSelect, onRename }: { address: string; label: string; selected: boolean; onSelect: () => void; onRename: (l: string) => void }) {
   const info = useAddressInfo(address, 1, 1);
+  const distrust = useNodeDistrust();
   const [editing, setEditing] = useState(false);
   const [value, setValue] = useState(label);
   const save = (e: FormEvent) => {
@@ -35,7 +38,11 @@ function Row({ address, label, selected, onSelect, onRename }: { address: string
           <button type="button" onClick={onSelect} aria-pressed={selected} className="min-w-0 flex-1 text-left" data-testid="wallet-address" data-address={address}>
             <div className="truncate text-sm font-medium">{label || <span className="text-slate-500">(no label)</span>}</div>
             <div className="truncate font-mono text-xs text-slate-400">{shortHash(address, 10, 8)}</div>
-            <div className="text-xs">{info.data ? <Amount units={info.data.balance} /> : '…'}</div>
+            {distrust === null && (
+              <div className="text-xs" data-testid="address-reported-balance">
+                {info.data ? <Amount units={info.data.balance} /> : '…'} <span className="text-slate-500">{UNVERIFIED}</span>
+              </div>
+            )}
           </button>
           <Button variant="ghost" className="text-xs" onClick={() => setEditing(true)} aria-label={`Edit label of ${address}`}>
             Edit

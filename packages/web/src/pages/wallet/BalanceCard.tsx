@@ -1,22 +1,53 @@
-import { Amount } from '../../components/Amount';
-import { Stat } from '../../components/Card';
 import { ApiErrorNotice } from '../../components/Notice';
+import type { Distrust } from '../../lib/node-distrust';
+import { useNodeDistrust } from '../../state/node-distrust';
+import { useNodeInfo } from '../../state/node-info';
+import { ReportedBalance } from './ReportedBalance';
 import { balanceOf, useAddressInfo } from './useAddressInfo';
+import { useVerifiedAccount, type VerifiedCheck } from './useVerifiedAccount';
 import { VerifiedBalance } from './VerifiedBalance';
+import type { AddressInfoJson } from '../../lib/types';
 
 export function BalanceCard({ address }: { address: string }) {
   const info = useAddressInfo(address, 1, 1);
-  if (info.error !== undefined && !info.data) return <ApiErrorNotice error={info.error} feature="Balance" />;
-  const b = info.data ? balanceOf(info.data) : null;
-  const v = (x: bigint | undefined) => (x === undefined ? '…' : <Amount units={x} />);
+  const nodeHeight = useNodeInfo().data?.height;
+  const distrust = useNodeDistrust();
+  const { check, trustNodeNetwork } = useVerifiedAccount(address);
+  return <BalanceView check={check} onTrustNodeNetwork={trustNodeNetwork} info={info} nodeHeight={nodeHeight} distrust={distrust} />;
+}
+
+/**
+ * The proven balance is the headline; the node's figures follow, labelled
+ * unverified, and are hidden once the node is caught lying or claims
+ * another network than the wallet's.
+ */
+export function BalanceView({
+  check,
+  onTrustNodeNetwork,
+  info,
+  nodeHeight,
+  distrust,
+}: {
+  check: VerifiedCheck;
+  onTrustNodeNetwork: () => void;
+  info: { data: AddressInfoJson | undefined; error: unknown };
+  nodeHeight: number | undefined;
+  distrust: Distrust;
+}) {
+  const hidden = distrust !== null || check.kind === 'untrustworthy' || check.kind === 'network-changed';
+  const proven = check.kind === 'ok' ? { balance: check.v.balance, height: check.v.height } : null;
   return (
-    <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
-      <Stat label="Confirmed" testId="balance-confirmed" value={v(b?.confirmed)} />
-      <Stat label="Pending" testId="balance-pending" value={b ? <span className="text-base">+{v(b.pendingIncoming)} / −{v(b.pendingOutgoing)}</span> : '…'} />
-      <Stat label="Available" testId="balance-available" value={v(b?.available)} hint="confirmed minus pending outgoing" />
-      <div className="sm:col-span-3">
-        <VerifiedBalance address={address} />
-      </div>
+    <div className="space-y-3">
+      <VerifiedBalance check={check} onTrustNodeNetwork={onTrustNodeNetwork} />
+      {hidden ? (
+        <p data-testid="reported-hidden" className="text-xs text-slate-400">
+          The node&apos;s own balance figures are hidden: it cannot be believed.
+        </p>
+      ) : info.error !== undefined && !info.data ? (
+        <ApiErrorNotice error={info.error} feature="Balance" />
+      ) : (
+        <ReportedBalance b={info.data ? balanceOf(info.data) : null} compare={{ proven, nodeHeight }} />
+      )}
     </div>
   );
 }

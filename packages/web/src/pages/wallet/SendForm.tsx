@@ -5,6 +5,7 @@ import { Card } from '../../components/Card';
 import { TextField } from '../../components/Field';
 import { useFeeEstimate } from '../../hooks/useFeeEstimate';
 import { formatHckAmount, formatUnits, parseAmountInput } from '../../lib/amount';
+import { useNodeDistrust } from '../../state/node-distrust';
 import { useNodeInfo } from '../../state/node-info';
 import { useToast } from '../../state/toast';
 import { sendTransfer } from './tx';
@@ -32,6 +33,7 @@ export function SendForm({ wallet, from }: { wallet: Wallet; from: string }) {
   const { estimate: fees, basis } = useFeeEstimate();
   const info = useAddressInfo(from, 1, 1);
   const proven = useVerifiedSpendable(from);
+  const flagged = useNodeDistrust();
   const toast = useToast();
   const [to, setTo] = useState('');
   const [amount, setAmount] = useState('');
@@ -48,7 +50,8 @@ export function SendForm({ wallet, from }: { wallet: Wallet; from: string }) {
   const choice: FeeChoice | null = preset === 'custom' ? (custom.ok ? { custom: custom.units } : null) : estimate ? preset : null;
   const fee = choice ? feeForSize(choice, size, estimate) : null;
   const parsed = parseAmountInput(amount);
-  const available = proven.spendable ? proven.spendable.available : info.data ? balanceOf(info.data).available : null;
+  // A node caught lying or on another network gets no say in what the form offers to spend.
+  const available = proven.spendable ? proven.spendable.available : info.data && flagged === null ? balanceOf(info.data).available : null;
   const availableHint =
     available === null ? undefined : (
       <span data-testid="send-available">

@@ -1,5 +1,4 @@
 import {
-  NETWORKS,
   buildSignedTransfer,
   bytesToHex,
   encodeTx,
@@ -10,6 +9,7 @@ import {
   type Wallet,
 } from '@hackcoin/core';
 import { api } from '../../lib/api';
+import { signingParams } from '../../lib/network-pin';
 import { recordSent, verifiedNextNonce } from '../../lib/verified-nonce';
 
 export interface SendRequest {
@@ -26,7 +26,8 @@ export interface SendRequest {
 /**
  * Signs in the browser and hands the node only the raw signed bytes. The nonce
  * is one this browser verified (lib/verified-nonce), never the node's word;
- * a node that fails verification gets nothing signed.
+ * a node that fails verification gets nothing signed, and nothing is signed
+ * for a chain id other than the pinned network's (lib/network-pin).
  */
 export async function signTransfer(wallet: Wallet, req: SendRequest): Promise<{ raw: string; nonce: bigint; spend: bigint }> {
   const nonce = await verifiedNextNonce(req.network, req.from);
@@ -34,7 +35,7 @@ export async function signTransfer(wallet: Wallet, req: SendRequest): Promise<{ 
   try {
     const tx = buildSignedTransfer(
       {
-        params: NETWORKS[req.network],
+        params: signingParams(req.network),
         to: req.to,
         amount: req.amount,
         fee: req.fee,
