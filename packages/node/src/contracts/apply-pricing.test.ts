@@ -1,12 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { loadContractEngine, type ContractEngine } from './engine.js';
+import { describe, expect, it } from 'vitest';
+import { contractOnMemoryChain } from '../test-support/memory-contract.js';
 import { GAS } from './gas-schedule.js';
-import { MemoryChain } from './memory-chain.js';
-
-let engine: ContractEngine;
-beforeAll(async () => {
-  engine = await loadContractEngine();
-});
 
 const SOURCE = `
 export function run(kind, n) {
@@ -35,11 +29,7 @@ export function liar() {
 }
 export function huge() { return (function () {}).apply(null, { length: 70000 }); }`;
 
-function deployed(): MemoryChain {
-  const chain = new MemoryChain(engine);
-  expect(chain.deploy('c', SOURCE, 'alice').status).toBe('success');
-  return chain;
-}
+const deployed = contractOnMemoryChain(SOURCE);
 
 describe('argument lists handed to functions natively', () => {
   it('pay per argument in apply, Reflect.apply and Reflect.construct, and in the wrappers that loop over them', () => {

@@ -15,7 +15,7 @@ import {
   type ContractView,
   type TransferTx,
 } from '@hackcoin/core';
-import { ChainFixture, W, type FixtureOptions } from '../test-support/chain-fixture.js';
+import { OpenFixtures, W, type ChainFixture } from '../test-support/chain-fixture.js';
 import { loadContractEngine } from './engine.js';
 import { QuickJsExecutor } from './executor.js';
 
@@ -26,16 +26,8 @@ import { QuickJsExecutor } from './executor.js';
  * that did not (bad-state-root on the call block).
  */
 
-const fixtures: ChainFixture[] = [];
-afterEach(async () => {
-  for (const f of fixtures.splice(0)) await f.close();
-});
-
-async function fixture(opts: FixtureOptions = {}): Promise<ChainFixture> {
-  const f = await ChainFixture.create(opts);
-  fixtures.push(f);
-  return f;
-}
+const fixtures = new OpenFixtures();
+afterEach(() => fixtures.closeAll());
 
 function contractTx(f: ChainFixture, nonce: bigint, to: Uint8Array, payload: object, gasLimit: number): TransferTx {
   const data = utf8ToBytes(JSON.stringify({ ...payload, gasLimit, gasPrice: '1' }));
@@ -87,8 +79,8 @@ const MARKED = "const S = 'MARKx';\nexport function init() {}\nexport function f
 
 describe('deployed code: a restarted node runs what the others run', () => {
   it('a deploy whose code has a lone surrogate is refused (bad-txns-contract-payload) in the mempool and in blocks; nodes restarted or not agree', async () => {
-    const a = await fixture();
-    const b = await fixture();
+    const a = await fixtures.create();
+    const b = await fixtures.create();
     const lone = MARKED.replace('MARK', '\uD800');
     const { refused, slot } = await deployRestartCall(a, b, lone);
     expect(refused).toBe('bad-txns-contract-payload');
@@ -104,8 +96,8 @@ describe('deployed code: a restarted node runs what the others run', () => {
   });
 
   it('the same deploy with a surrogate pair goes through and both nodes store the same slot', async () => {
-    const a = await fixture();
-    const b = await fixture();
+    const a = await fixtures.create();
+    const b = await fixtures.create();
     const { refused, slot } = await deployRestartCall(a, b, MARKED.replace('MARK', '\uD83D\uDE00'));
     expect(refused).toBeNull();
     expect(slot).toBe('55357');
@@ -122,8 +114,8 @@ describe('deployed code: a restarted node runs what the others run', () => {
         return out;
       },
     };
-    const a = await fixture({ executor });
-    const b = await fixture({ executor });
+    const a = await fixtures.create({ executor });
+    const b = await fixtures.create({ executor });
     const { refused, slot } = await deployRestartCall(a, b, MARKED);
     expect(refused).toBeNull();
     expect(slot).toBe(String(0xfffd));

@@ -13,7 +13,7 @@ import {
   type ContractExecutor,
   type TransferTx,
 } from '@hackcoin/core';
-import { ChainFixture, W, type Wallet } from '../test-support/chain-fixture.js';
+import { OpenFixtures, W, type ChainFixture, type Wallet } from '../test-support/chain-fixture.js';
 import { Prefix } from '../store/keys.js';
 import { createTemplate } from '../mining/template.js';
 import { QuickJsExecutor } from './executor.js';
@@ -22,10 +22,8 @@ import { MemoryChain } from './memory-chain.js';
 import { GAS } from './gas-schedule.js';
 import { coldCodeGas, storageWriteGas } from './access-set.js';
 
-const fixtures: ChainFixture[] = [];
-afterEach(async () => {
-  for (const f of fixtures.splice(0)) await f.close();
-});
+const fixtures = new OpenFixtures();
+afterEach(() => fixtures.closeAll());
 
 /** Counts contract executions: one per contract transaction per template or validation, if nothing re-runs. */
 function counting(inner: ContractExecutor, counter: { n: number }): ContractExecutor {
@@ -39,8 +37,7 @@ function counting(inner: ContractExecutor, counter: { n: number }): ContractExec
 
 async function fixture(counter = { n: 0 }): Promise<ChainFixture> {
   const executor = counting(new QuickJsExecutor(await loadContractEngine()), counter);
-  const f = await ChainFixture.create({ executor, maxTxs: 3_000, maxPendingPerSender: 2_000 });
-  fixtures.push(f);
+  const f = await fixtures.create({ executor, maxTxs: 3_000, maxPendingPerSender: 2_000 });
   await f.mine(2);
   await f.mempool.add(f.tx(W.minerA, W.alice, 3_000_000_000n, { nonce: 0n }));
   await f.mempool.add(f.tx(W.minerA, W.bob, 3_000_000_000n, { nonce: 1n }));
@@ -153,8 +150,7 @@ describe('contract storage lives in LevelDB', () => {
 
   it('a reorg restores the cached value of a slot the disconnected block changed', async () => {
     const a = await fixture();
-    const b = await ChainFixture.create();
-    fixtures.push(b);
+    const b = await fixtures.create();
     for (let h = 1; h <= a.chain.height; h++) await b.chain.processBlock((await a.chain.getBlock(a.chain.getEntryByHeight(h)!))!);
     const c = contractAddress(W.alice.address, 0n);
     await a.mempool.add(contractTx(a, W.alice, 0n, ZERO_ADDRESS, {

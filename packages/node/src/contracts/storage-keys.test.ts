@@ -1,11 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { loadContractEngine, type ContractEngine } from './engine.js';
-import { MemoryChain } from './memory-chain.js';
-
-let engine: ContractEngine;
-beforeAll(async () => {
-  engine = await loadContractEngine();
-});
+import { describe, expect, it } from 'vitest';
+import { contractOnMemoryChain } from '../test-support/memory-contract.js';
 
 const SOURCE = `
 export function put(codes, value) { storage.set(String.fromCharCode(...codes), value); }
@@ -17,11 +11,7 @@ const REASON = 'storage key is not well-formed Unicode';
 const FFFD3 = [0xfffd, 0xfffd, 0xfffd];
 const LONE_KEYS = [[0xd800], [0x61, 0xdbff], [0xdc00, 0x61], [0xde00, 0xd83d], [0xd83d, 0xd83d, 0xde00]];
 
-function chainWithContract(): MemoryChain {
-  const chain = new MemoryChain(engine);
-  expect(chain.deploy('c', SOURCE, 'alice').status).toBe('success');
-  return chain;
-}
+const chainWithContract = contractOnMemoryChain(SOURCE);
 
 describe('storage keys must be well-formed Unicode (checked inside the VM)', () => {
   it('set, get and delete with a lone surrogate revert with the documented reason and store nothing', () => {

@@ -1,16 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeTx, hashToHex, intrinsicGas, txHash, type TransferTx } from '@hackcoin/core';
-import { ChainFixture, W, type FixtureOptions } from '../test-support/chain-fixture.js';
+import { OpenFixtures, W, type ChainFixture, type FixtureOptions } from '../test-support/chain-fixture.js';
 
-const fixtures: ChainFixture[] = [];
-afterEach(async () => {
-  for (const fx of fixtures.splice(0)) await fx.close();
-});
+const fixtures = new OpenFixtures();
+afterEach(() => fixtures.closeAll());
 
 /** A regtest chain where alice, bob, carol and dave each hold 20 HCK (nonce 0). */
 async function funded(opts: FixtureOptions = {}): Promise<ChainFixture> {
-  const fx = await ChainFixture.create(opts);
-  fixtures.push(fx);
+  const fx = await fixtures.create(opts);
   await fx.fundWallets();
   return fx;
 }

@@ -311,6 +311,21 @@ export class ChainFixture {
   }
 }
 
+/** The fixtures a test file opened, so that one afterEach hook closes them all. */
+export class OpenFixtures {
+  private readonly open: ChainFixture[] = [];
+
+  async create(opts: FixtureOptions = {}): Promise<ChainFixture> {
+    const fx = await ChainFixture.create(opts);
+    this.open.push(fx);
+    return fx;
+  }
+
+  async closeAll(): Promise<void> {
+    for (const fx of this.open.splice(0)) await fx.close();
+  }
+}
+
 /** The chain's state-tree nodes plus those a fixture's hand-built blocks created (shared by clones: nodes are content-addressed). */
 class FixtureNodes implements TrieNodeReader {
   readonly own = new Map<string, Uint8Array>();
