@@ -185,4 +185,21 @@ describe('LightClient', () => {
     expect(client.headers.tip.id).toBe(node.main[4_500]!.id);
     expect(requests).toBe(3);
   });
+  it('keeps the headers before one dated past a slow clock and asks to retry, without blaming the node', async () => {
+    const node = new FakeNode();
+    node.main = node.extend(node.main, [1n, 2n, 3n]);
+    // A clock behind the node's newest header by more than 2 h: height 3 is not yet valid here, heights 1 and 2 are.
+    const slow = node.main[3]!.header.time - params.maxFutureBlockTime - 1;
+    let now = slow;
+    const client = new LightClient(node, params, 1, () => now);
+    const err = await client.sync().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RetryLater);
+    expect(err).not.toBeInstanceOf(UntrustworthyNode);
+    expect((err as Error).message).toMatch(/height 3 is dated more than 2 h ahead of this device's clock.*verified up to height 2/);
+    expect(client.headers.tip.id).toBe(node.main[2]!.id);
+    expect(await client.account(ALICE)).toMatchObject({ balance: 2n, height: 2 });
+    now = slow + 1;
+    await client.sync();
+    expect(client.headers.tip.id).toBe(node.main[3]!.id);
+  });
 });

@@ -3,6 +3,7 @@ import { RuleError } from '../consensus/errors.js';
 import { HeaderChain, MAX_HEADER_BATCH, type HeaderEntry } from './header-chain.js';
 import { verifyStateProof, type VerifiedState } from './state-proof.js';
 import { ProofError } from '../state/smt.js';
+import { decodeHeader } from '../primitives/header.js';
 import { RetryLater, UntrustworthyNode } from './errors.js';
 
 /** What a light client asks a node for (HTTP in the CLI and the browser; anything in tests). */
@@ -48,7 +49,7 @@ export class LightClient {
 
   constructor(
     private readonly source: ProofSource,
-    params: ConsensusParams,
+    private readonly params: ConsensusParams,
     private readonly confirmations: number,
     private readonly now: () => number = () => Math.floor(Date.now() / 1000),
     options: LightClientOptions = {},
@@ -80,10 +81,17 @@ export class LightClient {
       claimed = res.chainWork;
       if (res.headers.length === 0) break;
       let moved: boolean;
+      const now = this.now();
       try {
-        moved = this.headers.submit(res.headers, from, this.now());
+        moved = this.headers.submit(res.headers, from, now);
       } catch (e) {
         if (!(e instanceof RuleError)) throw e;
+        if (e.code === 'time-too-new') {
+          const ahead = this.keepBefore(res.headers, from, now);
+          throw new RetryLater(
+            `the node's header at height ${ahead} is dated more than 2 h ahead of this device's clock (check the clock); verified up to height ${this.headers.height}`,
+          );
+        }
         // A reorg below our tip shows up as a first header that does not link: look further back.
         const unlinked = e.code === 'bad-prevblk' && e.detail.includes(`height ${from} `);
         if (!unlinked || from === 1 || back >= MAX_HEADER_BATCH) throw new UntrustworthyNode(`node served invalid headers (${e.message})`);
@@ -96,6 +104,19 @@ export class LightClient {
     if (claimed > this.headers.tip.chainWork) {
       throw new UntrustworthyNode(`node claims chain work ${claimed.toString(16)} but its headers prove only ${this.headers.tip.chainWork.toString(16)}`);
     }
+  }
+
+  /**
+   * Adopts the headers of a batch that come before its first one dated too
+   * far ahead of `now`. That rule is the only one a header may break and
+   * become valid later (the full node scores it 0), so an honest node and a
+   * slow clock must not read as a lie. Every header before the first such one
+   * passed all the checks, so that one is where the batch failed. Returns its height.
+   */
+  private keepBefore(raw: readonly Uint8Array[], from: number, now: number): number {
+    const early = raw.findIndex((bytes) => decodeHeader(bytes).time > now + this.params.maxFutureBlockTime);
+    if (early > 0) this.headers.submit(raw.slice(0, early), from, now);
+    return from + early;
   }
 
   /** The header proofs are checked against: `confirmations - 1` below the best verified header. */
