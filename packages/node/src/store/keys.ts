@@ -37,6 +37,8 @@ export const Prefix = {
   contractIndex: 0x10,
   /** node hash → state-tree node record (content-addressed, never rewritten; see core state/smt.ts) */
   trieNode: 0x11,
+  /** pool address ‖ nonce (BE u64) → a payout signed and recorded as sent, kept until final (UTF-8 JSON) */
+  poolPayout: 0x12,
 } as const;
 
 export function key(prefix: number, ...parts: Uint8Array[]): Uint8Array {

@@ -1,27 +1,22 @@
-import { RuleError, parseAddress, signTransfer, signedTransferSize, txId, type ConsensusParams, type TransferTx, type UnsignedTransfer } from '@hackcoin/core';
+import { RuleError, parseAddress, signTransfer, signedTransferSize, txHash, txId, type ConsensusParams, type TransferTx, type UnsignedTransfer } from '@hackcoin/core';
 import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
+import { PayoutJournal, type Payout, type SentPayout } from './payout-journal.js';
 import type { Logger } from '../util/logger.js';
 import type { FoundBlock } from './server.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import type { Database } from '../store/db.js';
 import { Prefix, key } from '../store/keys.js';
 
+export type { Payout } from './payout-journal.js';
+
 /** Where found blocks come from (the Stratum server). */
 export interface FoundBlockSource {
   on(event: 'block', fn: (found: FoundBlock) => void): unknown;
 }
 
-export interface Payout {
-  blockHeight: number;
-  blockHash: string;
-  address: string;
-  amount: string;
-  fee: string;
-  txid: string | null;
-  status: 'sent' | 'failed' | 'orphaned';
-  error?: string;
-}
+/** What the payouts use of the mempool. */
+export type PayoutMempool = Pick<Mempool, 'add' | 'accountView' | 'pendingFor' | 'minFeeRate'>;
 
 /**
  * Payout transactions the pool keeps in the mempool at once: under the
@@ -37,6 +32,8 @@ const MAX_ATTEMPTS = 5;
  * a later block however long that takes, and is never dropped for them.
  */
 const FEE_REFUSALS = new Set(['min-fee-not-met', 'mempool-min-fee-not-met', 'mempool-full']);
+/** Refusals of a payout sent again that say the chain has passed its nonce since it was read: the next pass settles it. */
+const NONCE_PASSED = new Set(['txn-in-chain', 'bad-txns-nonce-too-low']);
 const MAX_RECORDS = 10_000;
 
 /**
@@ -50,19 +47,28 @@ export class PoolPayouts {
   private readonly attempts = new Map<string, number>();
   private readonly waiting: FoundBlock[] = [];
   /**
-   * Payouts admitted to the mempool and not yet confirmed, by nonce. The mempool may drop one
-   * later (a flood's trim or eviction takes the cheapest first, and payouts pay the floor); it is
-   * offered again, the same signed transaction, before anything new is signed, so its nonce is
-   * never given to another payout and nobody is paid twice. At most a batch or two.
+   * Payouts signed and recorded as sent and not yet final (mined `confirmations` deep), by nonce,
+   * as the journal holds them. The mempool may drop one (a flood's trim or eviction takes the
+   * cheapest first, and payouts pay the floor), before or after a restart; it is offered again,
+   * the same signed transaction, before anything new is signed, so its nonce is never given to
+   * another payout and nobody is paid twice.
+   *
+   * Bound: those not yet mined are at most PAYOUT_BATCH (new ones are signed only while every
+   * earlier one is back in the mempool and the pool's pending run is under the batch), and each
+   * block mines at most a batch of them, kept `confirmations` blocks: PAYOUT_BATCH × (confirmations
+   * + 1) in all. pay() signs nothing while that many are kept (a deep reorg or a lowered setting
+   * could leave more), so the journal never outgrows it by signing.
    */
-  private readonly unconfirmed = new Map<bigint, { tx: TransferTx; record: Payout }>();
+  private readonly unconfirmed = new Map<bigint, SentPayout>();
+  private readonly journal: PayoutJournal;
+  private readonly maxKept: number;
   // Runs one pass at a time: overlapping passes could pay a block twice and reuse nonces.
   private readonly queue = new SerialQueue();
 
   constructor(
     private readonly o: {
       chain: Chain;
-      mempool: Mempool;
+      mempool: PayoutMempool;
       params: ConsensusParams;
       log: Logger;
       key: Uint8Array;
@@ -77,6 +83,8 @@ export class PoolPayouts {
     },
     server: FoundBlockSource,
   ) {
+    this.journal = new PayoutJournal(o.db, parseAddress(o.address));
+    this.maxKept = PAYOUT_BATCH * (Math.max(1, o.confirmations) + 1);
     server.on('block', (found) => {
       // A copy: what is still owed shrinks as it is paid, while the pool's own record keeps the full split.
       const b = { ...found, split: new Map(found.split) };
@@ -121,7 +129,7 @@ export class PoolPayouts {
       if (chain.height - entry.height + 1 < this.o.confirmations) continue;
       const before = b.split.size;
       await this.pay(b);
-      // Each owed share leaves the record only once its transaction is in the (persisted) mempool.
+      // Before a later pass can take any of this pass's payouts off the journal (settleMined, resend).
       if (b.split.size === 0) {
         this.take(b);
         await this.o.db.del(pendingKey(b.hash));
@@ -131,11 +139,24 @@ export class PoolPayouts {
     }
   }
 
-  /** Blocks found before a restart are still owed to their miners. */
+  /** Blocks found before a restart are still owed to their miners, and its payouts not yet final are still sent. */
   async load(): Promise<void> {
+    const { entries, unreadable } = await this.journal.load();
+    for (const e of entries) this.unconfirmed.set(e.tx.nonce, e);
+    if (entries.length > 0) this.o.log.info(`pool: ${entries.length} payout(s) sent and not yet final (nonces ${entries[0]!.tx.nonce}–${entries.at(-1)!.tx.nonce})`);
+    // Left in place for the operator: their nonces are unknown, so nothing here may reuse them knowingly.
+    if (unreadable > 0) this.o.log.error(`pool: ${unreadable} saved payout(s) could not be read; their miners may be unpaid`);
     for await (const [, v] of this.o.db.iterator({ gte: key(Prefix.poolPending), lt: key(Prefix.poolPending + 1) })) {
       this.waiting.push(decodePending(v));
     }
+    // A crash between a payout's journal entry and its block's record: the share is paid, not owed.
+    const byHash = new Map(this.waiting.map((b) => [b.hash, b]));
+    const paid = new Set<FoundBlock>();
+    for (const { record } of entries) {
+      const b = byHash.get(record.blockHash);
+      if (b?.split.delete(record.address)) paid.add(b);
+    }
+    await this.o.db.batch([...paid].map((b) => ({ type: 'put' as const, key: pendingKey(b.hash), value: encodePending(b) })));
     if (this.waiting.length > 0) this.o.log.info(`pool: ${this.waiting.length} found block(s) still to pay`);
     await this.queue.run(() => this.process());
   }
@@ -150,15 +171,16 @@ export class PoolPayouts {
     if (this.payouts.length > MAX_RECORDS) this.payouts.shift();
   }
 
-  /** Offers again, in nonce order, the unconfirmed payouts the mempool no longer holds; false while one is refused. */
+  /** Offers again, in nonce order, the unmined payouts the mempool no longer holds; false while one is refused. */
   private async resend(): Promise<boolean> {
     if (this.unconfirmed.size === 0) return true;
+    await this.settleMined();
     const view = this.o.mempool.accountView(parseAddress(this.o.address));
-    for (const n of [...this.unconfirmed.keys()]) if (n < view.account.nonce) this.unconfirmed.delete(n);
-    const held = new Set(view.pending.map((e) => e.tx.nonce));
-    const kept = [...this.unconfirmed].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    // By id: the pool's pending list also holds transfers paying it, whose nonces are other senders'.
+    const held = new Set(view.pending.map((e) => e.id));
+    const kept = [...this.unconfirmed].filter(([n]) => n >= view.account.nonce).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [i, [n, { tx }]] of kept.entries()) {
-      if (held.has(n)) continue;
+      if (held.has(txId(tx))) continue;
       try {
         await this.o.mempool.add(tx);
         this.o.log.info(`pool: payout ${txId(tx)} (nonce ${n}) was dropped from the mempool and is sent again`);
@@ -168,8 +190,12 @@ export class PoolPayouts {
           this.o.log.warn(`pool: payout ${txId(tx)} (nonce ${n}) dropped from the mempool waits to go back (${e.code}); new payouts wait for it`);
           return false;
         }
-        // Never admissible again: it and the payouts after it (now behind a gap) are recorded as failed, and their nonces reused.
-        for (const [m, { record }] of kept.slice(i)) {
+        if (NONCE_PASSED.has(e.code)) return false;
+        // Never admissible again: it and the payouts after it (now behind a gap) are recorded as failed, and
+        // their nonces reused, only once the journal no longer holds them.
+        const failed = kept.slice(i);
+        await this.o.db.batch(failed.map(([m]) => this.journal.del(m)));
+        for (const [m, { record }] of failed) {
           this.unconfirmed.delete(m);
           this.record({ ...record, status: 'failed', error: e.code });
         }
@@ -180,11 +206,40 @@ export class PoolPayouts {
     return true;
   }
 
+  /**
+   * Journal entries whose nonce the chain has passed: one mined `confirmations` deep in the main
+   * chain is final and leaves the journal; one the chain does not hold lost its nonce to another
+   * transaction (never one signed here) and is recorded as failed, loudly.
+   */
+  private async settleMined(): Promise<void> {
+    const { chain, confirmations } = this.o;
+    const from = parseAddress(this.o.address);
+    const done: bigint[] = [];
+    const lost: Payout[] = [];
+    for (const [n, { tx, record }] of [...this.unconfirmed]) {
+      if (n >= chain.getAccountSync(from).nonce) continue;
+      const at = await chain.getTxLocation(txHash(tx));
+      if (at && chain.isMain(at.entry)) {
+        if (chain.height - at.entry.height + 1 >= confirmations) done.push(n);
+        continue;
+      }
+      // Read again after the lookup, which waits for blocks in flight: a reorg may have given the nonce back.
+      if (n >= chain.getAccountSync(from).nonce) continue;
+      done.push(n);
+      lost.push({ ...record, status: 'failed', error: 'nonce-used-by-another-transaction' });
+      this.o.log.error(`pool: payout ${record.txid} (nonce ${n}) to ${record.address} was never mined: another transaction took its nonce`);
+    }
+    if (done.length === 0) return;
+    await this.o.db.batch(done.map((n) => this.journal.del(n)));
+    for (const n of done) this.unconfirmed.delete(n);
+    for (const p of lost) this.record(p);
+  }
+
   /** Pays as much of `b.split` as the batch allows, removing what is settled (paid or finally failed). */
   private async pay(b: FoundBlock): Promise<void> {
     const { mempool, params, key, address } = this.o;
     const from = parseAddress(address);
-    let budget = PAYOUT_BATCH - mempool.pendingFor(from).length;
+    let budget = Math.min(PAYOUT_BATCH - mempool.pendingFor(from).length, this.maxKept - this.unconfirmed.size);
     if (budget <= 0) return;
     // Account and pending transactions read in one step: the next nonce is never one already used.
     let nonce = mempool.accountView(from).nextNonce;
@@ -208,18 +263,30 @@ export class PoolPayouts {
         this.record({ ...base, amount: '0', fee: fee.toString(), txid: null, status: 'failed', error: 'share smaller than the fee' });
         continue;
       }
+      // One dropped from the mempool since resend() read it: its nonce is signed once only, and it goes back next pass.
+      if (this.unconfirmed.has(nonce)) break;
+      const tx = sign({ kind: 'transfer', chainId: params.chainId, nonce, fee, to: parseAddress(to), amount: share - fee, data: new Uint8Array() }, key);
+      const sent: Payout = { ...base, amount: (share - fee).toString(), fee: fee.toString(), txid: txId(tx), status: 'sent' };
+      // Journalled before the mempool sees it. A crash before that loses only a transaction nobody
+      // else has seen (the share is still owed and signed again, same nonce); after it, load() sends
+      // this one transaction again and takes its share off the owed block, whose own record (the
+      // whole split, so written once a pass, in process()) may not have been written yet.
+      b.split.delete(to);
+      this.unconfirmed.set(tx.nonce, { tx, record: sent });
+      await this.o.db.batch([this.journal.put({ tx, record: sent })]);
       try {
-        const tx = sign({ kind: 'transfer', chainId: params.chainId, nonce, fee, to: parseAddress(to), amount: share - fee, data: new Uint8Array() }, key);
         await mempool.add(tx);
-        const sent: Payout = { ...base, amount: (share - fee).toString(), fee: fee.toString(), txid: txId(tx), status: 'sent' };
-        this.unconfirmed.set(tx.nonce, { tx, record: sent });
-        b.split.delete(to);
         this.record(sent);
         nonce++;
         budget--;
         paid++;
       } catch (e) {
+        // Anything but a refusal may have admitted it (a failed write): it stays journalled, to be sent again.
         if (!(e instanceof RuleError)) throw e;
+        // Refused, so never relayed: the undo lands before its nonce can be signed again.
+        this.unconfirmed.delete(tx.nonce);
+        b.split.set(to, share);
+        await this.o.db.batch([this.journal.del(tx.nonce)]);
         // The sender limit and a fee refusal only say "later" (every payout here pays the same fee):
         // the rest of this block waits for the next one.
         if (e.code === 'too-many-pending' || FEE_REFUSALS.has(e.code)) break;
