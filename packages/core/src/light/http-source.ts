@@ -1,9 +1,44 @@
 import { formatAddress } from '../primitives/address.js';
+import { HEADER_SIZE } from '../primitives/header.js';
 import { hexToBytes } from '../encoding/bytes.js';
-import { UntrustworthyNode, type ProofSource } from './light-client.js';
+import { MAX_HEADER_BATCH } from './header-chain.js';
+import { RetryLater, UntrustworthyNode } from './errors.js';
+import type { ProofSource } from './light-client.js';
 
-// Core compiles without DOM or Node typings; browsers and Node 18+ both have fetch.
-declare const fetch: (url: string) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+// Core compiles without DOM or Node typings; browsers and Node 18+ have all of these.
+interface BodyReader {
+  read(): Promise<{ done: boolean; value?: Uint8Array }>;
+}
+interface FetchResponse {
+  ok: boolean;
+  status: number;
+  body: { getReader(): BodyReader } | null;
+}
+interface AbortSignalLike {
+  readonly aborted: boolean;
+}
+declare const fetch: (url: string, init: { signal: AbortSignalLike }) => Promise<FetchResponse>;
+declare const AbortController: new () => { signal: AbortSignalLike; abort(): void };
+declare function setTimeout(fn: () => void, ms: number): unknown;
+declare function clearTimeout(id: unknown): void;
+declare const TextDecoder: new (label: string, options: { fatal: boolean }) => { decode(bytes: Uint8Array): string };
+
+/** How long one request may take, answer and body together, before the node counts as unavailable. */
+export const REQUEST_TIMEOUT_MS = 15_000;
+
+/**
+ * Body caps, past which the node is sending what no honest node would.
+ * Headers: a full batch as JSON hex strings (quotes and comma each) and a few
+ * small fields beside it, ~330 KB.
+ */
+export const HEADERS_BODY_BYTES = MAX_HEADER_BATCH * (HEADER_SIZE * 2 + 3) + 4_096;
+/**
+ * Proofs: the verifier takes a value of up to 1 MiB (smt.ts's
+ * MAX_PROOF_VALUE), which arrives as hex in the proof and again as text
+ * beside it; header, coinbase, branch and two 256-deep tree paths are ~40 KB
+ * of hex more.
+ */
+export const PROOF_BODY_BYTES = 4 * 1024 * 1024;
 
 const HEX = /^[0-9a-fA-F]*$/;
 
@@ -23,35 +58,102 @@ function decimalField(obj: unknown, name: string): bigint {
   return BigInt(v);
 }
 
-/** The node's proof routes over HTTP (docs/api.md, "Proofs for light clients"). */
-export function httpProofSource(baseUrl: string): ProofSource {
+/** The body, refused once it passes `cap` bytes (the download is aborted there). */
+async function readCapped(res: FetchResponse, cap: number, abort: () => void, path: string): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (res.body) {
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!value) continue;
+      size += value.length;
+      if (size > cap) {
+        abort();
+        throw new UntrustworthyNode(`node answered ${path} with more than ${cap} bytes`);
+      }
+      chunks.push(value);
+    }
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+function parseJson(bytes: Uint8Array, path: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new UntrustworthyNode(`node answered ${path} with malformed JSON`);
+  }
+}
+
+export interface HttpSourceOptions {
+  /** Per request, answer and body together (default REQUEST_TIMEOUT_MS). */
+  timeoutMs?: number;
+}
+
+/**
+ * The node's proof routes over HTTP (docs/api.md, "Proofs for light clients").
+ * Every request is bounded in time (RetryLater when it runs out: the node is
+ * unavailable, not proven wrong) and in size (UntrustworthyNode past the cap,
+ * like malformed JSON or a header list longer than asked for).
+ */
+export function httpProofSource(baseUrl: string, options: HttpSourceOptions = {}): ProofSource {
   const base = baseUrl.replace(/\/+$/, '');
-  const get = async (path: string): Promise<unknown> => {
-    const res = await fetch(`${base}${path}`);
-    if (!res.ok) throw new Error(`${path.split('?')[0]} answered ${res.status}`);
-    return res.json();
+  const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  /** The parsed body, or null for a 404. */
+  const get = async (path: string, cap: number): Promise<unknown> => {
+    const route = path.split('?')[0]!;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      const res = await fetch(`${base}${path}`, { signal: controller.signal });
+      if (res.status === 404) return null;
+      if (!res.ok) throw new Error(`${route} answered ${res.status}`);
+      return parseJson(await readCapped(res, cap, () => controller.abort(), route), route);
+    } catch (e) {
+      if (controller.signal.aborted && !(e instanceof UntrustworthyNode)) {
+        throw new RetryLater(`node did not answer ${route} within ${timeoutMs / 1000} s`);
+      }
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      // Frees the connection of an answer whose body was not read (a 404 or an error status).
+      controller.abort();
+    }
+  };
+  const found = (body: unknown, route: string): unknown => {
+    if (body === null) throw new Error(`${route} answered 404`);
+    return body;
   };
   return {
     async headers(from) {
-      const body = await get(`/api/headers?from=${from}&count=2000`).catch((e: Error) => {
-        // Past the node's tip: nothing new.
-        if (e.message.endsWith(' 404')) return { headers: [], chainWork: '0' };
-        throw e;
-      });
+      const body = await get(`/api/headers?from=${from}&count=${MAX_HEADER_BATCH}`, HEADERS_BODY_BYTES);
+      // Past the node's tip: nothing new.
+      if (body === null) return { headers: [], chainWork: 0n };
       const list = field(body, 'headers');
       const work = field(body, 'chainWork');
       if (!Array.isArray(list) || typeof work !== 'string' || !HEX.test(work) || work.length === 0 || work.length > 64) {
         throw new UntrustworthyNode('node answered /api/headers without headers or chain work');
       }
+      if (list.length > MAX_HEADER_BATCH) throw new UntrustworthyNode(`node answered /api/headers with ${list.length} headers, asked for ${MAX_HEADER_BATCH}`);
       return { headers: list.map((_, i) => hexField(list, String(i))), chainWork: BigInt(`0x${work}`) };
     },
     async accountProof(address, blockId) {
-      const body = await get(`/api/proof/account/${formatAddress(address)}?block=${blockId}`);
+      const route = '/api/proof/account';
+      const body = found(await get(`${route}/${formatAddress(address)}?block=${blockId}`, PROOF_BODY_BYTES), route);
       const account = field(body, 'account');
       return { proof: hexField(body, 'proof'), claimed: { balance: decimalField(account, 'balance'), nonce: decimalField(account, 'nonce') } };
     },
     async storageProof(contract, key, blockId) {
-      const body = await get(`/api/proof/storage/${formatAddress(contract)}/${encodeURIComponent(key)}?block=${blockId}`);
+      const route = '/api/proof/storage';
+      const body = found(await get(`${route}/${formatAddress(contract)}/${encodeURIComponent(key)}?block=${blockId}`, PROOF_BODY_BYTES), route);
       const value = field(body, 'value');
       if (value !== null && typeof value !== 'string') throw new UntrustworthyNode('node answered without a storage value');
       return { proof: hexField(body, 'proof'), claimed: value };
