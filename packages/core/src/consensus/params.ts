@@ -152,6 +152,17 @@ export const NETWORKS: Readonly<Record<NetworkName, ConsensusParams>> = {
   },
 };
 
+/**
+ * Work a header chain must have before anything is taken from it (Bitcoin
+ * Core's nMinimumChainWork): the full node fetches no block bodies for a
+ * chain below it, and a light client verifies no balance against one. Every
+ * network is zero for now: main and test have no history yet whose work
+ * could be pinned, so there is no defensible figure. Raise it with each
+ * release to the work of a recent block. Not a consensus rule: a node with a
+ * different figure follows the same chain, only later.
+ */
+export const MIN_CHAIN_WORK: Readonly<Record<NetworkName, bigint>> = { main: 0n, test: 0n, regtest: 0n };
+
 export function getParams(network: string): ConsensusParams {
   if (network !== 'main' && network !== 'test' && network !== 'regtest') {
     throw new Error(`unknown network "${network}" (expected main, test or regtest)`);

@@ -18,3 +18,13 @@ export class UntrustworthyNode extends Error {
 export class RetryLater extends Error {
   override name = 'RetryLater';
 }
+
+/**
+ * The best header chain known has less work than the network's minimum
+ * (MIN_CHAIN_WORK): it may be a chain forged cheaply from genesis, so nothing
+ * is verified against it. Not proof that the node lies (it may still be
+ * syncing); another node, or this one later, may do better.
+ */
+export class InsufficientChainWork extends Error {
+  override name = 'InsufficientChainWork';
+}

@@ -1,9 +1,9 @@
 import { describe, it, expect } from 'vitest';
-import { LightClient, RetryLater, UntrustworthyNode, type ProofSource } from './light-client.js';
+import { InsufficientChainWork, LightClient, RetryLater, UntrustworthyNode, type ProofSource } from './light-client.js';
 import { NETWORKS } from '../consensus/params.js';
 import { genesisBlock } from '../consensus/genesis.js';
 import { coinbaseMerkleBranch, merkleRoot } from '../consensus/merkle.js';
-import { targetFromBits, hashMeetsTarget } from '../consensus/pow.js';
+import { targetFromBits, hashMeetsTarget, workFromBits } from '../consensus/pow.js';
 import { bytesToHex, hashToHex } from '../encoding/bytes.js';
 import { encodeHeader, headerHash, type BlockHeader } from '../primitives/header.js';
 import { txHash, type CoinbaseTx } from '../primitives/transaction.js';
@@ -201,5 +201,29 @@ describe('LightClient', () => {
     now = slow + 1;
     await client.sync();
     expect(client.headers.tip.id).toBe(node.main[3]!.id);
+  });
+  it('verifies nothing until the best header has the minimum chain work, then reports that tip', async () => {
+    const node = new FakeNode();
+    node.main = node.extend(node.main, [7n, 7n, 7n, 7n, 7n, 7n, 7n]);
+    // Genesis and ten blocks at the easiest target: a seven-block chain from genesis falls short.
+    const perBlock = workFromBits(params.powLimitBits);
+    const client = new LightClient(node, params, 1, undefined, { minChainWork: perBlock * 11n });
+    await client.sync();
+    expect(client.headers.height).toBe(7);
+    for (const read of [() => client.account(ALICE), () => client.storage(ALICE, 'k')]) {
+      const err = await read().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InsufficientChainWork);
+      expect(err).not.toBeInstanceOf(UntrustworthyNode);
+      expect((err as Error).message).toContain(`has work ${(perBlock * 8n).toString(16)}, below this network's minimum ${(perBlock * 11n).toString(16)}`);
+    }
+    node.main = node.extend(node.main, [8n, 9n, 10n]);
+    await client.sync();
+    expect(await client.account(ALICE)).toEqual({
+      balance: 10n,
+      nonce: 10n,
+      height: 10,
+      blockId: node.main[10]!.id,
+      tip: { height: 10, chainWork: perBlock * 11n, time: node.main[10]!.header.time },
+    });
   });
 });

@@ -1,10 +1,10 @@
-import type { ConsensusParams } from '../consensus/params.js';
+import { MIN_CHAIN_WORK, type ConsensusParams } from '../consensus/params.js';
 import { RuleError } from '../consensus/errors.js';
 import { HeaderChain, MAX_HEADER_BATCH, type HeaderEntry } from './header-chain.js';
 import { verifyStateProof, type VerifiedState } from './state-proof.js';
 import { ProofError } from '../state/smt.js';
 import { decodeHeader } from '../primitives/header.js';
-import { RetryLater, UntrustworthyNode } from './errors.js';
+import { InsufficientChainWork, RetryLater, UntrustworthyNode } from './errors.js';
 
 /** What a light client asks a node for (HTTP in the CLI and the browser; anything in tests). */
 export interface ProofSource {
@@ -15,7 +15,7 @@ export interface ProofSource {
   storageProof(contract: Uint8Array, key: string, blockId: string): Promise<{ proof: Uint8Array; claimed: string | null }>;
 }
 
-export { RetryLater, UntrustworthyNode } from './errors.js';
+export { InsufficientChainWork, RetryLater, UntrustworthyNode } from './errors.js';
 
 /**
  * Header requests one sync() may make (each brings at most MAX_HEADER_BATCH):
@@ -27,6 +27,17 @@ export const MAX_SYNC_REQUESTS = 512;
 export interface LightClientOptions {
   /** Header requests per sync() (default MAX_SYNC_REQUESTS). */
   maxRequests?: number;
+  /** Work the best header must have before anything is verified against it (default MIN_CHAIN_WORK of the network). */
+  minChainWork?: bigint;
+}
+
+/** The best header known when a figure was verified: what the proof's header is buried under. */
+export interface VerifiedTip {
+  height: number;
+  /** Cumulative work of the chain up to it. */
+  chainWork: bigint;
+  /** Its timestamp (seconds): how current the verified figures can be. */
+  time: number;
 }
 
 export interface VerifiedAccount {
@@ -41,11 +52,15 @@ export interface VerifiedAccount {
  * A wallet's trust-minimised view of one node: headers are checked from
  * genesis by HeaderChain, and balances, nonces and storage are read only
  * through proofs against the best header that has `confirmations`
- * confirmations. Anything that does not add up raises UntrustworthyNode.
+ * confirmations, and only once the best header's chain has the network's
+ * minimum work (InsufficientChainWork before: a short chain forged from
+ * genesis at the easiest target costs little). Anything that does not add up
+ * raises UntrustworthyNode.
  */
 export class LightClient {
   readonly headers: HeaderChain;
   private readonly maxRequests: number;
+  private readonly minChainWork: bigint;
 
   constructor(
     private readonly source: ProofSource,
@@ -57,6 +72,7 @@ export class LightClient {
     if (!Number.isSafeInteger(confirmations) || confirmations < 1) throw new Error('confirmations must be at least 1');
     this.maxRequests = options.maxRequests ?? MAX_SYNC_REQUESTS;
     if (!Number.isSafeInteger(this.maxRequests) || this.maxRequests < 1) throw new Error('maxRequests must be at least 1');
+    this.minChainWork = options.minChainWork ?? MIN_CHAIN_WORK[params.network];
     // The anchor must stay among the headers held.
     this.headers = HeaderChain.fromGenesis(params, confirmations);
   }
@@ -124,7 +140,9 @@ export class LightClient {
     return this.headers.at(Math.max(0, this.headers.height - (this.confirmations - 1)))!;
   }
 
-  async account(address: Uint8Array): Promise<VerifiedAccount> {
+  /** The account as proven at the anchor, and the best header it was proven under (VerifiedAccount stays the shape without it). */
+  async account(address: Uint8Array): Promise<VerifiedAccount & { tip: VerifiedTip }> {
+    const tip = this.verifiableTip();
     const at = this.anchor;
     const { proof, claimed } = await this.source.accountProof(address, at.id);
     const v = this.check(() => verifyStateProof(proof, { blockHash: at.hash, height: at.height, address }));
@@ -133,15 +151,27 @@ export class LightClient {
         `node reports balance ${claimed.balance} and nonce ${claimed.nonce} at height ${at.height}, its proof says ${v.account.balance} and ${v.account.nonce}`,
       );
     }
-    return { balance: v.account.balance, nonce: v.account.nonce, height: at.height, blockId: at.id };
+    return { balance: v.account.balance, nonce: v.account.nonce, height: at.height, blockId: at.id, tip };
   }
 
-  async storage(contract: Uint8Array, key: string): Promise<{ value: string | null; height: number; blockId: string }> {
+  async storage(contract: Uint8Array, key: string): Promise<{ value: string | null; height: number; blockId: string; tip: VerifiedTip }> {
+    const tip = this.verifiableTip();
     const at = this.anchor;
     const { proof, claimed } = await this.source.storageProof(contract, key, at.id);
     const v = this.check(() => verifyStateProof(proof, { blockHash: at.hash, height: at.height, address: contract, storageKey: key }));
     if (claimed !== v.storageValue) throw new UntrustworthyNode(`node reports ${key} = ${claimed} at height ${at.height}, its proof says ${v.storageValue}`);
-    return { value: v.storageValue ?? null, height: at.height, blockId: at.id };
+    return { value: v.storageValue ?? null, height: at.height, blockId: at.id, tip };
+  }
+
+  /** The best header, once its chain has the network's minimum work (InsufficientChainWork before). */
+  private verifiableTip(): VerifiedTip {
+    const { height, chainWork, header } = this.headers.tip;
+    if (chainWork < this.minChainWork) {
+      throw new InsufficientChainWork(
+        `the best header chain known (height ${height}) has work ${chainWork.toString(16)}, below this network's minimum ${this.minChainWork.toString(16)}: nothing is verified against it`,
+      );
+    }
+    return { height, chainWork, time: header.time };
   }
 
   private check(verify: () => VerifiedState): VerifiedState {

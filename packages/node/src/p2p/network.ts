@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { ConsensusParams } from '@hackcoin/core';
+import { MIN_CHAIN_WORK, type ConsensusParams } from '@hackcoin/core';
 import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { Logger } from '../util/logger.js';
@@ -26,7 +26,7 @@ import { askPeers, servePeerExchange } from './peer-exchange.js';
 import { PeerManager } from './peer-manager.js';
 import { PeerTable, short } from './peer-set.js';
 import { PeerState, summarize, type PeerSummary } from './peer-state.js';
-import { LIMITS, MIN_CHAIN_WORK, protocolIds, type ProtocolIds } from './protocol.js';
+import { LIMITS, protocolIds, type ProtocolIds } from './protocol.js';
 import { Relay } from './relay.js';
 import { TxIntake } from './tx-intake.js';
 import { serveSync } from './serve.js';

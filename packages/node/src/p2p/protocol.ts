@@ -57,13 +57,6 @@ export const LIMITS = {
   blocksMs: 20_000,
 } as const;
 
-/**
- * Work a header chain must exceed before any of its bodies is fetched, besides
- * beating the tip (Bitcoin Core's nMinimumChainWork). Zero while a network is
- * young; raise it with each release to the work of a recent block.
- */
-export const MIN_CHAIN_WORK: Record<NetworkName, bigint> = { main: 0n, test: 0n, regtest: 0n };
-
 /** Hard cap for a blocks response: the soft cap plus one maximum-size block. */
 export function blocksResponseMax(maxBlockSize: number): number {
   return LIMITS.blocksResponseSoftBytes + maxBlockSize + 1024;
