@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ConsoleMessage, Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContextOptions, type ConsoleMessage, type Page } from 'playwright-core';
 
 /** Debian's Chromium: nothing is downloaded. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -52,4 +53,48 @@ export class ConsoleWatch {
     if (a) a.used = true;
     else this.errors.push(text);
   }
+}
+
+/** A suite that needs Chromium; where it is absent, a single skipped case under `absent` says how to install it. */
+export function describeInChromium(titles: { present: string; absent: string }, suite: () => void): void {
+  if (hasChromium) {
+    describe(titles.present, suite);
+    return;
+  }
+  describe(titles.absent, () => {
+    it.skip(`skipped: ${CHROMIUM} is absent (install it with: apt-get install -y chromium)`, () => undefined);
+  });
+}
+
+export interface WatchedBrowser {
+  readonly watch: ConsoleWatch;
+  /** Launches Chromium and opens one page in a new context, its console watched from the first load. */
+  open(o: { context?: BrowserContextOptions; timeout: number }): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/**
+ * Debian's Chromium for one suite, whose console errors fail the case they
+ * happen in: call it inside describe (it adds the afterEach that checks the
+ * watch), open() in beforeAll and close() in afterAll.
+ */
+export function watchedBrowser(): WatchedBrowser {
+  const watch = new ConsoleWatch();
+  let browser: Browser | undefined;
+  afterEach(() => {
+    expect(watch.take()).toEqual([]);
+  });
+  return {
+    watch,
+    async open({ context, timeout }) {
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+      const page = await (await browser.newContext(context)).newPage();
+      page.setDefaultTimeout(timeout);
+      watch.attach(page);
+      return page;
+    },
+    async close() {
+      await browser?.close();
+    },
+  };
 }

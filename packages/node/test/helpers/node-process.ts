@@ -133,6 +133,13 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** Stops a node a suite started (if it got that far) and deletes its data directory. */
+export async function stopAndRemove(node: TestNode | undefined): Promise<void> {
+  if (!node) return;
+  await node.stop();
+  removeDir(node.dataDir);
+}
+
 export async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
