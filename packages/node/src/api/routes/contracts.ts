@@ -1,23 +1,29 @@
+import { setImmediate as ioTurn } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import {
   CALL_GAS_CAP,
   addressKey,
   addressParam,
   bytesToHex,
+  checkTransferSanity,
+  checkTransferSignature,
   contractCallBody,
   contractAddress,
   contractPayload,
   contractQuery,
   estimateGasBody,
   formatAddress,
+  formatHck,
   hexToBytes,
   intrinsicGas,
   pagingQuery,
+  reject,
   signedTx,
+  txId,
   txSender,
   utf8ToBytes,
-  type Account,
   type ApiResponse,
+  type TransferTx,
 } from '@hackcoin/core';
 import type { ApiContext } from '../context.js';
 import { HttpError, parse } from '../http-error.js';
@@ -26,7 +32,8 @@ import { loadContractEngine } from '../../contracts/engine.js';
 import { ContractError } from '../../contracts/errors.js';
 import { engineHost, keyOf } from '../../contracts/executor.js';
 import { prepareContract } from '../../contracts/instrument.js';
-import type { EngineBudget } from '../engine-budget.js';
+import type { PreparedContract } from '../../contracts/types.js';
+import type { EngineBudget, EngineReservation } from '../engine-budget.js';
 
 /**
  * Wall-time cap of one call or estimate (the engine's kill switch stops it as
@@ -43,35 +50,72 @@ const VIEWER = '0x0000000000000000000000000000000000000000';
  * as POST /api/transactions): the node never signs for anyone. call and
  * estimate-gas run against the tip's committed state and change nothing.
  */
-export function contractRoutes(app: FastifyInstance, ctx: ApiContext, budget: EngineBudget): void {
+export function contractRoutes(
+  app: FastifyInstance,
+  ctx: ApiContext,
+  budget: EngineBudget,
+  prepare: (source: string) => PreparedContract = prepareContract,
+): void {
   const { chain, mempool, params, backend } = ctx;
 
-  const submit = async (body: unknown, type: 'deploy' | 'call') => {
+  /** Instruments `source` on `reservation`'s time; a source that could only revert is refused as bad-contract-source. */
+  const prepareOn = async (reservation: EngineReservation, source: string): Promise<PreparedContract> => {
+    await ioTurn();
+    try {
+      return reservation.measure(() => prepare(source));
+    } catch (e) {
+      if (e instanceof ContractError) throw new HttpError(400, e.message, 'bad-contract-source');
+      throw e;
+    }
+  };
+
+  /**
+   * The mempool's rules a sender must pass to be heard at all, as it applies them (sanity,
+   * signature, nonce, funds with its pending transactions). Preparing a deploy's source takes
+   * up to a second of the main thread; done first, it cost a request with any key and signature nothing.
+   */
+  const checkCanPay = (tx: TransferTx): void => {
+    checkTransferSanity(tx, params);
+    const sender = checkTransferSignature(tx, backend);
+    const { account, pending, nextNonce } = mempool.accountView(sender);
+    if (tx.nonce < account.nonce) reject('bad-txns-nonce-too-low', `account nonce is ${account.nonce}`, 0);
+    if (tx.nonce > nextNonce) reject('bad-txns-nonce-gap', `next nonce is ${nextNonce}`, 0);
+    const key = addressKey(sender);
+    let spent = 0n;
+    for (const e of pending) if (e.senderKey === key && e.tx.nonce < tx.nonce) spent += e.tx.amount + e.tx.fee;
+    if (account.balance < spent + tx.amount + tx.fee) {
+      reject('bad-txns-insufficient-funds', `balance ${formatHck(account.balance)} HCK, pending ${formatHck(spent)} HCK, needs ${formatHck(tx.amount + tx.fee)} HCK`, 0);
+    }
+  };
+
+  const submit = async (body: unknown, type: 'deploy' | 'call', ip: string) => {
     const tx = toTransfer(parse(signedTx, body, 'body'));
     if (tx.data.length === 0) throw new HttpError(400, `invalid data: must carry a ${type} payload`, 'bad-txns-contract-payload');
     const payload = contractPayload(tx, params);
     if (payload.type !== type) throw new HttpError(400, `invalid data: this route takes a ${type} payload, not ${payload.type}`, 'bad-txns-contract-payload');
-    if (payload.type === 'deploy') {
+    // A deploy already pooled goes straight to the mempool, which refuses it as known.
+    if (payload.type === 'deploy' && mempool.get(txId(tx)) === undefined) {
+      checkCanPay(tx);
+      const reservation = budget.admit(ip, CALL_TIME_LIMIT_MS);
       try {
-        prepareContract(payload.code);
-      } catch (e) {
-        if (e instanceof ContractError) throw new HttpError(400, e.message, 'bad-contract-source');
-        throw e;
+        await prepareOn(reservation, payload.code);
+      } finally {
+        reservation.release();
       }
     }
     const entry = await mempool.add(tx);
     const target = payload.type === 'deploy' ? contractAddress(txSender(tx, backend), tx.nonce) : tx.to;
     return { id: entry.id, accepted: true, contractAddress: formatAddress(target) } satisfies ApiResponse<'POST /api/contracts/deploy'>;
   };
-  app.post('/api/contracts/deploy', async (req) => submit(req.body, 'deploy'));
-  app.post('/api/contracts/execute', async (req) => submit(req.body, 'call'));
+  app.post('/api/contracts/deploy', async (req) => submit(req.body, 'deploy', req.ip));
+  app.post('/api/contracts/execute', async (req) => submit(req.body, 'call', req.ip));
 
   /** Runs the engine once against the tip; accounts are read on demand like block validation does. */
   const run = async (req: {
     code: string; fn: string; args: unknown[]; sender: string; value: bigint; contract: string;
     gasLimit: number; readOnly: boolean; deploying?: boolean;
-    /** The asking client's IP, charged for the engine's time. */
-    client: string;
+    /** The asking client's admission, charged for the engine's time. */
+    reservation: EngineReservation;
   }) => {
     const engine = await loadContractEngine();
     const tip = chain.tip;
@@ -81,7 +125,9 @@ export function contractRoutes(app: FastifyInstance, ctx: ApiContext, budget: En
       storageGet: (a, k) => chain.contracts.storageGet(a, k),
       codeOf: (a) => chain.contracts.codeOf(a),
     });
-    return budget.measure(req.client, () => engine.execute({
+    // Admitted runs would otherwise go back to back, each up to a second, with no request served between.
+    await ioTurn();
+    return req.reservation.measure(() => engine.execute({
       code: req.code, fn: req.fn, args: req.args, sender: req.sender, value: req.value, contractAddress: req.contract,
       block: { height: tip.height + 1, time: tip.header.time }, gasLimit: req.gasLimit, readOnly: req.readOnly,
       host, deadline: Date.now() + CALL_TIME_LIMIT_MS, ...(req.deploying ? { deploying: true } : {}),
@@ -96,12 +142,17 @@ export function contractRoutes(app: FastifyInstance, ctx: ApiContext, budget: En
 
   app.post('/api/contracts/call', async (req) => {
     const body = parse(contractCallBody, req.body, 'body');
-    budget.admit(req.ip);
-    const r = await run({
-      code: codeAt(body.contractAddress), fn: body.functionName, args: body.parameters,
-      sender: body.from ? formatAddress(body.from) : VIEWER, value: 0n, contract: formatAddress(body.contractAddress),
-      gasLimit: body.gasLimit, readOnly: true, client: req.ip,
-    });
+    const reservation = budget.admit(req.ip, CALL_TIME_LIMIT_MS);
+    let r;
+    try {
+      r = await run({
+        code: codeAt(body.contractAddress), fn: body.functionName, args: body.parameters,
+        sender: body.from ? formatAddress(body.from) : VIEWER, value: 0n, contract: formatAddress(body.contractAddress),
+        gasLimit: body.gasLimit, readOnly: true, reservation,
+      });
+    } finally {
+      reservation.release();
+    }
     return {
       status: r.status, gasUsed: r.gasUsed, height: chain.height,
       ...(r.returnValue !== undefined ? { returnValue: r.returnValue } : {}),
@@ -111,39 +162,36 @@ export function contractRoutes(app: FastifyInstance, ctx: ApiContext, budget: En
 
   app.post('/api/contracts/estimate-gas', async (req) => {
     const body = parse(estimateGasBody, req.body, 'body');
-    budget.admit(req.ip);
+    const reservation = budget.admit(req.ip, CALL_TIME_LIMIT_MS);
     const from = formatAddress(body.from);
-    let account: Account = await chain.getAccount(body.from);
     const value = BigInt(body.value);
     let r;
     let payload: Record<string, unknown>;
     let contract: string;
-    if (body.type === 'deploy') {
-      let code: string;
-      try {
+    try {
+      if (body.type === 'deploy') {
         // Instrumenting parses the source: engine time too.
-        code = budget.measure(req.ip, () => prepareContract(body.contractCode)).code;
-      } catch (e) {
-        if (e instanceof ContractError) throw new HttpError(400, e.message, 'bad-contract-source');
-        throw e;
+        const { code } = await prepareOn(reservation, body.contractCode);
+        contract = formatAddress(contractAddress(body.from, mempool.accountView(body.from).nextNonce));
+        payload = { type: 'deploy', code: body.contractCode, init: body.initData };
+        r = await run({ code, fn: 'init', args: body.initData, sender: from, value, contract, gasLimit: CALL_GAS_CAP, readOnly: false, deploying: true, reservation });
+      } else {
+        contract = formatAddress(body.contractAddress);
+        payload = { type: 'call', fn: body.functionName, args: body.parameters };
+        r = await run({
+          code: codeAt(body.contractAddress), fn: body.functionName, args: body.parameters, sender: from, value, contract,
+          gasLimit: CALL_GAS_CAP, readOnly: false, reservation,
+        });
       }
-      contract = formatAddress(contractAddress(body.from, mempool.accountView(body.from).nextNonce));
-      payload = { type: 'deploy', code: body.contractCode, init: body.initData };
-      r = await run({ code, fn: 'init', args: body.initData, sender: from, value, contract, gasLimit: CALL_GAS_CAP, readOnly: false, deploying: true, client: req.ip });
-    } else {
-      contract = formatAddress(body.contractAddress);
-      payload = { type: 'call', fn: body.functionName, args: body.parameters };
-      r = await run({
-        code: codeAt(body.contractAddress), fn: body.functionName, args: body.parameters, sender: from, value, contract,
-        gasLimit: CALL_GAS_CAP, readOnly: false, client: req.ip,
-      });
+    } finally {
+      reservation.release();
     }
     // Intrinsic gas depends on the payload's size, which includes the gas fields themselves: size them at their widest.
     const data = utf8ToBytes(JSON.stringify({ ...payload, gasLimit: params.maxTxGas, gasPrice: '9'.repeat(20) }));
     const intrinsic = intrinsicGas({ data }, params, body.type === 'deploy' ? { type: 'deploy', code: body.contractCode } : { type: 'call' });
     const gasUsed = intrinsic + r.gasUsed;
     const suggested = Math.min(params.maxTxGas, Math.ceil(gasUsed * 1.2) + 1_000);
-    account = await chain.getAccount(body.from);
+    const account = await chain.getAccount(body.from);
     return {
       status: r.status,
       gasUsed,
