@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { COIN, CONTRACT_EXAMPLES, Wallet, decodeTx, hexToBytes, type ContractAction } from '@hackcoin/core';
 import { SHOTS, describeInChromium, ensureWebBuild, watchedBrowser } from './helpers/browser.js';
@@ -70,6 +70,9 @@ describeInChromium({ present: 'verified signing and contract reads end-to-end (C
     page = await browser.open({ context: { viewport: { width: 1280, height: 900 } }, timeout: 20_000 });
   }, 120_000);
 
+  // A case that fails mid-way must not leave its lies to the next one.
+  afterEach(() => lies.clear());
+
   afterAll(async () => {
     await browser.close();
     proxy?.close();
@@ -121,9 +124,14 @@ describeInChromium({ present: 'verified signing and contract reads end-to-end (C
     expect(signedNonces()).toEqual([0n, 1n, 2n]);
 
     // The proof answer names a nonce its proof does not back: nothing is signed, and the node is named.
+    // The lie starts once the send is under review: a balance check that caught it first would
+    // (rightly) disable the form, and the signing path would go untested.
+    await page.getByLabel('Recipient address').fill(bot);
+    await page.getByLabel('Amount (HCK)').fill('4');
+    await page.getByRole('button', { name: 'Review send' }).click();
     lies.add('proof-nonce');
     const before = proxy.posted.length;
-    await send('4');
+    await page.getByRole('button', { name: 'Confirm and send' }).click();
     const error = page.getByTestId('send-verify-error');
     await poll(() => error.count()).toBe(1);
     expect(await error.textContent()).toMatch(/This node is untrustworthy.*reports balance \d+ and nonce 7 at height \d+, its proof says \d+ and 2.*Nothing was signed or sent/);
