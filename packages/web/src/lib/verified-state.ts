@@ -1,4 +1,4 @@
-import { LightClient, NETWORKS, UntrustworthyNode, encodeHeader, httpProofSource, parseAddress, type NetworkName, type VerifiedAccount } from '@hackcoin/core';
+import { LightClient, NETWORKS, UntrustworthyNode, encodeHeader, httpProofSource, parseAddress, type HeaderChain, type NetworkName, type VerifiedAccount } from '@hackcoin/core';
 import { coalescer } from './coalesce';
 import { loadHeaders, saveHeaders } from './header-store';
 import { NetworkChanged, pinNetwork } from './network-pin';
@@ -50,11 +50,8 @@ function verified<T>(network: NetworkName, read: (client: LightClient) => Promis
     await restored;
     const before = client.headers.tip.id;
     await client.sync();
-    if (client.headers.tip.id !== before) {
-      const raw = [];
-      for (let h = 1; h <= client.headers.height; h++) raw.push(encodeHeader(client.headers.at(h)!.header));
-      await saveHeaders(network, raw).catch(() => undefined);
-    }
+    const raw = client.headers.tip.id !== before ? storableHeaders(client.headers) : undefined;
+    if (raw) await saveHeaders(network, raw).catch(() => undefined);
     return read(client);
   };
   const next = queue.then(run, run);
@@ -63,6 +60,22 @@ function verified<T>(network: NetworkName, read: (client: LightClient) => Promis
     if (e instanceof NetworkChanged) flagNode('network', e.message);
   });
   return next;
+}
+
+/**
+ * The headers from height 1 to the tip, for the cache, while the chain still holds them all;
+ * undefined once it keeps only its recent window (HeaderChain.lowest > 1). The cache then keeps
+ * the prefix it saved last, which a reload checks again and syncs on from.
+ */
+export function storableHeaders(headers: Pick<HeaderChain, 'height' | 'lowest' | 'at'>): Uint8Array[] | undefined {
+  if (headers.lowest > 1) return undefined;
+  const raw: Uint8Array[] = [];
+  for (let h = 1; h <= headers.height; h++) {
+    const entry = headers.at(h);
+    if (!entry) return undefined;
+    raw.push(encodeHeader(entry.header));
+  }
+  return raw;
 }
 
 // One run in flight per (network, address) or slot, and one more after it: a burst of blocks costs two runs, and the queue stays bounded.
