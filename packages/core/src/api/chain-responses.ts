@@ -125,6 +125,13 @@ export const addressTxSchema = txSchema.extend({
   blockHash: hashJson.optional(),
 });
 
+/**
+ * The `before` cursor of the next older page of confirmed history, null when there is none (or, on
+ * /history, while pending entries continue past this page: page on by number until one appears).
+ * Absent from nodes older than the cursor, so clients fall back to page numbers.
+ */
+const historyNext = z.string().regex(/^\d{1,10}:\d{1,10}$/, 'must be a history cursor').nullable().optional();
+
 /** GET /api/address/:address */
 export const addressInfoSchema = z.object({
   address: addressJson,
@@ -135,6 +142,7 @@ export const addressInfoSchema = z.object({
   pending: z.array(addressTxSchema),
   ...pageInfo,
   history: z.array(addressTxSchema),
+  next: historyNext,
 });
 
 /** GET /api/address/:address/history: the wallet's view, pending first. */
@@ -160,6 +168,7 @@ export const historySchema = z.object({
   pendingCount: count,
   hasMore: z.boolean(),
   entries: z.array(historyEntrySchema),
+  next: historyNext,
 });
 
 /** GET /api/search/:id: always 200, so a search box never provokes a 404. */

@@ -27,15 +27,66 @@ export const addressInput = z.string().transform((s, ctx) => {
   }
 });
 
-/** Deepest row a page may start at: history pages skip rows in the index, so depth costs time. */
-export const MAX_PAGE_OFFSET = 100_000;
+/**
+ * Deepest row a page may start at (Etherscan's page × offset cap): a page skips its rows in an index,
+ * so depth costs time. Address history deeper than this is read with its `before` cursor.
+ */
+export const MAX_PAGE_OFFSET = 10_000;
+
+const pageFields = {
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+};
+const withinOffset = (p: { page: number; limit: number }) => (p.page - 1) * p.limit <= MAX_PAGE_OFFSET;
 
 export const pagingQuery = z
-  .object({
-    page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
+  .object(pageFields)
+  .refine(withinOffset, { message: `must start within the first ${MAX_PAGE_OFFSET} rows`, path: ['page'], params: { code: 'page-too-deep' } });
+
+/** Where an address's confirmed history continues, newest first: every row strictly older than this one. */
+export interface HistoryCursor {
+  height: number;
+  index: number;
+}
+
+/** `<height>:<index>`, both decimal without leading zeros and below 2^32 (the index key holds them as u32 BE). */
+const HISTORY_CURSOR = /^(0|[1-9]\d{0,9}):(0|[1-9]\d{0,9})$/;
+const U32_MAX = 0xffff_ffff;
+
+export function formatHistoryCursor(c: HistoryCursor): string {
+  return `${c.height}:${c.index}`;
+}
+
+/**
+ * A history cursor as the node returns it in `next`; anything else, a repeated parameter (an array)
+ * included, is a 400 `bad-cursor`.
+ */
+export const historyCursor = z
+  .unknown()
+  .transform((s, ctx): HistoryCursor => {
+    const m = typeof s === 'string' && s.length <= 21 ? HISTORY_CURSOR.exec(s) : null;
+    const height = m ? Number(m[1]) : NaN;
+    const index = m ? Number(m[2]) : NaN;
+    if (!(height <= U32_MAX && index <= U32_MAX)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a cursor <height>:<index> as returned in `next`', params: { code: 'bad-cursor' } });
+      return z.NEVER;
+    }
+    return { height, index };
   })
-  .refine((p) => (p.page - 1) * p.limit <= MAX_PAGE_OFFSET, { message: `must start within the first ${MAX_PAGE_OFFSET} rows`, path: ['page'] });
+  .meta({ type: 'string', pattern: HISTORY_CURSOR.source, description: 'the `next` of the previous page: rows strictly older than <height>:<index>' });
+
+/**
+ * Paging of an address's history: by page within the first MAX_PAGE_OFFSET rows, or at any depth by
+ * `before`, the `next` cursor of the previous answer (it seeks the index, so every page costs the same).
+ */
+export const addressHistoryQuery = z
+  .object({ ...pageFields, before: historyCursor.optional() })
+  .refine((p) => p.before === undefined || p.page === 1, { message: 'is not used with `before`: the cursor says where the page starts', path: ['page'], params: { code: 'bad-cursor' } })
+  .refine(withinOffset, {
+    message: `must start within the first ${MAX_PAGE_OFFSET} rows; page deeper with before=<the previous answer's next>`,
+    path: ['page'],
+    params: { code: 'page-too-deep' },
+  });
 
 /** A signed transfer, either raw (hex of the canonical encoding) or field by field. */
 export const signedTx = z.union([

@@ -1,4 +1,4 @@
-import { addressKey, hashToHex, isContractTx, txHash, txSender, type SignatureBackend, type Transaction } from '@hackcoin/core';
+import { addressKey, hashToHex, isContractTx, txHash, txSender, type HistoryCursor, type SignatureBackend, type Transaction } from '@hackcoin/core';
 import type { Chain } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/entry.js';
 
@@ -38,17 +38,20 @@ export function internalReceived(internal: InternalTransfer[] | undefined, me: s
 }
 
 /**
- * Main-chain transactions of an address, newest first, read through the
- * address index. `rows` counts index rows read, so callers can ask for one
- * more than they show to learn whether another page exists.
+ * Up to `limit` main-chain transactions of an address, newest first, from a row offset or a cursor.
+ * One row more than needed is read to learn whether another page exists; `next` is then the cursor
+ * of the last row of this page (a row skipped below still moves it, so the next page never repeats).
  */
 export async function confirmedAddressTxs(
   chain: Chain,
   address: Uint8Array,
-  offset: number,
+  from: number | HistoryCursor,
   limit: number,
-): Promise<{ rows: number; items: ConfirmedAddressTx[] }> {
-  const rows = await chain.addressTxs(address, offset, limit);
+): Promise<{ items: ConfirmedAddressTx[]; more: boolean; next: HistoryCursor | null }> {
+  const read = await chain.addressTxs(address, from, limit + 1);
+  const rows = read.slice(0, limit);
+  const more = read.length > limit;
+  const last = rows[rows.length - 1];
   const items: ConfirmedAddressTx[] = [];
   for (const r of rows) {
     const entry = chain.getEntryByHeight(r.height);
@@ -58,5 +61,5 @@ export async function confirmedAddressTxs(
     const receipt = tx.kind === 'transfer' && isContractTx(tx) ? await chain.contracts.receipt(r.hash) : undefined;
     items.push(receipt?.transfers ? { tx, entry, internal: receipt.transfers } : { tx, entry });
   }
-  return { rows: rows.length, items };
+  return { items, more, next: more && last ? { height: last.height, index: last.index } : null };
 }

@@ -31,6 +31,7 @@ import {
   type SignatureBackend,
   type TrieNodeReader,
   type CreatedNodes,
+  type HistoryCursor,
   addressKey,
 } from '@hackcoin/core';
 import type { Database, BatchOp } from '../store/db.js';
@@ -435,10 +436,18 @@ export class Chain extends TypedEmitter<ChainEvents> {
     return { entry, index };
   }
 
-  /** Main-chain transaction hashes touching an address, newest first. */
-  async addressTxs(address: Uint8Array, offset: number, limit: number): Promise<{ hash: Uint8Array; height: number; index: number }[]> {
+  /**
+   * Main-chain transaction hashes touching an address, newest first, from `from`: a count of rows to
+   * skip (each one read and dropped), or a cursor whose key the iterator seeks to, so any depth costs
+   * what the first page does.
+   */
+  async addressTxs(address: Uint8Array, from: number | HistoryCursor, limit: number): Promise<{ hash: Uint8Array; height: number; index: number }[]> {
     const prefix = key(Prefix.addressTx, address);
-    const upper = key(Prefix.addressTx, address, new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]));
+    const upper =
+      typeof from === 'number'
+        ? key(Prefix.addressTx, address, new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]))
+        : key(Prefix.addressTx, address, u32be(from.height), u32be(from.index));
+    const offset = typeof from === 'number' ? from : 0;
     const out: { hash: Uint8Array; height: number; index: number }[] = [];
     let skipped = 0;
     await this.settled();

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { addressKey, addressParam, hashOrHeight, hexToHash, formatAddress, pagingQuery, txHash, txIdParam, type ApiResponse, type Block } from '@hackcoin/core';
+import { addressHistoryQuery, addressKey, addressParam, formatHistoryCursor, hashOrHeight, hexToHash, formatAddress, pagingQuery, txHash, txIdParam, type ApiResponse, type Block } from '@hackcoin/core';
 import type { ApiContext } from '../context.js';
 import { HttpError, parse } from '../http-error.js';
 import { headerJson, txJson } from '../serialize.js';
@@ -102,7 +102,7 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: Charg
 
   app.get('/api/address/:address', async (req) => {
     const { address } = parse(addressParam, req.params, 'address');
-    const { page, limit } = parse(pagingQuery, req.query, 'query');
+    const { page, limit, before } = parse(addressHistoryQuery, req.query, 'query');
     // One synchronous view of account and mempool: a wallet that follows it is never told a used nonce.
     const { account, pending, nextNonce } = mempool.accountView(address);
     const me = addressKey(address);
@@ -111,7 +111,7 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: Charg
       if (p.senderKey === me) pendingDelta -= p.tx.amount + p.tx.fee;
       if (addressKey(p.tx.to) === me) pendingDelta += p.tx.amount;
     }
-    const { items } = await confirmedAddressTxs(chain, address, (page - 1) * limit, limit);
+    const { items, next } = await confirmedAddressTxs(chain, address, before ?? (page - 1) * limit, limit);
     const history = items.map(({ tx, entry, internal }) => ({
       ...txJson(tx, backend),
       direction: directionOf(tx, me, backend),
@@ -131,6 +131,7 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: Charg
       page,
       limit,
       history,
+      next: next ? formatHistoryCursor(next) : null,
     } satisfies ApiResponse<'GET /api/address/:address'>;
   });
 }

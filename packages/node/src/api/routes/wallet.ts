@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { addressKey, addressParam, formatAddress, pagingQuery, txId, txSender, type ApiResponse, type HistoryEntry, type Transaction } from '@hackcoin/core';
+import { addressHistoryQuery, addressKey, addressParam, formatAddress, formatHistoryCursor, txId, txSender, type ApiResponse, type HistoryEntry, type Transaction } from '@hackcoin/core';
 import type { ApiContext } from '../context.js';
 import { parse } from '../http-error.js';
 import { confirmedAddressTxs, directionOf, internalReceived, type Direction } from '../address-txs.js';
@@ -13,7 +13,7 @@ export function walletRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { chain, mempool, backend } = ctx;
   app.get('/api/address/:address/history', async (req) => {
     const { address } = parse(addressParam, req.params, 'address');
-    const { page, limit } = parse(pagingQuery, req.query, 'query');
+    const { page, limit, before } = parse(addressHistoryQuery, req.query, 'query');
     const me = addressKey(address);
     const describe = (tx: Transaction) => {
       if (tx.kind === 'coinbase') return { type: 'coinbase' as const, direction: 'in' as Direction, counterparty: null, nonce: null, fee: '0' };
@@ -26,15 +26,17 @@ export function walletRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const pending = mempool
       .pendingFor(address)
       .sort((a, b) => b.time - a.time || (a.tx.nonce > b.tx.nonce ? -1 : a.tx.nonce < b.tx.nonce ? 1 : 0));
+    // A cursor continues the confirmed history, so its pages hold no pending entries (the first page has them).
     const offset = (page - 1) * limit;
+    const shown = before ? [] : pending.slice(offset, offset + limit);
+    const pendingLeft = !before && offset + limit < pending.length;
     const entries: HistoryEntry[] = [];
-    for (const p of pending.slice(offset, offset + limit)) {
+    for (const p of shown) {
       entries.push({ id: p.id, status: 'pending' as const, ...describe(p.tx), amount: p.tx.amount.toString(), blockHeight: null, blockHash: null, confirmations: 0, time: p.time });
     }
-    // One row more than needed tells whether another page exists without counting the whole index.
     const want = limit - entries.length;
-    const confirmed = await confirmedAddressTxs(chain, address, Math.max(0, offset - pending.length), want + 1);
-    for (const { tx, entry, internal } of confirmed.items.slice(0, want)) {
+    const confirmed = await confirmedAddressTxs(chain, address, before ?? Math.max(0, offset - pending.length), want);
+    for (const { tx, entry, internal } of confirmed.items) {
       const received = internalReceived(internal, me);
       entries.push({
         id: txId(tx),
@@ -48,6 +50,16 @@ export function walletRoutes(app: FastifyInstance, ctx: ApiContext): void {
         time: entry.header.time,
       });
     }
-    return { address: formatAddress(address), page, limit, pendingCount: pending.length, hasMore: confirmed.rows > want, entries } satisfies ApiResponse<'GET /api/address/:address/history'>;
+    // A page of pending entries only: once they end, every confirmed row is older than the tip's successor.
+    const next = confirmed.next ?? (want === 0 && !pendingLeft && confirmed.more ? { height: chain.height + 1, index: 0 } : null);
+    return {
+      address: formatAddress(address),
+      page,
+      limit,
+      pendingCount: pending.length,
+      hasMore: pendingLeft || confirmed.more,
+      entries,
+      next: next ? formatHistoryCursor(next) : null,
+    } satisfies ApiResponse<'GET /api/address/:address/history'>;
   });
 }
