@@ -101,6 +101,10 @@ describe('hackcoin wallet CLI end to end', { timeout: 180_000 }, () => {
     expect(mineSide.hasMore).toBe(true);
     expect(mineSide.entries.map((e: { type: string }) => e.type)).toEqual(['coinbase', 'transfer']);
     expect(mineSide.entries[1]).toMatchObject({ direction: 'out', counterparty: bob, fee });
+    const older = (await ok(['wallet', 'history', '--wallet', 'alice', '--limit', '2', '--before', mineSide.next])).addresses[0];
+    expect(older.entries.map((e: { type: string; blockHeight: number }) => [e.type, e.blockHeight])).toEqual([['coinbase', 4], ['coinbase', 3]]);
+    const badCursor = await cli(['wallet', 'history', '--wallet', 'alice', '--before', '4:01']);
+    expect([badCursor.code, badCursor.stderr]).toEqual([2, expect.stringMatching(/invalid --before "4:01"/)]);
 
     const text = await cli(['wallet', 'balance', '--wallet', 'bob']);
     expect(text.stdout).toMatch(/available/);

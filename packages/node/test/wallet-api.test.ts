@@ -93,6 +93,16 @@ describe('wallet routes on a real regtest node', () => {
     expect(paged).toEqual(all);
     const beyond = await node.api(`/api/address/${me}/history?page=50&limit=3`);
     expect(beyond).toMatchObject({ entries: [], hasMore: false });
+
+    // By cursor: the first page holds the pending entry, then each page starts at the previous `next`.
+    const byCursor: string[] = [];
+    for (let q = 'limit=3'; ; ) {
+      const h = await node.api(`/api/address/${me}/history?${q}`);
+      byCursor.push(...h.entries.map((e: { id: string }) => e.id));
+      if (h.next === null) break;
+      q = `limit=3&before=${h.next}`;
+    }
+    expect(byCursor).toEqual(all);
   });
 
   it('marks a payment to oneself as self', async () => {
@@ -116,6 +126,8 @@ describe('wallet routes on a real regtest node', () => {
     expect((await node.request(`/api/address/${me}/history?limit=101`)).status).toBe(400);
     expect((await node.request(`/api/address/${me}/history?page=0`)).body.message).toMatch(/page/);
     expect((await node.request('/api/address/0x12/history')).status).toBe(400);
+    expect(await node.request(`/api/address/${me}/history?before=6:1x`)).toMatchObject({ status: 400, body: { error: 'bad-cursor' } });
+    expect(await node.request(`/api/address/${me}?page=102&limit=100`)).toMatchObject({ status: 400, body: { error: 'page-too-deep' } });
   });
 
   it('has no route that takes a private key or mnemonic, and never echoes one', async () => {

@@ -13,6 +13,7 @@ Commands
                                and nonce against them (--confirmations N, default 1 on regtest, 6 elsewhere)
   send <to> <amount>           amount in HCK, e.g. 1.5 [--fee slow|normal|fast|<total base units>] [--from A]
   history                      newest first, pending first [--address A] [--page N] [--limit N]
+                               older than 10,000 rows: --before H:I, as printed after "more:"
   export                       encrypted keystore to stdout or --out FILE
                                --unsafe-raw-key [--address A] | --unsafe-mnemonic: plain secrets (password needed)
   contract deploy <file.js>    deploy a contract; init arguments with --args JSON, msg.value with --value HCK

@@ -28,6 +28,7 @@ const OPTIONS = {
   from: { type: 'string' },
   fee: { type: 'string' },
   page: { type: 'string' },
+  before: { type: 'string' },
   limit: { type: 'string' },
   'dry-run': { type: 'boolean' },
   confirmations: { type: 'string' },

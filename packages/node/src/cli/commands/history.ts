@@ -1,5 +1,6 @@
-import { formatHck } from '@hackcoin/core';
+import { formatHck, historyCursor } from '@hackcoin/core';
 import type { CommandContext } from '../context.js';
+import { usageError } from '../errors.js';
 import { intFlag, takeArgs } from '../options.js';
 import { table } from '../output.js';
 import { selectedAddresses } from '../own-addresses.js';
@@ -10,15 +11,20 @@ export async function historyCommand(ctx: CommandContext): Promise<void> {
   takeArgs(opts, 2, []);
   const page = intFlag(opts.flags.page, 'page', 1, 1_000_000, 1);
   const limit = intFlag(opts.flags.limit, 'limit', 1, 100, 20);
+  // A cursor (the `more: --before` of the previous page) reaches any depth; page numbers stop at 10,000 rows.
+  const before = opts.flags.before;
+  if (before !== undefined && !historyCursor.safeParse(before).success) throw usageError(`invalid --before "${before.slice(0, 40)}": expected <height>:<index> as printed after "more:"`);
+  if (before !== undefined && opts.flags.page !== undefined) throw usageError('--before and --page cannot be combined: the cursor says where the page starts');
+  const query = before === undefined ? { page, limit } : { before, limit };
   const file = readKeystore(opts.dataDir, opts.walletName);
   const results = [];
   const lines: string[] = [];
   for (const a of selectedAddresses(file, opts.flags.address, opts.walletName)) {
-    const h = await node.call('GET /api/address/:address/history', { address: a.address }, { query: { page, limit } });
+    const h = await node.call('GET /api/address/:address/history', { address: a.address }, { query });
     const entries = h.entries.map((e) => ({ ...e, amount: formatHck(BigInt(e.amount)), fee: formatHck(BigInt(e.fee)) }));
-    results.push({ address: a.address, label: a.label, page, limit, hasMore: h.hasMore, entries });
+    results.push({ address: a.address, label: a.label, page, limit, hasMore: h.hasMore, next: h.next ?? null, entries });
     lines.push(`${a.address}${a.label ? ` (${a.label})` : ''}`);
-    if (entries.length === 0) lines.push('  no transactions' + (page > 1 ? ' on this page' : ''));
+    if (entries.length === 0) lines.push('  no transactions' + (page > 1 || before !== undefined ? ' on this page' : ''));
     else {
       lines.push(
         ...table(
@@ -33,7 +39,8 @@ export async function historyCommand(ctx: CommandContext): Promise<void> {
         ),
       );
     }
-    if (h.hasMore) lines.push(`  more: --page ${page + 1}`);
+    if (h.next) lines.push(`  more: --address ${a.address} --before ${h.next}`);
+    else if (h.hasMore) lines.push(`  more: --page ${page + 1}`);
   }
   out.result({ wallet: opts.walletName, unit: 'HCK', addresses: results }, lines);
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { Amount } from '../../components/Amount';
 import { Card, PageTitle, Stat } from '../../components/Card';
@@ -16,9 +16,15 @@ const LIMIT = 20;
 
 export default function AddressPage() {
   const { address = '' } = useParams();
-  const [page, setPage] = useState(1);
+  // The `next` cursors of the pages shown so far: an older page starts at its predecessor's cursor, which
+  // the node seeks to, so deep pages cost it what the first does (page numbers stop at 10,000 rows).
+  const [cursors, setCursors] = useState<string[]>([]);
+  useEffect(() => setCursors((c) => (c.length === 0 ? c : [])), [address]);
+  const page = cursors.length + 1;
+  const before = cursors[cursors.length - 1];
   const topics: Topic[] = ['blocks', `address:${address}`];
-  const res = useApi<AddressInfoJson>(`/api/address/${encodeURIComponent(address)}?page=${page}&limit=${LIMIT}`, { refreshOn: topics });
+  const query = before === undefined ? '' : `&before=${encodeURIComponent(before)}`;
+  const res = useApi<AddressInfoJson>(`/api/address/${encodeURIComponent(address)}?limit=${LIMIT}${query}`, { refreshOn: topics });
   const a = res.data;
   return (
     <div className="space-y-4">
@@ -42,7 +48,12 @@ export default function AddressPage() {
           )}
           <Card title="History">
             <TxTable txs={a.history} show={{ direction: true, block: true, confirmations: true }} empty="No confirmed transactions on this page." testId="address-history" />
-            <Pager page={page} hasNext={a.history.length === LIMIT} onPage={setPage} label="History pages" />
+            <Pager
+              page={page}
+              hasNext={typeof a.next === 'string'}
+              onPage={(p) => setCursors((c) => (p > page && typeof a.next === 'string' ? [...c, a.next] : c.slice(0, p - 1)))}
+              label="History pages"
+            />
           </Card>
         </>
       )}
