@@ -38,6 +38,12 @@ export function internalReceived(internal: InternalTransfer[] | undefined, me: s
 }
 
 /**
+ * Past this many rows a page number costs several times the first page (every skipped row is read),
+ * so such a page is charged to the client's heavy budget; the `before` cursor costs page 1 at any depth.
+ */
+export const DEEP_PAGE_ROWS = 1_000;
+
+/**
  * Up to `limit` main-chain transactions of an address, newest first, from a row offset or a cursor.
  * One row more than needed is read to learn whether another page exists; `next` is then the cursor
  * of the last row of this page (a row skipped below still moves it, so the next page never repeats).

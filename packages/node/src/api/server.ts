@@ -83,7 +83,7 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
   transactionRoutes(app, ctx, sorted);
   miningRoutes(app, ctx);
   networkRoutes(app, ctx);
-  walletRoutes(app, ctx);
+  walletRoutes(app, ctx, charge);
   feeEstimateRoutes(app, ctx, sorted);
   searchRoutes(app, ctx);
   contractRoutes(app, ctx, new EngineBudget(exempt));

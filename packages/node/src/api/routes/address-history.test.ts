@@ -4,6 +4,8 @@ import { MAX_PAGE_OFFSET, equalBytes, formatAddress, txId } from '@hackcoin/core
 import { ChainFixture, W } from '../../test-support/chain-fixture.js';
 import type { ApiContext } from '../context.js';
 import { installErrorHandler } from '../request-guards.js';
+import { RATE_LIMITS, installRateLimits } from '../rate-limit.js';
+import { DEEP_PAGE_ROWS } from '../address-txs.js';
 import { chainRoutes } from './chain.js';
 import { walletRoutes } from './wallet.js';
 
@@ -49,7 +51,7 @@ describe('address history paging: page numbers, the `before` cursor and their bo
     installErrorHandler(app, fx.log);
     const ctx = { chain: fx.chain, mempool: fx.mempool, backend: fx.backend } as ApiContext;
     chainRoutes(app, ctx, async () => undefined);
-    walletRoutes(app, ctx);
+    walletRoutes(app, ctx, async () => undefined);
   }, 120_000);
 
   afterAll(async () => {
@@ -142,6 +144,28 @@ describe('address history paging: page numbers, the `before` cursor and their bo
     }
     const blocks = await get('/api/blocks?page=10002&limit=1');
     expect([blocks.status, blocks.body.error]).toEqual([400, 'page-too-deep']);
+  });
+
+  it(`charges a page numbered past row ${DEEP_PAGE_ROWS} to the heavy budget, and never a cursor page`, async () => {
+    const limited = Fastify();
+    try {
+      installErrorHandler(limited, fx.log);
+      const charge = await installRateLimits(limited, 'all');
+      const ctx = { chain: fx.chain, mempool: fx.mempool, backend: fx.backend } as ApiContext;
+      chainRoutes(limited, ctx, charge);
+      walletRoutes(limited, ctx, charge);
+      const status = async (url: string) => (await limited.inject({ method: 'GET', url, remoteAddress: '203.0.113.9' })).statusCode;
+      const deep = `page=${DEEP_PAGE_ROWS / LIMIT + 2}&limit=${LIMIT}`;
+      const statuses: number[] = [];
+      for (let i = 0; i < RATE_LIMITS.heavy; i++) statuses.push(await status(`/api/address/${carol}${i % 2 ? '/history' : ''}?${deep}`));
+      expect(new Set(statuses)).toEqual(new Set([200]));
+      expect(await status(`/api/address/${carol}/history?${deep}`)).toBe(429);
+      expect(await status(`/api/address/${carol}?${deep}`)).toBe(429);
+      expect(await status(`/api/address/${carol}?page=${DEEP_PAGE_ROWS / LIMIT + 1}&limit=${LIMIT}`)).toBe(200);
+      expect(await status(`/api/address/${carol}/history?limit=${LIMIT}&before=10:0`)).toBe(200);
+    } finally {
+      await limited.close();
+    }
   });
 
   it('keeps pending entries on the first /history page and continues with confirmed rows by cursor', async () => {

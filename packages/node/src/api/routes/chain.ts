@@ -4,7 +4,7 @@ import type { ApiContext } from '../context.js';
 import { HttpError, parse } from '../http-error.js';
 import { headerJson, txJson } from '../serialize.js';
 import { BlockViews } from '../block-views.js';
-import { confirmedAddressTxs, directionOf, internalReceived } from '../address-txs.js';
+import { DEEP_PAGE_ROWS, confirmedAddressTxs, directionOf, internalReceived } from '../address-txs.js';
 import { newestWithin } from '../newest-within.js';
 import type { ChainEntry } from '../../chain/entry.js';
 import type { ChargeRate } from '../rate-limit.js';
@@ -16,7 +16,7 @@ import type { ChargeRate } from '../rate-limit.js';
 export const FULL_CHAIN_MAX_BLOCKS = 1000;
 export const FULL_CHAIN_MAX_BYTES = 8 * 1024 * 1024;
 
-/** `charge` counts a block render against the client's heavy budget (see RATE_LIMITS). */
+/** `charge` counts a block render, or an address page numbered past DEEP_PAGE_ROWS, against the client's heavy budget (see RATE_LIMITS). */
 export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: ChargeRate): void {
   const { chain, mempool, backend } = ctx;
 
@@ -100,9 +100,10 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: Charg
     } satisfies ApiResponse<'GET /api/tx/:id'>;
   });
 
-  app.get('/api/address/:address', async (req) => {
+  app.get('/api/address/:address', async (req, reply) => {
     const { address } = parse(addressParam, req.params, 'address');
     const { page, limit, before } = parse(addressHistoryQuery, req.query, 'query');
+    if ((page - 1) * limit > DEEP_PAGE_ROWS) await charge(req, reply, 'heavy');
     // One synchronous view of account and mempool: a wallet that follows it is never told a used nonce.
     const { account, pending, nextNonce } = mempool.accountView(address);
     const me = addressKey(address);

@@ -2,18 +2,20 @@ import type { FastifyInstance } from 'fastify';
 import { addressHistoryQuery, addressKey, addressParam, formatAddress, formatHistoryCursor, txId, txSender, type ApiResponse, type HistoryEntry, type Transaction } from '@hackcoin/core';
 import type { ApiContext } from '../context.js';
 import { parse } from '../http-error.js';
-import { confirmedAddressTxs, directionOf, internalReceived, type Direction } from '../address-txs.js';
+import { DEEP_PAGE_ROWS, confirmedAddressTxs, directionOf, internalReceived, type Direction } from '../address-txs.js';
+import type { ChargeRate } from '../rate-limit.js';
 
 /**
  * Wallet-facing read routes. They take addresses only: nothing here (or
  * anywhere in the node) accepts a private key or mnemonic, so keys never
  * leave the client.
  */
-export function walletRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function walletRoutes(app: FastifyInstance, ctx: ApiContext, charge: ChargeRate): void {
   const { chain, mempool, backend } = ctx;
-  app.get('/api/address/:address/history', async (req) => {
+  app.get('/api/address/:address/history', async (req, reply) => {
     const { address } = parse(addressParam, req.params, 'address');
     const { page, limit, before } = parse(addressHistoryQuery, req.query, 'query');
+    if ((page - 1) * limit > DEEP_PAGE_ROWS) await charge(req, reply, 'heavy');
     const me = addressKey(address);
     const describe = (tx: Transaction) => {
       if (tx.kind === 'coinbase') return { type: 'coinbase' as const, direction: 'in' as Direction, counterparty: null, nonce: null, fee: '0' };
