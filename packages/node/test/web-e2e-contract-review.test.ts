@@ -1,21 +1,19 @@
 /// <reference lib="dom" />
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import {
   CONTRACT_EXAMPLES,
   NETWORKS,
-  Wallet,
   buildSignedContractTransfer,
   bytesToHex,
   encodeTx,
   generatePrivateKey,
   keyInfoFromPrivateKey,
 } from '@hackcoin/core';
-import { CHROMIUM, CHROMIUM_ARGS, ConsoleWatch, SHOTS, ensureWebBuild, hasChromium } from './helpers/browser.js';
-import { removeDir, startNode, type TestNode } from './helpers/node-process.js';
-import { TEST_MNEMONIC, importTestWallet } from './helpers/wallet-page.js';
+import { CHROMIUM, CHROMIUM_ARGS, ConsoleWatch, SHOTS, hasChromium } from './helpers/browser.js';
+import { removeDir, type TestNode } from './helpers/node-process.js';
+import { importTestWallet, startWalletTestNode } from './helpers/wallet-page.js';
 
 /**
  * The contract IDE's review step in a real browser against a regtest node: a
@@ -64,10 +62,7 @@ if (!hasChromium) {
     const shot = async (name: string) => page.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
 
     beforeAll(async () => {
-      ensureWebBuild();
-      mkdirSync(SHOTS, { recursive: true });
-      mine0 = (await Wallet.fromMnemonic(TEST_MNEMONIC)).newAddress().address;
-      node = await startNode({ env: { P2P: 'false' } });
+      ({ node, addresses: [mine0 = ''] } = await startWalletTestNode());
       await mine(3, mine0);
       await mine(5);
       browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });

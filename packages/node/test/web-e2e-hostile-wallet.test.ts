@@ -1,11 +1,11 @@
 /// <reference lib="dom" />
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { COIN, NETWORKS, Wallet, genesisBlock, headerId } from '@hackcoin/core';
-import { describeInChromium, ensureWebBuild, watchedBrowser } from './helpers/browser.js';
-import { removeDir, startNode, type TestNode } from './helpers/node-process.js';
+import { COIN, NETWORKS, genesisBlock, headerId } from '@hackcoin/core';
+import { describeInChromium, watchedBrowser } from './helpers/browser.js';
+import { removeDir, type TestNode } from './helpers/node-process.js';
 import { startRewritingProxy, type RewritingProxy } from './helpers/rewriting-proxy.js';
-import { TEST_MNEMONIC, importTestWallet } from './helpers/wallet-page.js';
+import { importTestWallet, startWalletTestNode } from './helpers/wallet-page.js';
 
 describeInChromium(
   { present: 'wallet against a hostile node (Chromium + regtest node + rewriting proxy)', absent: 'wallet against a hostile node' },
@@ -19,9 +19,9 @@ describeInChromium(
     const main = { network: 'main', chainId: NETWORKS.main.chainId, genesis: headerId(genesisBlock(NETWORKS.main).header) };
 
     beforeAll(async () => {
-      ensureWebBuild();
-      const mine0 = (await Wallet.fromMnemonic(TEST_MNEMONIC)).newAddress().address;
-      node = await startNode({ env: { P2P: 'false' } });
+      const started = await startWalletTestNode();
+      node = started.node;
+      const [mine0] = started.addresses;
       await node.api('/api/mining/generate', { body: { count: 3, address: mine0 } });
       proxy = await startRewritingProxy(new URL(node.url), (path, json) => {
         if (lie.address && path.startsWith('/api/address/')) return { ...json, balance: (BigInt(json.balance) + 1_000_000n * COIN).toString() };

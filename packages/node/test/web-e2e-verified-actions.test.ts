@@ -1,13 +1,12 @@
 /// <reference lib="dom" />
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { COIN, CONTRACT_EXAMPLES, Wallet, decodeTx, hexToBytes, type ContractAction } from '@hackcoin/core';
-import { SHOTS, describeInChromium, ensureWebBuild, watchedBrowser } from './helpers/browser.js';
-import { startNode, stopAndRemove, type TestNode } from './helpers/node-process.js';
+import { COIN, CONTRACT_EXAMPLES, decodeTx, hexToBytes, type ContractAction } from '@hackcoin/core';
+import { SHOTS, describeInChromium, watchedBrowser } from './helpers/browser.js';
+import { stopAndRemove, type TestNode } from './helpers/node-process.js';
 import { startRewritingProxy, type RewritingProxy } from './helpers/rewriting-proxy.js';
-import { ContractBot, TEST_MNEMONIC, importTestWallet } from './helpers/wallet-page.js';
+import { ContractBot, importTestWallet, startWalletTestNode } from './helpers/wallet-page.js';
 
 /**
  * Issue 14 in a real browser against a regtest node, through a proxy that
@@ -44,10 +43,7 @@ describeInChromium({ present: 'verified signing and contract reads end-to-end (C
   const height = async () => (await node.api('/api/node/info')).height as number;
 
   beforeAll(async () => {
-    ensureWebBuild();
-    mkdirSync(SHOTS, { recursive: true });
-    mine0 = (await Wallet.fromMnemonic(TEST_MNEMONIC)).newAddress().address;
-    node = await startNode({ env: { P2P: 'false' } });
+    ({ node, addresses: [mine0 = ''] } = await startWalletTestNode());
     await mine(3, mine0);
     await mine(1, bot);
     const deploy = await botContract({ type: 'deploy', code: example('token'), init: ['Hack', 'HAK', 0, 1_000_000] });

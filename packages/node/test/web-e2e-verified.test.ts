@@ -1,11 +1,11 @@
 /// <reference lib="dom" />
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { COIN, Wallet } from '@hackcoin/core';
-import { CHROMIUM, CHROMIUM_ARGS, ConsoleWatch, ensureWebBuild, hasChromium } from './helpers/browser.js';
-import { removeDir, startNode, type TestNode } from './helpers/node-process.js';
+import { COIN } from '@hackcoin/core';
+import { CHROMIUM, CHROMIUM_ARGS, ConsoleWatch, hasChromium } from './helpers/browser.js';
+import { removeDir, type TestNode } from './helpers/node-process.js';
 import { startRewritingProxy, type RewritingProxy } from './helpers/rewriting-proxy.js';
-import { TEST_MNEMONIC, importTestWallet } from './helpers/wallet-page.js';
+import { importTestWallet, startWalletTestNode } from './helpers/wallet-page.js';
 
 
 if (!hasChromium) {
@@ -23,9 +23,7 @@ if (!hasChromium) {
     const watch = new ConsoleWatch();
 
     beforeAll(async () => {
-      ensureWebBuild();
-      mine0 = (await Wallet.fromMnemonic(TEST_MNEMONIC)).newAddress().address;
-      node = await startNode({ env: { P2P: 'false' } });
+      ({ node, addresses: [mine0 = ''] } = await startWalletTestNode());
       await node.api('/api/mining/generate', { body: { count: 3, address: mine0 } });
       // With `lie.on`, 1,000 HCK more in every balance of a proof answer, as a hostile node would.
       proxy = await startRewritingProxy(new URL(node.url), (path, json) =>

@@ -1,12 +1,11 @@
 /// <reference lib="dom" />
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { CONTRACT_EXAMPLES, Wallet } from '@hackcoin/core';
-import { SHOTS, describeInChromium, ensureWebBuild, watchedBrowser } from './helpers/browser.js';
+import { CONTRACT_EXAMPLES } from '@hackcoin/core';
+import { SHOTS, describeInChromium, watchedBrowser } from './helpers/browser.js';
 import { startNode, stopAndRemove, TEST_TOKEN, type TestNode } from './helpers/node-process.js';
-import { ContractBot, TEST_MNEMONIC, TEST_PASSWORD as PASSWORD, importTestWallet } from './helpers/wallet-page.js';
+import { ContractBot, TEST_PASSWORD as PASSWORD, importTestWallet, startWalletTestNode } from './helpers/wallet-page.js';
 
 /**
  * The wallet-facing fixes of issue 12 in a real browser against one regtest
@@ -37,12 +36,7 @@ describeInChromium({ present: 'web wallet end-to-end (Chromium + regtest node)',
   const botContract = botSigner.submit;
 
   beforeAll(async () => {
-    ensureWebBuild();
-    mkdirSync(SHOTS, { recursive: true });
-    const w = await Wallet.fromMnemonic(TEST_MNEMONIC);
-    mine0 = w.newAddress().address;
-    mine1 = w.newAddress().address;
-    node = await startNode({ env: { P2P: 'false' } });
+    ({ node, addresses: [mine0 = '', mine1 = ''] } = await startWalletTestNode(2));
     await mine(3, mine0);
     await mine(3, bot);
     page = await browser.open({ context: { viewport: { width: 1280, height: 900 } }, timeout: 15_000 });

@@ -1,6 +1,8 @@
+import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import {
   NETWORKS,
+  Wallet,
   buildSignedContractTransfer,
   bytesToHex,
   encodeTx,
@@ -8,11 +10,24 @@ import {
   keyInfoFromPrivateKey,
   type ContractAction,
 } from '@hackcoin/core';
-import type { TestNode } from './node-process.js';
+import { SHOTS, ensureWebBuild } from './browser.js';
+import { startNode, type TestNode } from './node-process.js';
 
 /** The wallet the browser tests import: its first address is the one they mine to. */
 export const TEST_PASSWORD = 'correct horse battery';
 export const TEST_MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+
+/**
+ * What a wallet browser test starts from: the web app built, the screenshot folder, a regtest node
+ * without p2p, and the test wallet's first `count` addresses (the first is the one to mine to).
+ */
+export async function startWalletTestNode(count = 1): Promise<{ node: TestNode; addresses: string[] }> {
+  ensureWebBuild();
+  mkdirSync(SHOTS, { recursive: true });
+  const wallet = await Wallet.fromMnemonic(TEST_MNEMONIC);
+  const addresses = Array.from({ length: count }, () => wallet.newAddress().address);
+  return { node: await startNode({ env: { P2P: 'false' } }), addresses };
+}
 
 /** Imports the test wallet's first `addresses` addresses through the wallet page the browser has open. */
 export async function importTestWallet(page: Page, addresses: number): Promise<void> {
