@@ -139,6 +139,8 @@ export const addressInfoSchema = z.object({
   pendingBalance: z.string().regex(/^-?\d{1,21}$/),
   nonce: amountJson,
   nextNonce: amountJson,
+  /** The tip height `balance` and `nonce` were read at, in the same step (absent from older nodes). */
+  height: height.optional(),
   pending: z.array(addressTxSchema),
   ...pageInfo,
   history: z.array(addressTxSchema),

@@ -67,6 +67,8 @@ describe('address history paging: page numbers, the `before` cursor and their bo
   const addressPage = async (q: string): Promise<Page> => {
     const { status, body } = await get(`/api/address/${carol}?limit=${LIMIT}&${q}`);
     expect(status).toBe(200);
+    // The balance's own height, read with it, so a wallet compares it with a proof of the same block.
+    expect(body.height).toBe(fx.chain.height);
     return { ids: (body.history as { id: string }[]).map((t) => t.id), next: body.next as string | null };
   };
   const historyPage = async (q: string): Promise<Page & { hasMore: boolean }> => {

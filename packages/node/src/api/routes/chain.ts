@@ -106,6 +106,7 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: Charg
     if ((page - 1) * limit > DEEP_PAGE_ROWS) await charge(req, reply, 'heavy');
     // One synchronous view of account and mempool: a wallet that follows it is never told a used nonce.
     const { account, pending, nextNonce } = mempool.accountView(address);
+    const readAt = chain.height;
     const me = addressKey(address);
     let pendingDelta = 0n;
     for (const p of pending) {
@@ -128,6 +129,7 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: Charg
       pendingBalance: (account.balance + pendingDelta).toString(),
       nonce: account.nonce.toString(),
       nextNonce: nextNonce.toString(),
+      height: readAt,
       pending: pending.map((p) => ({ ...txJson(p.tx, backend), direction: directionOf(p.tx, me, backend), confirmations: 0 })),
       page,
       limit,

@@ -15,12 +15,13 @@ import type { VerifiedCheck } from './useVerifiedAccount';
 
 const ADDRESS = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed';
 
-const addressInfo = (balance: bigint): AddressInfoJson => ({
+const addressInfo = (balance: bigint, height = 3): AddressInfoJson => ({
   address: ADDRESS,
   balance: balance.toString(),
   pendingBalance: '0',
   nonce: '0',
   nextNonce: '0',
+  height,
   pending: [],
   page: 1,
   limit: 1,
@@ -29,8 +30,8 @@ const addressInfo = (balance: bigint): AddressInfoJson => ({
 
 const proven = (balance: bigint, height = 3): VerifiedCheck => ({ kind: 'ok', network: 'regtest', v: { balance, nonce: 0n, height, blockId: 'aa'.repeat(32) } satisfies VerifiedAccount });
 
-function view(check: VerifiedCheck, reported: bigint, distrust: Parameters<typeof BalanceView>[0]['distrust'] = null, onTrust = () => {}) {
-  render(<BalanceView check={check} onTrustNodeNetwork={onTrust} info={{ data: addressInfo(reported), error: undefined }} nodeHeight={3} distrust={distrust} />);
+function view(check: VerifiedCheck, reported: bigint, distrust: Parameters<typeof BalanceView>[0]['distrust'] = null, onTrust = () => {}, readAt = 3) {
+  render(<BalanceView check={check} onTrustNodeNetwork={onTrust} info={{ data: addressInfo(reported, readAt), error: undefined }} distrust={distrust} />);
 }
 
 describe('the balance card', () => {
@@ -53,6 +54,16 @@ describe('the balance card', () => {
     expect(screen.getByTestId('balance-verified').textContent).toBe('150 HCK');
     expect(screen.queryByTestId('balance-confirmed')).toBeNull();
     expect(screen.queryByTestId('balance-available')).toBeNull();
+  });
+
+  it('does not call an honest node a liar while its answer is a block behind the proof (the proof runs on the push at once)', () => {
+    view(proven(200n * COIN, 4), 150n * COIN, null, () => {}, 3);
+    const note = screen.getByTestId('balance-mismatch');
+    expect(note.getAttribute('role')).toBe('note');
+    expect(note.textContent).toContain('The node reports 150 HCK confirmed at height 3; the balance this browser proved at height 4 is 200 HCK');
+    expect(note.textContent).toContain('from an earlier block');
+    expect(note.textContent).not.toContain('contradicts');
+    expect(screen.queryByTestId('balance-confirmed')).toBeNull();
   });
 
   it('hides the node’s figures once it is caught lying', () => {

@@ -1,7 +1,6 @@
 import { ApiErrorNotice } from '../../components/Notice';
 import type { Distrust } from '../../lib/node-distrust';
 import { useNodeDistrust } from '../../state/node-distrust';
-import { useNodeInfo } from '../../state/node-info';
 import { ReportedBalance } from './ReportedBalance';
 import { balanceOf, useAddressInfo } from './useAddressInfo';
 import { useVerifiedAccount, type VerifiedCheck } from './useVerifiedAccount';
@@ -10,10 +9,9 @@ import type { AddressInfoJson } from '../../lib/types';
 
 export function BalanceCard({ address }: { address: string }) {
   const info = useAddressInfo(address, 1, 1);
-  const nodeHeight = useNodeInfo().data?.height;
   const distrust = useNodeDistrust();
   const { check, trustNodeNetwork } = useVerifiedAccount(address);
-  return <BalanceView check={check} onTrustNodeNetwork={trustNodeNetwork} info={info} nodeHeight={nodeHeight} distrust={distrust} />;
+  return <BalanceView check={check} onTrustNodeNetwork={trustNodeNetwork} info={info} distrust={distrust} />;
 }
 
 /**
@@ -25,13 +23,11 @@ export function BalanceView({
   check,
   onTrustNodeNetwork,
   info,
-  nodeHeight,
   distrust,
 }: {
   check: VerifiedCheck;
   onTrustNodeNetwork: () => void;
   info: { data: AddressInfoJson | undefined; error: unknown };
-  nodeHeight: number | undefined;
   distrust: Distrust;
 }) {
   const hidden = distrust !== null || check.kind === 'untrustworthy' || check.kind === 'network-changed';
@@ -46,7 +42,7 @@ export function BalanceView({
       ) : info.error !== undefined && !info.data ? (
         <ApiErrorNotice error={info.error} feature="Balance" />
       ) : (
-        <ReportedBalance b={info.data ? balanceOf(info.data) : null} compare={{ proven, nodeHeight }} />
+        <ReportedBalance b={info.data ? balanceOf(info.data) : null} compare={{ proven, nodeHeight: info.data?.height }} />
       )}
     </div>
   );

@@ -8,6 +8,7 @@ export const UNVERIFIED = 'reported by node (unverified)';
 /** What the node's figure is, set against the proven one: `proven` is null until a proof succeeded. */
 export interface Comparison {
   proven: { balance: bigint; height: number } | null;
+  /** The height the node read its figures at (its address answer's own), undefined from an older node. */
   nodeHeight: number | undefined;
 }
 
@@ -28,16 +29,24 @@ export function ReportedBalance({ b, compare }: { b: BalanceSummary | null; comp
   );
 }
 
+/**
+ * Only figures read at the proven height can contradict the proof: the proof runs on a block's push
+ * at once, the address answer is fetched a moment later, so either may be a block ahead of the other.
+ */
 function BalanceMismatch({ reported, proven, nodeHeight }: { reported: bigint; proven: { balance: bigint; height: number }; nodeHeight: number | undefined }) {
-  const unproven = nodeHeight !== undefined && nodeHeight > proven.height;
-  return (
-    <Notice tone={unproven ? 'warn' : 'error'} testId="balance-mismatch" title="The node's balance differs from the proven one">
-      The node reports <Amount units={reported} /> confirmed{nodeHeight !== undefined ? ` at height ${nodeHeight}` : ''}; the balance this browser proved at height {proven.height} is{' '}
-      <Amount units={proven.balance} />.{' '}
-      {unproven
+  const contradicts = nodeHeight === proven.height;
+  const why =
+    nodeHeight === undefined
+      ? 'The node does not say which block its figure is from, so the two cannot be compared.'
+      : nodeHeight > proven.height
         ? `Blocks after height ${proven.height} are not proven yet, so the difference may be recent, or the node is lying.`
-        : "The node's figure contradicts its own chain."}{' '}
-      Only the proven figure is your balance.
+        : nodeHeight < proven.height
+          ? `The node's figure is from an earlier block; it is compared again once the node's answer catches up.`
+          : "The node's figure contradicts its own chain.";
+  return (
+    <Notice tone={contradicts ? 'error' : 'warn'} testId="balance-mismatch" title="The node's balance differs from the proven one">
+      The node reports <Amount units={reported} /> confirmed{nodeHeight !== undefined ? ` at height ${nodeHeight}` : ''}; the balance this browser proved at height {proven.height} is{' '}
+      <Amount units={proven.balance} />. {why} Only the proven figure is your balance.
     </Notice>
   );
 }
