@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HeaderChain, NETWORKS, encodeHeader, genesisBlock, hashMeetsTarget, headerHash, targetFromBits, type BlockHeader } from '@hackcoin/core';
-import { storableHeaders } from './verified-state';
+import { storableHeaders, verifyAccount, verifyStorage } from './verified-state';
 
 const params = NETWORKS.regtest;
 
@@ -34,5 +34,15 @@ describe('the headers the wallet caches', () => {
     expect(chain.height).toBe(2_600);
     expect(chain.lowest).toBeGreaterThan(1);
     expect(storableHeaders(chain)).toBeUndefined();
+  });
+});
+
+describe('verifying an address', () => {
+  it('refuses a mixed-case spelling with a bad checksum on its own, before any run it could share with the valid spelling', async () => {
+    const valid = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed';
+    const badChecksum = '0x5AAeb6053F3E94C9b9A09f33669435E7Ef1BeAed';
+    await expect(verifyAccount('regtest', badChecksum)).rejects.toThrow(/checksum/);
+    await expect(verifyStorage('regtest', badChecksum, 'x')).rejects.toThrow(/checksum/);
+    expect(valid.toLowerCase()).toBe(badChecksum.toLowerCase());
   });
 });

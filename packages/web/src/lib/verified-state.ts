@@ -1,4 +1,4 @@
-import { LightClient, NETWORKS, UntrustworthyNode, encodeHeader, httpProofSource, parseAddress, type HeaderChain, type NetworkName, type VerifiedAccount } from '@hackcoin/core';
+import { LightClient, NETWORKS, UntrustworthyNode, bytesToHex, encodeHeader, httpProofSource, parseAddress, type HeaderChain, type NetworkName, type VerifiedAccount } from '@hackcoin/core';
 import { coalescer } from './coalesce';
 import { loadHeaders, saveHeaders } from './header-store';
 import { NetworkChanged, pinNetwork } from './network-pin';
@@ -82,12 +82,25 @@ export function storableHeaders(headers: Pick<HeaderChain, 'height' | 'lowest' |
 const accountRuns = coalescer<VerifiedAccount>();
 const storageRuns = coalescer<VerifiedStorage>();
 
+function parsedOrReason(address: string): Uint8Array | Error {
+  try {
+    return parseAddress(address);
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+}
+
 /** The account's balance and nonce, proven against the best header with N confirmations. */
 export function verifyAccount(network: NetworkName, address: string): Promise<VerifiedAccount> {
-  return accountRuns(`${network}:${address.toLowerCase()}`, () => verified(network, (c) => c.account(parseAddress(address))));
+  // Parsed before the key is made: a mixed-case spelling with a bad checksum must fail alone, not share a valid one's run.
+  const parsed = parsedOrReason(address);
+  if (!(parsed instanceof Uint8Array)) return Promise.reject(parsed);
+  return accountRuns(`${network}:${bytesToHex(parsed)}`, () => verified(network, (c) => c.account(parsed)));
 }
 
 /** One storage slot of a contract (e.g. a token's `balance:0x…`), proven the same way. */
 export function verifyStorage(network: NetworkName, contract: string, key: string): Promise<VerifiedStorage> {
-  return storageRuns(`${network}:${contract.toLowerCase()}:${key}`, () => verified(network, (c) => c.storage(parseAddress(contract), key)));
+  const parsed = parsedOrReason(contract);
+  if (!(parsed instanceof Uint8Array)) return Promise.reject(parsed);
+  return storageRuns(`${network}:${bytesToHex(parsed)}:${key}`, () => verified(network, (c) => c.storage(parsed, key)));
 }

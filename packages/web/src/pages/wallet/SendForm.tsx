@@ -6,7 +6,7 @@ import { TextField } from '../../components/Field';
 import { useFeeEstimate } from '../../hooks/useFeeEstimate';
 import { formatHckAmount, formatUnits, parseAmountInput } from '../../lib/amount';
 import { useNodeDistrust } from '../../state/node-distrust';
-import { useNodeInfo } from '../../state/node-info';
+import { useWalletNetwork } from '../../state/wallet-network';
 import { useToast } from '../../state/toast';
 import { sendTransfer } from './tx';
 import { balanceOf, useAddressInfo } from './useAddressInfo';
@@ -29,7 +29,8 @@ function provenBasis(height: number, pendingSends: number): string {
 }
 
 export function SendForm({ wallet, from }: { wallet: Wallet; from: string }) {
-  const { data: node } = useNodeInfo();
+  // Only a network whose node info passed the schema, chain id and genesis checks is signed for.
+  const { network } = useWalletNetwork();
   const { estimate: fees, basis } = useFeeEstimate();
   const info = useAddressInfo(from, 1, 1);
   const proven = useVerifiedSpendable(from);
@@ -70,8 +71,8 @@ export function SendForm({ wallet, from }: { wallet: Wallet; from: string }) {
   const toReview = (e: FormEvent) => {
     e.preventDefault();
     setTouched(true);
-    if (!node || !parsed.ok || !choice || fee === null || !isAddress(to.trim()) || available === null || over) return;
-    setReview({ to: to.trim(), amount: parsed.units, fee, choice, estimate, size, network: node.network });
+    if (!network || !parsed.ok || !choice || fee === null || !isAddress(to.trim()) || available === null || over) return;
+    setReview({ to: to.trim(), amount: parsed.units, fee, choice, estimate, size, network });
   };
 
   const confirm = async () => {
@@ -151,7 +152,7 @@ export function SendForm({ wallet, from }: { wallet: Wallet; from: string }) {
             Amount plus fee is {formatHckAmount(parsed.units + fee!)}, more than the available {formatHckAmount(available!)}. Nothing will be signed.
           </p>
         )}
-        <Button type="submit" disabled={!node || over || available === null}>
+        <Button type="submit" disabled={!network || over || available === null}>
           Review send
         </Button>
       </form>
