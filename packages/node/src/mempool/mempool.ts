@@ -305,6 +305,41 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
   }
 
   /**
+   * The fee rules, on what the transaction is sure to pay (entry.fee), as eviction and selection
+   * rank it. Returns the minimum fee for its size, which a replacement's bump is at least.
+   */
+  private checkFees(entry: MempoolEntry, returning: boolean): bigint {
+    const { minFeeRate } = this.o;
+    const minFee = minFeeRate * BigInt(entry.size);
+    if (entry.fee < minFee) reject('min-fee-not-met', `fee ${formatHck(entry.fee)} HCK below ${formatHck(minFee)} HCK (${minFeeRate} base units/byte)`, 0);
+    const floor = returning ? 0 : this.rollingFee.current(this.now(), this.fullness());
+    if (entry.feeRate < floor) {
+      reject('mempool-min-fee-not-met', `fee rate ${entry.feeRate.toFixed(2)} below the ${floor.toFixed(2)} units/byte a recently full mempool asks`, 0);
+    }
+    return minFee;
+  }
+
+  /** A replacement pays the one it replaces plus a tenth of that, at least the minimum fee for its size. */
+  private checkBump(entry: MempoolEntry, existing: MempoolEntry, minFee: bigint): void {
+    const bump = existing.fee / 10n > minFee ? existing.fee / 10n : minFee;
+    if (entry.fee < existing.fee + bump) {
+      reject('txn-replace-fee-too-low', `needs a fee of at least ${formatHck(existing.fee + bump)} HCK${isContractTx(entry.tx) ? ' (intrinsic gas × gas price)' : ''}`, 0);
+    }
+  }
+
+  /**
+   * The fee rules `add` would apply to `tx` now, for a caller about to spend work on it first (the
+   * deploy route prepares a source only for a sender that pays to be heard). `tx` must have passed
+   * checkTransferSanity; the sender comes from its key.
+   */
+  checkFeesFor(tx: TransferTx): void {
+    const entry = makeMempoolEntry(tx, this.o.backend, this.o.params, this.now());
+    const minFee = this.checkFees(entry, false);
+    const existing = this.bySender.get(entry.senderKey)?.get(tx.nonce);
+    if (existing) this.checkBump(entry, existing, minFee);
+  }
+
+  /**
    * Admits `tx` in memory; `written` settles when its batch (with any evictions it made) lands.
    * `returning`: from a disconnected block or saved before a restart, so not held to the
    * rolling floor (Core's bypass_limits): it was accepted once, and dropping it could leave a
@@ -312,7 +347,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
    * last nonce when that comes after it.
    */
   private async addInner(tx: TransferTx, persist: boolean, checked?: SignatureBackend, returning = false): Promise<{ entry: MempoolEntry; written: Promise<void> }> {
-    const { params, backend, chain, minFeeRate } = this.o;
+    const { params, backend, chain } = this.o;
     checkTransferSanity(tx, params);
     const id = hashToHex(txHash(tx));
     if (this.byId.has(id)) reject('txn-already-known', '', 0);
@@ -320,13 +355,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     // Loaded here: the account must be read in the same tick as the sender's run below.
     const executor = isContractTx(tx) ? await chain.executor() : undefined;
     const entry = makeMempoolEntry(tx, backend, params, this.now());
-    const minFee = minFeeRate * BigInt(entry.size);
-    // Every fee rule judges what the transaction is sure to pay (entry.fee), as eviction and selection rank it.
-    if (entry.fee < minFee) reject('min-fee-not-met', `fee ${formatHck(entry.fee)} HCK below ${formatHck(minFee)} HCK (${minFeeRate} base units/byte)`, 0);
-    const floor = returning ? 0 : this.rollingFee.current(this.now(), this.fullness());
-    if (entry.feeRate < floor) {
-      reject('mempool-min-fee-not-met', `fee rate ${entry.feeRate.toFixed(2)} below the ${floor.toFixed(2)} units/byte a recently full mempool asks`, 0);
-    }
+    const minFee = this.checkFees(entry, returning);
 
     // Read in the same tick as the sender's run below, so the two agree (see Chain.getAccountSync).
     const account = chain.getAccountSync(entry.sender);
@@ -337,12 +366,8 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     const run = this.bySender.get(entry.senderKey) ?? new Map<bigint, MempoolEntry>();
     const existing = run.get(tx.nonce);
     let displaced: MempoolEntry | undefined;
-    if (existing) {
-      const bump = existing.fee / 10n > minFee ? existing.fee / 10n : minFee;
-      if (entry.fee < existing.fee + bump) {
-        reject('txn-replace-fee-too-low', `needs a fee of at least ${formatHck(existing.fee + bump)} HCK${isContractTx(tx) ? ' (intrinsic gas × gas price)' : ''}`, 0);
-      }
-    } else {
+    if (existing) this.checkBump(entry, existing, minFee);
+    else {
       let expected = account.nonce;
       while (run.has(expected)) expected++;
       if (tx.nonce > expected) reject('bad-txns-nonce-gap', `next nonce is ${expected}`, 0);

@@ -40,12 +40,12 @@ describe('POST /api/contracts/deploy', () => {
     return { budget, prepared, deploy, fx };
   };
 
-  const deployTx = (fx: ChainFixture, from: Wallet, code: string, nonce = 0n): TransferTx => {
-    const data = utf8ToBytes(JSON.stringify({ type: 'deploy', code, init: [], gasLimit: GAS_LIMIT, gasPrice: '1' }));
-    return signTransfer({ kind: 'transfer', chainId: fx.params.chainId, nonce, fee: BigInt(GAS_LIMIT), to: ZERO_ADDRESS, amount: 0n, data }, from.privateKey);
+  const deployTx = (fx: ChainFixture, from: Wallet, code: string, nonce = 0n, gasPrice = 1n): TransferTx => {
+    const data = utf8ToBytes(JSON.stringify({ type: 'deploy', code, init: [], gasLimit: GAS_LIMIT, gasPrice: gasPrice.toString() }));
+    return signTransfer({ kind: 'transfer', chainId: fx.params.chainId, nonce, fee: BigInt(GAS_LIMIT) * gasPrice, to: ZERO_ADDRESS, amount: 0n, data }, from.privateKey);
   };
 
-  it('refuses a deploy its sender could not pay for by the signature, nonce or funds rule, before preparing its source', async () => {
+  it('refuses a deploy its sender could not pay for by the signature, fee, nonce or funds rule, before preparing its source', async () => {
     const { budget, prepared, deploy, fx } = await setUp();
     const full = budget.remainingMs;
     // The audit's request: any key, a signature that does not verify.
@@ -60,6 +60,9 @@ describe('POST /api/contracts/deploy', () => {
     const pauper = { ...W.alice, privateKey: new Uint8Array(32).fill(0x55) };
     const unfunded = await deploy(deployTx(fx, pauper, HEAVY));
     expect(unfunded.json()).toMatchObject({ error: 'bad-txns-insufficient-funds' });
+    // A key with no coins paying nothing: balance 0 covers fee 0, the fee rules refuse it (review of e560776).
+    const free = await deploy(deployTx(fx, pauper, HEAVY, 0n, 0n));
+    expect(free.json()).toMatchObject({ error: 'min-fee-not-met' });
     // Funded, but with a nonce that could not be mined next.
     const gap = await deploy(deployTx(fx, W.alice, HEAVY, 5n));
     expect(gap.json()).toMatchObject({ error: 'bad-txns-nonce-gap', message: 'next nonce is 0' });

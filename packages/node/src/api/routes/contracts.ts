@@ -71,12 +71,13 @@ export function contractRoutes(
 
   /**
    * The mempool's rules a sender must pass to be heard at all, as it applies them (sanity,
-   * signature, nonce, funds with its pending transactions). Preparing a deploy's source takes
+   * signature, fees with the rolling floor and a replacement's bump, nonce, funds with its pending transactions). Preparing a deploy's source takes
    * up to a second of the main thread; done first, it cost a request with any key and signature nothing.
    */
   const checkCanPay = (tx: TransferTx): void => {
     checkTransferSanity(tx, params);
     const sender = checkTransferSignature(tx, backend);
+    mempool.checkFeesFor(tx);
     const { account, pending, nextNonce } = mempool.accountView(sender);
     if (tx.nonce < account.nonce) reject('bad-txns-nonce-too-low', `account nonce is ${account.nonce}`, 0);
     if (tx.nonce > nextNonce) reject('bad-txns-nonce-gap', `next nonce is ${nextNonce}`, 0);
