@@ -99,7 +99,7 @@ export class HeaderChain {
     const branch: HeaderEntry[] = [];
     const entryAt = (h: number): HeaderEntry => {
       const e = h < fromHeight ? this.at(h) : branch[h - fromHeight];
-      // Unreachable while capacity ≥ minimumCapacity; kept total rather than trusted.
+      // Reachable after a reorg to a shorter branch: the window then holds fewer than `capacity` headers above `base`, and a later fork's checks can reach below it.
       if (!e) reject('bad-prevblk', `header at height ${h} is no longer held`);
       return e;
     };

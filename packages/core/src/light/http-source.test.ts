@@ -60,6 +60,11 @@ beforeAll(async () => {
       return res.end('{}');
     }
     if (path.startsWith('/ok/api/headers')) return res.end(JSON.stringify({ chainWork: 'ff', headers: [HEADER_HEX, HEADER_HEX] }));
+    // A node whose tip is genesis: from 0 and 1 are answered, anything above is 404.
+    if (path.startsWith('/genesis-only/api/headers')) {
+      const from = Number(/[?&]from=(\d+)/.exec(req.url)?.[1]);
+      if (from <= 1) return res.end(JSON.stringify({ chainWork: '5a6', headers: from === 0 ? [HEADER_HEX] : [] }));
+    }
     res.statusCode = 404;
     res.end('{}');
   });
@@ -75,9 +80,13 @@ afterAll(() => {
 const failure = (p: Promise<unknown>): Promise<unknown> => p.then(() => 'resolved', (e: unknown) => e);
 
 describe('httpProofSource', () => {
-  it('reads a node’s headers and treats 404 as nothing new', async () => {
+  it('reads a node’s headers, and a 404 above its tip as no headers with the work the node claims', async () => {
     expect(await httpProofSource(`${base}/ok`).headers(1)).toEqual({ headers: [new Uint8Array(80).fill(0xab), new Uint8Array(80).fill(0xab)], chainWork: 255n });
-    expect(await httpProofSource(`${base}/missing`).headers(1)).toEqual({ headers: [], chainWork: 0n });
+    // A shorter chain may be the heavier one: the client must see its work, not zero.
+    expect(await httpProofSource(`${base}/genesis-only`).headers(5)).toEqual({ headers: [], chainWork: 0x5a6n });
+    const missing = await failure(httpProofSource(`${base}/missing`).headers(1));
+    expect(missing).not.toBeInstanceOf(UntrustworthyNode);
+    expect((missing as Error).message).toBe('/api/headers answered 404');
   });
 
   it('gives up on a node that does not answer, or stops mid-body, as unavailable', async () => {

@@ -128,22 +128,29 @@ export function httpProofSource(baseUrl: string, options: HttpSourceOptions = {}
       controller.abort();
     }
   };
-  const found = (body: unknown, route: string): unknown => {
+  const found = <T>(body: T | null, route: string): T => {
     if (body === null) throw new Error(`${route} answered 404`);
     return body;
   };
+  const headersFrom = async (from: number, count: number): Promise<{ headers: Uint8Array[]; chainWork: bigint } | null> => {
+    const body = await get(`/api/headers?from=${from}&count=${count}`, HEADERS_BODY_BYTES);
+    if (body === null) return null;
+    const list = field(body, 'headers');
+    const work = field(body, 'chainWork');
+    if (!Array.isArray(list) || typeof work !== 'string' || !HEX.test(work) || work.length === 0 || work.length > 64) {
+      throw new UntrustworthyNode('node answered /api/headers without headers or chain work');
+    }
+    if (list.length > count) throw new UntrustworthyNode(`node answered /api/headers with ${list.length} headers, asked for ${count}`);
+    return { headers: list.map((_, i) => hexField(list, String(i))), chainWork: BigInt(`0x${work}`) };
+  };
   return {
     async headers(from) {
-      const body = await get(`/api/headers?from=${from}&count=${MAX_HEADER_BATCH}`, HEADERS_BODY_BYTES);
-      // Past the node's tip: nothing new.
-      if (body === null) return { headers: [], chainWork: 0n };
-      const list = field(body, 'headers');
-      const work = field(body, 'chainWork');
-      if (!Array.isArray(list) || typeof work !== 'string' || !HEX.test(work) || work.length === 0 || work.length > 64) {
-        throw new UntrustworthyNode('node answered /api/headers without headers or chain work');
-      }
-      if (list.length > MAX_HEADER_BATCH) throw new UntrustworthyNode(`node answered /api/headers with ${list.length} headers, asked for ${MAX_HEADER_BATCH}`);
-      return { headers: list.map((_, i) => hexField(list, String(i))), chainWork: BigInt(`0x${work}`) };
+      const batch = await headersFrom(from, MAX_HEADER_BATCH);
+      if (batch) return batch;
+      // A 404 is `from` above the node's tip + 1: no headers there, yet its chain may be a shorter, heavier
+      // branch the client has to search for, so the work it claims is read from an answer that always exists.
+      const atGenesis = found(await headersFrom(0, 1), '/api/headers');
+      return { headers: [], chainWork: atGenesis.chainWork };
     },
     async accountProof(address, blockId) {
       const route = '/api/proof/account';

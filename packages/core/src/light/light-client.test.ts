@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { InsufficientChainWork, LightClient, RetryLater, UntrustworthyNode, type ProofSource } from './light-client.js';
-import { NETWORKS } from '../consensus/params.js';
+import { NETWORKS, type ConsensusParams } from '../consensus/params.js';
+import { medianTimePast, nextWorkRequired } from '../consensus/difficulty.js';
 import { genesisBlock } from '../consensus/genesis.js';
 import { coinbaseMerkleBranch, merkleRoot } from '../consensus/merkle.js';
 import { targetFromBits, hashMeetsTarget, workFromBits } from '../consensus/pow.js';
@@ -23,35 +24,43 @@ interface Blk {
   id: string;
 }
 
+/** The test network's rules with an easy limit, so blocks mine in a few hashes and retargets still run. */
+const retargeting: ConsensusParams = { ...NETWORKS.test, powLimitBits: 0x207fffff, genesis: { ...NETWORKS.test.genesis, bits: 0x207fffff } };
+
 /**
  * A node in memory: blocks on any branch, one shared tree store, and a main
- * chain that a test can switch, so the client sees a reorg.
+ * chain that a test can switch, so the client sees a reorg. It claims no
+ * chain work unless `claimsWork` is set, then the work of its main chain.
  */
 class FakeNode implements ProofSource {
   readonly nodes = new Map<string, Uint8Array>();
   readonly blocks = new Map<string, Blk>();
   main: Blk[] = [];
+  claimsWork = false;
   private readonly store = { node: (h: Uint8Array) => this.nodes.get(bytesToHex(h)) };
 
-  constructor() {
-    const g = genesisBlock(params);
+  constructor(private readonly p: ConsensusParams = params) {
+    const g = genesisBlock(p);
     const cb = g.txs[0] as CoinbaseTx;
     const blk = { header: g.header, coinbase: cb, id: hashToHex(headerHash(g.header)) };
     this.blocks.set(blk.id, blk);
     this.main = [blk];
   }
 
-  /** Extends `base` (a list from genesis) with blocks that set alice's balance to the given values. */
-  extend(base: Blk[], balances: bigint[]): Blk[] {
+  /** Extends `base` (a list from genesis) with blocks that set alice's balance to the given values, `gap` seconds apart (at least one past median time). */
+  extend(base: Blk[], balances: bigint[], gap = 1): Blk[] {
     const chain = [...base];
+    const p = this.p;
     for (const balance of balances) {
       const parent = chain[chain.length - 1]!;
+      const bits = nextWorkRequired({ height: chain.length, prevBits: parent.header.bits, timeAt: (h) => chain[h]!.header.time }, p);
+      const time = Math.max(medianTimePast(chain.slice(-p.medianTimeSpan).map((b) => b.header.time)) + 1, parent.header.time + gap);
       const w = new TreeWriter(this.store);
       const root = commitState(w, parent.coinbase.stateRoot, new Map([[addressKey(ALICE), { account: { balance, nonce: BigInt(chain.length) } }]]));
       for (const [k, v] of w.created) this.nodes.set(k, v);
-      const coinbase: CoinbaseTx = { kind: 'coinbase', chainId: params.chainId, height: chain.length, to: ALICE, amount: 0n, stateRoot: root, extra: new Uint8Array([Number(balance % 256n)]) };
-      const header: BlockHeader = { version: 1, prevHash: headerHash(parent.header), merkleRoot: merkleRoot([txHash(coinbase)]), time: parent.header.time + 1, bits: params.powLimitBits, nonce: 0 };
-      const target = targetFromBits(header.bits, targetFromBits(params.powLimitBits, 1n << 256n)!)!;
+      const coinbase: CoinbaseTx = { kind: 'coinbase', chainId: p.chainId, height: chain.length, to: ALICE, amount: 0n, stateRoot: root, extra: new Uint8Array([Number(balance % 256n)]) };
+      const header: BlockHeader = { version: 1, prevHash: headerHash(parent.header), merkleRoot: merkleRoot([txHash(coinbase)]), time, bits, nonce: 0 };
+      const target = targetFromBits(header.bits, targetFromBits(p.powLimitBits, 1n << 256n)!)!;
       while (!hashMeetsTarget(headerHash(header), target)) header.nonce++;
       const blk = { header, coinbase, id: hashToHex(headerHash(header)) };
       this.blocks.set(blk.id, blk);
@@ -60,8 +69,10 @@ class FakeNode implements ProofSource {
     return chain;
   }
 
+  /** Past its tip + 1 the real node answers 404, which httpProofSource reads as no headers and the work claimed at genesis. */
   async headers(from: number) {
-    return { headers: this.main.slice(from, from + 2000).map((b) => encodeHeader(b.header)), chainWork: 0n };
+    const chainWork = this.claimsWork ? this.main.reduce((sum, b) => sum + workFromBits(b.header.bits), 0n) : 0n;
+    return { headers: this.main.slice(from, from + 2000).map((b) => encodeHeader(b.header)), chainWork };
   }
 
   async accountProof(address: Uint8Array, blockId: string) {
@@ -137,6 +148,91 @@ describe('LightClient', () => {
     expect(shallow.headers.lowest).toBe(3_000 - (MAX_HEADER_BATCH + params.retargetInterval + 2) + 1);
     expect(shallow.headers.at(shallow.headers.lowest - 1)).toBeUndefined();
   });
+  it('follows an honest node to a heavier branch of the same height, found by backing off from an empty answer', async () => {
+    const node = new FakeNode(retargeting);
+    node.claimsWork = true;
+    const a = node.extend(node.main, Array.from({ length: 2_600 }, (_, i) => BigInt(i + 1)), 30);
+    node.main = a;
+    const asked: number[] = [];
+    const watched: ProofSource = {
+      headers: (from) => {
+        asked.push(from);
+        return node.headers(from);
+      },
+      accountProof: (x, y) => node.accountProof(x, y),
+      storageProof: () => node.storageProof(),
+    };
+    const client = new LightClient(watched, retargeting, 1, () => NOW + 10_000_000);
+    await client.sync();
+    // A two-block race across the retarget at 2,600: the branch's blocks come fast, so 2,600 costs four times the work.
+    const b = node.extend(a.slice(0, 2_591), Array.from({ length: 10 }, () => 7n), 0);
+    expect(b.length).toBe(a.length);
+    expect(b[2_600]!.header.bits).not.toBe(a[2_600]!.header.bits);
+    node.main = b;
+    asked.length = 0;
+    await client.sync();
+    // Empty at 2,601; from 2,593 the first header does not link; from 2,585 the branch links and outweighs ours.
+    expect(asked).toEqual([2_601, 2_593, 2_585]);
+    expect(client.headers.tip.id).toBe(b[2_600]!.id);
+    expect(await client.account(ALICE)).toMatchObject({ balance: 7n, height: 2_600, blockId: b[2_600]!.id });
+  });
+
+  it('follows a shorter heavier branch, and asks to retry while its anchor is below the headers held', async () => {
+    const node = new FakeNode(retargeting);
+    node.claimsWork = true;
+    const a = node.extend(node.main, Array.from({ length: 2_600 }, (_, i) => BigInt(i + 1)), 30);
+    node.main = a;
+    const client = new LightClient(node, retargeting, 2_500, () => NOW + 10_000_000);
+    await client.sync();
+    expect(client.anchor.height).toBe(101);
+    const b = node.extend(a.slice(0, 2_581), Array.from({ length: 12 }, () => 7n), 0);
+    node.main = b;
+    await client.sync();
+    expect(client.headers.height).toBe(2_592);
+    expect(client.headers.tip.id).toBe(b[2_592]!.id);
+    // 2,500 confirmations of 2,592 is height 93, and the window was cut at 101 before the reorg.
+    expect(client.headers.lowest).toBe(101);
+    for (const read of [() => client.account(ALICE), () => client.storage(ALICE, 'k')]) {
+      const err = await read().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RetryLater);
+      expect((err as Error).message).toBe(
+        'the header with 2500 confirmations (height 93) is below the headers held (from height 101) since a reorg to a shorter chain; not enough confirmed headers are held yet',
+      );
+    }
+    node.main = node.extend(b, [8n, 8n, 8n, 8n, 8n, 8n, 8n, 8n], 30);
+    await client.sync();
+    expect(client.headers.tip.id).toBe(node.main[2_600]!.id);
+    expect(await client.account(ALICE)).toMatchObject({ balance: 101n, height: 101, blockId: b[101]!.id });
+  });
+
+  it('calls a node untrustworthy once backing off to the reorg limit finds no branch with the work it claims', async () => {
+    const node = new FakeNode();
+    node.main = node.extend(node.main, Array.from({ length: 2_100 }, () => 1n));
+    node.claimsWork = true;
+    let boast = 0n;
+    const asked: number[] = [];
+    const boasting: ProofSource = {
+      headers: async (from) => {
+        asked.push(from);
+        const res = await node.headers(from);
+        return { headers: res.headers, chainWork: res.chainWork + boast };
+      },
+      accountProof: (x, y) => node.accountProof(x, y),
+      storageProof: () => node.storageProof(),
+    };
+    const client = new LightClient(boasting, params, 1);
+    await client.sync();
+    const proven = client.headers.tip.chainWork;
+    boast = 1n;
+    asked.length = 0;
+    const err = await client.sync().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UntrustworthyNode);
+    expect((err as Error).message).toBe(`node claims chain work ${(proven + 1n).toString(16)} but its headers prove only ${proven.toString(16)}`);
+    // Empty past the tip, then our own headers replayed from 8, 16, … 1,024 and 2,000 blocks back, and no more.
+    expect(asked).toEqual([2_101, 2_093, 2_085, 2_069, 2_037, 1_973, 1_845, 1_589, 1_077, 101]);
+    expect(client.headers.tip.id).toBe(node.main[2_100]!.id);
+  });
+
   it('ends a sync whose batch does not move the tip, however the node replays our own headers', async () => {
     const node = new FakeNode();
     node.main = node.extend(node.main, Array.from({ length: 2_001 }, () => 5n));

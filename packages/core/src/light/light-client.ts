@@ -82,8 +82,14 @@ export class LightClient {
    * blocks deep. Only a batch that moves the best tip earns another request:
    * one that does not (the node replaying headers we hold, or a branch with
    * no more work than ours) ends the sync as if the node had nothing new, so
-   * a node cannot keep the client busy without doing proof of work. A branch
-   * must outweigh ours within the one batch that starts at its fork.
+   * a node cannot keep the client busy without doing proof of work. The
+   * exception is the search for a fork: a first header that does not link,
+   * or a batch that moves nothing while the node claims more work than ours
+   * (its heavier branch is no higher than our tip, as after a two-block race
+   * across a retarget), asks again from 8, 16, … up to 2,000 blocks further
+   * back, about ten requests at most. A branch must outweigh ours within the
+   * one batch that starts at its fork; a node whose claimed work no branch
+   * within that reach backs is untrustworthy.
    */
   async sync(): Promise<void> {
     let claimed = 0n;
@@ -95,8 +101,7 @@ export class LightClient {
       const from = Math.max(1, this.headers.height + 1 - back);
       const res = await this.source.headers(from);
       claimed = res.chainWork;
-      if (res.headers.length === 0) break;
-      let moved: boolean;
+      let moved = false;
       const now = this.now();
       try {
         moved = this.headers.submit(res.headers, from, now);
@@ -111,7 +116,12 @@ export class LightClient {
         // A reorg below our tip shows up as a first header that does not link: look further back.
         const unlinked = e.code === 'bad-prevblk' && e.detail.includes(`height ${from} `);
         if (!unlinked || from === 1 || back >= MAX_HEADER_BATCH) throw new UntrustworthyNode(`node served invalid headers (${e.message})`);
-        back = Math.min(MAX_HEADER_BATCH, Math.max(8, back * 2));
+        back = deeper(back);
+        continue;
+      }
+      // A heavier branch no higher than our tip links and adds no header there: look further back for its fork.
+      if (!moved && claimed > this.headers.tip.chainWork && from > 1 && back < MAX_HEADER_BATCH) {
+        back = deeper(back);
         continue;
       }
       if (!moved || res.headers.length < MAX_HEADER_BATCH) break;
@@ -135,9 +145,21 @@ export class LightClient {
     return from + early;
   }
 
-  /** The header proofs are checked against: `confirmations - 1` below the best verified header. */
+  /**
+   * The header proofs are checked against: `confirmations - 1` below the best
+   * verified header. After a reorg to a shorter, heavier branch it can lie
+   * below the headers held (nothing under HeaderChain's window comes back):
+   * RetryLater until the branch has grown past it again.
+   */
   get anchor(): HeaderEntry {
-    return this.headers.at(Math.max(0, this.headers.height - (this.confirmations - 1)))!;
+    const height = Math.max(0, this.headers.height - (this.confirmations - 1));
+    const at = this.headers.at(height);
+    if (!at) {
+      throw new RetryLater(
+        `the header with ${this.confirmations} confirmations (height ${height}) is below the headers held (from height ${this.headers.lowest}) since a reorg to a shorter chain; not enough confirmed headers are held yet`,
+      );
+    }
+    return at;
   }
 
   /** The account as proven at the anchor, and the best header it was proven under (VerifiedAccount stays the shape without it). */
@@ -182,4 +204,9 @@ export class LightClient {
       throw e;
     }
   }
+}
+
+/** The next step of the fork search: 8, 16, … up to the reorg limit. */
+function deeper(back: number): number {
+  return Math.min(MAX_HEADER_BATCH, Math.max(8, back * 2));
 }
