@@ -45,6 +45,25 @@ export class PayoutJournal {
     return { entries, unreadable };
   }
 
+  /**
+   * Rows kept under other addresses, by address (hex) with their count: a pool key changed while
+   * payouts were unfinished. Their nonces are another key's, so nothing here sends or reuses them.
+   */
+  async others(): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    const ranges = [
+      { gte: key(Prefix.poolPayout), lt: key(Prefix.poolPayout, this.address) },
+      { gte: key(Prefix.poolPayout, this.address, new Uint8Array(9).fill(0xff)), lt: key(Prefix.poolPayout + 1) },
+    ];
+    for (const range of ranges) {
+      for await (const [k] of this.db.iterator(range)) {
+        const address = `0x${bytesToHex(k.subarray(1, Math.max(1, k.length - 8)))}`;
+        found.set(address, (found.get(address) ?? 0) + 1);
+      }
+    }
+    return found;
+  }
+
   put(entry: SentPayout): KeyedOp {
     return { type: 'put', key: this.keyOf(entry.tx.nonce), value: encode(entry) };
   }

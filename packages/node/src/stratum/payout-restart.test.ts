@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { addressFromPublicKey, formatAddress, publicKeyFromPrivate, signTransfer, txId, type TransferTx, type UnsignedTransfer } from '@hackcoin/core';
+import { RuleError, addressFromPublicKey, formatAddress, publicKeyFromPrivate, signTransfer, txId, type TransferTx, type UnsignedTransfer } from '@hackcoin/core';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
-import { Prefix } from '../store/keys.js';
+import { Prefix, key } from '../store/keys.js';
+import type { Logger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
-import { PoolPayouts, type PayoutMempool } from './payouts.js';
+import { FINAL_DEPTH, PoolPayouts, type PayoutMempool } from './payouts.js';
 import type { FoundBlock } from './server.js';
 
 const addressOf = (i: number) => {
@@ -16,7 +17,7 @@ const pool = W.minerA;
 const SHARE = 1_000_000n;
 
 /** Payouts from minerA's key on the fixture's (current) chain, counting what they sign. */
-function payoutsOn(fx: ChainFixture, source: TypedEmitter<{ block: [FoundBlock] }>, o: { confirmations?: number; mempool?: PayoutMempool } = {}) {
+function payoutsOn(fx: ChainFixture, source: TypedEmitter<{ block: [FoundBlock] }>, o: { confirmations?: number; mempool?: PayoutMempool; log?: Logger } = {}) {
   const signed: TransferTx[] = [];
   const sign = (tx: UnsignedTransfer, key: Uint8Array) => {
     const s = signTransfer(tx, key);
@@ -28,7 +29,7 @@ function payoutsOn(fx: ChainFixture, source: TypedEmitter<{ block: [FoundBlock] 
       chain: fx.chain,
       mempool: o.mempool ?? fx.mempool,
       params: fx.params,
-      log: fx.log,
+      log: o.log ?? fx.log,
       key: pool.privateKey,
       address: formatAddress(pool.address),
       confirmations: o.confirmations ?? 1,
@@ -44,6 +45,11 @@ function payoutsOn(fx: ChainFixture, source: TypedEmitter<{ block: [FoundBlock] 
 function foundAtTip(fx: ChainFixture, miner: string): FoundBlock {
   const tip = fx.chain.tip;
   return { height: tip.height, hash: tip.id, reward: SHARE, worker: 'w', time: 0, split: new Map([[miner, SHARE]]) };
+}
+
+/** The fixture's quiet logger, keeping what is logged as an error. */
+function errorsTo(fx: ChainFixture, errors: string[]): Logger {
+  return { info: () => undefined, warn: () => undefined, debug: () => undefined, error: (m) => errors.push(m), child: () => fx.log };
 }
 
 const poolTxids = (fx: ChainFixture) => fx.mempool.pendingFor(pool.address).map((e) => [e.tx.nonce, e.id] as const);
@@ -88,9 +94,15 @@ describe('pool payouts across a restart', () => {
     expect(signed.map((t) => t.nonce)).toEqual([nonce + 1n]);
     const amount = BigInt(payouts.payouts.find((p) => p.address === second)!.amount);
     expect(await fx.balance(bytesOf(miner))).toBe(amount);
-    // Mined one block deep: kept; two deep (final for this pool): gone from the database.
-    expect((await fx.dump(Prefix.poolPayout)).length).toBe(2);
+    // Mined, and deep enough to pay a block (two), but not final: kept until FINAL_DEPTH, then gone from the database.
     await fx.mine(2, { miner: W.minerB });
+    await payouts.settled();
+    expect((await fx.dump(Prefix.poolPayout)).length).toBe(2);
+    // The first is FINAL_DEPTH deep and gone, the second one block short of it and kept.
+    await fx.mine(FINAL_DEPTH - 3, { miner: W.minerB });
+    await payouts.settled();
+    expect((await fx.dump(Prefix.poolPayout)).length).toBe(1);
+    await fx.mine(1, { miner: W.minerB });
     await payouts.stop();
     expect(await fx.dump(Prefix.poolPayout)).toEqual([]);
     expect(await fx.dump(Prefix.poolPending)).toEqual([]);
@@ -133,7 +145,7 @@ describe('pool payouts across a restart', () => {
     // Nothing signed again: the one transaction the killed pass signed is the one pending.
     expect(signed).toEqual([]);
     expect(poolTxids(fx)).toEqual([[tx!.nonce, txId(tx!)]]);
-    await fx.mine(2, { miner: W.minerB });
+    await fx.mine(FINAL_DEPTH, { miner: W.minerB });
     await payouts.stop();
     expect(signed).toEqual([]);
     expect(await fx.balance(bytesOf(miner))).toBe(tx!.amount);
@@ -166,5 +178,138 @@ describe('pool payouts across a restart', () => {
     expect(await fx.dump(Prefix.poolPayout)).toEqual([]);
     expect(await fx.balance(bytesOf(miner))).toBe(0n);
     expect(signed.length).toBe(1);
+  });
+});
+
+describe('a payout once sent keeps its nonce until the chain passes it', () => {
+  let fx: ChainFixture | undefined;
+  afterEach(async () => {
+    await fx?.close();
+  });
+
+  // Refusals of the same signed payout sent again: it was relayed before, so a peer may still hold or mine it.
+  it.each([
+    ['bad-txns-insufficient-funds', 'a reorg took a pool coinbase and the balance is briefly low'],
+    ['bad-txns-nonce-gap', 'an earlier nonce is missing here for now'],
+    ['txn-already-known', 'the mempool holds it already'],
+  ] as const)('a dropped payout refused on resend (%s: %s) stays journalled, nothing is signed for its nonce, and both miners are paid', async (code, _why) => {
+    fx = await ChainFixture.create({ maxTxs: 10_000 });
+    await fx.mine(3, { miner: pool });
+    const source = new TypedEmitter<{ block: [FoundBlock] }>();
+    const real = fx.mempool;
+    let refuse = false;
+    const mempool: PayoutMempool = {
+      accountView: (a) => real.accountView(a),
+      pendingFor: (a) => real.pendingFor(a),
+      minFeeRate: () => real.minFeeRate(),
+      add: async (tx) => {
+        if (refuse) throw new RuleError(code, 'test: refused on resend', 0);
+        return real.add(tx);
+      },
+    };
+    const errors: string[] = [];
+    const { payouts, signed } = payoutsOn(fx, source, { mempool, log: errorsTo(fx, errors) });
+    const first = addressOf(10);
+    const second = addressOf(11);
+    source.emit('block', foundAtTip(fx, first));
+    await payouts.settled();
+    expect(signed.length).toBe(1);
+    const [tx] = signed;
+    // Dropped here after it was relayed (a flood's trim), then refused when offered again.
+    expect(await real.evictFailed(real.pendingFor(pool.address)[0]!.tx, 'test: dropped')).toBe(1);
+    refuse = true;
+    await fx.mine(1, { miner: W.minerB });
+    source.emit('block', foundAtTip(fx, second));
+    await payouts.settled();
+    // The refused payout holds its nonce: the later block's share waits, unsigned.
+    expect(signed).toEqual([tx]);
+    expect((await fx.dump(Prefix.poolPayout)).length).toBe(1);
+    expect((await fx.dump(Prefix.poolPending)).length).toBe(1);
+    expect(payouts.payouts.map((p) => [p.address, p.status])).toEqual([[first, 'sent']]);
+    // Never silent: the log names the payout that holds the pool back, and why.
+    if (code !== 'txn-already-known') {
+      expect(errors.length).toBe(2);
+      expect(errors.every((m) => m.includes(txId(tx!)) && m.includes(code))).toBe(true);
+      expect(errors[1]).toContain('1 share(s) owed wait for it');
+    }
+
+    refuse = false;
+    await fx.mine(1, { miner: W.minerB });
+    await payouts.settled();
+    expect(poolTxids(fx)).toEqual([
+      [tx!.nonce, txId(tx!)],
+      [tx!.nonce + 1n, txId(signed[1]!)],
+    ]);
+    await fx.mine(1, { miner: W.minerB });
+    await payouts.stop();
+    expect(signed.map((t) => [t.nonce, formatAddress(t.to)])).toEqual([
+      [tx!.nonce, first],
+      [tx!.nonce + 1n, second],
+    ]);
+    expect(await fx.balance(bytesOf(first))).toBe(tx!.amount);
+    expect(await fx.balance(bytesOf(second))).toBe(signed[1]!.amount);
+    expect(payouts.payouts.map((p) => [p.address, p.status])).toEqual([
+      [first, 'sent'],
+      [second, 'sent'],
+    ]);
+  });
+
+  it('a payout un-mined by a 1-block reorg with confirmations=1 and then dropped is offered again, the same txid, and its nonce is never signed again', async () => {
+    fx = await ChainFixture.create({ maxTxs: 10_000 });
+    await fx.mine(3, { miner: pool });
+    const source = new TypedEmitter<{ block: [FoundBlock] }>();
+    const { payouts, signed } = payoutsOn(fx, source, { confirmations: 1 });
+    const first = addressOf(20);
+    const second = addressOf(21);
+    source.emit('block', foundAtTip(fx, first));
+    await payouts.settled();
+    const [tx] = signed;
+    const fork = await fx.branch();
+    await fx.mine(1, { miner: W.minerB });
+    await payouts.settled();
+    // Mined one block deep, as deep as this pool pays blocks: still journalled.
+    expect((await fx.account(pool)).nonce).toBe(tx!.nonce + 1n);
+    expect((await fx.dump(Prefix.poolPayout)).length).toBe(1);
+
+    // A 1-block reorg to a branch without it; the mempool takes it back, then drops it (as a flood's trim would).
+    for (const b of [fork.next({ miner: W.minerB }), fork.next({ miner: W.minerB })]) await fx.chain.processBlock(b);
+    await fx.settle();
+    expect((await fx.account(pool)).nonce).toBe(tx!.nonce);
+    expect(poolTxids(fx)).toEqual([[tx!.nonce, txId(tx!)]]);
+    expect(await fx.mempool.evictFailed(tx!, 'test: dropped')).toBe(1);
+
+    source.emit('block', foundAtTip(fx, second));
+    await payouts.settled();
+    expect(poolTxids(fx)).toEqual([
+      [tx!.nonce, txId(tx!)],
+      [tx!.nonce + 1n, txId(signed[1]!)],
+    ]);
+    await fx.mine(1, { miner: W.minerB });
+    await payouts.stop();
+    expect(signed.map((t) => [t.nonce, formatAddress(t.to)])).toEqual([
+      [tx!.nonce, first],
+      [tx!.nonce + 1n, second],
+    ]);
+    expect(await fx.balance(bytesOf(first))).toBe(tx!.amount);
+    expect(await fx.balance(bytesOf(second))).toBe(signed[1]!.amount);
+    expect((await fx.dump(Prefix.poolPayout)).length).toBe(2);
+  });
+
+  it("logs the saved payouts of another pool address, which it neither sends nor settles", async () => {
+    fx = await ChainFixture.create({ maxTxs: 10_000 });
+    const other = new Uint8Array(20).fill(0xab);
+    for (const n of [7n, 8n]) {
+      const nonce = new Uint8Array(8);
+      new DataView(nonce.buffer).setBigUint64(0, n);
+      await fx.db.put(key(Prefix.poolPayout, other, nonce), new TextEncoder().encode('{}'));
+    }
+    const errors: string[] = [];
+    const { payouts, signed } = payoutsOn(fx, new TypedEmitter<{ block: [FoundBlock] }>(), { log: errorsTo(fx, errors) });
+    await payouts.load();
+    await payouts.stop();
+    expect(errors).toEqual([expect.stringContaining(`2 saved payout(s) from 0x${'ab'.repeat(20)}`)]);
+    expect(signed).toEqual([]);
+    expect(poolTxids(fx)).toEqual([]);
+    expect((await fx.dump(Prefix.poolPayout)).length).toBe(2);
   });
 });

@@ -34,6 +34,12 @@ const MAX_ATTEMPTS = 5;
 const FEE_REFUSALS = new Set(['min-fee-not-met', 'mempool-min-fee-not-met', 'mempool-full']);
 /** Refusals of a payout sent again that say the chain has passed its nonce since it was read: the next pass settles it. */
 const NONCE_PASSED = new Set(['txn-in-chain', 'bad-txns-nonce-too-low']);
+/**
+ * Blocks after which the pool takes a block as final whatever POOL_PAYOUT_CONFIRMATIONS says (1 is
+ * allowed): a found block off the main chain this deep is recorded orphaned, and a payout mined this
+ * deep leaves the journal. Shallower, a reorg can un-mine a payout, and its nonce must stay its own.
+ */
+export const FINAL_DEPTH = 100;
 const MAX_RECORDS = 10_000;
 
 /**
@@ -47,7 +53,7 @@ export class PoolPayouts {
   private readonly attempts = new Map<string, number>();
   private readonly waiting: FoundBlock[] = [];
   /**
-   * Payouts signed and recorded as sent and not yet final (mined `confirmations` deep), by nonce,
+   * Payouts signed and recorded as sent and not yet final (mined `finalDepth` deep), by nonce,
    * as the journal holds them. The mempool may drop one (a flood's trim or eviction takes the
    * cheapest first, and payouts pay the floor), before or after a restart; it is offered again,
    * the same signed transaction, before anything new is signed, so its nonce is never given to
@@ -55,12 +61,14 @@ export class PoolPayouts {
    *
    * Bound: those not yet mined are at most PAYOUT_BATCH (new ones are signed only while every
    * earlier one is back in the mempool and the pool's pending run is under the batch), and each
-   * block mines at most a batch of them, kept `confirmations` blocks: PAYOUT_BATCH × (confirmations
-   * + 1) in all. pay() signs nothing while that many are kept (a deep reorg or a lowered setting
-   * could leave more), so the journal never outgrows it by signing.
+   * block mines at most a batch of them, kept `finalDepth` blocks: PAYOUT_BATCH × (finalDepth + 1)
+   * in all. pay() signs nothing while that many are kept (a deep reorg could leave more), so the
+   * journal never outgrows it by signing.
    */
   private readonly unconfirmed = new Map<bigint, SentPayout>();
   private readonly journal: PayoutJournal;
+  /** max(confirmations, FINAL_DEPTH): `confirmations` says when a block is paid, never when a payout is final. */
+  private readonly finalDepth: number;
   private readonly maxKept: number;
   // Runs one pass at a time: overlapping passes could pay a block twice and reuse nonces.
   private readonly queue = new SerialQueue();
@@ -84,7 +92,8 @@ export class PoolPayouts {
     server: FoundBlockSource,
   ) {
     this.journal = new PayoutJournal(o.db, parseAddress(o.address));
-    this.maxKept = PAYOUT_BATCH * (Math.max(1, o.confirmations) + 1);
+    this.finalDepth = Math.max(o.confirmations, FINAL_DEPTH);
+    this.maxKept = PAYOUT_BATCH * (this.finalDepth + 1);
     server.on('block', (found) => {
       // A copy: what is still owed shrinks as it is paid, while the pool's own record keeps the full split.
       const b = { ...found, split: new Map(found.split) };
@@ -119,7 +128,7 @@ export class PoolPayouts {
     for (const b of [...this.waiting]) {
       const entry = chain.getEntry(b.hash);
       if (!entry || !chain.isMain(entry)) {
-        if (entry && chain.height - entry.height > 100) {
+        if (entry && chain.height - entry.height > FINAL_DEPTH) {
           this.take(b);
           await this.o.db.del(pendingKey(b.hash));
           this.payouts.push({ blockHeight: b.height, blockHash: b.hash, address: '', amount: '0', fee: '0', txid: null, status: 'orphaned' });
@@ -146,6 +155,9 @@ export class PoolPayouts {
     if (entries.length > 0) this.o.log.info(`pool: ${entries.length} payout(s) sent and not yet final (nonces ${entries[0]!.tx.nonce}–${entries.at(-1)!.tx.nonce})`);
     // Left in place for the operator: their nonces are unknown, so nothing here may reuse them knowingly.
     if (unreadable > 0) this.o.log.error(`pool: ${unreadable} saved payout(s) could not be read; their miners may be unpaid`);
+    for (const [address, rows] of await this.journal.others()) {
+      this.o.log.error(`pool: ${rows} saved payout(s) from ${address}, not this pool's address, are neither sent again nor settled; their miners may be unpaid`);
+    }
     for await (const [, v] of this.o.db.iterator({ gte: key(Prefix.poolPending), lt: key(Prefix.poolPending + 1) })) {
       this.waiting.push(decodePending(v));
     }
@@ -171,7 +183,13 @@ export class PoolPayouts {
     if (this.payouts.length > MAX_RECORDS) this.payouts.shift();
   }
 
-  /** Offers again, in nonce order, the unmined payouts the mempool no longer holds; false while one is refused. */
+  /**
+   * Offers again, in nonce order, the unmined payouts the mempool no longer holds; false while one is
+   * refused. A journalled payout may have been relayed, and a peer may still hold or mine it: like a
+   * wallet's broadcast transaction it keeps its nonce whatever the mempool here says of it now (a
+   * reorg that took a pool coinbase refuses it for funds only for a while), until the chain passes
+   * that nonce (settleMined). Nothing new is signed meanwhile, and the log names what waits on what.
+   */
   private async resend(): Promise<boolean> {
     if (this.unconfirmed.size === 0) return true;
     await this.settleMined();
@@ -179,40 +197,33 @@ export class PoolPayouts {
     // By id: the pool's pending list also holds transfers paying it, whose nonces are other senders'.
     const held = new Set(view.pending.map((e) => e.id));
     const kept = [...this.unconfirmed].filter(([n]) => n >= view.account.nonce).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const [i, [n, { tx }]] of kept.entries()) {
+    for (const [n, { tx, record }] of kept) {
       if (held.has(txId(tx))) continue;
       try {
         await this.o.mempool.add(tx);
         this.o.log.info(`pool: payout ${txId(tx)} (nonce ${n}) was dropped from the mempool and is sent again`);
       } catch (e) {
         if (!(e instanceof RuleError)) throw e;
-        if (e.code === 'too-many-pending' || FEE_REFUSALS.has(e.code)) {
-          this.o.log.warn(`pool: payout ${txId(tx)} (nonce ${n}) dropped from the mempool waits to go back (${e.code}); new payouts wait for it`);
-          return false;
-        }
+        if (e.code === 'txn-already-known') continue;
         if (NONCE_PASSED.has(e.code)) return false;
-        // Never admissible again: it and the payouts after it (now behind a gap) are recorded as failed, and
-        // their nonces reused, only once the journal no longer holds them.
-        const failed = kept.slice(i);
-        await this.o.db.batch(failed.map(([m]) => this.journal.del(m)));
-        for (const [m, { record }] of failed) {
-          this.unconfirmed.delete(m);
-          this.record({ ...record, status: 'failed', error: e.code });
-        }
-        this.o.log.error(`pool: payout ${txId(tx)} (nonce ${n}) dropped from the mempool is refused (${e.code}); it and ${kept.length - i - 1} later payout(s) failed`);
-        return true;
+        const owed = this.waiting.reduce((sum, b) => sum + b.split.size, 0);
+        const why = `payout ${txId(tx)} (nonce ${n}) to ${record.address} for block ${record.blockHeight} is refused by the mempool (${e.code})`;
+        const waits = `it keeps its nonce until the chain passes it, and ${kept.length - 1} other unmined payout(s) and ${owed} share(s) owed wait for it`;
+        if (e.code === 'too-many-pending' || FEE_REFUSALS.has(e.code)) this.o.log.warn(`pool: ${why}; ${waits}`);
+        else this.o.log.error(`pool: ${why}, though it may have been relayed; ${waits}`);
+        return false;
       }
     }
     return true;
   }
 
   /**
-   * Journal entries whose nonce the chain has passed: one mined `confirmations` deep in the main
+   * Journal entries whose nonce the chain has passed: one mined `finalDepth` deep in the main
    * chain is final and leaves the journal; one the chain does not hold lost its nonce to another
    * transaction (never one signed here) and is recorded as failed, loudly.
    */
   private async settleMined(): Promise<void> {
-    const { chain, confirmations } = this.o;
+    const { chain } = this.o;
     const from = parseAddress(this.o.address);
     const done: bigint[] = [];
     const lost: Payout[] = [];
@@ -220,7 +231,7 @@ export class PoolPayouts {
       if (n >= chain.getAccountSync(from).nonce) continue;
       const at = await chain.getTxLocation(txHash(tx));
       if (at && chain.isMain(at.entry)) {
-        if (chain.height - at.entry.height + 1 >= confirmations) done.push(n);
+        if (chain.height - at.entry.height + 1 >= this.finalDepth) done.push(n);
         continue;
       }
       // Read again after the lookup, which waits for blocks in flight: a reorg may have given the nonce back.
