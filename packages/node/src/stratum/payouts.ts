@@ -1,5 +1,6 @@
 import { RuleError, parseAddress, signTransfer, signedTransferSize, txHash, txId, type ConsensusParams, type TransferTx, type UnsignedTransfer } from '@hackcoin/core';
 import type { Chain } from '../chain/chain.js';
+import type { ChainEntry } from '../chain/entry.js';
 import type { Mempool } from '../mempool/mempool.js';
 import { PayoutJournal, type Payout, type SentPayout } from './payout-journal.js';
 import type { Logger } from '../util/logger.js';
@@ -66,6 +67,12 @@ export class PoolPayouts {
    * journal never outgrows it by signing.
    */
   private readonly unconfirmed = new Map<bigint, SentPayout>();
+  /**
+   * The block each mined journal entry was found in, so a tip checks only that the block is still
+   * on the main chain instead of looking up every entry again (up to 48 × 101 of them). Its keys
+   * are a subset of `unconfirmed`'s.
+   */
+  private readonly minedIn = new Map<bigint, ChainEntry>();
   private readonly journal: PayoutJournal;
   /** max(confirmations, FINAL_DEPTH): `confirmations` says when a block is paid, never when a payout is final. */
   private readonly finalDepth: number;
@@ -227,13 +234,17 @@ export class PoolPayouts {
     const from = parseAddress(this.o.address);
     const done: bigint[] = [];
     const lost: Payout[] = [];
+    for (const n of this.minedIn.keys()) if (!this.unconfirmed.has(n)) this.minedIn.delete(n);
     for (const [n, { tx, record }] of [...this.unconfirmed]) {
       if (n >= chain.getAccountSync(from).nonce) continue;
-      const at = await chain.getTxLocation(txHash(tx));
-      if (at && chain.isMain(at.entry)) {
-        if (chain.height - at.entry.height + 1 >= this.finalDepth) done.push(n);
+      const known = this.minedIn.get(n);
+      const block = known && chain.isMain(known) ? known : (await chain.getTxLocation(txHash(tx)))?.entry;
+      if (block && chain.isMain(block)) {
+        this.minedIn.set(n, block);
+        if (chain.height - block.height + 1 >= this.finalDepth) done.push(n);
         continue;
       }
+      this.minedIn.delete(n);
       // Read again after the lookup, which waits for blocks in flight: a reorg may have given the nonce back.
       if (n >= chain.getAccountSync(from).nonce) continue;
       done.push(n);
@@ -242,7 +253,10 @@ export class PoolPayouts {
     }
     if (done.length === 0) return;
     await this.o.db.batch(done.map((n) => this.journal.del(n)));
-    for (const n of done) this.unconfirmed.delete(n);
+    for (const n of done) {
+      this.unconfirmed.delete(n);
+      this.minedIn.delete(n);
+    }
     for (const p of lost) this.record(p);
   }
 
