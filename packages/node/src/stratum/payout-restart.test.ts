@@ -54,6 +54,27 @@ function errorsTo(fx: ChainFixture, errors: string[]): Logger {
 
 const poolTxids = (fx: ChainFixture) => fx.mempool.pendingFor(pool.address).map((e) => [e.tx.nonce, e.id] as const);
 
+/**
+ * The two payouts pending at consecutive nonces, the first one's nonce signed once only: mined, then
+ * each miner holds exactly its payout.
+ */
+async function expectEachPaidOnce(fx: ChainFixture, run: ReturnType<typeof payoutsOn>, first: string, second: string): Promise<void> {
+  const { payouts, signed } = run;
+  const [tx, next] = signed;
+  expect(poolTxids(fx)).toEqual([
+    [tx!.nonce, txId(tx!)],
+    [tx!.nonce + 1n, txId(next!)],
+  ]);
+  await fx.mine(1, { miner: W.minerB });
+  await payouts.stop();
+  expect(signed.map((t) => [t.nonce, formatAddress(t.to)])).toEqual([
+    [tx!.nonce, first],
+    [tx!.nonce + 1n, second],
+  ]);
+  expect(await fx.balance(bytesOf(first))).toBe(tx!.amount);
+  expect(await fx.balance(bytesOf(second))).toBe(next!.amount);
+}
+
 describe('pool payouts across a restart', () => {
   let fx: ChainFixture | undefined;
   afterEach(async () => {
@@ -236,18 +257,7 @@ describe('a payout once sent keeps its nonce until the chain passes it', () => {
     refuse = false;
     await fx.mine(1, { miner: W.minerB });
     await payouts.settled();
-    expect(poolTxids(fx)).toEqual([
-      [tx!.nonce, txId(tx!)],
-      [tx!.nonce + 1n, txId(signed[1]!)],
-    ]);
-    await fx.mine(1, { miner: W.minerB });
-    await payouts.stop();
-    expect(signed.map((t) => [t.nonce, formatAddress(t.to)])).toEqual([
-      [tx!.nonce, first],
-      [tx!.nonce + 1n, second],
-    ]);
-    expect(await fx.balance(bytesOf(first))).toBe(tx!.amount);
-    expect(await fx.balance(bytesOf(second))).toBe(signed[1]!.amount);
+    await expectEachPaidOnce(fx, { payouts, signed }, first, second);
     expect(payouts.payouts.map((p) => [p.address, p.status])).toEqual([
       [first, 'sent'],
       [second, 'sent'],
@@ -280,18 +290,7 @@ describe('a payout once sent keeps its nonce until the chain passes it', () => {
 
     source.emit('block', foundAtTip(fx, second));
     await payouts.settled();
-    expect(poolTxids(fx)).toEqual([
-      [tx!.nonce, txId(tx!)],
-      [tx!.nonce + 1n, txId(signed[1]!)],
-    ]);
-    await fx.mine(1, { miner: W.minerB });
-    await payouts.stop();
-    expect(signed.map((t) => [t.nonce, formatAddress(t.to)])).toEqual([
-      [tx!.nonce, first],
-      [tx!.nonce + 1n, second],
-    ]);
-    expect(await fx.balance(bytesOf(first))).toBe(tx!.amount);
-    expect(await fx.balance(bytesOf(second))).toBe(signed[1]!.amount);
+    await expectEachPaidOnce(fx, { payouts, signed }, first, second);
     expect((await fx.dump(Prefix.poolPayout)).length).toBe(2);
   });
 
