@@ -4,45 +4,29 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NETWORKS, decodeCompact, decodeHeader, encodeHeader, genesisBlock, hashMeetsTarget, hashToHex, headerHash, type BlockHeader } from '@hackcoin/core';
 import { createHost, type Host } from '../src/p2p/libp2p.js';
-import { decodeHeaders, decodeSyncRequest, encodeHashes, encodeHeaders, encodeRawList, encodeStatus, encodeSyncRequest } from '../src/p2p/messages.js';
+import { decodeHeaders, encodeHashes, encodeHeaders, encodeRawList, encodeStatus, encodeSyncRequest } from '../src/p2p/messages.js';
 import { LIMITS, protocolIds } from '../src/p2p/protocol.js';
 import { removeDir, waitFor, type TestNode } from './helpers/node-process.js';
-import { handshake, newWallet, startP2PNode, tip } from './helpers/p2p.js';
+import { claimingPeer, newWallet, startP2PNode, tip } from './helpers/p2p.js';
 
 const params = NETWORKS.regtest;
 const ids = protocolIds('regtest');
 const genesis = genesisBlock(params);
-const HUGE_WORK = 1n << 200n;
 
-/** A libp2p client that handshakes claiming `claim`, then answers sync requests with `headers` whatever it is asked. */
+/** A libp2p client that handshakes claiming `best` at `height`, then answers sync requests with `headers` whatever it is asked. */
 async function liar(target: TestNode, best: BlockHeader, height: number, headers: () => BlockHeader[]): Promise<{ host: Host; asked: { headers: number; blocks: number } }> {
-  const info = await target.api('/api/node/info');
-  const host = await createHost({ listen: ['/ip4/127.0.0.1/tcp/0'], maxConnections: 8, maxGossipBytes: params.maxBlockSize, isBanned: () => false, agent: 'liar/1.0' });
   const asked = { headers: 0, blocks: 0 };
-  const status = () =>
-    encodeStatus({ network: 'regtest', chainId: params.chainId, genesis: headerHash(genesis.header), bestHash: headerHash(best), height, chainWork: HUGE_WORK, agent: 'liar/1.0', listenAddrs: [] });
-  await host.handle(ids.status, async (ex) => {
-    await ex.read(LIMITS.statusBytes, 5_000).catch(() => undefined);
-    await ex.write(status()).catch(() => undefined);
-    await ex.close();
-  });
-  await host.handle(ids.sync, async (ex) => {
-    try {
-      const req = decodeSyncRequest(await ex.read(LIMITS.requestBytes, 5_000));
-      if (req.type === 'headers') {
-        asked.headers++;
-        await ex.write(encodeHeaders(headers().map(encodeHeader)));
-      } else if (req.type === 'blocks') {
-        asked.blocks++;
-        await ex.write(encodeRawList([]));
-      } else {
-        await ex.write(encodeHashes([]));
-      }
-    } finally {
-      await ex.close();
+  const host = await claimingPeer(target, { agent: 'liar/1.0', bestHash: headerHash(best), height }, async (req, ex) => {
+    if (req.type === 'headers') {
+      asked.headers++;
+      await ex.write(encodeHeaders(headers().map(encodeHeader)));
+    } else if (req.type === 'blocks') {
+      asked.blocks++;
+      await ex.write(encodeRawList([]));
+    } else {
+      await ex.write(encodeHashes([]));
     }
   });
-  await handshake(host, { addr: info.p2p.addrs[0], peerId: info.p2p.peerId }, status());
   return { host, asked };
 }
 

@@ -1,44 +1,24 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { NETWORKS, blockHash, encodeBlock, encodeHeader, genesisBlock, hashToHex, headerHash, type Block } from '@hackcoin/core';
-import { createHost, type Host } from '../src/p2p/libp2p.js';
-import { decodeSyncRequest, encodeHashes, encodeHeaders, encodeRawList, encodeStatus } from '../src/p2p/messages.js';
-import { LIMITS, protocolIds } from '../src/p2p/protocol.js';
+import { blockHash, encodeBlock, encodeHeader, hashToHex, type Block } from '@hackcoin/core';
+import type { Host } from '../src/p2p/libp2p.js';
+import { encodeHashes, encodeHeaders, encodeRawList } from '../src/p2p/messages.js';
 import { ChainFixture } from '../src/test-support/chain-fixture.js';
 import { removeDir, waitFor, type TestNode } from './helpers/node-process.js';
-import { handshake, newWallet, startP2PNode, tip } from './helpers/p2p.js';
+import { claimingPeer, newWallet, startP2PNode, tip } from './helpers/p2p.js';
 
-const params = NETWORKS.regtest;
-const ids = protocolIds('regtest');
-const genesis = genesisBlock(params);
 
 /** A libp2p peer that handshakes as the holder of `fork` and serves its headers and bodies like an honest node would. */
 async function forkServer(target: TestNode, fork: Block[]): Promise<{ host: Host; served: { blocks: number } }> {
-  const info = await target.api('/api/node/info');
-  const host = await createHost({ listen: ['/ip4/127.0.0.1/tcp/0'], maxConnections: 8, maxGossipBytes: params.maxBlockSize, isBanned: () => false, agent: 'forker/1.0' });
   const served = { blocks: 0 };
   const byId = new Map(fork.map((b) => [hashToHex(blockHash(b)), b]));
-  const best = fork[fork.length - 1]!;
-  const status = () =>
-    encodeStatus({ network: 'regtest', chainId: params.chainId, genesis: headerHash(genesis.header), bestHash: blockHash(best), height: fork.length, chainWork: 1n << 200n, agent: 'forker/1.0', listenAddrs: [] });
-  await host.handle(ids.status, async (ex) => {
-    await ex.read(LIMITS.statusBytes, 5_000).catch(() => undefined);
-    await ex.write(status()).catch(() => undefined);
-    await ex.close();
+  const host = await claimingPeer(target, { agent: 'forker/1.0', bestHash: blockHash(fork[fork.length - 1]!), height: fork.length }, async (req, ex) => {
+    if (req.type === 'headers') await ex.write(encodeHeaders(fork.map((b) => encodeHeader(b.header))));
+    else if (req.type === 'blocks') {
+      const blocks = req.hashes.map((h) => byId.get(hashToHex(h))).filter((b) => b !== undefined);
+      served.blocks += blocks.length;
+      await ex.write(encodeRawList(blocks.map(encodeBlock)));
+    } else await ex.write(encodeHashes([]));
   });
-  await host.handle(ids.sync, async (ex) => {
-    try {
-      const req = decodeSyncRequest(await ex.read(LIMITS.requestBytes, 5_000));
-      if (req.type === 'headers') await ex.write(encodeHeaders(fork.map((b) => encodeHeader(b.header))));
-      else if (req.type === 'blocks') {
-        const blocks = req.hashes.map((h) => byId.get(hashToHex(h))).filter((b) => b !== undefined);
-        served.blocks += blocks.length;
-        await ex.write(encodeRawList(blocks.map(encodeBlock)));
-      } else await ex.write(encodeHashes([]));
-    } finally {
-      await ex.close();
-    }
-  });
-  await handshake(host, { addr: info.p2p.addrs[0], peerId: info.p2p.peerId }, status());
   return { host, served };
 }
 

@@ -1,6 +1,6 @@
-import { NETWORKS, addressFromPublicKey, bytesToHex, encodeTx, formatAddress, generatePrivateKey, publicKeyFromPrivate, signTransfer } from '@hackcoin/core';
-import type { Host } from '../../src/p2p/libp2p.js';
-import { decodeStatus } from '../../src/p2p/messages.js';
+import { NETWORKS, addressFromPublicKey, bytesToHex, encodeTx, formatAddress, generatePrivateKey, genesisBlock, headerHash, publicKeyFromPrivate, signTransfer } from '@hackcoin/core';
+import { createHost, type Exchange, type Host } from '../../src/p2p/libp2p.js';
+import { decodeStatus, decodeSyncRequest, encodeStatus, type SyncRequest } from '../../src/p2p/messages.js';
 import { LIMITS, protocolIds } from '../../src/p2p/protocol.js';
 import { startNode, waitFor, type StartOptions, type TestNode } from './node-process.js';
 
@@ -13,6 +13,36 @@ export async function handshake(host: Host, target: { addr: string; peerId: stri
   await ex.write(status);
   decodeStatus(await ex.read(LIMITS.statusBytes, 5_000));
   await ex.close();
+}
+
+/**
+ * A libp2p peer that handshakes with `target` claiming a tip of `bestHash` at `height` with
+ * far more work than any test chain, and answers each sync request with `serve`.
+ */
+export async function claimingPeer(
+  target: TestNode,
+  claim: { agent: string; bestHash: Uint8Array; height: number },
+  serve: (req: SyncRequest, ex: Exchange) => Promise<void>,
+): Promise<Host> {
+  const ids = protocolIds('regtest');
+  const info = await target.api('/api/node/info');
+  const host = await createHost({ listen: ['/ip4/127.0.0.1/tcp/0'], maxConnections: 8, maxGossipBytes: params.maxBlockSize, isBanned: () => false, agent: claim.agent });
+  const status = () =>
+    encodeStatus({ network: 'regtest', chainId: params.chainId, genesis: headerHash(genesisBlock(params).header), bestHash: claim.bestHash, height: claim.height, chainWork: 1n << 200n, agent: claim.agent, listenAddrs: [] });
+  await host.handle(ids.status, async (ex) => {
+    await ex.read(LIMITS.statusBytes, 5_000).catch(() => undefined);
+    await ex.write(status()).catch(() => undefined);
+    await ex.close();
+  });
+  await host.handle(ids.sync, async (ex) => {
+    try {
+      await serve(decodeSyncRequest(await ex.read(LIMITS.requestBytes, 5_000)), ex);
+    } finally {
+      await ex.close();
+    }
+  });
+  await handshake(host, { addr: info.p2p.addrs[0], peerId: info.p2p.peerId }, status());
+  return host;
 }
 
 /** Regtest node with P2P on a random port, fast status refreshes for quick tests. */
