@@ -328,15 +328,55 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
   }
 
   /**
-   * The fee rules `add` would apply to `tx` now, for a caller about to spend work on it first (the
-   * deploy route prepares a source only for a sender that pays to be heard). `tx` must have passed
-   * checkTransferSanity; the sender comes from its key.
+   * The sender's run (a new one if it has none), as `entry` would join it: a replacement's bump, the next nonce, the per-sender
+   * bound (what the entry displaces, for a returning one) and the funds its earlier nonces leave.
    */
-  checkFeesFor(tx: TransferTx): void {
+  private checkRun(
+    entry: MempoolEntry,
+    account: Account,
+    minFee: bigint,
+    returning: boolean,
+  ): { run: Map<bigint, MempoolEntry>; existing?: MempoolEntry; displaced?: MempoolEntry } {
+    const tx = entry.tx;
+    const run = this.bySender.get(entry.senderKey) ?? new Map<bigint, MempoolEntry>();
+    const existing = run.get(tx.nonce);
+    let displaced: MempoolEntry | undefined;
+    if (existing) this.checkBump(entry, existing, minFee);
+    else {
+      let expected = account.nonce;
+      while (run.has(expected)) expected++;
+      if (tx.nonce > expected) reject('bad-txns-nonce-gap', `next nonce is ${expected}`, 0);
+      if (run.size >= this.maxPending) {
+        // A reorg's returned transaction comes before the sender's whole run: refusing it would drop the run for
+        // the gap. It takes the place of the run's last nonce instead, which keeps the bound.
+        const tail = tailOf(run);
+        if (!returning || tail.tx.nonce < tx.nonce) reject('too-many-pending', `at most ${this.maxPending} per sender`, 0);
+        displaced = tail;
+      }
+    }
+    let spent = 0n;
+    // Entries below the account's nonce are confirmed and only wait for their block's event.
+    for (const e of run.values()) if (e.tx.nonce < tx.nonce && e.tx.nonce >= account.nonce) spent += e.tx.amount + e.tx.fee;
+    const cost = tx.amount + tx.fee;
+    if (account.balance < spent + cost) {
+      reject('bad-txns-insufficient-funds', `balance ${formatHck(account.balance)} HCK, pending ${formatHck(spent)} HCK, needs ${formatHck(cost)} HCK`, 0);
+    }
+    return { run, ...(existing ? { existing } : {}), ...(displaced ? { displaced } : {}) };
+  }
+
+  /**
+   * The rules `add` applies before a contract's payload is prepared (fees, nonce, the sender's run
+   * and funds), for a caller about to spend work on `tx` first: the deploy route prepares a source
+   * only for a sender that pays to be heard. `tx` must have passed checkTransferSanity and its
+   * signature check. A nonce the chain has passed is `bad-txns-nonce-too-low` here, without the
+   * index lookup that tells `add` it is `txn-in-chain`.
+   */
+  precheck(tx: TransferTx): void {
     const entry = makeMempoolEntry(tx, this.o.backend, this.o.params, this.now());
     const minFee = this.checkFees(entry, false);
-    const existing = this.bySender.get(entry.senderKey)?.get(tx.nonce);
-    if (existing) this.checkBump(entry, existing, minFee);
+    const account = this.o.chain.getAccountSync(entry.sender);
+    if (tx.nonce < account.nonce) reject('bad-txns-nonce-too-low', `account nonce is ${account.nonce}`, 0);
+    this.checkRun(entry, account, minFee, false);
   }
 
   /**
@@ -363,29 +403,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
       if (await chain.getTxLocation(entry.hash)) reject('txn-in-chain', '', 0);
       reject('bad-txns-nonce-too-low', `account nonce is ${account.nonce}`, 0);
     }
-    const run = this.bySender.get(entry.senderKey) ?? new Map<bigint, MempoolEntry>();
-    const existing = run.get(tx.nonce);
-    let displaced: MempoolEntry | undefined;
-    if (existing) this.checkBump(entry, existing, minFee);
-    else {
-      let expected = account.nonce;
-      while (run.has(expected)) expected++;
-      if (tx.nonce > expected) reject('bad-txns-nonce-gap', `next nonce is ${expected}`, 0);
-      if (run.size >= this.maxPending) {
-        // A reorg's returned transaction comes before the sender's whole run: refusing it would drop the run for
-        // the gap. It takes the place of the run's last nonce instead, which keeps the bound.
-        const tail = tailOf(run);
-        if (!returning || tail.tx.nonce < tx.nonce) reject('too-many-pending', `at most ${this.maxPending} per sender`, 0);
-        displaced = tail;
-      }
-    }
-    let spent = 0n;
-    // Entries below the account's nonce are confirmed and only wait for their block's event.
-    for (const e of run.values()) if (e.tx.nonce < tx.nonce && e.tx.nonce >= account.nonce) spent += e.tx.amount + e.tx.fee;
-    const cost = tx.amount + tx.fee;
-    if (account.balance < spent + cost) {
-      reject('bad-txns-insufficient-funds', `balance ${formatHck(account.balance)} HCK, pending ${formatHck(spent)} HCK, needs ${formatHck(cost)} HCK`, 0);
-    }
+    const { run, existing, displaced } = this.checkRun(entry, account, minFee, returning);
     // The VM's static rules, exactly as a block applies them: never admit what a block must reject.
     // Last of the checks: preparing a deploy's source costs up to seconds, and keys that cannot
     // pay the fee (or send a nonce that could not be mined) got it for free when it came first.

@@ -13,11 +13,9 @@ import {
   contractQuery,
   estimateGasBody,
   formatAddress,
-  formatHck,
   hexToBytes,
   intrinsicGas,
   pagingQuery,
-  reject,
   signedTx,
   txId,
   txSender,
@@ -70,23 +68,14 @@ export function contractRoutes(
   };
 
   /**
-   * The mempool's rules a sender must pass to be heard at all, as it applies them (sanity,
-   * signature, fees with the rolling floor and a replacement's bump, nonce, funds with its pending transactions). Preparing a deploy's source takes
-   * up to a second of the main thread; done first, it cost a request with any key and signature nothing.
+   * The mempool's own rules a sender must pass to be heard at all (sanity, signature, then
+   * Mempool.precheck: fees, nonce, its run and funds). Preparing a deploy's source takes up to a
+   * second of the main thread; done first, it cost a request with any key and signature nothing.
    */
   const checkCanPay = (tx: TransferTx): void => {
     checkTransferSanity(tx, params);
-    const sender = checkTransferSignature(tx, backend);
-    mempool.checkFeesFor(tx);
-    const { account, pending, nextNonce } = mempool.accountView(sender);
-    if (tx.nonce < account.nonce) reject('bad-txns-nonce-too-low', `account nonce is ${account.nonce}`, 0);
-    if (tx.nonce > nextNonce) reject('bad-txns-nonce-gap', `next nonce is ${nextNonce}`, 0);
-    const key = addressKey(sender);
-    let spent = 0n;
-    for (const e of pending) if (e.senderKey === key && e.tx.nonce < tx.nonce) spent += e.tx.amount + e.tx.fee;
-    if (account.balance < spent + tx.amount + tx.fee) {
-      reject('bad-txns-insufficient-funds', `balance ${formatHck(account.balance)} HCK, pending ${formatHck(spent)} HCK, needs ${formatHck(tx.amount + tx.fee)} HCK`, 0);
-    }
+    checkTransferSignature(tx, backend);
+    mempool.precheck(tx);
   };
 
   const submit = async (body: unknown, type: 'deploy' | 'call', ip: string) => {
