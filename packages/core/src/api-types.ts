@@ -13,6 +13,7 @@ export type BlockHeaderJson = z.output<typeof c.headerSchema>;
 export type BlockSummary = z.output<typeof c.blockSummarySchema>;
 export type BlocksPage = z.output<typeof c.blocksPageSchema>;
 export type BlockDetail = z.output<typeof c.blockDetailSchema>;
+export type BlockStats = z.output<typeof c.blockStatsSchema>;
 export type FullChain = z.output<typeof c.fullChainSchema>;
 export type TxJson = z.output<typeof c.txSchema>;
 export type InternalTransfer = z.output<typeof c.internalTransferSchema>;

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { formatHck } from '@hackcoin/core';
 import type { Locator, Page } from 'playwright-core';
 import { SHOTS, describeInChromium, ensureWebBuild, watchedBrowser } from './helpers/browser.js';
 import { startNode, stopAndRemove, TEST_TOKEN, type TestNode } from './helpers/node-process.js';
@@ -180,6 +181,13 @@ describeInChromium({ present: 'web app end-to-end (Chromium + regtest node)', ab
     await page.waitForURL(`**/explorer/block/${block3.hash}`);
     await expect.poll(() => page.getByTestId('block-height').textContent()).toBe('#3');
     await shot('block-1280');
+    // Block 4 holds the transfer sent above: its summary shows what it paid, as the node sums it.
+    const block4 = await node.api('/api/blocks/4');
+    await go('/explorer/block/4');
+    await expect.poll(() => page.getByTestId('block-fees').textContent()).toBe(`${formatHck(BigInt(block4.stats.fees))} HCK`);
+    expect(BigInt(block4.stats.fees)).toBeGreaterThan(0n);
+    await expect.poll(() => page.getByTestId('block-reward').textContent()).toContain(`${formatHck(BigInt(block4.stats.reward))} HCK`);
+    await expect.poll(() => page.getByTestId('block-size').textContent()).toContain(`${block4.stats.size} bytes`);
     await search(txId);
     await page.waitForURL(`**/explorer/tx/${txId}`);
     // Let the transaction page settle before the next search, so no late answer races it.

@@ -63,8 +63,32 @@ export const blockSummarySchema = headerSchema.extend({ txCount: count });
 /** GET /api/blocks */
 export const blocksPageSchema = z.object({ ...pageInfo, total: count, blocks: z.array(blockSummarySchema) });
 
+/** Fee rates, base units per byte, of a block's plain transfers (contract calls pay per gas). */
+const feeRateSpread = z.object({ min: z.number().nonnegative(), median: z.number().nonnegative(), max: z.number().nonnegative() });
+
+/** What a block weighed and paid, as mempool.space and Etherscan head a block with. */
+export const blockStatsSchema = z.object({
+  /** Bytes of the block as peers exchange it, header included. */
+  size: count,
+  /** The coinbase's recipient. */
+  miner: addressJson,
+  /** What the coinbase claims: at most subsidy plus fees (a miner may claim less). */
+  reward: amountJson,
+  subsidy: amountJson,
+  /**
+   * What the block's transactions paid: transfers their fee, contract transactions gas used × gas
+   * price from their receipts. Null for a block off the main chain with contract transactions
+   * (receipts are kept for main-chain blocks only).
+   */
+  fees: amountJson.nullable(),
+  /** Gas the block's contract transactions were charged; null when `fees` is. */
+  gasUsed: count.nullable(),
+  /** Null when the block has no plain transfer. */
+  feeRate: feeRateSpread.nullable(),
+});
+
 /** GET /api/blocks/:id */
-export const blockDetailSchema = blockSummarySchema.extend({ nextHash: hashJson.nullable(), transactions: z.array(txSchema) });
+export const blockDetailSchema = blockSummarySchema.extend({ nextHash: hashJson.nullable(), stats: blockStatsSchema, transactions: z.array(txSchema) });
 
 /** GET /api/blockchain/full: the newest blocks within a count and a byte budget. */
 export const fullChainSchema = z.object({

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { COIN, type Block } from '@hackcoin/core';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import type { ChainEntry } from '../chain/entry.js';
-import { BlockViews } from './block-views.js';
+import { BlockViews, type StatsOf } from './block-views.js';
+import { blockStats } from './block-stats.js';
 import { headerJson, txJson } from './serialize.js';
 
 describe('BlockViews', () => {
@@ -10,6 +11,9 @@ describe('BlockViews', () => {
   afterEach(async () => {
     await fx?.close();
   });
+
+  const statsOf = (f: ChainFixture): StatsOf => (e, block, onMainChain) =>
+    blockStats(block, e.height, f.params, onMainChain ? (id) => f.chain.contracts.receipt(id) : undefined);
 
   /** A chain whose tip block holds a coinbase and one transfer. */
   const withOneTransfer = async (): Promise<ChainFixture> => {
@@ -30,13 +34,25 @@ describe('BlockViews', () => {
       return (await chain.getBlock(e))!;
     };
     const entries = [1, 2, 3].map((h) => chain.getEntryByHeight(h)!);
-    const sizes = await Promise.all(entries.map(async (e) => JSON.stringify((await chain.getBlock(e))!.txs.map((tx) => txJson(tx, backend))).length));
-    // Room for the two newest blocks' transactions (the larger ones), not all three.
+    const stats = statsOf(fx);
+    const sizes = await Promise.all(
+      entries.map(async (e) => {
+        const block = (await chain.getBlock(e))!;
+        return JSON.stringify(block.txs.map((tx) => txJson(tx, backend))).length + JSON.stringify(await stats(e, block, true)).length;
+      }),
+    );
+    // Room for the two newest blocks' transactions and stats (the larger ones), not all three.
     const budget = sizes[1]! + sizes[2]!;
-    const views = new BlockViews(load, backend, budget);
+    const views = new BlockViews(load, backend, stats, budget);
     const expected = async (e: ChainEntry, confirmations: number | null, next: string | null) => {
       const block = (await chain.getBlock(e))!;
-      return JSON.stringify({ ...headerJson(e, confirmations), nextHash: next, txCount: block.txs.length, transactions: block.txs.map((tx) => txJson(tx, backend)) });
+      return JSON.stringify({
+        ...headerJson(e, confirmations),
+        nextHash: next,
+        txCount: block.txs.length,
+        stats: await stats(e, block, true),
+        transactions: block.txs.map((tx) => txJson(tx, backend)),
+      });
     };
     const [e1, e2, e3] = entries as [ChainEntry, ChainEntry, ChainEntry];
 
@@ -64,10 +80,14 @@ describe('BlockViews', () => {
     const chain = fx.chain;
     const tip = chain.tip;
     let loads = 0;
-    const views = new BlockViews(async (e) => {
-      loads++;
-      return (await chain.getBlock(e))!;
-    }, fx.backend);
+    const views = new BlockViews(
+      async (e) => {
+        loads++;
+        return (await chain.getBlock(e))!;
+      },
+      fx.backend,
+      statsOf(fx),
+    );
     let charged = 0;
     const charge = async () => {
       charged++;

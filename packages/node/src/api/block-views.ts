@@ -1,10 +1,23 @@
-import type { Block, BlockDetail, SignatureBackend } from '@hackcoin/core';
+import type { Block, BlockDetail, BlockStats, SignatureBackend } from '@hackcoin/core';
 import type { ChainEntry } from '../chain/entry.js';
 import { ByteLru } from '../util/byte-lru.js';
 import { headerJson, txJson } from './serialize.js';
 
 /** Serialised transactions of recently served blocks; a full block's are about 5.7 MB. */
 export const BLOCK_JSON_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** A rendered block: its transactions' JSON and its stats'. */
+interface Rendered {
+  txs: string;
+  count: number;
+  stats: string;
+}
+
+/**
+ * A block's stats. A contract transaction's fee is in its receipt, which only a block on the main
+ * chain has, so they are told whether it is: a block's stats are kept apart for each of the two.
+ */
+export type StatsOf = (e: ChainEntry, block: Block, onMainChain: boolean) => Promise<BlockStats>;
 
 /**
  * What the block routes serve, kept once made. Rendering a full block's transactions took over a
@@ -13,22 +26,23 @@ export const BLOCK_JSON_CACHE_BYTES = 64 * 1024 * 1024;
  * is kept by block hash and only the parts that move (confirmations, next block) are made per request.
  */
 export class BlockViews {
-  private readonly txs: ByteLru<string>;
+  private readonly rendered: ByteLru<Rendered>;
   /** Per index entry, so bounded by the block index itself. */
   private readonly counts = new WeakMap<ChainEntry, number>();
   /** Renders under way, by block id; each leaves when it settles. */
-  private readonly rendering = new Map<string, Promise<{ txs: string; count: number }>>();
+  private readonly rendering = new Map<string, Promise<Rendered>>();
 
   constructor(
     private readonly load: (e: ChainEntry) => Promise<Block>,
     private readonly backend: SignatureBackend,
+    private readonly statsOf: StatsOf,
     maxBytes = BLOCK_JSON_CACHE_BYTES,
   ) {
-    this.txs = new ByteLru<string>(maxBytes);
+    this.rendered = new ByteLru<Rendered>(maxBytes);
   }
 
   get cachedBytes(): number {
-    return this.txs.bytes;
+    return this.rendered.bytes;
   }
 
   async txCount(e: ChainEntry): Promise<number> {
@@ -52,33 +66,38 @@ export class BlockViews {
     nextHash: string | null,
     beforeRender: () => Promise<void> = async () => undefined,
   ): Promise<string> {
-    let txs = this.txs.get(e.id);
-    let count = this.counts.get(e);
-    if (txs === undefined || count === undefined) ({ txs, count } = await this.render(e, beforeRender));
-    const head = { ...headerJson(e, confirmations), nextHash, txCount: count } satisfies Omit<BlockDetail, 'transactions'>;
-    return `${JSON.stringify(head).slice(0, -1)},"transactions":${txs}}`;
+    const onMainChain = confirmations !== null;
+    const r = this.rendered.get(renderKey(e, onMainChain)) ?? (await this.render(e, onMainChain, beforeRender));
+    const head = { ...headerJson(e, confirmations), nextHash, txCount: r.count } satisfies Omit<BlockDetail, 'transactions' | 'stats'>;
+    return `${JSON.stringify(head).slice(0, -1)},"stats":${r.stats},"transactions":${r.txs}}`;
   }
 
-  private async render(e: ChainEntry, beforeRender: () => Promise<void>): Promise<{ txs: string; count: number }> {
-    const joined = this.rendering.get(e.id);
+  private async render(e: ChainEntry, onMainChain: boolean, beforeRender: () => Promise<void>): Promise<Rendered> {
+    const key = renderKey(e, onMainChain);
+    const joined = this.rendering.get(key);
     if (joined) return joined;
     await beforeRender();
     // Another request may have started it while this one was charged.
-    const started = this.rendering.get(e.id);
+    const started = this.rendering.get(key);
     if (started) return started;
     const run = (async () => {
       const block = await this.load(e);
       const count = block.txs.length;
       this.counts.set(e, count);
       const txs = JSON.stringify(block.txs.map((tx) => txJson(tx, this.backend)));
-      this.txs.set(e.id, txs, txs.length);
-      return { txs, count };
+      const stats = JSON.stringify(await this.statsOf(e, block, onMainChain));
+      this.rendered.set(key, { txs, count, stats }, txs.length + stats.length);
+      return { txs, count, stats };
     })();
-    this.rendering.set(e.id, run);
+    this.rendering.set(key, run);
     try {
       return await run;
     } finally {
-      this.rendering.delete(e.id);
+      this.rendering.delete(key);
     }
   }
+}
+
+function renderKey(e: ChainEntry, onMainChain: boolean): string {
+  return onMainChain ? e.id : `${e.id}:side`;
 }

@@ -9,6 +9,7 @@ export type {
   BanEntry,
   BansJson,
   BlockDetail,
+  BlockStats,
   BlocksPage,
   BlockSummary as BlockHeader,
   Connected,

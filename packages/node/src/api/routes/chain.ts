@@ -4,6 +4,7 @@ import type { ApiContext } from '../context.js';
 import { HttpError, parse } from '../http-error.js';
 import { headerJson, txJson } from '../serialize.js';
 import { BlockViews } from '../block-views.js';
+import { blockStats } from '../block-stats.js';
 import { DEEP_PAGE_ROWS, confirmedAddressTxs, directionOf, internalReceived } from '../address-txs.js';
 import { newestWithin } from '../newest-within.js';
 import type { ChainEntry } from '../../chain/entry.js';
@@ -27,7 +28,9 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: Charg
     if (!b) throw new HttpError(404, 'block data not found', 'not-found');
     return b;
   };
-  const views = new BlockViews(loadBlock, backend);
+  const views = new BlockViews(loadBlock, backend, (e, block, onMainChain) =>
+    blockStats(block, e.height, chain.params, onMainChain ? (id) => chain.contracts.receipt(id) : undefined),
+  );
 
   app.get('/api/node/info', async () => ({
     name: 'hackcoin',

@@ -40,7 +40,7 @@ async function generate(ctx: CommandContext): Promise<void> {
   ctx.out.result({ ...r, address }, [...r.blocks, `mined ${r.blocks.length} block${r.blocks.length === 1 ? '' : 's'} to ${address}; height ${r.height}`]);
 }
 
-/** getblock <hash|height>: the block's header fields and transactions. */
+/** getblock <hash|height>: the block's header fields, size, miner, reward and transactions. */
 async function getblock(ctx: CommandContext): Promise<void> {
   const [id] = takeArgs(ctx.opts, 1, ['hash|height']);
   if (!/^(\d{1,10}|[0-9a-fA-F]{64})$/.test(id!)) throw usageError(`invalid block "${id}": a height or a 64-hex-digit hash`);
@@ -53,6 +53,9 @@ async function getblock(ctx: CommandContext): Promise<void> {
     `confirmations  ${b.confirmations ?? 'not on the main chain'}`,
     `previous       ${b.previousHash}`,
     `next           ${b.nextHash ?? '-'}`,
+    `size           ${b.stats.size} bytes`,
+    `miner          ${b.stats.miner}`,
+    `reward         ${formatHck(BigInt(b.stats.reward))} HCK (subsidy ${formatHck(BigInt(b.stats.subsidy))}, fees ${b.stats.fees === null ? 'unknown off the main chain' : formatHck(BigInt(b.stats.fees))})`,
     `transactions   ${b.txCount}`,
     ...table(b.transactions.map((t) => [t.id, t.type, t.from ?? 'coinbase', '→', t.to, `${formatHck(BigInt(t.amount))} HCK`])).map((l) => `  ${l}`),
   ]);

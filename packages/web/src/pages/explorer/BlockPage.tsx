@@ -1,13 +1,33 @@
 import { Link, useParams } from 'react-router-dom';
 import { Card, KeyValue, PageTitle } from '../../components/Card';
 import { CopyButton } from '../../components/CopyButton';
-import { BlockLink } from '../../components/Links';
+import { Amount } from '../../components/Amount';
+import { AddressLink, BlockLink } from '../../components/Links';
 import { ApiErrorNotice, Loading } from '../../components/Notice';
 import { SearchBox } from '../../components/SearchBox';
 import { TxTable } from '../../components/TxTable';
 import { useApi } from '../../hooks/useApi';
-import { formatDifficulty } from '../../lib/format';
-import type { BlockDetail } from '../../lib/types';
+import { formatBytes, formatDifficulty } from '../../lib/format';
+import type { BlockDetail, BlockStats } from '../../lib/types';
+
+/** The figures mempool.space and Etherscan head a block with. */
+function Summary({ s }: { s: BlockStats }) {
+  const unknown = <span className="text-slate-500">unknown off the main chain</span>;
+  return (
+    <Card title="Summary">
+      <KeyValue
+        rows={[
+          ['Miner', <AddressLink address={s.miner} full />],
+          ['Reward', <span data-testid="block-reward"><Amount units={s.reward} /> (subsidy <Amount units={s.subsidy} />)</span>],
+          ['Fees', s.fees === null ? unknown : <span data-testid="block-fees"><Amount units={s.fees} /></span>],
+          ['Fee rate (transfers)', s.feeRate ? `${s.feeRate.min} – ${s.feeRate.max} units/B, median ${s.feeRate.median}` : '—'],
+          ['Gas used (contracts)', s.gasUsed === null ? unknown : s.gasUsed.toLocaleString()],
+          ['Size', <span data-testid="block-size">{s.size < 1024 ? `${s.size} bytes` : `${formatBytes(s.size)} (${s.size.toLocaleString()} bytes)`}</span>],
+        ]}
+      />
+    </Card>
+  );
+}
 
 const NAV = 'rounded-lg border border-slate-700 px-3 py-1.5 text-sm hover:bg-slate-800';
 
@@ -42,6 +62,7 @@ export default function BlockPage() {
               <span className="px-3 py-1.5 text-sm text-slate-500">chain tip</span>
             )}
           </nav>
+          <Summary s={b.stats} />
           <Card title="Header">
             <KeyValue
               rows={[
