@@ -2,6 +2,19 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  COIN,
+  NETWORKS,
+  addressFromPublicKey,
+  bytesToHex,
+  encodeTx,
+  formatAddress,
+  generatePrivateKey,
+  hexToBytes,
+  publicKeyFromPrivate,
+  signTransfer,
+  txId,
+} from '@hackcoin/core';
 import { runCli } from './helpers/cli-process.js';
 import { removeDir, startNode, TEST_TOKEN, type TestNode } from './helpers/node-process.js';
 
@@ -65,6 +78,38 @@ describe('hackcoin chain commands', { timeout: 120_000 }, () => {
     expect(text.stdout).toContain('50 HCK');
     expect(await ok(['getmempoolinfo'])).toMatchObject({ size: 0, bytes: 0, feeRate: { slow: '1', normal: '1', fast: '1' } });
     expect((await cli(['getblock', '99'])).code).toBe(1);
+  });
+
+  it('getblockchaininfo, getblockcount, getbestblockhash and getblockhash agree with the node; gettransaction, getrawmempool and sendrawtransaction follow a transaction signed elsewhere', async () => {
+    const info = await node.api('/api/node/info');
+    expect(await ok(['getblockchaininfo'])).toMatchObject({ chain: 'regtest', blocks: info.height, bestblockhash: info.bestHash, chainwork: info.chainWork, genesis: info.genesis });
+    expect((await cli(['getblockcount'])).stdout.trim()).toBe(String(info.height));
+    expect((await cli(['getbestblockhash'])).stdout.trim()).toBe(info.bestHash);
+    for (const h of [0, 2, info.height]) expect((await ok(['getblockhash', String(h)])).hash).toBe((await node.api(`/api/blocks/${h}`)).hash);
+    const past = await cli(['getblockhash', String(info.height + 1)]);
+    expect(past.code).toBe(2);
+    expect(past.stderr).toContain(`no block at height ${info.height + 1}`);
+
+    // Signed by a key the CLI never saw, funded by a block mined to it.
+    const key = generatePrivateKey();
+    const from = addressFromPublicKey(publicKeyFromPrivate(key));
+    await ok(['generate', '1', formatAddress(from)], { HACKCOIN_TOKEN: TEST_TOKEN });
+    const tx = signTransfer({ kind: 'transfer', chainId: NETWORKS.regtest.chainId, nonce: 0n, fee: 10_000n, to: hexToBytes('44'.repeat(20)), amount: 3n * COIN, data: new Uint8Array() }, key);
+    const raw = bytesToHex(encodeTx(tx));
+    const id = txId(tx);
+    expect((await cli(['sendrawtransaction', raw])).stdout.trim()).toBe(id);
+    expect(await ok(['getrawmempool'])).toEqual({ size: 1, txids: [id] });
+    expect(await ok(['gettransaction', id])).toMatchObject({ id, status: 'pending', from: formatAddress(from), amount: String(3n * COIN), fee: '10000' });
+    const again = await cli(['sendrawtransaction', raw]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/node rejected it: txn-already-known/);
+    const mined = (await ok(['generate', '1', formatAddress(from)], { HACKCOIN_TOKEN: TEST_TOKEN })).blocks[0];
+    const text = (await cli(['gettransaction', id])).stdout;
+    expect(text).toContain(`status         confirmed in block ${info.height + 2} (1 confirmation)`);
+    expect(text).toContain('amount         3 HCK');
+    expect((await ok(['getblock', mined])).stats).toMatchObject({ fees: '10000', miner: formatAddress(from) });
+    expect(await ok(['getrawmempool'])).toEqual({ size: 0, txids: [] });
+    expect((await cli(['sendrawtransaction', 'zz'])).code).toBe(2);
   });
 
   it('getpeerinfo explains a node without peer-to-peer networking', async () => {

@@ -1,4 +1,4 @@
-import { ApiShapeError, checkApiResponse, routePath, type ApiResponse, type ApiRoute, type RouteBody, type RouteParams, type RouteQuery } from '@hackcoin/core';
+import { API_ROUTES, ApiShapeError, checkApiResponse, routePath, type RouteContract, type ApiResponse, type ApiRoute, type RouteBody, type RouteParams, type RouteQuery } from '@hackcoin/core';
 import { CliError, EXIT } from './errors.js';
 
 const TIMEOUT_MS = 30_000;
@@ -22,10 +22,12 @@ export class NodeClient {
   /** A request to `route` of core's API_ROUTES, its answer typed by the route. */
   call<R extends ApiRoute>(route: R, params: RouteParams<R>, init: { query?: RouteQuery<R>; body?: RouteBody<R> } = {}): Promise<ApiResponse<R>> {
     const method = route.slice(0, route.indexOf(' '));
-    return this.request<ApiResponse<R>>(method, routePath(route, params, init.query), method === 'POST' ? (init.body ?? {}) : undefined);
+    const answers = (API_ROUTES[route] as RouteContract).alsoFor;
+    return this.request<ApiResponse<R>>(method, routePath(route, params, init.query), method === 'POST' ? (init.body ?? {}) : undefined, answers);
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** `answers`: error statuses whose body is the route's answer all the same (health's 503). */
+  private async request<T>(method: string, path: string, body?: unknown, answers: readonly number[] = []): Promise<T> {
     let res: Response;
     try {
       res = await fetch(this.baseUrl + path, {
@@ -47,7 +49,7 @@ export class NodeClient {
     } catch {
       throw new CliError(`unexpected answer from ${this.baseUrl}${path} (HTTP ${res.status}, not JSON): is --node a HackCoin node?`, EXIT.node);
     }
-    if (!res.ok) {
+    if (!res.ok && !answers.includes(res.status)) {
       const err = json as { error?: string; message?: string };
       throw new NodeApiError(res.status, err.error ?? 'error', err.message ?? `HTTP ${res.status}`);
     }

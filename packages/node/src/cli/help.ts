@@ -27,9 +27,18 @@ Commands
 
 Chain commands (bitcoin-cli style)
   generate <n> [address]       regtest: mine n blocks now, to address or the wallet's first (needs --token)
-  getblock <hash|height>       header fields and transactions of a block
+  getblockchaininfo            network, blocks, headers, best block, difficulty, chain work, sync status
+  getblockcount                height of the best chain
+  getbestblockhash             hash of the best chain's tip
+  getblockhash <height>        hash of the main-chain block at a height
+  getblock <hash|height>       header fields, size, miner, reward and transactions of a block
+  gettransaction <txid>        a pending or mined transaction (bitcoin-cli's getrawtransaction <txid> true)
+  getrawmempool                ids of waiting transactions, highest fee rate first [--limit N, at most 100]
+  sendrawtransaction <hex>     submit a transaction signed elsewhere, as its hex encoding
   getbalance [address]         confirmed balance of an address, else of the whole wallet, in HCK
   getpeerinfo                  the node's peer-to-peer connections
+  getnetworkinfo               this node's peer id, addresses, connections and sync state
+  getmininginfo                blocks, difficulty, network hash rate and this node's miner
   getmempoolinfo               waiting transactions, their bytes, and the fee estimate (per byte and per gas)
 
 Options

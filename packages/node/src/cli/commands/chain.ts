@@ -1,8 +1,8 @@
-import { formatHck, parseFeeEstimate } from '@hackcoin/core';
+import { decodeHeader, formatHck, hashToHex, headerHash, hexToBytes, parseFeeEstimate } from '@hackcoin/core';
 import { addressState, userAddress } from '../chain-info.js';
 import type { CommandContext } from '../context.js';
 import { usageError } from '../errors.js';
-import { takeArgs } from '../options.js';
+import { intFlag, takeArgs } from '../options.js';
 import { table } from '../output.js';
 import { ownAddresses } from '../own-addresses.js';
 import { readKeystore } from '../store.js';
@@ -61,6 +61,121 @@ async function getblock(ctx: CommandContext): Promise<void> {
   ]);
 }
 
+/** getblockchaininfo: the network, tip and sync state, as bitcoin-cli prints them. */
+async function getblockchaininfo(ctx: CommandContext): Promise<void> {
+  takeArgs(ctx.opts, 1, []);
+  const [info, health] = await Promise.all([ctx.node.call('GET /api/node/info', {}), ctx.node.call('GET /api/health', {})]);
+  const r = {
+    chain: info.network,
+    chainId: info.chainId,
+    blocks: info.height,
+    headers: Math.max(info.height, health.bestKnownHeight),
+    bestblockhash: info.bestHash,
+    difficulty: info.difficulty,
+    chainwork: info.chainWork,
+    genesis: info.genesis,
+    status: health.status,
+    tipAgeSeconds: health.tipAgeSeconds,
+  };
+  ctx.out.result(r, [
+    `chain          ${r.chain} (chain id ${r.chainId})`,
+    `blocks         ${r.blocks}`,
+    `headers        ${r.headers}`,
+    `best block     ${r.bestblockhash}`,
+    `difficulty     ${r.difficulty}`,
+    `chain work     0x${r.chainwork}`,
+    `status         ${r.status}${health.reason ? ` (${health.reason})` : ''}, tip ${r.tipAgeSeconds} s old`,
+  ]);
+}
+
+/** getblockcount: the height of the node's best chain. */
+async function getblockcount(ctx: CommandContext): Promise<void> {
+  takeArgs(ctx.opts, 1, []);
+  const info = await ctx.node.call('GET /api/node/info', {});
+  ctx.out.result({ blocks: info.height }, String(info.height));
+}
+
+/** getbestblockhash: the hash of the best chain's tip. */
+async function getbestblockhash(ctx: CommandContext): Promise<void> {
+  takeArgs(ctx.opts, 1, []);
+  const info = await ctx.node.call('GET /api/node/info', {});
+  ctx.out.result({ hash: info.bestHash }, info.bestHash);
+}
+
+/** getblockhash <height>: the hash of the main-chain block at a height. */
+async function getblockhash(ctx: CommandContext): Promise<void> {
+  const [h] = takeArgs(ctx.opts, 1, ['height']);
+  if (!/^\d{1,10}$/.test(h!)) throw usageError(`invalid height "${h}": a whole number`);
+  const r = await ctx.node.call('GET /api/headers', {}, { query: { from: Number(h), count: 1 } });
+  const header = r.headers[0];
+  if (header === undefined) throw usageError(`no block at height ${h} (the tip is ${r.tipHeight})`);
+  const hash = hashToHex(headerHash(decodeHeader(hexToBytes(header))));
+  ctx.out.result({ height: Number(h), hash }, hash);
+}
+
+/** gettransaction <txid>: any transaction the node knows, pending or mined (bitcoin-cli's getrawtransaction <txid> true). */
+async function gettransaction(ctx: CommandContext): Promise<void> {
+  const [id] = takeArgs(ctx.opts, 1, ['txid']);
+  if (!/^[0-9a-fA-F]{64}$/.test(id!)) throw usageError(`invalid transaction id "${id}": 64 hex digits`);
+  const t = await ctx.node.call('GET /api/tx/:id', { id: id!.toLowerCase() });
+  ctx.out.result(t, [
+    `id             ${t.id}`,
+    `type           ${t.type}`,
+    `status         ${t.status}${t.blockHeight !== null ? ` in block ${t.blockHeight} (${t.confirmations} confirmation${t.confirmations === 1 ? '' : 's'})` : ''}`,
+    `from           ${t.from ?? 'coinbase'}`,
+    `to             ${t.to}`,
+    `amount         ${formatHck(BigInt(t.amount))} HCK`,
+    ...(t.fee !== undefined ? [`fee            ${formatHck(BigInt(t.fee))} HCK${t.receipt ? ` (gas used ${t.receipt.gasUsed})` : ''}`] : []),
+    ...(t.nonce !== undefined ? [`nonce          ${t.nonce}`] : []),
+    `size           ${t.size} bytes`,
+  ]);
+}
+
+/** getrawmempool: ids of waiting transactions, highest fee rate first (the first --limit, default 100). */
+async function getrawmempool(ctx: CommandContext): Promise<void> {
+  takeArgs(ctx.opts, 1, []);
+  const limit = intFlag(ctx.opts.flags.limit, 'limit', 1, 100, 100);
+  const m = await ctx.node.call('GET /api/mempool', {}, { query: { limit } });
+  const ids = m.transactions.map((t) => t.id);
+  ctx.out.result({ size: m.size, txids: ids }, [...ids, ...(m.size > ids.length ? [`(${m.size - ids.length} more; --limit up to 100)`] : [])]);
+}
+
+/** sendrawtransaction <hex>: submits a transaction signed elsewhere, as its hex encoding. */
+async function sendrawtransaction(ctx: CommandContext): Promise<void> {
+  const [raw] = takeArgs(ctx.opts, 1, ['hex']);
+  if (!/^([0-9a-fA-F]{2})+$/.test(raw!)) throw usageError('invalid transaction: an even number of hex digits');
+  const r = await ctx.node.call('POST /api/transactions', {}, { body: { raw: raw!.toLowerCase() } });
+  ctx.out.result(r, r.id);
+}
+
+/** getnetworkinfo: this node's peer id, addresses, connections and sync state. */
+async function getnetworkinfo(ctx: CommandContext): Promise<void> {
+  takeArgs(ctx.opts, 1, []);
+  const n = await ctx.node.call('GET /api/network/status', {});
+  ctx.out.result(n, [
+    `peer id        ${n.peerId}`,
+    ...n.addrs.map((a, i) => `${i === 0 ? 'addresses      ' : '               '}${a}`),
+    `connections    ${n.peers.total} (${n.peers.outbound} out, ${n.peers.inbound} in)`,
+    `sync           ${n.sync.state}, height ${n.sync.height} of ${n.sync.targetHeight}`,
+    `address book   ${n.addressBook}`,
+    `bans           ${n.bans}`,
+  ]);
+}
+
+/** getmininginfo: the tip, difficulty, network hash rate and this node's miner. */
+async function getmininginfo(ctx: CommandContext): Promise<void> {
+  takeArgs(ctx.opts, 1, []);
+  const m = await ctx.node.call('GET /api/mining/status', {});
+  ctx.out.result(m, [
+    `blocks         ${m.height}`,
+    `difficulty     ${m.difficulty}`,
+    `network rate   ${Math.round(m.networkHashrate)} H/s`,
+    `mining         ${m.running ? `yes, ${m.threads} thread${m.threads === 1 ? '' : 's'} (${m.backend}) at ${Math.round(m.hashrate)} H/s to ${m.address}` : 'no'}`,
+    `blocks found   ${m.blocksFound}`,
+    `template       ${m.templateTxs} transactions`,
+  ]);
+}
+
 /** getbalance [address]: confirmed balance of an address, else the whole wallet's. */
 async function getbalance(ctx: CommandContext): Promise<void> {
   const arg = oneOptional(ctx, 'address');
@@ -107,4 +222,19 @@ async function getmempoolinfo(ctx: CommandContext): Promise<void> {
   ]);
 }
 
-export const CHAIN_COMMANDS: Record<string, (ctx: CommandContext) => Promise<void>> = { generate, getblock, getbalance, getpeerinfo, getmempoolinfo };
+export const CHAIN_COMMANDS: Record<string, (ctx: CommandContext) => Promise<void>> = {
+  generate,
+  getblockchaininfo,
+  getblockcount,
+  getbestblockhash,
+  getblockhash,
+  getblock,
+  gettransaction,
+  getrawmempool,
+  sendrawtransaction,
+  getbalance,
+  getpeerinfo,
+  getnetworkinfo,
+  getmininginfo,
+  getmempoolinfo,
+};
