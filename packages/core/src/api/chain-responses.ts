@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addressJson, amountJson, count, hashJson, height, hexJson, pageInfo, workJson } from './fields.js';
+import { addressJson, amountJson, count, hashJson, height, hexJson, pageInfo, unixSeconds, workJson } from './fields.js';
 
 /** GET /api/node/info */
 export const nodeInfoSchema = z.object({
@@ -27,7 +27,7 @@ export const headerSchema = z.object({
   version: z.number().int(),
   previousHash: hashJson,
   merkleRoot: hashJson,
-  time: z.number().int().nonnegative(),
+  time: unixSeconds.int(),
   /** Compact target, `0x` and 8 hex digits. */
   bits: z.string().regex(/^0x[0-9a-f]{8}$/),
   nonce: z.number().int().nonnegative(),
@@ -186,7 +186,7 @@ export const historyEntrySchema = z.object({
   blockHeight: height.nullable(),
   blockHash: hashJson.nullable(),
   confirmations: count,
-  time: z.number().nonnegative(),
+  time: unixSeconds,
 });
 export const historySchema = z.object({
   address: addressJson,

@@ -17,6 +17,8 @@ export const addressJson = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x
 export const workJson = z.string().regex(/^[0-9a-f]+$/, 'must be hex');
 export const count = z.number().int().nonnegative();
 export const height = z.number().int().nonnegative();
+/** Seconds since 1970 that a header's u32 can hold: a client formats it as a date, which throws far past that. */
+export const unixSeconds = z.number().nonnegative().max(0xffff_ffff);
 /** An ISO 8601 date-time, as Date#toISOString writes it. */
 export const isoTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/, 'must be an ISO 8601 UTC time');
 

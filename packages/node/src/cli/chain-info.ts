@@ -1,8 +1,19 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   computeBalance,
+  equalBytes,
   formatAddress,
+  genesisBlock,
   getParams,
+  headerId,
+  hexToBytes,
   parseAddress,
+  txId,
+  txSender,
+  verifyTransferSignature,
+  type AddressTx,
+  type TransferTx,
   type BalanceSummary,
   type ConsensusParams,
   parseFeeEstimate,
@@ -11,6 +22,8 @@ import {
 } from '@hackcoin/core';
 import type { NodeClient } from './client.js';
 import { CliError, EXIT, usageError } from './errors.js';
+import type { CliOptions } from './options.js';
+import { writePrivateFile } from './store.js';
 
 export interface AddressState {
   address: string;
@@ -18,6 +31,8 @@ export interface AddressState {
   nextNonce: bigint;
   pending: PendingTxInfo[];
   balance: BalanceSummary;
+  /** The height the node read the balance at (older nodes do not say). */
+  height: number | undefined;
 }
 
 /** A user-typed address; a checksum typo is caught here, before anything is signed. */
@@ -31,6 +46,10 @@ export function userAddress(text: string, what: string): string {
 
 export async function addressState(client: NodeClient, address: string): Promise<AddressState> {
   const j = await client.call('GET /api/address/:address', { address }, { query: { limit: 1 } });
+  const mine = parseAddress(address);
+  // Whatever the node says, the address signed for is the one asked about: a node answering for
+  // another of the wallet's addresses would otherwise choose which key pays.
+  if (!equalBytes(parseAddress(j.address), mine)) throw new CliError(`the node answered for ${j.address} when asked about ${address}: refusing it`, EXIT.node);
   const me = address.toLowerCase();
   // Direction is derived here from from/to: a payment to oneself costs only its fee.
   const pending = j.pending.map((p): PendingTxInfo => {
@@ -38,17 +57,63 @@ export async function addressState(client: NodeClient, address: string): Promise
     const toMe = p.to.toLowerCase() === me;
     return { txid: p.id, direction: fromMe && toMe ? 'self' : fromMe ? 'out' : 'in', amount: p.amount, fee: p.fee ?? '0' };
   });
-  return {
-    address: j.address,
-    nonce: BigInt(j.nonce),
-    nextNonce: BigInt(j.nextNonce),
-    pending,
-    balance: computeBalance({ balance: j.balance, nonce: j.nonce, pending }),
-  };
+  const nonce = BigInt(j.nonce);
+  const nextNonce = BigInt(j.nextNonce);
+  checkPendingRun(j.pending, mine, nonce, nextNonce, address);
+  return { address: formatAddress(mine), nonce, nextNonce, pending, balance: computeBalance({ balance: j.balance, nonce: j.nonce, pending }), height: j.height };
 }
 
-/** The network's consensus parameters, checked against what the node reports so we never sign for the wrong chain. */
-export async function networkParams(client: NodeClient): Promise<ConsensusParams> {
+/**
+ * The next nonce is signed with, so the node must show why it is past the confirmed one: one
+ * pending transaction of ours for each nonce between, each carrying our own signature (which it
+ * cannot forge). A node claiming a higher next nonce would otherwise get a transaction signed at a
+ * nonce the network cannot use yet, to hold back and broadcast once the gap fills, paying twice.
+ * The confirmed nonce itself is the node's word (`balance --verify` proves it).
+ */
+function checkPendingRun(pending: readonly AddressTx[], mine: Uint8Array, nonce: bigint, nextNonce: bigint, address: string): void {
+  const refuse = (why: string) => new CliError(`the node's account of ${address} does not hold together (${why}): refusing to sign`, EXIT.node);
+  if (nextNonce < nonce || nextNonce - nonce > BigInt(pending.length)) throw refuse(`next nonce ${nextNonce} after confirmed nonce ${nonce}`);
+  const signed = new Set<bigint>();
+  for (const p of pending) {
+    const tx = ownSigned(p, mine);
+    if (tx) signed.add(tx.nonce);
+  }
+  for (let n = nonce; n < nextNonce; n++) if (!signed.has(n)) throw refuse(`no pending transaction signed by it at nonce ${n}`);
+}
+
+/** A pending entry rebuilt as the transfer it claims to be, if it is one signed by `mine`. */
+function ownSigned(p: AddressTx, mine: Uint8Array): TransferTx | undefined {
+  if (p.type !== 'transfer' || p.nonce === undefined || p.fee === undefined || p.publicKey === undefined || p.signature === undefined) return undefined;
+  let tx: TransferTx;
+  try {
+    tx = {
+      kind: 'transfer',
+      chainId: p.chainId,
+      nonce: BigInt(p.nonce),
+      fee: BigInt(p.fee),
+      to: parseAddress(p.to),
+      amount: BigInt(p.amount),
+      data: hexToBytes(p.data ?? ''),
+      publicKey: hexToBytes(p.publicKey),
+      signature: hexToBytes(p.signature),
+    };
+    if (txId(tx) !== p.id || !equalBytes(txSender(tx), mine) || !verifyTransferSignature(tx)) return undefined;
+  } catch {
+    return undefined;
+  }
+  return tx;
+}
+
+const PINS_FILE = 'cli-networks.json';
+
+/**
+ * The network's consensus parameters, checked against what the node reports so we never sign for
+ * the wrong chain. Which network is meant is the user's, not the node's: `--network` (or
+ * HACKCOIN_NETWORK) when given, else the one this node URL ran at first use, remembered in
+ * DATA_DIR/cli-networks.json as the web wallet pins its origin's. A node that later claims
+ * another network gets nothing signed or verified until the user names that network.
+ */
+export async function networkParams(client: NodeClient, opts: Pick<CliOptions, 'dataDir' | 'nodeUrl' | 'flags' | 'env'>): Promise<ConsensusParams> {
   const info = await client.call('GET /api/node/info', {});
   let params: ConsensusParams;
   try {
@@ -56,10 +121,40 @@ export async function networkParams(client: NodeClient): Promise<ConsensusParams
   } catch {
     throw new CliError(`the node runs an unknown network "${info.network}"`, EXIT.node);
   }
-  if (params.chainId !== info.chainId) {
-    throw new CliError(`the node's chain id ${info.chainId} does not match ${params.network}'s ${params.chainId}: refusing to sign`, EXIT.node);
+  if (params.chainId !== info.chainId || info.genesis !== headerId(genesisBlock(params).header)) {
+    throw new CliError(`the node's chain id ${info.chainId} or genesis does not match ${params.network}'s: refusing to sign`, EXIT.node);
   }
+  const named = opts.flags.network ?? (opts.env.HACKCOIN_NETWORK || undefined);
+  if (named !== undefined && named !== 'main' && named !== 'test' && named !== 'regtest') throw usageError(`invalid --network "${named}": main, test or regtest`);
+  const pins = readPins(opts.dataDir);
+  const pinned = pins[opts.nodeUrl];
+  const expected = named ?? pinned;
+  if (expected !== undefined && expected !== params.network) {
+    throw new CliError(
+      named !== undefined
+        ? `the node at ${opts.nodeUrl} runs ${params.network}, not ${named}: refusing to sign`
+        : `the node at ${opts.nodeUrl} now runs ${params.network}, but ran ${pinned} before: refusing to sign (--network ${params.network} if you mean it)`,
+      EXIT.node,
+    );
+  }
+  if (pinned !== params.network) writePins(opts.dataDir, { ...pins, [opts.nodeUrl]: params.network });
   return params;
+}
+
+function readPins(dataDir: string): Record<string, string> {
+  const file = join(dataDir, PINS_FILE);
+  if (!existsSync(file)) return {};
+  try {
+    const v: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
+  } catch {
+    throw new CliError(`${file} is not readable JSON: fix or remove it`, EXIT.error);
+  }
+}
+
+function writePins(dataDir: string, pins: Record<string, string>): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  writePrivateFile(join(dataDir, PINS_FILE), `${JSON.stringify(pins, null, 2)}\n`);
 }
 
 /** The node's answer under core's fee policy: per-byte rates for transfers, gas prices for contract transactions. */

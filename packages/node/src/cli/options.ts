@@ -32,6 +32,8 @@ const OPTIONS = {
   limit: { type: 'string' },
   'dry-run': { type: 'boolean' },
   confirmations: { type: 'string' },
+  network: { type: 'string' },
+  'max-fee': { type: 'string' },
   out: { type: 'string' },
   'unsafe-raw-key': { type: 'boolean' },
   'unsafe-mnemonic': { type: 'boolean' },

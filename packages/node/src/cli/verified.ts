@@ -16,7 +16,7 @@ function confirmations(flag: string | undefined, network: string): number {
  * that lies is named instead of believed.
  */
 export async function verifiedAccounts(ctx: CommandContext, addresses: readonly string[]): Promise<Map<string, VerifiedAccount>> {
-  const params = await networkParams(ctx.node);
+  const params = await networkParams(ctx.node, ctx.opts);
   const client = new LightClient(httpProofSource(ctx.opts.nodeUrl), params, confirmations(ctx.opts.flags.confirmations, params.network));
   const out = new Map<string, VerifiedAccount>();
   try {

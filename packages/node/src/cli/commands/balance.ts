@@ -27,7 +27,7 @@ export async function balanceCommand(ctx: CommandContext): Promise<void> {
     for (const k of Object.keys(total) as (keyof BalanceSummary)[]) total[k] += s.balance[k];
     const v = verified?.get(a.address);
     const proven = v ? { verified: { balance: formatHck(v.balance), nonce: v.nonce.toString(), height: v.height, block: v.blockId } } : {};
-    rows.push({ address: a.address, label: a.label, ...hck(s.balance), pendingTxs: s.pending.length, ...proven });
+    rows.push({ address: a.address, label: a.label, ...hck(s.balance), pendingTxs: s.pending.length, height: s.height, ...proven });
   }
   const lines = table([
     ['address', 'confirmed', 'pending in', 'pending out', 'available', 'label'],
@@ -37,5 +37,12 @@ export async function balanceCommand(ctx: CommandContext): Promise<void> {
   const proofLines = rows.flatMap((r) =>
     r.verified ? [`${r.address}: ${r.verified.balance} HCK, nonce ${r.verified.nonce}, verified at height ${r.verified.height} (${r.verified.block})`] : [],
   );
-  out.result({ wallet: opts.walletName, unit: 'HCK', addresses: rows, total: hck(total) }, [...lines, '(amounts in HCK; pending out includes fees)', ...proofLines]);
+  const source = verified ? '(amounts in HCK, reported by the node; pending out includes fees)' : '(amounts in HCK, reported by the node and unverified: --verify proves them; pending out includes fees)';
+  const differ = rows.filter((r) => r.verified && r.verified.height === r.height && r.verified.balance !== r.confirmed);
+  out.result({ wallet: opts.walletName, unit: 'HCK', addresses: rows, total: hck(total) }, [
+    ...lines,
+    source,
+    ...proofLines,
+    ...differ.map((r) => `warning: the node reports ${r.confirmed} HCK confirmed at ${r.address}, but its proof at the same height says ${r.verified!.balance}: do not trust this node`),
+  ]);
 }

@@ -15,7 +15,7 @@ import { intFlag, takeArgs } from '../options.js';
 import { addressState, feeEstimate, networkParams, userAddress, type AddressState } from '../chain-info.js';
 import { ownAddress, ownAddresses } from '../own-addresses.js';
 import { readKeystore } from '../store.js';
-import { confirmAndSign, parseAmount, parseFee } from './transfer.js';
+import { broadcast, checkMaxFee, confirmAndSign, parseAmount, parseFee } from './transfer.js';
 
 /**
  * Contract commands. deploy and execute sign a contract transaction with the
@@ -63,7 +63,7 @@ async function sendContractTx(ctx: CommandContext, action: ContractAction, what:
   const value = parseAmount(opts.flags.value ?? '0', 'value');
   const choice = parseFee(opts.flags.fee);
   if (typeof choice !== 'string') throw usageError('a contract transaction pays gasLimit × gasPrice: use --gas-limit and --gas-price instead of a numeric --fee');
-  const params = await networkParams(node);
+  const params = await networkParams(node, opts);
   const gasLimitFlag = opts.flags['gas-limit'] === undefined ? undefined : intFlag(opts.flags['gas-limit'], 'gas-limit', 1, params.maxTxGas, 0);
   const gasPriceFlag = opts.flags['gas-price'];
   if (gasPriceFlag !== undefined && !/^(0|[1-9]\d{0,19})$/.test(gasPriceFlag)) throw usageError(`invalid --gas-price "${gasPriceFlag}": base units per gas, a whole number`);
@@ -91,6 +91,7 @@ async function sendContractTx(ctx: CommandContext, action: ContractAction, what:
     gasLimit = estimated.suggestedGasLimit;
   }
   const maxFee = contractFee(gasLimit, gasPrice);
+  checkMaxFee(opts, maxFee, 'maximum fee');
   const cost = value + maxFee;
   if (sender.balance.available < cost) {
     throw new CliError(
@@ -103,12 +104,14 @@ async function sendContractTx(ctx: CommandContext, action: ContractAction, what:
   const { raw, id } = await confirmAndSign(ctx, {
     file,
     sender,
+    network: params.network,
     question: `${what} from ${sender.address}${value > 0n ? ` with ${formatHck(value)} HCK` : ''}: gas limit ${gasLimit} × ${gasPrice} = max fee ${formatHck(maxFee)} HCK (unused gas is refunded)`,
     build: (key, nonce) => buildSignedContractTransfer({ params, action, gasLimit: gasLimit!, gasPrice, value, nonce }, key),
   });
   const dryRun = opts.flags['dry-run'] === true;
   const result: Record<string, unknown> = {
     txid: id,
+    network: params.network,
     type: action.type,
     from: sender.address,
     contractAddress: target,
@@ -126,13 +129,15 @@ async function sendContractTx(ctx: CommandContext, action: ContractAction, what:
     out.result(result, [`Signed but not sent (--dry-run): ${id}`, raw]);
     return;
   }
-  const res = await node.call(action.type === 'deploy' ? 'POST /api/contracts/deploy' : 'POST /api/contracts/execute', {}, { body: { raw } });
-  result.txid = res.id;
-  result.contractAddress = res.contractAddress;
+  const res = await broadcast(() => node.call(action.type === 'deploy' ? 'POST /api/contracts/deploy' : 'POST /api/contracts/execute', {}, { body: { raw } }), id, sender.nextNonce);
+  // The contract's address follows from the sender and nonce signed here, not from what the node says.
+  if (action.type === 'deploy' && res.contractAddress.toLowerCase() !== target.toLowerCase()) {
+    throw new CliError(`the node named contract ${res.contractAddress} for a deploy that creates ${target}: do not trust this node`, EXIT.node);
+  }
   out.result(result, [
-    `${what} sent${action.type === 'deploy' ? `: contract ${res.contractAddress}` : ''}`,
-    `txid ${res.id} (gas limit ${gasLimit} × ${gasPrice}, max fee ${formatHck(maxFee)} HCK, nonce ${sender.nextNonce})`,
-    `receipt once mined: hackcoin wallet contract receipt ${res.id}`,
+    `${what} sent on ${params.network}${action.type === 'deploy' ? `: contract ${target}` : ''}`,
+    `txid ${id} (gas limit ${gasLimit} × ${gasPrice}, max fee ${formatHck(maxFee)} HCK, nonce ${sender.nextNonce})`,
+    `receipt once mined: hackcoin wallet contract receipt ${id}`,
   ]);
 }
 

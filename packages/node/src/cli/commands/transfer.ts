@@ -1,4 +1,5 @@
 import {
+  COIN,
   buildSignedTransfer,
   bytesToHex,
   encodeTx,
@@ -36,6 +37,40 @@ export function parseAmount(text: string, what = 'amount'): bigint {
   }
 }
 
+/** Core's -maxtxfee: a fee above this is refused unless --max-fee allows it, whatever priced it. */
+export const DEFAULT_MAX_FEE = COIN / 10n;
+
+/**
+ * The highest fee signed without being told: the node's fee estimate sets the default rate and
+ * gas price, and a node (or miners paying themselves high prices into its estimate) could
+ * otherwise price a transfer at most of the balance. `--max-fee` (HCK; env HACKCOIN_MAX_FEE).
+ */
+export function checkMaxFee(opts: CommandContext['opts'], fee: bigint, what: string): void {
+  const text = opts.flags['max-fee'] ?? (opts.env.HACKCOIN_MAX_FEE || undefined);
+  const cap = text === undefined ? DEFAULT_MAX_FEE : parseAmount(text, '--max-fee');
+  if (fee > cap) {
+    throw new CliError(`the ${what} of ${formatHck(fee)} HCK is above the ${formatHck(cap)} HCK limit: nothing was signed (--max-fee ${formatHck(fee)} to allow it)`, EXIT.error);
+  }
+}
+
+/**
+ * Broadcasts a signed transaction. A refusal may come from a node that kept it all the same, so
+ * the message says it was handed over: signing again at the same nonce replaces it only with a
+ * higher fee, and anything else signed meanwhile may end up paid too.
+ */
+export async function broadcast<R extends { id: string }>(submit: () => Promise<R>, id: string, nonce: bigint): Promise<R> {
+  let res: R;
+  try {
+    res = await submit();
+  } catch (e) {
+    if (e instanceof CliError) throw new CliError(`${e.message}; the node was handed transaction ${id} (nonce ${nonce}), which it could still broadcast`, e.exitCode);
+    throw e;
+  }
+  // The id is the hash of what we signed: a node naming another is not to be believed about it.
+  if (res.id !== id) throw new CliError(`the node answered with transaction ${res.id} for ${id}, which was signed here: do not trust this node`, EXIT.node);
+  return res;
+}
+
 export function parseFee(text: string | undefined): FeeChoice {
   const v = text ?? 'normal';
   if (v === 'slow' || v === 'normal' || v === 'fast') return v;
@@ -65,7 +100,9 @@ export interface SignedSpec {
   /** The wallet file (already read) holding the sender's key. */
   file: KeystoreFile;
   sender: AddressState;
-  /** The confirmation question (without "Send?"). */
+  /** The network signed for, named in the question and results. */
+  network: string;
+  /** The confirmation question (without the network, nonce and "Send?"). */
   question: string;
   /** Builds and signs the transaction with the sender's key and nonce. */
   build: (key: Uint8Array, nonce: bigint) => TransferTx;
@@ -78,8 +115,9 @@ export interface SignedSpec {
 export async function confirmAndSign(ctx: CommandContext, spec: SignedSpec): Promise<{ raw: string; id: string }> {
   const { opts } = ctx;
   const dryRun = opts.flags['dry-run'] === true;
-  if (!dryRun && !opts.json && opts.flags.yes !== true && interactive()) {
-    if (!(await confirm(`${spec.question}. Send?`))) throw new CliError('cancelled; nothing was sent', EXIT.cancelled);
+  // --json changes what is printed, not whether a person at a terminal is asked.
+  if (!dryRun && opts.flags.yes !== true && interactive()) {
+    if (!(await confirm(`${spec.question}, nonce ${spec.sender.nextNonce}, on ${spec.network}. Send?`))) throw new CliError('cancelled; nothing was sent', EXIT.cancelled);
   }
   // The password is asked for only now, after every check that needs no key has passed.
   const wallet = await unlockWallet(spec.file, await existingPassword(opts, opts.walletName), opts.walletName);
@@ -106,9 +144,10 @@ export async function sendTransfer(ctx: CommandContext, spec: TransferSpec): Pro
   const from = opts.flags.from === undefined ? undefined : ownAddress(file, opts.flags.from, opts.walletName, 'from').address;
   const data = spec.data ?? new Uint8Array(0);
 
-  const params = await networkParams(node);
+  const params = await networkParams(node, opts);
   const estimate = typeof choice === 'string' ? (await feeEstimate(node)).perByte : undefined;
   const fee = feeForSize(choice, signedTransferSize(data.length), estimate);
+  checkMaxFee(opts, fee, 'fee');
   const addrs = ownAddresses(file);
   if (addrs.length === 0) throw usageError(`wallet "${opts.walletName}" has no addresses`);
   const sender = await chooseSender(ctx, addrs, from, amount + fee, fee);
@@ -117,12 +156,14 @@ export async function sendTransfer(ctx: CommandContext, spec: TransferSpec): Pro
   const { raw, id } = await confirmAndSign(ctx, {
     file,
     sender,
+    network: params.network,
     question: `${spec.what}: ${formatHck(amount)} HCK from ${sender.address} to ${to}, fee ${formatHck(fee)} HCK`,
     build: (key, nonce) => buildSignedTransfer({ params, to, amount, data, fee: { custom: fee }, nonce }, key),
   });
 
   const result = {
     txid: id,
+    network: params.network,
     from: sender.address,
     to,
     amount: formatHck(amount),
@@ -136,6 +177,6 @@ export async function sendTransfer(ctx: CommandContext, spec: TransferSpec): Pro
     out.result(result, [`Signed but not sent (--dry-run): ${id}`, raw]);
     return;
   }
-  const res = await node.call('POST /api/transactions', {}, { body: { raw } });
-  out.result({ ...result, txid: res.id }, [`Sent ${formatHck(amount)} HCK to ${to} (fee ${formatHck(fee)} HCK, nonce ${sender.nextNonce})`, `txid ${res.id}`]);
+  await broadcast(() => node.call('POST /api/transactions', {}, { body: { raw } }), id, sender.nextNonce);
+  out.result(result, [`Sent ${formatHck(amount)} HCK to ${to} on ${params.network} (fee ${formatHck(fee)} HCK, nonce ${sender.nextNonce})`, `txid ${id}`]);
 }
