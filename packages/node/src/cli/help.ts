@@ -47,6 +47,9 @@ Options
   --wallet NAME        keystore DATA_DIR/wallets/NAME.json (default "default"; env HACKCOIN_WALLET)
   --data-dir DIR       default $DATA_DIR, else ./data/main
   --node URL           node API (default http://127.0.0.1:3001; env HACKCOIN_NODE)
+  --network NAME       main, test or regtest: sign only for it (env HACKCOIN_NETWORK); by default the
+                       network that --node ran at first use, kept in DATA_DIR/cli-networks.json
+  --max-fee HCK        refuse to sign a fee above this (default 0.1; env HACKCOIN_MAX_FEE)
   --json               one JSON document on stdout (amounts as decimal HCK strings)
   --password-file F    read the password from F (first line); or env HACKCOIN_PASSWORD
   --yes, -y            do not ask before sending
