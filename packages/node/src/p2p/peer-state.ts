@@ -39,8 +39,12 @@ export class PeerState {
   /** When this peer last gave us a new block / transaction: inbound eviction protects useful peers. */
   lastBlockAt = 0;
   lastTxAt = 0;
-  /** Block bodies sent to this peer, one answer at a time. */
-  readonly blocksServed = new SerialQueue();
+  /**
+   * Answers to this peer's requests (sync and getblocktxn), one at a time: each stays in our send
+   * buffer until the peer reads it, so a peer that stops reading holds one answer, not one per
+   * stream it opened (16 sync and 16 getblocktxn streams held ~65 MB).
+   */
+  readonly answering = new SerialQueue();
   /** This connection was sent our mempool's ids: Core's BIP35 answer is once per connection too. */
   mempoolServed = false;
   /** Addresses this peer may still add to our address manager. */

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { blockHash, decodeBlock, encodeBlock, hashToHex, type Block } from '@hackcoin/core';
+import { blockHash, decodeBlock, decodeTx, encodeBlock, hashToHex, txHash, type Block } from '@hackcoin/core';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import type { Exchange } from './libp2p.js';
-import { decodeBlocks, decodeHashes, encodeSyncRequest, type SyncRequest } from './messages.js';
+import { decodeBlocks, decodeHashes, decodeRawList, encodeSyncRequest, type SyncRequest } from './messages.js';
 import { serveSync } from './serve.js';
 import { FakePeers } from './test-peers.js';
 
@@ -61,17 +61,26 @@ describe('serving block bodies', () => {
 });
 
 describe('serving a peer that does not read', () => {
-  it('builds its next blocks answer only once the one before it is written: 16 streams asking at once held 16 answers', async () => {
+  it('builds its next answer of any kind only once the one before it is written: 16 streams asking at once held 16 answers', async () => {
     const fx = await ChainFixture.create();
     fixtures.push(fx);
     const mined = await fx.mine(2, { miner: W.alice });
+    const pending = fx.tx(W.alice, W.bob, 1_000n);
+    await fx.mempool.add(pending);
     const peers = new FakePeers();
     peers.add('asker', { chainWork: 0n });
     let unblock = (): void => undefined;
     const writes: number[] = [];
+    // A blocks answer the peer does not read, then a txs, a headers and another blocks request.
+    const requests: SyncRequest[] = [
+      { type: 'blocks', hashes: mined.map(blockHash) },
+      { type: 'txs', ids: [txHash(pending)] },
+      { type: 'headers', locator: [blockHash(mined[0]!)], max: 10 },
+      { type: 'blocks', hashes: mined.map(blockHash) },
+    ];
     const stream = (n: number, stalls: boolean): Exchange => ({
       peerId: 'asker',
-      read: async () => encodeSyncRequest({ type: 'blocks', hashes: mined.map(blockHash) }),
+      read: async () => encodeSyncRequest(requests[(n - 1) % requests.length]!),
       write: () => {
         writes.push(n);
         return stalls ? new Promise<void>((r) => (unblock = () => r())) : Promise.resolve();
@@ -93,6 +102,22 @@ describe('serving a peer that does not read', () => {
     const answered: number[] = [];
     await serveSync({ chain: fx.chain, mempool: fx.mempool, peers, wire: { penalise: () => undefined } }, { ...stream(5, false), peerId: 'other', write: async () => void answered.push(5) });
     expect(answered).toEqual([5]);
+  });
+});
+
+describe('serving transactions by id', () => {
+  it('sends each asked transaction once, however often the request names it', async () => {
+    const fx = await ChainFixture.create();
+    fixtures.push(fx);
+    await fx.mine(1, { miner: W.alice });
+    const a = fx.tx(W.alice, W.bob, 1_000n, { nonce: 0n });
+    const b = fx.tx(W.alice, W.bob, 1_000n, { nonce: 1n });
+    for (const tx of [a, b]) await fx.mempool.add(tx);
+    const peers = new FakePeers();
+    peers.add('asker', { chainWork: 0n });
+    const ids = [...Array.from({ length: 200 }, () => txHash(a)), txHash(b), txHash(a)];
+    const answer = decodeRawList(await ask(fx, peers, { type: 'txs', ids }), 1_000, 1 << 20);
+    expect(answer.map((raw) => hashToHex(txHash(decodeTx(raw))))).toEqual([hashToHex(txHash(a)), hashToHex(txHash(b))]);
   });
 });
 

@@ -49,15 +49,14 @@ export async function serveSync(d: ServeDeps, ex: Exchange): Promise<void> {
       d.peers.misbehave(ex.peerId, 'malformed', (e as Error).message);
       return;
     }
-    // One blocks answer at a time per peer, as Core stops reading a peer's getdata while its send
-    // buffer is full: each holds up to ~10 MB until the peer reads it, and 16 streams asking at
-    // once from a peer that never reads held them all.
-    const send = async (): Promise<void> => {
+    // One answer at a time per peer, built in turn, as Core stops reading a peer's getdata while
+    // its send buffer is full: a blocks answer holds up to ~10 MB and a txs answer ~2 MB until the
+    // peer reads it, and 16 streams asking at once from a peer that never reads held them all.
+    await peer.answering.run(async () => {
       const out = await answer(d, req, peer);
       await ex.write(out);
       peer.bytesOut += out.length + 4;
-    };
-    await (req.type === 'blocks' ? peer.blocksServed.run(send) : send());
+    });
   } catch (e) {
     d.wire.penalise(ex.peerId, e);
   } finally {
@@ -93,9 +92,14 @@ function mempoolIds(mempool: ServedMempool): Uint8Array {
 
 function txsById(mempool: ServedMempool, ids: Uint8Array[]): Uint8Array {
   const out: Uint8Array[] = [];
+  const sent = new Set<string>();
   let bytes = 0;
   for (const h of ids) {
-    const e = mempool.get(hashToHex(h));
+    const id = hashToHex(h);
+    // One copy each: 256 asks for one large transaction filled an answer with 42 copies.
+    if (sent.has(id)) continue;
+    sent.add(id);
+    const e = mempool.get(id);
     if (!e) continue;
     const raw = encodeTx(e.tx);
     if (bytes + raw.length > LIMITS.txsResponseBytes - 1024) break;

@@ -29,19 +29,23 @@ export async function serveBlockTxn(d: BlockTxnServeDeps, ex: Exchange): Promise
       d.peers.misbehave(ex.peerId, 'malformed', `${req.rule}: ${req.detail}`);
       return;
     }
-    const block = await d.block(req.value.blockHash);
-    const txs = [];
-    if (block) {
-      const last = req.value.indexes[req.value.indexes.length - 1]!;
-      if (last >= block.txs.length) {
-        d.peers.misbehave(ex.peerId, 'malformed', `cmpct-index-out-of-range: index ${last} of ${block.txs.length}`);
-        return;
+    const { blockHash, indexes } = req.value;
+    // In this peer's turn with its sync answers (peer-state `answering`): one unread answer each.
+    await peer.answering.run(async () => {
+      const block = await d.block(blockHash);
+      const txs = [];
+      if (block) {
+        const last = indexes[indexes.length - 1]!;
+        if (last >= block.txs.length) {
+          d.peers.misbehave(ex.peerId, 'malformed', `cmpct-index-out-of-range: index ${last} of ${block.txs.length}`);
+          return;
+        }
+        for (const i of indexes) txs.push(block.txs[i]!);
       }
-      for (const i of req.value.indexes) txs.push(block.txs[i]!);
-    }
-    const out = encodeBlockTxn({ blockHash: req.value.blockHash, txs });
-    await ex.write(out);
-    peer.bytesOut += out.length + 4;
+      const out = encodeBlockTxn({ blockHash, txs });
+      await ex.write(out);
+      peer.bytesOut += out.length + 4;
+    });
   } catch (e) {
     d.wire.penalise(ex.peerId, e);
   } finally {
