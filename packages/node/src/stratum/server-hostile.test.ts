@@ -182,20 +182,22 @@ describe('connection resources', () => {
 });
 
 describe('idle connections', () => {
-  it('closes an authorised connection that has submitted nothing for ten minutes, and keeps one whose last submit is recent', async () => {
+  it('closes an authorised connection with no accepted share for ten minutes, rejected ones or not, and keeps one whose last share is recent', async () => {
     const clock = { ms: Date.now() };
     const { server, port } = await pool({ now: () => clock.ms });
     const quiet = await miner(port);
+    const junk = await miner(port);
     const working = await miner(port);
     clock.ms += 9 * 60_000;
-    // A rejected share counts as much as an accepted one: the miner is at work.
-    expect((await working.submit(worker, working.job, '00000001', 0, '00000000')).error?.[0]).toBe(20);
+    // A rejected share costs its sender nothing: it kept a slot for ten more minutes each.
+    expect((await junk.submit(worker, junk.job, '00000001', 0, '00000000')).error?.[0]).toBe(20);
+    expect((await working.submit(worker, working.job, '00000002', working.findNonce(working.job, '00000002'))).result).toBe(true);
     clock.ms += 2 * 60_000;
-    await until(() => quiet.closed, 'the quiet connection closed');
-    // Both were reviewed in the same pass.
+    await until(() => quiet.closed && junk.closed, 'the quiet and the junk connections closed');
+    // All were reviewed in the same pass.
     expect(working.closed).toBe(false);
     expect(server.connections).toBe(1);
-    expect(server.stats().disconnects).toMatchObject({ idle: 1 });
+    expect(server.stats().disconnects).toMatchObject({ idle: 2 });
   });
 });
 
