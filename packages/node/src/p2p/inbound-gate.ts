@@ -20,17 +20,24 @@ export interface InboundGateDeps {
 export class InboundGate {
   constructor(private readonly d: InboundGateDeps) {}
 
-  /** Before any handshake: refuse banned addresses, and more than the per-IP and per-netgroup limits. */
-  admit(ip: string, openFromIp: number): boolean {
+  /**
+   * Before any handshake: refuse banned addresses, and more than the per-IP and per-netgroup limits.
+   * `open` is every inbound connection open now by IP, handshakes under way included: counting only
+   * peers in the table let 32 silent sockets from one netgroup hold every pending slot.
+   */
+  admit(ip: string, open: ReadonlyMap<string, number>): boolean {
     if (this.d.bans.isBannedIp(ip)) return false;
     if (ip === SHARED_LOOPBACK) return true;
+    const openFromIp = open.get(ip) ?? 0;
     if (openFromIp >= INBOUND.perIp) {
       this.d.log.debug('refusing another inbound connection from %s (%d open)', ip, openFromIp);
       return false;
     }
     const group = netgroup(ip);
+    let openInGroup = 0;
+    for (const [other, n] of open) if (other !== SHARED_LOOPBACK && netgroup(other) === group) openInGroup += n;
     const inbound = this.inbound();
-    if (inbound.filter((p) => groupOf(p.address) === group).length >= INBOUND.perGroup) return false;
+    if (openInGroup >= INBOUND.perGroup || inbound.filter((p) => groupOf(p.address) === group).length >= INBOUND.perGroup) return false;
     return !this.d.bans.isDiscouraged(ip) || inbound.length < this.d.maxInbound / 2;
   }
 

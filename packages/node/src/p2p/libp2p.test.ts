@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import './shim.js';
 // A bare libp2p node stands in for the hostile peer: the Host interface offers no way to stop reading a stream.
@@ -11,6 +13,10 @@ import { FrameError, encodeFrame } from './frames.js';
 import { createHost, type Host } from './libp2p.js';
 
 const stops: (() => Promise<void>)[] = [];
+
+/** The collector, for measuring what is still referenced rather than what is not yet collected. */
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 afterEach(async () => {
   for (const stop of stops.splice(0)) await stop();
 });
@@ -128,5 +134,63 @@ describe('libp2p host', () => {
     expect(await closed).toBe('reset');
     // The connection itself stays: only the stalled exchange is dropped.
     expect(host.isConnected(client.peerId.toString())).toBe(true);
+  });
+
+  it('drops whatever a peer sends after the one frame an exchange carries, instead of queueing it unread', async () => {
+    const host = await server(5_000);
+    let answer!: () => void;
+    const reply = new Promise<void>((r) => (answer = r));
+    let read!: () => void;
+    const gotFrame = new Promise<void>((r) => (read = r));
+    await host.handle('/test/one/1', async (ex) => {
+      await ex.read(1024, 5_000);
+      read();
+      await reply;
+      await ex.write(new Uint8Array([7]));
+    });
+    const client = await bareClient();
+    await client.dial(multiaddr(host.addrs()[0]!));
+    const stream = await client.dialProtocol(peerIdFromString(host.peerId), '/test/one/1');
+    stream.send(encodeFrame(new Uint8Array([1])));
+    await gotFrame;
+    gc();
+    const before = process.memoryUsage().arrayBuffers;
+    // 64 MiB more on the same stream, while the handler holds it open: yamux grants window as it arrives.
+    const junk = new Uint8Array(256 * 1024).fill(9);
+    for (let i = 0; i < 256 && stream.status === 'open'; i++) if (!stream.send(junk)) await stream.onDrain();
+    await new Promise((r) => setTimeout(r, 200));
+    // Whatever is still referenced after a full collection is what the node holds.
+    gc();
+    const held = process.memoryUsage().arrayBuffers - before;
+    answer();
+    // It was all taken off the wire and dropped: the answer still goes through on the same stream.
+    expect(held).toBeLessThan(16 * 1024 * 1024);
+    expect(host.isConnected(client.peerId.toString())).toBe(true);
+  });
+
+  it('drops a connection whose yamux data frame claims more than any stream window, as soon as the header is in', async () => {
+    const host = await server(5_000);
+    const client = await bareClient();
+    const conn = await client.dial(multiaddr(host.addrs()[0]!));
+    const closed = new Promise<void>((r) => conn.addEventListener('close', () => r()));
+    const mux = (conn as unknown as { muxer: { send(b: Uint8Array): void } }).muxer;
+    // Version 0, data frame, no flags, stream 1, length 0xFFFFFFFF: the body would follow.
+    mux.send(new Uint8Array([0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff]));
+    // Without the guard it stays open, buffering, until a keep-alive ping goes unanswered (~15 s).
+    const outcome = await Promise.race([closed.then(() => 'closed'), new Promise((r) => setTimeout(() => r('still open after 5 s'), 5_000))]);
+    expect(outcome).toBe('closed');
+    expect(host.isConnected(client.peerId.toString())).toBe(false);
+  });
+
+  it('keeps no subscriptions or messages on a topic the node does not use: they had no validator, so they counted as valid and were kept', async () => {
+    const host = await createHost({ listen: ['/ip4/127.0.0.1/tcp/0'], maxConnections: 8, maxGossipBytes: 1 << 20, isBanned: () => false, agent: 'test', topics: ['ours'], heartbeatMs: 100 });
+    stops.push(() => host.stop());
+    host.subscribe('ours', async () => 'ignore');
+    const peer = await server(5_000);
+    for (const t of ['ours', 'theirs']) peer.subscribe(t, async () => 'ignore');
+    await peer.dial(host.addrs()[0]!);
+    for (let i = 0; i < 100 && host.topicPeers('ours').length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(host.topicPeers('ours')).toEqual([peer.peerId]);
+    expect(host.topicPeers('theirs')).toEqual([]);
   });
 });

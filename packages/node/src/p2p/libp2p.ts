@@ -7,9 +7,9 @@ import './shim.js';
 import { createLibp2p, type Libp2p } from 'libp2p';
 import { tcp, type TCPSocketOptions } from '@libp2p/tcp';
 import { noise } from '@chainsafe/libp2p-noise';
-import { yamux } from '@chainsafe/libp2p-yamux';
 import { identify } from '@libp2p/identify';
 import { gossipsub, TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub';
+import { guardedYamux } from './yamux-guard.js';
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
@@ -43,13 +43,15 @@ export interface HostOptions {
   isBanned: (peerId: string) => boolean;
   /**
    * Called for every inbound TCP connection before any handshake, with the
-   * remote IP and how many inbound connections from it are open already.
-   * False refuses it at once (per-IP limits, address bans).
+   * remote IP and the inbound connections open now by IP (handshakes included).
+   * False refuses it at once (per-IP and per-netgroup limits, address bans).
    */
-  admitInbound?: (ip: string, openFromIp: number) => boolean;
+  admitInbound?: (ip: string, openByIp: ReadonlyMap<string, number>) => boolean;
   /** Source address for outgoing dials, so a node bound to 127.0.0.5 is seen as 127.0.0.5. */
   localAddress?: string;
   agent: string;
+  /** The gossip topics this node uses; gossip on any other is refused. Absent: any (test hosts). */
+  topics?: string[];
   /** Tunes gossipsub heartbeats; tests and benches want fast meshes. */
   heartbeatMs?: number;
   /** How long a write waits for the peer to read (WRITE_DRAIN_MS); tests shorten it. */
@@ -183,6 +185,16 @@ function wrap(stream: Stream, peerId: string, count: (direction: 'in' | 'out', b
     }
     if (stream.writeBufferLength > 0) throw new FrameError('closed', `stream ${stream.status} before our answer was sent`);
   };
+  /**
+   * Every exchange carries one frame each way. Once ours is in, the iterator's listener is removed
+   * and the read side closed, so whatever else the peer sends is dropped on arrival: yamux grants
+   * window as data arrives, not as it is read, and the iterator's queue had no bound (8 streams
+   * of junk after a status frame took one node from 109 MB to 3.3 GB).
+   */
+  const stopReading = async (): Promise<void> => {
+    await iterator.return?.(undefined);
+    await stream.closeRead().catch(() => undefined);
+  };
   return {
     peerId,
     async read(maxBytes, timeoutMs) {
@@ -200,7 +212,10 @@ function wrap(stream: Stream, peerId: string, count: (direction: 'in' | 'out', b
           const chunk = toChunk(next.value);
           count('in', chunk.length);
           const frame = asm.push(chunk);
-          if (frame) return frame;
+          if (frame) {
+            await stopReading();
+            return frame;
+          }
         }
       } catch (e) {
         if (e instanceof FrameError) {
@@ -252,9 +267,8 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   const openInbound = new Map<string, number>();
   const admit = (maConn: MultiaddrConnection): boolean => {
     const ip = maConn.remoteAddr.getComponents().find((c) => c.name === 'ip4' || c.name === 'ip6')?.value ?? maConn.remoteAddr.toString();
-    const open = openInbound.get(ip) ?? 0;
-    if (opts.admitInbound && !opts.admitInbound(ip, open)) return false;
-    openInbound.set(ip, open + 1);
+    if (opts.admitInbound && !opts.admitInbound(ip, openInbound)) return false;
+    openInbound.set(ip, (openInbound.get(ip) ?? 0) + 1);
     maConn.addEventListener(
       'close',
       () => {
@@ -271,14 +285,18 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     addresses: { listen: opts.listen },
     transports: [tcp(opts.localAddress ? { dialOpts: bindTo(opts.localAddress) } : {})],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    streamMuxers: [guardedYamux()],
     nodeInfo: { userAgent: opts.agent },
     connectionManager: {
       maxConnections: opts.maxConnections,
       dialTimeout: 10_000,
       // The default (5 per second per IP) throttles devnets and tests, where every peer is 127.0.0.1.
       inboundConnectionThreshold: 100,
-      maxIncomingPendingConnections: 32,
+      // Connections still in their Noise and muxer handshake count against this before our gate sees
+      // them: 32 silent sockets from 8 IPs, reopened as dropped, kept every honest peer out at the
+      // default 10 s upgrade timeout. A pending one costs a descriptor and a few KB.
+      maxIncomingPendingConnections: 128,
+      inboundUpgradeTimeout: 3_000,
       // Our peer manager does the reconnecting, with its own backoff and address book.
       reconnectRetries: 0,
     },
@@ -301,6 +319,18 @@ export async function createHost(opts: HostOptions): Promise<Host> {
         floodPublish: true,
         emitSelf: false,
         maxInboundDataLength: opts.maxGossipBytes + 64 * 1024,
+        // Our topics only: messages on any other had no validator, so they counted as valid, filled
+        // the seen cache and message cache and were forwarded (a peer sending 5,000-message RPCs on
+        // topic "x" took the heap from 31 MB to 2.3 GB). No floodsub relay for topics nobody runs.
+        ...(opts.topics ? { allowedTopics: opts.topics } : {}),
+        fallbackToFloodsub: false,
+        // Gossipsub's own bounds (5,000 ids per IHAVE or IWANT, 512 IDONTWANT, 16 peer infos), fewer
+        // messages and control entries per RPC than its 5,000: we have three topics.
+        decodeRpcLimits: { maxSubscriptions: 64, maxMessages: 1_000, maxIhaveMessageIDs: 5_000, maxIwantMessageIDs: 5_000, maxIdontwantMessageIDs: 512, maxControlMessages: 256, maxPeerInfos: 16 },
+        // What we owe a peer that stops taking our gossip (a block and a few batches fit): past it
+        // that peer's gossip stream is dropped, where everything owed piled up without limit and
+        // IWANT asked for each message three times.
+        maxOutboundBufferSize: Math.max(16 * 1024 * 1024, 4 * (opts.maxGossipBytes + 64 * 1024)),
         heartbeatInterval: opts.heartbeatMs ?? 700,
         // A narrower mesh than the default 6 (Dlo 4, Dhi 12): each block and transaction reaches a node
         // from a few peers instead of up to ten, and every copy costs each end a decrypt, a yamux window

@@ -147,6 +147,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
       listen: [`${ip}/tcp/${this.o.port}`],
       maxConnections: this.o.maxInbound + this.o.maxOutbound + 8,
       maxGossipBytes: this.o.params.maxBlockSize,
+      topics: [this.ids.blocks, this.ids.txs, this.ids.cmpctBlocks],
       isBanned: (id) => this.banList.isBanned(id),
       admitInbound: (ip, open) => !this.stopped && this.gate.admit(ip, open),
       // A node on its own loopback address (simulations, tests) dials from it too, so peers see distinct IPs.
