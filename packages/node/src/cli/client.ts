@@ -1,7 +1,10 @@
 import { API_ROUTES, ApiShapeError, checkApiResponse, routePath, type RouteContract, type ApiResponse, type ApiRoute, type RouteBody, type RouteParams, type RouteQuery } from '@hackcoin/core';
 import { CliError, EXIT } from './errors.js';
+import { NODE_TEXT_MAX, terminalSafe } from './output.js';
 
 const TIMEOUT_MS = 30_000;
+/** The largest answer read from a node; a bigger one is refused rather than buffered (F8). */
+export const MAX_REPLY_BYTES = 8 * 1024 * 1024;
 
 /**
  * Thin JSON client for the node's HTTP API; turns every failure into one readable CliError. Answers
@@ -9,7 +12,7 @@ const TIMEOUT_MS = 30_000;
  * for what a command reads.
  */
 export class NodeClient {
-  /** `token` authorises the node's control routes (e.g. generate); reads never need it. */
+  /** `token` authorises the node's control routes (e.g. generate); it is sent only to routes marked `auth` in API_ROUTES. */
   constructor(
     readonly baseUrl: string,
     private readonly token?: string,
@@ -22,27 +25,34 @@ export class NodeClient {
   /** A request to `route` of core's API_ROUTES, its answer typed by the route. */
   call<R extends ApiRoute>(route: R, params: RouteParams<R>, init: { query?: RouteQuery<R>; body?: RouteBody<R> } = {}): Promise<ApiResponse<R>> {
     const method = route.slice(0, route.indexOf(' '));
-    const answers = (API_ROUTES[route] as RouteContract).alsoFor;
-    return this.request<ApiResponse<R>>(method, routePath(route, params, init.query), method === 'POST' ? (init.body ?? {}) : undefined, answers);
+    const contract = API_ROUTES[route] as RouteContract;
+    return this.request<ApiResponse<R>>(method, routePath(route, params, init.query), method === 'POST' ? (init.body ?? {}) : undefined, contract.alsoFor, contract.auth === true);
   }
 
-  /** `answers`: error statuses whose body is the route's answer all the same (health's 503). */
-  private async request<T>(method: string, path: string, body?: unknown, answers: readonly number[] = []): Promise<T> {
+  /**
+   * `answers`: error statuses whose body is the route's answer all the same (health's 503). `auth`: the
+   * route needs the token; no other request carries it, so a node only learns it when it is needed.
+   */
+  private async request<T>(method: string, path: string, body?: unknown, answers: readonly number[] = [], auth = false): Promise<T> {
     let res: Response;
+    const abort = new AbortController();
     try {
       res = await fetch(this.baseUrl + path, {
         method,
         headers: {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(this.hasToken ? { authorization: `Bearer ${this.token}` } : {}),
+          ...(auth && this.hasToken ? { authorization: `Bearer ${this.token}` } : {}),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        // A node never redirects; following one would send the request (and token) elsewhere.
+        redirect: 'error',
+        signal: AbortSignal.any([abort.signal, AbortSignal.timeout(TIMEOUT_MS)]),
       });
     } catch (e) {
+      if (isRedirect(e)) throw new CliError(`the node at ${this.baseUrl} answered ${path} with a redirect, which a HackCoin node never sends: not followed (check --node URL)`, EXIT.node);
       throw new CliError(`cannot reach the node at ${this.baseUrl} (${reason(e)}): is it running? choose another with --node URL`, EXIT.node);
     }
-    const text = await res.text();
+    const text = await this.readBody(res, abort, path);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -50,8 +60,8 @@ export class NodeClient {
       throw new CliError(`unexpected answer from ${this.baseUrl}${path} (HTTP ${res.status}, not JSON): is --node a HackCoin node?`, EXIT.node);
     }
     if (!res.ok && !answers.includes(res.status)) {
-      const err = json as { error?: string; message?: string };
-      throw new NodeApiError(res.status, err.error ?? 'error', err.message ?? `HTTP ${res.status}`);
+      const err = (typeof json === 'object' && json !== null ? json : {}) as { error?: unknown; message?: unknown };
+      throw new NodeApiError(res.status, typeof err.error === 'string' ? err.error : 'error', typeof err.message === 'string' ? err.message : `HTTP ${res.status}`);
     }
     try {
       return checkApiResponse(method, path, res.status, json) as T;
@@ -59,6 +69,36 @@ export class NodeClient {
       if (e instanceof ApiShapeError) throw new CliError(`the node at ${this.baseUrl} sent a ${e.message}: is --node a HackCoin node of this version?`, EXIT.node);
       throw e;
     }
+  }
+
+  /** The body as text, read as a stream and refused past MAX_REPLY_BYTES (by Content-Length when given). */
+  private async readBody(res: Response, abort: AbortController, path: string): Promise<string> {
+    const tooLarge = (): CliError => {
+      abort.abort();
+      return new CliError(`the node's answer to ${path} was too large (over ${MAX_REPLY_BYTES / (1024 * 1024)} MiB): refused; is --node a HackCoin node?`, EXIT.node);
+    };
+    const declared = res.headers.get('content-length');
+    if (declared !== null && /^\s*\d+\s*$/.test(declared) && Number(declared) > MAX_REPLY_BYTES) throw tooLarge();
+    if (res.body === null) return '';
+    const reader = res.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > MAX_REPLY_BYTES) {
+          await reader.cancel().catch(() => undefined);
+          throw tooLarge();
+        }
+        chunks.push(value);
+      }
+    } catch (e) {
+      if (e instanceof CliError) throw e;
+      throw new CliError(`the node at ${this.baseUrl} broke off its answer to ${path} (${reason(e)})`, EXIT.node);
+    }
+    return new TextDecoder().decode(Buffer.concat(chunks, size));
   }
 }
 
@@ -69,8 +109,16 @@ export class NodeApiError extends CliError {
     readonly code: string,
     detail: string,
   ) {
-    super(status === 400 && code !== 'bad-request' ? `node rejected it: ${code}${detail && detail !== code ? ` (${detail})` : ''}` : `node: ${detail}`, EXIT.error);
+    // Both strings come from the node: made inert for the terminal and capped before they reach a message.
+    const c = terminalSafe(code, { max: NODE_TEXT_MAX });
+    const d = terminalSafe(detail, { max: NODE_TEXT_MAX });
+    super(status === 400 && code !== 'bad-request' ? `node rejected it: ${c}${d && detail !== code ? ` (${d})` : ''}` : `node: ${d}`, EXIT.error);
   }
+}
+
+function isRedirect(e: unknown): boolean {
+  const cause = (e as { cause?: { message?: unknown } }).cause;
+  return cause?.message === 'unexpected redirect';
 }
 
 function reason(e: unknown): string {

@@ -2,14 +2,19 @@
 export class Output {
   constructor(readonly json: boolean) {}
 
+  /**
+   * `text` is the human form: one line, or an array of lines. Each line passes through terminalSafe, as
+   * commands fill them with strings from the node (revert reasons, event names, peer addresses...); the
+   * --json document needs no such care, JSON.stringify escapes every control character.
+   */
   result(value: unknown, text: string | string[]): void {
     if (this.json) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-    else process.stdout.write(`${Array.isArray(text) ? text.join('\n') : text}\n`);
+    else process.stdout.write(`${(Array.isArray(text) ? text : [text]).map((l) => terminalSafe(l)).join('\n')}\n`);
   }
 
   /** A human note; --json output stays a single parseable document, so notes still go to stderr there. */
   note(text: string): void {
-    process.stderr.write(`${text}\n`);
+    process.stderr.write(`${terminalSafe(text)}\n`);
   }
 }
 
@@ -17,4 +22,35 @@ export function table(rows: string[][]): string[] {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd());
+}
+
+/** The most of one node-supplied string (an error's code or message) shown in an error line. */
+export const NODE_TEXT_MAX = 300;
+
+/** What stands in for a character that would act on the terminal instead of being shown. */
+const REPLACEMENT = '\uFFFD';
+
+// ESC sequences, removed whole. String sequences (OSC `ESC ]`, DCS `ESC P`, SOS `ESC X`, PM `ESC ^`,
+// APC `ESC _`) run to BEL or ST (`ESC \`); without a terminator only the ESC goes (below), leaving the
+// rest as inert text. CSI `ESC [` params intermediates final; any other `ESC` intermediates final.
+const ESC_SEQUENCE = /\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b\[[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]|\x1b[\x20-\x2f]*(?![[\]PX^_])[\x30-\x7e]/g;
+// C0 controls but \t and \n, DEL, C1 controls, bidi embeddings/overrides/isolates and marks
+// (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C).
+const CONTROL_MULTILINE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// The same plus \n and the Unicode line and paragraph separators: one line stays one line.
+const CONTROL_LINE = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `s` made inert for a terminal: ESC sequences are dropped; every other control character (C0 but tab,
+ * DEL, C1) and bidi control becomes U+FFFD. A single line (the default) also loses its line breaks, so
+ * node data cannot forge an extra line; `multiline` keeps \n. `max` caps the result (in code points)
+ * with an ellipsis. Text without such characters comes back unchanged.
+ */
+export function terminalSafe(s: string, opts: { multiline?: boolean; max?: number } = {}): string {
+  let out = s.replace(ESC_SEQUENCE, '').replace(opts.multiline ? CONTROL_MULTILINE : CONTROL_LINE, REPLACEMENT);
+  if (opts.max !== undefined && out.length > opts.max) {
+    const chars = Array.from(out);
+    if (chars.length > opts.max) out = `${chars.slice(0, opts.max - 1).join('')}…`;
+  }
+  return out;
 }

@@ -2,6 +2,7 @@ import { CliError, EXIT, usageError } from './errors.js';
 import { parseCli } from './options.js';
 import { makeContext, type CommandContext } from './context.js';
 import { HELP } from './help.js';
+import { terminalSafe } from './output.js';
 import { createCommand } from './commands/create.js';
 import { importCommand } from './commands/import.js';
 import { listCommand } from './commands/list.js';
@@ -45,13 +46,15 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     await run(makeContext(opts));
     return 0;
   } catch (e) {
+    // Messages can carry node-supplied text (a refusal's reason, a revert reason): terminalSafe keeps
+    // it from acting on the terminal and keeps the error to one line.
     if (e instanceof CliError) {
-      process.stderr.write(`error: ${e.message}\n`);
+      process.stderr.write(`error: ${terminalSafe(e.message)}\n`);
       return e.exitCode;
     }
     // Unexpected: still one line; the stack only on request, as it can be long and is for developers.
-    process.stderr.write(`error: ${(e as Error).message ?? String(e)}\n`);
-    if (env.HACKCOIN_DEBUG) process.stderr.write(`${(e as Error).stack ?? ''}\n`);
+    process.stderr.write(`error: ${terminalSafe((e as Error).message ?? String(e))}\n`);
+    if (env.HACKCOIN_DEBUG) process.stderr.write(`${terminalSafe((e as Error).stack ?? '', { multiline: true })}\n`);
     return EXIT.error;
   }
 }
