@@ -63,6 +63,9 @@ export async function addressState(client: NodeClient, address: string): Promise
   return { address: formatAddress(mine), nonce, nextNonce, pending, balance: computeBalance({ balance: j.balance, nonce: j.nonce, pending }), height: j.height };
 }
 
+/** More pending transactions than one sender can have in a mempool (64 in ours). */
+const MAX_PENDING_RUN = 1_000;
+
 /**
  * The next nonce is signed with, so the node must show why it is past the confirmed one: one
  * pending transaction of ours for each nonce between, each carrying our own signature (which it
@@ -72,11 +75,17 @@ export async function addressState(client: NodeClient, address: string): Promise
  */
 function checkPendingRun(pending: readonly AddressTx[], mine: Uint8Array, nonce: bigint, nextNonce: bigint, address: string): void {
   const refuse = (why: string) => new CliError(`the node's account of ${address} does not hold together (${why}): refusing to sign`, EXIT.node);
-  if (nextNonce < nonce || nextNonce - nonce > BigInt(pending.length)) throw refuse(`next nonce ${nextNonce} after confirmed nonce ${nonce}`);
+  if (nextNonce < nonce || nextNonce - nonce > BigInt(Math.min(pending.length, MAX_PENDING_RUN))) throw refuse(`next nonce ${nextNonce} after confirmed nonce ${nonce}`);
+  const me = formatAddress(mine).toLowerCase();
   const signed = new Set<bigint>();
   for (const p of pending) {
-    const tx = ownSigned(p, mine);
-    if (tx) signed.add(tx.nonce);
+    // Only claims of ours inside the run are checked, each once: a signature check per entry of
+    // whatever list the node sends would let it spend the CLI's time.
+    if (p.from?.toLowerCase() !== me || p.nonce === undefined) continue;
+    const n = BigInt(p.nonce);
+    if (n < nonce || n >= nextNonce || signed.has(n)) continue;
+    if (!ownSigned(p, mine)) throw refuse(`no pending transaction signed by it at nonce ${n}`);
+    signed.add(n);
   }
   for (let n = nonce; n < nextNonce; n++) if (!signed.has(n)) throw refuse(`no pending transaction signed by it at nonce ${n}`);
 }
