@@ -85,8 +85,11 @@ export class BlockViews {
       const count = block.txs.length;
       this.counts.set(e, count);
       const txs = JSON.stringify(block.txs.map((tx) => txJson(tx, this.backend)));
-      const stats = JSON.stringify(await this.statsOf(e, block, onMainChain));
-      this.rendered.set(key, { txs, count, stats }, txs.length + stats.length);
+      const computed = await this.statsOf(e, block, onMainChain);
+      const stats = JSON.stringify(computed);
+      // A main-chain block's fees unknown means a receipt not readable yet (the block just
+      // connected): served as is, not kept, so the next request reads them.
+      if (!(onMainChain && computed.fees === null)) this.rendered.set(key, { txs, count, stats }, txs.length + stats.length);
       return { txs, count, stats };
     })();
     this.rendering.set(key, run);

@@ -146,7 +146,14 @@ export async function networkParams(client: NodeClient, opts: Pick<CliOptions, '
       EXIT.node,
     );
   }
-  if (pinned !== params.network) writePins(opts.dataDir, { ...pins, [opts.nodeUrl]: params.network });
+  if (pinned !== params.network) {
+    // The pin is a memory of first use: a data directory we cannot write leaves it unpinned, not broken.
+    try {
+      writePins(opts.dataDir, { ...pins, [opts.nodeUrl]: params.network });
+    } catch {
+      // Next use checks against the node's network again, as a first use does.
+    }
+  }
   return params;
 }
 

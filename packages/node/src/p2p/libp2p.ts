@@ -324,9 +324,10 @@ export async function createHost(opts: HostOptions): Promise<Host> {
         // topic "x" took the heap from 31 MB to 2.3 GB). No floodsub relay for topics nobody runs.
         ...(opts.topics ? { allowedTopics: opts.topics } : {}),
         fallbackToFloodsub: false,
-        // Gossipsub's own bounds (5,000 ids per IHAVE or IWANT, 512 IDONTWANT, 16 peer infos), fewer
-        // messages and control entries per RPC than its 5,000: we have three topics.
-        decodeRpcLimits: { maxSubscriptions: 64, maxMessages: 1_000, maxIhaveMessageIDs: 5_000, maxIwantMessageIDs: 5_000, maxIdontwantMessageIDs: 512, maxControlMessages: 256, maxPeerInfos: 16 },
+        // Gossipsub's own bounds (5,000 messages, as many as one IWANT of ours asks for and gets in one
+        // RPC; 5,000 ids per IHAVE or IWANT, 512 IDONTWANT, 16 peer infos), fewer subscriptions and
+        // control entries per RPC than its 5,000: we have three topics.
+        decodeRpcLimits: { maxSubscriptions: 64, maxMessages: 5_000, maxIhaveMessageIDs: 5_000, maxIwantMessageIDs: 5_000, maxIdontwantMessageIDs: 512, maxControlMessages: 256, maxPeerInfos: 16 },
         // What we owe a peer that stops taking our gossip (a block and a few batches fit): past it
         // that peer's gossip stream is dropped, where everything owed piled up without limit and
         // IWANT asked for each message three times.

@@ -40,11 +40,13 @@ export class PeerState {
   lastBlockAt = 0;
   lastTxAt = 0;
   /**
-   * Answers to this peer's requests (sync and getblocktxn), one at a time: each stays in our send
+   * Answers to this peer's sync requests, one at a time: each stays in our send
    * buffer until the peer reads it, so a peer that stops reading holds one answer, not one per
    * stream it opened (16 sync and 16 getblocktxn streams held ~65 MB).
    */
   readonly answering = new SerialQueue();
+  /** getblocktxn answers, one at a time, apart from the sync answers: a block relay must not wait behind a 10 MB blocks answer. */
+  readonly answeringBlockTxn = new SerialQueue();
   /** This connection was sent our mempool's ids: Core's BIP35 answer is once per connection too. */
   mempoolServed = false;
   /** Addresses this peer may still add to our address manager. */

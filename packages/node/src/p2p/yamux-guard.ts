@@ -1,12 +1,12 @@
 import { yamux } from '@chainsafe/libp2p-yamux';
 
 /**
- * Largest yamux data frame taken from a peer: the most a stream's receive window can ever grant
- * (yamux's own MAX_STREAM_WINDOW). Yamux 8's decoder buffers a data frame of whatever length its
- * header declares, up to 4 GiB, and checks the window only once the frame is complete: one
- * header declaring 0xFFFFFFFF followed by junk held 1.5 GB of one node's memory in 4.8 s.
+ * A yamux data frame may carry at most what its stream's receive window has left. Yamux 8's decoder
+ * buffers a data frame of whatever length its header declares, up to 4 GiB, and checks the window
+ * only once the frame is complete: one header declaring 0xFFFFFFFF followed by junk held 1.5 GB of
+ * one node's memory in 4.8 s. A frame opening a stream we have not seen gets the initial window.
  */
-export const MAX_YAMUX_FRAME = 16 * 1024 * 1024;
+const INITIAL_STREAM_WINDOW = 256 * 1024;
 
 const DATA_FRAME = 0;
 const HEADER_LENGTH = 12;
@@ -19,6 +19,12 @@ interface FrameBuffer {
 interface Decoder {
   buffer: FrameBuffer;
   readFrame(): unknown;
+}
+
+/** What the guard reads of yamux's muxer and streams. */
+interface GuardedMuxer {
+  decoder: Decoder;
+  streams: { streamId?: number; recvWindowCapacity?: number }[];
 }
 
 type Muxers = ReturnType<typeof yamux>;
@@ -34,20 +40,23 @@ export function guardedYamux(init?: Parameters<typeof yamux>[0]): Muxers {
     const create = factory.createStreamMuxer.bind(factory);
     factory.createStreamMuxer = ((...args: Parameters<typeof create>) => {
       const muxer = create(...args);
-      guard((muxer as unknown as { decoder: Decoder }).decoder);
+      guard(muxer as unknown as GuardedMuxer);
       return muxer;
     }) as typeof factory.createStreamMuxer;
     return factory;
   };
 }
 
-function guard(decoder: Decoder): void {
+function guard(muxer: GuardedMuxer): void {
+  const { decoder } = muxer;
   const readFrame = decoder.readFrame.bind(decoder);
   decoder.readFrame = () => {
     const b = decoder.buffer;
     if (b.byteLength >= HEADER_LENGTH && b.get(1) === DATA_FRAME) {
+      const id = b.get(4) * 2 ** 24 + (b.get(5) << 16) + (b.get(6) << 8) + b.get(7);
       const length = b.get(8) * 2 ** 24 + (b.get(9) << 16) + (b.get(10) << 8) + b.get(11);
-      if (length > MAX_YAMUX_FRAME) throw new Error(`yamux data frame of ${length} bytes exceeds ${MAX_YAMUX_FRAME}`);
+      const window = muxer.streams.find((s) => s.streamId === id)?.recvWindowCapacity ?? INITIAL_STREAM_WINDOW;
+      if (length > window) throw new Error(`yamux data frame of ${length} bytes on stream ${id} exceeds its window of ${window}`);
     }
     return readFrame();
   };

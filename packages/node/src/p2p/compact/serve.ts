@@ -30,8 +30,8 @@ export async function serveBlockTxn(d: BlockTxnServeDeps, ex: Exchange): Promise
       return;
     }
     const { blockHash, indexes } = req.value;
-    // In this peer's turn with its sync answers (peer-state `answering`): one unread answer each.
-    await peer.answering.run(async () => {
+    // One at a time per peer (peer-state `answeringBlockTxn`): one unread answer, not one per stream.
+    await peer.answeringBlockTxn.run(async () => {
       const block = await d.block(blockHash);
       const txs = [];
       if (block) {
