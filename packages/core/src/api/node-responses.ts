@@ -109,6 +109,8 @@ export const poolStatsSchema = z.object({
     garbage: count,
     'not-reading': count,
     'rejected-shares': count,
+    /** Closed to make room for a newcomer in a full pool: the connection longest without an accepted share. */
+    evicted: count,
   }),
   /** Connections refused at the pool-wide or per-address limit. */
   refusedConnections: count,

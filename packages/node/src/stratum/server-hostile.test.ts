@@ -167,6 +167,26 @@ describe('connection resources', () => {
     expect(server.stats().refusedConnections).toBe(1);
   });
 
+  it('makes room in a full pool by closing the connection longest without an accepted share, once that is over a minute', async () => {
+    const clock = { ms: Date.now() };
+    const { server, port } = await pool({ maxConnections: 3, now: () => clock.ms });
+    const [a, b, c] = [await miner(port), await miner(port), await miner(port)];
+    clock.ms += 2 * 60_000;
+    expect((await b.submit(worker, b.job, '00000002', b.findNonce(b.job, '00000002'))).result).toBe(true);
+    // a connected first and has shared nothing since: it goes; then c.
+    const d = await raw(port);
+    await until(() => a.closed, 'the quietest connection evicted');
+    const e = await raw(port);
+    await until(() => c.closed, 'the next quietest evicted');
+    // Left: b, which shared just now, and d and e, connected just now: a newcomer is refused.
+    const f = await raw(port);
+    await until(() => f.closed(), 'the newcomer refused', 3000);
+    expect([b.closed, d.closed(), e.closed()]).toEqual([false, false, false]);
+    expect(server.connections).toBe(3);
+    expect(server.stats().disconnects).toMatchObject({ evicted: 2 });
+    expect(server.stats().refusedConnections).toBe(1);
+  });
+
   it('closes a connection that has not authorised a worker in time, and keeps one that has', async () => {
     const { server, port } = await pool({ authTimeoutMs: 300 });
     const idle = await raw(port);

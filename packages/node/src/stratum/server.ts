@@ -81,6 +81,8 @@ export const STATS_WORKERS = 100;
 /** Below a typical 1,024-descriptor soft limit's worth of sockets plus the node's own files and peers. */
 export const DEFAULT_MAX_CONNECTIONS = 1024;
 export const DEFAULT_MAX_CONNECTIONS_PER_IP = 64;
+/** How long a connection must have gone without an accepted share before a full pool closes it for a newcomer. */
+export const EVICT_QUIET_MS = 60_000;
 /** A miner subscribes and authorises in its first round trips; 30 s covers a slow link many times over. */
 export const DEFAULT_AUTH_TIMEOUT_MS = 30_000;
 export const DEFAULT_SHARE_INTERVAL_SECONDS = 5;
@@ -112,7 +114,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   private readonly workers = new WorkerBook();
   private readonly recentShares: { t: number; d: number }[] = [];
   /** Connections closed, by reason: what hostile or broken miners cost shows here. */
-  private readonly closes: Record<CloseReason, number> = { 'peer-closed': 0, 'pool-stopping': 0, idle: 0, 'not-authorised': 0, 'line-too-long': 0, garbage: 0, 'not-reading': 0, 'rejected-shares': 0 };
+  private readonly closes: Record<CloseReason, number> = { 'peer-closed': 0, 'pool-stopping': 0, idle: 0, 'not-authorised': 0, 'line-too-long': 0, garbage: 0, 'not-reading': 0, 'rejected-shares': 0, evicted: 0 };
   /** Connections turned away at the pool-wide or per-address limit. */
   private refused = 0;
   readonly blocks: FoundBlock[] = [];
@@ -252,7 +254,8 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     const key = clientKey(socket.remoteAddress ?? 'unknown');
     const count = this.perIp.get(key) ?? 0;
     if (!this.accepting) return void socket.destroy();
-    if (this.sessions.size >= (this.o.maxConnections ?? DEFAULT_MAX_CONNECTIONS) || count >= (this.o.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP)) {
+    const full = (): boolean => this.sessions.size >= (this.o.maxConnections ?? DEFAULT_MAX_CONNECTIONS) && !this.makeRoom();
+    if (count >= (this.o.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP) || full()) {
       this.refused++;
       socket.destroy();
       return;
@@ -265,6 +268,20 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     }, this.now());
     const s = new StratumSession(this.nextSessionId++, socket, this, vardiff, this.o.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS, this.now(), () => this.now());
     this.sessions.add(s);
+  }
+
+  /**
+   * A full pool closes the connection whose last accepted share (or connection, if none) is oldest,
+   * when that is over a minute old, to take a newcomer: a miner at work shares every few seconds
+   * (vardiff's aim), so only connections that hold a slot without work make way, and holding all of
+   * them costs a share per connection per minute instead of nothing.
+   */
+  private makeRoom(): boolean {
+    let quietest: StratumSession | undefined;
+    for (const s of this.sessions) if (!quietest || s.lastSubmit < quietest.lastSubmit) quietest = s;
+    if (!quietest || this.now() - quietest.lastSubmit < EVICT_QUIET_MS) return false;
+    quietest.close('evicted');
+    return true;
   }
 
   private refreshJob(clean: boolean): Promise<void> {

@@ -40,7 +40,7 @@ const MAX_SENT_JOBS = 64;
 export const MAX_JOB_ALIASES = 16;
 
 /** Why the pool closed a connection (or `peer-closed` when the miner did). */
-export type CloseReason = 'peer-closed' | 'pool-stopping' | 'idle' | 'not-authorised' | 'line-too-long' | 'garbage' | 'not-reading' | 'rejected-shares';
+export type CloseReason = 'peer-closed' | 'pool-stopping' | 'idle' | 'not-authorised' | 'line-too-long' | 'garbage' | 'not-reading' | 'rejected-shares' | 'evicted';
 
 /** A job id as this connection was sent it: the pool job it names and the share difficulty it is judged at. */
 export interface SentJob {
