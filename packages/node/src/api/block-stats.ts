@@ -1,4 +1,4 @@
-import { blockSubsidy, encodeBlock, encodeTx, isContractTx, txHash, type Block, type BlockStats, type ConsensusParams, type TransferTx } from '@hackcoin/core';
+import { blockSize, blockSubsidy, encodeTx, isContractTx, txHash, type Block, type BlockStats, type ConsensusParams, type TransferTx } from '@hackcoin/core';
 import { checksummed } from './address-format.js';
 
 /** A contract transaction's receipt as the contract store keeps it: what its fee was charged from. */
@@ -44,7 +44,7 @@ export async function blockStats(
   rates.sort((a, b) => a - b);
   const round = (x: number) => Math.round(x * 100) / 100;
   return {
-    size: encodeBlock(block).length,
+    size: blockSize(block),
     miner: checksummed(coinbase.to),
     reward: coinbase.amount.toString(),
     subsidy: blockSubsidy(height, params).toString(),

@@ -59,7 +59,7 @@ export async function addressState(client: NodeClient, address: string): Promise
   });
   const nonce = BigInt(j.nonce);
   const nextNonce = BigInt(j.nextNonce);
-  checkPendingRun(j.pending, mine, nonce, nextNonce, address);
+  checkPendingRun(j.pending, mine, me, nonce, nextNonce, address);
   return { address: formatAddress(mine), nonce, nextNonce, pending, balance: computeBalance({ balance: j.balance, nonce: j.nonce, pending }), height: j.height };
 }
 
@@ -73,10 +73,9 @@ const MAX_PENDING_RUN = 1_000;
  * nonce the network cannot use yet, to hold back and broadcast once the gap fills, paying twice.
  * The confirmed nonce itself is the node's word (`balance --verify` proves it).
  */
-function checkPendingRun(pending: readonly AddressTx[], mine: Uint8Array, nonce: bigint, nextNonce: bigint, address: string): void {
+function checkPendingRun(pending: readonly AddressTx[], mine: Uint8Array, me: string, nonce: bigint, nextNonce: bigint, address: string): void {
   const refuse = (why: string) => new CliError(`the node's account of ${address} does not hold together (${why}): refusing to sign`, EXIT.node);
   if (nextNonce < nonce || nextNonce - nonce > BigInt(Math.min(pending.length, MAX_PENDING_RUN))) throw refuse(`next nonce ${nextNonce} after confirmed nonce ${nonce}`);
-  const me = formatAddress(mine).toLowerCase();
   const signed = new Set<bigint>();
   for (const p of pending) {
     // Only claims of ours inside the run are checked, each once: a signature check per entry of
@@ -84,18 +83,17 @@ function checkPendingRun(pending: readonly AddressTx[], mine: Uint8Array, nonce:
     if (p.from?.toLowerCase() !== me || p.nonce === undefined) continue;
     const n = BigInt(p.nonce);
     if (n < nonce || n >= nextNonce || signed.has(n)) continue;
-    if (!ownSigned(p, mine)) throw refuse(`no pending transaction signed by it at nonce ${n}`);
+    if (!signedBy(p, mine)) throw refuse(`no pending transaction signed by it at nonce ${n}`);
     signed.add(n);
   }
   for (let n = nonce; n < nextNonce; n++) if (!signed.has(n)) throw refuse(`no pending transaction signed by it at nonce ${n}`);
 }
 
-/** A pending entry rebuilt as the transfer it claims to be, if it is one signed by `mine`. */
-function ownSigned(p: AddressTx, mine: Uint8Array): TransferTx | undefined {
-  if (p.type !== 'transfer' || p.nonce === undefined || p.fee === undefined || p.publicKey === undefined || p.signature === undefined) return undefined;
-  let tx: TransferTx;
+/** Whether a pending entry, rebuilt as the transfer it claims to be, hashes to its id and carries `mine`'s signature. */
+function signedBy(p: AddressTx, mine: Uint8Array): boolean {
+  if (p.type !== 'transfer' || p.nonce === undefined || p.fee === undefined || p.publicKey === undefined || p.signature === undefined) return false;
   try {
-    tx = {
+    const tx: TransferTx = {
       kind: 'transfer',
       chainId: p.chainId,
       nonce: BigInt(p.nonce),
@@ -106,11 +104,10 @@ function ownSigned(p: AddressTx, mine: Uint8Array): TransferTx | undefined {
       publicKey: hexToBytes(p.publicKey),
       signature: hexToBytes(p.signature),
     };
-    if (txId(tx) !== p.id || !equalBytes(txSender(tx), mine) || !verifyTransferSignature(tx)) return undefined;
+    return txId(tx) === p.id && equalBytes(txSender(tx), mine) && verifyTransferSignature(tx);
   } catch {
-    return undefined;
+    return false;
   }
-  return tx;
 }
 
 const PINS_FILE = 'cli-networks.json';

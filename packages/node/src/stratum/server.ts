@@ -278,8 +278,8 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
    */
   private makeRoom(): boolean {
     let quietest: StratumSession | undefined;
-    for (const s of this.sessions) if (!quietest || s.lastSubmit < quietest.lastSubmit) quietest = s;
-    if (!quietest || this.now() - quietest.lastSubmit < EVICT_QUIET_MS) return false;
+    for (const s of this.sessions) if (!quietest || s.lastWork < quietest.lastWork) quietest = s;
+    if (!quietest || this.now() - quietest.lastWork < EVICT_QUIET_MS) return false;
     quietest.close('evicted');
     return true;
   }
@@ -390,7 +390,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     // A block is still worth its reward once the record is full, and it moves the tip, which empties the record.
     // Only work keeps a slot: a rejected share costs its sender nothing, and one every few minutes
     // held a connection (of 64 per IP, 1,024 in all) for good.
-    session.lastSubmit = this.now();
+    session.lastWork = this.now();
     if (seen === 'full' && !isBlock) {
       const refused = this.reject(worker, address, 'stale', difficulty, StratumError.jobNotFound, 'share limit for this block reached; wait for the next block');
       return { ...refused, poolLimit: true };
@@ -427,7 +427,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   private review(): void {
     const now = this.now();
     const idleMs = this.o.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-    for (const s of [...this.sessions]) if (now - s.lastSubmit > idleMs) s.close('idle');
+    for (const s of [...this.sessions]) if (now - s.lastWork > idleMs) s.close('idle');
     if (this.o.varDiff === false || !this.job) return;
     const ceiling = this.blockDifficulty(this.job);
     for (const s of this.sessions) if (s.workers.size > 0) this.retune(s, s.vardiff.review(ceiling, now));

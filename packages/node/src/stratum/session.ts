@@ -72,11 +72,11 @@ export class StratumSession {
   readonly vardiff: VarDiff;
   subscribed = false;
   /**
-   * Pool-clock time of the last submit the pool judged (accepted or
-   * rejected). Our own notifies keep the socket busy, so only the miner's
-   * submits tell a working connection from one that just holds a slot.
+   * Pool-clock time of the last accepted share (or of connecting, before any). Our own notifies keep
+   * the socket busy and a rejected share costs nothing, so only accepted work tells a working
+   * connection from one that just holds a slot.
    */
-  lastSubmit: number;
+  lastWork: number;
   /** Difficulty in force when each pool job was sent: a share is judged, and credited, at its job's difficulty. */
   private readonly jobDifficulty = new Map<string, number>();
   /** Alias id → pool job, for work re-sent at a new difficulty. */
@@ -106,7 +106,7 @@ export class StratumSession {
     /** The pool's clock (ms): the submit budget refills by it, so a test can hold it still. */
     private readonly clock: () => number = Date.now,
   ) {
-    this.lastSubmit = connectedAt;
+    this.lastWork = connectedAt;
     this.tokensAt = clock();
     this.extranonce1 = extranonce1For(id);
     this.vardiff = vardiff;
