@@ -1,6 +1,6 @@
 import { getParams, parseAddress, difficultyFromBits } from '@hackcoin/core';
 import type { NodeConfig } from './config/config.js';
-import { Chain } from './chain/chain.js';
+import { Chain, STATE_FLUSH } from './chain/chain.js';
 import { Mempool } from './mempool/mempool.js';
 import { Miner } from './mining/miner.js';
 import { openDatabase, type Database } from './store/db.js';
@@ -56,7 +56,16 @@ export class FullNode {
     let network: Network | undefined;
     let pool: Pool | undefined;
     try {
-      const chain = await Chain.open({ db, params, backend, verifier, log: log.child('chain'), reindex: config.reindex, trieCacheBytes: config.stateCacheBytes });
+      const chain = await Chain.open({
+        db,
+        params,
+        backend,
+        verifier,
+        log: log.child('chain'),
+        reindex: config.reindex,
+        trieCacheBytes: config.stateCacheBytes,
+        stateFlush: { ...STATE_FLUSH, blocks: config.stateFlushBlocks },
+      });
       chain.on('block:connected', (e, block) => {
         log.info(`block ${e.height} ${e.id} txs=${block.txs.length} diff=${difficultyFromBits(e.header.bits)}`);
       });
@@ -175,7 +184,7 @@ export class FullNode {
     await this.miner.stop();
     await this.pool?.stop();
     await Promise.all([this.network?.stop(), this.api.close()]);
-    await this.chain.drain();
+    await this.chain.close();
     this.unwire();
     await this.metricsServer?.close();
     await this.db.close();

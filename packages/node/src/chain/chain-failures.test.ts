@@ -339,13 +339,13 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     const fx = await fixture();
     await fx.mine(2);
     const b = (await fx.branch()).next({ txs: [fx.tx(W.minerA, W.alice, 3n * COIN)] });
-    const trie = (fx.chain as unknown as { trie: { remember: (nodes: unknown) => void } }).trie;
-    const remember = trie.remember.bind(trie);
-    trie.remember = () => {
+    const trie = (fx.chain as unknown as { trie: { forgetReplaced: (nodes: unknown) => void } }).trie;
+    const forgetReplaced = trie.forgetReplaced.bind(trie);
+    trie.forgetReplaced = () => {
       throw new RangeError('Array buffer allocation failed');
     };
     expect((await fx.chain.processBlock(b)).status).toBe('deferred');
-    trie.remember = remember;
+    trie.forgetReplaced = forgetReplaced;
     expect(fx.chain.haltReason).toMatch(new RegExp(`block ${id(b)} at height 3 was written but not applied in memory`));
     expect(fx.chain.getEntry(id(b))!.status & Status.invalid).toBe(0);
     await fx.chain.settled().catch(() => undefined);

@@ -30,7 +30,6 @@ import {
   type ConsensusParams,
   type SignatureBackend,
   type TrieNodeReader,
-  type CreatedNodes,
   type HistoryCursor,
   addressKey,
 } from '@hackcoin/core';
@@ -49,7 +48,7 @@ import type { ContractExecutor } from '@hackcoin/core';
 import { indexOps, storedReceipts } from './indexes.js';
 import { ByteArena } from './byte-arena.js';
 import { OrphanPool } from './orphans.js';
-import { TrieNodeStore } from './trie-store.js';
+import { TrieNodeStore, type Flush, type FlushPolicy } from './trie-store.js';
 import { AccountCache } from './account-cache.js';
 import type { SignatureVerifier } from '../verify/signature-verifier.js';
 import type { BlockSignatures } from '../verify/block-signatures.js';
@@ -152,6 +151,17 @@ export type BlockStatus = 'connected' | 'side' | 'orphan' | 'duplicate' | 'ignor
 const TRIE_CACHE_BYTES = 384 * 1024 * 1024;
 /** Accounts kept after a block writes them (~100 bytes each): a few blocks' worth of 2,000. */
 const ACCOUNT_CACHE_ENTRIES = 32_768;
+/**
+ * The state tree is written every 16 blocks, or once the nodes created since the last flush
+ * take 24 MiB (about 17 blocks of 1,000 transfers). Memory holds those of two intervals.
+ */
+export const STATE_FLUSH: FlushPolicy = { blocks: 16, bytes: 24 * 1024 * 1024 };
+/**
+ * A flush writes the tree this many blocks below the tip and keeps the trees above it in
+ * memory: a reorg that shallow never replays blocks, and a light client proving a balance
+ * six confirmations deep always finds the tree it asks for.
+ */
+const STATE_FLUSH_LAG = 8;
 
 export interface ChainOptions {
   db: Database;
@@ -166,6 +176,8 @@ export interface ChainOptions {
   verifier?: SignatureVerifier;
   /** Budget of the state-tree node cache; default TRIE_CACHE_BYTES. */
   trieCacheBytes?: number;
+  /** When the state tree is written (blocks 1: every block's tree stays provable, an archive node); default STATE_FLUSH. */
+  stateFlush?: FlushPolicy;
 }
 
 /**
@@ -216,7 +228,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     this.log = opts.log;
     this.now = opts.now ?? (() => Math.floor(Date.now() / 1000));
     this.contractExecutor = opts.executor;
-    this.trie = new TrieNodeStore(opts.db, opts.trieCacheBytes ?? TRIE_CACHE_BYTES);
+    this.trie = new TrieNodeStore(opts.db, opts.trieCacheBytes ?? TRIE_CACHE_BYTES, opts.stateFlush ?? STATE_FLUSH);
   }
 
   static async open(opts: ChainOptions & { reindex?: boolean }): Promise<Chain> {
@@ -238,9 +250,10 @@ export class Chain extends TypedEmitter<ChainEvents> {
   }
 
   /**
-   * The state tree's nodes: the committed state at any stored block's root, for proofs and
-   * templates. Without `replacing`: only a connect may drop the nodes it replaces from the
-   * cache, or each template built on the tip would send the next connect to LevelDB.
+   * The state tree's nodes: the committed state at the root of any block whose tree is held,
+   * for proofs and templates. Without `replacing`: only a connect may drop the nodes it
+   * replaces from the cache, or each template built on the tip would send the next connect to
+   * LevelDB.
    */
   readonly stateNodes: TrieNodeReader = { node: (hash) => this.trie.node(hash) };
 
@@ -510,6 +523,20 @@ export class Chain extends TypedEmitter<ChainEvents> {
     });
   }
 
+  /**
+   * drain(), then the state tree's unwritten nodes at the tip (Core flushes its chainstate at
+   * shutdown): the next start replays nothing.
+   */
+  close(): Promise<void> {
+    return this.queue.run(async () => {
+      await this.settled().catch(() => undefined);
+      if (this.halted !== undefined) return;
+      const flush = this.trie.flush(this.tip.stateRoot, []);
+      await this.write([flush.op]);
+      this.trie.landed(flush);
+    });
+  }
+
   processBlock(block: Block, opts: { unsolicited?: boolean } = {}): Promise<{ status: BlockStatus; entry?: ChainEntry }> {
     this.prefetchSignatures(block, opts.unsolicited === true);
     return this.queue.run(async () => {
@@ -705,6 +732,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
       const path: ChainEntry[] = [];
       for (let e: ChainEntry | null = target; e && e !== fork; e = e.parent) path.push(e);
       path.reverse();
+      path.unshift(...(await this.rewindToCompleteTree(disconnected)));
       let failed = false;
       for (const e of path) {
         try {
@@ -739,7 +767,9 @@ export class Chain extends TypedEmitter<ChainEvents> {
       while (this.tip !== fork) disconnected.push(await this.disconnectTip());
       const path: ChainEntry[] = [];
       for (let e: ChainEntry | null = start; e && e !== fork; e = e.parent) path.push(e);
-      for (const e of path.reverse()) {
+      path.reverse();
+      path.unshift(...(await this.rewindToCompleteTree(disconnected)));
+      for (const e of path) {
         const block = await this.getBlock(e);
         if (!block) throw new Error(`block data missing for ${e.id}`);
         await this.connectTip(e, block);
@@ -809,17 +839,45 @@ export class Chain extends TypedEmitter<ChainEvents> {
    * once (Core's AbortNode): the database holds the consistent chain up to the block before,
    * as every batch is atomic, and no later batch may be logged after a torn one.
    */
-  private writeBehind(entry: ChainEntry, ops: BatchOp[], accounts: ReadonlyMap<string, { account: Account }>, nodes: CreatedNodes): void {
+  private writeBehind(entry: ChainEntry, ops: BatchOp[], accounts: ReadonlyMap<string, { account: Account }>, flush: Flush | undefined): void {
     if (this.inFlight) throw new Error('a block batch submitted while another is in flight');
     const done = this.submit(ops, `block ${entry.id} at height ${entry.height} could not be written`, entry.height - 1).then(() => {
       if (this.inFlight === flight) this.inFlight = undefined;
-      this.trie.landed(nodes);
+      if (flush) this.trie.landed(flush);
     });
     // Readers see the failure through settled(); this copy only keeps it from being unhandled.
     done.catch(() => undefined);
     const flight = { done, accounts };
     this.inFlight = flight;
-    this.trie.writing(nodes);
+  }
+
+  /**
+   * The rows that write the state tree STATE_FLUSH_LAG blocks below `tip` (fewer when not all
+   * of those were connected since the last flush: their trees would not be complete).
+   */
+  private flushBelow(tip: ChainEntry): Flush {
+    const keep: Uint8Array[] = [];
+    let point = tip;
+    while (keep.length < STATE_FLUSH_LAG && point.parent && this.trie.holds(point.id)) {
+      keep.push(point.stateRoot);
+      point = point.parent;
+    }
+    return this.trie.flush(point.stateRoot, keep);
+  }
+
+  /**
+   * Disconnects blocks until the tip's state tree is complete (written by a flush, or built
+   * since), after a crash lost the nodes in memory or a reorg went below them; returns them
+   * lowest first, to be connected again.
+   */
+  private async rewindToCompleteTree(disconnected: ChainEntry[]): Promise<ChainEntry[]> {
+    const replay: ChainEntry[] = [];
+    while (!this.trie.hasTree(this.tip.stateRoot)) {
+      if (!this.tip.parent) throw new Error('the genesis state tree is missing');
+      replay.push(this.tip);
+      disconnected.push(await this.disconnectTip());
+    }
+    return replay.reverse();
   }
 
   /**
@@ -913,7 +971,6 @@ export class Chain extends TypedEmitter<ChainEvents> {
     // Appended in loops: a spread passes every element as an argument, and a big block's
     // thousands of operations would meet the engine's argument limit.
     if (c) append(ops, c.ops);
-    append(ops, this.trie.ops(t.trieNodes));
     ops.push({ type: 'put', key: key(Prefix.undo, entry.hash), value: encodeUndo(t.previous, c?.undo) });
     append(ops, plainIndex ?? indexOps(block, entry.hash, entry.height, this.backend, false, t.receipts, arena));
     ops.push({ type: 'put', key: key(Prefix.height, u32be(entry.height)), value: entry.hash });
@@ -932,13 +989,18 @@ export class Chain extends TypedEmitter<ChainEvents> {
     if (!c) await this.settled();
     // An earlier block's write may have failed meanwhile, as this block's reads do not wait for it.
     if (this.halted !== undefined) throw new Error(`chain halted: ${this.halted}`);
+    this.trie.connected(entry.id, entry.stateRoot, t.trieNodes);
+    const flush = this.trie.flushDue() ? this.flushBelow(entry) : undefined;
+    if (flush) ops.push(flush.op);
     // Contract blocks also change contract storage, code, receipts and events, which have no
     // in-flight view: those are written before the next read.
-    if (c) await this.write(ops);
-    else this.writeBehind(entry, ops, t.changes, t.trieNodes);
+    if (c) {
+      await this.write(ops);
+      if (flush) this.trie.landed(flush);
+    } else this.writeBehind(entry, ops, t.changes, flush);
     try {
       this.unstored.delete(entry.id);
-      this.trie.remember(t.trieNodes);
+      this.trie.forgetReplaced(t.trieNodes);
       for (const [k, { account }] of t.changes) this.accounts.set(k, account);
       c?.apply();
       this.main.push(entry);
@@ -1045,6 +1107,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
       for (let e: ChainEntry | null = tip; e; e = e.parent) main.push(e);
       this.main = main.reverse();
       await this.checkConsistency();
+      await this.replayUnflushed();
     }
     // A stored block that cannot be connected for a local reason leaves the node on the chain it
     // has (the next block or restart retries); only a storage that cannot get back stops it.
@@ -1052,6 +1115,19 @@ export class Chain extends TypedEmitter<ChainEvents> {
     await this.settled().catch(() => undefined);
     if (this.halted) throw new Error(`chain halted at start-up: ${this.halted}`);
     this.log.info(`chain ready: height ${this.height}, tip ${this.tip.id}, ${this.index.size} blocks known`);
+  }
+
+  /**
+   * After a crash the state tree of the last blocks was only in memory: they are disconnected
+   * down to the last tree written and connected again (Core's ReplayBlocks).
+   */
+  private async replayUnflushed(): Promise<void> {
+    const stopped = this.tip;
+    const replay = await this.rewindToCompleteTree([]);
+    if (replay.length === 0) return;
+    this.log.info(`state tree stored at height ${this.tip.height}: connecting ${replay.length} block(s) again up to ${stopped.id}`);
+    const { error, deferred } = await this.activateBestChain(stopped);
+    if (this.tip !== stopped) this.log.warn(`replay stopped at height ${this.tip.height}${error ? `: ${error.message}` : deferred ? ' (local failure)' : ''}`);
   }
 
   /** The tip pointer, height index and state move in one batch; verify they agree. */

@@ -18,11 +18,11 @@ const SALT = new Int32Array(randomBytes(8).buffer);
 const SALT0 = SALT[0]!;
 const SALT1 = SALT[1]! | 1;
 
-function word(b: Uint8Array, at: number): number {
+export function word(b: Uint8Array, at: number): number {
   return (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
 }
 
-function position(w0: number, w1: number, mask: number): number {
+export function position(w0: number, w1: number, mask: number): number {
   const h = Math.imul(w0 ^ SALT0, 0x9e3779b1) ^ Math.imul(w1, SALT1);
   return (h ^ (h >>> 15)) & mask;
 }

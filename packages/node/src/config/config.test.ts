@@ -61,6 +61,12 @@ describe('configuration precedence: flag > env > file > default', () => {
     }
   });
 
+  it('takes STATE_FLUSH_BLOCKS (default 16), from 1', () => {
+    expect(loadConfig([], {}).stateFlushBlocks).toBe(16);
+    expect(loadConfig(['--state-flush-blocks', '1'], {}).stateFlushBlocks).toBe(1);
+    expect(() => loadConfig([], { STATE_FLUSH_BLOCKS: '0' })).toThrow(/STATE_FLUSH_BLOCKS/);
+  });
+
   it('takes STATE_CACHE_MB in MiB (default 384), from 4', () => {
     expect(loadConfig([], {}).stateCacheBytes).toBe(384 * 1024 * 1024);
     expect(loadConfig(['--state-cache', '64'], {}).stateCacheBytes).toBe(64 * 1024 * 1024);

@@ -21,6 +21,7 @@ const KEYS = {
   MEMPOOL_MAX_TXS: 'mempool-max-txs',
   MIN_FEE_RATE: 'min-fee-rate',
   STATE_CACHE_MB: 'state-cache',
+  STATE_FLUSH_BLOCKS: 'state-flush-blocks',
   THREADS: 'threads',
   INTENSITY: 'intensity',
   STRATUM_PORT: 'stratum',
@@ -60,6 +61,8 @@ export interface NodeConfig {
   minFeeRate: bigint;
   /** Bytes of state-tree nodes kept in memory (Core's -dbcache): used only as the state grows. */
   stateCacheBytes: number;
+  /** Blocks between writes of the state tree; 1 keeps every block's tree provable (an archive node). */
+  stateFlushBlocks: number;
   reindex: boolean;
   /** Mining threads; default cores − 1. */
   threads?: number;
@@ -114,6 +117,7 @@ const schema = z.object({
   MEMPOOL_MAX_TXS: z.coerce.number().int().min(10).default(50_000),
   MIN_FEE_RATE: z.coerce.bigint().min(0n).default(1n),
   STATE_CACHE_MB: z.coerce.number().int().min(4).max(65_536).default(384),
+  STATE_FLUSH_BLOCKS: z.coerce.number().int().min(1).max(1_000).default(16),
   THREADS: z.coerce.number().int().min(1).max(256).optional(),
   INTENSITY: z
     .string()
@@ -257,6 +261,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): NodeConfig {
     mempoolMaxTxs: c.MEMPOOL_MAX_TXS,
     minFeeRate: c.MIN_FEE_RATE,
     stateCacheBytes: c.STATE_CACHE_MB * 1024 * 1024,
+    stateFlushBlocks: c.STATE_FLUSH_BLOCKS,
     reindex: values.reindex === true,
     threads: c.THREADS,
     intensity: parseIntensity(c.INTENSITY),

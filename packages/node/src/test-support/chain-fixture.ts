@@ -41,6 +41,7 @@ import {
   type TrieNodeReader,
 } from '@hackcoin/core';
 import { Chain } from '../chain/chain.js';
+import type { FlushPolicy } from '../chain/trie-store.js';
 import { Mempool } from '../mempool/mempool.js';
 import { createTemplate } from '../mining/template.js';
 import { openDatabase, type Database } from '../store/db.js';
@@ -99,6 +100,8 @@ export interface FixtureOptions {
   now?: number;
   /** Contract VM for the chain (default: the QuickJS engine). */
   executor?: ContractExecutor;
+  /** When the chain writes its state tree (default: the node's). */
+  stateFlush?: FlushPolicy;
 }
 
 let extraCounter = 0;
@@ -147,6 +150,7 @@ export class ChainFixture {
       now: () => this.clock.now,
       reindex: o.reindex === true,
       ...(this.opts.executor ? { executor: this.opts.executor } : {}),
+      ...(this.opts.stateFlush ? { stateFlush: this.opts.stateFlush } : {}),
     });
     this.mempool = this.newMempool();
     if (o.loadMempool !== false) await this.mempool.load();
@@ -168,9 +172,14 @@ export class ChainFixture {
     });
   }
 
-  /** Closes the database and opens it again with a fresh Chain (and Mempool unless loadMempool is false, then call mempool.load()). */
-  async reopen(o: { reindex?: boolean; loadMempool?: boolean } = {}): Promise<void> {
+  /**
+   * Closes the chain and its database and opens them again with a fresh Chain (and Mempool
+   * unless loadMempool is false, then call mempool.load()). `crash`: without closing the chain,
+   * so what it held in memory (the state tree since its last flush) is lost, as in a SIGKILL.
+   */
+  async reopen(o: { reindex?: boolean; loadMempool?: boolean; crash?: boolean } = {}): Promise<void> {
     await this.settle();
+    if (!o.crash) await this.chain.close();
     await this.db.close();
     await this.open(o);
   }

@@ -28,7 +28,8 @@ function accountJson(a: CommittedAccount): ApiResponse<'GET /api/proof/account/:
 
 /**
  * Proofs a light client checks against headers it verified itself (see core
- * light/*): raw headers, and account or storage proofs at any stored block.
+ * light/*): raw headers, and account or storage proofs at any block whose state tree the node
+ * holds (the last 8 blocks at least, and every block whose tree it wrote).
  * The decoded fields beside each proof are a convenience for people; a
  * client must use only what verifyStateProof returns. A proof at a block whose
  * proof parts are not cached counts against the client's heavy budget.
