@@ -4,6 +4,8 @@ import type { Exchange } from './libp2p.js';
 import { pullMempool } from './mempool-exchange.js';
 import { TxIntake } from './tx-intake.js';
 import { serveSync } from './serve.js';
+import { SendBudget } from './send-budget.js';
+import { LIMITS } from './protocol.js';
 import type { Requester } from './sync-client.js';
 import { FakePeers, testLog } from './test-peers.js';
 
@@ -25,7 +27,7 @@ function wireTo(remote: ChainFixture, remotePeers: FakePeers): Requester {
         close: async () => undefined,
         abort: () => undefined,
       };
-      await serveSync({ chain: remote.chain, mempool: remote.mempool, peers: remotePeers, wire: { penalise: () => undefined } }, ex);
+      await serveSync({ chain: remote.chain, mempool: remote.mempool, peers: remotePeers, wire: { penalise: () => undefined }, budget: new SendBudget(LIMITS.sendBudgetBytes) }, ex);
       if (!out) throw new Error('no answer');
       return out;
     },

@@ -30,6 +30,7 @@ import { LIMITS, protocolIds, type ProtocolIds } from './protocol.js';
 import { Relay } from './relay.js';
 import { TxIntake } from './tx-intake.js';
 import { serveSync } from './serve.js';
+import { SendBudget } from './send-budget.js';
 import { WireSyncClient } from './sync-client.js';
 import { STATUS_INTERVAL_MS, peersDueForStatus } from './status-refresh.js';
 import { Syncer, type SyncProgress } from './sync.js';
@@ -241,7 +242,8 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     this.host.onConnect((c) => this.onConnection(c));
     this.host.onDisconnect((id) => this.onDisconnect(id));
     await this.host.handle(this.ids.status, (ex) => this.handshake.serve(ex), 8);
-    await this.host.handle(this.ids.sync, (ex) => serveSync({ chain, mempool, peers, wire: this.wire }, ex), 16);
+    const budget = new SendBudget(LIMITS.sendBudgetBytes);
+    await this.host.handle(this.ids.sync, (ex) => serveSync({ chain, mempool, peers, wire: this.wire, budget }, ex), 16);
     await this.host.handle(
       this.ids.cmpct,
       (ex) => serveBlockTxn({ peers, wire: this.wire, block: (h) => recent.get(h), maxTxs: this.o.params.maxBlockTxs }, ex),

@@ -38,6 +38,8 @@ export const LIMITS = {
   maxBlocksPerRequest: 32,
   /** A blocks response stops growing past this; the requester asks again for the rest. */
   blocksResponseSoftBytes: 8 * 1024 * 1024,
+  /** Sync answers built and not yet read, all peers together, past which a blocks answer carries one block. */
+  sendBudgetBytes: 64 * 1024 * 1024,
   maxPxPeers: 32,
   /** Ids in a mempool answer: the best-paying this many. */
   maxMempoolIds: 5_000,

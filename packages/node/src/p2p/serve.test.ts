@@ -4,6 +4,8 @@ import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import type { Exchange } from './libp2p.js';
 import { decodeBlocks, decodeHashes, decodeRawList, encodeSyncRequest, type SyncRequest } from './messages.js';
 import { serveSync } from './serve.js';
+import { SendBudget } from './send-budget.js';
+import { LIMITS } from './protocol.js';
 import { FakePeers } from './test-peers.js';
 
 const fixtures: ChainFixture[] = [];
@@ -22,7 +24,7 @@ async function ask(fx: ChainFixture, peers: FakePeers, req: SyncRequest): Promis
     close: async () => undefined,
     abort: () => undefined,
   };
-  await serveSync({ chain: fx.chain, mempool: fx.mempool, peers, wire: { penalise: () => undefined } }, ex);
+  await serveSync({ chain: fx.chain, mempool: fx.mempool, peers, wire: { penalise: () => undefined }, budget: new SendBudget(LIMITS.sendBudgetBytes) }, ex);
   if (!out) throw new Error('no answer');
   return out;
 }
@@ -89,7 +91,7 @@ describe('serving a peer that does not read', () => {
       close: async () => undefined,
       abort: () => undefined,
     });
-    const serve = (ex: Exchange) => serveSync({ chain: fx.chain, mempool: fx.mempool, peers, wire: { penalise: () => undefined } }, ex);
+    const serve = (ex: Exchange) => serveSync({ chain: fx.chain, mempool: fx.mempool, peers, wire: { penalise: () => undefined }, budget: new SendBudget(LIMITS.sendBudgetBytes) }, ex);
     const first = serve(stream(1, true));
     const others = [2, 3, 4].map((n) => serve(stream(n, false)));
     await new Promise((r) => setTimeout(r, 50));
@@ -100,8 +102,50 @@ describe('serving a peer that does not read', () => {
     // Another peer is not held up by this one.
     peers.add('other', { chainWork: 0n });
     const answered: number[] = [];
-    await serveSync({ chain: fx.chain, mempool: fx.mempool, peers, wire: { penalise: () => undefined } }, { ...stream(5, false), peerId: 'other', write: async () => void answered.push(5) });
+    await serveSync({ chain: fx.chain, mempool: fx.mempool, peers, wire: { penalise: () => undefined }, budget: new SendBudget(LIMITS.sendBudgetBytes) }, { ...stream(5, false), peerId: 'other', write: async () => void answered.push(5) });
     expect(answered).toEqual([5]);
+  });
+});
+
+describe('the node-wide budget of answers not yet read', () => {
+  it('holds an answer until its peer has read it; past the budget a blocks answer carries one block, and all of them again once read', async () => {
+    const fx = await ChainFixture.create();
+    fixtures.push(fx);
+    const mined = await fx.mine(3, { miner: W.alice });
+    const peers = new FakePeers();
+    for (const id of ['stalled', 'syncing']) peers.add(id, { chainWork: 0n });
+    const blockBytes = encodeBlock(mined[0]!).length;
+    // Room for one answer of the three blocks.
+    const budget = new SendBudget(4 * blockBytes);
+    let read = (): void => undefined;
+    let held = -1;
+    const got: Record<string, string[]> = {};
+    const exchange = (peerId: string, stalls: boolean): Exchange => ({
+      peerId,
+      read: async () => encodeSyncRequest({ type: 'blocks', hashes: mined.map(blockHash) }),
+      write: async (b) => {
+        got[peerId] = decodeBlocks(b, fx.params.maxBlockSize).map((raw) => idOf(decodeBlock(raw)));
+        held = budget.used;
+        if (stalls) await new Promise<void>((r) => (read = () => r()));
+      },
+      writeRaw: async () => undefined,
+      close: async () => undefined,
+      abort: () => undefined,
+    });
+    const serve = (ex: Exchange) => serveSync({ chain: fx.chain, mempool: fx.mempool, peers, wire: { penalise: () => undefined }, budget }, ex);
+    const stalled = serve(exchange('stalled', true));
+    for (let i = 0; i < 200 && !got['stalled']; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(got['stalled']).toEqual(mined.map(idOf));
+    expect(budget.used).toBe(held);
+    expect(held).toBeGreaterThan(3 * blockBytes);
+    // The stalled answer holds the budget: another peer still gets one block per request.
+    await serve(exchange('syncing', false));
+    expect(got['syncing']).toEqual([idOf(mined[0]!)]);
+    read();
+    await stalled;
+    expect(budget.used).toBe(0);
+    await serve(exchange('syncing', false));
+    expect(got['syncing']).toEqual(mined.map(idOf));
   });
 });
 

@@ -6,6 +6,7 @@ import { decodeSyncRequest, encodeHashes, encodeHeaders, encodeRawList, type Syn
 import type { PeerSet } from './peer-set.js';
 import type { PeerState } from './peer-state.js';
 import { LIMITS } from './protocol.js';
+import type { SendBudget } from './send-budget.js';
 import type { Wire } from './wire.js';
 
 /** What serving sync reads of the chain. */
@@ -32,6 +33,8 @@ export interface ServeDeps {
   mempool: ServedMempool;
   peers: PeerSet;
   wire: Pick<Wire, 'penalise'>;
+  /** Answers built and not yet read, node-wide. */
+  budget: SendBudget;
 }
 
 /** Answers one sync request: headers after a locator, or block bodies by hash. */
@@ -54,7 +57,12 @@ export async function serveSync(d: ServeDeps, ex: Exchange): Promise<void> {
     // peer reads it, and 16 streams asking at once from a peer that never reads held them all.
     await peer.answering.run(async () => {
       const out = await answer(d, req, peer);
-      await ex.write(out);
+      const release = d.budget.hold(out.length);
+      try {
+        await ex.write(out);
+      } finally {
+        release();
+      }
       peer.bytesOut += out.length + 4;
     });
   } catch (e) {
@@ -69,7 +77,7 @@ async function answer(d: ServeDeps, req: SyncRequest, peer: PeerState): Promise<
     case 'headers':
       return headersAfter(d.chain, req.locator, req.max);
     case 'blocks':
-      return blocksByHash(d.chain, req.hashes);
+      return blocksByHash(d.chain, req.hashes, Math.min(LIMITS.blocksResponseSoftBytes, d.budget.available));
     case 'mempool':
       // A peer asks once, on connect. Each answer copies and sorts the whole pool (tens of ms
       // at 50,000 entries for one byte asked), so a repeat gets an empty list.
@@ -126,7 +134,8 @@ export function headersAfter(chain: ServedChain, locator: Uint8Array[], max: num
   return encodeHeaders(headers);
 }
 
-async function blocksByHash(chain: ServedChain, hashes: Uint8Array[]): Promise<Uint8Array> {
+/** Blocks in order until one is unknown or `softBytes` are reached (always the first, if known). */
+async function blocksByHash(chain: ServedChain, hashes: Uint8Array[], softBytes: number): Promise<Uint8Array> {
   const blocks: Uint8Array[] = [];
   let bytes = 0;
   for (const h of hashes) {
@@ -136,7 +145,7 @@ async function blocksByHash(chain: ServedChain, hashes: Uint8Array[]): Promise<U
     if (!raw) break;
     blocks.push(raw);
     bytes += raw.length;
-    if (bytes >= LIMITS.blocksResponseSoftBytes) break;
+    if (bytes >= softBytes) break;
   }
   return encodeRawList(blocks);
 }
