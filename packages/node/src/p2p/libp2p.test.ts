@@ -166,8 +166,9 @@ describe('libp2p host', () => {
     const held = process.memoryUsage().arrayBuffers - before;
     answer();
     // It was all taken off the wire and dropped (what is in flight is up to the stream's window, 16 MiB,
-    // in each end's buffers, both in this process): the answer still goes through on the same stream.
-    expect(held).toBeLessThan(32 * 1024 * 1024);
+    // in each end's buffers, both in this process, plus the sockets' on a loaded machine; 8-11 MB
+    // measured, 125-143 without the fix): the answer still goes through on the same stream.
+    expect(held, `${(held / 2 ** 20).toFixed(1)} MiB still held`).toBeLessThan(48 * 1024 * 1024);
     expect(host.isConnected(client.peerId.toString())).toBe(true);
   });
 
