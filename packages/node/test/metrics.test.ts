@@ -53,6 +53,9 @@ describe('metrics and health', () => {
       expect(sample(text, `hackcoin_block_connect_phase_seconds_count{phase="${phase}"}`)).toBe(3);
     }
     expect(sample(text, 'hackcoin_chain_side_blocks')).toBe(0);
+    // Three blocks are fewer than a flush interval: their state-tree nodes are only in memory.
+    expect(sample(text, 'hackcoin_state_tree_flushes_total')).toBe(0);
+    expect(sample(text, 'hackcoin_state_tree_unflushed_bytes')).toBeGreaterThan(0);
     expect(sample(text, 'hackcoin_mempool_transactions')).toBe(0);
     expect(sample(text, 'hackcoin_sync_state{state="offline"}')).toBe(1);
     expect(sample(text, 'hackcoin_pool_shares_total{outcome="accepted"}')).toBe(0);

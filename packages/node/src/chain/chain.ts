@@ -98,6 +98,8 @@ export interface ChainEvents extends Record<string, unknown[]> {
   'block:processed': [ms: number];
   /** Where the connect of a main-chain block spent its time. */
   'block:phases': [entry: ChainEntry, phases: ConnectPhases];
+  /** The state tree at `entry` went to LevelDB in a batch, `nodes` of it not there before. */
+  'state:flushed': [entry: ChainEntry, nodes: number];
   /**
    * The chain could not get back to a tip it had after a local failure: it accepts no more
    * blocks, and the node must stop. The database still holds a consistent chain (every
@@ -516,6 +518,11 @@ export class Chain extends TypedEmitter<ChainEvents> {
    * changed. Rejections throw a RuleError naming the rule; nothing else is
    * thrown: a local failure answers `deferred`.
    */
+  /** Bytes of state-tree nodes created since the state tree was last written (they are only in memory). */
+  get unflushedStateBytes(): number {
+    return this.trie.unflushedBytes;
+  }
+
   /** Resolves once the block being processed (and any queued before this call) is done; for shutdown. */
   drain(): Promise<void> {
     return this.queue.run(async () => {
@@ -534,6 +541,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
       const flush = this.trie.flush(this.tip.stateRoot, []);
       await this.write([flush.op]);
       this.trie.landed(flush);
+      this.emit('state:flushed', this.tip, flush.nodes);
     });
   }
 
@@ -855,14 +863,14 @@ export class Chain extends TypedEmitter<ChainEvents> {
    * The rows that write the state tree STATE_FLUSH_LAG blocks below `tip` (fewer when not all
    * of those were connected since the last flush: their trees would not be complete).
    */
-  private flushBelow(tip: ChainEntry): Flush {
+  private flushBelow(tip: ChainEntry): { flush: Flush; at: ChainEntry } {
     const keep: Uint8Array[] = [];
     let point = tip;
     while (keep.length < STATE_FLUSH_LAG && point.parent && this.trie.holds(point.id)) {
       keep.push(point.stateRoot);
       point = point.parent;
     }
-    return this.trie.flush(point.stateRoot, keep);
+    return { flush: this.trie.flush(point.stateRoot, keep), at: point };
   }
 
   /**
@@ -990,7 +998,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
     // An earlier block's write may have failed meanwhile, as this block's reads do not wait for it.
     if (this.halted !== undefined) throw new Error(`chain halted: ${this.halted}`);
     this.trie.connected(entry.id, entry.stateRoot, t.trieNodes);
-    const flush = this.trie.flushDue() ? this.flushBelow(entry) : undefined;
+    const flushed = this.trie.flushDue() ? this.flushBelow(entry) : undefined;
+    const flush = flushed?.flush;
     if (flush) ops.push(flush.op);
     // Contract blocks also change contract storage, code, receipts and events, which have no
     // in-flight view: those are written before the next read.
@@ -1011,6 +1020,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
       throw e;
     }
     const written = performance.now();
+    if (flushed) this.emit('state:flushed', flushed.at, flushed.flush.nodes);
     this.emit('block:connected', entry, block);
     this.emit('block:phases', entry, {
       signatures: checked - started + (settled - assembled),

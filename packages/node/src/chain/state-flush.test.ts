@@ -39,9 +39,14 @@ async function mineTransfers(f: ChainFixture, count: number): Promise<void> {
 describe('state tree written every few blocks', () => {
   it('after a crash, connects the blocks since the last written tree again and ends where it was', async () => {
     fx = await ChainFixture.create({ stateFlush: EVERY_10 });
+    const flushes: { height: number; nodes: number }[] = [];
+    fx.chain.on('state:flushed', (e, nodes) => flushes.push({ height: e.height, nodes }));
     await fx.mine(2);
     await mineTransfers(fx, 20);
     const tip = fx.chain.tip;
+    // Due at the 10th and 20th blocks, each writing the tree 8 blocks below.
+    expect(flushes.map((f) => f.height)).toEqual([2, 12]);
+    expect(flushes.every((f) => f.nodes > 0)).toBe(true);
     const before = await fx.accounts();
     const written = Array.from({ length: tip.height + 1 }, (_, h) => fx!.chain.getEntryByHeight(h)!).filter((e) => onDisk(fx!, e));
     // Some trees were written, the tip's is only in memory.

@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 /** What the gauges read at scrape time; each subsystem's own public getters, wired by the composition root. */
 export interface MetricReaders {
-  chain(): { height: number; tipTime: number; sideBlocks: number; difficulty: number; networkHashrate: number };
+  chain(): { height: number; tipTime: number; sideBlocks: number; difficulty: number; networkHashrate: number; unflushedStateBytes: number };
   mempool(): { size: number; bytes: number };
   /** Null when P2P is off. */
   network(): {
@@ -45,6 +45,8 @@ export class NodeMetrics {
   readonly reorgDepth: Histogram;
   readonly blockProcessSeconds: Histogram;
   readonly blockPhaseSeconds: Histogram<'phase'>;
+  readonly stateFlushes: Counter;
+  readonly stateNodesWritten: Counter;
   readonly apiSeconds: Histogram<'method' | 'route' | 'status'>;
 
   constructor(readers: MetricReaders, prefix = 'hackcoin_') {
@@ -65,6 +67,8 @@ export class NodeMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     });
+    this.stateFlushes = new Counter({ name: `${prefix}state_tree_flushes_total`, help: 'Writes of the state tree to LevelDB', registers });
+    this.stateNodesWritten = new Counter({ name: `${prefix}state_tree_nodes_written_total`, help: 'State-tree nodes written to LevelDB by flushes', registers });
     this.blockPhaseSeconds = new Histogram({
       name: `${prefix}block_connect_phase_seconds`,
       help: 'Time a main-chain block connect spent per phase: signatures, read, transition, state_root, assemble, write',
@@ -85,6 +89,7 @@ export class NodeMetrics {
 
     gauge('chain_height', 'Height of the best chain', (g) => g.set(readers.chain().height));
     gauge('chain_tip_age_seconds', 'Seconds since the timestamp of the best block', (g) => g.set(Math.max(0, Date.now() / 1000 - readers.chain().tipTime)));
+    gauge('state_tree_unflushed_bytes', 'Bytes of state-tree nodes created since the tree was last written, held in memory', (g) => g.set(readers.chain().unflushedStateBytes));
     gauge('chain_side_blocks', 'Stored valid blocks off the best chain with no more work than its tip', (g) => g.set(readers.chain().sideBlocks));
     gauge('chain_difficulty', 'Difficulty of the best block', (g) => g.set(readers.chain().difficulty));
     gauge('network_hashrate', 'Network hash rate estimated from chain work (hashes per second)', (g) => g.set(readers.chain().networkHashrate));

@@ -12,7 +12,7 @@ afterEach(async () => {
 
 const metrics = () =>
   new NodeMetrics({
-    chain: () => ({ height: 7, tipTime: 0, sideBlocks: 0, difficulty: 1, networkHashrate: 0 }),
+    chain: () => ({ height: 7, tipTime: 0, sideBlocks: 0, difficulty: 1, networkHashrate: 0, unflushedStateBytes: 0 }),
     mempool: () => ({ size: 0, bytes: 0 }),
     network: () => null,
     miner: () => ({ running: false, hashrate: 0, blocksFound: 0 }),

@@ -31,6 +31,7 @@ export function wireMetrics(s: MetricSubsystems): { metrics: NodeMetrics; unwire
       sideBlocks: chain.sideBlockCount,
       difficulty: difficultyFromBits(chain.tip.header.bits),
       networkHashrate: estimateHashRate(chain) ?? 0,
+      unflushedStateBytes: chain.unflushedStateBytes,
     }),
     mempool: () => ({ size: s.mempool.size, bytes: s.mempool.bytes }),
     network: () => {
@@ -54,6 +55,10 @@ export function wireMetrics(s: MetricSubsystems): { metrics: NodeMetrics; unwire
     metrics.reorgDepth.observe(info.disconnected.length);
   };
   const onProcessed = (ms: number) => metrics.blockProcessSeconds.observe(ms / 1000);
+  const onFlushed = (_entry: ChainEntry, nodes: number) => {
+    metrics.stateFlushes.inc();
+    metrics.stateNodesWritten.inc(nodes);
+  };
   const onPhases = (_entry: ChainEntry, p: ConnectPhases) => {
     const h = metrics.blockPhaseSeconds;
     h.observe({ phase: 'signatures' }, p.signatures / 1000);
@@ -68,6 +73,7 @@ export function wireMetrics(s: MetricSubsystems): { metrics: NodeMetrics; unwire
   chain.on('reorg', onReorg);
   chain.on('block:processed', onProcessed);
   chain.on('block:phases', onPhases);
+  chain.on('state:flushed', onFlushed);
   return {
     metrics,
     unwire: () => {
@@ -76,6 +82,7 @@ export function wireMetrics(s: MetricSubsystems): { metrics: NodeMetrics; unwire
       chain.off('reorg', onReorg);
       chain.off('block:processed', onProcessed);
       chain.off('block:phases', onPhases);
+      chain.off('state:flushed', onFlushed);
     },
   };
 }
