@@ -38,11 +38,18 @@ export class NodeIndex {
     const { nodes } = batch;
     const hashes = nodes.hashes;
     for (let i = 0; i < nodes.count; i++) {
-      const at = HASH * i;
-      if (this.find(hashes, at) >= 0) continue;
       if (2 * (this.count + 1) > this.table.length) this.grow();
-      const id = this.entry(b, i, word(hashes, at), word(hashes, at + 4));
-      this.link(id);
+      const at = HASH * i;
+      const w0 = word(hashes, at);
+      const w1 = word(hashes, at + 4);
+      // Entries are never removed, so the first empty slot of the probe run is where it goes.
+      const mask = this.table.length - 1;
+      let slot = position(w0, w1, mask);
+      for (let v = this.table[slot]!; v !== 0; slot = (slot + 1) & mask, v = this.table[slot]!) {
+        if (this.w0[v - 1] === w0 && this.w1[v - 1] === w1 && this.holds(v - 1, hashes, at)) break;
+      }
+      if (this.table[slot] !== 0) continue;
+      this.table[slot] = this.entry(b, i, w0, w1) + 1;
       this.bytes += HASH + nodes.recordLength(i);
     }
   }
