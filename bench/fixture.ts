@@ -59,7 +59,7 @@ export async function openBenchChain(): Promise<BenchChain> {
     dir,
     async close() {
       // The last block's batch may still be in flight (write-behind).
-      await chain.drain();
+      await chain.close();
       await db.close();
       rmSync(dir, { recursive: true, force: true });
     },

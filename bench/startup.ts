@@ -101,7 +101,7 @@ async function buildChain(dataDir: string): Promise<void> {
   const factory = new BlockFactory(chain.tip);
   const miner = keyPair(7).address;
   for (let i = 0; i < CHAIN_BLOCKS; i++) await chain.processBlock(factory.next([], miner));
-  await chain.drain();
+  await chain.close();
   await db.close();
 }
 

@@ -69,7 +69,7 @@ export async function runStratumBench(): Promise<Record<string, number | string>
     };
   } finally {
     await server.stop();
-    await chain.drain();
+    await chain.close();
     await db.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -57,7 +57,7 @@ async function connectRate(
     const seconds = (performance.now() - t0) / 1000;
     const spent = cpu();
     if (chain.height !== setup.length + BLOCKS) throw new Error('bench blocks did not all connect');
-    await chain.drain();
+    await chain.close();
     return {
       rate: (BLOCKS * TXS_PER_BLOCK) / seconds,
       backend: pool?.backend ?? signer.name,
