@@ -215,6 +215,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
   private inFlight: { done: Promise<void>; accounts: ReadonlyMap<string, { account: Account }> } | undefined;
   private contractState!: ContractChainState;
   private readonly trie: TrieNodeStore;
+  private readonly stateFlush: FlushPolicy;
   private readonly accounts = new AccountCache(ACCOUNT_CACHE_ENTRIES);
   private halted: string | undefined;
   /** A local failure left a block unjudged: the next activation looks for the best chain again. */
@@ -230,7 +231,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
     this.log = opts.log;
     this.now = opts.now ?? (() => Math.floor(Date.now() / 1000));
     this.contractExecutor = opts.executor;
-    this.trie = new TrieNodeStore(opts.db, opts.trieCacheBytes ?? TRIE_CACHE_BYTES, opts.stateFlush ?? STATE_FLUSH);
+    this.stateFlush = opts.stateFlush ?? STATE_FLUSH;
+    this.trie = new TrieNodeStore(opts.db, opts.trieCacheBytes ?? TRIE_CACHE_BYTES, this.stateFlush);
   }
 
   static async open(opts: ChainOptions & { reindex?: boolean }): Promise<Chain> {
@@ -531,14 +533,15 @@ export class Chain extends TypedEmitter<ChainEvents> {
   }
 
   /**
-   * drain(), then the state tree's unwritten nodes at the tip (Core flushes its chainstate at
-   * shutdown): the next start replays nothing.
+   * drain(), then the state trees of the tip and the STATE_FLUSH_LAG blocks below it (Core
+   * flushes its chainstate at shutdown): the next start replays nothing, and proofs and shallow
+   * reorgs find the trees they found before.
    */
   close(): Promise<void> {
     return this.queue.run(async () => {
       await this.settled().catch(() => undefined);
       if (this.halted !== undefined) return;
-      const flush = this.trie.flush(this.tip.stateRoot, []);
+      const flush = this.trie.flush([this.tip.stateRoot, ...this.rootsBelow(this.tip, STATE_FLUSH_LAG)], []);
       await this.write([flush.op]);
       this.trie.landed(flush);
       this.emit('state:flushed', this.tip, flush.nodes);
@@ -864,13 +867,24 @@ export class Chain extends TypedEmitter<ChainEvents> {
    * of those were connected since the last flush: their trees would not be complete).
    */
   private flushBelow(tip: ChainEntry): { flush: Flush; at: ChainEntry } {
+    // An archive node writes every tree as it is connected, side branches' too.
+    if (this.stateFlush.blocks === 1) return { flush: this.trie.flush([tip.stateRoot], []), at: tip };
     const keep: Uint8Array[] = [];
     let point = tip;
     while (keep.length < STATE_FLUSH_LAG && point.parent && this.trie.holds(point.id)) {
       keep.push(point.stateRoot);
       point = point.parent;
     }
-    return { flush: this.trie.flush(point.stateRoot, keep), at: point };
+    // Fewer kept (a flush due by bytes, or soon after a restart): the trees down to the lag's
+    // depth are written as well, so those of the last blocks are complete after any flush.
+    return { flush: this.trie.flush([point.stateRoot, ...this.rootsBelow(point, STATE_FLUSH_LAG - keep.length)], keep), at: point };
+  }
+
+  /** The state roots of up to `count` ancestors of `entry`, nearest first. */
+  private rootsBelow(entry: ChainEntry, count: number): Uint8Array[] {
+    const roots: Uint8Array[] = [];
+    for (let e = entry.parent; e && roots.length < count; e = e.parent) roots.push(e.stateRoot);
+    return roots;
   }
 
   /**

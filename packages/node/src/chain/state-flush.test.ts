@@ -100,4 +100,48 @@ describe('state tree written every few blocks', () => {
     expect(await fx.balance(W.alice)).toBe(0n);
     await expectTreeMatchesTable(fx);
   });
+
+  it('keeps the trees of the last 8 blocks whole through flushes due early, a clean restart and a reorg one deep', async () => {
+    // Flushes every 4 blocks, fewer than the lag, and a cache too small to hide a missing node.
+    fx = await ChainFixture.create({ stateFlush: { blocks: 4, bytes: 1 << 30 }, trieCacheBytes: 256 });
+    const lastTreesRead = (): void => {
+      const nodes = new TreeWriter(fx!.chain.stateNodes);
+      for (let h = Math.max(0, fx!.chain.height - 8); h <= fx!.chain.height; h++) {
+        expect(() => nodes.get(fx!.chain.getEntryByHeight(h)!.stateRoot, accountPath(W.alice.address)), `tree at height ${h}`).not.toThrow();
+      }
+    };
+    await fx.mine(2);
+    for (let i = 0; i < 14; i++) {
+      await mineTransfers(fx, 1);
+      lastTreesRead();
+    }
+    // Two blocks on the tip's parent, for a reorg one deep after the restart.
+    const branch = await fx.branch();
+    const sideBlocks = [branch.next(), branch.next()];
+    await mineTransfers(fx, 1);
+    const tipBefore = fx.chain.tip;
+    await fx.reopen();
+    lastTreesRead();
+    const disconnected: number[] = [];
+    fx.chain.on('block:disconnected', (e) => disconnected.push(e.height));
+    for (const b of sideBlocks) await fx.chain.processBlock(b);
+    expect(fx.chain.isMain(tipBefore)).toBe(false);
+    expect(disconnected).toEqual([tipBefore.height]);
+    await expectTreeMatchesTable(fx);
+  });
+
+  it('writes every tree it connects with STATE_FLUSH_BLOCKS 1, an abandoned branch tip too (an archive node)', async () => {
+    fx = await ChainFixture.create({ stateFlush: { blocks: 1, bytes: 1 << 30 } });
+    await fx.mine(3);
+    const branch = await fx.branch();
+    const fork = fx.chain.tip;
+    await mineTransfers(fx, 1);
+    const abandoned = fx.chain.tip;
+    for (const b of [branch.next(), branch.next()]) await fx.chain.processBlock(b);
+    expect(fx.chain.isMain(abandoned)).toBe(false);
+    await fx.mine(3);
+    for (let h = 1; h <= fx.chain.height; h++) expect(onDisk(fx, fx.chain.getEntryByHeight(h)!), `height ${h}`).toBe(true);
+    expect(onDisk(fx, abandoned)).toBe(true);
+    expect(fx.chain.isMain(fork)).toBe(true);
+  });
 });

@@ -68,7 +68,7 @@ describe('TrieNodeStore', () => {
     }
     // Every tree built since the last flush reads from memory.
     roots.forEach((r, round) => readsRound(store, r, round));
-    const flush = store.flush(root, []);
+    const flush = store.flush([root], []);
     // The upper levels were replaced in every round: only the last tree's versions are written.
     expect(flush.nodes).toBeLessThan(created * 0.7);
     await db.batch([flush.op]);
@@ -80,7 +80,7 @@ describe('TrieNodeStore', () => {
     expect(cold.hasTree(roots[1]!)).toBe(false);
     expect(() => readsRound(cold, roots[1]!, 1)).toThrow(/missing/);
     // A second flush of the same tree writes nothing again.
-    expect(store.flush(root, []).nodes).toBe(0);
+    expect(store.flush([root], []).nodes).toBe(0);
   });
 
   it('keeps the trees above the flushed one complete, and writes what they add at the next flush', async () => {
@@ -91,7 +91,7 @@ describe('TrieNodeStore', () => {
       return [...acc, r];
     }, []);
     expect(store.holds('block 2')).toBe(true);
-    const flush = store.flush(rounds[0]!.root, [rounds[2]!.root, rounds[1]!.root]);
+    const flush = store.flush([rounds[0]!.root], [rounds[2]!.root, rounds[1]!.root]);
     await db.batch([flush.op]);
     store.landed(flush);
     // Connected before the flush: not held for the next one, whose tree must then be written lower.
@@ -99,7 +99,7 @@ describe('TrieNodeStore', () => {
     for (const round of [0, 1, 2]) expect(store.hasTree(rounds[round]!.root)).toBe(true);
     readsRound(store, rounds[2]!.root, 2);
     readsRound(store, rounds[1]!.root, 1);
-    const next = store.flush(rounds[2]!.root, []);
+    const next = store.flush([rounds[2]!.root], []);
     await db.batch([next.op]);
     store.landed(next);
     readsRound(new TrieNodeStore(db, 1 << 20, NEVER), rounds[2]!.root, 2);
@@ -111,13 +111,40 @@ describe('TrieNodeStore', () => {
     const r = roundUpdate(store, EMPTY_ROOT, 0);
     store.connected('block 0', r.root, r.created);
     expect(store.flushDue()).toBe(false);
-    const flush = store.flush(r.root, []);
+    const flush = store.flush([r.root], []);
     readsRound(store, r.root, 0);
     expect(db.getSync(key(Prefix.trieNode, r.root))).toBeUndefined();
     await db.batch([flush.op]);
     store.landed(flush);
     expect(db.getSync(key(Prefix.trieNode, r.root))).toBeDefined();
     readsRound(store, r.root, 0);
+  });
+
+  it('serves the nodes a flush let go from memory until its batch lands', async () => {
+    // A cache too small to hold anything: every read past it goes to memory or LevelDB.
+    const store = new TrieNodeStore(db, 256, NEVER);
+    const r0 = roundUpdate(store, EMPTY_ROOT, 0);
+    store.connected('block 0', r0.root, r0.created);
+    const first = store.flush([r0.root], []);
+    const r1 = roundUpdate(store, r0.root, 1);
+    store.connected('block 1', r1.root, r1.created);
+    // Round 0's nodes are only in the index this flush lets go: neither batch has landed.
+    const second = store.flush([r1.root], []);
+    readsRound(store, r0.root, 0);
+    readsRound(store, r1.root, 1);
+    await db.batch([first.op]);
+    store.landed(first);
+    await db.batch([second.op]);
+    store.landed(second);
+    readsRound(store, r1.root, 1);
+  });
+
+  it('writes only trees that are complete: a root it cannot read whole is skipped', () => {
+    const store = new TrieNodeStore(db, 1 << 20, NEVER);
+    const r = roundUpdate(store, EMPTY_ROOT, 0);
+    // Never connected: neither in memory nor on disk.
+    expect(store.flush([r.root], []).nodes).toBe(0);
+    expect(store.hasTree(r.root)).toBe(false);
   });
 
   it('is due after its block count or its byte budget', () => {
@@ -141,7 +168,7 @@ describe('TrieNodeStore', () => {
     expect(account.length).toBe(STATE_ACCOUNT_SIZE);
     const root = w.update(EMPTY_ROOT, [{ path: path(50), apply: () => account }, { path: path(51), apply: () => account }]);
     store.connected('block', root, w.created);
-    const flush = store.flush(root, []);
+    const flush = store.flush([root], []);
     await db.batch([flush.op]);
     store.landed(flush);
     const cold = new TreeWriter(new TrieNodeStore(db, 1 << 20, NEVER));
@@ -154,7 +181,7 @@ describe('TrieNodeStore', () => {
     const w = new TreeWriter(writer);
     const root = w.update(EMPTY_ROOT, Array.from({ length: 20 }, (_, i) => ({ path: path(i), apply: () => value(i, 0) })));
     writer.connected('block', root, w.created);
-    const flush = writer.flush(root, []);
+    const flush = writer.flush([root], []);
     await db.batch([flush.op]);
     // A store that has only LevelDB and its cache.
     const store = new TrieNodeStore(db, 1 << 20, NEVER);

@@ -1,4 +1,4 @@
-import { bytesToHex, isEmptyRoot, type CreatedNodes, type TrieNodeReader } from '@hackcoin/core';
+import { CreatedNodes, bytesToHex, isEmptyRoot, type TrieNodeReader } from '@hackcoin/core';
 import type { BatchOp, Database } from '../store/db.js';
 import { Prefix, key } from '../store/keys.js';
 import { TrieNodeCache } from './trie-cache.js';
@@ -126,18 +126,26 @@ export class TrieNodeStore implements TrieNodeReader {
   }
 
   /**
-   * The rows that complete the tree at `root` in LevelDB, for the batch of the block that makes
-   * the flush due. `keep`: the roots of blocks above it connected since the last flush, whose
-   * trees stay complete (their nodes stay in memory until the next flush), so a reorg that
-   * shallow needs no replay.
+   * The rows that complete the trees at `roots` in LevelDB, for the batch of the block that
+   * makes the flush due; a root whose tree is not complete now is skipped (its root node on
+   * disk would claim a tree LevelDB does not have). `keep`: the roots of blocks connected since
+   * the last flush whose trees stay complete without being written (their nodes stay in memory
+   * until the next flush), so a reorg that shallow needs no replay.
    */
-  flush(root: Uint8Array, keep: readonly Uint8Array[]): Flush {
-    const rows = unwrittenNodes(root, [this.current, this.older]);
+  flush(roots: readonly Uint8Array[], keep: readonly Uint8Array[]): Flush {
+    const indexes = [this.current, this.older];
+    const rows = new CreatedNodes();
+    const written: Uint8Array[] = [];
+    for (const root of roots) {
+      if (!this.hasTree(root)) continue;
+      unwrittenNodes(root, indexes, rows);
+      written.push(root);
+    }
     const released = this.older;
     this.older = this.current;
     this.current = new NodeIndex();
     this.connectedIds = new Set();
-    this.complete = new Set([root, ...keep].map(bytesToHex));
+    this.complete = new Set([...written, ...keep].map(bytesToHex));
     this.landing.push(released);
     return { op: { type: 'rows', prefix: Prefix.trieNode, rows }, nodes: rows.count, landing: released };
   }

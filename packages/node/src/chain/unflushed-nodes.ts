@@ -125,13 +125,12 @@ const VALUE_AT = 65;
 const STORAGE_ROOT_AT = VALUE_AT + 48;
 
 /**
- * The nodes of the tree at `root` that `indexes` hold and no flush has written, marked written:
- * with the nodes LevelDB has, the whole tree. Walks down from the root and stops at a node not
+ * Adds to `out` the nodes of the tree at `root` that `indexes` hold and no flush has written,
+ * marked written: with the nodes LevelDB has, the whole tree. Walks down from the root and stops at a node not
  * in memory (on disk, with its subtree) or written already, so it visits only the tree's new
  * part; an account leaf leads on into that contract's storage tree.
  */
-export function unwrittenNodes(root: Uint8Array, indexes: readonly NodeIndex[]): CreatedNodes {
-  const out = new CreatedNodes();
+export function unwrittenNodes(root: Uint8Array, indexes: readonly NodeIndex[], out = new CreatedNodes()): CreatedNodes {
   // Subtrees still to visit, by where their hash is: `at` in `from`.
   const froms: Uint8Array[] = [root];
   const ats: number[] = [0];

@@ -102,6 +102,8 @@ export interface FixtureOptions {
   executor?: ContractExecutor;
   /** When the chain writes its state tree (default: the node's). */
   stateFlush?: FlushPolicy;
+  /** Bytes of the state-tree node cache (default: the node's); a tiny one makes every read show what memory and LevelDB hold. */
+  trieCacheBytes?: number;
 }
 
 let extraCounter = 0;
@@ -151,6 +153,7 @@ export class ChainFixture {
       reindex: o.reindex === true,
       ...(this.opts.executor ? { executor: this.opts.executor } : {}),
       ...(this.opts.stateFlush ? { stateFlush: this.opts.stateFlush } : {}),
+      ...(this.opts.trieCacheBytes !== undefined ? { trieCacheBytes: this.opts.trieCacheBytes } : {}),
     });
     this.mempool = this.newMempool();
     if (o.loadMempool !== false) await this.mempool.load();
@@ -304,7 +307,11 @@ export class ChainFixture {
     return out;
   }
 
-  /** A hand-built block factory starting at the current tip (state snapshot of all fixture wallets). */
+  /**
+   * A hand-built block factory starting at the current tip (state snapshot of all fixture
+   * wallets). It reads the fork's state tree when it builds each block: build a branch's blocks
+   * before the chain moves on by more than a flush interval, or the fork's tree may be gone.
+   */
   async branch(): Promise<Branch> {
     const tip = this.chain.tip;
     const headers: BlockHeader[] = [];
