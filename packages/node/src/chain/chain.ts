@@ -863,8 +863,10 @@ export class Chain extends TypedEmitter<ChainEvents> {
   }
 
   /**
-   * The rows that write the state tree STATE_FLUSH_LAG blocks below `tip` (fewer when not all
-   * of those were connected since the last flush: their trees would not be complete).
+   * The flush for the block `tip`: the state tree STATE_FLUSH_LAG blocks below it, the trees
+   * above kept in memory. Only blocks connected since the last flush can be kept (the others'
+   * nodes are about to leave memory), so when fewer were, the tree nearer the tip is written
+   * with those below it down to that depth.
    */
   private flushBelow(tip: ChainEntry): { flush: Flush; at: ChainEntry } {
     // An archive node writes every tree as it is connected, side branches' too.

@@ -23,7 +23,7 @@ export interface Flush {
   op: BatchOp;
   /** Nodes it writes. */
   readonly nodes: number;
-  /** Nodes written by this flush that only memory holds until the batch lands. */
+  /** The index the flush let go: its nodes are read from memory until the batch lands. */
   readonly landing: NodeIndex;
 }
 
@@ -33,7 +33,7 @@ export interface Flush {
  * flush writes the part of them the flushed tree still uses (geth's dirty trie cache). Each
  * block replaces the upper levels of the tree, so a node written only when it is still in use
  * saves most of the writes: measured on 1,000-transfer blocks, flushing every 16 blocks wrote
- * a quarter of the nodes writing every block did, and it was LevelDB's busiest work.
+ * 30 % of the nodes writing every block did, and those writes were LevelDB's busiest work.
  *
  * Reads go through a byte-bounded cache keyed by the hash bytes, then memory, then LevelDB.
  * Nodes are content-addressed and never deleted, so a tree written once stays provable; the
