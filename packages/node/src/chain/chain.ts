@@ -738,12 +738,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     for (;;) {
       // Never to another chain of merely equal work (the first seen stays), except back to where we started.
       if (target === this.tip || target.chainWork < this.tip.chainWork || (target.chainWork === this.tip.chainWork && target !== start)) break;
-      const fork = this.findFork(this.tip, target);
-      while (this.tip !== fork) disconnected.push(await this.disconnectTip());
-      const path: ChainEntry[] = [];
-      for (let e: ChainEntry | null = target; e && e !== fork; e = e.parent) path.push(e);
-      path.reverse();
-      path.unshift(...(await this.rewindToCompleteTree(disconnected)));
+      const path = await this.disconnectTowards(target, disconnected);
       let failed = false;
       for (const e of path) {
         try {
@@ -774,13 +769,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
    */
   private async restoreTip(start: ChainEntry, disconnected: ChainEntry[]): Promise<void> {
     try {
-      const fork = this.findFork(this.tip, start);
-      while (this.tip !== fork) disconnected.push(await this.disconnectTip());
-      const path: ChainEntry[] = [];
-      for (let e: ChainEntry | null = start; e && e !== fork; e = e.parent) path.push(e);
-      path.reverse();
-      path.unshift(...(await this.rewindToCompleteTree(disconnected)));
-      for (const e of path) {
+      for (const e of await this.disconnectTowards(start, disconnected)) {
         const block = await this.getBlock(e);
         if (!block) throw new Error(`block data missing for ${e.id}`);
         await this.connectTip(e, block);
@@ -887,6 +876,18 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const roots: Uint8Array[] = [];
     for (let e = entry.parent; e && roots.length < count; e = e.parent) roots.push(e.stateRoot);
     return roots;
+  }
+
+  /**
+   * Disconnects down to the fork with `target`'s chain, and further while the tip's state tree
+   * is not complete; returns the blocks to connect to reach `target`, lowest first.
+   */
+  private async disconnectTowards(target: ChainEntry, disconnected: ChainEntry[]): Promise<ChainEntry[]> {
+    const fork = this.findFork(this.tip, target);
+    while (this.tip !== fork) disconnected.push(await this.disconnectTip());
+    const path: ChainEntry[] = [];
+    for (let e: ChainEntry | null = target; e && e !== fork; e = e.parent) path.push(e);
+    return [...(await this.rewindToCompleteTree(disconnected)), ...path.reverse()];
   }
 
   /**

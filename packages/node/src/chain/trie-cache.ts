@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { doubled } from '../util/typed-arrays.js';
 
 /** Per-entry overhead charged besides its bytes in the arena: its slots in the index arrays and the table. */
 const ENTRY_OVERHEAD = 48;
@@ -160,16 +161,11 @@ class Generation {
 
   private newEntry(w0: number, w1: number, n: number, recordSize: number): number {
     if (this.count === this.w0.length) {
-      const grow = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.w0 = grow(this.w0);
-      this.w1 = grow(this.w1);
-      this.chunkOf = grow(this.chunkOf);
-      this.offsetOf = grow(this.offsetOf);
-      this.size = grow(this.size);
+      this.w0 = doubled(this.w0);
+      this.w1 = doubled(this.w1);
+      this.chunkOf = doubled(this.chunkOf);
+      this.offsetOf = doubled(this.offsetOf);
+      this.size = doubled(this.size);
     }
     const id = this.count++;
     this.w0[id] = w0;

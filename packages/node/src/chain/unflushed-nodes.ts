@@ -1,4 +1,5 @@
 import { CreatedNodes, STATE_ACCOUNT_SIZE } from '@hackcoin/core';
+import { doubled } from '../util/typed-arrays.js';
 import { position, word } from './trie-cache.js';
 
 /** Bytes of a node hash. */
@@ -23,7 +24,7 @@ export function nodeBatch(nodes: CreatedNodes): NodeBatch {
  * (a subtree that came back unchanged) is indexed once: its records are identical.
  */
 export class NodeIndex {
-  readonly batches: NodeBatch[] = [];
+  private readonly batches: NodeBatch[] = [];
   /** Bytes of hashes and records indexed. */
   bytes = 0;
   private table = new Int32Array(1024);
@@ -88,15 +89,10 @@ export class NodeIndex {
 
   private entry(batch: number, node: number, w0: number, w1: number): number {
     if (this.count === this.batchOf.length) {
-      const grown = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.batchOf = grown(this.batchOf);
-      this.nodeOf = grown(this.nodeOf);
-      this.w0 = grown(this.w0);
-      this.w1 = grown(this.w1);
+      this.batchOf = doubled(this.batchOf);
+      this.nodeOf = doubled(this.nodeOf);
+      this.w0 = doubled(this.w0);
+      this.w1 = doubled(this.w1);
     }
     const id = this.count++;
     this.batchOf[id] = batch;
