@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { startCluster, stopCluster } from './cluster.js';
+import { reportedBackends } from '../backends.js';
 import { cpuSeconds, loadAverage, percentile, rssBytes, sleep } from './proc.js';
 
 const MB = 1024 * 1024;
@@ -59,6 +60,7 @@ export async function runIdleMemoryBench(opts: { nodes?: number; minutes?: numbe
     const round = (x: number) => Math.round(x * 10) / 10;
     const sortedCpu = [...cpu].sort((a, b) => a - b);
     return {
+      backends: reportedBackends(nodes.map((n) => n.output())),
       nodes: count,
       minutes,
       'avg peers': round(peers.reduce((s, x) => s + x, 0) / count),

@@ -11,6 +11,7 @@ import { createLogger } from '../../packages/node/src/util/logger.js';
 import { startNode, removeDir, type TestNode } from '../../packages/node/test/helpers/node-process.js';
 import { BlockFactory, fastSign, keyPair, params, signer } from '../fixture.js';
 import { runConnectBlockBench } from '../connect-block.js';
+import { reportedBackends } from '../backends.js';
 import { loadAverage, sleep } from './proc.js';
 
 /**
@@ -114,6 +115,7 @@ export async function runInitialSyncBench(
     const phases = await connectPhases(fresh, target);
     const memory = memoryOf(fresh.proc.pid!);
     const out: Record<string, number | string> = {
+      backends: reportedBackends([seed.output(), fresh.output()]),
       blocks: target,
       'transfers per block': txsPerBlock,
       'verify threads of the syncing node': process.env.VERIFY_THREADS ?? 'default (one fewer than the cores, at least one)',

@@ -12,6 +12,7 @@ import {
 import type { CompactStats as Compact } from '../../packages/node/src/p2p/compact/compact-relay.js';
 import type { TestNode } from '../../packages/node/test/helpers/node-process.js';
 import { startCluster, stopCluster, watchBlocks } from './cluster.js';
+import { reportedBackends } from '../backends.js';
 import { cpuSeconds, loadAverage, percentile, statCpuSeconds } from './proc.js';
 
 /** Pending transactions one sender may have in a mempool (the mempool's per-sender limit is 64). */
@@ -142,6 +143,7 @@ export async function runPropagationBench(opts: { nodes?: number; blocks?: numbe
       [CPU_LABEL('empty')]: empty.cpuPerNode,
     };
     const context = {
+      backends: reportedBackends(nodes.map((n) => n.output())),
       clusterStartupMs: startupMs,
       'load average at start / end': `${loadStart} → ${loadAverage()}`,
       note: 'the load average includes the nodes themselves (all on this machine) and anything else running',
