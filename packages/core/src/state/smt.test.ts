@@ -157,6 +157,26 @@ describe('sparse Merkle tree', () => {
     expect(seen).toEqual([new Uint8Array([5])]);
   });
 
+  it('holds a small update in a small chunk, and a large one in chunks of at most 16 KiB', () => {
+    const bytesHeld = (w: TreeWriter): number => {
+      const buffers = new Set<ArrayBufferLike>();
+      for (let i = 0; i < w.created.count; i++) buffers.add(w.created.recordBytes(i).buffer);
+      return [...buffers].reduce((sum, b) => sum + b.byteLength, 0);
+    };
+    const update = (n: number): TreeWriter => {
+      const w = new TreeWriter(new MemoryNodes());
+      const value = new Uint8Array(80);
+      w.update(EMPTY_ROOT, Array.from({ length: n }, (_, i) => ({ path: sha256(Uint8Array.of(i >> 8, i & 0xff)), apply: () => value })));
+      return w;
+    };
+    // One account changed, as in an empty block: its records, not a whole chunk per block.
+    expect(bytesHeld(update(1))).toBeLessThanOrEqual(1024);
+    const large = update(2000);
+    const recordBytes = Array.from({ length: large.created.count }, (_, i) => large.created.recordLength(i)).reduce((a, b) => a + b, 0);
+    expect(bytesHeld(large)).toBeLessThan(recordBytes + 2 * 16 * 1024);
+    for (let i = 0; i < large.created.count; i++) expect(large.created.recordBytes(i).buffer.byteLength).toBeLessThanOrEqual(16 * 1024);
+  });
+
   it('proves presence and absence of random keys, and any changed byte of a proof fails', () => {
     fc.assert(
       fc.property(

@@ -89,8 +89,13 @@ interface Item {
   hash?: Uint8Array;
 }
 
-/** Records are carved from chunks this size: one array per node costs as much as hashing it. */
+/**
+ * Records are carved from shared chunks: one array per node costs as much as hashing it. A
+ * writer's chunks start at FIRST_CHUNK bytes and double up to CHUNK: an empty block creates a
+ * few dozen nodes, and a 16 KiB chunk for each was garbage the allocator kept as RSS.
+ */
 const CHUNK = 16 * 1024;
+const FIRST_CHUNK = 1024;
 
 /**
  * Applies updates to trees in one store: the new nodes collect in `created`
@@ -111,6 +116,7 @@ export class TreeWriter {
   private kind: Kind = EMPTY_K;
   private chunk = new Uint8Array(0);
   private used = 0;
+  private nextChunk = FIRST_CHUNK;
 
   constructor(private readonly store: TrieNodeReader) {}
 
@@ -284,7 +290,8 @@ export class TreeWriter {
   /** Zeroed bytes for a new record; chunks are never reused, so a record (and a hash written into one) stays as written. */
   private alloc(n: number): Uint8Array {
     if (this.used + n > this.chunk.length) {
-      this.chunk = new Uint8Array(Math.max(CHUNK, n));
+      this.chunk = new Uint8Array(Math.max(this.nextChunk, n));
+      this.nextChunk = Math.min(2 * this.nextChunk, CHUNK);
       this.used = 0;
     }
     const rec = this.chunk.subarray(this.used, this.used + n);
