@@ -12,7 +12,7 @@ const FIRST_CHUNK = 1024;
  *
  * Chunks start at 1 KiB and double up to `maxChunk`: an empty block's batch needs a few hundred
  * bytes, and a full-size first chunk for each block was garbage the allocator kept as RSS (with
- * the tree writer's, 281 → 198 MB after 10,000 empty blocks, bench "memory").
+ * the tree writer's, 271-283 → 178-185 MB after 10,000 empty blocks, bench "memory").
  */
 export class ByteArena {
   private buf = new Uint8Array(0);
