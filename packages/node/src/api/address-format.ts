@@ -1,8 +1,10 @@
 import { bytesToHex, formatAddress } from '@hackcoin/core';
+import { OldestFirst } from '../util/oldest-first.js';
 
 /** Checksummed forms kept; about 100 bytes each. */
 const MAX_ENTRIES = 65_536;
 const cache = new Map<string, string>();
+const oldest = new OldestFirst(cache);
 
 /**
  * EIP-55 form of an address, remembered for addresses seen recently: the checksum is a keccak
@@ -14,7 +16,7 @@ export function checksummed(address: Uint8Array): string {
   if (out !== undefined) return out;
   out = formatAddress(address);
   // Oldest first out: a stranger's fresh addresses cannot grow it past its bound.
-  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+  if (cache.size >= MAX_ENTRIES) oldest.evict();
   cache.set(hex, out);
   return out;
 }

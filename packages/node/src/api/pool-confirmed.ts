@@ -1,5 +1,6 @@
 import type { Mempool, RemovalReason } from '../mempool/mempool.js';
 import type { MempoolEntry } from '../mempool/entry.js';
+import { OldestFirst } from '../util/oldest-first.js';
 
 /** 48 bits of a transaction hash: enough to tell a window's transactions apart, at a number's cost instead of a string's. */
 function shortKey(hash: Uint8Array): number {
@@ -16,6 +17,7 @@ function shortKey(hash: Uint8Array): number {
  */
 export class PoolConfirmed {
   private readonly keys = new Set<number>();
+  private readonly oldest = new OldestFirst(this.keys);
 
   constructor(
     mempool: Pick<Mempool, 'on'>,
@@ -34,6 +36,6 @@ export class PoolConfirmed {
     const k = shortKey(hash);
     this.keys.delete(k);
     this.keys.add(k);
-    if (this.keys.size > this.capacity) this.keys.delete(this.keys.values().next().value as number);
+    if (this.keys.size > this.capacity) this.oldest.evict();
   }
 }

@@ -1,4 +1,5 @@
 import type { Account } from '@hackcoin/core';
+import { OldestFirst } from '../util/oldest-first.js';
 
 /**
  * The latest accounts the chain wrote, bounded by count: the senders and
@@ -12,6 +13,7 @@ import type { Account } from '@hackcoin/core';
  */
 export class AccountCache {
   private readonly map = new Map<string, Account>();
+  private readonly oldest = new OldestFirst(this.map);
 
   constructor(private readonly max: number) {}
 
@@ -32,7 +34,7 @@ export class AccountCache {
       return;
     }
     this.map.set(k, { balance: a.balance, nonce: a.nonce });
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
+    if (this.map.size > this.max) this.oldest.evict();
   }
 
   delete(k: string): void {

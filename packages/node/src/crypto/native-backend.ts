@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { addressFromUncompressed, bytesToHex, nobleBackend, type SignatureBackend } from '@hackcoin/core';
 import { installNativeSha256, type Sha256Backend } from './native-hash.js';
+import { OldestFirst } from '../util/oldest-first.js';
 
 interface NativeSecp256k1 {
   ecdsaVerify(sig: Uint8Array, msg32: Uint8Array, publicKey: Uint8Array): boolean;
@@ -61,6 +62,7 @@ const KNOWN_KEYS = 50_000;
  */
 class KnownKeys {
   private readonly map = new Map<string, { point: Uint8Array; address: Uint8Array }>();
+  private readonly oldest = new OldestFirst(this.map);
 
   constructor(private readonly decompress: (pub: Uint8Array) => Uint8Array) {}
 
@@ -74,7 +76,7 @@ class KnownKeys {
     } else {
       const point = this.decompress(pub);
       known = { point, address: addressFromUncompressed(point) };
-      if (this.map.size >= KNOWN_KEYS) this.map.delete(this.map.keys().next().value as string);
+      if (this.map.size >= KNOWN_KEYS) this.oldest.evict();
     }
     this.map.set(k, known);
     return known;

@@ -1,3 +1,5 @@
+import { OldestFirst } from '../util/oldest-first.js';
+
 /** A peer's delivery of a block, until the chain has judged the block. */
 export interface Delivery {
   readonly from: string;
@@ -13,6 +15,7 @@ export interface Delivery {
  */
 export class BlockSenders<D extends Delivery = Delivery> {
   private readonly map = new Map<string, D>();
+  private readonly oldest = new OldestFirst(this.map);
 
   constructor(private readonly max: number) {}
 
@@ -24,7 +27,7 @@ export class BlockSenders<D extends Delivery = Delivery> {
   add(id: string, d: D): void {
     if (this.map.has(id)) return;
     this.map.set(id, d);
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
+    if (this.map.size > this.max) this.oldest.evict();
   }
 
   /** Removes and returns the block's delivery. */

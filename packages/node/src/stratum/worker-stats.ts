@@ -1,3 +1,5 @@
+import { OldestFirst } from '../util/oldest-first.js';
+
 export type ShareOutcome = 'accepted' | 'stale' | 'duplicate' | 'lowDifficulty' | 'invalid';
 
 export interface WorkerStats {
@@ -28,6 +30,7 @@ export const SHARE_OUTCOMES: readonly ShareOutcome[] = ['accepted', 'stale', 'du
 export class WorkerBook {
   /** In order of last accepted share, oldest first. */
   private readonly byName = new Map<string, WorkerStats>();
+  private readonly oldest = new OldestFirst(this.byName);
   readonly totals: Record<ShareOutcome, number> = { accepted: 0, stale: 0, duplicate: 0, lowDifficulty: 0, invalid: 0 };
 
   constructor(private readonly maxRows = MAX_WORKERS) {}
@@ -60,7 +63,7 @@ export class WorkerBook {
     if (st) this.byName.delete(worker);
     else {
       st = { worker, address, accepted: 0, stale: 0, duplicate: 0, lowDifficulty: 0, invalid: 0, difficulty: 0, difficultySum: 0, firstShare: 0, lastShare: 0 };
-      if (this.byName.size >= this.maxRows) this.byName.delete(this.byName.keys().next().value as string);
+      if (this.byName.size >= this.maxRows) this.oldest.evict();
     }
     this.byName.set(worker, st);
     return st;

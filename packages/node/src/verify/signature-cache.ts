@@ -1,5 +1,6 @@
 import { hash, randomBytes } from 'node:crypto';
 import { DIGEST_SIZE, PUB_SIZE, SIG_SIZE } from './shared-job.js';
+import { OldestFirst } from '../util/oldest-first.js';
 
 /**
  * ≈ 120 bytes an entry (a 32-byte key string, a 20-byte address string, the
@@ -22,6 +23,7 @@ export class SignatureCache {
   private readonly salt = randomBytes(32);
   private readonly buf = new Uint8Array(32 + DIGEST_SIZE + PUB_SIZE + SIG_SIZE);
   private readonly entries = new Map<string, string>();
+  private readonly oldest = new OldestFirst(this.entries);
   /**
    * The same entries by transaction object, for as long as the object lives: a block rebuilt
    * from the mempool holds the very objects the mempool admitted, and finds them without
@@ -68,7 +70,7 @@ export class SignatureCache {
   add(key: string, sender: Uint8Array): void {
     if (this.maxEntries === 0 || this.entries.has(key)) return;
     if (this.entries.size >= this.maxEntries) {
-      this.entries.delete(this.entries.keys().next().value as string);
+      this.oldest.evict();
       this.dropped++;
     }
     this.entries.set(key, Buffer.from(sender.buffer, sender.byteOffset, sender.byteLength).toString('latin1'));
