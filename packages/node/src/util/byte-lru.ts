@@ -1,3 +1,5 @@
+import { OldestFirst } from './oldest-first.js';
+
 /**
  * A least-recently-used cache bounded by the total size of its entries (as the
  * caller measures them), not by their count: entries of contract state range
@@ -5,6 +7,7 @@
  */
 export class ByteLru<V> {
   private readonly entries = new Map<string, { value: V; bytes: number }>();
+  private readonly oldest = new OldestFirst(this.entries);
   private used = 0;
 
   constructor(private readonly maxBytes: number) {}
@@ -34,11 +37,10 @@ export class ByteLru<V> {
     if (bytes > this.maxBytes) return;
     this.entries.set(key, { value, bytes });
     this.used += bytes;
-    for (const [k, e] of this.entries) {
-      if (this.used <= this.maxBytes) break;
-      this.entries.delete(k);
-      this.used -= e.bytes;
-    }
+    const release = (k: string): void => {
+      this.used -= this.entries.get(k)!.bytes;
+    };
+    while (this.used > this.maxBytes) this.oldest.evict(release);
   }
 
   delete(key: string): void {

@@ -25,7 +25,9 @@ describe('OldestFirst', () => {
     const oldest = new OldestFirst(set);
     set.delete('x');
     set.add('x');
-    expect(oldest.evict()).toBe('y');
+    const seen: string[] = [];
+    expect(oldest.evict((k) => seen.push(`${k}:${set.has(k)}`))).toBe('y');
+    expect(seen).toEqual(['y:true']);
     expect([...set]).toEqual(['z', 'x']);
   });
 

@@ -15,8 +15,8 @@ export class OldestFirst<K> {
     this.cursor = map.keys();
   }
 
-  /** Deletes the oldest entry and returns its key; undefined when the map is empty. */
-  evict(): K | undefined {
+  /** Deletes the oldest entry and returns its key; undefined when the map is empty. `before` sees the key while its entry is still there. */
+  evict(before?: (key: K) => void): K | undefined {
     let next = this.cursor.next();
     // A finished iterator stays finished, even once the map holds entries again.
     if (next.done) {
@@ -24,6 +24,7 @@ export class OldestFirst<K> {
       next = this.cursor.next();
       if (next.done) return undefined;
     }
+    before?.(next.value);
     this.map.delete(next.value);
     return next.value;
   }
