@@ -25,6 +25,7 @@ const optional: [string, string, string][] = [
   ['contract storage memory', join(root, 'contract-storage-rss.ts'), 'runContractStorageRssBench'],
   ['state-tree', join(root, 'state-tree.ts'), 'runStateTreeBench'],
   ['light client', join(root, 'light-client.ts'), 'runLightClientBench'],
+  ['cache eviction', join(root, 'cache-eviction.ts'), 'runCacheEvictionBench'],
 ];
 
 const only = process.argv.slice(2);
