@@ -10,6 +10,7 @@ import { noise } from '@chainsafe/libp2p-noise';
 import { identify } from '@libp2p/identify';
 import { gossipsub, TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub';
 import { guardedYamux } from './yamux-guard.js';
+import { libp2pLogger } from './libp2p-logger.js';
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
@@ -280,8 +281,10 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     );
     return true;
   };
+  const logger = libp2pLogger(process.env);
   const node: Libp2p<{ identify: unknown; pubsub: GossipSub }> = await createLibp2p({
     privateKey,
+    ...(logger ? { logger } : {}),
     addresses: { listen: opts.listen },
     transports: [tcp(opts.localAddress ? { dialOpts: bindTo(opts.localAddress) } : {})],
     connectionEncrypters: [noise()],
