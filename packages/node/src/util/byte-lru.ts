@@ -9,6 +9,9 @@ export class ByteLru<V> {
   private readonly entries = new Map<string, { value: V; bytes: number }>();
   private readonly oldest = new OldestFirst(this.entries);
   private used = 0;
+  private readonly release = (k: string): void => {
+    this.used -= this.entries.get(k)!.bytes;
+  };
 
   constructor(private readonly maxBytes: number) {}
 
@@ -37,10 +40,7 @@ export class ByteLru<V> {
     if (bytes > this.maxBytes) return;
     this.entries.set(key, { value, bytes });
     this.used += bytes;
-    const release = (k: string): void => {
-      this.used -= this.entries.get(k)!.bytes;
-    };
-    while (this.used > this.maxBytes) this.oldest.evict(release);
+    while (this.used > this.maxBytes) this.oldest.evict(this.release);
   }
 
   delete(key: string): void {
