@@ -1,3 +1,5 @@
+import { Fifo } from '../util/fifo.js';
+
 /**
  * Pay-per-last-N-shares accounting: a block's reward is split over the most
  * recent shares whose difficulty adds up to `windowDifficulty`, in proportion
@@ -18,7 +20,7 @@ export interface WindowChange {
 }
 
 export class PplnsWindow {
-  private readonly shares: { seq: number; share: ShareRecord }[] = [];
+  private readonly shares = new Fifo<{ seq: number; share: ShareRecord }>();
   private total = 0;
   private nextSeq = 0;
 
@@ -52,7 +54,7 @@ export class PplnsWindow {
     const evicted: number[] = [];
     while (
       this.shares.length > 1 &&
-      (this.shares.length > this.maxShares || this.total - this.shares[0]!.share.difficulty >= this.windowDifficulty)
+      (this.shares.length > this.maxShares || this.total - this.shares.first()!.share.difficulty >= this.windowDifficulty)
     ) {
       const old = this.shares.shift()!;
       this.total -= old.share.difficulty;

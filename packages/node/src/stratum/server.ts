@@ -14,6 +14,7 @@ import { createTemplate, retimeTemplate, stillCurrent } from '../mining/template
 import { HOLD_RETRY_MS, MAX_AHEAD_SECONDS, holdsBack } from '../mining/clock-guard.js';
 import type { Logger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
+import { Fifo } from '../util/fifo.js';
 import { EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, StratumJob } from './job.js';
 import { JobBook, MAX_SHARES_PER_TIP } from './job-book.js';
 import { PplnsWindow } from './pplns.js';
@@ -112,7 +113,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   private readonly jobs: JobBook;
   private readonly window: PplnsWindow;
   private readonly workers = new WorkerBook();
-  private readonly recentShares: { t: number; d: number }[] = [];
+  private readonly recentShares = new Fifo<{ t: number; d: number }>();
   /** Connections closed, by reason: what hostile or broken miners cost shows here. */
   private readonly closes: Record<CloseReason, number> = { 'peer-closed': 0, 'pool-stopping': 0, idle: 0, 'not-authorised': 0, 'line-too-long': 0, garbage: 0, 'not-reading': 0, 'rejected-shares': 0, evicted: 0 };
   /** Connections turned away at the pool-wide or per-address limit. */
@@ -206,9 +207,12 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
 
   /** Pool hash rate from accepted share difficulty over the last ten minutes. */
   hashrate(now = Date.now()): number {
-    while (this.recentShares.length > 0 && now - this.recentShares[0]!.t > HASHRATE_WINDOW_MS) this.recentShares.shift();
-    const span = this.recentShares.length > 0 ? Math.max(1, (now - this.recentShares[0]!.t) / 1000) : 1;
-    return (this.recentShares.reduce((a, s) => a + s.d, 0) * 2 ** 32) / span;
+    while (this.recentShares.length > 0 && now - this.recentShares.first()!.t > HASHRATE_WINDOW_MS) this.recentShares.shift();
+    const oldest = this.recentShares.first();
+    const span = oldest ? Math.max(1, (now - oldest.t) / 1000) : 1;
+    let sum = 0;
+    for (const s of this.recentShares) sum += s.d;
+    return (sum * 2 ** 32) / span;
   }
 
   stats(): Record<string, unknown> {
