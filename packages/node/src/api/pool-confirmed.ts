@@ -1,6 +1,6 @@
 import type { Mempool, RemovalReason } from '../mempool/mempool.js';
 import type { MempoolEntry } from '../mempool/entry.js';
-import { OldestFirst } from '../util/oldest-first.js';
+import { RecentSet } from '../util/recent-set.js';
 
 /** 48 bits of a transaction hash: enough to tell a window's transactions apart, at a number's cost instead of a string's. */
 function shortKey(hash: Uint8Array): number {
@@ -16,26 +16,16 @@ function shortKey(hash: Uint8Array): number {
  * (a restarted node quotes from its mempool and the floors until blocks come).
  */
 export class PoolConfirmed {
-  private readonly keys = new Set<number>();
-  private readonly oldest = new OldestFirst(this.keys);
+  private readonly keys: RecentSet<number>;
 
-  constructor(
-    mempool: Pick<Mempool, 'on'>,
-    private readonly capacity: number,
-  ) {
+  constructor(mempool: Pick<Mempool, 'on'>, capacity: number) {
+    this.keys = new RecentSet(capacity);
     mempool.on('tx:removed', (e: MempoolEntry, reason: RemovalReason) => {
-      if (reason === 'block') this.add(e.hash);
+      if (reason === 'block') this.keys.add(shortKey(e.hash));
     });
   }
 
   has(hash: Uint8Array): boolean {
     return this.keys.has(shortKey(hash));
-  }
-
-  private add(hash: Uint8Array): void {
-    const k = shortKey(hash);
-    this.keys.delete(k);
-    this.keys.add(k);
-    if (this.keys.size > this.capacity) this.oldest.evict();
   }
 }

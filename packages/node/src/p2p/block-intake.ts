@@ -4,7 +4,7 @@ import { Status, type ChainEntry } from '../chain/entry.js';
 import type { Logger } from '../util/logger.js';
 import type { PeerSet } from './peer-set.js';
 import { short } from './peer-set.js';
-import { RecentSet } from './recent-set.js';
+import { RecentSet } from '../util/recent-set.js';
 import { BlockSenders, type Delivery } from './block-senders.js';
 
 /** What the intake needs of the chain. */

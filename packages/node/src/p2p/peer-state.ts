@@ -4,7 +4,7 @@ import { BanScore } from './ban-score.js';
 import type { Direction } from './libp2p.js';
 import type { StatusMessage } from './messages.js';
 import { LIMITS } from './protocol.js';
-import { RecentSet } from './recent-set.js';
+import { RecentSet } from '../util/recent-set.js';
 import { SerialQueue } from '../util/serial-queue.js';
 
 /**

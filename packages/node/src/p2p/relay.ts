@@ -8,7 +8,7 @@ import type { BlockIntake } from './block-intake.js';
 import type { Validation } from './libp2p.js';
 import type { PeerSet } from './peer-set.js';
 import { LIMITS } from './protocol.js';
-import { RecentSet } from './recent-set.js';
+import { RecentSet } from '../util/recent-set.js';
 import { TxBatcher } from './tx-batcher.js';
 import type { TxIntake } from './tx-intake.js';
 

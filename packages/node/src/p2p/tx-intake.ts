@@ -9,7 +9,7 @@ import type { PeerSet } from './peer-set.js';
 import type { Offence } from './ban-score.js';
 import { groupOf } from './netgroup.js';
 import { LIMITS } from './protocol.js';
-import { RecentSet } from './recent-set.js';
+import { RecentSet } from '../util/recent-set.js';
 
 /** Gossiped transaction batches waiting for the one being taken, at most (a flood is ignored past it). */
 const MAX_WAITING_BATCH_BYTES = 16 * 1024 * 1024;
