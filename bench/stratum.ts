@@ -56,14 +56,17 @@ export async function runStratumBench(): Promise<Record<string, number | string>
     const t0 = performance.now();
     clients.forEach((c, i) => c.writeRaw(batches[i]!));
     const total = WORKERS * SHARES_PER_WORKER;
-    while (clients.some((c, i) => c.responses - answered[i]! < SHARES_PER_WORKER)) await new Promise((r) => setImmediate(r));
+    // A connection the pool closed will answer no more: waiting on it would never end.
+    while (clients.some((c, i) => !c.closed && c.responses - answered[i]! < SHARES_PER_WORKER)) await new Promise((r) => setImmediate(r));
     const seconds = (performance.now() - t0) / 1000;
     const s = server.stats() as { sharesAccepted: number; sharesRejected: number };
+    const closedByPool = clients.filter((c) => c.closed).length;
     for (const c of clients) c.close();
     return {
       'connected workers': WORKERS,
       'shares validated': total,
       'accepted / rejected': `${s.sharesAccepted - before.sharesAccepted} / ${s.sharesRejected}`,
+      'connections the pool closed': closedByPool,
       'shares per second': Math.round(total / seconds),
       goal: '≥ 20,000 shares/s',
     };

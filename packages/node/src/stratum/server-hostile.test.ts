@@ -377,6 +377,25 @@ describe('floods of shares', () => {
   });
 });
 
+describe('stale shares', () => {
+  it(`keep a connection that had ${MAX_REJECT_RUN + 50} shares in flight when a block retired their job, and count as stale`, async () => {
+    const { server, port, fx } = await pool();
+    const c = await miner(port);
+    const old = c.job;
+    const shares = Array.from({ length: MAX_REJECT_RUN + 50 }, (_, i) => shareOf(c, old, 1 + i * 1000));
+    await fx.mine(1, { miner: W.minerB });
+    await until(() => c.job.jobId !== old.jobId, 'work on the new tip');
+    const errors = new Set<string>();
+    for (const s of shares) errors.add(String((await c.submit(worker, old, s.en2, s.nonce)).error?.[0]));
+    expect([...errors]).toEqual(['21']);
+    expect(c.closed).toBe(false);
+    expect(server.shareTotals().stale).toBe(shares.length);
+    const fresh = shareOf(c, c.job);
+    expect((await c.submit(worker, c.job, fresh.en2, fresh.nonce)).result).toBe(true);
+    expect(server.stats().disconnects).toMatchObject({ 'rejected-shares': 0 });
+  }, 20_000);
+});
+
 describe('share limit per tip', () => {
   it(`keeps a connection whose good shares are refused at the pool's share limit, past ${MAX_REJECT_RUN} in a row`, async () => {
     const { server, port } = await pool({ maxSharesPerTip: 1 });

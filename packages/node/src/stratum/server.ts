@@ -346,13 +346,18 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     return { accepted: false, error: stratumError(code, message) };
   }
 
+  /** A share for work that is gone or that the pool has no room for, refused before any hashing (see SubmitOutcome.excused). */
+  private stale(worker: string, address: string, difficulty: number, message: string): SubmitOutcome {
+    return { ...this.reject(worker, address, 'stale', difficulty, StratumError.jobNotFound, message), excused: true };
+  }
+
   async submit(session: StratumSession, worker: string, params: unknown[]): Promise<SubmitOutcome> {
     const d = session.vardiff.difficulty;
     if (!session.subscribed) return this.reject(null, null, 'invalid', d, StratumError.notSubscribed, 'not subscribed');
     const address = session.workers.get(worker);
     // Only authorised workers get counts, so junk worker names cost nothing.
     if (!address) return this.reject(null, null, 'invalid', d, StratumError.unauthorized, 'unauthorized worker');
-    if (!this.accepting) return this.reject(worker, address, 'stale', d, StratumError.jobNotFound, 'pool shutting down');
+    if (!this.accepting) return this.stale(worker, address, d, 'pool shutting down');
     const [, jobId, en2Hex, ntimeHex, nonceHex] = params;
     const ntime = parseU32Hex(ntimeHex);
     const nonce = parseU32Hex(nonceHex);
@@ -361,13 +366,11 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     }
     const sent = session.sentJob(jobId);
     // Only work sent to this connection counts: its extranonce1 is what makes the work its own.
-    if (sent === undefined) return this.reject(worker, address, 'stale', d, StratumError.jobNotFound, 'job not found (stale)');
+    if (sent === undefined) return this.stale(worker, address, d, 'job not found (stale)');
     const found = this.jobs.lookup(sent.jobId, this.o.chain.tip);
-    if ('stale' in found) return this.reject(worker, address, 'stale', d, StratumError.jobNotFound, found.stale);
+    if ('stale' in found) return this.stale(worker, address, d, found.stale);
     const { job } = found;
-    if (job.template.parent === this.solvedParent) {
-      return this.reject(worker, address, 'stale', d, StratumError.jobNotFound, 'stale job (a block on this parent was just found)');
-    }
+    if (job.template.parent === this.solvedParent) return this.stale(worker, address, d, 'stale job (a block on this parent was just found)');
     // Judged and credited at the difficulty of the job id the share names, never at a harder one it happens to
     // meet: that would pay luck, and a miner could send its lucky shares only.
     const difficulty = sent.difficulty;
@@ -395,10 +398,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     // Only work keeps a slot: a rejected share costs its sender nothing, and one every few minutes
     // held a connection (of 64 per IP, 1,024 in all) for good.
     session.lastWork = this.now();
-    if (seen === 'full' && !isBlock) {
-      const refused = this.reject(worker, address, 'stale', difficulty, StratumError.jobNotFound, 'share limit for this block reached; wait for the next block');
-      return { ...refused, poolLimit: true };
-    }
+    if (seen === 'full' && !isBlock) return this.stale(worker, address, difficulty, 'share limit for this block reached; wait for the next block');
     const now = Date.now();
     this.workers.count(worker, address, 'accepted', difficulty, now);
     this.recentShares.push({ t: now, d: difficulty });

@@ -51,8 +51,13 @@ export interface SentJob {
 export interface SubmitOutcome {
   accepted: boolean;
   error?: StratumErrorTuple;
-  /** Refused for a limit of the pool's own (not the share's fault): it does not count toward the reject run. */
-  poolLimit?: true;
+  /**
+   * Refused without judging the work: for a limit of the pool's own, or for a job that is gone
+   * (a new block, a restart). It cost no header hash and is no sign of a broken miner (every
+   * share in flight when a block is found comes back stale), so it does not count toward the
+   * reject run; the submit budget bounds how many a connection can send.
+   */
+  excused?: true;
 }
 
 /** What a session needs from its server. */
@@ -247,19 +252,19 @@ export class StratumSession {
   private async submit(params: unknown[], reply: (result: unknown, error: StratumErrorTuple | null) => void): Promise<void> {
     if (this.closed) return;
     let accepted = false;
-    let poolLimit = false;
+    let excused = false;
     try {
       const outcome = await this.host.submit(this, typeof params[0] === 'string' ? params[0] : '', params);
       accepted = outcome.accepted;
-      poolLimit = outcome.poolLimit === true;
+      excused = outcome.excused === true;
       reply(outcome.accepted, outcome.error ?? null);
     } catch (e) {
       this.host.debug('session %d: submit failed: %s', this.id, (e as Error).message);
       reply(false, stratumError(StratumError.other, 'internal error'));
     }
-    // An honest miner refused only because the pool is full must not be dropped as a junk sender.
+    // An honest miner whose shares went stale, or that the pool turned away when full, must not be dropped as a junk sender.
     if (accepted) this.rejectRun = 0;
-    else if (!poolLimit && ++this.rejectRun >= MAX_REJECT_RUN) this.close('rejected-shares');
+    else if (!excused && ++this.rejectRun >= MAX_REJECT_RUN) this.close('rejected-shares');
   }
 
   private takeSubmitToken(): boolean {
