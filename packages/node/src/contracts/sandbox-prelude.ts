@@ -1042,17 +1042,18 @@ return freeze({ OOG: OOG, isOom: isOom, bind: bind, it: __hc_it, os: __hc_os, fi
  * The largest prelude function that can be on the stack when a contract
  * makes an error: every function but the outer setup one, which has
  * returned before any call (its constants are left out: they change only
- * its own size).
+ * its own size). Worked out at the first engine, not at import: parsing the
+ * prelude took ~80 ms of a node's start, most of which never runs a contract.
  */
-const preludeFunctionChars = largestOwnFunction(
-  Parser.parse(preludeText('{}'), { ecmaVersion: 2022, sourceType: 'script' }) as unknown as AnyNode,
-  (node) => node.end - node.start,
-  2,
-);
-const CONSTANTS = JSON.stringify({
-  ...GAS, ...LIMITS, maxValueDepth, maxReturnLength, maxEvents, maxJsonDepth, preludeFunctionChars, killPollsPerGas: undefined,
-});
-const PRELUDE = preludeText(CONSTANTS);
+function preludeFunctionChars(): number {
+  return largestOwnFunction(
+    Parser.parse(preludeText('{}'), { ecmaVersion: 2022, sourceType: 'script' }) as unknown as AnyNode,
+    (node) => node.end - node.start,
+    2,
+  );
+}
+
+let prelude: string | undefined;
 
 /**
  * Per contract: evaluates to a function that takes the runtime the prelude
@@ -1092,7 +1093,12 @@ return function (__hc_limit, __hc_input) {${STACK_PARITY_PADDING} return __hc_ru
  * the base snapshot every contract's snapshot starts from.
  */
 export function preludeScript(): string {
-  return PRELUDE;
+  prelude ??= preludeText(
+    JSON.stringify({
+      ...GAS, ...LIMITS, maxValueDepth, maxReturnLength, maxEvents, maxJsonDepth, preludeFunctionChars: preludeFunctionChars(), killPollsPerGas: undefined,
+    }),
+  );
+  return prelude;
 }
 
 /**
