@@ -293,8 +293,10 @@ export class Syncer {
     const chain = this.d.chain;
     const claimed = peer.status?.chainWork ?? 0n;
     let trail: HeaderTrail | undefined;
+    /** Where to ask from again after a full batch of our own main chain (see below). */
+    let resume: ChainEntry | undefined;
     for (;;) {
-      const locator = trail ? [trail.tip.hash] : chain.locator().map(hexToHash);
+      const locator = trail ? [trail.tip.hash] : resume ? [resume.hash] : chain.locator().map(hexToHash);
       const headers = await this.d.client.headers(peer.peerId, locator);
       if (headers.length === 0 && !trail) return undefined;
       try {
@@ -306,6 +308,15 @@ export class Syncer {
       const target = chain.tip.chainWork > this.d.minChainWork ? chain.tip.chainWork : this.d.minChainWork;
       if (trail.work > target) return trail;
       const tipEntry = chain.getEntry(trail.tip.id);
+      if (tipEntry && chain.isMain(tipEntry) && headers.length === LIMITS.maxHeaders && tipEntry.height > (resume?.height ?? -1)) {
+        // The locator thins out with depth (its steps double), so below a fork deeper than a few thousand blocks the
+        // peer's answer can start that far under it and fill a whole batch with blocks we have. Ask on from the last
+        // one, as Core does. Each such round must end higher up our chain than the one before, so a peer sending the
+        // same batch again gets no more rounds than our chain has batches.
+        resume = tipEntry;
+        trail = undefined;
+        continue;
+      }
       if (tipEntry && chain.isMain(tipEntry)) {
         // Only a peer still claiming more than our tip is wasting our time; one we overtook meanwhile is merely behind.
         if (claimed > chain.tip.chainWork) this.d.peers.misbehave(peer.peerId, 'noProgress', `sent ${headers.length} headers we already have`);
