@@ -171,16 +171,28 @@ export function decodeBlocks(b: Uint8Array, maxBlockSize: number): Uint8Array[] 
   return out;
 }
 
+/**
+ * As many of `peers` as fit in LIMITS.pxBytes, the most an asker reads: an answer past it is an
+ * oversized frame, an offence, so records that would not fit are left out rather than sent.
+ */
 export function encodePeers(peers: PeerRecord[]): Uint8Array {
-  const w = new BufferWriter(256);
-  const list = peers.slice(0, LIMITS.maxPxPeers);
-  w.varint(list.length);
-  for (const p of list) {
+  const records: Uint8Array[] = [];
+  let bytes = 0;
+  for (const p of peers.slice(0, LIMITS.maxPxPeers)) {
+    const w = new BufferWriter(128);
     str(w, p.peerId);
     const addrs = p.addrs.slice(0, LIMITS.maxListenAddrs);
     w.varint(addrs.length);
     for (const a of addrs) str(w, a);
+    const record = w.finish();
+    // One byte for the count (at most maxPxPeers, under 253).
+    if (1 + bytes + record.length > LIMITS.pxBytes) continue;
+    records.push(record);
+    bytes += record.length;
   }
+  const w = new BufferWriter(1 + bytes);
+  w.varint(records.length);
+  for (const r of records) w.fixed(r, r.length);
   return w.finish();
 }
 

@@ -1,4 +1,4 @@
-import type { AddrMan } from './addrman.js';
+import { validAddrs, type AddrMan } from './addrman.js';
 import type { Exchange } from './libp2p.js';
 import { decodePeers, encodePeers, type PeerRecord } from './messages.js';
 import type { PeerSet } from './peer-set.js';
@@ -36,7 +36,10 @@ export async function servePeerExchange(d: PxServeDeps, ex: Exchange): Promise<v
 function knownPeers(d: PxServeDeps, asker: string): PeerRecord[] {
   const out = new Map<string, PeerRecord>();
   for (const p of d.peers.ready()) {
-    if (p.peerId !== asker && p.status && p.status.listenAddrs.length > 0) out.set(p.peerId, { peerId: p.peerId, addrs: p.status.listenAddrs });
+    if (p.peerId === asker || !p.status) continue;
+    // A status's addresses are whatever the peer wrote: only those the asker's book would take are passed on.
+    const addrs = validAddrs(p.peerId, p.status.listenAddrs, { names: false, publicOnly: false });
+    if (addrs.length > 0) out.set(p.peerId, { peerId: p.peerId, addrs });
   }
   for (const e of d.book.sample(LIMITS.maxPxPeers)) {
     if (e.peerId !== asker && !out.has(e.peerId)) out.set(e.peerId, { peerId: e.peerId, addrs: e.addrs });
