@@ -61,7 +61,8 @@ export class Handshake {
       if (p?.flooding()) this.d.peers.misbehave(ex.peerId, 'requestFlood', 'too many status messages');
       const out = encodeStatus(this.d.local());
       const ok = this.accept(ex.peerId, status);
-      p?.statusSent();
+      // No credits for the sync requests that may follow: the peer chose to send this status, and
+      // each one it sent bought three requests past the flood count.
       await ex.write(out);
       if (p) p.bytesOut += out.length + 4;
       if (!ok) setTimeout(() => this.d.hangUp(ex.peerId), 200);

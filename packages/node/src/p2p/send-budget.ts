@@ -18,14 +18,35 @@ export class SendBudget {
     return Math.max(0, this.limit - this.held);
   }
 
-  /** Counts `bytes` until the returned release is called (once; later calls do nothing). */
-  hold(bytes: number): () => void {
+  /**
+   * Counts `bytes` until released. Taken before an answer is built, so peers asking at the same
+   * moment cannot each see the whole budget as available; `resize` then sets it to the answer's
+   * real size. Release once; later calls do nothing.
+   */
+  hold(bytes: number): Held {
     this.held += bytes;
+    let counted = bytes;
     let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.held -= bytes;
+    return {
+      get bytes() {
+        return counted;
+      },
+      resize: (n: number) => {
+        if (released) return;
+        this.held += n - counted;
+        counted = n;
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        this.held -= counted;
+      },
     };
   }
+}
+
+export interface Held {
+  readonly bytes: number;
+  resize(bytes: number): void;
+  release(): void;
 }

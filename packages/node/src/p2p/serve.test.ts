@@ -149,6 +149,62 @@ describe('the node-wide budget of answers not yet read', () => {
   });
 });
 
+describe('the budget under peers asking at once', () => {
+  it('is taken before the blocks are read: of 8 peers asking together that never read, only those it has room for get more than one block', async () => {
+    const fx = await ChainFixture.create();
+    fixtures.push(fx);
+    const mined = await fx.mine(4, { miner: W.alice });
+    const blockBytes = encodeBlock(mined[0]!).length;
+    const peers = new FakePeers();
+    const budget = new SendBudget(8 * blockBytes);
+    const reads: (() => void)[] = [];
+    const sizes: number[] = [];
+    let most = 0;
+    const serve = (peerId: string) => {
+      peers.add(peerId, { chainWork: 0n });
+      return serveSync({ chain: fx.chain, mempool: fx.mempool, peers, wire: { penalise: () => undefined }, budget }, {
+        peerId,
+        read: async () => encodeSyncRequest({ type: 'blocks', hashes: mined.map(blockHash) }),
+        write: async (b) => {
+          sizes.push(decodeBlocks(b, fx.params.maxBlockSize).length);
+          most = Math.max(most, budget.used);
+          await new Promise<void>((r) => reads.push(r));
+        },
+        writeRaw: async () => undefined,
+        close: async () => undefined,
+        abort: () => undefined,
+      });
+    };
+    const all = Array.from({ length: 8 }, (_, i) => serve(`p${i}`));
+    for (let i = 0; i < 200 && sizes.length < 8; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(sizes.length).toBe(8);
+    // The budget has room for two full answers; the first asker took all of it before its reads, so the rest
+    // carry their first block only, as past the budget (each ask saw the whole budget free, and all 8 got 4).
+    const full = sizes.filter((n) => n === 4).length;
+    expect(full).toBeGreaterThanOrEqual(1);
+    expect(full).toBeLessThanOrEqual(2);
+    expect(sizes.filter((n) => n === 1)).toHaveLength(8 - full);
+    // What the budget allows, plus one block for each answer past it.
+    expect(most).toBeLessThanOrEqual(8 * blockBytes + (8 - full) * (blockBytes + 64));
+    for (const r of reads) r();
+    await Promise.all(all);
+    expect(budget.used).toBe(0);
+  });
+});
+
+describe('serving the same block asked for again in one request', () => {
+  it('reads and sends it once', async () => {
+    const fx = await ChainFixture.create();
+    fixtures.push(fx);
+    const [a, b] = await fx.mine(2, { miner: W.alice });
+    const peers = new FakePeers();
+    peers.add('asker', { chainWork: 0n });
+    const hashes = [...Array.from({ length: LIMITS.maxBlocksPerRequest - 2 }, () => blockHash(a!)), blockHash(b!), blockHash(a!)];
+    const got = decodeBlocks(await ask(fx, peers, { type: 'blocks', hashes }), fx.params.maxBlockSize).map((raw) => idOf(decodeBlock(raw)));
+    expect(got).toEqual([idOf(a!), idOf(b!)]);
+  });
+});
+
 describe('serving transactions by id', () => {
   it('sends each asked transaction once, however often the request names it', async () => {
     const fx = await ChainFixture.create();

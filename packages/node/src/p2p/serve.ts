@@ -56,14 +56,17 @@ export async function serveSync(d: ServeDeps, ex: Exchange): Promise<void> {
     // its send buffer is full: a blocks answer holds up to ~10 MB and a txs answer ~2 MB until the
     // peer reads it, and 16 streams asking at once from a peer that never reads held them all.
     await peer.answering.run(async () => {
-      const out = await answer(d, req, peer);
-      const release = d.budget.hold(out.length);
+      // A blocks answer takes its share of the budget before it reads any block: peers asking at
+      // the same moment each saw the whole budget free, and 64 of them held ten times it.
+      const held = d.budget.hold(req.type === 'blocks' ? Math.min(LIMITS.blocksResponseSoftBytes, d.budget.available) : 0);
       try {
+        const out = await answer(d, req, peer, held.bytes);
+        held.resize(out.length);
         await ex.write(out);
+        peer.bytesOut += out.length + 4;
       } finally {
-        release();
+        held.release();
       }
-      peer.bytesOut += out.length + 4;
     });
   } catch (e) {
     d.wire.penalise(ex.peerId, e);
@@ -72,12 +75,13 @@ export async function serveSync(d: ServeDeps, ex: Exchange): Promise<void> {
   }
 }
 
-async function answer(d: ServeDeps, req: SyncRequest, peer: PeerState): Promise<Uint8Array> {
+/** `blockBytes`: what a blocks answer may fill beyond its first block (its share of the send budget). */
+async function answer(d: ServeDeps, req: SyncRequest, peer: PeerState, blockBytes: number): Promise<Uint8Array> {
   switch (req.type) {
     case 'headers':
       return headersAfter(d.chain, req.locator, req.max);
     case 'blocks':
-      return blocksByHash(d.chain, req.hashes, Math.min(LIMITS.blocksResponseSoftBytes, d.budget.available));
+      return blocksByHash(d.chain, req.hashes, blockBytes);
     case 'mempool':
       // A peer asks once, on connect. Each answer copies and sorts the whole pool (tens of ms
       // at 50,000 entries for one byte asked), so a repeat gets an empty list.
@@ -134,12 +138,17 @@ export function headersAfter(chain: ServedChain, locator: Uint8Array[], max: num
   return encodeHeaders(headers);
 }
 
-/** Blocks in order until one is unknown or `softBytes` are reached (always the first, if known). */
+/** Blocks in order until one is unknown or `softBytes` are reached (always the first, if known); each once. */
 async function blocksByHash(chain: ServedChain, hashes: Uint8Array[], softBytes: number): Promise<Uint8Array> {
   const blocks: Uint8Array[] = [];
+  const sent = new Set<string>();
   let bytes = 0;
   for (const h of hashes) {
-    const e = chain.getEntry(hashToHex(h));
+    const id = hashToHex(h);
+    // One read each: 32 asks for the same large block made a 1 KB request read and copy it 32 times.
+    if (sent.has(id)) continue;
+    sent.add(id);
+    const e = chain.getEntry(id);
     if (!e || !chain.canServe(e)) break;
     const raw = await chain.getRawBlock(e);
     if (!raw) break;
