@@ -148,6 +148,23 @@ describe('BlockIntake: blame for a served orphan refused when its parent arrives
     expect(intake.unjudgedCount).toBe(0);
   });
 
+  it('forgets a copy whose body does not match its header, so the real block it names is still fetched and connects', async () => {
+    const fx = await ChainFixture.create();
+    fixtures.push(fx);
+    await fx.mine(1);
+    const branch = await fx.branch();
+    const real = branch.next();
+    const mutated: Block = { header: real.header, txs: [...real.txs, real.txs[0]!] };
+    const peers = new FakePeers();
+    for (const p of ['liar', 'honest']) peers.add(p, { chainWork: 0n });
+    const intake = new BlockIntake(fx.chain, peers, testLog);
+    expect(await intake.accept('liar', mutated, { unsolicited: true, blame: false })).toMatchObject({ id: id(real), status: 'invalid' });
+    expect(intake.seen.has(id(real))).toBe(false);
+    expect(await intake.accept('honest', real, { unsolicited: true })).toEqual({ id: id(real), status: 'connected' });
+    expect(intake.seen.has(id(real))).toBe(true);
+    expect(fx.chain.tip.id).toBe(id(real));
+  });
+
   it('is told of no verdict once stopped: a stopped network leaves no listener on the chain', async () => {
     const { fx, parent, children, peers, intake } = await orphansOf();
     expect((await intake.accept('y', children.coinbase, { unsolicited: false, served: true })).status).toBe('orphan');

@@ -146,6 +146,9 @@ export class BlockIntake {
       return { id, status: r.status };
     } catch (e) {
       this.unjudged.forget(id, sent);
+      // A copy refused on arrival says nothing of the block its header names: a body that does not match the
+      // merkle root fits a valid header (CVE-2012-2459), so the real block must still be fetched when announced.
+      if (e instanceof RuleError && e.code !== 'duplicate') this.seen.delete(id);
       if (!(e instanceof RuleError)) throw e;
       // A copy of a block already found invalid (Core's BLOCK_CACHED_INVALID): a relayer may have
       // sent it on before that verdict reached it; only a peer that served it from its store is at fault.
