@@ -229,4 +229,22 @@ describe('Syncer: headers-first with anti-DoS', () => {
     expect(h.peers.get('staller')!.syncBackoffUntil).toBeGreaterThan(Date.now());
     expect(headerHash(local.chain.tip.header)).toEqual(remote.chain.tip.hash);
   });
+
+  it('fetches an announced block from an honest announcer while the peer that announced it first sits on the request', async () => {
+    const remote = await fixture();
+    const blocks = await remote.mine(6);
+    const local = await copyOf(blocks, 5);
+    const next = blocks[5]!;
+    const h = harness(local, {
+      squatter: { fx: remote, behaviour: { blocks: () => new Promise<Block[]>(() => undefined) } },
+      honest: { fx: remote },
+    });
+    h.syncer.fetchAnnounced(h.peers.get('squatter')!, blockHash(next));
+    h.syncer.fetchAnnounced(h.peers.get('honest')!, blockHash(next));
+    // A repeat from the same announcer is not a second download.
+    h.syncer.fetchAnnounced(h.peers.get('honest')!, blockHash(next));
+    for (let i = 0; i < 100 && local.chain.height < 6; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(local.chain.tip.id).toBe(hashToHex(blockHash(next)));
+    expect(h.client.served.get('honest')!.blocks).toBe(1);
+  });
 });

@@ -36,6 +36,9 @@ export interface SyncChain extends HeaderRules {
   isMain(entry: ChainEntry): boolean;
 }
 
+/** Announcers asked at once for the same block (Core asks up to three peers for one compact block). */
+const PARALLEL_ANNOUNCED_FETCHES = 3;
+
 export interface SyncDeps {
   chain: SyncChain;
   peers: PeerSet;
@@ -86,8 +89,13 @@ export class Syncer {
   /** Some peer offered more work than our tip and we have not caught up with a peer since. */
   private behind = false;
   private targetHeight = 0;
-  /** Announced block ids being fetched directly, so two announcers cost one download. */
-  private readonly fetching = new Set<string>();
+  /**
+   * Announced block ids being fetched directly, with the peers asked. A few announcers are asked
+   * at once, as Core asks up to three peers for one compact block: with one, a peer that
+   * announced the next block first (it only has to copy the real block's hash) and then sat on
+   * the request held every honest announcement of it off for the request's whole timeout.
+   */
+  private readonly fetching = new Map<string, Set<string>>();
   /** Peers with a trailing status ask scheduled; each entry lives at most REFRESH_GAP_MS. */
   private readonly refreshDue = new Set<string>();
   private readonly pacer = new RequestPacer();
@@ -161,8 +169,12 @@ export class Syncer {
    */
   fetchAnnounced(peer: PeerState, hash: Uint8Array): void {
     const id = hashToHex(hash);
-    if (this.d.chain.getEntry(id) || this.fetching.has(id)) return;
-    this.fetching.add(id);
+    if (this.d.chain.getEntry(id)) return;
+    let askers = this.fetching.get(id);
+    if (askers && (askers.size >= PARALLEL_ANNOUNCED_FETCHES || askers.has(peer.peerId))) return;
+    if (!askers) this.fetching.set(id, (askers = new Set()));
+    const asked = askers;
+    asked.add(peer.peerId);
     void this.fetchOne(peer, hash)
       .then(
         (ok) => {
@@ -173,7 +185,10 @@ export class Syncer {
           this.trigger();
         },
       )
-      .finally(() => this.fetching.delete(id));
+      .finally(() => {
+        asked.delete(peer.peerId);
+        if (asked.size === 0 && this.fetching.get(id) === asked) this.fetching.delete(id);
+      });
   }
 
   private async fetchOne(peer: PeerState, hash: Uint8Array): Promise<boolean> {
