@@ -33,6 +33,7 @@ export const contractSummarySchema = z.object({
   height,
   txId: hashJson,
   balance: amountJson,
+  /** Counted up to STORAGE_LIST_CAP: that number means at least as many. */
   storageEntries: count,
 });
 
@@ -48,9 +49,15 @@ export const contractDetailSchema = z.object({
   balance: amountJson,
   /** The deployed (instrumented) code. */
   code: z.string(),
+  /** Counted up to STORAGE_LIST_CAP: that number means at least as many. */
   storageCount: count,
-  /** Key → JSON value, the first entries (all of them unless storageCount says more). */
+  /** Key → JSON value: a page of entries in key byte order, after `storageAfter` when given. */
   storage: z.record(z.string(), z.unknown()),
+  /**
+   * The key to pass as `storageAfter` for the next page, null once the listing ends (it covers the
+   * first STORAGE_LIST_CAP slots). Absent from older nodes, which listed the first `storage` slots only.
+   */
+  storageNext: z.string().nullable().optional(),
   events: z.array(z.object({ name: z.string(), data: z.unknown(), txId: hashJson, height })),
 });
 
@@ -109,6 +116,8 @@ export const poolStatsSchema = z.object({
     garbage: count,
     'not-reading': count,
     'rejected-shares': count,
+    /** More requests other than submits than a miner makes (see docs/operations.md). */
+    'request-flood': count,
     /** Closed to make room for a newcomer in a full pool: the connection longest without an accepted share. */
     evicted: count,
   }),

@@ -4,7 +4,7 @@ import { NETWORKS, formatAddress } from '@hackcoin/core';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import { StratumTestClient, shareTargetFor, type Notify } from '../../test/helpers/stratum-client.js';
 import { StratumServer, type StratumOptions } from './server.js';
-import { MAX_REJECT_RUN, MAX_UNREAD_BYTES, SUBMIT_BURST } from './session.js';
+import { CONTROL_BURST, MAX_REJECT_RUN, MAX_UNREAD_BYTES, REFUSED_SUBMIT_BURST, SUBMIT_BURST } from './session.js';
 
 /**
  * The pool against hostile miners, in process over real sockets. The test
@@ -140,9 +140,10 @@ describe('connection resources', () => {
   it('closes a connection that sends requests but never reads the replies, once 1 MiB of them is unread', async () => {
     const { server, port } = await pool();
     const c = await raw(port);
+    c.socket.write(`${JSON.stringify({ id: 1, method: 'mining.subscribe', params: [] })}\n${JSON.stringify({ id: 2, method: 'mining.authorize', params: [worker, 'x'] })}\n`);
     c.socket.pause();
-    // Legal lines whose replies (an error naming the method, echoing the id) are as long as the request.
-    const line = `${JSON.stringify({ id: 'i'.repeat(3900), method: 'm'.repeat(3900), params: [] })}\n`;
+    // Legal submits whose replies (stale, then over the budget: neither closes the connection) echo an id as long as the request.
+    const line = `${JSON.stringify({ id: 'i'.repeat(7800), method: 'mining.submit', params: [worker, 'gone', '00000000', '00000000', '00000000'] })}\n`;
     const batch = line.repeat(64);
     // Far more than the kernel's socket buffers on both sides and the 1 MiB bound together.
     const limit = 64 * 1024 * 1024;
@@ -375,6 +376,39 @@ describe('floods of shares', () => {
     expect(server.shareTotals().accepted).toBe(rounds - 1);
     expect(server.shareTotals().lowDifficulty + server.shareTotals().accepted).toBe(lines.length - throttled);
   });
+});
+
+describe('requests other than submits', () => {
+  it(`close a connection past ${CONTROL_BURST} in a burst, while a proxy authorising 64 rigs and the miners beside it are served`, async () => {
+    const at = Date.now();
+    const { server, port } = await pool({ now: () => at });
+    const honest = await miner(port);
+    const proxy = await miner(port, `${formatAddress(W.alice.address)}.rig0`);
+    for (let i = 1; i < 64; i++) expect((await proxy.call('mining.authorize', [`${formatAddress(W.alice.address)}.rig${i}`, 'x'])).result).toBe(true);
+    const flooder = new StratumTestClient();
+    await flooder.connect(port);
+    cleanup.push(() => flooder.close());
+    flooder.writeRaw(Array.from({ length: CONTROL_BURST + 50 }, (_, i) => `${JSON.stringify({ id: i, method: 'mining.nothing', params: [] })}\n`).join(''));
+    await until(() => flooder.closed, 'the flooder closed');
+    expect(flooder.responses).toBeLessThanOrEqual(CONTROL_BURST);
+    expect(server.stats().disconnects).toMatchObject({ 'request-flood': 1 });
+    expect(proxy.closed).toBe(false);
+    const s = shareOf(honest, honest.job);
+    expect((await honest.submit(worker, honest.job, s.en2, s.nonce)).result).toBe(true);
+  }, 20_000);
+});
+
+describe('submits past the budget', () => {
+  it(`are refused unchecked, and close the connection once ${REFUSED_SUBMIT_BURST} more came at once`, async () => {
+    const at = Date.now();
+    const { server, port } = await pool({ now: () => at });
+    const c = await miner(port);
+    const n = SUBMIT_BURST + REFUSED_SUBMIT_BURST + 100;
+    c.writeRaw(Array.from({ length: n }, (_, i) => `${JSON.stringify({ id: 10 + i, method: 'mining.submit', params: [worker, 'gone', '00000000', c.job.ntime, '00000000'] })}\n`).join(''));
+    await until(() => c.closed, 'the flooder closed');
+    expect(server.stats().disconnects).toMatchObject({ 'request-flood': 1, 'rejected-shares': 0 });
+    expect(server.shareTotals().stale).toBe(SUBMIT_BURST);
+  }, 20_000);
 });
 
 describe('stale shares', () => {

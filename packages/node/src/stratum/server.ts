@@ -115,7 +115,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   private readonly workers = new WorkerBook();
   private readonly recentShares = new Fifo<{ t: number; d: number }>();
   /** Connections closed, by reason: what hostile or broken miners cost shows here. */
-  private readonly closes: Record<CloseReason, number> = { 'peer-closed': 0, 'pool-stopping': 0, idle: 0, 'not-authorised': 0, 'line-too-long': 0, garbage: 0, 'not-reading': 0, 'rejected-shares': 0, evicted: 0 };
+  private readonly closes: Record<CloseReason, number> = { 'peer-closed': 0, 'pool-stopping': 0, idle: 0, 'not-authorised': 0, 'line-too-long': 0, garbage: 0, 'not-reading': 0, 'rejected-shares': 0, 'request-flood': 0, evicted: 0 };
   /** Connections turned away at the pool-wide or per-address limit. */
   private refused = 0;
   readonly blocks: FoundBlock[] = [];

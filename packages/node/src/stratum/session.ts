@@ -30,6 +30,22 @@ export const MAX_REJECT_RUN = 100;
  */
 export const SUBMIT_BURST = 500;
 export const SUBMITS_PER_SECOND = 250;
+/**
+ * Requests other than submits a connection may make in a burst, and per second after it. A
+ * miner sends a handful when it connects (subscribe, configure, suggest_difficulty, one
+ * authorize per rig: a proxy may authorize 64) and almost none after; each is parsed and
+ * answered on the node's one event loop, and 8 connections sending nothing else held it for
+ * up to a second at a time. Past the budget the connection is closed.
+ */
+export const CONTROL_BURST = 100;
+export const CONTROL_PER_SECOND = 1;
+/**
+ * Submits refused for the budget a connection may draw, in a burst and per second, before it is
+ * closed: a miner far too fast for its difficulty stays (vardiff catches up), a flood of submits,
+ * each answered, does not.
+ */
+export const REFUSED_SUBMIT_BURST = 5_000;
+export const REFUSED_SUBMITS_PER_SECOND = 2_500;
 /** Pool job ids a connection remembers the difficulty of: as many as the pool keeps jobs. */
 const MAX_SENT_JOBS = 64;
 /**
@@ -40,7 +56,7 @@ const MAX_SENT_JOBS = 64;
 export const MAX_JOB_ALIASES = 16;
 
 /** Why the pool closed a connection (or `peer-closed` when the miner did). */
-export type CloseReason = 'peer-closed' | 'pool-stopping' | 'idle' | 'not-authorised' | 'line-too-long' | 'garbage' | 'not-reading' | 'rejected-shares' | 'evicted';
+export type CloseReason = 'peer-closed' | 'pool-stopping' | 'idle' | 'not-authorised' | 'line-too-long' | 'garbage' | 'not-reading' | 'rejected-shares' | 'request-flood' | 'evicted';
 
 /** A job id as this connection was sent it: the pool job it names and the share difficulty it is judged at. */
 export interface SentJob {
@@ -96,8 +112,9 @@ export class StratumSession {
   /** Submits are judged one at a time, in order: a flood is cut off at the reject limit, not after a whole read. */
   private submits: Promise<void> = Promise.resolve();
   private rejectRun = 0;
-  private submitTokens = SUBMIT_BURST;
-  private tokensAt: number;
+  private readonly submitBudget: TokenBucket;
+  private readonly controlBudget: TokenBucket;
+  private readonly refusalBudget: TokenBucket;
 
   constructor(
     readonly id: number,
@@ -109,10 +126,12 @@ export class StratumSession {
     /** The pool clock at connection: the idle review counts from it until the first submit. */
     connectedAt: number,
     /** The pool's clock (ms): the submit budget refills by it, so a test can hold it still. */
-    private readonly clock: () => number = Date.now,
+    clock: () => number = Date.now,
   ) {
     this.lastWork = connectedAt;
-    this.tokensAt = clock();
+    this.submitBudget = new TokenBucket(SUBMIT_BURST, SUBMITS_PER_SECOND, clock);
+    this.controlBudget = new TokenBucket(CONTROL_BURST, CONTROL_PER_SECOND, clock);
+    this.refusalBudget = new TokenBucket(REFUSED_SUBMIT_BURST, REFUSED_SUBMITS_PER_SECOND, clock);
     this.extranonce1 = extranonce1For(id);
     this.vardiff = vardiff;
     this.authTimer = setTimeout(() => this.close('not-authorised'), authTimeoutMs);
@@ -214,6 +233,7 @@ export class StratumSession {
       return;
     }
     const reply = (result: unknown, error: StratumErrorTuple | null = null) => this.send({ id: req.id, result, error });
+    if (req.method !== 'mining.submit' && !this.controlBudget.take()) return this.close('request-flood');
     switch (req.method) {
       case 'mining.subscribe': {
         this.subscribed = true;
@@ -240,7 +260,10 @@ export class StratumSession {
       case 'mining.extranonce.subscribe':
         return reply(false, stratumError(StratumError.other, 'extranonce changes not supported'));
       case 'mining.submit': {
-        if (!this.takeSubmitToken()) return reply(false, stratumError(StratumError.other, 'too many submits; slow down'));
+        if (!this.submitBudget.take()) {
+          if (!this.refusalBudget.take()) return this.close('request-flood');
+          return reply(false, stratumError(StratumError.other, 'too many submits; slow down'));
+        }
         this.submits = this.submits.then(() => this.submit(req.params, reply));
         return;
       }
@@ -266,13 +289,28 @@ export class StratumSession {
     if (accepted) this.rejectRun = 0;
     else if (!excused && ++this.rejectRun >= MAX_REJECT_RUN) this.close('rejected-shares');
   }
+}
 
-  private takeSubmitToken(): boolean {
+/** Requests allowed in a burst of `burst`, refilled at `perSecond` by `clock` (ms). */
+class TokenBucket {
+  private tokens: number;
+  private at: number;
+
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+    private readonly clock: () => number,
+  ) {
+    this.tokens = burst;
+    this.at = clock();
+  }
+
+  take(): boolean {
     const now = this.clock();
-    this.submitTokens = Math.min(SUBMIT_BURST, this.submitTokens + ((now - this.tokensAt) / 1000) * SUBMITS_PER_SECOND);
-    this.tokensAt = now;
-    if (this.submitTokens < 1) return false;
-    this.submitTokens--;
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.perSecond);
+    this.at = now;
+    if (this.tokens < 1) return false;
+    this.tokens--;
     return true;
   }
 }

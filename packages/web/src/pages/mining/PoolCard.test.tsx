@@ -21,7 +21,7 @@ const stats: PoolStats = {
   sharesRejected: 10,
   shares: { accepted: 90, stale: 6, duplicate: 1, lowDifficulty: 2, invalid: 1 },
   pplnsShares: 90,
-  disconnects: { 'peer-closed': 3, 'pool-stopping': 0, idle: 0, 'not-authorised': 1, 'line-too-long': 0, garbage: 0, 'not-reading': 0, 'rejected-shares': 2, evicted: 0 },
+  disconnects: { 'peer-closed': 3, 'pool-stopping': 0, idle: 0, 'not-authorised': 1, 'line-too-long': 0, garbage: 0, 'not-reading': 0, 'rejected-shares': 2, 'request-flood': 0, evicted: 0 },
   refusedConnections: 0,
   workerCount: 250,
   workers: [
