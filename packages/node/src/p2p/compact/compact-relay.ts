@@ -25,7 +25,7 @@ import type { PeerSet } from '../peer-set.js';
 import { short } from '../peer-set.js';
 import type { Requester } from '../sync-client.js';
 import { decodeBlockTxn, decodeCompactBlock, encodeBlockTxnRequest, encodeCompactBlock, type CompactBlock } from './messages.js';
-import { fill, reconstruct, toCompact, type PartialBlock, type PoolTx } from './reconstruct.js';
+import { fill, mismatch, reconstruct, toCompact, type PartialBlock, type PoolTx } from './reconstruct.js';
 import type { RecentBlocks } from './recent-blocks.js';
 
 /** getblocktxn is small and answered from memory: a peer slower than this is asked for the full block instead. */
@@ -59,6 +59,9 @@ export interface CompactRelayDeps {
   onOrphan(peerId: string): void;
 }
 
+/** What gossip is told instead of `accept` when a compact block yields no block to hand on. */
+type Refusal = Exclude<Validation, 'accept'>;
+
 interface Lane {
   /** Settles when the lane's last rebuild has. */
   tail: Promise<void>;
@@ -84,8 +87,9 @@ export interface CompactStats {
  * BIP152's compact block relay over gossip. The announcer sends the header,
  * a nonce, 6-byte short ids and the coinbase; the receiver rebuilds the block
  * from its mempool, asks the sender only for the transactions it lacks by
- * index, and on any failure fetches the whole block. A collision is never
- * held against the sender: only messages no honest node sends are.
+ * index, and on any failure fetches the whole block, which must match the
+ * compact block before gossip may forward it (see `full`). A collision is
+ * never held against the sender: only messages no honest node sends are.
  */
 export class CompactRelay {
   private readonly counters: CompactStats = { received: 0, fromPoolOnly: 0, roundTrips: 0, txsFromPool: 0, txsRequested: 0, fullFallbacks: 0, forwardedEarly: 0 };
@@ -158,8 +162,9 @@ export class CompactRelay {
       return 'ignore';
     }
     // A copy that waited in the lane finds the block rebuilt by the one before it.
-    const block = await this.inLane(from, () => (this.known(id) ? Promise.resolve(undefined) : this.rebuild(from, cb, hash, id)));
-    if (!block || this.known(id)) return 'ignore';
+    const block = await this.inLane(from, () => (this.known(id) ? Promise.resolve<Refusal>('ignore') : this.rebuild(from, cb, hash, id)));
+    if (typeof block === 'string') return block;
+    if (this.known(id)) return 'ignore';
     this.d.log.debug('cmpct %s rebuilt', id.slice(0, 16));
     this.d.recent.add(id, block);
     this.validating.add(id);
@@ -205,7 +210,7 @@ export class CompactRelay {
   }
 
   /** Runs `work` in `from`'s lane (see MAX_REBUILDS_PER_PEER; the caller checked it has room). */
-  private inLane(from: string, work: () => Promise<Block | undefined>): Promise<Block | undefined> {
+  private inLane<T>(from: string, work: () => Promise<T>): Promise<T> {
     let lane = this.lanes.get(from);
     if (!lane) {
       lane = { tail: Promise.resolve(), size: 0 };
@@ -242,7 +247,7 @@ export class CompactRelay {
     }
   }
 
-  private async rebuild(from: string, cb: CompactBlock, hash: Uint8Array, id: string): Promise<Block | undefined> {
+  private async rebuild(from: string, cb: CompactBlock, hash: Uint8Array, id: string): Promise<Block | Refusal> {
     this.counters.received++;
     this.d.log.debug('cmpct %s received from %s', id.slice(0, 16), short(from));
     const first = reconstruct(cb, this.d.pool());
@@ -251,9 +256,9 @@ export class CompactRelay {
       this.counters.txsFromPool += first.fromPool;
       return first.block;
     }
-    if (first.kind === 'fallback') return this.full(from, hash, first.reason);
+    if (first.kind === 'fallback') return this.full(from, cb, hash, first.reason);
     const missing = await this.requestMissing(from, hash, first.partial);
-    if (missing === undefined) return this.full(from, hash, 'no usable blocktxn');
+    if (missing === undefined) return this.full(from, cb, hash, 'no usable blocktxn');
     const done = fill(first.partial, missing);
     if (done.kind === 'complete') {
       this.counters.txsFromPool += first.partial.fromPool;
@@ -261,9 +266,9 @@ export class CompactRelay {
     }
     if (done.kind === 'peer-fault') {
       this.d.peers.misbehave(from, 'malformed', `${done.rule}: ${done.detail}`);
-      return undefined;
+      return 'ignore';
     }
-    return this.full(from, hash, done.kind === 'fallback' ? done.reason : 'incomplete');
+    return this.full(from, cb, hash, done.kind === 'fallback' ? done.reason : 'incomplete');
   }
 
   private async requestMissing(from: string, hash: Uint8Array, partial: PartialBlock): Promise<Transaction[] | undefined> {
@@ -290,9 +295,25 @@ export class CompactRelay {
     return msg.value.txs.length === 0 ? undefined : msg.value.txs;
   }
 
-  private async full(from: string, hash: Uint8Array, why: string): Promise<Block | undefined> {
+  /**
+   * The whole block, from the peer that sent the compact block, checked
+   * against it: gossip forwards the compact block's own bytes, and one that
+   * does not describe its block would make every peer we pass it to fail to
+   * rebuild it, then take the block we serve for it as our lie. An honest
+   * node forwards only compact blocks that matched their block (rebuilt ones
+   * match by construction), so a peer that sent both halves of a mismatch is
+   * at fault. The block is dropped with the announcement: once known here,
+   * every correct announcement of it would be ignored and gossip would carry
+   * it no further from us; a correct one, or sync, still brings it.
+   */
+  private async full(from: string, cb: CompactBlock, hash: Uint8Array, why: string): Promise<Block | Refusal> {
     this.counters.fullFallbacks++;
     this.d.log.debug('compact block %s from %s: %s, fetching it whole', hashToHex(hash).slice(0, 16), short(from), why);
-    return this.d.fullBlock(from, hash);
+    const block = await this.d.fullBlock(from, hash);
+    if (!block) return 'ignore';
+    const wrong = mismatch(cb, block);
+    if (wrong === undefined) return block;
+    this.d.peers.misbehave(from, 'malformed', `cmpct-block-mismatch: ${wrong}`);
+    return 'reject';
   }
 }

@@ -1,4 +1,4 @@
-import { computeMerkleRoot, equalBytes, txHash, type Block, type Transaction } from '@hackcoin/core';
+import { computeMerkleRoot, equalBytes, headerHash, txHash, type Block, type Transaction } from '@hackcoin/core';
 import type { CompactBlock } from './messages.js';
 import { shortId, shortIdKey } from './short-id.js';
 import type { SipKey } from './siphash.js';
@@ -30,7 +30,7 @@ export interface PartialBlock {
 }
 
 /** Why a compact block cannot be finished from what we have: each one means "fetch the full block", nobody is blamed. */
-export type FallbackReason = 'duplicate-short-ids' | 'merkle-mismatch';
+export type FallbackReason = 'duplicate-short-ids' | 'merkle-mismatch' | 'blocktxn-mismatch';
 
 export type Rebuilt = { kind: 'complete'; block: Block; fromPool: number } | { kind: 'partial'; partial: PartialBlock } | { kind: 'fallback'; reason: FallbackReason };
 
@@ -81,11 +81,13 @@ export function reconstruct(cb: CompactBlock, pool: Iterable<PoolTx>): Rebuilt {
 export type Filled = Rebuilt | { kind: 'peer-fault'; rule: string; detail: string };
 
 /**
- * Completes a partial block with the peer's blocktxn answer. A transaction
- * whose short id differs from the one announced for its slot was not in the
- * announced block: the peer's fault. A merkle mismatch after that can only
- * come from a short-id collision with one of our pool's transactions: fetch
- * the full block, blame nobody.
+ * Completes a partial block with the peer's blocktxn answer. Only a wrong
+ * count is the peer's fault: it answers what we asked on its own terms. A
+ * transaction whose short id differs from the one announced for its slot
+ * means the announcement does not describe the block the peer holds, which a
+ * peer that merely passed on someone else's announcement cannot know, so, as
+ * for a merkle mismatch (a short-id collision with one of our pool's
+ * transactions), the full block decides (Bitcoin Core's READ_STATUS_FAILED).
  */
 export function fill(partial: PartialBlock, txs: readonly Transaction[]): Filled {
   if (txs.length !== partial.missing.length) {
@@ -95,12 +97,38 @@ export function fill(partial: PartialBlock, txs: readonly Transaction[]): Filled
   for (let k = 0; k < txs.length; k++) {
     const i = partial.missing[k]!;
     const tx = txs[k]!;
-    if (shortId(partial.key, txHash(tx)) !== partial.expected[i]) {
-      return { kind: 'peer-fault', rule: 'cmpct-blocktxn-mismatch', detail: `transaction ${k} does not match short id of index ${i}` };
-    }
+    if (shortId(partial.key, txHash(tx)) !== partial.expected[i]) return { kind: 'fallback', reason: 'blocktxn-mismatch' };
     slots[i] = tx;
   }
   return finish({ ...partial, slots, missing: [] });
+}
+
+/**
+ * Why `block` is not the block `cb` announces, or undefined when it is: the
+ * same header, a body that header commits to, as many transactions, the same
+ * prefilled ones and every other one hashing to the short id announced for
+ * its slot. Gossip forwards an announcement's own bytes, so one we forward
+ * must rebuild into the block we serve for it; a block rebuilt from the
+ * announcement matches it by construction, a block fetched whole has to be
+ * checked.
+ */
+export function mismatch(cb: CompactBlock, block: Block): string | undefined {
+  if (!equalBytes(headerHash(cb.header), headerHash(block.header))) return 'another header';
+  if (!equalBytes(computeMerkleRoot(block.txs), block.header.merkleRoot)) return 'a body its header does not commit to';
+  const total = cb.shortIds.length + cb.prefilled.length;
+  if (block.txs.length !== total) return `${total} transactions announced, ${block.txs.length} in the block`;
+  const key = shortIdKey(cb.header, cb.nonce);
+  let pre = 0;
+  let s = 0;
+  for (let i = 0; i < total; i++) {
+    const hash = txHash(block.txs[i]!);
+    if (cb.prefilled[pre]?.index === i) {
+      if (!equalBytes(txHash(cb.prefilled[pre++]!.tx), hash)) return `prefilled transaction ${i} differs`;
+    } else if (shortId(key, hash) !== cb.shortIds[s++]) {
+      return `transaction ${i} does not hash to its short id`;
+    }
+  }
+  return undefined;
 }
 
 function finish(p: PartialBlock): Rebuilt {

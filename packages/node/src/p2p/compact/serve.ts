@@ -1,4 +1,4 @@
-import type { Block } from '@hackcoin/core';
+import type { Block, Transaction } from '@hackcoin/core';
 import type { Exchange } from '../libp2p.js';
 import type { PeerSet } from '../peer-set.js';
 import { LIMITS } from '../protocol.js';
@@ -15,7 +15,7 @@ export interface BlockTxnServeDeps {
 /**
  * Answers one getblocktxn with the transactions at the asked indexes. A block
  * we do not have gets an empty answer (it may have been announced by someone
- * else); an index past the block's end is the asker's fault.
+ * else), and so does an index past the block's end (see `pick`).
  */
 export async function serveBlockTxn(d: BlockTxnServeDeps, ex: Exchange): Promise<void> {
   const peer = d.peers.get(ex.peerId);
@@ -33,16 +33,7 @@ export async function serveBlockTxn(d: BlockTxnServeDeps, ex: Exchange): Promise
     // One at a time per peer (peer-state `answeringBlockTxn`): one unread answer, not one per stream.
     await peer.answeringBlockTxn.run(async () => {
       const block = await d.block(blockHash);
-      const txs = [];
-      if (block) {
-        const last = indexes[indexes.length - 1]!;
-        if (last >= block.txs.length) {
-          d.peers.misbehave(ex.peerId, 'malformed', `cmpct-index-out-of-range: index ${last} of ${block.txs.length}`);
-          return;
-        }
-        for (const i of indexes) txs.push(block.txs[i]!);
-      }
-      const out = encodeBlockTxn({ blockHash, txs });
+      const out = encodeBlockTxn({ blockHash, txs: block ? pick(block, indexes) : [] });
       await ex.write(out);
       peer.bytesOut += out.length + 4;
     });
@@ -51,4 +42,15 @@ export async function serveBlockTxn(d: BlockTxnServeDeps, ex: Exchange): Promise
   } finally {
     await ex.close();
   }
+}
+
+/**
+ * The transactions at `indexes` (strictly increasing), or none when one is
+ * past the block's end: the asker was fooled by a compact block claiming more
+ * transactions than its block has, which a node that forwards before checking
+ * passes on in good faith. "Not found" sends it to the full block instead.
+ */
+function pick(block: Block, indexes: readonly number[]): Transaction[] {
+  if (indexes[indexes.length - 1]! >= block.txs.length) return [];
+  return indexes.map((i) => block.txs[i]!);
 }
