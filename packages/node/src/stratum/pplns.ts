@@ -29,7 +29,7 @@ export class PplnsWindow {
    * @param maxShares hard bound on the records kept (and persisted), whatever the difficulties.
    */
   constructor(
-    private readonly windowDifficulty: number,
+    private windowDifficulty: number,
     private readonly maxShares = 100_000,
   ) {}
 
@@ -43,7 +43,9 @@ export class PplnsWindow {
     return this.trim();
   }
 
-  add(share: ShareRecord): WindowChange {
+  /** `windowDifficulty`: N from now on, when it follows the network's difficulty (the shares it no longer covers are evicted). */
+  add(share: ShareRecord, windowDifficulty = this.windowDifficulty): WindowChange {
+    this.windowDifficulty = windowDifficulty;
     const added = { seq: this.nextSeq++, share };
     this.shares.push(added);
     this.total += share.difficulty;

@@ -411,6 +411,28 @@ describe('submits past the budget', () => {
   }, 20_000);
 });
 
+describe('the PPLNS window', () => {
+  it('pays every miner in it when share difficulties reach the configured window: it spans two blocks of difficulty', async () => {
+    // A window floor far below one share: fixed at it, the window held the finder's share alone.
+    const { server, port } = await pool({ windowDifficulty: 1e-9 });
+    const alice = await miner(port);
+    const bob = await miner(port, formatAddress(W.bob.address));
+    for (let i = 0; i < 3; i++) {
+      const s = shareOf(alice, alice.job, 1 + i * 1000);
+      expect((await alice.submit(worker, alice.job, s.en2, s.nonce)).result).toBe(true);
+    }
+    // Bob's shares until one is also a block.
+    const job = bob.job;
+    for (let e = 1; server.stats().blocksFound.length === 0; e++) {
+      const en2 = e.toString(16).padStart(8, '0');
+      await bob.submit(formatAddress(W.bob.address), job, en2, bob.findNonce(job, en2));
+    }
+    const split = server.stats().blocksFound[0]!.split;
+    expect(Object.keys(split).sort()).toEqual([formatAddress(W.alice.address), formatAddress(W.bob.address)].sort());
+    expect(BigInt(split[formatAddress(W.alice.address)]!)).toBeGreaterThan(0n);
+  }, 30_000);
+});
+
 describe('stale shares', () => {
   it(`keep a connection that had ${MAX_REJECT_RUN + 50} shares in flight when a block retired their job, and count as stale`, async () => {
     const { server, port, fx } = await pool();

@@ -46,7 +46,7 @@ export interface StratumOptions {
   authTimeoutMs?: number;
   /** A connection that has submitted nothing for this long (pool clock) is closed as idle. */
   idleTimeoutMs?: number;
-  /** PPLNS window, in units of share difficulty. */
+  /** Least PPLNS window, in units of share difficulty; it is at least PPLNS_WINDOW_BLOCKS times the block difficulty. */
   windowDifficulty?: number;
   /** Persists the PPLNS window; without it the window lives in memory only. */
   windowStore?: PplnsStore;
@@ -79,6 +79,14 @@ export interface StratumEvents extends Record<string, unknown[]> {
 const HASHRATE_WINDOW_MS = 10 * 60 * 1000;
 /** Workers listed in stats (those with the most accepted work): the unauthenticated answer stays small. */
 export const STATS_WORKERS = 100;
+/**
+ * The PPLNS window spans at least this many blocks' worth of difficulty, as PPLNS pools size N
+ * from the network's difficulty: vardiff may raise a share's difficulty up to the block's, and a
+ * window fixed at 1,000 × the starting difficulty (10 on mainnet) then held a single share, so
+ * whoever found the block took all of its reward.
+ */
+export const PPLNS_WINDOW_BLOCKS = 2;
+
 /** Below a typical 1,024-descriptor soft limit's worth of sockets plus the node's own files and peers. */
 export const DEFAULT_MAX_CONNECTIONS = 1024;
 export const DEFAULT_MAX_CONNECTIONS_PER_IP = 64;
@@ -112,6 +120,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   private readonly perIp = new Map<string, number>();
   private readonly jobs: JobBook;
   private readonly window: PplnsWindow;
+  private readonly windowFloor: number;
   private readonly workers = new WorkerBook();
   private readonly recentShares = new Fifo<{ t: number; d: number }>();
   /** Connections closed, by reason: what hostile or broken miners cost shows here. */
@@ -136,7 +145,8 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     super();
     this.poolAddressBytes = parseAddress(o.poolAddress);
     this.jobs = new JobBook(o.refreshGraceMs ?? 10_000, o.maxSharesPerTip ?? MAX_SHARES_PER_TIP);
-    this.window = new PplnsWindow(o.windowDifficulty ?? 1_000 * o.initialDifficulty);
+    this.windowFloor = o.windowDifficulty ?? 1_000 * o.initialDifficulty;
+    this.window = new PplnsWindow(this.windowFloor);
     this.server = createServer((socket) => this.onConnection(socket));
     o.chain.on('tip', this.onTip);
   }
@@ -403,7 +413,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     this.workers.count(worker, address, 'accepted', difficulty, now);
     this.recentShares.push({ t: now, d: difficulty });
     if (this.recentShares.length > 100_000) this.recentShares.shift();
-    const change = this.window.add({ address, worker, difficulty, time: now });
+    const change = this.window.add({ address, worker, difficulty, time: now }, Math.max(this.windowFloor, PPLNS_WINDOW_BLOCKS * this.blockDifficulty(job)));
     void this.o.windowStore?.record(change).catch((e: Error) => this.o.log.error(`pool: could not persist a share: ${e.message}`));
     this.emit('share', worker, difficulty, 'accepted');
 
