@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeCompact, NETWORKS } from '@hackcoin/core';
 import type { ChainEntry } from '../chain/entry.js';
 import type { BlockTemplate } from '../mining/template.js';
-import { JobBook } from './job-book.js';
+import { JobBook, REFRESH_GRACE_MS } from './job-book.js';
 import type { StratumJob } from './job.js';
 import { targetForDifficulty } from './protocol.js';
 import { difficultyOfTarget } from './server.js';
@@ -34,6 +34,15 @@ describe('JobBook stale-share policy', () => {
     expect(book.lookup('1', tipA, 14_000)).toHaveProperty('job');
     expect(book.lookup('1', tipA, 15_001)).toEqual({ stale: 'stale job (replaced by a newer template)' });
     expect(book.lookup('2', tipA, 60_000)).toHaveProperty('job');
+  });
+
+  it('by default keeps a refreshed job valid for longer than cpuminer works on a job without a clean notify (60 s)', () => {
+    const book = new JobBook(REFRESH_GRACE_MS);
+    book.add(job('1', tipA), true, 0);
+    book.add(job('2', tipA), false, 30_000);
+    book.add(job('3', tipA), false, 60_000);
+    expect(book.lookup('1', tipA, 30_000 + 61_000)).toHaveProperty('job');
+    expect(book.lookup('1', tipA, 30_000 + REFRESH_GRACE_MS + 1)).toEqual({ stale: 'stale job (replaced by a newer template)' });
   });
 
   it('remembers shares by header hash for the whole tip, refuses new ones at the cap without forgetting old ones, and forgets on a tip change', () => {

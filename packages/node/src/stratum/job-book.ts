@@ -3,6 +3,14 @@ import type { StratumJob } from './job.js';
 
 const MAX_JOBS = 64;
 /**
+ * How long a job a same-tip template refresh replaced still earns shares. cpuminer moves to new
+ * work only on a clean notify, after finding a share, or after scanning for 60 s, so its threads
+ * keep submitting for a refreshed job for up to a minute: with a 10 s grace 10–40 % of their
+ * shares came back stale (2 to 8 threads at a share per 5 s). Their blocks are as good as the
+ * newer template's; only the tip moving makes them worthless.
+ */
+export const REFRESH_GRACE_MS = 120_000;
+/**
  * Shares remembered for duplicate checks on one tip (about 60 bytes each). At
  * the cap the pool refuses further shares on that tip instead of forgetting
  * old ones, which would let them be credited again.

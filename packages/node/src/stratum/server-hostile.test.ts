@@ -421,16 +421,28 @@ describe('the PPLNS window', () => {
       const s = shareOf(alice, alice.job, 1 + i * 1000);
       expect((await alice.submit(worker, alice.job, s.en2, s.nonce)).result).toBe(true);
     }
+    const found = () => (server.stats() as { blocksFound: { split: Record<string, string> }[] }).blocksFound;
     // Bob's shares until one is also a block.
     const job = bob.job;
-    for (let e = 1; server.stats().blocksFound.length === 0; e++) {
+    for (let e = 1; found().length === 0; e++) {
       const en2 = e.toString(16).padStart(8, '0');
       await bob.submit(formatAddress(W.bob.address), job, en2, bob.findNonce(job, en2));
     }
-    const split = server.stats().blocksFound[0]!.split;
+    const split = found()[0]!.split;
     expect(Object.keys(split).sort()).toEqual([formatAddress(W.alice.address), formatAddress(W.bob.address)].sort());
     expect(BigInt(split[formatAddress(W.alice.address)]!)).toBeGreaterThan(0n);
   }, 30_000);
+});
+
+describe('BIP310', () => {
+  it('answers mining.configure with each asked extension off, and the miner mines on', async () => {
+    const { port } = await pool();
+    const c = await miner(port);
+    const r = await c.call('mining.configure', [['version-rolling', 'minimum-difficulty'], { 'version-rolling.mask': '1fffe000', 'version-rolling.min-bit-count': 2 }]);
+    expect(r).toMatchObject({ result: { 'version-rolling': false, 'minimum-difficulty': false }, error: null });
+    const s = shareOf(c, c.job);
+    expect((await c.submit(worker, c.job, s.en2, s.nonce)).result).toBe(true);
+  });
 });
 
 describe('stale shares', () => {

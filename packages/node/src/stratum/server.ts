@@ -16,7 +16,7 @@ import type { Logger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { Fifo } from '../util/fifo.js';
 import { EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, StratumJob } from './job.js';
-import { JobBook, MAX_SHARES_PER_TIP } from './job-book.js';
+import { JobBook, MAX_SHARES_PER_TIP, REFRESH_GRACE_MS } from './job-book.js';
 import { PplnsWindow } from './pplns.js';
 import type { PplnsStore } from './pplns-store.js';
 import { DIFF1_TARGET, StratumError, parseU32Hex, stratumError, targetForDifficulty } from './protocol.js';
@@ -144,7 +144,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   constructor(private readonly o: StratumOptions) {
     super();
     this.poolAddressBytes = parseAddress(o.poolAddress);
-    this.jobs = new JobBook(o.refreshGraceMs ?? 10_000, o.maxSharesPerTip ?? MAX_SHARES_PER_TIP);
+    this.jobs = new JobBook(o.refreshGraceMs ?? REFRESH_GRACE_MS, o.maxSharesPerTip ?? MAX_SHARES_PER_TIP);
     this.windowFloor = o.windowDifficulty ?? 1_000 * o.initialDifficulty;
     this.window = new PplnsWindow(this.windowFloor);
     this.server = createServer((socket) => this.onConnection(socket));

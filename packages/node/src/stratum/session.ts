@@ -257,6 +257,13 @@ export class StratumSession {
         if (job && first) this.notify(job, true);
         return;
       }
+      case 'mining.configure': {
+        // BIP310: ASIC firmware (bmminer, cgminer forks) asks for version rolling first; an answer naming each
+        // extension it asked for, each false, tells it to mine without, where an error left it guessing.
+        const [names] = req.params;
+        const asked = Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string').slice(0, 8) : [];
+        return reply(Object.fromEntries(asked.map((n) => [n.slice(0, 64), false])));
+      }
       case 'mining.extranonce.subscribe':
         return reply(false, stratumError(StratumError.other, 'extranonce changes not supported'));
       case 'mining.submit': {
