@@ -1,5 +1,7 @@
+import { hash } from 'node:crypto';
 import {
   CONTRACT_LIMITS,
+  RuleError,
   addressKey,
   formatAddress,
   parseAddress,
@@ -14,6 +16,7 @@ import type { ContractEngine } from './engine.js';
 import { ContractError, HostFailure } from './errors.js';
 import { prepareContract } from './instrument.js';
 import type { ContractHost, ExecutionResult, PreparedContract } from './types.js';
+import { OldestFirst } from '../util/oldest-first.js';
 
 /** Lowercase hex key of an address string, or undefined when it is not an address. */
 export function keyOf(address: string): string | undefined {
@@ -26,6 +29,21 @@ export function keyOf(address: string): string | undefined {
 
 /** Recently prepared sources: a deploy is checked at admission, in the template and in the block. */
 const PREPARED_CACHE_ENTRIES = 32;
+/**
+ * Sources recently refused under a consensus limit, remembered by hash (Core's recentRejects):
+ * the refusal costs the sender nothing, so the same source can come straight back, under a new
+ * transaction too, and reaching the verdict took preparing it (up to ~0.6 s of the main thread
+ * for a 48 KB source that breaks the instrumented-depth limit). A few hundred bytes each.
+ */
+const REFUSED_CACHE_ENTRIES = 4_096;
+
+/** What a refusal needs to be thrown again: a stored Error would keep its stack alive. */
+type Refusal = Pick<RuleError, 'code' | 'detail' | 'score'>;
+
+/** Over UTF-16 code units, which survive any string: UTF-8 would map every lone surrogate to U+FFFD and merge sources. */
+function sourceHash(source: string): string {
+  return hash('sha256', Buffer.from(source, 'utf16le'), 'hex');
+}
 
 function reverted(reason: string, gasUsed: number): ContractOutcome {
   return { status: 'reverted', gasUsed, revertReason: reason, storageWrites: new Map(), transfers: [], events: [] };
@@ -78,10 +96,19 @@ export function engineHost(view: ContractView): ContractHost {
  */
 export class QuickJsExecutor implements ContractExecutor {
   private readonly prepared = new Map<string, PreparedContract | ContractError>();
+  private readonly refused = new Map<string, Refusal>();
+  private readonly refusedOldest = new OldestFirst(this.refused);
 
-  constructor(private readonly engine: ContractEngine) {}
+  constructor(
+    private readonly engine: ContractEngine,
+    /** Injectable so tests can count the sources really prepared. */
+    private readonly prepareSource: (source: string) => PreparedContract = prepareContract,
+  ) {}
 
-  /** Consensus limits on a deploy's source (RuleError); an unacceptable but well-bounded source only reverts later. */
+  /**
+   * Consensus limits on a deploy's source (RuleError); an unacceptable but well-bounded source only reverts later.
+   * A source refused lately is refused again from memory, with the same rule: the verdict is a function of the source alone.
+   */
   checkPayload(payload: ContractPayload): void {
     if (payload.type === 'deploy') this.prepare(payload.code);
   }
@@ -89,10 +116,17 @@ export class QuickJsExecutor implements ContractExecutor {
   private prepare(source: string): PreparedContract | ContractError {
     const cached = this.prepared.get(source);
     if (cached !== undefined) return cached;
+    const key = sourceHash(source);
+    const refusal = this.refused.get(key);
+    if (refusal) throw new RuleError(refusal.code, refusal.detail, refusal.score);
     let result: PreparedContract | ContractError;
     try {
-      result = prepareContract(source);
+      result = this.prepareSource(source);
     } catch (e) {
+      if (e instanceof RuleError) {
+        this.refused.set(key, { code: e.code, detail: e.detail, score: e.score });
+        if (this.refused.size > REFUSED_CACHE_ENTRIES) this.refusedOldest.evict();
+      }
       if (!(e instanceof ContractError)) throw e;
       result = e;
     }

@@ -27,6 +27,7 @@ import type { Logger } from '../util/logger.js';
 import { MaxHeap } from '../util/heap.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
+import { OldestFirst } from '../util/oldest-first.js';
 import { makeMempoolEntry, type MempoolEntry } from './entry.js';
 import { EvictionIndex } from './eviction-index.js';
 import { RollingMinFee } from './rolling-min-fee.js';
@@ -41,6 +42,15 @@ const DEFAULT_MAX_BYTES = 300 * 1024 * 1024;
  * of full blocks otherwise held every one of their transactions decoded until it ended.
  */
 export const MAX_RETURNED_BYTES = 20 * 1024 * 1024;
+/**
+ * Contract transactions refused for their payload alone, remembered by id (Core's recentRejects).
+ * Such a verdict holds whatever the chain does, so it is never cleared; reaching it took preparing
+ * a deploy's source (up to ~0.6 s of the main thread) for a refusal that costs the sender nothing.
+ */
+const REFUSED_PAYLOADS = 4_096;
+
+/** What a refusal needs to be thrown again: a stored Error would keep its stack alive. */
+type Refusal = Pick<RuleError, 'code' | 'detail' | 'score'>;
 
 export type RemovalReason = 'block' | 'replaced' | 'evicted' | 'invalid';
 
@@ -100,6 +110,8 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     () => this.bySender.size,
   );
   private readonly rollingFee: RollingMinFee;
+  private readonly refusedPayloads = new Map<string, Refusal>();
+  private readonly refusedOldest = new OldestFirst(this.refusedPayloads);
   /** Every write of the pool, in order; those submitted while one lands go out as one batch. */
   private readonly writer: GroupWriter;
 
@@ -210,7 +222,8 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
   private checkAhead(tx: TransferTx): Promise<PreparedSignatures | undefined> | undefined {
     if (!this.o.verifier) return undefined;
     try {
-      if (this.byId.has(hashToHex(txHash(tx)))) return undefined;
+      const id = hashToHex(txHash(tx));
+      if (this.byId.has(id) || this.refusedPayloads.has(id)) return undefined;
     } catch {
       return undefined; // judged, with its rule name, in the queue
     }
@@ -321,15 +334,45 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
 
   /** A replacement pays the one it replaces plus a tenth of that, at least the minimum fee for its size. */
   private checkBump(entry: MempoolEntry, existing: MempoolEntry, minFee: bigint): void {
-    const bump = existing.fee / 10n > minFee ? existing.fee / 10n : minFee;
-    if (entry.fee < existing.fee + bump) {
-      reject('txn-replace-fee-too-low', `needs a fee of at least ${formatHck(existing.fee + bump)} HCK${isContractTx(entry.tx) ? ' (intrinsic gas × gas price)' : ''}`, 0);
+    const needed = existing.fee + bumpOver(existing, minFee);
+    if (entry.fee < needed) reject('txn-replace-fee-too-low', `needs a fee of at least ${formatHck(needed)} HCK${sureFeeNote(entry)}`, 0);
+  }
+
+  /**
+   * Bitcoin Core's rule that a replacement pays for everything it removes: the sender's later
+   * nonces it leaves unaffordable (trimSender drops them) are paid for as well, on top of the
+   * bump. Without it a replacement of a run's first nonce, one bump above that nonce's fee,
+   * dropped the 63 after it, a 1 HCK fee among them: relay a full run, then cancel it almost free.
+   * `left`: the balance the replacement and the nonces before it leave.
+   */
+  private checkDropped(entry: MempoolEntry, existing: MempoolEntry, run: ReadonlyMap<bigint, MempoolEntry>, left: bigint, minFee: bigint): void {
+    let fees = 0n;
+    let dropped = 0;
+    // As trimSender walks the run: the first later nonce the balance no longer covers goes, and every one after it.
+    for (let n = entry.tx.nonce + 1n, e = run.get(n); e !== undefined; n++, e = run.get(n)) {
+      const cost = e.tx.amount + e.tx.fee;
+      if (dropped === 0 && cost <= left) {
+        left -= cost;
+      } else {
+        fees += e.fee;
+        dropped++;
+      }
+    }
+    if (dropped === 0) return;
+    const needed = existing.fee + fees + bumpOver(existing, minFee);
+    if (entry.fee < needed) {
+      reject(
+        'txn-replace-fee-too-low',
+        `needs a fee of at least ${formatHck(needed)} HCK${sureFeeNote(entry)}: it leaves ${dropped} later nonce(s) unaffordable, paying ${formatHck(fees)} HCK in fees`,
+        0,
+      );
     }
   }
 
   /**
    * The sender's run (a new one if it has none), as `entry` would join it: a replacement's bump, the next nonce, the per-sender
-   * bound (what the entry displaces, for a returning one) and the funds its earlier nonces leave.
+   * bound (what the entry displaces, for a returning one), the funds its earlier nonces leave and, for a replacement, the
+   * fees of the later nonces it would drop.
    */
   private checkRun(
     entry: MempoolEntry,
@@ -361,6 +404,8 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     if (account.balance < spent + cost) {
       reject('bad-txns-insufficient-funds', `balance ${formatHck(account.balance)} HCK, pending ${formatHck(spent)} HCK, needs ${formatHck(cost)} HCK`, 0);
     }
+    // After the funds check, so that what it refused before it still refuses under the same rule.
+    if (existing) this.checkDropped(entry, existing, run, account.balance - spent - cost, minFee);
     return { run, ...(existing ? { existing } : {}), ...(displaced ? { displaced } : {}) };
   }
 
@@ -369,9 +414,11 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
    * and funds), for a caller about to spend work on `tx` first: the deploy route prepares a source
    * only for a sender that pays to be heard. `tx` must have passed checkTransferSanity and its
    * signature check. A nonce the chain has passed is `bad-txns-nonce-too-low` here, without the
-   * index lookup that tells `add` it is `txn-in-chain`.
+   * index lookup that tells `add` it is `txn-in-chain`. A transaction whose payload was refused
+   * lately is refused again first, under the same rule, so the caller does not prepare it again.
    */
   precheck(tx: TransferTx): void {
+    this.refuseAgain(hashToHex(txHash(tx)));
     const entry = makeMempoolEntry(tx, this.o.backend, this.o.params, this.now());
     const minFee = this.checkFees(entry, false);
     const account = this.o.chain.getAccountSync(entry.sender);
@@ -391,6 +438,8 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     checkTransferSanity(tx, params);
     const id = hashToHex(txHash(tx));
     if (this.byId.has(id)) reject('txn-already-known', '', 0);
+    // Before the signature: the id commits to the payload, and the payload alone was refused.
+    this.refuseAgain(id);
     checkTransferSignature(tx, checked ?? backend);
     // Loaded here: the account must be read in the same tick as the sender's run below.
     const executor = isContractTx(tx) ? await chain.executor() : undefined;
@@ -407,7 +456,12 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     // The VM's static rules, exactly as a block applies them: never admit what a block must reject.
     // Last of the checks: preparing a deploy's source costs up to seconds, and keys that cannot
     // pay the fee (or send a nonce that could not be mined) got it for free when it came first.
-    executor?.checkPayload?.(contractPayload(tx, params));
+    try {
+      executor?.checkPayload?.(contractPayload(tx, params));
+    } catch (e) {
+      if (e instanceof RuleError) this.rememberRefusal(id, e);
+      throw e;
+    }
     const ops: BatchOp[] = [];
     try {
       if (displaced) this.removeEntry(displaced, 'evicted', ops);
@@ -441,6 +495,17 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     this.o.log.debug('accepted tx %s', entry.id);
     this.emit('tx:added', entry);
     return { entry, written };
+  }
+
+  /** Throws again the refusal of a payload `id` carried, if it is remembered. */
+  private refuseAgain(id: string): void {
+    const refusal = this.refusedPayloads.get(id);
+    if (refusal) throw new RuleError(refusal.code, refusal.detail, refusal.score);
+  }
+
+  private rememberRefusal(id: string, e: RuleError): void {
+    this.refusedPayloads.set(id, { code: e.code, detail: e.detail, score: e.score });
+    if (this.refusedPayloads.size > REFUSED_PAYLOADS) this.refusedOldest.evict();
   }
 
   /**
@@ -566,6 +631,16 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     await Promise.all(writes);
     if (back.length > 0) this.o.log.info(`mempool: ${back.length} transaction(s) from disconnected blocks considered, ${this.size} pending`);
   }
+}
+
+/** What a replacement pays above the fees it removes: a tenth of the replaced fee, at least the minimum fee for its own size. */
+function bumpOver(existing: MempoolEntry, minFee: bigint): bigint {
+  return existing.fee / 10n > minFee ? existing.fee / 10n : minFee;
+}
+
+/** For a contract transaction, says which of its fees the replacement rules count. */
+function sureFeeNote(entry: MempoolEntry): string {
+  return isContractTx(entry.tx) ? ' (intrinsic gas × gas price)' : '';
 }
 
 /** A sender's last pending nonce (runs are never empty: an emptied run is deleted). */
