@@ -121,6 +121,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   private readonly jobs: JobBook;
   private readonly window: PplnsWindow;
   private readonly windowFloor: number;
+  private refusalLoggedAt = -Infinity;
   private readonly workers = new WorkerBook();
   private readonly recentShares = new Fifo<{ t: number; d: number }>();
   /** Connections closed, by reason: what hostile or broken miners cost shows here. */
@@ -269,8 +270,16 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     const count = this.perIp.get(key) ?? 0;
     if (!this.accepting) return void socket.destroy();
     const full = (): boolean => this.sessions.size >= (this.o.maxConnections ?? DEFAULT_MAX_CONNECTIONS) && !this.makeRoom();
-    if (count >= (this.o.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP) || full()) {
+    const perIpLimit = this.o.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP;
+    if (count >= perIpLimit || full()) {
       this.refused++;
+      // Once a minute at most: a farm behind one NAT past the per-address limit otherwise only reconnects, unseen.
+      const now = this.now();
+      if (now - this.refusalLoggedAt >= 60_000) {
+        this.refusalLoggedAt = now;
+        const why = count >= perIpLimit ? `${key} already has ${perIpLimit} connections` : `the pool is full`;
+        this.o.log.warn(`stratum: turning a connection away (${why}); ${this.refused} turned away so far`);
+      }
       socket.destroy();
       return;
     }
@@ -312,6 +321,9 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
             ? retimeTemplate(current, this.o.chain, extra, nowSeconds)
             : await createTemplate(this.o.chain, this.o.mempool, this.poolAddressBytes, extra, nowSeconds);
         if (!this.accepting) return;
+        // The tip moved while this was built: the refresh that move queued builds on the new one, and
+        // work on the old parent would only be a useless notify in front of it.
+        if (t.parent !== this.o.chain.tip) return;
         if (holdsBack(t, nowSeconds)) {
           // Miners answered stale for a while lose less than blocks the 2-hour rule would refuse.
           if (this.job && this.job.template.parent !== t.parent) this.job = null;
