@@ -83,4 +83,35 @@ describe('VarDiff', () => {
     expect(changes.filter((c) => c !== null)).toEqual([]);
     expect(v.difficulty).toBe(4);
   });
+
+  it('mostly leaves a steady miner alone: shares arrive at random, and an hour of them moves its difficulty tens of times, not hundreds', () => {
+    // mulberry32: a seeded generator, so the hour is the same on every run.
+    let seed = 0x9e3779b9;
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let r = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
+      return ((r ^ (r >>> 14)) >>> 0) / 2 ** 32;
+    };
+    const hashrate = 10e6;
+    const ideal = (hashrate * 5) / 2 ** 32;
+    const v = new VarDiff(ideal, opts, 0);
+    let t = 0;
+    let changes = 0;
+    let offBand = 0;
+    let next = 0;
+    for (let tick = 0; tick < 36_000; tick++) {
+      t += 100;
+      // Poisson arrivals at the current difficulty: exponential gaps with mean d·2^32 / H seconds.
+      while (next <= t) {
+        if (v.onShare(v.difficulty, 1e6, next) !== null) changes++;
+        next += -Math.log(1 - random()) * ((v.difficulty * 2 ** 32) / hashrate) * 1000;
+      }
+      if (v.review(1e6, t) !== null) changes++;
+      if (v.difficulty > 2 * ideal || v.difficulty < ideal / 2) offBand++;
+    }
+    // The window of ~3 shares it had judged by made ~200 changes an hour and left the difficulty beyond 2× of ideal 20–35 % of it.
+    expect(changes).toBeLessThanOrEqual(50);
+    expect(offBand / 36_000).toBeLessThan(0.2);
+  });
 });
