@@ -252,8 +252,8 @@ describe('variable difficulty', () => {
     const idle: StratumTestClient[] = [];
     for (let i = 0; i < 70; i++) idle.push(await miner(port, `${formatAddress(W.bob.address)}.idle${i}`));
     const start = idle[0]!.difficulty;
-    // A review window with no shares: vardiff eases every connection down at its next idle review.
-    clock.ms += 16_000;
+    // Silence long enough (4 share intervals, past a review window): vardiff eases every connection down at its next idle review.
+    clock.ms += 21_000;
     await until(() => [honest, ...idle].every((c) => c.difficulty < start && c.jobs.length === 2), 'every connection eased down and re-sent its work');
     // Each got the same work again under an alias of its own job id.
     expect(idle.every((c) => c.jobs[1]!.jobId.startsWith(`${job.jobId}.`) && c.jobs[1]!.coinb1 === job.coinb1)).toBe(true);
