@@ -165,9 +165,22 @@ export const addressInfoSchema = z.object({
   nextNonce: amountJson,
   /** The tip height `balance` and `nonce` were read at, in the same step (absent from older nodes). */
   height: height.optional(),
+  /**
+   * The address's own pending sends, all of them (they show why `nextNonce` is past `nonce`), and the
+   * newest pending payments to it, up to `limit` entries and a byte budget in all. Newest first.
+   */
   pending: z.array(addressTxSchema),
+  /** Pending transactions sent by or paying the address, listed or not (absent from older nodes). */
+  pendingCount: count.optional(),
+  /** What all pending payments to the address add, listed or not (absent from older nodes). */
+  pendingIncoming: amountJson.optional(),
   ...pageInfo,
   history: z.array(addressTxSchema),
+  /**
+   * The byte budget cut `history` short of `limit`: continue with `before=<next>` (a page number
+   * would skip the rows left out). Absent from older nodes.
+   */
+  truncated: z.boolean().optional(),
   next: historyNext,
 });
 

@@ -176,7 +176,18 @@ export const estimateGasBody = z.union([
     .strict(),
 ]);
 
+/**
+ * Storage slots of a contract that GET /api/contracts/:address lists and GET /api/contracts counts:
+ * the first this many in key byte order. A count of this many means at least as many.
+ */
+export const STORAGE_LIST_CAP = 1_000;
+
+/**
+ * `storage` slots at most per answer (fewer when their JSON would pass the node's byte budget),
+ * continuing after the key `storageAfter`: the previous answer's `storageNext`.
+ */
 export const contractQuery = z.object({
   events: z.coerce.number().int().min(0).max(500).default(50),
-  storage: z.coerce.number().int().min(0).max(10_000).default(1000),
+  storage: z.coerce.number().int().min(0).max(STORAGE_LIST_CAP).default(100),
+  storageAfter: z.string().min(1).max(1024).optional(),
 });

@@ -22,6 +22,8 @@ export interface InternalTransfer {
 export interface ConfirmedAddressTx {
   tx: Transaction;
   entry: ChainEntry;
+  /** Its position in the block: with the block's height, the cursor of its row. */
+  index: number;
   /** Present when the transaction is a contract call that paid coins out. */
   internal?: InternalTransfer[];
 }
@@ -65,7 +67,7 @@ export async function confirmedAddressTxs(
     // The index may briefly lag a reorg; a row that no longer matches its block is skipped, not misreported.
     if (!entry || !tx || hashToHex(txHash(tx)) !== hashToHex(r.hash)) continue;
     const receipt = tx.kind === 'transfer' && isContractTx(tx) ? await chain.contracts.receipt(r.hash) : undefined;
-    items.push(receipt?.transfers ? { tx, entry, internal: receipt.transfers } : { tx, entry });
+    items.push(receipt?.transfers ? { tx, entry, index: r.index, internal: receipt.transfers } : { tx, entry, index: r.index });
   }
   return { items, more, next: more && last ? { height: last.height, index: last.index } : null };
 }

@@ -120,7 +120,7 @@ describe('contract routes under the engine budget', () => {
     installErrorHandler(app, fx.log);
     const ctx = { chain: fx.chain, mempool: fx.mempool, params: fx.params, backend: fx.backend } as ApiContext;
     let exempt = false;
-    contractRoutes(app, ctx, new EngineBudget(() => exempt, { msPerWindow: 0, windowMs: 60_000, clientShare: 1 }));
+    contractRoutes(app, ctx, async () => undefined, new EngineBudget(() => exempt, { msPerWindow: 0, windowMs: 60_000, clientShare: 1 }));
     const from = formatAddress(W.alice.address);
     const estimate = { type: 'deploy', from, contractCode: 'export function init() { return 1; }', initData: [] };
     const call = { contractAddress: formatAddress(W.bob.address), functionName: 'f', parameters: [] };
@@ -144,7 +144,7 @@ describe('contract routes under the engine budget', () => {
     // The clock moves only when the test says so: the routes' own runs cost nothing here.
     let clock = 0;
     const budget = new EngineBudget(() => false, { msPerWindow: 800, windowMs: 60_000, clientShare: 1 / 8 }, () => clock);
-    contractRoutes(app, ctx, budget);
+    contractRoutes(app, ctx, async () => undefined, budget);
     const estimate = { type: 'deploy', from: formatAddress(W.alice.address), contractCode: 'export function init() { return 1; }', initData: [] };
     const ask = (remoteAddress: string) => app!.inject({ method: 'POST', url: '/api/contracts/estimate-gas', payload: estimate, remoteAddress });
     // Each heavy client asks until refused, each answer standing for 100 ms of engine time.

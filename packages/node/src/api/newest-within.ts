@@ -19,3 +19,19 @@ export async function newestWithin(top: number, render: (height: number) => Prom
   }
   return { pieces: pieces.reverse(), from: h + 1 };
 }
+
+/**
+ * Renders `items` in order while their JSON stays within `maxBytes` (the first always goes). Fewer
+ * pieces than items means the budget cut the rest.
+ */
+export function leadingWithin<T>(items: readonly T[], render: (item: T) => string, maxBytes: number): string[] {
+  const pieces: string[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const piece = render(item);
+    if (pieces.length > 0 && bytes + piece.length + 1 > maxBytes) break;
+    pieces.push(piece);
+    bytes += piece.length + 1;
+  }
+  return pieces;
+}

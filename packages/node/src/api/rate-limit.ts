@@ -19,7 +19,8 @@ export const RATE_LIMITS: Record<RateClass, number> = {
   /**
    * Renders of whole blocks (megabytes of JSON each): /api/blockchain/full per request, and
    * /api/blocks/:id only when the block is not already rendered, so pages re-reading the same
-   * blocks (a dashboard on every new block) are not refused.
+   * blocks (a dashboard on every new block) are not refused. Also contract storage pages not yet
+   * read at the tip (up to 1,000 slots of 64 KiB each read from disk).
    */
   heavy: 60,
   /** Transactions and contract deploys/calls into the mempool: each is verified and may be relayed. */

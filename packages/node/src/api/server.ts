@@ -86,7 +86,7 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
   walletRoutes(app, ctx, charge);
   feeEstimateRoutes(app, ctx, sorted);
   searchRoutes(app, ctx);
-  contractRoutes(app, ctx, new EngineBudget(exempt));
+  contractRoutes(app, ctx, charge, new EngineBudget(exempt));
   healthRoutes(app, ctx);
   proofRoutes(app, ctx, charge);
   ctx.hub.register(app, exempt);

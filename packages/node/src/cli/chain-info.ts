@@ -60,7 +60,10 @@ export async function addressState(client: NodeClient, address: string): Promise
   const nonce = BigInt(j.nonce);
   const nextNonce = BigInt(j.nextNonce);
   checkPendingRun(j.pending, mine, me, nonce, nextNonce, address);
-  return { address: formatAddress(mine), nonce, nextNonce, pending, balance: computeBalance({ balance: j.balance, nonce: j.nonce, pending }), height: j.height };
+  const balance = computeBalance({ balance: j.balance, nonce: j.nonce, pending });
+  // The reply lists only some of the payments to us (it is bounded); its total covers them all.
+  if (j.pendingIncoming !== undefined) balance.pendingIncoming = BigInt(j.pendingIncoming);
+  return { address: formatAddress(mine), nonce, nextNonce, pending, balance, height: j.height };
 }
 
 /** More pending transactions than one sender can have in a mempool (64 in ours). */

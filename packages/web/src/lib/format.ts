@@ -1,3 +1,5 @@
+import { STORAGE_LIST_CAP } from '@hackcoin/core';
+
 export function shortHash(h: string | null | undefined, head = 8, tail = 6): string {
   if (!h) return '—';
   return h.length <= head + tail + 1 ? h : `${h.slice(0, head)}…${h.slice(-tail)}`;
@@ -48,4 +50,9 @@ export function formatDuration(seconds: number): string {
   if (seconds < 60) return `${Math.round(seconds)}s`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${Math.round(seconds % 60)}s`;
   return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`;
+}
+
+/** A contract's storage count as the node reports it: it stops counting at STORAGE_LIST_CAP, so that many means at least. */
+export function storageEntries(n: number): string {
+  return n >= STORAGE_LIST_CAP ? `${STORAGE_LIST_CAP.toLocaleString('en-US')}+` : String(n);
 }

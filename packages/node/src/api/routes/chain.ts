@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { addressHistoryQuery, addressKey, addressParam, formatHistoryCursor, hashOrHeight, hexToHash, formatAddress, pagingQuery, txHash, txIdParam, type ApiResponse, type Block } from '@hackcoin/core';
+import { addressHistoryQuery, addressKey, addressParam, formatHistoryCursor, hashOrHeight, hexToHash, formatAddress, pagingQuery, txHash, txIdParam, type AddressTx, type ApiResponse, type Block } from '@hackcoin/core';
 import type { ApiContext } from '../context.js';
 import { HttpError, parse } from '../http-error.js';
 import { headerJson, txJson } from '../serialize.js';
 import { BlockViews } from '../block-views.js';
 import { blockStats } from '../block-stats.js';
 import { DEEP_PAGE_ROWS, confirmedAddressTxs, directionOf, internalReceived } from '../address-txs.js';
-import { newestWithin } from '../newest-within.js';
+import { leadingWithin, newestWithin } from '../newest-within.js';
+import { ADDRESS_MAX_BYTES, pendingWithin } from '../address-view.js';
 import type { ChainEntry } from '../../chain/entry.js';
 import type { ChargeRate } from '../rate-limit.js';
 
@@ -112,33 +113,53 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: Charg
     const readAt = chain.height;
     const me = addressKey(address);
     let pendingDelta = 0n;
+    let pendingIncoming = 0n;
     for (const p of pending) {
+      const toMe = addressKey(p.tx.to) === me;
       if (p.senderKey === me) pendingDelta -= p.tx.amount + p.tx.fee;
-      if (addressKey(p.tx.to) === me) pendingDelta += p.tx.amount;
+      else if (toMe) pendingIncoming += p.tx.amount;
+      if (toMe) pendingDelta += p.tx.amount;
     }
+    const shown = pendingWithin(pending, me, limit, (p) =>
+      JSON.stringify({ ...txJson(p.tx, backend), direction: directionOf(p.tx, me, backend), confirmations: 0 } satisfies AddressTx),
+    );
     const { items, next } = await confirmedAddressTxs(chain, address, before ?? (page - 1) * limit, limit);
-    const history = items.map(({ tx, entry, internal }) => ({
-      ...txJson(tx, backend),
-      direction: directionOf(tx, me, backend),
-      // Contract payouts in this transaction, and how much of them came to this address.
-      ...(internal ? { internal, internalReceived: internalReceived(internal, me).toString() } : {}),
-      blockHeight: entry.height,
-      blockHash: entry.id,
-      confirmations: chain.height - entry.height + 1,
-    }));
-    return {
+    const history = leadingWithin(
+      items,
+      ({ tx, entry, internal }) =>
+        JSON.stringify({
+          ...txJson(tx, backend),
+          direction: directionOf(tx, me, backend),
+          // Contract payouts in this transaction, and how much of them came to this address.
+          ...(internal ? { internal, internalReceived: internalReceived(internal, me).toString() } : {}),
+          blockHeight: entry.height,
+          blockHash: entry.id,
+          confirmations: chain.height - entry.height + 1,
+        } satisfies AddressTx),
+      ADDRESS_MAX_BYTES - shown.bytes,
+    );
+    const truncated = history.length < items.length;
+    const last = items[history.length - 1];
+    // Cut short, the page ends at its last row shown: the next one starts right after it.
+    const resume = truncated && last ? { height: last.entry.height, index: last.index } : next;
+    const head = {
       address: formatAddress(address),
       balance: account.balance.toString(),
       pendingBalance: (account.balance + pendingDelta).toString(),
       nonce: account.nonce.toString(),
       nextNonce: nextNonce.toString(),
       height: readAt,
-      pending: pending.map((p) => ({ ...txJson(p.tx, backend), direction: directionOf(p.tx, me, backend), confirmations: 0 })),
+      pendingCount: pending.length,
+      pendingIncoming: pendingIncoming.toString(),
       page,
       limit,
-      history,
-      next: next ? formatHistoryCursor(next) : null,
-    } satisfies ApiResponse<'GET /api/address/:address'>;
+      truncated,
+      next: resume ? formatHistoryCursor(resume) : null,
+    } satisfies Omit<ApiResponse<'GET /api/address/:address'>, 'pending' | 'history'>;
+    // Assembled from the pieces measured above rather than serialised a second time.
+    return reply
+      .type('application/json')
+      .send(`${JSON.stringify(head).slice(0, -1)},"pending":[${shown.pieces.join(',')}],"history":[${history.join(',')}]}`);
   });
 }
 

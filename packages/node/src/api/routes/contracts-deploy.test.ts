@@ -30,7 +30,7 @@ describe('POST /api/contracts/deploy', () => {
     let clock = 0;
     const budget = new EngineBudget(() => false, undefined, () => clock);
     const prepared: string[] = [];
-    contractRoutes(app, ctx, budget, (source) => {
+    contractRoutes(app, ctx, async () => undefined, budget, (source) => {
       prepared.push(source);
       clock += 100;
       return prepareContract(source);

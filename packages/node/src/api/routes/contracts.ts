@@ -32,6 +32,8 @@ import { engineHost, keyOf } from '../../contracts/executor.js';
 import { prepareContract } from '../../contracts/instrument.js';
 import type { PreparedContract } from '../../contracts/types.js';
 import type { EngineBudget, EngineReservation } from '../engine-budget.js';
+import type { ChargeRate } from '../rate-limit.js';
+import { StorageViews } from '../contract-storage.js';
 
 /**
  * Wall-time cap of one call or estimate (the engine's kill switch stops it as
@@ -39,8 +41,6 @@ import type { EngineBudget, EngineReservation } from '../engine-budget.js';
  * request can take; state reads are synchronous, so nothing re-runs.
  */
 const CALL_TIME_LIMIT_MS = 1_000;
-/** Storage entries counted for a contract listing; more shows as this number. */
-const STORAGE_COUNT_CAP = 10_000;
 const VIEWER = '0x0000000000000000000000000000000000000000';
 
 /**
@@ -51,10 +51,12 @@ const VIEWER = '0x0000000000000000000000000000000000000000';
 export function contractRoutes(
   app: FastifyInstance,
   ctx: ApiContext,
+  charge: ChargeRate,
   budget: EngineBudget,
   prepare: (source: string) => PreparedContract = prepareContract,
 ): void {
   const { chain, mempool, params, backend } = ctx;
+  const storage = new StorageViews(chain);
 
   /** Instruments `source` on `reservation`'s time; a source that could only revert is refused as bad-contract-source. */
   const prepareOn = async (reservation: EngineReservation, source: string): Promise<PreparedContract> => {
@@ -199,7 +201,7 @@ export function contractRoutes(
     const { page, limit } = parse(pagingQuery, req.query, 'query');
     const { total, items: slice } = await chain.contracts.list((page - 1) * limit, limit);
     const accounts = await chain.getAccounts(slice.map((d) => d.address));
-    const counts = await Promise.all(slice.map((d) => chain.contracts.storageCount(d.address, STORAGE_COUNT_CAP)));
+    const counts = await storage.counts(slice.map((d) => d.address));
     return {
       page, limit, total,
       contracts: slice.map((d, i) => ({
@@ -210,24 +212,28 @@ export function contractRoutes(
     } satisfies ApiResponse<'GET /api/contracts'>;
   });
 
-  app.get('/api/contracts/:address', async (req) => {
+  // A storage page read from disk is charged as heavy (it may read up to STORAGE_LIST_CAP slots of
+  // 64 KiB); one already read at this tip, and an answer without storage, are reads.
+  app.get('/api/contracts/:address', async (req, reply) => {
     const { address: addr } = parse(addressParam, req.params, 'address');
     const q = parse(contractQuery, req.query, 'query');
     const d = chain.contracts.deployment(addressKey(addr));
     if (!d) throw new HttpError(404, `no contract at ${formatAddress(addr)}`, 'not-found');
+    const page = await storage.page(d.address, q.storageAfter, q.storage, () => charge(req, reply, 'heavy'));
+    const [storageCount] = await storage.counts([d.address]);
     const account = await chain.getAccount(addr);
-    const entries = await chain.contracts.storageEntries(d.address, q.storage);
-    const storageCount = await chain.contracts.storageCount(d.address, STORAGE_COUNT_CAP);
-    return {
+    const head = {
       address: formatAddress(addr),
       deployer: formatAddress(hexToBytes(d.deployer)),
       height: d.height,
       txId: bytesToHex(hexToBytes(d.txId).reverse()),
       balance: account.balance.toString(),
       code: d.code,
-      storageCount,
-      storage: Object.fromEntries(entries.map(([k, v]) => [k, JSON.parse(v) as unknown])),
+      storageCount: storageCount!,
+      storageNext: page.next,
       events: await chain.contracts.events(addr, q.events),
-    } satisfies ApiResponse<'GET /api/contracts/:address'>;
+    } satisfies Omit<ApiResponse<'GET /api/contracts/:address'>, 'storage'>;
+    // The page is kept as JSON text, so it is spliced in rather than parsed and serialised again.
+    return reply.type('application/json').send(`${JSON.stringify(head).slice(0, -1)},"storage":{${page.json}}}`);
   });
 }

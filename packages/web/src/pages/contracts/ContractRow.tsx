@@ -3,6 +3,7 @@ import { Button } from '../../components/Button';
 import { CopyButton } from '../../components/CopyButton';
 import { useApi } from '../../hooks/useApi';
 import { contractKind } from '../../lib/contract-kind';
+import { storageEntries } from '../../lib/format';
 import type { ContractDetail, ContractSummary } from '../../lib/types';
 import { readOnlyCall } from './contract-tx';
 
@@ -35,7 +36,7 @@ export function ContractRow({ contract: c, onOpen }: { contract: ContractSummary
       <span className="font-mono break-all">{c.address}</span>
       <CopyButton text={c.address} label="Copy" />
       <span className="text-slate-500">
-        block {c.height} · {c.storageEntries} storage entr{c.storageEntries === 1 ? 'y' : 'ies'}
+        block {c.height} · {storageEntries(c.storageEntries)} storage entr{c.storageEntries === 1 ? 'y' : 'ies'}
       </span>
       <Button variant="ghost" className="ml-auto text-xs" onClick={onOpen}>
         Open

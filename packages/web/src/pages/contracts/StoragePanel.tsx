@@ -6,6 +6,7 @@ import type { AmountUnit } from '../../lib/amount';
 import type { ContractDetail } from '../../lib/types';
 import { showEvent } from '../../lib/contract-amounts';
 import { contractKind } from '../../lib/contract-kind';
+import { storageEntries } from '../../lib/format';
 import { useStorageVerify } from './useStorageVerify';
 import { VerifySlot } from './VerifySlot';
 
@@ -23,7 +24,7 @@ export function StoragePanel({ contract, unit }: { contract: ContractDetail; uni
         ]}
       />
       <h3 className="mt-4 mb-1 text-sm font-medium text-slate-300">
-        Storage ({contract.storageCount}
+        Storage ({storageEntries(contract.storageCount)}
         {contract.storageCount > rows.length ? `, first ${rows.length} shown` : ''})
       </h3>
       {rows.length === 0 ? (

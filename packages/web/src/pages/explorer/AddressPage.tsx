@@ -42,7 +42,7 @@ export default function AddressPage() {
           </div>
           <TokenBalances address={a.address} />
           {a.pending.length > 0 && (
-            <Card title={`Pending (${a.pending.length})`}>
+            <Card title={a.pendingCount !== undefined && a.pendingCount > a.pending.length ? `Pending (${a.pendingCount}, ${a.pending.length} shown)` : `Pending (${a.pending.length})`}>
               <TxTable txs={a.pending} show={{ direction: true, confirmations: true }} />
             </Card>
           )}

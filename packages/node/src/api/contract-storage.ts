@@ -1,0 +1,87 @@
+import { STORAGE_LIST_CAP } from '@hackcoin/core';
+import type { Chain } from '../chain/chain.js';
+import { ByteLru } from '../util/byte-lru.js';
+import { leadingWithin } from './newest-within.js';
+
+/**
+ * JSON of one answer's storage entries; the first entry always goes out. A slot holds up to 64 KiB,
+ * and 2,500 slots of 4 KB made 10 MB answers when pages were bounded by count alone.
+ */
+export const STORAGE_PAGE_MAX_BYTES = 256 * 1024;
+/** Storage pages kept, each for the tip it was read at. */
+const STORAGE_PAGE_CACHE_BYTES = 16 * 1024 * 1024;
+/** Counts kept, each for the tip it was read at. */
+const COUNT_CACHE_BYTES = 1024 * 1024;
+/** Heap a cached count is taken to hold: its key and the map's overhead. */
+const COUNT_BYTES = 256;
+const ENTRY_OVERHEAD = 96;
+
+export interface StoragePage {
+  /** The entries as the inside of a JSON object, `"key":value,…`, in key byte order. */
+  json: string;
+  /** The page's last key when the listing goes on past it. */
+  next: string | null;
+}
+
+const enc = new TextEncoder();
+
+/**
+ * Contract storage as the contract routes show it: counts up to STORAGE_LIST_CAP and pages within
+ * STORAGE_PAGE_MAX_BYTES. Storage changes only with blocks, so each is kept for the tip it was read
+ * at, and every client reading a contract between two blocks costs one read.
+ */
+export class StorageViews {
+  private readonly pages = new ByteLru<StoragePage>(STORAGE_PAGE_CACHE_BYTES);
+  private readonly counted = new ByteLru<number>(COUNT_CACHE_BYTES);
+
+  constructor(private readonly chain: Pick<Chain, 'tip' | 'contracts'>) {}
+
+  /** Storage entries of each contract (address keys), counted up to STORAGE_LIST_CAP. */
+  async counts(addresses: readonly string[]): Promise<number[]> {
+    const tip = this.chain.tip;
+    return Promise.all(
+      addresses.map(async (address) => {
+        const id = `${tip.id}:${address}`;
+        const hit = this.counted.get(id);
+        if (hit !== undefined) return hit;
+        const n = await this.chain.contracts.storageCount(address, STORAGE_LIST_CAP);
+        // Read across a new block it may hold either block's count: served, not kept.
+        if (this.chain.tip === tip) this.counted.set(id, n, COUNT_BYTES);
+        return n;
+      }),
+    );
+  }
+
+  /**
+   * Up to `limit` storage entries of a contract after the key `from` (from its first key without
+   * one), in key byte order. `beforeRead` runs only when the page is not cached, and may throw to
+   * refuse the request.
+   */
+  async page(address: string, from: string | undefined, limit: number, beforeRead: () => Promise<void>): Promise<StoragePage> {
+    if (limit === 0) return { json: '', next: null };
+    const tip = this.chain.tip;
+    const id = `${tip.id}:${address}:${limit}:${from ?? ''}`;
+    const hit = this.pages.get(id);
+    if (hit) return hit;
+    await beforeRead();
+    const page = await this.read(address, from, limit);
+    if (this.chain.tip === tip) this.pages.set(id, page, 2 * (id.length + page.json.length + (page.next?.length ?? 0)) + ENTRY_OVERHEAD);
+    return page;
+  }
+
+  private async read(address: string, from: string | undefined, limit: number): Promise<StoragePage> {
+    // The store lists a contract's storage from its first key, so a page after a key reads the
+    // entries before it too: no page reads past the first STORAGE_LIST_CAP.
+    const rows = await this.chain.contracts.storageEntries(address, from === undefined ? Math.min(limit + 1, STORAGE_LIST_CAP) : STORAGE_LIST_CAP);
+    let start = 0;
+    if (from !== undefined) {
+      // LevelDB orders keys by their UTF-8 bytes, which JavaScript's string order does not follow past U+FFFF.
+      const after = enc.encode(from);
+      start = rows.findIndex(([k]) => Buffer.compare(enc.encode(k), after) > 0);
+      if (start < 0) return { json: '', next: null };
+    }
+    const rest = rows.slice(start);
+    const pieces = leadingWithin(rest.slice(0, limit), ([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(JSON.parse(v))}`, STORAGE_PAGE_MAX_BYTES);
+    return { json: pieces.join(','), next: pieces.length < rest.length ? rest[pieces.length - 1]![0] : null };
+  }
+}

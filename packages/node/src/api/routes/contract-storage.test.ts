@@ -1,0 +1,176 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { STORAGE_LIST_CAP, formatAddress, utf8ToBytes } from '@hackcoin/core';
+import { ChainFixture, W } from '../../test-support/chain-fixture.js';
+import { Prefix, key, u32be } from '../../store/keys.js';
+import type { ApiContext } from '../context.js';
+import { EngineBudget } from '../engine-budget.js';
+import { installErrorHandler } from '../request-guards.js';
+import { RATE_LIMITS, installRateLimits } from '../rate-limit.js';
+import { STORAGE_PAGE_MAX_BYTES } from '../contract-storage.js';
+import { contractRoutes } from './contracts.js';
+
+const CODE = 'export function f() { return 1; }';
+/** The answer's fields beside its storage page: code, events, addresses, counts. */
+const HEAD_BYTES = 2_048;
+
+interface DetailAnswer {
+  storageCount: number;
+  storage: Record<string, unknown>;
+  storageNext: string | null;
+}
+
+/** Key order as LevelDB keeps it: by UTF-8 bytes (JavaScript's order differs past U+FFFF). */
+const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+describe('contract storage in GET /api/contracts and /api/contracts/:address', () => {
+  let fx: ChainFixture | undefined;
+  let app: FastifyInstance | undefined;
+  afterEach(async () => {
+    await app?.close();
+    await fx?.close();
+  });
+
+  /** A contract written straight into the store, as a block connecting its deploy and calls leaves it. */
+  const seed = async (f: ChainFixture, fill: number, slots: [string, string][]): Promise<string> => {
+    const addr = new Uint8Array(20).fill(fill);
+    const deployment = new Uint8Array([...u32be(1), ...W.alice.address, ...new Uint8Array(32).fill(fill), ...utf8ToBytes(CODE)]);
+    const index = new Uint8Array([...W.alice.address, ...new Uint8Array(32).fill(fill)]);
+    await f.db.batch([
+      { type: 'put', key: key(Prefix.contractCode, addr), value: deployment },
+      { type: 'put', key: key(Prefix.contractIndex, u32be(1), addr), value: index },
+      ...slots.map(([k, v]) => ({ type: 'put' as const, key: key(Prefix.contractStorage, addr, utf8ToBytes(k)), value: utf8ToBytes(v) })),
+    ]);
+    return formatAddress(addr);
+  };
+  const slots = (count: number, valueChars: number): [string, string][] =>
+    Array.from({ length: count }, (_, i) => [`slot:${i.toString().padStart(5, '0')}`, JSON.stringify('v'.repeat(valueChars))]);
+
+  const setUp = async (rateLimited = false) => {
+    const f = await ChainFixture.create();
+    fx = f;
+    const a = Fastify();
+    app = a;
+    installErrorHandler(a, f.log);
+    const charge = rateLimited ? await installRateLimits(a, 'all') : async () => undefined;
+    contractRoutes(a, { chain: f.chain, mempool: f.mempool, params: f.params, backend: f.backend } as ApiContext, charge, new EngineBudget(() => false));
+    const get = async (url: string, remoteAddress = '203.0.113.5') => {
+      const res = await a.inject({ method: 'GET', url, remoteAddress });
+      return { status: res.statusCode, bytes: res.body.length, body: res.json() as DetailAnswer & { error?: string } };
+    };
+    return { f, get };
+  };
+
+  /** Follows `storageNext` from the first page to the last; every answer's size is checked on the way. */
+  const walk = async (get: Awaited<ReturnType<typeof setUp>>['get'], contract: string): Promise<string[][]> => {
+    const pages: string[][] = [];
+    let after: string | null | undefined;
+    do {
+      const r = await get(`/api/contracts/${contract}${after ? `?storageAfter=${encodeURIComponent(after)}` : ''}`);
+      expect(r.status).toBe(200);
+      expect(r.bytes).toBeLessThanOrEqual(STORAGE_PAGE_MAX_BYTES + HEAD_BYTES);
+      const keys = Object.keys(r.body.storage);
+      expect(keys.length).toBeGreaterThan(0);
+      if (r.body.storageNext !== null) expect(r.body.storageNext).toBe(keys[keys.length - 1]);
+      pages.push(keys);
+      after = r.body.storageNext;
+      expect(pages.length).toBeLessThan(100);
+    } while (after !== null);
+    return pages;
+  };
+
+  it('pages 600 slots of 4 KB within the byte budget, and the storageNext cursors reach every slot once in key byte order', async () => {
+    const { f, get } = await setUp();
+    // Keys whose UTF-8 order differs from JavaScript's: U+FF21 sorts before U+1F600 by bytes, after it by UTF-16.
+    const all: [string, string][] = [...slots(597, 4_000), ['Ａ', '"fullwidth"'], ['😀', '"emoji"'], ['é', '{"n":1}']];
+    const contract = await seed(f, 0xc1, all);
+
+    const first = await get(`/api/contracts/${contract}`);
+    expect(first.status).toBe(200);
+    // Before: the first 1,000 slots, here all 600 (2.4 MB).
+    expect(first.bytes).toBeLessThanOrEqual(STORAGE_PAGE_MAX_BYTES + HEAD_BYTES);
+    expect(first.body.storageCount).toBe(600);
+    // `"slot:00000":"vvv…",`: as many as the budget holds, fewer than the 100 asked for.
+    const perPage = Math.floor(STORAGE_PAGE_MAX_BYTES / (JSON.stringify('slot:00000').length + 1 + 4_002 + 1));
+    expect(perPage).toBeLessThan(100);
+    expect(Object.keys(first.body.storage)).toEqual(all.slice(0, perPage).map(([k]) => k));
+    expect(first.body.storageNext).toBe(`slot:${String(perPage - 1).padStart(5, '0')}`);
+
+    const pages = await walk(get, contract);
+    expect(pages.length).toBeGreaterThan(5);
+    expect(pages.flat()).toEqual(all.map(([k]) => k).sort(byteOrder));
+    const last = await get(`/api/contracts/${contract}?storageAfter=${encodeURIComponent('Ａ')}`);
+    expect(last.body).toMatchObject({ storage: { '😀': 'emoji' }, storageNext: null });
+    // A small page holds exactly `storage` slots and says where the next starts.
+    const two = await get(`/api/contracts/${contract}?storage=2&storageAfter=slot:00595`);
+    expect(Object.keys(two.body.storage)).toEqual(['slot:00596', 'é']);
+    expect(two.body.storageNext).toBe('é');
+  });
+
+  it(`counts and lists the first ${STORAGE_LIST_CAP} slots of a larger contract, in pages, and refuses a larger page`, async () => {
+    const { f, get } = await setUp();
+    const contract = await seed(f, 0xc2, slots(1_500, 10));
+    const first = await get(`/api/contracts/${contract}`);
+    expect(first.body.storageCount).toBe(STORAGE_LIST_CAP);
+    expect(Object.keys(first.body.storage)).toHaveLength(100);
+    const pages = await walk(get, contract);
+    expect(pages).toHaveLength(STORAGE_LIST_CAP / 100);
+    expect(pages.flat()).toEqual(slots(STORAGE_LIST_CAP, 10).map(([k]) => k));
+    const whole = await get(`/api/contracts/${contract}?storage=${STORAGE_LIST_CAP}`);
+    expect([whole.status, Object.keys(whole.body.storage).length, whole.body.storageNext]).toEqual([200, STORAGE_LIST_CAP, null]);
+    expect((await get(`/api/contracts/${contract}?storage=${STORAGE_LIST_CAP + 1}`)).status).toBe(400);
+  });
+
+  it('charges a storage page read from disk to the heavy budget, and serves pages already read at this tip as reads', async () => {
+    const { f, get } = await setUp(true);
+    const contract = await seed(f, 0xc3, slots(200, 1_000));
+    const statuses = new Set<number>();
+    for (let n = 1; n <= RATE_LIMITS.heavy; n++) statuses.add((await get(`/api/contracts/${contract}?storage=${n}`)).status);
+    expect(statuses).toEqual(new Set([200]));
+    const over = await get(`/api/contracts/${contract}?storage=${RATE_LIMITS.heavy + 1}`);
+    expect([over.status, over.body.error]).toEqual([429, 'rate-limited']);
+    // The same pages again, and an answer without storage, cost it nothing heavy; another client reads the refused page.
+    for (let n = 1; n <= RATE_LIMITS.heavy; n++) statuses.add((await get(`/api/contracts/${contract}?storage=${n}`)).status);
+    statuses.add((await get(`/api/contracts/${contract}?storage=0`)).status);
+    expect(statuses).toEqual(new Set([200]));
+    expect((await get(`/api/contracts/${contract}?storage=${RATE_LIMITS.heavy + 1}`, '203.0.113.6')).status).toBe(200);
+  });
+
+  it(`counts each listed contract's storage up to ${STORAGE_LIST_CAP} keys, once per tip`, async () => {
+    const { f, get } = await setUp();
+    await f.mine(1);
+    const contracts = [];
+    for (const fill of [0xd1, 0xd2, 0xd3]) contracts.push(await seed(f, fill, slots(1_500, 10)));
+    let keysRead = 0;
+    const keys = f.db.keys.bind(f.db);
+    f.db.keys = ((options: Parameters<typeof keys>[0]) => {
+      const it = keys(options);
+      const next = it.next.bind(it);
+      it.next = (async () => {
+        const k = await next();
+        if (k !== undefined) keysRead++;
+        return k;
+      }) as typeof it.next;
+      return it;
+    }) as typeof f.db.keys;
+    const list = async () => {
+      const r = await app!.inject({ method: 'GET', url: '/api/contracts?limit=100' });
+      expect(r.statusCode).toBe(200);
+      return (r.json() as { contracts: { address: string; storageEntries: number }[] }).contracts;
+    };
+
+    const listed = await list();
+    expect(listed.map((c) => c.address).sort()).toEqual([...contracts].sort());
+    expect(listed.map((c) => c.storageEntries)).toEqual([STORAGE_LIST_CAP, STORAGE_LIST_CAP, STORAGE_LIST_CAP]);
+    // Before: each contract counted to 1,500 of its cap of 10,000.
+    expect(keysRead).toBe(3 * STORAGE_LIST_CAP);
+    keysRead = 0;
+    await list();
+    await get(`/api/contracts/${contracts[0]!}?storage=0`);
+    expect(keysRead).toBe(0);
+    // A new block may change any contract's storage: counted afresh.
+    await f.mine(1);
+    await list();
+    expect(keysRead).toBe(3 * STORAGE_LIST_CAP);
+  });
+});
