@@ -21,6 +21,7 @@ import { isLoopback } from '../util/client-key.js';
 import { SortedMempool } from './mempool-view.js';
 import { trustedProxies } from './trusted-proxies.js';
 import { EngineBudget } from './engine-budget.js';
+import { deployAdmission } from './deploy-admission.js';
 import { recordRoutes } from './route-list.js';
 import { installApiDocs } from './openapi.js';
 import type { RateLimitMode } from '../config/config.js';
@@ -79,14 +80,16 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
 
   const sorted = new SortedMempool(ctx.mempool);
   app.addHook('onClose', async () => sorted.close());
+  // One engine budget for every route that runs the engine or prepares a source.
+  const engineBudget = new EngineBudget(exempt);
   chainRoutes(app, ctx, charge);
-  transactionRoutes(app, ctx, sorted);
+  transactionRoutes(app, ctx, sorted, deployAdmission(ctx, engineBudget));
   miningRoutes(app, ctx);
   networkRoutes(app, ctx);
   walletRoutes(app, ctx, charge);
   feeEstimateRoutes(app, ctx, sorted);
   searchRoutes(app, ctx);
-  contractRoutes(app, ctx, charge, new EngineBudget(exempt));
+  contractRoutes(app, ctx, charge, engineBudget);
   healthRoutes(app, ctx);
   proofRoutes(app, ctx, charge);
   ctx.hub.register(app, exempt);

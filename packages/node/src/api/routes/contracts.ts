@@ -5,8 +5,6 @@ import {
   addressKey,
   addressParam,
   bytesToHex,
-  checkTransferSanity,
-  checkTransferSignature,
   contractCallBody,
   contractAddress,
   contractPayload,
@@ -21,26 +19,19 @@ import {
   txSender,
   utf8ToBytes,
   type ApiResponse,
-  type TransferTx,
 } from '@hackcoin/core';
 import type { ApiContext } from '../context.js';
 import { HttpError, parse } from '../http-error.js';
 import { toTransfer } from '../signed-tx.js';
 import { loadContractEngine } from '../../contracts/engine.js';
-import { ContractError } from '../../contracts/errors.js';
 import { engineHost, keyOf } from '../../contracts/executor.js';
 import { prepareContract } from '../../contracts/instrument.js';
 import type { PreparedContract } from '../../contracts/types.js';
 import type { EngineBudget, EngineReservation } from '../engine-budget.js';
+import { ENGINE_TIME_LIMIT_MS, deployAdmission, prepareOn } from '../deploy-admission.js';
 import type { ChargeRate } from '../rate-limit.js';
 import { StorageViews } from '../contract-storage.js';
 
-/**
- * Wall-time cap of one call or estimate (the engine's kill switch stops it as
- * out-of-gas). With the gas cap this bounds the CPU an unauthenticated
- * request can take; state reads are synchronous, so nothing re-runs.
- */
-const CALL_TIME_LIMIT_MS = 1_000;
 const VIEWER = '0x0000000000000000000000000000000000000000';
 
 /**
@@ -58,43 +49,14 @@ export function contractRoutes(
   const { chain, mempool, params, backend } = ctx;
   const storage = new StorageViews(chain);
 
-  /** Instruments `source` on `reservation`'s time; a source that could only revert is refused as bad-contract-source. */
-  const prepareOn = async (reservation: EngineReservation, source: string): Promise<PreparedContract> => {
-    await ioTurn();
-    try {
-      return reservation.measure(() => prepare(source));
-    } catch (e) {
-      if (e instanceof ContractError) throw new HttpError(400, e.message, 'bad-contract-source');
-      throw e;
-    }
-  };
-
-  /**
-   * The mempool's own rules a sender must pass to be heard at all (sanity, signature, then
-   * Mempool.precheck: fees, nonce, its run and funds). Preparing a deploy's source takes up to a
-   * second of the main thread; done first, it cost a request with any key and signature nothing.
-   */
-  const checkCanPay = (tx: TransferTx): void => {
-    checkTransferSanity(tx, params);
-    checkTransferSignature(tx, backend);
-    mempool.precheck(tx);
-  };
+  const admitDeploy = deployAdmission(ctx, budget, prepare);
 
   const submit = async (body: unknown, type: 'deploy' | 'call', ip: string) => {
     const tx = toTransfer(parse(signedTx, body, 'body'));
     if (tx.data.length === 0) throw new HttpError(400, `invalid data: must carry a ${type} payload`, 'bad-txns-contract-payload');
     const payload = contractPayload(tx, params);
     if (payload.type !== type) throw new HttpError(400, `invalid data: this route takes a ${type} payload, not ${payload.type}`, 'bad-txns-contract-payload');
-    // A deploy already pooled goes straight to the mempool, which refuses it as known.
-    if (payload.type === 'deploy' && mempool.get(txId(tx)) === undefined) {
-      checkCanPay(tx);
-      const reservation = budget.admit(ip, CALL_TIME_LIMIT_MS);
-      try {
-        await prepareOn(reservation, payload.code);
-      } finally {
-        reservation.release();
-      }
-    }
+    if (payload.type === 'deploy') await admitDeploy(tx, txId(tx), payload.code, ip);
     const entry = await mempool.add(tx);
     const target = payload.type === 'deploy' ? contractAddress(txSender(tx, backend), tx.nonce) : tx.to;
     return { id: entry.id, accepted: true, contractAddress: formatAddress(target) } satisfies ApiResponse<'POST /api/contracts/deploy'>;
@@ -122,7 +84,7 @@ export function contractRoutes(
     return req.reservation.measure(() => engine.execute({
       code: req.code, fn: req.fn, args: req.args, sender: req.sender, value: req.value, contractAddress: req.contract,
       block: { height: tip.height + 1, time: tip.header.time }, gasLimit: req.gasLimit, readOnly: req.readOnly,
-      host, deadline: Date.now() + CALL_TIME_LIMIT_MS, ...(req.deploying ? { deploying: true } : {}),
+      host, deadline: Date.now() + ENGINE_TIME_LIMIT_MS, ...(req.deploying ? { deploying: true } : {}),
     }));
   };
 
@@ -134,7 +96,7 @@ export function contractRoutes(
 
   app.post('/api/contracts/call', async (req) => {
     const body = parse(contractCallBody, req.body, 'body');
-    const reservation = budget.admit(req.ip, CALL_TIME_LIMIT_MS);
+    const reservation = budget.admit(req.ip, ENGINE_TIME_LIMIT_MS);
     let r;
     try {
       r = await run({
@@ -154,7 +116,7 @@ export function contractRoutes(
 
   app.post('/api/contracts/estimate-gas', async (req) => {
     const body = parse(estimateGasBody, req.body, 'body');
-    const reservation = budget.admit(req.ip, CALL_TIME_LIMIT_MS);
+    const reservation = budget.admit(req.ip, ENGINE_TIME_LIMIT_MS);
     const from = formatAddress(body.from);
     const value = BigInt(body.value);
     let r;
@@ -163,7 +125,7 @@ export function contractRoutes(
     try {
       if (body.type === 'deploy') {
         // Instrumenting parses the source: engine time too.
-        const { code } = await prepareOn(reservation, body.contractCode);
+        const { code } = await prepareOn(reservation, body.contractCode, prepare);
         contract = formatAddress(contractAddress(body.from, mempool.accountView(body.from).nextNonce));
         payload = { type: 'deploy', code: body.contractCode, init: body.initData };
         r = await run({ code, fn: 'init', args: body.initData, sender: from, value, contract, gasLimit: CALL_GAS_CAP, readOnly: false, deploying: true, reservation });
