@@ -136,6 +136,26 @@ describe('contract routes under the engine budget', () => {
     expect((await app.inject({ method: 'POST', url: '/api/contracts/call', payload: call })).json().error).toBe('not-found');
   });
 
+  it('refuses, before any engine time, an estimate whose value or fee could not fit a transaction (64 bits)', async () => {
+    fx = await ChainFixture.create();
+    app = Fastify();
+    installErrorHandler(app, fx.log);
+    const ctx = { chain: fx.chain, mempool: fx.mempool, params: fx.params, backend: fx.backend } as ApiContext;
+    const budget = new EngineBudget(() => false);
+    contractRoutes(app, ctx, async () => undefined, budget);
+    const full = budget.remainingMs;
+    const estimate = { type: 'deploy', from: formatAddress(W.alice.address), contractCode: 'export function init() { return 1; }', initData: [] };
+    for (const extra of [{ value: '18446744073709551616' }, { gasPrice: '99999999999999999999' }]) {
+      const r = await app.inject({ method: 'POST', url: '/api/contracts/estimate-gas', payload: { ...estimate, ...extra } });
+      expect(r.statusCode).toBe(400);
+      expect(r.json()).toMatchObject({ error: 'bad-request', message: expect.stringMatching(/must fit in 64 bits$/) });
+    }
+    expect(budget.remainingMs).toBe(full);
+    const ok = await app.inject({ method: 'POST', url: '/api/contracts/estimate-gas', payload: { ...estimate, value: '18446744073709551615', gasPrice: '1' } });
+    expect(ok.statusCode).toBe(200);
+    expect(BigInt(ok.json().fee)).toBeLessThan(2n ** 64n);
+  });
+
   it("serves a third client's estimate while two clients that spent their shares are refused", async () => {
     fx = await ChainFixture.create();
     app = Fastify();

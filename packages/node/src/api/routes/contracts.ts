@@ -33,6 +33,7 @@ import type { ChargeRate } from '../rate-limit.js';
 import { StorageViews } from '../contract-storage.js';
 
 const VIEWER = '0x0000000000000000000000000000000000000000';
+const MAX_U64 = 2n ** 64n - 1n;
 
 /**
  * Contract routes. Deploy and execute take signed transactions (the same body
@@ -116,9 +117,12 @@ export function contractRoutes(
 
   app.post('/api/contracts/estimate-gas', async (req) => {
     const body = parse(estimateGasBody, req.body, 'body');
+    const value = BigInt(body.value);
+    // Amounts and fees are 64-bit in a transaction: an estimate beyond that could never be sent (and broke the reply's schema).
+    if (value > MAX_U64) throw new HttpError(400, 'invalid body: value must fit in 64 bits', 'bad-request');
+    if (BigInt(body.gasPrice) * BigInt(params.maxTxGas) > MAX_U64) throw new HttpError(400, `invalid body: gasPrice × ${params.maxTxGas} gas must fit in 64 bits`, 'bad-request');
     const reservation = budget.admit(req.ip, ENGINE_TIME_LIMIT_MS);
     const from = formatAddress(body.from);
-    const value = BigInt(body.value);
     let r;
     let payload: Record<string, unknown>;
     let contract: string;
