@@ -58,4 +58,20 @@ describe('GET /api/fees/estimate', () => {
     expect(e.basis.samples).toBe(1);
     expect([e.slow, e.normal, e.fast]).toEqual(['3', '3', '3']);
   });
+
+  it('answers from the last estimate while the pool is unchanged, and anew as soon as a transaction joins it', async () => {
+    fx = await ChainFixture.create();
+    await fx.fundWallets();
+    app = Fastify();
+    feeEstimateRoutes(app, { chain: fx.chain, mempool: fx.mempool, params: fx.params, minFeeRate: 1n } as unknown as ApiContext, new SortedMempool(fx.mempool));
+    const estimate = async () => (await app!.inject({ method: 'GET', url: '/api/fees/estimate' })).json();
+    const first = await estimate();
+    expect(await estimate()).toEqual(first);
+    expect(first.basis.mempoolTxs).toBe(0);
+    const size = BigInt(signedTransferSize(0));
+    await fx.mempool.add(fx.tx(W.alice, W.bob, COIN, { fee: 7n * size, nonce: (await fx.account(W.alice)).nonce }));
+    const second = await estimate();
+    expect(second.basis.mempoolTxs).toBe(1);
+    expect(await estimate()).toEqual(second);
+  });
 });
