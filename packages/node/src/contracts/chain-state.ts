@@ -258,10 +258,14 @@ export class ContractChainState implements ContractStateBase {
   }
 
   /** A contract's most recent events on the main chain, newest first. */
-  async events(address: Uint8Array, limit: number): Promise<StoredEvent[]> {
+  /** The newest `limit` events, stopping once their stored JSON passes `maxBytes` (the newest always comes). */
+  async events(address: Uint8Array, limit: number, maxBytes = Infinity): Promise<StoredEvent[]> {
     const out: StoredEvent[] = [];
+    let bytes = 0;
     const upper = key(Prefix.contractEvent, address, new Uint8Array(12).fill(0xff));
     for await (const [k, v] of this.db.iterator({ gte: key(Prefix.contractEvent, address), lt: upper, reverse: true })) {
+      if (out.length > 0 && bytes + v.length > maxBytes) break;
+      bytes += v.length;
       out.push({ ...(JSON.parse(dec.decode(v)) as Omit<StoredEvent, 'height'>), height: readU32be(k, 21) });
       if (out.length >= limit) break;
     }

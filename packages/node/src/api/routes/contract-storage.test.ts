@@ -173,4 +173,26 @@ describe('contract storage in GET /api/contracts and /api/contracts/:address', (
     await list();
     expect(keysRead).toBe(3 * STORAGE_LIST_CAP);
   });
+
+  it('bounds the events a contract page carries by bytes as well as by count, newest first', async () => {
+    const { get } = await setUp();
+    const f = fx!;
+    const address = await seed(f, 0x61, []);
+    const addr = new Uint8Array(20).fill(0x61);
+    // 40 events of 16 KiB, one per block: 640 KiB of them where the default bound is 50.
+    await f.db.batch(
+      Array.from({ length: 40 }, (_, h) => ({
+        type: 'put' as const,
+        key: key(Prefix.contractEvent, addr, u32be(h + 1), u32be(0), u32be(0)),
+        value: utf8ToBytes(JSON.stringify({ name: 'Big', data: 'e'.repeat(16 * 1024), txId: '00'.repeat(32) })),
+      })),
+    );
+    const r = await get(`/api/contracts/${address}?events=500&storage=0`);
+    expect(r.status).toBe(200);
+    const events = (r.body as unknown as { events: { height: number }[] }).events;
+    expect(r.bytes).toBeLessThan(256 * 1024 + HEAD_BYTES);
+    expect(events.length).toBeGreaterThan(10);
+    expect(events.length).toBeLessThan(40);
+    expect(events.map((e) => e.height)).toEqual(Array.from({ length: events.length }, (_, i) => 40 - i));
+  });
 });

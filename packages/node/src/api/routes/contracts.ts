@@ -34,6 +34,8 @@ import { StorageViews } from '../contract-storage.js';
 
 const VIEWER = '0x0000000000000000000000000000000000000000';
 const MAX_U64 = 2n ** 64n - 1n;
+/** Bytes of events a contract's page carries: 500 events of 16 KiB each made it 8 MiB. */
+const EVENTS_MAX_BYTES = 256 * 1024;
 
 /**
  * Contract routes. Deploy and execute take signed transactions (the same body
@@ -197,7 +199,7 @@ export function contractRoutes(
       code: d.code,
       storageCount: storageCount!,
       storageNext: page.next,
-      events: await chain.contracts.events(addr, q.events),
+      events: await chain.contracts.events(addr, q.events, EVENTS_MAX_BYTES),
     } satisfies Omit<ApiResponse<'GET /api/contracts/:address'>, 'storage'>;
     // The page is kept as JSON text, so it is spliced in rather than parsed and serialised again.
     return reply.type('application/json').send(`${JSON.stringify(head).slice(0, -1)},"storage":{${page.json}}}`);
