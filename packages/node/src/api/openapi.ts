@@ -49,6 +49,9 @@ export async function installApiDocs(app: FastifyInstance, version: string): Pro
   });
   await app.register(fastifySwaggerUi, {
     routePrefix: DOCS_PREFIX,
+    // The UI's own policy (with the hashes of its inline scripts), tightened: the page shares the wallet's origin.
+    staticCSP: true,
+    transformStaticCSP: docsPolicy,
     uiHooks: {
       // The UI redirects static/index.html to itself when a query string follows; send it to the page.
       onRequest: async (req, reply) => {
@@ -56,4 +59,26 @@ export async function installApiDocs(app: FastifyInstance, version: string): Pro
       },
     },
   });
+}
+
+/**
+ * Swagger UI's policy as the docs page's: no framing (it shares the wallet's origin, its token
+ * and keystore), nothing from other hosts (the UI allows styles and fonts from any https: host
+ * and images from validator.swagger.io), inline styles as the web app allows them, and no upgrade
+ * to https, which a node served over plain HTTP on a LAN address cannot answer.
+ */
+export function docsPolicy(header: string): string {
+  const directives = new Map<string, string>();
+  for (const d of header.split(';').map((x) => x.trim()).filter(Boolean)) {
+    const [name, ...values] = d.split(/\s+/);
+    directives.set(name!.toLowerCase(), values.filter((v) => v !== 'https:' && v !== 'validator.swagger.io').join(' '));
+  }
+  directives.delete('upgrade-insecure-requests');
+  directives.set('frame-ancestors', "'none'");
+  // The UI sets style attributes from script, as the web app's editor and charts do; a hash in the list would turn 'unsafe-inline' off.
+  directives.set('style-src', "'self' 'unsafe-inline'");
+  directives.set('connect-src', "'self'");
+  directives.set('form-action', "'self'");
+  directives.set('base-uri', "'none'");
+  return [...directives].map(([name, values]) => (values ? `${name} ${values}` : name)).join('; ');
 }

@@ -23,17 +23,16 @@ export const WEB_APP_CSP = [
 
 /**
  * Headers on every answer: no content sniffing (an API answer is never run as
- * a script or page), no referrer to other sites; the policy above on all but
- * the API docs page, whose Swagger UI sets its own.
+ * a script or page), no referrer to other sites, no framing; the policy above
+ * on all but the API docs page, whose Swagger UI sets its own (openapi.ts
+ * docsPolicy).
  */
 export function installSecurityHeaders(app: FastifyInstance): void {
   app.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
-    if (!req.url.startsWith(DOCS_PREFIX)) {
-      reply.header('content-security-policy', WEB_APP_CSP);
-      reply.header('x-frame-options', 'DENY');
-    }
+    reply.header('x-frame-options', 'DENY');
+    if (!req.url.startsWith(DOCS_PREFIX)) reply.header('content-security-policy', WEB_APP_CSP);
     return payload;
   });
 }
