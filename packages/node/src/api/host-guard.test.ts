@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostAllowed, hostName, originAllowed, type HostPolicy } from './host-guard.js';
+import { crossSiteApiCall, hostAllowed, hostName, originAllowed, type HostPolicy } from './host-guard.js';
 
 const policy = (bindHost: string, vhosts: string[] = [], wsOrigins: string[] = []): HostPolicy => ({ bindHost, vhosts, wsOrigins });
 const served = (p: HostPolicy, header: string): boolean => {
@@ -61,5 +61,19 @@ describe('WebSocket origins', () => {
     expect(listed('https://wallet.example.com', '127.0.0.1:3001')).toBe(true);
     expect(listed('http://wallet.example.com', '127.0.0.1:3001')).toBe(false);
     expect(originAllowed(policy('127.0.0.1', [], ['*']))('null', '127.0.0.1:3001')).toBe(true);
+  });
+
+  it("refuses API requests another site's page makes, but not the user's navigations, the node's own pages, listed origins or clients that send no Sec-Fetch-Site", () => {
+    const crossSite = crossSiteApiCall(policy('127.0.0.1', [], ['https://wallet.example.com']));
+    const req = (url: string, headers: Record<string, string>) => ({ url, headers });
+    expect(crossSite(req('/api/blockchain/full', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' }))).toBe(true);
+    expect(crossSite(req('/api/mining/generate', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors', origin: 'http://evil.example' }))).toBe(true);
+    // Another port of the same host (a dev server without the proxy) is another site's page too.
+    expect(crossSite(req('/api/node/info', { 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'cors', origin: 'http://localhost:5173' }))).toBe(true);
+    expect(crossSite(req('/api/node/info', { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' }))).toBe(false);
+    expect(crossSite(req('/api/docs/', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' }))).toBe(false);
+    expect(crossSite(req('/wallet', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' }))).toBe(false);
+    expect(crossSite(req('/api/node/info', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors', origin: 'https://wallet.example.com' }))).toBe(false);
+    expect(crossSite(req('/api/node/info', {}))).toBe(false);
   });
 });

@@ -91,23 +91,46 @@ export function originAllowed(policy: HostPolicy): (origin: string, host: string
   };
 }
 
+/**
+ * Whether an API request was made by another site's page: a browser marks every request with
+ * Sec-Fetch-Site, and only a link the user followed (a top-level navigation) is theirs. Such a
+ * page cannot read the answer, but the node still does the work, and from a browser on the
+ * node's own machine it does so as loopback, exempt from rate limits: a page looping on
+ * /api/blockchain/full had the node render megabytes a second for it. Requests from clients
+ * that send no Sec-Fetch-Site (the CLI, scripts, older browsers) and from listed origins pass.
+ */
+export function crossSiteApiCall(policy: HostPolicy): (req: Pick<FastifyRequest, 'url' | 'headers'>) => boolean {
+  const listed = policy.wsOrigins.includes('*') ? () => true : (origin: string) => policy.wsOrigins.some((o) => new URL(o).origin === origin);
+  return (req) => {
+    if (!req.url.startsWith('/api/')) return false;
+    const site = req.headers['sec-fetch-site'];
+    if (site !== 'cross-site' && site !== 'same-site') return false;
+    if (req.headers['sec-fetch-mode'] === 'navigate') return false;
+    const origin = req.headers.origin;
+    return origin === undefined || !listed(origin);
+  };
+}
+
 export const HOST_REFUSED = 'forbidden host: the Host header names none of the hosts this node answers to (add the name to API_VHOSTS)';
+const CROSS_SITE_REFUSED = "forbidden origin: an API request made by another site's page (add its origin to WS_ORIGINS)";
 const ORIGIN_REFUSED = "forbidden origin: a WebSocket opened by another site's page (add its origin to WS_ORIGINS)";
 
 const isUpgrade = (req: FastifyRequest): boolean => req.headers.upgrade?.toLowerCase() === 'websocket';
 
 /**
  * Refuses, before any route runs (API, web app, /ws upgrade, not-found), a request whose Host is
- * not served, and a WebSocket upgrade from another site's page. A request without a Host (HTTP/1.0
+ * not served, an API request made by another site's page, and a WebSocket upgrade from one. A request without a Host (HTTP/1.0
  * health checks) and an upgrade without an Origin (the CLI, scripts) come from no browser page and
  * pass. The raw Host is checked, never X-Forwarded-Host: behind a proxy, list the name it passes on.
  */
 export function installHostGuard(app: FastifyInstance, policy: HostPolicy): void {
   const served = hostHeaderAllowed(policy);
   const sameSite = originAllowed(policy);
+  const crossSite = crossSiteApiCall(policy);
   app.addHook('onRequest', async (req) => {
     const host = req.headers.host;
     if (!served(host)) throw new HttpError(403, HOST_REFUSED, 'host-not-allowed');
+    if (crossSite(req)) throw new HttpError(403, CROSS_SITE_REFUSED, 'origin-not-allowed');
     const origin = req.headers.origin;
     if (origin !== undefined && isUpgrade(req) && (host === undefined || !sameSite(origin, host))) {
       throw new HttpError(403, ORIGIN_REFUSED, 'origin-not-allowed');
