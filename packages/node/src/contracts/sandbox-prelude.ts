@@ -269,6 +269,10 @@ for (const name of ['Date', 'WeakRef', 'FinalizationRegistry', 'eval', 'Function
 }
 delete Math.random;
 delete String.raw;
+/* Newer than this metering: each walks its argument natively for one wrapper's price (sumPrecise over a
+   million elements, escape past the string cap), 2,400-3,100 ns a gas where a metered loop costs 14. */
+delete Math.sumPrecise;
+delete RegExp.escape;
 delete DataView.prototype.getBigInt64; delete DataView.prototype.setBigInt64;
 delete DataView.prototype.getBigUint64; delete DataView.prototype.setBigUint64;
 function noCodeGeneration() { throw new TypeErrorCtor('code generation is disabled in contracts'); }

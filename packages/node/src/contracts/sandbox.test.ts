@@ -55,12 +55,13 @@ describe('code generation and host escape', () => {
     });
   }
 
-  it('has no eval, Function, Date, WeakRef, FinalizationRegistry, Math.random or BigInt', () => {
+  it('has no eval, Function, Date, WeakRef, FinalizationRegistry, Math.random or BigInt, nor the unmetered Math.sumPrecise and RegExp.escape', () => {
     const result = hostile(`export function run() {
       return [typeof eval, typeof Function, typeof Date, typeof WeakRef, typeof FinalizationRegistry,
-        typeof Math.random, typeof BigInt, typeof process, typeof SharedArrayBuffer, typeof Iterator];
+        typeof Math.random, typeof BigInt, typeof process, typeof SharedArrayBuffer, typeof Iterator,
+        typeof Math.sumPrecise, typeof RegExp.escape];
     }`);
-    expect(result.returnValue).toEqual(Array(10).fill('undefined'));
+    expect(result.returnValue).toEqual(Array(12).fill('undefined'));
   });
 
   it('rejects reserved identifiers, so contracts cannot touch the gas counter', async () => {
