@@ -79,13 +79,13 @@ describe('contracts in the chain (real LevelDB, blocks from templates)', () => {
     expect(r.gasUsed).toBeLessThan(GAS);
     expect(await f.balance(W.alice)).toBe(before - BigInt(r.gasUsed));
     expect(f.chain.contracts.codeOf(addressKey(tok))).toContain('__hc_g');
-    expect((await storage(f, tok))[`balance:${formatAddress(W.alice.address)}`]).toBe(1_000_000);
+    expect((await storage(f, tok))[`balance:${formatAddress(W.alice.address).toLowerCase()}`]).toBe(1_000_000);
 
     const t = call(f, W.alice, 1n, tok, 'transfer', [formatAddress(W.bob.address), 250]);
     await f.mempool.add(t);
     await f.mine(1);
     expect((await receipt(f, t))!).toMatchObject({ status: 'success', returnValue: true });
-    expect((await storage(f, tok))[`balance:${formatAddress(W.bob.address)}`]).toBe(250);
+    expect((await storage(f, tok))[`balance:${formatAddress(W.bob.address).toLowerCase()}`]).toBe(250);
   });
 
   it('a revert and an out-of-gas charge gas, undo state and keep the block valid', async () => {
@@ -211,7 +211,7 @@ describe('contracts in the chain (real LevelDB, blocks from templates)', () => {
     await a.mine(1);
     expect(a.mempool.size).toBe(0);
     expect(await a.balance(W.dave)).toBe(1_500n);
-    expect((await storage(a, tok))[`balance:${formatAddress(W.bob.address)}`]).toBe(10);
+    expect((await storage(a, tok))[`balance:${formatAddress(W.bob.address).toLowerCase()}`]).toBe(10);
   });
 
   it('contract state survives a restart, and two chains connecting the same blocks reach identical state', async () => {
@@ -233,7 +233,7 @@ describe('contracts in the chain (real LevelDB, blocks from templates)', () => {
     await a.reopen();
     expect(bytesToHex(a.chain.tip.stateRoot)).toBe(root);
     expect(await dumps(a)).toEqual(before);
-    expect((await storage(a, tok))[`balance:${formatAddress(W.bob.address)}`]).toBe(21);
+    expect((await storage(a, tok))[`balance:${formatAddress(W.bob.address).toLowerCase()}`]).toBe(21);
     const t = call(a, W.bob, 1n, tok, 'transfer', [formatAddress(W.carol.address), 1]);
     await a.mempool.add(t);
     await a.mine(1);
@@ -249,6 +249,23 @@ describe('contracts in the chain (real LevelDB, blocks from templates)', () => {
     // And a reindex from the stored blocks reaches it too.
     await b.reopen({ reindex: true });
     expect(await dumps(b)).toEqual(await dumps(a));
+  });
+
+  it('records a deployment once, by its deploy, when a call to the contract follows in the same block', async () => {
+    const f = await funded();
+    const c = contractAddress(W.alice.address, 0n);
+    const d = deploy(f, W.alice, 0n, 'token', ['Gold', 'GLD', 8, 1_000]);
+    const x = call(f, W.bob, 0n, c, 'balanceOf', [formatAddress(W.bob.address)]);
+    await f.mempool.add(d);
+    await f.mempool.add(x);
+    const [block] = await f.mine(1);
+    expect(block!.txs).toHaveLength(3);
+    expect((await receipt(f, x))?.status).toBe('success');
+    const { txHash } = await import('@hackcoin/core');
+    const recorded = f.chain.contracts.deployment(addressKey(c))!;
+    expect(recorded.deployer).toBe(addressKey(W.alice.address));
+    expect(recorded.txId).toBe(bytesToHex(txHash(d)));
+    expect((await f.chain.contracts.list(0, 10)).total).toBe(1);
   });
 
   it('rejects malformed payloads and a wrong fee by rule name', async () => {

@@ -278,6 +278,11 @@ export class ContractChainState implements ContractStateBase {
     const undo: ContractUndo = { deployed: [], storage: [], eventKeys: [] };
     /** What a read of each new deployment from LevelDB returns (decoded from the very bytes written). */
     const deployments: Deployment[] = [];
+    /**
+     * Contracts whose deployment this block has recorded: a call to one later in the same block has a
+     * successful receipt for it too, and recorded the caller and the call as its deployment.
+     */
+    const recorded = new Set<string>();
     for (const [index, r] of t.receipts) {
       const tx = block.txs[index]!;
       if (tx.kind !== 'transfer') continue;
@@ -290,7 +295,8 @@ export class ContractChainState implements ContractStateBase {
       });
       const address = addressKey(r.contract);
       const code = t.contracts.deployments().get(address);
-      if (code !== undefined && r.status === 'success') {
+      if (code !== undefined && r.status === 'success' && !recorded.has(address)) {
+        recorded.add(address);
         const d: Deployment = { address, code, deployer: addressKey(txSender(tx, backend)), height, txId: bytesToHex(hash) };
         const value = encodeDeployment(d);
         deployments.push(decodeDeployment(address, value));
