@@ -100,7 +100,8 @@ export function originAllowed(policy: HostPolicy): (origin: string, host: string
  * that send no Sec-Fetch-Site (the CLI, scripts, older browsers) and from listed origins pass.
  */
 export function crossSiteApiCall(policy: HostPolicy): (req: Pick<FastifyRequest, 'url' | 'headers'>) => boolean {
-  const listed = policy.wsOrigins.includes('*') ? () => true : (origin: string) => policy.wsOrigins.some((o) => new URL(o).origin === origin);
+  const origins = new Set(policy.wsOrigins.filter((o) => o !== '*').map((o) => new URL(o).origin));
+  const listed = policy.wsOrigins.includes('*') ? () => true : (origin: string) => origins.has(origin);
   return (req) => {
     if (!req.url.startsWith('/api/')) return false;
     const site = req.headers['sec-fetch-site'];
