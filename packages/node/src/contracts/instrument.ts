@@ -173,11 +173,30 @@ function staticWeight(root: AnyNode): number {
     // A check runs about as many interpreter steps as a few syntax nodes: charged so CPU per gas stays level.
     count += 1 + GAS.operandCheck * (operandChecks(node).length + (capsString(node, chained) ? 1 : 0));
     for (const child of childNodes(node)) {
-      if (FUNCTION_TYPES.has(child.type) || LOOP_TYPES.has(child.type)) count++;
-      else stack.push(child);
+      if (FUNCTION_TYPES.has(child.type)) count++;
+      else if (LOOP_TYPES.has(child.type)) {
+        count++;
+        // What a loop's head runs once, before its first iteration (a `for` initialiser, the value a
+        // for-in/of walks), runs where the loop is: it is paid there, with the code around the loop.
+        const head = loopHead(child);
+        if (head && (FUNCTION_TYPES.has(head.type) || LOOP_TYPES.has(head.type))) count++;
+        else if (head) stack.push(head);
+      } else stack.push(child);
     }
   }
   return count;
+}
+
+/** The part of a loop that runs once per loop, before its first iteration. */
+function loopHead(loop: AnyNode): AnyNode | null {
+  const head = loop.type === 'ForStatement' ? loop.init : loop.type === 'ForInStatement' || loop.type === 'ForOfStatement' ? loop.right : null;
+  return isNode(head) ? head : null;
+}
+
+/** Destructuring patterns (or a declaration of one): they run code (property reads, defaults) each time. */
+function isPattern(node: AnyNode): boolean {
+  if (node.type === 'VariableDeclaration') return isPattern(((node.declarations as AnyNode[])[0] as AnyNode).id as AnyNode);
+  return node.type === 'ObjectPattern' || node.type === 'ArrayPattern' || node.type === 'AssignmentPattern' || node.type === 'RestElement';
 }
 
 function loopWeight(loop: AnyNode): number {
@@ -186,7 +205,30 @@ function loopWeight(loop: AnyNode): number {
     const part = loop[key];
     if (isNode(part)) count += staticWeight(part);
   }
+  // A for-in/of target that is a pattern destructures every value.
+  const left = loop.left;
+  if (isNode(left) && isPattern(left)) count += staticWeight(left);
   return count;
+}
+
+/** Parameters that run code on every call (defaults, destructuring): plain names run none. */
+function parameterWeight(fn: AnyNode): number {
+  let count = 0;
+  for (const param of fn.params as AnyNode[]) if (param.type !== 'Identifier') count += staticWeight(param);
+  return count;
+}
+
+/** Default values (AssignmentPattern right-hand sides) in a parameter list or loop target, not inside nested functions. */
+function patternDefaults(roots: AnyNode[]): AnyNode[] {
+  const out: AnyNode[] = [];
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (FUNCTION_TYPES.has(node.type) || LOOP_TYPES.has(node.type) || node.type === 'ClassExpression') continue;
+    if (node.type === 'AssignmentPattern') out.push(node.right as AnyNode);
+    for (const child of childNodes(node)) stack.push(child);
+  }
+  return out;
 }
 
 class Instrumenter {
@@ -280,6 +322,7 @@ class Instrumenter {
       const isFunction = FUNCTION_TYPES.has(node.type);
       if (isFunction) this.instrumentFunction(node);
       if (LOOP_TYPES.has(node.type)) this.instrumentLoop(node);
+      if (node.type === 'ClassBody') this.instrumentClass(node);
       this.instrumentExpression(node);
       const children = childNodes(node);
       for (let i = children.length - 1; i >= 0; i--) {
@@ -358,7 +401,10 @@ class Instrumenter {
 
   private instrumentFunction(fn: AnyNode): void {
     const body = fn.body as AnyNode;
-    const gas = GAS.callBase + staticWeight(body);
+    // Parameters run before the body (defaults, destructuring): their weight joins the entry charge, and
+    // each default also pays for itself before it runs (a later parameter may throw before the body).
+    const gas = GAS.callBase + staticWeight(body) + parameterWeight(fn);
+    this.prechargeDefaults(patternDefaults(fn.params as AnyNode[]));
     if (body.type === 'BlockStatement') {
       this.insert(body.start + 1, charge(gas), 0);
     } else {
@@ -366,6 +412,34 @@ class Instrumenter {
       const arrow = this.arrowBefore(body.start);
       this.wrapRange(arrow + 2, fn.end, `{ ${charge(gas)} return (`, '); }');
     }
+  }
+
+  /**
+   * A default value runs only when its value is undefined, and before the charge of the body (or
+   * loop iteration) it belongs to, which a later default that throws would skip: it pays its own
+   * weight as it starts.
+   */
+  private prechargeDefaults(defaults: AnyNode[]): void {
+    for (const value of defaults) {
+      // A function value charges its own calls: making it is one node. (The comma drops the name a default
+      // function would take from its parameter: it is anonymous, as `(0, () => {})` is.)
+      const gas = FUNCTION_TYPES.has(value.type) ? 1 : staticWeight(value);
+      this.wrap(value, `((__hc_g -= ${gas}) < 0 && __hc_oog(), `, ')');
+    }
+  }
+
+  /**
+   * Instance fields (with or without an initialiser) are defined again by every `new`, before the
+   * constructor's body (after `super()` in a derived class): a private field of the instrumenter's,
+   * first in the class body, so first initialised, pays for all of them on every construction.
+   * Static fields and blocks run once, where the class is: paid with the code around the class.
+   */
+  private instrumentClass(body: AnyNode): void {
+    let gas = 0;
+    for (const member of body.body as AnyNode[]) {
+      if (member.type === 'PropertyDefinition' && member.static !== true) gas += staticWeight(member);
+    }
+    if (gas > 0) this.insert((body.start as number) + 1, ` #__hc_f = ((__hc_g -= ${gas}) < 0 && __hc_oog(), 0);`, 0);
   }
 
   /** The last `=>` before `pos`; arrows arrive in token order, so a binary search (a linear scan per arrow was quadratic). */
@@ -388,6 +462,7 @@ class Instrumenter {
     } else {
       this.wrap(body, `{ ${charge(gas)} `, ' }');
     }
+    if (loop.left !== undefined) this.prechargeDefaults(patternDefaults([loop.left as AnyNode]));
     if (loop.type === 'ForInStatement') this.wrap(loop.right as AnyNode, '__hc_fi(', ')');
     if (loop.type === 'ForOfStatement') {
       // A for-of closes its iterator when the body throws, calling return() and discarding any error it
