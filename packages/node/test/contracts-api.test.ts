@@ -62,7 +62,7 @@ describe('contract API of a real regtest node (signed transactions mined with /a
     expect(list.total).toBe(1);
     expect(list.contracts[0].address).toBe(token);
     const detail = await node.api(`/api/contracts/${token}`);
-    expect(detail.storage[`balance:${formatAddress(other)}`]).toBe(40);
+    expect(detail.storage[`balance:${formatAddress(other).toLowerCase()}`]).toBe(40);
     expect(detail.code).toContain('function transferFrom');
     expect(detail.events[0]).toMatchObject({ name: 'Transfer' });
   });

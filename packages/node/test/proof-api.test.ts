@@ -88,7 +88,7 @@ describe('proof routes on a regtest node', () => {
 
   it('proves contract storage, and a proof for a changed value fails', async () => {
     const chain = await syncHeaders();
-    const slot = `balance:${other}`;
+    const slot = `balance:${other.toLowerCase()}`;
     const res = await node.api(`/api/proof/storage/${token}/${encodeURIComponent(slot)}`);
     const call = await node.api('/api/contracts/call', { body: { contractAddress: token, functionName: 'balanceOf', parameters: [other] } });
     const expectAt = { blockHash: chain.tip.hash, height: chain.height, address: parseAddress(token), storageKey: res.key as string };

@@ -130,7 +130,7 @@ if (!hasChromium) {
       token = await page.getByLabel('Contract address').inputValue();
       await mine(1);
       // The page shows the deployed contract (its function forms are rebuilt from the deployed code then).
-      await poll(() => page.getByTestId('storage-table').locator(`tr[data-key="balance:${mine0}"]`).textContent()).toContain('1000000');
+      await poll(() => page.getByTestId('storage-table').locator(`tr[data-key="balance:${mine0.toLowerCase()}"]`).textContent()).toContain('1000000');
     }, 90_000);
 
     it("warns when a miner has pushed the node's gas price up, and a typed price is signed as reviewed", async () => {

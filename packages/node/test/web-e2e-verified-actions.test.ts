@@ -142,7 +142,7 @@ describeInChromium({ present: 'verified signing and contract reads end-to-end (C
     await mine(1);
     await page.goto(`${proxy.url}/contracts`);
     await page.getByLabel('Contract address').fill(token);
-    const row = page.locator(`[data-testid="storage-table"] tr[data-key="balance:${mine0}"]`);
+    const row = page.locator(`[data-testid="storage-table"] tr[data-key="balance:${mine0.toLowerCase()}"]`);
     await poll(() => row.count()).toBe(1);
     expect(await row.textContent()).toContain('1234');
 
@@ -162,9 +162,9 @@ describeInChromium({ present: 'verified signing and contract reads end-to-end (C
     await poll(() => row.textContent()).toContain('1200');
 
     // The balance slot proven at the tip (1 confirmation on regtest).
-    await row.getByRole('button', { name: `Verify balance:${mine0}` }).click();
+    await row.getByRole('button', { name: `Verify balance:${mine0.toLowerCase()}` }).click();
     await poll(() => page.getByTestId('storage-verified-mark').textContent()).toBe(`verified at height ${h}`);
-    expect(await page.getByTestId('storage-verified').textContent()).toBe(`balance:${mine0} = 1200 verified at height ${h}`);
+    expect(await page.getByTestId('storage-verified').textContent()).toBe(`balance:${mine0.toLowerCase()} = 1200 verified at height ${h}`);
     await shot('contracts-verify-slot-1280');
     // A slot that was never written is proven empty.
     await page.getByLabel('Verify a storage key').fill('balance:0x0000000000000000000000000000000000000001');
@@ -173,11 +173,11 @@ describeInChromium({ present: 'verified signing and contract reads end-to-end (C
 
     // The node rewrites the value beside its proof: the IDE names it instead of showing it.
     lies.add('storage-value');
-    await row.getByRole('button', { name: `Verify balance:${mine0}` }).click();
+    await row.getByRole('button', { name: `Verify balance:${mine0.toLowerCase()}` }).click();
     const error = page.getByTestId('storage-verify-error');
     await poll(() => error.count()).toBe(1);
     expect(await error.textContent()).toContain(`This node is untrustworthy`);
-    expect(await error.textContent()).toContain(`node reports balance:${mine0} = 999999 at height ${h}, its proof says 1200`);
+    expect(await error.textContent()).toContain(`node reports balance:${mine0.toLowerCase()} = 999999 at height ${h}, its proof says 1200`);
     expect(await page.getByTestId('storage-verified').count()).toBe(0);
     await shot('contracts-verify-slot-untrustworthy-1280');
 

@@ -304,7 +304,7 @@ describeInChromium({ present: 'web app end-to-end (Chromium + regtest node)', ab
     const deployTx = await node.api(`/api/tx/${deployId}`);
     expect(JSON.parse(Buffer.from(deployTx.data, 'hex').toString('utf8'))).toMatchObject({ type: 'deploy', init: ['HackToken', 'HACK', 2, 1000000] });
     expect(deployTx.receipt).toMatchObject({ status: 'success', contractAddress: token });
-    await expect.poll(() => page.getByTestId('storage-table').locator(`tr[data-key="balance:${addrA}"]`).textContent()).toContain('1000000');
+    await expect.poll(() => page.getByTestId('storage-table').locator(`tr[data-key="balance:${addrA.toLowerCase()}"]`).textContent()).toContain('1000000');
 
     // transfer(to, amount) from its generated form, signed in the browser.
     const transfer = page.getByTestId('fn-transfer');
@@ -345,7 +345,7 @@ describeInChromium({ present: 'web app end-to-end (Chromium + regtest node)', ab
     expect(await lines.nth(3).textContent()).toContain(`Token ${token} balanceOf("${addrB}") → 250`);
     // Deployed contracts listed by name.
     await expect.poll(() => page.getByTestId('contract-list').locator(`li[data-address="${token}"]`).getByTestId('contract-name').textContent()).toBe('Token HACK');
-    await expect.poll(() => page.getByTestId('storage-table').locator(`tr[data-key="balance:${addrA}"]`).textContent()).toContain('999750');
+    await expect.poll(() => page.getByTestId('storage-table').locator(`tr[data-key="balance:${addrA.toLowerCase()}"]`).textContent()).toContain('999750');
     await expect.poll(() => page.getByTestId('contract-events').textContent()).toContain('"amount":250');
     await shot('contracts-token-1280');
 

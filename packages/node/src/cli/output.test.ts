@@ -26,6 +26,15 @@ describe('terminalSafe', () => {
     for (const c of bidi) expect(terminalSafe(`pay ${c}1.0 HCK`)).toBe('pay \uFFFD1.0 HCK');
   });
 
+  it('writes out characters that show nothing, so a look-alike name does not pass for another', () => {
+    expect(terminalSafe('event Transfer {"to":"0xABaB\u200b","x":"a\u2060b\ufeffc\u200dd"}')).toBe('event Transfer {"to":"0xABaB⟨U+200B⟩","x":"a⟨U+2060⟩b⟨U+FEFF⟩c⟨U+200D⟩d"}');
+    for (const c of ['\u200b', '\u200c', '\u200d', '\u00ad', '\u180e', '\u2060', '\u2061', '\u2064', '\u2065', '\ufeff', '\u{e0041}', '\ufe0f', '\u3164', '\u00a0', '\u3000', '\u2800', '\ud800'])
+      expect(terminalSafe(`pay${c}`)).toBe(`pay⟨U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}⟩`);
+    expect(terminalSafe('a\u2028b\u2029c', { multiline: true })).toBe('a⟨U+2028⟩b⟨U+2029⟩c');
+    expect(terminalSafe('a\tb\nc d', { multiline: true })).toBe('a\tb\nc d');
+    expect(terminalSafe(`peer ${'\u200b'.repeat(400)}`, { max: NODE_TEXT_MAX })).toBe(`peer ${'⟨U+200B⟩'.repeat(400)}`.slice(0, NODE_TEXT_MAX - 1) + '…');
+  });
+
   it('keeps a single line to one line; multi-line keeps \\n and \\t only', () => {
     expect(terminalSafe('reason\nOK: confirmed\r\u2028x')).toBe('reason\uFFFDOK: confirmed\uFFFD\uFFFDx');
     expect(terminalSafe('a\nb\tc\rd\u000be', { multiline: true })).toBe('a\nb\tc\uFFFDd\uFFFDe');

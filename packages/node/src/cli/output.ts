@@ -39,15 +39,27 @@ const ESC_SEQUENCE = /\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b\[[\x30-\x3f]*
 const CONTROL_MULTILINE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 // The same plus \n and the Unicode line and paragraph separators: one line stays one line.
 const CONTROL_LINE = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+// What is left that draws nothing, as the web app's visible-text helper catches it: format characters
+// (U+200B–U+200D, U+2060–U+2064, U+FEFF, U+00AD, U+180E, tags…), default-ignorables (variation
+// selectors, Hangul fillers…), lone surrogates, line separators kept by `multiline`, the blank braille
+// pattern and every space but the ASCII one. Tab and \n, the only controls left by then, stay.
+const INVISIBLE = /(?![ \t\n])[\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Zs}\p{Default_Ignorable_Code_Point}\u2065\u2800]/gu;
+
+/** An invisible character written out, e.g. ⟨U+200B⟩: a name that differs from another by one must not look the same. */
+const codePoint = (c: string): string => `⟨U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}⟩`;
 
 /**
  * `s` made inert for a terminal: ESC sequences are dropped; every other control character (C0 but tab,
- * DEL, C1) and bidi control becomes U+FFFD. A single line (the default) also loses its line breaks, so
- * node data cannot forge an extra line; `multiline` keeps \n. `max` caps the result (in code points)
- * with an ellipsis. Text without such characters comes back unchanged.
+ * DEL, C1) and bidi control becomes U+FFFD, and any other character that shows nothing (a zero-width
+ * space or joiner, U+2060, U+FEFF…) is written out as ⟨U+200B⟩. A single line (the default) also loses
+ * its line breaks, so node data cannot forge an extra line; `multiline` keeps \n. `max` caps the result
+ * (in code points) with an ellipsis. Text without such characters comes back unchanged.
  */
 export function terminalSafe(s: string, opts: { multiline?: boolean; max?: number } = {}): string {
-  let out = s.replace(ESC_SEQUENCE, '').replace(opts.multiline ? CONTROL_MULTILINE : CONTROL_LINE, REPLACEMENT);
+  let out = s
+    .replace(ESC_SEQUENCE, '')
+    .replace(opts.multiline ? CONTROL_MULTILINE : CONTROL_LINE, REPLACEMENT)
+    .replace(INVISIBLE, codePoint);
   if (opts.max !== undefined && out.length > opts.max) {
     const chars = Array.from(out);
     if (chars.length > opts.max) out = `${chars.slice(0, opts.max - 1).join('')}…`;

@@ -8,10 +8,16 @@ beforeAll(async () => {
   engine = await loadContractEngine();
 });
 
+// Senders as the chain gives them (EIP-55); the token keys every account by its lower-case address.
+const ALICE = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed';
+const BOB = '0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359';
+const CAROL = '0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB';
+const key = (address: string) => `balance:${address.toLowerCase()}`;
+
 describe('token', () => {
   function setup(): MemoryChain {
     const chain = new MemoryChain(engine);
-    expect(chain.deploy('tok', exampleSource('token'), 'alice', ['Hack', 'HCK', 8, 1_000_000]).status).toBe('success');
+    expect(chain.deploy('tok', exampleSource('token'), ALICE, ['Hack', 'HCK', 8, 1_000_000]).status).toBe('success');
     return chain;
   }
 
@@ -21,48 +27,78 @@ describe('token', () => {
     expect(chain.view('tok', 'symbol').returnValue).toBe('HCK');
     expect(chain.view('tok', 'decimals').returnValue).toBe(8);
     expect(chain.view('tok', 'totalSupply').returnValue).toBe(1_000_000);
-    expect(chain.view('tok', 'balanceOf', ['alice']).returnValue).toBe(1_000_000);
+    expect(chain.view('tok', 'balanceOf', [ALICE]).returnValue).toBe(1_000_000);
+    expect(chain.storageOf('tok').get(key(ALICE))).toBe('1000000');
   });
 
   it('transfers and emits Transfer, and reverts without funds', () => {
     const chain = setup();
-    const ok = chain.call('tok', 'transfer', ['bob', 250], 'alice');
+    const ok = chain.call('tok', 'transfer', [BOB, 250], ALICE);
     expect(ok.status).toBe('success');
-    expect(ok.events).toEqual([{ name: 'Transfer', data: { from: 'alice', to: 'bob', amount: 250 } }]);
-    expect(chain.view('tok', 'balanceOf', ['bob']).returnValue).toBe(250);
-    expect(chain.view('tok', 'balanceOf', ['alice']).returnValue).toBe(999_750);
+    expect(ok.events).toEqual([{ name: 'Transfer', data: { from: ALICE, to: BOB, amount: 250 } }]);
+    expect(chain.view('tok', 'balanceOf', [BOB]).returnValue).toBe(250);
+    expect(chain.view('tok', 'balanceOf', [ALICE]).returnValue).toBe(999_750);
 
-    const bad = chain.call('tok', 'transfer', ['carol', 251], 'bob');
+    const bad = chain.call('tok', 'transfer', [CAROL, 251], BOB);
     expect(bad.status).toBe('reverted');
     expect(bad.revertReason).toBe('insufficient balance');
     expect(bad.gasUsed).toBeGreaterThan(0);
     expect(bad.storageWrites.size).toBe(0);
-    expect(chain.view('tok', 'balanceOf', ['carol']).returnValue).toBe(0);
+    expect(chain.view('tok', 'balanceOf', [CAROL]).returnValue).toBe(0);
   });
 
   it('approves and spends allowances with transferFrom', () => {
     const chain = setup();
-    const approve = chain.call('tok', 'approve', ['bob', 100], 'alice');
-    expect(approve.events).toEqual([{ name: 'Approval', data: { owner: 'alice', spender: 'bob', amount: 100 } }]);
-    expect(chain.view('tok', 'allowance', ['alice', 'bob']).returnValue).toBe(100);
-    expect(chain.call('tok', 'transferFrom', ['alice', 'carol', 60], 'bob').status).toBe('success');
-    expect(chain.view('tok', 'allowance', ['alice', 'bob']).returnValue).toBe(40);
-    expect(chain.view('tok', 'balanceOf', ['carol']).returnValue).toBe(60);
-    const over = chain.call('tok', 'transferFrom', ['alice', 'carol', 41], 'bob');
+    const approve = chain.call('tok', 'approve', [BOB, 100], ALICE);
+    expect(approve.events).toEqual([{ name: 'Approval', data: { owner: ALICE, spender: BOB, amount: 100 } }]);
+    expect(chain.view('tok', 'allowance', [ALICE, BOB]).returnValue).toBe(100);
+    expect(chain.call('tok', 'transferFrom', [ALICE, CAROL, 60], BOB).status).toBe('success');
+    expect(chain.view('tok', 'allowance', [ALICE, BOB]).returnValue).toBe(40);
+    expect(chain.view('tok', 'balanceOf', [CAROL]).returnValue).toBe(60);
+    const over = chain.call('tok', 'transferFrom', [ALICE, CAROL, 41], BOB);
     expect(over.revertReason).toBe('allowance exceeded');
+  });
+
+  it('refuses anything but 0x and 40 hex digits as an address, so no look-alike key is made', () => {
+    const chain = setup();
+    for (const to of ['bob', `${BOB}\u200b`, `\u202e${BOB}`, BOB.slice(0, -1), `${BOB}0`, BOB.slice(2), `0x${'g'.repeat(40)}`, 42, null]) {
+      const r = chain.call('tok', 'transfer', [to, 5], ALICE);
+      expect(r).toMatchObject({ status: 'reverted', revertReason: 'bad address' });
+      expect(r.storageWrites.size).toBe(0);
+      expect(r.events).toEqual([]);
+    }
+    expect(chain.call('tok', 'approve', [`${BOB}\u200b`, 5], ALICE).revertReason).toBe('bad address');
+    expect(chain.call('tok', 'transferFrom', [`${ALICE}\u2060`, BOB, 0], BOB).revertReason).toBe('bad address');
+    expect(chain.view('tok', 'balanceOf', [`${ALICE}\ufeff`]).revertReason).toBe('bad address');
+    // A read creates no key: allowance() of anything else is simply 0.
+    expect(chain.view('tok', 'allowance', [ALICE, 'bob']).returnValue).toBe(0);
+    expect([...chain.storageOf('tok').keys()].sort()).toEqual([key(ALICE), 'meta', 'totalSupply']);
+  });
+
+  it('keeps one balance per account however its address is spelled', () => {
+    const chain = setup();
+    expect(chain.call('tok', 'transfer', [BOB.toLowerCase(), 100], ALICE).status).toBe('success');
+    expect(chain.call('tok', 'transfer', [`0x${BOB.slice(2).toUpperCase()}`, 50], ALICE).status).toBe('success');
+    for (const spelled of [BOB, BOB.toLowerCase(), `0x${BOB.slice(2).toUpperCase()}`]) expect(chain.view('tok', 'balanceOf', [spelled]).returnValue).toBe(150);
+    // What was sent to the lower-case spelling is spendable by the checksummed sender the chain names.
+    expect(chain.call('tok', 'transfer', [ALICE.toLowerCase(), 150], BOB).status).toBe('success');
+    expect(chain.view('tok', 'balanceOf', [ALICE]).returnValue).toBe(1_000_000);
+    expect(chain.call('tok', 'approve', [CAROL.toLowerCase(), 10], ALICE).status).toBe('success');
+    expect(chain.call('tok', 'transferFrom', [ALICE.toLowerCase(), BOB, 10], CAROL).status).toBe('success');
+    expect([...chain.storageOf('tok').keys()].sort()).toEqual([`allowance:${ALICE.toLowerCase()}:${CAROL.toLowerCase()}`, key(ALICE), key(BOB), 'meta', 'totalSupply']);
   });
 
   it('rejects writes in read-only calls and init after deploy', () => {
     const chain = setup();
     const code = chain.codeOf('tok') as string;
     const ro = engine.execute({
-      code, fn: 'transfer', args: ['bob', 1], sender: 'alice', value: 0n, contractAddress: 'tok',
+      code, fn: 'transfer', args: [BOB, 1], sender: ALICE, value: 0n, contractAddress: 'tok',
       block: chain.block, gasLimit: 1_000_000, readOnly: true, host: chain,
     });
     expect(ro.status).toBe('reverted');
     expect(ro.revertReason).toContain('read-only');
     expect(chain.call('tok', 'init', ['X', 'X', 0, 5], 'mallory').revertReason).toBe('init can only run at deploy');
-    expect(chain.call('tok', 'nope', [], 'alice').revertReason).toBe('unknown function nope');
+    expect(chain.call('tok', 'nope', [], ALICE).revertReason).toBe('unknown function nope');
   });
 });
 

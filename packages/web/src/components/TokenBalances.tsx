@@ -6,11 +6,14 @@ import { CONTRACTS_SCANNED, formatTokenUnits, MAX_TOKENS, tokenBalances, type To
 import { useNodeDistrust } from '../state/node-distrust';
 import { Card } from './Card';
 import { AddressLink } from './Links';
+import { TokenSymbol } from './TokenSymbol';
 
 /**
  * The address's balances of the token contracts the node lists (bounded; see
  * lib/token-balances), refreshed with every block. They are the node's word,
- * not proven, so they say so, and are hidden once the node is distrusted.
+ * not proven, so they say so, and are hidden once the node is distrusted. A
+ * symbol is the deployer's choice: each comes with its contract's address, and
+ * one named like the native coin says it is not (components/TokenSymbol).
  */
 export function TokenBalances({ address }: { address: string }) {
   const list = useApi<ContractList>(`/api/contracts?limit=${CONTRACTS_SCANNED}`, { refreshOn: ['blocks'] });
@@ -28,6 +31,11 @@ export function TokenBalances({ address }: { address: string }) {
     return () => ac.abort();
   }, [address, contracts, list.data]);
   if (!rows || rows.length === 0 || distrust !== null) return null;
+  return <TokenBalancesView rows={rows} error={error} />;
+}
+
+/** The card itself, for the balances once read. */
+export function TokenBalancesView({ rows, error }: { rows: TokenBalance[]; error: string }) {
   const held = rows.filter((r) => r.balance > 0n);
   return (
     <Card title="Tokens" actions={<span className="text-xs text-slate-500" data-testid="token-balances-unverified">reported by node (unverified)</span>}>
@@ -42,9 +50,9 @@ export function TokenBalances({ address }: { address: string }) {
               {held.map((t) => (
                 <tr key={t.contract} data-contract={t.contract}>
                   <td className="py-1 pr-3 font-mono tabular-nums whitespace-nowrap" data-testid="token-balance">
-                    {formatTokenUnits(t.balance, t.decimals)} <span className="text-slate-400">{t.symbol}</span>
+                    {formatTokenUnits(t.balance, t.decimals)} <TokenSymbol symbol={t.symbol} className="text-slate-400" />
                   </td>
-                  <td className="py-1 text-xs">
+                  <td className="py-1 text-xs" data-testid="token-contract">
                     <AddressLink address={t.contract} />
                   </td>
                 </tr>

@@ -1,5 +1,6 @@
 import { ApiShapeError, checkApiResponse } from '@hackcoin/core';
 import { getToken } from './token';
+import { visibleText } from './visible-text';
 
 /** An error answer of the node: `{error: <code or rule>, message}` plus the HTTP status. */
 export class ApiError extends Error {
@@ -79,12 +80,15 @@ export function isUnavailable(e: unknown): boolean {
   return e.status === 501 || e.status === 503;
 }
 
-/** The text a toast shows: the node's rule code and its message. */
+/**
+ * The text a toast shows: the node's rule code and its message. Messages can
+ * quote what a transaction or contract author wrote (a revert reason, a
+ * function name), so they come through visibleText.
+ */
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
-    if (e.code === 'network-error') return e.message;
-    return `${e.code}: ${e.message}`;
+    if (e.code === 'network-error') return visibleText(e.message);
+    return visibleText(`${e.code}: ${e.message}`);
   }
-  if (e instanceof Error) return e.message;
-  return String(e);
+  return visibleText(e instanceof Error ? e.message : String(e));
 }

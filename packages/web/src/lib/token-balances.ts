@@ -1,5 +1,6 @@
 import { api } from './api';
 import { isToken } from './contract-kind';
+import { tokenSymbol } from './token-symbol';
 import type { ContractCallResult, ContractDetail } from './types';
 
 /**
@@ -15,6 +16,7 @@ const CACHE_LIMIT = 500;
 
 export interface TokenBalance {
   contract: string;
+  /** As the contract returned it, cut (lib/token-symbol); shown through components/TokenSymbol only. */
   symbol: string;
   decimals: number;
   /** Token base units. */
@@ -52,7 +54,7 @@ async function meta(contract: string, signal?: AbortSignal): Promise<Meta> {
   if (known) return known;
   const [symbol, decimals] = await Promise.all([call(contract, 'symbol', [], signal), call(contract, 'decimals', [], signal)]);
   return remember(metas, contract, {
-    symbol: typeof symbol === 'string' && symbol.length > 0 ? symbol.slice(0, 16) : '?',
+    symbol: tokenSymbol(symbol) || '?',
     decimals: typeof decimals === 'number' && Number.isInteger(decimals) && decimals >= 0 && decimals <= 18 ? decimals : 0,
   });
 }

@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 import { errorText } from '../lib/api';
+import { visibleText } from '../lib/visible-text';
 
 export type ToastKind = 'success' | 'error' | 'info';
 
@@ -53,6 +54,7 @@ const STYLE: Record<ToastKind, string> = {
   info: 'border-sky-500/60 bg-sky-950/95 text-sky-100',
 };
 
+/** Success and info texts name functions and values a contract author chose too: every toast goes through visibleText. */
 function Toasts({ toasts, dismiss }: { toasts: Toast[]; dismiss: (id: number) => void }) {
   return (
     <div className="pointer-events-none fixed inset-x-2 bottom-2 z-50 flex flex-col items-end gap-2 sm:inset-x-auto sm:right-4 sm:bottom-4 sm:w-96">
@@ -64,7 +66,7 @@ function Toasts({ toasts, dismiss }: { toasts: Toast[]; dismiss: (id: number) =>
             role={t.kind === 'error' ? 'alert' : undefined}
             className={`pointer-events-auto flex w-full items-start gap-2 rounded-lg border px-3 py-2 text-sm shadow-lg ${STYLE[t.kind]}`}
           >
-            <span className="min-w-0 flex-1 break-words">{t.text}</span>
+            <span className="min-w-0 flex-1 break-words">{visibleText(t.text)}</span>
             <button type="button" onClick={() => dismiss(t.id)} className="shrink-0 rounded px-1 opacity-70 hover:opacity-100" aria-label="Dismiss notification">
               ×
             </button>

@@ -1,6 +1,7 @@
 import { TextField } from '../../components/Field';
+import { visibleText } from '../../lib/visible-text';
 
-/** One labelled field per parameter; values are JSON or plain text (see parseArg). */
+/** One labelled field per parameter (names as the contract's code spells them, through visibleText); values are JSON or plain text (see parseArg). */
 export function ArgsFields({ fn, params, values, onChange }: { fn: string; params: string[]; values: string[]; onChange: (v: string[]) => void }) {
   if (params.length === 0) return <p className="text-xs text-slate-500">No parameters.</p>;
   return (
@@ -8,7 +9,7 @@ export function ArgsFields({ fn, params, values, onChange }: { fn: string; param
       {params.map((p, i) => (
         <TextField
           key={`${fn}-${p}`}
-          label={p}
+          label={visibleText(p)}
           value={values[i] ?? ''}
           onChange={(e) => onChange(params.map((_, j) => (j === i ? e.target.value : (values[j] ?? ''))))}
           placeholder='JSON, e.g. 10, "text", ["a","b"]'

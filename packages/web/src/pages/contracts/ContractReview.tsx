@@ -1,5 +1,7 @@
 import { Button } from '../../components/Button';
 import { formatHckAmount } from '../../lib/amount';
+import { visibleText } from '../../lib/visible-text';
+import { useNodeDistrust } from '../../state/node-distrust';
 import { balanceOf, useAddressInfo } from '../wallet/useAddressInfo';
 import { useVerifiedSpendable } from '../wallet/useVerifiedSpendable';
 import type { ResolvedGas } from './contract-tx';
@@ -21,13 +23,15 @@ const SOURCE = { typed: 'as you entered it', estimate: "from the node's estimate
  * The last look before a contract transaction is signed, MetaMask style: what
  * it runs, what it sends and the most it can cost (gas limit × gas price),
  * with the balance left in that worst case. The balance is the proven one less
- * this browser's pending sends once proven, else the node's figure, as in the
- * wallet's Send. Nothing is signed until Confirm.
+ * this browser's pending sends once proven, else the node's figure while the
+ * node is trusted, as in the wallet's Send. Nothing is signed until Confirm.
  */
 export function ContractReview({ tx, onConfirm, onCancel }: { tx: ReviewedContractTx; onConfirm: () => void; onCancel: () => void }) {
   const info = useAddressInfo(tx.from, 1, 1);
   const proven = useVerifiedSpendable(tx.from);
-  const available = proven.spendable ? proven.spendable.available : info.data ? balanceOf(info.data).available : null;
+  const flagged = useNodeDistrust();
+  // As in Send: a node caught lying or on another network gets no say in what the review judges affordable.
+  const available = proven.spendable ? proven.spendable.available : info.data && flagged === null ? balanceOf(info.data).available : null;
   const { gasLimit, gasPrice, value } = tx.gas;
   const maxFee = BigInt(gasLimit) * gasPrice;
   const verdict = checkFee({ maxFee, value, gasPrice, minGasPrice: tx.gas.minGasPrice, available });
@@ -35,13 +39,13 @@ export function ContractReview({ tx, onConfirm, onCancel }: { tx: ReviewedContra
   const rows: [string, string, string][] = [
     ['From', tx.from, 'review-from'],
     ['Contract', tx.contract ?? 'new contract', 'review-contract'],
-    ['Function', tx.call, 'review-call'],
+    ['Function', visibleText(tx.call), 'review-call'],
     ['Value sent', formatHckAmount(value), 'review-value'],
     ['Gas limit', `${gasLimit.toLocaleString('en-US')} (${SOURCE[tx.gas.limitFrom]})`, 'review-gas-limit'],
     ['Gas price', `${gasPrice.toLocaleString('en-US')} base units/gas (${SOURCE[tx.gas.priceFrom]})`, 'review-gas-price'],
     ['Maximum fee', formatHckAmount(maxFee), 'review-max-fee'],
     ['Total at most', formatHckAmount(value + maxFee), 'review-total'],
-    ['Balance after', available === null ? 'checking…' : `${formatHckAmount(available - value - maxFee)} at worst`, 'review-balance-after'],
+    ['Balance after', available !== null ? `${formatHckAmount(available - value - maxFee)} at worst` : flagged !== null ? 'unknown until verified' : 'checking…', 'review-balance-after'],
   ];
   return (
     <div className="fixed inset-0 z-50 flex items-center justify-center bg-slate-950/80 p-4" onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
@@ -71,7 +75,7 @@ export function ContractReview({ tx, onConfirm, onCancel }: { tx: ReviewedContra
           ))}
         </dl>
         <p className="text-xs text-slate-400">
-          Unused gas is refunded; the maximum fee is what you authorise. {proven.spendable ? `Balance verified at height ${proven.spendable.height}.` : "Balance: the node's figure, not verified yet."}
+          Unused gas is refunded; the maximum fee is what you authorise. {proven.spendable ? `Balance verified at height ${proven.spendable.height}.` : flagged !== null ? "Balance: not verified yet, and this node's own figure is not believed." : "Balance: the node's figure, not verified yet."}
         </p>
         {verdict.overBalance && (
           <p className="text-xs text-rose-400" role="alert" data-testid="review-over-balance">

@@ -1,16 +1,18 @@
 import { useEffect, useState } from 'react';
 import { Button } from '../../components/Button';
 import { CopyButton } from '../../components/CopyButton';
+import { TokenSymbol } from '../../components/TokenSymbol';
 import { useApi } from '../../hooks/useApi';
 import { contractKind } from '../../lib/contract-kind';
 import { storageEntries } from '../../lib/format';
+import { tokenSymbol } from '../../lib/token-symbol';
 import type { ContractDetail, ContractSummary } from '../../lib/types';
 import { readOnlyCall } from './contract-tx';
 
 /**
  * A deployed contract by name: its kind, told from its code (fetched once,
  * without storage or events: code never changes), and for a token the symbol it
- * was deployed with.
+ * was deployed with, beside the contract's address (a symbol proves nothing).
  */
 export function ContractRow({ contract: c, onOpen }: { contract: ContractSummary; onOpen: () => void }) {
   const detail = useApi<ContractDetail>(`/api/contracts/${c.address}?events=0&storage=0`);
@@ -20,7 +22,7 @@ export function ContractRow({ contract: c, onOpen }: { contract: ContractSummary
     if (kind !== 'Token') return;
     let live = true;
     readOnlyCall(c.address, 'symbol', []).then(
-      (r) => live && typeof r.returnValue === 'string' && setSymbol(r.returnValue.slice(0, 16)),
+      (r) => live && setSymbol(tokenSymbol(r.returnValue)),
       () => undefined,
     );
     return () => {
@@ -31,7 +33,12 @@ export function ContractRow({ contract: c, onOpen }: { contract: ContractSummary
     <li className="flex flex-wrap items-center gap-x-2 gap-y-1" data-testid="contract-row" data-address={c.address}>
       <span className="font-semibold text-amber-300" data-testid="contract-name">
         {kind}
-        {symbol && ` ${symbol}`}
+        {symbol && (
+          <>
+            {' '}
+            <TokenSymbol symbol={symbol} />
+          </>
+        )}
       </span>
       <span className="font-mono break-all">{c.address}</span>
       <CopyButton text={c.address} label="Copy" />

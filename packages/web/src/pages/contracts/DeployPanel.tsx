@@ -15,6 +15,7 @@ import type { LogEntry } from './ide-log';
 import type { GasEstimate } from '../../lib/types';
 import { SenderSelect } from './SenderSelect';
 import { contractKind } from '../../lib/contract-kind';
+import { visibleText } from '../../lib/visible-text';
 import { useContractReview } from './useContractReview';
 
 export function DeployPanel({
@@ -94,7 +95,7 @@ export function DeployPanel({
       <div className="space-y-3">
         <SenderSelect wallet={wallet} value={sender} onChange={setFrom} />
         <div>
-          <h3 className="mb-1 text-sm font-medium text-slate-300">init({params.join(', ')})</h3>
+          <h3 className="mb-1 text-sm font-medium text-slate-300">init({visibleText(params.join(', '))})</h3>
           {init ? <ArgsFields fn="init" params={params} values={args} onChange={setArgs} /> : <p className="text-xs text-slate-500">No init function: nothing runs at deploy.</p>}
           {init && initHint && (
             <p className="mt-1 text-xs text-slate-400" data-testid="init-hint">
@@ -105,7 +106,7 @@ export function DeployPanel({
         <GasFields {...fieldProps} />
         {estimate && (
           <p className="text-xs break-words text-slate-300" data-testid="deploy-estimate">
-            {estimate.status === 'success' ? 'Estimate' : <span className="text-rose-300">Would {estimate.status === 'reverted' ? 'revert' : 'run out of gas'}{estimate.revertReason ? `: ${estimate.revertReason}` : ''}</span>}
+            {estimate.status === 'success' ? 'Estimate' : <span className="text-rose-300">Would {estimate.status === 'reverted' ? 'revert' : 'run out of gas'}{estimate.revertReason ? `: ${visibleText(estimate.revertReason)}` : ''}</span>}
             {` · gas ${estimate.gasUsed.toLocaleString('en-US')} (intrinsic ${estimate.intrinsicGas.toLocaleString('en-US')}) · suggested limit ${estimate.suggestedGasLimit.toLocaleString('en-US')} · max fee ${formatHckAmount(BigInt(estimate.fee))} · address `}
             <span className="font-mono">{estimate.contractAddress}</span>
           </p>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Button } from '../../components/Button';
 import type { FunctionSig } from '../../lib/abi';
 import { parseArg } from '../../lib/abi';
+import { visibleText } from '../../lib/visible-text';
 import { ArgsFields } from './ArgsFields';
 
 type Action = 'call' | 'estimate' | 'send';
@@ -16,7 +17,8 @@ export interface RunResult {
  * A form generated for one exported function. A view is only called
  * (read-only); a function that may write is estimated or sent as a signed
  * transaction, or tried as a read-only call first. Its last result stays
- * beside it.
+ * beside it. Names, parameters and results come from the contract's code and
+ * the node, so they are shown through visibleText.
  */
 export function FunctionForm({ fn, readOnly, canSend, canEstimate, onRun }: { fn: FunctionSig; readOnly: boolean; canSend: boolean; canEstimate: boolean; onRun: (what: Action, args: unknown[]) => Promise<RunResult | undefined> }) {
   const [values, setValues] = useState<string[]>(() => fn.params.map(() => ''));
@@ -34,7 +36,7 @@ export function FunctionForm({ fn, readOnly, canSend, canEstimate, onRun }: { fn
   return (
     <details className="rounded-lg border border-slate-800 p-2 open:bg-slate-950/40" data-testid={`fn-${fn.name}`} data-view={readOnly}>
       <summary className="cursor-pointer font-mono text-sm">
-        <span className={readOnly ? 'text-sky-300' : 'text-amber-300'}>{fn.name}</span>({fn.params.join(', ')}) {readOnly && <span className="ml-1 text-xs text-slate-500">view</span>}
+        <span className={readOnly ? 'text-sky-300' : 'text-amber-300'}>{visibleText(fn.name)}</span>({visibleText(fn.params.join(', '))}) {readOnly && <span className="ml-1 text-xs text-slate-500">view</span>}
       </summary>
       <div className="mt-2 space-y-2">
         <ArgsFields fn={fn.name} params={fn.params} values={values} onChange={setValues} />
@@ -55,7 +57,7 @@ export function FunctionForm({ fn, readOnly, canSend, canEstimate, onRun }: { fn
         </div>
         {result && (
           <pre className={`overflow-x-auto rounded-lg bg-slate-950 p-2 text-xs break-all whitespace-pre-wrap ${result.ok ? 'text-emerald-200' : 'text-rose-300'}`} data-testid="call-result" aria-live="polite">
-            {result.text}
+            {visibleText(result.text)}
           </pre>
         )}
       </div>

@@ -7,9 +7,10 @@ import { errorText } from '../../lib/api';
 import type { AmountUnit } from '../../lib/amount';
 import { showEvent, showReturn } from '../../lib/contract-amounts';
 import type { TxDetail } from '../../lib/types';
+import { visibleText } from '../../lib/visible-text';
 import type { SentTx } from './contract-tx';
 
-/** One sent transaction: pending until mined, then its receipt (GET /api/tx/:id → receipt). */
+/** One sent transaction: pending until mined, then its receipt (GET /api/tx/:id → receipt); the contract's text through visibleText. */
 function ReceiptRow({ sent, unit }: { sent: SentTx; unit: AmountUnit }) {
   const tx = useApi<TxDetail>(`/api/tx/${sent.id}`, { refreshOn: ['blocks'] });
   const r = tx.data?.receipt;
@@ -18,10 +19,10 @@ function ReceiptRow({ sent, unit }: { sent: SentTx; unit: AmountUnit }) {
   return (
     <li className="rounded-lg border border-slate-800 px-3 py-2 text-xs" data-testid="receipt" data-txid={sent.id}>
       <div className="flex flex-wrap items-baseline gap-x-2">
-        <span className="font-mono text-slate-200">{sent.label}</span>
+        <span className="font-mono text-slate-200">{visibleText(sent.label)}</span>
         <span className={`font-semibold ${tone}`} data-testid="receipt-status">
           {state}
-          {r?.revertReason ? `: ${r.revertReason}` : ''}
+          {r?.revertReason ? `: ${visibleText(r.revertReason)}` : ''}
         </span>
       </div>
       <p className="mt-0.5 break-all">
@@ -45,7 +46,7 @@ function ReceiptRow({ sent, unit }: { sent: SentTx; unit: AmountUnit }) {
             {r.returnValue !== undefined && (
               <>
                 {' '}
-                · returned <code>{showReturn(sent.kind, sent.fn, r.returnValue, unit)}</code>
+                · returned <code>{visibleText(showReturn(sent.kind, sent.fn, r.returnValue, unit))}</code>
               </>
             )}
           </p>
@@ -53,7 +54,7 @@ function ReceiptRow({ sent, unit }: { sent: SentTx; unit: AmountUnit }) {
             <ul data-testid="receipt-events">
               {r.events.map((e, i) => (
                 <li key={i} className="break-all">
-                  <span className="font-semibold text-amber-300">{e.name}</span> <code>{showEvent(sent.kind, e.name, e.data, unit)}</code>
+                  <span className="font-semibold text-amber-300">{visibleText(e.name)}</span> <code>{visibleText(showEvent(sent.kind, e.name, e.data, unit))}</code>
                 </li>
               ))}
             </ul>

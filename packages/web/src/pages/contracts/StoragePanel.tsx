@@ -7,9 +7,11 @@ import type { ContractDetail } from '../../lib/types';
 import { showEvent } from '../../lib/contract-amounts';
 import { contractKind } from '../../lib/contract-kind';
 import { storageEntries } from '../../lib/format';
+import { visibleText } from '../../lib/visible-text';
 import { useStorageVerify } from './useStorageVerify';
 import { VerifySlot } from './VerifySlot';
 
+/** The contract's storage and events are its author's text: shown through visibleText, so a look-alike key or event cannot pass for another. */
 export function StoragePanel({ contract, unit }: { contract: ContractDetail; unit: AmountUnit }) {
   const kind = contractKind(contract.code);
   const rows = Object.entries(contract.storage ?? {});
@@ -36,11 +38,11 @@ export function StoragePanel({ contract, unit }: { contract: ContractDetail; uni
               {rows.map(([k, v]) => (
                 <tr key={k} data-key={k}>
                   <th scope="row" className="py-1 pr-3 font-mono font-normal break-all text-slate-300">
-                    {k}
+                    {visibleText(k)}
                   </th>
-                  <td className="py-1 font-mono break-all">{JSON.stringify(v)}</td>
+                  <td className="py-1 font-mono break-all">{visibleText(JSON.stringify(v))}</td>
                   <td className="py-1 pl-2 text-right">
-                    <button type="button" className="text-sky-300 underline" aria-label={`Verify ${k}`} onClick={() => slot.verify(k)}>
+                    <button type="button" className="text-sky-300 underline" aria-label={`Verify ${visibleText(k)}`} onClick={() => slot.verify(k)}>
                       verify
                     </button>
                   </td>
@@ -57,7 +59,7 @@ export function StoragePanel({ contract, unit }: { contract: ContractDetail; uni
           <ul className="space-y-1 text-xs" data-testid="contract-events">
             {contract.events.map((e, i) => (
               <li key={i} className="rounded bg-slate-950/60 px-2 py-1 break-all">
-                <span className="font-semibold text-amber-300">{e.name}</span> <code>{showEvent(kind, e.name, e.data, unit)}</code>{' '}
+                <span className="font-semibold text-amber-300">{visibleText(e.name)}</span> <code>{visibleText(showEvent(kind, e.name, e.data, unit))}</code>{' '}
                 <span className="text-slate-500">
                   block {e.height} ·{' '}
                   <Link className="font-mono text-sky-300 underline" to={`/explorer/tx/${e.txId}`}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkFee } from './fee-warning';
+import { checkFee, checkSendFee, SEND_FEE_CAP } from './fee-warning';
 
 const HCK = 100_000_000n;
 
@@ -24,5 +24,20 @@ describe('checkFee', () => {
     expect(checkFee({ maxFee: HCK, value: 99n * HCK, gasPrice: 1n, available: 100n * HCK }).overBalance).toBe(false);
     expect(checkFee({ maxFee: 1_000n * HCK, value: 0n, gasPrice: 1n, available: null })).toEqual({ warnings: [], overBalance: false });
     expect(checkFee({ maxFee: 1n, value: 0n, gasPrice: 1n, available: 0n })).toEqual({ warnings: ['The maximum fee is more than your spendable balance of 0.'], overBalance: true });
+  });
+});
+
+describe('checkSendFee', () => {
+  it('says nothing about a fee within the cap and 10 % of the balance', () => {
+    expect(checkSendFee(300n, 100n * HCK)).toEqual([]);
+    expect(checkSendFee(SEND_FEE_CAP, 100n * HCK)).toEqual([]);
+    expect(checkSendFee(SEND_FEE_CAP, null)).toEqual([]);
+  });
+
+  it('names a fee above the cap, known balance or not, and a fee above 10 % of the balance', () => {
+    expect(checkSendFee(SEND_FEE_CAP + 1n, null)).toEqual(['The fee of 0.10000001 HCK is above 0.1 HCK, the most a send pays without asking.']);
+    expect(checkSendFee(98n * HCK, 100n * HCK)).toEqual(['The fee of 98 HCK is above 0.1 HCK, the most a send pays without asking.', 'The fee is 98.0 % of your spendable balance (more than 10 %).']);
+    expect(checkSendFee(1_001n, 10_000n)).toEqual(['The fee is 10.1 % of your spendable balance (more than 10 %).']);
+    expect(checkSendFee(1n, 0n)).toEqual(['The fee is more than your spendable balance of 0.']);
   });
 });

@@ -1,12 +1,18 @@
+import { COIN } from '@hackcoin/core';
+import { formatHckAmount } from '../../lib/amount';
+
 /**
- * When a contract transaction's maximum fee deserves a second look. The gas
- * price left blank comes from the node's fee estimate, which the miners whose
- * blocks feed it can push up by paying themselves a high price: the review
- * names a fee that is large against the balance or far above the node's floor.
+ * When a fee deserves a second look. The gas price left blank, and a plain
+ * send's preset fee, come from the node's fee estimate, which a lying node can
+ * set at will and the miners whose blocks feed it can push up by paying
+ * themselves a high price: the reviews name a fee that is large against the
+ * balance, above a fixed cap, or far above the node's floor.
  */
 
-/** A maximum fee above this share of the spendable balance is called out. */
+/** A (maximum) fee above this share of the spendable balance is called out. */
 export const FEE_SHARE_PERCENT = 10n;
+/** A plain send's fee above this is called out: the command-line wallet's default --max-fee (Core's -maxtxfee). */
+export const SEND_FEE_CAP = COIN / 10n;
 /** A gas price above this multiple of the node's minimum is called out. */
 export const GAS_PRICE_MULTIPLE = 10n;
 
@@ -33,17 +39,25 @@ function percentOf(part: bigint, whole: bigint): string {
   return `${tenths / 10n}.${tenths % 10n} %`;
 }
 
+function shareWarning(what: string, fee: bigint, available: bigint | null): string[] {
+  if (available === null || fee <= 0n || fee * 100n <= available * FEE_SHARE_PERCENT) return [];
+  return [available > 0n ? `The ${what} is ${percentOf(fee, available)} of your spendable balance (more than ${FEE_SHARE_PERCENT} %).` : `The ${what} is more than your spendable balance of 0.`];
+}
+
 export function checkFee(c: FeeCheck): FeeVerdict {
-  const warnings: string[] = [];
-  if (c.available !== null && c.maxFee > 0n && c.maxFee * 100n > c.available * FEE_SHARE_PERCENT) {
-    warnings.push(
-      c.available > 0n
-        ? `The maximum fee is ${percentOf(c.maxFee, c.available)} of your spendable balance (more than ${FEE_SHARE_PERCENT} %).`
-        : 'The maximum fee is more than your spendable balance of 0.',
-    );
-  }
+  const warnings = shareWarning('maximum fee', c.maxFee, c.available);
   if (c.minGasPrice !== undefined && c.minGasPrice > 0n && c.gasPrice > c.minGasPrice * GAS_PRICE_MULTIPLE) {
     warnings.push(`The gas price ${c.gasPrice.toLocaleString('en-US')} is ${(c.gasPrice / c.minGasPrice).toLocaleString('en-US')}× the node's minimum of ${c.minGasPrice.toLocaleString('en-US')} (more than ${GAS_PRICE_MULTIPLE}×).`);
   }
   return { warnings, overBalance: c.available !== null && c.value + c.maxFee > c.available };
+}
+
+/**
+ * A plain send's fee: above SEND_FEE_CAP, or above FEE_SHARE_PERCENT of the
+ * spendable balance when it is known. The review asks for an explicit yes to
+ * any of these before it signs.
+ */
+export function checkSendFee(fee: bigint, available: bigint | null): string[] {
+  const warnings = fee > SEND_FEE_CAP ? [`The fee of ${formatHckAmount(fee)} is above ${formatHckAmount(SEND_FEE_CAP)}, the most a send pays without asking.`] : [];
+  return [...warnings, ...shareWarning('fee', fee, available)];
 }

@@ -8,6 +8,7 @@ import { SearchBox } from '../../components/SearchBox';
 import { useApi } from '../../hooks/useApi';
 import { decodeCallData } from '../../lib/call-data';
 import type { TxDetail } from '../../lib/types';
+import { visibleText } from '../../lib/visible-text';
 import { Receipt } from './Receipt';
 import { CopyButton } from '../../components/CopyButton';
 
@@ -82,7 +83,7 @@ export default function TxPage() {
                         call ? (
                           <div className="space-y-1">
                             <code className="text-sm text-amber-200" data-testid="tx-call">
-                              {call.type === 'deploy' ? `deploy ${call.codeBytes.toLocaleString('en-US')} bytes of code, ${call.text}` : call.text}
+                              {visibleText(call.type === 'deploy' ? `deploy ${call.codeBytes.toLocaleString('en-US')} bytes of code, ${call.text}` : call.text)}
                             </code>
                             <details className="text-xs text-slate-400">
                               <summary className="cursor-pointer">Raw data</summary>

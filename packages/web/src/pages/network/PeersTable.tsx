@@ -3,8 +3,10 @@ import { Button } from '../../components/Button';
 import { api } from '../../lib/api';
 import { formatBytes, shortHash } from '../../lib/format';
 import type { PeerSummary } from '../../lib/types';
+import { visibleText } from '../../lib/visible-text';
 import { useToast } from '../../state/toast';
 
+/** A peer's agent string is whatever it sent in its handshake: shown through visibleText. */
 export function PeersTable({ peers, canControl, onChange }: { peers: PeerSummary[]; canControl: boolean; onChange: () => void }) {
   const toast = useToast();
   const [busy, setBusy] = useState<string | null>(null);
@@ -48,7 +50,7 @@ export function PeersTable({ peers, canControl, onChange }: { peers: PeerSummary
               <dt className="text-slate-400">Height</dt>
               <dd className="tabular-nums">{p.bestHeight ?? '—'}</dd>
               <dt className="text-slate-400">Agent</dt>
-              <dd className="break-all">{p.agent ?? '—'}</dd>
+              <dd className="break-all">{p.agent === null ? '—' : visibleText(p.agent)}</dd>
               <dt className="text-slate-400">In / out</dt>
               <dd>
                 {formatBytes(p.bytesIn)} / {formatBytes(p.bytesOut)}
@@ -83,8 +85,8 @@ export function PeersTable({ peers, canControl, onChange }: { peers: PeerSummary
                 <td className="py-2 pr-3 text-xs">{p.direction === 'outbound' ? 'out' : 'in'}</td>
                 <td className="py-2 pr-3 tabular-nums">{p.latencyMs === null ? '—' : `${Math.round(p.latencyMs)} ms`}</td>
                 <td className="py-2 pr-3 tabular-nums">{p.bestHeight ?? '—'}</td>
-                <td className="max-w-40 truncate py-2 pr-3 text-xs" title={p.agent ?? ''}>
-                  {p.agent ?? '—'}
+                <td className="max-w-40 truncate py-2 pr-3 text-xs" title={p.agent === null ? '' : visibleText(p.agent)}>
+                  {p.agent === null ? '—' : visibleText(p.agent)}
                 </td>
                 <td className="py-2 pr-3 text-xs whitespace-nowrap">
                   {formatBytes(p.bytesIn)} / {formatBytes(p.bytesOut)}

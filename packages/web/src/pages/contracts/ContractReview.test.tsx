@@ -1,0 +1,41 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { act, cleanup, render, screen } from '@testing-library/react';
+import { COIN } from '@hackcoin/core';
+import { clearNetworkFlag, flagNode } from '../../lib/node-distrust';
+import type { AddressInfoJson } from '../../lib/types';
+import { ContractReview, type ReviewedContractTx } from './ContractReview';
+
+const FROM = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed';
+
+// The node's own figure for the sender: a million HCK it does not have. No proof has come in yet.
+const reported: AddressInfoJson = { address: FROM, balance: String(1_000_000n * COIN), pendingBalance: '0', nonce: '0', nextNonce: '0', height: 3, pending: [], page: 1, limit: 1, history: [] };
+vi.mock('../wallet/useAddressInfo', async (importActual) => ({ ...(await importActual<typeof import('../wallet/useAddressInfo')>()), useAddressInfo: () => ({ data: reported }) }));
+vi.mock('../wallet/useVerifiedSpendable', () => ({ useVerifiedSpendable: () => ({ spendable: null, reload: () => undefined }) }));
+
+const tx: ReviewedContractTx = {
+  from: FROM,
+  contract: '0x1111111111111111111111111111111111111111',
+  call: 'transfer("0xAB\u200b", 5)',
+  gas: { gasLimit: 1_000_000, gasPrice: 1_000n, value: 0n, limitFrom: 'estimate', priceFrom: 'estimate' },
+};
+
+describe('the contract review', () => {
+  afterEach(() => {
+    cleanup();
+    clearNetworkFlag();
+  });
+
+  it("judges the fee against the node's balance only while the node is trusted", () => {
+    render(<ContractReview tx={tx} onConfirm={() => undefined} onCancel={() => undefined} />);
+    expect(screen.getByTestId('review-balance-after').textContent).toBe('999,990 HCK at worst');
+
+    act(() => flagNode('network', 'the node now claims another network'));
+    expect(screen.getByTestId('review-balance-after').textContent).toBe('unknown until verified');
+    expect(screen.getByTestId('contract-review').textContent).toContain("this node's own figure is not believed");
+  });
+
+  it('writes out hidden characters in the function it is about to sign', () => {
+    render(<ContractReview tx={tx} onConfirm={() => undefined} onCancel={() => undefined} />);
+    expect(screen.getByTestId('review-call').textContent).toBe('transfer("0xAB⟨U+200B⟩", 5)');
+  });
+});
