@@ -6,7 +6,10 @@ import { prepareContract } from '../../contracts/instrument.js';
 import type { ApiContext } from '../context.js';
 import { EngineBudget } from '../engine-budget.js';
 import { installErrorHandler } from '../request-guards.js';
+import { deployAdmission } from '../deploy-admission.js';
+import { SortedMempool } from '../mempool-view.js';
 import { contractRoutes } from './contracts.js';
+import { transactionRoutes } from './transactions.js';
 
 /** The audit's source: 49 KB of arrow functions, a quarter of a second to prepare. */
 const HEAVY = `export function init() { const f = [${'x=>x,'.repeat(9_800)}]; }`;
@@ -30,14 +33,15 @@ describe('POST /api/contracts/deploy', () => {
     let clock = 0;
     const budget = new EngineBudget(() => false, undefined, () => clock);
     const prepared: string[] = [];
-    contractRoutes(app, ctx, async () => undefined, budget, (source) => {
+    const prepare = (source: string) => {
       prepared.push(source);
       clock += 100;
       return prepareContract(source);
-    });
-    const deploy = (tx: TransferTx) =>
-      app!.inject({ method: 'POST', url: '/api/contracts/deploy', payload: { raw: bytesToHex(encodeTx(tx)) }, remoteAddress: '203.0.113.1' });
-    return { budget, prepared, deploy, fx };
+    };
+    contractRoutes(app, ctx, async () => undefined, budget, prepare);
+    transactionRoutes(app, ctx, new SortedMempool(fx.mempool), deployAdmission(ctx, budget, prepare));
+    const post = (url: string) => (tx: TransferTx) => app!.inject({ method: 'POST', url, payload: { raw: bytesToHex(encodeTx(tx)) }, remoteAddress: '203.0.113.1' });
+    return { budget, prepared, deploy: post('/api/contracts/deploy'), send: post('/api/transactions'), fx };
   };
 
   const deployTx = (fx: ChainFixture, from: Wallet, code: string, nonce = 0n, gasPrice = 1n): TransferTx => {
@@ -88,5 +92,22 @@ describe('POST /api/contracts/deploy', () => {
     const again = await deploy(deployTx(fx, W.alice, HEAVY));
     expect(again.json()).toMatchObject({ error: 'txn-already-known' });
     expect(prepared).toHaveLength(2);
+  });
+
+  it("prepares a deploy sent to POST /api/transactions on the same engine time, until the sender's share is spent, yet admits one that can only revert", async () => {
+    const { budget, prepared, send, fx } = await setUp();
+    const full = budget.remainingMs;
+    const forged = { ...deployTx(fx, W.alice, 'export function init() {}'), signature: new Uint8Array(64).fill(0x22) };
+    expect((await send(forged)).json()).toMatchObject({ error: 'bad-txns-sig' });
+    expect(prepared).toEqual([]);
+    // A source that can only revert is still admitted on this route, to revert when mined.
+    expect((await send(deployTx(fx, W.alice, 'export const x = 1;'))).json()).toMatchObject({ accepted: true });
+    expect(budget.remainingMs).toBe(full - 100);
+    const statuses: number[] = [];
+    for (let n = 1n; statuses.at(-1) !== 429 && n < 100n; n++) statuses.push((await send(deployTx(fx, W.alice, `export function init() { return ${n}; }`, n))).statusCode);
+    // Refused for engine time, before its source is prepared: every admitted deploy was prepared once.
+    expect(statuses.at(-1)).toBe(429);
+    expect(prepared).toHaveLength(statuses.length);
+    expect(fx.mempool.entries()).toHaveLength(statuses.length);
   });
 });
