@@ -68,10 +68,17 @@ export function hostHeaderAllowed(policy: HostPolicy): (header: string | undefin
   };
 }
 
+/** Whether an Origin header is one WS_ORIGINS lists (or any, for `*`). */
+function listedOrigin(policy: HostPolicy): (origin: string) => boolean {
+  if (policy.wsOrigins.includes('*')) return () => true;
+  const listed = new Set(policy.wsOrigins.map((o) => new URL(o).origin));
+  return (origin) => listed.has(origin);
+}
+
 /** Whether a WebSocket's Origin is the node's own (its host:port is the request's Host) or listed. */
 export function originAllowed(policy: HostPolicy): (origin: string, host: string) => boolean {
   if (policy.wsOrigins.includes('*')) return () => true;
-  const listed = new Set(policy.wsOrigins.map((o) => new URL(o).origin));
+  const listed = listedOrigin(policy);
   return (origin, host) => {
     let url: URL;
     try {
@@ -80,7 +87,7 @@ export function originAllowed(policy: HostPolicy): (origin: string, host: string
       // "null" (sandboxed frames, file: pages) and anything unparsable is no one's origin.
       return false;
     }
-    if (listed.has(url.origin)) return true;
+    if (listed(url.origin)) return true;
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
     // Parsed under the origin's scheme, so an explicit default port (:80, :443) compares equal to none.
     try {
@@ -100,8 +107,7 @@ export function originAllowed(policy: HostPolicy): (origin: string, host: string
  * that send no Sec-Fetch-Site (the CLI, scripts, older browsers) and from listed origins pass.
  */
 export function crossSiteApiCall(policy: HostPolicy): (req: Pick<FastifyRequest, 'url' | 'headers'>) => boolean {
-  const origins = new Set(policy.wsOrigins.filter((o) => o !== '*').map((o) => new URL(o).origin));
-  const listed = policy.wsOrigins.includes('*') ? () => true : (origin: string) => origins.has(origin);
+  const listed = listedOrigin(policy);
   return (req) => {
     if (!req.url.startsWith('/api/')) return false;
     const site = req.headers['sec-fetch-site'];

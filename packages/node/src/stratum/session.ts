@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { parseAddress, formatAddress } from '@hackcoin/core';
+import { TokenBucket } from '../util/token-bucket.js';
 import { VarDiff } from './vardiff.js';
 import { StratumError, stratumError, type StratumErrorTuple, type StratumRequest } from './protocol.js';
 import { EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, extranonce1For, type StratumJob } from './job.js';
@@ -295,30 +296,6 @@ export class StratumSession {
     // An honest miner whose shares went stale, or that the pool turned away when full, must not be dropped as a junk sender.
     if (accepted) this.rejectRun = 0;
     else if (!excused && ++this.rejectRun >= MAX_REJECT_RUN) this.close('rejected-shares');
-  }
-}
-
-/** Requests allowed in a burst of `burst`, refilled at `perSecond` by `clock` (ms). */
-class TokenBucket {
-  private tokens: number;
-  private at: number;
-
-  constructor(
-    private readonly burst: number,
-    private readonly perSecond: number,
-    private readonly clock: () => number,
-  ) {
-    this.tokens = burst;
-    this.at = clock();
-  }
-
-  take(): boolean {
-    const now = this.clock();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.perSecond);
-    this.at = now;
-    if (this.tokens < 1) return false;
-    this.tokens--;
-    return true;
   }
 }
 
