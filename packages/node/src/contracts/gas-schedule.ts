@@ -89,6 +89,28 @@ export const GAS = {
    */
   operandCheck: 6,
   /**
+   * Checking a new object's prototype chain against LIMITS.maxPrototypeChain
+   * (Object.create, class heritage, a literal `__proto__`, a proxy's target):
+   * a prelude call and a lookup of the prototype's remembered length, and per
+   * link walked where none is remembered (two lookups and a getPrototypeOf,
+   * ~360 ns measured). Object.create then ran ~3.7 µs a call, a literal with
+   * `__proto__` ~1.6 µs.
+   */
+  prototypeCheck: 48,
+  prototypeLink: 24,
+  /**
+   * A class with a heritage: two chain checks and a descriptor read on top of
+   * QuickJS making the class (~3 µs unpriced before): ~8 µs a class in all.
+   */
+  classHeritage: 128,
+  /**
+   * Each function declaration or expression (not arrows or methods), whose
+   * prototype property the prelude makes read-only as it is made: a call and
+   * a defineProperty that makes the prototype object QuickJS otherwise makes
+   * lazily. A function expression then took ~2.6-3.6 µs to make, an arrow ~0.8.
+   */
+  prototypeSeal: 64,
+  /**
    * Converting a string to a number (unary + and -, arithmetic, relational
    * comparisons, ++/--): QuickJS's number parser measured 5-45 ns per code
    * unit (digits and spaces slowest), against ~6.5 ns per gas of plain code.
@@ -211,6 +233,14 @@ export const LIMITS = {
    * Ethereum contract's strings in practice.
    */
   maxStringLength: 4 * 1024,
+  /**
+   * Most objects on any prototype chain, the object itself included. A property
+   * lookup that fails walks the whole chain natively at the price of one
+   * member access: 20,000 links made each failing lookup cost ~1.5 ms
+   * (~1,850 ns per gas; a 50M-gas transaction held every validating node
+   * for minutes). An instance of a class five levels deep uses 7.
+   */
+  maxPrototypeChain: 16,
   /** Longest identifier (names end up in function names and error stacks). */
   maxIdentifierLength: 128,
   /** Longest array or typed array a metered built-in may create or visit. */

@@ -159,8 +159,35 @@ function capsString(node: AnyNode, chained: WeakSet<AnyNode>): boolean {
   }
 }
 
+/** Seals for the function declarations among `statements` (hoisted: they exist before the first statement runs). */
+function sealDeclarations(statements: AnyNode[]): string {
+  let out = '';
+  for (const statement of statements) {
+    const declaration = statement.type === 'ExportNamedDeclaration' ? (statement.declaration as AnyNode | null) : statement;
+    if (declaration?.type === 'FunctionDeclaration') out += `__hc_sf(${String((declaration.id as AnyNode).name)});`;
+  }
+  return out;
+}
+
 function charge(gas: number): string {
   return `if ((__hc_g -= ${gas}) < 0) __hc_oog();`;
+}
+
+/** Whether `parent`'s child `fn` is a method, accessor or class constructor: those have no prototype property. */
+function isMethodSlot(parent: AnyNode): boolean {
+  return parent.type === 'MethodDefinition' || (parent.type === 'Property' && (parent.method === true || parent.kind !== 'init'));
+}
+
+/** Functions made with a prototype property, which the prelude's __hc_sf makes read-only as they are made. */
+function sealsPrototype(parent: AnyNode, child: AnyNode): boolean {
+  return child.type === 'FunctionDeclaration' || (child.type === 'FunctionExpression' && !isMethodSlot(parent));
+}
+
+/** A literal's `__proto__: value`, which sets the new object's prototype (a computed or shorthand one makes a property). */
+function isProtoSetter(property: AnyNode): boolean {
+  if (property.type !== 'Property' || property.computed === true || property.shorthand === true || property.method === true || property.kind !== 'init') return false;
+  const key = property.key as AnyNode;
+  return (key.type === 'Identifier' && key.name === '__proto__') || (key.type === 'Literal' && key.value === '__proto__');
 }
 
 /** Static size of the code one entry (or one iteration) may run before the next charge point. */
@@ -173,6 +200,7 @@ function staticWeight(root: AnyNode): number {
     // A check runs about as many interpreter steps as a few syntax nodes: charged so CPU per gas stays level.
     count += 1 + GAS.operandCheck * (operandChecks(node).length + (capsString(node, chained) ? 1 : 0));
     for (const child of childNodes(node)) {
+      if (sealsPrototype(node, child)) count += GAS.prototypeSeal;
       if (FUNCTION_TYPES.has(child.type)) count++;
       else if (LOOP_TYPES.has(child.type)) {
         count++;
@@ -237,6 +265,8 @@ class Instrumenter {
   private readonly untouchedTemplates = new WeakSet<AnyNode>();
   /** Left operands of a `+` chain: capping the chain's result caps them (concatenation only grows). */
   private readonly chainedSums = new WeakSet<AnyNode>();
+  /** Function expressions that are methods, accessors or class constructors (no prototype property to seal). */
+  private readonly methodValues = new WeakSet<AnyNode>();
   /** Array patterns whose iterable the instrumenter drains into a plain array first (see check()). */
   private readonly drainedPatterns = new WeakSet<AnyNode>();
   /** Positions of the sorted insertions, and the text inserted before each (for outputSpan). */
@@ -261,7 +291,8 @@ class Instrumenter {
     const body = this.apply();
     const table = this.exports.map((name) => `[${JSON.stringify(name)}]: ${name}`).join(', ');
     const tail = `${body}\n;return { __proto__: null, ${table} };\n})`;
-    const head = `(function () {\n"use strict";\n${charge(GAS.callBase + staticWeight(program))}\n`;
+    const seals = sealDeclarations(program.body as AnyNode[]);
+    const head = `(function () {\n"use strict";\n${charge(GAS.callBase + staticWeight(program))}\n${seals}`;
     // Every error QuickJS makes scans each stack frame's line table, up to the size of the frame's function:
     // the prelude prices errors by the largest function's instrumented size (with room for this call's digits).
     const largest = largestOwnFunction(program, (node) => (node === program ? head.length + tail.length + 32 : this.outputSpan(node)));
@@ -323,6 +354,7 @@ class Instrumenter {
       if (isFunction) this.instrumentFunction(node);
       if (LOOP_TYPES.has(node.type)) this.instrumentLoop(node);
       if (node.type === 'ClassBody') this.instrumentClass(node);
+      this.instrumentPrototypes(node);
       this.instrumentExpression(node);
       const children = childNodes(node);
       for (let i = children.length - 1; i >= 0; i--) {
@@ -425,6 +457,46 @@ class Instrumenter {
       // function would take from its parameter: it is anonymous, as `(0, () => {})` is.)
       const gas = FUNCTION_TYPES.has(value.type) ? 1 : staticWeight(value);
       this.wrap(value, `((__hc_g -= ${gas}) < 0 && __hc_oog(), `, ')');
+    }
+  }
+
+  /**
+   * Prototype chains (see chainLength in the prelude): function declarations and expressions get a
+   * read-only prototype property as they are made (declarations at the top of their block, where
+   * they are hoisted to), class heritage and a literal's __proto__ have their chains checked.
+   */
+  private instrumentPrototypes(node: AnyNode): void {
+    switch (node.type) {
+      case 'MethodDefinition':
+      case 'Property':
+        if (isMethodSlot(node)) this.methodValues.add(node.value as AnyNode);
+        return;
+      case 'FunctionExpression':
+        if (!this.methodValues.has(node)) this.wrap(node, '__hc_sf(', ')');
+        return;
+      case 'BlockStatement':
+      case 'StaticBlock': {
+        const seals = sealDeclarations(node.body as AnyNode[]);
+        if (seals !== '') this.insert((node.start as number) + 1, seals, 0);
+        return;
+      }
+      case 'SwitchCase':
+        // Hoisted to the switch's block, which has no place before its cases to seal them.
+        for (const statement of node.consequent as AnyNode[]) {
+          if (statement.type === 'FunctionDeclaration') fail('function declarations directly in a switch case are not supported; wrap the case in a block');
+        }
+        return;
+      case 'ClassDeclaration':
+      case 'ClassExpression':
+        if (node.superClass) this.wrap(node.superClass as AnyNode, '__hc_ex(', ')');
+        return;
+      case 'ObjectExpression':
+        for (const property of node.properties as AnyNode[]) {
+          if (isProtoSetter(property)) this.wrap(property.value as AnyNode, '__hc_pr(', ')');
+        }
+        return;
+      default:
+        return;
     }
   }
 

@@ -91,6 +91,9 @@ function stackGas(s) {
   }
   return (from < s.length ? n + 1 : n) * errorFrameGas + ceil((s.length * 3) / K.charsPerGas);
 }
+/* Descriptors the prelude passes while contract code runs have no prototype: a field inherited from
+   Object.prototype (a contract may give it a getter) would be read as part of the descriptor. */
+const UNCONFIGURABLE = freeze({ __proto__: null, configurable: false });
 function chargeError(e) {
   if (e === null || typeof e !== 'object' || isProxy(e) || apply(weakSetHas, chargedErrors, [e])) return e;
   apply(weakSetAdd, chargedErrors, [e]);
@@ -99,7 +102,7 @@ function chargeError(e) {
   if (typeof d.value === 'string') charge(stackGas(d.value));
   /* QuickJS walks the stack again whenever an error without an own stack is thrown: a paid error
      whose stack could be deleted would be re-thrown for a fresh walk each time, for nothing. */
-  if (d.configurable) defineProperty(e, 'stack', { configurable: false });
+  if (d.configurable) defineProperty(e, 'stack', UNCONFIGURABLE);
   return e;
 }
 function __hc_ck(e) { if (gasLeft() < 0 || isOom(e)) __hc_oog(); chargeError(e); }
@@ -297,18 +300,64 @@ defineProperty(IteratorProto, 'return', { value: undefined, writable: false, con
 O.preventExtensions(getPrototypeOf([][symbolIterator]()));
 O.preventExtensions(getPrototypeOf(''[symbolIterator]()));
 
+/* Prototype chains hold at most K.maxPrototypeChain objects: a lookup that fails walks the whole
+   chain natively for one member access's gas. A chain only grows where an object is made on a
+   prototype, so every such place checks the prototype's chain: Object.create, a literal __proto__,
+   class heritage and a proxy's target (a lookup on a proxy without a get trap walks its target's
+   chain). Everything else builds on a constructor's prototype property, which is never writable
+   here (see __hc_sf), and prototypes are never changed after an object is made (setPrototypeOf). */
+const proxyTargets = new WeakMapCtor();
+/* Each checked prototype's chain length, so a chain grown one object at a time is walked one link at a
+   time. A chain never grows after an object is made, and only shrinks (a prototype set to null): a
+   remembered length is never short. */
+const chainLengths = new WeakMapCtor();
+const nativeBindOf = getPrototypeOf(weakMapGet).bind;
+const proxyTarget = apply(nativeBindOf, weakMapGet, [proxyTargets]);
+const knownLength = apply(nativeBindOf, weakMapGet, [chainLengths]), rememberLength = apply(nativeBindOf, weakMapSet, [chainLengths]);
+function chainLength(p) {
+  let n = 0, below = 0, q = p;
+  while (q !== null && (typeof q === 'object' || typeof q === 'function')) {
+    const known = knownLength(q);
+    if (known !== undefined) { below = known; break; }
+    if (++n > K.maxPrototypeChain) break;
+    /* A contract's proxy is walked through its target, without running its getPrototypeOf trap. */
+    const target = proxyTarget(q);
+    q = target !== undefined ? target : getPrototypeOf(q);
+  }
+  charge(K.prototypeCheck + n * K.prototypeLink);
+  const length = n + below;
+  if (length <= K.maxPrototypeChain) rememberLength(p, length);
+  return length;
+}
+/* An object made on prototype p (with extra more objects below it on the chain); p is returned. */
+function chainRoom(p, extra) {
+  if (chainLength(p) + extra > K.maxPrototypeChain) {
+    fail(TypeErrorCtor, 'prototype chains are limited to ' + K.maxPrototypeChain + ' objects in contracts');
+  }
+  return p;
+}
+function proxiedTarget(target) {
+  /* A function's proxy could stand as a constructor or new.target whose prototype a get trap decides. */
+  if (typeof target === 'function') fail(TypeErrorCtor, 'proxies of functions are not supported in contracts');
+  if (target !== null && typeof target === 'object') chainRoom(target, 1);
+  return target;
+}
+
 /* Proxies are tracked so array wrappers can refuse them: a length trap could
    report a small length to the meter and a huge one to the native method. */
 const ProxyCtor = Proxy, proxyRevocable = Proxy.revocable;
 defineProperty(ProxyCtor, 'revocable', { value: function revocable(target, handler) {
-  const r = proxyRevocable(target, handler);
+  const r = proxyRevocable(proxiedTarget(target), handler);
   apply(weakSetAdd, proxies, [r.proxy]);
+  apply(weakMapSet, proxyTargets, [r.proxy, target]);
   return r;
 }, writable: false, configurable: false });
 const proxyWrapper = new ProxyCtor(ProxyCtor, {
   construct: function (t, args, newTarget) {
+    const target = proxiedTarget(args[0]);
     const p = construct(t, args, newTarget === proxyWrapper ? t : newTarget);
     apply(weakSetAdd, proxies, [p]);
+    apply(weakMapSet, proxyTargets, [p, target]);
     return p;
   },
 });
@@ -1001,6 +1050,88 @@ function call(address, fn, args) {
   return payload === '' ? undefined : jsonParse(payload);
 }
 
+/* See chainLength. Changing a prototype could lengthen every chain through the object, which no check
+   of the new prototype sees: only setting the one it has, or null, is allowed. */
+const objectSetPrototypeOf = O.setPrototypeOf, reflectSetPrototypeOf = R.setPrototypeOf, objectCreate = O.create;
+const objectDefineProperties = O.defineProperties;
+const protoAccessor = getOwnPropertyDescriptor(O.prototype, '__proto__');
+function prototypeKept(o, p) {
+  if (p === null || o === null || (typeof o !== 'object' && typeof o !== 'function')) return;
+  if (isProxy(o) || getPrototypeOf(o) !== p) fail(TypeErrorCtor, "changing an object's prototype is not supported in contracts");
+}
+setMethod(O, 'setPrototypeOf', function setPrototypeOf(o, p) { prototypeKept(o, p); return apply(objectSetPrototypeOf, O, arguments); });
+setMethod(R, 'setPrototypeOf', function setPrototypeOf(o, p) { prototypeKept(o, p); return apply(reflectSetPrototypeOf, R, arguments); });
+const protoSetter = protoAccessor.set;
+protoAccessor.set = function (p) { prototypeKept(this, p); return apply(protoSetter, this, [p]); };
+defineProperty(O.prototype, '__proto__', protoAccessor);
+/* Defining properties from a descriptor object visits its keys natively, as Object.assign does. */
+setMethod(O, 'create', function create(p, properties) {
+  charge(K.wrapperEntry + (properties === undefined ? 0 : enumCost(properties)));
+  if (p !== null && (typeof p === 'object' || typeof p === 'function')) chainRoom(p, 1);
+  return apply(objectCreate, O, arguments);
+});
+setMethod(O, 'defineProperties', function defineProperties(o, properties) {
+  charge(K.wrapperEntry + enumCost(properties));
+  return apply(objectDefineProperties, O, arguments);
+});
+/* Reflect.construct's new.target decides the new object's prototype by reading its prototype property:
+   only one that is the target's own and never changes (a bound function has none: it reads on up the
+   chain, which a contract may give a getter). */
+function fixedPrototype(C) {
+  if (typeof C !== 'function') return;
+  const d = getOwnPropertyDescriptor(C, 'prototype');
+  if (d === undefined || !hasOwn(d, 'value') || d.writable !== false) {
+    fail(TypeErrorCtor, 'only a class, a function or a built-in constructor can be extended or stand as new.target in contracts');
+  }
+  return d.value;
+}
+const meteredConstruct = R.construct;
+setMethod(R, 'construct', function construct(target, list, newTarget) {
+  if (arguments.length >= 3) fixedPrototype(newTarget);
+  return apply(meteredConstruct, R, arguments);
+});
+/* Function declarations and expressions: their prototype property becomes read-only as they are made
+   (the instrumenter inserts the call), so an instance's chain is one longer than a prototype checked
+   when its class was made. Arrows, methods and accessors have none. */
+const SEALED = freeze({ __proto__: null, writable: false });
+function __hc_sf(f) {
+  defineProperty(f, 'prototype', SEALED);
+  return f;
+}
+/* A class's prototype and its instances sit two and three links under its heritage's prototype; the
+   class itself one under the heritage. */
+function __hc_ex(C) {
+  if (C === null || typeof C !== 'function') return C;
+  charge(K.classHeritage);
+  const p = fixedPrototype(C);
+  if (p !== null && (typeof p === 'object' || typeof p === 'function')) chainRoom(p, 2);
+  return chainRoom(C, 1);
+}
+/* A literal's __proto__: value. */
+function __hc_pr(p) {
+  return p !== null && (typeof p === 'object' || typeof p === 'function') ? chainRoom(p, 1) : p;
+}
+/* Functions the prelude made and contracts can reach (wrappers, API functions) get the same read-only
+   prototype property: walked once, into the base snapshot. */
+(function sealReachable() {
+  const seen = new WeakSetCtor();
+  const stack = [G];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (x === null || (typeof x !== 'object' && typeof x !== 'function') || apply(weakSetHas, seen, [x])) continue;
+    apply(weakSetAdd, seen, [x]);
+    const d = getOwnPropertyDescriptor(x, 'prototype');
+    if (typeof x === 'function' && d !== undefined && d.writable === true) defineProperty(x, 'prototype', SEALED);
+    stack.push(getPrototypeOf(x));
+    const keys = ownKeys(x);
+    for (let i = 0; i < keys.length; i++) {
+      const k = getOwnPropertyDescriptor(x, keys[i]);
+      if (k === undefined) continue;
+      stack.push(k.value, k.get, k.set);
+    }
+  }
+})();
+
 function global(name, value) { defineProperty(G, name, { value: value, writable: false, configurable: false, enumerable: false }); }
 
 const apiGlobals = [['storage', storage], ['balance', balance], ['transfer', transfer], ['emit', emit], ['require', require], ['call', call]];
@@ -1039,7 +1170,7 @@ try {
 
 return freeze({ OOG: OOG, isOom: isOom, bind: bind, it: __hc_it, os: __hc_os, fi: __hc_fi, run: run, cat: __hc_cat,
   s: __hc_s, q: __hc_q, l: __hc_l, un: __hc_un, up: __hc_up, uk: __hc_uk, err: chargeError, ef: setFrameChars,
-  fo: __hc_fo, fe: __hc_fe });
+  fo: __hc_fo, fe: __hc_fe, sf: __hc_sf, ex: __hc_ex, pr: __hc_pr });
 })`;
 
 /**
@@ -1074,6 +1205,7 @@ function __hc_ck(e) { if (__hc_g < 0 || __hc_isOom(e)) __hc_oog(); __hc_err(e); 
 __hc_rt.bind(function (n) { if ((__hc_g -= n > 0 ? n : 0) < 0) __hc_oog(); }, function () { return __hc_g; },
   function (v) { __hc_g = v; }, __hc_oog);
 const __hc_it = __hc_rt.it, __hc_os = __hc_rt.os, __hc_fi = __hc_rt.fi, __hc_run = __hc_rt.run;
+const __hc_sf = __hc_rt.sf, __hc_ex = __hc_rt.ex, __hc_pr = __hc_rt.pr;
 const __hc_cat = __hc_rt.cat, __hc_s = __hc_rt.s, __hc_q = __hc_rt.q, __hc_l = __hc_rt.l, __hc_un = __hc_rt.un, __hc_up = __hc_rt.up, __hc_uk = __hc_rt.uk;
 const __hc_factory = `;
 

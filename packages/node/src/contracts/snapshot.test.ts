@@ -147,7 +147,11 @@ describe('snapshots', () => {
     // (the regex's `+` once). Since errors pay for their stack walk (GAS.errorFrameBase and errorCharsPerGas), each of the
     // three stack-overflow errors caught in depth() also pays per line of its stack and 3 per charsPerGas characters of
     // it (209,075 in all; 202,463 before the characters were charged), and the four
-    // return values (17 bytes of JSON) pay GAS.returnPerByte each.
+    // return values (17 bytes of JSON) pay GAS.returnPerByte each. Sealing function prototypes (see
+    // chainLength in the prelude) adds GAS.prototypeSeal per function declaration where its scope is charged:
+    // the four top-level ones on each of the 4 runs of the module and f on each of the 3 runs of depth(),
+    // and the seal of f in depth()'s body makes the largest function longer, 1 gas more for each of the
+    // three overflow errors' stack walks.
     const chain = new MemoryChain(engine);
     chain.deploy('c', `export function depth() { let d = 0; function f(n) { d = n; f(n + 1); } try { f(0); } catch (e) {} return d; }
       export function nested() { return [depth(), call('c', 'depth', []), call('c', 'twice', [])]; }
@@ -155,10 +159,10 @@ describe('snapshots', () => {
       export function regex() { return /(a+)+$/.test('a'.repeat(19) + 'b'); }`, 'alice');
     const nested = chain.call('c', 'nested', [], 'alice', 0n, 50_000_000);
     const cold = coldCodeGas(chain.codeOf('c')!.length);
-    expect([nested.returnValue, nested.gasUsed]).toEqual([[163, 78, 36], 21_085 + 280 * GAS.operandCheck + 209_075 + 17 * GAS.returnPerByte + cold]);
+    expect([nested.returnValue, nested.gasUsed]).toEqual([[163, 78, 36], 21_085 + 280 * GAS.operandCheck + 209_075 + 17 * GAS.returnPerByte + cold + (4 * 4 + 3) * GAS.prototypeSeal + 3]);
     const regex = chain.call('c', 'regex', [], 'alice', 0n, 50_000_000);
     // repeat() pays a wrapped built-in's entry (GAS.wrapperEntry) since wrappers called as callbacks were priced,
-    // and the 5 bytes of `false` returned GAS.returnPerByte each.
-    expect([regex.returnValue, regex.gasUsed]).toEqual([false, 12_540_232 + GAS.operandCheck + GAS.wrapperEntry + 5 * GAS.returnPerByte + cold]);
+    // the 5 bytes of `false` returned GAS.returnPerByte each, and the seals of the four top-level functions.
+    expect([regex.returnValue, regex.gasUsed]).toEqual([false, 12_540_232 + GAS.operandCheck + GAS.wrapperEntry + 5 * GAS.returnPerByte + cold + 4 * GAS.prototypeSeal]);
   });
 });
