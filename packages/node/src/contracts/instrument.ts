@@ -40,6 +40,15 @@ function fail(reason: string): never {
 }
 
 
+/** A back-reference costs one matcher step however long its group's capture (see hasBackReference in the prelude). */
+function hasBackReference(pattern: string): boolean {
+  for (let i = pattern.indexOf('\\'); i >= 0 && i + 1 < pattern.length; i = pattern.indexOf('\\', i + 2)) {
+    const c = pattern[i + 1]!;
+    if ((c >= '1' && c <= '9') || c === 'k') return true;
+  }
+  return false;
+}
+
 /**
  * QuickJS compiles regex literals when it builds a contract's snapshot, paid
  * only as cold code: what compiles slowly (see checkRegexp in the prelude)
@@ -47,6 +56,7 @@ function fail(reason: string): never {
  */
 function checkRegexLiteral(pattern: string, flags: string): void {
   if (flags.includes('v')) fail('the RegExp v flag is not supported in contracts');
+  if (hasBackReference(pattern)) fail('back-references are not supported in contracts');
   if (flags.includes('u') && (pattern.includes('\\p{') || pattern.includes('\\P{'))) {
     fail('Unicode property escapes are not supported in contracts');
   }

@@ -884,8 +884,19 @@ function countOf(s, c) {
   for (let at = apply(stringIndexOf, s, [c]); at >= 0; at = apply(stringIndexOf, s, [c, at + 1])) n++;
   return n;
 }
+/* A back-reference compares what its group captured, up to the whole 4 KiB input, at the price of one
+   matcher step: ^(.*)\\1*x on 4,000 characters ran at 80 ns per gas, ~1,400 under the i flag (case
+   folding each character). Any escape of a digit 1-9 or k is refused, in a class too. */
+function hasBackReference(source) {
+  for (let i = apply(stringIndexOf, source, ['\\\\']); i >= 0 && i + 1 < source.length; i = apply(stringIndexOf, source, ['\\\\', i + 2])) {
+    const c = source[i + 1];
+    if ((c >= '1' && c <= '9') || c === 'k') return true;
+  }
+  return false;
+}
 function checkRegexp(source, ignoreCase, unicode, sets) {
   if (sets) fail(SyntaxErrorCtor, 'the RegExp v flag is not supported in contracts');
+  if (hasBackReference(source)) fail(SyntaxErrorCtor, 'back-references are not supported in contracts');
   if (unicode && (apply(stringIndexOf, source, ['\\\\p{']) >= 0 || apply(stringIndexOf, source, ['\\\\P{']) >= 0)) {
     fail(SyntaxErrorCtor, 'Unicode property escapes are not supported in contracts');
   }
