@@ -24,6 +24,13 @@ describe('prepareContract', () => {
     ['top-level await', 'await 1; export function a() {}', /top-level await/],
     ['with statements (strict mode)', 'export function a(o) { with (o) {} }', /bad-contract-source/],
     ['array rest patterns', 'export function a(x) { const [h, ...t] = x; }', /array rest/],
+    // Each copied every other own key natively for one node's gas: ~240,000 ns per gas on 20,000 keys.
+    ['object rest declarations', 'export function a(x) { const { h, ...t } = x; return t; }', /object rest patterns are not supported/],
+    ['object rest parameters', 'export function a({ h, ...t }) { return t; }', /object rest patterns are not supported/],
+    ['object rest assignments', 'export function a(x) { let t; ({ h: t, ...t } = x); return t; }', /object rest patterns are not supported/],
+    ['nested object rest patterns', 'export function a(x) { for (const { p: { ...t } } of x) return t; }', /object rest patterns are not supported/],
+    ['regex back-references', 'export function a(s) { return /(a)\\1/.test(s); }', /back-references are not supported/],
+    ['function declarations directly in a switch case', 'export function a(x) { switch (x) { case 1: function g() {} } }', /function declarations directly in a switch case/],
     ['array destructuring assignments', 'export function a(x) { let h; [h] = x; }', /array destructuring is only supported/],
     ['array destructuring parameters', 'export function a([h]) {}', /array destructuring is only supported/],
     ['nested array patterns', 'export function a(x) { const [[h]] = x; }', /array destructuring is only supported/],

@@ -411,6 +411,13 @@ class Instrumenter {
       case 'ForOfStatement':
         if (node.await === true && !insideFunction) fail('top-level await is not supported');
         return;
+      case 'ObjectPattern':
+        // A rest element copies every other own property natively for one node's gas: `const { a, ...r } = o`
+        // on an object of 20,000 keys took 11 ms for 45 gas (~240,000 ns per gas).
+        for (const property of node.properties as AnyNode[]) {
+          if (property.type === 'RestElement') fail('object rest patterns are not supported; copy with { ...o } and delete');
+        }
+        return;
       case 'ArrayPattern':
         // A rest element would drain an iterator natively, without gas.
         for (const element of node.elements as (AnyNode | null)[]) {
