@@ -44,6 +44,12 @@ export class BanScore {
 export const PENALTY = {
   invalidPow: { persistent: 100, transient: 0 },
   invalidBlock: { persistent: 100, transient: 0 },
+  /**
+   * A block whose transactions repeat under its header's merkle root (CVE-2012-2459): its own
+   * offence, not invalidBlock, because the hash it carries is the honest block's and is never
+   * held invalid (Bitcoin Core's "mutated block").
+   */
+  mutatedBlock: { persistent: 100, transient: 0 },
   invalidTx: { persistent: 10, transient: 0 },
   oversized: { persistent: 100, transient: 0 },
   malformed: { persistent: 100, transient: 0 },

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { blockHash, decodeCompact, encodeCompact, hashToHex, type Block } from '@hackcoin/core';
+import { RuleError, blockHash, computeMerkleRoot, decodeCompact, encodeCompact, hashToHex, type Block } from '@hackcoin/core';
 import { Status } from '../chain/entry.js';
-import { ChainFixture } from '../test-support/chain-fixture.js';
+import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import { BlockIntake } from './block-intake.js';
 import { FakePeers, testLog } from './test-peers.js';
 
@@ -185,5 +185,66 @@ describe('BlockIntake: blame for a served orphan refused when its parent arrives
     expect(fork.fx.chain.tip).toBe(fork.tip);
     expect(fork.peers.offences).toEqual([]);
     expect(fork.intake.unjudgedCount).toBe(3);
+  });
+});
+
+describe('BlockIntake: a CVE-2012-2459 copy of a block', () => {
+  /** A block of two transfers on the tip, [cb, t1, t2], and its copy [cb, t1, t2, t2] under the same header and root. */
+  async function mutatedCopy() {
+    const fx = await ChainFixture.create();
+    fixtures.push(fx);
+    await fx.mine(2);
+    const real = (await fx.branch()).next({ txs: [0n, 1n].map((nonce) => fx.tx(W.minerA, W.bob, 10n, { nonce })) });
+    const mutated: Block = { header: real.header, txs: [...real.txs, real.txs[2]!] };
+    expect(computeMerkleRoot(mutated.txs)).toEqual(real.header.merkleRoot);
+    const peers = new FakePeers();
+    for (const p of ['liar', 'relayer', 'honest']) peers.add(p, { chainWork: 0n });
+    const intake = new BlockIntake(fx.chain, peers, testLog);
+    return { fx, real, mutated, peers, intake };
+  }
+
+  it('penalises its sender under mutatedBlock (bad-txns-duplicate), marks nothing, and takes the honest block with the same header after', async () => {
+    const { fx, real, mutated, peers, intake } = await mutatedCopy();
+    expect(await intake.accept('liar', mutated, { unsolicited: false, served: true })).toEqual({ id: id(real), status: 'invalid', blamed: true });
+    expect(peers.offences.map((o) => [o.peerId, o.offence, o.detail])).toEqual([
+      ['liar', 'mutatedBlock', `bad-txns-duplicate: block ${id(real).slice(0, 16)}: transaction 3 repeats an earlier one under the header's merkle root`],
+    ]);
+    expect(intake.seen.has(id(real))).toBe(false);
+    expect(intake.unjudgedCount).toBe(0);
+    // The chain holds no verdict on the hash: it is the honest block's.
+    expect(fx.chain.getEntry(id(real))).toBeUndefined();
+    expect(await intake.accept('honest', real, { unsolicited: true })).toEqual({ id: id(real), status: 'connected' });
+    expect(fx.chain.tip.id).toBe(id(real));
+    expect(peers.offencesOf('honest')).toEqual([]);
+  });
+
+  it('is penalised also once the honest block is known, which the chain would only call a duplicate', async () => {
+    const { fx, real, mutated, peers, intake } = await mutatedCopy();
+    expect((await fx.chain.processBlock(real)).status).toBe('connected');
+    expect((await fx.chain.processBlock(mutated)).status).toBe('duplicate');
+    expect(await intake.accept('liar', mutated, { unsolicited: false, served: true })).toEqual({ id: id(real), status: 'invalid', blamed: true });
+    expect(peers.offencesOf('liar')).toEqual(['mutatedBlock']);
+    expect(fx.chain.tip.id).toBe(id(real));
+  });
+
+  it('from a relayer of a compact block (blame: false): refused unmarked, nobody penalised', async () => {
+    const { real, mutated, peers, intake } = await mutatedCopy();
+    expect(await intake.accept('relayer', mutated, { unsolicited: true, blame: false })).toEqual({ id: id(real), status: 'invalid', blamed: false });
+    expect(peers.offences).toEqual([]);
+    expect(peers.get('relayer')!.delivered.has(id(real))).toBe(false);
+    expect(intake.seen.has(id(real))).toBe(false);
+  });
+
+  it('the chain alone (consensus): refused as bad-txns-duplicate before it is stored, so the hash is not held invalid', async () => {
+    const { fx, real, mutated } = await mutatedCopy();
+    const err = await fx.chain.processBlock(mutated).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(RuleError);
+    expect((err as RuleError).code).toBe('bad-txns-duplicate');
+    expect(fx.chain.getEntry(id(real))).toBeUndefined();
+    expect(fx.chain.orphanCount).toBe(0);
+    expect((await fx.chain.processBlock(real)).status).toBe('connected');
   });
 });

@@ -6,6 +6,7 @@ import type { PeerSet } from './peer-set.js';
 import { short } from './peer-set.js';
 import { RecentSet } from '../util/recent-set.js';
 import { BlockSenders, type Delivery } from './block-senders.js';
+import { mutation, mutationDetail } from './mutated-block.js';
 
 /** What the intake needs of the chain. */
 export interface BlockSink {
@@ -123,6 +124,11 @@ export class BlockIntake {
    */
   async accept(from: string, block: Block, opts: { unsolicited: boolean; blame?: boolean; served?: boolean }): Promise<IntakeResult> {
     const id = hashToHex(blockHash(block));
+    // Before its hash is marked seen or delivered by anyone: the hash is the honest block's, which must still be
+    // fetched, announced and taken. The chain would refuse the copy too, but as a plain invalid block, or
+    // not at all once the honest block is known (a duplicate).
+    const mutated = mutation(block);
+    if (mutated !== undefined) return this.refuseMutated(from, block, id, mutated, opts.blame !== false);
     this.seen.add(id);
     const peer = this.peers.get(from);
     if (peer) {
@@ -155,6 +161,16 @@ export class BlockIntake {
       if (e.code === 'duplicate' && opts.served !== true) return sent.verdict ?? { id, status: 'invalid', blamed: false };
       return sent.verdict ?? this.judge(from, blame, id, e);
     }
+  }
+
+  /** A CVE-2012-2459 copy (see mutation): refused without the chain, its sender blamed unless it relayed a compact block. */
+  private refuseMutated(from: string, block: Block, id: string, why: string, blame: boolean): IntakeResult {
+    if (!blame) {
+      this.log.warn(`block ${id.slice(0, 16)} relayed before validation by ${short(from)} is mutated: ${why}`);
+      return { id, status: 'invalid', blamed: false };
+    }
+    this.peers.misbehave(from, 'mutatedBlock', mutationDetail(block, why));
+    return { id, status: 'invalid', blamed: true };
   }
 
   /** A verdict the chain reached on a delivered block while processing it or a later block (its fork's tip, its parent). */

@@ -62,7 +62,7 @@ async function setup(compact?: CompactCodec) {
   const tx = (data: Uint8Array) => gossip.validators.get('t')!('sender', data);
   /** Transaction ids in the messages published on the transaction topic, in order. */
   const publishedTxs = () => r0.gossip.published.filter((p) => p.topic === 't').flatMap((p) => decodeRawList(p.data, 256, 1 << 17).map((raw) => txId(decodeTx(raw))));
-  const r0 = { local, peers, gossip, orphans, relay, block, tx, republished, publishedTxs };
+  const r0 = { local, peers, gossip, orphans, relay, intake, block, tx, republished, publishedTxs };
   return r0;
 }
 
@@ -107,6 +107,22 @@ describe('Relay', () => {
     expect(r.local.chain.getEntry(hashToHex(blockHash(invalidSibling)))).toBeDefined();
     expect(r.local.chain.tip).toBe(tip);
     expect(r.peers.offences).toEqual([]);
+  });
+
+  it('a gossiped CVE-2012-2459 copy of a block is rejected under mutatedBlock and not counted as carried by gossip, so the honest block is announced when sync brings it', async () => {
+    const r = await setup();
+    await r.local.mine(2);
+    const real = (await r.local.branch()).next({ txs: [0n, 1n].map((nonce) => r.local.tx(W.minerA, W.bob, 10n, { nonce })) });
+    const mutated = { header: real.header, txs: [...real.txs, real.txs[2]!] };
+    const id = hashToHex(blockHash(real));
+    expect(await r.block(encodeBlock(mutated))).toBe('reject');
+    expect(r.peers.offencesOf('sender')).toEqual(['mutatedBlock']);
+    expect(r.peers.offences[0]!.detail).toMatch(/^bad-txns-duplicate: /);
+    expect(r.relay.gossiped.has(id)).toBe(false);
+    // Sync brings the honest block: it is the tip, and gossip never carried it.
+    expect(await r.intake.accept('syncPeer', real, { unsolicited: false, served: true })).toEqual({ id, status: 'connected' });
+    expect(r.relay.gossiped.has(id)).toBe(false);
+    expect(r.gossip.published.filter((p) => p.topic === 'b')).toHaveLength(2);
   });
 
   it('publishes a block made here exactly once', async () => {

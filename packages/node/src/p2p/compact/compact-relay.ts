@@ -19,6 +19,7 @@ import {
 import type { Chain } from '../../chain/chain.js';
 import { Status, makeEntry, type ChainEntry } from '../../chain/entry.js';
 import { blockFaultScore } from '../block-intake.js';
+import { mutation, mutationDetail } from '../mutated-block.js';
 import type { Logger } from '../../util/logger.js';
 import type { Validation } from '../libp2p.js';
 import type { PeerSet } from '../peer-set.js';
@@ -305,12 +306,20 @@ export class CompactRelay {
    * at fault. The block is dropped with the announcement: once known here,
    * every correct announcement of it would be ignored and gossip would carry
    * it no further from us; a correct one, or sync, still brings it.
+   * A block that repeats transactions under its header's root matches an
+   * announcement that repeats their short ids, so it is refused first, before
+   * it is cached, handed on or forwarded, under its own offence.
    */
   private async full(from: string, cb: CompactBlock, hash: Uint8Array, why: string): Promise<Block | Refusal> {
     this.counters.fullFallbacks++;
     this.d.log.debug('compact block %s from %s: %s, fetching it whole', hashToHex(hash).slice(0, 16), short(from), why);
     const block = await this.d.fullBlock(from, hash);
     if (!block) return 'ignore';
+    const mutated = mutation(block);
+    if (mutated !== undefined) {
+      this.d.peers.misbehave(from, 'mutatedBlock', mutationDetail(block, mutated));
+      return 'reject';
+    }
     const wrong = mismatch(cb, block);
     if (wrong === undefined) return block;
     this.d.peers.misbehave(from, 'malformed', `cmpct-block-mismatch: ${wrong}`);

@@ -1,4 +1,5 @@
 import { computeMerkleRoot, equalBytes, headerHash, txHash, type Block, type Transaction } from '@hackcoin/core';
+import { repeatedTx } from '../mutated-block.js';
 import type { CompactBlock } from './messages.js';
 import { shortId, shortIdKey } from './short-id.js';
 import type { SipKey } from './siphash.js';
@@ -30,7 +31,7 @@ export interface PartialBlock {
 }
 
 /** Why a compact block cannot be finished from what we have: each one means "fetch the full block", nobody is blamed. */
-export type FallbackReason = 'duplicate-short-ids' | 'merkle-mismatch' | 'blocktxn-mismatch';
+export type FallbackReason = 'duplicate-short-ids' | 'merkle-mismatch' | 'blocktxn-mismatch' | 'mutated';
 
 export type Rebuilt = { kind: 'complete'; block: Block; fromPool: number } | { kind: 'partial'; partial: PartialBlock } | { kind: 'fallback'; reason: FallbackReason };
 
@@ -131,8 +132,17 @@ export function mismatch(cb: CompactBlock, block: Block): string | undefined {
   return undefined;
 }
 
+/**
+ * The rebuilt block, if its body is the one its header commits to. A root
+ * that matches is not enough: a prefilled transaction repeated by a short id
+ * rebuilds a list that repeats its tail under the honest root
+ * (CVE-2012-2459), which would be forwarded before validation and refused
+ * after; as Bitcoin Core's FillBlock does for a mutated block, the full block
+ * decides, and its sender answers for it (CompactRelay.full).
+ */
 function finish(p: PartialBlock): Rebuilt {
   const txs = p.slots as Transaction[];
   if (!equalBytes(computeMerkleRoot(txs), p.cb.header.merkleRoot)) return { kind: 'fallback', reason: 'merkle-mismatch' };
+  if (repeatedTx(txs) !== undefined) return { kind: 'fallback', reason: 'mutated' };
   return { kind: 'complete', block: { header: p.cb.header, txs }, fromPool: p.fromPool };
 }
