@@ -92,6 +92,8 @@ export class FullNode {
           port: config.stratumPort,
           difficulty: config.stratumDifficulty,
           shareIntervalSeconds: config.stratumShareInterval,
+          maxConnectionsPerIp: config.stratumMaxPerIp,
+          maxConnections: config.stratumMaxConnections,
           payoutConfirmations: config.poolPayoutConfirmations,
           minFeeRate: config.minFeeRate,
           db,

@@ -67,6 +67,14 @@ describe('configuration precedence: flag > env > file > default', () => {
     expect(() => loadConfig([], { STATE_FLUSH_BLOCKS: '0' })).toThrow(/STATE_FLUSH_BLOCKS/);
   });
 
+  it('takes the pool connection limits STRATUM_MAX_PER_IP (default 64) and STRATUM_MAX_CONNECTIONS (default 1,024)', () => {
+    expect([loadConfig([], {}).stratumMaxPerIp, loadConfig([], {}).stratumMaxConnections]).toEqual([64, 1024]);
+    const farm = loadConfig(['--stratum-max-per-ip', '500'], { STRATUM_MAX_CONNECTIONS: '4096' });
+    expect([farm.stratumMaxPerIp, farm.stratumMaxConnections]).toEqual([500, 4096]);
+    expect(() => loadConfig([], { STRATUM_MAX_PER_IP: '0' })).toThrow(/STRATUM_MAX_PER_IP/);
+    expect(() => loadConfig([], { STRATUM_MAX_CONNECTIONS: '1.5' })).toThrow(/STRATUM_MAX_CONNECTIONS/);
+  });
+
   it('takes STATE_CACHE_MB in MiB (default 384), from 4', () => {
     expect(loadConfig([], {}).stateCacheBytes).toBe(384 * 1024 * 1024);
     expect(loadConfig(['--state-cache', '64'], {}).stateCacheBytes).toBe(64 * 1024 * 1024);

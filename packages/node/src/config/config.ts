@@ -27,6 +27,8 @@ const KEYS = {
   STRATUM_PORT: 'stratum',
   STRATUM_DIFFICULTY: 'stratum-difficulty',
   STRATUM_SHARE_INTERVAL: 'stratum-share-interval',
+  STRATUM_MAX_PER_IP: 'stratum-max-per-ip',
+  STRATUM_MAX_CONNECTIONS: 'stratum-max-connections',
   METRICS_PORT: 'metrics-port',
   POOL_PAYOUT_CONFIRMATIONS: 'pool-payout-confirmations',
   POOL_URL: 'pool',
@@ -72,6 +74,10 @@ export interface NodeConfig {
   stratumDifficulty: number;
   /** Seconds between one miner's shares that the pool's vardiff aims at. */
   stratumShareInterval: number;
+  /** Pool connections per IPv4 address or IPv6 /64 (miners behind one NAT or proxy share one). */
+  stratumMaxPerIp: number;
+  /** Pool connections in all: each holds a file descriptor and buffers. */
+  stratumMaxConnections: number;
   /** Prometheus /metrics port; off when undefined. */
   metricsPort?: number;
   poolPayoutConfirmations: number;
@@ -133,6 +139,8 @@ const schema = z.object({
   STRATUM_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   STRATUM_DIFFICULTY: z.coerce.number().positive().optional(),
   STRATUM_SHARE_INTERVAL: z.coerce.number().min(0.1).max(3600).default(5),
+  STRATUM_MAX_PER_IP: z.coerce.number().int().min(1).max(65_536).default(64),
+  STRATUM_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(65_536).default(1_024),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   POOL_PAYOUT_CONFIRMATIONS: z.coerce.number().int().min(1).optional(),
   POOL_URL: z.string().regex(/^stratum\+tcp:\/\/[^:/]+:\d+\/?$/, 'must look like stratum+tcp://host:port').optional(),
@@ -269,6 +277,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): NodeConfig {
     // Regtest blocks need ~2 hashes: shares must be easy there too.
     stratumDifficulty: c.STRATUM_DIFFICULTY ?? (c.NETWORK === 'regtest' ? 1e-9 : 0.01),
     stratumShareInterval: c.STRATUM_SHARE_INTERVAL,
+    stratumMaxPerIp: c.STRATUM_MAX_PER_IP,
+    stratumMaxConnections: c.STRATUM_MAX_CONNECTIONS,
     metricsPort: c.METRICS_PORT,
     poolPayoutConfirmations: c.POOL_PAYOUT_CONFIRMATIONS ?? (c.NETWORK === 'regtest' ? 1 : 10),
     poolUrl: c.POOL_URL,

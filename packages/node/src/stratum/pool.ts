@@ -19,6 +19,8 @@ export interface PoolOptions {
   difficulty: number;
   /** Seconds between one miner's shares that vardiff aims at. */
   shareIntervalSeconds?: number;
+  maxConnectionsPerIp?: number;
+  maxConnections?: number;
   payoutConfirmations: number;
   minFeeRate: bigint;
   db: Database;
@@ -42,6 +44,8 @@ export class Pool {
       poolAddress: address,
       initialDifficulty: o.difficulty,
       shareIntervalSeconds: o.shareIntervalSeconds,
+      maxConnectionsPerIp: o.maxConnectionsPerIp,
+      maxConnections: o.maxConnections,
       windowStore: new PplnsStore(o.db),
     });
     this.payouts = new PoolPayouts(
