@@ -493,8 +493,11 @@ class Instrumenter {
         return;
       case 'BlockStatement':
       case 'StaticBlock': {
-        const seals = sealDeclarations(node.body as AnyNode[]);
-        if (seals !== '') this.insert((node.start as number) + 1, seals, 0);
+        const statements = node.body as AnyNode[];
+        const seals = sealDeclarations(statements);
+        // A static block starts at `static`, not at its brace: its first statement is where its code starts.
+        const at = node.type === 'StaticBlock' ? (statements[0]!.start as number) : (node.start as number) + 1;
+        if (seals !== '') this.insert(at, seals, 0);
         return;
       }
       case 'SwitchCase':

@@ -56,6 +56,36 @@ describe('prototype chains', () => {
     expect(run(`${deep} const B = function () {}.bind(null); class X extends B {} return 1;`).reason).toBe(reason);
   });
 
+  it.each([
+    // A review's ways around the first version of the cap: a prototype defined on a bound function or on
+    // Proxy, then used as new.target; an API function's writable prototype; a prototype redefined by the
+    // argument list's getter after new.target was checked.
+    ['new.target a bound function given a prototype', "const b = (function () {}).bind(); Object.defineProperty(b, 'prototype', { value: o }); o = Reflect.construct(Object, [], b);"],
+    ['new.target a bound function whose prototype is redefined each time', "Object.defineProperty(B, 'prototype', { value: o, writable: false, configurable: true }); o = Reflect.construct(Object, [], B);"],
+    ['new.target Proxy given a prototype', "Object.defineProperty(Proxy, 'prototype', { value: o, configurable: true }); o = Reflect.construct(Object, [], Proxy);"],
+    ['an API function as a constructor', 'require.prototype = o; o = new require(1);'],
+  ])('a 20,000-link chain through %s is refused', (_how, step) => {
+    const r = run(`const B = (function () {}).bind(); ${attack(step)}`, [20_000]);
+    expect(r.status).toBe('reverted');
+    expect([LIMIT_REASON, "TypeError: 'prototype' is read-only", 'TypeError: only a class, a function or a built-in constructor can be extended or stand as new.target in contracts']).toContain(r.reason);
+  });
+
+  it('an argument list cannot swap new.target\'s prototype after it was checked', () => {
+    const r = run(`const b = (function () {}).bind(); const benign = {}; const deep = Object.create(Object.create(null));
+      Object.defineProperty(b, 'prototype', { value: benign, writable: false, configurable: true });
+      const list = { get length() { Object.defineProperty(b, 'prototype', { value: deep, writable: false, configurable: true }); return 0; } };
+      const made = Reflect.construct(Object, list, b);
+      return Object.getPrototypeOf(made) === deep;`);
+    expect([r.status, r.reason]).toEqual(['reverted', 'TypeError: only a class, a function or a built-in constructor can be extended or stand as new.target in contracts']);
+  });
+
+  it('the contract API functions have a read-only prototype, and function declarations in a static block are sealed', () => {
+    const r = run(`class A { static g; static { function h() {} A.g = h; } }
+      const w = (f) => Object.getOwnPropertyDescriptor(f, 'prototype').writable;
+      return [w(require), w(balance), w(transfer), w(emit), w(call), w(storage.get), w(storage.set), w(A.g)];`);
+    expect([r.status, r.value]).toEqual(['success', [false, false, false, false, false, false, false, false]]);
+  });
+
   it('proxies of functions are refused: a get trap could name any prototype for new', () => {
     const r = run('const P = new Proxy(function () {}, {}); return 1;');
     expect(r.reason).toBe('TypeError: proxies of functions are not supported in contracts');

@@ -775,8 +775,15 @@ setMethod(FunctionProto, 'apply', function (thisArg, list) {
   return apply(this, thisArg, list === undefined || list === null ? [] : argumentList(list));
 });
 setMethod(Reflect, 'apply', function (target, thisArg, list) { return apply(target, thisArg, argumentList(list)); });
+/* The argument list is copied first: its length and elements may be contract getters, which could
+   redefine new.target's prototype after the check below (see fixedPrototype). */
 setMethod(Reflect, 'construct', function (target, list, newTarget) {
-  return arguments.length < 3 ? construct(target, argumentList(list)) : construct(target, argumentList(list), newTarget);
+  charge(K.wrapperEntry);
+  const args = argumentList(list);
+  if (arguments.length < 3) return construct(target, args);
+  const p = fixedPrototype(newTarget);
+  if (p !== null && (typeof p === 'object' || typeof p === 'function')) chainRoom(p, 1);
+  return construct(target, args, newTarget);
 });
 /* A bound function passes its bound arguments natively on every call: it is bound to a function that
    pays for them each time (name and length are those of that function, not of the target). */
@@ -1071,6 +1078,7 @@ const objectSetPrototypeOf = O.setPrototypeOf, reflectSetPrototypeOf = R.setProt
 const objectDefineProperties = O.defineProperties;
 const protoAccessor = getOwnPropertyDescriptor(O.prototype, '__proto__');
 function prototypeKept(o, p) {
+  charge(K.wrapperEntry);
   if (p === null || o === null || (typeof o !== 'object' && typeof o !== 'function')) return;
   if (isProxy(o) || getPrototypeOf(o) !== p) fail(TypeErrorCtor, "changing an object's prototype is not supported in contracts");
 }
@@ -1089,22 +1097,18 @@ setMethod(O, 'defineProperties', function defineProperties(o, properties) {
   charge(K.wrapperEntry + enumCost(properties));
   return apply(objectDefineProperties, O, arguments);
 });
-/* Reflect.construct's new.target decides the new object's prototype by reading its prototype property:
-   only one that is the target's own and never changes (a bound function has none: it reads on up the
-   chain, which a contract may give a getter). */
+/* Reflect.construct's new.target and a class heritage give the new object's prototype by their
+   prototype property: only one of their own that can never change (a bound function has none and
+   reads on up its chain, which a contract may give a getter; a contract may define a configurable one
+   on it). Its chain is checked by the caller. */
 function fixedPrototype(C) {
   if (typeof C !== 'function') return;
   const d = getOwnPropertyDescriptor(C, 'prototype');
-  if (d === undefined || !hasOwn(d, 'value') || d.writable !== false) {
+  if (d === undefined || !hasOwn(d, 'value') || d.writable !== false || d.configurable !== false) {
     fail(TypeErrorCtor, 'only a class, a function or a built-in constructor can be extended or stand as new.target in contracts');
   }
   return d.value;
 }
-const meteredConstruct = R.construct;
-setMethod(R, 'construct', function construct(target, list, newTarget) {
-  if (arguments.length >= 3) fixedPrototype(newTarget);
-  return apply(meteredConstruct, R, arguments);
-});
 /* Function declarations and expressions: their prototype property becomes read-only as they are made
    (the instrumenter inserts the call), so an instance's chain is one longer than a prototype checked
    when its class was made. Arrows, methods and accessors have none. */
@@ -1126,11 +1130,17 @@ function __hc_ex(C) {
 function __hc_pr(p) {
   return p !== null && (typeof p === 'object' || typeof p === 'function') ? chainRoom(p, 1) : p;
 }
+
+function global(name, value) { defineProperty(G, name, { value: value, writable: false, configurable: false, enumerable: false }); }
+
+const apiGlobals = [['storage', storage], ['balance', balance], ['transfer', transfer], ['emit', emit], ['require', require], ['call', call]];
+
 /* Functions the prelude made and contracts can reach (wrappers, API functions) get the same read-only
    prototype property: walked once, into the base snapshot. */
 (function sealReachable() {
   const seen = new WeakSetCtor();
   const stack = [G];
+  for (let i = 0; i < apiGlobals.length; i++) stack.push(apiGlobals[i][1]);
   while (stack.length > 0) {
     const x = stack.pop();
     if (x === null || (typeof x !== 'object' && typeof x !== 'function') || apply(weakSetHas, seen, [x])) continue;
@@ -1146,10 +1156,6 @@ function __hc_pr(p) {
     }
   }
 })();
-
-function global(name, value) { defineProperty(G, name, { value: value, writable: false, configurable: false, enumerable: false }); }
-
-const apiGlobals = [['storage', storage], ['balance', balance], ['transfer', transfer], ['emit', emit], ['require', require], ['call', call]];
 
 /* Per call (everything above ran once, before the engine's snapshot). The
    shape of run() is part of the stack-parity measurement below: keep it. */
