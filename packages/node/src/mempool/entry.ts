@@ -33,6 +33,8 @@ export interface MempoolEntry {
    * they compete for it as if they filled its bytes. Policy, never consensus, so a float is fine.
    */
   feeRate: number;
+  /** The size `feeRate` is over; a package's rate is its fees over the sum of these. */
+  vsize: number;
   /** A contract transaction's declared gas limit, as the block's gas budget counts it (0 for a plain transfer). */
   gasLimit: number;
   /** Unix seconds when first seen. */
@@ -51,6 +53,7 @@ export function makeMempoolEntry(tx: TransferTx, backend: SignatureBackend, para
     fee = BigInt(intrinsicGas(tx, params, payload)) * payload.gasPrice;
     gasLimit = payload.gasLimit;
   }
+  const vsize = Math.max(size, (gasLimit * params.maxBlockSize) / params.maxBlockGas);
   return {
     tx,
     hash: txHash(tx),
@@ -60,7 +63,8 @@ export function makeMempoolEntry(tx: TransferTx, backend: SignatureBackend, para
     recipientKey: addressKey(tx.to),
     size,
     fee,
-    feeRate: Number(fee) / Math.max(size, (gasLimit * params.maxBlockSize) / params.maxBlockGas),
+    feeRate: Number(fee) / vsize,
+    vsize,
     gasLimit,
     time,
   };

@@ -104,11 +104,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
   private readonly maxPending: number;
   private readonly maxBytes: number;
   private readonly now: () => number;
-  private readonly evictable = new EvictionIndex(
-    (e) => this.byId.get(e.id) === e && tailOf(this.bySender.get(e.senderKey)!) === e,
-    () => [...this.bySender.values()].map(tailOf),
-    () => this.bySender.size,
-  );
+  private readonly evictable = new EvictionIndex((k) => this.bySender.get(k));
   private readonly rollingFee: RollingMinFee;
   private readonly refusedPayloads = new Map<string, Refusal>();
   private readonly refusedOldest = new OldestFirst(this.refusedPayloads);
@@ -483,8 +479,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     const paying = this.byRecipient.get(entry.recipientKey) ?? new Set<MempoolEntry>();
     paying.add(entry);
     this.byRecipient.set(entry.recipientKey, paying);
-    // Runs are gap-free above the account's nonce: without a successor it is the new last nonce.
-    if (!run.has(tx.nonce + 1n)) this.evictable.touch(entry);
+    this.evictable.touch(entry.senderKey);
     this.totalBytes += entry.size;
     this.changes++;
     if (persist) ops.push({ type: 'put', key: key(Prefix.mempool, entry.hash), value: encodeTx(tx) });
@@ -509,13 +504,23 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
   }
 
   /**
-   * Makes room by dropping the cheapest sender-run tail, if it pays less than the newcomer (the
-   * newcomer's own earlier nonce would leave a gap before it), and raises the rolling floor.
+   * Makes room by dropping the lowest-scoring suffix of any other sender's run (last nonces first,
+   * so no gap is ever left), judged by its total fee over its total size as Core judges a
+   * transaction with its descendants, if that pays less per byte than the newcomer; then raises
+   * the rolling floor above it. The newcomer's own sender is passed over: its nonces all come
+   * before the newcomer's, which would be left behind a gap.
    */
   private evictFor(entry: MempoolEntry, ops: BatchOp[]): void {
     const worst = this.evictable.lowest(entry.senderKey);
-    if (!worst || worst.feeRate >= entry.feeRate) reject('mempool-full', 'fee rate too low for a full mempool', 0);
-    this.removeEntry(worst, 'evicted', ops);
+    if (!worst || worst.feeRate >= entry.feeRate) {
+      const cheapest = worst ? `: the cheapest evictable package pays ${worst.feeRate.toFixed(2)} units/byte` : '';
+      reject('mempool-full', `fee rate too low for a full mempool${cheapest}`, 0);
+    }
+    const run = this.bySender.get(worst.senderKey)!;
+    for (let n = worst.to; n >= worst.from; n--) {
+      const e = run.get(n);
+      if (e) this.removeEntry(e, 'evicted', ops);
+    }
     this.rollingFee.evicted(worst.feeRate);
   }
 
@@ -526,8 +531,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     const run = this.bySender.get(e.senderKey);
     if (run?.get(e.tx.nonce) === e) run.delete(e.tx.nonce);
     if (run && run.size === 0) this.bySender.delete(e.senderKey);
-    // Only when the last nonce went does the sender have a new one (a block removes the first ones).
-    else if (run && !run.has(e.tx.nonce + 1n)) this.evictable.touch(tailOf(run));
+    this.evictable.touch(e.senderKey);
     const paying = this.byRecipient.get(e.recipientKey);
     paying?.delete(e);
     if (paying?.size === 0) this.byRecipient.delete(e.recipientKey);
