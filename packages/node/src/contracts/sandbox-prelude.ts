@@ -336,28 +336,39 @@ function chainRoom(p, extra) {
   }
   return p;
 }
-function proxiedTarget(target) {
+/* A lookup that reaches a proxy looks its trap up on the handler, then, with no trap, goes on to the
+   target: a proxy weighs one link plus its handler's chain plus its target's. Counting the target
+   alone, new Proxy(new Proxy(T, D), D) doubled the work of each level: 28 levels held one lookup
+   for 33 s. The weight is remembered as the proxy's chain length; neither part can change. */
+function proxyWeight(target, handler) {
   /* A function's proxy could stand as a constructor or new.target whose prototype a get trap decides. */
   if (typeof target === 'function') fail(TypeErrorCtor, 'proxies of functions are not supported in contracts');
-  if (target !== null && typeof target === 'object') chainRoom(target, 1);
-  return target;
+  let weight = 1;
+  if (target !== null && typeof target === 'object') weight += chainLength(target);
+  if (handler !== null && (typeof handler === 'object' || typeof handler === 'function')) weight += chainLength(handler);
+  if (weight > K.maxPrototypeChain) fail(TypeErrorCtor, 'prototype chains are limited to ' + K.maxPrototypeChain + ' objects in contracts');
+  return weight;
 }
 
 /* Proxies are tracked so array wrappers can refuse them: a length trap could
    report a small length to the meter and a huge one to the native method. */
 const ProxyCtor = Proxy, proxyRevocable = Proxy.revocable;
 defineProperty(ProxyCtor, 'revocable', { value: function revocable(target, handler) {
-  const r = proxyRevocable(proxiedTarget(target), handler);
+  const weight = proxyWeight(target, handler);
+  const r = proxyRevocable(target, handler);
   apply(weakSetAdd, proxies, [r.proxy]);
   apply(weakMapSet, proxyTargets, [r.proxy, target]);
+  rememberLength(r.proxy, weight);
   return r;
 }, writable: false, configurable: false });
 const proxyWrapper = new ProxyCtor(ProxyCtor, {
   construct: function (t, args, newTarget) {
-    const target = proxiedTarget(args[0]);
+    const target = args[0];
+    const weight = proxyWeight(target, args[1]);
     const p = construct(t, args, newTarget === proxyWrapper ? t : newTarget);
     apply(weakSetAdd, proxies, [p]);
     apply(weakMapSet, proxyTargets, [p, target]);
+    rememberLength(p, weight);
     return p;
   },
 });
