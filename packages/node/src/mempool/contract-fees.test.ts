@@ -32,7 +32,8 @@ describe('contract transactions are ranked by the fee they are sure to pay', () 
     const fx = await funded();
     const fits = [fx.callToNoContract(W.alice, 0n, 50_000_000, 3n), fx.callToNoContract(W.alice, 1n, 50_000_000, 3n), fx.callToNoContract(W.carol, 0n, 50_000_000, 3n), fx.callToNoContract(W.carol, 1n, 50_000_000, 3n)];
     const over = fx.callToNoContract(W.bob, 0n, 50_000_000, 2n);
-    const behind = fx.tx(W.bob, W.alice, 1n, { nonce: 1n, fee: 1_000_000n });
+    // Paying little, so bob's package (the call with it) still ranks below the calls that fit.
+    const behind = fx.tx(W.bob, W.alice, 1n, { nonce: 1n, fee: 300n });
     const transfer = fx.tx(W.dave, W.alice, 1n);
     for (const tx of [...fits, over, behind, transfer]) await fx.mempool.add(tx);
     expect(new Set(fx.mempool.select(100, 1_000_000).map(id))).toEqual(new Set([...fits, transfer].map(id)));

@@ -255,7 +255,7 @@ describe('Mempool limits and selection', () => {
     expect(poolIds(fx)).toEqual(new Set([id(a0), id(b0), id(c0)]));
   });
 
-  it("select() orders by fee rate while keeping each sender's nonce order", async () => {
+  it("select() takes each sender's next nonces as a package, richest per byte first, in nonce order", async () => {
     const fx = await funded();
     const a0 = fx.tx(W.alice, W.dave, COIN, { nonce: 0n, fee: 200n });
     const a1 = fx.tx(W.alice, W.dave, COIN, { nonce: 1n, fee: 5_000n });
@@ -263,9 +263,11 @@ describe('Mempool limits and selection', () => {
     const c0 = fx.tx(W.carol, W.dave, COIN, { nonce: 0n, fee: 3_000n });
     const c1 = fx.tx(W.carol, W.dave, COIN, { nonce: 1n, fee: 2_500n });
     for (const tx of [a0, a1, b0, c0, c1]) await fx.mempool.add(tx);
-    const order = ids([c0, c1, b0, a0, a1]);
+    // Alice's 5,000 pulls her 200 in as a package paying 17.7 per byte, ahead of carol's second (17.0).
+    const order = ids([c0, a0, a1, c1, b0]);
     expect(ids(fx.mempool.select(100, 1_000_000))).toEqual(order);
-    expect(ids(fx.mempool.select(2, 1_000_000))).toEqual(order.slice(0, 2));
+    // Two transactions: alice's pair does not fit after c0, her head alone pays least.
+    expect(ids(fx.mempool.select(2, 1_000_000))).toEqual(ids([c0, c1]));
     expect(ids(fx.mempool.select(100, 3 * 147))).toEqual(order.slice(0, 3));
     // entries() is by fee rate alone
     expect(fx.mempool.entries().map((e) => e.id)).toEqual(ids([a1, c0, c1, b0, a0]));
@@ -381,7 +383,8 @@ describe('Mempool and the chain', () => {
     expect(poolIds(fx)).toEqual(expected);
     expect(fx.mempool.nextNonce(W.alice.address, 0n)).toBe(2n);
     expect(fx.mempool.bytes).toBe(4 * 147);
-    expect(ids(fx.mempool.select(10, 1_000_000))).toEqual(ids([c0r, b0, a0, a1]));
+    // Alice's 3,000 pulls her first nonce in as a package paying more per byte than bob's 1,500.
+    expect(ids(fx.mempool.select(10, 1_000_000))).toEqual(ids([c0r, a0, a1, b0]));
 
     // restart again, but let a block confirm a conflicting bob nonce 0 before the mempool loads
     await fx.reopen({ loadMempool: false });

@@ -19,12 +19,12 @@ import {
   type SignatureBackend,
   type TransferTx,
 } from '@hackcoin/core';
+import { selectPackages } from './package-select.js';
 import type { Chain } from '../chain/chain.js';
 import type { Database, BatchOp } from '../store/db.js';
 import { Prefix, key } from '../store/keys.js';
 import { GroupWriter } from '../store/group-writer.js';
 import type { Logger } from '../util/logger.js';
-import { MaxHeap } from '../util/heap.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { OldestFirst } from '../util/oldest-first.js';
@@ -258,41 +258,15 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
   }
 
   /**
-   * Transactions for a block template: highest fee rate first, each sender's
-   * in nonce order (a heap over every sender's next transaction). Contract
-   * transactions' declared gas is counted against the block's gas limit as
-   * assembly counts it: one that would pass it is passed over here, so it
-   * spends none of the byte or count budget that assembly would then leave
-   * unused. Whatever is passed over (too big, over the gas, or in `skip`)
-   * holds back its sender's later nonces, which need it first.
+   * Transactions for a block template, by package (see selectPackages): a sender's next nonces
+   * together, highest total fee rate first. Contract transactions' declared gas is counted against
+   * the block's gas limit as assembly counts it, so one that would pass it spends none of the byte
+   * or count budget that assembly would then leave unused.
    */
   select(maxTxs: number, maxBytes: number, skip: ReadonlySet<string> = new Set()): TransferTx[] {
-    const heap = new MaxHeap<MempoolEntry>((a, b) => a.feeRate > b.feeRate);
-    const runs = new Map<string, MempoolEntry[]>();
-    for (const [k, run] of this.bySender) {
-      const sorted = [...run.values()].sort((a, b) => (a.tx.nonce < b.tx.nonce ? -1 : 1));
-      runs.set(k, sorted);
-      heap.push(sorted[0]!);
-    }
-    const out: TransferTx[] = [];
-    const cursor = new Map<string, number>();
-    let bytes = 0;
-    let gas = 0;
-    while (heap.size > 0 && out.length < maxTxs) {
-      const e = heap.pop()!;
-      const skipped = skip.has(e.id);
-      if (!skipped && (bytes + e.size > maxBytes || gas + e.gasLimit > this.o.params.maxBlockGas)) continue;
-      if (!skipped) {
-        out.push(e.tx);
-        bytes += e.size;
-        gas += e.gasLimit;
-      }
-      const i = (cursor.get(e.senderKey) ?? 0) + 1;
-      cursor.set(e.senderKey, i);
-      const next = runs.get(e.senderKey)![i];
-      if (next) heap.push(next);
-    }
-    return out;
+    const runs: MempoolEntry[][] = [];
+    for (const run of this.bySender.values()) runs.push([...run.values()].sort((a, b) => (a.tx.nonce < b.tx.nonce ? -1 : 1)));
+    return selectPackages(runs, { maxTxs, maxBytes, maxGas: this.o.params.maxBlockGas, skip });
   }
 
   /**
