@@ -44,6 +44,8 @@ const MapCtor = Map, mapGet = Map.prototype.get, mapSet = Map.prototype.set;
 const WeakMapCtor = WeakMap, weakMapGet = WeakMap.prototype.get, weakMapSet = WeakMap.prototype.set;
 const setSizeGetter = getOwnPropertyDescriptor(Set.prototype, 'size').get;
 const mapSizeGetter = getOwnPropertyDescriptor(Map.prototype, 'size').get;
+const NativeSet = Set, setAdd = Set.prototype.add, setHas = Set.prototype.has, setValues = Set.prototype.values, mapKeys = Map.prototype.keys;
+const setIteratorNext = getPrototypeOf(new Set().values()).next, mapIteratorNext = getPrototypeOf(new Map().keys()).next;
 const TypedArrayProto = getPrototypeOf(Uint8Array.prototype);
 const taLength = getOwnPropertyDescriptor(TypedArrayProto, 'length').get;
 const abByteLength = getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
@@ -144,6 +146,38 @@ function chargeConversions(args) {
   for (let i = 0; i < args.length; i++) n += longChars(args[i]);
   if (n > 0) charge(n * K.toNumberPerChar);
 }
+/* ToPrimitive with the number hint, as the engine would run it (Symbol.toPrimitive, else valueOf then
+   toString, each looked up once): a built-in converting an object converts the string its valueOf hands
+   back natively, unpaid (Number(new String('1'.repeat(4096))) ran at ~1,500 ns per gas). The primitive
+   is passed on instead of the object, so its conversion is paid by chargeConversions. */
+function toPrimitiveNumber(x) {
+  if (x === null || (typeof x !== 'object' && typeof x !== 'function')) return x;
+  const exotic = x[Symbol.toPrimitive];
+  if (exotic !== undefined && exotic !== null) {
+    const r = apply(exotic, x, ['number']);
+    if (r !== null && (typeof r === 'object' || typeof r === 'function')) fail(TypeErrorCtor, 'cannot convert object to primitive value');
+    return r;
+  }
+  const valueOf = x.valueOf;
+  if (typeof valueOf === 'function') {
+    const r = apply(valueOf, x, []);
+    if (r === null || (typeof r !== 'object' && typeof r !== 'function')) return r;
+  }
+  const toString = x.toString;
+  if (typeof toString === 'function') {
+    const r = apply(toString, x, []);
+    if (r === null || (typeof r !== 'object' && typeof r !== 'function')) return r;
+  }
+  fail(TypeErrorCtor, 'cannot convert object to primitive value');
+}
+/* The first count arguments, which a built-in converts to numbers: objects become primitives here first
+   (a later argument may be a callback's extra, or a flag the built-in only tests for truth). */
+function numericArguments(args, count) {
+  const n = count < args.length ? count : args.length;
+  for (let i = 0; i < n; i++) args[i] = toPrimitiveNumber(args[i]);
+  chargeConversions(args);
+  return args;
+}
 /* Elements a typed array converts to numbers. */
 function chargeElementConversions(arr) {
   if (!isPlainArray(arr)) return;
@@ -212,7 +246,7 @@ function drain(x) {
   const next = iterator.next;
   const out = [];
   for (;;) {
-    charge(K.builtinBase + K.perElement);
+    charge(K.drainStep);
     const step = apply(next, iterator, []);
     if (step === null || typeof step !== 'object') fail(TypeErrorCtor, 'iterator result is not an object');
     if (step.done) return out;
@@ -276,6 +310,8 @@ delete String.raw;
    million elements, escape past the string cap), 2,400-3,100 ns a gas where a metered loop costs 14. */
 delete Math.sumPrecise;
 delete RegExp.escape;
+/* Non-standard, and it drained an iterable natively: a million steps for one call's gas. */
+delete Set.groupBy;
 delete DataView.prototype.getBigInt64; delete DataView.prototype.setBigInt64;
 delete DataView.prototype.getBigUint64; delete DataView.prototype.setBigUint64;
 function noCodeGeneration() { throw new TypeErrorCtor('code generation is disabled in contracts'); }
@@ -392,7 +428,12 @@ for (const name of getOwnPropertyNames(ArrayProto)) {
       if (compare === undefined) {
         // The default order compares strings natively: each comparison up to the longest string.
         let longest = 0;
-        for (let i = 0; i < n; i++) { const c = longChars(this[i]); if (c > longest) longest = c; }
+        for (let i = 0; i < n; i++) {
+          const e = this[i];
+          // An object is converted to a string again for every comparison, natively for a String or a RegExp.
+          const c = e !== null && (typeof e === 'object' || typeof e === 'function') ? K.maxStringLength : longChars(e);
+          if (c > longest) longest = c;
+        }
         if (longest > 0) charge(n * ceil(log2(n + 2)) * ceil(longest / K.charsPerGas));
       }
       return apply(original, this, arguments);
@@ -595,7 +636,7 @@ for (const name of ['slice', 'resize', 'transfer', 'transferToFixedLength']) {
 for (const name of getOwnPropertyNames(DataView.prototype)) {
   const original = getOwnPropertyDescriptor(DataView.prototype, name).value;
   if (typeof original !== 'function' || name === 'constructor') continue;
-  setMethod(DataView.prototype, name, function () { chargeConversions(arguments); return apply(original, this, arguments); });
+  setMethod(DataView.prototype, name, function () { return apply(original, this, numericArguments(arguments, original.length)); });
 }
 
 /* Collections built from iterables. */
@@ -608,16 +649,45 @@ function addChars(set, c) { if (c > 0) apply(weakMapSet, setChars, [set, charsOf
 for (const C of [Map, Set, WeakMap, WeakSet]) {
   meterConstructor(C, function (args) { return args[0] === undefined || args[0] === null ? args : [collected(args[0])]; });
 }
+/* The native methods take any set-like object and walk its keys() natively, with whatever next() its
+   iterator's prototype has: a contract's next (Object.prototype.valueOf: never done) held the node
+   forever, and a fake size and keys() walked a million elements for one call's gas. Only a Set or a Map
+   is taken; its elements are copied here, by the captured iterators, one charged step at a time, and
+   the native method gets a record of that copy whose keys() iterates a plain array (whose next is
+   locked). */
+function setRecordOf(other) {
+  let values, next;
+  try { apply(setSizeGetter, other, []); values = setValues; next = setIteratorNext; } catch (e) {
+    __hc_ck(e);
+    try { apply(mapSizeGetter, other, []); values = mapKeys; next = mapIteratorNext; } catch (e2) {
+      __hc_ck(e2);
+      fail(TypeErrorCtor, 'Set methods take a Set or a Map in contracts');
+    }
+  }
+  const iterator = apply(values, other, []);
+  const items = [];
+  /* Added by the captured add: the constructor would look add up on Set.prototype, which a contract may replace. */
+  const copy = construct(NativeSet, []);
+  for (;;) {
+    const step = apply(next, iterator, []);
+    if (step.done) break;
+    charge(K.perElement + K.collectionPerElement);
+    items[items.length] = step.value;
+    apply(setAdd, copy, [step.value]);
+  }
+  return freeze({ __proto__: null, size: items.length,
+    has: function (v) { return apply(setHas, copy, [v]); },
+    keys: function () { return apply(arrayValues, items, []); } });
+}
 for (const name of ['union', 'intersection', 'difference', 'symmetricDifference', 'isSubsetOf', 'isSupersetOf', 'isDisjointFrom']) {
   const original = Set.prototype[name];
   if (typeof original !== 'function') continue;
   setMethod(Set.prototype, name, function (other) {
-    let n = apply(setSizeGetter, this, []);
-    try { n += apply(setSizeGetter, other, []); } catch (e) { __hc_ck(e); }
-    chargeElements(n);
+    chargeElements(apply(setSizeGetter, this, []));
+    const record = setRecordOf(other);
     const chars = charsOf(this) + charsOf(other);
     if (chars > 0) charge(K.setOperationHashes * ceil(chars / K.charsPerGas));
-    const out = apply(original, this, [other]);
+    const out = apply(original, this, [record]);
     if (out !== null && typeof out === 'object') addChars(out, chars);
     return out;
   });
@@ -666,6 +736,20 @@ for (const [target, name] of [[Object, 'fromEntries'], [Object, 'groupBy'], [Map
   setMethod(target, name, function (items, fn) { return apply(original, target, [collected(items), fn]); });
 }
 
+/* QuickJS searches a string for a string naively, up to (n - m + 1) * m comparisons (~2.4 ns each):
+   'a'.repeat(4096).indexOf('a'.repeat(2047) + 'b') ran at ~1,500 ns per gas charged by length alone. */
+function chargeSearch(n, needle) {
+  const m = typeof needle === 'string' ? needle.length : 0;
+  if (m > 1 && n >= m) charge(ceil(((n - m + 1) * m) / K.searchComparisonsPerGas));
+}
+/* A search string that is an object is converted here (its toString may hand back any string), unless it
+   may be a RegExp, which the method refuses or uses as one. */
+function searchString(x) {
+  if (x === null || (typeof x !== 'object' && typeof x !== 'function')) return x;
+  if (x[Symbol.match] !== undefined || regexpSourceOf(x) !== undefined) return x;
+  return toStr(x);
+}
+const searchMethods = { __proto__: null, indexOf: 1, lastIndexOf: 1, includes: 1, split: 1, replace: 1, replaceAll: 1 };
 /* Strings: charge by the length of the receiver and string arguments; creation is capped. */
 const StringProto = String.prototype;
 const stringConstant = { at: 1, charAt: 1, charCodeAt: 1, codePointAt: 1, valueOf: 1, toString: 1, constructor: 1 };
@@ -696,6 +780,8 @@ for (const name of getOwnPropertyNames(StringProto)) {
     wrapped = function () {
       const s = toStr(this);
       charge(K.builtinBase + s.length * K.splitPerChar);
+      if (arguments.length > 0) arguments[0] = searchString(arguments[0]);
+      chargeSearch(s.length, arguments[0]);
       chargeConversions(arguments);
       return madeString(apply(original, s, arguments));
     };
@@ -708,12 +794,36 @@ for (const name of getOwnPropertyNames(StringProto)) {
       chargeChars(s.length + n);
       return capString(apply(original, s, [n, filler]));
     };
+  } else if (name === 'match' || name === 'matchAll' || name === 'search') {
+    /* A pattern that is not a RegExp and has no method of its own for this is compiled natively from its
+       string, free and unchecked (new String('^(a*)\\1$') ran a back-reference): it is compiled here by the
+       metered constructor, as the spec does after looking the method up once. */
+    const symbol = name === 'match' ? Symbol.match : name === 'search' ? Symbol.search : Symbol.matchAll;
+    wrapped = function (pattern) {
+      const s = toStr(this);
+      chargeChars(s.length);
+      chargeConversions(arguments);
+      if (pattern !== undefined && pattern !== null) {
+        if (name === 'matchAll' && regexpSourceOf(pattern) !== undefined && apply(stringIndexOf, toStr(pattern.flags), ['g']) < 0) {
+          fail(TypeErrorCtor, 'String.prototype.matchAll called with a non-global RegExp argument');
+        }
+        const method = pattern[symbol];
+        if (method !== undefined && method !== null) return apply(method, pattern, [s]);
+      }
+      const source = pattern === undefined ? undefined : pattern === null ? 'null' : toStr(pattern);
+      const rx = construct(MeteredRegExp, [source, name === 'matchAll' ? 'g' : undefined]);
+      return apply(rx[symbol], rx, [s]);
+    };
   } else {
     const perChar = hasOwn(unicodeCharPrices, name) ? unicodeCharPrices[name] : 0;
     wrapped = function () {
       const s = toStr(this);
       // localeCompare's argument is converted here, so its length is known (an object's toString could hand back any string).
       const args = name === 'localeCompare' ? [typeof arguments[0] === 'string' ? arguments[0] : StringCtor(arguments[0])] : arguments;
+      if (searchMethods[name] === 1 && args.length > 0) {
+        args[0] = searchString(args[0]);
+        chargeSearch(s.length, args[0]);
+      }
       let n = s.length;
       for (let i = 0; i < args.length; i++) if (typeof args[i] === 'string') n += args[i].length;
       chargeChars(n);
@@ -728,35 +838,54 @@ for (const name of getOwnPropertyNames(StringProto)) {
 for (const [proto, names] of [[ArrayProto, ['at']], [TypedArrayProto, ['at', 'subarray']]]) {
   for (const name of names) {
     const original = proto[name];
-    setMethod(proto, name, function () { chargeConversions(arguments); return apply(original, this, arguments); });
+    setMethod(proto, name, function () { return apply(original, this, numericArguments(arguments, original.length)); });
   }
 }
 /* Index arguments converted from strings. */
 for (const name of ['at', 'charAt', 'charCodeAt', 'codePointAt']) {
   const original = StringProto[name];
   setMethod(StringProto, name, function (i) {
-    if (typeof i !== 'number') chargeConversions(arguments);
+    if (typeof i !== 'number') numericArguments(arguments, 1);
     return apply(original, this, arguments);
   });
 }
 for (const name of getOwnPropertyNames(Math)) {
   const original = Math[name];
   if (typeof original !== 'function') continue;
-  setMethod(Math, name, function () { chargeConversions(arguments); return apply(original, Math, arguments); });
+  const converted = name === 'max' || name === 'min' || name === 'hypot' ? K.maxArguments : original.length;
+  setMethod(Math, name, function () { return apply(original, Math, numericArguments(arguments, converted)); });
 }
+/* A radix other than 10 writes an extreme double digit by digit: (1.7976931348623157e308).toString(7) made
+   ~1,100 digits for one call's gas (~290 ns per gas). */
+const numberValueOf = Number.prototype.valueOf;
 for (const name of ['toString', 'toFixed', 'toExponential', 'toPrecision', 'toLocaleString']) {
   const original = Number.prototype[name];
   if (typeof original !== 'function') continue;
-  setMethod(Number.prototype, name, function () { chargeConversions(arguments); return apply(original, this, arguments); });
+  setMethod(Number.prototype, name, function (radix) {
+    numericArguments(arguments, original.length);
+    if (name === 'toString' && radix !== undefined && radix !== 10) {
+      const v = apply(numberValueOf, this, []);
+      if (!NumberCtor.isSafeInteger(v)) charge(K.radixDigits);
+    }
+    return apply(original, this, arguments);
+  });
 }
-meterConstructor(Number, function (args) { chargeConversions(args); return args; });
+meterConstructor(Number, function (args) { return numericArguments(args, 1); });
 /* An Error made by a constructor has walked the stack already: it is paid for at once (see chargeError).
    The natives' own prototypes point at the wrapped Error, so getPrototypeOf(TypeError) is no way around. */
 let ErrorWrapper;
 for (const C of [Error, TypeError, RangeError, SyntaxError, ReferenceError, URIError, EvalError, G.InternalError, AggregateError]) {
+  /* AggregateError drains its first argument natively, with whatever next() the iterable hands it. */
+  const drains = C === AggregateError;
   const wrapper = new ProxyCtor(C, {
-    construct: function (t, args, newTarget) { return chargeError(construct(t, args, newTarget === wrapper ? t : newTarget)); },
-    apply: function (t, thisArg, args) { return chargeError(apply(t, thisArg, args)); },
+    construct: function (t, args, newTarget) {
+      if (drains) args[0] = __hc_it(args[0]);
+      return chargeError(construct(t, args, newTarget === wrapper ? t : newTarget));
+    },
+    apply: function (t, thisArg, args) {
+      if (drains) args[0] = __hc_it(args[0]);
+      return chargeError(apply(t, thisArg, args));
+    },
   });
   if (C === Error) ErrorWrapper = wrapper;
   else O.setPrototypeOf(C, ErrorWrapper);
@@ -813,10 +942,19 @@ setMethod(FunctionProto, 'bind', function () {
   return apply(nativeBind, metered, arguments);
 });
 setMethod(FunctionProto, 'toString', function toString() { return madeString(apply(functionToString, this, [])); });
+/* Each joins strings a contract chose (name and message, source and flags, the toStringTag): repeated,
+   Error.prototype.toString doubled a string past the 4 KiB cap each call, to a million characters. */
+for (const [proto, name] of [[errorProtos[0], 'toString'], [RegExp.prototype, 'toString'], [O.prototype, 'toString'],
+  [O.prototype, 'toLocaleString'], [Symbol.prototype, 'toString']]) {
+  const original = proto[name];
+  setMethod(proto, name, function () { charge(K.wrapperEntry); return madeString(apply(original, this, arguments)); });
+}
 for (const name of ['parseInt', 'parseFloat', 'escape', 'unescape', 'encodeURI', 'encodeURIComponent', 'decodeURI',
   'decodeURIComponent', 'isNaN', 'isFinite']) {
   const original = G[name];
   G[name] = function () {
+    /* Converted here (an object's toString may hand back any string), then paid by its length. */
+    if (arguments.length > 0 && arguments[0] !== null && (typeof arguments[0] === 'object' || typeof arguments[0] === 'function')) arguments[0] = toStr(arguments[0]);
     const s = arguments[0];
     chargeChars(typeof s === 'string' ? s.length : 0);
     chargeConversions(arguments);
@@ -828,8 +966,7 @@ for (const name of ['fromCharCode', 'fromCodePoint']) {
   const original = String[name];
   setMethod(String, name, function () {
     chargeChars(arguments.length);
-    chargeConversions(arguments);
-    return capString(apply(original, String, arguments));
+    return capString(apply(original, String, numericArguments(arguments, K.maxArguments)));
   });
 }
 
@@ -941,7 +1078,7 @@ for (const sym of [Symbol.split, Symbol.matchAll]) {
     return apply(original, this, arguments);
   });
 }
-meterConstructor(RegExpCtor, function (args) {
+const MeteredRegExp = meterConstructor(RegExpCtor, function (args) {
   const p = args[0];
   const regexpSource = regexpSourceOf(p);
   const source = regexpSource !== undefined ? regexpSource : p === undefined ? '' : toStr(p);
@@ -954,6 +1091,8 @@ meterConstructor(RegExpCtor, function (args) {
     const own = [];
     for (let i = 0; i < flagGetters.length; i++) own[i] = flagGetters[i] !== undefined && apply(flagGetters[i], p, []);
     checkRegexp(source, own[0], own[1], own[2]);
+  } else {
+    checkRegexp(source, false, false, false);
   }
   return [regexpSource !== undefined ? p : source, flags];
 });

@@ -1,0 +1,96 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadContractEngine, type ContractEngine } from './engine.js';
+import { GAS } from './gas-schedule.js';
+import { MemoryChain } from './memory-chain.js';
+
+/**
+ * Built-ins that loop natively over what a contract hands them, found by a sweep of every reachable
+ * built-in: each must stop, and pay per step, whatever the contract's iterators, sizes or patterns do.
+ */
+let engine: ContractEngine;
+beforeAll(async () => {
+  engine = await loadContractEngine();
+});
+
+function run(body: string, gasLimit = 5_000_000): { status: string; value: unknown; reason: string | undefined; gas: number } {
+  const chain = new MemoryChain(engine);
+  chain.deploy('c', `export function f() { ${body} }`, 'alice');
+  const r = chain.call('c', 'f', [], 'alice', 0n, gasLimit);
+  return { status: r.status, value: r.returnValue, reason: r.revertReason, gas: r.gasUsed };
+}
+
+describe('native loops over contract objects', () => {
+  it('a Set method ends whatever next() the Set iterator prototype is given (a never-done next held the node forever)', () => {
+    const r = run('const s = new Set([1]); Object.getPrototypeOf(s.keys()).next = Object.prototype.valueOf; const u = new Set([2]).union(s); return [u.size, u.has(1)];');
+    expect([r.status, r.value]).toEqual(['success', [2, true]]);
+  });
+
+  it('Set methods take only a Set or a Map: a set-like with its own size and keys() walked a million steps for one call', () => {
+    const r = run(`const AV = Array.prototype.values;
+      const like = { size: 0, has: () => false, keys: () => AV.call({ length: 1e6 }) };
+      return new Set([1]).union(like).size;`);
+    expect([r.status, r.reason]).toEqual(['reverted', 'TypeError: Set methods take a Set or a Map in contracts']);
+    const map = run('return [...new Set([1]).union(new Map([[2, 0], [3, 0]]))];');
+    expect(map.value).toEqual([1, 2, 3]);
+  });
+
+  it('AggregateError drains its errors under metering: a never-done iterator runs out of gas', () => {
+    const r = run('const it = { next: Object.prototype.valueOf }; return new AggregateError({ [Symbol.iterator]: () => it }).errors.length;', 2_000_000);
+    expect([r.status, r.gas]).toEqual(['out-of-gas', 2_000_000]);
+    expect(run("return new AggregateError([1, 2], 'm').errors.length;").value).toBe(2);
+  });
+
+  it('Set.groupBy, which drained an iterable natively, is gone', () => {
+    expect(run('return typeof Set.groupBy;').value).toBe('undefined');
+  });
+});
+
+describe('patterns compiled from strings', () => {
+  const refused = 'SyntaxError: back-references are not supported in contracts';
+
+  it('a pattern that is not a RegExp is compiled by the metered constructor in match, matchAll and search', () => {
+    expect(run("return 'aaaa'.search(new String('^(a*)\\\\1$'));").reason).toBe(refused);
+    expect(run("return 'aaaa'.match({ toString() { return '(a)\\\\1'; } });").reason).toBe(refused);
+    expect(run("return [...'aaaa'.matchAll(new String('(a)\\\\1'))].length;").reason).toBe(refused);
+    expect(run("return new RegExp('(a)\\\\1').source;").reason).toBe(refused);
+    // As before for everything else: a RegExp, a string, its own Symbol.search, null and undefined.
+    expect(run("return ['xab'.search(/a/), 'xab'.search('b'), 'xab'.search({ [Symbol.search]: () => 7 }), 'anull'.search(null), 'ab'.match(undefined)[0], [...'aXa'.matchAll('a')].length];").value)
+      .toEqual([1, 2, 7, 1, '', 2]);
+    expect(run("return 'a'.matchAll(/a/);").reason).toBe('TypeError: String.prototype.matchAll called with a non-global RegExp argument');
+  });
+});
+
+describe('strings and numbers built-ins make from contract objects', () => {
+  const gasOf = (body: string, arg: string): number => {
+    const chain = new MemoryChain(engine);
+    chain.deploy('c', `export function f(on) { ${body} }`, 'alice');
+    const on = chain.call('c', 'f', [arg], 'alice', 0n, 5_000_000);
+    const off = chain.call('c', 'f', [''], 'alice', 0n, 5_000_000);
+    expect([on.status, off.status]).toEqual(['success', 'success']);
+    return on.gasUsed - off.gasUsed;
+  };
+
+  it('an object converted to a number pays for the string its valueOf hands back, as a string operand does', () => {
+    // 4,096 digits: ~1,500 ns per gas when the object's string was converted unpaid.
+    const digits = '1'.repeat(4_096);
+    for (const use of ['Number(o)', 'Math.abs(o)', "'abc'.at(o)", 'isNaN(o)']) {
+      const extra = gasOf(`const o = new String(on ? '${digits}' : '1'); return typeof ${use};`, 'x');
+      expect([use, extra >= (4_096 - 64) * GAS.toNumberPerChar - 64]).toEqual([use, true]);
+    }
+  });
+
+  it('Error.prototype.toString cannot double a string past the cap', () => {
+    const r = run("let r = 'x'.repeat(4000); const T = Error.prototype.toString; for (let i = 0; i < 8; i++) { r = T.call({ name: r, message: r }); } return r.length;", 2_000_000);
+    expect([r.status, r.gas]).toEqual(['out-of-gas', 2_000_000]);
+  });
+
+  it('a string search pays for its naive comparisons: (n - m + 1) * m per GAS.searchComparisonsPerGas', () => {
+    const n = 4_096;
+    const m = 2_048;
+    const chain = new MemoryChain(engine);
+    chain.deploy('c', `export function f(m) { const s = 'a'.repeat(${n}); const t = 'a'.repeat(m - 1) + 'b'; return s.indexOf(t); }`, 'alice');
+    const long = chain.call('c', 'f', [m], 'alice', 0n, 5_000_000).gasUsed;
+    const short = chain.call('c', 'f', [1], 'alice', 0n, 5_000_000).gasUsed;
+    expect(long - short).toBeGreaterThanOrEqual(Math.ceil(((n - m + 1) * m) / GAS.searchComparisonsPerGas));
+  });
+});
