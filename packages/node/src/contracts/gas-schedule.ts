@@ -268,6 +268,8 @@ export const LIMITS = {
    * for minutes). An instance of a class five levels deep uses 7.
    */
   maxPrototypeChain: 16,
+  /** Most keys a proxy's ownKeys trap may answer (QuickJS checks them for duplicates pairwise). */
+  maxProxyKeys: 4_096,
   /** Longest identifier (names end up in function names and error stacks). */
   maxIdentifierLength: 128,
   /** Longest array or typed array a metered built-in may create or visit. */
