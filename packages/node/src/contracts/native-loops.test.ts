@@ -84,6 +84,12 @@ describe('strings and numbers built-ins make from contract objects', () => {
     expect([r.status, r.gas]).toEqual(['out-of-gas', 2_000_000]);
   });
 
+  it('RegExp.prototype[Symbol.replace] called directly pays for its input and caps its result, as String.prototype.replace does', () => {
+    const r = run("const rx = /(?:)/g; return rx[Symbol.replace]('x'.repeat(40), '$`'.repeat(2048)).length;", 2_000_000);
+    expect([r.status, r.gas]).toEqual(['out-of-gas', 2_000_000]);
+    expect(run("return /b/g[Symbol.replace]('abcb', '[$&]');").value).toBe('a[b]c[b]');
+  });
+
   it('a string search pays for its naive comparisons: (n - m + 1) * m per GAS.searchComparisonsPerGas', () => {
     const n = 4_096;
     const m = 2_048;
