@@ -82,12 +82,6 @@ export const GAS = {
    */
   concatCharsPerGas: 16,
   /**
-   * Each operand check or string cap the instrumenter inserts (a typeof
-   * test and branch, ~30-35 ns measured, as much as ~6 gas of plain code),
-   * charged with the static weight of the code around it so that CPU per gas
-   * stays level.
-   */
-  /**
    * Making a function (declaration, expression, arrow, method, class and its
    * field initialisers), per distinct outer variable it or any function inside
    * it uses: QuickJS makes a variable reference for each as the closure is
@@ -104,6 +98,12 @@ export const GAS = {
    */
   parameter: 1,
   binding: 1,
+  /**
+   * Each operand check or string cap the instrumenter inserts (a typeof
+   * test and branch, ~30-35 ns measured, as much as ~6 gas of plain code),
+   * charged with the static weight of the code around it so that CPU per gas
+   * stays level.
+   */
   operandCheck: 6,
   /**
    * Checking a new object's prototype chain against LIMITS.maxPrototypeChain

@@ -3,6 +3,8 @@ import { GAS, LIMITS } from './gas-schedule.js';
 import { largestOwnFunction } from './function-sizes.js';
 import { checkInstrumentedDepth, childNodes, isNode, parseContractSource, type AnyNode } from './source-limits.js';
 import type { PreparedContract } from './types.js';
+import { analyseScopes, type ScopeCosts } from './scope-costs.js';
+import { isMethodSlot, isProtoSetter, operandChecks } from './syntax-checks.js';
 
 /**
  * Deploy-time instrumentation. The contract source (an ES module whose API is
@@ -27,13 +29,6 @@ interface Insertion {
 
 const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 const LOOP_TYPES = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
-/** Operators that compare their operands as they are: at most min(length) code units compared. */
-const STRICT_EQUALITY = new Set(['===', '!==']);
-/** Operators that may convert a string operand to a number (or compare two strings). */
-const CONVERTING = new Set(['<', '>', '<=', '>=', '-', '*', '/', '%', '**', '&', '|', '^', '<<', '>>', '>>>']);
-const LOOSE_EQUALITY = new Set(['==', '!=']);
-const CONVERTING_UNARY = new Set(['+', '-', '~']);
-const CONVERTING_ASSIGNMENT = new Set(['-=', '*=', '/=', '%=', '**=', '&=', '|=', '^=', '<<=', '>>=', '>>>=']);
 
 function fail(reason: string): never {
   throw new ContractError(`bad-contract-source: ${reason}`);
@@ -63,92 +58,6 @@ function checkRegexLiteral(pattern: string, flags: string): void {
   if (flags.includes('i') && pattern.includes('[')) {
     fail('case-insensitive regex literals with character classes are not supported; use new RegExp(source, flags)');
   }
-}
-
-/**
- * Operands whose value is a non-string primitive or a string no longer than
- * GAS.stringFreeChars whatever the contract does: nothing to charge.
- */
-function isShort(node: AnyNode): boolean {
-  switch (node.type) {
-    case 'Literal':
-      if (node.regex !== undefined) return false;
-      return typeof node.value !== 'string' || node.value.length <= GAS.stringFreeChars;
-    case 'TemplateLiteral':
-      return (node.expressions as AnyNode[]).length === 0 && (node.end as number) - (node.start as number) <= GAS.stringFreeChars;
-    case 'UnaryExpression':
-    case 'UpdateExpression':
-      return true;
-    case 'BinaryExpression':
-      return node.operator !== '+';
-    default:
-      return false;
-  }
-}
-
-function isNull(node: AnyNode): boolean {
-  return node.type === 'Literal' && node.value === null && node.regex === undefined;
-}
-
-/** A check the instrumenter puts around an operand (or before an update of a target). */
-type OperandCheck =
-  | { kind: 'convert' | 'loose'; operand: AnyNode }
-  | { kind: 'strict'; operand: AnyNode; comparisons: number }
-  | { kind: 'target'; update: AnyNode; target: AnyNode };
-
-/**
- * The operand checks a node needs: strings compared, hashed or converted to
- * numbers natively in O(length), which one operation's gas does not cover.
- */
-function operandChecks(node: AnyNode): OperandCheck[] {
-  const out: OperandCheck[] = [];
-  const convert = (kind: 'convert' | 'loose', operand: AnyNode): void => {
-    if (!isShort(operand)) out.push({ kind, operand });
-  };
-  switch (node.type) {
-    case 'BinaryExpression': {
-      const operator = node.operator as string;
-      const left = node.left as AnyNode;
-      const right = node.right as AnyNode;
-      if (STRICT_EQUALITY.has(operator)) {
-        // Comparing stops at the shorter string: one side's length bounds the work.
-        if (!isShort(left) && !isShort(right)) out.push({ kind: 'strict', operand: left, comparisons: 1 });
-      } else if (CONVERTING.has(operator)) {
-        convert('convert', left);
-        convert('convert', right);
-      } else if (LOOSE_EQUALITY.has(operator) && !isNull(left) && !isNull(right)) {
-        convert('loose', left);
-        convert('loose', right);
-      }
-      break;
-    }
-    case 'UnaryExpression':
-      if (CONVERTING_UNARY.has(node.operator as string)) convert('convert', node.argument as AnyNode);
-      break;
-    case 'UpdateExpression':
-      out.push({ kind: 'target', update: node, target: node.argument as AnyNode });
-      break;
-    case 'AssignmentExpression': {
-      const left = node.left as AnyNode;
-      if (CONVERTING_ASSIGNMENT.has(node.operator as string)) {
-        out.push({ kind: 'target', update: node, target: left });
-        convert('convert', node.right as AnyNode);
-      } else if (node.operator === '=' && left.type === 'MemberExpression') {
-        // A typed array element or an array's length converts what is stored to a number.
-        convert('loose', node.right as AnyNode);
-      }
-      break;
-    }
-    case 'SwitchStatement': {
-      const tests = (node.cases as AnyNode[]).filter((c) => c.test !== null).length;
-      const discriminant = node.discriminant as AnyNode;
-      if (tests > 0 && !isShort(discriminant)) out.push({ kind: 'strict', operand: discriminant, comparisons: tests });
-      break;
-    }
-    default:
-      break;
-  }
-  return out;
 }
 
 /** Whether the instrumenter caps the string `node` makes (one cap per `+` chain; pre-order: parents first). */
@@ -183,25 +92,18 @@ function charge(gas: number): string {
   return `if ((__hc_g -= ${gas}) < 0) __hc_oog();`;
 }
 
-/** Whether `parent`'s child `fn` is a method, accessor or class constructor: those have no prototype property. */
-function isMethodSlot(parent: AnyNode): boolean {
-  return parent.type === 'MethodDefinition' || (parent.type === 'Property' && (parent.method === true || parent.kind !== 'init'));
-}
-
 /** Functions made with a prototype property, which the prelude's __hc_sf makes read-only as they are made. */
 function sealsPrototype(parent: AnyNode, child: AnyNode): boolean {
   return child.type === 'FunctionDeclaration' || (child.type === 'FunctionExpression' && !isMethodSlot(parent));
 }
 
-/** A literal's `__proto__: value`, which sets the new object's prototype (a computed or shorthand one makes a property). */
-function isProtoSetter(property: AnyNode): boolean {
-  if (property.type !== 'Property' || property.computed === true || property.shorthand === true || property.method === true || property.kind !== 'init') return false;
-  const key = property.key as AnyNode;
-  return (key.type === 'Identifier' && key.name === '__proto__') || (key.type === 'Literal' && key.value === '__proto__');
+/** What making a function, or a class's initialisers, costs on top of its node. */
+function madeWeight(node: AnyNode, costs: ScopeCosts): number {
+  return costs.made.get(node) ?? 0;
 }
 
 /** Static size of the code one entry (or one iteration) may run before the next charge point. */
-function staticWeight(root: AnyNode): number {
+function staticWeight(root: AnyNode, costs: ScopeCosts): number {
   let count = 0;
   const stack = [root];
   const chained = new WeakSet<AnyNode>();
@@ -209,15 +111,18 @@ function staticWeight(root: AnyNode): number {
     const node = stack.pop()!;
     // A check runs about as many interpreter steps as a few syntax nodes: charged so CPU per gas stays level.
     count += 1 + GAS.operandCheck * (operandChecks(node).length + (capsString(node, chained) ? 1 : 0));
+    // A class's initialisers are made with it (a function root, as a loop test may be, too).
+    if (node.type === 'ClassBody' || node === root) count += madeWeight(node, costs);
     for (const child of childNodes(node)) {
       if (sealsPrototype(node, child)) count += GAS.prototypeSeal;
-      if (FUNCTION_TYPES.has(child.type)) count++;
+      // Making a function is its node and the variables its closure captures (see analyseScopes).
+      if (FUNCTION_TYPES.has(child.type)) count += 1 + madeWeight(child, costs);
       else if (LOOP_TYPES.has(child.type)) {
         count++;
         // What a loop's head runs once, before its first iteration (a `for` initialiser, the value a
         // for-in/of walks), runs where the loop is: it is paid there, with the code around the loop.
         const head = loopHead(child);
-        if (head && (FUNCTION_TYPES.has(head.type) || LOOP_TYPES.has(head.type))) count++;
+        if (head && (FUNCTION_TYPES.has(head.type) || LOOP_TYPES.has(head.type))) count += 1 + madeWeight(head, costs);
         else if (head) stack.push(head);
       } else stack.push(child);
     }
@@ -237,22 +142,25 @@ function isPattern(node: AnyNode): boolean {
   return node.type === 'ObjectPattern' || node.type === 'ArrayPattern' || node.type === 'AssignmentPattern' || node.type === 'RestElement';
 }
 
-function loopWeight(loop: AnyNode): number {
+function loopWeight(loop: AnyNode, costs: ScopeCosts): number {
   let count = 1;
   for (const key of ['test', 'update', 'body']) {
     const part = loop[key];
-    if (isNode(part)) count += staticWeight(part);
+    if (isNode(part)) count += staticWeight(part, costs);
   }
   // A for-in/of target that is a pattern destructures every value.
   const left = loop.left;
-  if (isNode(left) && isPattern(left)) count += staticWeight(left);
+  if (isNode(left) && isPattern(left)) count += staticWeight(left, costs);
   return count;
 }
 
-/** Parameters that run code on every call (defaults, destructuring): plain names run none. */
-function parameterWeight(fn: AnyNode): number {
-  let count = 0;
-  for (const param of fn.params as AnyNode[]) if (param.type !== 'Identifier') count += staticWeight(param);
+/**
+ * Parameters that run code on every call (defaults, destructuring), and what entry initialises:
+ * each parameter (plain names too) and every binding of the function's own scopes (see analyseScopes).
+ */
+function parameterWeight(fn: AnyNode, costs: ScopeCosts): number {
+  let count = costs.entry.get(fn) ?? 0;
+  for (const param of fn.params as AnyNode[]) if (param.type !== 'Identifier') count += staticWeight(param, costs);
   return count;
 }
 
@@ -283,6 +191,7 @@ class Instrumenter {
   private insertedAt: number[] = [];
   private insertedBefore: number[] = [0];
   private source: string;
+  private costs: ScopeCosts = { made: new WeakMap(), entry: new WeakMap() };
 
   constructor(
     source: string,
@@ -296,13 +205,14 @@ class Instrumenter {
   }
 
   run(program: AnyNode): PreparedContract {
+    this.costs = analyseScopes(program);
     for (const statement of program.body as AnyNode[]) this.topLevel(statement);
     if (this.exports.length === 0) fail('no exported functions');
     const body = this.apply();
     const table = this.exports.map((name) => `[${JSON.stringify(name)}]: ${name}`).join(', ');
     const tail = `${body}\n;return { __proto__: null, ${table} };\n})`;
     const seals = sealDeclarations(program.body as AnyNode[]);
-    const head = `(function () {\n"use strict";\n${charge(GAS.callBase + staticWeight(program))}\n${seals}`;
+    const head = `(function () {\n"use strict";\n${charge(GAS.callBase + staticWeight(program, this.costs) + (this.costs.entry.get(program) ?? 0))}\n${seals}`;
     // Every error QuickJS makes scans each stack frame's line table, up to the size of the frame's function:
     // the prelude prices errors by the largest function's instrumented size (with room for this call's digits).
     const largest = largestOwnFunction(program, (node) => (node === program ? head.length + tail.length + 32 : this.outputSpan(node)));
@@ -397,6 +307,14 @@ class Instrumenter {
       }
       case 'ImportExpression':
         fail('dynamic import is not supported');
+      case 'CallExpression': {
+        // The prelude removes eval, but QuickJS compiles a direct `eval(...)` (parenthesised or not) at
+        // once: every function around it captures every variable of every scope around it, whatever
+        // it names (an arrow holding one, made under 1,000 variables, ran at ~230 ns per gas).
+        const callee = node.callee as AnyNode;
+        if (callee.type === 'Identifier' && callee.name === 'eval') fail('eval is not available in contracts');
+        return;
+      }
       case 'MetaProperty':
         if ((node.meta as { name: string }).name === 'import') fail('import.meta is not supported');
         return;
@@ -452,7 +370,7 @@ class Instrumenter {
     const body = fn.body as AnyNode;
     // Parameters run before the body (defaults, destructuring): their weight joins the entry charge, and
     // each default also pays for itself before it runs (a later parameter may throw before the body).
-    const gas = GAS.callBase + staticWeight(body) + parameterWeight(fn);
+    const gas = GAS.callBase + staticWeight(body, this.costs) + parameterWeight(fn, this.costs);
     this.prechargeDefaults(patternDefaults(fn.params as AnyNode[]));
     if (body.type === 'BlockStatement') {
       this.insert(body.start + 1, charge(gas), 0);
@@ -470,9 +388,9 @@ class Instrumenter {
    */
   private prechargeDefaults(defaults: AnyNode[]): void {
     for (const value of defaults) {
-      // A function value charges its own calls: making it is one node. (The comma drops the name a default
-      // function would take from its parameter: it is anonymous, as `(0, () => {})` is.)
-      const gas = FUNCTION_TYPES.has(value.type) ? 1 : staticWeight(value);
+      // A function value charges its own calls: making it is one node and its captures. (The comma drops the
+      // name a default function would take from its parameter: it is anonymous, as `(0, () => {})` is.)
+      const gas = FUNCTION_TYPES.has(value.type) ? 1 + madeWeight(value, this.costs) : staticWeight(value, this.costs);
       this.wrap(value, `((__hc_g -= ${gas}) < 0 && __hc_oog(), `, ')');
     }
   }
@@ -529,7 +447,7 @@ class Instrumenter {
   private instrumentClass(body: AnyNode): void {
     let gas = 0;
     for (const member of body.body as AnyNode[]) {
-      if (member.type === 'PropertyDefinition' && member.static !== true) gas += staticWeight(member);
+      if (member.type === 'PropertyDefinition' && member.static !== true) gas += staticWeight(member, this.costs);
     }
     if (gas > 0) this.insert((body.start as number) + 1, ` #__hc_f = ((__hc_g -= ${gas}) < 0 && __hc_oog(), 0);`, 0);
   }
@@ -548,7 +466,7 @@ class Instrumenter {
 
   private instrumentLoop(loop: AnyNode): void {
     const body = loop.body as AnyNode;
-    const gas = GAS.loopBase + loopWeight(loop);
+    const gas = GAS.loopBase + loopWeight(loop, this.costs);
     if (body.type === 'BlockStatement') {
       this.insert(body.start + 1, charge(gas), 0);
     } else {
