@@ -100,3 +100,50 @@ describe('strings and numbers built-ins make from contract objects', () => {
     expect(long - short).toBeGreaterThanOrEqual(Math.ceil(((n - m + 1) * m) / GAS.searchComparisonsPerGas));
   });
 });
+
+describe('a third review: internal arrays, RegExp receivers, search strings', () => {
+  it('an index setter on Array.prototype never sees an array the prelude hands to a native', () => {
+    const r = run(`let cap = null;
+      Object.defineProperty(Array.prototype, '0', { configurable: true, set(v) { cap = this;
+        Object.defineProperty(this, '0', { configurable: true, enumerable: true, writable: true, value: v });
+        Object.defineProperty(this, '1', { configurable: true, enumerable: true, get() { cap.length = 4294967295; return 7; } }); } });
+      const u = new Set([2]).union(new Set([1]));
+      return [u.size, cap === null];`);
+    expect([r.status, r.value]).toEqual(['success', [2, true]]);
+  });
+
+  it.each([
+    ['new Set', 'Set.prototype.add = Object.prototype.valueOf; return new Set(a).size;'],
+    ['new WeakMap', 'try { new WeakMap(a); } catch (e) { return String(e); }'],
+    ['Array.from', 'return Array.from(a).length;'],
+    ['a typed array', 'return new Uint8Array(a).length;'],
+  ])('%s copies a contract array once: an element getter lengthening it cannot lengthen the native loop', (_what, use) => {
+    const r = run(`const a = [1]; let reads = 0;
+      Object.defineProperty(a, 0, { get() { reads++; a.length = 4294967295; return 1; } });
+      ${use}`);
+    expect(r.status === 'success' || r.status === 'reverted').toBe(true);
+    expect(r.gas).toBeLessThan(1_000_000);
+  });
+
+  it('RegExp methods take a plain RegExp: a replaced exec, an own flags or a look-alike is refused', () => {
+    const refused = 'TypeError: a RegExp with properties of its own is not supported by this method in contracts';
+    expect(run("const rx = /a/g; rx.exec = Object.prototype.valueOf; return 'abc'.match(rx).length;").reason).toBe("TypeError: 'exec' is read-only");
+    expect(run("const rx = /a/g; Object.defineProperty(rx, 'exec', { value: Object.prototype.valueOf }); return 'abc'.match(rx).length;").reason).toBe(refused);
+    expect(run("const rx = /a/g; Object.defineProperty(rx, 'flags', { value: 'u' }); return rx[Symbol.split]('a').length;").reason).toBe(refused);
+    expect(run("const o = { [Symbol.match]: true, source: '(a)\\\\1', flags: 'g', constructor: undefined }; return RegExp.prototype[Symbol.split].call(o, 'xaay');").reason)
+      .toBe('TypeError: RegExp methods take a RegExp in contracts');
+    expect(run("RegExp.prototype.exec = Object.prototype.valueOf; return 1;").reason).toBe("TypeError: 'exec' is read-only");
+    expect(run("return ['abcb'.match(/b/g).length, 'a-b'.split(/-/).length, 'abc'.replace(/b/, 'x'), 'abc'.search(/c/)];").value).toEqual([2, 2, 'axc', 2]);
+  });
+
+  it('a search string that is an object is converted once and its search paid, whatever its Symbol.match says', () => {
+    const chain = new MemoryChain(engine);
+    chain.deploy('c', `export function f(m) { const s = 'a'.repeat(4096); const needle = 'a'.repeat(m - 1) + 'b';
+      const o = { [Symbol.match]: 1, toString() { return needle; } }; return s.indexOf(o) + s.lastIndexOf(o); }`, 'alice');
+    const long = chain.call('c', 'f', [2048], 'alice', 0n, 5_000_000).gasUsed;
+    const short = chain.call('c', 'f', [1], 'alice', 0n, 5_000_000).gasUsed;
+    expect(long - short).toBeGreaterThanOrEqual(2 * Math.ceil(((4096 - 2048 + 1) * 2048) / GAS.searchComparisonsPerGas));
+    expect(run("return 'abc'.includes({ [Symbol.match]: false, toString() { return 'b'; } });").value).toBe(true);
+    expect(run("return 'abc'.includes(/b/);").reason).toBe('TypeError: First argument to String.prototype.includes must not be a regular expression');
+  });
+});

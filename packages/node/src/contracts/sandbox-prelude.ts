@@ -44,6 +44,7 @@ const MapCtor = Map, mapGet = Map.prototype.get, mapSet = Map.prototype.set;
 const WeakMapCtor = WeakMap, weakMapGet = WeakMap.prototype.get, weakMapSet = WeakMap.prototype.set;
 const setSizeGetter = getOwnPropertyDescriptor(Set.prototype, 'size').get;
 const mapSizeGetter = getOwnPropertyDescriptor(Map.prototype, 'size').get;
+const nativeSetPrototypeOf = O.setPrototypeOf;
 const NativeSet = Set, setAdd = Set.prototype.add, setHas = Set.prototype.has, setValues = Set.prototype.values, mapKeys = Map.prototype.keys;
 const setIteratorNext = getPrototypeOf(new Set().values()).next, mapIteratorNext = getPrototypeOf(new Map().keys()).next;
 const TypedArrayProto = getPrototypeOf(Uint8Array.prototype);
@@ -181,8 +182,10 @@ function numericArguments(args, count) {
 /* Elements a typed array converts to numbers. */
 function chargeElementConversions(arr) {
   if (!isPlainArray(arr)) return;
+  /* Its length read once: an element getter could lengthen it under this loop. */
+  const length = arr.length;
   let n = 0;
-  for (let i = 0; i < arr.length; i++) n += longChars(arr[i]);
+  for (let i = 0; i < length; i++) n += longChars(arr[i]);
   if (n > 0) charge(n * K.toNumberPerChar);
 }
 /* A callback whose results a typed array converts to numbers. */
@@ -232,11 +235,24 @@ function sizeOf(x) {
   return ownKeys(x).length;
 }
 
+/* Arrays the prelude fills and hands to natives are made without a prototype while it fills them, so an
+   index setter a contract puts on Array.prototype never sees them (one kept the array a Set method's
+   native walked and set its length to 2^32 - 1: the node was held for minutes), then given
+   Array.prototype back if they leave the prelude. A contract's own array is never handed to a native
+   that iterates it: an element getter could lengthen it under the native's loop. */
+function privateArray() { const a = []; nativeSetPrototypeOf(a, null); return a; }
+function published(a) { nativeSetPrototypeOf(a, ArrayProto); return a; }
 /* Spread, Array.from, collection constructors: drain iterators under metering. */
 const arrayValues = Array.prototype.values;
 function __hc_it(x) {
   if (typeof x === 'string') { charge(K.builtinBase + x.length * K.splitPerChar); return x; }
-  if (isPlainArray(x) && !hasOwn(x, symbolIterator)) { chargeElements(x.length); return x; }
+  if (isPlainArray(x) && !hasOwn(x, symbolIterator)) {
+    const n = x.length;
+    chargeElements(n);
+    const out = privateArray();
+    for (let i = 0; i < n; i++) out[i] = x[i];
+    return published(out);
+  }
   return drain(x);
 }
 function drain(x) {
@@ -244,12 +260,12 @@ function drain(x) {
   const iterator = apply(x[symbolIterator], x, []);
   if (iterator === null || typeof iterator !== 'object') fail(TypeErrorCtor, 'iterator is not an object');
   const next = iterator.next;
-  const out = [];
+  const out = privateArray();
   for (;;) {
     charge(K.drainStep);
     const step = apply(next, iterator, []);
     if (step === null || typeof step !== 'object') fail(TypeErrorCtor, 'iterator result is not an object');
-    if (step.done) return out;
+    if (step.done) return published(out);
     capNewLength(out.length + 1);
     out[out.length] = step.value;
   }
@@ -263,9 +279,10 @@ function __hc_fo(x) { return nativelyIterable(x) ? x : drain(x); }
 function __hc_fe(x) {
   const items = __hc_fo(x);
   if (typeof items === 'string') return items;
-  const out = [];
-  for (let i = 0; i < items.length; i++) { charge(K.perElement); out[i] = __hc_fo(items[i]); }
-  return out;
+  const out = privateArray();
+  const n = items.length;
+  for (let i = 0; i < n; i++) { charge(K.perElement); out[i] = __hc_fo(items[i]); }
+  return published(out);
 }
 /* Enumerating an object's own keys costs several times more per key than visiting an array element. */
 function enumCost(x) {
@@ -609,7 +626,7 @@ for (const C of [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Arr
       args = [NumberCtor(first)];
     }
     let n = typedSourceLength(args[0]);
-    if (n < 0) { args = [__hc_it(args[0])]; n = args[0].length; }
+    if (n < 0 || isPlainArray(args[0])) { args = [__hc_it(args[0])]; n = args[0].length; }
     capNewLength(n);
     chargeTyped(n);
     chargeElementConversions(args[0]);
@@ -696,16 +713,20 @@ function setRecordOf(other) {
     }
   }
   const iterator = apply(values, other, []);
-  const items = [];
+  const items = privateArray();
   /* Added by the captured add: the constructor would look add up on Set.prototype, which a contract may replace. */
   const copy = construct(NativeSet, []);
+  let chars = 0;
   for (;;) {
     const step = apply(next, iterator, []);
     if (step.done) break;
     charge(K.perElement + K.collectionPerElement);
     items[items.length] = step.value;
     apply(setAdd, copy, [step.value]);
+    chars += longChars(step.value);
   }
+  /* Its long strings are hashed again (a Map's keys as well as a Set's, which charsOf does not know). */
+  if (chars > 0) charge(K.setOperationHashes * ceil(chars / K.charsPerGas));
   return freeze({ __proto__: null, size: items.length,
     has: function (v) { return apply(setHas, copy, [v]); },
     keys: function () { return apply(arrayValues, items, []); } });
@@ -717,7 +738,7 @@ for (const name of ['union', 'intersection', 'difference', 'symmetricDifference'
     chargeElements(apply(setSizeGetter, this, []));
     const record = setRecordOf(other);
     const chars = charsOf(this) + charsOf(other);
-    if (chars > 0) charge(K.setOperationHashes * ceil(chars / K.charsPerGas));
+    if (charsOf(this) > 0) charge(K.setOperationHashes * ceil(charsOf(this) / K.charsPerGas));
     const out = apply(original, this, [record]);
     if (out !== null && typeof out === 'object') addChars(out, chars);
     return out;
@@ -773,14 +794,17 @@ function chargeSearch(n, needle) {
   const m = typeof needle === 'string' ? needle.length : 0;
   if (m > 1 && n >= m) charge(ceil(((n - m + 1) * m) / K.searchComparisonsPerGas));
 }
-/* A search string that is an object is converted here (its toString may hand back any string), unless it
-   may be a RegExp, which the method refuses or uses as one. */
-function searchString(x) {
+/* A search string that is an object is converted here, once (its toString may hand back any string the
+   native would then search unpaid); includes refuses a RegExp, as the native does, deciding once. */
+function searchString(x, name) {
   if (x === null || (typeof x !== 'object' && typeof x !== 'function')) return x;
-  if (x[Symbol.match] !== undefined || regexpSourceOf(x) !== undefined) return x;
+  if (name === 'includes') {
+    const m = x[Symbol.match];
+    if (m !== undefined ? !!m : regexpSourceOf(x) !== undefined) fail(TypeErrorCtor, 'First argument to String.prototype.includes must not be a regular expression');
+  }
   return toStr(x);
 }
-const searchMethods = { __proto__: null, indexOf: 1, lastIndexOf: 1, includes: 1, split: 1, replace: 1, replaceAll: 1 };
+const searchMethods = { __proto__: null, indexOf: 1, lastIndexOf: 1, includes: 1 };
 /* Strings: charge by the length of the receiver and string arguments; creation is capped. */
 const StringProto = String.prototype;
 const stringConstant = { at: 1, charAt: 1, charCodeAt: 1, codePointAt: 1, valueOf: 1, toString: 1, constructor: 1 };
@@ -808,10 +832,27 @@ for (const name of getOwnPropertyNames(StringProto)) {
     };
   } else if (name === 'split' || name === 'replace' || name === 'replaceAll') {
     // Up to one new string (split('')) or replacement (replaceAll) per code unit of the receiver.
+    /* A pattern object's own method is looked up once and called from here, as the spec does; any other
+       object is converted here, once, so its string is searched paid. */
+    const symbol = name === 'split' ? Symbol.split : Symbol.replace;
     wrapped = function () {
       const s = toStr(this);
       charge(K.builtinBase + s.length * K.splitPerChar);
-      if (arguments.length > 0) arguments[0] = searchString(arguments[0]);
+      const pattern = arguments[0];
+      if (pattern !== null && (typeof pattern === 'object' || typeof pattern === 'function')) {
+        if (name === 'replaceAll') {
+          const m = pattern[Symbol.match];
+          if ((m !== undefined ? !!m : regexpSourceOf(pattern) !== undefined) && apply(stringIndexOf, toStr(pattern.flags), ['g']) < 0) {
+            fail(TypeErrorCtor, 'replaceAll must be called with a global RegExp');
+          }
+        }
+        const method = pattern[symbol];
+        if (method !== undefined && method !== null) {
+          chargeConversions(arguments);
+          return madeString(apply(method, pattern, [s, arguments[1]]));
+        }
+        arguments[0] = toStr(pattern);
+      }
       chargeSearch(s.length, arguments[0]);
       chargeConversions(arguments);
       return madeString(apply(original, s, arguments));
@@ -852,7 +893,7 @@ for (const name of getOwnPropertyNames(StringProto)) {
       // localeCompare's argument is converted here, so its length is known (an object's toString could hand back any string).
       const args = name === 'localeCompare' ? [typeof arguments[0] === 'string' ? arguments[0] : StringCtor(arguments[0])] : arguments;
       if (searchMethods[name] === 1 && args.length > 0) {
-        args[0] = searchString(args[0]);
+        args[0] = searchString(args[0], name);
         chargeSearch(s.length, args[0]);
       }
       let n = s.length;
@@ -937,9 +978,9 @@ function argumentList(list) {
   const length = n > 0 ? (n < K.maxArguments ? ceil(n) : K.maxArguments + 1) : 0;
   if (length > K.maxArguments) fail(RangeErrorCtor, 'too many arguments');
   chargeElements(length);
-  const out = [];
+  const out = privateArray();
   for (let i = 0; i < length; i++) out[i] = list[i];
-  return out;
+  return published(out);
 }
 const nativeBind = FunctionProto.bind;
 setMethod(FunctionProto, 'apply', function (thisArg, list) {
@@ -1099,6 +1140,7 @@ function hasFlag(flags, c) { return apply(stringIndexOf, flags, [c]) >= 0; }
 for (const sym of [Symbol.split, Symbol.matchAll]) {
   const original = RegExp.prototype[sym];
   setMethod(RegExp.prototype, sym, function () {
+    plainRegExp(this);
     const source = regexpSourceOf(this);
     if (source !== undefined) {
       chargeChars(source.length * 8);
@@ -1109,11 +1151,30 @@ for (const sym of [Symbol.split, Symbol.matchAll]) {
     return apply(original, this, arguments);
   });
 }
+/* The natives behind match, matchAll, replace, search and split loop over exec, and rebuild the pattern
+   from its source and flags through its constructor's species: each is read by property lookup. A
+   contract's exec (Object.prototype.valueOf never answers null: the global loop ran until memory ran
+   out), own flags or constructor (a species compiling \\p{} unpaid), or a look-alike object, took the
+   natives off the metered path. So these methods take only a RegExp of the built-in prototype with no
+   own property but lastIndex, and the prototype's exec, flags, source, constructor and the species are
+   locked (below). */
+function plainRegExp(rx) {
+  if (regexpSourceOf(rx) === undefined || getPrototypeOf(rx) !== RegExp.prototype) {
+    fail(TypeErrorCtor, 'RegExp methods take a RegExp in contracts');
+  }
+  const keys = ownKeys(rx);
+  if (keys.length !== 1 || keys[0] !== 'lastIndex') fail(TypeErrorCtor, 'a RegExp with properties of its own is not supported by this method in contracts');
+}
+for (const sym of [Symbol.match, Symbol.search]) {
+  const original = RegExp.prototype[sym];
+  setMethod(RegExp.prototype, sym, function () { plainRegExp(this); return apply(original, this, arguments); });
+}
 /* Called directly, not through String.prototype.replace, its input and result were neither paid nor
    capped: /(?:)/g with a replacement of 2,048 "$\`" made a 1.6M-character string (~5,000-9,000 ns per
    gas). It pays and caps as String.prototype.replace does. */
 const regexpReplace = RegExp.prototype[Symbol.replace];
 setMethod(RegExp.prototype, Symbol.replace, function (input, replacement) {
+  plainRegExp(this);
   const s = toStr(input);
   charge(K.builtinBase + s.length * K.splitPerChar);
   chargeConversions(arguments);
@@ -1137,6 +1198,20 @@ const MeteredRegExp = meterConstructor(RegExpCtor, function (args) {
   }
   return [regexpSource !== undefined ? p : source, flags];
 });
+
+for (const name of ['exec', 'flags', 'source', 'global', 'ignoreCase', 'multiline', 'dotAll', 'unicode', 'unicodeSets',
+  'sticky', 'hasIndices', 'constructor']) {
+  const d = getOwnPropertyDescriptor(RegExp.prototype, name);
+  if (d === undefined) continue;
+  d.configurable = false;
+  if (hasOwn(d, 'value')) d.writable = false;
+  defineProperty(RegExp.prototype, name, d);
+}
+(function () {
+  const d = getOwnPropertyDescriptor(RegExpCtor, Symbol.species);
+  d.configurable = false;
+  defineProperty(RegExpCtor, Symbol.species, d);
+})();
 
 /* Contract API. */
 function describe(e) {
