@@ -413,9 +413,9 @@ class Instrumenter {
       case 'StaticBlock': {
         const statements = node.body as AnyNode[];
         const seals = sealDeclarations(statements);
+        if (seals === '') return;
         // A static block starts at `static`, not at its brace: its first statement is where its code starts.
-        const at = node.type === 'StaticBlock' ? (statements[0]!.start as number) : (node.start as number) + 1;
-        if (seals !== '') this.insert(at, seals, 0);
+        this.insert(node.type === 'StaticBlock' ? (statements[0]!.start as number) : (node.start as number) + 1, seals, 0);
         return;
       }
       case 'SwitchCase':

@@ -80,7 +80,7 @@ describe('prototype chains', () => {
   });
 
   it('the contract API functions have a read-only prototype, and function declarations in a static block are sealed', () => {
-    const r = run(`class A { static g; static { function h() {} A.g = h; } }
+    const r = run(`class A { static g; static {} static { function h() {} A.g = h; } }
       const w = (f) => Object.getOwnPropertyDescriptor(f, 'prototype').writable;
       return [w(require), w(balance), w(transfer), w(emit), w(call), w(storage.get), w(storage.set), w(A.g)];`);
     expect([r.status, r.value]).toEqual(['success', [false, false, false, false, false, false, false, false]]);
