@@ -71,3 +71,21 @@ describe('prepareContract', () => {
     expect(checks('x++; o.p--; o[y] -= 1;')).toBe(4);
   });
 });
+
+describe('instrumenter failures', () => {
+  it('the instrumenter failing on a parsed source refuses it under bad-contract-source with fixed text, never an engine error', async () => {
+    const { ContractError } = await import('./errors.js');
+    // An internal failure is simulated by making Array.prototype.sort throw an engine TypeError: the
+    // instrumenter sorts its insertions after the parse, so only its own run fails.
+    const failing = (): never => { throw new TypeError("Cannot read properties of undefined (reading 'start')"); };
+    const original = Array.prototype.sort;
+    Array.prototype.sort = failing as never;
+    try {
+      expect(() => prepareContract('export function a() { return 1; }')).toThrow(ContractError);
+      expect(() => prepareContract('export function a() { return 1; }')).toThrow('bad-contract-source: the source could not be instrumented');
+    } finally {
+      Array.prototype.sort = original;
+    }
+    expect(prepareContract('export function a() { class B { static {} } return 1; }').exports).toEqual(['a']);
+  });
+});

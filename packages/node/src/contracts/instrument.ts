@@ -1,3 +1,4 @@
+import { RuleError } from '@hackcoin/core';
 import { ContractError } from './errors.js';
 import { GAS, LIMITS } from './gas-schedule.js';
 import { largestOwnFunction } from './function-sizes.js';
@@ -675,7 +676,22 @@ export function prepareContract(source: string): PreparedContract {
   const program = parseContractSource(source, (token) => {
     if (token.type.label === '=>') arrows.push(token.start);
   });
-  const prepared = new Instrumenter(source, arrows).run(program);
+  const prepared = instrumented(source, arrows, program);
   checkInstrumentedDepth(prepared.code);
   return prepared;
+}
+
+/**
+ * A failure of the instrumenter itself on a parsed source (a bug, such as an empty static block once
+ * was) is a refusal of that source, the same on every node, rather than an exception out of block
+ * validation. The reason is fixed text: an engine's own error message could differ between nodes.
+ * The host's stack running out is not a verdict, and is passed on.
+ */
+function instrumented(source: string, arrows: number[], program: AnyNode): PreparedContract {
+  try {
+    return new Instrumenter(source, arrows).run(program);
+  } catch (e) {
+    if (e instanceof ContractError || e instanceof RuleError || (e instanceof RangeError && /call stack/i.test(e.message))) throw e;
+    throw new ContractError('bad-contract-source: the source could not be instrumented');
+  }
 }
