@@ -135,6 +135,13 @@ export const GAS = {
   drainStep: 32,
   /** Number.prototype.toString with a radix other than 10 on a value that is not a safe integer: up to ~1,100 digits. */
   radixDigits: 1_200,
+  /**
+   * Writing a double as a string (join, toString, the default sort, JSON.stringify, Number's methods):
+   * ~75 µs a denormal, ~15-25 µs past 1e250 or below 1e-250, ~1-6 µs another non-integer (measured).
+   */
+  dtoaDenormal: 6_000,
+  dtoaExtreme: 1_800,
+  dtoaDouble: 96,
   /** Character comparisons of a naive string search (indexOf, includes, split, replace with a string) per gas: ~2.4 ns each. */
   searchComparisonsPerGas: 8,
   /**

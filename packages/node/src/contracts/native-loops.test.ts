@@ -147,3 +147,42 @@ describe('a third review: internal arrays, RegExp receivers, search strings', ()
     expect(run("return 'abc'.includes(/b/);").reason).toBe('TypeError: First argument to String.prototype.includes must not be a regular expression');
   });
 });
+
+describe('a fourth review: concat, the typed arrays\' parent, getOrInsert, numbers written as strings', () => {
+  it('concat reads each length once, before contract code can lengthen an argument (it walked 2^32 - 1 indexes natively)', () => {
+    const getter = run(`const b = [1, 2]; const a = [];
+      Object.defineProperty(a, 0, { get() { b.length = 4294967295; return 1; }, enumerable: true, configurable: true });
+      return a.concat(b, b).length;`);
+    expect([getter.status, getter.value]).toEqual(['success', 5]);
+    const spreadable = run(`const b = [1, 2];
+      Object.defineProperty(Array.prototype, Symbol.isConcatSpreadable, { get() { this.length = 4294967295; return true; }, configurable: true });
+      return [0].concat(b).length;`);
+    expect([spreadable.status, spreadable.value]).toEqual(['success', 3]);
+    expect(run("const a = [1, , 3]; const r = a.concat([4], 5, 'x'); return [r.length, 1 in r, r[3], r[4], r[5]];").value).toEqual([6, false, 4, 5, 'x']);
+  });
+
+  it('the typed arrays\' shared from drains under metering: a never-done iterator runs out of gas', () => {
+    const r = run(`const TA = Object.getPrototypeOf(Uint8Array);
+      const it = { [Symbol.iterator]() { return this; }, next: Object.prototype.valueOf };
+      return TA.from.call(Uint8Array, it).length;`, 2_000_000);
+    expect([r.status, r.gas]).toEqual(['out-of-gas', 2_000_000]);
+    expect(run('return Object.getPrototypeOf(Uint8Array).from.call(Uint8Array, [1, 2, 3]).length;').value).toBe(3);
+  });
+
+  it('Map getOrInsert pays for a long string key as get does', () => {
+    const chain = new MemoryChain(engine);
+    chain.deploy('c', "export function f(k) { const m = new Map(); m.getOrInsert(k, 1); m.getOrInsertComputed(k, () => 2); return m.get(k); }", 'alice');
+    const long = chain.call('c', 'f', ['ab'.repeat(2048)], 'alice', 0n, 5_000_000);
+    const short = chain.call('c', 'f', ['ab'], 'alice', 0n, 5_000_000);
+    expect(long.returnValue).toBe(1);
+    expect(long.gasUsed - short.gasUsed).toBeGreaterThanOrEqual(3 * Math.ceil(4096 / GAS.charsPerGas));
+  });
+
+  it('join pays for each double it writes: a denormal costs GAS.dtoaDenormal', () => {
+    const chain = new MemoryChain(engine);
+    chain.deploy('c', 'export function f(v) { return Array(500).fill(v).join().length > 0; }', 'alice');
+    const denormal = chain.call('c', 'f', [5e-324], 'alice', 0n, 50_000_000);
+    const integer = chain.call('c', 'f', [1], 'alice', 0n, 50_000_000);
+    expect(denormal.gasUsed - integer.gasUsed).toBeGreaterThanOrEqual(500 * GAS.dtoaDenormal);
+  });
+});

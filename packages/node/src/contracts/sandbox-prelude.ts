@@ -188,6 +188,22 @@ function chargeElementConversions(arr) {
   for (let i = 0; i < length; i++) n += longChars(arr[i]);
   if (n > 0) charge(n * K.toNumberPerChar);
 }
+/* QuickJS writes a double as the shortest string that reads back, slowly at the edges of the range:
+   ~75 us for a denormal (5e-324), ~15-25 us past 1e250 or below 1e-250, ~1-6 us otherwise (measured;
+   Array(500).fill(5e-324).join() ran at ~30,000 ns per gas). Built-ins that write numbers as strings
+   (join, toString, toLocaleString, the default sort, JSON.stringify, Number's methods) pay this per number. */
+function dtoaCost(v) {
+  if (typeof v !== 'number' || v === 0 || v !== v || NumberCtor.isSafeInteger(v)) return 0;
+  const a = v < 0 ? -v : v;
+  if (a === Infinity) return 0;
+  if (a < 2.2250738585072014e-308) return K.dtoaDenormal;
+  return a > 1e250 || a < 1e-250 ? K.dtoaExtreme : K.dtoaDouble;
+}
+function elementsDtoaCost(arr, length) {
+  let n = 0;
+  for (let i = 0; i < length; i++) n += dtoaCost(arr[i]);
+  return n;
+}
 /* A callback whose results a typed array converts to numbers. */
 function convertingCallback(fn) {
   if (typeof fn !== 'function') return fn;
@@ -475,13 +491,17 @@ for (const name of getOwnPropertyNames(ArrayProto)) {
       chargeTyped(n * ceil(log2(n + 2)) * 4);
       if (compare === undefined) {
         // The default order compares strings natively: each comparison up to the longest string.
-        let longest = 0;
+        let longest = 0, dtoa = 0;
         for (let i = 0; i < n; i++) {
           const e = this[i];
           // An object is converted to a string again for every comparison, natively for a String or a RegExp.
           const c = e !== null && (typeof e === 'object' || typeof e === 'function') ? K.maxStringLength : longChars(e);
           if (c > longest) longest = c;
+          const d = dtoaCost(e);
+          if (d > dtoa) dtoa = d;
         }
+        // Each comparison writes both numbers as strings again.
+        if (dtoa > 0) charge(n * ceil(log2(n + 2)) * 2 * dtoa);
         if (longest > 0) charge(n * ceil(log2(n + 2)) * ceil(longest / K.charsPerGas));
       }
       return apply(original, this, arguments);
@@ -497,20 +517,32 @@ for (const name of getOwnPropertyNames(ArrayProto)) {
       return apply(original, this, arguments);
     };
   } else if (name === 'concat') {
+    /* Written here: the native reads each argument's length only when it reaches it, after contract code
+       (an element getter, a Symbol.isConcatSpreadable getter) could set it to 2^32 - 1, and then checked
+       every missing index natively (minutes). Each length is read once, before anything is copied; plain
+       arrays are spread, anything else appended (no Symbol.isConcatSpreadable, no species). */
     wrapped = function () {
       requireArray(this, name);
       chargeArguments(arguments);
-      let n = this.length;
-      const args = [];
-      for (let i = 0; i < arguments.length; i++) {
-        const a = arguments[i];
-        if (isPlainArray(a)) { n += a.length; args[i] = a; }
-        else if (a !== null && typeof a === 'object') { n += 1; args[i] = [a]; }
-        else { n += 1; args[i] = a; }
+      const parts = privateArray(), lengths = privateArray();
+      parts[0] = this;
+      for (let i = 0; i < arguments.length; i++) parts[i + 1] = arguments[i];
+      let n = 0;
+      for (let i = 0; i < parts.length; i++) {
+        lengths[i] = isPlainArray(parts[i]) ? parts[i].length : -1;
+        n += lengths[i] < 0 ? 1 : lengths[i];
       }
       chargeElements(n);
       capNewLength(n);
-      return apply(original, this, args);
+      const out = privateArray();
+      let k = 0;
+      for (let i = 0; i < parts.length; i++) {
+        const part = parts[i];
+        if (lengths[i] < 0) { out[k++] = part; continue; }
+        for (let j = 0; j < lengths[i]; j++, k++) if (j in part) out[k] = part[j];
+      }
+      out.length = k;
+      return published(out);
     };
   } else if (name === 'flat' || name === 'flatMap') {
     wrapped = name === 'flat' ? meteredFlat : meteredFlatMap;
@@ -524,7 +556,9 @@ for (const name of getOwnPropertyNames(ArrayProto)) {
   } else {
     wrapped = function () {
       requireArray(this, name);
-      chargeElements(this.length);
+      const length = this.length;
+      chargeElements(length);
+      if (name === 'join' || name === 'toString' || name === 'toLocaleString') charge(elementsDtoaCost(this, length));
       chargeConversions(arguments);
       return madeString(apply(original, this, arguments));
     };
@@ -590,6 +624,7 @@ for (const name of getOwnPropertyNames(TypedArrayProto)) {
     }
     if (name === 'sort' || name === 'toSorted') n = n * ceil(log2(n + 2)) * 4;
     chargeTyped(n);
+    if (name === 'join' || name === 'toString' || name === 'toLocaleString') charge(elementsDtoaCost(this, typedLength(this)));
     chargeConversions(arguments);
     return madeString(apply(original, this, arguments));
   });
@@ -645,6 +680,24 @@ for (const C of [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Arr
     return apply(typedOf, wrapper, arguments);
   }, writable: true, configurable: true });
 }
+/* The typed arrays' shared parent is reachable (getPrototypeOf(Uint8Array)): its from drained any iterable
+   natively (a never-done next ran until memory ran out) and its of was unpaid. */
+(function () {
+  const TypedArrayCtor = getPrototypeOf(Uint8Array);
+  const sharedFrom = TypedArrayCtor.from, sharedOf = TypedArrayCtor.of;
+  setMethod(TypedArrayCtor, 'from', function from(items, mapFn, thisArg) {
+    const source = __hc_it(items);
+    capNewLength(source.length);
+    chargeTyped(source.length);
+    if (mapFn === undefined) chargeElementConversions(source);
+    return apply(sharedFrom, this, mapFn === undefined ? [source] : [source, convertingCallback(mapFn), thisArg]);
+  });
+  setMethod(TypedArrayCtor, 'of', function of() {
+    chargeTyped(arguments.length);
+    chargeConversions(arguments);
+    return apply(sharedOf, this, arguments);
+  });
+})();
 /* Sizes are converted once here and those numbers passed on: a valueOf cannot show the meter one size and the native another. */
 meterConstructor(ArrayBuffer, function (args) {
   chargeConversions([args[0]]);
@@ -745,9 +798,11 @@ for (const name of ['union', 'intersection', 'difference', 'symmetricDifference'
   });
 }
 /* Map and Set hash a string key natively on every access. */
-for (const [C, names] of [[Map, ['get', 'set', 'has', 'delete']], [Set, ['add', 'has', 'delete']]]) {
+for (const [C, names] of [[Map, ['get', 'set', 'has', 'delete', 'getOrInsert', 'getOrInsertComputed']], [Set, ['add', 'has', 'delete']],
+  [WeakMap, ['getOrInsert', 'getOrInsertComputed']]]) {
   for (const name of names) {
     const original = C.prototype[name];
+    if (typeof original !== 'function') continue;
     setMethod(C.prototype, name, function (key) {
       charge(K.wrapperEntry);
       const c = longChars(key);
@@ -935,6 +990,7 @@ for (const name of ['toString', 'toFixed', 'toExponential', 'toPrecision', 'toLo
   if (typeof original !== 'function') continue;
   setMethod(Number.prototype, name, function (radix) {
     numericArguments(arguments, original.length);
+    charge(dtoaCost(apply(numberValueOf, this, [])));
     if (name === 'toString' && radix !== undefined && radix !== 10) {
       const v = apply(numberValueOf, this, []);
       if (!NumberCtor.isSafeInteger(v)) charge(K.radixDigits);
@@ -1062,6 +1118,7 @@ function meteredStringify(value, replacer, space, capped) {
   const hook = function (key, v) {
     charge(K.jsonPerValue);
     const out = typeof replacer === 'function' ? apply(replacer, this, [key, v]) : v;
+    if (typeof out === 'number') charge(dtoaCost(out));
     if (out !== null && typeof out === 'object') {
       const parent = apply(mapGet, depths, [this]);
       const depth = (parent === undefined ? 0 : parent) + 1;
