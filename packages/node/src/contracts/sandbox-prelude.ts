@@ -790,10 +790,10 @@ for (const name of ['union', 'intersection', 'difference', 'symmetricDifference'
   setMethod(Set.prototype, name, function (other) {
     chargeElements(apply(setSizeGetter, this, []));
     const record = setRecordOf(other);
-    const chars = charsOf(this) + charsOf(other);
-    if (charsOf(this) > 0) charge(K.setOperationHashes * ceil(charsOf(this) / K.charsPerGas));
+    const own = charsOf(this);
+    if (own > 0) charge(K.setOperationHashes * ceil(own / K.charsPerGas));
     const out = apply(original, this, [record]);
-    if (out !== null && typeof out === 'object') addChars(out, chars);
+    if (out !== null && typeof out === 'object') addChars(out, own + charsOf(other));
     return out;
   });
 }
@@ -1397,7 +1397,7 @@ function call(address, fn, args) {
 
 /* See chainLength. Changing a prototype could lengthen every chain through the object, which no check
    of the new prototype sees: only setting the one it has, or null, is allowed. */
-const objectSetPrototypeOf = O.setPrototypeOf, reflectSetPrototypeOf = R.setPrototypeOf, objectCreate = O.create;
+const reflectSetPrototypeOf = R.setPrototypeOf, objectCreate = O.create;
 const objectDefineProperties = O.defineProperties;
 const protoAccessor = getOwnPropertyDescriptor(O.prototype, '__proto__');
 function prototypeKept(o, p) {
@@ -1405,7 +1405,7 @@ function prototypeKept(o, p) {
   if (p === null || o === null || (typeof o !== 'object' && typeof o !== 'function')) return;
   if (isProxy(o) || getPrototypeOf(o) !== p) fail(TypeErrorCtor, "changing an object's prototype is not supported in contracts");
 }
-setMethod(O, 'setPrototypeOf', function setPrototypeOf(o, p) { prototypeKept(o, p); return apply(objectSetPrototypeOf, O, arguments); });
+setMethod(O, 'setPrototypeOf', function setPrototypeOf(o, p) { prototypeKept(o, p); return apply(nativeSetPrototypeOf, O, arguments); });
 setMethod(R, 'setPrototypeOf', function setPrototypeOf(o, p) { prototypeKept(o, p); return apply(reflectSetPrototypeOf, R, arguments); });
 const protoSetter = protoAccessor.set;
 protoAccessor.set = function (p) { prototypeKept(this, p); return apply(protoSetter, this, [p]); };
