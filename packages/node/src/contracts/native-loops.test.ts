@@ -186,3 +186,16 @@ describe('a fourth review: concat, the typed arrays\' parent, getOrInsert, numbe
     expect(denormal.gasUsed - integer.gasUsed).toBeGreaterThanOrEqual(500 * GAS.dtoaDenormal);
   });
 });
+
+describe('a fifth review: long literal patterns', () => {
+  it('each exec pays the input length times the pattern length: 4,000 literal characters ran at ~40,000-75,000 ns per gas', () => {
+    const chain = new MemoryChain(engine);
+    chain.deploy('c', "export function f(m, flags) { const p = new RegExp('a'.repeat(m) + 'b', flags); return p.test('a'.repeat(4096)); }", 'alice');
+    const gas = (m: number, flags: string): number => chain.call('c', 'f', [m, flags], 'alice', 0n, 50_000_000).gasUsed;
+    expect(gas(4000, '') - gas(1, '')).toBeGreaterThanOrEqual(Math.ceil((4096 * 4000) / GAS.searchComparisonsPerGas) - 4096);
+    expect(gas(4000, 'i') - gas(4000, '')).toBeGreaterThanOrEqual(Math.ceil((4096 * 4001) / GAS.searchComparisonsPerGas));
+    // The reviewed attack, 100,000 tests at a 2M-gas limit, now ends out of gas within a few calls.
+    const attack = run("const p = new RegExp('a'.repeat(4000) + 'b'); const s = 'a'.repeat(4096); let c = 0; for (let i = 0; i < 100000; i++) if (p.test(s)) c++; return c;", 2_000_000);
+    expect([attack.status, attack.gas]).toEqual(['out-of-gas', 2_000_000]);
+  });
+});
