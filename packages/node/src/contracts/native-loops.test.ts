@@ -199,3 +199,22 @@ describe('a fifth review: long literal patterns', () => {
     expect([attack.status, attack.gas]).toEqual(['out-of-gas', 2_000_000]);
   });
 });
+
+describe('a sixth review: arrays lengthened while measured, class escapes', () => {
+  it.each([
+    ['join', "return a.join('').length;"],
+    ['sort', 'return a.sort().length;'],
+  ])('%s refuses an array a getter lengthened while the wrapper read it (the native walked 2^32 - 1 indexes)', (_name, use) => {
+    const r = run(`const a = []; a.length = 1; let once = false;
+      Object.defineProperty(Array.prototype, '0', { get() { if (!once) { once = true; a.length = 2 ** 32 - 1; } return undefined; }, configurable: true });
+      ${use}`);
+    expect([r.status, r.reason]).toEqual(['reverted', 'TypeError: the array changed length while it was measured']);
+  });
+
+  it('a pattern compiled at run time pays GAS.regexClassEscape per \\s \\S \\w \\W \\d \\D', () => {
+    const chain = new MemoryChain(engine);
+    chain.deploy('c', "export function f(e) { return new RegExp(e.repeat(2000)).source.length; }", 'alice');
+    const gas = (e: string): number => chain.call('c', 'f', [e], 'alice', 0n, 50_000_000).gasUsed;
+    expect(gas('\\S') - gas('\\.')).toBe(2000 * GAS.regexClassEscape);
+  });
+});
