@@ -1,0 +1,194 @@
+/** Sandbox prelude text, part of one script joined in order by ../sandbox-prelude.ts: JSON and RegExp. */
+export const preludeJsonRegexp = `/* JSON: parse by input length, stringify per value visited (the replacer hook) and by output length. */
+function meteredParse(text, reviver) {
+  const s = toStr(text);
+  charge(K.builtinBase + s.length * K.jsonParsePerChar);
+  return reviver === undefined ? jsonParse(s) : jsonParse(s, reviver);
+}
+/* capped: the text is handed to the contract, so it may not exceed the string cap (texts leaving the VM have their own limits). */
+function meteredStringify(value, replacer, space, capped) {
+  if (replacer !== undefined && replacer !== null && typeof replacer !== 'function') {
+    fail(TypeErrorCtor, 'JSON.stringify array replacers are not supported in contracts');
+  }
+  charge(K.builtinBase);
+  /* QuickJS serialises nested values by native recursion that its stack check
+     underestimates (several times more host stack than it counts): nesting is
+     capped here, deterministically, before it gets deep. The hook runs before
+     each value is serialised, with its holder as this. */
+  const depths = new MapCtor();
+  const hook = function (key, v) {
+    charge(K.jsonPerValue);
+    const out = typeof replacer === 'function' ? apply(replacer, this, [key, v]) : v;
+    if (typeof out === 'number') charge(dtoaCost(out));
+    if (out !== null && typeof out === 'object') {
+      const parent = apply(mapGet, depths, [this]);
+      const depth = (parent === undefined ? 0 : parent) + 1;
+      if (depth > K.maxJsonDepth) fail(RangeErrorCtor, 'JSON nests deeper than ' + K.maxJsonDepth);
+      apply(mapSet, depths, [out, depth]);
+    }
+    return out;
+  };
+  const out = jsonStringify(value, hook, space);
+  if (out !== undefined) { charge(out.length * K.jsonStringifyPerChar); if (capped) capString(out); }
+  return out;
+}
+setMethod(JSON, 'parse', function parse(text, reviver) { return meteredParse(text, reviver); });
+setMethod(JSON, 'stringify', function stringify(v, r, s) { return meteredStringify(v, r, s, true); });
+
+/* RegExp: QuickJS polls the interrupt handler every 10,000 matcher steps, a
+   deterministic count. The host counts those polls between rxBegin/rxEnd,
+   stops the matcher once they exceed the gas left, and the wrapper charges
+   them. Backtracking-heavy patterns are allowed and pay for every step. */
+const RegExpCtor = RegExp, regexpExec = RegExp.prototype.exec;
+/* QuickJS's matcher polls only where it backtracks or jumps, about once per start position, while
+   comparing a run of literal characters costs one step per character: a pattern of 4,000 literal
+   characters tried at each of 4,096 positions compared ~16M characters per exec for ~1,000 gas (one
+   2M-gas call ran 88 s). Each exec also pays the input's length times the pattern's, as a naive
+   string search does, twice under the i flag (case folding each character). */
+setMethod(RegExp.prototype, 'exec', function exec(input) {
+  const s = toStr(input);
+  chargeChars(s.length);
+  charge(K.regexBase);
+  const source = apply(regexSource, this, []);
+  const folds = flagGetters[0] !== undefined && apply(flagGetters[0], this, []);
+  charge(ceil((s.length * source.length) / K.searchComparisonsPerGas) * (folds ? 2 : 1));
+  host.rxBegin(gasLeft());
+  let polls = 0;
+  try {
+    return apply(regexpExec, this, [s]);
+  } finally {
+    polls = host.rxEnd();
+    charge(polls * K.regexPerPoll);
+  }
+});
+function regexpSourceOf(p) {
+  if (p === null || typeof p !== 'object' || isProxy(p)) return undefined;
+  try { return apply(regexSource, p, []); } catch (e) { __hc_ck(e); return undefined; }
+}
+/* Compiling builds character sets natively, at costs the per-character price does not cover: a
+   Unicode property escape (\\p{L}: ~100 us each, 2,000-5,000 ns per gas charged) and the v flag are
+   refused; under the i flag every class is case-folded (~15 us for [a-z], ~65 us for each large
+   range, measured), so each [ and each - pays. Flags of a RegExp pattern are read from its internal
+   slots by the captured getters (a contract may redefine the prototype's). recompile() is removed. */
+delete RegExp.prototype.compile;
+const regexpFlag = function (name) {
+  const d = getOwnPropertyDescriptor(RegExp.prototype, name);
+  return d === undefined ? undefined : d.get;
+};
+const flagGetters = [regexpFlag('ignoreCase'), regexpFlag('unicode'), regexpFlag('unicodeSets')];
+function countOf(s, c) {
+  let n = 0;
+  for (let at = apply(stringIndexOf, s, [c]); at >= 0; at = apply(stringIndexOf, s, [c, at + 1])) n++;
+  return n;
+}
+/* A back-reference compares what its group captured, up to the whole 4 KiB input, at the price of one
+   matcher step: ^(.*)\\1*x on 4,000 characters ran at 80 ns per gas, ~1,400 under the i flag (case
+   folding each character). Any escape of a digit 1-9 or k is refused, in a class too. */
+function hasBackReference(source) {
+  for (let i = apply(stringIndexOf, source, ['\\\\']); i >= 0 && i + 1 < source.length; i = apply(stringIndexOf, source, ['\\\\', i + 2])) {
+    const c = source[i + 1];
+    if ((c >= '1' && c <= '9') || c === 'k') return true;
+  }
+  return false;
+}
+/* \\s \\S \\w \\W \\d \\D each build and merge a range set as the pattern compiles, ~1.5 us each: 2,000 of
+   them compiled at ~300 ns per gas. */
+function classEscapes(source) {
+  let n = 0;
+  for (let i = apply(stringIndexOf, source, ['\\\\']); i >= 0 && i + 1 < source.length; i = apply(stringIndexOf, source, ['\\\\', i + 2])) {
+    const c = source[i + 1];
+    if (c === 's' || c === 'S' || c === 'w' || c === 'W' || c === 'd' || c === 'D') n++;
+  }
+  return n;
+}
+function checkRegexp(source, ignoreCase, unicode, sets) {
+  if (sets) fail(SyntaxErrorCtor, 'the RegExp v flag is not supported in contracts');
+  if (hasBackReference(source)) fail(SyntaxErrorCtor, 'back-references are not supported in contracts');
+  const escapes = classEscapes(source);
+  if (escapes > 0) charge(escapes * K.regexClassEscape);
+  if (unicode && (apply(stringIndexOf, source, ['\\\\p{']) >= 0 || apply(stringIndexOf, source, ['\\\\P{']) >= 0)) {
+    fail(SyntaxErrorCtor, 'Unicode property escapes are not supported in contracts');
+  }
+  if (ignoreCase) charge(countOf(source, '[') * K.regexCaseClass + countOf(source, '-') * K.regexCaseRange);
+}
+function hasFlag(flags, c) { return apply(stringIndexOf, flags, [c]) >= 0; }
+/* split and matchAll build a new RegExp through the receiver's species constructor, which a
+   contract can point back at the unwrapped intrinsic (rx.constructor = undefined): each call pays
+   for compiling the receiver's source as the constructor would. */
+for (const sym of [Symbol.split, Symbol.matchAll]) {
+  const original = RegExp.prototype[sym];
+  setMethod(RegExp.prototype, sym, function () {
+    plainRegExp(this);
+    const source = regexpSourceOf(this);
+    if (source !== undefined) {
+      chargeChars(source.length * 8);
+      const own = [];
+      for (let i = 0; i < flagGetters.length; i++) own[i] = flagGetters[i] !== undefined && apply(flagGetters[i], this, []);
+      checkRegexp(source, own[0], own[1], own[2]);
+    }
+    return apply(original, this, arguments);
+  });
+}
+/* The natives behind match, matchAll, replace, search and split loop over exec, and rebuild the pattern
+   from its source and flags through its constructor's species: each is read by property lookup. A
+   contract's exec (Object.prototype.valueOf never answers null: the global loop ran until memory ran
+   out), own flags or constructor (a species compiling \\p{} unpaid), or a look-alike object, took the
+   natives off the metered path. So these methods take only a RegExp of the built-in prototype with no
+   own property but lastIndex, and the prototype's exec, flags, source, constructor and the species are
+   locked (below). */
+function plainRegExp(rx) {
+  if (regexpSourceOf(rx) === undefined || getPrototypeOf(rx) !== RegExp.prototype) {
+    fail(TypeErrorCtor, 'RegExp methods take a RegExp in contracts');
+  }
+  const keys = ownKeys(rx);
+  if (keys.length !== 1 || keys[0] !== 'lastIndex') fail(TypeErrorCtor, 'a RegExp with properties of its own is not supported by this method in contracts');
+}
+for (const sym of [Symbol.match, Symbol.search]) {
+  const original = RegExp.prototype[sym];
+  setMethod(RegExp.prototype, sym, function () { plainRegExp(this); return apply(original, this, arguments); });
+}
+/* Called directly, not through String.prototype.replace, its input and result were neither paid nor
+   capped: /(?:)/g with a replacement of 2,048 "$\`" made a 1.6M-character string (~5,000-9,000 ns per
+   gas). It pays and caps as String.prototype.replace does. */
+const regexpReplace = RegExp.prototype[Symbol.replace];
+setMethod(RegExp.prototype, Symbol.replace, function (input, replacement) {
+  plainRegExp(this);
+  const s = toStr(input);
+  charge(K.builtinBase + s.length * K.splitPerChar);
+  chargeConversions(arguments);
+  return madeString(apply(regexpReplace, this, [s, replacement]));
+});
+const MeteredRegExp = meterConstructor(RegExpCtor, function (args) {
+  const p = args[0];
+  const regexpSource = regexpSourceOf(p);
+  const source = regexpSource !== undefined ? regexpSource : p === undefined ? '' : toStr(p);
+  chargeChars(source.length * 8);
+  const flags = args[1] === undefined ? undefined : toStr(args[1]);
+  if (flags !== undefined) {
+    chargeChars(flags.length);
+    checkRegexp(source, hasFlag(flags, 'i'), hasFlag(flags, 'u'), hasFlag(flags, 'v'));
+  } else if (regexpSource !== undefined) {
+    const own = [];
+    for (let i = 0; i < flagGetters.length; i++) own[i] = flagGetters[i] !== undefined && apply(flagGetters[i], p, []);
+    checkRegexp(source, own[0], own[1], own[2]);
+  } else {
+    checkRegexp(source, false, false, false);
+  }
+  return [regexpSource !== undefined ? p : source, flags];
+});
+
+for (const name of ['exec', 'flags', 'source', 'global', 'ignoreCase', 'multiline', 'dotAll', 'unicode', 'unicodeSets',
+  'sticky', 'hasIndices', 'constructor']) {
+  const d = getOwnPropertyDescriptor(RegExp.prototype, name);
+  if (d === undefined) continue;
+  d.configurable = false;
+  if (hasOwn(d, 'value')) d.writable = false;
+  defineProperty(RegExp.prototype, name, d);
+}
+(function () {
+  const d = getOwnPropertyDescriptor(RegExpCtor, Symbol.species);
+  d.configurable = false;
+  defineProperty(RegExpCtor, Symbol.species, d);
+})();
+
+`;
