@@ -218,3 +218,11 @@ describe('a sixth review: arrays lengthened while measured, class escapes', () =
     expect(gas('\\S') - gas('\\.')).toBe(2000 * GAS.regexClassEscape);
   });
 });
+
+describe('joins past the string cap', () => {
+  it('end out of gas as a made string past the cap does (now before the native builds one), and a separator object is converted once', () => {
+    const r = run("const s = 'x'.repeat(4096); return new Array(7000).fill(s).join('').length;", 2_000_000);
+    expect([r.status, r.gas]).toEqual(['out-of-gas', 2_000_000]);
+    expect(run("return ['ab', 1.5, 'c'].join({ toString() { return '-'; } });").value).toBe('ab-1.5-c');
+  });
+});

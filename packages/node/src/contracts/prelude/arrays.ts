@@ -85,8 +85,10 @@ for (const name of getOwnPropertyNames(ArrayProto)) {
       const length = this.length;
       chargeElements(length);
       if (name === 'join' || name === 'toString' || name === 'toLocaleString') {
-        charge(elementsDtoaCost(this, length));
+        const separator = name === 'join' && arguments[0] !== undefined ? toStr(arguments[0]) : ',';
+        chargeJoin(this, length, separator);
         sameLength(this, length);
+        if (name === 'join') arguments[0] = separator;
       }
       chargeConversions(arguments);
       return madeString(apply(original, this, arguments));
