@@ -5,7 +5,8 @@ import type { Anchor } from './anchors.js';
 import { groupOf } from './netgroup.js';
 import type { PeerTable } from './peer-set.js';
 import { short } from './peer-set.js';
-import { TokenBucket, type PeerState } from './peer-state.js';
+import type { PeerState } from './peer-state.js';
+import { TokenBucket } from '../util/token-bucket.js';
 
 export interface PeerManagerDeps {
   book: AddrMan;

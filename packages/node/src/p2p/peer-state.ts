@@ -6,6 +6,7 @@ import type { StatusMessage } from './messages.js';
 import { LIMITS } from './protocol.js';
 import { RecentSet } from '../util/recent-set.js';
 import { SerialQueue } from '../util/serial-queue.js';
+import { TokenBucket } from '../util/token-bucket.js';
 
 /**
  * Requests a peer may make, uncounted, after each status we send it: a status
@@ -111,28 +112,4 @@ export function summarize(p: PeerState): PeerSummary {
     bytesOut: p.bytesOut,
     banScore: p.score.value,
   };
-}
-
-/** A token bucket: `capacity` at once, refilled at `perSecond`. */
-export class TokenBucket {
-  private tokens: number;
-  private at: number;
-
-  constructor(
-    private readonly capacity: number,
-    private readonly perSecond: number,
-    private readonly now: () => number = Date.now,
-  ) {
-    this.tokens = capacity;
-    this.at = now();
-  }
-
-  take(): boolean {
-    const t = this.now();
-    this.tokens = Math.min(this.capacity, this.tokens + ((t - this.at) / 1000) * this.perSecond);
-    this.at = t;
-    if (this.tokens < 1) return false;
-    this.tokens--;
-    return true;
-  }
 }

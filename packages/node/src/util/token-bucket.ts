@@ -6,7 +6,7 @@ export class TokenBucket {
   constructor(
     private readonly burst: number,
     private readonly perSecond: number,
-    private readonly clock: () => number,
+    private readonly clock: () => number = Date.now,
   ) {
     this.tokens = burst;
     this.at = clock();

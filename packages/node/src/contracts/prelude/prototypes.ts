@@ -5,13 +5,12 @@ export const preludePrototypes = `/* Prototype chains hold at most K.maxPrototyp
    class heritage and a proxy's target (a lookup on a proxy without a get trap walks its target's
    chain). Everything else builds on a constructor's prototype property, which is never writable
    here (see __hc_sf), and prototypes are never changed after an object is made (setPrototypeOf). */
-const proxyTargets = new WeakMapCtor();
 /* Each checked prototype's chain length, so a chain grown one object at a time is walked one link at a
    time. A chain never grows after an object is made, and only shrinks (a prototype set to null): a
-   remembered length is never short. */
+   remembered length is never short. A contract's proxy is remembered as it is made (see proxyWeight),
+   so the walk stops at one without running its getPrototypeOf trap. */
 const chainLengths = new WeakMapCtor();
 const nativeBindOf = getPrototypeOf(weakMapGet).bind;
-const proxyTarget = apply(nativeBindOf, weakMapGet, [proxyTargets]);
 const knownLength = apply(nativeBindOf, weakMapGet, [chainLengths]), rememberLength = apply(nativeBindOf, weakMapSet, [chainLengths]);
 function chainLength(p) {
   let n = 0, below = 0, q = p;
@@ -19,9 +18,7 @@ function chainLength(p) {
     const known = knownLength(q);
     if (known !== undefined) { below = known; break; }
     if (++n > K.maxPrototypeChain) break;
-    /* A contract's proxy is walked through its target, without running its getPrototypeOf trap. */
-    const target = proxyTarget(q);
-    q = target !== undefined ? target : getPrototypeOf(q);
+    q = getPrototypeOf(q);
   }
   charge(K.prototypeCheck + n * K.prototypeLink);
   const length = n + below;
@@ -86,7 +83,6 @@ defineProperty(ProxyCtor, 'revocable', { value: function revocable(target, handl
   const weight = proxyWeight(target, own);
   const r = proxyRevocable(target, own);
   apply(weakSetAdd, proxies, [r.proxy]);
-  apply(weakMapSet, proxyTargets, [r.proxy, target]);
   rememberLength(r.proxy, weight);
   return r;
 }, writable: false, configurable: false });
@@ -97,7 +93,6 @@ const proxyWrapper = new ProxyCtor(ProxyCtor, {
     const weight = proxyWeight(target, args[1]);
     const p = construct(t, args, newTarget === proxyWrapper ? t : newTarget);
     apply(weakSetAdd, proxies, [p]);
-    apply(weakMapSet, proxyTargets, [p, target]);
     rememberLength(p, weight);
     return p;
   },
