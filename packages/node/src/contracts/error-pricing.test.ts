@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 
 /** A 1,500-line function: each error's stack walk scans its line table once per frame it occupies. */
-const filler = Array.from({ length: 1_500 }, (_, i) => `    if (d === ${-i - 1}) x += ${i};`).join('\n');
+const filler = Array.from({ length: 1_500 }, (_, i) => `    if (d === ${-i - 1}) x -= ${i};`).join('\n');
 const SOURCE = `
 function big(d, n, lim, how) {
   let x = 0;

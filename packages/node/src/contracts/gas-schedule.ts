@@ -106,6 +106,11 @@ export const GAS = {
    */
   operandCheck: 6,
   /**
+   * An inline check of a value the engine may write as a string or use as a property key (a typeof
+   * and a few comparisons on the way to the operator; a call to the prelude only when it fails).
+   */
+  inlineCheck: 2,
+  /**
    * Checking a new object's prototype chain against LIMITS.maxPrototypeChain
    * (Object.create, class heritage, a literal `__proto__`, a proxy's target):
    * a prelude call and a lookup of the prototype's remembered length, and per
@@ -158,6 +163,13 @@ export const GAS = {
    * charged as converting the longest string a contract can hold.
    */
   objectOperand: 2 * 4_096,
+  /**
+   * Object.assign into, or Object.defineProperties on, a typed array, an
+   * array or a proxy: written in the prelude so each store that converts its
+   * value is paid (see prototype-guards.ts); per key of each source, for the
+   * interpreted descriptor read, get and store (~1-2 µs a key).
+   */
+  preludeStorePerKey: 80,
   /**
    * JSON.stringify: per value visited (the metering hook runs in the VM for
    * each: ~500-950 ns measured, 8 gas undercharged it ~15-fold) and per code

@@ -35,6 +35,8 @@ interface Scope {
  */
 const IMPLICIT = [' this', ' new.target', ' super'];
 const ENTRY_HELPERS = ['__hc_g', '__hc_oog'];
+/** The prelude's helper each operand check calls (a template's text checks call __hc_ns). */
+const OPERAND_HELPERS = { strict: '__hc_s', convert: '__hc_q', loose: '__hc_l', equal: '__hc_lq', text: '__hc_n', key: '__hc_k' } as const;
 const STRING_CAP_HELPERS = ['__hc_v', '__hc_cat'];
 
 /**
@@ -51,7 +53,13 @@ function helpersOf(node: AnyNode, parent: AnyNode | null): string[] {
       else if (target.type === 'MemberExpression') out.push(...(target.computed === true ? ['__hc_up', '__hc_uk'] : ['__hc_un']));
       continue;
     }
-    out.push(check.kind === 'strict' ? '__hc_s' : check.kind === 'convert' ? '__hc_q' : '__hc_l');
+    if (check.kind === 'store' || check.kind === 'length') {
+      out.push(check.kind === 'store' ? '__hc_tw' : '__hc_tl');
+      continue;
+    }
+    // A stored key may call __hc_sk instead (counted as a superset).
+    if (check.kind === 'key') out.push('__hc_sk');
+    out.push(check.kind === 'text' && node.type === 'TemplateLiteral' ? '__hc_ns' : OPERAND_HELPERS[check.kind]);
     if (check.operand.type !== 'Identifier') out.push('__hc_v');
   }
   const spreads = (items: (AnyNode | null)[]): boolean => items.some((item) => item?.type === 'SpreadElement');

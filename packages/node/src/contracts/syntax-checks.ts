@@ -36,11 +36,80 @@ function isNull(node: AnyNode): boolean {
   return node.type === 'Literal' && node.value === null && node.regex === undefined;
 }
 
+/**
+ * Operands that reach a string conversion as primitives no dearer than a short string: a number
+ * written as a string costs microseconds at the ends of the double range (see dtoaCost in the prelude).
+ */
+function isCheapText(node: AnyNode): boolean {
+  switch (node.type) {
+    case 'Literal':
+      if (node.regex !== undefined) return false;
+      return typeof node.value !== 'number' || isCheapNumber(node.value);
+    case 'TemplateLiteral':
+      return true;
+    case 'UnaryExpression':
+      return node.operator === 'typeof' || node.operator === '!' || node.operator === 'void' || node.operator === '~';
+    case 'BinaryExpression':
+      return BOOLEAN_RESULT.has(node.operator as string) || INTEGER_RESULT.has(node.operator as string);
+    default:
+      return false;
+  }
+}
+
+/** Numbers the inline text checks let through (the same test, in instrument.ts). */
+function isCheapNumber(v: number): boolean {
+  return (v | 0) === v || (v < 1e250 && v > -1e250 && (v > 1e-250 || v < -1e-250));
+}
+
+/** A key the engine uses as it is: an integer, or a string no longer than the free length. */
+function isCheapKey(node: AnyNode): boolean {
+  if (node.type === 'BinaryExpression') return INTEGER_RESULT.has(node.operator as string);
+  if (node.type === 'UnaryExpression') return node.operator === '~';
+  if (node.type !== 'Literal' || node.regex !== undefined) return false;
+  if (typeof node.value === 'number') return (node.value | 0) === node.value;
+  return typeof node.value !== 'string' || node.value.length <= GAS.stringFreeChars;
+}
+
+const BOOLEAN_RESULT = new Set(['==', '!=', '===', '!==', '<', '>', '<=', '>=', 'in', 'instanceof']);
+/** Bitwise operators: a 32-bit integer, written as a string quickly (a BigInt cannot occur: contracts have none). */
+const INTEGER_RESULT = new Set(['&', '|', '^', '<<', '>>', '>>>']);
+/** Assignments whose target may be a typed array element receiving a value it converts to a number. */
+const STORING_ASSIGNMENT = new Set(['=', '+=', '||=', '&&=', '??=']);
+
 /** A check the instrumenter puts around an operand (or before an update of a target). */
 export type OperandCheck =
-  | { kind: 'convert' | 'loose'; operand: AnyNode }
+  | { kind: 'convert' | 'loose' | 'equal'; operand: AnyNode }
   | { kind: 'strict'; operand: AnyNode; comparisons: number }
-  | { kind: 'target'; update: AnyNode; target: AnyNode };
+  | { kind: 'target'; update: AnyNode; target: AnyNode }
+  /** A value the engine may write as a string: `+` (hint default), a template or a property key (hint string). */
+  | { kind: 'text' | 'key'; operand: AnyNode }
+  /** The object of a member a value is stored into: a typed array converts what it stores, an array its length. */
+  | { kind: 'store'; object: AnyNode }
+  | { kind: 'length'; object: AnyNode };
+
+/** Gas for a check: the inline ones run a few comparisons, the others a call or more. */
+export function checkWeight(check: OperandCheck): number {
+  return check.kind === 'text' || check.kind === 'key' ? GAS.inlineCheck : GAS.operandCheck;
+}
+
+/**
+ * The object of a member that a value is stored into through syntax, when it could be a typed array
+ * element or an array's length (a computed key naming `length` is paid where the key is checked).
+ */
+function storedInto(target: AnyNode, out: OperandCheck[]): void {
+  if (target.type !== 'MemberExpression') return;
+  const object = target.object as AnyNode;
+  if (object.type === 'Super') return;
+  if (target.computed === true) out.push({ kind: 'store', object });
+  else if ((target.property as AnyNode).type === 'Identifier' && (target.property as AnyNode).name === 'length') out.push({ kind: 'length', object });
+}
+
+/** The member a value is stored into by `node` (an assignment or a for-in/of), if any: its key is a stored key. */
+export function storeTarget(node: AnyNode): AnyNode | undefined {
+  if (node.type === 'AssignmentExpression' && STORING_ASSIGNMENT.has(node.operator as string)) return node.left as AnyNode;
+  if (node.type === 'ForInStatement' || node.type === 'ForOfStatement') return node.left as AnyNode;
+  return undefined;
+}
 
 /**
  * The operand checks a node needs: strings compared, hashed or converted to
@@ -48,23 +117,32 @@ export type OperandCheck =
  */
 export function operandChecks(node: AnyNode): OperandCheck[] {
   const out: OperandCheck[] = [];
-  const convert = (kind: 'convert' | 'loose', operand: AnyNode): void => {
+  const convert = (kind: 'convert' | 'loose' | 'equal', operand: AnyNode): void => {
     if (!isShort(operand)) out.push({ kind, operand });
+  };
+  const text = (operand: AnyNode): void => {
+    if (!isCheapText(operand)) out.push({ kind: 'text', operand });
   };
   switch (node.type) {
     case 'BinaryExpression': {
       const operator = node.operator as string;
       const left = node.left as AnyNode;
       const right = node.right as AnyNode;
-      if (STRICT_EQUALITY.has(operator)) {
+      if (operator === '+') {
+        // A chain's inner sums are operands of the outer one: each leaf is checked once, by its own `+`.
+        if (!(left.type === 'BinaryExpression' && left.operator === '+')) text(left);
+        text(right);
+      } else if (operator === 'in') {
+        if (left.type !== 'PrivateIdentifier' && !isCheapKey(left)) out.push({ kind: 'key', operand: left });
+      } else if (STRICT_EQUALITY.has(operator)) {
         // Comparing stops at the shorter string: one side's length bounds the work.
         if (!isShort(left) && !isShort(right)) out.push({ kind: 'strict', operand: left, comparisons: 1 });
       } else if (CONVERTING.has(operator)) {
         convert('convert', left);
         convert('convert', right);
       } else if (LOOSE_EQUALITY.has(operator) && !isNull(left) && !isNull(right)) {
-        convert('loose', left);
-        convert('loose', right);
+        convert('equal', left);
+        convert('equal', right);
       }
       break;
     }
@@ -76,15 +154,33 @@ export function operandChecks(node: AnyNode): OperandCheck[] {
       break;
     case 'AssignmentExpression': {
       const left = node.left as AnyNode;
-      if (CONVERTING_ASSIGNMENT.has(node.operator as string)) {
+      const operator = node.operator as string;
+      if (CONVERTING_ASSIGNMENT.has(operator)) {
         out.push({ kind: 'target', update: node, target: left });
         convert('convert', node.right as AnyNode);
-      } else if (node.operator === '=' && left.type === 'MemberExpression') {
-        // A typed array element or an array's length converts what is stored to a number.
-        convert('loose', node.right as AnyNode);
+      } else if (operator === '+=') {
+        // The old value may be written as a string too, or converted with the new one.
+        out.push({ kind: 'target', update: node, target: left });
+        text(node.right as AnyNode);
       }
+      if (STORING_ASSIGNMENT.has(operator) && !isShort(node.right as AnyNode)) storedInto(left, out);
       break;
     }
+    case 'ForInStatement':
+    case 'ForOfStatement':
+      storedInto(node.left as AnyNode, out);
+      break;
+    case 'TemplateLiteral':
+      for (const expression of node.expressions as AnyNode[]) text(expression);
+      break;
+    case 'MemberExpression':
+      if (node.computed === true && !isCheapKey(node.property as AnyNode)) out.push({ kind: 'key', operand: node.property as AnyNode });
+      break;
+    case 'Property':
+    case 'PropertyDefinition':
+    case 'MethodDefinition':
+      if (node.computed === true && !isCheapKey(node.key as AnyNode)) out.push({ kind: 'key', operand: node.key as AnyNode });
+      break;
     case 'SwitchStatement': {
       const tests = (node.cases as AnyNode[]).filter((c) => c.test !== null).length;
       const discriminant = node.discriminant as AnyNode;

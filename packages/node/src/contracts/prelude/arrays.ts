@@ -2,6 +2,35 @@
 export const preludeArrays = `/* Arrays: charge by length before the native loop runs. */
 const ArrayProto = Array.prototype;
 const arrayConstant = { at: 1, pop: 1, push: 1, entries: 1, keys: 1, values: 1, constructor: 1 };
+/* Arguments from..to-1 that a built-in converts to numbers: an object among them becomes its primitive here,
+   as the engine would make it (a valueOf may hand back a 4,096-digit string, which the native parsed unpaid:
+   3,000-5,700 ns per gas), and the caller pays for long strings (chargeConversions). */
+function primitiveArguments(args, from, to) {
+  const n = to < args.length ? to : args.length;
+  for (let i = from; i < n; i++) {
+    const v = args[i];
+    if (v !== null && (typeof v === 'object' || typeof v === 'function')) args[i] = toPrimitiveNumber(v);
+  }
+  return args;
+}
+/* One value a built-in converts to a number: made primitive here and paid by its length. */
+function paidPrimitive(v) {
+  if (typeof v === 'number') return v;
+  v = toPrimitiveNumber(v);
+  const n = longChars(v);
+  if (n > 0) charge(n * K.toNumberPerChar);
+  return v;
+}
+/* A sort converts each comparator result to a number natively, once per comparison. */
+function comparing(compare) {
+  if (typeof compare !== 'function') return compare;
+  return function (x, y) {
+    const r = compare(x, y);
+    return typeof r === 'number' ? r : paidPrimitive(r);
+  };
+}
+/* Index arguments these array methods convert, as [from, to) (fill and the searches are written below). */
+const arrayNumeric = { __proto__: null, slice: [0, 2], splice: [0, 2], toSpliced: [0, 2], copyWithin: [0, 3], with: [0, 1] };
 function requireArray(self, name) {
   if (!isPlainArray(self)) fail(TypeErrorCtor, 'Array.prototype.' + name + ' requires a real array in contracts');
 }
@@ -30,6 +59,7 @@ for (const name of getOwnPropertyNames(ArrayProto)) {
         sameLength(this, n);
         if (longest > 0) charge(n * ceil(log2(n + 2)) * ceil(longest / K.charsPerGas));
       }
+      if (arguments.length > 0) arguments[0] = comparing(compare);
       return apply(original, this, arguments);
     };
   } else if (name === 'includes' || name === 'indexOf' || name === 'lastIndexOf') {
@@ -39,6 +69,8 @@ for (const name of getOwnPropertyNames(ArrayProto)) {
       // Each element compared with a string reads up to the search string's length.
       const c = longChars(search);
       if (c > 0) charge(this.length * ceil(c / K.charsPerGas));
+      // fromIndex is read only when the array is not empty.
+      if (this.length > 0) primitiveArguments(arguments, 1, 2);
       chargeConversions([arguments[1]]);
       return apply(original, this, arguments);
     };
@@ -77,13 +109,16 @@ for (const name of getOwnPropertyNames(ArrayProto)) {
       requireArray(this, name);
       capNewLength(this.length);
       chargeElements(this.length);
+      for (let i = 1; i < 3 && i < arguments.length; i++) arguments[i] = paidPrimitive(arguments[i]);
       return apply(original, this, arguments);
     };
   } else {
+    const numeric = arrayNumeric[name];
     wrapped = function () {
       requireArray(this, name);
       const length = this.length;
       chargeElements(length);
+      if (numeric !== undefined) primitiveArguments(arguments, numeric[0], numeric[1]);
       if (name === 'join' || name === 'toString' || name === 'toLocaleString') {
         const separator = name === 'join' && arguments[0] !== undefined ? toStr(arguments[0]) : ',';
         chargeJoin(this, length, separator);
@@ -113,7 +148,7 @@ function flatInto(out, source, depth) {
 function meteredFlat(depth) {
   requireArray(this, 'flat');
   const out = [];
-  flatInto(out, this, depth === undefined ? 1 : NumberCtor(depth));
+  flatInto(out, this, depth === undefined ? 1 : NumberCtor(paidPrimitive(depth)));
   return out;
 }
 function meteredFlatMap(fn, thisArg) {

@@ -106,6 +106,39 @@ function conversionCost(v) {
 }
 function __hc_q(v) { const c = conversionCost(v); if (c > 0) charge(c); return v; }
 function __hc_l(v) { const n = longChars(v); if (n > 0) charge(n * K.toNumberPerChar); return v; }
+/* Operands of == and !=: an object compared with a primitive is converted by the engine, and its valueOf
+   may hand back a long numeric string, which is then parsed (~90 us for 4,096 digits): paid as an object
+   operand, as the converting operators' are. Numbers pass inline. */
+function __hc_lq(v) { const c = conversionCost(v); if (c > 0) charge(c); return v; }
+/* Values that +, a template or a property key may write as a string (strings and small integers pass
+   inline, see instrument.ts): a slow number pays dtoaCost; an object is converted here with the
+   engine's hint, and what it gives is paid the same way. The conversion comes as the operand is
+   evaluated, rather than once every operand is: documented in docs/contracts.md. */
+function textOf(v, hint, least) {
+  if (v !== null && (typeof v === 'object' || typeof v === 'function')) {
+    charge(K.wrapperEntry);
+    v = toPrimitive(v, hint);
+  }
+  if (typeof v === 'number') { const c = dtoaCost(v); if (c > least) charge(c); }
+  return v;
+}
+/* A + may be an addition: a double written quickly is not charged there, only a slow one. */
+function __hc_n(v) { return textOf(v, 'default', K.dtoaDouble); }
+function __hc_ns(v) { return textOf(v, 'string', 0); }
+/* A property key past the free length is hashed and compared natively as it is looked up. */
+function __hc_k(v) {
+  const key = textOf(v, 'string', 0);
+  if (typeof key === 'string' && key.length > K.stringFreeChars) charge(ceil(key.length / K.charsPerGas));
+  return key;
+}
+/* A key a value is stored under: on an array, 'length' converts the value natively, twice (ToUint32 and
+   ToNumber); the store is paid as two object operands whatever it is stored into (a computed 'length' is
+   rare, and the value is not known yet). */
+function __hc_sk(v) {
+  const key = __hc_k(v);
+  if (key === 'length') charge(2 * K.objectOperand);
+  return key;
+}
 /* Wrappers visit their arguments in interpreted loops (~120 ns each, measured with Math.max): beyond
    the few a call site can write out, each argument pays (apply and bound functions deliver up to 65,535). */
 function chargeArguments(args) {
@@ -125,25 +158,29 @@ function chargeConversions(args) {
    toString, each looked up once): a built-in converting an object converts the string its valueOf hands
    back natively, unpaid (Number(new String('1'.repeat(4096))) ran at ~1,500 ns per gas). The primitive
    is passed on instead of the object, so its conversion is paid by chargeConversions. */
-function toPrimitiveNumber(x) {
+function toPrimitiveNumber(x) { return toPrimitive(x, 'number'); }
+/* ToPrimitive with any hint: 'string' tries toString before valueOf. */
+function toPrimitive(x, hint) {
   if (x === null || (typeof x !== 'object' && typeof x !== 'function')) return x;
   const exotic = x[Symbol.toPrimitive];
   if (exotic !== undefined && exotic !== null) {
-    const r = apply(exotic, x, ['number']);
+    const r = apply(exotic, x, [hint]);
     if (r !== null && (typeof r === 'object' || typeof r === 'function')) fail(TypeErrorCtor, 'cannot convert object to primitive value');
     return r;
   }
-  const valueOf = x.valueOf;
-  if (typeof valueOf === 'function') {
-    const r = apply(valueOf, x, []);
-    if (r === null || (typeof r !== 'object' && typeof r !== 'function')) return r;
-  }
-  const toString = x.toString;
-  if (typeof toString === 'function') {
-    const r = apply(toString, x, []);
-    if (r === null || (typeof r !== 'object' && typeof r !== 'function')) return r;
-  }
+  const first = hint === 'string' ? 'toString' : 'valueOf';
+  const r = ordinaryConversion(x, first);
+  if (r !== x) return r;
+  const r2 = ordinaryConversion(x, hint === 'string' ? 'valueOf' : 'toString');
+  if (r2 !== x) return r2;
   fail(TypeErrorCtor, 'cannot convert object to primitive value');
+}
+/* x[name]() when it is a function answering a primitive, else x itself (no primitive is an object). */
+function ordinaryConversion(x, name) {
+  const f = x[name];
+  if (typeof f !== 'function') return x;
+  const r = apply(f, x, []);
+  return r === null || (typeof r !== 'object' && typeof r !== 'function') ? r : x;
 }
 /* The first count arguments, which a built-in converts to numbers: objects become primitives here first
    (a later argument may be a callback's extra, or a flag the built-in only tests for truth). */
@@ -153,13 +190,19 @@ function numericArguments(args, count) {
   chargeConversions(args);
   return args;
 }
-/* Elements a typed array converts to numbers. */
+/* Elements a typed array converts to numbers, in an array of the prelude's own (a copy: it is written). An
+   object among them becomes its primitive here, in order, as the native would make it (a valueOf handing
+   back a 4,096-digit string was parsed natively unpaid, ~5,000 ns per gas), and long strings are paid. */
 function chargeElementConversions(arr) {
   if (!isPlainArray(arr)) return;
   /* Its length read once: an element getter could lengthen it under this loop. */
   const length = arr.length;
   let n = 0;
-  for (let i = 0; i < length; i++) n += longChars(arr[i]);
+  for (let i = 0; i < length; i++) {
+    let e = arr[i];
+    if (e !== null && (typeof e === 'object' || typeof e === 'function')) { e = toPrimitiveNumber(e); arr[i] = e; }
+    n += longChars(e);
+  }
   if (n > 0) charge(n * K.toNumberPerChar);
 }
 /* QuickJS writes a double as the shortest string that reads back, slowly at the edges of the range:

@@ -92,6 +92,8 @@ for (const [target, names] of [[Object, ['keys', 'values', 'entries', 'assign', 
       chargeArguments(arguments);
       for (let i = 0; i < arguments.length; i++) n += enumCost(arguments[i]);
       charge(n);
+      // Into a typed array or an array, a store may convert what it stores (see storeKind).
+      if (name === 'assign' && storeKind(arguments[0]) !== 0) return assignInto(arguments[0], arguments);
       return apply(original, target, arguments);
     });
   }

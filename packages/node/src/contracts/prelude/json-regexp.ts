@@ -50,6 +50,7 @@ setMethod(RegExp.prototype, 'exec', function exec(input) {
   chargeChars(s.length);
   charge(K.regexBase);
   const source = apply(regexSource, this, []);
+  primitiveLastIndex(this);
   const folds = flagGetters[0] !== undefined && apply(flagGetters[0], this, []);
   charge(ceil((s.length * source.length) / K.searchComparisonsPerGas) * (folds ? 2 : 1));
   host.rxBegin(gasLeft());
@@ -61,6 +62,22 @@ setMethod(RegExp.prototype, 'exec', function exec(input) {
     charge(polls * K.regexPerPoll);
   }
 });
+/* exec (and matchAll) convert lastIndex to a number natively: an object there (its valueOf may hand back a
+   4,096-digit string, ~1,000 ns per gas) is made primitive here first and written back, paid as
+   primitiveArguments does; a read-only one pays as an object operand. */
+function primitiveLastIndex(rx) {
+  const d = getOwnPropertyDescriptor(rx, 'lastIndex');
+  if (d === undefined || !hasOwn(d, 'value')) return;
+  const v = d.value;
+  if (typeof v === 'number') return;
+  if (v !== null && (typeof v === 'object' || typeof v === 'function')) {
+    if (d.writable) rx.lastIndex = paidPrimitive(v);
+    else charge(K.objectOperand);
+    return;
+  }
+  const n = longChars(v);
+  if (n > 0) charge(n * K.toNumberPerChar);
+}
 function regexpSourceOf(p) {
   if (p === null || typeof p !== 'object' || isProxy(p)) return undefined;
   try { return apply(regexSource, p, []); } catch (e) { __hc_ck(e); return undefined; }
@@ -114,6 +131,9 @@ for (const sym of [Symbol.split, Symbol.matchAll]) {
   const original = RegExp.prototype[sym];
   setMethod(RegExp.prototype, sym, function () {
     plainRegExp(this);
+    // matchAll reads lastIndex; split converts its limit.
+    if (sym === Symbol.matchAll) primitiveLastIndex(this);
+    else if (arguments.length > 1) arguments[1] = paidPrimitive(arguments[1]);
     const source = regexpSourceOf(this);
     if (source !== undefined) {
       chargeChars(source.length * 8);

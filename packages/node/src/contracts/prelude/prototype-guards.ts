@@ -22,8 +22,142 @@ setMethod(O, 'create', function create(p, properties) {
 });
 setMethod(O, 'defineProperties', function defineProperties(o, properties) {
   charge(K.wrapperEntry + enumCost(properties));
-  return apply(objectDefineProperties, O, arguments);
+  const kind = storeKind(o);
+  if (kind === 0 || properties === undefined || properties === null) return apply(objectDefineProperties, O, arguments);
+  /* As the native does: every enumerable descriptor read (copied) first, then each defined in order. */
+  const source = O(properties), keys = ownKeys(source), list = privateArray();
+  charge(keys.length * K.preludeStorePerKey);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const own = getOwnPropertyDescriptor(source, key);
+    if (own === undefined || !own.enumerable) continue;
+    const desc = source[key];
+    if (desc === null || (typeof desc !== 'object' && typeof desc !== 'function')) fail(TypeErrorCtor, 'property descriptor must be an object');
+    list[list.length] = key;
+    list[list.length] = copiedDescriptor(desc);
+  }
+  for (let i = 0; i < list.length; i += 2) {
+    const desc = list[i + 1];
+    if (hasOwn(desc, 'value') && convertible(desc.value)) desc.value = paidConversions(storeConversions(kind, list[i]), desc.value);
+    defineProperty(o, list[i], desc);
+  }
+  return o;
 });
+/* Storing into a typed array's numeric key converts the value to a number natively, and into an array's
+   length twice (ToUint32 and ToNumber): an object's valueOf may hand back a 4,096-digit string, parsed
+   unpaid (Reflect.set and Object.defineProperty of one ran at ~3,000-4,000 ns per gas). Such a value is
+   made primitive here first and paid as the native will convert it (see primitiveArguments); a store
+   through a proxy (which may forward it to an array's length) or to another receiver pays as an object
+   operand without being converted. Any other store is left as it was. */
+const reflectSet = R.set, reflectDefineProperty = R.defineProperty, objectDefineProperty = O.defineProperty;
+/* What a store into x may convert: 1 a typed array (numeric keys), 2 an array (length), 3 a proxy (which may
+   forward a store to an array's length), 0 anything else. */
+function storeKind(x) {
+  if (x === null || typeof x !== 'object') return 0;
+  if (isProxy(x)) return 3;
+  if (isArray(x)) return 2;
+  return apply(taTag, x, []) !== undefined ? 1 : 0;
+}
+/* A value whose store may cost a conversion: an object, or a string past the free length. */
+function convertible(v) {
+  return v !== null && (typeof v === 'object' || typeof v === 'function' || (typeof v === 'string' && v.length > K.stringFreeChars));
+}
+/* A canonical numeric string is at most ~25 characters ('-1.2345678901234567e-300'). */
+function canonicalNumeric(key) {
+  if (typeof key === 'number') return true;
+  if (typeof key !== 'string' || key.length > 32) return false;
+  return key === '-0' || StringCtor(NumberCtor(key)) === key;
+}
+/* How many times storing at key converts the value: 0, 1 or 2; negative: that many, maybe, unseen. The
+   interpreted checks of a store that may convert are paid as a wrapper's entry. */
+function storeConversions(kind, key) {
+  if (kind === 0) return 0;
+  charge(K.wrapperEntry);
+  if (kind === 1) return canonicalNumeric(key) ? 1 : 0;
+  if (key !== 'length') return 0;
+  return kind === 2 ? 2 : -2;
+}
+function paidConversions(c, v) {
+  if (c === 0) return v;
+  if (c > 0 && v !== null && (typeof v === 'object' || typeof v === 'function')) v = toPrimitiveNumber(v);
+  const cost = (c < 0 ? -c : c) * conversionCost(v);
+  if (cost > 0) charge(cost);
+  return v;
+}
+/* ToPropertyKey, once, by the engine (a string needs no number parsed). */
+function propertyKey(key) {
+  if (key === null || (typeof key !== 'object' && typeof key !== 'function')) return key;
+  const box = { __proto__: null };
+  box[key] = 0;
+  return ownKeys(box)[0];
+}
+/* ToPropertyDescriptor's reads, in its order, into a descriptor of the prelude's own. */
+const descriptorFields = ['enumerable', 'configurable', 'value', 'writable', 'get', 'set'];
+function copiedDescriptor(desc) {
+  const out = { __proto__: null };
+  for (let i = 0; i < descriptorFields.length; i++) {
+    const f = descriptorFields[i];
+    if (f in desc) out[f] = desc[f];
+  }
+  return out;
+}
+function definedValue(args) {
+  const kind = storeKind(args[0]), desc = args[2];
+  if (kind === 0 || desc === null || (typeof desc !== 'object' && typeof desc !== 'function')) return args;
+  const key = args[1] = propertyKey(args[1]);
+  const c = storeConversions(kind, key);
+  if (c === 0) return args;
+  charge(K.preludeStorePerKey);
+  const copy = copiedDescriptor(desc);
+  if (hasOwn(copy, 'value')) copy.value = paidConversions(c, copy.value);
+  args[2] = copy;
+  return args;
+}
+setMethod(O, 'defineProperty', function defineProperty(o, key, desc) {
+  charge(K.wrapperEntry);
+  return apply(objectDefineProperty, O, definedValue(arguments));
+});
+setMethod(R, 'defineProperty', function defineProperty(o, key, desc) {
+  charge(K.wrapperEntry);
+  return apply(reflectDefineProperty, R, definedValue(arguments));
+});
+setMethod(R, 'set', function set(target, key, value) {
+  charge(K.wrapperEntry);
+  if (convertible(value) && target !== null && typeof target === 'object') {
+    const own = arguments.length < 4 || arguments[3] === target;
+    const kind = storeKind(target), receiverKind = own ? 0 : storeKind(arguments[3]);
+    if (kind !== 0 || receiverKind !== 0) {
+      key = arguments[1] = propertyKey(key);
+      if (own) arguments[2] = paidConversions(storeConversions(kind, key), value);
+      else {
+        const c = storeConversions(kind, key), r = storeConversions(receiverKind, key);
+        const cost = ((c < 0 ? -c : c) + (r < 0 ? -r : r)) * conversionCost(value);
+        if (cost > 0) charge(cost);
+      }
+    }
+  }
+  return apply(reflectSet, R, arguments);
+});
+/* Object.assign into such a target: written here as the native does (each source's own keys, enumerable
+   ones read and stored in order), each store paid as above. */
+function assignInto(target, args) {
+  const kind = storeKind(target);
+  for (let s = 1; s < args.length; s++) {
+    const from = args[s];
+    if (from === undefined || from === null) continue;
+    const source = O(from), keys = ownKeys(source);
+    /* Each key visited here runs ~1-2 us of interpreted code. */
+    charge(keys.length * K.preludeStorePerKey);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const own = getOwnPropertyDescriptor(source, key);
+      if (own === undefined || !own.enumerable) continue;
+      const v = source[key];
+      target[key] = convertible(v) ? paidConversions(storeConversions(kind, key), v) : v;
+    }
+  }
+  return target;
+}
 /* Reflect.construct's new.target and a class heritage give the new object's prototype by their
    prototype property: only one of their own that can never change (a bound function has none and
    reads on up its chain, which a contract may give a getter; a contract may define a configurable one

@@ -16,6 +16,9 @@ function searchString(x, name) {
   return toStr(x);
 }
 const searchMethods = { __proto__: null, indexOf: 1, lastIndexOf: 1, includes: 1 };
+/* Positions these methods convert to numbers, as [from, to) (see primitiveArguments). */
+const stringNumeric = { __proto__: null, slice: [0, 2], substring: [0, 2], substr: [0, 2], indexOf: [1, 2], lastIndexOf: [1, 2],
+  includes: [1, 2], startsWith: [1, 2], endsWith: [1, 2] };
 /* Strings: charge by the length of the receiver and string arguments; creation is capped. */
 const StringProto = String.prototype;
 const stringConstant = { at: 1, charAt: 1, charCodeAt: 1, codePointAt: 1, valueOf: 1, toString: 1, constructor: 1 };
@@ -34,6 +37,7 @@ for (const name of getOwnPropertyNames(StringProto)) {
     // replaced global Number) cannot show the check one count and the native method another.
     wrapped = function (count) {
       const s = toStr(this);
+      count = toPrimitiveNumber(count);
       chargeConversions([count]);
       const c = NumberCtor(count);
       const n = s.length * c;
@@ -64,6 +68,8 @@ for (const name of getOwnPropertyNames(StringProto)) {
         }
         arguments[0] = toStr(pattern);
       }
+      // split's limit is converted to a number (see primitiveArguments).
+      if (name === 'split') primitiveArguments(arguments, 1, 2);
       chargeSearch(s.length, arguments[0]);
       chargeConversions(arguments);
       return madeString(apply(original, s, arguments));
@@ -71,6 +77,7 @@ for (const name of getOwnPropertyNames(StringProto)) {
   } else if (name === 'padStart' || name === 'padEnd') {
     wrapped = function (length, filler) {
       const s = toStr(this);
+      length = toPrimitiveNumber(length);
       chargeConversions([length]);
       const n = NumberCtor(length);
       if (n > K.maxStringLength) fail(RangeErrorCtor, 'string exceeds the contract limit of ' + K.maxStringLength);
@@ -99,6 +106,7 @@ for (const name of getOwnPropertyNames(StringProto)) {
     };
   } else {
     const perChar = hasOwn(unicodeCharPrices, name) ? unicodeCharPrices[name] : 0;
+    const numeric = stringNumeric[name];
     wrapped = function () {
       const s = toStr(this);
       // localeCompare's argument is converted here, so its length is known (an object's toString could hand back any string).
@@ -107,6 +115,7 @@ for (const name of getOwnPropertyNames(StringProto)) {
         args[0] = searchString(args[0], name);
         chargeSearch(s.length, args[0]);
       }
+      if (numeric !== undefined) primitiveArguments(args, numeric[0], numeric[1]);
       let n = s.length;
       for (let i = 0; i < args.length; i++) if (typeof args[i] === 'string') n += args[i].length;
       chargeChars(n);
@@ -184,7 +193,7 @@ const FunctionProto = getPrototypeOf(noCodeGeneration), functionToString = Funct
 function argumentList(list) {
   if (isPlainArray(list)) { chargeElements(list.length); return list; }
   if (list === null || (typeof list !== 'object' && typeof list !== 'function')) return list;
-  const given = list.length;
+  const given = toPrimitiveNumber(list.length);
   chargeConversions([given]);
   const n = NumberCtor(given);
   const length = n > 0 ? (n < K.maxArguments ? ceil(n) : K.maxArguments + 1) : 0;
@@ -239,6 +248,8 @@ for (const name of ['parseInt', 'parseFloat', 'escape', 'unescape', 'encodeURI',
   G[name] = function () {
     /* Converted here (an object's toString may hand back any string), then paid by its length. */
     if (arguments.length > 0 && arguments[0] !== null && (typeof arguments[0] === 'object' || typeof arguments[0] === 'function')) arguments[0] = toStr(arguments[0]);
+    // parseInt's radix is converted to a number (see primitiveArguments).
+    if (name === 'parseInt') primitiveArguments(arguments, 1, 2);
     const s = arguments[0];
     chargeChars(typeof s === 'string' ? s.length : 0);
     chargeConversions(arguments);

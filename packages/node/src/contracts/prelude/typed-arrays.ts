@@ -1,10 +1,34 @@
 /** Sandbox prelude text, part of one script joined in order by ../sandbox-prelude.ts: typed arrays, ArrayBuffer and DataView. */
 export const preludeTypedArrays = `/* Typed arrays and buffers: allocation and every whole-array method by length. */
 const typedConstant = { at: 1, entries: 1, keys: 1, values: 1, subarray: 1, constructor: 1 };
+/* Arguments these methods convert to numbers, as [from, to): objects become primitives here first (see
+   primitiveArguments). A search's fromIndex is read only when the array is not empty. */
+const typedNumeric = { __proto__: null, copyWithin: [0, 3], fill: [0, 3], slice: [0, 2], with: [0, 2], set: [1, 2],
+  includes: [1, 2], indexOf: [1, 2], lastIndexOf: [1, 2] };
+const typedSearches = { __proto__: null, includes: 1, indexOf: 1, lastIndexOf: 1 };
+/* An array-like's elements read once, in order, into an array of the prelude's own. */
+function copyElements(src) {
+  const length = src.length;
+  const out = privateArray();
+  for (let i = 0; i < length; i++) out[i] = src[i];
+  return published(out);
+}
+/* set's source, whose length it returns: a plain array is copied, then its objects converted in the copy
+   (an element getter could show the meter a number and the native an object). */
+function typedSetSource(args) {
+  const src = args[0];
+  if (isTyped(src)) return typedLength(src);
+  if (!isPlainArray(src)) fail(TypeErrorCtor, 'TypedArray.prototype.set needs an array or typed array in contracts');
+  chargeElements(src.length);
+  args[0] = copyElements(src);
+  chargeElementConversions(args[0]);
+  return args[0].length;
+}
 for (const name of getOwnPropertyNames(TypedArrayProto)) {
   const d = getOwnPropertyDescriptor(TypedArrayProto, name);
   const original = d.value;
   if (typeof original !== 'function' || hasOwn(typedConstant, name)) continue;
+  const numeric = typedNumeric[name];
   setMethod(TypedArrayProto, name, function () {
     let n = typedLength(this);
     if (name === 'map') {
@@ -12,14 +36,12 @@ for (const name of getOwnPropertyNames(TypedArrayProto)) {
       chargeElements(n);
       return apply(original, this, [convertingCallback(arguments[0]), arguments[1]]);
     }
-    if (name === 'set') {
-      const src = arguments[0];
-      chargeElementConversions(src);
-      if (isPlainArray(src)) n += src.length;
-      else if (isTyped(src)) n += typedLength(src);
-      else fail(TypeErrorCtor, 'TypedArray.prototype.set needs an array or typed array in contracts');
+    if (numeric !== undefined && (n > 0 || typedSearches[name] !== 1)) primitiveArguments(arguments, numeric[0], numeric[1]);
+    if (name === 'set') n += typedSetSource(arguments);
+    if (name === 'sort' || name === 'toSorted') {
+      n = n * ceil(log2(n + 2)) * 4;
+      if (arguments.length > 0) arguments[0] = comparing(arguments[0]);
     }
-    if (name === 'sort' || name === 'toSorted') n = n * ceil(log2(n + 2)) * 4;
     chargeTyped(n);
     if (name === 'join' || name === 'toString' || name === 'toLocaleString') charge(elementsDtoaCost(this, typedLength(this)));
     chargeConversions(arguments);
@@ -62,6 +84,10 @@ for (const C of [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Arr
     capNewLength(n);
     chargeTyped(n);
     chargeElementConversions(args[0]);
+    /* A buffer's byteOffset and length are converted to numbers (a view of anything else ignores them). */
+    if (args.length > 1 && n === 0 && args[0] !== null && typeof args[0] === 'object' && !isTyped(args[0]) && isArrayBuffer(args[0])) {
+      for (let i = 1; i < 3 && i < args.length; i++) args[i] = paidPrimitive(args[i]);
+    }
     return args;
   });
   const typedOf = C.of;
@@ -73,7 +99,7 @@ for (const C of [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Arr
   }, writable: true, configurable: true });
   defineProperty(C, 'of', { value: function of() {
     chargeTyped(arguments.length);
-    chargeConversions(arguments);
+    numericArguments(arguments, K.maxArguments);
     return apply(typedOf, wrapper, arguments);
   }, writable: true, configurable: true });
 }
@@ -91,19 +117,21 @@ for (const C of [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Arr
   });
   setMethod(TypedArrayCtor, 'of', function of() {
     chargeTyped(arguments.length);
-    chargeConversions(arguments);
+    numericArguments(arguments, K.maxArguments);
     return apply(sharedOf, this, arguments);
   });
 })();
 /* Sizes are converted once here and those numbers passed on: a valueOf cannot show the meter one size and the native another. */
+/* An object is made primitive here first (see primitiveArguments), so the number parsed from it is paid. */
 meterConstructor(ArrayBuffer, function (args) {
-  chargeConversions([args[0]]);
-  const length = args[0] === undefined ? 0 : NumberCtor(args[0]);
+  const first = toPrimitiveNumber(args[0]);
+  chargeConversions([first]);
+  const length = first === undefined ? 0 : NumberCtor(first);
   let n = length > 0 ? length : 0;
   let out = [length];
   const options = args[1];
   if (options !== null && typeof options === 'object') {
-    const given = options.maxByteLength;
+    const given = toPrimitiveNumber(options.maxByteLength);
     chargeConversions([given]);
     const max = given === undefined ? undefined : NumberCtor(given);
     if (max > n) n = max;
@@ -120,7 +148,7 @@ for (const name of ['slice', 'resize', 'transfer', 'transferToFixedLength']) {
      was charged as 0 and allocated by the native. transfer() without one keeps the old length. */
   setMethod(ArrayBuffer.prototype, name, function () {
     const n = apply(abByteLength, this, []);
-    chargeConversions(arguments);
+    numericArguments(arguments, name === 'slice' ? 2 : 1);
     if (name === 'slice') { chargeChars(n); return apply(original, this, arguments); }
     const given = arguments[0];
     const args = given === undefined ? [] : [NumberCtor(given)];
@@ -131,6 +159,11 @@ for (const name of ['slice', 'resize', 'transfer', 'transferToFixedLength']) {
   });
 }
 
+/* A view's byteOffset and byteLength, converted here (an object's valueOf may hand back a long numeric string). */
+meterConstructor(DataView, function (args) {
+  if (args.length > 1 && isArrayBuffer(args[0])) for (let i = 1; i < 3 && i < args.length; i++) args[i] = paidPrimitive(args[i]);
+  return args;
+});
 for (const name of getOwnPropertyNames(DataView.prototype)) {
   const original = getOwnPropertyDescriptor(DataView.prototype, name).value;
   if (typeof original !== 'function' || name === 'constructor') continue;
