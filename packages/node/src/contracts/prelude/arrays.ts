@@ -31,6 +31,25 @@ function comparing(compare) {
 }
 /* Index arguments these array methods convert, as [from, to) (fill and the searches are written below). */
 const arrayNumeric = { __proto__: null, slice: [0, 2], splice: [0, 2], toSpliced: [0, 2], copyWithin: [0, 3], with: [0, 1] };
+/* The elements a join or toLocaleString writes, read once, in order, into an array of the prelude's that the
+   native join is handed: an object among them is converted natively by its own toString, which may answer a
+   denormal (written unpaid, ~75 us), so it is converted here (see stringOf); toLocaleString's results are
+   made here, element by element, as the native would. Numbers are paid by chargeJoin. */
+const arrayJoin = ArrayProto.join;
+function joinedElements(arr, length, locale) {
+  const out = privateArray();
+  for (let i = 0; i < length; i++) {
+    let e = arr[i];
+    if (locale && e !== undefined && e !== null) {
+      const f = e.toLocaleString;
+      if (typeof f !== 'function') fail(TypeErrorCtor, 'toLocaleString is not a function');
+      e = apply(f, e, []);
+    }
+    out[i] = e !== null && (typeof e === 'object' || typeof e === 'function') ? stringOf(e) : e;
+  }
+  out.length = length;
+  return out;
+}
 function requireArray(self, name) {
   if (!isPlainArray(self)) fail(TypeErrorCtor, 'Array.prototype.' + name + ' requires a real array in contracts');
 }
@@ -119,12 +138,16 @@ for (const name of getOwnPropertyNames(ArrayProto)) {
       const length = this.length;
       chargeElements(length);
       if (numeric !== undefined) primitiveArguments(arguments, numeric[0], numeric[1]);
-      if (name === 'join' || name === 'toString' || name === 'toLocaleString') {
-        const separator = name === 'join' && arguments[0] !== undefined ? toStr(arguments[0]) : ',';
-        chargeJoin(this, length, separator);
+      if (name === 'join' || name === 'toLocaleString') {
+        const separator = name === 'join' && arguments[0] !== undefined ? stringOf(arguments[0]) : ',';
+        const elements = joinedElements(this, length, name === 'toLocaleString');
         sameLength(this, length);
-        if (name === 'join') arguments[0] = separator;
+        chargeJoin(elements, length, separator);
+        chargeConversions(arguments);
+        return madeString(apply(arrayJoin, elements, [separator]));
       }
+      // toString calls the array's join, which pays (see above); numbers are paid here as well.
+      if (name === 'toString') { chargeJoin(this, length, ','); sameLength(this, length); }
       chargeConversions(arguments);
       return madeString(apply(original, this, arguments));
     };

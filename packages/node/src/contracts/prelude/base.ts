@@ -8,6 +8,7 @@ const defineProperty = O.defineProperty, getOwnPropertyDescriptor = O.getOwnProp
 const getOwnPropertyNames = O.getOwnPropertyNames, getPrototypeOf = O.getPrototypeOf, freeze = O.freeze, hasOwn = O.hasOwn;
 const isArray = Array.isArray, ceil = Math.ceil, log2 = Math.log2, isSafeInteger = Number.isSafeInteger;
 const jsonParse = JSON.parse, jsonStringify = JSON.stringify, NumberCtor = Number;
+const objectToString = O.prototype.toString, stringValueOf = String.prototype.valueOf, numberValueOfNative = Number.prototype.valueOf;
 const stringSlice = String.prototype.slice, stringIndexOf = String.prototype.indexOf, charCodeAt = String.prototype.charCodeAt;
 const StringCtor = String, ErrorCtor = Error, TypeErrorCtor = TypeError, RangeErrorCtor = RangeError, SyntaxErrorCtor = SyntaxError;
 const InternalErrorProto = G.InternalError.prototype;
@@ -124,7 +125,12 @@ function textOf(v, hint, least) {
 }
 /* A + may be an addition: a double written quickly is not charged there, only a slow one. */
 function __hc_n(v) { return textOf(v, 'default', K.dtoaDouble); }
-function __hc_ns(v) { return textOf(v, 'string', 0); }
+/* A template's part, written here once it is paid: QuickJS joins a template's parts by String.prototype.concat,
+   whose wrapper would pay for a number part again. */
+function __hc_ns(v) {
+  const p = textOf(v, 'string', 0);
+  return typeof p === 'number' ? StringCtor(p) : p;
+}
 /* A property key past the free length is hashed and compared natively as it is looked up. */
 function __hc_k(v) {
   const key = textOf(v, 'string', 0);
@@ -263,7 +269,33 @@ function capNewLength(n) {
 }
 function toStr(x) {
   if (x === undefined || x === null) fail(TypeErrorCtor, 'cannot convert ' + x + ' to a string');
-  return typeof x === 'string' ? x : StringCtor(x);
+  return typeof x === 'string' ? x : stringOf(x);
+}
+/* ToString, as the engine's, here: a number pays for being written (see dtoaCost) and an object is
+   converted with the string hint, its primitive paid the same way (its toString may answer a denormal,
+   which the native wrote unpaid, ~75 us). A symbol is written as String(symbol) does; an object's
+   symbol is refused, as ToString does. */
+function stringOf(x) {
+  if (typeof x === 'string') return x;
+  const p = textOf(x, 'string', 0);
+  if (typeof p === 'symbol' && p !== x) fail(TypeErrorCtor, 'cannot convert symbol to string');
+  return typeof p === 'string' ? p : StringCtor(p);
+}
+/* Arguments from..to-1 that a built-in writes as strings or property keys (ToString, ToPropertyKey):
+   each becomes its primitive here, paid (see textOf), and the native converts that primitive itself
+   (a symbol stays a symbol; undefined stays undefined, which some take as absent). */
+function textArguments(args, from, to) {
+  const n = to < args.length ? to : args.length;
+  for (let i = from; i < n; i++) {
+    const v = args[i];
+    if (typeof v !== 'string' && typeof v !== 'symbol' && v !== undefined) args[i] = textOf(v, 'string', 0);
+  }
+  return args;
+}
+/* A callback whose result a built-in writes as a string or a key (a replacement function, groupBy's). */
+function textCallback(fn) {
+  if (typeof fn !== 'function') return fn;
+  return function () { return textOf(apply(fn, this, arguments), 'string', 0); };
 }
 function fail(C, message) { throw new C(message); }
 
@@ -395,6 +427,14 @@ for (const name of getOwnPropertyNames(IteratorProto)) {
     delete IteratorProto[name];
   }
 }
+/* A string's iterator converts its receiver (a number's is written natively, ~75 us for a denormal): it
+   is paid here first; a string passes straight to the native, which hands back its own iterator. */
+(function () {
+  const stringIterator = String.prototype[symbolIterator];
+  setMethod(String.prototype, symbolIterator, { [symbolIterator]() {
+    return apply(stringIterator, typeof this === 'string' ? this : textOf(this, 'string', 0), []);
+  } }[symbolIterator]);
+})();
 /* The fast path of __hc_it trusts these natives: keep contracts from swapping them. */
 lockProperty(Array.prototype, symbolIterator);
 lockProperty(getPrototypeOf([][symbolIterator]()), 'next');

@@ -101,7 +101,25 @@ for (const [target, names] of [[Object, ['keys', 'values', 'entries', 'assign', 
 for (const [target, name] of [[Object, 'fromEntries'], [Object, 'groupBy'], [Map, 'groupBy']]) {
   const original = target[name];
   if (typeof original !== 'function') continue;
-  setMethod(target, name, function (items, fn) { return apply(original, target, [collected(items), fn]); });
+  setMethod(target, name, function (items, fn) {
+    const list = collected(items);
+    return apply(original, target, [name === 'fromEntries' ? keyedEntries(list) : list, fn]);
+  });
+}
+/* Object.fromEntries makes a key of each entry's first element: each entry read here (its 0, then its 1, as
+   the native does) into a pair of the prelude's, its key made primitive and paid (see textOf). */
+function keyedEntries(list) {
+  const out = privateArray();
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i];
+    if (e === null || (typeof e !== 'object' && typeof e !== 'function')) fail(TypeErrorCtor, 'entry is not an object');
+    const pair = privateArray();
+    pair[0] = e[0];
+    pair[1] = e[1];
+    pair[0] = textOf(pair[0], 'string', 0);
+    out[i] = pair;
+  }
+  return published(out);
 }
 
 `;

@@ -18,7 +18,7 @@ function meteredStringify(value, replacer, space, capped) {
   const depths = new MapCtor();
   const hook = function (key, v) {
     charge(K.jsonPerValue);
-    const out = typeof replacer === 'function' ? apply(replacer, this, [key, v]) : v;
+    const out = jsonPrimitive(typeof replacer === 'function' ? apply(replacer, this, [key, v]) : v);
     if (typeof out === 'number') charge(dtoaCost(out));
     if (out !== null && typeof out === 'object') {
       const parent = apply(mapGet, depths, [this]);
@@ -28,9 +28,40 @@ function meteredStringify(value, replacer, space, capped) {
     }
     return out;
   };
-  const out = jsonStringify(value, hook, space);
+  const out = jsonStringify(value, hook, space !== null && typeof space === 'object' ? jsonGap(space) : space);
   if (out !== undefined) { charge(out.length * K.jsonStringifyPerChar); if (capped) capString(out); }
   return out;
+}
+/* A Number or String object (its internal slot, whatever its prototype) is written by JSON.stringify as its
+   ToNumber or ToString, natively: its own valueOf or toString may answer a denormal (~75 us to write) or a
+   4,096-digit string. Such a value (the tag its class gives, then its slot, probed) is converted here and
+   the primitive passed on, paid (see paidPrimitive and stringOf); the space argument likewise (any other
+   object there is ignored, as the native does). A probe that fails makes an error, paid (see chargeError). */
+function wrapperClass(x, probe) {
+  if (x === null || typeof x !== 'object' || isProxy(x) || isArray(x)) return 0;
+  if (!probe && !taggedChain(x)) {
+    const tag = apply(objectToString, x, []);
+    if (tag !== '[object Number]' && tag !== '[object String]') return 0;
+  } else if (isTyped(x)) return 0;
+  try { apply(numberValueOfNative, x, []); return 1; } catch (e) { __hc_ck(e); }
+  try { apply(stringValueOf, x, []); return 2; } catch (e) { __hc_ck(e); }
+  return 0;
+}
+/* Whether a Symbol.toStringTag is on x's chain (or a proxy, which could answer one): then the tag is no
+   evidence of the class, and x is probed. Own descriptors only: no contract code runs. */
+function taggedChain(x) {
+  for (let q = x; q !== null; q = getPrototypeOf(q)) {
+    if (isProxy(q) || getOwnPropertyDescriptor(q, Symbol.toStringTag) !== undefined) return true;
+  }
+  return false;
+}
+function jsonPrimitive(x) {
+  const c = wrapperClass(x, false);
+  return c === 1 ? NumberCtor(paidPrimitive(x)) : c === 2 ? stringOf(x) : x;
+}
+function jsonGap(space) {
+  const c = wrapperClass(space, true);
+  return c === 1 ? NumberCtor(paidPrimitive(space)) : c === 2 ? stringOf(space) : undefined;
 }
 setMethod(JSON, 'parse', function parse(text, reviver) { return meteredParse(text, reviver); });
 setMethod(JSON, 'stringify', function stringify(v, r, s) { return meteredStringify(v, r, s, true); });
@@ -46,7 +77,7 @@ const RegExpCtor = RegExp, regexpExec = RegExp.prototype.exec;
    2M-gas call ran 88 s). Each exec also pays the input's length times the pattern's, as a naive
    string search does, twice under the i flag (case folding each character). */
 setMethod(RegExp.prototype, 'exec', function exec(input) {
-  const s = toStr(input);
+  const s = stringOf(input);
   chargeChars(s.length);
   charge(K.regexBase);
   const source = apply(regexSource, this, []);
@@ -131,7 +162,8 @@ for (const sym of [Symbol.split, Symbol.matchAll]) {
   const original = RegExp.prototype[sym];
   setMethod(RegExp.prototype, sym, function () {
     plainRegExp(this);
-    // matchAll reads lastIndex; split converts its limit.
+    // The input is written as a string first (see textArguments); matchAll reads lastIndex; split converts its limit.
+    textArguments(arguments, 0, 1);
     if (sym === Symbol.matchAll) primitiveLastIndex(this);
     else if (arguments.length > 1) arguments[1] = paidPrimitive(arguments[1]);
     const source = regexpSourceOf(this);
@@ -160,7 +192,7 @@ function plainRegExp(rx) {
 }
 for (const sym of [Symbol.match, Symbol.search]) {
   const original = RegExp.prototype[sym];
-  setMethod(RegExp.prototype, sym, function () { plainRegExp(this); return apply(original, this, arguments); });
+  setMethod(RegExp.prototype, sym, function () { plainRegExp(this); return apply(original, this, textArguments(arguments, 0, 1)); });
 }
 /* Called directly, not through String.prototype.replace, its input and result were neither paid nor
    capped: /(?:)/g with a replacement of 2,048 "$\`" made a 1.6M-character string (~5,000-9,000 ns per
@@ -168,9 +200,11 @@ for (const sym of [Symbol.match, Symbol.search]) {
 const regexpReplace = RegExp.prototype[Symbol.replace];
 setMethod(RegExp.prototype, Symbol.replace, function (input, replacement) {
   plainRegExp(this);
-  const s = toStr(input);
+  const s = stringOf(input);
   charge(K.builtinBase + s.length * K.splitPerChar);
   chargeConversions(arguments);
+  // A replacement is written as a string, or a function's result is (see textCallback).
+  replacement = typeof replacement === 'function' ? textCallback(replacement) : textOf(replacement, 'string', 0);
   return madeString(apply(regexpReplace, this, [s, replacement]));
 });
 const MeteredRegExp = meterConstructor(RegExpCtor, function (args) {

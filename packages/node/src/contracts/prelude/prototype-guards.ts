@@ -66,7 +66,11 @@ function convertible(v) {
 function canonicalNumeric(key) {
   if (typeof key === 'number') return true;
   if (typeof key !== 'string' || key.length > 32) return false;
-  return key === '-0' || StringCtor(NumberCtor(key)) === key;
+  if (key === '-0') return true;
+  // Written back as a string to compare: paid as any number written (see dtoaCost).
+  const n = NumberCtor(key);
+  charge(dtoaCost(n));
+  return StringCtor(n) === key;
 }
 /* How many times storing at key converts the value: 0, 1 or 2; negative: that many, maybe, unseen. The
    interpreted checks of a store that may convert are paid as a wrapper's entry. */
@@ -113,16 +117,18 @@ function definedValue(args) {
   args[2] = copy;
   return args;
 }
+/* The key of each is made primitive and paid first (see textArguments). */
 setMethod(O, 'defineProperty', function defineProperty(o, key, desc) {
   charge(K.wrapperEntry);
-  return apply(objectDefineProperty, O, definedValue(arguments));
+  return apply(objectDefineProperty, O, definedValue(textArguments(arguments, 1, 2)));
 });
 setMethod(R, 'defineProperty', function defineProperty(o, key, desc) {
   charge(K.wrapperEntry);
-  return apply(reflectDefineProperty, R, definedValue(arguments));
+  return apply(reflectDefineProperty, R, definedValue(textArguments(arguments, 1, 2)));
 });
 setMethod(R, 'set', function set(target, key, value) {
   charge(K.wrapperEntry);
+  key = textArguments(arguments, 1, 2)[1];
   if (convertible(value) && target !== null && typeof target === 'object') {
     const own = arguments.length < 4 || arguments[3] === target;
     const kind = storeKind(target), receiverKind = own ? 0 : storeKind(arguments[3]);

@@ -8,14 +8,26 @@ function chargeSearch(n, needle) {
 /* A search string that is an object is converted here, once (its toString may hand back any string the
    native would then search unpaid); includes refuses a RegExp, as the native does, deciding once. */
 function searchString(x, name) {
-  if (x === null || (typeof x !== 'object' && typeof x !== 'function')) return x;
-  if (name === 'includes') {
+  if (typeof x === 'string' || typeof x === 'symbol') return x;
+  if (x !== null && (typeof x === 'object' || typeof x === 'function') && name !== 'indexOf' && name !== 'lastIndexOf') {
     const m = x[Symbol.match];
-    if (m !== undefined ? !!m : regexpSourceOf(x) !== undefined) fail(TypeErrorCtor, 'First argument to String.prototype.includes must not be a regular expression');
+    if (m !== undefined ? !!m : regexpSourceOf(x) !== undefined) fail(TypeErrorCtor, 'First argument to String.prototype.' + name + ' must not be a regular expression');
   }
-  return toStr(x);
+  // A number is written here, paid (see stringOf).
+  return stringOf(x);
 }
-const searchMethods = { __proto__: null, indexOf: 1, lastIndexOf: 1, includes: 1 };
+/* 1: a naive search (see chargeSearch); 2: a comparison from one end. Their first argument is converted by searchString. */
+/* split, replace and replaceAll given a pattern that is no object: it is written as a string here, paid (see
+   stringOf), as is a replacement, or the result of a replacement function (see textCallback). */
+function searchTexts(args, name) {
+  const pattern = args[0];
+  if (typeof pattern !== 'string' && typeof pattern !== 'symbol' && pattern !== undefined) args[0] = stringOf(pattern);
+  if (name !== 'split' && args.length > 1) args[1] = typeof args[1] === 'function' ? textCallback(args[1]) : textOf(args[1], 'string', 0);
+}
+const searchMethods = { __proto__: null, indexOf: 1, lastIndexOf: 1, includes: 1, startsWith: 2, endsWith: 2 };
+/* Other arguments these methods write as strings, as [from, to) (see textArguments). */
+const stringTexts = { __proto__: null, concat: [0, K.maxArguments], normalize: [0, 1], anchor: [0, 1], fontcolor: [0, 1],
+  fontsize: [0, 1], link: [0, 1] };
 /* Positions these methods convert to numbers, as [from, to) (see primitiveArguments). */
 const stringNumeric = { __proto__: null, slice: [0, 2], substring: [0, 2], substr: [0, 2], indexOf: [1, 2], lastIndexOf: [1, 2],
   includes: [1, 2], startsWith: [1, 2], endsWith: [1, 2] };
@@ -68,6 +80,7 @@ for (const name of getOwnPropertyNames(StringProto)) {
         }
         arguments[0] = toStr(pattern);
       }
+      searchTexts(arguments, name);
       // split's limit is converted to a number (see primitiveArguments).
       if (name === 'split') primitiveArguments(arguments, 1, 2);
       chargeSearch(s.length, arguments[0]);
@@ -82,7 +95,7 @@ for (const name of getOwnPropertyNames(StringProto)) {
       const n = NumberCtor(length);
       if (n > K.maxStringLength) fail(RangeErrorCtor, 'string exceeds the contract limit of ' + K.maxStringLength);
       chargeChars(s.length + n);
-      return capString(apply(original, s, [n, filler]));
+      return capString(apply(original, s, [n, filler === undefined ? filler : stringOf(filler)]));
     };
   } else if (name === 'match' || name === 'matchAll' || name === 'search') {
     /* A pattern that is not a RegExp and has no method of its own for this is compiled natively from its
@@ -106,15 +119,16 @@ for (const name of getOwnPropertyNames(StringProto)) {
     };
   } else {
     const perChar = hasOwn(unicodeCharPrices, name) ? unicodeCharPrices[name] : 0;
-    const numeric = stringNumeric[name];
+    const numeric = stringNumeric[name], texts = stringTexts[name];
     wrapped = function () {
       const s = toStr(this);
       // localeCompare's argument is converted here, so its length is known (an object's toString could hand back any string).
-      const args = name === 'localeCompare' ? [typeof arguments[0] === 'string' ? arguments[0] : StringCtor(arguments[0])] : arguments;
-      if (searchMethods[name] === 1 && args.length > 0) {
+      const args = name === 'localeCompare' ? [stringOf(arguments[0])] : arguments;
+      if (searchMethods[name] !== undefined && args.length > 0) {
         args[0] = searchString(args[0], name);
-        chargeSearch(s.length, args[0]);
+        if (searchMethods[name] === 1) chargeSearch(s.length, args[0]);
       }
+      if (texts !== undefined) textArguments(args, texts[0], texts[1]);
       if (numeric !== undefined) primitiveArguments(args, numeric[0], numeric[1]);
       let n = s.length;
       for (let i = 0; i < args.length; i++) if (typeof args[i] === 'string') n += args[i].length;
@@ -138,7 +152,8 @@ for (const name of ['at', 'charAt', 'charCodeAt', 'codePointAt']) {
   const original = StringProto[name];
   setMethod(StringProto, name, function (i) {
     if (typeof i !== 'number') numericArguments(arguments, 1);
-    return apply(original, this, arguments);
+    // The receiver is written as a string (see textOf).
+    return apply(original, typeof this === 'string' ? this : textOf(this, 'string', 0), arguments);
   });
 }
 for (const name of getOwnPropertyNames(Math)) {
@@ -168,15 +183,18 @@ meterConstructor(Number, function (args) { return numericArguments(args, 1); });
    The natives' own prototypes point at the wrapped Error, so getPrototypeOf(TypeError) is no way around. */
 let ErrorWrapper;
 for (const C of [Error, TypeError, RangeError, SyntaxError, ReferenceError, URIError, EvalError, G.InternalError, AggregateError]) {
-  /* AggregateError drains its first argument natively, with whatever next() the iterable hands it. */
-  const drains = C === AggregateError;
+  /* AggregateError drains its first argument natively, with whatever next() the iterable hands it. The
+     message is written as a string (see textArguments). */
+  const drains = C === AggregateError, message = drains ? 1 : 0;
   const wrapper = new ProxyCtor(C, {
     construct: function (t, args, newTarget) {
       if (drains) args[0] = __hc_it(args[0]);
+      textArguments(args, message, message + 1);
       return chargeError(construct(t, args, newTarget === wrapper ? t : newTarget));
     },
     apply: function (t, thisArg, args) {
       if (drains) args[0] = __hc_it(args[0]);
+      textArguments(args, message, message + 1);
       return chargeError(apply(t, thisArg, args));
     },
   });
@@ -236,18 +254,32 @@ setMethod(FunctionProto, 'bind', function () {
 });
 setMethod(FunctionProto, 'toString', function toString() { return madeString(apply(functionToString, this, [])); });
 /* Each joins strings a contract chose (name and message, source and flags, the toStringTag): repeated,
-   Error.prototype.toString doubled a string past the 4 KiB cap each call, to a million characters. */
-for (const [proto, name] of [[errorProtos[0], 'toString'], [RegExp.prototype, 'toString'], [O.prototype, 'toString'],
-  [O.prototype, 'toLocaleString'], [Symbol.prototype, 'toString']]) {
+   Error.prototype.toString doubled a string past the 4 KiB cap each call, to a million characters. The
+   first two write their two parts as strings: read here once each, in the native's order, and written
+   (see stringOf: a name that is a denormal was written natively, unpaid), then handed to the native in a
+   record of the prelude's. */
+const textParts = { __proto__: null, Error: ['name', 'message'], RegExp: ['source', 'flags'] };
+for (const [proto, name, parts] of [[errorProtos[0], 'toString', textParts.Error], [RegExp.prototype, 'toString', textParts.RegExp],
+  [O.prototype, 'toString'], [O.prototype, 'toLocaleString'], [Symbol.prototype, 'toString']]) {
   const original = proto[name];
-  setMethod(proto, name, function () { charge(K.wrapperEntry); return madeString(apply(original, this, arguments)); });
+  setMethod(proto, name, function () {
+    charge(K.wrapperEntry);
+    if (parts === undefined || this === null || (typeof this !== 'object' && typeof this !== 'function')) return madeString(apply(original, this, arguments));
+    const record = { __proto__: null };
+    for (let i = 0; i < 2; i++) {
+      const v = this[parts[i]];
+      record[parts[i]] = v === undefined ? v : stringOf(v);
+    }
+    return madeString(apply(original, record, []));
+  });
 }
 for (const name of ['parseInt', 'parseFloat', 'escape', 'unescape', 'encodeURI', 'encodeURIComponent', 'decodeURI',
   'decodeURIComponent', 'isNaN', 'isFinite']) {
   const original = G[name];
   G[name] = function () {
-    /* Converted here (an object's toString may hand back any string), then paid by its length. */
-    if (arguments.length > 0 && arguments[0] !== null && (typeof arguments[0] === 'object' || typeof arguments[0] === 'function')) arguments[0] = toStr(arguments[0]);
+    /* Converted here (an object's toString may hand back any string, a number may be slow to write), then
+       paid by its length; isNaN and isFinite convert to a number (see paidPrimitive). */
+    if (name === 'isNaN' || name === 'isFinite') { if (arguments.length > 0) arguments[0] = paidPrimitive(arguments[0]); } else if (arguments.length > 0) arguments[0] = stringOf(arguments[0]);
     // parseInt's radix is converted to a number (see primitiveArguments).
     if (name === 'parseInt') primitiveArguments(arguments, 1, 2);
     const s = arguments[0];
@@ -256,6 +288,26 @@ for (const name of ['parseInt', 'parseFloat', 'escape', 'unescape', 'encodeURI',
     return madeString(apply(original, undefined, arguments));
   };
   if (Number[name] === original) setMethod(Number, name, G[name]);
+}
+/* Built-ins that write an argument as a string or a property key (ToString, ToPropertyKey), as [from, to):
+   a number is written natively (~75 us for a denormal, 900-6,200 ns per gas unpaid) and an object converted
+   by its own toString, which may answer one. Each such argument is made primitive here and paid (see
+   textArguments); the native gets that primitive. */
+for (const [target, name, from, to] of [[O, 'hasOwn', 1, 2], [O, 'getOwnPropertyDescriptor', 1, 2], [R, 'get', 1, 2],
+  [R, 'has', 1, 2], [R, 'getOwnPropertyDescriptor', 1, 2], [R, 'deleteProperty', 1, 2], [O.prototype, 'hasOwnProperty', 0, 1],
+  [O.prototype, 'propertyIsEnumerable', 0, 1], [O.prototype, '__defineGetter__', 0, 1], [O.prototype, '__defineSetter__', 0, 1],
+  [O.prototype, '__lookupGetter__', 0, 1], [O.prototype, '__lookupSetter__', 0, 1], [Symbol, 'for', 0, 1],
+  [RegExp.prototype, 'test', 0, 1]]) {
+  const original = target[name];
+  if (typeof original !== 'function') continue;
+  setMethod(target, name, function () { return apply(original, this, textArguments(arguments, from, to)); });
+}
+/* String(v) and Symbol(description) as well (a symbol is written by String, as before). */
+for (const C of [String, Symbol]) meterConstructor(C, function (args) { return textArguments(args, 0, 1); });
+/* Object.groupBy makes a key of each callback result. */
+const objectGroupBy = O.groupBy;
+if (typeof objectGroupBy === 'function') {
+  setMethod(O, 'groupBy', function groupBy(items, fn) { return apply(objectGroupBy, O, [items, textCallback(fn)]); });
 }
 for (const name of ['fromCharCode', 'fromCodePoint']) {
   const original = String[name];

@@ -44,6 +44,8 @@ for (const name of getOwnPropertyNames(TypedArrayProto)) {
     }
     chargeTyped(n);
     if (name === 'join' || name === 'toString' || name === 'toLocaleString') charge(elementsDtoaCost(this, typedLength(this)));
+    // join writes its separator as a string (see stringOf).
+    if (name === 'join' && arguments[0] !== undefined) arguments[0] = stringOf(arguments[0]);
     chargeConversions(arguments);
     return madeString(apply(original, this, arguments));
   });
