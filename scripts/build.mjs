@@ -162,6 +162,12 @@ async function bundleEntry(outDir, entry) {
       {
         name: 'hackcoin-layout',
         setup(b) {
+          // zod's namespaces (z.locales, z.core.locales) re-export every locale, so all ~300 KB of them stay in
+          // the bundle for V8 to compile at each start; nothing here selects one but English, zod's default.
+          b.onLoad({ filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
+            contents: 'export { default as en } from "./en.js";',
+            loader: 'js',
+          }));
           // Our imports of non-vendored packages stay imports; inside a vendored tree everything is bundled.
           b.onResolve({ filter: /^[^./#]/ }, (args) =>
             args.importer.includes(`${sep}node_modules${sep}`) || args.path === '@hackcoin/core' || VENDORED.test(args.path) || INLINED.test(args.path)

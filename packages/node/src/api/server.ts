@@ -47,7 +47,8 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
     trustProxy: (address: string) => trusted(address),
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
-    maxParamLength: MAX_PARAM_LENGTH,
+    // As a router option: given at the top level, Fastify prints a deprecation warning at every start.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors,
     ...serverTimeouts(CONNECTION_LIMITS),
   });

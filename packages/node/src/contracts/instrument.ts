@@ -358,6 +358,7 @@ class Instrumenter {
         return;
       case 'ForOfStatement':
         if (node.await === true && !insideFunction) fail('top-level await is not supported');
+        if (isSuperIndex(node.left as AnyNode)) fail('assigning to super[...] is not supported in contracts');
         return;
       case 'ObjectPattern':
         // A rest element copies every other own property natively for one node's gas: `const { a, ...r } = o`
@@ -402,7 +403,6 @@ class Instrumenter {
         if (isSuperIndex(node.left as AnyNode)) fail('assigning to super[...] is not supported in contracts');
         return;
       case 'ForInStatement':
-      case 'ForOfStatement':
         if (isSuperIndex(node.left as AnyNode)) fail('assigning to super[...] is not supported in contracts');
         return;
       default:

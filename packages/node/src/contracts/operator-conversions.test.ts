@@ -120,7 +120,10 @@ describe('objects converted to numbers by syntax are paid as object operands', (
     expect(refusal(`${head} class X extends Float64Array { 0 = o; } }`)).toBe(field);
     expect(refusal(`${head} class X extends Float64Array { '1' = o; } }`)).toBe(field);
     expect(refusal(`${head} const k = 'a'; class X { [k] = o; } }`)).toBe(field);
-    expect(refusal(`${head} class X extends Float64Array { m() { super[0] = o; } } }`)).toBe('bad-contract-source: assigning to super[...] is not supported in contracts');
+    const superStore = 'bad-contract-source: assigning to super[...] is not supported in contracts';
+    expect(refusal(`${head} class X extends Float64Array { m() { super[0] = o; } } }`)).toBe(superStore);
+    expect(refusal(`${head} class X extends Float64Array { m() { for (super[0] of [o]); } } }`)).toBe(superStore);
+    expect(refusal(`${head} class X extends Float64Array { m() { for (super[0] in o); } } }`)).toBe(superStore);
     // Named fields, static ones and super's named members are as they were.
     expect(refusal(`${head} class X { a = 1; 'b-c' = 2; static [Symbol.iterator] = 3; m() { super.x = 1; } } }`)).toBe('accepted');
   });
