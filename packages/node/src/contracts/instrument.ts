@@ -5,7 +5,7 @@ import { largestOwnFunction } from './function-sizes.js';
 import { checkInstrumentedDepth, childNodes, isNode, parseContractSource, type AnyNode } from './source-limits.js';
 import type { PreparedContract } from './types.js';
 import { analyseScopes, type ScopeCosts } from './scope-costs.js';
-import { checkWeight, isMethodSlot, isProtoSetter, operandChecks, storeTarget } from './syntax-checks.js';
+import { checkWeight, isMethodSlot, isProtoSetter, memberName, operandChecks, storedMembers, storeTarget } from './syntax-checks.js';
 
 /**
  * Deploy-time instrumentation. The contract source (an ES module whose API is
@@ -89,6 +89,19 @@ function sealDeclarations(statements: AnyNode[]): string {
   return out;
 }
 
+/**
+ * A numeric property name is written as a string each time QuickJS compiles the code (a snapshot is built
+ * from it again and again): a denormal takes ~75 us, so 4,000 `{5e-324: 1}` cost ~300 ms per build for
+ * their length's price. Only safe integers and decimals QuickJS writes in plain notation are taken.
+ */
+function checkNumericName(node: AnyNode): void {
+  const key = node.key as AnyNode;
+  if (node.computed === true || key.type !== 'Literal' || typeof key.value !== 'number') return;
+  const v = key.value;
+  if (Number.isSafeInteger(v) || (Math.abs(v) >= 1e-6 && Math.abs(v) < 1e21)) return;
+  fail('numeric property names must be safe integers or plain decimals');
+}
+
 /** A field name that could be a typed array index: a number, or a string a number reads back as. */
 function isIndexLike(key: AnyNode): boolean {
   if (key.type !== 'Literal') return false;
@@ -97,19 +110,24 @@ function isIndexLike(key: AnyNode): boolean {
 }
 
 /**
- * `super[k] = v` stores on `this` past the store check (see __hc_tw in the prelude): on a typed array's
- * subclass, natively converted (~2,300 ns per gas).
+ * `super[k] = v` (and `super.length`, `super.NaN`, `super.Infinity`) stores on `this` past the store check
+ * (see __hc_tw in the prelude): on a typed array's or an array's subclass, natively converted (~2,300 ns per gas).
  */
 function isSuperIndex(target: AnyNode): boolean {
-  return target.type === 'MemberExpression' && target.computed === true && (target.object as AnyNode).type === 'Super';
+  return storedMembers(target).some((member) => {
+    if ((member.object as AnyNode).type !== 'Super') return false;
+    const name = memberName(member);
+    return member.computed === true || name === 'length' || name === 'NaN' || name === 'Infinity';
+  });
 }
 
 /**
- * Inline test that the value in `v` is a string, or a number QuickJS writes quickly: anything else goes to
- * the prelude (see textOf there). The same test as isCheapNumber in syntax-checks.ts.
+ * Inline test that the value in `v` is a string or a small integer: anything else goes to the prelude
+ * (see textOf there). QuickJS takes ~3-13 us to write a 17-digit double, so no double passes here.
+ * The same test as isCheapNumber in syntax-checks.ts.
  */
 function cheapText(v: string): string {
-  return `typeof ${v} === "string" || typeof ${v} === "number" && ((${v} | 0) === ${v} || ${v} < 1e250 && ${v} > -1e250 && (${v} > 1e-250 || ${v} < -1e-250))`;
+  return `typeof ${v} === "string" || typeof ${v} === "number" && (${v} | 0) === ${v}`;
 }
 
 /** The prelude's helper for each operand check that wraps one operand. */
@@ -221,7 +239,7 @@ class Instrumenter {
   private insertedAt: number[] = [];
   private insertedBefore: number[] = [0];
   private source: string;
-  private costs: ScopeCosts = { made: new WeakMap(), entry: new WeakMap() };
+  private costs: ScopeCosts = { made: new WeakMap(), entry: new WeakMap(), globals: new WeakSet() };
 
   constructor(
     source: string,
@@ -358,7 +376,7 @@ class Instrumenter {
         return;
       case 'ForOfStatement':
         if (node.await === true && !insideFunction) fail('top-level await is not supported');
-        if (isSuperIndex(node.left as AnyNode)) fail('assigning to super[...] is not supported in contracts');
+        if (isSuperIndex(node.left as AnyNode)) fail('assigning to super[...], super.length, super.NaN or super.Infinity is not supported in contracts');
         return;
       case 'ObjectPattern':
         // A rest element copies every other own property natively for one node's gas: `const { a, ...r } = o`
@@ -398,12 +416,17 @@ class Instrumenter {
         if (node.static !== true && (node.computed === true || isIndexLike(node.key as AnyNode))) {
           fail('instance fields with computed or numeric names are not supported in contracts');
         }
+        checkNumericName(node);
+        return;
+      case 'Property':
+      case 'MethodDefinition':
+        checkNumericName(node);
         return;
       case 'AssignmentExpression':
-        if (isSuperIndex(node.left as AnyNode)) fail('assigning to super[...] is not supported in contracts');
+        if (isSuperIndex(node.left as AnyNode)) fail('assigning to super[...], super.length, super.NaN or super.Infinity is not supported in contracts');
         return;
       case 'ForInStatement':
-        if (isSuperIndex(node.left as AnyNode)) fail('assigning to super[...] is not supported in contracts');
+        if (isSuperIndex(node.left as AnyNode)) fail('assigning to super[...], super.length, super.NaN or super.Infinity is not supported in contracts');
         return;
       default:
         return;
@@ -534,7 +557,7 @@ class Instrumenter {
 
   private instrumentExpression(node: AnyNode): void {
     const stored = storeTarget(node);
-    if (stored?.type === 'MemberExpression') this.storedMembers.add(stored);
+    if (stored) for (const member of storedMembers(stored)) this.storedMembers.add(member);
     for (const check of operandChecks(node)) {
       if (check.kind === 'target') this.meterTarget(check.update, check.target);
       else if (check.kind === 'strict') this.meterStrict(check.operand, check.comparisons);
@@ -631,8 +654,8 @@ class Instrumenter {
    * keeps its own parentheses, so a sequence expression stays one operand.
    */
   private meterOperand(node: AnyNode, helper: string): void {
-    if (node.type === 'Identifier') {
-      // Reading an identifier twice has no effect: no temporary needed.
+    if (this.stable(node)) {
+      // Reading a declared variable twice has no effect: no temporary needed.
       const name = String(node.name);
       this.wrap(node, `(typeof ${name} === "number" ? `, ` : ${helper}(${name}))`);
       return;
@@ -645,12 +668,17 @@ class Instrumenter {
    * anything else goes to the prelude, which pays for a slow number and converts an object there.
    */
   private meterText(node: AnyNode, helper: string): void {
-    if (node.type === 'Identifier') {
+    if (this.stable(node)) {
       const name = String(node.name);
       this.wrap(node, `(${cheapText(name)} ? `, ` : ${helper}(${name}))`);
       return;
     }
     this.wrap(node, '((__hc_v = (', `)), ${cheapText('__hc_v')} ? __hc_v : ${helper}(__hc_v))`);
+  }
+
+  /** Whether `node` is a variable the code declares, which reads the same twice in a row (a global may not). */
+  private stable(node: AnyNode): boolean {
+    return node.type === 'Identifier' && !this.costs.globals.has(node);
   }
 
   /**
@@ -661,7 +689,7 @@ class Instrumenter {
     const helper = stored ? '__hc_sk' : '__hc_k';
     const cheap = (v: string): string =>
       `typeof ${v} === "number" && (${v} | 0) === ${v} || typeof ${v} === "string" && ${v}.length <= ${GAS.stringFreeChars}${stored ? ` && ${v} !== "length"` : ''}`;
-    if (node.type === 'Identifier') {
+    if (this.stable(node)) {
       const name = String(node.name);
       this.wrap(node, `(${cheap(name)} ? `, ` : ${helper}(${name}))`);
       return;
@@ -672,7 +700,7 @@ class Instrumenter {
   /** Strict equality and switch: only a string longer than the free length costs anything. */
   private meterStrict(node: AnyNode, comparisons: number): void {
     const long = `.length <= ${GAS.stringFreeChars}`;
-    if (node.type === 'Identifier') {
+    if (this.stable(node)) {
       const name = String(node.name);
       this.wrap(node, `(typeof ${name} !== "string" || ${name}${long} ? `, ` : __hc_s(${name}, ${comparisons}))`);
       return;
@@ -688,10 +716,16 @@ class Instrumenter {
    * not metered.
    */
   private meterTarget(node: AnyNode, target: AnyNode): void {
+    const text = node.operator === '+=';
+    if (target.type === 'Identifier' && !this.stable(target)) {
+      // A global's getter could answer the check one value and the operator another: paid as an object.
+      this.wrap(node, `((__hc_g -= ${GAS.objectOperand}) < 0 && __hc_oog(), `, ')');
+      return;
+    }
     if (target.type === 'Identifier') {
       const name = String(target.name);
       // `+=` may write the old value as a string: a string or a number written quickly passes.
-      if (node.operator === '+=') this.wrap(node, `(${cheapText(name)} || __hc_n(${name}), `, ')');
+      if (text) this.wrap(node, `(${cheapText(name)} || __hc_nt(${name}), `, ')');
       else this.wrap(node, `(typeof ${name} === "number" || __hc_q(${name}), `, ')');
       return;
     }
@@ -701,9 +735,9 @@ class Instrumenter {
     if (object.type === 'Super' || property.type === 'PrivateIdentifier') return;
     if (target.computed === true) {
       this.wrap(object, '__hc_up((', '))');
-      this.wrap(property, '__hc_uk((', '))');
+      this.wrap(property, text ? '__hc_ukt((' : '__hc_uk((', '))');
     } else {
-      this.wrap(object, '__hc_un((', `), ${JSON.stringify(String(property.name))})`);
+      this.wrap(object, text ? '__hc_unt((' : '__hc_un((', `), ${JSON.stringify(String(property.name))})`);
     }
   }
 

@@ -60,8 +60,8 @@ describe('numbers written as strings by syntax pay for a slow conversion', () =>
     expect(run('const v = 2.5e-320; for (;;) { s = `${v}`; }').status).toBe('out-of-gas');
   });
 
-  it('an addition of doubles is not charged as a conversion, and results are those of the engine', () => {
-    expect(extra('s = v + 0.2', '0.1', '100')).toBe(0);
+  it('a double reaching + pays as written (a 17-digit one takes ~3-13 us), and results are those of the engine', () => {
+    expect(extra('s = v + 2', '0.1', '100')).toBe(GAS.dtoaDouble);
     expect(run("return [0.1 + 0.2, '' + 0.5, `${1e300}`, 1 + 2 + 'a', 'a' + 1 + 2, `${-0}`, '' + 5e-324];").value)
       .toEqual([0.30000000000000004, '0.5', '1e+300', '3a', 'a12', '0', '5e-324']);
     expect(run('const k = {}; k[0.5] = 1; k[5e-324] = 2; k[-1] = 3; return Object.keys(k);').value).toEqual(['0.5', '5e-324', '-1']);
@@ -120,11 +120,52 @@ describe('objects converted to numbers by syntax are paid as object operands', (
     expect(refusal(`${head} class X extends Float64Array { 0 = o; } }`)).toBe(field);
     expect(refusal(`${head} class X extends Float64Array { '1' = o; } }`)).toBe(field);
     expect(refusal(`${head} const k = 'a'; class X { [k] = o; } }`)).toBe(field);
-    const superStore = 'bad-contract-source: assigning to super[...] is not supported in contracts';
+    const superStore = 'bad-contract-source: assigning to super[...], super.length, super.NaN or super.Infinity is not supported in contracts';
     expect(refusal(`${head} class X extends Float64Array { m() { super[0] = o; } } }`)).toBe(superStore);
     expect(refusal(`${head} class X extends Float64Array { m() { for (super[0] of [o]); } } }`)).toBe(superStore);
     expect(refusal(`${head} class X extends Float64Array { m() { for (super[0] in o); } } }`)).toBe(superStore);
+    expect(refusal(`${head} class X extends Array { m() { super.length = o; } } }`)).toBe(superStore);
+    expect(refusal(`${head} class X extends Array { m() { ({ a: super.length } = o); } } }`)).toBe(superStore);
     // Named fields, static ones and super's named members are as they were.
     expect(refusal(`${head} class X { a = 1; 'b-c' = 2; static [Symbol.iterator] = 3; m() { super.x = 1; } } }`)).toBe('accepted');
+  });
+
+  it('stores the first checks missed: NaN and Infinity keys, a literal length key, destructuring targets', () => {
+    const z = "{ valueOf() { return '0'.repeat(4095) + '1'; } }";
+    const plain = `${' '.repeat(z.length - 1)}1`;
+    for (const op of ['ta.NaN = v', 'ta.Infinity = v', 'for (ta.NaN of [v]) n++', '({ x: ta[0] } = { x: v })', '({ x: ta[0] = v } = {})', 'for ({ x: ta[0] } of [{ x: v }]) n++']) {
+      expect([op, extra(op, z, plain) >= GAS.objectOperand]).toEqual([op, true]);
+    }
+    for (const op of ["const a = [1]; a['length'] = v", 'const a = [1]; ({ x: a.length } = { x: v })']) {
+      expect([op, extra(op, z, plain) >= 2 * GAS.objectOperand]).toEqual([op, true]);
+    }
+    expect(run("const w = { valueOf() { return '5'; } }; ({ x: ta[0], y: ta[1] = w } = { x: w }); const a = [1, 2, 3]; a['length'] = 1; return [ta[0], ta[1], a];").value)
+      .toEqual([5, 5, [1]]);
+  });
+
+  it('a global read by a check and again by the operator is read once (a getter could answer each differently)', () => {
+    const r = run(`let c = 0; Object.defineProperty(globalThis, 'gx', { get() { return c++ === 0 ? 'a' : 5e-324; } });
+      const t = '' + gx; const k = {}; k[gx] = 1; return [t, c, Object.keys(k)];`);
+    expect(r.value).toEqual(['a', 2, ['5e-324']]);
+  });
+
+  it('+= converts an object target once and pays for an old value written slowly', () => {
+    expect(run("let c = 0; let x = { valueOf() { c++; return 1; } }; x += ''; return [x, c];").value).toEqual(['1', 1]);
+    expect(extra("const h = { p: v }; h.p += ''", '5e-324', '500000')).toBeGreaterThanOrEqual(GAS.dtoaDenormal);
+    expect(extra("const h = [v]; h[0] += ''", '5e-324', '500000')).toBeGreaterThanOrEqual(GAS.dtoaDenormal);
+  });
+
+  it('for-in pays for the keys of the whole prototype chain (5,000 inherited keys ran at ~45,000 ns per gas)', () => {
+    const inherited = run("const p = {}; for (let i = 0; i < 5000; i++) p['k' + i] = 1; const q = Object.create(p); for (const x in q) n++; return n;", 50_000_000);
+    const own = run("const p = {}; for (let i = 0; i < 5000; i++) p['k' + i] = 1; const q = Object.create(null); for (const x in q) n++; return n;", 50_000_000);
+    expect(inherited.value).toBe(5000);
+    expect(inherited.gas - own.gas).toBeGreaterThanOrEqual(5000 * GAS.perKey);
+    expect(run('const q = Object.create(Object.create({ a: 1, b: 2 })); for (const x in q) n++; return n;').value).toBe(2);
+  });
+
+  it('numeric property names QuickJS writes slowly are refused at deploy', () => {
+    expect(refusal('export function f() { return { 5e-324: 1 }; }')).toBe('bad-contract-source: numeric property names must be safe integers or plain decimals');
+    expect(refusal('export function f() { return { 1.2345678901234567e300: 1 }; }')).toBe('bad-contract-source: numeric property names must be safe integers or plain decimals');
+    expect(refusal('export function f() { return { 0: 1, 1.5: 2, 123456789: 3 }; }')).toBe('accepted');
   });
 });

@@ -11,7 +11,15 @@ export interface ScopeCosts {
   made: WeakMap<AnyNode, number>;
   /** Gas a function's entry (or the program's) pays on top of its code's weight. */
   entry: WeakMap<AnyNode, number>;
+  /**
+   * Identifiers no scope declares: they read the global object, where a getter may answer differently
+   * each time, so the instrumenter reads them once into a temporary rather than twice.
+   */
+  globals: WeakSet<AnyNode>;
 }
+
+/** Globals the engine makes non-writable and non-configurable: reading one twice gives the same value. */
+const STABLE_GLOBALS = new Set(['undefined', 'NaN', 'Infinity']);
 
 /** One function's closure as QuickJS compiles it (or a class's field initialisers or static block, which it compiles as functions). */
 interface Closure {
@@ -49,8 +57,9 @@ function helpersOf(node: AnyNode, parent: AnyNode | null): string[] {
   for (const check of operandChecks(node)) {
     if (check.kind === 'target') {
       const target = check.target;
-      if (target.type === 'Identifier') out.push('__hc_q');
-      else if (target.type === 'MemberExpression') out.push(...(target.computed === true ? ['__hc_up', '__hc_uk'] : ['__hc_un']));
+      // As meterTarget: += has text variants (a superset: both are counted).
+      if (target.type === 'Identifier') out.push('__hc_q', '__hc_nt');
+      else if (target.type === 'MemberExpression') out.push(...(target.computed === true ? ['__hc_up', '__hc_uk', '__hc_ukt'] : ['__hc_un', '__hc_unt']));
       continue;
     }
     if (check.kind === 'store' || check.kind === 'length') {
@@ -162,6 +171,7 @@ function patternNames(pattern: AnyNode): string[] {
  */
 export function analyseScopes(program: AnyNode): ScopeCosts {
   const uses: { name: string; scope: Scope }[] = [];
+  const named: { node: AnyNode; scope: Scope }[] = [];
   const functions: { node: AnyNode; closure: Closure; parameters: number }[] = [];
   const classes: { body: AnyNode; closures: Closure[] }[] = [];
   const scopeIn = (parent: Scope | null, closure: Closure, hoists = false): Scope => ({ parent, names: new Set(), closure, hoists });
@@ -194,6 +204,7 @@ export function analyseScopes(program: AnyNode): ScopeCosts {
       case 'Identifier':
         // Only positions that name a variable get here (keys, member names and labels are skipped below).
         use(scope, [node.name as string]);
+        named.push({ node, scope });
         continue;
       case 'ThisExpression':
         use(scope, [' this']);
@@ -350,7 +361,12 @@ export function analyseScopes(program: AnyNode): ScopeCosts {
     }
   }
 
-  const costs: ScopeCosts = { made: new WeakMap(), entry: new WeakMap() };
+  const costs: ScopeCosts = { made: new WeakMap(), entry: new WeakMap(), globals: new WeakSet() };
+  for (const { node, scope } of named) {
+    let s: Scope | null = scope;
+    while (s !== null && !s.names.has(node.name as string)) s = s.parent;
+    if (s === null && !STABLE_GLOBALS.has(node.name as string)) costs.globals.add(node);
+  }
   for (const { node, closure, parameters } of functions) {
     if (node !== program) costs.made.set(node, GAS.captureVar * closure.free.size);
     costs.entry.set(node, GAS.parameter * parameters + GAS.binding * closure.bindings);

@@ -58,7 +58,7 @@ function isCheapText(node: AnyNode): boolean {
 
 /** Numbers the inline text checks let through (the same test, in instrument.ts). */
 function isCheapNumber(v: number): boolean {
-  return (v | 0) === v || (v < 1e250 && v > -1e250 && (v > 1e-250 || v < -1e-250));
+  return (v | 0) === v;
 }
 
 /** A key the engine uses as it is: an integer, or a string no longer than the free length. */
@@ -97,14 +97,45 @@ export function checkWeight(check: OperandCheck): number {
  * element or an array's length (a computed key naming `length` is paid where the key is checked).
  */
 function storedInto(target: AnyNode, out: OperandCheck[]): void {
-  if (target.type !== 'MemberExpression') return;
-  const object = target.object as AnyNode;
-  if (object.type === 'Super') return;
-  if (target.computed === true) out.push({ kind: 'store', object });
-  else if ((target.property as AnyNode).type === 'Identifier' && (target.property as AnyNode).name === 'length') out.push({ kind: 'length', object });
+  for (const member of storedMembers(target)) {
+    const object = member.object as AnyNode;
+    if (object.type === 'Super') continue;
+    const name = memberName(member);
+    if (name === 'length') out.push({ kind: 'length', object });
+    // A typed array takes 'NaN' and 'Infinity' as numeric keys too: it converts the value and drops it.
+    else if (member.computed === true || name === 'NaN' || name === 'Infinity') out.push({ kind: 'store', object });
+  }
 }
 
-/** The member a value is stored into by `node` (an assignment or a for-in/of), if any: its key is a stored key. */
+/** The members a value is stored into by assigning to `target`: itself, or those in a destructuring pattern. */
+export function storedMembers(target: AnyNode, out: AnyNode[] = []): AnyNode[] {
+  switch (target.type) {
+    case 'MemberExpression':
+      out.push(target);
+      break;
+    case 'ObjectPattern':
+      for (const property of target.properties as AnyNode[]) storedMembers(property.type === 'Property' ? (property.value as AnyNode) : property, out);
+      break;
+    case 'ArrayPattern':
+      for (const element of target.elements as (AnyNode | null)[]) if (element) storedMembers(element, out);
+      break;
+    case 'AssignmentPattern':
+      storedMembers(target.left as AnyNode, out);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+/** The name a member expression names when it is fixed in the source (`o.x`, `o['x']`), else undefined. */
+export function memberName(member: AnyNode): string | undefined {
+  const property = member.property as AnyNode;
+  if (member.computed !== true) return property.type === 'Identifier' ? String(property.name) : undefined;
+  return property.type === 'Literal' && typeof property.value === 'string' ? property.value : undefined;
+}
+
+/** What `node` (an assignment or a for-in/of) stores values into, if anything: its members' keys are stored keys. */
 export function storeTarget(node: AnyNode): AnyNode | undefined {
   if (node.type === 'AssignmentExpression' && STORING_ASSIGNMENT.has(node.operator as string)) return node.left as AnyNode;
   if (node.type === 'ForInStatement' || node.type === 'ForOfStatement') return node.left as AnyNode;
@@ -163,7 +194,7 @@ export function operandChecks(node: AnyNode): OperandCheck[] {
         out.push({ kind: 'target', update: node, target: left });
         text(node.right as AnyNode);
       }
-      if (STORING_ASSIGNMENT.has(operator) && !isShort(node.right as AnyNode)) storedInto(left, out);
+      if (STORING_ASSIGNMENT.has(operator) && (left.type !== 'MemberExpression' || !isShort(node.right as AnyNode))) storedInto(left, out);
       break;
     }
     case 'ForInStatement':
