@@ -8,6 +8,7 @@ import {
   type QuickJSWASMModule,
 } from 'quickjs-emscripten';
 import { ContractError } from './errors.js';
+import { patchQuickJSHash, processHashKey } from './wasm-hash-patch.js';
 
 /**
  * sha256 of @jitl/quickjs-wasmfile-release-sync@0.32.0's emscripten-module.wasm
@@ -26,7 +27,11 @@ function wasmPath(): string {
   return fromQuickjs.resolve('@jitl/quickjs-wasmfile-release-sync/wasm');
 }
 
-/** The wasm bytes, read once and checked against the pinned sha256. */
+/**
+ * The wasm bytes, read once, checked against the pinned sha256, then given this process's string
+ * hash key (see wasm-hash-patch.ts). Both load() and newQuickJSInstance() run these bytes, so every
+ * module and instance of the process hashes alike and snapshots move between instances safely.
+ */
 function verifiedBytes(): Promise<Uint8Array<ArrayBuffer>> {
   verified ??= Promise.resolve().then(() => {
     const path = wasmPath();
@@ -38,15 +43,45 @@ function verifiedBytes(): Promise<Uint8Array<ArrayBuffer>> {
           'reinstall quickjs-emscripten 0.32.0 exactly',
       );
     }
-    return new Uint8Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    try {
+      return patchQuickJSHash(bytes, processHashKey());
+    } catch (error) {
+      throw new ContractError(error instanceof Error ? error.message : String(error));
+    }
   });
   return verified;
 }
 
-async function load(): Promise<QuickJSWASMModule> {
-  const bytes = await verifiedBytes();
-  // Hand Emscripten the very bytes that were hashed, so nothing is re-read.
-  return newQuickJSWASMModuleFromVariant(newVariant(RELEASE_SYNC, { wasmBinary: bytes.buffer }));
+/** The bytes this process runs: the pinned build with this process's hash key (for tests). */
+export function quickJSWasmBytes(): Promise<Uint8Array<ArrayBuffer>> {
+  return verifiedBytes();
+}
+
+/** The verified, salted bytes compiled once per process (every instance of the process runs this module). */
+async function compiledModule(): Promise<WebAssembly.Module> {
+  compiled ??= verifiedBytes().then((bytes) => WebAssembly.compile(bytes));
+  return compiled;
+}
+
+/** A QuickJS module on a new instance of the compiled module; `onExports` sees the raw wasm exports. */
+async function instantiate(onExports?: (exports: WebAssembly.Exports) => void): Promise<QuickJSWASMModule> {
+  const wasmModule = await compiledModule();
+  return newQuickJSWASMModuleFromVariant(
+    newVariant(RELEASE_SYNC, {
+      emscriptenModule: {
+        instantiateWasm: (imports: WebAssembly.Imports, onSuccess: (instance: WebAssembly.Instance) => void) => {
+          const instance = new WebAssembly.Instance(wasmModule, imports);
+          onExports?.(instance.exports);
+          onSuccess(instance);
+          return instance.exports;
+        },
+      },
+    } as Parameters<typeof newVariant>[1]),
+  );
+}
+
+function load(): Promise<QuickJSWASMModule> {
+  return instantiate();
 }
 
 /**
@@ -113,21 +148,10 @@ function readLayout(bytes: Uint8Array): QuickJSLayout {
  */
 export async function newQuickJSInstance(): Promise<QuickJSInstance> {
   const bytes = await verifiedBytes();
-  compiled ??= WebAssembly.compile(bytes);
-  const wasmModule = await compiled;
   let exports: WebAssembly.Exports | undefined;
-  const quickjs = await newQuickJSWASMModuleFromVariant(
-    newVariant(RELEASE_SYNC, {
-      emscriptenModule: {
-        instantiateWasm: (imports: WebAssembly.Imports, onSuccess: (instance: WebAssembly.Instance) => void) => {
-          const instance = new WebAssembly.Instance(wasmModule, imports);
-          exports = instance.exports;
-          onSuccess(instance);
-          return instance.exports;
-        },
-      },
-    } as Parameters<typeof newVariant>[1]),
-  );
+  const quickjs = await instantiate((e) => {
+    exports = e;
+  });
   const layout = readLayout(bytes);
   // Minified export names of the pinned build (emscripten-module.mjs: _malloc = b.v, _free = b.M,
   // stackRestore = b.Ma, stackSave = b.Oa).

@@ -12,6 +12,7 @@
  */
 import { IV, K } from './sha256-js.js';
 import { P_MID, P_PRE, P_T7, P_TAIL, P_W16, type Kernel } from './js-kernel.js';
+import { uleb128 } from '../../util/leb128.js';
 
 // Instruction bytes (WebAssembly core + SIMD proposal).
 const OP = {
@@ -24,17 +25,6 @@ const SIMD = {
   and: 0x4e, or: 0x50, xor: 0x51, bitselect: 0x52, anyTrue: 0x53,
   shl: 0xab, shrU: 0xad, add: 0xae,
 } as const;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
 
 function sleb(n: number): number[] {
   const out: number[] = [];
@@ -70,19 +60,19 @@ class Body {
   }
 
   simd(op: number, ...imm: number[]): this {
-    return this.op(0xfd, ...uleb(op), ...imm);
+    return this.op(0xfd, ...uleb128(op), ...imm);
   }
 
   get(l: number): this {
-    return this.op(OP.localGet, ...uleb(l));
+    return this.op(OP.localGet, ...uleb128(l));
   }
 
   set(l: number): this {
-    return this.op(OP.localSet, ...uleb(l));
+    return this.op(OP.localSet, ...uleb128(l));
   }
 
   tee(l: number): this {
-    return this.op(OP.localTee, ...uleb(l));
+    return this.op(OP.localTee, ...uleb128(l));
   }
 
   i32(n: number): this {
@@ -170,7 +160,7 @@ function rounds(body: Body, s: number[], w: Word[], from: number, to: number, t1
 
 function loadSplat(body: Body, word: number): number {
   const l = body.v128Local();
-  body.i32(0).op(OP.i32Load, 2, ...uleb(word * 4)).simd(SIMD.splat).set(l);
+  body.i32(0).op(OP.i32Load, 2, ...uleb128(word * 4)).simd(SIMD.splat).set(l);
   return l;
 }
 
@@ -246,15 +236,15 @@ function kernelBody(): { code: number[]; v128Locals: number } {
 }
 
 function section(id: number, content: number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
+  return [id, ...uleb128(content.length), ...content];
 }
 
-const name = (s: string): number[] => [...uleb(s.length), ...new TextEncoder().encode(s)];
+const name = (s: string): number[] => [...uleb128(s.length), ...new TextEncoder().encode(s)];
 
 /** The module: one memory page (exported as "mem", p at offset 0) and scan(start, count). */
 export function wasmKernelBytes(): Uint8Array<ArrayBuffer> {
   const { code, v128Locals } = kernelBody();
-  const locals = [2, ...uleb(1), OP.i32, ...uleb(v128Locals), OP.v128];
+  const locals = [2, ...uleb128(1), OP.i32, ...uleb128(v128Locals), OP.v128];
   const fn = [...locals, ...code];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
@@ -262,7 +252,7 @@ export function wasmKernelBytes(): Uint8Array<ArrayBuffer> {
     ...section(3, [1, 0]),
     ...section(5, [1, 0, 1]),
     ...section(7, [2, ...name('scan'), 0, 0, ...name('mem'), 2, 0]),
-    ...section(10, [1, ...uleb(fn.length), ...fn]),
+    ...section(10, [1, ...uleb128(fn.length), ...fn]),
   ]);
 }
 
