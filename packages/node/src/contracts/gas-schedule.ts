@@ -179,8 +179,12 @@ export const GAS = {
   jsonStringifyPerChar: 3,
   /** JSON.parse (and storage values, nested-call results), per code unit of input: ~40 ns measured. */
   jsonParsePerChar: 6,
-  /** RegExp: fixed part of each exec, then per 10,000 matcher steps (one QuickJS poll). */
-  regexBase: 20,
+  /**
+   * RegExp: fixed part of each exec, then per 10,000 matcher steps (one QuickJS poll). The exec wrapper
+   * around the native (its checks and the host's poll count before and after) takes ~20-25 us: at 20,
+   * `/a/.exec('aaa')` in a loop ran at ~780-1,050 ns per gas, now ~40-90.
+   */
+  regexBase: 500,
   regexPerPoll: 60_000,
   /**
    * Compiling a case-insensitive RegExp case-folds each character class:
