@@ -131,7 +131,7 @@ function cheapText(v: string): string {
 }
 
 /** The prelude's helper for each operand check that wraps one operand. */
-const HELPER_OF = { convert: '__hc_q', loose: '__hc_l', equal: '__hc_lq' } as const;
+const HELPER_OF = { convert: '__hc_q', equal: '__hc_lq' } as const;
 
 function charge(gas: number): string {
   return `if ((__hc_g -= ${gas}) < 0) __hc_oog();`;

@@ -44,7 +44,7 @@ interface Scope {
 const IMPLICIT = [' this', ' new.target', ' super'];
 const ENTRY_HELPERS = ['__hc_g', '__hc_oog'];
 /** The prelude's helper each operand check calls (a template's text checks call __hc_ns). */
-const OPERAND_HELPERS = { strict: '__hc_s', convert: '__hc_q', loose: '__hc_l', equal: '__hc_lq', text: '__hc_n', key: '__hc_k' } as const;
+const OPERAND_HELPERS = { strict: '__hc_s', convert: '__hc_q', equal: '__hc_lq', text: '__hc_n', key: '__hc_k' } as const;
 const STRING_CAP_HELPERS = ['__hc_v', '__hc_cat'];
 
 /**

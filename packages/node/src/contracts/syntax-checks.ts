@@ -78,7 +78,7 @@ const STORING_ASSIGNMENT = new Set(['=', '+=', '||=', '&&=', '??=']);
 
 /** A check the instrumenter puts around an operand (or before an update of a target). */
 export type OperandCheck =
-  | { kind: 'convert' | 'loose' | 'equal'; operand: AnyNode }
+  | { kind: 'convert' | 'equal'; operand: AnyNode }
   | { kind: 'strict'; operand: AnyNode; comparisons: number }
   | { kind: 'target'; update: AnyNode; target: AnyNode }
   /** A value the engine may write as a string: `+` (hint default), a template or a property key (hint string). */
@@ -148,7 +148,7 @@ export function storeTarget(node: AnyNode): AnyNode | undefined {
  */
 export function operandChecks(node: AnyNode): OperandCheck[] {
   const out: OperandCheck[] = [];
-  const convert = (kind: 'convert' | 'loose' | 'equal', operand: AnyNode): void => {
+  const convert = (kind: 'convert' | 'equal', operand: AnyNode): void => {
     if (!isShort(operand)) out.push({ kind, operand });
   };
   const text = (operand: AnyNode): void => {

@@ -106,6 +106,8 @@ function conversionCost(v) {
   return 0;
 }
 function __hc_q(v) { const c = conversionCost(v); if (c > 0) charge(c); return v; }
+/* Contracts deployed before the store checks (their instrumented code is stored) call it for == operands
+   and member stores: long strings paid as number conversions. */
 function __hc_l(v) { const n = longChars(v); if (n > 0) charge(n * K.toNumberPerChar); return v; }
 /* Operands of == and !=: an object compared with a primitive is converted by the engine, and its valueOf
    may hand back a long numeric string, which is then parsed (~90 us for 4,096 digits): paid as an object
