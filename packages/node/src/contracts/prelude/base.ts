@@ -256,8 +256,8 @@ function convertingCallback(fn) {
   if (typeof fn !== 'function') return fn;
   return function (v, i, a) { return __hc_q(apply(fn, this, [v, i, a])); };
 }
-/* o.p++ / o[k] -= x: the old value is charged as a conversion before the engine reads it (see chargeOld). */
-function __hc_un(o, key) { chargeOld(o, key, __hc_q); return o; }
+/* o.p++ / o[k] -= x: the old value is read here once (a getter runs twice) and charged as a conversion. */
+function __hc_un(o, key) { __hc_q(o[key]); return o; }
 /* Objects whose computed key is being evaluated, innermost last (no prototype: contracts cannot hook it). */
 const pendingTargets = { __proto__: null };
 let pendingTop = 0;
@@ -265,28 +265,8 @@ function __hc_up(o) { pendingTargets[pendingTop++] = o; return o; }
 function __hc_uk(key) {
   const o = pendingTargets[--pendingTop];
   pendingTargets[pendingTop] = undefined;
-  chargeOld(o, key, __hc_q);
+  __hc_q(o[key]);
   return key;
-}
-/* The old value a compound assignment or update converts, paid by pay(value) without running a getter:
-   read here and again by the engine, a getter answered the check 0 and the operator an object whose
-   valueOf gave 4,096 digits (~600 ns per gas). A data property is read from its descriptor; an accessor,
-   or a proxy on the way, pays as an object operand. A number key is written once first (the walk would
-   write it at each level). */
-function chargeOld(o, key, pay) {
-  if (o === null || o === undefined) return o[key];
-  if (typeof key === 'number') key = StringCtor(key);
-  let p = O(o);
-  for (let depth = 0; p !== null && depth <= K.maxPrototypeChain; depth++) {
-    if (isProxy(p)) { charge(K.objectOperand); return; }
-    const d = getOwnPropertyDescriptor(p, key);
-    if (d !== undefined) {
-      if (hasOwn(d, 'value')) pay(d.value);
-      else charge(K.objectOperand);
-      return;
-    }
-    p = getPrototypeOf(p);
-  }
 }
 /* The old value of a += target, which is written as a string when the other side is one: a slow number
    pays its dtoaCost; an object pays as a denormal would, unconverted (the engine converts it, once). */
@@ -295,11 +275,11 @@ function __hc_nt(v) {
   else if (v !== null && (typeof v === 'object' || typeof v === 'function')) charge(K.dtoaDenormal);
   return v;
 }
-function __hc_unt(o, key) { chargeOld(o, key, __hc_nt); return o; }
+function __hc_unt(o, key) { __hc_nt(o[key]); return o; }
 function __hc_ukt(key) {
   const o = pendingTargets[--pendingTop];
   pendingTargets[pendingTop] = undefined;
-  chargeOld(o, key, __hc_nt);
+  __hc_nt(o[key]);
   return key;
 }
 function capNewLength(n) {
