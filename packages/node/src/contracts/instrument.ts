@@ -664,8 +664,8 @@ class Instrumenter {
   }
 
   /**
-   * A value `+` or a template may write as a string: strings and numbers written quickly pass inline;
-   * anything else goes to the prelude, which pays for a slow number and converts an object there.
+   * A value `+` or a template may write as a string: strings and small integers pass inline; anything
+   * else goes to the prelude, which pays for writing a number and converts an object there.
    */
   private meterText(node: AnyNode, helper: string): void {
     if (this.stable(node)) {
