@@ -6,7 +6,7 @@ import { loadContractEngine, type ContractEngine } from './engine.js';
 import { MemoryChain } from './memory-chain.js';
 import { QUICKJS_WASM_SHA256, quickJSWasmBytes } from './quickjs-module.js';
 import { hashKeyFromBytes, patchQuickJSHash, processHashKey, type HashKey } from './wasm-hash-patch.js';
-import { uleb128 } from '../util/leb128.js';
+import { LebCursor, uleb128 } from '../util/leb128.js';
 
 /** The packaged wasm, unpatched (resolved as quickjs-module.ts does). */
 function originalWasm(): Uint8Array {
@@ -33,31 +33,20 @@ const collidingCodes = (): number[][] =>
  * keys must spread out.
  */
 function hashHarness(wasm: Uint8Array): { h8: (codes: number[], h: number) => number; h: (codes: number[], wide: boolean, h: number) => number } {
-  let p = 8;
-  const leb = (): number => {
-    let r = 0;
-    let s = 0;
-    let b: number;
-    do {
-      b = wasm[p++] as number;
-      r += (b & 0x7f) * 2 ** s;
-      s += 7;
-    } while (b & 0x80);
-    return r;
-  };
+  const cursor = new LebCursor(wasm, 8);
   const bodies = new Map<number, Uint8Array>();
-  while (p < wasm.length) {
-    const id = wasm[p++];
-    const end = leb() + p;
+  while (cursor.at < wasm.length) {
+    const id = wasm[cursor.at++];
+    const end = cursor.uleb() + cursor.at;
     if (id === 10) {
-      const count = leb();
+      const count = cursor.uleb();
       for (let i = 0; i < count; i++) {
-        const size = leb();
-        bodies.set(19 + i, wasm.slice(p, p + size));
-        p += size;
+        const size = cursor.uleb();
+        bodies.set(19 + i, wasm.slice(cursor.at, cursor.at + size));
+        cursor.at += size;
       }
     }
-    p = end;
+    cursor.at = end;
   }
   const h8Body = bodies.get(695) as Uint8Array;
   const hBody = Array.from(bodies.get(510) as Uint8Array);

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadContractEngine, type ContractEngine } from './engine.js';
+import { runBody, type BodyRun } from './test-support.js';
 import { GAS } from './gas-schedule.js';
 import { MemoryChain } from './memory-chain.js';
 
@@ -12,11 +13,8 @@ beforeAll(async () => {
   engine = await loadContractEngine();
 });
 
-function run(body: string, gasLimit = 5_000_000): { status: string; value: unknown; reason: string | undefined; gas: number } {
-  const chain = new MemoryChain(engine);
-  chain.deploy('c', `export function f() { ${body} }`, 'alice');
-  const r = chain.call('c', 'f', [], 'alice', 0n, gasLimit);
-  return { status: r.status, value: r.returnValue, reason: r.revertReason, gas: r.gasUsed };
+function run(body: string, gasLimit = 5_000_000): BodyRun {
+  return runBody(engine, body, gasLimit);
 }
 
 describe('native loops over contract objects', () => {

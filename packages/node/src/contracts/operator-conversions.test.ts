@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadContractEngine, type ContractEngine } from './engine.js';
+import { runBody, type BodyRun } from './test-support.js';
 import { GAS } from './gas-schedule.js';
 import { prepareContract } from './instrument.js';
-import { MemoryChain } from './memory-chain.js';
 
 /**
  * Conversions the engine makes for operators and syntax, where no built-in wrapper stands: a number
@@ -17,11 +17,8 @@ beforeAll(async () => {
 
 const SETUP = "const big = '1'.repeat(4096); const o = { valueOf() { return big; } }; const ta = new Float64Array(4); let n = 0; let s;";
 
-function run(body: string, gasLimit = 2_000_000): { status: string; value: unknown; reason: string | undefined; gas: number } {
-  const chain = new MemoryChain(engine);
-  chain.deploy('c', `export function f() { ${SETUP} ${body} }`, 'alice');
-  const r = chain.call('c', 'f', [], 'alice', 0n, gasLimit);
-  return { status: r.status, value: r.returnValue, reason: r.revertReason, gas: r.gasUsed };
+function run(body: string, gasLimit = 2_000_000): BodyRun {
+  return runBody(engine, `${SETUP} ${body}`, gasLimit);
 }
 
 /**

@@ -9,6 +9,7 @@ import {
 } from 'quickjs-emscripten';
 import { ContractError } from './errors.js';
 import { patchQuickJSHash, processHashKey } from './wasm-hash-patch.js';
+import { LebCursor } from '../util/leb128.js';
 
 /**
  * sha256 of @jitl/quickjs-wasmfile-release-sync@0.32.0's emscripten-module.wasm
@@ -113,31 +114,21 @@ export interface QuickJSInstance {
 const STACK_BYTES = 5 * 1024 * 1024;
 
 function readLayout(bytes: Uint8Array): QuickJSLayout {
-  let p = 8;
-  const leb = (): number => {
-    let result = 0;
-    let shift = 0;
-    let byte: number;
-    do {
-      byte = bytes[p++] as number;
-      result += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (byte & 0x80);
-    return result;
-  };
-  while (p < bytes.length) {
-    const id = bytes[p++];
-    const size = leb();
-    const end = p + size;
+  const cursor = new LebCursor(bytes, 8);
+  while (cursor.at < bytes.length) {
+    const id = bytes[cursor.at++];
+    const size = cursor.uleb();
+    const end = cursor.at + size;
     if (id === 6) {
-      const count = leb();
+      const count = cursor.uleb();
+      const at = cursor.at;
       // i32, mutable, i32.const <sp>, end
-      if (count !== 1 || bytes[p] !== 0x7f || bytes[p + 1] !== 1 || bytes[p + 2] !== 0x41) break;
-      p += 3;
-      const stackTop = leb();
+      if (count !== 1 || bytes[at] !== 0x7f || bytes[at + 1] !== 1 || bytes[at + 2] !== 0x41) break;
+      cursor.at += 3;
+      const stackTop = cursor.uleb();
       return { stackTop, staticEnd: stackTop - STACK_BYTES };
     }
-    p = end;
+    cursor.at = end;
   }
   throw new ContractError('quickjs-wasm-mismatch: unexpected global section');
 }

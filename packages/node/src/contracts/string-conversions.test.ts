@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadContractEngine, type ContractEngine } from './engine.js';
+import { runBody, type BodyRun } from './test-support.js';
 import { GAS } from './gas-schedule.js';
-import { MemoryChain } from './memory-chain.js';
 
 /**
  * Built-ins that write a number as a string (ToString) or a property key (ToPropertyKey) natively:
@@ -17,11 +17,8 @@ beforeAll(async () => {
 const SETUP = `const d = 5e-324; const o = {}; const x = {}; const od = { toString() { return d; } };
   const sd = new String('x'); sd.toString = () => d; let s;`;
 
-function run(body: string, gasLimit = 2_000_000): { status: string; value: unknown; reason: string | undefined; gas: number } {
-  const chain = new MemoryChain(engine);
-  chain.deploy('c', `export function f() { ${SETUP} ${body} }`, 'alice');
-  const r = chain.call('c', 'f', [], 'alice', 0n, gasLimit);
-  return { status: r.status, value: r.returnValue, reason: r.revertReason, gas: r.gasUsed };
+function run(body: string, gasLimit = 2_000_000): BodyRun {
+  return runBody(engine, `${SETUP} ${body}`, gasLimit);
 }
 
 /** The exploit in a loop: out of gas at its limit. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { uleb128 } from '../util/leb128.js';
+import { LebCursor, uleb128 } from '../util/leb128.js';
 
 /**
  * Per-process salting of QuickJS's string and Map-key hashes, done by rewriting the code section of
@@ -102,40 +102,36 @@ function fail(what: string): never {
 /** Returns patched bytes; throws unless every site is byte-for-byte the pinned build's (the caller has checked QUICKJS_WASM_SHA256 already). */
 export function patchQuickJSHash(bytes: Uint8Array, key: HashKey): Uint8Array<ArrayBuffer> {
   if ((key.m & 1) === 0 || (key.map32 & 1) === 0 || (key.map64 & 1n) === 0n) fail('multipliers must be odd');
-  let p = 8;
+  const cursor = new LebCursor(bytes, 8);
   const leb = (): number => {
-    let result = 0;
-    let shift = 0;
-    let byte: number;
-    do {
-      if (p >= bytes.length) fail('truncated');
-      byte = bytes[p++] as number;
-      result += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (byte & 0x80);
-    return result;
+    if (cursor.at >= bytes.length) fail('truncated');
+    try {
+      return cursor.uleb();
+    } catch {
+      return fail('truncated');
+    }
   };
   // Find the code section (the import count is pinned rather than parsed).
   let section: { idAt: number; start: number; end: number } | undefined;
-  while (p < bytes.length) {
-    const idAt = p;
-    const id = bytes[p++];
+  while (cursor.at < bytes.length) {
+    const idAt = cursor.at;
+    const id = bytes[cursor.at++];
     const size = leb();
-    if (id === CODE_SECTION) section = { idAt, start: p, end: p + size };
-    p += size;
+    if (id === CODE_SECTION) section = { idAt, start: cursor.at, end: cursor.at + size };
+    cursor.at += size;
   }
-  if (section === undefined || p !== bytes.length) fail('no code section');
-  p = section.start;
+  if (section === undefined || cursor.at !== bytes.length) fail('no code section');
+  cursor.at = section.start;
   if (leb() !== DEFINED_FUNCS) fail('function count');
   // prefix: where the body's size LEB starts (it may be padded, so it is not recomputed).
   const bodies: { prefix: number; start: number; end: number }[] = [];
   for (let i = 0; i < DEFINED_FUNCS; i++) {
-    const prefix = p;
+    const prefix = cursor.at;
     const size = leb();
-    bodies.push({ prefix, start: p, end: p + size });
-    p += size;
+    bodies.push({ prefix, start: cursor.at, end: cursor.at + size });
+    cursor.at += size;
   }
-  if (p !== section.end) fail('code section size');
+  if (cursor.at !== section.end) fail('code section size');
 
   // Edits per function: [offset, old bytes, new bytes].
   const edits = new Map<number, [number, number[], number[]][]>();
