@@ -117,26 +117,26 @@ function __hc_lq(v) { const c = conversionCost(v); if (c > 0) charge(c); return 
    inline, see instrument.ts): a slow number pays dtoaCost; an object is converted here with the
    engine's hint, and what it gives is paid the same way. The conversion comes as the operand is
    evaluated, rather than once every operand is: documented in docs/contracts.md. */
-function textOf(v, hint, least) {
+function textOf(v, hint) {
   if (v !== null && (typeof v === 'object' || typeof v === 'function')) {
     charge(K.wrapperEntry);
     v = toPrimitive(v, hint);
   }
-  if (typeof v === 'number') { const c = dtoaCost(v); if (c > least) charge(c); }
+  if (typeof v === 'number') { const c = dtoaCost(v); if (c > 0) charge(c); }
   return v;
 }
 /* A + may be an addition, but a double reaching one pays as if written: QuickJS takes ~3-13 us to write a
    17-digit double, which passed unpaid (~270-430 ns per gas); contracts count in integers. */
-function __hc_n(v) { return textOf(v, 'default', 0); }
+function __hc_n(v) { return textOf(v, 'default'); }
 /* A template's part, written here once it is paid: QuickJS joins a template's parts by String.prototype.concat,
    whose wrapper would pay for a number part again. */
 function __hc_ns(v) {
-  const p = textOf(v, 'string', 0);
+  const p = textOf(v, 'string');
   return typeof p === 'number' ? StringCtor(p) : p;
 }
 /* A property key past the free length is hashed and compared natively as it is looked up. */
 function __hc_k(v) {
-  const key = textOf(v, 'string', 0);
+  const key = textOf(v, 'string');
   if (typeof key === 'string' && key.length > K.stringFreeChars) charge(ceil(key.length / K.charsPerGas));
   return key;
 }
@@ -295,7 +295,7 @@ function toStr(x) {
    symbol is refused, as ToString does. */
 function stringOf(x) {
   if (typeof x === 'string') return x;
-  const p = textOf(x, 'string', 0);
+  const p = textOf(x, 'string');
   if (typeof p === 'symbol' && p !== x) fail(TypeErrorCtor, 'cannot convert symbol to string');
   return typeof p === 'string' ? p : StringCtor(p);
 }
@@ -306,14 +306,14 @@ function textArguments(args, from, to) {
   const n = to < args.length ? to : args.length;
   for (let i = from; i < n; i++) {
     const v = args[i];
-    if (typeof v !== 'string' && typeof v !== 'symbol' && v !== undefined) args[i] = textOf(v, 'string', 0);
+    if (typeof v !== 'string' && typeof v !== 'symbol' && v !== undefined) args[i] = textOf(v, 'string');
   }
   return args;
 }
 /* A callback whose result a built-in writes as a string or a key (a replacement function, groupBy's). */
 function textCallback(fn) {
   if (typeof fn !== 'function') return fn;
-  return function () { return textOf(apply(fn, this, arguments), 'string', 0); };
+  return function () { return textOf(apply(fn, this, arguments), 'string'); };
 }
 function fail(C, message) { throw new C(message); }
 
@@ -470,7 +470,7 @@ for (const name of getOwnPropertyNames(IteratorProto)) {
 (function () {
   const stringIterator = String.prototype[symbolIterator];
   setMethod(String.prototype, symbolIterator, { [symbolIterator]() {
-    return apply(stringIterator, typeof this === 'string' ? this : textOf(this, 'string', 0), []);
+    return apply(stringIterator, typeof this === 'string' ? this : textOf(this, 'string'), []);
   } }[symbolIterator]);
 })();
 /* The fast path of __hc_it trusts these natives: keep contracts from swapping them. */

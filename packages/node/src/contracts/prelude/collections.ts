@@ -116,7 +116,7 @@ function keyedEntries(list) {
     const pair = privateArray();
     pair[0] = e[0];
     pair[1] = e[1];
-    pair[0] = textOf(pair[0], 'string', 0);
+    pair[0] = textOf(pair[0], 'string');
     out[i] = pair;
   }
   return published(out);

@@ -204,7 +204,7 @@ setMethod(RegExp.prototype, Symbol.replace, function (input, replacement) {
   charge(K.builtinBase + s.length * K.splitPerChar);
   chargeConversions(arguments);
   // A replacement is written as a string, or a function's result is (see textCallback).
-  replacement = typeof replacement === 'function' ? textCallback(replacement) : textOf(replacement, 'string', 0);
+  replacement = typeof replacement === 'function' ? textCallback(replacement) : textOf(replacement, 'string');
   return madeString(apply(regexpReplace, this, [s, replacement]));
 });
 const MeteredRegExp = meterConstructor(RegExpCtor, function (args) {

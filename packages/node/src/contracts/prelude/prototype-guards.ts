@@ -25,17 +25,12 @@ setMethod(O, 'defineProperties', function defineProperties(o, properties) {
   const kind = storeKind(o);
   if (kind === 0 || properties === undefined || properties === null) return apply(objectDefineProperties, O, arguments);
   /* As the native does: every enumerable descriptor read (copied) first, then each defined in order. */
-  const source = O(properties), keys = ownKeys(source), list = privateArray();
-  charge(keys.length * K.preludeStorePerKey);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    const own = getOwnPropertyDescriptor(source, key);
-    if (own === undefined || !own.enumerable) continue;
-    const desc = source[key];
+  const list = privateArray();
+  forEachEnumerable(O(properties), function (key, desc) {
     if (desc === null || (typeof desc !== 'object' && typeof desc !== 'function')) fail(TypeErrorCtor, 'property descriptor must be an object');
     list[list.length] = key;
     list[list.length] = copiedDescriptor(desc);
-  }
+  });
   for (let i = 0; i < list.length; i += 2) {
     const desc = list[i + 1];
     if (hasOwn(desc, 'value') && convertible(desc.value)) desc.value = paidConversions(storeConversions(kind, list[i]), desc.value);
@@ -151,18 +146,23 @@ function assignInto(target, args) {
   for (let s = 1; s < args.length; s++) {
     const from = args[s];
     if (from === undefined || from === null) continue;
-    const source = O(from), keys = ownKeys(source);
-    /* Each key visited here runs ~1-2 us of interpreted code. */
-    charge(keys.length * K.preludeStorePerKey);
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
-      const own = getOwnPropertyDescriptor(source, key);
-      if (own === undefined || !own.enumerable) continue;
-      const v = source[key];
+    forEachEnumerable(O(from), function (key, v) {
       target[key] = convertible(v) ? paidConversions(storeConversions(kind, key), v) : v;
-    }
+    });
   }
   return target;
+}
+/* Each enumerable own key of source and its value, in order, read as the natives read them (each key
+   visited runs ~1-2 us of interpreted code, paid first). */
+function forEachEnumerable(source, each) {
+  const keys = ownKeys(source);
+  charge(keys.length * K.preludeStorePerKey);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const own = getOwnPropertyDescriptor(source, key);
+    if (own === undefined || !own.enumerable) continue;
+    each(key, source[key]);
+  }
 }
 /* Reflect.construct's new.target and a class heritage give the new object's prototype by their
    prototype property: only one of their own that can never change (a bound function has none and

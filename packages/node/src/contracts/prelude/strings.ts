@@ -22,7 +22,7 @@ function searchString(x, name) {
 function searchTexts(args, name) {
   const pattern = args[0];
   if (typeof pattern !== 'string' && typeof pattern !== 'symbol' && pattern !== undefined) args[0] = stringOf(pattern);
-  if (name !== 'split' && args.length > 1) args[1] = typeof args[1] === 'function' ? textCallback(args[1]) : textOf(args[1], 'string', 0);
+  if (name !== 'split' && args.length > 1) args[1] = typeof args[1] === 'function' ? textCallback(args[1]) : textOf(args[1], 'string');
 }
 const searchMethods = { __proto__: null, indexOf: 1, lastIndexOf: 1, includes: 1, startsWith: 2, endsWith: 2 };
 /* Other arguments these methods write as strings, as [from, to) (see textArguments). */
@@ -153,7 +153,7 @@ for (const name of ['at', 'charAt', 'charCodeAt', 'codePointAt']) {
   setMethod(StringProto, name, function (i) {
     if (typeof i !== 'number') numericArguments(arguments, 1);
     // The receiver is written as a string (see textOf).
-    return apply(original, typeof this === 'string' ? this : textOf(this, 'string', 0), arguments);
+    return apply(original, typeof this === 'string' ? this : textOf(this, 'string'), arguments);
   });
 }
 for (const name of getOwnPropertyNames(Math)) {
