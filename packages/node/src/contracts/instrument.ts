@@ -225,6 +225,8 @@ function patternDefaults(roots: AnyNode[]): AnyNode[] {
 
 class Instrumenter {
   private readonly insertions: Insertion[] = [];
+  /** Source text the output leaves out (see reshape). */
+  private readonly cuts: { start: number; end: number }[] = [];
   private readonly exports: string[] = [];
   private readonly untouchedTemplates = new WeakSet<AnyNode>();
   /** Computed members a value is stored into (their keys are checked for `length`, see meterKey). */
@@ -558,6 +560,8 @@ class Instrumenter {
   private instrumentExpression(node: AnyNode): void {
     const stored = storeTarget(node);
     if (stored) for (const member of storedMembers(stored)) this.storedMembers.add(member);
+    // Before the checks: a member target's rewrite (see meterTarget) goes inside the cap.
+    if (node.type === 'AssignmentExpression' && node.operator === '+=') this.capString(node);
     for (const check of operandChecks(node)) {
       if (check.kind === 'target') this.meterTarget(check.update, check.target);
       else if (check.kind === 'strict') this.meterStrict(check.operand, check.comparisons);
@@ -578,9 +582,6 @@ class Instrumenter {
         if (!this.chainedSums.has(node)) this.capString(node);
         break;
       }
-      case 'AssignmentExpression':
-        if (node.operator === '+=') this.capString(node);
-        break;
       case 'TemplateLiteral':
         if ((node.expressions as AnyNode[]).length > 0 && !this.untouchedTemplates.has(node)) this.capString(node);
         return;
@@ -710,10 +711,10 @@ class Instrumenter {
 
   /**
    * `x++`, `o.p -= y`: the old value is converted to a number. An identifier
-   * is read once more first; a member's object (and computed key) is
-   * evaluated once and handed to a helper that reads the property (a getter
-   * runs twice) and charges for its value. super and private members are
-   * not metered.
+   * is read once more first; a member update becomes a call of the prelude
+   * that reads the property once, pays for its value and writes the result
+   * (reading it in a check and again in the operator let a getter answer
+   * each differently). super and private members are not metered.
    */
   private meterTarget(node: AnyNode, target: AnyNode): void {
     const text = node.operator === '+=';
@@ -733,12 +734,46 @@ class Instrumenter {
     const object = target.object as AnyNode;
     const property = target.property as AnyNode;
     if (object.type === 'Super' || property.type === 'PrivateIdentifier') return;
-    if (target.computed === true) {
-      this.wrap(object, '__hc_up((', '))');
-      this.wrap(property, text ? '__hc_ukt((' : '__hc_uk((', '))');
-    } else {
-      this.wrap(object, text ? '__hc_unt((' : '__hc_un((', `), ${JSON.stringify(String(property.name))})`);
+    // The object and a computed key keep their text and checks; a name becomes a string.
+    const keyed = (close: string): (AnyNode | string)[] =>
+      target.computed === true ? [object, '), (', property, `)${close}`] : [object, `), ${JSON.stringify(String(property.name))}${close}`];
+    if (node.type === 'UpdateExpression') {
+      const helper = node.operator === '++' ? '__hc_inc' : '__hc_dec';
+      this.reshape(node, [`${helper}((`, ...keyed(`, ${node.prefix === true ? 0 : 1})`)]);
+      return;
     }
+    const operator = String(node.operator).slice(0, -1);
+    this.reshape(node, [`__hc_cs(${text ? '__hc_cgt' : '__hc_cg'}((`, ...keyed(`) ${operator} (`), node.right as AnyNode, '))']);
+  }
+
+  /**
+   * Rewrites `node` as `parts`: its child nodes there keep their text (and whatever is inserted in and
+   * around them), the strings go between them, and the rest of the node's text is dropped.
+   */
+  private reshape(node: AnyNode, parts: (AnyNode | string)[]): void {
+    const size = (node.end as number) - (node.start as number);
+    let cursor = node.start as number;
+    let pending = '';
+    let first = true;
+    for (const part of parts) {
+      if (typeof part === 'string') {
+        pending += part;
+        continue;
+      }
+      this.cut(cursor, part.start as number);
+      // The first text opens inside the node's own wrappers and outside the first child's; the others
+      // follow any closing text where they go and precede any opening text.
+      this.insert(part.start as number, pending, first ? 1 + 1 / (size + 1) : 0.5);
+      first = false;
+      pending = '';
+      cursor = part.end as number;
+    }
+    this.cut(cursor, node.end as number);
+    this.insert(node.end as number, pending, -1 - 1 / (size + 1));
+  }
+
+  private cut(start: number, end: number): void {
+    if (end > start) this.cuts.push({ start, end });
   }
 
   /** A concatenation copies its result: capped, and paid by length beyond the free part (GAS.concatCharsPerGas). */
@@ -768,15 +803,28 @@ class Instrumenter {
       if (a.order !== b.order) return a.order - b.order;
       return a.order < 0 ? b.seq - a.seq : a.seq - b.seq;
     });
+    const cuts = [...this.cuts].sort((a, b) => a.start - b.start);
+    let next = 0;
+    // The source in [from, to) without the cut text (cuts are disjoint, and `from` only grows).
+    const kept = (from: number, to: number): string => {
+      let text = '';
+      for (; next < cuts.length && cuts[next]!.start < to; next++) {
+        const cut = cuts[next]!;
+        if (cut.end > to) throw new Error('an insertion falls inside cut text');
+        text += this.source.slice(from, cut.start);
+        from = cut.end;
+      }
+      return text + this.source.slice(from, to);
+    };
     let out = '';
     let cursor = 0;
     for (const insertion of sorted) {
       this.insertedAt.push(insertion.pos);
       this.insertedBefore.push((this.insertedBefore[this.insertedBefore.length - 1] as number) + insertion.text.length);
-      out += this.source.slice(cursor, insertion.pos) + insertion.text;
+      out += kept(cursor, insertion.pos) + insertion.text;
       cursor = insertion.pos;
     }
-    return out + this.source.slice(cursor);
+    return out + kept(cursor, this.source.length);
   }
 }
 

@@ -165,4 +165,38 @@ describe('objects converted to numbers by syntax are paid as object operands', (
     expect(refusal('export function f() { return { 1.2345678901234567e300: 1 }; }')).toBe('bad-contract-source: numeric property names must be safe integers or plain decimals');
     expect(refusal('export function f() { return { 0: 1, 1.5: 2, 123456789: 3 }; }')).toBe('accepted');
   });
+
+  it('a member update reads its property once: a getter answering 1 to a check and a slow value to the operator pays for what the operator got', () => {
+    // Each getter alternates; every other update reads the slow value, once, and pays for it (the check
+    // and the operator read it separately before: ~900 ns per gas for += '').
+    const getter = (slow: string): string => `let c = 0; const g = { get p() { return (c++ & 1) ? ${slow} : 1; }, set p(x) { n++; } };`;
+    const slowNumber = '{ valueOf() { return big; } }';
+    const plain = (op: string, slow: string): number =>
+      run(`${getter(slow)} for (let i = 0; i < 10; i++) ${op}; return n;`).gas - run(`${getter('1')} for (let i = 0; i < 10; i++) ${op}; return n;`).gas;
+    expect(plain('g.p++', slowNumber)).toBeGreaterThanOrEqual(5 * GAS.objectOperand);
+    expect(plain("g['p'] -= 1", slowNumber)).toBeGreaterThanOrEqual(5 * GAS.objectOperand);
+    expect(plain("g.p += ''", '5e-324')).toBeGreaterThanOrEqual(5 * GAS.dtoaDenormal);
+    const reads = run("let r = 0; const g = { get p() { r++; return 1; }, set p(x) { n = x; } }; g.p++; --g.p; g.p *= 5; g['p'] += 'x'; return [r, n];");
+    expect(reads.value).toEqual([4, '1x']);
+  });
+
+  it('member updates keep the language: results, order of evaluation, objects converted once, failures', () => {
+    expect(run('const h = { p: 1 }; const a = h.p++; const b = ++h.p; const c = h.p--; const d = --h.p; return [a, b, c, d, h.p];').value).toEqual([1, 3, 3, 1, 1]);
+    expect(run("const h = { p: '5', q: '7' }; const a = h.p++; h.q -= 2; return [a, h.p, h.q];").value).toEqual([5, 6, 5]);
+    expect(run('let c = 0; const h = { p: { valueOf() { c++; return 2; } } }; h.p *= 3; const w = { p: { valueOf() { c++; return 4; } } }; w.p++; return [h.p, w.p, c];').value)
+      .toEqual([6, 5, 2]);
+    const order = run(`const log = []; const g = { get p() { log.push('get'); return 1; }, set p(x) { log.push('set ' + x); } };
+      const obj = () => { log.push('obj'); return g; }; const key = () => { log.push('key'); return 'p'; };
+      obj()[key()] += (log.push('rhs'), 2); obj()[key()]++; return log;`);
+    expect(order.value).toEqual(['obj', 'key', 'get', 'rhs', 'set 3', 'obj', 'key', 'get', 'set 2']);
+    expect(run('const h = { p: 1 }, q = { r: 10 }; h.p += (q.r += 5); h.p -= q.r--; return [h.p, q.r];').value).toEqual([1, 14]);
+    // A right side that throws leaves nothing behind for the next update.
+    expect(run('const h = { p: 1 }, q = { r: 2 }; try { h.p += (() => { throw 1; })(); } catch (e) { n++; } q.r -= 1; h.p *= 7; return [h.p, q.r, n];').value)
+      .toEqual([7, 1, 1]);
+    expect(run("const h = { p: 1 }; (h).p++; ++(h.p); (h.p) += 1; (h)['p'] -= 10; const a = [1, 2, 3]; a.length -= 1; const x = {}; x[0.5] = 1; x[0.5]++; return [h.p, a, x['0.5']];").value)
+      .toEqual([-6, [1, 2], 2]);
+    expect(run('ta[0] += 1.5; ta[1]++; ta[2] -= o; return [ta[0], ta[1], ta[2] < 0];').value).toEqual([1.5, 1, true]);
+    expect(run("const f = Object.freeze({ p: 1 }); const m = []; for (const t of [() => f.p++, () => { f.p += 1; }, () => { let z = null; z.p--; }]) { try { t(); m.push('no'); } catch (e) { m.push(e instanceof TypeError); } } return [m, f.p];").value)
+      .toEqual([[true, true, true], 1]);
+  });
 });

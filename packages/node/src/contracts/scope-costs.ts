@@ -59,7 +59,7 @@ function helpersOf(node: AnyNode, parent: AnyNode | null): string[] {
       const target = check.target;
       // As meterTarget: += has text variants (a superset: both are counted).
       if (target.type === 'Identifier') out.push('__hc_q', '__hc_nt');
-      else if (target.type === 'MemberExpression') out.push(...(target.computed === true ? ['__hc_up', '__hc_uk', '__hc_ukt'] : ['__hc_un', '__hc_unt']));
+      else if (target.type === 'MemberExpression') out.push(...(node.type === 'UpdateExpression' ? ['__hc_inc', '__hc_dec'] : ['__hc_cg', '__hc_cgt', '__hc_cs']));
       continue;
     }
     if (check.kind === 'store' || check.kind === 'length') {

@@ -120,7 +120,9 @@ function storeView(o, views, handler) {
   return view;
 }
 function __hc_tw(o) {
-  if (o === null || typeof o !== 'object' || isArray(o) || !isTyped(o)) return o;
+  // Every syntactic store of a computed key passes here: one native call for the common case (isTyped
+  // took ~1.3 us). A DataView passes too, which takes its stores as properties, paid as typed ones.
+  if (o === null || typeof o !== 'object' || !isView(o)) return o;
   return storeView(o, storeViews, storeHandler);
 }
 /* The object of a member named length a value is stored into: an array (or a proxy of one) converts the
