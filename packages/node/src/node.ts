@@ -52,6 +52,8 @@ export class FullNode {
     const verifyPool = threads > 0 ? new VerifyPool(threads, log.child('verify')) : undefined;
     const verifier = new SignatureVerifier(backend, verifyPool);
     log.info(`signature checks: ${threads > 0 ? `${threads} worker thread(s)` : 'main thread'} (VERIFY_THREADS)`);
+    // A fixed key makes the contract engine's string hash predictable, which brings back the collision attack.
+    if (process.env.HACKCOIN_QUICKJS_HASH_KEY) log.warn('HACKCOIN_QUICKJS_HASH_KEY fixes the contract engine\'s hash key: for benchmarks only, never on a node others can reach');
     const db = await openDatabase(join(config.dataDir, 'chain'));
     let network: Network | undefined;
     let pool: Pool | undefined;

@@ -121,4 +121,13 @@ describe('honest results are those of the engine', () => {
     expect(r.value).toEqual(['1,0.5,,,o,2,3,,,end', '1-0.5---o-2,3---end', '1,0.5,,,o,2,3,,,end', '1.5,L,', '0.50.51', '0.5,1', ['a', { }],
       '[0.5,"u",null,false,{},{"0":0}]', '{\n--"a": [\n----1\n--]\n}', '{\n  "a": 1\n}', '{"a":1}']);
   });
+
+  it('a symbol where a built-in takes a string is a TypeError, as ToString makes it (the receiver was written as "Symbol()")', () => {
+    const r = run(`const y = Symbol(); const out = [];
+      for (const f of [() => String.prototype.trim.call(y), () => String.prototype.toUpperCase.call(y), () => 'a'.concat(y), () => JSON.parse(y), () => new RegExp(y)]) {
+        try { out.push(f()); } catch (e) { out.push(e instanceof TypeError); }
+      }
+      return [out, String(y), [y].toString === undefined];`);
+    expect(r.value).toEqual([[true, true, true, true, true], 'Symbol()', false]);
+  });
 });

@@ -343,6 +343,8 @@ function capNewLength(n) {
 }
 function toStr(x) {
   if (x === undefined || x === null) fail(TypeErrorCtor, 'cannot convert ' + x + ' to a string');
+  // ToString refuses a symbol (stringOf writes one as String(symbol) does, for String(s) and templates' tags).
+  if (typeof x === 'symbol') fail(TypeErrorCtor, 'cannot convert symbol to string');
   return typeof x === 'string' ? x : stringOf(x);
 }
 /* ToString, as the engine's, here: a number pays for being written (see dtoaCost) and an object is
