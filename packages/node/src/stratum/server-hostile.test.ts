@@ -516,3 +516,20 @@ describe('share times', () => {
     expect(server.shareTotals()).toMatchObject({ accepted: 1, invalid: 1 });
   });
 });
+
+describe('extranonce1', () => {
+  it('is never one a live session holds, also once the 32-bit counter wraps after 2^32 connections', async () => {
+    const { server, port } = await pool();
+    const first = await miner(port);
+    const second = await miner(port);
+    expect([first.extranonce1, second.extranonce1]).toEqual(['01000000', '02000000']);
+    // 2^32 connections later, the next ids' low 32 bits are 1, 2, 3: the first two are live.
+    (server as unknown as { nextSessionId: number }).nextSessionId = 2 ** 32 + 1;
+    const wrapped = await miner(port);
+    expect(wrapped.extranonce1).toBe('03000000');
+    await first.close();
+    await until(() => server.connections === 2, 'the first session to close');
+    (server as unknown as { nextSessionId: number }).nextSessionId = 2 ** 33 + 1;
+    expect((await miner(port)).extranonce1).toBe('01000000');
+  });
+});

@@ -131,6 +131,8 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   readonly blocks: FoundBlock[] = [];
   private job: StratumJob | null = null;
   private nextSessionId = 1;
+  /** extranonce1 values (ids' low 32 bits) of the sessions in `sessions`. */
+  private readonly liveExtranonces = new Set<number>();
   private jobCounter = 0;
   private timers: NodeJS.Timeout[] = [];
   /** Set while templates run too far ahead of the clock: the next look at it. */
@@ -198,8 +200,21 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     this.o.log.debug(msg, ...args);
   }
 
+  /**
+   * A session's extranonce1 is its id's low 32 bits, which repeat after 2^32 connections: two live
+   * miners with one extranonce1 would search the same space, each share of one a duplicate of the
+   * other's. Ids whose extranonce1 a live session holds are skipped (at most maxConnections of them).
+   */
+  private freeSessionId(): number {
+    let id = this.nextSessionId++;
+    while (this.liveExtranonces.has(id >>> 0)) id = this.nextSessionId++;
+    this.liveExtranonces.add(id >>> 0);
+    return id;
+  }
+
   onClose(session: StratumSession, reason: CloseReason): void {
     if (!this.sessions.delete(session)) return;
+    this.liveExtranonces.delete(session.id >>> 0);
     this.closes[reason]++;
     if (reason !== 'peer-closed' && reason !== 'pool-stopping') this.o.log.debug('stratum: closed session %d from %s: %s', session.id, session.remote, reason);
     const key = clientKey(session.remote);
@@ -289,7 +304,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
       targetSeconds: this.o.shareIntervalSeconds ?? DEFAULT_SHARE_INTERVAL_SECONDS,
       reviewSeconds: REVIEW_SECONDS,
     }, this.now());
-    const s = new StratumSession(this.nextSessionId++, socket, this, vardiff, this.o.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS, this.now(), () => this.now());
+    const s = new StratumSession(this.freeSessionId(), socket, this, vardiff, this.o.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS, this.now(), () => this.now());
     this.sessions.add(s);
   }
 
