@@ -102,6 +102,9 @@ function checkNumericName(node: AnyNode): void {
   fail('numeric property names must be safe integers or plain decimals');
 }
 
+/** Assignments that do not convert the target's old value. */
+const UNCONVERTED_ASSIGNMENT = new Set(['=', '&&=', '||=', '??=']);
+
 /** A field name that could be a typed array index: a number, or a string a number reads back as. */
 function isIndexLike(key: AnyNode): boolean {
   if (key.type !== 'Literal') return false;
@@ -256,6 +259,7 @@ class Instrumenter {
 
   run(program: AnyNode): PreparedContract {
     this.costs = analyseScopes(program);
+    this.separateStatements(program.body as AnyNode[]);
     for (const statement of program.body as AnyNode[]) this.topLevel(statement);
     if (this.exports.length === 0) fail('no exported functions');
     const body = this.apply();
@@ -426,12 +430,29 @@ class Instrumenter {
         return;
       case 'AssignmentExpression':
         if (isSuperIndex(node.left as AnyNode)) fail('assigning to super[...], super.length, super.NaN or super.Infinity is not supported in contracts');
+        if (!UNCONVERTED_ASSIGNMENT.has(node.operator as string)) this.checkUpdatedMember(node.left as AnyNode);
+        return;
+      case 'UpdateExpression':
+        this.checkUpdatedMember(node.argument as AnyNode);
         return;
       case 'ForInStatement':
         if (isSuperIndex(node.left as AnyNode)) fail('assigning to super[...], super.length, super.NaN or super.Infinity is not supported in contracts');
         return;
       default:
         return;
+    }
+  }
+
+  /**
+   * A member of `super` or a private one is updated in the contract's own code (see meterInPlace), which
+   * names its object twice: only `this`, `super` or a declared variable, which read the same twice.
+   */
+  private checkUpdatedMember(target: AnyNode): void {
+    if (target.type !== 'MemberExpression') return;
+    const object = target.object as AnyNode;
+    if (object.type !== 'Super' && (target.property as AnyNode).type !== 'PrivateIdentifier') return;
+    if (object.type === 'Super' ? target.computed === true : object.type !== 'ThisExpression' && !this.stable(object)) {
+      fail('++, -- and compound assignment of a private member need this or a variable before it, and of super a name: write o.#p = o.#p + 1');
     }
   }
 
@@ -557,11 +578,27 @@ class Instrumenter {
     }
   }
 
+  /**
+   * A statement that ended without a semicolon (the parser may have inserted one at a line break) gets
+   * one written when an expression statement follows: the instrumenter may open that one with `(`, which
+   * would otherwise continue the statement before as a call (`a = b` then `++o.p + 'c'` called b).
+   */
+  private separateStatements(statements: AnyNode[]): void {
+    for (let i = 1; i < statements.length; i++) {
+      const before = statements[i - 1]!;
+      if (statements[i]!.type !== 'ExpressionStatement') continue;
+      // After a block it is an empty statement; after anything else, the one the parser inserted.
+      if (this.source[(before.end as number) - 1] !== ';') this.insert(before.end as number, ';', -0.25);
+    }
+  }
+
   private instrumentExpression(node: AnyNode): void {
+    if (node.type === 'BlockStatement' || node.type === 'StaticBlock') this.separateStatements(node.body as AnyNode[]);
+    if (node.type === 'SwitchCase') this.separateStatements(node.consequent as AnyNode[]);
     const stored = storeTarget(node);
     if (stored) for (const member of storedMembers(stored)) this.storedMembers.add(member);
-    // Before the checks: a member target's rewrite (see meterTarget) goes inside the cap.
-    if (node.type === 'AssignmentExpression' && node.operator === '+=') this.capString(node);
+    // A member's += is capped as it is written (see __hc_cst); another target's as the operator returns.
+    if (node.type === 'AssignmentExpression' && node.operator === '+=' && (node.left as AnyNode).type !== 'MemberExpression') this.capString(node);
     for (const check of operandChecks(node)) {
       if (check.kind === 'target') this.meterTarget(check.update, check.target);
       else if (check.kind === 'strict') this.meterStrict(check.operand, check.comparisons);
@@ -733,7 +770,10 @@ class Instrumenter {
     if (target.type !== 'MemberExpression') return;
     const object = target.object as AnyNode;
     const property = target.property as AnyNode;
-    if (object.type === 'Super' || property.type === 'PrivateIdentifier') return;
+    if (object.type === 'Super' || property.type === 'PrivateIdentifier') {
+      this.meterInPlace(node, target);
+      return;
+    }
     // The object and a computed key keep their text and checks; a name becomes a string.
     const keyed = (close: string): (AnyNode | string)[] =>
       target.computed === true ? [object, '), (', property, `)${close}`] : [object, `), ${JSON.stringify(String(property.name))}${close}`];
@@ -743,7 +783,28 @@ class Instrumenter {
       return;
     }
     const operator = String(node.operator).slice(0, -1);
-    this.reshape(node, [`__hc_cs(${text ? '__hc_cgt' : '__hc_cg'}((`, ...keyed(`) ${operator} (`), node.right as AnyNode, '))']);
+    const [write, read] = text ? ['__hc_cst', '__hc_cgt'] : ['__hc_cs', '__hc_cg'];
+    this.reshape(node, [`${write}(${read}((`, ...keyed(`), __hc_cell.v ${operator} (`), node.right as AnyNode, '))']);
+  }
+
+  /**
+   * `super.p` and `this.#p` cannot be handed to the prelude: the update is written out as an assignment
+   * that reads the member once, hands the value to the prelude to pay for, and writes the result
+   * (`this.#p = __hc_q(this.#p) - (x)`). The object is `this`, `super` or a declared variable (see
+   * checkUpdatedMember), evaluated before anything else the update runs, so naming it twice is the same.
+   */
+  private meterInPlace(node: AnyNode, target: AnyNode): void {
+    const text = this.source.slice(target.start as number, target.end as number);
+    if (node.type === 'UpdateExpression') {
+      const step = node.operator === '++' ? 1 : -1;
+      // Postfix returns the old value, kept in the prelude while the new one is written (a setter may run).
+      if (node.prefix === true) this.reshape(node, ['(', target, ` = __hc_pnew(${text}, ${step}))`]);
+      else this.reshape(node, [`__hc_pold(__hc_pslot(${text}, ${step}), `, target, ' = __hc_cell.v)']);
+      return;
+    }
+    const operator = String(node.operator).slice(0, -1);
+    if (node.operator === '+=') this.reshape(node, [target, ` = __hc_capv(__hc_nt(${text}) + (`, node.right as AnyNode, '))']);
+    else this.reshape(node, [target, ` = __hc_q(${text}) ${operator} (`, node.right as AnyNode, ')']);
   }
 
   /**

@@ -199,4 +199,42 @@ describe('objects converted to numbers by syntax are paid as object operands', (
     expect(run("const f = Object.freeze({ p: 1 }); const m = []; for (const t of [() => f.p++, () => { f.p += 1; }, () => { let z = null; z.p--; }]) { try { t(); m.push('no'); } catch (e) { m.push(e instanceof TypeError); } } return [m, f.p];").value)
       .toEqual([[true, true, true], 1]);
   });
+
+  it("an update inside another's right side that throws is not taken for the outer one: each writes its own object", () => {
+    expect(run('const a = { p: 1 }, b = { q: 100 }; function g() { try { b.q -= (() => { throw 0; })(); } catch (e) { n++; } return 5; } a.p += g(); a.p *= g(); return [a.p, b.q, n];').value)
+      .toEqual([30, 100, 2]);
+    // The stale slot was a typed array's, so the outer result, a 4,096-digit string, went into it unpaid (~260 ns per gas).
+    const r = run(`const S = '1'.repeat(4095); const a = { p: S }; function t() { throw 0; } function g() { try { ta[0] -= t(); } catch (e) { n++; } return '1'; }
+      a.p += g(); return [ta[0], a.p.length, n];`);
+    expect(r.value).toEqual([0, 4096, 1]);
+  });
+
+  it('super and private members are updated with one read, paid; an object other than this, super or a variable is refused', () => {
+    const privateField = (slow: string): string => `class A { #p = 0; run() { for (let i = 0; i < 10; i++) { this.#p = ${slow}; this.#p++; } return this.#p; } } return new A().run();`;
+    expect(run(privateField('o')).gas - run(privateField('1')).gas).toBeGreaterThanOrEqual(10 * GAS.objectOperand);
+    const accessor = (slow: string): string => `let c = 0; class A { get #p() { return (c++ & 1) ? ${slow} : 1; } set #p(x) { n++; } run() { for (let i = 0; i < 10; i++) this.#p -= 1; return [c, n]; } } return new A().run();`;
+    const slowAccessor = run(accessor('o'));
+    expect(slowAccessor.value).toEqual([10, 10]);
+    expect(slowAccessor.gas - run(accessor('1')).gas).toBeGreaterThanOrEqual(5 * GAS.objectOperand);
+    const viaSuper = (slow: string): string => `let c = 0; class B { get p() { return (c++ & 1) ? ${slow} : 1; } set p(x) { n++; } } class C extends B { run() { for (let i = 0; i < 10; i++) super.p += ''; return [c, n]; } } return new C().run();`;
+    expect(run(viaSuper('5e-324')).gas - run(viaSuper('1.5e-32')).gas).toBeGreaterThanOrEqual(5 * (GAS.dtoaDenormal - GAS.dtoaDouble));
+    expect(run(`class A { #p = 1; #q = '5'; run(o) { const a = this.#p++; const b = ++this.#p; const c = o.#p--; this.#q -= 1; o.#q += 'x'; return [a, b, c, this.#p, this.#q]; } }
+      const x = new A(); return x.run(x);`).value).toEqual([1, 3, 3, 2, '4x']);
+    expect(run("class B { get p() { return this.q ?? 1; } set p(v) { this.q = v; } } class C extends B { run() { const a = super.p++; super.p *= 5; return [a, this.q]; } } return new C().run();").value)
+      .toEqual([1, 10]);
+    const refused = 'bad-contract-source: ++, -- and compound assignment of a private member need this or a variable before it, and of super a name: write o.#p = o.#p + 1';
+    expect(refusal('class A { #p = 0; f() { return this; } g() { this.f().#p++; } } export function f() {}')).toBe(refused);
+    expect(refusal('class B {} class C extends B { g(k) { super[k]++; } } export function f() {}')).toBe(refused);
+  });
+
+  it("a member's += is capped before its setter runs (a setter that kept the value and threw skipped the cap)", () => {
+    const r = run(`let t = 'x'.repeat(4096); const h = { get p() { return t; }, set p(v) { t = v; throw 0; } };
+      for (let i = 0; i < 12; i++) { try { h.p += t; } catch (e) { n++; } } return [t.length, n];`, 50_000_000);
+    // Past the string cap the call ends out of gas, as any concatenation does (it returned a 16,777,216-character string).
+    expect([r.status, r.value]).toEqual(['out-of-gas', undefined]);
+  });
+
+  it('a statement the parser ended at a line break stays ended when the next one starts with an instrumented (', () => {
+    expect(run("let a; const b = 1; const h = { p: 0 };\na = b\n++h.p + 'c'\nreturn [a, h.p];").value).toEqual([1, 1]);
+  });
 });

@@ -59,7 +59,9 @@ function helpersOf(node: AnyNode, parent: AnyNode | null): string[] {
       const target = check.target;
       // As meterTarget: += has text variants (a superset: both are counted).
       if (target.type === 'Identifier') out.push('__hc_q', '__hc_nt');
-      else if (target.type === 'MemberExpression') out.push(...(node.type === 'UpdateExpression' ? ['__hc_inc', '__hc_dec'] : ['__hc_cg', '__hc_cgt', '__hc_cs']));
+      // As meterTarget and meterInPlace (super and private members).
+      else if (target.type === 'MemberExpression' && node.type === 'UpdateExpression') out.push('__hc_inc', '__hc_dec', '__hc_pnew', '__hc_pslot', '__hc_pold', '__hc_cell', '__hc_q');
+      else if (target.type === 'MemberExpression') out.push('__hc_cg', '__hc_cgt', '__hc_cs', '__hc_cst', '__hc_cell', '__hc_q', '__hc_nt', '__hc_capv');
       continue;
     }
     if (check.kind === 'store' || check.kind === 'length') {

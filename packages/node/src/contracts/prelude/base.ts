@@ -306,37 +306,73 @@ function __hc_dec(o, key, post) {
   o[key] = v;
   return post ? old : v;
 }
-/* o.p -= x, o[k] += x: the old value is read once here and paid (as an operand of += with __hc_cgt), and
-   its target kept until the engine has combined it with x, which the language evaluates after the read;
-   __hc_cs then writes the result. An x that throws leaves its target below later ones, unread. */
-const pendingKeys = { __proto__: null };
-function pushTarget(o, key) {
-  pendingTargets[pendingTop] = o;
-  pendingKeys[pendingTop++] = key;
+/* o.p -= x, o[k] += x: the instrumenter writes __hc_cs(__hc_cg(o, k), __hc_cell.v - (x)). __hc_cg reads the old
+   value once, pays for it (as an operand of += with __hc_cgt), leaves it in __hc_cell.v for the engine to
+   combine with x (which the language evaluates after the read), and returns the slot its target waits in;
+   __hc_cs writes the result there. Slots are named, not popped: an update inside x that threw and was
+   caught leaves its slot behind, and the next __hc_cs must not take it for its own (it wrote the outer
+   result into the inner object, past the store checks). Writing slot i frees every slot above it. */
+const updateCell = { __proto__: null, v: undefined };
+const openObjects = { __proto__: null };
+const openKeys = { __proto__: null };
+let openTop = 0;
+function openUpdate(o, key, v) {
+  openObjects[openTop] = o;
+  openKeys[openTop] = key;
+  updateCell.v = v;
+  return openTop++;
 }
 function __hc_cg(o, key) {
   // A key used twice is written as a string once: a slow number's key check paid for one.
   if (typeof key === 'number' && (key | 0) !== key) key = StringCtor(key);
   const v = o[key];
   if (typeof v !== 'number') __hc_q(v);
-  pushTarget(o, key);
-  return v;
+  return openUpdate(o, key, v);
 }
 function __hc_cgt(o, key) {
-  // A key used twice is written as a string once: a slow number's key check paid for one.
   if (typeof key === 'number' && (key | 0) !== key) key = StringCtor(key);
   const v = o[key];
   __hc_nt(v);
-  pushTarget(o, key);
-  return v;
+  return openUpdate(o, key, v);
 }
-function __hc_cs(v) {
-  const o = pendingTargets[--pendingTop];
-  const key = pendingKeys[pendingTop];
-  pendingTargets[pendingTop] = undefined;
-  pendingKeys[pendingTop] = undefined;
+/* Frees a slot and every slot above it (left by updates that threw). */
+function releaseFrom(slot) {
+  for (let i = slot; i < openTop; i++) { openObjects[i] = undefined; openKeys[i] = undefined; }
+  openTop = slot;
+}
+function closeUpdate(slot, v) {
+  const o = openObjects[slot];
+  const key = openKeys[slot];
+  releaseFrom(slot);
   o[key] = v;
   return v;
+}
+function __hc_cs(slot, v) { return closeUpdate(slot, v); }
+/* super.p and private members are updated in the contract's code (see meterInPlace in instrument.ts):
+   ++x.#p writes __hc_pnew's result; x.#p++ keeps the old value in a slot while it writes the new. */
+function __hc_pnew(v, step) {
+  if (typeof v !== 'number') __hc_q(v);
+  return step > 0 ? ++v : --v;
+}
+function __hc_pslot(v, step) {
+  if (typeof v !== 'number') __hc_q(v);
+  const old = step > 0 ? v++ : v--;
+  return openUpdate(old, undefined, v);
+}
+function __hc_pold(slot) {
+  const old = openObjects[slot];
+  releaseFrom(slot);
+  return old;
+}
+function __hc_capv(v) {
+  if (typeof v === 'string' && v.length > K.stringFreeChars) __hc_cat(v);
+  return v;
+}
+/* += on a member: its result is capped and paid here, before it is written (a setter that throws would
+   keep an uncapped string the cap around the expression never saw). */
+function __hc_cst(slot, v) {
+  if (typeof v === 'string' && v.length > K.stringFreeChars) __hc_cat(v);
+  return closeUpdate(slot, v);
 }
 function capNewLength(n) {
   if (!(n <= K.maxArrayLength)) throw new RangeErrorCtor('length exceeds the contract limit of ' + K.maxArrayLength);
