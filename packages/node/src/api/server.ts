@@ -17,6 +17,7 @@ import { registerWebApp } from './static.js';
 import { BODY_LIMIT, MAX_PARAM_LENGTH, frameworkErrors, installErrorHandler, installJsonBodyParser } from './request-guards.js';
 import { installRateLimits } from './rate-limit.js';
 import { CONNECTION_LIMITS, capConnections, serverTimeouts } from './connection-limits.js';
+import { RESPONSE_LIMITS, installResponseBudget } from './response-budget.js';
 import { isLoopback } from '../util/client-key.js';
 import { SortedMempool } from './mempool-view.js';
 import { trustedProxies } from './trusted-proxies.js';
@@ -65,6 +66,7 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
   installErrorHandler(app, ctx.log);
   // First of the request hooks: a rebound name is refused before rate limits, routes or the upgrade see it.
   installHostGuard(app, opts.hosts ?? DEFAULT_HOST_POLICY);
+  installResponseBudget(app, RESPONSE_LIMITS, exempt);
   installSecurityHeaders(app);
   installJsonBodyParser(app);
   // Before any route: the limits attach to each route as it is added.

@@ -1,0 +1,80 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
+import { clientKey } from '../util/client-key.js';
+
+/**
+ * Answers a client has not read yet are held in this process. Node's HTTP parser dispatches every
+ * request already in a socket's read buffer before it pauses the socket, so one 50 KB write of 1,000
+ * pipelined `GET /api/blocks/<hash>` made 1,000 answers of ~3.8 MB each, queued behind the first,
+ * which the client never read: 3.8 GB from one connection, and the node ran out of memory with a
+ * second. docs/api.md lists these limits.
+ */
+export const RESPONSE_LIMITS = {
+  /**
+   * Requests one socket may have in flight. Browsers and the usual HTTP clients send one at a time on
+   * a connection; past this the socket is closed, as every queued answer would wait for the client.
+   */
+  requestsPerSocket: 4,
+  /** Answers at least this large count against the budgets below. */
+  largeAnswerBytes: 64 * 1024,
+  /** Bytes of large answers not yet handed to the operating system, node-wide. */
+  nodeBytes: 128 * 1024 * 1024,
+  /** The same per client (an IPv4 address or an IPv6 /64): several clients that stop reading cannot take all of it. */
+  clientBytes: 24 * 1024 * 1024,
+};
+export type ResponseLimits = typeof RESPONSE_LIMITS;
+
+/** How long a client over its budget is told to wait. */
+const RETRY_AFTER_SECONDS = 5;
+
+function answerBytes(payload: unknown): number {
+  if (typeof payload === 'string') return payload.length * 3 < RESPONSE_LIMITS.largeAnswerBytes ? payload.length : Buffer.byteLength(payload);
+  return Buffer.isBuffer(payload) || payload instanceof Uint8Array ? payload.byteLength : 0;
+}
+
+/**
+ * Caps requests in flight per socket and the memory of large answers waiting for their clients.
+ * `exempt` names clients without a per-client budget (as the connection caps exempt them); the
+ * node-wide budget holds for everyone. Streamed answers (the web app's files) read as they are sent
+ * and are not counted.
+ */
+export function installResponseBudget(app: FastifyInstance, limits: ResponseLimits, exempt: (ip: string) => boolean): void {
+  const inFlight = new WeakMap<Socket, number>();
+  let nodeUnsent = 0;
+  const clientUnsent = new Map<string, number>();
+
+  app.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    const socket = req.raw.socket;
+    const n = (inFlight.get(socket) ?? 0) + 1;
+    inFlight.set(socket, n);
+    reply.raw.once('close', () => inFlight.set(socket, (inFlight.get(socket) ?? 1) - 1));
+    if (n > limits.requestsPerSocket) {
+      socket.destroy();
+      reply.hijack();
+      return;
+    }
+    done();
+  });
+
+  app.addHook('onSend', (req: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) => {
+    const bytes = answerBytes(payload);
+    if (bytes < limits.largeAnswerBytes) return done(null, payload);
+    const key = exempt(req.ip) ? undefined : clientKey(req.ip);
+    const client = key === undefined ? 0 : (clientUnsent.get(key) ?? 0);
+    if (nodeUnsent + bytes > limits.nodeBytes || (key !== undefined && client + bytes > limits.clientBytes)) {
+      reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).type('application/json; charset=utf-8');
+      return done(null, JSON.stringify({ error: 'busy', message: 'too many large answers are waiting to be read; read them, or retry later' }));
+    }
+    nodeUnsent += bytes;
+    if (key !== undefined) clientUnsent.set(key, client + bytes);
+    // 'close' comes once the answer is handed to the operating system, or the socket is gone.
+    reply.raw.once('close', () => {
+      nodeUnsent -= bytes;
+      if (key === undefined) return;
+      const left = (clientUnsent.get(key) ?? bytes) - bytes;
+      if (left > 0) clientUnsent.set(key, left);
+      else clientUnsent.delete(key);
+    });
+    done(null, payload);
+  });
+}
