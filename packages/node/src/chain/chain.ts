@@ -347,6 +347,18 @@ export class Chain extends TypedEmitter<ChainEvents> {
     return raw ? (blockTxAt(raw, index) ?? null) : null;
   }
 
+  /**
+   * Several transactions of one stored block, reading the block once (or none when it is cached
+   * decoded); `read` is the bytes read from the database.
+   */
+  async getTxs(entry: ChainEntry, indexes: readonly number[]): Promise<{ txs: (Transaction | null)[]; read: number }> {
+    await this.settled();
+    const cached = this.blockCache.get(entry.id) ?? this.unstored.get(entry.id);
+    if (cached) return { txs: indexes.map((i) => cached.txs[i] ?? null), read: 0 };
+    const raw = await this.db.get(key(Prefix.block, entry.hash));
+    return { txs: indexes.map((i) => (raw ? (blockTxAt(raw, i) ?? null) : null)), read: raw?.length ?? 0 };
+  }
+
   async getRawBlock(entry: ChainEntry): Promise<Uint8Array | null> {
     await this.settled();
     return (await this.db.get(key(Prefix.block, entry.hash))) ?? null;
