@@ -65,4 +65,20 @@ describe('contract transactions are ranked by the fee they are sure to pay', () 
     expect(await fx.refusal(fx.callToNoContract(W.carol, 0n, 100_000, 400n))).toBeNull();
     expect(fx.mempool.get(id(first))).toBeUndefined();
   });
+
+  it('a contract transaction is replaced only by one offering its maximum fee plus a tenth (a call rotated out for a cheap transfer ran in every template for ~23,000 units)', async () => {
+    const fx = await funded();
+    const call = fx.callToNoContract(W.alice, 0n, 50_000_000, 1n);
+    const entry = await fx.mempool.add(call);
+    // Far above the call's sure fee, below its maximum of 50M units.
+    expect(await fx.refusal(fx.tx(W.alice, W.bob, 1n, { nonce: 0n, fee: 10n * entry.fee }))).toBe('txn-replace-fee-too-low');
+    expect(fx.mempool.get(id(call))).toBeDefined();
+    const cancel = fx.tx(W.alice, W.bob, 1n, { nonce: 0n, fee: 55_000_000n });
+    expect(await fx.refusal(cancel)).toBeNull();
+    expect(fx.mempool.get(id(call))).toBeUndefined();
+    // A fee bump at the same gas limit: 10% more per gas.
+    const second = fx.callToNoContract(W.carol, 0n, 100_000, 300n);
+    await fx.mempool.add(second);
+    expect(await fx.refusal(fx.callToNoContract(W.carol, 0n, 100_000, 330n))).toBeNull();
+  });
 });

@@ -306,6 +306,16 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
   private checkBump(entry: MempoolEntry, existing: MempoolEntry, minFee: bigint): void {
     const needed = existing.fee + bumpOver(existing, minFee);
     if (entry.fee < needed) reject('txn-replace-fee-too-low', `needs a fee of at least ${formatHck(needed)} HCK${sureFeeNote(entry)}`, 0);
+    // A contract transaction is run by every template that holds it, at up to its maximum fee's worth of
+    // gas, and pays only once mined: replaced by a transfer one bump above its sure fee, a call burning
+    // 50M gas was run by every mining node for ~23,000 units, again and again. Its replacement offers
+    // at least its maximum plus a tenth, as Ethereum's fee cap bump (geth's 10%).
+    if (isContractTx(existing.tx)) {
+      const offered = existing.tx.fee + existing.tx.fee / 10n;
+      if (entry.tx.fee < offered) {
+        reject('txn-replace-fee-too-low', `replacing a contract transaction needs a fee field of at least ${formatHck(offered)} HCK (its gas limit × gas price, plus 10%)`, 0);
+      }
+    }
   }
 
   /**

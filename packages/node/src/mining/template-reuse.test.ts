@@ -6,7 +6,7 @@ import { QuickJsExecutor } from '../contracts/executor.js';
 import { loadContractEngine } from '../contracts/engine.js';
 import { CountingExecutor } from '../test-support/counting-executor.js';
 import { Miner, type ScanWorker } from './miner.js';
-import { createTemplate, retimeTemplate } from './template.js';
+import { createTemplate, retimeTemplate, stillCurrent } from './template.js';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -100,5 +100,26 @@ describe('template reuse', () => {
     while (!hashMeetsTarget(headerHash(header), t.target)) header.nonce++;
     expect((await fx.chain.processBlock({ header, txs: t.txs })).status).toBe('connected');
     expect((await fx.chain.getBlock(fx.chain.tip))!.txs.slice(1).map(txId)).toEqual([txId(tx)]);
+  });
+
+  it('a template whose calls declare 10M gas or more is kept through mempool changes for ten times its assembly; a new tip is assembled at once', async () => {
+    const fx = await ChainFixture.create();
+    cleanup.push(() => fx.close());
+    await fx.fundWallets();
+    await fx.mempool.add(fx.callToNoContract(W.alice, 0n, 12_000_000, 1n));
+    const heavy = await createTemplate(fx.chain, fx.mempool, W.minerB.address, new Uint8Array([1]));
+    expect(heavy.keepUntil).toBeGreaterThan(heavy.createdAt);
+    await fx.mempool.add(fx.tx(W.bob, W.carol, 1n));
+    expect(stillCurrent(heavy, fx.chain, fx.mempool, heavy.keepUntil - 1)).toBe(true);
+    expect(stillCurrent(retimeTemplate(heavy, fx.chain, new Uint8Array([2])), fx.chain, fx.mempool, heavy.keepUntil - 1)).toBe(true);
+    expect(stillCurrent(heavy, fx.chain, fx.mempool, heavy.keepUntil)).toBe(false);
+    const light = await createTemplate(fx.chain, fx.mempool, W.minerB.address, new Uint8Array([3]));
+    expect(light.txs).toHaveLength(3);
+    await fx.mine(1);
+    expect(stillCurrent(heavy, fx.chain, fx.mempool, heavy.keepUntil - 1)).toBe(false);
+    // Calls declaring less are assembled again at the next change, as before.
+    await fx.mempool.add(fx.callToNoContract(W.carol, 0n, 100_000, 1n));
+    const small = await createTemplate(fx.chain, fx.mempool, W.minerB.address, new Uint8Array([4]));
+    expect(small.keepUntil).toBe(0);
   });
 });

@@ -3,7 +3,9 @@ import {
   CandidateFailure,
   assembleBlockState,
   computeMerkleRoot,
+  contractPayload,
   decodeCompact,
+  isContractTx,
   txId,
   txSender,
   type AssembledState,
@@ -13,6 +15,7 @@ import {
   type Transaction,
   type TransferTx,
 } from '@hackcoin/core';
+import { performance } from 'node:perf_hooks';
 import type { Chain } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/entry.js';
 import type { Mempool } from '../mempool/mempool.js';
@@ -28,6 +31,8 @@ export interface BlockTemplate {
   createdAt: number;
   /** The mempool's version when its transactions were selected (Mempool.version). */
   mempoolVersion: number;
+  /** Until then (Date.now()) a change to the mempool does not call for assembling again (see ASSEMBLY_DUTY); retimed templates keep it. */
+  keepUntil: number;
   /** For a retarget window's first block, the earliest time BIP94 allows it (its parent's time less maxTimewarp). */
   timewarpFloor?: number;
 }
@@ -51,6 +56,7 @@ export async function createTemplate(
   const parent = chain.tip;
   const height = parent.height + 1;
   const mempoolVersion = mempool.version;
+  const started = performance.now();
   let state: AssembledState | undefined;
   // Each failure evicts a transaction, so this ends within the mempool's size.
   while (!state) {
@@ -92,6 +98,7 @@ export async function createTemplate(
     fees: state.fees,
     createdAt: Date.now(),
     mempoolVersion,
+    keepUntil: declaredGas(state.included, params) >= SLOW_TEMPLATE_GAS ? Date.now() + ASSEMBLY_DUTY * (performance.now() - started) : 0,
     ...(floor !== undefined ? { timewarpFloor: floor } : {}),
   };
 }
@@ -114,9 +121,26 @@ function timewarpFloor(params: ConsensusParams, parent: ChainEntry): number | un
   return parent.header.time - params.maxTimewarp;
 }
 
-/** Whether `t` was built on the current tip from the mempool as it is now: then it can be retimed instead of assembled again. */
-export function stillCurrent(t: BlockTemplate, chain: Pick<Chain, 'tip'>, mempool: Pick<Mempool, 'version'>): boolean {
-  return t.parent === chain.tip && t.mempoolVersion === mempool.version;
+/**
+ * Assembly runs every contract call a template holds, at up to the block's gas (seconds of CPU), and
+ * any change to the mempool called for it again at the next refresh: one transaction paying the
+ * minimum fee every 10 s had every mining node run 200M gas of others' calls that often. A template
+ * whose contract transactions declare SLOW_TEMPLATE_GAS or more is kept through mempool changes
+ * (retimed, as when nothing changed) for ASSEMBLY_DUTY times as long as it took to assemble, so new
+ * transactions cost at most about a tenth of a core in assembly; a new tip is assembled at once.
+ */
+const SLOW_TEMPLATE_GAS = 10_000_000;
+const ASSEMBLY_DUTY = 10;
+
+function declaredGas(txs: readonly TransferTx[], params: ConsensusParams): number {
+  let gas = 0;
+  for (const tx of txs) if (isContractTx(tx)) gas += contractPayload(tx, params).gasLimit;
+  return gas;
+}
+
+/** Whether `t` may be retimed instead of assembled again: built on the current tip, from the mempool as it is now or kept (keepUntil). */
+export function stillCurrent(t: BlockTemplate, chain: Pick<Chain, 'tip'>, mempool: Pick<Mempool, 'version'>, now: number = Date.now()): boolean {
+  return t.parent === chain.tip && (t.mempoolVersion === mempool.version || now < t.keepUntil);
 }
 
 /**
