@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { COIN, RuleError, encodeTx, hashToHex, txHash, type RejectCode, type TransferTx } from '@hackcoin/core';
 import { Prefix, key } from '../store/keys.js';
 import { ChainFixture, W, type FixtureOptions } from '../test-support/chain-fixture.js';
-import type { RemovalReason } from './mempool.js';
+import { ENTRY_OVERHEAD, type RemovalReason } from './mempool.js';
 
 const fixtures: ChainFixture[] = [];
 afterEach(async () => {
@@ -230,8 +230,8 @@ describe('Mempool limits and selection', () => {
     expect(fx.mempool.size).toBe(3);
   });
 
-  it('keeps the pool under its byte bound by evicting the lowest fee rate', async () => {
-    const fx = await funded({ maxBytes: 3 * 147 });
+  it("keeps the pool under its byte bound, counting each entry's memory beside its encoding, by evicting the lowest fee rate", async () => {
+    const fx = await funded({ maxBytes: 3 * (147 + ENTRY_OVERHEAD) });
     const b0 = fx.tx(W.bob, W.alice, COIN, { fee: 1_000n });
     const c0 = fx.tx(W.carol, W.alice, COIN, { fee: 2_000n });
     const d0 = fx.tx(W.dave, W.alice, COIN, { fee: 3_000n });
@@ -242,6 +242,8 @@ describe('Mempool limits and selection', () => {
     await fx.mempool.add(a0);
     expect(poolIds(fx)).toEqual(new Set([id(a0), id(c0), id(d0)]));
     expect(fx.mempool.bytes).toBeLessThanOrEqual(3 * 147);
+    // Three entries' encodings alone would leave room for a fourth: their memory does not.
+    expect(3 * 147 + 147).toBeLessThan(3 * (147 + ENTRY_OVERHEAD));
   });
 
   it("evicts a sender's last nonce, not an earlier one", async () => {

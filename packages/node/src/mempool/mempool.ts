@@ -33,8 +33,15 @@ import { EvictionIndex } from './eviction-index.js';
 import { RollingMinFee } from './rolling-min-fee.js';
 import type { PreparedSignatures, SignatureVerifier } from '../verify/signature-verifier.js';
 
-/** 300 MB, like Bitcoin Core's default -maxmempool. */
+/** 300 MB, like Bitcoin Core's default -maxmempool, of memory (see ENTRY_OVERHEAD). */
 const DEFAULT_MAX_BYTES = 300 * 1024 * 1024;
+/**
+ * Heap an entry holds beyond its encoding: the decoded transaction, its entry, hashes, indexes by id,
+ * sender, recipient and eviction (measured ~2,350 bytes for a 147-byte transfer). The byte bound
+ * counted encodings alone, so 50,000 transfers held ~117 MB it never saw; as Core's
+ * DynamicMemoryUsage, it counts both.
+ */
+export const ENTRY_OVERHEAD = 2_400;
 /**
  * Bytes of disconnected blocks' transfers held to be offered back after a reorg (Core's
  * MAX_DISCONNECTED_TX_POOL_SIZE): past it, those of the blocks nearest the old tip go first, as
@@ -150,7 +157,12 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
 
   /** The pool's share of the nearer of its two bounds, 0 to 1. */
   private fullness(): number {
-    return Math.max(this.byId.size / this.o.maxTxs, this.totalBytes / this.maxBytes);
+    return Math.max(this.byId.size / this.o.maxTxs, this.usage() / this.maxBytes);
+  }
+
+  /** Memory the entries hold, as the byte bound counts it. */
+  private usage(): number {
+    return this.totalBytes + this.byId.size * ENTRY_OVERHEAD;
   }
 
   get(id: string): MempoolEntry | undefined {
@@ -446,7 +458,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     try {
       if (displaced) this.removeEntry(displaced, 'evicted', ops);
       if (!existing && this.byId.size >= this.o.maxTxs) this.evictFor(entry, ops);
-      while (this.byId.size > 0 && this.totalBytes + entry.size - (existing?.size ?? 0) > this.maxBytes) this.evictFor(entry, ops);
+      while (this.byId.size > 0 && this.usage() + entry.size + (existing ? -existing.size : ENTRY_OVERHEAD) > this.maxBytes) this.evictFor(entry, ops);
     } catch (e) {
       // Refused after making some room: what was evicted from memory leaves the disk too.
       if (ops.length > 0) this.writer.submit(ops).catch(() => undefined);

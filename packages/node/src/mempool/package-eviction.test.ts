@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { addressKey, hashToHex, txHash, type TransferTx } from '@hackcoin/core';
 import { ChainFixture, W, type FixtureOptions, type Wallet } from '../test-support/chain-fixture.js';
 import { makeMempoolEntry, type MempoolEntry } from './entry.js';
+import { ENTRY_OVERHEAD } from './mempool.js';
 import type { RemovalReason } from './mempool.js';
 
 const fixtures: ChainFixture[] = [];
@@ -117,7 +118,7 @@ describe('eviction by package (suffix) fee rate', () => {
     // The pinning shape: a few nonces at the asked rate under a tail paying 100 times it.
     const pin = fc.record({ kind: fc.constant('pin' as const), sender, heads: fc.integer({ min: 1, max: 5 }) });
     const op = fc.oneof({ weight: 10, arbitrary: add }, { weight: 3, arbitrary: pin }, { weight: 1, arbitrary: fc.constant({ kind: 'mine' as const }) });
-    const bounds = fc.record({ maxTxs: fc.integer({ min: 3, max: 12 }), maxBytes: fc.integer({ min: 4 * 147, max: 16 * 147 }), maxPendingPerSender: fc.integer({ min: 2, max: 8 }) });
+    const bounds = fc.record({ maxTxs: fc.integer({ min: 3, max: 12 }), maxBytes: fc.integer({ min: 4 * (147 + ENTRY_OVERHEAD), max: 16 * (147 + ENTRY_OVERHEAD) }), maxPendingPerSender: fc.integer({ min: 2, max: 8 }) });
 
     const seen = { full: 0, evicted: 0 };
     const submit = async (fx: ChainFixture, s: number, times: number, nonceKind: string, pick: number): Promise<void> => {
