@@ -1,7 +1,7 @@
 import { setImmediate as ioTurn } from 'node:timers/promises';
 import { checkTransferSanity, checkTransferSignature, contractPayload, isContractTx, type ConsensusParams, type SignatureBackend, type TransferTx } from '@hackcoin/core';
 import { ContractError } from '../contracts/errors.js';
-import { prepareContract } from '../contracts/instrument.js';
+import { prepareOnce } from '../contracts/prepare-once.js';
 import type { PreparedContract } from '../contracts/types.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { EngineBudget, EngineReservation } from './engine-budget.js';
@@ -39,7 +39,7 @@ export type AdmitDeploy = (tx: TransferTx, id: string, source: string, ip: strin
 export function deployAdmission(
   d: { mempool: Pick<Mempool, 'get' | 'precheck'>; params: ConsensusParams; backend: SignatureBackend },
   budget: EngineBudget,
-  prepare: (source: string) => PreparedContract = prepareContract,
+  prepare: (source: string) => PreparedContract = prepareOnce,
 ): AdmitDeploy {
   return async (tx, id, source, ip, refuseReverting = true) => {
     // A deploy already pooled goes straight to the mempool, which refuses it as known.

@@ -14,7 +14,7 @@ import {
 } from '@hackcoin/core';
 import type { ContractEngine } from './engine.js';
 import { ContractError, HostFailure } from './errors.js';
-import { prepareContract } from './instrument.js';
+import { prepareOnce } from './prepare-once.js';
 import type { ContractHost, ExecutionResult, PreparedContract } from './types.js';
 import { OldestFirst } from '../util/oldest-first.js';
 
@@ -102,7 +102,7 @@ export class QuickJsExecutor implements ContractExecutor {
   constructor(
     private readonly engine: ContractEngine,
     /** Injectable so tests can count the sources really prepared. */
-    private readonly prepareSource: (source: string) => PreparedContract = prepareContract,
+    private readonly prepareSource: (source: string) => PreparedContract = prepareOnce,
   ) {}
 
   /**

@@ -25,7 +25,7 @@ import { HttpError, parse } from '../http-error.js';
 import { toTransfer } from '../signed-tx.js';
 import { loadContractEngine } from '../../contracts/engine.js';
 import { engineHost, keyOf } from '../../contracts/executor.js';
-import { prepareContract } from '../../contracts/instrument.js';
+import { prepareOnce } from '../../contracts/prepare-once.js';
 import type { PreparedContract } from '../../contracts/types.js';
 import type { EngineBudget, EngineReservation } from '../engine-budget.js';
 import { ENGINE_TIME_LIMIT_MS, deployAdmission, prepareOn } from '../deploy-admission.js';
@@ -47,7 +47,7 @@ export function contractRoutes(
   ctx: ApiContext,
   charge: ChargeRate,
   budget: EngineBudget,
-  prepare: (source: string) => PreparedContract = prepareContract,
+  prepare: (source: string) => PreparedContract = prepareOnce,
 ): void {
   const { chain, mempool, params, backend } = ctx;
   const storage = new StorageViews(chain);
