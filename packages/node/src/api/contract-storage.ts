@@ -23,8 +23,6 @@ export interface StoragePage {
   next: string | null;
 }
 
-const enc = new TextEncoder();
-
 /**
  * Contract storage as the contract routes show it: counts up to STORAGE_LIST_CAP and pages within
  * STORAGE_PAGE_MAX_BYTES. Storage changes only with blocks, so each is kept for the tip it was read
@@ -70,17 +68,10 @@ export class StorageViews {
   }
 
   private async read(address: string, from: string | undefined, limit: number): Promise<StoragePage> {
-    // The store lists a contract's storage from its first key, so a page after a key reads the
-    // entries before it too: no page reads past the first STORAGE_LIST_CAP.
-    const rows = await this.chain.contracts.storageEntries(address, from === undefined ? Math.min(limit + 1, STORAGE_LIST_CAP) : STORAGE_LIST_CAP);
-    let start = 0;
-    if (from !== undefined) {
-      // LevelDB orders keys by their UTF-8 bytes, which JavaScript's string order does not follow past U+FFFF.
-      const after = enc.encode(from);
-      start = rows.findIndex(([k]) => Buffer.compare(enc.encode(k), after) > 0);
-      if (start < 0) return { json: '', next: null };
-    }
-    const rest = rows.slice(start);
+    // From the key after `from` (LevelDB's order, the keys' UTF-8 bytes), one entry more than the page
+    // to learn whether it goes on. Pages after a key read the whole listing up to it first: up to
+    // STORAGE_LIST_CAP slots of 64 KiB, 64 MB, for a page a client chose by its cursor.
+    const rest = await this.chain.contracts.storageEntries(address, limit + 1, from);
     const pieces = leadingWithin(rest.slice(0, limit), ([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(JSON.parse(v))}`, STORAGE_PAGE_MAX_BYTES);
     return { json: pieces.join(','), next: pieces.length < rest.length ? rest[pieces.length - 1]![0] : null };
   }

@@ -2,12 +2,14 @@ import {
   addressKey,
   blockCoinbase,
   bytesToHex,
+  concatBytes,
   formatAddress,
   hashToHex,
   hexToBytes,
   isWellFormedUnicode,
   txHash,
   txSender,
+  utf8ToBytes,
   type Block,
   type BlockTransition,
   type ContractStateBase,
@@ -211,11 +213,13 @@ export class ContractChainState implements ContractStateBase {
     return { total: this.count, items };
   }
 
-  /** Up to `limit` of a contract's storage entries, in key byte order. */
-  async storageEntries(address: string, limit: number): Promise<[string, string][]> {
+  /** Up to `limit` of a contract's storage entries, in key byte order, after the key `after` if given. */
+  async storageEntries(address: string, limit: number, after?: string): Promise<[string, string][]> {
     const out: [string, string][] = [];
     if (limit <= 0) return out;
-    for await (const [k, v] of this.db.iterator(this.slotRange(address))) {
+    const { gte, lt } = this.slotRange(address);
+    const range = after === undefined ? { gte, lt } : { gt: concatBytes(gte, utf8ToBytes(after)), lt };
+    for await (const [k, v] of this.db.iterator(range)) {
       out.push([dec.decode(k.subarray(21)), dec.decode(v)]);
       if (out.length >= limit) break;
     }

@@ -107,17 +107,17 @@ describe('contract storage in GET /api/contracts and /api/contracts/:address', (
     expect(two.body.storageNext).toBe('é');
   });
 
-  it(`counts and lists the first ${STORAGE_LIST_CAP} slots of a larger contract, in pages, and refuses a larger page`, async () => {
+  it(`counts up to ${STORAGE_LIST_CAP} slots of a larger contract, lists all of them in pages (each read from its cursor), and refuses a larger page`, async () => {
     const { f, get } = await setUp();
     const contract = await seed(f, 0xc2, slots(1_500, 10));
     const first = await get(`/api/contracts/${contract}`);
     expect(first.body.storageCount).toBe(STORAGE_LIST_CAP);
     expect(Object.keys(first.body.storage)).toHaveLength(100);
     const pages = await walk(get, contract);
-    expect(pages).toHaveLength(STORAGE_LIST_CAP / 100);
-    expect(pages.flat()).toEqual(slots(STORAGE_LIST_CAP, 10).map(([k]) => k));
+    expect(pages).toHaveLength(15);
+    expect(pages.flat()).toEqual(slots(1_500, 10).map(([k]) => k));
     const whole = await get(`/api/contracts/${contract}?storage=${STORAGE_LIST_CAP}`);
-    expect([whole.status, Object.keys(whole.body.storage).length, whole.body.storageNext]).toEqual([200, STORAGE_LIST_CAP, null]);
+    expect([whole.status, Object.keys(whole.body.storage).length, whole.body.storageNext]).toEqual([200, STORAGE_LIST_CAP, 'slot:00999']);
     expect((await get(`/api/contracts/${contract}?storage=${STORAGE_LIST_CAP + 1}`)).status).toBe(400);
   });
 
