@@ -5,7 +5,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import WebSocket from 'ws';
 import { formatAddress } from '@hackcoin/core';
 import { createLogger } from '../util/logger.js';
-import { MAX_BUFFERED, REALTIME_LIMITS, RealtimeHub } from './realtime.js';
+import { MAX_BUFFERED, MAX_BUFFERED_TOTAL, REALTIME_LIMITS, RealtimeHub, sendBufferCap } from './realtime.js';
 
 /** A real client on a real socket: sends a message and waits for the hub's next reply. */
 async function connect(port: number) {
@@ -163,6 +163,13 @@ describe('RealtimeHub under hostile clients', () => {
     // A reply, not a push, is what finds the buffer full.
     c.ws.send(JSON.stringify({ op: 'subscribe', topics: [] }));
     await expect.poll(() => hub.clientCount).toBe(0);
+  });
+
+  it('shrinks each client\'s send-buffer bound as the hub fills, so all of them together hold at most 256 MiB', () => {
+    expect(sendBufferCap(1)).toBe(MAX_BUFFERED);
+    expect(sendBufferCap(64)).toBe(MAX_BUFFERED);
+    expect(sendBufferCap(REALTIME_LIMITS.clients)).toBe(Math.floor(MAX_BUFFERED_TOTAL / REALTIME_LIMITS.clients));
+    expect(REALTIME_LIMITS.clients * sendBufferCap(REALTIME_LIMITS.clients)).toBeLessThanOrEqual(MAX_BUFFERED_TOTAL);
   });
 
   it('gives one address at most its share of the client slots, refusing the next before the upgrade with 503 and retry-after', async () => {

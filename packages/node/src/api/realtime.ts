@@ -47,6 +47,13 @@ export const REALTIME_LIMITS = {
 
 /** A slow client whose send buffer grows past this is dropped rather than buffering without limit. */
 export const MAX_BUFFERED = 4 * 1024 * 1024;
+/** What all clients' send buffers may hold together: each client's bound shrinks as the hub fills (500 × 4 MiB was 2 GB). */
+export const MAX_BUFFERED_TOTAL = 256 * 1024 * 1024;
+
+/** A client's send-buffer bound with `clients` connected. */
+export function sendBufferCap(clients: number): number {
+  return Math.min(MAX_BUFFERED, Math.floor(MAX_BUFFERED_TOTAL / Math.max(1, clients)));
+}
 const KNOWN = ['blocks', 'mempool', 'mining', 'network', 'address:<0x…>'];
 const USAGE = 'expected {"op": "subscribe"|"unsubscribe", "topics": [...]}';
 
@@ -316,7 +323,7 @@ export class RealtimeHub {
   private send(ws: WebSocket, text: string): void {
     if (ws.readyState !== ws.OPEN) return;
     // Checked before sending, so one large push still reaches a client that reads.
-    if (ws.bufferedAmount > MAX_BUFFERED) {
+    if (ws.bufferedAmount > sendBufferCap(this.clients.size)) {
       ws.terminate();
       return;
     }
