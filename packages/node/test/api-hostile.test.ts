@@ -45,6 +45,7 @@ describe('hostile API input (regressions for issue 10)', () => {
       expect(r.headers.get('x-frame-options')).toBe('DENY');
       expect(r.headers.get('x-content-type-options')).toBe('nosniff');
       expect(r.headers.get('referrer-policy')).toBe('no-referrer');
+      expect([r.headers.get('cross-origin-opener-policy'), r.headers.get('cross-origin-resource-policy')]).toEqual(['same-origin', 'same-origin']);
     }
     expect((await fetch(node.url + '/')).headers.get('content-type')).toMatch(/^text\/html/);
   });

@@ -23,7 +23,8 @@ export const WEB_APP_CSP = [
 
 /**
  * Headers on every answer: no content sniffing (an API answer is never run as
- * a script or page), no referrer to other sites, no framing; the policy above
+ * a script or page), no referrer to other sites, no framing, no opener across
+ * sites, no embedding by other sites; the policy above
  * on all but the API docs page, whose Swagger UI sets its own (openapi.ts
  * docsPolicy).
  */
@@ -32,6 +33,10 @@ export function installSecurityHeaders(app: FastifyInstance): void {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
+    // A site that opens the wallet gets no handle to its window (it could send it to a look-alike page
+    // later), and no other site may embed its answers as images or scripts.
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    reply.header('cross-origin-resource-policy', 'same-origin');
     if (!req.url.startsWith(DOCS_PREFIX)) reply.header('content-security-policy', WEB_APP_CSP);
     return payload;
   });

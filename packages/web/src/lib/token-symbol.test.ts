@@ -9,12 +9,13 @@ describe('a token symbol', () => {
       'НСК', 'нск', 'ΗϹΚ', 'Ηϲκ', 'ᎻᏟᏦ', 'ʜᴄᴋ', 'ҺСҚ', // Cyrillic, Greek, Cherokee, small capitals
       'ＨＣＫ', '𝐇𝐂𝐊', 'ⒽⒸⓀ', 'HCK', 'HⅭK', // fullwidth, mathematical, circled, Kelvin sign, Roman numeral
       'HĈK', 'HC\u0336K', // accents and overlays
+      'ꓧꓚꓗ', '𐊢𐐕ꓗ', 'ＨꓚＫ', // letters no list held: three characters, not all ASCII
     ];
     for (const s of fakes) expect(resemblesNativeTicker(s), JSON.stringify(s)).toBe(true);
   });
 
   it('is left alone when it names something else', () => {
-    for (const s of ['HACK', 'HCKX', 'WHCK', 'HCK2', 'HC', 'HKC', 'BTC', 'DMO', '?', '']) expect(resemblesNativeTicker(s), JSON.stringify(s)).toBe(false);
+    for (const s of ['HACK', 'HCKX', 'WHCK', 'HCK2', 'HC', 'HKC', 'BTC', 'DMO', '?', '', 'ÜSD', 'Ünion', 'ꓧꓚ']) expect(resemblesNativeTicker(s), JSON.stringify(s)).toBe(false);
   });
 
   it('is cut to its first code points, never inside a surrogate pair', () => {

@@ -42,10 +42,15 @@ function latinCapital(c: string): string {
   return LOOKS_LIKE[c] ?? LOOKS_LIKE[upper] ?? upper;
 }
 
+/** Any character outside ASCII. */
+const NON_ASCII = /[^\u0000-\u007f]/u;
+
 /**
  * Whether a symbol reads as the native ticker: compared without its hidden
  * characters, accents, spaces and punctuation, with compatibility forms and
  * look-alike letters of other scripts taken as the Latin ones, in any case.
+ * Three characters that are not all ASCII are taken to as well: no list of
+ * look-alikes is whole (Lisu ꓧꓚꓗ, Carian and Deseret letters passed the one above).
  */
 export function resemblesNativeTicker(symbol: string): boolean {
   // Looked up before NFKD too, which takes the lunate sigma Ϲ to Σ.
@@ -57,5 +62,5 @@ export function resemblesNativeTicker(symbol: string): boolean {
     .map(latinCapital)
     .join('')
     .replace(NOT_LETTER_OR_DIGIT, '');
-  return letters === NATIVE_TICKER;
+  return letters === NATIVE_TICKER || (Array.from(letters).length === NATIVE_TICKER.length && NON_ASCII.test(letters));
 }

@@ -2,6 +2,7 @@ import { Button } from '../../components/Button';
 import { api } from '../../lib/api';
 import { shortHash } from '../../lib/format';
 import type { BanEntry } from '../../lib/types';
+import { visibleText } from '../../lib/visible-text';
 import { useToast } from '../../state/toast';
 
 export function BansTable({ bans, canControl, onChange }: { bans: BanEntry[]; canControl: boolean; onChange: () => void }) {
@@ -22,10 +23,10 @@ export function BansTable({ bans, canControl, onChange }: { bans: BanEntry[]; ca
         <li key={b.peerId} className="flex flex-wrap items-center justify-between gap-2 py-2">
           <div className="min-w-0">
             <div className="font-mono text-xs" title={b.peerId}>
-              {shortHash(b.peerId, 8, 8)} {b.address && <span className="text-slate-400">({b.address})</span>}
+              {shortHash(b.peerId, 8, 8)} {b.address && <span className="text-slate-400">({visibleText(b.address)})</span>}
             </div>
             <div className="text-xs text-slate-400">
-              {b.reason} · until {new Date(b.until).toLocaleString()}
+              {visibleText(b.reason)} · until {new Date(b.until).toLocaleString()}
             </div>
           </div>
           {canControl && (

@@ -41,7 +41,7 @@ export function PeersTable({ peers, canControl, onChange }: { peers: PeerSummary
         {peers.map((p) => (
           <li key={p.id} className="rounded-lg border border-slate-800 p-3 text-sm" data-peer-id={p.id}>
             <div className="font-mono text-xs break-all text-slate-200">{p.id}</div>
-            <div className="mt-1 font-mono text-xs break-all text-slate-400">{p.address}</div>
+            <div className="mt-1 font-mono text-xs break-all text-slate-400">{visibleText(p.address)}</div>
             <dl className="mt-2 grid grid-cols-2 gap-x-3 gap-y-1 text-xs">
               <dt className="text-slate-400">Direction</dt>
               <dd>{p.direction}</dd>
@@ -79,8 +79,8 @@ export function PeersTable({ peers, canControl, onChange }: { peers: PeerSummary
                 <td className="py-2 pr-3 font-mono text-xs" title={p.id}>
                   {shortHash(p.id, 6, 6)}
                 </td>
-                <td className="max-w-56 truncate py-2 pr-3 font-mono text-xs" title={p.address}>
-                  {p.address}
+                <td className="max-w-56 truncate py-2 pr-3 font-mono text-xs" title={visibleText(p.address)}>
+                  {visibleText(p.address)}
                 </td>
                 <td className="py-2 pr-3 text-xs">{p.direction === 'outbound' ? 'out' : 'in'}</td>
                 <td className="py-2 pr-3 tabular-nums">{p.latencyMs === null ? '—' : `${Math.round(p.latencyMs)} ms`}</td>
