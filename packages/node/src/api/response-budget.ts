@@ -27,8 +27,9 @@ export type ResponseLimits = typeof RESPONSE_LIMITS;
 /** How long a client over its budget is told to wait. */
 const RETRY_AFTER_SECONDS = 5;
 
-function answerBytes(payload: unknown): number {
-  if (typeof payload === 'string') return payload.length * 3 < RESPONSE_LIMITS.largeAnswerBytes ? payload.length : Buffer.byteLength(payload);
+/** An answer's size in bytes; a string too short to reach `large` in UTF-8 is not measured. */
+function answerBytes(payload: unknown, large: number): number {
+  if (typeof payload === 'string') return payload.length * 3 < large ? payload.length : Buffer.byteLength(payload);
   return Buffer.isBuffer(payload) || payload instanceof Uint8Array ? payload.byteLength : 0;
 }
 
@@ -57,7 +58,7 @@ export function installResponseBudget(app: FastifyInstance, limits: ResponseLimi
   });
 
   app.addHook('onSend', (req: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) => {
-    const bytes = answerBytes(payload);
+    const bytes = answerBytes(payload, limits.largeAnswerBytes);
     if (bytes < limits.largeAnswerBytes) return done(null, payload);
     const key = exempt(req.ip) ? undefined : clientKey(req.ip);
     const client = key === undefined ? 0 : (clientUnsent.get(key) ?? 0);

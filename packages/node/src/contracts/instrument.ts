@@ -434,6 +434,7 @@ class Instrumenter {
         return;
       case 'UpdateExpression':
         this.checkUpdatedMember(node.argument as AnyNode);
+        this.checkPostfixMember(node);
         return;
       case 'ForInStatement':
         if (isSuperIndex(node.left as AnyNode)) fail('assigning to super[...], super.length, super.NaN or super.Infinity is not supported in contracts');
@@ -454,6 +455,16 @@ class Instrumenter {
     if (object.type === 'Super' ? target.computed === true : object.type !== 'ThisExpression' && !this.stable(object)) {
       fail('++, -- and compound assignment of a private member need this or a variable before it, and of super a name: write o.#p = o.#p + 1');
     }
+  }
+
+  /**
+   * A postfix update names its object again after the member's getter ran (see meterInPlace), which
+   * may have reassigned a variable: only `this` and `super` cannot change.
+   */
+  private checkPostfixMember(node: AnyNode): void {
+    const target = node.argument as AnyNode;
+    if (node.prefix === true || target.type !== 'MemberExpression' || (target.property as AnyNode).type !== 'PrivateIdentifier') return;
+    if ((target.object as AnyNode).type !== 'ThisExpression') fail('o.#p++ and o.#p-- need this before #p; write ++o.#p, or o.#p += 1');
   }
 
   private instrumentFunction(fn: AnyNode): void {
@@ -791,7 +802,8 @@ class Instrumenter {
    * `super.p` and `this.#p` cannot be handed to the prelude: the update is written out as an assignment
    * that reads the member once, hands the value to the prelude to pay for, and writes the result
    * (`this.#p = __hc_q(this.#p) - (x)`). The object is `this`, `super` or a declared variable (see
-   * checkUpdatedMember), evaluated before anything else the update runs, so naming it twice is the same.
+   * checkUpdatedMember), named twice before the getter runs, so both name the same object; a postfix
+   * update names it again after, so only `this` and `super` are taken there (checkPostfixMember).
    */
   private meterInPlace(node: AnyNode, target: AnyNode): void {
     const text = this.source.slice(target.start as number, target.end as number);

@@ -14,7 +14,11 @@ const results = new Map<string, { prepared: PreparedContract } | { error: unknow
  */
 export function prepareOnce(source: string): PreparedContract {
   let hit = results.get(source);
-  if (hit === undefined) {
+  // Most recently used last: the API's admission and the mempool's check come one after the other.
+  if (hit !== undefined) {
+    results.delete(source);
+    results.set(source, hit);
+  } else {
     try {
       hit = { prepared: prepareContract(source) };
     } catch (error) {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeTx, hashToHex, intrinsicGas, txHash, type TransferTx } from '@hackcoin/core';
+import { COIN, encodeTx, hashToHex, intrinsicGas, txHash, type TransferTx } from '@hackcoin/core';
 import { OpenFixtures, W, type ChainFixture, type FixtureOptions } from '../test-support/chain-fixture.js';
 
 const fixtures = new OpenFixtures();
@@ -80,5 +80,18 @@ describe('contract transactions are ranked by the fee they are sure to pay', () 
     const second = fx.callToNoContract(W.carol, 0n, 100_000, 300n);
     await fx.mempool.add(second);
     expect(await fx.refusal(fx.callToNoContract(W.carol, 0n, 100_000, 330n))).toBeNull();
+  });
+
+  it('a contract transaction a replacement leaves unaffordable is paid as if replaced directly (rotating it out through an earlier nonce cost 0.06% of its maximum)', async () => {
+    const fx = await funded();
+    await fx.mempool.add(fx.tx(W.alice, W.bob, 1n, { nonce: 0n, fee: 1_000n }));
+    const call = fx.callToNoContract(W.alice, 1n, 50_000_000, 1n);
+    await fx.mempool.add(call);
+    // Spends nearly all of alice's 20 HCK, so the call at nonce 1 can no longer be paid for.
+    const drain = (fee: bigint) => fx.tx(W.alice, W.bob, 20n * COIN - fee - 1_000_000n, { nonce: 0n, fee });
+    expect(await fx.refusal(drain(30_753n))).toBe('txn-replace-fee-too-low');
+    expect(fx.mempool.get(id(call))).toBeDefined();
+    expect(await fx.refusal(drain(56_000_000n))).toBeNull();
+    expect(fx.mempool.get(id(call))).toBeUndefined();
   });
 });

@@ -346,7 +346,9 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
       if (dropped === 0 && cost <= left) {
         left -= cost;
       } else {
-        fees += e.fee;
+        // A contract transaction dropped is paid as replacing it directly would be (see checkBump): at
+        // its sure fee, a later nonce's 50M-gas call was rotated out for 0.06% of its maximum.
+        fees += isContractTx(e.tx) ? e.tx.fee + e.tx.fee / 10n : e.fee;
         dropped++;
       }
     }
