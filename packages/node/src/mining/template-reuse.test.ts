@@ -122,4 +122,19 @@ describe('template reuse', () => {
     const small = await createTemplate(fx.chain, fx.mempool, W.minerB.address, new Uint8Array([4]));
     expect(small.keepUntil).toBe(0);
   });
+
+  it('a block connected while a template reads its accounts makes it start again on the new tip, not build over the old state', async () => {
+    const fx = await ChainFixture.create();
+    cleanup.push(() => fx.close());
+    await fx.fundWallets();
+    await fx.mempool.add(fx.tx(W.alice, W.bob, 1n));
+    const rival = (await fx.branch()).next({ miner: W.carol });
+    const pending = createTemplate(fx.chain, fx.mempool, W.minerB.address, new Uint8Array([1]));
+    expect((await fx.chain.processBlock(rival)).status).toBe('connected');
+    const t = await pending;
+    expect(t.parent).toBe(fx.chain.tip);
+    const header = { ...t.header };
+    while (!hashMeetsTarget(headerHash(header), t.target)) header.nonce++;
+    expect((await fx.chain.processBlock({ header, txs: t.txs })).status).toBe('connected');
+  });
 });

@@ -69,6 +69,9 @@ export async function createTemplate(
       await mempool.evictFailed(e.tx, e.message);
     }
   }
+  // Accounts and contract state are read at the tip of the moment: a block connected while they were
+  // read would leave a state root over the wrong base (a block every node refuses, bad-state-root).
+  if (chain.tip !== parent) return createTemplate(chain, mempool, miner, extra, nowSeconds);
   const coinbase: CoinbaseTx = {
     kind: 'coinbase',
     chainId: params.chainId,

@@ -29,4 +29,18 @@ describe('blocks a getblocktxn is answered from', () => {
     expect((await fx.chain.processBlock(side)).status).toBe('side');
     expect(await recent.get(blockHash(side))).toBeUndefined();
   });
+
+  it('keeps a block it read from the store, so a request for one transaction decodes it once', async () => {
+    const fx = await ChainFixture.create();
+    fixtures.push(fx);
+    const [block] = await fx.mine(1, { miner: W.alice });
+    let reads = 0;
+    const counting = { ...fx.chain, getEntry: fx.chain.getEntry.bind(fx.chain), canServe: fx.chain.canServe.bind(fx.chain), height: fx.chain.height,
+      getRawBlock: async (e: Parameters<typeof fx.chain.getRawBlock>[0]) => { reads++; return fx.chain.getRawBlock(e); } };
+    const recent = new RecentBlocks(counting);
+    const first = await recent.get(blockHash(block!));
+    expect(await recent.get(blockHash(block!))).toBe(first);
+    expect([idOf(first), reads]).toEqual([idOf(block), 1]);
+    expect(recent.peek(idOf(block)!)).toBe(first);
+  });
 });
