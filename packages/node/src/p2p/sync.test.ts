@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 /** A local node (real chain in LevelDB) syncing from remote chains through the real Syncer, intake and download. */
-function harness(local: ChainFixture, remotes: Record<string, { fx: ChainFixture; claim?: bigint; behaviour?: Behaviour }>, tuning?: SyncDeps['tuning']) {
+function harness(local: ChainFixture, remotes: Record<string, { fx: ChainFixture; claim?: bigint; behaviour?: Behaviour; direction?: 'inbound' | 'outbound' }>, tuning?: SyncDeps['tuning']) {
   const peers = new FakePeers();
   const client = new ChainsClient(new Map(Object.entries(remotes).map(([id, r]) => [id, { chain: r.fx.chain, behaviour: r.behaviour }])));
   const intake = new BlockIntake(local.chain, peers, testLog);
@@ -36,7 +36,7 @@ function harness(local: ChainFixture, remotes: Record<string, { fx: ChainFixture
     tuning,
   });
   for (const [id, r] of Object.entries(remotes)) {
-    peers.add(id, { chainWork: r.claim ?? r.fx.chain.tip.chainWork, height: r.fx.chain.height, bestHash: r.fx.chain.tip.hash });
+    peers.add(id, { chainWork: r.claim ?? r.fx.chain.tip.chainWork, height: r.fx.chain.height, bestHash: r.fx.chain.tip.hash }, r.direction);
   }
   const run = async () => {
     syncer.trigger();
@@ -103,6 +103,34 @@ describe('Syncer: headers-first with anti-DoS', () => {
     expect(h.client.served.get('attacker')!.blocks).toBe(0);
     expect(h.peers.offencesOf('attacker')).toEqual(['lowWork']);
     expect(h.peers.banned.has('attacker')).toBe(true);
+  });
+
+  it('bans peers that claim more work and send no headers, and syncs from the honest one (eight such peers held every session slot for good)', async () => {
+    const honest = await fixture();
+    await honest.mine(40);
+    const local = await fixture();
+    const liars = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`liar${i}`, { fx: local, claim: 10n ** 30n, behaviour: { headers: async () => [] }, direction: 'inbound' as const }]));
+    const h = harness(local, { ...liars, honest: { fx: honest } });
+    await h.run();
+    expect(local.chain.tip.id).toBe(honest.chain.tip.id);
+    for (let i = 0; i < 8; i++) expect(h.peers.offencesOf(`liar${i}`)).toEqual(['lowWork']);
+    expect(h.peers.offencesOf('honest')).toEqual([]);
+  });
+
+  it('asks outbound peers first: an inbound claim of more work is free to make', async () => {
+    const honest = await fixture();
+    await honest.mine(10);
+    const local = await fixture();
+    const asked: string[] = [];
+    const slow = (id: string) => ({ headers: async () => { asked.push(id); await new Promise((r) => setTimeout(r, 50)); return []; } });
+    const inbound = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`in${i}`, { fx: local, claim: 10n ** 30n, behaviour: slow(`in${i}`), direction: 'inbound' as const }]));
+    // Claiming less than every inbound peer, it still takes one of the four session slots at once.
+    const h = harness(local, { ...inbound, out: { fx: honest } });
+    h.syncer.trigger();
+    await new Promise((r) => setImmediate(r));
+    expect([(h.client.served.get('out')?.headers ?? 0) > 0, asked.length]).toEqual([true, 3]);
+    await h.syncer.whenIdle();
+    expect(local.chain.tip.id).toBe(honest.chain.tip.id);
   });
 
   it('drops a peer that replays headers we have, and still syncs from the honest one', async () => {

@@ -118,7 +118,9 @@ export class Syncer {
     const candidates = this.d.peers
       .ready()
       .filter((p) => !this.sessions.has(p.peerId) && p.offersMoreThan(work))
-      .sort((a, b) => a.syncFailures - b.syncFailures || (b.status!.chainWork > a.status!.chainWork ? 1 : -1));
+      // Peers we chose to dial first, as Core picks its headers-sync peer among outbound ones: a claim of
+      // work is free to make, and inbound strangers making the biggest ones would always be asked first.
+      .sort((a, b) => outboundFirst(a, b) || a.syncFailures - b.syncFailures || (b.status!.chainWork > a.status!.chainWork ? 1 : -1));
     for (const p of candidates) {
       if (this.sessions.size >= MAX_SESSIONS) break;
       this.startSession(p);
@@ -313,7 +315,14 @@ export class Syncer {
     for (;;) {
       const locator = trail ? [trail.tip.hash] : resume ? [resume.hash] : chain.locator().map(hexToHash);
       const headers = await this.d.client.headers(peer.peerId, locator);
-      if (headers.length === 0 && !trail) return undefined;
+      if (headers.length === 0 && !trail) {
+        // A chain with more work than ours shares at least genesis with our locator and goes past it:
+        // nothing at all from a peer still claiming more is a lie. Unpenalised, peers claiming any work
+        // for free and answering nothing after most of the request timeout, then re-arming with a new
+        // status, held every session slot: an empty node stayed at height 0 beside an honest peer.
+        if (claimed > chain.tip.chainWork) this.d.peers.misbehave(peer.peerId, 'lowWork', `claimed work ${claimed.toString(16)} and sent no headers`);
+        return undefined;
+      }
       try {
         if (!trail) trail = this.openTrail(headers[0]!);
         trail.append(headers);
@@ -414,4 +423,8 @@ export class Syncer {
     this.downloads = run.catch(() => undefined);
     return run;
   }
+}
+
+function outboundFirst(a: PeerState, b: PeerState): number {
+  return (a.direction === 'outbound' ? 0 : 1) - (b.direction === 'outbound' ? 0 : 1);
 }
