@@ -762,7 +762,8 @@ class Instrumenter {
    * is read once more first; a member update becomes a call of the prelude
    * that reads the property once, pays for its value and writes the result
    * (reading it in a check and again in the operator let a getter answer
-   * each differently). super and private members are not metered.
+   * each differently); super and private members are written out in place
+   * (meterInPlace).
    */
   private meterTarget(node: AnyNode, target: AnyNode): void {
     const text = node.operator === '+=';
@@ -789,8 +790,7 @@ class Instrumenter {
     const keyed = (close: string): (AnyNode | string)[] =>
       target.computed === true ? [object, '), (', property, `)${close}`] : [object, `), ${JSON.stringify(String(property.name))}${close}`];
     if (node.type === 'UpdateExpression') {
-      const helper = node.operator === '++' ? '__hc_inc' : '__hc_dec';
-      this.reshape(node, [`${helper}((`, ...keyed(`, ${node.prefix === true ? 0 : 1})`)]);
+      this.reshape(node, ['__hc_step((', ...keyed(`, ${node.prefix === true ? 0 : 1}, ${node.operator === '++' ? 1 : -1})`)]);
       return;
     }
     const operator = String(node.operator).slice(0, -1);

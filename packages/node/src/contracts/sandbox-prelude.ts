@@ -87,7 +87,7 @@ const __hc_sf = __hc_rt.sf, __hc_ex = __hc_rt.ex, __hc_pr = __hc_rt.pr;
 const __hc_cat = __hc_rt.cat, __hc_s = __hc_rt.s, __hc_q = __hc_rt.q, __hc_l = __hc_rt.l, __hc_un = __hc_rt.un, __hc_up = __hc_rt.up, __hc_uk = __hc_rt.uk;
 const __hc_lq = __hc_rt.lq, __hc_n = __hc_rt.n, __hc_ns = __hc_rt.ns, __hc_k = __hc_rt.k, __hc_sk = __hc_rt.sk, __hc_tw = __hc_rt.tw, __hc_tl = __hc_rt.tl;
 const __hc_nt = __hc_rt.nt, __hc_unt = __hc_rt.unt, __hc_ukt = __hc_rt.ukt;
-const __hc_inc = __hc_rt.inc, __hc_dec = __hc_rt.dec, __hc_cg = __hc_rt.cg, __hc_cgt = __hc_rt.cgt, __hc_cs = __hc_rt.cs;
+const __hc_step = __hc_rt.step, __hc_cg = __hc_rt.cg, __hc_cgt = __hc_rt.cgt, __hc_cs = __hc_rt.cs;
 const __hc_cst = __hc_rt.cst, __hc_cell = __hc_rt.cell;
 const __hc_pnew = __hc_rt.pnew, __hc_pslot = __hc_rt.pslot, __hc_pold = __hc_rt.pold, __hc_capv = __hc_rt.capv;
 const __hc_factory = `;

@@ -60,7 +60,7 @@ function helpersOf(node: AnyNode, parent: AnyNode | null): string[] {
       // As meterTarget: += has text variants (a superset: both are counted).
       if (target.type === 'Identifier') out.push('__hc_q', '__hc_nt');
       // As meterTarget and meterInPlace (super and private members).
-      else if (target.type === 'MemberExpression' && node.type === 'UpdateExpression') out.push('__hc_inc', '__hc_dec', '__hc_pnew', '__hc_pslot', '__hc_pold', '__hc_cell', '__hc_q');
+      else if (target.type === 'MemberExpression' && node.type === 'UpdateExpression') out.push('__hc_step', '__hc_pnew', '__hc_pslot', '__hc_pold', '__hc_cell', '__hc_q');
       else if (target.type === 'MemberExpression') out.push('__hc_cg', '__hc_cgt', '__hc_cs', '__hc_cst', '__hc_cell', '__hc_q', '__hc_nt', '__hc_capv');
       continue;
     }

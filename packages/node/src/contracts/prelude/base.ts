@@ -284,25 +284,19 @@ function __hc_ukt(key) {
   __hc_nt(o[key]);
   return key;
 }
-/* o.p++, --o[k]: the old value is read once, converted once (natively, on this copy: ToNumeric, as the
-   engine's) and written back. A check of a value the engine then read again let a getter answer the
-   check 1 and the operator an object whose valueOf gave 4,096 digits, or 5e-324 for += '' (~900 ns per
-   gas). */
-function __hc_inc(o, key, post) {
-  // A key used twice is written as a string once: a slow number's key check paid for one.
-  if (typeof key === 'number' && (key | 0) !== key) key = StringCtor(key);
-  let v = o[key];
-  if (typeof v !== 'number') __hc_q(v);
-  const old = v++;
-  o[key] = v;
-  return post ? old : v;
+/* A computed key an update uses twice is written as a string once: a slow number's key check paid for one. */
+function memberKey(key) {
+  return typeof key === 'number' && (key | 0) !== key ? StringCtor(key) : key;
 }
-function __hc_dec(o, key, post) {
-  // A key used twice is written as a string once: a slow number's key check paid for one.
-  if (typeof key === 'number' && (key | 0) !== key) key = StringCtor(key);
+/* o.p++, --o[k] (step 1 or -1): the old value is read once, converted once (natively, on this copy:
+   ToNumeric, as the engine's) and written back. A check of a value the engine then read again let a
+   getter answer the check 1 and the operator an object whose valueOf gave 4,096 digits, or 5e-324 for
+   += '' (~900 ns per gas). */
+function __hc_step(o, key, post, step) {
+  key = memberKey(key);
   let v = o[key];
   if (typeof v !== 'number') __hc_q(v);
-  const old = v--;
+  const old = step > 0 ? v++ : v--;
   o[key] = v;
   return post ? old : v;
 }
@@ -323,14 +317,13 @@ function openUpdate(o, key, v) {
   return openTop++;
 }
 function __hc_cg(o, key) {
-  // A key used twice is written as a string once: a slow number's key check paid for one.
-  if (typeof key === 'number' && (key | 0) !== key) key = StringCtor(key);
+  key = memberKey(key);
   const v = o[key];
   if (typeof v !== 'number') __hc_q(v);
   return openUpdate(o, key, v);
 }
 function __hc_cgt(o, key) {
-  if (typeof key === 'number' && (key | 0) !== key) key = StringCtor(key);
+  key = memberKey(key);
   const v = o[key];
   __hc_nt(v);
   return openUpdate(o, key, v);
@@ -364,6 +357,7 @@ function __hc_pold(slot) {
   releaseFrom(slot);
   return old;
 }
+/* A string an update makes, capped and paid before it is written (see __hc_cst). */
 function __hc_capv(v) {
   if (typeof v === 'string' && v.length > K.stringFreeChars) __hc_cat(v);
   return v;
@@ -371,8 +365,7 @@ function __hc_capv(v) {
 /* += on a member: its result is capped and paid here, before it is written (a setter that throws would
    keep an uncapped string the cap around the expression never saw). */
 function __hc_cst(slot, v) {
-  if (typeof v === 'string' && v.length > K.stringFreeChars) __hc_cat(v);
-  return closeUpdate(slot, v);
+  return closeUpdate(slot, __hc_capv(v));
 }
 function capNewLength(n) {
   if (!(n <= K.maxArrayLength)) throw new RangeErrorCtor('length exceeds the contract limit of ' + K.maxArrayLength);

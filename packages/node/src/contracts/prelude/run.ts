@@ -60,7 +60,7 @@ try {
 return freeze({ OOG: OOG, isOom: isOom, bind: bind, it: __hc_it, os: __hc_os, fi: __hc_fi, run: run, cat: __hc_cat,
   s: __hc_s, q: __hc_q, l: __hc_l, un: __hc_un, up: __hc_up, uk: __hc_uk, err: chargeError, ef: setFrameChars,
   lq: __hc_lq, n: __hc_n, ns: __hc_ns, k: __hc_k, sk: __hc_sk, tw: __hc_tw, tl: __hc_tl, nt: __hc_nt, unt: __hc_unt, ukt: __hc_ukt,
-  inc: __hc_inc, dec: __hc_dec, cg: __hc_cg, cgt: __hc_cgt, cs: __hc_cs, cst: __hc_cst, cell: updateCell,
+  step: __hc_step, cg: __hc_cg, cgt: __hc_cgt, cs: __hc_cs, cst: __hc_cst, cell: updateCell,
   pnew: __hc_pnew, pslot: __hc_pslot, pold: __hc_pold, capv: __hc_capv,
   fo: __hc_fo, fe: __hc_fe, sf: __hc_sf, ex: __hc_ex, pr: __hc_pr });
 `;
