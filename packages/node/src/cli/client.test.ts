@@ -32,6 +32,21 @@ async function refusal(p: Promise<unknown>): Promise<CliError> {
 }
 
 describe('NodeClient against a hostile node', () => {
+  it('gives up on a node that sends its headers and then a byte a second, or nothing at all', async () => {
+    const trickle = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const timer = setInterval(() => res.write(' '), 100);
+      res.on('close', () => clearInterval(timer));
+    });
+    const silent = await serve(() => undefined);
+    for (const url of [trickle, silent]) {
+      const started = Date.now();
+      const e = await refusal(new NodeClient(url, undefined, 600).call('GET /api/node/info', {}));
+      expect([e.message, e.exitCode]).toEqual([`the node at ${url} did not answer /api/node/info within 0.6 s`, EXIT.node]);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    }
+  });
+
   it('prints an ANSI/bidi-laden refusal cleaned, on one line', async () => {
     const message = '\u001b]0;PWNED\u0007\u001b[2K\r\u001b[32mOK: confirmed\u001b[0m \u202eevil\u202c\nforged line';
     const url = await serve((_req, res) => {

@@ -2,7 +2,8 @@ import { API_ROUTES, ApiShapeError, checkApiResponse, routePath, type RouteContr
 import { CliError, EXIT } from './errors.js';
 import { NODE_TEXT_MAX, terminalSafe } from './output.js';
 
-const TIMEOUT_MS = 30_000;
+/** How long a request and its whole answer may take. */
+export const TIMEOUT_MS = 30_000;
 /** The largest answer read from a node; a bigger one is refused rather than buffered (F8). */
 export const MAX_REPLY_BYTES = 8 * 1024 * 1024;
 
@@ -16,6 +17,7 @@ export class NodeClient {
   constructor(
     readonly baseUrl: string,
     private readonly token?: string,
+    private readonly timeoutMs = TIMEOUT_MS,
   ) {}
 
   get hasToken(): boolean {
@@ -34,8 +36,27 @@ export class NodeClient {
    * route needs the token; no other request carries it, so a node only learns it when it is needed.
    */
   private async request<T>(method: string, path: string, body?: unknown, answers: readonly number[] = [], auth = false): Promise<T> {
-    let res: Response;
     const abort = new AbortController();
+    // One timer for the request and the whole body, held here until the answer is read: the signal of
+    // AbortSignal.any([..., AbortSignal.timeout()]) could be collected on Node 20 and never fire, so a
+    // node that sent headers and then a byte a second held the CLI for good.
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      abort.abort();
+    }, this.timeoutMs);
+    try {
+      return await this.exchange<T>(method, path, body, answers, auth, abort);
+    } catch (e) {
+      if (timedOut && !(e instanceof NodeApiError)) throw new CliError(`the node at ${this.baseUrl} did not answer ${path} within ${this.timeoutMs / 1000} s`, EXIT.node);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async exchange<T>(method: string, path: string, body: unknown, answers: readonly number[], auth: boolean, abort: AbortController): Promise<T> {
+    let res: Response;
     try {
       res = await fetch(this.baseUrl + path, {
         method,
@@ -46,7 +67,7 @@ export class NodeClient {
         body: body === undefined ? undefined : JSON.stringify(body),
         // A node never redirects; following one would send the request (and token) elsewhere.
         redirect: 'error',
-        signal: AbortSignal.any([abort.signal, AbortSignal.timeout(TIMEOUT_MS)]),
+        signal: abort.signal,
       });
     } catch (e) {
       if (isRedirect(e)) throw new CliError(`the node at ${this.baseUrl} answered ${path} with a redirect, which a HackCoin node never sends: not followed (check --node URL)`, EXIT.node);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { NODE_TEXT_MAX, Output, table, terminalSafe } from './output.js';
+import { NODE_TEXT_MAX, Output, jsonSafe, table, terminalSafe } from './output.js';
 
 const HOSTILE = '\u001b]0;PWNED\u0007\u001b[2K\r\u001b[32mOK: confirmed\u001b[0m';
 
@@ -73,5 +73,16 @@ describe('Output', () => {
     const err = capture(process.stderr);
     new Output(true).note(`health: ${HOSTILE}`);
     expect(err).toEqual(['health: \uFFFDOK: confirmed\n']);
+  });
+});
+
+describe('jsonSafe', () => {
+  it('escapes what JSON.stringify leaves raw and a terminal acts on, and parses back to the same value', () => {
+    const value = { reason: 'a\u202eb\u009b31m\u2028c\u0085', n: 1, list: ['\u2066x\u2069'] };
+    const text = jsonSafe(value);
+    expect(/[\u0080-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(text)).toBe(false);
+    expect(text).toContain('a\\u202eb\\u009b31m\\u2028c\\u0085');
+    expect(JSON.parse(text)).toEqual(value);
+    expect(jsonSafe({ ok: 'ünïcödé ✓ 漢字' })).toBe(JSON.stringify({ ok: 'ünïcödé ✓ 漢字' }, null, 2));
   });
 });

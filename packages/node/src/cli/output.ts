@@ -5,10 +5,10 @@ export class Output {
   /**
    * `text` is the human form: one line, or an array of lines. Each line passes through terminalSafe, as
    * commands fill them with strings from the node (revert reasons, event names, peer addresses...); the
-   * --json document needs no such care, JSON.stringify escapes every control character.
+   * --json document is written by jsonSafe (JSON.stringify leaves C1 controls and bidi marks raw).
    */
   result(value: unknown, text: string | string[]): void {
-    if (this.json) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    if (this.json) process.stdout.write(`${jsonSafe(value)}\n`);
     else process.stdout.write(`${(Array.isArray(text) ? text : [text]).map((l) => terminalSafe(l)).join('\n')}\n`);
   }
 
@@ -16,6 +16,18 @@ export class Output {
   note(text: string): void {
     process.stderr.write(`${terminalSafe(text)}\n`);
   }
+}
+
+/**
+ * Characters JSON.stringify writes raw that a terminal acts on or that reorder the text around them: C1
+ * controls (U+009B is CSI), bidi marks, embeddings, overrides and isolates, and the line and paragraph
+ * separators. Escaped as \uXXXX, the document parses to the same value.
+ */
+const JSON_UNSAFE = /[\u0080-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** `value` as an indented JSON document whose text is inert on a terminal. */
+export function jsonSafe(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function table(rows: string[][]): string[] {
