@@ -128,6 +128,14 @@ describe('hackcoin wallet against a hostile node', { timeout: 120_000 }, () => {
     expect(posted).toEqual([]);
   });
 
+  it('signs nothing at a confirmed nonce its proof at the tip does not show (a node claiming 7 for 0 got a payment it could replay once the gap filled)', async () => {
+    rewrite = (path, body) => (path.startsWith('/api/address/') ? { ...body, nonce: '7', nextNonce: '7', pending: [] } : body);
+    const r = await send(['--from', first]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/has sent 7 transaction\(s\), its proof at height \d+ says 0: refusing to sign/);
+    expect(posted).toEqual([]);
+  });
+
   it('does not believe a transaction id other than the one it signed, and says what it handed over', async () => {
     rewrite = (path, b) => (path === '/api/transactions' ? { ...b, id: 'ee'.repeat(32) } : b);
     const r = await send(['--from', second]);

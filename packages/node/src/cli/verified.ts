@@ -28,3 +28,28 @@ export async function verifiedAccounts(ctx: CommandContext, addresses: readonly 
   }
   return out;
 }
+
+/**
+ * Before anything is signed: the sender's confirmed nonce, as the node told it, must be the one its
+ * proof at the tip (one confirmation) shows. A node claiming a higher one got a transaction signed at
+ * a nonce the network could not use yet, to hold back and broadcast once the user's later sends
+ * filled the gap, paying twice. The pending run above it is checked by its signatures (chain-info).
+ */
+export async function checkProvenNonce(ctx: CommandContext, address: string, claimed: bigint): Promise<void> {
+  const params = await networkParams(ctx.node, ctx.opts);
+  const client = new LightClient(httpProofSource(ctx.opts.nodeUrl), params, 1);
+  let proven: VerifiedAccount;
+  try {
+    await client.sync();
+    proven = await client.account(parseAddress(address));
+  } catch (e) {
+    if (e instanceof UntrustworthyNode) throw new CliError(`node ${ctx.opts.nodeUrl} is untrustworthy: ${e.message}`, EXIT.node);
+    throw e;
+  }
+  if (proven.nonce !== claimed) {
+    throw new CliError(
+      `the node says ${address} has sent ${claimed} transaction(s), its proof at height ${proven.height} says ${proven.nonce}: refusing to sign (if a block just arrived, try again)`,
+      EXIT.node,
+    );
+  }
+}

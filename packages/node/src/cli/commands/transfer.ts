@@ -19,6 +19,7 @@ import { ownAddress, ownAddresses } from '../own-addresses.js';
 import { confirm, interactive } from '../prompt.js';
 import { existingPassword } from '../secrets.js';
 import { readKeystore, unlockWallet } from '../store.js';
+import { checkProvenNonce } from '../verified.js';
 
 export interface TransferSpec {
   to: string;
@@ -115,6 +116,7 @@ export interface SignedSpec {
 export async function confirmAndSign(ctx: CommandContext, spec: SignedSpec): Promise<{ raw: string; id: string }> {
   const { opts } = ctx;
   const dryRun = opts.flags['dry-run'] === true;
+  await checkProvenNonce(ctx, spec.sender.address, spec.sender.nonce);
   // --json changes what is printed, not whether a person at a terminal is asked.
   if (!dryRun && opts.flags.yes !== true && interactive()) {
     if (!(await confirm(`${spec.question}, nonce ${spec.sender.nextNonce}, on ${spec.network}. Send?`))) throw new CliError('cancelled; nothing was sent', EXIT.cancelled);
