@@ -38,4 +38,17 @@ describe('the contract review', () => {
     render(<ContractReview tx={tx} onConfirm={() => undefined} onCancel={() => undefined} />);
     expect(screen.getByTestId('review-call').textContent).toBe('transfer("0xAB⟨U+200B⟩", 5)');
   });
+
+  it('will not sign a maximum fee above the cap until it is acknowledged', () => {
+    const onConfirm = vi.fn();
+    render(<ContractReview tx={tx} onConfirm={onConfirm} onCancel={() => undefined} />);
+    // 1,000,000 gas × 1,000: 10 HCK, over the 0.1 HCK cap, though a small share of the node's figure.
+    expect(screen.getByTestId('review-fee-warning').textContent).toContain('The maximum fee of 10 HCK is above 0.1 HCK');
+    const confirm = screen.getByRole('button', { name: 'Confirm and send' });
+    expect((confirm as HTMLButtonElement).disabled).toBe(true);
+    act(() => screen.getByTestId('review-fee-accept').click());
+    expect((confirm as HTMLButtonElement).disabled).toBe(false);
+    act(() => confirm.click());
+    expect(onConfirm).toHaveBeenCalledTimes(1);
+  });
 });

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Button } from '../../components/Button';
 import { formatHckAmount } from '../../lib/amount';
 import { visibleText } from '../../lib/visible-text';
@@ -24,9 +25,11 @@ const SOURCE = { typed: 'as you entered it', estimate: "from the node's estimate
  * it runs, what it sends and the most it can cost (gas limit × gas price),
  * with the balance left in that worst case. The balance is the proven one less
  * this browser's pending sends once proven, else the node's figure while the
- * node is trusted, as in the wallet's Send. Nothing is signed until Confirm.
+ * node is trusted, as in the wallet's Send. Nothing is signed until Confirm, and a
+ * fee the review names must be acknowledged first, as in Send.
  */
 export function ContractReview({ tx, onConfirm, onCancel }: { tx: ReviewedContractTx; onConfirm: () => void; onCancel: () => void }) {
+  const [feeAccepted, setFeeAccepted] = useState(false);
   const info = useAddressInfo(tx.from, 1, 1);
   const proven = useVerifiedSpendable(tx.from);
   const flagged = useNodeDistrust();
@@ -62,6 +65,10 @@ export function ContractReview({ tx, onConfirm, onCancel }: { tx: ReviewedContra
               ))}
             </ul>
             {tx.gas.priceFrom === 'estimate' && <p className="mt-1">The gas price came from the node's fee estimate, which miners can raise. Cancel and enter a gas price to pay less.</p>}
+            <label className="mt-2 flex items-start gap-2">
+              <input type="checkbox" className="mt-1" checked={feeAccepted} onChange={(e) => setFeeAccepted(e.target.checked)} data-testid="review-fee-accept" />
+              <span>I have checked it: authorise a maximum fee of {formatHckAmount(maxFee)}.</span>
+            </label>
           </div>
         )}
         <dl className="grid grid-cols-1 gap-x-3 gap-y-1 text-sm sm:grid-cols-[8rem_1fr]">
@@ -83,7 +90,7 @@ export function ContractReview({ tx, onConfirm, onCancel }: { tx: ReviewedContra
           </p>
         )}
         <div className="flex flex-wrap gap-2">
-          <Button onClick={onConfirm} disabled={verdict.overBalance}>
+          <Button onClick={onConfirm} disabled={verdict.overBalance || (verdict.warnings.length > 0 && !feeAccepted)}>
             Confirm and send
           </Button>
           {/* Focus starts on Cancel: a stray Enter must not sign. */}

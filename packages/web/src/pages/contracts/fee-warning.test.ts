@@ -4,14 +4,20 @@ import { checkFee, checkSendFee, SEND_FEE_CAP } from './fee-warning';
 const HCK = 100_000_000n;
 
 describe('checkFee', () => {
-  it('says nothing about a fee within 10 % of the balance at a price within 10× the floor', () => {
-    expect(checkFee({ maxFee: 10n * HCK, value: 0n, gasPrice: 10n, minGasPrice: 1n, available: 100n * HCK })).toEqual({ warnings: [], overBalance: false });
+  it('says nothing about a maximum fee within the cap and 10 % of the balance at a price within 10× the floor', () => {
+    expect(checkFee({ maxFee: SEND_FEE_CAP, value: 0n, gasPrice: 10n, minGasPrice: 1n, available: 100n * HCK })).toEqual({ warnings: [], overBalance: false });
+  });
+
+  it('names a maximum fee above the cap whatever the balance and floor the node gave (1,000 HCK passed unnamed)', () => {
+    const cap = 'The maximum fee of 1,000 HCK is above 0.1 HCK, the most a transaction pays without asking.';
+    expect(checkFee({ maxFee: 1_000n * HCK, value: 0n, gasPrice: 10_000n, minGasPrice: 5_000n, available: 20_000n * HCK }).warnings).toEqual([cap]);
+    expect(checkFee({ maxFee: 1_000n * HCK, value: 0n, gasPrice: 1n, available: null }).warnings).toEqual([cap]);
   });
 
   it('names the share of the balance a larger maximum fee takes, rounded up', () => {
     const v = checkFee({ maxFee: 76n * HCK, value: 0n, gasPrice: 3n, minGasPrice: 1n, available: 100n * HCK });
-    expect(v.warnings).toEqual(['The maximum fee is 76.0 % of your spendable balance (more than 10 %).']);
-    expect(checkFee({ maxFee: 10n * HCK + 1n, value: 0n, gasPrice: 1n, available: 100n * HCK }).warnings).toEqual(['The maximum fee is 10.1 % of your spendable balance (more than 10 %).']);
+    expect(v.warnings).toEqual(['The maximum fee of 76 HCK is above 0.1 HCK, the most a transaction pays without asking.', 'The maximum fee is 76.0 % of your spendable balance (more than 10 %).']);
+    expect(checkFee({ maxFee: 10_001n, value: 0n, gasPrice: 1n, available: 100_000n }).warnings).toEqual(['The maximum fee is 10.1 % of your spendable balance (more than 10 %).']);
   });
 
   it('names a gas price above 10× the node minimum, and only when the minimum is known', () => {
@@ -22,7 +28,7 @@ describe('checkFee', () => {
   it('marks value plus maximum fee above the balance, and judges nothing against an unknown balance', () => {
     expect(checkFee({ maxFee: HCK, value: 99n * HCK + 1n, gasPrice: 1n, available: 100n * HCK }).overBalance).toBe(true);
     expect(checkFee({ maxFee: HCK, value: 99n * HCK, gasPrice: 1n, available: 100n * HCK }).overBalance).toBe(false);
-    expect(checkFee({ maxFee: 1_000n * HCK, value: 0n, gasPrice: 1n, available: null })).toEqual({ warnings: [], overBalance: false });
+    expect(checkFee({ maxFee: HCK / 10n, value: 0n, gasPrice: 1n, available: null })).toEqual({ warnings: [], overBalance: false });
     expect(checkFee({ maxFee: 1n, value: 0n, gasPrice: 1n, available: 0n })).toEqual({ warnings: ['The maximum fee is more than your spendable balance of 0.'], overBalance: true });
   });
 });

@@ -11,7 +11,10 @@ import { formatHckAmount } from '../../lib/amount';
 
 /** A (maximum) fee above this share of the spendable balance is called out. */
 export const FEE_SHARE_PERCENT = 10n;
-/** A plain send's fee above this is called out: the command-line wallet's default --max-fee (Core's -maxtxfee). */
+/**
+ * A plain send's fee, or a contract transaction's maximum fee, above this is called out: the
+ * command-line wallet's default --max-fee (Core's -maxtxfee).
+ */
 export const SEND_FEE_CAP = COIN / 10n;
 /** A gas price above this multiple of the node's minimum is called out. */
 export const GAS_PRICE_MULTIPLE = 10n;
@@ -45,7 +48,10 @@ function shareWarning(what: string, fee: bigint, available: bigint | null): stri
 }
 
 export function checkFee(c: FeeCheck): FeeVerdict {
-  const warnings = shareWarning('maximum fee', c.maxFee, c.available);
+  // Above the cap whatever the balance: a node that blocks verification also picks the balance judged
+  // against, and the gas floor the price is compared with is its own figure too.
+  const warnings = c.maxFee > SEND_FEE_CAP ? [`The maximum fee of ${formatHckAmount(c.maxFee)} is above ${formatHckAmount(SEND_FEE_CAP)}, the most a transaction pays without asking.`] : [];
+  warnings.push(...shareWarning('maximum fee', c.maxFee, c.available));
   if (c.minGasPrice !== undefined && c.minGasPrice > 0n && c.gasPrice > c.minGasPrice * GAS_PRICE_MULTIPLE) {
     warnings.push(`The gas price ${c.gasPrice.toLocaleString('en-US')} is ${(c.gasPrice / c.minGasPrice).toLocaleString('en-US')}× the node's minimum of ${c.minGasPrice.toLocaleString('en-US')} (more than ${GAS_PRICE_MULTIPLE}×).`);
   }
