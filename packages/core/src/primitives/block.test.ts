@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { blockCoinbase, blockHash, blockSize, blockTxAt, computeMerkleRoot, decodeBlock, encodeBlock, type Block } from './block.js';
+import { blockCoinbase, blockHash, blockSize, blockTxAt, blockTxsAt, computeMerkleRoot, decodeBlock, encodeBlock, type Block } from './block.js';
 import { genesisBlock } from '../consensus/genesis.js';
 import { encodeHeader, headerHash } from './header.js';
 import { encodeTx, signTransfer, txHash, type CoinbaseTx } from './transaction.js';
@@ -105,6 +105,11 @@ describe('blockTxAt', () => {
         const decoded = decodeBlock(raw).txs;
         decoded.forEach((tx, i) => expect(bytesToHex(encodeTx(blockTxAt(raw, i)!))).toBe(bytesToHex(encodeTx(tx))));
         expect([blockTxAt(raw, all.length), blockTxAt(raw, -1)]).toEqual([undefined, undefined]);
+        // Several at once, in any order and repeated, read in one walk.
+        const asked = [all.length - 1, 0, all.length, all.length - 1, -1];
+        expect(blockTxsAt(raw, asked).map((tx) => (tx ? bytesToHex(encodeTx(tx)) : undefined))).toEqual(
+          asked.map((i) => (decoded[i] ? bytesToHex(encodeTx(decoded[i]!)) : undefined)),
+        );
       }),
       { numRuns: 60 },
     );

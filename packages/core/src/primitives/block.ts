@@ -37,12 +37,31 @@ export function decodeBlock(bytes: Uint8Array): Block {
  * request of a few bytes.
  */
 export function blockTxAt(bytes: Uint8Array, index: number): Transaction | undefined {
+  return blockTxsAt(bytes, [index])[0];
+}
+
+/** Transactions `indexes` of an encoded block (undefined for each past its last), in one walk of it. */
+export function blockTxsAt(bytes: Uint8Array, indexes: readonly number[]): (Transaction | undefined)[] {
   const r = new BufferReader(bytes);
   readHeader(r);
   const count = r.varint();
-  if (!Number.isSafeInteger(index) || index < 0 || index >= count) return undefined;
-  for (let i = 0; i < index; i++) skipTx(r);
-  return readTx(r);
+  const out: (Transaction | undefined)[] = indexes.map(() => undefined);
+  const wanted = indexes
+    .map((index, at) => ({ index, at }))
+    .filter(({ index }) => Number.isSafeInteger(index) && index >= 0 && index < count)
+    .sort((a, b) => a.index - b.index);
+  let next = 0;
+  let last: Transaction | undefined;
+  for (const { index, at } of wanted) {
+    // Sorted: an index asked twice is the one just read.
+    if (index >= next) {
+      for (; next < index; next++) skipTx(r);
+      last = readTx(r);
+      next = index + 1;
+    }
+    out[at] = last;
+  }
+  return out;
 }
 
 /** Encoded size without building the encoding: validation checks it before anything is stored. */

@@ -1,5 +1,5 @@
 import {
-  blockTxAt,
+  blockTxsAt,
   type Transaction,
   RuleError,
   reject,
@@ -340,11 +340,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
    * null if the block's data or that transaction is not there.
    */
   async getTx(entry: ChainEntry, index: number): Promise<Transaction | null> {
-    await this.settled();
-    const cached = this.blockCache.get(entry.id) ?? this.unstored.get(entry.id);
-    if (cached) return cached.txs[index] ?? null;
-    const raw = await this.db.get(key(Prefix.block, entry.hash));
-    return raw ? (blockTxAt(raw, index) ?? null) : null;
+    return (await this.getTxs(entry, [index])).txs[0]!;
   }
 
   /**
@@ -356,7 +352,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const cached = this.blockCache.get(entry.id) ?? this.unstored.get(entry.id);
     if (cached) return { txs: indexes.map((i) => cached.txs[i] ?? null), read: 0 };
     const raw = await this.db.get(key(Prefix.block, entry.hash));
-    return { txs: indexes.map((i) => (raw ? (blockTxAt(raw, i) ?? null) : null)), read: raw?.length ?? 0 };
+    if (!raw) return { txs: indexes.map(() => null), read: 0 };
+    return { txs: blockTxsAt(raw, indexes).map((tx) => tx ?? null), read: raw.length };
   }
 
   async getRawBlock(entry: ChainEntry): Promise<Uint8Array | null> {

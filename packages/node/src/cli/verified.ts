@@ -1,4 +1,4 @@
-import { LightClient, UntrustworthyNode, httpProofSource, parseAddress, type VerifiedAccount } from '@hackcoin/core';
+import { LightClient, UntrustworthyNode, httpProofSource, parseAddress, type ConsensusParams, type VerifiedAccount } from '@hackcoin/core';
 import { networkParams } from './chain-info.js';
 import type { CommandContext } from './context.js';
 import { CliError, EXIT, usageError } from './errors.js';
@@ -17,7 +17,12 @@ function confirmations(flag: string | undefined, network: string): number {
  */
 export async function verifiedAccounts(ctx: CommandContext, addresses: readonly string[]): Promise<Map<string, VerifiedAccount>> {
   const params = await networkParams(ctx.node, ctx.opts);
-  const client = new LightClient(httpProofSource(ctx.opts.nodeUrl), params, confirmations(ctx.opts.flags.confirmations, params.network));
+  return provenAccounts(ctx, params, addresses, confirmations(ctx.opts.flags.confirmations, params.network));
+}
+
+/** Each address's account through proofs against the node's headers checked from genesis, `depth` confirmations deep. */
+async function provenAccounts(ctx: CommandContext, params: ConsensusParams, addresses: readonly string[], depth: number): Promise<Map<string, VerifiedAccount>> {
+  const client = new LightClient(httpProofSource(ctx.opts.nodeUrl), params, depth);
   const out = new Map<string, VerifiedAccount>();
   try {
     await client.sync();
@@ -36,16 +41,7 @@ export async function verifiedAccounts(ctx: CommandContext, addresses: readonly 
  * filled the gap, paying twice. The pending run above it is checked by its signatures (chain-info).
  */
 export async function checkProvenNonce(ctx: CommandContext, address: string, claimed: bigint): Promise<void> {
-  const params = await networkParams(ctx.node, ctx.opts);
-  const client = new LightClient(httpProofSource(ctx.opts.nodeUrl), params, 1);
-  let proven: VerifiedAccount;
-  try {
-    await client.sync();
-    proven = await client.account(parseAddress(address));
-  } catch (e) {
-    if (e instanceof UntrustworthyNode) throw new CliError(`node ${ctx.opts.nodeUrl} is untrustworthy: ${e.message}`, EXIT.node);
-    throw e;
-  }
+  const proven = (await provenAccounts(ctx, await networkParams(ctx.node, ctx.opts), [address], 1)).get(address)!;
   if (proven.nonce !== claimed) {
     throw new CliError(
       `the node says ${address} has sent ${claimed} transaction(s), its proof at height ${proven.height} says ${proven.nonce}: refusing to sign (if a block just arrived, try again)`,

@@ -42,6 +42,10 @@ function percentOf(part: bigint, whole: bigint): string {
   return `${tenths / 10n}.${tenths % 10n} %`;
 }
 
+function capWarning(what: string, fee: bigint, payer: string): string[] {
+  return fee > SEND_FEE_CAP ? [`The ${what} of ${formatHckAmount(fee)} is above ${formatHckAmount(SEND_FEE_CAP)}, the most ${payer} pays without asking.`] : [];
+}
+
 function shareWarning(what: string, fee: bigint, available: bigint | null): string[] {
   if (available === null || fee <= 0n || fee * 100n <= available * FEE_SHARE_PERCENT) return [];
   return [available > 0n ? `The ${what} is ${percentOf(fee, available)} of your spendable balance (more than ${FEE_SHARE_PERCENT} %).` : `The ${what} is more than your spendable balance of 0.`];
@@ -50,8 +54,7 @@ function shareWarning(what: string, fee: bigint, available: bigint | null): stri
 export function checkFee(c: FeeCheck): FeeVerdict {
   // Above the cap whatever the balance: a node that blocks verification also picks the balance judged
   // against, and the gas floor the price is compared with is its own figure too.
-  const warnings = c.maxFee > SEND_FEE_CAP ? [`The maximum fee of ${formatHckAmount(c.maxFee)} is above ${formatHckAmount(SEND_FEE_CAP)}, the most a transaction pays without asking.`] : [];
-  warnings.push(...shareWarning('maximum fee', c.maxFee, c.available));
+  const warnings = [...capWarning('maximum fee', c.maxFee, 'a transaction'), ...shareWarning('maximum fee', c.maxFee, c.available)];
   if (c.minGasPrice !== undefined && c.minGasPrice > 0n && c.gasPrice > c.minGasPrice * GAS_PRICE_MULTIPLE) {
     warnings.push(`The gas price ${c.gasPrice.toLocaleString('en-US')} is ${(c.gasPrice / c.minGasPrice).toLocaleString('en-US')}× the node's minimum of ${c.minGasPrice.toLocaleString('en-US')} (more than ${GAS_PRICE_MULTIPLE}×).`);
   }
@@ -64,6 +67,5 @@ export function checkFee(c: FeeCheck): FeeVerdict {
  * any of these before it signs.
  */
 export function checkSendFee(fee: bigint, available: bigint | null): string[] {
-  const warnings = fee > SEND_FEE_CAP ? [`The fee of ${formatHckAmount(fee)} is above ${formatHckAmount(SEND_FEE_CAP)}, the most a send pays without asking.`] : [];
-  return [...warnings, ...shareWarning('fee', fee, available)];
+  return [...capWarning('fee', fee, 'a send'), ...shareWarning('fee', fee, available)];
 }
