@@ -133,6 +133,34 @@ describe('Syncer: headers-first with anti-DoS', () => {
     expect(local.chain.tip.id).toBe(honest.chain.tip.id);
   });
 
+  it('ends a headers session that has not beaten our tip by its deadline, unbanned, and gives its slot to the next peer', async () => {
+    const local = await fixture();
+    const honest = await copyOf(await local.mine(20), 20);
+    await honest.mine(30);
+    // A fork from genesis with less work than our tip, dripped in full batches, each answer taking
+    // ten minutes of our clock: every batch extends it, so only a deadline ends the session early.
+    const alt = await fixture();
+    const fork = (await alt.mine(19, { miner: W.alice })).map((b) => b.header);
+    const drip = (id: string, sent: Record<string, number>) => ({
+      headers: async (locator: Uint8Array[]) => {
+        const from = fork.findIndex((hd) => hashToHex(headerHash(hd)) === hashToHex(locator[0]!)) + 1;
+        sent[id] = (sent[id] ?? 0) + 1;
+        local.clock.now += 600;
+        return fork.slice(from, from + 5);
+      },
+    });
+    const sent: Record<string, number> = {};
+    const drippers = Object.fromEntries(['d0', 'd1', 'd2', 'd3'].map((id) => [id, { fx: alt, claim: 10n ** 30n, behaviour: drip(id, sent), direction: 'inbound' as const }]));
+    const h = harness(local, { ...drippers, honest: { fx: honest, direction: 'inbound' } }, { maxHeaders: 5, presyncBaseMs: 15 * 60_000 });
+    await h.run();
+    expect(local.chain.tip.id).toBe(honest.chain.tip.id);
+    for (const id of ['d0', 'd1', 'd2', 'd3']) {
+      // The four sessions share our clock: past 15 minutes (plus a few for our tip's age) after at most
+      // two answers each, before the fork's fourth batch, which would end it short of the claim (lowWork).
+      expect([id, sent[id]! <= 2, h.peers.offencesOf(id), h.peers.get(id)!.syncFailures]).toEqual([id, true, [], 1]);
+    }
+  });
+
   it('drops a peer that replays headers we have, and still syncs from the honest one', async () => {
     const honest = await fixture();
     const blocks = await honest.mine(40);

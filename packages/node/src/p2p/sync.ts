@@ -53,7 +53,7 @@ export interface SyncDeps {
   onDone: (r: SyncResult) => void;
   now?: () => number;
   /** Smaller figures let unit tests reach the PRESYNC/REDOWNLOAD and staller paths with short chains. */
-  tuning?: { hold?: number; commitEvery?: number; stallMs?: number };
+  tuning?: { hold?: number; commitEvery?: number; stallMs?: number; maxHeaders?: number; presyncBaseMs?: number };
 }
 
 const STALL_MS = 15_000;
@@ -62,6 +62,16 @@ const REFRESH_GAP_MS = 200;
 const MAX_SESSIONS = 4;
 const COMMIT_EVERY = 256;
 const MAX_BACKOFF_MS = 5 * 60_000;
+/**
+ * A headers download must reach a chain that beats our tip within this, plus PRESYNC_PER_HEADER_MS
+ * for each header our clock says the network has made since our tip (Core's
+ * HEADERS_DOWNLOAD_TIMEOUT_BASE and _PER_HEADER). A peer answering each request just inside its
+ * timeout with a long chain of cheap headers that never beats the tip would otherwise hold a
+ * session slot for as long as its chain lasts. The estimate comes from our clock, not from the
+ * peer's claimed height, which is free to inflate.
+ */
+const PRESYNC_BASE_MS = 15 * 60_000;
+const PRESYNC_PER_HEADER_MS = 1;
 
 type Outcome = 'done' | 'behind' | 'failed';
 
@@ -120,7 +130,9 @@ export class Syncer {
       .filter((p) => !this.sessions.has(p.peerId) && p.offersMoreThan(work))
       // Peers we chose to dial first, as Core picks its headers-sync peer among outbound ones: a claim of
       // work is free to make, and inbound strangers making the biggest ones would always be asked first.
-      .sort((a, b) => outboundFirst(a, b) || a.syncFailures - b.syncFailures || (b.status!.chainWork > a.status!.chainWork ? 1 : -1));
+      // Not by claimed work: that is free too, and the biggest liars would be asked first whenever they
+      // outnumber the outbound peers. Among equals, the order peers arrived in.
+      .sort((a, b) => outboundFirst(a, b) || a.syncFailures - b.syncFailures);
     for (const p of candidates) {
       if (this.sessions.size >= MAX_SESSIONS) break;
       this.startSession(p);
@@ -309,6 +321,8 @@ export class Syncer {
   private async presync(peer: PeerState): Promise<HeaderTrail | undefined> {
     const chain = this.d.chain;
     const claimed = peer.status?.chainWork ?? 0n;
+    const maxHeaders = this.d.tuning?.maxHeaders ?? LIMITS.maxHeaders;
+    const deadline = this.clock() + this.presyncBudgetMs();
     let trail: HeaderTrail | undefined;
     /** Where to ask from again after a full batch of our own main chain (see below). */
     let resume: ChainEntry | undefined;
@@ -332,7 +346,7 @@ export class Syncer {
       const target = chain.tip.chainWork > this.d.minChainWork ? chain.tip.chainWork : this.d.minChainWork;
       if (trail.work > target) return trail;
       const tipEntry = chain.getEntry(trail.tip.id);
-      if (tipEntry && chain.isMain(tipEntry) && headers.length === LIMITS.maxHeaders && tipEntry.height > (resume?.height ?? -1)) {
+      if (tipEntry && chain.isMain(tipEntry) && headers.length === maxHeaders && tipEntry.height > (resume?.height ?? -1)) {
         // The locator thins out with depth (its steps double), so below a fork deeper than a few thousand blocks the
         // peer's answer can start that far under it and fill a whole batch with blocks we have. Ask on from the last
         // one, as Core does. Each such round must end higher up our chain than the one before, so a peer sending the
@@ -347,13 +361,29 @@ export class Syncer {
         peer.syncBackoffUntil = Date.now() + DOWNLOAD.backoffMs;
         return undefined;
       }
-      if (headers.length < LIMITS.maxHeaders) {
+      if (headers.length < maxHeaders) {
         // Its chain ended. Honest peers' work only grows, so less than the status claimed is a lie.
         if (trail.work < claimed) this.d.peers.misbehave(peer.peerId, 'lowWork', `claimed work ${claimed.toString(16)}, headers add up to ${trail.work.toString(16)}`);
         return undefined;
       }
+      if (this.clock() > deadline) {
+        // Slow is not proof of a lie (Core disconnects such a peer without a ban): the session ends
+        // as a failure, so the peer rests and its slot goes to the next candidate.
+        throw new Error(`headers from ${short(peer.peerId)} did not beat our tip within ${this.presyncBudgetMs()} ms (${trail.height - trail.fork.height} headers)`);
+      }
       this.noteProgress();
     }
+  }
+
+  private clock(): number {
+    return (this.d.now ?? Date.now)();
+  }
+
+  /** PRESYNC_BASE_MS plus PRESYNC_PER_HEADER_MS per block interval our clock is past the tip's time. */
+  private presyncBudgetMs(): number {
+    const { tip, params } = this.d.chain;
+    const behind = Math.max(0, Math.floor(this.clock() / 1000) - tip.header.time);
+    return (this.d.tuning?.presyncBaseMs ?? PRESYNC_BASE_MS) + PRESYNC_PER_HEADER_MS * Math.ceil(behind / params.targetSpacing);
   }
 
   private openTrail(first: BlockHeader): HeaderTrail {
@@ -361,7 +391,7 @@ export class Syncer {
     if (!fork) throw new HeaderFault('badHeaders', 'first header does not connect to our locator');
     // Core's BLOCK_FAILED_CHILD: no header on a failed block is worth a body.
     if (fork.status & Status.invalid) throw new HeaderFault('invalidHeader', `headers build on ${fork.id.slice(0, 16)}, known to be invalid`);
-    const now = Math.floor((this.d.now ?? Date.now)() / 1000);
+    const now = Math.floor(this.clock() / 1000);
     return new HeaderTrail(fork, this.d.chain, { hold: this.d.tuning?.hold ?? LIMITS.maxHeaders, commitEvery: this.d.tuning?.commitEvery ?? COMMIT_EVERY, now });
   }
 
