@@ -476,6 +476,31 @@ describe('Chain: fork choice and reorganisation', () => {
     expect(await fx.balance(W.minerB)).toBe(100n * COIN);
   });
 
+  it('checks no signature again when a reorg reconnects a block that passed every rule: an invalid child on an equal-work branch costs states, not signatures', async () => {
+    const fx = await fixture();
+    await fx.mine(3);
+    const side = await fx.branch();
+    await fx.mempool.add(fx.tx(W.minerA, W.alice, 1n * COIN, { nonce: 0n }));
+    await fx.mine(1);
+    const tip = fx.chain.tip;
+    expect((await fx.chain.processBlock(side.next({ txs: [fx.tx(W.minerA, W.bob, 1n * COIN, { nonce: 0n })] }))).status).toBe('side');
+    const again = side.clone();
+    const verify = fx.backend.verify.bind(fx.backend);
+    let checks = 0;
+    (fx.backend as { verify: typeof verify }).verify = (...a) => (checks++, verify(...a));
+    const trigger = async (fill: number): Promise<number> => {
+      checks = 0;
+      const child = (fill === 1 ? side : again).next({ stateRoot: new Uint8Array(32).fill(fill) });
+      expect((await rejection(fx.chain.processBlock(child))).code).toBe('bad-state-root');
+      expect([fx.chain.tip, isInvalid(fx.chain.getEntry(idOf(child)))]).toEqual([tip, true]);
+      await fx.settle();
+      return checks;
+    };
+    // The branch's block is checked once, the first time a reorg reaches it; the tip's, never again.
+    expect([await trigger(1), await trigger(2)]).toEqual([1, 0]);
+    expect(await fx.account(W.alice)).toEqual({ balance: 1n * COIN, nonce: 0n });
+  });
+
   it('marks an invalid block of a heavier branch invalid and returns to the valid chain, keeping the mempool', async () => {
     const fx = await fixture();
     await fx.mine(3);

@@ -961,7 +961,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
    * failed signature outranks whatever the transition concluded.
    */
   private async connectTip(entry: ChainEntry, block: Block): Promise<void> {
-    const sigs = this.verifier?.forBlock(block);
+    const sigs = entry.status & Status.valid ? undefined : this.verifier?.forBlock(block);
     try {
       await this.connectChecked(entry, block, sigs?.backend ?? this.backend, sigs);
     } catch (e) {
@@ -978,7 +978,12 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const reading = this.blockAccountReader(blockAccounts(block, backend));
     // Awaited below; marked handled in case the work in between throws first.
     reading.catch(() => undefined);
-    checkBlockSignatures(block, backend);
+    // A block that passed every rule once has the same signatures now: its transactions' hashes
+    // cover them, and the entry's hash covers those. A reorg back to it (or away and back again)
+    // checks its state, not its signatures, as Core's script cache spares a reconnected block:
+    // one cheap invalid block on a deep equal-work branch made every node check twice the
+    // branch's depth of blocks' signatures again, each time it was sent.
+    if (!(entry.status & Status.valid)) checkBlockSignatures(block, backend);
     const checked = performance.now();
     const hasContracts = block.txs.some((tx) => tx.kind === 'transfer' && tx.data.length > 0);
     const contracts = hasContracts

@@ -615,9 +615,15 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     // Blocks are disconnected tip first: re-add in nonce order, or a sender's later nonces would hit a gap.
     const back = this.takeReturned().sort((a, b) => (a.nonce < b.nonce ? -1 : a.nonce > b.nonce ? 1 : 0));
     const writes: Promise<void>[] = [];
+    // Every returned transfer was in a block this chain connected, which it did only once each of
+    // the block's signatures checked: they are not checked again. A deep reorg there and back
+    // (one cheap invalid block on an equal-work branch) otherwise checked every signature of
+    // both branches a second time here.
+    const base = this.o.backend;
+    const verified: SignatureBackend = { verify: () => true, decompress: (k) => base.decompress(k), address: base.address && ((k) => base.address!(k)) };
     for (const tx of back) {
       try {
-        writes.push((await this.addInner(tx, true, undefined, true)).written);
+        writes.push((await this.addInner(tx, true, verified, true)).written);
       } catch (e) {
         if (!(e instanceof RuleError)) throw e;
       }
