@@ -26,6 +26,11 @@ export class StratumJob {
   readonly coinb1: Uint8Array;
   readonly coinb2 = new Uint8Array(0);
   readonly branch: Uint8Array[];
+  /**
+   * What the miner's header space depends on besides its own extranonces, ntime and nonce: two
+   * jobs with the same `work` (a refresh on a quiet tip, a difficulty alias) make the same hashes.
+   */
+  readonly work: string;
 
   constructor(
     readonly id: string,
@@ -35,6 +40,11 @@ export class StratumJob {
     const full = encodeTx(placeholder);
     this.coinb1 = full.subarray(0, full.length - EXTRANONCE1_SIZE - EXTRANONCE2_SIZE).slice();
     this.branch = coinbaseMerkleBranch([new Uint8Array(32), ...template.txs.slice(1).map(txHash)]);
+    const h = template.header;
+    const w = new BufferWriter(80 + this.coinb1.length + 32 * this.branch.length);
+    w.fixed(h.prevHash, 32).u32(h.version).u32(h.bits).varBytes(this.coinb1).varBytes(this.coinb2);
+    for (const b of this.branch) w.fixed(b, 32);
+    this.work = bytesToHex(sha256d(w.finish()));
   }
 
   /** `id` names the job to the miner: a connection may be sent this work again under an alias of its own. */

@@ -4,7 +4,7 @@ import { NETWORKS, formatAddress } from '@hackcoin/core';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import { StratumTestClient, shareTargetFor, type Notify } from '../../test/helpers/stratum-client.js';
 import { StratumServer, type StratumOptions } from './server.js';
-import { CONTROL_BURST, MAX_REJECT_RUN, MAX_UNREAD_BYTES, REFUSED_SUBMIT_BURST, SUBMIT_BURST } from './session.js';
+import { CONTROL_BURST, MAX_REJECT_RUN, MAX_UNREAD_BYTES, REFUSED_SUBMIT_BURST, SUBMIT_BURST, SUPERSEDED_GRACE_MS } from './session.js';
 
 /**
  * The pool against hostile miners, in process over real sockets. The test
@@ -138,12 +138,16 @@ async function raw(port: number): Promise<{ socket: Socket; closed: () => boolea
 
 describe('connection resources', () => {
   it('closes a connection that sends requests but never reads the replies, once 1 MiB of them is unread', async () => {
-    const { server, port } = await pool();
+    const { server, port, fx } = await pool();
     const c = await raw(port);
     c.socket.write(`${JSON.stringify({ id: 1, method: 'mining.subscribe', params: [] })}\n${JSON.stringify({ id: 2, method: 'mining.authorize', params: [worker, 'x'] })}\n`);
     c.socket.pause();
+    // Job 1, sent to it on authorising, retired by a block: a stale id it was sent.
+    await until(() => server.currentJob()?.id === '1' && server.connections === 1, 'the first job');
+    await fx.mine(1);
+    await until(() => server.currentJob()?.id !== '1', 'a job on the new tip');
     // Legal submits whose replies (stale, then over the budget: neither closes the connection) echo an id as long as the request.
-    const line = `${JSON.stringify({ id: 'i'.repeat(7800), method: 'mining.submit', params: [worker, 'gone', '00000000', '00000000', '00000000'] })}\n`;
+    const line = `${JSON.stringify({ id: 'i'.repeat(7800), method: 'mining.submit', params: [worker, '1', '00000000', '00000000', '00000000'] })}\n`;
     const batch = line.repeat(64);
     // Far more than the kernel's socket buffers on both sides and the 1 MiB bound together.
     const limit = 64 * 1024 * 1024;
@@ -257,16 +261,17 @@ describe('variable difficulty', () => {
     await until(() => [honest, ...idle].every((c) => c.difficulty < start && c.jobs.length === 2), 'every connection eased down and re-sent its work');
     // Each got the same work again under an alias of its own job id.
     expect(idle.every((c) => c.jobs[1]!.jobId.startsWith(`${job.jobId}.`) && c.jobs[1]!.coinb1 === job.coinb1)).toBe(true);
-    // The honest miner's original job is still in the pool's list: a share on it is judged at its own difficulty.
+    // The honest miner's original job is still in the pool's list: a share in flight on it is taken, counted (as
+    // every share of that work, until the old id goes) at the easier difficulty of the alias.
     const old = shareBetween(honest, job, start, 1, 1);
     const easier = honest.difficulty;
     expect((await honest.submit(worker, job, old.en2, old.nonce)).result).toBe(true);
     const fresh = shareBetween(honest, honest.job, easier, start, 1000);
     expect((await honest.submit(worker, honest.job, fresh.en2, fresh.nonce)).result).toBe(true);
-    expect(credited).toEqual([start, easier]);
+    expect(credited).toEqual([easier, easier]);
   }, 20_000);
 
-  it('credits each share at the difficulty of the job id it names after a raise, once per header', async () => {
+  it('credits the same work at its easiest live job id after a raise, once per header, and at the new difficulty once the old id has gone', async () => {
     // The clock stands still: 16 quick shares make a burst far above the aimed-at rate, and vardiff raises 4x.
     const clock = { ms: Date.now() };
     const { server, port } = await pool({ now: () => clock.ms });
@@ -283,19 +288,26 @@ describe('variable difficulty', () => {
     expect(c.difficulty).toBe(4 * d);
     expect(alias.jobId.startsWith(`${job.jobId}.`)).toBe(true);
     expect(alias.clean).toBe(true);
-    // On the alias: judged and credited at 4d.
+    // While the original id is live (shares in flight), the same hashes named under the alias count
+    // at d too: credited at the id named, a miner sent each hash under the hardest id it met (2.5×).
     const hard = shareOf(c, alias, 5000);
     expect((await c.submit(worker, alias, hard.en2, hard.nonce)).result).toBe(true);
-    const low = shareBetween(c, alias, d, 4 * d, 6000);
-    expect((await c.submit(worker, alias, low.en2, low.nonce)).error?.[0]).toBe(23);
-    // On the original job: judged at d, and credited d even when the hash happens to meet 4d.
     const lucky = shareOf(c, job, 7000);
     expect((await c.submit(worker, job, lucky.en2, lucky.nonce)).result).toBe(true);
     // One header under the alias and the original job: credited once.
     expect((await c.submit(worker, job, hard.en2, hard.nonce)).error?.[0]).toBe(22);
     expect((await c.submit(worker, alias, lucky.en2, lucky.nonce)).error?.[0]).toBe(22);
-    expect(credited).toEqual([...Array(16).fill(d), 4 * d, d]);
-    expect(server.shareTotals()).toMatchObject({ accepted: 18, lowDifficulty: 1, duplicate: 2 });
+    // Past the grace the original id is stale (excused), and the alias is judged and credited at 4d.
+    clock.ms += SUPERSEDED_GRACE_MS;
+    const later = shareOf(c, job, 8000);
+    expect((await c.submit(worker, job, later.en2, later.nonce)).error?.[0]).toBe(21);
+    const hard2 = shareOf(c, alias, 9000);
+    expect((await c.submit(worker, alias, hard2.en2, hard2.nonce)).result).toBe(true);
+    const low = shareBetween(c, alias, d, 4 * d, 6000);
+    expect((await c.submit(worker, alias, low.en2, low.nonce)).error?.[0]).toBe(23);
+    expect(credited).toEqual([...Array(16).fill(d), d, d, 4 * d]);
+    expect(server.shareTotals()).toMatchObject({ accepted: 19, lowDifficulty: 1, duplicate: 2 });
+    expect(c.closed).toBe(false);
   }, 20_000);
 });
 
@@ -351,6 +363,18 @@ describe('floods of shares', () => {
     expect(server.stats().disconnects).toMatchObject({ 'rejected-shares': 1 });
   });
 
+  it(`closes a connection after ${MAX_REJECT_RUN} submits naming job ids it was never sent: unlike a stale id, one made up is not excused`, async () => {
+    const { server, port } = await pool();
+    const c = await miner(port);
+    const n = MAX_REJECT_RUN + 50;
+    const replies = answers(c, n);
+    c.writeRaw(Array.from({ length: n }, (_, i) => `${JSON.stringify({ id: 1_000_000 + i, method: 'mining.submit', params: [worker, `ff${i.toString(16)}`, '00000001', c.job.ntime, '00000000'] })}\n`).join(''));
+    const got = await replies;
+    await until(() => c.closed, 'the connection closed');
+    expect([got.length, got.every((r) => r.error?.[0] === 21)]).toEqual([MAX_REJECT_RUN, true]);
+    expect(server.stats().disconnects).toMatchObject({ 'rejected-shares': 1 });
+  });
+
   it('keeps a connection whose rejected runs are broken by accepted shares, and refuses submits beyond its budget unchecked', async () => {
     // The pool's clock held still: the budget does not refill while a loaded machine works through the lines.
     const at = Date.now();
@@ -401,10 +425,14 @@ describe('requests other than submits', () => {
 describe('submits past the budget', () => {
   it(`are refused unchecked, and close the connection once ${REFUSED_SUBMIT_BURST} more came at once`, async () => {
     const at = Date.now();
-    const { server, port } = await pool({ now: () => at });
+    const { server, port, fx } = await pool({ now: () => at });
     const c = await miner(port);
+    const old = c.job;
+    await fx.mine(1);
+    await until(() => c.job !== old, 'a job on the new tip');
     const n = SUBMIT_BURST + REFUSED_SUBMIT_BURST + 100;
-    c.writeRaw(Array.from({ length: n }, (_, i) => `${JSON.stringify({ id: 10 + i, method: 'mining.submit', params: [worker, 'gone', '00000000', c.job.ntime, '00000000'] })}\n`).join(''));
+    // A job id it was sent, retired by the block: stale, excused, and each still judged for the budget.
+    c.writeRaw(Array.from({ length: n }, (_, i) => `${JSON.stringify({ id: 10 + i, method: 'mining.submit', params: [worker, old.jobId, '00000000', c.job.ntime, '00000000'] })}\n`).join(''));
     await until(() => c.closed, 'the flooder closed');
     expect(server.stats().disconnects).toMatchObject({ 'request-flood': 1, 'rejected-shares': 0 });
     expect(server.shareTotals().stale).toBe(SUBMIT_BURST);

@@ -403,7 +403,12 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     }
     const sent = session.sentJob(jobId);
     // Only work sent to this connection counts: its extranonce1 is what makes the work its own.
-    if (sent === undefined) return this.stale(worker, address, d, 'job not found (stale)');
+    if (sent === undefined) {
+      // Excused only for an id this connection was sent: ids it never was cost nothing to make up,
+      // and excused, 128 connections sent 30,000 a second for good (HTTP p50 4 ms → 1.1 s).
+      if (session.knows(jobId)) return this.stale(worker, address, d, 'job not found (stale)');
+      return this.reject(worker, address, 'stale', d, StratumError.jobNotFound, 'job not found');
+    }
     const found = this.jobs.lookup(sent.jobId, this.o.chain.tip);
     if ('stale' in found) return this.stale(worker, address, d, found.stale);
     const { job } = found;

@@ -65,6 +65,18 @@ export interface SentJob {
   difficulty: number;
 }
 
+/** A job id sent, with the header space it names and (once other work replaced it at another difficulty) when it stops counting. */
+interface Sent extends SentJob {
+  work: string;
+  until: number;
+}
+
+/**
+ * How long an id stays good after the same work was sent again at another difficulty: shares
+ * already in flight on it still count, at the lowest difficulty among the ids of that work.
+ */
+export const SUPERSEDED_GRACE_MS = 5_000;
+
 export interface SubmitOutcome {
   accepted: boolean;
   error?: StratumErrorTuple;
@@ -100,9 +112,9 @@ export class StratumSession {
    */
   lastWork: number;
   /** Difficulty in force when each pool job was sent: a share is judged, and credited, at its job's difficulty. */
-  private readonly jobDifficulty = new Map<string, number>();
+  private readonly jobDifficulty = new Map<string, Sent>();
   /** Alias id → pool job, for work re-sent at a new difficulty. */
-  private readonly aliases = new Map<string, SentJob>();
+  private readonly aliases = new Map<string, Sent>();
   private aliasCounter = 0;
   /** The pool job this connection was last sent: what a difficulty change re-sends. */
   private lastJob: StratumJob | null = null;
@@ -127,7 +139,7 @@ export class StratumSession {
     /** The pool clock at connection: the idle review counts from it until the first submit. */
     connectedAt: number,
     /** The pool's clock (ms): the submit budget refills by it, so a test can hold it still. */
-    clock: () => number = Date.now,
+    private readonly clock: () => number = Date.now,
   ) {
     this.lastWork = connectedAt;
     this.submitBudget = new TokenBucket(SUBMIT_BURST, SUBMITS_PER_SECOND, clock);
@@ -155,10 +167,31 @@ export class StratumSession {
 
   /** The job id `id` as sent to this connection, or undefined when it was not (or is long forgotten). */
   sentJob(id: string): SentJob | undefined {
-    const alias = this.aliases.get(id);
-    if (alias) return alias;
-    const difficulty = this.jobDifficulty.get(id);
-    return difficulty === undefined ? undefined : { jobId: id, difficulty };
+    const now = this.clock();
+    const sent = this.aliases.get(id) ?? this.jobDifficulty.get(id);
+    if (!sent || sent.until <= now) return undefined;
+    // The same hashes named under several ids at several difficulties: crediting each at the id it
+    // names paid luck, as a miner sent each hash under the hardest id whose target it met (2.5×
+    // its work, measured over three vardiff steps). Each counts at the easiest live one.
+    let difficulty = sent.difficulty;
+    for (const other of this.live(sent.work, now)) difficulty = Math.min(difficulty, other.difficulty);
+    return { jobId: sent.jobId, difficulty };
+  }
+
+  /** Whether `id` is one this connection was sent and still remembers, live or not. */
+  knows(id: string): boolean {
+    return this.aliases.has(id) || this.jobDifficulty.has(id);
+  }
+
+  private *live(work: string, now: number): Iterable<Sent> {
+    for (const s of this.aliases.values()) if (s.work === work && s.until > now) yield s;
+    for (const s of this.jobDifficulty.values()) if (s.work === work && s.until > now) yield s;
+  }
+
+  /** `work` was just sent at `difficulty`: its ids at other difficulties count for a grace period more. */
+  private supersede(work: string, difficulty: number): void {
+    const now = this.clock();
+    for (const s of this.live(work, now)) if (s.difficulty !== difficulty) s.until = Math.min(s.until, now + SUPERSEDED_GRACE_MS);
   }
 
   /**
@@ -178,7 +211,8 @@ export class StratumSession {
     // Work held back or replaced since is not worth re-sending: the next notify carries the new difficulty.
     if (!job || job !== this.host.currentJob()) return;
     const alias = `${job.id}.${(++this.aliasCounter).toString(16)}`;
-    this.aliases.set(alias, { jobId: job.id, difficulty });
+    this.supersede(job.work, difficulty);
+    this.aliases.set(alias, { jobId: job.id, difficulty, work: job.work, until: Infinity });
     if (this.aliases.size > MAX_JOB_ALIASES) this.aliases.delete(this.aliases.keys().next().value as string);
     // Clean: work still in flight at the old difficulty is worth less (or nothing) than the same hashes on the alias.
     this.send({ id: null, method: 'mining.notify', params: job.notifyParams(true, alias) });
@@ -192,7 +226,8 @@ export class StratumSession {
       this.sentDifficulty = d;
       this.send({ id: null, method: 'mining.set_difficulty', params: [d] });
     }
-    this.jobDifficulty.set(job.id, d);
+    this.supersede(job.work, d);
+    this.jobDifficulty.set(job.id, { jobId: job.id, difficulty: d, work: job.work, until: Infinity });
     if (this.jobDifficulty.size > MAX_SENT_JOBS) this.jobDifficulty.delete(this.jobDifficulty.keys().next().value as string);
     this.lastJob = job;
     this.send({ id: null, method: 'mining.notify', params: job.notifyParams(clean) });
