@@ -55,6 +55,11 @@ export class AccessSet {
   }
 }
 
+/** What a deploy pays to store instrumented code `code` (GAS.codeDepositPerByte). */
+export function codeDepositGas(code: string): number {
+  return GAS.codeDepositPerByte * utf8Length(code);
+}
+
 /** The cold-code price of instrumented code `codeChars` UTF-16 code units long. */
 export function coldCodeGas(codeChars: number): number {
   return GAS.coldCodeBase + GAS.coldCodePerWord * Math.ceil(codeChars / GAS.codeWordChars);
@@ -76,5 +81,5 @@ export function storageWriteGas(key: string, previous: string | undefined, value
     return GAS.storageNewSlot + GAS.storageGrowthPerByte * Math.max(0, size - GAS.storageSlotFreeBytes);
   }
   const paid = Math.max(utf8Length(key) + utf8Length(previous), GAS.storageSlotFreeBytes);
-  return GAS.storageModify + GAS.storageGrowthPerByte * Math.max(0, size - paid);
+  return GAS.storageModify + GAS.storageRewritePerByte * Math.max(0, size - GAS.storageSlotFreeBytes) + GAS.storageGrowthPerByte * Math.max(0, size - paid);
 }

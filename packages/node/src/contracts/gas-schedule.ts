@@ -232,6 +232,15 @@ export const GAS = {
   storageModify: 2_800,
   storageGrowthPerByte: 625,
   storageSlotFreeBytes: 32,
+  /**
+   * Per UTF-8 byte of key and value beyond storageSlotFreeBytes, on every write of an existing
+   * slot: each value written lands in a new state-tree leaf, and in the block's undo data when a
+   * later write replaces it, and neither is ever deleted. Charged for growth alone, rewriting a
+   * 65,536-character CJK slot (194.5 KB) cost ~7 gas a character: ~160 MiB of disk per
+   * 200M-gas block. At 32 per byte (16 per byte made permanent, twice EVM LOG data) that block
+   * stores ~12 MB, as much as one of events.
+   */
+  storageRewritePerByte: 32,
   /** A contract transfer that makes a new account (recipient balance 0), once per recipient and transaction. */
   newAccount: 25_000,
   eventBase: 200,
@@ -247,6 +256,14 @@ export const GAS = {
   /** A contract transfer (Ethereum's value-transfer price): the recipient's account is read, changed and written. */
   transferBase: 9_000,
   nestedCallBase: 5_000,
+  /**
+   * Per UTF-8 byte of the instrumented code a deploy stores, charged before it runs. The deploy
+   * fee counts source characters, and instrumenting may multiply them (43× for `x=a+b;`
+   * repeated): 1.75 MB stored for 46M gas, 26 gas a byte with cold code. With this, a byte of
+   * stored code costs at least 62 gas (EVM CREATE: 200), a 200M-gas block at most ~3.2 MB of
+   * code; the examples' code grows ~4×, so their deposit is a small share of their deploy fee.
+   */
+  codeDepositPerByte: 50,
   /**
    * Cold code, modelled on EIP-2929/EIP-7907: the first time a transaction
    * runs a contract's code (the called contract or deployed code, each

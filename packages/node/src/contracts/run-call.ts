@@ -1,5 +1,5 @@
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten';
-import { AccessSet, storageWriteGas, utf8Length } from './access-set.js';
+import { AccessSet, codeDepositGas, storageWriteGas, utf8Length } from './access-set.js';
 import { guestError } from './errors.js';
 import { GAS, LIMITS } from './gas-schedule.js';
 import type { ContractEvent, ExecutionRequest, ExecutionResult, Transfer } from './types.js';
@@ -203,7 +203,7 @@ export function runTopCall(pool: VmPool, req: ExecutionRequest): ExecutionResult
     };
   }
   const access = new AccessSet([req.sender, req.contractAddress]);
-  const codeGas = access.code(req.contractAddress, req.code.length);
+  const codeGas = access.code(req.contractAddress, req.code.length) + (req.deploying ? codeDepositGas(req.code) : 0);
   if (codeGas > req.gasLimit) return outOfGas(req.gasLimit);
   const result = runCall(pool, { ...req, gasLimit: req.gasLimit - codeGas }, 0, access);
   return { ...result, gasUsed: result.gasUsed + codeGas };

@@ -20,7 +20,7 @@ import { QuickJsExecutor } from './executor.js';
 import { loadContractEngine } from './engine.js';
 import { MemoryChain } from './memory-chain.js';
 import { GAS } from './gas-schedule.js';
-import { coldCodeGas, storageWriteGas } from './access-set.js';
+import { codeDepositGas, coldCodeGas, storageWriteGas } from './access-set.js';
 
 const fixtures = new OpenFixtures();
 afterEach(() => fixtures.closeAll());
@@ -193,22 +193,39 @@ describe('EIP-2929 style access pricing, visible in gasUsed', () => {
     );
   });
 
-  it('charges a new slot 20,000 (up to 32 bytes), a change 2,900, and 625 per byte of growth', async () => {
+  it('charges a new slot 20,000 (up to 32 bytes), a change 2,900, 625 per byte of growth, and 32 per byte past 32 on every rewrite', async () => {
     expect(storageWriteGas('k', undefined, '1') + GAS.storageWriteBase).toBe(20_000);
     expect(storageWriteGas('k', '1', '2') + GAS.storageWriteBase).toBe(2_900);
     expect(storageWriteGas('k', '1', null) + GAS.storageDeleteBase).toBe(2_900);
     expect(storageWriteGas('k', undefined, null)).toBe(0);
     expect(storageWriteGas('k', undefined, 'x'.repeat(131))).toBe(GAS.storageNewSlot + 625 * 100);
-    expect(storageWriteGas('k', 'x'.repeat(131), 'x'.repeat(231))).toBe(GAS.storageModify + 625 * 100);
-    expect(storageWriteGas('k', 'x'.repeat(231), 'x'.repeat(131))).toBe(GAS.storageModify);
+    expect(storageWriteGas('k', 'x'.repeat(131), 'x'.repeat(231))).toBe(GAS.storageModify + 32 * 200 + 625 * 100);
+    expect(storageWriteGas('k', 'x'.repeat(231), 'x'.repeat(131))).toBe(GAS.storageModify + 32 * 100);
     // Bytes on disk are UTF-8: a three-byte character counts three.
     expect(storageWriteGas('k', undefined, '€'.repeat(20))).toBe(GAS.storageNewSlot + 625 * (1 + 60 - 32));
+    // A same-size rewrite of a 65,536-character CJK slot (helper-120: ~7 gas a character, 160 MiB per block) pays for its 196,609 bytes.
+    const cjk = '中'.repeat(65_536);
+    expect(storageWriteGas('k', cjk, cjk)).toBe(GAS.storageModify + 32 * (1 + 3 * 65_536 - 32));
 
     const chain = new MemoryChain(await loadContractEngine());
     chain.deploy('c', `export function w(v) { storage.set('k', v); }`, 'alice');
     const first = chain.call('c', 'w', [1], 'alice');
     const second = chain.call('c', 'w', [2], 'alice');
     expect(first.gasUsed - second.gasUsed).toBe(GAS.storageNewSlot - GAS.storageModify);
+  });
+});
+
+describe('code deposit', () => {
+  it('charges a deploy 50 per byte of the instrumented code it stores, before it runs: code that instruments to 40x its source is paid for', async () => {
+    const chain = new MemoryChain(await loadContractEngine());
+    const source = `let a = 1, b = 2, x;\nexport function f() { ${'x=a+b;'.repeat(2_000)} }`;
+    const ok = chain.deploy('d', source, 'alice', [], 50_000_000);
+    const code = chain.codeOf('d')!;
+    expect(code.length).toBeGreaterThan(20 * source.length);
+    expect([ok.status, ok.gasUsed >= codeDepositGas(code) + coldCodeGas(code.length)]).toEqual(['success', true]);
+    // A limit that covers cold code but not the deposit stores nothing and runs nothing.
+    const short = chain.deploy('e', source, 'alice', [], coldCodeGas(code.length) + codeDepositGas(code) - 1);
+    expect([short.status, chain.codeOf('e')]).toEqual(['out-of-gas', undefined]);
   });
 });
 
