@@ -19,6 +19,9 @@ export interface WindowChange {
   evicted: number[];
 }
 
+/** Records a window keeps at most, whatever their difficulties. */
+export const MAX_WINDOW_SHARES = 100_000;
+
 export class PplnsWindow {
   private readonly shares = new Fifo<{ seq: number; share: ShareRecord }>();
   private total = 0;
@@ -30,7 +33,7 @@ export class PplnsWindow {
    */
   constructor(
     private windowDifficulty: number,
-    private readonly maxShares = 100_000,
+    private readonly maxShares = MAX_WINDOW_SHARES,
   ) {}
 
   /** Restores persisted records (in sequence order) after a restart. */

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NETWORKS, formatAddress } from '@hackcoin/core';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import { StratumTestClient, shareTargetFor, type Notify } from '../../test/helpers/stratum-client.js';
-import { StratumServer, type StratumOptions } from './server.js';
+import { StratumServer, WINDOW_FILL_SHARES, type StratumOptions } from './server.js';
 import { CONTROL_BURST, MAX_REJECT_RUN, MAX_UNREAD_BYTES, REFUSED_SUBMIT_BURST, SUBMIT_BURST, SUPERSEDED_GRACE_MS } from './session.js';
 
 /**
@@ -270,6 +270,21 @@ describe('variable difficulty', () => {
     expect((await honest.submit(worker, honest.job, fresh.en2, fresh.nonce)).result).toBe(true);
     expect(credited).toEqual([easier, easier]);
   }, 20_000);
+
+  it('never eases a connection below the PPLNS window over a tenth of its record bound, so floor shares cannot flush the window', async () => {
+    const clock = { ms: Date.now() };
+    const { port } = await pool({ now: () => clock.ms });
+    const c = await miner(port);
+    // The window is 1,000 initial difficulties here (the test network's blocks are easier than that over two).
+    const floor = (1_000 * 1e-7) / WINDOW_FILL_SHARES;
+    for (let i = 0; i < 3; i++) {
+      const before = c.jobs.length;
+      clock.ms += 21_000;
+      await until(() => c.difficulty <= floor || c.jobs.length > before, 'an idle review');
+    }
+    // 1e-7, 2.5e-8, then the floor; at initial / 1,024 (9.8e-11) 100,000 records held a tenth of the window's work.
+    expect(c.difficulty).toBe(floor);
+  }, 40_000);
 
   it('credits the same work at its easiest live job id after a raise, once per header, and at the new difficulty once the old id has gone', async () => {
     // The clock stands still: 16 quick shares make a burst far above the aimed-at rate, and vardiff raises 4x.

@@ -17,7 +17,7 @@ import { TypedEmitter } from '../util/typed-emitter.js';
 import { Fifo } from '../util/fifo.js';
 import { EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, StratumJob } from './job.js';
 import { JobBook, MAX_SHARES_PER_TIP, REFRESH_GRACE_MS } from './job-book.js';
-import { PplnsWindow } from './pplns.js';
+import { MAX_WINDOW_SHARES, PplnsWindow } from './pplns.js';
 import type { PplnsStore } from './pplns-store.js';
 import { DIFF1_TARGET, StratumError, parseU32Hex, stratumError, targetForDifficulty } from './protocol.js';
 import { StratumSession, type CloseReason, type SessionHost, type SubmitOutcome } from './session.js';
@@ -86,6 +86,13 @@ export const STATS_WORKERS = 100;
  * whoever found the block took all of its reward.
  */
 export const PPLNS_WINDOW_BLOCKS = 2;
+/**
+ * The window must take at least this many shares at the lowest share difficulty to fill, a tenth
+ * of its record bound: floor-difficulty shares (initial / 1,024) filled all 100,000 records with
+ * a tenth of the window's work, and every honest share left it (the honest miner's part of the
+ * next reward went from 100 % to 0).
+ */
+export const WINDOW_FILL_SHARES = MAX_WINDOW_SHARES / 10;
 
 /** Below a typical 1,024-descriptor soft limit's worth of sockets plus the node's own files and peers. */
 export const DEFAULT_MAX_CONNECTIONS = 1024;
@@ -301,6 +308,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     this.perIp.set(key, count + 1);
     const vardiff = new VarDiff(this.o.initialDifficulty, {
       min: this.o.minDifficulty ?? this.o.initialDifficulty / 1024,
+      floorFor: (blockDifficulty) => this.windowFor(blockDifficulty) / WINDOW_FILL_SHARES,
       targetSeconds: this.o.shareIntervalSeconds ?? DEFAULT_SHARE_INTERVAL_SECONDS,
       reviewSeconds: REVIEW_SECONDS,
     }, this.now());
@@ -445,7 +453,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     this.workers.count(worker, address, 'accepted', difficulty, now);
     this.recentShares.push({ t: now, d: difficulty });
     if (this.recentShares.length > 100_000) this.recentShares.shift();
-    const change = this.window.add({ address, worker, difficulty, time: now }, Math.max(this.windowFloor, PPLNS_WINDOW_BLOCKS * this.blockDifficulty(job)));
+    const change = this.window.add({ address, worker, difficulty, time: now }, this.windowFor(this.blockDifficulty(job)));
     void this.o.windowStore?.record(change).catch((e: Error) => this.o.log.error(`pool: could not persist a share: ${e.message}`));
     this.emit('share', worker, difficulty, 'accepted');
 
@@ -459,6 +467,11 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     }
     else if (this.o.varDiff !== false) this.retune(session, session.vardiff.onShare(difficulty, this.blockDifficulty(job), this.now()));
     return { accepted: true };
+  }
+
+  /** The PPLNS window, in units of share difficulty, while blocks are at `blockDifficulty`. */
+  private windowFor(blockDifficulty: number): number {
+    return Math.max(this.windowFloor, PPLNS_WINDOW_BLOCKS * blockDifficulty);
   }
 
   /** A vardiff change goes to that connection alone (see StratumSession.retarget). */

@@ -1,6 +1,8 @@
 export interface VarDiffOptions {
   /** Floor for the share difficulty (the block difficulty still wins when it is lower). */
   min: number;
+  /** A higher floor that follows the block difficulty (the ceiling), e.g. the pool's PPLNS window over its record bound. */
+  floorFor?: (ceiling: number) => number;
   /** Aimed-at seconds between one connection's shares. */
   targetSeconds: number;
   /** Seconds of shares (or silence) between reviews. */
@@ -51,8 +53,12 @@ export class VarDiff {
 
   /** Brings the difficulty within [min, ceiling], the ceiling (block difficulty) winning; returns it. */
   clamp(ceiling: number): number {
-    this.current = Math.min(ceiling, Math.max(this.o.min, this.current));
+    this.current = Math.min(ceiling, Math.max(this.floor(ceiling), this.current));
     return this.current;
+  }
+
+  private floor(ceiling: number): number {
+    return Math.max(this.o.min, this.o.floorFor?.(ceiling) ?? 0);
   }
 
   /** Records an accepted share credited at `credited`; returns a new difficulty when it should change. */
@@ -79,7 +85,7 @@ export class VarDiff {
     this.shares = 0;
     this.work = 0;
     this.windowStart = now;
-    const next = Math.min(ceiling, Math.max(this.o.min, stepped));
+    const next = Math.min(ceiling, Math.max(this.floor(ceiling), stepped));
     const inBand = wanted <= this.current * BAND && wanted >= this.current / BAND;
     if ((inBand || next === this.current) && this.current <= ceiling) return null;
     this.current = next;
