@@ -124,8 +124,8 @@ describe('share crediting', () => {
 });
 
 /** A bare connection that records whether the pool closed it. */
-async function raw(port: number): Promise<{ socket: Socket; closed: () => boolean }> {
-  const socket = connect(port, '127.0.0.1');
+async function raw(port: number, from?: string): Promise<{ socket: Socket; closed: () => boolean }> {
+  const socket = connect({ port, host: '127.0.0.1', localAddress: from });
   let closed = false;
   socket.on('close', () => (closed = true));
   socket.on('error', () => (closed = true));
@@ -188,6 +188,25 @@ describe('connection resources', () => {
     await until(() => f.closed(), 'the newcomer refused', 3000);
     expect([b.closed, d.closed(), e.closed()]).toEqual([false, false, false]);
     expect(server.connections).toBe(3);
+    expect(server.stats().disconnects).toMatchObject({ evicted: 2 });
+    expect(server.stats().refusedConnections).toBe(1);
+  });
+
+  it('makes room for a newcomer by closing the youngest connection that never worked, from the most crowded network group', async () => {
+    const { server, port } = await pool({ maxConnections: 4 });
+    const working = await miner(port);
+    const s = shareOf(working, working.job);
+    expect((await working.submit(worker, working.job, s.en2, s.nonce)).result).toBe(true);
+    // Each loopback address is its own network group: three idle connections from one, all within their first minute.
+    const idlers = [await raw(port, '127.0.0.2'), await raw(port, '127.0.0.2'), await raw(port, '127.0.0.2')];
+    const n = await raw(port, '127.0.0.3');
+    await until(() => idlers[2]!.closed(), 'the youngest idler evicted');
+    // Its own group, crowded as it is, makes no room for itself; another group's newcomer takes the next youngest.
+    const same = await raw(port, '127.0.0.2');
+    await until(() => same.closed(), 'the crowded group refused', 3000);
+    const m = await raw(port, '127.0.0.4');
+    await until(() => idlers[1]!.closed(), 'the next youngest idler evicted');
+    expect([working.closed, idlers[0]!.closed(), n.closed(), m.closed()]).toEqual([false, false, false, false]);
     expect(server.stats().disconnects).toMatchObject({ evicted: 2 });
     expect(server.stats().refusedConnections).toBe(1);
   });

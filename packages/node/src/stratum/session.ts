@@ -111,6 +111,10 @@ export class StratumSession {
    * connection from one that just holds a slot.
    */
   lastWork: number;
+  /** Whether any share of this connection was accepted: one that never worked is the first to make room. */
+  worked = false;
+  /** The network group of the remote address (Core's netgroup), set by the server. */
+  group = '';
   /** Difficulty in force when each pool job was sent: a share is judged, and credited, at its job's difficulty. */
   private readonly jobDifficulty = new Map<string, Sent>();
   /** Alias id → pool job, for work re-sent at a new difficulty. */
