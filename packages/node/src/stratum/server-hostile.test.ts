@@ -494,6 +494,30 @@ describe('the PPLNS window', () => {
     expect(Object.keys(split).sort()).toEqual([formatAddress(W.alice.address), formatAddress(W.bob.address)].sort());
     expect(BigInt(split[formatAddress(W.alice.address)]!)).toBeGreaterThan(0n);
   }, 30_000);
+
+  it('lists the 16 largest shares of a found block in the stats and counts every payee; the payouts get the whole split', async () => {
+    const { server, port } = await pool({ windowDifficulty: 1e-9 });
+    const paid: number[] = [];
+    server.on('block', (b) => paid.push(b.split.size));
+    const proxy = await miner(port);
+    const rigs = Array.from({ length: 18 }, (_, i) => formatAddress(Uint8Array.from({ length: 20 }, (_, j) => (i * 31 + j * 7 + 1) & 0xff)));
+    for (const [i, addr] of rigs.entries()) {
+      expect((await proxy.call('mining.authorize', [addr, 'x'])).result).toBe(true);
+      const s = shareOf(proxy, proxy.job, 1 + i * 1000);
+      expect((await proxy.submit(addr, proxy.job, s.en2, s.nonce)).result).toBe(true);
+    }
+    const bob = await miner(port, formatAddress(W.bob.address));
+    const found = () => (server.stats() as { blocksFound: { split: Record<string, string>; payees: number }[] }).blocksFound;
+    const job = bob.job;
+    for (let e = 1; found().length === 0; e++) {
+      const en2 = e.toString(16).padStart(8, '0');
+      await bob.submit(formatAddress(W.bob.address), job, en2, bob.findNonce(job, en2));
+    }
+    const block = found()[0]!;
+    expect([Object.keys(block.split).length, block.payees, paid]).toEqual([16, 19, [19]]);
+    // Bob's many shares make the largest part, listed first.
+    expect(Object.keys(block.split)[0]).toBe(formatAddress(W.bob.address));
+  }, 30_000);
 });
 
 describe('BIP310', () => {

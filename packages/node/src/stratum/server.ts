@@ -78,6 +78,18 @@ export interface StratumEvents extends Record<string, unknown[]> {
 }
 
 const HASHRATE_WINDOW_MS = 10 * 60 * 1000;
+/**
+ * Found blocks the stats list, and the addresses each lists (the largest shares; `payees` counts
+ * them all). A window can split a reward over ~10,000 addresses: kept whole for 1,000 blocks, the
+ * list grew to hundreds of MB, and the unauthenticated stats answer serialised every entry.
+ */
+const STATS_BLOCKS = 1_000;
+const STATS_SPLIT = 16;
+
+/** The `n` largest entries of a split, largest first. */
+function largestShares(split: ReadonlyMap<string, bigint>, n: number): Map<string, bigint> {
+  return new Map([...split].sort((a, b) => (a[1] > b[1] ? -1 : a[1] < b[1] ? 1 : 0)).slice(0, n));
+}
 /** Workers listed in stats (those with the most accepted work): the unauthenticated answer stays small. */
 export const STATS_WORKERS = 100;
 /**
@@ -136,7 +148,8 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   private readonly closes: Record<CloseReason, number> = { 'peer-closed': 0, 'pool-stopping': 0, idle: 0, 'not-authorised': 0, 'line-too-long': 0, garbage: 0, 'not-reading': 0, 'rejected-shares': 0, 'request-flood': 0, evicted: 0 };
   /** Connections turned away at the pool-wide or per-address limit. */
   private refused = 0;
-  readonly blocks: FoundBlock[] = [];
+  /** Blocks found, newest last, each with its largest shares of the reward (the payouts keep the whole split). */
+  readonly blocks: (FoundBlock & { payees: number })[] = [];
   private job: StratumJob | null = null;
   private nextSessionId = 1;
   /** extranonce1 values (ids' low 32 bits) of the sessions in `sessions`. */
@@ -284,6 +297,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
         worker: b.worker,
         time: new Date(b.time).toISOString(),
         split: Object.fromEntries([...b.split].map(([a, v]) => [a, v.toString()])),
+        payees: b.payees,
       })),
     };
   }
@@ -538,8 +552,8 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
         time: Date.now(),
         split: this.window.split(job.template.coinbase.amount),
       };
-      this.blocks.push(found);
-      if (this.blocks.length > 1000) this.blocks.shift();
+      this.blocks.push({ ...found, split: largestShares(found.split, STATS_SPLIT), payees: found.split.size });
+      if (this.blocks.length > STATS_BLOCKS) this.blocks.shift();
       this.o.log.info(`pool found block ${found.height} ${found.hash} (worker ${worker})`);
       this.emit('block', found);
     } catch (e) {
