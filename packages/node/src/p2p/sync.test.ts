@@ -161,6 +161,25 @@ describe('Syncer: headers-first with anti-DoS', () => {
     }
   });
 
+  it('lets a slow honest peer run past the headers deadline while no other peer waits for a slot', async () => {
+    const local = await fixture();
+    await local.mine(25);
+    // A heavier fork from genesis, five headers an answer, each taking 1,000 s of our clock: it beats our
+    // tip after six answers (100 min), past the 15-minute deadline. Ended there, it failed on every try.
+    const alt = await fixture();
+    const fork = (await alt.mine(30, { miner: W.alice })).map((b) => b.header);
+    const slow = {
+      headers: async (locator: Uint8Array[]) => {
+        const from = fork.findIndex((hd) => hashToHex(headerHash(hd)) === hashToHex(locator[0]!)) + 1;
+        local.clock.now += 1_000;
+        return fork.slice(from, from + 5);
+      },
+    };
+    const h = harness(local, { slow: { fx: alt, behaviour: slow } }, { maxHeaders: 5, presyncBaseMs: 15 * 60_000 });
+    await h.run();
+    expect([local.chain.tip.id, h.peers.get('slow')!.syncFailures, h.peers.offencesOf('slow')]).toEqual([alt.chain.tip.id, 0, []]);
+  });
+
   it('drops a peer that replays headers we have, and still syncs from the honest one', async () => {
     const honest = await fixture();
     const blocks = await honest.mine(40);

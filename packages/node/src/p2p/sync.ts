@@ -65,13 +65,15 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 /**
  * A headers download must reach a chain that beats our tip within this, plus PRESYNC_PER_HEADER_MS
  * for each header our clock says the network has made since our tip (Core's
- * HEADERS_DOWNLOAD_TIMEOUT_BASE and _PER_HEADER). A peer answering each request just inside its
+ * HEADERS_DOWNLOAD_TIMEOUT_BASE and _PER_HEADER), while another peer waits for a session slot. A peer answering each request just inside its
  * timeout with a long chain of cheap headers that never beats the tip would otherwise hold a
  * session slot for as long as its chain lasts. The estimate comes from our clock, not from the
  * peer's claimed height, which is free to inflate.
  */
 const PRESYNC_BASE_MS = 15 * 60_000;
 const PRESYNC_PER_HEADER_MS = 1;
+/** A peer's budget doubles with each session it failed in a row, up to 2^10 times (~11 days from 15 min). */
+const MAX_BUDGET_DOUBLINGS = 10;
 
 type Outcome = 'done' | 'behind' | 'failed';
 
@@ -322,11 +324,20 @@ export class Syncer {
     const chain = this.d.chain;
     const claimed = peer.status?.chainWork ?? 0n;
     const maxHeaders = this.d.tuning?.maxHeaders ?? LIMITS.maxHeaders;
-    const deadline = this.clock() + this.presyncBudgetMs();
+    const budget = this.presyncBudgetMs(peer);
+    const deadline = this.clock() + budget;
     let trail: HeaderTrail | undefined;
     /** Where to ask from again after a full batch of our own main chain (see below). */
     let resume: ChainEntry | undefined;
     for (;;) {
+      // Checked before each request, so no branch of the loop (our own chain resent in full
+      // batches among them) outlasts it.
+      if (this.clock() > deadline && this.othersWaiting()) {
+        // Slow is not proof of a lie (Core disconnects such a peer without a ban): the session ends as
+        // a failure, so the peer rests and its slot goes to a peer waiting for one. Its next try gets
+        // twice the time, so an honest peer slower than the budget still gets through in the end.
+        throw new Error(`headers from ${short(peer.peerId)} did not beat our tip within ${budget} ms`);
+      }
       const locator = trail ? [trail.tip.hash] : resume ? [resume.hash] : chain.locator().map(hexToHash);
       const headers = await this.d.client.headers(peer.peerId, locator);
       if (headers.length === 0 && !trail) {
@@ -366,11 +377,6 @@ export class Syncer {
         if (trail.work < claimed) this.d.peers.misbehave(peer.peerId, 'lowWork', `claimed work ${claimed.toString(16)}, headers add up to ${trail.work.toString(16)}`);
         return undefined;
       }
-      if (this.clock() > deadline) {
-        // Slow is not proof of a lie (Core disconnects such a peer without a ban): the session ends
-        // as a failure, so the peer rests and its slot goes to the next candidate.
-        throw new Error(`headers from ${short(peer.peerId)} did not beat our tip within ${this.presyncBudgetMs()} ms (${trail.height - trail.fork.height} headers)`);
-      }
       this.noteProgress();
     }
   }
@@ -379,11 +385,21 @@ export class Syncer {
     return (this.d.now ?? Date.now)();
   }
 
-  /** PRESYNC_BASE_MS plus PRESYNC_PER_HEADER_MS per block interval our clock is past the tip's time. */
-  private presyncBudgetMs(): number {
+  /**
+   * PRESYNC_BASE_MS plus PRESYNC_PER_HEADER_MS per block interval our clock is past the tip's time,
+   * doubled for each session the peer failed in a row (at most 2^MAX_BUDGET_DOUBLINGS times).
+   */
+  private presyncBudgetMs(peer: PeerState): number {
     const { tip, params } = this.d.chain;
     const behind = Math.max(0, Math.floor(this.clock() / 1000) - tip.header.time);
-    return (this.d.tuning?.presyncBaseMs ?? PRESYNC_BASE_MS) + PRESYNC_PER_HEADER_MS * Math.ceil(behind / params.targetSpacing);
+    const base = (this.d.tuning?.presyncBaseMs ?? PRESYNC_BASE_MS) + PRESYNC_PER_HEADER_MS * Math.ceil(behind / params.targetSpacing);
+    return base * 2 ** Math.min(peer.syncFailures, MAX_BUDGET_DOUBLINGS);
+  }
+
+  /** Whether a peer offering more work than our tip waits for a session slot. */
+  private othersWaiting(): boolean {
+    const work = this.d.chain.tip.chainWork;
+    return this.sessions.size >= MAX_SESSIONS && this.d.peers.ready().some((p) => !this.sessions.has(p.peerId) && p.offersMoreThan(work));
   }
 
   private openTrail(first: BlockHeader): HeaderTrail {
