@@ -95,6 +95,8 @@ export interface SessionHost {
   /** Difficulty of the block the job builds: no share target may be harder. */
   blockDifficulty(job: StratumJob): number;
   submit(session: StratumSession, worker: string, params: unknown[]): Promise<SubmitOutcome>;
+  /** One submit from this connection's address, within that address's budget (false: refuse it unchecked). */
+  takeSubmit(session: StratumSession): boolean;
   onClose(session: StratumSession, reason: CloseReason): void;
   debug(msg: string, ...args: unknown[]): void;
 }
@@ -182,9 +184,17 @@ export class StratumSession {
     return { jobId: sent.jobId, difficulty };
   }
 
-  /** Whether `id` is one this connection was sent and still remembers, live or not. */
-  knows(id: string): boolean {
-    return this.aliases.has(id) || this.jobDifficulty.has(id);
+  /**
+   * A share naming `id` was accepted: if `id` is the newest for its work, the miner has moved to it,
+   * and the ids it replaced stop counting now rather than after their grace (shares on them were
+   * counted at the easiest, and a miner at the new difficulty was paid at the old one meanwhile).
+   */
+  workedOn(id: string): void {
+    const sent = this.aliases.get(id) ?? this.jobDifficulty.get(id);
+    if (!sent || sent.until !== Infinity) return;
+    const now = this.clock();
+    // Those at the same difficulty (refreshes of the work) were never superseded and stay.
+    for (const s of this.live(sent.work, now)) if (s.until !== Infinity) s.until = now;
   }
 
   private *live(work: string, now: number): Iterable<Sent> {
@@ -307,7 +317,7 @@ export class StratumSession {
       case 'mining.extranonce.subscribe':
         return reply(false, stratumError(StratumError.other, 'extranonce changes not supported'));
       case 'mining.submit': {
-        if (!this.submitBudget.take()) {
+        if (!this.submitBudget.take() || !this.host.takeSubmit(this)) {
           if (!this.refusalBudget.take()) return this.close('request-flood');
           return reply(false, stratumError(StratumError.other, 'too many submits; slow down'));
         }
