@@ -1190,9 +1190,11 @@ export class Chain extends TypedEmitter<ChainEvents> {
       Prefix.contractCode, Prefix.contractStorage, Prefix.receipt, Prefix.contractEvent, Prefix.contractIndex]) {
       await this.db.clear({ gte: key(prefix), lt: key(prefix + 1) });
     }
+    // A reindex judges every block again, signatures included: one that passed once is reconnected
+    // without its signatures otherwise (connectChecked).
     for (const e of this.index.values()) {
-      if (e.status & Status.invalid) {
-        e.status &= ~Status.invalid;
+      if (e.status & (Status.invalid | Status.valid)) {
+        e.status &= ~(Status.invalid | Status.valid);
         await this.db.put(key(Prefix.entry, e.hash), encodeEntry(e));
       }
     }
