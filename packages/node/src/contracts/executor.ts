@@ -14,9 +14,10 @@ import {
 } from '@hackcoin/core';
 import type { ContractEngine } from './engine.js';
 import { ContractError, HostFailure } from './errors.js';
-import { prepareOnce } from './prepare-once.js';
+import { preparedBytes, prepareOnce } from './prepare-once.js';
 import type { ContractHost, ExecutionResult, PreparedContract } from './types.js';
 import { OldestFirst } from '../util/oldest-first.js';
+import { ByteLru } from '../util/byte-lru.js';
 
 /** Lowercase hex key of an address string, or undefined when it is not an address. */
 export function keyOf(address: string): string | undefined {
@@ -27,8 +28,11 @@ export function keyOf(address: string): string | undefined {
   }
 }
 
-/** Recently prepared sources: a deploy is checked at admission, in the template and in the block. */
-const PREPARED_CACHE_ENTRIES = 32;
+/**
+ * Bytes of recently prepared sources and their code (see preparedBytes): a deploy is checked at
+ * admission, in the template and in the block. 32 entries held up to ~116 MB.
+ */
+const PREPARED_CACHE_BYTES = 32 * 1024 * 1024;
 /**
  * Sources recently refused under a consensus limit, remembered by hash (Core's recentRejects):
  * the refusal costs the sender nothing, so the same source can come straight back, under a new
@@ -95,7 +99,7 @@ export function engineHost(view: ContractView): ContractHost {
  * by the sandbox prelude: the host only ever sees well-formed strings.)
  */
 export class QuickJsExecutor implements ContractExecutor {
-  private readonly prepared = new Map<string, PreparedContract | ContractError>();
+  private readonly prepared = new ByteLru<PreparedContract | ContractError>(PREPARED_CACHE_BYTES);
   private readonly refused = new Map<string, Refusal>();
   private readonly refusedOldest = new OldestFirst(this.refused);
 
@@ -130,8 +134,7 @@ export class QuickJsExecutor implements ContractExecutor {
       if (!(e instanceof ContractError)) throw e;
       result = e;
     }
-    if (this.prepared.size >= PREPARED_CACHE_ENTRIES) this.prepared.delete(this.prepared.keys().next().value as string);
-    this.prepared.set(source, result);
+    this.prepared.set(source, result, preparedBytes(source, result instanceof ContractError ? undefined : result));
     return result;
   }
 

@@ -1,24 +1,30 @@
+import { ByteLru } from '../util/byte-lru.js';
 import { prepareContract } from './instrument.js';
 import type { PreparedContract } from './types.js';
 
-/** Sources whose preparation (or refusal) is remembered: a deploy is prepared by the API's admission and again by the mempool's. */
-const REMEMBERED = 32;
+/**
+ * Bytes of sources and instrumented code whose preparation (or refusal) is remembered: a deploy is
+ * prepared by the API's admission and again by the mempool's. Counted in bytes, not entries: code
+ * can instrument to 43x its source, and 32 remembered entries held up to ~116 MB.
+ */
+export const REMEMBERED_BYTES = 32 * 1024 * 1024;
 
-const results = new Map<string, { prepared: PreparedContract } | { error: unknown }>();
+/** What an entry holds, at two bytes a character (a string with any non-Latin-1 character takes two). */
+export function preparedBytes(source: string, prepared?: PreparedContract): number {
+  return 2 * (source.length + (prepared?.code.length ?? 0));
+}
+
+const results = new ByteLru<{ prepared: PreparedContract } | { error: unknown }>(REMEMBERED_BYTES);
 
 /**
- * prepareContract, remembering the last REMEMBERED verdicts by source. A deploy sent over the API was
+ * prepareContract, remembering the latest verdicts by source. A deploy sent over the API was
  * prepared on the sender's share of engine time, then again, unbudgeted, when the mempool checked its
  * payload (up to ~0.6 s of the main thread for a 48 KB source). The verdict is a function of the
  * source alone; a thrown error is thrown again (the same object: its message and rule name).
  */
 export function prepareOnce(source: string): PreparedContract {
   let hit = results.get(source);
-  // Most recently used last: the API's admission and the mempool's check come one after the other.
-  if (hit !== undefined) {
-    results.delete(source);
-    results.set(source, hit);
-  } else {
+  if (hit === undefined) {
     try {
       hit = { prepared: prepareContract(source) };
     } catch (error) {
@@ -26,8 +32,7 @@ export function prepareOnce(source: string): PreparedContract {
       if (error instanceof RangeError) throw error;
       hit = { error };
     }
-    if (results.size >= REMEMBERED) results.delete(results.keys().next().value as string);
-    results.set(source, hit);
+    results.set(source, hit, preparedBytes(source, 'prepared' in hit ? hit.prepared : undefined));
   }
   if ('error' in hit) throw hit.error;
   return hit.prepared;
