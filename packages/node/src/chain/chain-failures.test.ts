@@ -384,6 +384,36 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     expect(fx.mempool.size).toBe(0);
   });
 
+  it('sets aside, until restart, a block that fails the same local way three times, so the chain moves on', async () => {
+    const executor = new FlakyExecutor(new QuickJsExecutor(await loadContractEngine()));
+    const fx = await fixture(executor);
+    await fx.mine(2);
+    const tip = fx.chain.tip;
+    const gas = 300_000;
+    const data = utf8ToBytes(JSON.stringify({ type: 'deploy', code: 'export function init() { storage.set("a", 1); }', init: [], gasLimit: gas, gasPrice: '1' }));
+    const deploy = signTransfer({ kind: 'transfer', chainId: fx.params.chainId, nonce: 0n, fee: BigInt(gas), to: ZERO_ADDRESS, amount: 0n, data }, W.minerA.privateKey);
+    const base = await fx.branch();
+    // A block on our tip whose contract call the host fails on, first seen of its height.
+    const onFailing = base.clone();
+    const failing = onFailing.next({ txs: [deploy], stateRoot: new Uint8Array(32).fill(7) });
+    const child = onFailing.next();
+    const siblings = [W.alice, W.bob, W.carol].map((miner) => base.clone().next({ miner }));
+    executor.failing = true;
+    const statuses = [(await fx.chain.processBlock(failing)).status];
+    // Each block after it retries the best chain, which runs into it again, until its third failure.
+    for (const b of siblings) statuses.push((await fx.chain.processBlock(b)).status);
+    expect(statuses).toEqual(['deferred', 'deferred', 'deferred', 'side']);
+    expect(fx.chain.tip.id).toBe(id(siblings[0]!));
+    expect(fx.chain.tip.parent).toBe(tip);
+    expect(fx.chain.getEntry(id(failing))!.status & Status.invalid).toBe(0);
+    // Set aside, not judged: after a restart a child makes its branch the heaviest, it is tried again,
+    // and where the host does not fail the rules judge it.
+    executor.failing = false;
+    await fx.reopen();
+    await fx.chain.processBlock(child).catch(() => undefined);
+    expect([fx.chain.getEntry(id(failing))!.status & Status.invalid, fx.chain.tip.id]).toEqual([Status.invalid, id(siblings[0]!)]);
+  });
+
   it('a side block whose write fails is answered deferred, not thrown; the chain halts, and after a restart the block is accepted', async () => {
     const fx = await fixture();
     await fx.mine(2);

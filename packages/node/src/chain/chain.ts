@@ -134,6 +134,28 @@ interface Activation {
 }
 
 const BLOCK_CACHE_SIZE = 32;
+/**
+ * Local failures in a row of one block's connect (not a rule: the host's stack, a bug) after which
+ * the block and its descendants are set aside until restart. Every activation retries the best
+ * chain, and a block that failed the same way each time kept the node off every other chain for as
+ * long as its branch had the most work, no one blamed: three tips mined on ours came back deferred.
+ */
+const MAX_LOCAL_FAILURES = 3;
+/** Blocks whose local failures are counted, at most (those of a block that then connects are forgotten). */
+const MAX_COUNTED_FAILURES = 1_024;
+/** Blocks set aside at once, at most (each took three failures of a block with valid proof of work). */
+const MAX_SET_ASIDE = 64;
+
+/** A non-rule failure while connecting `entry`. */
+class LocalFailure extends Error {
+  override name = 'LocalFailure';
+  constructor(
+    readonly entry: ChainEntry,
+    override readonly cause: unknown,
+  ) {
+    super(describe(cause));
+  }
+}
 
 /**
  * `ignored`: an unsolicited block with less work than the tip, dropped without being stored.
@@ -220,6 +242,10 @@ export class Chain extends TypedEmitter<ChainEvents> {
   private halted: string | undefined;
   /** A local failure left a block unjudged: the next activation looks for the best chain again. */
   private retryBest = false;
+  /** Local failures in a row, by block id (see MAX_LOCAL_FAILURES). */
+  private readonly localFailures = new Map<string, number>();
+  /** Blocks set aside after MAX_LOCAL_FAILURES: neither they nor their descendants are tried until restart. */
+  private readonly setAside = new Set<ChainEntry>();
   private contractExecutor: ContractExecutor | undefined;
 
   private constructor(opts: ChainOptions) {
@@ -671,13 +697,36 @@ export class Chain extends TypedEmitter<ChainEvents> {
    * stays where it was.
    */
   private findBest(preferred: ChainEntry = this.tip): ChainEntry {
-    let best = preferred.status & Status.invalid ? this.tip : preferred;
+    let best = preferred.status & Status.invalid || this.isSetAside(preferred) ? this.tip : preferred;
     if (this.tip.chainWork > best.chainWork) best = this.tip;
     for (const e of this.index.values()) {
       if (e.status & Status.invalid || !(e.status & Status.haveData)) continue;
-      if (e.chainWork > best.chainWork) best = e;
+      if (e.chainWork > best.chainWork && !this.isSetAside(e)) best = e;
     }
     return best;
+  }
+
+  /** Whether `e` is, or descends from, a block set aside after repeated local failures. */
+  private isSetAside(e: ChainEntry): boolean {
+    for (const a of this.setAside) {
+      let x: ChainEntry | null = e;
+      while (x && x.height > a.height) x = x.parent;
+      if (x === a) return true;
+    }
+    return false;
+  }
+
+  private countLocalFailure(entry: ChainEntry): void {
+    const n = (this.localFailures.get(entry.id) ?? 0) + 1;
+    this.localFailures.delete(entry.id);
+    if (n < MAX_LOCAL_FAILURES) {
+      this.localFailures.set(entry.id, n);
+      if (this.localFailures.size > MAX_COUNTED_FAILURES) this.localFailures.delete(this.localFailures.keys().next().value as string);
+      return;
+    }
+    this.setAside.add(entry);
+    if (this.setAside.size > MAX_SET_ASIDE) this.setAside.delete(this.setAside.values().next().value!);
+    this.log.error(`block ${entry.id} at height ${entry.height} failed to connect ${n} times, not under a rule (see above); it and its descendants are set aside until the node restarts`);
   }
 
   private findFork(a: ChainEntry, b: ChainEntry): ChainEntry {
@@ -707,7 +756,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     let candidateError: RuleError | undefined;
     // Every block taken off on the way, whether or not it is back on the main chain at the end.
     const disconnected: ChainEntry[] = [];
-    const target: ChainEntry = candidate && !this.retryBest ? candidate : this.findBest();
+    const target: ChainEntry = candidate && !this.retryBest && !this.isSetAside(candidate) ? candidate : this.findBest();
     let deferred = false;
     try {
       candidateError = await this.moveTo(target, start, candidate, candidateBlock, disconnected);
@@ -716,6 +765,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
       deferred = true;
       this.retryBest = true;
       this.log.error(`could not move the chain towards ${target.id} (height ${target.height}): ${describe(err)}; returning to ${start.id} (height ${start.height})`);
+      if (err instanceof LocalFailure) this.countLocalFailure(err.entry);
       await this.restoreTip(start, disconnected);
     }
     if (this.tip !== start || disconnected.length > 0) this.announce(start);
@@ -755,7 +805,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
           if (!block) throw new Error(`block data missing for ${e.id}`);
           await this.connectTip(e, block);
         } catch (err) {
-          if (!(err instanceof RuleError)) throw err;
+          if (!(err instanceof RuleError)) throw new LocalFailure(e, err);
           this.log.warn(`block ${e.id} at height ${e.height} is invalid: ${err.message}`);
           if (e === candidate) candidateError = err;
           // Without this, findBest() picks the same failed block again and activation never ends.
@@ -1044,6 +1094,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
       for (const [k, { account }] of t.changes) this.accounts.set(k, account);
       c?.apply();
       this.main.push(entry);
+      this.localFailures.delete(entry.id);
     } catch (e) {
       // The batch is on its way to disk: a tip left behind it in memory would judge this block
       // again against its own state and mark a valid block invalid.
