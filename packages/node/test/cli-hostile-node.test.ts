@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { NETWORKS, genesisBlock, headerId } from '@hackcoin/core';
+import { NETWORKS, bytesToHex, genesisBlock, headerId, hexToBytes, parseAddress, signTransfer, txId } from '@hackcoin/core';
 import { runCli } from './helpers/cli-process.js';
 import { removeDir, startNode, TEST_TOKEN, type TestNode } from './helpers/node-process.js';
 
@@ -124,7 +124,34 @@ describe('hackcoin wallet against a hostile node', { timeout: 120_000 }, () => {
     rewrite = (path, b) => (path.startsWith('/api/address/') ? { ...ahead(b), pending: [forged] } : b);
     const r = await send(['--from', first]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('(no pending transaction signed by it at nonce 0)');
+    expect(r.stderr).toContain('(no pending transaction signed by it for this network at nonce 0)');
+    expect(posted).toEqual([]);
+  });
+
+  it("refuses a next nonce justified by the user's own transaction signed for another network", async () => {
+    // One mnemonic holds the same keys on every network: a real signature of ours, for the test network.
+    const key = hexToBytes((await cli(['wallet', 'export', '--unsafe-raw-key', '--address', first], node.url)).json().privateKey);
+    const other = signTransfer({ kind: 'transfer', chainId: NETWORKS.test.chainId, nonce: 0n, fee: 1_000n, to: parseAddress(second), amount: 1n, data: new Uint8Array(0) }, key);
+    const entry = {
+      id: txId(other),
+      type: 'transfer',
+      size: 150,
+      chainId: other.chainId,
+      to: second,
+      amount: '1',
+      from: first,
+      nonce: '0',
+      fee: '1000',
+      data: '',
+      publicKey: bytesToHex(other.publicKey),
+      signature: bytesToHex(other.signature),
+      direction: 'out',
+      confirmations: 0,
+    };
+    rewrite = (path, b) => (path.startsWith('/api/address/') ? { ...b, nextNonce: (BigInt(b.nonce as string) + 1n).toString(), pending: [entry] } : b);
+    const r = await send(['--from', first]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('(no pending transaction signed by it for this network at nonce 0)');
     expect(posted).toEqual([]);
   });
 

@@ -44,7 +44,13 @@ export function userAddress(text: string, what: string): string {
   }
 }
 
-export async function addressState(client: NodeClient, address: string): Promise<AddressState> {
+/**
+ * `chainId`: the network about to be signed for. Given, the pending transactions that justify the
+ * next nonce must be signed for it: one mnemonic holds the same keys on every network, and a
+ * main-network node could otherwise cite the user's test-network transactions at nonces 3 and 4
+ * for a next nonce of 5, and hold the payment signed at 5 until the gap filled (paying twice).
+ */
+export async function addressState(client: NodeClient, address: string, chainId?: number): Promise<AddressState> {
   const j = await client.call('GET /api/address/:address', { address }, { query: { limit: 1 } });
   const mine = parseAddress(address);
   // Whatever the node says, the address signed for is the one asked about: a node answering for
@@ -59,7 +65,7 @@ export async function addressState(client: NodeClient, address: string): Promise
   });
   const nonce = BigInt(j.nonce);
   const nextNonce = BigInt(j.nextNonce);
-  checkPendingRun(j.pending, mine, me, nonce, nextNonce, address);
+  checkPendingRun(j.pending, mine, me, nonce, nextNonce, address, chainId);
   const balance = computeBalance({ balance: j.balance, nonce: j.nonce, pending });
   // The reply lists only some of the payments to us (it is bounded); its total covers them all.
   if (j.pendingIncoming !== undefined) balance.pendingIncoming = BigInt(j.pendingIncoming);
@@ -76,7 +82,7 @@ const MAX_PENDING_RUN = 1_000;
  * nonce the network cannot use yet, to hold back and broadcast once the gap fills, paying twice.
  * The confirmed nonce itself is the node's word (`balance --verify` proves it).
  */
-function checkPendingRun(pending: readonly AddressTx[], mine: Uint8Array, me: string, nonce: bigint, nextNonce: bigint, address: string): void {
+function checkPendingRun(pending: readonly AddressTx[], mine: Uint8Array, me: string, nonce: bigint, nextNonce: bigint, address: string, chainId: number | undefined): void {
   const refuse = (why: string) => new CliError(`the node's account of ${address} does not hold together (${why}): refusing to sign`, EXIT.node);
   if (nextNonce < nonce || nextNonce - nonce > BigInt(Math.min(pending.length, MAX_PENDING_RUN))) throw refuse(`next nonce ${nextNonce} after confirmed nonce ${nonce}`);
   const signed = new Set<bigint>();
@@ -86,10 +92,10 @@ function checkPendingRun(pending: readonly AddressTx[], mine: Uint8Array, me: st
     if (p.from?.toLowerCase() !== me || p.nonce === undefined) continue;
     const n = BigInt(p.nonce);
     if (n < nonce || n >= nextNonce || signed.has(n)) continue;
-    if (!signedBy(p, mine)) throw refuse(`no pending transaction signed by it at nonce ${n}`);
+    if (!signedBy(p, mine) || (chainId !== undefined && p.chainId !== chainId)) throw refuse(`no pending transaction signed by it for this network at nonce ${n}`);
     signed.add(n);
   }
-  for (let n = nonce; n < nextNonce; n++) if (!signed.has(n)) throw refuse(`no pending transaction signed by it at nonce ${n}`);
+  for (let n = nonce; n < nextNonce; n++) if (!signed.has(n)) throw refuse(`no pending transaction signed by it for this network at nonce ${n}`);
 }
 
 /** Whether a pending entry, rebuilt as the transfer it claims to be, hashes to its id and carries `mine`'s signature. */

@@ -47,10 +47,10 @@ function functionName(fn: string): string {
 const failure = (r: { status: string; revertReason?: string }) => `${r.status}${r.revertReason ? `: ${r.revertReason}` : ''}`;
 
 /** The sender: --from, or the first address that can pay `cost` (the richest one when none can; checked again once the fee is known). */
-async function pickSender(ctx: CommandContext, candidates: { address: string }[], cost: bigint): Promise<AddressState> {
+async function pickSender(ctx: CommandContext, candidates: { address: string }[], cost: bigint, chainId: number): Promise<AddressState> {
   let best: AddressState | undefined;
   for (const c of candidates) {
-    const s = await addressState(ctx.node, c.address);
+    const s = await addressState(ctx.node, c.address, chainId);
     if (s.balance.available >= cost) return s;
     if (!best || s.balance.available > best.balance.available) best = s;
   }
@@ -72,7 +72,7 @@ async function sendContractTx(ctx: CommandContext, action: ContractAction, what:
 
   // Gas price: --gas-price, else the node's gas-price estimate for the --fee preset (default normal).
   const gasPrice = gasPriceFlag !== undefined ? BigInt(gasPriceFlag) : (await feeEstimate(node)).gasPrice[choice];
-  const sender = await pickSender(ctx, addrs, value + (gasLimitFlag === undefined ? 0n : contractFee(gasLimitFlag, gasPrice)));
+  const sender = await pickSender(ctx, addrs, value + (gasLimitFlag === undefined ? 0n : contractFee(gasLimitFlag, gasPrice)), params.chainId);
 
   // Gas limit: --gas-limit, else the node's estimate (gas used plus a 20 % + 1,000 margin) for this sender, value and payload.
   let gasLimit = gasLimitFlag;

@@ -81,12 +81,12 @@ export function parseFee(text: string | undefined): FeeChoice {
 }
 
 /** Picks the sender: --from, or the first address whose spendable balance covers amount + fee. */
-export async function chooseSender(ctx: CommandContext, fileAddrs: { address: string }[], fromFlag: string | undefined, cost: bigint, fee: bigint): Promise<AddressState> {
+export async function chooseSender(ctx: CommandContext, fileAddrs: { address: string }[], fromFlag: string | undefined, cost: bigint, fee: bigint, chainId: number): Promise<AddressState> {
   const { node } = ctx;
   const candidates = fromFlag === undefined ? fileAddrs : [{ address: fromFlag }];
   let best: AddressState | undefined;
   for (const c of candidates) {
-    const s = await addressState(node, c.address);
+    const s = await addressState(node, c.address, chainId);
     if (s.balance.available >= cost) return s;
     if (!best || s.balance.available > best.balance.available) best = s;
   }
@@ -152,7 +152,7 @@ export async function sendTransfer(ctx: CommandContext, spec: TransferSpec): Pro
   checkMaxFee(opts, fee, 'fee');
   const addrs = ownAddresses(file);
   if (addrs.length === 0) throw usageError(`wallet "${opts.walletName}" has no addresses`);
-  const sender = await chooseSender(ctx, addrs, from, amount + fee, fee);
+  const sender = await chooseSender(ctx, addrs, from, amount + fee, fee, params.chainId);
   const dryRun = opts.flags['dry-run'] === true;
 
   const { raw, id } = await confirmAndSign(ctx, {
