@@ -10,13 +10,22 @@ function CopyIcon() {
   );
 }
 
-/** Copies an id or address to the clipboard; says so for a moment (and to screen readers). */
-export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
+/** How long a copied secret may stay on the clipboard before it is cleared (if it is still there). */
+const SECRET_CLIPBOARD_MS = 30_000;
+
+/**
+ * Copies an id or address to the clipboard; says so for a moment (and to screen readers). A
+ * `secret` (a recovery phrase) is never written into the page's attributes, where it sat in the
+ * button's label and was read aloud on focus, and leaves the clipboard after 30 s when it is
+ * still what the clipboard holds.
+ */
+export function CopyButton({ text, label = 'Copy', secret = false }: { text: string; label?: string; secret?: boolean }) {
   const [done, setDone] = useState<'copied' | 'failed' | null>(null);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(text);
       setDone('copied');
+      if (secret) setTimeout(() => void clearIfStill(text), SECRET_CLIPBOARD_MS);
     } catch {
       setDone('failed');
     }
@@ -26,7 +35,7 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
     <button
       type="button"
       onClick={() => void copy()}
-      aria-label={`${label}: ${text}`}
+      aria-label={secret ? label : `${label}: ${text}`}
       title={label}
       data-testid="copy-button"
       className="ml-1 inline-flex h-6 min-w-6 items-center justify-center rounded px-1 align-middle text-xs text-slate-400 hover:bg-slate-800 hover:text-slate-100"
@@ -34,4 +43,13 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
       <span aria-live="polite">{done === 'copied' ? '✓' : done === 'failed' ? '✗' : <CopyIcon />}</span>
     </button>
   );
+}
+
+/** Best effort: reading the clipboard may be refused, and then it is left alone. */
+async function clearIfStill(text: string): Promise<void> {
+  try {
+    if ((await navigator.clipboard.readText()) === text) await navigator.clipboard.writeText('');
+  } catch {
+    // No permission to read it: nothing is overwritten that might be the user's own.
+  }
 }

@@ -2,10 +2,14 @@ import {
   NETWORKS,
   buildSignedContractTransfer,
   bytesToHex,
+  contractAddress,
   contractFee,
   encodeTx,
+  formatAddress,
   gasPriceForFeeRate,
+  parseAddress,
   parseFeeEstimate,
+  txId,
   type ContractAction,
   type NetworkName,
   type Wallet,
@@ -33,6 +37,7 @@ async function submit(wallet: Wallet, network: NetworkName, from: string, action
   const key = wallet.keyFor(from);
   let raw: string;
   let spend: bigint;
+  let id: string;
   try {
     const tx = buildSignedContractTransfer(
       { params: signingParams(network), action, gasLimit: gas.gasLimit, gasPrice: gas.gasPrice, value: gas.value, nonce },
@@ -40,12 +45,25 @@ async function submit(wallet: Wallet, network: NetworkName, from: string, action
     );
     raw = bytesToHex(encodeTx(tx));
     spend = tx.amount + tx.fee;
+    id = txId(tx);
   } finally {
     key.fill(0);
   }
   const sent = await api<ContractSubmitted>(path, { body: { raw } });
   recordSent(network, from, nonce, spend);
-  return sent;
+  return confirmSubmitted(sent, id, action.type === 'deploy' ? formatAddress(contractAddress(parseAddress(from), nonce)) : undefined);
+}
+
+/**
+ * The node's answer to a contract transaction, held to the id and (for a deploy) the contract
+ * address computed here, as the CLI does: a node naming another contract would have the Interact
+ * panel send later calls, value included, to it.
+ */
+export function confirmSubmitted(sent: ContractSubmitted, id: string, contract: string | undefined): ContractSubmitted {
+  if (sent.id !== id || (contract !== undefined && sent.contractAddress?.toLowerCase() !== contract.toLowerCase())) {
+    throw new Error(`the node answered for another transaction or contract than the one signed (${id}${contract ? `, contract ${contract}` : ''}); it was handed the signed transaction`);
+  }
+  return contract === undefined ? sent : { ...sent, contractAddress: contract };
 }
 
 export function deploy(wallet: Wallet, network: NetworkName, from: string, d: { code: string; init: unknown[] } & GasOptions) {

@@ -74,7 +74,7 @@ function ShowMnemonic({ mnemonic, onNext }: { mnemonic: string; onNext: () => vo
       <div className="mb-4 flex flex-wrap items-center gap-2 text-sm text-slate-300">
         <span>
           Copy
-          <CopyButton text={mnemonic} label="Copy recovery phrase" />
+          <CopyButton text={mnemonic} label="Copy recovery phrase" secret />
         </span>
         <Button variant="secondary" onClick={() => download(mnemonic)} data-testid="mnemonic-download">
           Download as a text file

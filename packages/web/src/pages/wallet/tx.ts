@@ -2,6 +2,7 @@ import {
   buildSignedTransfer,
   bytesToHex,
   encodeTx,
+  txId,
   type FeeChoice,
   type FeeEstimate,
   type NetworkName,
@@ -29,7 +30,7 @@ export interface SendRequest {
  * a node that fails verification gets nothing signed, and nothing is signed
  * for a chain id other than the pinned network's (lib/network-pin).
  */
-export async function signTransfer(wallet: Wallet, req: SendRequest): Promise<{ raw: string; nonce: bigint; spend: bigint }> {
+export async function signTransfer(wallet: Wallet, req: SendRequest): Promise<{ raw: string; nonce: bigint; spend: bigint; id: string }> {
   const nonce = await verifiedNextNonce(req.network, req.from);
   const key = wallet.keyFor(req.from);
   try {
@@ -45,15 +46,17 @@ export async function signTransfer(wallet: Wallet, req: SendRequest): Promise<{ 
       },
       key,
     );
-    return { raw: bytesToHex(encodeTx(tx)), nonce, spend: tx.amount + tx.fee };
+    return { raw: bytesToHex(encodeTx(tx)), nonce, spend: tx.amount + tx.fee, id: txId(tx) };
   } finally {
     key.fill(0);
   }
 }
 
 export async function sendTransfer(wallet: Wallet, req: SendRequest, path = '/api/transactions'): Promise<Submitted> {
-  const { raw, nonce, spend } = await signTransfer(wallet, req);
+  const { raw, nonce, spend, id } = await signTransfer(wallet, req);
   const sent = await api<Submitted>(path, { body: { raw } });
   recordSent(req.network, req.from, nonce, spend);
+  // The id is ours to compute: the one a node names is what the page would track and link to.
+  if (sent.id !== id) throw new Error(`the node answered for another transaction (${sent.id}) than the one signed (${id}); it was handed the signed transaction`);
   return sent;
 }
