@@ -101,6 +101,22 @@ export function WalletProvider({ children }: { children: ReactNode }) {
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 
+/**
+ * Addresses to pay a reward to: derived from the keys once the wallet is unlocked, else the
+ * keystore's clear metadata, which anything in this origin could have rewritten (`verified` false:
+ * say so beside them).
+ */
+export const UNVERIFIED_ADDRESSES = 'Wallet addresses from the stored file (unverified): unlock the wallet to check them.';
+
+export function useOwnAddresses(): { addresses: { address: string; label?: string }[]; verified: boolean } {
+  const { wallet, addresses, version } = useWallet();
+  return useMemo(
+    () => (wallet ? { addresses: wallet.list().map((a) => ({ address: a.address, label: a.label })), verified: true } : { addresses, verified: false }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [wallet, addresses, version],
+  );
+}
+
 export function useWallet(): WalletCtx {
   const c = useContext(Ctx);
   if (!c) throw new Error('useWallet outside WalletProvider');

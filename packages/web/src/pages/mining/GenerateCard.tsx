@@ -7,7 +7,7 @@ import { useToken } from '../../hooks/useToken';
 import { api, ApiError } from '../../lib/api';
 import type { Generated } from '../../lib/types';
 import { useToast } from '../../state/toast';
-import { useWallet } from '../../state/wallet';
+import { UNVERIFIED_ADDRESSES, useOwnAddresses } from '../../state/wallet';
 
 const MAX_BLOCKS = 1000;
 const OTHER = '__other__';
@@ -17,7 +17,7 @@ const OTHER = '__other__';
  * generatetoaddress or anvil's mine (POST /api/mining/generate, with the node token).
  */
 export function GenerateCard({ defaultAddress }: { defaultAddress: string | null }) {
-  const { addresses } = useWallet();
+  const { addresses, verified } = useOwnAddresses();
   const [, setToken] = useToken();
   const toast = useToast();
   const [count, setCount] = useState('1');
@@ -49,7 +49,7 @@ export function GenerateCard({ defaultAddress }: { defaultAddress: string | null
       <form onSubmit={submit} className="grid items-start gap-3 sm:grid-cols-[8rem_minmax(0,1fr)_auto]" noValidate>
         <TextField label="Blocks" name="count" type="number" min={1} max={MAX_BLOCKS} value={count} onChange={(e) => setCount(e.target.value)} error={countError} />
         <div className="min-w-0 space-y-2">
-          <SelectField label="Reward to" value={choice} onChange={(e) => setChoice(e.target.value)}>
+          <SelectField label="Reward to" value={choice} onChange={(e) => setChoice(e.target.value)} hint={!verified && addresses.length > 0 ? UNVERIFIED_ADDRESSES : undefined}>
             {addresses.map((a) => (
               <option key={a.address} value={a.address}>
                 {a.label ? `${a.label} — ` : ''}

@@ -6,11 +6,11 @@ import { useToken } from '../../hooks/useToken';
 import { api, ApiError } from '../../lib/api';
 import type { Intensity, MiningStatus } from '../../lib/types';
 import { useToast } from '../../state/toast';
-import { useWallet } from '../../state/wallet';
+import { UNVERIFIED_ADDRESSES, useOwnAddresses } from '../../state/wallet';
 import { CUSTOM, describeIntensity, PRESETS, toDraft, type Draft, validate } from './intensity';
 
 export function MiningControls({ status, onChange }: { status: MiningStatus; onChange: (s: MiningStatus) => void }) {
-  const { addresses } = useWallet();
+  const { addresses, verified } = useOwnAddresses();
   const [, setToken] = useToken();
   const toast = useToast();
   const [choice, setChoice] = useState<string>(addresses[0]?.address ?? '');
@@ -62,7 +62,7 @@ export function MiningControls({ status, onChange }: { status: MiningStatus; onC
     <Card title="Control">
       <form onSubmit={submit} className="space-y-3" aria-label="Miner settings">
         <div className="grid gap-3 md:grid-cols-2">
-          <SelectField label="Reward address" value={choice} onChange={(e) => setChoice(e.target.value)} disabled={status.running} hint={status.running ? 'Stop the miner to change where rewards go.' : undefined}>
+          <SelectField label="Reward address" value={choice} onChange={(e) => setChoice(e.target.value)} disabled={status.running} hint={status.running ? 'Stop the miner to change where rewards go.' : !verified && addresses.length > 0 ? UNVERIFIED_ADDRESSES : undefined}>
             <option value="">Node default (MINING_ADDRESS)</option>
             {addresses.map((a) => (
               <option key={a.address} value={a.address}>
