@@ -28,6 +28,10 @@ describe('hackcoin wallet against a hostile node', { timeout: 120_000 }, () => {
   const cli = (args: string[], url = proxyUrl) =>
     runCli([...args, '--json'], { env: { DATA_DIR: dataDir, HACKCOIN_NODE: url, HACKCOIN_PASSWORD: 'correct horse battery staple', HACKCOIN_WALLET: undefined, HACKCOIN_TOKEN: TEST_TOKEN, HACKCOIN_NETWORK: undefined, HACKCOIN_MAX_FEE: undefined } });
   const send = (extra: string[] = []) => cli(['wallet', 'send', '0x' + '55'.repeat(20), '1', '--yes', ...extra]);
+  /** A pending entry of the node's address answer: 1 unit from `first` to `second` at nonce 0, fee 1,000. */
+  const pendingOut = (e: { id: string; chainId: number; publicKey: string; signature: string }) => ({
+    type: 'transfer', size: 150, to: second, amount: '1', from: first, nonce: '0', fee: '1000', data: '', direction: 'out', confirmations: 0, ...e,
+  });
 
   beforeAll(async () => {
     node = await startNode({ env: { P2P: 'false' } });
@@ -105,22 +109,7 @@ describe('hackcoin wallet against a hostile node', { timeout: 120_000 }, () => {
     expect(bare.code).toBe(3);
     expect(bare.stderr).toContain(`the node's account of ${first} does not hold together (next nonce 1 after confirmed nonce 0): refusing to sign`);
     // A pending transaction "from" us at that nonce, which we never signed, does not account for it.
-    const forged = {
-      id: 'ab'.repeat(32),
-      type: 'transfer',
-      size: 150,
-      chainId: NETWORKS.regtest.chainId,
-      to: second,
-      amount: '1',
-      from: first,
-      nonce: '0',
-      fee: '1000',
-      data: '',
-      publicKey: '02' + '11'.repeat(32),
-      signature: '22'.repeat(64),
-      direction: 'out',
-      confirmations: 0,
-    };
+    const forged = pendingOut({ id: 'ab'.repeat(32), chainId: NETWORKS.regtest.chainId, publicKey: '02' + '11'.repeat(32), signature: '22'.repeat(64) });
     rewrite = (path, b) => (path.startsWith('/api/address/') ? { ...ahead(b), pending: [forged] } : b);
     const r = await send(['--from', first]);
     expect(r.code).toBe(3);
@@ -132,22 +121,7 @@ describe('hackcoin wallet against a hostile node', { timeout: 120_000 }, () => {
     // One mnemonic holds the same keys on every network: a real signature of ours, for the test network.
     const key = hexToBytes((await cli(['wallet', 'export', '--unsafe-raw-key', '--address', first], node.url)).json().privateKey);
     const other = signTransfer({ kind: 'transfer', chainId: NETWORKS.test.chainId, nonce: 0n, fee: 1_000n, to: parseAddress(second), amount: 1n, data: new Uint8Array(0) }, key);
-    const entry = {
-      id: txId(other),
-      type: 'transfer',
-      size: 150,
-      chainId: other.chainId,
-      to: second,
-      amount: '1',
-      from: first,
-      nonce: '0',
-      fee: '1000',
-      data: '',
-      publicKey: bytesToHex(other.publicKey),
-      signature: bytesToHex(other.signature),
-      direction: 'out',
-      confirmations: 0,
-    };
+    const entry = pendingOut({ id: txId(other), chainId: other.chainId, publicKey: bytesToHex(other.publicKey), signature: bytesToHex(other.signature) });
     rewrite = (path, b) => (path.startsWith('/api/address/') ? { ...b, nextNonce: (BigInt(b.nonce as string) + 1n).toString(), pending: [entry] } : b);
     const r = await send(['--from', first]);
     expect(r.code).toBe(3);

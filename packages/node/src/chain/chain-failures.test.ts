@@ -37,6 +37,13 @@ class FlakyExecutor implements ContractExecutor {
   }
 }
 
+/** minerA's first transaction: a deploy whose init writes one slot, at 300,000 gas. */
+function smallDeploy(fx: ChainFixture) {
+  const gas = 300_000;
+  const data = utf8ToBytes(JSON.stringify({ type: 'deploy', code: 'export function init() { storage.set("a", 1); }', init: [], gasLimit: gas, gasPrice: '1' }));
+  return signTransfer({ kind: 'transfer', chainId: fx.params.chainId, nonce: 0n, fee: BigInt(gas), to: ZERO_ADDRESS, amount: 0n, data }, W.minerA.privateKey);
+}
+
 const fixtures: ChainFixture[] = [];
 async function fixture(executor?: ContractExecutor): Promise<ChainFixture> {
   const fx = await ChainFixture.create(executor ? { executor } : {});
@@ -359,9 +366,7 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     const fx = await fixture(executor);
     await fx.mine(2);
     const before = fx.chain.tip;
-    const gas = 300_000;
-    const data = utf8ToBytes(JSON.stringify({ type: 'deploy', code: 'export function init() { storage.set("a", 1); }', init: [], gasLimit: gas, gasPrice: '1' }));
-    const deploy = signTransfer({ kind: 'transfer', chainId: fx.params.chainId, nonce: 0n, fee: BigInt(gas), to: ZERO_ADDRESS, amount: 0n, data }, W.minerA.privateKey);
+    const deploy = smallDeploy(fx);
     await fx.mempool.add(deploy);
     const t = await createTemplate(fx.chain, fx.mempool, W.minerB.address, utf8ToBytes('x'), before.header.time + 1);
     const header = { ...t.header };
@@ -389,9 +394,7 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     const fx = await fixture(executor);
     await fx.mine(2);
     const tip = fx.chain.tip;
-    const gas = 300_000;
-    const data = utf8ToBytes(JSON.stringify({ type: 'deploy', code: 'export function init() { storage.set("a", 1); }', init: [], gasLimit: gas, gasPrice: '1' }));
-    const deploy = signTransfer({ kind: 'transfer', chainId: fx.params.chainId, nonce: 0n, fee: BigInt(gas), to: ZERO_ADDRESS, amount: 0n, data }, W.minerA.privateKey);
+    const deploy = smallDeploy(fx);
     const base = await fx.branch();
     // A block on our tip whose contract call the host fails on, first seen of its height.
     const onFailing = base.clone();

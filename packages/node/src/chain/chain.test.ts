@@ -316,6 +316,29 @@ describe('Chain: block rejections', () => {
   });
 });
 
+/** A chain of 4 blocks, the last paying alice, and a branch from the block below it. */
+async function forkBelowTransfer() {
+  const fx = await fixture();
+  await fx.mine(3);
+  const side = await fx.branch();
+  await fx.mempool.add(fx.tx(W.minerA, W.alice, 1n * COIN, { nonce: 0n }));
+  await fx.mine(1);
+  return { fx, side, tip: fx.chain.tip };
+}
+
+/** Counts the signature checks the fixture's backend makes from now on. */
+function countVerifies(fx: ChainFixture): { readonly count: number; reset(): void } {
+  const verify = fx.backend.verify.bind(fx.backend);
+  let n = 0;
+  (fx.backend as { verify: typeof verify }).verify = (...a) => (n++, verify(...a));
+  return {
+    get count() {
+      return n;
+    },
+    reset: () => void (n = 0),
+  };
+}
+
 describe('Chain: fork choice and reorganisation', () => {
   it('returns to the first-seen tip when a fork of equal work tried for an invalid block on top of it fails', async () => {
     const fx = await fixture();
@@ -477,24 +500,17 @@ describe('Chain: fork choice and reorganisation', () => {
   });
 
   it('checks no signature again when a reorg reconnects a block that passed every rule: an invalid child on an equal-work branch costs states, not signatures', async () => {
-    const fx = await fixture();
-    await fx.mine(3);
-    const side = await fx.branch();
-    await fx.mempool.add(fx.tx(W.minerA, W.alice, 1n * COIN, { nonce: 0n }));
-    await fx.mine(1);
-    const tip = fx.chain.tip;
+    const { fx, side, tip } = await forkBelowTransfer();
     expect((await fx.chain.processBlock(side.next({ txs: [fx.tx(W.minerA, W.bob, 1n * COIN, { nonce: 0n })] }))).status).toBe('side');
     const again = side.clone();
-    const verify = fx.backend.verify.bind(fx.backend);
-    let checks = 0;
-    (fx.backend as { verify: typeof verify }).verify = (...a) => (checks++, verify(...a));
+    const checks = countVerifies(fx);
     const trigger = async (fill: number): Promise<number> => {
-      checks = 0;
+      checks.reset();
       const child = (fill === 1 ? side : again).next({ stateRoot: new Uint8Array(32).fill(fill) });
       expect((await rejection(fx.chain.processBlock(child))).code).toBe('bad-state-root');
       expect([fx.chain.tip, isInvalid(fx.chain.getEntry(idOf(child)))]).toEqual([tip, true]);
       await fx.settle();
-      return checks;
+      return checks.count;
     };
     // The branch's block is checked once, the first time a reorg reaches it; the tip's, never again.
     expect([await trigger(1), await trigger(2)]).toEqual([1, 0]);
@@ -733,24 +749,17 @@ describe('Chain: persistence and reindex', () => {
   it('reindex rebuilds identical state, indexes and tip, checking every signature again', async () => {
     const { fx } = await populated();
     const before = await snapshot(fx);
-    const verify = fx.backend.verify.bind(fx.backend);
-    let checks = 0;
-    (fx.backend as { verify: typeof verify }).verify = (...a) => (checks++, verify(...a));
+    const checks = countVerifies(fx);
     await fx.reopen({ reindex: true });
     expect(await snapshot(fx)).toEqual(before);
     // Blocks that passed once are otherwise reconnected without their signatures.
-    expect(checks).toBeGreaterThan(0);
+    expect(checks.count).toBeGreaterThan(0);
     await fx.mine(1);
     expect(fx.chain.height).toBe(7);
   });
 
   it('reindex keeps the first-seen tip when a side branch has equal work', async () => {
-    const fx = await fixture();
-    await fx.mine(3);
-    const side = await fx.branch();
-    await fx.mempool.add(fx.tx(W.minerA, W.alice, 1n * COIN, { nonce: 0n }));
-    await fx.mine(1);
-    const tip = fx.chain.tip;
+    const { fx, side, tip } = await forkBelowTransfer();
     // an equal-work competitor whose hash sorts before the tip's in the block index
     let rival: Block;
     do rival = side.clone().next();
