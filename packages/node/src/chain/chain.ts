@@ -135,12 +135,17 @@ interface Activation {
 
 const BLOCK_CACHE_SIZE = 32;
 /**
- * Local failures in a row of one block's connect (not a rule: the host's stack, a bug) after which
- * the block and its descendants are set aside until restart. Every activation retries the best
- * chain, and a block that failed the same way each time kept the node off every other chain for as
- * long as its branch had the most work, no one blamed: three tips mined on ours came back deferred.
+ * Local failures of one block's connect (not a rule: the host's stack, a bug), spread over at
+ * least LOCAL_FAILURE_SPAN_S, after which the block and its descendants are set aside for
+ * SET_ASIDE_S. Every activation retries the best chain, and a block that failed the same way each
+ * time kept the node off every other chain for as long as its branch had the most work, no one
+ * blamed: three tips mined on ours came back deferred. The span keeps a hiccup (a read failing for
+ * a moment, while a sync hands the chain four blocks at once) from setting an honest block aside,
+ * and the expiry brings one back that a longer fault did.
  */
 const MAX_LOCAL_FAILURES = 3;
+const LOCAL_FAILURE_SPAN_S = 60;
+const SET_ASIDE_S = 600;
 /** Blocks whose local failures are counted, at most (those of a block that then connects are forgotten). */
 const MAX_COUNTED_FAILURES = 1_024;
 /** Blocks set aside at once, at most (each took three failures of a block with valid proof of work). */
@@ -242,10 +247,10 @@ export class Chain extends TypedEmitter<ChainEvents> {
   private halted: string | undefined;
   /** A local failure left a block unjudged: the next activation looks for the best chain again. */
   private retryBest = false;
-  /** Local failures in a row, by block id (see MAX_LOCAL_FAILURES). */
-  private readonly localFailures = new Map<string, number>();
-  /** Blocks set aside after MAX_LOCAL_FAILURES: neither they nor their descendants are tried until restart. */
-  private readonly setAside = new Set<ChainEntry>();
+  /** Local failures by block id: how many, and when the first was (see MAX_LOCAL_FAILURES). */
+  private readonly localFailures = new Map<string, { count: number; since: number }>();
+  /** Blocks set aside, until when (our clock, seconds): neither they nor their descendants are tried meanwhile. */
+  private readonly setAside = new Map<ChainEntry, number>();
   private contractExecutor: ContractExecutor | undefined;
 
   private constructor(opts: ChainOptions) {
@@ -708,7 +713,13 @@ export class Chain extends TypedEmitter<ChainEvents> {
 
   /** Whether `e` is, or descends from, a block set aside after repeated local failures. */
   private isSetAside(e: ChainEntry): boolean {
-    for (const a of this.setAside) {
+    if (this.setAside.size === 0) return false;
+    const now = this.now();
+    for (const [a, until] of this.setAside) {
+      if (until <= now) {
+        this.setAside.delete(a);
+        continue;
+      }
       let x: ChainEntry | null = e;
       while (x && x.height > a.height) x = x.parent;
       if (x === a) return true;
@@ -717,16 +728,18 @@ export class Chain extends TypedEmitter<ChainEvents> {
   }
 
   private countLocalFailure(entry: ChainEntry): void {
-    const n = (this.localFailures.get(entry.id) ?? 0) + 1;
+    const now = this.now();
+    const seen = this.localFailures.get(entry.id) ?? { count: 0, since: now };
     this.localFailures.delete(entry.id);
-    if (n < MAX_LOCAL_FAILURES) {
-      this.localFailures.set(entry.id, n);
+    const count = seen.count + 1;
+    if (count < MAX_LOCAL_FAILURES || now - seen.since < LOCAL_FAILURE_SPAN_S) {
+      this.localFailures.set(entry.id, { count, since: seen.since });
       if (this.localFailures.size > MAX_COUNTED_FAILURES) this.localFailures.delete(this.localFailures.keys().next().value as string);
       return;
     }
-    this.setAside.add(entry);
-    if (this.setAside.size > MAX_SET_ASIDE) this.setAside.delete(this.setAside.values().next().value!);
-    this.log.error(`block ${entry.id} at height ${entry.height} failed to connect ${n} times, not under a rule (see above); it and its descendants are set aside until the node restarts`);
+    this.setAside.set(entry, now + SET_ASIDE_S);
+    if (this.setAside.size > MAX_SET_ASIDE) this.setAside.delete(this.setAside.keys().next().value!);
+    this.log.error(`block ${entry.id} at height ${entry.height} failed to connect ${count} times over ${now - seen.since} s, not under a rule (see above); it and its descendants are set aside for ${SET_ASIDE_S} s`);
   }
 
   private findFork(a: ChainEntry, b: ChainEntry): ChainEntry {
