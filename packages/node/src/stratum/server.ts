@@ -113,9 +113,15 @@ export const DEFAULT_MAX_CONNECTIONS = 1024;
 export const DEFAULT_MAX_CONNECTIONS_PER_IP = 64;
 /** How long a connection must have gone without an accepted share before a full pool closes it for a newcomer. */
 export const EVICT_QUIET_MS = 60_000;
-/** Submits all connections from one address may make in a burst, and per second after it: a farm of 64 rigs behind one NAT shares ~13 a second. */
-export const SUBMITS_PER_IP_BURST = 1_000;
-export const SUBMITS_PER_IP_PER_SECOND = 500;
+/**
+ * Stale or unknown-job refusals all connections from one address may have excused, in a burst and
+ * per second after it: when a block retires a job, a farm of 64 rigs behind one NAT has a share or
+ * two each in flight.
+ */
+export const EXCUSED_PER_IP_BURST = 1_000;
+export const EXCUSED_PER_IP_PER_SECOND = 100;
+/** Addresses whose excuse budgets are kept (a few hundred bytes each). */
+const MAX_EXCUSE_BUCKETS = 4_096;
 /** A miner subscribes and authorises in its first round trips; 30 s covers a slow link many times over. */
 export const DEFAULT_AUTH_TIMEOUT_MS = 30_000;
 export const DEFAULT_SHARE_INTERVAL_SECONDS = 5;
@@ -142,8 +148,8 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   private readonly server: Server;
   private readonly sessions = new Set<StratumSession>();
   private readonly perIp = new Map<string, number>();
-  /** Submit budgets by address, for as long as it has a connection (so at most one per entry of perIp). */
-  private readonly ipSubmits = new Map<string, TokenBucket>();
+  /** Excused-refusal budgets by address, the oldest forgotten past MAX_EXCUSE_BUCKETS. */
+  private readonly excuses = new Map<string, TokenBucket>();
   private readonly jobs: JobBook;
   private readonly window: PplnsWindow;
   private readonly windowFloor: number;
@@ -240,15 +246,18 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   }
 
   /**
-   * One submit's share of the budget of the address it comes from (SUBMITS_PER_IP_*), which outlives
-   * any one connection: the per-connection budgets are sustainable for ever and start afresh with
-   * each reconnect, and 128 connections from two addresses had 30,000 stale submits a second
-   * answered (HTTP p50 4 ms → 1.1 s).
+   * One excused refusal from the budget of the address it comes from (EXCUSED_PER_IP_*), shared by
+   * its connections and kept across reconnects: past it, stale and unknown job ids count toward the
+   * reject run like any rejected share. Accepted shares never draw on it, so a flooding connection
+   * cannot starve the rigs beside it behind one NAT.
    */
-  takeSubmit(session: StratumSession): boolean {
+  excuse(session: StratumSession): boolean {
     const key = clientKey(session.remote);
-    let bucket = this.ipSubmits.get(key);
-    if (!bucket) this.ipSubmits.set(key, (bucket = new TokenBucket(SUBMITS_PER_IP_BURST, SUBMITS_PER_IP_PER_SECOND, () => this.now())));
+    let bucket = this.excuses.get(key);
+    if (!bucket) {
+      this.excuses.set(key, (bucket = new TokenBucket(EXCUSED_PER_IP_BURST, EXCUSED_PER_IP_PER_SECOND, () => this.now())));
+      if (this.excuses.size > MAX_EXCUSE_BUCKETS) this.excuses.delete(this.excuses.keys().next().value!);
+    }
     return bucket.take();
   }
 
@@ -259,10 +268,8 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     if (reason !== 'peer-closed' && reason !== 'pool-stopping') this.o.log.debug('stratum: closed session %d from %s: %s', session.id, session.remote, reason);
     const key = clientKey(session.remote);
     const n = (this.perIp.get(key) ?? 1) - 1;
-    if (n <= 0) {
-      this.perIp.delete(key);
-      this.ipSubmits.delete(key);
-    } else this.perIp.set(key, n);
+    if (n <= 0) this.perIp.delete(key);
+    else this.perIp.set(key, n);
   }
 
   get connections(): number {

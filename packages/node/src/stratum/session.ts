@@ -95,8 +95,8 @@ export interface SessionHost {
   /** Difficulty of the block the job builds: no share target may be harder. */
   blockDifficulty(job: StratumJob): number;
   submit(session: StratumSession, worker: string, params: unknown[]): Promise<SubmitOutcome>;
-  /** One submit from this connection's address, within that address's budget (false: refuse it unchecked). */
-  takeSubmit(session: StratumSession): boolean;
+  /** Whether this connection's address may have one more refusal excused (see SubmitOutcome.excused). */
+  excuse(session: StratumSession): boolean;
   onClose(session: StratumSession, reason: CloseReason): void;
   debug(msg: string, ...args: unknown[]): void;
 }
@@ -317,7 +317,7 @@ export class StratumSession {
       case 'mining.extranonce.subscribe':
         return reply(false, stratumError(StratumError.other, 'extranonce changes not supported'));
       case 'mining.submit': {
-        if (!this.submitBudget.take() || !this.host.takeSubmit(this)) {
+        if (!this.submitBudget.take()) {
           if (!this.refusalBudget.take()) return this.close('request-flood');
           return reply(false, stratumError(StratumError.other, 'too many submits; slow down'));
         }
@@ -343,8 +343,10 @@ export class StratumSession {
       reply(false, stratumError(StratumError.other, 'internal error'));
     }
     // An honest miner whose shares went stale, or that the pool turned away when full, must not be dropped as a junk sender.
+    // Excused only within its address's budget: a stale or made-up job id is free to send, and excused
+    // without bound, 128 connections had 30,000 answered a second (HTTP p50 4 ms → 1.1 s).
     if (accepted) this.rejectRun = 0;
-    else if (!excused && ++this.rejectRun >= MAX_REJECT_RUN) this.close('rejected-shares');
+    else if (!(excused && this.host.excuse(this)) && ++this.rejectRun >= MAX_REJECT_RUN) this.close('rejected-shares');
   }
 }
 
