@@ -22,11 +22,14 @@ describe('prepareOnce', () => {
   });
 
   it('remembers sources by the bytes of their code, not by count: code that instruments to 40x its source fills it in a few entries', () => {
-    const big = (i: number): string => `let a = 1, b = 2, x;\nexport function f${i}() { ${'x=a+b;'.repeat(2_000)} }`;
+    const big = (i: number): string => `let a = 1, b = 2, x;\nexport function f${i}() { ${'x=a+b;'.repeat(7_000)} }`;
     const first = prepareOnce(big(0));
     const each = preparedBytes(big(0), first);
     expect(each).toBeGreaterThan(20 * 2 * big(0).length);
-    for (let i = 1; i * each <= REMEMBERED_BYTES; i++) prepareOnce(big(i));
+    // Far fewer than the 32 entries a count bound kept (~116 MB of them).
+    const fit = Math.floor(REMEMBERED_BYTES / each);
+    expect(fit).toBeLessThan(16);
+    for (let i = 1; i <= fit; i++) prepareOnce(big(i));
     // The first has been pushed out: prepared again, an equal but new object.
     const again = prepareOnce(big(0));
     expect([again === first, again]).toEqual([false, first]);
