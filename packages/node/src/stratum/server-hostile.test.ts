@@ -480,7 +480,7 @@ describe('submits past the budget', () => {
 });
 
 describe('the PPLNS window', () => {
-  it('pays every miner in it when share difficulties reach the configured window: it spans two blocks of difficulty', async () => {
+  it('keeps every share while their difficulties add up to less than two blocks, however low the configured window', async () => {
     // A window floor far below one share: fixed at it, the window held the finder's share alone.
     const { server, port } = await pool({ windowDifficulty: 1e-9 });
     const alice = await miner(port);
@@ -489,15 +489,13 @@ describe('the PPLNS window', () => {
       const s = shareOf(alice, alice.job, 1 + i * 1000);
       expect((await alice.submit(worker, alice.job, s.en2, s.nonce)).result).toBe(true);
     }
-    const found = () => (server.stats() as { blocksFound: { split: Record<string, string> }[] }).blocksFound;
-    // Bob's shares, on the newest work he was sent, until one is also a block.
-    for (let e = 1; found().length === 0; e++) {
-      const en2 = e.toString(16).padStart(8, '0');
-      await bob.submit(formatAddress(W.bob.address), bob.job, en2, bob.findNonce(bob.job, en2));
+    // Bob's shares, none of them a block (a block's split would depend on luck: past two blocks of work,
+    // Alice's shares leave the window, as they should).
+    for (let i = 0; i < 5; i++) {
+      const s = shareOf(bob, bob.job, 1 + i * 1000);
+      expect((await bob.submit(formatAddress(W.bob.address), bob.job, s.en2, s.nonce)).result).toBe(true);
     }
-    const split = found()[0]!.split;
-    expect(Object.keys(split).sort()).toEqual([formatAddress(W.alice.address), formatAddress(W.bob.address)].sort());
-    expect(BigInt(split[formatAddress(W.alice.address)]!)).toBeGreaterThan(0n);
+    expect(server.stats()).toMatchObject({ pplnsShares: 8 });
   }, 30_000);
 
   it('lists the 16 largest shares of a found block in the stats and counts every payee; the payouts get the whole split', async () => {
