@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { blockHash, encodeCompact, decodeCompact, hashToHex, headerHash, workFromBits, type Block, type BlockHeader } from '@hackcoin/core';
+import { blockHash, encodeCompact, decodeCompact, decodeHeader, hashToHex, headerHash, workFromBits, type Block, type BlockHeader } from '@hackcoin/core';
 import { Status } from '../chain/entry.js';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import { BlockIntake } from './block-intake.js';
 import { Syncer, type SyncDeps } from './sync.js';
+import { decodeHeaders } from './messages.js';
+import { headersAfter } from './serve.js';
 import { ChainsClient, FakePeers, testLog, type Behaviour } from './test-peers.js';
 
 const fixtures: ChainFixture[] = [];
@@ -225,6 +227,44 @@ describe('Syncer: headers-first with anti-DoS', () => {
     expect(h.peers.offencesOf('attacker')).toEqual(['invalidHeader']);
     expect(h.client.served.get('attacker')!.blocks).toBe(0);
     expect(local.chain.height).toBe(5);
+  });
+
+  it('downloads the heaviest chain first when a fast peer offers a lighter fork of our tip, and never fetches the lighter one', async () => {
+    // helper-119's F1: a node behind was fed a cheap chain built on its own tip by the peer that answered first.
+    const honest = await fixture();
+    const blocks = await honest.mine(5);
+    const local = await copyOf(blocks, 5);
+    const cheap = await copyOf(blocks, 5);
+    await cheap.mine(8, { miner: W.minerB });
+    await honest.mine(30);
+    const late: Behaviour = {
+      headers: async (locator) => {
+        await new Promise((r) => setTimeout(r, 150));
+        return decodeHeaders(headersAfter(honest.chain, locator, 2_000)).map(decodeHeader);
+      },
+    };
+    const h = harness(local, { fast: { fx: cheap, claim: 10n ** 30n }, honest: { fx: honest, behaviour: late } });
+    await h.run();
+    expect(local.chain.tip.id).toBe(honest.chain.tip.id);
+    expect(h.client.served.get('fast')!.blocks).toBe(0);
+    expect(local.chain.getEntry(cheap.chain.tip.id)).toBeUndefined();
+    expect(h.client.served.get('honest')!.blocks).toBe(30);
+  });
+
+  it('downloads a lighter fork of our tip when the peer claiming more has not shown its headers within the wait', async () => {
+    const local = await fixture();
+    const blocks = await local.mine(3);
+    const other = await copyOf(blocks, 3);
+    await other.mine(4, { miner: W.minerB });
+    const silent = { headers: () => new Promise<BlockHeader[]>((r) => setTimeout(() => r([]), 4_000)) };
+    const h = harness(local, { other: { fx: other }, silent: { fx: local, claim: 10n ** 30n, behaviour: silent } });
+    const t0 = Date.now();
+    h.syncer.trigger();
+    for (let i = 0; i < 200 && local.chain.tip.id !== other.chain.tip.id; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(local.chain.tip.id).toBe(other.chain.tip.id);
+    expect(Date.now() - t0).toBeLessThan(4_000);
+    await h.syncer.whenIdle();
+    expect(h.peers.offencesOf('silent')).toEqual(['lowWork']);
   });
 
   it('bans a peer whose fork breaks a rule below the block that makes it the best chain, and keeps the honest tip', async () => {

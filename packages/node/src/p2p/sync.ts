@@ -74,6 +74,22 @@ const PRESYNC_BASE_MS = 15 * 60_000;
 const PRESYNC_PER_HEADER_MS = 1;
 /** A peer's budget doubles with each session it failed in a row, up to 2^10 times (~11 days from 15 min). */
 const MAX_BUDGET_DOUBLINGS = 10;
+/**
+ * How long a trail ready for its bodies waits for other sessions still downloading headers that
+ * claim more work than it has. The first trail to beat our tip is the fastest peer's, not the best:
+ * a node a day behind was fed ~1,320 cheap blocks (difficulty eased 4× per retarget window, about
+ * 13 honest blocks' work, up to 2 MB each and kept for good) built on its own tip, while the honest
+ * peers' headers were a round trip behind. A liar claiming work it lacks makes a download wait this
+ * long at most.
+ */
+const PRESYNC_WAIT_MS = 2_000;
+
+/** A trail waiting for the one download slot. */
+interface Turn {
+  work: bigint;
+  readyAt: number;
+  go: () => void;
+}
 
 type Outcome = 'done' | 'behind' | 'failed';
 
@@ -91,7 +107,12 @@ type Outcome = 'done' | 'behind' | 'failed';
  */
 export class Syncer {
   private readonly sessions = new Map<string, Promise<void>>();
-  private downloads: Promise<unknown> = Promise.resolve();
+  /** Claimed work of each session downloading headers: a trail ready for bodies waits for those claiming more. */
+  private readonly presyncing = new Map<string, bigint>();
+  /** Trails waiting for the download slot; the heaviest goes first. */
+  private readonly turns: Turn[] = [];
+  private downloading = false;
+  private turnTimer: ReturnType<typeof setTimeout> | undefined;
   private idleWaiters: (() => void)[] = [];
   private stopped = false;
   private startHeight = 0;
@@ -116,6 +137,9 @@ export class Syncer {
 
   stop(): void {
     this.stopped = true;
+    clearTimeout(this.turnTimer);
+    // Each waiting download sees the stop and fetches nothing.
+    for (const t of this.turns.splice(0)) t.go();
     this.wakeIdle();
   }
 
@@ -301,7 +325,15 @@ export class Syncer {
 
   /** PRESYNC the peer's chain from where it forks off ours, then fetch bodies if it beats the tip. */
   private async round(peer: PeerState): Promise<Outcome> {
-    const trail = await this.presync(peer);
+    this.presyncing.set(peer.peerId, peer.status?.chainWork ?? 0n);
+    let trail: HeaderTrail | undefined;
+    try {
+      trail = await this.presync(peer);
+    } finally {
+      this.presyncing.delete(peer.peerId);
+      // A trail held whole asks for its turn at once, below: a turn given away now would go to a lighter trail waiting for it.
+      if (!trail?.headers) this.nextTurn();
+    }
     if (!trail) return 'done';
     const before = this.d.chain.tip;
     const got = await this.fetchBodies(peer, trail);
@@ -414,7 +446,7 @@ export class Syncer {
   /** Fetches the bodies of a trail that beat the tip; resolves to the blocks connected, undefined on failure. */
   private async fetchBodies(peer: PeerState, trail: HeaderTrail): Promise<number | undefined> {
     const held = trail.headers;
-    if (held) return this.download(peer, held);
+    if (held) return this.download(peer, held, trail.work);
     return this.redownload(peer, trail);
   }
 
@@ -425,6 +457,8 @@ export class Syncer {
     let buffer: BlockHeader[] = [];
     let total = 0;
     while (height < trail.height) {
+      // Overtaken by another peer's heavier chain meanwhile: the rest would only be a side chain kept on disk.
+      if (trail.work <= this.d.chain.tip.chainWork) return total;
       const headers = await this.d.client.headers(peer.peerId, [lastHash]);
       if (headers.length === 0) return undefined;
       for (const h of headers) {
@@ -438,7 +472,7 @@ export class Syncer {
         const end = height === trail.height;
         if (end && hashToHex(lastHash) !== trail.tip.id) return undefined;
         if (end || trail.commitmentAt(height) !== undefined) {
-          const got = await this.download(peer, buffer);
+          const got = await this.download(peer, buffer, trail.work);
           if (got === undefined) return undefined;
           total += got;
           buffer = [];
@@ -450,14 +484,20 @@ export class Syncer {
     return total;
   }
 
-  /** One BlockDownload at a time, over the peer that sent the headers and every other peer that may have the blocks. */
-  private download(peer: PeerState, headers: readonly BlockHeader[]): Promise<number | undefined> {
-    const run = this.downloads.then(async () => {
+  /**
+   * One BlockDownload at a time, over the peer that sent the headers and every other peer that may
+   * have the blocks, for a trail whose chain has `work`. Nothing is fetched for a trail another
+   * download overtook while it waited (Core downloads only toward chains with more work than the tip).
+   */
+  private async download(peer: PeerState, headers: readonly BlockHeader[], work: bigint): Promise<number | undefined> {
+    await this.turn(work);
+    try {
+      if (this.stopped || work <= this.d.chain.tip.chainWork) return 0;
       const hashes = headers.map(headerHash).filter((h) => !this.d.chain.getEntry(hashToHex(h)));
       if (hashes.length === 0) return 0;
       const sources = () => {
-        const work = this.d.chain.tip.chainWork;
-        const others = this.d.peers.ready().filter((p) => p !== peer && p.status !== undefined && p.status.chainWork >= work && p.syncBackoffUntil <= Date.now());
+        const tipWork = this.d.chain.tip.chainWork;
+        const others = this.d.peers.ready().filter((p) => p !== peer && p.status !== undefined && p.status.chainWork >= tipWork && p.syncBackoffUntil <= Date.now());
         return [peer, ...others];
       };
       const deps = { peers: this.d.peers, client: this.d.client, intake: this.d.intake, log: this.d.log, pacer: this.pacer, onConnected: () => this.noteProgress() };
@@ -465,9 +505,36 @@ export class Syncer {
       const got = await dl.run();
       this.blocks += got;
       return got < hashes.length ? undefined : got;
+    } finally {
+      this.downloading = false;
+      this.nextTurn();
+    }
+  }
+
+  /** Resolves when the download slot is this trail's: the heaviest waiting, once no session claiming more is still presyncing (or PRESYNC_WAIT_MS passed). */
+  private turn(work: bigint): Promise<void> {
+    return new Promise((go) => {
+      this.turns.push({ work, readyAt: Date.now(), go });
+      this.nextTurn();
     });
-    this.downloads = run.catch(() => undefined);
-    return run;
+  }
+
+  private nextTurn(): void {
+    if (this.downloading || this.turns.length === 0) return;
+    let best = 0;
+    for (let i = 1; i < this.turns.length; i++) if (this.turns[i]!.work > this.turns[best]!.work) best = i;
+    const turn = this.turns[best]!;
+    const waitUntil = Math.min(...this.turns.map((t) => t.readyAt)) + PRESYNC_WAIT_MS;
+    let heavierClaim = false;
+    for (const claimed of this.presyncing.values()) if (claimed > turn.work) heavierClaim = true;
+    if (heavierClaim && !this.stopped && Date.now() < waitUntil) {
+      clearTimeout(this.turnTimer);
+      this.turnTimer = setTimeout(() => this.nextTurn(), waitUntil - Date.now());
+      return;
+    }
+    this.turns.splice(best, 1);
+    this.downloading = true;
+    turn.go();
   }
 }
 
