@@ -14,10 +14,9 @@ import {
 } from '@hackcoin/core';
 import type { ContractEngine } from './engine.js';
 import { ContractError, HostFailure } from './errors.js';
-import { preparedBytes, prepareOnce } from './prepare-once.js';
+import { prepareOnce } from './prepare-once.js';
 import type { ContractHost, ExecutionResult, PreparedContract } from './types.js';
 import { OldestFirst } from '../util/oldest-first.js';
-import { ByteLru } from '../util/byte-lru.js';
 
 /** Lowercase hex key of an address string, or undefined when it is not an address. */
 export function keyOf(address: string): string | undefined {
@@ -28,11 +27,6 @@ export function keyOf(address: string): string | undefined {
   }
 }
 
-/**
- * Bytes of recently prepared sources and their code (see preparedBytes): a deploy is checked at
- * admission, in the template and in the block. 32 entries held up to ~116 MB.
- */
-const PREPARED_CACHE_BYTES = 32 * 1024 * 1024;
 /**
  * Sources recently refused under a consensus limit, remembered by hash (Core's recentRejects):
  * the refusal costs the sender nothing, so the same source can come straight back, under a new
@@ -99,13 +93,15 @@ export function engineHost(view: ContractView): ContractHost {
  * by the sandbox prelude: the host only ever sees well-formed strings.)
  */
 export class QuickJsExecutor implements ContractExecutor {
-  private readonly prepared = new ByteLru<PreparedContract | ContractError>(PREPARED_CACHE_BYTES);
   private readonly refused = new Map<string, Refusal>();
   private readonly refusedOldest = new OldestFirst(this.refused);
 
   constructor(
     private readonly engine: ContractEngine,
-    /** Injectable so tests can count the sources really prepared. */
+    /**
+     * Remembers its latest verdicts (prepareOnce): a deploy is checked at admission, in the template
+     * and in the block. Injectable so tests can count the sources really prepared.
+     */
     private readonly prepareSource: (source: string) => PreparedContract = prepareOnce,
   ) {}
 
@@ -118,24 +114,19 @@ export class QuickJsExecutor implements ContractExecutor {
   }
 
   private prepare(source: string): PreparedContract | ContractError {
-    const cached = this.prepared.get(source);
-    if (cached !== undefined) return cached;
     const key = sourceHash(source);
     const refusal = this.refused.get(key);
     if (refusal) throw new RuleError(refusal.code, refusal.detail, refusal.score);
-    let result: PreparedContract | ContractError;
     try {
-      result = this.prepareSource(source);
+      return this.prepareSource(source);
     } catch (e) {
       if (e instanceof RuleError) {
         this.refused.set(key, { code: e.code, detail: e.detail, score: e.score });
         if (this.refused.size > REFUSED_CACHE_ENTRIES) this.refusedOldest.evict();
       }
-      if (!(e instanceof ContractError)) throw e;
-      result = e;
+      if (e instanceof ContractError) return e;
+      throw e;
     }
-    this.prepared.set(source, result, preparedBytes(source, result instanceof ContractError ? undefined : result));
-    return result;
   }
 
   execute(call: ContractCall, view: ContractView): ContractOutcome {
