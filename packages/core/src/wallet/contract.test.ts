@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { contractAddress, contractPayload, intrinsicGas } from '../consensus/contracts.js';
 import { NETWORKS } from '../consensus/params.js';
-import { ZERO_ADDRESS, formatAddress } from '../primitives/address.js';
+import { ZERO_ADDRESS, formatAddress, parseAddress } from '../primitives/address.js';
 import { decodeTx, encodeTx, txSender, verifyTransferSignature } from '../primitives/transaction.js';
-import { buildContractTransfer, buildSignedContractTransfer, contractFee, encodeContractPayload, gasPriceForFeeRate } from './contract.js';
+import { answerMismatch, buildContractTransfer, buildSignedContractTransfer, contractFee, encodeContractPayload, gasPriceForFeeRate } from './contract.js';
 import { WalletError } from './errors.js';
 import { NonceTracker } from './nonce.js';
 import { Wallet } from './wallet.js';
@@ -81,5 +81,22 @@ describe('contract transaction builder', () => {
     const size = encodeTx({ ...tx, publicKey: new Uint8Array(33), signature: new Uint8Array(64) }).length;
     // Even at the intrinsic minimum the fee covers the rate.
     expect(BigInt(params.contractTxBaseGas + tx.data.length * params.contractDataGasPerByte) * gasPriceForFeeRate(40n, params)).toBeGreaterThanOrEqual(40n * BigInt(size));
+  });
+});
+
+describe('answerMismatch', () => {
+  const id = 'ab'.repeat(32);
+  const contract = formatAddress(contractAddress(parseAddress('0x' + '11'.repeat(20)), 4n));
+
+  it('accepts the id signed and, for a deploy, the contract it creates in any letter case', () => {
+    expect(answerMismatch({ id }, { id })).toBeUndefined();
+    expect(answerMismatch({ id, contractAddress: contract.toLowerCase() }, { id, contract })).toBeUndefined();
+  });
+
+  it('names another transaction, another contract, or a deploy answer naming none', () => {
+    expect(answerMismatch({ id: 'cd'.repeat(32), contractAddress: contract }, { id, contract })).toBe(`transaction ${'cd'.repeat(32)} for ${id}`);
+    const other = formatAddress(contractAddress(parseAddress('0x' + '11'.repeat(20)), 5n));
+    expect(answerMismatch({ id, contractAddress: other }, { id, contract })).toBe(`contract ${other} for a deploy that creates ${contract}`);
+    expect(answerMismatch({ id }, { id, contract })).toBe(`contract (none) for a deploy that creates ${contract}`);
   });
 });

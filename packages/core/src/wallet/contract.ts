@@ -107,3 +107,17 @@ export function buildSignedContractTransfer(req: ContractTxRequest, privateKey: 
   if (req.nonce instanceof NonceTracker) req.nonce.take();
   return tx;
 }
+
+/**
+ * How a node's answer to a submitted transaction differs from what was signed, or undefined when it
+ * names the same: the transaction id (the hash of the signed bytes) and, for a deploy, the contract
+ * address that follows from the sender and nonce signed. Neither is the node's to say: a wallet that
+ * believed another contract address would send later calls, value included, to the node's choice.
+ */
+export function answerMismatch(answer: { id: string; contractAddress?: string }, signed: { id: string; contract?: string }): string | undefined {
+  if (answer.id !== signed.id) return `transaction ${answer.id} for ${signed.id}`;
+  if (signed.contract !== undefined && answer.contractAddress?.toLowerCase() !== signed.contract.toLowerCase()) {
+    return `contract ${answer.contractAddress ?? '(none)'} for a deploy that creates ${signed.contract}`;
+  }
+  return undefined;
+}

@@ -129,11 +129,12 @@ async function sendContractTx(ctx: CommandContext, action: ContractAction, what:
     out.result(result, [`Signed but not sent (--dry-run): ${id}`, raw]);
     return;
   }
-  const res = await broadcast(() => node.call(action.type === 'deploy' ? 'POST /api/contracts/deploy' : 'POST /api/contracts/execute', {}, { body: { raw } }), id, sender.nextNonce);
-  // The contract's address follows from the sender and nonce signed here, not from what the node says.
-  if (action.type === 'deploy' && res.contractAddress.toLowerCase() !== target.toLowerCase()) {
-    throw new CliError(`the node named contract ${res.contractAddress} for a deploy that creates ${target}: do not trust this node`, EXIT.node);
-  }
+  await broadcast(
+    () => node.call(action.type === 'deploy' ? 'POST /api/contracts/deploy' : 'POST /api/contracts/execute', {}, { body: { raw } }),
+    id,
+    sender.nextNonce,
+    action.type === 'deploy' ? target : undefined,
+  );
   out.result(result, [
     `${what} sent on ${params.network}${action.type === 'deploy' ? `: contract ${target}` : ''}`,
     `txid ${id} (gas limit ${gasLimit} × ${gasPrice}, max fee ${formatHck(maxFee)} HCK, nonce ${sender.nextNonce})`,

@@ -1,5 +1,6 @@
 import {
   COIN,
+  answerMismatch,
   buildSignedTransfer,
   bytesToHex,
   encodeTx,
@@ -59,7 +60,7 @@ export function checkMaxFee(opts: CommandContext['opts'], fee: bigint, what: str
  * the message says it was handed over: signing again at the same nonce replaces it only with a
  * higher fee, and anything else signed meanwhile may end up paid too.
  */
-export async function broadcast<R extends { id: string }>(submit: () => Promise<R>, id: string, nonce: bigint): Promise<R> {
+export async function broadcast<R extends { id: string; contractAddress?: string }>(submit: () => Promise<R>, id: string, nonce: bigint, contract?: string): Promise<R> {
   let res: R;
   try {
     res = await submit();
@@ -67,8 +68,9 @@ export async function broadcast<R extends { id: string }>(submit: () => Promise<
     if (e instanceof CliError) throw new CliError(`${e.message}; the node was handed transaction ${id} (nonce ${nonce}), which it could still broadcast`, e.exitCode);
     throw e;
   }
-  // The id is the hash of what we signed: a node naming another is not to be believed about it.
-  if (res.id !== id) throw new CliError(`the node answered with transaction ${res.id} for ${id}, which was signed here: do not trust this node`, EXIT.node);
+  // The id is the hash of what we signed, and a deploy's contract follows from it: a node naming others is not to be believed.
+  const mismatch = answerMismatch(res, { id, contract });
+  if (mismatch) throw new CliError(`the node answered with ${mismatch}, which was signed here: do not trust this node`, EXIT.node);
   return res;
 }
 

@@ -13,7 +13,7 @@ describe('confirmSubmitted', () => {
 
   it('refuses a deploy answer naming another contract, or any answer naming another transaction', () => {
     const other = formatAddress(contractAddress(parseAddress(from), 5n));
-    expect(() => confirmSubmitted({ id, status: 'pending', contractAddress: other } as never, id, contract)).toThrow(/another transaction or contract/);
-    expect(() => confirmSubmitted({ id: 'cd'.repeat(32), status: 'pending' } as never, id, undefined)).toThrow(/another transaction or contract/);
+    expect(() => confirmSubmitted({ id, status: 'pending', contractAddress: other } as never, id, contract)).toThrow(/the node answered with contract 0x[0-9a-fA-F]{40} for a deploy that creates/);
+    expect(() => confirmSubmitted({ id: 'cd'.repeat(32), status: 'pending' } as never, id, undefined)).toThrow(/the node answered with transaction (cd){32} for/);
   });
 });

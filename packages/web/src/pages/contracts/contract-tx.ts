@@ -1,5 +1,6 @@
 import {
   NETWORKS,
+  answerMismatch,
   buildSignedContractTransfer,
   bytesToHex,
   contractAddress,
@@ -56,13 +57,11 @@ async function submit(wallet: Wallet, network: NetworkName, from: string, action
 
 /**
  * The node's answer to a contract transaction, held to the id and (for a deploy) the contract
- * address computed here, as the CLI does: a node naming another contract would have the Interact
- * panel send later calls, value included, to it.
+ * address computed here (core's answerMismatch, as the CLI does).
  */
 export function confirmSubmitted(sent: ContractSubmitted, id: string, contract: string | undefined): ContractSubmitted {
-  if (sent.id !== id || (contract !== undefined && sent.contractAddress?.toLowerCase() !== contract.toLowerCase())) {
-    throw new Error(`the node answered for another transaction or contract than the one signed (${id}${contract ? `, contract ${contract}` : ''}); it was handed the signed transaction`);
-  }
+  const mismatch = answerMismatch(sent, { id, contract });
+  if (mismatch) throw new Error(`the node answered with ${mismatch}, which was signed here; it was handed the signed transaction`);
   return contract === undefined ? sent : { ...sent, contractAddress: contract };
 }
 

@@ -1,4 +1,5 @@
 import {
+  answerMismatch,
   buildSignedTransfer,
   bytesToHex,
   encodeTx,
@@ -57,6 +58,7 @@ export async function sendTransfer(wallet: Wallet, req: SendRequest, path = '/ap
   const sent = await api<Submitted>(path, { body: { raw } });
   recordSent(req.network, req.from, nonce, spend);
   // The id is ours to compute: the one a node names is what the page would track and link to.
-  if (sent.id !== id) throw new Error(`the node answered for another transaction (${sent.id}) than the one signed (${id}); it was handed the signed transaction`);
+  const mismatch = answerMismatch(sent, { id });
+  if (mismatch) throw new Error(`the node answered with ${mismatch}, which was signed here; it was handed the signed transaction`);
   return sent;
 }
