@@ -126,6 +126,12 @@ export class BlockDownload {
     return result;
   }
 
+  /** Ends the download as it stands, for a heavier chain to go first: blocks judged count, answers still on their way are dropped. */
+  stop(): void {
+    this.failed = true;
+    this.schedule();
+  }
+
   private get windowEnd(): number {
     return this.next + Math.ceil(DOWNLOAD.windowBlocks / DOWNLOAD.chunk);
   }

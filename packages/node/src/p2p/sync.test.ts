@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { blockHash, encodeCompact, decodeCompact, decodeHeader, hashToHex, headerHash, workFromBits, type Block, type BlockHeader } from '@hackcoin/core';
+import { blockHash, encodeCompact, decodeBlock, decodeCompact, decodeHeader, hashToHex, hexToHash, headerHash, workFromBits, type Block, type BlockHeader } from '@hackcoin/core';
 import { Status } from '../chain/entry.js';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import { BlockIntake } from './block-intake.js';
@@ -52,6 +52,26 @@ async function copyOf(from: Block[], shared: number): Promise<ChainFixture> {
   const fx = await fixture();
   for (const b of from.slice(0, shared)) await fx.chain.processBlock(b);
   return fx;
+}
+
+/** Serves a chain's blocks one request at a time, each after `ms`. */
+function slowBlocks(chain: ChainFixture['chain'], ms: number): Behaviour['blocks'] {
+  let queue: Promise<unknown> = Promise.resolve();
+  return (hashes) => {
+    const answer = queue.then(async () => {
+      await new Promise((r) => setTimeout(r, ms));
+      const out: Block[] = [];
+      for (const hash of hashes) {
+        const e = chain.getEntry(hashToHex(hash));
+        const raw = e && (await chain.getRawBlock(e));
+        if (!raw) break;
+        out.push(decodeBlock(raw));
+      }
+      return out;
+    });
+    queue = answer.catch(() => undefined);
+    return answer;
+  };
 }
 
 describe('Syncer: headers-first with anti-DoS', () => {
@@ -249,6 +269,53 @@ describe('Syncer: headers-first with anti-DoS', () => {
     expect(h.client.served.get('fast')!.blocks).toBe(0);
     expect(local.chain.getEntry(cheap.chain.tip.id)).toBeUndefined();
     expect(h.client.served.get('honest')!.blocks).toBe(30);
+  });
+
+  it('stops a download toward a lighter fork when headers of a heavier chain arrive, and stores none of the fork', async () => {
+    const honest = await fixture();
+    const blocks = await honest.mine(5);
+    const local = await copyOf(blocks, 5);
+    const fork = await copyOf(blocks, 5);
+    await fork.mine(16, { miner: W.minerB });
+    await honest.mine(30);
+    // The fork's peer is the only one at first (it connected first after a restart), and slow to serve its blocks.
+    const h = harness(local, { fork: { fx: fork, claim: 10n ** 30n, behaviour: { blocks: slowBlocks(fork.chain, 1_000) }, direction: 'inbound' }, honest: { fx: honest } });
+    h.peers.map.delete('honest');
+    h.syncer.trigger();
+    await new Promise((r) => setTimeout(r, 100));
+    h.peers.add('honest', { chainWork: honest.chain.tip.chainWork, height: 35, bestHash: honest.chain.tip.hash });
+    await h.run();
+    expect(local.chain.tip.id).toBe(honest.chain.tip.id);
+    const forkBlocks = Array.from({ length: 16 }, (_, i) => fork.chain.getEntryByHeight(6 + i)!.id);
+    expect(forkBlocks.filter((id) => local.chain.getEntry(id))).toEqual([]);
+  });
+
+  it('gives a lighter fork shown between two rounds of an honest download nothing: the honest round goes on first', async () => {
+    const honest = await fixture();
+    const first = await honest.mine(5);
+    const local = await copyOf(first, 5);
+    const rest = await honest.mine(30);
+    // Forks at 8, once we have it, with more work than our tip after the honest first round (15) and far less than the honest 35.
+    const fork = await copyOf([...first, ...rest], 8);
+    await fork.mine(8, { miner: W.minerB });
+    const batch = (chain: typeof local.chain, locator: Uint8Array[]) => decodeHeaders(headersAfter(chain, locator, 10)).map(decodeHeader);
+    let waited = false;
+    const forkPeer: Behaviour = {
+      headers: async (locator) => {
+        if (!waited) {
+          waited = true;
+          while (local.chain.height < 8) await new Promise((r) => setTimeout(r, 5));
+          return batch(fork.chain, local.chain.locator().map(hexToHash));
+        }
+        return batch(fork.chain, locator);
+      },
+    };
+    const honestPeer: Behaviour = { headers: async (locator) => batch(honest.chain, locator), blocks: slowBlocks(honest.chain, 300) };
+    const h = harness(local, { honest: { fx: honest, behaviour: honestPeer }, fork: { fx: fork, claim: 10n ** 30n, behaviour: forkPeer, direction: 'inbound' } }, { maxHeaders: 10 });
+    await h.run();
+    expect(local.chain.tip.id).toBe(honest.chain.tip.id);
+    expect(local.chain.getEntry(fork.chain.tip.id)).toBeUndefined();
+    expect(h.client.served.get('fork')?.blocks ?? 0).toBe(0);
   });
 
   it('downloads a lighter fork of our tip when the peer claiming more has not shown its headers within the wait', async () => {

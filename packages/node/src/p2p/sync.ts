@@ -3,6 +3,7 @@ import { Status, type ChainEntry } from '../chain/entry.js';
 import type { Logger } from '../util/logger.js';
 import type { BlockIntake } from './block-intake.js';
 import { BlockDownload, DOWNLOAD } from './block-download.js';
+import { DownloadTurns, type TurnRequest } from './download-turns.js';
 import { HeaderFault, HeaderTrail, matchesCommitment, type HeaderRules } from './header-trail.js';
 import type { PeerSet } from './peer-set.js';
 import { short } from './peer-set.js';
@@ -53,7 +54,7 @@ export interface SyncDeps {
   onDone: (r: SyncResult) => void;
   now?: () => number;
   /** Smaller figures let unit tests reach the PRESYNC/REDOWNLOAD and staller paths with short chains. */
-  tuning?: { hold?: number; commitEvery?: number; stallMs?: number; maxHeaders?: number; presyncBaseMs?: number };
+  tuning?: { hold?: number; commitEvery?: number; stallMs?: number; maxHeaders?: number; presyncBaseMs?: number; presyncWaitMs?: number };
 }
 
 const STALL_MS = 15_000;
@@ -74,23 +75,6 @@ const PRESYNC_BASE_MS = 15 * 60_000;
 const PRESYNC_PER_HEADER_MS = 1;
 /** A peer's budget doubles with each session it failed in a row, up to 2^10 times (~11 days from 15 min). */
 const MAX_BUDGET_DOUBLINGS = 10;
-/**
- * How long a trail ready for its bodies waits for other sessions still downloading headers that
- * claim more work than it has. The first trail to beat our tip is the fastest peer's, not the best:
- * a node a day behind was fed ~1,320 cheap blocks (difficulty eased 4× per retarget window, about
- * 13 honest blocks' work, up to 2 MB each and kept for good) built on its own tip, while the honest
- * peers' headers were a round trip behind. A liar claiming work it lacks makes a download wait this
- * long at most.
- */
-const PRESYNC_WAIT_MS = 2_000;
-
-/** A trail waiting for the one download slot. */
-interface Turn {
-  work: bigint;
-  readyAt: number;
-  go: () => void;
-}
-
 type Outcome = 'done' | 'behind' | 'failed';
 
 /**
@@ -107,12 +91,8 @@ type Outcome = 'done' | 'behind' | 'failed';
  */
 export class Syncer {
   private readonly sessions = new Map<string, Promise<void>>();
-  /** Claimed work of each session downloading headers: a trail ready for bodies waits for those claiming more. */
-  private readonly presyncing = new Map<string, bigint>();
-  /** Trails waiting for the download slot; the heaviest goes first. */
-  private readonly turns: Turn[] = [];
-  private downloading = false;
-  private turnTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The one download slot, heaviest trail first. */
+  private readonly turns: DownloadTurns;
   private idleWaiters: (() => void)[] = [];
   private stopped = false;
   private startHeight = 0;
@@ -133,13 +113,13 @@ export class Syncer {
   private readonly refreshDue = new Set<string>();
   private readonly pacer = new RequestPacer();
 
-  constructor(private readonly d: SyncDeps) {}
+  constructor(private readonly d: SyncDeps) {
+    this.turns = new DownloadTurns(d.tuning?.presyncWaitMs);
+  }
 
   stop(): void {
     this.stopped = true;
-    clearTimeout(this.turnTimer);
-    // Each waiting download sees the stop and fetches nothing.
-    for (const t of this.turns.splice(0)) t.go();
+    this.turns.stop();
     this.wakeIdle();
   }
 
@@ -299,6 +279,7 @@ export class Syncer {
         if (p.offersMoreThan(this.d.chain.tip.chainWork)) p.exhaustedAt = p.bestId;
       })
       .finally(() => {
+        this.turns.doneReading(p.peerId);
         this.sessions.delete(p.peerId);
         this.trigger();
         if (this.sessions.size === 0) this.finished();
@@ -325,15 +306,9 @@ export class Syncer {
 
   /** PRESYNC the peer's chain from where it forks off ours, then fetch bodies if it beats the tip. */
   private async round(peer: PeerState): Promise<Outcome> {
-    this.presyncing.set(peer.peerId, peer.status?.chainWork ?? 0n);
-    let trail: HeaderTrail | undefined;
-    try {
-      trail = await this.presync(peer);
-    } finally {
-      this.presyncing.delete(peer.peerId);
-      // A trail held whole asks for its turn at once, below: a turn given away now would go to a lighter trail waiting for it.
-      if (!trail?.headers) this.nextTurn();
-    }
+    // Until its trail asks for a turn (download), a lighter trail ready meanwhile waits for it.
+    this.turns.reading(peer.peerId, peer.status?.chainWork ?? 0n);
+    const trail = await this.presync(peer);
     if (!trail) return 'done';
     const before = this.d.chain.tip;
     const got = await this.fetchBodies(peer, trail);
@@ -446,7 +421,7 @@ export class Syncer {
   /** Fetches the bodies of a trail that beat the tip; resolves to the blocks connected, undefined on failure. */
   private async fetchBodies(peer: PeerState, trail: HeaderTrail): Promise<number | undefined> {
     const held = trail.headers;
-    if (held) return this.download(peer, held, trail.work);
+    if (held) return this.download(peer, held, { work: trail.work, lastId: trail.tip.id, ids: new Set(held.map((h) => hashToHex(headerHash(h)))), waits: true });
     return this.redownload(peer, trail);
   }
 
@@ -456,9 +431,13 @@ export class Syncer {
     let height = trail.fork.height;
     let buffer: BlockHeader[] = [];
     let total = 0;
+    let first = true;
     while (height < trail.height) {
+      if (this.stopped) return undefined;
       // Overtaken by another peer's heavier chain meanwhile: the rest would only be a side chain kept on disk.
       if (trail.work <= this.d.chain.tip.chainWork) return total;
+      // Its next chunk's turn is coming: a lighter trail ready meanwhile waits for it.
+      this.turns.reading(peer.peerId, trail.work);
       const headers = await this.d.client.headers(peer.peerId, [lastHash]);
       if (headers.length === 0) return undefined;
       for (const h of headers) {
@@ -472,7 +451,8 @@ export class Syncer {
         const end = height === trail.height;
         if (end && hashToHex(lastHash) !== trail.tip.id) return undefined;
         if (end || trail.commitmentAt(height) !== undefined) {
-          const got = await this.download(peer, buffer, trail.work);
+          const got = await this.download(peer, buffer, { work: trail.work, lastId: hashToHex(lastHash), waits: first });
+          first = false;
           if (got === undefined) return undefined;
           total += got;
           buffer = [];
@@ -485,14 +465,15 @@ export class Syncer {
   }
 
   /**
-   * One BlockDownload at a time, over the peer that sent the headers and every other peer that may
-   * have the blocks, for a trail whose chain has `work`. Nothing is fetched for a trail another
-   * download overtook while it waited (Core downloads only toward chains with more work than the tip).
+   * One BlockDownload at a time (DownloadTurns: heaviest trail first), over the peer that sent the
+   * headers and every other peer that may have the blocks. Nothing is fetched for a trail another
+   * download overtook while it waited (Core downloads only toward chains with more work than the
+   * tip); a download stopped for a heavier chain is not a failure.
    */
-  private async download(peer: PeerState, headers: readonly BlockHeader[], work: bigint): Promise<number | undefined> {
-    await this.turn(work);
+  private async download(peer: PeerState, headers: readonly BlockHeader[], turn: TurnRequest): Promise<number | undefined> {
+    const slot = await this.turns.take(turn, peer.peerId);
     try {
-      if (this.stopped || work <= this.d.chain.tip.chainWork) return 0;
+      if (this.stopped || slot.preempted || turn.work <= this.d.chain.tip.chainWork) return 0;
       const hashes = headers.map(headerHash).filter((h) => !this.d.chain.getEntry(hashToHex(h)));
       if (hashes.length === 0) return 0;
       const sources = () => {
@@ -502,39 +483,17 @@ export class Syncer {
       };
       const deps = { peers: this.d.peers, client: this.d.client, intake: this.d.intake, log: this.d.log, pacer: this.pacer, onConnected: () => this.noteProgress() };
       const dl = new BlockDownload(deps, hashes, sources, { stallMs: this.d.tuning?.stallMs });
+      slot.onPreempt = () => dl.stop();
       const got = await dl.run();
       this.blocks += got;
+      if (slot.preempted) return got;
       return got < hashes.length ? undefined : got;
     } finally {
-      this.downloading = false;
-      this.nextTurn();
+      // A session going on to another round reads headers again at once: a lighter trail waiting for
+      // the slot would otherwise take it in between.
+      if (!this.stopped && peer.offersMoreThan(this.d.chain.tip.chainWork)) this.turns.reading(peer.peerId, peer.status?.chainWork ?? 0n);
+      slot.release();
     }
-  }
-
-  /** Resolves when the download slot is this trail's: the heaviest waiting, once no session claiming more is still presyncing (or PRESYNC_WAIT_MS passed). */
-  private turn(work: bigint): Promise<void> {
-    return new Promise((go) => {
-      this.turns.push({ work, readyAt: Date.now(), go });
-      this.nextTurn();
-    });
-  }
-
-  private nextTurn(): void {
-    if (this.downloading || this.turns.length === 0) return;
-    let best = 0;
-    for (let i = 1; i < this.turns.length; i++) if (this.turns[i]!.work > this.turns[best]!.work) best = i;
-    const turn = this.turns[best]!;
-    const waitUntil = Math.min(...this.turns.map((t) => t.readyAt)) + PRESYNC_WAIT_MS;
-    let heavierClaim = false;
-    for (const claimed of this.presyncing.values()) if (claimed > turn.work) heavierClaim = true;
-    if (heavierClaim && !this.stopped && Date.now() < waitUntil) {
-      clearTimeout(this.turnTimer);
-      this.turnTimer = setTimeout(() => this.nextTurn(), waitUntil - Date.now());
-      return;
-    }
-    this.turns.splice(best, 1);
-    this.downloading = true;
-    turn.go();
   }
 }
 
