@@ -702,29 +702,46 @@ export class Chain extends TypedEmitter<ChainEvents> {
    * stays where it was.
    */
   private findBest(preferred: ChainEntry = this.tip): ChainEntry {
-    let best = preferred.status & Status.invalid || this.isSetAside(preferred) ? this.tip : preferred;
+    const aside = this.setAsideTest();
+    let best = preferred.status & Status.invalid || aside?.(preferred) ? this.tip : preferred;
     if (this.tip.chainWork > best.chainWork) best = this.tip;
     for (const e of this.index.values()) {
       if (e.status & Status.invalid || !(e.status & Status.haveData)) continue;
-      if (e.chainWork > best.chainWork && !this.isSetAside(e)) best = e;
+      if (e.chainWork > best.chainWork && !aside?.(e)) best = e;
     }
     return best;
   }
 
-  /** Whether `e` is, or descends from, a block set aside after repeated local failures. */
-  private isSetAside(e: ChainEntry): boolean {
-    if (this.setAside.size === 0) return false;
+  /**
+   * Whether an entry is, or descends from, a block set aside after repeated local failures;
+   * undefined while none is. Verdicts are remembered along each walk, so a scan of the whole index
+   * walks each entry's ancestry once, not once per entry and per block set aside.
+   */
+  private setAsideTest(): ((e: ChainEntry) => boolean) | undefined {
     const now = this.now();
-    for (const [a, until] of this.setAside) {
-      if (until <= now) {
-        this.setAside.delete(a);
-        continue;
-      }
-      let x: ChainEntry | null = e;
-      while (x && x.height > a.height) x = x.parent;
-      if (x === a) return true;
+    for (const [a, until] of this.setAside) if (until <= now) this.setAside.delete(a);
+    if (this.setAside.size === 0) return undefined;
+    const known = new Map<ChainEntry, boolean>();
+    let lowest = Infinity;
+    for (const a of this.setAside.keys()) {
+      known.set(a, true);
+      lowest = Math.min(lowest, a.height);
     }
-    return false;
+    return (e) => {
+      const walked: ChainEntry[] = [];
+      let verdict = false;
+      for (let x: ChainEntry | null = e; x; x = x.parent) {
+        const v = known.get(x);
+        if (v !== undefined) {
+          verdict = v;
+          break;
+        }
+        if (x.height <= lowest) break;
+        walked.push(x);
+      }
+      for (const w of walked) known.set(w, verdict);
+      return verdict;
+    };
   }
 
   private countLocalFailure(entry: ChainEntry): void {
@@ -769,7 +786,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     let candidateError: RuleError | undefined;
     // Every block taken off on the way, whether or not it is back on the main chain at the end.
     const disconnected: ChainEntry[] = [];
-    const target: ChainEntry = candidate && !this.retryBest && !this.isSetAside(candidate) ? candidate : this.findBest();
+    const target: ChainEntry = candidate && !this.retryBest && !this.setAsideTest()?.(candidate) ? candidate : this.findBest();
     let deferred = false;
     try {
       candidateError = await this.moveTo(target, start, candidate, candidateBlock, disconnected);
