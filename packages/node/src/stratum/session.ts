@@ -47,14 +47,12 @@ export const CONTROL_PER_SECOND = 1;
  */
 export const REFUSED_SUBMIT_BURST = 5_000;
 export const REFUSED_SUBMITS_PER_SECOND = 2_500;
-/** Pool job ids a connection remembers the difficulty of: as many as the pool keeps jobs. */
-const MAX_SENT_JOBS = 64;
 /**
- * Re-sends of work under a connection's own alias ids (one per difficulty
- * change) it remembers: only the last few can still be worked on, and they
- * live in this session alone, never in the pool-wide job list.
+ * Job ids a connection remembers, oldest forgotten first: as many pool jobs as the pool keeps, and
+ * 16 re-sends of work under the connection's own alias ids (one per difficulty change), which live
+ * in this session alone, never in the pool-wide job list.
  */
-export const MAX_JOB_ALIASES = 16;
+const MAX_SENT_IDS = 64 + 16;
 
 /** Why the pool closed a connection (or `peer-closed` when the miner did). */
 export type CloseReason = 'peer-closed' | 'pool-stopping' | 'idle' | 'not-authorised' | 'line-too-long' | 'garbage' | 'not-reading' | 'rejected-shares' | 'request-flood' | 'evicted';
@@ -117,10 +115,11 @@ export class StratumSession {
   worked = false;
   /** The network group of the remote address (Core's netgroup), set by the server. */
   group = '';
-  /** Difficulty in force when each pool job was sent: a share is judged, and credited, at its job's difficulty. */
-  private readonly jobDifficulty = new Map<string, Sent>();
-  /** Alias id → pool job, for work re-sent at a new difficulty. */
-  private readonly aliases = new Map<string, Sent>();
+  /**
+   * Each id sent (a pool job's, or an alias of one re-sent at a new difficulty) with its pool job and
+   * the difficulty in force: a share is judged, and credited, at its id's difficulty.
+   */
+  private readonly sent = new Map<string, Sent>();
   private aliasCounter = 0;
   /** The pool job this connection was last sent: what a difficulty change re-sends. */
   private lastJob: StratumJob | null = null;
@@ -174,7 +173,7 @@ export class StratumSession {
   /** The job id `id` as sent to this connection, or undefined when it was not (or is long forgotten). */
   sentJob(id: string): SentJob | undefined {
     const now = this.clock();
-    const sent = this.aliases.get(id) ?? this.jobDifficulty.get(id);
+    const sent = this.sent.get(id);
     if (!sent || sent.until <= now) return undefined;
     // The same hashes named under several ids at several difficulties: crediting each at the id it
     // names paid luck, as a miner sent each hash under the hardest id whose target it met (2.5×
@@ -190,7 +189,7 @@ export class StratumSession {
    * counted at the easiest, and a miner at the new difficulty was paid at the old one meanwhile).
    */
   workedOn(id: string): void {
-    const sent = this.aliases.get(id) ?? this.jobDifficulty.get(id);
+    const sent = this.sent.get(id);
     if (!sent || sent.until !== Infinity) return;
     const now = this.clock();
     // Those at the same difficulty (refreshes of the work) were never superseded and stay.
@@ -198,8 +197,13 @@ export class StratumSession {
   }
 
   private *live(work: string, now: number): Iterable<Sent> {
-    for (const s of this.aliases.values()) if (s.work === work && s.until > now) yield s;
-    for (const s of this.jobDifficulty.values()) if (s.work === work && s.until > now) yield s;
+    for (const s of this.sent.values()) if (s.work === work && s.until > now) yield s;
+  }
+
+  private remember(id: string, sent: Sent): void {
+    this.sent.delete(id);
+    this.sent.set(id, sent);
+    if (this.sent.size > MAX_SENT_IDS) this.sent.delete(this.sent.keys().next().value as string);
   }
 
   /** `work` was just sent at `difficulty`: its ids at other difficulties count for a grace period more. */
@@ -226,8 +230,7 @@ export class StratumSession {
     if (!job || job !== this.host.currentJob()) return;
     const alias = `${job.id}.${(++this.aliasCounter).toString(16)}`;
     this.supersede(job.work, difficulty);
-    this.aliases.set(alias, { jobId: job.id, difficulty, work: job.work, until: Infinity });
-    if (this.aliases.size > MAX_JOB_ALIASES) this.aliases.delete(this.aliases.keys().next().value as string);
+    this.remember(alias, { jobId: job.id, difficulty, work: job.work, until: Infinity });
     // Clean: work still in flight at the old difficulty is worth less (or nothing) than the same hashes on the alias.
     this.send({ id: null, method: 'mining.notify', params: job.notifyParams(true, alias) });
   }
@@ -241,8 +244,7 @@ export class StratumSession {
       this.send({ id: null, method: 'mining.set_difficulty', params: [d] });
     }
     this.supersede(job.work, d);
-    this.jobDifficulty.set(job.id, { jobId: job.id, difficulty: d, work: job.work, until: Infinity });
-    if (this.jobDifficulty.size > MAX_SENT_JOBS) this.jobDifficulty.delete(this.jobDifficulty.keys().next().value as string);
+    this.remember(job.id, { jobId: job.id, difficulty: d, work: job.work, until: Infinity });
     this.lastJob = job;
     this.send({ id: null, method: 'mining.notify', params: job.notifyParams(clean) });
   }
