@@ -93,6 +93,8 @@ export class BlockDownload {
   private readonly windowBytes: number;
   private connected = 0;
   private failed = false;
+  /** Stopped for another chain: an answer still on its way that fails says nothing this download acts on. */
+  private stopped = false;
   private stallMs: number;
   private pumping = false;
   private finish!: (n: number) => void;
@@ -126,8 +128,13 @@ export class BlockDownload {
     return result;
   }
 
-  /** Ends the download as it stands, for a heavier chain to go first: blocks judged count, answers still on their way are dropped. */
+  /**
+   * Ends the download as it stands, for a heavier chain to go first: nothing more is handed to the
+   * chain (the few already handed, DOWNLOAD.aheadBlocks at most, are still judged), and answers
+   * still on their way are dropped without resting their peer.
+   */
   stop(): void {
+    this.stopped = true;
     this.failed = true;
     this.schedule();
   }
@@ -195,7 +202,7 @@ export class BlockDownload {
       ({ blocks, bytes } = await this.deps.client.bodies(id, batch.flatMap((c) => c.hashes)));
     } catch (e) {
       this.deps.log.debug('blocks from %s failed: %s', short(id), (e as Error).message);
-      this.drop(peer);
+      if (!this.stopped) this.drop(peer);
     }
     this.inFlight.set(id, (this.inFlight.get(id) ?? 1) - 1);
     if (blocks && blocks.length === 0) this.dropped.add(id); // it lacks them: no fault, but no use to this download

@@ -248,3 +248,28 @@ describe('BlockIntake: a CVE-2012-2459 copy of a block', () => {
     expect((await fx.chain.processBlock(real)).status).toBe('connected');
   });
 });
+
+describe('BlockIntake: unsolicited blocks while sync downloads a heavier chain', () => {
+  it('ignores, unseen and unblamed, a gossiped block that beats our tip but not the chain being downloaded, and takes it once nothing is', async () => {
+    const fx = await ChainFixture.create();
+    fixtures.push(fx);
+    await fx.mine(3);
+    const next = (await fx.branch()).next({ miner: W.minerB });
+    const peers = new FakePeers();
+    peers.add('gossip', { chainWork: 0n });
+    let downloading = fx.chain.tip.chainWork + 10n * (fx.chain.tip.chainWork - fx.chain.tip.parent!.chainWork);
+    const intake = new BlockIntake(fx.chain, peers, testLog, () => downloading);
+    expect(await intake.accept('gossip', next, { unsolicited: true })).toEqual({ id: id(next), status: 'ignored' });
+    expect(fx.chain.getEntry(id(next))).toBeUndefined();
+    expect(intake.seen.has(id(next))).toBe(false);
+    // Asked for (sync downloads only chains that beat the tip), the same block is taken whatever is downloading.
+    const after = (await fx.branch()).clone();
+    const solicited = after.next({ miner: W.minerB });
+    expect(await intake.accept('gossip', solicited, { unsolicited: false })).toEqual({ id: id(solicited), status: 'connected' });
+    // Once nothing heavier is downloading, gossip is taken as before.
+    downloading = 0n;
+    const gossiped = after.next();
+    expect(await intake.accept('gossip', gossiped, { unsolicited: true })).toEqual({ id: id(gossiped), status: 'connected' });
+    expect(peers.offences).toEqual([]);
+  });
+});

@@ -1,4 +1,4 @@
-import { RuleError, blockHash, decodeBlock, hashToHex, type Block, type RejectCode } from '@hackcoin/core';
+import { RuleError, blockHash, decodeBlock, hashToHex, workFromBits, type Block, type RejectCode } from '@hackcoin/core';
 import type { BlockStatus, ChainEvents } from '../chain/chain.js';
 import { Status, type ChainEntry } from '../chain/entry.js';
 import type { Logger } from '../util/logger.js';
@@ -79,10 +79,25 @@ export class BlockIntake {
     private readonly chain: BlockSink,
     private readonly peers: PeerSet,
     private readonly log: Logger,
+    /**
+     * Work of the heaviest header chain sync is downloading: an unsolicited block on a lighter chain
+     * is not stored meanwhile, though it beats our tip. A node behind, syncing an honest chain, was
+     * otherwise pushed a cheap fork built on its tip (difficulty eased 4× per retarget window) by
+     * gossip until the download passed the fork's work.
+     */
+    private readonly downloadWork: () => bigint = () => 0n,
   ) {
     chain.on('block:connected', this.onConnected);
     chain.on('block:invalid', this.onInvalid);
     chain.on('orphan:invalid', this.onOrphanInvalid);
+  }
+
+  /** Whether the chain `block` ends is known to have less work than the one sync is downloading (unseen, not a fault). */
+  private lighterThanDownload(block: Block): boolean {
+    const floor = this.downloadWork();
+    if (floor === 0n) return false;
+    const parent = this.chain.getEntry(hashToHex(block.header.prevHash));
+    return parent !== undefined && parent.chainWork + workFromBits(block.header.bits) < floor;
   }
 
   /** Stops listening to the chain, which outlives the network that made this intake. */
@@ -129,6 +144,10 @@ export class BlockIntake {
     // not at all once the honest block is known (a duplicate).
     const mutated = mutation(block);
     if (mutated !== undefined) return this.refuseMutated(from, block, id, mutated, opts.blame !== false);
+    if (opts.unsolicited && this.lighterThanDownload(block)) {
+      this.log.debug('block %s from %s ignored: lighter than the chain being downloaded', id.slice(0, 16), short(from));
+      return { id, status: 'ignored' };
+    }
     this.seen.add(id);
     const peer = this.peers.get(from);
     if (peer) {

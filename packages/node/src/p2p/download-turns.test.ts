@@ -94,15 +94,17 @@ describe('DownloadTurns', () => {
     (await extending).release();
   });
 
-  it('on stop gives every waiting trail a slot at once', async () => {
+  it('on stop stops the download under way and gives every waiting or later trail a preempted slot at once', async () => {
     const turns = new DownloadTurns(WAIT, () => Date.now());
     const log: string[] = [];
     const take = taker(turns, log);
     const held = await take('held', req(1n, 'a'));
     const waiting = [take('x', req(2n, 'b')), take('y', req(3n, 'c'))];
     turns.stop();
-    await Promise.all(waiting);
-    expect(log.sort()).toEqual(['held@0', 'x@0', 'y@0']);
+    const given = await Promise.all([...waiting, take('late', req(4n, 'd'))]);
+    expect(log.sort()).toEqual(['held@0', 'late@0', 'x@0', 'y@0']);
+    // The download under way is stopped, and every slot given after stop is already preempted.
+    expect([held.preempted, ...given.map((g) => g.preempted)]).toEqual([true, true, true, true]);
     held.release();
   });
 });

@@ -65,6 +65,13 @@ class HeldSlot implements Slot {
   }
 }
 
+/** A slot given after stop: already preempted, so its download fetches nothing. */
+function stoppedSlot(req: TurnRequest): Slot {
+  const slot = new HeldSlot(req.work, req.lastId, () => undefined);
+  slot.preempt();
+  return slot;
+}
+
 /**
  * One block download at a time, heaviest trail first (Core downloads toward the chain with the
  * most work, not the first shown). A turn waits for sessions still reading headers that claim
@@ -99,17 +106,26 @@ export class DownloadTurns {
   /** Resolves when the slot is this request's; `reader` (the session asking) is done reading. */
   take(req: TurnRequest, reader?: string): Promise<Slot> {
     if (reader !== undefined) this.readers.delete(reader);
+    if (this.stopped) return Promise.resolve(stoppedSlot(req));
     return new Promise((give) => {
       this.waiting.push({ ...req, readyAt: this.now(), give });
       this.next();
     });
   }
 
-  /** Gives every waiting request a slot at once, so each sees the stop. */
+  /** Work of the heaviest trail downloading or waiting to (0n when none). */
+  heaviest(): bigint {
+    let work = this.held?.work ?? 0n;
+    for (const w of this.waiting) if (w.work > work) work = w.work;
+    return work;
+  }
+
+  /** Stops the download under way and gives every request, waiting or later, a slot already preempted. */
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
-    for (const w of this.waiting.splice(0)) w.give(new HeldSlot(w.work, w.lastId, () => undefined));
+    this.held?.preempt();
+    for (const w of this.waiting.splice(0)) w.give(stoppedSlot(w));
   }
 
   private next(): void {

@@ -158,7 +158,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     const peers = this.table;
     this.book = new AddrMan(join(this.o.dataDir, 'p2p', 'addrman.json'), this.host.peerId);
     this.wire = new Wire(this.host, peers);
-    const intake = new BlockIntake(chain, peers, log);
+    const intake = new BlockIntake(chain, peers, log, () => this.syncer?.downloadWork() ?? 0n);
     this.intake = intake;
     const txIntake = new TxIntake(mempool, peers, this.o.params.maxTxDataSize + 1024, log, (raw) => this.relay.republish(raw));
     this.txIntake = txIntake;

@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { blockHash, encodeCompact, decodeBlock, decodeCompact, decodeHeader, hashToHex, hexToHash, headerHash, workFromBits, type Block, type BlockHeader } from '@hackcoin/core';
 import { Status } from '../chain/entry.js';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
+import { BlockDownload } from './block-download.js';
 import { BlockIntake } from './block-intake.js';
 import { Syncer, type SyncDeps } from './sync.js';
 import { decodeHeaders } from './messages.js';
@@ -15,6 +16,7 @@ async function fixture(): Promise<ChainFixture> {
   return fx;
 }
 afterEach(async () => {
+  vi.restoreAllMocks();
   for (const fx of fixtures.splice(0)) await fx.close();
 });
 
@@ -54,10 +56,11 @@ async function copyOf(from: Block[], shared: number): Promise<ChainFixture> {
   return fx;
 }
 
-/** Serves a chain's blocks one request at a time, each after `ms`. */
-function slowBlocks(chain: ChainFixture['chain'], ms: number): Behaviour['blocks'] {
+/** Serves a chain's blocks one request at a time, each after `ms`; `onAsk` hears each request. */
+function slowBlocks(chain: ChainFixture['chain'], ms: number, onAsk?: () => void): Behaviour['blocks'] {
   let queue: Promise<unknown> = Promise.resolve();
   return (hashes) => {
+    onAsk?.();
     const answer = queue.then(async () => {
       await new Promise((r) => setTimeout(r, ms));
       const out: Block[] = [];
@@ -288,6 +291,66 @@ describe('Syncer: headers-first with anti-DoS', () => {
     expect(local.chain.tip.id).toBe(honest.chain.tip.id);
     const forkBlocks = Array.from({ length: 16 }, (_, i) => fork.chain.getEntryByHeight(6 + i)!.id);
     expect(forkBlocks.filter((id) => local.chain.getEntry(id))).toEqual([]);
+  });
+
+  it('syncs the honest chain after a heavier fork whose peer serves no bodies stopped its download, and that fork stops nothing again', async () => {
+    const honest = await fixture();
+    const blocks = await honest.mine(5);
+    const local = await copyOf(blocks, 5);
+    await honest.mine(30);
+    // More work than one 10-header honest batch above our tip, shown once that batch's bodies are asked for.
+    const fork = await copyOf(blocks, 5);
+    await fork.mine(12, { miner: W.minerB });
+    let asked = false;
+    const batch = (chain: typeof local.chain, locator: Uint8Array[], n: number) => decodeHeaders(headersAfter(chain, locator, n)).map(decodeHeader);
+    const honestPeer: Behaviour = { headers: async (locator) => batch(honest.chain, locator, 10), blocks: slowBlocks(honest.chain, 300, () => (asked = true)) };
+    const forkPeer: Behaviour = {
+      headers: async (locator) => {
+        while (!asked) await new Promise((r) => setTimeout(r, 5));
+        return batch(fork.chain, locator, 12);
+      },
+      blocks: async () => [],
+    };
+    const stop = vi.spyOn(BlockDownload.prototype, 'stop');
+    const h = harness(local, { honest: { fx: honest, behaviour: honestPeer }, fork: { fx: fork, behaviour: forkPeer, direction: 'inbound' } }, { maxHeaders: 10, presyncWaitMs: 100 });
+    await h.run();
+    // The fork's peer is rested after its failed download; its headers, shown again, stop no honest download.
+    for (let i = 0; i < 200 && local.chain.tip.id !== honest.chain.tip.id; i++) {
+      h.syncer.trigger();
+      await h.syncer.whenIdle();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(local.chain.tip.id).toBe(honest.chain.tip.id);
+    expect(stop).toHaveBeenCalledTimes(1);
+    expect(h.client.served.get('fork')!.blocks).toBe(0);
+    expect(h.peers.offencesOf('honest')).toEqual([]);
+    expect(h.peers.get('honest')!.syncFailures).toBe(0);
+  });
+
+  it('a redownload stopped for a heavier fork that is never served goes on with the honest chain, unfailed', async () => {
+    const honest = await fixture();
+    const shared = await honest.mine(40);
+    const local = await copyOf(shared, 2);
+    // We sit on a six-block minority fork; a peer shows five more on our own tip and serves none of them.
+    const minority = await local.mine(6, { miner: W.minerB });
+    const fork = await copyOf([...shared.slice(0, 2), ...minority], 8);
+    await fork.mine(5, { miner: W.minerB });
+    let asked = false;
+    const batch = (chain: typeof local.chain, locator: Uint8Array[]) => decodeHeaders(headersAfter(chain, locator, 10)).map(decodeHeader);
+    const honestPeer: Behaviour = { headers: async (locator) => batch(honest.chain, locator), blocks: slowBlocks(honest.chain, 300, () => (asked = true)) };
+    const forkPeer: Behaviour = {
+      headers: async (locator) => {
+        while (!asked) await new Promise((r) => setTimeout(r, 5));
+        return batch(fork.chain, locator);
+      },
+      blocks: async () => [],
+    };
+    const stop = vi.spyOn(BlockDownload.prototype, 'stop');
+    const h = harness(local, { honest: { fx: honest, behaviour: honestPeer }, fork: { fx: fork, behaviour: forkPeer, direction: 'inbound' } }, { maxHeaders: 10, hold: 5, commitEvery: 4, presyncWaitMs: 100 });
+    await h.run();
+    expect(stop).toHaveBeenCalledTimes(1);
+    expect(local.chain.tip.id).toBe(honest.chain.tip.id);
+    expect(h.peers.get('honest')!.syncFailures).toBe(0);
   });
 
   it('gives a lighter fork shown between two rounds of an honest download nothing: the honest round goes on first', async () => {

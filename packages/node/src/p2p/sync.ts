@@ -10,6 +10,7 @@ import { short } from './peer-set.js';
 import type { PeerState } from './peer-state.js';
 import { LIMITS } from './protocol.js';
 import { RequestPacer } from './request-pacer.js';
+import { RecentSet } from '../util/recent-set.js';
 import type { SyncClient } from './sync-client.js';
 
 export interface SyncProgress {
@@ -77,6 +78,15 @@ const PRESYNC_PER_HEADER_MS = 1;
 const MAX_BUDGET_DOUBLINGS = 10;
 type Outcome = 'done' | 'behind' | 'failed';
 
+/** Blocks a download connected, and whether it gave way to a heavier chain before the end. */
+interface Fetched {
+  got: number;
+  preempted: boolean;
+}
+
+/** Tips of held trails whose bodies the download did not get, remembered so their headers stop no download again. */
+const UNSERVED_TRAILS = 1_024;
+
 /**
  * Headers-first sync, as Bitcoin Core does it. For each peer claiming more
  * work than our tip, a session downloads its headers and checks them in
@@ -93,6 +103,7 @@ export class Syncer {
   private readonly sessions = new Map<string, Promise<void>>();
   /** The one download slot, heaviest trail first. */
   private readonly turns: DownloadTurns;
+  private readonly unserved = new RecentSet<string>(UNSERVED_TRAILS);
   private idleWaiters: (() => void)[] = [];
   private stopped = false;
   private startHeight = 0;
@@ -121,6 +132,11 @@ export class Syncer {
     this.stopped = true;
     this.turns.stop();
     this.wakeIdle();
+  }
+
+  /** Work of the heaviest header chain whose bodies are being (or about to be) downloaded; 0n when none. */
+  downloadWork(): bigint {
+    return this.turns.heaviest();
   }
 
   get active(): boolean {
@@ -314,8 +330,9 @@ export class Syncer {
     const got = await this.fetchBodies(peer, trail);
     if (got === undefined) return 'failed';
     this.noteProgress();
-    // Another round only if this one moved our tip and the peer still claims more.
-    return this.d.chain.tip !== before && peer.offersMoreThan(this.d.chain.tip.chainWork) ? 'behind' : 'done';
+    // Another round if this one moved our tip, or gave way to a heavier chain (which may yet fail),
+    // and the peer still claims more.
+    return (this.d.chain.tip !== before || got.preempted) && peer.offersMoreThan(this.d.chain.tip.chainWork) ? 'behind' : 'done';
   }
 
   private fault(peer: PeerState, e: unknown): undefined {
@@ -419,14 +436,18 @@ export class Syncer {
   }
 
   /** Fetches the bodies of a trail that beat the tip; resolves to the blocks connected, undefined on failure. */
-  private async fetchBodies(peer: PeerState, trail: HeaderTrail): Promise<number | undefined> {
+  private async fetchBodies(peer: PeerState, trail: HeaderTrail): Promise<Fetched | undefined> {
     const held = trail.headers;
-    if (held) return this.download(peer, held, { work: trail.work, lastId: trail.tip.id, ids: new Set(held.map((h) => hashToHex(headerHash(h)))), waits: true });
-    return this.redownload(peer, trail);
+    if (!held) return this.redownload(peer, trail);
+    // A chain whose bodies no peer served stops no other download again: its headers cost a liar nothing to resend.
+    const ids = this.unserved.has(trail.tip.id) ? undefined : new Set(held.map((h) => hashToHex(headerHash(h))));
+    const got = await this.download(peer, held, { work: trail.work, lastId: trail.tip.id, ids, waits: true });
+    if (got === undefined) this.unserved.add(trail.tip.id);
+    return got;
   }
 
   /** REDOWNLOAD: the headers again from the fork, each matching the commitments, bodies fetched up to each match. */
-  private async redownload(peer: PeerState, trail: HeaderTrail): Promise<number | undefined> {
+  private async redownload(peer: PeerState, trail: HeaderTrail): Promise<Fetched | undefined> {
     let lastHash = trail.fork.hash;
     let height = trail.fork.height;
     let buffer: BlockHeader[] = [];
@@ -435,7 +456,7 @@ export class Syncer {
     while (height < trail.height) {
       if (this.stopped) return undefined;
       // Overtaken by another peer's heavier chain meanwhile: the rest would only be a side chain kept on disk.
-      if (trail.work <= this.d.chain.tip.chainWork) return total;
+      if (trail.work <= this.d.chain.tip.chainWork) return { got: total, preempted: false };
       // Its next chunk's turn is coming: a lighter trail ready meanwhile waits for it.
       this.turns.reading(peer.peerId, trail.work);
       const headers = await this.d.client.headers(peer.peerId, [lastHash]);
@@ -454,14 +475,16 @@ export class Syncer {
           const got = await this.download(peer, buffer, { work: trail.work, lastId: hashToHex(lastHash), waits: first });
           first = false;
           if (got === undefined) return undefined;
-          total += got;
+          total += got.got;
+          // The next chunk would start above blocks not fetched: the session reads this chain again in its next round.
+          if (got.preempted) return { got: total, preempted: true };
           buffer = [];
         }
         if (end) break;
       }
       this.noteProgress();
     }
-    return total;
+    return { got: total, preempted: false };
   }
 
   /**
@@ -470,12 +493,13 @@ export class Syncer {
    * download overtook while it waited (Core downloads only toward chains with more work than the
    * tip); a download stopped for a heavier chain is not a failure.
    */
-  private async download(peer: PeerState, headers: readonly BlockHeader[], turn: TurnRequest): Promise<number | undefined> {
+  private async download(peer: PeerState, headers: readonly BlockHeader[], turn: TurnRequest): Promise<Fetched | undefined> {
     const slot = await this.turns.take(turn, peer.peerId);
     try {
-      if (this.stopped || slot.preempted || turn.work <= this.d.chain.tip.chainWork) return 0;
+      if (this.stopped || slot.preempted) return { got: 0, preempted: true };
+      if (turn.work <= this.d.chain.tip.chainWork) return { got: 0, preempted: false };
       const hashes = headers.map(headerHash).filter((h) => !this.d.chain.getEntry(hashToHex(h)));
-      if (hashes.length === 0) return 0;
+      if (hashes.length === 0) return { got: 0, preempted: false };
       const sources = () => {
         const tipWork = this.d.chain.tip.chainWork;
         const others = this.d.peers.ready().filter((p) => p !== peer && p.status !== undefined && p.status.chainWork >= tipWork && p.syncBackoffUntil <= Date.now());
@@ -486,8 +510,8 @@ export class Syncer {
       slot.onPreempt = () => dl.stop();
       const got = await dl.run();
       this.blocks += got;
-      if (slot.preempted) return got;
-      return got < hashes.length ? undefined : got;
+      if (slot.preempted) return { got, preempted: true };
+      return got < hashes.length ? undefined : { got, preempted: false };
     } finally {
       // A session going on to another round reads headers again at once: a lighter trail waiting for
       // the slot would otherwise take it in between.
