@@ -93,6 +93,8 @@ export class BlockDownload {
   private readonly windowBytes: number;
   private connected = 0;
   private failed = false;
+  /** The peer whose block ended the download (invalid, or not taken), if one did. */
+  failedBy: string | undefined;
   /** Stopped for another chain: an answer still on its way that fails says nothing this download acts on. */
   private stopped = false;
   private stallMs: number;
@@ -288,6 +290,7 @@ export class BlockDownload {
         if (status === 'invalid' || status === 'ignored' || status === 'orphan' || status === 'error') {
           this.deps.log.debug('download stopped at block %d (%s)', this.connected + 1, status);
           this.failed = true;
+          this.failedBy ??= head.from;
           continue;
         }
         this.connected++;

@@ -94,6 +94,20 @@ describe('DownloadTurns', () => {
     (await extending).release();
   });
 
+  it('stops the download under way for any heavier trail that does not contain it, not only the heaviest', async () => {
+    const turns = new DownloadTurns(WAIT, () => Date.now());
+    const take = taker(turns, []);
+    const fork = await take('fork', req(13n, 'fork-tip'));
+    // The heaviest carries no ids (its bodies went unserved once, or it is redownloaded): it stops nothing.
+    const unserved = take('unserved', req(200n, 'u-tip'));
+    expect(fork.preempted).toBe(false);
+    const honest = take('honest', req(100n, 'h-tip', { ids: new Set(['h1', 'h-tip']) }));
+    expect(fork.preempted).toBe(true);
+    fork.release();
+    (await unserved).release();
+    (await honest).release();
+  });
+
   it('on stop stops the download under way and gives every waiting or later trail a preempted slot at once', async () => {
     const turns = new DownloadTurns(WAIT, () => Date.now());
     const log: string[] = [];

@@ -76,7 +76,7 @@ function stoppedSlot(req: TurnRequest): Slot {
  * One block download at a time, heaviest trail first (Core downloads toward the chain with the
  * most work, not the first shown). A turn waits for sessions still reading headers that claim
  * more than it has, at most PRESYNC_WAIT_MS once per reading; a download under way toward a chain
- * that a heavier waiting trail does not contain is stopped for it.
+ * that any heavier waiting trail does not contain is stopped for it.
  */
 export class DownloadTurns {
   private readonly readers = new Map<string, Reader>();
@@ -113,13 +113,6 @@ export class DownloadTurns {
     });
   }
 
-  /** Work of the heaviest trail downloading or waiting to (0n when none). */
-  heaviest(): bigint {
-    let work = this.held?.work ?? 0n;
-    for (const w of this.waiting) if (w.work > work) work = w.work;
-    return work;
-  }
-
   /** Stops the download under way and gives every request, waiting or later, a slot already preempted. */
   stop(): void {
     this.stopped = true;
@@ -132,8 +125,9 @@ export class DownloadTurns {
     if (this.stopped || this.waiting.length === 0) return;
     let best = this.waiting[0]!;
     for (const w of this.waiting) if (w.work > best.work) best = w;
-    if (this.held) {
-      if (best.ids && best.work > this.held.work && !best.ids.has(this.held.lastId)) this.held.preempt();
+    const held = this.held;
+    if (held) {
+      if (this.waiting.some((w) => w.ids && w.work > held.work && !w.ids.has(held.lastId))) held.preempt();
       return;
     }
     if (best.waits) {

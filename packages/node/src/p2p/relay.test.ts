@@ -32,13 +32,13 @@ class FakeGossip implements Gossip {
 
 const topics = { blocks: 'b', txs: 't' };
 
-async function setup(compact?: CompactCodec) {
+async function setup(compact?: CompactCodec, downloadWork?: () => bigint) {
   const local = await fixture();
   const peers = new FakePeers();
   peers.add('sender', { chainWork: 0n });
   const gossip = new FakeGossip();
   const orphans: string[] = [];
-  const intake = new BlockIntake(local.chain, peers, testLog);
+  const intake = new BlockIntake(local.chain, peers, testLog, downloadWork);
   const republished: Uint8Array[] = [];
   const txIntake = new TxIntake(local.mempool, peers, 1 << 17, testLog, (raw) => {
     republished.push(raw);
@@ -122,6 +122,21 @@ describe('Relay', () => {
     // Sync brings the honest block: it is the tip, and gossip never carried it.
     expect(await r.intake.accept('syncPeer', real, { unsolicited: false, served: true })).toEqual({ id, status: 'connected' });
     expect(r.relay.gossiped.has(id)).toBe(false);
+    expect(r.gossip.published.filter((p) => p.topic === 'b')).toHaveLength(2);
+  });
+
+  it('a gossiped block ignored while a heavier chain downloads is not counted as carried by gossip, so it is announced when sync brings it', async () => {
+    let downloading = 0n;
+    const r = await setup(undefined, () => downloading);
+    await r.local.mine(2);
+    downloading = r.local.chain.tip.chainWork * 2n;
+    const next = (await r.local.branch()).next();
+    const id = hashToHex(blockHash(next));
+    expect(await r.block(encodeBlock(next))).toBe('ignore');
+    expect(r.local.chain.getEntry(id)).toBeUndefined();
+    expect(r.relay.gossiped.has(id)).toBe(false);
+    expect(r.peers.offences).toEqual([]);
+    expect(await r.intake.accept('syncPeer', next, { unsolicited: false, served: true })).toEqual({ id, status: 'connected' });
     expect(r.gossip.published.filter((p) => p.topic === 'b')).toHaveLength(2);
   });
 

@@ -152,7 +152,8 @@ export class Relay {
     const r = await this.d.intake.accept(from, block, { unsolicited: true, blame });
     // A copy refused unstored (a body its header does not commit to, a mutated one) went nowhere: the
     // block its header names may yet come by sync, and then the announcer must not count on gossip.
-    if (r.status === 'invalid' && !this.d.chain.getEntry(id)) this.gossiped.delete(id);
+    // So is one ignored unstored (lighter than the chain being downloaded).
+    if ((r.status === 'invalid' || r.status === 'ignored') && !this.d.chain.getEntry(id)) this.gossiped.delete(id);
     if (r.status === 'orphan') {
       // Gossip cannot be trusted to deliver every block: fetch the gap from the sender.
       this.d.onOrphan(from);

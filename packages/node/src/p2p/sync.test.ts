@@ -24,9 +24,10 @@ afterEach(async () => {
 function harness(local: ChainFixture, remotes: Record<string, { fx: ChainFixture; claim?: bigint; behaviour?: Behaviour; direction?: 'inbound' | 'outbound' }>, tuning?: SyncDeps['tuning']) {
   const peers = new FakePeers();
   const client = new ChainsClient(new Map(Object.entries(remotes).map(([id, r]) => [id, { chain: r.fx.chain, behaviour: r.behaviour }])));
-  const intake = new BlockIntake(local.chain, peers, testLog);
+  let syncer: Syncer | undefined;
+  const intake = new BlockIntake(local.chain, peers, testLog, () => syncer?.downloadWork() ?? 0n);
   const statusAsks: string[] = [];
-  const syncer = new Syncer({
+  syncer = new Syncer({
     chain: local.chain,
     peers,
     client,
@@ -46,7 +47,7 @@ function harness(local: ChainFixture, remotes: Record<string, { fx: ChainFixture
     syncer.trigger();
     await syncer.whenIdle();
   };
-  return { peers, client, syncer, run, statusAsks };
+  return { peers, client, syncer, run, statusAsks, intake };
 }
 
 /** A second chain sharing the first `shared` blocks of `from`. */
@@ -351,6 +352,56 @@ describe('Syncer: headers-first with anti-DoS', () => {
     expect(stop).toHaveBeenCalledTimes(1);
     expect(local.chain.tip.id).toBe(honest.chain.tip.id);
     expect(h.peers.get('honest')!.syncFailures).toBe(0);
+  });
+
+  it('a stranger serving mutated copies of honest blocks is banned, and neither rests the honest peer nor lets a lighter fork download meanwhile', async () => {
+    const honest = await fixture();
+    const blocks = await honest.mine(5);
+    const local = await copyOf(blocks, 5);
+    await honest.mine(40);
+    const fork = await copyOf(blocks, 5);
+    const forkBlocks = await fork.mine(30, { miner: W.minerB });
+    // Asked for honest blocks as a source claiming enough work, it sends each with its last transaction repeated.
+    const mutator: Behaviour = {
+      blocks: async (hashes) => {
+        const out: Block[] = [];
+        for (const hash of hashes) {
+          const e = honest.chain.getEntry(hashToHex(hash));
+          const raw = e && (await honest.chain.getRawBlock(e));
+          if (!raw) break;
+          const b = decodeBlock(raw);
+          out.push({ header: b.header, txs: [...b.txs, b.txs[b.txs.length - 1]!] });
+        }
+        return out;
+      },
+    };
+    const h = harness(
+      local,
+      { honest: { fx: honest, behaviour: { blocks: slowBlocks(honest.chain, 100) } }, fork: { fx: fork, claim: 10n ** 30n }, mutator: { fx: honest, behaviour: mutator } },
+      { presyncWaitMs: 300 },
+    );
+    await h.run();
+    expect(local.chain.tip.id).toBe(honest.chain.tip.id);
+    expect(new Set(h.peers.offences.filter((o) => o.peerId !== 'fork').map((o) => `${o.peerId} ${o.offence}`))).toEqual(new Set(['mutator invalidBlock']));
+    expect(h.peers.banned.has('mutator')).toBe(true);
+    expect(h.peers.get('honest')!.syncFailures).toBe(0);
+    expect(forkBlocks.filter((b) => local.chain.getEntry(hashToHex(blockHash(b))))).toEqual([]);
+  });
+
+  it('takes an honest block at the tip by gossip while a heavier trail whose bodies are withheld waits or downloads', async () => {
+    const honest = await fixture();
+    const blocks = await honest.mine(10);
+    const local = await copyOf(blocks, 10);
+    const withheld = await copyOf(blocks, 10);
+    await withheld.mine(2, { miner: W.minerB });
+    const [next] = await honest.mine(1);
+    const liar: Behaviour = { blocks: () => new Promise<Block[]>(() => undefined) };
+    const h = harness(local, { liar: { fx: withheld, behaviour: liar } }, { presyncWaitMs: 100 });
+    h.syncer.trigger();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.syncer.active).toBe(true);
+    expect(await h.intake.accept('gossip', next!, { unsolicited: true })).toEqual({ id: hashToHex(blockHash(next!)), status: 'connected' });
+    h.syncer.stop();
   });
 
   it('gives a lighter fork shown between two rounds of an honest download nothing: the honest round goes on first', async () => {

@@ -76,12 +76,18 @@ const PRESYNC_BASE_MS = 15 * 60_000;
 const PRESYNC_PER_HEADER_MS = 1;
 /** A peer's budget doubles with each session it failed in a row, up to 2^10 times (~11 days from 15 min). */
 const MAX_BUDGET_DOUBLINGS = 10;
-type Outcome = 'done' | 'behind' | 'failed';
+/** 'retry': another source's block failed this round's download; the peer's own chain is to be read again. */
+type Outcome = 'done' | 'behind' | 'retry' | 'failed';
 
-/** Blocks a download connected, and whether it gave way to a heavier chain before the end. */
+/** Rounds in a row a session retries after other sources failed its download, before it fails too. */
+const MAX_RETRIES = 3;
+
+/** Blocks a download connected, and whether it gave way to a heavier chain before the end, or failed. */
 interface Fetched {
   got: number;
   preempted: boolean;
+  /** Not every block came: a peer did not serve them, or its block was refused (`by`, when another peer's). */
+  failed?: { by: string | undefined };
 }
 
 /** Tips of held trails whose bodies the download did not get, remembered so their headers stop no download again. */
@@ -104,6 +110,8 @@ export class Syncer {
   /** The one download slot, heaviest trail first. */
   private readonly turns: DownloadTurns;
   private readonly unserved = new RecentSet<string>(UNSERVED_TRAILS);
+  /** Work of the chain the download under way is connecting blocks of (see downloadWork). */
+  private receiving = 0n;
   private idleWaiters: (() => void)[] = [];
   private stopped = false;
   private startHeight = 0;
@@ -134,9 +142,9 @@ export class Syncer {
     this.wakeIdle();
   }
 
-  /** Work of the heaviest header chain whose bodies are being (or about to be) downloaded; 0n when none. */
+  /** Work of the header chain whose bodies are arriving (one chunk connected at least); 0n when none. */
   downloadWork(): bigint {
-    return this.turns.heaviest();
+    return this.receiving;
   }
 
   get active(): boolean {
@@ -313,9 +321,15 @@ export class Syncer {
 
   /** Rounds with one peer until it has nothing more to give us. 'behind' means go again: the peer still has more. */
   private async session(peer: PeerState): Promise<Outcome> {
+    let retries = 0;
     for (;;) {
       if (this.stopped || this.d.peers.get(peer.peerId) !== peer) return 'failed';
       const outcome = await this.round(peer);
+      if (outcome === 'retry') {
+        if (++retries > MAX_RETRIES) return 'failed';
+        continue;
+      }
+      retries = 0;
       if (outcome !== 'behind') return outcome;
     }
   }
@@ -328,7 +342,13 @@ export class Syncer {
     if (!trail) return 'done';
     const before = this.d.chain.tip;
     const got = await this.fetchBodies(peer, trail);
-    if (got === undefined) return 'failed';
+    if (got.failed) {
+      // Another source's bad copy is held against that source (the intake penalised it); the session
+      // whose headers were right goes on. Else a stranger serving one mutated block rested the honest
+      // peer, doubling each time, and a lighter fork waiting for the slot was downloaded meanwhile.
+      const other = got.failed.by !== undefined && got.failed.by !== peer.peerId;
+      return other && peer.offersMoreThan(this.d.chain.tip.chainWork) ? 'retry' : 'failed';
+    }
     this.noteProgress();
     // Another round if this one moved our tip, or gave way to a heavier chain (which may yet fail),
     // and the peer still claims more.
@@ -436,46 +456,47 @@ export class Syncer {
   }
 
   /** Fetches the bodies of a trail that beat the tip; resolves to the blocks connected, undefined on failure. */
-  private async fetchBodies(peer: PeerState, trail: HeaderTrail): Promise<Fetched | undefined> {
+  private async fetchBodies(peer: PeerState, trail: HeaderTrail): Promise<Fetched> {
     const held = trail.headers;
     if (!held) return this.redownload(peer, trail);
     // A chain whose bodies no peer served stops no other download again: its headers cost a liar nothing to resend.
     const ids = this.unserved.has(trail.tip.id) ? undefined : new Set(held.map((h) => hashToHex(headerHash(h))));
     const got = await this.download(peer, held, { work: trail.work, lastId: trail.tip.id, ids, waits: true });
-    if (got === undefined) this.unserved.add(trail.tip.id);
+    if (got.failed && got.got === 0 && got.failed.by === undefined) this.unserved.add(trail.tip.id);
     return got;
   }
 
   /** REDOWNLOAD: the headers again from the fork, each matching the commitments, bodies fetched up to each match. */
-  private async redownload(peer: PeerState, trail: HeaderTrail): Promise<Fetched | undefined> {
+  private async redownload(peer: PeerState, trail: HeaderTrail): Promise<Fetched> {
     let lastHash = trail.fork.hash;
     let height = trail.fork.height;
     let buffer: BlockHeader[] = [];
     let total = 0;
     let first = true;
+    const fail = (by?: string): Fetched => ({ got: total, preempted: false, failed: { by } });
     while (height < trail.height) {
-      if (this.stopped) return undefined;
+      if (this.stopped) return fail();
       // Overtaken by another peer's heavier chain meanwhile: the rest would only be a side chain kept on disk.
       if (trail.work <= this.d.chain.tip.chainWork) return { got: total, preempted: false };
       // Its next chunk's turn is coming: a lighter trail ready meanwhile waits for it.
       this.turns.reading(peer.peerId, trail.work);
       const headers = await this.d.client.headers(peer.peerId, [lastHash]);
-      if (headers.length === 0) return undefined;
+      if (headers.length === 0) return fail();
       for (const h of headers) {
         if (hashToHex(h.prevHash) !== hashToHex(lastHash) || !matchesCommitment(trail, height + 1, h)) {
           this.d.log.info(`peer ${short(peer.peerId)} sent other headers than it first did; sync from it abandoned`);
-          return undefined;
+          return fail();
         }
         height++;
         lastHash = headerHash(h);
         buffer.push(h);
         const end = height === trail.height;
-        if (end && hashToHex(lastHash) !== trail.tip.id) return undefined;
+        if (end && hashToHex(lastHash) !== trail.tip.id) return fail();
         if (end || trail.commitmentAt(height) !== undefined) {
           const got = await this.download(peer, buffer, { work: trail.work, lastId: hashToHex(lastHash), waits: first });
           first = false;
-          if (got === undefined) return undefined;
           total += got.got;
+          if (got.failed) return fail(got.failed.by);
           // The next chunk would start above blocks not fetched: the session reads this chain again in its next round.
           if (got.preempted) return { got: total, preempted: true };
           buffer = [];
@@ -493,7 +514,7 @@ export class Syncer {
    * download overtook while it waited (Core downloads only toward chains with more work than the
    * tip); a download stopped for a heavier chain is not a failure.
    */
-  private async download(peer: PeerState, headers: readonly BlockHeader[], turn: TurnRequest): Promise<Fetched | undefined> {
+  private async download(peer: PeerState, headers: readonly BlockHeader[], turn: TurnRequest): Promise<Fetched> {
     const slot = await this.turns.take(turn, peer.peerId);
     try {
       if (this.stopped || slot.preempted) return { got: 0, preempted: true };
@@ -505,14 +526,21 @@ export class Syncer {
         const others = this.d.peers.ready().filter((p) => p !== peer && p.status !== undefined && p.status.chainWork >= tipWork && p.syncBackoffUntil <= Date.now());
         return [peer, ...others];
       };
-      const deps = { peers: this.d.peers, client: this.d.client, intake: this.d.intake, log: this.d.log, pacer: this.pacer, onConnected: () => this.noteProgress() };
+      const onConnected = () => {
+        // Bodies are coming: gossip of a chain lighter than this one is not stored meanwhile (BlockIntake).
+        // Not before: a trail whose bodies are withheld would make us ignore honest blocks at the tip.
+        this.receiving = turn.work;
+        this.noteProgress();
+      };
+      const deps = { peers: this.d.peers, client: this.d.client, intake: this.d.intake, log: this.d.log, pacer: this.pacer, onConnected };
       const dl = new BlockDownload(deps, hashes, sources, { stallMs: this.d.tuning?.stallMs });
       slot.onPreempt = () => dl.stop();
       const got = await dl.run();
       this.blocks += got;
       if (slot.preempted) return { got, preempted: true };
-      return got < hashes.length ? undefined : { got, preempted: false };
+      return got < hashes.length ? { got, preempted: false, failed: { by: dl.failedBy } } : { got, preempted: false };
     } finally {
+      this.receiving = 0n;
       // A session going on to another round reads headers again at once: a lighter trail waiting for
       // the slot would otherwise take it in between.
       if (!this.stopped && peer.offersMoreThan(this.d.chain.tip.chainWork)) this.turns.reading(peer.peerId, peer.status?.chainWork ?? 0n);
