@@ -53,6 +53,12 @@ interface Chunk {
   index: number;
   hashes: Uint8Array[];
   blocks: Block[];
+  /**
+   * Who sent each of `blocks`: a short answer is kept and the rest asked of another peer, so one
+   * chunk can hold several senders' blocks. Crediting the whole chunk to the peer that finished it
+   * had an honest peer banned for a mutated first block a stranger sent before answering nothing.
+   */
+  senders: string[];
   /** Wire size of `blocks`, counted in the download's buffered bytes until they go to the intake. */
   bytes: number;
   peer?: string;
@@ -78,13 +84,13 @@ export class BlockDownload {
   private readonly pending: number[] = [];
   private readonly inFlight = new Map<string, number>();
   private readonly dropped = new Set<string>();
-  private readonly done = new Map<number, string>();
+  /** Chunks wholly downloaded and not yet handed on. */
+  private readonly done = new Set<number>();
   /** The first chunk not wholly connected: the window's front. */
   private next = 0;
-  /** Where the next block handed to the intake comes from: a chunk, a place in it, and its sender. */
+  /** Where the next block handed to the intake comes from: a chunk and a place in it. */
   private feedChunk = 0;
   private feedPos = 0;
-  private feedFrom = '';
   /** Bytes of downloaded blocks not yet handed to the intake. */
   private buffered = 0;
   /** Blocks received and their bytes, for the size of the next request. */
@@ -111,7 +117,7 @@ export class BlockDownload {
     this.stallMs = tuning.stallMs ?? DOWNLOAD.stallMs;
     this.windowBytes = tuning.windowBytes ?? DOWNLOAD.windowBytes;
     for (let i = 0; i * DOWNLOAD.chunk < hashes.length; i++) {
-      this.chunks.push({ index: i, hashes: hashes.slice(i * DOWNLOAD.chunk, (i + 1) * DOWNLOAD.chunk), blocks: [], bytes: 0 });
+      this.chunks.push({ index: i, hashes: hashes.slice(i * DOWNLOAD.chunk, (i + 1) * DOWNLOAD.chunk), blocks: [], senders: [], bytes: 0 });
       this.pending.push(i);
     }
   }
@@ -220,11 +226,12 @@ export class BlockDownload {
       if (chunk.peer !== id) continue; // reassigned after a stall: this answer comes too late
       chunk.peer = undefined;
       chunk.blocks.push(...got);
+      for (let i = 0; i < got.length; i++) chunk.senders.push(id);
       chunk.bytes += got.length * perBlock;
       this.buffered += got.length * perBlock;
       chunk.hashes = chunk.hashes.slice(got.length);
       if (chunk.hashes.length > 0) this.requeue(chunk.index); // not served, or the response hit its size cap
-      else this.done.set(chunk.index, id);
+      else this.done.add(chunk.index);
     }
     void this.pump();
     this.schedule();
@@ -307,18 +314,16 @@ export class BlockDownload {
 
   /** Hands the intake the next downloaded block, if it is here and, while others are unjudged, from `sender`. */
   private submitNext(sender: string | undefined): Submitted | undefined {
-    if (this.feedPos === 0) {
-      const from = this.done.get(this.feedChunk);
-      if (from === undefined || (sender !== undefined && from !== sender)) return undefined;
-      this.done.delete(this.feedChunk);
-      this.feedFrom = from;
-    } else if (sender !== undefined && this.feedFrom !== sender) return undefined;
+    if (this.feedPos === 0 && !this.done.has(this.feedChunk)) return undefined;
     const chunk = this.chunks[this.feedChunk]!;
+    const from = chunk.senders[this.feedPos]!;
+    if (sender !== undefined && from !== sender) return undefined;
+    if (this.feedPos === 0) this.done.delete(this.feedChunk);
     const block = chunk.blocks[this.feedPos]!;
-    const from = this.feedFrom;
     const last = ++this.feedPos === chunk.blocks.length;
     if (last) {
       chunk.blocks = [];
+      chunk.senders = [];
       this.buffered -= chunk.bytes;
       chunk.bytes = 0;
       this.feedChunk++;

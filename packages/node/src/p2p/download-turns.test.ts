@@ -98,14 +98,28 @@ describe('DownloadTurns', () => {
     const turns = new DownloadTurns(WAIT, () => Date.now());
     const take = taker(turns, []);
     const fork = await take('fork', req(13n, 'fork-tip'));
-    // The heaviest carries no ids (its bodies went unserved once, or it is redownloaded): it stops nothing.
-    const unserved = take('unserved', req(200n, 'u-tip'));
+    // The heaviest carries no ids (its download failed once, or it is redownloaded): it stops nothing.
+    const undelivered = take('undelivered', req(200n, 'u-tip'));
     expect(fork.preempted).toBe(false);
     const honest = take('honest', req(100n, 'h-tip', { ids: new Set(['h1', 'h-tip']) }));
     expect(fork.preempted).toBe(true);
     fork.release();
-    (await unserved).release();
+    (await undelivered).release();
     (await honest).release();
+  });
+
+  it('counts a trail held whole toward the gossip floor only while it waits within its time', async () => {
+    const turns = new DownloadTurns(WAIT, () => Date.now());
+    const take = taker(turns, []);
+    const held = await take('held', req(5n, 'a'));
+    const heavy = take('heavy', req(50n, 'b', { ids: new Set(['b']) }));
+    const chunk = take('chunk', req(90n, 'c'));
+    expect(turns.waitingWork()).toBe(50n);
+    await vi.advanceTimersByTimeAsync(WAIT);
+    expect(turns.waitingWork()).toBe(0n);
+    held.release();
+    (await chunk).release();
+    (await heavy).release();
   });
 
   it('on stop stops the download under way and gives every waiting or later trail a preempted slot at once', async () => {

@@ -113,6 +113,17 @@ export class DownloadTurns {
     });
   }
 
+  /**
+   * Work of the heaviest trail held whole (with ids: not one whose download failed before) still
+   * within its wait for a turn; 0n when none. Its bodies are about to come.
+   */
+  waitingWork(): bigint {
+    const now = this.now();
+    let work = 0n;
+    for (const w of this.waiting) if (w.ids && w.readyAt + this.waitMs > now && w.work > work) work = w.work;
+    return work;
+  }
+
   /** Stops the download under way and gives every request, waiting or later, a slot already preempted. */
   stop(): void {
     this.stopped = true;

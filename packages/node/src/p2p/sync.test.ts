@@ -388,7 +388,7 @@ describe('Syncer: headers-first with anti-DoS', () => {
     expect(forkBlocks.filter((b) => local.chain.getEntry(hashToHex(blockHash(b))))).toEqual([]);
   });
 
-  it('takes an honest block at the tip by gossip while a heavier trail whose bodies are withheld waits or downloads', async () => {
+  it('takes an honest block at the tip by gossip once a heavier trail whose bodies are withheld has stalled for its first stall time', async () => {
     const honest = await fixture();
     const blocks = await honest.mine(10);
     const local = await copyOf(blocks, 10);
@@ -396,12 +396,109 @@ describe('Syncer: headers-first with anti-DoS', () => {
     await withheld.mine(2, { miner: W.minerB });
     const [next] = await honest.mine(1);
     const liar: Behaviour = { blocks: () => new Promise<Block[]>(() => undefined) };
-    const h = harness(local, { liar: { fx: withheld, behaviour: liar } }, { presyncWaitMs: 100 });
+    const h = harness(local, { liar: { fx: withheld, behaviour: liar } }, { presyncWaitMs: 100, stallMs: 400 });
     h.syncer.trigger();
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 150));
+    // Its bodies may yet come: for one stall time a lighter block is not stored...
+    expect((await h.intake.accept('gossip', next!, { unsolicited: true })).status).toBe('ignored');
+    await new Promise((r) => setTimeout(r, 500));
+    // ...and then it is, though the withheld download still holds the slot.
     expect(h.syncer.active).toBe(true);
     expect(await h.intake.accept('gossip', next!, { unsolicited: true })).toEqual({ id: hashToHex(blockHash(next!)), status: 'connected' });
     h.syncer.stop();
+  });
+
+  it('holds each block of a chunk against the peer that sent it: a stranger sending one mutated block and then nothing is banned, not the honest peer that finished the chunk', async () => {
+    const honest = await fixture();
+    const blocks = await honest.mine(5);
+    const local = await copyOf(blocks, 5);
+    await honest.mine(40);
+    let first = true;
+    const mutator: Behaviour = {
+      blocks: async (hashes) => {
+        if (!first) return [];
+        first = false;
+        const e = honest.chain.getEntry(hashToHex(hashes[0]!))!;
+        const b = decodeBlock((await honest.chain.getRawBlock(e))!);
+        return [{ header: b.header, txs: [...b.txs, b.txs[b.txs.length - 1]!] }];
+      },
+    };
+    const h = harness(local, { honest: { fx: honest, behaviour: { blocks: slowBlocks(honest.chain, 50) } }, mutator: { fx: honest, behaviour: mutator, direction: 'inbound' } }, { presyncWaitMs: 50 });
+    await h.run();
+    expect(local.chain.tip.id).toBe(honest.chain.tip.id);
+    expect(new Set(h.peers.offences.map((o) => o.peerId))).toEqual(new Set(['mutator']));
+    expect(h.peers.banned.has('honest')).toBe(false);
+  });
+
+  it('a heavier fork served one chunk and then stalled stops the honest download once; shown again by another peer it stops nothing', async () => {
+    const honest = await fixture();
+    const blocks = await honest.mine(5);
+    const local = await copyOf(blocks, 5);
+    await honest.mine(60);
+    // Heavier than one 10-header honest batch, lighter than the honest chain.
+    const fork = await copyOf(blocks, 5);
+    await fork.mine(40, { miner: W.minerB });
+    const batch = (chain: typeof local.chain, locator: Uint8Array[], n: number) => decodeHeaders(headersAfter(chain, locator, n)).map(decodeHeader);
+    let honestAsks = 0;
+    const honestPeer: Behaviour = { headers: async (locator) => batch(honest.chain, locator, 10), blocks: slowBlocks(honest.chain, 300, () => honestAsks++) };
+    const open = [false, false];
+    const presenter = (k: number): Behaviour => {
+      let served = false;
+      return {
+        headers: async (locator) => {
+          while (!open[k] || honestAsks === 0) await new Promise((r) => setTimeout(r, 5));
+          return batch(fork.chain, locator, 40);
+        },
+        blocks: async (hashes) => {
+          const out: Block[] = [];
+          for (const hash of hashes.slice(0, 8)) {
+            const e = fork.chain.getEntry(hashToHex(hash));
+            if (!e) break;
+            out.push(decodeBlock((await fork.chain.getRawBlock(e))!));
+          }
+          if (out.length === 0 || !served) {
+            served ||= out.length > 0;
+            return out;
+          }
+          await new Promise((r) => setTimeout(r, 300));
+          throw new Error('timed out');
+        },
+      };
+    };
+    const stop = vi.spyOn(BlockDownload.prototype, 'stop');
+    const h = harness(
+      local,
+      { honest: { fx: honest, behaviour: honestPeer }, p0: { fx: fork, behaviour: presenter(0), direction: 'inbound' }, p1: { fx: fork, behaviour: presenter(1), direction: 'inbound' } },
+      { maxHeaders: 10, presyncWaitMs: 100 },
+    );
+    h.syncer.trigger();
+    open[0] = true;
+    for (let i = 0; i < 200 && h.peers.get('p0')!.syncFailures === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(h.peers.get('p0')!.syncFailures).toBe(1);
+    expect(stop).toHaveBeenCalledTimes(1);
+    honestAsks = 0;
+    open[1] = true;
+    for (let i = 0; i < 200 && h.peers.get('p1')!.syncFailures === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await h.run();
+    expect(stop).toHaveBeenCalledTimes(1);
+    expect(local.chain.tip.id).toBe(honest.chain.tip.id);
+  });
+
+  it('ignores a lighter fork gossiped while the honest chain fetches its first chunk', async () => {
+    const honest = await fixture();
+    const blocks = await honest.mine(5);
+    const local = await copyOf(blocks, 5);
+    await honest.mine(40);
+    const fork = await copyOf(blocks, 5);
+    const [forkBlock] = await fork.mine(1, { miner: W.minerB });
+    let asked = false;
+    const h = harness(local, { honest: { fx: honest, behaviour: { blocks: slowBlocks(honest.chain, 700, () => (asked = true)) } } });
+    h.syncer.trigger();
+    while (!asked) await new Promise((r) => setTimeout(r, 5));
+    expect((await h.intake.accept('gossip', forkBlock!, { unsolicited: true })).status).toBe('ignored');
+    await h.syncer.whenIdle();
+    expect(local.chain.tip.id).toBe(honest.chain.tip.id);
+    expect(local.chain.getEntry(hashToHex(blockHash(forkBlock!)))).toBeUndefined();
   });
 
   it('gives a lighter fork shown between two rounds of an honest download nothing: the honest round goes on first', async () => {

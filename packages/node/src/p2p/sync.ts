@@ -90,8 +90,8 @@ interface Fetched {
   failed?: { by: string | undefined };
 }
 
-/** Tips of held trails whose bodies the download did not get, remembered so their headers stop no download again. */
-const UNSERVED_TRAILS = 1_024;
+/** Tips of held trails whose download failed, remembered so their headers stop no download again. */
+const UNDELIVERED_TRAILS = 1_024;
 
 /**
  * Headers-first sync, as Bitcoin Core does it. For each peer claiming more
@@ -109,7 +109,7 @@ export class Syncer {
   private readonly sessions = new Map<string, Promise<void>>();
   /** The one download slot, heaviest trail first. */
   private readonly turns: DownloadTurns;
-  private readonly unserved = new RecentSet<string>(UNSERVED_TRAILS);
+  private readonly undelivered = new RecentSet<string>(UNDELIVERED_TRAILS);
   /** Work of the chain the download under way is connecting blocks of (see downloadWork). */
   private receiving = 0n;
   private idleWaiters: (() => void)[] = [];
@@ -142,9 +142,15 @@ export class Syncer {
     this.wakeIdle();
   }
 
-  /** Work of the header chain whose bodies are arriving (one chunk connected at least); 0n when none. */
+  /**
+   * Work of the heaviest header chain whose bodies are arriving, or are about to: a trail waiting its
+   * turn (at most PRESYNC_WAIT_MS), or downloading that has connected a chunk or is within its first
+   * stall time. 0n when none. A trail whose bodies are withheld so holds gossip back for seconds,
+   * not for its whole download.
+   */
   downloadWork(): bigint {
-    return this.receiving;
+    const waiting = this.turns.waitingWork();
+    return waiting > this.receiving ? waiting : this.receiving;
   }
 
   get active(): boolean {
@@ -455,14 +461,15 @@ export class Syncer {
     return new HeaderTrail(fork, this.d.chain, { hold: this.d.tuning?.hold ?? LIMITS.maxHeaders, commitEvery: this.d.tuning?.commitEvery ?? COMMIT_EVERY, now });
   }
 
-  /** Fetches the bodies of a trail that beat the tip; resolves to the blocks connected, undefined on failure. */
+  /** Fetches the bodies of a trail that beat the tip: the blocks connected, and whether the download gave way or failed. */
   private async fetchBodies(peer: PeerState, trail: HeaderTrail): Promise<Fetched> {
     const held = trail.headers;
     if (!held) return this.redownload(peer, trail);
-    // A chain whose bodies no peer served stops no other download again: its headers cost a liar nothing to resend.
-    const ids = this.unserved.has(trail.tip.id) ? undefined : new Set(held.map((h) => hashToHex(headerHash(h))));
+    // A chain whose download failed stops no other download again, whoever failed it: its headers cost a
+    // liar nothing to resend, nor does a stranger's bad copy or a stall after a chunk of real blocks.
+    const ids = this.undelivered.has(trail.tip.id) ? undefined : new Set(held.map((h) => hashToHex(headerHash(h))));
     const got = await this.download(peer, held, { work: trail.work, lastId: trail.tip.id, ids, waits: true });
-    if (got.failed && got.got === 0 && got.failed.by === undefined) this.unserved.add(trail.tip.id);
+    if (got.failed) this.undelivered.add(trail.tip.id);
     return got;
   }
 
@@ -516,6 +523,7 @@ export class Syncer {
    */
   private async download(peer: PeerState, headers: readonly BlockHeader[], turn: TurnRequest): Promise<Fetched> {
     const slot = await this.turns.take(turn, peer.peerId);
+    let lapse: ReturnType<typeof setTimeout> | undefined;
     try {
       if (this.stopped || slot.preempted) return { got: 0, preempted: true };
       if (turn.work <= this.d.chain.tip.chainWork) return { got: 0, preempted: false };
@@ -526,9 +534,15 @@ export class Syncer {
         const others = this.d.peers.ready().filter((p) => p !== peer && p.status !== undefined && p.status.chainWork >= tipWork && p.syncBackoffUntil <= Date.now());
         return [peer, ...others];
       };
+      // Gossip of a chain lighter than this one is not stored meanwhile (BlockIntake), while bodies come:
+      // a trail whose bodies are withheld would otherwise make us ignore honest blocks at the tip.
+      this.receiving = this.undelivered.has(turn.lastId) ? 0n : turn.work;
+      let arrived = false;
+      lapse = setTimeout(() => {
+        if (!arrived) this.receiving = 0n;
+      }, this.d.tuning?.stallMs ?? DOWNLOAD.stallMs);
       const onConnected = () => {
-        // Bodies are coming: gossip of a chain lighter than this one is not stored meanwhile (BlockIntake).
-        // Not before: a trail whose bodies are withheld would make us ignore honest blocks at the tip.
+        arrived = true;
         this.receiving = turn.work;
         this.noteProgress();
       };
@@ -540,6 +554,7 @@ export class Syncer {
       if (slot.preempted) return { got, preempted: true };
       return got < hashes.length ? { got, preempted: false, failed: { by: dl.failedBy } } : { got, preempted: false };
     } finally {
+      clearTimeout(lapse);
       this.receiving = 0n;
       // A session going on to another round reads headers again at once: a lighter trail waiting for
       // the slot would otherwise take it in between.
