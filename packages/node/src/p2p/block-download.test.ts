@@ -189,3 +189,35 @@ describe('BlockDownload', () => {
     }
   });
 });
+
+describe('BlockDownload: a peer that answered nothing once', () => {
+  it('still loses the request it holds at the window front to the stall rule, so the download does not wait for its timeout', async () => {
+    const remote = await ChainFixture.create();
+    const local = await ChainFixture.create();
+    fixtures.push(remote, local);
+    const blocks = await remote.mine(40);
+    const byId = new Map(blocks.map((b) => [hashToHex(blockHash(b)), b]));
+    const peers = new FakePeers();
+    const sources = [peers.add('honest', { chainWork: 1n }), peers.add('sitter', { chainWork: 1n })];
+    let asked = 0;
+    let timedOut = false;
+    const client: Client = {
+      async bodies(peerId, hashes) {
+        if (peerId === 'sitter') {
+          // Sits on its first request (the front chunk) until its timeout; answers the next with nothing.
+          if (++asked > 1) return sized([]);
+          await new Promise((r) => setTimeout(r, 3_000));
+          timedOut = true;
+          throw new Error('timed out');
+        }
+        await new Promise((r) => setTimeout(r, 10));
+        return sized(hashes.map((h) => byId.get(hashToHex(h))!));
+      },
+    };
+    const deps = { peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, pacer: new RequestPacer(), onConnected: () => undefined };
+    const dl = new BlockDownload(deps, blocks.map(blockHash), () => sources, { stallMs: 100 });
+    expect(await dl.run()).toBe(40);
+    expect(timedOut).toBe(false);
+    expect(local.chain.tip.id).toBe(remote.chain.tip.id);
+  });
+});

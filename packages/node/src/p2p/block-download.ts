@@ -204,6 +204,8 @@ export class BlockDownload {
       c.since = since;
     }
     this.inFlight.set(id, (this.inFlight.get(id) ?? 0) + 1);
+    // What each chunk asked for now: another peer's answer may shorten a chunk reassigned meanwhile.
+    const asked = batch.map((c) => c.hashes.length);
     let blocks: Block[] | undefined;
     let bytes = 0;
     try {
@@ -220,9 +222,9 @@ export class BlockDownload {
       this.seenBytes += bytes;
     }
     let offset = 0;
-    for (const chunk of batch) {
-      const got = blocks ? blocks.slice(offset, offset + chunk.hashes.length) : [];
-      offset += chunk.hashes.length;
+    for (const [i, chunk] of batch.entries()) {
+      const got = blocks ? blocks.slice(offset, offset + asked[i]!) : [];
+      offset += asked[i]!;
       if (chunk.peer !== id) continue; // reassigned after a stall: this answer comes too late
       chunk.peer = undefined;
       chunk.blocks.push(...got);
@@ -238,9 +240,12 @@ export class BlockDownload {
   }
 
   private drop(peer: PeerState): void {
-    if (this.dropped.has(peer.peerId)) return;
-    this.dropped.add(peer.peerId);
-    peer.syncBackoffUntil = Date.now() + DOWNLOAD.backoffMs;
+    if (!this.dropped.has(peer.peerId)) {
+      this.dropped.add(peer.peerId);
+      peer.syncBackoffUntil = Date.now() + DOWNLOAD.backoffMs;
+    }
+    // Also when it was dropped before (it answered another request with nothing): a request of its still
+    // hanging must go to others, or the stall rule doubled its time and reassigned nothing.
     for (const c of this.chunks) {
       if (c.peer === peer.peerId) {
         c.peer = undefined;

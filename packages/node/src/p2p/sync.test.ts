@@ -408,6 +408,31 @@ describe('Syncer: headers-first with anti-DoS', () => {
     h.syncer.stop();
   });
 
+  it('lets the gossip floor lapse one stall time after the last chunk connected, while a sole source sits on the rest', async () => {
+    const remote = await fixture();
+    const blocks = await remote.mine(3);
+    const local = await copyOf(blocks, 3);
+    await remote.mine(30);
+    let requests = 0;
+    const sitter: Behaviour = {
+      blocks: async (hashes) => {
+        if (requests++ > 0) return new Promise<Block[]>(() => undefined);
+        const out: Block[] = [];
+        for (const hash of hashes) out.push(decodeBlock((await remote.chain.getRawBlock(remote.chain.getEntry(hashToHex(hash))!))!));
+        return out;
+      },
+    };
+    const h = harness(local, { sitter: { fx: remote, behaviour: sitter } }, { stallMs: 300 });
+    h.syncer.trigger();
+    for (let i = 0; i < 100 && local.chain.height < 11; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(local.chain.height).toBe(11);
+    expect(h.syncer.downloadWork()).toBe(remote.chain.tip.chainWork);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(h.syncer.active).toBe(true);
+    expect(h.syncer.downloadWork()).toBe(0n);
+    h.syncer.stop();
+  });
+
   it('holds each block of a chunk against the peer that sent it: a stranger sending one mutated block and then nothing is banned, not the honest peer that finished the chunk', async () => {
     const honest = await fixture();
     const blocks = await honest.mine(5);

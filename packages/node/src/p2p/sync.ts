@@ -328,11 +328,14 @@ export class Syncer {
   /** Rounds with one peer until it has nothing more to give us. 'behind' means go again: the peer still has more. */
   private async session(peer: PeerState): Promise<Outcome> {
     let retries = 0;
+    const failed: { by?: string } = {};
     for (;;) {
       if (this.stopped || this.d.peers.get(peer.peerId) !== peer) return 'failed';
-      const outcome = await this.round(peer);
+      const outcome = await this.round(peer, failed);
       if (outcome === 'retry') {
-        if (++retries > MAX_RETRIES) return 'failed';
+        // A culprit banned (or gone) for its bad copy paid for the retry; only others count.
+        if (failed.by === undefined || this.d.peers.get(failed.by) !== undefined) retries++;
+        if (retries > MAX_RETRIES) return 'failed';
         continue;
       }
       retries = 0;
@@ -340,8 +343,11 @@ export class Syncer {
     }
   }
 
-  /** PRESYNC the peer's chain from where it forks off ours, then fetch bodies if it beats the tip. */
-  private async round(peer: PeerState): Promise<Outcome> {
+  /**
+   * PRESYNC the peer's chain from where it forks off ours, then fetch bodies if it beats the tip.
+   * On 'retry', `failed.by` names the source whose block failed the download.
+   */
+  private async round(peer: PeerState, failed: { by?: string }): Promise<Outcome> {
     // Until its trail asks for a turn (download), a lighter trail ready meanwhile waits for it.
     this.turns.reading(peer.peerId, peer.status?.chainWork ?? 0n);
     const trail = await this.presync(peer);
@@ -353,6 +359,7 @@ export class Syncer {
       // whose headers were right goes on. Else a stranger serving one mutated block rested the honest
       // peer, doubling each time, and a lighter fork waiting for the slot was downloaded meanwhile.
       const other = got.failed.by !== undefined && got.failed.by !== peer.peerId;
+      failed.by = got.failed.by;
       return other && peer.offersMoreThan(this.d.chain.tip.chainWork) ? 'retry' : 'failed';
     }
     this.noteProgress();
@@ -465,11 +472,12 @@ export class Syncer {
   private async fetchBodies(peer: PeerState, trail: HeaderTrail): Promise<Fetched> {
     const held = trail.headers;
     if (!held) return this.redownload(peer, trail);
-    // A chain whose download failed stops no other download again, whoever failed it: its headers cost a
-    // liar nothing to resend, nor does a stranger's bad copy or a stall after a chunk of real blocks.
+    // A chain whose download its own peer failed (no bodies, a stall after a chunk of real blocks, a bad
+    // copy of its own) stops no other download again: resending its headers costs a liar nothing.
     const ids = this.undelivered.has(trail.tip.id) ? undefined : new Set(held.map((h) => hashToHex(headerHash(h))));
     const got = await this.download(peer, held, { work: trail.work, lastId: trail.tip.id, ids, waits: true });
-    if (got.failed) this.undelivered.add(trail.tip.id);
+    // Not for a stranger's bad copy, which its ban answers: the honest trail must still stop a lighter download.
+    if (got.failed && (got.failed.by === undefined || got.failed.by === peer.peerId)) this.undelivered.add(trail.tip.id);
     return got;
   }
 
@@ -536,14 +544,18 @@ export class Syncer {
       };
       // Gossip of a chain lighter than this one is not stored meanwhile (BlockIntake), while bodies come:
       // a trail whose bodies are withheld would otherwise make us ignore honest blocks at the tip.
+      // The floor lasts one stall time past the grant and past each chunk connected: a sole source
+      // answering a block per request just inside the timeout would otherwise hold it for the whole download.
+      const stallMs = this.d.tuning?.stallMs ?? DOWNLOAD.stallMs;
+      const rearm = () => {
+        clearTimeout(lapse);
+        lapse = setTimeout(() => (this.receiving = 0n), stallMs);
+      };
       this.receiving = this.undelivered.has(turn.lastId) ? 0n : turn.work;
-      let arrived = false;
-      lapse = setTimeout(() => {
-        if (!arrived) this.receiving = 0n;
-      }, this.d.tuning?.stallMs ?? DOWNLOAD.stallMs);
+      rearm();
       const onConnected = () => {
-        arrived = true;
         this.receiving = turn.work;
+        rearm();
         this.noteProgress();
       };
       const deps = { peers: this.d.peers, client: this.d.client, intake: this.d.intake, log: this.d.log, pacer: this.pacer, onConnected };
