@@ -267,6 +267,8 @@ export class BlockDownload {
     const windowFull = !this.mayFetch();
     const others = this.usable().some((p) => p.peerId !== front.peer);
     if (!windowFull && !others) return;
+    // Nobody else could take it over: its answer, however late, is the only one coming.
+    if (!others && this.dropped.has(front.peer)) return;
     const peer = this.deps.peers.get(front.peer);
     this.deps.log.info(`peer ${short(front.peer)} stalled the block download for ${this.stallMs} ms; rotating it out`);
     this.stallMs *= 2;

@@ -78,6 +78,37 @@ function slowBlocks(chain: ChainFixture['chain'], ms: number, onAsk?: () => void
   };
 }
 
+/** What a peer serving `chain` answers a headers request with, at most `n` headers. */
+function headerBatch(chain: ChainFixture['chain'], locator: Uint8Array[], n = 2_000): BlockHeader[] {
+  return decodeHeaders(headersAfter(chain, locator, n)).map(decodeHeader);
+}
+
+/** `chain`'s block `hash` with its last transaction repeated: the header's hash, a body it does not commit to. */
+async function mutatedCopy(chain: ChainFixture['chain'], hash: Uint8Array): Promise<Block> {
+  const b = decodeBlock((await chain.getRawBlock(chain.getEntry(hashToHex(hash))!))!);
+  return { header: b.header, txs: [...b.txs, b.txs[b.txs.length - 1]!] };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * An honest peer serving 10-header batches and slow bodies, and a fork's peer that shows its headers
+ * (`n` a batch) once the honest bodies are first asked for, and serves no body.
+ */
+function honestThenFork(honest: ChainFixture, fork: ChainFixture, n: number): { honestPeer: Behaviour; forkPeer: Behaviour } {
+  let asked = false;
+  return {
+    honestPeer: { headers: async (locator) => headerBatch(honest.chain, locator, 10), blocks: slowBlocks(honest.chain, 300, () => (asked = true)) },
+    forkPeer: {
+      headers: async (locator) => {
+        while (!asked) await sleep(5);
+        return headerBatch(fork.chain, locator, n);
+      },
+      blocks: async () => [],
+    },
+  };
+}
+
 describe('Syncer: headers-first with anti-DoS', () => {
   it('asks a peer gossiping 1,000 orphans in a burst for its status twice: once at once, once after the burst', async () => {
     const remote = await fixture();
@@ -264,7 +295,7 @@ describe('Syncer: headers-first with anti-DoS', () => {
     const late: Behaviour = {
       headers: async (locator) => {
         await new Promise((r) => setTimeout(r, 150));
-        return decodeHeaders(headersAfter(honest.chain, locator, 2_000)).map(decodeHeader);
+        return headerBatch(honest.chain, locator);
       },
     };
     const h = harness(local, { fast: { fx: cheap, claim: 10n ** 30n }, honest: { fx: honest, behaviour: late } });
@@ -302,16 +333,7 @@ describe('Syncer: headers-first with anti-DoS', () => {
     // More work than one 10-header honest batch above our tip, shown once that batch's bodies are asked for.
     const fork = await copyOf(blocks, 5);
     await fork.mine(12, { miner: W.minerB });
-    let asked = false;
-    const batch = (chain: typeof local.chain, locator: Uint8Array[], n: number) => decodeHeaders(headersAfter(chain, locator, n)).map(decodeHeader);
-    const honestPeer: Behaviour = { headers: async (locator) => batch(honest.chain, locator, 10), blocks: slowBlocks(honest.chain, 300, () => (asked = true)) };
-    const forkPeer: Behaviour = {
-      headers: async (locator) => {
-        while (!asked) await new Promise((r) => setTimeout(r, 5));
-        return batch(fork.chain, locator, 12);
-      },
-      blocks: async () => [],
-    };
+    const { honestPeer, forkPeer } = honestThenFork(honest, fork, 12);
     const stop = vi.spyOn(BlockDownload.prototype, 'stop');
     const h = harness(local, { honest: { fx: honest, behaviour: honestPeer }, fork: { fx: fork, behaviour: forkPeer, direction: 'inbound' } }, { maxHeaders: 10, presyncWaitMs: 100 });
     await h.run();
@@ -319,7 +341,7 @@ describe('Syncer: headers-first with anti-DoS', () => {
     for (let i = 0; i < 200 && local.chain.tip.id !== honest.chain.tip.id; i++) {
       h.syncer.trigger();
       await h.syncer.whenIdle();
-      await new Promise((r) => setTimeout(r, 20));
+      await sleep(20);
     }
     expect(local.chain.tip.id).toBe(honest.chain.tip.id);
     expect(stop).toHaveBeenCalledTimes(1);
@@ -336,16 +358,7 @@ describe('Syncer: headers-first with anti-DoS', () => {
     const minority = await local.mine(6, { miner: W.minerB });
     const fork = await copyOf([...shared.slice(0, 2), ...minority], 8);
     await fork.mine(5, { miner: W.minerB });
-    let asked = false;
-    const batch = (chain: typeof local.chain, locator: Uint8Array[]) => decodeHeaders(headersAfter(chain, locator, 10)).map(decodeHeader);
-    const honestPeer: Behaviour = { headers: async (locator) => batch(honest.chain, locator), blocks: slowBlocks(honest.chain, 300, () => (asked = true)) };
-    const forkPeer: Behaviour = {
-      headers: async (locator) => {
-        while (!asked) await new Promise((r) => setTimeout(r, 5));
-        return batch(fork.chain, locator);
-      },
-      blocks: async () => [],
-    };
+    const { honestPeer, forkPeer } = honestThenFork(honest, fork, 10);
     const stop = vi.spyOn(BlockDownload.prototype, 'stop');
     const h = harness(local, { honest: { fx: honest, behaviour: honestPeer }, fork: { fx: fork, behaviour: forkPeer, direction: 'inbound' } }, { maxHeaders: 10, hold: 5, commitEvery: 4, presyncWaitMs: 100 });
     await h.run();
@@ -365,13 +378,7 @@ describe('Syncer: headers-first with anti-DoS', () => {
     const mutator: Behaviour = {
       blocks: async (hashes) => {
         const out: Block[] = [];
-        for (const hash of hashes) {
-          const e = honest.chain.getEntry(hashToHex(hash));
-          const raw = e && (await honest.chain.getRawBlock(e));
-          if (!raw) break;
-          const b = decodeBlock(raw);
-          out.push({ header: b.header, txs: [...b.txs, b.txs[b.txs.length - 1]!] });
-        }
+        for (const hash of hashes) out.push(await mutatedCopy(honest.chain, hash));
         return out;
       },
     };
@@ -424,7 +431,7 @@ describe('Syncer: headers-first with anti-DoS', () => {
     };
     const h = harness(local, { sitter: { fx: remote, behaviour: sitter } }, { stallMs: 300 });
     h.syncer.trigger();
-    for (let i = 0; i < 100 && local.chain.height < 11; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 100 && local.chain.height < 11; i++) await sleep(10);
     expect(local.chain.height).toBe(11);
     expect(h.syncer.downloadWork()).toBe(remote.chain.tip.chainWork);
     await new Promise((r) => setTimeout(r, 500));
@@ -443,9 +450,7 @@ describe('Syncer: headers-first with anti-DoS', () => {
       blocks: async (hashes) => {
         if (!first) return [];
         first = false;
-        const e = honest.chain.getEntry(hashToHex(hashes[0]!))!;
-        const b = decodeBlock((await honest.chain.getRawBlock(e))!);
-        return [{ header: b.header, txs: [...b.txs, b.txs[b.txs.length - 1]!] }];
+        return [await mutatedCopy(honest.chain, hashes[0]!)];
       },
     };
     const h = harness(local, { honest: { fx: honest, behaviour: { blocks: slowBlocks(honest.chain, 50) } }, mutator: { fx: honest, behaviour: mutator, direction: 'inbound' } }, { presyncWaitMs: 50 });
@@ -463,16 +468,15 @@ describe('Syncer: headers-first with anti-DoS', () => {
     // Heavier than one 10-header honest batch, lighter than the honest chain.
     const fork = await copyOf(blocks, 5);
     await fork.mine(40, { miner: W.minerB });
-    const batch = (chain: typeof local.chain, locator: Uint8Array[], n: number) => decodeHeaders(headersAfter(chain, locator, n)).map(decodeHeader);
     let honestAsks = 0;
-    const honestPeer: Behaviour = { headers: async (locator) => batch(honest.chain, locator, 10), blocks: slowBlocks(honest.chain, 300, () => honestAsks++) };
+    const honestPeer: Behaviour = { headers: async (locator) => headerBatch(honest.chain, locator, 10), blocks: slowBlocks(honest.chain, 300, () => honestAsks++) };
     const open = [false, false];
     const presenter = (k: number): Behaviour => {
       let served = false;
       return {
         headers: async (locator) => {
-          while (!open[k] || honestAsks === 0) await new Promise((r) => setTimeout(r, 5));
-          return batch(fork.chain, locator, 40);
+          while (!open[k] || honestAsks === 0) await sleep(5);
+          return headerBatch(fork.chain, locator, 40);
         },
         blocks: async (hashes) => {
           const out: Block[] = [];
@@ -498,12 +502,12 @@ describe('Syncer: headers-first with anti-DoS', () => {
     );
     h.syncer.trigger();
     open[0] = true;
-    for (let i = 0; i < 200 && h.peers.get('p0')!.syncFailures === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 200 && h.peers.get('p0')!.syncFailures === 0; i++) await sleep(20);
     expect(h.peers.get('p0')!.syncFailures).toBe(1);
     expect(stop).toHaveBeenCalledTimes(1);
     honestAsks = 0;
     open[1] = true;
-    for (let i = 0; i < 200 && h.peers.get('p1')!.syncFailures === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 200 && h.peers.get('p1')!.syncFailures === 0; i++) await sleep(20);
     await h.run();
     expect(stop).toHaveBeenCalledTimes(1);
     expect(local.chain.tip.id).toBe(honest.chain.tip.id);
@@ -519,7 +523,7 @@ describe('Syncer: headers-first with anti-DoS', () => {
     let asked = false;
     const h = harness(local, { honest: { fx: honest, behaviour: { blocks: slowBlocks(honest.chain, 700, () => (asked = true)) } } });
     h.syncer.trigger();
-    while (!asked) await new Promise((r) => setTimeout(r, 5));
+    while (!asked) await sleep(5);
     expect((await h.intake.accept('gossip', forkBlock!, { unsolicited: true })).status).toBe('ignored');
     await h.syncer.whenIdle();
     expect(local.chain.tip.id).toBe(honest.chain.tip.id);
@@ -534,19 +538,18 @@ describe('Syncer: headers-first with anti-DoS', () => {
     // Forks at 8, once we have it, with more work than our tip after the honest first round (15) and far less than the honest 35.
     const fork = await copyOf([...first, ...rest], 8);
     await fork.mine(8, { miner: W.minerB });
-    const batch = (chain: typeof local.chain, locator: Uint8Array[]) => decodeHeaders(headersAfter(chain, locator, 10)).map(decodeHeader);
     let waited = false;
     const forkPeer: Behaviour = {
       headers: async (locator) => {
         if (!waited) {
           waited = true;
-          while (local.chain.height < 8) await new Promise((r) => setTimeout(r, 5));
-          return batch(fork.chain, local.chain.locator().map(hexToHash));
+          while (local.chain.height < 8) await sleep(5);
+          return headerBatch(fork.chain, local.chain.locator().map(hexToHash), 10);
         }
-        return batch(fork.chain, locator);
+        return headerBatch(fork.chain, locator, 10);
       },
     };
-    const honestPeer: Behaviour = { headers: async (locator) => batch(honest.chain, locator), blocks: slowBlocks(honest.chain, 300) };
+    const honestPeer: Behaviour = { headers: async (locator) => headerBatch(honest.chain, locator, 10), blocks: slowBlocks(honest.chain, 300) };
     const h = harness(local, { honest: { fx: honest, behaviour: honestPeer }, fork: { fx: fork, claim: 10n ** 30n, behaviour: forkPeer, direction: 'inbound' } }, { maxHeaders: 10 });
     await h.run();
     expect(local.chain.tip.id).toBe(honest.chain.tip.id);
@@ -563,7 +566,7 @@ describe('Syncer: headers-first with anti-DoS', () => {
     const h = harness(local, { other: { fx: other }, silent: { fx: local, claim: 10n ** 30n, behaviour: silent } });
     const t0 = Date.now();
     h.syncer.trigger();
-    for (let i = 0; i < 200 && local.chain.tip.id !== other.chain.tip.id; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 200 && local.chain.tip.id !== other.chain.tip.id; i++) await sleep(20);
     expect(local.chain.tip.id).toBe(other.chain.tip.id);
     expect(Date.now() - t0).toBeLessThan(4_000);
     await h.syncer.whenIdle();
@@ -661,7 +664,7 @@ describe('Syncer: headers-first with anti-DoS', () => {
     h.syncer.fetchAnnounced(h.peers.get('honest')!, blockHash(next));
     // A repeat from the same announcer is not a second download.
     h.syncer.fetchAnnounced(h.peers.get('honest')!, blockHash(next));
-    for (let i = 0; i < 100 && local.chain.height < 6; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && local.chain.height < 6; i++) await sleep(20);
     expect(local.chain.tip.id).toBe(hashToHex(blockHash(next)));
     expect(h.client.served.get('honest')!.blocks).toBe(1);
   });

@@ -328,13 +328,15 @@ export class Syncer {
   /** Rounds with one peer until it has nothing more to give us. 'behind' means go again: the peer still has more. */
   private async session(peer: PeerState): Promise<Outcome> {
     let retries = 0;
-    const failed: { by?: string } = {};
+    const round: { connected: number } = { connected: 0 };
     for (;;) {
       if (this.stopped || this.d.peers.get(peer.peerId) !== peer) return 'failed';
-      const outcome = await this.round(peer, failed);
+      const outcome = await this.round(peer, round);
       if (outcome === 'retry') {
-        // A culprit banned (or gone) for its bad copy paid for the retry; only others count.
-        if (failed.by === undefined || this.d.peers.get(failed.by) !== undefined) retries++;
+        // A round that connected blocks made progress, which bounds the retries: the peer's own answers
+        // come first. Rounds that connected nothing count, so strangers burning identities on bad copies
+        // while the peer serves nothing cannot keep its session (and its claim) going for ever.
+        retries = round.connected > 0 ? 0 : retries + 1;
         if (retries > MAX_RETRIES) return 'failed';
         continue;
       }
@@ -345,21 +347,22 @@ export class Syncer {
 
   /**
    * PRESYNC the peer's chain from where it forks off ours, then fetch bodies if it beats the tip.
-   * On 'retry', `failed.by` names the source whose block failed the download.
+   * `round.connected` is set to the blocks the round connected.
    */
-  private async round(peer: PeerState, failed: { by?: string }): Promise<Outcome> {
+  private async round(peer: PeerState, round: { connected: number }): Promise<Outcome> {
+    round.connected = 0;
     // Until its trail asks for a turn (download), a lighter trail ready meanwhile waits for it.
     this.turns.reading(peer.peerId, peer.status?.chainWork ?? 0n);
     const trail = await this.presync(peer);
     if (!trail) return 'done';
     const before = this.d.chain.tip;
     const got = await this.fetchBodies(peer, trail);
+    round.connected = got.got;
     if (got.failed) {
       // Another source's bad copy is held against that source (the intake penalised it); the session
       // whose headers were right goes on. Else a stranger serving one mutated block rested the honest
       // peer, doubling each time, and a lighter fork waiting for the slot was downloaded meanwhile.
       const other = got.failed.by !== undefined && got.failed.by !== peer.peerId;
-      failed.by = got.failed.by;
       return other && peer.offersMoreThan(this.d.chain.tip.chainWork) ? 'retry' : 'failed';
     }
     this.noteProgress();
