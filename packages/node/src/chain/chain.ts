@@ -37,6 +37,7 @@ import type { Database, BatchOp } from '../store/db.js';
 import { Prefix, key, u32be, META_TIP, META_NETWORK } from '../store/keys.js';
 import type { Logger } from '../util/logger.js';
 import { SerialQueue } from '../util/serial-queue.js';
+import { OldestFirst } from '../util/oldest-first.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { Status, ancestorAt, decodeEntry, encodeEntry, makeEntry, type ChainEntry } from './entry.js';
 import { decodeFullUndo, encodeUndo } from './undo.js';
@@ -249,6 +250,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
   private retryBest = false;
   /** Local failures by block id: how many, and when the first was (see MAX_LOCAL_FAILURES). */
   private readonly localFailures = new Map<string, { count: number; since: number }>();
+  private readonly oldestFailure = new OldestFirst(this.localFailures);
   /** Blocks set aside, until when (our clock, seconds): neither they nor their descendants are tried meanwhile. */
   private readonly setAside = new Map<ChainEntry, number>();
   private contractExecutor: ContractExecutor | undefined;
@@ -751,7 +753,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const count = seen.count + 1;
     if (count < MAX_LOCAL_FAILURES || now - seen.since < LOCAL_FAILURE_SPAN_S) {
       this.localFailures.set(entry.id, { count, since: seen.since });
-      if (this.localFailures.size > MAX_COUNTED_FAILURES) this.localFailures.delete(this.localFailures.keys().next().value as string);
+      if (this.localFailures.size > MAX_COUNTED_FAILURES) this.oldestFailure.evict();
       return;
     }
     this.setAside.set(entry, now + SET_ASIDE_S);

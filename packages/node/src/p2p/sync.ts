@@ -477,8 +477,9 @@ export class Syncer {
     if (!held) return this.redownload(peer, trail);
     // A chain whose download its own peer failed (no bodies, a stall after a chunk of real blocks, a bad
     // copy of its own) stops no other download again: resending its headers costs a liar nothing.
-    const ids = this.undelivered.has(trail.tip.id) ? undefined : new Set(held.map((h) => hashToHex(headerHash(h))));
-    const got = await this.download(peer, held, { work: trail.work, lastId: trail.tip.id, ids, waits: true });
+    const hashes = held.map(headerHash);
+    const ids = this.undelivered.has(trail.tip.id) ? undefined : new Set(hashes.map(hashToHex));
+    const got = await this.download(peer, hashes, { work: trail.work, lastId: trail.tip.id, ids, waits: true });
     // Not for a stranger's bad copy, which its ban answers: the honest trail must still stop a lighter download.
     if (got.failed && (got.failed.by === undefined || got.failed.by === peer.peerId)) this.undelivered.add(trail.tip.id);
     return got;
@@ -511,7 +512,7 @@ export class Syncer {
         const end = height === trail.height;
         if (end && hashToHex(lastHash) !== trail.tip.id) return fail();
         if (end || trail.commitmentAt(height) !== undefined) {
-          const got = await this.download(peer, buffer, { work: trail.work, lastId: hashToHex(lastHash), waits: first });
+          const got = await this.download(peer, buffer.map(headerHash), { work: trail.work, lastId: hashToHex(lastHash), waits: first });
           first = false;
           total += got.got;
           if (got.failed) return fail(got.failed.by);
@@ -527,18 +528,18 @@ export class Syncer {
   }
 
   /**
-   * One BlockDownload at a time (DownloadTurns: heaviest trail first), over the peer that sent the
+   * The bodies of `blocks` (hashes), one BlockDownload at a time (DownloadTurns: heaviest trail first), over the peer that sent the
    * headers and every other peer that may have the blocks. Nothing is fetched for a trail another
    * download overtook while it waited (Core downloads only toward chains with more work than the
    * tip); a download stopped for a heavier chain is not a failure.
    */
-  private async download(peer: PeerState, headers: readonly BlockHeader[], turn: TurnRequest): Promise<Fetched> {
+  private async download(peer: PeerState, blocks: readonly Uint8Array[], turn: TurnRequest): Promise<Fetched> {
     const slot = await this.turns.take(turn, peer.peerId);
     let lapse: ReturnType<typeof setTimeout> | undefined;
     try {
       if (this.stopped || slot.preempted) return { got: 0, preempted: true };
       if (turn.work <= this.d.chain.tip.chainWork) return { got: 0, preempted: false };
-      const hashes = headers.map(headerHash).filter((h) => !this.d.chain.getEntry(hashToHex(h)));
+      const hashes = blocks.filter((h) => !this.d.chain.getEntry(hashToHex(h)));
       if (hashes.length === 0) return { got: 0, preempted: false };
       const sources = () => {
         const tipWork = this.d.chain.tip.chainWork;

@@ -24,6 +24,7 @@ import { StratumSession, type CloseReason, type SessionHost, type SubmitOutcome 
 import { VarDiff } from './vardiff.js';
 import { clientKey } from '../util/client-key.js';
 import { TokenBucket } from '../util/token-bucket.js';
+import { OldestFirst } from '../util/oldest-first.js';
 import { netgroup } from '../p2p/netgroup.js';
 import { SHARE_OUTCOMES, WorkerBook, type ShareOutcome } from './worker-stats.js';
 
@@ -150,6 +151,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   private readonly perIp = new Map<string, number>();
   /** Excused-refusal budgets by address, the oldest forgotten past MAX_EXCUSE_BUCKETS. */
   private readonly excuses = new Map<string, TokenBucket>();
+  private readonly oldestExcuse = new OldestFirst(this.excuses);
   private readonly jobs: JobBook;
   private readonly window: PplnsWindow;
   private readonly windowFloor: number;
@@ -256,7 +258,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     let bucket = this.excuses.get(key);
     if (!bucket) {
       this.excuses.set(key, (bucket = new TokenBucket(EXCUSED_PER_IP_BURST, EXCUSED_PER_IP_PER_SECOND, () => this.now())));
-      if (this.excuses.size > MAX_EXCUSE_BUCKETS) this.excuses.delete(this.excuses.keys().next().value!);
+      if (this.excuses.size > MAX_EXCUSE_BUCKETS) this.oldestExcuse.evict();
     }
     return bucket.take();
   }
