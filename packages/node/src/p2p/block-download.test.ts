@@ -221,3 +221,31 @@ describe('BlockDownload: a peer that answered nothing once', () => {
     expect(local.chain.tip.id).toBe(remote.chain.tip.id);
   });
 });
+
+describe('BlockDownload: one slow source', () => {
+  it('waits for the only peer that has the blocks, however often it is slower than the stall time, as Core marks a staller only when another peer could take its blocks', async () => {
+    const remote = await ChainFixture.create();
+    const local = await ChainFixture.create();
+    fixtures.push(remote, local);
+    const blocks = await remote.mine(3 * DOWNLOAD.chunk);
+    const byId = new Map(blocks.map((b) => [hashToHex(blockHash(b)), b]));
+    const peers = new FakePeers();
+    const slow = peers.add('slow-link', { chainWork: 1n });
+    let asked = 0;
+    const client: Client = {
+      async bodies(_peerId, hashes) {
+        asked += hashes.length;
+        // Big blocks over a thin link: each answer takes three stall times, well inside the request timeout.
+        await new Promise((r) => setTimeout(r, 150));
+        return sized(hashes.map((h) => byId.get(hashToHex(h))!));
+      },
+    };
+    const deps = { peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, pacer: new RequestPacer(), onConnected: () => undefined };
+    const dl = new BlockDownload(deps, blocks.map(blockHash), () => [slow], { stallMs: 50 });
+    expect(await dl.run()).toBe(3 * DOWNLOAD.chunk);
+    expect(local.chain.tip.id).toBe(remote.chain.tip.id);
+    // Each block asked for once: no answer was thrown away as late.
+    expect(asked).toBe(3 * DOWNLOAD.chunk);
+    expect(slow.syncBackoffUntil ?? 0).toBeLessThan(Date.now());
+  });
+});

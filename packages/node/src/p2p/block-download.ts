@@ -260,15 +260,18 @@ export class BlockDownload {
     this.pending.sort((a, b) => a - b);
   }
 
-  /** Core's staller rule: the peer holding the window's first chunk while the rest wait on it is rotated out. */
+  /**
+   * Core's staller rule: the peer holding the window's first chunk while the rest wait on it is
+   * rotated out, when another peer could take its chunks. A sole source is bounded by the request
+   * timeout instead, as Core's by its block download timeout.
+   */
   private checkStall(): void {
     const front = this.chunks[this.next];
     if (!front?.peer || front.since === undefined || Date.now() - front.since < this.stallMs) return;
-    const windowFull = !this.mayFetch();
-    const others = this.usable().some((p) => p.peerId !== front.peer);
-    if (!windowFull && !others) return;
-    // Nobody else could take it over: its answer, however late, is the only one coming.
-    if (!others && this.dropped.has(front.peer)) return;
+    // Nobody else could take it over: its answer, however late, is the only one coming. Core marks a
+    // staller only when another peer could download; rotating out a sole source on a thin link threw
+    // its answers away each round, so the node never synced from it.
+    if (!this.usable().some((p) => p.peerId !== front.peer)) return;
     const peer = this.deps.peers.get(front.peer);
     this.deps.log.info(`peer ${short(front.peer)} stalled the block download for ${this.stallMs} ms; rotating it out`);
     this.stallMs *= 2;
