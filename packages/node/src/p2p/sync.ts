@@ -1,14 +1,13 @@
-import { hashToHex, headerHash, hexToHash, type BlockHeader } from '@hackcoin/core';
-import { Status, type ChainEntry } from '../chain/entry.js';
+import { hashToHex, headerHash, type BlockHeader } from '@hackcoin/core';
 import type { Logger } from '../util/logger.js';
 import type { BlockIntake } from './block-intake.js';
 import { BlockDownload, DOWNLOAD } from './block-download.js';
 import { DownloadTurns, type TurnRequest } from './download-turns.js';
-import { HeaderFault, HeaderTrail, matchesCommitment, type HeaderRules } from './header-trail.js';
+import { matchesCommitment, type HeaderTrail } from './header-trail.js';
 import type { PeerSet } from './peer-set.js';
 import { short } from './peer-set.js';
 import type { PeerState } from './peer-state.js';
-import { LIMITS } from './protocol.js';
+import { Presync, type PresyncChain } from './presync.js';
 import { RequestPacer } from './request-pacer.js';
 import { RecentSet } from '../util/recent-set.js';
 import type { SyncClient } from './sync-client.js';
@@ -31,11 +30,8 @@ export interface SyncResult {
 }
 
 /** What sync reads of the chain. */
-export interface SyncChain extends HeaderRules {
-  readonly tip: ChainEntry;
+export interface SyncChain extends PresyncChain {
   readonly height: number;
-  locator(): string[];
-  isMain(entry: ChainEntry): boolean;
 }
 
 /** Announcers asked at once for the same block (Core asks up to three peers for one compact block). */
@@ -62,20 +58,7 @@ const STALL_MS = 15_000;
 const REFRESH_GAP_MS = 200;
 /** Header sessions run side by side, one per peer, so one slow or lying peer cannot hold up the others. */
 const MAX_SESSIONS = 4;
-const COMMIT_EVERY = 256;
 const MAX_BACKOFF_MS = 5 * 60_000;
-/**
- * A headers download must reach a chain that beats our tip within this, plus PRESYNC_PER_HEADER_MS
- * for each header our clock says the network has made since our tip (Core's
- * HEADERS_DOWNLOAD_TIMEOUT_BASE and _PER_HEADER), while another peer waits for a session slot. A peer answering each request just inside its
- * timeout with a long chain of cheap headers that never beats the tip would otherwise hold a
- * session slot for as long as its chain lasts. The estimate comes from our clock, not from the
- * peer's claimed height, which is free to inflate.
- */
-const PRESYNC_BASE_MS = 15 * 60_000;
-const PRESYNC_PER_HEADER_MS = 1;
-/** A peer's budget doubles with each session it failed in a row, up to 2^10 times (~11 days from 15 min). */
-const MAX_BUDGET_DOUBLINGS = 10;
 /** 'retry': another source's block failed this round's download; the peer's own chain is to be read again. */
 type Outcome = 'done' | 'behind' | 'retry' | 'failed';
 
@@ -131,9 +114,21 @@ export class Syncer {
   /** Peers with a trailing status ask scheduled; each entry lives at most REFRESH_GAP_MS. */
   private readonly refreshDue = new Set<string>();
   private readonly pacer = new RequestPacer();
+  private readonly headers: Presync;
 
   constructor(private readonly d: SyncDeps) {
     this.turns = new DownloadTurns(d.tuning?.presyncWaitMs);
+    this.headers = new Presync({
+      chain: d.chain,
+      peers: d.peers,
+      client: d.client,
+      log: d.log,
+      minChainWork: d.minChainWork,
+      othersWaiting: () => this.othersWaiting(),
+      onProgress: () => this.noteProgress(),
+      now: d.now,
+      tuning: d.tuning,
+    });
   }
 
   stop(): void {
@@ -353,7 +348,7 @@ export class Syncer {
     round.connected = 0;
     // Until its trail asks for a turn (download), a lighter trail ready meanwhile waits for it.
     this.turns.reading(peer.peerId, peer.status?.chainWork ?? 0n);
-    const trail = await this.presync(peer);
+    const trail = await this.headers.run(peer);
     if (!trail) return 'done';
     const before = this.d.chain.tip;
     const got = await this.fetchBodies(peer, trail);
@@ -371,104 +366,10 @@ export class Syncer {
     return (this.d.chain.tip !== before || got.preempted) && peer.offersMoreThan(this.d.chain.tip.chainWork) ? 'behind' : 'done';
   }
 
-  private fault(peer: PeerState, e: unknown): undefined {
-    if (!(e instanceof HeaderFault)) throw e;
-    if (e.offence) this.d.peers.misbehave(peer.peerId, e.offence, e.message);
-    else this.d.log.debug('headers from %s set aside: %s', short(peer.peerId), e.message);
-    peer.syncBackoffUntil = Date.now() + DOWNLOAD.backoffMs;
-    return undefined;
-  }
-
-  /** Downloads and checks headers until their chain beats the tip (returned) or ends without doing so (undefined). */
-  private async presync(peer: PeerState): Promise<HeaderTrail | undefined> {
-    const chain = this.d.chain;
-    const claimed = peer.status?.chainWork ?? 0n;
-    const maxHeaders = this.d.tuning?.maxHeaders ?? LIMITS.maxHeaders;
-    const budget = this.presyncBudgetMs(peer);
-    const deadline = this.clock() + budget;
-    let trail: HeaderTrail | undefined;
-    /** Where to ask from again after a full batch of our own main chain (see below). */
-    let resume: ChainEntry | undefined;
-    for (;;) {
-      // Checked before each request, so no branch of the loop (our own chain resent in full
-      // batches among them) outlasts it.
-      if (this.clock() > deadline && this.othersWaiting()) {
-        // Slow is not proof of a lie (Core disconnects such a peer without a ban): the session ends as
-        // a failure, so the peer rests and its slot goes to a peer waiting for one. Its next try gets
-        // twice the time, so an honest peer slower than the budget still gets through in the end.
-        throw new Error(`headers from ${short(peer.peerId)} did not beat our tip within ${budget} ms`);
-      }
-      const locator = trail ? [trail.tip.hash] : resume ? [resume.hash] : chain.locator().map(hexToHash);
-      const headers = await this.d.client.headers(peer.peerId, locator);
-      if (headers.length === 0 && !trail) {
-        // A chain with more work than ours shares at least genesis with our locator and goes past it:
-        // nothing at all from a peer still claiming more is a lie. Unpenalised, peers claiming any work
-        // for free and answering nothing after most of the request timeout, then re-arming with a new
-        // status, held every session slot: an empty node stayed at height 0 beside an honest peer.
-        if (claimed > chain.tip.chainWork) this.d.peers.misbehave(peer.peerId, 'lowWork', `claimed work ${claimed.toString(16)} and sent no headers`);
-        return undefined;
-      }
-      try {
-        if (!trail) trail = this.openTrail(headers[0]!);
-        trail.append(headers);
-      } catch (e) {
-        return this.fault(peer, e);
-      }
-      const target = chain.tip.chainWork > this.d.minChainWork ? chain.tip.chainWork : this.d.minChainWork;
-      if (trail.work > target) return trail;
-      const tipEntry = chain.getEntry(trail.tip.id);
-      if (tipEntry && chain.isMain(tipEntry) && headers.length === maxHeaders && tipEntry.height > (resume?.height ?? -1)) {
-        // The locator thins out with depth (its steps double), so below a fork deeper than a few thousand blocks the
-        // peer's answer can start that far under it and fill a whole batch with blocks we have. Ask on from the last
-        // one, as Core does. Each such round must end higher up our chain than the one before, so a peer sending the
-        // same batch again gets no more rounds than our chain has batches.
-        resume = tipEntry;
-        trail = undefined;
-        continue;
-      }
-      if (tipEntry && chain.isMain(tipEntry)) {
-        // Only a peer still claiming more than our tip is wasting our time; one we overtook meanwhile is merely behind.
-        if (claimed > chain.tip.chainWork) this.d.peers.misbehave(peer.peerId, 'noProgress', `sent ${headers.length} headers we already have`);
-        peer.syncBackoffUntil = Date.now() + DOWNLOAD.backoffMs;
-        return undefined;
-      }
-      if (headers.length < maxHeaders) {
-        // Its chain ended. Honest peers' work only grows, so less than the status claimed is a lie.
-        if (trail.work < claimed) this.d.peers.misbehave(peer.peerId, 'lowWork', `claimed work ${claimed.toString(16)}, headers add up to ${trail.work.toString(16)}`);
-        return undefined;
-      }
-      this.noteProgress();
-    }
-  }
-
-  private clock(): number {
-    return (this.d.now ?? Date.now)();
-  }
-
-  /**
-   * PRESYNC_BASE_MS plus PRESYNC_PER_HEADER_MS per block interval our clock is past the tip's time,
-   * doubled for each session the peer failed in a row (at most 2^MAX_BUDGET_DOUBLINGS times).
-   */
-  private presyncBudgetMs(peer: PeerState): number {
-    const { tip, params } = this.d.chain;
-    const behind = Math.max(0, Math.floor(this.clock() / 1000) - tip.header.time);
-    const base = (this.d.tuning?.presyncBaseMs ?? PRESYNC_BASE_MS) + PRESYNC_PER_HEADER_MS * Math.ceil(behind / params.targetSpacing);
-    return base * 2 ** Math.min(peer.syncFailures, MAX_BUDGET_DOUBLINGS);
-  }
-
   /** Whether a peer offering more work than our tip waits for a session slot. */
   private othersWaiting(): boolean {
     const work = this.d.chain.tip.chainWork;
     return this.sessions.size >= MAX_SESSIONS && this.d.peers.ready().some((p) => !this.sessions.has(p.peerId) && p.offersMoreThan(work));
-  }
-
-  private openTrail(first: BlockHeader): HeaderTrail {
-    const fork = this.d.chain.getEntry(hashToHex(first.prevHash));
-    if (!fork) throw new HeaderFault('badHeaders', 'first header does not connect to our locator');
-    // Core's BLOCK_FAILED_CHILD: no header on a failed block is worth a body.
-    if (fork.status & Status.invalid) throw new HeaderFault('invalidHeader', `headers build on ${fork.id.slice(0, 16)}, known to be invalid`);
-    const now = Math.floor(this.clock() / 1000);
-    return new HeaderTrail(fork, this.d.chain, { hold: this.d.tuning?.hold ?? LIMITS.maxHeaders, commitEvery: this.d.tuning?.commitEvery ?? COMMIT_EVERY, now });
   }
 
   /** Fetches the bodies of a trail that beat the tip: the blocks connected, and whether the download gave way or failed. */
