@@ -3,6 +3,7 @@ import {
   RuleError,
   blockCoinbase,
   blockHash,
+  checkBlockSanity,
   checkHeaderContext,
   decodeCompact,
   equalBytes,
@@ -255,7 +256,7 @@ export class CompactRelay {
     if (first.kind === 'complete') {
       this.counters.fromPoolOnly++;
       this.counters.txsFromPool += first.fromPool;
-      return first.block;
+      return this.sane(from, first.block, id, false);
     }
     if (first.kind === 'fallback') return this.full(from, cb, hash, first.reason);
     const missing = await this.requestMissing(from, hash, first.partial);
@@ -263,7 +264,7 @@ export class CompactRelay {
     const done = fill(first.partial, missing);
     if (done.kind === 'complete') {
       this.counters.txsFromPool += first.partial.fromPool;
-      return done.block;
+      return this.sane(from, done.block, id, false);
     }
     if (done.kind === 'peer-fault') {
       this.d.peers.misbehave(from, 'malformed', `${done.rule}: ${done.detail}`);
@@ -321,8 +322,32 @@ export class CompactRelay {
       return 'reject';
     }
     const wrong = mismatch(cb, block);
-    if (wrong === undefined) return block;
+    if (wrong === undefined) return this.sane(from, block, hashToHex(hash), true);
     this.d.peers.misbehave(from, 'malformed', `cmpct-block-mismatch: ${wrong}`);
     return 'reject';
+  }
+
+  /**
+   * The block's context-free rules (one coinbase, first; sizes; no repeated transaction; the merkle
+   * root), before it is cached for getblocktxn, handed on or forwarded, as Core relays a compact block
+   * only once CheckBlock passed. A block with a second coinbase fetched whole, forwarded early and
+   * answered from the cache, had every peer asking us for its transactions ban us for sending a
+   * coinbase (`cmpct-blocktxn-coinbase`): one invalid block got honest relayers banned network-wide.
+   * Only the sender of the whole block is blamed: an honest node serves whole only blocks it stored,
+   * which passed these rules; one rebuilt from announcements may have been forwarded before anyone
+   * checked it (Core does not punish broken blocks that came by compact block either).
+   */
+  private sane(from: string, block: Block, id: string, whole: boolean): Block | Refusal {
+    try {
+      checkBlockSanity(block, this.d.params);
+      return block;
+    } catch (e) {
+      if (!(e instanceof RuleError)) throw e;
+      // A body that misses its header's root may be a bad copy of an honest block: its own offence (see PENALTY).
+      const copy = e.code === 'bad-merkle-root' || e.code === 'bad-txns-duplicate';
+      if (whole) this.d.peers.misbehave(from, copy ? 'mutatedBlock' : 'invalidBlock', `compact block ${id.slice(0, 16)} fetched whole: ${e.message}`);
+      else this.d.log.warn(`compact block ${id.slice(0, 16)} from ${short(from)} breaks ${e.code}: not relayed`);
+      return 'reject';
+    }
   }
 }
