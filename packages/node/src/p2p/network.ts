@@ -53,6 +53,12 @@ export interface NetworkOptions {
   statusIntervalMs?: number;
 }
 
+/**
+ * Peers asked for their status when a compact block's sender withheld its block, outbound first:
+ * enough to reach an honest one past a few attackers, few enough that a header sent again costs little.
+ */
+const UNOBTAINED_ASKS = 8;
+
 /** What the API reads of p2p and may ask of it: views and peer controls, no internals. */
 export interface NetworkControl {
   readonly peerId: string;
@@ -190,7 +196,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     const recent = new RecentBlocks(chain);
     this.compact = new CompactRelay({
       chain,
-      pool: () => mempool.entries(),
+      pool: () => mempool.values(),
       peers,
       requester: this.wire,
       protocol: this.ids.cmpct,
@@ -200,6 +206,13 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
       now: () => Math.floor(Date.now() / 1000),
       log,
       onOrphan: (id) => this.syncer.onOrphan(id),
+      // Their statuses show who connected it, and sync fetches it from them.
+      onUnobtained: (from) => {
+        const others = peers.ready().filter((p) => p.peerId !== from);
+        for (const p of others.sort((a, b) => (a.direction === 'outbound' ? 0 : 1) - (b.direction === 'outbound' ? 0 : 1)).slice(0, UNOBTAINED_ASKS)) {
+          this.syncer.onOrphan(p.peerId);
+        }
+      },
     });
     const compact = this.compact;
     this.relay = new Relay({

@@ -41,6 +41,7 @@ function relayOn(fx: ChainFixture, fullBlock: () => Promise<Block | undefined>, 
     now: () => fx.clock.now,
     log: testLog,
     onOrphan: (id) => orphans.push(id),
+    onUnobtained: () => undefined,
   });
 }
 

@@ -92,6 +92,7 @@ async function setup(count: number, inPool: number, opts: { requester?: Requeste
     now: () => b.clock.now,
     log: testLog,
     onOrphan: (id) => orphans.push(id),
+    onUnobtained: () => undefined,
   });
   const intake = new BlockIntake(b.chain, peers, testLog);
   /** Every intake verdict, including those of blocks relayed on before validation. */

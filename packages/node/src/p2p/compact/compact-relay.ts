@@ -42,6 +42,13 @@ export const BLOCKTXN_TIMEOUT_MS = 3_000;
  */
 const MAX_REBUILDS_PER_PEER = 2;
 
+/**
+ * Copies of one header rebuilt at once, from different peers (Core's MAX_CMPCTBLOCKS_INFLIGHT_PER_BLOCK):
+ * each may cost a mempool scan and a round trip, and anyone can send the latest header again with
+ * made-up short ids from as many identities as it likes.
+ */
+const MAX_REBUILDS_PER_BLOCK = 3;
+
 export interface CompactRelayDeps {
   chain: Pick<Chain, 'getEntry' | 'tip' | 'nextBits' | 'medianTimePast'>;
   params: ConsensusParams;
@@ -59,6 +66,12 @@ export interface CompactRelayDeps {
   log: Logger;
   /** A compact block whose parent we lack came from this peer. */
   onOrphan(peerId: string): void;
+  /**
+   * A header that passed every check, whose block `from` did not let us have (its lane was full, it
+   * did not answer, or answered wrong): other peers are to be asked. Gossip marks a message seen before
+   * we judge it, so the honest copies of a compact block that its first deliverer sat on never reach us.
+   */
+  onUnobtained(from: string, hash: Uint8Array): void;
 }
 
 /** What gossip is told instead of `accept` when a compact block yields no block to hand on. */
@@ -100,6 +113,8 @@ export class CompactRelay {
   private readonly lanes = new Map<string, Lane>();
   /** Blocks rebuilt and handed to the intake whose verdict is not in yet: a copy of one is not rebuilt again. */
   private readonly validating = new Set<string>();
+  /** Rebuilds running or waiting, per header (see MAX_REBUILDS_PER_BLOCK); a header leaves the map with its last one. */
+  private readonly rebuilding = new Map<string, number>();
 
   constructor(private readonly d: CompactRelayDeps) {
     this.powLimit = decodeCompact(d.params.powLimitBits).target;
@@ -158,13 +173,24 @@ export class CompactRelay {
     const refused = this.checkHeader(from, cb.header, parent, id);
     if (refused) return refused;
     if (parent.chainWork + workFromBits(cb.header.bits) <= this.d.chain.tip.chainWork) return 'ignore';
-    if ((this.lanes.get(from)?.size ?? 0) >= MAX_REBUILDS_PER_PEER) {
-      // Gossip does not deliver a message again: header sync fetches the block from the sender.
+    const copies = this.rebuilding.get(id) ?? 0;
+    if ((this.lanes.get(from)?.size ?? 0) >= MAX_REBUILDS_PER_PEER || copies >= MAX_REBUILDS_PER_BLOCK) {
+      // Gossip does not deliver a message again: header sync fetches the block from the sender, and from others.
       this.d.onOrphan(from);
+      this.d.onUnobtained(from, hash);
       return 'ignore';
     }
+    this.rebuilding.set(id, copies + 1);
     // A copy that waited in the lane finds the block rebuilt by the one before it.
-    const block = await this.inLane(from, () => (this.known(id) ? Promise.resolve<Refusal>('ignore') : this.rebuild(from, cb, hash, id)));
+    const run = this.inLane(from, () => (this.known(id) ? Promise.resolve<Refusal>('ignore') : this.rebuild(from, cb, hash, id)));
+    // Beside the await, not in its way: a copy waiting in the lane must find this one's block validating.
+    const done = () => {
+      const left = this.rebuilding.get(id)! - 1;
+      if (left === 0) this.rebuilding.delete(id);
+      else this.rebuilding.set(id, left);
+    };
+    run.then(done, done);
+    const block = await run;
     if (typeof block === 'string') return block;
     if (this.known(id)) return 'ignore';
     this.d.log.debug('cmpct %s rebuilt', id.slice(0, 16));
@@ -260,7 +286,11 @@ export class CompactRelay {
     }
     if (first.kind === 'fallback') return this.full(from, cb, hash, first.reason);
     const missing = await this.requestMissing(from, hash, first.partial);
-    if (missing === undefined) return this.full(from, cb, hash, 'no usable blocktxn');
+    if (missing === undefined) {
+      // The whole block is asked of the sender (20 s), and the others are asked meanwhile.
+      this.d.onUnobtained(from, hash);
+      return this.full(from, cb, hash, 'no usable blocktxn');
+    }
     const done = fill(first.partial, missing);
     if (done.kind === 'complete') {
       this.counters.txsFromPool += first.partial.fromPool;
@@ -315,7 +345,10 @@ export class CompactRelay {
     this.counters.fullFallbacks++;
     this.d.log.debug('compact block %s from %s: %s, fetching it whole', hashToHex(hash).slice(0, 16), short(from), why);
     const block = await this.d.fullBlock(from, hash);
-    if (!block) return 'ignore';
+    if (!block) {
+      this.d.onUnobtained(from, hash);
+      return 'ignore';
+    }
     const mutated = mutation(block);
     if (mutated !== undefined) {
       this.d.peers.misbehave(from, 'mutatedBlock', mutationDetail(block, mutated));

@@ -19,6 +19,8 @@ export interface Node {
   intake: BlockIntake;
   /** What it answers when asked for a whole block; its block store unless a test makes it lie. */
   serve?: (hash: Uint8Array) => Promise<Block | undefined>;
+  /** Senders of headers whose blocks they did not let it have (CompactRelayDeps.onUnobtained), in order. */
+  unobtained: string[];
 }
 
 export type Net = Map<string, Node>;
@@ -45,6 +47,7 @@ async function fromStore(node: Node, hash: Uint8Array): Promise<Block | undefine
 }
 
 function join(net: Net, name: string, fx: ChainFixture): void {
+  const unobtained: string[] = [];
   const peers = new FakePeers();
   for (const other of ['A', 'P', 'H', 'N']) if (other !== name) peers.add(other, { chainWork: 0n });
   const recent = new RecentBlocks(fx.chain);
@@ -63,8 +66,9 @@ function join(net: Net, name: string, fx: ChainFixture): void {
     now: () => fx.clock.now,
     log: testLog,
     onOrphan: () => undefined,
+    onUnobtained: (from) => unobtained.push(from),
   });
-  net.set(name, { name, fx, peers, recent, relay, intake: new BlockIntake(fx.chain, peers, testLog) });
+  net.set(name, { name, fx, peers, recent, relay, intake: new BlockIntake(fx.chain, peers, testLog), unobtained });
 }
 
 /** `to` receives gossip `data` from `from`; resolves with the gossip verdict once any block handed on is judged. */
