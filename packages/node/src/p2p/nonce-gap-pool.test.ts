@@ -6,12 +6,11 @@ import { NonceGapPool } from './nonce-gap-pool.js';
 const fx = await ChainFixture.create();
 const tx = (nonce: bigint, from = W.alice) => fx.tx(from, W.bob, 1_000n, { nonce });
 /** A held transaction whose encoding is padded to `bytes`, as the pool only counts its length. */
-const held = (t: ReturnType<typeof tx>, from: string, bytes: number, group = from) => ({
-  tx: t,
-  from,
-  group,
-  raw: Uint8Array.from({ length: bytes }, (_, i) => encodeTx(t)[i] ?? 0),
-});
+const held = (t: ReturnType<typeof tx>, from: string, bytes: number, group = from) => {
+  const raw = new Uint8Array(bytes);
+  raw.set(encodeTx(t).subarray(0, bytes));
+  return { tx: t, from, group, raw };
+};
 
 describe('NonceGapPool', () => {
   it('hands back the transaction that follows an admitted one, once', () => {
@@ -76,6 +75,32 @@ describe('NonceGapPool', () => {
     expect(pool.size).toBe(4);
     expect(pool.next(tx(4n, W.bob))?.from).toBe('neighbour');
     expect([3n, 4n, 5n].map((n) => pool.next(tx(n))?.from)).toEqual(['flooder', 'flooder', 'flooder']);
+  });
+
+  it('at the count bound makes room from the group holding the most transactions: one honest 60 KB deploy outlasts 520 small ones from a flooder in two groups', () => {
+    const pool = new NonceGapPool({ maxTxs: 512, maxBytes: 2 * 1024 * 1024, ttlMs: 60_000 });
+    const deploy = held(tx(5n, W.bob), 'honest', 60_000, '10.1');
+    pool.add(deploy);
+    // The pool keys by public key and nonce and checks no signature: one signed transaction renumbered will do.
+    const base = tx(0n);
+    const flood = (n: bigint) => held({ ...base, nonce: n }, `flooder-${n % 2n}`, 150, n % 2n ? '20.1' : '20.2');
+    // 39 KB per group: by bytes the honest group, at 60 KB, would be the heaviest.
+    for (let n = 1n; n <= 520n; n++) pool.add(flood(n));
+    expect(pool.size).toBe(512);
+    expect(pool.holds(deploy.tx, deploy.raw)).toBe(true);
+    // The flooder's groups lost their oldest: the first nine are gone, the later ones still held.
+    expect([1n, 2n, 9n, 10n, 520n].map((n) => pool.holds(flood(n).tx, flood(n).raw))).toEqual([false, false, false, true, true]);
+  });
+
+  it('at the byte bound makes room from the group holding the most bytes, though another holds more transactions', () => {
+    const pool = new NonceGapPool({ maxTxs: 100, maxBytes: 10_000, ttlMs: 60_000 });
+    for (let n = 1n; n <= 20n; n++) pool.add(held(tx(n, W.bob), 'many', 100, '10.1'));
+    pool.add(held(tx(1n), 'heavy', 4_500, '20.1'));
+    pool.add(held(tx(2n), 'heavy', 4_500, '20.1'));
+    expect(pool.size).toBe(21);
+    expect(pool.holds(tx(1n), held(tx(1n), 'heavy', 4_500).raw)).toBe(false);
+    expect(pool.holds(tx(2n), held(tx(2n), 'heavy', 4_500).raw)).toBe(true);
+    expect([1n, 20n].map((n) => pool.holds(tx(n, W.bob), held(tx(n, W.bob), 'many', 100).raw))).toEqual([true, true]);
   });
 
   it('forgets what it held longer than its time limit', () => {

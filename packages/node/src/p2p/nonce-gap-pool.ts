@@ -24,11 +24,15 @@ interface Entry extends Held {
   until: number;
 }
 
-/** Held keys, oldest first, and their bytes. */
+/** Held keys, oldest first, their count and their bytes. */
 interface Share {
   keys: Set<string>;
+  txs: number;
   bytes: number;
 }
+
+/** What a group or peer is weighed by when the pool makes room: the bound the pool passed. */
+type Weight = 'txs' | 'bytes';
 
 /**
  * Relayed transactions whose nonce is ahead of their sender's next one in our
@@ -38,9 +42,12 @@ interface Share {
  * and dropping it would lose it for good (its message is seen and not
  * relayed again). Keyed by public key and nonce; bounded by count, bytes and
  * age. Past a bound, expired entries go first, then, in the network group
- * holding the most bytes, the oldest entry of its heaviest peer (Core's
- * orphanage evicts from its heaviest peer; a group, IPv4 /16 or IPv6 /32, is
- * what many connections from one operator share): a stranger who floods it
+ * holding the most of what the bound counts (transactions at the count bound,
+ * bytes at the byte bound), the oldest entry of its peer holding the most
+ * (Core's orphanage evicts from its heaviest peer; a group, IPv4 /16 or IPv6
+ * /32, is what many connections from one operator share). Weighed by bytes at
+ * the count bound, one honest deploy that overtook its predecessor would go
+ * before hundreds of a flooder's small transactions. A stranger who floods it
  * with signed transactions of accounts that cannot pay pushes out its own
  * before an honest peer's, however many connections it opens from its
  * addresses, and an honest peer in the flooder's group still goes after it. Transactions
@@ -49,8 +56,8 @@ interface Share {
  */
 export class NonceGapPool {
   private readonly held = new Map<string, Entry>();
-  /** Each group's bytes and each of its peers' share. */
-  private readonly byGroup = new Map<string, { bytes: number; peers: Map<string, Share> }>();
+  /** Each group's count and bytes and each of its peers' share. */
+  private readonly byGroup = new Map<string, { txs: number; bytes: number; peers: Map<string, Share> }>();
   private bytes = 0;
 
   constructor(
@@ -69,24 +76,27 @@ export class NonceGapPool {
     this.held.set(k, { ...h, until: this.now() + this.limits.ttlMs });
     this.bytes += h.raw.length;
     let group = this.byGroup.get(h.group);
-    if (!group) this.byGroup.set(h.group, (group = { bytes: 0, peers: new Map() }));
+    if (!group) this.byGroup.set(h.group, (group = { txs: 0, bytes: 0, peers: new Map() }));
     let share = group.peers.get(h.from);
-    if (!share) group.peers.set(h.from, (share = { keys: new Set(), bytes: 0 }));
+    if (!share) group.peers.set(h.from, (share = { keys: new Set(), txs: 0, bytes: 0 }));
     share.keys.add(k);
+    share.txs++;
     share.bytes += h.raw.length;
+    group.txs++;
     group.bytes += h.raw.length;
     const now = this.now();
     for (const [oldest, e] of this.held) {
       if (e.until > now) break;
       this.drop(oldest);
     }
-    while (this.held.size > this.limits.maxTxs || this.bytes > this.limits.maxBytes) this.drop(this.evictee());
+    while (this.held.size > this.limits.maxTxs) this.drop(this.evictee('txs'));
+    while (this.bytes > this.limits.maxBytes) this.drop(this.evictee('bytes'));
   }
 
-  /** The oldest key of the heaviest peer of the heaviest group (the pool is not empty). */
-  private evictee(): string {
-    const group = heaviest(this.byGroup.values())!;
-    return heaviest(group.peers.values())!.keys.values().next().value!;
+  /** The oldest key of the heaviest peer of the heaviest group, by `weight` (the pool is not empty). */
+  private evictee(weight: Weight): string {
+    const group = heaviest(this.byGroup.values(), weight)!;
+    return heaviest(group.peers.values(), weight)!.keys.values().next().value!;
   }
 
   /** Whether exactly this transaction (not another with its nonce) is held. */
@@ -114,16 +124,18 @@ export class NonceGapPool {
     const group = this.byGroup.get(e.group)!;
     const share = group.peers.get(e.from)!;
     share.keys.delete(k);
+    share.txs--;
     share.bytes -= e.raw.length;
+    group.txs--;
     group.bytes -= e.raw.length;
     if (share.keys.size === 0) group.peers.delete(e.from);
     if (group.peers.size === 0) this.byGroup.delete(e.group);
   }
 }
 
-function heaviest<T extends { bytes: number }>(shares: Iterable<T>): T | undefined {
+function heaviest<T extends Record<Weight, number>>(shares: Iterable<T>, weight: Weight): T | undefined {
   let most: T | undefined;
-  for (const s of shares) if (!most || s.bytes > most.bytes) most = s;
+  for (const s of shares) if (!most || s[weight] > most[weight]) most = s;
   return most;
 }
 

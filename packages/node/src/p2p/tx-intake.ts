@@ -23,6 +23,21 @@ const MAX_WAITING_BATCH_BYTES_PER_GROUP = 2 * 1024 * 1024;
 /** What one relayed transaction turned out to be. */
 type Judgement = 'new' | 'known' | 'innocent' | 'reject';
 
+/**
+ * Why a batch is not relayed on as it is (its new transactions still go on in our own batch):
+ * what rides in a relayed message must have paid for its bytes, and a transaction we already
+ * had, or a second copy of one, costs its sender nothing.
+ */
+type NotRelayed = 'txbatch-refused-tx' | 'txbatch-repeated-tx' | 'txbatch-known-share';
+
+/**
+ * Bytes of transactions we already had that a batch relayed as it is may carry, per byte of new
+ * ones: a batch another node put together may hold a few we got by another path (new ones it
+ * republished from a message it did not relay), and rebuilding it for those would only make one
+ * more message. The unpaid share of what we relay stays within this.
+ */
+const MAX_KNOWN_PER_NEW_BYTE = 1 / 8;
+
 /** Transactions that failed a rule without fault, not checked again until the tip moves (Core's m_recent_rejects). */
 const RECENT_REJECTS = 50_000;
 
@@ -88,39 +103,70 @@ export class TxIntake {
   }
 
   /**
-   * Relayed on as it is only when every transaction in it was new or known: junk riding with
-   * one new transaction must not travel the network at the price of one fee. Otherwise the
-   * new ones go on in our own batch. One transaction that breaks a rule on purpose rejects
-   * the message and penalises the sender (each such transaction does).
+   * Relayed on as it is only when everything in it was judged new, except at most a small share
+   * of bytes we already had, and no transaction comes twice: junk, known transactions or copies
+   * riding with one new transaction must not travel the network at the price of one fee.
+   * Otherwise the new ones go on in our own batch. A repeat is not penalised: an honest node's
+   * batch can carry one (a transaction evicted and admitted again within one batch interval is
+   * republished twice, and nodes before this release batched a held transaction that `seen` had
+   * forgotten once as their own and once as held). One transaction that breaks a rule on purpose
+   * rejects the message and penalises the sender (each such transaction does).
    */
   private async takeBatch(from: string, group: string, data: Uint8Array): Promise<Validation> {
     // Banned while this batch waited: what it still had queued is not worth a signature check.
     if (this.banned.has(from)) return 'reject';
-    let txs: Uint8Array[];
+    let raws: Uint8Array[];
     try {
-      txs = decodeRawList(data, LIMITS.maxTxsPerGossip, this.maxTxBytes);
+      raws = decodeRawList(data, LIMITS.maxTxsPerGossip, this.maxTxBytes);
     } catch (e) {
       this.penalise(from, 'malformed', `undecodable transaction batch: ${(e as Error).message}`);
       return 'reject';
     }
-    if (txs.length === 0) {
+    if (raws.length === 0) {
       this.penalise(from, 'malformed', 'empty transaction batch');
       return 'reject';
     }
+    let rejected = false;
+    let repeated = false;
+    const ids = new Set<string>();
+    const txs: { tx: TransferTx; raw: Uint8Array }[] = [];
+    for (const raw of raws) {
+      const tx = this.decode(from, raw);
+      if (!tx) rejected = true;
+      // A copy is judged once: the mempool's lookup cannot see the first before it is admitted.
+      else if (ids.has(txId(tx))) repeated = true;
+      else {
+        ids.add(txId(tx));
+        txs.push({ tx, raw });
+      }
+    }
     // All handed to the mempool in this turn: it admits them in this order, and their signatures
     // are checked as one job on the verify pool instead of a worker round trip each.
-    const judged = await Promise.allSettled(txs.map((raw) => this.judge(from, group, raw)));
+    const judged = await Promise.allSettled(txs.map(({ tx, raw }) => this.judge(from, group, tx, raw)));
     const fresh: Uint8Array[] = [];
-    let clean = true;
-    let rejected = false;
+    let freshBytes = 0;
+    let knownBytes = 0;
+    let innocent = false;
     judged.forEach((j, i) => {
       if (j.status === 'rejected') throw j.reason;
-      if (j.value === 'new') fresh.push(txs[i]!);
+      const raw = txs[i]!.raw;
+      if (j.value === 'new') {
+        fresh.push(raw);
+        freshBytes += raw.length;
+      } else if (j.value === 'known') knownBytes += raw.length;
       else if (j.value === 'reject') rejected = true;
-      else if (j.value === 'innocent') clean = false;
+      else innocent = true;
     });
-    if (rejected || !clean) {
+    const notRelayed: NotRelayed | undefined = innocent
+      ? 'txbatch-refused-tx'
+      : repeated
+        ? 'txbatch-repeated-tx'
+        : knownBytes > freshBytes * MAX_KNOWN_PER_NEW_BYTE
+          ? 'txbatch-known-share'
+          : undefined;
+    if (rejected || notRelayed) {
       for (const raw of fresh) this.republish(raw);
+      if (!rejected) this.log.debug('transaction batch from %s not relayed (%s), %d new', from, notRelayed, fresh.length);
       return rejected ? 'reject' : 'ignore';
     }
     return fresh.length > 0 ? 'accept' : 'ignore';
@@ -128,7 +174,9 @@ export class TxIntake {
 
   /** One transaction, as a mempool exchange brings it. */
   async accept(from: string, data: Uint8Array): Promise<Validation> {
-    const j = await this.judge(from, this.groupOf(from), data);
+    const tx = this.decode(from, data);
+    if (!tx) return 'reject';
+    const j = await this.judge(from, this.groupOf(from), tx, data);
     return j === 'new' ? 'accept' : j === 'reject' ? 'reject' : 'ignore';
   }
 
@@ -151,6 +199,9 @@ export class TxIntake {
 
   private retry(held: Held | undefined): void {
     if (!held) return;
+    // Marked again: held for minutes, it may have left `seen`, and the relay would then batch it
+    // as our own on admission besides the republish below, a repeat in our message.
+    this.seen.add(txId(held.tx));
     this.add(held.from, held.group, held.tx, held.raw).then(
       (j) => {
         // Its message was not relayed when it was held: it goes on from here.
@@ -160,19 +211,24 @@ export class TxIntake {
     );
   }
 
-  private async judge(from: string, group: string, raw: Uint8Array): Promise<Judgement> {
-    const peer = this.peers.get(from);
+  /** A relayed transaction, or undefined (its sender penalised) when it is none. */
+  private decode(from: string, raw: Uint8Array): TransferTx | undefined {
     let tx;
     try {
       tx = decodeTx(raw);
     } catch (e) {
       this.penalise(from, 'malformed', `undecodable transaction: ${(e as Error).message}`);
-      return 'reject';
+      return undefined;
     }
     if (tx.kind !== 'transfer') {
       this.penalise(from, 'malformed', 'coinbase relayed as a transaction');
-      return 'reject';
+      return undefined;
     }
+    return tx;
+  }
+
+  private async judge(from: string, group: string, tx: TransferTx, raw: Uint8Array): Promise<Judgement> {
+    const peer = this.peers.get(from);
     const id = txId(tx);
     if (this.mempool.get(id)) return 'known';
     // A replay of what failed without fault (in any order, under a new message id) costs no check.
