@@ -10,6 +10,7 @@ import {
   formatHck,
   txSize,
   hashToHex,
+  hexToBytes,
   isContractTx,
   txHash,
   txSender,
@@ -640,9 +641,17 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     const senders = reorged ? [...this.bySender.keys()] : [...this.touched].filter((k) => this.bySender.has(k));
     this.touched.clear();
     if (senders.length > 0) {
+      const tip = this.o.chain.tip;
       const accounts = await this.o.chain.getAccounts(senders);
+      // A block connected during the read confirmed nonces the read does not show, and took their
+      // transactions out of the runs: trimmed against the older nonce, every later one looked like a
+      // gap and valid, fee-paying transactions were dropped for good. Read again with the runs, then.
+      const moved = this.o.chain.tip !== tip;
       const ops: BatchOp[] = [];
-      for (const k of senders) this.trimSender(k, accounts.get(k) ?? { balance: 0n, nonce: 0n }, ops);
+      for (const k of senders) {
+        const account = moved ? this.o.chain.getAccountSync(hexToBytes(k)) : (accounts.get(k) ?? { balance: 0n, nonce: 0n });
+        this.trimSender(k, account, ops);
+      }
       writes.push(this.writer.submit(ops));
     }
     await Promise.all(writes);
