@@ -4,6 +4,7 @@ import {
   addressKey,
   checkTransferSanity,
   checkTransferSignature,
+  transferSender,
   contractPayload,
   decodeTx,
   encodeTx,
@@ -236,12 +237,20 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     return entry;
   }
 
-  /** Starts the signature check on a worker while the transactions queued before it are admitted; a known one costs none. */
+  /**
+   * Starts the signature check on a worker while the transactions queued before it are admitted; a
+   * known one costs none, nor does one the fee, nonce or funds rules refuse as things stand (if they
+   * changed by its turn, it is checked there).
+   */
   private checkAhead(tx: TransferTx): Promise<PreparedSignatures | undefined> | undefined {
     if (!this.o.verifier) return undefined;
     try {
       const id = hashToHex(txHash(tx));
       if (this.byId.has(id) || this.refusedPayloads.has(id)) return undefined;
+      const entry = makeMempoolEntry(tx, this.o.backend, this.o.params, this.now());
+      this.checkFees(entry, false);
+      const account = this.o.chain.getAccountSync(entry.sender);
+      if (tx.nonce < account.nonce || account.balance < tx.amount + tx.fee) return undefined;
     } catch {
       return undefined; // judged, with its rule name, in the queue
     }
@@ -413,6 +422,21 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     return { run, ...(existing ? { existing } : {}), ...(displaced ? { displaced } : {}) };
   }
 
+  /** checkRun, with the signature checked before a nonce gap is reported (see addInner). */
+  private checkRunSigned(tx: TransferTx, entry: MempoolEntry, account: Account, minFee: bigint, returning: boolean, backend: SignatureBackend): ReturnType<Mempool['checkRun']> {
+    // A lower bound of the funds rule checkRun applies, before the gap rule: an account that cannot pay
+    // even this transaction alone gets nothing checked or held.
+    if (account.balance < tx.amount + tx.fee) {
+      reject('bad-txns-insufficient-funds', `balance ${formatHck(account.balance)} HCK, needs ${formatHck(tx.amount + tx.fee)} HCK`, 0);
+    }
+    try {
+      return this.checkRun(entry, account, minFee, returning);
+    } catch (e) {
+      if (e instanceof RuleError && e.code === 'bad-txns-nonce-gap') checkTransferSignature(tx, backend);
+      throw e;
+    }
+  }
+
   /**
    * The rules `add` applies before a contract's payload is prepared (fees, nonce, the sender's run
    * and funds), for a caller about to spend work on `tx` first: the deploy route prepares a source
@@ -444,7 +468,8 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     if (this.byId.has(id)) reject('txn-already-known', '', 0);
     // Before the signature: the id commits to the payload, and the payload alone was refused.
     this.refuseAgain(id);
-    checkTransferSignature(tx, checked ?? backend);
+    // A key that is not a point is refused here, under its rule; the signature waits for the cheap rules below.
+    transferSender(tx, checked ?? backend);
     // Loaded here: the account must be read in the same tick as the sender's run below.
     const executor = isContractTx(tx) ? await chain.executor() : undefined;
     const entry = makeMempoolEntry(tx, backend, params, this.now());
@@ -456,7 +481,12 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
       if (await chain.getTxLocation(entry.hash)) reject('txn-in-chain', '', 0);
       reject('bad-txns-nonce-too-low', `account nonce is ${account.nonce}`, 0);
     }
-    const { run, existing, displaced } = this.checkRun(entry, account, minFee, returning);
+    // The fee, nonce, run and funds rules come before the signature, as Core checks inputs and fees
+    // before scripts: keys are free, and junk from accounts that cannot pay, refused as innocent and
+    // replayable after every block, cost a signature check each. A transaction with a nonce gap is
+    // checked first all the same: the nonce-gap pool holds only what its signer sent.
+    const { run, existing, displaced } = this.checkRunSigned(tx, entry, account, minFee, returning, checked ?? backend);
+    checkTransferSignature(tx, checked ?? backend);
     // The VM's static rules, exactly as a block applies them: never admit what a block must reject.
     // Last of the checks: preparing a deploy's source costs up to seconds, and keys that cannot
     // pay the fee (or send a nonce that could not be mined) got it for free when it came first.
