@@ -550,7 +550,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
    */
   private evictFor(entry: MempoolEntry, ops: BatchOp[]): void {
     const worst = this.evictable.lowest(entry.senderKey);
-    if (!worst || worst.feeRate >= entry.feeRate) {
+    if (!worst || worst.feeRate >= this.withAncestorsRate(entry)) {
       const cheapest = worst ? `: the cheapest evictable package pays ${worst.feeRate.toFixed(2)} units/byte` : '';
       reject('mempool-full', `fee rate too low for a full mempool${cheapest}`, 0);
     }
@@ -560,6 +560,23 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
       if (e) this.removeEntry(e, 'evicted', ops);
     }
     this.rollingFee.evicted(worst.feeRate);
+  }
+
+  /**
+   * The fee rate of `entry` with its sender's pending nonces before it, which a miner must take
+   * first (Core's ancestor score): judged by its own rate, one rich last nonce over 63 at the
+   * minimum evicted packages paying up to 64 times what the run pays as a whole, and the run,
+   * then the cheapest, went at the next arrival, its relay paid by nobody.
+   */
+  private withAncestorsRate(entry: MempoolEntry): number {
+    let fee = Number(entry.fee);
+    let vsize = entry.vsize;
+    for (const e of this.bySender.get(entry.senderKey)?.values() ?? []) {
+      if (e.tx.nonce >= entry.tx.nonce) continue;
+      fee += Number(e.fee);
+      vsize += e.vsize;
+    }
+    return fee / vsize;
   }
 
   private removeEntry(e: MempoolEntry, reason: RemovalReason, ops: BatchOp[]): void {

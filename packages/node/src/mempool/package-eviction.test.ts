@@ -104,6 +104,19 @@ describe('eviction by package (suffix) fee rate', () => {
     expect(fx.mempool.minFeeRate()).toBeCloseTo(6.5 + 1, 9);
   });
 
+  it('a newcomer is judged with its sender\'s nonces before it: a rich last nonce over nine at the minimum evicts nobody paying more than the run', async () => {
+    const fx = await funded({ maxTxs: 11 });
+    for (let n = 0n; n < 9n; n++) await fx.mempool.add(fx.tx(W.alice, W.carol, 1n, { nonce: n, fee: SIZE }));
+    const bob = [0n, 1n].map((nonce) => fx.tx(W.bob, W.carol, 1n, { nonce, fee: 50n * SIZE }));
+    for (const tx of bob) await fx.mempool.add(tx);
+    // Alice's run with it pays (9 + 100) / 10 = 10.9 per byte, less than bob's 50: the pool is full for it.
+    expect(await fx.refusal(fx.tx(W.alice, W.carol, 1n, { nonce: 9n, fee: 100n * SIZE }))).toBe('mempool-full');
+    expect(bob.every((tx) => fx.mempool.get(id(tx)))).toBe(true);
+    // Paying for the run as a whole, (9 + 500) / 10 = 50.9 per byte, it takes bob's last nonce's place.
+    expect(await fx.refusal(fx.tx(W.alice, W.carol, 1n, { nonce: 9n, fee: 500n * SIZE }))).toBeNull();
+    expect(bob.map((tx) => fx.mempool.get(id(tx)) !== undefined)).toEqual([true, false]);
+  });
+
   it('under a flood of adds (and blocks) the pool keeps its bounds, every sender its nonces gap-free from the account, and refuses a full pool only when no other sender has a cheaper suffix', async () => {
     const sender = fc.nat({ max: SENDERS.length - 1 });
     // Rates are multiples of what the pool asks now, so the rolling floor does not refuse most of them.
@@ -135,8 +148,10 @@ describe('eviction by package (suffix) fee rate', () => {
       const code = await fx.refusal(tx);
       if (code !== 'mempool-full') return;
       seen.full++;
-      // Nothing evictable paid less per byte than the newcomer: no pinning.
-      const newcomer = makeMempoolEntry(tx, fx.backend, fx.params, 0).feeRate;
+      // Nothing evictable paid less per byte than the newcomer with the sender's nonces before it: no pinning.
+      const entry = makeMempoolEntry(tx, fx.backend, fx.params, 0);
+      const before = (runs(fx).get(addressKey(w.address)) ?? []).filter((e) => e.tx.nonce < tx.nonce);
+      const newcomer = (Number(entry.fee) + before.reduce((n, e) => n + Number(e.fee), 0)) / (entry.vsize + before.reduce((n, e) => n + e.vsize, 0));
       for (const [k, run] of runs(fx)) if (k !== addressKey(w.address)) expect(worstSuffixRate(run)).toBeGreaterThanOrEqual(newcomer);
     };
 
