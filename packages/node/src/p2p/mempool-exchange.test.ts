@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { encodeTx } from '@hackcoin/core';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import type { Exchange } from './libp2p.js';
 import { pullMempool } from './mempool-exchange.js';
@@ -6,6 +7,7 @@ import { TxIntake } from './tx-intake.js';
 import { serveSync } from './serve.js';
 import { SendBudget } from './send-budget.js';
 import { LIMITS } from './protocol.js';
+import { decodeRawList, decodeSyncRequest, encodeRawList } from './messages.js';
 import type { Requester } from './sync-client.js';
 import { FakePeers, testLog } from './test-peers.js';
 
@@ -57,5 +59,35 @@ describe('mempool exchange on connect', () => {
     expect(n).toBe(2);
     expect(local.mempool.size).toBe(3);
     expect(peers.offences).toEqual([]);
+  });
+});
+
+describe('mempool exchange answers', () => {
+  it('refuses an answer holding a transaction that was not asked for, admitting none of it, and penalises the peer', async () => {
+    const remote = await ChainFixture.create();
+    const local = await ChainFixture.create();
+    fixtures.push(remote, local);
+    const blocks = await remote.mine(2, { miner: W.alice });
+    for (const b of blocks) await local.chain.processBlock(b);
+    await remote.mempool.add(remote.tx(W.alice, W.bob, 1_000n, { nonce: 0n }));
+    const unasked = remote.tx(W.alice, W.carol, 2_000n, { nonce: 1n });
+    const remotePeers = new FakePeers();
+    remotePeers.add('asker', { chainWork: 0n });
+    const honest = wireTo(remote, remotePeers);
+    // The peer lists its ids honestly, then pads the transactions it was asked for with one it was not.
+    const padding: Requester = {
+      async request(peerId, protocol, payload, max, ms) {
+        const out = await honest.request(peerId, protocol, payload, max, ms);
+        if (decodeSyncRequest(payload).type !== 'txs') return out;
+        return encodeRawList([...decodeRawList(out, LIMITS.maxTxsPerRequest, 1 << 16), encodeTx(unasked)]);
+      },
+    };
+    const peers = new FakePeers();
+    peers.add('remote', { chainWork: 0n });
+    const intake = new TxIntake(local.mempool, peers, 1 << 16, testLog, () => undefined);
+    const n = await pullMempool({ wire: padding, protocol: 'sync', peers, has: (id) => local.mempool.get(id) !== undefined, accept: (from, raw) => intake.accept(from, raw), maxTxBytes: 1 << 16 }, 'remote');
+    expect(n).toBe(0);
+    expect(local.mempool.size).toBe(0);
+    expect(peers.offences.map((o) => `${o.peerId} ${o.offence} ${o.detail.split(':')[0]}`)).toEqual(['remote malformed mempool-tx-unasked']);
   });
 });

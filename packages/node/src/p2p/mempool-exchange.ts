@@ -1,4 +1,4 @@
-import { hashToHex } from '@hackcoin/core';
+import { bytesToHex, hashToHex, sha256d } from '@hackcoin/core';
 import { decodeHashes, decodeRawList, encodeSyncRequest } from './messages.js';
 import type { PeerSet } from './peer-set.js';
 import { LIMITS } from './protocol.js';
@@ -42,6 +42,15 @@ export async function pullMempool(d: MempoolExchangeDeps, peerId: string): Promi
     } catch (e) {
       d.peers.misbehave(peerId, 'malformed', `transactions: ${(e as Error).message}`);
       return accepted;
+    }
+    // Only what was asked, each once: an answer is not a channel for transactions nobody asked for,
+    // which no batch bound or relay rule would then weigh (an honest peer leaves out what it lost).
+    const asked = new Set(batch.map(bytesToHex));
+    for (const tx of txs) {
+      if (!asked.delete(bytesToHex(sha256d(tx)))) {
+        d.peers.misbehave(peerId, 'malformed', 'mempool-tx-unasked: the answer holds a transaction not asked for, or one twice');
+        return accepted;
+      }
     }
     // In order: a sender's later nonces depend on its earlier ones.
     for (const tx of txs) if ((await d.accept(peerId, tx)) === 'accept') accepted++;
