@@ -11,7 +11,6 @@ import {
   formatHck,
   txSize,
   hashToHex,
-  hexToBytes,
   isContractTx,
   txHash,
   txSender,
@@ -690,16 +689,18 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     if (senders.length > 0) {
       const tip = this.o.chain.tip;
       const accounts = await this.o.chain.getAccounts(senders);
-      // A block connected during the read confirmed nonces the read does not show, and took their
-      // transactions out of the runs: trimmed against the older nonce, every later one looked like a
-      // gap and valid, fee-paying transactions were dropped for good. Read again with the runs, then.
-      const moved = this.o.chain.tip !== tip;
-      const ops: BatchOp[] = [];
-      for (const k of senders) {
-        const account = moved ? this.o.chain.getAccountSync(hexToBytes(k)) : (accounts.get(k) ?? { balance: 0n, nonce: 0n });
-        this.trimSender(k, account, ops);
+      if (this.o.chain.tip !== tip) {
+        // The tip moved during the read, and its own pass is queued behind this one: it trims these
+        // senders too, once its block's transactions have left the runs or its reorg's have come back.
+        // Trimmed here, against the read, a block confirming more nonces made every later one look like
+        // a gap; against a fresh read, a reorg's transactions not yet returned did. Either way valid,
+        // fee-paying transactions were dropped for good.
+        for (const k of senders) this.touched.add(k);
+      } else {
+        const ops: BatchOp[] = [];
+        for (const k of senders) this.trimSender(k, accounts.get(k) ?? { balance: 0n, nonce: 0n }, ops);
+        writes.push(this.writer.submit(ops));
       }
-      writes.push(this.writer.submit(ops));
     }
     await Promise.all(writes);
     if (back.length > 0) this.o.log.info(`mempool: ${back.length} transaction(s) from disconnected blocks considered, ${this.size} pending`);
