@@ -173,24 +173,7 @@ export class CompactRelay {
     const refused = this.checkHeader(from, cb.header, parent, id);
     if (refused) return refused;
     if (parent.chainWork + workFromBits(cb.header.bits) <= this.d.chain.tip.chainWork) return 'ignore';
-    const copies = this.rebuilding.get(id) ?? 0;
-    if ((this.lanes.get(from)?.size ?? 0) >= MAX_REBUILDS_PER_PEER || copies >= MAX_REBUILDS_PER_BLOCK) {
-      // Gossip does not deliver a message again: header sync fetches the block from the sender, and from others.
-      this.d.onOrphan(from);
-      this.d.onUnobtained(from, hash);
-      return 'ignore';
-    }
-    this.rebuilding.set(id, copies + 1);
-    // A copy that waited in the lane finds the block rebuilt by the one before it.
-    const run = this.inLane(from, () => (this.known(id) ? Promise.resolve<Refusal>('ignore') : this.rebuild(from, cb, hash, id)));
-    // Beside the await, not in its way: a copy waiting in the lane must find this one's block validating.
-    const done = () => {
-      const left = this.rebuilding.get(id)! - 1;
-      if (left === 0) this.rebuilding.delete(id);
-      else this.rebuilding.set(id, left);
-    };
-    run.then(done, done);
-    const block = await run;
+    const block = await this.obtain(from, cb, hash, id);
     if (typeof block === 'string') return block;
     if (this.known(id)) return 'ignore';
     this.d.log.debug('cmpct %s rebuilt', id.slice(0, 16));
@@ -275,15 +258,49 @@ export class CompactRelay {
     }
   }
 
+  /**
+   * The block, rebuilt in the sender's lane, or, past the lane's or the header's bound, from the
+   * mempool alone (Core still tries that past its bound): copies of the latest header with made-up
+   * short ids, their round trips withheld, must not turn away an honest copy the pool completes.
+   */
+  private obtain(from: string, cb: CompactBlock, hash: Uint8Array, id: string): Promise<Block | Refusal> {
+    const copies = this.rebuilding.get(id) ?? 0;
+    if ((this.lanes.get(from)?.size ?? 0) >= MAX_REBUILDS_PER_PEER || copies >= MAX_REBUILDS_PER_BLOCK) {
+      this.counters.received++;
+      const first = reconstruct(cb, this.d.pool());
+      if (first.kind === 'complete') return Promise.resolve(this.completed(from, first, id));
+      // Gossip does not deliver a message again: header sync fetches the block from the sender, and from others.
+      this.d.onOrphan(from);
+      this.d.onUnobtained(from, hash);
+      return Promise.resolve('ignore');
+    }
+    this.rebuilding.set(id, copies + 1);
+    // A copy that waited in the lane finds the block rebuilt by the one before it.
+    const run = this.inLane(from, () => (this.known(id) ? Promise.resolve<Refusal>('ignore') : this.rebuild(from, cb, hash, id)));
+    // Beside the await, not in its way: a copy waiting in the lane must find this one's block validating.
+    const done = () => {
+      const left = this.rebuilding.get(id)! - 1;
+      if (left === 0) this.rebuilding.delete(id);
+      else this.rebuilding.set(id, left);
+    };
+    run.then(done, done);
+    // The lane's own promise, not one wrapping it: a copy waiting in the lane must find this one's block
+    // validating, which receive() marks as soon as this settles.
+    return run;
+  }
+
+  /** A block the mempool completed, checked (see `sane`). */
+  private completed(from: string, rebuilt: { block: Block; fromPool: number }, id: string): Block | Refusal {
+    this.counters.fromPoolOnly++;
+    this.counters.txsFromPool += rebuilt.fromPool;
+    return this.sane(from, rebuilt.block, id, false);
+  }
+
   private async rebuild(from: string, cb: CompactBlock, hash: Uint8Array, id: string): Promise<Block | Refusal> {
     this.counters.received++;
     this.d.log.debug('cmpct %s received from %s', id.slice(0, 16), short(from));
     const first = reconstruct(cb, this.d.pool());
-    if (first.kind === 'complete') {
-      this.counters.fromPoolOnly++;
-      this.counters.txsFromPool += first.fromPool;
-      return this.sane(from, first.block, id, false);
-    }
+    if (first.kind === 'complete') return this.completed(from, first, id);
     if (first.kind === 'fallback') return this.full(from, cb, hash, first.reason);
     const missing = await this.requestMissing(from, hash, first.partial);
     if (missing === undefined) {
@@ -298,6 +315,7 @@ export class CompactRelay {
     }
     if (done.kind === 'peer-fault') {
       this.d.peers.misbehave(from, 'malformed', `${done.rule}: ${done.detail}`);
+      this.d.onUnobtained(from, hash);
       return 'ignore';
     }
     return this.full(from, cb, hash, done.kind === 'fallback' ? done.reason : 'incomplete');
@@ -380,7 +398,8 @@ export class CompactRelay {
       const copy = e.code === 'bad-merkle-root' || e.code === 'bad-txns-duplicate';
       if (whole) this.d.peers.misbehave(from, copy ? 'mutatedBlock' : 'invalidBlock', `compact block ${id.slice(0, 16)} fetched whole: ${e.message}`);
       else this.d.log.warn(`compact block ${id.slice(0, 16)} from ${short(from)} breaks ${e.code}: not relayed`);
-      return 'reject';
+      // Unblamed, it costs no gossip score either (as relay.ts answers such blocks).
+      return whole ? 'reject' : 'ignore';
     }
   }
 }

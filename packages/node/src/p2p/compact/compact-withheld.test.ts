@@ -57,4 +57,23 @@ describe('a compact block whose sender withholds its block', () => {
     expect(await deliver(net, 'H', 'P', copy(5))).toBe('accept');
     expect(H.fx.chain.tip.id).toBe(hashToHex(blockHash(block)));
   });
+
+  it('past the three-copy bound still takes a copy the mempool completes, so bogus copies with withheld round trips turn nobody away', async () => {
+    const { net, block, A, H } = await network(fixtures, 0);
+    const P = net.get('P')!;
+    const stalls = [A, P].map(withholds);
+    // Made-up short ids: each bogus copy needs a getblocktxn its withholding sender leaves unanswered.
+    const bogus = (n: number) => {
+      const c = toCompact(block, new Uint8Array(8).fill(n));
+      c.shortIds = [123_456 + n];
+      return encodeCompactBlock(c);
+    };
+    const held = [deliver(net, 'H', 'A', bogus(1)), deliver(net, 'H', 'A', bogus(2)), deliver(net, 'H', 'P', bogus(3))];
+    await tick();
+    // The honest copy (a coinbase-only block: the pool completes it) comes from N while three copies are held.
+    expect(await deliver(net, 'H', 'N', encodeCompactBlock(toCompact(block, new Uint8Array(8).fill(9))))).toBe('accept');
+    expect(H.fx.chain.tip.id).toBe(hashToHex(blockHash(block)));
+    for (const s of stalls) s.release();
+    expect(await Promise.all(held)).toEqual(['ignore', 'ignore', 'ignore']);
+  });
 });
