@@ -248,4 +248,29 @@ describe('BlockDownload: one slow source', () => {
     expect(asked).toBe(3 * DOWNLOAD.chunk);
     expect(slow.syncBackoffUntil ?? 0).toBeLessThan(Date.now());
   });
+
+  it('is not rotated out for a peer that claims work and serves nothing', async () => {
+    const remote = await ChainFixture.create();
+    const local = await ChainFixture.create();
+    fixtures.push(remote, local);
+    const blocks = await remote.mine(3 * DOWNLOAD.chunk);
+    const byId = new Map(blocks.map((b) => [hashToHex(blockHash(b)), b]));
+    const peers = new FakePeers();
+    const slow = peers.add('slow-link', { chainWork: 1n });
+    const mute = peers.add('mute', { chainWork: 1n });
+    const client: Client = {
+      async bodies(peerId, hashes) {
+        if (peerId === 'mute') {
+          await new Promise((r) => setTimeout(r, 400));
+          throw new Error('timed out');
+        }
+        await new Promise((r) => setTimeout(r, 150));
+        return sized(hashes.map((h) => byId.get(hashToHex(h))!));
+      },
+    };
+    const deps = { peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, pacer: new RequestPacer(), onConnected: () => undefined };
+    const dl = new BlockDownload(deps, blocks.map(blockHash), () => [slow, mute], { stallMs: 50 });
+    expect(await dl.run()).toBe(3 * DOWNLOAD.chunk);
+    expect(local.chain.tip.id).toBe(remote.chain.tip.id);
+  });
 });

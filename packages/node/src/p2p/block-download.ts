@@ -101,6 +101,8 @@ export class BlockDownload {
   private failed = false;
   /** The peer whose block ended the download (invalid, or not taken), if one did. */
   failedBy: string | undefined;
+  /** Peers that sent blocks of this download: only those count as able to take over a stalled chunk. */
+  private readonly served = new Set<string>();
   /** Stopped for another chain: an answer still on its way that fails says nothing this download acts on. */
   private stopped = false;
   private stallMs: number;
@@ -216,6 +218,7 @@ export class BlockDownload {
     }
     this.inFlight.set(id, (this.inFlight.get(id) ?? 1) - 1);
     if (blocks && blocks.length === 0) this.dropped.add(id); // it lacks them: no fault, but no use to this download
+    if (blocks && blocks.length > 0) this.served.add(id);
     const perBlock = blocks && blocks.length > 0 ? bytes / blocks.length : 0;
     if (blocks) {
       this.seenBlocks += blocks.length;
@@ -270,8 +273,10 @@ export class BlockDownload {
     if (!front?.peer || front.since === undefined || Date.now() - front.since < this.stallMs) return;
     // Nobody else could take it over: its answer, however late, is the only one coming. Core marks a
     // staller only when another peer could download; rotating out a sole source on a thin link threw
-    // its answers away each round, so the node never synced from it.
-    if (!this.usable().some((p) => p.peerId !== front.peer)) return;
+    // its answers away each round, so the node never synced from it. Another peer counts once it
+    // served blocks in this download: a claim of work is free, and a peer claiming our tip and
+    // answering nothing had the thin-link source rotated out all the same.
+    if (!this.usable().some((p) => p.peerId !== front.peer && this.served.has(p.peerId))) return;
     const peer = this.deps.peers.get(front.peer);
     this.deps.log.info(`peer ${short(front.peer)} stalled the block download for ${this.stallMs} ms; rotating it out`);
     this.stallMs *= 2;
