@@ -71,7 +71,12 @@ describe('WebSocket origins', () => {
     // Another port of the same host (a dev server without the proxy) is another site's page too.
     expect(crossSite(req('/api/node/info', { 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'cors', origin: 'http://localhost:5173' }))).toBe(true);
     expect(crossSite(req('/api/node/info', { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' }))).toBe(false);
-    expect(crossSite(req('/api/docs/', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' }))).toBe(false);
+    const followed = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'sec-fetch-user': '?1' };
+    expect(crossSite(req('/api/docs/', followed))).toBe(false);
+    // A hidden frame, or a navigation a script started without the user, is the page's request, not the user's.
+    expect(crossSite(req('/api/blockchain/full', { ...followed, 'sec-fetch-dest': 'iframe', 'sec-fetch-user': '' }))).toBe(true);
+    const { ['sec-fetch-user']: _user, ...scripted } = followed;
+    expect(crossSite(req('/api/blockchain/full', scripted))).toBe(true);
     expect(crossSite(req('/wallet', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' }))).toBe(false);
     expect(crossSite(req('/api/node/info', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors', origin: 'https://wallet.example.com' }))).toBe(false);
     expect(crossSite(req('/api/node/info', {}))).toBe(false);

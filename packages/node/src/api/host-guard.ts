@@ -100,7 +100,7 @@ export function originAllowed(policy: HostPolicy): (origin: string, host: string
 
 /**
  * Whether an API request was made by another site's page: a browser marks every request with
- * Sec-Fetch-Site, and only a link the user followed (a top-level navigation) is theirs. Such a
+ * Sec-Fetch-Site, and only a link the user followed (a top-level navigation the user started) is theirs. Such a
  * page cannot read the answer, but the node still does the work, and from a browser on the
  * node's own machine it does so as loopback, exempt from rate limits: a page looping on
  * /api/blockchain/full had the node render megabytes a second for it. Requests from clients
@@ -112,7 +112,11 @@ export function crossSiteApiCall(policy: HostPolicy): (req: Pick<FastifyRequest,
     if (!req.url.startsWith('/api/')) return false;
     const site = req.headers['sec-fetch-site'];
     if (site !== 'cross-site' && site !== 'same-site') return false;
-    if (req.headers['sec-fetch-mode'] === 'navigate') return false;
+    // A link the user followed: a top-level document the user's own action opened. An iframe, or a
+    // navigation a script starts, is a navigation too, and a page reloading hidden frames of
+    // /api/blockchain/full had a node on the user's machine render for it at loopback's unlimited rate.
+    const h = req.headers;
+    if (h['sec-fetch-mode'] === 'navigate' && h['sec-fetch-dest'] === 'document' && h['sec-fetch-user'] === '?1') return false;
     const origin = req.headers.origin;
     return origin === undefined || !listed(origin);
   };
