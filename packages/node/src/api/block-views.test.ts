@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { COIN, type Block } from '@hackcoin/core';
+import { COIN, encodedTxCount, type Block } from '@hackcoin/core';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import type { ChainEntry } from '../chain/entry.js';
 import { BlockViews, type StatsOf } from './block-views.js';
@@ -108,5 +108,31 @@ describe('BlockViews', () => {
     await expect(views.detail(other, 2, tip.id, refuse)).rejects.toThrow('rate limited');
     expect(JSON.parse(await views.detail(other, 2, tip.id, charge)).hash).toBe(other.id);
     expect({ loads, charged }).toEqual({ loads: 2, charged: 21 });
+  });
+
+  it('counts a page\'s transactions from the stored bytes, once per block for requests that arrive together, without decoding a block', async () => {
+    fx = await withOneTransfer();
+    const chain = fx.chain;
+    let decoded = 0;
+    let read = 0;
+    const views = new BlockViews(
+      async (e) => {
+        decoded++;
+        return (await chain.getBlock(e))!;
+      },
+      fx.backend,
+      statsOf(fx),
+      undefined,
+      async (e) => {
+        read++;
+        return encodedTxCount((await chain.getRawBlock(e))!);
+      },
+    );
+    const page = [0, 1, 2, 3].map((h) => chain.getEntryByHeight(h)!);
+    const answers = await Promise.all(Array.from({ length: 50 }, () => Promise.all(page.map((e) => views.txCount(e)))));
+    expect(answers[0]).toEqual(await Promise.all(page.map(async (e) => (await chain.getBlock(e))!.txs.length)));
+    expect(answers[0]).toEqual([1, 1, 1, 2]);
+    expect(new Set(answers.map((a) => a.join()))).toEqual(new Set([answers[0]!.join()]));
+    expect({ read, decoded }).toEqual({ read: 4, decoded: 0 });
   });
 });

@@ -29,6 +29,8 @@ export class BlockViews {
   private readonly rendered: ByteLru<Rendered>;
   /** Per index entry, so bounded by the block index itself. */
   private readonly counts = new WeakMap<ChainEntry, number>();
+  /** Counts being read, so requests arriving together for one page read each block once. */
+  private readonly counting = new Map<ChainEntry, Promise<number>>();
   /** Renders under way, by block id; each leaves when it settles. */
   private readonly rendering = new Map<string, Promise<Rendered>>();
 
@@ -37,6 +39,11 @@ export class BlockViews {
     private readonly backend: SignatureBackend,
     private readonly statsOf: StatsOf,
     maxBytes = BLOCK_JSON_CACHE_BYTES,
+    /**
+     * A block's transaction count, read from its stored bytes (see routes/chain.ts): decoding a whole
+     * block for it made a page of 100 cold blocks cost 100 full decodes, for every request of it.
+     */
+    private readonly countOf: (e: ChainEntry) => Promise<number> = async (e) => (await load(e)).txs.length,
   ) {
     this.rendered = new ByteLru<Rendered>(maxBytes);
   }
@@ -46,12 +53,19 @@ export class BlockViews {
   }
 
   async txCount(e: ChainEntry): Promise<number> {
-    let n = this.counts.get(e);
-    if (n === undefined) {
-      n = (await this.load(e)).txs.length;
-      this.counts.set(e, n);
+    const n = this.counts.get(e);
+    if (n !== undefined) return n;
+    let reading = this.counting.get(e);
+    if (!reading) {
+      reading = this.countOf(e).then((count) => {
+        this.counts.set(e, count);
+        return count;
+      });
+      this.counting.set(e, reading);
+      const done = () => void this.counting.delete(e);
+      reading.then(done, done);
     }
-    return n;
+    return reading;
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { addressHistoryQuery, addressKey, addressParam, formatHistoryCursor, hashOrHeight, hexToHash, formatAddress, pagingQuery, txHash, txIdParam, type AddressTx, type ApiResponse, type Block } from '@hackcoin/core';
+import { addressHistoryQuery, addressKey, addressParam, encodedTxCount, formatHistoryCursor, hashOrHeight, hexToHash, formatAddress, pagingQuery, txHash, txIdParam, type AddressTx, type ApiResponse, type Block } from '@hackcoin/core';
 import type { ApiContext } from '../context.js';
 import { HttpError, parse } from '../http-error.js';
 import { headerJson, txJson } from '../serialize.js';
@@ -29,8 +29,17 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: Charg
     if (!b) throw new HttpError(404, 'block data not found', 'not-found');
     return b;
   };
-  const views = new BlockViews(loadBlock, backend, (e, block, onMainChain) =>
-    blockStats(block, e.height, chain.params, onMainChain ? (id) => chain.contracts.receipt(id) : undefined),
+  const countBlock = async (e: ChainEntry): Promise<number> => {
+    const raw = await chain.getRawBlock(e);
+    if (!raw) throw new HttpError(404, 'block data not found', 'not-found');
+    return encodedTxCount(raw);
+  };
+  const views = new BlockViews(
+    loadBlock,
+    backend,
+    (e, block, onMainChain) => blockStats(block, e.height, chain.params, onMainChain ? (id) => chain.contracts.receipt(id) : undefined),
+    undefined,
+    countBlock,
   );
 
   app.get('/api/node/info', async () => ({
