@@ -4,8 +4,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { CONNECTION_LIMITS, capConnections, serverTimeouts, type ConnectionLimits } from './connection-limits.js';
 
 /** A raw client: what the server sent on it, and whether the server closed it. */
-function rawClient(port: number, firstBytes?: string) {
-  const socket: Socket = connect(port, '127.0.0.1');
+function rawClient(port: number, firstBytes?: string, localAddress?: string) {
+  const socket: Socket = connect({ port, host: '127.0.0.1', ...(localAddress ? { localAddress } : {}) });
   let received = '';
   let onData: (() => void) | undefined;
   socket.on('data', (d) => {
@@ -76,9 +76,20 @@ describe('HTTP connection limits', () => {
   });
 
   it('refuses sockets past the total cap', async () => {
-    const port = await serve({ ...CONNECTION_LIMITS, maxConnections: 2 });
+    const port = await serve({ ...CONNECTION_LIMITS, maxConnections: 2, exemptReserve: 0 });
     const got = await outcomes(Array.from({ length: 3 }, () => rawClient(port)));
     expect(got.filter((s) => s === 'HTTP/1.1 200 OK')).toHaveLength(2);
     expect(got.filter((s) => s === '')).toHaveLength(1);
+  });
+
+  it('keeps part of the total for exempt peers: strangers holding every other socket do not shut the operator out', async () => {
+    // 127.0.0.2 and .3 are strangers (Linux routes all of 127/8 to loopback); 127.0.0.1 is exempt.
+    const port = await serve({ ...CONNECTION_LIMITS, maxConnections: 6, exemptReserve: 2 }, (ip) => ip === '127.0.0.1');
+    const strangers = [...Array.from({ length: 3 }, () => rawClient(port, undefined, '127.0.0.2')), ...Array.from({ length: 3 }, () => rawClient(port, undefined, '127.0.0.3'))];
+    await Promise.all(strangers.map((c) => c.connected));
+    const operator = [rawClient(port), rawClient(port)];
+    const got = await outcomes([...strangers, ...operator]);
+    expect(got.slice(0, 6).filter((x) => x === 'HTTP/1.1 200 OK')).toHaveLength(4);
+    expect(got.slice(6)).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK']);
   });
 });

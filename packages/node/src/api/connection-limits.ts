@@ -17,6 +17,11 @@ export const CONNECTION_LIMITS = {
   /** Open sockets in all, WebSockets included: below the common 1,024-descriptor limit, leaving room for the database, P2P and Stratum. */
   maxConnections: 800,
   /**
+   * Of those, kept for exempt peers (loopback when local clients are trusted, trusted proxies): a few
+   * addresses holding every socket shut the operator's own CLI and web app out.
+   */
+  exemptReserve: 32,
+  /**
    * Open sockets per client (an IPv4 address or an IPv6 /64): a browser needs about 6 per tab, but
    * many users can share one address (NAT), and fetch() of Node opens more than it has requests in flight.
    */
@@ -35,24 +40,28 @@ export function serverTimeouts(limits: ConnectionLimits) {
 }
 
 /**
- * Caps open sockets in all and per client. `exempt` names peers never capped per client: loopback
+ * Caps open sockets in all and per client, keeping `exemptReserve` of them for exempt peers, which are
+ * never capped per client: loopback
  * when local clients are trusted, and trusted reverse proxies, through which every client arrives.
  * A refused socket is destroyed at once, before any byte is read.
  */
 export function capConnections(server: Server, limits: ConnectionLimits, exempt: (ip: string) => boolean): void {
   server.maxConnections = limits.maxConnections;
   const open = new Map<string, number>();
+  let strangers = 0;
   server.on('connection', (socket: Socket) => {
     const ip = socket.remoteAddress;
     if (ip === undefined || exempt(ip)) return;
     const key = clientKey(ip);
     const n = open.get(key) ?? 0;
-    if (n >= limits.connectionsPerClient) {
+    if (n >= limits.connectionsPerClient || strangers >= limits.maxConnections - limits.exemptReserve) {
       socket.destroy();
       return;
     }
     open.set(key, n + 1);
+    strangers++;
     socket.once('close', () => {
+      strangers--;
       const left = (open.get(key) ?? 1) - 1;
       if (left > 0) open.set(key, left);
       else open.delete(key);

@@ -236,11 +236,13 @@ describe('RealtimeHub at its node-wide client cap', () => {
     await app.close();
   });
 
-  it('refuses the client past the cap before the upgrade, even from an address exempt from the per-address cap', async () => {
+  it('refuses the client past the cap before the upgrade, an exempt one past a reserve kept for such clients', async () => {
     app = Fastify();
     await app.register(fastifyWebsocket);
     hub = new RealtimeHub(createLogger('test', true));
-    hub.register(app, () => true);
+    // Whether the next client is exempt from the per-address cap (loopback under RATE_LIMIT=remote) or a stranger.
+    let exempt = true;
+    hub.register(app, () => exempt);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const port = (app.server.address() as { port: number }).port;
     let upgrades = 0;
@@ -251,10 +253,16 @@ describe('RealtimeHub at its node-wide client cap', () => {
       held.push(...batch.map((c) => c.ws));
     }
     expect(hub.clientCount).toBe(REALTIME_LIMITS.clients);
+    exempt = false;
     const refused = await refusedUpgrade(port);
     expect(refused?.status).toBe(503);
     expect(refused?.body.message).toMatch(/^too many real-time clients; retry in/);
     expect(upgrades).toBe(REALTIME_LIMITS.clients);
+    // The node's own web app and CLI still get live updates, up to the reserve.
+    exempt = true;
+    held.push(...(await Promise.all(Array.from({ length: REALTIME_LIMITS.exemptReserve }, () => connect(port)))).map((c) => c.ws));
+    expect(hub.clientCount).toBe(REALTIME_LIMITS.clients + REALTIME_LIMITS.exemptReserve);
+    expect((await refusedUpgrade(port))?.status).toBe(503);
     for (const ws of held) ws.terminate();
   });
 });

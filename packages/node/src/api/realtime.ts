@@ -23,6 +23,11 @@ export const REALTIME_LIMITS = {
   subscriptionsPerClient: 200,
   /** Below the HTTP server's 800 sockets (connection-limits.ts), so WebSockets cannot take every one. */
   clients: 500,
+  /**
+   * Beyond `clients`, for clients exempt from the per-address cap (loopback under RATE_LIMIT=remote):
+   * strangers holding every slot shut the node's own web app and CLI out of live updates.
+   */
+  exemptReserve: 16,
   /** Per IPv4 address or IPv6 /64: one address could otherwise hold every slot. */
   clientsPerAddress: 16,
   /** Every socket is pinged this often; one that has not answered the previous ping is terminated. */
@@ -178,7 +183,7 @@ export class RealtimeHub {
 
   /** Why a new client from `address` (null: exempt from the per-address cap) would be refused, or null. */
   private refusal(address: string | null): string | null {
-    if (this.clients.size >= REALTIME_LIMITS.clients) return 'too many real-time clients';
+    if (this.clients.size >= REALTIME_LIMITS.clients + (address === null ? REALTIME_LIMITS.exemptReserve : 0)) return 'too many real-time clients';
     const held = address === null ? 0 : (this.perAddress.get(address) ?? 0);
     return held >= REALTIME_LIMITS.clientsPerAddress ? 'too many real-time clients from one address' : null;
   }
