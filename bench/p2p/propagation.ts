@@ -215,13 +215,32 @@ async function submitAll(miner: TestNode, senders: Sender[], to: Uint8Array, tot
       left -= n;
       for (let k = 0; k < n; k++) {
         const tx = signTransfer({ kind: 'transfer', chainId: NETWORKS.regtest.chainId, nonce: s.nonce, fee: 2_000n, to, amount: 1n, data: new Uint8Array() }, s.key);
-        const r = await miner.request('/api/transactions', { body: { raw: bytesToHex(encodeTx(tx)) } });
+        const r = await submitOnce(miner, bytesToHex(encodeTx(tx)));
         if (r.status < 300) s.nonce++;
         else refused++;
       }
     }),
   );
   return refused;
+}
+
+/**
+ * Submits a transaction, sending it again if the kept-alive socket was reset under it: a node whose
+ * event loop runs late closes an idle socket just as undici reuses it (Node's keep-alive race, seen
+ * at load average 14), and a POST is not retried by undici. A copy that did arrive the first time is
+ * `txn-already-known`, which counts as submitted.
+ */
+async function submitOnce(miner: TestNode, raw: string): Promise<{ status: number; body: unknown }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const r = await miner.request('/api/transactions', { body: { raw } });
+      const known = r.status >= 300 && attempt > 1 && JSON.stringify(r.body).includes('txn-already-known');
+      return known ? { status: 200, body: r.body } : r;
+    } catch (e) {
+      const reset = (e as { cause?: { code?: string } }).cause?.code === 'ECONNRESET';
+      if (!reset || attempt >= 3) throw e;
+    }
+  }
 }
 
 /** Waits (≤ 60 s) until every mempool holds `size` transactions; the smallest mempool size seen last. */
