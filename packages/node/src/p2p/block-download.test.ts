@@ -223,53 +223,46 @@ describe('BlockDownload: a peer that answered nothing once', () => {
 });
 
 describe('BlockDownload: one slow source', () => {
-  it('waits for the only peer that has the blocks, however often it is slower than the stall time, as Core marks a staller only when another peer could take its blocks', async () => {
+  /**
+   * Three chunks of blocks behind a thin link: each answer of `slow-link` takes three stall times,
+   * well inside the request timeout. `mute`, when there, claims work, sits on each request and fails it.
+   */
+  async function thinLink(withMute: boolean) {
     const remote = await ChainFixture.create();
     const local = await ChainFixture.create();
     fixtures.push(remote, local);
     const blocks = await remote.mine(3 * DOWNLOAD.chunk);
     const byId = new Map(blocks.map((b) => [hashToHex(blockHash(b)), b]));
     const peers = new FakePeers();
-    const slow = peers.add('slow-link', { chainWork: 1n });
-    let asked = 0;
-    const client: Client = {
-      async bodies(_peerId, hashes) {
-        asked += hashes.length;
-        // Big blocks over a thin link: each answer takes three stall times, well inside the request timeout.
-        await new Promise((r) => setTimeout(r, 150));
-        return sized(hashes.map((h) => byId.get(hashToHex(h))!));
-      },
-    };
-    const deps = { peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, pacer: new RequestPacer(), onConnected: () => undefined };
-    const dl = new BlockDownload(deps, blocks.map(blockHash), () => [slow], { stallMs: 50 });
-    expect(await dl.run()).toBe(3 * DOWNLOAD.chunk);
-    expect(local.chain.tip.id).toBe(remote.chain.tip.id);
-    // Each block asked for once: no answer was thrown away as late.
-    expect(asked).toBe(3 * DOWNLOAD.chunk);
-    expect(slow.syncBackoffUntil ?? 0).toBeLessThan(Date.now());
-  });
-
-  it('is not rotated out for a peer that claims work and serves nothing', async () => {
-    const remote = await ChainFixture.create();
-    const local = await ChainFixture.create();
-    fixtures.push(remote, local);
-    const blocks = await remote.mine(3 * DOWNLOAD.chunk);
-    const byId = new Map(blocks.map((b) => [hashToHex(blockHash(b)), b]));
-    const peers = new FakePeers();
-    const slow = peers.add('slow-link', { chainWork: 1n });
-    const mute = peers.add('mute', { chainWork: 1n });
+    const sources = [peers.add('slow-link', { chainWork: 1n }), ...(withMute ? [peers.add('mute', { chainWork: 1n })] : [])];
+    const asked = { blocks: 0 };
     const client: Client = {
       async bodies(peerId, hashes) {
         if (peerId === 'mute') {
           await new Promise((r) => setTimeout(r, 400));
           throw new Error('timed out');
         }
+        asked.blocks += hashes.length;
         await new Promise((r) => setTimeout(r, 150));
         return sized(hashes.map((h) => byId.get(hashToHex(h))!));
       },
     };
     const deps = { peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, pacer: new RequestPacer(), onConnected: () => undefined };
-    const dl = new BlockDownload(deps, blocks.map(blockHash), () => [slow, mute], { stallMs: 50 });
+    const dl = new BlockDownload(deps, blocks.map(blockHash), () => sources, { stallMs: 50 });
+    return { dl, remote, local, slow: sources[0]!, asked };
+  }
+
+  it('waits for the only peer that has the blocks, however often it is slower than the stall time, as Core marks a staller only when another peer could take its blocks', async () => {
+    const { dl, remote, local, slow, asked } = await thinLink(false);
+    expect(await dl.run()).toBe(3 * DOWNLOAD.chunk);
+    expect(local.chain.tip.id).toBe(remote.chain.tip.id);
+    // Each block asked for once: no answer was thrown away as late.
+    expect(asked.blocks).toBe(3 * DOWNLOAD.chunk);
+    expect(slow.syncBackoffUntil ?? 0).toBeLessThan(Date.now());
+  });
+
+  it('is not rotated out for a peer that claims work and serves nothing', async () => {
+    const { dl, remote, local } = await thinLink(true);
     expect(await dl.run()).toBe(3 * DOWNLOAD.chunk);
     expect(local.chain.tip.id).toBe(remote.chain.tip.id);
   });
