@@ -422,6 +422,35 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     expect([fx.chain.getEntry(id(failing))!.status & Status.invalid, fx.chain.tip.id]).toEqual([Status.invalid, id(siblings[0]!)]);
   });
 
+  it('when a branch set aside comes back and has the most work, the next block on our own tip does not keep us off it', async () => {
+    const executor = new FlakyExecutor(new QuickJsExecutor(await loadContractEngine()));
+    const fx = await fixture(executor);
+    await fx.mine(2);
+    // The heavier branch, mined where the host does not fail: a deploy, then two blocks on it.
+    const miner = await fixture(new QuickJsExecutor(await loadContractEngine()));
+    for (let h = 1; h <= 2; h++) await miner.chain.processBlock(decodeBlock((await fx.chain.getRawBlock(fx.chain.getEntryByHeight(h)!))!));
+    await miner.mempool.add(smallDeploy(miner));
+    const heavier = await miner.mine(3);
+    const base = await fx.branch();
+    const ours = base.clone();
+    const siblings = [ours.next({ miner: W.alice }), ...[W.bob, W.carol].map((m) => base.clone().next({ miner: m }))];
+    executor.failing = true;
+    await fx.chain.processBlock(heavier[0]!);
+    await fx.chain.processBlock(siblings[0]!);
+    await fx.chain.processBlock(siblings[1]!);
+    fx.clock.now += 61;
+    await fx.chain.processBlock(siblings[2]!);
+    // Set aside after three failures over a minute: the rest of the heavier branch is stored, not tried.
+    expect((await fx.chain.processBlock(heavier[1]!)).status).toBe('side');
+    expect((await fx.chain.processBlock(heavier[2]!)).status).toBe('side');
+    expect(fx.chain.tip.id).toBe(id(siblings[0]!));
+    fx.clock.now += 600;
+    executor.failing = false;
+    // Our own tip's next block has less work than the branch now back in the running.
+    expect((await fx.chain.processBlock(ours.next())).status).not.toBe('orphan');
+    expect(fx.chain.tip.id).toBe(id(heavier[2]!));
+  });
+
   it('a side block whose write fails is answered deferred, not thrown; the chain halts, and after a restart the block is accepted', async () => {
     const fx = await fixture();
     await fx.mine(2);

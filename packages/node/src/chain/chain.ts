@@ -721,7 +721,13 @@ export class Chain extends TypedEmitter<ChainEvents> {
    */
   private setAsideTest(): ((e: ChainEntry) => boolean) | undefined {
     const now = this.now();
-    for (const [a, until] of this.setAside) if (until <= now) this.setAside.delete(a);
+    for (const [a, until] of this.setAside) {
+      if (until > now) continue;
+      this.setAside.delete(a);
+      // Its branch is back in the running: the next activation ranks every candidate again, or a block
+      // on our own tip, lighter than that branch, kept us off it until one more of its blocks came.
+      this.retryBest = true;
+    }
     if (this.setAside.size === 0) return undefined;
     const known = new Map<ChainEntry, boolean>();
     let lowest = Infinity;
@@ -788,7 +794,9 @@ export class Chain extends TypedEmitter<ChainEvents> {
     let candidateError: RuleError | undefined;
     // Every block taken off on the way, whether or not it is back on the main chain at the end.
     const disconnected: ChainEntry[] = [];
-    const target: ChainEntry = candidate && !this.retryBest && !this.setAsideTest()?.(candidate) ? candidate : this.findBest();
+    // Asked first: it may find a branch back from being set aside, which asks for a full ranking.
+    const aside = this.setAsideTest();
+    const target: ChainEntry = candidate && !this.retryBest && !aside?.(candidate) ? candidate : this.findBest();
     let deferred = false;
     try {
       candidateError = await this.moveTo(target, start, candidate, candidateBlock, disconnected);
