@@ -222,6 +222,36 @@ describe('BlockDownload: a peer that answered nothing once', () => {
   });
 });
 
+describe('BlockDownload: a short download', () => {
+  it('rotates out the header source sitting on its only chunk for a peer never asked yet, not waiting for the request timeout', async () => {
+    const remote = await ChainFixture.create();
+    const local = await ChainFixture.create();
+    fixtures.push(remote, local);
+    const blocks = await remote.mine(DOWNLOAD.chunk);
+    const byId = new Map(blocks.map((b) => [hashToHex(blockHash(b)), b]));
+    const peers = new FakePeers();
+    const sources = [peers.add('sitter', { chainWork: 1n }), peers.add('honest', { chainWork: 1n })];
+    let timedOut = false;
+    const client: Client = {
+      async bodies(peerId, hashes) {
+        if (peerId === 'sitter') {
+          // Stands for the 20 s request timeout.
+          await new Promise((r) => setTimeout(r, 3_000));
+          timedOut = true;
+          throw new Error('timed out');
+        }
+        await new Promise((r) => setTimeout(r, 10));
+        return sized(hashes.map((h) => byId.get(hashToHex(h))!));
+      },
+    };
+    const deps = { peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, pacer: new RequestPacer(), onConnected: () => undefined };
+    const dl = new BlockDownload(deps, blocks.map(blockHash), () => sources, { stallMs: 100 });
+    expect(await dl.run()).toBe(DOWNLOAD.chunk);
+    expect(timedOut).toBe(false);
+    expect(local.chain.tip.id).toBe(remote.chain.tip.id);
+  });
+});
+
 describe('BlockDownload: one slow source', () => {
   /**
    * Three chunks of blocks behind a thin link: each answer of `slow-link` takes three stall times,

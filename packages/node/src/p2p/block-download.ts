@@ -101,8 +101,9 @@ export class BlockDownload {
   private failed = false;
   /** The peer whose block ended the download (invalid, or not taken), if one did. */
   failedBy: string | undefined;
-  /** Peers that sent blocks of this download: only those count as able to take over a stalled chunk. */
+  /** Peers that sent blocks of this download, and those asked for any: who may take over a stalled chunk (see checkStall). */
   private readonly served = new Set<string>();
+  private readonly asked = new Set<string>();
   /** Stopped for another chain: an answer still on its way that fails says nothing this download acts on. */
   private stopped = false;
   private stallMs: number;
@@ -206,6 +207,7 @@ export class BlockDownload {
       c.since = since;
     }
     this.inFlight.set(id, (this.inFlight.get(id) ?? 0) + 1);
+    this.asked.add(id);
     // What each chunk asked for now: another peer's answer may shorten a chunk reassigned meanwhile.
     const asked = batch.map((c) => c.hashes.length);
     let blocks: Block[] | undefined;
@@ -273,10 +275,11 @@ export class BlockDownload {
     if (!front?.peer || front.since === undefined || Date.now() - front.since < this.stallMs) return;
     // Nobody else could take it over: its answer, however late, is the only one coming. Core marks a
     // staller only when another peer could download; rotating out a sole source on a thin link threw
-    // its answers away each round, so the node never synced from it. Another peer counts once it
-    // served blocks in this download: a claim of work is free, and a peer claiming our tip and
-    // answering nothing had the thin-link source rotated out all the same.
-    if (!this.usable().some((p) => p.peerId !== front.peer && this.served.has(p.peerId))) return;
+    // its answers away each round, so the node never synced from it. Another peer counts if it served
+    // blocks in this download, or was never asked: a claim of work is free, and a peer claiming our
+    // tip and answering nothing had the thin-link source rotated out all the same; but a download of
+    // a chunk or two never asks anyone but its first source, which must not then sit on it unrotated.
+    if (!this.usable().some((p) => p.peerId !== front.peer && (this.served.has(p.peerId) || !this.asked.has(p.peerId)))) return;
     const peer = this.deps.peers.get(front.peer);
     this.deps.log.info(`peer ${short(front.peer)} stalled the block download for ${this.stallMs} ms; rotating it out`);
     this.stallMs *= 2;
