@@ -29,6 +29,8 @@ import type { Requester } from '../sync-client.js';
 import { decodeBlockTxn, decodeCompactBlock, encodeBlockTxnRequest, encodeCompactBlock, type CompactBlock } from './messages.js';
 import { fill, mismatch, reconstruct, toCompact, type PartialBlock, type PoolTx } from './reconstruct.js';
 import type { RecentBlocks } from './recent-blocks.js';
+import { OldestFirst } from '../../util/oldest-first.js';
+import { RecentSet } from '../../util/recent-set.js';
 
 /** getblocktxn is small and answered from memory: a peer slower than this is asked for the full block instead. */
 export const BLOCKTXN_TIMEOUT_MS = 3_000;
@@ -48,6 +50,15 @@ const MAX_REBUILDS_PER_PEER = 2;
  * made-up short ids from as many identities as it likes.
  */
 const MAX_REBUILDS_PER_BLOCK = 3;
+
+/**
+ * Past those bounds a copy is still tried against the mempool alone, once per sender and header, and
+ * at most this many times per header: a scan of a copy whose short ids are made up never stops early
+ * and costs a SipHash per pooled transaction (tens of ms for a full pool), so they must not be free.
+ */
+const POOL_TRIES_PAST_BOUND = 4;
+/** Senders and headers whose past-bound mempool try was spent; headers are few (each beat our tip with real work). */
+const POOL_TRIES_REMEMBERED = 1_024;
 
 export interface CompactRelayDeps {
   chain: Pick<Chain, 'getEntry' | 'tip' | 'nextBits' | 'medianTimePast'>;
@@ -115,6 +126,10 @@ export class CompactRelay {
   private readonly validating = new Set<string>();
   /** Rebuilds running or waiting, per header (see MAX_REBUILDS_PER_BLOCK); a header leaves the map with its last one. */
   private readonly rebuilding = new Map<string, number>();
+  /** Past-bound mempool tries spent (see POOL_TRIES_PAST_BOUND): `header:sender`, and `header` once per try. */
+  private readonly poolTried = new RecentSet<string>(POOL_TRIES_REMEMBERED);
+  private readonly poolTries = new Map<string, number>();
+  private readonly oldestTries = new OldestFirst(this.poolTries);
 
   constructor(private readonly d: CompactRelayDeps) {
     this.powLimit = decodeCompact(d.params.powLimitBits).target;
@@ -266,9 +281,16 @@ export class CompactRelay {
   private obtain(from: string, cb: CompactBlock, hash: Uint8Array, id: string): Promise<Block | Refusal> {
     const copies = this.rebuilding.get(id) ?? 0;
     if ((this.lanes.get(from)?.size ?? 0) >= MAX_REBUILDS_PER_PEER || copies >= MAX_REBUILDS_PER_BLOCK) {
-      this.counters.received++;
-      const first = reconstruct(cb, this.d.pool());
-      if (first.kind === 'complete') return Promise.resolve(this.completed(from, first, id));
+      const tried = `${id}:${from}`;
+      const tries = this.poolTries.get(id) ?? 0;
+      if (!this.poolTried.has(tried) && tries < POOL_TRIES_PAST_BOUND) {
+        this.poolTried.add(tried);
+        this.poolTries.set(id, tries + 1);
+        if (this.poolTries.size > POOL_TRIES_REMEMBERED) this.oldestTries.evict();
+        this.counters.received++;
+        const first = reconstruct(cb, this.d.pool());
+        if (first.kind === 'complete') return Promise.resolve(this.completed(from, first, id));
+      }
       // Gossip does not deliver a message again: header sync fetches the block from the sender, and from others.
       this.d.onOrphan(from);
       this.d.onUnobtained(from, hash);

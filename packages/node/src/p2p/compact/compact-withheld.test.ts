@@ -76,4 +76,21 @@ describe('a compact block whose sender withholds its block', () => {
     for (const s of stalls) s.release();
     expect(await Promise.all(held)).toEqual(['ignore', 'ignore', 'ignore']);
   });
+
+  it('tries the mempool past the bounds once per sender and header: a sender repeating made-up copies does not buy a pool scan each', async () => {
+    const { net, block, A, H } = await network(fixtures, 0);
+    const stall = withholds(A);
+    const bogus = (n: number) => {
+      const c = toCompact(block, new Uint8Array(8).fill(n));
+      c.shortIds = [123_456 + n];
+      return encodeCompactBlock(c);
+    };
+    const held = [deliver(net, 'H', 'A', bogus(1)), deliver(net, 'H', 'A', bogus(2))];
+    await tick();
+    for (let n = 3; n < 10; n++) expect(await deliver(net, 'H', 'A', bogus(n))).toBe('ignore');
+    // The rebuild running in A's lane (the second copy waits behind it), and one mempool try past its bound.
+    expect(H.relay.stats().received).toBe(2);
+    stall.release();
+    await Promise.all(held);
+  });
 });
