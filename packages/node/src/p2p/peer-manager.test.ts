@@ -388,4 +388,13 @@ describe('PeerManager: a test dial and a regular dial to the same peer', () => {
       manager.stop();
     }
   });
+
+  it('asks only the peers it dialled for addresses, as Core asks only outbound ones: an inbound stranger is never asked', async () => {
+    const asked: string[] = [];
+    const { manager } = setup(() => true, { askPeers: async (id) => (asked.push(id), 0) });
+    manager.onReady(new PeerState('stranger', 'inbound', '/ip4/8.8.8.8/tcp/1', Date.now()));
+    manager.onReady(new PeerState('chosen', 'outbound', '/ip4/9.9.9.9/tcp/1', Date.now()));
+    await Promise.resolve();
+    expect(asked).toEqual(['chosen']);
+  });
 });

@@ -104,6 +104,10 @@ export class PeerManager {
         return;
       }
     }
+    // Only peers we chose are asked for addresses, as Core asks only outbound ones: an inbound stranger
+    // reconnecting under fresh peer ids answered 32 records a time, each time with a fresh allowance,
+    // and filled the address table's buckets for its groups within seconds.
+    if (p.direction !== 'outbound') return;
     void this.d.askPeers(p.peerId)
       .then((n) => {
         if (n > 0) this.fillOutbound();
@@ -143,7 +147,7 @@ export class PeerManager {
     const now = Date.now();
     if (now - this.lastPx > PX_INTERVAL_MS) {
       this.lastPx = now;
-      const ready = this.d.peers.ready();
+      const ready = this.d.peers.ready().filter((x) => x.direction === 'outbound');
       const p = ready[Math.floor(Math.random() * ready.length)];
       if (p) void this.d.askPeers(p.peerId).catch(() => undefined);
     }
