@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { bytesToHex, hexToBytes, sha256 } from '@hackcoin/core';
 import { readJson, writeJson } from './json-file.js';
 import { isMultiaddr, isPeerId, multiaddrPeer } from './libp2p.js';
-import { canonicalAddr, groupOf, ipOf, isDnsAddr, isRoutable, parseIp, formatIp } from './netgroup.js';
+import { canonicalAddr, canonicalIp, groupOf, ipOf, isDnsAddr, isRoutable } from './netgroup.js';
 
 export type AddrSource = 'bootstrap' | 'px' | 'manual' | 'inbound';
 const SOURCES: readonly AddrSource[] = ['bootstrap', 'px', 'manual', 'inbound'];
@@ -280,7 +280,11 @@ export class AddrMan {
   /** Removes every address on an IP (an address ban). */
   removeIp(ip: string): void {
     const key = canonicalIp(ip);
-    for (const e of [...this.entries.values()]) if (e.addrs.some((a) => canonicalIp(ipOf(a)) === key)) this.remove(e.peerId);
+    const at = (a: string) => {
+      const other = ipOf(a);
+      return other !== undefined && canonicalIp(other) === key;
+    };
+    for (const e of [...this.entries.values()]) if (e.addrs.some(at)) this.remove(e.peerId);
   }
 
   /**
@@ -434,11 +438,6 @@ export class AddrMan {
 /** The address the next dial of an entry uses: one per attempt, the next one after each failure. */
 export function dialAddress(e: BookEntry): string {
   return e.addrs[e.failures % e.addrs.length]!;
-}
-
-function canonicalIp(ip: string | undefined): string | undefined {
-  const b = ip === undefined ? undefined : parseIp(ip);
-  return b ? formatIp(b) : ip?.toLowerCase();
 }
 
 /** Whether addresses from this origin come from a peer (not the operator) on the public internet, or from an unknown one. */

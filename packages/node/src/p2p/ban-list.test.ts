@@ -83,3 +83,17 @@ describe('BanList', () => {
     expect([reopened.isBanned('p42'), reopened.isDiscouraged('10.0.0.42'), reopened.list().length]).toEqual([true, true, 100]);
   });
 });
+
+describe('BanList keys IPs by one text form', () => {
+  it('holds a ban made on an IPv4-mapped inbound address against the same host dialled as IPv4, and the other way round', () => {
+    const inbound = new BanList(undefined, 1e6);
+    inbound.ban('a', 'misbehaved', '/ip6/::ffff:1.2.3.4/tcp/1', true);
+    expect([inbound.isDiscouraged('1.2.3.4'), inbound.isBannedIp('1.2.3.4')]).toEqual([true, true]);
+    const outbound = new BanList(undefined, 1e6);
+    outbound.ban('b', 'misbehaved', '/ip4/5.6.7.8/tcp/1');
+    expect(outbound.isDiscouraged('::ffff:5.6.7.8')).toBe(true);
+    expect(outbound.isDiscouraged('2001:db8::1')).toBe(false);
+    outbound.ban('c', 'misbehaved', '/ip6/2001:DB8:0:0::1/tcp/1');
+    expect(outbound.isDiscouraged('2001:db8::1')).toBe(true);
+  });
+});

@@ -1,6 +1,6 @@
 import type { Logger } from '../util/logger.js';
 import { readJson, writeJsonAsync } from './json-file.js';
-import { ipOf } from './netgroup.js';
+import { canonicalIp, ipOf } from './netgroup.js';
 
 export interface Ban {
   peerId: string;
@@ -65,12 +65,12 @@ export class BanList {
 
   /** A hard ban on this IP. */
   isBannedIp(ip: string): boolean {
-    return this.anyLive(this.hardByIp.get(ip));
+    return this.anyLive(this.hardByIp.get(canonicalIp(ip)));
   }
 
   /** Any ban on this IP. */
   isDiscouraged(ip: string): boolean {
-    return this.anyLive(this.byIp.get(ip));
+    return this.anyLive(this.byIp.get(canonicalIp(ip)));
   }
 
   ban(peerId: string, reason: string, address: string | undefined, hard = false): Ban {
@@ -113,7 +113,7 @@ export class BanList {
 
   private add(b: Ban): void {
     this.bans.set(b.peerId, b);
-    const ip = b.address === undefined ? undefined : ipOf(b.address);
+    const ip = bannedIp(b);
     if (ip === undefined) return;
     index(this.byIp, ip, b.peerId);
     if (b.hard === true) index(this.hardByIp, ip, b.peerId);
@@ -123,7 +123,7 @@ export class BanList {
     const b = this.bans.get(peerId);
     if (!b) return false;
     this.bans.delete(peerId);
-    const ip = b.address === undefined ? undefined : ipOf(b.address);
+    const ip = bannedIp(b);
     if (ip !== undefined) {
       unindex(this.byIp, ip, peerId);
       unindex(this.hardByIp, ip, peerId);
@@ -176,4 +176,10 @@ function unindex(map: Map<string, Set<string>>, ip: string, peerId: string): voi
   if (!ids) return;
   ids.delete(peerId);
   if (ids.size === 0) map.delete(ip);
+}
+
+/** The banned peer's IP in one text form (see canonicalIp): a ban made on an inbound connection must hold for the host dialled. */
+function bannedIp(b: Ban): string | undefined {
+  const ip = b.address === undefined ? undefined : ipOf(b.address);
+  return ip === undefined ? undefined : canonicalIp(ip);
 }

@@ -81,6 +81,16 @@ export function formatIp(b: Uint8Array): string {
 }
 
 /**
+ * An IP's one text form (IPv4-mapped IPv6 as IPv4, IPv6 compressed, RFC 5952), for comparing and keying
+ * addresses: a dual-stack listener reports IPv4 peers as ::ffff:a.b.c.d. Anything that is not an IP
+ * (a DNS name) is lower-cased.
+ */
+export function canonicalIp(ip: string): string {
+  const b = parseIp(ip);
+  return b ? formatIp(b) : ip.toLowerCase();
+}
+
+/**
  * Whether an IP is on the public internet (Core's IsRoutable, but keeping
  * the documentation ranges, which tests use as stand-ins for public hosts):
  * not unspecified, loopback, private (RFC 1918), carrier NAT, link-local

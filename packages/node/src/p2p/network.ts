@@ -10,7 +10,7 @@ import type { ProtocolTraffic } from './traffic.js';
 import { AddrMan } from './addrman.js';
 import { chooseAnchors, loadAnchors, saveAnchors } from './anchors.js';
 import { InboundGate } from './inbound-gate.js';
-import { ipOf } from './netgroup.js';
+import { canonicalIp, ipOf } from './netgroup.js';
 import { TipAnnouncer } from './announcer.js';
 import { BanList, type Ban } from './ban-list.js';
 import { BlockIntake } from './block-intake.js';
@@ -317,7 +317,11 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     const ip = address === undefined ? undefined : ipOf(address);
     if (hard && ip !== undefined) {
       this.book.removeIp(ip);
-      for (const p of this.table.all()) if (ipOf(p.address) === ip) void this.host.hangUp(p.peerId);
+      const banned = canonicalIp(ip);
+      for (const p of this.table.all()) {
+        const other = ipOf(p.address);
+        if (other !== undefined && canonicalIp(other) === banned) void this.host.hangUp(p.peerId);
+      }
     }
     this.emit('peer:banned', ban);
     void this.host.hangUp(peerId);
