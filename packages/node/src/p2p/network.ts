@@ -348,8 +348,11 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
 
   private onStatus(p: PeerState, first: boolean, prevBest: string | undefined): void {
     const s = p.status!;
-    // Its own claim, so bucketed by the address it actually came from, never by what it claims.
-    if (s.listenAddrs.length > 0) this.book.add(p.peerId, s.listenAddrs, { kind: p.direction === 'outbound' ? 'manual' : 'inbound', from: p.address });
+    // Its own claim, so bucketed by the address it actually came from, never by what it claims: a peer's
+    // word about itself ('inbound' is that kind), even one we dialled. Saved as 'manual' when the book had
+    // lost its entry (an anchor, an eviction), it was kept as the operator's for good, never dropped for
+    // failing and never rationed. ('px' would not let a peer move its own addresses.)
+    if (s.listenAddrs.length > 0) this.book.add(p.peerId, s.listenAddrs, { kind: 'inbound', from: p.address });
     if (p.direction === 'outbound') this.book.markConnected(p.peerId);
     if (first) {
       this.o.log.info(`peer ${short(p.peerId)} ${p.direction} ${p.address} height ${s.height} (${s.agent})`);
