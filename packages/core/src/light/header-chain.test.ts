@@ -126,6 +126,23 @@ describe('HeaderChain', () => {
     expect(chain.height).toBe(1);
     expectReject(() => chain.submit([new Uint8Array(79)], 2, NOW), 'bad-blk-length');
   });
+  it('adopts a heavier branch from height 1 after its window slid and shrank, holding exactly that branch', () => {
+    const a = extend([GENESIS], new Array(MAX_HEADER_BATCH + 13).fill(30));
+    const chain = HeaderChain.fromGenesis(params);
+    chain.submit(a.slice(0, MAX_HEADER_BATCH).map(encodeHeader), 1, NOW);
+    chain.submit(a.slice(MAX_HEADER_BATCH).map(encodeHeader), MAX_HEADER_BATCH + 1, NOW);
+    expect(chain.lowest).toBeGreaterThan(1);
+    // A heavier branch from height 14 (faster blocks raise the difficulty) leaves the window short of its capacity.
+    const b = extend([GENESIS, ...a.slice(0, 13)], new Array(60).fill(0), 1);
+    expect(chain.submit(b.map(encodeHeader), 14, NOW)).toBe(true);
+    expect(chain.height).toBe(73);
+    // Heavier still, from height 1: its parent is the genesis anchor.
+    const c = extend([GENESIS], new Array(80).fill(0), 2);
+    expect(chain.submit(c.map(encodeHeader), 1, NOW)).toBe(true);
+    expect([chain.height, chain.tip.height, chain.lowest]).toEqual([80, 80, 1]);
+    for (const h of [1, 40, 80]) expect(chain.at(h)!.hash).toEqual(headerHash(c[h - 1]!));
+  });
+
   it('holds only its recent window and still follows a fork as deep as the reorg limit', () => {
     const headers = extend([GENESIS], new Array(5_000).fill(30));
     const raw = headers.map(encodeHeader);

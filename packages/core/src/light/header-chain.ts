@@ -121,11 +121,15 @@ export class HeaderChain {
     const last = branch[branch.length - 1]!;
     // Ties keep the chain seen first, like Bitcoin.
     if (last.chainWork <= this.tip.chainWork) return false;
-    const kept = this.main.slice(0, fromHeight - this.base);
+    // A branch from height 1 after the window slid keeps nothing of it (its parent is the genesis anchor):
+    // sliced by a negative count, the window kept stale headers below the branch and read every height wrong.
+    const below = fromHeight - this.base;
+    const kept = below >= 0 ? this.main.slice(0, below) : [];
+    const base = below >= 0 ? this.base : fromHeight;
     kept.push(...branch);
     const drop = Math.max(0, kept.length - this.capacity);
     this.main = drop > 0 ? kept.slice(drop) : kept;
-    this.base += drop;
+    this.base = base + drop;
     return true;
   }
 }
