@@ -190,24 +190,27 @@ describe('BlockDownload', () => {
   });
 });
 
-describe('BlockDownload: a peer that answered nothing once', () => {
-  it('still loses the request it holds at the window front to the stall rule, so the download does not wait for its timeout', async () => {
+describe('BlockDownload: a peer sitting on a request', () => {
+  /**
+   * `count` blocks from `sources` (in that order, 'honest' answering in 10 ms); 'sitter' sits on its
+   * first request until a stand-in for the 20 s request timeout and answers any later one with nothing.
+   */
+  async function withSitter(count: number, order: ('honest' | 'sitter')[]) {
     const remote = await ChainFixture.create();
     const local = await ChainFixture.create();
     fixtures.push(remote, local);
-    const blocks = await remote.mine(40);
+    const blocks = await remote.mine(count);
     const byId = new Map(blocks.map((b) => [hashToHex(blockHash(b)), b]));
     const peers = new FakePeers();
-    const sources = [peers.add('honest', { chainWork: 1n }), peers.add('sitter', { chainWork: 1n })];
+    const sources = order.map((id) => peers.add(id, { chainWork: 1n }));
     let asked = 0;
-    let timedOut = false;
+    const sat = { timedOut: false };
     const client: Client = {
       async bodies(peerId, hashes) {
         if (peerId === 'sitter') {
-          // Sits on its first request (the front chunk) until its timeout; answers the next with nothing.
           if (++asked > 1) return sized([]);
           await new Promise((r) => setTimeout(r, 3_000));
-          timedOut = true;
+          sat.timedOut = true;
           throw new Error('timed out');
         }
         await new Promise((r) => setTimeout(r, 10));
@@ -215,39 +218,20 @@ describe('BlockDownload: a peer that answered nothing once', () => {
       },
     };
     const deps = { peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, pacer: new RequestPacer(), onConnected: () => undefined };
-    const dl = new BlockDownload(deps, blocks.map(blockHash), () => sources, { stallMs: 100 });
+    return { dl: new BlockDownload(deps, blocks.map(blockHash), () => sources, { stallMs: 100 }), remote, local, sat };
+  }
+
+  it('still loses the request it holds at the window front to the stall rule after answering another with nothing, so the download does not wait for its timeout', async () => {
+    const { dl, remote, local, sat } = await withSitter(40, ['honest', 'sitter']);
     expect(await dl.run()).toBe(40);
-    expect(timedOut).toBe(false);
+    expect(sat.timedOut).toBe(false);
     expect(local.chain.tip.id).toBe(remote.chain.tip.id);
   });
-});
 
-describe('BlockDownload: a short download', () => {
-  it('rotates out the header source sitting on its only chunk for a peer never asked yet, not waiting for the request timeout', async () => {
-    const remote = await ChainFixture.create();
-    const local = await ChainFixture.create();
-    fixtures.push(remote, local);
-    const blocks = await remote.mine(DOWNLOAD.chunk);
-    const byId = new Map(blocks.map((b) => [hashToHex(blockHash(b)), b]));
-    const peers = new FakePeers();
-    const sources = [peers.add('sitter', { chainWork: 1n }), peers.add('honest', { chainWork: 1n })];
-    let timedOut = false;
-    const client: Client = {
-      async bodies(peerId, hashes) {
-        if (peerId === 'sitter') {
-          // Stands for the 20 s request timeout.
-          await new Promise((r) => setTimeout(r, 3_000));
-          timedOut = true;
-          throw new Error('timed out');
-        }
-        await new Promise((r) => setTimeout(r, 10));
-        return sized(hashes.map((h) => byId.get(hashToHex(h))!));
-      },
-    };
-    const deps = { peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, pacer: new RequestPacer(), onConnected: () => undefined };
-    const dl = new BlockDownload(deps, blocks.map(blockHash), () => sources, { stallMs: 100 });
+  it('as the header source of a download of one chunk, is rotated out for a peer never asked yet', async () => {
+    const { dl, remote, local, sat } = await withSitter(DOWNLOAD.chunk, ['sitter', 'honest']);
     expect(await dl.run()).toBe(DOWNLOAD.chunk);
-    expect(timedOut).toBe(false);
+    expect(sat.timedOut).toBe(false);
     expect(local.chain.tip.id).toBe(remote.chain.tip.id);
   });
 });
