@@ -126,7 +126,7 @@ export class CompactRelay {
   private readonly validating = new Set<string>();
   /** Rebuilds running or waiting, per header (see MAX_REBUILDS_PER_BLOCK); a header leaves the map with its last one. */
   private readonly rebuilding = new Map<string, number>();
-  /** Past-bound mempool tries spent (see POOL_TRIES_PAST_BOUND): `header:sender`, and `header` once per try. */
+  /** Past-bound mempool tries (see POOL_TRIES_PAST_BOUND): the `header:sender` pairs that spent theirs, and the tries per header. */
   private readonly poolTried = new RecentSet<string>(POOL_TRIES_REMEMBERED);
   private readonly poolTries = new Map<string, number>();
   private readonly oldestTries = new OldestFirst(this.poolTries);
