@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { bytesToHex, hexToBytes, sha256 } from '@hackcoin/core';
 import { readJson, writeJson } from './json-file.js';
 import { isMultiaddr, isPeerId, multiaddrPeer } from './libp2p.js';
-import { canonicalAddr, canonicalIp, groupOf, ipOf, isDnsAddr, isRoutable } from './netgroup.js';
+import { canonicalAddr, canonicalIp, canonicalIpOf, groupOf, ipOf, isDnsAddr, isRoutable } from './netgroup.js';
 
 export type AddrSource = 'bootstrap' | 'px' | 'manual' | 'inbound';
 const SOURCES: readonly AddrSource[] = ['bootstrap', 'px', 'manual', 'inbound'];
@@ -280,11 +280,7 @@ export class AddrMan {
   /** Removes every address on an IP (an address ban). */
   removeIp(ip: string): void {
     const key = canonicalIp(ip);
-    const at = (a: string) => {
-      const other = ipOf(a);
-      return other !== undefined && canonicalIp(other) === key;
-    };
-    for (const e of [...this.entries.values()]) if (e.addrs.some(at)) this.remove(e.peerId);
+    for (const e of [...this.entries.values()]) if (e.addrs.some((a) => canonicalIpOf(a) === key)) this.remove(e.peerId);
   }
 
   /**

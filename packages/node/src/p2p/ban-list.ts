@@ -1,6 +1,6 @@
 import type { Logger } from '../util/logger.js';
 import { readJson, writeJsonAsync } from './json-file.js';
-import { canonicalIp, ipOf } from './netgroup.js';
+import { canonicalIp, canonicalIpOf } from './netgroup.js';
 
 export interface Ban {
   peerId: string;
@@ -180,6 +180,5 @@ function unindex(map: Map<string, Set<string>>, ip: string, peerId: string): voi
 
 /** The banned peer's IP in one text form (see canonicalIp): a ban made on an inbound connection must hold for the host dialled. */
 function bannedIp(b: Ban): string | undefined {
-  const ip = b.address === undefined ? undefined : ipOf(b.address);
-  return ip === undefined ? undefined : canonicalIp(ip);
+  return b.address === undefined ? undefined : canonicalIpOf(b.address);
 }

@@ -90,6 +90,12 @@ export function canonicalIp(ip: string): string {
   return b ? formatIp(b) : ip.toLowerCase();
 }
 
+/** The IP of a multiaddr in its one text form (see canonicalIp); undefined when it names none. */
+export function canonicalIpOf(multiaddr: string): string | undefined {
+  const ip = ipOf(multiaddr);
+  return ip === undefined ? undefined : canonicalIp(ip);
+}
+
 /**
  * Whether an IP is on the public internet (Core's IsRoutable, but keeping
  * the documentation ranges, which tests use as stand-ins for public hosts):

@@ -10,7 +10,7 @@ import type { ProtocolTraffic } from './traffic.js';
 import { AddrMan } from './addrman.js';
 import { chooseAnchors, loadAnchors, saveAnchors } from './anchors.js';
 import { InboundGate } from './inbound-gate.js';
-import { canonicalIp, ipOf } from './netgroup.js';
+import { canonicalIp, canonicalIpOf, ipOf } from './netgroup.js';
 import { TipAnnouncer } from './announcer.js';
 import { BanList, type Ban } from './ban-list.js';
 import { BlockIntake } from './block-intake.js';
@@ -25,7 +25,7 @@ import { pullMempool } from './mempool-exchange.js';
 import { askPeers, servePeerExchange } from './peer-exchange.js';
 import { PeerManager } from './peer-manager.js';
 import { PeerTable, short } from './peer-set.js';
-import { PeerState, summarize, type PeerSummary } from './peer-state.js';
+import { PeerState, outboundFirst, summarize, type PeerSummary } from './peer-state.js';
 import { LIMITS, protocolIds, type ProtocolIds } from './protocol.js';
 import { Relay } from './relay.js';
 import { TxIntake } from './tx-intake.js';
@@ -209,7 +209,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
       // Their statuses show who connected it, and sync fetches it from them.
       onUnobtained: (from) => {
         const others = peers.ready().filter((p) => p.peerId !== from);
-        for (const p of others.sort((a, b) => (a.direction === 'outbound' ? 0 : 1) - (b.direction === 'outbound' ? 0 : 1)).slice(0, UNOBTAINED_ASKS)) {
+        for (const p of others.sort(outboundFirst).slice(0, UNOBTAINED_ASKS)) {
           this.syncer.onOrphan(p.peerId);
         }
       },
@@ -318,10 +318,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     if (hard && ip !== undefined) {
       this.book.removeIp(ip);
       const banned = canonicalIp(ip);
-      for (const p of this.table.all()) {
-        const other = ipOf(p.address);
-        if (other !== undefined && canonicalIp(other) === banned) void this.host.hangUp(p.peerId);
-      }
+      for (const p of this.table.all()) if (canonicalIpOf(p.address) === banned) void this.host.hangUp(p.peerId);
     }
     this.emit('peer:banned', ban);
     void this.host.hangUp(peerId);

@@ -113,3 +113,8 @@ export function summarize(p: PeerState): PeerSummary {
     banScore: p.score.value,
   };
 }
+
+/** Sort order putting peers we dialled first: ours to choose, where inbound ones are strangers' to make. */
+export function outboundFirst(a: Pick<PeerState, 'direction'>, b: Pick<PeerState, 'direction'>): number {
+  return (a.direction === 'outbound' ? 0 : 1) - (b.direction === 'outbound' ? 0 : 1);
+}

@@ -6,7 +6,7 @@ import { DownloadTurns, type TurnRequest } from './download-turns.js';
 import { matchesCommitment, type HeaderTrail } from './header-trail.js';
 import type { PeerSet } from './peer-set.js';
 import { short } from './peer-set.js';
-import type { PeerState } from './peer-state.js';
+import { outboundFirst, type PeerState } from './peer-state.js';
 import { Presync, type PresyncChain } from './presync.js';
 import { RequestPacer } from './request-pacer.js';
 import { RecentSet } from '../util/recent-set.js';
@@ -479,8 +479,4 @@ export class Syncer {
       slot.release();
     }
   }
-}
-
-function outboundFirst(a: PeerState, b: PeerState): number {
-  return (a.direction === 'outbound' ? 0 : 1) - (b.direction === 'outbound' ? 0 : 1);
 }
