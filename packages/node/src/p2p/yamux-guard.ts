@@ -1,4 +1,5 @@
 import { yamux } from '@chainsafe/libp2p-yamux';
+import { grantWindowAtHalf } from './yamux-window.js';
 
 /**
  * A yamux data frame may carry at most what its stream's receive window has left. Yamux 8's decoder
@@ -34,6 +35,7 @@ type Muxers = ReturnType<typeof yamux>;
  * reaches the muxer's data handler, which aborts the connection (libp2p's abstract stream muxer).
  */
 export function guardedYamux(init?: Parameters<typeof yamux>[0]): Muxers {
+  grantWindowAtHalf();
   const make = yamux(init);
   return () => {
     const factory = make();
