@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { selectEviction, type EvictionCandidate } from './eviction.js';
+import { GROUP_PROTECTION, selectEviction, type EvictionCandidate } from './eviction.js';
 
 const base = (i: number, over: Partial<EvictionCandidate> = {}): EvictionCandidate => ({
   peerId: `p${i}`,
@@ -42,5 +42,17 @@ describe('inbound eviction (Core rules)', () => {
 
   it('evicts nobody when every peer is protected', () => {
     expect(selectEviction([base(1), base(2), base(3)], rankByName)).toBeUndefined();
+  });
+
+  it('within one netgroup, protects one peer per rule and the older half, and evicts only where allowed', () => {
+    // Eight idle peers of one group: Core's table numbers would protect them all.
+    const idle = Array.from({ length: 8 }, (_, i) => base(i, { group: 'g', latencyMs: 20 + i }));
+    expect(selectEviction(idle, rankByName)).toBeUndefined();
+    expect(selectEviction(idle, rankByName, GROUP_PROTECTION)).toBe('p7');
+    // Fresh peers spared still fill the older half, which then keeps the one long-connected peer.
+    const fresh = Array.from({ length: 7 }, (_, i) => base(10 + i, { group: 'g', connectedAt: 9_000 + i }));
+    const settled = base(1, { group: 'g' });
+    expect(selectEviction([settled, ...fresh], rankByName, GROUP_PROTECTION, (c) => c.connectedAt < 9_000)).toBeUndefined();
+    expect(selectEviction([settled, ...fresh], rankByName, GROUP_PROTECTION)).toBe('p16');
   });
 });

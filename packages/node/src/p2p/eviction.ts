@@ -10,8 +10,26 @@ export interface EvictionCandidate {
   discouraged: boolean;
 }
 
-/** Per-IP and per-netgroup inbound limits, checked before any handshake. */
-export const INBOUND = { perIp: 4, perGroup: 8 } as const;
+/**
+ * Per-IP and per-netgroup inbound limits, checked before any handshake. A netgroup at its cap gives
+ * up a peer to a newcomer, but never one connected for less than `tenureMs`: so each of its slots
+ * turns over at most once a minute, however many connections the group sends.
+ */
+export const INBOUND = { perIp: 4, perGroup: 8, tenureMs: 60_000 } as const;
+
+/** How many peers each of Core's rules protects: by netgroup, latency, new transactions and new blocks. */
+export interface Protection {
+  groups: number;
+  latency: number;
+  tx: number;
+  block: number;
+}
+
+/** Core's numbers, for the whole inbound table. */
+export const TABLE_PROTECTION: Protection = { groups: 4, latency: 8, tx: 4, block: 4 };
+
+/** Within one netgroup at its cap: Core's scaled to its 8 peers, or they would all be protected, idle or not. */
+export const GROUP_PROTECTION: Protection = { groups: 0, latency: 1, tx: 1, block: 1 };
 
 function protect(list: EvictionCandidate[], n: number, better: (a: EvictionCandidate, b: EvictionCandidate) => number, keep?: (c: EvictionCandidate) => boolean): EvictionCandidate[] {
   const ranked = [...list].filter((c) => !keep || keep(c)).sort(better);
@@ -27,13 +45,21 @@ function protect(list: EvictionCandidate[], n: number, better: (a: EvictionCandi
  * most recently sent a new block, then the older half of the rest — and
  * evict the newest peer of the netgroup with the most connections among
  * what remains (discouraged peers first). Undefined when all are protected.
+ * `evictable` is asked only after the protections: peers it spares still
+ * count toward the older half, or a group that keeps its own connections
+ * fresh would leave its one long-connected peer unprotected.
  */
-export function selectEviction(candidates: EvictionCandidate[], groupRank: (group: string) => number): string | undefined {
-  let rest = protect(candidates, 4, (a, b) => groupRank(a.group) - groupRank(b.group));
-  rest = protect(rest, 8, (a, b) => (a.latencyMs ?? Infinity) - (b.latencyMs ?? Infinity), (c) => c.latencyMs !== undefined);
-  rest = protect(rest, 4, (a, b) => b.lastTxAt - a.lastTxAt, (c) => c.lastTxAt > 0);
-  rest = protect(rest, 4, (a, b) => b.lastBlockAt - a.lastBlockAt, (c) => c.lastBlockAt > 0);
-  rest = protect(rest, Math.floor(rest.length / 2), (a, b) => a.connectedAt - b.connectedAt);
+export function selectEviction(
+  candidates: EvictionCandidate[],
+  groupRank: (group: string) => number,
+  keep: Protection = TABLE_PROTECTION,
+  evictable: (c: EvictionCandidate) => boolean = () => true,
+): string | undefined {
+  let rest = protect(candidates, keep.groups, (a, b) => groupRank(a.group) - groupRank(b.group));
+  rest = protect(rest, keep.latency, (a, b) => (a.latencyMs ?? Infinity) - (b.latencyMs ?? Infinity), (c) => c.latencyMs !== undefined);
+  rest = protect(rest, keep.tx, (a, b) => b.lastTxAt - a.lastTxAt, (c) => c.lastTxAt > 0);
+  rest = protect(rest, keep.block, (a, b) => b.lastBlockAt - a.lastBlockAt, (c) => c.lastBlockAt > 0);
+  rest = protect(rest, Math.floor(rest.length / 2), (a, b) => a.connectedAt - b.connectedAt).filter(evictable);
   if (rest.length === 0) return undefined;
   if (rest.some((c) => c.discouraged)) rest = rest.filter((c) => c.discouraged);
   const byGroup = new Map<string, EvictionCandidate[]>();

@@ -1,8 +1,9 @@
 import { sha256 } from '@hackcoin/core';
 import type { Logger } from '../util/logger.js';
 import type { BanList } from './ban-list.js';
-import { INBOUND, selectEviction } from './eviction.js';
-import { SHARED_LOOPBACK, groupOf, ipOf, netgroup } from './netgroup.js';
+import { GROUP_PROTECTION, INBOUND, selectEviction, type EvictionCandidate } from './eviction.js';
+import { SHARED_LOOPBACK, canonicalIp, groupOf, ipOf, netgroup } from './netgroup.js';
+import type { PeerState } from './peer-state.js';
 import type { PeerTable } from './peer-set.js';
 import { short } from './peer-set.js';
 
@@ -14,60 +15,103 @@ export interface InboundGateDeps {
   secret: string;
   hangUp: (peerId: string) => void;
   log: Logger;
+  /** The clock peers' connectedAt was read on; Date.now unless a test sets it. */
+  now?: () => number;
 }
 
 /** Who may connect inbound: per-IP and per-netgroup limits, address bans, and eviction when full. */
 export class InboundGate {
+  /** Peers hung up to make room and maybe not yet gone: each makes room for one newcomer only. */
+  private readonly leaving = new Set<string>();
+
   constructor(private readonly d: InboundGateDeps) {}
 
   /**
    * Before any handshake: refuse banned addresses, and more than the per-IP and per-netgroup limits.
    * `open` is every inbound connection open now by IP, handshakes under way included: counting only
-   * peers in the table let 32 silent sockets from one netgroup hold every pending slot.
+   * peers in the table let 32 silent sockets from one netgroup hold every pending slot. Its keys are
+   * folded to one text form here, as the IP is: a dual-stack listener reports an IPv4 host as
+   * ::ffff:a.b.c.d, and counted apart from a.b.c.d it had twice the per-IP limit.
    */
-  admit(ip: string, open: ReadonlyMap<string, number>): boolean {
+  admit(remoteIp: string, open: ReadonlyMap<string, number>): boolean {
+    const ip = canonicalIp(remoteIp);
     if (this.d.bans.isBannedIp(ip)) return false;
     if (ip === SHARED_LOOPBACK) return true;
-    const openFromIp = open.get(ip) ?? 0;
+    const group = netgroup(ip);
+    let openFromIp = 0;
+    let openInGroup = 0;
+    for (const [key, n] of open) {
+      const other = canonicalIp(key);
+      if (other === ip) openFromIp += n;
+      if (other !== SHARED_LOOPBACK && netgroup(other) === group) openInGroup += n;
+    }
     if (openFromIp >= INBOUND.perIp) {
       this.d.log.debug('refusing another inbound connection from %s (%d open)', ip, openFromIp);
       return false;
     }
-    const group = netgroup(ip);
-    let openInGroup = 0;
-    for (const [other, n] of open) if (other !== SHARED_LOOPBACK && netgroup(other) === group) openInGroup += n;
     const inbound = this.inbound();
-    if (openInGroup >= INBOUND.perGroup || inbound.filter((p) => groupOf(p.address) === group).length >= INBOUND.perGroup) return false;
-    return !this.d.bans.isDiscouraged(ip) || inbound.length < this.d.maxInbound / 2;
+    if (this.d.bans.isDiscouraged(ip) && inbound.length >= this.d.maxInbound / 2) return false;
+    const sameGroup = inbound.filter((p) => groupOf(p.address) === group);
+    if (openInGroup < INBOUND.perGroup && sameGroup.length < INBOUND.perGroup) return true;
+    // Only a peer can give way: while handshakes under way (a newcomer that displaced one among them)
+    // fill the group, another newcomer would displace a peer for a socket that may never speak.
+    return sameGroup.length >= INBOUND.perGroup && this.displace(group, sameGroup);
   }
 
   /** Inbound slots full: evict the least useful inbound peer (Core's rule); false when all are protected. */
   makeRoom(): boolean {
     const inbound = this.inbound();
     if (inbound.length < this.d.maxInbound) return true;
-    const victim = selectEviction(
-      inbound.map((p) => {
-        const ip = ipOf(p.address);
-        return {
-          peerId: p.peerId,
-          group: groupOf(p.address),
-          latencyMs: p.latencyMs,
-          connectedAt: p.connectedAt,
-          lastBlockAt: p.lastBlockAt,
-          lastTxAt: p.lastTxAt,
-          discouraged: ip !== undefined && this.d.bans.isDiscouraged(ip),
-        };
-      }),
-      (g) => this.rank(g),
-    );
+    const victim = selectEviction(inbound.map((p) => this.candidate(p)), (g) => this.rank(g));
     if (!victim) return false;
-    this.d.log.info(`inbound slots full: evicting ${short(victim)}`);
-    this.d.hangUp(victim);
+    this.evict(victim, 'inbound slots full');
     return true;
   }
 
-  private inbound() {
-    return this.d.peers.all().filter((p) => p.direction === 'inbound');
+  /**
+   * The newcomer's netgroup has its cap of peers: the newcomer takes the place of the group's least
+   * useful one, chosen by Core's rules within the group, or peers idling in a group kept every other
+   * host of it out for as long as they stayed. The victim is always of the newcomer's own group, so no
+   * group churns another's peers, and never one connected for less than INBOUND.tenureMs, which bounds
+   * how fast a flood from one group turns its slots over. Refused when every peer of it is spared.
+   */
+  private displace(group: string, peers: PeerState[]): boolean {
+    const now = (this.d.now ?? Date.now)();
+    const tenured = (c: EvictionCandidate) => now - c.connectedAt >= INBOUND.tenureMs;
+    const victim = selectEviction(peers.map((p) => this.candidate(p)), () => 0, GROUP_PROTECTION, tenured);
+    if (!victim) {
+      this.d.log.debug('netgroup %s full and every peer of it spared, refusing a newcomer', group);
+      return false;
+    }
+    this.evict(victim, `netgroup ${group} full`);
+    return true;
+  }
+
+  private evict(peerId: string, why: string): void {
+    this.d.log.info(`${why}: evicting ${short(peerId)}`);
+    this.leaving.add(peerId);
+    this.d.hangUp(peerId);
+  }
+
+  /** Inbound peers in the table, less those already evicted: their slots are spoken for. */
+  private inbound(): PeerState[] {
+    const all = this.d.peers.all();
+    const present = new Set(all.map((p) => p.peerId));
+    for (const id of this.leaving) if (!present.has(id)) this.leaving.delete(id);
+    return all.filter((p) => p.direction === 'inbound' && !this.leaving.has(p.peerId));
+  }
+
+  private candidate(p: PeerState): EvictionCandidate {
+    const ip = ipOf(p.address);
+    return {
+      peerId: p.peerId,
+      group: groupOf(p.address),
+      latencyMs: p.latencyMs,
+      connectedAt: p.connectedAt,
+      lastBlockAt: p.lastBlockAt,
+      lastTxAt: p.lastTxAt,
+      discouraged: ip !== undefined && this.d.bans.isDiscouraged(ip),
+    };
   }
 
   private rank(group: string): number {
