@@ -1,4 +1,7 @@
+import { addressKey, type Account } from '@hackcoin/core';
+import type { Chain } from '../chain/chain.js';
 import type { MempoolEntry } from '../mempool/entry.js';
+import type { Mempool } from '../mempool/mempool.js';
 
 /**
  * JSON of GET /api/address/:address's transactions, pending and confirmed together. Anyone can pay
@@ -10,9 +13,51 @@ export const ADDRESS_MAX_BYTES = 512 * 1024;
 /** Of ADDRESS_MAX_BYTES, what pending entries may take, so payments to an address never crowd out its confirmed history. */
 export const ADDRESS_PENDING_MAX_BYTES = 256 * 1024;
 
-/** Newest seen first; one sender's transactions seen in the same second by nonce, highest first. */
-function newestFirst(a: MempoolEntry, b: MempoolEntry): number {
-  return b.time - a.time || (a.tx.nonce > b.tx.nonce ? -1 : a.tx.nonce < b.tx.nonce ? 1 : 0);
+export interface PendingView {
+  account: Account;
+  nextNonce: bigint;
+  /** The address's own pending sends, newest first. */
+  own: MempoolEntry[];
+  /** Its pending transactions, sent and received, newest first; read lazily, and only in the same tick. */
+  newest: Iterable<MempoolEntry>;
+  count: number;
+  /** Pending payments from other addresses. */
+  incoming: bigint;
+  /** What the pending transactions add to the balance once mined. */
+  delta: bigint;
+}
+
+/**
+ * An address's account and pending transactions read in one synchronous step, so a wallet that
+ * follows it is never told a used nonce. Counts and sums come from the mempool's index, not a pass
+ * over the payments. A block's state is readable before its transactions leave the pool (and a
+ * conflicting one stays until the pool re-checks its sender), so listed entries whose sender's
+ * nonce is already past are skipped; the counts may include such payments from others for that
+ * moment, which only a pass over them could tell.
+ */
+export function pendingView(chain: Chain, mempool: Mempool, address: Uint8Array): PendingView {
+  const account = chain.getAccountSync(address);
+  const me = addressKey(address);
+  const nonces = new Map<string, bigint>([[me, account.nonce]]);
+  const live = (e: MempoolEntry): boolean => {
+    let n = nonces.get(e.senderKey);
+    if (n === undefined) {
+      n = chain.getAccountSync(e.sender).nonce;
+      nonces.set(e.senderKey, n);
+    }
+    return e.tx.nonce >= n;
+  };
+  const { others, incoming } = mempool.addresses.summary(me);
+  const own = mempool.addresses.sends(me).filter(live);
+  let delta = incoming;
+  for (const e of own) delta -= e.recipientKey === me ? e.tx.fee : e.tx.amount + e.tx.fee;
+  const index = mempool.addresses;
+  const newest = {
+    *[Symbol.iterator]() {
+      for (const e of index.newest(me)) if (live(e)) yield e;
+    },
+  };
+  return { account, nextNonce: mempool.nextNonce(address, account.nonce), own, newest, count: own.length + others, incoming, delta };
 }
 
 /**
@@ -21,17 +66,30 @@ function newestFirst(a: MempoolEntry, b: MempoolEntry): number {
  * ADDRESS_PENDING_MAX_BYTES. Its own sends are never left out, whatever they weigh: a wallet checks
  * `nextNonce` against them (one signed by its key for each nonce in between), only its key can add
  * them, and the mempool holds at most 64 per sender. Payments from others are what a stranger can
- * inflate, so those are what is bounded.
+ * inflate, so those are what is bounded, and only as many are read as are shown.
  */
-export function pendingWithin(pending: readonly MempoolEntry[], me: string, limit: number, render: (e: MempoolEntry) => string): { pieces: string[]; bytes: number } {
-  const chosen = pending.filter((e) => e.senderKey === me).map((e) => ({ e, json: render(e) }));
-  let bytes = chosen.reduce((n, c) => n + c.json.length + 1, 0);
-  for (const e of pending.filter((p) => p.senderKey !== me).sort(newestFirst)) {
-    if (chosen.length >= limit) break;
-    const json = render(e);
-    if (bytes + json.length + 1 > ADDRESS_PENDING_MAX_BYTES) break;
-    chosen.push({ e, json });
-    bytes += json.length + 1;
+export function pendingWithin(view: Pick<PendingView, 'own' | 'newest'>, limit: number, render: (e: MempoolEntry) => string): { pieces: string[]; bytes: number } {
+  const mine = new Map(view.own.map((e) => [e, render(e)]));
+  let bytes = 0;
+  for (const json of mine.values()) bytes += json.length + 1;
+  let shown = mine.size;
+  const pieces: string[] = [];
+  if (shown < limit) {
+    for (const e of view.newest) {
+      const json = mine.get(e);
+      if (json !== undefined) {
+        pieces.push(json);
+        mine.delete(e);
+        continue;
+      }
+      const other = render(e);
+      if (bytes + other.length + 1 > ADDRESS_PENDING_MAX_BYTES) break;
+      pieces.push(other);
+      bytes += other.length + 1;
+      if (++shown >= limit) break;
+    }
   }
-  return { pieces: chosen.sort((a, b) => newestFirst(a.e, b.e)).map((c) => c.json), bytes };
+  // Own sends older than the last payment shown; `mine` kept their newest-first order.
+  for (const json of mine.values()) pieces.push(json);
+  return { pieces, bytes };
 }

@@ -31,6 +31,7 @@ import { TypedEmitter } from '../util/typed-emitter.js';
 import { OldestFirst } from '../util/oldest-first.js';
 import { makeMempoolEntry, type MempoolEntry } from './entry.js';
 import { EvictionIndex } from './eviction-index.js';
+import { AddressIndex, type AddressReads } from './address-index.js';
 import { RollingMinFee } from './rolling-min-fee.js';
 import type { PreparedSignatures, SignatureVerifier } from '../verify/signature-verifier.js';
 
@@ -38,11 +39,12 @@ import type { PreparedSignatures, SignatureVerifier } from '../verify/signature-
 const DEFAULT_MAX_BYTES = 300 * 1024 * 1024;
 /**
  * Heap an entry holds beyond its encoding: the decoded transaction, its entry, hashes, indexes by id,
- * sender, recipient and eviction (measured ~2,350 bytes for a 147-byte transfer). The byte bound
+ * sender, address and eviction (measured ~2,350 bytes for a 147-byte transfer, and ~100 more since
+ * the address index keeps a list node and a send-set slot per entry). The byte bound
  * counted encodings alone, so 50,000 transfers held ~117 MB it never saw; as Core's
  * DynamicMemoryUsage, it counts both.
  */
-export const ENTRY_OVERHEAD = 2_400;
+export const ENTRY_OVERHEAD = 2_500;
 /**
  * Bytes of disconnected blocks' transfers held to be offered back after a reorg (Core's
  * MAX_DISCONNECTED_TX_POOL_SIZE): past it, those of the blocks nearest the old tip go first, as
@@ -96,8 +98,8 @@ export interface MempoolOptions {
 export class Mempool extends TypedEmitter<MempoolEvents> {
   private readonly byId = new Map<string, MempoolEntry>();
   private readonly bySender = new Map<string, Map<bigint, MempoolEntry>>();
-  /** Pending transactions paying each address: a wallet's view without a pass over the pool. */
-  private readonly byRecipient = new Map<string, Set<MempoolEntry>>();
+  /** Pending transactions by sender and recipient: a wallet's view without a pass over the pool. */
+  private readonly byAddress = new AddressIndex();
   private readonly queue = new SerialQueue();
   /** Transfers of disconnected blocks, tip first, and their encoded sizes (see MAX_RETURNED_BYTES). */
   private returned: TransferTx[] = [];
@@ -183,10 +185,15 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     return this.byId.values();
   }
 
+  /** An address's pending transactions, counted and newest first, without a pass over them. Not to be held across an await. */
+  get addresses(): AddressReads {
+    return this.byAddress;
+  }
+
   pendingFor(address: Uint8Array): MempoolEntry[] {
     const k = addressKey(address);
     const out = new Set<MempoolEntry>(this.bySender.get(k)?.values());
-    for (const e of this.byRecipient.get(k) ?? []) out.add(e);
+    for (const e of this.byAddress.paying(k)) out.add(e);
     return [...out].sort((a, b) => (a.tx.nonce < b.tx.nonce ? -1 : 1));
   }
 
@@ -513,9 +520,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     run.set(tx.nonce, entry);
     this.bySender.set(entry.senderKey, run);
     this.byId.set(entry.id, entry);
-    const paying = this.byRecipient.get(entry.recipientKey) ?? new Set<MempoolEntry>();
-    paying.add(entry);
-    this.byRecipient.set(entry.recipientKey, paying);
+    this.byAddress.add(entry);
     this.evictable.touch(entry.senderKey);
     this.totalBytes += entry.size;
     this.changes++;
@@ -586,9 +591,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     if (run?.get(e.tx.nonce) === e) run.delete(e.tx.nonce);
     if (run && run.size === 0) this.bySender.delete(e.senderKey);
     this.evictable.touch(e.senderKey);
-    const paying = this.byRecipient.get(e.recipientKey);
-    paying?.delete(e);
-    if (paying?.size === 0) this.byRecipient.delete(e.recipientKey);
+    this.byAddress.remove(e);
     ops.push({ type: 'del', key: key(Prefix.mempool, e.hash) });
     this.emit('tx:removed', e, reason);
   }

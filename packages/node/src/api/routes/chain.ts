@@ -7,7 +7,7 @@ import { BlockViews } from '../block-views.js';
 import { blockStats } from '../block-stats.js';
 import { DEEP_PAGE_ROWS, confirmedAddressTxs, directionOf, internalReceived } from '../address-txs.js';
 import { leadingWithin, newestWithin } from '../newest-within.js';
-import { ADDRESS_MAX_BYTES, pendingWithin } from '../address-view.js';
+import { ADDRESS_MAX_BYTES, pendingView, pendingWithin } from '../address-view.js';
 import type { ChainEntry } from '../../chain/entry.js';
 import type { ChargeRate } from '../rate-limit.js';
 
@@ -117,19 +117,12 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: Charg
     const { address } = parse(addressParam, req.params, 'address');
     const { page, limit, before } = parse(addressHistoryQuery, req.query, 'query');
     if ((page - 1) * limit > DEEP_PAGE_ROWS) await charge(req, reply, 'heavy');
-    // One synchronous view of account and mempool: a wallet that follows it is never told a used nonce.
-    const { account, pending, nextNonce } = mempool.accountView(address);
+    // Viewed and listed before the first await, so the account, nonce and pending list agree.
+    const view = pendingView(chain, mempool, address);
+    const { account, nextNonce } = view;
     const readAt = chain.height;
     const me = addressKey(address);
-    let pendingDelta = 0n;
-    let pendingIncoming = 0n;
-    for (const p of pending) {
-      const toMe = addressKey(p.tx.to) === me;
-      if (p.senderKey === me) pendingDelta -= p.tx.amount + p.tx.fee;
-      else if (toMe) pendingIncoming += p.tx.amount;
-      if (toMe) pendingDelta += p.tx.amount;
-    }
-    const shown = pendingWithin(pending, me, limit, (p) =>
+    const shown = pendingWithin(view, limit, (p) =>
       JSON.stringify({ ...txJson(p.tx, backend), direction: directionOf(p.tx, me, backend), confirmations: 0 } satisfies AddressTx),
     );
     const { items, next } = await confirmedAddressTxs(chain, address, before ?? (page - 1) * limit, limit);
@@ -154,12 +147,12 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: Charg
     const head = {
       address: formatAddress(address),
       balance: account.balance.toString(),
-      pendingBalance: (account.balance + pendingDelta).toString(),
+      pendingBalance: (account.balance + view.delta).toString(),
       nonce: account.nonce.toString(),
       nextNonce: nextNonce.toString(),
       height: readAt,
-      pendingCount: pending.length,
-      pendingIncoming: pendingIncoming.toString(),
+      pendingCount: view.count,
+      pendingIncoming: view.incoming.toString(),
       page,
       limit,
       truncated,

@@ -4,6 +4,7 @@ import type { ApiContext } from '../context.js';
 import { parse } from '../http-error.js';
 import { DEEP_PAGE_ROWS, confirmedAddressTxs, directionOf, internalReceived, type Direction } from '../address-txs.js';
 import type { ChargeRate } from '../rate-limit.js';
+import type { MempoolEntry } from '../../mempool/entry.js';
 
 /**
  * Wallet-facing read routes. They take addresses only: nothing here (or
@@ -24,20 +25,19 @@ export function walletRoutes(app: FastifyInstance, ctx: ApiContext, charge: Char
       return { type: 'transfer' as const, direction, counterparty, nonce: tx.nonce.toString(), fee: tx.fee.toString() };
     };
 
-    // Newest first: the mempool has no order in time, so the latest seen and highest nonce lead.
-    const pending = mempool
-      .pendingFor(address)
-      .sort((a, b) => b.time - a.time || (a.tx.nonce > b.tx.nonce ? -1 : a.tx.nonce < b.tx.nonce ? 1 : 0));
+    // Newest seen first, read from the mempool's index up to this page only.
+    const { sent, others } = mempool.addresses.summary(me);
+    const pendingCount = sent + others;
     // A cursor continues the confirmed history, so its pages hold no pending entries (the first page has them).
     const offset = (page - 1) * limit;
-    const shown = before ? [] : pending.slice(offset, offset + limit);
-    const pendingLeft = !before && offset + limit < pending.length;
+    const shown = before ? [] : pageOf(mempool.addresses.newest(me), offset, limit);
+    const pendingLeft = !before && offset + limit < pendingCount;
     const entries: HistoryEntry[] = [];
     for (const p of shown) {
       entries.push({ id: p.id, status: 'pending' as const, ...describe(p.tx), amount: p.tx.amount.toString(), blockHeight: null, blockHash: null, confirmations: 0, time: p.time });
     }
     const want = limit - entries.length;
-    const confirmed = await confirmedAddressTxs(chain, address, before ?? Math.max(0, offset - pending.length), want);
+    const confirmed = await confirmedAddressTxs(chain, address, before ?? Math.max(0, offset - pendingCount), want);
     for (const { tx, entry, internal } of confirmed.items) {
       const received = internalReceived(internal, me);
       entries.push({
@@ -58,10 +58,21 @@ export function walletRoutes(app: FastifyInstance, ctx: ApiContext, charge: Char
       address: formatAddress(address),
       page,
       limit,
-      pendingCount: pending.length,
+      pendingCount,
       hasMore: pendingLeft || confirmed.more,
       entries,
       next: next ? formatHistoryCursor(next) : null,
     } satisfies ApiResponse<'GET /api/address/:address/history'>;
   });
+}
+
+/** Entries `offset` to `offset + limit` of `items`, reading no further. */
+function pageOf(items: Iterable<MempoolEntry>, offset: number, limit: number): MempoolEntry[] {
+  const out: MempoolEntry[] = [];
+  let i = 0;
+  for (const e of items) {
+    if (i++ >= offset) out.push(e);
+    if (out.length === limit) break;
+  }
+  return out;
 }
