@@ -198,25 +198,20 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
   }
 
   /**
-   * An address as a wallet sees it: the confirmed account, the pending
-   * transactions still ahead of it and the next nonce to use, read in one
+   * An address as a sender sees it: the confirmed account, its own pending
+   * sends still ahead of it (in nonce order) and the next nonce to use, read in one
    * synchronous step so the three always agree. Between a block's state
-   * becoming readable and its transactions leaving the mempool, entries the
-   * confirmed nonces have passed are skipped.
+   * becoming readable and its transactions leaving the mempool, sends the
+   * confirmed nonce has passed are skipped. Payments to the address are left
+   * out: anyone can add those, so they would cost every caller a pass over
+   * what strangers sent (see api/address-view.ts for an address's whole view).
    */
-  accountView(address: Uint8Array): { account: Account; pending: MempoolEntry[]; nextNonce: bigint } {
-    const { chain } = this.o;
-    const account = chain.getAccountSync(address);
-    const nonces = new Map<string, bigint>([[addressKey(address), account.nonce]]);
-    const live = (e: MempoolEntry): boolean => {
-      let n = nonces.get(e.senderKey);
-      if (n === undefined) {
-        n = chain.getAccountSync(e.sender).nonce;
-        nonces.set(e.senderKey, n);
-      }
-      return e.tx.nonce >= n;
-    };
-    return { account, pending: this.pendingFor(address).filter(live), nextNonce: this.nextNonce(address, account.nonce) };
+  accountView(address: Uint8Array): { account: Account; sends: MempoolEntry[]; nextNonce: bigint } {
+    const account = this.o.chain.getAccountSync(address);
+    const sends = [...(this.bySender.get(addressKey(address))?.values() ?? [])]
+      .filter((e) => e.tx.nonce >= account.nonce)
+      .sort((a, b) => (a.tx.nonce < b.tx.nonce ? -1 : 1));
+    return { account, sends, nextNonce: this.nextNonce(address, account.nonce) };
   }
 
   /** Next nonce a sender should use, counting its pending transactions. */

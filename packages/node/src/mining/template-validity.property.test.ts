@@ -221,7 +221,7 @@ class Scenario {
 
   private async nonceFor(w: Wallet, mode: NonceMode): Promise<bigint> {
     const view = this.a.mempool.accountView(w.address);
-    const pending = view.pending.filter((e) => addressKey(e.sender) === addressKey(w.address));
+    const pending = view.sends;
     switch (mode) {
       case 'next':
         return view.nextNonce;
@@ -240,7 +240,7 @@ class Scenario {
   private spendable(w: Wallet, nonce: bigint, fee: bigint): bigint {
     const view = this.a.mempool.accountView(w.address);
     let left = view.account.balance - fee;
-    for (const e of view.pending) if (addressKey(e.sender) === addressKey(w.address) && e.tx.nonce < nonce) left -= e.tx.amount + e.tx.fee;
+    for (const e of view.sends) if (e.tx.nonce < nonce) left -= e.tx.amount + e.tx.fee;
     return left;
   }
 

@@ -145,7 +145,6 @@ describe('pool payouts across a restart', () => {
     const real = fx.mempool;
     const frozen: PayoutMempool = {
       accountView: (a) => real.accountView(a),
-      pendingFor: (a) => real.pendingFor(a),
       minFeeRate: () => real.minFeeRate(),
       add: async (tx) => {
         if (when === 'after-admission') await real.add(tx);
@@ -221,7 +220,6 @@ describe('a payout once sent keeps its nonce until the chain passes it', () => {
     let refuse = false;
     const mempool: PayoutMempool = {
       accountView: (a) => real.accountView(a),
-      pendingFor: (a) => real.pendingFor(a),
       minFeeRate: () => real.minFeeRate(),
       add: async (tx) => {
         if (refuse) throw new RuleError(code, 'test: refused on resend', 0);

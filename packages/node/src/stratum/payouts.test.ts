@@ -66,6 +66,24 @@ describe('pool payouts to many workers', () => {
     }
   });
 
+  it('pays workers while strangers have a batch of payments to the pool address pending: only its own sends count', async () => {
+    fx = await ChainFixture.create({ maxTxs: 10_000 });
+    const pool = W.minerA;
+    await fx.mine(3, { miner: pool });
+    const found = fx.chain.tip;
+    await fx.fundWallets();
+    for (let n = 0n; n < BigInt(PAYOUT_BATCH); n++) await fx.mempool.add(fx.tx(W.alice, pool, 1n, { nonce: n }));
+    const workers = [addressOf(1), addressOf(2), addressOf(3)];
+    const block: FoundBlock = { height: found.height, hash: found.id, reward: 3_000_000n, worker: 'w', time: 0, split: new Map(workers.map((a) => [a, 1_000_000n])) };
+    const source = new TypedEmitter<{ block: [FoundBlock] }>();
+    const payouts = payoutsOn(fx, source);
+    source.emit('block', block);
+    await payouts.stop();
+    expect(payouts.payouts.map((p) => [p.address, p.status])).toEqual(workers.map((a) => [a, 'sent']));
+    const view = fx.mempool.accountView(pool.address);
+    expect(view.sends.map((e) => e.tx.nonce)).toEqual([0n, 1n, 2n].map((n) => view.account.nonce + n));
+  });
+
   it('drops dust shares without signing anything, and prices the fee on the exact size of the payout sent', async () => {
     fx = await ChainFixture.create({ maxTxs: 10_000 });
     const pool = W.minerA;

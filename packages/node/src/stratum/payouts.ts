@@ -17,7 +17,7 @@ export interface FoundBlockSource {
 }
 
 /** What the payouts use of the mempool. */
-export type PayoutMempool = Pick<Mempool, 'add' | 'accountView' | 'pendingFor' | 'minFeeRate'>;
+export type PayoutMempool = Pick<Mempool, 'add' | 'accountView' | 'minFeeRate'>;
 
 /**
  * Payout transactions the pool keeps in the mempool at once: under the
@@ -201,8 +201,7 @@ export class PoolPayouts {
     if (this.unconfirmed.size === 0) return true;
     await this.settleMined();
     const view = this.o.mempool.accountView(parseAddress(this.o.address));
-    // By id: the pool's pending list also holds transfers paying it, whose nonces are other senders'.
-    const held = new Set(view.pending.map((e) => e.id));
+    const held = new Set(view.sends.map((e) => e.id));
     const kept = [...this.unconfirmed].filter(([n]) => n >= view.account.nonce).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [n, { tx, record }] of kept) {
       if (held.has(txId(tx))) continue;
@@ -264,10 +263,13 @@ export class PoolPayouts {
   private async pay(b: FoundBlock): Promise<void> {
     const { mempool, params, key, address } = this.o;
     const from = parseAddress(address);
-    let budget = Math.min(PAYOUT_BATCH - mempool.pendingFor(from).length, this.maxKept - this.unconfirmed.size);
+    // Account and pending sends read in one step: the next nonce is never one already used. Only the
+    // pool's own sends count against the batch: anyone can pay the pool's address, and 48 such
+    // payments pending held every payout back.
+    const view = mempool.accountView(from);
+    let budget = Math.min(PAYOUT_BATCH - view.sends.length, this.maxKept - this.unconfirmed.size);
     if (budget <= 0) return;
-    // Account and pending transactions read in one step: the next nonce is never one already used.
-    let nonce = mempool.accountView(from).nextNonce;
+    let nonce = view.nextNonce;
     let paid = 0;
     // A payout is a plain transfer, whose encoding has one fixed size: the fee is known before signing,
     // so dust is dropped without signing anything (a window can hold many thousands of addresses).
