@@ -12,8 +12,8 @@ export interface EvictionCandidate {
 
 /**
  * Per-IP and per-netgroup inbound limits, checked before any handshake. A netgroup at its cap gives
- * up a peer to a newcomer, but never one connected for less than `tenureMs`: so each of its slots
- * turns over at most once a minute, however many connections the group sends.
+ * up a peer to a newcomer at most once per `tenureMs`, and never one connected for less than that:
+ * however many connections the group sends, it turns over one slot a minute.
  */
 export const INBOUND = { perIp: 4, perGroup: 8, tenureMs: 60_000 } as const;
 

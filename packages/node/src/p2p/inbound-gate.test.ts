@@ -6,7 +6,7 @@ import { PeerState } from './peer-state.js';
 
 const NOW = 10_000_000;
 
-const gate = (peers: PeerState[] = [], hungUp: string[] = []): InboundGate =>
+const gate = (peers: PeerState[] = [], hungUp: string[] = [], clock = { now: NOW }): InboundGate =>
   new InboundGate({
     peers: { all: () => peers },
     bans: { isBannedIp: (ip) => ip === '198.51.100.66', isDiscouraged: () => false },
@@ -14,7 +14,7 @@ const gate = (peers: PeerState[] = [], hungUp: string[] = []): InboundGate =>
     secret: 'test',
     hangUp: (id) => void hungUp.push(id),
     log: createLogger('test', true),
-    now: () => NOW,
+    now: () => clock.now,
   });
 
 const inbound = (id: string, ip: string, connectedAt: number): PeerState => new PeerState(id, 'inbound', `/ip4/${ip}/tcp/9000`, connectedAt);
@@ -61,18 +61,45 @@ describe('InboundGate.admit', () => {
     const others = Array.from({ length: 20 }, (_, i) => inbound(`o${i}`, `198.${51 + i}.0.1`, NOW - 1_000));
     const peers = [...holders, ...others];
     const hungUp: string[] = [];
-    const g = gate(peers, hungUp);
+    const clock = { now: NOW };
+    const g = gate(peers, hungUp, clock);
     expect(g.admit('203.0.200.9', openOf(peers))).toBe(true);
     expect(hungUp).toEqual(['a8']);
     // a8 not gone yet, the newcomer in its handshake: a second newcomer gets no second eviction.
     expect(g.admit('203.0.200.10', openOf(peers, ['203.0.200.9']))).toBe(false);
     expect(hungUp).toEqual(['a8']);
 
-    // a8 gone, the newcomer in: the next one displaces an idle holder, never the newcomer within its tenure.
-    peers.splice(peers.indexOf(holders[7]!), 1, inbound('n1', '203.0.200.9', NOW - 5_000));
-    holders[6]!.lastBlockAt = NOW - 1_000;
+    // a8 gone, the newcomer in: within the minute the group gives up no second peer, however many
+    // sockets it opens (a burst of bare TCP connections hung up one settled peer each).
+    // (n1 is 5 s old a minute on.)
+    peers.splice(peers.indexOf(holders[7]!), 1, inbound('n1', '203.0.200.9', NOW + INBOUND.tenureMs - 5_000));
+    for (let i = 0; i < 5; i++) expect(g.admit(`203.0.201.${i}`, openOf(peers))).toBe(false);
+    expect(hungUp).toEqual(['a8']);
+
+    // A minute on, the next displaces an idle holder, never the newcomer within its tenure.
+    clock.now = NOW + INBOUND.tenureMs;
+    holders[6]!.lastBlockAt = clock.now - 1_000;
     expect(g.admit('203.0.200.10', openOf(peers))).toBe(true);
     expect(hungUp).toEqual(['a8', 'a6']);
+  });
+
+  it('never lets a discouraged address displace a peer, nor a newcomer while another of its group is in its handshake', () => {
+    const holders = Array.from({ length: 8 }, (_, i) => inbound(`a${i + 1}`, `203.0.113.${i + 1}`, NOW - 600_000 + i));
+    const hungUp: string[] = [];
+    const g = new InboundGate({
+      peers: { all: () => holders },
+      bans: { isBannedIp: () => false, isDiscouraged: (ip) => ip === '203.0.200.66' },
+      maxInbound: 64,
+      secret: 'test',
+      hangUp: (id) => void hungUp.push(id),
+      log: createLogger('test', true),
+      now: () => NOW,
+    });
+    expect(g.admit('203.0.200.66', openOf(holders))).toBe(false);
+    expect(g.admit('203.0.200.9', openOf(holders, ['203.0.200.8']))).toBe(false);
+    expect(hungUp).toEqual([]);
+    expect(g.admit('203.0.200.9', openOf(holders))).toBe(true);
+    expect(hungUp).toEqual(['a8']);
   });
 
   it('refuses a newcomer to a full netgroup while every peer of it is protected or within its tenure', () => {

@@ -23,6 +23,11 @@ export interface InboundGateDeps {
 export class InboundGate {
   /** Peers hung up to make room and maybe not yet gone: each makes room for one newcomer only. */
   private readonly leaving = new Set<string>();
+  /**
+   * When each netgroup last gave up a peer to a newcomer, for INBOUND.tenureMs: a group needs its
+   * cap of peers to be here, so at most maxInbound / perGroup groups are.
+   */
+  private readonly displacedAt = new Map<string, number>();
 
   constructor(private readonly d: InboundGateDeps) {}
 
@@ -50,12 +55,14 @@ export class InboundGate {
       return false;
     }
     const inbound = this.inbound();
-    if (this.d.bans.isDiscouraged(ip) && inbound.length >= this.d.maxInbound / 2) return false;
+    const discouraged = this.d.bans.isDiscouraged(ip);
+    if (discouraged && inbound.length >= this.d.maxInbound / 2) return false;
     const sameGroup = inbound.filter((p) => groupOf(p.address) === group);
     if (openInGroup < INBOUND.perGroup && sameGroup.length < INBOUND.perGroup) return true;
-    // Only a peer can give way: while handshakes under way (a newcomer that displaced one among them)
-    // fill the group, another newcomer would displace a peer for a socket that may never speak.
-    return sameGroup.length >= INBOUND.perGroup && this.displace(group, sameGroup);
+    // Only a peer can give way, and only to a newcomer alone in its wait: while a handshake under way
+    // (a newcomer that displaced one) is in the group, another would displace a peer for a socket that
+    // may never speak. A discouraged address never costs anyone a place (Core).
+    return !discouraged && sameGroup.length >= INBOUND.perGroup && openInGroup <= sameGroup.length && this.displace(group, sameGroup);
   }
 
   /** Inbound slots full: evict the least useful inbound peer (Core's rule); false when all are protected. */
@@ -72,17 +79,22 @@ export class InboundGate {
    * The newcomer's netgroup has its cap of peers: the newcomer takes the place of the group's least
    * useful one, chosen by Core's rules within the group, or peers idling in a group kept every other
    * host of it out for as long as they stayed. The victim is always of the newcomer's own group, so no
-   * group churns another's peers, and never one connected for less than INBOUND.tenureMs, which bounds
-   * how fast a flood from one group turns its slots over. Refused when every peer of it is spared.
+   * group churns another's peers, and never one connected for less than INBOUND.tenureMs. The choice
+   * is made before any handshake, on a bare TCP connection, so a group gives up at most one peer per
+   * INBOUND.tenureMs: without that, a burst of sockets from one /16 hung up its settled peers within
+   * milliseconds, one per socket. Refused when every peer of it is spared.
    */
   private displace(group: string, peers: PeerState[]): boolean {
     const now = (this.d.now ?? Date.now)();
+    for (const [g, at] of this.displacedAt) if (now - at >= INBOUND.tenureMs) this.displacedAt.delete(g);
+    if (this.displacedAt.has(group)) return false;
     const tenured = (c: EvictionCandidate) => now - c.connectedAt >= INBOUND.tenureMs;
     const victim = selectEviction(peers.map((p) => this.candidate(p)), () => 0, GROUP_PROTECTION, tenured);
     if (!victim) {
       this.d.log.debug('netgroup %s full and every peer of it spared, refusing a newcomer', group);
       return false;
     }
+    this.displacedAt.set(group, now);
     this.evict(victim, `netgroup ${group} full`);
     return true;
   }
