@@ -15,8 +15,8 @@ interface Slot {
   /** Of those payments, the ones another address sent, and their sum. */
   others: number;
   incoming: bigint;
-  /** The address's own pending sends, in admission order (at most the per-sender bound). */
-  sent: Set<MempoolEntry>;
+  /** The address's own pending sends, in admission order (at most the per-sender bound); made at its first. */
+  sent: Set<MempoolEntry> | undefined;
 }
 
 /** What an address's pending transactions add up to, without reading them. */
@@ -51,7 +51,8 @@ export class AddressIndex {
       to.others++;
       to.incoming += entry.tx.amount;
     }
-    this.slot(entry.senderKey).sent.add(entry);
+    const from = this.slot(entry.senderKey);
+    (from.sent ??= new Set()).add(entry);
   }
 
   remove(entry: MempoolEntry): void {
@@ -68,14 +69,14 @@ export class AddressIndex {
       to.incoming -= entry.tx.amount;
     }
     const from = this.slots.get(entry.senderKey)!;
-    from.sent.delete(entry);
+    from.sent?.delete(entry);
     this.dropIfEmpty(entry.recipientKey, to);
     this.dropIfEmpty(entry.senderKey, from);
   }
 
   summary(key: string): AddressSummary {
     const s = this.slots.get(key);
-    return { sent: s?.sent.size ?? 0, others: s?.others ?? 0, incoming: s?.incoming ?? 0n };
+    return { sent: s?.sent?.size ?? 0, others: s?.others ?? 0, incoming: s?.incoming ?? 0n };
   }
 
   /** The address's own pending sends, newest first. */
@@ -95,7 +96,7 @@ export class AddressIndex {
   *newest(key: string): Generator<MempoolEntry> {
     const s = this.slots.get(key);
     if (!s) return;
-    const own = [...s.sent].reverse();
+    const own = [...(s.sent ?? [])].reverse();
     let i = 0;
     // Its payments to itself are among its sends already.
     const skipSelf = (n: Node | undefined): Node | undefined => {
@@ -120,14 +121,14 @@ export class AddressIndex {
   private slot(key: string): Slot {
     let s = this.slots.get(key);
     if (!s) {
-      s = { head: undefined, tail: undefined, others: 0, incoming: 0n, sent: new Set() };
+      s = { head: undefined, tail: undefined, others: 0, incoming: 0n, sent: undefined };
       this.slots.set(key, s);
     }
     return s;
   }
 
   private dropIfEmpty(key: string, s: Slot): void {
-    if (!s.head && s.sent.size === 0) this.slots.delete(key);
+    if (!s.head && !s.sent?.size) this.slots.delete(key);
   }
 }
 

@@ -39,12 +39,13 @@ import type { PreparedSignatures, SignatureVerifier } from '../verify/signature-
 const DEFAULT_MAX_BYTES = 300 * 1024 * 1024;
 /**
  * Heap an entry holds beyond its encoding: the decoded transaction, its entry, hashes, indexes by id,
- * sender, address and eviction (measured ~2,350 bytes for a 147-byte transfer, and ~100 more since
- * the address index keeps a list node and a send-set slot per entry). The byte bound
+ * sender, address and eviction (measured ~2,350 bytes for a 147-byte transfer, and up to ~320 more
+ * since the address index keeps a list node per entry and a slot per sender: most with one sender
+ * per transaction, a flood's shape). The byte bound
  * counted encodings alone, so 50,000 transfers held ~117 MB it never saw; as Core's
  * DynamicMemoryUsage, it counts both.
  */
-export const ENTRY_OVERHEAD = 2_500;
+export const ENTRY_OVERHEAD = 2_700;
 /**
  * Bytes of disconnected blocks' transfers held to be offered back after a reorg (Core's
  * MAX_DISCONNECTED_TX_POOL_SIZE): past it, those of the blocks nearest the old tip go first, as
