@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { COIN, RuleError, encodeTx, hashToHex, txHash, type RejectCode, type TransferTx } from '@hackcoin/core';
+import { COIN, RuleError, addressKey, encodeTx, hashToHex, txHash, type RejectCode, type TransferTx } from '@hackcoin/core';
 import { Prefix, key } from '../store/keys.js';
 import { ChainFixture, W, type FixtureOptions } from '../test-support/chain-fixture.js';
 import { ENTRY_OVERHEAD, type RemovalReason } from './mempool.js';
@@ -282,6 +282,26 @@ describe('Mempool limits and selection', () => {
 });
 
 describe('Mempool and the chain', () => {
+  it('drops a pending transaction at a nonce the block used as the block connects, not after the admissions queued', async () => {
+    const fx = await funded();
+    const removed = removals(fx);
+    const pending = fx.tx(W.alice, W.dave, 1n * COIN, { nonce: 0n });
+    await fx.mempool.add(pending);
+    const dave = addressKey(W.dave.address);
+    expect(fx.mempool.addresses.summary(dave)).toEqual({ sent: 0, others: 1, incoming: 1n * COIN });
+    const conflict = fx.tx(W.alice, W.carol, 2n * COIN, { nonce: 0n });
+    const block = (await fx.branch()).next({ txs: [conflict] });
+    let atConnect: unknown;
+    const look = () => (atConnect ??= { held: fx.mempool.get(id(pending)) !== undefined, dave: fx.mempool.addresses.summary(dave) });
+    fx.chain.on('block:connected', look);
+    expect((await fx.chain.processBlock(block)).status).toBe('connected');
+    fx.chain.off('block:connected', look);
+    expect(atConnect).toEqual({ held: false, dave: { sent: 0, others: 0, incoming: 0n } });
+    expect(new Map(removed)).toEqual(new Map<string, RemovalReason>([[id(pending), 'invalid']]));
+    await fx.settle();
+    expect(await storedIds(fx)).toEqual(new Set());
+  });
+
   it('drops included transactions and those a block made invalid', async () => {
     const fx = await funded();
     const removed = removals(fx);

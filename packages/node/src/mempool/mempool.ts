@@ -644,10 +644,15 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
       if (e) {
         this.touched.add(e.senderKey);
         this.removeEntry(e, 'block', ops);
+        continue;
       }
-    }
-    for (const tx of block.txs) {
-      if (tx.kind === 'transfer') this.touched.add(addressKey(txSender(tx, this.o.backend)));
+      // Core's removeConflicts, at once: a pending transaction at a nonce the block used can never be
+      // mined. Left to the re-check queued behind every admission waiting, it stayed listed and
+      // counted in its recipient's pending figures, and held its place in its sender's run.
+      const senderKey = addressKey(txSender(tx, this.o.backend));
+      this.touched.add(senderKey);
+      const conflict = this.bySender.get(senderKey)?.get(tx.nonce);
+      if (conflict) this.removeEntry(conflict, 'invalid', ops);
     }
     // After the block's own batch (written behind): a crash between them must not lose both.
     if (ops.length > 0) {

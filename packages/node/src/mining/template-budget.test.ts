@@ -56,20 +56,23 @@ describe('block templates against calls that declare the block gas limit', () =>
     const fx = await ChainFixture.create({ params: { ...REGTEST, maxBlockTxs: 3 } });
     fixtures.push(fx);
     for (const miner of [W.alice, W.bob, W.carol]) await fx.mine(1, { miner });
-    const stale = fx.tx(W.alice, W.dave, 1n, { fee: 9_000n });
+    const first = fx.tx(W.alice, W.dave, 1n, { fee: 1_000n });
+    const stale = fx.tx(W.alice, W.dave, 1n, { fee: 9_000n, nonce: 1n });
     const second = fx.tx(W.bob, W.dave, 1n, { fee: 5_000n });
     const third = fx.tx(W.carol, W.dave, 1n, { fee: 3_000n });
-    for (const tx of [stale, second, third]) await fx.mempool.add(tx);
-    // A block confirms another transaction with alice's nonce 0. The miner builds its next template as
-    // soon as the tip moves, as this listener does, before the pool has re-checked alice: `stale` is
-    // still pending and no longer applies.
+    for (const tx of [first, stale, second, third]) await fx.mempool.add(tx);
+    // A block confirms another transaction with alice's nonce 0, spending all she has (the pool drops
+    // `first`, at that nonce, as the block connects). The miner builds its next template as soon as the
+    // tip moves, as this listener does, before the pool has re-checked alice: `stale`, her nonce 1, is
+    // still pending and no longer affordable.
     let building: ReturnType<typeof createTemplate> | undefined;
     let pendingThen = false;
     fx.chain.on('tip', () => {
       pendingThen = fx.mempool.entries().some((e) => e.tx === stale);
       building = createTemplate(fx.chain, fx.mempool, W.minerB.address, new Uint8Array(1));
     });
-    const conflict = (await fx.branch()).next({ miner: W.minerA, txs: [fx.tx(W.alice, W.carol, 2n, { fee: 1_000n })] });
+    const all = await fx.balance(W.alice);
+    const conflict = (await fx.branch()).next({ miner: W.minerA, txs: [fx.tx(W.alice, W.carol, all - 1_000n, { fee: 1_000n })] });
     expect((await fx.chain.processBlock(conflict)).status).toBe('connected');
     expect(pendingThen).toBe(true);
     const included = (await building!).txs.slice(1);
@@ -102,7 +105,8 @@ describe('block templates against calls that declare the block gas limit', () =>
     });
     // The pool's queue is busy (admitting a relayed batch, say), so its re-check of alice waits.
     void (fx.mempool as unknown as { queue: { run(f: () => Promise<void>): Promise<void> } }).queue.run(() => new Promise((r) => setTimeout(r, 300)));
-    // Another miner confirms a different transaction at alice's nonce 0: `later` is now her next nonce.
+    // Another miner confirms a different transaction at alice's nonce 0: `later` is now her next nonce (the
+    // pool drops `stale` as the block connects; were it still pending, assembly would leave it out and go on).
     const conflict = (await fx.branch()).next({ miner: W.minerA, txs: [fx.tx(W.alice, W.carol, 2n, { fee: 1_000n })] });
     expect((await fx.chain.processBlock(conflict)).status).toBe('connected');
     const included = (await building!).txs.slice(1);
