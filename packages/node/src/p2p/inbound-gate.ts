@@ -24,8 +24,9 @@ export class InboundGate {
   /** Peers hung up to make room and maybe not yet gone: each makes room for one newcomer only. */
   private readonly leaving = new Set<string>();
   /**
-   * When each netgroup last gave up a peer to a newcomer, for INBOUND.tenureMs: a group needs its
-   * cap of peers to be here, so at most maxInbound / perGroup groups are.
+   * When each netgroup last gave up a peer to a newcomer, kept INBOUND.tenureMs: only groups that held
+   * their cap of peers in the last minute are here, each giving up one peer, so it holds no more
+   * groups than peers were displaced in a minute (pruned as the next displacement is considered).
    */
   private readonly displacedAt = new Map<string, number>();
 
@@ -36,7 +37,7 @@ export class InboundGate {
    * `open` is every inbound connection open now by IP, handshakes under way included: counting only
    * peers in the table let 32 silent sockets from one netgroup hold every pending slot. Its keys are
    * folded to one text form here, as the IP is: a dual-stack listener reports an IPv4 host as
-   * ::ffff:a.b.c.d, and counted apart from a.b.c.d it had twice the per-IP limit.
+   * ::ffff:a.b.c.d, which must count as a.b.c.d.
    */
   admit(remoteIp: string, open: ReadonlyMap<string, number>): boolean {
     const ip = canonicalIp(remoteIp);
@@ -59,10 +60,9 @@ export class InboundGate {
     if (discouraged && inbound.length >= this.d.maxInbound / 2) return false;
     const sameGroup = inbound.filter((p) => groupOf(p.address) === group);
     if (openInGroup < INBOUND.perGroup && sameGroup.length < INBOUND.perGroup) return true;
-    // Only a peer can give way, and only to a newcomer alone in its wait: while a handshake under way
-    // (a newcomer that displaced one) is in the group, another would displace a peer for a socket that
-    // may never speak. A discouraged address never costs anyone a place (Core).
-    return !discouraged && sameGroup.length >= INBOUND.perGroup && openInGroup <= sameGroup.length && this.displace(group, sameGroup);
+    // Only a peer can give way (a group full of handshakes has none to give), and never to a
+    // discouraged address (Core).
+    return !discouraged && sameGroup.length >= INBOUND.perGroup && this.displace(group, sameGroup);
   }
 
   /** Inbound slots full: evict the least useful inbound peer (Core's rule); false when all are protected. */
