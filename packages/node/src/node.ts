@@ -20,6 +20,7 @@ import { observeApi } from './metrics/api-hook.js';
 import { MetricsServer } from './metrics/server.js';
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
+import { boundNote, urlHost } from './util/url-host.js';
 
 export const VERSION = '0.1.0';
 
@@ -176,7 +177,7 @@ export class FullNode {
   async listen(): Promise<string> {
     const url = await this.api.listen({ host: this.config.host, port: this.config.port });
     const port = (this.api.server.address() as { port: number }).port;
-    this.log.info(`HTTP API listening on http://${this.config.host}:${port}`);
+    this.log.info(`HTTP API listening on http://${urlHost(this.config.host)}:${port}${boundNote(this.config.host)}`);
     return url;
   }
 

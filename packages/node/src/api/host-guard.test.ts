@@ -24,6 +24,9 @@ describe('Host allow-list', () => {
     for (const bind of ['0.0.0.0', '::']) {
       for (const h of ['192.0.2.1:3001', '[2001:db8::1]:3001', '10.1.2.3']) expect(served(policy(bind), h), `${bind} ${h}`).toBe(true);
       expect(served(policy(bind), 'attacker.example:3001')).toBe(false);
+      // The unspecified addresses reach this machine but get no Sec-Fetch-* headers from browsers, so
+      // another site's page could loop on them unrecognised: never served.
+      for (const h of ['0.0.0.0:3001', '0.0.0.0', '[::]:3001', '[0:0:0:0:0:0:0:0]:3001', '0:3001']) expect(served(policy(bind), h), `${bind} ${h}`).toBe(false);
     }
   });
 

@@ -40,19 +40,26 @@ function canonical(host: string): string | null {
 const isIpLiteral = (name: string): boolean => isIP(name.startsWith('[') ? name.slice(1, -1) : name) !== 0;
 
 /**
+ * The unspecified addresses, which a browser may still dial (as this machine) but treats as an
+ * ordinary http site: it sends no Sec-Fetch-* headers there, so another site's page looping on
+ * http://0.0.0.0:3001/api/… went unrecognised and, arriving from loopback, unlimited.
+ */
+const UNSPECIFIED = new Set(['0.0.0.0', '[::]']);
+
+/**
  * Whether a Host name may be served: localhost, the loopback addresses, the bind address, the
  * configured names, and any IP literal when bound to every interface (an IP typed in the address
- * bar is not a name anyone can rebind).
+ * bar is not a name anyone can rebind), but never an unspecified address.
  */
 export function hostAllowed(policy: HostPolicy): (name: string) => boolean {
   if (policy.vhosts.includes('*')) return () => true;
   const names = new Set(['localhost', '127.0.0.1', '[::1]']);
   for (const h of [policy.bindHost, ...policy.vhosts]) {
     const c = canonical(h);
-    if (c !== null) names.add(c);
+    if (c !== null && !UNSPECIFIED.has(c)) names.add(c);
   }
   const anyIp = policy.bindHost === '0.0.0.0' || policy.bindHost === '::';
-  return (name) => names.has(name) || (anyIp && isIpLiteral(name));
+  return (name) => !UNSPECIFIED.has(name) && (names.has(name) || (anyIp && isIpLiteral(name)));
 }
 
 /**

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { HOST_REFUSED, hostHeaderAllowed, type HostPolicy } from '../api/host-guard.js';
 import type { Logger } from '../util/logger.js';
 import type { NodeMetrics } from './metrics.js';
+import { boundNote, urlHost } from '../util/url-host.js';
 
 /**
  * Serves GET /metrics on its own port, so the scrape endpoint can be bound
@@ -47,7 +48,7 @@ export class MetricsServer {
       this.server.listen(port, host, () => res());
     });
     const bound = (this.server.address() as { port: number }).port;
-    this.log.info(`metrics listening on http://${host}:${bound}/metrics`);
+    this.log.info(`metrics listening on http://${urlHost(host)}:${bound}/metrics${boundNote(host)}`);
     return bound;
   }
 
