@@ -30,10 +30,10 @@ export interface PendingView {
 /**
  * An address's account and pending transactions read in one synchronous step, so a wallet that
  * follows it is never told a used nonce. Counts and sums come from the mempool's index, not a pass
- * over the payments. A block's state is readable before its transactions leave the pool (and a
- * conflicting one stays until the pool re-checks its sender), so listed entries whose sender's
- * nonce is already past are skipped; the counts may include such payments from others for that
- * moment, which only a pass over them could tell.
+ * over the payments. A block removes the transactions it confirmed or conflicted with as it
+ * connects; listed entries whose sender's nonce is past are still skipped, should any remain. A
+ * payment a block left unaffordable is counted until the pool re-checks its sender, which only a
+ * pass over the payments could tell sooner.
  */
 export function pendingView(chain: Chain, mempool: Mempool, address: Uint8Array): PendingView {
   const account = chain.getAccountSync(address);

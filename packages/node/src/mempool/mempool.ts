@@ -41,9 +41,8 @@ const DEFAULT_MAX_BYTES = 300 * 1024 * 1024;
  * Heap an entry holds beyond its encoding: the decoded transaction, its entry, hashes, indexes by id,
  * sender, address and eviction (measured ~2,350 bytes for a 147-byte transfer, and up to ~320 more
  * since the address index keeps a list node per entry and a slot per sender: most with one sender
- * per transaction, a flood's shape). The byte bound
- * counted encodings alone, so 50,000 transfers held ~117 MB it never saw; as Core's
- * DynamicMemoryUsage, it counts both.
+ * per transaction, a flood's shape). The byte bound counted encodings alone, so 50,000 transfers
+ * held ~117 MB it never saw; as Core's DynamicMemoryUsage, it counts both.
  */
 export const ENTRY_OVERHEAD = 2_700;
 /**
@@ -191,6 +190,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     return this.byAddress;
   }
 
+  /** Every pending transaction from or to the address, by nonce: a pass over all of them (routes read `addresses`). */
   pendingFor(address: Uint8Array): MempoolEntry[] {
     const k = addressKey(address);
     const out = new Set<MempoolEntry>(this.bySender.get(k)?.values());
@@ -201,9 +201,9 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
   /**
    * An address as a sender sees it: the confirmed account, its own pending
    * sends still ahead of it (in nonce order) and the next nonce to use, read in one
-   * synchronous step so the three always agree. Between a block's state
-   * becoming readable and its transactions leaving the mempool, sends the
-   * confirmed nonce has passed are skipped. Payments to the address are left
+   * synchronous step so the three always agree. Sends the confirmed nonce
+   * has passed are skipped should any remain (a block removes those it
+   * confirmed or conflicted with as it connects). Payments to the address are left
    * out: anyone can add those, so they would cost every caller a pass over
    * what strangers sent (see api/address-view.ts for an address's whole view).
    */
