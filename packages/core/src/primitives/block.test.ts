@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { blockCoinbase, blockHash, blockSize, blockTxAt, blockTxsAt, computeMerkleRoot, decodeBlock, encodeBlock, type Block } from './block.js';
+import { blockCoinbase, blockHash, blockSize, blockTxAt, blockTxsAt, computeMerkleRoot, decodeBlock, encodeBlock, encodedTxCount, type Block } from './block.js';
 import { genesisBlock } from '../consensus/genesis.js';
 import { encodeHeader, headerHash } from './header.js';
 import { encodeTx, signTransfer, txHash, type CoinbaseTx } from './transaction.js';
@@ -74,6 +74,16 @@ describe('block encoding', () => {
     expect(() => decodeBlock(raw)).toThrow('too many transactions');
   });
 
+  it('counts an encoded block\'s transactions within the same bound as decoding it', () => {
+    expect(encodedTxCount(encodeBlock(block))).toBe(2);
+    const counted = (n: number) => encodedTxCount(new BufferWriter().bytes(encodeHeader(block.header)).varint(n).finish());
+    expect(counted(100_000)).toBe(100_000);
+    for (const n of [100_001, 0xffffffff, Number.MAX_SAFE_INTEGER]) {
+      expect(() => counted(n), String(n)).toThrow(DecodeError);
+      expect(() => counted(n), String(n)).toThrow('too many transactions');
+    }
+  });
+
   it('blockCoinbase returns the first tx only if it is a coinbase', () => {
     expect(blockCoinbase(block)).toBe(cb);
     expect(blockCoinbase({ ...block, txs: [t1] })).toBeUndefined();
@@ -118,5 +128,10 @@ describe('blockTxAt', () => {
   it('refuses a truncated block with a decode error, not a wrong transaction', () => {
     const raw = encodeBlock(block);
     expect(() => blockTxAt(raw.subarray(0, raw.length - 10), 1)).toThrow(DecodeError);
+  });
+
+  it('refuses a count decodeBlock refuses, even for a transaction the bytes hold', () => {
+    const raw = new BufferWriter().bytes(encodeHeader(block.header)).varint(100_001).bytes(encodeTx(block.txs[0]!)).finish();
+    expect(() => blockTxAt(raw, 0)).toThrow('too many transactions');
   });
 });

@@ -20,22 +20,32 @@ export function encodeBlock(block: Block): Uint8Array {
   return w.finish();
 }
 
+/** The count after a block's header, bounded in one place so that every reader of a block refuses the same ones. */
+function readTxCount(r: BufferReader): number {
+  const count = r.varint();
+  if (count > MAX_DECODE_TXS) throw new DecodeError('too many transactions');
+  return count;
+}
+
 export function decodeBlock(bytes: Uint8Array): Block {
   const r = new BufferReader(bytes);
   const header = readHeader(r);
-  const count = r.varint();
-  if (count > MAX_DECODE_TXS) throw new DecodeError('too many transactions');
+  const count = readTxCount(r);
   const txs: Transaction[] = [];
   for (let i = 0; i < count; i++) txs.push(readTx(r));
   r.done();
   return { header, txs };
 }
 
-/** How many transactions an encoded block holds, read from the count after its header: nothing else is decoded. */
+/**
+ * How many transactions an encoded block holds, read from the count after its header: nothing else
+ * is decoded. A count decodeBlock would refuse is refused here too, so a corrupt stored block is not
+ * listed with a count its own page cannot show.
+ */
 export function encodedTxCount(bytes: Uint8Array): number {
   const r = new BufferReader(bytes);
   r.bytes(HEADER_SIZE);
-  return r.varint();
+  return readTxCount(r);
 }
 
 /**
@@ -51,7 +61,7 @@ export function blockTxAt(bytes: Uint8Array, index: number): Transaction | undef
 export function blockTxsAt(bytes: Uint8Array, indexes: readonly number[]): (Transaction | undefined)[] {
   const r = new BufferReader(bytes);
   readHeader(r);
-  const count = r.varint();
+  const count = readTxCount(r);
   const out: (Transaction | undefined)[] = indexes.map(() => undefined);
   const wanted = indexes
     .map((index, at) => ({ index, at }))

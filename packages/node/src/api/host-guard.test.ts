@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { crossSiteApiCall, hostAllowed, hostName, originAllowed, type HostPolicy } from './host-guard.js';
+import Fastify from 'fastify';
+import { quietLogger } from '../test-support/chain-fixture.js';
+import { crossSiteApiCall, hostAllowed, hostName, installHostGuard, originAllowed, type HostPolicy } from './host-guard.js';
+import { installErrorHandler } from './request-guards.js';
 
 const policy = (bindHost: string, vhosts: string[] = [], wsOrigins: string[] = []): HostPolicy => ({ bindHost, vhosts, wsOrigins });
 const served = (p: HostPolicy, header: string): boolean => {
@@ -68,7 +71,7 @@ describe('WebSocket origins', () => {
 
   it("refuses API requests another site's page makes, but not the user's navigations, the node's own pages, listed origins or clients that send no Sec-Fetch-Site", () => {
     const crossSite = crossSiteApiCall(policy('127.0.0.1', [], ['https://wallet.example.com']));
-    const req = (url: string, headers: Record<string, string>) => ({ url, headers });
+    const req = (url: string, headers: Record<string, string>) => ({ method: 'GET', url, headers });
     expect(crossSite(req('/api/blockchain/full', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' }))).toBe(true);
     expect(crossSite(req('/api/mining/generate', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors', origin: 'http://evil.example' }))).toBe(true);
     // Another port of the same host (a dev server without the proxy) is another site's page too.
@@ -83,5 +86,30 @@ describe('WebSocket origins', () => {
     expect(crossSite(req('/wallet', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' }))).toBe(false);
     expect(crossSite(req('/api/node/info', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors', origin: 'https://wallet.example.com' }))).toBe(false);
     expect(crossSite(req('/api/node/info', {}))).toBe(false);
+  });
+
+  it("refuses a form another site's page submits, though the user's click sent it as a top-level navigation", async () => {
+    const followed = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'sec-fetch-user': '?1' };
+    const crossSite = crossSiteApiCall(policy('127.0.0.1'));
+    for (const method of ['GET', 'HEAD']) expect(crossSite({ method, url: '/api/node/info', headers: followed }), method).toBe(false);
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) {
+      expect(crossSite({ method, url: '/api/mining/generate', headers: followed }), method).toBe(true);
+    }
+
+    const app = Fastify();
+    try {
+      installErrorHandler(app, quietLogger());
+      installHostGuard(app, policy('127.0.0.1'));
+      app.get('/api/node/info', async () => ({}));
+      app.post('/api/mining/generate', async () => ({}));
+      const headers = { ...followed, host: '127.0.0.1:3001' };
+      const form = { ...headers, 'content-type': 'application/x-www-form-urlencoded' };
+      const posted = await app.inject({ method: 'POST', url: '/api/mining/generate', headers: form, payload: 'blocks=1' });
+      expect(posted.statusCode).toBe(403);
+      expect(posted.json().error).toBe('origin-not-allowed');
+      expect((await app.inject({ method: 'GET', url: '/api/node/info', headers })).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
   });
 });

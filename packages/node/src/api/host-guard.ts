@@ -107,13 +107,13 @@ export function originAllowed(policy: HostPolicy): (origin: string, host: string
 
 /**
  * Whether an API request was made by another site's page: a browser marks every request with
- * Sec-Fetch-Site, and only a link the user followed (a top-level navigation the user started) is theirs. Such a
- * page cannot read the answer, but the node still does the work, and from a browser on the
- * node's own machine it does so as loopback, exempt from rate limits: a page looping on
- * /api/blockchain/full had the node render megabytes a second for it. Requests from clients
+ * Sec-Fetch-Site, and only a link the user followed (a top-level navigation the user started, to
+ * read a page) is theirs. Such a page cannot read the answer, but the node still does the work,
+ * and from a browser on the node's own machine it does so as loopback, exempt from rate limits:
+ * a page looping on /api/blockchain/full had the node render megabytes a second for it. Requests from clients
  * that send no Sec-Fetch-Site (the CLI, scripts, older browsers) and from listed origins pass.
  */
-export function crossSiteApiCall(policy: HostPolicy): (req: Pick<FastifyRequest, 'url' | 'headers'>) => boolean {
+export function crossSiteApiCall(policy: HostPolicy): (req: Pick<FastifyRequest, 'method' | 'url' | 'headers'>) => boolean {
   const listed = listedOrigin(policy);
   return (req) => {
     if (!req.url.startsWith('/api/')) return false;
@@ -122,8 +122,11 @@ export function crossSiteApiCall(policy: HostPolicy): (req: Pick<FastifyRequest,
     // A link the user followed: a top-level document the user's own action opened. An iframe, or a
     // navigation a script starts, is a navigation too, and a page reloading hidden frames of
     // /api/blockchain/full had a node on the user's machine render for it at loopback's unlimited rate.
+    // Only to read a page: a form on another site posts as a navigation the user's click started, so
+    // a POST this way would be that site acting through the user's browser.
     const h = req.headers;
-    if (h['sec-fetch-mode'] === 'navigate' && h['sec-fetch-dest'] === 'document' && h['sec-fetch-user'] === '?1') return false;
+    const read = req.method === 'GET' || req.method === 'HEAD';
+    if (read && h['sec-fetch-mode'] === 'navigate' && h['sec-fetch-dest'] === 'document' && h['sec-fetch-user'] === '?1') return false;
     const origin = req.headers.origin;
     return origin === undefined || !listed(origin);
   };
