@@ -60,7 +60,7 @@ if (!hasChromium) {
             const req = indexedDB.open('hackcoin-headers', 1);
             req.onsuccess = () => {
               const get = req.result.transaction('headers').objectStore('headers').get('regtest');
-              get.onsuccess = () => resolve(Object.keys(get.result ?? {}).length);
+              get.onsuccess = () => resolve(get.result?.headers?.length ?? 0);
             };
           }),
       );

@@ -143,15 +143,38 @@ describe('HeaderChain', () => {
     for (const h of [1, 40, 80]) expect(chain.at(h)!.hash).toEqual(headerHash(c[h - 1]!));
   });
 
+  it('follows a heavier fork from its lowest header after a reorg to a shorter branch, and refuses one below it', () => {
+    const a = extend([GENESIS], new Array(MAX_HEADER_BATCH + 100).fill(params.targetSpacing));
+    const chain = HeaderChain.fromGenesis(params);
+    chain.submit(a.slice(0, MAX_HEADER_BATCH).map(encodeHeader), 1, NOW);
+    chain.submit(a.slice(MAX_HEADER_BATCH).map(encodeHeader), MAX_HEADER_BATCH + 1, NOW);
+    // Fast blocks from the deepest fork allowed outweigh a's 2,000 within 50: the tip drops from 2,100 to 150.
+    const b = extend([GENESIS, ...a.slice(0, 100)], new Array(50).fill(0), 1);
+    expect(chain.submit(b.map(encodeHeader), 101, NOW)).toBe(true);
+    expect(chain.height).toBe(150);
+    const trunk = [...a.slice(0, 100), ...b];
+    // The median time and retarget checks of a fork from the lowest header reach ten headers below it.
+    const low = chain.lowest;
+    expect(chain.at(low)!.hash).toEqual(headerHash(trunk[low - 1]!));
+    const c = extend([GENESIS, ...trunk.slice(0, low)], new Array(151 - low).fill(0), 2);
+    expect(chain.submit(c.map(encodeHeader), low + 1, NOW)).toBe(true);
+    expect(chain.tip.hash).toEqual(headerHash(c[c.length - 1]!));
+    expect(chain.height).toBe(151);
+    expect(chain.lowest).toBe(low);
+
+    const under = extend([GENESIS, ...trunk.slice(0, low - 1)], new Array(160 - low).fill(0), 3);
+    expect(expectReject(() => chain.submit(under.map(encodeHeader), low, NOW), 'bad-prevblk').detail).toMatch(/below the headers held/);
+    expect(chain.tip.hash).toEqual(headerHash(c[c.length - 1]!));
+  });
+
   it('holds only its recent window and still follows a fork as deep as the reorg limit', () => {
     const headers = extend([GENESIS], new Array(5_000).fill(30));
     const raw = headers.map(encodeHeader);
     const chain = HeaderChain.fromGenesis(params);
     for (let i = 0; i < raw.length; i += MAX_HEADER_BATCH) chain.submit(raw.slice(i, i + MAX_HEADER_BATCH), i + 1, NOW);
-    // The reorg limit plus the longest look-back (a retarget window and its parent) plus the fork point.
-    const capacity = MAX_HEADER_BATCH + params.retargetInterval + 2;
+    // Readable from the deepest fork point the reorg limit allows.
     expect(chain.height).toBe(5_000);
-    expect(chain.lowest).toBe(5_000 - capacity + 1);
+    expect(chain.lowest).toBe(5_000 - MAX_HEADER_BATCH);
     expect(chain.at(chain.lowest - 1)).toBeUndefined();
     expect(chain.at(chain.lowest)!.hash).toEqual(headerHash(headers[chain.lowest - 1]!));
     expect(chain.at(0)!.hash).toEqual(headerHash(GENESIS));
@@ -166,7 +189,63 @@ describe('HeaderChain', () => {
     expect(chain.height).toBe(5_001);
     expect(chain.at(deepest)!.hash).toEqual(headerHash(headers[deepest - 1]!));
     expect(chain.at(deepest + 1)!.hash).toEqual(headerHash(heavier[0]!));
-    expect(chain.lowest).toBe(5_001 - capacity + 1);
+    expect(chain.lowest).toBe(5_001 - MAX_HEADER_BATCH);
     expectReject(() => chain.submit(equal.map(encodeHeader), deepest, NOW), 'bad-prevblk');
+  });
+});
+
+describe('HeaderChain saved and restored', () => {
+  const headers = extend([GENESIS], new Array(3_000).fill(params.targetSpacing));
+  const synced = HeaderChain.fromGenesis(params);
+  for (let i = 0; i < headers.length; i += MAX_HEADER_BATCH) synced.submit(headers.slice(i, i + MAX_HEADER_BATCH).map(encodeHeader), i + 1, NOW);
+
+  it('resumes a slid window with its tip, work and readable headers, and follows the deepest fork as before', () => {
+    const saved = synced.saved();
+    // Bounded by the window: the reorg limit, its fork point and the look-back below it.
+    expect(saved.headers.length).toBe(MAX_HEADER_BATCH + Math.max(params.medianTimeSpan, params.retargetInterval + 1));
+    const chain = HeaderChain.fromGenesis(params);
+    expect(chain.restore(saved, NOW)).toBe(true);
+    expect([chain.height, chain.lowest, chain.tip.id, chain.tip.chainWork]).toEqual([3_000, synced.lowest, synced.tip.id, synced.tip.chainWork]);
+    expect(chain.at(chain.lowest)!.id).toBe(synced.at(synced.lowest)!.id);
+    expect(chain.at(chain.lowest - 1)).toBeUndefined();
+    // From the lowest header, whose checks read the whole look-back: two fast windows make it outweigh 2,000 blocks within 150.
+    const gaps = [...new Array(20).fill(0), ...new Array(130).fill(params.targetSpacing)];
+    const heavier = extend([GENESIS, ...headers.slice(0, chain.lowest)], gaps, 1);
+    expect(chain.submit(heavier.map(encodeHeader), chain.lowest + 1, NOW)).toBe(true);
+    expect(chain.tip.hash).toEqual(headerHash(heavier[heavier.length - 1]!));
+  });
+
+  it('checks a window that never slid from genesis, trusting nothing saved', () => {
+    const short = HeaderChain.fromGenesis(params);
+    short.submit(headers.slice(0, 30).map(encodeHeader), 1, NOW);
+    const saved = short.saved();
+    expect(saved.height).toBe(1);
+    const chain = HeaderChain.fromGenesis(params);
+    expect(chain.restore(saved, NOW)).toBe(true);
+    expect(chain.tip.id).toBe(short.tip.id);
+    // Even the first headers, which a slid window takes as saved, are checked against genesis.
+    const forged = [...saved.headers.slice(0, 4), encodeHeader(mine({ ...headers[4]!, time: GENESIS.time }))];
+    const fresh = HeaderChain.fromGenesis(params);
+    expectReject(() => fresh.restore({ ...saved, headers: forged }, NOW), 'time-too-old');
+    expect(fresh.height).toBe(0);
+  });
+
+  it('refuses a slid window with a bad header past its look-back, or one too short to hold what it keeps, leaving only genesis', () => {
+    const saved = synced.saved();
+    const lookBack = Math.max(params.medianTimeSpan, params.retargetInterval + 1);
+    const i = lookBack + 5;
+    const forged = [...saved.headers];
+    forged[i] = encodeHeader(mine({ ...headers[saved.height + i - 1]!, time: GENESIS.time }));
+    const chain = HeaderChain.fromGenesis(params);
+    expectReject(() => chain.restore({ ...saved, headers: forged }, NOW), 'time-too-old');
+    expect(chain.height).toBe(0);
+    const unlinked = [...saved.headers];
+    unlinked[1] = encodeHeader(mine({ ...headers[saved.height]!, prevHash: new Uint8Array(32).fill(7) }));
+    expectReject(() => chain.restore({ ...saved, headers: unlinked }, NOW), 'bad-prevblk');
+    expect(chain.height).toBe(0);
+    expect(chain.restore({ ...saved, headers: saved.headers.slice(0, -1) }, NOW)).toBe(false);
+    expect(chain.height).toBe(0);
+    // A client that keeps more than was saved syncs from genesis instead.
+    expect(HeaderChain.fromGenesis(params, MAX_HEADER_BATCH * 2).restore(saved, NOW)).toBe(false);
   });
 });

@@ -145,7 +145,7 @@ describe('LightClient', () => {
     expect(await deep.account(ALICE)).toMatchObject({ balance: 501n, height: 501, blockId: node.main[501]!.id });
     const shallow = new LightClient(node, params, 1);
     await shallow.sync();
-    expect(shallow.headers.lowest).toBe(3_000 - (MAX_HEADER_BATCH + params.retargetInterval + 2) + 1);
+    expect(shallow.headers.lowest).toBe(3_000 - MAX_HEADER_BATCH);
     expect(shallow.headers.at(shallow.headers.lowest - 1)).toBeUndefined();
   });
   it('follows an honest node to a heavier branch of the same height, found by backing off from an empty answer', async () => {
@@ -203,6 +203,39 @@ describe('LightClient', () => {
     await client.sync();
     expect(client.headers.tip.id).toBe(node.main[2_600]!.id);
     expect(await client.account(ALICE)).toMatchObject({ balance: 101n, height: 101, blockId: b[101]!.id });
+  });
+
+  it('after a reorg to a shorter branch, backs off no further than the headers held to find the next fork', async () => {
+    const node = new FakeNode(retargeting);
+    node.claimsWork = true;
+    const a = node.extend(node.main, Array.from({ length: MAX_HEADER_BATCH + 100 }, (_, i) => BigInt(i + 1)), retargeting.targetSpacing);
+    node.main = a;
+    const asked: number[] = [];
+    const watched: ProofSource = {
+      headers: (from) => {
+        asked.push(from);
+        return node.headers(from);
+      },
+      accountProof: (x, y) => node.accountProof(x, y),
+      storageProof: () => node.storageProof(),
+    };
+    const client = new LightClient(watched, retargeting, 1, () => NOW + 10_000_000);
+    await client.sync();
+    // Fast blocks from the deepest fork allowed outweigh 2,000 of a's: the tip drops to 150, the window keeps its lowest header.
+    const b = node.extend(a.slice(0, 101), Array.from({ length: 50 }, () => 5n), 0);
+    node.main = b;
+    await client.sync();
+    expect(client.headers.tip.id).toBe(b[150]!.id);
+    // A heavier branch forking at 110: backing off 64 from 151 would ask from 87, under the headers held.
+    const lowest = client.headers.lowest;
+    expect(lowest).toBeGreaterThan(87);
+    const c = node.extend(b.slice(0, 111), Array.from({ length: 41 }, () => 6n), 0);
+    node.main = c;
+    asked.length = 0;
+    await client.sync();
+    expect(asked).toEqual([151, 143, 135, 119, lowest + 1]);
+    expect(client.headers.tip.id).toBe(c[151]!.id);
+    expect(await client.account(ALICE)).toMatchObject({ balance: 6n, height: 151, blockId: c[151]!.id });
   });
 
   it('calls a node untrustworthy once backing off to the reorg limit finds no branch with the work it claims', async () => {

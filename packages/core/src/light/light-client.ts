@@ -87,9 +87,11 @@ export class LightClient {
    * or a batch that moves nothing while the node claims more work than ours
    * (its heavier branch is no higher than our tip, as after a two-block race
    * across a retarget), asks again from 8, 16, … up to 2,000 blocks further
-   * back, about ten requests at most. A branch must outweigh ours within the
-   * one batch that starts at its fork; a node whose claimed work no branch
-   * within that reach backs is untrustworthy.
+   * back, about ten requests at most, and never from below the headers held
+   * (HeaderChain.firstBranchHeight, higher than the reorg limit after a reorg
+   * to a shorter branch). A branch must outweigh ours within the one batch
+   * that starts at its fork; a node whose claimed work no branch within that
+   * reach backs is untrustworthy.
    */
   async sync(): Promise<void> {
     let claimed = 0n;
@@ -98,7 +100,8 @@ export class LightClient {
       if (requests === this.maxRequests) {
         throw new RetryLater(`header sync stopped after ${requests} requests at height ${this.headers.height}; the next sync continues from there`);
       }
-      const from = Math.max(1, this.headers.height + 1 - back);
+      const floor = this.headers.firstBranchHeight;
+      const from = Math.max(floor, this.headers.height + 1 - back);
       const res = await this.source.headers(from);
       claimed = res.chainWork;
       let moved = false;
@@ -115,12 +118,12 @@ export class LightClient {
         }
         // A reorg below our tip shows up as a first header that does not link: look further back.
         const unlinked = e.code === 'bad-prevblk' && e.detail.includes(`height ${from} `);
-        if (!unlinked || from === 1 || back >= MAX_HEADER_BATCH) throw new UntrustworthyNode(`node served invalid headers (${e.message})`);
+        if (!unlinked || from === floor) throw new UntrustworthyNode(`node served invalid headers (${e.message})`);
         back = deeper(back);
         continue;
       }
       // A heavier branch no higher than our tip links and adds no header there: look further back for its fork.
-      if (!moved && claimed > this.headers.tip.chainWork && from > 1 && back < MAX_HEADER_BATCH) {
+      if (!moved && claimed > this.headers.tip.chainWork && from > floor) {
         back = deeper(back);
         continue;
       }

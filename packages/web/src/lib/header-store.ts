@@ -1,7 +1,11 @@
+import type { SavedHeaders } from '@hackcoin/core';
+
 /**
- * Raw 80-byte headers the wallet already verified, kept in IndexedDB per
- * network so a reload re-checks them locally (cheap) instead of downloading
- * them again. They are never trusted as stored: HeaderChain checks them anew.
+ * The light client's header window (HeaderChain.saved), kept in IndexedDB per
+ * network so a reload takes it up (HeaderChain.restore) instead of syncing
+ * from genesis again. Bounded like the window: 80 bytes a header, about
+ * 160 KB at the default confirmations. Once the window has slid, its work and
+ * first few headers are taken as stored; every header after them is checked anew.
  */
 const DB_NAME = 'hackcoin-headers';
 const STORE = 'headers';
@@ -15,32 +19,37 @@ function open(): Promise<IDBDatabase> {
   });
 }
 
-/** Headers from height 1 up, for `network` (a gap ends the list). */
-export async function loadHeaders(network: string): Promise<Uint8Array[]> {
+/** The window saved for `network`, if any. */
+export async function loadHeaders(network: string): Promise<SavedHeaders | undefined> {
   const db = await open();
   try {
-    const all = await new Promise<Record<number, Uint8Array> | undefined>((resolve, reject) => {
+    const stored = await new Promise<unknown>((resolve, reject) => {
       const req = db.transaction(STORE, 'readonly').objectStore(STORE).get(network);
-      req.onsuccess = () => resolve(req.result as Record<number, Uint8Array> | undefined);
+      req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error ?? new Error('IndexedDB read failed'));
     });
-    const out: Uint8Array[] = [];
-    for (let h = 1; all?.[h] instanceof Uint8Array && all[h]!.length === 80; h++) out.push(all[h]!);
-    return out;
+    return asSavedHeaders(stored);
   } finally {
     db.close();
   }
 }
 
-/** Replaces the stored chain for `network` with `headers` (heights 1…n). */
-export async function saveHeaders(network: string, headers: readonly Uint8Array[]): Promise<void> {
+/** A stored value in SavedHeaders' shape; anything else (an older wallet's list keyed by height) is left for a sync from genesis to replace. */
+export function asSavedHeaders(stored: unknown): SavedHeaders | undefined {
+  if (typeof stored !== 'object' || stored === null) return undefined;
+  const { height, chainWork, headers } = stored as Partial<SavedHeaders>;
+  if (!Number.isSafeInteger(height) || height! < 1 || typeof chainWork !== 'bigint' || !Array.isArray(headers)) return undefined;
+  if (!headers.every((h) => h instanceof Uint8Array)) return undefined;
+  return { height: height!, chainWork, headers };
+}
+
+/** Replaces the window stored for `network`. */
+export async function saveHeaders(network: string, saved: SavedHeaders): Promise<void> {
   const db = await open();
   try {
-    const record: Record<number, Uint8Array> = {};
-    headers.forEach((h, i) => (record[i + 1] = h));
     await new Promise<void>((resolve, reject) => {
       const tx = db.transaction(STORE, 'readwrite');
-      tx.objectStore(STORE).put(record, network);
+      tx.objectStore(STORE).put(saved, network);
       tx.oncomplete = () => resolve();
       tx.onerror = () => reject(tx.error ?? new Error('IndexedDB write failed'));
     });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { HeaderChain, NETWORKS, encodeHeader, genesisBlock, hashMeetsTarget, headerHash, targetFromBits, type BlockHeader } from '@hackcoin/core';
-import { storableHeaders, verifyAccount, verifyStorage } from './verified-state';
+import { LightClient, NETWORKS, encodeHeader, genesisBlock, hashMeetsTarget, headerHash, targetFromBits, type BlockHeader, type ProofSource } from '@hackcoin/core';
+import { asSavedHeaders } from './header-store';
+import { verifyAccount, verifyStorage } from './verified-state';
 
 const params = NETWORKS.regtest;
 
@@ -18,22 +19,34 @@ function regtestHeaders(n: number): Uint8Array[] {
   return out;
 }
 
-describe('the headers the wallet caches', () => {
+describe('the headers the wallet stores', () => {
   const all = regtestHeaders(2_600);
   const now = genesisBlock(params).header.time + 10_000;
+  const node: ProofSource = {
+    headers: async (from) => ({ headers: all.slice(from - 1, from - 1 + 2_000), chainWork: 0n }),
+    accountProof: () => Promise.reject(new Error('not used')),
+    storageProof: () => Promise.reject(new Error('not used')),
+  };
 
-  it('are the whole chain from height 1 while the light client holds it all', () => {
-    const chain = HeaderChain.fromGenesis(params);
-    chain.submit(all.slice(0, 1_500), 1, now);
-    expect(storableHeaders(chain)).toEqual(all.slice(0, 1_500));
+  it('let a reload past the window carry on from its tip, asking the node for nothing before it', async () => {
+    const first = new LightClient(node, params, 6, () => now);
+    await first.sync();
+    expect(first.headers.lowest).toBeGreaterThan(1);
+    const stored = asSavedHeaders(first.headers.saved());
+    expect(stored!.headers.length).toBeLessThan(2_100);
+    const asked: number[] = [];
+    const reloaded = new LightClient({ ...node, headers: (from) => (asked.push(from), node.headers(from)) }, params, 6, () => now);
+    expect(reloaded.headers.restore(stored!, now)).toBe(true);
+    await reloaded.sync();
+    expect(asked).toEqual([2_601]);
+    expect([reloaded.headers.tip.id, reloaded.headers.tip.chainWork, reloaded.anchor.id]).toEqual([first.headers.tip.id, first.headers.tip.chainWork, first.anchor.id]);
   });
 
-  it('are none once the client keeps only its recent window, where reading from height 1 threw', () => {
-    const chain = HeaderChain.fromGenesis(params);
-    for (let i = 0; i < all.length; i += 2_000) chain.submit(all.slice(i, i + 2_000), i + 1, now);
-    expect(chain.height).toBe(2_600);
-    expect(chain.lowest).toBeGreaterThan(1);
-    expect(storableHeaders(chain)).toBeUndefined();
+  it('are not taken from an older wallet, which kept a list from height 1, nor from anything else', () => {
+    expect(asSavedHeaders({ 1: all[0], 2: all[1] })).toBeUndefined();
+    expect(asSavedHeaders({ height: 0, chainWork: 1n, headers: [] })).toBeUndefined();
+    expect(asSavedHeaders({ height: 5, chainWork: '1', headers: [] })).toBeUndefined();
+    expect(asSavedHeaders(undefined)).toBeUndefined();
   });
 });
 

@@ -1,4 +1,4 @@
-import { LightClient, NETWORKS, UntrustworthyNode, bytesToHex, encodeHeader, httpProofSource, parseAddress, type HeaderChain, type NetworkName, type VerifiedAccount } from '@hackcoin/core';
+import { LightClient, NETWORKS, UntrustworthyNode, bytesToHex, httpProofSource, parseAddress, type NetworkName, type VerifiedAccount } from '@hackcoin/core';
 import { coalescer } from './coalesce';
 import { loadHeaders, saveHeaders } from './header-store';
 import { NetworkChanged, pinNetwork } from './network-pin';
@@ -26,22 +26,20 @@ let queue: Promise<unknown> = Promise.resolve();
 function clientFor(network: NetworkName): { client: LightClient; restored: Promise<void> } {
   if (shared?.network === network) return shared;
   const client = new LightClient(httpProofSource(window.location.origin), NETWORKS[network], confirmationsFor(network));
-  // Stored headers are checked again like any others; a bad or stale cache is simply refetched.
+  // A window restore() refuses leaves the client at genesis, to sync from there.
   const restored = loadHeaders(network)
-    .then((raw) => {
-      for (let i = 0; i < raw.length; i += 2_000) client.headers.submit(raw.slice(i, i + 2_000), i + 1, Math.floor(Date.now() / 1000));
-    })
-    .catch(() => undefined);
+    .then((saved) => saved && client.headers.restore(saved, Math.floor(Date.now() / 1000)))
+    .then(() => undefined, () => undefined);
   shared = { network, client, restored };
   return shared;
 }
 
 /**
- * Syncs headers with the node (checked from genesis), then runs `read`
- * against the best header with N confirmations. Calls are serialised:
- * they share one header chain. Only the network this wallet was pinned to is
- * verified (NetworkChanged otherwise), and a node caught lying is flagged for
- * every card that shows its figures.
+ * Syncs headers with the node (checked from genesis, or on from the window
+ * saved on an earlier run), then runs `read` against the best header with N
+ * confirmations. Calls are serialised: they share one header chain. Only the
+ * network this wallet was pinned to is verified (NetworkChanged otherwise),
+ * and a node caught lying is flagged for every card that shows its figures.
  */
 function verified<T>(network: NetworkName, read: (client: LightClient) => Promise<T>): Promise<T> {
   const run = async (): Promise<T> => {
@@ -49,9 +47,12 @@ function verified<T>(network: NetworkName, read: (client: LightClient) => Promis
     const { client, restored } = clientFor(network);
     await restored;
     const before = client.headers.tip.id;
-    await client.sync();
-    const raw = client.headers.tip.id !== before ? storableHeaders(client.headers) : undefined;
-    if (raw) await saveHeaders(network, raw).catch(() => undefined);
+    try {
+      await client.sync();
+    } finally {
+      // A sync cut short (RetryLater) keeps the headers it checked: so does the store, or a reload would check them again.
+      if (client.headers.tip.id !== before) await saveHeaders(network, client.headers.saved()).catch(() => undefined);
+    }
     return read(client);
   };
   const next = queue.then(run, run);
@@ -60,22 +61,6 @@ function verified<T>(network: NetworkName, read: (client: LightClient) => Promis
     if (e instanceof NetworkChanged) flagNode('network', e.message);
   });
   return next;
-}
-
-/**
- * The headers from height 1 to the tip, for the cache, while the chain still holds them all;
- * undefined once it keeps only its recent window (HeaderChain.lowest > 1). The cache then keeps
- * the prefix it saved last, which a reload checks again and syncs on from.
- */
-export function storableHeaders(headers: Pick<HeaderChain, 'height' | 'lowest' | 'at'>): Uint8Array[] | undefined {
-  if (headers.lowest > 1) return undefined;
-  const raw: Uint8Array[] = [];
-  for (let h = 1; h <= headers.height; h++) {
-    const entry = headers.at(h);
-    if (!entry) return undefined;
-    raw.push(encodeHeader(entry.header));
-  }
-  return raw;
 }
 
 // One run in flight per (network, address) or slot, and one more after it: a burst of blocks costs two runs, and the queue stays bounded.
