@@ -33,6 +33,36 @@ interface Job {
 
 const RECONNECT_MS = 5_000;
 
+const HEX = /^(?:[0-9a-fA-F]{2})*$/;
+const HASH_HEX = /^[0-9a-fA-F]{64}$/;
+const U32_HEX = /^[0-9a-fA-F]{8}$/;
+/** Stratum allows up to 100 extranonce2 bytes; the counter rolled in it is 32 bits, so more only pads. */
+const MAX_EXTRANONCE2_BYTES = 100;
+const MAX_EXTRANONCE1_HEX = 64;
+const MAX_JOB_ID = 64;
+/** Far below any share a pool would ask for (regtest's is ~5e-10), and above where the target's arithmetic leaves doubles. */
+const MIN_DIFFICULTY = 2 ** -64;
+/** A merkle branch has one hash per level: 32 levels are over four billion transactions. */
+const MAX_BRANCH = 32;
+
+function isHex(v: unknown, maxLength = Infinity): v is string {
+  return typeof v === 'string' && v.length <= maxLength && HEX.test(v);
+}
+
+/**
+ * A mining.notify's fields, or null when any is not what the protocol says: the pool is a
+ * stranger too, and a malformed job taken up would throw later, when the threads ask for
+ * fresh work outside any handler.
+ */
+function parseNotify(params: unknown[]): Job | null {
+  const [id, prevhash, coinb1, coinb2, branch, version, nbits, ntime] = params;
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_JOB_ID) return null;
+  if (typeof prevhash !== 'string' || !HASH_HEX.test(prevhash) || !isHex(coinb1) || !isHex(coinb2)) return null;
+  if (!Array.isArray(branch) || branch.length > MAX_BRANCH || !branch.every((b) => typeof b === 'string' && HASH_HEX.test(b))) return null;
+  if (![version, nbits, ntime].every((v) => typeof v === 'string' && U32_HEX.test(v))) return null;
+  return { id, prevhash, coinb1, coinb2, branch: branch as string[], version: version as string, nbits: nbits as string, ntime: ntime as string };
+}
+
 /**
  * Stratum v1 client, so the node's own miner can mine for a remote pool
  * (`--pool stratum+tcp://host:3333 --worker 0xADDR.rig1`). It turns each
@@ -128,32 +158,48 @@ export class PoolClient extends TypedEmitter<PoolClientEvents> {
     while ((i = this.buf.indexOf('\n')) >= 0) {
       const line = this.buf.slice(0, i);
       this.buf = this.buf.slice(i + 1);
+      let msg: unknown;
       try {
-        this.onMessage(JSON.parse(line));
+        msg = JSON.parse(line);
       } catch {
         this.log.warn('pool sent malformed JSON; ignoring the line');
+        continue;
       }
+      if (typeof msg === 'object' && msg !== null) this.onMessage(msg);
     }
   }
 
-  private onMessage(msg: { id?: number | null; method?: string; params?: unknown[]; result?: unknown; error?: unknown }): void {
-    if (msg.method === 'mining.set_difficulty' && typeof msg.params?.[0] === 'number') {
-      this.difficulty = msg.params[0];
+  private onMessage(msg: { id?: unknown; method?: unknown; params?: unknown; result?: unknown; error?: unknown }): void {
+    if (msg.method === 'mining.set_difficulty') {
+      const d = Array.isArray(msg.params) ? msg.params[0] : undefined;
+      // JSON reads 1e999 as Infinity; zero or less has no target, and 5e-324's overflows.
+      if (typeof d === 'number' && d >= MIN_DIFFICULTY && Number.isFinite(d)) this.difficulty = d;
+      else this.log.warn('pool sent an invalid difficulty; keeping the last one');
       return;
     }
-    if (msg.method === 'mining.notify' && Array.isArray(msg.params)) {
-      const [id, prevhash, coinb1, coinb2, branch, version, nbits, ntime] = msg.params as [string, string, string, string, string[], string, string, string];
-      this.job = { id, prevhash, coinb1, coinb2, branch, version, nbits, ntime };
+    if (msg.method === 'mining.notify') {
+      const job = Array.isArray(msg.params) ? parseNotify(msg.params) : null;
+      if (!job) {
+        this.log.warn('pool sent a malformed job; ignoring it');
+        return;
+      }
+      this.job = job;
       const work = this.nextWork();
       if (work) this.emit('work', work);
       return;
     }
     if (msg.id === 1 && Array.isArray(msg.result)) {
-      this.extranonce1 = String(msg.result[1]);
-      this.extranonce2Size = Number(msg.result[2]);
+      const [, extranonce1, size] = msg.result as unknown[];
+      if (isHex(extranonce1, MAX_EXTRANONCE1_HEX) && Number.isInteger(size) && (size as number) >= 1 && (size as number) <= MAX_EXTRANONCE2_BYTES) {
+        this.extranonce1 = extranonce1;
+        this.extranonce2Size = size as number;
+      } else {
+        this.log.warn('pool answered subscribe with an invalid extranonce; reconnecting');
+        this.socket?.destroy();
+      }
       return;
     }
-    if (msg.id !== undefined && msg.id !== null && msg.id > 2) {
+    if (typeof msg.id === 'number' && msg.id > 2) {
       if (msg.result === true) {
         this.accepted++;
         this.emit('accepted');
