@@ -130,6 +130,35 @@ describe('address manager and inbound limits on distinct loopback IPs', () => {
     expect(peers.some((p) => p.address.includes('/ip4/127.0.0.21/'))).toBe(true);
   });
 
+  it('holds silent sockets to the bound on connections in their handshake, dropping the oldest for newcomers, and seats an honest peer meanwhile', async () => {
+    const node = await on('127.0.0.14', { MAX_OUTBOUND: '0' });
+    nodes.push(node);
+    const t = await target(node);
+    const port = Number(/\/tcp\/(\d+)/.exec(t.addr)![1]);
+    const open = new Set<Socket>();
+    const silent = (ip: string) =>
+      new Promise<void>((res) => {
+        const s = connect({ host: '127.0.0.14', port, localAddress: ip }, () => res());
+        sockets.push(s);
+        open.add(s);
+        s.on('error', () => res());
+        s.on('close', () => {
+          open.delete(s);
+          res();
+        });
+      });
+    // Each loopback address is a netgroup of its own: one more group of silent sockets than the bound holds.
+    const groups = INBOUND.pendingTotal / INBOUND.pendingPerGroup + 1;
+    for (let g = 0; g < groups; g++) await Promise.all(Array.from({ length: INBOUND.pendingPerGroup }, () => silent(`127.0.0.${30 + g}`)));
+    // Well within the 3 s the node gives a connection to start its handshake.
+    await waitFor(async () => open.size <= INBOUND.pendingTotal, 1_500, 'the oldest silent sockets dropped');
+    const honest = await client('127.0.0.23', t);
+    hosts.push(honest);
+    const peers = (await node.api('/api/network/peers')).peers as { id: string }[];
+    expect(peers.map((p) => p.id)).toContain(honest.peerId);
+    expect(open.size).toBeLessThanOrEqual(INBOUND.pendingTotal);
+  });
+
   it('keeps one connection per inbound peer: more under the same identity are dropped, so they cannot fill the slots unseen', async () => {
     const node = await on('127.0.0.13', { MAX_OUTBOUND: '0', MAX_INBOUND: '8' });
     nodes.push(node);

@@ -11,11 +11,13 @@ export interface EvictionCandidate {
 }
 
 /**
- * Per-IP and per-netgroup inbound limits, checked before any handshake. A netgroup at its cap gives
- * up a peer to a newcomer at most once per `tenureMs`, and never one connected for less than that:
+ * Inbound limits. `perIp` counts every open connection; `perGroup` counts peers past the status
+ * handshake, and `pendingPerGroup` and `pendingTotal` the connections not yet past it (a newcomer beyond
+ * them drops the oldest, so sockets that never finish cannot hold a netgroup shut). A netgroup at its cap
+ * gives up a peer to a newcomer at most once per `tenureMs`, and never one connected for less than that:
  * however many connections the group sends, it turns over one slot a minute.
  */
-export const INBOUND = { perIp: 4, perGroup: 8, tenureMs: 60_000 } as const;
+export const INBOUND = { perIp: 4, perGroup: 8, pendingPerGroup: 4, pendingTotal: 32, tenureMs: 60_000 } as const;
 
 /** How many peers each of Core's rules protects: by netgroup, latency, new transactions and new blocks. */
 export interface Protection {

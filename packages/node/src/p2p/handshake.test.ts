@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Handshake } from './handshake.js';
+import { Handshake, type HandshakeDeps } from './handshake.js';
 import type { Exchange } from './libp2p.js';
 import { encodeStatus, type StatusMessage } from './messages.js';
 import { LIMITS } from './protocol.js';
@@ -17,7 +17,7 @@ const status: StatusMessage = {
   listenAddrs: [],
 };
 
-function handshake(peers: FakePeers): Handshake {
+function handshake(peers: FakePeers, over: Partial<HandshakeDeps> = {}): Handshake {
   return new Handshake({
     wire: { penalise: () => undefined, request: async () => encodeStatus(status) } as unknown as Wire,
     protocol: '/hackcoin/regtest/status/1.0.0',
@@ -28,8 +28,10 @@ function handshake(peers: FakePeers): Handshake {
     chainId: 0,
     genesis: new Uint8Array(32),
     hangUp: () => undefined,
+    seat: () => true,
     onForeign: () => undefined,
     onStatus: () => undefined,
+    ...over,
   });
 }
 
@@ -64,5 +66,29 @@ describe('status exchange and the flood count', () => {
     expect(peers.offencesOf('it-told')).toEqual([]);
     expect(allowance(peers, 'it-told')).toBe(LIMITS.floodRequests - 100);
     expect(allowance(peers, 'we-asked')).toBeGreaterThan(LIMITS.floodRequests);
+  });
+
+  it('asks for a seat at a peer\'s first status only, and hangs up one refused before it counts as connected', async () => {
+    const peers = new FakePeers();
+    const p = peers.add('newcomer', { chainWork: 1n }, 'inbound');
+    p.status = undefined;
+    const asked: string[] = [];
+    const hungUp: string[] = [];
+    const connected: string[] = [];
+    let room = false;
+    const h = handshake(peers, {
+      seat: (q) => {
+        asked.push(q.peerId);
+        return room;
+      },
+      hangUp: (id) => void hungUp.push(id),
+      onStatus: (q, first) => void (first && connected.push(q.peerId)),
+    });
+    await h.serve(incoming('newcomer'));
+    expect({ asked, hungUp, connected, ready: p.ready }).toEqual({ asked: ['newcomer'], hungUp: ['newcomer'], connected: [], ready: false });
+    room = true;
+    await h.serve(incoming('newcomer'));
+    await h.serve(incoming('newcomer'));
+    expect({ asked, connected, ready: p.ready }).toEqual({ asked: ['newcomer', 'newcomer'], connected: ['newcomer'], ready: true });
   });
 });

@@ -19,6 +19,11 @@ export interface HandshakeDeps {
   chainId: number;
   genesis: Uint8Array;
   hangUp: (peerId: string) => void;
+  /**
+   * A peer's first status, before it counts as connected: whether it may stay. Inbound limits act
+   * here, once a newcomer has shown it speaks our protocol, not on its bare connection.
+   */
+  seat: (p: PeerState) => boolean;
   /** A peer on another network or chain: forget its address. */
   onForeign: (peerId: string) => void;
   /** A status accepted: `first` on the handshake, `prevBest` the best block it reported before. */
@@ -89,6 +94,10 @@ export class Handshake {
     const p = this.d.peers.get(peerId);
     if (!p) return false;
     const first = !p.ready;
+    if (first && !this.d.seat(p)) {
+      this.d.hangUp(peerId);
+      return false;
+    }
     const prevBest = p.bestId;
     p.status = s;
     p.statusAt = at;

@@ -2,7 +2,8 @@ import { sha256 } from '@hackcoin/core';
 import type { Logger } from '../util/logger.js';
 import type { BanList } from './ban-list.js';
 import { GROUP_PROTECTION, INBOUND, selectEviction, type EvictionCandidate } from './eviction.js';
-import { SHARED_LOOPBACK, canonicalIp, groupOf, ipOf, netgroup } from './netgroup.js';
+import type { InboundSocket } from './libp2p.js';
+import { SHARED_LOOPBACK, canonicalIp, canonicalIpOf, groupOf, ipOf, netgroup } from './netgroup.js';
 import type { PeerState } from './peer-state.js';
 import type { PeerTable } from './peer-set.js';
 import { short } from './peer-set.js';
@@ -19,7 +20,15 @@ export interface InboundGateDeps {
   now?: () => number;
 }
 
-/** Who may connect inbound: per-IP and per-netgroup limits, address bans, and eviction when full. */
+/** A connection's key from its multiaddr: a peer's address is its socket's with /p2p/<id> appended. */
+const socketKey = (address: string): string => address.split('/p2p/')[0]!;
+
+/**
+ * Who may connect inbound: per-IP and per-netgroup limits, address bans, and eviction when full.
+ * A connection is pending from its TCP accept until its status handshake, and only then is seated:
+ * the slots, and the displacements that free them, are for peers that have shown they speak our
+ * protocol, so a socket that never finishes neither holds a peer's slot nor costs a peer its own.
+ */
 export class InboundGate {
   /** Peers hung up to make room and maybe not yet gone: each makes room for one newcomer only. */
   private readonly leaving = new Set<string>();
@@ -29,49 +38,74 @@ export class InboundGate {
    * groups than peers were displaced in a minute (pruned as the next displacement is considered).
    */
   private readonly displacedAt = new Map<string, number>();
+  /** Connections admitted and not yet seated, oldest first: at most INBOUND.pendingTotal. */
+  private readonly pending = new Map<string, { group: string; socket: InboundSocket }>();
 
   constructor(private readonly d: InboundGateDeps) {}
 
   /**
-   * Before any handshake: refuse banned addresses, and more than the per-IP and per-netgroup limits.
-   * `open` is every inbound connection open now by IP, handshakes under way included: counting only
-   * peers in the table let 32 silent sockets from one netgroup hold every pending slot. Its keys are
-   * folded to one text form here, as the IP is: a dual-stack listener reports an IPv4 host as
-   * ::ffff:a.b.c.d, which must count as a.b.c.d.
+   * At TCP accept, before any handshake: refuse banned addresses, more than the per-IP limit, and a
+   * newcomer that could not be seated now (so it costs no handshake); make it room among the pending.
+   * `open` is every inbound connection open now by IP, pending ones included. Its keys are folded to
+   * one text form here, as the IP is: a dual-stack listener reports an IPv4 host as ::ffff:a.b.c.d,
+   * which must count as a.b.c.d.
    */
-  admit(remoteIp: string, open: ReadonlyMap<string, number>): boolean {
-    const ip = canonicalIp(remoteIp);
+  admit(socket: InboundSocket, open: ReadonlyMap<string, number>): boolean {
+    const ip = canonicalIp(socket.ip);
     if (this.d.bans.isBannedIp(ip)) return false;
     if (ip === SHARED_LOOPBACK) return true;
-    const group = netgroup(ip);
     let openFromIp = 0;
-    let openInGroup = 0;
-    for (const [key, n] of open) {
-      const other = canonicalIp(key);
-      if (other === ip) openFromIp += n;
-      if (other !== SHARED_LOOPBACK && netgroup(other) === group) openInGroup += n;
-    }
+    for (const [key, n] of open) if (canonicalIp(key) === ip) openFromIp += n;
     if (openFromIp >= INBOUND.perIp) {
       this.d.log.debug('refusing another inbound connection from %s (%d open)', ip, openFromIp);
       return false;
     }
-    const inbound = this.inbound();
-    const discouraged = this.d.bans.isDiscouraged(ip);
-    if (discouraged && inbound.length >= this.d.maxInbound / 2) return false;
-    const sameGroup = inbound.filter((p) => groupOf(p.address) === group);
-    if (openInGroup < INBOUND.perGroup && sameGroup.length < INBOUND.perGroup) return true;
-    // Only a peer can give way (a group full of handshakes has none to give), and never to a
-    // discouraged address (Core).
-    return !discouraged && sameGroup.length >= INBOUND.perGroup && this.displace(group, sameGroup);
+    const group = netgroup(ip);
+    if (!this.room(ip, group, false)) return false;
+    this.makePendingRoom(group);
+    this.pending.set(socketKey(socket.address), { group, socket });
+    return true;
   }
 
-  /** Inbound slots full: evict the least useful inbound peer (Core's rule); false when all are protected. */
-  makeRoom(): boolean {
-    const inbound = this.inbound();
-    if (inbound.length < this.d.maxInbound) return true;
-    const victim = selectEviction(inbound.map((p) => this.candidate(p)), (g) => this.rank(g));
-    if (!victim) return false;
-    this.evict(victim, 'inbound slots full');
+  /**
+   * An inbound peer's first status: it takes a slot, displacing a peer of its netgroup at the group's
+   * cap or evicting one when every slot is taken. False when it cannot (then it is to be hung up).
+   */
+  seat(p: PeerState): boolean {
+    const ip = canonicalIpOf(p.address);
+    const key = socketKey(p.address);
+    // Dropped for a newcomer, or closed, as its status arrived: it is going, and must displace nobody.
+    if (ip !== SHARED_LOOPBACK && this.pending.get(key)?.socket.closed !== false) return false;
+    if (!this.room(ip, groupOf(p.address), true)) return false;
+    this.pending.delete(key);
+    return true;
+  }
+
+  /** An inbound connection needing no seat (a peer we dialled, connecting back) is no longer pending. */
+  release(address: string): void {
+    this.pending.delete(socketKey(address));
+  }
+
+  /**
+   * Whether a newcomer fits among the seated peers: its netgroup under its cap or giving up a peer,
+   * and a slot free or one to evict. Only `act` (at the newcomer's seating) hangs anyone up.
+   */
+  private room(ip: string | undefined, group: string, act: boolean): boolean {
+    const seated = this.seated();
+    if (ip !== SHARED_LOOPBACK) {
+      const discouraged = ip !== undefined && this.d.bans.isDiscouraged(ip);
+      if (discouraged && seated.length >= this.d.maxInbound / 2) return false;
+      const sameGroup = seated.filter((p) => groupOf(p.address) === group);
+      // Never to a discouraged address (Core).
+      if (sameGroup.length >= INBOUND.perGroup) return !discouraged && this.displace(group, sameGroup, act);
+    }
+    if (seated.length < this.d.maxInbound) return true;
+    const victim = selectEviction(seated.map((p) => this.candidate(p)), (g) => this.rank(g));
+    if (!victim) {
+      this.d.log.debug('inbound slots full and every peer protected, refusing a newcomer');
+      return false;
+    }
+    if (act) this.evict(victim, 'inbound slots full');
     return true;
   }
 
@@ -79,12 +113,11 @@ export class InboundGate {
    * The newcomer's netgroup has its cap of peers: the newcomer takes the place of the group's least
    * useful one, chosen by Core's rules within the group, or peers idling in a group kept every other
    * host of it out for as long as they stayed. The victim is always of the newcomer's own group, so no
-   * group churns another's peers, and never one connected for less than INBOUND.tenureMs. The choice
-   * is made before any handshake, on a bare TCP connection, so a group gives up at most one peer per
-   * INBOUND.tenureMs: without that, a burst of sockets from one /16 hung up its settled peers within
-   * milliseconds, one per socket. Refused when every peer of it is spared.
+   * group churns another's peers, and never one connected for less than INBOUND.tenureMs. A group gives
+   * up at most one peer per INBOUND.tenureMs: a newcomer that completes its handshake and leaves costs
+   * the group a peer each time. Refused when every peer of it is spared.
    */
-  private displace(group: string, peers: PeerState[]): boolean {
+  private displace(group: string, peers: PeerState[], act: boolean): boolean {
     const now = (this.d.now ?? Date.now)();
     for (const [g, at] of this.displacedAt) if (now - at >= INBOUND.tenureMs) this.displacedAt.delete(g);
     if (this.displacedAt.has(group)) return false;
@@ -94,9 +127,37 @@ export class InboundGate {
       this.d.log.debug('netgroup %s full and every peer of it spared, refusing a newcomer', group);
       return false;
     }
-    this.displacedAt.set(group, now);
-    this.evict(victim, `netgroup ${group} full`);
+    if (act) {
+      this.displacedAt.set(group, now);
+      this.evict(victim, `netgroup ${group} full`);
+    }
     return true;
+  }
+
+  /**
+   * Room for one more pending connection of `group`: at the group's bound its oldest goes, at the total
+   * bound the oldest of the group with the most. Refusing instead let sockets reopened as they timed out
+   * hold a group (or, from a few groups, every pending slot) against every host that would finish.
+   */
+  private makePendingRoom(group: string): void {
+    const byGroup = new Map<string, string[]>();
+    for (const [key, e] of this.pending) {
+      if (e.socket.closed) this.pending.delete(key);
+      else byGroup.set(e.group, [...(byGroup.get(e.group) ?? []), key]);
+    }
+    const own = byGroup.get(group) ?? [];
+    let oldest: string | undefined;
+    if (own.length >= INBOUND.pendingPerGroup) oldest = own[0];
+    else if (this.pending.size >= INBOUND.pendingTotal) {
+      let most: string[] = [];
+      for (const keys of byGroup.values()) if (keys.length > most.length) most = keys;
+      oldest = most[0];
+    }
+    if (oldest === undefined) return;
+    const e = this.pending.get(oldest)!;
+    this.pending.delete(oldest);
+    this.d.log.debug('dropping %s, still in its handshake, for a newcomer', oldest);
+    e.socket.drop();
   }
 
   private evict(peerId: string, why: string): void {
@@ -105,12 +166,12 @@ export class InboundGate {
     this.d.hangUp(peerId);
   }
 
-  /** Inbound peers in the table, less those already evicted: their slots are spoken for. */
-  private inbound(): PeerState[] {
+  /** Inbound peers past the handshake, less those already evicted: their slots are spoken for. */
+  private seated(): PeerState[] {
     const all = this.d.peers.all();
     const present = new Set(all.map((p) => p.peerId));
     for (const id of this.leaving) if (!present.has(id)) this.leaving.delete(id);
-    return all.filter((p) => p.direction === 'inbound' && !this.leaving.has(p.peerId));
+    return all.filter((p) => p.direction === 'inbound' && p.ready && !this.leaving.has(p.peerId));
   }
 
   private candidate(p: PeerState): EvictionCandidate {

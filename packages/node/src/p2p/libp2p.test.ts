@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { yamux } from '@chainsafe/libp2p-yamux';
 import { multiaddr } from '@multiformats/multiaddr';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { FrameError, encodeFrame } from './frames.js';
-import { createHost, type Host } from './libp2p.js';
+import { createHost, type Host, type InboundSocket } from './libp2p.js';
 
 const stops: (() => Promise<void>)[] = [];
 
@@ -196,5 +197,34 @@ describe('libp2p host', () => {
     for (let i = 0; i < 100 && host.topicPeers('ours').length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(host.topicPeers('ours')).toEqual([peer.peerId]);
     expect(host.topicPeers('theirs')).toEqual([]);
+  });
+
+  it("drops an admitted inbound connection at the gate's word, silent or upgraded, and names it as the peer's address does", async () => {
+    const admitted: InboundSocket[] = [];
+    const host = await createHost({ listen: ['/ip4/127.0.0.1/tcp/0'], maxConnections: 8, maxGossipBytes: 1 << 20, isBanned: () => false, agent: 'test', admitInbound: (s) => admitted.push(s) > 0 });
+    stops.push(() => host.stop());
+    const until = async (ok: () => boolean) => {
+      for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
+    };
+    // A bare TCP socket that never starts Noise: dropped well before the 3 s upgrade timeout.
+    const silent = connect({ host: '127.0.0.1', port: Number(/\/tcp\/(\d+)/.exec(host.addrs()[0]!)![1]) });
+    const ended = new Promise<number>((r) => silent.on('close', () => r(Date.now())));
+    silent.on('error', () => undefined);
+    await until(() => admitted.length === 1);
+    expect(admitted[0]!.address).toBe(`/ip4/127.0.0.1/tcp/${silent.localPort}`);
+    const dropped = Date.now();
+    admitted[0]!.drop();
+    expect((await ended) - dropped).toBeLessThan(1_000);
+    await until(() => admitted[0]!.closed);
+    expect(admitted[0]!.closed).toBe(true);
+
+    const client = await bareClient();
+    await client.dial(multiaddr(host.addrs()[0]!));
+    await until(() => host.connections().length === 1);
+    expect(host.connections()[0]!.address).toBe(`${admitted[1]!.address}/p2p/${client.peerId}`);
+    admitted[1]!.drop();
+    await until(() => !host.isConnected(client.peerId.toString()) && client.getConnections().length === 0);
+    expect(host.isConnected(client.peerId.toString())).toBe(false);
+    expect(client.getConnections()).toHaveLength(0);
   });
 });

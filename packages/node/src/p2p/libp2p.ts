@@ -34,6 +34,17 @@ export interface ConnInfo {
   rttMs?: number;
 }
 
+/** An inbound TCP connection as the inbound gate sees it, from its accept until it closes. */
+export interface InboundSocket {
+  /** The remote IP as the listener reports it. */
+  ip: string;
+  /** The remote multiaddr (IP and port): ConnInfo.address of the same connection, less its /p2p/ part. */
+  address: string;
+  readonly closed: boolean;
+  /** Closes it, whatever stage its handshakes are at: a gate that can only refuse newcomers is held shut by whoever came first. */
+  drop(): void;
+}
+
 export interface HostOptions {
   /** Protobuf-encoded private key; a fresh Ed25519 key when absent. */
   privateKey?: Uint8Array;
@@ -44,10 +55,10 @@ export interface HostOptions {
   isBanned: (peerId: string) => boolean;
   /**
    * Called for every inbound TCP connection before any handshake, with the
-   * remote IP and the inbound connections open now by IP (handshakes included).
-   * False refuses it at once (per-IP and per-netgroup limits, address bans).
+   * inbound connections open now by IP (handshakes included). False refuses it
+   * at once (per-IP and per-netgroup limits, address bans).
    */
-  admitInbound?: (ip: string, openByIp: ReadonlyMap<string, number>) => boolean;
+  admitInbound?: (socket: InboundSocket, openByIp: ReadonlyMap<string, number>) => boolean;
   /** Source address for outgoing dials, so a node bound to 127.0.0.5 is seen as 127.0.0.5. */
   localAddress?: string;
   agent: string;
@@ -268,11 +279,13 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   const openInbound = new Map<string, number>();
   const admit = (maConn: MultiaddrConnection): boolean => {
     const ip = maConn.remoteAddr.getComponents().find((c) => c.name === 'ip4' || c.name === 'ip6')?.value ?? maConn.remoteAddr.toString();
-    if (opts.admitInbound && !opts.admitInbound(ip, openInbound)) return false;
+    const socket = { ip, address: maConn.remoteAddr.toString(), closed: false, drop: () => maConn.abort(new Error('dropped by the inbound gate')) };
+    if (opts.admitInbound && !opts.admitInbound(socket, openInbound)) return false;
     openInbound.set(ip, (openInbound.get(ip) ?? 0) + 1);
     maConn.addEventListener(
       'close',
       () => {
+        socket.closed = true;
         const n = (openInbound.get(ip) ?? 1) - 1;
         if (n <= 0) openInbound.delete(ip);
         else openInbound.set(ip, n);

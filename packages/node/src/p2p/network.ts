@@ -9,6 +9,7 @@ import { createHost, type ConnInfo, type Host } from './libp2p.js';
 import type { ProtocolTraffic } from './traffic.js';
 import { AddrMan } from './addrman.js';
 import { chooseAnchors, loadAnchors, saveAnchors } from './anchors.js';
+import { INBOUND } from './eviction.js';
 import { InboundGate } from './inbound-gate.js';
 import { canonicalIp, canonicalIpOf, ipOf } from './netgroup.js';
 import { TipAnnouncer } from './announcer.js';
@@ -152,11 +153,12 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     this.host = await createHost({
       privateKey: key,
       listen: [`${ip}/tcp/${this.o.port}`],
-      maxConnections: this.o.maxInbound + this.o.maxOutbound + 8,
+      // Connections still in their handshake are outside the inbound slots, so beyond them too.
+      maxConnections: this.o.maxInbound + this.o.maxOutbound + INBOUND.pendingTotal + 8,
       maxGossipBytes: this.o.params.maxBlockSize,
       topics: [this.ids.blocks, this.ids.txs, this.ids.cmpctBlocks],
       isBanned: (id) => this.banList.isBanned(id),
-      admitInbound: (ip, open) => !this.stopped && this.gate.admit(ip, open),
+      admitInbound: (socket, open) => !this.stopped && this.gate.admit(socket, open),
       // A node on its own loopback address (simulations, tests) dials from it too, so peers see distinct IPs.
       localAddress: /^127\.\d+\.\d+\.\d+$/.test(this.o.host) && this.o.host !== '127.0.0.1' ? this.o.host : undefined,
       agent: this.o.agent,
@@ -179,6 +181,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
       chainId: this.o.params.chainId,
       genesis: chain.genesis.hash,
       hangUp: (id) => void this.host.hangUp(id),
+      seat: (p) => p.direction === 'outbound' || this.gate.seat(p),
       onForeign: (id) => this.book.remove(id),
       onStatus: (p, first, prevBest) => this.onStatus(p, first, prevBest),
     });
@@ -392,13 +395,11 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
       // further connections under one identity never met the gate, and libp2p's own cap on
       // connections then refused honest newcomers while eviction saw free slots.
       // One each way stays (a simultaneous dial makes that pair), whichever came first.
+      if (c.direction !== 'inbound') return;
       const inboundAlready = this.host.connections().some((o) => o.peerId === c.peerId && o.direction === 'inbound' && o.id !== c.id);
-      if (c.direction === 'inbound' && inboundAlready) this.host.closeConnection(c.peerId, c.id);
-      return;
-    }
-    if (c.direction === 'inbound' && !this.gate.makeRoom()) {
-      this.o.log.debug('inbound slots full and every peer protected, refusing %s', short(c.peerId));
-      void this.host.hangUp(c.peerId);
+      if (inboundAlready) this.host.closeConnection(c.peerId, c.id);
+      // A peer we dialled, connecting back: it takes no inbound slot, so there is no newcomer here to seat.
+      else this.gate.release(c.address);
       return;
     }
     const p = new PeerState(c.peerId, c.direction, c.address, Date.now());
