@@ -6,6 +6,23 @@ const typedConstant = { at: 1, entries: 1, keys: 1, values: 1, subarray: 1, cons
 const typedNumeric = { __proto__: null, copyWithin: [0, 3], fill: [0, 3], slice: [0, 2], with: [0, 2], set: [1, 2],
   includes: [1, 2], indexOf: [1, 2], lastIndexOf: [1, 2] };
 const typedSearches = { __proto__: null, includes: 1, indexOf: 1, lastIndexOf: 1 };
+/* Buffers resized or transferred so far, by any contract code (see sortComparing). */
+let bufferMoves = 0;
+/* sort's comparator, failing the sort if the call resized or transferred any buffer. The pinned QuickJS
+   sorts indexes, then permutes the elements through a copy of the array's length at the end: a
+   comparator that shrank the buffer made it copy from past that copy, writing heap bytes into the array,
+   and those hold atom hashes salted per process (wasm-hash-patch.ts), so every node stored different
+   values. A comparator that throws leaves the array as it was (the native permutes nothing then). */
+function sortComparing(compare) {
+  const paid = comparing(compare);
+  if (typeof paid !== 'function') return paid;
+  return function (x, y) {
+    const moves = bufferMoves;
+    const r = paid(x, y);
+    if (bufferMoves !== moves) fail(TypeErrorCtor, 'a buffer was resized or transferred during a typed array sort');
+    return r;
+  };
+}
 /* An array-like's elements read once, in order, into an array of the prelude's own. */
 function copyElements(src) {
   const length = src.length;
@@ -40,7 +57,7 @@ for (const name of getOwnPropertyNames(TypedArrayProto)) {
     if (name === 'set') n += typedSetSource(arguments);
     if (name === 'sort' || name === 'toSorted') {
       n = n * ceil(log2(n + 2)) * 4;
-      if (arguments.length > 0) arguments[0] = comparing(arguments[0]);
+      if (arguments.length > 0) arguments[0] = name === 'sort' ? sortComparing(arguments[0]) : comparing(arguments[0]);
     }
     chargeTyped(n);
     if (name === 'join' || name === 'toString' || name === 'toLocaleString') charge(elementsDtoaCost(this, typedLength(this)));
@@ -152,6 +169,7 @@ for (const name of ['slice', 'resize', 'transfer', 'transferToFixedLength']) {
     const n = apply(abByteLength, this, []);
     numericArguments(arguments, name === 'slice' ? 2 : 1);
     if (name === 'slice') { chargeChars(n); return apply(original, this, arguments); }
+    bufferMoves++;
     const given = arguments[0];
     const args = given === undefined ? [] : [NumberCtor(given)];
     const requested = given === undefined ? (name === 'resize' ? 0 : n) : args[0];
