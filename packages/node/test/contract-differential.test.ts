@@ -7,13 +7,15 @@ const run = promisify(execFile);
 const NODE_DIR = fileURLToPath(new URL('..', import.meta.url));
 const SEQUENCE = fileURLToPath(new URL('./contract-differential/sequence.ts', import.meta.url));
 const HOST_FAULT = fileURLToPath(new URL('./contract-differential/host-fault.ts', import.meta.url));
+const SALTED_HEAP = fileURLToPath(new URL('./contract-differential/salted-heap.ts', import.meta.url));
 /** CONTRACT_DIFF_SEEDS=1,2,3,… and CONTRACT_DIFF_BLOCKS=N make a longer run. */
 const SEEDS = (process.env.CONTRACT_DIFF_SEEDS ?? '11,23').split(',').map(Number);
 const BLOCKS = Number(process.env.CONTRACT_DIFF_BLOCKS ?? 14);
 
-async function script(stackKb: number, path: string, args: string[] = []): Promise<string> {
+async function script(stackKb: number, path: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const { stdout } = await run(process.execPath, [`--stack-size=${stackKb}`, '--import', 'tsx', path, ...args], {
     cwd: NODE_DIR,
+    env,
     maxBuffer: 64 * 1024 * 1024,
   });
   return stdout;
@@ -49,5 +51,15 @@ describe('contract execution does not depend on the host stack or JIT state (sep
     // node reached no verdict (before HostFaults the caller caught "Maximum call stack size exceeded"). Every bind
     // now binds a metering function, so the recursion is QuickJS's and the verdict no longer depends on the host.
     for (const out of smaller) expect(out).toBe(reference);
+  }, 120_000);
+
+  it('calls that once read heap bytes salted per process agree under two hash keys', async () => {
+    const [a, b] = await Promise.all(
+      ['11'.repeat(20), '22'.repeat(20)].map((key) => script(2000, SALTED_HEAP, [], { ...process.env, HACKCOIN_QUICKJS_HASH_KEY: key })),
+    );
+    expect(b).toBe(a);
+    const sort = JSON.parse(a!.split('\n')[0]!) as { status: string; storage: Record<string, string> };
+    // Storage holds JSON.
+    expect([sort.status, sort.storage.error]).toEqual(['success', '"TypeError: a buffer was resized or transferred during a typed array sort"']);
   }, 120_000);
 });
