@@ -98,6 +98,7 @@ export class FullNode {
           maxConnectionsPerIp: config.stratumMaxPerIp,
           maxConnections: config.stratumMaxConnections,
           payoutConfirmations: config.poolPayoutConfirmations,
+          payoutThreshold: config.poolPayoutThreshold,
           minFeeRate: config.minFeeRate,
           db,
         });

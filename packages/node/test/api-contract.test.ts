@@ -124,6 +124,9 @@ describe('every API answer of a real node matches core API_ROUTES', () => {
     await call(a, 'POST /api/mining/start', '/api/mining/start', { address: other.addr, threads: 1, intensity: 'low' });
     await call(a, 'POST /api/mining/stop', '/api/mining/stop');
     await call(a, 'GET /api/pool/stats', '/api/pool/stats');
+    await call(a, 'GET /api/pool/blocks', '/api/pool/blocks');
+    await call(a, 'GET /api/pool/payouts', '/api/pool/payouts?limit=5');
+    await call(a, 'GET /api/pool/balances/:address', `/api/pool/balances/${other.addr}`);
 
     // The network: b joins a, is banned, unbanned, and syncs.
     const connected = await call(b, 'POST /api/network/connect', '/api/network/connect', { address: a.url });

@@ -124,6 +124,9 @@ describe('Stratum v1 pool', () => {
     expect(BigInt(split[alice] ?? '0')).toBeGreaterThan(0n);
     const payout = stats.payouts.find((p: any) => p.address === bob && p.blockHash === last.hash);
     expect(BigInt(payout.amount) + BigInt(payout.fee)).toBe(BigInt(split[bob]!));
+    // The pages, newest first, hold what the summary lists.
+    expect((await node.api('/api/pool/payouts?limit=100')).payouts).toContainEqual(payout);
+    expect((await node.api('/api/pool/blocks?limit=100')).blocks).toContainEqual(last);
     // The payout confirms in the next block and lands in Bob's balance.
     await node.api('/api/mining/generate', { body: { count: 1, address: newAddress() } });
     const tx = await node.api(`/api/tx/${payout.txid}`);

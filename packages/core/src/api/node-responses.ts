@@ -93,6 +93,32 @@ export const generatedSchema = z.object({ blocks: z.array(hashJson), height });
 /** How the pool answered shares: accepted, or rejected as stale (21), duplicate (22), low difficulty (23) or invalid. */
 export const shareCountsSchema = z.object({ accepted: count, stale: count, duplicate: count, lowDifficulty: count, invalid: count });
 
+/**
+ * A payout record: a balance sent (`blockHeight`/`blockHash` name the found block whose share the
+ * balance last took), the pool's own share of a block, or a found block orphaned (`address` empty).
+ */
+export const poolPayoutSchema = z.object({
+  blockHeight: height,
+  blockHash: hashJson,
+  address: z.union([addressJson, z.literal('')]),
+  amount: amountJson,
+  fee: amountJson,
+  txid: hashJson.nullable(),
+  status: z.enum(['sent', 'failed', 'orphaned']),
+  error: z.string().optional(),
+});
+
+/** A block the pool found: `split` lists the 16 largest shares of its reward, `payees` counts them all. */
+export const poolBlockSchema = z.object({
+  height,
+  hash: hashJson,
+  reward: amountJson,
+  worker: z.string(),
+  time: isoTime,
+  split: z.record(z.string(), amountJson),
+  payees: count,
+});
+
 /** GET /api/pool/stats (404 when the node serves no pool). */
 export const poolStatsSchema = z.object({
   port: z.number().int(),
@@ -135,22 +161,26 @@ export const poolStatsSchema = z.object({
       lastShare: isoTime.nullable(),
     }),
   ),
-  blocksFound: z.array(
-    z.object({ height, hash: hashJson, reward: amountJson, worker: z.string(), time: isoTime, split: z.record(z.string(), amountJson) }),
-  ),
-  payouts: z.array(
-    z.object({
-      blockHeight: height,
-      blockHash: hashJson,
-      address: addressJson,
-      amount: amountJson,
-      fee: amountJson,
-      txid: hashJson.nullable(),
-      status: z.enum(['sent', 'failed', 'orphaned']),
-      error: z.string().optional(),
-    }),
-  ),
+  /** Found blocks kept, the newest 1,000 since start, that GET /api/pool/blocks pages. */
+  blocksFoundCount: count,
+  /** The newest 50 of them, oldest first. */
+  blocksFound: z.array(poolBlockSchema),
+  /** Payout records kept, the newest 10,000 since start, that GET /api/pool/payouts pages. */
+  payoutCount: count,
+  /** The newest 50 of them, oldest first. */
+  payouts: z.array(poolPayoutSchema),
+  /** What the pool owes miners: `addresses` with a balance, `owed` in all, `due` of them at or above `threshold`, paid largest first. */
+  balances: z.object({ addresses: count, owed: amountJson, due: count, threshold: amountJson }),
 });
+
+/** GET /api/pool/blocks: found blocks, newest first. */
+export const poolBlocksSchema = z.object({ ...pageInfo, total: count, blocks: z.array(poolBlockSchema) });
+
+/** GET /api/pool/payouts: payout records, newest first. */
+export const poolPayoutsSchema = z.object({ ...pageInfo, total: count, payouts: z.array(poolPayoutSchema) });
+
+/** GET /api/pool/balances/:address: what the pool owes the address now; it is paid once `balance` reaches `threshold`. */
+export const poolBalanceSchema = z.object({ address: addressJson, balance: amountJson, threshold: amountJson });
 
 export const syncStateSchema = z.object({
   state: z.enum(['synced', 'syncing', 'stalled']),

@@ -75,6 +75,13 @@ describe('configuration precedence: flag > env > file > default', () => {
     expect(() => loadConfig([], { STRATUM_MAX_CONNECTIONS: '1.5' })).toThrow(/STRATUM_MAX_CONNECTIONS/);
   });
 
+  it('takes POOL_PAYOUT_THRESHOLD in base units, from 1 (unset: the pool default)', () => {
+    expect(loadConfig([], {}).poolPayoutThreshold).toBeUndefined();
+    expect(loadConfig(['--pool-payout-threshold', '25000000'], {}).poolPayoutThreshold).toBe(25_000_000n);
+    expect(() => loadConfig([], { POOL_PAYOUT_THRESHOLD: '0' })).toThrow(/POOL_PAYOUT_THRESHOLD/);
+    expect(() => loadConfig([], { POOL_PAYOUT_THRESHOLD: '0.5' })).toThrow(/POOL_PAYOUT_THRESHOLD/);
+  });
+
   it('takes STATE_CACHE_MB in MiB (default 384), from 4', () => {
     expect(loadConfig([], {}).stateCacheBytes).toBe(384 * 1024 * 1024);
     expect(loadConfig(['--state-cache', '64'], {}).stateCacheBytes).toBe(64 * 1024 * 1024);

@@ -31,6 +31,7 @@ const KEYS = {
   STRATUM_MAX_CONNECTIONS: 'stratum-max-connections',
   METRICS_PORT: 'metrics-port',
   POOL_PAYOUT_CONFIRMATIONS: 'pool-payout-confirmations',
+  POOL_PAYOUT_THRESHOLD: 'pool-payout-threshold',
   POOL_URL: 'pool',
   POOL_WORKER: 'worker',
   P2P: 'p2p',
@@ -81,6 +82,8 @@ export interface NodeConfig {
   /** Prometheus /metrics port; off when undefined. */
   metricsPort?: number;
   poolPayoutConfirmations: number;
+  /** Base units a miner's pool balance must reach to be paid; default DEFAULT_PAYOUT_THRESHOLD. */
+  poolPayoutThreshold?: bigint;
   /** Mine for this remote Stratum pool (stratum+tcp://host:port) instead of solo. */
   poolUrl?: string;
   poolWorker?: string;
@@ -143,6 +146,7 @@ const schema = z.object({
   STRATUM_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(65_536).default(1_024),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   POOL_PAYOUT_CONFIRMATIONS: z.coerce.number().int().min(1).optional(),
+  POOL_PAYOUT_THRESHOLD: z.coerce.bigint().min(1n).max(2n ** 64n - 1n).optional(),
   POOL_URL: z.string().regex(/^stratum\+tcp:\/\/[^:/]+:\d+\/?$/, 'must look like stratum+tcp://host:port').optional(),
   POOL_WORKER: z.string().regex(/^0x[0-9a-fA-F]{40}(\.[\w-]{1,32})?$/, 'must be <0x address>[.rigname]').optional(),
   P2P: z.enum(['true', 'false', '1', '0']).default('true'),
@@ -281,6 +285,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): NodeConfig {
     stratumMaxConnections: c.STRATUM_MAX_CONNECTIONS,
     metricsPort: c.METRICS_PORT,
     poolPayoutConfirmations: c.POOL_PAYOUT_CONFIRMATIONS ?? (c.NETWORK === 'regtest' ? 1 : 10),
+    poolPayoutThreshold: c.POOL_PAYOUT_THRESHOLD,
     poolUrl: c.POOL_URL,
     poolWorker: c.POOL_WORKER ?? (c.POOL_URL && c.MINING_ADDRESS ? c.MINING_ADDRESS : undefined),
     p2p: c.P2P === 'true' || c.P2P === '1',

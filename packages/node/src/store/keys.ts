@@ -39,6 +39,8 @@ export const Prefix = {
   trieNode: 0x11,
   /** pool address ‖ nonce (BE u64) → a payout signed and recorded as sent, kept until final (UTF-8 JSON) */
   poolPayout: 0x12,
+  /** miner address → what the pool owes it, and the found block whose share it last took (UTF-8 JSON) */
+  poolBalance: 0x13,
 } as const;
 
 export function key(prefix: number, ...parts: Uint8Array[]): Uint8Array {

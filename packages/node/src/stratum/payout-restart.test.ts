@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RuleError, addressFromPublicKey, formatAddress, publicKeyFromPrivate, signTransfer, txId, type TransferTx, type UnsignedTransfer } from '@hackcoin/core';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import { Prefix, key } from '../store/keys.js';
+import type { Database, KeyedOp } from '../store/db.js';
 import type { Logger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { FINAL_DEPTH, PoolPayouts, type PayoutMempool } from './payouts.js';
@@ -16,8 +17,8 @@ const bytesOf = (a: string) => Uint8Array.from(Buffer.from(a.slice(2), 'hex'));
 const pool = W.minerA;
 const SHARE = 1_000_000n;
 
-/** Payouts from minerA's key on the fixture's (current) chain, counting what they sign. */
-function payoutsOn(fx: ChainFixture, source: TypedEmitter<{ block: [FoundBlock] }>, o: { confirmations?: number; mempool?: PayoutMempool; log?: Logger } = {}) {
+/** Payouts from minerA's key on the fixture's (current) chain, counting what they sign; SHARE is over the threshold unless told. */
+function payoutsOn(fx: ChainFixture, source: TypedEmitter<{ block: [FoundBlock] }>, o: { confirmations?: number; mempool?: PayoutMempool; log?: Logger; threshold?: bigint } = {}) {
   const signed: TransferTx[] = [];
   const sign = (tx: UnsignedTransfer, key: Uint8Array) => {
     const s = signTransfer(tx, key);
@@ -33,6 +34,7 @@ function payoutsOn(fx: ChainFixture, source: TypedEmitter<{ block: [FoundBlock] 
       key: pool.privateKey,
       address: formatAddress(pool.address),
       confirmations: o.confirmations ?? 1,
+      threshold: o.threshold ?? 1_000n,
       minFeeRate: 1n,
       db: fx.db,
       sign,
@@ -42,15 +44,23 @@ function payoutsOn(fx: ChainFixture, source: TypedEmitter<{ block: [FoundBlock] 
   return { payouts, signed };
 }
 
-function foundAtTip(fx: ChainFixture, miner: string): FoundBlock {
+function foundAtTip(fx: ChainFixture, miner: string, share = SHARE): FoundBlock {
   const tip = fx.chain.tip;
-  return { height: tip.height, hash: tip.id, reward: SHARE, worker: 'w', time: 0, split: new Map([[miner, SHARE]]) };
+  return { height: tip.height, hash: tip.id, reward: share, worker: 'w', time: 0, split: new Map([[miner, share]]) };
 }
 
 /** The fixture's quiet logger, keeping what is logged as an error. */
 function errorsTo(fx: ChainFixture, errors: string[]): Logger {
   return { info: () => undefined, warn: () => undefined, debug: () => undefined, error: (m) => errors.push(m), child: () => fx.log };
 }
+
+/** SIGKILL as `db` is about to write a batch `at` picks: that batch never lands, and the pass writing it never goes on. */
+function killAt(db: Database, at: (ops: readonly KeyedOp[]) => boolean): void {
+  const target = db as unknown as { batch: (...args: unknown[]) => unknown };
+  const real = target.batch.bind(db);
+  target.batch = (...args: unknown[]) => (Array.isArray(args[0]) && at(args[0] as KeyedOp[]) ? new Promise(() => undefined) : real(...args));
+}
+const writes = (ops: readonly KeyedOp[], type: KeyedOp['type'], prefix: number) => ops.some((op) => op.type === type && op.key[0] === prefix);
 
 const poolTxids = (fx: ChainFixture) => fx.mempool.pendingFor(pool.address).map((e) => [e.tx.nonce, e.id] as const);
 
@@ -160,6 +170,8 @@ describe('pool payouts across a restart', () => {
     expect(poolTxids(fx).length).toBe(when === 'after-admission' ? 1 : 0);
 
     await fx.reopen();
+    // The balance left in the batch that journalled its payout.
+    expect(await fx.dump(Prefix.poolBalance)).toEqual([]);
     const { payouts, signed } = payoutsOn(fx, source);
     await payouts.load();
     // Nothing signed again: the one transaction the killed pass signed is the one pending.
@@ -172,6 +184,68 @@ describe('pool payouts across a restart', () => {
     expect((await fx.account(pool)).nonce).toBe(tx!.nonce + 1n);
     expect(await fx.dump(Prefix.poolPending)).toEqual([]);
     expect(await fx.dump(Prefix.poolPayout)).toEqual([]);
+  });
+
+  it.each([
+    ['as it credits the found block', (ops: readonly KeyedOp[]) => writes(ops, 'del', Prefix.poolPending), 0],
+    ['after the credit, as it journals the payout', (ops: readonly KeyedOp[]) => writes(ops, 'put', Prefix.poolPayout), 1],
+  ] as const)('a pass killed %s loses no credit: after the restart the miner is paid once', async (_, at, signedBeforeKill) => {
+    fx = await ChainFixture.create({ maxTxs: 10_000 });
+    await fx.mine(3, { miner: pool });
+    const source = new TypedEmitter<{ block: [FoundBlock] }>();
+    const miner = addressOf(5);
+    const nonce = (await fx.account(pool)).nonce;
+    killAt(fx.db, at);
+    const crashed = payoutsOn(fx, source);
+    source.emit('block', foundAtTip(fx, miner));
+    await fx.settle();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(crashed.signed.length).toBe(signedBeforeKill);
+
+    await fx.reopen();
+    expect(await fx.dump(Prefix.poolPayout)).toEqual([]);
+    // Owed either as the found block or as the balance its credit left, never as both.
+    const owed = [(await fx.dump(Prefix.poolPending)).length, (await fx.dump(Prefix.poolBalance)).length];
+    expect(owed).toEqual(signedBeforeKill === 0 ? [1, 0] : [0, 1]);
+    const { payouts, signed } = payoutsOn(fx, source);
+    await payouts.load();
+    expect(signed.map((t) => [t.nonce, formatAddress(t.to)])).toEqual([[nonce, miner]]);
+    await fx.mine(1, { miner: W.minerB });
+    await payouts.stop();
+    expect(await fx.balance(bytesOf(miner))).toBe(signed[0]!.amount);
+    expect(signed[0]!.amount + signed[0]!.fee).toBe(SHARE);
+    expect(await fx.dump(Prefix.poolPending)).toEqual([]);
+    expect(await fx.dump(Prefix.poolBalance)).toEqual([]);
+  });
+
+  it('keeps balances below the threshold across restarts, and pays the sum once, once credits reach it', async () => {
+    fx = await ChainFixture.create({ maxTxs: 10_000 });
+    await fx.mine(3, { miner: pool });
+    const source = new TypedEmitter<{ block: [FoundBlock] }>();
+    const miner = addressOf(6);
+    const threshold = (5n * SHARE) / 2n;
+    const signedAll: TransferTx[] = [];
+    // Each round: a found block credits SHARE, then the node restarts.
+    for (let round = 1n; round <= 3n; round++) {
+      const { payouts, signed } = payoutsOn(fx, source, { threshold });
+      await payouts.load();
+      expect(await payouts.balances.of(miner)).toBe((round - 1n) * SHARE);
+      await fx.mine(1, { miner: pool });
+      source.emit('block', foundAtTip(fx, miner));
+      await payouts.stop();
+      signedAll.push(...signed);
+      expect(payouts.balances.summary().addresses).toBe(round < 3n ? 1 : 0);
+      await fx.reopen();
+    }
+    expect(signedAll.map((t) => [formatAddress(t.to), t.amount + t.fee])).toEqual([[miner, 3n * SHARE]]);
+    const { payouts, signed } = payoutsOn(fx, source, { threshold });
+    await payouts.load();
+    await fx.mine(1, { miner: W.minerB });
+    await payouts.stop();
+    expect(signed).toEqual([]);
+    expect(await fx.balance(bytesOf(miner))).toBe(signedAll[0]!.amount);
+    expect(await fx.dump(Prefix.poolBalance)).toEqual([]);
+    expect(await fx.dump(Prefix.poolPending)).toEqual([]);
   });
 
   it('records a payout as failed, loudly, when another transaction signed with the pool key took its nonce, and forgets it', async () => {
@@ -240,16 +314,17 @@ describe('a payout once sent keeps its nonce until the chain passes it', () => {
     await fx.mine(1, { miner: W.minerB });
     source.emit('block', foundAtTip(fx, second));
     await payouts.settled();
-    // The refused payout holds its nonce: the later block's share waits, unsigned.
+    // The refused payout holds its nonce: the later block's share is credited, and waits unsigned.
     expect(signed).toEqual([tx]);
     expect((await fx.dump(Prefix.poolPayout)).length).toBe(1);
-    expect((await fx.dump(Prefix.poolPending)).length).toBe(1);
+    expect(await fx.dump(Prefix.poolPending)).toEqual([]);
+    expect(await payouts.balances.of(second)).toBe(SHARE);
     expect(payouts.payouts.map((p) => [p.address, p.status])).toEqual([[first, 'sent']]);
     // Never silent: the log names the payout that holds the pool back, and why.
     if (code !== 'txn-already-known') {
       expect(errors.length).toBe(2);
       expect(errors.every((m) => m.includes(txId(tx!)) && m.includes(code))).toBe(true);
-      expect(errors[1]).toContain('1 share(s) owed wait for it');
+      expect(errors[1]).toContain('1 balance(s) due wait for it');
     }
 
     refuse = false;

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { addressFromPublicKey, formatAddress, publicKeyFromPrivate, signTransfer, txSize, type UnsignedTransfer } from '@hackcoin/core';
+import { COIN, addressFromPublicKey, formatAddress, publicKeyFromPrivate, signTransfer, txSize, type TransferTx, type UnsignedTransfer } from '@hackcoin/core';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
-import { PAYOUT_BATCH, PoolPayouts, feeFor } from './payouts.js';
+import { Prefix } from '../store/keys.js';
+import { DEFAULT_PAYOUT_THRESHOLD, PAYOUT_BATCH, PoolPayouts, feeFor } from './payouts.js';
 import type { FoundBlock } from './server.js';
 
 const addressOf = (i: number) => {
@@ -11,11 +12,32 @@ const addressOf = (i: number) => {
   return formatAddress(addressFromPublicKey(publicKeyFromPrivate(k)));
 };
 
-/** Payouts from minerA's key on the fixture's chain, for the blocks `source` reports. */
-function payoutsOn(fx: ChainFixture, source: TypedEmitter<{ block: [FoundBlock] }>, sign?: (tx: UnsignedTransfer, key: Uint8Array) => ReturnType<typeof signTransfer>): PoolPayouts {
+const bytesOf = (a: string) => Uint8Array.from(Buffer.from(a.slice(2), 'hex'));
+
+/**
+ * Payouts from minerA's key on the fixture's chain, for the blocks `source` reports; the threshold
+ * (1,000 units unless given) is below every share these tests pay.
+ */
+function payoutsOn(
+  fx: ChainFixture,
+  source: TypedEmitter<{ block: [FoundBlock] }>,
+  o: { sign?: (tx: UnsignedTransfer, key: Uint8Array) => TransferTx; threshold?: bigint } = {},
+): PoolPayouts {
   const pool = W.minerA;
   return new PoolPayouts(
-    { chain: fx.chain, mempool: fx.mempool, params: fx.params, log: fx.log, key: pool.privateKey, address: formatAddress(pool.address), confirmations: 1, minFeeRate: 1n, db: fx.db, ...(sign ? { sign } : {}) },
+    {
+      chain: fx.chain,
+      mempool: fx.mempool,
+      params: fx.params,
+      log: fx.log,
+      key: pool.privateKey,
+      address: formatAddress(pool.address),
+      confirmations: 1,
+      threshold: o.threshold ?? 1_000n,
+      minFeeRate: 1n,
+      db: fx.db,
+      ...(o.sign ? { sign: o.sign } : {}),
+    },
     source,
   );
 }
@@ -60,7 +82,7 @@ describe('pool payouts to many workers', () => {
     expect(sent.size).toBe(workers.length);
     expect(fx.mempool.pendingFor(pool.address).length).toBe(0);
     for (const a of workers) {
-      const balance = await fx.balance(Uint8Array.from(Buffer.from(a.slice(2), 'hex')));
+      const balance = await fx.balance(bytesOf(a));
       expect(balance).toBeGreaterThan(each - 1_000n);
       expect(balance).toBeLessThan(each);
     }
@@ -84,7 +106,7 @@ describe('pool payouts to many workers', () => {
     expect(view.sends.map((e) => e.tx.nonce)).toEqual([0n, 1n, 2n].map((n) => view.account.nonce + n));
   });
 
-  it('drops dust shares without signing anything, and prices the fee on the exact size of the payout sent', async () => {
+  it('keeps shares below the threshold as balances without signing anything, and prices the fee on the exact size of the payout sent', async () => {
     fx = await ChainFixture.create({ maxTxs: 10_000 });
     const pool = W.minerA;
     await fx.mine(3, { miner: pool });
@@ -96,13 +118,18 @@ describe('pool payouts to many workers', () => {
     const source = new TypedEmitter<{ block: [FoundBlock] }>();
     let signatures = 0;
     const sign = (tx: UnsignedTransfer, key: Uint8Array) => (signatures++, signTransfer(tx, key));
-    const payouts = payoutsOn(fx, source, sign);
+    const payouts = payoutsOn(fx, source, { sign });
     source.emit('block', block);
     await payouts.stop();
     expect(signatures).toBe(1);
     const sent = payouts.payouts.filter((p) => p.status === 'sent');
     expect(sent.map((p) => p.address)).toEqual([real]);
-    expect(payouts.payouts.filter((p) => p.error === 'share smaller than the fee').length).toBe(dust.length);
+    // Nothing is given up: each dust share is owed, on disk.
+    expect(payouts.payouts.length).toBe(1);
+    expect(payouts.balances.summary()).toEqual({ addresses: dust.length, owed: (10n * BigInt(dust.length)).toString(), due: 0, threshold: '1000' });
+    expect((await fx.dump(Prefix.poolBalance)).length).toBe(dust.length);
+    expect(await payouts.balances.of(dust[0]!)).toBe(10n);
+    expect(await payouts.balances.of(real)).toBe(0n);
     const [tx] = fx.mempool.pendingFor(pool.address);
     expect(BigInt(sent[0]!.fee)).toBe(BigInt(txSize(tx!.tx)));
     expect(BigInt(sent[0]!.amount) + BigInt(sent[0]!.fee)).toBe(1_000_000n);
@@ -148,6 +175,7 @@ describe('pool payouts to many workers', () => {
     const payouts = payoutsOn(fx, source);
     source.emit('block', block);
     await payouts.settled();
+    expect(await payouts.balances.of(worker)).toBe(1_000_000n);
     // Empty blocks: a payout pass each, with the flood still in the mempool.
     for (let i = 0; i < 8; i++) {
       const empty = (await fx.branch()).next({ miner: W.minerB, txs: [] });
@@ -157,6 +185,7 @@ describe('pool payouts to many workers', () => {
     }
     expect(fx.mempool.pendingFor(W.alice.address).length).toBe(2);
     expect(payouts.payouts).toEqual([]);
+    expect(await payouts.balances.of(worker)).toBe(1_000_000n);
     // A block that mines the flood empties the mempool: the next pass pays.
     await fx.mine(1, { miner: W.minerB });
     await payouts.stop();
@@ -191,9 +220,53 @@ describe('pool payouts to many workers', () => {
     await fx.mine(1, { miner: W.minerB });
     await payouts.stop();
     for (const a of [first, second]) {
-      const balance = await fx.balance(Uint8Array.from(Buffer.from(a.slice(2), 'hex')));
+      const balance = await fx.balance(bytesOf(a));
       expect(balance).toBeGreaterThan(1_000_000n - 1_000n);
     }
     expect(payouts.payouts.map((p) => [p.address, p.status])).toEqual([[first, 'sent'], [second, 'sent']]);
+  });
+
+  it("pays an honest miner for two blocks within two chain blocks while 300 sybil addresses' dust waits as balances", async () => {
+    fx = await ChainFixture.create({ maxTxs: 10_000 });
+    const pool = W.minerA;
+    await fx.mine(4, { miner: pool });
+    const honest = addressOf(9_999);
+    const sybils = Array.from({ length: 300 }, (_, i) => addressOf(i));
+    // The reviewer's two pool blocks: the honest miner's share first (its shares are oldest), then 150 fresh sybil addresses.
+    const blocks = [fx.chain.tip.parent!, fx.chain.tip].map(
+      (e, i): FoundBlock => ({
+        height: e.height,
+        hash: e.id,
+        reward: 0n,
+        worker: 'w',
+        time: 0,
+        split: new Map([[honest, COIN], ...sybils.slice(i * 150, i * 150 + 150).map((a) => [a, COIN / 100n] as [string, bigint])]),
+      }),
+    );
+    const source = new TypedEmitter<{ block: [FoundBlock] }>();
+    const signed: TransferTx[] = [];
+    const sign = (tx: UnsignedTransfer, key: Uint8Array) => {
+      const s = signTransfer(tx, key);
+      signed.push(s);
+      return s;
+    };
+    // At the default threshold (1 HCK): the honest share of each block reaches it, a sybil's does not.
+    const payouts = payoutsOn(fx, source, { sign, threshold: DEFAULT_PAYOUT_THRESHOLD });
+    for (const b of blocks) source.emit('block', b);
+    await payouts.settled();
+    const paidToHonest = () => payouts.payouts.filter((p) => p.address === honest && p.status === 'sent').reduce((sum, p) => sum + BigInt(p.amount) + BigInt(p.fee), 0n);
+    for (let mined = 0; mined < 2 && paidToHonest() < 2n * COIN; mined++) {
+      await fx.mine(1, { miner: W.minerB });
+      await payouts.settled();
+    }
+    expect(paidToHonest()).toBe(2n * COIN);
+    await fx.mine(1, { miner: W.minerB });
+    await payouts.stop();
+    const received = payouts.payouts.filter((p) => p.address === honest).reduce((sum, p) => sum + BigInt(p.amount), 0n);
+    expect(await fx.balance(bytesOf(honest))).toBe(received);
+    expect(signed.every((tx) => formatAddress(tx.to) === honest)).toBe(true);
+    for (const a of sybils) expect(await payouts.balances.of(a)).toBe(COIN / 100n);
+    expect(payouts.balances.summary()).toMatchObject({ addresses: 300, owed: (300n * (COIN / 100n)).toString(), due: 0 });
+    expect(await fx.dump(Prefix.poolPending)).toEqual([]);
   });
 });

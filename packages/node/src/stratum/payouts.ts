@@ -1,8 +1,9 @@
-import { RuleError, parseAddress, signTransfer, signedTransferSize, txHash, txId, type ConsensusParams, type TransferTx, type UnsignedTransfer } from '@hackcoin/core';
+import { COIN, RuleError, parseAddress, signTransfer, signedTransferSize, txHash, txId, type ConsensusParams, type TransferTx, type UnsignedTransfer } from '@hackcoin/core';
 import type { Chain } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/entry.js';
 import type { Mempool } from '../mempool/mempool.js';
 import { PayoutJournal, type Payout, type SentPayout } from './payout-journal.js';
+import { PoolBalances } from './pool-balances.js';
 import type { Logger } from '../util/logger.js';
 import type { FoundBlock } from './server.js';
 import { SerialQueue } from '../util/serial-queue.js';
@@ -25,8 +26,12 @@ export type PayoutMempool = Pick<Mempool, 'add' | 'accountView' | 'minFeeRate'>;
  * paid in batches across the next blocks instead of failing.
  */
 export const PAYOUT_BATCH = 48;
-/** A payout refused for a reason other than the sender limit or its fee is retried on later blocks this many times. */
-const MAX_ATTEMPTS = 5;
+/**
+ * A balance is paid once it reaches this (POOL_PAYOUT_THRESHOLD): a 50-coin reward then makes at
+ * most 50 balances due, about the batch a chain block pays, so payouts keep up with a pool that
+ * finds every block, and a miner spreading its work over many addresses only grows their dust.
+ */
+export const DEFAULT_PAYOUT_THRESHOLD = COIN;
 /**
  * Refusals that say the fee is too low for the mempool now (a flood raised
  * its floor or filled it): they pass with the flood, so the payout waits for
@@ -44,14 +49,16 @@ export const FINAL_DEPTH = 100;
 const MAX_RECORDS = 10_000;
 
 /**
- * Pays each PPLNS share of a pool-found block from the pool's key once the
- * block has `confirmations` confirmations and is still in the main chain; a
- * block lost to a reorg pays nothing. What is still owed stays in the
- * database until paid, across restarts.
+ * Credits each PPLNS share of a pool-found block to its address's balance once the block has
+ * `confirmations` confirmations and is still in the main chain (a block lost to a reorg credits
+ * nothing), and pays balances at or above the threshold from the pool's key, largest first, a
+ * batch per chain block, as pools pay by balance: paying each block's split in full, in turn, let
+ * a miner with hundreds of sybil addresses put that many payouts ahead of everyone's next block.
+ * Found blocks not yet credited and balances stay in the database, across restarts.
  */
 export class PoolPayouts {
   readonly payouts: Payout[] = [];
-  private readonly attempts = new Map<string, number>();
+  readonly balances: PoolBalances;
   private readonly waiting: FoundBlock[] = [];
   /**
    * Payouts signed and recorded as sent and not yet final (mined `finalDepth` deep), by nonce,
@@ -89,6 +96,8 @@ export class PoolPayouts {
       key: Uint8Array;
       address: string;
       confirmations: number;
+      /** Base units a balance must reach to be paid. */
+      threshold: bigint;
       minFeeRate: bigint;
       db: Database;
       /** Signs a payout (default: signTransfer); injectable so tests can count signatures. */
@@ -99,16 +108,16 @@ export class PoolPayouts {
     server: FoundBlockSource,
   ) {
     this.journal = new PayoutJournal(o.db, parseAddress(o.address));
+    this.balances = new PoolBalances(o.db, o.threshold);
     this.finalDepth = Math.max(o.confirmations, FINAL_DEPTH);
     this.maxKept = PAYOUT_BATCH * (this.finalDepth + 1);
-    server.on('block', (found) => {
-      // A copy: what is still owed shrinks as it is paid, while the pool's own record keeps the full split.
-      const b = { ...found, split: new Map(found.split) };
-      this.waiting.push(b);
+    server.on('block', (b) => {
       void this.queue.run(async () => {
         // Recorded after the block itself is on disk, so a record never names a block a crash took back.
         await this.o.chain.settled();
         await this.o.db.put(pendingKey(b.hash), encodePending(b));
+        // Waiting only once recorded: credited before, its record would be credited again after a restart.
+        this.waiting.push(b);
         await this.process();
       });
     });
@@ -129,33 +138,33 @@ export class PoolPayouts {
   }
 
   private async process(): Promise<void> {
-    const { chain } = this.o;
+    await this.credit();
     // A payout dropped from the mempool that cannot go back yet holds its nonce: nothing new is signed after it.
-    if (!(await this.resend())) return;
+    if (await this.resend()) await this.pay();
+  }
+
+  /** Credits the found blocks deep enough in the main chain, and records those orphaned for good. */
+  private async credit(): Promise<void> {
+    const { chain, address } = this.o;
     for (const b of [...this.waiting]) {
       const entry = chain.getEntry(b.hash);
       if (!entry || !chain.isMain(entry)) {
         if (entry && chain.height - entry.height > FINAL_DEPTH) {
           this.take(b);
           await this.o.db.del(pendingKey(b.hash));
-          this.payouts.push({ blockHeight: b.height, blockHash: b.hash, address: '', amount: '0', fee: '0', txid: null, status: 'orphaned' });
+          this.record({ blockHeight: b.height, blockHash: b.hash, address: '', amount: '0', fee: '0', txid: null, status: 'orphaned' });
         }
         continue;
       }
       if (chain.height - entry.height + 1 < this.o.confirmations) continue;
-      const before = b.split.size;
-      await this.pay(b);
-      // Before a later pass can take any of this pass's payouts off the journal (settleMined, resend).
-      if (b.split.size === 0) {
-        this.take(b);
-        await this.o.db.del(pendingKey(b.hash));
-      } else if (b.split.size !== before) {
-        await this.o.db.put(pendingKey(b.hash), encodePending(b));
-      }
+      await this.balances.credit(b, address, [{ type: 'del', key: pendingKey(b.hash) }]);
+      this.take(b);
+      const own = b.split.get(address);
+      if (own !== undefined) this.record({ blockHeight: b.height, blockHash: b.hash, address, amount: own.toString(), fee: '0', txid: null, status: 'sent' });
     }
   }
 
-  /** Blocks found before a restart are still owed to their miners, and its payouts not yet final are still sent. */
+  /** Blocks found before a restart are still owed to their miners, balances still due, and payouts not yet final still sent. */
   async load(): Promise<void> {
     const { entries, unreadable } = await this.journal.load();
     for (const e of entries) this.unconfirmed.set(e.tx.nonce, e);
@@ -165,10 +174,14 @@ export class PoolPayouts {
     for (const [address, rows] of await this.journal.others()) {
       this.o.log.error(`pool: ${rows} saved payout(s) from ${address}, not this pool's address, are neither sent again nor settled; their miners may be unpaid`);
     }
+    const unreadableBalances = await this.balances.load();
+    if (unreadableBalances > 0) this.o.log.error(`pool: ${unreadableBalances} saved balance(s) could not be read; their miners may be unpaid`);
     for await (const [, v] of this.o.db.iterator({ gte: key(Prefix.poolPending), lt: key(Prefix.poolPending + 1) })) {
       this.waiting.push(decodePending(v));
     }
-    // A crash between a payout's journal entry and its block's record: the share is paid, not owed.
+    // Left by versions that paid each block's split directly: a crash between a payout's journal
+    // entry and its block's record left the share paid and still owed. A credit deletes its block's
+    // record in the same batch, so no journal entry of this version names a block still waiting.
     const byHash = new Map(this.waiting.map((b) => [b.hash, b]));
     const paid = new Set<FoundBlock>();
     for (const { record } of entries) {
@@ -212,9 +225,8 @@ export class PoolPayouts {
         if (!(e instanceof RuleError)) throw e;
         if (e.code === 'txn-already-known') continue;
         if (NONCE_PASSED.has(e.code)) return false;
-        const owed = this.waiting.reduce((sum, b) => sum + b.split.size, 0);
-        const why = `payout ${txId(tx)} (nonce ${n}) to ${record.address} for block ${record.blockHeight} is refused by the mempool (${e.code})`;
-        const waits = `it keeps its nonce until the chain passes it, and ${kept.length - 1} other unmined payout(s) and ${owed} share(s) owed wait for it`;
+        const why = `payout ${txId(tx)} (nonce ${n}) to ${record.address} through block ${record.blockHeight} is refused by the mempool (${e.code})`;
+        const waits = `it keeps its nonce until the chain passes it, and ${kept.length - 1} other unmined payout(s) and ${this.balances.dueCount} balance(s) due wait for it`;
         if (e.code === 'too-many-pending' || FEE_REFUSALS.has(e.code)) this.o.log.warn(`pool: ${why}; ${waits}`);
         else this.o.log.error(`pool: ${why}, though it may have been relayed; ${waits}`);
         return false;
@@ -259,8 +271,8 @@ export class PoolPayouts {
     for (const p of lost) this.record(p);
   }
 
-  /** Pays as much of `b.split` as the batch allows, removing what is settled (paid or finally failed). */
-  private async pay(b: FoundBlock): Promise<void> {
+  /** Pays the balances due, largest first, as many as the batch allows. */
+  private async pay(): Promise<void> {
     const { mempool, params, key, address } = this.o;
     const from = parseAddress(address);
     // Account and pending sends read in one step: the next nonce is never one already used. Only the
@@ -268,65 +280,50 @@ export class PoolPayouts {
     // payments pending held every payout back.
     const view = mempool.accountView(from);
     let budget = Math.min(PAYOUT_BATCH - view.sends.length, this.maxKept - this.unconfirmed.size);
-    if (budget <= 0) return;
+    if (budget <= 0 || this.balances.dueCount === 0) return;
     let nonce = view.nextNonce;
     let paid = 0;
-    // A payout is a plain transfer, whose encoding has one fixed size: the fee is known before signing,
-    // so dust is dropped without signing anything (a window can hold many thousands of addresses).
+    const refused = new Map<string, number>();
+    // A payout is a plain transfer, whose encoding has one fixed size: the fee is known before signing.
     // Priced at the mempool's floor while a flood has raised it: at the configured rate it would be refused.
     const floor = (this.o.mempoolMinFeeRate ?? (() => mempool.minFeeRate()))();
     const fee = feeFor(signedTransferSize(0), this.o.minFeeRate, floor);
     const sign = this.o.sign ?? signTransfer;
-    for (const [to, share] of [...b.split]) {
-      if (budget <= 0) break;
-      const base = { blockHeight: b.height, blockHash: b.hash, address: to };
-      if (to === address) {
-        b.split.delete(to);
-        this.record({ ...base, amount: share.toString(), fee: '0', txid: null, status: 'sent' });
-        continue;
-      }
-      if (share <= fee) {
-        b.split.delete(to);
-        this.record({ ...base, amount: '0', fee: fee.toString(), txid: null, status: 'failed', error: 'share smaller than the fee' });
-        continue;
-      }
+    for (const [to, owed] of this.balances.largest()) {
+      // Largest first: the rest would be all fee too, and wait for more credit or a lower floor.
+      if (budget <= 0 || owed.amount <= fee) break;
       // One dropped from the mempool since resend() read it: its nonce is signed once only, and it goes back next pass.
       if (this.unconfirmed.has(nonce)) break;
-      const tx = sign({ kind: 'transfer', chainId: params.chainId, nonce, fee, to: parseAddress(to), amount: share - fee, data: new Uint8Array() }, key);
-      const sent: Payout = { ...base, amount: (share - fee).toString(), fee: fee.toString(), txid: txId(tx), status: 'sent' };
-      // Journalled before the mempool sees it. A crash before that loses only a transaction nobody
-      // else has seen (the share is still owed and signed again, same nonce); after it, load() sends
-      // this one transaction again and takes its share off the owed block, whose own record (the
-      // whole split, so written once a pass, in process()) may not have been written yet.
-      b.split.delete(to);
+      const tx = sign({ kind: 'transfer', chainId: params.chainId, nonce, fee, to: parseAddress(to), amount: owed.amount - fee, data: new Uint8Array() }, key);
+      const sent: Payout = { blockHeight: owed.blockHeight, blockHash: owed.blockHash, address: to, amount: (owed.amount - fee).toString(), fee: fee.toString(), txid: txId(tx), status: 'sent' };
+      // Journalled, and the balance taken, in one batch before the mempool sees it. A crash before
+      // loses only a transaction nobody else has seen (the balance is still owed, and signed again,
+      // same nonce); after it, load() sends this one transaction again, and the balance is gone.
       this.unconfirmed.set(tx.nonce, { tx, record: sent });
-      await this.o.db.batch([this.journal.put({ tx, record: sent })]);
+      await this.balances.take(to, [this.journal.put({ tx, record: sent })]);
+      // A refused one takes its turn too: a pass signs at most a batch.
+      budget--;
       try {
         await mempool.add(tx);
         this.record(sent);
         nonce++;
-        budget--;
         paid++;
       } catch (e) {
         // Anything but a refusal may have admitted it (a failed write): it stays journalled, to be sent again.
         if (!(e instanceof RuleError)) throw e;
         // Refused, so never relayed: the undo lands before its nonce can be signed again.
         this.unconfirmed.delete(tx.nonce);
-        b.split.set(to, share);
-        await this.o.db.batch([this.journal.del(tx.nonce)]);
-        // The sender limit and a fee refusal only say "later" (every payout here pays the same fee):
-        // the rest of this block waits for the next one.
+        await this.balances.restore(to, owed, [this.journal.del(tx.nonce)]);
+        // The sender limit and a fee refusal only say "later" (every payout here pays the same fee).
         if (e.code === 'too-many-pending' || FEE_REFUSALS.has(e.code)) break;
-        const id = `${b.hash}:${to}`;
-        const n = (this.attempts.get(id) ?? 0) + 1;
-        this.attempts.set(id, n);
-        if (n < MAX_ATTEMPTS) continue;
-        this.attempts.delete(id);
-        b.split.delete(to);
-        this.record({ ...base, amount: '0', fee: fee.toString(), txid: null, status: 'failed', error: e.code });
+        refused.set(e.code, (refused.get(e.code) ?? 0) + 1);
       }
     }
-    this.o.log.info(`pool paid block ${b.height}: ${paid} payout(s) sent, ${b.split.size} still owed`);
+    if (refused.size > 0) {
+      const codes = [...refused].map(([c, n]) => `${n} ${c}`).join(', ');
+      this.o.log.error(`pool: payouts refused by the mempool (${codes}); their balances stay owed and are tried again at the next block`);
+    }
+    if (paid > 0) this.o.log.info(`pool: ${paid} payout(s) sent, ${this.balances.dueCount} balance(s) due still owed`);
   }
 }
 

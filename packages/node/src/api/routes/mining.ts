@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { generateBody, miningStartBody, parseAddress, type ApiResponse } from '@hackcoin/core';
+import { addressParam, formatAddress, generateBody, miningStartBody, pagingQuery, parseAddress, type ApiResponse } from '@hackcoin/core';
 import type { ApiContext } from '../context.js';
 import { HttpError, parse } from '../http-error.js';
 import { requireToken } from '../auth.js';
@@ -17,9 +17,29 @@ export function miningRoutes(app: FastifyInstance, ctx: ApiContext): void {
     return ctx.miner.status();
   });
 
-  app.get('/api/pool/stats', async () => {
+  const pool = () => {
     if (!ctx.pool) throw new HttpError(404, 'this node does not serve a pool (start it with --stratum PORT)', 'not-found');
-    return ctx.pool.stats();
+    return ctx.pool;
+  };
+
+  app.get('/api/pool/stats', async () => pool().stats());
+
+  app.get('/api/pool/blocks', async (req) => {
+    const p = pool();
+    const { page, limit } = parse(pagingQuery, req.query, 'query');
+    return { page, limit, ...p.blockPage(page, limit) } satisfies ApiResponse<'GET /api/pool/blocks'>;
+  });
+
+  app.get('/api/pool/payouts', async (req) => {
+    const p = pool();
+    const { page, limit } = parse(pagingQuery, req.query, 'query');
+    return { page, limit, ...p.payoutPage(page, limit) } satisfies ApiResponse<'GET /api/pool/payouts'>;
+  });
+
+  app.get('/api/pool/balances/:address', async (req) => {
+    const p = pool();
+    const address = formatAddress(parse(addressParam, req.params, 'address').address);
+    return { address, ...(await p.balanceOf(address)) } satisfies ApiResponse<'GET /api/pool/balances/:address'>;
   });
 
   app.post('/api/mining/stop', { preHandler: auth }, async () => {

@@ -27,8 +27,13 @@ const stats: PoolStats = {
   workers: [
     { worker: 'rig1', address: ADDRESS, accepted: 90, stale: 6, duplicate: 1, lowDifficulty: 2, invalid: 1, rejected: 10, difficulty: 0.00012345, hashrate: 1_000_000, lastShare: null },
   ],
-  blocksFound: [],
-  payouts: [],
+  blocksFoundCount: 700,
+  blocksFound: [
+    { height: 12, hash: 'ab'.repeat(32), reward: '5000000000', worker: `${ADDRESS}.rig1`, time: '2024-01-01T00:00:00.000Z', split: { [ADDRESS]: '5000000000' }, payees: 1 },
+  ],
+  payoutCount: 9_000,
+  payouts: [{ blockHeight: 12, blockHash: 'ab'.repeat(32), address: ADDRESS, amount: '4999999850', fee: '150', txid: 'cd'.repeat(32), status: 'sent' }],
+  balances: { addresses: 3, owed: '1200', due: 0, threshold: '100000000' },
 };
 
 describe('PoolCard', () => {
@@ -68,5 +73,10 @@ describe('PoolCard', () => {
     // The node lists only its busiest workers; the count is of all of them.
     expect(screen.getByText('Workers').textContent).toBe('Workers (250)');
     expect(screen.getByTestId('pool-workers-shown').textContent).toBe('The 1 with the most accepted work.');
+    // So do found blocks and payouts: the summary lists the newest of each.
+    expect(screen.getByTestId('pool-blocks').textContent).toContain('700');
+    expect(screen.getByText('Blocks found', { selector: 'h3' }).textContent).toBe('Blocks found (700)');
+    expect(screen.getByText('Payouts', { selector: 'h3' }).textContent).toBe('Payouts (9000)');
+    expect(within(screen.getByTestId('pool-payouts')).getAllByRole('row').length).toBe(2);
   });
 });

@@ -24,7 +24,7 @@ export function PoolCard() {
           <Stat label="Connections" value={p.connections} />
           <Stat label="Shares accepted" testId="pool-accepted" value={p.sharesAccepted} />
           <Stat label="Shares rejected" testId="pool-rejected" value={p.sharesRejected} />
-          <Stat label="Blocks found" testId="pool-blocks" value={p.blocksFound.length} />
+          <Stat label="Blocks found" testId="pool-blocks" value={p.blocksFoundCount} />
         </div>
         <p className="text-sm break-all text-slate-300">
           Pool address <AddressLink address={p.poolAddress} full />
@@ -54,10 +54,10 @@ export function PoolCard() {
             ))}
           </Table>
         </Section>
-        <Section title="Blocks found" count={p.blocksFound.length} empty="The pool has not found a block yet.">
+        <Section title="Blocks found" count={p.blocksFoundCount} empty="The pool has not found a block yet.">
           <Table testId="pool-blocks-table" head={['Block', 'Hash', 'Reward', 'Worker', 'Found']}>
             {p.blocksFound
-              .slice(-50)
+              .slice()
               .reverse()
               .map((b) => (
                 <tr key={b.hash}>
@@ -76,10 +76,10 @@ export function PoolCard() {
               ))}
           </Table>
         </Section>
-        <Section title="Payouts" count={p.payouts.length} empty="No payouts yet: they are sent once a pool block matures.">
+        <Section title="Payouts" count={p.payoutCount} empty="No payouts yet: they are sent once a pool block matures.">
           <Table testId="pool-payouts" head={['Block', 'To', 'Amount', 'Fee', 'Tx', 'Status']}>
             {p.payouts
-              .slice(-50)
+              .slice()
               .reverse()
               .map((x, i) => (
                 <tr key={`${x.blockHash}-${x.address}-${i}`}>
