@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NETWORKS, formatAddress } from '@hackcoin/core';
-import { ChainFixture, W } from '../test-support/chain-fixture.js';
+import { ChainFixture, RETARGET_PARAMS, W } from '../test-support/chain-fixture.js';
 import { StratumTestClient, shareTargetFor, type Notify } from '../../test/helpers/stratum-client.js';
-import { EXCUSED_PER_IP_BURST, StratumServer, WINDOW_FILL_SHARES, type StratumOptions } from './server.js';
-import { CONTROL_BURST, MAX_REJECT_RUN, MAX_UNREAD_BYTES, REFUSED_SUBMIT_BURST, SUBMIT_BURST, SUPERSEDED_GRACE_MS } from './session.js';
+import { EXCUSED_PER_IP_BURST, REJECTED_PER_IP_BURST, REJECT_COOL_OFF_MS, StratumServer, WINDOW_FILL_SHARES, type StratumOptions } from './server.js';
+import { CONTROL_BURST, MAX_ID_CHARS, MAX_REJECT_RUN, MAX_UNREAD_BYTES, REFUSED_SUBMIT_BURST, SUBMIT_BURST, SUPERSEDED_GRACE_MS } from './session.js';
 
 /**
  * The pool against hostile miners, in process over real sockets. The test
@@ -74,6 +76,55 @@ function shareOf(c: StratumTestClient, job: Notify, from = 1): { en2: string; no
   }
 }
 
+/** The answers to `n` requests written raw with ids from 1,000,000, as they come; fewer if the connection closes. */
+function answers(c: StratumTestClient, n: number): Promise<{ id: number; result: unknown; error: [number, string, null] | null }[]> {
+  const got: { id: number; result: unknown; error: [number, string, null] | null }[] = [];
+  return new Promise((resolve) => {
+    for (let id = 1_000_000; id < 1_000_000 + n; id++) {
+      (c as unknown as { pending: Map<number, (m: never) => void> }).pending.set(id, (m) => {
+        got.push(m);
+        if (got.length === n) resolve(got);
+      });
+    }
+    const t = setInterval(() => c.closed && (clearInterval(t), resolve(got)), 20);
+  });
+}
+
+/** A bare connection that records every message the pool sends. */
+async function reader(port: number, from?: string): Promise<{ socket: Socket; messages: { id: unknown; error: unknown }[]; closed: () => boolean }> {
+  const c = await raw(port, from);
+  const messages: { id: unknown; error: unknown }[] = [];
+  let buf = '';
+  c.socket.setEncoding('utf8');
+  c.socket.on('data', (d: string) => {
+    buf += d;
+    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+      messages.push(JSON.parse(buf.slice(0, i)) as { id: unknown; error: unknown });
+      buf = buf.slice(i + 1);
+    }
+  });
+  return { ...c, messages };
+}
+
+describe('request ids', () => {
+  it(`echoes ids that are numbers, null or strings of up to ${MAX_ID_CHARS} characters, and closes a connection that sends any other`, async () => {
+    const { server, port } = await pool();
+    const good = [7, 1.5, null, 'mining.subscribe', 'x'.repeat(MAX_ID_CHARS)];
+    const c = await reader(port);
+    for (const id of good) c.socket.write(`${JSON.stringify({ id, method: 'mining.nothing', params: [] })}\n`);
+    await until(() => c.messages.length === good.length, 'the answers');
+    expect(c.messages.map((m) => m.id)).toEqual(good);
+    // Echoed in every reply: an 8 KB id made every reply as long, and one nested 4,000 deep came within 90 levels of
+    // JSON.stringify's stack limit.
+    const bad = [JSON.stringify('x'.repeat(MAX_ID_CHARS + 1)), '[1]', '{"a":1}', 'true', `${'['.repeat(4000)}${']'.repeat(4000)}`];
+    const conns = await Promise.all(bad.map(() => raw(port)));
+    conns.forEach((b, i) => b.socket.write(`{"id":${bad[i]},"method":"mining.subscribe","params":[]}\n`));
+    await until(() => conns.every((b) => b.closed()), 'the connections with bad ids closed');
+    expect(c.closed()).toBe(false);
+    expect(server.stats().disconnects).toMatchObject({ garbage: bad.length });
+  });
+});
+
 describe('job refreshes', () => {
   it('retime the current template while the tip and the mempool are unchanged, and assemble again once a transaction arrives', async () => {
     const { port, fx } = await pool({ notifyIntervalMs: 100, refreshGraceMs: 60_000 }, 'regtest');
@@ -136,28 +187,84 @@ async function raw(port: number, from?: string): Promise<{ socket: Socket; close
   return { socket, closed: () => closed };
 }
 
+/** A connection whose kernel takes nothing until `drain()`: every byte the pool writes to it stays in its buffer. */
+class StuckSocket extends Duplex {
+  private held: (() => void) | undefined;
+  private flowing = false;
+
+  constructor(readonly remoteAddress: string) {
+    super();
+  }
+
+  override _read(): void {}
+
+  override _write(_chunk: unknown, _encoding: string, done: () => void): void {
+    if (this.flowing) done();
+    else this.held = done;
+  }
+
+  setNoDelay(): this {
+    return this;
+  }
+
+  drain(): void {
+    this.flowing = true;
+    this.held?.();
+  }
+
+  request(obj: unknown): void {
+    this.push(`${JSON.stringify(obj)}\n`);
+  }
+}
+
+/** A subscribed, authorised session on a StuckSocket from `ip`. */
+function stuck(server: StratumServer, ip: string): StuckSocket {
+  const s = new StuckSocket(ip);
+  (server as unknown as { onConnection(socket: Duplex): void }).onConnection(s);
+  s.request({ id: 1, method: 'mining.subscribe', params: [] });
+  s.request({ id: 2, method: 'mining.authorize', params: [worker, 'x'] });
+  return s;
+}
+
+/**
+ * Requests with long replies, each with an id as long as allowed, until `s` holds `bytes` unread or is
+ * closed: mining.configure (each a few hundred bytes) within the control budget, then stale submits.
+ */
+async function fill(s: StuckSocket, bytes: number): Promise<void> {
+  const names = Array.from({ length: 8 }, (_, k) => String(k).padStart(64, 'n'));
+  for (let i = 0; !s.destroyed && s.writableLength < bytes; i++) {
+    const id = String(i).padStart(MAX_ID_CHARS, 'i');
+    if (i < CONTROL_BURST - 10) s.request({ id, method: 'mining.configure', params: [names, {}] });
+    else s.request({ id, method: 'mining.submit', params: [worker, 'zz', '00000000', '00000000', '00000000'] });
+    // Answered within the microtasks that follow.
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
 describe('connection resources', () => {
-  it('closes a connection that sends requests but never reads the replies, once 1 MiB of them is unread', async () => {
-    const { server, port, fx } = await pool();
-    const c = await raw(port);
-    c.socket.write(`${JSON.stringify({ id: 1, method: 'mining.subscribe', params: [] })}\n${JSON.stringify({ id: 2, method: 'mining.authorize', params: [worker, 'x'] })}\n`);
-    c.socket.pause();
-    // Job 1, sent to it on authorising, retired by a block: a stale id it was sent.
-    await until(() => server.currentJob()?.id === '1' && server.connections === 1, 'the first job');
-    await fx.mine(1);
-    await until(() => server.currentJob()?.id !== '1', 'a job on the new tip');
-    // Legal submits whose replies (stale, then over the budget: neither closes the connection) echo an id as long as the request.
-    const line = `${JSON.stringify({ id: 'i'.repeat(7800), method: 'mining.submit', params: [worker, '1', '00000000', '00000000', '00000000'] })}\n`;
-    const batch = line.repeat(64);
-    // Far more than the kernel's socket buffers on both sides and the 1 MiB bound together.
-    const limit = 64 * 1024 * 1024;
-    let sent = 0;
-    while (sent < limit && server.connections > 0) {
-      if (!c.socket.write(batch)) await new Promise((r) => (c.socket.once('drain', r), c.socket.once('close', r)));
-      sent += batch.length;
-    }
-    expect(server.connections).toBe(0);
-    expect(sent).toBeGreaterThan(MAX_UNREAD_BYTES);
+  it(`closes a connection once ${MAX_UNREAD_BYTES / 1024} KiB of replies sits unread, and keeps one with less`, async () => {
+    const { server } = await pool();
+    const under = stuck(server, '127.0.0.11');
+    await fill(under, MAX_UNREAD_BYTES - 4096);
+    const over = stuck(server, '127.0.0.12');
+    // Before: the bound was 1 MiB, and 1,024 connections held 1 GiB.
+    await fill(over, MAX_UNREAD_BYTES + 4096);
+    expect([under.destroyed, over.destroyed]).toEqual([false, true]);
+    expect(server.stats().disconnects).toMatchObject({ 'not-reading': 1 });
+  });
+
+  it('closes the connection with the most unread once all together pass the pool-wide bound, and counts what the kernel took as read', async () => {
+    const { server } = await pool({ maxUnreadBytes: 100_000 });
+    const [a, b, c, d] = ['127.0.0.11', '127.0.0.12', '127.0.0.13', '127.0.0.14'].map((ip) => stuck(server, ip)) as [StuckSocket, StuckSocket, StuckSocket, StuckSocket];
+    await fill(a, 40_000);
+    await fill(b, 30_000);
+    a.drain();
+    await until(() => a.writableLength === 0, 'a to read its replies');
+    await fill(c, 45_000);
+    expect([a, b, c].map((s) => s.destroyed)).toEqual([false, false, false]);
+    // Past 100,000 bytes in all while d's replies pile up: c holds the most, and goes.
+    await fill(d, 30_000);
+    expect([a, b, c, d].map((s) => s.destroyed)).toEqual([false, false, true, false]);
     expect(server.stats().disconnects).toMatchObject({ 'not-reading': 1 });
   });
 
@@ -371,19 +478,6 @@ describe('floods of shares', () => {
     return `${JSON.stringify({ id, method: 'mining.submit', params: [worker, job.jobId, en2, job.ntime, nonce.toString(16).padStart(8, '0')] })}\n`;
   }
 
-  function answers(c: StratumTestClient, n: number): Promise<{ result: unknown; error: [number, string, null] | null }[]> {
-    const got: { result: unknown; error: [number, string, null] | null }[] = [];
-    return new Promise((resolve) => {
-      for (let id = 1_000_000; id < 1_000_000 + n; id++) {
-        (c as unknown as { pending: Map<number, (m: never) => void> }).pending.set(id, (m) => {
-          got.push(m);
-          if (got.length === n) resolve(got);
-        });
-      }
-      const t = setInterval(() => c.closed && (clearInterval(t), resolve(got)), 20);
-    });
-  }
-
   it(`closes a connection after ${MAX_REJECT_RUN} rejected shares in a row, having judged no more than that`, async () => {
     const { server, port } = await pool();
     const c = await miner(port);
@@ -415,7 +509,7 @@ describe('floods of shares', () => {
     expect((await honest.submit(worker, honest.job, s.en2, s.nonce)).result).toBe(true);
   });
 
-  it('keeps a connection whose rejected runs are broken by accepted shares, and refuses submits beyond its budget unchecked', async () => {
+  it('keeps a connection whose rejected runs are broken by accepted shares, and past its budget still judges its shares but credits none', async () => {
     // The pool's clock held still: the budget does not refill while a loaded machine works through the lines.
     const at = Date.now();
     const { server, port } = await pool({ now: () => at });
@@ -434,12 +528,35 @@ describe('floods of shares', () => {
     const got = await replies;
     expect(c.closed).toBe(false);
     expect(got.length).toBe(lines.length);
-    const throttled = got.filter((r) => r.error?.[1] === 'too many submits; slow down').length;
-    // The last round came after the burst: its good share was refused with the rest, unchecked.
-    expect(throttled).toBeGreaterThanOrEqual(round / 2);
-    expect(server.shareTotals().accepted).toBe(rounds - 1);
-    expect(server.shareTotals().lowDifficulty + server.shareTotals().accepted).toBe(lines.length - throttled);
+    // The last round came after the burst: its good share was judged, and refused uncredited.
+    expect(got.filter((r) => r.error?.[1] === 'too many submits; slow down').length).toBe(1);
+    expect(server.shareTotals()).toMatchObject({ accepted: rounds - 1, lowDifficulty: rounds * (round - 1) });
   });
+
+  it(`turn an address away for a while once its connections had ${REJECTED_PER_IP_BURST} shares hashed and found wanting, however often it reconnects`, async () => {
+    const clock = { ms: Date.now() };
+    const { server, port } = await pool({ now: () => clock.ms });
+    // Before: each connection closed after its run of 100, and the next started a fresh one (200,000 hashed in 12 s).
+    for (let k = 0; k < REJECTED_PER_IP_BURST / MAX_REJECT_RUN; k++) {
+      const c = await miner(port);
+      c.writeRaw(Array.from({ length: MAX_REJECT_RUN }, (_, i) => junk(c, c.job, i, 1_000_000 + i)).join(''));
+      await until(() => c.closed, 'the run closed');
+    }
+    const last = await miner(port);
+    last.writeRaw(Array.from({ length: 10 }, (_, i) => junk(last, last.job, i, 1_000_000 + i)).join(''));
+    await until(() => last.closed, 'the address budget closed');
+    expect(server.shareTotals().lowDifficulty).toBe(REJECTED_PER_IP_BURST + 1);
+    const turned = await raw(port);
+    await until(() => turned.closed(), 'the address turned away');
+    expect(server.stats().refusedConnections).toBe(1);
+    // Another address is served meanwhile, and this one again after the cool-off.
+    const other = await reader(port, '127.0.0.2');
+    other.socket.write('{"id":1,"method":"mining.subscribe","params":[]}\n');
+    await until(() => other.messages.length === 1, 'the answer to another address');
+    clock.ms += REJECT_COOL_OFF_MS;
+    expect((await miner(port)).closed).toBe(false);
+    expect(server.stats().refusedConnections).toBe(1);
+  }, 20_000);
 });
 
 describe('requests other than submits', () => {
@@ -463,20 +580,108 @@ describe('requests other than submits', () => {
 });
 
 describe('submits past the budget', () => {
-  it(`are refused unchecked, and close the connection once ${REFUSED_SUBMIT_BURST} more came at once`, async () => {
+  const sha256d = (b: Buffer) => createHash('sha256').update(createHash('sha256').update(b).digest()).digest();
+
+  /** `n` distinct shares for `job` at `difficulty` that are not blocks, and one block share after them. */
+  function shares(c: StratumTestClient, job: Notify, difficulty: number, n: number): { en2: string; nonce: number }[] {
+    const [share, block] = [shareTargetFor(difficulty), blockTarget(job.nbits)];
+    const out: { en2: string; nonce: number }[] = [];
+    let found: { en2: string; nonce: number } | undefined;
+    for (let e = 1; out.length < n || !found; e++) {
+      const en2 = e.toString(16).padStart(8, '0');
+      const header = c.headerFor(job, en2, job.ntime, 0);
+      for (let nonce = 0; nonce < 4096; nonce++) {
+        header.writeUInt32LE(nonce, 76);
+        const v = BigInt(`0x${Buffer.from(sha256d(header)).reverse().toString('hex')}`);
+        if (v <= block) found ??= { en2, nonce };
+        else if (v <= share && out.length < n) out.push({ en2, nonce });
+      }
+    }
+    return [...out, found];
+  }
+
+  const line = (job: Notify, s: { en2: string; nonce: number }, id: number) => `${JSON.stringify({ id, method: 'mining.submit', params: [worker, job.jobId, s.en2, job.ntime, s.nonce.toString(16).padStart(8, '0')] })}\n`;
+
+  it('raise a fast miner 4x at once, set_difficulty before the work again, take a block among them, and close nothing while the raise is young', async () => {
+    const at = Date.now();
+    // Vardiff's reviews held off, so the raise seen is the budget's; floor difficulty (3e-9, a share in ~13 hashes).
+    const { server, port, fx } = await pool({ now: () => at, varDiff: false, initialDifficulty: 1e-9, windowDifficulty: 1e-9 });
+    const c = await miner(port);
+    const notified: [string, number][] = [];
+    c.onNotify = (j, d) => notified.push([j.jobId, d]);
+    const job = c.job;
+    const d0 = c.difficulty;
+    // More than the budget and the refusals together, all found before the miner could hear of a raise.
+    const n = SUBMIT_BURST + REFUSED_SUBMIT_BURST + 100;
+    const list = shares(c, job, d0, n);
+    const replies = answers(c, list.length);
+    const height = fx.chain.height;
+    c.writeRaw(list.map((s, i) => line(job, s, 1_000_000 + i)).join(''));
+    const got = await replies;
+    expect(c.closed).toBe(false);
+    expect(got.length).toBe(n + 1);
+    const byId = new Map(got.map((r) => [r.id - 1_000_000, r]));
+    const result = (from: number, to: number) => new Set(Array.from({ length: to - from }, (_, i) => byId.get(from + i)?.error?.[1] ?? byId.get(from + i)?.result));
+    expect(result(0, SUBMIT_BURST)).toEqual(new Set([true]));
+    expect(result(SUBMIT_BURST, n)).toEqual(new Set(['too many submits; slow down']));
+    // Before: refused unjudged, the block was lost.
+    expect(byId.get(n)?.result).toBe(true);
+    await until(() => fx.chain.height === height + 1, 'the block connected');
+    expect(server.shareTotals().accepted).toBe(SUBMIT_BURST + 1);
+    // Raised once (not again for the shares found before the raise reached the miner), and told so before the work under its new id.
+    expect(notified[0]).toEqual([`${job.jobId}.1`, 4 * d0]);
+    expect(c.difficulty).toBe(4 * d0);
+  }, 30_000);
+
+  it(`close a flood once ${REFUSED_SUBMIT_BURST} more came at once and no raise to a new difficulty is young, judging none of those past the budget`, async () => {
     const at = Date.now();
     const { server, port, fx } = await pool({ now: () => at });
     const c = await miner(port);
+    const d0 = c.difficulty;
+    // Sent 4x its difficulty once, then back: raised again to it, it buys no grace.
+    for (const d of [4 * d0, d0]) {
+      expect((await c.call('mining.suggest_difficulty', [d])).result).toBe(true);
+      await until(() => c.difficulty === d, 'the suggested difficulty');
+    }
     const old = c.job;
     await fx.mine(1);
     await until(() => c.job !== old, 'a job on the new tip');
     const n = SUBMIT_BURST + REFUSED_SUBMIT_BURST + 100;
-    // A job id it was sent, retired by the block: stale, excused, and each still judged for the budget.
+    // A job id it was sent, retired by the block: stale, and past the budget refused unjudged.
     c.writeRaw(Array.from({ length: n }, (_, i) => `${JSON.stringify({ id: 10 + i, method: 'mining.submit', params: [worker, old.jobId, '00000000', c.job.ntime, '00000000'] })}\n`).join(''));
     await until(() => c.closed, 'the flooder closed');
     expect(server.stats().disconnects).toMatchObject({ 'request-flood': 1, 'rejected-shares': 0 });
     expect(server.shareTotals().stale).toBe(SUBMIT_BURST);
   }, 20_000);
+});
+
+describe('mining.suggest_difficulty', () => {
+  it('is taken within the floor and the block difficulty: before work at the first notify, after it at once, set_difficulty before the work again', async () => {
+    const { server, port } = await pool();
+    const block = server.blockDifficulty(server.currentJob()!);
+    const floor = (1_000 * 1e-7) / WINDOW_FILL_SHARES;
+    const c = new StratumTestClient();
+    await c.connect(port);
+    cleanup.push(() => c.close());
+    const notified: number[] = [];
+    c.onNotify = (_j, d) => notified.push(d);
+    await c.subscribe();
+    // Before: answered "unknown method", and every connection started at the initial difficulty.
+    expect((await c.call('mining.suggest_difficulty', [1e-6])).result).toBe(true);
+    expect((await c.call('mining.authorize', [worker, 'x'])).result).toBe(true);
+    await until(() => notified.length === 1, 'the first notify');
+    for (const [suggested, sent] of [[1e6, block], [1e-15, floor], [2e-7, 2e-7]] as const) {
+      const before = notified.length;
+      expect((await c.call('mining.suggest_difficulty', [suggested])).result).toBe(true);
+      await until(() => notified.length === before + 1, 'the work again');
+      expect([notified.at(-1), c.job.clean]).toEqual([sent, true]);
+    }
+    expect(notified[0]).toBe(1e-6);
+    expect((await c.call('mining.suggest_difficulty', ['x'])).error?.[0]).toBe(20);
+    const s = shareOf(c, c.job);
+    expect((await c.submit(worker, c.job, s.en2, s.nonce)).result).toBe(true);
+    expect(c.closed).toBe(false);
+  });
 });
 
 describe('the PPLNS window', () => {
@@ -605,6 +810,38 @@ describe('share times', () => {
     const ahead = shareAt(latest + 61, 1000);
     const r = await c.submit(worker, job, ahead.en2, ahead.nonce, ahead.ntime);
     expect(r.error).toEqual([20, 'ntime out of range', null]);
+    expect(server.shareTotals()).toMatchObject({ accepted: 1, invalid: 1 });
+  });
+});
+
+describe('share times at a retarget boundary', () => {
+  it("refuses with 20 a share whose ntime is below BIP94's floor, which the template keeps to, and takes one at it", async () => {
+    const fx = await ChainFixture.create({ params: RETARGET_PARAMS });
+    cleanup.push(() => fx.close());
+    const now = fx.clock.now;
+    for (let h = 1; h < RETARGET_PARAMS.retargetInterval - 1; h++) await fx.mine(1, { time: now - 1000 + 30 * h });
+    // The window's last block stamped 50 minutes ahead (legal: under 2 h): the next may be at most 10 minutes before it.
+    await fx.mine(1, { time: now + 3000 });
+    const server = new StratumServer({ chain: fx.chain, mempool: fx.mempool, params: fx.params, log: fx.log, host: '127.0.0.1', port: 0, poolAddress: formatAddress(W.minerA.address), initialDifficulty: 1e-7, now: () => fx.clock.now * 1000 });
+    const port = await server.start();
+    cleanup.push(() => server.stop());
+    const c = await miner(port);
+    const job = c.job;
+    const floor = now + 3000 - RETARGET_PARAMS.maxTimewarp;
+    expect(parseInt(job.ntime, 16)).toBe(floor);
+    // A miner that sets ntime from its own clock: after the median time past, below the floor. Before: credited, and its block refused.
+    const block = (ntime: number): { en2: string; nonce: number; ntime: string } => {
+      const hex = ntime.toString(16).padStart(8, '0');
+      let nonce = 0;
+      while (BigInt(`0x${Buffer.from(c.hashFor(job, '00000001', hex, nonce)).reverse().toString('hex')}`) > blockTarget(job.nbits)) nonce++;
+      return { en2: '00000001', nonce, ntime: hex };
+    };
+    const early = block(now);
+    expect((await c.submit(worker, job, early.en2, early.nonce, early.ntime)).error).toEqual([20, 'ntime out of range', null]);
+    const height = fx.chain.height;
+    const at = block(floor);
+    expect((await c.submit(worker, job, at.en2, at.nonce, at.ntime)).result).toBe(true);
+    await until(() => fx.chain.height === height + 1, 'the block connected');
     expect(server.shareTotals()).toMatchObject({ accepted: 1, invalid: 1 });
   });
 });

@@ -10,7 +10,7 @@ import {
 import type { Chain } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/entry.js';
 import type { Mempool } from '../mempool/mempool.js';
-import { createTemplate, retimeTemplate, stillCurrent } from '../mining/template.js';
+import { createTemplate, earliestTime, retimeTemplate, stillCurrent } from '../mining/template.js';
 import { HOLD_RETRY_MS, MAX_AHEAD_SECONDS, holdsBack } from '../mining/clock-guard.js';
 import type { Logger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
@@ -45,6 +45,8 @@ export interface StratumOptions {
   maxConnectionsPerIp?: number;
   /** Connections in all: each holds a file descriptor and buffers, and descriptors run out. */
   maxConnections?: number;
+  /** Bytes of replies all connections together may leave unread (MAX_POOL_UNREAD_BYTES). */
+  maxUnreadBytes?: number;
   /** A connection that has not authorised a worker within this time is closed. */
   authTimeoutMs?: number;
   /** A connection that has submitted nothing for this long (pool clock) is closed as idle. */
@@ -59,7 +61,7 @@ export interface StratumOptions {
   maxSharesPerTip?: number;
   /** How long a job replaced by a template refresh on the same tip still earns shares. */
   refreshGraceMs?: number;
-  /** Per-connection variable difficulty (default on); benchmarks pin the difficulty. */
+  /** Per-connection variable difficulty (default on); benchmarks pin the difficulty. A miner past its submit budget is raised all the same. */
   varDiff?: boolean;
   /** The pool's clock in milliseconds; injectable so tests can move it. */
   now?: () => number;
@@ -121,8 +123,24 @@ export const EVICT_QUIET_MS = 60_000;
  */
 export const EXCUSED_PER_IP_BURST = 1_000;
 export const EXCUSED_PER_IP_PER_SECOND = 100;
-/** Addresses whose excuse budgets are kept (a few hundred bytes each). */
-const MAX_EXCUSE_BUCKETS = 4_096;
+/**
+ * Shares hashed and found wanting (low difficulty, duplicates) all connections from one address may
+ * send, in a burst and per second after it, before the one that goes past is closed and the address
+ * turned away for REJECT_COOL_OFF_MS. The reject run is per connection: one address that reconnected
+ * after each run of 100 had 200,000 shares hashed in 12 s. A farm of 64 rigs behind one NAT sends
+ * about 13 shares a second in all, nearly all of them good.
+ */
+export const REJECTED_PER_IP_BURST = 1_000;
+export const REJECTED_PER_IP_PER_SECOND = 10;
+export const REJECT_COOL_OFF_MS = 30_000;
+/** Addresses whose budgets (and cool-offs) are kept, each kind apart (a few hundred bytes each). */
+const MAX_ADDRESS_BUCKETS = 4_096;
+/**
+ * Replies all connections together may leave unread, past which the connection with the most is
+ * closed: within its own bound (MAX_UNREAD_BYTES) each could hold 64 KiB, 64 MiB over 1,024
+ * connections. A new block's notify to every one of those is 1.3 MB, read or not.
+ */
+export const MAX_POOL_UNREAD_BYTES = 16 * 1024 * 1024;
 /** A miner subscribes and authorises in its first round trips; 30 s covers a slow link many times over. */
 export const DEFAULT_AUTH_TIMEOUT_MS = 30_000;
 export const DEFAULT_SHARE_INTERVAL_SECONDS = 5;
@@ -134,6 +152,30 @@ export const DEFAULT_SHARE_INTERVAL_SECONDS = 5;
  */
 export const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60 * 1000;
 const REVIEW_SECONDS = 15;
+
+/** A share past the connection's submit budget, refused (see SubmitOutcome.throttled). */
+const THROTTLED: SubmitOutcome = { accepted: false, error: stratumError(StratumError.other, 'too many submits; slow down'), throttled: true };
+
+/** Token buckets by client address, shared by its connections and kept across reconnects; the oldest forgotten past MAX_ADDRESS_BUCKETS. */
+class AddressBuckets {
+  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly oldest = new OldestFirst(this.buckets);
+
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+    private readonly clock: () => number,
+  ) {}
+
+  take(key: string): boolean {
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      this.buckets.set(key, (bucket = new TokenBucket(this.burst, this.perSecond, this.clock)));
+      if (this.buckets.size > MAX_ADDRESS_BUCKETS) this.oldest.evict();
+    }
+    return bucket.take();
+  }
+}
 
 /** Difficulty of a block target, on the share-difficulty scale miners see. */
 export function difficultyOfTarget(target: bigint): number {
@@ -149,9 +191,13 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   private readonly server: Server;
   private readonly sessions = new Set<StratumSession>();
   private readonly perIp = new Map<string, number>();
-  /** Excused-refusal budgets by address, the oldest forgotten past MAX_EXCUSE_BUCKETS. */
-  private readonly excuses = new Map<string, TokenBucket>();
-  private readonly oldestExcuse = new OldestFirst(this.excuses);
+  private readonly excuses = new AddressBuckets(EXCUSED_PER_IP_BURST, EXCUSED_PER_IP_PER_SECOND, () => this.now());
+  private readonly rejects = new AddressBuckets(REJECTED_PER_IP_BURST, REJECTED_PER_IP_PER_SECOND, () => this.now());
+  /** Addresses turned away until the time given, for shares found wanting (see hashedReject). */
+  private readonly coolingOff = new Map<string, number>();
+  private readonly oldestCoolingOff = new OldestFirst(this.coolingOff);
+  /** Bytes of replies all connections have left unread. */
+  private unreadTotal = 0;
   private readonly jobs: JobBook;
   private readonly window: PplnsWindow;
   private readonly windowFloor: number;
@@ -254,13 +300,19 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
    * cannot starve the rigs beside it behind one NAT.
    */
   excuse(session: StratumSession): boolean {
-    const key = clientKey(session.remote);
-    let bucket = this.excuses.get(key);
-    if (!bucket) {
-      this.excuses.set(key, (bucket = new TokenBucket(EXCUSED_PER_IP_BURST, EXCUSED_PER_IP_PER_SECOND, () => this.now())));
-      if (this.excuses.size > MAX_EXCUSE_BUCKETS) this.oldestExcuse.evict();
+    return this.excuses.take(clientKey(session.remote));
+  }
+
+  /** Past MAX_POOL_UNREAD_BYTES, the connections with the most unread are closed until the pool is back under it. */
+  unread(delta: number): void {
+    this.unreadTotal += delta;
+    if (delta <= 0) return;
+    while (this.unreadTotal > (this.o.maxUnreadBytes ?? MAX_POOL_UNREAD_BYTES)) {
+      let most: StratumSession | undefined;
+      for (const s of this.sessions) if (!most || s.unread > most.unread) most = s;
+      if (!most) return;
+      most.close('not-reading');
     }
-    return bucket.take();
   }
 
   onClose(session: StratumSession, reason: CloseReason): void {
@@ -339,13 +391,14 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     const group = netgroup(socket.remoteAddress ?? 'unknown');
     const full = (): boolean => this.sessions.size >= (this.o.maxConnections ?? DEFAULT_MAX_CONNECTIONS) && !this.makeRoom(group);
     const perIpLimit = this.o.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP;
-    if (count >= perIpLimit || full()) {
+    const cooling = this.coolsOff(key);
+    if (count >= perIpLimit || cooling || full()) {
       this.refused++;
       // Once a minute at most: a farm behind one NAT past the per-address limit otherwise only reconnects, unseen.
       const now = this.now();
       if (now - this.refusalLoggedAt >= 60_000) {
         this.refusalLoggedAt = now;
-        const why = count >= perIpLimit ? `${key} already has ${perIpLimit} connections` : `the pool is full`;
+        const why = count >= perIpLimit ? `${key} already has ${perIpLimit} connections` : cooling ? `${key} sent too many bad shares` : `the pool is full`;
         this.o.log.warn(`stratum: turning a connection away (${why}); ${this.refused} turned away so far`);
       }
       socket.destroy();
@@ -361,6 +414,29 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     const s = new StratumSession(this.freeSessionId(), socket, this, vardiff, this.o.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS, this.now(), () => this.now());
     s.group = group;
     this.sessions.add(s);
+  }
+
+  private coolsOff(key: string): boolean {
+    const until = this.coolingOff.get(key);
+    if (until === undefined) return false;
+    if (this.now() < until) return true;
+    this.coolingOff.delete(key);
+    return false;
+  }
+
+  /**
+   * A share hashed and found wanting draws on its address's budget (REJECTED_PER_IP_*); past it the
+   * connection is closed and the address turned away for REJECT_COOL_OFF_MS. Its other connections
+   * stay while their shares are good: the rigs beside a broken one behind a NAT keep mining.
+   */
+  private hashedReject(session: StratumSession, outcome: SubmitOutcome): SubmitOutcome {
+    const key = clientKey(session.remote);
+    if (!this.rejects.take(key)) {
+      this.coolingOff.set(key, this.now() + REJECT_COOL_OFF_MS);
+      if (this.coolingOff.size > MAX_ADDRESS_BUCKETS) this.oldestCoolingOff.evict();
+      session.close('rejected-shares');
+    }
+    return outcome;
   }
 
   /**
@@ -472,7 +548,20 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     return { ...this.reject(worker, address, 'stale', difficulty, StratumError.jobNotFound, message), excused: true };
   }
 
-  async submit(session: StratumSession, worker: string, params: unknown[]): Promise<SubmitOutcome> {
+  /** Whether a share names live work sent to this connection, for an authorised worker: whether it can be a block. */
+  private onLiveWork(session: StratumSession, worker: string, jobId: unknown): boolean {
+    if (!this.accepting || !session.workers.has(worker) || typeof jobId !== 'string') return false;
+    const sent = session.sentJob(jobId);
+    if (sent === undefined) return false;
+    const found = this.jobs.lookup(sent.jobId, this.o.chain.tip);
+    return 'job' in found && found.job.template.parent !== this.solvedParent;
+  }
+
+  async submit(session: StratumSession, worker: string, params: unknown[], overBudget: boolean): Promise<SubmitOutcome> {
+    // Past the submit budget a share is judged only so that no block is lost; one that cannot be a block
+    // (for work that is gone, say, as every share in flight is when a block is found) is refused unjudged
+    // and counted nowhere: the refusal budget bounds those.
+    if (overBudget && !this.onLiveWork(session, worker, params[1])) return THROTTLED;
     const d = session.vardiff.difficulty;
     if (!session.subscribed) return this.reject(null, null, 'invalid', d, StratumError.notSubscribed, 'not subscribed');
     const address = session.workers.get(worker);
@@ -495,10 +584,12 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     // Judged and credited at the difficulty of the job id the share names, never at a harder one it happens to
     // meet: that would pay luck, and a miner could send its lucky shares only.
     const difficulty = sent.difficulty;
-    const mtp = this.o.chain.medianTimePast(job.template.parent);
-    // Miners roll ntime forward from the job's by the seconds they have worked on it, which is about the
-    // clock's own advance: past that bound a share is not honest rolling (consensus would take up to 2 h).
-    if (ntime <= mtp || ntime > Math.max(job.template.header.time, Math.floor(this.now() / 1000)) + MAX_AHEAD_SECONDS) {
+    // Before the earliest time the template allows (after the median time past, and at a retarget window's
+    // first block no more than BIP94's maxTimewarp before the parent) the block would be refused, so the
+    // share is no work on it. Miners roll ntime forward from the job's by the seconds they have worked on
+    // it, which is about the clock's own advance: past that bound a share is not honest rolling
+    // (consensus would take up to 2 h).
+    if (ntime < earliestTime(this.o.chain, job.template.parent) || ntime > Math.max(job.template.header.time, Math.floor(this.now() / 1000)) + MAX_AHEAD_SECONDS) {
       return this.reject(worker, address, 'invalid', difficulty, StratumError.other, 'ntime out of range');
     }
     const en2 = hexToBytes(en2Hex);
@@ -508,13 +599,13 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     // A hash that meets the block target is always a good share, whatever rounding did to the share target.
     const shareTarget = targetForDifficulty(difficulty);
     if (value > shareTarget && value > job.template.target) {
-      return this.reject(worker, address, 'lowDifficulty', difficulty, StratumError.lowDifficulty, 'low difficulty share');
+      return this.hashedReject(session, this.reject(worker, address, 'lowDifficulty', difficulty, StratumError.lowDifficulty, 'low difficulty share'));
     }
 
     const isBlock = value <= job.template.target;
     // Judged by the header, not the job id: the same work under any job id of this tip is one share.
     const seen = this.jobs.markSeen(hash);
-    if (seen === 'duplicate') return this.reject(worker, address, 'duplicate', difficulty, StratumError.duplicate, 'duplicate share');
+    if (seen === 'duplicate') return this.hashedReject(session, this.reject(worker, address, 'duplicate', difficulty, StratumError.duplicate, 'duplicate share'));
     // A block is still worth its reward once the record is full, and it moves the tip, which empties the record.
     // Only work keeps a slot: a rejected share costs its sender nothing, and one every few minutes
     // held a connection (of 64 per IP, 1,024 in all) for good.
@@ -522,6 +613,9 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     session.worked = true;
     session.workedOn(jobId);
     if (seen === 'full' && !isBlock) return this.stale(worker, address, difficulty, 'share limit for this block reached; wait for the next block');
+    // Credited, shares past the budget would let a miner's count run as far past its difficulty as it
+    // liked. Marked seen all the same, so one sent again is a duplicate, found wanting.
+    if (overBudget && !isBlock) return THROTTLED;
     const now = Date.now();
     this.workers.count(worker, address, 'accepted', difficulty, now);
     this.recentShares.push({ t: now, d: difficulty });

@@ -9,12 +9,22 @@ import { EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, extranonce1For, type StratumJob } f
 export const MAX_LINE_BYTES = 8 * 1024;
 const MAX_WORKERS_PER_SESSION = 64;
 /**
- * Replies a miner has left unread, beyond which it is dropped: a client that
- * sends requests and never reads would otherwise have us buffer replies
- * without end. A miner reads every line it gets, so 1 MiB is only reached by
- * one that stopped.
+ * Longest string a request's `id` may be. The id is echoed in the reply, so a longer one, or one that
+ * is neither a number, a string nor null, closes the connection as garbage. Miners number their
+ * requests (cgminer, bfgminer, cpuminer) or name them with a short string (a method name, a UUID's
+ * 36 characters); ids of up to 8 KB had each reply as long, and one nested 4,000 deep came within
+ * 90 levels of JSON.stringify's stack limit.
  */
-export const MAX_UNREAD_BYTES = 1024 * 1024;
+export const MAX_ID_CHARS = 64;
+/**
+ * Replies a miner has left unread beyond what the kernel holds for it, past which it is dropped: a
+ * client that sends requests and never reads would otherwise have us buffer replies without end
+ * (1 MiB each, 1,024 connections and 8 KB ids held 1 GiB). A miner reads what it is sent within a
+ * round trip, and the most the pool sends unasked at once is a new block's set_difficulty and clean
+ * notify, 1.3 KB with the 14-deep branch of a 10,000-transaction block: 64 KiB is some 50 of those,
+ * and the kernel's buffers take the first of them. The pool-wide bound is StratumServer's.
+ */
+export const MAX_UNREAD_BYTES = 64 * 1024;
 
 /**
  * Rejected shares in a row, with no accepted one between, after which the
@@ -26,8 +36,10 @@ export const MAX_REJECT_RUN = 100;
 /**
  * Submits a connection may make in a burst, and per second after it. Vardiff
  * aims at a share every few seconds; the budget only bites on a miner far too
- * fast for its difficulty (until vardiff catches up) or on a flood. Submits
- * beyond it are refused unchecked.
+ * fast for its difficulty or on a flood. Past it the difficulty goes up a
+ * vardiff step at once (see outran), and shares on live work are still judged,
+ * so that no block is lost, but only a block among them is credited; the
+ * refusal budget below bounds how many come.
  */
 export const SUBMIT_BURST = 500;
 export const SUBMITS_PER_SECOND = 250;
@@ -41,9 +53,10 @@ export const SUBMITS_PER_SECOND = 250;
 export const CONTROL_BURST = 100;
 export const CONTROL_PER_SECOND = 1;
 /**
- * Submits refused for the budget a connection may draw, in a burst and per second, before it is
- * closed: a miner far too fast for its difficulty stays (vardiff catches up), a flood of submits,
- * each answered, does not.
+ * Submits past the budget a connection may make, in a burst and per second, before it is closed: a
+ * miner far too fast for its difficulty stays (each raise cuts its rate by 4, and none closes it
+ * while the shares it found before a raise reached it still come), a flood of submits, each
+ * answered, does not.
  */
 export const REFUSED_SUBMIT_BURST = 5_000;
 export const REFUSED_SUBMITS_PER_SECOND = 2_500;
@@ -79,6 +92,12 @@ export interface SubmitOutcome {
   accepted: boolean;
   error?: StratumErrorTuple;
   /**
+   * Refused for the connection's submit budget: good work not credited, or, unjudged, work that
+   * could not be a block. No sign of a broken miner, so it counts toward no limit but the
+   * refusal budget.
+   */
+  throttled?: true;
+  /**
    * Refused without judging the work: for a limit of the pool's own, or for a job that is gone
    * (a new block, a restart). It cost no header hash and is no sign of a broken miner (every
    * share in flight when a block is found comes back stale), so it does not count toward the
@@ -92,7 +111,10 @@ export interface SessionHost {
   currentJob(): StratumJob | null;
   /** Difficulty of the block the job builds: no share target may be harder. */
   blockDifficulty(job: StratumJob): number;
-  submit(session: StratumSession, worker: string, params: unknown[]): Promise<SubmitOutcome>;
+  /** `overBudget`: past the connection's submit budget, where only a block is credited. */
+  submit(session: StratumSession, worker: string, params: unknown[], overBudget: boolean): Promise<SubmitOutcome>;
+  /** The bytes of replies a connection has left unread changed by `delta`. */
+  unread(delta: number): void;
   /** Whether this connection's address may have one more refusal excused (see SubmitOutcome.excused). */
   excuse(session: StratumSession): boolean;
   onClose(session: StratumSession, reason: CloseReason): void;
@@ -124,6 +146,14 @@ export class StratumSession {
   /** The pool job this connection was last sent: what a difficulty change re-sends. */
   private lastJob: StratumJob | null = null;
   private sentDifficulty = 0;
+  /** The highest share difficulty this connection was sent (see retarget). */
+  private peakDifficulty = 0;
+  /** When the difficulty was last raised (see retarget): the budget's next raise waits for the miner to apply it. */
+  private raisedAt = -Infinity;
+  /** Until then, running out of the refusal budget closes nothing (see retarget). */
+  private graceUntil = -Infinity;
+  /** Replies not yet taken by the kernel, in bytes, as last told to the host. */
+  private unreadBytes = 0;
   private buffer = '';
   private closed = false;
   private readonly authTimer: NodeJS.Timeout;
@@ -164,10 +194,26 @@ export class StratumSession {
     return this.socket.remoteAddress ?? 'unknown';
   }
 
+  /** Replies not yet taken by the kernel, in bytes. */
+  get unread(): number {
+    return this.unreadBytes;
+  }
+
   send(obj: unknown): void {
     if (this.closed) return;
-    this.socket.write(`${JSON.stringify(obj)}\n`);
-    if (this.socket.writableLength > MAX_UNREAD_BYTES) this.close('not-reading');
+    this.socket.write(`${JSON.stringify(obj)}\n`, this.flushed);
+    this.countUnread();
+    if (this.unreadBytes > MAX_UNREAD_BYTES) this.close('not-reading');
+  }
+
+  /** Each write's callback: the kernel took it (or the socket is gone). */
+  private readonly flushed = (): void => this.countUnread();
+
+  private countUnread(): void {
+    if (this.closed) return;
+    const delta = this.socket.writableLength - this.unreadBytes;
+    this.unreadBytes += delta;
+    if (delta !== 0) this.host.unread(delta);
   }
 
   /** The job id `id` as sent to this connection, or undefined when it was not (or is long forgotten). */
@@ -223,8 +269,21 @@ export class StratumSession {
    */
   retarget(difficulty: number): void {
     if (!this.subscribed || this.workers.size === 0 || difficulty === this.sentDifficulty) return;
-    this.sentDifficulty = difficulty;
-    this.send({ id: null, method: 'mining.set_difficulty', params: [difficulty] });
+    if (difficulty > this.sentDifficulty) {
+      const now = this.clock();
+      this.raisedAt = now;
+      // Shares found before the raise reached the miner still come at the old rate. Only a difficulty never
+      // sent before buys the grace: lowered again (an idle spell) and raised, a flood would have one without
+      // end, while new ones run out at the block's difficulty, each step up to 4x.
+      if (difficulty > this.peakDifficulty) this.graceUntil = now + SUPERSEDED_GRACE_MS;
+    }
+    this.resend(difficulty);
+  }
+
+  /** See retarget; a difficulty the miner asked for buys no grace. */
+  private resend(difficulty: number): void {
+    if (!this.subscribed || this.workers.size === 0 || difficulty === this.sentDifficulty) return;
+    this.setDifficulty(difficulty);
     const job = this.lastJob;
     // Work held back or replaced since is not worth re-sending: the next notify carries the new difficulty.
     if (!job || job !== this.host.currentJob()) return;
@@ -239,14 +298,33 @@ export class StratumSession {
   notify(job: StratumJob, clean: boolean): void {
     if (!this.subscribed || this.workers.size === 0) return;
     const d = this.vardiff.clamp(this.host.blockDifficulty(job));
-    if (d !== this.sentDifficulty) {
-      this.sentDifficulty = d;
-      this.send({ id: null, method: 'mining.set_difficulty', params: [d] });
-    }
+    if (d !== this.sentDifficulty) this.setDifficulty(d);
     this.supersede(job.work, d);
     this.remember(job.id, { jobId: job.id, difficulty: d, work: job.work, until: Infinity });
     this.lastJob = job;
     this.send({ id: null, method: 'mining.notify', params: job.notifyParams(clean) });
+  }
+
+  private setDifficulty(difficulty: number): void {
+    this.sentDifficulty = difficulty;
+    this.peakDifficulty = Math.max(this.peakDifficulty, difficulty);
+    this.send({ id: null, method: 'mining.set_difficulty', params: [difficulty] });
+  }
+
+  /**
+   * The miner ran past its submit budget: it finds shares far faster than its difficulty aims at,
+   * so the difficulty goes up a vardiff step now rather than at a review, which would wait for
+   * shares the budget refuses (an ASIC at the starting difficulty sent thousands in a round trip,
+   * and a block among those refused unjudged was lost). Not within a grace period of the last
+   * raise: shares found before it reached the miner are still coming, and show nothing about the
+   * new difficulty.
+   */
+  private outran(): void {
+    const job = this.host.currentJob();
+    const now = this.clock();
+    if (!job || this.sentDifficulty === 0 || now - this.raisedAt < SUPERSEDED_GRACE_MS) return;
+    const next = this.vardiff.raise(this.host.blockDifficulty(job), now);
+    if (next !== null) this.retarget(next);
   }
 
   close(reason: CloseReason): void {
@@ -254,6 +332,8 @@ export class StratumSession {
     this.closed = true;
     clearTimeout(this.authTimer);
     this.socket.destroy();
+    if (this.unreadBytes !== 0) this.host.unread(-this.unreadBytes);
+    this.unreadBytes = 0;
     this.host.onClose(this, reason);
   }
 
@@ -276,9 +356,11 @@ export class StratumSession {
   private async onLine(line: string): Promise<void> {
     let req: StratumRequest;
     try {
-      const parsed = JSON.parse(line) as Partial<StratumRequest>;
+      const parsed = JSON.parse(line) as { id?: unknown; method?: unknown; params?: unknown };
       if (typeof parsed !== 'object' || parsed === null || typeof parsed.method !== 'string') throw new Error('not a request');
-      req = { id: parsed.id ?? null, method: parsed.method, params: Array.isArray(parsed.params) ? parsed.params : [] };
+      const id = parsed.id ?? null;
+      if (!(id === null || typeof id === 'number' || (typeof id === 'string' && id.length <= MAX_ID_CHARS))) throw new Error('bad id');
+      req = { id, method: parsed.method, params: Array.isArray(parsed.params) ? parsed.params : [] };
     } catch {
       // Garbage means a broken or hostile client: drop it, keep everyone else.
       this.close('garbage');
@@ -318,27 +400,42 @@ export class StratumSession {
       }
       case 'mining.extranonce.subscribe':
         return reply(false, stratumError(StratumError.other, 'extranonce changes not supported'));
+      case 'mining.suggest_difficulty': {
+        const [d] = req.params;
+        if (typeof d !== 'number' || !(d > 0) || !Number.isFinite(d)) return reply(false, stratumError(StratumError.other, 'difficulty must be a positive number'));
+        this.vardiff.suggest(d, this.clock());
+        reply(true);
+        // Within the pool's floor and the block's difficulty, sent at once with the work again (see
+        // retarget); before the miner has work, its first notify brings it.
+        const job = this.host.currentJob();
+        if (job) this.resend(this.vardiff.clamp(this.host.blockDifficulty(job)));
+        return;
+      }
       case 'mining.submit': {
-        if (!this.submitBudget.take()) {
-          if (!this.refusalBudget.take()) return this.close('request-flood');
-          return reply(false, stratumError(StratumError.other, 'too many submits; slow down'));
+        const overBudget = !this.submitBudget.take();
+        if (overBudget) {
+          this.outran();
+          if (!this.refusalBudget.take() && this.clock() >= this.graceUntil) return this.close('request-flood');
         }
-        this.submits = this.submits.then(() => this.submit(req.params, reply));
+        this.submits = this.submits.then(() => this.submit(req.params, reply, overBudget));
         return;
       }
       default:
-        reply(null, stratumError(StratumError.other, `unknown method ${req.method}`));
+        // Echoed no longer than an id may be.
+        reply(null, stratumError(StratumError.other, `unknown method ${req.method.slice(0, MAX_ID_CHARS)}`));
     }
   }
 
-  private async submit(params: unknown[], reply: (result: unknown, error: StratumErrorTuple | null) => void): Promise<void> {
+  private async submit(params: unknown[], reply: (result: unknown, error: StratumErrorTuple | null) => void, overBudget: boolean): Promise<void> {
     if (this.closed) return;
     let accepted = false;
     let excused = false;
+    let throttled = false;
     try {
-      const outcome = await this.host.submit(this, typeof params[0] === 'string' ? params[0] : '', params);
+      const outcome = await this.host.submit(this, typeof params[0] === 'string' ? params[0] : '', params, overBudget);
       accepted = outcome.accepted;
       excused = outcome.excused === true;
+      throttled = outcome.throttled === true;
       reply(outcome.accepted, outcome.error ?? null);
     } catch (e) {
       this.host.debug('session %d: submit failed: %s', this.id, (e as Error).message);
@@ -348,7 +445,7 @@ export class StratumSession {
     // Excused only within its address's budget: a stale or made-up job id is free to send, and excused
     // without bound, 128 connections had 30,000 answered a second (HTTP p50 4 ms → 1.1 s).
     if (accepted) this.rejectRun = 0;
-    else if (!(excused && this.host.excuse(this)) && ++this.rejectRun >= MAX_REJECT_RUN) this.close('rejected-shares');
+    else if (!throttled && !(excused && this.host.excuse(this)) && ++this.rejectRun >= MAX_REJECT_RUN) this.close('rejected-shares');
   }
 }
 

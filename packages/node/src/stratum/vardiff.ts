@@ -61,6 +61,34 @@ export class VarDiff {
     return Math.max(this.o.min, this.o.floorFor?.(ceiling) ?? 0);
   }
 
+  /**
+   * The miner's own estimate (mining.suggest_difficulty), brought within bounds by the next clamp:
+   * ASIC firmware sends it so as not to start at a difficulty it outruns. The window restarts from it.
+   */
+  suggest(difficulty: number, now = Date.now()): void {
+    this.current = difficulty;
+    this.restart(now);
+  }
+
+  /**
+   * One step up at once, the window restarted: the miner outran the pool's submit budget, and
+   * a review would wait for shares the pool refuses. Returns the new difficulty, or null at the
+   * ceiling.
+   */
+  raise(ceiling: number, now = Date.now()): number | null {
+    const before = this.current;
+    this.current *= MAX_STEP;
+    if (this.clamp(ceiling) <= before) return null;
+    this.restart(now);
+    return this.current;
+  }
+
+  private restart(now: number): void {
+    this.shares = 0;
+    this.work = 0;
+    this.windowStart = now;
+  }
+
   /** Records an accepted share credited at `credited`; returns a new difficulty when it should change. */
   onShare(credited: number, ceiling: number, now = Date.now()): number | null {
     this.shares++;
@@ -82,9 +110,7 @@ export class VarDiff {
     // told before a raise sends more of them for the same work, and counting them would raise it again and again.
     const wanted = this.work === 0 ? this.current / MAX_STEP : (this.work / Math.max(elapsed, 0.001)) * this.o.targetSeconds;
     const stepped = Math.min(this.current * MAX_STEP, Math.max(this.current / MAX_STEP, wanted));
-    this.shares = 0;
-    this.work = 0;
-    this.windowStart = now;
+    this.restart(now);
     const next = Math.min(ceiling, Math.max(this.floor(ceiling), stepped));
     const inBand = wanted <= this.current * BAND && wanted >= this.current / BAND;
     if ((inBand || next === this.current) && this.current <= ceiling) return null;
