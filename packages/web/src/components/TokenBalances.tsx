@@ -1,16 +1,20 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useApi } from '../hooks/useApi';
 import { errorText } from '../lib/api';
 import type { ContractList } from '../lib/types';
 import { CONTRACTS_SCANNED, formatTokenUnits, MAX_TOKENS, tokenBalances, type TokenBalance } from '../lib/token-balances';
 import { useNodeDistrust } from '../state/node-distrust';
+import { useRealtime, useTopics } from '../state/realtime';
 import { Card } from './Card';
 import { AddressLink } from './Links';
 import { TokenSymbol } from './TokenSymbol';
 
 /**
  * The address's balances of the token contracts the node lists (bounded; see
- * lib/token-balances), refreshed with every block. They are the node's word,
+ * lib/token-balances), read again when that list changes or a transaction of
+ * the address is confirmed or undone (or pushes may have been missed while the
+ * socket reconnected), not on every block: each read runs contract code on the
+ * node's engine time, which all its clients share. They are the node's word,
  * not proven, so they say so, and are hidden once the node is distrusted. A
  * symbol is the deployer's choice: each comes with its contract's address, and
  * one named like the native coin says it is not (components/TokenSymbol).
@@ -19,8 +23,20 @@ export function TokenBalances({ address }: { address: string }) {
   const list = useApi<ContractList>(`/api/contracts?limit=${CONTRACTS_SCANNED}`, { refreshOn: ['blocks'] });
   const [rows, setRows] = useState<TokenBalance[] | undefined>(undefined);
   const [error, setError] = useState('');
+  const [moved, setMoved] = useState(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const distrust = useNodeDistrust();
+  const { epoch } = useRealtime();
   const contracts = list.data?.contracts.map((c) => c.address).join(',');
+  // A block confirming many of the address's transactions pushes once for each: one read after them all.
+  useTopics([`address:${address}`], (m) => {
+    if (m.type !== 'address' || m.event === 'pending' || timer.current) return;
+    timer.current = setTimeout(() => {
+      timer.current = undefined;
+      setMoved((n) => n + 1);
+    }, 500);
+  });
+  useEffect(() => () => clearTimeout(timer.current), []);
   useEffect(() => {
     if (contracts === undefined) return;
     const ac = new AbortController();
@@ -29,7 +45,7 @@ export function TokenBalances({ address }: { address: string }) {
       (e: unknown) => !ac.signal.aborted && setError(errorText(e)),
     );
     return () => ac.abort();
-  }, [address, contracts, list.data]);
+  }, [address, contracts, moved, epoch]);
   if (!rows || rows.length === 0 || distrust !== null) return null;
   return <TokenBalancesView rows={rows} error={error} />;
 }

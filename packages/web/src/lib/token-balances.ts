@@ -1,14 +1,16 @@
 import { api } from './api';
 import { isToken } from './contract-kind';
+import { readFailed, tokenRead } from './token-read';
 import { tokenSymbol } from './token-symbol';
-import type { ContractCallResult, ContractDetail } from './types';
+import type { ContractDetail } from './types';
 
 /**
  * Balances of the example token (and anything with its interface) for one
  * address, read through the node's contract routes. Bounded: only among the
  * first CONTRACTS_SCANNED contracts the node lists, at most MAX_TOKENS tokens,
- * three read-only calls each. What never changes (a contract's kind, a
- * token's symbol and decimals) is cached, in maps of bounded size.
+ * three read-only calls each on a small gas limit (lib/token-read). What never
+ * changes (a contract's kind, a token's symbol and decimals) is cached, in maps
+ * of bounded size, and so is a contract whose read failed: no token.
  */
 export const CONTRACTS_SCANNED = 20;
 export const MAX_TOKENS = 5;
@@ -37,42 +39,45 @@ function remember<V>(map: Map<string, V>, key: string, value: V): V {
   return value;
 }
 
-async function call(contractAddress: string, functionName: string, parameters: unknown[], signal?: AbortSignal): Promise<unknown> {
-  const r = await api<ContractCallResult>('/api/contracts/call', { body: { contractAddress, functionName, parameters }, ...(signal ? { signal } : {}) });
-  return r.status === 'success' ? r.returnValue : undefined;
-}
-
 async function tokenCheck(address: string, signal?: AbortSignal): Promise<boolean> {
+  if (readFailed(address)) return false;
   const known = kinds.get(address);
   if (known !== undefined) return known;
   const d = await api<ContractDetail>(`/api/contracts/${address}?events=0&storage=0`, signal ? { signal } : {});
   return remember(kinds, address, isToken(d.code));
 }
 
-async function meta(contract: string, signal?: AbortSignal): Promise<Meta> {
+/** Undefined for a contract whose symbol or decimals read failed. */
+async function meta(contract: string, signal?: AbortSignal): Promise<Meta | undefined> {
   const known = metas.get(contract);
   if (known) return known;
-  const [symbol, decimals] = await Promise.all([call(contract, 'symbol', [], signal), call(contract, 'decimals', [], signal)]);
+  // One read at a time: a contract that loops is paid for once, not once per read.
+  const symbol = await tokenRead(contract, 'symbol', [], signal);
+  const decimals = symbol && (await tokenRead(contract, 'decimals', [], signal));
+  if (!decimals) return undefined;
+  const d = decimals.value;
   return remember(metas, contract, {
-    symbol: tokenSymbol(symbol) || '?',
-    decimals: typeof decimals === 'number' && Number.isInteger(decimals) && decimals >= 0 && decimals <= 18 ? decimals : 0,
+    symbol: tokenSymbol(symbol.value) || '?',
+    decimals: typeof d === 'number' && Number.isInteger(d) && d >= 0 && d <= 18 ? d : 0,
   });
 }
 
 const units = (v: unknown): bigint => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? BigInt(v) : typeof v === 'string' && /^\d{1,30}$/.test(v) ? BigInt(v) : 0n);
 
 export async function tokenBalances(owner: string, contracts: string[], signal?: AbortSignal): Promise<TokenBalance[]> {
-  const tokens: string[] = [];
+  const tokens: [string, Meta][] = [];
   for (const c of contracts.slice(0, CONTRACTS_SCANNED)) {
     if (tokens.length >= MAX_TOKENS) break;
-    if (await tokenCheck(c, signal)) tokens.push(c);
+    const m = (await tokenCheck(c, signal)) ? await meta(c, signal) : undefined;
+    if (m) tokens.push([c, m]);
   }
-  return Promise.all(
-    tokens.map(async (contract) => {
-      const [m, balance] = await Promise.all([meta(contract, signal), call(contract, 'balanceOf', [owner], signal)]);
-      return { contract, ...m, balance: units(balance) };
+  const rows = await Promise.all(
+    tokens.map(async ([contract, m]) => {
+      const balance = await tokenRead(contract, 'balanceOf', [owner], signal);
+      return balance && { contract, ...m, balance: units(balance.value) };
     }),
   );
+  return rows.filter((r) => r !== undefined);
 }
 
 /** 123456 with 2 decimals → "1,234.56". */

@@ -20,6 +20,7 @@ export type {
   ContractSummary,
   GasEstimate,
   Generated,
+  HeadersJson,
   ContractReceipt,
   Intensity,
   InternalTransfer,

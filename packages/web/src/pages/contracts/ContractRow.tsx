@@ -5,14 +5,16 @@ import { TokenSymbol } from '../../components/TokenSymbol';
 import { useApi } from '../../hooks/useApi';
 import { contractKind } from '../../lib/contract-kind';
 import { storageEntries } from '../../lib/format';
+import { tokenRead } from '../../lib/token-read';
 import { tokenSymbol } from '../../lib/token-symbol';
 import type { ContractDetail, ContractSummary } from '../../lib/types';
-import { readOnlyCall } from './contract-tx';
 
 /**
  * A deployed contract by name: its kind, told from its code (fetched once,
  * without storage or events: code never changes), and for a token the symbol it
- * was deployed with, beside the contract's address (a symbol proves nothing).
+ * was deployed with, beside the contract's address (a symbol proves nothing),
+ * read on lib/token-read's small gas limit: anyone can deploy code that looks
+ * like a token and loops.
  */
 export function ContractRow({ contract: c, onOpen }: { contract: ContractSummary; onOpen: () => void }) {
   const detail = useApi<ContractDetail>(`/api/contracts/${c.address}?events=0&storage=0`);
@@ -20,14 +22,12 @@ export function ContractRow({ contract: c, onOpen }: { contract: ContractSummary
   const [symbol, setSymbol] = useState('');
   useEffect(() => {
     if (kind !== 'Token') return;
-    let live = true;
-    readOnlyCall(c.address, 'symbol', []).then(
-      (r) => live && setSymbol(tokenSymbol(r.returnValue)),
+    const ac = new AbortController();
+    tokenRead(c.address, 'symbol', [], ac.signal).then(
+      (r) => r && setSymbol(tokenSymbol(r.value)),
       () => undefined,
     );
-    return () => {
-      live = false;
-    };
+    return () => ac.abort();
   }, [kind, c.address]);
   return (
     <li className="flex flex-wrap items-center gap-x-2 gap-y-1" data-testid="contract-row" data-address={c.address}>

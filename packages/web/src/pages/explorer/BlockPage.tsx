@@ -1,14 +1,17 @@
+import { memo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { Card, KeyValue, PageTitle } from '../../components/Card';
 import { CopyButton } from '../../components/CopyButton';
 import { Amount } from '../../components/Amount';
 import { AddressLink, BlockLink } from '../../components/Links';
 import { ApiErrorNotice, Loading } from '../../components/Notice';
+import { Pager } from '../../components/Pager';
 import { SearchBox } from '../../components/SearchBox';
 import { TxTable } from '../../components/TxTable';
 import { useApi } from '../../hooks/useApi';
 import { formatBytes, formatDifficulty } from '../../lib/format';
-import type { BlockDetail, BlockStats } from '../../lib/types';
+import type { BlockDetail, BlockStats, TxJson } from '../../lib/types';
+import { useBlockPlace } from './useBlockPlace';
 
 /** The figures mempool.space and Etherscan head a block with. */
 function Summary({ s }: { s: BlockStats }) {
@@ -29,17 +32,33 @@ function Summary({ s }: { s: BlockStats }) {
   );
 }
 
+/** Rows of a block's transaction table at once: a block may hold 10,000, and rendering them all held the page for seconds. */
+const TXS_PER_PAGE = 100;
+
+// Memo: a new block re-renders the page for its confirmations, and the transactions are the same array.
+const BlockTxs = memo(function BlockTxs({ txs }: { txs: TxJson[] }) {
+  const [page, setPage] = useState(1);
+  return (
+    <Card title={`Transactions (${txs.length})`}>
+      <TxTable txs={txs.slice((page - 1) * TXS_PER_PAGE, page * TXS_PER_PAGE)} testId="block-txs" />
+      {txs.length > TXS_PER_PAGE && <Pager page={page} hasNext={page * TXS_PER_PAGE < txs.length} onPage={setPage} label="Transaction pages" order={['Previous', 'Next']} />}
+    </Card>
+  );
+});
+
 const NAV = 'rounded-lg border border-slate-700 px-3 py-1.5 text-sm hover:bg-slate-800';
 
+/** A block as fetched once (its transactions never change); only what a new block changes is read again (useBlockPlace). */
 export default function BlockPage() {
   const { id = '' } = useParams();
-  const res = useApi<BlockDetail>(`/api/blocks/${encodeURIComponent(id)}`, { refreshOn: ['blocks'] });
+  const res = useApi<BlockDetail>(`/api/blocks/${encodeURIComponent(id)}`);
   const b = res.data;
+  const place = useBlockPlace(b);
   return (
     <div className="space-y-4">
       <SearchBox />
       {res.error !== undefined && !b && <ApiErrorNotice error={res.error} feature="Block" />}
-      {!b ? (
+      {!b || !place ? (
         res.error === undefined && <Loading />
       ) : (
         <>
@@ -54,8 +73,8 @@ export default function BlockPage() {
             ) : (
               <span />
             )}
-            {b.nextHash ? (
-              <Link className={NAV} to={`/explorer/block/${b.nextHash}`} rel="next">
+            {place.nextHash ? (
+              <Link className={NAV} to={`/explorer/block/${place.nextHash}`} rel="next">
                 #{b.height + 1} →
               </Link>
             ) : (
@@ -67,10 +86,10 @@ export default function BlockPage() {
             <KeyValue
               rows={[
                 ['Hash', <span className="font-mono">{b.hash}</span>],
-                ['Confirmations', b.confirmations === null ? 'not on the main chain' : <span data-testid="block-confirmations">{b.confirmations}</span>],
+                ['Confirmations', place.confirmations === null ? 'not on the main chain' : <span data-testid="block-confirmations">{place.confirmations}</span>],
                 ['Time', `${new Date(b.time * 1000).toLocaleString()} (${b.time})`],
                 ['Previous', b.height > 0 ? <BlockLink id={b.previousHash} label={b.previousHash} /> : '— (genesis)'],
-                ['Next', b.nextHash ? <BlockLink id={b.nextHash} label={b.nextHash} /> : '—'],
+                ['Next', place.nextHash ? <BlockLink id={place.nextHash} label={place.nextHash} /> : '—'],
                 ['Merkle root', <span className="font-mono">{b.merkleRoot}</span>],
                 ['State root', <span className="font-mono">{b.stateRoot}</span>],
                 ['Bits / difficulty', `${b.bits} · ${formatDifficulty(b.difficulty)}`],
@@ -81,9 +100,7 @@ export default function BlockPage() {
               ]}
             />
           </Card>
-          <Card title={`Transactions (${b.transactions.length})`}>
-            <TxTable txs={b.transactions} testId="block-txs" />
-          </Card>
+          <BlockTxs key={b.hash} txs={b.transactions} />
         </>
       )}
     </div>

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { UntrustworthyNode, isAddress, signedTransferSize, feeForSize, type FeeChoice, type FeeEstimate, type FeePreset, type Wallet } from '@hackcoin/core';
+import { UntrustworthyNode, formatAddress, isAddress, parseAddress, signedTransferSize, feeForSize, type FeeChoice, type FeeEstimate, type FeePreset, type Wallet } from '@hackcoin/core';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { TextField } from '../../components/Field';
@@ -72,7 +72,8 @@ export function SendForm({ wallet, from }: { wallet: Wallet; from: string }) {
     e.preventDefault();
     setTouched(true);
     if (!network || !parsed.ok || !choice || fee === null || !isAddress(to.trim()) || available === null || over) return;
-    setReview({ to: to.trim(), amount: parsed.units, fee, choice, estimate, size, network });
+    // Typed all lower case (valid, but unchecked) or pasted, it is reviewed as wallets and explorers write it: checksummed.
+    setReview({ to: formatAddress(parseAddress(to.trim())), amount: parsed.units, fee, choice, estimate, size, network });
   };
 
   const confirm = async () => {
