@@ -9,7 +9,7 @@ import { checkHostStack } from './contracts/host-stack.js';
 import { VerifyPool } from './verify/verify-pool.js';
 import { SignatureVerifier, verifyThreads } from './verify/signature-verifier.js';
 import { createApiServer } from './api/server.js';
-import { loadOrCreateToken } from './api/auth.js';
+import { loadOrCreateToken, writeCookiePort } from './api/auth.js';
 import { Network, publishNetworkEvents } from './p2p/index.js';
 import { Pool } from './stratum/pool.js';
 import { RealtimeHub } from './api/realtime.js';
@@ -178,6 +178,7 @@ export class FullNode {
   async listen(): Promise<string> {
     const url = await this.api.listen({ host: this.config.host, port: this.config.port });
     const port = (this.api.server.address() as { port: number }).port;
+    if (!this.config.apiToken) writeCookiePort(this.config.dataDir, port);
     this.log.info(`HTTP API listening on http://${urlHost(this.config.host)}:${port}${boundNote(this.config.host)}`);
     return url;
   }

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { NETWORKS, bytesToHex, genesisBlock, headerId, hexToBytes, parseAddress, signTransfer, txId } from '@hackcoin/core';
+import { COIN, NETWORKS, bytesToHex, formatHck, signedTransferSize, genesisBlock, headerId, hexToBytes, parseAddress, signTransfer, txId } from '@hackcoin/core';
+import { MAX_ESTIMATED_RATE } from '../src/cli/commands/transfer.js';
 import { runCli } from './helpers/cli-process.js';
 import { removeDir, startNode, TEST_TOKEN, type TestNode } from './helpers/node-process.js';
 
@@ -85,13 +86,27 @@ describe('hackcoin wallet against a hostile node', { timeout: 120_000 }, () => {
 
   it('refuses a fee above --max-fee that the node priced, and sends it when allowed', async () => {
     rewrite = (path, b) => (path === '/api/fees/estimate' ? { ...b, slow: '60000000', normal: '60000000', fast: '60000000' } : b);
-    const r = await send();
+    const r = await send(['--max-fee', '0.5']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/the fee of [\d.]+ HCK is above the 0\.1 HCK limit: nothing was signed/);
+    expect(r.stderr).toMatch(/the fee of [\d.]+ HCK is above the 0\.5 HCK limit: nothing was signed/);
     expect(posted).toEqual([]);
     const allowed = await send(['--max-fee', '100', '--dry-run']);
     expect(allowed.code, allowed.stderr).toBe(0);
     expect(Number(allowed.json().fee)).toBeGreaterThan(1);
+  });
+
+  it('refuses a fee rate far above the relay minimum that the node priced under the whole-fee cap, unless --max-fee accepts it', async () => {
+    // Just under the 0.1 HCK cap: the old cap alone signed a fee hundreds of times the honest one.
+    const rate = (COIN / 10n - 1n) / BigInt(signedTransferSize(0));
+    expect(rate).toBeGreaterThan(MAX_ESTIMATED_RATE);
+    rewrite = (path, b) => (path === '/api/fees/estimate' ? { ...b, slow: String(rate), normal: String(rate), fast: String(rate) } : b);
+    const r = await send();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`the node's fee estimate of ${rate} base units per byte is above the ${MAX_ESTIMATED_RATE} limit`);
+    expect(posted).toEqual([]);
+    const allowed = await send(['--max-fee', '0.1', '--dry-run']);
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(allowed.json().fee).toBe(formatHck(rate * BigInt(signedTransferSize(0))));
   });
 
   it('signs only with the key asked for, whichever address the node answers for', async () => {

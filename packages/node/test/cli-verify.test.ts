@@ -47,7 +47,7 @@ describe('hackcoin wallet balance --verify', { timeout: 120_000 }, () => {
     expect(r.code, r.stderr).toBe(0);
     const row = r.json().addresses[0];
     expect(row.address).toBe(me);
-    expect(row.verified).toEqual({ balance: '200', nonce: '0', height: 4, block: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(row.verified).toEqual({ balance: '200', nonce: '0', height: 4, block: expect.stringMatching(/^[0-9a-f]{64}$/), tipHeight: 4, chainWork: expect.stringMatching(/^[0-9a-f]+$/) });
     expect(row.verified.balance).toBe(row.confirmed);
   });
 

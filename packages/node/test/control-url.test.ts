@@ -24,6 +24,8 @@ describe('control URL with stdout piped to a log', { timeout: 90_000 }, () => {
     const cookie = join(node.dataDir, '.cookie');
     const token = readFileSync(cookie, 'utf8').trim();
     expect(token).toMatch(/^[0-9a-f]{48}$/);
+    // The port the cookie opens, for the CLI to send it there and to no other local listener.
+    expect(readFileSync(join(node.dataDir, '.cookie-port'), 'utf8').trim()).toBe(String(node.port));
     expect(line).toBe(`Control URL: ${node.url}/ (open it with ?token=<token>; the token is in ${cookie})`);
     // The token in the file is the one the node accepts.
     expect(await node.request('/api/mining/stop', { method: 'POST', token })).toMatchObject({ status: 200, body: { running: false } });

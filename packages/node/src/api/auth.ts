@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyRequest } from 'fastify';
 import { HttpError } from './http-error.js';
@@ -22,6 +22,23 @@ export function loadOrCreateToken(dataDir: string, configured?: string): string 
 }
 
 export const cookiePath = (dataDir: string): string => join(dataDir, '.cookie');
+
+/**
+ * The API port the cookie's token opens, DATA_DIR/.cookie-port, next to the cookie rather than in it
+ * so `$(cat .cookie)` stays the token. The CLI sends the cookie only to this port: on a shared machine
+ * another user can listen on some other loopback port (where a regtest node usually runs) and would
+ * otherwise be handed this node's token.
+ */
+export const cookiePortPath = (dataDir: string): string => join(dataDir, '.cookie-port');
+
+/** Records the port once the API listens (PORT=0 picks one then). Written whole by a rename, so the CLI never reads half of it. */
+export function writeCookiePort(dataDir: string, port: number): void {
+  const path = cookiePortPath(dataDir);
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${port}\n`, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, path);
+}
 
 export function requireToken(token: string) {
   const expected = Buffer.from(token);

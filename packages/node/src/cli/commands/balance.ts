@@ -26,7 +26,10 @@ export async function balanceCommand(ctx: CommandContext): Promise<void> {
     const s = await addressState(node, a.address);
     for (const k of Object.keys(total) as (keyof BalanceSummary)[]) total[k] += s.balance[k];
     const v = verified?.get(a.address);
-    const proven = v ? { verified: { balance: formatHck(v.balance), nonce: v.nonce.toString(), height: v.height, block: v.blockId } } : {};
+    // The chain verified against, for the user to compare with another node's or a block explorer's: a chain forged from genesis has little work.
+    const proven = v
+      ? { verified: { balance: formatHck(v.balance), nonce: v.nonce.toString(), height: v.height, block: v.blockId, tipHeight: v.tip.height, chainWork: v.tip.chainWork.toString(16) } }
+      : {};
     rows.push({ address: a.address, label: a.label, ...hck(s.balance), pendingTxs: s.pending.length, height: s.height, ...proven });
   }
   const lines = table([
@@ -35,7 +38,7 @@ export async function balanceCommand(ctx: CommandContext): Promise<void> {
     ...(rows.length > 1 ? [['total', ...Object.values(hck(total)), '']] : []),
   ]);
   const proofLines = rows.flatMap((r) =>
-    r.verified ? [`${r.address}: ${r.verified.balance} HCK, nonce ${r.verified.nonce}, verified at height ${r.verified.height} (${r.verified.block})`] : [],
+    r.verified ? [`${r.address}: ${r.verified.balance} HCK, nonce ${r.verified.nonce}, verified at height ${r.verified.height} (${r.verified.block}) on a chain of height ${r.verified.tipHeight}, work ${r.verified.chainWork}`] : [],
   );
   const source = verified ? '(amounts in HCK, reported by the node; pending out includes fees)' : '(amounts in HCK, reported by the node and unverified: --verify proves them; pending out includes fees)';
   const differ = rows.filter((r) => r.verified && r.verified.height === r.height && r.verified.balance !== r.confirmed);

@@ -20,7 +20,7 @@ import { ownAddress, ownAddresses } from '../own-addresses.js';
 import { confirm, interactive } from '../prompt.js';
 import { existingPassword } from '../secrets.js';
 import { readKeystore, unlockWallet } from '../store.js';
-import { checkProvenNonce } from '../verified.js';
+import { checkProvenNonce, recordSignedNonce } from '../verified.js';
 
 export interface TransferSpec {
   to: string;
@@ -52,6 +52,30 @@ export function checkMaxFee(opts: CommandContext['opts'], fee: bigint, what: str
   const cap = text === undefined ? DEFAULT_MAX_FEE : parseAmount(text, '--max-fee');
   if (fee > cap) {
     throw new CliError(`the ${what} of ${formatHck(fee)} HCK is above the ${formatHck(cap)} HCK limit: nothing was signed (--max-fee ${formatHck(fee)} to allow it)`, EXIT.error);
+  }
+}
+
+/** The node's default MIN_FEE_RATE (config.ts), base units per byte: the relay floor an honest estimate starts from. */
+const MIN_FEE_RATE = 1n;
+/**
+ * How far above that floor a node's estimate may price a transfer unasked. Three orders of magnitude
+ * cover a full mempool bidding fees up; past it the estimate is more likely a node (or miners feeding
+ * its estimate) pricing the fee than a market, and the whole-fee cap alone would let it take 0.1 HCK
+ * for a transfer whose honest fee is a few hundred base units.
+ */
+export const MAX_ESTIMATED_RATE = 1_000n * MIN_FEE_RATE;
+
+/** A fee at least this share of the amount (1/10) is named in the prompt: worth a second look. */
+const NOTABLE_FEE_SHARE = 10n;
+
+/** Refuses an estimated rate above MAX_ESTIMATED_RATE unless the user set --max-fee (or HACKCOIN_MAX_FEE), which then bounds the fee alone. */
+function checkEstimatedRate(opts: CommandContext['opts'], rate: bigint): void {
+  if (opts.flags['max-fee'] !== undefined || opts.env.HACKCOIN_MAX_FEE) return;
+  if (rate > MAX_ESTIMATED_RATE) {
+    throw new CliError(
+      `the node's fee estimate of ${rate} base units per byte is above the ${MAX_ESTIMATED_RATE} limit (${MAX_ESTIMATED_RATE / MIN_FEE_RATE}× the usual minimum): nothing was signed (--fee <base units> to set the fee, or --max-fee HCK to accept the estimate)`,
+      EXIT.error,
+    );
   }
 }
 
@@ -118,7 +142,13 @@ export interface SignedSpec {
 export async function confirmAndSign(ctx: CommandContext, spec: SignedSpec): Promise<{ raw: string; id: string }> {
   const { opts } = ctx;
   const dryRun = opts.flags['dry-run'] === true;
-  await checkProvenNonce(ctx, spec.sender.address, spec.sender.nonce);
+  const unsigned = await checkProvenNonce(ctx, spec.sender.address, spec.sender.nonce);
+  if (unsigned !== undefined) {
+    // A person who sent from this key elsewhere says so once; a script has to say it with --yes.
+    if (opts.flags.yes === true) ctx.out.note(`warning: ${unsigned}`);
+    else if (!interactive()) throw new CliError(`${unsigned}: refusing to sign (--yes if you sent them from another wallet with this key)`, EXIT.node);
+    else if (!(await confirm(`${unsigned}. Did you send them from another wallet with this key?`))) throw new CliError('cancelled; nothing was signed', EXIT.cancelled);
+  }
   // --json changes what is printed, not whether a person at a terminal is asked.
   if (!dryRun && opts.flags.yes !== true && interactive()) {
     if (!(await confirm(`${spec.question}, nonce ${spec.sender.nextNonce}, on ${spec.network}. Send?`))) throw new CliError('cancelled; nothing was sent', EXIT.cancelled);
@@ -130,6 +160,7 @@ export async function confirmAndSign(ctx: CommandContext, spec: SignedSpec): Pro
     try {
       // The node's nextNonce counts this sender's pending transfers, so back-to-back sends chain correctly.
       const tx = spec.build(key, spec.sender.nextNonce);
+      recordSignedNonce(opts.dataDir, spec.network, spec.sender.address, spec.sender.nextNonce);
       return { raw: bytesToHex(encodeTx(tx)), id: txId(tx) };
     } finally {
       key.fill(0);
@@ -137,6 +168,12 @@ export async function confirmAndSign(ctx: CommandContext, spec: SignedSpec): Pro
   } finally {
     wallet.wipe();
   }
+}
+
+/** The prompt's note on a fee that is a large part of what is sent. */
+function feeShare(fee: bigint, amount: bigint): string {
+  if (amount === 0n || fee * NOTABLE_FEE_SHARE < amount) return '';
+  return ` (warning: the fee is ${fee >= amount ? `${fee / amount}× the amount` : `${(fee * 100n) / amount}% of the amount`})`;
 }
 
 export async function sendTransfer(ctx: CommandContext, spec: TransferSpec): Promise<void> {
@@ -150,6 +187,7 @@ export async function sendTransfer(ctx: CommandContext, spec: TransferSpec): Pro
 
   const params = await networkParams(node, opts);
   const estimate = typeof choice === 'string' ? (await feeEstimate(node)).perByte : undefined;
+  if (estimate !== undefined && typeof choice === 'string') checkEstimatedRate(opts, estimate[choice]);
   const fee = feeForSize(choice, signedTransferSize(data.length), estimate);
   checkMaxFee(opts, fee, 'fee');
   const addrs = ownAddresses(file);
@@ -161,7 +199,7 @@ export async function sendTransfer(ctx: CommandContext, spec: TransferSpec): Pro
     file,
     sender,
     network: params.network,
-    question: `${spec.what}: ${formatHck(amount)} HCK from ${sender.address} to ${to}, fee ${formatHck(fee)} HCK`,
+    question: `${spec.what}: ${formatHck(amount)} HCK from ${sender.address} to ${to}, fee ${formatHck(fee)} HCK${feeShare(fee, amount)}`,
     build: (key, nonce) => buildSignedTransfer({ params, to, amount, data, fee: { custom: fee }, nonce }, key),
   });
 
