@@ -208,7 +208,7 @@ describe('hackcoin wallet CLI end to end', { timeout: 180_000 }, () => {
     expect(callReceipt.receipt.fee).toBe(String(callReceipt.receipt.gasUsed * 2));
     const text = await cli(['wallet', 'contract', 'receipt', sent.txid]);
     expect(text.stdout).toMatch(/^success in block \d+/);
-    expect(text.stdout).toContain('event Transfer');
+    expect(text.stdout).toContain('event "Transfer" {');
 
     // Read-only: no wallet, no transaction.
     const pool = (await node.api('/api/mempool')).size;
@@ -220,13 +220,13 @@ describe('hackcoin wallet CLI end to end', { timeout: 180_000 }, () => {
     // A transfer that would revert is refused before signing, unless a gas limit is forced.
     const refused = await cli(['wallet', 'contract', 'execute', token, 'transfer', '--args', JSON.stringify([bob, 5000]), '--wallet', 'alice']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/would fail \(reverted: insufficient balance\)/);
+    expect(refused.stderr).toMatch(/would fail \(reverted: "insufficient balance"\)/);
     const forced = await ok(['wallet', 'contract', 'execute', token, 'transfer', '--args', JSON.stringify([bob, 5000]), '--wallet', 'alice', '--gas-limit', '400000', '--gas-price', '1']);
     await mine(1, bob);
     expect((await ok(['wallet', 'contract', 'receipt', forced.txid])).receipt).toMatchObject({ status: 'reverted', revertReason: 'insufficient balance', events: [] });
     const failedCall = await cli(['wallet', 'contract', 'call', token, 'transferFrom', '--args', JSON.stringify([alice, bob, 1])]);
     expect(failedCall.code).toBe(1);
-    expect(failedCall.stderr).toMatch(/reverted: allowance exceeded/);
+    expect(failedCall.stderr).toMatch(/reverted: "allowance exceeded"/);
     expect((await cli(['wallet', 'contract', 'execute', token, 'transfer', '--wallet', 'alice', '--fee', '5000'])).code).toBe(2);
   });
 

@@ -55,6 +55,12 @@ beforeAll(async () => {
     }
     if (path.startsWith('/long/')) return res.end(JSON.stringify({ chainWork: '1', headers: Array(2_001).fill(HEADER_HEX) }));
     if (path.startsWith('/garbled/')) return res.end('{"headers": [');
+    // Sends the client to the flood route: followed, the client would read 50 MB of another host's headers.
+    if (path.startsWith('/redirect/')) {
+      res.statusCode = 307;
+      res.setHeader('location', `/flood${req.url.slice('/redirect'.length)}`);
+      return res.end();
+    }
     if (path.startsWith('/fail/')) {
       res.statusCode = 500;
       return res.end('{}');
@@ -117,5 +123,13 @@ describe('httpProofSource', () => {
     const failed = await failure(httpProofSource(`${base}/fail`).headers(1));
     expect(failed).not.toBeInstanceOf(UntrustworthyNode);
     expect((failed as Error).message).toBe('/api/headers answered 500');
+  });
+
+  it('does not follow a redirect, and names it as the node misbehaving', async () => {
+    const sentBefore = floodSent;
+    const redirected = await failure(httpProofSource(`${base}/redirect`).headers(1));
+    expect(redirected).toBeInstanceOf(UntrustworthyNode);
+    expect((redirected as Error).message).toBe('node answered /api/headers with a redirect, which a HackCoin node never sends');
+    expect(floodSent).toBe(sentBefore);
   });
 });

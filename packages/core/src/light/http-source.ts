@@ -12,12 +12,13 @@ interface BodyReader {
 interface FetchResponse {
   ok: boolean;
   status: number;
+  type: string;
   body: { getReader(): BodyReader } | null;
 }
 interface AbortSignalLike {
   readonly aborted: boolean;
 }
-declare const fetch: (url: string, init: { signal: AbortSignalLike }) => Promise<FetchResponse>;
+declare const fetch: (url: string, init: { signal: AbortSignalLike; redirect: 'manual' }) => Promise<FetchResponse>;
 declare const AbortController: new () => { signal: AbortSignalLike; abort(): void };
 declare function setTimeout(fn: () => void, ms: number): unknown;
 declare function clearTimeout(id: unknown): void;
@@ -102,7 +103,7 @@ export interface HttpSourceOptions {
  * The node's proof routes over HTTP (docs/api.md, "Proofs for light clients").
  * Every request is bounded in time (RetryLater when it runs out: the node is
  * unavailable, not proven wrong) and in size (UntrustworthyNode past the cap,
- * like malformed JSON or a header list longer than asked for).
+ * like malformed JSON, a redirect, or a header list longer than asked for).
  */
 export function httpProofSource(baseUrl: string, options: HttpSourceOptions = {}): ProofSource {
   const base = baseUrl.replace(/\/+$/, '');
@@ -113,7 +114,12 @@ export function httpProofSource(baseUrl: string, options: HttpSourceOptions = {}
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      const res = await fetch(`${base}${path}`, { signal: controller.signal });
+      // Not followed: a redirect could hand the client to another host's chain.
+      const res = await fetch(`${base}${path}`, { signal: controller.signal, redirect: 'manual' });
+      // A browser shows a redirect as an opaque answer with status 0; Node gives its 3xx.
+      if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) {
+        throw new UntrustworthyNode(`node answered ${route} with a redirect, which a HackCoin node never sends`);
+      }
       if (res.status === 404) return null;
       if (!res.ok) throw new Error(`${route} answered ${res.status}`);
       return parseJson(await readCapped(res, cap, () => controller.abort(), route), route);

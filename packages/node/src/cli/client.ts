@@ -1,6 +1,6 @@
 import { API_ROUTES, ApiShapeError, checkApiResponse, routePath, type RouteContract, type ApiResponse, type ApiRoute, type RouteBody, type RouteParams, type RouteQuery } from '@hackcoin/core';
 import { CliError, EXIT } from './errors.js';
-import { NODE_TEXT_MAX, terminalSafe } from './output.js';
+import { nodeLine } from './output.js';
 
 /** How long a request and its whole answer may take. */
 export const TIMEOUT_MS = 30_000;
@@ -80,6 +80,10 @@ export class NodeClient {
     } catch {
       throw new CliError(`unexpected answer from ${this.baseUrl}${path} (HTTP ${res.status}, not JSON): is --node a HackCoin node?`, EXIT.node);
     }
+    // The schema check, JSON.stringify and the printers all recurse: a value nested thousands deep would overflow the stack.
+    if (nestedDeeperThan(json, MAX_REPLY_DEPTH)) {
+      throw new CliError(`the node at ${this.baseUrl} answered ${path} with JSON nested deeper than ${MAX_REPLY_DEPTH} levels: refused; is --node a HackCoin node?`, EXIT.node);
+    }
     if (!res.ok && !answers.includes(res.status)) {
       const err = (typeof json === 'object' && json !== null ? json : {}) as { error?: unknown; message?: unknown };
       throw new NodeApiError(res.status, typeof err.error === 'string' ? err.error : 'error', typeof err.message === 'string' ? err.message : `HTTP ${res.status}`);
@@ -123,6 +127,21 @@ export class NodeClient {
   }
 }
 
+/** A contract's value nests at most CONTRACT_LIMITS.maxValueDepth (32) deep, and an answer wraps it in a few levels more. */
+export const MAX_REPLY_DEPTH = 64;
+
+/** Whether `value` has arrays or objects nested more than `max` deep, found without recursion. */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  const todo: [unknown, number][] = [[value, 0]];
+  for (let item = todo.pop(); item !== undefined; item = todo.pop()) {
+    const [v, depth] = item;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(v)) todo.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** A well-formed refusal from the node (bad input, rejected transaction). */
 export class NodeApiError extends CliError {
   constructor(
@@ -131,8 +150,8 @@ export class NodeApiError extends CliError {
     detail: string,
   ) {
     // Both strings come from the node: made inert for the terminal and capped before they reach a message.
-    const c = terminalSafe(code, { max: NODE_TEXT_MAX });
-    const d = terminalSafe(detail, { max: NODE_TEXT_MAX });
+    const c = nodeLine(code);
+    const d = nodeLine(detail);
     super(status === 400 && code !== 'bad-request' ? `node rejected it: ${c}${d && detail !== code ? ` (${d})` : ''}` : `node: ${d}`, EXIT.error);
   }
 }

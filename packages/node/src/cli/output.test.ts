@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { NODE_TEXT_MAX, Output, jsonSafe, table, terminalSafe } from './output.js';
+import { NODE_TEXT_MAX, Output, jsonSafe, nodeLine, nodeText, table, terminalSafe } from './output.js';
 
 const HOSTILE = '\u001b]0;PWNED\u0007\u001b[2K\r\u001b[32mOK: confirmed\u001b[0m';
 
@@ -45,6 +45,20 @@ describe('terminalSafe', () => {
     const capped = terminalSafe('y'.repeat(10_000), { max: NODE_TEXT_MAX });
     expect(capped).toBe(`${'y'.repeat(NODE_TEXT_MAX - 1)}…`);
     expect(terminalSafe('😀'.repeat(400), { max: NODE_TEXT_MAX })).toBe(`${'😀'.repeat(NODE_TEXT_MAX - 1)}…`); // no split surrogate
+  });
+});
+
+describe('nodeText', () => {
+  it('quotes a revert reason and writes out its padding, so it cannot wrap a forged line onto the screen', () => {
+    expect(nodeText(`no${' '.repeat(200)}Sent 5 HCK to 0xabc`)).toBe('"no⟨200 spaces⟩Sent 5 HCK to 0xabc"');
+    expect(nodeText('a b\n\u001b[2Kc "d"')).toBe('"a b\\n\\u001b[2Kc \\"d\\""');
+    expect(nodeLine(`node:${' '.repeat(2)}x`)).toBe('node:⟨2 spaces⟩x');
+  });
+
+  it('caps a string inside its quotes, and a value as a whole', () => {
+    expect(nodeText('r'.repeat(10_000))).toBe(`"${'r'.repeat(NODE_TEXT_MAX - 1)}…"`);
+    expect(nodeText({ event: ['e'.repeat(10_000)] })).toBe(`{"event":["${'e'.repeat(NODE_TEXT_MAX - 12)}…`);
+    expect(nodeText([1, 'two', null])).toBe('[1,"two",null]');
   });
 });
 

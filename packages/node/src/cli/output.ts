@@ -39,6 +39,27 @@ export function table(rows: string[][]): string[] {
 /** The most of one node-supplied string (an error's code or message) shown in an error line. */
 export const NODE_TEXT_MAX = 300;
 
+/**
+ * A run of spaces pads a line past the terminal's width, so node text could wrap a line of its own making
+ * onto the screen under the real ones: a run is written out as its length.
+ */
+const SPACE_RUN = / {2,}/g;
+
+/** A string from the node for one human line: runs of spaces written out, terminalSafe, capped at NODE_TEXT_MAX. */
+export function nodeLine(s: string): string {
+  return terminalSafe(s.replace(SPACE_RUN, (run) => `⟨${run.length} spaces⟩`), { max: NODE_TEXT_MAX });
+}
+
+/**
+ * A value from the node or a contract (revert reason, return value, event name or data) for a human line:
+ * as JSON, so a string shows quoted and its newlines and ESCs as escapes, then through nodeLine.
+ */
+export function nodeText(value: unknown): string {
+  const json = JSON.stringify(value) ?? 'undefined';
+  // The cap goes inside the quotes, so a cut string still ends in one.
+  return typeof value === 'string' ? `"${nodeLine(json.slice(1, -1))}"` : nodeLine(json);
+}
+
 /** What stands in for a character that would act on the terminal instead of being shown. */
 const REPLACEMENT = '\uFFFD';
 

@@ -6,22 +6,28 @@ import { promptHidden } from './prompt.js';
 /** Short enough to type, long enough that the scrypt cost is not the only defence. */
 export const MIN_PASSWORD_LENGTH = 8;
 
-function readSecretFile(path: string, what: string): string {
+/**
+ * The text of the file `flag` names. The path is left out of the error: a user who typed the secret
+ * itself where the path goes would see it echoed, and logged with the error.
+ */
+function readSecretFile(path: string, flag: string): string {
   try {
-    // Only the line ending an editor adds is dropped: spaces may be part of a password.
-    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+    return readFileSync(path, 'utf8');
   } catch (e) {
-    throw usageError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw usageError(`cannot read the file given to --${flag} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'}); the path is not shown, in case it is the secret itself`);
   }
 }
 
 /** Where a script's password comes from, if anywhere: --password-file beats HACKCOIN_PASSWORD. */
 function scriptedPassword(opts: CliOptions): string | undefined {
   const file = opts.flags['password-file'];
-  if (file !== undefined) return readSecretFile(file, 'password file');
+  // The first line, as documented; spaces in it may be part of the password.
+  if (file !== undefined) return readSecretFile(file, 'password-file').split(/\r?\n/)[0]!;
   const env = opts.env.HACKCOIN_PASSWORD;
   return env !== undefined && env !== '' ? env : undefined;
 }
+
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
 
 const NO_TTY = 'no password: run in a terminal, or set HACKCOIN_PASSWORD or --password-file for scripts';
 
@@ -44,6 +50,8 @@ export async function newPassword(opts: CliOptions, walletName: string): Promise
     }
   }
   if (pw.length < MIN_PASSWORD_LENGTH) throw usageError(`the password must have at least ${MIN_PASSWORD_LENGTH} characters`);
+  // Such a password could not be typed at the prompt that unlocks the wallet later.
+  if (CONTROL.test(pw)) throw usageError('the password must not contain control characters (tab, escape, a second line…)');
   return pw;
 }
 

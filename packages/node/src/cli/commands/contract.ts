@@ -14,6 +14,7 @@ import { CliError, EXIT, usageError } from '../errors.js';
 import { intFlag, takeArgs } from '../options.js';
 import { addressState, feeEstimate, networkParams, userAddress, type AddressState } from '../chain-info.js';
 import { ownAddress, ownAddresses } from '../own-addresses.js';
+import { nodeText } from '../output.js';
 import { readKeystore } from '../store.js';
 import { broadcast, checkMaxFee, confirmAndSign, parseAmount, parseFee } from './transfer.js';
 
@@ -44,7 +45,7 @@ function functionName(fn: string): string {
   return fn;
 }
 
-const failure = (r: { status: string; revertReason?: string }) => `${r.status}${r.revertReason ? `: ${r.revertReason}` : ''}`;
+const failure = (r: { status: string; revertReason?: string }) => `${r.status}${r.revertReason ? `: ${nodeText(r.revertReason)}` : ''}`;
 
 /** The sender: --from, or the first address that can pay `cost` (the richest one when none can; checked again once the fee is known). */
 async function pickSender(ctx: CommandContext, candidates: { address: string }[], cost: bigint, chainId: number): Promise<AddressState> {
@@ -153,7 +154,7 @@ async function readOnlyCall(ctx: CommandContext, contract: string, fn: string, a
   if (r.status !== 'success') throw new CliError(`${fn} ${failure(r)} (read-only call, nothing was sent)`, EXIT.error);
   out.result(
     { contractAddress: contract, function: fn, args, status: r.status, returnValue: r.returnValue ?? null, gasUsed: r.gasUsed, height: r.height },
-    JSON.stringify(r.returnValue ?? null),
+    nodeText(r.returnValue ?? null),
   );
 }
 
@@ -169,8 +170,8 @@ async function receipt(ctx: CommandContext, txid: string): Promise<void> {
       : [
           `${failure(r)} in block ${tx.blockHeight} (${tx.confirmations} confirmation${tx.confirmations === 1 ? '' : 's'})`,
           `contract ${r.contractAddress}, gas used ${r.gasUsed} × ${r.gasPrice} = fee ${formatHck(BigInt(r.fee))} HCK`,
-          ...(r.returnValue !== undefined ? [`returned ${JSON.stringify(r.returnValue)}`] : []),
-          ...r.events.map((e) => `event ${e.name} ${JSON.stringify(e.data)}`),
+          ...(r.returnValue !== undefined ? [`returned ${nodeText(r.returnValue)}`] : []),
+          ...r.events.map((e) => `event ${nodeText(e.name)} ${nodeText(e.data)}`),
         ];
   out.result({ txid: tx.id, status: tx.status, blockHeight: tx.blockHeight, confirmations: tx.confirmations, receipt: r ?? null }, lines);
 }

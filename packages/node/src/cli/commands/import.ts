@@ -1,7 +1,7 @@
 import { Wallet, hexToBytes, normalizeMnemonic, validateMnemonic, WalletError } from '@hackcoin/core';
 import type { CommandContext } from '../context.js';
 import { CliError, usageError } from '../errors.js';
-import { intFlag, takeArgs } from '../options.js';
+import { intFlag } from '../options.js';
 import { promptHidden, readStdin } from '../prompt.js';
 import { bip39Passphrase, existingPassword, newPassword, readSecretFile } from '../secrets.js';
 import { readKeystore, unlockWallet, walletExists, writeKeystore } from '../store.js';
@@ -11,14 +11,17 @@ const RAW_KEY = /^(0x)?[0-9a-fA-F]{64}$/;
 /** The secret never comes from argv (visible in `ps` and shell history): a file, the terminal, or piped stdin. */
 async function readSecret(ctx: CommandContext): Promise<string> {
   const file = ctx.opts.flags['secret-file'];
-  if (file !== undefined) return readSecretFile(file, 'secret file');
+  if (file !== undefined) return readSecretFile(file, 'secret-file');
   if (process.stdin.isTTY) return promptHidden('Recovery words or hex private key: ');
   return readStdin();
 }
 
 export async function importCommand(ctx: CommandContext): Promise<void> {
   const { opts, out } = ctx;
-  takeArgs(opts, 2, []);
+  // Arguments here are most likely the recovery words themselves: refused without echoing them.
+  if (opts.positionals.length > 2) {
+    throw usageError('wallet import takes no arguments (not shown: they may be your secret); give the secret with --secret-file, at the prompt, or on stdin');
+  }
   const label = opts.flags.label ?? '';
   const count = intFlag(opts.flags.addresses, 'addresses', 1, 1000, 1);
   const text = (await readSecret(ctx)).trim();

@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatAddress } from '@hackcoin/core';
+import { EXIT } from '../errors.js';
+import { runCli } from '../run.js';
+
+const CONTRACT = formatAddress(new Uint8Array(20).fill(7));
+const TXID = 'ab'.repeat(32);
+const FORGED = `Sent 1000 HCK to ${formatAddress(new Uint8Array(20).fill(9))}`;
+const PADDED = `ok${' '.repeat(200)}${FORGED}`;
+
+const servers: Server[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  vi.restoreAllMocks();
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    await new Promise((r) => s.close(r));
+  }
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A node on a free local port answering every request with `body` (raw JSON text). */
+async function nodeAnswering(body: string): Promise<string> {
+  const s = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(body);
+  });
+  servers.push(s);
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+}
+
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => (stdout.push(String(c)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => (stderr.push(String(c)), true));
+  const dataDir = mkdtempSync(join(tmpdir(), 'hackcoin-cli-contract-'));
+  dirs.push(dataDir);
+  const code = await runCli(argv, { DATA_DIR: dataDir });
+  vi.restoreAllMocks();
+  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
+}
+
+function receiptAnswer(receipt: Record<string, unknown>): string {
+  return JSON.stringify({
+    id: TXID,
+    type: 'transfer',
+    size: 200,
+    chainId: 1,
+    to: CONTRACT,
+    amount: '0',
+    status: 'confirmed',
+    blockHash: 'cd'.repeat(32),
+    blockHeight: 5,
+    confirmations: 1,
+    receipt: { status: 'success', gasUsed: 21000, gasPrice: '1', fee: '21000', contractAddress: CONTRACT, events: [], ...receipt },
+  });
+}
+
+describe('contract output of text a contract chose', () => {
+  it('writes a space-padded revert reason out quoted, so it cannot wrap a forged line onto the screen', async () => {
+    const url = await nodeAnswering(JSON.stringify({ status: 'reverted', gasUsed: 1, height: 1, revertReason: PADDED }));
+    const r = await run(['wallet', 'contract', 'call', CONTRACT, 'transfer', '--node', url]);
+    expect(r.code).toBe(EXIT.error);
+    expect(r.stderr).toBe(`error: transfer reverted: "ok⟨200 spaces⟩${FORGED}" (read-only call, nothing was sent)\n`);
+  });
+
+  it('writes out padding in return values, event names and event data, and caps each', async () => {
+    const tx = await nodeAnswering(receiptAnswer({ returnValue: [PADDED], events: [{ name: PADDED, data: { to: 'x'.repeat(5_000) } }] }));
+    const r = await run(['wallet', 'contract', 'receipt', TXID, '--node', tx]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const [, , returned, event] = r.stdout.split('\n');
+    expect(returned).toBe(`returned ["ok⟨200 spaces⟩${FORGED}"]`);
+    expect(event).toBe(`event "ok⟨200 spaces⟩${FORGED}" {"to":"${'x'.repeat(300 - 8)}…`);
+    expect(r.stdout).not.toMatch(/ {2}/);
+  });
+});
+
+describe('a return value nested 10,000 deep', () => {
+  const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+
+  it('is refused as a node fault (exit 3) by call, receipt and gettransaction --json, not a stack overflow', async () => {
+    const call = await nodeAnswering(`{"status":"success","gasUsed":1,"height":1,"returnValue":${deep}}`);
+    const tx = await nodeAnswering(receiptAnswer({ returnValue: 1 }).replace('"returnValue":1', `"returnValue":${deep}`));
+    for (const [url, argv, path] of [
+      [call, ['wallet', 'contract', 'call', CONTRACT, 'get'], '/api/contracts/call'],
+      [tx, ['wallet', 'contract', 'receipt', TXID], `/api/tx/${TXID}`],
+      [tx, ['gettransaction', TXID, '--json'], `/api/tx/${TXID}`],
+    ] as const) {
+      const r = await run([...argv, '--node', url]);
+      expect([r.code, r.stdout, r.stderr]).toEqual([
+        EXIT.node,
+        '',
+        `error: the node at ${url} answered ${path} with JSON nested deeper than 64 levels: refused; is --node a HackCoin node?\n`,
+      ]);
+    }
+  });
+});
