@@ -49,6 +49,19 @@ export const GAS = {
    */
   normalizePerChar: 128,
   caseMapPerChar: 16,
+  /**
+   * localeCompare instead, per code unit of both strings when either has a code unit past Latin-1
+   * (QuickJS then normalizes each to NFC, composing up to ~840 ns per unit measured, for U+1F82).
+   */
+  localeComparePerChar: 64,
+  /**
+   * normalize and localeCompare order each run of non-starters (combining marks) of the decomposed
+   * strings by insertion sort, and NFC composition walks each run back: per pair of marks in a run of r
+   * (r(r-1)/2; ~50-120 ns a pair measured), and per run of four or more, for the prelude's interpreted
+   * work of finding it (see chargeCombining in prelude/strings.ts).
+   */
+  combiningPair: 8,
+  combiningRun: 128,
   /** Fixed part of every wrapped built-in call. */
   builtinBase: 2,
   /**
@@ -149,6 +162,26 @@ export const GAS = {
   dtoaDouble: 96,
   /** Each \s \S \w \W \d \D of a pattern compiled at run time: a range set built and merged, ~1.5 µs. */
   regexClassEscape: 40,
+  /**
+   * Compiling a pattern at run time (new RegExp, a string given to match or search, the RegExp that
+   * split and matchAll make): each compile (the checks and the native constructor took ~4-5.5 µs for
+   * `new RegExp('abc')`, charged 13 gas: ~300 ns per gas); each part the prelude's scan finds (an
+   * escape that builds a set, a class, a |: ~1.3-2.3 µs each with what QuickJS does for it); each code
+   * unit of a character class (a member is one union that copies the class so far: ~250 ns a member,
+   * and ~6 ns per pair of members, measured); and per code unit of bytecode a | or a lookbehind's
+   * term moves (see compileCost in prelude/json-regexp.ts).
+   */
+  regexCompile: 500,
+  regexPart: 64,
+  regexClassUnit: 8,
+  regexClassPairsPerGas: 2,
+  regexMovesPerGas: 16,
+  /**
+   * A regex literal is compiled with the contract's snapshot, paid as cold code (coldCodePerWord): it
+   * may do as much of that quadratic work, at these prices, per code unit of its pattern (a class of
+   * up to ~66 members), so a build stays near ~40 ns per gas of cold code at worst (measured).
+   */
+  regexLiteralQuadraticPerChar: 16,
   /** Character comparisons of a naive string search (indexOf, includes, split, replace with a string) per gas: ~2.4 ns each. */
   searchComparisonsPerGas: 8,
   /**

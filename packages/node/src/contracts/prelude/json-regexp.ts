@@ -75,14 +75,14 @@ const RegExpCtor = RegExp, regexpExec = RegExp.prototype.exec;
    comparing a run of literal characters costs one step per character: a pattern of 4,000 literal
    characters tried at each of 4,096 positions compared ~16M characters per exec for ~1,000 gas (one
    2M-gas call ran 88 s). Each exec also pays the input's length times the pattern's, as a naive
-   string search does, twice under the i flag (case folding each character). */
+   string search does, twice under the i flag or in a group that sets it (case folding each character). */
 setMethod(RegExp.prototype, 'exec', function exec(input) {
   const s = stringOf(input);
   chargeChars(s.length);
   charge(K.regexBase);
   const source = apply(regexSource, this, []);
   primitiveLastIndex(this);
-  const folds = flagGetters[0] !== undefined && apply(flagGetters[0], this, []);
+  const folds = (flagGetters[0] !== undefined && apply(flagGetters[0], this, [])) || foldingGroup(source);
   charge(ceil((s.length * source.length) / K.searchComparisonsPerGas) * (folds ? 2 : 1));
   host.rxBegin(gasLeft());
   let polls = 0;
@@ -115,9 +115,10 @@ function regexpSourceOf(p) {
 }
 /* Compiling builds character sets natively, at costs the per-character price does not cover: a
    Unicode property escape (\\p{L}: ~100 us each, 2,000-5,000 ns per gas charged) and the v flag are
-   refused; under the i flag every class is case-folded (~15 us for [a-z], ~65 us for each large
-   range, measured), so each [ and each - pays. Flags of a RegExp pattern are read from its internal
-   slots by the captured getters (a contract may redefine the prototype's). recompile() is removed. */
+   refused; under the i flag, or in a group that turns it on ((?i:...)), every class is case-folded (~15 us
+   for [a-z], ~65 us for each large range, measured), so each [ and each - pays. Flags of a RegExp pattern
+   are read from its internal slots by the captured getters (a contract may redefine the prototype's).
+   recompile() is removed. */
 delete RegExp.prototype.compile;
 const regexpFlag = function (name) {
   const d = getOwnPropertyDescriptor(RegExp.prototype, name);
@@ -129,30 +130,76 @@ function countOf(s, c) {
   for (let at = apply(stringIndexOf, s, [c]); at >= 0; at = apply(stringIndexOf, s, [c, at + 1])) n++;
   return n;
 }
-/* A back-reference compares what its group captured, up to the whole 4 KiB input, at the price of one
-   matcher step: ^(.*)\\1*x on 4,000 characters ran at 80 ns per gas, ~1,400 under the i flag (case
-   folding each character). Any escape of a digit 1-9 or k is refused, in a class too.
-   \\\\s \\\\S \\\\w \\\\W \\\\d \\\\D each build and merge a range set as the pattern compiles, ~1.5 us each: 2,000 of
-   them compiled at ~300 ns per gas. One scan of the escapes answers both: their class escapes, or -1 for a
-   back-reference. */
-function classEscapes(source) {
-  let n = 0;
-  for (let i = apply(stringIndexOf, source, ['\\\\']); i >= 0 && i + 1 < source.length; i = apply(stringIndexOf, source, ['\\\\', i + 2])) {
-    const c = source[i + 1];
-    if ((c >= '1' && c <= '9') || c === 'k') return -1;
-    if (c === 's' || c === 'S' || c === 'w' || c === 'W' || c === 'd' || c === 'D') n++;
+/* Whether a group of the pattern may turn case folding on ((?i:...), (?mi-s:...)): read loosely, so an
+   escaped or class ( counts too. */
+const foldingGroupPattern = /\\(\\?[a-zA-Z-]*i/;
+function foldingGroup(source) {
+  return apply(stringIndexOf, source, ['(?']) >= 0 && apply(regexpExec, foldingGroupPattern, [source]) !== null;
+}
+/* The parts of a pattern whose compiling may cost more than its length, one native match each, with the
+   text before it (characters, and escapes that build nothing) passed over in the same match: an escape that
+   builds a range set or is a back-reference (or a lone \\ at the end), a character class, a |. */
+const regexParts = /(?:[^\\\\[|]|\\\\[^1-9kdDsSwW])*(\\\\[\\s\\S]?|\\[(?:[^\\\\\\]]|\\\\[\\s\\S]?)*\\]?|\\|)?/y;
+const lookbehinds = /\\(\\?<[=!]/g;
+const compiled = { __proto__: null, escapes: 0, units: 0, pairs: 0 };
+function backReference(c) { return (c >= '1' && c <= '9') || c === 'k'; }
+/* Counts a class's code units (its ] too, where it has one: cheaper than telling an escaped one apart),
+   their pairs and its escapes that build sets; false for a back-reference. */
+function classCost(part) {
+  const units = part.length - 1;
+  compiled.units += units;
+  compiled.pairs += (units * (units - 1)) / 2;
+  for (let i = apply(stringIndexOf, part, ['\\\\']); i >= 0 && i + 1 < part.length; i = apply(stringIndexOf, part, ['\\\\', i + 2])) {
+    const e = part[i + 1];
+    if (backReference(e)) return false;
+    if (e === 's' || e === 'S' || e === 'w' || e === 'W' || e === 'd' || e === 'D') compiled.escapes++;
   }
-  return n;
+  return true;
+}
+/* What compiling a pattern costs beyond its length, in gas, or -1 for a back-reference. Counted from the
+   source, over-approximating QuickJS's parser (libregexp.c, pinned):
+   - A character class is built one member at a time, each a union that copies the class's range list so
+     far into a new one: ~250 ns a member and ~6 ns per pair of members (measured; 4,094 members ~50 ms,
+     priced before at 2 gas a character: ~5,200 ns per gas). Any code unit of a class may be a member.
+   - Each | moves the bytecode of its disjunction so far, and within a lookbehind, compiled backwards, each
+     term moves the terms before it: quadratic too (4,096 |: ~100 ns per gas; (?<=a...a): ~300). Code
+     units stand for the bytes moved: a | moves at most the pattern before it, a lookbehind's terms at most
+     the rest of the pattern.
+   - \\\\s \\\\S \\\\w \\\\W \\\\d \\\\D each build and merge a range set, ~1.5 us each: 2,000 of them compiled at ~300
+     ns per gas before. A back-reference (an escape of a digit 1-9, or k, in a class too) compares what its
+     group captured, up to the whole 4 KiB input, at the price of one matcher step: ^(.*)\\\\1*x on 4,000
+     characters ran at 80 ns per gas, ~1,400 under the i flag. It is refused.
+   - Each part found costs the scan here a native match and some interpreted steps. */
+function compileCost(source) {
+  let parts = 0, moves = 0;
+  compiled.escapes = compiled.units = compiled.pairs = 0;
+  regexParts.lastIndex = 0;
+  for (let m = apply(regexpExec, regexParts, [source]); m[1] !== undefined; m = apply(regexpExec, regexParts, [source])) {
+    const part = m[1];
+    parts++;
+    if (part === '|') moves += regexParts.lastIndex - 1;
+    else if (part[0] === '[' ? !classCost(part) : backReference(part[1])) return -1;
+    else if (part.length > 1) compiled.escapes++;
+  }
+  if (apply(stringIndexOf, source, ['(?<']) >= 0) {
+    lookbehinds.lastIndex = 0;
+    while (apply(regexpExec, lookbehinds, [source]) !== null) {
+      const rest = source.length - lookbehinds.lastIndex;
+      moves += (rest * (rest - 1)) / 2;
+    }
+  }
+  return parts * K.regexPart + compiled.escapes * K.regexClassEscape + compiled.units * K.regexClassUnit +
+    ceil(compiled.pairs / K.regexClassPairsPerGas) + ceil(moves / K.regexMovesPerGas);
 }
 function checkRegexp(source, ignoreCase, unicode, sets) {
   if (sets) fail(SyntaxErrorCtor, 'the RegExp v flag is not supported in contracts');
-  const escapes = classEscapes(source);
-  if (escapes < 0) fail(SyntaxErrorCtor, 'back-references are not supported in contracts');
-  if (escapes > 0) charge(escapes * K.regexClassEscape);
+  const cost = compileCost(source);
+  if (cost < 0) fail(SyntaxErrorCtor, 'back-references are not supported in contracts');
+  charge(K.regexCompile + cost);
   if (unicode && (apply(stringIndexOf, source, ['\\\\p{']) >= 0 || apply(stringIndexOf, source, ['\\\\P{']) >= 0)) {
     fail(SyntaxErrorCtor, 'Unicode property escapes are not supported in contracts');
   }
-  if (ignoreCase) charge(countOf(source, '[') * K.regexCaseClass + countOf(source, '-') * K.regexCaseRange);
+  if (ignoreCase || foldingGroup(source)) charge(countOf(source, '[') * K.regexCaseClass + countOf(source, '-') * K.regexCaseRange);
 }
 function hasFlag(flags, c) { return apply(stringIndexOf, flags, [c]) >= 0; }
 /* split and matchAll build a new RegExp through the receiver's species constructor, which a
