@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NODE_ENTRY, removeDir, waitFor } from './helpers/node-process.js';
+import { removeDir } from './helpers/node-process.js';
+import { atTerminal } from './helpers/terminal.js';
 
-const BIN = resolve(fileURLToPath(import.meta.url), '../../bin/hackcoin.js');
 const CLEAR_SCREEN = '\x1b[2J\x1b[3J\x1b[H';
 
 /**
@@ -14,24 +12,7 @@ const CLEAR_SCREEN = '\x1b[2J\x1b[3J\x1b[H';
  * (stdin, stdout and stderr all TTYs, as for a user) and records everything the terminal showed.
  */
 function createAtTerminal(dataDir: string) {
-  const cmd = `${process.execPath} ${BIN} wallet create --wallet quiz --words 12`;
-  const p = spawn('script', ['-qfec', cmd, '/dev/null'], {
-    env: { ...process.env, HACKCOIN_NODE_ENTRY: NODE_ENTRY, DATA_DIR: dataDir, HACKCOIN_PASSWORD: 'correct horse battery staple' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let screen = '';
-  p.stdout.on('data', (d: Buffer) => (screen += d.toString()));
-  p.stderr.on('data', (d: Buffer) => (screen += d.toString()));
-  const exited = new Promise<number | null>((res) => p.on('close', (code) => res(code)));
-  let seen = 0;
-  /** Waits for `text` to appear in what the terminal showed after the previous match; returns its match. */
-  const shows = async (text: RegExp): Promise<RegExpExecArray> => {
-    const m = await waitFor(async () => text.exec(screen.slice(seen)) ?? undefined, 60_000, `${text} on the terminal`);
-    seen += m.index + m[0].length;
-    return m;
-  };
-  const type = (line: string): void => void p.stdin.write(`${line}\r`);
-  return { screen: () => screen, shows, type, exited, kill: () => p.kill('SIGKILL') };
+  return atTerminal('wallet create --wallet quiz --words 12', { DATA_DIR: dataDir, HACKCOIN_PASSWORD: 'correct horse battery staple' });
 }
 
 /** What a terminal still shows (screen and scrollback) of a recording: everything after its last full clear. */

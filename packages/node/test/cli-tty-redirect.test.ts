@@ -1,34 +1,16 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NODE_ENTRY, removeDir, waitFor } from './helpers/node-process.js';
-
-const BIN = resolve(fileURLToPath(import.meta.url), '../../bin/hackcoin.js');
+import { removeDir } from './helpers/node-process.js';
+import { atTerminal } from './helpers/terminal.js';
 
 /**
  * `hackcoin <args>` typed at a real terminal (util-linux `script` gives it a pseudo-terminal) with the
  * shell redirections `redirect`, e.g. `2>err.txt`: what the terminal showed is recorded.
  */
-function atTerminal(dir: string, args: string, redirect: string, env: Record<string, string> = {}) {
-  const p = spawn('script', ['-qfec', `cd ${dir} && ${process.execPath} ${BIN} ${args} ${redirect}`, '/dev/null'], {
-    env: { ...process.env, HACKCOIN_NODE_ENTRY: NODE_ENTRY, DATA_DIR: join(dir, 'data'), HACKCOIN_PASSWORD: '', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let screen = '';
-  p.stdout.on('data', (d: Buffer) => (screen += d.toString()));
-  p.stderr.on('data', (d: Buffer) => (screen += d.toString()));
-  const exited = new Promise<number | null>((res) => p.on('close', (code) => res(code)));
-  let seen = 0;
-  const shows = async (text: RegExp): Promise<RegExpExecArray> => {
-    const m = await waitFor(async () => text.exec(screen.slice(seen)) ?? undefined, 60_000, `${text} on the terminal`);
-    seen += m.index + m[0].length;
-    return m;
-  };
-  const type = (line: string): void => void p.stdin.write(`${line}\r`);
-  return { screen: () => screen, shows, type, exited, kill: () => p.kill('SIGKILL') };
+function atTerminalIn(dir: string, args: string, redirect: string, env: Record<string, string> = {}) {
+  return atTerminal(args, { DATA_DIR: join(dir, 'data'), HACKCOIN_PASSWORD: '', ...env }, `cd ${dir} && {} ${redirect}`);
 }
 
 const file = (dir: string, name: string): string => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : '');
@@ -40,7 +22,7 @@ describe('a terminal user who redirected stdout or stderr', { timeout: 120_000 }
 
   it.each(['>words.txt', '>words.txt 2>log.txt'])('`wallet create %s` shows the words and the check on the terminal, and files neither', async (redirect) => {
     const dir = tmp();
-    const term = atTerminal(dir, 'wallet create --wallet w --words 12', redirect, { HACKCOIN_PASSWORD: 'correct horse battery staple' });
+    const term = atTerminalIn(dir, 'wallet create --wallet w --words 12', redirect, { HACKCOIN_PASSWORD: 'correct horse battery staple' });
     try {
       await term.shows(/Press Enter when you have written them down.*/);
       const words = [...term.screen().matchAll(/\d+\. ([a-z]+)/g)].map((m) => m[1]!);
@@ -57,7 +39,7 @@ describe('a terminal user who redirected stdout or stderr', { timeout: 120_000 }
 
   it('`wallet create 2> log.txt` asks for the password on the terminal, not in the log', async () => {
     const dir = tmp();
-    const term = atTerminal(dir, 'wallet create --wallet w --words 12 --yes-i-saved-it', '2>log.txt');
+    const term = atTerminalIn(dir, 'wallet create --wallet w --words 12 --yes-i-saved-it', '2>log.txt');
     try {
       await term.shows(/New password for wallet "w" \(min 8 characters\): /);
       term.type('correct horse battery staple');
