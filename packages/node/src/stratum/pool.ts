@@ -76,8 +76,8 @@ export class Pool {
     return {
       port: this.port,
       ...this.server.stats(),
-      blocksFoundCount: blocks.length,
       blocksFound: blocks.slice(-STATS_RECENT).map(blockJson),
+      blocksFoundCount: blocks.length,
       payoutCount: payouts.length,
       payouts: payouts.slice(-STATS_RECENT),
       balances: this.payouts.balances.summary(),

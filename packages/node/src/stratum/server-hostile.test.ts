@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NETWORKS, formatAddress } from '@hackcoin/core';
 import { ChainFixture, RETARGET_PARAMS, W } from '../test-support/chain-fixture.js';
 import { StratumTestClient, shareTargetFor, type Notify } from '../../test/helpers/stratum-client.js';
-import { EXCUSED_PER_IP_BURST, REJECTED_PER_IP_BURST, REJECT_COOL_OFF_MS, StratumServer, WINDOW_FILL_SHARES, type StratumOptions } from './server.js';
-import { CONTROL_BURST, MAX_ID_CHARS, MAX_REJECT_RUN, MAX_UNREAD_BYTES, REFUSED_SUBMIT_BURST, SUBMIT_BURST, SUPERSEDED_GRACE_MS } from './session.js';
+import { EXCUSED_PER_IP_BURST, LINES_PER_SLICE, REJECTED_PER_IP_BURST, REJECT_COOL_OFF_MS, StratumServer, WINDOW_FILL_SHARES, type StratumOptions } from './server.js';
+import { CONTROL_BURST, MAX_ID_CHARS, MAX_LINE_BYTES, MAX_REJECT_RUN, MAX_UNREAD_BYTES, REFUSED_SUBMIT_BURST, SUBMIT_BURST, SUPERSEDED_GRACE_MS } from './session.js';
 
 /**
  * The pool against hostile miners, in process over real sockets. The test
@@ -579,6 +579,110 @@ describe('requests other than submits', () => {
   }, 20_000);
 });
 
+/** A connection in process: `send` hands the pool bytes at once, and each answer is in `answers` as soon as the pool writes it. */
+class ScriptedSocket extends Duplex {
+  readonly answers: { id: unknown; error: unknown }[] = [];
+  onAnswer: (() => void) | undefined;
+  private partial = '';
+
+  constructor(readonly remoteAddress: string) {
+    super();
+  }
+
+  override _read(): void {}
+
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    const lines = (this.partial + chunk.toString()).split('\n');
+    this.partial = lines.pop()!;
+    for (const line of lines) {
+      const m = JSON.parse(line) as { id: unknown; error: unknown };
+      if (m.id === null) continue;
+      this.answers.push(m);
+      this.onAnswer?.();
+    }
+    done();
+  }
+
+  setNoDelay(): this {
+    return this;
+  }
+
+  send(text: string): void {
+    this.push(text);
+  }
+}
+
+async function scripted(server: StratumServer, ip: string): Promise<ScriptedSocket> {
+  const s = new ScriptedSocket(ip);
+  (server as unknown as { onConnection(socket: Duplex): void }).onConnection(s);
+  // Flowing from here on: what is sent is read at once.
+  await new Promise((r) => setImmediate(r));
+  return s;
+}
+
+describe('reading in turns', () => {
+  it("answers another connection, and runs timers, while a connection's 10,000 buffered lines wait their turn, and leaves what it sent after them unread until then", async () => {
+    const { server } = await pool();
+    const flooder = await scripted(server, '10.0.0.1');
+    const neighbour = await scripted(server, '10.0.0.2');
+    // Blank lines (no budget counts them) with a request every 100th, each answered.
+    const flood = (from: number) => Array.from({ length: 5_000 }, (_, i) => ((from + i) % 100 === 0 ? JSON.stringify({ id: from + i, method: 'mining.nothing', params: [] }) : '')).join('\n') + '\n';
+    const [first, second] = [flood(0), flood(5_000)];
+    let seenByNeighbour = -1;
+    let seenByTimer = -1;
+    let unreadByPool = -1;
+    neighbour.onAnswer = () => {
+      seenByNeighbour = flooder.answers.length;
+      unreadByPool = flooder.readableLength;
+    };
+    flooder.send(first);
+    flooder.send(second);
+    neighbour.send(`${JSON.stringify({ id: 'n', method: 'mining.nothing', params: [] })}\n`);
+    setTimeout(() => (seenByTimer = flooder.answers.length), 0);
+    await until(() => flooder.answers.length === CONTROL_BURST, "all of the flooder's requests answered");
+    // Before: the 10,000 lines were all handled in the read that brought them, and whatever waited behind them after.
+    expect(seenByNeighbour).toBeGreaterThanOrEqual(0);
+    // Not all: the exact count depends on how many turns a loaded machine runs before them.
+    expect(seenByNeighbour).toBeLessThan(CONTROL_BURST);
+    expect(seenByTimer).toBeLessThan(CONTROL_BURST);
+    // The pool held the first read only; the second stayed with the socket (in the kernel, for TCP) until its turn.
+    expect(unreadByPool).toBe(Buffer.byteLength(second));
+    expect(neighbour.answers).toEqual([{ id: 'n', result: null, error: [20, 'unknown method mining.nothing', null] }]);
+    expect(flooder.answers.map((a) => a.id)).toEqual(Array.from({ length: CONTROL_BURST }, (_, i) => i * 100));
+  });
+
+  it(`reads no more than a slice of a connection's buffered lines past the run of ${MAX_REJECT_RUN} rejects that closes it, and drops the rest unread`, async () => {
+    const { server } = await pool();
+    const flooder = await scripted(server, '10.0.0.1');
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      // Not authorised: each share is refused without hashing, and counts toward the run.
+      flooder.send(Array.from({ length: 10_000 }, (_, i) => `${JSON.stringify({ id: i, method: 'mining.submit', params: [worker, 'j', '00000000', '00000000', '00000000'] })}\n`).join(''));
+      await until(() => flooder.destroyed, 'the flooder closed');
+      // Before: every line of the read was parsed and queued before the first of them was judged.
+      const parsed = parse.mock.calls.filter(([text]) => typeof text === 'string' && text.includes('"mining.submit"')).length;
+      expect(parsed).toBeGreaterThanOrEqual(MAX_REJECT_RUN);
+      expect(parsed).toBeLessThanOrEqual(MAX_REJECT_RUN + LINES_PER_SLICE);
+    } finally {
+      parse.mockRestore();
+    }
+    expect(flooder.answers.length).toBe(MAX_REJECT_RUN);
+    expect(server.stats().disconnects).toMatchObject({ 'rejected-shares': 1 });
+  });
+
+  it(`closes a connection at a line over ${MAX_LINE_BYTES} bytes, once the lines before it had their turn, or at one that has no end yet`, async () => {
+    const { server } = await pool();
+    const behind = await scripted(server, '10.0.0.1');
+    const open = await scripted(server, '10.0.0.2');
+    const requests = Array.from({ length: 3 * LINES_PER_SLICE }, (_, i) => `${JSON.stringify({ id: i, method: 'mining.nothing', params: [] })}\n`).join('');
+    behind.send(`${requests}${' '.repeat(MAX_LINE_BYTES + 1)}{}\n${JSON.stringify({ id: 'after', method: 'mining.nothing', params: [] })}\n`);
+    open.send('x'.repeat(MAX_LINE_BYTES + 1));
+    await until(() => behind.destroyed && open.destroyed, 'both closed');
+    expect(behind.answers.length).toBe(3 * LINES_PER_SLICE);
+    expect(server.stats().disconnects).toMatchObject({ 'line-too-long': 2 });
+  });
+});
+
 describe('submits past the budget', () => {
   const sha256d = (b: Buffer) => createHash('sha256').update(createHash('sha256').update(b).digest()).digest();
 
@@ -717,16 +821,15 @@ describe('the PPLNS window', () => {
       expect((await proxy.submit(addr, proxy.job, s.en2, s.nonce)).result).toBe(true);
     }
     const bob = await miner(port, formatAddress(W.bob.address));
-    const found = () => (server.stats() as { blocksFound: { split: Record<string, string>; payees: number }[] }).blocksFound;
-    for (let e = 1; found().length === 0; e++) {
+    for (let e = 1; server.blocks.length === 0; e++) {
       const en2 = e.toString(16).padStart(8, '0');
       await bob.submit(formatAddress(W.bob.address), bob.job, en2, bob.findNonce(bob.job, en2));
     }
-    const block = found()[0]!;
-    expect([Object.keys(block.split).length, block.payees, paid.size]).toEqual([16, 19, 19]);
+    const block = server.blocks[0]!;
+    expect([block.split.size, block.payees, paid.size]).toEqual([16, 19, 19]);
     // Those listed are the largest: none left out was paid more than any listed.
-    const listed = Object.values(block.split).map(BigInt);
-    const left = [...paid].filter(([a]) => !(a in block.split)).map(([, v]) => v);
+    const listed = [...block.split.values()];
+    const left = [...paid].filter(([a]) => !block.split.has(a)).map(([, v]) => v);
     expect(left.every((v) => listed.every((l) => l >= v))).toBe(true);
   }, 30_000);
 });
