@@ -51,6 +51,18 @@ describe('address manager and inbound limits on distinct loopback IPs', () => {
   const nodes: TestNode[] = [];
   const hosts: Host[] = [];
   const sockets: Socket[] = [];
+  /** A TCP connection to `host:port` from `ip` that never speaks; it is in `open` until it closes. */
+  const silentSocket = (host: string, port: number, ip: string, open: Set<Socket>) =>
+    new Promise<void>((res) => {
+      const s = connect({ host, port, localAddress: ip }, () => res());
+      sockets.push(s);
+      open.add(s);
+      s.on('error', () => res());
+      s.on('close', () => {
+        open.delete(s);
+        res();
+      });
+    });
 
   afterAll(async () => {
     for (const s of sockets) s.destroy();
@@ -108,18 +120,7 @@ describe('address manager and inbound limits on distinct loopback IPs', () => {
     const t = await target(node);
     const port = Number(/\/tcp\/(\d+)/.exec(t.addr)![1]);
     const open = new Set<Socket>();
-    await Promise.all(
-      Array.from({ length: 100 }, () => new Promise<void>((res) => {
-        const s = connect({ host: '127.0.0.12', port, localAddress: '127.0.0.20' }, () => res());
-        sockets.push(s);
-        open.add(s);
-        s.on('error', () => res());
-        s.on('close', () => {
-          open.delete(s);
-          res();
-        });
-      })),
-    );
+    await Promise.all(Array.from({ length: 100 }, () => silentSocket('127.0.0.12', port, '127.0.0.20', open)));
     await new Promise((r) => setTimeout(r, 1_000));
     expect(open.size).toBeLessThanOrEqual(INBOUND.perIp);
 
@@ -136,17 +137,7 @@ describe('address manager and inbound limits on distinct loopback IPs', () => {
     const t = await target(node);
     const port = Number(/\/tcp\/(\d+)/.exec(t.addr)![1]);
     const open = new Set<Socket>();
-    const silent = (ip: string) =>
-      new Promise<void>((res) => {
-        const s = connect({ host: '127.0.0.14', port, localAddress: ip }, () => res());
-        sockets.push(s);
-        open.add(s);
-        s.on('error', () => res());
-        s.on('close', () => {
-          open.delete(s);
-          res();
-        });
-      });
+    const silent = (ip: string) => silentSocket('127.0.0.14', port, ip, open);
     // Each loopback address is a netgroup of its own: one more group of silent sockets than the bound holds.
     const groups = INBOUND.pendingTotal / INBOUND.pendingPerGroup + 1;
     for (let g = 0; g < groups; g++) await Promise.all(Array.from({ length: INBOUND.pendingPerGroup }, () => silent(`127.0.0.${30 + g}`)));

@@ -90,6 +90,18 @@ class FakeNode implements ProofSource {
   }
 }
 
+/** `node` as a proof source that records the height each headers request starts from. */
+function recordingHeights(node: FakeNode, asked: number[]): ProofSource {
+  return {
+    headers: (from) => {
+      asked.push(from);
+      return node.headers(from);
+    },
+    accountProof: (x, y) => node.accountProof(x, y),
+    storageProof: () => node.storageProof(),
+  };
+}
+
 describe('LightClient', () => {
   it('moves the verified mark back and forward with a reorg, at N confirmations', async () => {
     const node = new FakeNode();
@@ -154,14 +166,7 @@ describe('LightClient', () => {
     const a = node.extend(node.main, Array.from({ length: 2_600 }, (_, i) => BigInt(i + 1)), 30);
     node.main = a;
     const asked: number[] = [];
-    const watched: ProofSource = {
-      headers: (from) => {
-        asked.push(from);
-        return node.headers(from);
-      },
-      accountProof: (x, y) => node.accountProof(x, y),
-      storageProof: () => node.storageProof(),
-    };
+    const watched = recordingHeights(node, asked);
     const client = new LightClient(watched, retargeting, 1, () => NOW + 10_000_000);
     await client.sync();
     // A two-block race across the retarget at 2,600: the branch's blocks come fast, so 2,600 costs four times the work.
@@ -211,14 +216,7 @@ describe('LightClient', () => {
     const a = node.extend(node.main, Array.from({ length: MAX_HEADER_BATCH + 100 }, (_, i) => BigInt(i + 1)), retargeting.targetSpacing);
     node.main = a;
     const asked: number[] = [];
-    const watched: ProofSource = {
-      headers: (from) => {
-        asked.push(from);
-        return node.headers(from);
-      },
-      accountProof: (x, y) => node.accountProof(x, y),
-      storageProof: () => node.storageProof(),
-    };
+    const watched = recordingHeights(node, asked);
     const client = new LightClient(watched, retargeting, 1, () => NOW + 10_000_000);
     await client.sync();
     // Fast blocks from the deepest fork allowed outweigh 2,000 of a's: the tip drops to 150, the window keeps its lowest header.
