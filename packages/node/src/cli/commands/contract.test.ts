@@ -4,9 +4,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatAddress } from '@hackcoin/core';
+import { bytesToHex, formatAddress, sha256 } from '@hackcoin/core';
 import { EXIT } from '../errors.js';
 import { runCli } from '../run.js';
+import { describeAction } from './contract.js';
 
 const CONTRACT = formatAddress(new Uint8Array(20).fill(7));
 const TXID = 'ab'.repeat(32);
@@ -101,5 +102,23 @@ describe('a return value nested 10,000 deep', () => {
         `error: the node at ${url} answered ${path} with JSON nested deeper than 64 levels: refused; is --node a HackCoin node?\n`,
       ]);
     }
+  });
+});
+
+describe('the confirmation before a contract transaction is signed', () => {
+  it('names the function, its arguments and the contract of an execute', () => {
+    expect(describeAction({ type: 'call', contract: CONTRACT, fn: 'transfer', args: ['0xabc', 5] })).toBe(`transfer(["0xabc",5]) on contract ${CONTRACT}`);
+  });
+
+  it("gives a deploy's code size and SHA-256 over its UTF-8 bytes, and its init arguments", () => {
+    const code = 'export function hi() { return "héllo"; }';
+    const bytes = new TextEncoder().encode(code);
+    expect(describeAction({ type: 'deploy', code, init: [1] })).toBe(`code of ${bytes.length} bytes, sha256 ${bytesToHex(sha256(bytes))}, init [1]`);
+    expect(describeAction({ type: 'deploy', code, init: [] })).toBe(`code of ${bytes.length} bytes, sha256 ${bytesToHex(sha256(bytes))}`);
+  });
+
+  it('cuts a long argument list and says how long it was', () => {
+    const text = describeAction({ type: 'call', contract: CONTRACT, fn: 'f', args: ['x'.repeat(1_000)] });
+    expect(text).toBe(`f(${JSON.stringify(['x'.repeat(1_000)]).slice(0, 240)}… (1004 characters)) on contract ${CONTRACT}`);
   });
 });

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import {
   buildSignedContractTransfer,
+  bytesToHex,
   contractAddress,
   contractFee,
   formatAddress,
   formatHck,
   parseAddress,
   type ContractAction,
+  sha256,
   type GasEstimate,
 } from '@hackcoin/core';
 import type { CommandContext } from '../context.js';
@@ -43,6 +45,26 @@ function parseArgsFlag(text: string | undefined): unknown[] {
 function functionName(fn: string): string {
   if (!/^[A-Za-z_$][\w$]{0,63}$/.test(fn)) throw usageError(`invalid function name "${fn}"`);
   return fn;
+}
+
+/** Longest argument list the confirmation shows whole: a longer one is cut, with its length, so the question stays on screen. */
+const SHOWN_ARGS_CHARS = 240;
+
+function shownArgs(args: readonly unknown[]): string {
+  const text = JSON.stringify(args);
+  return text.length <= SHOWN_ARGS_CHARS ? text : `${text.slice(0, SHOWN_ARGS_CHARS)}… (${text.length} characters)`;
+}
+
+/**
+ * What the confirmation names before anything is signed: the target and the arguments for a
+ * call, and for a deploy the code's size and SHA-256, which the user can compare with the file
+ * they meant (the path alone says nothing if the file changed).
+ */
+export function describeAction(action: ContractAction): string {
+  if (action.type === 'call') return `${action.fn}(${shownArgs(action.args ?? [])}) on contract ${String(action.contract)}`;
+  const bytes = new TextEncoder().encode(action.code);
+  const init = action.init && action.init.length > 0 ? `, init ${shownArgs(action.init)}` : '';
+  return `code of ${bytes.length} bytes, sha256 ${bytesToHex(sha256(bytes))}${init}`;
 }
 
 const failure = (r: { status: string; revertReason?: string }) => `${r.status}${r.revertReason ? `: ${nodeText(r.revertReason)}` : ''}`;
@@ -106,7 +128,7 @@ async function sendContractTx(ctx: CommandContext, action: ContractAction, what:
     file,
     sender,
     network: params.network,
-    question: `${what} from ${sender.address}${value > 0n ? ` with ${formatHck(value)} HCK` : ''}: gas limit ${gasLimit} × ${gasPrice} = max fee ${formatHck(maxFee)} HCK (unused gas is refunded)`,
+    question: `${what}: ${describeAction(action)}, from ${sender.address}${value > 0n ? ` with ${formatHck(value)} HCK` : ''}: gas limit ${gasLimit} × ${gasPrice} = max fee ${formatHck(maxFee)} HCK (unused gas is refunded)`,
     build: (key, nonce) => buildSignedContractTransfer({ params, action, gasLimit: gasLimit!, gasPrice, value, nonce }, key),
   });
   const dryRun = opts.flags['dry-run'] === true;
