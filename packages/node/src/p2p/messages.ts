@@ -236,12 +236,17 @@ export function encodeRawList(items: readonly Uint8Array[]): Uint8Array {
   return w.finish();
 }
 
-/** Raw transactions, each length-prefixed. */
+/**
+ * Raw transactions, each length-prefixed, each a copy: a view would keep the whole message (up to
+ * 2 MB of a peer's choosing) alive for as long as one small transaction is held, as the nonce-gap
+ * pool holds them for minutes, counting only the transaction's bytes (one 150-byte transaction per
+ * message of filler held ~1.9 MB each: 971 MB for 512 of them).
+ */
 export function decodeRawList(b: Uint8Array, max: number, maxItemBytes: number): Uint8Array[] {
   const r = new BufferReader(b);
   const n = count(r, max, 'items');
   const out: Uint8Array[] = [];
-  for (let i = 0; i < n; i++) out.push(r.varBytes(maxItemBytes));
+  for (let i = 0; i < n; i++) out.push(r.varBytes(maxItemBytes).slice());
   r.done();
   return out;
 }

@@ -130,4 +130,19 @@ describe('TxIntake: held transactions', () => {
   });
 });
 
+describe('TxIntake: memory a held transaction keeps', () => {
+  it('holds a gap transaction that came with filler as its own bytes, not a view keeping the whole message alive', async () => {
+    const { fx, intake, batch } = await setup();
+    const pending = fx.tx(W.alice, W.bob, 1_000n, { nonce: 0n });
+    await fx.mempool.add(pending);
+    const gap = fx.tx(W.alice, W.carol, 1_000n, { nonce: 2n });
+    expect(await batch([gap, ...Array.from({ length: 255 }, () => pending)])).toBe('ignore');
+    expect(intake.gaps.holds(gap, encodeTx(gap))).toBe(true);
+    const held = intake.gaps.next({ ...gap, nonce: 1n })!;
+    expect(txId(decodeTx(held.raw))).toBe(txId(gap));
+    // The message was 256 transactions' bytes (a peer may send 2 MB); the pool counts one's and must keep no more.
+    expect(held.raw.buffer.byteLength).toBe(encodeTx(gap).length);
+  });
+});
+
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
