@@ -153,6 +153,31 @@ describe('Chain: local failures judge no block and leave no half-applied reorg',
     expect(await fx.balance(W.dave)).toBe(4n * COIN);
   });
 
+  it('stores a block on the tip that an activation retrying the best chain went past, so a child of it stored later leaves an index the next start loads', async () => {
+    const fx = await fixture();
+    await fx.mine(1);
+    const atOne = await fx.branch();
+    await fx.mine(2);
+    const onTip = await fx.branch();
+    const heavier = [0, 1, 2, 3].map(() => atOne.next({ miner: W.minerB }));
+    const [u, v] = [onTip.next({ miner: W.minerA }), onTip.next({ miner: W.minerA })];
+    for (const b of heavier.slice(0, 2)) expect((await fx.chain.processBlock(b)).status).toBe('side');
+    // One transient read failure during the reorg to the heavier branch: the next activation retries the best chain.
+    accountReadFaults(fx.db, { nth: 1 });
+    expect((await fx.chain.processBlock(heavier[2]!)).status).toBe('deferred');
+    expect(fx.chain.height).toBe(3);
+    // u extends the tip, but the activation goes to the heavier branch instead: u is a side block.
+    expect((await fx.chain.processBlock(u)).status).toBe('side');
+    expect(fx.chain.tip.id).toBe(id(heavier[2]!));
+    expect((await fx.chain.processBlock(heavier[3]!)).status).toBe('connected');
+    // u's child has no more work than the tip: stored as a side block beside its parent.
+    expect((await fx.chain.processBlock(v)).status).toBe('side');
+    await fx.reopen();
+    expect(fx.chain.tip.id).toBe(id(heavier[3]!));
+    expect(hashToHex(blockHash((await fx.chain.getBlock(fx.chain.getEntry(id(u))!))!))).toBe(id(u));
+    expect(fx.chain.getEntry(id(v))?.parent?.id).toBe(id(u));
+  });
+
   it('a reorg that fails half-way restores the old tip and its state, with events that add up, and succeeds once the disk heals', async () => {
     const fx = await fixture();
     const { oldTip, B, side } = await forked(fx);

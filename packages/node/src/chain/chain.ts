@@ -800,6 +800,10 @@ export class Chain extends TypedEmitter<ChainEvents> {
     let deferred = false;
     try {
       candidateError = await this.moveTo(target, start, candidate, candidateBlock, disconnected);
+      // A block held for its connect that the activation went past (it aimed at another branch
+      // after a local failure, or one set aside came back) is a side block now: unwritten, a
+      // stored child of it would leave an index the next start refuses, --reindex too.
+      await this.storeUnstored();
       this.retryBest = false;
     } catch (err) {
       deferred = true;
@@ -873,16 +877,21 @@ export class Chain extends TypedEmitter<ChainEvents> {
         if (!block) throw new Error(`block data missing for ${e.id}`);
         await this.connectTip(e, block);
       }
-      for (const [id, block] of this.unstored) {
-        const e = this.index.get(id)!;
-        await this.write([
-          { type: 'put', key: key(Prefix.entry, e.hash), value: encodeEntry(e) },
-          { type: 'put', key: key(Prefix.block, e.hash), value: encodeBlock(block) },
-        ]);
-        this.unstored.delete(id);
-      }
+      await this.storeUnstored();
     } catch (err) {
       this.halt(`could not restore tip ${start.id} (height ${start.height}) after a local failure: ${describe(err)}`);
+    }
+  }
+
+  /** Writes the blocks still waiting to be stored with their connect, each with its entry. */
+  private async storeUnstored(): Promise<void> {
+    for (const [id, block] of this.unstored) {
+      const e = this.index.get(id)!;
+      await this.write([
+        { type: 'put', key: key(Prefix.entry, e.hash), value: encodeEntry(e) },
+        { type: 'put', key: key(Prefix.block, e.hash), value: encodeBlock(block) },
+      ]);
+      this.unstored.delete(id);
     }
   }
 
