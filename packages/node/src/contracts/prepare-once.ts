@@ -1,4 +1,6 @@
+import { RuleError } from '@hackcoin/core';
 import { ByteLru } from '../util/byte-lru.js';
+import { ContractError } from './errors.js';
 import { prepareContract } from './instrument.js';
 import type { PreparedContract } from './types.js';
 
@@ -28,8 +30,10 @@ export function prepareOnce(source: string): PreparedContract {
     try {
       hit = { prepared: prepareContract(source) };
     } catch (error) {
-      // The host's stack running out is not a verdict on the source.
-      if (error instanceof RangeError) throw error;
+      // Only a refusal is a verdict on the source; anything else (the host's stack running out,
+      // in V8 or inside acorn, which reports it as a plain error) is this host's moment, and
+      // remembered it would refuse the source here, and the blocks deploying it, until evicted.
+      if (!(error instanceof ContractError || error instanceof RuleError)) throw error;
       hit = { error };
     }
     results.set(source, hit, preparedBytes(source, 'prepared' in hit ? hit.prepared : undefined));
