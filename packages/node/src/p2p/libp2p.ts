@@ -325,7 +325,9 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       denyDialMultiaddr: () => false,
     },
     services: {
-      identify: identify(),
+      // An honest identify (keys, protocols, listen and observed addresses, our agent) is under 1 KB;
+      // the default 8 KB let each fresh peer id leave kilobytes of agent string in the peer store.
+      identify: identify({ maxMessageSize: 4096 }),
       pubsub: gossipsub({
         globalSignaturePolicy: 'StrictNoSign',
         // Content-addressed ids: the same block published by two nodes is one message.
@@ -383,6 +385,13 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   // briefly, since observed addresses are confirmed without one.
   let addrCache: { addrs: string[]; until: number } | undefined;
   node.addEventListener('self:peer:update', () => (addrCache = undefined));
+  // libp2p keeps a record of every peer that ever finished identify, expiring it only when it is
+  // read: a stranger reconnecting under fresh keys grew it without bound (identify needs no status
+  // handshake, so the inbound gate never sees them). Our own address book decides whom to dial.
+  node.addEventListener('peer:disconnect', (evt) => {
+    const peer = evt.detail;
+    if (node.getConnections(peer).length === 0) node.peerStore.delete(peer).catch(() => undefined);
+  });
   const host: Host = {
     peerId: node.peerId.toString(),
     addrs() {
