@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { blockHash, encodeBlock, hashToHex, type Block } from '@hackcoin/core';
 import { ChainFixture } from '../test-support/chain-fixture.js';
 import { BlockDownload, DOWNLOAD } from './block-download.js';
+import { DownloadMemory } from './download-sources.js';
 import { LIMITS } from './protocol.js';
 import { BlockIntake, type IntakeResult } from './block-intake.js';
 import { RequestPacer } from './request-pacer.js';
@@ -279,5 +280,96 @@ describe('BlockDownload: one slow source', () => {
     const { dl, remote, local } = await thinLink(true);
     expect(await dl.run()).toBe(3 * DOWNLOAD.chunk);
     expect(local.chain.tip.id).toBe(remote.chain.tip.id);
+  });
+});
+
+describe('BlockDownload: a slow source beside a peer that claims work and serves little or nothing', () => {
+  /**
+   * `count` blocks; `slow-link` answers each request in three stall times (150 ms against 50: a thin
+   * link, well inside the request timeout). `other` answers every request with nothing ('mute'), or
+   * its first with one real block and sits on the rest until a stand-in for the request timeout ('dribbler').
+   */
+  async function slowBeside(count: number, other: 'mute' | 'dribbler', first: 'slow-link' | 'other' = 'slow-link') {
+    const remote = await ChainFixture.create();
+    const local = await ChainFixture.create();
+    fixtures.push(remote, local);
+    const blocks = await remote.mine(count);
+    const byId = new Map(blocks.map((b) => [hashToHex(blockHash(b)), b]));
+    const peers = new FakePeers();
+    const slow = peers.add('slow-link', { chainWork: 1n });
+    const attacker = peers.add(other, { chainWork: 1n });
+    const asked = new Map<string, string[]>();
+    let otherCalls = 0;
+    const client: Client = {
+      async bodies(peerId, hashes) {
+        asked.set(peerId, [...(asked.get(peerId) ?? []), ...hashes.map(hashToHex)]);
+        if (peerId === 'mute') return sized([]);
+        if (peerId === 'dribbler') {
+          if (++otherCalls === 1) return sized([byId.get(hashToHex(hashes[0]!))!]);
+          await new Promise((r) => setTimeout(r, 400));
+          throw new Error('timed out');
+        }
+        await new Promise((r) => setTimeout(r, 150));
+        return sized(hashes.map((h) => byId.get(hashToHex(h))!));
+      },
+    };
+    const deps = { peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, pacer: new RequestPacer(), onConnected: () => undefined };
+    const sources = first === 'slow-link' ? [slow, attacker] : [attacker, slow];
+    const dl = new BlockDownload(deps, blocks.map(blockHash), () => sources, { stallMs: 50 });
+    return { dl, remote, local, slow, asked, peers };
+  }
+
+  it('keeps waiting for the slow header source of a download of two chunks, when the peer never asked is asked too and has nothing', async () => {
+    const { dl, remote, local, slow, asked, peers } = await slowBeside(2 * DOWNLOAD.chunk, 'mute');
+    expect(await dl.run()).toBe(2 * DOWNLOAD.chunk);
+    expect(local.chain.tip.id).toBe(remote.chain.tip.id);
+    // Its answers were taken, not thrown away as late and asked for again, and it was not rested.
+    expect(asked.get('slow-link')!.length).toBe(2 * DOWNLOAD.chunk);
+    expect(slow.syncBackoffUntil).toBeLessThan(Date.now());
+    expect(peers.offences).toEqual([]);
+  });
+
+  it("connects every block when a peer serves one block of a later chunk and then sits on its requests: the slow source's answers are kept", async () => {
+    const { dl, remote, local, slow, asked } = await slowBeside(5 * DOWNLOAD.chunk, 'dribbler');
+    expect(await dl.run()).toBe(5 * DOWNLOAD.chunk);
+    expect(local.chain.tip.id).toBe(remote.chain.tip.id);
+    expect(asked.get('dribbler')!.length).toBeGreaterThan(0);
+    // No block asked twice of the slow source: none of its answers was discarded.
+    expect(new Set(asked.get('slow-link')!).size).toBe(asked.get('slow-link')!.length);
+    expect(slow.syncBackoffUntil).toBeLessThan(Date.now());
+  });
+});
+
+describe("BlockDownload: a session's downloads share what they learn of their sources", () => {
+  it('asks nothing, in the next download, of a peer whose request failed (its rest over) or that was benched for holding up the front', async () => {
+    const remote = await ChainFixture.create();
+    const local = await ChainFixture.create();
+    fixtures.push(remote, local);
+    const first = await remote.mine(5 * DOWNLOAD.chunk);
+    const second = await remote.mine(2 * DOWNLOAD.chunk);
+    const byId = new Map([...first, ...second].map((b) => [hashToHex(blockHash(b)), b]));
+    const peers = new FakePeers();
+    // The staller first, so it is given the window's front.
+    const sources = ['staller', 'failer', 'honest'].map((id) => peers.add(id, { chainWork: 1n }));
+    const asks = new Map<string, number>();
+    const client: Client = {
+      async bodies(peerId, hashes) {
+        asks.set(peerId, (asks.get(peerId) ?? 0) + 1);
+        if (peerId === 'staller') return new Promise<Bodies>(() => undefined);
+        if (peerId === 'failer') throw new Error('timed out');
+        await new Promise((r) => setTimeout(r, 10));
+        return sized(hashes.map((h) => byId.get(hashToHex(h))!));
+      },
+    };
+    const memory = new DownloadMemory(100);
+    const deps = { peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, pacer: new RequestPacer(), onConnected: () => undefined };
+    expect(await new BlockDownload(deps, first.map(blockHash), () => sources, { memory }).run()).toBe(first.length);
+    expect(asks.get('staller')).toBeGreaterThan(0);
+    expect(asks.get('failer')).toBeGreaterThan(0);
+    asks.clear();
+    sources[1]!.syncBackoffUntil = 0;
+    expect(await new BlockDownload(deps, second.map(blockHash), () => sources, { memory }).run()).toBe(second.length);
+    expect(local.chain.tip.id).toBe(remote.chain.tip.id);
+    expect([...asks.keys()]).toEqual(['honest']);
   });
 });

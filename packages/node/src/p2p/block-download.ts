@@ -1,6 +1,7 @@
 import type { Block } from '@hackcoin/core';
 import type { Logger } from '../util/logger.js';
 import type { BlockIntake, IntakeStatus } from './block-intake.js';
+import { DownloadMemory } from './download-sources.js';
 import type { PeerSet } from './peer-set.js';
 import { short } from './peer-set.js';
 import type { PeerState } from './peer-state.js';
@@ -27,9 +28,9 @@ export const DOWNLOAD = {
    * thread with 32 MiB, 13 % with 2 MiB, in the initial-sync bench's blocks).
    */
   windowBytes: 8 * 1024 * 1024,
-  /** The peer holding up the window's first chunk this long is rotated out; doubles on each stall. */
+  /** The peer holding up the window's first chunk this long has it asked of another peer too; doubles on each stall. */
   stallMs: 2_000,
-  /** Rest for a peer that timed out or stalled before it serves sync again. */
+  /** Rest for a peer whose request failed before it serves sync again. */
   backoffMs: 5_000,
   /**
    * Blocks handed to the chain ahead of the one connecting: the chain starts their signature
@@ -51,7 +52,10 @@ export interface DownloadDeps {
 
 interface Chunk {
   index: number;
-  hashes: Uint8Array[];
+  /** Every block's hash; the first `got` of them have come. */
+  readonly hashes: Uint8Array[];
+  got: number;
+  /** Blocks come and not yet handed to the intake. */
   blocks: Block[];
   /**
    * Who sent each of `blocks`: a short answer is kept and the rest asked of another peer, so one
@@ -61,8 +65,11 @@ interface Chunk {
   senders: string[];
   /** Wire size of `blocks`, counted in the download's buffered bytes until they go to the intake. */
   bytes: number;
-  peer?: string;
-  since?: number;
+  /**
+   * Peers with a request out for it, and when each was asked. Several only at the window's front
+   * after a stall (checkStall): whichever answers first fills it.
+   */
+  readonly askedOf: Map<string, number>;
 }
 
 /** A block handed to the intake and not yet judged; `last` marks its chunk's final block. */
@@ -75,15 +82,21 @@ interface Submitted {
 /**
  * Fetches the bodies of headers already shown to beat the tip, from several
  * peers at once within a moving window, and hands them to the block intake
- * in order. A peer that times out or holds up the front of the window is
- * rotated out and its chunks go to others; a peer that lacks the blocks is
- * dropped from this download; bad data is penalised by the client and intake.
+ * in order. A peer holding up the front of the window has that chunk asked of
+ * another peer too, and whichever answers first fills it (its answer, however
+ * late, is never thrown away); one whose request fails is not asked again in
+ * the session (DownloadMemory), nor one that lacks the blocks in this download;
+ * bad data is penalised by the client and intake.
  */
 export class BlockDownload {
   private readonly chunks: Chunk[] = [];
+  /** Chunks not wholly come to ask for: nobody is asked for them, or only a benched peer. In order. */
   private readonly pending: number[] = [];
   private readonly inFlight = new Map<string, number>();
-  private readonly dropped = new Set<string>();
+  /** Peers that answered a request with nothing: they lack this download's blocks. */
+  private readonly lacking = new Set<string>();
+  /** Peers that sent blocks of this download: the first asked when the front stalls. */
+  private readonly served = new Set<string>();
   /** Chunks wholly downloaded and not yet handed on. */
   private readonly done = new Set<number>();
   /** The first chunk not wholly connected: the window's front. */
@@ -97,30 +110,28 @@ export class BlockDownload {
   private seenBlocks = 0;
   private seenBytes = 0;
   private readonly windowBytes: number;
+  private readonly memory: DownloadMemory;
   private connected = 0;
   private failed = false;
   /** The peer whose block ended the download (invalid, or not taken), if one did. */
   failedBy: string | undefined;
-  /** Peers that sent blocks of this download, and those asked for any: who may take over a stalled chunk (see checkStall). */
-  private readonly served = new Set<string>();
-  private readonly asked = new Set<string>();
   /** Stopped for another chain: an answer still on its way that fails says nothing this download acts on. */
   private stopped = false;
-  private stallMs: number;
   private pumping = false;
   private finish!: (n: number) => void;
   private stallTimer: NodeJS.Timeout | undefined;
 
+  /** `memory` carries what the session's earlier downloads learnt; without one, `stallMs` starts a fresh one. */
   constructor(
     private readonly deps: DownloadDeps,
     hashes: readonly Uint8Array[],
     private readonly sources: () => PeerState[],
-    tuning: { stallMs?: number; windowBytes?: number } = {},
+    tuning: { memory?: DownloadMemory; stallMs?: number; windowBytes?: number } = {},
   ) {
-    this.stallMs = tuning.stallMs ?? DOWNLOAD.stallMs;
+    this.memory = tuning.memory ?? new DownloadMemory(tuning.stallMs ?? DOWNLOAD.stallMs);
     this.windowBytes = tuning.windowBytes ?? DOWNLOAD.windowBytes;
     for (let i = 0; i * DOWNLOAD.chunk < hashes.length; i++) {
-      this.chunks.push({ index: i, hashes: hashes.slice(i * DOWNLOAD.chunk, (i + 1) * DOWNLOAD.chunk), blocks: [], senders: [], bytes: 0 });
+      this.chunks.push({ index: i, hashes: hashes.slice(i * DOWNLOAD.chunk, (i + 1) * DOWNLOAD.chunk), got: 0, blocks: [], senders: [], bytes: 0, askedOf: new Map() });
       this.pending.push(i);
     }
   }
@@ -129,11 +140,12 @@ export class BlockDownload {
   run(): Promise<number> {
     if (this.chunks.length === 0) return Promise.resolve(0);
     const result = new Promise<number>((r) => (this.finish = r));
-    // The tick also resumes asking peers whose request budget was spent.
+    // The tick also resumes asking peers whose request budget was spent: from the default stall time,
+    // not one a session's stalls doubled.
     this.stallTimer = setInterval(() => {
       this.checkStall();
       this.schedule();
-    }, Math.max(20, this.stallMs / 4));
+    }, Math.max(20, this.memory.baseStallMs / 4));
     this.stallTimer.unref();
     this.schedule();
     return result;
@@ -154,14 +166,25 @@ export class BlockDownload {
     return this.next + Math.ceil(DOWNLOAD.windowBlocks / DOWNLOAD.chunk);
   }
 
-  private usable(): PeerState[] {
-    return this.sources().filter((p) => !this.dropped.has(p.peerId) && this.deps.peers.get(p.peerId) === p);
+  /** Sources still connected that neither failed a request in this session nor lack the blocks. */
+  private live(): PeerState[] {
+    return this.sources().filter((p) => !this.lacking.has(p.peerId) && !this.memory.hasFailed(p) && this.deps.peers.get(p.peerId) === p);
   }
 
-  /** Whether the next pending chunk may be asked for: inside the window, and the front or within the byte bound. */
-  private mayFetch(): boolean {
+  /** The live sources, less those benched for stalling while any other is left (Core disconnects a staller). */
+  private usable(): PeerState[] {
+    const live = this.live();
+    const brisk = live.filter((p) => !this.memory.isBenched(p));
+    return brisk.length > 0 ? brisk : live;
+  }
+
+  /**
+   * Whether the next pending chunk may be asked of `id`: inside the window, the front or within the byte
+   * bound, and not already asked of it (a benched peer's chunks are pending while its requests are out).
+   */
+  private mayFetch(id: string): boolean {
     const idx = this.pending[0];
-    if (idx === undefined || idx >= this.windowEnd) return false;
+    if (idx === undefined || idx >= this.windowEnd || this.chunks[idx]!.askedOf.has(id)) return false;
     return idx === this.next || this.buffered < this.windowBytes;
   }
 
@@ -169,8 +192,8 @@ export class BlockDownload {
     if (this.failed) return this.end();
     const peers = this.usable();
     for (const p of peers) {
-      while ((this.inFlight.get(p.peerId) ?? 0) < DOWNLOAD.chunksPerPeer && this.mayFetch() && this.deps.pacer.take(p)) {
-        void this.fetch(p, this.takeBatch());
+      while ((this.inFlight.get(p.peerId) ?? 0) < DOWNLOAD.chunksPerPeer && this.mayFetch(p.peerId) && this.deps.pacer.take(p)) {
+        void this.fetch(p, this.takeBatch(p.peerId));
       }
     }
     if (this.next >= this.chunks.length) return this.end();
@@ -179,13 +202,13 @@ export class BlockDownload {
   }
 
   /** The next pending chunk, with the consecutive ones that fit one request of blocks as small as those seen. */
-  private takeBatch(): Chunk[] {
+  private takeBatch(id: string): Chunk[] {
     const batch = [this.chunks[this.pending.shift()!]!];
-    let count = batch[0]!.hashes.length;
+    let count = batch[0]!.hashes.length - batch[0]!.got;
     const perBlock = this.seenBlocks > 0 ? this.seenBytes / this.seenBlocks : Infinity;
-    while (this.mayFetch() && this.pending[0] === batch[batch.length - 1]!.index + 1) {
+    while (this.mayFetch(id) && this.pending[0] === batch[batch.length - 1]!.index + 1) {
       const c = this.chunks[this.pending[0]]!;
-      const n = count + c.hashes.length;
+      const n = count + c.hashes.length - c.got;
       if (n > LIMITS.maxBlocksPerRequest || n * perBlock > DOWNLOAD.requestBytes) break;
       batch.push(c);
       this.pending.shift();
@@ -202,24 +225,24 @@ export class BlockDownload {
   private async fetch(peer: PeerState, batch: Chunk[]): Promise<void> {
     const id = peer.peerId;
     const since = Date.now();
-    for (const c of batch) {
-      c.peer = id;
-      c.since = since;
-    }
+    // Where each chunk stood when asked: another peer's answer may fill some of it meanwhile.
+    const from = batch.map((c) => c.got);
+    for (const c of batch) c.askedOf.set(id, since);
     this.inFlight.set(id, (this.inFlight.get(id) ?? 0) + 1);
-    this.asked.add(id);
-    // What each chunk asked for now: another peer's answer may shorten a chunk reassigned meanwhile.
-    const asked = batch.map((c) => c.hashes.length);
     let blocks: Block[] | undefined;
     let bytes = 0;
     try {
-      ({ blocks, bytes } = await this.deps.client.bodies(id, batch.flatMap((c) => c.hashes)));
+      ({ blocks, bytes } = await this.deps.client.bodies(id, batch.flatMap((c, i) => c.hashes.slice(from[i]))));
     } catch (e) {
       this.deps.log.debug('blocks from %s failed: %s', short(id), (e as Error).message);
-      if (!this.stopped) this.drop(peer);
+      if (!this.stopped) this.fail(peer);
     }
     this.inFlight.set(id, (this.inFlight.get(id) ?? 1) - 1);
-    if (blocks && blocks.length === 0) this.dropped.add(id); // it lacks them: no fault, but no use to this download
+    if (blocks && blocks.length === 0) {
+      // It lacks them: no fault, but no use to this download, and its other requests are as empty.
+      this.lacking.add(id);
+      this.release(id);
+    }
     if (blocks && blocks.length > 0) this.served.add(id);
     const perBlock = blocks && blocks.length > 0 ? bytes / blocks.length : 0;
     if (blocks) {
@@ -228,34 +251,61 @@ export class BlockDownload {
     }
     let offset = 0;
     for (const [i, chunk] of batch.entries()) {
-      const got = blocks ? blocks.slice(offset, offset + asked[i]!) : [];
-      offset += asked[i]!;
-      if (chunk.peer !== id) continue; // reassigned after a stall: this answer comes too late
-      chunk.peer = undefined;
-      chunk.blocks.push(...got);
-      for (let i = 0; i < got.length; i++) chunk.senders.push(id);
-      chunk.bytes += got.length * perBlock;
-      this.buffered += got.length * perBlock;
-      chunk.hashes = chunk.hashes.slice(got.length);
-      if (chunk.hashes.length > 0) this.requeue(chunk.index); // not served, or the response hit its size cap
-      else this.done.add(chunk.index);
+      const asked = chunk.hashes.length - from[i]!;
+      this.receive(chunk, id, from[i]!, blocks ? blocks.slice(offset, offset + asked) : [], perBlock);
+      offset += asked;
     }
     void this.pump();
     this.schedule();
   }
 
-  private drop(peer: PeerState): void {
-    if (!this.dropped.has(peer.peerId)) {
-      this.dropped.add(peer.peerId);
+  /** Takes `got`, a peer's answer for `chunk` from its block `from` on: what another answer has not brought already. */
+  private receive(chunk: Chunk, id: string, from: number, got: Block[], perBlock: number): void {
+    const askedAt = chunk.askedOf.get(id);
+    chunk.askedOf.delete(id);
+    const fresh = got.slice(chunk.got - from);
+    if (fresh.length > 0) {
+      chunk.blocks.push(...fresh);
+      for (let i = 0; i < fresh.length; i++) chunk.senders.push(id);
+      chunk.bytes += fresh.length * perBlock;
+      this.buffered += fresh.length * perBlock;
+      chunk.got += fresh.length;
+      if (chunk.got === chunk.hashes.length) this.complete(chunk, askedAt);
+    }
+    // Not served, or the response hit its size cap: the rest from whoever is free, unless a request for it is still out.
+    if (chunk.got < chunk.hashes.length && chunk.askedOf.size === 0) this.requeue(chunk.index);
+  }
+
+  private complete(chunk: Chunk, askedAt: number | undefined): void {
+    this.done.add(chunk.index);
+    const i = this.pending.indexOf(chunk.index);
+    if (i >= 0) this.pending.splice(i, 1);
+    if (askedAt === undefined) return;
+    // Asked before the peer that answered first, these held up the window's front: Core would disconnect them.
+    for (const [peerId, at] of chunk.askedOf) {
+      const p = this.deps.peers.get(peerId);
+      if (at >= askedAt || !p) continue;
+      this.deps.log.info(`peer ${short(peerId)} stalled the block download; a peer asked after it answered first`);
+      this.memory.bench(p);
+      // Its other chunks are asked of others now, as Core frees a staller's blocks, instead of each holding up
+      // the front in turn; its answers to them still count.
+      for (const c of this.chunks) if (c.askedOf.has(peerId) && c.got < c.hashes.length) this.requeue(c.index);
+    }
+  }
+
+  /** The request failed: the peer rests, and no download of this session asks it again. */
+  private fail(peer: PeerState): void {
+    if (!this.memory.hasFailed(peer)) {
+      this.memory.fail(peer);
       peer.syncBackoffUntil = Date.now() + DOWNLOAD.backoffMs;
     }
-    // Also when it was dropped before (it answered another request with nothing): a request of its still
-    // hanging must go to others, or the stall rule doubled its time and reassigned nothing.
+    this.release(peer.peerId);
+  }
+
+  /** Its other requests are not waited for: their chunks go to others (an answer still coming is taken all the same). */
+  private release(id: string): void {
     for (const c of this.chunks) {
-      if (c.peer === peer.peerId) {
-        c.peer = undefined;
-        this.requeue(c.index);
-      }
+      if (c.askedOf.delete(id) && c.askedOf.size === 0 && c.got < c.hashes.length) this.requeue(c.index);
     }
   }
 
@@ -266,29 +316,38 @@ export class BlockDownload {
   }
 
   /**
-   * Core's staller rule: the peer holding the window's first chunk while the rest wait on it is
-   * rotated out, when another peer could take its chunks. A sole source is bounded by the request
-   * timeout instead, as Core's by its block download timeout.
+   * Core's staller rule, without throwing the staller's blocks away: the window's first chunk, asked
+   * for at least a stall time ago and still not come, is asked of another peer as well, and the first
+   * answer fills it. The peers asked before the one that answered first are benched (see complete).
+   * The slow answer is kept: rotating out a thin-link source and discarding what it was sending let a
+   * peer that claimed work and answered nothing (or one real block, then sat on its requests) end
+   * the download with nothing connected. A sole source is bounded by the request timeout instead,
+   * as Core's by its block download timeout.
    */
   private checkStall(): void {
     const front = this.chunks[this.next];
-    if (!front?.peer || front.since === undefined || Date.now() - front.since < this.stallMs) return;
-    // Nobody else could take it over: its answer, however late, is the only one coming. Core marks a
-    // staller only when another peer could download; rotating out a sole source on a thin link threw
-    // its answers away each round, so the node never synced from it. Another peer counts if it served
-    // blocks in this download, or was never asked: a claim of work is free, and a peer claiming our
-    // tip and answering nothing had the thin-link source rotated out all the same; but a download of
-    // a chunk or two never asks anyone but its first source, which must not then sit on it unrotated.
-    if (!this.usable().some((p) => p.peerId !== front.peer && (this.served.has(p.peerId) || !this.asked.has(p.peerId)))) return;
-    const peer = this.deps.peers.get(front.peer);
-    this.deps.log.info(`peer ${short(front.peer)} stalled the block download for ${this.stallMs} ms; rotating it out`);
-    this.stallMs *= 2;
-    if (peer) this.drop(peer);
-    else {
-      front.peer = undefined;
-      this.requeue(front.index);
-    }
-    this.schedule();
+    if (!front || front.got === front.hashes.length || front.askedOf.size === 0) return;
+    const stallMs = this.memory.stallMs;
+    if (Date.now() - Math.max(...front.askedOf.values()) < stallMs) return;
+    const racer = this.racer(front);
+    if (!racer) return;
+    this.deps.log.info(`block download front held up for ${stallMs} ms by ${[...front.askedOf.keys()].map(short).join(', ')}; asking ${short(racer.peerId)} too`);
+    this.memory.stalled();
+    void this.fetch(racer, [front]);
+  }
+
+  /**
+   * Who else to ask for the stalled front, within its request budget: a peer not benched that served
+   * blocks of this download, then any not benched, then benched ones (asking them loses nothing now
+   * that no answer is thrown away); fewest requests out among equals. Over the per-peer limit if need
+   * be, as everything waits on the front; the stall time doubling on each ask bounds it.
+   */
+  private racer(front: Chunk): PeerState | undefined {
+    const rank = (p: PeerState) => (this.memory.isBenched(p) ? 2 : 0) + (this.served.has(p.peerId) ? 0 : 1);
+    const others = this.live()
+      .filter((p) => !front.askedOf.has(p.peerId))
+      .sort((a, b) => rank(a) - rank(b) || (this.inFlight.get(a.peerId) ?? 0) - (this.inFlight.get(b.peerId) ?? 0));
+    return others.find((p) => this.deps.pacer.take(p));
   }
 
   /**
@@ -321,6 +380,7 @@ export class BlockDownload {
         this.connected++;
         if (head.last) {
           this.next++;
+          this.memory.eased();
           this.deps.onConnected();
         }
       }

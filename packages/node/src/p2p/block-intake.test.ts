@@ -235,6 +235,22 @@ describe('BlockIntake: a CVE-2012-2459 copy of a block', () => {
     expect(intake.seen.has(id(real))).toBe(false);
   });
 
+  it('without proof of work, is refused on its header alone (invalidPow), before its transactions are hashed for the mutation check', async () => {
+    const fx = await ChainFixture.create();
+    fixtures.push(fx);
+    await fx.mine(2);
+    const junk = (await fx.branch()).next({ pow: 'fail', txs: [0n, 1n].map((nonce) => fx.tx(W.minerA, W.bob, 10n, { nonce })) });
+    const copy: Block = { header: junk.header, txs: [...junk.txs, junk.txs[2]!] };
+    expect(computeMerkleRoot(copy.txs)).toEqual(junk.header.merkleRoot);
+    const peers = new FakePeers();
+    peers.add('junk', { chainWork: 0n });
+    const intake = new BlockIntake(fx.chain, peers, testLog);
+    expect(await intake.accept('junk', copy, { unsolicited: true })).toEqual({ id: id(junk), status: 'invalid', blamed: true });
+    expect(peers.offences.map((o) => [o.offence, o.detail.replace(/^block \w+: /, '')])).toEqual([['invalidPow', 'high-hash: proof of work failed']]);
+    expect(peers.banned.has('junk')).toBe(true);
+    expect(intake.seen.has(id(junk))).toBe(false);
+  });
+
   it('the chain alone (consensus): refused as bad-txns-duplicate before it is stored, so the hash is not held invalid', async () => {
     const { fx, real, mutated } = await mutatedCopy();
     const err = await fx.chain.processBlock(mutated).then(

@@ -1,4 +1,4 @@
-import { RuleError, blockHash, decodeBlock, hashToHex, workFromBits, type Block, type RejectCode } from '@hackcoin/core';
+import { RuleError, blockHash, checkProofOfWork, decodeBlock, hashToHex, workFromBits, type Block, type ConsensusParams, type RejectCode } from '@hackcoin/core';
 import type { BlockStatus, ChainEvents } from '../chain/chain.js';
 import { Status, type ChainEntry } from '../chain/entry.js';
 import type { Logger } from '../util/logger.js';
@@ -10,6 +10,7 @@ import { mutation, mutationDetail } from './mutated-block.js';
 
 /** What the intake needs of the chain. */
 export interface BlockSink {
+  readonly params: ConsensusParams;
   getEntry(id: string): ChainEntry | undefined;
   processBlock(block: Block, opts?: { unsolicited?: boolean }): Promise<{ status: BlockStatus; entry?: ChainEntry }>;
   /**
@@ -139,6 +140,14 @@ export class BlockIntake {
    */
   async accept(from: string, block: Block, opts: { unsolicited: boolean; blame?: boolean; served?: boolean }): Promise<IntakeResult> {
     const id = hashToHex(blockHash(block));
+    // The header's proof of work first, as Core checks a block's header before its body: it costs one hash,
+    // where the mutation check below hashes every transaction, and a junk block without work deserves neither.
+    try {
+      checkProofOfWork(block.header, this.chain.params);
+    } catch (e) {
+      if (!(e instanceof RuleError)) throw e;
+      return this.judge(from, opts.blame !== false, id, e);
+    }
     // Before its hash is marked seen or delivered by anyone: the hash is the honest block's, which must still be
     // fetched, announced and taken. The chain would refuse the copy too, but as a plain invalid block, or
     // not at all once the honest block is known (a duplicate).

@@ -1,4 +1,4 @@
-import { hashToHex, hexToHash, type BlockHeader } from '@hackcoin/core';
+import { equalBytes, hashToHex, hexToHash, type BlockHeader } from '@hackcoin/core';
 import { Status, type ChainEntry } from '../chain/entry.js';
 import type { Logger } from '../util/logger.js';
 import { DOWNLOAD } from './block-download.js';
@@ -44,6 +44,12 @@ const PRESYNC_BASE_MS = 15 * 60_000;
 const PRESYNC_PER_HEADER_MS = 1;
 /** A peer's budget doubles with each session it failed in a row, up to 2^10 times (~11 days from 15 min). */
 const MAX_BUDGET_DOUBLINGS = 10;
+/**
+ * Times one reading starts its trail again because the peer's chain no longer holds the trail's tip (it
+ * reorganised): an honest peer needs one now and then; a peer answering every follow-up from our locator
+ * would otherwise have us check the same batch for ever.
+ */
+const MAX_TRAIL_RESTARTS = 3;
 
 /**
  * PRESYNC (docs/protocol.md, Sync): a peer's headers from where its chain forks off ours, checked in
@@ -64,6 +70,7 @@ export class Presync {
     let trail: HeaderTrail | undefined;
     /** Where to ask from again after a full batch of our own main chain (see below). */
     let resume: ChainEntry | undefined;
+    let restarts = 0;
     for (;;) {
       // Checked before each request, so no branch of the loop (our own chain resent in full
       // batches among them) outlasts it.
@@ -73,7 +80,10 @@ export class Presync {
         // twice the time, so an honest peer slower than the budget still gets through in the end.
         throw new Error(`headers from ${short(peer.peerId)} did not beat our tip within ${budget} ms`);
       }
-      const locator = trail ? [trail.tip.hash] : resume ? [resume.hash] : chain.locator().map(hexToHash);
+      const base = resume ? [resume.hash] : chain.locator().map(hexToHash);
+      // The trail's tip, then where the trail started from, as Core's locator from the last header: a peer
+      // whose chain reorganised that tip away answers from where the two chains still meet, not from genesis.
+      const locator = trail ? [trail.tip.hash, ...base] : base;
       const headers = await this.d.client.headers(peer.peerId, locator);
       if (headers.length === 0 && !trail) {
         // A chain with more work than ours shares at least genesis with our locator and goes past it:
@@ -84,6 +94,12 @@ export class Presync {
         return undefined;
       }
       try {
+        if (trail && headers.length > 0 && !equalBytes(headers[0]!.prevHash, trail.tip.hash)) {
+          // Its chain no longer holds the trail's tip: read it again from where it meets ours, unpenalised.
+          if (++restarts > MAX_TRAIL_RESTARTS) throw new HeaderFault(undefined, `chain changed under the headers download ${restarts} times`);
+          this.d.log.debug('headers from %s left the trail at %d; reading its chain again', short(peer.peerId), trail.height);
+          trail = undefined;
+        }
         if (!trail) trail = this.openTrail(headers[0]!);
         trail.append(headers);
       } catch (e) {

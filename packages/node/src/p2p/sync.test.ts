@@ -253,6 +253,40 @@ describe('Syncer: headers-first with anti-DoS', () => {
     expect(h.peers.get('replayer')!.offersMoreThan(local.chain.tip.chainWork)).toBe(false);
   });
 
+  it('reads a peer whose chain reorganised away the trail tip between two batches again from where it meets ours, unpenalised, and syncs its new chain', async () => {
+    const local = await fixture();
+    const shared = await local.mine(2);
+    await local.mine(10);
+    // The peer first shows fork A (10 headers a batch: not yet past our tip), then reorganises to the heavier B.
+    const a = await copyOf(shared, 2);
+    await a.mine(20, { miner: W.minerB });
+    const b = await copyOf(shared, 2);
+    await b.mine(30, { miner: W.carol });
+    let batches = 0;
+    const reorging: Behaviour = { headers: async (locator) => headerBatch(batches++ === 0 ? a.chain : b.chain, locator, 10) };
+    const h = harness(local, { peer: { fx: b, behaviour: reorging } }, { maxHeaders: 10 });
+    await h.run();
+    expect(h.peers.offences).toEqual([]);
+    expect(local.chain.tip.id).toBe(b.chain.tip.id);
+  });
+
+  it('ends unpenalised, after a few restarts, the reading of a peer that answers every follow-up from our locator with the same batch', async () => {
+    const local = await fixture();
+    const shared = await local.mine(2);
+    await local.mine(10);
+    const a = await copyOf(shared, 2);
+    await a.mine(20, { miner: W.minerB });
+    // Skips the trail's tip each follow-up leads with.
+    const replayer: Behaviour = { headers: async (locator) => headerBatch(a.chain, locator.length > 3 ? locator.slice(1) : locator, 10) };
+    const h = harness(local, { peer: { fx: a, behaviour: replayer } }, { maxHeaders: 10 });
+    const tip = local.chain.tip;
+    await h.run();
+    expect(h.peers.offences).toEqual([]);
+    expect(local.chain.tip).toBe(tip);
+    // The first batch, then one per restart (3) and the one past them.
+    expect(h.client.served.get('peer')!.headers).toBe(5 * 10);
+  });
+
   it('rejects headers whose bits are not what the retarget rule expects, before any body', async () => {
     const local = await fixture();
     const blocks = await local.mine(5);
@@ -647,8 +681,48 @@ describe('Syncer: headers-first with anti-DoS', () => {
     await h.run();
     expect(local.chain.tip.id).toBe(remote.chain.tip.id);
     expect(Date.now() - t0).toBeLessThan(5_000);
-    expect(h.peers.get('staller')!.syncBackoffUntil).toBeGreaterThan(Date.now());
+    // Each block once from the honest peer: the chunks the staller held were asked of it, not waited for.
+    expect(h.client.served.get('honest')!.blocks).toBe(39);
     expect(headerHash(local.chain.tip.header)).toEqual(remote.chain.tip.hash);
+  });
+
+  describe('a slow honest peer (three stall times an answer) beside a peer that serves one block and sits on the rest', () => {
+    async function slowHonestBeside(shows: 'our tip' | 'the trail tip') {
+      const remote = await fixture();
+      const blocks = await remote.mine(60);
+      const local = await copyOf(blocks, 2);
+      let asks = 0;
+      const dribbler: Behaviour = {
+        blocks: async (hashes) => {
+          if (asks++ === 0) return [decodeBlock((await remote.chain.getRawBlock(remote.chain.getEntry(hashToHex(hashes[0]!))!))!)];
+          await sleep(400);
+          throw new Error('timed out');
+        },
+      };
+      // It claims exactly our tip's work, learnt from our statuses: a download source under the old rule, never a session of its own.
+      const evil = shows === 'our tip' ? { fx: local, behaviour: dribbler } : { fx: remote, claim: local.chain.tip.chainWork, behaviour: dribbler };
+      const h = harness(local, { honest: { fx: remote, behaviour: { blocks: slowBlocks(remote.chain, 150) } }, evil: { ...evil, direction: 'inbound' } }, { stallMs: 50 });
+      await h.run();
+      return { remote, local, h, asks: () => asks };
+    }
+
+    it('asks nothing of it when its best block is only our tip, and syncs without failing or resting the honest peer', async () => {
+      const { remote, local, h, asks } = await slowHonestBeside('our tip');
+      expect(local.chain.tip.id).toBe(remote.chain.tip.id);
+      expect(asks()).toBe(0);
+      expect(h.peers.get('honest')!.syncFailures).toBe(0);
+      expect(h.peers.get('honest')!.syncBackoffUntil).toBeLessThan(Date.now());
+      expect(h.peers.offences).toEqual([]);
+    });
+
+    it("asked as a source (its best block is the trail's tip), it holds nothing up for good: the honest answers are kept and the session does not fail", async () => {
+      const { remote, local, h, asks } = await slowHonestBeside('the trail tip');
+      expect(local.chain.tip.id).toBe(remote.chain.tip.id);
+      expect(asks()).toBeGreaterThan(1);
+      expect(h.peers.get('honest')!.syncFailures).toBe(0);
+      expect(h.peers.get('honest')!.syncBackoffUntil).toBeLessThan(Date.now());
+      expect(h.peers.offences).toEqual([]);
+    });
   });
 
   it('fetches an announced block from an honest announcer while the peer that announced it first sits on the request', async () => {

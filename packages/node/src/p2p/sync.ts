@@ -2,6 +2,7 @@ import { hashToHex, headerHash, type BlockHeader } from '@hackcoin/core';
 import type { Logger } from '../util/logger.js';
 import type { BlockIntake } from './block-intake.js';
 import { BlockDownload, DOWNLOAD } from './block-download.js';
+import { DownloadMemory, mayHave } from './download-sources.js';
 import { DownloadTurns, type TurnRequest } from './download-turns.js';
 import { matchesCommitment, type HeaderTrail } from './header-trail.js';
 import type { PeerSet } from './peer-set.js';
@@ -324,9 +325,10 @@ export class Syncer {
   private async session(peer: PeerState): Promise<Outcome> {
     let retries = 0;
     const round: { connected: number } = { connected: 0 };
+    const memory = new DownloadMemory(this.d.tuning?.stallMs ?? DOWNLOAD.stallMs);
     for (;;) {
       if (this.stopped || this.d.peers.get(peer.peerId) !== peer) return 'failed';
-      const outcome = await this.round(peer, round);
+      const outcome = await this.round(peer, round, memory);
       if (outcome === 'retry') {
         // A round that connected blocks made progress, which bounds the retries: the peer's own answers
         // come first. Rounds that connected nothing count, so strangers burning identities on bad copies
@@ -344,14 +346,14 @@ export class Syncer {
    * PRESYNC the peer's chain from where it forks off ours, then fetch bodies if it beats the tip.
    * `round.connected` is set to the blocks the round connected.
    */
-  private async round(peer: PeerState, round: { connected: number }): Promise<Outcome> {
+  private async round(peer: PeerState, round: { connected: number }, memory: DownloadMemory): Promise<Outcome> {
     round.connected = 0;
     // Until its trail asks for a turn (download), a lighter trail ready meanwhile waits for it.
     this.turns.reading(peer.peerId, peer.status?.chainWork ?? 0n);
     const trail = await this.headers.run(peer);
     if (!trail) return 'done';
     const before = this.d.chain.tip;
-    const got = await this.fetchBodies(peer, trail);
+    const got = await this.fetchBodies(peer, trail, memory);
     round.connected = got.got;
     if (got.failed) {
       // Another source's bad copy is held against that source (the intake penalised it); the session
@@ -373,21 +375,21 @@ export class Syncer {
   }
 
   /** Fetches the bodies of a trail that beat the tip: the blocks connected, and whether the download gave way or failed. */
-  private async fetchBodies(peer: PeerState, trail: HeaderTrail): Promise<Fetched> {
+  private async fetchBodies(peer: PeerState, trail: HeaderTrail, memory: DownloadMemory): Promise<Fetched> {
     const held = trail.headers;
-    if (!held) return this.redownload(peer, trail);
+    if (!held) return this.redownload(peer, trail, memory);
     // A chain whose download its own peer failed (no bodies, a stall after a chunk of real blocks, a bad
     // copy of its own) stops no other download again: resending its headers costs a liar nothing.
     const hashes = held.map(headerHash);
     const ids = this.undelivered.has(trail.tip.id) ? undefined : new Set(hashes.map(hashToHex));
-    const got = await this.download(peer, hashes, { work: trail.work, lastId: trail.tip.id, ids, waits: true });
+    const got = await this.download(peer, hashes, { work: trail.work, lastId: trail.tip.id, ids, waits: true }, { trail, memory });
     // Not for a stranger's bad copy, which its ban answers: the honest trail must still stop a lighter download.
     if (got.failed && (got.failed.by === undefined || got.failed.by === peer.peerId)) this.undelivered.add(trail.tip.id);
     return got;
   }
 
   /** REDOWNLOAD: the headers again from the fork, each matching the commitments, bodies fetched up to each match. */
-  private async redownload(peer: PeerState, trail: HeaderTrail): Promise<Fetched> {
+  private async redownload(peer: PeerState, trail: HeaderTrail, memory: DownloadMemory): Promise<Fetched> {
     let lastHash = trail.fork.hash;
     let height = trail.fork.height;
     let buffer: BlockHeader[] = [];
@@ -413,7 +415,7 @@ export class Syncer {
         const end = height === trail.height;
         if (end && hashToHex(lastHash) !== trail.tip.id) return fail();
         if (end || trail.commitmentAt(height) !== undefined) {
-          const got = await this.download(peer, buffer.map(headerHash), { work: trail.work, lastId: hashToHex(lastHash), waits: first });
+          const got = await this.download(peer, buffer.map(headerHash), { work: trail.work, lastId: hashToHex(lastHash), waits: first }, { trail, memory });
           first = false;
           total += got.got;
           if (got.failed) return fail(got.failed.by);
@@ -429,12 +431,13 @@ export class Syncer {
   }
 
   /**
-   * The bodies of `blocks` (hashes), one BlockDownload at a time (DownloadTurns: heaviest trail first), over the peer that sent the
-   * headers and every other peer that may have the blocks. Nothing is fetched for a trail another
+   * The bodies of `blocks` (hashes) of `trail`, one BlockDownload at a time (DownloadTurns: heaviest trail first), over the peer that
+   * sent the headers and every other peer shown to have the blocks (mayHave), with what the session's
+   * earlier downloads learnt of them (`memory`). Nothing is fetched for a trail another
    * download overtook while it waited (Core downloads only toward chains with more work than the
    * tip); a download stopped for a heavier chain is not a failure.
    */
-  private async download(peer: PeerState, blocks: readonly Uint8Array[], turn: TurnRequest): Promise<Fetched> {
+  private async download(peer: PeerState, blocks: readonly Uint8Array[], turn: TurnRequest, via: { trail: HeaderTrail; memory: DownloadMemory }): Promise<Fetched> {
     const slot = await this.turns.take(turn, peer.peerId);
     let lapse: ReturnType<typeof setTimeout> | undefined;
     try {
@@ -442,11 +445,8 @@ export class Syncer {
       if (turn.work <= this.d.chain.tip.chainWork) return { got: 0, preempted: false };
       const hashes = blocks.filter((h) => !this.d.chain.getEntry(hashToHex(h)));
       if (hashes.length === 0) return { got: 0, preempted: false };
-      const sources = () => {
-        const tipWork = this.d.chain.tip.chainWork;
-        const others = this.d.peers.ready().filter((p) => p !== peer && p.status !== undefined && p.status.chainWork >= tipWork && p.syncBackoffUntil <= Date.now());
-        return [peer, ...others];
-      };
+      const wanted = { ids: new Set([...hashes.map(hashToHex), via.trail.tip.id]), work: via.trail.work };
+      const sources = () => [peer, ...this.d.peers.ready().filter((p) => p !== peer && p.syncBackoffUntil <= Date.now() && mayHave(p, wanted))];
       // Gossip of a chain lighter than this one is not stored meanwhile (BlockIntake), while bodies come:
       // a trail whose bodies are withheld would otherwise make us ignore honest blocks at the tip.
       // The floor lasts one stall time past the grant and past each chunk connected: a sole source
@@ -464,7 +464,7 @@ export class Syncer {
         this.noteProgress();
       };
       const deps = { peers: this.d.peers, client: this.d.client, intake: this.d.intake, log: this.d.log, pacer: this.pacer, onConnected };
-      const dl = new BlockDownload(deps, hashes, sources, { stallMs: this.d.tuning?.stallMs });
+      const dl = new BlockDownload(deps, hashes, sources, { memory: via.memory });
       slot.onPreempt = () => dl.stop();
       const got = await dl.run();
       this.blocks += got;
