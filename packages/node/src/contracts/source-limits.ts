@@ -65,8 +65,10 @@ const InstrumentedParser = countingParser(CONTRACT_LIMITS.maxInstrumentedDepth);
 
 function parseFailure(error: unknown): Error {
   const message = error instanceof Error ? error.message : String(error);
-  // Within the limits acorn needs a fraction of any sane stack: running out is this host's fault, not a verdict.
-  if (/Not enough stack space/.test(message)) return new Error(`host stack too small to parse a contract: ${message}`);
+  // Within the limits acorn needs a fraction of any sane stack: running out is this host's fault, not a verdict,
+  // whether acorn caught it (and says so) or it struck outside acorn's guard (V8's RangeError, which was
+  // refused as bad-contract-source: a verdict that depended on how deep this host's stack already was).
+  if (error instanceof RangeError || /Not enough stack space/.test(message)) return new Error(`host stack too small to parse a contract: ${message}`);
   return new ContractError(`bad-contract-source: ${message}`);
 }
 
