@@ -19,17 +19,19 @@ const id = (tx: TransferTx): string => hashToHex(txHash(tx));
 describe('contract transactions are ranked by the fee they are sure to pay', () => {
   it('entry fee is intrinsic gas × gas price, and a call declaring 50M gas ranks below a transfer paying more per byte', async () => {
     const fx = await funded();
-    const big = fx.callToNoContract(W.alice, 0n, 50_000_000, 1n);
+    // Gas price 24: about the least a 50M-gas call may pay (see the relay floor test below).
+    const big = fx.callToNoContract(W.alice, 0n, 50_000_000, 24n);
     const transfer = fx.tx(W.carol, W.dave, 1n, { fee: 100_000n });
     const e = await fx.mempool.add(big);
     await fx.mempool.add(transfer);
-    expect(e.fee).toBe(BigInt(intrinsicGas(big, fx.params, { type: 'call' })));
+    expect(e.fee).toBe(BigInt(intrinsicGas(big, fx.params, { type: 'call' })) * 24n);
     expect(e.gasLimit).toBe(50_000_000);
     expect(fx.mempool.select(10, 1_000_000).map(id)).toEqual([id(transfer), id(big)]);
   });
 
   it('select counts declared gas against the block limit: a call past it takes no budget and holds back its sender', async () => {
-    const fx = await funded();
+    // No relay floor: two 50M-gas calls paying it would cost a sender more than its 20 HCK.
+    const fx = await funded({ minFeeRate: 0n });
     const fits = [fx.callToNoContract(W.alice, 0n, 50_000_000, 3n), fx.callToNoContract(W.alice, 1n, 50_000_000, 3n), fx.callToNoContract(W.carol, 0n, 50_000_000, 3n), fx.callToNoContract(W.carol, 1n, 50_000_000, 3n)];
     const over = fx.callToNoContract(W.bob, 0n, 50_000_000, 2n);
     // Paying little, so bob's package (the call with it) still ranks below the calls that fit.
@@ -41,7 +43,7 @@ describe('contract transactions are ranked by the fee they are sure to pay', () 
 
   it('eviction and the rolling floor use the sure rate: a transfer paying more per byte evicts a call declaring far more', async () => {
     const fx = await funded({ maxTxs: 1 });
-    const big = fx.callToNoContract(W.alice, 0n, 50_000_000, 1n);
+    const big = fx.callToNoContract(W.alice, 0n, 50_000_000, 24n);
     const entry = await fx.mempool.add(big);
     const transfer = fx.tx(W.carol, W.dave, 1n, { fee: 100_000n });
     expect(await fx.refusal(transfer)).toBeNull();
@@ -68,12 +70,12 @@ describe('contract transactions are ranked by the fee they are sure to pay', () 
 
   it('a contract transaction is replaced only by one offering its maximum fee plus a tenth (a call rotated out for a cheap transfer ran in every template for ~23,000 units)', async () => {
     const fx = await funded();
-    const call = fx.callToNoContract(W.alice, 0n, 50_000_000, 1n);
+    const call = fx.callToNoContract(W.alice, 0n, 50_000_000, 24n);
     const entry = await fx.mempool.add(call);
-    // Far above the call's sure fee, below its maximum of 50M units.
+    // Far above the call's sure fee, below its maximum of 1.2G units.
     expect(await fx.refusal(fx.tx(W.alice, W.bob, 1n, { nonce: 0n, fee: 10n * entry.fee }))).toBe('txn-replace-fee-too-low');
     expect(fx.mempool.get(id(call))).toBeDefined();
-    const cancel = fx.tx(W.alice, W.bob, 1n, { nonce: 0n, fee: 55_000_000n });
+    const cancel = fx.tx(W.alice, W.bob, 1n, { nonce: 0n, fee: 1_320_000_000n });
     expect(await fx.refusal(cancel)).toBeNull();
     expect(fx.mempool.get(id(call))).toBeUndefined();
     // A fee bump at the same gas limit: 10% more per gas.
@@ -85,13 +87,15 @@ describe('contract transactions are ranked by the fee they are sure to pay', () 
   it('a contract transaction a replacement leaves unaffordable is paid as if replaced directly (rotating it out through an earlier nonce cost 0.06% of its maximum)', async () => {
     const fx = await funded();
     await fx.mempool.add(fx.tx(W.alice, W.bob, 1n, { nonce: 0n, fee: 1_000n }));
-    const call = fx.callToNoContract(W.alice, 1n, 50_000_000, 1n);
+    const call = fx.callToNoContract(W.alice, 1n, 50_000_000, 24n);
     await fx.mempool.add(call);
     // Spends nearly all of alice's 20 HCK, so the call at nonce 1 can no longer be paid for.
     const drain = (fee: bigint) => fx.tx(W.alice, W.bob, 20n * COIN - fee - 1_000_000n, { nonce: 0n, fee });
     expect(await fx.refusal(drain(30_753n))).toBe('txn-replace-fee-too-low');
     expect(fx.mempool.get(id(call))).toBeDefined();
-    expect(await fx.refusal(drain(56_000_000n))).toBeNull();
+    // The replaced fee, the call's maximum plus a tenth (1.32G units), and a bump.
+    expect(await fx.refusal(drain(1_320_000_000n))).toBe('txn-replace-fee-too-low');
+    expect(await fx.refusal(drain(1_330_000_000n))).toBeNull();
     expect(fx.mempool.get(id(call))).toBeUndefined();
   });
 });

@@ -20,6 +20,7 @@ import {
   type SignatureBackend,
   type TransferTx,
 } from '@hackcoin/core';
+import { hash } from 'node:crypto';
 import { selectPackages } from './package-select.js';
 import type { Chain } from '../chain/chain.js';
 import type { Database, BatchOp } from '../store/db.js';
@@ -61,6 +62,13 @@ const REFUSED_PAYLOADS = 4_096;
 
 /** What a refusal needs to be thrown again: a stored Error would keep its stack alive. */
 type Refusal = Pick<RuleError, 'code' | 'detail' | 'score'>;
+
+/**
+ * Transactions, and deploy sources by hash, that failed while a template was assembled (see
+ * evictFailed), remembered until the tip moves: the same source in a new transaction, under
+ * another nonce or key, fails the same way.
+ */
+const FAILED_IN_TEMPLATE = 4_096;
 
 export type RemovalReason = 'block' | 'replaced' | 'evicted' | 'invalid';
 
@@ -118,6 +126,9 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
   private readonly rollingFee: RollingMinFee;
   private readonly refusedPayloads = new Map<string, Refusal>();
   private readonly refusedOldest = new OldestFirst(this.refusedPayloads);
+  /** `id:<txid>` and `source:<hash>` keys (see FAILED_IN_TEMPLATE). */
+  private readonly failedInTemplate = new Set<string>();
+  private readonly failedOldest = new OldestFirst(this.failedInTemplate);
   /** Every write of the pool, in order; those submitted while one lands go out as one batch. */
   private readonly writer: GroupWriter;
 
@@ -134,7 +145,12 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
       this.disconnected = true;
       this.holdReturned(block);
     });
-    o.chain.on('tip', () => void this.queue.run(() => this.afterTipChange()));
+    // Nobody awaits this pass: a failure left unhandled would end the process (Node exits on an unhandled rejection).
+    o.chain.on('tip', () => {
+      // As Core clears its recent rejects on every new tip: what failed may pass on another state.
+      this.failedInTemplate.clear();
+      void this.queue.run(() => this.afterTipChange()).catch((e: unknown) => this.o.log.error(`mempool: re-checking pending transactions after a new tip failed: ${describe(e)}`));
+    });
   }
 
   get size(): number {
@@ -248,13 +264,19 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     if (!this.o.verifier) return undefined;
     try {
       const id = hashToHex(txHash(tx));
-      if (this.byId.has(id) || this.refusedPayloads.has(id)) return undefined;
+      if (this.byId.has(id)) return undefined;
+      checkTransferSanity(tx, this.o.params);
+      this.refuseAgain(id, tx);
       const entry = makeMempoolEntry(tx, this.o.backend, this.o.params, this.now());
-      this.checkFees(entry, false);
+      const minFee = this.checkFees(entry, false);
       const account = this.o.chain.getAccountSync(entry.sender);
       if (tx.nonce < account.nonce || account.balance < tx.amount + tx.fee) return undefined;
-    } catch {
-      return undefined; // judged, with its rule name, in the queue
+      // The run's rules too (a replacement's bump, the per-sender bound, funds behind the earlier
+      // nonces): what they refuse is refused in its turn before its signature is looked at. A nonce
+      // gap alone is checked all the same, as addInner checks its signature before calling it one.
+      this.checkRun(entry, account, minFee, false);
+    } catch (e) {
+      if (!(e instanceof RuleError && e.code === 'bad-txns-nonce-gap')) return undefined; // judged, with its rule name, in the queue
     }
     return this.o.verifier.prepare([tx]).catch(() => undefined);
   }
@@ -305,11 +327,22 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
   /**
    * Drops a transaction that failed while a block template was assembled
    * (not under a rule, so it cannot be judged and would stop every template),
-   * with the same sender's later nonces, which it leaves behind a gap.
+   * with the same sender's later nonces, which it leaves behind a gap. It is
+   * remembered, by id and for a deploy by source, and refused if it comes back
+   * before the tip moves (Core's recentRejects): it is never mined, so it costs its sender nothing,
+   * and each return had every mining node run it, and what comes before it in
+   * a template, again. Refused with score 0: the peers that relay it never ran
+   * it, and would relay it honestly.
    */
   evictFailed(tx: TransferTx, why: string): Promise<number> {
     return this.queue.run(async () => {
-      const failed = this.byId.get(hashToHex(txHash(tx)));
+      const id = hashToHex(txHash(tx));
+      const source = deploySource(tx, this.o.params);
+      for (const k of [`id:${id}`, ...(source === undefined ? [] : [`source:${sourceHash(source)}`])]) {
+        this.failedInTemplate.add(k);
+        if (this.failedInTemplate.size > FAILED_IN_TEMPLATE) this.failedOldest.evict();
+      }
+      const failed = this.byId.get(id);
       if (!failed) return 0;
       this.o.log.warn(`mempool: evicting ${failed.id}, which failed while a block template was built: ${why}`);
       const ops: BatchOp[] = [];
@@ -448,7 +481,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
    * lately is refused again first, under the same rule, so the caller does not prepare it again.
    */
   precheck(tx: TransferTx): void {
-    this.refuseAgain(hashToHex(txHash(tx)));
+    this.refuseAgain(hashToHex(txHash(tx)), tx);
     const entry = makeMempoolEntry(tx, this.o.backend, this.o.params, this.now());
     const minFee = this.checkFees(entry, false);
     const account = this.o.chain.getAccountSync(entry.sender);
@@ -469,7 +502,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     const id = hashToHex(txHash(tx));
     if (this.byId.has(id)) reject('txn-already-known', '', 0);
     // Before the signature: the id commits to the payload, and the payload alone was refused.
-    this.refuseAgain(id);
+    this.refuseAgain(id, tx);
     // A key that is not a point is refused here, under its rule; the signature waits for the cheap rules below.
     transferSender(tx, checked ?? backend);
     // Loaded here: the account must be read in the same tick as the sender's run below.
@@ -530,10 +563,19 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     return { entry, written };
   }
 
-  /** Throws again the refusal of a payload `id` carried, if it is remembered. */
-  private refuseAgain(id: string): void {
+  /**
+   * Throws again the refusal of a payload `id` carried, if it is remembered, or refuses a deploy
+   * whose source failed in a template (see evictFailed). `tx` must have passed checkTransferSanity.
+   */
+  private refuseAgain(id: string, tx: TransferTx): void {
     const refusal = this.refusedPayloads.get(id);
     if (refusal) throw new RuleError(refusal.code, refusal.detail, refusal.score);
+    if (this.failedInTemplate.size === 0) return;
+    if (this.failedInTemplate.has(`id:${id}`)) reject('txn-already-known', 'it failed while a block template was assembled on this tip', 0);
+    const source = deploySource(tx, this.o.params);
+    if (source !== undefined && this.failedInTemplate.has(`source:${sourceHash(source)}`)) {
+      reject('txn-already-known', 'a deploy of this source failed while a block template was assembled on this tip', 0);
+    }
   }
 
   private rememberRefusal(id: string, e: RuleError): void {
@@ -656,10 +698,12 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     }
     // After the block's own batch (written behind): a crash between them must not lose both.
     if (ops.length > 0) {
-      void this.queue.run(async () => {
-        await this.o.chain.settled();
-        await this.writer.submit(ops);
-      });
+      void this.queue
+        .run(async () => {
+          await this.o.chain.settled();
+          await this.writer.submit(ops);
+        })
+        .catch((e: unknown) => this.o.log.error(`mempool: could not remove a connected block's transactions from disk: ${describe(e)}`));
     }
   }
 
@@ -685,7 +729,9 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
       try {
         writes.push((await this.addInner(tx, true, verified, true)).written);
       } catch (e) {
-        if (!(e instanceof RuleError)) throw e;
+        // One transaction's local failure (the VM not loading, a read) must not cost the rest of
+        // the reorg's transactions their way back, nor the re-check of every sender below.
+        if (!(e instanceof RuleError)) this.o.log.error(`mempool: could not return ${hashToHex(txHash(tx))} from a disconnected block: ${describe(e)}`);
       }
     }
     const senders = reorged ? [...this.bySender.keys()] : [...this.touched].filter((k) => this.bySender.has(k));
@@ -726,4 +772,20 @@ function tailOf(run: ReadonlyMap<bigint, MempoolEntry>): MempoolEntry {
   let tail: MempoolEntry | undefined;
   for (const e of run.values()) if (!tail || e.tx.nonce > tail.tx.nonce) tail = e;
   return tail!;
+}
+
+/** A deploy's source, or undefined for anything else. `tx` must have passed checkTransferSanity. */
+function deploySource(tx: TransferTx, params: ConsensusParams): string | undefined {
+  if (!isContractTx(tx)) return undefined;
+  const payload = contractPayload(tx, params);
+  return payload.type === 'deploy' ? payload.code : undefined;
+}
+
+/** Over UTF-16 code units, as the VM remembers refused sources: UTF-8 would merge sources differing in lone surrogates. */
+function sourceHash(source: string): string {
+  return hash('sha256', Buffer.from(source, 'utf16le'), 'hex');
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

@@ -46,4 +46,18 @@ describe('mempool admission checks signatures last', () => {
     expect(await refusal(fx.tx(W.minerA, W.bob, 1n, { nonce: 0n }))).toBeNull();
     expect(checks.count).toBeGreaterThanOrEqual(4);
   });
+
+  it('refuses what the sender-run rules refuse (a replacement bump, the per-sender bound) without a signature check ahead on the verifier', async () => {
+    const { fx, checks, refusal } = await countingPool();
+    expect(await refusal(fx.tx(W.minerA, W.bob, 1n, { nonce: 0n, fee: 1_000n }))).toBeNull();
+    for (let n = 1n; n < 64n; n++) expect(await refusal(fx.tx(W.minerA, W.bob, 1n, { nonce: n, fee: 1_000n }))).toBeNull();
+    const checked = checks.count;
+    // A replacement one unit above the fee it replaces, and a 65th nonce: forged, refused by rule, nothing verified.
+    expect(await refusal(forged(fx.tx(W.minerA, W.bob, 1n, { nonce: 0n, fee: 1_001n })))).toBe('txn-replace-fee-too-low');
+    expect(await refusal(forged(fx.tx(W.minerA, W.bob, 1n, { nonce: 64n, fee: 1_000n })))).toBe('too-many-pending');
+    expect(checks.count).toBe(checked);
+    // A nonce gap is still checked ahead, as it is in its turn before it is called one.
+    expect(await refusal(forged(fx.tx(W.minerA, W.bob, 1n, { nonce: 70n, fee: 1_000n })))).toBe('bad-txns-sig');
+    expect(checks.count).toBeGreaterThan(checked);
+  });
 });

@@ -414,8 +414,10 @@ export class Miner {
       const r = await this.chain.processBlock(block);
       if (r.status === 'connected') this.blocksFound++;
     } catch (e) {
-      if (!(e instanceof RuleError)) throw e;
-      this.log.warn(`mined block rejected: ${e.message}`);
+      // Nobody awaits this (onResult only tracks it for stop()): rethrown, a local failure was an
+      // unhandled rejection, which ends the process.
+      if (e instanceof RuleError) this.log.warn(`mined block rejected: ${e.message}`);
+      else this.log.error(`mined block could not be processed: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       this.foundOn = null;
     }

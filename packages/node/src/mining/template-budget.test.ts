@@ -43,8 +43,9 @@ describe('block templates against calls that declare the block gas limit', () =>
 
   it('an honest call paying a higher gas price is included ahead of squatters declaring 50M gas at a lower one', async () => {
     const fx = await funded();
-    const honestCall = fx.callToNoContract(W.alice, 0n, 200_000, 5n);
-    const squatters = [W.bob, W.carol, W.dave, W.minerA].map((w) => fx.callToNoContract(w, w === W.minerA ? 4n : 0n, 50_000_000, 2n));
+    const honestCall = fx.callToNoContract(W.alice, 0n, 200_000, 30n);
+    // Gas price 24 is about the least a 50M-gas call may pay to be relayed (its sure fee over the 500,000 bytes its gas stands for).
+    const squatters = [W.bob, W.carol, W.dave, W.minerA].map((w) => fx.callToNoContract(w, w === W.minerA ? 4n : 0n, 50_000_000, 24n));
     for (const tx of [honestCall, ...squatters]) await fx.mempool.add(tx);
     const included = await template(fx);
     expect(included).toContain(honestCall);
@@ -79,11 +80,11 @@ describe('block templates against calls that declare the block gas limit', () =>
     expect(included).toEqual([second, third]);
   });
 
-  it('an honest call paying 5 per gas for 200k gas goes ahead of squatters paying 6 on 50M gas each (their gas counts as block bytes)', async () => {
+  it('an honest call paying 5 per gas for 200k gas goes ahead of squatters paying 30 on 50M gas each (their gas counts as block bytes)', async () => {
     const fx = await funded();
     const honest = fx.callToNoContract(W.alice, 0n, 200_000, 5n);
-    const squatters = [W.bob, W.carol, W.dave].map((w) => fx.callToNoContract(w, 0n, 50_000_000, 6n));
-    squatters.push(fx.callToNoContract(W.minerA, 4n, 50_000_000, 6n));
+    const squatters = [W.bob, W.carol, W.dave].map((w) => fx.callToNoContract(w, 0n, 50_000_000, 30n));
+    squatters.push(fx.callToNoContract(W.minerA, 4n, 50_000_000, 30n));
     for (const tx of [honest, ...squatters]) await fx.mempool.add(tx);
     const included = await template(fx);
     // Before: the four squatters took the block's 200M gas, paying about their intrinsic gas, and the honest call waited.

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bytesToHex, hashMeetsTarget, headerHash, txId } from '@hackcoin/core';
+import { ZERO_ADDRESS, addressKey, bytesToHex, contractAddress, hashMeetsTarget, headerHash, signTransfer, txId, utf8ToBytes } from '@hackcoin/core';
+import type { BatchOp } from '../store/db.js';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import { QuickJsExecutor } from '../contracts/executor.js';
 import { loadContractEngine } from '../contracts/engine.js';
@@ -106,7 +107,8 @@ describe('template reuse', () => {
     const fx = await ChainFixture.create();
     cleanup.push(() => fx.close());
     await fx.fundWallets();
-    await fx.mempool.add(fx.callToNoContract(W.alice, 0n, 12_000_000, 1n));
+    // 12M gas stand for 120,000 block bytes: gas price 6 pays the relay floor over them (1 unit per virtual byte).
+    await fx.mempool.add(fx.callToNoContract(W.alice, 0n, 12_000_000, 6n));
     const heavy = await createTemplate(fx.chain, fx.mempool, W.minerB.address, new Uint8Array([1]));
     expect(heavy.keepUntil).toBeGreaterThan(heavy.createdAt);
     await fx.mempool.add(fx.tx(W.bob, W.carol, 1n));
@@ -136,5 +138,52 @@ describe('template reuse', () => {
     const header = { ...t.header };
     while (!hashMeetsTarget(headerHash(header), t.target)) header.nonce++;
     expect((await fx.chain.processBlock({ header, txs: t.txs })).status).toBe('connected');
+  });
+
+  it('a template assembled while a contract block is being written (its storage in LevelDB, the tip not yet moved) waits for it and builds on the new tip', async () => {
+    const fx = await ChainFixture.create();
+    cleanup.push(() => fx.close());
+    await fx.fundWallets();
+    const data = (o: object) => utf8ToBytes(JSON.stringify({ ...o, gasLimit: 1_000_000, gasPrice: '10' }));
+    const send = (from: typeof W.alice, nonce: bigint, to: Uint8Array, o: object) =>
+      signTransfer({ kind: 'transfer', chainId: fx.params.chainId, nonce, fee: 10_000_000n, to, amount: 0n, data: data(o) }, from.privateKey);
+    const code = 'export function init() {} export function set(v) { storage.set("k", v); } export function add() { storage.set("k", storage.get("k") + 1); }';
+    await fx.mempool.add(send(W.alice, 0n, ZERO_ADDRESS, { type: 'deploy', code, init: [] }));
+    await fx.mine(1);
+    const c = contractAddress(W.alice.address, 0n);
+    // The block being connected sets k = 5 (a slot never read, so no cache holds it); the template then adds 1.
+    const setTx = send(W.alice, 1n, c, { type: 'call', fn: 'set', args: [5] });
+    await fx.mempool.add(setTx);
+    const b = await createTemplate(fx.chain, fx.mempool, W.minerA.address, new Uint8Array([1]));
+    const header = { ...b.header };
+    while (!hashMeetsTarget(headerHash(header), b.target)) header.nonce++;
+
+    // The block's batch lands in LevelDB, but its write is reported done only when the test says so.
+    const db = fx.db as unknown as { batch: (ops: BatchOp[]) => Promise<void> };
+    const realBatch = db.batch.bind(fx.db);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let landed!: () => void;
+    const inLevelDb = new Promise<void>((r) => (landed = r));
+    db.batch = async (ops) => {
+      db.batch = realBatch;
+      await realBatch(ops);
+      landed();
+      await held;
+    };
+    const connecting = fx.chain.processBlock({ header, txs: b.txs });
+    await inLevelDb;
+    expect(fx.chain.tip).toBe(b.parent);
+    await fx.mempool.add(send(W.bob, 0n, c, { type: 'call', fn: 'add', args: [] }));
+    const building = createTemplate(fx.chain, fx.mempool, W.minerB.address, new Uint8Array([2]));
+    setTimeout(release, 100);
+    expect((await connecting).status).toBe('connected');
+    const t = await building;
+    // Before: assembled over the old parent with the new block's storage, a block every node (this one too) refuses.
+    expect(t.parent).toBe(fx.chain.tip);
+    const h2 = { ...t.header };
+    while (!hashMeetsTarget(headerHash(h2), t.target)) h2.nonce++;
+    expect((await fx.chain.processBlock({ header: h2, txs: t.txs })).status).toBe('connected');
+    expect(fx.chain.contracts.storageGet(addressKey(c), 'k')).toBe('6');
   });
 });

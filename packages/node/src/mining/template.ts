@@ -19,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import type { Chain } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/entry.js';
 import type { Mempool } from '../mempool/mempool.js';
+import { CandidateExecutor, isStorageFailure } from './candidate-executor.js';
 
 export interface BlockTemplate {
   parent: ChainEntry;
@@ -58,19 +59,32 @@ export async function createTemplate(
   const mempoolVersion = mempool.version;
   const started = performance.now();
   let state: AssembledState | undefined;
-  // Each failure evicts a transaction, so this ends within the mempool's size.
-  while (!state) {
+  const failed: { tx: TransferTx; why: string }[] = [];
+  // Each failure evicts a transaction, but transactions keep arriving while a template is
+  // assembled (one that fails can be relayed again in a new form at no cost, as it is never
+  // mined): bounded, so that mining always gets work (see MAX_CANDIDATE_FAILURES).
+  for (let failures = 0; !state; ) {
+    const scope = failures < MAX_CANDIDATE_FAILURES ? 'all' : failures < 2 * MAX_CANDIDATE_FAILURES ? 'transfers' : 'none';
     try {
-      state = await assemble(chain, mempool, miner, parent, height);
+      state = await assemble(chain, mempool, miner, parent, height, scope, failed);
     } catch (e) {
       if (!(e instanceof CandidateFailure)) throw e;
       // A storage error is the node's fault, not the transaction's: evicting would empty the mempool.
-      if (isStorageFailure(e.cause)) throw e.cause;
-      await mempool.evictFailed(e.tx, e.message);
+      if (isStorageFailure(e.cause)) throw storageCause(e.cause);
+      failed.push({ tx: e.tx, why: e.message });
+      failures++;
     }
+    // Evicted (and remembered, so not admitted again) before anything is assembled again.
+    for (const f of failed.splice(0)) await mempool.evictFailed(f.tx, f.why);
   }
   // Accounts and contract state are read at the tip of the moment: a block connected while they were
   // read would leave a state root over the wrong base (a block every node refuses, bad-state-root).
+  // The chain writes a contract block's storage to LevelDB before it moves its tip (there is no
+  // in-flight view of contract state), and assembly runs synchronously while that write lands on
+  // LevelDB's thread: what assembly read on demand then mixed the block's storage and accounts with
+  // its parent's, and the tip had not yet moved. Waiting for the block being processed lets the
+  // check see every block whose state assembly may have read.
+  await chain.drain();
   if (chain.tip !== parent) return createTemplate(chain, mempool, miner, extra, nowSeconds);
   const coinbase: CoinbaseTx = {
     kind: 'coinbase',
@@ -170,14 +184,35 @@ export function retimeTemplate(t: BlockTemplate, chain: Chain, extra: Uint8Array
  */
 const MAX_ASSEMBLY_ROUNDS = 3;
 
-async function assemble(chain: Chain, mempool: Mempool, miner: Uint8Array, parent: ChainEntry, height: number): Promise<AssembledState> {
+/**
+ * Candidate failures (CandidateFailure: a non-rule error assembly could not skip by itself) one
+ * template handles by assembling again with every transaction; as many more, with plain
+ * transfers only (no contract call is run); past that, with none. Each failure evicts a
+ * transaction, and each new round runs every contract call before the failing one again: two
+ * failing transactions relayed in turn while a template was assembled kept it from ever being
+ * finished, the miner hashing stale work meanwhile (35 rounds, 480M gas for 10 relays).
+ */
+export const MAX_CANDIDATE_FAILURES = 3;
+
+/** Which candidates an assembly takes: all, plain transfers only, or none (a coinbase-only block, which cannot fail). */
+type AssemblyScope = 'all' | 'transfers' | 'none';
+
+async function assemble(
+  chain: Chain,
+  mempool: Mempool,
+  miner: Uint8Array,
+  parent: ChainEntry,
+  height: number,
+  scope: AssemblyScope,
+  failed: { tx: TransferTx; why: string }[],
+): Promise<AssembledState> {
   const { params } = chain;
   const maxTxs = params.maxBlockTxs - 1;
   const maxBytes = params.maxBlockSize - TEMPLATE_RESERVED_BYTES;
   const skipped = new Set<string>();
-  let candidates = mempool.select(maxTxs, maxBytes);
+  let candidates = scope === 'none' ? [] : mempool.select(maxTxs, maxBytes);
   for (let round = 1; ; round++) {
-    const state = await assembleOnce(chain, candidates, miner, parent, height);
+    const state = await assembleOnce(chain, candidates, miner, parent, height, scope === 'all', failed);
     if (state.included.length === candidates.length || round === MAX_ASSEMBLY_ROUNDS) return state;
     // What assembly left out spent select's budget for nothing: choose again without it.
     const included = new Set(state.included);
@@ -188,22 +223,37 @@ async function assemble(chain: Chain, mempool: Mempool, miner: Uint8Array, paren
   }
 }
 
-async function assembleOnce(chain: Chain, candidates: TransferTx[], miner: Uint8Array, parent: ChainEntry, height: number): Promise<AssembledState> {
+/**
+ * One assembly of `candidates`; contract transactions only with `withContracts` (without, they are
+ * left out as over the block's gas would be). Contract transactions whose execution failed other
+ * than by rule are left out as well and added to `failed` (see CandidateExecutor).
+ */
+async function assembleOnce(
+  chain: Chain,
+  candidates: TransferTx[],
+  miner: Uint8Array,
+  parent: ChainEntry,
+  height: number,
+  withContracts: boolean,
+  failed: { tx: TransferTx; why: string }[],
+): Promise<AssembledState> {
   const { params } = chain;
+  const backend = chain.backendForTemplates;
   const keys = new Set<string>([addressKey(miner)]);
   for (const tx of candidates) {
-    keys.add(addressKey(txSender(tx, chain.backendForTemplates)));
+    keys.add(addressKey(txSender(tx, backend)));
     keys.add(addressKey(tx.to));
   }
-  const contracts = candidates.some((tx) => tx.data.length > 0)
-    ? { executor: await chain.executor(), state: chain.contracts, time: parent.header.time }
-    : undefined;
+  const executor = withContracts && candidates.some((tx) => tx.data.length > 0) ? new CandidateExecutor(await chain.executor()) : undefined;
+  const contracts = executor ? { executor, state: chain.contracts, time: parent.header.time } : undefined;
   const load = await chain.accountReader([...keys]);
-  return assembleBlockState(candidates, height, { root: parent.stateRoot, nodes: chain.stateNodes }, miner, load, params, chain.backendForTemplates, contracts);
+  const state = assembleBlockState(candidates, height, { root: parent.stateRoot, nodes: chain.stateNodes }, miner, load, params, backend, contracts);
+  if (executor) failed.push(...executor.failures(candidates, state.included, backend));
+  return state;
 }
 
-/** classic-level names its errors LEVEL_* (I/O, corruption, database not open). */
-function isStorageFailure(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('LEVEL_');
+/** The storage error itself, out of the HostFailure the VM wraps it in. */
+function storageCause(e: unknown): unknown {
+  while (e instanceof Error && !(typeof (e as { code?: unknown }).code === 'string') && e.cause !== undefined) e = e.cause;
+  return e;
 }

@@ -360,6 +360,8 @@ describe('a payout once sent keeps its nonce until the chain passes it', () => {
     expect((await fx.account(pool)).nonce).toBe(tx!.nonce);
     expect(poolTxids(fx)).toEqual([[tx!.nonce, txId(tx!)]]);
     expect(await fx.mempool.evictFailed(tx!, 'test: dropped')).toBe(1);
+    // What a template dropped is refused until the tip moves (a trim's drop is not): a block passes first.
+    await fx.mine(1, { miner: W.minerB });
 
     source.emit('block', foundAtTip(fx, second));
     await payouts.settled();
