@@ -136,6 +136,8 @@ export const mempoolSchema = z.object({
   /** Units per byte a new transaction must pay now: the node's minimum, or more while the pool has lately been full. */
   minFeeRate: z.number().nonnegative(),
   ...pageInfo,
+  /** The page was cut short by its byte bound (256 KiB): ask for a smaller `limit` to see the rows past it. */
+  truncated: z.boolean().optional(),
   transactions: z.array(txSchema.extend({ feeRate: z.number().nonnegative(), time: z.number().nonnegative() })),
 });
 

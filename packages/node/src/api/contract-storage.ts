@@ -2,6 +2,7 @@ import { STORAGE_LIST_CAP } from '@hackcoin/core';
 import type { Chain } from '../chain/chain.js';
 import { ByteLru } from '../util/byte-lru.js';
 import { leadingWithin } from './newest-within.js';
+import { HeavyGate } from './heavy-gate.js';
 
 /**
  * JSON of one answer's storage entries; the first entry always goes out. A slot holds up to 64 KiB,
@@ -32,7 +33,11 @@ export class StorageViews {
   private readonly pages = new ByteLru<StoragePage>(STORAGE_PAGE_CACHE_BYTES);
   private readonly counted = new ByteLru<number>(COUNT_CACHE_BYTES);
 
-  constructor(private readonly chain: Pick<Chain, 'tip' | 'contracts'>) {}
+  constructor(
+    private readonly chain: Pick<Chain, 'tip' | 'contracts'>,
+    /** Disk reads of pages take turns with the node's other heavy reads. */
+    private readonly gate = new HeavyGate(),
+  ) {}
 
   /** Storage entries of each contract (address keys), counted up to STORAGE_LIST_CAP. */
   async counts(addresses: readonly string[]): Promise<number[]> {
@@ -68,11 +73,10 @@ export class StorageViews {
   }
 
   private async read(address: string, from: string | undefined, limit: number): Promise<StoragePage> {
-    // From the key after `from` (LevelDB's order, the keys' UTF-8 bytes), one entry more than the page
-    // to learn whether it goes on. Pages after a key read the whole listing up to it first: up to
-    // STORAGE_LIST_CAP slots of 64 KiB, 64 MB, for a page a client chose by its cursor.
-    const rest = await this.chain.contracts.storageEntries(address, limit + 1, from);
-    const pieces = leadingWithin(rest.slice(0, limit), ([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(JSON.parse(v))}`, STORAGE_PAGE_MAX_BYTES);
-    return { json: pieces.join(','), next: pieces.length < rest.length ? rest[pieces.length - 1]![0] : null };
+    // Read within the page's bytes (stored bytes are close to the JSON's), so only about a page is read
+    // and decoded whatever `limit`; the JSON is then cut to the exact budget.
+    const { entries, more } = await this.gate.run(() => this.chain.contracts.storagePage(address, limit, from, STORAGE_PAGE_MAX_BYTES));
+    const pieces = leadingWithin(entries, ([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(JSON.parse(v))}`, STORAGE_PAGE_MAX_BYTES);
+    return { json: pieces.join(','), next: more || pieces.length < entries.length ? entries[pieces.length - 1]![0] : null };
   }
 }

@@ -5,6 +5,8 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly code?: string,
+    /** Sent with the error answer (a 503's retry-after). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }

@@ -7,8 +7,8 @@ export interface Budget {
  * Renders heights from `top` down until the count or the byte budget would be exceeded (the first
  * always fits), and returns the pieces oldest first with the lowest height rendered.
  */
-export async function newestWithin(top: number, render: (height: number) => Promise<string>, budget: Budget): Promise<{ pieces: string[]; from: number }> {
-  const pieces: string[] = [];
+export async function newestWithin<P extends { length: number }>(top: number, render: (height: number) => Promise<P>, budget: Budget): Promise<{ pieces: P[]; from: number }> {
+  const pieces: P[] = [];
   let bytes = 0;
   let h = top;
   for (; h >= 0 && pieces.length < budget.maxItems; h--) {

@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { RateLimitMode } from '../config/config.js';
 import { HttpError } from './http-error.js';
 import { clientKey, isLoopback } from '../util/client-key.js';
+import { RESPONSE_LIMITS } from './response-budget.js';
 
 export type RateClass = 'read' | 'heavy' | 'submit' | 'run';
 
@@ -20,7 +21,8 @@ export const RATE_LIMITS: Record<RateClass, number> = {
    * Renders of whole blocks (megabytes of JSON each): /api/blockchain/full per request, and
    * /api/blocks/:id only when the block is not already rendered, so pages re-reading the same
    * blocks (a dashboard on every new block) are not refused. Also contract storage pages not yet
-   * read at the tip (up to 1,000 slots of 64 KiB each read from disk).
+   * read at the tip (up to 1,000 slots of 64 KiB each read from disk). Large answers are charged
+   * by size as well (see answerUnits).
    */
   heavy: 60,
   /** Transactions and contract deploys/calls into the mempool: each is verified and may be relayed. */
@@ -29,6 +31,23 @@ export const RATE_LIMITS: Record<RateClass, number> = {
   run: 60,
 };
 const WINDOW_MS = 60_000;
+
+/** Bytes of a large answer one heavy unit pays for. */
+export const HEAVY_ANSWER_BYTES = 1024 * 1024;
+
+/**
+ * Heavy units an answer of `bytes` costs: none below the response budget's large answers, else one
+ * per started MiB. Sending megabytes costs the event loop even from a cache: a block of 3.6 MB read
+ * again and again at the read class's 1,200 a minute held other clients' answers back by a second.
+ */
+export function answerUnits(bytes: number): number {
+  return bytes < RESPONSE_LIMITS.largeAnswerBytes ? 0 : Math.ceil(bytes / HEAVY_ANSWER_BYTES);
+}
+
+/** Charges an answer of `bytes` by size, less the `paid` heavy units already charged for it (its render). */
+export async function chargeAnswer(charge: ChargeRate, req: FastifyRequest, reply: FastifyReply, bytes: number, paid: number): Promise<void> {
+  for (let n = paid; n < answerUnits(bytes); n++) await charge(req, reply, 'heavy');
+}
 
 const SUBMIT = new Set(['/api/transactions', '/api/transaction', '/api/contracts/deploy', '/api/contracts/execute']);
 const RUN = new Set(['/api/contracts/call', '/api/contracts/estimate-gas']);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyWebsocket from '@fastify/websocket';
 import WebSocket from 'ws';
@@ -66,6 +66,30 @@ describe('RealtimeHub under hostile clients', () => {
   });
   afterEach(async () => {
     await app.close();
+  });
+
+  it('encodes a push once for all its subscribers, and sends it to each as a text frame', async () => {
+    const clients = await Promise.all([0, 1, 2].map(() => connect(port)));
+    for (const c of clients) await c.ask({ op: 'subscribe', topics: ['blocks'] });
+    const frames = clients.map((c) => new Promise<{ data: Buffer; isBinary: boolean }>((r) => c.ws.once('message', (data: Buffer, isBinary: boolean) => r({ data, isBinary }))));
+    const send = vi.spyOn(WebSocket.prototype, 'send');
+    try {
+      const message = { type: 'block', filler: 'é'.repeat(64 * 1024) };
+      hub.publish('blocks', message);
+      const got = await Promise.all(frames);
+      const sent = send.mock.calls.map(([data]) => data);
+      expect(sent).toHaveLength(3);
+      // Before: the same string, encoded by each socket.
+      expect(sent.every((d) => Buffer.isBuffer(d) && d === sent[0])).toBe(true);
+      // Browsers hand binary frames to the page as Blobs: it must still be text.
+      for (const { data, isBinary } of got) {
+        expect(isBinary).toBe(false);
+        expect(JSON.parse(data.toString('utf8'))).toEqual({ topic: 'blocks', ...message });
+      }
+    } finally {
+      send.mockRestore();
+    }
+    for (const c of clients) c.ws.terminate();
   });
 
   it('keeps no topic once its last subscriber unsubscribes or disconnects', async () => {

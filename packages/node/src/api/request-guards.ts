@@ -52,7 +52,7 @@ export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: 
  */
 export function installErrorHandler(app: FastifyInstance, log: Logger): void {
   app.setErrorHandler((err: FastifyError | Error, req, reply) => {
-    if (err instanceof HttpError) return reply.status(err.status).send({ error: err.code ?? 'error', message: err.message });
+    if (err instanceof HttpError) return reply.status(err.status).headers(err.headers ?? {}).send({ error: err.code ?? 'error', message: err.message });
     // The rule goes in `error` and only the detail in `message`, so a client that shows both shows the rule once.
     if (err instanceof RuleError) return reply.status(400).send({ error: err.code, message: err.detail || err.code });
     if (err instanceof ContractError) return reply.status(400).send({ error: 'bad-contract', message: `invalid contract: ${err.message}` });

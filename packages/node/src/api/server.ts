@@ -18,6 +18,7 @@ import { BODY_LIMIT, MAX_PARAM_LENGTH, frameworkErrors, installErrorHandler, ins
 import { installRateLimits } from './rate-limit.js';
 import { CONNECTION_LIMITS, capConnections, serverTimeouts } from './connection-limits.js';
 import { RESPONSE_LIMITS, installResponseBudget } from './response-budget.js';
+import { HEAVY_LIMITS, HeavyGate } from './heavy-gate.js';
 import { isLoopback } from '../util/client-key.js';
 import { SortedMempool } from './mempool-view.js';
 import { trustedProxies } from './trusted-proxies.js';
@@ -66,7 +67,9 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
   installErrorHandler(app, ctx.log);
   // First of the request hooks: a rebound name is refused before rate limits, routes or the upgrade see it.
   installHostGuard(app, opts.hosts ?? DEFAULT_HOST_POLICY);
-  installResponseBudget(app, RESPONSE_LIMITS, exempt);
+  // One gate for every route that reads blocks or contract storage or renders large answers; it books
+  // answers with the response budget before they are made.
+  const gate = new HeavyGate(HEAVY_LIMITS, installResponseBudget(app, RESPONSE_LIMITS, exempt));
   installSecurityHeaders(app);
   installJsonBodyParser(app);
   // Before any route: the limits attach to each route as it is added.
@@ -85,16 +88,16 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
   app.addHook('onClose', async () => sorted.close());
   // One engine budget for every route that runs the engine or prepares a source.
   const engineBudget = new EngineBudget(exempt);
-  chainRoutes(app, ctx, charge);
-  transactionRoutes(app, ctx, sorted, deployAdmission(ctx, engineBudget));
+  chainRoutes(app, ctx, charge, gate);
+  transactionRoutes(app, ctx, sorted, deployAdmission(ctx, engineBudget), charge, gate);
   miningRoutes(app, ctx);
   networkRoutes(app, ctx);
-  walletRoutes(app, ctx, charge);
+  walletRoutes(app, ctx, charge, gate);
   feeEstimateRoutes(app, ctx, sorted);
   searchRoutes(app, ctx);
-  contractRoutes(app, ctx, charge, engineBudget);
+  contractRoutes(app, ctx, charge, engineBudget, undefined, gate);
   healthRoutes(app, ctx);
-  proofRoutes(app, ctx, charge);
+  proofRoutes(app, ctx, charge, gate);
   ctx.hub.register(app, exempt);
   return app;
 }

@@ -9,7 +9,8 @@ import { DEEP_PAGE_ROWS, confirmedAddressTxs, directionOf, internalReceived } fr
 import { leadingWithin, newestWithin } from '../newest-within.js';
 import { ADDRESS_MAX_BYTES, pendingView, pendingWithin } from '../address-view.js';
 import type { ChainEntry } from '../../chain/entry.js';
-import type { ChargeRate } from '../rate-limit.js';
+import { chargeAnswer, type ChargeRate } from '../rate-limit.js';
+import { HeavyGate } from '../heavy-gate.js';
 
 /**
  * Bounds on /api/blockchain/full, so one request cannot exhaust memory or the event loop: a count, and
@@ -17,9 +18,16 @@ import type { ChargeRate } from '../rate-limit.js';
  */
 export const FULL_CHAIN_MAX_BLOCKS = 1000;
 export const FULL_CHAIN_MAX_BYTES = 8 * 1024 * 1024;
+/** The answer's fields around its blocks. */
+const FULL_CHAIN_HEAD_BYTES = 1024;
+const COMMA = Buffer.from(',');
 
-/** `charge` counts a block render, or an address page numbered past DEEP_PAGE_ROWS, against the client's heavy budget (see RATE_LIMITS). */
-export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: ChargeRate): void {
+/**
+ * `charge` counts a block render, a large answer by its size, or an address page numbered past
+ * DEEP_PAGE_ROWS, against the client's heavy budget (see RATE_LIMITS). Block reads and renders take
+ * turns at `gate`, shared node-wide.
+ */
+export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: ChargeRate, gate = new HeavyGate()): void {
   const { chain, mempool, backend } = ctx;
 
   const confirmations = (e: ChainEntry): number | null => (chain.isMain(e) ? chain.height - e.height + 1 : null);
@@ -30,7 +38,7 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: Charg
     return b;
   };
   const countBlock = async (e: ChainEntry): Promise<number> => {
-    const raw = await chain.getRawBlock(e);
+    const raw = await gate.run(() => chain.getRawBlock(e));
     if (!raw) throw new HttpError(404, 'block data not found', 'not-found');
     return encodedTxCount(raw);
   };
@@ -40,6 +48,7 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: Charg
     (e, block, onMainChain) => blockStats(block, e.height, chain.params, onMainChain ? (id) => chain.contracts.receipt(id) : undefined),
     undefined,
     countBlock,
+    gate,
   );
 
   app.get('/api/node/info', async () => ({
@@ -71,26 +80,39 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: Charg
     return { page, limit, total: chain.height + 1, blocks } satisfies ApiResponse<'GET /api/blocks'>;
   });
 
-  // Text made by BlockViews, whose parts are type-checked against the answer schema there.
+  // JSON made by BlockViews, whose parts are type-checked against the answer schema there.
   app.get('/api/blocks/:id', async (req, reply) => {
     const { id } = parse(hashOrHeight, req.params, 'id');
     const e = id.length === 64 ? chain.getEntry(id.toLowerCase()) : chain.getEntryByHeight(Number(id));
     if (!e) throw new HttpError(404, `block ${id} not found`, 'not-found');
-    const text = await views.detail(e, confirmations(e), next(e), () => charge(req, reply, 'heavy'));
-    return reply.type('application/json').send(text);
+    let paid = 0;
+    const body = await views.detail(e, confirmations(e), next(e), async () => {
+      await charge(req, reply, 'heavy');
+      paid = 1;
+    });
+    // A render refused past here is not lost: the block stays rendered for the next request.
+    await chargeAnswer(charge, req, reply, body.length, paid);
+    gate.reserve(req, reply, body.length);
+    return reply.type('application/json').send(body);
   });
 
   // The seed's route, bounded: the whole chain while it is small, else its newest blocks up to a
   // count and a byte budget (`truncated` says so, `from` where it starts). Explorers should page /api/blocks.
-  // Each block is serialised once and the answer is assembled from those pieces.
-  app.get('/api/blockchain/full', async (_req, reply) => {
-    const render = async (h: number): Promise<string> => {
+  // Each block is serialised once and the answer is assembled from those pieces. Its bytes are booked
+  // at their most before any block is rendered, so a node too busy to send it refuses it for free.
+  app.get('/api/blockchain/full', async (req, reply) => {
+    gate.reserve(req, reply, FULL_CHAIN_MAX_BYTES + FULL_CHAIN_HEAD_BYTES);
+    const render = async (h: number): Promise<Buffer> => {
       const e = chain.getEntryByHeight(h)!;
       return views.detail(e, confirmations(e), next(e));
     };
     const { pieces, from } = await newestWithin(chain.height, render, { maxItems: FULL_CHAIN_MAX_BLOCKS, maxBytes: FULL_CHAIN_MAX_BYTES });
     const head = { length: chain.height + 1, truncated: from > 0, from, maxBlocks: FULL_CHAIN_MAX_BLOCKS, maxBytes: FULL_CHAIN_MAX_BYTES };
-    return reply.type('application/json').send(`${JSON.stringify(head).slice(0, -1)},"chain":[${pieces.join(',')}]}`);
+    const parts = [Buffer.from(`${JSON.stringify(head).slice(0, -1)},"chain":[`), ...pieces.flatMap((p, i) => (i === 0 ? [p] : [COMMA, p])), Buffer.from(']}')];
+    const bytes = parts.reduce((n, p) => n + p.length, 0);
+    // The route's own heavy charge paid for the first MiB.
+    await chargeAnswer(charge, req, reply, bytes, 1);
+    return reply.type('application/json').send(Buffer.concat(parts, bytes));
   });
 
   app.get('/api/tx/:id', async (req) => {
@@ -99,7 +121,7 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: Charg
     if (pending) return { ...txJson(pending.tx, backend), status: 'pending', confirmations: 0, blockHash: null, blockHeight: null } satisfies ApiResponse<'GET /api/tx/:id'>;
     const loc = await chain.getTxLocation(hexToHash(id));
     if (!loc) throw new HttpError(404, `transaction ${id} not found`, 'not-found');
-    const tx = await chain.getTx(loc.entry, loc.index);
+    const tx = await gate.run(() => chain.getTx(loc.entry, loc.index));
     if (!tx) throw new HttpError(404, 'block data not found', 'not-found');
     const receipt = tx.kind === 'transfer' && tx.data.length > 0 ? await chain.contracts.receipt(txHash(tx)) : undefined;
     return {
@@ -125,7 +147,7 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: Charg
     const shown = pendingWithin(view, limit, (p) =>
       JSON.stringify({ ...txJson(p.tx, backend), direction: directionOf(p.tx, me, backend), confirmations: 0 } satisfies AddressTx),
     );
-    const { items, next } = await confirmedAddressTxs(chain, address, before ?? (page - 1) * limit, limit);
+    const { items, next } = await gate.run(() => confirmedAddressTxs(chain, address, before ?? (page - 1) * limit, limit));
     const history = leadingWithin(
       items,
       ({ tx, entry, internal }) =>

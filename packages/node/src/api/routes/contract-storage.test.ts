@@ -9,6 +9,7 @@ import { installErrorHandler } from '../request-guards.js';
 import { RATE_LIMITS, installRateLimits } from '../rate-limit.js';
 import { STORAGE_PAGE_MAX_BYTES } from '../contract-storage.js';
 import { contractRoutes } from './contracts.js';
+import { HEAVY_LIMITS } from '../heavy-gate.js';
 
 const CODE = 'export function f() { return 1; }';
 /** The answer's fields beside its storage page: code, events, addresses, counts. */
@@ -172,6 +173,51 @@ describe('contract storage in GET /api/contracts and /api/contracts/:address', (
     await f.mine(1);
     await list();
     expect(keysRead).toBe(3 * STORAGE_LIST_CAP);
+  });
+
+  it('reads about one page of storage from disk whatever `storage` asks, and at most four pages at once node-wide', async () => {
+    const { f, get } = await setUp();
+    const slot = 60 * 1024;
+    const contract = await seed(f, 0xc4, slots(200, slot));
+    // Every storage read, as LevelDB hands it over: bytes, and iterators open at once.
+    let bytesRead = 0;
+    let open = 0;
+    let mostOpen = 0;
+    const iterator = f.db.iterator.bind(f.db);
+    // Slot listings only: counts list keys alone through the same call.
+    const storageRead = (o: { gt?: unknown; gte?: unknown; values?: boolean } | undefined) => {
+      const from = (o?.gte ?? o?.gt) as Uint8Array | undefined;
+      return from?.[0] === Prefix.contractStorage && o?.values !== false;
+    };
+    f.db.iterator = ((options: Parameters<typeof iterator>[0]) =>
+      !storageRead(options) ? iterator(options) : (async function* () {
+        mostOpen = Math.max(mostOpen, ++open);
+        try {
+          for await (const [k, v] of iterator(options) as AsyncIterable<[Uint8Array, Uint8Array]>) {
+            bytesRead += k.length + v.length;
+            yield [k, v];
+          }
+        } finally {
+          open--;
+        }
+      })()) as unknown as typeof f.db.iterator;
+
+    const one = await get(`/api/contracts/${contract}?storage=${STORAGE_LIST_CAP}`);
+    expect(one.status).toBe(200);
+    const served = Object.keys(one.body.storage);
+    expect(served.length).toBeGreaterThan(1);
+    expect(one.body.storageNext).toBe(served[served.length - 1]);
+    // Before: all 200 slots (12 MB) read and decoded for a page of four.
+    expect(bytesRead).toBeLessThanOrEqual(STORAGE_PAGE_MAX_BYTES + 2 * (slot + 64));
+
+    // Pages not yet read (each `storage` is a new page) asked for together: read a few at a time.
+    bytesRead = 0;
+    const many = await Promise.all(Array.from({ length: 12 }, (_, i) => get(`/api/contracts/${contract}?storage=${2 + i}`)));
+    expect(many.map((r) => r.status)).toEqual(Array(12).fill(200));
+    expect(many.map((r) => Object.keys(r.body.storage).length)).toEqual(Array.from({ length: 12 }, (_, i) => Math.min(2 + i, served.length)));
+    // Before: twelve.
+    expect(mostOpen).toBeLessThanOrEqual(HEAVY_LIMITS.concurrent);
+    expect(bytesRead).toBeLessThanOrEqual(12 * (STORAGE_PAGE_MAX_BYTES + 2 * (slot + 64)));
   });
 
   it('bounds the events a contract page carries by bytes as well as by count, newest first', async () => {

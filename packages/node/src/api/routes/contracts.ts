@@ -31,6 +31,7 @@ import type { EngineBudget, EngineReservation } from '../engine-budget.js';
 import { ENGINE_TIME_LIMIT_MS, deployAdmission, prepareOn } from '../deploy-admission.js';
 import type { ChargeRate } from '../rate-limit.js';
 import { StorageViews } from '../contract-storage.js';
+import { HeavyGate } from '../heavy-gate.js';
 
 const VIEWER = '0x0000000000000000000000000000000000000000';
 const MAX_U64 = 2n ** 64n - 1n;
@@ -48,9 +49,11 @@ export function contractRoutes(
   charge: ChargeRate,
   budget: EngineBudget,
   prepare: (source: string) => PreparedContract = prepareOnce,
+  /** Storage pages read from disk take turns here with the node's other heavy reads. */
+  gate = new HeavyGate(),
 ): void {
   const { chain, mempool, params, backend } = ctx;
-  const storage = new StorageViews(chain);
+  const storage = new StorageViews(chain, gate);
 
   const admitDeploy = deployAdmission(ctx, budget, prepare);
 

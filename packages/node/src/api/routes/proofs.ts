@@ -20,6 +20,7 @@ import type { ApiContext } from '../context.js';
 import { HttpError, parse } from '../http-error.js';
 import type { ChainEntry } from '../../chain/entry.js';
 import type { ChargeRate } from '../rate-limit.js';
+import { HeavyGate } from '../heavy-gate.js';
 import { ProofBlocks } from '../proof-blocks.js';
 
 function accountJson(a: CommittedAccount): ApiResponse<'GET /api/proof/account/:address'>['account'] {
@@ -34,9 +35,10 @@ function accountJson(a: CommittedAccount): ApiResponse<'GET /api/proof/account/:
  * client must use only what verifyStateProof returns. A proof at a block whose
  * proof parts are not cached counts against the client's heavy budget.
  */
-export function proofRoutes(app: FastifyInstance, ctx: ApiContext, charge: ChargeRate): void {
+export function proofRoutes(app: FastifyInstance, ctx: ApiContext, charge: ChargeRate, gate = new HeavyGate()): void {
   const { chain } = ctx;
-  const blocks = new ProofBlocks((e) => chain.getBlock(e));
+  // A whole block is read and decoded: it takes turns with the node's other heavy reads.
+  const blocks = new ProofBlocks((e) => gate.run(() => chain.getBlock(e)));
 
   const entryFor = (block: string | undefined): ChainEntry => {
     const e = block === undefined ? chain.tip : block.length === 64 ? chain.getEntry(block.toLowerCase()) : chain.getEntryByHeight(Number(block));

@@ -5,9 +5,22 @@ import type { ApiContext } from '../context.js';
 import { parse } from '../http-error.js';
 import { toTransfer } from '../signed-tx.js';
 import { txJson } from '../serialize.js';
-import type { SortedMempool } from '../mempool-view.js';
+import { MEMPOOL_PAGE_MAX_BYTES, entriesWithin, type SortedMempool } from '../mempool-view.js';
+import { chargeAnswer, type ChargeRate } from '../rate-limit.js';
+import { HeavyGate } from '../heavy-gate.js';
 
-export function transactionRoutes(app: FastifyInstance, ctx: ApiContext, sorted: SortedMempool, admitDeploy: AdmitDeploy): void {
+/** The answer's fields beside its transactions. */
+const MEMPOOL_HEAD_BYTES = 256;
+
+/** `charge` counts a large mempool page by its size against the client's heavy budget; pages render at the node-wide `gate`. */
+export function transactionRoutes(
+  app: FastifyInstance,
+  ctx: ApiContext,
+  sorted: SortedMempool,
+  admitDeploy: AdmitDeploy,
+  charge: ChargeRate = async () => undefined,
+  gate = new HeavyGate(),
+): void {
   const submit = async (body: unknown, ip: string) => {
     const tx = toTransfer(parse(signedTx, body, 'body'));
     // A deploy takes this route too: its source is prepared on the sender's engine time, as on /api/contracts/deploy
@@ -21,16 +34,27 @@ export function transactionRoutes(app: FastifyInstance, ctx: ApiContext, sorted:
   // The seed's route name.
   app.post('/api/transaction', async (req) => submit(req.body, req.ip));
 
-  app.get('/api/mempool', async (req) => {
+  // Within a byte budget as well as `limit`; `truncated` says the budget cut the page short (ask for
+  // smaller pages to see the rest of it, as page numbers count `limit` rows each).
+  app.get('/api/mempool', async (req, reply) => {
     const { page, limit } = parse(pagingQuery, req.query, 'query');
     const entries = sorted.entries();
-    return {
+    const asked = entries.slice((page - 1) * limit, page * limit);
+    const { rows, bytes } = entriesWithin(asked, MEMPOOL_PAGE_MAX_BYTES);
+    await chargeAnswer(charge, req, reply, bytes + MEMPOOL_HEAD_BYTES, 0);
+    gate.reserve(req, reply, bytes + MEMPOOL_HEAD_BYTES);
+    const pieces = await gate.run(() => rows.map((e) =>
+        JSON.stringify({ ...txJson(e.tx, ctx.backend), feeRate: e.feeRate, time: e.time } satisfies ApiResponse<'GET /api/mempool'>['transactions'][number]),
+      ),
+    );
+    const head = {
       size: entries.length,
       bytes: ctx.mempool.bytes,
       minFeeRate: ctx.mempool.minFeeRate(),
       page,
       limit,
-      transactions: entries.slice((page - 1) * limit, page * limit).map((e) => ({ ...txJson(e.tx, ctx.backend), feeRate: e.feeRate, time: e.time })),
-    } satisfies ApiResponse<'GET /api/mempool'>;
+      truncated: rows.length < asked.length,
+    } satisfies Omit<ApiResponse<'GET /api/mempool'>, 'transactions'> & { truncated: boolean };
+    return reply.type('application/json').send(`${JSON.stringify(head).slice(0, -1)},"transactions":[${pieces.join(',')}]}`);
   });
 }
