@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { generateKeyPair, generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
-import { ADDRMAN, AddrMan, MAX_TRIED_COLLISIONS } from './addrman.js';
+import { ADDRMAN, AddrMan, MAX_TRIED_COLLISIONS, dialAddress, validAddrs } from './addrman.js';
 
 async function ids(n: number): Promise<string[]> {
   return Promise.all(Array.from({ length: n }, async () => peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()));
@@ -83,7 +83,7 @@ describe('AddrMan', () => {
     book.add(a!, [addr('10.0.0.1', 1)], { kind: 'px', from: addr('10.9.0.1', 1) });
     book.add(b!, [addr('10.1.0.1', 1)], { kind: 'px', from: addr('10.9.0.1', 1) });
     book.markConnected(a!);
-    book.save(true);
+    await book.save(true);
     const again = new AddrMan(join(dir, 'a.json'), 'self');
     expect(again.get(a!)?.tried).toBe(true);
     expect(again.get(b!)?.tried).toBe(false);
@@ -197,6 +197,104 @@ describe('AddrMan', () => {
     expect(book.get(a!)?.addrs).toEqual([addr('1.2.0.1', 1)]);
     expect(book.get(b!)).toBeUndefined();
     expect(book.get(c!)?.addrs).toEqual(['/dns4/seed.example/tcp/1']);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lets peer-exchange records add addresses to a peer id a stranger named first, until the peer is reached', async () => {
+    const book = new AddrMan(undefined, 'self');
+    const [h] = await ids(1);
+    // The first claim of an honest peer's id, with a bogus address; then the peer's true address from an honest peer.
+    book.add(h!, [addr('203.0.113.66', 1)], { kind: 'px', from: addr('198.51.100.1', 4001) });
+    book.add(h!, [addr('8.8.4.4', 4001)], { kind: 'px', from: addr('5.5.5.5', 4001) });
+    expect(book.get(h!)!.addrs).toEqual([addr('203.0.113.66', 1), addr('8.8.4.4', 4001)]);
+    // The bogus address fails; the next dial goes to the true one.
+    book.markFailed(h!);
+    expect(dialAddress(book.get(h!)!)).toBe(addr('8.8.4.4', 4001));
+    // One claim takes at most half an entry's addresses, so a first claim cannot fill it.
+    const [g] = await ids(1);
+    book.add(g!, Array.from({ length: 8 }, (_, i) => addr('203.0.113.67', 100 + i)), { kind: 'px', from: addr('198.51.100.1', 4001) });
+    expect(book.get(g!)!.addrs).toHaveLength(ADDRMAN.maxAddrs / 2);
+    // Once reached, a third party changes nothing.
+    book.useAddress(h!, addr('8.8.4.4', 4001));
+    book.markConnected(h!);
+    book.add(h!, [addr('203.0.113.68', 1)], { kind: 'px', from: addr('198.51.100.1', 4001) });
+    expect(book.get(h!)!.addrs).toEqual([addr('8.8.4.4', 4001), addr('203.0.113.66', 1)]);
+  });
+
+  it('dials each address of a never-reached entry 3 times before dropping it, as terrible() counts', async () => {
+    const book = new AddrMan(undefined, 'self');
+    const [m] = await ids(1);
+    const addrs = [addr('203.0.113.1', 1), addr('203.0.113.2', 1), addr('203.0.113.3', 1), addr('8.8.8.8', 4001)];
+    book.add(m!, addrs, { kind: 'inbound', from: addr('8.8.8.8', 5555) });
+    const dialled: string[] = [];
+    while (book.get(m!)) {
+      dialled.push(dialAddress(book.get(m!)!));
+      book.markFailed(m!);
+    }
+    expect(dialled).toHaveLength(3 * addrs.length);
+    for (const a of addrs) expect(dialled.filter((d) => d === a)).toHaveLength(3);
+  });
+
+  it('takes only /ip4|ip6/<ip>/tcp/<port>[/p2p/<id>] addresses, DNS names only from the operator', async () => {
+    const [id] = await ids(1);
+    const padded = `/ip4/1.2.3.4/tcp/1/tls/sni/${'a'.repeat(150)}/ws/p2p/${id}`;
+    const hostile = [padded, `/ip4/1.2.3.4/tcp/1${'/tcp/2'.repeat(30)}/p2p/${id}`, `/ip6/2001:db8::1/tcp/1/p2p/${id}/p2p-circuit/p2p/${id}`, '/ip4/1.2.3.4/tcp/1/ws', '/ip4/1.2.3.4/udp/1/quic-v1'];
+    expect(validAddrs(id!, hostile, { names: true, publicOnly: false })).toEqual([]);
+    expect(validAddrs(id!, ['/ip4/1.2.3.4/tcp/1', `/ip6/2001:db8::1/tcp/2/p2p/${id}`], { names: false, publicOnly: true })).toEqual(['/ip4/1.2.3.4/tcp/1', `/ip6/2001:db8::1/tcp/2/p2p/${id}`]);
+    expect(validAddrs(id!, ['/dns4/seed.example/tcp/1'], { names: false, publicOnly: false })).toEqual([]);
+    expect(validAddrs(id!, ['/dns4/seed.example/tcp/1', '/dns6/seed.example/tcp/1'], { names: true, publicOnly: false })).toHaveLength(2);
+  });
+
+  it('asks `exclude` (the discouraged-IP check) only about the entries it picks, not the whole book each round', async () => {
+    const book = new AddrMan(undefined, 'self');
+    for (const [i, id] of (await ids(300)).entries()) book.add(id, [addr(`${1 + (i % 200)}.${Math.floor(i / 200)}.0.1`, 4001)], { kind: 'manual' });
+    let asked = 0;
+    const picks = book.candidates(() => (asked++, false), 8);
+    expect(picks).toHaveLength(8);
+    expect(asked).toBe(8);
+  });
+
+  it('shares peers reached lately and peers that announced themselves lately, not ones only others named', async () => {
+    let t = 1_000 * HOUR;
+    const book = new AddrMan(undefined, 'self', () => t);
+    const [reached, announced, heardOf] = await ids(3);
+    book.add(reached!, [addr('1.2.0.1', 1)], { kind: 'px', from: addr('9.9.0.1', 1) });
+    book.markConnected(reached!);
+    book.add(announced!, [addr('1.3.0.1', 1)], { kind: 'inbound', from: addr('1.3.0.1', 5000) });
+    book.add(heardOf!, [addr('1.4.0.1', 1)], { kind: 'px', from: addr('9.8.0.1', 1) });
+    expect(book.sample(10).map((e) => e.peerId).sort()).toEqual([reached, announced].sort());
+    t += 4 * HOUR;
+    expect(book.sample(10)).toEqual([]);
+  });
+
+  it('writes the book off the event loop, and not at all when statuses only said again what it holds', async () => {
+    const { existsSync, mkdtempSync, rmSync, statSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'addrman-'));
+    const path = join(dir, 'a.json');
+    let t = 1_000 * HOUR;
+    const book = new AddrMan(path, 'self', () => t);
+    const peers = await ids(20);
+    for (const [i, id] of peers.entries()) book.add(id, [addr(`${i + 1}.1.0.1`, 4001)], { kind: 'inbound', from: addr(`${i + 1}.1.0.1`, 5000) });
+    const writing = book.save();
+    expect(existsSync(path)).toBe(false);
+    await writing;
+    const written = statSync(path).mtimeMs;
+    rmSync(path);
+    // A status from each peer every 10 s for half an hour: the same addresses, only lastSeen would move.
+    for (let round = 0; round < 180; round++) {
+      t += 10_000;
+      for (const [i, id] of peers.entries()) book.add(id, [addr(`${i + 1}.1.0.1`, 4001)], { kind: 'inbound', from: addr(`${i + 1}.1.0.1`, 5000) });
+    }
+    await book.save();
+    expect(existsSync(path)).toBe(false);
+    expect(written).toBeGreaterThan(0);
+    // Past the hour, a refreshed time is worth writing.
+    t += HOUR;
+    book.add(peers[0]!, [addr('1.1.0.1', 4001)], { kind: 'inbound', from: addr('1.1.0.1', 5000) });
+    await book.save();
+    expect(existsSync(path)).toBe(true);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { bytesToHex, hexToBytes, sha256 } from '@hackcoin/core';
-import { readJson, writeJson } from './json-file.js';
+import { readJson, writeJsonAsync } from './json-file.js';
 import { isMultiaddr, isPeerId, multiaddrPeer } from './libp2p.js';
 import { canonicalAddr, canonicalIp, canonicalIpOf, groupOf, ipOf, isDnsAddr, isRoutable } from './netgroup.js';
 
@@ -50,8 +50,18 @@ export const ADDRMAN = {
 const BASE_BACKOFF_MS = 1_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
 const STALE_MS = 30 * 24 * 3600_000;
-/** Core's IsTerrible: an address never reached after this many tries is dropped. */
+/** Core's IsTerrible: an address never reached after this many tries of each of its addresses is dropped. */
 const NEVER_REACHED_TRIES = 3;
+/**
+ * Addresses one peer-exchange record may give an entry: a first claim of a
+ * peer id cannot take every slot, so the peer's true addresses, named by
+ * others, still fit beside it until the entry is reached.
+ */
+const PX_ADDRS_PER_CLAIM = ADDRMAN.maxAddrs / 2;
+/** Core's AddSingle refreshes an address's time only when it moved by this much: a status every few minutes rewrites nothing. */
+const LAST_SEEN_GRANULARITY_MS = 3600_000;
+/** How recently an entry must have been reached, or have announced itself, to be passed on in peer exchange. */
+const SHARE_WITHIN_MS = 3 * 3600_000;
 const MAX_FAILURES = 12;
 /** Core's ADDRMAN_SET_TRIED_COLLISION_SIZE: addresses waiting for a tried slot whose occupant is being tested. */
 export const MAX_TRIED_COLLISIONS = 10;
@@ -93,6 +103,8 @@ export class AddrMan {
   private readonly collisions = new Map<string, number>();
   private readonly testWindowMs: number;
   private dirty = false;
+  /** The write under way, so two never share the temp file. */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly path: string | undefined,
@@ -119,15 +131,12 @@ export class AddrMan {
   add(peerId: string, addrs: string[], origin: Origin): boolean {
     if (peerId === this.self || !isPeerId(peerId)) return false;
     const fromPeer = origin.from !== undefined || origin.kind === 'px' || origin.kind === 'inbound';
-    const valid = validAddrs(peerId, addrs, { names: !fromPeer, publicOnly: fromPublicPeer(origin) });
+    const all = validAddrs(peerId, addrs, { names: !fromPeer, publicOnly: fromPublicPeer(origin) });
+    const valid = origin.kind === 'px' ? all.slice(0, PX_ADDRS_PER_CLAIM) : all;
     if (valid.length === 0) return false;
     const e = this.entries.get(peerId);
     if (e) {
-      e.lastSeen = this.now();
-      // Only the peer itself (or the operator) may change where it is: a third party could redirect dials.
-      // The first address, which the entry's netgroup and slot come from, stays first.
-      if (origin.kind !== 'px') e.addrs = [...new Set([e.addrs[0]!, ...valid, ...e.addrs])].slice(0, ADDRMAN.maxAddrs);
-      this.dirty = true;
+      this.refresh(e, valid, origin);
       return false;
     }
     const group = groupOf(valid[0]!);
@@ -148,6 +157,29 @@ export class AddrMan {
     if (!this.placeNew(entry)) return false;
     this.dirty = true;
     return true;
+  }
+
+  /**
+   * A known entry named again. The first address, which the entry's netgroup
+   * and slot come from, stays first. The peer itself (or the operator) may
+   * add addresses at any time; a third party only to an entry that only
+   * third parties told us of and that was never reached, and only after the
+   * ones there: it cannot redirect a peer we reached or that spoke for itself,
+   * and whoever named a peer id first with a bogus address cannot keep its
+   * true addresses out (each is dialled in turn, one per failure).
+   */
+  private refresh(e: BookEntry, valid: string[], origin: Origin): void {
+    const t = this.now();
+    if (t - e.lastSeen >= LAST_SEEN_GRANULARITY_MS) {
+      e.lastSeen = t;
+      this.dirty = true;
+    }
+    if (origin.kind === 'px' && (e.source !== 'px' || e.lastConnected > 0)) return;
+    const addrs = origin.kind === 'px' ? [...new Set([...e.addrs, ...valid])] : [...new Set([e.addrs[0]!, ...valid, ...e.addrs])];
+    const next = addrs.slice(0, ADDRMAN.maxAddrs);
+    if (next.length === e.addrs.length && next.every((a, i) => a === e.addrs[i])) return;
+    e.addrs = next;
+    this.dirty = true;
   }
 
   /**
@@ -249,8 +281,9 @@ export class AddrMan {
 
   /**
    * Exponential backoff with jitter; the next dial tries the next address.
-   * An entry never reached goes after 3 failures (Core's IsTerrible), one
-   * reached before after 12; the operator's stay.
+   * An entry never reached goes after 3 failures of each of its addresses
+   * (Core's IsTerrible, as terrible() counts them), one reached before after
+   * 12; the operator's stay.
    */
   markFailed(peerId: string): void {
     const e = this.entries.get(peerId);
@@ -258,7 +291,7 @@ export class AddrMan {
     e.failures++;
     const delay = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.min(e.failures, 20));
     e.retryAt = this.now() + delay * (0.75 + Math.random() * 0.5);
-    const limit = e.lastConnected === 0 ? NEVER_REACHED_TRIES : MAX_FAILURES;
+    const limit = e.lastConnected === 0 ? NEVER_REACHED_TRIES * e.addrs.length : MAX_FAILURES;
     if (e.failures >= limit && e.source !== 'bootstrap' && e.source !== 'manual') this.remove(peerId);
     this.dirty = true;
   }
@@ -287,31 +320,41 @@ export class AddrMan {
    * Dial candidates: tried and new addresses in random order (tried ones
    * favoured, failing ones less likely), at most one per netgroup not in
    * `busyGroups`; only when no such group is left, others. The netgroup is
-   * that of the address the next dial will use (dialAddress).
+   * that of the address the next dial will use (dialAddress). `exclude`
+   * (which may be costly: a discouraged-IP check of every address) is asked
+   * only of entries about to be picked, not of the whole book each round.
    */
   candidates(exclude: (peerId: string) => boolean, limit: number, busyGroups: ReadonlySet<string> = new Set()): BookEntry[] {
     const t = this.now();
     const eligible = [...this.entries.values()]
-      .filter((e) => e.retryAt <= t && !exclude(e.peerId))
+      .filter((e) => e.retryAt <= t)
       .map((e) => ({ e, w: (Math.random() * (e.tried ? 1.5 : 1)) / (1 + e.failures) }))
       .sort((a, b) => b.w - a.w)
       .map((x) => x.e);
     const groups = new Set(busyGroups);
     const out: BookEntry[] = [];
     for (const e of eligible) {
-      if (out.length >= limit) return out;
-      const group = groupOf(dialAddress(e));
-      if (groups.has(group)) continue;
+      if (out.length >= limit) break;
+      const addr = dialAddress(e);
+      const group = addr === e.addrs[0] ? e.group : groupOf(addr);
+      if (groups.has(group) || exclude(e.peerId)) continue;
       groups.add(group);
       out.push(e);
     }
-    if (out.length > 0 || busyGroups.size > 0) return out;
-    return eligible.slice(0, limit);
+    return out;
   }
 
-  /** What we tell others in peer exchange: recently reachable peers, shuffled. */
+  /**
+   * What we tell others in peer exchange (Core's GetAddr), shuffled: peers
+   * reached within 3 hours, and peers that announced themselves to us (their
+   * own status) within that time, neither failing since. Connected inbound
+   * peers are there as much as outbound ones, so the answer does not single
+   * out the peers we chose.
+   */
   sample(limit: number): BookEntry[] {
-    const recent = [...this.entries.values()].filter((e) => e.failures === 0 && e.lastConnected > this.now() - 3 * 3600_000);
+    const since = this.now() - SHARE_WITHIN_MS;
+    const announced = (e: BookEntry) => e.source === 'inbound' && e.lastSeen > since;
+    const recent = [...this.entries.values()].filter((e) => e.failures === 0 && (e.lastConnected > since || announced(e)));
     for (let i = recent.length - 1; i > 0; i--) {
       const j = Math.floor(Math.random() * (i + 1));
       [recent[i], recent[j]] = [recent[j]!, recent[i]!];
@@ -319,11 +362,23 @@ export class AddrMan {
     return recent.slice(0, limit);
   }
 
-  save(force = false): void {
-    if (!this.path || (!this.dirty && !force)) return;
-    const stored: Stored = { key: bytesToHex(this.key), entries: [...this.entries.values()] };
-    writeJson(this.path, stored);
+  /**
+   * Writes the book off the event loop's thread (thousands of entries were
+   * one blocking write); writes run one after another, so two never share
+   * the temp file. The entries are copied now, as they change meanwhile.
+   */
+  save(force = false): Promise<void> {
+    const path = this.path;
+    if (!path || (!this.dirty && !force)) return this.writing;
+    const stored: Stored = { key: bytesToHex(this.key), entries: [...this.entries.values()].map((e) => ({ ...e, addrs: [...e.addrs] })) };
     this.dirty = false;
+    this.writing = this.writing
+      .then(() => writeJsonAsync(path, stored))
+      .catch(() => {
+        // Written again at the next change or at stop; a full disk must not stop the node.
+        this.dirty = true;
+      });
+    return this.writing;
   }
 
   private restore(raw: BookEntry): void {
@@ -340,7 +395,7 @@ export class AddrMan {
       lastSeen: Number(raw.lastSeen) || 0,
       lastConnected: Number(raw.lastConnected) || 0,
       lastTry: Number(raw.lastTry) || 0,
-      failures: Math.min(Number(raw.failures) || 0, NEVER_REACHED_TRIES - 1),
+      failures: Math.min(Number(raw.failures) || 0, NEVER_REACHED_TRIES * valid.length - 1),
       retryAt: 0,
       source,
       group,
@@ -444,7 +499,15 @@ function fromPublicPeer(origin: Origin): boolean {
 }
 
 /**
- * Canonical multiaddrs with an IP or DNS name and a TCP port, whose /p2p
+ * The one shape an address may have: an IP (or, from the operator, a DNS
+ * name) and a TCP port, optionally this peer's /p2p id. Anything more (/tls/sni
+ * padding, /p2p-circuit, repeated /tcp parts) is nothing our transport dials,
+ * and only made each stored entry, and every pass over the book, cost more.
+ */
+const ADDR_SHAPE = /^\/(?:ip4|ip6|dns4|dns6|dns)\/[^/]+\/tcp\/(\d{1,5})(?:\/p2p\/[^/]+)?$/;
+
+/**
+ * Canonical multiaddrs of that shape whose /p2p
  * component (if any) is this peer. From a peer, DNS names are refused (their
  * netgroup says nothing about who runs them, and they can name internal
  * hosts), and from a peer on a public or unknown address so are addresses
@@ -456,10 +519,10 @@ function fromPublicPeer(origin: Origin): boolean {
 export function validAddrs(peerId: string, addrs: string[], rules: { names: boolean; publicOnly: boolean }): string[] {
   const out: string[] = [];
   for (const raw of addrs.slice(0, ADDRMAN.maxAddrs * 2)) {
-    if (raw.length > ADDRMAN.maxAddrLength || !isMultiaddr(raw)) continue;
+    if (typeof raw !== 'string' || raw.length > ADDRMAN.maxAddrLength || !ADDR_SHAPE.test(raw) || !isMultiaddr(raw)) continue;
     const a = canonicalAddr(raw);
     const ip = a === undefined ? undefined : ipOf(a);
-    const port = Number(/\/tcp\/(\d+)/.exec(a ?? '')?.[1] ?? 0);
+    const port = Number(ADDR_SHAPE.exec(a ?? '')?.[1] ?? 0);
     if (a === undefined || ip === undefined || port < 1 || port > 65_535) continue;
     if (!rules.names && isDnsAddr(a)) continue;
     if (rules.publicOnly && !isRoutable(ip)) continue;

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hostAllowed, hostName } from '../api/host-guard.js';
-import { MAX_SEED_ADDRS, MAX_SEED_INFO_BYTES, resolveAddress } from './bootstrap.js';
+import { MAX_SEED_ADDRS, MAX_SEED_INFO_BYTES, resolveAddress, seedAddrs } from './bootstrap.js';
 
 const PEER = '12D3KooWGzh2Xx3ErM1r8YSoK8Xh6QCHe6u2kRtZwDqM3SJ5XjX5';
 
@@ -55,6 +55,23 @@ describe('resolving an http:// bootstrap seed', () => {
     expect(hosts).toEqual([`127.0.0.1:${port}`]);
     expect(allowed('seed.hackcoin.test')).toBe(false);
     expect(r.addrs).toEqual([`/ip4/127.0.0.1/tcp/4001/p2p/${PEER}`, `/ip4/10.1.2.3/tcp/4001/p2p/${PEER}`]);
+  });
+
+  it('keeps of a seed\'s list only what it would keep of a peer\'s: no names, relays or padded forms, and a valid peer id', async () => {
+    const listed = [`/dns4/metadata.google.internal/tcp/80/p2p/${PEER}`, `/dnsaddr/evil.example/p2p/${PEER}`, `/ip4/1.2.3.4/tcp/1/p2p-circuit/p2p/${PEER}`, `/ip4/127.0.0.1/tcp/6379/p2p/${PEER}`];
+    const seed = await serve((_req, res) => res.end(JSON.stringify({ p2p: { peerId: PEER, addrs: listed } })));
+    // On loopback (a devnet, a test), the seed may name loopback and private addresses.
+    expect((await resolveAddress(seed.url)).addrs).toEqual([`/ip4/127.0.0.1/tcp/80/p2p/${PEER}`, `/ip4/127.0.0.1/tcp/6379/p2p/${PEER}`]);
+    const bad = await serve((_req, res) => res.end(JSON.stringify({ p2p: { peerId: 'not/a/peer', addrs: ['/ip4/1.2.3.4/tcp/1'] } })));
+    await expect(resolveAddress(bad.url)).rejects.toThrow('reports an invalid peer id');
+    const empty = await serve((_req, res) => res.end('null'));
+    await expect(resolveAddress(empty.url)).rejects.toThrow('does not report p2p addresses');
+  });
+
+  it('keeps no internal address from a seed on a public address: only the address it was reached on and public ones', () => {
+    const listed = [`/ip4/169.254.169.254/tcp/80/p2p/${PEER}`, `/ip4/127.0.0.1/tcp/6379/p2p/${PEER}`, `/ip4/10.0.0.5/tcp/4001/p2p/${PEER}`, `/ip6/::1/tcp/22/p2p/${PEER}`, `/ip4/198.51.100.7/tcp/4001/p2p/${PEER}`];
+    expect(seedAddrs(PEER, '203.0.113.5', listed)).toEqual([`/ip4/203.0.113.5/tcp/80/p2p/${PEER}`, `/ip4/198.51.100.7/tcp/4001/p2p/${PEER}`]);
+    expect(seedAddrs(PEER, '10.0.0.2', listed)).toContain(`/ip4/10.0.0.5/tcp/4001/p2p/${PEER}`);
   });
 
   it('reads no more than its bound of an endless answer', async () => {

@@ -1,6 +1,8 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { isMultiaddr, multiaddrPeer } from './libp2p.js';
+import { validAddrs } from './addrman.js';
+import { isMultiaddr, isPeerId, multiaddrPeer } from './libp2p.js';
+import { isRoutable } from './netgroup.js';
 
 /** A seed's /api/node/info is a few hundred bytes; anything past this is not one. */
 export const MAX_SEED_INFO_BYTES = 64 * 1024;
@@ -50,22 +52,38 @@ export async function resolveAddress(entry: string, timeoutMs = 5_000, resolveHo
   // whatever URL it names) and the body is read to a bound (an endless one took 2 GB of heap).
   const res = await fetch(new URL('/api/node/info', url), { signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
   if (!res.ok) throw new Error(`${url.origin}/api/node/info answered ${res.status}`);
-  let info: { p2p?: { peerId?: unknown; addrs?: unknown } };
+  let info: unknown;
   try {
-    info = JSON.parse(await boundedText(res, MAX_SEED_INFO_BYTES)) as typeof info;
+    info = JSON.parse(await boundedText(res, MAX_SEED_INFO_BYTES));
   } catch (e) {
     throw new Error(`${url.origin}/api/node/info: ${(e as Error).message}`);
   }
-  const peerId = info.p2p?.peerId;
-  const addrs = info.p2p?.addrs;
+  // Any JSON value may come back: `null` was read as an object, a TypeError no one could make sense of.
+  const p2p = (info as { p2p?: { peerId?: unknown; addrs?: unknown } | null } | null)?.p2p;
+  const peerId = p2p?.peerId;
+  const addrs = p2p?.addrs;
   if (typeof peerId !== 'string' || !Array.isArray(addrs)) throw new Error(`${url.origin} does not report p2p addresses`);
-  const valid = addrs.filter((a): a is string => typeof a === 'string' && isMultiaddr(a));
-  // A node listening on 0.0.0.0 may advertise only private addresses; the host we reached it on
-  // comes first, so the bound below never cuts the one address known to answer.
-  const port = valid.map((a) => /\/tcp\/(\d+)/.exec(a)?.[1]).find((p) => p);
-  const host = url.hostname === 'localhost' ? '127.0.0.1' : url.hostname;
-  const reached = port && isIP(host) === 4 ? [`/ip4/${host}/tcp/${port}/p2p/${peerId}`] : [];
-  return { peerId, addrs: [...new Set([...reached, ...valid])].slice(0, MAX_SEED_ADDRS) };
+  if (!isPeerId(peerId)) throw new Error(`${url.origin} reports an invalid peer id`);
+  const host = url.hostname === 'localhost' ? '127.0.0.1' : url.hostname.replace(/^\[|\]$/g, '');
+  return { peerId, addrs: seedAddrs(peerId, host, addrs) };
+}
+
+/**
+ * The addresses to keep of those a seed reached at `host` lists. They are
+ * its word, as a peer's status is: no DNS names, and nothing internal (cloud
+ * metadata, a local Redis) unless the seed is itself on loopback or a
+ * private network (devnets, tests). A node listening on 0.0.0.0 may list
+ * only private addresses; the host we reached it on comes first, so the
+ * bound never cuts the one address known to answer.
+ */
+export function seedAddrs(peerId: string, host: string, listed: unknown[]): string[] {
+  const named = listed.filter((a): a is string => typeof a === 'string');
+  const valid = validAddrs(peerId, named, { names: false, publicOnly: isRoutable(host) });
+  // The port it listens on, from any address of the one shape (its names and private ones included).
+  const port = validAddrs(peerId, named, { names: true, publicOnly: false }).map((a) => /\/tcp\/(\d+)/.exec(a)?.[1])[0];
+  const family = isIP(host);
+  const reached = port !== undefined && family !== 0 ? [`/ip${family}/${host}/tcp/${port}/p2p/${peerId}`] : [];
+  return [...new Set([...reached, ...valid])].slice(0, MAX_SEED_ADDRS);
 }
 
 async function boundedText(res: Response, max: number): Promise<string> {

@@ -23,7 +23,7 @@ import { Handshake } from './handshake.js';
 import { loadOrCreateIdentity } from './identity.js';
 import type { StatusMessage } from './messages.js';
 import { pullMempool } from './mempool-exchange.js';
-import { askPeers, servePeerExchange } from './peer-exchange.js';
+import { askPeers, PxAnswers, servePeerExchange } from './peer-exchange.js';
 import { PeerManager } from './peer-manager.js';
 import { PeerTable, short } from './peer-set.js';
 import { PeerState, outboundFirst, summarize, type PeerSummary } from './peer-state.js';
@@ -265,7 +265,8 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
       (ex) => serveBlockTxn({ peers, wire: this.wire, block: (h) => recent.get(h), maxTxs: this.o.params.maxBlockTxs }, ex),
       16,
     );
-    await this.host.handle(this.ids.px, (ex) => servePeerExchange({ peers, book: this.book, wire: this.wire }, ex), 4);
+    const answers = new PxAnswers(this.book);
+    await this.host.handle(this.ids.px, (ex) => servePeerExchange({ peers, answers, wire: this.wire }, ex), 4);
     this.relay.start();
     this.manager.start();
     chain.on('tip', this.onTip);
@@ -295,7 +296,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     this.relay?.stop();
     this.syncer?.stop();
     this.intake?.stop();
-    this.book?.save(true);
+    await this.book?.save(true);
     await this.banList.stop();
     await this.host?.stop();
   }
@@ -422,7 +423,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
   private onDisconnect(peerId: string): void {
     const p = this.table.delete(peerId);
     if (!p) return;
-    this.book.markDisconnected(peerId);
+    this.manager.onDisconnect(p);
     if (p.ready) {
       this.o.log.info(`peer ${short(peerId)} disconnected`);
       this.emit('peer:disconnected', { id: peerId, reason: this.banList.isBanned(peerId) ? 'banned' : 'closed' });

@@ -159,6 +159,58 @@ describe('PeerManager', () => {
     expect(table.has(later!)).toBe(true);
   });
 
+  it('drops an address that accepts connections but never finishes the handshake after its failed tries; a peer that handshakes stays', async () => {
+    vi.useFakeTimers();
+    const [silent, honest] = await ids(2);
+    const dialled: string[] = [];
+    let manager: PeerManager | undefined;
+    // What the Network does: a connection either handshakes (the book marks it connected) or is hung up; its close is reported.
+    const { book, table, manager: m } = setup(() => true, {
+      maxOutbound: 1,
+      dial: async (address) => {
+        const id = multiaddrPeer(address)!;
+        dialled.push(id);
+        const p = new PeerState(id, 'outbound', address.replace(/\/p2p\/.*$/, ''), Date.now());
+        table.add(p);
+        if (id === honest) {
+          p.status = { network: 'regtest', chainId: 0, genesis: new Uint8Array(32), bestHash: new Uint8Array(32), height: 0, chainWork: 1n, agent: 'test', listenAddrs: [] };
+          book.markConnected(id);
+        }
+        setTimeout(() => {
+          table.delete(id);
+          manager!.onDisconnect(p);
+        }, 500);
+        return id;
+      },
+    });
+    manager = m;
+    stop = () => m.stop();
+    expect(book.add(silent!, [addr('203.0.113.9', 4001)], { kind: 'px', from: addr('198.51.100.1', 4001) })).toBe(true);
+    expect(book.add(honest!, [addr('44.1.0.1', 4001)], { kind: 'px', from: addr('7.7.0.1', 4001) })).toBe(true);
+    m.start();
+    await vi.advanceTimersByTimeAsync(1_500 * 1_000);
+    // Three failed attempts and it is gone (it was redialled a thousand times, never dropped, each dial from the fresh budget).
+    expect(dialled.filter((id) => id === silent)).toHaveLength(3);
+    expect(book.get(silent!)).toBeUndefined();
+    expect(dialled.filter((id) => id === honest).length).toBeGreaterThan(100);
+    expect(book.get(honest!)?.failures).toBe(0);
+  });
+
+  it('a seed that keeps failing and names a new peer id each time holds one entry in the book, not one per try', async () => {
+    const servers: Server[] = [];
+    const s = createServer((_, res) => {
+      void ids(1).then(([id]) => res.end(JSON.stringify({ p2p: { peerId: id, addrs: [`/ip4/127.0.0.1/tcp/9/p2p/${id}`] } })));
+    });
+    servers.push(s);
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(s.address() as { port: number }).port}`;
+    const { book, manager } = setup(() => false, { maxOutbound: 0 });
+    stop = () => s.close();
+    const seed = {};
+    for (let i = 0; i < 5; i++) await expect(manager.connect(url, 'bootstrap', seed)).rejects.toThrow('connection refused');
+    expect(book.size).toBe(1);
+  });
+
   it('a slow bootstrap seed does not make rounds overlap, and a seed down at first is reached once it is up', async () => {
     const [id1, id2] = await ids(2);
     const started = Date.now();

@@ -60,12 +60,15 @@ export class PeerManager {
   private readonly autoDialled = new Set<string>();
   private readonly freshDials: TokenBucket;
   private resolving = false;
-  private readonly pendingBootstrap: { entry: string; retryAt: number; failures: number }[];
+  /** Seeds not reached yet, with the peer id each last named (its book entry, replaced when the seed names another). */
+  private readonly pendingBootstrap: { entry: string; retryAt: number; failures: number; peerId?: string }[];
   private lastPx = 0;
   private lastSave = Date.now();
   /** The tried entry being test-dialled, if any: one at a time, apart from the outbound count. */
   private feeler: string | undefined;
   private lastFeeler = 0;
+  /** Feelers hung up once they answered: their close before a handshake is ours, not a failure of theirs. */
+  private readonly feelersClosed = new Set<string>();
   private stopped = false;
 
   constructor(private readonly d: PeerManagerDeps) {
@@ -115,16 +118,43 @@ export class PeerManager {
       .catch((e: Error) => this.d.log.debug('peer exchange with %s failed: %s', short(p.peerId), e.message));
   }
 
+  /**
+   * A connection closed. An outbound one that never finished the status
+   * handshake is a failed attempt (Core counts an attempt a failure until
+   * the version handshake): an address that accepts connections and never
+   * answers was redialled every second or two, never dropped, each time
+   * spending the budget of dials to addresses never reached.
+   */
+  onDisconnect(p: PeerState): void {
+    const feeler = this.feelersClosed.delete(p.peerId);
+    if (p.direction === 'outbound' && !p.ready && !feeler) this.d.book.markFailed(p.peerId);
+    else this.d.book.markDisconnected(p.peerId);
+  }
+
   /** Dials a URL or multiaddr on request (API, bootstrap); resolves to the peer id. */
-  async connect(address: string, source: AddrSource = 'manual'): Promise<string> {
+  async connect(address: string, source: AddrSource = 'manual', seed?: { peerId?: string }): Promise<string> {
     const r = await resolveAddress(address);
     if (r.peerId === this.d.self) throw new Error('that address is this node');
     if (this.d.isBanned(r.peerId)) throw new Error(`peer ${r.peerId} is banned`);
+    if (seed) this.replaceSeedEntry(seed, r.peerId);
     this.d.book.add(r.peerId, r.addrs, { kind: source });
     const entry = this.d.book.get(r.peerId);
     if (!entry) throw new Error(`no usable address for ${r.peerId}`);
     if (!this.d.peers.has(r.peerId)) await this.dialEvery(entry);
     return r.peerId;
+  }
+
+  /**
+   * One book entry per seed not yet reached: a seed that kept failing and
+   * named a new peer id each time added a new entry a minute, each kept for
+   * good (the operator's entries are never dropped) and dialled without the
+   * budget. The entry it named before goes, unless it was reached or came
+   * from elsewhere.
+   */
+  private replaceSeedEntry(seed: { peerId?: string }, peerId: string): void {
+    const old = seed.peerId === undefined || seed.peerId === peerId ? undefined : this.d.book.get(seed.peerId);
+    if (old && old.source === 'bootstrap' && old.lastConnected === 0 && !this.d.peers.has(old.peerId)) this.d.book.remove(old.peerId);
+    seed.peerId = peerId;
   }
 
   /**
@@ -153,7 +183,7 @@ export class PeerManager {
     }
     if (now - this.lastSave > SAVE_INTERVAL_MS) {
       this.lastSave = now;
-      this.d.book.save();
+      void this.d.book.save();
     }
   }
 
@@ -162,7 +192,7 @@ export class PeerManager {
     for (const b of [...this.pendingBootstrap]) {
       if (b.retryAt > now) continue;
       try {
-        await this.connect(b.entry, 'bootstrap');
+        await this.connect(b.entry, 'bootstrap', b);
         const i = this.pendingBootstrap.indexOf(b);
         if (i >= 0) this.pendingBootstrap.splice(i, 1);
         this.d.log.info(`bootstrap ${b.entry} reached`);
@@ -227,7 +257,12 @@ export class PeerManager {
       .then(
         () => {
           this.d.book.markConnected(id);
-          if (!connected && !this.dialing.has(id) && !this.autoDialled.has(id)) this.d.hangUp(id);
+          if (!connected && !this.dialing.has(id) && !this.autoDialled.has(id)) {
+            // Bounded: a hang-up whose close was never reported must not leave its id here for good.
+            if (this.feelersClosed.size >= 16) this.feelersClosed.clear();
+            this.feelersClosed.add(id);
+            this.d.hangUp(id);
+          }
         },
         () => this.d.book.markFailed(id),
       )
