@@ -1,28 +1,7 @@
-import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
-import { loadHasher } from './hasher/index.js';
-import { Miner, type ScanWorker } from './miner.js';
-
-/** A mining thread running the real scan on this thread; on regtest every chunk holds a block. */
-class FindingWorker extends EventEmitter implements ScanWorker {
-  private stopped = false;
-  private readonly hasher = loadHasher();
-  constructor() {
-    super();
-    setImmediate(() => this.emit('message', {}));
-  }
-  postMessage(job: { header: Uint8Array; target: Uint8Array; start: number; count: number }): void {
-    const r = this.hasher.scan(job.header, job.target, job.start, job.count);
-    setTimeout(() => {
-      if (!this.stopped) this.emit('message', { ...r, ms: 1 });
-    }, 2);
-  }
-  terminate(): Promise<number> {
-    this.stopped = true;
-    return Promise.resolve(0);
-  }
-}
+import { DelayedWorker } from '../test-support/scan-worker.js';
+import { Miner } from './miner.js';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -42,7 +21,7 @@ describe('the miner against local failures', () => {
     const onUnhandled = (e: unknown) => unhandled.push(e);
     process.on('unhandledRejection', onUnhandled);
     cleanup.push(async () => void process.off('unhandledRejection', onUnhandled));
-    const miner = new Miner(fx.chain, fx.mempool, fx.log, { threads: 1 }, () => new FindingWorker());
+    const miner = new Miner(fx.chain, fx.mempool, fx.log, { threads: 1 }, () => new DelayedWorker(() => 2));
     cleanup.push(() => miner.stop());
     miner.start(W.minerA.address);
     // Without a refresh after the failure, new work waited for the 10 s timer.

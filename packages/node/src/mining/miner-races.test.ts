@@ -1,9 +1,8 @@
-import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BatchOp, Database } from '../store/db.js';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
-import { loadHasher } from './hasher/index.js';
-import { Miner, type ScanWorker } from './miner.js';
+import { DelayedWorker } from '../test-support/scan-worker.js';
+import { Miner } from './miner.js';
 
 /** Deterministic pseudo-random delays (a small LCG), so a failing interleaving can be replayed. */
 function lcg(seed: number): () => number {
@@ -12,32 +11,6 @@ function lcg(seed: number): () => number {
     x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
     return x / 0x1_0000_0000;
   };
-}
-
-/**
- * A mining thread at the edge: the real native scan, run on this thread, whose answer arrives after a
- * delay the test picks. On regtest every chunk holds a block, so every thread finds one for every job.
- */
-class DelayedWorker extends EventEmitter implements ScanWorker {
-  private stopped = false;
-  private readonly hasher = loadHasher();
-
-  constructor(private readonly delayMs: () => number) {
-    super();
-    setImmediate(() => this.emit('message', {}));
-  }
-
-  postMessage(job: { header: Uint8Array; target: Uint8Array; start: number; count: number }): void {
-    const r = this.hasher.scan(job.header, job.target, job.start, job.count);
-    setTimeout(() => {
-      if (!this.stopped) this.emit('message', { ...r, ms: 1 });
-    }, this.delayMs());
-  }
-
-  terminate(): Promise<number> {
-    this.stopped = true;
-    return Promise.resolve(0);
-  }
 }
 
 /** Makes every write of the real database take a while, as on a loaded host, so blocks connect slowly. */

@@ -20,6 +20,23 @@ function sized(blocks: Block[]): Bodies {
   return { blocks, bytes: blocks.reduce((n, b) => n + encodeBlock(b).length, 0) };
 }
 
+/**
+ * `counts` runs of blocks mined on a remote chain for a local one to download: the runs, the blocks
+ * by id, the peers, and the download's collaborators over a `client` the test writes.
+ */
+async function remoteRuns(...counts: number[]) {
+  const remote = await ChainFixture.create();
+  const local = await ChainFixture.create();
+  fixtures.push(remote, local);
+  const runs: Block[][] = [];
+  for (const n of counts) runs.push(await remote.mine(n));
+  const byId = new Map(runs.flat().map((b) => [hashToHex(blockHash(b)), b]));
+  const peers = new FakePeers();
+  const served = (hashes: readonly Uint8Array[]): Bodies => sized(hashes.map((h) => byId.get(hashToHex(h))!));
+  const depsOver = (client: Client) => ({ peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, pacer: new RequestPacer(), onConnected: () => undefined });
+  return { remote, local, runs, byId, peers, served, depsOver };
+}
+
 describe('BlockDownload', () => {
   it('spreads chunks over peers, keeps at most two in flight per peer, and connects in order whatever order answers come in', async () => {
     const remote = await ChainFixture.create();
@@ -197,12 +214,8 @@ describe('BlockDownload: a peer sitting on a request', () => {
    * first request until a stand-in for the 20 s request timeout and answers any later one with nothing.
    */
   async function withSitter(count: number, order: ('honest' | 'sitter')[]) {
-    const remote = await ChainFixture.create();
-    const local = await ChainFixture.create();
-    fixtures.push(remote, local);
-    const blocks = await remote.mine(count);
-    const byId = new Map(blocks.map((b) => [hashToHex(blockHash(b)), b]));
-    const peers = new FakePeers();
+    const { remote, local, runs, peers, served, depsOver } = await remoteRuns(count);
+    const blocks = runs[0]!;
     const sources = order.map((id) => peers.add(id, { chainWork: 1n }));
     let asked = 0;
     const sat = { timedOut: false };
@@ -215,11 +228,10 @@ describe('BlockDownload: a peer sitting on a request', () => {
           throw new Error('timed out');
         }
         await new Promise((r) => setTimeout(r, 10));
-        return sized(hashes.map((h) => byId.get(hashToHex(h))!));
+        return served(hashes);
       },
     };
-    const deps = { peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, pacer: new RequestPacer(), onConnected: () => undefined };
-    return { dl: new BlockDownload(deps, blocks.map(blockHash), () => sources, { stallMs: 100 }), remote, local, sat };
+    return { dl: new BlockDownload(depsOver(client), blocks.map(blockHash), () => sources, { stallMs: 100 }), remote, local, sat };
   }
 
   it('still loses the request it holds at the window front to the stall rule after answering another with nothing, so the download does not wait for its timeout', async () => {
@@ -243,12 +255,8 @@ describe('BlockDownload: one slow source', () => {
    * well inside the request timeout. `mute`, when there, claims work, sits on each request and fails it.
    */
   async function thinLink(withMute: boolean) {
-    const remote = await ChainFixture.create();
-    const local = await ChainFixture.create();
-    fixtures.push(remote, local);
-    const blocks = await remote.mine(3 * DOWNLOAD.chunk);
-    const byId = new Map(blocks.map((b) => [hashToHex(blockHash(b)), b]));
-    const peers = new FakePeers();
+    const { remote, local, runs, peers, served, depsOver } = await remoteRuns(3 * DOWNLOAD.chunk);
+    const blocks = runs[0]!;
     const sources = [peers.add('slow-link', { chainWork: 1n }), ...(withMute ? [peers.add('mute', { chainWork: 1n })] : [])];
     const asked = { blocks: 0 };
     const client: Client = {
@@ -259,11 +267,10 @@ describe('BlockDownload: one slow source', () => {
         }
         asked.blocks += hashes.length;
         await new Promise((r) => setTimeout(r, 150));
-        return sized(hashes.map((h) => byId.get(hashToHex(h))!));
+        return served(hashes);
       },
     };
-    const deps = { peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, pacer: new RequestPacer(), onConnected: () => undefined };
-    const dl = new BlockDownload(deps, blocks.map(blockHash), () => sources, { stallMs: 50 });
+    const dl = new BlockDownload(depsOver(client), blocks.map(blockHash), () => sources, { stallMs: 50 });
     return { dl, remote, local, slow: sources[0]!, asked };
   }
 
@@ -290,12 +297,8 @@ describe('BlockDownload: a slow source beside a peer that claims work and serves
    * its first with one real block and sits on the rest until a stand-in for the request timeout ('dribbler').
    */
   async function slowBeside(count: number, other: 'mute' | 'dribbler', first: 'slow-link' | 'other' = 'slow-link') {
-    const remote = await ChainFixture.create();
-    const local = await ChainFixture.create();
-    fixtures.push(remote, local);
-    const blocks = await remote.mine(count);
-    const byId = new Map(blocks.map((b) => [hashToHex(blockHash(b)), b]));
-    const peers = new FakePeers();
+    const { remote, local, runs, byId, peers, served, depsOver } = await remoteRuns(count);
+    const blocks = runs[0]!;
     const slow = peers.add('slow-link', { chainWork: 1n });
     const attacker = peers.add(other, { chainWork: 1n });
     const asked = new Map<string, string[]>();
@@ -310,12 +313,11 @@ describe('BlockDownload: a slow source beside a peer that claims work and serves
           throw new Error('timed out');
         }
         await new Promise((r) => setTimeout(r, 150));
-        return sized(hashes.map((h) => byId.get(hashToHex(h))!));
+        return served(hashes);
       },
     };
-    const deps = { peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, pacer: new RequestPacer(), onConnected: () => undefined };
     const sources = first === 'slow-link' ? [slow, attacker] : [attacker, slow];
-    const dl = new BlockDownload(deps, blocks.map(blockHash), () => sources, { stallMs: 50 });
+    const dl = new BlockDownload(depsOver(client), blocks.map(blockHash), () => sources, { stallMs: 50 });
     return { dl, remote, local, slow, asked, peers };
   }
 
@@ -342,13 +344,8 @@ describe('BlockDownload: a slow source beside a peer that claims work and serves
 
 describe("BlockDownload: a session's downloads share what they learn of their sources", () => {
   it('asks nothing, in the next download, of a peer whose request failed (its rest over) or that was benched for holding up the front', async () => {
-    const remote = await ChainFixture.create();
-    const local = await ChainFixture.create();
-    fixtures.push(remote, local);
-    const first = await remote.mine(5 * DOWNLOAD.chunk);
-    const second = await remote.mine(2 * DOWNLOAD.chunk);
-    const byId = new Map([...first, ...second].map((b) => [hashToHex(blockHash(b)), b]));
-    const peers = new FakePeers();
+    const { remote, local, runs, peers, served, depsOver } = await remoteRuns(5 * DOWNLOAD.chunk, 2 * DOWNLOAD.chunk);
+    const [first, second] = runs as [Block[], Block[]];
     // The staller first, so it is given the window's front.
     const sources = ['staller', 'failer', 'honest'].map((id) => peers.add(id, { chainWork: 1n }));
     const asks = new Map<string, number>();
@@ -358,11 +355,11 @@ describe("BlockDownload: a session's downloads share what they learn of their so
         if (peerId === 'staller') return new Promise<Bodies>(() => undefined);
         if (peerId === 'failer') throw new Error('timed out');
         await new Promise((r) => setTimeout(r, 10));
-        return sized(hashes.map((h) => byId.get(hashToHex(h))!));
+        return served(hashes);
       },
     };
     const memory = new DownloadMemory(100);
-    const deps = { peers, client, intake: new BlockIntake(local.chain, peers, testLog), log: testLog, pacer: new RequestPacer(), onConnected: () => undefined };
+    const deps = depsOver(client);
     expect(await new BlockDownload(deps, first.map(blockHash), () => sources, { memory }).run()).toBe(first.length);
     expect(asks.get('staller')).toBeGreaterThan(0);
     expect(asks.get('failer')).toBeGreaterThan(0);
