@@ -237,7 +237,9 @@ async function submitOnce(miner: TestNode, raw: string): Promise<{ status: numbe
       const known = r.status >= 300 && attempt > 1 && JSON.stringify(r.body).includes('txn-already-known');
       return known ? { status: 200, body: r.body } : r;
     } catch (e) {
-      const reset = (e as { cause?: { code?: string } }).cause?.code === 'ECONNRESET';
+      // undici names the same race either way: a reset, or the other side closing as the request went out.
+      const code = (e as { cause?: { code?: string } }).cause?.code;
+      const reset = code === 'ECONNRESET' || code === 'UND_ERR_SOCKET';
       if (!reset || attempt >= 3) throw e;
     }
   }
