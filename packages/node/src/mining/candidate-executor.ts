@@ -51,7 +51,7 @@ export class CandidateExecutor implements ContractExecutor {
     try {
       outcome = this.vm.execute(call, view);
     } catch (e) {
-      if (e instanceof RuleError || isStorageFailure(e)) throw e;
+      if (e instanceof RuleError || storageFailure(e) !== undefined) throw e;
       this.skip(call, e instanceof Error ? e.message : String(e));
     }
     const refused = refusal(call, outcome, view);
@@ -103,12 +103,15 @@ function refusal(call: ContractCall, outcome: ContractOutcome, view: ContractVie
   return undefined;
 }
 
-/** classic-level names its errors LEVEL_* (I/O, corruption, database not open); the VM wraps them as a HostFailure's cause. */
-export function isStorageFailure(e: unknown): boolean {
+/**
+ * The storage error in `e` or its causes, if there is one: classic-level names its errors LEVEL_*
+ * (I/O, corruption, database not open), and the VM wraps them as a HostFailure's cause.
+ */
+export function storageFailure(e: unknown): unknown {
   for (let depth = 0; depth < 8 && e !== null && typeof e === 'object'; depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('LEVEL_')) return true;
+    if (typeof code === 'string' && code.startsWith('LEVEL_')) return e;
     e = (e as { cause?: unknown }).cause;
   }
-  return false;
+  return undefined;
 }

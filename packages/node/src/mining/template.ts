@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import type { Chain } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/entry.js';
 import type { Mempool } from '../mempool/mempool.js';
-import { CandidateExecutor, isStorageFailure } from './candidate-executor.js';
+import { CandidateExecutor, storageFailure } from './candidate-executor.js';
 
 export interface BlockTemplate {
   parent: ChainEntry;
@@ -70,7 +70,8 @@ export async function createTemplate(
     } catch (e) {
       if (!(e instanceof CandidateFailure)) throw e;
       // A storage error is the node's fault, not the transaction's: evicting would empty the mempool.
-      if (isStorageFailure(e.cause)) throw storageCause(e.cause);
+      const storage = storageFailure(e.cause);
+      if (storage !== undefined) throw storage;
       failed.push({ tx: e.tx, why: e.message });
       failures++;
     }
@@ -250,10 +251,4 @@ async function assembleOnce(
   const state = assembleBlockState(candidates, height, { root: parent.stateRoot, nodes: chain.stateNodes }, miner, load, params, backend, contracts);
   if (executor) failed.push(...executor.failures(candidates, state.included, backend));
   return state;
-}
-
-/** The storage error itself, out of the HostFailure the VM wraps it in. */
-function storageCause(e: unknown): unknown {
-  while (e instanceof Error && !(typeof (e as { code?: unknown }).code === 'string') && e.cause !== undefined) e = e.cause;
-  return e;
 }
