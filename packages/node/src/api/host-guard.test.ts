@@ -112,4 +112,25 @@ describe('WebSocket origins', () => {
       await app.close();
     }
   });
+
+  it('judges the route the router matched, so percent-escapes in the path do not hide an API request', async () => {
+    const app = Fastify();
+    let rendered = 0;
+    try {
+      installErrorHandler(app, quietLogger());
+      installHostGuard(app, policy('127.0.0.1'));
+      app.get('/api/blockchain/full', async () => ({ rendered: ++rendered }));
+      const headers = { host: '127.0.0.1:3001', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'empty' };
+      for (const url of ['/api/blockchain/full', '/%61pi/blockchain/full', '/ap%69/blockchain/full', '/api/blockchain/%66ull']) {
+        const res = await app.inject({ method: 'GET', url, headers });
+        expect(res.statusCode, url).toBe(403);
+        expect(res.json().error, url).toBe('origin-not-allowed');
+      }
+      expect(rendered).toBe(0);
+      const own = await app.inject({ method: 'GET', url: '/%61pi/blockchain/full', headers: { ...headers, 'sec-fetch-site': 'same-origin' } });
+      expect(own.json()).toEqual({ rendered: 1 });
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -105,6 +105,15 @@ export function originAllowed(policy: HostPolicy): (origin: string, host: string
   };
 }
 
+type GuardedRequest = Pick<FastifyRequest, 'method' | 'url' | 'headers'> & { routeOptions?: { url?: string | undefined } };
+
+/**
+ * The path of the route the router matched, else the raw URL. The router decodes percent-escapes
+ * and the raw URL keeps them: a page fetching /%61pi/blockchain/full reached the API route while
+ * a check of the raw URL saw no API request.
+ */
+export const routePath = (req: GuardedRequest): string => req.routeOptions?.url ?? req.url;
+
 /**
  * Whether an API request was made by another site's page: a browser marks every request with
  * Sec-Fetch-Site, and only a link the user followed (a top-level navigation the user started, to
@@ -113,10 +122,10 @@ export function originAllowed(policy: HostPolicy): (origin: string, host: string
  * a page looping on /api/blockchain/full had the node render megabytes a second for it. Requests from clients
  * that send no Sec-Fetch-Site (the CLI, scripts, older browsers) and from listed origins pass.
  */
-export function crossSiteApiCall(policy: HostPolicy): (req: Pick<FastifyRequest, 'method' | 'url' | 'headers'>) => boolean {
+export function crossSiteApiCall(policy: HostPolicy): (req: GuardedRequest) => boolean {
   const listed = listedOrigin(policy);
   return (req) => {
-    if (!req.url.startsWith('/api/')) return false;
+    if (!routePath(req).startsWith('/api/')) return false;
     const site = req.headers['sec-fetch-site'];
     if (site !== 'cross-site' && site !== 'same-site') return false;
     // A link the user followed: a top-level document the user's own action opened. An iframe, or a

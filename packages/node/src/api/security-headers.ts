@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { DOCS_PREFIX } from './openapi.js';
+import { routePath } from './host-guard.js';
 
 /**
  * What the web app may load and do: only its own files, its own API and
@@ -37,7 +38,7 @@ export function installSecurityHeaders(app: FastifyInstance): void {
     // later), and no other site may embed its answers as images or scripts.
     reply.header('cross-origin-opener-policy', 'same-origin');
     reply.header('cross-origin-resource-policy', 'same-origin');
-    if (!req.url.startsWith(DOCS_PREFIX)) reply.header('content-security-policy', WEB_APP_CSP);
+    if (!routePath(req).startsWith(DOCS_PREFIX)) reply.header('content-security-policy', WEB_APP_CSP);
     return payload;
   });
 }
