@@ -31,6 +31,15 @@ describe('visibleText', () => {
     expect(visibleText('\u202egnp.exe')).toBe('⟨U+202E⟩gnp.exe');
   });
 
+  it('writes out combining marks stacked past the third, once, and keeps short stacks', () => {
+    const zalgo = '0xAb' + '\u0336'.repeat(3) + '\u20dd' + '\u0301'.repeat(40);
+    const shown = visibleText(zalgo);
+    expect(shown).toBe('0xAb' + '\u0336'.repeat(3) + marker('\u20dd') + marker('\u0301').repeat(40));
+    expect(visibleText(shown)).toBe(shown);
+    expect(withoutHidden(zalgo)).toBe('0xAb' + '\u0336'.repeat(3));
+    for (const s of ['Tiếng Việt', 'e\u0301\u0323\u0302', 'नमस्ते', 'བོད་ཡིག']) expect(visibleText(s)).toBe(s);
+  });
+
   it('can drop what it would write out, for comparisons', () => {
     expect(withoutHidden('H\u200bC\u2060K\ufeff')).toBe('HCK');
   });

@@ -12,9 +12,11 @@
  * U+061C, U+180E, tags…), lone surrogates, every default-ignorable code point
  * (variation selectors, Hangul fillers, U+034F…), the unassigned U+2065 among
  * the invisible operators, the blank braille pattern, and every space but the
- * ASCII one (a no-break or ideographic space is one more look-alike).
+ * ASCII one (a no-break or ideographic space is one more look-alike). Also every combining mark
+ * after the third in a run: written languages stack at most about three on one letter, and a
+ * longer stack draws over the rows around it or makes two storage keys look the same.
  */
-const HIDDEN = /(?! )[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Zs}\p{Default_Ignorable_Code_Point}\u2065\u2800]/gu;
+const HIDDEN = /(?! )[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Zs}\p{Default_Ignorable_Code_Point}\u2065\u2800]|(?<=\p{M}{3})\p{M}/gu;
 
 const codePoint = (c: string): string => `⟨U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}⟩`;
 
