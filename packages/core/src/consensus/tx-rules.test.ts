@@ -1,11 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { applyTransfer, checkTransferSanity, checkTransferSignature } from './tx-rules.js';
-import type { RejectCode } from './errors.js';
+import { applyTransfer, checkTransferSanity, checkTransferSignature, transferSender } from './tx-rules.js';
+import { RuleError, type RejectCode } from './errors.js';
 import { NETWORKS } from './params.js';
 import { signTransfer, type TransferTx, type UnsignedTransfer } from '../primitives/transaction.js';
 import { hexToBytes, utf8ToBytes } from '../encoding/bytes.js';
 import { formatAddress, parseAddress } from '../primitives/address.js';
-import { nobleBackend } from '../crypto/keys.js';
+import { InvalidKeyError, nobleBackend, type SignatureBackend } from '../crypto/keys.js';
 import type { Account } from '../state/account.js';
 import { expectReject } from '../test-support/expect-reject.js';
 
@@ -67,6 +67,46 @@ describe('checkTransferSignature', () => {
     badKey[32] = 5; // x = 5 is not on the curve
     expectReject(() => checkTransferSignature({ ...tx, publicKey: badKey }, nobleBackend), 'bad-txns-sig');
     expectReject(() => checkTransferSignature({ ...tx, amount: tx.amount + 1n }, nobleBackend), 'bad-txns-sig');
+  });
+});
+
+describe('transferSender', () => {
+  /** A backend whose key conversion fails for reasons of its own: an addon's error, a stack overflow, memory. */
+  const failing = (e: Error): SignatureBackend => ({
+    verify: (d, s, p) => nobleBackend.verify(d, s, p),
+    decompress: () => {
+      throw e;
+    },
+  });
+  const thrownBy = (fn: () => unknown): unknown => {
+    try {
+      fn();
+    } catch (e) {
+      return e;
+    }
+    throw new Error('expected a throw');
+  };
+
+  it('passes on a failure of the backend as it was thrown, never as bad-txns-sig', () => {
+    for (const e of [new Error('napi: publicKeyConvert failed'), new RangeError('Maximum call stack size exceeded'), new RangeError('Array buffer allocation failed')]) {
+      // A fresh transaction each time: senders are cached per transaction object.
+      const fromSender = thrownBy(() => transferSender(transfer(), failing(e)));
+      // Before: each became RuleError('bad-txns-sig'), which marks the block invalid for good.
+      expect(fromSender).not.toBeInstanceOf(RuleError);
+      expect(fromSender).toBe(e);
+      expect(thrownBy(() => checkTransferSignature(transfer(), failing(e)))).toBe(e);
+    }
+  });
+
+  it('still rejects a key that is not a point with bad-txns-sig, from noble or a backend that says so', () => {
+    const offCurve = new Uint8Array(33);
+    offCurve[0] = 2;
+    offCurve[32] = 5; // x = 5 is not on the curve
+    expectReject(() => transferSender({ ...transfer(), publicKey: offCurve }, nobleBackend), 'bad-txns-sig');
+    const tooBig = new Uint8Array(33).fill(0xff);
+    tooBig[0] = 3; // x ≥ p
+    expectReject(() => transferSender({ ...transfer(), publicKey: tooBig }, nobleBackend), 'bad-txns-sig');
+    expectReject(() => transferSender(transfer(), failing(new InvalidKeyError('not a point'))), 'bad-txns-sig');
   });
 });
 

@@ -6,7 +6,7 @@ import {
   verifyTransferSignature,
   type TransferTx,
 } from '../primitives/transaction.js';
-import type { SignatureBackend } from '../crypto/keys.js';
+import { InvalidKeyError, type SignatureBackend } from '../crypto/keys.js';
 import type { Account } from '../state/account.js';
 import { formatHck } from '../primitives/amount.js';
 import { contractPayload } from './contracts.js';
@@ -23,12 +23,17 @@ export function checkTransferSanity(tx: TransferTx, params: ConsensusParams): vo
   if (tx.data.length > 0) contractPayload(tx, params);
 }
 
-/** The transfer's sender address; a public key that is not a point is 'bad-txns-sig'. */
+/**
+ * The transfer's sender address; a public key that is not a point is 'bad-txns-sig'. Anything else
+ * the backend throws propagates as a host failure: made a rule, it would mark a valid block invalid
+ * for good on this node alone.
+ */
 export function transferSender(tx: TransferTx, backend: SignatureBackend): Uint8Array {
   try {
     return txSender(tx, backend);
-  } catch {
-    reject('bad-txns-sig', 'invalid public key');
+  } catch (e) {
+    if (e instanceof InvalidKeyError) reject('bad-txns-sig', 'invalid public key');
+    throw e;
   }
 }
 

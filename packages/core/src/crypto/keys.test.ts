@@ -4,8 +4,11 @@ import {
   PUBKEY_SIZE,
   SIGNATURE_SIZE,
   addressFromPublicKey,
+  InvalidKeyError,
   addressFromUncompressed,
+  decompressWith,
   generatePrivateKey,
+  isCompressedPoint,
   isValidPrivateKey,
   nobleBackend,
   publicKeyFromPrivate,
@@ -44,11 +47,63 @@ describe('keys', () => {
     expect(() => addressFromUncompressed(bad)).toThrow('expected an uncompressed public key');
   });
 
-  it('decompress throws on a point not on the curve', () => {
+  it('decompress throws InvalidKeyError on a point not on the curve', () => {
     const bogus = new Uint8Array(33);
     bogus[0] = 2;
     bogus[32] = 5; // x = 5 has no point on secp256k1
-    expect(() => nobleBackend.decompress(bogus)).toThrow();
+    expect(() => nobleBackend.decompress(bogus)).toThrow(InvalidKeyError);
+  });
+
+  it('isCompressedPoint agrees with noble on random x, on x ≥ p and on other prefixes and lengths', () => {
+    const decodes = (k: Uint8Array): boolean => {
+      try {
+        secp256k1.Point.fromBytes(k);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    let points = 0;
+    for (let i = 0; i < 200; i++) {
+      const k = new Uint8Array([2 + (i % 2), ...secp256k1.utils.randomSecretKey()]);
+      expect(isCompressedPoint(k), bytesToHex(k)).toBe(decodes(k));
+      if (decodes(k)) points++;
+    }
+    // About half of all x are points: both answers were exercised.
+    expect(points).toBeGreaterThan(50);
+    expect(points).toBeLessThan(150);
+    const p = secp256k1.Point.Fp.ORDER;
+    const atP = new Uint8Array([2, ...be32(p)]);
+    expect([isCompressedPoint(atP), decodes(atP)]).toEqual([false, false]);
+    const g = publicKeyFromPrivate(be32(1n));
+    expect(isCompressedPoint(g)).toBe(true);
+    expect(isCompressedPoint(new Uint8Array([4, ...g.subarray(1)]))).toBe(false);
+    expect(isCompressedPoint(g.subarray(0, 32))).toBe(false);
+  });
+
+  it("decompressWith makes a library's failure the key's only when the key is not a point", () => {
+    const g = publicKeyFromPrivate(be32(1n));
+    const offCurve = new Uint8Array(33);
+    offCurve[0] = 2;
+    offCurve[32] = 5;
+    // noble wraps whatever its square root throws, a stack overflow too, in a plain Error.
+    const wrapped = new Error('bad point: is not on curve, sqrt error: Maximum call stack size exceeded');
+    const overflow = new RangeError('Maximum call stack size exceeded');
+    for (const e of [wrapped, overflow]) {
+      const failing = decompressWith(() => {
+        throw e;
+      });
+      expect(() => failing(g)).toThrow(e);
+      const judged = (() => {
+        try {
+          return failing(offCurve);
+        } catch (thrown) {
+          return thrown;
+        }
+      })();
+      expect(judged).toBeInstanceOf(InvalidKeyError);
+      expect((judged as Error).cause).toBe(e);
+    }
   });
 
   it('validates private keys: 0 and n are invalid, 1 and n-1 are valid', () => {

@@ -2,7 +2,7 @@ import type { Block, BlockDetail, BlockStats, SignatureBackend } from '@hackcoin
 import type { ChainEntry } from '../chain/entry.js';
 import { ByteLru } from '../util/byte-lru.js';
 import { headerJson, txJson } from './serialize.js';
-import { HeavyGate } from './heavy-gate.js';
+import { HeavyGate, SharedInterest } from './heavy-gate.js';
 
 /** Serialised transactions of recently served blocks; a full block's are about 5.7 MB. */
 export const BLOCK_JSON_CACHE_BYTES = 64 * 1024 * 1024;
@@ -39,9 +39,9 @@ export class BlockViews {
   /** Per index entry, so bounded by the block index itself. */
   private readonly counts = new WeakMap<ChainEntry, number>();
   /** Counts being read, so requests arriving together for one page read each block once. */
-  private readonly counting = new Map<ChainEntry, Promise<number>>();
+  private readonly counting = new Map<ChainEntry, Shared<number>>();
   /** Renders under way, by block id; each leaves when it settles. */
-  private readonly rendering = new Map<string, Promise<Rendered>>();
+  private readonly rendering = new Map<string, Shared<Rendered>>();
 
   constructor(
     private readonly load: (e: ChainEntry) => Promise<Block>,
@@ -51,8 +51,9 @@ export class BlockViews {
     /**
      * A block's transaction count, read from its stored bytes (see routes/chain.ts): decoding a whole
      * block for it made a page of 100 cold blocks cost 100 full decodes, for every request of it.
+     * It is dropped unread once `gone` aborts (see HeavyGate.run).
      */
-    private readonly countOf: (e: ChainEntry) => Promise<number> = async (e) => (await load(e)).txs.length,
+    private readonly countOf: (e: ChainEntry, gone: AbortSignal) => Promise<number> = async (e) => (await load(e)).txs.length,
     /** Renders take turns with the node's other heavy reads. */
     private readonly gate = new HeavyGate(),
   ) {
@@ -63,49 +64,53 @@ export class BlockViews {
     return this.rendered.bytes;
   }
 
-  async txCount(e: ChainEntry): Promise<number> {
+  /** `gone` aborts once the client asking has gone: a count nobody still asking for waits for is not read. */
+  async txCount(e: ChainEntry, gone?: AbortSignal): Promise<number> {
     const n = this.counts.get(e);
     if (n !== undefined) return n;
-    let reading = this.counting.get(e);
-    if (!reading) {
-      reading = this.countOf(e).then((count) => {
+    const reading = this.counting.get(e);
+    if (reading) return joinShared(reading, gone);
+    const started = startShared(gone, (signal) =>
+      this.countOf(e, signal).then((count) => {
         this.counts.set(e, count);
         return count;
-      });
-      this.counting.set(e, reading);
-      const done = () => void this.counting.delete(e);
-      reading.then(done, done);
-    }
-    return reading;
+      }),
+    );
+    this.counting.set(e, started);
+    const done = () => void this.counting.delete(e);
+    started.work.then(done, done);
+    return started.work;
   }
 
   /**
    * The block as `GET /api/blocks/:id` answers it, as UTF-8 JSON. `beforeRender` runs only when the
    * transactions are neither cached nor being rendered, and may throw to refuse that request alone.
    * Requests for a block being rendered (everyone watching the tip when a block arrives) wait for
-   * that render instead of each making their own.
+   * that render instead of each making their own; it is dropped while it waits for the gate only once
+   * `gone` of every one of them has aborted.
    */
   async detail(
     e: ChainEntry,
     confirmations: number | null,
     nextHash: string | null,
     beforeRender: () => Promise<void> = async () => undefined,
+    gone?: AbortSignal,
   ): Promise<Buffer> {
     const onMainChain = confirmations !== null;
-    const r = this.rendered.get(renderKey(e, onMainChain)) ?? (await this.render(e, onMainChain, beforeRender));
+    const r = this.rendered.get(renderKey(e, onMainChain)) ?? (await this.render(e, onMainChain, beforeRender, gone));
     const head = { ...headerJson(e, confirmations), nextHash, txCount: r.count } satisfies Omit<BlockDetail, 'transactions' | 'stats'>;
     return Buffer.concat([Buffer.from(`${JSON.stringify(head).slice(0, -1)}${STATS_LABEL}`), r.stats, TXS_LABEL, r.txs, CLOSE]);
   }
 
-  private async render(e: ChainEntry, onMainChain: boolean, beforeRender: () => Promise<void>): Promise<Rendered> {
+  private async render(e: ChainEntry, onMainChain: boolean, beforeRender: () => Promise<void>, gone: AbortSignal | undefined): Promise<Rendered> {
     const key = renderKey(e, onMainChain);
     const joined = this.rendering.get(key);
-    if (joined) return joined;
+    if (joined) return joinShared(joined, gone);
     await beforeRender();
     // Another request may have started it while this one was charged.
     const started = this.rendering.get(key);
-    if (started) return started;
-    const run = this.gate.run(async () => {
+    if (started) return joinShared(started, gone);
+    const shared = startShared(gone, (signal) => this.gate.run(async () => {
       const block = await this.load(e);
       const count = block.txs.length;
       this.counts.set(e, count);
@@ -116,14 +121,32 @@ export class BlockViews {
       // connected): served as is, not kept, so the next request reads them.
       if (!(onMainChain && computed.fees === null)) this.rendered.set(key, { txs, count, stats }, txs.length + stats.length);
       return { txs, count, stats };
-    });
-    this.rendering.set(key, run);
+    }, signal));
+    this.rendering.set(key, shared);
     try {
-      return await run;
+      return await shared.work;
     } finally {
       this.rendering.delete(key);
     }
   }
+}
+
+/** Work under way for several requests, and whether any of them still waits for it. */
+interface Shared<T> {
+  work: Promise<T>;
+  interest: SharedInterest;
+}
+
+/** Starts work for the request whose client `gone` follows; others join it with joinShared. */
+function startShared<T>(gone: AbortSignal | undefined, start: (signal: AbortSignal) => Promise<T>): Shared<T> {
+  const interest = new SharedInterest();
+  interest.join(gone);
+  return { work: start(interest.signal), interest };
+}
+
+function joinShared<T>(shared: Shared<T>, gone: AbortSignal | undefined): Promise<T> {
+  shared.interest.join(gone);
+  return shared.work;
 }
 
 function renderKey(e: ChainEntry, onMainChain: boolean): string {

@@ -58,24 +58,24 @@ export class StorageViews {
   /**
    * Up to `limit` storage entries of a contract after the key `from` (from its first key without
    * one), in key byte order. `beforeRead` runs only when the page is not cached, and may throw to
-   * refuse the request.
+   * refuse the request; a read still waiting for the gate is dropped once `gone` aborts.
    */
-  async page(address: string, from: string | undefined, limit: number, beforeRead: () => Promise<void>): Promise<StoragePage> {
+  async page(address: string, from: string | undefined, limit: number, beforeRead: () => Promise<void>, gone?: AbortSignal): Promise<StoragePage> {
     if (limit === 0) return { json: '', next: null };
     const tip = this.chain.tip;
     const id = `${tip.id}:${address}:${limit}:${from ?? ''}`;
     const hit = this.pages.get(id);
     if (hit) return hit;
     await beforeRead();
-    const page = await this.read(address, from, limit);
+    const page = await this.read(address, from, limit, gone);
     if (this.chain.tip === tip) this.pages.set(id, page, 2 * (id.length + page.json.length + (page.next?.length ?? 0)) + ENTRY_OVERHEAD);
     return page;
   }
 
-  private async read(address: string, from: string | undefined, limit: number): Promise<StoragePage> {
+  private async read(address: string, from: string | undefined, limit: number, gone: AbortSignal | undefined): Promise<StoragePage> {
     // Read within the page's bytes (stored bytes are close to the JSON's), so only about a page is read
     // and decoded whatever `limit`; the JSON is then cut to the exact budget.
-    const { entries, more } = await this.gate.run(() => this.chain.contracts.storagePage(address, limit, from, STORAGE_PAGE_MAX_BYTES));
+    const { entries, more } = await this.gate.run(() => this.chain.contracts.storagePage(address, limit, from, STORAGE_PAGE_MAX_BYTES), gone);
     const pieces = leadingWithin(entries, ([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(JSON.parse(v))}`, STORAGE_PAGE_MAX_BYTES);
     return { json: pieces.join(','), next: more || pieces.length < entries.length ? entries[pieces.length - 1]![0] : null };
   }

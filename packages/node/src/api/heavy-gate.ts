@@ -25,6 +25,66 @@ export type ReserveAnswer = (req: FastifyRequest, reply: FastifyReply, bytes: nu
 
 export const busy = (message: string): HttpError => new HttpError(503, message, 'busy', { 'retry-after': String(BUSY_RETRY_SECONDS) });
 
+/** Work dropped at the gate because its client went away while it waited; nobody is left to read the answer. */
+export const abandoned = (): HttpError => new HttpError(499, 'the client closed the connection before its turn', 'client-gone');
+
+const goneSignals = new WeakMap<FastifyReply, AbortSignal>();
+
+/**
+ * Aborted once the client of `reply` has gone (its connection closed) before the answer was sent.
+ * The response's 'close' says so: the request's own 'close' comes as soon as its body is read.
+ */
+export function clientGone(reply: FastifyReply): AbortSignal {
+  const known = goneSignals.get(reply);
+  if (known) return known;
+  const controller = new AbortController();
+  const res = reply.raw;
+  // A connection that closed before the route ran has had its 'close' already.
+  if (res.destroyed && !res.writableFinished) controller.abort();
+  else {
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+  }
+  goneSignals.set(reply, controller.signal);
+  return controller.signal;
+}
+
+/**
+ * The clients of work several requests share (one render of a block that every request for it waits
+ * for): its signal aborts only once every one of them has gone. One that cannot leave (no signal)
+ * keeps the work wanted for good.
+ */
+export class SharedInterest {
+  private readonly controller = new AbortController();
+  private present = 0;
+  private held = false;
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  join(gone: AbortSignal | undefined): void {
+    if (!gone) this.held = true;
+    else if (!gone.aborted) {
+      this.present++;
+      gone.addEventListener(
+        'abort',
+        () => {
+          this.present--;
+          this.leftAll();
+        },
+        { once: true },
+      );
+    }
+    this.leftAll();
+  }
+
+  private leftAll(): void {
+    if (this.present === 0 && !this.held) this.controller.abort();
+  }
+}
+
 /**
  * The one gate every heavy route passes. Work must not enter the gate from inside it (a render
  * waiting for a slot its own caller holds would wait forever), so each route gates the innermost read
@@ -50,9 +110,13 @@ export class HeavyGate {
     return this.queue.length;
   }
 
-  /** Runs `work` once a slot is free. */
-  async run<T>(work: () => Promise<T> | T): Promise<T> {
-    await this.acquire();
+  /**
+   * Runs `work` once a slot is free. Once `gone` aborts (its client went away, see clientGone) work
+   * not yet started is dropped, refused with `abandoned`, and its place in line freed: closing the
+   * sockets of 256 queued requests otherwise left the node to do every one of them.
+   */
+  async run<T>(work: () => Promise<T> | T, gone?: AbortSignal): Promise<T> {
+    await this.acquire(gone);
     try {
       return await work();
     } finally {
@@ -60,7 +124,8 @@ export class HeavyGate {
     }
   }
 
-  private acquire(): Promise<void> {
+  private acquire(gone: AbortSignal | undefined): Promise<void> {
+    if (gone?.aborted) return Promise.reject(abandoned());
     if (this.active < this.limits.concurrent) {
       this.active++;
       this.peak = Math.max(this.peak, this.active);
@@ -69,7 +134,18 @@ export class HeavyGate {
     if (this.queue.length >= this.limits.waiting) {
       return Promise.reject(busy('the node is busy with other large reads; retry later'));
     }
-    return new Promise((resolve) => this.queue.push(resolve));
+    return new Promise((resolve, reject) => {
+      const leave = (): void => {
+        this.queue.splice(this.queue.indexOf(turn), 1);
+        reject(abandoned());
+      };
+      const turn = (): void => {
+        gone?.removeEventListener('abort', leave);
+        resolve();
+      };
+      gone?.addEventListener('abort', leave, { once: true });
+      this.queue.push(turn);
+    });
   }
 
   private release(): void {

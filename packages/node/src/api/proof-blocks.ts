@@ -23,13 +23,14 @@ const CACHE_BYTES = 2 * 1024 * 1024;
 export class ProofBlocks {
   private readonly cache = new ByteLru<ProofBlock>(CACHE_BYTES);
 
-  constructor(private readonly load: (e: ChainEntry) => Promise<Block | null | undefined>) {}
+  /** `load` drops a read that has not started once `gone` aborts (see HeavyGate.run). */
+  constructor(private readonly load: (e: ChainEntry, gone: AbortSignal | undefined) => Promise<Block | null | undefined>) {}
 
-  async at(e: ChainEntry, beforeLoad: () => Promise<void>): Promise<ProofBlock> {
+  async at(e: ChainEntry, beforeLoad: () => Promise<void>, gone?: AbortSignal): Promise<ProofBlock> {
     const hit = this.cache.get(e.id);
     if (hit) return hit;
     await beforeLoad();
-    const block = await this.load(e);
+    const block = await this.load(e, gone);
     const coinbase = block && blockCoinbase(block);
     if (!block || !coinbase) throw new HttpError(404, `block ${e.id} data not found`, 'not-found');
     const parts = { header: block.header, coinbase, branch: coinbaseMerkleBranch(block.txs.map(txHash)) };

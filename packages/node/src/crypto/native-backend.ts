@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { addressFromUncompressed, bytesToHex, nobleBackend, type SignatureBackend } from '@hackcoin/core';
+import { addressFromUncompressed, bytesToHex, decompressWith, nobleBackend, type SignatureBackend } from '@hackcoin/core';
 import { installNativeSha256, type Sha256Backend } from './native-hash.js';
 import { OldestFirst } from '../util/oldest-first.js';
 
@@ -27,7 +27,9 @@ export function loadSignatureBackend(): LoadedBackend {
   try {
     const require = createRequire(import.meta.url);
     const native = require('secp256k1/bindings') as NativeSecp256k1;
-    const keys = new KnownKeys((pub) => native.publicKeyConvert(pub, false));
+    // The binding's "could not be parsed" is a plain Error like any other it throws.
+    const decompress = decompressWith((pub) => native.publicKeyConvert(pub, false));
+    const keys = new KnownKeys(decompress);
     return {
       name: 'libsecp256k1-native',
       sha256,
@@ -39,9 +41,7 @@ export function loadSignatureBackend(): LoadedBackend {
             return false;
           }
         },
-        decompress(publicKey) {
-          return native.publicKeyConvert(publicKey, false);
-        },
+        decompress,
         address: (pub) => keys.get(pub).address,
       },
     };
@@ -66,7 +66,7 @@ class KnownKeys {
 
   constructor(private readonly decompress: (pub: Uint8Array) => Uint8Array) {}
 
-  /** Throws on a key that is not a point. */
+  /** Throws InvalidKeyError on a key that is not a point. */
   get(pub: Uint8Array): { point: Uint8Array; address: Uint8Array } {
     const k = bytesToHex(pub);
     let known = this.map.get(k);

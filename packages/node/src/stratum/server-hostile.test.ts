@@ -6,7 +6,7 @@ import { NETWORKS, formatAddress } from '@hackcoin/core';
 import { ChainFixture, RETARGET_PARAMS, W } from '../test-support/chain-fixture.js';
 import { StratumTestClient, shareTargetFor, type Notify } from '../../test/helpers/stratum-client.js';
 import { EXCUSED_PER_IP_BURST, LINES_PER_SLICE, REJECTED_PER_IP_BURST, REJECT_COOL_OFF_MS, StratumServer, WINDOW_FILL_SHARES, type StratumOptions } from './server.js';
-import { CONTROL_BURST, MAX_ID_CHARS, MAX_LINE_BYTES, MAX_REJECT_RUN, MAX_UNREAD_BYTES, REFUSED_SUBMIT_BURST, SUBMIT_BURST, SUPERSEDED_GRACE_MS } from './session.js';
+import { BLANK_LINE_ALLOWANCE, CONTROL_BURST, MAX_ID_CHARS, MAX_LINE_BYTES, MAX_REJECT_RUN, MAX_UNREAD_BYTES, REFUSED_SUBMIT_BURST, SUBMIT_BURST, SUPERSEDED_GRACE_MS } from './session.js';
 
 /**
  * The pool against hostile miners, in process over real sockets. The test
@@ -579,6 +579,30 @@ describe('requests other than submits', () => {
   }, 20_000);
 });
 
+describe('blank lines', () => {
+  it(`close a connection past ${BLANK_LINE_ALLOWANCE} of them, "\\n" or "\\r\\n", and keep one that ends each request with one, and the miners beside them`, async () => {
+    const { server, port } = await pool();
+    const honest = await miner(port);
+    const lf = await raw(port);
+    const crlf = await raw(port);
+    lf.socket.write('\n'.repeat(1 << 20));
+    crlf.socket.write('\r\n'.repeat(1 << 19));
+    // Before: no budget counted them, and the pool read the 2 MiB a slice a turn, and more for as long as they came.
+    await until(() => lf.closed() && crlf.closed(), 'the blank-line senders closed', 5_000);
+    expect(server.stats().disconnects).toMatchObject({ 'request-flood': 2 });
+    // Its allowance spent at once, then a blank line after each request: more blank lines in all than the allowance.
+    const padded = await reader(port);
+    const requests = CONTROL_BURST - 10;
+    padded.socket.write('\r\n'.repeat(BLANK_LINE_ALLOWANCE));
+    padded.socket.write(Array.from({ length: requests }, (_, i) => `${JSON.stringify({ id: i, method: 'mining.nothing', params: [] })}\r\n\r\n`).join(''));
+    await until(() => padded.messages.length === requests || padded.closed(), 'the answers');
+    expect(padded.closed()).toBe(false);
+    expect(padded.messages.map((m) => m.id)).toEqual(Array.from({ length: requests }, (_, i) => i));
+    const s = shareOf(honest, honest.job);
+    expect((await honest.submit(worker, honest.job, s.en2, s.nonce)).result).toBe(true);
+  }, 20_000);
+});
+
 /** A connection in process: `send` hands the pool bytes at once, and each answer is in `answers` as soon as the pool writes it. */
 class ScriptedSocket extends Duplex {
   readonly answers: { id: unknown; error: unknown }[] = [];
@@ -621,13 +645,13 @@ async function scripted(server: StratumServer, ip: string): Promise<ScriptedSock
 }
 
 describe('reading in turns', () => {
-  it("answers another connection, and runs timers, while a connection's 10,000 buffered lines wait their turn, and leaves what it sent after them unread until then", async () => {
+  it("answers another connection, and runs timers, while a connection's buffered lines wait their turn, and leaves what it sent after them unread until then", async () => {
     const { server } = await pool();
     const flooder = await scripted(server, '10.0.0.1');
     const neighbour = await scripted(server, '10.0.0.2');
-    // Blank lines (no budget counts them) with a request every 100th, each answered.
-    const flood = (from: number) => Array.from({ length: 5_000 }, (_, i) => ((from + i) % 100 === 0 ? JSON.stringify({ id: from + i, method: 'mining.nothing', params: [] }) : '')).join('\n') + '\n';
-    const [first, second] = [flood(0), flood(5_000)];
+    // Requests, each answered, and each followed by a blank line (within BLANK_LINE_ALLOWANCE however many come).
+    const flood = (from: number) => Array.from({ length: CONTROL_BURST }, (_, i) => ((from + i) % 2 === 0 ? JSON.stringify({ id: from + i, method: 'mining.nothing', params: [] }) : '')).join('\n') + '\n';
+    const [first, second] = [flood(0), flood(CONTROL_BURST)];
     let seenByNeighbour = -1;
     let seenByTimer = -1;
     let unreadByPool = -1;
@@ -640,7 +664,7 @@ describe('reading in turns', () => {
     neighbour.send(`${JSON.stringify({ id: 'n', method: 'mining.nothing', params: [] })}\n`);
     setTimeout(() => (seenByTimer = flooder.answers.length), 0);
     await until(() => flooder.answers.length === CONTROL_BURST, "all of the flooder's requests answered");
-    // Before: the 10,000 lines were all handled in the read that brought them, and whatever waited behind them after.
+    // Before: the lines were all handled in the read that brought them, and whatever waited behind them after.
     expect(seenByNeighbour).toBeGreaterThanOrEqual(0);
     // Not all: the exact count depends on how many turns a loaded machine runs before them.
     expect(seenByNeighbour).toBeLessThan(CONTROL_BURST);
@@ -648,7 +672,8 @@ describe('reading in turns', () => {
     // The pool held the first read only; the second stayed with the socket (in the kernel, for TCP) until its turn.
     expect(unreadByPool).toBe(Buffer.byteLength(second));
     expect(neighbour.answers).toEqual([{ id: 'n', result: null, error: [20, 'unknown method mining.nothing', null] }]);
-    expect(flooder.answers.map((a) => a.id)).toEqual(Array.from({ length: CONTROL_BURST }, (_, i) => i * 100));
+    expect(flooder.answers.map((a) => a.id)).toEqual(Array.from({ length: CONTROL_BURST }, (_, i) => i * 2));
+    expect(flooder.destroyed).toBe(false);
   });
 
   it(`reads no more than a slice of a connection's buffered lines past the run of ${MAX_REJECT_RUN} rejects that closes it, and drops the rest unread`, async () => {

@@ -147,7 +147,7 @@ export const MAX_POOL_UNREAD_BYTES = 16 * 1024 * 1024;
  * wait for the next: the chain, the peers and the API share that loop. Every buffered line of a
  * read was handled at once, and libuv reads up to 2 MiB a socket a turn: 400 connections sending
  * 650 KB of cheap requests each held the loop for 0.1 to 1.6 s of CPU at a time on 2 cores (blank
- * lines, which no budget counts, for as long as they came). A turn of the costliest lines, 8 KiB
+ * lines, which no budget counted then, for as long as they came). A turn of the costliest lines, 8 KiB
  * requests, took about 10 ms there.
  */
 export const LINES_PER_TURN = 128;

@@ -63,6 +63,13 @@ export const CONTROL_PER_SECOND = 1;
 export const REFUSED_SUBMIT_BURST = 5_000;
 export const REFUSED_SUBMITS_PER_SECOND = 2_500;
 /**
+ * Blank lines ("\n", "\r\n", whitespace only) a connection may send beyond one after each request.
+ * Each is read and takes its turn like any line; counted by no budget, a client had the pool loop over
+ * megabytes of newlines for as long as it sent them. A client that ends each request with an empty
+ * line ("\n\n", "\r\n\r\n") stays within it; past it the connection is closed as a request flood.
+ */
+export const BLANK_LINE_ALLOWANCE = 100;
+/**
  * Job ids a connection remembers, oldest forgotten first: as many pool jobs as the pool keeps, and
  * 16 re-sends of work under the connection's own alias ids (one per difficulty change), which live
  * in this session alone, never in the pool-wide job list.
@@ -170,6 +177,8 @@ export class StratumSession {
   /** Submits are judged one at a time, in order: a flood is cut off at the reject limit, not after a whole read. */
   private submits: Promise<void> = Promise.resolve();
   private rejectRun = 0;
+  /** Blank lines this connection may still send (see BLANK_LINE_ALLOWANCE). */
+  private blankLines = BLANK_LINE_ALLOWANCE;
   private readonly submitBudget: TokenBucket;
   private readonly controlBudget: TokenBucket;
   private readonly refusalBudget: TokenBucket;
@@ -374,8 +383,8 @@ export class StratumSession {
 
   /**
    * Handles up to `max` of the buffered lines, blank ones included, and returns how many it took.
-   * Each request is checked against the connection's budgets as it is handled: one past them closes
-   * the connection, and the lines behind it are dropped unread.
+   * Each line is checked against the connection's budgets as it is handled (a blank one against
+   * BLANK_LINE_ALLOWANCE): one past them closes the connection, and the lines behind it are dropped unread.
    */
   readLines(max: number): number {
     let n = 0;
@@ -390,7 +399,10 @@ export class StratumSession {
       else {
         // A newline byte is never part of a longer UTF-8 character: each line decodes on its own.
         const line = this.buffer.toString('utf8', start, nl).trim();
-        if (line) void this.onLine(line);
+        if (line) {
+          this.blankLines = Math.min(BLANK_LINE_ALLOWANCE, this.blankLines + 1);
+          void this.onLine(line);
+        } else if (--this.blankLines < 0) this.close('request-flood');
       }
     }
     this.socket.uncork();

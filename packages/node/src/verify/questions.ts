@@ -1,5 +1,5 @@
 import { equalBytes, transferSigHash, type Transaction, type TransferTx } from '@hackcoin/core';
-import { DIGEST_SIZE, ITEM_SIZE, PUB_SIZE, RESULT_SIZE, SIG_SIZE } from './shared-job.js';
+import { DIGEST_SIZE, ITEM_SIZE, KEY_INVALID, KEY_VALID, PUB_SIZE, RESULT_SIZE, SIG_SIZE } from './shared-job.js';
 import type { SignatureCache } from './signature-cache.js';
 
 /** One transfer's signature question, as the state transition will ask it. */
@@ -44,7 +44,8 @@ export function pack(questions: readonly Question[]): Uint8Array {
 
 /** Result bytes of item i: signature verdict, key validity, address. */
 export const verdictAt = (results: Uint8Array, i: number): boolean => results[i * RESULT_SIZE] === 1;
-export const keyValidAt = (results: Uint8Array, i: number): boolean => results[i * RESULT_SIZE + 1] === 1;
+export const keyValidAt = (results: Uint8Array, i: number): boolean => results[i * RESULT_SIZE + 1] === KEY_VALID;
+export const keyInvalidAt = (results: Uint8Array, i: number): boolean => results[i * RESULT_SIZE + 1] === KEY_INVALID;
 export const addressAt = (results: Uint8Array, i: number): Uint8Array =>
   results.slice(i * RESULT_SIZE + 2, (i + 1) * RESULT_SIZE);
 

@@ -5,6 +5,10 @@ export const PUB_SIZE = 33;
 export const ITEM_SIZE = DIGEST_SIZE + SIG_SIZE + PUB_SIZE;
 /** One answer: signature verdict, then (for jobs that ask for addresses) key validity and the key's 20-byte address. */
 export const RESULT_SIZE = 22;
+/** An answer's key byte: not a point, a point (its address follows), or no answer (see checkWith). */
+export const KEY_INVALID = 0;
+export const KEY_VALID = 1;
+export const KEY_UNANSWERED = 2;
 
 const NEXT = 0;
 const DONE = 1;

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { addressFromPublicKey, type Block, type SignatureBackend, type Transaction } from '@hackcoin/core';
+import { InvalidKeyError, addressFromPublicKey, type Block, type SignatureBackend, type Transaction } from '@hackcoin/core';
 import { startBlockSignatures, type BlockSignatures } from './block-signatures.js';
-import { QuestionIndex, addressAt, keyValidAt, pack, questionsOf, verdictAt, type Question } from './questions.js';
+import { QuestionIndex, addressAt, keyInvalidAt, keyValidAt, pack, questionsOf, verdictAt, type Question } from './questions.js';
 import { RESULT_SIZE } from './shared-job.js';
 import { SignatureCache } from './signature-cache.js';
 import { checkWith } from './verify-job.js';
@@ -103,8 +103,8 @@ export class SignatureVerifier {
     }
     unchecked.forEach((q, i) => {
       index.add(q, i);
-      const valid = keyValidAt(results, i);
-      senders.set(q.publicKey, valid ? addressAt(results, i) : null);
+      if (keyValidAt(results, i)) senders.set(q.publicKey, addressAt(results, i));
+      else if (keyInvalidAt(results, i)) senders.set(q.publicKey, null);
     });
     const base = this.base;
     const cache = this.cache;
@@ -123,7 +123,7 @@ export class SignatureVerifier {
       decompress: (publicKey) => base.decompress(publicKey),
       address(publicKey) {
         const a = senders.get(publicKey);
-        if (a === null) throw new Error('invalid public key');
+        if (a === null) throw new InvalidKeyError('invalid public key');
         return a ?? addressFromPublicKey(publicKey, base);
       },
     };

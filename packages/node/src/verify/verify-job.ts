@@ -1,6 +1,6 @@
-import { addressFromPublicKey, type SignatureBackend } from '@hackcoin/core';
+import { InvalidKeyError, addressFromPublicKey, type SignatureBackend } from '@hackcoin/core';
 import { loadSignatureBackend } from '../crypto/native-backend.js';
-import { DIGEST_SIZE, ITEM_SIZE, RESULT_SIZE, SIG_SIZE, SharedJob, type CheckItems } from './shared-job.js';
+import { DIGEST_SIZE, ITEM_SIZE, KEY_INVALID, KEY_UNANSWERED, KEY_VALID, RESULT_SIZE, SIG_SIZE, SharedJob, type CheckItems } from './shared-job.js';
 
 export { DIGEST_SIZE, ITEM_SIZE, PUB_SIZE, RESULT_SIZE, SIG_SIZE } from './shared-job.js';
 
@@ -36,9 +36,11 @@ export function checkWith(backend: SignatureBackend): CheckItems {
       if (!addresses) continue;
       try {
         out.set(addressFromPublicKey(pub, backend), r + 2);
-        out[r + 1] = 1;
-      } catch {
-        out[r + 1] = 0;
+        out[r + 1] = KEY_VALID;
+      } catch (e) {
+        // Only the key's own fault is a verdict. A host failure is left for the main thread, which derives
+        // the address again and meets the failure, if it recurs, where it can be passed on as one.
+        out[r + 1] = e instanceof InvalidKeyError ? KEY_INVALID : KEY_UNANSWERED;
       }
     }
   };

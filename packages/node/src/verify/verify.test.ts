@@ -3,6 +3,7 @@ import {
   RuleError,
   bytesToHex,
   checkTransferSignature,
+  transferSender,
   generatePrivateKey,
   nobleBackend,
   transferSigHash,
@@ -15,7 +16,7 @@ import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import { closeVerifyPools, highS, readyPool, transfer, verifiedMempool, withReplayedChain } from '../test-support/verify-fixtures.js';
 import { VerifyPool } from './verify-pool.js';
 import { SignatureVerifier } from './signature-verifier.js';
-import { ITEM_SIZE, RESULT_SIZE, SharedJob } from './shared-job.js';
+import { ITEM_SIZE, KEY_UNANSWERED, RESULT_SIZE, SharedJob } from './shared-job.js';
 import { pack, questionsOf } from './questions.js';
 import { checkWith } from './verify-job.js';
 
@@ -141,6 +142,25 @@ describe('the native backend', () => {
     expect(verdicts()).toEqual(cold);
     expect(cold).toEqual(cases.map((c) => `${c.name} → ${nobleBackend.verify(transferSigHash(c.tx), c.tx.signature, c.tx.publicKey)}`));
     expect(cold.filter((v) => v.endsWith('true')).length).toBe(40);
+  });
+});
+
+describe('a key the backend fails to convert for reasons of its own', () => {
+  it('is left unanswered by the check, so the failure reaches whoever derives the sender, not as bad-txns-sig', async () => {
+    const overflow = new RangeError('Maximum call stack size exceeded');
+    const failing: SignatureBackend = {
+      verify: (d, s, p) => nobleBackend.verify(d, s, p),
+      decompress: () => {
+        throw overflow;
+      },
+    };
+    const tx = transfer(1);
+    const out = new Uint8Array(RESULT_SIZE);
+    checkWith(failing)(pack(questionsOf([tx], undefined)), out, true);
+    // Before: answered as a key that is not a point, which the mempool refused under bad-txns-sig.
+    expect(out[1]).toBe(KEY_UNANSWERED);
+    const prepared = await new SignatureVerifier(failing, undefined, undefined).prepare([tx]);
+    expect(() => transferSender(tx, prepared)).toThrow(overflow);
   });
 });
 

@@ -10,7 +10,7 @@ import { leadingWithin, newestWithin } from '../newest-within.js';
 import { ADDRESS_MAX_BYTES, pendingView, pendingWithin } from '../address-view.js';
 import type { ChainEntry } from '../../chain/entry.js';
 import { chargeAnswer, type ChargeRate } from '../rate-limit.js';
-import { HeavyGate } from '../heavy-gate.js';
+import { HeavyGate, clientGone } from '../heavy-gate.js';
 
 /**
  * Bounds on /api/blockchain/full, so one request cannot exhaust memory or the event loop: a count, and
@@ -25,7 +25,7 @@ const COMMA = Buffer.from(',');
 /**
  * `charge` counts a block render, a large answer by its size, or an address page numbered past
  * DEEP_PAGE_ROWS, against the client's heavy budget (see RATE_LIMITS). Block reads and renders take
- * turns at `gate`, shared node-wide.
+ * turns at `gate`, shared node-wide, and those of a client that has gone are dropped there.
  */
 export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: ChargeRate, gate = new HeavyGate()): void {
   const { chain, mempool, backend } = ctx;
@@ -37,8 +37,8 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: Charg
     if (!b) throw new HttpError(404, 'block data not found', 'not-found');
     return b;
   };
-  const countBlock = async (e: ChainEntry): Promise<number> => {
-    const raw = await gate.run(() => chain.getRawBlock(e));
+  const countBlock = async (e: ChainEntry, gone: AbortSignal): Promise<number> => {
+    const raw = await gate.run(() => chain.getRawBlock(e), gone);
     if (!raw) throw new HttpError(404, 'block data not found', 'not-found');
     return encodedTxCount(raw);
   };
@@ -69,13 +69,14 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: Charg
     p2p: ctx.network ? { peerId: ctx.network.peerId, addrs: ctx.network.addrs() } : null,
   }) satisfies ApiResponse<'GET /api/node/info'>);
 
-  app.get('/api/blocks', async (req) => {
+  app.get('/api/blocks', async (req, reply) => {
     const { page, limit } = parse(pagingQuery, req.query, 'query');
     const top = chain.height - (page - 1) * limit;
     const blocks: ApiResponse<'GET /api/blocks'>['blocks'] = [];
+    const gone = clientGone(reply);
     for (let h = top; h >= 0 && h > top - limit; h--) {
       const e = chain.getEntryByHeight(h)!;
-      blocks.push({ ...headerJson(e, confirmations(e)), txCount: await views.txCount(e) });
+      blocks.push({ ...headerJson(e, confirmations(e)), txCount: await views.txCount(e, gone) });
     }
     return { page, limit, total: chain.height + 1, blocks } satisfies ApiResponse<'GET /api/blocks'>;
   });
@@ -86,10 +87,16 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: Charg
     const e = id.length === 64 ? chain.getEntry(id.toLowerCase()) : chain.getEntryByHeight(Number(id));
     if (!e) throw new HttpError(404, `block ${id} not found`, 'not-found');
     let paid = 0;
-    const body = await views.detail(e, confirmations(e), next(e), async () => {
-      await charge(req, reply, 'heavy');
-      paid = 1;
-    });
+    const body = await views.detail(
+      e,
+      confirmations(e),
+      next(e),
+      async () => {
+        await charge(req, reply, 'heavy');
+        paid = 1;
+      },
+      clientGone(reply),
+    );
     // A render refused past here is not lost: the block stays rendered for the next request.
     await chargeAnswer(charge, req, reply, body.length, paid);
     gate.reserve(req, reply, body.length);
@@ -102,9 +109,10 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: Charg
   // at their most before any block is rendered, so a node too busy to send it refuses it for free.
   app.get('/api/blockchain/full', async (req, reply) => {
     gate.reserve(req, reply, FULL_CHAIN_MAX_BYTES + FULL_CHAIN_HEAD_BYTES);
+    const gone = clientGone(reply);
     const render = async (h: number): Promise<Buffer> => {
       const e = chain.getEntryByHeight(h)!;
-      return views.detail(e, confirmations(e), next(e));
+      return views.detail(e, confirmations(e), next(e), undefined, gone);
     };
     const { pieces, from } = await newestWithin(chain.height, render, { maxItems: FULL_CHAIN_MAX_BLOCKS, maxBytes: FULL_CHAIN_MAX_BYTES });
     const head = { length: chain.height + 1, truncated: from > 0, from, maxBlocks: FULL_CHAIN_MAX_BLOCKS, maxBytes: FULL_CHAIN_MAX_BYTES };
@@ -115,13 +123,13 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: Charg
     return reply.type('application/json').send(Buffer.concat(parts, bytes));
   });
 
-  app.get('/api/tx/:id', async (req) => {
+  app.get('/api/tx/:id', async (req, reply) => {
     const { id } = parse(txIdParam, req.params, 'id');
     const pending = mempool.get(id.toLowerCase());
     if (pending) return { ...txJson(pending.tx, backend), status: 'pending', confirmations: 0, blockHash: null, blockHeight: null } satisfies ApiResponse<'GET /api/tx/:id'>;
     const loc = await chain.getTxLocation(hexToHash(id));
     if (!loc) throw new HttpError(404, `transaction ${id} not found`, 'not-found');
-    const tx = await gate.run(() => chain.getTx(loc.entry, loc.index));
+    const tx = await gate.run(() => chain.getTx(loc.entry, loc.index), clientGone(reply));
     if (!tx) throw new HttpError(404, 'block data not found', 'not-found');
     const receipt = tx.kind === 'transfer' && tx.data.length > 0 ? await chain.contracts.receipt(txHash(tx)) : undefined;
     return {
@@ -147,7 +155,7 @@ export function chainRoutes(app: FastifyInstance, ctx: ApiContext, charge: Charg
     const shown = pendingWithin(view, limit, (p) =>
       JSON.stringify({ ...txJson(p.tx, backend), direction: directionOf(p.tx, me, backend), confirmations: 0 } satisfies AddressTx),
     );
-    const { items, next } = await gate.run(() => confirmedAddressTxs(chain, address, before ?? (page - 1) * limit, limit));
+    const { items, next } = await gate.run(() => confirmedAddressTxs(chain, address, before ?? (page - 1) * limit, limit), clientGone(reply));
     const history = leadingWithin(
       items,
       ({ tx, entry, internal }) =>

@@ -31,7 +31,7 @@ import type { EngineBudget, EngineReservation } from '../engine-budget.js';
 import { ENGINE_TIME_LIMIT_MS, deployAdmission, prepareOn } from '../deploy-admission.js';
 import type { ChargeRate } from '../rate-limit.js';
 import { StorageViews } from '../contract-storage.js';
-import { HeavyGate } from '../heavy-gate.js';
+import { HeavyGate, clientGone } from '../heavy-gate.js';
 
 const VIEWER = '0x0000000000000000000000000000000000000000';
 const MAX_U64 = 2n ** 64n - 1n;
@@ -190,7 +190,7 @@ export function contractRoutes(
     const q = parse(contractQuery, req.query, 'query');
     const d = chain.contracts.deployment(addressKey(addr));
     if (!d) throw new HttpError(404, `no contract at ${formatAddress(addr)}`, 'not-found');
-    const page = await storage.page(d.address, q.storageAfter, q.storage, () => charge(req, reply, 'heavy'));
+    const page = await storage.page(d.address, q.storageAfter, q.storage, () => charge(req, reply, 'heavy'), clientGone(reply));
     const [storageCount] = await storage.counts([d.address]);
     const account = await chain.getAccount(addr);
     const head = {

@@ -20,7 +20,7 @@ import type { ApiContext } from '../context.js';
 import { HttpError, parse } from '../http-error.js';
 import type { ChainEntry } from '../../chain/entry.js';
 import type { ChargeRate } from '../rate-limit.js';
-import { HeavyGate } from '../heavy-gate.js';
+import { HeavyGate, clientGone } from '../heavy-gate.js';
 import { ProofBlocks } from '../proof-blocks.js';
 
 function accountJson(a: CommittedAccount): ApiResponse<'GET /api/proof/account/:address'>['account'] {
@@ -38,7 +38,7 @@ function accountJson(a: CommittedAccount): ApiResponse<'GET /api/proof/account/:
 export function proofRoutes(app: FastifyInstance, ctx: ApiContext, charge: ChargeRate, gate = new HeavyGate()): void {
   const { chain } = ctx;
   // A whole block is read and decoded: it takes turns with the node's other heavy reads.
-  const blocks = new ProofBlocks((e) => gate.run(() => chain.getBlock(e)));
+  const blocks = new ProofBlocks((e, gone) => gate.run(() => chain.getBlock(e), gone));
 
   const entryFor = (block: string | undefined): ChainEntry => {
     const e = block === undefined ? chain.tip : block.length === 64 ? chain.getEntry(block.toLowerCase()) : chain.getEntryByHeight(Number(block));
@@ -47,7 +47,7 @@ export function proofRoutes(app: FastifyInstance, ctx: ApiContext, charge: Charg
   };
 
   const prove = async (req: FastifyRequest, reply: FastifyReply, e: ChainEntry, who: Uint8Array, key?: string) => {
-    const { header, coinbase, branch } = await blocks.at(e, () => charge(req, reply, 'heavy'));
+    const { header, coinbase, branch } = await blocks.at(e, () => charge(req, reply, 'heavy'), clientGone(reply));
     const nodes = new TreeWriter(chain.stateNodes);
     let account;
     let storage = null;

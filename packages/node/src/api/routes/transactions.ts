@@ -7,7 +7,7 @@ import { toTransfer } from '../signed-tx.js';
 import { txJson } from '../serialize.js';
 import { MEMPOOL_PAGE_MAX_BYTES, entriesWithin, type SortedMempool } from '../mempool-view.js';
 import { chargeAnswer, type ChargeRate } from '../rate-limit.js';
-import { HeavyGate } from '../heavy-gate.js';
+import { HeavyGate, clientGone } from '../heavy-gate.js';
 
 /** The answer's fields beside its transactions. */
 const MEMPOOL_HEAD_BYTES = 256;
@@ -43,9 +43,11 @@ export function transactionRoutes(
     const { rows, bytes } = entriesWithin(asked, MEMPOOL_PAGE_MAX_BYTES);
     await chargeAnswer(charge, req, reply, bytes + MEMPOOL_HEAD_BYTES, 0);
     gate.reserve(req, reply, bytes + MEMPOOL_HEAD_BYTES);
-    const pieces = await gate.run(() => rows.map((e) =>
+    const pieces = await gate.run(
+      () => rows.map((e) =>
         JSON.stringify({ ...txJson(e.tx, ctx.backend), feeRate: e.feeRate, time: e.time } satisfies ApiResponse<'GET /api/mempool'>['transactions'][number]),
       ),
+      clientGone(reply),
     );
     const head = {
       size: entries.length,

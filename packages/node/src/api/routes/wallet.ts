@@ -4,7 +4,7 @@ import type { ApiContext } from '../context.js';
 import { parse } from '../http-error.js';
 import { DEEP_PAGE_ROWS, confirmedAddressTxs, directionOf, internalReceived, type Direction } from '../address-txs.js';
 import type { ChargeRate } from '../rate-limit.js';
-import { HeavyGate } from '../heavy-gate.js';
+import { HeavyGate, clientGone } from '../heavy-gate.js';
 import type { MempoolEntry } from '../../mempool/entry.js';
 
 /**
@@ -39,7 +39,7 @@ export function walletRoutes(app: FastifyInstance, ctx: ApiContext, charge: Char
       entries.push({ id: p.id, status: 'pending' as const, ...describe(p.tx), amount: p.tx.amount.toString(), blockHeight: null, blockHash: null, confirmations: 0, time: p.time });
     }
     const want = limit - entries.length;
-    const confirmed = await gate.run(() => confirmedAddressTxs(chain, address, before ?? Math.max(0, offset - pendingCount), want));
+    const confirmed = await gate.run(() => confirmedAddressTxs(chain, address, before ?? Math.max(0, offset - pendingCount), want), clientGone(reply));
     for (const { tx, entry, internal } of confirmed.items) {
       const received = internalReceived(internal, me);
       entries.push({
