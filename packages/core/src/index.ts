@@ -37,3 +37,4 @@ export type * from './api-types.js';
 export * from './api/index.js';
 export * from './contract-examples/index.js';
 export * from './policy/fees.js';
+export * from './policy/relay-fee.js';

@@ -1,4 +1,4 @@
-import { CONTRACT_EXAMPLES } from '@hackcoin/core';
+import { CONTRACT_EXAMPLES, NETWORKS, minContractGasPrice } from '@hackcoin/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -228,6 +228,18 @@ describe('hackcoin wallet CLI end to end', { timeout: 180_000 }, () => {
     expect(failedCall.code).toBe(1);
     expect(failedCall.stderr).toMatch(/reverted: "allowance exceeded"/);
     expect((await cli(['wallet', 'contract', 'execute', token, 'transfer', '--wallet', 'alice', '--fee', '5000'])).code).toBe(2);
+
+    // A declared gas limit counts as block space: a typed price below the node's minimum for it is refused before
+    // signing, and the preset is raised to that minimum, which the node takes.
+    const big = ['wallet', 'contract', 'execute', token, 'transfer', '--args', JSON.stringify([bob, 1]), '--wallet', 'alice', '--gas-limit', '50000000'];
+    const floor = minContractGasPrice({ params: NETWORKS.regtest, action: { type: 'call', contract: token, fn: 'transfer', args: [bob, 1] }, gasLimit: 50_000_000 }, 1n);
+    const low = await cli([...big, '--gas-price', String(floor - 1n)]);
+    expect(low.code).toBe(2);
+    expect(low.stderr).toContain(`--gas-price ${floor - 1n} is below ${floor}, the least the node relays this transaction at with gas limit 50000000`);
+    const raised = await ok([...big, '--max-fee', '20']);
+    expect(raised).toMatchObject({ status: 'pending', gasLimit: 50_000_000 });
+    expect(BigInt(raised.gasPrice)).toBeGreaterThanOrEqual(floor);
+    await mine(1, bob);
   });
 
   it('never lets the mnemonic or a private key reach the node, its logs or its API', async () => {

@@ -61,8 +61,10 @@ describe('fee policy', () => {
 
   it('round-trips through the JSON the node serves, and refuses a malformed answer', () => {
     const est = estimateFees({ ...base, byteRates: [3], gasPrices: [4] });
-    const json = feeEstimateJson(est, 1n, { blocks: 1, samples: 1, contractSamples: 1, mempoolTxs: 0, mempoolBytes: 0 });
-    expect(parseFeeEstimate(JSON.parse(JSON.stringify(json)))).toEqual(est);
+    const json = feeEstimateJson(est, 7n, { blocks: 1, samples: 1, contractSamples: 1, mempoolTxs: 0, mempoolBytes: 0 });
+    expect(parseFeeEstimate(JSON.parse(JSON.stringify(json)))).toEqual({ ...est, minFeeRate: 7n });
     expect(() => parseFeeEstimate({ ...json, normal: '-1' })).toThrow(/normal/);
+    // Wallets price contract transactions up to the relay floor: an answer without it prices nothing.
+    expect(() => parseFeeEstimate({ ...json, minFeeRate: undefined })).toThrow(/minFeeRate/);
   });
 });

@@ -44,9 +44,15 @@ export interface FeeInput {
   /** Transfer bytes and count one block can take. */
   blockBytes: number;
   blockTxs: number;
-  /** Relay floor, base units per byte. */
+  /** Relay floor, base units per byte (of vsize: see policy/relay-fee.ts). */
   minFeeRate: bigint;
-  /** Lowest gas price worth quoting (what pays the relay floor for a typical payload). */
+  /**
+   * Lowest gas price worth quoting: what pays the relay floor for a contract transaction whose
+   * declared gas does not outweigh its bytes (gasLimit ≤ size × maxBlockGas / maxBlockSize, ~25,000
+   * gas for a short call), wallet/contract.ts's gasPriceForFeeRate. The presets stay prices per gas
+   * used, as a market figure; one declaring more gas needs more, which only its own gas limit can
+   * say: wallets raise the price to minContractGasPrice of `minFeeRate` for what they send.
+   */
   minGasPrice: bigint;
 }
 
@@ -134,12 +140,19 @@ function units(v: unknown, what: string): bigint {
   return BigInt(v);
 }
 
+/** A node's fee estimate as a wallet reads it: the presets, and the relay floor its contract transactions are priced up to. */
+export interface ParsedFeeEstimate extends FeePolicyEstimate {
+  /** Base units per byte of vsize (policy/relay-fee.ts): the input of wallet/contract.ts's minContractGasPrice. */
+  minFeeRate: bigint;
+}
+
 /** Reads a node's fee estimate; throws on a malformed answer rather than pricing a send on it. */
-export function parseFeeEstimate(json: unknown): FeePolicyEstimate {
+export function parseFeeEstimate(json: unknown): ParsedFeeEstimate {
   const j = (json ?? {}) as Partial<FeeEstimateJson>;
   const g = (j.gasPrice ?? {}) as Partial<FeeEstimateJson['gasPrice']>;
   return {
     perByte: { slow: units(j.slow, 'slow'), normal: units(j.normal, 'normal'), fast: units(j.fast, 'fast') },
     gasPrice: { slow: units(g.slow, 'gasPrice.slow'), normal: units(g.normal, 'gasPrice.normal'), fast: units(g.fast, 'gasPrice.fast') },
+    minFeeRate: units(j.minFeeRate, 'minFeeRate'),
   };
 }

@@ -3,7 +3,9 @@ import { contractAddress, contractPayload, intrinsicGas } from '../consensus/con
 import { NETWORKS } from '../consensus/params.js';
 import { ZERO_ADDRESS, formatAddress, parseAddress } from '../primitives/address.js';
 import { decodeTx, encodeTx, txSender, verifyTransferSignature } from '../primitives/transaction.js';
-import { answerMismatch, buildContractTransfer, buildSignedContractTransfer, contractFee, encodeContractPayload, gasPriceForFeeRate } from './contract.js';
+import { CONTRACT_EXAMPLES } from '../contract-examples/index.js';
+import { minRelayFee } from '../policy/relay-fee.js';
+import { answerMismatch, buildContractTransfer, buildSignedContractTransfer, contractFee, encodeContractPayload, gasPriceForFeeRate, minContractGasPrice, type ContractAction } from './contract.js';
 import { WalletError } from './errors.js';
 import { NonceTracker } from './nonce.js';
 import { Wallet } from './wallet.js';
@@ -81,6 +83,42 @@ describe('contract transaction builder', () => {
     const size = encodeTx({ ...tx, publicKey: new Uint8Array(33), signature: new Uint8Array(64) }).length;
     // Even at the intrinsic minimum the fee covers the rate.
     expect(BigInt(params.contractTxBaseGas + tx.data.length * params.contractDataGasPerByte) * gasPriceForFeeRate(40n, params)).toBeGreaterThanOrEqual(40n * BigInt(size));
+  });
+});
+
+describe('minContractGasPrice', () => {
+  /** Whether the transaction built at `gasPrice` is sure to pay the relay minimum, as the mempool judges it. */
+  const meets = (action: ContractAction, gasLimit: number, gasPrice: bigint, rate: bigint): boolean => {
+    const tx = buildContractTransfer({ params, action, gasLimit, gasPrice, nonce: 0n });
+    const size = encodeTx({ ...tx, publicKey: new Uint8Array(33), signature: new Uint8Array(64) }).length;
+    const intrinsic = intrinsicGas(tx, params, action.type === 'deploy' ? { type: 'deploy', code: action.code } : { type: 'call' });
+    return BigInt(intrinsic) * gasPrice >= minRelayFee(rate, size, gasLimit, params);
+  };
+  const call: ContractAction = { type: 'call', contract: CONTRACT, fn: 'transfer', args: ['0x' + '22'.repeat(20), 5] };
+  const deploy: ContractAction = { type: 'deploy', code: CONTRACT_EXAMPLES.token, init: ['Token', 'TOK', 0, 1_000_000] };
+
+  it('is the least price whose own transaction meets the minimum, across the digits the price adds to the payload', () => {
+    for (const [action, gasLimit] of [[call, 50_000_000], [call, 2_000_000], [deploy, 50_000_000], [call, 30_000]] as const) {
+      for (let rate = 0n; rate <= 60n; rate += 3n) {
+        const price = minContractGasPrice({ params, action, gasLimit }, rate);
+        expect(meets(action, gasLimit, price, rate), `${gasLimit} at ${rate}/byte`).toBe(true);
+        // Within one count of digits the shape is fixed, so the price below and the top of every shorter count are all that can meet it.
+        const lower = [price - 1n, ...[9n, 99n, 999n].filter((p) => p < price - 1n)].filter((p) => p >= 0n);
+        for (const p of lower) expect(meets(action, gasLimit, p, rate), `${gasLimit} at ${rate}/byte, price ${p}`).toBe(false);
+      }
+    }
+  });
+
+  it('grows with the declared gas, not the gas used: a 50M-gas call pays ~23 per gas at 1 unit a byte, a tight one 1', () => {
+    expect(minContractGasPrice({ params, action: call, gasLimit: 30_000 }, 1n)).toBe(1n);
+    expect(minContractGasPrice({ params, action: call, gasLimit: 50_000_000 }, 1n)).toBe(23n);
+    expect(minContractGasPrice({ params, action: call, gasLimit: 50_000_000 }, 0n)).toBe(0n);
+    // A deploy's source makes its intrinsic gas large (600 a character): its declared gas costs little more.
+    expect(minContractGasPrice({ params, action: deploy, gasLimit: 5_000_000 }, 1n)).toBe(1n);
+  });
+
+  it('refuses a minimum no payload can pay (a node names its own rate) rather than search forever', () => {
+    expect(() => minContractGasPrice({ params, action: call, gasLimit: 50_000_000 }, 10n ** 30n)).toThrow(WalletError);
   });
 });
 

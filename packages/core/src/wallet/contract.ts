@@ -1,4 +1,4 @@
-import { contractPayload, type ContractPayload } from '../consensus/contracts.js';
+import { contractPayload, intrinsicGas, type ContractPayload } from '../consensus/contracts.js';
 import { RuleError } from '../consensus/errors.js';
 import type { ConsensusParams } from '../consensus/params.js';
 import { checkTransferSanity } from '../consensus/tx-rules.js';
@@ -6,7 +6,8 @@ import { PUBKEY_SIZE, SIGNATURE_SIZE } from '../crypto/keys.js';
 import { utf8ToBytes } from '../encoding/bytes.js';
 import { ZERO_ADDRESS } from '../primitives/address.js';
 import { signTransfer, type TransferTx, type UnsignedTransfer } from '../primitives/transaction.js';
-import { buildTransfer } from './builder.js';
+import { minGasPriceForShape } from '../policy/relay-fee.js';
+import { buildTransfer, signedTransferSize } from './builder.js';
 import { WalletError } from './errors.js';
 import { NonceTracker } from './nonce.js';
 
@@ -56,12 +57,37 @@ export function contractFee(gasLimit: number, gasPrice: bigint): bigint {
  * A gas price from a per-byte fee rate (GET /api/fees/estimate): the rate
  * divided by the intrinsic gas per data byte, rounded up, at least 1. Since
  * every payload byte costs that much gas and the base gas outweighs the rest
- * of the encoding, gasLimit × gasPrice then pays at least `rate` per byte.
+ * of the encoding, intrinsic gas × gas price then pays at least `rate` per
+ * byte of the transaction's size. That is the relay minimum only while the
+ * declared gas does not outweigh the bytes (gasLimit ≤ size × maxBlockGas /
+ * maxBlockSize): to price a transaction, use minContractGasPrice.
  */
 export function gasPriceForFeeRate(rate: bigint, params: ConsensusParams): bigint {
   const perByte = BigInt(Math.max(1, params.contractDataGasPerByte));
   const price = (rate + perByte - 1n) / perByte;
   return price > 0n ? price : 1n;
+}
+
+/** The largest gas price a payload may carry (20 decimal digits, docs/consensus.md). */
+const MAX_GAS_PRICE = 10n ** 20n - 1n;
+
+/**
+ * The lowest gas price at which a node relaying at `minFeeRate` per byte of vsize takes this
+ * contract transaction (policy/relay-fee.ts): 0 when it asks nothing. The price is written in the
+ * payload, so the size and intrinsic gas it is judged on change with its number of digits; for each
+ * count of digits, from one, they are fixed, and the first count whose own answer is within its
+ * range gives the least price that meets the minimum, not one that misses it by the extra digit.
+ */
+export function minContractGasPrice(req: Omit<ContractTxRequest, 'gasPrice' | 'nonce'>, minFeeRate: bigint): bigint {
+  for (let low = 0n, high = 9n; ; low = high + 1n, high = high * 10n + 9n) {
+    const payload = payloadOf({ ...req, gasPrice: low, nonce: 0n });
+    const data = encodeContractPayload(payload);
+    const shape = { size: signedTransferSize(data.length), gasLimit: req.gasLimit, intrinsicGas: intrinsicGas({ data }, req.params, payload) };
+    const price = minGasPriceForShape(minFeeRate, shape, req.params);
+    if (price <= high) return price > low ? price : low;
+    // A node's minFeeRate is its own say: one no payload can pay must end the search, not grow it forever.
+    if (high >= MAX_GAS_PRICE) throw new WalletError(`no gas price pays a relay minimum of ${minFeeRate} base units per byte at gas limit ${req.gasLimit}`);
+  }
 }
 
 function payloadOf(req: ContractTxRequest): ContractPayload {

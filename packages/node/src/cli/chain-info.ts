@@ -17,7 +17,7 @@ import {
   type BalanceSummary,
   type ConsensusParams,
   parseFeeEstimate,
-  type FeePolicyEstimate,
+  type ParsedFeeEstimate,
   type PendingTxInfo,
 } from '@hackcoin/core';
 import type { NodeClient } from './client.js';
@@ -179,8 +179,8 @@ function writePins(dataDir: string, pins: Record<string, string>): void {
   writePrivateFile(join(dataDir, PINS_FILE), `${JSON.stringify(pins, null, 2)}\n`);
 }
 
-/** The node's answer under core's fee policy: per-byte rates for transfers, gas prices for contract transactions. */
-export async function feeEstimate(client: NodeClient): Promise<FeePolicyEstimate> {
+/** The node's answer under core's fee policy: per-byte rates for transfers, gas prices for contract transactions, and the relay floor those are raised to. */
+export async function feeEstimate(client: NodeClient): Promise<ParsedFeeEstimate> {
   try {
     return parseFeeEstimate(await client.call('GET /api/fees/estimate', {}));
   } catch (e) {

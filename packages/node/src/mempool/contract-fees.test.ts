@@ -1,5 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { COIN, encodeTx, hashToHex, intrinsicGas, txHash, type TransferTx } from '@hackcoin/core';
+import {
+  COIN,
+  buildSignedContractTransfer,
+  encodeTx,
+  hashToHex,
+  intrinsicGas,
+  minContractGasPrice,
+  minRelayFee,
+  RuleError,
+  txHash,
+  type ContractAction,
+  type TransferTx,
+} from '@hackcoin/core';
 import { OpenFixtures, W, type ChainFixture, type FixtureOptions } from '../test-support/chain-fixture.js';
 
 const fixtures = new OpenFixtures();
@@ -15,6 +27,46 @@ async function funded(opts: FixtureOptions = {}): Promise<ChainFixture> {
 /** A call (to bob, where no contract lives: it fails at once and pays its intrinsic gas). */
 const id = (tx: TransferTx): string => hashToHex(txHash(tx));
 
+
+describe('the relay minimum is over the vsize: declared gas counts as the block space it holds', () => {
+  /** What callToNoContract sends, as a wallet describes it. */
+  const bare: ContractAction = { type: 'call', contract: W.bob.address, fn: 'f', args: [] };
+
+  it('refuses a 50M-gas call at gas price 1, saying why, and takes it at the price core gives wallets, not one unit lower', async () => {
+    const fx = await funded();
+    const err = await fx.mempool.add(fx.callToNoContract(W.alice, 0n, 50_000_000, 1n)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RuleError);
+    expect((err as RuleError).code).toBe('min-fee-not-met');
+    // 50M gas stands for 500,000 of a block's 2M bytes; the sure fee is ~21,600 units.
+    expect((err as RuleError).detail).toMatch(/below 0\.005 HCK \(1 base units\/byte over 500000 bytes: its declared gas limit of 50000000 counts as the block space it holds.*a gas price of about 24 meets it at this gas limit, or declare less gas$/);
+    const price = minContractGasPrice({ params: fx.params, action: bare, gasLimit: 50_000_000 }, 1n);
+    expect(price).toBe(24n);
+    const built = (gasPrice: bigint, nonce: bigint) => buildSignedContractTransfer({ params: fx.params, action: bare, gasLimit: 50_000_000, gasPrice, nonce }, W.alice.privateKey);
+    // The wallet's builder writes exactly what the fixture signs.
+    expect(encodeTx(built(price, 0n))).toEqual(encodeTx(fx.callToNoContract(W.alice, 0n, 50_000_000, price)));
+    expect(await fx.refusal(built(price - 1n, 0n))).toBe('min-fee-not-met');
+    expect(await fx.refusal(built(price, 0n))).toBeNull();
+  });
+
+  it('still takes an honest call whose gas limit is tight at gas price 1', async () => {
+    const fx = await funded();
+    const tx = fx.callToNoContract(W.alice, 0n, 30_000, 1n);
+    expect(minRelayFee(1n, encodeTx(tx).length, 30_000, fx.params)).toBe(300n);
+    expect(await fx.refusal(tx)).toBeNull();
+  });
+
+  it("a replacement's bump is at least its own minimum over its vsize, not over its size", async () => {
+    const fx = await funded();
+    await fx.mempool.add(fx.tx(W.carol, W.dave, 1n, { fee: 100_000n }));
+    const call = (gasPrice: bigint) => fx.callToNoContract(W.carol, 0n, 50_000_000, gasPrice);
+    const intrinsic = BigInt(intrinsicGas(call(1n), fx.params, { type: 'call' }));
+    // Meets its own minimum (500,000) and the old bump over its size (100,000 + 10,000), not 100,000 + 500,000.
+    expect(intrinsic * 24n).toBeGreaterThan(500_000n);
+    expect(intrinsic * 24n).toBeLessThan(600_000n);
+    expect(await fx.refusal(call(24n))).toBe('txn-replace-fee-too-low');
+    expect(await fx.refusal(call((600_000n + intrinsic - 1n) / intrinsic))).toBeNull();
+  });
+});
 
 describe('contract transactions are ranked by the fee they are sure to pay', () => {
   it('entry fee is intrinsic gas × gas price, and a call declaring 50M gas ranks below a transfer paying more per byte', async () => {

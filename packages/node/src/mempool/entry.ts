@@ -7,6 +7,7 @@ import {
   txHash,
   txId,
   txSender,
+  txVsize,
   type ConsensusParams,
   type SignatureBackend,
   type TransferTx,
@@ -26,14 +27,12 @@ export interface MempoolEntry {
    * it let a call declaring 50M gas, and paying for a few thousand, outbid every honest transaction.
    */
   fee: bigint;
-  /**
-   * Fee per byte for selection, eviction and the rolling floor, over the larger of the size and
-   * the block bytes its declared gas stands for (gasLimit × maxBlockSize / maxBlockGas), as Core
-   * weighs sigops into a virtual size: four calls declaring 50M gas each fill a block's gas, so
-   * they compete for it as if they filled its bytes. Policy, never consensus, so a float is fine.
-   */
+  /** Fee per byte of vsize: what selection, eviction and the rolling floor rank by. */
   feeRate: number;
-  /** The size `feeRate` is over; a package's rate is its fees over the sum of these. */
+  /**
+   * Core's txVsize: the larger of the size and the block bytes its declared gas stands for, which the
+   * relay minimum and `feeRate` are over; a package's rate is its fees over the sum of these.
+   */
   vsize: number;
   /** A contract transaction's declared gas limit, as the block's gas budget counts it (0 for a plain transfer). */
   gasLimit: number;
@@ -53,7 +52,7 @@ export function makeMempoolEntry(tx: TransferTx, backend: SignatureBackend, para
     fee = BigInt(intrinsicGas(tx, params, payload)) * payload.gasPrice;
     gasLimit = payload.gasLimit;
   }
-  const vsize = Math.max(size, (gasLimit * params.maxBlockSize) / params.maxBlockGas);
+  const vsize = txVsize(size, gasLimit, params);
   return {
     tx,
     hash: txHash(tx),

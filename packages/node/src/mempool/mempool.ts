@@ -11,7 +11,10 @@ import {
   formatHck,
   txSize,
   hashToHex,
+  intrinsicGas,
   isContractTx,
+  minGasPriceForShape,
+  minRelayFee,
   txHash,
   txSender,
   type Account,
@@ -355,12 +358,14 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
 
   /**
    * The fee rules, on what the transaction is sure to pay (entry.fee), as eviction and selection
-   * rank it. Returns the minimum fee for its size, which a replacement's bump is at least.
+   * rank it. Returns the relay minimum, which a replacement's bump is at least: core's minRelayFee,
+   * over the vsize, as wallets price it. Over the size alone, a call declaring 50M gas at gas price
+   * 1 was relayed for ~21,600 units, and four such filled a block's gas, run by every mining node.
    */
   private checkFees(entry: MempoolEntry, returning: boolean): bigint {
-    const { minFeeRate } = this.o;
-    const minFee = minFeeRate * BigInt(entry.size);
-    if (entry.fee < minFee) reject('min-fee-not-met', `fee ${formatHck(entry.fee)} HCK below ${formatHck(minFee)} HCK (${minFeeRate} base units/byte)`, 0);
+    const { minFeeRate, params } = this.o;
+    const minFee = minRelayFee(minFeeRate, entry.size, entry.gasLimit, params);
+    if (entry.fee < minFee) reject('min-fee-not-met', minFeeDetail(entry, minFee, minFeeRate, params), 0);
     const floor = returning ? 0 : this.rollingFee.current(this.now(), this.fullness());
     if (entry.feeRate < floor) {
       reject('mempool-min-fee-not-met', `fee rate ${entry.feeRate.toFixed(2)} below the ${floor.toFixed(2)} units/byte a recently full mempool asks`, 0);
@@ -368,7 +373,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
     return minFee;
   }
 
-  /** A replacement pays the one it replaces plus a tenth of that, at least the minimum fee for its size. */
+  /** A replacement pays the one it replaces plus a tenth of that, at least its own relay minimum (over its vsize). */
   private checkBump(entry: MempoolEntry, existing: MempoolEntry, minFee: bigint): void {
     const needed = existing.fee + bumpOver(existing, minFee);
     if (entry.fee < needed) reject('txn-replace-fee-too-low', `needs a fee of at least ${formatHck(needed)} HCK${sureFeeNote(entry)}`, 0);
@@ -757,9 +762,30 @@ export class Mempool extends TypedEmitter<MempoolEvents> {
   }
 }
 
-/** What a replacement pays above the fees it removes: a tenth of the replaced fee, at least the minimum fee for its own size. */
+/**
+ * What a replacement pays above the fees it removes: a tenth of the replaced fee, at least its own
+ * relay minimum, over its vsize as a newcomer's: a replacement declaring 50M gas takes a quarter of
+ * a block's gas whatever it replaces.
+ */
 function bumpOver(existing: MempoolEntry, minFee: bigint): bigint {
   return existing.fee / 10n > minFee ? existing.fee / 10n : minFee;
+}
+
+/**
+ * Why a transaction is below the relay minimum, in terms its sender can act on: for a contract
+ * transaction, that its declared gas counts as block space and the gas price that would meet it.
+ * "About": the price is written in the payload, and a longer one changes the size a little.
+ */
+function minFeeDetail(entry: MempoolEntry, minFee: bigint, minFeeRate: bigint, params: ConsensusParams): string {
+  const below = `fee ${formatHck(entry.fee)} HCK${sureFeeNote(entry)} below ${formatHck(minFee)} HCK (${minFeeRate} base units/byte`;
+  if (!isContractTx(entry.tx)) return `${below})`;
+  const shape = { size: entry.size, gasLimit: entry.gasLimit, intrinsicGas: intrinsicGas(entry.tx, params, contractPayload(entry.tx, params)) };
+  const price = minGasPriceForShape(minFeeRate, shape, params);
+  if (entry.vsize <= entry.size) return `${below}); a gas price of about ${price} meets it`;
+  return (
+    `${below} over ${Math.ceil(entry.vsize)} bytes: its declared gas limit of ${entry.gasLimit} counts as the block space it holds, ` +
+    `${params.maxBlockSize} bytes per ${params.maxBlockGas} gas); a gas price of about ${price} meets it at this gas limit, or declare less gas`
+  );
 }
 
 /** For a contract transaction, says which of its fees the replacement rules count. */

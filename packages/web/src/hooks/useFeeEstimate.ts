@@ -1,4 +1,4 @@
-import { parseFeeEstimate, type FeeEstimateJson, type FeePolicyEstimate } from '@hackcoin/core';
+import { parseFeeEstimate, type FeeEstimateJson, type ParsedFeeEstimate } from '@hackcoin/core';
 import { useApi } from './useApi';
 
 /**
@@ -6,9 +6,9 @@ import { useApi } from './useApi';
  * with blocks and the mempool. Undefined until the node has answered: the
  * wallet never prices a send on a guess of its own.
  */
-export function useFeeEstimate(): { estimate: FeePolicyEstimate | undefined; basis: FeeEstimateJson['basis'] | undefined; error: unknown } {
+export function useFeeEstimate(): { estimate: ParsedFeeEstimate | undefined; basis: FeeEstimateJson['basis'] | undefined; error: unknown } {
   const res = useApi<FeeEstimateJson>('/api/fees/estimate', { refreshOn: ['blocks', 'mempool'], throttleMs: 2000 });
-  let estimate: FeePolicyEstimate | undefined;
+  let estimate: ParsedFeeEstimate | undefined;
   let error = res.error;
   try {
     estimate = res.data ? parseFeeEstimate(res.data) : undefined;

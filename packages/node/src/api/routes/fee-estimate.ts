@@ -80,6 +80,9 @@ export function feeEstimateRoutes(app: FastifyInstance, ctx: ApiContext, sorted:
       blockBytes: params.maxBlockSize - TEMPLATE_RESERVED_BYTES,
       blockTxs: params.maxBlockTxs - 1,
       minFeeRate,
+      // The floor of a contract transaction whose declared gas does not outweigh its bytes: the
+      // presets are per gas used, blind to gas limits, and wallets raise the price they sign with to
+      // what `minFeeRate` asks of their own gas limit (core's minContractGasPrice).
       minGasPrice: gasPriceForFeeRate(minFeeRate, params),
     });
     const json = feeEstimateJson(est, minFeeRate, {

@@ -4,10 +4,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bytesToHex, formatAddress, sha256 } from '@hackcoin/core';
-import { EXIT } from '../errors.js';
+import { NETWORKS, bytesToHex, formatAddress, sha256, type ContractAction } from '@hackcoin/core';
+import { CliError, EXIT } from '../errors.js';
 import { runCli } from '../run.js';
-import { describeAction } from './contract.js';
+import { describeAction, pickGasPrice } from './contract.js';
 
 const CONTRACT = formatAddress(new Uint8Array(20).fill(7));
 const TXID = 'ab'.repeat(32);
@@ -120,5 +120,34 @@ describe('the confirmation before a contract transaction is signed', () => {
   it('cuts a long argument list and says how long it was', () => {
     const text = describeAction({ type: 'call', contract: CONTRACT, fn: 'f', args: ['x'.repeat(1_000)] });
     expect(text).toBe(`f(${JSON.stringify(['x'.repeat(1_000)]).slice(0, 240)}… (1004 characters)) on contract ${CONTRACT}`);
+  });
+});
+
+describe('the gas price a contract transaction is signed with', () => {
+  const action: ContractAction = { type: 'call', contract: CONTRACT, fn: 'transfer', args: [formatAddress(new Uint8Array(20).fill(9)), 5] };
+  const pick = (gasLimit: number, preset: bigint, typed?: bigint) => pickGasPrice({ params: NETWORKS.regtest, action, gasLimit, value: 0n, minFeeRate: 1n, preset, typed });
+
+  it("raises the node's preset to its relay minimum at the gas limit declared, and keeps a higher one", () => {
+    // 50M gas holds a quarter of a block: 500,000 units at 1 a byte, over ~21,800 intrinsic gas.
+    expect(pick(50_000_000, 1n)).toEqual({ gasPrice: 23n, raised: true });
+    expect(pick(50_000_000, 30n)).toEqual({ gasPrice: 30n, raised: false });
+    expect(pick(60_000, 1n)).toEqual({ gasPrice: 1n, raised: false });
+  });
+
+  it('refuses a typed --gas-price below that minimum, naming the price that passes, rather than sign what the node refuses', () => {
+    expect(pick(50_000_000, 1n, 23n)).toEqual({ gasPrice: 23n, raised: false });
+    expect(pick(60_000, 1n, 1n)).toEqual({ gasPrice: 1n, raised: false });
+    let err: unknown;
+    try {
+      pick(50_000_000, 1n, 22n);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(CliError);
+    expect((err as CliError).exitCode).toBe(EXIT.usage);
+    expect((err as CliError).message).toBe(
+      '--gas-price 22 is below 23, the least the node relays this transaction at with gas limit 50000000: it asks 1 base units per byte of the block space ' +
+        'a transaction holds, and a declared gas limit holds a byte per 100 gas; give --gas-price 23 or more, or a lower --gas-limit',
+    );
   });
 });

@@ -6,7 +6,9 @@ import {
   contractFee,
   formatAddress,
   formatHck,
+  minContractGasPrice,
   parseAddress,
+  type ConsensusParams,
   type ContractAction,
   sha256,
   type GasEstimate,
@@ -67,6 +69,43 @@ export function describeAction(action: ContractAction): string {
   return `code of ${bytes.length} bytes, sha256 ${bytesToHex(sha256(bytes))}${init}`;
 }
 
+/** How the price to sign with was chosen, for the confirmation and the result. */
+export interface PickedGasPrice {
+  gasPrice: bigint;
+  /** The node's preset was below its relay minimum at this gas limit and was raised to it. */
+  raised: boolean;
+}
+
+/**
+ * The gas price to sign with at `gasLimit`: --gas-price, else the node's preset, which is a price per
+ * gas used and blind to the gas declared. The node relays a contract transaction only if its intrinsic
+ * gas × gas price pays its minimum fee rate over the vsize, where the declared gas counts as block
+ * space (core's minContractGasPrice): a preset below that is raised to it, and a typed price below it
+ * is refused here rather than signed for a node to refuse.
+ */
+export function pickGasPrice(p: {
+  params: ConsensusParams;
+  action: ContractAction;
+  gasLimit: number;
+  value: bigint;
+  minFeeRate: bigint;
+  preset: bigint;
+  typed: bigint | undefined;
+}): PickedGasPrice {
+  const floor = minContractGasPrice({ params: p.params, action: p.action, gasLimit: p.gasLimit, value: p.value }, p.minFeeRate);
+  const wanted = p.typed ?? p.preset;
+  if (wanted >= floor) return { gasPrice: wanted, raised: false };
+  if (p.typed === undefined) return { gasPrice: floor, raised: true };
+  const perByte = p.params.maxBlockGas / p.params.maxBlockSize;
+  throw usageError(
+    `--gas-price ${p.typed} is below ${floor}, the least the node relays this transaction at with gas limit ${p.gasLimit}: it asks ${p.minFeeRate} base units ` +
+      `per byte of the block space a transaction holds, and a declared gas limit holds a byte per ${perByte} gas; give --gas-price ${floor} or more, or a lower --gas-limit`,
+  );
+}
+
+/** Said beside a preset price raised to the relay minimum, so a user who sees it grow knows why. */
+const RAISED = " (the node's minimum at this gas limit, which counts as block space)";
+
 const failure = (r: { status: string; revertReason?: string }) => `${r.status}${r.revertReason ? `: ${nodeText(r.revertReason)}` : ''}`;
 
 /** The sender: --from, or the first address that can pay `cost` (the richest one when none can; checked again once the fee is known). */
@@ -93,15 +132,18 @@ async function sendContractTx(ctx: CommandContext, action: ContractAction, what:
   const addrs = opts.flags.from === undefined ? ownAddresses(file) : [ownAddress(file, opts.flags.from, opts.walletName, 'from')];
   if (addrs.length === 0) throw usageError(`wallet "${opts.walletName}" has no addresses`);
 
-  // Gas price: --gas-price, else the node's gas-price estimate for the --fee preset (default normal).
-  const gasPrice = gasPriceFlag !== undefined ? BigInt(gasPriceFlag) : (await feeEstimate(node)).gasPrice[choice];
-  const sender = await pickSender(ctx, addrs, value + (gasLimitFlag === undefined ? 0n : contractFee(gasLimitFlag, gasPrice)), params.chainId);
+  // Gas price: --gas-price, else the node's gas-price estimate for the --fee preset (default normal), at
+  // least the node's relay minimum at the gas limit (pickGasPrice), which its fee estimate's minFeeRate sets.
+  const fees = await feeEstimate(node);
+  const typed = gasPriceFlag === undefined ? undefined : BigInt(gasPriceFlag);
+  const price = (gasLimit: number) => pickGasPrice({ params, action, gasLimit, value, minFeeRate: fees.minFeeRate, preset: fees.gasPrice[choice], typed });
+  const sender = await pickSender(ctx, addrs, value + (gasLimitFlag === undefined ? 0n : contractFee(gasLimitFlag, price(gasLimitFlag).gasPrice)), params.chainId);
 
   // Gas limit: --gas-limit, else the node's estimate (gas used plus a 20 % + 1,000 margin) for this sender, value and payload.
   let gasLimit = gasLimitFlag;
   let estimated: GasEstimate | undefined;
   if (gasLimit === undefined) {
-    const common = { from: sender.address, value: value.toString(), gasPrice: gasPrice.toString() };
+    const common = { from: sender.address, value: value.toString(), gasPrice: (typed ?? fees.gasPrice[choice]).toString() };
     estimated = await node.call('POST /api/contracts/estimate-gas', {}, {
       body:
         action.type === 'deploy'
@@ -113,6 +155,7 @@ async function sendContractTx(ctx: CommandContext, action: ContractAction, what:
     }
     gasLimit = estimated.suggestedGasLimit;
   }
+  const { gasPrice, raised } = price(gasLimit);
   const maxFee = contractFee(gasLimit, gasPrice);
   checkMaxFee(opts, maxFee, 'maximum fee');
   const cost = value + maxFee;
@@ -128,7 +171,7 @@ async function sendContractTx(ctx: CommandContext, action: ContractAction, what:
     file,
     sender,
     network: params.network,
-    question: `${what}: ${describeAction(action)}, from ${sender.address}${value > 0n ? ` with ${formatHck(value)} HCK` : ''}: gas limit ${gasLimit} × ${gasPrice} = max fee ${formatHck(maxFee)} HCK (unused gas is refunded)`,
+    question: `${what}: ${describeAction(action)}, from ${sender.address}${value > 0n ? ` with ${formatHck(value)} HCK` : ''}: gas limit ${gasLimit} × ${gasPrice}${raised ? RAISED : ''} = max fee ${formatHck(maxFee)} HCK (unused gas is refunded)`,
     build: (key, nonce) => buildSignedContractTransfer({ params, action, gasLimit: gasLimit!, gasPrice, value, nonce }, key),
   });
   const dryRun = opts.flags['dry-run'] === true;
@@ -160,7 +203,7 @@ async function sendContractTx(ctx: CommandContext, action: ContractAction, what:
   );
   out.result(result, [
     `${what} sent on ${params.network}${action.type === 'deploy' ? `: contract ${target}` : ''}`,
-    `txid ${id} (gas limit ${gasLimit} × ${gasPrice}, max fee ${formatHck(maxFee)} HCK, nonce ${sender.nextNonce})`,
+    `txid ${id} (gas limit ${gasLimit} × ${gasPrice}${raised ? RAISED : ''}, max fee ${formatHck(maxFee)} HCK, nonce ${sender.nextNonce})`,
     `receipt once mined: hackcoin wallet contract receipt ${id}`,
   ]);
 }

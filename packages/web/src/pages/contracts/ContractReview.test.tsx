@@ -39,6 +39,12 @@ describe('the contract review', () => {
     expect(screen.getByTestId('review-call').textContent).toBe('transfer("0xAB⟨U+200B⟩", 5)');
   });
 
+  it("says when the gas price is the node's minimum for the gas limit, and that a lower limit pays less", () => {
+    render(<ContractReview tx={{ ...tx, gas: { ...tx.gas, gasLimit: 50_000_000, gasPrice: 23n, minGasPrice: 23n, priceFrom: 'minimum' } }} onConfirm={() => undefined} onCancel={() => undefined} />);
+    expect(screen.getByTestId('review-gas-price').textContent).toBe("23 base units/gas (the node's minimum for this gas limit)");
+    expect(screen.getByTestId('review-fee-warning').textContent).toContain('Cancel and enter a lower gas limit to pay less.');
+  });
+
   it('will not sign a maximum fee above the cap until it is acknowledged', () => {
     const onConfirm = vi.fn();
     render(<ContractReview tx={tx} onConfirm={onConfirm} onCancel={() => undefined} />);

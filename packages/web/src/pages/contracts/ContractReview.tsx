@@ -18,7 +18,7 @@ export interface ReviewedContractTx {
   gas: ResolvedGas;
 }
 
-const SOURCE = { typed: 'as you entered it', estimate: "from the node's estimate" } as const;
+const SOURCE = { typed: 'as you entered it', estimate: "from the node's estimate", minimum: "the node's minimum for this gas limit" } as const;
 
 /**
  * The last look before a contract transaction is signed, MetaMask style: what
@@ -65,6 +65,7 @@ export function ContractReview({ tx, onConfirm, onCancel }: { tx: ReviewedContra
               ))}
             </ul>
             {tx.gas.priceFrom === 'estimate' && <p className="mt-1">The gas price came from the node's fee estimate, which miners can raise. Cancel and enter a gas price to pay less.</p>}
+            {tx.gas.priceFrom === 'minimum' && <p className="mt-1">The gas price is the least this node relays the transaction at: its declared gas limit counts as block space. Cancel and enter a lower gas limit to pay less.</p>}
             <label className="mt-2 flex items-start gap-2">
               <input type="checkbox" className="mt-1" checked={feeAccepted} onChange={(e) => setFeeAccepted(e.target.checked)} data-testid="review-fee-accept" />
               <span>I have checked it: authorise a maximum fee of {formatHckAmount(maxFee)}.</span>

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { useEffect, type ReactNode } from 'react';
-import { Wallet } from '@hackcoin/core';
+import { NETWORKS, Wallet, minContractGasPrice } from '@hackcoin/core';
 import { RealtimeClient } from '../../lib/realtime';
 import type { GasEstimate } from '../../lib/types';
 import { NodeInfoProvider, useNodeInfo } from '../../state/node-info';
@@ -90,6 +90,27 @@ describe('DeployPanel: the gas estimate and the gas fields', () => {
     await answer(ESTIMATE);
     await waitFor(() => expect(screen.getByTestId('deploy-estimate').textContent).toMatch(/^Estimate · gas 330,000/));
     expect([limit().value, price().value]).toEqual(['398283', '5']);
+  });
+
+  it("fills a price of at least the node's relay minimum at the gas limit it fills (declared gas counts as block space)", async () => {
+    const floor = minContractGasPrice({ params: NETWORKS.regtest, action: { type: 'deploy', code: SOURCE, init: [] }, gasLimit: 50_000_000 }, 1n);
+    expect(floor).toBeGreaterThan(5n);
+    await askEstimate();
+    await answer({ ...ESTIMATE, suggestedGasLimit: 50_000_000 });
+    await waitFor(() => expect(limit().value).toBe('50000000'));
+    expect(price().value).toBe(String(floor));
+  });
+
+  it('says under the fields when a typed price is below the minimum at the typed gas limit, and what it is', async () => {
+    const floor = minContractGasPrice({ params: NETWORKS.regtest, action: { type: 'deploy', code: SOURCE, init: [] }, gasLimit: 50_000_000 }, 1n);
+    fireEvent.change(limit(), { target: { value: '50000000' } });
+    fireEvent.change(price(), { target: { value: String(floor - 1n) } });
+    await waitFor(() => expect(screen.getByTestId('deploy-gas-note').textContent).toBe(`Gas price below ${floor}, the least the node relays this at a gas limit of 50,000,000 (declared gas counts as block space): raise the price or lower the gas limit.`));
+    fireEvent.change(price(), { target: { value: String(floor) } });
+    expect(screen.getByTestId('deploy-gas-note').textContent).toContain(`At this gas limit the node asks at least ${floor} per gas`);
+    // A tight limit asks only the lowest price: nothing to say.
+    fireEvent.change(limit(), { target: { value: '400000' } });
+    expect(screen.getByTestId('deploy-gas-note').textContent).not.toContain('asks at least');
   });
 
   it('keeps a gas limit typed while the estimate was on its way (not 3982831500000) and shows the estimate beside it', async () => {

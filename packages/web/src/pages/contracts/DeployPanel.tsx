@@ -8,9 +8,9 @@ import { useToast } from '../../state/toast';
 import { useWallet } from '../../state/wallet';
 import { defaultArgs, exportedFunctions, parseArg } from '../../lib/abi';
 import { ArgsFields } from './ArgsFields';
-import { deploy, estimateDeploy, resolveGas, suggestedGasPrice, type SentTx } from './contract-tx';
+import { deploy, estimateDeploy, gasQuote, minGasPriceFor, resolveGas, type SentTx } from './contract-tx';
 import { GasFields, readGas } from './GasFields';
-import { useGasForm } from './useGasForm';
+import { useGasForm, useMinGasPrice } from './useGasForm';
 import type { LogEntry } from './ide-log';
 import type { GasEstimate } from '../../lib/types';
 import { SenderSelect } from './SenderSelect';
@@ -52,6 +52,7 @@ export function DeployPanel({
   const inputs = JSON.stringify([source, args, sender, gas.value]);
   const [answered, setAnswered] = useState<{ inputs: string; estimate: GasEstimate } | null>(null);
   const estimate = answered?.inputs === inputs ? answered.estimate : null;
+  const minGasPrice = useMinGasPrice(gas, { type: 'deploy', code: source, init: params.map((_, i) => parseArg(args[i] ?? '')) });
 
   const run = async (what: 'deploy' | 'estimate') => {
     const g = readGas(gas);
@@ -64,17 +65,22 @@ export function DeployPanel({
       if (!node) throw new Error('Waiting for the node');
       if (!sender) throw new Error('Unlock your wallet first: the estimate runs as its address');
       const est = (price: bigint) => estimateDeploy(sender, source, init, g.value, price);
+      const action = { type: 'deploy', code: source, init } as const;
       if (what === 'estimate') {
         const ticket = ask();
         setAnswered(null);
-        const price = g.gasPrice ?? (await suggestedGasPrice());
-        const r = await est(price);
+        const quote = g.gasPrice === undefined ? await gasQuote() : undefined;
+        const asked = g.gasPrice ?? quote!.normal;
+        const r = await est(asked);
+        // A price filled in is at least the node's minimum at the limit filled with it, as signing would raise it.
+        const floor = quote && r.status === 'success' ? minGasPriceFor(node.network, action, r.suggestedGasLimit, g.value, quote.minFeeRate) : undefined;
+        const price = floor !== undefined && floor > asked ? floor : asked;
         if (isLatest(ticket)) setAnswered({ inputs, estimate: r });
         onLog({ kind: 'estimate', ok: r.status === 'success', target, text: `deploy ${shown}: ${r.status}${r.revertReason ? ` (${r.revertReason})` : ''} · gas ${r.gasUsed} · suggested limit ${r.suggestedGasLimit} × ${price}` });
         if (r.status === 'success') fill(ticket, { gasLimit: String(r.suggestedGasLimit), gasPrice: price.toString() });
       } else {
         if (!wallet) throw new Error('Unlock your wallet first');
-        const r = await resolveGas(node.network, g, est);
+        const r = await resolveGas(node.network, action, g, est);
         if (!(await review({ from: sender, call: shown, gas: r }))) return;
         const res = await deploy(wallet, node.network, sender, { code: source, init, ...r });
         toast.success(`Deploy transaction ${res.id.slice(0, 16)}… sent · contract ${res.contractAddress}`);
@@ -103,7 +109,7 @@ export function DeployPanel({
             </p>
           )}
         </div>
-        <GasFields {...fieldProps} />
+        <GasFields {...fieldProps} minGasPrice={minGasPrice} />
         {estimate && (
           <p className="text-xs break-words text-slate-300" data-testid="deploy-estimate">
             {estimate.status === 'success' ? 'Estimate' : <span className="text-rose-300">Would {estimate.status === 'reverted' ? 'revert' : 'run out of gas'}{estimate.revertReason ? `: ${visibleText(estimate.revertReason)}` : ''}</span>}

@@ -40,14 +40,29 @@ export function readGas(g: GasForm): ReadGas | { error: string } {
   return out;
 }
 
-export function GasFields({ gas, onChange, idPrefix }: { gas: GasForm; onChange: (g: GasForm) => void; idPrefix: string }) {
-  const r = readGas(gas);
-  const note =
-    'error' in r
-      ? r.error
-      : r.gasLimit !== undefined && r.gasPrice !== undefined
-        ? `Maximum fee ${formatHckAmount(BigInt(r.gasLimit) * r.gasPrice)} (gas limit × price; unused gas is refunded)`
-        : 'Blank gas limit: the node’s estimate plus a margin. Blank price: from the node’s fee estimate.';
+/**
+ * What the note under the fields says. `minGasPrice` is the node's relay minimum at the typed gas
+ * limit: a declared gas limit counts as block space, so a large one needs a higher price than the
+ * node's estimate, which is per gas used, and a typed price below it would be refused.
+ */
+function gasNote(r: ReadGas | { error: string }, minGasPrice: bigint | undefined): { text: string; bad: boolean } {
+  if ('error' in r) return { text: r.error, bad: true };
+  if (r.gasLimit !== undefined && minGasPrice !== undefined && r.gasPrice !== undefined && r.gasPrice < minGasPrice) {
+    return {
+      text: `Gas price below ${minGasPrice.toLocaleString('en-US')}, the least the node relays this at a gas limit of ${r.gasLimit.toLocaleString('en-US')} (declared gas counts as block space): raise the price or lower the gas limit.`,
+      bad: true,
+    };
+  }
+  // Named only above 1, the least price any wallet quotes: only there does the gas limit change it.
+  const floor = minGasPrice !== undefined && minGasPrice > 1n ? ` At this gas limit the node asks at least ${minGasPrice.toLocaleString('en-US')} per gas (declared gas counts as block space).` : '';
+  if (r.gasLimit !== undefined && r.gasPrice !== undefined) {
+    return { text: `Maximum fee ${formatHckAmount(BigInt(r.gasLimit) * r.gasPrice)} (gas limit × price; unused gas is refunded).${floor}`, bad: false };
+  }
+  return { text: `Blank gas limit: the node’s estimate plus a margin. Blank price: from the node’s fee estimate, at least its minimum for the gas limit.${floor}`, bad: false };
+}
+
+export function GasFields({ gas, onChange, idPrefix, minGasPrice }: { gas: GasForm; onChange: (g: GasForm) => void; idPrefix: string; minGasPrice?: bigint | undefined }) {
+  const note = gasNote(readGas(gas), minGasPrice);
   return (
     <div className="space-y-1">
       <div className="grid grid-cols-1 gap-2 sm:grid-cols-3">
@@ -55,8 +70,8 @@ export function GasFields({ gas, onChange, idPrefix }: { gas: GasForm; onChange:
         <TextField id={gasFieldId(idPrefix, 'gasPrice')} label="Gas price (units/gas)" inputMode="numeric" placeholder="auto (fee estimate)" value={gas.gasPrice} onChange={(e) => onChange({ ...gas, gasPrice: e.target.value })} />
         <TextField id={`${idPrefix}-value`} label="Value (HCK)" inputMode="decimal" value={gas.value} onChange={(e) => onChange({ ...gas, value: e.target.value })} />
       </div>
-      <p className={`text-xs ${'error' in r ? 'text-rose-300' : 'text-slate-400'}`} data-testid={`${idPrefix}-gas-note`}>
-        {note}
+      <p className={`text-xs ${note.bad ? 'text-rose-300' : 'text-slate-400'}`} data-testid={`${idPrefix}-gas-note`}>
+        {note.text}
       </p>
     </div>
   );

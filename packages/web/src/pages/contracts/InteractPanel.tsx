@@ -13,6 +13,7 @@ import { contractKind } from '../../lib/contract-kind';
 import { showReturn } from '../../lib/contract-amounts';
 import type { AmountUnit } from '../../lib/amount';
 import { estimateCall, execute, readOnlyCall, resolveGas, suggestedGasPrice, type SentTx } from './contract-tx';
+import { useMinGasPrice } from './useGasForm';
 import { FunctionForm, type RunResult } from './FunctionForm';
 import type { LogEntry } from './ide-log';
 import { DEFAULT_GAS, GasFields, readGas } from './GasFields';
@@ -58,6 +59,10 @@ export function InteractPanel({
   const code = detail.data?.code ?? source;
   const fns = exportedFunctions(code).filter((f) => f.name !== 'init');
   const missing = detail.error instanceof ApiError && detail.error.status === 404;
+  // The fields serve every function: shown for the barest call, whose payload pays the least intrinsic gas, so
+  // where the declared gas outweighs the bytes (where the gas limit matters) no function asks more; signing holds
+  // each call to its own minimum.
+  const minGasPrice = useMinGasPrice(gas, valid ? { type: 'call', contract, fn: 'f', args: [] } : undefined);
   const kind = contractKind(code);
   const target = `${kind} ${contract}`;
 
@@ -88,7 +93,7 @@ export function InteractPanel({
         );
       }
       if (!wallet) throw new Error('Unlock your wallet first');
-      const r = await resolveGas(node.network, g, est);
+      const r = await resolveGas(node.network, { type: 'call', contract, fn: name, args }, g, est);
       if (!(await review({ from: sender, contract, call: shown, gas: r }))) return { ok: false, text: `${shown} cancelled at the review: nothing was signed or sent` };
       const res = await execute(wallet, node.network, sender, { contract, fn: name, args, ...r });
       toast.success(`${name} sent as transaction ${res.id.slice(0, 16)}…`);
@@ -120,7 +125,7 @@ export function InteractPanel({
         {valid && detail.error !== undefined && !missing && <p className="mt-2 text-xs text-rose-300">{errorText(detail.error)}</p>}
         <div className="mt-3 space-y-3">
           <SenderSelect wallet={wallet} value={sender} onChange={setFrom} />
-          <GasFields gas={gas} onChange={setGas} idPrefix="exec" />
+          <GasFields gas={gas} onChange={setGas} idPrefix="exec" minGasPrice={minGasPrice} />
           <div className="space-y-2">
             {fns.map((f) => (
               <FunctionForm key={`${code.length}-${f.name}`} fn={f} readOnly={looksReadOnly(f, code)} canSend={!!wallet && valid} canEstimate={!!sender && valid} onRun={(w, a) => run(w, f.name, a)} />

@@ -7,7 +7,7 @@ import {
   contractFee,
   encodeTx,
   formatAddress,
-  gasPriceForFeeRate,
+  minContractGasPrice,
   parseAddress,
   parseFeeEstimate,
   txId,
@@ -100,52 +100,81 @@ export function fetchTx(id: string) {
   return api<TxDetail>(`/api/tx/${id}`);
 }
 
-/** The node's fee estimate for contract transactions: its "normal" gas price and, when it says, its floor. */
+/** The node's fee estimate for contract transactions: its "normal" gas price and its relay floor. */
 export interface GasQuote {
   normal: bigint;
-  /** The lowest gas price the node quotes: its relay floor per byte turned into a price per gas. */
-  minGasPrice?: bigint;
+  /** Base units per byte of vsize the node relays at: the input of minGasPriceFor. */
+  minFeeRate: bigint;
 }
 
-export async function gasQuote(network: NetworkName): Promise<GasQuote> {
-  const json = await api<unknown>('/api/fees/estimate');
-  const normal = parseFeeEstimate(json).gasPrice.normal;
-  const rate = (json as { minFeeRate?: unknown } | null)?.minFeeRate;
-  return typeof rate === 'string' && /^\d{1,20}$/.test(rate) ? { normal, minGasPrice: gasPriceForFeeRate(BigInt(rate), NETWORKS[network]) } : { normal };
+export async function gasQuote(): Promise<GasQuote> {
+  const est = parseFeeEstimate(await api<unknown>('/api/fees/estimate'));
+  return { normal: est.gasPrice.normal, minFeeRate: est.minFeeRate };
+}
+
+/**
+ * The least gas price a node relaying at `minFeeRate` takes this transaction at: its declared gas
+ * counts as block space (core's minContractGasPrice), so a large gas limit needs more than the
+ * node's "normal" price, which is per gas used. Throws a WalletError for a rate no price pays.
+ */
+export function minGasPriceFor(network: NetworkName, action: ContractAction, gasLimit: number, value: bigint, minFeeRate: bigint): bigint {
+  return minContractGasPrice({ params: NETWORKS[network], action, gasLimit, value }, minFeeRate);
 }
 
 /** The gas a transaction is about to be signed with, and the node's figures it came from (shown in the review). */
 export interface ResolvedGas extends GasOptions {
   estimate?: GasEstimate;
+  /** The least gas price the node relays this transaction at with this gas limit (minGasPriceFor). */
   minGasPrice?: bigint;
-  /** Whether the limit and price were typed by the user or filled from the node's answers. */
+  /**
+   * Whether the limit and price were typed by the user or filled from the node's answers; a price is
+   * 'minimum' when the node's estimate was below its relay minimum at this gas limit and raised to it.
+   */
   limitFrom: 'typed' | 'estimate';
-  priceFrom: 'typed' | 'estimate';
+  priceFrom: 'typed' | 'estimate' | 'minimum';
 }
 
 /**
  * Fills what the user left blank: the gas price from the fee estimate, the
  * gas limit from the node's estimate (its suggestedGasLimit adds a margin).
  * An estimate that reverts stops here, before anything is signed. The fee
- * estimate is asked for even when the price was typed, for the node's floor
- * the review compares the price with; without it a typed price still stands.
+ * estimate is asked for even when the price was typed, for the node's floor:
+ * a price left blank is raised to it, a typed one below it is refused here
+ * (the node would refuse the transaction); without it a typed price stands.
  */
 export async function resolveGas(
   network: NetworkName,
+  action: ContractAction,
   g: { gasLimit?: number; gasPrice?: bigint; value: bigint },
   estimate: (gasPrice: bigint) => Promise<GasEstimate>,
 ): Promise<ResolvedGas> {
   const typed = g.gasPrice;
-  const quote = typed === undefined ? await gasQuote(network) : await gasQuote(network).catch(() => undefined);
-  const gasPrice = typed ?? quote!.normal;
-  const floor = quote?.minGasPrice !== undefined ? { minGasPrice: quote.minGasPrice } : {};
-  const priceFrom = typed === undefined ? 'estimate' : 'typed';
-  if (g.gasLimit !== undefined) return { gasLimit: g.gasLimit, gasPrice, value: g.value, ...floor, limitFrom: 'typed', priceFrom };
-  const est = await estimate(gasPrice);
-  if (est.status !== 'success') {
-    throw new Error(`It would fail (${est.status}${est.revertReason ? `: ${est.revertReason}` : ''}); nothing was sent. Enter a gas limit to send it anyway.`);
+  const quote = typed === undefined ? await gasQuote() : await gasQuote().catch(() => undefined);
+  const asked = typed ?? quote!.normal;
+  let est: GasEstimate | undefined;
+  if (g.gasLimit === undefined) {
+    est = await estimate(asked);
+    if (est.status !== 'success') {
+      throw new Error(`It would fail (${est.status}${est.revertReason ? `: ${est.revertReason}` : ''}); nothing was sent. Enter a gas limit to send it anyway.`);
+    }
   }
-  return { gasLimit: est.suggestedGasLimit, gasPrice, value: g.value, estimate: est, ...floor, limitFrom: 'estimate', priceFrom };
+  const gasLimit = g.gasLimit ?? est!.suggestedGasLimit;
+  const floor = quote && minGasPriceFor(network, action, gasLimit, g.value, quote.minFeeRate);
+  if (typed !== undefined && floor !== undefined && typed < floor) {
+    throw new Error(
+      `The gas price ${typed} is below ${floor}, the least this node relays the transaction at with a gas limit of ${gasLimit.toLocaleString('en-US')} (a declared gas limit counts as block space); nothing was sent. Enter at least ${floor}, or a lower gas limit.`,
+    );
+  }
+  const raised = floor !== undefined && asked < floor;
+  return {
+    gasLimit,
+    gasPrice: raised ? floor : asked,
+    value: g.value,
+    ...(est ? { estimate: est } : {}),
+    ...(floor !== undefined ? { minGasPrice: floor } : {}),
+    limitFrom: g.gasLimit === undefined ? 'estimate' : 'typed',
+    priceFrom: typed !== undefined ? 'typed' : raised ? 'minimum' : 'estimate',
+  };
 }
 
 /** A contract transaction this page sent, followed until its receipt shows up. */

@@ -23,7 +23,11 @@ export interface FeeCheck {
   maxFee: bigint;
   value: bigint;
   gasPrice: bigint;
-  /** The node's lowest gas price worth quoting, when its fee estimate said. */
+  /**
+   * The least gas price the node relays this transaction at with its gas limit (contract-tx's
+   * minGasPriceFor of the node's minFeeRate), when its fee estimate said: a price far above it is
+   * called out, and with the gas limit counted in, a large limit's needed price is not.
+   */
   minGasPrice?: bigint | undefined;
   /** What the sender can spend; null while unknown. */
   available: bigint | null;

@@ -1,6 +1,10 @@
 import { useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
-import { DEFAULT_GAS, gasFieldId, type GasForm } from './GasFields';
+import type { ContractAction } from '@hackcoin/core';
+import { useFeeEstimate } from '../../hooks/useFeeEstimate';
+import { useNodeInfo } from '../../state/node-info';
+import { minGasPriceFor } from './contract-tx';
+import { DEFAULT_GAS, gasFieldId, readGas, type GasForm } from './GasFields';
 
 /** The gas fields an estimate may fill. */
 type Filled = 'gasLimit' | 'gasPrice';
@@ -47,4 +51,22 @@ export function useGasForm(idPrefix: string) {
   };
 
   return { gas, ask, isLatest, fill, fieldProps: { gas, onChange: edit, idPrefix } };
+}
+
+/**
+ * The least gas price the node relays `action` at with the gas limit typed in `gas` (minGasPriceFor),
+ * for GasFields to show before anything is signed; resolveGas holds the price to it when signing.
+ * Undefined while the limit is blank or invalid, the action or the node's floor unknown, or no
+ * price pays that floor (signing then says so).
+ */
+export function useMinGasPrice(gas: GasForm, action: ContractAction | undefined): bigint | undefined {
+  const { data: node } = useNodeInfo();
+  const { estimate } = useFeeEstimate();
+  const g = readGas(gas);
+  if (!node || !estimate || !action || 'error' in g || g.gasLimit === undefined) return undefined;
+  try {
+    return minGasPriceFor(node.network, action, g.gasLimit, g.value, estimate.minFeeRate);
+  } catch {
+    return undefined;
+  }
 }
