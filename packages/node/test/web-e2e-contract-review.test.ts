@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -35,7 +36,7 @@ interface MempoolTx {
   fee: string;
   data: string;
 }
-const payloadOf = (tx: MempoolTx) => JSON.parse(Buffer.from(tx.data, 'hex').toString('utf8')) as { type: string; gasLimit: number; gasPrice: string };
+const payloadOf = (tx: MempoolTx) => JSON.parse(Buffer.from(tx.data, 'hex').toString('utf8')) as { type: string; gasLimit: number; gasPrice: string; code?: string };
 
 if (!hasChromium) {
   describe('contract IDE review step end-to-end', () => {
@@ -100,6 +101,7 @@ if (!hasChromium) {
       await page.getByRole('button', { name: 'Sign and deploy' }).click();
       await review().waitFor();
       expect(await text('review-contract')).toBe('new contract');
+      const codeRow = await text('review-code');
       expect(await text('review-call')).toBe('init("HackToken", "HACK", 2, 1000000)');
       expect(await text('review-value')).toBe('0 HCK');
       expect(await text('review-gas-limit')).toBe(`${limit.toLocaleString('en-US')} (from the node's estimate)`);
@@ -124,6 +126,9 @@ if (!hasChromium) {
       const [tx] = (await mempool()).transactions;
       expect(tx!.from).toBe(mine0);
       expect(payloadOf(tx!)).toMatchObject({ type: 'deploy', gasLimit: limit, gasPrice: price.toString() });
+      // The review named the code that was signed.
+      const signed = Buffer.from(payloadOf(tx!).code!, 'utf8');
+      expect(codeRow).toBe(`${signed.length.toLocaleString('en-US')} bytes, SHA-256 ${createHash('sha256').update(signed).digest('hex')}`);
       expect(tx!.fee).toBe(maxFee.toString());
       // The IDE fills in the new contract's address once the node has answered the send.
       await poll(() => page.getByLabel('Contract address').inputValue()).toMatch(/^0x[0-9a-fA-F]{40}$/);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, render, screen } from '@testing-library/react';
 import { COIN } from '@hackcoin/core';
@@ -37,6 +38,17 @@ describe('the contract review', () => {
   it('writes out hidden characters in the function it is about to sign', () => {
     render(<ContractReview tx={tx} onConfirm={() => undefined} onCancel={() => undefined} />);
     expect(screen.getByTestId('review-call').textContent).toBe('transfer("0xAB⟨U+200B⟩", 5)');
+  });
+
+  it('names the code a deploy signs by its size and SHA-256, and shows no code row for a call', () => {
+    const source = 'export function init() { storage.set("n", "é"); }';
+    render(<ContractReview tx={{ ...tx, contract: undefined, call: 'init()', code: source }} onConfirm={() => undefined} onCancel={() => undefined} />);
+    const digest = createHash('sha256').update(source, 'utf8').digest('hex');
+    expect(screen.getByTestId('review-code').textContent).toBe(`${Buffer.byteLength(source)} bytes, SHA-256 ${digest}`);
+    expect(screen.getByTestId('review-contract').textContent).toBe('new contract');
+    cleanup();
+    render(<ContractReview tx={tx} onConfirm={() => undefined} onCancel={() => undefined} />);
+    expect(screen.queryByTestId('review-code')).toBeNull();
   });
 
   it("says when the gas price is the node's minimum for the gas limit, and that a lower limit pays less", () => {

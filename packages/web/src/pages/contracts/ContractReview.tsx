@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { bytesToHex, sha256, utf8ToBytes } from '@hackcoin/core';
 import { Button } from '../../components/Button';
 import { formatHckAmount } from '../../lib/amount';
 import { visibleText } from '../../lib/visible-text';
@@ -15,6 +16,8 @@ export interface ReviewedContractTx {
   contract?: string;
   /** The function and its arguments as the user wrote them, e.g. `transfer("0x…", 250)`. */
   call: string;
+  /** A deploy's source, exactly as it will be signed: the review names it by size and SHA-256, as the CLI does. */
+  code?: string;
   gas: ResolvedGas;
 }
 
@@ -38,10 +41,16 @@ export function ContractReview({ tx, onConfirm, onCancel }: { tx: ReviewedContra
   const { gasLimit, gasPrice, value } = tx.gas;
   const maxFee = BigInt(gasLimit) * gasPrice;
   const verdict = checkFee({ maxFee, value, gasPrice, minGasPrice: tx.gas.minGasPrice, available });
+  const code = useMemo(() => {
+    if (tx.code === undefined) return null;
+    const bytes = utf8ToBytes(tx.code);
+    return `${bytes.length.toLocaleString('en-US')} bytes, SHA-256 ${bytesToHex(sha256(bytes))}`;
+  }, [tx.code]);
 
   const rows: [string, string, string][] = [
     ['From', tx.from, 'review-from'],
     ['Contract', tx.contract ?? 'new contract', 'review-contract'],
+    ...(code !== null ? [['Code', code, 'review-code'] as [string, string, string]] : []),
     ['Function', visibleText(tx.call), 'review-call'],
     ['Value sent', formatHckAmount(value), 'review-value'],
     ['Gas limit', `${gasLimit.toLocaleString('en-US')} (${SOURCE[tx.gas.limitFrom]})`, 'review-gas-limit'],
@@ -76,7 +85,7 @@ export function ContractReview({ tx, onConfirm, onCancel }: { tx: ReviewedContra
           {rows.map(([k, v, id]) => (
             <div key={k} className="contents">
               <dt className="text-slate-400">{k}</dt>
-              <dd className={`min-w-0 break-all ${k === 'Maximum fee' ? 'font-semibold text-slate-50' : 'text-slate-200'} ${k === 'From' || k === 'Contract' || k === 'Function' ? 'font-mono text-xs' : ''}`} data-testid={id}>
+              <dd className={`min-w-0 break-all ${k === 'Maximum fee' ? 'font-semibold text-slate-50' : 'text-slate-200'} ${k === 'From' || k === 'Contract' || k === 'Code' || k === 'Function' ? 'font-mono text-xs' : ''}`} data-testid={id}>
                 {v}
               </dd>
             </div>

@@ -81,7 +81,7 @@ export function DeployPanel({
       } else {
         if (!wallet) throw new Error('Unlock your wallet first');
         const r = await resolveGas(node.network, action, g, est);
-        if (!(await review({ from: sender, call: shown, gas: r }))) return;
+        if (!(await review({ from: sender, call: shown, code: source, gas: r }))) return;
         const res = await deploy(wallet, node.network, sender, { code: source, init, ...r });
         toast.success(`Deploy transaction ${res.id.slice(0, 16)}… sent · contract ${res.contractAddress}`);
         onDeployed(res.contractAddress, { id: res.id, label: 'deploy', contract: res.contractAddress, kind: target, fn: 'init' });
