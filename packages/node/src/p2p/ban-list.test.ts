@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BanList, MAX_BANS, type Ban } from './ban-list.js';
 
 const dirs: string[] = [];
@@ -81,6 +81,61 @@ describe('BanList', () => {
     expect((JSON.parse(readFileSync(path, 'utf8')) as Ban[]).length).toBe(100);
     const reopened = new BanList(path, HOUR);
     expect([reopened.isBanned('p42'), reopened.isDiscouraged('10.0.0.42'), reopened.list().length]).toEqual([true, true, 100]);
+  });
+});
+
+describe('BanList under a flood of bans', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const settle = async (cond: () => boolean): Promise<void> => {
+    for (let i = 0; i < 1_000 && !cond(); i++) await new Promise((r) => setImmediate(r));
+  };
+
+  it("writes misbehaviour bans at most once a minute, the operator's within a second", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const path = banFile();
+    const bans = new BanList(path, HOUR);
+    for (let i = 0; i < 100; i++) bans.ban(`sybil${i}`, 'invalidBlock', `/ip4/10.0.0.${i}/tcp/1`);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(existsSync(path)).toBe(false);
+    bans.ban('op', 'set by the operator', '/ip4/10.9.0.1/tcp/1', true);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await settle(() => existsSync(path));
+    expect((JSON.parse(readFileSync(path, 'utf8')) as Ban[]).length).toBe(101);
+    rmSync(path);
+    bans.ban('sybil-late', 'invalidBlock', '/ip4/10.0.1.1/tcp/1');
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(existsSync(path)).toBe(false);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await settle(() => existsSync(path));
+    expect((JSON.parse(readFileSync(path, 'utf8')) as Ban[]).length).toBe(102);
+    await bans.stop();
+  });
+
+  it('lets go of the soonest-ending ban each time, however bans were lifted and made again', () => {
+    const clock = { now: 1_000_000 };
+    const bans = new BanList(undefined, HOUR, () => clock.now);
+    for (let i = 0; i < MAX_BANS; i++) {
+      bans.ban(`p${i}`, 'invalidBlock', `/ip4/10.2.${i >> 8}.${i & 255}/tcp/1`);
+      clock.now += 1;
+    }
+    // p0 is made again (it now ends last), p1 lifted: the next two bans push out p2 and p3.
+    bans.ban('p0', 'invalidBlock', '/ip4/10.2.0.0/tcp/1');
+    bans.unban('p1');
+    clock.now += 1;
+    bans.ban('n1', 'invalidBlock', '/ip4/10.3.0.1/tcp/1');
+    bans.ban('n2', 'invalidBlock', '/ip4/10.3.0.2/tcp/1');
+    bans.ban('n3', 'invalidBlock', '/ip4/10.3.0.3/tcp/1');
+    expect(bans.list().length).toBe(MAX_BANS);
+    expect(['p0', 'p1', 'p2', 'p3', 'p4', 'n1', 'n2', 'n3'].map((id) => bans.isBanned(id))).toEqual([true, false, false, false, true, true, true, true]);
+    // Many rounds of lifting and banning again keep the order right and the queue bounded.
+    for (let round = 0; round < 3; round++) {
+      for (let i = 4; i < MAX_BANS; i++) bans.ban(`p${i}`, 'invalidBlock', `/ip4/10.2.${i >> 8}.${i & 255}/tcp/1`);
+      clock.now += 1;
+    }
+    bans.ban('n4', 'invalidBlock', '/ip4/10.3.0.4/tcp/1');
+    expect([bans.isBanned('p0'), bans.isBanned('n1'), bans.isBanned('p4'), bans.isBanned('n4'), bans.list().length]).toEqual([false, true, true, true, MAX_BANS]);
   });
 });
 

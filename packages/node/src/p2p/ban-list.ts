@@ -1,4 +1,5 @@
 import type { Logger } from '../util/logger.js';
+import { MaxHeap } from '../util/heap.js';
 import { readJson, writeJsonAsync } from './json-file.js';
 import { canonicalIp, canonicalIpOf } from './netgroup.js';
 
@@ -16,11 +17,19 @@ export interface Ban {
 export const MAX_BANS = 10_000;
 
 /**
- * How long changes wait before the list is written: a burst of bans (a
- * flood of bad identities) costs one write, not one rewrite of the whole
- * file each. stop() writes what is pending.
+ * How long changes wait before the list is written: a burst of bans costs one
+ * write, not one rewrite of the whole file each. The operator's own bans and
+ * unbans are written within a second; misbehaviour bans, which strangers earn
+ * as fast as they make identities, at most once a minute (the list reaches
+ * ~2.5 MB: rewritten each second, a flood of sybils cost that much disk
+ * traffic a second). stop() writes what is pending; a crash forgets at most
+ * a minute of misbehaviour bans, which only discourage.
  */
-const BAN_SAVE_DELAY_MS = 1_000;
+const OPERATOR_SAVE_DELAY_MS = 1_000;
+const MISBEHAVIOUR_SAVE_DELAY_MS = 60_000;
+
+/** Soonest-ending first. */
+const endsSooner = (a: Ban, b: Ban): boolean => a.until < b.until;
 
 /**
  * Time-limited bans by peer id and by address, persisted so a restart does
@@ -38,7 +47,15 @@ export class BanList {
   /** Peer ids banned per IP: any ban discourages the IP, a hard one refuses it. */
   private readonly byIp = new Map<string, Set<string>>();
   private readonly hardByIp = new Map<string, Set<string>>();
+  /**
+   * Bans by when they end, misbehaviour and operator bans apart, so eviction finds the one to let go
+   * without a scan: scanning all 10,000 for each new ban once full made a flood of bans cost O(n) each.
+   * Entries stay when a ban is lifted or made again (lazily skipped), and are rebuilt past twice the list.
+   */
+  private soft = new MaxHeap<Ban>(endsSooner);
+  private hard = new MaxHeap<Ban>(endsSooner);
   private saveTimer: NodeJS.Timeout | undefined;
+  private saveDue = Infinity;
   /** The write under way, so two never share the temp file. */
   private writing: Promise<void> = Promise.resolve();
 
@@ -79,13 +96,13 @@ export class BanList {
     this.remove(peerId);
     this.add(b);
     if (this.bans.size > MAX_BANS) this.evict();
-    this.scheduleSave();
+    this.scheduleSave(hard ? OPERATOR_SAVE_DELAY_MS : MISBEHAVIOUR_SAVE_DELAY_MS);
     return b;
   }
 
   unban(peerId: string): boolean {
     const had = this.remove(peerId);
-    if (had) this.scheduleSave();
+    if (had) this.scheduleSave(OPERATOR_SAVE_DELAY_MS);
     return had;
   }
 
@@ -99,6 +116,7 @@ export class BanList {
     if (this.saveTimer) {
       clearTimeout(this.saveTimer);
       this.saveTimer = undefined;
+      this.saveDue = Infinity;
       this.queueWrite();
     }
     await this.writing;
@@ -113,6 +131,8 @@ export class BanList {
 
   private add(b: Ban): void {
     this.bans.set(b.peerId, b);
+    (b.hard === true ? this.hard : this.soft).push(b);
+    if (this.soft.size + this.hard.size > 2 * this.bans.size + 1_024) this.rebuildOrder();
     const ip = bannedIp(b);
     if (ip === undefined) return;
     index(this.byIp, ip, b.peerId);
@@ -132,26 +152,39 @@ export class BanList {
   }
 
   /**
-   * Over the bound: the expired bans go, and if that is not enough, the one that would have ended
-   * soonest, a hard ban only when nothing else is left: every ban lasts as long, so a flood of
-   * misbehaving sybils would otherwise push out the operator's own bans, oldest first.
+   * Over the bound: the ban that would have ended soonest goes (an expired one first), a hard ban
+   * only when no misbehaviour ban is left: every ban lasts as long, so a flood of misbehaving sybils
+   * would otherwise push out the operator's own bans, oldest first.
    */
   private evict(): void {
-    const t = this.now();
-    let soonest: Ban | undefined;
-    for (const b of this.bans.values()) {
-      if (b.until <= t) this.remove(b.peerId);
-      else if (!soonest || (soonest.hard === true && b.hard !== true) || (soonest.hard === b.hard && b.until < soonest.until)) soonest = b;
+    for (const heap of [this.soft, this.hard]) {
+      for (let b = heap.pop(); b; b = heap.pop()) {
+        // Lifted, or made again (a newer entry), since it was queued.
+        if (this.bans.get(b.peerId) !== b) continue;
+        this.remove(b.peerId);
+        return;
+      }
     }
-    if (this.bans.size > MAX_BANS && soonest) this.remove(soonest.peerId);
   }
 
-  private scheduleSave(): void {
-    if (!this.path || this.saveTimer) return;
+  private rebuildOrder(): void {
+    this.soft = new MaxHeap<Ban>(endsSooner);
+    this.hard = new MaxHeap<Ban>(endsSooner);
+    for (const b of this.bans.values()) (b.hard === true ? this.hard : this.soft).push(b);
+  }
+
+  /** Writes the list within `delayMs`, or sooner if a write is already due sooner. */
+  private scheduleSave(delayMs: number): void {
+    if (!this.path) return;
+    const due = Date.now() + delayMs;
+    if (this.saveTimer && this.saveDue <= due) return;
+    clearTimeout(this.saveTimer);
+    this.saveDue = due;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
+      this.saveDue = Infinity;
       this.queueWrite();
-    }, BAN_SAVE_DELAY_MS);
+    }, delayMs);
     // stop() writes what is pending; an unsaved second of bans must not keep a process alive.
     this.saveTimer.unref();
   }

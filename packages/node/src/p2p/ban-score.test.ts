@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BAN_THRESHOLD, BanScore, PENALTY } from './ban-score.js';
 import { BanList } from './ban-list.js';
-import { PeerTable } from './peer-set.js';
+import { MISBEHAVIOUR_LINES_PER_MINUTE, PeerTable } from './peer-set.js';
 import { PeerState } from './peer-state.js';
 import { testLog } from './test-peers.js';
 
@@ -28,6 +28,29 @@ describe('ban scoring', () => {
     expect(table.misbehave('replayer', 'noProgress', 'x')).toBe(true);
     expect(table.misbehave('forger', 'invalidHeader', 'bad-diffbits')).toBe(true);
     expect(bans.list().map((b) => b.peerId).sort()).toEqual(['forger', 'replayer']);
+  });
+
+  it("prints at most a minute's budget of misbehaviour and ban lines for a flood of sybils, and says how many it held back", () => {
+    const clock = { now: 0 };
+    const lines: string[] = [];
+    const log = { ...testLog, warn: (m: string) => lines.push(m) };
+    const bans = new BanList(undefined, 60_000, () => clock.now);
+    const table = new PeerTable({ isBanned: (id) => bans.isBanned(id), ban: (id, reason, address) => bans.ban(id, reason, address) }, log, () => clock.now);
+    for (let i = 0; i < 1_000; i++) {
+      table.add(new PeerState(`sybil${i}`, 'inbound', '/ip4/10.0.0.1/tcp/1', 0));
+      expect(table.misbehave(`sybil${i}`, 'invalidHeader', 'bad-diffbits')).toBe(true);
+    }
+    expect(bans.list().length).toBe(1_000);
+    expect(lines.length).toBe(MISBEHAVIOUR_LINES_PER_MINUTE);
+    expect(lines.slice(0, 2)).toEqual([expect.stringContaining('misbehaved (invalidHeader: bad-diffbits)'), expect.stringMatching(/^banned /)]);
+    clock.now += 60_000;
+    table.add(new PeerState('later', 'inbound', '/ip4/10.0.0.2/tcp/1', 0));
+    table.misbehave('later', 'invalidHeader', 'bad-diffbits');
+    expect(lines.slice(MISBEHAVIOUR_LINES_PER_MINUTE)).toEqual([
+      `${2 * 1_000 - MISBEHAVIOUR_LINES_PER_MINUTE} more misbehaviour and ban lines were held back in the last minute (GET /api/network/bans lists the bans)`,
+      expect.stringContaining('misbehaved'),
+      expect.stringMatching(/^banned /),
+    ]);
   });
 
   it('misbehaviour discourages the address; only an operator ban refuses it', () => {

@@ -1,4 +1,5 @@
 import type { Logger } from '../util/logger.js';
+import { LogBudget } from '../util/log-budget.js';
 import { BAN_THRESHOLD, PENALTY, type Offence } from './ban-score.js';
 import type { Ban } from './ban-list.js';
 import type { PeerState } from './peer-state.js';
@@ -18,14 +19,21 @@ export interface Discipline {
   ban(peerId: string, reason: string, address: string | undefined): Ban;
 }
 
+/** Misbehaviour and ban lines printed a minute; the rest are counted in one line (see LogBudget). */
+export const MISBEHAVIOUR_LINES_PER_MINUTE = 60;
+
 /** The table of connected peers. Network adds and removes; everything else reads it through PeerSet. */
 export class PeerTable implements PeerSet {
   private readonly peers = new Map<string, PeerState>();
+  private readonly lines: LogBudget;
 
   constructor(
     private readonly discipline: Discipline,
     private readonly log: Logger,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.lines = new LogBudget(MISBEHAVIOUR_LINES_PER_MINUTE, 60_000, now);
+  }
 
   get size(): number {
     return this.peers.size;
@@ -68,11 +76,16 @@ export class PeerTable implements PeerSet {
     const w = PENALTY[offence];
     const p = this.peers.get(peerId);
     const score = p ? p.score.add(w.persistent + extra, w.transient) : w.persistent + extra;
-    this.log.warn(`peer ${short(peerId)} misbehaved (${offence}: ${detail}), score ${score}`);
+    this.warn(`peer ${short(peerId)} misbehaved (${offence}: ${detail}), score ${score}`);
     if (score < BAN_THRESHOLD) return false;
     const ban = this.discipline.ban(peerId, `${offence}: ${detail}`, p?.address);
-    this.log.warn(`banned ${short(peerId)} until ${new Date(ban.until).toISOString()}`);
+    this.warn(`banned ${short(peerId)} until ${new Date(ban.until).toISOString()}`);
     return true;
+  }
+
+  private warn(line: string): void {
+    const held = (n: number) => this.log.warn(`${n} more misbehaviour and ban lines were held back in the last minute (GET /api/network/bans lists the bans)`);
+    if (this.lines.take(held)) this.log.warn(line);
   }
 }
 
