@@ -32,6 +32,7 @@ import { Relay } from './relay.js';
 import { TxIntake } from './tx-intake.js';
 import { serveSync } from './serve.js';
 import { SendBudget } from './send-budget.js';
+import { RECEIVE_BUDGET_BYTES, ReceiveBudget } from './receive-budget.js';
 import { WireSyncClient } from './sync-client.js';
 import { STATUS_INTERVAL_MS, peersDueForStatus } from './status-refresh.js';
 import { Syncer, type SyncProgress } from './sync.js';
@@ -170,7 +171,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
     this.intake = intake;
     const txIntake = new TxIntake(mempool, peers, this.o.params.maxTxDataSize + 1024, log, (raw) => this.relay.republish(raw));
     this.txIntake = txIntake;
-    const client = new WireSyncClient(this.wire, this.ids.sync, peers, intake, this.o.params.maxBlockSize);
+    const client = new WireSyncClient(this.wire, this.ids.sync, peers, intake, this.o.params.maxBlockSize, new ReceiveBudget(RECEIVE_BUDGET_BYTES));
     this.handshake = new Handshake({
       wire: this.wire,
       protocol: this.ids.status,

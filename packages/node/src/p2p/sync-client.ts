@@ -1,8 +1,26 @@
-import { blockHash, decodeHeader, equalBytes, type Block, type BlockHeader } from '@hackcoin/core';
+import { BufferWriter, blockHash, decodeHeader, equalBytes, type Block, type BlockHeader } from '@hackcoin/core';
 import type { BlockIntake } from './block-intake.js';
 import { decodeBlocks, decodeHeaders, encodeSyncRequest } from './messages.js';
 import type { PeerSet } from './peer-set.js';
 import { LIMITS, blocksResponseMax } from './protocol.js';
+import type { ReceiveBudget } from './receive-budget.js';
+
+/** Bytes of `n` as a CompactSize, the way messages.ts writes a list's count and each item's length. */
+function compactSize(n: number): number {
+  return new BufferWriter(9).varint(n).finish().length;
+}
+
+/**
+ * The most bytes an honest answer to a blocks request for `hashes` blocks takes (encodeRawList):
+ * the count, then at most that many blocks (serve sends each once, in order), each behind its
+ * length and at most maxBlockSize (decodeBlocks refuses a longer one). Never past
+ * blocksResponseMax, where serve stops adding blocks. A frame claiming more is refused on its
+ * length prefix, as oversized: for one block asked, ~2 MB rather than ~10.4 MB.
+ */
+export function blocksAnswerMax(hashes: number, maxBlockSize: number): number {
+  const exact = compactSize(hashes) + hashes * (compactSize(maxBlockSize) + maxBlockSize);
+  return Math.min(exact, blocksResponseMax(maxBlockSize));
+}
 
 /** One bounded request/response exchange with a peer (size and time limits on both sides). */
 export interface Requester {
@@ -37,6 +55,8 @@ export class WireSyncClient implements SyncClient {
     private readonly peers: PeerSet,
     private readonly intake: BlockIntake,
     private readonly maxBlockSize: number,
+    /** Room for blocks answers, shared with every other peer's. */
+    private readonly budget: ReceiveBudget,
   ) {}
 
   async headers(peerId: string, locator: Uint8Array[]): Promise<BlockHeader[]> {
@@ -54,28 +74,42 @@ export class WireSyncClient implements SyncClient {
     return (await this.bodies(peerId, hashes)).blocks;
   }
 
+  /**
+   * With the budget short, only as many of `hashes` are asked for as the room granted bounds
+   * the answer of: a prefix, which callers take as a short answer.
+   */
   async bodies(peerId: string, hashes: Uint8Array[]): Promise<Bodies> {
-    const req = encodeSyncRequest({ type: 'blocks', hashes });
-    const resp = await this.wire.request(peerId, this.protocol, req, blocksResponseMax(this.maxBlockSize), LIMITS.blocksMs);
-    let raws: Uint8Array[];
+    const max = this.maxBlockSize;
+    const room = await this.budget.take(peerId, blocksAnswerMax(hashes.length, max), blocksAnswerMax(1, max));
     try {
-      raws = decodeBlocks(resp, this.maxBlockSize);
-    } catch (e) {
-      this.peers.misbehave(peerId, 'malformed', `blocks: ${(e as Error).message}`);
-      throw new PeerError(`malformed blocks from ${peerId}`);
-    }
-    const out: Block[] = [];
-    let bytes = 0;
-    for (let i = 0; i < raws.length; i++) {
-      const block = this.intake.decode(peerId, raws[i]!);
-      if (!block) throw new PeerError(`undecodable block from ${peerId}`);
-      if (i >= hashes.length || !equalBytes(blockHash(block), hashes[i]!)) {
-        this.peers.misbehave(peerId, 'malformed', 'blocks: other than requested');
-        throw new PeerError(`unrequested block from ${peerId}`);
+      let n = hashes.length;
+      while (n > 1 && blocksAnswerMax(n, max) > room.bytes) n--;
+      const asked = hashes.slice(0, n);
+      room.resize(blocksAnswerMax(n, max));
+      const req = encodeSyncRequest({ type: 'blocks', hashes: asked });
+      const resp = await this.wire.request(peerId, this.protocol, req, room.bytes, LIMITS.blocksMs);
+      let raws: Uint8Array[];
+      try {
+        raws = decodeBlocks(resp, max);
+      } catch (e) {
+        this.peers.misbehave(peerId, 'malformed', `blocks: ${(e as Error).message}`);
+        throw new PeerError(`malformed blocks from ${peerId}`);
       }
-      out.push(block);
-      bytes += raws[i]!.length;
+      const out: Block[] = [];
+      let bytes = 0;
+      for (let i = 0; i < raws.length; i++) {
+        const block = this.intake.decode(peerId, raws[i]!);
+        if (!block) throw new PeerError(`undecodable block from ${peerId}`);
+        if (i >= asked.length || !equalBytes(blockHash(block), asked[i]!)) {
+          this.peers.misbehave(peerId, 'malformed', 'blocks: other than requested');
+          throw new PeerError(`unrequested block from ${peerId}`);
+        }
+        out.push(block);
+        bytes += raws[i]!.length;
+      }
+      return { blocks: out, bytes };
+    } finally {
+      room.release();
     }
-    return { blocks: out, bytes };
   }
 }

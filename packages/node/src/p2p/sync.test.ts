@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { blockHash, encodeCompact, decodeBlock, decodeCompact, decodeHeader, hashToHex, hexToHash, headerHash, workFromBits, type Block, type BlockHeader } from '@hackcoin/core';
 import { Status } from '../chain/entry.js';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import { BlockDownload } from './block-download.js';
 import { BlockIntake } from './block-intake.js';
+import { FrameError } from './frames.js';
 import { Syncer, type SyncDeps } from './sync.js';
 import { decodeHeaders } from './messages.js';
 import { headersAfter } from './serve.js';
@@ -741,5 +743,54 @@ describe('Syncer: headers-first with anti-DoS', () => {
     for (let i = 0; i < 100 && local.chain.height < 6; i++) await sleep(20);
     expect(local.chain.tip.id).toBe(hashToHex(blockHash(next)));
     expect(h.client.served.get('honest')!.blocks).toBe(1);
+  });
+
+  it('asks a peer announcing 16 next blocks for one of them at a time, and rests it when it sits on that request until it times out', async () => {
+    const remote = await fixture();
+    const blocks = await remote.mine(6);
+    const local = await copyOf(blocks, 5);
+    let asks = 0;
+    let timeOut!: () => void;
+    const sitter: Behaviour = {
+      blocks: () => {
+        asks++;
+        return new Promise<Block[]>((_, reject) => (timeOut = () => reject(new FrameError('timeout', 'no complete frame within 20000 ms'))));
+      },
+    };
+    const h = harness(local, { liar: { fx: remote, behaviour: sitter, direction: 'inbound' } });
+    const liar = h.peers.get('liar')!;
+    // Statuses are free to send: each names another block one above our tip.
+    for (let i = 0; i < 16; i++) h.syncer.fetchAnnounced(liar, randomBytes(32));
+    await sleep(50);
+    expect(asks).toBe(1);
+
+    timeOut();
+    await sleep(20);
+    // Not scored (slow is not dishonest), but its claims start nothing for a while, longer each time in a row.
+    expect(h.peers.offences).toEqual([]);
+    expect(liar.syncFailures).toBe(1);
+    expect(liar.syncBackoffUntil).toBeGreaterThan(Date.now());
+    expect(liar.offersMoreThan(local.chain.tip.chainWork)).toBe(false);
+    expect(h.syncer.active).toBe(false);
+  });
+
+  it('connects both blocks when a peer announces the next one while its announced block is still on its way', async () => {
+    const remote = await fixture();
+    const blocks = await remote.mine(7);
+    const local = await copyOf(blocks, 5);
+    const h = harness(local, { honest: { fx: remote, behaviour: { blocks: slowBlocks(remote.chain, 200) } } });
+    const honest = h.peers.get('honest')!;
+    const [sixth, seventh] = [blocks[5]!, blocks[6]!].map(blockHash) as [Uint8Array, Uint8Array];
+    const workAt = (hash: Uint8Array) => remote.chain.getEntry(hashToHex(hash))!.chainWork;
+    honest.status = { ...honest.status!, height: 6, bestHash: sixth, chainWork: workAt(sixth) };
+    h.syncer.fetchAnnounced(honest, sixth);
+    // Its next block, announced before the first came: not a second fetch from it now, but caught up after.
+    honest.status = { ...honest.status, height: 7, bestHash: seventh, chainWork: workAt(seventh) };
+    h.syncer.fetchAnnounced(honest, seventh);
+    for (let i = 0; i < 150 && local.chain.height < 7; i++) await sleep(20);
+    await h.syncer.whenIdle();
+    expect(local.chain.tip.id).toBe(remote.chain.tip.id);
+    expect(h.client.served.get('honest')!.blocks).toBe(2);
+    expect(h.peers.offences).toEqual([]);
   });
 });

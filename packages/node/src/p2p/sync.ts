@@ -112,6 +112,12 @@ export class Syncer {
    * the request held every honest announcement of it off for the request's whole timeout.
    */
   private readonly fetching = new Map<string, Set<string>>();
+  /**
+   * Peers with an announced block being fetched from them: one at a time each, as Core has one
+   * unrequested announcement in flight per peer. A status claiming a next block is free to send,
+   * and 16 of them from one peer, each naming another block, had 16 answers of ~10 MB buffering.
+   */
+  private readonly announcing = new Set<string>();
   /** Peers with a trailing status ask scheduled; each entry lives at most REFRESH_GAP_MS. */
   private readonly refreshDue = new Set<string>();
   private readonly pacer = new RequestPacer();
@@ -216,25 +222,41 @@ export class Syncer {
   fetchAnnounced(peer: PeerState, hash: Uint8Array): void {
     const id = hashToHex(hash);
     if (this.d.chain.getEntry(id)) return;
+    // A further announcement meanwhile is dropped: the fetch's end looks at the peer's claim again (below).
+    if (this.announcing.has(peer.peerId)) return;
     let askers = this.fetching.get(id);
     if (askers && (askers.size >= PARALLEL_ANNOUNCED_FETCHES || askers.has(peer.peerId))) return;
     if (!askers) this.fetching.set(id, (askers = new Set()));
     const asked = askers;
     asked.add(peer.peerId);
+    this.announcing.add(peer.peerId);
     void this.fetchOne(peer, hash)
       .then(
         (ok) => {
-          if (!ok) this.trigger();
+          if (ok) peer.syncFailures = 0;
         },
         (e: Error) => {
           this.d.log.debug('announced block %s from %s failed: %s', id.slice(0, 16), short(peer.peerId), e.message);
-          this.trigger();
+          // Timed out, or cut off: a peer that announces blocks and sits on the requests (trickling a frame
+          // it never finishes holds our buffer for the whole timeout) is rested, longer each time in a row,
+          // and its statuses start nothing meanwhile. Not scored: slow is not dishonest.
+          this.rest(peer);
         },
       )
       .finally(() => {
         asked.delete(peer.peerId);
         if (asked.size === 0 && this.fetching.get(id) === asked) this.fetching.delete(id);
+        this.announcing.delete(peer.peerId);
+        // Whatever it came to: a peer whose block was not taken, or that announced the one after it
+        // meanwhile (dropped above), still claims more than our tip, and headers-first sync catches up.
+        this.trigger();
       });
+  }
+
+  /** Slow is not dishonest: a rest that doubles with each failure in a row, so a peer that keeps failing yields to the others. */
+  private rest(p: PeerState): void {
+    p.syncFailures++;
+    p.syncBackoffUntil = Date.now() + Math.min(MAX_BACKOFF_MS, DOWNLOAD.backoffMs * 2 ** (p.syncFailures - 1));
   }
 
   private async fetchOne(peer: PeerState, hash: Uint8Array): Promise<boolean> {
@@ -294,10 +316,8 @@ export class Syncer {
       })
       .then((outcome) => {
         if (outcome === 'failed') {
-          // Slow is not dishonest: try again after a rest that doubles with each failure in a row,
-          // so a peer that keeps failing yields its session slot to the others.
-          p.syncFailures++;
-          p.syncBackoffUntil = Date.now() + Math.min(MAX_BACKOFF_MS, DOWNLOAD.backoffMs * 2 ** (p.syncFailures - 1));
+          // Tried again after the rest; meanwhile its session slot goes to the others.
+          this.rest(p);
           return;
         }
         p.syncFailures = 0;

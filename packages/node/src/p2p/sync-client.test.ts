@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import './shim.js';
+import { blockHash, hashToHex } from '@hackcoin/core';
+import { ChainFixture, REGTEST } from '../test-support/chain-fixture.js';
+import { BlockIntake } from './block-intake.js';
+import { FrameError } from './frames.js';
+import { createHost, type Host } from './libp2p.js';
+import { decodeSyncRequest, encodeRawList } from './messages.js';
+import { LIMITS, blocksResponseMax } from './protocol.js';
+import { RECEIVE_BUDGET_BYTES, ReceiveBudget } from './receive-budget.js';
+import { WireSyncClient, type Requester } from './sync-client.js';
+import { FakePeers, testLog } from './test-peers.js';
+import { Wire } from './wire.js';
+
+const SYNC = '/hackcoin/regtest/sync/1.0.0';
+const MAX = REGTEST.maxBlockSize;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const stop of stops.splice(0)) await stop();
+});
+
+async function fixture(): Promise<ChainFixture> {
+  const fx = await ChainFixture.create();
+  stops.push(() => fx.close());
+  return fx;
+}
+
+async function host(): Promise<Host> {
+  const h = await createHost({ listen: ['/ip4/127.0.0.1/tcp/0'], maxConnections: 8, maxGossipBytes: 1 << 20, isBanned: () => false, agent: 'test' });
+  stops.push(() => h.stop());
+  return h;
+}
+
+/** The bytes an answer carrying `n` blocks of the largest size takes, as serve encodes it. */
+const fullAnswer = (n: number): number => encodeRawList(Array.from({ length: n }, () => new Uint8Array(MAX))).length;
+
+/** A requester answering from `answer`, recording each request's hashes and the size it allowed the answer. */
+function recorder(answer: (hashes: Uint8Array[]) => Promise<Uint8Array> = async () => encodeRawList([])) {
+  const asked: { peerId: string; hashes: number; maxResponse: number }[] = [];
+  const requester: Requester = {
+    async request(peerId, _protocol, payload, maxResponse) {
+      const req = decodeSyncRequest(payload);
+      if (req.type !== 'blocks') throw new Error(`unexpected ${req.type} request`);
+      asked.push({ peerId, hashes: req.hashes.length, maxResponse });
+      return answer(req.hashes);
+    },
+  };
+  return { asked, requester };
+}
+
+describe('WireSyncClient: blocks answers bounded by what was asked', () => {
+  it('refuses a one-block answer whose frame claims 10 MB as soon as its length prefix is in, and bans its sender as oversized', async () => {
+    const fx = await fixture();
+    const [victim, attacker] = await Promise.all([host(), host()]);
+    let trickled = 0;
+    // The reviewer's attacker: a length prefix claiming 10 MB (under the old ~10.4 MB cap for any blocks
+    // answer), then the claimed bytes trickled, never all of them.
+    await attacker.handle(SYNC, async (ex) => {
+      await ex.read(LIMITS.requestBytes, 5_000);
+      const head = new Uint8Array(4);
+      new DataView(head.buffer).setUint32(0, 10_000_000);
+      await ex.writeRaw(head);
+      await sleep(100);
+      try {
+        for (let i = 0; i < 100; i++) {
+          await ex.writeRaw(new Uint8Array(64 * 1024));
+          trickled += 64 * 1024;
+          await sleep(100);
+        }
+      } catch {
+        // The victim gave up the stream.
+      }
+    });
+    const attackerId = await victim.dial(attacker.addrs()[0]!);
+    const peers = new FakePeers();
+    peers.add(attackerId, { chainWork: 1n });
+    const client = new WireSyncClient(new Wire(victim, peers), SYNC, peers, new BlockIntake(fx.chain, peers, testLog), MAX, new ReceiveBudget(RECEIVE_BUDGET_BYTES));
+
+    const started = Date.now();
+    const err = await client.blocks(attackerId, [randomBytes(32)]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(FrameError);
+    expect((err as FrameError).kind).toBe('oversized');
+    // Refused on the prefix: it did not wait out the request's 20 s timeout nor take in the trickle.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const read = victim.traffic().find((t) => t.protocol === SYNC)?.bytesIn ?? 0;
+    expect(read).toBeLessThan(64 * 1024);
+    expect(trickled).toBeLessThan(1024 * 1024);
+    expect(peers.offencesOf(attackerId)).toEqual(['oversized']);
+  });
+
+  it('lets an answer take what the blocks asked for encode to at most, and no more than any blocks answer', async () => {
+    const fx = await fixture();
+    const { asked, requester } = recorder();
+    const peers = new FakePeers();
+    peers.add('p', { chainWork: 1n });
+    const client = new WireSyncClient(requester, SYNC, peers, new BlockIntake(fx.chain, peers, testLog), MAX, new ReceiveBudget(RECEIVE_BUDGET_BYTES));
+    for (const n of [1, 3, 32]) await client.blocks('p', Array.from({ length: n }, () => randomBytes(32)));
+    expect(asked.map((a) => a.maxResponse)).toEqual([fullAnswer(1), fullAnswer(3), blocksResponseMax(MAX)]);
+    // One block asked for: its answer takes ~2 MB, where it took the ~10.4 MB of a full blocks answer.
+    expect(fullAnswer(1)).toBe(MAX + 6);
+  });
+
+  it('asks for fewer blocks while other peers hold the receive budget, one at least, and the blocks still come', async () => {
+    const remote = await fixture();
+    const blocks = await remote.mine(8);
+    const local = await fixture();
+    const raw = async (hash: Uint8Array) => (await remote.chain.getRawBlock(remote.chain.getEntry(hashToHex(hash))!))!;
+    const { asked, requester } = recorder(async (hashes) => encodeRawList(await Promise.all(hashes.map(raw))));
+    const peers = new FakePeers();
+    peers.add('honest', { chainWork: 1n });
+    const budget = new ReceiveBudget(6 * fullAnswer(1));
+    const client = new WireSyncClient(requester, SYNC, peers, new BlockIntake(local.chain, peers, testLog), MAX, budget);
+    // Strangers' answers on their way hold all of it.
+    const strangers = await Promise.all(['s1', 's2'].map((s) => budget.take(s, 3 * fullAnswer(1), fullAnswer(1))));
+    expect(budget.used).toBe(budget.limit);
+
+    const got = await client.blocks('honest', blocks.map(blockHash));
+    expect(asked).toEqual([{ peerId: 'honest', hashes: 1, maxResponse: fullAnswer(1) }]);
+    expect(got.map((b) => hashToHex(blockHash(b)))).toEqual([hashToHex(blockHash(blocks[0]!))]);
+
+    // With the room back, the rest in one request.
+    for (const s of strangers) s.release();
+    await client.blocks('honest', blocks.slice(1).map(blockHash));
+    expect(asked[1]).toEqual({ peerId: 'honest', hashes: 7, maxResponse: blocksResponseMax(MAX) });
+    expect(budget.used).toBe(0);
+    expect(peers.offences).toEqual([]);
+  });
+});
