@@ -9,6 +9,7 @@ import { tcp, type TCPSocketOptions } from '@libp2p/tcp';
 import { noise } from '@chainsafe/libp2p-noise';
 import { identify } from '@libp2p/identify';
 import { gossipsub, TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub';
+import type { RPC } from '@libp2p/gossipsub/message';
 import { guardedYamux } from './yamux-guard.js';
 import { libp2pLogger } from './libp2p-logger.js';
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys';
@@ -53,6 +54,11 @@ export interface HostOptions {
   /** Largest gossip message (a whole block) accepted. */
   maxGossipBytes: number;
   isBanned: (peerId: string) => boolean;
+  /**
+   * Whether a peer has completed our status handshake. Until it has, gossipsub takes nothing from it
+   * but its subscriptions. Absent: every peer counts as handshaked (test hosts).
+   */
+  handshaked?: (peerId: string) => boolean;
   /**
    * Called for every inbound TCP connection before any handshake, with the
    * inbound connections open now by IP (handshakes included). False refuses it
@@ -342,10 +348,15 @@ export async function createHost(opts: HostOptions): Promise<Host> {
         // topic "x" took the heap from 31 MB to 2.3 GB). No floodsub relay for topics nobody runs.
         ...(opts.topics ? { allowedTopics: opts.topics } : {}),
         fallbackToFloodsub: false,
-        // Gossipsub's own bounds (5,000 messages, as many as one IWANT of ours asks for and gets in one
-        // RPC; 5,000 ids per IHAVE or IWANT, 512 IDONTWANT, 16 peer infos), fewer subscriptions and
-        // control entries per RPC than its 5,000: we have three topics.
-        decodeRpcLimits: { maxSubscriptions: 64, maxMessages: 5_000, maxIhaveMessageIDs: 5_000, maxIwantMessageIDs: 5_000, maxIdontwantMessageIDs: 512, maxControlMessages: 256, maxPeerInfos: 16 },
+        // An RPC over any of these is dropped whole, undecoded. Gossipsub records all of an RPC's messages in
+        // its seen cache before our validator judges the first, so a peer's first junk message got it banned
+        // with 4,999 more of its 5,000 stored already. Honest gossip carries one message per RPC (a publish or
+        // a forward); only an answer to our IWANT carries more, as many as it asked for: the unseen ids of one
+        // IHAVE, which an honest peer sends once a heartbeat with one entry per topic, so 3 × 128. An IHAVE of
+        // more ids on one topic (over ~60 messages a second on it, network-wide) costs only that lazy gossip.
+        // We have three topics, hence the few subscriptions and control entries; 512 IDONTWANT ids and 16
+        // peer infos are gossipsub's own.
+        decodeRpcLimits: { maxSubscriptions: 64, maxMessages: 384, maxIhaveMessageIDs: 128, maxIwantMessageIDs: 384, maxIdontwantMessageIDs: 512, maxControlMessages: 256, maxPeerInfos: 16 },
         // What we owe a peer that stops taking our gossip (a block and a few batches fit): past it
         // that peer's gossip stream is dropped, where everything owed piled up without limit and
         // IWANT asked for each message three times.
@@ -366,13 +377,43 @@ export async function createHost(opts: HostOptions): Promise<Host> {
           // gossip (20-node propagation took seconds, via the status refresh). Misbehaviour is
           // scored by our own ban score, by peer id; IP-based limits belong in front of a node.
           IPColocationFactorWeight: 0,
+          // Gossipsub keeps a departed peer's score record (600-800 bytes) for an hour by default, so that
+          // a negative score is not shed by reconnecting. Ours scores no topics, so every record was 0 and
+          // kept: a stranger opening one gossip stream per fresh key left 3,000 records behind per 3,000
+          // connections. Dropped at the next decay (1 s) instead; what a peer did is in our own ban score.
+          retainScore: 0,
         },
       }),
     },
   });
   const pubsub = node.services.pubsub;
   // The implementation has these; the exported interface does not list them.
-  const internals = pubsub as unknown as { getMeshPeers(topic: string): string[]; getScore(peerId: string): number; streamsOutbound: ReadonlyMap<string, unknown> };
+  const internals = pubsub as unknown as {
+    getMeshPeers(topic: string): string[];
+    getScore(peerId: string): number;
+    streamsOutbound: ReadonlyMap<string, unknown>;
+    handleReceivedRpc(from: PeerId, rpc: RPC): Promise<void>;
+  };
+  // Gossipsub records every distinct message id it takes in its seen cache for 2 minutes, before any validator
+  // runs: fresh keys sending 5,000 8-byte messages per RPC over a bare gossip stream, reconnecting when banned,
+  // took a node from 24 MB to 700 MB in 40 s. As Core processes nothing from a peer before its version
+  // handshake, an RPC's messages and control are dropped at entry until the peer has completed ours, and all
+  // of it once the peer is banned (between the ban and the hang-up). Its subscriptions are kept: a peer sends
+  // them once, as its gossip stream opens, which races our handshake, and one lost would leave it out of our
+  // gossip for the connection's life. A graylist through scoreParams.appSpecificScore would drop them too,
+  // and lag: gossipsub caches a score for a heartbeat and takes 128 RPCs a second unchecked from a peer that
+  // scored 0, so a peer would stay graylisted after its handshake and keep gossiping after its ban. Gossipsub
+  // calls this for each RPC it reads, where acceptFrom would refuse one: before it looks at anything inside.
+  const handleRpc = internals.handleReceivedRpc.bind(pubsub);
+  internals.handleReceivedRpc = async (from, rpc) => {
+    const id = from.toString();
+    if (opts.isBanned(id)) return;
+    if (opts.handshaked?.(id) === false) {
+      if (rpc.subscriptions.length > 0) await handleRpc(from, { subscriptions: rpc.subscriptions, messages: [] });
+      return;
+    }
+    await handleRpc(from, rpc);
+  };
   const validators = new Map<string, (from: string, data: Uint8Array) => Promise<Validation>>();
   const RESULT: Record<Validation, TopicValidatorResult> = {
     accept: TopicValidatorResult.Accept,

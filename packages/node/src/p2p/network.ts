@@ -159,6 +159,7 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
       maxGossipBytes: this.o.params.maxBlockSize,
       topics: [this.ids.blocks, this.ids.txs, this.ids.cmpctBlocks],
       isBanned: (id) => this.banList.isBanned(id),
+      handshaked: (id) => this.table.get(id)?.ready === true,
       admitInbound: (socket, open) => !this.stopped && this.gate.admit(socket, open),
       // A node on its own loopback address (simulations, tests) dials from it too, so peers see distinct IPs.
       localAddress: /^127\.\d+\.\d+\.\d+$/.test(this.o.host) && this.o.host !== '127.0.0.1' ? this.o.host : undefined,

@@ -145,4 +145,18 @@ describe('TxIntake: memory a held transaction keeps', () => {
   });
 });
 
+describe('TxIntake: batches waiting their turn', () => {
+  it('charges each waiting batch a fixed overhead besides its bytes, so a group cannot queue tiny messages by the hundred thousand', async () => {
+    const { intake, peers } = await setup();
+    const flood = Array.from({ length: 10_000 }, () => intake.acceptBatch('sender', new Uint8Array(8).fill(9)));
+    const verdicts = await Promise.all(flood);
+    // Past the group's 2 MiB at 8 + 256 bytes a batch, refused at once without blame; the others waited
+    // their turn (the first got the sender banned, and the rest were dropped unread).
+    const waited = verdicts.filter((v) => v !== 'ignore').length;
+    expect(waited).toBe(Math.floor((2 * 1024 * 1024) / (8 + 256)));
+    expect(verdicts.slice(0, waited).every((v) => v === 'reject')).toBe(true);
+    expect(peers.offences.map((o) => o.offence)).toEqual(['malformed']);
+  });
+});
+
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));

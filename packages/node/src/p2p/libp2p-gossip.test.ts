@@ -1,0 +1,183 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import './shim.js';
+import { createLibp2p, type Libp2p } from 'libp2p';
+import { tcp } from '@libp2p/tcp';
+import { noise } from '@chainsafe/libp2p-noise';
+import { yamux } from '@chainsafe/libp2p-yamux';
+import { identify } from '@libp2p/identify';
+import { gossipsub } from '@libp2p/gossipsub';
+import { RPC } from '@libp2p/gossipsub/message';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { multiaddr } from '@multiformats/multiaddr';
+import type { Stream } from '@libp2p/interface';
+import type { Host, HostOptions } from './libp2p.js';
+
+/** Every libp2p node made here, to reach the gossipsub inside a host. */
+const created: Libp2p[] = [];
+vi.mock('libp2p', async (original) => {
+  const m = await original<typeof import('libp2p')>();
+  return {
+    ...m,
+    createLibp2p: async (...args: Parameters<typeof m.createLibp2p>) => {
+      const n = await m.createLibp2p(...args);
+      created.push(n);
+      return n;
+    },
+  };
+});
+const { createHost } = await import('./libp2p.js');
+
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const stop of stops.splice(0).reverse()) await stop();
+  created.length = 0;
+});
+
+const TOPIC = 't';
+
+/** What a host's gossipsub holds, read from the instance. */
+interface GossipState {
+  seenCache: { size: number };
+  score: { peerStats: Map<string, unknown>; peerIPs: Map<string, unknown> };
+  peers: Map<string, unknown>;
+  getSubscribers(topic: string): { toString(): string }[];
+}
+
+async function host(extra: Partial<HostOptions> = {}): Promise<{ host: Host; gossip: GossipState; heard: Uint8Array[] }> {
+  const h = await createHost({ listen: ['/ip4/127.0.0.1/tcp/0'], maxConnections: 64, maxGossipBytes: 1 << 20, isBanned: () => false, agent: 'test', topics: [TOPIC], heartbeatMs: 100, ...extra });
+  stops.push(() => h.stop());
+  const node = created.find((n) => n.peerId.toString() === h.peerId)!;
+  const heard: Uint8Array[] = [];
+  h.subscribe(TOPIC, async (_from, data) => {
+    heard.push(data);
+    return 'accept';
+  });
+  return { host: h, gossip: (node.services as { pubsub: unknown }).pubsub as GossipState, heard };
+}
+
+async function until(ok: () => boolean, ms = 5_000): Promise<void> {
+  for (const end = Date.now() + ms; !ok() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let serial = 0;
+/** One gossipsub RPC as it goes on the stream (varint length first): `n` distinct 8-byte messages on our topic. */
+function rpc(n: number, subscribe = false): Uint8Array {
+  const messages = Array.from({ length: n }, () => {
+    const data = new Uint8Array(8);
+    new DataView(data.buffer).setFloat64(0, ++serial);
+    return { topic: TOPIC, data };
+  });
+  const body = RPC.encode({ subscriptions: subscribe ? [{ topic: TOPIC, subscribe: true }] : [], messages });
+  const prefix: number[] = [];
+  for (let len = body.length; ; len >>>= 7) {
+    if (len < 0x80) {
+      prefix.push(len);
+      break;
+    }
+    prefix.push((len & 0x7f) | 0x80);
+  }
+  const out = new Uint8Array(prefix.length + body.length);
+  out.set(prefix);
+  out.set(body, prefix.length);
+  return out;
+}
+
+/** A fresh-key stranger with a bare gossip stream open to the host, as the flood came: no status handshake, no gossipsub of its own. */
+async function stranger(target: Host): Promise<{ id: string; stream: Stream }> {
+  const client = await createLibp2p({ transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()] });
+  stops.push(async () => {
+    await client.stop();
+  });
+  await client.dial(multiaddr(target.addrs()[0]!));
+  const stream = await client.dialProtocol(peerIdFromString(target.peerId), '/meshsub/1.1.0');
+  return { id: client.peerId.toString(), stream };
+}
+
+describe('gossip from peers that have not completed our handshake', () => {
+  it('stores none of their messages and validates none, but keeps their subscriptions and takes their gossip once they have', async () => {
+    const handshaked = new Set<string>();
+    const { host: h, gossip, heard } = await host({ handshaked: (id) => handshaked.has(id) });
+    const s = await stranger(h);
+    s.stream.send(rpc(300, true));
+    await until(() => gossip.getSubscribers(TOPIC).some((p) => p.toString() === s.id));
+    expect(gossip.getSubscribers(TOPIC).map(String)).toEqual([s.id]);
+    // Messages ride in the same RPC as the subscription: had they been taken, they would be in by now.
+    await sleep(300);
+    expect(gossip.seenCache.size).toBe(0);
+    expect(heard).toHaveLength(0);
+
+    handshaked.add(s.id);
+    s.stream.send(rpc(300));
+    await until(() => heard.length === 300);
+    expect(heard).toHaveLength(300);
+    expect(gossip.seenCache.size).toBe(300);
+  });
+
+  it('takes nothing more from a peer once it is banned, though it is still connected', async () => {
+    const banned = new Set<string>();
+    const { host: h, gossip, heard } = await host({ isBanned: (id) => banned.has(id), handshaked: () => true });
+    const s = await stranger(h);
+    s.stream.send(rpc(10, true));
+    await until(() => heard.length === 10);
+    banned.add(s.id);
+    s.stream.send(rpc(300));
+    await sleep(300);
+    expect(heard).toHaveLength(10);
+    expect(gossip.seenCache.size).toBe(10);
+  });
+
+  it('drops whole an RPC of more messages than an honest peer sends in one, storing none of them', async () => {
+    const { host: h, gossip, heard } = await host({ handshaked: () => true });
+    const s = await stranger(h);
+    s.stream.send(rpc(5_000, true));
+    s.stream.send(rpc(384));
+    await until(() => heard.length === 384);
+    await sleep(300);
+    expect(heard).toHaveLength(384);
+    expect(gossip.seenCache.size).toBe(384);
+  });
+
+  it('relays between two nodes whose gossip streams opened before their handshake completed: the subscriptions sent then are not lost', async () => {
+    const handshaked = new Set<string>();
+    const a = await host({ handshaked: (id) => handshaked.has(id) });
+    const b = await host({ handshaked: (id) => handshaked.has(id) });
+    await a.host.dial(b.host.addrs()[0]!);
+    await until(() => a.host.topicPeers(TOPIC).length === 1 && b.host.topicPeers(TOPIC).length === 1);
+    expect(a.host.topicPeers(TOPIC)).toEqual([b.host.peerId]);
+    expect(b.host.topicPeers(TOPIC)).toEqual([a.host.peerId]);
+    expect(await a.host.publish(TOPIC, new TextEncoder().encode('before the handshake'))).toBe(1);
+    await sleep(300);
+    expect(b.heard).toHaveLength(0);
+    expect(b.gossip.seenCache.size).toBe(0);
+
+    handshaked.add(a.host.peerId).add(b.host.peerId);
+    const tx = new TextEncoder().encode('a transaction batch');
+    expect(await a.host.publish(TOPIC, tx)).toBe(1);
+    await until(() => b.heard.length === 1);
+    expect(b.heard.map((d) => new TextDecoder().decode(d))).toEqual(['a transaction batch']);
+  });
+});
+
+describe('gossipsub score records', () => {
+  it('keeps none for a peer once it has left: strangers opening a gossip stream under fresh keys leave nothing behind', async () => {
+    const { host: h, gossip } = await host();
+    for (let i = 0; i < 20; i++) {
+      const client = await createLibp2p({
+        transports: [tcp()],
+        connectionEncrypters: [noise()],
+        streamMuxers: [yamux()],
+        services: { identify: identify(), pubsub: gossipsub({ globalSignaturePolicy: 'StrictNoSign' }) },
+      });
+      await client.dial(multiaddr(h.addrs()[0]!));
+      await until(() => gossip.peers.has(client.peerId.toString()));
+      expect(gossip.peers.has(client.peerId.toString())).toBe(true);
+      await client.stop();
+    }
+    await until(() => gossip.peers.size === 0 && gossip.score.peerStats.size === 0);
+    expect(gossip.peers.size).toBe(0);
+    expect(gossip.score.peerStats.size).toBe(0);
+    expect(gossip.score.peerIPs.size).toBe(0);
+  }, 30_000);
+});
