@@ -37,7 +37,7 @@ const TOPIC = 't';
 
 /** What a host's gossipsub holds, read from the instance. */
 interface GossipState {
-  seenCache: { size: number };
+  seenCache: { size: number; entries: Map<string, { validUntilMs: number }> };
   score: { peerStats: Map<string, unknown>; peerIPs: Map<string, unknown> };
   peers: Map<string, unknown>;
   getSubscribers(topic: string): { toString(): string }[];
@@ -113,6 +113,10 @@ describe('gossip from peers that have not completed our handshake', () => {
     await until(() => heard.length === 300);
     expect(heard).toHaveLength(300);
     expect(gossip.seenCache.size).toBe(300);
+    // Each id is kept 30 s, not gossipsub's 2 minutes: a handshaked peer's junk holds a half-minute of its upload.
+    const kept = Math.max(...[...gossip.seenCache.entries.values()].map((e) => e.validUntilMs)) - Date.now();
+    expect(kept).toBeGreaterThan(25_000);
+    expect(kept).toBeLessThanOrEqual(30_000);
   });
 
   it('takes nothing more from a peer once it is banned, though it is still connected', async () => {

@@ -338,6 +338,11 @@ export async function createHost(opts: HostOptions): Promise<Host> {
         globalSignaturePolicy: 'StrictNoSign',
         // Content-addressed ids: the same block published by two nodes is one message.
         msgIdFn: (msg) => sha256(msg.data),
+        // Every distinct message id is kept this long (~230 bytes each), whatever our validator makes of it.
+        // Gossipsub's 2 minutes let a peer past our handshake hold two minutes of its upload in junk ids; a
+        // copy can only come back through IHAVE/IWANT within the message cache's few heartbeats, and one
+        // arriving later still is judged by our own intakes, which remember what they took.
+        seenTTL: 30_000,
         allowPublishToZeroTopicPeers: true,
         ignoreDuplicatePublishError: true,
         floodPublish: true,

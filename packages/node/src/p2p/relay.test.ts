@@ -192,13 +192,17 @@ describe('Relay', () => {
     // 'sender' is at 10.0.0.1; a second connection from 10.0.9.9 is the same /16, 'other' is not.
     r.peers.add('sybil', { chainWork: 0n }, 'inbound', '/ip4/10.0.9.9/tcp/4000');
     r.peers.add('other', { chainWork: 0n }, 'inbound', '/ip4/10.1.0.1/tcp/4000');
-    const flood = new Uint8Array(600 * 1024).fill(7);
+    // ~600 KB of transactions that decode (junk would be refused on arrival) and break a rule when judged.
+    const junkData = new Uint8Array(60_000).fill(7);
+    const flood = encodeRawList(Array.from({ length: 10 }, (_, i) => encodeTx(r.local.tx(W.carol, W.bob, 1n, { nonce: BigInt(i), data: junkData }))));
     const validate = r.gossip.validators.get('t')!;
     const fromOther = validate('other', encodeRawList([encodeTx(r.local.tx(W.alice, W.bob, 1_000n))]));
     const verdicts = await Promise.all([r.tx(flood), r.tx(flood), validate('sybil', flood), validate('sybil', flood), fromOther]);
     expect(verdicts).toEqual(['reject', 'reject', 'reject', 'ignore', 'accept']);
-    // Its share is free again once its batches were taken.
-    expect(await validate('sybil', flood)).toBe('reject');
+    // The group's share is free again once its batches were taken: another of its peers' batch waits and is judged.
+    r.peers.add('sybil2', { chainWork: 0n }, 'inbound', '/ip4/10.0.9.10/tcp/4000');
+    expect(await validate('sybil2', flood)).toBe('reject');
+    expect(r.peers.offencesOf('sybil2')).not.toEqual([]);
   });
 
   it('holds a batch that overtook the one before it, and admits it when the gap closes', async () => {

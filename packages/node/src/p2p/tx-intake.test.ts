@@ -146,16 +146,39 @@ describe('TxIntake: memory a held transaction keeps', () => {
 });
 
 describe('TxIntake: batches waiting their turn', () => {
+  /** A batch of one of alice's transfers with its signature broken: it decodes, and fails only when judged. */
+  const forged = (fx: ChainFixture): Uint8Array => {
+    const raw = Uint8Array.from(encodeTx(fx.tx(W.alice, W.bob, 1_000n, { nonce: 0n })));
+    raw[raw.length - 1]! ^= 1;
+    return encodeRawList([raw]);
+  };
+
   it('charges each waiting batch a fixed overhead besides its bytes, so a group cannot queue tiny messages by the hundred thousand', async () => {
-    const { intake, peers } = await setup();
-    const flood = Array.from({ length: 10_000 }, () => intake.acceptBatch('sender', new Uint8Array(8).fill(9)));
-    const verdicts = await Promise.all(flood);
-    // Past the group's 2 MiB at 8 + 256 bytes a batch, refused at once without blame; the others waited
+    const { fx, intake, peers } = await setup();
+    const data = forged(fx);
+    const verdicts = await Promise.all(Array.from({ length: 10_000 }, () => intake.acceptBatch('sender', data)));
+    // Past the group's 2 MiB at its bytes + 256 a batch, refused at once without blame; the others waited
     // their turn (the first got the sender banned, and the rest were dropped unread).
     const waited = verdicts.filter((v) => v !== 'ignore').length;
-    expect(waited).toBe(Math.floor((2 * 1024 * 1024) / (8 + 256)));
+    expect(waited).toBe(Math.floor((2 * 1024 * 1024) / (data.length + 256)));
     expect(verdicts.slice(0, waited).every((v) => v === 'reject')).toBe(true);
-    expect(peers.offences.map((o) => o.offence)).toEqual(['malformed']);
+    expect(peers.offences).toHaveLength(1);
+  });
+
+  it("judges a batch's shape as it arrives: junk is refused and its sender penalised even while the group's bound is full", async () => {
+    const { fx, intake, peers } = await setup();
+    peers.add('junk', { chainWork: 0n });
+    const data = forged(fx);
+    const waiting = Array.from({ length: 10_000 }, () => intake.acceptBatch('sender', data));
+    // The group's bound is full: one more well-formed batch is ignored, nobody blamed...
+    expect(await intake.acceptBatch('junk', data)).toBe('ignore');
+    expect(peers.offencesOf('junk')).toEqual([]);
+    // ...but junk from the same group is refused on arrival, with blame, not ignored for the bound.
+    for (const bytes of [new Uint8Array(8).fill(9), Uint8Array.of(1, 6, 1, 2, 3, 4, 5, 6), Uint8Array.of(0)]) {
+      expect(await intake.acceptBatch('junk', bytes)).toBe('reject');
+    }
+    expect(peers.offencesOf('junk')[0]).toBe('malformed');
+    await Promise.all(waiting);
   });
 });
 

@@ -26,6 +26,15 @@ const MAX_WAITING_BATCH_BYTES_PER_GROUP = 2 * 1024 * 1024;
  */
 const WAITING_BYTES_PER_BATCH = 256;
 
+/** A gossiped batch as it waits for its turn: decoded on arrival (see acceptBatch). */
+interface DecodedBatch {
+  txs: { tx: TransferTx; raw: Uint8Array }[];
+  /** Some item did not decode as a transfer (its sender penalised already). */
+  undecodable: boolean;
+  /** Some transaction came twice (judged once, not penalised). */
+  repeated: boolean;
+}
+
 /** What one relayed transaction turned out to be. */
 type Judgement = 'new' | 'known' | 'innocent' | 'reject';
 
@@ -90,6 +99,12 @@ export class TxIntake {
    * honest peer relaying a burst may meet the bound too).
    */
   acceptBatch(from: string, data: Uint8Array): Promise<Validation> {
+    // Its shape is judged as it arrives, not in its turn: gossipsub has recorded the message in its seen
+    // cache already, and a peer past our handshake sending junk that waited (or was ignored for the
+    // bound below, which blames nobody) went on filling that cache for as long as it sent.
+    if (this.banned.has(from)) return Promise.resolve('reject');
+    const batch = this.decodeBatch(from, data);
+    if (!batch || this.banned.has(from)) return Promise.resolve('reject');
     const group = this.groupOf(from);
     const fromGroup = this.waitingFrom.get(group) ?? 0;
     const cost = data.length + WAITING_BYTES_PER_BATCH;
@@ -98,7 +113,7 @@ export class TxIntake {
     }
     this.waitingBytes += cost;
     this.waitingFrom.set(group, fromGroup + cost);
-    const run = this.batches.then(() => this.takeBatch(from, group, data));
+    const run = this.batches.then(() => this.takeBatch(from, group, batch));
     const done = run.finally(() => {
       this.waitingBytes -= cost;
       const left = this.waitingFrom.get(group)! - cost;
@@ -107,6 +122,34 @@ export class TxIntake {
     });
     this.batches = done.catch(() => undefined);
     return done;
+  }
+
+  /** A batch's transactions, each decoded and the first of its copies only; undefined (the sender penalised) for a list that does not decode. */
+  private decodeBatch(from: string, data: Uint8Array): DecodedBatch | undefined {
+    let raws: Uint8Array[];
+    try {
+      raws = decodeRawList(data, LIMITS.maxTxsPerGossip, this.maxTxBytes);
+    } catch (e) {
+      this.penalise(from, 'malformed', `undecodable transaction batch: ${(e as Error).message}`);
+      return undefined;
+    }
+    if (raws.length === 0) {
+      this.penalise(from, 'malformed', 'empty transaction batch');
+      return undefined;
+    }
+    const batch: DecodedBatch = { txs: [], undecodable: false, repeated: false };
+    const ids = new Set<string>();
+    for (const raw of raws) {
+      const tx = this.decode(from, raw);
+      if (!tx) batch.undecodable = true;
+      // A copy is judged once: the mempool's lookup cannot see the first before it is admitted.
+      else if (ids.has(txId(tx))) batch.repeated = true;
+      else {
+        ids.add(txId(tx));
+        batch.txs.push({ tx, raw });
+      }
+    }
+    return batch;
   }
 
   /**
@@ -119,34 +162,11 @@ export class TxIntake {
    * forgotten once as their own and once as held). One transaction that breaks a rule on purpose
    * rejects the message and penalises the sender (each such transaction does).
    */
-  private async takeBatch(from: string, group: string, data: Uint8Array): Promise<Validation> {
+  private async takeBatch(from: string, group: string, batch: DecodedBatch): Promise<Validation> {
     // Banned while this batch waited: what it still had queued is not worth a signature check.
     if (this.banned.has(from)) return 'reject';
-    let raws: Uint8Array[];
-    try {
-      raws = decodeRawList(data, LIMITS.maxTxsPerGossip, this.maxTxBytes);
-    } catch (e) {
-      this.penalise(from, 'malformed', `undecodable transaction batch: ${(e as Error).message}`);
-      return 'reject';
-    }
-    if (raws.length === 0) {
-      this.penalise(from, 'malformed', 'empty transaction batch');
-      return 'reject';
-    }
-    let rejected = false;
-    let repeated = false;
-    const ids = new Set<string>();
-    const txs: { tx: TransferTx; raw: Uint8Array }[] = [];
-    for (const raw of raws) {
-      const tx = this.decode(from, raw);
-      if (!tx) rejected = true;
-      // A copy is judged once: the mempool's lookup cannot see the first before it is admitted.
-      else if (ids.has(txId(tx))) repeated = true;
-      else {
-        ids.add(txId(tx));
-        txs.push({ tx, raw });
-      }
-    }
+    const { txs, repeated } = batch;
+    let rejected = batch.undecodable;
     // All handed to the mempool in this turn: it admits them in this order, and their signatures
     // are checked as one job on the verify pool instead of a worker round trip each.
     const judged = await Promise.allSettled(txs.map(({ tx, raw }) => this.judge(from, group, tx, raw)));
