@@ -14,6 +14,10 @@ import {
   ZERO_ADDRESS,
   bytesToHex,
   contractAddress,
+  contractPayload,
+  encodeTx,
+  intrinsicGas,
+  minGasPriceForShape,
   signTransfer,
   txHash,
   utf8ToBytes,
@@ -101,10 +105,28 @@ async function runOnce(seed: number, blocks: number, out: (line: Line) => void):
     await f.mine(1);
     const nonces = new Map<Wallet, bigint>(senders.map((w) => [w, 0n]));
     const contracts: { address: Uint8Array; fns: string[] }[] = [];
-    const sign = (from: Wallet, to: Uint8Array, payload: Record<string, unknown>, gasLimit: number): TransferTx => {
+    const signAt = (from: Wallet, to: Uint8Array, payload: Record<string, unknown>, gasLimit: number, gasPrice: bigint): TransferTx => {
       const nonce = nonces.get(from)!;
-      const data = utf8ToBytes(JSON.stringify({ ...payload, gasLimit, gasPrice: '1' }));
-      return signTransfer({ kind: 'transfer', chainId: f.params.chainId, nonce, fee: BigInt(gasLimit), to, amount: 0n, data }, from.privateKey);
+      const data = utf8ToBytes(JSON.stringify({ ...payload, gasLimit, gasPrice: gasPrice.toString() }));
+      return signTransfer({ kind: 'transfer', chainId: f.params.chainId, nonce, fee: BigInt(gasLimit) * gasPrice, to, amount: 0n, data }, from.privateKey);
+    };
+    // At the least gas price the relay minimum takes for the gas declared (it counts as block space), so the
+    // mempool refuses only what consensus refuses; a payload consensus refuses keeps price 1 and is refused for that.
+    const sign = (from: Wallet, to: Uint8Array, payload: Record<string, unknown>, gasLimit: number): TransferTx => {
+      let price = 1n;
+      for (;;) {
+        const tx = signAt(from, to, payload, gasLimit, price);
+        let need: bigint;
+        try {
+          const shape = { size: encodeTx(tx).length, gasLimit, intrinsicGas: intrinsicGas(tx, f.params, contractPayload(tx, f.params)) };
+          need = minGasPriceForShape(1n, shape, f.params);
+        } catch (e) {
+          if (e instanceof RuleError) return tx;
+          throw e;
+        }
+        if (need <= price) return tx;
+        price = need;
+      }
     };
     for (let b = 0; b < blocks; b++) {
       const admitted: TransferTx[] = [];
