@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { COIN, encodedTxCount, type Block } from '@hackcoin/core';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
@@ -134,5 +135,19 @@ describe('BlockViews', () => {
     expect(answers[0]).toEqual([1, 1, 1, 2]);
     expect(new Set(answers.map((a) => a.join()))).toEqual(new Set([answers[0]!.join()]));
     expect({ read, decoded }).toEqual({ read: 4, decoded: 0 });
+  });
+  it("leaves no listener on a client's signal once the renders and counts it joined are done", async () => {
+    fx = await withOneTransfer();
+    const chain = fx.chain;
+    const views = new BlockViews(async (e) => (await chain.getBlock(e))!, fx.backend, statsOf(fx), 0);
+    const client = new AbortController();
+    const entries = [1, 2, 3].map((h) => chain.getEntryByHeight(h)!);
+    // As one request of /api/blockchain/full does: every block rendered and counted under its one signal
+    // (a cache of 0 bytes keeps nothing, so each call renders).
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(entries.map((e) => views.detail(e, 1, null, undefined, client.signal)));
+      await Promise.all(entries.map((e) => views.txCount(e, client.signal)));
+    }
+    expect(getEventListeners(client.signal, 'abort')).toHaveLength(0);
   });
 });

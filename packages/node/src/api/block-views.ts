@@ -141,7 +141,10 @@ interface Shared<T> {
 function startShared<T>(gone: AbortSignal | undefined, start: (signal: AbortSignal) => Promise<T>): Shared<T> {
   const interest = new SharedInterest();
   interest.join(gone);
-  return { work: start(interest.signal), interest };
+  const work = start(interest.signal);
+  const settled = () => interest.settled();
+  work.then(settled, settled);
+  return { work, interest };
 }
 
 function joinShared<T>(shared: Shared<T>, gone: AbortSignal | undefined): Promise<T> {

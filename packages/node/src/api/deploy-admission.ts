@@ -1,4 +1,5 @@
 import { setImmediate as ioTurn } from 'node:timers/promises';
+import type { FastifyRequest } from 'fastify';
 import { checkTransferSanity, checkTransferSignature, contractPayload, isContractTx, type ConsensusParams, type SignatureBackend, type TransferTx } from '@hackcoin/core';
 import { ContractError } from '../contracts/errors.js';
 import { prepareOnce } from '../contracts/prepare-once.js';
@@ -26,7 +27,7 @@ export function deploySource(tx: TransferTx, params: ConsensusParams): string | 
 }
 
 /** `refuseReverting`: a source the engine refuses (it could only revert when mined) is a 400 `bad-contract-source`; else it is admitted, to revert. */
-export type AdmitDeploy = (tx: TransferTx, id: string, source: string, ip: string, refuseReverting?: boolean) => Promise<void>;
+export type AdmitDeploy = (tx: TransferTx, id: string, source: string, req: FastifyRequest, refuseReverting?: boolean) => Promise<void>;
 
 /**
  * What a deploy submitted over the API passes before the mempool sees it, whichever route
@@ -41,13 +42,13 @@ export function deployAdmission(
   budget: EngineBudget,
   prepare: (source: string) => PreparedContract = prepareOnce,
 ): AdmitDeploy {
-  return async (tx, id, source, ip, refuseReverting = true) => {
+  return async (tx, id, source, req, refuseReverting = true) => {
     // A deploy already pooled goes straight to the mempool, which refuses it as known.
     if (d.mempool.get(id) !== undefined) return;
     checkTransferSanity(tx, d.params);
     checkTransferSignature(tx, d.backend);
     d.mempool.precheck(tx);
-    const reservation = budget.admit(ip, ENGINE_TIME_LIMIT_MS);
+    const reservation = budget.admit(req, ENGINE_TIME_LIMIT_MS);
     try {
       await prepareOn(reservation, source, prepare);
     } catch (e) {

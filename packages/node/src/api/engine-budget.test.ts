@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { formatAddress } from '@hackcoin/core';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import type { ApiContext } from './context.js';
@@ -8,37 +8,41 @@ import { HttpError } from './http-error.js';
 import { installErrorHandler } from './request-guards.js';
 import { contractRoutes } from './routes/contracts.js';
 
+/** A request from `ip`, as much of one as the budget reads. */
+const reqFrom = (ip: string) => ({ ip, headers: {} }) as FastifyRequest;
+const loopback = (req: FastifyRequest) => req.ip === '127.0.0.1';
+
 describe('EngineBudget', () => {
   it('refuses with engine-busy once the window is spent, never the exempt, and starts afresh next window', () => {
     let clock = 0;
-    const budget = new EngineBudget((ip) => ip === '127.0.0.1', { msPerWindow: 100, windowMs: 60_000, clientShare: 1 }, () => clock);
-    expect(budget.admit('203.0.113.1', 0).measure(() => ((clock += 60), 'first'))).toBe('first');
+    const budget = new EngineBudget(loopback, { msPerWindow: 100, windowMs: 60_000, clientShare: 1 }, () => clock);
+    expect(budget.admit(reqFrom('203.0.113.1'), 0).measure(() => ((clock += 60), 'first'))).toBe('first');
     // A call that throws is charged too.
-    expect(() => budget.admit('203.0.113.1', 0).measure(() => ((clock += 45), JSON.parse('{')))).toThrow(SyntaxError);
+    expect(() => budget.admit(reqFrom('203.0.113.1'), 0).measure(() => ((clock += 45), JSON.parse('{')))).toThrow(SyntaxError);
     expect(budget.remainingMs).toBe(0);
     const refused = (() => {
       try {
-        budget.admit('203.0.113.2', 0);
+        budget.admit(reqFrom('203.0.113.2'), 0);
       } catch (e) {
         return e;
       }
     })();
     expect(refused).toBeInstanceOf(HttpError);
     expect(refused).toMatchObject({ status: 429, code: 'engine-busy', message: expect.stringMatching(/this node's 0.1 s a minute .* is spent; retry in 60 s$/) });
-    budget.admit('127.0.0.1', 0);
+    budget.admit(reqFrom('127.0.0.1'), 0);
     clock = 60_000;
     expect(budget.remainingMs).toBe(100);
-    budget.admit('203.0.113.2', 0);
+    budget.admit(reqFrom('203.0.113.2'), 0);
   });
 
   it('holds each client to its share of the window, so two heavy clients leave the rest to others, while the total still holds', () => {
     let clock = 0;
-    const budget = new EngineBudget((ip) => ip === '127.0.0.1', { msPerWindow: 400, windowMs: 60_000, clientShare: 1 / 4 }, () => clock);
+    const budget = new EngineBudget(loopback, { msPerWindow: 400, windowMs: 60_000, clientShare: 1 / 4 }, () => clock);
     const runsUntilRefused = (ip: string): number => {
       for (let runs = 0; runs < 100; runs++) {
         let reservation;
         try {
-          reservation = budget.admit(ip, 0);
+          reservation = budget.admit(reqFrom(ip), 0);
         } catch (e) {
           expect(e).toMatchObject({ status: 429, code: 'engine-busy' });
           return runs;
@@ -52,27 +56,27 @@ describe('EngineBudget', () => {
     expect(runsUntilRefused('2001:db8:1:2::1')).toBe(4);
     // Another address of the same /64 is the same client.
     expect(runsUntilRefused('2001:db8:1:2::ffff')).toBe(0);
-    expect(() => budget.admit('203.0.113.1', 0)).toThrow(/this address's share \(0.1 s a minute\) of calls and estimates is spent; retry in 60 s$/);
+    expect(() => budget.admit(reqFrom('203.0.113.1'), 0)).toThrow(/this address's share \(0.1 s a minute\) of calls and estimates is spent; retry in 60 s$/);
     // A third client is served, and a fourth, until the total is spent.
-    budget.admit('198.51.100.3', 0);
+    budget.admit(reqFrom('198.51.100.3'), 0);
     expect(runsUntilRefused('198.51.100.3')).toBe(4);
     expect(budget.remainingMs).toBe(400 - 3 * 120);
     // Exempt time counts in the total but in nobody's share: the total refuses the next client.
-    budget.admit('127.0.0.1', 0).measure(() => (clock += 40));
-    expect(() => budget.admit('198.51.100.4', 0)).toThrow(/this node's 0.4 s a minute/);
-    budget.admit('127.0.0.1', 0);
+    budget.admit(reqFrom('127.0.0.1'), 0).measure(() => (clock += 40));
+    expect(() => budget.admit(reqFrom('198.51.100.4'), 0)).toThrow(/this node's 0.4 s a minute/);
+    budget.admit(reqFrom('127.0.0.1'), 0);
     clock = 60_000;
     expect(runsUntilRefused('203.0.113.1')).toBe(4);
   });
 
   it('charges a reservation at admission, so requests admitted together cannot overdraw a share, and gives back what runs left of it', () => {
     let clock = 0;
-    const budget = new EngineBudget((ip) => ip === '127.0.0.1', { msPerWindow: 800, windowMs: 60_000, clientShare: 1 / 4 }, () => clock);
+    const budget = new EngineBudget(loopback, { msPerWindow: 800, windowMs: 60_000, clientShare: 1 / 4 }, () => clock);
     const heavy = '203.0.113.1';
     // Two admissions in flight hold 200 ms, the share: the third is refused though no run has been measured.
-    const first = budget.admit(heavy, 100);
-    const second = budget.admit(heavy, 100);
-    expect(() => budget.admit(heavy, 100)).toThrow(/this address's share \(0.2 s a minute\)/);
+    const first = budget.admit(reqFrom(heavy), 100);
+    const second = budget.admit(reqFrom(heavy), 100);
+    expect(() => budget.admit(reqFrom(heavy), 100)).toThrow(/this address's share \(0.2 s a minute\)/);
     expect(budget.remainingMs).toBe(600);
     // A run within its reservation costs nothing more; release gives back the 70 ms it did not use.
     expect(first.measure(() => ((clock += 30), 'ran'))).toBe('ran');
@@ -84,13 +88,13 @@ describe('EngineBudget', () => {
     second.release();
     expect(budget.remainingMs).toBe(800 - 30 - 150);
     // 180 ms spent: one more admission fits under the share, then the share holds again.
-    budget.admit(heavy, 100).release();
-    const third = budget.admit(heavy, 100);
-    expect(() => budget.admit(heavy, 100)).toThrow(/this address's share/);
+    budget.admit(reqFrom(heavy), 100).release();
+    const third = budget.admit(reqFrom(heavy), 100);
+    expect(() => budget.admit(reqFrom(heavy), 100)).toThrow(/this address's share/);
     // Reservations of exempt clients count in the total: held time refuses another client at once.
-    const exempt = Array.from({ length: 6 }, () => budget.admit('127.0.0.1', 100));
+    const exempt = Array.from({ length: 6 }, () => budget.admit(reqFrom('127.0.0.1'), 100));
     expect(budget.remainingMs).toBe(0);
-    expect(() => budget.admit('198.51.100.3', 100)).toThrow(/this node's 0.8 s a minute/);
+    expect(() => budget.admit(reqFrom('198.51.100.3'), 100)).toThrow(/this node's 0.8 s a minute/);
     // The window turns: its reservations are forgotten, not given back into the new one (which would overdraw it).
     clock = 60_000;
     expect(budget.remainingMs).toBe(800);
@@ -98,7 +102,7 @@ describe('EngineBudget', () => {
     for (const r of exempt) r.release();
     expect(budget.remainingMs).toBe(800);
     // A run of an earlier window's reservation is charged in full to the window it runs in.
-    const late = budget.admit('198.51.100.3', 100);
+    const late = budget.admit(reqFrom('198.51.100.3'), 100);
     clock = 120_000;
     late.measure(() => (clock += 40));
     late.release();
@@ -173,7 +177,7 @@ describe('contract routes under the engine budget', () => {
       let r = await ask(heavy);
       for (; r.statusCode === 200 && served < 20; r = await ask(heavy)) {
         served++;
-        budget.admit(heavy, 0).measure(() => (clock += 100));
+        budget.admit(reqFrom(heavy), 0).measure(() => (clock += 100));
       }
       expect(served).toBe(1);
       expect(r.statusCode).toBe(429);

@@ -1,5 +1,7 @@
+import type { FastifyRequest } from 'fastify';
 import { HttpError } from './http-error.js';
 import { clientKey } from '../util/client-key.js';
+import type { ExemptRequest } from './client-exemption.js';
 
 /** Engine time for read-only calls and gas estimates; docs/api.md lists it. */
 export const ENGINE_BUDGET = {
@@ -26,7 +28,8 @@ export interface EngineReservation {
  * per-IP rate limit bounds one address's requests, not their cost; this bounds engine time: each
  * client to its share of the window, and all of them together to the window. A client past its
  * share, or anyone once the window is spent, is refused with 429 `engine-busy` until it turns.
- * Exempt clients (loopback under RATE_LIMIT=remote) are never refused, but their time counts in the total.
+ * Exempt clients (loopback under RATE_LIMIT=remote, not a same-host proxy's; see exemptRequests) are
+ * never refused, but their time counts in the total.
  *
  * Admission charges a reservation (the run's wall cap) at once: requests wait on reads between
  * admission and their run, and charging only measured time admitted every request that arrived
@@ -44,7 +47,7 @@ export class EngineBudget {
   private readonly byClient = new Map<string, number>();
 
   constructor(
-    private readonly exempt: (ip: string) => boolean,
+    private readonly exempt: ExemptRequest,
     private readonly limits = ENGINE_BUDGET,
     private readonly now: () => number = () => performance.now(),
   ) {
@@ -58,11 +61,11 @@ export class EngineBudget {
   }
 
   /**
-   * Throws 429 engine-busy when `ip` is not exempt and the window's time, or its client's share, is
+   * Throws 429 engine-busy when `req` is not exempt and the window's time, or its client's share, is
    * spent (reservations included); otherwise charges `reserveMs` to both until released.
    */
-  admit(ip: string, reserveMs: number): EngineReservation {
-    const client = this.exempt(ip) ? undefined : clientKey(ip);
+  admit(req: FastifyRequest, reserveMs: number): EngineReservation {
+    const client = this.exempt(req) ? undefined : clientKey(req.ip);
     if (client !== undefined) this.refuseIfSpent(client);
     this.turn();
     this.charge(client, reserveMs);

@@ -53,31 +53,40 @@ export function clientGone(reply: FastifyReply): AbortSignal {
 /**
  * The clients of work several requests share (one render of a block that every request for it waits
  * for): its signal aborts only once every one of them has gone. One that cannot leave (no signal)
- * keeps the work wanted for good.
+ * keeps the work wanted for good. `settled()` drops its listeners once the work is over: one request
+ * of /api/blockchain/full joins up to a thousand renders with its one signal, and each listener left
+ * on it kept its render's controller for the request's life (and made Node warn of a leak).
  */
 export class SharedInterest {
   private readonly controller = new AbortController();
   private present = 0;
   private held = false;
+  private over = false;
+  private readonly joined: { gone: AbortSignal; left: () => void }[] = [];
 
   get signal(): AbortSignal {
     return this.controller.signal;
   }
 
   join(gone: AbortSignal | undefined): void {
+    if (this.over) return;
     if (!gone) this.held = true;
     else if (!gone.aborted) {
       this.present++;
-      gone.addEventListener(
-        'abort',
-        () => {
-          this.present--;
-          this.leftAll();
-        },
-        { once: true },
-      );
+      const left = (): void => {
+        this.present--;
+        this.leftAll();
+      };
+      gone.addEventListener('abort', left, { once: true });
+      this.joined.push({ gone, left });
     }
     this.leftAll();
+  }
+
+  /** The shared work is over: nothing more to abort, so the clients' signals need not know of it. */
+  settled(): void {
+    this.over = true;
+    for (const { gone, left } of this.joined.splice(0)) gone.removeEventListener('abort', left);
   }
 
   private leftAll(): void {

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookH
 import rateLimit from '@fastify/rate-limit';
 import type { RateLimitMode } from '../config/config.js';
 import { HttpError } from './http-error.js';
-import { clientKey, isLoopback } from '../util/client-key.js';
+import { clientKey } from '../util/client-key.js';
+import type { ExemptRequest } from './client-exemption.js';
 import { RESPONSE_LIMITS } from './response-budget.js';
 
 export type RateClass = 'read' | 'heavy' | 'submit' | 'run';
@@ -64,18 +65,19 @@ function classOf(method: string | string[], url: string): RateClass | null {
 }
 
 /**
- * Rate limits per client IP and class, one counter per class across its routes. `remote` exempts
- * loopback clients, so the web app and tools on the node's own host are never throttled; `all`
- * limits them too (behind a reverse proxy on the same host every client looks like loopback). Must be installed
- * before the routes: it attaches itself to each route as it is added.
+ * Rate limits per client IP and class, one counter per class across its routes. `exempt` (see
+ * exemptRequests) names the requests not limited: under `remote` loopback clients', so the web app
+ * and tools on the node's own host are never throttled, but not those a proxy on this host forwards;
+ * `all` limits everyone. Must be installed before the routes: it attaches itself to each route as it is added.
  */
-export async function installRateLimits(app: FastifyInstance, mode: RateLimitMode): Promise<ChargeRate> {
+export async function installRateLimits(app: FastifyInstance, mode: RateLimitMode, exempt: ExemptRequest = () => false): Promise<ChargeRate> {
   if (mode === 'off') return async () => undefined;
   await app.register(rateLimit, {
     global: false,
     // req.ip is the client's own address behind a trusted proxy (TRUST_PROXY); IPv6 counts by /64.
+    // A same-host proxy's untrusted requests all count under its loopback address: one shared client.
     keyGenerator: (req: FastifyRequest) => clientKey(req.ip),
-    ...(mode === 'remote' ? { allowList: (req: FastifyRequest) => isLoopback(req.ip) } : {}),
+    allowList: (req: FastifyRequest) => exempt(req),
   });
   const hooks = {} as Record<RateClass, (req: FastifyRequest, reply: FastifyReply) => Promise<void>>;
   for (const cls of Object.keys(RATE_LIMITS) as RateClass[]) {

@@ -1,10 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { bytesToHex, hexToBytes, type RealtimeReply } from '@hackcoin/core';
 import type { Logger } from '../util/logger.js';
 import { jsonTooDeep } from './json-depth.js';
 import { clientKey } from '../util/client-key.js';
 import { checksummed } from './address-format.js';
+import type { ExemptRequest } from './client-exemption.js';
 
 /**
  * Topics a client can subscribe to over the one WebSocket at /ws:
@@ -155,11 +156,12 @@ export class RealtimeHub {
   }
 
   /**
-   * Serves /ws on `app` and pings its clients until the app closes. `exempt` names client IPs
-   * (as Fastify resolves them, behind trusted proxies too) not held to the per-address cap.
+   * Serves /ws on `app` and pings its clients until the app closes. `exempt` names upgrade requests
+   * not held to the per-address cap (see exemptRequests); the others count by clientKey of req.ip, as
+   * Fastify resolves it behind trusted proxies.
    */
-  register(app: FastifyInstance, exempt: (ip: string) => boolean = () => false): void {
-    const slotOf = (ip: string): string | null => (exempt(ip) ? null : clientKey(ip));
+  register(app: FastifyInstance, exempt: ExemptRequest = () => false): void {
+    const slotOf = (req: FastifyRequest): string | null => (exempt(req) ? null : clientKey(req.ip));
     app.route({
       method: 'GET',
       url: '/ws',
@@ -167,7 +169,7 @@ export class RealtimeHub {
       // the browser, whose client then reset its backoff and came straight back, upgrade after upgrade.
       preValidation: async (req, reply) => {
         if (!req.ws) return;
-        const refusal = this.refusal(slotOf(req.ip));
+        const refusal = this.refusal(slotOf(req));
         if (refusal === null) return;
         return reply
           .status(503)
@@ -176,7 +178,7 @@ export class RealtimeHub {
       },
       handler: async (_req, reply) =>
         reply.status(426).header('upgrade', 'websocket').send({ error: 'upgrade-required', message: 'invalid request: /ws takes a WebSocket upgrade' }),
-      wsHandler: (socket, req) => this.accept(socket, slotOf(req.ip)),
+      wsHandler: (socket, req) => this.accept(socket, slotOf(req)),
     });
     const timer = setInterval(() => this.heartbeat(), REALTIME_LIMITS.pingIntervalMs);
     timer.unref();

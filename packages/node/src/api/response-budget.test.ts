@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { CONNECTION_LIMITS, serverTimeouts } from './connection-limits.js';
 import { RESPONSE_LIMITS, installResponseBudget, type ResponseLimits } from './response-budget.js';
 
@@ -42,7 +42,7 @@ describe('answers waiting for their client', () => {
     app = undefined;
   });
 
-  async function serve(limits: Partial<ResponseLimits>, exempt: (ip: string) => boolean = () => false): Promise<number> {
+  async function serve(limits: Partial<ResponseLimits>, exempt: (req: FastifyRequest) => boolean = () => false): Promise<number> {
     app = Fastify(serverTimeouts(CONNECTION_LIMITS));
     let renders = 0;
     app.get('/big', async (_req, reply) => {
@@ -93,7 +93,7 @@ describe('answers waiting for their client', () => {
 
   it('counts an exempt client against the node budget only', async () => {
     const size = Buffer.byteLength(BIG);
-    const port = await serve({ clientBytes: 1, nodeBytes: 2 * size + 1 }, (ip) => ip === '127.0.0.1');
+    const port = await serve({ clientBytes: 1, nodeBytes: 2 * size + 1 }, (req) => req.ip === '127.0.0.1');
     const waiting = [open(port, get('/big')), open(port, get('/big'))];
     await expect.poll(() => waiting.every((c) => c.socket.bytesWritten > 0)).toBe(true);
     await new Promise((r) => setTimeout(r, 200));

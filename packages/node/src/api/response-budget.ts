@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Socket } from 'node:net';
 import { clientKey } from '../util/client-key.js';
 import { BUSY_RETRY_SECONDS, busy, type ReserveAnswer } from './heavy-gate.js';
+import type { ExemptRequest } from './client-exemption.js';
 
 /**
  * Answers a client has not read yet are held in this process. Node's HTTP parser dispatches every
@@ -41,7 +42,7 @@ interface Booking {
 
 /**
  * Caps requests in flight per socket and the memory of large answers waiting for their clients.
- * `exempt` names clients without a per-client budget (as the connection caps exempt them); the
+ * `exempt` names requests without a per-client budget (see exemptRequests); the
  * node-wide budget holds for everyone. Streamed answers (the web app's files) read as they are sent
  * and are not counted.
  *
@@ -49,7 +50,7 @@ interface Booking {
  * /api/blockchain/full were refused, each after a full render. Routes that know an answer's size
  * beforehand book it with the returned function first and are refused before any work.
  */
-export function installResponseBudget(app: FastifyInstance, limits: ResponseLimits, exempt: (ip: string) => boolean): ReserveAnswer {
+export function installResponseBudget(app: FastifyInstance, limits: ResponseLimits, exempt: ExemptRequest): ReserveAnswer {
   const inFlight = new WeakMap<Socket, number>();
   let nodeUnsent = 0;
   const clientUnsent = new Map<string, number>();
@@ -68,7 +69,7 @@ export function installResponseBudget(app: FastifyInstance, limits: ResponseLimi
 
   /** Books `bytes` for the answer to `req` if both budgets take them. */
   const book = (req: FastifyRequest, reply: FastifyReply, bytes: number): boolean => {
-    const key = exempt(req.ip) ? undefined : clientKey(req.ip);
+    const key = exempt(req) ? undefined : clientKey(req.ip);
     const client = key === undefined ? 0 : (clientUnsent.get(key) ?? 0);
     if (nodeUnsent + bytes > limits.nodeBytes || (key !== undefined && client + bytes > limits.clientBytes)) return false;
     const booking: Booking = { key, bytes: 0 };

@@ -23,6 +23,7 @@ import { isLoopback } from '../util/client-key.js';
 import { SortedMempool } from './mempool-view.js';
 import { trustedProxies } from './trusted-proxies.js';
 import { EngineBudget } from './engine-budget.js';
+import { exemptRequests } from './client-exemption.js';
 import { deployAdmission } from './deploy-admission.js';
 import { recordRoutes } from './route-list.js';
 import { installApiDocs } from './openapi.js';
@@ -55,9 +56,15 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
     ...serverTimeouts(CONNECTION_LIMITS),
   });
   // Per-client caps follow the rate-limit mode: local clients are trusted unless every client arrives as one.
-  const exempt = (ip: string) => opts.rateLimit === 'off' || (opts.rateLimit === 'remote' && isLoopback(ip));
-  // A trusted proxy's socket carries many clients; they are told apart (and capped) by request, not by socket.
-  capConnections(app.server, CONNECTION_LIMITS, (ip) => exempt(ip) || trusted(ip));
+  // Every request-level limit asks exemptRequest, which also sees a proxy's forwarding headers: a
+  // request from loopback that a proxy on this host forwarded is not a local client's.
+  const exemptRequest = exemptRequests(opts.rateLimit, trusted, (opts.trustProxy ?? []).length > 0, ctx.log);
+  // The socket cap sees no headers, so it goes by address alone and still exempts loopback sockets:
+  // a same-host proxy without TRUST_PROXY keeps its sockets uncapped, while every request through
+  // them is limited as one client by exemptRequest. A trusted proxy's socket carries many clients;
+  // they are told apart (and capped) by request, not by socket.
+  const exemptSocket = (ip: string) => opts.rateLimit === 'off' || (opts.rateLimit === 'remote' && isLoopback(ip));
+  capConnections(app.server, CONNECTION_LIMITS, (ip) => exemptSocket(ip) || trusted(ip));
   recordRoutes(app);
   // A client that stops reading its response would otherwise hold the node's shutdown open forever.
   app.addHook('preClose', (done) => {
@@ -69,11 +76,11 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
   installHostGuard(app, opts.hosts ?? DEFAULT_HOST_POLICY);
   // One gate for every route that reads blocks or contract storage or renders large answers; it books
   // answers with the response budget before they are made.
-  const gate = new HeavyGate(HEAVY_LIMITS, installResponseBudget(app, RESPONSE_LIMITS, exempt));
+  const gate = new HeavyGate(HEAVY_LIMITS, installResponseBudget(app, RESPONSE_LIMITS, exemptRequest));
   installSecurityHeaders(app);
   installJsonBodyParser(app);
   // Before any route: the limits attach to each route as it is added.
-  const charge = await installRateLimits(app, opts.rateLimit);
+  const charge = await installRateLimits(app, opts.rateLimit, exemptRequest);
   await installApiDocs(app, ctx.version);
   await app.register(fastifyWebsocket, { options: { maxPayload: WS_MAX_PAYLOAD } });
   const hasWebApp = await registerWebApp(app);
@@ -87,7 +94,7 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
   const sorted = new SortedMempool(ctx.mempool);
   app.addHook('onClose', async () => sorted.close());
   // One engine budget for every route that runs the engine or prepares a source.
-  const engineBudget = new EngineBudget(exempt);
+  const engineBudget = new EngineBudget(exemptRequest);
   chainRoutes(app, ctx, charge, gate);
   transactionRoutes(app, ctx, sorted, deployAdmission(ctx, engineBudget), charge, gate);
   miningRoutes(app, ctx);
@@ -98,6 +105,6 @@ export async function createApiServer(ctx: ApiContext, opts: ApiServerOptions = 
   contractRoutes(app, ctx, charge, engineBudget, undefined, gate);
   healthRoutes(app, ctx);
   proofRoutes(app, ctx, charge, gate);
-  ctx.hub.register(app, exempt);
+  ctx.hub.register(app, exemptRequest);
   return app;
 }

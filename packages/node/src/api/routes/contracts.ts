@@ -1,5 +1,5 @@
 import { setImmediate as ioTurn } from 'node:timers/promises';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   CALL_GAS_CAP,
   addressKey,
@@ -57,18 +57,18 @@ export function contractRoutes(
 
   const admitDeploy = deployAdmission(ctx, budget, prepare);
 
-  const submit = async (body: unknown, type: 'deploy' | 'call', ip: string) => {
+  const submit = async (body: unknown, type: 'deploy' | 'call', req: FastifyRequest) => {
     const tx = toTransfer(parse(signedTx, body, 'body'));
     if (tx.data.length === 0) throw new HttpError(400, `invalid data: must carry a ${type} payload`, 'bad-txns-contract-payload');
     const payload = contractPayload(tx, params);
     if (payload.type !== type) throw new HttpError(400, `invalid data: this route takes a ${type} payload, not ${payload.type}`, 'bad-txns-contract-payload');
-    if (payload.type === 'deploy') await admitDeploy(tx, txId(tx), payload.code, ip);
+    if (payload.type === 'deploy') await admitDeploy(tx, txId(tx), payload.code, req);
     const entry = await mempool.add(tx);
     const target = payload.type === 'deploy' ? contractAddress(txSender(tx, backend), tx.nonce) : tx.to;
     return { id: entry.id, accepted: true, contractAddress: formatAddress(target) } satisfies ApiResponse<'POST /api/contracts/deploy'>;
   };
-  app.post('/api/contracts/deploy', async (req) => submit(req.body, 'deploy', req.ip));
-  app.post('/api/contracts/execute', async (req) => submit(req.body, 'call', req.ip));
+  app.post('/api/contracts/deploy', async (req) => submit(req.body, 'deploy', req));
+  app.post('/api/contracts/execute', async (req) => submit(req.body, 'call', req));
 
   /** Runs the engine once against the tip; accounts are read on demand like block validation does. */
   const run = async (req: {
@@ -102,7 +102,7 @@ export function contractRoutes(
 
   app.post('/api/contracts/call', async (req) => {
     const body = parse(contractCallBody, req.body, 'body');
-    const reservation = budget.admit(req.ip, ENGINE_TIME_LIMIT_MS);
+    const reservation = budget.admit(req, ENGINE_TIME_LIMIT_MS);
     let r;
     try {
       r = await run({
@@ -126,7 +126,7 @@ export function contractRoutes(
     // Amounts and fees are 64-bit in a transaction: an estimate beyond that could never be sent (and broke the reply's schema).
     if (value > MAX_U64) throw new HttpError(400, 'invalid body: value must fit in 64 bits', 'bad-request');
     if (BigInt(body.gasPrice) * BigInt(params.maxTxGas) > MAX_U64) throw new HttpError(400, `invalid body: gasPrice × ${params.maxTxGas} gas must fit in 64 bits`, 'bad-request');
-    const reservation = budget.admit(req.ip, ENGINE_TIME_LIMIT_MS);
+    const reservation = budget.admit(req, ENGINE_TIME_LIMIT_MS);
     const from = formatAddress(body.from);
     let r;
     let payload: Record<string, unknown>;

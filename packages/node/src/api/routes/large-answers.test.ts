@@ -88,7 +88,7 @@ describe('large answers of the block and mempool routes', () => {
 
   it('refuses /api/blockchain/full for want of response budget before rendering a single block', async () => {
     const app = newApp();
-    const reserve = installResponseBudget(app, { ...RESPONSE_LIMITS, clientBytes: 1024 * 1024 }, (ip) => ip === '127.0.0.1');
+    const reserve = installResponseBudget(app, { ...RESPONSE_LIMITS, clientBytes: 1024 * 1024 }, (req) => req.ip === '127.0.0.1');
     const loads: string[] = [];
     const chain = Object.create(fx.chain) as typeof fx.chain;
     chain.getBlock = async (e) => {

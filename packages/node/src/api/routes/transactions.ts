@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { pagingQuery, signedTx, txId, type ApiResponse } from '@hackcoin/core';
 import { deploySource, type AdmitDeploy } from '../deploy-admission.js';
 import type { ApiContext } from '../context.js';
@@ -21,18 +21,18 @@ export function transactionRoutes(
   charge: ChargeRate = async () => undefined,
   gate = new HeavyGate(),
 ): void {
-  const submit = async (body: unknown, ip: string) => {
+  const submit = async (body: unknown, req: FastifyRequest) => {
     const tx = toTransfer(parse(signedTx, body, 'body'));
     // A deploy takes this route too: its source is prepared on the sender's engine time, as on /api/contracts/deploy
     // (but one that can only revert is admitted, to revert when mined, as this route always has).
     const source = deploySource(tx, ctx.params);
-    if (source !== undefined) await admitDeploy(tx, txId(tx), source, ip, false);
+    if (source !== undefined) await admitDeploy(tx, txId(tx), source, req, false);
     const entry = await ctx.mempool.add(tx);
     return { id: entry.id, accepted: true } satisfies ApiResponse<'POST /api/transactions'>;
   };
-  app.post('/api/transactions', async (req) => submit(req.body, req.ip));
+  app.post('/api/transactions', async (req) => submit(req.body, req));
   // The seed's route name.
-  app.post('/api/transaction', async (req) => submit(req.body, req.ip));
+  app.post('/api/transaction', async (req) => submit(req.body, req));
 
   // Within a byte budget as well as `limit`; `truncated` says the budget cut the page short (ask for
   // smaller pages to see the rest of it, as page numbers count `limit` rows each).
