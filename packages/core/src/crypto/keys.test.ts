@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import {
   PUBKEY_SIZE,
@@ -8,7 +9,9 @@ import {
   addressFromUncompressed,
   decompressWith,
   generatePrivateKey,
+  isCanonicalSignature,
   isCompressedPoint,
+  isPublicKeyPoint,
   isValidPrivateKey,
   nobleBackend,
   publicKeyFromPrivate,
@@ -160,4 +163,175 @@ describe('keys', () => {
     // Right signature, wrong key.
     expect(nobleBackend.verify(digest, signDigest(digest, be32(7n)), publicKeyFromPrivate(be32(8n)))).toBe(false);
   });
+
+  it('isCanonicalSignature takes exactly r, s in [1, n−1] with s ≤ n/2, as 64 bytes', () => {
+    const sig = (r: bigint, s: bigint) => new Uint8Array([...be32(r), ...be32(s)]);
+    expect(isCanonicalSignature(sig(1n, 1n))).toBe(true);
+    expect(isCanonicalSignature(sig(N - 1n, N / 2n))).toBe(true);
+    for (const [r, s] of [[0n, 1n], [1n, 0n], [N, 1n], [1n, N], [1n, N / 2n + 1n], [1n, N - 1n], [2n ** 256n - 1n, 1n]] as const) {
+      expect(isCanonicalSignature(sig(r, s)), `${r} ${s}`).toBe(false);
+    }
+    expect(isCanonicalSignature(sig(1n, 1n).subarray(0, 63))).toBe(false);
+    expect(isCanonicalSignature(new Uint8Array([...sig(1n, 1n), 0]))).toBe(false);
+  });
+
+  it('nobleBackend.verify gives the verdict of noble’s own lowS verify on valid, mutated and malformed signatures and keys', () => {
+    const oldVerify = (digest: Uint8Array, sig: Uint8Array, pub: Uint8Array): boolean => {
+      try {
+        return secp256k1.verify(sig, digest, pub, { prehash: false, lowS: true, format: 'compact' });
+      } catch {
+        return false;
+      }
+    };
+    let valid = 0;
+    fc.assert(
+      fc.property(signatureCase, (c) => {
+        const { digest, signature, publicKey } = buildCase(c);
+        const expected = oldVerify(digest, signature, publicKey);
+        if (expected) valid++;
+        expect(nobleBackend.verify(digest, signature, publicKey)).toBe(expected);
+        expect(isPublicKeyPoint(publicKey)).toBe(decodes(publicKey));
+      }),
+      { numRuns: 2000, seed: 0x5167 },
+    );
+    // Both verdicts were exercised.
+    expect(valid).toBeGreaterThan(200);
+    expect(valid).toBeLessThan(1800);
+  });
+
+  it('nobleBackend.verify passes on a stack overflow met in its arithmetic instead of answering false', () => {
+    const priv = be32(0x1234n);
+    const digest = sha256(utf8ToBytes('pay 1 HCK'));
+    const sig = signDigest(digest, priv);
+    for (const pub of [publicKeyFromPrivate(priv), nobleBackend.decompress(publicKeyFromPrivate(priv))]) {
+      const outcomes = nearStackLimit(() => nobleBackend.verify(digest, sig, pub));
+      expect(outcomes).not.toContain(false);
+      expect(outcomes).toContain(true);
+      expect(outcomes.some((o) => o instanceof Error), 'the stack ran out at least once').toBe(true);
+    }
+  });
 });
+
+/** Whether noble decodes `key` as a point. */
+function decodes(key: Uint8Array): boolean {
+  try {
+    secp256k1.Point.fromBytes(key);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Calls f at every stack depth from just short of the limit up until it has succeeded 5 times, and gives
+ * each call's result or thrown error: the first calls run out of stack at every point of their work.
+ */
+function nearStackLimit<T>(f: () => T): (T | Error)[] {
+  const outcomes: (T | Error)[] = [];
+  let successes = 0;
+  const dive = (): void => {
+    try {
+      dive();
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+    }
+    if (successes >= 5) return;
+    try {
+      outcomes.push(f());
+      successes++;
+    } catch (e) {
+      outcomes.push(e as Error);
+    }
+  };
+  dive();
+  return outcomes;
+}
+
+const P = secp256k1.Point.Fp.ORDER;
+const edge = fc.constantFrom(0n, 1n, N / 2n, N / 2n + 1n, N - 1n, N, N + 1n, P - 1n, P, 2n ** 256n - 1n);
+const mutation = fc.oneof(
+  fc.constant({ kind: 'none' as const }),
+  fc.constant({ kind: 'wrong message' as const }),
+  fc.constant({ kind: 'wrong key' as const }),
+  fc.constant({ kind: 'high S' as const }),
+  fc.constant({ kind: 'negated key' as const }),
+  fc.constant({ kind: 'hybrid key' as const }),
+  fc.record({ kind: fc.constant('r' as const), value: edge }),
+  fc.record({ kind: fc.constant('s' as const), value: edge }),
+  fc.record({ kind: fc.constant('digest' as const), value: fc.constantFrom(0n, N, N + 1n, 2n ** 256n - 1n) }),
+  fc.record({ kind: fc.constant('length' as const), value: fc.integer({ min: 0, max: 130 }).filter((n) => n !== 64) }),
+  fc.record({ kind: fc.constant('random signature' as const), value: fc.uint8Array({ minLength: 64, maxLength: 64 }) }),
+  // A random x: about half are points (a wrong key then), half are not.
+  fc.record({ kind: fc.constant('random x' as const), value: fc.uint8Array({ minLength: 32, maxLength: 32 }) }),
+  fc.record({ kind: fc.constant('x ≥ p' as const), value: fc.bigInt(P, 2n ** 256n - 1n) }),
+  fc.record({ kind: fc.constant('flipped bit' as const), value: fc.integer({ min: 0, max: (64 + 65) * 8 - 1 }) }),
+  fc.record({ kind: fc.constant('key length' as const), value: fc.constantFrom(0, 1, 32, 34, 64, 66) }),
+);
+/** A signing key, another key, a digest, the key's form, and what is done to the signature or key. */
+const signatureCase = fc.record({
+  priv: fc.bigInt(1n, N - 1n),
+  other: fc.bigInt(1n, N - 1n),
+  digest: fc.uint8Array({ minLength: 32, maxLength: 32 }),
+  uncompressed: fc.boolean(),
+  mutation,
+});
+type SignatureCase = typeof signatureCase extends fc.Arbitrary<infer T> ? T : never;
+
+function buildCase(c: SignatureCase): { digest: Uint8Array; signature: Uint8Array; publicKey: Uint8Array } {
+  const m = c.mutation;
+  let digest = m.kind === 'digest' ? be32(m.value) : c.digest;
+  let signature: Uint8Array = signDigest(digest, be32(c.priv));
+  let publicKey: Uint8Array = secp256k1.getPublicKey(be32(m.kind === 'wrong key' ? c.other : c.priv), !c.uncompressed);
+  const setScalar = (at: number, v: bigint) => {
+    signature = signature.slice();
+    signature.set(be32(v), at);
+  };
+  switch (m.kind) {
+    case 'wrong message':
+      digest = digest.slice();
+      digest[0]! ^= 1;
+      break;
+    case 'high S':
+      setScalar(32, N - beToBig(signature.subarray(32)));
+      break;
+    case 'negated key':
+      publicKey = secp256k1.Point.fromBytes(publicKey).negate().toBytes(!c.uncompressed);
+      break;
+    case 'hybrid key': {
+      // libsecp256k1 parses 0x06/0x07 ‖ x ‖ y with the prefix naming y's parity; noble does not.
+      const u = secp256k1.Point.fromBytes(publicKey).toBytes(false);
+      publicKey = new Uint8Array([6 | (u[64]! & 1), ...u.subarray(1)]);
+      break;
+    }
+    case 'r':
+      setScalar(0, m.value);
+      break;
+    case 's':
+      setScalar(32, m.value);
+      break;
+    case 'length':
+      signature = new Uint8Array(m.value).map((_, i) => signature[i % 64]!);
+      break;
+    case 'random signature':
+      signature = m.value;
+      break;
+    case 'random x':
+      publicKey = new Uint8Array([2 | (m.value[0]! & 1), ...m.value]);
+      break;
+    case 'x ≥ p':
+      publicKey = c.uncompressed ? new Uint8Array([4, ...be32(m.value), ...publicKey.subarray(33)]) : new Uint8Array([publicKey[0]!, ...be32(m.value)]);
+      break;
+    case 'flipped bit': {
+      // In the signature or, past it, in the key (an uncompressed key's y off the curve).
+      const i = m.value >> 3;
+      const target = i < 64 ? (signature = signature.slice()) : (publicKey = publicKey.slice());
+      const at = i < 64 ? i : 1 + ((i - 64) % (publicKey.length - 1));
+      target[at]! ^= 1 << (m.value & 7);
+      break;
+    }
+    case 'key length':
+      publicKey = new Uint8Array(m.value).map((_, i) => publicKey[i % publicKey.length]!);
+      break;
+  }
+  return { digest, signature, publicKey };
+}

@@ -1,5 +1,13 @@
 import { createRequire } from 'node:module';
-import { addressFromUncompressed, bytesToHex, decompressWith, nobleBackend, type SignatureBackend } from '@hackcoin/core';
+import {
+  addressFromUncompressed,
+  bytesToHex,
+  decompressWith,
+  isCanonicalSignature,
+  isPublicKeyPoint,
+  nobleBackend,
+  type SignatureBackend,
+} from '@hackcoin/core';
 import { installNativeSha256, type Sha256Backend } from './native-hash.js';
 import { OldestFirst } from '../util/oldest-first.js';
 
@@ -35,10 +43,22 @@ export function loadSignatureBackend(): LoadedBackend {
       sha256,
       backend: {
         verify(digest, signature, publicKey) {
+          if (digest.length !== 32) throw new RangeError('expected a 32-byte digest'); // ours, never a transaction's
+          // The signature's verdicts, decided exactly: the binding throws on r or s ≥ n as on anything else.
+          if (!isCanonicalSignature(signature)) return false;
+          // libsecp256k1 also parses the hybrid form (0x06/0x07 ‖ x ‖ y), which noble does not.
+          if (publicKey[0] !== 2 && publicKey[0] !== 3 && publicKey[0] !== 4) return false;
+          const point = keys.point(publicKey);
+          // A point the cache derived parses: whatever the binding throws now is the host's failure.
+          if (point) return native.ecdsaVerify(signature, digest, point);
+          // A key not remembered (not yet asked for its address, or evicted): one the binding cannot parse
+          // makes it throw, and is judged then as decompressWith judges it (the exact check costs twice a
+          // verify, so it is not made up front).
           try {
-            return native.ecdsaVerify(signature, digest, keys.pointOr(publicKey));
-          } catch {
-            return false;
+            return native.ecdsaVerify(signature, digest, publicKey);
+          } catch (e) {
+            if (!isPublicKeyPoint(publicKey)) return false;
+            throw e;
           }
         },
         decompress,
@@ -82,8 +102,8 @@ class KnownKeys {
     return known;
   }
 
-  /** The key's remembered point, or the key itself. */
-  pointOr(pub: Uint8Array): Uint8Array {
-    return this.map.get(bytesToHex(pub))?.point ?? pub;
+  /** The key's remembered point, if it is remembered. */
+  point(pub: Uint8Array): Uint8Array | undefined {
+    return this.map.get(bytesToHex(pub))?.point;
   }
 }
