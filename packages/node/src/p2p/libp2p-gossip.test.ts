@@ -10,6 +10,8 @@ import { RPC } from '@libp2p/gossipsub/message';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import type { Stream } from '@libp2p/interface';
+import { randomBytes } from 'node:crypto';
+import { sha256 } from '@hackcoin/core';
 import type { Host, HostOptions } from './libp2p.js';
 
 /** Every libp2p node made here, to reach the gossipsub inside a host. */
@@ -184,4 +186,102 @@ describe('gossipsub score records', () => {
     expect(gossip.score.peerStats.size).toBe(0);
     expect(gossip.score.peerIPs.size).toBe(0);
   }, 30_000);
+});
+
+describe('IHAVE from a peer on a busy topic', () => {
+  /** A plain gossipsub peer (no HackCoin wrapper) with our message ids, on topics `t` and `b`, and the RPCs it receives. */
+  async function remote(opts: Record<string, unknown> = {}) {
+    const received: RPC[] = [];
+    const node = await createLibp2p({
+      addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+      transports: [tcp()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      services: {
+        identify: identify(),
+        pubsub: gossipsub({ globalSignaturePolicy: 'StrictNoSign', msgIdFn: (msg) => sha256(msg.data), allowPublishToZeroTopicPeers: true, ...opts }),
+      },
+    });
+    stops.push(async () => {
+      await node.stop();
+    });
+    const pubsub = node.services.pubsub as unknown as {
+      subscribe(topic: string): void;
+      publish(topic: string, data: Uint8Array): Promise<unknown>;
+      sendRpc(id: string, rpc: RPC): boolean;
+      streamsOutbound: Map<string, unknown>;
+      getSubscribers(topic: string): { toString(): string }[];
+      handleReceivedRpc(from: unknown, rpc: RPC): Promise<void>;
+    };
+    const handle = pubsub.handleReceivedRpc.bind(pubsub);
+    pubsub.handleReceivedRpc = async (from, rpc) => {
+      received.push(rpc);
+      await handle(from, rpc);
+    };
+    for (const topic of ['t', 'b']) pubsub.subscribe(topic);
+    return { node, pubsub, received };
+  }
+
+  /** Our host on topics `t` and `b`, with a remote gossipsub connected to it (the host dialled it) and gossip streams open both ways. */
+  async function pair(remoteOpts: Record<string, unknown> = {}) {
+    const h = await host({ topics: ['t', 'b'] });
+    const blocks: string[] = [];
+    h.host.subscribe('b', async (_from, data) => {
+      blocks.push(new TextDecoder().decode(data));
+      return 'accept';
+    });
+    const r = await remote(remoteOpts);
+    await h.host.dial(r.node.getMultiaddrs()[0]!.toString());
+    const hid = h.host.peerId;
+    await until(() => r.pubsub.streamsOutbound.has(hid) && ['t', 'b'].every((t) => r.pubsub.getSubscribers(t).some((p) => p.toString() === hid)) && h.host.topicPeers('b').length === 1);
+    return { ...h, blocks, r };
+  }
+
+  it('takes an IHAVE of 200 transaction batches in one heartbeat, and the blocks-topic IHAVE riding in the same RPC', async () => {
+    // A relay that keeps us out of its mesh (its D is 0 and we dialled it, so it prunes our GRAFT): what it takes from
+    // a publisher reaches us only as IHAVE at its heartbeat, one RPC with an entry per topic, listing every id of the
+    // last three heartbeats.
+    const { heard, blocks, r, gossip } = await pair({ D: 0, Dlo: 0, Dhi: 0, Dout: 0, Dscore: 0, Dlazy: 6, heartbeatInterval: 200 });
+    const publisher = await remote();
+    await publisher.node.dial(r.node.getMultiaddrs()[0]!);
+    const rid = r.node.peerId.toString();
+    await until(() => ['t', 'b'].every((t) => publisher.pubsub.getSubscribers(t).some((p) => p.toString() === rid)) && publisher.pubsub.streamsOutbound.has(rid));
+    for (let i = 0; i < 200; i++) await publisher.pubsub.publish('t', new TextEncoder().encode(`tx batch ${i}`));
+    await publisher.pubsub.publish('b', new TextEncoder().encode('a block'));
+    await until(() => blocks.length === 1 && heard.length === 200);
+    expect(blocks).toEqual(['a block']);
+    // 128 at a heartbeat, the ones we lack first: all 200 within the three heartbeats their ids are gossiped.
+    expect(heard).toHaveLength(200);
+    expect(gossip.seenCache.size).toBe(201);
+    // All of it by IHAVE/IWANT, each IWANT within what one RPC of its answer may carry.
+    const asked = r.received.flatMap((rpc) => rpc.control?.iwant ?? []).map((w) => w.messageIDs.length);
+    expect(asked.reduce((x, y) => x + y, 0)).toBe(201);
+    expect(Math.max(...asked)).toBeLessThanOrEqual(128 + 1);
+  });
+
+  it('asks for at most 128 of the 1,000 ids of one IHAVE entry, and 384 in all, keeping the GRAFT that came with them', async () => {
+    const { host: h, r } = await pair();
+    const ids = (n: number) => Array.from({ length: n }, () => randomBytes(32));
+    const entries = [ids(1_000), ids(1_000), ids(1_000), ids(1_000)];
+    const rpcsBefore = r.received.length;
+    expect(
+      r.pubsub.sendRpc(h.peerId, {
+        subscriptions: [],
+        messages: [],
+        control: { ihave: entries.map((messageIDs, i) => ({ topicID: i % 2 === 0 ? 't' : 'b', messageIDs })), iwant: [], graft: [{ topicID: 'b' }], prune: [], idontwant: [] },
+      }),
+    ).toBe(true);
+    await until(() => r.received.slice(rpcsBefore).some((rpc) => (rpc.control?.iwant.length ?? 0) > 0));
+    const asked = r.received.slice(rpcsBefore).flatMap((rpc) => rpc.control?.iwant ?? []).flatMap((w) => w.messageIDs.map((id) => Buffer.from(id).toString('hex')));
+    const perEntry = entries.map((list) => {
+      const hex = new Set(list.map((id) => Buffer.from(id).toString('hex')));
+      return asked.filter((id) => hex.has(id)).length;
+    });
+    expect(perEntry.every((n) => n <= 128)).toBe(true);
+    expect(asked).toHaveLength(384);
+    expect(new Set(asked).size).toBe(384);
+    // The GRAFT in the same RPC was taken: the remote is in our blocks mesh.
+    await until(() => h.meshPeers('b').includes(r.node.peerId.toString()));
+    expect(h.meshPeers('b')).toContain(r.node.peerId.toString());
+  });
 });

@@ -274,6 +274,16 @@ function connInfo(c: Connection): ConnInfo {
   };
 }
 
+/** Gossipsub's GossipsubMaxIHaveLength and GossipsubMaxIHaveMessages (constants.js, not exported by the package). */
+const GOSSIPSUB_MAX_IHAVE_LENGTH = 5_000;
+const GOSSIPSUB_MAX_IHAVE_MESSAGES = 10;
+/**
+ * IHAVE ids we ask for from one RPC: per entry (one topic, as an honest peer sends) and in all. The total is what
+ * our decoder takes in one RPC (maxMessages 384), the answer to our IWANT being one RPC of as many messages.
+ */
+const IHAVE_IDS_PER_ENTRY = 128;
+const IHAVE_IDS_PER_RPC = 384;
+
 /** How long our own address list is reused before asking libp2p again. */
 const ADDRS_TTL_MS = 5_000;
 
@@ -356,12 +366,23 @@ export async function createHost(opts: HostOptions): Promise<Host> {
         // An RPC over any of these is dropped whole, undecoded. Gossipsub records all of an RPC's messages in
         // its seen cache before our validator judges the first, so a peer's first junk message got it banned
         // with 4,999 more of its 5,000 stored already. Honest gossip carries one message per RPC (a publish or
-        // a forward); only an answer to our IWANT carries more, as many as it asked for: the unseen ids of one
-        // IHAVE, which an honest peer sends once a heartbeat with one entry per topic, so 3 × 128. An IHAVE of
-        // more ids on one topic (over ~60 messages a second on it, network-wide) costs only that lazy gossip.
-        // We have three topics, hence the few subscriptions and control entries; 512 IDONTWANT ids and 16
-        // peer infos are gossipsub's own.
-        decodeRpcLimits: { maxSubscriptions: 64, maxMessages: 384, maxIhaveMessageIDs: 128, maxIwantMessageIDs: 384, maxIdontwantMessageIDs: 512, maxControlMessages: 256, maxPeerInfos: 16 },
+        // a forward); only an answer to our IWANT carries more, as many as it asked for, which handleReceivedRpc
+        // below keeps to IHAVE_IDS_PER_RPC. An honest IHAVE entry lists every id of its topic's last three
+        // heartbeats, up to gossipsub's GossipsubMaxIHaveLength (5,000 ids, 160 kB): a bound of 128 here
+        // dropped, past ~60 messages a second on one topic network-wide, the whole RPC, with the other
+        // topics' IHAVE and the GRAFT and PRUNE riding in it (200 transaction batches in a burst: 0 of the
+        // IHAVE RPCs that followed delivered). So the decoder takes what an honest peer sends and we act on
+        // a bounded part of it. We have three topics, hence the few subscriptions and control entries; 512
+        // IDONTWANT ids and 16 peer infos are gossipsub's own. IWANT: ours asks for at most IHAVE_IDS_PER_RPC.
+        decodeRpcLimits: {
+          maxSubscriptions: 64,
+          maxMessages: 384,
+          maxIhaveMessageIDs: GOSSIPSUB_MAX_IHAVE_LENGTH,
+          maxIwantMessageIDs: IHAVE_IDS_PER_RPC,
+          maxIdontwantMessageIDs: 512,
+          maxControlMessages: 256,
+          maxPeerInfos: 16,
+        },
         // What we owe a peer that stops taking our gossip (a block and a few batches fit): past it
         // that peer's gossip stream is dropped, where everything owed piled up without limit and
         // IWANT asked for each message three times.
@@ -398,6 +419,11 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     getScore(peerId: string): number;
     streamsOutbound: ReadonlyMap<string, unknown>;
     handleReceivedRpc(from: PeerId, rpc: RPC): Promise<void>;
+    mesh: ReadonlyMap<string, unknown>;
+    seenCache: { has(id: string): boolean };
+    msgIdToStrFn(id: Uint8Array): string;
+    /** IHAVE RPCs taken from each peer this heartbeat (gossipsub ignores those past GossipsubMaxIHaveMessages). */
+    peerhave: ReadonlyMap<string, number>;
   };
   // Gossipsub records every distinct message id it takes in its seen cache for 2 minutes, before any validator
   // runs: fresh keys sending 5,000 8-byte messages per RPC over a bare gossip stream, reconnecting when banned,
@@ -417,7 +443,35 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       if (rpc.subscriptions.length > 0) await handleRpc(from, { subscriptions: rpc.subscriptions, messages: [] });
       return;
     }
-    await handleRpc(from, rpc);
+    await handleRpc(from, trimIhave(id, rpc));
+  };
+  /**
+   * The IHAVE ids of an RPC we act on: at most IHAVE_IDS_PER_ENTRY unseen ones per entry and IHAVE_IDS_PER_RPC in all,
+   * so our IWANT, and the peer's answer, stays within maxMessages; the rest of the RPC is left as it came. Ids we have
+   * seen are passed over first (gossipsub would not ask for them), so a busy topic's IHAVE, which lists thousands we
+   * mostly have, still brings what we lack: the entry's next ids come at the next heartbeat. At most
+   * GOSSIPSUB_MAX_IHAVE_LENGTH ids are looked at per RPC, as gossipsub's own handleIHave does, and none once the
+   * peer is past gossipsub's IHAVE count for this heartbeat. Entries stay (emptied), so that count still rises.
+   */
+  const trimIhave = (id: string, rpc: RPC): RPC => {
+    const ihave = rpc.control?.ihave;
+    if (!rpc.control || !ihave || ihave.length === 0) return rpc;
+    const quiet = (internals.peerhave.get(id) ?? 0) >= GOSSIPSUB_MAX_IHAVE_MESSAGES;
+    let examined = 0;
+    let asked = 0;
+    const trimmed = ihave.map(({ topicID, messageIDs }) => {
+      const keep: Uint8Array[] = [];
+      if (quiet || topicID === undefined || !internals.mesh.has(topicID)) return { topicID, messageIDs: keep };
+      for (const msgId of messageIDs) {
+        if (keep.length >= IHAVE_IDS_PER_ENTRY || asked >= IHAVE_IDS_PER_RPC || examined >= GOSSIPSUB_MAX_IHAVE_LENGTH) break;
+        examined++;
+        if (internals.seenCache.has(internals.msgIdToStrFn(msgId))) continue;
+        keep.push(msgId);
+        asked++;
+      }
+      return { topicID, messageIDs: keep };
+    });
+    return { ...rpc, control: { ...rpc.control, ihave: trimmed } };
   };
   const validators = new Map<string, (from: string, data: Uint8Array) => Promise<Validation>>();
   const RESULT: Record<Validation, TopicValidatorResult> = {

@@ -243,10 +243,18 @@ export function encodeRawList(items: readonly Uint8Array[]): Uint8Array {
  * message of filler held ~1.9 MB each: 971 MB for 512 of them).
  */
 export function decodeRawList(b: Uint8Array, max: number, maxItemBytes: number): Uint8Array[] {
+  return rawListViews(b, max, maxItemBytes).map((item) => item.slice());
+}
+
+/**
+ * The same list's items as views into `b`, nothing copied: for a caller that judges or decodes them
+ * and keeps none (a decoded transaction copies its own bytes).
+ */
+export function rawListViews(b: Uint8Array, max: number, maxItemBytes: number): Uint8Array[] {
   const r = new BufferReader(b);
   const n = count(r, max, 'items');
   const out: Uint8Array[] = [];
-  for (let i = 0; i < n; i++) out.push(r.varBytes(maxItemBytes).slice());
+  for (let i = 0; i < n; i++) out.push(r.varBytes(maxItemBytes));
   r.done();
   return out;
 }

@@ -1,9 +1,9 @@
-import { RuleError, decodeTx, txId, type Block, type TransferTx } from '@hackcoin/core';
+import { BufferReader, RuleError, TX_VERSION_COINBASE, decodeTx, encodeTx, skipTx, txId, type Block, type TransferTx } from '@hackcoin/core';
 import type { Mempool } from '../mempool/mempool.js';
 import type { MempoolEntry } from '../mempool/entry.js';
 import type { Logger } from '../util/logger.js';
 import type { Validation } from './libp2p.js';
-import { decodeRawList } from './messages.js';
+import { rawListViews } from './messages.js';
 import { NonceGapPool, type Held, type NonceGapLimits } from './nonce-gap-pool.js';
 import type { PeerSet } from './peer-set.js';
 import type { Offence } from './ban-score.js';
@@ -20,19 +20,23 @@ const MAX_WAITING_BATCH_BYTES = 16 * 1024 * 1024;
  */
 const MAX_WAITING_BATCH_BYTES_PER_GROUP = 2 * 1024 * 1024;
 /**
- * What a waiting batch is charged besides its own bytes, for what it holds meanwhile (the message,
- * its promises and closures: about 300 bytes). Charged its bytes alone, 8-byte messages let about
- * 260,000 batches wait within the 2 MiB of one group.
+ * What a waiting batch is charged besides its own bytes, for what it holds meanwhile: its state, promises
+ * and closures, ~900 bytes measured (41,000 one-transaction batches waiting held 40 MB of heap besides their
+ * bytes). Charged its bytes alone, 8-byte messages let about 260,000 batches wait within the 2 MiB of one group.
  */
-const WAITING_BYTES_PER_BATCH = 256;
+const WAITING_BYTES_PER_BATCH = 1024;
 
-/** A gossiped batch as it waits for its turn: decoded on arrival (see acceptBatch). */
-interface DecodedBatch {
-  txs: { tx: TransferTx; raw: Uint8Array }[];
-  /** Some item did not decode as a transfer (its sender penalised already). */
+/**
+ * A gossiped batch as it waits for its turn: its bytes and the verdict on its shape, nothing decoded, so what
+ * it holds is what it is charged. The bytes are gossipsub's message data, which gossipsub keeps until our verdict
+ * anyway (to forward the message). Kept decoded, a batch held ~1.9 KB per 150-byte transaction (the objects,
+ * a copy of each transaction's bytes twice over, its id and hash caches): 16 MiB charged was 136 MB of heap
+ * and 67 MB outside it.
+ */
+interface WaitingBatch {
+  data: Uint8Array;
+  /** Some item is not a transfer (its sender penalised on arrival): the batch is refused in its turn, its transfers still judged. */
   undecodable: boolean;
-  /** Some transaction came twice (judged once, not penalised). */
-  repeated: boolean;
 }
 
 /** What one relayed transaction turned out to be. */
@@ -68,7 +72,7 @@ export class TxIntake {
   /** Peers banned by what they sent here, so their batches still waiting are dropped unread. */
   private readonly banned = new RecentSet(1_024);
   private batches: Promise<unknown> = Promise.resolve();
-  private waitingBytes = 0;
+  private waitingTotal = 0;
   /** Bytes waiting per network group; a group leaves it when its last batch was taken. */
   private readonly waitingFrom = new Map<string, number>();
 
@@ -99,23 +103,27 @@ export class TxIntake {
    * honest peer relaying a burst may meet the bound too).
    */
   acceptBatch(from: string, data: Uint8Array): Promise<Validation> {
-    // Its shape is judged as it arrives, not in its turn: gossipsub has recorded the message in its seen
-    // cache already, and a peer past our handshake sending junk that waited (or was ignored for the
-    // bound below, which blames nobody) went on filling that cache for as long as it sent.
+    // Judged, then bounded, then decoded in its turn. Its shape is judged as it arrives, before the bound:
+    // gossipsub has recorded the message in its seen cache already, and a peer past our handshake sending junk
+    // that waited, or was ignored for the bound (which blames nobody), went on filling that cache for as long
+    // as it sent. That judgement builds nothing (views into the message, each item walked by skipTx, read as
+    // decodeTx reads it), so it costs no more than reading the bytes, and a batch ignored for the bound is
+    // never decoded. The bound could not come first without letting well-framed junk pass unblamed when full.
     if (this.banned.has(from)) return Promise.resolve('reject');
-    const batch = this.decodeBatch(from, data);
+    const batch = this.judgeShape(from, data);
     if (!batch || this.banned.has(from)) return Promise.resolve('reject');
     const group = this.groupOf(from);
     const fromGroup = this.waitingFrom.get(group) ?? 0;
     const cost = data.length + WAITING_BYTES_PER_BATCH;
-    if (this.waitingBytes + cost > MAX_WAITING_BATCH_BYTES || fromGroup + cost > MAX_WAITING_BATCH_BYTES_PER_GROUP) {
-      return Promise.resolve('ignore');
+    if (this.waitingTotal + cost > MAX_WAITING_BATCH_BYTES || fromGroup + cost > MAX_WAITING_BATCH_BYTES_PER_GROUP) {
+      // Its junk was blamed above; the rest is refused as its turn would have.
+      return Promise.resolve(batch.undecodable ? 'reject' : 'ignore');
     }
-    this.waitingBytes += cost;
+    this.waitingTotal += cost;
     this.waitingFrom.set(group, fromGroup + cost);
     const run = this.batches.then(() => this.takeBatch(from, group, batch));
     const done = run.finally(() => {
-      this.waitingBytes -= cost;
+      this.waitingTotal -= cost;
       const left = this.waitingFrom.get(group)! - cost;
       if (left > 0) this.waitingFrom.set(group, left);
       else this.waitingFrom.delete(group);
@@ -124,32 +132,72 @@ export class TxIntake {
     return done;
   }
 
-  /** A batch's transactions, each decoded and the first of its copies only; undefined (the sender penalised) for a list that does not decode. */
-  private decodeBatch(from: string, data: Uint8Array): DecodedBatch | undefined {
-    let raws: Uint8Array[];
+  /** Bytes charged to the gossiped batches waiting their turn (what they hold: their bytes and a fixed overhead each). */
+  get waitingBytes(): number {
+    return this.waitingTotal;
+  }
+
+  /**
+   * A batch's shape as it arrives: the list, and each item as a transfer, the sender penalised for each
+   * that is not; undefined for a list that does not decode. Nothing is copied or built.
+   */
+  private judgeShape(from: string, data: Uint8Array): WaitingBatch | undefined {
+    let items: Uint8Array[];
     try {
-      raws = decodeRawList(data, LIMITS.maxTxsPerGossip, this.maxTxBytes);
+      items = rawListViews(data, LIMITS.maxTxsPerGossip, this.maxTxBytes);
     } catch (e) {
       this.penalise(from, 'malformed', `undecodable transaction batch: ${(e as Error).message}`);
       return undefined;
     }
-    if (raws.length === 0) {
+    if (items.length === 0) {
       this.penalise(from, 'malformed', 'empty transaction batch');
       return undefined;
     }
-    const batch: DecodedBatch = { txs: [], undecodable: false, repeated: false };
-    const ids = new Set<string>();
-    for (const raw of raws) {
-      const tx = this.decode(from, raw);
-      if (!tx) batch.undecodable = true;
-      // A copy is judged once: the mempool's lookup cannot see the first before it is admitted.
-      else if (ids.has(txId(tx))) batch.repeated = true;
-      else {
-        ids.add(txId(tx));
-        batch.txs.push({ tx, raw });
+    let undecodable = false;
+    for (const item of items) {
+      try {
+        const r = new BufferReader(item);
+        skipTx(r);
+        r.done();
+      } catch (e) {
+        this.penalise(from, 'malformed', `undecodable transaction: ${(e as Error).message}`);
+        undecodable = true;
+        continue;
+      }
+      if (item[0] === TX_VERSION_COINBASE) {
+        this.penalise(from, 'malformed', 'coinbase relayed as a transaction');
+        undecodable = true;
       }
     }
-    return batch;
+    return { data, undecodable };
+  }
+
+  /**
+   * A waiting batch's transactions, decoded now, in its turn, each the first of its copies only: decoding is a few
+   * µs a transaction, where keeping them decoded while they waited held ~1.9 KB each. Each has its own bytes (a
+   * copy decodeTx makes), never a view keeping the message alive. An item that does not decode was blamed as the
+   * batch arrived (the same reader judged it then), so it is only counted here.
+   */
+  private decodeBatch(data: Uint8Array): { txs: { tx: TransferTx; raw: Uint8Array }[]; undecodable: boolean; repeated: boolean } {
+    const out = { txs: [] as { tx: TransferTx; raw: Uint8Array }[], undecodable: false, repeated: false };
+    const ids = new Set<string>();
+    for (const item of rawListViews(data, LIMITS.maxTxsPerGossip, this.maxTxBytes)) {
+      let tx;
+      try {
+        tx = decodeTx(item);
+      } catch {
+        out.undecodable = true;
+        continue;
+      }
+      if (tx.kind !== 'transfer') out.undecodable = true;
+      // A copy is judged once: the mempool's lookup cannot see the first before it is admitted.
+      else if (ids.has(txId(tx))) out.repeated = true;
+      else {
+        ids.add(txId(tx));
+        out.txs.push({ tx, raw: encodeTx(tx) });
+      }
+    }
+    return out;
   }
 
   /**
@@ -162,11 +210,11 @@ export class TxIntake {
    * forgotten once as their own and once as held). One transaction that breaks a rule on purpose
    * rejects the message and penalises the sender (each such transaction does).
    */
-  private async takeBatch(from: string, group: string, batch: DecodedBatch): Promise<Validation> {
+  private async takeBatch(from: string, group: string, batch: WaitingBatch): Promise<Validation> {
     // Banned while this batch waited: what it still had queued is not worth a signature check.
     if (this.banned.has(from)) return 'reject';
-    const { txs, repeated } = batch;
-    let rejected = batch.undecodable;
+    const { txs, undecodable, repeated } = this.decodeBatch(batch.data);
+    let rejected = batch.undecodable || undecodable;
     // All handed to the mempool in this turn: it admits them in this order, and their signatures
     // are checked as one job on the verify pool instead of a worker round trip each.
     const judged = await Promise.allSettled(txs.map(({ tx, raw }) => this.judge(from, group, tx, raw)));
