@@ -66,8 +66,9 @@ interface Chunk {
   /** Wire size of `blocks`, counted in the download's buffered bytes until they go to the intake. */
   bytes: number;
   /**
-   * Peers with a request out for it, and when each was asked. Several only at the window's front
-   * after a stall (checkStall): whichever answers first fills it.
+   * Peers with a request out for it, and when each was asked: Infinity while the request or its
+   * answer waits on our receive budget, which is no stall of the peer's (SyncClient.bodies' clock).
+   * Several only at the window's front after a stall (checkStall): whichever answers first fills it.
    */
   readonly askedOf: Map<string, number>;
 }
@@ -224,15 +225,19 @@ export class BlockDownload {
 
   private async fetch(peer: PeerState, batch: Chunk[]): Promise<void> {
     const id = peer.peerId;
-    const since = Date.now();
     // Where each chunk stood when asked: another peer's answer may fill some of it meanwhile.
     const from = batch.map((c) => c.got);
-    for (const c of batch) c.askedOf.set(id, since);
+    // The client stops its stall clock while the request waits on our budget (SyncClient.bodies).
+    const asked = Date.now();
+    for (const c of batch) c.askedOf.set(id, asked);
+    const clock = (since: number): void => {
+      for (const c of batch) if (c.askedOf.has(id)) c.askedOf.set(id, since);
+    };
     this.inFlight.set(id, (this.inFlight.get(id) ?? 0) + 1);
     let blocks: Block[] | undefined;
     let bytes = 0;
     try {
-      ({ blocks, bytes } = await this.deps.client.bodies(id, batch.flatMap((c, i) => c.hashes.slice(from[i]))));
+      ({ blocks, bytes } = await this.deps.client.bodies(id, batch.flatMap((c, i) => c.hashes.slice(from[i])), clock));
     } catch (e) {
       this.deps.log.debug('blocks from %s failed: %s', short(id), (e as Error).message);
       if (!this.stopped) this.fail(peer);
