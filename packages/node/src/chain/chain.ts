@@ -616,8 +616,11 @@ export class Chain extends TypedEmitter<ChainEvents> {
       return { status: 'duplicate', entry: known };
     }
     if (this.orphans.has(id)) return { status: 'orphan' };
-    checkBlockSanity(block, this.params);
     const parent = this.index.get(hashToHex(block.header.prevHash));
+    // The bars a header alone decides come before the block's sanity rules, which hash and parse
+    // up to a block's size of payloads (~200 ms for 2 MB of contract calls): a block that cannot be
+    // kept whatever its body holds costs its sender only a header's work at an easy target, and
+    // was checked whole, unblamed, as often as it was sent.
     if (!parent) {
       // An orphan's difficulty cannot be checked yet; one retarget step easier than the tip is the
       // most an honest block ahead of us can be, so cheaper ones are not worth holding.
@@ -625,15 +628,17 @@ export class Chain extends TypedEmitter<ChainEvents> {
       if (decodeCompact(block.header.bits).target > tipTarget * BigInt(this.params.maxRetargetFactor)) {
         return { status: 'ignored' };
       }
+    } else if (unsolicited && this.belowTipWork(parent, block)) {
+      // Like Bitcoin Core, a block nobody asked for is stored only if its chain has at least the
+      // tip's work: otherwise cheap blocks on old low-difficulty forks could fill the disk.
+      this.log.debug('ignoring unsolicited low-work block %s', hashToHex(hash));
+      return { status: 'ignored' };
+    }
+    checkBlockSanity(block, this.params);
+    if (!parent) {
       this.orphans.add(id, block);
       this.log.debug('orphan block %s (parent unknown)', id);
       return { status: 'orphan' };
-    }
-    // Like Bitcoin Core, a block nobody asked for is stored only if its chain has at least the
-    // tip's work: otherwise cheap blocks on old low-difficulty forks could fill the disk.
-    if (unsolicited && this.belowTipWork(parent, block)) {
-      this.log.debug('ignoring unsolicited low-work block %s', hashToHex(hash));
-      return { status: 'ignored' };
     }
     const entry = await this.acceptBlock(block, parent);
     const activation = await this.activateBestChain(entry, block);

@@ -101,6 +101,32 @@ describe('signature checks of a block whose header breaks a rule', () => {
   });
 });
 
+describe('blocks that cannot be kept whatever their body holds', () => {
+  it('are ignored on their header alone, before the sanity rules read their body, however often they are sent', async () => {
+    const fx = await fixture();
+    await fx.mine(1, { miner: W.alice });
+    const fork = await fx.branch();
+    await fx.mine(2, { miner: W.alice });
+    const pay = (n: number) => fx.tx(W.alice, W.bob, 1_000n, { nonce: BigInt(n) });
+    // A body the sanity rules refuse (its merkle root names other transactions), so a block whose
+    // sanity is checked at all throws, and one ignored on its header does not.
+    const garbled = (b: Block, header: Partial<Block['header']>): Block => decodeBlock(encodeBlock({ ...b, header: { ...b.header, merkleRoot: new Uint8Array(32).fill(9), ...header } }));
+    // At height 2 beside a tip at 3: less work than the tip, sent unasked.
+    const lowWork = garbled(fork.next({ txs: [pay(0), pay(1)] }), {});
+    // Parent unknown, and a target more than one retarget step easier than the tip's.
+    const tooEasyOrphan = garbled(fork.next({ txs: [pay(2)] }), { prevHash: new Uint8Array(32).fill(5), bits: 0x217fffff });
+    const outcomes: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      for (const b of [lowWork, tooEasyOrphan]) {
+        outcomes.push(await fx.chain.processBlock(decodeBlock(encodeBlock(b)), { unsolicited: true }).then((r) => r.status, (e: Error & { code?: string }) => e.code ?? e.message));
+      }
+    }
+    expect(outcomes).toEqual(Array(6).fill('ignored'));
+    expect(fx.chain.orphanCount).toBe(0);
+    expect(fx.chain.getEntry(idOf(lowWork))).toBeUndefined();
+  });
+});
+
 describe('the orphan pool', () => {
   it('holds at most its byte bound, dropping the oldest, and gives back the same blocks', async () => {
     const fx = await fixture();
