@@ -132,3 +132,37 @@ describe('assembleBlockState + applyBlock', () => {
     expect(() => blockAccountKeys(both, nobleBackend)).toThrow(/bad-txns-sig: invalid public key/);
   });
 });
+
+describe('the coinbase credit stays within u64', () => {
+  const U64_MAX = (1n << 64n) - 1n;
+  const reward = 50n * COIN;
+  const storeWithMiner = (balance: bigint) => new Map([[addressKey(MINER), { balance, nonce: 0n }]]);
+  const rootWithMiner = (balance: bigint) =>
+    commitState(new TreeWriter(NO_NODES), ZERO_ROOT, new Map([[addressKey(MINER), { address: MINER, account: { balance, nonce: 0n } }]]));
+
+  it('rejects a coinbase that would lift the miner past 2^64 - 1 (bad-cb-amount), not a host RangeError', () => {
+    const store = storeWithMiner(U64_MAX - 9n);
+    const err = expectReject(
+      () => applyBlock(block([], { amount: reward, stateRoot: ZERO_ROOT }), 1, EMPTY_STATE, (k) => store.get(k), params, nobleBackend),
+      'bad-cb-amount',
+      100,
+    );
+    expect(err.detail).toMatch(/2\^64/);
+  });
+
+  it('accepts a coinbase that fills the miner exactly to 2^64 - 1', () => {
+    const store = storeWithMiner(U64_MAX - reward);
+    const t = applyBlock(block([], { amount: reward, stateRoot: rootWithMiner(U64_MAX) }), 1, EMPTY_STATE, (k) => store.get(k), params, nobleBackend);
+    expect(t.changes.get(addressKey(MINER))!.account.balance).toBe(U64_MAX);
+  });
+
+  it('assembly claims only what fits, and the block it builds is valid', () => {
+    const store = storeWithMiner(U64_MAX - 9n);
+    const load = (k: string) => store.get(k);
+    const a = assembleBlockState([], 1, EMPTY_STATE, MINER, load, params, nobleBackend);
+    expect(a.reward).toBe(9n);
+    expect(a.stateRoot).toEqual(rootWithMiner(U64_MAX));
+    const t = applyBlock(block([], { amount: a.reward, stateRoot: a.stateRoot }), 1, EMPTY_STATE, load, params, nobleBackend);
+    expect(t.stateRoot).toEqual(a.stateRoot);
+  });
+});

@@ -16,6 +16,7 @@ import { contractAddress, contractPayload, type Receipt } from './contracts.js';
 import { applyContractTx, type ContractContext } from './contract-tx.js';
 
 const NO_CONTRACT_STATE = { storageGet: () => undefined, codeOf: () => undefined };
+const U64_MAX = (1n << 64n) - 1n;
 
 /** The committed state a block builds on: its root and the store holding the tree's nodes. */
 export interface StateBase {
@@ -143,7 +144,10 @@ export function transitionBlock(
   }
   const maxReward = blockSubsidy(height, params) + fees;
   if (coinbase.amount > maxReward) reject('bad-cb-amount', `pays ${coinbase.amount}, allowed ${maxReward}`);
-  ws.get(coinbase.to).balance += coinbase.amount;
+  const miner = ws.get(coinbase.to);
+  // A balance is a u64: a credit past it is a rule, not a failure of the state commitment.
+  if (miner.balance + coinbase.amount > U64_MAX) reject('bad-cb-amount', `pays ${coinbase.amount}, the recipient's balance would exceed 2^64 - 1`);
+  miner.balance += coinbase.amount;
   return { fees, changes: ws.changes(), previous: ws.previous(), contracts: cws, receipts, claimedRoot: coinbase.stateRoot };
 }
 
@@ -184,6 +188,7 @@ export interface AssembledState {
  * Template assembly: applies candidate transfers in the given order, skipping
  * any that no longer apply, then credits the miner and computes the state root
  * the coinbase must carry. Accounts for every candidate must be preloaded.
+ * `reward` is subsidy + fees, less whatever would lift the miner's balance past 2^64 − 1.
  */
 export function assembleBlockState(
   candidates: readonly TransferTx[],
@@ -224,8 +229,12 @@ export function assembleBlockState(
       if (snap) ws.restore(snap);
     }
   }
-  const reward = blockSubsidy(height, params) + fees;
-  ws.get(miner).balance += reward;
+  // The coinbase may pay less than allowed: it claims only what the miner's u64 balance can hold.
+  const minerAccount = ws.get(miner);
+  const allowed = blockSubsidy(height, params) + fees;
+  const room = U64_MAX - minerAccount.balance;
+  const reward = allowed < room ? allowed : room;
+  minerAccount.balance += reward;
   const writer = new TreeWriter(prev.nodes);
   const stateRoot = commitState(writer, prev.root, ws.changes(), cws);
   return { included, fees, reward, stateRoot, trieNodes: writer.created };

@@ -27,8 +27,42 @@ export interface ContractContext {
   time: number;
 }
 
-function failed(reason: string): ContractOutcome {
-  return { status: 'reverted', gasUsed: 0, revertReason: reason, storageWrites: new Map(), transfers: [], events: [] };
+const U64_MAX = (1n << 64n) - 1n;
+
+function failed(reason: string, gasUsed = 0): ContractOutcome {
+  return { status: 'reverted', gasUsed, revertReason: reason, storageWrites: new Map(), transfers: [], events: [] };
+}
+
+/**
+ * Whether a successful call's balance changes fit in u64: the contract credited
+ * `value`, then its transfers in order, then the sender refunded `refund`
+ * (balances are u64, and a credit past 2^64 − 1 must be a verdict, not a
+ * failure of the state commitment). The workspace is not changed.
+ */
+function transfersOverflow(
+  outcome: ContractOutcome,
+  ws: StateWorkspace,
+  from: Uint8Array,
+  sender: { balance: bigint },
+  refund: bigint,
+  contract: Uint8Array,
+  value: bigint,
+): boolean {
+  const after = new Map<string, bigint>();
+  const balance = (a: Uint8Array) => after.get(addressKey(a)) ?? ws.get(a).balance;
+  const contractKey = addressKey(contract);
+  after.set(addressKey(from), sender.balance + refund);
+  after.set(contractKey, balance(contract) + value);
+  let overflow = false;
+  for (const t of outcome.transfers) {
+    const held = after.get(contractKey)!;
+    if (t.amount > held) throw new Error('contract executor transferred more than the contract holds');
+    after.set(contractKey, held - t.amount);
+    const credited = balance(t.to) + t.amount;
+    if (credited > U64_MAX) overflow = true;
+    after.set(addressKey(t.to), credited);
+  }
+  return overflow;
 }
 
 /**
@@ -38,9 +72,12 @@ function failed(reason: string): ContractOutcome {
  * increments. Then the code runs. On success the contract receives the
  * amount (msg.value) and its storage writes and transfers are applied; on a
  * revert or out-of-gas the amount goes back to the sender and nothing else
- * changes. Either way the sender pays gasUsed × gasPrice (intrinsic gas
- * included) and gets the rest of the fee back. Rule errors are only thrown
- * before any state changes.
+ * changes. A contract that cannot hold `amount` (its balance would pass
+ * 2^64 − 1) is 'bad-txns-amount-overflow', as for a plain transfer; a
+ * successful call whose transfers would lift a balance past 2^64 − 1 reverts
+ * instead, like any failed transfer inside it. Either way the sender pays
+ * gasUsed × gasPrice (intrinsic gas included) and gets the rest of the fee
+ * back. Rule errors are only thrown before any state changes.
  */
 export function applyContractTx(
   tx: TransferTx,
@@ -58,13 +95,20 @@ export function applyContractTx(
   if (tx.nonce > sender.nonce) reject('bad-txns-nonce-gap', `expected ${sender.nonce}, got ${tx.nonce}`, 0);
   const cost = tx.amount + tx.fee;
   if (sender.balance < cost) reject('bad-txns-insufficient-funds', `needs ${formatHck(cost)} HCK, has ${formatHck(sender.balance)} HCK`, 0);
+  const contract = payload.type === 'deploy' ? contractAddress(from, tx.nonce) : tx.to;
+  const key = addressKey(contract);
+  // As for a plain transfer: the recipient (the contract) must be able to hold
+  // `amount`, checked before anything changes and whatever the code then does
+  // (skipped for no value, so a call without one touches no more accounts than before).
+  if (tx.amount > 0n) {
+    const contractBefore = key === addressKey(from) ? sender.balance - cost : ws.get(contract).balance;
+    if (contractBefore + tx.amount > U64_MAX) reject('bad-txns-amount-overflow', "the contract's balance would exceed 2^64 - 1");
+  }
   sender.balance -= cost;
   sender.nonce += 1n;
 
   const intrinsic = intrinsicGas(tx, params, payload);
   const gasLimit = payload.gasLimit - intrinsic;
-  const contract = payload.type === 'deploy' ? contractAddress(from, tx.nonce) : tx.to;
-  const key = addressKey(contract);
   const view: ContractView = {
     balanceOf: (k) => ws.get(hexToBytes(k)).balance,
     storageGet: (a, k) => cws.storageGet(a, k),
@@ -94,6 +138,13 @@ export function applyContractTx(
     }
   }
 
+  const gasUsed = intrinsic + outcome.gasUsed;
+  const fee = BigInt(gasUsed) * payload.gasPrice;
+  // A transfer the recipient cannot hold fails like any other failed transfer
+  // inside the call: the call reverts, its gas is spent, the transaction counts.
+  if (outcome.status === 'success' && transfersOverflow(outcome, ws, from, sender, tx.fee - fee, contract, tx.amount)) {
+    outcome = failed("a transfer would lift the recipient's balance past 2^64 - 1", outcome.gasUsed);
+  }
   if (outcome.status === 'success') {
     const account = ws.get(contract);
     account.balance += tx.amount;
@@ -110,8 +161,6 @@ export function applyContractTx(
   } else {
     sender.balance += tx.amount;
   }
-  const gasUsed = intrinsic + outcome.gasUsed;
-  const fee = BigInt(gasUsed) * payload.gasPrice;
   sender.balance += tx.fee - fee;
   const receipt: Receipt = {
     status: outcome.status,
