@@ -39,6 +39,7 @@ const TOPIC = 't';
 
 /** What a host's gossipsub holds, read from the instance. */
 interface GossipState {
+  streamsOutbound: Map<string, unknown>;
   seenCache: { size: number; entries: Map<string, { validUntilMs: number }> };
   score: { peerStats: Map<string, unknown>; peerIPs: Map<string, unknown> };
   peers: Map<string, unknown>;
@@ -71,7 +72,15 @@ function rpc(n: number, subscribe = false): Uint8Array {
     new DataView(data.buffer).setFloat64(0, ++serial);
     return { topic: TOPIC, data };
   });
-  const body = RPC.encode({ subscriptions: subscribe ? [{ topic: TOPIC, subscribe: true }] : [], messages });
+  return frame(RPC.encode({ subscriptions: subscribe ? [{ topic: TOPIC, subscribe: true }] : [], messages }));
+}
+
+/** An RPC of subscriptions alone, as framed on the stream. */
+function subscriptions(...subs: { topic: string; subscribe: boolean }[]): Uint8Array {
+  return frame(RPC.encode({ subscriptions: subs, messages: [] }));
+}
+
+function frame(body: Uint8Array): Uint8Array {
   const prefix: number[] = [];
   for (let len = body.length; ; len >>>= 7) {
     if (len < 0x80) {
@@ -97,20 +106,58 @@ async function stranger(target: Host): Promise<{ id: string; stream: Stream }> {
   return { id: client.peerId.toString(), stream };
 }
 
+/** A plain gossipsub peer (no HackCoin wrapper, no status handshake) with our message ids, on topics `t` and `b`, and the RPCs it receives. */
+async function remote(opts: Record<string, unknown> = {}) {
+  const received: RPC[] = [];
+  const node = await createLibp2p({
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    services: {
+      identify: identify(),
+      pubsub: gossipsub({ globalSignaturePolicy: 'StrictNoSign', msgIdFn: (msg) => sha256(msg.data), allowPublishToZeroTopicPeers: true, ...opts }),
+    },
+  });
+  stops.push(async () => {
+    await node.stop();
+  });
+  const pubsub = node.services.pubsub as unknown as {
+    subscribe(topic: string): void;
+    publish(topic: string, data: Uint8Array): Promise<unknown>;
+    sendRpc(id: string, rpc: RPC): boolean;
+    streamsOutbound: Map<string, unknown>;
+    getSubscribers(topic: string): { toString(): string }[];
+    handleReceivedRpc(from: unknown, rpc: RPC): Promise<void>;
+  };
+  const handle = pubsub.handleReceivedRpc.bind(pubsub);
+  pubsub.handleReceivedRpc = async (from, rpc) => {
+    received.push(rpc);
+    await handle(from, rpc);
+  };
+  for (const topic of ['t', 'b']) pubsub.subscribe(topic);
+  return { node, pubsub, received };
+}
+
 describe('gossip from peers that have not completed our handshake', () => {
-  it('stores none of their messages and validates none, but keeps their subscriptions and takes their gossip once they have', async () => {
+  it('stores none of their messages and validates none, holds their subscriptions for the handshake and takes their gossip once they have', async () => {
     const handshaked = new Set<string>();
     const { host: h, gossip, heard } = await host({ handshaked: (id) => handshaked.has(id) });
     const s = await stranger(h);
     s.stream.send(rpc(300, true));
-    await until(() => gossip.getSubscribers(TOPIC).some((p) => p.toString() === s.id));
-    expect(gossip.getSubscribers(TOPIC).map(String)).toEqual([s.id]);
+    await until(() => h.heldSubscriptions() === 1);
+    expect(h.heldSubscriptions()).toBe(1);
+    // Held, not given to gossipsub: it would graft a subscriber into our mesh.
+    expect(gossip.getSubscribers(TOPIC)).toEqual([]);
     // Messages ride in the same RPC as the subscription: had they been taken, they would be in by now.
     await sleep(300);
     expect(gossip.seenCache.size).toBe(0);
     expect(heard).toHaveLength(0);
 
     handshaked.add(s.id);
+    h.peerReady(s.id);
+    expect(gossip.getSubscribers(TOPIC).map(String)).toEqual([s.id]);
+    expect(h.heldSubscriptions()).toBe(0);
     s.stream.send(rpc(300));
     await until(() => heard.length === 300);
     expect(heard).toHaveLength(300);
@@ -145,25 +192,110 @@ describe('gossip from peers that have not completed our handshake', () => {
     expect(gossip.seenCache.size).toBe(384);
   });
 
-  it('relays between two nodes whose gossip streams opened before their handshake completed: the subscriptions sent then are not lost', async () => {
+  it('takes the last word per topic held before the handshake (an unsubscribe cancels the subscribe), and what comes after it as it comes', async () => {
+    const handshaked = new Set<string>();
+    const { host: h, gossip } = await host({ topics: [TOPIC, 'b'], handshaked: (id) => handshaked.has(id) });
+    const s = await stranger(h);
+    s.stream.send(subscriptions({ topic: TOPIC, subscribe: true }, { topic: 'b', subscribe: true }, { topic: 'not ours', subscribe: true }));
+    s.stream.send(subscriptions({ topic: TOPIC, subscribe: false }));
+    await until(() => h.heldSubscriptions() === 1);
+    await sleep(200);
+    handshaked.add(s.id);
+    h.peerReady(s.id);
+    expect(gossip.getSubscribers(TOPIC)).toEqual([]);
+    expect(gossip.getSubscribers('b').map(String)).toEqual([s.id]);
+    expect(gossip.getSubscribers('not ours')).toEqual([]);
+    s.stream.send(subscriptions({ topic: TOPIC, subscribe: true }));
+    await until(() => gossip.getSubscribers(TOPIC).length === 1);
+    expect(gossip.getSubscribers(TOPIC).map(String)).toEqual([s.id]);
+    expect(h.heldSubscriptions()).toBe(0);
+  });
+
+  it('grafts an honest peer whose subscriptions came before its handshake at the handshake, and relays to it at once', async () => {
     const handshaked = new Set<string>();
     const a = await host({ handshaked: (id) => handshaked.has(id) });
     const b = await host({ handshaked: (id) => handshaked.has(id) });
     await a.host.dial(b.host.addrs()[0]!);
-    await until(() => a.host.topicPeers(TOPIC).length === 1 && b.host.topicPeers(TOPIC).length === 1);
-    expect(a.host.topicPeers(TOPIC)).toEqual([b.host.peerId]);
-    expect(b.host.topicPeers(TOPIC)).toEqual([a.host.peerId]);
-    expect(await a.host.publish(TOPIC, new TextEncoder().encode('before the handshake'))).toBe(1);
+    // Gossip streams open both ways, each side's subscriptions sent on them and held by the other.
+    await until(() => a.host.heldSubscriptions() === 1 && b.host.heldSubscriptions() === 1 && a.gossip.streamsOutbound.has(b.host.peerId) && b.gossip.streamsOutbound.has(a.host.peerId));
+    expect([a.host.heldSubscriptions(), b.host.heldSubscriptions()]).toEqual([1, 1]);
     await sleep(300);
-    expect(b.heard).toHaveLength(0);
-    expect(b.gossip.seenCache.size).toBe(0);
+    expect([a.host.topicPeers(TOPIC), b.host.topicPeers(TOPIC), a.host.meshPeers(TOPIC), b.host.meshPeers(TOPIC)]).toEqual([[], [], [], []]);
+    expect(await a.host.publish(TOPIC, new TextEncoder().encode('before the handshake'))).toBe(0);
 
-    handshaked.add(a.host.peerId).add(b.host.peerId);
+    // As network.ts does it: the listener takes the dialer's status first, then the dialer the listener's answer.
+    handshaked.add(a.host.peerId);
+    b.host.peerReady(a.host.peerId);
+    handshaked.add(b.host.peerId);
+    a.host.peerReady(b.host.peerId);
+    // In each other's mesh there and then, not a heartbeat later.
+    expect(a.host.meshPeers(TOPIC)).toEqual([b.host.peerId]);
+    expect(b.host.meshPeers(TOPIC)).toEqual([a.host.peerId]);
+    expect(a.host.topicPeers(TOPIC)).toEqual([b.host.peerId]);
     const tx = new TextEncoder().encode('a transaction batch');
     expect(await a.host.publish(TOPIC, tx)).toBe(1);
-    await until(() => b.heard.length === 1);
+    expect(await b.host.publish(TOPIC, new TextEncoder().encode('and back'))).toBe(1);
+    await until(() => b.heard.length === 1 && a.heard.length === 1);
     expect(b.heard.map((d) => new TextDecoder().decode(d))).toEqual(['a transaction batch']);
+    expect(a.heard.map((d) => new TextDecoder().decode(d))).toEqual(['and back']);
   });
+});
+
+describe('mesh slots', () => {
+  it('never go to peers that subscribe but never complete our handshake, on any topic: an honest peer that does takes them', async () => {
+    const handshaked = new Set<string>();
+    const h = await host({ topics: ['t', 'b'], handshaked: (id) => handshaked.has(id) });
+    h.host.subscribe('b', async () => 'accept');
+    const strangers: Awaited<ReturnType<typeof remote>>[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await remote();
+      await r.node.dial(multiaddr(h.host.addrs()[0]!));
+      strangers.push(r);
+    }
+    const ids = strangers.map((r) => r.node.peerId.toString());
+    // Each has its gossip stream to us open, its subscriptions sent on it, and ours to it is open: all gossipsub wants to graft it.
+    await until(() => strangers.every((r) => r.pubsub.streamsOutbound.has(h.host.peerId)) && ids.every((id) => h.gossip.streamsOutbound.has(id)));
+    expect(ids.every((id) => h.gossip.streamsOutbound.has(id))).toBe(true);
+    const grafted = new Set<string>();
+    // Six heartbeats: gossipsub grafts a subscriber at once, and at each heartbeat while the mesh is below Dlo.
+    for (const end = Date.now() + 600; Date.now() < end; await sleep(10)) {
+      for (const topic of ['t', 'b']) for (const id of h.host.meshPeers(topic)) grafted.add(id);
+    }
+    expect([...grafted]).toEqual([]);
+    expect(['t', 'b'].map((topic) => h.gossip.getSubscribers(topic))).toEqual([[], []]);
+    expect(h.host.heldSubscriptions()).toBe(4);
+
+    const honest = await remote();
+    await honest.node.dial(multiaddr(h.host.addrs()[0]!));
+    const id = honest.node.peerId.toString();
+    await until(() => h.host.heldSubscriptions() === 5 && h.gossip.streamsOutbound.has(id));
+    handshaked.add(id);
+    h.host.peerReady(id);
+    expect(['t', 'b'].map((topic) => h.host.meshPeers(topic))).toEqual([[id], [id]]);
+    await sleep(300);
+    expect(['t', 'b'].map((topic) => h.host.meshPeers(topic))).toEqual([[id], [id]]);
+  });
+
+  it('hold no subscriptions for a peer once it has left or been banned: none pile up across connections under fresh keys', async () => {
+    const banned = new Set<string>();
+    const h = await host({ topics: ['t', 'b'], handshaked: () => false, isBanned: (id) => banned.has(id) });
+    for (let i = 0; i < 30; i++) {
+      const r = await remote();
+      await r.node.dial(multiaddr(h.host.addrs()[0]!));
+      const id = r.node.peerId.toString();
+      await until(() => h.host.heldSubscriptions() === 1);
+      expect(h.host.heldSubscriptions()).toBe(1);
+      if (i % 3 === 0) {
+        banned.add(id);
+        await h.host.hangUp(id);
+      } else await r.node.stop();
+      await until(() => h.host.heldSubscriptions() === 0);
+      expect(h.host.heldSubscriptions()).toBe(0);
+    }
+    await until(() => h.gossip.peers.size === 0);
+    expect(h.gossip.peers.size).toBe(0);
+    expect(h.gossip.getSubscribers('t')).toEqual([]);
+  }, 30_000);
 });
 
 describe('gossipsub score records', () => {
@@ -189,39 +321,6 @@ describe('gossipsub score records', () => {
 });
 
 describe('IHAVE from a peer on a busy topic', () => {
-  /** A plain gossipsub peer (no HackCoin wrapper) with our message ids, on topics `t` and `b`, and the RPCs it receives. */
-  async function remote(opts: Record<string, unknown> = {}) {
-    const received: RPC[] = [];
-    const node = await createLibp2p({
-      addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-      transports: [tcp()],
-      connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
-      services: {
-        identify: identify(),
-        pubsub: gossipsub({ globalSignaturePolicy: 'StrictNoSign', msgIdFn: (msg) => sha256(msg.data), allowPublishToZeroTopicPeers: true, ...opts }),
-      },
-    });
-    stops.push(async () => {
-      await node.stop();
-    });
-    const pubsub = node.services.pubsub as unknown as {
-      subscribe(topic: string): void;
-      publish(topic: string, data: Uint8Array): Promise<unknown>;
-      sendRpc(id: string, rpc: RPC): boolean;
-      streamsOutbound: Map<string, unknown>;
-      getSubscribers(topic: string): { toString(): string }[];
-      handleReceivedRpc(from: unknown, rpc: RPC): Promise<void>;
-    };
-    const handle = pubsub.handleReceivedRpc.bind(pubsub);
-    pubsub.handleReceivedRpc = async (from, rpc) => {
-      received.push(rpc);
-      await handle(from, rpc);
-    };
-    for (const topic of ['t', 'b']) pubsub.subscribe(topic);
-    return { node, pubsub, received };
-  }
-
   /** Our host on topics `t` and `b`, with a remote gossipsub connected to it (the host dialled it) and gossip streams open both ways. */
   async function pair(remoteOpts: Record<string, unknown> = {}) {
     const h = await host({ topics: ['t', 'b'] });

@@ -55,8 +55,9 @@ export interface HostOptions {
   maxGossipBytes: number;
   isBanned: (peerId: string) => boolean;
   /**
-   * Whether a peer has completed our status handshake. Until it has, gossipsub takes nothing from it
-   * but its subscriptions. Absent: every peer counts as handshaked (test hosts).
+   * Whether a peer has completed our status handshake. Until it has, gossipsub takes nothing from it:
+   * its subscriptions are held and given to gossipsub at Host.peerReady. Absent: every peer counts as
+   * handshaked (test hosts).
    */
   handshaked?: (peerId: string) => boolean;
   /**
@@ -123,8 +124,15 @@ export interface Host {
    * it has no such stream to yet (just connected, or one that refuses it).
    */
   topicPeers(topic: string): string[];
+  /**
+   * A peer has just completed our status handshake (HostOptions.handshaked turned true for it): gossipsub
+   * takes the subscriptions it sent before, held until now, and may graft it into our mesh.
+   */
+  peerReady(peerId: string): void;
   /** Gossipsub's view: mesh members of a topic and each peer's score (diagnostics). */
   meshPeers(topic: string): string[];
+  /** Peers whose subscriptions are held for our handshake (diagnostics). */
+  heldSubscriptions(): number;
   gossipScore(peerId: string): number;
   onConnect(fn: (info: ConnInfo) => void): void;
   onDisconnect(fn: (peerId: string) => void): void;
@@ -298,6 +306,8 @@ const GOSSIPSUB_MAX_IHAVE_MESSAGES = 10;
  */
 const IHAVE_IDS_PER_ENTRY = 128;
 const IHAVE_IDS_PER_RPC = 384;
+/** Topics whose subscription state is held for one peer until its handshake, when no topic list bounds them (test hosts). */
+const HELD_TOPICS_PER_PEER = 64;
 
 /** How long our own address list is reused before asking libp2p again. */
 const ADDRS_TTL_MS = 5_000;
@@ -433,7 +443,9 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     getMeshPeers(topic: string): string[];
     getScore(peerId: string): number;
     streamsOutbound: ReadonlyMap<string, unknown>;
+    peers: ReadonlyMap<string, PeerId>;
     handleReceivedRpc(from: PeerId, rpc: RPC): Promise<void>;
+    removePeer(peerId: PeerId): void;
     mesh: ReadonlyMap<string, unknown>;
     seenCache: { has(id: string): boolean };
     msgIdToStrFn(id: Uint8Array): string;
@@ -443,22 +455,56 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   // Gossipsub records every distinct message id it takes in its seen cache for 2 minutes, before any validator
   // runs: fresh keys sending 5,000 8-byte messages per RPC over a bare gossip stream, reconnecting when banned,
   // took a node from 24 MB to 700 MB in 40 s. As Core processes nothing from a peer before its version
-  // handshake, an RPC's messages and control are dropped at entry until the peer has completed ours, and all
-  // of it once the peer is banned (between the ban and the hang-up). Its subscriptions are kept: a peer sends
-  // them once, as its gossip stream opens, which races our handshake, and one lost would leave it out of our
-  // gossip for the connection's life. A graylist through scoreParams.appSpecificScore would drop them too,
-  // and lag: gossipsub caches a score for a heartbeat and takes 128 RPCs a second unchecked from a peer that
-  // scored 0, so a peer would stay graylisted after its handshake and keep gossiping after its ban. Gossipsub
-  // calls this for each RPC it reads, where acceptFrom would refuse one: before it looks at anything inside.
+  // handshake, gossipsub is given nothing of an RPC until the peer has completed ours, and nothing at all once
+  // the peer is banned (between the ban and the hang-up). Gossipsub calls this for each RPC it reads, where
+  // acceptFrom would refuse one: before it looks at anything inside. (A graylist through
+  // scoreParams.appSpecificScore would lag: gossipsub caches a score for a heartbeat and takes 128 RPCs a second
+  // unchecked from a peer that scored 0, so a peer would stay graylisted after its handshake and keep gossiping
+  // after its ban.)
+  // Subscriptions are held, not dropped: a peer sends them once, as its gossip stream opens, which races our
+  // handshake, and one lost would leave it out of our gossip for the connection's life. Nor are they given to
+  // gossipsub early: it grafts a newly subscribed peer into our mesh at once (and its heartbeat picks mesh peers
+  // among subscribers), so strangers that connect, subscribe and never complete the handshake, reconnecting
+  // under fresh keys every handshake timeout, held our few forwarding slots (D 4, Dhi 6) and thinned how we
+  // relay everyone else's gossip. So each peer's last state per topic (ours only) waits here, and at peerReady
+  // goes to gossipsub as the subscription part of an RPC, which grafts the peer there and then if our mesh
+  // wants it, as a subscription taken after the handshake would. Held only while gossipsub knows the peer, and
+  // dropped when it forgets it (a disconnect) or the peer is banned, so this holds a few topics per connected peer.
+  const held = new Map<string, Map<string, boolean>>();
+  const allowedTopics = opts.topics ? new Set(opts.topics) : undefined;
+  const hold = (from: PeerId, id: string, subscriptions: RPC['subscriptions']): void => {
+    if (subscriptions.length === 0 || !internals.peers.has(id) || node.getConnections(from).length === 0) return;
+    let topics = held.get(id);
+    for (const { topic, subscribe } of subscriptions) {
+      if (topic === undefined || (allowedTopics && !allowedTopics.has(topic))) continue;
+      topics ??= new Map();
+      if (!topics.has(topic) && topics.size >= HELD_TOPICS_PER_PEER) continue;
+      // The last word per topic: an unsubscribe cancels a subscribe held before it.
+      topics.set(topic, subscribe === true);
+    }
+    if (topics && topics.size > 0) held.set(id, topics);
+  };
+  const asSubscriptions = (topics: Map<string, boolean>): RPC['subscriptions'] => [...topics].map(([topic, subscribe]) => ({ topic, subscribe }));
   const handleRpc = internals.handleReceivedRpc.bind(pubsub);
   internals.handleReceivedRpc = async (from, rpc) => {
     const id = from.toString();
-    if (opts.isBanned(id)) return;
-    if (opts.handshaked?.(id) === false) {
-      if (rpc.subscriptions.length > 0) await handleRpc(from, { subscriptions: rpc.subscriptions, messages: [] });
+    if (opts.isBanned(id)) {
+      held.delete(id);
       return;
     }
-    await handleRpc(from, trimIhave(id, rpc));
+    if (opts.handshaked?.(id) === false) {
+      hold(from, id, rpc.subscriptions);
+      return;
+    }
+    // Handshaked, and peerReady not yet called for it (it is called as the handshake completes): held first.
+    const before = held.get(id);
+    if (before) held.delete(id);
+    await handleRpc(from, trimIhave(id, before ? { ...rpc, subscriptions: [...asSubscriptions(before), ...rpc.subscriptions] } : rpc));
+  };
+  const removePeer = internals.removePeer.bind(pubsub);
+  internals.removePeer = (peerId) => {
+    held.delete(peerId.toString());
+    removePeer(peerId);
   };
   /**
    * The IHAVE ids of an RPC we act on: at most IHAVE_IDS_PER_ENTRY unseen ones per entry and IHAVE_IDS_PER_RPC in all,
@@ -505,6 +551,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   // handshake, so the inbound gate never sees them). Our own address book decides whom to dial.
   node.addEventListener('peer:disconnect', (evt) => {
     const peer = evt.detail;
+    held.delete(peer.toString());
     if (node.getConnections(peer).length === 0) node.peerStore.delete(peer).catch(() => undefined);
   });
   const host: Host = {
@@ -555,7 +602,17 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       return r.recipients.length;
     },
     topicPeers: (topic) => pubsub.getSubscribers(topic).map((p) => p.toString()).filter((id) => internals.streamsOutbound.has(id)),
+    peerReady(peerId) {
+      const topics = held.get(peerId);
+      if (!topics) return;
+      held.delete(peerId);
+      const peer = internals.peers.get(peerId);
+      if (!peer || opts.isBanned(peerId)) return;
+      // Gossipsub applies an RPC's subscriptions, and grafts, before its first await: done when this returns.
+      handleRpc(peer, { subscriptions: asSubscriptions(topics), messages: [] }).catch(() => undefined);
+    },
     meshPeers: (topic) => internals.getMeshPeers(topic),
+    heldSubscriptions: () => held.size,
     gossipScore: (peerId) => internals.getScore(peerId),
     onConnect(fn) {
       node.addEventListener('connection:open', (evt) => fn(connInfo(evt.detail)));

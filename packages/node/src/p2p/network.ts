@@ -350,6 +350,8 @@ export class Network extends TypedEmitter<NetworkEvents> implements NetworkContr
   }
 
   private onStatus(p: PeerState, first: boolean, prevBest: string | undefined): void {
+    // Ready from here on: gossipsub takes the subscriptions it held for the handshake.
+    if (first) this.host.peerReady(p.peerId);
     const s = p.status!;
     // Its own claim, so bucketed by the address it actually came from, never by what it claims: a peer's
     // word about itself ('inbound' is that kind), even one we dialled. Saved as 'manual' when the book had
