@@ -373,18 +373,15 @@ describe("BlockDownload: a session's downloads share what they learn of their so
   });
 
   describe('with the wire client and its receive budget', () => {
-    /** Serves the remote's blocks; with `atPrefix`, calling `admit` with the answer's length before handing it over, as the host reads it. */
-    function servingRequester(byId: Map<string, Block>, atPrefix: boolean) {
+    /** Serves the remote's blocks at once. */
+    function servingRequester(byId: Map<string, Block>) {
       const asked: { peerId: string; hashes: number }[] = [];
       const requester: Requester = {
-        admitsAtPrefix: atPrefix,
-        async request(peerId, _protocol, payload, _maxResponse, _timeoutMs, admit) {
+        async request(peerId, _protocol, payload) {
           const req = decodeSyncRequest(payload);
           if (req.type !== 'blocks') throw new Error(`unexpected ${req.type} request`);
           asked.push({ peerId, hashes: req.hashes.length });
-          const answer = encodeRawList(req.hashes.map((h) => encodeBlock(byId.get(hashToHex(h))!)));
-          if (atPrefix) await admit?.(answer.length);
-          return answer;
+          return encodeRawList(req.hashes.map((h) => encodeBlock(byId.get(hashToHex(h))!)));
         },
       };
       return { asked, requester };
@@ -399,7 +396,7 @@ describe("BlockDownload: a session's downloads share what they learn of their so
       // a already holds all of it (another answer of a's on its way): a's next request waits for it.
       const held = await budget.take('a', budget.limit, blocksAnswerMax(1, max));
       setTimeout(() => held.release(), 300);
-      const { asked, requester } = servingRequester(byId, false);
+      const { asked, requester } = servingRequester(byId);
       const client = new WireSyncClient(requester, '/sync', peers, new BlockIntake(local.chain, peers, testLog), max, budget);
       const memory = new DownloadMemory(50);
       const dl = new BlockDownload(depsOver(client), blocks.map(blockHash), () => sources, { memory });
@@ -407,34 +404,6 @@ describe("BlockDownload: a session's downloads share what they learn of their so
       expect(await dl.run()).toBe(8);
       expect(local.chain.height).toBe(8);
       // Waited six stall times on our budget, then asked and answered at once.
-      expect(asked).toEqual([{ peerId: 'a', hashes: 8 }]);
-      expect(memory.isBenched(sources[0]!)).toBe(false);
-      expect(memory.stallMs).toBe(50);
-      expect(budget.used).toBe(0);
-    });
-
-    it('does not count an answer waiting at its length prefix for our receive budget as its peer stalling', async () => {
-      const { runs, byId, peers, depsOver, local } = await remoteRuns(8);
-      const blocks = runs[0]!;
-      const sources = ['a', 'b'].map((id) => peers.add(id, { chainWork: 1n }));
-      const max = Math.max(...blocks.map((b) => encodeBlock(b).length));
-      const floor = blocksAnswerMax(1, max);
-      const answer = encodeRawList(blocks.map(encodeBlock)).length;
-      expect(answer).toBeGreaterThan(floor + 1);
-      const budget = new ReceiveBudget(4 * answer);
-      // A stranger's answer holds all but one block's room and a byte: a's request books one block's
-      // room (it knows no block sizes yet) and asks for all 8; their answer's prefix then waits for the rest.
-      const held = await budget.take('x', budget.limit - floor - 1, floor);
-      setTimeout(() => held.release(), 300);
-      const { asked, requester } = servingRequester(byId, true);
-      const client = new WireSyncClient(requester, '/sync', peers, new BlockIntake(local.chain, peers, testLog), max, budget);
-      const memory = new DownloadMemory(50);
-      const dl = new BlockDownload(depsOver(client), blocks.map(blockHash), () => sources, { memory });
-
-      const started = Date.now();
-      expect(await dl.run()).toBe(8);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
-      expect(local.chain.height).toBe(8);
       expect(asked).toEqual([{ peerId: 'a', hashes: 8 }]);
       expect(memory.isBenched(sources[0]!)).toBe(false);
       expect(memory.stallMs).toBe(50);

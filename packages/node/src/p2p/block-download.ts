@@ -66,8 +66,8 @@ interface Chunk {
   /** Wire size of `blocks`, counted in the download's buffered bytes until they go to the intake. */
   bytes: number;
   /**
-   * Peers with a request out for it, and when each was asked: Infinity while the request or its
-   * answer waits on our receive budget, which is no stall of the peer's (SyncClient.bodies' clock).
+   * Peers with a request out for it, and when each was asked: Infinity while the request waits on
+   * our receive budget, which is no stall of the peer's (SyncClient.bodies' clock).
    * Several only at the window's front after a stall (checkStall): whichever answers first fills it.
    */
   readonly askedOf: Map<string, number>;

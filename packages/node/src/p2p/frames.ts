@@ -34,11 +34,6 @@ export class FrameAssembler {
     return this.have;
   }
 
-  /** The length the frame's prefix announced, once it is in (and within the limit). */
-  get announced(): number | undefined {
-    return this.expected;
-  }
-
   /** Returns the frame payload once complete; throws FrameError('oversized') on a too-large prefix. */
   push(chunk: Uint8Array): Uint8Array | undefined {
     this.chunks.push(chunk);

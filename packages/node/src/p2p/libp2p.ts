@@ -89,13 +89,8 @@ const WRITE_DRAIN_MS = LIMITS.blocksMs;
 /** One request/response exchange on a fresh stream. */
 export interface Exchange {
   peerId: string;
-  /**
-   * Reads the single request frame; FrameError on limit, timeout or garbage. `admit`, if given, is
-   * called with the frame's length once its prefix is in and within `maxBytes`, and no more of the
-   * frame is read until it settles: the stream is paused meanwhile (no window granted, so the peer
-   * can send at most the window it has), within the same timeout.
-   */
-  read(maxBytes: number, timeoutMs: number, admit?: (length: number) => Promise<void>): Promise<Uint8Array>;
+  /** Reads the single request frame; FrameError on limit, timeout or garbage. */
+  read(maxBytes: number, timeoutMs: number): Promise<Uint8Array>;
   write(payload: Uint8Array): Promise<void>;
   /** Writes raw bytes, unframed (the hostile-peer tests need this). */
   writeRaw(bytes: Uint8Array): Promise<void>;
@@ -228,9 +223,8 @@ function wrap(stream: Stream, peerId: string, count: (direction: 'in' | 'out', b
   };
   return {
     peerId,
-    async read(maxBytes, timeoutMs, admit) {
+    async read(maxBytes, timeoutMs) {
       const asm = new FrameAssembler(maxBytes);
-      let admitted = admit === undefined;
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, rej) => {
         timer = setTimeout(() => rej(new FrameError('timeout', `no complete frame within ${timeoutMs} ms`)), timeoutMs);
@@ -244,15 +238,6 @@ function wrap(stream: Stream, peerId: string, count: (direction: 'in' | 'out', b
           const chunk = toChunk(next.value);
           count('in', chunk.length);
           const frame = asm.push(chunk);
-          if (!admitted && asm.announced !== undefined) {
-            admitted = true;
-            stream.pause();
-            try {
-              await Promise.race([admit!(asm.announced), timeout]);
-            } finally {
-              if (stream.readStatus === 'paused') stream.resume();
-            }
-          }
           if (frame) {
             await stopReading();
             return frame;

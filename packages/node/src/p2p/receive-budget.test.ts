@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { blocksResponseMax } from './protocol.js';
-import { ReceiveBudget, type Room } from './receive-budget.js';
+import { ReceiveBudget } from './receive-budget.js';
 import type { Held } from './send-budget.js';
 
 /** A take's room once granted, or undefined while it waits. */
-function track(p: Promise<Room>): { held: Held | undefined } {
+function track(p: Promise<Held>): { held: Held | undefined } {
   const t: { held: Held | undefined } = { held: undefined };
   void p.then((h) => (t.held = h));
   return t;
@@ -73,64 +73,5 @@ describe('ReceiveBudget', () => {
       expect(budget.used).toBeLessThanOrEqual(budget.limit + 64 * block);
     }
     expect([...takes.values()].flat().every((t) => t.held !== undefined)).toBe(true);
-  });
-
-  it("grows a room to an answer's length at once when free, and otherwise waits holding nothing, ahead of every take, until all of it is", async () => {
-    const budget = new ReceiveBudget(10);
-    const a = await budget.take('a', 3, 2);
-    expect(await a.grow(2)).toBe(true); // shrinks
-    expect(await a.grow(5)).toBe(true); // 3 more were free
-    expect(budget.used).toBe(5);
-    const b = await budget.take('b', 4, 2);
-    expect(budget.used).toBe(9);
-
-    let waited = false;
-    let grown: boolean | undefined;
-    void b.grow(8, undefined, () => (waited = true)).then((g) => (grown = g));
-    await tick();
-    // 1 free, 4 more wanted: b gives back its 4 and waits for 8.
-    expect([waited, grown, b.bytes, budget.used]).toEqual([true, undefined, 0, 5]);
-    // A take arriving now finds 5 free, yet waits behind the answer whose request is out; one from a
-    // peer with nothing in flight still gets one block's room.
-    const aAgain = track(budget.take('a', 4, 2));
-    const c = track(budget.take('c', 4, 2));
-    await tick();
-    expect(aAgain.held).toBeUndefined();
-    expect(c.held?.bytes).toBe(2);
-    // a's answer read: b's goes first, then a's next take (a holding nothing now, its floor).
-    a.release();
-    await tick();
-    expect(grown).toBe(true);
-    expect(b.bytes).toBe(8);
-    expect(c.held?.bytes).toBe(2);
-    expect(aAgain.held?.bytes).toBe(2);
-    expect(budget.used).toBe(12);
-    for (const h of [b, c.held!, aAgain.held!]) h.release();
-    expect(budget.used).toBe(0);
-  });
-
-  it('stops a grow that waits when its request ends, leaving nothing held and the next in line served', async () => {
-    const budget = new ReceiveBudget(10);
-    const a = await budget.take('a', 9, 2);
-    const b = await budget.take('b', 1, 1);
-    const ended = new AbortController();
-    let grown: boolean | undefined;
-    void b.grow(6, ended.signal).then((g) => (grown = g));
-    const c = await budget.take('c', 3, 3); // the floor: nothing else of c's in flight
-    let cGrown: boolean | undefined;
-    void c.grow(4, undefined).then((g) => (cGrown = g));
-    await tick();
-    expect([grown, cGrown]).toEqual([undefined, undefined]);
-    expect(budget.used).toBe(9);
-    ended.abort();
-    await tick();
-    expect(grown).toBe(false);
-    expect(b.bytes).toBe(0);
-    a.resize(6);
-    await tick();
-    expect(cGrown).toBe(true);
-    expect(budget.used).toBe(10);
-    for (const h of [a, b, c]) h.release();
-    expect(budget.used).toBe(0);
   });
 });

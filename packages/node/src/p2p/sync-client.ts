@@ -3,7 +3,7 @@ import type { BlockIntake } from './block-intake.js';
 import { decodeBlocks, decodeHeaders, encodeSyncRequest } from './messages.js';
 import type { PeerSet } from './peer-set.js';
 import { LIMITS, blocksResponseMax } from './protocol.js';
-import type { ReceiveBudget, Room } from './receive-budget.js';
+import type { ReceiveBudget } from './receive-budget.js';
 
 /** Bytes of `n` as a CompactSize, the way messages.ts writes a list's count and each item's length. */
 function compactSize(n: number): number {
@@ -22,25 +22,14 @@ export function blocksAnswerMax(hashes: number, maxBlockSize: number): number {
   return Math.min(exact, blocksResponseMax(maxBlockSize));
 }
 
-/**
- * Called with an answer frame's length once its prefix is in (and found within `maxResponse`),
- * before any of its body is read; the body is read once it settles, the stream held meanwhile, so
- * the peer waits on back-pressure. It never rejects.
- */
-export type AdmitFrame = (length: number) => Promise<void>;
-
 /** One bounded request/response exchange with a peer (size and time limits on both sides). */
 export interface Requester {
-  /** `admit`, if given, is called as AdmitFrame says when `admitsAtPrefix` is set, and ignored otherwise. */
-  request(peerId: string, protocol: string, payload: Uint8Array, maxResponse: number, timeoutMs: number, admit?: AdmitFrame): Promise<Uint8Array>;
-  /** request() calls `admit` at the answer's length prefix: a blocks answer then books what it really holds. */
-  readonly admitsAtPrefix?: boolean;
+  request(peerId: string, protocol: string, payload: Uint8Array, maxResponse: number, timeoutMs: number): Promise<Uint8Array>;
 }
 
 /**
- * Sets when a request's stall clock counts from: Infinity while the request waits on our receive
- * budget, Date.now() once it is asked, Infinity again while its answer waits on the budget at its
- * length prefix, then its start moved on by that wait. Our own wait is no peer's stall.
+ * Sets when a request's stall clock counts from: Infinity while it waits on our receive budget,
+ * Date.now() once it is asked. Our own wait is no peer's stall.
  */
 export type StallClock = (since: number) => void;
 
@@ -66,9 +55,6 @@ export class PeerError extends Error {
 
 /** SyncClient over the sync protocol. */
 export class WireSyncClient implements SyncClient {
-  /** Wire bytes per block (with its length), averaged over recent answers: what the next requests book before their prefix is in. */
-  private perBlock = 0;
-
   constructor(
     private readonly wire: Requester,
     private readonly protocol: string,
@@ -95,44 +81,22 @@ export class WireSyncClient implements SyncClient {
   }
 
   /**
-   * Room for the answer is booked from the node-wide budget, and the request asked (and `clock`
-   * started) only once some is granted. With a requester that reads the length prefix first, the
-   * booking is an estimate (the blocks asked for at the average size seen, at least one block's
-   * room), made the answer's real length at its prefix, waiting there if the budget is short.
-   * Otherwise it is the most the answer may take. Either way, with the budget short only as many
-   * of `hashes` are asked for as the room granted fits: a prefix, which callers take as a short
-   * answer.
+   * With the budget short, only as many of `hashes` are asked for as the room granted bounds
+   * the answer of: a prefix, which callers take as a short answer. `clock` is stopped while the
+   * request waits for room: the peer has not been asked yet.
    */
   async bodies(peerId: string, hashes: Uint8Array[], clock?: StallClock): Promise<Bodies> {
     const max = this.maxBlockSize;
-    const atPrefix = this.wire.admitsAtPrefix === true;
-    const floor = blocksAnswerMax(1, max);
-    const estimate = (n: number): number => (atPrefix ? Math.min(blocksAnswerMax(n, max), Math.max(floor, compactSize(n) + Math.ceil(n * this.perBlock))) : blocksAnswerMax(n, max));
     clock?.(Infinity);
-    const room: Room = await this.budget.take(peerId, estimate(hashes.length), floor);
-    const given = new AbortController();
+    const room = await this.budget.take(peerId, blocksAnswerMax(hashes.length, max), blocksAnswerMax(1, max));
+    clock?.(Date.now());
     try {
-      // Room granted by the floor rule is all the answer gets: the blocks asked must fit it whatever they weigh.
-      const fits = atPrefix && !room.floorOnly ? estimate : (n: number) => blocksAnswerMax(n, max);
       let n = hashes.length;
-      while (n > 1 && fits(n) > room.bytes) n--;
+      while (n > 1 && blocksAnswerMax(n, max) > room.bytes) n--;
       const asked = hashes.slice(0, n);
-      room.resize(fits(n));
+      room.resize(blocksAnswerMax(n, max));
       const req = encodeSyncRequest({ type: 'blocks', hashes: asked });
-      let since = Date.now();
-      clock?.(since);
-      const admit: AdmitFrame = async (length) => {
-        let waitedFrom: number | undefined;
-        await room.grow(length, given.signal, () => {
-          waitedFrom = Date.now();
-          clock?.(Infinity);
-        });
-        if (waitedFrom === undefined) return;
-        since += Date.now() - waitedFrom;
-        clock?.(since);
-      };
-      const limit = atPrefix ? blocksAnswerMax(n, max) : room.bytes;
-      const resp = await this.wire.request(peerId, this.protocol, req, limit, LIMITS.blocksMs, atPrefix ? admit : undefined);
+      const resp = await this.wire.request(peerId, this.protocol, req, room.bytes, LIMITS.blocksMs);
       let raws: Uint8Array[];
       try {
         raws = decodeBlocks(resp, max);
@@ -152,16 +116,9 @@ export class WireSyncClient implements SyncClient {
         out.push(block);
         bytes += raws[i]!.length;
       }
-      if (out.length > 0) this.seen(bytes / out.length);
       return { blocks: out, bytes };
     } finally {
-      given.abort();
       room.release();
     }
-  }
-
-  private seen(avgBlock: number): void {
-    const x = avgBlock + compactSize(Math.ceil(avgBlock));
-    this.perBlock = this.perBlock === 0 ? x : this.perBlock + (x - this.perBlock) / 8;
   }
 }

@@ -1,7 +1,7 @@
 import { FrameError } from './frames.js';
 import type { Host } from './libp2p.js';
 import type { PeerSet } from './peer-set.js';
-import type { AdmitFrame, Requester } from './sync-client.js';
+import type { Requester } from './sync-client.js';
 
 /** Request/response over the host, with byte accounting and penalties for wire-level faults. */
 export class Wire implements Requester {
@@ -17,16 +17,13 @@ export class Wire implements Requester {
     else if (e.kind === 'malformed') this.peers.misbehave(peerId, 'malformed', e.message);
   }
 
-  /** Exchange.read calls `admit` at the answer's length prefix, the stream paused until it settles. */
-  readonly admitsAtPrefix = true;
-
-  async request(peerId: string, protocol: string, payload: Uint8Array, maxResponse: number, timeoutMs: number, admit?: AdmitFrame): Promise<Uint8Array> {
+  async request(peerId: string, protocol: string, payload: Uint8Array, maxResponse: number, timeoutMs: number): Promise<Uint8Array> {
     const ex = await this.host.open(peerId, protocol, timeoutMs);
     const p = this.peers.get(peerId);
     try {
       await ex.write(payload);
       if (p) p.bytesOut += payload.length + 4;
-      const resp = await ex.read(maxResponse, timeoutMs, admit);
+      const resp = await ex.read(maxResponse, timeoutMs);
       if (p) p.bytesIn += resp.length + 4;
       return resp;
     } catch (e) {
