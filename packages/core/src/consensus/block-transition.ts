@@ -14,9 +14,9 @@ import type { Account } from '../state/account.js';
 import { ContractWorkspace } from '../state/contract-workspace.js';
 import { contractAddress, contractPayload, type Receipt } from './contracts.js';
 import { applyContractTx, type ContractContext } from './contract-tx.js';
+import { U64_MAX } from '../encoding/writer.js';
 
 const NO_CONTRACT_STATE = { storageGet: () => undefined, codeOf: () => undefined };
-const U64_MAX = (1n << 64n) - 1n;
 
 /** The committed state a block builds on: its root and the store holding the tree's nodes. */
 export interface StateBase {

@@ -15,6 +15,7 @@ import type { TransferTx } from '../primitives/transaction.js';
 import { addressKey } from '../state/commitment.js';
 import type { ContractStateBase, ContractWorkspace } from '../state/contract-workspace.js';
 import type { StateWorkspace } from '../state/workspace.js';
+import { U64_MAX } from '../encoding/writer.js';
 
 export interface ContractContext {
   executor: ContractExecutor;
@@ -27,7 +28,6 @@ export interface ContractContext {
   time: number;
 }
 
-const U64_MAX = (1n << 64n) - 1n;
 
 function failed(reason: string, gasUsed = 0): ContractOutcome {
   return { status: 'reverted', gasUsed, revertReason: reason, storageWrites: new Map(), transfers: [], events: [] };

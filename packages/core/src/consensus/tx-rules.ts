@@ -10,8 +10,8 @@ import { InvalidKeyError, type SignatureBackend } from '../crypto/keys.js';
 import type { Account } from '../state/account.js';
 import { formatHck } from '../primitives/amount.js';
 import { contractPayload } from './contracts.js';
+import { U64_MAX } from '../encoding/writer.js';
 
-const U64_MAX = (1n << 64n) - 1n;
 
 /** Checks that need no chain state. Signature checking is separate: it is the expensive part. */
 export function checkTransferSanity(tx: TransferTx, params: ConsensusParams): void {

@@ -1,4 +1,5 @@
-const U64_MAX = (1n << 64n) - 1n;
+/** The largest u64: balances, nonces and amounts are u64 on the wire and in the state. */
+export const U64_MAX = (1n << 64n) - 1n;
 
 /** Growable little-endian binary writer (Bitcoin wire conventions). */
 export class BufferWriter {

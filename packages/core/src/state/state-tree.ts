@@ -1,6 +1,6 @@
 import { sha256, sha256Into } from '../crypto/hash.js';
 import { BufferReader } from '../encoding/reader.js';
-import { BufferWriter } from '../encoding/writer.js';
+import { BufferWriter, U64_MAX } from '../encoding/writer.js';
 import { hexToBytes, utf8ToBytes } from '../encoding/bytes.js';
 import type { Account } from './account.js';
 import type { ContractWorkspace } from './contract-workspace.js';
@@ -49,7 +49,6 @@ export function storagePath(key: string): Uint8Array {
   return sha256(utf8ToBytes(key));
 }
 
-const U64_MAX = (1n << 64n) - 1n;
 
 /**
  * An account leaf value with a new balance and nonce and the code hash and

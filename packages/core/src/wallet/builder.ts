@@ -6,8 +6,8 @@ import { parseHck } from '../primitives/amount.js';
 import { signTransfer, txSize, type TransferTx, type UnsignedTransfer } from '../primitives/transaction.js';
 import { WalletError } from './errors.js';
 import { NonceTracker } from './nonce.js';
+import { U64_MAX } from '../encoding/writer.js';
 
-const U64_MAX = (1n << 64n) - 1n;
 
 export type FeePreset = 'slow' | 'normal' | 'fast';
 

@@ -1,4 +1,4 @@
-import { BufferReader, RuleError, TX_VERSION_COINBASE, decodeTx, encodeTx, skipTx, txId, type Block, type TransferTx } from '@hackcoin/core';
+import { BufferReader, RuleError, TX_VERSION_COINBASE, decodeTx, skipTx, txId, type Block, type TransferTx } from '@hackcoin/core';
 import type { Mempool } from '../mempool/mempool.js';
 import type { MempoolEntry } from '../mempool/entry.js';
 import type { Logger } from '../util/logger.js';
@@ -174,9 +174,10 @@ export class TxIntake {
 
   /**
    * A waiting batch's transactions, decoded now, in its turn, each the first of its copies only: decoding is a few
-   * µs a transaction, where keeping them decoded while they waited held ~1.9 KB each. Each has its own bytes (a
-   * copy decodeTx makes), never a view keeping the message alive. An item that does not decode was blamed as the
-   * batch arrived (the same reader judged it then), so it is only counted here.
+   * µs a transaction, where keeping them decoded while they waited held ~1.9 KB each. Each keeps a copy of its
+   * received bytes (decoding is canonical, so they are its encoding), never a view keeping the message alive. An
+   * item that does not decode was blamed as the batch arrived (the same reader judged it then), so it is only
+   * counted here.
    */
   private decodeBatch(data: Uint8Array): { txs: { tx: TransferTx; raw: Uint8Array }[]; undecodable: boolean; repeated: boolean } {
     const out = { txs: [] as { tx: TransferTx; raw: Uint8Array }[], undecodable: false, repeated: false };
@@ -194,7 +195,7 @@ export class TxIntake {
       else if (ids.has(txId(tx))) out.repeated = true;
       else {
         ids.add(txId(tx));
-        out.txs.push({ tx, raw: encodeTx(tx) });
+        out.txs.push({ tx, raw: item.slice() });
       }
     }
     return out;
