@@ -106,8 +106,8 @@ async function stranger(target: Host): Promise<{ id: string; stream: Stream }> {
   return { id: client.peerId.toString(), stream };
 }
 
-/** A plain gossipsub peer (no HackCoin wrapper, no status handshake) with our message ids, on topics `t` and `b`, and the RPCs it receives. */
-async function remote(opts: Record<string, unknown> = {}) {
+/** A plain gossipsub peer (no HackCoin wrapper, no status handshake) with our message ids, on `topics`, and the RPCs it receives. */
+async function remote(opts: Record<string, unknown> = {}, topics = ['t', 'b']) {
   const received: RPC[] = [];
   const node = await createLibp2p({
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
@@ -127,6 +127,7 @@ async function remote(opts: Record<string, unknown> = {}) {
     publish(topic: string, data: Uint8Array): Promise<unknown>;
     sendRpc(id: string, rpc: RPC): boolean;
     streamsOutbound: Map<string, unknown>;
+    mesh: Map<string, Set<string>>;
     getSubscribers(topic: string): { toString(): string }[];
     handleReceivedRpc(from: unknown, rpc: RPC): Promise<void>;
   };
@@ -135,7 +136,7 @@ async function remote(opts: Record<string, unknown> = {}) {
     received.push(rpc);
     await handle(from, rpc);
   };
-  for (const topic of ['t', 'b']) pubsub.subscribe(topic);
+  for (const topic of topics) pubsub.subscribe(topic);
   return { node, pubsub, received };
 }
 
@@ -382,5 +383,136 @@ describe('IHAVE from a peer on a busy topic', () => {
     // The GRAFT in the same RPC was taken: the remote is in our blocks mesh.
     await until(() => h.meshPeers('b').includes(r.node.peerId.toString()));
     expect(h.meshPeers('b')).toContain(r.node.peerId.toString());
+  });
+});
+
+describe('IWANT from a stock gossipsub peer', () => {
+  it('answers the first 384 of 1,000 ids asked for in one RPC, across its entries, and takes the GRAFT riding in it', async () => {
+    // Heartbeats 2 s apart: the message cache keeps what we publish for five of them.
+    const { host: h } = await host({ topics: ['t', 'b'], heartbeatMs: 2_000 });
+    h.subscribe('b', async () => 'accept');
+    const published = Array.from({ length: 1_000 }, (_, i) => new TextEncoder().encode(`tx batch ${i}`));
+    for (const data of published) await h.publish('t', data);
+    // Subscribed to `t` alone, so nothing but its GRAFT puts it in our `b` mesh; connected after the publishing, so
+    // every message it receives from us is an answer to its IWANT.
+    const r = await remote({}, ['t']);
+    const rid = r.node.peerId.toString();
+    await h.dial(r.node.getMultiaddrs()[0]!.toString());
+    await until(() => r.pubsub.streamsOutbound.has(h.peerId) && h.topicPeers('t').includes(rid));
+    expect(h.meshPeers('b')).toEqual([]);
+
+    const ids = published.map((data) => sha256(data));
+    const rpcsBefore = r.received.length;
+    const answered = () => r.received.slice(rpcsBefore).flatMap((rpc) => rpc.messages.map((m) => new TextDecoder().decode(m.data)));
+    expect(
+      r.pubsub.sendRpc(h.peerId, {
+        subscriptions: [],
+        messages: [],
+        // As many as an IHAVE of ours lists, which stock gossipsub asks for in one RPC.
+        control: { ihave: [], iwant: [{ messageIDs: ids.slice(0, 300) }, { messageIDs: ids.slice(300) }], graft: [{ topicID: 'b' }], prune: [], idontwant: [] },
+      }),
+    ).toBe(true);
+    await until(() => h.meshPeers('b').includes(rid) && answered().length >= 384);
+    await sleep(300);
+    expect(h.meshPeers('b')).toEqual([rid]);
+    expect(answered().sort()).toEqual(published.slice(0, 384).map((data) => new TextDecoder().decode(data)).sort());
+  });
+});
+
+describe('GRAFT from a peer that has not completed our handshake', () => {
+  it('grafts the peer once it completes it, where its subscription alone would not; a stranger that never does is never grafted and leaves nothing held', async () => {
+    const handshaked = new Set<string>();
+    const h = await host({ handshaked: (id) => handshaked.has(id) });
+    const hid = h.host.peerId;
+    // Dlo (3) mesh peers: a subscription no longer grafts its peer, a GRAFT still does up to Dhi (6).
+    const members: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await remote({}, ['t']);
+      members.push(r.node.peerId.toString());
+      handshaked.add(r.node.peerId.toString());
+      await r.node.dial(multiaddr(h.host.addrs()[0]!));
+    }
+    await until(() => h.host.meshPeers('t').length === 3);
+    expect(h.host.meshPeers('t').sort()).toEqual([...members].sort());
+
+    // Each subscribes, sees our subscription and GRAFTs us at once, before any handshake.
+    const late = await remote({}, ['t']);
+    const lateId = late.node.peerId.toString();
+    await late.node.dial(multiaddr(h.host.addrs()[0]!));
+    const strange = await remote({}, ['t']);
+    const strangeId = strange.node.peerId.toString();
+    await strange.node.dial(multiaddr(h.host.addrs()[0]!));
+    // And one that sends a GRAFT alone, on ours and on a topic we do not use.
+    const bare = await stranger(h.host);
+    bare.stream.send(frame(RPC.encode({ subscriptions: [], messages: [], control: { ihave: [], iwant: [], graft: [{ topicID: 't' }, { topicID: 'not ours' }], prune: [], idontwant: [] } })));
+    await until(() => [late, strange].every((r) => r.pubsub.mesh.get('t')?.has(hid)) && h.host.heldSubscriptions() === 3);
+    const grafted = new Set<string>();
+    for (const end = Date.now() + 600; Date.now() < end; await sleep(10)) for (const id of h.host.meshPeers('t')) grafted.add(id);
+    expect([...grafted].sort()).toEqual([...members].sort());
+
+    handshaked.add(lateId);
+    h.host.peerReady(lateId);
+    expect(h.host.meshPeers('t').sort()).toEqual([...members, lateId].sort());
+    // The strangers' held: the one that sent a GRAFT alone counts too.
+    expect(h.host.heldSubscriptions()).toBe(2);
+    await sleep(300);
+    expect(h.host.meshPeers('t').sort()).toEqual([...members, lateId].sort());
+    expect(late.pubsub.mesh.get('t')?.has(hid)).toBe(true);
+
+    await strange.node.stop();
+    await h.host.hangUp(bare.id);
+    await until(() => h.host.heldSubscriptions() === 0);
+    expect(h.host.heldSubscriptions()).toBe(0);
+    expect([strangeId, bare.id].filter((id) => h.gossip.peers.has(id) || h.host.meshPeers('t').includes(id))).toEqual([]);
+  });
+
+  it('forgets a held GRAFT the peer PRUNEd before its handshake: it has left the link a replay would restore', async () => {
+    const handshaked = new Set<string>();
+    const h = await host({ handshaked: (id) => handshaked.has(id) });
+    const control = (graft: string[], prune: string[]) =>
+      frame(RPC.encode({ subscriptions: [], messages: [], control: { ihave: [], iwant: [], graft: graft.map((topicID) => ({ topicID })), prune: prune.map((topicID) => ({ topicID, peers: [] })), idontwant: [] } }));
+    const stays = await stranger(h.host);
+    stays.stream.send(control(['t'], []));
+    const leaves = await stranger(h.host);
+    leaves.stream.send(control(['t'], []));
+    leaves.stream.send(control([], ['t']));
+    await until(() => h.host.heldSubscriptions() === 1);
+    await sleep(300);
+    expect(h.host.heldSubscriptions()).toBe(1);
+    for (const s of [stays, leaves]) {
+      handshaked.add(s.id);
+      h.host.peerReady(s.id);
+    }
+    expect(h.host.meshPeers('t')).toEqual([stays.id]);
+  });
+
+  it('PRUNEs the peer once it completes it when our mesh is full, as gossipsub answers a GRAFT then', async () => {
+    const handshaked = new Set<string>();
+    const h = await host({ handshaked: (id) => handshaked.has(id) });
+    const hid = h.host.peerId;
+    // Dhi (6) mesh peers, each in by its own GRAFT.
+    for (let i = 0; i < 6; i++) {
+      const r = await remote({}, ['t']);
+      handshaked.add(r.node.peerId.toString());
+      await r.node.dial(multiaddr(h.host.addrs()[0]!));
+    }
+    await until(() => h.host.meshPeers('t').length === 6);
+    expect(h.host.meshPeers('t')).toHaveLength(6);
+
+    const late = await remote({}, ['t']);
+    const lateId = late.node.peerId.toString();
+    await late.node.dial(multiaddr(h.host.addrs()[0]!));
+    await until(() => late.pubsub.mesh.get('t')?.has(hid) === true && h.host.heldSubscriptions() === 1);
+    await sleep(300);
+    const pruned = () => late.received.some((rpc) => rpc.control?.prune.some((p) => p.topicID === 't'));
+    expect(pruned()).toBe(false);
+
+    handshaked.add(lateId);
+    h.host.peerReady(lateId);
+    await until(pruned);
+    expect(pruned()).toBe(true);
+    expect(late.pubsub.mesh.get('t')?.has(hid)).toBe(false);
+    expect(h.host.meshPeers('t')).toHaveLength(6);
+    expect(h.host.meshPeers('t')).not.toContain(lateId);
   });
 });

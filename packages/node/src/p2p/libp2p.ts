@@ -56,8 +56,8 @@ export interface HostOptions {
   isBanned: (peerId: string) => boolean;
   /**
    * Whether a peer has completed our status handshake. Until it has, gossipsub takes nothing from it:
-   * its subscriptions are held and given to gossipsub at Host.peerReady. Absent: every peer counts as
-   * handshaked (test hosts).
+   * its subscriptions and GRAFTs are held and given to gossipsub at Host.peerReady. Absent: every peer
+   * counts as handshaked (test hosts).
    */
   handshaked?: (peerId: string) => boolean;
   /**
@@ -121,12 +121,13 @@ export interface Host {
   topicPeers(topic: string): string[];
   /**
    * A peer has just completed our status handshake (HostOptions.handshaked turned true for it): gossipsub
-   * takes the subscriptions it sent before, held until now, and may graft it into our mesh.
+   * takes the subscriptions and GRAFTs it sent before, held until now, and grafts it into our mesh or
+   * PRUNEs it as it would have then.
    */
   peerReady(peerId: string): void;
   /** Gossipsub's view: mesh members of a topic and each peer's score (diagnostics). */
   meshPeers(topic: string): string[];
-  /** Peers whose subscriptions are held for our handshake (diagnostics). */
+  /** Peers whose subscriptions or GRAFTs are held for our handshake (diagnostics). */
   heldSubscriptions(): number;
   gossipScore(peerId: string): number;
   onConnect(fn: (info: ConnInfo) => void): void;
@@ -287,11 +288,12 @@ const GOSSIPSUB_MAX_IHAVE_LENGTH = 5_000;
 const GOSSIPSUB_MAX_IHAVE_MESSAGES = 10;
 /**
  * IHAVE ids we ask for from one RPC: per entry (one topic, as an honest peer sends) and in all. The total is what
- * our decoder takes in one RPC (maxMessages 384), the answer to our IWANT being one RPC of as many messages.
+ * our decoder takes in one RPC (maxMessages 384), the answer to our IWANT being one RPC of as many messages; and
+ * so also the IWANT ids of one RPC we answer.
  */
 const IHAVE_IDS_PER_ENTRY = 128;
 const IHAVE_IDS_PER_RPC = 384;
-/** Topics whose subscription state is held for one peer until its handshake, when no topic list bounds them (test hosts). */
+/** Topics of one peer's subscription state, and as many of its GRAFTs, held until its handshake when no topic list bounds them (test hosts). */
 const HELD_TOPICS_PER_PEER = 64;
 
 /** How long our own address list is reused before asking libp2p again. */
@@ -383,12 +385,15 @@ export async function createHost(opts: HostOptions): Promise<Host> {
         // topics' IHAVE and the GRAFT and PRUNE riding in it (200 transaction batches in a burst: 0 of the
         // IHAVE RPCs that followed delivered). So the decoder takes what an honest peer sends and we act on
         // a bounded part of it. We have three topics, hence the few subscriptions and control entries; 512
-        // IDONTWANT ids and 16 peer infos are gossipsub's own. IWANT: ours asks for at most IHAVE_IDS_PER_RPC.
+        // IDONTWANT ids and 16 peer infos are gossipsub's own. IWANT likewise: ours asks for at most
+        // IHAVE_IDS_PER_RPC, but stock gossipsub asks in one entry for every id an IHAVE listed that it lacks
+        // (up to 5,000), and a bound of 384 dropped that RPC whole, the GRAFT, PRUNE and IHAVE in it too;
+        // handleReceivedRpc below answers the first IHAVE_IDS_PER_RPC of them.
         decodeRpcLimits: {
           maxSubscriptions: 64,
           maxMessages: 384,
           maxIhaveMessageIDs: GOSSIPSUB_MAX_IHAVE_LENGTH,
-          maxIwantMessageIDs: IHAVE_IDS_PER_RPC,
+          maxIwantMessageIDs: GOSSIPSUB_MAX_IHAVE_LENGTH,
           maxIdontwantMessageIDs: 512,
           maxControlMessages: 256,
           maxPeerInfos: 16,
@@ -453,23 +458,42 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   // under fresh keys every handshake timeout, held our few forwarding slots (D 4, Dhi 6) and thinned how we
   // relay everyone else's gossip. So each peer's last state per topic (ours only) waits here, and at peerReady
   // goes to gossipsub as the subscription part of an RPC, which grafts the peer there and then if our mesh
-  // wants it, as a subscription taken after the handshake would. Held only while gossipsub knows the peer, and
+  // wants it, as a subscription taken after the handshake would. Its GRAFTs wait too, and ride in the same RPC,
+  // handled after the subscriptions: a peer sends one once, as our subscription reaches it, which races our
+  // handshake as well, and one dropped left the peer counting us in its mesh with no PRUNE back, forwarding to
+  // us while we kept it out of ours, until heartbeats rebalanced. Held only while gossipsub knows the peer, and
   // dropped when it forgets it (a disconnect) or the peer is banned, so this holds a few topics per connected peer.
-  const held = new Map<string, Map<string, boolean>>();
+  interface Held {
+    subscriptions: Map<string, boolean>;
+    grafts: Set<string>;
+  }
+  const held = new Map<string, Held>();
   const allowedTopics = opts.topics ? new Set(opts.topics) : undefined;
-  const hold = (from: PeerId, id: string, subscriptions: RPC['subscriptions']): void => {
-    if (subscriptions.length === 0 || !internals.peers.has(id) || node.getConnections(from).length === 0) return;
-    let topics = held.get(id);
-    for (const { topic, subscribe } of subscriptions) {
-      if (topic === undefined || (allowedTopics && !allowedTopics.has(topic))) continue;
-      topics ??= new Map();
-      if (!topics.has(topic) && topics.size >= HELD_TOPICS_PER_PEER) continue;
+  const ours = (topic: string | undefined): topic is string => topic !== undefined && (!allowedTopics || allowedTopics.has(topic));
+  const hold = (from: PeerId, id: string, rpc: RPC): void => {
+    const grafts = rpc.control?.graft ?? [];
+    const prunes = rpc.control?.prune ?? [];
+    if (rpc.subscriptions.length + grafts.length + prunes.length === 0 || !internals.peers.has(id) || node.getConnections(from).length === 0) return;
+    const state = held.get(id) ?? { subscriptions: new Map<string, boolean>(), grafts: new Set<string>() };
+    for (const { topic, subscribe } of rpc.subscriptions) {
+      if (!ours(topic) || (!state.subscriptions.has(topic) && state.subscriptions.size >= HELD_TOPICS_PER_PEER)) continue;
       // The last word per topic: an unsubscribe cancels a subscribe held before it.
-      topics.set(topic, subscribe === true);
+      state.subscriptions.set(topic, subscribe === true);
     }
-    if (topics && topics.size > 0) held.set(id, topics);
+    for (const { topicID } of grafts) if (ours(topicID) && state.grafts.size < HELD_TOPICS_PER_PEER) state.grafts.add(topicID);
+    // A PRUNE cancels a GRAFT held before it, or in the same RPC (gossipsub takes GRAFTs first): the peer has left the
+    // link, and a replay would put it in our mesh while we are out of its own.
+    for (const { topicID } of prunes) if (topicID !== undefined) state.grafts.delete(topicID);
+    if (state.subscriptions.size > 0 || state.grafts.size > 0) held.set(id, state);
+    else held.delete(id);
   };
-  const asSubscriptions = (topics: Map<string, boolean>): RPC['subscriptions'] => [...topics].map(([topic, subscribe]) => ({ topic, subscribe }));
+  /** An RPC with what was held ahead of its own, in the order the peer sent them. */
+  const withHeld = (state: Held, rpc: RPC): RPC => {
+    const subscriptions = [...[...state.subscriptions].map(([topic, subscribe]) => ({ topic, subscribe })), ...rpc.subscriptions];
+    if (state.grafts.size === 0) return { ...rpc, subscriptions };
+    const control = rpc.control ?? { ihave: [], iwant: [], graft: [], prune: [], idontwant: [] };
+    return { ...rpc, subscriptions, control: { ...control, graft: [...[...state.grafts].map((topicID) => ({ topicID })), ...control.graft] } };
+  };
   const handleRpc = internals.handleReceivedRpc.bind(pubsub);
   internals.handleReceivedRpc = async (from, rpc) => {
     const id = from.toString();
@@ -478,13 +502,13 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       return;
     }
     if (opts.handshaked?.(id) === false) {
-      hold(from, id, rpc.subscriptions);
+      hold(from, id, rpc);
       return;
     }
     // Handshaked, and peerReady not yet called for it (it is called as the handshake completes): held first.
     const before = held.get(id);
     if (before) held.delete(id);
-    await handleRpc(from, trimIhave(id, before ? { ...rpc, subscriptions: [...asSubscriptions(before), ...rpc.subscriptions] } : rpc));
+    await handleRpc(from, trimIwant(trimIhave(id, before ? withHeld(before, rpc) : rpc)));
   };
   const removePeer = internals.removePeer.bind(pubsub);
   internals.removePeer = (peerId) => {
@@ -518,6 +542,24 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       return { topicID, messageIDs: keep };
     });
     return { ...rpc, control: { ...rpc.control, ihave: trimmed } };
+  };
+  /**
+   * The IWANT ids of an RPC we act on: the first IHAVE_IDS_PER_RPC across its entries. Our answer is one RPC of as many
+   * messages, which a HackCoin peer's decoder takes only up to maxMessages (384); a stock peer still lacking the rest
+   * asks again at our next IHAVE. Cut before gossipsub looks, not after: its handleIWant counts each id it looks up
+   * against GossipsubGossipRetransmission (3 asks per message and peer), so an id we did not answer must not count.
+   * Entries stay (emptied or shortened), so that its count of IWANT RPCs per heartbeat still rises.
+   */
+  const trimIwant = (rpc: RPC): RPC => {
+    const iwant = rpc.control?.iwant;
+    if (!rpc.control || !iwant || iwant.length === 0) return rpc;
+    let left = IHAVE_IDS_PER_RPC;
+    const trimmed = iwant.map(({ messageIDs }) => {
+      const keep = messageIDs.slice(0, left);
+      left -= keep.length;
+      return { messageIDs: keep };
+    });
+    return { ...rpc, control: { ...rpc.control, iwant: trimmed } };
   };
   const validators = new Map<string, (from: string, data: Uint8Array) => Promise<Validation>>();
   const RESULT: Record<Validation, TopicValidatorResult> = {
@@ -588,13 +630,14 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     },
     topicPeers: (topic) => pubsub.getSubscribers(topic).map((p) => p.toString()).filter((id) => internals.streamsOutbound.has(id)),
     peerReady(peerId) {
-      const topics = held.get(peerId);
-      if (!topics) return;
+      const state = held.get(peerId);
+      if (!state) return;
       held.delete(peerId);
       const peer = internals.peers.get(peerId);
       if (!peer || opts.isBanned(peerId)) return;
-      // Gossipsub applies an RPC's subscriptions, and grafts, before its first await: done when this returns.
-      handleRpc(peer, { subscriptions: asSubscriptions(topics), messages: [] }).catch(() => undefined);
+      // Gossipsub applies an RPC's subscriptions, then its GRAFTs (grafting, or queueing the PRUNE), before its
+      // first await: done when this returns.
+      handleRpc(peer, withHeld(state, { subscriptions: [], messages: [] })).catch(() => undefined);
     },
     meshPeers: (topic) => internals.getMeshPeers(topic),
     heldSubscriptions: () => held.size,
