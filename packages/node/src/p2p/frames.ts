@@ -3,7 +3,7 @@
  * limit is checked on the prefix, before any payload is buffered, so a peer
  * announcing a huge message costs us four bytes.
  */
-export type FrameErrorKind = 'oversized' | 'malformed' | 'timeout' | 'closed';
+export type FrameErrorKind = 'oversized' | 'malformed' | 'timeout' | 'closed' | 'no-room';
 
 export class FrameError extends Error {
   override name = 'FrameError';
@@ -28,7 +28,14 @@ export class FrameAssembler {
   private have = 0;
   private expected: number | undefined;
 
-  constructor(private readonly maxBytes: number) {}
+  /**
+   * `admit`: asked on a length prefix within maxBytes whether we take that much now; a frame it
+   * refuses ends as FrameError('no-room'), our limit rather than the sender's fault.
+   */
+  constructor(
+    private readonly maxBytes: number,
+    private readonly admit?: (bytes: number) => boolean,
+  ) {}
 
   get buffered(): number {
     return this.have;
@@ -42,6 +49,7 @@ export class FrameAssembler {
       const head = this.flatten();
       this.expected = new DataView(head.buffer, head.byteOffset, 4).getUint32(0, false);
       if (this.expected > this.maxBytes) throw new FrameError('oversized', `frame of ${this.expected} bytes exceeds ${this.maxBytes}`);
+      if (this.admit && !this.admit(this.expected)) throw new FrameError('no-room', `no room now for a frame of ${this.expected} bytes`);
     }
     if (this.expected !== undefined && this.have >= 4 + this.expected) {
       const all = this.flatten();

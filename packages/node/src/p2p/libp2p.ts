@@ -89,8 +89,8 @@ const WRITE_DRAIN_MS = LIMITS.blocksMs;
 /** One request/response exchange on a fresh stream. */
 export interface Exchange {
   peerId: string;
-  /** Reads the single request frame; FrameError on limit, timeout or garbage. */
-  read(maxBytes: number, timeoutMs: number): Promise<Uint8Array>;
+  /** Reads the single frame; FrameError on limit, timeout or garbage, or 'no-room' when `admit` refuses its length prefix. */
+  read(maxBytes: number, timeoutMs: number, admit?: (bytes: number) => boolean): Promise<Uint8Array>;
   write(payload: Uint8Array): Promise<void>;
   /** Writes raw bytes, unframed (the hostile-peer tests need this). */
   writeRaw(bytes: Uint8Array): Promise<void>;
@@ -224,8 +224,8 @@ function wrap(stream: Stream, peerId: string, count: (direction: 'in' | 'out', b
   };
   return {
     peerId,
-    async read(maxBytes, timeoutMs) {
-      const asm = new FrameAssembler(maxBytes);
+    async read(maxBytes, timeoutMs, admit) {
+      const asm = new FrameAssembler(maxBytes, admit);
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, rej) => {
         timer = setTimeout(() => rej(new FrameError('timeout', `no complete frame within ${timeoutMs} ms`)), timeoutMs);

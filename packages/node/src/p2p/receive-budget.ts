@@ -7,11 +7,17 @@ import type { Held } from './send-budget.js';
  */
 export const RECEIVE_BUDGET_BYTES = 64 * 1024 * 1024;
 
+/** Room held for one answer, which may also be grown at once when the budget has the room free. */
+export interface ReceiveHeld extends Held {
+  /** Holds `bytes` in all if that much more is free now (never waiting, never past the limit); whether it now does. */
+  grow(bytes: number): boolean;
+}
+
 interface Waiter {
   peerId: string;
   want: number;
   floor: number;
-  resolve: (held: Held) => void;
+  resolve: (held: ReceiveHeld) => void;
 }
 
 /**
@@ -35,7 +41,7 @@ export class ReceiveBudget {
   }
 
   /** Room for an answer from `peerId` of at most `want` bytes and at least `floor` (one block's answer, at most `want`). */
-  take(peerId: string, want: number, floor: number): Promise<Held> {
+  take(peerId: string, want: number, floor: number): Promise<ReceiveHeld> {
     const bytes = this.grant(peerId, want, floor);
     if (bytes !== undefined) return Promise.resolve(this.hold(peerId, bytes));
     return new Promise((resolve) => this.waiting.push({ peerId, want, floor, resolve }));
@@ -47,7 +53,7 @@ export class ReceiveBudget {
     return this.byPeer.has(peerId) ? undefined : Math.min(want, floor);
   }
 
-  private hold(peerId: string, bytes: number): Held {
+  private hold(peerId: string, bytes: number): ReceiveHeld {
     let counted = 0;
     let released = false;
     const count = (n: number): void => {
@@ -61,6 +67,13 @@ export class ReceiveBudget {
     return {
       get bytes() {
         return counted;
+      },
+      grow: (n: number) => {
+        if (released) return false;
+        if (n <= counted) return true;
+        if (n - counted > this.limit - this.held) return false;
+        count(n);
+        return true;
       },
       resize: (n: number) => {
         if (released) return;

@@ -41,11 +41,14 @@ const fullAnswer = (n: number): number => encodeRawList(Array.from({ length: n }
 function recorder(answer: (hashes: Uint8Array[]) => Promise<Uint8Array> = async () => encodeRawList([])) {
   const asked: { peerId: string; hashes: number; maxResponse: number }[] = [];
   const requester: Requester = {
-    async request(peerId, _protocol, payload, maxResponse) {
+    async request(peerId, _protocol, payload, maxResponse, _timeoutMs, admit) {
       const req = decodeSyncRequest(payload);
       if (req.type !== 'blocks') throw new Error(`unexpected ${req.type} request`);
       asked.push({ peerId, hashes: req.hashes.length, maxResponse });
-      return answer(req.hashes);
+      const resp = await answer(req.hashes);
+      // As the wire does on the answer's length prefix.
+      if (admit && !admit(resp.length)) throw new FrameError('no-room', `no room for ${resp.length} bytes`);
+      return resp;
     },
   };
   return { asked, requester };
@@ -129,6 +132,99 @@ describe('WireSyncClient: blocks answers bounded by what was asked', () => {
     await client.blocks('honest', blocks.slice(1).map(blockHash));
     expect(asked[1]).toEqual({ peerId: 'honest', hashes: 7, maxResponse: blocksResponseMax(MAX) });
     expect(budget.used).toBe(0);
+    expect(peers.offences).toEqual([]);
+  });
+
+  it('books a blocks answer at the size of the blocks seen, so 16 requests of 32 small blocks from 8 sources all go out whole', async () => {
+    const remote = await fixture();
+    const blocks = await remote.mine(32);
+    const local = await fixture();
+    const raw = async (hash: Uint8Array) => (await remote.chain.getRawBlock(remote.chain.getEntry(hashToHex(hash))!))!;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let held = false;
+    const { asked, requester } = recorder(async (hashes) => {
+      // Every answer but the first waits, so all 16 requests are in flight at once.
+      if (held) await gate;
+      held = true;
+      return encodeRawList(await Promise.all(hashes.map(raw)));
+    });
+    const peers = new FakePeers();
+    const sources = Array.from({ length: 8 }, (_, i) => `source-${i}`);
+    for (const id of sources) peers.add(id, { chainWork: 1n });
+    const budget = new ReceiveBudget(RECEIVE_BUDGET_BYTES);
+    const client = new WireSyncClient(requester, SYNC, peers, new BlockIntake(local.chain, peers, testLog), MAX, budget);
+    const hashes = blocks.map(blockHash);
+    // The first answer, booked at the most 32 blocks may take: nothing is known of their size yet.
+    await client.blocks(sources[0]!, hashes);
+    const requests = Array.from({ length: 16 }, (_, i) => client.blocks(sources[i % 8]!, hashes));
+    await sleep(50);
+    expect(asked.slice(1).map((a) => a.hashes)).toEqual(Array(16).fill(32));
+    // Each asked answer may still take what 32 blocks may (the protocol's bound, which blames), while the budget holds far less.
+    expect(asked.slice(1).every((a) => a.maxResponse === blocksResponseMax(MAX))).toBe(true);
+    expect(budget.used).toBeLessThan(budget.limit / 4);
+    release();
+    for (const got of await Promise.all(requests)) expect(got.map((b) => hashToHex(blockHash(b)))).toEqual(hashes.map(hashToHex));
+    expect(budget.used).toBe(0);
+    expect(peers.offences).toEqual([]);
+  });
+
+  it('asks again, booked at the most it may take and unblamed, when an answer announces more than its booking and no room is free', async () => {
+    const remote = await fixture();
+    const blocks = await remote.mine(4);
+    const local = await fixture();
+    const raw = async (hash: Uint8Array) => (await remote.chain.getRawBlock(remote.chain.getEntry(hashToHex(hash))!))!;
+    let first = true;
+    const { asked, requester } = recorder(async (hashes) => {
+      const list = await Promise.all(hashes.map(raw));
+      // The first answer after sizes are known carries a block padded past its booking (a size jump).
+      if (asked.length === 2 && first) {
+        first = false;
+        return new Uint8Array(MAX);
+      }
+      return encodeRawList(list);
+    });
+    const peers = new FakePeers();
+    peers.add('honest', { chainWork: 1n });
+    const budget = new ReceiveBudget(8 * fullAnswer(1));
+    const client = new WireSyncClient(requester, SYNC, peers, new BlockIntake(local.chain, peers, testLog), MAX, budget);
+    await client.blocks('honest', [blockHash(blocks[0]!)]);
+    // Strangers' answers take all the room but 100 kB: enough for three small blocks' booking, not for a full block.
+    const each = (budget.limit - 100_000) / 2;
+    const strangers = await Promise.all(['s1', 's2'].map((s) => budget.take(s, each, each)));
+    const got = await client.blocks('honest', blocks.slice(1).map(blockHash));
+    // Booked small, refused on its length prefix, then asked again with room for the most one block may take.
+    expect(asked.slice(1).map((a) => a.hashes)).toEqual([3, 1]);
+    expect(got.map((b) => hashToHex(blockHash(b)))).toEqual([hashToHex(blockHash(blocks[1]!))]);
+    expect(peers.offences).toEqual([]);
+    for (const s of strangers) s.release();
+    expect(budget.used).toBe(0);
+  });
+});
+
+describe('Wire: an answer our room refuses', () => {
+  it('ends on its length prefix as no-room, reads none of its body and blames nobody', async () => {
+    const [local, remote] = await Promise.all([host(), host()]);
+    await remote.handle(SYNC, async (ex) => {
+      await ex.read(LIMITS.requestBytes, 5_000);
+      await ex.write(new Uint8Array(3 * 1024 * 1024)).catch(() => undefined);
+    });
+    const remoteId = await local.dial(remote.addrs()[0]!);
+    const peers = new FakePeers();
+    peers.add(remoteId, { chainWork: 1n });
+    const announced: number[] = [];
+    const err = await new Wire(local, peers)
+      .request(remoteId, SYNC, new Uint8Array([1]), 4 * 1024 * 1024, 5_000, (bytes) => {
+        announced.push(bytes);
+        return false;
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect((err as FrameError).kind).toBe('no-room');
+    expect(announced).toEqual([3 * 1024 * 1024]);
+    expect(local.traffic().find((t) => t.protocol === SYNC)?.bytesIn ?? 0).toBeLessThan(1024 * 1024);
     expect(peers.offences).toEqual([]);
   });
 });

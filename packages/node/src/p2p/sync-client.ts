@@ -1,5 +1,6 @@
 import { BufferWriter, blockHash, decodeHeader, equalBytes, type Block, type BlockHeader } from '@hackcoin/core';
 import type { BlockIntake } from './block-intake.js';
+import { FrameError } from './frames.js';
 import { decodeBlocks, decodeHeaders, encodeSyncRequest } from './messages.js';
 import type { PeerSet } from './peer-set.js';
 import { LIMITS, blocksResponseMax } from './protocol.js';
@@ -22,9 +23,48 @@ export function blocksAnswerMax(hashes: number, maxBlockSize: number): number {
   return Math.min(exact, blocksResponseMax(maxBlockSize));
 }
 
-/** One bounded request/response exchange with a peer (size and time limits on both sides). */
+/**
+ * One bounded request/response exchange with a peer (size and time limits on both sides). `admit`
+ * is asked on the answer's length prefix (within maxResponse) whether we take that much now; a
+ * refusal ends the exchange as FrameError('no-room'), not the peer's fault.
+ */
 export interface Requester {
-  request(peerId: string, protocol: string, payload: Uint8Array, maxResponse: number, timeoutMs: number): Promise<Uint8Array>;
+  request(peerId: string, protocol: string, payload: Uint8Array, maxResponse: number, timeoutMs: number, admit?: (bytes: number) => boolean): Promise<Uint8Array>;
+}
+
+/** Blocks received whose sizes a booking is estimated from. */
+const SIZES_KEPT = 64;
+/** The least a block is booked at once sizes are known, so a run of empty blocks does not book a few hundred bytes. */
+const MIN_BLOCK_BOOKING = 16 * 1024;
+
+/**
+ * What a blocks answer is booked at before it is read: twice the largest of the last blocks
+ * received, each, rather than the most a block may take. Booking the most throttled an honest sync
+ * of small blocks (64 MiB fits six 32-block requests of ~10.4 MB; 16 requests from 8 sources went
+ * out as six full ones and the rest at 1-2 blocks). An answer announcing more than its booking
+ * takes the difference if the budget has it free then, or is refused on its length prefix and asked
+ * again at the most it may take, as before; so what is held never passes the budget, and a peer
+ * announcing large answers costs us a round trip of its own.
+ */
+class BlockSizes {
+  private readonly sizes: number[] = [];
+  private next = 0;
+
+  constructor(private readonly maxBlockSize: number) {}
+
+  observe(bytes: number): void {
+    if (this.sizes.length < SIZES_KEPT) this.sizes.push(bytes);
+    else this.sizes[this.next] = bytes;
+    this.next = (this.next + 1) % SIZES_KEPT;
+  }
+
+  /** Bytes to book for an answer of `hashes` blocks; the most it may take until a block has been seen. */
+  booking(hashes: number): number {
+    const most = blocksAnswerMax(hashes, this.maxBlockSize);
+    if (this.sizes.length === 0) return most;
+    const each = Math.min(this.maxBlockSize, Math.max(MIN_BLOCK_BOOKING, 2 * Math.max(...this.sizes)));
+    return Math.min(most, compactSize(hashes) + hashes * (compactSize(this.maxBlockSize) + each));
+  }
 }
 
 /**
@@ -55,6 +95,8 @@ export class PeerError extends Error {
 
 /** SyncClient over the sync protocol. */
 export class WireSyncClient implements SyncClient {
+  private readonly sizes: BlockSizes;
+
   constructor(
     private readonly wire: Requester,
     private readonly protocol: string,
@@ -63,7 +105,9 @@ export class WireSyncClient implements SyncClient {
     private readonly maxBlockSize: number,
     /** Room for blocks answers, shared with every other peer's. */
     private readonly budget: ReceiveBudget,
-  ) {}
+  ) {
+    this.sizes = new BlockSizes(maxBlockSize);
+  }
 
   async headers(peerId: string, locator: Uint8Array[]): Promise<BlockHeader[]> {
     const req = encodeSyncRequest({ type: 'headers', locator: locator.slice(0, LIMITS.maxLocator), max: LIMITS.maxHeaders });
@@ -83,20 +127,31 @@ export class WireSyncClient implements SyncClient {
   /**
    * With the budget short, only as many of `hashes` are asked for as the room granted bounds
    * the answer of: a prefix, which callers take as a short answer. `clock` is stopped while the
-   * request waits for room: the peer has not been asked yet.
+   * request waits for room: the peer has not been asked yet. The room is booked by BlockSizes; an
+   * answer it has no room for is asked again once, booked at the most it may take.
    */
   async bodies(peerId: string, hashes: Uint8Array[], clock?: StallClock): Promise<Bodies> {
+    try {
+      return await this.ask(peerId, hashes, clock, (n) => this.sizes.booking(n));
+    } catch (e) {
+      if (!(e instanceof FrameError && e.kind === 'no-room')) throw e;
+      return this.ask(peerId, hashes, clock, (n) => blocksAnswerMax(n, this.maxBlockSize));
+    }
+  }
+
+  private async ask(peerId: string, hashes: Uint8Array[], clock: StallClock | undefined, booking: (hashes: number) => number): Promise<Bodies> {
     const max = this.maxBlockSize;
     clock?.(Infinity);
-    const room = await this.budget.take(peerId, blocksAnswerMax(hashes.length, max), blocksAnswerMax(1, max));
+    const room = await this.budget.take(peerId, booking(hashes.length), booking(1));
     clock?.(Date.now());
     try {
       let n = hashes.length;
-      while (n > 1 && blocksAnswerMax(n, max) > room.bytes) n--;
+      while (n > 1 && booking(n) > room.bytes) n--;
       const asked = hashes.slice(0, n);
-      room.resize(blocksAnswerMax(n, max));
+      room.resize(booking(n));
       const req = encodeSyncRequest({ type: 'blocks', hashes: asked });
-      const resp = await this.wire.request(peerId, this.protocol, req, room.bytes, LIMITS.blocksMs);
+      // The protocol's bound, as before, is what blames a peer (oversized); the booking only decides whether we read it now.
+      const resp = await this.wire.request(peerId, this.protocol, req, blocksAnswerMax(n, max), LIMITS.blocksMs, (bytes) => room.grow(bytes));
       let raws: Uint8Array[];
       try {
         raws = decodeBlocks(resp, max);
@@ -116,6 +171,7 @@ export class WireSyncClient implements SyncClient {
         out.push(block);
         bytes += raws[i]!.length;
       }
+      for (const raw of raws) this.sizes.observe(raw.length);
       return { blocks: out, bytes };
     } finally {
       room.release();

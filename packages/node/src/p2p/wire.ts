@@ -17,13 +17,13 @@ export class Wire implements Requester {
     else if (e.kind === 'malformed') this.peers.misbehave(peerId, 'malformed', e.message);
   }
 
-  async request(peerId: string, protocol: string, payload: Uint8Array, maxResponse: number, timeoutMs: number): Promise<Uint8Array> {
+  async request(peerId: string, protocol: string, payload: Uint8Array, maxResponse: number, timeoutMs: number, admit?: (bytes: number) => boolean): Promise<Uint8Array> {
     const ex = await this.host.open(peerId, protocol, timeoutMs);
     const p = this.peers.get(peerId);
     try {
       await ex.write(payload);
       if (p) p.bytesOut += payload.length + 4;
-      const resp = await ex.read(maxResponse, timeoutMs);
+      const resp = await ex.read(maxResponse, timeoutMs, admit);
       if (p) p.bytesIn += resp.length + 4;
       return resp;
     } catch (e) {
