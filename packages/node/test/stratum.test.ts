@@ -53,7 +53,7 @@ describe('Stratum v1 pool', () => {
     const c = new StratumTestClient();
     await c.connect(port);
     const early = await c.call('mining.authorize', [`${alice}.x`, '']);
-    expect(early.error[0]).toBe(25);
+    expect(early.result).toBe(true);
     await c.subscribe();
     const badName = await c.call('mining.authorize', ['not-an-address', '']);
     expect(badName.error[0]).toBe(24);

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { formatAddress } from '@hackcoin/core';
 import { ChainFixture, W } from '../test-support/chain-fixture.js';
 import { MAX_AHEAD_SECONDS } from '../mining/clock-guard.js';
-import { StratumServer } from './server.js';
+import { cleanUp, startPool } from '../test-support/stratum-pool.js';
 
 interface Message {
   id: number | null;
@@ -33,6 +33,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
+  await cleanUp();
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
@@ -45,19 +46,7 @@ describe('pool work and the clock', () => {
     const far = fx.clock.now + 1000;
     for (let i = 0; i < 11; i++) await fx.mine(1, { time: far + i });
     const clock = { ms: fx.clock.now * 1000 };
-    const server = new StratumServer({
-      chain: fx.chain,
-      mempool: fx.mempool,
-      params: fx.params,
-      log: fx.log,
-      host: '127.0.0.1',
-      port: 0,
-      poolAddress: formatAddress(W.minerA.address),
-      initialDifficulty: 1e-9,
-      now: () => clock.ms,
-    });
-    const port = await server.start();
-    cleanup.push(() => server.stop());
+    const { server, port } = await startPool({ initialDifficulty: 1e-9, now: () => clock.ms }, fx);
     const c = await stratumConnection(port);
     cleanup.push(() => void c.socket.destroy());
     c.send(1, 'mining.subscribe', ['test']);

@@ -32,7 +32,7 @@ describe('JobBook stale-share policy', () => {
     book.add(job('1', tipA), true, 0);
     book.add(job('2', tipA), false, 5_000);
     expect(book.lookup('1', tipA, 14_000)).toHaveProperty('job');
-    expect(book.lookup('1', tipA, 15_001)).toEqual({ stale: 'stale job (replaced by a newer template)' });
+    expect(book.lookup('1', tipA, 15_001)).toMatchObject({ stale: 'stale job (replaced by a newer template)' });
     expect(book.lookup('2', tipA, 60_000)).toHaveProperty('job');
   });
 
@@ -42,7 +42,21 @@ describe('JobBook stale-share policy', () => {
     book.add(job('2', tipA), false, 30_000);
     book.add(job('3', tipA), false, 60_000);
     expect(book.lookup('1', tipA, 30_000 + 61_000)).toHaveProperty('job');
-    expect(book.lookup('1', tipA, 30_000 + REFRESH_GRACE_MS + 1)).toEqual({ stale: 'stale job (replaced by a newer template)' });
+    expect(book.lookup('1', tipA, 30_000 + REFRESH_GRACE_MS + 1)).toMatchObject({ stale: 'stale job (replaced by a newer template)' });
+  });
+
+  it('tells a job past its grace, on the tip, from one that is gone, so that a block on it is still taken', () => {
+    const book = new JobBook(10_000);
+    const first = job('1', tipA);
+    book.add(first, true, 0);
+    book.add(job('2', tipA), false, 5_000);
+    expect(book.lookup('1', tipA, 15_001)).toEqual({ stale: 'stale job (replaced by a newer template)', retired: first });
+    expect(book.lookup('1', tipB, 15_001)).toEqual({ stale: 'stale job (the chain tip has moved)' });
+    // A clean re-issue on the same tip (a held-back retry) retires the older jobs at once; a new tip forgets them.
+    book.add(job('3', tipA), true, 15_002);
+    expect(book.lookup('2', tipA, 15_002)).toMatchObject({ retired: { id: '2' } });
+    book.add(job('4', tipB), true, 15_003);
+    expect(book.lookup('3', tipB, 15_003)).toEqual({ stale: 'job not found (stale)' });
   });
 
   it('remembers shares by header hash for the whole tip, refuses new ones at the cap without forgetting old ones, and forgets on a tip change', () => {

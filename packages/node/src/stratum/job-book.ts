@@ -17,20 +17,25 @@ export const REFRESH_GRACE_MS = 120_000;
  */
 export const MAX_SHARES_PER_TIP = 500_000;
 
-export type JobLookup = { job: StratumJob } | { stale: string };
+/**
+ * `retired`: a job the book still holds, on the tip, that no longer takes shares. Its blocks are as
+ * good as the current job's (a refresh on a quiet tip is the same work), so a block found on it is
+ * still worth taking.
+ */
+export type JobLookup = { job: StratumJob } | { stale: string; retired?: StratumJob };
 export type SeenResult = 'new' | 'duplicate' | 'full';
 
 interface Live {
   job: StratumJob;
-  /** When a newer template on the same tip replaced this job's template; 0 while current. */
-  replacedAt: number;
+  /** The last moment it takes shares: Infinity while its template is current. */
+  until: number;
 }
 
 /**
- * The jobs a miner may still submit for. A tip change retires them all at
+ * The jobs a miner may still submit for. A tip change forgets them all at
  * once (their blocks could only be orphans); a template refresh on the same
  * tip leaves the older jobs valid for `graceMs`, since their blocks are still
- * good and miners finish the work already in flight.
+ * good and miners finish the work already in flight, and retired after it.
  */
 export class JobBook {
   private readonly jobs = new Map<string, Live>();
@@ -48,14 +53,19 @@ export class JobBook {
   ) {}
 
   add(job: StratumJob, clean: boolean, now = Date.now()): void {
-    if (clean) this.jobs.clear();
-    else for (const l of this.jobs.values()) if (l.replacedAt === 0 && l.job.template !== job.template) l.replacedAt = now;
+    const parent = job.template.parent;
+    for (const [id, l] of this.jobs) {
+      if (clean && l.job.template.parent !== parent) this.jobs.delete(id);
+      // A clean re-issue on the same tip (a held-back retry) tells miners to drop the older work at once.
+      else if (clean) l.until = -Infinity;
+      else if (l.until === Infinity && l.job.template !== job.template) l.until = now + this.graceMs;
+    }
     // Work on another parent can never be resubmitted here (lookup answers stale), so its record can go.
     if (job.template.parent !== this.seenTip) {
       this.seen.clear();
       this.seenTip = job.template.parent;
     }
-    this.jobs.set(job.id, { job, replacedAt: 0 });
+    this.jobs.set(job.id, { job, until: Infinity });
     while (this.jobs.size > MAX_JOBS) this.jobs.delete(this.jobs.keys().next().value as string);
   }
 
@@ -63,7 +73,7 @@ export class JobBook {
     const l = this.jobs.get(id);
     if (!l) return { stale: 'job not found (stale)' };
     if (l.job.template.parent !== tip) return { stale: 'stale job (the chain tip has moved)' };
-    if (l.replacedAt !== 0 && now - l.replacedAt > this.graceMs) return { stale: 'stale job (replaced by a newer template)' };
+    if (now > l.until) return { stale: 'stale job (replaced by a newer template)', retired: l.job };
     return { job: l.job };
   }
 

@@ -67,10 +67,10 @@ export class StratumJob {
     return { ...this.template.coinbase, extra: concatBytes(extranonce1, extranonce2) };
   }
 
-  /** The header a miner hashed, rebuilt exactly as the protocol describes. */
-  header(extranonce1: Uint8Array, extranonce2: Uint8Array, ntime: number, nonce: number): BlockHeader {
+  /** The header a miner hashed, rebuilt exactly as the protocol describes; `version` as BIP310 version rolling made it. */
+  header(extranonce1: Uint8Array, extranonce2: Uint8Array, ntime: number, nonce: number, version = this.template.header.version): BlockHeader {
     const coinbaseHash = sha256d(concatBytes(this.coinb1, extranonce1, extranonce2, this.coinb2));
-    return { ...this.template.header, merkleRoot: rootFromBranch(coinbaseHash, this.branch), time: ntime, nonce };
+    return { ...this.template.header, version, merkleRoot: rootFromBranch(coinbaseHash, this.branch), time: ntime, nonce };
   }
 
   block(header: BlockHeader, extranonce1: Uint8Array, extranonce2: Uint8Array): Block {

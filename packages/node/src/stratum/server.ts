@@ -5,6 +5,7 @@ import {
   headerHash,
   hexToBytes,
   parseAddress,
+  type BlockHeader,
   type ConsensusParams,
 } from '@hackcoin/core';
 import type { Chain } from '../chain/chain.js';
@@ -22,6 +23,7 @@ import type { PplnsStore } from './pplns-store.js';
 import { DIFF1_TARGET, StratumError, parseU32Hex, stratumError, targetForDifficulty } from './protocol.js';
 import { StratumSession, type CloseReason, type SessionHost, type SubmitOutcome } from './session.js';
 import { VarDiff } from './vardiff.js';
+import { rollVersion } from './version-rolling.js';
 import { clientKey } from '../util/client-key.js';
 import { TokenBucket } from '../util/token-bucket.js';
 import { OldestFirst } from '../util/oldest-first.js';
@@ -179,6 +181,14 @@ interface Queued {
   start: number;
   finish: number;
   seq: number;
+}
+
+/** What a share names beyond its job: BIP310's version bits as sent, applied within the connection's mask. */
+interface ShareWork {
+  en2: Uint8Array;
+  ntime: number;
+  nonce: number;
+  versionBits: number;
 }
 
 /** A share past the connection's submit budget, refused (see SubmitOutcome.throttled). */
@@ -600,7 +610,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
         // A timer refresh that lands on a new tip retires the old jobs like the tip event would.
         const retire = clean || this.job === null || this.job.template.parent !== t.parent;
         const job = new StratumJob((++this.jobCounter).toString(16), t);
-        this.jobs.add(job, retire);
+        this.jobs.add(job, retire, this.now());
         this.job = job;
         for (const s of this.sessions) s.notify(job, retire);
       } catch (e) {
@@ -644,8 +654,8 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   private onLiveWork(session: StratumSession, worker: string, jobId: unknown): boolean {
     if (!this.accepting || !session.workers.has(worker) || typeof jobId !== 'string') return false;
     const sent = session.sentJob(jobId);
-    if (sent === undefined) return false;
-    const found = this.jobs.lookup(sent.jobId, this.o.chain.tip);
+    if (sent === undefined || sent.retired) return false;
+    const found = this.jobs.lookup(sent.jobId, this.o.chain.tip, this.now());
     return 'job' in found && found.job.template.parent !== this.solvedParent;
   }
 
@@ -660,32 +670,33 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     // Only authorised workers get counts, so junk worker names cost nothing.
     if (!address) return this.reject(null, null, 'invalid', d, StratumError.unauthorized, 'unauthorized worker');
     if (!this.accepting) return this.stale(worker, address, d, 'pool shutting down');
-    const [, jobId, en2Hex, ntimeHex, nonceHex] = params;
+    const [, jobId, en2Hex, ntimeHex, nonceHex, versionHex] = params;
     const ntime = parseU32Hex(ntimeHex);
     const nonce = parseU32Hex(nonceHex);
-    if (typeof jobId !== 'string' || typeof en2Hex !== 'string' || !/^[0-9a-fA-F]+$/.test(en2Hex) || en2Hex.length !== EXTRANONCE2_SIZE * 2 || ntime === null || nonce === null) {
+    // BIP310's sixth parameter; miners that never negotiated version rolling send none, null or zero.
+    const versionBits = versionHex === undefined || versionHex === null ? 0 : parseU32Hex(versionHex);
+    if (typeof jobId !== 'string' || typeof en2Hex !== 'string' || !/^[0-9a-fA-F]+$/.test(en2Hex) || en2Hex.length !== EXTRANONCE2_SIZE * 2 || ntime === null || nonce === null || versionBits === null) {
       return this.reject(worker, address, 'invalid', d, StratumError.other, 'malformed params');
     }
+    // Refused before any hashing: hashed with the job's version, such shares were all found wanting, and
+    // a rig that rolls without agreeing to had its address's budget of hashed rejects spent for its neighbours.
+    if (versionBits !== 0 && session.versionMask === null) return this.reject(worker, address, 'invalid', d, StratumError.other, 'version rolling not negotiated');
+    if ((versionBits & ~(session.versionMask ?? 0)) !== 0) return this.reject(worker, address, 'invalid', d, StratumError.other, 'version bits outside the negotiated mask');
     const sent = session.sentJob(jobId);
     // Only work sent to this connection counts: its extranonce1 is what makes the work its own.
     if (sent === undefined) return this.stale(worker, address, d, 'job not found (stale)');
-    const found = this.jobs.lookup(sent.jobId, this.o.chain.tip);
-    if ('stale' in found) return this.stale(worker, address, d, found.stale);
+    const found = this.jobs.lookup(sent.jobId, this.o.chain.tip, this.now());
+    const en2 = hexToBytes(en2Hex);
+    const share: ShareWork = { en2, ntime, nonce, versionBits };
+    if ('stale' in found) return found.retired ? this.retiredShare(session, worker, address, found.retired, share, found.stale) : this.stale(worker, address, d, found.stale);
     const { job } = found;
+    if (sent.retired) return this.retiredShare(session, worker, address, job, share, 'stale job (sent again at another difficulty)');
     if (job.template.parent === this.solvedParent) return this.stale(worker, address, d, 'stale job (a block on this parent was just found)');
     // Judged and credited at the difficulty of the job id the share names, never at a harder one it happens to
     // meet: that would pay luck, and a miner could send its lucky shares only.
     const difficulty = sent.difficulty;
-    // Before the earliest time the template allows (after the median time past, and at a retarget window's
-    // first block no more than BIP94's maxTimewarp before the parent) the block would be refused, so the
-    // share is no work on it. Miners roll ntime forward from the job's by the seconds they have worked on
-    // it, which is about the clock's own advance: past that bound a share is not honest rolling
-    // (consensus would take up to 2 h).
-    if (ntime < earliestTime(this.o.chain, job.template.parent) || ntime > Math.max(job.template.header.time, Math.floor(this.now() / 1000)) + MAX_AHEAD_SECONDS) {
-      return this.reject(worker, address, 'invalid', difficulty, StratumError.other, 'ntime out of range');
-    }
-    const en2 = hexToBytes(en2Hex);
-    const header = job.header(session.extranonce1, en2, ntime, nonce);
+    if (!this.ntimeFits(job, ntime)) return this.reject(worker, address, 'invalid', difficulty, StratumError.other, 'ntime out of range');
+    const header = this.headerOf(session, job, share);
     const hash = headerHash(header);
     const value = bytesToBigIntLE(hash);
     // A hash that meets the block target is always a good share, whatever rounding did to the share target.
@@ -716,16 +727,61 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     void this.o.windowStore?.record(change).catch((e: Error) => this.o.log.error(`pool: could not persist a share: ${e.message}`));
     this.emit('share', worker, difficulty, 'accepted');
 
-    if (isBlock) {
-      this.solvedParent = job.template.parent;
-      try {
-        await this.submitBlock(job, session, en2, header, worker);
-      } finally {
-        this.solvedParent = null;
-      }
-    }
+    if (isBlock) await this.solve(job, session, en2, header, worker);
     else if (this.o.varDiff !== false) this.retune(session, session.vardiff.onShare(difficulty, this.blockDifficulty(job), this.now()));
     return { accepted: true };
+  }
+
+  /**
+   * Before the earliest time the template allows (after the median time past, and at a retarget window's
+   * first block no more than BIP94's maxTimewarp before the parent) the block would be refused, so the
+   * share is no work on it. Miners roll ntime forward from the job's by the seconds they have worked on
+   * it, which is about the clock's own advance: past that bound a share is not honest rolling
+   * (consensus would take up to 2 h).
+   */
+  private ntimeFits(job: StratumJob, ntime: number): boolean {
+    return ntime >= earliestTime(this.o.chain, job.template.parent) && ntime <= Math.max(job.template.header.time, Math.floor(this.now() / 1000)) + MAX_AHEAD_SECONDS;
+  }
+
+  /** The header a share names, its version rolled within the connection's mask (BIP310). */
+  private headerOf(session: StratumSession, job: StratumJob, share: ShareWork): BlockHeader {
+    const version = rollVersion(job.template.header.version, share.versionBits, session.versionMask ?? 0);
+    return job.header(session.extranonce1, share.en2, share.ntime, share.nonce, version);
+  }
+
+  /**
+   * A share on a job id that takes shares no longer (replaced past its grace, or sent again at another
+   * difficulty) for work whose parent is still the tip. It is stale, but a block among such shares is the
+   * very block the current job would make: answered stale unhashed, it was lost. So it is hashed, and a
+   * block submitted; the share is credited nothing, as no stale share is (the finder is paid, like
+   * everyone, for its shares in the window). The hash draws first on the address's budget for hashed
+   * rejects, and once that is spent the share is answered stale unhashed as before: stale ids cost
+   * nothing to send, and would otherwise buy header hashes past that budget.
+   */
+  private async retiredShare(session: StratumSession, worker: string, address: string, job: StratumJob, share: ShareWork, reason: string): Promise<SubmitOutcome> {
+    const d = session.vardiff.difficulty;
+    if (job.template.parent === this.solvedParent || !this.ntimeFits(job, share.ntime) || !this.rejects.take(clientKey(session.remote))) return this.stale(worker, address, d, reason);
+    const header = this.headerOf(session, job, share);
+    const hash = headerHash(header);
+    if (bytesToBigIntLE(hash) > job.template.target) return this.stale(worker, address, d, reason);
+    // Marked like any share, so that no header is taken twice under whichever ids.
+    if (this.jobs.markSeen(hash) === 'duplicate') return this.reject(worker, address, 'duplicate', d, StratumError.duplicate, 'duplicate share');
+    if (!(await this.solve(job, session, share.en2, header, worker))) return this.stale(worker, address, d, reason);
+    session.lastWork = this.now();
+    session.worked = true;
+    this.workers.count(worker, address, 'stale', d);
+    this.emit('share', worker, d, 'stale');
+    return { accepted: true };
+  }
+
+  /** Submits a block a share found; until the chain has it, shares on its parent are stale. Whether it connected. */
+  private async solve(job: StratumJob, session: StratumSession, en2: Uint8Array, header: BlockHeader, worker: string): Promise<boolean> {
+    this.solvedParent = job.template.parent;
+    try {
+      return await this.submitBlock(job, session, en2, header, worker);
+    } finally {
+      this.solvedParent = null;
+    }
   }
 
   /** The PPLNS window, in units of share difficulty, while blocks are at `blockDifficulty`. */
@@ -751,11 +807,11 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     for (const s of this.sessions) if (s.workers.size > 0) this.retune(s, s.vardiff.review(ceiling, now));
   }
 
-  private async submitBlock(job: StratumJob, session: StratumSession, en2: Uint8Array, header: ReturnType<StratumJob['header']>, worker: string): Promise<void> {
+  private async submitBlock(job: StratumJob, session: StratumSession, en2: Uint8Array, header: BlockHeader, worker: string): Promise<boolean> {
     const block = job.block(header, session.extranonce1, en2);
     try {
       const r = await this.o.chain.processBlock(block);
-      if (!r.entry || r.status !== 'connected') return;
+      if (!r.entry || r.status !== 'connected') return false;
       const found: FoundBlock = {
         height: r.entry.height,
         hash: r.entry.id,
@@ -768,9 +824,11 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
       if (this.blocks.length > STATS_BLOCKS) this.blocks.shift();
       this.o.log.info(`pool found block ${found.height} ${found.hash} (worker ${worker})`);
       this.emit('block', found);
+      return true;
     } catch (e) {
       if (!(e instanceof RuleError)) throw e;
       this.o.log.warn(`pool block rejected: ${e.message}`);
+      return false;
     }
   }
 }

@@ -2,8 +2,9 @@ import type { Socket } from 'node:net';
 import { parseAddress, formatAddress } from '@hackcoin/core';
 import { TokenBucket } from '../util/token-bucket.js';
 import { VarDiff } from './vardiff.js';
-import { StratumError, stratumError, type StratumErrorTuple, type StratumRequest } from './protocol.js';
+import { StratumError, stratumError, u32Hex, type StratumErrorTuple, type StratumRequest } from './protocol.js';
 import { EXTRANONCE1_SIZE, EXTRANONCE2_SIZE, extranonce1For, type StratumJob } from './job.js';
+import { negotiateVersionRolling } from './version-rolling.js';
 
 /** Longest line a miner may send; anything longer closes that connection only. */
 export const MAX_LINE_BYTES = 8 * 1024;
@@ -63,10 +64,11 @@ export const CONTROL_PER_SECOND = 1;
 export const REFUSED_SUBMIT_BURST = 5_000;
 export const REFUSED_SUBMITS_PER_SECOND = 2_500;
 /**
- * Blank lines ("\n", "\r\n", whitespace only) a connection may send beyond one after each request.
- * Each is read and takes its turn like any line; counted by no budget, a client had the pool loop over
- * megabytes of newlines for as long as it sent them. A client that ends each request with an empty
- * line ("\n\n", "\r\n\r\n") stays within it; past it the connection is closed as a request flood.
+ * Blank lines ("\n", "\r\n", whitespace only) a connection may send beyond one after each request
+ * (that one is not saved up: requests refill the allowance to this at most). Each is read and takes
+ * its turn like any line; counted by no budget, a client had the pool loop over megabytes of newlines
+ * for as long as it sent them. A client that ends each request with an empty line ("\n\n",
+ * "\r\n\r\n") stays within it; past it the connection is closed as a request flood.
  */
 export const BLANK_LINE_ALLOWANCE = 100;
 /**
@@ -83,10 +85,15 @@ export type CloseReason = 'peer-closed' | 'pool-stopping' | 'idle' | 'not-author
 export interface SentJob {
   jobId: string;
   difficulty: number;
+  /**
+   * The same work was sent again at another difficulty and this id's grace is over: it takes shares
+   * no longer, but a block on it is the same block as on the id that replaced it.
+   */
+  retired: boolean;
 }
 
 /** A job id sent, with the header space it names and (once other work replaced it at another difficulty) when it stops counting. */
-interface Sent extends SentJob {
+interface Sent extends Omit<SentJob, 'retired'> {
   work: string;
   until: number;
 }
@@ -132,12 +139,14 @@ export interface SessionHost {
   debug(msg: string, ...args: unknown[]): void;
 }
 
-/** One miner connection: subscribe → authorize → notify/submit, newline-delimited JSON-RPC. */
+/** One miner connection: subscribe and authorize (in either order) → notify/submit, newline-delimited JSON-RPC. */
 export class StratumSession {
   readonly extranonce1: Uint8Array;
   readonly workers = new Map<string, string>();
   readonly vardiff: VarDiff;
   subscribed = false;
+  /** The header version bits the miner may roll (BIP310), or null when it never agreed on any. */
+  versionMask: number | null = null;
   /**
    * Pool-clock time of the last accepted share (or of connecting, before any). Our own notifies keep
    * the socket busy and a rejected share costs nothing, so only accepted work tells a working
@@ -238,13 +247,14 @@ export class StratumSession {
   sentJob(id: string): SentJob | undefined {
     const now = this.clock();
     const sent = this.sent.get(id);
-    if (!sent || sent.until <= now) return undefined;
+    if (!sent) return undefined;
+    if (sent.until <= now) return { jobId: sent.jobId, difficulty: sent.difficulty, retired: true };
     // The same hashes named under several ids at several difficulties: crediting each at the id it
     // names paid luck, as a miner sent each hash under the hardest id whose target it met (2.5×
     // its work, measured over three vardiff steps). Each counts at the easiest live one.
     let difficulty = sent.difficulty;
     for (const other of this.live(sent.work, now)) difficulty = Math.min(difficulty, other.difficulty);
-    return { jobId: sent.jobId, difficulty };
+    return { jobId: sent.jobId, difficulty, retired: false };
   }
 
   /**
@@ -400,7 +410,7 @@ export class StratumSession {
         // A newline byte is never part of a longer UTF-8 character: each line decodes on its own.
         const line = this.buffer.toString('utf8', start, nl).trim();
         if (line) {
-          this.blankLines = Math.min(BLANK_LINE_ALLOWANCE, this.blankLines + 1);
+          this.blankLines = Math.min(BLANK_LINE_ALLOWANCE, this.blankLines) + 1;
           void this.onLine(line);
         } else if (--this.blankLines < 0) this.close('request-flood');
       }
@@ -434,15 +444,18 @@ export class StratumSession {
     if (req.method !== 'mining.submit' && !this.controlBudget.take()) return this.close('request-flood');
     switch (req.method) {
       case 'mining.subscribe': {
+        const first = !this.subscribed;
         this.subscribed = true;
         const sid = this.id.toString(16);
         reply([[['mining.set_difficulty', sid], ['mining.notify', sid]], Buffer.from(this.extranonce1).toString('hex'), EXTRANONCE2_SIZE]);
+        // Authorised first (cgminer's family may be): the work comes once the miner has its extranonce1.
+        const job = this.host.currentJob();
+        if (job && first && this.workers.size > 0) this.notify(job, true);
         return;
       }
       case 'mining.authorize': {
         const [user] = req.params;
         const address = typeof user === 'string' ? parseWorkerAddress(user) : null;
-        if (!this.subscribed) return reply(false, stratumError(StratumError.notSubscribed, 'not subscribed'));
         if (!address) return reply(false, stratumError(StratumError.unauthorized, 'worker name must be <0x address>[.rig], rig up to 64 of A-Z a-z 0-9 _ . -'));
         if (this.workers.size >= MAX_WORKERS_PER_SESSION && !this.workers.has(user as string)) {
           return reply(false, stratumError(StratumError.unauthorized, `at most ${MAX_WORKERS_PER_SESSION} workers per connection`));
@@ -456,11 +469,16 @@ export class StratumSession {
         return;
       }
       case 'mining.configure': {
-        // BIP310: ASIC firmware (bmminer, cgminer forks) asks for version rolling first; an answer naming each
-        // extension it asked for, each false, tells it to mine without, where an error left it guessing.
-        const [names] = req.params;
+        // BIP310: ASIC firmware (bmminer, cgminer forks) asks for its extensions first; an answer naming each
+        // it asked for, false for those the pool lacks, tells it to mine without them, where an error left it guessing.
+        const [names, options] = req.params;
         const asked = Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string').slice(0, 8) : [];
-        return reply(Object.fromEntries(asked.map((n) => [n.slice(0, 64), false])));
+        const result: Record<string, unknown> = Object.fromEntries(asked.map((n) => [n.slice(0, 64), false]));
+        if (asked.includes('version-rolling')) {
+          this.versionMask = negotiateVersionRolling(typeof options === 'object' && options !== null ? (options as Record<string, unknown>) : {});
+          if (this.versionMask !== null) Object.assign(result, { 'version-rolling': true, 'version-rolling.mask': u32Hex(this.versionMask) });
+        }
+        return reply(result);
       }
       case 'mining.extranonce.subscribe':
         return reply(false, stratumError(StratumError.other, 'extranonce changes not supported'));

@@ -85,15 +85,15 @@ export class StratumTestClient {
     return this.jobs[this.jobs.length - 1]!;
   }
 
-  /** The 80-byte header a miner hashes for this job, per the protocol's byte orders. */
-  headerFor(job: Notify, extranonce2: string, ntime: string, nonce: number): Buffer {
+  /** The 80-byte header a miner hashes for this job, per the protocol's byte orders; `version` as BIP310 rolling made it. */
+  headerFor(job: Notify, extranonce2: string, ntime: string, nonce: number, version = parseInt(job.version, 16)): Buffer {
     const coinbase = Buffer.from(job.coinb1 + this.extranonce1 + extranonce2 + job.coinb2, 'hex');
     let root = sha256d(coinbase);
     for (const b of job.branch) root = sha256d(Buffer.concat([root, Buffer.from(b, 'hex')]));
     const prev = Buffer.from(job.prevhash, 'hex');
     for (let w = 0; w < 8; w++) prev.subarray(w * 4, w * 4 + 4).reverse();
     const header = Buffer.alloc(80);
-    header.writeUInt32LE(parseInt(job.version, 16), 0);
+    header.writeUInt32LE(version >>> 0, 0);
     prev.copy(header, 4);
     root.copy(header, 36);
     header.writeUInt32LE(parseInt(ntime, 16), 68);
@@ -103,8 +103,8 @@ export class StratumTestClient {
   }
 
   /** Header hash for a candidate share. */
-  hashFor(job: Notify, extranonce2: string, ntime: string, nonce: number): Buffer {
-    return sha256d(this.headerFor(job, extranonce2, ntime, nonce));
+  hashFor(job: Notify, extranonce2: string, ntime: string, nonce: number, version?: number): Buffer {
+    return sha256d(this.headerFor(job, extranonce2, ntime, nonce, version));
   }
 
   shareTarget(): bigint {
@@ -120,8 +120,10 @@ export class StratumTestClient {
     }
   }
 
-  submit(worker: string, job: Notify, extranonce2: string, nonce: number, ntime = job.ntime) {
-    return this.call('mining.submit', [worker, job.jobId, extranonce2, ntime, nonce.toString(16).padStart(8, '0')]);
+  /** `versionBits`: BIP310's sixth parameter, sent only when given. */
+  submit(worker: string, job: Notify, extranonce2: string, nonce: number, ntime = job.ntime, versionBits?: string) {
+    const params = [worker, job.jobId, extranonce2, ntime, nonce.toString(16).padStart(8, '0')];
+    return this.call('mining.submit', versionBits === undefined ? params : [...params, versionBits]);
   }
 
   close(): void {
