@@ -69,7 +69,7 @@ if (!hasChromium) {
       browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
       page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
       page.setDefaultTimeout(20_000);
-      watch.attach(page);
+      await watch.attach(page);
       await page.goto(`${node.url}/wallet`);
       await importTestWallet(page, 1);
       await page.getByTestId('wallet-address').first().waitFor({ timeout: 30_000 });

@@ -32,7 +32,7 @@ if (!hasChromium) {
       browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
       page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
       page.setDefaultTimeout(20_000);
-      watch.attach(page);
+      await watch.attach(page);
     }, 90_000);
 
     afterAll(async () => {

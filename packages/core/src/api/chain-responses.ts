@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.js';
 import { addressJson, amountJson, count, hashJson, height, hexJson, pageInfo, unixSeconds, workJson } from './fields.js';
 
 /** GET /api/node/info */

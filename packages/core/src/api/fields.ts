@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.js';
 
 /**
  * Field types of the node's JSON answers. Answers are checked, never transformed: a schema here

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.js';
 import { addressJson, amountJson, count, hashJson, height, isoTime, pageInfo } from './fields.js';
 import { contractStatusSchema, submittedSchema } from './chain-responses.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.js';
 import { count, hashJson, height, isoTime } from './fields.js';
 import { blockSummarySchema, txSchema } from './chain-responses.js';
 import { minerStatusSchema, peerSummarySchema, syncStateSchema } from './node-responses.js';

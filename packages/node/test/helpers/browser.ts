@@ -29,11 +29,18 @@ export class ConsoleWatch {
   private errors: string[] = [];
   private allowed: { pattern: RegExp; used: boolean }[] = [];
 
-  attach(page: Page): void {
+  /** Also reports CSP violations, which Chromium does not always log (a probe caught in a try is silent). */
+  async attach(page: Page): Promise<void> {
     page.on('console', (m: ConsoleMessage) => {
       if (m.type() === 'error') this.record(`console: ${m.text()} (${m.location().url})`);
     });
     page.on('pageerror', (e: Error) => this.record(`pageerror: ${e.message}`));
+    await page.exposeFunction('__cspViolation', (text: string) => this.record(`csp: ${text}`));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        void (window as unknown as { __cspViolation(t: string): Promise<void> }).__cspViolation(`${e.effectiveDirective} blocked ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`);
+      });
+    });
   }
 
   allow(pattern: RegExp): void {
@@ -90,7 +97,7 @@ export function watchedBrowser(): WatchedBrowser {
       browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
       const page = await (await browser.newContext(context)).newPage();
       page.setDefaultTimeout(timeout);
-      watch.attach(page);
+      await watch.attach(page);
       return page;
     },
     async close() {
