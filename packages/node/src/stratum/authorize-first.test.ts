@@ -24,4 +24,13 @@ describe('mining.authorize before mining.subscribe', () => {
     expect(c.closed).toBe(false);
     expect(server.stats().disconnects).toMatchObject({ 'not-authorised': 0 });
   });
+
+  it('closes a connection authorised but never subscribed at the auth timeout: it can be sent no work', async () => {
+    const { server, port } = await startPool({ authTimeoutMs: 300 });
+    const c = await connect(port);
+    expect((await c.call('mining.authorize', [worker, 'x'])).result).toBe(true);
+    // Before: kept until the idle timeout, ten minutes.
+    await until(() => c.closed, 'the connection closed', 3000);
+    expect(server.stats().disconnects).toMatchObject({ 'not-authorised': 1 });
+  });
 });

@@ -23,7 +23,7 @@ import type { PplnsStore } from './pplns-store.js';
 import { DIFF1_TARGET, StratumError, parseU32Hex, stratumError, targetForDifficulty } from './protocol.js';
 import { StratumSession, type CloseReason, type SessionHost, type SubmitOutcome } from './session.js';
 import { VarDiff } from './vardiff.js';
-import { rollVersion } from './version-rolling.js';
+import { parseVersionBits, rollVersion } from './version-rolling.js';
 import { clientKey } from '../util/client-key.js';
 import { TokenBucket } from '../util/token-bucket.js';
 import { OldestFirst } from '../util/oldest-first.js';
@@ -136,6 +136,14 @@ export const EXCUSED_PER_IP_PER_SECOND = 100;
 export const REJECTED_PER_IP_BURST = 1_000;
 export const REJECTED_PER_IP_PER_SECOND = 10;
 export const REJECT_COOL_OFF_MS = 30_000;
+/**
+ * Headers hashed for shares on retired job ids (to find a block among them) all connections from one
+ * address may have, in a burst and per second after it. A budget of its own: such shares are stale,
+ * excused and free to send, so drawn from the budget for shares found wanting they let one rig spend
+ * it and have its neighbours' first bad share turn their address away.
+ */
+export const RETIRED_HASHED_PER_IP_BURST = 100;
+export const RETIRED_HASHED_PER_IP_PER_SECOND = 10;
 /** Addresses whose budgets (and cool-offs) are kept, each kind apart (a few hundred bytes each). */
 const MAX_ADDRESS_BUCKETS = 4_096;
 /**
@@ -231,6 +239,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
   private readonly perIp = new Map<string, number>();
   private readonly excuses = new AddressBuckets(EXCUSED_PER_IP_BURST, EXCUSED_PER_IP_PER_SECOND, () => this.now());
   private readonly rejects = new AddressBuckets(REJECTED_PER_IP_BURST, REJECTED_PER_IP_PER_SECOND, () => this.now());
+  private readonly retiredHashes = new AddressBuckets(RETIRED_HASHED_PER_IP_BURST, RETIRED_HASHED_PER_IP_PER_SECOND, () => this.now());
   /** Addresses turned away until the time given, for shares found wanting (see hashedReject). */
   private readonly coolingOff = new Map<string, number>();
   private readonly oldestCoolingOff = new OldestFirst(this.coolingOff);
@@ -674,7 +683,7 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
     const ntime = parseU32Hex(ntimeHex);
     const nonce = parseU32Hex(nonceHex);
     // BIP310's sixth parameter; miners that never negotiated version rolling send none, null or zero.
-    const versionBits = versionHex === undefined || versionHex === null ? 0 : parseU32Hex(versionHex);
+    const versionBits = versionHex === undefined || versionHex === null ? 0 : parseVersionBits(versionHex);
     if (typeof jobId !== 'string' || typeof en2Hex !== 'string' || !/^[0-9a-fA-F]+$/.test(en2Hex) || en2Hex.length !== EXTRANONCE2_SIZE * 2 || ntime === null || nonce === null || versionBits === null) {
       return this.reject(worker, address, 'invalid', d, StratumError.other, 'malformed params');
     }
@@ -754,13 +763,13 @@ export class StratumServer extends TypedEmitter<StratumEvents> implements Sessio
    * difficulty) for work whose parent is still the tip. It is stale, but a block among such shares is the
    * very block the current job would make: answered stale unhashed, it was lost. So it is hashed, and a
    * block submitted; the share is credited nothing, as no stale share is (the finder is paid, like
-   * everyone, for its shares in the window). The hash draws first on the address's budget for hashed
-   * rejects, and once that is spent the share is answered stale unhashed as before: stale ids cost
-   * nothing to send, and would otherwise buy header hashes past that budget.
+   * everyone, for its shares in the window). The hash draws on the address's budget of such hashes
+   * (RETIRED_HASHED_PER_IP_*), and once that is spent the share is answered stale unhashed as before:
+   * stale ids cost nothing to send, and would otherwise buy header hashes without bound.
    */
   private async retiredShare(session: StratumSession, worker: string, address: string, job: StratumJob, share: ShareWork, reason: string): Promise<SubmitOutcome> {
     const d = session.vardiff.difficulty;
-    if (job.template.parent === this.solvedParent || !this.ntimeFits(job, share.ntime) || !this.rejects.take(clientKey(session.remote))) return this.stale(worker, address, d, reason);
+    if (job.template.parent === this.solvedParent || !this.ntimeFits(job, share.ntime) || !this.retiredHashes.take(clientKey(session.remote))) return this.stale(worker, address, d, reason);
     const header = this.headerOf(session, job, share);
     const hash = headerHash(header);
     if (bytesToBigIntLE(hash) > job.template.target) return this.stale(worker, address, d, reason);

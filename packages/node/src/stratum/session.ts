@@ -448,6 +448,7 @@ export class StratumSession {
         this.subscribed = true;
         const sid = this.id.toString(16);
         reply([[['mining.set_difficulty', sid], ['mining.notify', sid]], Buffer.from(this.extranonce1).toString('hex'), EXTRANONCE2_SIZE]);
+        if (this.workers.size > 0) clearTimeout(this.authTimer);
         // Authorised first (cgminer's family may be): the work comes once the miner has its extranonce1.
         const job = this.host.currentJob();
         if (job && first && this.workers.size > 0) this.notify(job, true);
@@ -462,7 +463,8 @@ export class StratumSession {
         }
         const first = this.workers.size === 0;
         this.workers.set(user as string, address);
-        clearTimeout(this.authTimer);
+        // Only a connection that can be sent work is through its handshake: authorised alone, it gets nothing.
+        if (this.subscribed) clearTimeout(this.authTimer);
         reply(true);
         const job = this.host.currentJob();
         if (job && first) this.notify(job, true);
@@ -475,7 +477,9 @@ export class StratumSession {
         const asked = Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string').slice(0, 8) : [];
         const result: Record<string, unknown> = Object.fromEntries(asked.map((n) => [n.slice(0, 64), false]));
         if (asked.includes('version-rolling')) {
-          this.versionMask = negotiateVersionRolling(typeof options === 'object' && options !== null ? (options as Record<string, unknown>) : {});
+          // Agreed once, for the connection's life: submits wait their turn behind control requests, so a
+          // mask changed later would judge shares already sent under the one they were rolled in.
+          this.versionMask ??= negotiateVersionRolling(typeof options === 'object' && options !== null ? (options as Record<string, unknown>) : {});
           if (this.versionMask !== null) Object.assign(result, { 'version-rolling': true, 'version-rolling.mask': u32Hex(this.versionMask) });
         }
         return reply(result);

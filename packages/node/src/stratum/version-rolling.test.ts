@@ -28,7 +28,24 @@ describe('BIP310 version rolling', () => {
       result: { 'version-rolling': true, 'version-rolling.mask': '1fffe000', 'minimum-difficulty': false },
       error: null,
     });
-    expect((await c.call('mining.configure', rolling('1fffe000', 17))).result).toEqual({ 'version-rolling': false });
+    // Agreed once for the connection: asked again, the answer is the same mask.
+    expect((await c.call('mining.configure', rolling('00002000'))).result).toEqual({ 'version-rolling': true, 'version-rolling.mask': '1fffe000' });
+    const other = await connect(port);
+    expect((await other.call('mining.configure', rolling('1fffe000', 17))).result).toEqual({ 'version-rolling': false });
+  });
+
+  it('judges shares under the mask agreed first, whatever a later configure asks, and takes the bits in 1 to 8 hex digits', async () => {
+    const { port } = await startPool();
+    const c = await miner(port, { configure: rolling('ffffffff', 2) });
+    const job = c.job;
+    const version = rollVersion(parseInt(job.version, 16), 0x4000, POOL_VERSION_MASK);
+    const s = shareOf(c, job, 1, version);
+    // Sent together, the configure is answered before the submit is judged.
+    const [narrowed, share] = await Promise.all([c.call('mining.configure', rolling('00002000')), c.submit(worker, job, s.en2, s.nonce, job.ntime, '4000')]);
+    // Before: the mask became 00002000 and the share was refused with 20; unpadded bits were malformed.
+    expect(narrowed.result).toEqual({ 'version-rolling': true, 'version-rolling.mask': '1fffe000' });
+    expect(share).toMatchObject({ result: true, error: null });
+    expect((await c.submit(worker, job, s.en2, s.nonce, job.ntime, '000004000')).error).toEqual([20, 'malformed params', null]);
   });
 
   it('accepts a rolled share within the agreed mask, once per rolled header, refuses bits outside it, and connects a rolled block', async () => {

@@ -19,6 +19,15 @@ export function negotiateVersionRolling(params: Record<string, unknown>): number
   return bitCount(mask) >= minBits ? mask : null;
 }
 
+/**
+ * A share's sixth parameter: 1 to 8 hex digits, as the mask is (miners that print the bits unpadded
+ * are as right as those that pad them to 8). Null for anything else.
+ */
+export function parseVersionBits(s: unknown): number | null {
+  if (typeof s !== 'string' || !/^[0-9a-fA-F]{1,8}$/.test(s)) return null;
+  return parseInt(s, 16) >>> 0;
+}
+
 /** The header version of a share: the job's, with the bits inside the mask the miner's (BIP310). */
 export function rollVersion(version: number, bits: number, mask: number): number {
   return ((version & ~mask) | (bits & mask)) >>> 0;
