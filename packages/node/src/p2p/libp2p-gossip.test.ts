@@ -486,6 +486,41 @@ describe('GRAFT from a peer that has not completed our handshake', () => {
     expect(h.host.meshPeers('t')).toEqual([stays.id]);
   });
 
+  it('lists at most 384 ids a heartbeat in its IHAVE to a peer, the most it answers of an IWANT, however many it holds', async () => {
+    const h = await host();
+    const rs = await Promise.all(Array.from({ length: 8 }, () => remote({}, [TOPIC])));
+    for (const r of rs) await r.node.dial(multiaddr(h.host.addrs()[0]!));
+    await until(() => rs.every((r) => r.pubsub.streamsOutbound.has(h.host.peerId)));
+    await sleep(300);
+    for (let i = 0; i < 1_000; i++) await h.host.publish(TOPIC, new TextEncoder().encode(`batch ${i}`));
+    await sleep(1_000);
+    const ihaves = rs.flatMap((r) => r.received.map((rpc) => (rpc.control?.ihave ?? []).reduce((n, e) => n + e.messageIDs.length, 0))).filter((n) => n > 0);
+    // Peers outside our mesh were offered ids by IHAVE; before, up to all 1,000 at once (a stock peer asks for each).
+    expect(ihaves.length).toBeGreaterThan(0);
+    expect(Math.max(...ihaves)).toBe(384);
+  });
+
+  it('keeps the backoff of a PRUNE sent before the handshake, so the held subscription does not GRAFT the peer inside it', async () => {
+    const handshaked = new Set<string>();
+    const h = await host({ handshaked: (id) => handshaked.has(id) });
+    const hid = h.host.peerId;
+    const r = await remote({}, ['t']);
+    const rid = r.node.peerId.toString();
+    await r.node.dial(multiaddr(h.host.addrs()[0]!));
+    // It sees our subscription and grafts us, then leaves the link again: a PRUNE with its backoff.
+    await until(() => r.pubsub.mesh.get('t')?.has(hid) === true && r.pubsub.streamsOutbound.has(hid));
+    r.pubsub.mesh.get('t')!.delete(hid);
+    r.pubsub.sendRpc(hid, { subscriptions: [], messages: [], control: { ihave: [], iwant: [], graft: [], prune: [{ topicID: 't', peers: [], backoff: 60 }], idontwant: [] } });
+    await sleep(300);
+    const mark = r.received.length;
+    handshaked.add(rid);
+    h.host.peerReady(rid);
+    await sleep(1_000);
+    // Before: grafted at peerReady, the peer got our GRAFT inside its backoff (scored down for it, and PRUNEd back).
+    expect(h.host.meshPeers('t')).toEqual([]);
+    expect(r.received.slice(mark).some((rpc) => rpc.control?.graft.some((g) => g.topicID === 't'))).toBe(false);
+  });
+
   it('PRUNEs the peer once it completes it when our mesh is full, as gossipsub answers a GRAFT then', async () => {
     const handshaked = new Set<string>();
     const h = await host({ handshaked: (id) => handshaked.has(id) });

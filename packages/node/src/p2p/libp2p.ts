@@ -293,6 +293,11 @@ const GOSSIPSUB_MAX_IHAVE_MESSAGES = 10;
  */
 const IHAVE_IDS_PER_ENTRY = 128;
 const IHAVE_IDS_PER_RPC = 384;
+/** One topic's entry of an IHAVE. */
+interface IhaveEntry {
+  topicID?: string;
+  messageIDs: Uint8Array[];
+}
 /** Topics of one peer's subscription state, and as many of its GRAFTs, held until its handshake when no topic list bounds them (test hosts). */
 const HELD_TOPICS_PER_PEER = 64;
 
@@ -441,6 +446,20 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     msgIdToStrFn(id: Uint8Array): string;
     /** IHAVE RPCs taken from each peer this heartbeat (gossipsub ignores those past GossipsubMaxIHaveMessages). */
     peerhave: ReadonlyMap<string, number>;
+    /** The IHAVE entries queued for each peer this heartbeat, sent at its end. */
+    gossip: ReadonlyMap<string, IhaveEntry[]>;
+    /** Queues one IHAVE entry for a peer (its ids already shuffled). */
+    pushGossip(id: string, ihave: IhaveEntry): void;
+  };
+  // Our IHAVE to each peer lists at most IHAVE_IDS_PER_RPC ids a heartbeat, the most we answer of an IWANT (trimIwant
+  // below). Stock gossipsub asks in one IWANT for every id of an IHAVE it lacks and tracks a promise on one of them at
+  // random: listing up to its 5,000, we broke that promise on ~(N - 384) / N of such asks, and the peer scored us
+  // down and out of its mesh. Gossipsub shuffles the ids it offers, so each heartbeat offers another part of a flood.
+  const pushGossip = internals.pushGossip.bind(pubsub);
+  internals.pushGossip = (id, ihave) => {
+    let left = IHAVE_IDS_PER_RPC;
+    for (const entry of internals.gossip.get(id) ?? []) left -= entry.messageIDs.length;
+    if (left > 0) pushGossip(id, ihave.messageIDs.length > left ? { ...ihave, messageIDs: ihave.messageIDs.slice(0, left) } : ihave);
   };
   // Gossipsub records every distinct message id it takes in its seen cache for 2 minutes, before any validator
   // runs: fresh keys sending 5,000 8-byte messages per RPC over a bare gossip stream, reconnecting when banned,
@@ -470,6 +489,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   const held = new Map<string, Held>();
   const allowedTopics = opts.topics ? new Set(opts.topics) : undefined;
   const ours = (topic: string | undefined): topic is string => topic !== undefined && (!allowedTopics || allowedTopics.has(topic));
+  const handleRpc = internals.handleReceivedRpc.bind(pubsub);
   const hold = (from: PeerId, id: string, rpc: RPC): void => {
     const grafts = rpc.control?.graft ?? [];
     const prunes = rpc.control?.prune ?? [];
@@ -486,6 +506,12 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     for (const { topicID } of prunes) if (topicID !== undefined) state.grafts.delete(topicID);
     if (state.subscriptions.size > 0 || state.grafts.size > 0) held.set(id, state);
     else held.delete(id);
+    // Its backoff is taken now, as the PRUNE's time is when it starts (no PX from a stranger): dropped, the held
+    // subscription grafted the peer at peerReady inside its backoff, and a stock peer scored us down and PRUNEd us.
+    const prune = prunes.filter((p) => ours(p.topicID)).map(({ topicID, backoff }) => ({ topicID, backoff, peers: [] }));
+    if (prune.length > 0) {
+      handleRpc(from, { subscriptions: [], messages: [], control: { ihave: [], iwant: [], graft: [], prune, idontwant: [] } }).catch(() => undefined);
+    }
   };
   /** An RPC with what was held ahead of its own, in the order the peer sent them. */
   const withHeld = (state: Held, rpc: RPC): RPC => {
@@ -494,7 +520,6 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     const control = rpc.control ?? { ihave: [], iwant: [], graft: [], prune: [], idontwant: [] };
     return { ...rpc, subscriptions, control: { ...control, graft: [...[...state.grafts].map((topicID) => ({ topicID })), ...control.graft] } };
   };
-  const handleRpc = internals.handleReceivedRpc.bind(pubsub);
   internals.handleReceivedRpc = async (from, rpc) => {
     const id = from.toString();
     if (opts.isBanned(id)) {

@@ -202,6 +202,92 @@ describe('WireSyncClient: blocks answers bounded by what was asked', () => {
   });
 });
 
+describe('WireSyncClient: a request asked again for room', () => {
+  it("keeps its peer's stall clock counting from the first ask, so a refused prefix buys the peer no fresh stall period", async () => {
+    const remote = await fixture();
+    const blocks = await remote.mine(2);
+    const local = await fixture();
+    let answered = 0;
+    const { requester } = recorder(async (hashes) => {
+      answered++;
+      if (answered === 2) {
+        // Slow, then announcing more than its booking with no room free: refused at the prefix.
+        await sleep(200);
+        return new Uint8Array(MAX);
+      }
+      return encodeRawList(await Promise.all(hashes.map(async (h) => (await remote.chain.getRawBlock(remote.chain.getEntry(hashToHex(h))!))!)));
+    });
+    const peers = new FakePeers();
+    const budget = new ReceiveBudget(4 * fullAnswer(1));
+    const client = new WireSyncClient(requester, SYNC, peers, new BlockIntake(local.chain, peers, testLog), MAX, budget);
+    await client.blocks('p', [blockHash(blocks[0]!)]);
+    const strangers = await budget.take('s', budget.limit - 100_000, 1);
+    const times: number[] = [];
+    const got = await client.bodies('p', [blockHash(blocks[1]!)], (since) => times.push(since));
+    expect(got.blocks.map((b) => hashToHex(blockHash(b)))).toEqual([hashToHex(blockHash(blocks[1]!))]);
+    const asks = times.filter((t) => t !== Infinity);
+    expect(asks).toHaveLength(2);
+    // Before: the second ask counted from the retry, 200 ms later.
+    expect(asks[1]! - asks[0]!).toBeLessThan(100);
+    expect(peers.offences).toEqual([]);
+    strangers.release();
+  });
+});
+
+describe('WireSyncClient: a request waiting for room', () => {
+  it('holds what it was granted when a larger block is seen meanwhile: the budget plus one small block a peer, not a large one', async () => {
+    // Header-only blocks, named in an answer by their index in the first byte, padded to any size.
+    const blocks = Array.from({ length: 64 }, (_, i) => ({
+      header: { version: 1, prevHash: new Uint8Array(32), merkleRoot: new Uint8Array(32), time: 1, bits: 0x207fffff, nonce: i },
+      txs: [],
+    }));
+    const index = new Map(blocks.map((b, i) => [hashToHex(blockHash(b)), i]));
+    const intake = { decode: (_peer: string, raw: Uint8Array) => blocks[raw[0]!] } as unknown as BlockIntake;
+    const answers = new Map<string, (size: number) => void>();
+    const { requester } = recorder(async (hashes) => {
+      const i = index.get(hashToHex(hashes[0]!))!;
+      const size = await new Promise<number>((r) => answers.set(`${i}`, r));
+      const raw = new Uint8Array(size);
+      raw[0] = i;
+      return encodeRawList([raw]);
+    });
+    const peers = new FakePeers();
+    const budget = new ReceiveBudget(4 * 1024 * 1024);
+    const client = new WireSyncClient(requester, SYNC, peers, intake, MAX, budget);
+    const hash = (i: number) => blockHash(blocks[i]!);
+    // Small blocks seen: a block is booked at 16 KiB.
+    const seen = client.blocks('w', [hash(0)]);
+    await sleep(5);
+    answers.get('0')!(100);
+    await seen;
+    // A request of 32 blocks books ~0.5 MB; strangers hold all the rest but 1 kB.
+    const large = client.blocks('a', Array.from({ length: 32 }, (_, i) => hash(1 + i)));
+    await sleep(5);
+    const strangers = await budget.take('stranger', budget.limit - budget.used - 1000, 1);
+    // Eight sources with a request each in flight (at their floor) and a second waiting for room.
+    const waiting: Promise<unknown>[] = [];
+    for (let p = 0; p < 8; p++) {
+      waiting.push(client.blocks(`p${p}`, [hash(40 + p)]));
+      await sleep(2);
+      waiting.push(client.blocks(`p${p}`, [hash(50 + p)]));
+    }
+    await sleep(5);
+    // The 32-block answer is one honest 520 kB block: seen, then its room freed, which wakes the waiters.
+    answers.get('1')!(520_000);
+    await large;
+    await sleep(5);
+    // Before: each woken waiter resized its room to the new estimate, ~1 MB, and 12 MB were held.
+    expect(budget.used).toBeLessThanOrEqual(budget.limit + 8 * 17 * 1024);
+    strangers.release();
+    for (const [i, answer] of answers) if (Number(i) >= 40) answer(100);
+    await sleep(5);
+    for (const [i, answer] of answers) if (Number(i) >= 50) answer(100);
+    await Promise.all(waiting);
+    expect(budget.used).toBe(0);
+    expect(peers.offences).toEqual([]);
+  });
+});
+
 describe('Wire: an answer our room refuses', () => {
   it('ends on its length prefix as no-room, reads none of its body and blames nobody', async () => {
     const [local, remote] = await Promise.all([host(), host()]);

@@ -58,12 +58,16 @@ class BlockSizes {
     this.next = (this.next + 1) % SIZES_KEPT;
   }
 
-  /** Bytes to book for an answer of `hashes` blocks; the most it may take until a block has been seen. */
-  booking(hashes: number): number {
-    const most = blocksAnswerMax(hashes, this.maxBlockSize);
-    if (this.sizes.length === 0) return most;
-    const each = Math.min(this.maxBlockSize, Math.max(MIN_BLOCK_BOOKING, 2 * Math.max(...this.sizes)));
-    return Math.min(most, compactSize(hashes) + hashes * (compactSize(this.maxBlockSize) + each));
+  /**
+   * Bytes to book for an answer of `hashes` blocks (the most it may take until a block has been
+   * seen), by the sizes known now: one request books by one estimate throughout, as a larger
+   * block seen while it waits for room would have it hold more than it was granted.
+   */
+  booking(): (hashes: number) => number {
+    const max = this.maxBlockSize;
+    if (this.sizes.length === 0) return (hashes) => blocksAnswerMax(hashes, max);
+    const each = Math.min(max, Math.max(MIN_BLOCK_BOOKING, 2 * Math.max(...this.sizes)));
+    return (hashes) => Math.min(blocksAnswerMax(hashes, max), compactSize(hashes) + hashes * (compactSize(max) + each));
   }
 }
 
@@ -131,25 +135,37 @@ export class WireSyncClient implements SyncClient {
    * answer it has no room for is asked again once, booked at the most it may take.
    */
   async bodies(peerId: string, hashes: Uint8Array[], clock?: StallClock): Promise<Bodies> {
+    let askedAt = 0;
     try {
-      return await this.ask(peerId, hashes, clock, (n) => this.sizes.booking(n));
+      return await this.ask(peerId, hashes, clock, this.sizes.booking(), (at) => (askedAt = at));
     } catch (e) {
       if (!(e instanceof FrameError && e.kind === 'no-room')) throw e;
-      return this.ask(peerId, hashes, clock, (n) => blocksAnswerMax(n, this.maxBlockSize));
+      // The time the peer took before its refused prefix still counts toward its stall: asking again is
+      // our doing, not a fresh start for it (our wait for room in between is not its).
+      const spent = Date.now() - askedAt;
+      return this.ask(peerId, hashes, clock, (n) => blocksAnswerMax(n, this.maxBlockSize), (at) => at - spent);
     }
   }
 
-  private async ask(peerId: string, hashes: Uint8Array[], clock: StallClock | undefined, booking: (hashes: number) => number): Promise<Bodies> {
+  /** `asked` is told when the request goes out, and names the time its stall clock counts from. */
+  private async ask(
+    peerId: string,
+    hashes: Uint8Array[],
+    clock: StallClock | undefined,
+    booking: (hashes: number) => number,
+    asked: (at: number) => number,
+  ): Promise<Bodies> {
     const max = this.maxBlockSize;
     clock?.(Infinity);
     const room = await this.budget.take(peerId, booking(hashes.length), booking(1));
-    clock?.(Date.now());
+    clock?.(asked(Date.now()));
     try {
       let n = hashes.length;
       while (n > 1 && booking(n) > room.bytes) n--;
-      const asked = hashes.slice(0, n);
-      room.resize(booking(n));
-      const req = encodeSyncRequest({ type: 'blocks', hashes: asked });
+      const askedFor = hashes.slice(0, n);
+      // Never more than granted: an answer announcing more takes free room at its prefix, or is refused there.
+      room.resize(Math.min(booking(n), room.bytes));
+      const req = encodeSyncRequest({ type: 'blocks', hashes: askedFor });
       // The protocol's bound, as before, is what blames a peer (oversized); the booking only decides whether we read it now.
       const resp = await this.wire.request(peerId, this.protocol, req, blocksAnswerMax(n, max), LIMITS.blocksMs, (bytes) => room.grow(bytes));
       let raws: Uint8Array[];
@@ -164,7 +180,7 @@ export class WireSyncClient implements SyncClient {
       for (let i = 0; i < raws.length; i++) {
         const block = this.intake.decode(peerId, raws[i]!);
         if (!block) throw new PeerError(`undecodable block from ${peerId}`);
-        if (i >= asked.length || !equalBytes(blockHash(block), asked[i]!)) {
+        if (i >= askedFor.length || !equalBytes(blockHash(block), askedFor[i]!)) {
           this.peers.misbehave(peerId, 'malformed', 'blocks: other than requested');
           throw new PeerError(`unrequested block from ${peerId}`);
         }
