@@ -43,6 +43,8 @@ interface GossipState {
   seenCache: { size: number; entries: Map<string, { validUntilMs: number }> };
   score: { peerStats: Map<string, unknown>; peerIPs: Map<string, unknown> };
   peers: Map<string, unknown>;
+  /** Per topic, when each peer's backoff ends (ms). */
+  backoff: Map<string, Map<string, number>>;
   getSubscribers(topic: string): { toString(): string }[];
 }
 
@@ -484,6 +486,17 @@ describe('GRAFT from a peer that has not completed our handshake', () => {
       h.host.peerReady(s.id);
     }
     expect(h.host.meshPeers('t')).toEqual([stays.id]);
+  });
+
+  it("caps the backoff a stranger's PRUNE sets before its handshake, as gossipsub keeps it until it ends", async () => {
+    const h = await host({ handshaked: () => false });
+    const s = await stranger(h.host);
+    const sent = Date.now();
+    s.stream.send(frame(RPC.encode({ subscriptions: [], messages: [], control: { ihave: [], iwant: [], graft: [], prune: [{ topicID: TOPIC, peers: [], backoff: 1e9 }, { topicID: 'not ours', peers: [], backoff: 60 }], idontwant: [] } })));
+    await until(() => h.gossip.backoff.get(TOPIC)?.has(s.id) === true);
+    expect(h.gossip.backoff.get(TOPIC)!.get(s.id)!).toBeLessThanOrEqual(Date.now() + 300_000);
+    expect(h.gossip.backoff.get(TOPIC)!.get(s.id)!).toBeGreaterThanOrEqual(sent + 299_000);
+    expect(h.gossip.backoff.has('not ours')).toBe(false);
   });
 
   it('lists at most 384 ids a heartbeat in its IHAVE to a peer, the most it answers of an IWANT, however many it holds', async () => {

@@ -301,6 +301,12 @@ interface IhaveEntry {
 /** Topics of one peer's subscription state, and as many of its GRAFTs, held until its handshake when no topic list bounds them (test hosts). */
 const HELD_TOPICS_PER_PEER = 64;
 
+/**
+ * The longest backoff a PRUNE sent before our handshake sets, in seconds (gossipsub's own default is 60): it stays
+ * in gossipsub's backoff map until it expires, and a stranger's backoff of years under each fresh key never would.
+ */
+const HELD_PRUNE_BACKOFF_MAX_S = 300;
+
 /** How long our own address list is reused before asking libp2p again. */
 const ADDRS_TTL_MS = 5_000;
 
@@ -508,7 +514,8 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     else held.delete(id);
     // Its backoff is taken now, as the PRUNE's time is when it starts (no PX from a stranger): dropped, the held
     // subscription grafted the peer at peerReady inside its backoff, and a stock peer scored us down and PRUNEd us.
-    const prune = prunes.filter((p) => ours(p.topicID)).map(({ topicID, backoff }) => ({ topicID, backoff, peers: [] }));
+    // Capped: gossipsub keeps a backoff until it expires, whatever becomes of the peer, and fresh keys are free.
+    const prune = prunes.filter((p) => ours(p.topicID)).map(({ topicID, backoff }) => ({ topicID, backoff: Math.min(backoff ?? 0, HELD_PRUNE_BACKOFF_MAX_S), peers: [] }));
     if (prune.length > 0) {
       handleRpc(from, { subscriptions: [], messages: [], control: { ihave: [], iwant: [], graft: [], prune, idontwant: [] } }).catch(() => undefined);
     }
