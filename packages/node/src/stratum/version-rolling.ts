@@ -11,11 +11,11 @@ export const POOL_VERSION_MASK = 0x1fffe000;
  * bits than the miner's `version-rolling.min-bit-count`, which BIP310 answers with false.
  */
 export function negotiateVersionRolling(params: Record<string, unknown>): number | null {
-  const asked = params['version-rolling.mask'] ?? 'ffffffff';
+  const asked = parseVersionBits(params['version-rolling.mask'] ?? 'ffffffff');
   const minBits = params['version-rolling.min-bit-count'] ?? 0;
-  if (typeof asked !== 'string' || !/^[0-9a-fA-F]{1,8}$/.test(asked)) return null;
+  if (asked === null) return null;
   if (typeof minBits !== 'number' || !Number.isInteger(minBits) || minBits < 0) return null;
-  const mask = (parseInt(asked, 16) & POOL_VERSION_MASK) >>> 0;
+  const mask = (asked & POOL_VERSION_MASK) >>> 0;
   return bitCount(mask) >= minBits ? mask : null;
 }
 

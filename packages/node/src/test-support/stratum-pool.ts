@@ -1,4 +1,4 @@
-import { NETWORKS, formatAddress } from '@hackcoin/core';
+import { NETWORKS, decodeCompact, formatAddress } from '@hackcoin/core';
 import { ChainFixture, W } from './chain-fixture.js';
 import { StratumTestClient, type Notify } from '../../test/helpers/stratum-client.js';
 import { StratumServer, type StratumOptions } from '../stratum/server.js';
@@ -71,9 +71,9 @@ export async function miner(port: number, o: { name?: string; configure?: unknow
   return c;
 }
 
+/** The block target a notify's nbits names. */
 export function blockTarget(nbits: string): bigint {
-  const n = parseInt(nbits, 16);
-  return BigInt(n & 0xffffff) << (8n * BigInt((n >>> 24) - 3));
+  return decodeCompact(parseInt(nbits, 16)).target;
 }
 
 /** The hash as the number a target bounds. */
